@@ -1,0 +1,119 @@
+// Package gongzhi holds the domain of Gongzhi: the records of the governance community, their
+// validation rules, the roles and their scopes, and the error codes every layer shares. It imports
+// no database driver and no net/http; storage and HTTP are adapters around it.
+package gongzhi
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+)
+
+// Error codes, mapped to HTTP statuses once, in the web package.
+const (
+	EINVALID      = "invalid"      // the input is wrong; Fields says where and why
+	ENOTFOUND     = "not_found"    // no such record, or the caller may not see it (the two look the same)
+	ECONFLICT     = "conflict"     // a unique value is taken, or the record changed underneath
+	EUNAUTHORIZED = "unauthorized" // not signed in, or wrong credentials
+	EFORBIDDEN    = "forbidden"    // signed in, but this role may not do this
+	ETOOLARGE     = "too_large"    // the body or upload is larger than allowed
+	ETOOMANY      = "too_many"     // throttled or locked out; try later
+	EINTERNAL     = "internal"     // a bug or an outage; details go to the log only
+)
+
+// Error is the one error type that crosses layers. Message and the values of Fields are message
+// keys of the web package's catalogue ("key" or "key:arg"); the web layer translates them.
+// Err, if set, is the underlying cause and is logged, never shown.
+type Error struct {
+	Code    string
+	Message string
+	Fields  map[string]string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Code)
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if len(e.Fields) > 0 {
+		keys := make([]string, 0, len(e.Fields))
+		for k := range e.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, " [%s: %s]", k, e.Fields[k])
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the code and a message key.
+func Errorf(code, message string, args ...any) *Error {
+	if len(args) > 0 {
+		message = fmt.Sprintf(message, args...)
+	}
+	return &Error{Code: code, Message: message}
+}
+
+// NotFound is what a caller gets for a missing record and for one outside its scope alike.
+func NotFound() *Error { return &Error{Code: ENOTFOUND, Message: "err.not_found"} }
+
+// Forbidden is returned when the caller's role may not perform the action at all.
+func Forbidden() *Error { return &Error{Code: EFORBIDDEN, Message: "err.forbidden"} }
+
+// Internal wraps an unexpected error; its text is logged and never shown.
+func Internal(err error) *Error { return &Error{Code: EINTERNAL, Message: "err.internal", Err: err} }
+
+// FieldErrors collects per-field reasons while validating a record.
+type FieldErrors map[string]string
+
+// Add records the first reason for a field.
+func (f FieldErrors) Add(field, reason string) {
+	if _, ok := f[field]; !ok {
+		f[field] = reason
+	}
+}
+
+// Err returns nil when no field failed, or an EINVALID *Error naming every failed field.
+func (f FieldErrors) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "err.invalid", Fields: maps.Clone(map[string]string(f))}
+}
+
+// Invalid returns an EINVALID error for one field.
+func Invalid(field, reason string) *Error {
+	return &Error{Code: EINVALID, Message: "err.invalid", Fields: map[string]string{field: reason}}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors that are not *Error, "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// AsError returns err as an *Error, wrapping unknown errors as internal ones.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Internal(err)
+}

@@ -1,0 +1,291 @@
+// Signing in and out, sessions kept in the database, API tokens, passwords and the first-run
+// setup. Failed sign-ins lock the account after Cfg.LockThreshold tries and throttle the address
+// after Cfg.IPThreshold; both counters live in the database so every app instance shares them.
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/secret"
+	"gongzhi/internal/store"
+)
+
+// dummyHash makes sign-ins for unknown users cost as much as for known ones.
+var dummyHash = secret.Argon2{Time: 1, Memory: 64 * 1024, Threads: 2}.HashPassword("not a password")
+
+// Login checks a username and password and opens a session. It returns the session cookie value
+// and the CSRF token of the session. Unknown users, wrong passwords, disabled and locked accounts
+// all answer EUNAUTHORIZED or ETOOMANY without saying which, so accounts cannot be probed.
+func (a *App) Login(ctx context.Context, username, password, ip, ua string) (token, csrf string, u *gongzhi.User, err error) {
+	now := a.now()
+	q := a.DB.Q()
+	if n, err := q.IPFailures(ctx, ip, now.Add(-a.Cfg.IPWindow)); err != nil {
+		return "", "", nil, err
+	} else if n >= a.Cfg.IPThreshold {
+		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.login_throttled"}
+	}
+	u, hash, err := q.UserByUsername(ctx, strings.TrimSpace(username))
+	if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+		secret.CheckPassword(dummyHash, password)
+		return "", "", nil, a.loginFailed(ctx, nil, username, ip)
+	} else if err != nil {
+		return "", "", nil, err
+	}
+	if u.Locked(now) {
+		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.account_locked"}
+	}
+	if !secret.CheckPassword(hash, password) || u.Disabled {
+		return "", "", nil, a.loginFailed(ctx, u, username, ip)
+	}
+	token, csrf = secret.Token(), secret.Token()
+	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
+	err = a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.RecordLoginSuccess(ctx, u.ID, now); err != nil {
+			return err
+		}
+		if err := q.InsertSession(ctx, secret.SHA256(token), store.Session{UserID: u.ID, CSRF: csrf,
+			ExpiresAt: now.Add(a.Cfg.SessionIdle)}, ip, truncate(ua, 200), now); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "login", ResUsers, strconv.FormatInt(u.ID, 10), nil, nil, "")
+	})
+	return token, csrf, u, err
+}
+
+func (a *App) loginFailed(ctx context.Context, u *gongzhi.User, username, ip string) error {
+	now := a.now()
+	locked := false
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		if _, err := q.AddIPFailure(ctx, ip, now, now.Add(-a.Cfg.IPWindow)); err != nil {
+			return err
+		}
+		ac := &gongzhi.Actor{IP: ip, Via: "web"}
+		id := ""
+		if u != nil {
+			n, err := q.RecordLoginFailure(ctx, u.ID, a.Cfg.LockThreshold, now.Add(a.Cfg.LockDuration))
+			if err != nil {
+				return err
+			}
+			locked = n >= a.Cfg.LockThreshold
+			id = strconv.FormatInt(u.ID, 10)
+		}
+		note := "username=" + truncate(username, 64)
+		if locked {
+			note += "; account locked"
+		}
+		return a.audit(ctx, q, ac, "login_failed", ResUsers, id, nil, nil, note)
+	})
+	if err != nil {
+		return err
+	}
+	if locked {
+		return &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.account_locked"}
+	}
+	return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.bad_login"}
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// SessionActor returns the actor of a live session and its CSRF token, sliding its idle expiry.
+func (a *App) SessionActor(ctx context.Context, token, ip string) (*gongzhi.Actor, string, error) {
+	now := a.now()
+	hash := secret.SHA256(token)
+	s, seen, err := a.DB.Q().GetSession(ctx, hash, now)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := a.DB.Q().GetUser(ctx, s.UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	if u.Disabled {
+		return nil, "", gongzhi.NotFound()
+	}
+	if now.Sub(seen) > time.Minute { // write at most once a minute per session
+		a.DB.Q().TouchSession(ctx, hash, now, now.Add(a.Cfg.SessionIdle))
+	}
+	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
+	if err := a.ScopeFor(ctx, ac); err != nil {
+		return nil, "", err
+	}
+	return ac, s.CSRF, nil
+}
+
+// Logout ends the session.
+func (a *App) Logout(ctx context.Context, ac *gongzhi.Actor, token string) error {
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.DeleteSession(ctx, secret.SHA256(token)); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "logout", ResUsers, strconv.FormatInt(ac.User.ID, 10), nil, nil, "")
+	})
+}
+
+// TokenActor returns the actor for an API bearer token.
+func (a *App) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor, error) {
+	uid, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.now())
+	if err != nil {
+		return nil, err
+	}
+	u, err := a.DB.Q().GetUser(ctx, uid)
+	if err != nil || u.Disabled {
+		return nil, gongzhi.NotFound()
+	}
+	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api"}
+	return ac, a.ScopeFor(ctx, ac)
+}
+
+// ChangePassword sets the actor's own password after checking the current one, and ends the
+// actor's other sessions.
+func (a *App) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSession, current, next, confirm string) error {
+	hash, err := a.DB.Q().PasswordHash(ctx, ac.User.ID)
+	if err != nil {
+		return err
+	}
+	f := gongzhi.FieldErrors{}
+	if !secret.CheckPassword(hash, current) {
+		f.Add("current", "password.wrong")
+	}
+	if r := gongzhi.CheckPassword(next, ac.User.Username); r != "" {
+		f.Add("password", r)
+	} else if next == current {
+		f.Add("password", "password.same")
+	}
+	if next != confirm {
+		f.Add("confirm", "password.mismatch")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	newHash := a.Cfg.Argon2.HashPassword(next)
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.SetPassword(ctx, ac.User.ID, newHash, false, a.now()); err != nil {
+			return err
+		}
+		if err := q.DeleteUserSessions(ctx, ac.User.ID, secret.SHA256(keepSession)); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "password_change", ResUsers, strconv.FormatInt(ac.User.ID, 10), nil, nil, "")
+	})
+}
+
+// NeedsSetup reports whether the instance has no account yet (first run).
+func (a *App) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := a.DB.Q().CountUsers(ctx)
+	return n == 0, err
+}
+
+// SetupResult lists the three administrators made at first run with their one-time passwords.
+type SetupResult struct {
+	Accounts []InitialAccount
+}
+
+// InitialAccount is an account with a one-time password that must be changed at first sign-in.
+type InitialAccount struct {
+	Username, Role, Password string
+}
+
+// Setup creates the three separated administrators (system, security, audit) on an instance
+// with no accounts, each with a one-time password shown once. It refuses when any account exists.
+func (a *App) Setup(ctx context.Context, prefix, ip string) (*SetupResult, error) {
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		prefix = "admin"
+	}
+	res := &SetupResult{}
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		n, err := q.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.setup_done"}
+		}
+		for _, r := range []struct{ role, suffix, name string }{
+			{gongzhi.RoleSysAdmin, "sys", "系统管理员"}, {gongzhi.RoleSecAdmin, "sec", "安全管理员"}, {gongzhi.RoleAuditAdmin, "audit", "审计管理员"},
+		} {
+			u := &gongzhi.User{Username: prefix + "-" + r.suffix, DisplayName: r.name, Role: r.role, MustChangePassword: true}
+			if err := u.Validate(); err != nil {
+				return err
+			}
+			pw := OneTimePassword()
+			if err := q.InsertUser(ctx, u, a.Cfg.Argon2.HashPassword(pw), a.now()); err != nil {
+				return err
+			}
+			res.Accounts = append(res.Accounts, InitialAccount{Username: u.Username, Role: u.Role, Password: pw})
+			if err := a.audit(ctx, q, &gongzhi.Actor{IP: ip, Via: "setup"}, "create", ResUsers, strconv.FormatInt(u.ID, 10), nil, u, "first-run setup"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// OneTimePassword returns a random password that satisfies the policy.
+func OneTimePassword() string {
+	t := secret.Token()
+	return "Gz-" + t[:12] + "9a"
+}
+
+// CreateToken makes an API token for the actor; the token text is returned only now.
+func (a *App) CreateToken(ctx context.Context, ac *gongzhi.Actor, name string, days int) (*gongzhi.APIToken, string, error) {
+	if ac == nil || ac.User == nil || ac.User.ID == 0 {
+		return nil, "", &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+	}
+	name, r := gongzhi.CheckText(name, 100, true)
+	if r != "" {
+		return nil, "", gongzhi.Invalid("name", r)
+	}
+	if days < 0 || days > 3650 {
+		return nil, "", gongzhi.Invalid("days", "range:0-3650")
+	}
+	text := "gz_" + secret.Token()
+	t := &gongzhi.APIToken{UserID: ac.User.ID, Name: name, Prefix: text[:9], CreatedAt: a.now()}
+	if days > 0 {
+		t.ExpiresAt = t.CreatedAt.Add(time.Duration(days) * 24 * time.Hour)
+	}
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.InsertToken(ctx, t, secret.SHA256(text)); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", "api_tokens", strconv.FormatInt(t.ID, 10), nil, t, "")
+	})
+	return t, text, err
+}
+
+// Tokens lists the actor's own API tokens (every account's, for the security administrator).
+func (a *App) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIToken, error) {
+	uid := ac.User.ID
+	if ac.Has(gongzhi.RoleSecAdmin) {
+		uid = 0
+	}
+	return a.DB.Q().ListTokens(ctx, uid)
+}
+
+// RevokeToken revokes one of the actor's tokens (any token, for the security administrator).
+func (a *App) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	uid := ac.User.ID
+	if ac.Has(gongzhi.RoleSecAdmin) {
+		uid = 0
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		n, err := q.RevokeToken(ctx, id, uid)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return gongzhi.NotFound()
+		}
+		return a.audit(ctx, q, ac, "revoke", "api_tokens", strconv.FormatInt(id, 10), nil, nil, "")
+	})
+}

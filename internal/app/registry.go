@@ -1,0 +1,666 @@
+// The registry's services: places, grids, households, organizations, people and target groups.
+// Reads are limited to the caller's scope; a record outside it answers ENOTFOUND exactly like a
+// missing one. Every write checks the role, the scope of the record before and after the change,
+// validates, runs in one transaction and appends an audit entry with the before and after.
+package app
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+func id10(id int64) string { return strconv.FormatInt(id, 10) }
+
+// inScope checks that a place code lies in the actor's scope; outside it, the place "does not
+// exist" for this actor.
+func inScope(ac *gongzhi.Actor, field, code string) error {
+	if ac.IsSystem() || code == "" || ac.SeesPlace(code) {
+		return nil
+	}
+	return gongzhi.Invalid(field, "place.out_of_scope")
+}
+
+// ---- places
+
+// Places lists places in scope. Everyone but administrators may read the places they work in.
+func (a *App) Places(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
+	if err := mustRead(ac, ResPlaces); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListPlaces(ctx, placeScope(ac), opts, each)
+}
+
+// Place returns a place in scope.
+func (a *App) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*gongzhi.Place, error) {
+	if err := mustRead(ac, ResPlaces); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetPlace(ctx, placeScope(ac), code)
+}
+
+// PlacePath returns a place's ancestors, for breadcrumbs, once the place itself is visible.
+func (a *App) PlacePath(ctx context.Context, ac *gongzhi.Actor, code string) ([]gongzhi.Place, error) {
+	if _, err := a.Place(ctx, ac, code); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().PlacePath(ctx, code)
+}
+
+// CreatePlace adds a place under a parent in the purchaser's scope (a new community, say). The
+// code must carry the parent's prefix and the parent must be one level up.
+func (a *App) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Place) error {
+	if err := mustWrite(ac, ResPlaces); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if p.ParentCode == "" && !ac.IsSystem() {
+			return gongzhi.Invalid("parent_code", "required")
+		}
+		if p.ParentCode != "" {
+			parent, err := q.GetPlace(ctx, placeScope(ac), p.ParentCode)
+			if err != nil {
+				return gongzhi.Invalid("parent_code", "place.missing")
+			}
+			p.Level = parent.Level + 1
+		} else {
+			p.Level = gongzhi.LevelProvince
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := inScope(ac, "code", p.Code); err != nil {
+			return err
+		}
+		if lvl, err := q.PlaceExists(ctx, p.Code); err != nil {
+			return err
+		} else if lvl != 0 {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "place.code_taken"}}
+		}
+		if err := q.InsertPlace(ctx, p, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResPlaces, p.Code, nil, p, "")
+	})
+}
+
+// RenamePlace changes a place's name.
+func (a *App) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name string) error {
+	if err := mustWrite(ac, ResPlaces); err != nil {
+		return err
+	}
+	name, r := gongzhi.CheckText(name, 100, true)
+	if r != "" {
+		return gongzhi.Invalid("name", r)
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetPlace(ctx, placeScope(ac), code)
+		if err != nil {
+			return err
+		}
+		after := *before
+		after.Name = name
+		if err := q.UpdatePlaceName(ctx, code, name, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResPlaces, code, before, &after, "")
+	})
+}
+
+// ---- grids
+
+// Grids lists grids in scope.
+func (a *App) Grids(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Grid) error) (int, error) {
+	if err := mustRead(ac, ResGrids); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListGrids(ctx, placeScope(ac), opts, each)
+}
+
+// Grid returns a grid in scope.
+func (a *App) Grid(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Grid, error) {
+	if err := mustRead(ac, ResGrids); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetGrid(ctx, placeScope(ac), id)
+}
+
+func (a *App) checkCommunity(ctx context.Context, q *store.Q, ac *gongzhi.Actor, field, code string) error {
+	p, err := q.GetPlace(ctx, placeScope(ac), code)
+	if err != nil {
+		return gongzhi.Invalid(field, "place.missing")
+	}
+	if p.Level != gongzhi.LevelCommunity {
+		return gongzhi.Invalid(field, "place.not_community")
+	}
+	return nil
+}
+
+// SaveGrid creates (ID 0) or updates a grid of a community in scope. A grid number is unique
+// within its community.
+func (a *App) SaveGrid(ctx context.Context, ac *gongzhi.Actor, g *gongzhi.Grid) error {
+	if err := mustWrite(ac, ResGrids); err != nil {
+		return err
+	}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := a.checkCommunity(ctx, q, ac, "community_code", g.CommunityCode); err != nil {
+			return err
+		}
+		var before *gongzhi.Grid
+		var err error
+		if g.ID != 0 {
+			if before, err = q.GetGrid(ctx, placeScope(ac), g.ID); err != nil {
+				return err
+			}
+			err = q.UpdateGrid(ctx, g, a.now())
+		} else {
+			err = q.InsertGrid(ctx, g, a.now())
+		}
+		if store.IsUnique(err, "") {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "grid.code_taken"}}
+		} else if err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, createOrUpdate(before == nil), ResGrids, id10(g.ID), before, g, "")
+	})
+}
+
+func createOrUpdate(create bool) string {
+	if create {
+		return "create"
+	}
+	return "update"
+}
+
+// DeleteGrid removes a grid with no households.
+func (a *App) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := mustWrite(ac, ResGrids); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetGrid(ctx, placeScope(ac), id)
+		if err != nil {
+			return err
+		}
+		if before.Households > 0 {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "grid.has_households"}
+		}
+		if err := q.DeleteGrid(ctx, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "delete", ResGrids, id10(id), before, nil, "")
+	})
+}
+
+// ---- households
+
+// Households lists households in scope.
+func (a *App) Households(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Household) error) (int, error) {
+	if err := mustRead(ac, ResHouseholds); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListHouseholds(ctx, placeScope(ac), opts, each)
+}
+
+// Household returns a household in scope.
+func (a *App) Household(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Household, error) {
+	if err := mustRead(ac, ResHouseholds); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetHousehold(ctx, placeScope(ac), id)
+}
+
+// SaveHousehold creates or updates a household; its grid must belong to its community.
+func (a *App) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Household) error {
+	if err := mustWrite(ac, ResHouseholds); err != nil {
+		return err
+	}
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := a.checkCommunity(ctx, q, ac, "community_code", h.CommunityCode); err != nil {
+			return err
+		}
+		if h.GridID != 0 {
+			g, err := q.GetGrid(ctx, placeScope(ac), h.GridID)
+			if err != nil || g.CommunityCode != h.CommunityCode {
+				return gongzhi.Invalid("grid_id", "household.grid_community")
+			}
+		}
+		var before *gongzhi.Household
+		var err error
+		if h.ID != 0 {
+			if before, err = q.GetHousehold(ctx, placeScope(ac), h.ID); err != nil {
+				return err
+			}
+			err = q.UpdateHousehold(ctx, h, a.now())
+		} else {
+			err = q.InsertHousehold(ctx, h, a.now())
+		}
+		if err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, createOrUpdate(before == nil), ResHouseholds, id10(h.ID), before, h, "")
+	})
+}
+
+// DeleteHousehold removes a household nobody is registered in.
+func (a *App) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := mustWrite(ac, ResHouseholds); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetHousehold(ctx, placeScope(ac), id)
+		if err != nil {
+			return err
+		}
+		n, err := q.ListPeople(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"household": id10(id)}, Limit: 1},
+			func(*gongzhi.Person) error { return nil })
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "household.has_people"}
+		}
+		if err := q.DeleteHousehold(ctx, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "delete", ResHouseholds, id10(id), before, nil, "")
+	})
+}
+
+// ---- organizations
+
+// Organizations lists organizations in scope: a provider sees only its own.
+func (a *App) Organizations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
+	if err := mustRead(ac, ResOrgs); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListOrganizations(ctx, orgScope(ac), opts, each)
+}
+
+// Organization returns an organization in scope.
+func (a *App) Organization(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Organization, error) {
+	if err := mustRead(ac, ResOrgs); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetOrganization(ctx, orgScope(ac), id)
+}
+
+func (a *App) checkOrg(ctx context.Context, q *store.Q, ac *gongzhi.Actor, o *gongzhi.Organization) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if err := inScope(ac, "place_code", o.PlaceCode); err != nil && !gongzhi.OrgScoped(ac.Role()) {
+		return err
+	}
+	if lvl, err := q.PlaceExists(ctx, o.PlaceCode); err != nil {
+		return err
+	} else if lvl == 0 {
+		return gongzhi.Invalid("place_code", "place.missing")
+	}
+	if o.CreditCode != "" {
+		taken, err := q.CreditCodeTaken(ctx, o.CreditCode, o.ID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"credit_code": "credit_code.taken"}}
+		}
+	}
+	return nil
+}
+
+// CreateOrganization registers an organization on a registry in the caller's scope. The
+// purchaser and the hub may; a provider may not register others. Returns EINVALID for a bad
+// credit code and ECONFLICT for one that is already registered.
+func (a *App) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
+	if err := mustWrite(ac, ResOrgs); err != nil {
+		return err
+	}
+	if gongzhi.OrgScoped(ac.Role()) {
+		return gongzhi.Forbidden()
+	}
+	o.ID = 0
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := a.checkOrg(ctx, q, ac, o); err != nil {
+			return err
+		}
+		if err := q.InsertOrganization(ctx, o, a.now()); err != nil {
+			return uniqueCredit(err)
+		}
+		return a.audit(ctx, q, ac, "create", ResOrgs, id10(o.ID), nil, o, "")
+	})
+}
+
+func uniqueCredit(err error) error {
+	if store.IsUnique(err, "") {
+		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"credit_code": "credit_code.taken"}}
+	}
+	return err
+}
+
+// UpdateOrganization saves an organization in scope. A provider may edit its own contacts,
+// address, service fields, staff and notes, never its registration facts, grade or incubation
+// stage, which the office and the hub keep.
+func (a *App) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
+	if err := mustWrite(ac, ResOrgs); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetOrganization(ctx, orgScope(ac), o.ID)
+		if err != nil {
+			return err
+		}
+		if gongzhi.OrgScoped(ac.Role()) {
+			o.Name, o.CreditCode, o.Type, o.RegState, o.Origin = before.Name, before.CreditCode, before.Type, before.RegState, before.Origin
+			o.PlaceCode, o.Grade, o.Incubation, o.RegisteredOn = before.PlaceCode, before.Grade, before.Incubation, before.RegisteredOn
+		}
+		if err := a.checkOrg(ctx, q, ac, o); err != nil {
+			return err
+		}
+		if err := q.UpdateOrganization(ctx, o, a.now()); err != nil {
+			return uniqueCredit(err)
+		}
+		o.CreatedAt = before.CreatedAt
+		return a.audit(ctx, q, ac, "update", ResOrgs, id10(o.ID), before, o, "")
+	})
+}
+
+// DeleteOrganization removes an organization that no account or person refers to.
+func (a *App) DeleteOrganization(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := mustWrite(ac, ResOrgs); err != nil {
+		return err
+	}
+	if gongzhi.OrgScoped(ac.Role()) {
+		return gongzhi.Forbidden()
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetOrganization(ctx, orgScope(ac), id)
+		if err != nil {
+			return err
+		}
+		if err := q.DeleteOrganization(ctx, id); err != nil {
+			if isFK(err) {
+				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "org.in_use"}
+			}
+			return err
+		}
+		return a.audit(ctx, q, ac, "delete", ResOrgs, id10(id), before, nil, "")
+	})
+}
+
+// ---- people
+
+// People lists people in scope: a provider sees its own staff and volunteers.
+func (a *App) People(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
+	if err := mustRead(ac, ResPeople); err != nil {
+		return 0, err
+	}
+	if v := opts.Filters["id_number"]; v != "" {
+		delete(opts.Filters, "id_number")
+		opts.Filters["id_hash"] = a.Box.Hash(gongzhi.NormalizeIDNumber(v), "people.id_number")
+	}
+	return a.DB.Q().ListPeople(ctx, orgScope(ac), opts, each)
+}
+
+// Person returns a person in scope, ID number masked.
+func (a *App) Person(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Person, error) {
+	if err := mustRead(ac, ResPeople); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetPerson(ctx, orgScope(ac), id)
+}
+
+// RevealIDNumber returns a person's full ID number to a role allowed to see it (community staff,
+// grid workers), within scope, and records the view in the audit log.
+func (a *App) RevealIDNumber(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
+	if err := mustRead(ac, ResPeople); err != nil {
+		return "", err
+	}
+	if !CanRevealID(ac) {
+		return "", gongzhi.Forbidden()
+	}
+	var plain string
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		enc, err := q.PersonIDCipher(ctx, orgScope(ac), id)
+		if err != nil {
+			return err
+		}
+		if enc == "" {
+			return nil
+		}
+		if plain, err = a.Box.Open(enc, "people.id_number"); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "view_sensitive", ResPeople, id10(id), nil, nil, "id_number")
+	})
+	return plain, err
+}
+
+// PersonKindsFor lists the kinds of people a role may register: a provider its own staff
+// (social workers and volunteers), the hub social workers, volunteers and experts, community
+// staff and grid workers residents and volunteers, the purchaser everyone.
+func PersonKindsFor(ac *gongzhi.Actor) []string {
+	switch ac.Role() {
+	case gongzhi.RoleProvider:
+		return []string{"social_worker", "volunteer"}
+	case gongzhi.RoleHub:
+		return []string{"social_worker", "volunteer", "expert"}
+	case gongzhi.RoleCommunity, gongzhi.RoleGridWorker:
+		return []string{"resident", "volunteer"}
+	}
+	return gongzhi.PersonKinds
+}
+
+// checkPerson validates a person and the references it makes, in the caller's scope, and
+// returns the encrypted ID number to store (nil: keep the stored one).
+func (a *App) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) (*store.PersonSecret, error) {
+	if err := p.Validate(a.now()); err != nil {
+		return nil, err
+	}
+	if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), p.Kind) {
+		return nil, gongzhi.Invalid("kind", "person.kind_role")
+	}
+	if gongzhi.OrgScoped(ac.Role()) {
+		p.OrgID = ac.User.OrgID
+	}
+	if err := inScope(ac, "place_code", p.PlaceCode); err != nil {
+		return nil, err
+	}
+	if lvl, err := q.PlaceExists(ctx, p.PlaceCode); err != nil {
+		return nil, err
+	} else if lvl == 0 {
+		return nil, gongzhi.Invalid("place_code", "place.missing")
+	}
+	if p.HouseholdID != 0 {
+		h, err := q.GetHousehold(ctx, placeScope(ac), p.HouseholdID)
+		if ac.IsSystem() {
+			h, err = q.GetHousehold(ctx, store.Scope{}, p.HouseholdID)
+		}
+		if err != nil || h.CommunityCode != p.PlaceCode {
+			return nil, gongzhi.Invalid("household_id", "person.household_place")
+		}
+	}
+	if p.OrgID != 0 && !gongzhi.OrgScoped(ac.Role()) {
+		if _, err := q.GetOrganization(ctx, orgScope(ac), p.OrgID); err != nil {
+			return nil, gongzhi.Invalid("org_id", "org.missing")
+		}
+	}
+	for _, g := range p.TargetGroups {
+		if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
+			return nil, gongzhi.Invalid("target_groups", "choice")
+		}
+	}
+	if p.IDNumber == "" {
+		return nil, nil
+	}
+	sec := &store.PersonSecret{Enc: a.Box.Seal(p.IDNumber, "people.id_number"), Hash: a.Box.Hash(p.IDNumber, "people.id_number")}
+	other, err := q.PersonByIDHash(ctx, sec.Hash)
+	if err != nil {
+		return nil, err
+	}
+	if other != 0 && other != p.ID {
+		return nil, &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"id_number": "id_number.taken"}}
+	}
+	return sec, nil
+}
+
+// CreatePerson registers a person in the caller's scope. A resident needs a valid ID number,
+// unique across the instance.
+func (a *App) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
+	if err := mustWrite(ac, ResPeople); err != nil {
+		return err
+	}
+	groups, err := a.DB.Q().ListTargetGroups(ctx)
+	if err != nil {
+		return err
+	}
+	p.ID = 0
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		sec, err := a.checkPerson(ctx, q, ac, p, groups)
+		if err != nil {
+			return err
+		}
+		if sec == nil {
+			sec = &store.PersonSecret{}
+		}
+		if err := q.InsertPerson(ctx, p, *sec, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResPeople, id10(p.ID), nil, p, "")
+	})
+}
+
+// UpdatePerson saves a person in scope. An empty ID number keeps the stored one.
+func (a *App) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
+	if err := mustWrite(ac, ResPeople); err != nil {
+		return err
+	}
+	groups, err := a.DB.Q().ListTargetGroups(ctx)
+	if err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetPerson(ctx, orgScope(ac), p.ID)
+		if err != nil {
+			return err
+		}
+		p.HasStoredID = before.IDMasked != ""
+		sec, err := a.checkPerson(ctx, q, ac, p, groups)
+		if err != nil {
+			return err
+		}
+		if sec == nil {
+			p.IDMasked, p.BirthYear = before.IDMasked, before.BirthYear
+		}
+		err = q.UpdatePerson(ctx, p, sec, a.now())
+		if err != nil {
+			return err
+		}
+		p.CreatedAt = before.CreatedAt
+		return a.audit(ctx, q, ac, "update", ResPeople, id10(p.ID), before, p, "")
+	})
+}
+
+// DeletePerson removes a person in scope.
+func (a *App) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := mustWrite(ac, ResPeople); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetPerson(ctx, orgScope(ac), id)
+		if err != nil {
+			return err
+		}
+		if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), before.Kind) {
+			return gongzhi.Forbidden()
+		}
+		if err := q.DeletePerson(ctx, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "delete", ResPeople, id10(id), before, nil, "")
+	})
+}
+
+// ---- target groups
+
+// TargetGroups lists the target groups.
+func (a *App) TargetGroups(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.TargetGroup, error) {
+	if err := mustRead(ac, ResTargetGroups); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListTargetGroups(ctx)
+}
+
+// SaveTargetGroup adds an office-defined target group, or renames one. The purchaser may.
+func (a *App) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gongzhi.TargetGroup, create bool) error {
+	if err := mustWrite(ac, ResTargetGroups); err != nil {
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		groups, err := q.ListTargetGroups(ctx)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(groups, func(g gongzhi.TargetGroup) bool { return g.Code == t.Code })
+		if create {
+			if i >= 0 {
+				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "code.taken"}}
+			}
+			if err := q.InsertTargetGroup(ctx, t, len(groups)+1, a.now()); err != nil {
+				return err
+			}
+			return a.audit(ctx, q, ac, "create", ResTargetGroups, t.Code, nil, t, "")
+		}
+		if i < 0 {
+			return gongzhi.NotFound()
+		}
+		t.Builtin = groups[i].Builtin
+		if err := q.UpdateTargetGroup(ctx, t); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResTargetGroups, t.Code, groups[i], t, "")
+	})
+}
+
+// ---- history
+
+// History returns the change history (writes only) of a record the actor can see.
+func (a *App) History(ctx context.Context, ac *gongzhi.Actor, entity, id string) ([]*gongzhi.AuditEntry, error) {
+	var err error
+	n, _ := strconv.ParseInt(id, 10, 64)
+	switch entity {
+	case ResPlaces:
+		_, err = a.Place(ctx, ac, id)
+	case ResGrids:
+		_, err = a.Grid(ctx, ac, n)
+	case ResHouseholds:
+		_, err = a.Household(ctx, ac, n)
+	case ResOrgs:
+		_, err = a.Organization(ctx, ac, n)
+	case ResPeople:
+		_, err = a.Person(ctx, ac, n)
+	case ResUsers:
+		_, err = a.User(ctx, ac, n)
+	default:
+		err = gongzhi.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*gongzhi.AuditEntry
+	_, err = a.DB.Q().ListAudit(ctx, store.ListOptions{Filters: map[string]string{"entity": entity, "entity_id": id, "writes": "1"}, Limit: 200},
+		func(e *gongzhi.AuditEntry) error { out = append(out, e); return nil })
+	return out, err
+}

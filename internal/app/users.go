@@ -1,0 +1,179 @@
+// Account administration under the separation of duties (三权分立): the system administrator
+// creates accounts and sets their role and scope; the security administrator unlocks them,
+// resets passwords and ends sessions; the audit administrator only reads the audit log. No
+// administrator acts on their own account, and only the command line makes administrators
+// beyond the first three.
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+// Users lists accounts. Only the system and security administrators may.
+func (a *App) Users(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) (store.Page[*gongzhi.User], error) {
+	if err := mustRead(ac, ResUsers); err != nil {
+		return store.Page[*gongzhi.User]{}, err
+	}
+	var p store.Page[*gongzhi.User]
+	total, err := a.DB.Q().ListUsers(ctx, opts, a.now(), func(u *gongzhi.User) error { p.Items = append(p.Items, u); return nil })
+	p.Total = total
+	return p, err
+}
+
+// User returns one account to an administrator who may list accounts.
+func (a *App) User(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.User, error) {
+	if err := mustRead(ac, ResUsers); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetUser(ctx, id)
+}
+
+// checkUserScope verifies that the role's scope exists: a place for place-scoped roles, an
+// organization for providers. Administrators carry neither.
+func (a *App) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.User) error {
+	if gongzhi.IsAdminRole(u.Role) {
+		u.PlaceCode, u.OrgID = "", 0
+		return nil
+	}
+	if gongzhi.OrgScoped(u.Role) {
+		u.PlaceCode = ""
+		if _, err := q.GetOrganization(ctx, store.Scope{}, u.OrgID); err != nil {
+			return gongzhi.Invalid("org_id", "user.org_missing")
+		}
+		return nil
+	}
+	u.OrgID = 0
+	if lvl, err := q.PlaceExists(ctx, u.PlaceCode); err != nil {
+		return err
+	} else if lvl == 0 {
+		return gongzhi.Invalid("place_code", "place.missing")
+	}
+	return nil
+}
+
+// CreateUser makes an account with a one-time password that must be changed at first sign-in.
+// Only the system administrator may, and only for non-administrator roles unless ac is the
+// command line. Returns ECONFLICT for a taken username.
+func (a *App) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User, password string) (string, error) {
+	if err := mustWrite(ac, ResUsers); err != nil {
+		return "", err
+	}
+	if gongzhi.IsAdminRole(u.Role) && !ac.IsSystem() {
+		return "", gongzhi.Invalid("role", "user.admin_cli_only")
+	}
+	if err := u.Validate(); err != nil {
+		return "", err
+	}
+	if password == "" {
+		password = OneTimePassword()
+		u.MustChangePassword = true
+	} else if r := gongzhi.CheckPassword(password, u.Username); r != "" {
+		return "", gongzhi.Invalid("password", r)
+	}
+	hash := a.Cfg.Argon2.HashPassword(password)
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := a.checkUserScope(ctx, q, u); err != nil {
+			return err
+		}
+		if err := q.InsertUser(ctx, u, hash, a.now()); err != nil {
+			if store.IsUnique(err, "") {
+				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"username": "user.username_taken"}}
+			}
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResUsers, strconv.FormatInt(u.ID, 10), nil, u, "")
+	})
+	return password, err
+}
+
+// UpdateUser changes an account's name, role, scope, phone or disabled flag. Only the system
+// administrator may, never on their own account, and never to or from an administrator role.
+func (a *App) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User) error {
+	if err := mustWrite(ac, ResUsers); err != nil {
+		return err
+	}
+	if u.ID == ac.User.ID {
+		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.self_approval"}
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		u.Username = before.Username
+		if (gongzhi.IsAdminRole(u.Role) || gongzhi.IsAdminRole(before.Role)) && u.Role != before.Role && !ac.IsSystem() {
+			return gongzhi.Invalid("role", "user.admin_cli_only")
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := a.checkUserScope(ctx, q, u); err != nil {
+			return err
+		}
+		if err := q.UpdateUser(ctx, u, a.now()); err != nil {
+			return err
+		}
+		if u.Disabled {
+			if err := q.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+				return err
+			}
+		}
+		return a.audit(ctx, q, ac, "update", ResUsers, strconv.FormatInt(u.ID, 10), before, u, "")
+	})
+}
+
+// securityAction is an action of the security administrator on another account.
+func (a *App) securityAction(ctx context.Context, ac *gongzhi.Actor, id int64, action string, fn func(q *store.Q) error) error {
+	if !ac.IsSystem() && !ac.Has(gongzhi.RoleSecAdmin) {
+		return gongzhi.Forbidden()
+	}
+	if ac.User.ID == id {
+		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.self_approval"}
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if _, err := q.GetUser(ctx, id); err != nil {
+			return err
+		}
+		if err := fn(q); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, action, ResUsers, strconv.FormatInt(id, 10), nil, nil, "")
+	})
+}
+
+// UnlockUser clears a lockout. Security administrator only, not on their own account.
+func (a *App) UnlockUser(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	return a.securityAction(ctx, ac, id, "unlock", func(q *store.Q) error { return q.Unlock(ctx, id, a.now()) })
+}
+
+// ResetPassword gives an account a one-time password, ends its sessions, and forces a change at
+// the next sign-in. Security administrator only, not on their own account.
+func (a *App) ResetPassword(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
+	pw := OneTimePassword()
+	hash := a.Cfg.Argon2.HashPassword(pw)
+	err := a.securityAction(ctx, ac, id, "password_reset", func(q *store.Q) error {
+		if err := q.SetPassword(ctx, id, hash, true, a.now()); err != nil {
+			return err
+		}
+		return q.DeleteUserSessions(ctx, id, "")
+	})
+	return pw, err
+}
+
+// EndSessions signs an account out everywhere. Security administrator only.
+func (a *App) EndSessions(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	return a.securityAction(ctx, ac, id, "end_sessions", func(q *store.Q) error { return q.DeleteUserSessions(ctx, id, "") })
+}
+
+// Audit lists the audit log. Only the audit administrator may read it; the record's own change
+// history (History) is a narrower view for those who may see the record.
+func (a *App) Audit(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.AuditEntry) error) (int, error) {
+	if err := mustRead(ac, ResAudit); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListAudit(ctx, opts, each)
+}

@@ -1,0 +1,111 @@
+// The audit log, target groups and settings.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gongzhi"
+)
+
+// InsertAudit appends an audit entry. It is the only write the audit log ever receives.
+func (q *Q) InsertAudit(ctx context.Context, e *gongzhi.AuditEntry) error {
+	_, err := q.Exec(ctx, `INSERT INTO audit_log (at, user_id, username, role, ip, via, action, entity, entity_id, before, after, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.At.UTC(), nullID(e.UserID), e.Username, e.Role, e.IP, e.Via, e.Action,
+		e.Entity, e.EntityID, e.Before, e.After, e.Note)
+	return err
+}
+
+const auditCols = `id, at, COALESCE(user_id, 0), username, role, ip, via, action, entity, entity_id, before, after, note`
+
+func scanAudit(s scanner) (*gongzhi.AuditEntry, error) {
+	var e gongzhi.AuditEntry
+	err := s.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Role, &e.IP, &e.Via, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.Note)
+	return &e, mapErr(err)
+}
+
+var auditSorts = map[string]string{"at": "at", "action": "action", "username": "username"}
+
+// ListAudit lists audit entries. Filters: entity, entity_id, action, user, from, to (YYYY-MM-DD),
+// writes ("1": only create/update/delete, for a record's change history).
+func (q *Q) ListAudit(ctx context.Context, opts ListOptions, each func(*gongzhi.AuditEntry) error) (int, error) {
+	w := &where{}
+	w.search(opts.Q, "username", "entity", "entity_id", "note")
+	for _, k := range []string{"entity", "entity_id", "action"} {
+		if v := opts.Filters[k]; v != "" {
+			w.add(k+" = ?", v)
+		}
+	}
+	if v := opts.Filters["user"]; v != "" {
+		w.add("username = ?", v)
+	}
+	if t, err := time.Parse("2006-01-02", opts.Filters["from"]); err == nil {
+		w.add("at >= ?", t.UTC())
+	}
+	if t, err := time.Parse("2006-01-02", opts.Filters["to"]); err == nil {
+		w.add("at < ?", t.Add(24*time.Hour).UTC())
+	}
+	if opts.Filters["writes"] == "1" {
+		w.add("action IN ('create', 'update', 'delete', 'import')")
+	}
+	if opts.Sort == "" {
+		opts.Sort, opts.Desc = "at", true
+	}
+	return list(ctx, q, auditCols, "audit_log", w, orderBy(opts, auditSorts, "id DESC"), opts, scanAudit, each)
+}
+
+// CountAuditSince counts entries of an action since a time.
+func (q *Q) CountAuditSince(ctx context.Context, action string, since time.Time) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = ? AND at >= ?`, action, since.UTC()).Scan(&n)
+	return n, mapErr(err)
+}
+
+// ListTargetGroups returns every target group in display order.
+func (q *Q) ListTargetGroups(ctx context.Context) ([]gongzhi.TargetGroup, error) {
+	rows, err := q.Query(ctx, `SELECT code, name, name_en, builtin FROM target_groups ORDER BY position, created_at, code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.TargetGroup
+	for rows.Next() {
+		var t gongzhi.TargetGroup
+		if err := rows.Scan(&t.Code, &t.Name, &t.NameEn, &t.Builtin); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, t)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// InsertTargetGroup adds a target group.
+func (q *Q) InsertTargetGroup(ctx context.Context, t *gongzhi.TargetGroup, position int, now time.Time) error {
+	_, err := q.Exec(ctx, `INSERT INTO target_groups (code, name, name_en, builtin, position, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.Code, t.Name, t.NameEn, t.Builtin, position, now.UTC())
+	return err
+}
+
+// UpdateTargetGroup renames a target group.
+func (q *Q) UpdateTargetGroup(ctx context.Context, t *gongzhi.TargetGroup) error {
+	_, err := q.Exec(ctx, `UPDATE target_groups SET name = ?, name_en = ? WHERE code = ?`, t.Name, t.NameEn, t.Code)
+	return err
+}
+
+// Setting returns a setting's value, "" if unset.
+func (q *Q) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := q.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return v, mapErr(err)
+}
+
+// SetSetting stores a setting.
+func (q *Q) SetSetting(ctx context.Context, key, value string, now time.Time) error {
+	_, err := q.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, now.UTC())
+	return err
+}

@@ -1,0 +1,319 @@
+// Package store keeps Gongzhi's records in SQLite (the embedded default, pure Go) or PostgreSQL
+// (production), with one schema, one set of SQL strings and one behaviour. Dialect differences
+// live in this file: placeholders, column types in migrations and driver error codes.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"gongzhi"
+)
+
+// Dialect names the database family.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database with its migrations applied.
+type DB struct {
+	SQL     *sql.DB
+	Dialect Dialect
+	Path    string // SQLite file path, for backups
+	DSN     string
+}
+
+// ParseDSN splits a --db value: "sqlite:PATH", a bare path, or "postgres://…".
+func ParseDSN(dsn string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return SQLite, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), nil
+	case dsn == "":
+		return "", "", errors.New("no database given: use sqlite:PATH or postgres://…")
+	case strings.Contains(dsn, "://"):
+		return "", "", fmt.Errorf("unsupported database %q: use sqlite:PATH or postgres://…", dsn)
+	default:
+		return SQLite, dsn, nil
+	}
+}
+
+// Open connects to the database named by dsn. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	d, target, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Dialect: d, DSN: dsn}
+	switch d {
+	case SQLite:
+		if target == "" {
+			return nil, errors.New("sqlite: empty path")
+		}
+		if dir := filepath.Dir(target); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, err
+			}
+		}
+		db.Path = target
+		v := url.Values{}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+			v.Add("_pragma", p)
+		}
+		v.Set("_txlock", "immediate")
+		db.SQL, err = sql.Open("sqlite", "file:"+target+"?"+v.Encode())
+		if err != nil {
+			return nil, err
+		}
+		db.SQL.SetMaxOpenConns(8)
+		db.SQL.SetMaxIdleConns(8)
+		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
+	case Postgres:
+		db.SQL, err = sql.Open("pgx", target)
+		if err != nil {
+			return nil, err
+		}
+		db.SQL.SetMaxOpenConns(20)
+		db.SQL.SetMaxIdleConns(10)
+		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.SQL.PingContext(pctx); err != nil {
+		db.SQL.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", d, err)
+	}
+	return db, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.SQL.Close() }
+
+// Q returns a Querier outside any transaction, for reads.
+func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect} }
+
+// Transact runs fn in one transaction: committed if fn returns nil, rolled back otherwise.
+// PostgreSQL serialization failures and deadlocks are retried a few times.
+func (db *DB) Transact(ctx context.Context, fn func(q *Q) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.transactOnce(ctx, fn)
+		if err != nil && attempt < 3 && isRetryable(err) {
+			time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(q *Q) error) (err error) {
+	tx, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+			return
+		}
+		err = mapErr(tx.Commit())
+	}()
+	return fn(&Q{x: tx, d: db.Dialect, tx: tx})
+}
+
+func isRetryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q runs SQL written with ? placeholders on either database, inside or outside a transaction.
+type Q struct {
+	x  execer
+	d  Dialect
+	tx *sql.Tx
+}
+
+// Dialect returns the database family.
+func (q *Q) Dialect() Dialect { return q.d }
+
+// InTx reports whether q runs inside a transaction.
+func (q *Q) InTx() bool { return q.tx != nil }
+
+// Exec runs a statement.
+func (q *Q) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r, err := q.x.ExecContext(ctx, q.rebind(query), args...)
+	return r, mapErr(err)
+}
+
+// Query runs a query.
+func (q *Q) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r, err := q.x.QueryContext(ctx, q.rebind(query), args...)
+	return r, mapErr(err)
+}
+
+// QueryRow runs a query for one row.
+func (q *Q) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.x.QueryRowContext(ctx, q.rebind(query), args...)
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the id.
+func (q *Q) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, mapErr(err)
+}
+
+// rebind turns ? into $1, $2… for PostgreSQL. SQL in this package never puts ? in a literal.
+func (q *Q) rebind(s string) string {
+	if q.d != Postgres || !strings.Contains(s, "?") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Sentinel errors that driver errors are mapped to.
+var (
+	ErrUnique     = errors.New("store: unique value already exists")
+	ErrForeignKey = errors.New("store: referenced record missing or still referenced")
+)
+
+// UniqueError is a unique-constraint violation, naming the constraint or column when known.
+type UniqueError struct{ Detail string }
+
+func (e *UniqueError) Error() string { return "unique violation: " + e.Detail }
+func (e *UniqueError) Unwrap() error { return ErrUnique }
+
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return gongzhi.NotFound()
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return &UniqueError{Detail: pg.ConstraintName + " " + pg.Detail}
+		case "23503":
+			return fmt.Errorf("%w: %s", ErrForeignKey, pg.Message)
+		}
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &UniqueError{Detail: se.Error()}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: %s", ErrForeignKey, se.Error())
+		}
+	}
+	return err
+}
+
+// IsUnique reports whether err is a unique violation mentioning column (or any, if column is "").
+func IsUnique(err error, column string) bool {
+	var ue *UniqueError
+	if !errors.As(err, &ue) {
+		return false
+	}
+	return column == "" || strings.Contains(ue.Detail, column)
+}
+
+// nullStr stores "" as NULL.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullID stores 0 as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// scopeRange returns the bounds of every code starting with prefix: [prefix, prefix+":").
+// ':' sorts right after '9' in byte order, and code columns use byte order on both databases.
+func scopeRange(col, prefix string) (string, []any) {
+	return col + " >= ? AND " + col + " < ?", []any{prefix, prefix + ":"}
+}
+
+// Like escapes a search term for LIKE … ESCAPE '\'.
+func likeArg(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(s)) + "%"
+}
+
+// joinList stores a list as ",a,b," so that one item is found with LIKE '%,a,%'.
+func joinList(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return "," + strings.Join(xs, ",") + ","
+}
+
+func splitList(s string) []string {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}

@@ -1,0 +1,144 @@
+// Listing: scopes, search, filters, sorting and pagination, shared by every list query.
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// Scope limits what a query returns to what the caller may see. The zero Scope sees everything
+// and is only for the command line; the service layer always sets one for a signed-in caller.
+type Scope struct {
+	Prefix string // place-code prefix: the caller's place and everything below it
+	OrgID  int64  // organization-scoped callers see their own organization's records
+	None   bool   // sees nothing (administrators have no registry access)
+}
+
+// ListOptions are a list page's search, filters, sort and page.
+type ListOptions struct {
+	Q       string
+	Filters map[string]string
+	Sort    string
+	Desc    bool
+	Limit   int // 0: no limit (exports)
+	Offset  int
+}
+
+// Page is one page of a list with the total that matched.
+type Page[T any] struct {
+	Items []T
+	Total int
+}
+
+type where struct {
+	parts []string
+	args  []any
+}
+
+func (w *where) add(clause string, args ...any) {
+	w.parts = append(w.parts, clause)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.parts) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.parts, " AND ")
+}
+
+// search adds a case-insensitive substring match over columns.
+func (w *where) search(q string, cols ...string) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return
+	}
+	var ors []string
+	var args []any
+	for _, c := range cols {
+		ors = append(ors, "LOWER("+c+") LIKE ? ESCAPE '\\'")
+		args = append(args, likeArg(q))
+	}
+	w.add("("+strings.Join(ors, " OR ")+")", args...)
+}
+
+// orderBy returns an ORDER BY clause for an allowed sort key, falling back to def.
+func orderBy(opts ListOptions, allowed map[string]string, def string) string {
+	col, ok := allowed[opts.Sort]
+	if !ok {
+		return " ORDER BY " + def
+	}
+	dir := " ASC"
+	if opts.Desc {
+		dir = " DESC"
+	}
+	return " ORDER BY " + col + dir + ", id" + dir
+}
+
+func limitOffset(opts ListOptions) string {
+	if opts.Limit <= 0 {
+		return ""
+	}
+	return " LIMIT " + itoa(opts.Limit) + " OFFSET " + itoa(max(opts.Offset, 0))
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// count runs SELECT COUNT(*) FROM from+where.
+func (q *Q) count(ctx context.Context, from string, w *where) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM "+from+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
+}
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// list runs a list query, calling scan per row, with the total when the query is paged.
+func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, order string, opts ListOptions,
+	scan func(scanner) (T, error), each func(T) error) (int, error) {
+	rows, err := q.Query(ctx, "SELECT "+selectCols+" FROM "+from+w.sql()+order+limitOffset(opts), w.args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return 0, err
+		}
+		if err := each(v); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, mapErr(err)
+	}
+	rows.Close()
+	if opts.Limit <= 0 || (opts.Offset == 0 && n < opts.Limit) {
+		return n + max(opts.Offset, 0), nil
+	}
+	return q.count(ctx, from, w)
+}
+
+// collect gathers a list into a Page.
+func collect[T any](run func(each func(T) error) (int, error)) (Page[T], error) {
+	var p Page[T]
+	total, err := run(func(v T) error { p.Items = append(p.Items, v); return nil })
+	p.Total = total
+	return p, err
+}

@@ -1,0 +1,172 @@
+// People: residents, social workers, volunteers and experts. ID numbers arrive here already
+// encrypted (id_enc) with a keyed hash (id_hash) for uniqueness and lookup; the plain number
+// never reaches this package.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gongzhi"
+)
+
+const personCols = `pe.id, pe.kind, pe.name, pe.gender, pe.id_masked, pe.birth_year, pe.phone, pe.place_code, COALESCE(pl.name, ''),
+	COALESCE(pe.household_id, 0), COALESCE(h.address, ''), COALESCE(pe.org_id, 0), COALESCE(o.name, ''), pe.licence,
+	pe.expert_fields, pe.affiliation, pe.volunteer_hours, pe.target_groups, pe.notes, pe.created_at, pe.updated_at`
+
+const personFrom = `people pe LEFT JOIN places pl ON pl.code = pe.place_code LEFT JOIN households h ON h.id = pe.household_id
+	LEFT JOIN organizations o ON o.id = pe.org_id`
+
+func scanPerson(s scanner) (*gongzhi.Person, error) {
+	var p gongzhi.Person
+	var fields, groups string
+	err := s.Scan(&p.ID, &p.Kind, &p.Name, &p.Gender, &p.IDMasked, &p.BirthYear, &p.Phone, &p.PlaceCode, &p.PlaceName,
+		&p.HouseholdID, &p.HouseholdAddr, &p.OrgID, &p.OrgName, &p.Licence, &fields, &p.Affiliation, &p.VolunteerHours,
+		&groups, &p.Notes, &p.CreatedAt, &p.UpdatedAt)
+	p.ExpertFields = splitList(fields)
+	p.TargetGroups = splitList(groups)
+	return &p, mapErr(err)
+}
+
+func personScope(w *where, s Scope) {
+	switch {
+	case s.None:
+		w.add("1 = 0")
+	case s.OrgID != 0:
+		w.add("pe.org_id = ?", s.OrgID)
+	case s.Prefix != "":
+		c, a := scopeRange("pe.place_code", s.Prefix)
+		w.add(c, a...)
+	}
+}
+
+// GetPerson returns a person within scope.
+func (q *Q) GetPerson(ctx context.Context, s Scope, id int64) (*gongzhi.Person, error) {
+	w := &where{}
+	w.add("pe.id = ?", id)
+	personScope(w, s)
+	return scanPerson(q.QueryRow(ctx, "SELECT "+personCols+" FROM "+personFrom+w.sql(), w.args...))
+}
+
+// PersonIDCipher returns the encrypted ID number of a person within scope ("" if none).
+func (q *Q) PersonIDCipher(ctx context.Context, s Scope, id int64) (string, error) {
+	w := &where{}
+	w.add("pe.id = ?", id)
+	personScope(w, s)
+	var enc sql.NullString
+	err := q.QueryRow(ctx, "SELECT pe.id_enc FROM people pe"+w.sql(), w.args...).Scan(&enc)
+	return enc.String, mapErr(err)
+}
+
+// PersonByIDHash finds the person holding an ID number's keyed hash, ignoring scope (for uniqueness).
+func (q *Q) PersonByIDHash(ctx context.Context, hash string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM people WHERE id_hash = ?`, hash).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return id, mapErr(err)
+}
+
+var personSorts = map[string]string{"name": "pe.name", "kind": "pe.kind", "birth_year": "pe.birth_year",
+	"volunteer_hours": "pe.volunteer_hours", "created_at": "pe.created_at", "updated_at": "pe.updated_at"}
+
+// ListPeople lists people. Filters: kind, gender, licence, expert_field, target_group, org, place,
+// household, id_hash (exact ID-number lookup).
+func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Person) error) (int, error) {
+	w := &where{}
+	personScope(w, s)
+	w.search(opts.Q, "pe.name", "pe.phone", "pe.affiliation")
+	for _, k := range []string{"kind", "gender", "licence"} {
+		if v := opts.Filters[k]; v != "" {
+			w.add("pe."+k+" = ?", v)
+		}
+	}
+	if v := opts.Filters["expert_field"]; v != "" {
+		w.add("pe.expert_fields LIKE ?", "%,"+v+",%")
+	}
+	if v := opts.Filters["target_group"]; v != "" {
+		w.add("pe.target_groups LIKE ?", "%,"+v+",%")
+	}
+	if v := opts.Filters["org"]; v != "" {
+		w.add("pe.org_id = ?", atoiOr(v, -1))
+	}
+	if v := opts.Filters["household"]; v != "" {
+		w.add("pe.household_id = ?", atoiOr(v, -1))
+	}
+	if v := opts.Filters["place"]; v != "" {
+		c, a := scopeRange("pe.place_code", v)
+		w.add(c, a...)
+	}
+	if v := opts.Filters["id_hash"]; v != "" {
+		w.add("pe.id_hash = ?", v)
+	}
+	return list(ctx, q, personCols, personFrom, w, orderBy(opts, personSorts, "pe.id DESC"), opts, scanPerson, each)
+}
+
+// PersonSecret is the encrypted ID number and its keyed hash.
+type PersonSecret struct {
+	Enc, Hash string
+}
+
+func personArgs(p *gongzhi.Person) []any {
+	return []any{p.Kind, p.Name, p.Gender, p.IDMasked, p.BirthYear, p.Phone, p.PlaceCode, nullID(p.HouseholdID), nullID(p.OrgID),
+		p.Licence, joinList(p.ExpertFields), p.Affiliation, p.VolunteerHours, joinList(p.TargetGroups), p.Notes}
+}
+
+// InsertPerson adds a person.
+func (q *Q) InsertPerson(ctx context.Context, p *gongzhi.Person, sec PersonSecret, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO people (kind, name, gender, id_masked, birth_year, phone, place_code, household_id, org_id,
+		licence, expert_fields, affiliation, volunteer_hours, target_groups, notes, id_enc, id_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(personArgs(p), nullStr(sec.Enc), nullStr(sec.Hash), now.UTC(), now.UTC())...)
+	p.ID = id
+	p.CreatedAt, p.UpdatedAt = now, now
+	return err
+}
+
+// UpdatePerson saves a person; sec replaces the stored ID number when non-nil.
+func (q *Q) UpdatePerson(ctx context.Context, p *gongzhi.Person, sec *PersonSecret, now time.Time) error {
+	query := `UPDATE people SET kind = ?, name = ?, gender = ?, id_masked = ?, birth_year = ?, phone = ?, place_code = ?,
+		household_id = ?, org_id = ?, licence = ?, expert_fields = ?, affiliation = ?, volunteer_hours = ?, target_groups = ?,
+		notes = ?, updated_at = ?`
+	args := append(personArgs(p), now.UTC())
+	if sec != nil {
+		query += `, id_enc = ?, id_hash = ?`
+		args = append(args, nullStr(sec.Enc), nullStr(sec.Hash))
+	}
+	_, err := q.Exec(ctx, query+` WHERE id = ?`, append(args, p.ID)...)
+	p.UpdatedAt = now
+	return err
+}
+
+// DeletePerson removes a person.
+func (q *Q) DeletePerson(ctx context.Context, id int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM people WHERE id = ?`, id)
+	return err
+}
+
+// InsertPeopleBatch adds many people in multi-row statements (imports).
+func (q *Q) InsertPeopleBatch(ctx context.Context, ps []*gongzhi.Person, secs []PersonSecret, now time.Time) error {
+	const cols = 19
+	const batch = 400
+	for start := 0; start < len(ps); start += batch {
+		end := min(start+batch, len(ps))
+		b := []byte(`INSERT INTO people (kind, name, gender, id_masked, birth_year, phone, place_code, household_id, org_id,
+		licence, expert_fields, affiliation, volunteer_hours, target_groups, notes, id_enc, id_hash, created_at, updated_at) VALUES `)
+		args := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			if i > start {
+				b = append(b, ',')
+			}
+			b = append(b, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"...)
+			args = append(args, personArgs(ps[i])...)
+			args = append(args, nullStr(secs[i].Enc), nullStr(secs[i].Hash), now.UTC(), now.UTC())
+		}
+		if _, err := q.Exec(ctx, string(b), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

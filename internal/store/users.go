@@ -1,0 +1,244 @@
+// Accounts, sessions, login failures and API tokens.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gongzhi"
+)
+
+const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.place_code, ''), COALESCE(p.name, ''), COALESCE(u.org_id, 0),
+	COALESCE(o.name, ''), u.phone, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.last_login_at, u.created_at, u.updated_at`
+
+const userFrom = "users u LEFT JOIN places p ON p.code = u.place_code LEFT JOIN organizations o ON o.id = u.org_id"
+
+func scanUser(s scanner) (*gongzhi.User, error) {
+	var u gongzhi.User
+	var locked, last sql.NullTime
+	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.PlaceCode, &u.PlaceName, &u.OrgID, &u.OrgName, &u.Phone,
+		&u.MustChangePassword, &u.Disabled, &u.FailedLogins, &locked, &last, &u.CreatedAt, &u.UpdatedAt)
+	u.LockedUntil, u.LastLoginAt = locked.Time, last.Time
+	return &u, mapErr(err)
+}
+
+// GetUser returns an account by id.
+func (q *Q) GetUser(ctx context.Context, id int64) (*gongzhi.User, error) {
+	return scanUser(q.QueryRow(ctx, "SELECT "+userCols+" FROM "+userFrom+" WHERE u.id = ?", id))
+}
+
+// UserByUsername returns an account and its password hash.
+func (q *Q) UserByUsername(ctx context.Context, username string) (*gongzhi.User, string, error) {
+	var hash string
+	u, err := scanUser(q.QueryRow(ctx, "SELECT "+userCols+" FROM "+userFrom+" WHERE u.username = ?", username))
+	if err != nil {
+		return nil, "", err
+	}
+	err = q.QueryRow(ctx, "SELECT password_hash FROM users WHERE id = ?", u.ID).Scan(&hash)
+	return u, hash, mapErr(err)
+}
+
+// PasswordHash returns an account's password hash.
+func (q *Q) PasswordHash(ctx context.Context, id int64) (string, error) {
+	var hash string
+	err := q.QueryRow(ctx, "SELECT password_hash FROM users WHERE id = ?", id).Scan(&hash)
+	return hash, mapErr(err)
+}
+
+var userSorts = map[string]string{"username": "u.username", "role": "u.role", "created_at": "u.created_at", "last_login_at": "u.last_login_at"}
+
+// ListUsers lists accounts. Filters: role, locked ("1"), disabled ("1").
+func (q *Q) ListUsers(ctx context.Context, opts ListOptions, now time.Time, each func(*gongzhi.User) error) (int, error) {
+	w := &where{}
+	w.search(opts.Q, "u.username", "u.display_name")
+	if v := opts.Filters["role"]; v != "" {
+		w.add("u.role = ?", v)
+	}
+	if opts.Filters["locked"] == "1" {
+		w.add("u.locked_until > ?", now.UTC())
+	}
+	if opts.Filters["disabled"] == "1" {
+		w.add("u.disabled = TRUE")
+	}
+	return list(ctx, q, userCols, userFrom, w, orderBy(opts, userSorts, "u.id"), opts, scanUser, each)
+}
+
+// CountUsers returns the number of accounts.
+func (q *Q) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM users").Scan(&n)
+	return n, mapErr(err)
+}
+
+// InsertUser adds an account.
+func (q *Q) InsertUser(ctx context.Context, u *gongzhi.User, hash string, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO users (username, display_name, role, place_code, org_id, phone, password_hash,
+		must_change_password, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Username, u.DisplayName, u.Role, nullStr(u.PlaceCode), nullID(u.OrgID), u.Phone, hash, u.MustChangePassword, u.Disabled, now.UTC(), now.UTC())
+	u.ID = id
+	return err
+}
+
+// UpdateUser saves an account's profile, role and scope.
+func (q *Q) UpdateUser(ctx context.Context, u *gongzhi.User, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, place_code = ?, org_id = ?, phone = ?, disabled = ?, updated_at = ?
+		WHERE id = ?`, u.DisplayName, u.Role, nullStr(u.PlaceCode), nullID(u.OrgID), u.Phone, u.Disabled, now.UTC(), u.ID)
+	return err
+}
+
+// SetPassword replaces a password hash and whether it must be changed at next sign-in.
+func (q *Q) SetPassword(ctx context.Context, id int64, hash string, mustChange bool, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL, updated_at = ?
+		WHERE id = ?`, hash, mustChange, now.UTC(), id)
+	return err
+}
+
+// RecordLoginFailure counts a failed sign-in and locks the account at the threshold.
+func (q *Q) RecordLoginFailure(ctx context.Context, id int64, threshold int, lockUntil time.Time) (failures int, err error) {
+	err = q.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, id).Scan(&failures)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	if failures >= threshold {
+		_, err = q.Exec(ctx, `UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?`, lockUntil.UTC(), id)
+	}
+	return failures, err
+}
+
+// RecordLoginSuccess clears failures and stamps the sign-in.
+func (q *Q) RecordLoginSuccess(ctx context.Context, id int64, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, now.UTC(), id)
+	return err
+}
+
+// Unlock clears a lockout.
+func (q *Q) Unlock(ctx context.Context, id int64, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`, now.UTC(), id)
+	return err
+}
+
+// AddIPFailure records a failed sign-in from an address and returns the failures since since.
+func (q *Q) AddIPFailure(ctx context.Context, ip string, now, since time.Time) (int, error) {
+	if _, err := q.Exec(ctx, `INSERT INTO login_failures (ip, at) VALUES (?, ?)`, ip, now.UTC()); err != nil {
+		return 0, err
+	}
+	return q.IPFailures(ctx, ip, since)
+}
+
+// IPFailures counts failed sign-ins from an address since a time.
+func (q *Q) IPFailures(ctx context.Context, ip string, since time.Time) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at > ?`, ip, since.UTC()).Scan(&n)
+	return n, mapErr(err)
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	UserID    int64
+	CSRF      string
+	ExpiresAt time.Time
+}
+
+// InsertSession stores a session by the hash of its cookie value.
+func (q *Q) InsertSession(ctx context.Context, idHash string, s Session, ip, ua string, now time.Time) error {
+	_, err := q.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, ip, user_agent, created_at, last_seen_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, idHash, s.UserID, s.CSRF, ip, ua, now.UTC(), now.UTC(), s.ExpiresAt.UTC())
+	return err
+}
+
+// GetSession returns a live session.
+func (q *Q) GetSession(ctx context.Context, idHash string, now time.Time) (*Session, time.Time, error) {
+	var s Session
+	var seen time.Time
+	err := q.QueryRow(ctx, `SELECT user_id, csrf, expires_at, last_seen_at FROM sessions WHERE id_hash = ? AND expires_at > ?`,
+		idHash, now.UTC()).Scan(&s.UserID, &s.CSRF, &s.ExpiresAt, &seen)
+	return &s, seen, mapErr(err)
+}
+
+// TouchSession extends a session's idle expiry.
+func (q *Q) TouchSession(ctx context.Context, idHash string, now, expires time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?`, now.UTC(), expires.UTC(), idHash)
+	return err
+}
+
+// DeleteSession ends one session.
+func (q *Q) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+	return err
+}
+
+// DeleteUserSessions ends every session of an account, except keep ("" ends all).
+func (q *Q) DeleteUserSessions(ctx context.Context, userID int64, keep string) error {
+	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, keep)
+	return err
+}
+
+// PurgeExpired removes expired sessions and old login failures.
+func (q *Q) PurgeExpired(ctx context.Context, now time.Time) error {
+	if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.UTC()); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `DELETE FROM login_failures WHERE at < ?`, now.Add(-24*time.Hour).UTC())
+	return err
+}
+
+// InsertToken stores an API token by its hash.
+func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) error {
+	id, err := q.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.UserID, t.Name, hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.ExpiresAt))
+	t.ID = id
+	return err
+}
+
+// TokenUser returns the user id of a live token and stamps its use.
+func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (int64, error) {
+	var id, uid int64
+	err := q.QueryRow(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND revoked = FALSE
+		AND (expires_at IS NULL OR expires_at > ?)`, hash, now.UTC()).Scan(&id, &uid)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now.UTC(), id)
+	return uid, err
+}
+
+// ListTokens lists an account's tokens (userID 0: every account's).
+func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, error) {
+	query := `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked FROM api_tokens`
+	var args []any
+	if userID != 0 {
+		query += ` WHERE user_id = ?`
+		args = append(args, userID)
+	}
+	rows, err := q.Query(ctx, query+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.APIToken
+	for rows.Next() {
+		var t gongzhi.APIToken
+		var used, exp sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Revoked); err != nil {
+			return nil, mapErr(err)
+		}
+		t.LastUsedAt, t.ExpiresAt = used.Time, exp.Time
+		out = append(out, t)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RevokeToken revokes a token of an account (userID 0: any account's).
+func (q *Q) RevokeToken(ctx context.Context, id, userID int64) (int64, error) {
+	query, args := `UPDATE api_tokens SET revoked = TRUE WHERE id = ?`, []any{id}
+	if userID != 0 {
+		query += ` AND user_id = ?`
+		args = append(args, userID)
+	}
+	res, err := q.Exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
