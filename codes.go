@@ -157,7 +157,7 @@ func ValidatePlaceCode(code string, level int, parentCode string) (field, reason
 		return "code", "place.code_format"
 	}
 	if level < 1 || level > 5 {
-		return "level", "place.level"
+		return "level", "place.level_invalid"
 	}
 	own := code[levelDigits[level-1]:levelDigits[level]]
 	if strings.Trim(code[levelDigits[level]:], "0") != "" || strings.Trim(own, "0") == "" {

@@ -80,7 +80,7 @@ func (u *User) Validate() error {
 		f.Add("display_name", r)
 	}
 	if !IsRole(u.Role) {
-		f.Add("role", "user.role")
+		f.Add("role", "user.role_invalid")
 	}
 	if OrgScoped(u.Role) && u.OrgID == 0 {
 		f.Add("org_id", "user.org_required")

@@ -52,7 +52,7 @@ func (q *Q) ListAudit(ctx context.Context, opts ListOptions, each func(*gongzhi.
 	if opts.Sort == "" {
 		opts.Sort, opts.Desc = "at", true
 	}
-	return list(ctx, q, auditCols, "audit_log", w, orderBy(opts, auditSorts, "id DESC"), opts, scanAudit, each)
+	return list(ctx, q, auditCols, "audit_log", w, orderBy(opts, auditSorts, "id DESC", "id"), opts, scanAudit, each)
 }
 
 // CountAuditSince counts entries of an action since a time.

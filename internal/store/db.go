@@ -317,3 +317,16 @@ func splitList(s string) []string {
 	}
 	return strings.Split(s, ",")
 }
+
+// Backup writes a consistent copy of a live SQLite database to path (VACUUM INTO), which must
+// not exist yet.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Dialect != SQLite {
+		return errors.New("backup: only for SQLite")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	_, err := db.SQL.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}

@@ -38,7 +38,7 @@ func (q *Q) ListGrids(ctx context.Context, s Scope, opts ListOptions, each func(
 		c, a := scopeRange("g.community_code", v)
 		w.add(c, a...)
 	}
-	return list(ctx, q, gridCols, gridFrom, w, orderBy(opts, gridSorts, "g.community_code, g.code, g.id"), opts, scanGrid, each)
+	return list(ctx, q, gridCols, gridFrom, w, orderBy(opts, gridSorts, "g.community_code, g.code, g.id", "g.id"), opts, scanGrid, each)
 }
 
 // InsertGrid adds a grid.
@@ -98,7 +98,7 @@ func (q *Q) ListHouseholds(ctx context.Context, s Scope, opts ListOptions, each 
 	if opts.Filters["no_grid"] == "1" {
 		w.add("h.grid_id IS NULL")
 	}
-	return list(ctx, q, householdCols, householdFrom, w, orderBy(opts, householdSorts, "h.community_code, h.id"), opts, scanHousehold, each)
+	return list(ctx, q, householdCols, householdFrom, w, orderBy(opts, householdSorts, "h.community_code, h.id", "h.id"), opts, scanHousehold, each)
 }
 
 // InsertHousehold adds a household.

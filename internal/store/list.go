@@ -62,8 +62,9 @@ func (w *where) search(q string, cols ...string) {
 	w.add("("+strings.Join(ors, " OR ")+")", args...)
 }
 
-// orderBy returns an ORDER BY clause for an allowed sort key, falling back to def.
-func orderBy(opts ListOptions, allowed map[string]string, def string) string {
+// orderBy returns an ORDER BY clause for an allowed sort key, falling back to def; tie is the
+// list table's own key, which breaks ties so that pages are stable.
+func orderBy(opts ListOptions, allowed map[string]string, def, tie string) string {
 	col, ok := allowed[opts.Sort]
 	if !ok {
 		return " ORDER BY " + def
@@ -72,7 +73,7 @@ func orderBy(opts ListOptions, allowed map[string]string, def string) string {
 	if opts.Desc {
 		dir = " DESC"
 	}
-	return " ORDER BY " + col + dir + ", id" + dir
+	return " ORDER BY " + col + dir + ", " + tie + dir
 }
 
 func limitOffset(opts ListOptions) string {

@@ -65,7 +65,7 @@ func (q *Q) ListOrganizations(ctx context.Context, s Scope, opts ListOptions, ea
 		c, a := scopeRange("o.place_code", v)
 		w.add(c, a...)
 	}
-	return list(ctx, q, orgCols, orgFrom, w, orderBy(opts, orgSorts, "o.id DESC"), opts, scanOrg, each)
+	return list(ctx, q, orgCols, orgFrom, w, orderBy(opts, orgSorts, "o.id DESC", "o.id"), opts, scanOrg, each)
 }
 
 func orgArgs(o *gongzhi.Organization) []any {

@@ -102,7 +102,7 @@ func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func
 	if v := opts.Filters["id_hash"]; v != "" {
 		w.add("pe.id_hash = ?", v)
 	}
-	return list(ctx, q, personCols, personFrom, w, orderBy(opts, personSorts, "pe.id DESC"), opts, scanPerson, each)
+	return list(ctx, q, personCols, personFrom, w, orderBy(opts, personSorts, "pe.id DESC", "pe.id"), opts, scanPerson, each)
 }
 
 // PersonSecret is the encrypted ID number and its keyed hash.

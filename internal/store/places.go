@@ -64,7 +64,7 @@ func (q *Q) ListPlaces(ctx context.Context, s Scope, opts ListOptions, each func
 		w.add("p.code <> ?", v)
 	}
 	return list(ctx, q, placeCols, "places p LEFT JOIN places pp ON pp.code = p.parent_code", w,
-		orderBy(opts, placeSorts, "p.code"), opts, scanPlace, each)
+		orderBy(opts, placeSorts, "p.code", "p.code"), opts, scanPlace, each)
 }
 
 // PlacePath returns the place and its ancestors, root first.

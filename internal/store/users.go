@@ -61,7 +61,7 @@ func (q *Q) ListUsers(ctx context.Context, opts ListOptions, now time.Time, each
 	if opts.Filters["disabled"] == "1" {
 		w.add("u.disabled = TRUE")
 	}
-	return list(ctx, q, userCols, userFrom, w, orderBy(opts, userSorts, "u.id"), opts, scanUser, each)
+	return list(ctx, q, userCols, userFrom, w, orderBy(opts, userSorts, "u.id", "u.id"), opts, scanUser, each)
 }
 
 // CountUsers returns the number of accounts.

@@ -27,7 +27,7 @@ const widthSampleRows = 100
 // Cell values:
 //   - string, []byte, fmt.Stringer, error: text, never turned into numbers
 //     (IDs and codes keep their digits and leading zeros); "" is an empty cell;
-//   - int and uint types, float32, float64: numbers, except integers of 15
+//   - int and uint types, float32, float64: numbers, except integers of 16
 //     or more digits, written as text because Excel keeps only 15 significant
 //     digits; NaN and ±Inf are empty cells;
 //   - time.Time: a date cell shown as 2006-01-02, or 2006-01-02 15:04:05 if it

@@ -8,6 +8,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -35,11 +35,13 @@ const (
 // '*' marks, blanks, letter case and full-width/half-width differences, and
 // columns may come in any order; unknown columns are ignored. Rows below the
 // header whose known cells are all empty are skipped. Values are trimmed
-// text: numbers come back as the digits users see (an 18-digit ID stays
-// 18 digits, never 3.2E+17), dates as 2006-01-02 (with " 15:04:05" if the
-// cell format shows a time), booleans as TRUE/FALSE. A vertically merged cell
-// gives its value to every row it spans. Values matching a Choice (with the
-// same folding as headers) come back spelled as the Choice.
+// text: numbers come back as the digits users see, in plain decimal without
+// thousands separators (an 18-digit ID stays 18 digits, never 3.2E+17;
+// "000000"-style formats keep their leading zeros), date cells as
+// 2006-01-02, 2006-01-02 15:04[:05] or 15:04[:05] as their format shows,
+// booleans as TRUE/FALSE; text cells exactly as typed. A vertically merged
+// cell gives its value to every row it spans. Values matching a Choice (with
+// the same folding as headers) come back spelled as the Choice.
 //
 // Errors:
 //   - ErrNotExcel (wrapped) if the data is not a readable .xlsx workbook;
@@ -49,9 +51,9 @@ const (
 //   - Errors, with rows == nil, if required columns are missing or a column
 //     appears twice;
 //   - Errors, with all rows, if cells are refused (ReasonRequired,
-//     ReasonNotInChoices): the rows are returned so the caller can append
-//     its own checks to the same list, but nothing may be imported unless
-//     the final list is empty.
+//     ReasonNotInChoices, ReasonDigitsLost): the rows are returned so the
+//     caller can append its own checks to the same list, but nothing may be
+//     imported unless the final list is empty.
 func Read(r io.Reader, cols []Column, maxRows int) (rows []Row, err error) {
 	if err := checkColumns(cols); err != nil {
 		return nil, err
@@ -83,8 +85,16 @@ func Read(r io.Reader, cols []Column, maxRows int) (rows []Row, err error) {
 	if err := rd.scan(maxRows); err != nil {
 		return nil, err
 	}
+	if parts, err := newZipParts(data); err == nil && cellInfoPass {
+		// On failure rd.info stays nil and cells are looked up through
+		// excelize instead, which loads the whole worksheet.
+		_ = rd.scanCellInfo(parts)
+	}
 	return rd.finish()
 }
+
+// cellInfoPass is turned off by tests to exercise the excelize fallback.
+var cellInfoPass = true
 
 func notExcel(msg string, cause error) error {
 	if cause != nil {
@@ -107,8 +117,7 @@ func sniff(data []byte) error {
 	case bytes.HasPrefix(data, oleMagic):
 		return notExcel("这是旧版 .xls 文件或加密的文件，请在 Excel 中“另存为” .xlsx 格式并取消密码后再上传 (old .xls or encrypted file; save as .xlsx)", nil)
 	case !bytes.HasPrefix(data, zipMagic):
-		head := data[:min(len(data), 512)]
-		if utf8.Valid(head) && !bytes.ContainsRune(head, 0) {
+		if looksLikeText(data[:min(len(data), 512)]) {
 			return notExcel("这是文本或 CSV 文件，请在 Excel 中“另存为” .xlsx 格式后再上传 (text/CSV file; save as .xlsx)", nil)
 		}
 		return notExcel("请上传用 Excel 或 WPS 保存的 .xlsx 文件 (please upload an .xlsx file)", nil)
@@ -124,6 +133,17 @@ func sniff(data []byte) error {
 		}
 	}
 	return notExcel("这个压缩文件不是 Excel 工作簿，可能是 Word 文档或其他压缩包 (zip is not an Excel workbook)", nil)
+}
+
+// looksLikeText reports data without control characters other than tab and
+// line breaks: UTF-8 or GBK text such as a CSV saved by Excel.
+func looksLikeText(head []byte) bool {
+	for _, b := range head {
+		if b < '\t' || (b > '\r' && b < ' ') || b == 0x7F {
+			return false
+		}
+	}
+	return true
 }
 
 // firstVisibleSheet is the first worksheet that is not hidden.
@@ -144,6 +164,10 @@ type reader struct {
 	headerLine int
 	colOf      []int // per cols index: 0-based sheet column, -1 if absent
 	data       []rawRow
+
+	// From the second pass (scanCellInfo); nil if it failed.
+	info   [][]cellInfo // per data row, per cols index
+	merges [][4]int     // merged ranges: col1, row1, col2, row2 (1-based)
 
 	date1904 bool
 	formats  map[int]numFormat // by style ID
@@ -304,26 +328,29 @@ func (rd *reader) finish() ([]Row, error) {
 	if p, err := rd.f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		rd.date1904 = *p.Date1904
 	}
-	for _, r := range rd.data {
+	lost := map[[2]int]bool{} // data row, column: digits lost to Excel
+	for k, r := range rd.data {
 		for i, raw := range r.cells {
 			if raw != "" && looksNumeric(raw) {
-				axis, err := excelize.CoordinatesToCellName(rd.colOf[i]+1, r.line)
-				if err == nil {
-					r.cells[i] = rd.numberText(axis, raw)
+				var l bool
+				r.cells[i], l = rd.numberText(rd.cellInfo(k, i), raw)
+				if l {
+					lost[[2]int{k, i}] = true
 				}
 			}
 		}
 	}
-	if err := rd.spreadMerged(); err != nil {
-		return nil, err
-	}
+	rd.spreadMerged()
 	var errs Errors
 	rows := make([]Row, 0, len(rd.data))
-	for _, r := range rd.data {
+	for k, r := range rd.data {
 		row := Row{Line: r.line, Values: make(map[string]string, len(rd.cols))}
 		for i, c := range rd.cols {
 			if rd.colOf[i] < 0 {
 				continue
+			}
+			if lost[[2]int{k, i}] {
+				errs.Add(r.line, c, ReasonDigitsLost)
 			}
 			v := cleanValue(r.cells[i])
 			if v != "" && len(c.Choices) > 0 {
@@ -355,31 +382,40 @@ func matchChoice(choices []string, v string) (string, bool) {
 
 // spreadMerged copies the value of a vertically merged cell's top-left cell
 // to the rows below it within the merge, as users see one value there.
-func (rd *reader) spreadMerged() error {
-	merges, err := rd.f.GetMergeCells(rd.sheet, true)
-	if err != nil || len(merges) == 0 {
-		return nil // merges are a convenience; never fail the import on them
+func (rd *reader) spreadMerged() {
+	merges := rd.merges
+	if rd.info == nil { // second pass failed: ask excelize
+		mcs, err := rd.f.GetMergeCells(rd.sheet, true)
+		if err != nil {
+			return // merges are a convenience; never fail the import on them
+		}
+		for _, m := range mcs {
+			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+			if err1 == nil && err2 == nil {
+				merges = append(merges, [4]int{c1, r1, c2, r2})
+			}
+		}
+	}
+	if len(merges) == 0 {
+		return
 	}
 	idxOfLine := make(map[int]int, len(rd.data))
 	for i, r := range rd.data {
 		idxOfLine[r.line] = i
 	}
-	colIdx := make(map[int]int, len(rd.cols)) // sheet column -> cols index
+	colIdx := make(map[int]int, len(rd.cols)) // 1-based sheet column -> cols index
 	for i, j := range rd.colOf {
 		if j >= 0 {
-			colIdx[j] = i
+			colIdx[j+1] = i
 		}
 	}
 	for _, m := range merges {
-		c1, r1, err := excelize.CellNameToCoordinates(m.GetStartAxis())
-		if err != nil {
+		c1, r1, r2 := m[0], m[1], m[3]
+		if r1 <= rd.headerLine {
 			continue
 		}
-		_, r2, err := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err != nil || r1 <= rd.headerLine {
-			continue
-		}
-		ci, ok := colIdx[c1-1]
+		ci, ok := colIdx[c1]
 		if !ok {
 			continue
 		}
@@ -394,46 +430,73 @@ func (rd *reader) spreadMerged() error {
 			}
 		}
 	}
-	return nil
 }
 
 // looksNumeric is a cheap filter for cells that may be number cells; only
 // those are looked up for type and format.
 func looksNumeric(s string) bool {
 	_, err := strconv.ParseFloat(s, 64)
-	return err == nil || strings.Contains(err.Error(), "range")
+	return err == nil || errors.Is(err, strconv.ErrRange)
 }
 
-// numberText returns the text users see for a raw cell value that may be a
-// number: text cells are returned as is.
-func (rd *reader) numberText(axis, raw string) string {
-	t, err := rd.f.GetCellType(rd.sheet, axis)
-	if err != nil {
-		return raw
+// cellInfo returns the type and style of data row k, column i: from the
+// second pass, or looked up through excelize if that pass failed or missed
+// the cell.
+func (rd *reader) cellInfo(k, i int) cellInfo {
+	if rd.info != nil && rd.info[k][i].ok {
+		return rd.info[k][i]
 	}
-	switch t {
-	case excelize.CellTypeBool:
+	axis, err := excelize.CoordinatesToCellName(rd.colOf[i]+1, rd.data[k].line)
+	if err != nil {
+		return cellInfo{t: "s"}
+	}
+	ci := cellInfo{t: "s", ok: true}
+	if t, err := rd.f.GetCellType(rd.sheet, axis); err == nil {
+		switch t {
+		case excelize.CellTypeUnset, excelize.CellTypeNumber:
+			ci.t = "n"
+		case excelize.CellTypeBool:
+			ci.t = "b"
+		}
+	}
+	if s, err := rd.f.GetCellStyle(rd.sheet, axis); err == nil {
+		ci.s = s
+	}
+	return ci
+}
+
+// numberText returns the text users see for a raw cell value that looks
+// like a number: text cells are returned as is. lost reports a number of 16
+// or more digits that the spreadsheet program stored rounded to 15
+// significant digits (an ID or bank card number typed into a number cell):
+// its last digits are gone and only the user can restore them.
+func (rd *reader) numberText(ci cellInfo, raw string) (text string, lost bool) {
+	switch ci.t {
+	case "b":
 		switch raw {
 		case "1":
-			return "TRUE"
+			return "TRUE", false
 		case "0":
-			return "FALSE"
+			return "FALSE", false
 		}
-		return raw
-	case excelize.CellTypeUnset, excelize.CellTypeNumber:
+		return raw, false
+	case "", "n":
 	default:
-		return raw
+		return raw, false
 	}
-	sid, err := rd.f.GetCellStyle(rd.sheet, axis)
-	if err != nil {
-		return plainNumber(raw)
-	}
-	nf, ok := rd.formats[sid]
+	nf, ok := rd.formats[ci.s]
 	if !ok {
-		nf = rd.styleFormat(sid)
-		rd.formats[sid] = nf
+		nf = rd.styleFormat(ci.s)
+		rd.formats[ci.s] = nf
 	}
-	return nf.text(raw, rd.date1904)
+	text = nf.text(raw, rd.date1904)
+	if nf.kind == kindGeneral || nf.kind == kindZeroPad {
+		if strings.ContainsAny(raw, "eE") {
+			v, err := strconv.ParseFloat(raw, 64)
+			lost = err == nil && math.Abs(v) >= 1e15
+		}
+	}
+	return text, lost
 }
 
 // numFormat is what Read needs to know about a cell's number format.

@@ -7,6 +7,7 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf16"
 
@@ -148,7 +149,7 @@ func (t *templateWriter) dataSheet(example map[string]string) error {
 		if err := f.SetCellStyle(sheet, cell, cell, t.headerStyle); err != nil {
 			return err
 		}
-		if err := f.SetColWidth(sheet, name, name, columnWidth(c)); err != nil {
+		if err := f.SetColWidth(sheet, name, name, columnWidth(c, example[c.Key])); err != nil {
 			return err
 		}
 		if c.Note != "" {
@@ -300,6 +301,12 @@ func (t *templateWriter) infoSheet(hasExample bool) error {
 		if err := f.SetSheetRow(s, fmt.Sprintf("A%d", row), &vals); err != nil {
 			return err
 		}
+		// Row height for the wrapped text: spreadsheet programs do not
+		// always fit rows they did not write themselves.
+		lines := max(1, int(math.Ceil(max(displayWidth(vals[2].(string))/28, displayWidth(c.Note)/58))))
+		if err := f.SetRowHeight(s, row, min(float64(18*lines), 400)); err != nil {
+			return err
+		}
 	}
 	if err := f.SetCellStyle(s, fmt.Sprintf("A%d", first), fmt.Sprintf("D%d", row), t.infoStyle); err != nil {
 		return err
@@ -330,13 +337,13 @@ func hasKey(cols []Column, key string) bool {
 	return false
 }
 
-// columnWidth is c.Width, or a width that fits the header, its choices and
-// (for long notes) a reasonable share of the note.
-func columnWidth(c Column) float64 {
+// columnWidth is c.Width, or a width that fits the header, the example
+// value and the choices.
+func columnWidth(c Column, example string) float64 {
 	if c.Width > 0 {
 		return c.Width
 	}
-	w := displayWidth(c.Header) + 4
+	w := max(displayWidth(c.Header), displayWidth(example)) + 4
 	for _, ch := range c.Choices {
 		w = max(w, displayWidth(ch)+4)
 	}

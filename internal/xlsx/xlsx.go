@@ -55,6 +55,9 @@ const (
 	ReasonRequired        = "必填 (required)"
 	ReasonMissingColumn   = "缺少此列 (column missing)"
 	ReasonDuplicateColumn = "此列重复出现 (duplicate column)"
+	// ReasonDigitsLost: a long number (ID, bank card) was typed into a
+	// number cell and Excel kept only its first 15 digits.
+	ReasonDigitsLost = "数字超过 15 位，Excel 已把末尾几位变成 0，请把该列设为“文本”格式后重新填写 (more than 15 digits; Excel lost the last digits, re-enter as text)"
 )
 
 // ReasonNotInChoices is the reason for a value outside Column.Choices.

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -292,7 +293,9 @@ func TestReadNumberCells(t *testing.T) {
 		}{
 			{"id int", int64(320102199001011234), ""},
 			{"phone int", 13812345678, ""},
-			{"id float", 3.20102199001011e17, ""}, // what real Excel stores after typing 18 digits
+			{"id float", 3.20102199001011e17, ""},
+			{"id excel", rawNumber("3.20102199001011E+17"), ""}, // what Excel stores after typing 18 digits
+			{"phone excel", rawNumber("1.3812345678E+10"), ""},
 			{"float noise", 0.1 + 0.2, ""},
 			{"negative", -12.5, ""},
 			{"date14", time.Date(2024, 1, 5, 0, 0, 0, 0, time.UTC), "date14"},
@@ -300,6 +303,9 @@ func TestReadNumberCells(t *testing.T) {
 			{"datetime", time.Date(2024, 3, 9, 8, 30, 0, 0, time.UTC), "datetime"},
 			{"zip", 10020, "zip"},
 			{"fmt0", 12.6, "fmt0"},
+			{"id fmt0", int64(320102199001011234), "fmt0"},
+			{"id thousands", int64(320102199001011234), "thousands"},
+			{"phone text-formatted number", 13812345678, "text"},
 			{"thousands", 1234567.5, "thousands"},
 			{"text digits", "00123", "text"},
 			{"text decimal", "1.50", ""},
@@ -312,7 +318,11 @@ func TestReadNumberCells(t *testing.T) {
 				t.Fatal(err)
 			}
 			cell := fmt.Sprintf("B%d", line)
-			if err := f.SetCellValue(s, cell, r.value); err != nil {
+			if raw, ok := r.value.(rawNumber); ok {
+				if err := f.SetCellDefault(s, cell, string(raw)); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := f.SetCellValue(s, cell, r.value); err != nil {
 				t.Fatal(err)
 			}
 			if r.style != "" {
@@ -322,18 +332,12 @@ func TestReadNumberCells(t *testing.T) {
 			}
 		}
 	})
-	rows, err := Read(bytes.NewReader(data), cols, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, r := range rows {
-		got[r.Values["k"]] = r.Values["v"]
-	}
 	tests := []struct{ name, want string }{
 		{"id int", "320102199001011234"},
 		{"phone int", "13812345678"},
 		{"id float", "320102199001011000"},
+		{"id excel", "320102199001011000"},
+		{"phone excel", "13812345678"},
 		{"float noise", "0.3"},
 		{"negative", "-12.5"},
 		{"date14", "2024-01-05"},
@@ -341,17 +345,52 @@ func TestReadNumberCells(t *testing.T) {
 		{"datetime", "2024-03-09 08:30"},
 		{"zip", "010020"},
 		{"fmt0", "13"},
+		{"id fmt0", "320102199001011234"},
+		{"id thousands", "320102199001011234"},
+		{"phone text-formatted number", "13812345678"},
 		{"thousands", "1234567.5"},
 		{"text digits", "00123"},
 		{"text decimal", "1.50"},
 		{"bool", "TRUE"},
 		{"id with X", "32010219900101123X"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got[tt.name] != tt.want {
-				t.Errorf("got %q, want %q", got[tt.name], tt.want)
-			}
+	forEachPass(t, func(t *testing.T) {
+		rows, err := Read(bytes.NewReader(data), cols, 0)
+		// Only the 18 digits Excel rounded are refused.
+		wantErrs := Errors{{Line: 5, Column: "值", Key: "v", Reason: ReasonDigitsLost}}
+		var errs Errors
+		if !errors.As(err, &errs) || fmt.Sprint(errs) != fmt.Sprint(wantErrs) {
+			t.Errorf("err = %v, want %v", err, wantErrs)
+		}
+		got := map[string]string{}
+		for _, r := range rows {
+			got[r.Values["k"]] = r.Values["v"]
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if got[tt.name] != tt.want {
+					t.Errorf("got %q, want %q", got[tt.name], tt.want)
+				}
+			})
+		}
+	})
+}
+
+// rawNumber is a number cell written with exactly this stored text.
+type rawNumber string
+
+// forEachPass runs fn with Read's own cell-info pass and with the excelize
+// lookups it falls back on.
+func forEachPass(t *testing.T, fn func(t *testing.T)) {
+	for _, pass := range []bool{true, false} {
+		name := "stream pass"
+		if !pass {
+			name = "excelize fallback"
+		}
+		t.Run(name, func(t *testing.T) {
+			defer func(old bool) { cellInfoPass = old }(cellInfoPass)
+			cellInfoPass = pass
+			fn(t)
 		})
 	}
 }
@@ -494,21 +533,115 @@ func TestReadRows(t *testing.T) {
 func TestReadMergedCells(t *testing.T) {
 	cols := []Column{{Key: "house", Header: "户号"}, {Key: "name", Header: "姓名"}}
 	data := build(t, func(f *excelize.File, s string) {
-		setRows(t, f, s, []any{"户号", "姓名"}, []any{"101", "张三"}, []any{nil, "张小三"}, []any{"102", "李四"})
-		if err := f.MergeCell(s, "A2", "A3"); err != nil {
+		setRows(t, f, s, []any{"户号", "姓名"}, []any{"101", "张三"}, []any{nil, "张小三"},
+			[]any{102, "李四"}, []any{nil, "李小四"}, []any{"103", nil}, []any{nil, nil})
+		for _, m := range [][2]string{{"A2", "A3"}, {"A4", "A5"}, {"A6", "B7"}} {
+			if err := f.MergeCell(s, m[0], m[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	forEachPass(t, func(t *testing.T) {
+		rows, err := Read(bytes.NewReader(data), cols, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.Values["house"]+"/"+r.Values["name"])
+		}
+		if want := "[101/张三 101/张小三 102/李四 102/李小四 103/]"; fmt.Sprint(got) != want {
+			t.Errorf("got %v, want %s", got, want)
+		}
+	})
+}
+
+func TestReadPicksFirstVisibleSheet(t *testing.T) {
+	data := build(t, func(f *excelize.File, s string) {
+		setRows(t, f, s, []any{"姓名"}, []any{"隐藏表的人"})
+		idx, err := f.NewSheet("名单")
+		if err != nil {
+			t.Fatal(err)
+		}
+		setRows(t, f, "名单", []any{"姓名"}, []any{"张三"})
+		f.SetActiveSheet(idx) // excelize will not hide the active sheet
+		if err := f.SetSheetVisible(s, false); err != nil {
 			t.Fatal(err)
 		}
 	})
-	rows, err := Read(bytes.NewReader(data), cols, 10)
+	rows, err := Read(bytes.NewReader(data), []Column{{Key: "name", Header: "姓名"}}, 10)
+	if err != nil || len(rows) != 1 || rows[0].Values["name"] != "张三" {
+		t.Fatalf("rows %v, err %v", rows, err)
+	}
+}
+
+// rewriteZip copies an .xlsx, passing each part through edit.
+func rewriteZip(t *testing.T, data []byte, edit func(name string, body []byte) (string, []byte)) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range rows {
-		got = append(got, r.Values["house"]+"/"+r.Values["name"])
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, body := edit(f.Name, body)
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
 	}
-	if want := "[101/张三 101/张小三 102/李四]"; fmt.Sprint(got) != want {
-		t.Errorf("got %v, want %s", got, want)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSheetPath(t *testing.T) {
+	base := build(t, func(f *excelize.File, s string) {
+		f.SetSheetName(s, "居民")
+		setRows(t, f, "居民", []any{"编号"}, []any{int64(320102199001011234)})
+	})
+	tests := []struct {
+		name string
+		edit func(name string, body []byte) (string, []byte)
+		want string
+	}{
+		{"excelize default", func(n string, b []byte) (string, []byte) { return n, b }, "xl/worksheets/sheet1.xml"},
+		{"absolute target", func(n string, b []byte) (string, []byte) {
+			return n, bytes.ReplaceAll(b, []byte(`Target="worksheets/sheet1.xml"`), []byte(`Target="/xl/worksheets/sheet1.xml"`))
+		}, "xl/worksheets/sheet1.xml"},
+		{"other part names", func(n string, b []byte) (string, []byte) {
+			b = bytes.ReplaceAll(b, []byte(`worksheets/sheet1.xml`), []byte(`ws/data.xml`))
+			return strings.Replace(n, "worksheets/sheet1.xml", "ws/data.xml", 1), b
+		}, "xl/ws/data.xml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := rewriteZip(t, base, tt.edit)
+			parts, err := newZipParts(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := parts.sheetPath("居民")
+			if err != nil || got != tt.want {
+				t.Fatalf("sheetPath = %q, %v; want %q", got, err, tt.want)
+			}
+			rows, err := Read(bytes.NewReader(data), []Column{{Key: "id", Header: "编号"}}, 10)
+			if err != nil || len(rows) != 1 || rows[0].Values["id"] != "320102199001011234" {
+				t.Fatalf("Read: %v, %v", rows, err)
+			}
+		})
 	}
 }
 
@@ -536,6 +669,7 @@ func TestReadNotExcel(t *testing.T) {
 	}{
 		{"empty", nil, "空"},
 		{"plain text", []byte("姓名,身份证号\n张三,110101199003071234\n"), "CSV"},
+		{"GBK csv", []byte("\xd0\xd5\xc3\xfb,\xc9\xed\xb7\xdd\xd6\xa4\xba\xc5\r\n"), "CSV"},
 		{"random bytes", random, ".xlsx"},
 		{"png renamed", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), random...), ".xlsx"},
 		{"old xls / encrypted", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, random...), ".xls"},
@@ -627,9 +761,9 @@ func TestExportValues(t *testing.T) {
 	row := []any{
 		"320102199001011234", "00123", 42, int64(1234567890123456789), 3.25,
 		time.Date(2024, 1, 5, 0, 0, 0, 0, cst), time.Date(2024, 1, 5, 23, 30, 15, 0, cst),
-		true, nilPtr, &s, status("已核实"), time.Time{}, nil,
+		true, nilPtr, &s, status("已核实"), time.Time{}, nil, "含\x0b控制符", 999_999_999_999_999,
 	}
-	headers := []string{"身份证号", "编码", "数量", "大整数", "小数", "日期", "时间", "是否", "空指针", "指针", "状态", "零时间", "空"}
+	headers := []string{"身份证号", "编码", "数量", "大整数", "小数", "日期", "时间", "是否", "空指针", "指针", "状态", "零时间", "空", "控制符", "15 位"}
 	if err := Export(&buf, "导出", headers, func(yield func([]any) bool) { yield(row) }); err != nil {
 		t.Fatal(err)
 	}
@@ -652,6 +786,8 @@ func TestExportValues(t *testing.T) {
 		{"K2", "已核实", excelize.CellTypeInlineString},
 		{"L2", "", excelize.CellTypeUnset},
 		{"M2", "", excelize.CellTypeUnset},
+		{"N2", "含\uFFFD控制符", excelize.CellTypeInlineString},
+		{"O2", "999999999999999", excelize.CellTypeUnset},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cell, func(t *testing.T) {

@@ -1,0 +1,124 @@
+// Configuration: every setting with its flag, its environment variable and its default, in
+// one table, read once at start and validated before anything is served.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongzhi/internal/secret"
+)
+
+// Config is the whole configuration of a gongzhi process.
+type Config struct {
+	Addr          string
+	DB            string
+	DataDir       string
+	SecretKey     string
+	LogFormat     string
+	LogLevel      string
+	SecureCookies bool
+	MaxUploadMiB  int
+	Dev           string
+	SessionIdle   time.Duration
+}
+
+type setting struct {
+	flag, env, def, help string
+	set                  func(c *Config, v string) error
+}
+
+// settings is the configuration table that the README's table mirrors.
+var settings = []setting{
+	{"addr", "GONGZHI_ADDR", "127.0.0.1:8080", "address to listen on", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"db", "GONGZHI_DB", "sqlite:gongzhi.db", "database: sqlite:PATH or postgres://user:pass@host:5432/db", func(c *Config, v string) error { c.DB = v; return nil }},
+	{"data-dir", "GONGZHI_DATA_DIR", "data", "directory for uploaded files and the generated secret key", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"secret-key", "GONGZHI_SECRET_KEY", "", "32-byte key (64 hex chars or base64) that encrypts ID numbers at rest; default: DATA_DIR/secret.key, created on first start", func(c *Config, v string) error { c.SecretKey = v; return nil }},
+	{"log-format", "GONGZHI_LOG_FORMAT", "text", "log format: text or json", func(c *Config, v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("log-format must be text or json, not %q", v)
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"log-level", "GONGZHI_LOG_LEVEL", "info", "log level: debug, info, warn, error", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"secure-cookies", "GONGZHI_SECURE_COOKIES", "false", "mark cookies Secure (set when served over HTTPS)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.SecureCookies = b
+		return err
+	}},
+	{"max-upload-mib", "GONGZHI_MAX_UPLOAD_MIB", "10", "largest accepted upload, in MiB", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			return fmt.Errorf("max-upload-mib must be 1–1024")
+		}
+		c.MaxUploadMiB = n
+		return nil
+	}},
+	{"session-idle", "GONGZHI_SESSION_IDLE", "8h", "sign out after this long without activity", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("session-idle must be a duration of at least 1m")
+		}
+		c.SessionIdle = d
+		return nil
+	}},
+	{"dev", "GONGZHI_DEV", "", "development: read templates and static files from this directory (internal/web)", func(c *Config, v string) error { c.Dev = v; return nil }},
+}
+
+// parseConfig reads flags (winning) and environment variables (else defaults) for a subcommand.
+func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Config, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet("gongzhi "+name, flag.ContinueOnError)
+	vals := map[string]*string{}
+	for _, s := range settings {
+		def := s.def
+		if v, ok := os.LookupEnv(s.env); ok {
+			def = v
+		}
+		vals[s.flag] = fs.String(s.flag, def, s.help+" (env "+s.env+")")
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	c := &Config{}
+	for _, s := range settings {
+		if err := s.set(c, strings.TrimSpace(*vals[s.flag])); err != nil {
+			return nil, nil, fmt.Errorf("--%s: %w", s.flag, err)
+		}
+	}
+	return c, fs, nil
+}
+
+// secretKey returns the configured key, or the one in DATA_DIR/secret.key, creating it with
+// mode 0600 on first start.
+func (c *Config) secretKey() ([]byte, bool, error) {
+	if c.SecretKey != "" {
+		k, err := secret.ParseKey(c.SecretKey)
+		return k, false, err
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := secret.ParseKey(string(b))
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", path, err)
+		}
+		return k, false, nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, false, err
+	}
+	key := secret.NewKey()
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return nil, false, err
+	}
+	k, err := secret.ParseKey(key)
+	return k, true, err
+}

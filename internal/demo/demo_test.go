@@ -1,0 +1,338 @@
+// Tests of the demo seed: it loads a fresh SQLite (and, when configured, PostgreSQL) database
+// through the service layer within the expected ranges, with valid credit codes and ID
+// numbers, working accounts, and scopes that keep 长芦街道 away from 葛塘街道's accounts.
+package demo
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/app"
+	"gongzhi/internal/secret"
+	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest"
+)
+
+func newApp(t *testing.T, db *store.DB) *app.App {
+	t.Helper()
+	box, err := secret.NewBox(secret.Random(32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil)
+}
+
+func TestPlanDeterministic(t *testing.T) {
+	a, b, c := newPlan(7, nil), newPlan(7, nil), newPlan(8, nil)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two plans from the same seed differ")
+	}
+	if reflect.DeepEqual(a, c) {
+		t.Fatal("plans from different seeds are equal")
+	}
+}
+
+func TestPlanWithExistingPlaceNames(t *testing.T) {
+	p := newPlan(1, map[string]string{ZhongshanCode: "中山社区居民委员会"})
+	for _, c := range p.communities {
+		if c.code == ZhongshanCode && c.grids[0].g.Name != "中山社区第1网格" {
+			t.Fatalf("grid named %q", c.grids[0].g.Name)
+		}
+	}
+}
+
+func TestSeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := newApp(t, db)
+		res, err := Seed(ctx, a, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: seeded in %s: %+v", db.Dialect, res.Elapsed, res.Counts)
+		if db.Dialect == store.SQLite && res.Elapsed > 20*time.Second {
+			t.Errorf("seeding took %s", res.Elapsed)
+		}
+		var out strings.Builder
+		if err := res.Print(&out); err != nil || !strings.Contains(out.String(), "gt-purchaser") {
+			t.Errorf("Print: %v\n%s", err, out.String())
+		}
+
+		checkCounts(t, res.Counts)
+		sys := gongzhi.SystemActor("test")
+		checkOrganizations(ctx, t, a, sys)
+		checkResidents(ctx, t, a, sys)
+		checkAccounts(ctx, t, a, res)
+		checkScopes(ctx, t, a)
+
+		if _, err := Seed(ctx, a, 2026); !errors.Is(err, ErrNotFresh) {
+			t.Errorf("second seed: %v, want ErrNotFresh", err)
+		}
+	})
+}
+
+func between(t *testing.T, what string, n, lo, hi int) {
+	t.Helper()
+	if n < lo || n > hi {
+		t.Errorf("%s = %d, want %d–%d", what, n, lo, hi)
+	}
+}
+
+func checkCounts(t *testing.T, c Counts) {
+	between(t, "places", c.Places, 15, 15)
+	between(t, "organizations", c.Organizations, 20, 20)
+	between(t, "grids", c.Grids, 8*3+3, 8*5+3)
+	between(t, "households", c.Households, 800, 1800)
+	between(t, "residents", c.Residents, 300, 1500)
+	between(t, "social workers", c.SocialWorkers, 20, 60)
+	between(t, "volunteers", c.Volunteers, 60, 150)
+	between(t, "experts", c.Experts, 10, 15)
+	between(t, "accounts", c.Accounts, 13, 13)
+}
+
+func list[T any](t *testing.T, run func(func(T) error) (int, error)) []T {
+	t.Helper()
+	var out []T
+	if _, err := run(func(v T) error { out = append(out, v); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func checkOrganizations(ctx context.Context, t *testing.T, a *app.App, ac *gongzhi.Actor) {
+	orgs := list(t, func(each func(*gongzhi.Organization) error) (int, error) {
+		return a.Organizations(ctx, ac, store.ListOptions{}, each)
+	})
+	kinds := map[string]int{}
+	for _, o := range orgs {
+		kinds[o.Type]++
+		kinds[o.RegState]++
+		kinds[o.Origin]++
+		if o.CreditCode == "" && o.RegState != "preparing" {
+			t.Errorf("%s (%s) has no credit code", o.Name, o.RegState)
+		}
+		if o.CreditCode != "" {
+			if r := gongzhi.ValidateCreditCode(o.CreditCode); r != "" {
+				t.Errorf("%s: credit code %s: %s", o.Name, o.CreditCode, r)
+			}
+			if o.Type != "enterprise" && o.CreditCode[0] != '5' {
+				t.Errorf("%s: credit code %s is not a civil-affairs registration", o.Name, o.CreditCode)
+			}
+		}
+	}
+	for _, k := range []string{"professional", "community", "hub", "enterprise", "registered", "filed", "preparing", "local", "external"} {
+		if kinds[k] == 0 {
+			t.Errorf("no organization is %s", k)
+		}
+	}
+}
+
+func checkResidents(ctx context.Context, t *testing.T, a *app.App, ac *gongzhi.Actor) {
+	people := list(t, func(each func(*gongzhi.Person) error) (int, error) {
+		return a.People(ctx, ac, store.ListOptions{Filters: map[string]string{"kind": "resident"}}, each)
+	})
+	now := time.Now()
+	groups := map[string]int{}
+	for _, p := range people {
+		enc, err := a.DB.Q().PersonIDCipher(ctx, store.Scope{}, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := a.Box.Open(enc, "people.id_number")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := gongzhi.ValidateIDNumber(id, now); r != "" {
+			t.Errorf("%s: ID number %s: %s", p.Name, id, r)
+			continue
+		}
+		if !strings.HasPrefix(id, "320116") || p.BirthYear < minBirthYear || p.BirthYear > maxBirthYear {
+			t.Errorf("%s: ID number %s, birth year %d", p.Name, id, p.BirthYear)
+		}
+		if male := (id[16]-'0')%2 == 1; male != (p.Gender == "male") {
+			t.Errorf("%s: gender %s but ID number %s", p.Name, p.Gender, id)
+		}
+		if p.HouseholdID == 0 || p.PlaceCode[9:] == "000" {
+			t.Errorf("%s: household %d, place %s", p.Name, p.HouseholdID, p.PlaceCode)
+		}
+		for _, g := range p.TargetGroups {
+			groups[g]++
+		}
+	}
+	for _, g := range []string{"elderly", "elderly_alone", "children", "youth", "left_behind_children", "disabled", "veterans", "hardship", "cancer_patients"} {
+		if groups[g] == 0 {
+			t.Errorf("no resident is in the target group %s", g)
+		}
+	}
+	t.Logf("target groups: %v", groups)
+
+	experts := list(t, func(each func(*gongzhi.Person) error) (int, error) {
+		return a.People(ctx, ac, store.ListOptions{Filters: map[string]string{"kind": "expert"}}, each)
+	})
+	tied := 0
+	for _, e := range experts {
+		if e.OrgID != 0 {
+			tied++
+		}
+		if len(e.ExpertFields) == 0 || e.Affiliation == "" {
+			t.Errorf("expert %s: fields %v, affiliation %q", e.Name, e.ExpertFields, e.Affiliation)
+		}
+	}
+	if tied == 0 {
+		t.Error("no expert is tied to an organization: conflict-of-interest checks have nothing to find")
+	}
+}
+
+// actor signs in as a demo account without a password: the user record and its scope.
+func actor(ctx context.Context, t *testing.T, a *app.App, username string) *gongzhi.Actor {
+	t.Helper()
+	u, _, err := a.DB.Q().UserByUsername(ctx, username)
+	if err != nil {
+		t.Fatalf("%s: %v", username, err)
+	}
+	ac := &gongzhi.Actor{User: u}
+	if err := a.ScopeFor(ctx, ac); err != nil {
+		t.Fatal(err)
+	}
+	return ac
+}
+
+func checkAccounts(ctx context.Context, t *testing.T, a *app.App, res *Result) {
+	roles := map[string]bool{}
+	for _, acc := range res.Accounts {
+		roles[acc.Role] = true
+		if acc.Scope == "" || acc.DisplayName == "" {
+			t.Errorf("%s: display %q, scope %q", acc.Username, acc.DisplayName, acc.Scope)
+		}
+		ac := actor(ctx, t, a, acc.Username)
+		if !ac.User.MustChangePassword {
+			t.Errorf("%s need not change its password", acc.Username)
+		}
+	}
+	for _, r := range gongzhi.Roles {
+		if !roles[r] {
+			t.Errorf("no account has the role %s", r)
+		}
+	}
+	if _, _, u, err := a.Login(ctx, "gt-purchaser", Password, "192.0.2.1", "test"); err != nil || u.Role != gongzhi.RolePurchaser {
+		t.Errorf("sign-in with the demo password: %v", err)
+	}
+}
+
+func checkScopes(ctx context.Context, t *testing.T, a *app.App) {
+	const changlu = "320116005"
+	sys := gongzhi.SystemActor("test")
+	pur := actor(ctx, t, a, "gt-purchaser")
+	if pur.Scope != "320116004" {
+		t.Fatalf("purchaser scope %q", pur.Scope)
+	}
+	opts := store.ListOptions{}
+	for _, c := range []struct {
+		what  string
+		codes func(ac *gongzhi.Actor) []string
+	}{
+		{"places", func(ac *gongzhi.Actor) []string {
+			var out []string
+			for _, p := range list(t, func(each func(*gongzhi.Place) error) (int, error) { return a.Places(ctx, ac, opts, each) }) {
+				out = append(out, p.Code)
+			}
+			return out
+		}},
+		{"grids", func(ac *gongzhi.Actor) []string {
+			var out []string
+			for _, g := range list(t, func(each func(*gongzhi.Grid) error) (int, error) { return a.Grids(ctx, ac, opts, each) }) {
+				out = append(out, g.CommunityCode)
+			}
+			return out
+		}},
+		{"households", func(ac *gongzhi.Actor) []string {
+			var out []string
+			for _, h := range list(t, func(each func(*gongzhi.Household) error) (int, error) { return a.Households(ctx, ac, opts, each) }) {
+				out = append(out, h.CommunityCode)
+			}
+			return out
+		}},
+		{"organizations", func(ac *gongzhi.Actor) []string {
+			var out []string
+			for _, o := range list(t, func(each func(*gongzhi.Organization) error) (int, error) { return a.Organizations(ctx, ac, opts, each) }) {
+				out = append(out, o.PlaceCode)
+			}
+			return out
+		}},
+		{"people", func(ac *gongzhi.Actor) []string {
+			var out []string
+			for _, p := range list(t, func(each func(*gongzhi.Person) error) (int, error) { return a.People(ctx, ac, opts, each) }) {
+				out = append(out, p.PlaceCode)
+			}
+			return out
+		}},
+	} {
+		all, mine := c.codes(sys), c.codes(pur)
+		outside, getang := 0, 0
+		for _, code := range all {
+			if strings.HasPrefix(code, changlu) {
+				outside++
+			}
+			if strings.HasPrefix(code, "320116004") {
+				getang++
+			}
+		}
+		if outside == 0 {
+			t.Errorf("%s: 长芦街道 has no records to hide", c.what)
+		}
+		if len(mine) == 0 {
+			t.Errorf("%s: the purchaser sees none", c.what)
+		}
+		for _, code := range mine {
+			if !strings.HasPrefix(code, "320116004") {
+				t.Errorf("%s: the purchaser of 葛塘街道 sees a record of %s", c.what, code)
+				break
+			}
+		}
+		if len(mine) != getang {
+			t.Errorf("%s: the purchaser sees %d of the %d records of 葛塘街道", c.what, len(mine), getang)
+		}
+	}
+
+	// A 长芦 record is "not found" for 葛塘's purchaser.
+	var clOrg *gongzhi.Organization
+	for _, o := range list(t, func(each func(*gongzhi.Organization) error) (int, error) {
+		return a.Organizations(ctx, sys, opts, each)
+	}) {
+		if strings.HasPrefix(o.PlaceCode, changlu) {
+			clOrg = o
+		}
+	}
+	if _, err := a.Organization(ctx, pur, clOrg.ID); gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+		t.Errorf("purchaser reads %s: %v", clOrg.Name, err)
+	}
+
+	// The community account sees its own community only; the provider its own organization.
+	zs := actor(ctx, t, a, "zs-community")
+	for _, h := range list(t, func(each func(*gongzhi.Household) error) (int, error) { return a.Households(ctx, zs, opts, each) }) {
+		if h.CommunityCode != ZhongshanCode {
+			t.Fatalf("zs-community sees a household of %s", h.CommunityCode)
+		}
+	}
+	prov := actor(ctx, t, a, "gt-provider")
+	orgs := list(t, func(each func(*gongzhi.Organization) error) (int, error) {
+		return a.Organizations(ctx, prov, opts, each)
+	})
+	if len(orgs) != 1 || orgs[0].ID != prov.User.OrgID {
+		t.Errorf("gt-provider sees %d organizations", len(orgs))
+	}
+	staff := list(t, func(each func(*gongzhi.Person) error) (int, error) { return a.People(ctx, prov, opts, each) })
+	if len(staff) == 0 {
+		t.Error("gt-provider sees none of its staff")
+	}
+	for _, p := range staff {
+		if p.OrgID != prov.User.OrgID {
+			t.Fatalf("gt-provider sees %s of another organization", p.Name)
+		}
+	}
+}

@@ -1,0 +1,243 @@
+// The OpenAPI 3 document of /api/v1, served at /api/openapi.json. Each operation is declared in
+// apiDocs below, apart from the route registrations, and a test checks that the two agree in
+// both directions, so the document cannot drift from the real routes.
+package web
+
+import (
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/app"
+)
+
+type apiDoc struct {
+	Summary string
+	Req     any  // request body type (JSON), nil for none
+	Resp    any  // response body type
+	List    bool // response is {items, total, page, per_page} of Resp
+	Upload  bool // multipart upload with a "file" field
+	Binary  bool // response is an .xlsx file
+	Filters []string
+}
+
+type recordDoc struct {
+	name    string
+	typ     any
+	filters []string
+	write   bool
+	del     bool
+}
+
+var recordDocs = []recordDoc{
+	{"places", gongzhi.Place{}, []string{"level", "parent", "under"}, true, false},
+	{"grids", gongzhi.Grid{}, []string{"community"}, true, true},
+	{"households", gongzhi.Household{}, []string{"community", "grid", "no_grid"}, true, true},
+	{"organizations", gongzhi.Organization{}, []string{"type", "reg_state", "origin", "grade", "incubation", "service_field", "place"}, true, true},
+	{"people", gongzhi.Person{}, []string{"kind", "gender", "licence", "expert_field", "target_group", "org", "place", "household", "id_number"}, true, true},
+	{"users", gongzhi.User{}, []string{"role", "locked", "disabled"}, false, false},
+}
+
+type idNumber struct {
+	IDNumber string `json:"id_number"`
+}
+type importResult struct {
+	Imported int `json:"imported"`
+}
+type statusBody struct {
+	Status          string `json:"status"`
+	OneTimePassword string `json:"one_time_password,omitempty"`
+}
+type historyBody struct {
+	Items []gongzhi.AuditEntry `json:"items"`
+}
+type createdUser struct {
+	User            gongzhi.User `json:"user"`
+	OneTimePassword string       `json:"one_time_password"`
+}
+type createdToken struct {
+	Token  gongzhi.APIToken `json:"token"`
+	Secret string           `json:"secret"`
+}
+type meBody struct {
+	User      gongzhi.User `json:"user"`
+	ScopeCode string       `json:"scope_code"`
+}
+type itemsOf[T any] struct {
+	Items []T `json:"items"`
+}
+
+// apiDocs declares every operation of /api/v1.
+func apiDocs() map[string]apiDoc {
+	d := map[string]apiDoc{
+		"POST /api/v1/people/{id}/reveal":                {Summary: "Reveal a person's full ID number (community staff and grid workers; audited)", Resp: idNumber{}},
+		"POST /api/v1/users":                             {Summary: "Create an account with a one-time password (system administrator)", Req: gongzhi.User{}, Resp: createdUser{}},
+		"POST /api/v1/users/{id}/unlock":                 {Summary: "Unlock an account (security administrator)", Resp: statusBody{}},
+		"POST /api/v1/users/{id}/reset":                  {Summary: "Reset an account's password (security administrator)", Resp: statusBody{}},
+		"POST /api/v1/users/{id}/end-sessions":           {Summary: "Sign an account out everywhere (security administrator)", Resp: statusBody{}},
+		"GET /api/v1/target-groups":                      {Summary: "List target groups", Resp: itemsOf[gongzhi.TargetGroup]{}},
+		"POST /api/v1/target-groups":                     {Summary: "Add a target group (purchaser)", Req: gongzhi.TargetGroup{}, Resp: gongzhi.TargetGroup{}},
+		"GET /api/v1/tokens":                             {Summary: "List your API tokens (all tokens for the security administrator)", Resp: itemsOf[gongzhi.APIToken]{}},
+		"POST /api/v1/tokens":                            {Summary: "Create an API token; the secret is returned once", Req: tokenRequest{}, Resp: createdToken{}},
+		"POST /api/v1/tokens/{id}/revoke":                {Summary: "Revoke an API token", Resp: statusBody{}},
+		"GET /api/v1/audit":                              {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: auditFilters},
+		"GET /api/v1/me":                                 {Summary: "The signed-in account and its scope", Resp: meBody{}},
+		"GET /api/v1/todos":                              {Summary: "The signed-in account's to-do list", Resp: homeData{}},
+		"POST /api/v1/organizations/import":              {Summary: "Import organizations from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
+		"GET /api/v1/organizations/import-template.xlsx": {Summary: "Excel template for importing organizations", Binary: true},
+		"POST /api/v1/people/import":                     {Summary: "Import people from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
+		"GET /api/v1/people/import-template.xlsx":        {Summary: "Excel template for importing people", Binary: true},
+	}
+	for _, r := range recordDocs {
+		base := "/api/v1/" + r.name
+		d["GET "+base] = apiDoc{Summary: "List " + r.name + " in your scope", Resp: r.typ, List: true, Filters: r.filters}
+		d["GET "+base+"/{id}"] = apiDoc{Summary: "Get one of " + r.name, Resp: r.typ}
+		d["GET "+base+"/{id}/history"] = apiDoc{Summary: "Change history of one of " + r.name, Resp: historyBody{}}
+		d["GET "+base+".xlsx"] = apiDoc{Summary: "Export " + r.name + " to Excel (same filters as the list)", Binary: true, Filters: r.filters}
+		d["PUT "+base+"/{id}"] = apiDoc{Summary: "Replace one of " + r.name, Req: r.typ, Resp: r.typ}
+		if r.write {
+			d["POST "+base] = apiDoc{Summary: "Create one of " + r.name, Req: r.typ, Resp: r.typ}
+		}
+		if r.del {
+			d["DELETE "+base+"/{id}"] = apiDoc{Summary: "Delete one of " + r.name}
+		}
+	}
+	return d
+}
+
+// OpenAPI builds the document.
+func OpenAPI() map[string]any {
+	schemas := map[string]any{
+		"Error": map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
+			"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
+				"code":    map[string]any{"type": "string", "enum": []string{gongzhi.EINVALID, gongzhi.ENOTFOUND, gongzhi.ECONFLICT, gongzhi.EUNAUTHORIZED, gongzhi.EFORBIDDEN, gongzhi.ETOOLARGE, gongzhi.ETOOMANY, gongzhi.EINTERNAL}},
+				"message": map[string]any{"type": "string"},
+				"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}, "description": "field name → reason"},
+			}}}},
+	}
+	paths := map[string]map[string]any{}
+	for pattern, doc := range apiDocs() {
+		method, p, _ := strings.Cut(pattern, " ")
+		op := map[string]any{"summary": doc.Summary, "security": []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}}}
+		var params []any
+		if strings.Contains(p, "{id}") {
+			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		if doc.List || doc.Binary {
+			for _, q := range append([]string{"q", "sort", "desc", "page", "per_page"}, doc.Filters...) {
+				params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+			}
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if doc.Req != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaRef(schemas, doc.Req)}}}
+		}
+		if doc.Upload {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
+				"type": "object", "properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}}}}}
+		}
+		ok := map[string]any{"description": "OK"}
+		status := "200"
+		switch {
+		case method == http.MethodDelete:
+			status = "204"
+			ok = map[string]any{"description": "Deleted"}
+		case doc.Binary:
+			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		case doc.List:
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{
+				"items": map[string]any{"type": "array", "items": schemaRef(schemas, doc.Resp)}, "total": map[string]any{"type": "integer"},
+				"page": map[string]any{"type": "integer"}, "per_page": map[string]any{"type": "integer"}}}}}
+		case doc.Resp != nil:
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(schemas, doc.Resp)}}
+		}
+		if method == http.MethodPost && doc.Req != nil && !strings.HasSuffix(p, "/reveal") {
+			status = "201"
+		}
+		errResp := map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		op["responses"] = map[string]any{status: ok, "4XX": errResp}
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "Gongzhi API", "version": "1", "description": "Community co-governance: places, grids, households, " +
+			"organizations, people, accounts and the audit log. Authenticate with `Authorization: Bearer <token>` (make a token at /tokens), " +
+			"or with the browser session plus an `X-CSRF-Token` header on writes. Every error has the shape {\"error\":{\"code\",\"message\",\"fields\"}}; " +
+			"a record outside your scope answers 404 exactly like a missing one."},
+		"paths": paths,
+		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
+			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+		}},
+	}
+}
+
+// schemaRef registers the schema of v's type and returns a reference to it.
+func schemaRef(schemas map[string]any, v any) map[string]any {
+	t := reflect.TypeOf(v)
+	return typeSchema(schemas, t)
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func typeSchema(schemas map[string]any, t reflect.Type) map[string]any {
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t.Kind() == reflect.Pointer:
+		return typeSchema(schemas, t.Elem())
+	case t.Kind() == reflect.String:
+		return map[string]any{"type": "string"}
+	case t.Kind() == reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32:
+		return map[string]any{"type": "number"}
+	case t.Kind() == reflect.Slice:
+		return map[string]any{"type": "array", "items": typeSchema(schemas, t.Elem())}
+	case t.Kind() == reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": typeSchema(schemas, t.Elem())}
+	case t.Kind() == reflect.Struct:
+		name := t.Name()
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i] + "Of" + strings.TrimPrefix(t.Field(0).Type.Elem().Name(), "")
+		}
+		if _, ok := schemas[name]; !ok {
+			schemas[name] = map[string]any{} // placeholder against recursion
+			props := map[string]any{}
+			var names []string
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if tag == "-" || !f.IsExported() {
+					continue
+				}
+				if tag == "" {
+					tag = f.Name
+				}
+				props[tag] = typeSchema(schemas, f.Type)
+				names = append(names, tag)
+			}
+			sort.Strings(names)
+			schemas[name] = map[string]any{"type": "object", "properties": props}
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	return map[string]any{}
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, OpenAPI())
+	return nil
+}
+
+var _ = app.Todo{}

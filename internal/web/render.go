@@ -1,0 +1,295 @@
+// Rendering: the template set, the page model every template receives, the generic list, form
+// and detail views, and cache-busted static URLs.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongzhi"
+)
+
+// page is what every template receives.
+type page struct {
+	Title  string
+	Actor  *gongzhi.Actor
+	CSRF   string
+	Lang   string
+	Flash  string
+	Error  *gongzhi.Error
+	Active string
+	Nav    []navItem
+	Path   string
+	Data   any
+}
+
+type navItem struct {
+	Key, Href string
+}
+
+type option struct {
+	Value, Label string
+}
+
+// field is one input of a form or a filter bar.
+type field struct {
+	Name     string
+	Label    string
+	Type     string // text, number, date, select, multi, textarea, password, hidden, file, checkbox
+	Value    string
+	Values   []string
+	Options  []option
+	Error    string
+	Help     string
+	Required bool
+	Wide     bool
+}
+
+// Has reports whether v is among the field's selected values.
+func (f field) Has(v string) bool {
+	for _, x := range f.Values {
+		if x == v {
+			return true
+		}
+	}
+	return f.Value == v
+}
+
+type formView struct {
+	Action    string
+	Cancel    string
+	Fields    []field
+	Submit    string
+	Multipart bool
+	Intro     string
+}
+
+type cell struct {
+	Text  string
+	Href  string
+	Class string
+}
+
+type listCol struct {
+	Label   string
+	SortURL string
+	Sorted  bool
+	Desc    bool
+}
+
+type listView struct {
+	Columns   []listCol
+	Rows      [][]cell
+	Filters   []field
+	Q         string
+	Total     int
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
+	ExportURL string
+	NewURL    string
+	ImportURL string
+	Action    string
+	Note      string
+}
+
+type kv struct {
+	Label string
+	Value string
+	Href  string
+	Form  *inlineForm // e.g. the audited reveal of an ID number
+}
+
+type inlineForm struct {
+	Action, Label string
+}
+
+type actionLink struct {
+	Label   string
+	Href    string
+	Post    bool
+	Confirm string
+	Danger  bool
+}
+
+type historyRow struct {
+	At      time.Time
+	Who     string
+	Action  string
+	Changes []string
+}
+
+type detailView struct {
+	Rows        []kv
+	Actions     []actionLink
+	History     []historyRow
+	Related     []related
+	ShowHistory bool
+}
+
+type related struct {
+	Title string
+	List  listView
+	More  string
+}
+
+func (s *Server) loadAssets() error {
+	fsys := s.assetsFS()
+	s.static, _ = fs.Sub(fsys, "static")
+	if s.opts.DevDir != "" {
+		s.static = fsys
+		sub, err := fs.Sub(fsys, "static")
+		if err == nil {
+			s.static = sub
+		}
+	}
+	s.sums = map[string]string{}
+	err := fs.WalkDir(s.static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(s.static, p)
+		if err != nil {
+			return err
+		}
+		h := sha256.Sum256(b)
+		s.sums[p] = hex.EncodeToString(h[:6])
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.tmpl = map[string]*template.Template{}
+	pages, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(fsys, "templates/layout.html", "templates/_partials.html", p)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		s.tmpl[name] = t
+	}
+	return nil
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t": T,
+		"static": func(name string) string {
+			return "/static/" + name + "?v=" + s.sums[name]
+		},
+		"roleLabel": func(lang, role string) string { return T(lang, "role."+role) },
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(chinaTime).Format("2006-01-02 15:04")
+		},
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i + 1
+			}
+			return out
+		},
+		"itoa": strconv.Itoa,
+		"wrap": func(p *page, d any) *page { c := *p; c.Data = d; return &c },
+	}
+}
+
+// chinaTime is UTC+8: times are shown as the office sees them.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// render executes a page template with the layout.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	if s.opts.DevDir != "" {
+		if err := s.loadAssets(); err != nil {
+			s.log.Error("reload templates", "err", err)
+		}
+	}
+	t, ok := s.tmpl[name]
+	if !ok {
+		s.log.Error("no template", "name", name)
+		http.Error(w, "template missing", http.StatusInternalServerError)
+		return
+	}
+	p.Actor = actorOf(r)
+	p.CSRF = csrfOf(r)
+	p.Lang = langOf(r)
+	p.Path = r.URL.RequestURI()
+	if p.Flash == "" {
+		if c, err := r.Cookie("flash"); err == nil {
+			if v, err := url.QueryUnescape(c.Value); err == nil {
+				p.Flash = v
+			}
+			s.clearCookie(w, "flash")
+		}
+	}
+	p.Nav = navFor(p.Actor)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// redirect sends the browser on after a successful POST, with a one-time message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		s.setCookie(w, "flash", url.QueryEscape(flash), 60)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func navFor(ac *gongzhi.Actor) []navItem {
+	if ac == nil {
+		return nil
+	}
+	nav := []navItem{{"nav.home", "/"}}
+	switch ac.Role() {
+	case gongzhi.RoleSysAdmin:
+		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.tokens", "/tokens"})
+	case gongzhi.RoleSecAdmin:
+		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.tokens", "/tokens"})
+	case gongzhi.RoleAuditAdmin:
+		return append(nav, navItem{"nav.audit", "/audit"})
+	}
+	add := func(res, key, href string) {
+		if canRead(ac, res) {
+			nav = append(nav, navItem{key, href})
+		}
+	}
+	add("organizations", "nav.organizations", "/organizations")
+	add("people", "nav.people", "/people")
+	add("places", "nav.places", "/places")
+	add("grids", "nav.grids", "/grids")
+	add("households", "nav.households", "/households")
+	add("target_groups", "nav.target_groups", "/target-groups")
+	return append(nav, navItem{"nav.tokens", "/tokens"})
+}
+
+// urlQueryEscape escapes a value for a query string.
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

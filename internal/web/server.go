@@ -1,0 +1,413 @@
+// Package web serves Gongzhi's server-rendered UI and its JSON API (/api/v1) from one handler:
+// routing on the standard library's ServeMux, sessions in the database, CSRF tokens on every
+// form, an embedded template set and static files, and one place where errors become an HTML
+// page or the API's error body.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"gongzhi"
+	"gongzhi/internal/app"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Options configure the web server.
+type Options struct {
+	// DevDir, when set, reads templates and static files from this directory (the repository's
+	// internal/web) on every request, for template work without rebuilding.
+	DevDir string
+	// MaxUpload is the largest accepted upload in bytes (default 10 MiB).
+	MaxUpload int64
+	// SecureCookies sets the Secure flag on cookies (serve behind HTTPS).
+	SecureCookies bool
+	// Registry collects metrics; nil uses a new one.
+	Registry *prometheus.Registry
+}
+
+// Server is the HTTP side of Gongzhi.
+type Server struct {
+	app       *app.App
+	log       *slog.Logger
+	opts      Options
+	tmpl      map[string]*template.Template
+	static    fs.FS
+	sums      map[string]string // static file name → content hash, for cache-busting URLs
+	mux       *http.ServeMux
+	apiRoutes []string // "METHOD /api/v1/…" patterns, for the OpenAPI check
+	reqs      *prometheus.CounterVec
+	dur       *prometheus.HistogramVec
+	reg       *prometheus.Registry
+}
+
+// New builds the server and its routes.
+func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
+	if opts.MaxUpload == 0 {
+		opts.MaxUpload = 10 << 20
+	}
+	s := &Server{app: a, log: log, opts: opts, mux: http.NewServeMux()}
+	s.reg = opts.Registry
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+		s.reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	}
+	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gongzhi_http_requests_total", Help: "HTTP requests by route and status class."}, []string{"route", "code"})
+	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "gongzhi_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: prometheus.DefBuckets}, []string{"route"})
+	s.reg.MustRegister(s.reqs, s.dur)
+	if err := s.loadAssets(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the root handler with its middleware.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return s.recoverer(s.observe(cop.Handler(s.secureHeaders(s.mux))))
+}
+
+// APIRoutes lists the registered API patterns ("GET /api/v1/organizations/{id}").
+func (s *Server) APIRoutes() []string { return s.apiRoutes }
+
+func (s *Server) assetsFS() fs.FS {
+	if s.opts.DevDir != "" {
+		return os.DirFS(s.opts.DevDir)
+	}
+	return assets
+}
+
+// ---- request context
+
+type ctxKey int
+
+const (
+	keyActor ctxKey = iota
+	keyCSRF
+	keyLang
+	keySession
+	keyRoute
+)
+
+func actorOf(r *http.Request) *gongzhi.Actor {
+	ac, _ := r.Context().Value(keyActor).(*gongzhi.Actor)
+	return ac
+}
+
+func csrfOf(r *http.Request) string { s, _ := r.Context().Value(keyCSRF).(string); return s }
+
+func langOf(r *http.Request) string {
+	if l, ok := r.Context().Value(keyLang).(string); ok {
+		return l
+	}
+	return requestLang(r)
+}
+
+func withValue(r *http.Request, k ctxKey, v any) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), k, v))
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// ---- middleware
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		route := new(string)
+		next.ServeHTTP(sw, withValue(r, keyRoute, route))
+		if sw.code == 0 {
+			sw.code = http.StatusOK
+		}
+		name := *route
+		if name == "" {
+			name = "other"
+		}
+		d := time.Since(start)
+		s.reqs.WithLabelValues(name, fmt.Sprintf("%dxx", sw.code/100)).Inc()
+		s.dur.WithLabelValues(name).Observe(d.Seconds())
+		if name != "GET /healthz" && name != "GET /static/" {
+			s.log.Info("http", "method", r.Method, "path", r.URL.Path, "route", name, "status", sw.code,
+				"ms", d.Milliseconds(), "ip", clientIP(r))
+		}
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "err", p, "path", r.URL.Path, "stack", string(debug.Stack()))
+				s.fail(w, r, gongzhi.Internal(fmt.Errorf("panic: %v", p)))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// handler is the shape of every route: it returns an error, and fail renders it.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// access says who may reach a route.
+type access int
+
+const (
+	public   access = iota // anyone, signed in or not
+	signedIn               // any signed-in account
+	changed                // a signed-in account that has changed its initial password
+)
+
+// handle registers a UI route.
+func (s *Server) handle(pattern string, acc access, h handler) {
+	s.mux.Handle(pattern, s.wrap(pattern, acc, false, h))
+}
+
+// api registers an API route; every API route needs a signed-in account (session or token).
+func (s *Server) api(pattern string, h handler) {
+	s.apiRoutes = append(s.apiRoutes, pattern)
+	s.mux.Handle(pattern, s.wrap(pattern, changed, true, h))
+}
+
+func (s *Server) wrap(pattern string, acc access, isAPI bool, h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(keyRoute).(*string); ok {
+			*p = pattern
+		}
+		r = withValue(r, keyLang, requestLang(r))
+		if err := s.authenticate(w, r, &r, isAPI); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ac := actorOf(r)
+		if acc >= signedIn && ac == nil {
+			if isAPI || r.Method != http.MethodGet {
+				s.fail(w, r, &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"})
+				return
+			}
+			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if acc == changed && ac != nil && ac.User.MustChangePassword {
+			if isAPI || r.Method != http.MethodGet {
+				s.fail(w, r, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.must_change_password"})
+				return
+			}
+			http.Redirect(w, r, "/password", http.StatusSeeOther)
+			return
+		}
+		if !isAPI && r.Method == http.MethodPost && ac != nil {
+			if err := s.checkCSRF(r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+const sessionCookie = "gz_session"
+
+// authenticate finds the actor from a bearer token (API) or the session cookie.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http.Request, isAPI bool) error {
+	ctx := r.Context()
+	if auth := r.Header.Get("Authorization"); isAPI && auth != "" {
+		tok, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+		}
+		ac, err := s.app.TokenActor(ctx, strings.TrimSpace(tok), clientIP(r))
+		if err != nil {
+			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+				return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+			}
+			return err
+		}
+		*out = withValue(r, keyActor, ac)
+		return nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	ac, csrf, err := s.app.SessionActor(ctx, c.Value, clientIP(r))
+	if err != nil {
+		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+			s.clearCookie(w, sessionCookie)
+			return nil
+		}
+		return err
+	}
+	if isAPI {
+		ac.Via = "api"
+		// cookie-authenticated API writes need the session's CSRF token in a header
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Header.Get("X-CSRF-Token") != csrf {
+			return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.csrf"}
+		}
+	}
+	r = withValue(r, keyActor, ac)
+	r = withValue(r, keyCSRF, csrf)
+	*out = withValue(r, keySession, c.Value)
+	return nil
+}
+
+func (s *Server) checkCSRF(r *http.Request) error {
+	var tok string
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(s.opts.MaxUpload); err != nil {
+			return uploadErr(err, s.opts.MaxUpload)
+		}
+	}
+	tok = r.FormValue("csrf")
+	if tok == "" || tok != csrfOf(r) {
+		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.csrf"}
+	}
+	return nil
+}
+
+func uploadErr(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) || strings.Contains(err.Error(), "too large") {
+		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: fmt.Sprintf("err.too_large:%d MiB", limit>>20)}
+	}
+	return gongzhi.Invalid("file", "err.no_file")
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) { s.setCookie(w, name, "", -1) }
+
+// ---- errors
+
+var statusOf = map[string]int{
+	gongzhi.EINVALID: http.StatusUnprocessableEntity, gongzhi.ENOTFOUND: http.StatusNotFound,
+	gongzhi.ECONFLICT: http.StatusConflict, gongzhi.EUNAUTHORIZED: http.StatusUnauthorized,
+	gongzhi.EFORBIDDEN: http.StatusForbidden, gongzhi.ETOOLARGE: http.StatusRequestEntityTooLarge,
+	gongzhi.ETOOMANY: http.StatusTooManyRequests, gongzhi.EINTERNAL: http.StatusInternalServerError,
+	"method": http.StatusMethodNotAllowed,
+}
+
+// fail renders an error as the API's JSON body or an HTML error page. Internal details go to
+// the log only.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := gongzhi.AsError(err)
+	status := statusOf[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if e.Code == gongzhi.EINTERNAL {
+		s.log.Error("internal error", "err", err, "path", r.URL.Path)
+	}
+	lang := langOf(r)
+	if isAPIPath(r) {
+		body := apiError{Code: e.Code, Message: T(lang, e.Message)}
+		if len(e.Fields) > 0 {
+			body.Fields = map[string]string{}
+			for k, v := range e.Fields {
+				body.Fields[k] = T(lang, v)
+			}
+		}
+		writeJSON(w, status, map[string]any{"error": body})
+		return
+	}
+	s.render(w, r, status, "error", &page{Title: T(lang, "err."+e.Code), Error: e})
+}
+
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func isAPIPath(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// ---- operations
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.app.DB.SQL.PingContext(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.app.DB.Dialect)})
+	return nil
+}
+
+func (s *Server) metrics() http.Handler {
+	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+}
