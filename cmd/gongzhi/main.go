@@ -202,12 +202,8 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 }
 
 func printDemo(w io.Writer, url string, res *demo.Result) {
-	fmt.Fprintf(w, "\n共治 Gongzhi demo: %s\nStreet: %s — %d communities' grids, %d households, %d residents, %d organizations\n",
-		url, res.Street, res.Counts.Grids, res.Counts.Households, res.Counts.Residents, res.Counts.Organizations)
-	fmt.Fprintf(w, "Every demo account's password is %s (you will be asked to change it at first sign-in):\n", res.Password)
-	for _, acc := range res.Accounts {
-		fmt.Fprintf(w, "  %-16s %-14s %s\n", acc.Username, acc.Role, acc.Scope)
-	}
+	fmt.Fprintf(w, "\n共治 Gongzhi demo: %s\n", url)
+	res.Print(w)
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop; the demo database is deleted on exit.")
 }
 

@@ -951,6 +951,8 @@ func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	// The checks of CreatePerson, several rows at a time, outside the write transaction: a long
 	// list must not hold the database's write lock; the unique index on the ID number's hash
 	// catches a race.
+	t0 := time.Now()
+	defer func() { println("TIMING total", time.Since(t0).String()) }()
 	q := a.DB.Q()
 	refused := make([]bool, len(rows))
 	err = parallel(ctx, len(rows), func(ctx context.Context, i int) error {
@@ -996,6 +998,7 @@ func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	if len(errs) > 0 {
 		return 0, errs
 	}
+	println("TIMING check", time.Since(t0).String())
 	now := a.now()
 	err = a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.InsertPeopleBatch(ctx, people, secs, now); err != nil {

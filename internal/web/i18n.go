@@ -39,13 +39,13 @@ func T(lang, key string) string {
 	return s
 }
 
-// requestLang picks the language: the "lang" cookie, else Accept-Language, else Chinese.
+// requestLang picks the language: the "lang" cookie set by the language switch, else Chinese.
+// API clients may ask for English with "Accept-Language: en".
 func requestLang(r *http.Request) string {
 	if c, err := r.Cookie("lang"); err == nil && (c.Value == "en" || c.Value == "zh-CN") {
 		return c.Value
 	}
-	al := strings.ToLower(r.Header.Get("Accept-Language"))
-	if strings.HasPrefix(al, "en") {
+	if strings.HasPrefix(r.URL.Path, "/api/") && strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
 		return "en"
 	}
 	return "zh-CN"

@@ -177,10 +177,10 @@ func (s *Server) loadAssets() error {
 	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" || strings.HasPrefix(name, "_") {
+		if name == "layout" || name == "partials" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(fsys, "templates/layout.html", "templates/_partials.html", p)
+		t, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(fsys, "templates/layout.html", "templates/partials.html", p)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
