@@ -6,6 +6,7 @@
 package app
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -188,7 +189,8 @@ func (rep *DivisionReport) readFile(ctx context.Context, fi int32, nr NamedReade
 		rep.problem(nr.Name, 0, "header", "", "文件为空 / empty file")
 		return rows, nil
 	}
-	rd, err := division.NewReader(nr.R)
+	lr := newLineReader(nr.R)
+	rd, err := division.NewReader(lr)
 	if err != nil {
 		rep.problem(nr.Name, 1, "header", "", err.Error())
 		return rows, nil
@@ -220,7 +222,7 @@ func (rep *DivisionReport) readFile(ctx context.Context, fi int32, nr NamedReade
 			break
 		}
 		f.Rows++
-		rows = append(rows, divRow{code: d.Code, name: d.Name, parent: d.ParentCode, file: fi, line: int32(rowLine(rd, f.Rows)), level: int8(d.Level)})
+		rows = append(rows, divRow{code: d.Code, name: d.Name, parent: d.ParentCode, file: fi, line: int32(lr.line()), level: int8(d.Level)})
 	}
 	for _, s := range rd.Skipped() {
 		rep.Skipped = append(rep.Skipped, DivisionSkipped{File: nr.Name, Line: s.Line, Code: s.Division.Code, Name: s.Division.Name, Reason: s.Reason})
@@ -229,10 +231,48 @@ func (rep *DivisionReport) readFile(ctx context.Context, fi int32, nr NamedReade
 	return rows, nil
 }
 
-// rowLine returns the line of the row just read. The reader reports lines only for bad rows, so
-// good rows get their ordinal plus the header and the placeholders skipped so far, which is the
-// line for files without blank lines (every real list).
-func rowLine(rd *division.Reader, ordinal int) int { return ordinal + 1 + len(rd.Skipped()) }
+// lineReader hands its input on one line per Read, so that the CSV reader above it, whose
+// buffers take at most one Read per fill and stop at a line's end, has consumed exactly the lines
+// counted here when it returns a row. The division reader reports lines only for bad rows; this
+// gives the (last) line of good ones, for duplicates and missing parents, blank lines included.
+type lineReader struct {
+	br      *bufio.Reader
+	pending []byte // rest of a line longer than the caller's buffer
+	lines   int    // line breaks handed on
+	partial bool   // bytes of an unfinished line handed on
+}
+
+func newLineReader(r io.Reader) *lineReader { return &lineReader{br: bufio.NewReaderSize(r, 256<<10)} }
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	var err error
+	if len(l.pending) == 0 {
+		l.pending, err = l.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			err = nil
+		}
+		if len(l.pending) == 0 {
+			return 0, err
+		}
+	}
+	n := copy(p, l.pending)
+	l.pending = l.pending[n:]
+	if l.partial = p[n-1] != '\n'; !l.partial {
+		l.lines++
+	}
+	if len(l.pending) > 0 {
+		err = nil // hand on the rest first
+	}
+	return n, err
+}
+
+// line is the line the last row read ended on.
+func (l *lineReader) line() int {
+	if l.partial {
+		return l.lines + 1
+	}
+	return l.lines
+}
 
 // checkDivisions checks the rows against each other and against the database: the place-code
 // rule, unique codes, and a parent for every row below province level. It sorts rows parents
@@ -951,8 +991,6 @@ func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	// The checks of CreatePerson, several rows at a time, outside the write transaction: a long
 	// list must not hold the database's write lock; the unique index on the ID number's hash
 	// catches a race.
-	t0 := time.Now()
-	defer func() { println("TIMING total", time.Since(t0).String()) }()
 	q := a.DB.Q()
 	refused := make([]bool, len(rows))
 	err = parallel(ctx, len(rows), func(ctx context.Context, i int) error {
@@ -998,7 +1036,6 @@ func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	println("TIMING check", time.Since(t0).String())
 	now := a.now()
 	err = a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.InsertPeopleBatch(ctx, people, secs, now); err != nil {

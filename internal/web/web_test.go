@@ -1,0 +1,367 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"gongzhi"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/web"
+)
+
+func validCredit(prefix17 string) string { return prefix17 + string(gongzhi.CreditCodeCheck(prefix17)) }
+
+func newOrg(name, code string) map[string]any {
+	return map[string]any{"name": name, "credit_code": code, "type": "professional", "reg_state": "registered",
+		"origin": "local", "place_code": demo.StreetCode, "service_fields": []string{"elderly"}, "staff": 5}
+}
+
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	doc := web.OpenAPI()
+	paths := doc["paths"].(map[string]map[string]any)
+	documented := map[string]bool{}
+	for p, ops := range paths {
+		for m := range ops {
+			documented[strings.ToUpper(m)+" "+p] = true
+		}
+	}
+	registered := map[string]bool{}
+	for _, r := range e.web.APIRoutes() {
+		registered[r] = true
+		if !documented[r] {
+			t.Errorf("route %s is not in the OpenAPI document", r)
+		}
+	}
+	for r := range documented {
+		if !registered[r] {
+			t.Errorf("the OpenAPI document describes %s, which is not a route", r)
+		}
+	}
+	res := e.call("", "GET", "/api/openapi.json", nil)
+	if res.Status != 200 || res.Body["openapi"] != "3.0.3" {
+		t.Fatalf("openapi.json: %d", res.Status)
+	}
+}
+
+func TestAPIBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		tok := e.token("gt-purchaser")
+		count := func() int {
+			r := e.call(tok, "GET", "/api/v1/organizations?per_page=1", nil)
+			return int(r.Body["total"].(float64))
+		}
+		before := count()
+		good := validCredit("52320116MJ7777777")
+		bad := good[:17] + map[bool]string{true: "1", false: "0"}[good[17] == '0']
+		cases := []struct {
+			name, method, path string
+			body               any
+			status             int
+			code, field        string
+		}{
+			{"malformed JSON", "POST", "/api/v1/organizations", `{"name": "x",`, 422, "invalid", "body"},
+			{"unknown field", "POST", "/api/v1/organizations", `{"name":"x","colour":"red"}`, 422, "invalid", "colour"},
+			{"wrong type", "POST", "/api/v1/organizations", `{"name":"x","staff":"many"}`, 422, "invalid", "staff"},
+			{"over-long text", "POST", "/api/v1/organizations", newOrgWith("name", strings.Repeat("长", 101), good), 422, "invalid", "name"},
+			{"bad credit code", "POST", "/api/v1/organizations", newOrg("错码组织", bad), 422, "invalid", "credit_code"},
+			{"bad ID number", "POST", "/api/v1/people", map[string]any{"kind": "resident", "name": "张三", "id_number": "110105194912310021", "place_code": demo.ZhongshanCode}, 422, "invalid", "id_number"},
+			{"parent mismatch", "POST", "/api/v1/places", map[string]any{"code": "320116005009", "name": "错社区", "parent_code": demo.StreetCode}, 422, "invalid", "parent_code"},
+			{"two JSON values", "POST", "/api/v1/organizations", `{"name":"x"} {"name":"y"}`, 422, "invalid", "body"},
+			{"not found", "GET", "/api/v1/organizations/999999", nil, 404, "not_found", ""},
+			{"no token", "GET", "/api/v1/organizations", nil, 401, "unauthorized", ""},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				tk := tok
+				if tc.code == "unauthorized" {
+					tk = ""
+				}
+				r := e.call(tk, tc.method, tc.path, tc.body)
+				code, fields := errOf(r)
+				if r.Status != tc.status || code != tc.code {
+					t.Fatalf("status %d code %q, want %d %q: %s", r.Status, code, tc.status, tc.code, r.Raw)
+				}
+				if tc.field != "" && (fields[tc.field] == nil || fields[tc.field] == "") {
+					t.Fatalf("no reason for field %q: %s", tc.field, r.Raw)
+				}
+				if msg, _ := r.Body["error"].(map[string]any)["message"].(string); msg == "" {
+					t.Fatalf("no message: %s", r.Raw)
+				}
+			})
+		}
+		if after := count(); after != before {
+			t.Fatalf("bad input wrote organizations: %d → %d", before, after)
+		}
+
+		// a good one, then the same credit code again
+		r := e.call(tok, "POST", "/api/v1/organizations", newOrg("新组织", good))
+		if r.Status != 201 || r.Body["credit_code"] != good {
+			t.Fatalf("create: %d %s", r.Status, r.Raw)
+		}
+		r = e.call(tok, "POST", "/api/v1/organizations", newOrg("另一个组织", strings.ToLower(good)))
+		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["credit_code"] == nil {
+			t.Fatalf("duplicate credit code: %d %s", r.Status, r.Raw)
+		}
+		if count() != before+1 {
+			t.Fatalf("duplicate wrote a row")
+		}
+		// English on request
+		req := e.call(tok, "POST", "/api/v1/organizations", newOrg("x", bad))
+		if _, f := errOf(req); !strings.Contains(fmt.Sprint(f["credit_code"]), "校验位") {
+			t.Fatalf("reason not in Chinese: %s", req.Raw)
+		}
+	})
+}
+
+func newOrgWith(k, v, code string) map[string]any {
+	o := newOrg("x", code)
+	o[k] = v
+	return o
+}
+
+func TestScopeLooksLikeMissing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		other := e.user("gt-provider2").OrgID
+		own := e.user("gt-provider").OrgID
+		tok := e.token("gt-provider")
+		list := e.call(tok, "GET", "/api/v1/organizations", nil)
+		if list.Body["total"].(float64) != 1 {
+			t.Fatalf("provider sees %v organizations", list.Body["total"])
+		}
+		if r := e.call(tok, "GET", fmt.Sprintf("/api/v1/organizations/%d", own), nil); r.Status != 200 {
+			t.Fatalf("own org: %d", r.Status)
+		}
+		hidden := e.call(tok, "GET", fmt.Sprintf("/api/v1/organizations/%d", other), nil)
+		missing := e.call(tok, "GET", "/api/v1/organizations/999999", nil)
+		if hidden.Status != 404 || string(hidden.Raw) != string(missing.Raw) {
+			t.Fatalf("out of scope %d %s vs missing %s", hidden.Status, hidden.Raw, missing.Raw)
+		}
+		if r := e.call(tok, "PUT", fmt.Sprintf("/api/v1/organizations/%d", other), newOrg("劫持", "")); r.Status != 404 {
+			t.Fatalf("update other org: %d %s", r.Status, r.Raw)
+		}
+		// the street purchaser does not see the neighbouring street's organizations
+		ptok := e.token("gt-purchaser")
+		var neighbour int64
+		db.Q().ListOrganizations(ctx, store.Scope{Prefix: "320116005"}, store.ListOptions{Limit: 1}, func(o *gongzhi.Organization) error {
+			neighbour = o.ID
+			return nil
+		})
+		if neighbour == 0 {
+			t.Fatal("demo has no organization on the neighbouring street")
+		}
+		if r := e.call(ptok, "GET", fmt.Sprintf("/api/v1/organizations/%d", neighbour), nil); r.Status != 404 {
+			t.Fatalf("neighbour visible: %d", r.Status)
+		}
+		if r := e.call(ptok, "GET", "/api/v1/places/320116005000", nil); r.Status != 404 {
+			t.Fatalf("neighbour place visible: %d", r.Status)
+		}
+		// administrators see no registry data; the audit log is the audit administrator's alone
+		if r := e.call(e.token("admin-sys"), "GET", "/api/v1/organizations", nil); r.Status != 403 {
+			t.Fatalf("sysadmin reads organizations: %d", r.Status)
+		}
+		if r := e.call(ptok, "GET", "/api/v1/audit", nil); r.Status != 403 {
+			t.Fatalf("purchaser reads audit: %d", r.Status)
+		}
+		if r := e.call(e.token("admin-audit"), "GET", "/api/v1/audit?per_page=5", nil); r.Status != 200 || r.Body["total"].(float64) == 0 {
+			t.Fatalf("audit admin: %d %s", r.Status, r.Raw)
+		}
+	})
+}
+
+func TestIDNumbersMaskedAndRevealAudited(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	tok := e.token("zs-community")
+	r := e.call(tok, "GET", "/api/v1/people?kind=resident&per_page=1", nil)
+	items := r.Body["items"].([]any)
+	p := items[0].(map[string]any)
+	masked := p["id_masked"].(string)
+	if !strings.Contains(masked, "*******") || p["id_number"] != nil {
+		t.Fatalf("list shows %v", p)
+	}
+	id := int64(p["id"].(float64))
+	rev := e.call(tok, "POST", fmt.Sprintf("/api/v1/people/%d/reveal", id), nil)
+	full, _ := rev.Body["id_number"].(string)
+	if rev.Status != 200 || len(full) != 18 || full[:3] != masked[:3] || full[14:] != masked[14:] {
+		t.Fatalf("reveal: %d %s", rev.Status, rev.Raw)
+	}
+	// the purchaser may not reveal
+	if r := e.call(e.token("gt-purchaser"), "POST", fmt.Sprintf("/api/v1/people/%d/reveal", id), nil); r.Status != 403 {
+		t.Fatalf("purchaser reveal: %d", r.Status)
+	}
+	// lookup by full ID number works through the keyed hash
+	if r := e.call(tok, "GET", "/api/v1/people?id_number="+full, nil); r.Body["total"].(float64) != 1 {
+		t.Fatalf("lookup by ID: %s", r.Raw)
+	}
+	audit := e.call(e.token("admin-audit"), "GET", "/api/v1/audit?action=view_sensitive", nil)
+	if audit.Body["total"].(float64) != 1 {
+		t.Fatalf("view not audited: %s", audit.Raw)
+	}
+	// the plain number is nowhere in the database
+	var n int
+	e.app.DB.Q().QueryRow(context.Background(), `SELECT COUNT(*) FROM people WHERE id_enc LIKE ? OR id_masked = ?`, "%"+full+"%", full).Scan(&n)
+	if n != 0 {
+		t.Fatal("plain ID number stored")
+	}
+	var auditHits int
+	e.app.DB.Q().QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE before LIKE ? OR after LIKE ?`, "%"+full+"%", "%"+full+"%").Scan(&auditHits)
+	if auditHits != 0 {
+		t.Fatal("plain ID number in the audit log")
+	}
+}
+
+func TestLoginLockoutAndForcedChange(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	b := e.browser()
+	for i := 0; i < 5; i++ {
+		if st, _ := b.login("gt-hub", "wrong password"); st != http.StatusUnauthorized && st != http.StatusTooManyRequests {
+			t.Fatalf("attempt %d: %d", i, st)
+		}
+	}
+	if st, body := b.login("gt-hub", demo.Password); st != http.StatusTooManyRequests || !strings.Contains(body, "锁定") {
+		t.Fatalf("locked account signed in: %d", st)
+	}
+	// a fresh demo account must change its password before anything else
+	b2 := e.browser()
+	st, loc := b2.login("gt-purchaser", demo.Password)
+	if st != http.StatusSeeOther || loc != "/password" {
+		t.Fatalf("login: %d %s", st, loc)
+	}
+	if st, loc := b2.get("/organizations"); st != http.StatusSeeOther || loc != "/password" {
+		t.Fatalf("unchanged password reached the registry: %d %s", st, loc)
+	}
+	tokCSRF := b2.csrf("/password")
+	st, body := b2.post("/password", url.Values{"csrf": {tokCSRF}, "current": {demo.Password}, "password": {"short"}, "confirm": {"short"}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "至少 10 位") {
+		t.Fatalf("weak password accepted: %d", st)
+	}
+	st, loc = b2.post("/password", url.Values{"csrf": {tokCSRF}, "current": {demo.Password}, "password": {"Neues-Passwort-77"}, "confirm": {"Neues-Passwort-77"}})
+	if st != http.StatusSeeOther || loc != "/" {
+		t.Fatalf("change: %d %s", st, loc)
+	}
+	if st, page := b2.get("/organizations"); st != 200 || !strings.Contains(page, "同心") {
+		t.Fatalf("organizations after change: %d", st)
+	}
+	// a form without its CSRF token is refused
+	if st, _ := b2.post("/organizations/new", url.Values{"name": {"x"}}); st != http.StatusForbidden {
+		t.Fatalf("POST without csrf: %d", st)
+	}
+}
+
+func TestEveryPageRendersForEveryRole(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	pages := []string{"/", "/organizations", "/organizations/new", "/organizations/import", "/people", "/people/new", "/people/import",
+		"/places", "/places/" + demo.StreetCode, "/places/new", "/grids", "/grids/new", "/households", "/households/new", "/target-groups",
+		"/tokens", "/users", "/users/new", "/audit", "/password", "/people?kind=resident&sort=name&desc=1", "/households?sort=address",
+		"/places?sort=name", "/users?sort=username", "/organizations?sort=name&page=2", "/lang?to=en&next=/organizations"}
+	for _, acc := range []string{"gt-purchaser", "gt-hub", "gt-provider", "zs-community", "zs-grid", "gt-socialworker", "gt-expert",
+		"zs-resident", "gt-auditor", "admin-sys", "admin-sec", "admin-audit"} {
+		e.user(acc)
+		b := e.browser()
+		if st, loc := b.login(acc, demo.Password); st != http.StatusSeeOther {
+			t.Fatalf("%s login: %d %s", acc, st, loc)
+		}
+		for _, p := range pages {
+			st, body := b.get(p)
+			if st >= 500 {
+				t.Errorf("%s GET %s: %d", acc, p, st)
+			}
+			if st == 200 && (strings.Contains(body, "err.") || strings.Contains(body, "nav.") || strings.Contains(body, "org.type.")) {
+				t.Errorf("%s GET %s shows an untranslated key", acc, p)
+			}
+		}
+	}
+}
+
+func TestUIFormErrorsBesideFields(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	e.user("gt-purchaser")
+	b := e.browser()
+	b.login("gt-purchaser", demo.Password)
+	tok := b.csrf("/organizations/new")
+	good := validCredit("52320116MJ5555555")
+	bad := good[:17] + map[bool]string{true: "1", false: "0"}[good[17] == '0']
+	form := url.Values{"csrf": {tok}, "name": {"葛塘测试社工站"}, "credit_code": {bad}, "type": {"professional"}, "reg_state": {"registered"},
+		"origin": {"local"}, "place_code": {demo.StreetCode}, "staff": {"3"}}
+	st, body := b.post("/organizations/new", form)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("bad code: %d", st)
+	}
+	i := strings.Index(body, `id="field-credit_code"`)
+	j := strings.Index(body, "校验位错误")
+	if i < 0 || j < i || strings.Contains(body[i:j], `class="field `) || !strings.Contains(body, `value="葛塘测试社工站"`) {
+		t.Fatal("the error is not beside the credit code field, or the typed values were lost")
+	}
+	form.Set("credit_code", good)
+	st, loc := b.post("/organizations/new", form)
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/organizations/") {
+		t.Fatalf("good code: %d %s", st, loc)
+	}
+	if _, page := b.get(loc); !strings.Contains(page, good) || !strings.Contains(page, "变更记录") {
+		t.Fatal("detail page lacks the record or its history")
+	}
+	// excel export contains it
+	res, err := b.c.Get(e.srv.URL + "/organizations/export.xlsx?q=" + url.QueryEscape("葛塘测试"))
+	if err != nil || res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("export: %v %v", err, res)
+	}
+	res.Body.Close()
+}
+
+func TestImportRefusesNonExcelAndOversize(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	tok := e.token("gt-purchaser")
+	upload := func(content []byte) apiResp {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "orgs.xlsx")
+		fw.Write(content)
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/organizations/import", &buf)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out apiResp
+		out.Status = res.StatusCode
+		buf.Reset()
+		buf.ReadFrom(res.Body)
+		out.Raw = buf.Bytes()
+		return out
+	}
+	if r := upload([]byte("name,credit_code\n这不是 Excel,1\n")); r.Status != 422 || !strings.Contains(string(r.Raw), "Excel") {
+		t.Fatalf("text as xlsx: %d %s", r.Status, r.Raw)
+	}
+	if r := upload(bytes.Repeat([]byte("x"), 2<<20)); r.Status != 413 {
+		t.Fatalf("oversized: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call(tok, "GET", "/api/v1/organizations/import-template.xlsx", nil); r.Status != 200 || !slices.Contains([]string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, r.Header.Get("Content-Type")) {
+		t.Fatalf("template: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	if r := e.call("", "GET", "/healthz", nil); r.Status != 200 || r.Body["status"] != "ok" {
+		t.Fatalf("healthz: %d %s", r.Status, r.Raw)
+	}
+	r := e.call("", "GET", "/metrics", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Raw), "gongzhi_http_requests_total") {
+		t.Fatalf("metrics: %d", r.Status)
+	}
+}
