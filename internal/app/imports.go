@@ -245,6 +245,9 @@ type lineReader struct {
 func newLineReader(r io.Reader) *lineReader { return &lineReader{br: bufio.NewReaderSize(r, 256<<10)} }
 
 func (l *lineReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
 	var err error
 	if len(l.pending) == 0 {
 		l.pending, err = l.br.ReadSlice('\n')

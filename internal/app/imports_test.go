@@ -559,6 +559,11 @@ func TestImportDivisions(t *testing.T) {
 					{File: "b.csv", Line: 2, Field: "code", Value: "320116006000"},
 					{File: "b.csv", Line: 3, Field: "name", Value: ""},
 				}},
+			{name: "BOM, CRLF and blank lines", ac: sys, files: impFiles(
+				"c.csv", "\uFEFFcode,name,parent_code\r\n\r\n320116009000,横梁街道,320116000000\r\n  \r\n\r\n320116008001,孤儿村,320116008000"),
+				code: gongzhi.EINVALID, read: 2, problems: []app.DivisionProblem{
+					{File: "c.csv", Line: 6, Field: "parent_code", Value: "320116008000"},
+				}},
 			{name: "unknown header", ac: sys, files: impFiles("x.csv", "id,title\n1,a\n"), code: gongzhi.EINVALID,
 				problems: []app.DivisionProblem{{File: "x.csv", Line: 1, Field: "header"}}},
 			{name: "purchaser may not", ac: &gongzhi.Actor{User: &gongzhi.User{ID: 5, Role: gongzhi.RolePurchaser}},

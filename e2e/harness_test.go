@@ -1,0 +1,398 @@
+// Package e2e drives the real Gongzhi binary's handler in a headless Chromium, as a person
+// would: it signs in, changes the initial password, fills the real forms (with their CSRF
+// tokens), reads what the page shows and takes screenshots. The tests run only when
+// GONGZHI_TEST_BROWSER=1, and need Debian's /usr/bin/chromium; GONGZHI_SCREENSHOTS names a
+// directory for full-page PNGs of the key steps.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"gongzhi/internal/app"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/secret"
+	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/web"
+)
+
+const (
+	envBrowser     = "GONGZHI_TEST_BROWSER"
+	envScreenshots = "GONGZHI_SCREENSHOTS"
+	chromiumPath   = "/usr/bin/chromium"
+
+	// newPassword replaces demo.Password at first sign-in: 17 characters, four classes, no
+	// username in it.
+	newPassword = "Gongzhi-New-2026!"
+
+	// browserTimeout bounds everything a test does in the browser, start included.
+	browserTimeout = 45 * time.Second
+)
+
+// requireBrowser skips the test unless browser tests are switched on.
+func requireBrowser(t *testing.T) {
+	t.Helper()
+	if os.Getenv(envBrowser) != "1" {
+		t.Skip("SKIPPING browser tests: set GONGZHI_TEST_BROWSER=1 (needs /usr/bin/chromium)")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("%s=1 but %s is missing: %v", envBrowser, chromiumPath, err)
+	}
+}
+
+// logBuffer collects the server's log; it is printed only when the test fails.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// server is the product running in-process with the demo street loaded.
+type server struct {
+	App  *app.App
+	Base string // http://127.0.0.1:PORT
+}
+
+// startServer seeds db with the demo street and serves the real handler on 127.0.0.1:0.
+func startServer(t *testing.T, db *store.DB) *server {
+	t.Helper()
+	logs := &logBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	box, err := secret.NewBox(secret.Random(32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, logger)
+	start := time.Now()
+	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
+		t.Fatalf("seed the demo street: %v", err)
+	}
+	t.Logf("demo street seeded on %s in %s", db.Dialect, time.Since(start).Round(time.Millisecond))
+	srv, err := web.New(a, logger, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(ctx)
+	})
+	return &server{App: a, Base: "http://" + ln.Addr().String()}
+}
+
+// sqliteServer starts the product on a fresh SQLite database.
+func sqliteServer(t *testing.T) *server { return startServer(t, storetest.SQLite(t)) }
+
+// browser is one headless Chromium tab pointed at a server.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+
+	mu      sync.Mutex
+	console []string
+}
+
+// newBrowser starts Chromium with a fresh profile, sized like an office desktop. Everything it
+// does is bounded by browserTimeout.
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	profile := t.TempDir() // removed after the browser has exited (cleanups run in reverse)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("lang", "zh-CN"),
+	)
+	deadline, cancelDeadline := context.WithTimeout(context.Background(), browserTimeout)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+		cancelDeadline()
+	})
+	b := &browser{t: t, ctx: ctx, base: base}
+	start := time.Now()
+	if err := chromedp.Do(ctx); err != nil { // starts the browser and opens the tab
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Logf("chromium started in %s", time.Since(start).Round(time.Millisecond))
+	// Collect what the pages write to the console (script errors, CSP violations); logged at
+	// the end of the test as a diagnostic.
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.console = append(b.console, fmt.Sprintf("[%s] %s (%s)", m.Type, m.Text, m.URL))
+			b.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if len(b.console) > 0 {
+			t.Logf("browser console:\n  %s", strings.Join(b.console, "\n  "))
+		}
+	})
+	return b
+}
+
+// do runs actions in the tab and fails the test on error.
+func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.fatal("%s: %v", what, err)
+	}
+}
+
+// fatal takes a screenshot of the page as it is, then fails the test.
+func (b *browser) fatal(format string, args ...any) {
+	b.t.Helper()
+	b.shot("FAILED")
+	b.t.Fatalf(format, args...)
+}
+
+// load runs steps that lead to a new page (a click on a link or a submit button) and waits
+// for it; it returns the HTTP status of the page the browser ended on (after redirects).
+func (b *browser) load(what string, steps ...chromedp.Action[chromedp.Void]) int64 {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, steps...)
+	if err != nil {
+		b.fatal("%s: %v", what, err)
+	}
+	if resp == nil {
+		b.fatal("%s: no response", what)
+	}
+	return resp.Status
+}
+
+// open navigates to a path of the server and returns the HTTP status.
+func (b *browser) open(path string) int64 {
+	b.t.Helper()
+	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+path))
+	if err != nil {
+		b.fatal("open %s: %v", path, err)
+	}
+	return resp.Status
+}
+
+// path is the current page's path and query.
+func (b *browser) path() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.fatal("location: %v", err)
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		b.fatal("location %q: %v", loc, err)
+	}
+	return u.RequestURI()
+}
+
+// text is the visible text of the first element matching a CSS selector.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.fatal("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// value is the current value of a form control.
+func (b *browser) value(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		b.fatal("value of %s: %v", sel, err)
+	}
+	return s
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.fatal("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// html is the whole document as the browser has it now.
+func (b *browser) html() string {
+	return eval[string](b, "document.documentElement.outerHTML")
+}
+
+// title is the document title.
+func (b *browser) title() string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Title())
+	if err != nil {
+		b.fatal("title: %v", err)
+	}
+	return s
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// shot saves a full-page PNG as $GONGZHI_SCREENSHOTS/<test>-<name>.png, when that is set.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	dir := os.Getenv(envScreenshots)
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	file := filepath.Join(dir, unsafeName.ReplaceAllString(b.t.Name()+"-"+name, "_")+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	b.t.Logf("screenshot %s", file)
+}
+
+// login signs in with a demo account and its initial password, which the product then makes
+// the person change on /password; it changes it to newPassword and checks that the person
+// lands on the home page.
+func (b *browser) login(username string) {
+	b.t.Helper()
+	if st := b.open("/login"); st != http.StatusOK {
+		b.fatal("GET /login: status %d", st)
+	}
+	st := b.load("sign in as "+username,
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), username),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password),
+		chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)),
+	)
+	if p := b.path(); st != http.StatusOK || p != "/password" {
+		b.fatal("after signing in as %s with the initial password: status %d at %s, want 200 at /password (must change the password)", username, st, p)
+	}
+	if notice := b.text("main .notice"); !strings.Contains(notice, "请先设置新密码") {
+		b.fatal("the password page does not say why: %q", notice)
+	}
+	st = b.load("change the initial password of "+username,
+		chromedp.SendKeys(chromedp.ID("in-current"), demo.Password),
+		chromedp.SendKeys(chromedp.ID("in-password"), newPassword),
+		chromedp.SendKeys(chromedp.ID("in-confirm"), newPassword),
+		chromedp.Click(chromedp.CSS(`main form.grid-form button[type="submit"]`)),
+	)
+	if p := b.path(); st != http.StatusOK || p != "/" {
+		b.fatal("after changing the password of %s: status %d at %s, want 200 at /", username, st, p)
+	}
+	if flash := b.text("main .flash"); !strings.Contains(flash, "密码已修改") {
+		b.fatal("no confirmation after the password change: flash %q", flash)
+	}
+}
+
+// client returns an HTTP client that carries the browser's cookies for the server (the
+// session cookie is HttpOnly, so the page's script cannot read it, but the DevTools protocol
+// can).
+func (b *browser) client() *http.Client {
+	b.t.Helper()
+	res, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/"}})
+	if err != nil {
+		b.fatal("read the browser's cookies: %v", err)
+	}
+	var cookies []*http.Cookie
+	for _, c := range res.Cookies {
+		cookies = append(cookies, &http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	if len(cookies) == 0 {
+		b.fatal("the browser has no cookies for %s", b.base)
+	}
+	return &http.Client{Timeout: 10 * time.Second, Transport: &cookieTransport{cookies: cookies}}
+}
+
+type cookieTransport struct{ cookies []*http.Cookie }
+
+func (c *cookieTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for _, ck := range c.cookies {
+		r.AddCookie(ck)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// get fetches a URL of the server with the browser's cookies and returns status, headers and
+// body.
+func (b *browser) get(c *http.Client, path string) (int, http.Header, []byte) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		b.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil && !errors.Is(err, io.EOF) {
+		b.t.Fatalf("GET %s: %v", path, err)
+	}
+	return res.StatusCode, res.Header, body
+}
