@@ -15,7 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -691,18 +691,24 @@ func impNamed(files []impDivisionFile) []app.NamedReader {
 	return out
 }
 
-// impPeakHeap samples the live heap until stop is called and returns the peak in bytes.
-func impPeakHeap() (stop func() uint64) {
+// impPeakHeap samples the heap until stop is called and returns the peaks, in bytes, of the heap
+// in use (live objects and garbage not yet collected, like MemStats.HeapAlloc) and of the live
+// heap as marked by the last garbage collection.
+func impPeakHeap() (stop func() (heap, live uint64)) {
 	done := make(chan struct{})
-	result := make(chan uint64)
+	result := make(chan [2]uint64)
 	go func() {
-		var peak uint64
-		var ms runtime.MemStats
-		tick := time.NewTicker(20 * time.Millisecond)
+		var peak [2]uint64
+		samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc)
+			metrics.Read(samples)
+			for i, s := range samples {
+				if s.Value.Kind() == metrics.KindUint64 {
+					peak[i] = max(peak[i], s.Value.Uint64())
+				}
+			}
 			select {
 			case <-done:
 				result <- peak
@@ -711,5 +717,5 @@ func impPeakHeap() (stop func() uint64) {
 			}
 		}
 	}()
-	return func() uint64 { close(done); return <-result }
+	return func() (uint64, uint64) { close(done); p := <-result; return p[0], p[1] }
 }

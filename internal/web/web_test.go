@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"regexp"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -12,7 +16,9 @@ import (
 	"testing"
 
 	"gongzhi"
+	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/web"
@@ -363,5 +369,53 @@ func TestHealthAndMetrics(t *testing.T) {
 	r := e.call("", "GET", "/metrics", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Raw), "gongzhi_http_requests_total") {
 		t.Fatalf("metrics: %d", r.Status)
+	}
+}
+
+func TestFirstRunSetup(t *testing.T) {
+	db := storetest.SQLite(t)
+	box, _ := secret.NewBox(secret.Random(32))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
+	ws, err := web.New(a, log, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(ws.Handler())
+	defer srv.Close()
+	e := &env{t: t, app: a, srv: srv, web: ws}
+	b := e.browser()
+	if st, loc := b.get("/login"); st != http.StatusSeeOther || loc != "/setup" {
+		t.Fatalf("fresh instance: %d %s", st, loc)
+	}
+	// the setup form is public (there is no session yet); cross-origin protection guards it
+	st, body := b.post("/setup", url.Values{"prefix": {"office"}})
+	if st != 200 || !strings.Contains(body, "office-sys") || !strings.Contains(body, "office-audit") {
+		t.Fatalf("setup: %d", st)
+	}
+	pw := regexp.MustCompile(`<code>office-sec</code></td><td>[^<]+</td><td><code>([^<]+)</code>`).FindStringSubmatch(body)
+	if pw == nil {
+		t.Fatal("no one-time password shown")
+	}
+	if st, _ := b.post("/setup", url.Values{"prefix": {"again"}}); st != http.StatusConflict {
+		t.Fatalf("second setup: %d", st)
+	}
+	if st, loc := b.login("office-sec", pw[1]); st != http.StatusSeeOther || loc != "/password" {
+		t.Fatalf("first sign-in: %d %s", st, loc)
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader("username=gt-purchaser&password="+url.QueryEscape(demo.Password)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site login post: %d", res.StatusCode)
 	}
 }
