@@ -134,9 +134,10 @@ func (a *Actor) Has(roles ...string) bool {
 	return false
 }
 
-// SeesPlace reports whether a place code lies within the actor's place scope.
+// SeesPlace reports whether a place code lies within the actor's place scope (for a provider:
+// the place of its organization's registry).
 func (a *Actor) SeesPlace(code string) bool {
-	if a == nil || a.User == nil || OrgScoped(a.User.Role) || IsAdminRole(a.User.Role) {
+	if a == nil || a.User == nil || IsAdminRole(a.User.Role) || a.Scope == "" {
 		return false
 	}
 	return len(code) >= len(a.Scope) && code[:len(a.Scope)] == a.Scope

@@ -386,19 +386,11 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 			return err
 		}
 		defer f.Close()
-		cols := app.OrgColumns()
+		kind := "organizations"
 		if what == "people" {
-			cols = app.PeopleColumns()
+			kind = "people"
 		}
-		rows, err := xlsx.Read(f, cols, 0)
-		var n int
-		if err == nil {
-			if what == "people" {
-				n, err = a.ImportPeople(ctx, ac, rows)
-			} else {
-				n, err = a.ImportOrganizations(ctx, ac, rows)
-			}
-		}
+		n, err := a.ImportExcel(ctx, ac, kind, f, 0)
 		var rowErrs xlsx.Errors
 		if errors.As(err, &rowErrs) {
 			for _, e := range rowErrs {

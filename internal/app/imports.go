@@ -815,6 +815,11 @@ func importEmpty() error { return &gongzhi.Error{Code: gongzhi.EINVALID, Message
 // otherwise all rows are inserted in one transaction with one "import" audit entry. It returns
 // the number of organizations imported.
 func (a *App) ImportOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
+	return a.importOrganizations(ctx, ac, rows, false)
+}
+
+// importOrganizations checks the rows and, unless checkOnly, imports them.
+func (a *App) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
 	if err := mustWrite(ac, ResOrgs); err != nil {
 		return 0, err
 	}
@@ -889,6 +894,9 @@ func (a *App) ImportOrganizations(ctx context.Context, ac *gongzhi.Actor, rows [
 	if len(errs) > 0 {
 		return 0, errs
 	}
+	if checkOnly {
+		return 0, nil
+	}
 	now := a.now()
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		for i, o := range orgs {
@@ -926,6 +934,11 @@ const checkWorkers = 8
 // in one transaction, ID numbers encrypted, with one "import" audit entry. It returns the number
 // of people imported.
 func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
+	return a.importPeople(ctx, ac, rows, false)
+}
+
+// importPeople checks the rows and, unless checkOnly, imports them.
+func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
 	if err := mustWrite(ac, ResPeople); err != nil {
 		return 0, err
 	}
@@ -1039,6 +1052,9 @@ func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	if len(errs) > 0 {
 		return 0, errs
 	}
+	if checkOnly {
+		return 0, nil
+	}
 	now := a.now()
 	err = a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.InsertPeopleBatch(ctx, people, secs, now); err != nil {
@@ -1082,4 +1098,48 @@ func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) er
 		return first
 	}
 	return ctx.Err()
+}
+
+// ImportExcel reads an uploaded .xlsx list of organizations ("organizations") or people
+// ("people") and imports it: every row or none. Problems found while reading the sheet (an empty
+// required cell, a value not among the choices) and problems found by the import's own checks
+// are reported together, one per row and column, so the person fixes the file in one pass.
+func (a *App) ImportExcel(ctx context.Context, ac *gongzhi.Actor, kind string, r io.Reader, maxRows int) (int, error) {
+	cols := OrgColumns()
+	if kind == "people" {
+		cols = PeopleColumns()
+	}
+	rows, err := xlsx.Read(r, cols, maxRows)
+	var readErrs xlsx.Errors
+	if err != nil && (!errors.As(err, &readErrs) || rows == nil) {
+		return 0, err
+	}
+	// with problems from the sheet itself the rows are only checked, never written
+	check := len(readErrs) > 0
+	var n int
+	if kind == "people" {
+		n, err = a.importPeople(ctx, ac, rows, check)
+	} else {
+		n, err = a.importOrganizations(ctx, ac, rows, check)
+	}
+	if !check {
+		return n, err
+	}
+	all := append(xlsx.Errors(nil), readErrs...)
+	seen := map[[2]string]bool{}
+	for _, e := range readErrs {
+		seen[[2]string{strconv.Itoa(e.Line), e.Key}] = true
+	}
+	var importErrs xlsx.Errors
+	if errors.As(err, &importErrs) {
+		for _, e := range importErrs {
+			if !seen[[2]string{strconv.Itoa(e.Line), e.Key}] {
+				all = append(all, e)
+			}
+		}
+	} else if err != nil && gongzhi.ErrorCode(err) != gongzhi.EINVALID {
+		return 0, err
+	}
+	slices.SortStableFunc(all, func(x, y xlsx.RowError) int { return cmp.Compare(x.Line, y.Line) })
+	return 0, all
 }

@@ -526,16 +526,7 @@ func (s *Server) importUpload(kind string) handler {
 			return uploadErr(err, s.opts.MaxUpload)
 		}
 		defer file.Close()
-		cols := importColumns(kind)
-		rows, err := xlsx.Read(file, cols, 200_000)
-		var n int
-		if err == nil {
-			if kind == "people" {
-				n, err = s.app.ImportPeople(r.Context(), ac, rows)
-			} else {
-				n, err = s.app.ImportOrganizations(r.Context(), ac, rows)
-			}
-		}
+		n, err := s.app.ImportExcel(r.Context(), ac, kind, file, 200_000)
 		var rowErrs xlsx.Errors
 		switch {
 		case err == nil:
