@@ -8,6 +8,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,8 +44,10 @@ const (
 	// username in it.
 	newPassword = "Gongzhi-New-2026!"
 
-	// browserTimeout bounds everything a test does in the browser, start included.
+	// browserTimeout bounds everything a test does in the browser, start included; stepTimeout
+	// bounds one step, so that a missing element fails fast and leaves time for a screenshot.
 	browserTimeout = 45 * time.Second
+	stepTimeout    = 10 * time.Second
 )
 
 // requireBrowser skips the test unless browser tests are switched on.
@@ -89,7 +92,11 @@ func startServer(t *testing.T, db *store.DB) *server {
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
+			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+			if len(lines) > 80 {
+				lines = append([]string{"…"}, lines[len(lines)-80:]...)
+			}
+			t.Logf("server log (last lines):\n%s", strings.Join(lines, "\n"))
 		}
 	})
 	box, err := secret.NewBox(secret.Random(32))
@@ -131,6 +138,8 @@ type browser struct {
 
 	mu      sync.Mutex
 	console []string
+
+	untranslated map[string]bool // message keys already reported
 }
 
 // newBrowser starts Chromium with a fresh profile, sized like an office desktop. Everything it
@@ -160,19 +169,22 @@ func newBrowser(t *testing.T, base string) *browser {
 		cancelAlloc()
 		cancelDeadline()
 	})
-	b := &browser{t: t, ctx: ctx, base: base}
+	b := &browser{t: t, ctx: ctx, base: base, untranslated: map[string]bool{}}
 	start := time.Now()
 	if err := chromedp.Do(ctx); err != nil { // starts the browser and opens the tab
 		t.Fatalf("start chromium: %v", err)
 	}
 	t.Logf("chromium started in %s", time.Since(start).Round(time.Millisecond))
-	// Collect what the pages write to the console (script errors, CSP violations); logged at
-	// the end of the test as a diagnostic.
+	// Collect the warnings and errors of the pages' console (script errors, CSP violations,
+	// failed loads); logged at the end of the test as a diagnostic.
 	msgs := chromedp.Console(ctx)
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
 				return
+			}
+			if m.Type == chromedp.ConsoleDebug || m.Type == chromedp.ConsoleLog || m.Type == chromedp.ConsoleInfo {
+				continue
 			}
 			b.mu.Lock()
 			b.console = append(b.console, fmt.Sprintf("[%s] %s (%s)", m.Type, m.Text, m.URL))
@@ -192,9 +204,16 @@ func newBrowser(t *testing.T, base string) *browser {
 // do runs actions in the tab and fails the test on error.
 func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := b.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.fatal("%s: %v", what, err)
 	}
+}
+
+// step is the context of one step: the tab, with stepTimeout.
+func (b *browser) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, stepTimeout)
 }
 
 // fatal takes a screenshot of the page as it is, then fails the test.
@@ -208,30 +227,61 @@ func (b *browser) fatal(format string, args ...any) {
 // for it; it returns the HTTP status of the page the browser ended on (after redirects).
 func (b *browser) load(what string, steps ...chromedp.Action[chromedp.Void]) int64 {
 	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, steps...)
+	ctx, cancel := b.step()
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, steps...)
 	if err != nil {
 		b.fatal("%s: %v", what, err)
 	}
 	if resp == nil {
 		b.fatal("%s: no response", what)
 	}
+	b.checkTranslated()
 	return resp.Status
 }
 
 // open navigates to a path of the server and returns the HTTP status.
 func (b *browser) open(path string) int64 {
 	b.t.Helper()
-	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+path))
+	ctx, cancel := b.step()
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(b.base+path))
 	if err != nil {
 		b.fatal("open %s: %v", path, err)
 	}
+	b.checkTranslated()
 	return resp.Status
+}
+
+// messageKey matches a message key of the UI's catalogue (internal/web/i18n.go) shown as it
+// is, which is what T does with a key it does not know: "org.grade.4A".
+var messageKey = regexp.MustCompile(`(?:^|[^\w@./-])((?:app|nav|action|list|detail|history|form|login|password|setup|user|token|role|place|grid|` +
+	`household|org|person|field|target_group|audit|todo|err|credit_code|id_number|code|phone|email|date|lang)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
+
+// checkTranslated fails the test for every message key that the page shows untranslated, in
+// its text, its title or the labels of its options; each key is reported once.
+func (b *browser) checkTranslated() {
+	b.t.Helper()
+	text := eval[string](b, `[document.title, document.body.innerText,
+		...Array.from(document.querySelectorAll("option, input[placeholder]")).map(e => e.textContent || e.placeholder)].join("\n")`)
+	var keys []string
+	for _, m := range messageKey.FindAllStringSubmatch(text, -1) {
+		if k := m[1]; !b.untranslated[k] {
+			b.untranslated[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		b.t.Errorf("%s shows untranslated message keys: %s", b.path(), strings.Join(keys, ", "))
+	}
 }
 
 // path is the current page's path and query.
 func (b *browser) path() string {
 	b.t.Helper()
-	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	ctx, cancel := b.step()
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		b.fatal("location: %v", err)
 	}
@@ -245,7 +295,9 @@ func (b *browser) path() string {
 // text is the visible text of the first element matching a CSS selector.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := b.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.fatal("text of %s: %v", sel, err)
 	}
@@ -255,7 +307,9 @@ func (b *browser) text(sel string) string {
 // value is the current value of a form control.
 func (b *browser) value(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	ctx, cancel := b.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
 	if err != nil {
 		b.fatal("value of %s: %v", sel, err)
 	}
@@ -265,7 +319,9 @@ func (b *browser) value(sel string) string {
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	ctx, cancel := b.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
 		b.fatal("evaluate %s: %v", expr, err)
 	}
@@ -280,11 +336,70 @@ func (b *browser) html() string {
 // title is the document title.
 func (b *browser) title() string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Title())
+	ctx, cancel := b.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Title())
 	if err != nil {
 		b.fatal("title: %v", err)
 	}
 	return s
+}
+
+// visible reports whether the first element matching a CSS selector is rendered (it has a box;
+// the content of a closed <details>, for one, has none).
+func (b *browser) visible(sel string) bool {
+	b.t.Helper()
+	return eval[bool](b, `(() => { const e = document.querySelector(`+jsString(sel)+`);
+		return !!e && e.checkVisibility({visibilityProperty: true}) && e.getClientRects().length > 0; })()`)
+}
+
+func jsString(s string) string {
+	j, _ := json.Marshal(s)
+	return string(j)
+}
+
+// menu follows the entry of the main menu that links to href, as a person would: it opens the
+// folded menu first where there is one to open (on a phone). The entry must be visible and
+// read label. When it cannot be reached the test is marked failed and the page is opened by its
+// address, so that the rest of the test still runs.
+func (b *browser) menu(href, label string) {
+	b.t.Helper()
+	link := `header nav a[href="` + href + `"]`
+	if !b.visible(link) {
+		b.openMenu()
+	}
+	if !b.visible(link) {
+		b.shot("menu-hidden")
+		b.t.Errorf("the main menu's entry %s (%s) is not visible at %s on a %s-wide window, and there is no menu button to open it: "+
+			"a person cannot navigate (opening %s by its address instead)", label, href, b.path(), eval[string](b, "String(window.innerWidth)"), href)
+		if st := b.open(href); st != http.StatusOK {
+			b.fatal("GET %s: status %d", href, st)
+		}
+		return
+	}
+	if got := b.text(link); got != label {
+		b.t.Errorf("the main menu's entry for %s reads %q, want %q", href, got, label)
+	}
+	if st := b.load("menu "+label, chromedp.Click(chromedp.CSS(link))); st != http.StatusOK {
+		b.fatal("menu %s → %s: status %d", label, href, st)
+	}
+}
+
+// menuButtons are the controls that unfold the main menu on a narrow screen: a <details>
+// summary or the label of a checkbox toggle.
+var menuButtons = []string{"header details.menu > summary", "header label.menu-button", "header .menu-button"}
+
+// openMenu clicks the visible control that unfolds the main menu, if there is one, and reports
+// whether it found one.
+func (b *browser) openMenu() bool {
+	b.t.Helper()
+	for _, sel := range menuButtons {
+		if b.visible(sel) {
+			b.do("open the menu", chromedp.Click(chromedp.CSS(sel)))
+			return true
+		}
+	}
+	return false
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
@@ -296,7 +411,9 @@ func (b *browser) shot(name string) {
 	if dir == "" {
 		return
 	}
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	ctx, cancel := b.step()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Errorf("screenshot %s: %v", name, err)
 		return
@@ -351,7 +468,9 @@ func (b *browser) login(username string) {
 // can).
 func (b *browser) client() *http.Client {
 	b.t.Helper()
-	res, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/"}})
+	ctx, cancel := b.step()
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/"}})
 	if err != nil {
 		b.fatal("read the browser's cookies: %v", err)
 	}

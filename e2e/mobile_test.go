@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -20,11 +19,18 @@ func TestMobileLayout(t *testing.T) {
 	checkNoSidewaysScroll(t, b, "/")
 
 	// The menu is folded on a phone: open it, then follow 人员.
-	b.do("open the menu", chromedp.Click(chromedp.CSS(`header details.menu summary`)))
-	b.shot("02-menu")
-	if st := b.load("open 人员", chromedp.Click(chromedp.CSS(`header nav a[href="/people"]`))); st != http.StatusOK {
-		b.fatal("/people: status %d", st)
+	if b.visible(`header nav a[href="/people"]`) {
+		t.Errorf("the menu is not folded on a phone")
 	}
+	if !b.openMenu() {
+		b.fatal("no visible menu button on a phone")
+	}
+	if !b.visible(`header nav a[href="/people"]`) {
+		t.Errorf("the menu button does not unfold the menu")
+	}
+	b.shot("02-menu")
+	checkNoSidewaysScroll(t, b, "/ with the menu open")
+	b.menu("/people", "人员")
 	if h := b.text("main h1"); h != "人员" {
 		t.Errorf("people list heading %q, want 人员", h)
 	}

@@ -56,13 +56,7 @@ func TestPurchaserRegistersOrganization(t *testing.T) {
 	good := validCreditCode(t, "52320116MJ"+"A7K2D9Q")
 	bad := wrongCheck(good)
 
-	// 社会组织 in the menu.
-	if got := b.text(`header nav a[href="/organizations"]`); got != "社会组织" {
-		t.Errorf("menu entry for /organizations reads %q, want 社会组织", got)
-	}
-	if st := b.load("open 社会组织", chromedp.Click(chromedp.CSS(`header nav a[href="/organizations"]`))); st != http.StatusOK {
-		b.fatal("/organizations: status %d", st)
-	}
+	b.menu("/organizations", "社会组织")
 	if h := b.text("main h1"); h != "社会组织" {
 		t.Errorf("list heading %q, want 社会组织", h)
 	}
@@ -151,9 +145,7 @@ func TestPurchaserRegistersOrganization(t *testing.T) {
 	}
 
 	// Back to the list, and search for it.
-	if st := b.load("open the list", chromedp.Click(chromedp.CSS(`header nav a[href="/organizations"]`))); st != http.StatusOK {
-		b.fatal("/organizations: status %d", st)
-	}
+	b.menu("/organizations", "社会组织")
 	st = b.load("search",
 		chromedp.SendKeys(chromedp.CSS(`main form.filters input[name="q"]`), "邻里守望"),
 		chromedp.Click(chromedp.CSS(`main form.filters button[type="submit"]`)),
@@ -276,9 +268,7 @@ func TestProviderCannotReachOtherProvider(t *testing.T) {
 	b := newBrowser(t, srv.Base)
 	b.login("gt-provider")
 
-	if st := b.load("open 社会组织", chromedp.Click(chromedp.CSS(`header nav a[href="/organizations"]`))); st != http.StatusOK {
-		b.fatal("/organizations: status %d", st)
-	}
+	b.menu("/organizations", "社会组织")
 	b.shot("01-own-list")
 	rows := eval[[]string](b, `Array.from(document.querySelectorAll("main table tbody tr")).map(r => r.innerText)`)
 	if len(rows) != 1 || !strings.Contains(rows[0], own.Name) {

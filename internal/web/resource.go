@@ -104,6 +104,9 @@ func (res *resource[R]) uiList(s *Server) handler {
 		lv.ExportURL = "/" + res.name + "/export.xlsx?" + q.Encode()
 		if res.create != nil && canWrite(ac, res.perm) && (res.canCreate == nil || res.canCreate(ac)) {
 			lv.NewURL = "/" + res.name + "/new"
+			if res.name == "organizations" || res.name == "people" {
+				lv.ImportURL = "/" + res.name + "/import"
+			}
 		}
 		s.render(w, r, http.StatusOK, "list", &page{Title: T(lang, res.titleKey), Active: "/" + res.name, Data: &lv})
 		return nil
