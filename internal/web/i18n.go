@@ -51,6 +51,14 @@ func requestLang(r *http.Request) string {
 	return "zh-CN"
 }
 
+func init() {
+	for _, more := range []map[string][2]string{officeMessages, partyMessages} {
+		for k, v := range more {
+			messages[k] = v
+		}
+	}
+}
+
 var messages = map[string][2]string{
 	// product and navigation
 	"app.name":              {"共治", "Gongzhi"},
@@ -64,6 +72,14 @@ var messages = map[string][2]string{
 	"nav.target_groups":     {"服务对象类别", "Target groups"},
 	"nav.users":             {"账号管理", "Accounts"},
 	"nav.tokens":            {"API 令牌", "API tokens"},
+	"nav.needs":           {"需求征集", "Needs"},
+	"nav.budgets":         {"预算", "Budgets"},
+	"nav.calls":           {"项目征集", "Calls"},
+	"nav.contracts":       {"合同与拨付", "Contracts"},
+	"nav.reports":         {"统计报表", "Reports"},
+	"nav.applications":    {"项目申报", "Applications"},
+	"nav.reviews":         {"评审任务", "Reviews"},
+	"nav.public":          {"信息公开", "Public"},
 	"nav.audit":             {"审计日志", "Audit log"},
 	"nav.password":          {"修改密码", "Change password"},
 	"nav.logout":            {"退出", "Sign out"},

@@ -91,6 +91,11 @@ func apiDocs() map[string]apiDoc {
 		"POST /api/v1/people/import":                     {Summary: "Import people from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
 		"GET /api/v1/people/import-template.xlsx":        {Summary: "Excel template for importing people", Binary: true},
 	}
+	for _, more := range []map[string]apiDoc{officeAPIDocs(), partyAPIDocs()} {
+		for k, v := range more {
+			d[k] = v
+		}
+	}
 	for _, r := range recordDocs {
 		base := "/api/v1/" + r.name
 		d["GET "+base] = apiDoc{Summary: "List " + r.name + " in your scope", Resp: r.typ, List: true, Filters: r.filters}

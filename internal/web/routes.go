@@ -74,6 +74,9 @@ func (s *Server) routes() {
 	s.handle("GET /audit/export.xlsx", changed, s.auditExport)
 	s.api("GET /api/v1/audit", s.audit)
 
+	s.purchaseOfficeRoutes()
+	s.purchasePartyRoutes()
+
 	s.api("GET /api/v1/me", s.me)
 	s.api("GET /api/v1/todos", s.home)
 }
