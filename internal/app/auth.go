@@ -111,7 +111,11 @@ func (a *App) SessionActor(ctx context.Context, token, ip string) (*gongzhi.Acto
 		return nil, "", gongzhi.NotFound()
 	}
 	if now.Sub(seen) > time.Minute { // write at most once a minute per session
-		a.DB.Q().TouchSession(ctx, hash, now, now.Add(a.Cfg.SessionIdle))
+		expires := now.Add(a.Cfg.SessionIdle)
+		if limit := s.CreatedAt.Add(a.Cfg.SessionMax); expires.After(limit) {
+			expires = limit // a session ends after SessionMax however busy it is
+		}
+		a.DB.Q().TouchSession(ctx, hash, now, expires)
 	}
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
 	if err := a.ScopeFor(ctx, ac); err != nil {

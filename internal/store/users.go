@@ -138,6 +138,7 @@ type Session struct {
 	UserID    int64
 	CSRF      string
 	ExpiresAt time.Time
+	CreatedAt time.Time
 }
 
 // InsertSession stores a session by the hash of its cookie value.
@@ -151,8 +152,8 @@ func (q *Q) InsertSession(ctx context.Context, idHash string, s Session, ip, ua 
 func (q *Q) GetSession(ctx context.Context, idHash string, now time.Time) (*Session, time.Time, error) {
 	var s Session
 	var seen time.Time
-	err := q.QueryRow(ctx, `SELECT user_id, csrf, expires_at, last_seen_at FROM sessions WHERE id_hash = ? AND expires_at > ?`,
-		idHash, now.UTC()).Scan(&s.UserID, &s.CSRF, &s.ExpiresAt, &seen)
+	err := q.QueryRow(ctx, `SELECT user_id, csrf, expires_at, last_seen_at, created_at FROM sessions WHERE id_hash = ? AND expires_at > ?`,
+		idHash, now.UTC()).Scan(&s.UserID, &s.CSRF, &s.ExpiresAt, &seen, &s.CreatedAt)
 	return &s, seen, mapErr(err)
 }
 
