@@ -1,0 +1,598 @@
+// Buying social services (DOMAIN.md §4): the permission rules of the purchase workflow and its
+// foundations — needs and the needs map, the purchase catalog, budgets with their ledger, the
+// office calendar, ineligible organizations, and the link from an expert's account to the
+// expert's person record. Calls and applications are in purchase_calls.go, the review and the
+// notice in purchase_review.go, contracts and payments in purchase_contracts.go, reports in
+// purchase_reports.go.
+//
+// Who may do what:
+//   - purchaser (place-scoped): budgets, the catalog, calls, the panel draw, awards, the notice,
+//     answers to objections, contracts, payments; everything within its place and below.
+//   - hub (place-scoped): preliminary review, needs; reads calls, applications and budgets.
+//   - community, grid worker: record and read needs of their communities.
+//   - provider (organization-scoped): its own applications and contracts only.
+//   - expert (an account linked to a person of kind expert): the calls whose panel selected
+//     them; applications only after declaring no conflict; its own scores.
+//   - auditor: reads what the purchaser reads, never writes.
+//   - the public (no account): open calls, published notices and final awards, objections, the
+//     needs form, the funding report and on-time payment rate.
+//
+// A record outside the caller's scope answers ENOTFOUND exactly like a missing one; a role that
+// may never do an action gets EFORBIDDEN; a move the state, the clock or the money forbids gets
+// ECONFLICT naming the field and the reason; bad input gets EINVALID. Every write runs in one
+// transaction with its audit entry and, for every state change, a line of state history.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"slices"
+	"strings"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+// Audit entities of the purchase workflow.
+const (
+	ResNeeds       = "needs"
+	ResCategories  = "service_categories"
+	ResBudgets     = "budgets"
+	ResHolidays    = "holidays"
+	ResIneligible  = "org_ineligibility"
+	ResCalls       = "calls"
+	ResApps        = "applications"
+	ResPanels      = "panels"
+	ResScores      = "review_scores"
+	ResAwards      = "awards"
+	ResObjections  = "objections"
+	ResContracts   = "contracts"
+	ResPayments    = "payments"
+	ResExpertLinks = "expert_links"
+)
+
+var (
+	needRecorders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker}
+	needReaders   = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleAuditor}
+	// purchaseReaders see a place's budgets, calls, applications, panels, awards and contracts.
+	purchaseReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}
+	// publicCallStates are the states in which anyone may see a call.
+	publicCallStates = []string{gongzhi.CallOpen, gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice, gongzhi.CallFinal}
+)
+
+// signedIn refuses the anonymous caller.
+func signedIn(ac *gongzhi.Actor) error {
+	if ac == nil || ac.User == nil {
+		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+	}
+	return nil
+}
+
+// mustBe requires a signed-in caller with one of roles (the command line may do anything).
+func mustBe(ac *gongzhi.Actor, roles ...string) error {
+	if err := signedIn(ac); err != nil {
+		return err
+	}
+	if ac.IsSystem() || ac.Has(roles...) {
+		return nil
+	}
+	return gongzhi.Forbidden()
+}
+
+// isStaff reports whether the caller reads the purchase records of its place.
+func isStaff(ac *gongzhi.Actor) bool {
+	return ac != nil && ac.User != nil && (ac.IsSystem() || ac.Has(purchaseReaders...))
+}
+
+// inPlace reports whether a place code is within the caller's place scope.
+func inPlace(ac *gongzhi.Actor, code string) bool {
+	return ac.IsSystem() || ac.SeesPlace(code)
+}
+
+// identity is who the caller is, for history lines.
+func identity(ac *gongzhi.Actor) (int64, string, string) {
+	if ac == nil || ac.User == nil {
+		return 0, "anonymous", ""
+	}
+	return ac.User.ID, ac.User.Username, ac.User.Role
+}
+
+func userID(ac *gongzhi.Actor) int64 {
+	id, _, _ := identity(ac)
+	return id
+}
+
+func username(ac *gongzhi.Actor) string {
+	_, n, _ := identity(ac)
+	return n
+}
+
+// change appends one line of state history inside the caller's transaction.
+func (a *App) change(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c gongzhi.StateChange) error {
+	c.At = a.now()
+	c.UserID, c.Username, c.Role = identity(ac)
+	return q.InsertStateChange(ctx, &c)
+}
+
+// placePrefix returns the significant prefix of a place code, from its level in storage.
+func placePrefix(ctx context.Context, q *store.Q, code string) (string, int, error) {
+	lvl, err := q.PlaceExists(ctx, code)
+	if err != nil {
+		return "", 0, err
+	}
+	if lvl == 0 {
+		return "", 0, gongzhi.NotFound()
+	}
+	return gongzhi.PlacePrefix(code, lvl), lvl, nil
+}
+
+// ancestors returns the full codes of the places above a place of level lvl.
+func ancestors(code string, lvl int) []string {
+	var out []string
+	for l := 1; l < lvl; l++ {
+		p := gongzhi.PlacePrefix(code, l)
+		out = append(out, p+strings.Repeat("0", 12-len(p)))
+	}
+	return out
+}
+
+// today is the current date in China Standard Time.
+func (a *App) today() string { return gongzhi.DateOf(a.now()) }
+
+// randomSeed returns a non-zero seed from the operating system's random source.
+func randomSeed() int64 {
+	var b [8]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			panic(err)
+		}
+		if s := int64(binary.LittleEndian.Uint64(b[:]) >> 1); s != 0 {
+			return s
+		}
+	}
+}
+
+// ---- money movements
+
+// moveMoney locks a budget and moves money: reserve (available → reserved, refused with
+// budget.insufficient when the budget cannot cover it), release (reserved → available) or spend
+// (reserved → spent). Every movement is a ledger line.
+func (a *App) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e gongzhi.LedgerEntry) error {
+	if e.Amount == 0 {
+		return nil
+	}
+	if err := q.LockRow(ctx, "budgets", e.BudgetID); err != nil {
+		return err
+	}
+	b, err := q.GetBudget(ctx, store.Scope{}, e.BudgetID)
+	if err != nil {
+		return err
+	}
+	var dr, ds gongzhi.Money
+	switch e.Kind {
+	case gongzhi.LedgerReserve:
+		if b.Available() < e.Amount {
+			return gongzhi.Refused("amount", "budget.insufficient:"+b.Available().Format())
+		}
+		dr = e.Amount
+	case gongzhi.LedgerRelease:
+		e.Amount = min(e.Amount, b.Reserved) // never below zero; the ledger records what moved
+		dr = -e.Amount
+	case gongzhi.LedgerSpend:
+		if b.Reserved < e.Amount {
+			return gongzhi.Refused("amount", "budget.insufficient:"+b.Reserved.Format())
+		}
+		dr, ds = -e.Amount, e.Amount
+	}
+	e.At, e.Username = a.now(), username(ac)
+	return q.MoveBudgetMoney(ctx, &e, dr, ds, userID(ac))
+}
+
+// ---- needs
+
+// RecordNeed records a need heard by staff — at a household visit, the hub's reception, a salon
+// or a grid report — for a community within the caller's scope. The purchaser, the hub,
+// community staff and grid workers may. Returns EFORBIDDEN for other roles; EINVALID for a
+// community outside scope or not a community (place.missing, place.not_community), an unknown
+// target group or category (choice), or bad fields.
+func (a *App) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
+	if err := mustBe(ac, needRecorders...); err != nil {
+		return err
+	}
+	if err := n.Validate(false); err != nil {
+		return err
+	}
+	n.RecordedBy = ac.User.Username
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := a.checkCommunity(ctx, q, ac, "community_code", n.CommunityCode); err != nil {
+			return err
+		}
+		return a.insertNeed(ctx, q, ac, n)
+	})
+}
+
+// SubmitNeedPublic records a need sent through the public form by anyone — no account needed,
+// or a resident's account. The source is "online", and the sender's name and phone are
+// required; they are shown to staff only. The community may be any community on the instance.
+// Returns EINVALID for a missing contact, an unknown community (place.missing) or bad fields.
+func (a *App) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
+	n.Source = "online"
+	if err := n.Validate(true); err != nil {
+		return err
+	}
+	n.RecordedBy = username(ac)
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		lvl, err := q.PlaceExists(ctx, n.CommunityCode)
+		if err != nil {
+			return err
+		}
+		if lvl == 0 {
+			return gongzhi.Invalid("community_code", "place.missing")
+		}
+		if lvl != gongzhi.LevelCommunity {
+			return gongzhi.Invalid("community_code", "place.not_community")
+		}
+		return a.insertNeed(ctx, q, ac, n)
+	})
+}
+
+func (a *App) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need) error {
+	groups, err := q.ListTargetGroups(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(groups, func(g gongzhi.TargetGroup) bool { return g.Code == n.TargetGroup }) {
+		return gongzhi.Invalid("target_group", "choice")
+	}
+	if c, err := q.GetServiceCategory(ctx, n.CategoryCode); err != nil || !c.Active {
+		return gongzhi.Invalid("category_code", "choice")
+	}
+	if err := q.InsertNeed(ctx, n, userID(ac), a.now()); err != nil {
+		return err
+	}
+	if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "need", EntityID: n.ID, To: "recorded", Note: n.Source}); err != nil {
+		return err
+	}
+	return a.audit(ctx, q, ac, "create", ResNeeds, id10(n.ID), nil, n, "")
+}
+
+// stripNeed hides a need's contact from callers who may not see it.
+func stripNeed(ac *gongzhi.Actor, n *gongzhi.Need) *gongzhi.Need {
+	if ac.IsSystem() || ac.Has(needRecorders...) {
+		return n
+	}
+	c := *n
+	c.ContactName, c.ContactPhone = "", ""
+	return &c
+}
+
+// Needs lists needs of communities within the caller's scope. The purchaser, the hub, community
+// staff, grid workers and the auditor may (the auditor without contacts). Filters: see
+// store.ListNeeds (answered=0 lists the needs no funded project answers yet).
+func (a *App) Needs(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
+	if err := mustBe(ac, needReaders...); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListNeeds(ctx, placeScope(ac), opts, func(n *gongzhi.Need) error { return each(stripNeed(ac, n)) })
+}
+
+// Need returns one need within scope, to the roles that list needs.
+func (a *App) Need(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Need, error) {
+	if err := mustBe(ac, needReaders...); err != nil {
+		return nil, err
+	}
+	n, err := a.DB.Q().GetNeed(ctx, placeScope(ac), id)
+	if err != nil {
+		return nil, err
+	}
+	return stripNeed(ac, n), nil
+}
+
+// NeedsMap counts the needs within scope by community × target group × category, with the
+// people they touch and how many a funded project answers. Same roles and filters as Needs.
+func (a *App) NeedsMap(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) ([]gongzhi.NeedsCell, error) {
+	if err := mustBe(ac, needReaders...); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().NeedsMap(ctx, placeScope(ac), opts)
+}
+
+// ---- the catalog
+
+// ServiceCategories returns the purchase catalog. Anyone may read it, without an account.
+func (a *App) ServiceCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.ServiceCategory, error) {
+	return a.DB.Q().ListServiceCategories(ctx, activeOnly)
+}
+
+// SaveServiceCategory adds a catalog entry (create) or changes one's names, standard, price
+// range or whether it takes new calls. Only the purchaser may. Returns ECONFLICT (code:
+// code.taken) for an existing code, ENOTFOUND for a missing one on update.
+func (a *App) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.ServiceCategory, create bool) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		before, err := q.GetServiceCategory(ctx, c.Code)
+		if create {
+			if err == nil {
+				return gongzhi.Refused("code", "code.taken")
+			}
+			c.Active = true
+			if err := q.InsertServiceCategory(ctx, c, a.now()); err != nil {
+				return err
+			}
+			return a.audit(ctx, q, ac, "create", ResCategories, c.Code, nil, c, "")
+		}
+		if err != nil {
+			return err
+		}
+		c.Builtin, c.Position = before.Builtin, before.Position
+		if err := q.UpdateServiceCategory(ctx, c, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResCategories, c.Code, before, c, "")
+	})
+}
+
+// ---- budgets
+
+// Budgets lists the budgets of places within scope. The purchaser, the hub and the auditor may.
+// Filters: see store.ListBudgets.
+func (a *App) Budgets(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Budget) error) (int, error) {
+	if err := mustBe(ac, purchaseReaders...); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListBudgets(ctx, placeScope(ac), opts, each)
+}
+
+// Budget returns one budget within scope, to the roles that list budgets.
+func (a *App) Budget(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Budget, error) {
+	if err := mustBe(ac, purchaseReaders...); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetBudget(ctx, placeScope(ac), id)
+}
+
+// BudgetLedger returns every movement of a budget's money within scope: reservations when calls
+// open, releases when calls close or award less, payments. Same roles as Budgets.
+func (a *App) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.LedgerEntry, error) {
+	if _, err := a.Budget(ctx, ac, id); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListLedger(ctx, id)
+}
+
+// CreateBudget records money a source puts up for a fiscal year at a place within the
+// purchaser's scope. Only the purchaser may. Returns EINVALID for bad fields or a place outside
+// scope (place.out_of_scope) or missing (place.missing).
+func (a *App) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := inScope(ac, "place_code", b.PlaceCode); err != nil {
+			return err
+		}
+		if lvl, err := q.PlaceExists(ctx, b.PlaceCode); err != nil {
+			return err
+		} else if lvl == 0 {
+			return gongzhi.Invalid("place_code", "place.missing")
+		}
+		if err := q.InsertBudget(ctx, b, a.now()); err != nil {
+			return err
+		}
+		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, To: "created", Note: b.Amount.Format()}); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResBudgets, id10(b.ID), nil, b, "")
+	})
+}
+
+// UpdateBudget changes a budget's name, level, fund, year, notes or amount. Only the purchaser
+// may, within scope; the place cannot change. The amount cannot drop below what is reserved
+// and spent (ECONFLICT amount: budget.below_committed), and the year cannot change once money
+// is committed (ECONFLICT fiscal_year: budget.committed).
+func (a *App) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.LockRow(ctx, "budgets", b.ID); err != nil {
+			return err
+		}
+		before, err := q.GetBudget(ctx, placeScope(ac), b.ID)
+		if err != nil {
+			return err
+		}
+		b.PlaceCode = before.PlaceCode
+		if err := b.Validate(); err != nil {
+			return err
+		}
+		committed := before.Reserved + before.Spent
+		if b.Amount < committed {
+			return gongzhi.Refused("amount", "budget.below_committed:"+committed.Format())
+		}
+		if committed > 0 && b.FiscalYear != before.FiscalYear {
+			return gongzhi.Refused("fiscal_year", "budget.committed")
+		}
+		if err := q.UpdateBudget(ctx, b, a.now()); err != nil {
+			return err
+		}
+		b.Reserved, b.Spent, b.CreatedAt = before.Reserved, before.Spent, before.CreatedAt
+		if b.Amount != before.Amount {
+			if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, From: before.Amount.Format(),
+				To: b.Amount.Format(), Note: "amount"}); err != nil {
+				return err
+			}
+		}
+		return a.audit(ctx, q, ac, "update", ResBudgets, id10(b.ID), before, b, "")
+	})
+}
+
+// ---- the office calendar
+
+// Holidays returns the office calendar's days from from to to (YYYY-MM-DD, inclusive; ""
+// for open ends). Anyone may read it: notice periods are counted with it.
+func (a *App) Holidays(ctx context.Context, from, to string) ([]gongzhi.Holiday, error) {
+	return a.DB.Q().ListHolidays(ctx, from, to)
+}
+
+// SetHoliday marks a day: a public holiday on a weekday (Workday false) or a weekend day worked
+// in exchange (调休, Workday true). Only the purchaser may; the calendar is the instance's.
+func (a *App) SetHoliday(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Holiday) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.UpsertHoliday(ctx, h, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResHolidays, h.Day, nil, h, "")
+	})
+}
+
+// DeleteHoliday returns a day to the Monday–Friday rule. Only the purchaser may.
+func (a *App) DeleteHoliday(ctx context.Context, ac *gongzhi.Actor, day string) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.DeleteHoliday(ctx, day); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "delete", ResHolidays, day, nil, nil, "")
+	})
+}
+
+// calendar loads the office calendar.
+func (a *App) calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, error) {
+	days, err := q.ListHolidays(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	return gongzhi.NewCalendar(days), nil
+}
+
+// ---- ineligible organizations
+
+// BarOrganization makes an organization ineligible for calls until a date (inclusive), with the
+// reason — a failed evaluation, a breached contract. Only the purchaser may, for an organization
+// within its scope (ENOTFOUND otherwise). Calls that exclude ineligible organizations refuse
+// its applications at submission.
+func (a *App) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi.Ineligibility) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	if err := i.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		o, err := q.GetOrganization(ctx, orgScope(ac), i.OrgID)
+		if err != nil {
+			return err
+		}
+		i.OrgName = o.Name
+		i.PlaceCode = ac.ScopeCode
+		if i.PlaceCode == "" {
+			i.PlaceCode = o.PlaceCode
+		}
+		if err := q.InsertIneligibility(ctx, i, userID(ac), a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResIneligible, id10(i.ID), nil, i, "")
+	})
+}
+
+// LiftBar ends an organization's ineligibility early. Only the purchaser may, for a bar its
+// place decided.
+func (a *App) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		bars, err := q.ListIneligibility(ctx, placeScope(ac), 0, "")
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(bars, func(b *gongzhi.Ineligibility) bool { return b.ID == id })
+		if i < 0 {
+			return gongzhi.NotFound()
+		}
+		if err := q.LiftIneligibility(ctx, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResIneligible, id10(id), bars[i], nil, "lifted")
+	})
+}
+
+// Bars lists the ineligibility decisions of the caller's place (orgID 0: every organization).
+// The purchaser, the hub and the auditor may.
+func (a *App) Bars(ctx context.Context, ac *gongzhi.Actor, orgID int64) ([]*gongzhi.Ineligibility, error) {
+	if err := mustBe(ac, purchaseReaders...); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListIneligibility(ctx, placeScope(ac), orgID, "")
+}
+
+// ---- experts' accounts
+
+// LinkExpertAccount links an account of role expert to the person of kind expert it belongs to
+// (personID 0 unlinks), so that the account can see the calls whose panel drew that person.
+// Only the system administrator (or the command line) may. Returns EINVALID (person_id:
+// expert.not_expert) for a person who is not an expert, (role: expert.account_role) for an
+// account of another role.
+func (a *App) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
+	if err := mustWrite(ac, ResUsers); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		u, err := q.GetUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if u.Role != gongzhi.RoleExpert {
+			return gongzhi.Invalid("role", "expert.account_role")
+		}
+		if personID != 0 {
+			p, err := q.GetPerson(ctx, store.Scope{}, personID)
+			if err != nil || p.Kind != "expert" {
+				return gongzhi.Invalid("person_id", "expert.not_expert")
+			}
+		}
+		before, err := q.UserPersonID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if err := q.SetUserPerson(ctx, userID, personID, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResUsers, id10(userID), map[string]int64{"person_id": before},
+			map[string]int64{"person_id": personID}, "expert_link")
+	})
+}
+
+// ExpertPersonID returns the person an expert account is linked to, or EFORBIDDEN
+// (expert.not_linked) for an account that is not an expert or not linked.
+func (a *App) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
+	if err := mustBe(ac, gongzhi.RoleExpert); err != nil {
+		return 0, err
+	}
+	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)
+	if err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		return 0, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "expert.not_linked"}
+	}
+	return id, nil
+}

@@ -1,0 +1,123 @@
+// Reports of the purchase workflow (DOMAIN.md §4, §12, §13): funding by category and fiscal
+// year with each category's share of the year, the needs each funded project answers and those
+// left unanswered, and a call's full history. The funding report and the needs answered are
+// disclosed information anyone may read; the history is for the purchaser, the hub and the
+// auditor.
+package app
+
+import (
+	"context"
+	"slices"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+// FundingByCategory returns the signed contracts at placeCode and below by fiscal year (from
+// to to, inclusive) and category: number of contracts, total amount, and each category's share
+// of the year's total in basis points (largest-remainder rounding, so a year's shares add up to
+// exactly 100.00%). Categories come largest amount first. Anyone may read it, without an
+// account. ENOTFOUND for an unknown place; EINVALID (to: range:…) for more than 50 years or a
+// reversed range.
+func (a *App) FundingByCategory(ctx context.Context, placeCode string, from, to int) ([]gongzhi.FundingYear, error) {
+	if to < from || to-from >= 50 {
+		return nil, gongzhi.Invalid("to", "range:"+itoa(from)+"-"+itoa(from+49))
+	}
+	q := a.DB.Q()
+	prefix, _, err := placePrefix(ctx, q, placeCode)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.FundingByCategory(ctx, prefix, from, to)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := q.ListServiceCategories(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, c := range cats {
+		names[c.Code] = c.Name
+	}
+	var out []gongzhi.FundingYear
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Year != r.Year {
+			out = append(out, gongzhi.FundingYear{Year: r.Year})
+		}
+		y := &out[len(out)-1]
+		if r.CategoryName = names[r.CategoryCode]; r.CategoryName == "" {
+			r.CategoryName = r.CategoryCode
+		}
+		y.Contracts += r.Contracts
+		y.Amount += r.Amount
+		y.Categories = append(y.Categories, r)
+	}
+	for i := range out {
+		y := &out[i]
+		slices.SortStableFunc(y.Categories, func(a, b gongzhi.FundingRow) int {
+			switch {
+			case a.Amount > b.Amount:
+				return -1
+			case a.Amount < b.Amount:
+				return 1
+			}
+			return 0
+		})
+		amounts := make([]gongzhi.Money, len(y.Categories))
+		for j, c := range y.Categories {
+			amounts[j] = c.Amount
+		}
+		for j, bp := range gongzhi.SharesBP(amounts) {
+			y.Categories[j].ShareBP = bp
+		}
+	}
+	return out, nil
+}
+
+// NeedsAnswered returns the funded projects of calls at placeCode and below (callID 0: every
+// call) with the needs each answers — what every funded project shows. Anyone may read it,
+// without an account; contacts of the needs are shown only to staff who record needs.
+// ENOTFOUND for an unknown place.
+func (a *App) NeedsAnswered(ctx context.Context, ac *gongzhi.Actor, placeCode string, callID int64) ([]gongzhi.ProjectNeeds, error) {
+	q := a.DB.Q()
+	prefix, _, err := placePrefix(ctx, q, placeCode)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := q.FundedProjects(ctx, prefix, callID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ps {
+		for j, n := range ps[i].Needs {
+			ps[i].Needs[j] = stripNeed(ac, n)
+		}
+	}
+	return ps, nil
+}
+
+// NeedsUnanswered lists the needs within scope that no funded project answers yet. Same roles
+// and filters as Needs.
+func (a *App) NeedsUnanswered(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
+	f := map[string]string{}
+	for k, v := range opts.Filters {
+		f[k] = v
+	}
+	f["answered"] = "0"
+	opts.Filters = f
+	return a.Needs(ctx, ac, opts, each)
+}
+
+// CallHistory returns every state change of a call and of its applications, panel, scores,
+// awards, objections, contracts and payments, in time order. The purchaser, the hub and the
+// auditor may, within scope.
+func (a *App) CallHistory(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.StateChange, error) {
+	if err := mustBe(ac, purchaseReaders...); err != nil {
+		return nil, err
+	}
+	if _, err := a.DB.Q().GetCall(ctx, placeScope(ac), callID); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{CallID: callID})
+}

@@ -1,0 +1,355 @@
+// Storage of contracts (with their versions and payment portions), payments, and the purchase
+// reports: funding by category and year, on-time payments, and the needs funded projects answer.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gongzhi"
+)
+
+const contractCols = `ct.id, ct.call_id, COALESCE(c.title, ''), ct.award_id, ct.application_id, ct.org_id, ct.place_code,
+	ct.fiscal_year, ct.category_code, ct.title, ct.purchaser_name, ct.provider_name, ct.state, ct.version, ct.amount, ct.paid,
+	ct.signed_at, ct.created_at, ct.updated_at`
+
+const contractFrom = `contracts ct LEFT JOIN calls c ON c.id = ct.call_id`
+
+func scanContract(s scanner) (*gongzhi.Contract, error) {
+	var ct gongzhi.Contract
+	var signed sql.NullTime
+	err := s.Scan(&ct.ID, &ct.CallID, &ct.CallTitle, &ct.AwardID, &ct.ApplicationID, &ct.OrgID, &ct.PlaceCode, &ct.FiscalYear,
+		&ct.CategoryCode, &ct.Title, &ct.PurchaserName, &ct.ProviderName, &ct.State, &ct.Version, &ct.Amount, &ct.Paid, &signed,
+		&ct.CreatedAt, &ct.UpdatedAt)
+	ct.SignedAt = signed.Time
+	return &ct, mapErr(err)
+}
+
+func contractScope(w *where, s Scope) {
+	switch {
+	case s.None:
+		w.add("1 = 0")
+	case s.OrgID != 0:
+		w.add("ct.org_id = ?", s.OrgID)
+	case s.Prefix != "":
+		c, a := scopeRange("ct.place_code", s.Prefix)
+		w.add(c, a...)
+	}
+}
+
+// GetContract returns a contract within scope (without its versions).
+func (q *Q) GetContract(ctx context.Context, s Scope, id int64) (*gongzhi.Contract, error) {
+	w := &where{}
+	w.add("ct.id = ?", id)
+	contractScope(w, s)
+	return scanContract(q.QueryRow(ctx, "SELECT "+contractCols+" FROM "+contractFrom+w.sql(), w.args...))
+}
+
+var contractSorts = map[string]string{"amount": "ct.amount", "signed_at": "ct.signed_at", "fiscal_year": "ct.fiscal_year",
+	"title": "ct.title", "created_at": "ct.created_at"}
+
+// ListContracts lists contracts. Filters: call, org, state, fiscal_year, category, place.
+func (q *Q) ListContracts(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Contract) error) (int, error) {
+	w := &where{}
+	contractScope(w, s)
+	w.search(opts.Q, "ct.title", "ct.provider_name")
+	for k, col := range map[string]string{"call": "ct.call_id", "org": "ct.org_id", "fiscal_year": "ct.fiscal_year"} {
+		if v := opts.Filters[k]; v != "" {
+			w.add(col+" = ?", atoiOr(v, -1))
+		}
+	}
+	if v := opts.Filters["state"]; v != "" {
+		w.add("ct.state = ?", v)
+	}
+	if v := opts.Filters["category"]; v != "" {
+		w.add("ct.category_code = ?", v)
+	}
+	if v := opts.Filters["place"]; v != "" {
+		c, a := scopeRange("ct.place_code", v)
+		w.add(c, a...)
+	}
+	return list(ctx, q, contractCols, contractFrom, w, orderBy(opts, contractSorts, "ct.id DESC", "ct.id"), opts, scanContract, each)
+}
+
+// InsertContract adds a draft contract.
+func (q *Q) InsertContract(ctx context.Context, ct *gongzhi.Contract, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO contracts (award_id, call_id, application_id, org_id, place_code, fiscal_year, category_code,
+		title, purchaser_name, provider_name, state, version, amount, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 0, ?, ?, ?)`, ct.AwardID, ct.CallID, ct.ApplicationID, ct.OrgID, ct.PlaceCode,
+		ct.FiscalYear, ct.CategoryCode, ct.Title, ct.PurchaserName, ct.ProviderName, ct.Amount, now.UTC(), now.UTC())
+	ct.ID, ct.State, ct.CreatedAt, ct.UpdatedAt = id, gongzhi.ContractDraft, now, now
+	return err
+}
+
+// SetContractAmount sets the amount of a contract not yet signed (its draft's amount).
+func (q *Q) SetContractAmount(ctx context.Context, id int64, amount gongzhi.Money, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE contracts SET amount = ?, updated_at = ? WHERE id = ?`, amount, now.UTC(), id)
+	return err
+}
+
+// PutContractInForce records that a version is in force: the contract is signed (stamped the
+// first time), at that version's amount.
+func (q *Q) PutContractInForce(ctx context.Context, id int64, version int, amount gongzhi.Money, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE contracts SET state = 'signed', version = ?, amount = ?, signed_at = COALESCE(signed_at, ?),
+		updated_at = ? WHERE id = ?`, version, amount, now.UTC(), now.UTC(), id)
+	return err
+}
+
+// AddContractPaid adds a payment to a contract's paid total.
+func (q *Q) AddContractPaid(ctx context.Context, id int64, amount gongzhi.Money, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE contracts SET paid = paid + ?, updated_at = ? WHERE id = ?`, amount, now.UTC(), id)
+	return err
+}
+
+// ---- versions
+
+const versionCols = `contract_id, version, state, amount, terms, reason, created_name, created_at, purchaser_confirmed_by,
+	purchaser_confirmed_at, provider_confirmed_by, provider_confirmed_at, effective_at`
+
+func scanVersion(s scanner) (*gongzhi.ContractVersion, error) {
+	var v gongzhi.ContractVersion
+	var terms string
+	var pAt, prAt, eff sql.NullTime
+	err := s.Scan(&v.ContractID, &v.Version, &v.State, &v.Terms.Amount, &terms, &v.Reason, &v.CreatedBy, &v.CreatedAt,
+		&v.PurchaserConfirmedBy, &pAt, &v.ProviderConfirmedBy, &prAt, &eff)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	v.PurchaserConfirmedAt, v.ProviderConfirmedAt, v.EffectiveAt = pAt.Time, prAt.Time, eff.Time
+	amount := v.Terms.Amount
+	if err := fromJSON(terms, &v.Terms); err != nil {
+		return nil, err
+	}
+	v.Terms.Amount = amount
+	return &v, nil
+}
+
+// InsertContractVersion adds a version with its payment portions.
+func (q *Q) InsertContractVersion(ctx context.Context, v *gongzhi.ContractVersion, userID int64, now time.Time) error {
+	if _, err := q.Exec(ctx, `INSERT INTO contract_versions (contract_id, version, state, amount, terms, reason, created_by,
+		created_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ContractID, v.Version, v.State, v.Terms.Amount,
+		jsonText(v.Terms), v.Reason, nullID(userID), v.CreatedBy, now.UTC()); err != nil {
+		return err
+	}
+	v.CreatedAt = now
+	return q.insertPortions(ctx, v)
+}
+
+func (q *Q) insertPortions(ctx context.Context, v *gongzhi.ContractVersion) error {
+	for _, p := range v.Terms.Portions {
+		if _, err := q.Exec(ctx, `INSERT INTO contract_portions (contract_id, version, idx, milestone, basis_points, amount, due_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, v.ContractID, v.Version, p.Index, p.Milestone, p.BasisPoints, p.Amount, p.DueOn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateVersionTerms replaces the terms of a pending version nobody has confirmed yet.
+func (q *Q) UpdateVersionTerms(ctx context.Context, v *gongzhi.ContractVersion) error {
+	if _, err := q.Exec(ctx, `UPDATE contract_versions SET amount = ?, terms = ?, reason = ? WHERE contract_id = ? AND version = ?`,
+		v.Terms.Amount, jsonText(v.Terms), v.Reason, v.ContractID, v.Version); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM contract_portions WHERE contract_id = ? AND version = ?`, v.ContractID, v.Version); err != nil {
+		return err
+	}
+	return q.insertPortions(ctx, v)
+}
+
+// ListContractVersions returns every version of a contract, oldest first.
+func (q *Q) ListContractVersions(ctx context.Context, contractID int64) ([]*gongzhi.ContractVersion, error) {
+	rows, err := q.Query(ctx, `SELECT `+versionCols+` FROM contract_versions WHERE contract_id = ? ORDER BY version`, contractID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*gongzhi.ContractVersion
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ConfirmVersion stamps one side's confirmation of a version: side is "purchaser" or "provider".
+func (q *Q) ConfirmVersion(ctx context.Context, contractID int64, version int, side, name string, now time.Time) error {
+	col := "provider"
+	if side == "purchaser" {
+		col = "purchaser"
+	}
+	_, err := q.Exec(ctx, `UPDATE contract_versions SET `+col+`_confirmed_by = ?, `+col+`_confirmed_at = ? WHERE contract_id = ? AND version = ?`,
+		name, now.UTC(), contractID, version)
+	return err
+}
+
+// SetVersionState moves a version; effective stamps effective_at.
+func (q *Q) SetVersionState(ctx context.Context, contractID int64, version int, state string, now time.Time) error {
+	query := `UPDATE contract_versions SET state = ?`
+	args := []any{state}
+	if state == gongzhi.VersionEffective {
+		query += `, effective_at = ?`
+		args = append(args, now.UTC())
+	}
+	_, err := q.Exec(ctx, query+` WHERE contract_id = ? AND version = ?`, append(args, contractID, version)...)
+	return err
+}
+
+// PortionPaid is what has been paid towards one portion of a contract.
+type PortionPaid struct {
+	Paid   gongzhi.Money
+	LastOn string
+}
+
+// PortionsPaid returns the payments towards each portion of a contract.
+func (q *Q) PortionsPaid(ctx context.Context, contractID int64) (map[int]PortionPaid, error) {
+	rows, err := q.Query(ctx, `SELECT portion, SUM(amount), MAX(paid_on) FROM payments WHERE contract_id = ? GROUP BY portion`, contractID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]PortionPaid{}
+	for rows.Next() {
+		var i int
+		var p PortionPaid
+		if err := rows.Scan(&i, &p.Paid, &p.LastOn); err != nil {
+			return nil, mapErr(err)
+		}
+		out[i] = p
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- payments
+
+// InsertPayment records a payment.
+func (q *Q) InsertPayment(ctx context.Context, p *gongzhi.Payment, userID int64, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO payments (contract_id, portion, amount, paid_on, note, recorded_by, recorded_name, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ContractID, p.Portion, p.Amount, p.PaidOn, p.Note, nullID(userID), p.RecordedBy, now.UTC())
+	p.ID, p.RecordedAt = id, now
+	return err
+}
+
+// ListPayments returns a contract's payments in the order they were made.
+func (q *Q) ListPayments(ctx context.Context, contractID int64) ([]*gongzhi.Payment, error) {
+	rows, err := q.Query(ctx, `SELECT id, contract_id, portion, amount, paid_on, note, recorded_name, recorded_at FROM payments
+		WHERE contract_id = ? ORDER BY paid_on, id`, contractID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*gongzhi.Payment
+	for rows.Next() {
+		var p gongzhi.Payment
+		if err := rows.Scan(&p.ID, &p.ContractID, &p.Portion, &p.Amount, &p.PaidOn, &p.Note, &p.RecordedBy, &p.RecordedAt); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, &p)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// DuePortion is one payment portion due by a date, with what was paid towards it.
+type DuePortion struct {
+	ContractID int64
+	Index      int
+	Amount     gongzhi.Money
+	DueOn      string
+	Paid       gongzhi.Money
+	LastPaidOn string
+}
+
+// DuePortions returns the portions of signed contracts in force at places under prefix that
+// fall due on or before asOf (YYYY-MM-DD).
+func (q *Q) DuePortions(ctx context.Context, prefix, asOf string) ([]DuePortion, error) {
+	c, a := scopeRange("ct.place_code", prefix)
+	rows, err := q.Query(ctx, `SELECT cp.contract_id, cp.idx, cp.amount, cp.due_on, COALESCE(SUM(p.amount), 0), COALESCE(MAX(p.paid_on), '')
+		FROM contracts ct JOIN contract_portions cp ON cp.contract_id = ct.id AND cp.version = ct.version
+		LEFT JOIN payments p ON p.contract_id = ct.id AND p.portion = cp.idx
+		WHERE ct.state = 'signed' AND `+c+` AND cp.due_on <= ?
+		GROUP BY cp.contract_id, cp.idx, cp.amount, cp.due_on ORDER BY cp.due_on, cp.contract_id, cp.idx`, append(a, asOf)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DuePortion
+	for rows.Next() {
+		var d DuePortion
+		if err := rows.Scan(&d.ContractID, &d.Index, &d.Amount, &d.DueOn, &d.Paid, &d.LastPaidOn); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- reports
+
+// FundingByCategory sums signed contracts at places under prefix by fiscal year and category,
+// for fiscal years from..to inclusive, from the covering index contracts_report alone. Category
+// names and shares are left to the caller.
+func (q *Q) FundingByCategory(ctx context.Context, prefix string, from, to int) ([]gongzhi.FundingRow, error) {
+	c, a := scopeRange("place_code", prefix)
+	rows, err := q.Query(ctx, `SELECT fiscal_year, category_code, COUNT(*), SUM(amount) FROM contracts
+		WHERE state = 'signed' AND `+c+` AND fiscal_year >= ? AND fiscal_year <= ?
+		GROUP BY fiscal_year, category_code ORDER BY fiscal_year, category_code`, append(a, from, to)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.FundingRow
+	for rows.Next() {
+		var r gongzhi.FundingRow
+		if err := rows.Scan(&r.Year, &r.CategoryCode, &r.Contracts, &r.Amount); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// FundedProjects returns the funded (awarded) applications of calls at places under prefix
+// (callID 0: every call), with their contract if any and the needs they answer.
+func (q *Q) FundedProjects(ctx context.Context, prefix string, callID int64) ([]gongzhi.ProjectNeeds, error) {
+	w := &where{}
+	c, a := scopeRange("c.place_code", prefix)
+	w.add(c, a...)
+	w.add("ap.state = 'awarded'")
+	if callID != 0 {
+		w.add("ap.call_id = ?", callID)
+	}
+	rows, err := q.Query(ctx, `SELECT ap.call_id, ap.id, COALESCE(ct.id, 0), ap.title, COALESCE(o.name, ''),
+		COALESCE(ct.amount, w.amount, 0) FROM applications ap JOIN calls c ON c.id = ap.call_id
+		LEFT JOIN organizations o ON o.id = ap.org_id LEFT JOIN awards w ON w.application_id = ap.id AND w.state <> 'overturned'
+		LEFT JOIN contracts ct ON ct.award_id = w.id`+w.sql()+` ORDER BY ap.call_id, ap.rank_no, ap.id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.ProjectNeeds
+	for rows.Next() {
+		var p gongzhi.ProjectNeeds
+		if err := rows.Scan(&p.CallID, &p.ApplicationID, &p.ContractID, &p.Title, &p.OrgName, &p.Amount); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	rows.Close()
+	for i := range out {
+		ids, err := q.ids(ctx, `SELECT need_id FROM application_needs WHERE application_id = ? ORDER BY need_id`, out[i].ApplicationID)
+		if err != nil {
+			return nil, err
+		}
+		if out[i].Needs, err = q.NeedsByIDs(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,230 @@
+// Needs, the purchase catalog and budgets (DOMAIN.md §4 steps 1–2): what residents need, the
+// service categories an office may buy with their standards and price ranges, and the money each
+// source (city, district, street; fiscal, lottery public-welfare fund, other) puts up per fiscal
+// year, with its ledger of reservations, releases and payments.
+package gongzhi
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// How a need reached the office (需求征集渠道).
+var NeedSources = []string{"household_visit", "hub_reception", "salon", "grid_report", "online"}
+
+// Need is one need (需求) of a community's residents: who, what, how many, and how it was heard.
+// Contact details are kept for whoever recorded it and never shown to the public.
+type Need struct {
+	ID             int64     `json:"id"`
+	CommunityCode  string    `json:"community_code"`
+	CommunityName  string    `json:"community_name"`
+	TargetGroup    string    `json:"target_group"`
+	CategoryCode   string    `json:"category_code"`
+	CategoryName   string    `json:"category_name"`
+	Description    string    `json:"description"`
+	PeopleAffected int       `json:"people_affected"`
+	Source         string    `json:"source"`
+	ContactName    string    `json:"contact_name,omitempty"`
+	ContactPhone   string    `json:"contact_phone,omitempty"`
+	RecordedBy     string    `json:"recorded_by"` // username, "anonymous" for the public form
+	Answered       bool      `json:"answered"`    // a funded project answers it
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// Validate checks a need. A need from the public form must leave a contact.
+func (n *Need) Validate(public bool) error {
+	f := FieldErrors{}
+	var r string
+	if len(n.CommunityCode) != 12 {
+		f.Add("community_code", "required")
+	}
+	if n.TargetGroup = strings.TrimSpace(n.TargetGroup); n.TargetGroup == "" {
+		f.Add("target_group", "required")
+	}
+	if n.CategoryCode = strings.TrimSpace(n.CategoryCode); n.CategoryCode == "" {
+		f.Add("category_code", "required")
+	}
+	if n.Description, r = CheckText(n.Description, 2000, true); r != "" {
+		f.Add("description", r)
+	}
+	if n.PeopleAffected < 1 || n.PeopleAffected > 1_000_000 {
+		f.Add("people_affected", "range:1-1000000")
+	}
+	oneOf(f, "source", n.Source, NeedSources, true)
+	if n.ContactName, r = CheckText(n.ContactName, 50, public); r != "" {
+		f.Add("contact_name", r)
+	}
+	n.ContactPhone = strings.TrimSpace(n.ContactPhone)
+	if public && n.ContactPhone == "" {
+		f.Add("contact_phone", "required")
+	} else if ValidatePhone(n.ContactPhone) != "" {
+		f.Add("contact_phone", "phone.format")
+	}
+	return f.Err()
+}
+
+// NeedsCell is one cell of the needs map: the needs of one community for one target group in
+// one category, counted, with the people they touch.
+type NeedsCell struct {
+	CommunityCode string `json:"community_code"`
+	CommunityName string `json:"community_name"`
+	TargetGroup   string `json:"target_group"`
+	CategoryCode  string `json:"category_code"`
+	Needs         int    `json:"needs"`
+	People        int    `json:"people"`
+	Answered      int    `json:"answered"` // needs a funded project answers
+}
+
+// ServiceCategory is an entry of the purchase catalog (购买目录) with its service standard and
+// the price range a project in it may cost.
+type ServiceCategory struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	NameEn    string `json:"name_en"`
+	Standard  string `json:"standard"` // the service standard (服务标准) in plain text
+	PriceMin  Money  `json:"price_min"`
+	PriceMax  Money  `json:"price_max"`
+	Builtin   bool   `json:"builtin"`
+	Active    bool   `json:"active"` // inactive categories stay on old records but take no new calls
+	Position  int    `json:"position"`
+	CallCount int    `json:"call_count,omitempty"`
+}
+
+// Validate checks a catalog entry.
+func (c *ServiceCategory) Validate() error {
+	f := FieldErrors{}
+	var r string
+	if c.Code = strings.TrimSpace(strings.ToLower(c.Code)); c.Code == "" {
+		f.Add("code", "required")
+	} else if !validUsername(c.Code) || len(c.Code) > 40 {
+		f.Add("code", "code.format")
+	}
+	if c.Name, r = CheckText(c.Name, 100, true); r != "" {
+		f.Add("name", r)
+	}
+	if c.NameEn, r = CheckText(c.NameEn, 100, false); r != "" {
+		f.Add("name_en", r)
+	}
+	if c.Standard, r = CheckText(c.Standard, 4000, false); r != "" {
+		f.Add("standard", r)
+	}
+	if c.PriceMin < 0 || c.PriceMin > MaxMoney {
+		f.Add("price_min", "money.range")
+	}
+	if c.PriceMax < 0 || c.PriceMax > MaxMoney {
+		f.Add("price_max", "money.range")
+	} else if c.PriceMax > 0 && c.PriceMax < c.PriceMin {
+		f.Add("price_max", "money.max_below_min")
+	}
+	return f.Err()
+}
+
+// Budget levels (who puts the money up) and funds (what kind of money it is).
+var (
+	BudgetLevels = []string{"city", "district", "street"}
+	BudgetFunds  = []string{"fiscal", "lottery", "other"} // 财政资金, 福彩公益金, 其他
+)
+
+// Budget is money one source puts up for buying services in a fiscal year at a place. Reserved
+// is held by open calls and unpaid contracts; Spent has been paid out. Available = Amount −
+// Reserved − Spent never goes below zero: the database refuses it too.
+type Budget struct {
+	ID         int64     `json:"id"`
+	PlaceCode  string    `json:"place_code"`
+	PlaceName  string    `json:"place_name"`
+	FiscalYear int       `json:"fiscal_year"`
+	Level      string    `json:"level"`
+	Fund       string    `json:"fund"`
+	Name       string    `json:"name"`
+	Amount     Money     `json:"amount"`
+	Reserved   Money     `json:"reserved"`
+	Spent      Money     `json:"spent"`
+	Notes      string    `json:"notes"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Available is what the budget can still reserve.
+func (b *Budget) Available() Money { return b.Amount - b.Reserved - b.Spent }
+
+// Validate checks a budget's own fields.
+func (b *Budget) Validate() error {
+	f := FieldErrors{}
+	var r string
+	if len(b.PlaceCode) != 12 {
+		f.Add("place_code", "required")
+	}
+	if b.FiscalYear < 2000 || b.FiscalYear > 2100 {
+		f.Add("fiscal_year", "range:2000-2100")
+	}
+	oneOf(f, "level", b.Level, BudgetLevels, true)
+	oneOf(f, "fund", b.Fund, BudgetFunds, true)
+	if b.Name, r = CheckText(b.Name, 100, true); r != "" {
+		f.Add("name", r)
+	}
+	if b.Amount <= 0 || b.Amount > MaxMoney {
+		f.Add("amount", "money.positive")
+	}
+	if b.Notes, r = CheckText(b.Notes, 2000, false); r != "" {
+		f.Add("notes", r)
+	}
+	return f.Err()
+}
+
+// Ledger entry kinds. A reservation moves money from available to reserved, a release moves it
+// back, a payment moves it from reserved to spent.
+const (
+	LedgerReserve = "reserve"
+	LedgerRelease = "release"
+	LedgerSpend   = "spend"
+)
+
+// LedgerEntry is one movement of a budget's money.
+type LedgerEntry struct {
+	ID         int64     `json:"id"`
+	BudgetID   int64     `json:"budget_id"`
+	CallID     int64     `json:"call_id"`
+	ContractID int64     `json:"contract_id"`
+	PaymentID  int64     `json:"payment_id"`
+	Kind       string    `json:"kind"`
+	Amount     Money     `json:"amount"`
+	At         time.Time `json:"at"`
+	Username   string    `json:"username"`
+	Note       string    `json:"note"`
+}
+
+// Ineligibility bars an organization from calls (不合格 in an evaluation, a breach of contract)
+// until a date, with the reason.
+type Ineligibility struct {
+	ID        int64     `json:"id"`
+	OrgID     int64     `json:"org_id"`
+	OrgName   string    `json:"org_name"`
+	PlaceCode string    `json:"place_code"` // the office that decided
+	Until     string    `json:"until"`      // YYYY-MM-DD, inclusive
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"created_at"`
+	Lifted    bool      `json:"lifted"`
+}
+
+// Validate checks an ineligibility.
+func (i *Ineligibility) Validate() error {
+	f := FieldErrors{}
+	var r string
+	if i.OrgID == 0 {
+		f.Add("org_id", "required")
+	}
+	if _, ok := ParseDate(i.Until); !ok {
+		f.Add("until", "date.format")
+	}
+	if i.Reason, r = CheckText(i.Reason, 500, true); r != "" {
+		f.Add("reason", r)
+	}
+	return f.Err()
+}
+
+// gradeRank orders organization grades: "" (none) < 1A < … < 5A.
+func gradeRank(g string) int { return slices.Index(OrgGrades, g) }
+
+// GradeAtLeast reports whether grade meets a minimum ("" requires nothing).
+func GradeAtLeast(grade, min string) bool { return min == "" || gradeRank(grade) >= gradeRank(min) }
