@@ -123,6 +123,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 		}
 	}
 
+	var expertPerson int64 // the demo expert account's own record in the pool: one with no affiliated organization
 	for i := range p.staff {
 		s := &p.staff[i]
 		s.p.OrgID = orgIDs[s.org]
@@ -136,6 +137,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 			res.Counts.Volunteers++
 		case "expert":
 			res.Counts.Experts++
+			if expertPerson == 0 && s.p.OrgID == 0 {
+				expertPerson = s.p.ID
+			}
 		}
 	}
 
@@ -144,6 +148,11 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 		ap.u.OrgID = orgIDs[ap.org]
 		if _, err := a.CreateUser(ctx, ac, &ap.u, Password); err != nil {
 			return nil, fmt.Errorf("demo: account %s: %w", ap.u.Username, err)
+		}
+		if ap.u.Role == gongzhi.RoleExpert && expertPerson != 0 {
+			if err := a.LinkExpertAccount(ctx, ac, ap.u.ID, expertPerson); err != nil {
+				return nil, fmt.Errorf("demo: link expert account %s: %w", ap.u.Username, err)
+			}
 		}
 		res.Accounts = append(res.Accounts, Account{Username: ap.u.Username, Role: ap.u.Role, Password: Password,
 			DisplayName: ap.u.DisplayName, Scope: ap.scope})

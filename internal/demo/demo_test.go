@@ -336,3 +336,23 @@ func checkScopes(ctx context.Context, t *testing.T, a *app.App) {
 		}
 	}
 }
+
+func TestExpertAccountLinked(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, storetest.SQLite(t))
+	if _, err := Seed(ctx, a, 7); err != nil {
+		t.Fatal(err)
+	}
+	u, _, err := a.DB.Q().UserByUsername(ctx, "gt-expert")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac := &gongzhi.Actor{User: u}
+	if err := a.ScopeFor(ctx, ac); err != nil {
+		t.Fatal(err)
+	}
+	id, err := a.ExpertPersonID(ctx, ac)
+	if err != nil || id == 0 {
+		t.Fatalf("gt-expert is not linked to an expert: %d %v", id, err)
+	}
+}
