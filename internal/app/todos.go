@@ -52,6 +52,41 @@ func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo
 		}
 	}
 	now := a.now()
+	calls := func(f map[string]string) int {
+		return count(func(o store.ListOptions) (int, error) {
+			return a.Calls(ctx, ac, o, func(*gongzhi.Call) error { return nil })
+		}, f)
+	}
+	apps := func(f map[string]string) int {
+		return count(func(o store.ListOptions) (int, error) {
+			return a.Applications(ctx, ac, o, func(*gongzhi.Application) error { return nil })
+		}, f)
+	}
+	contracts := func(f map[string]string) int {
+		return count(func(o store.ListOptions) (int, error) {
+			return a.Contracts(ctx, ac, o, func(*gongzhi.Contract) error { return nil })
+		}, f)
+	}
+	switch ac.Role() {
+	case gongzhi.RolePurchaser:
+		add(&todos, "todo.calls_open", calls(map[string]string{"state": gongzhi.CallOpen}), "/calls?state=open")
+		add(&todos, "todo.calls_reviewing", calls(map[string]string{"state": gongzhi.CallReviewing}), "/calls?state=reviewing")
+		add(&todos, "todo.calls_notice", calls(map[string]string{"state": gongzhi.CallNotice}), "/calls?state=notice")
+		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
+	case gongzhi.RoleHub:
+		add(&todos, "todo.apps_prelim", apps(map[string]string{"state": gongzhi.AppSubmitted}), "/calls?state=closed")
+	case gongzhi.RoleProvider:
+		add(&todos, "todo.apps_draft", apps(map[string]string{"state": gongzhi.AppDraft}), "/applications?state=draft")
+		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
+	case gongzhi.RoleExpert:
+		if as, aerr := a.ReviewAssignments(ctx, ac); aerr == nil {
+			pending := 0
+			for _, x := range as {
+				pending += x.Pending
+			}
+			add(&todos, "todo.reviews_pending", pending, "/reviews")
+		}
+	}
 	switch ac.Role() {
 	case gongzhi.RolePurchaser, gongzhi.RoleHub:
 		add(&todos, "todo.orgs_no_code", orgs(map[string]string{"reg_state": "preparing"}), "/organizations?reg_state=preparing")
