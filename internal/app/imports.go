@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -666,6 +668,7 @@ type refs struct {
 	places map[string]ref
 	orgs   map[string]ref
 	codes  map[string]string // place code → why it cannot be used ("" if it can)
+	ids    map[string]int64  // ID number's keyed hash → its holder (0: nobody), as looked up by lookUpIDs
 }
 
 type ref struct {
@@ -709,14 +712,38 @@ func (rs *refs) more(ctx context.Context, p *rowProblems, placeCode, creditCode,
 		}
 	}
 	if idNumber != "" && (*p)["id_number"] == "" && gongzhi.ValidateIDNumber(idNumber, rs.a.now()) == "" {
-		other, err := rs.q.PersonByIDHash(ctx, rs.a.Box.Hash(idNumber, "people.id_number"))
-		if err != nil {
-			return err
+		hash := rs.a.Box.Hash(idNumber, "people.id_number")
+		other, ok := rs.ids[hash]
+		if !ok {
+			var err error
+			if other, err = rs.q.PersonByIDHash(ctx, hash); err != nil {
+				return err
+			}
 		}
 		if other != 0 {
 			p.add("id_number", "id_number.taken")
 		}
 	}
+	return nil
+}
+
+// lookUpIDs finds the holders of the given ID-number hashes ("" ignored) in bulk, for the
+// uniqueness checks of importPeople and more, and keeps the answers in rs.ids.
+func (rs *refs) lookUpIDs(ctx context.Context, hashes []string) error {
+	rs.ids = make(map[string]int64, len(hashes))
+	distinct := make([]string, 0, len(hashes))
+	for _, h := range hashes {
+		if _, seen := rs.ids[h]; !seen && h != "" {
+			rs.ids[h] = 0
+			distinct = append(distinct, h)
+		}
+	}
+	found, err := rs.q.PeopleByIDHashes(ctx, distinct)
+	if err != nil {
+		rs.ids = nil
+		return err
+	}
+	maps.Copy(rs.ids, found)
 	return nil
 }
 
@@ -919,10 +946,6 @@ func (a *App) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows [
 
 // ---- Excel: people
 
-// checkWorkers is how many rows are checked at once: the checks wait on the database far more
-// than on the processor.
-const checkWorkers = 8
-
 // ImportPeople registers the people of a sheet (rows as read with PeopleColumns). Permission and
 // scope are those of CreatePerson: each role registers the kinds of people PersonKindsFor allows,
 // in communities within its scope; the organization named must be within its scope too. Target
@@ -1004,27 +1027,62 @@ func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 		people[i] = pe
 	}
 
-	// The checks of CreatePerson, several rows at a time, outside the write transaction: a long
-	// list must not hold the database's write lock; the unique index on the ID number's hash
-	// catches a race.
-	q := a.DB.Q()
+	// The checks of CreatePerson, in its order, outside the write transaction: a long list must
+	// not hold the database's write lock; the unique index on the ID number's hash catches a
+	// race. First the part that needs no database, with the ID numbers' encryption, on every
+	// processor; then each distinct place, household and organization is looked up once and the
+	// ID numbers' hashes 500 at a time.
+	checkedAt := a.now()
 	refused := make([]bool, len(rows))
+	hashes := make([]string, len(rows)) // each well-formed ID number's keyed hash, refused rows' too
 	err = parallel(ctx, len(rows), func(ctx context.Context, i int) error {
-		sec, err := a.checkPerson(ctx, q, ac, people[i], groups)
-		if err != nil {
+		pe := people[i]
+		if err := a.checkPersonFields(ac, pe); err != nil {
 			if !probs[i].merge(err) {
 				return err
 			}
 			refused[i] = true
+			if pe.IDNumber != "" && gongzhi.ValidateIDNumber(pe.IDNumber, checkedAt) == "" {
+				hashes[i] = a.Box.Hash(pe.IDNumber, "people.id_number") // for rs.more
+			}
 			return nil
 		}
-		if sec != nil {
-			secs[i] = *sec
+		if pe.IDNumber != "" {
+			secs[i] = *a.personSecret(pe)
+			hashes[i] = secs[i].Hash
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
+	}
+	if err := rs.lookUpIDs(ctx, hashes); err != nil {
+		return 0, err
+	}
+	cr := newCachedRefs(a.DB.Q(), ac)
+	for i, pe := range people {
+		if refused[i] {
+			continue
+		}
+		if i&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		err := checkPersonRefs(ctx, cr, ac, pe, groups)
+		if err == nil && secs[i].Hash != "" {
+			err = idNumberFree(pe, rs.ids[secs[i].Hash])
+		}
+		if err != nil {
+			if !probs[i].merge(err) {
+				return 0, err
+			}
+			refused[i] = true
+			secs[i] = store.PersonSecret{}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err // a lookup cut short would have read as a missing reference
 	}
 
 	var errs xlsx.Errors
@@ -1071,7 +1129,50 @@ func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	return len(people), nil
 }
 
-// parallel calls fn for 0 ≤ i < n on checkWorkers goroutines and returns the first error.
+// cachedRefs answers checkPersonRefs for a sheet with one query per distinct place, household
+// and organization; the answers are those queryRefs gives. Not safe for concurrent use.
+type cachedRefs struct {
+	queryRefs
+	places     map[string]bool
+	households map[int64]string
+	orgs       map[int64]bool
+}
+
+func newCachedRefs(q *store.Q, ac *gongzhi.Actor) *cachedRefs {
+	return &cachedRefs{queryRefs: queryRefs{q: q, ac: ac}, places: map[string]bool{}, households: map[int64]string{}, orgs: map[int64]bool{}}
+}
+
+func (c *cachedRefs) placeExists(ctx context.Context, code string) (bool, error) {
+	ok, seen := c.places[code]
+	if !seen {
+		var err error
+		if ok, err = c.queryRefs.placeExists(ctx, code); err != nil {
+			return false, err
+		}
+		c.places[code] = ok
+	}
+	return ok, nil
+}
+
+func (c *cachedRefs) householdCommunity(ctx context.Context, id int64) string {
+	community, seen := c.households[id]
+	if !seen {
+		community = c.queryRefs.householdCommunity(ctx, id)
+		c.households[id] = community
+	}
+	return community
+}
+
+func (c *cachedRefs) orgVisible(ctx context.Context, id int64) bool {
+	ok, seen := c.orgs[id]
+	if !seen {
+		ok = c.queryRefs.orgVisible(ctx, id)
+		c.orgs[id] = ok
+	}
+	return ok
+}
+
+// parallel calls fn for 0 ≤ i < n on one goroutine per processor and returns the first error.
 func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -1079,7 +1180,7 @@ func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) er
 	var once sync.Once
 	var first error
 	var wg sync.WaitGroup
-	for range min(n, checkWorkers) {
+	for range min(n, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)

@@ -500,6 +500,245 @@ func TestImportPeople(t *testing.T) {
 	})
 }
 
+// TestPersonChecks pins what CreatePerson and UpdatePerson refuse, and which problem they name
+// when a person has several: checkPerson stops at the first, in a fixed order (fields, kind,
+// scope, place, household, organization, target groups, ID number), and importPeople runs the
+// same parts in the same order.
+func TestPersonChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := impApp(t, db)
+		impSeedPlaces(t, db)
+		sys := gongzhi.SystemActor("test")
+		org := &gongzhi.Organization{Name: "葛塘社工站", Type: "professional", RegState: "preparing", Origin: "local", PlaceCode: "320116004000"}
+		other := &gongzhi.Organization{Name: "雄州志愿队", Type: "community", RegState: "preparing", Origin: "local", PlaceCode: "320116005000"}
+		for _, o := range []*gongzhi.Organization{org, other} {
+			if err := a.CreateOrganization(ctx, sys, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		zhongshan := &gongzhi.Household{CommunityCode: "320116004001", Address: "中山路1号"}
+		changcheng := &gongzhi.Household{CommunityCode: "320116004002", Address: "长城路2号"}
+		chengbei := &gongzhi.Household{CommunityCode: "320116005001", Address: "城北路3号"}
+		for _, h := range []*gongzhi.Household{zhongshan, changcheng, chengbei} {
+			if err := a.SaveHousehold(ctx, sys, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		purchaser := impActor(t, a, &gongzhi.User{Username: "getang", DisplayName: "葛塘", Role: gongzhi.RolePurchaser, PlaceCode: "320116004000"})
+		community := impActor(t, a, &gongzhi.User{Username: "zhongshan", DisplayName: "中山社区", Role: gongzhi.RoleCommunity, PlaceCode: "320116004001"})
+		provider := impActor(t, a, &gongzhi.User{Username: "station", DisplayName: "社工站", Role: gongzhi.RoleProvider, OrgID: org.ID})
+		held := &gongzhi.Person{Kind: "resident", Name: "已登记", IDNumber: impID("19500101", 1), PlaceCode: "320116004001"}
+		if err := a.CreatePerson(ctx, sys, held); err != nil {
+			t.Fatal(err)
+		}
+		invalid := func(field, reason string) *gongzhi.Error { return gongzhi.Invalid(field, reason) }
+		taken := &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"id_number": "id_number.taken"}}
+		resident := func(n int, place string) *gongzhi.Person {
+			return &gongzhi.Person{Kind: "resident", Name: "居民", IDNumber: impID("19800101", n), PlaceCode: place}
+		}
+		with := func(p *gongzhi.Person, f func(p *gongzhi.Person)) *gongzhi.Person { f(p); return p }
+		tests := []struct {
+			name string
+			ac   *gongzhi.Actor
+			p    *gongzhi.Person
+			want *gongzhi.Error // nil: accepted
+		}{
+			{"accepted", purchaser, with(resident(20, "320116004001"), func(p *gongzhi.Person) {
+				p.HouseholdID, p.TargetGroups = zhongshan.ID, []string{"elderly"}
+			}), nil},
+			{"fields before everything", community, with(resident(21, "320116009001"), func(p *gongzhi.Person) {
+				p.Kind, p.Phone, p.IDNumber, p.TargetGroups = "expert", "x", impID("19500101", 1), []string{"nobody"}
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"phone": "phone.format", "expert_fields": "required"}}},
+			{"kind before scope", community, with(resident(22, "320116005001"), func(p *gongzhi.Person) {
+				p.Kind, p.IDNumber = "social_worker", ""
+			}), invalid("kind", "person.kind_role")},
+			{"scope before place", community, resident(23, "320116005009"), invalid("place_code", "place.out_of_scope")},
+			{"place before household", purchaser, with(resident(24, "320116004009"), func(p *gongzhi.Person) {
+				p.HouseholdID, p.TargetGroups = chengbei.ID, []string{"nobody"}
+			}), invalid("place_code", "place.missing")},
+			{"household of another community", purchaser, with(resident(25, "320116004001"), func(p *gongzhi.Person) {
+				p.HouseholdID, p.OrgID = changcheng.ID, other.ID
+			}), invalid("household_id", "person.household_place")},
+			{"household out of scope", purchaser, with(resident(26, "320116004001"), func(p *gongzhi.Person) {
+				p.HouseholdID = chengbei.ID
+			}), invalid("household_id", "person.household_place")},
+			{"system sees every household", sys, with(resident(27, "320116005001"), func(p *gongzhi.Person) {
+				p.HouseholdID = chengbei.ID
+			}), nil},
+			{"missing household", purchaser, with(resident(28, "320116004001"), func(p *gongzhi.Person) {
+				p.HouseholdID = 1 << 40
+			}), invalid("household_id", "person.household_place")},
+			{"organization out of scope before target groups", purchaser, with(resident(29, "320116004001"), func(p *gongzhi.Person) {
+				p.OrgID, p.TargetGroups = other.ID, []string{"nobody"}
+			}), invalid("org_id", "org.missing")},
+			{"target groups before ID number", purchaser, with(resident(30, "320116004001"), func(p *gongzhi.Person) {
+				p.IDNumber, p.TargetGroups = impID("19500101", 1), []string{"nobody"}
+			}), invalid("target_groups", "choice")},
+			{"ID number taken", community, with(resident(31, "320116004001"), func(p *gongzhi.Person) {
+				p.IDNumber = " " + impID("19500101", 1) + " "
+			}), taken},
+			{"provider's people join it", provider, &gongzhi.Person{Kind: "volunteer", Name: "志愿者", PlaceCode: "320116004001", OrgID: other.ID}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				before := impCount(t, db, "people")
+				err := a.CreatePerson(ctx, tt.ac, tt.p)
+				added := impCount(t, db, "people") - before
+				if tt.want == nil {
+					if err != nil || added != 1 {
+						t.Fatalf("got %v, %d added; want accepted", err, added)
+					}
+					got, err := a.Person(ctx, sys, tt.p.ID)
+					if err != nil || got.HouseholdID != tt.p.HouseholdID || got.OrgID != tt.p.OrgID {
+						t.Fatalf("stored %+v, %v", got, err)
+					}
+					if tt.ac == provider && got.OrgID != org.ID {
+						t.Errorf("provider's volunteer in organization %d, want %d", got.OrgID, org.ID)
+					}
+					return
+				}
+				var e *gongzhi.Error
+				if !errors.As(err, &e) || e.Code != tt.want.Code || e.Message != tt.want.Message || !reflect.DeepEqual(e.Fields, tt.want.Fields) {
+					t.Fatalf("got %#v, want %#v", err, tt.want)
+				}
+				if added != 0 {
+					t.Fatalf("%d added", added)
+				}
+			})
+		}
+
+		// Updates: a person keeps its own ID number, or the stored one when none is given, and
+		// may not take another's.
+		p := resident(40, "320116004001")
+		if err := a.CreatePerson(ctx, community, p); err != nil {
+			t.Fatal(err)
+		}
+		masked := p.IDMasked
+		p.Name = "改名"
+		if err := a.UpdatePerson(ctx, community, p); err != nil {
+			t.Fatalf("update with its own ID number: %v", err)
+		}
+		p.IDNumber = ""
+		if err := a.UpdatePerson(ctx, community, p); err != nil || p.IDMasked != masked {
+			t.Fatalf("update keeping the stored ID number: %v, masked %q", err, p.IDMasked)
+		}
+		p.IDNumber = impID("19500101", 1)
+		var e *gongzhi.Error
+		if err := a.UpdatePerson(ctx, community, p); !errors.As(err, &e) || !reflect.DeepEqual(e, taken) {
+			t.Fatalf("update to another's ID number: %#v", err)
+		}
+		p.IDNumber, p.PlaceCode, p.HouseholdID = "", "320116004001", changcheng.ID
+		if err := a.UpdatePerson(ctx, purchaser, p); !errors.As(err, &e) || !reflect.DeepEqual(e, invalid("household_id", "person.household_place")) {
+			t.Fatalf("update to another community's household: %#v", err)
+		}
+		p.HouseholdID = zhongshan.ID
+		if err := a.UpdatePerson(ctx, purchaser, p); err != nil {
+			t.Fatalf("update to its community's household: %v", err)
+		}
+		if got, err := a.Person(ctx, sys, p.ID); err != nil || got.Name != "改名" || got.HouseholdID != zhongshan.ID || got.IDMasked != masked {
+			t.Fatalf("after updates: %+v, %v", got, err)
+		}
+	})
+}
+
+// TestPeopleByIDHashes looks ID-number hashes up in bulk, across several queries of 500.
+func TestPeopleByIDHashes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := impApp(t, db)
+		impSeedPlaces(t, db)
+		want := map[string]int64{}
+		for _, n := range []int{1, 2, 3} {
+			p := &gongzhi.Person{Kind: "resident", Name: "居民", IDNumber: impID("19800101", n), PlaceCode: "320116004001"}
+			if err := a.CreatePerson(ctx, gongzhi.SystemActor("test"), p); err != nil {
+				t.Fatal(err)
+			}
+			want[a.Box.Hash(p.IDNumber, "people.id_number")] = p.ID
+		}
+		var hashes []string
+		for i := range 1203 {
+			hashes = append(hashes, a.Box.Hash(impID("19900101", i), "people.id_number"))
+			switch i {
+			case 0, 499, 500, 1202: // at the ends of the first, second and last queries
+				for h := range want {
+					hashes = append(hashes, h)
+				}
+			}
+		}
+		got, err := db.Q().PeopleByIDHashes(ctx, hashes)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v, %v; want %v", got, err, want)
+		}
+		if got, err := db.Q().PeopleByIDHashes(ctx, nil); err != nil || len(got) != 0 {
+			t.Fatalf("no hashes: %v, %v", got, err)
+		}
+	})
+}
+
+// TestImportPeopleMany imports more rows than one lookup query takes, with problems spread
+// through the sheet: every row's problems are reported, as CreatePerson and the file itself
+// would name them.
+func TestImportPeopleMany(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := impApp(t, db)
+		impSeedPlaces(t, db)
+		sys := gongzhi.SystemActor("test")
+		held := []string{impID("19500101", 1), impID("19500101", 2)}
+		for _, id := range held {
+			if err := a.CreatePerson(ctx, sys, &gongzhi.Person{Kind: "resident", Name: "已登记", IDNumber: id, PlaceCode: "320116004001"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		purchaser := impActor(t, a, &gongzhi.User{Username: "getang", DisplayName: "葛塘", Role: gongzhi.RolePurchaser, PlaceCode: "320116004000"})
+		rows := impResidentRows(1500)
+		for i := range rows {
+			if rows[i].Values["place"] == "320116005001" {
+				rows[i].Values["place"] = "320116004002"
+			}
+		}
+		const place = "所属社区（代码或名称）"
+		rows[700].Values["id_number"] = held[0]
+		rows[701].Values["id_number"], rows[701].Values["phone"] = held[1], "电话"
+		rows[1200].Values["place"] = "320116004009"
+		rows[1201].Values["place"] = "320116005001"
+		rows[1499].Values["id_number"] = rows[3].Values["id_number"]
+		wantErrs := xlsx.Errors{
+			{Line: 702, Column: "身份证号", Key: "id_number", Reason: "id_number.taken"},
+			{Line: 703, Column: "身份证号", Key: "id_number", Reason: "id_number.taken"},
+			{Line: 703, Column: "手机号", Key: "phone", Reason: "phone.format"},
+			{Line: 1202, Column: place, Key: "place", Reason: "place.missing"},
+			{Line: 1203, Column: place, Key: "place", Reason: "place.out_of_scope"},
+			{Line: 1501, Column: "身份证号", Key: "id_number", Reason: "id_number.duplicate_in_file:5"},
+		}
+		n, err := a.ImportPeople(ctx, purchaser, rows)
+		if got := impRowErrors(t, err); n != 0 || !reflect.DeepEqual(got, wantErrs) {
+			t.Fatalf("got %d,\n%v\nwant\n%v", n, got, wantErrs)
+		}
+		if c := impCount(t, db, "people"); c != len(held) {
+			t.Fatalf("%d people after a refused import", c)
+		}
+		good := impResidentRows(1500)
+		for i := range good {
+			if good[i].Values["place"] == "320116005001" {
+				good[i].Values["place"] = "中山社区"
+			}
+		}
+		if n, err := a.ImportPeople(ctx, purchaser, good); err != nil || n != len(good) {
+			t.Fatalf("good import: %d, %v", n, err)
+		}
+		if c := impCount(t, db, "people"); c != len(held)+len(good) {
+			t.Fatalf("%d people", c)
+		}
+		// Again: every ID number is taken now.
+		_, err = a.ImportPeople(ctx, purchaser, good[:600])
+		if errs := impRowErrors(t, err); len(errs) != 600 || errs[599].Reason != "id_number.taken" {
+			t.Fatalf("re-import: %d errors, last %v", len(errs), errs[len(errs)-1])
+		}
+	})
+}
+
 // ---- divisions
 
 func impFiles(files ...string) []app.NamedReader {

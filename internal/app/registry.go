@@ -461,56 +461,118 @@ func PersonKindsFor(ac *gongzhi.Actor) []string {
 }
 
 // checkPerson validates a person and the references it makes, in the caller's scope, and
-// returns the encrypted ID number to store (nil: keep the stored one).
+// returns the encrypted ID number to store (nil: keep the stored one). It runs, in this order
+// and stopping at the first failure, checkPersonFields (no database), checkPersonRefs with one
+// query per reference, and the uniqueness of the ID number. importPeople runs the same parts in
+// the same order, with each distinct reference of a sheet looked up once.
 func (a *App) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) (*store.PersonSecret, error) {
-	if err := p.Validate(a.now()); err != nil {
+	if err := a.checkPersonFields(ac, p); err != nil {
 		return nil, err
 	}
-	if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), p.Kind) {
-		return nil, gongzhi.Invalid("kind", "person.kind_role")
-	}
-	if gongzhi.OrgScoped(ac.Role()) {
-		p.OrgID = ac.User.OrgID
-	}
-	if err := inScope(ac, "place_code", p.PlaceCode); err != nil {
+	if err := checkPersonRefs(ctx, queryRefs{q: q, ac: ac}, ac, p, groups); err != nil {
 		return nil, err
-	}
-	if lvl, err := q.PlaceExists(ctx, p.PlaceCode); err != nil {
-		return nil, err
-	} else if lvl == 0 {
-		return nil, gongzhi.Invalid("place_code", "place.missing")
-	}
-	if p.HouseholdID != 0 {
-		h, err := q.GetHousehold(ctx, placeScope(ac), p.HouseholdID)
-		if ac.IsSystem() {
-			h, err = q.GetHousehold(ctx, store.Scope{}, p.HouseholdID)
-		}
-		if err != nil || h.CommunityCode != p.PlaceCode {
-			return nil, gongzhi.Invalid("household_id", "person.household_place")
-		}
-	}
-	if p.OrgID != 0 && !gongzhi.OrgScoped(ac.Role()) {
-		if _, err := q.GetOrganization(ctx, orgScope(ac), p.OrgID); err != nil {
-			return nil, gongzhi.Invalid("org_id", "org.missing")
-		}
-	}
-	for _, g := range p.TargetGroups {
-		if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
-			return nil, gongzhi.Invalid("target_groups", "choice")
-		}
 	}
 	if p.IDNumber == "" {
 		return nil, nil
 	}
-	sec := &store.PersonSecret{Enc: a.Box.Seal(p.IDNumber, "people.id_number"), Hash: a.Box.Hash(p.IDNumber, "people.id_number")}
+	sec := a.personSecret(p)
 	other, err := q.PersonByIDHash(ctx, sec.Hash)
 	if err != nil {
 		return nil, err
 	}
-	if other != 0 && other != p.ID {
-		return nil, &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"id_number": "id_number.taken"}}
+	if err := idNumberFree(p, other); err != nil {
+		return nil, err
 	}
 	return sec, nil
+}
+
+// checkPersonFields is the part of checkPerson that needs no database: the person's own fields
+// (normalizing them, deriving the masked ID number, birth year and gender), the kinds of people
+// the actor may register, and the place code's scope. A provider's people join its organization.
+func (a *App) checkPersonFields(ac *gongzhi.Actor, p *gongzhi.Person) error {
+	if err := p.Validate(a.now()); err != nil {
+		return err
+	}
+	if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), p.Kind) {
+		return gongzhi.Invalid("kind", "person.kind_role")
+	}
+	if gongzhi.OrgScoped(ac.Role()) {
+		p.OrgID = ac.User.OrgID
+	}
+	return inScope(ac, "place_code", p.PlaceCode)
+}
+
+// personRefs looks up what a person refers to, as the actor sees it.
+type personRefs interface {
+	// placeExists reports whether a place is stored; an error is the database's.
+	placeExists(ctx context.Context, code string) (bool, error)
+	// householdCommunity is the community of a household in the actor's scope ("" if none).
+	householdCommunity(ctx context.Context, id int64) string
+	// orgVisible reports whether the actor sees an organization.
+	orgVisible(ctx context.Context, id int64) bool
+}
+
+// checkPersonRefs is the part of checkPerson that looks at other records: the place exists, the
+// household is in the person's community and the organization is in the actor's scope (both
+// looked up in scope), and the target groups are known. A check that fails stops the others.
+func checkPersonRefs(ctx context.Context, refs personRefs, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) error {
+	if ok, err := refs.placeExists(ctx, p.PlaceCode); err != nil {
+		return err
+	} else if !ok {
+		return gongzhi.Invalid("place_code", "place.missing")
+	}
+	if p.HouseholdID != 0 && refs.householdCommunity(ctx, p.HouseholdID) != p.PlaceCode {
+		return gongzhi.Invalid("household_id", "person.household_place")
+	}
+	if p.OrgID != 0 && !gongzhi.OrgScoped(ac.Role()) && !refs.orgVisible(ctx, p.OrgID) {
+		return gongzhi.Invalid("org_id", "org.missing")
+	}
+	for _, g := range p.TargetGroups {
+		if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
+			return gongzhi.Invalid("target_groups", "choice")
+		}
+	}
+	return nil
+}
+
+// queryRefs looks each reference up with its own query.
+type queryRefs struct {
+	q  *store.Q
+	ac *gongzhi.Actor
+}
+
+func (r queryRefs) placeExists(ctx context.Context, code string) (bool, error) {
+	lvl, err := r.q.PlaceExists(ctx, code)
+	return lvl != 0, err
+}
+
+// householdCommunity: any failure to read the household, the database's included, means none.
+// The system actor's place scope is the whole instance.
+func (r queryRefs) householdCommunity(ctx context.Context, id int64) string {
+	h, err := r.q.GetHousehold(ctx, placeScope(r.ac), id)
+	if err != nil {
+		return ""
+	}
+	return h.CommunityCode
+}
+
+// orgVisible: any failure to read the organization, the database's included, means not visible.
+func (r queryRefs) orgVisible(ctx context.Context, id int64) bool {
+	_, err := r.q.GetOrganization(ctx, orgScope(r.ac), id)
+	return err == nil
+}
+
+// personSecret encrypts the (validated, non-empty) ID number and computes its keyed hash.
+func (a *App) personSecret(p *gongzhi.Person) *store.PersonSecret {
+	return &store.PersonSecret{Enc: a.Box.Seal(p.IDNumber, "people.id_number"), Hash: a.Box.Hash(p.IDNumber, "people.id_number")}
+}
+
+// idNumberFree refuses an ID number another person holds; other is the holder's ID (0: nobody).
+func idNumberFree(p *gongzhi.Person, other int64) error {
+	if other != 0 && other != p.ID {
+		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"id_number": "id_number.taken"}}
+	}
+	return nil
 }
 
 // CreatePerson registers a person in the caller's scope. A resident needs a valid ID number,

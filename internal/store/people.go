@@ -69,6 +69,48 @@ func (q *Q) PersonByIDHash(ctx context.Context, hash string) (int64, error) {
 	return id, mapErr(err)
 }
 
+// PeopleByIDHashes finds the people holding any of the keyed hashes, ignoring scope (for the
+// uniqueness checks of an import): hash → person ID, for the hashes found. It asks 500 hashes
+// per query.
+func (q *Q) PeopleByIDHashes(ctx context.Context, hashes []string) (map[string]int64, error) {
+	const batch = 500
+	found := map[string]int64{}
+	for start := 0; start < len(hashes); start += batch {
+		chunk := hashes[start:min(start+batch, len(hashes))]
+		b := []byte(`SELECT id_hash, id FROM people WHERE id_hash IN (`)
+		args := make([]any, len(chunk))
+		for i, h := range chunk {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, '?')
+			args[i] = h
+		}
+		b = append(b, ')')
+		if err := q.peopleByIDHashes(ctx, string(b), args, found); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+func (q *Q) peopleByIDHashes(ctx context.Context, query string, args []any, found map[string]int64) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hash string
+		var id int64
+		if err := rows.Scan(&hash, &id); err != nil {
+			return mapErr(err)
+		}
+		found[hash] = id
+	}
+	return mapErr(rows.Err())
+}
+
 var personSorts = map[string]string{"name": "pe.name", "kind": "pe.kind", "birth_year": "pe.birth_year",
 	"volunteer_hours": "pe.volunteer_hours", "created_at": "pe.created_at", "updated_at": "pe.updated_at"}
 
