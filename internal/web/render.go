@@ -282,6 +282,19 @@ func navFor(ac *gongzhi.Actor) []navItem {
 			nav = append(nav, navItem{key, href})
 		}
 	}
+	switch ac.Role() {
+	case gongzhi.RolePurchaser:
+		nav = append(nav, navItem{"nav.needs", "/needs"}, navItem{"nav.budgets", "/budgets"}, navItem{"nav.calls", "/calls"},
+			navItem{"nav.contracts", "/contracts"}, navItem{"nav.reports", "/reports"})
+	case gongzhi.RoleHub:
+		nav = append(nav, navItem{"nav.needs", "/needs"}, navItem{"nav.calls", "/calls"}, navItem{"nav.contracts", "/contracts"})
+	case gongzhi.RoleCommunity, gongzhi.RoleGridWorker:
+		nav = append(nav, navItem{"nav.needs", "/needs"})
+	case gongzhi.RoleProvider:
+		nav = append(nav, navItem{"nav.applications", "/applications"}, navItem{"nav.contracts", "/contracts"})
+	case gongzhi.RoleExpert:
+		nav = append(nav, navItem{"nav.reviews", "/reviews"})
+	}
 	add("organizations", "nav.organizations", "/organizations")
 	add("people", "nav.people", "/people")
 	add("places", "nav.places", "/places")

@@ -1,0 +1,634 @@
+// Shared pieces of the office's purchase pages: money in yuan (parsed into fen with the domain's
+// parser, never through a float), dates and times in China Standard Time, labels of the
+// workflow's states and codes, errors made readable (refused state moves name the state in
+// words) and placed beside the form that caused them, and the small inline forms of the call page.
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+// tr translates a message with several arguments, filling its %s in order.
+func offTr(lang, key string, args ...string) string {
+	s := T(lang, key)
+	for _, a := range args {
+		s = strings.Replace(s, "%s", a, 1)
+	}
+	return s
+}
+
+// yuan shows an amount of money: "¥20,000.00".
+func offYuan(m gongzhi.Money) string { return "¥" + m.Format() }
+
+// parseYuan reads a form value in yuan ("20000", "20,000.50", "2万") into fen, recording the
+// domain's reason for a bad one under name. An empty value is 0 (and "required" if required).
+func offParseYuan(f gongzhi.FieldErrors, name, v string, required bool) gongzhi.Money {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		if required {
+			f.Add(name, "money.positive")
+		}
+		return 0
+	}
+	m, r := gongzhi.ParseMoney(v)
+	if r != "" {
+		f.Add(name, r)
+	}
+	return m
+}
+
+// moneyValue is an amount as a form shows it back: plain yuan, empty for zero.
+func offMoneyValue(m gongzhi.Money) string {
+	if m == 0 {
+		return ""
+	}
+	return m.String()
+}
+
+// parseInt reads a whole number from a form value (empty: 0).
+func offParseInt(f gongzhi.FieldErrors, name, v string) int {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.Add(name, "number")
+	}
+	return n
+}
+
+// parsePercent reads a share in percent ("50", "33.33") into basis points, without floats.
+func offParsePercent(f gongzhi.FieldErrors, name, v string) int {
+	p, r := gongzhi.ParsePoints(strings.TrimSuffix(strings.TrimSpace(v), "%"))
+	if r != "" {
+		f.Add(name, "number")
+		return 0
+	}
+	return int(p)
+}
+
+// percentValue shows basis points as a percentage for a form: 5000 → "50", 3333 → "33.33".
+func offPercentValue(bp int) string {
+	s := gongzhi.Points(bp).String()
+	return strings.TrimSuffix(strings.TrimRight(strings.TrimRight(s, "0"), "."), ".")
+}
+
+// dateTimeLayout is what <input type="datetime-local"> sends.
+const offDateTimeLayout = "2006-01-02T15:04"
+
+// parseDateTime reads a date and time in China Standard Time: "2026-12-01T09:00",
+// "2026-12-01 09:00", or a bare date, which means the start of that day — or, with endOfDay,
+// the midnight that ends it (a deadline "on 15 December" runs through that day).
+func offParseDateTime(f gongzhi.FieldErrors, name, v string, endOfDay bool) time.Time {
+	v = strings.TrimSpace(strings.Replace(v, " ", "T", 1))
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := time.ParseInLocation(offDateTimeLayout, v, gongzhi.ChinaTime); err == nil {
+		return t
+	}
+	if t, err := time.ParseInLocation(offDateTimeLayout+":05", v, gongzhi.ChinaTime); err == nil {
+		return t
+	}
+	if d, ok := gongzhi.ParseDate(v); ok {
+		if endOfDay {
+			return d.AddDate(0, 0, 1)
+		}
+		return d
+	}
+	f.Add(name, "datetime.format")
+	return time.Time{}
+}
+
+// dateTimeValue shows a time for a datetime-local input.
+func offDateTimeValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(gongzhi.ChinaTime).Format(offDateTimeLayout)
+}
+
+// showTime shows a time as the office reads it: "2026-12-01 09:00".
+func offShowTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(gongzhi.ChinaTime).Format("2006-01-02 15:04")
+}
+
+// showDate shows the date of a time.
+func offShowDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return gongzhi.DateOf(t)
+}
+
+// lastNoticeDay is the last day of a notice that ends at the midnight after it.
+func offLastNoticeDay(ends time.Time) string {
+	if ends.IsZero() {
+		return ""
+	}
+	return gongzhi.DateOf(ends.Add(-time.Nanosecond))
+}
+
+// mergeErrs joins the field errors of parsing a form with those of validating the record, the
+// parsing ones first: the user sees every problem at once.
+func offMergeErrs(parsed gongzhi.FieldErrors, err error) error {
+	if len(parsed) == 0 {
+		return err
+	}
+	if e, ok := err.(*gongzhi.Error); ok && e.Code == gongzhi.EINVALID {
+		for k, v := range e.Fields {
+			parsed.Add(k, v)
+		}
+	}
+	return parsed.Err()
+}
+
+// stateWords are the state arguments of "state.illegal:STATE" put into words.
+func offStateWord(lang, state string) string {
+	if k := "state." + state; T(lang, k) != k {
+		return T(lang, k)
+	}
+	return state
+}
+
+// localReason makes a reason key readable where its argument is a code: "state.illegal:open"
+// names the state in words.
+func offLocalReason(lang, reason string) string {
+	if st, ok := strings.CutPrefix(reason, "state.illegal:"); ok {
+		return "state.illegal:" + offStateWord(lang, st)
+	}
+	return reason
+}
+
+// localize rewrites a service error's reasons for lang (see localReason); the error page and
+// the API's body translate them as usual.
+func offLocalize(lang string, err error) error {
+	e, ok := err.(*gongzhi.Error)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	c := *e
+	c.Fields = map[string]string{}
+	for k, v := range e.Fields {
+		c.Fields[k] = offLocalReason(lang, v)
+	}
+	return &c
+}
+
+// oh wraps an office handler so that refused moves name states in words.
+func (s *Server) offWrap(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return offLocalize(langOf(r), h(w, r))
+	}
+}
+
+// fieldErrs translates an error's field reasons for a form.
+func offFieldErrs(lang string, e *gongzhi.Error) map[string]string {
+	errs := map[string]string{}
+	if e != nil {
+		for k, v := range e.Fields {
+			errs[k] = T(lang, offLocalReason(lang, v))
+		}
+	}
+	return errs
+}
+
+// errText is an error as one line: its message and every field's reason.
+func offErrText(lang string, e *gongzhi.Error) string {
+	if e == nil {
+		return ""
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, T(lang, offLocalReason(lang, e.Fields[k])))
+	}
+	if len(parts) == 0 {
+		return T(lang, e.Message)
+	}
+	return strings.Join(parts, "；")
+}
+
+// formError reports whether err should be shown beside a form (bad input or a refused move) rather
+// than as an error page.
+func offFormError(err error) (*gongzhi.Error, bool) {
+	if err == nil {
+		return nil, false
+	}
+	e := gongzhi.AsError(err)
+	return e, (e.Code == gongzhi.EINVALID || e.Code == gongzhi.ECONFLICT) && len(e.Fields) > 0
+}
+
+// miniForm is one small form of a page (an award's amount, an objection's answer): where it
+// posts, the values it shows (typed ones kept after an error) and its errors.
+type offMiniForm struct {
+	Action string
+	Val    map[string]string
+	Err    map[string]string
+	Errors string // every reason of a failed submission, for forms too small to place them
+}
+
+// V returns a value of the form.
+func (m *offMiniForm) V(k string) string { return m.Val[k] }
+
+// E returns the error of a field of the form.
+func (m *offMiniForm) E(k string) string { return m.Err[k] }
+
+// formState carries a failed submission back to the page that shows the form.
+type offFormState struct {
+	Key  string // which form failed
+	Err  *gongzhi.Error
+	Vals url.Values
+	Lang string
+}
+
+// mini builds a form; if it is the one that failed, it keeps the typed values and the errors.
+func (fs *offFormState) mini(key, action string, defaults map[string]string) *offMiniForm {
+	m := &offMiniForm{Action: action, Val: map[string]string{}, Err: map[string]string{}}
+	for k, v := range defaults {
+		m.Val[k] = v
+	}
+	if fs != nil && fs.Key == key {
+		for k := range fs.Vals {
+			if k != "csrf" {
+				m.Val[k] = fs.Vals.Get(k)
+			}
+		}
+		m.Err = offFieldErrs(fs.Lang, fs.Err)
+		m.Errors = offErrText(fs.Lang, fs.Err)
+	}
+	return m
+}
+
+// ---- labels
+
+// labels are the names of the codes a purchase page shows, in one language.
+type offLabels struct {
+	lang       string
+	categories map[string]string
+	groups     map[string]string
+}
+
+// labelsFor loads the catalog's and the target groups' names.
+func (s *Server) offLabelsFor(r *http.Request) *offLabels {
+	lang := langOf(r)
+	l := &offLabels{lang: lang, categories: map[string]string{}, groups: map[string]string{}}
+	if cats, err := s.app.ServiceCategories(r.Context(), false); err == nil {
+		for _, c := range cats {
+			l.categories[c.Code] = c.Name
+			if lang == "en" && c.NameEn != "" {
+				l.categories[c.Code] = c.NameEn
+			}
+		}
+	}
+	if ac := actorOf(r); ac != nil {
+		if groups, err := s.app.TargetGroups(r.Context(), ac); err == nil {
+			for _, g := range groups {
+				l.groups[g.Code] = g.Name
+				if lang == "en" && g.NameEn != "" {
+					l.groups[g.Code] = g.NameEn
+				}
+			}
+		}
+	}
+	return l
+}
+
+func (l *offLabels) category(code string) string {
+	if n := l.categories[code]; n != "" {
+		return n
+	}
+	return code
+}
+
+func (l *offLabels) categoryList(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = l.category(c)
+	}
+	return strings.Join(out, "、")
+}
+
+func (l *offLabels) group(code string) string {
+	if n := l.groups[code]; n != "" {
+		return n
+	}
+	return code
+}
+
+func (l *offLabels) groupList(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = l.group(c)
+	}
+	return strings.Join(out, "、")
+}
+
+// categoryOptions lists the catalog (active entries only, unless all) as options.
+func (s *Server) offCategoryOptions(r *http.Request, l *offLabels, all bool, blank string) []option {
+	var out []option
+	if blank != "" {
+		out = append(out, option{"", blank})
+	}
+	cats, _ := s.app.ServiceCategories(r.Context(), !all)
+	for _, c := range cats {
+		out = append(out, option{c.Code, l.category(c.Code)})
+	}
+	return out
+}
+
+// groupOptions lists the target groups as options.
+func (s *Server) offGroupOptions(r *http.Request, l *offLabels, blank string) []option {
+	var out []option
+	if blank != "" {
+		out = append(out, option{"", blank})
+	}
+	groups, _ := s.app.TargetGroups(r.Context(), actorOf(r))
+	for _, g := range groups {
+		out = append(out, option{g.Code, l.group(g.Code)})
+	}
+	return out
+}
+
+// placeNames maps the codes of places within the actor's scope at levels to their names.
+func (s *Server) offPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
+	out := map[string]string{}
+	for _, lvl := range levels {
+		s.app.Places(ctx, ac, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: 1000},
+			func(p *gongzhi.Place) error { out[p.Code] = p.Name; return nil })
+	}
+	return out
+}
+
+// withBlank puts a blank choice before options.
+func offWithBlank(label string, opts []option) []option {
+	return append([]option{{"", label}}, opts...)
+}
+
+// isOffice reports whether the actor buys services: the purchaser (or the command line).
+func offIsPurchaser(ac *gongzhi.Actor) bool {
+	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser))
+}
+
+// mayPrelim reports whether the actor does preliminary reviews.
+func offMayPrelim(ac *gongzhi.Actor) bool {
+	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
+}
+
+// truncate shortens text for a table cell.
+func offTruncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// historyOf turns state changes into the lines of a timeline: who moved which record from
+// which state to which, and the note.
+func offHistoryOf(lang string, hs []gongzhi.StateChange) []historyRow {
+	out := make([]historyRow, 0, len(hs))
+	for _, h := range hs {
+		who := h.Username
+		if h.Role != "" {
+			who += "（" + T(lang, "role."+h.Role) + "）"
+		}
+		what := T(lang, "entity."+h.Entity)
+		if h.EntityID != 0 && h.Entity != "call" && h.Entity != "panel" && h.Entity != "ranking" {
+			what += " #" + strconv.FormatInt(h.EntityID, 10)
+		}
+		move := offEntityState(lang, h.Entity, h.To)
+		if h.From != "" {
+			move = offEntityState(lang, h.Entity, h.From) + " → " + move
+		}
+		row := historyRow{At: h.At, Who: who, Action: what + "：" + move}
+		if h.Note != "" {
+			row.Changes = []string{offNote(lang, h.Note)}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// offStatePrefixes name the message prefix of each entity's states.
+var offStatePrefixes = map[string]string{"call": "call.state.", "application": "app.state.", "award": "award.state.",
+	"objection": "objection.state.", "contract": "contract.state.", "contract_version": "version.state.", "panel_member": "panel.outcome."}
+
+// offEntityState names a state of an entity in words: an objection's "open" is not a call's.
+func offEntityState(lang, entity, state string) string {
+	if p := offStatePrefixes[entity]; p != "" {
+		if k := p + state; T(lang, k) != k {
+			return T(lang, k)
+		}
+	}
+	return offStateWord(lang, state)
+}
+
+// offNotePatterns put the notes the service layer writes into the history and the ledger into
+// words; each message takes the pattern's groups in order. Anything else is shown as written.
+var offNotePatterns = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^reserved (\S+)$`), "note.reserved"},
+	{regexp.MustCompile(`^seed (-?\d+), pool (\d+), examined (\d+)$`), "note.drawn"},
+	{regexp.MustCompile(`^(\d+) eligible, panel of (\d+)$`), "note.review_started"},
+	{regexp.MustCompile(`^(\d+) applications, rule (trim_mean|mean)$`), "note.ranked"},
+	{regexp.MustCompile(`^(\d+) funded, (\S+), notice until (\S+)$`), "note.published"},
+	{regexp.MustCompile(`^(\d+) awards final$`), "note.final"},
+	{regexp.MustCompile(`^version (\d+)$`), "note.version"},
+	{regexp.MustCompile(`^version (\d+): (.*)$`), "note.version_reason"},
+	{regexp.MustCompile(`^portion (\d+): (\S+) on (\S+), on time$`), "note.paid_on_time"},
+	{regexp.MustCompile(`^portion (\d+): (\S+) on (\S+), late \(due (\S+)\)$`), "note.paid_late"},
+	{regexp.MustCompile(`^portion (\d+)$`), "note.portion"},
+	{regexp.MustCompile(`^amendment (\d+)$`), "note.amendment"},
+	{regexp.MustCompile(`^replacement, seq (\d+)$`), "note.replacement"},
+	{regexp.MustCompile(`^pool exhausted: no replacement$`), "note.pool_exhausted"},
+	{regexp.MustCompile(`^application (\d+): (\S+)\s*(.*)$`), "note.award_amount"},
+	{regexp.MustCompile(`^(upheld|not upheld)(, award overturned)?$`), ""},
+	{regexp.MustCompile(`^call opened$`), "note.call_opened"},
+	{regexp.MustCompile(`^call cancelled$`), "note.call_cancelled"},
+	{regexp.MustCompile(`^awarded less than the call's amount$`), "note.released_rest"},
+	{regexp.MustCompile(`^award overturned$`), "note.award_overturned"},
+	{regexp.MustCompile(`^amount$`), "note.amount"},
+}
+
+// offNote puts a note of the history or the ledger into words.
+func offNote(lang, note string) string {
+	for _, p := range offNotePatterns {
+		m := p.re.FindStringSubmatch(note)
+		if m == nil {
+			continue
+		}
+		if p.key == "" { // an objection's answer
+			out := T(lang, "objection.not_upheld")
+			if m[1] == "upheld" {
+				out = T(lang, "objection.upheld")
+			}
+			if m[2] != "" {
+				out += "，" + T(lang, "objection.overturned")
+			}
+			return out
+		}
+		args := m[1:]
+		if p.key == "note.ranked" {
+			args[1] = T(lang, "call.aggregation."+args[1])
+		}
+		return offTr(lang, p.key, args...)
+	}
+	// a reason key, possibly followed by the purchaser's words; a panel reason; a need's source
+	head, rest, _ := strings.Cut(note, " ")
+	if t := T(lang, head); t != head && strings.Contains(head, ".") && !strings.Contains(head, ":") {
+		return strings.TrimSpace(t + " " + rest)
+	}
+	if r, detail, ok := strings.Cut(note, ": "); ok {
+		if k := "panel.reason." + r; T(lang, k) != k {
+			return T(lang, k) + "：" + detail
+		}
+	}
+	if k := "need.source." + note; T(lang, k) != k {
+		return T(lang, k)
+	}
+	return note
+}
+
+// xlsxName is an export's file name with the time it was made.
+func offXlsxName(base string) string {
+	return base + "-" + time.Now().In(chinaTime).Format("20060102-1504") + ".xlsx"
+}
+
+// sendXLSX sets the headers of an Excel download.
+func offSendXLSX(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+}
+
+// rowsSeq yields rows for xlsx.Export.
+func offRowsSeq(rows [][]any) func(func([]any) bool) {
+	return func(yield func([]any) bool) {
+		for _, row := range rows {
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// listPage is a list with links to related pages (the needs map, the catalog).
+type offListPage struct {
+	*listView
+	Links []actionLink
+}
+
+// officeCSS is the stylesheet of the purchase pages: the needs map's heat colours, the call
+// page's steps and small forms, the bar chart, and the print layout of a contract.
+const officeCSS = `
+.p-links { display:flex; flex-wrap:wrap; gap:.5rem; margin:.25rem 0 .75rem; }
+.badge { display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8rem; background:#e4e7eb; color:var(--ink); white-space:nowrap; }
+.badge.s-open, .badge.s-eligible, .badge.s-awarded, .badge.s-final, .badge.s-signed, .badge.s-effective, .badge.s-answered, .badge.s-published { background:#d3f9e4; color:#054f31; }
+.badge.s-rejected, .badge.s-cancelled, .badge.s-not_funded, .badge.s-overturned, .badge.s-excluded, .badge.s-superseded { background:#ffe3e3; color:#8a1c1c; }
+.badge.s-notice, .badge.s-reviewing, .badge.s-closed, .badge.s-pending, .badge.s-proposed, .badge.s-submitted { background:#fff3c4; color:#6b4e00; }
+.steps { list-style:none; display:flex; flex-wrap:wrap; gap:.25rem; padding:0; margin:.5rem 0 1rem; counter-reset:step; }
+.steps li { flex:1 1 7rem; background:#fff; border:1px solid var(--line); border-top:4px solid var(--line); border-radius:4px; padding:.35rem .5rem; font-size:.85rem; }
+.steps li.done { border-top-color:var(--ok); }
+.steps li.current { border-top-color:var(--brand); font-weight:700; }
+.steps li small { display:block; color:var(--muted); font-weight:400; }
+.p-section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.75rem 1rem; margin:1rem 0; }
+.p-section > h2 { margin-top:0; }
+.p-section .table-wrap { border:none; }
+.p-form { display:flex; flex-wrap:wrap; align-items:flex-end; gap:.5rem; margin:.5rem 0; }
+.p-form label { flex:1 1 10rem; }
+.p-form label.small { flex:0 1 7rem; }
+.p-form label.check { flex:0 0 auto; }
+.p-form .field-error { flex-basis:100%; }
+td .p-form { margin:.15rem 0; flex-wrap:nowrap; }
+td .p-form input { min-width:6rem; }
+td .p-form select { min-width:8rem; }
+.p-muted { color:var(--muted); font-size:.85rem; }
+.p-sum { font-variant-numeric:tabular-nums; font-weight:700; }
+.p-warn { background:#fff8e1; border:1px solid #e0b400; padding:.5rem .75rem; border-radius:4px; }
+.heat-0 { background:#fff; }
+.heat-1 { background:#fff1e6; }
+.heat-2 { background:#ffd8bf; }
+.heat-3 { background:#ffb38a; }
+.heat-4 { background:#f97f51; color:#fff; }
+.heat-5 { background:#c0392b; color:#fff; }
+.heat-legend { display:flex; gap:.25rem; align-items:center; font-size:.8rem; margin:.5rem 0; flex-wrap:wrap; }
+.heat-legend span { display:inline-block; min-width:2.2rem; text-align:center; border:1px solid var(--line); border-radius:3px; padding:0 .25rem; }
+table.map td.num, table.map th.num { text-align:center; }
+.chart { width:100%; max-width:760px; height:auto; background:#fff; }
+.rows-table input, .rows-table select { min-width:5rem; }
+.rows-table td { padding:.25rem .35rem; }
+.contract h1 { text-align:center; }
+.contract .parties { display:grid; grid-template-columns:1fr; gap:.5rem; }
+@media (min-width:700px) { .contract .parties { grid-template-columns:1fr 1fr; } }
+.contract .party { border:1px solid var(--line); border-radius:6px; padding:.5rem .75rem; background:#fff; }
+.contract .clause { white-space:pre-wrap; }
+.print-hint { color:var(--muted); font-size:.85rem; }
+@media print {
+  header.top, footer, .no-print, .tools, .flash, .print-hint { display:none !important; }
+  body { background:#fff; font-size:12pt; }
+  main { max-width:none; padding:0; }
+  .p-section, .table-wrap, dl.detail, .contract .party { border:none; }
+  .table-wrap table thead { display:table-header-group !important; }
+  .table-wrap table tr { display:table-row !important; }
+  .table-wrap table td { display:table-cell !important; border-bottom:1px solid #999; }
+  .table-wrap table td[data-label]::before { content:none !important; }
+  th, td { border-bottom:1px solid #999; }
+  a { color:inherit; text-decoration:none; }
+  .contract section { break-inside:avoid; }
+}
+`
+
+// officeCSSVersion busts caches when the stylesheet changes.
+var officeCSSVersion = strconv.FormatUint(uint64(offFnv32(officeCSS)), 36)
+
+func offFnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// serveOfficeCSS serves the stylesheet of the purchase pages.
+func (s *Server) offServeOfficeCSS(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	if r.URL.Query().Get("v") != "" {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	_, err := w.Write([]byte(officeCSS))
+	return err
+}
+
+// officeCSSURL is the stylesheet's address, for the templates.
+func officeCSSURL() string { return "/purchase-office.css?v=" + officeCSSVersion }
+
+// sortedKeys returns a map's keys in order.
+func offSortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
