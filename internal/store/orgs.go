@@ -109,5 +109,7 @@ func (q *Q) CreditCodeTaken(ctx context.Context, code string, exceptID int64) (b
 
 // CollectOrganizations returns one page of organizations.
 func CollectOrganizations(ctx context.Context, q *Q, s Scope, opts ListOptions) (Page[*gongzhi.Organization], error) {
-	return collect(func(each func(*gongzhi.Organization) error) (int, error) { return q.ListOrganizations(ctx, s, opts, each) })
+	return collect(func(each func(*gongzhi.Organization) error) (int, error) {
+		return q.ListOrganizations(ctx, s, opts, each)
+	})
 }
