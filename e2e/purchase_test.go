@@ -24,12 +24,12 @@ import (
 // notice period ends. Sessions idle for more than 8 hours end with it, so people sign in again.
 type offsetClock struct{ offset atomic.Int64 }
 
-func (c *offsetClock) now() time.Time         { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *offsetClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *offsetClock) forward(d time.Duration) { c.offset.Add(int64(d)) }
 
-// linkDemoExpert links the demo account gt-expert to the member of the expert pool it was made
-// for (the same phone number) — what internal/demo should do when it seeds — and returns that
-// person's id.
+// linkDemoExpert makes sure the demo account gt-expert is linked to the member of the expert
+// pool it was made for (the same phone number; the demo links them when it seeds) and returns
+// that person's id.
 func linkDemoExpert(t *testing.T, a *app.App) int64 {
 	t.Helper()
 	ctx, sys := context.Background(), gongzhi.SystemActor("test")

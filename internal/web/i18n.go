@@ -345,6 +345,15 @@ var messages = map[string][2]string{
 	"todo.reviews_pending":        {"份申报待您评分", "applications awaiting your scores"},
 
 	// errors and reasons
+	"title.invalid":                 {"提交的内容有误", "Some fields need correcting"},
+	"title.not_found":               {"记录不存在", "Not found"},
+	"title.conflict":                {"操作未完成", "Not done"},
+	"title.unauthorized":            {"请先登录", "Please sign in"},
+	"title.forbidden":               {"无权操作", "Not allowed"},
+	"title.too_large":               {"上传内容过大", "Too large"},
+	"title.too_many":                {"请稍后再试", "Try again later"},
+	"title.internal":                {"服务器出错", "Something went wrong"},
+	"title.method":                  {"不支持的请求", "Not supported"},
 	"err.invalid":                   {"提交的内容有误，请检查标出的字段。", "Some fields need correcting."},
 	"err.not_found":                 {"记录不存在。", "Not found."},
 	"err.forbidden":                 {"您的角色无权执行此操作。", "Your role may not do this."},

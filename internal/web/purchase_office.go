@@ -476,6 +476,7 @@ var officeMessages = map[string][2]string{
 	"panel.seed":              {"随机种子", "Seed"},
 	"panel.seed_placeholder":  {"留空则随机生成", "Empty: a random seed"},
 	"panel.fields":            {"专家领域（不选为全部）", "Fields (none: every field)"},
+	"panel.fields_drawn":      {"抽取领域", "Fields drawn from"},
 	"panel.all_fields":        {"全部领域", "Every field"},
 	"panel.draw":              {"抽取专家", "Draw the panel"},
 	"panel.draw_help":         {"从本区域及上级登记的专家中随机抽取；与申报组织有关联或已登记利益冲突的专家自动回避并依序递补。种子将被记录，任何人可用同一种子复核。", "Drawn at random from the experts of the place and above; experts affiliated with an applicant or with a recorded conflict are skipped and replaced in order. The seed is recorded so anyone can repeat the draw."},

@@ -701,7 +701,10 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		}
 		for _, o := range objs {
 			row := offObjectionRow{ID: o.ID, Filed: offShowTime(o.FiledAt), Name: o.Name, Contact: o.Contact, Body: o.Body,
-				State: T(lang, "objection.state."+o.State), StateCode: o.State, Answer: o.Answer, Answered: offShowTime(o.AnsweredAt)}
+				State: T(lang, "objection.state."+o.State), StateCode: gongzhi.VersionPending, Answer: o.Answer, Answered: offShowTime(o.AnsweredAt)}
+			if o.State == gongzhi.ObjectionAnswered {
+				row.StateCode = gongzhi.ObjectionAnswered
+			}
 			row.Target = T(lang, "objection.whole_call")
 			if o.ApplicationID != 0 {
 				row.Target = titles[o.ApplicationID]

@@ -136,6 +136,9 @@ func (s *Server) offNeedFields(r *http.Request, l *offLabels, n *gongzhi.Need, e
 	if n.PeopleAffected != 0 {
 		people = strconv.Itoa(n.PeopleAffected)
 	}
+	if v, ok := r.PostForm["people_affected"]; ok && len(v) > 0 {
+		people = v[0] // as typed, even when it is not a number
+	}
 	return []field{
 		{Name: "community_code", Label: T(lang, "need.community_code"), Type: "select", Value: n.CommunityCode,
 			Options: offWithBlank("—", communities), Error: errs["community_code"], Required: true},

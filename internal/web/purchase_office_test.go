@@ -10,6 +10,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -228,7 +231,7 @@ func TestOfficeFlowAPI(t *testing.T) {
 		// a draft call, then opened
 		call := map[string]any{"place_code": demo.StreetCode, "kind": "venture_philanthropy", "title": "葛塘街道首届社区公益创投",
 			"categories": []string{"elderly_home_care", "community_social_work"}, "budget_id": budgetID, "amount": "150000",
-			"bands":   []map[string]any{{"name": "小型", "min": "20000", "max": "50000"}, {"name": "中型", "min": "50000.01", "max": "90000"}},
+			"bands":    []map[string]any{{"name": "小型", "min": "20000", "max": "50000"}, {"name": "中型", "min": "50000.01", "max": "90000"}},
 			"opens_at": offStart.Format(time.RFC3339), "closes_at": offStart.Add(10*24*time.Hour + 8*time.Hour).Format(time.RFC3339),
 			"need_ids": []int64{needID}, "eligibility": []string{"在本街道登记或备案的社会组织"}}
 		bad := map[string]any{}
@@ -446,4 +449,470 @@ func TestOfficeFlowAPI(t *testing.T) {
 			}
 		}
 	})
+}
+
+// offKeyRe matches a message key of the purchase pages shown as it is.
+var offKeyRe = regexp.MustCompile(`(?:^|[^\w@./-])((?:need|budget|ledger|category|call|app|award|panel|objection|contract|version|payment|` +
+	`report|unit|money|state|entity|note|unfunded|notice|review|eligibility|application|datetime|nav|action|list|detail|err)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
+
+// offBrowser signs an account in; with en the pages come in English.
+func (f *offFix) browser(name string, en bool) *browser {
+	f.t.Helper()
+	b := f.e.browser()
+	if st, loc := b.login(name, demo.Password); st != http.StatusSeeOther {
+		f.t.Fatalf("%s login: %d %s", name, st, loc)
+	}
+	if en {
+		b.get("/lang?to=en&next=/")
+	}
+	return b
+}
+
+// offPage gets a page and checks its status and that no message key shows untranslated.
+func offPage(t *testing.T, b *browser, who, path string, want int) string {
+	t.Helper()
+	st, body := b.get(path)
+	if st != want {
+		t.Errorf("%s GET %s: %d, want %d", who, path, st, want)
+		return body
+	}
+	text := tagRe.ReplaceAllString(body, "\n")
+	if m := offKeyRe.FindStringSubmatch(text); m != nil {
+		t.Errorf("%s GET %s shows the untranslated key %q", who, path, m[1])
+	}
+	if m := messageKeyRe.FindStringSubmatch(text); m != nil {
+		t.Errorf("%s GET %s shows the untranslated key %q", who, path, m[1])
+	}
+	return body
+}
+
+// offPages renders pages as the purchaser and the hub, in Chinese and in English. Pages in
+// buyerOnly answer 403 to the hub.
+func (f *offFix) offPages(pages []string, buyerOnly map[string]bool) {
+	f.t.Helper()
+	for _, who := range []string{"gt-purchaser", "gt-hub"} {
+		for _, en := range []bool{false, true} {
+			b := f.browser(who, en)
+			for _, p := range pages {
+				want := http.StatusOK
+				if who == "gt-hub" && buyerOnly[p] {
+					want = http.StatusForbidden
+				}
+				offPage(f.t, b, fmt.Sprintf("%s (en=%v)", who, en), p, want)
+			}
+		}
+	}
+}
+
+// offPost posts a form with the CSRF token of the page at from.
+func offPost(t *testing.T, b *browser, from, path string, form url.Values) (int, string) {
+	t.Helper()
+	form.Set("csrf", b.csrf(from))
+	return b.post(path, form)
+}
+
+// offBeside checks that a reason is shown inside the element with id, before the next field.
+func offBeside(t *testing.T, body, id, reason string) {
+	t.Helper()
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no element %s on the page", id)
+	}
+	j := strings.Index(body[i:], reason)
+	if j < 0 || strings.Contains(body[i:i+j], `class="field `) {
+		t.Fatalf("%q is not shown beside %s", reason, id)
+	}
+}
+
+func offCallForm(budget int64, need int64, weights ...string) url.Values {
+	v := url.Values{"title": {"葛塘街道社区公益创投（表单）"}, "kind": {"venture_philanthropy"}, "place_code": {demo.StreetCode},
+		"budget_id": {strconv.FormatInt(budget, 10)}, "amount": {"150,000"}, "categories": {"elderly_home_care", "community_social_work"},
+		"description": {"面向本街道的社区公益创投。"}, "opens_at": {"2026-11-30T09:00"}, "closes_at": {"2026-12-10"}, "review_by": {""},
+		"notice_days": {"5"}, "eligibility": {"在本街道登记或备案的社会组织\n近两年无不良信用记录"}, "min_grade": {""},
+		"aggregation": {"trim_mean"}, "need_ids": {strconv.FormatInt(need, 10)}}
+	bands := [][3]string{{"小型", "20000", "50000"}, {"中型", "50,000.01", "9万"}, {"", "", ""}, {"", "", ""}, {"", "", ""}}
+	for i, b := range bands {
+		k := "bands." + strconv.Itoa(i)
+		v.Set(k+".name", b[0])
+		v.Set(k+".min", b[1])
+		v.Set(k+".max", b[2])
+	}
+	names := []string{"需求分析与目标", "服务方案与可行性", "团队与执行能力", "预算合理性", "创新与可持续性", "", "", ""}
+	for i, n := range names {
+		k := "criteria." + strconv.Itoa(i)
+		v.Set(k+".name", n)
+		v.Set(k+".description", "")
+		if i < len(weights) {
+			v.Set(k+".weight", weights[i])
+		} else {
+			v.Set(k+".weight", "")
+		}
+	}
+	return v
+}
+
+var offLocRe = regexp.MustCompile(`^/(?:needs|budgets|calls|contracts)/(\d+)`)
+
+func offIDOf(t *testing.T, loc string) int64 {
+	t.Helper()
+	m := offLocRe.FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("not a record's page: %s", loc)
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
+
+func TestOfficeFlowUI(t *testing.T) {
+	f := newOffFix(t, storetest.SQLite(t))
+	a := f.e.app
+	pb, hb := f.browser("gt-purchaser", false), f.browser("gt-hub", false)
+
+	// a need, with the error beside the field first
+	form := url.Values{"community_code": {demo.ZhongshanCode}, "source": {"grid_report"}, "target_group": {"elderly_alone"},
+		"category_code": {"elderly_home_care"}, "description": {""}, "people_affected": {"二十"}, "contact_name": {"张阿姨"}}
+	st, body := offPost(t, hb, "/needs/new", "/needs/new", form)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `value="二十"`) || !strings.Contains(body, "张阿姨") {
+		t.Fatalf("bad need: %d", st)
+	}
+	offBeside(t, body, "field-people_affected", "应为数字")
+	form.Set("description", "独居老人午餐无人照料，希望社区开设助餐点")
+	form.Set("people_affected", "36")
+	st, loc := offPost(t, hb, "/needs/new", "/needs/new", form)
+	if st != http.StatusSeeOther {
+		t.Fatalf("need: %d %s", st, loc)
+	}
+	needID := offIDOf(t, loc)
+
+	// a budget: money in yuan, a bad amount shown beside its field with what was typed
+	bf := url.Values{"name": {"2026年街道社区公益创投资金"}, "fiscal_year": {"2026"}, "amount": {"二十万"}, "level": {"street"},
+		"fund": {"fiscal"}, "place_code": {demo.StreetCode}, "notes": {"街道财政安排"}}
+	st, body = offPost(t, pb, "/budgets/new", "/budgets/new", bf)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `value="二十万"`) {
+		t.Fatalf("bad amount: %d", st)
+	}
+	offBeside(t, body, "field-amount", "金额格式不正确")
+	bf.Set("amount", "300,000.50")
+	st, loc = offPost(t, pb, "/budgets/new", "/budgets/new", bf)
+	if st != http.StatusSeeOther {
+		t.Fatalf("budget: %d %s", st, loc)
+	}
+	budgetID := offIDOf(t, loc)
+	if body := offPage(t, pb, "purchaser", loc, 200); !strings.Contains(body, "¥300,000.50") {
+		t.Fatal("the budget does not show its amount in yuan")
+	}
+	if st, _ := offPost(t, hb, "/budgets", "/budgets/new", bf); st != http.StatusForbidden {
+		t.Fatalf("the hub created a budget: %d", st)
+	}
+
+	// the catalog
+	cf := url.Values{"code": {"elder_canteen"}, "name": {"社区长者食堂运营服务"}, "name_en": {"Community canteen for the elderly"},
+		"price_min": {"80000"}, "price_max": {"50000"}, "standard": {"每日午餐，持证厨师"}}
+	st, body = offPost(t, pb, "/catalog/new", "/catalog/new", cf)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("bad price range: %d", st)
+	}
+	offBeside(t, body, "field-price_max", "上限不能低于下限")
+	cf.Set("price_max", "200000")
+	if st, loc := offPost(t, pb, "/catalog/new", "/catalog/new", cf); st != http.StatusSeeOther || loc != "/catalog" {
+		t.Fatalf("category: %d %s", st, loc)
+	}
+	if body := offPage(t, f.e.browser(), "public", "/catalog", 200); !strings.Contains(body, "¥80,000.00 – ¥200,000.00") {
+		t.Fatal("the catalog does not show the new price range")
+	}
+
+	// a call: weights that do not add up are shown beside the criteria, the typed rows kept
+	cform := offCallForm(budgetID, needID, "20", "30", "20", "15", "5")
+	st, body = offPost(t, pb, "/calls/new", "/calls/new", cform)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `value="50,000.01"`) || !strings.Contains(body, `value="9万"`) {
+		t.Fatalf("bad weights: %d", st)
+	}
+	offBeside(t, body, "field-criteria", "当前 90")
+	cform = offCallForm(budgetID, needID, "20", "30", "20", "15", "15")
+	st, loc = offPost(t, pb, "/calls/new", "/calls/new", cform)
+	if st != http.StatusSeeOther {
+		t.Fatalf("call: %d %s", st, loc)
+	}
+	callID := offIDOf(t, loc)
+	cpath := fmt.Sprintf("/calls/%d", callID)
+	c, err := a.Call(f.ctx, f.pur, callID)
+	f.must(err)
+	if c.Amount != gongzhi.Yuan(150_000) || c.Bands[1].Min != 5_000_001 || c.Bands[1].Max != gongzhi.Yuan(90_000) ||
+		!c.ClosesAt.Equal(time.Date(2026, 12, 11, 0, 0, 0, 0, gongzhi.ChinaTime)) || len(c.NeedIDs) != 1 {
+		t.Fatalf("the call as stored: %+v", c)
+	}
+	// a second draft, cancelled with its reason
+	draft := &gongzhi.Call{PlaceCode: demo.StreetCode, Kind: "commission", Title: "委托项目（将撤销）", Categories: []string{"staff_training"},
+		BudgetID: budgetID, Amount: gongzhi.Yuan(20_000), Bands: []gongzhi.FundingBand{{Min: gongzhi.Yuan(10_000), Max: gongzhi.Yuan(20_000)}},
+		OpensAt: offStart, ClosesAt: offStart.Add(72 * time.Hour)}
+	f.must(a.CreateCall(f.ctx, f.pur, draft))
+	f.offPages([]string{cpath, cpath + "/edit", fmt.Sprintf("/calls/%d/edit", draft.ID), "/calls", "/calls/new", "/calls?state=draft"},
+		map[string]bool{cpath + "/edit": true, fmt.Sprintf("/calls/%d/edit", draft.ID): true, "/calls/new": true})
+	dpath := fmt.Sprintf("/calls/%d", draft.ID)
+	if st, body := offPost(t, pb, dpath, dpath+"/cancel", url.Values{"reason": {""}}); st != http.StatusUnprocessableEntity || !strings.Contains(body, "必填") {
+		t.Fatalf("cancel without a reason: %d", st)
+	}
+	if st, _ := offPost(t, pb, dpath, dpath+"/cancel", url.Values{"reason": {"与区级项目重复"}}); st != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", st)
+	}
+
+	// open: the money is reserved; the hub may not
+	if st, _ := offPost(t, hb, cpath, cpath+"/open", url.Values{}); st != http.StatusForbidden {
+		t.Fatalf("the hub opened the call: %d", st)
+	}
+	if st, loc := offPost(t, pb, cpath, cpath+"/open", url.Values{}); st != http.StatusSeeOther || loc != cpath {
+		t.Fatalf("open: %d %s", st, loc)
+	}
+	if body := offPage(t, pb, "purchaser", budgetPath(budgetID), 200); !strings.Contains(body, "¥150,000.00") {
+		t.Fatal("the ledger does not show the reservation")
+	}
+	apps := []int64{
+		f.apply(callID, f.provider("同心"), "长者食堂助餐", 90_000, needID),
+		f.apply(callID, f.provider("启明"), "四点半课堂", 40_000),
+		f.apply(callID, f.provider("仁爱"), "独居老人探访", 50_000),
+		f.apply(callID, f.provider("睦邻"), "材料不全的项目", 30_000),
+	}
+	if st, body := offPost(t, pb, cpath, cpath+"/close", url.Values{}); st != http.StatusConflict || !strings.Contains(body, "申报截止时间未到") {
+		t.Fatalf("close before the deadline: %d", st)
+	}
+
+	// after the deadline
+	f.at(time.Date(2026, 12, 11, 9, 0, 0, 0, gongzhi.ChinaTime))
+	pb, hb = f.browser("gt-purchaser", false), f.browser("gt-hub", false)
+	if st, _ := offPost(t, pb, cpath, cpath+"/close", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("close: %d", st)
+	}
+	prelim := func(app int64) string { return fmt.Sprintf("%s/applications/%d/prelim", cpath, app) }
+	st, body = offPost(t, hb, cpath, prelim(apps[3]), url.Values{"decision": {"reject"}, "reason": {""}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "必填") {
+		t.Fatalf("reject without a reason: %d", st)
+	}
+	if st, _ := offPost(t, hb, cpath, prelim(apps[3]), url.Values{"decision": {"reject"}, "reason": {"缺少预算明细"}}); st != http.StatusSeeOther {
+		t.Fatalf("reject: %d", st)
+	}
+	for _, id := range apps[:3] {
+		if st, _ := offPost(t, hb, cpath, prelim(id), url.Values{"decision": {"eligible"}}); st != http.StatusSeeOther {
+			t.Fatalf("eligible: %d", st)
+		}
+	}
+	if st, body := offPost(t, pb, cpath, cpath+"/panel", url.Values{"size": {"0"}}); st != http.StatusUnprocessableEntity || !strings.Contains(body, "超出范围") {
+		t.Fatalf("draw of 0: %d", st)
+	}
+	if st, _ := offPost(t, pb, cpath, cpath+"/panel", url.Values{"size": {"5"}, "seed": {"8675309"}}); st != http.StatusSeeOther {
+		t.Fatalf("draw: %d", st)
+	}
+	if body := offPage(t, hb, "hub", cpath, 200); !strings.Contains(body, "8675309") {
+		t.Fatal("the call page does not show the seed")
+	}
+	d, err := a.Panel(f.ctx, f.pur, callID)
+	f.must(err)
+	for _, m := range d.Members {
+		if m.Active() {
+			f.must(a.DeclareNoConflict(f.ctx, f.expert(m.PersonID), callID))
+		}
+	}
+	f.offPages([]string{cpath, cpath + "/history", fmt.Sprintf("%s/applications/%d", cpath, apps[0])}, nil)
+	if st, _ := offPost(t, pb, cpath, cpath+"/review", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("start the review: %d", st)
+	}
+	f.scoreAll(callID, map[int64]gongzhi.Points{apps[0]: 8800, apps[1]: 7500, apps[2]: 8200})
+	if st, _ := offPost(t, pb, cpath, cpath+"/rank", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("rank: %d", st)
+	}
+	if st, _ := offPost(t, pb, cpath, cpath+"/awards/propose", url.Values{"threshold": {"60"}}); st != http.StatusSeeOther {
+		t.Fatalf("propose: %d", st)
+	}
+	// the proposal: 90,000 + 50,000 of 150,000; the third (40,000) no longer fits
+	award := func(app int64, amount string) (int, string) {
+		return offPost(t, pb, cpath, cpath+"/awards/set", url.Values{"application_id": {strconv.FormatInt(app, 10)}, "amount": {amount}, "note": {""}})
+	}
+	if st, body := award(apps[0], "95,000"); st != http.StatusUnprocessableEntity || !strings.Contains(body, `value="95,000"`) {
+		t.Fatalf("above the request: %d", st)
+	}
+	if st, body := award(apps[2], "10000"); st != http.StatusUnprocessableEntity || !strings.Contains(body, "资助金额不在资助档内") {
+		t.Fatalf("outside the bands: %d", st)
+	}
+	st, body = award(apps[1], "40000")
+	if st != http.StatusConflict || !strings.Contains(body, `value="40000"`) {
+		t.Fatalf("beyond the budget: %d", st)
+	}
+	row := body[strings.Index(body, fmt.Sprintf(`name="application_id" value="%d"`, apps[1])):]
+	if i := strings.Index(row, "超出征集预算（尚余 10,000.00 元）"); i < 0 || strings.Contains(row[:i], "<tr>") {
+		t.Fatal("the refusal is not shown beside the award's form")
+	}
+	for _, step := range []struct {
+		app    int64
+		amount string
+	}{{apps[2], "30000"}, {apps[1], "30000"}} {
+		if st, _ := award(step.app, step.amount); st != http.StatusSeeOther {
+			t.Fatalf("award %d: %d", step.app, st)
+		}
+	}
+	unaward := func(reason, note string) (int, string) {
+		return offPost(t, pb, cpath, cpath+"/awards/remove", url.Values{"application_id": {strconv.FormatInt(apps[1], 10)}, "reason": {reason}, "note": {note}})
+	}
+	if st, body := unaward("unfunded.decision", ""); st != http.StatusUnprocessableEntity || !strings.Contains(body, "必填") {
+		t.Fatalf("not funded without the purchaser's words: %d", st)
+	}
+	if st, _ := unaward("unfunded.below_threshold", ""); st != http.StatusSeeOther {
+		t.Fatalf("remove an award: %d", st)
+	}
+	if st, _ := award(apps[1], "30000"); st != http.StatusSeeOther {
+		t.Fatalf("restore an award: %d", st)
+	}
+	f.offPages([]string{cpath}, nil)
+	if body := offPage(t, pb, "purchaser", cpath, 200); !strings.Contains(body, "资助合计 ¥150,000.00") || !strings.Contains(body, "尚余 ¥0.00") {
+		t.Fatal("the awards' total and what is left are not shown")
+	}
+	if st, _ := offPost(t, pb, cpath, cpath+"/publish", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("publish: %d", st)
+	}
+	if body := offPage(t, pb, "purchaser", cpath, 200); !strings.Contains(body, "2026-12-11 至 2026-12-17") {
+		t.Fatal("the notice's period in working days is not shown")
+	}
+	o := &gongzhi.Objection{CallID: callID, ApplicationID: apps[2], Name: "李先生", Contact: "13900000000", Body: "探访对象与其他项目重复"}
+	f.must(a.FileObjection(f.ctx, nil, o))
+	opath := fmt.Sprintf("%s/objections/%d/answer", cpath, o.ID)
+	if st, body := offPost(t, pb, cpath, opath, url.Values{"answer": {"不成立"}, "overturn": {"true"}}); st != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `不成立</textarea>`) {
+		t.Fatalf("overturn without upholding: %d", st)
+	}
+	if st, body := offPost(t, pb, cpath, cpath+"/finalize", url.Values{}); st != http.StatusConflict || !strings.Contains(body, "2026-12-17") {
+		t.Fatalf("finalize during the notice: %d", st)
+	}
+	if st, _ := offPost(t, pb, cpath, opath, url.Values{"answer": {"经核查不重复，异议不成立。"}}); st != http.StatusSeeOther {
+		t.Fatalf("answer: %d", st)
+	}
+	if st, loc := offPost(t, pb, cpath, cpath+"/contracts", url.Values{}); st != http.StatusSeeOther || loc != cpath+"#awards" {
+		t.Fatalf("contracts: %d %s", st, loc)
+	}
+	f.offPages([]string{cpath, cpath + "/history"}, nil)
+
+	// after the notice: final, both sides confirm, the first payment
+	f.at(time.Date(2026, 12, 18, 9, 0, 0, 0, gongzhi.ChinaTime))
+	pb = f.browser("gt-purchaser", false)
+	if st, _ := offPost(t, pb, cpath, cpath+"/finalize", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("finalize: %d", st)
+	}
+	var ct int64
+	_, err = a.Contracts(f.ctx, f.pur, store.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(callID, 10)}}, func(x *gongzhi.Contract) error {
+		if x.ApplicationID == apps[0] {
+			ct = x.ID
+		}
+		return nil
+	})
+	f.must(err)
+	kpath := fmt.Sprintf("/contracts/%d", ct)
+	f.offPages([]string{kpath, kpath + "/terms"}, map[string]bool{kpath + "/terms": true})
+	if st, _ := offPost(t, pb, kpath, kpath+"/confirm", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", st)
+	}
+	pv := f.browser(f.provider("同心").User.Username, false)
+	if st, _ := offPost(t, pv, kpath, kpath+"/confirm", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("the provider's confirmation: %d", st)
+	}
+	pay := url.Values{"portion": {"0"}, "amount": {"90,000.01"}, "paid_on": {"2026-12-18"}, "note": {"首期"}}
+	st, body = offPost(t, pb, kpath, kpath+"/payments", pay)
+	if st != http.StatusConflict || !strings.Contains(body, "超过合同金额") || !strings.Contains(body, `value="90,000.01"`) {
+		t.Fatalf("paying more than the contract: %d", st)
+	}
+	pay.Set("amount", "45000")
+	if st, _ := offPost(t, pb, kpath, kpath+"/payments", pay); st != http.StatusSeeOther {
+		t.Fatalf("payment: %d", st)
+	}
+	body = offPage(t, pb, "purchaser", kpath, 200)
+	for _, want := range []string{"人民币玖万元整", "¥45,000.00", "100.00%", "@media print"} {
+		if want == "@media print" {
+			continue // the stylesheet is separate; checked below
+		}
+		if !strings.Contains(body, want) {
+			t.Errorf("the contract page lacks %q", want)
+		}
+	}
+	if st, css := pb.get(officeCSSPath(body)); st != 200 || !strings.Contains(css, "@media print") {
+		t.Fatalf("the print stylesheet: %d", st)
+	}
+
+	// an amendment: the form, then a new version waiting for both sides
+	f.offPages([]string{kpath + "/amend"}, map[string]bool{kpath + "/amend": true})
+	_, form2 := pb.get(kpath + "/amend")
+	am := offFormValues(form2)
+	am.Set("reason", "")
+	if st, body := offPost(t, pb, kpath+"/amend", kpath+"/amend", am); st != http.StatusUnprocessableEntity || !strings.Contains(body, "必填") {
+		t.Fatalf("amend without a reason: %d", st)
+	}
+	am.Set("reason", "增加健康讲座")
+	am.Set("portions.0.percent", "40")
+	if st, body := offPost(t, pb, kpath+"/amend", kpath+"/amend", am); st != http.StatusUnprocessableEntity || !strings.Contains(body, "90.00%") {
+		t.Fatalf("portions not adding up: %d %s", st, tagRe.ReplaceAllString(body, " "))
+	}
+	am.Set("portions.0.percent", "50")
+	if st, _ := offPost(t, pb, kpath+"/amend", kpath+"/amend", am); st != http.StatusSeeOther {
+		t.Fatalf("amend: %d", st)
+	}
+
+	// reports, and every page once more as the purchaser and the hub in both languages
+	if body := offPage(t, pb, "purchaser", "/reports?from=2026&to=2026", 200); !strings.Contains(body, "<svg") || !strings.Contains(body, "¥90,000.00") {
+		t.Fatal("the funding report has no chart or no amount")
+	}
+	if res, err := pb.c.Get(f.e.srv.URL + "/reports/funding.xlsx?from=2026&to=2026"); err != nil ||
+		!strings.Contains(res.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("funding export: %v", err)
+	}
+	pages := []string{"/needs", "/needs?answered=0&sort=people_affected&desc=1", "/needs/new", "/needs/map", "/needs/map?target_group=elderly_alone",
+		fmt.Sprintf("/needs/%d", needID), "/budgets", budgetPath(budgetID), "/budgets/new", budgetPath(budgetID) + "/edit", "/catalog",
+		"/catalog/new", "/catalog/elderly_home_care/edit", "/calls", "/calls?state=final", "/calls/new", cpath, cpath + "/history", dpath,
+		fmt.Sprintf("%s/applications/%d", cpath, apps[3]), "/contracts", "/contracts?state=signed", kpath, "/reports", "/reports?from=2020&to=2026",
+		"/reports/needs"}
+	f.offPages(pages, map[string]bool{"/budgets/new": true, budgetPath(budgetID) + "/edit": true, "/catalog/new": true,
+		"/catalog/elderly_home_care/edit": true, "/calls/new": true})
+}
+
+func budgetPath(id int64) string { return fmt.Sprintf("/budgets/%d", id) }
+
+var offCSSRe = regexp.MustCompile(`href="(/purchase-office\.css\?v=[^"]+)"`)
+
+func officeCSSPath(body string) string {
+	if m := offCSSRe.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return "/purchase-office.css"
+}
+
+var (
+	offInputRe = regexp.MustCompile(`<input[^>]*>`)
+	offNameRe  = regexp.MustCompile(`name="([^"]+)"`)
+	offValueRe = regexp.MustCompile(`value="([^"]*)"`)
+)
+
+// offFormValues reads the values a form page shows (inputs and selected options, roughly).
+func offFormValues(body string) url.Values {
+	v := url.Values{}
+	for _, tag := range offInputRe.FindAllString(body, -1) {
+		n, val := offNameRe.FindStringSubmatch(tag), offValueRe.FindStringSubmatch(tag)
+		if n == nil || n[1] == "csrf" || strings.Contains(tag, `type="checkbox"`) && !strings.Contains(tag, " checked") {
+			continue
+		}
+		if val == nil {
+			val = []string{"", ""}
+		}
+		v.Set(n[1], htmlUnescape(val[1]))
+	}
+	// textareas and selects
+	ta := regexp.MustCompile(`(?s)<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`)
+	for _, m := range ta.FindAllStringSubmatch(body, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	sel := regexp.MustCompile(`(?s)<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	opt := regexp.MustCompile(`<option value="([^"]*)" selected>`)
+	for _, m := range sel.FindAllStringSubmatch(body, -1) {
+		if o := opt.FindStringSubmatch(m[2]); o != nil {
+			v.Set(m[1], o[1])
+		}
+	}
+	return v
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&").Replace(s)
 }

@@ -543,7 +543,7 @@ type offListPage struct {
 const officeCSS = `
 .p-links { display:flex; flex-wrap:wrap; gap:.5rem; margin:.25rem 0 .75rem; }
 .badge { display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8rem; background:#e4e7eb; color:var(--ink); white-space:nowrap; }
-.badge.s-open, .badge.s-eligible, .badge.s-awarded, .badge.s-final, .badge.s-signed, .badge.s-effective, .badge.s-answered, .badge.s-published { background:#d3f9e4; color:#054f31; }
+.badge.s-open, .badge.s-selected, .badge.s-eligible, .badge.s-awarded, .badge.s-final, .badge.s-signed, .badge.s-effective, .badge.s-answered, .badge.s-published { background:#d3f9e4; color:#054f31; }
 .badge.s-rejected, .badge.s-cancelled, .badge.s-not_funded, .badge.s-overturned, .badge.s-excluded, .badge.s-superseded { background:#ffe3e3; color:#8a1c1c; }
 .badge.s-notice, .badge.s-reviewing, .badge.s-closed, .badge.s-pending, .badge.s-proposed, .badge.s-submitted { background:#fff3c4; color:#6b4e00; }
 .steps { list-style:none; display:flex; flex-wrap:wrap; gap:.25rem; padding:0; margin:.5rem 0 1rem; counter-reset:step; }
@@ -559,9 +559,19 @@ const officeCSS = `
 .p-form label.small { flex:0 1 7rem; }
 .p-form label.check { flex:0 0 auto; }
 .p-form .field-error { flex-basis:100%; }
-td .p-form { margin:.15rem 0; flex-wrap:nowrap; }
-td .p-form input { min-width:6rem; }
-td .p-form select { min-width:8rem; }
+.p-form button { white-space:nowrap; flex:0 0 auto; }
+td .p-form { margin:.15rem 0; }
+td .p-form input { flex:1 1 6rem; min-width:6rem; width:auto; }
+td .p-form select { flex:1 1 8rem; min-width:8rem; width:auto; }
+td.adjust { min-width:24rem; }
+td.prelim { min-width:16rem; }
+.nowrap { white-space:nowrap; }
+@media (max-width: 640px) {
+  .table-wrap td > div { flex:1; min-width:0; overflow-wrap:anywhere; }
+  td.adjust, td.prelim { min-width:0; }
+  td .p-form input, td .p-form select { min-width:0; width:4rem; flex:1 1 4rem; }
+  .p-section { padding:.75rem .6rem; }
+}
 .p-muted { color:var(--muted); font-size:.85rem; }
 .p-sum { font-variant-numeric:tabular-nums; font-weight:700; }
 .p-warn { background:#fff8e1; border:1px solid #e0b400; padding:.5rem .75rem; border-radius:4px; }

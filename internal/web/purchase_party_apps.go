@@ -335,13 +335,13 @@ func ppFirstNonEmpty(xs ...string) string {
 func ppBandsText(lang string, c *gongzhi.Call) string {
 	var parts []string
 	for _, b := range c.Bands {
-		p := b.Min.Format() + "–" + b.Max.Format()
+		p := T(lang, "party.yuan:"+b.Min.Format()+"–"+b.Max.Format())
 		if b.Name != "" {
 			p = b.Name + " " + p
 		}
 		parts = append(parts, p)
 	}
-	return T(lang, "party.yuan:"+strings.Join(parts, "；"))
+	return strings.Join(parts, T(lang, "party.sep"))
 }
 
 func (s *Server) ppAppFormView(lang string, f *ppAppForm, d *ppAppFormData, errs map[string]string) *ppAppFormView {
@@ -884,9 +884,9 @@ func ppChangeLabel(lang string, c gongzhi.StateChange) string {
 		return v
 	}
 	if c.From == "" {
-		return label + "：" + st(c.To)
+		return label + ppColon(lang) + st(c.To)
 	}
-	return label + "：" + st(c.From) + " → " + st(c.To)
+	return label + ppColon(lang) + st(c.From) + " → " + st(c.To)
 }
 
 func ppStateRows(lang string, hist []gongzhi.StateChange) []historyRow {
@@ -962,7 +962,7 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 		prelim.Status, prelim.At = "done", when("application", gongzhi.AppEligible)
 		prelim.Note = T(lang, "party.step.prelim_eligible")
 		if ap.PrelimReason != "" {
-			prelim.Note += "：" + ap.PrelimReason
+			prelim.Note += ppColon(lang) + ap.PrelimReason
 		}
 	}
 	review := step("review")
@@ -998,9 +998,9 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 			}
 			notice.Note = T(lang, "party.step.awarded:"+amt.Format())
 		} else {
-			notice.Note = T(lang, "party.step.not_funded") + "：" + ppNote(lang, ap.UnfundedReason)
+			notice.Note = T(lang, "party.step.not_funded") + ppColon(lang) + ppNote(lang, ap.UnfundedReason)
 			if ap.UnfundedNote != "" {
-				notice.Note += "（" + ap.UnfundedNote + "）"
+				notice.Note += ppParen(lang, ap.UnfundedNote)
 			}
 		}
 		if !c.NoticeEndsAt.IsZero() {
@@ -1012,7 +1012,7 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 		final.Status = "done"
 		final.At = when("award", gongzhi.AwardFinal)
 		if award != nil && award.State == gongzhi.AwardOverturned {
-			final.Note = T(lang, "party.step.overturned") + "：" + award.OverturnReason
+			final.Note = T(lang, "party.step.overturned") + ppColon(lang) + award.OverturnReason
 		}
 	}
 	if st == gongzhi.AppNotFunded {
@@ -1152,6 +1152,9 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 		return err
 	}
 	v := &ppAppView{App: ap, State: ppAppStateLabel(lang, ap.State), Back: "/applications"}
+	if ap.State == gongzhi.AppAwarded && c.State == gongzhi.CallFinal {
+		v.State = T(lang, "party.app_state.awarded_final")
+	}
 	v.Steps, _ = s.ppProgress(ctx, ac, lang, ap, c, hist)
 	s.ppAppContent(ctx, ac, lang, ap, c, v)
 	v.History = ppStateRows(lang, hist)
@@ -1366,3 +1369,8 @@ func (s *Server) ppAccepts(c *gongzhi.Call) error {
 	}
 	return gongzhi.Refused("call_id", "application.call_not_open")
 }
+
+// ppColon and ppParen punctuate for the language: full-width in Chinese.
+func ppColon(lang string) string { return T(lang, "party.colon") }
+
+func ppParen(lang, s string) string { return T(lang, "party.paren:"+s) }

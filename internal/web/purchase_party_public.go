@@ -234,7 +234,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 		for _, a := range n.Awards {
 			st := T(lang, "party.state.award."+a.State)
 			if a.State == gongzhi.AwardOverturned && a.OverturnReason != "" {
-				st += "：" + a.OverturnReason
+				st += ppColon(lang) + a.OverturnReason
 			} else if a.State != gongzhi.AwardOverturned {
 				total += a.Amount
 			}
@@ -261,7 +261,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 			if o.State == gongzhi.ObjectionAnswered {
 				st = ppYesNoLabel(lang, o.Upheld, "party.upheld", "party.not_upheld")
 				if o.Overturned {
-					st += "，" + T(lang, "party.overturned")
+					st += T(lang, "party.comma") + T(lang, "party.overturned")
 				}
 			}
 			nv.Answers.Rows = append(nv.Answers.Rows, []string{ppDatetimeCN(o.FiledAt), about, st, ppFirstNonEmpty(o.Answer, "—")})

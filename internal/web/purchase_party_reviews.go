@@ -81,7 +81,7 @@ func ppMemberStatus(lang string, m gongzhi.PanelMember) string {
 	case !m.Active():
 		s := T(lang, "party.member.excluded")
 		if m.Reason != "" {
-			s += "（" + T(lang, "party.excluded."+m.Reason) + "）"
+			s += ppParen(lang, T(lang, "party.excluded."+m.Reason))
 		}
 		return s
 	case m.DeclaredAt.IsZero():
@@ -376,7 +376,7 @@ func (s *Server) ppRenderScore(w http.ResponseWriter, r *http.Request, typed []s
 			if i < len(typed) {
 				val = typed[i]
 			}
-			f.Fields = append(f.Fields, field{Name: name, Label: T(lang, "party.criterion_points:"+cr.Name+"（0–"+strconv.Itoa(cr.Weight)+"）"),
+			f.Fields = append(f.Fields, field{Name: name, Label: cr.Name + ppParen(lang, "0–"+strconv.Itoa(cr.Weight)),
 				Type: "number", Value: val, Error: errs[name], Required: true, Help: cr.Description})
 		}
 		comment := ""
@@ -406,7 +406,7 @@ func (s *Server) ppRenderScore(w http.ResponseWriter, r *http.Request, typed []s
 func ppScoresTable(lang string, c *gongzhi.Call, scores []gongzhi.Score) ppTableView {
 	t := ppTableView{Title: T(lang, "party.all_scores"), Columns: []string{T(lang, "party.expert")}}
 	for _, cr := range c.Criteria {
-		t.Columns = append(t.Columns, cr.Name+"（"+strconv.Itoa(cr.Weight)+"）")
+		t.Columns = append(t.Columns, cr.Name+ppParen(lang, strconv.Itoa(cr.Weight)))
 	}
 	t.Columns = append(t.Columns, T(lang, "party.total"), T(lang, "party.comment"), T(lang, "party.submitted_at"))
 	for _, sc := range scores {

@@ -64,8 +64,8 @@ func (f *partyFix) actor(name string) *gongzhi.Actor {
 	return ac
 }
 
-// linkExperts links gt-expert to the expert of the demo pool it was made for (same phone) —
-// the one-line change internal/demo should make — and gives every other expert an account.
+// linkExperts finds the expert of the demo pool gt-expert was made for (same phone; the demo
+// links them) and makes sure of the link, and gives every other expert an account.
 func (f *partyFix) linkExperts() {
 	f.t.Helper()
 	a := f.e.app
@@ -738,7 +738,10 @@ func TestPartyPagesTranslated(t *testing.T) {
 // shown an error page; the API answers 403.
 func TestPartyExpertNotLinked(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
-	e.user("gt-expert")
+	u := e.user("gt-expert")
+	if err := e.app.LinkExpertAccount(context.Background(), gongzhi.SystemActor("test"), u.ID, 0); err != nil {
+		t.Fatal(err)
+	}
 	b := e.browser()
 	b.login("gt-expert", demo.Password)
 	if st, page := b.get("/reviews"); st != 200 || !strings.Contains(page, "尚未关联专家库") {

@@ -375,7 +375,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, map[string]any{"error": body})
 		return
 	}
-	s.render(w, r, status, "error", &page{Title: T(lang, "err."+e.Code), Error: e})
+	s.render(w, r, status, "error", &page{Title: T(lang, "title."+e.Code), Error: e})
 }
 
 type apiError struct {
