@@ -6,6 +6,7 @@ package web
 import (
 	"net/http"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -128,8 +129,8 @@ func OpenAPI() map[string]any {
 		method, p, _ := strings.Cut(pattern, " ")
 		op := map[string]any{"summary": doc.Summary, "security": []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}}}
 		var params []any
-		if strings.Contains(p, "{id}") {
-			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		for _, m := range pathParam.FindAllStringSubmatch(p, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		if doc.List || doc.Binary {
 			for _, q := range append([]string{"q", "sort", "desc", "page", "per_page"}, doc.Filters...) {
@@ -193,6 +194,8 @@ func schemaRef(schemas map[string]any, v any) map[string]any {
 
 var timeType = reflect.TypeOf(time.Time{})
 
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
 func typeSchema(schemas map[string]any, t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
@@ -214,7 +217,11 @@ func typeSchema(schemas map[string]any, t reflect.Type) map[string]any {
 	case t.Kind() == reflect.Struct:
 		name := t.Name()
 		if i := strings.IndexByte(name, '['); i >= 0 {
-			name = name[:i] + "Of" + strings.TrimPrefix(t.Field(0).Type.Elem().Name(), "")
+			elem := t.Field(0).Type.Elem()
+			for elem.Kind() == reflect.Pointer {
+				elem = elem.Elem()
+			}
+			name = name[:i] + "Of" + elem.Name()
 		}
 		if _, ok := schemas[name]; !ok {
 			schemas[name] = map[string]any{} // placeholder against recursion

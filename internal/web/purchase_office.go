@@ -108,6 +108,13 @@ func officeAPIDocs() map[string]apiDoc {
 
 // officeMessages are this file's message keys, merged into the catalogue.
 var officeMessages = map[string][2]string{
+	// punctuation: Chinese full-width, English half-width
+	"p.colon": {"：", ": "},
+	"p.sep":   {"、", ", "},
+	"p.open":  {"（", " ("},
+	"p.close": {"）", ")"},
+	"p.comma": {"，", ", "},
+
 	// navigation, units, shared
 	"nav.catalog":     {"购买目录", "Catalog"},
 	"unit.yuan":       {"（元）", " (yuan)"},

@@ -140,7 +140,7 @@ func (s *Server) offBudgetsExport(w http.ResponseWriter, r *http.Request) error 
 	return xlsx.Export(w, T(lang, "nav.budgets"), headers, offRowsSeq(rows))
 }
 
-// budgetFromForm reads the budget form; money in yuan.
+// offBudgetFromForm reads the budget form; money in yuan.
 func offBudgetFromForm(r *http.Request) (*gongzhi.Budget, offRawValues, gongzhi.FieldErrors) {
 	f := gongzhi.FieldErrors{}
 	b := &gongzhi.Budget{PlaceCode: strings.TrimSpace(r.PostFormValue("place_code")), Level: r.PostFormValue("level"),
@@ -316,6 +316,23 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		dv.Actions = append(dv.Actions, actionLink{Label: T(lang, "action.edit"), Href: offBudgetHref(id) + "/edit"},
 			actionLink{Label: T(lang, "call.new"), Href: "/calls/new?budget_id=" + strconv.FormatInt(id, 10)})
 	}
+	titles := map[int64]string{}
+	calls := related{Title: T(lang, "budget.calls")}
+	calls.List.Columns = []listCol{{Label: T(lang, "call.title")}, {Label: T(lang, "call.state")}, {Label: T(lang, "call.amount")},
+		{Label: T(lang, "call.reserved")}, {Label: T(lang, "call.awarded")}}
+	n, err := s.app.Calls(r.Context(), ac, store.ListOptions{Filters: map[string]string{"budget": strconv.FormatInt(id, 10)}, Limit: 50},
+		func(c *gongzhi.Call) error {
+			titles[c.ID] = c.Title
+			calls.List.Rows = append(calls.List.Rows, []cell{{Text: c.Title, Href: offCallHref(c.ID)}, {Text: T(lang, "call.state."+c.State)},
+				{Text: offYuan(c.Amount), Class: "num"}, {Text: offYuan(c.Reserved), Class: "num"}, {Text: offYuan(c.Awarded), Class: "num"}})
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if n > 50 {
+		calls.More = "/calls?budget=" + strconv.FormatInt(id, 10)
+	}
 	led := related{Title: T(lang, "budget.ledger")}
 	led.List.Columns = []listCol{{Label: T(lang, "ledger.at")}, {Label: T(lang, "ledger.kind")}, {Label: T(lang, "ledger.amount")},
 		{Label: T(lang, "ledger.call")}, {Label: T(lang, "ledger.contract")}, {Label: T(lang, "ledger.user")}, {Label: T(lang, "ledger.note")}}
@@ -337,6 +354,9 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 			{Text: e.Username}, {Text: offNote(lang, e.Note)}}
 		if e.CallID != 0 {
 			row[3] = cell{Text: "#" + strconv.FormatInt(e.CallID, 10), Href: offCallHref(e.CallID)}
+			if t := titles[e.CallID]; t != "" {
+				row[3].Text = t
+			}
 		}
 		if e.ContractID != 0 {
 			row[4] = cell{Text: "#" + strconv.FormatInt(e.ContractID, 10), Href: offContractHref(e.ContractID)}
@@ -347,28 +367,13 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		led.List.Rows = append(led.List.Rows, []cell{{Text: T(lang, "ledger.balance")}, {},
 			{Text: T(lang, "budget.reserved") + " " + offYuan(res) + " · " + T(lang, "budget.spent") + " " + offYuan(spent), Class: "num"}, {}, {}, {}, {}})
 	}
-	calls := related{Title: T(lang, "budget.calls")}
-	calls.List.Columns = []listCol{{Label: T(lang, "call.title")}, {Label: T(lang, "call.state")}, {Label: T(lang, "call.amount")},
-		{Label: T(lang, "call.reserved")}, {Label: T(lang, "call.awarded")}}
-	n, err := s.app.Calls(r.Context(), ac, store.ListOptions{Filters: map[string]string{"budget": strconv.FormatInt(id, 10)}, Limit: 50},
-		func(c *gongzhi.Call) error {
-			calls.List.Rows = append(calls.List.Rows, []cell{{Text: c.Title, Href: offCallHref(c.ID)}, {Text: T(lang, "call.state."+c.State)},
-				{Text: offYuan(c.Amount), Class: "num"}, {Text: offYuan(c.Reserved), Class: "num"}, {Text: offYuan(c.Awarded), Class: "num"}})
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	if n > 50 {
-		calls.More = "/calls?budget=" + strconv.FormatInt(id, 10)
-	}
 	dv.Related = []related{led, calls}
 	hist, err := s.offRecordHistory(r, "budget", id)
 	if err != nil {
 		return err
 	}
 	dv.ShowHistory, dv.History = true, offHistoryOf(lang, hist)
-	s.render(w, r, http.StatusOK, "detail", &page{Title: b.Name, Active: "/budgets", Data: dv})
+	s.render(w, r, http.StatusOK, "p_office_detail", &page{Title: b.Name, Active: "/budgets", Data: dv})
 	return nil
 }
 
@@ -428,7 +433,7 @@ func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// priceRange shows a category's price range.
+// offPriceRange shows a category's price range.
 func offPriceRange(lang string, c *gongzhi.ServiceCategory) string {
 	switch {
 	case c.PriceMin == 0 && c.PriceMax == 0:
@@ -478,8 +483,8 @@ func (s *Server) offRenderCategoryForm(w http.ResponseWriter, r *http.Request, s
 	s.render(w, r, status, "form", &page{Title: title, Active: "/budgets", Data: fv, Error: e})
 }
 
-// category finds a catalog entry by code.
-func (s *Server) category(r *http.Request, code string) (*gongzhi.ServiceCategory, error) {
+// offCategoryByCode finds a catalog entry by code.
+func (s *Server) offCategoryByCode(r *http.Request, code string) (*gongzhi.ServiceCategory, error) {
 	cats, err := s.app.ServiceCategories(r.Context(), false)
 	if err != nil {
 		return nil, err
@@ -500,7 +505,7 @@ func (s *Server) offCategoryForm(create bool) handler {
 		c := &gongzhi.ServiceCategory{Active: true}
 		if !create {
 			var err error
-			if c, err = s.category(r, r.PathValue("code")); err != nil {
+			if c, err = s.offCategoryByCode(r, r.PathValue("code")); err != nil {
 				return err
 			}
 		}
@@ -513,7 +518,7 @@ func (s *Server) offCategorySave(create bool) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := actorOf(r)
 		if !create {
-			if _, err := s.category(r, r.PathValue("code")); err != nil {
+			if _, err := s.offCategoryByCode(r, r.PathValue("code")); err != nil {
 				return err
 			}
 		}
@@ -540,7 +545,7 @@ func (s *Server) offCategorySave(create bool) handler {
 			if err != nil {
 				return err
 			}
-			stored, err := s.category(r, c.Code)
+			stored, err := s.offCategoryByCode(r, c.Code)
 			if err != nil {
 				return err
 			}

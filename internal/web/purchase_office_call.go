@@ -73,7 +73,7 @@ func (s *Server) offCallNeeds(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// callApplications lists a call's applications the caller sees (every submitted one for staff).
+// offCallApplications lists a call's applications the caller sees (every submitted one for staff).
 func (s *Server) offCallApplications(r *http.Request, callID int64) ([]*gongzhi.Application, error) {
 	var apps []*gongzhi.Application
 	_, err := s.app.Applications(r.Context(), actorOf(r), store.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(callID, 10)}},
@@ -104,7 +104,7 @@ func (s *Server) offCallApps(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// callApp returns an application of the call in the path, as the caller may see it.
+// offCallApp returns an application of the call in the path, as the caller may see it.
 func (s *Server) offCallApp(r *http.Request) (*gongzhi.Application, error) {
 	id, err := pathID(r)
 	if err != nil {
@@ -245,13 +245,13 @@ func (s *Server) offCallHistory(w http.ResponseWriter, r *http.Request) error {
 		{Label: T(lang, "call.history_count"), Value: strconv.Itoa(len(hist))}},
 		Actions:     []actionLink{{Label: T(lang, "action.back"), Href: offCallHref(id)}},
 		ShowHistory: true, History: offHistoryOf(lang, hist)}
-	s.render(w, r, http.StatusOK, "detail", &page{Title: T(lang, "call.history") + " · " + c.Title, Active: "/calls", Data: dv})
+	s.render(w, r, http.StatusOK, "p_office_detail", &page{Title: T(lang, "call.history") + " · " + c.Title, Active: "/calls", Data: dv})
 	return nil
 }
 
 // ---- the page
 
-// callView is everything the call page shows.
+// offCallView is everything the call page shows.
 type offCallView struct {
 	CSS         string
 	ID          int64
@@ -308,14 +308,18 @@ type offCallView struct {
 	Awards     []offAwardRow
 }
 
-// callButton is a move with no input: open, close, start review, rank, publish, finalize.
+// offCallButton is a move with no input: open, close, start review, rank, publish, finalize.
 type offCallButton struct {
 	Label   string
 	Note    string
 	Form    *offMiniForm
 	Primary bool
 	Confirm string
+	Hidden  []offHidden // fields sent with the button
 }
+
+// offHidden is a hidden field of a form.
+type offHidden struct{ Name, Value string }
 
 type offCallStep struct {
 	Label, When   string
@@ -415,7 +419,7 @@ func (s *Server) offCallPage(w http.ResponseWriter, r *http.Request) error {
 	return s.offRenderCall(w, r, http.StatusOK, id, nil)
 }
 
-// renderCall renders the call page; fs, if set, is a failed submission to show beside its form.
+// offRenderCall renders the call page; fs, if set, is a failed submission to show beside its form.
 func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status int, id int64, fs *offFormState) error {
 	ac, lang := actorOf(r), langOf(r)
 	ctx := r.Context()
@@ -467,14 +471,14 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		v.Rules = append(v.Rules, T(lang, "call.require_registered"))
 	}
 	if c.MinGrade != "" {
-		v.Rules = append(v.Rules, T(lang, "call.min_grade")+"："+T(lang, "org.grade."+c.MinGrade))
+		v.Rules = append(v.Rules, T(lang, "call.min_grade")+T(lang, "p.colon")+T(lang, "org.grade."+c.MinGrade))
 	}
 	if c.ExcludeIneligible {
 		v.Rules = append(v.Rules, T(lang, "call.exclude_ineligible"))
 	}
 	if needs, err := s.app.CallNeeds(ctx, ac, id); err == nil {
 		for _, n := range needs {
-			nc := cell{Text: n.CommunityName + " · " + l.group(n.TargetGroup) + " · " + l.category(n.CategoryCode) + "：" + offTruncate(n.Description, 50)}
+			nc := cell{Text: n.CommunityName + " · " + l.group(n.TargetGroup) + " · " + l.category(n.CategoryCode) + T(lang, "p.colon") + offTruncate(n.Description, 50)}
 			if staff {
 				nc.Href = offNeedHref(n.ID)
 			}
@@ -697,7 +701,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		}
 		titles := map[int64]string{}
 		for _, ap := range apps {
-			titles[ap.ID] = ap.Title + "（" + ap.OrgName + "）"
+			titles[ap.ID] = ap.Title + T(lang, "p.open") + ap.OrgName + T(lang, "p.close")
 		}
 		for _, o := range objs {
 			row := offObjectionRow{ID: o.ID, Filed: offShowTime(o.FiledAt), Name: o.Name, Contact: o.Contact, Body: o.Body,
@@ -715,7 +719,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 					row.Outcome = T(lang, "objection.upheld")
 				}
 				if o.Overturned {
-					row.Outcome += "，" + T(lang, "objection.overturned")
+					row.Outcome += T(lang, "p.comma") + T(lang, "objection.overturned")
 				}
 				if o.AnsweredBy != "" {
 					row.Answered += " · " + o.AnsweredBy
@@ -728,26 +732,31 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 
-	// awards and contracts
+	// awards and contracts; the purchaser (甲方) is named as the office's account is
+	purchaserName := c.PlaceName
+	if buyer && ac.User != nil && ac.User.DisplayName != "" {
+		purchaserName = ac.User.DisplayName
+	}
 	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal {
 		v.ShowAwards = true
 		generate := 0
 		for _, w := range awardList {
 			row := offAwardRow{Rank: w.Rank, Title: w.Title, Org: w.OrgName, Amount: offYuan(w.Amount), State: T(lang, "award.state."+w.State),
 				StateCode: w.State, Note: w.OverturnReason}
-			if w.ContractID != 0 && (staff || ac.Has(gongzhi.RoleProvider)) {
+			if w.ContractID != 0 && (staff || ac.Has(gongzhi.RoleProvider) && ac.User.OrgID == w.OrgID) {
 				row.Contract = offContractHref(w.ContractID)
 			}
 			if buyer && w.ContractID == 0 && (w.State == gongzhi.AwardPublished || w.State == gongzhi.AwardFinal) {
 				row.Generate = fs.mini("contract-"+strconv.FormatInt(w.ID, 10), base+"/contracts",
-					map[string]string{"award_id": strconv.FormatInt(w.ID, 10)})
+					map[string]string{"award_id": strconv.FormatInt(w.ID, 10), "purchaser_name": purchaserName})
 				generate++
 			}
 			v.Awards = append(v.Awards, row)
 		}
 		if generate > 1 {
 			v.Buttons = append(v.Buttons, offCallButton{Label: T(lang, "call.do.contracts:"+strconv.Itoa(generate)),
-				Note: T(lang, "call.contracts_note"), Form: fs.mini("contracts", base+"/contracts", nil)})
+				Note: T(lang, "call.contracts_note"), Form: fs.mini("contracts", base+"/contracts", nil),
+				Hidden: []offHidden{{"purchaser_name", purchaserName}}})
 		}
 	}
 
@@ -759,7 +768,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	return nil
 }
 
-// bandName names the band an amount falls in.
+// offBandName names the band an amount falls in.
 func offBandName(lang string, c *gongzhi.Call, i int) string {
 	if i < 0 || i >= len(c.Bands) {
 		return T(lang, "call.no_band")
@@ -770,7 +779,7 @@ func offBandName(lang string, c *gongzhi.Call, i int) string {
 	return T(lang, "call.band") + " " + strconv.Itoa(i+1)
 }
 
-// panelOf shows a draw: its seed and pool, and every expert it examined, in draw order.
+// offPanelOf shows a draw: its seed and pool, and every expert it examined, in draw order.
 func offPanelOf(lang string, d *gongzhi.PanelDraw, eligible int) *offPanelView {
 	p := &offPanelView{Seed: strconv.FormatInt(d.Seed, 10), Pool: len(d.Pool), DrawnAt: offShowTime(d.DrawnAt), Size: d.Size,
 		Fields: enumLabels(lang, "field", d.Fields), Verified: d.Verify() < 0, Eligible: eligible}
@@ -783,7 +792,7 @@ func offPanelOf(lang string, d *gongzhi.PanelDraw, eligible int) *offPanelView {
 		if m.Reason != "" {
 			row.Reason = T(lang, "panel.reason."+m.Reason)
 			if m.Detail != "" {
-				row.Reason += "：" + m.Detail
+				row.Reason += T(lang, "p.colon") + m.Detail
 			}
 		}
 		if m.Active() {
@@ -796,14 +805,15 @@ func offPanelOf(lang string, d *gongzhi.PanelDraw, eligible int) *offPanelView {
 	return p
 }
 
-// expertOptions lists the experts within the purchaser's scope.
+// offExpertOptions lists the experts within the purchaser's scope.
 func (s *Server) offExpertOptions(r *http.Request) []option {
 	var out []option
+	lang := langOf(r)
 	s.app.People(r.Context(), actorOf(r), store.ListOptions{Filters: map[string]string{"kind": "expert"}, Limit: 500, Sort: "name"},
 		func(p *gongzhi.Person) error {
 			label := p.Name
 			if p.Affiliation != "" {
-				label += "（" + p.Affiliation + "）"
+				label += T(lang, "p.open") + p.Affiliation + T(lang, "p.close")
 			}
 			out = append(out, option{strconv.FormatInt(p.ID, 10), label})
 			return nil
@@ -872,9 +882,9 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 		{Label: T(lang, "app.state"), Value: T(lang, "app.state."+ap.State)},
 		{Label: T(lang, "app.category"), Value: l.category(ap.CategoryCode)},
 		{Label: T(lang, "app.target_groups"), Value: l.groupList(ap.TargetGroups)},
-		{Label: T(lang, "app.communities"), Value: strings.Join(comms, "、")},
+		{Label: T(lang, "app.communities"), Value: strings.Join(comms, T(lang, "p.sep"))},
 		{Label: T(lang, "app.beneficiaries"), Value: strconv.Itoa(ap.Beneficiaries)},
-		{Label: T(lang, "app.requested"), Value: offYuan(ap.Requested) + "（" + offBandName(lang, c, ap.Band) + "）"},
+		{Label: T(lang, "app.requested"), Value: offYuan(ap.Requested) + T(lang, "p.open") + offBandName(lang, c, ap.Band) + T(lang, "p.close")},
 		{Label: T(lang, "app.submitted_at"), Value: offShowTime(ap.SubmittedAt)},
 		{Label: T(lang, "app.contact"), Value: strings.TrimSpace(ap.ContactName + " " + ap.ContactPhone)},
 	}
@@ -883,7 +893,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 	}
 	if ap.Rank > 0 {
 		v.Rows = append(v.Rows, kv{Label: T(lang, "app.rank"), Value: strconv.Itoa(ap.Rank)},
-			kv{Label: T(lang, "app.score"), Value: ap.Score.String() + "（" + T(lang, "app.scores_n:"+strconv.Itoa(ap.Scores)) + "）"})
+			kv{Label: T(lang, "app.score"), Value: ap.Score.String() + T(lang, "p.open") + T(lang, "app.scores_n:"+strconv.Itoa(ap.Scores)) + T(lang, "p.close")})
 	}
 	if ap.Awarded > 0 {
 		v.Rows = append(v.Rows, kv{Label: T(lang, "app.awarded"), Value: offYuan(ap.Awarded)})
@@ -910,7 +920,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 	if needs, err := s.app.CallNeeds(r.Context(), ac, c.ID); err == nil {
 		for _, n := range needs {
 			if slices.Contains(ap.NeedIDs, n.ID) {
-				v.Needs = append(v.Needs, cell{Text: n.CommunityName + " · " + l.category(n.CategoryCode) + "：" + offTruncate(n.Description, 60),
+				v.Needs = append(v.Needs, cell{Text: n.CommunityName + " · " + l.category(n.CategoryCode) + T(lang, "p.colon") + offTruncate(n.Description, 60),
 					Href: offNeedHref(n.ID)})
 			}
 		}
@@ -919,7 +929,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 		v.Files = append(v.Files, []string{f.Name, strconv.FormatInt((f.Size+1023)/1024, 10) + " KB", offShowTime(f.UploadedAt)})
 	}
 	for _, cr := range c.Criteria {
-		v.Criteria = append(v.Criteria, cr.Name+"（"+strconv.Itoa(cr.Weight)+"）")
+		v.Criteria = append(v.Criteria, cr.Name+T(lang, "p.open")+strconv.Itoa(cr.Weight)+T(lang, "p.close"))
 	}
 	if scores, err := s.app.Scores(r.Context(), ac, ap.ID); err == nil {
 		for _, sc := range scores {

@@ -15,7 +15,7 @@ import (
 	"gongzhi"
 )
 
-// callAction is one move of a call.
+// offCallAction is one move of a call.
 type offCallAction struct {
 	path   string // after /calls/{id}/
 	key    func(r *http.Request) string
@@ -74,7 +74,7 @@ type (
 	}
 )
 
-// formID reads an id from a form value.
+// offFormID reads an id from a form value.
 func offFormID(f gongzhi.FieldErrors, name, v string) int64 {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -88,7 +88,7 @@ func offFormID(f gongzhi.FieldErrors, name, v string) int64 {
 	return n
 }
 
-// in decodes an action's request: JSON for the API, the form for the UI (by parse).
+// offIn decodes an action's request: JSON for the API, the form for the UI (by parse).
 func (s *Server) offIn(w http.ResponseWriter, r *http.Request, v any, parse func(f gongzhi.FieldErrors)) error {
 	if isAPIPath(r) {
 		return s.decode(w, r, v)
@@ -296,7 +296,7 @@ func (s *Server) offCallActions() []offCallAction {
 	}
 }
 
-// awardsBody is a call's awards as the API returns them after a change.
+// offAwardsBody is a call's awards as the API returns them after a change.
 func (s *Server) offAwardsBody(r *http.Request, callID int64) (any, error) {
 	ws, err := s.app.Awards(r.Context(), actorOf(r), callID)
 	if ws == nil {
@@ -305,7 +305,7 @@ func (s *Server) offAwardsBody(r *http.Request, callID int64) (any, error) {
 	return itemsOf[*gongzhi.Award]{Items: ws}, err
 }
 
-// generateContracts drafts the contract of one award of the call, or of every live award that
+// offGenerateContracts drafts the contract of one award of the call, or of every live award that
 // has none yet (stopping at the first refusal).
 func (s *Server) offGenerateContracts(r *http.Request, ac *gongzhi.Actor, callID int64, req offContractReq) (any, error) {
 	ws, err := s.app.Awards(r.Context(), ac, callID)
@@ -335,7 +335,7 @@ func (s *Server) offGenerateContracts(r *http.Request, ac *gongzhi.Actor, callID
 	return itemsOf[*gongzhi.Contract]{Items: out}, nil
 }
 
-// callPost runs a move: the API answers with the changed record (the call unless the move
+// offCallPost runs a move: the API answers with the changed record (the call unless the move
 // returns something else); the UI goes back to the call page with a message, or shows the
 // refusal beside the form that was sent.
 func (s *Server) offCallPost(a offCallAction) handler {

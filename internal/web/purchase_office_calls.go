@@ -117,7 +117,7 @@ const (
 	offCriteriaRows = 8 // criterion rows offered at least
 )
 
-// callFormView is the draft call's form.
+// offCallFormView is the draft call's form.
 type offCallFormView struct {
 	Action, Cancel string
 	Basic          []field
@@ -134,18 +134,20 @@ type offCallFormView struct {
 }
 
 type offBandRow struct {
+	N                       int // the row's number as people count, from 1
 	I                       int
 	Name, Min, Max          string
 	ErrName, ErrMin, ErrMax string
 }
 
 type offCriterionRow struct {
+	N                                  int
 	I                                  int
 	Name, Weight, Description          string
 	ErrName, ErrWeight, ErrDescription string
 }
 
-// callFromForm reads the call form. Empty band and criterion rows are dropped, so that the rows'
+// offCallFromForm reads the call form. Empty band and criterion rows are dropped, so that the rows'
 // numbers match the indices the validation's errors name.
 func offCallFromForm(r *http.Request) (*gongzhi.Call, offRawValues, gongzhi.FieldErrors) {
 	f := gongzhi.FieldErrors{}
@@ -226,7 +228,7 @@ func offCallFromForm(r *http.Request) (*gongzhi.Call, offRawValues, gongzhi.Fiel
 	return c, raw, f
 }
 
-// rawValues are what was typed into a form's inputs, shown back as typed after an error (a
+// offRawValues are what was typed into a form's inputs, shown back as typed after an error (a
 // mistyped amount cannot be shown from the parsed record).
 type offRawValues map[string]string
 
@@ -308,8 +310,8 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw offRawVal
 		if n.Answered && !selected[id] {
 			return nil
 		}
-		needs = append(needs, option{id, n.CommunityName + " · " + l.group(n.TargetGroup) + " · " + l.category(n.CategoryCode) + "：" +
-			offTruncate(n.Description, 40) + "（" + strconv.Itoa(n.PeopleAffected) + T(lang, "unit.people") + "）"})
+		needs = append(needs, option{id, n.CommunityName + " · " + l.group(n.TargetGroup) + " · " + l.category(n.CategoryCode) + T(lang, "p.colon") +
+			offTruncate(n.Description, 40) + T(lang, "p.open") + strconv.Itoa(n.PeopleAffected) + T(lang, "unit.people") + T(lang, "p.close")})
 		return nil
 	})
 	var needValues []string
@@ -320,27 +322,27 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw offRawVal
 		Error: errs["need_ids"], Wide: true, Help: T(lang, "call.needs_help")}
 	for i, b := range c.Bands {
 		k := "bands." + strconv.Itoa(i)
-		v.Bands = append(v.Bands, offBandRow{I: i, Name: b.Name, Min: raw.or(k+".min", offMoneyValue(b.Min)), Max: raw.or(k+".max", offMoneyValue(b.Max)),
+		v.Bands = append(v.Bands, offBandRow{N: i + 1, I: i, Name: b.Name, Min: raw.or(k+".min", offMoneyValue(b.Min)), Max: raw.or(k+".max", offMoneyValue(b.Max)),
 			ErrName: errs[k+".name"], ErrMin: errs[k+".min"], ErrMax: errs[k+".max"]})
 	}
 	for i := len(c.Bands); i < max(offBandRows, len(c.Bands)+2); i++ {
-		v.Bands = append(v.Bands, offBandRow{I: i})
+		v.Bands = append(v.Bands, offBandRow{N: i + 1, I: i})
 	}
 	v.BandsErr = errs["bands"]
 	for i, cr := range c.Criteria {
 		k := "criteria." + strconv.Itoa(i)
-		v.Criteria = append(v.Criteria, offCriterionRow{I: i, Name: cr.Name, Weight: raw.or(k+".weight", strconv.Itoa(cr.Weight)), Description: cr.Description,
+		v.Criteria = append(v.Criteria, offCriterionRow{N: i + 1, I: i, Name: cr.Name, Weight: raw.or(k+".weight", strconv.Itoa(cr.Weight)), Description: cr.Description,
 			ErrName: errs[k+".name"], ErrWeight: errs[k+".weight"], ErrDescription: errs[k+".description"]})
 		v.WeightSum += cr.Weight
 	}
 	for i := len(c.Criteria); i < max(offCriteriaRows, len(c.Criteria)+2); i++ {
-		v.Criteria = append(v.Criteria, offCriterionRow{I: i})
+		v.Criteria = append(v.Criteria, offCriterionRow{N: i + 1, I: i})
 	}
 	v.CriteriaErr = errs["criteria"]
 	return v
 }
 
-// firstErr returns the error of a field or of any of its rows ("eligibility.2").
+// offFirstErr returns the error of a field or of any of its rows ("eligibility.2").
 func offFirstErr(errs map[string]string, name string) string {
 	if e := errs[name]; e != "" {
 		return e

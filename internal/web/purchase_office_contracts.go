@@ -202,14 +202,14 @@ func offTermsOf(lang string, v *gongzhi.ContractVersion) *offTermsView {
 	}
 	confirm := func(side, by string, at string) string {
 		if by == "" {
-			return T(lang, "contract.side."+side) + "：" + T(lang, "contract.not_confirmed")
+			return T(lang, "contract.side."+side) + T(lang, "p.colon") + T(lang, "contract.not_confirmed")
 		}
-		return T(lang, "contract.side."+side) + "：" + by + " · " + at
+		return T(lang, "contract.side."+side) + T(lang, "p.colon") + by + " · " + at
 	}
 	tv.Confirmations = []string{confirm("purchaser", v.PurchaserConfirmedBy, offShowTime(v.PurchaserConfirmedAt)),
 		confirm("provider", v.ProviderConfirmedBy, offShowTime(v.ProviderConfirmedAt))}
 	if !v.EffectiveAt.IsZero() {
-		tv.Confirmations = append(tv.Confirmations, T(lang, "contract.effective_at")+"："+offShowTime(v.EffectiveAt))
+		tv.Confirmations = append(tv.Confirmations, T(lang, "contract.effective_at")+T(lang, "p.colon")+offShowTime(v.EffectiveAt))
 	}
 	return tv
 }
@@ -462,6 +462,7 @@ type offTermsFormView struct {
 
 // offRowInputs is one numbered row of a repeated table: its inputs' values and errors by column.
 type offRowInputs struct {
+	N int // the row's number as people count, from 1
 	I int
 	V map[string]string
 	E map[string]string
@@ -567,7 +568,7 @@ func (s *Server) offTermsView(r *http.Request, ct *gongzhi.Contract, t gongzhi.C
 		var out []offRowInputs
 		for i := 0; i < max(offTermRows, len(xs)+2); i++ {
 			k := name + "." + strconv.Itoa(i)
-			row := offRowInputs{I: i, V: map[string]string{}, E: map[string]string{"name": errs[k+".name"], "target": errs[k+".target"], "unit": errs[k+".unit"]}}
+			row := offRowInputs{N: i + 1, I: i, V: map[string]string{}, E: map[string]string{"name": errs[k+".name"], "target": errs[k+".target"], "unit": errs[k+".unit"]}}
 			if i < len(xs) {
 				row.V["name"], row.V["target"], row.V["unit"] = xs[i].Name, raw.or(k+".target", strconv.FormatInt(xs[i].Target, 10)), xs[i].Unit
 			}
@@ -578,7 +579,7 @@ func (s *Server) offTermsView(r *http.Request, ct *gongzhi.Contract, t gongzhi.C
 	v.Outputs, v.Outcomes = indicatorRows("outputs", t.Outputs), indicatorRows("outcomes", t.Outcomes)
 	for i := 0; i < max(offTermRows, len(t.Milestones)+2); i++ {
 		k := "milestones." + strconv.Itoa(i)
-		row := offRowInputs{I: i, V: map[string]string{}, E: map[string]string{"name": errs[k+".name"], "due": errs[k+".due"], "deliverable": errs[k+".deliverable"]}}
+		row := offRowInputs{N: i + 1, I: i, V: map[string]string{}, E: map[string]string{"name": errs[k+".name"], "due": errs[k+".due"], "deliverable": errs[k+".deliverable"]}}
 		if i < len(t.Milestones) {
 			m := t.Milestones[i]
 			row.V["name"], row.V["due"], row.V["deliverable"] = m.Name, m.Due, m.Deliverable
@@ -588,7 +589,7 @@ func (s *Server) offTermsView(r *http.Request, ct *gongzhi.Contract, t gongzhi.C
 	}
 	for i := 0; i < max(offTermRows, len(t.Portions)+2); i++ {
 		k := "portions." + strconv.Itoa(i)
-		row := offRowInputs{I: i, V: map[string]string{"milestone": strconv.Itoa(min(i, len(v.Milestones)-1))},
+		row := offRowInputs{N: i + 1, I: i, V: map[string]string{"milestone": strconv.Itoa(min(i, len(v.Milestones)-1))},
 			E: map[string]string{"percent": errs[k+".basis_points"], "milestone": errs[k+".milestone"]}}
 		if i < len(t.Portions) {
 			p := t.Portions[i]

@@ -13,7 +13,7 @@ import (
 	"gongzhi/internal/xlsx"
 )
 
-// needFilters are the filters of the needs list, the map and the export.
+// offNeedFilters are the filters of the needs list, the map and the export.
 var offNeedFilters = []string{"target_group", "category_code", "source", "place", "answered", "year", "call"}
 
 func (s *Server) offNeedRoutes() {
@@ -33,7 +33,7 @@ func (s *Server) offNeedRoutes() {
 
 func offNeedHref(id int64) string { return "/needs/" + strconv.FormatInt(id, 10) }
 
-// needsFilterBar is the filter form of the needs list and map.
+// offNeedsFilterBar is the filter form of the needs list and map.
 func (s *Server) offNeedsFilterBar(r *http.Request, l *offLabels, withPlace bool) []field {
 	lang := l.lang
 	all := T(lang, "list.all")
@@ -125,7 +125,7 @@ func (s *Server) offNeedsExport(w http.ResponseWriter, r *http.Request) error {
 	return xlsx.Export(w, T(lang, "nav.needs"), headers, offRowsSeq(rows))
 }
 
-// needFields are the inputs of the need form.
+// offNeedFields are the inputs of the need form.
 func (s *Server) offNeedFields(r *http.Request, l *offLabels, n *gongzhi.Need, errs map[string]string) []field {
 	lang := l.lang
 	communities := s.placeOptions(r, gongzhi.LevelCommunity)
@@ -200,7 +200,7 @@ func (s *Server) offNeedSave(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, offNeedHref(n.ID), T(langOf(r), "need.recorded"))
 }
 
-// needStateHistory reads the state history of a need or a budget the caller was allowed to open.
+// offRecordHistory reads the state history of a need or a budget the caller was allowed to open.
 // The service layer has no reader for it yet, so the web layer asks storage directly, after the
 // service's own scope check.
 func (s *Server) offRecordHistory(r *http.Request, entity string, id int64) ([]gongzhi.StateChange, error) {
@@ -227,7 +227,7 @@ func (s *Server) offNeedDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	dv := &detailView{Rows: []kv{
-		{Label: T(lang, "need.community_code"), Value: n.CommunityName + "（" + n.CommunityCode + "）"},
+		{Label: T(lang, "need.community_code"), Value: n.CommunityName + T(lang, "p.open") + n.CommunityCode + T(lang, "p.close")},
 		{Label: T(lang, "need.target_group"), Value: l.group(n.TargetGroup)},
 		{Label: T(lang, "need.category_code"), Value: l.category(n.CategoryCode)},
 		{Label: T(lang, "need.people_affected"), Value: strconv.Itoa(n.PeopleAffected)},
@@ -242,7 +242,7 @@ func (s *Server) offNeedDetail(w http.ResponseWriter, r *http.Request) error {
 			kv{Label: T(lang, "need.contact_phone"), Value: n.ContactPhone})
 	}
 	dv.Actions = []actionLink{{Label: T(lang, "action.back"), Href: "/needs"}}
-	s.render(w, r, http.StatusOK, "detail", &page{Title: T(lang, "need.title") + " #" + strconv.FormatInt(id, 10), Active: "/needs", Data: dv})
+	s.render(w, r, http.StatusOK, "p_office_detail", &page{Title: T(lang, "need.title") + " #" + strconv.FormatInt(id, 10), Active: "/needs", Data: dv})
 	return nil
 }
 
@@ -267,7 +267,7 @@ func (s *Server) offNeedHistory(w http.ResponseWriter, r *http.Request) error {
 
 // ---- the needs map
 
-// needsMapView is the needs map: one row per community and target group, one column per
+// offNeedsMapView is the needs map: one row per community and target group, one column per
 // category, each cell the number of needs with its heat class.
 type offNeedsMapView struct {
 	Filters     []field
@@ -300,7 +300,7 @@ type offMapCell struct {
 	Title    string
 }
 
-// heat puts a count on a 0–5 scale relative to the largest cell: ceil(5n/top).
+// offHeat puts a count on a 0–5 scale relative to the largest cell: ceil(5n/top).
 func offHeat(n, top int) int {
 	if n <= 0 || top <= 0 {
 		return 0
@@ -308,7 +308,7 @@ func offHeat(n, top int) int {
 	return min(max((n*5+top-1)/top, 1), 5)
 }
 
-// heatLegend lists the heat classes in use with the smallest count of each.
+// offHeatLegend lists the heat classes in use with the smallest count of each.
 func offHeatLegend(top int) []offMapCell {
 	var out []offMapCell
 	seen := map[int]bool{}

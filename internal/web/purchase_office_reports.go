@@ -242,8 +242,8 @@ func (s *Server) offNeedsReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.offLabelsFor(r)
 	needCell := func(n *gongzhi.Need) cell {
-		return cell{Text: n.CommunityName + " · " + l.group(n.TargetGroup) + " · " + l.category(n.CategoryCode) + "：" + offTruncate(n.Description, 60) +
-			"（" + strconv.Itoa(n.PeopleAffected) + T(lang, "unit.people") + "）", Href: offNeedHref(n.ID)}
+		return cell{Text: n.CommunityName + " · " + l.group(n.TargetGroup) + " · " + l.category(n.CategoryCode) + T(lang, "p.colon") + offTruncate(n.Description, 60) +
+			T(lang, "p.open") + strconv.Itoa(n.PeopleAffected) + T(lang, "unit.people") + T(lang, "p.close"), Href: offNeedHref(n.ID)}
 	}
 	v := &offNeedsReportView{CSS: officeCSSURL()}
 	for _, p := range ps {

@@ -170,7 +170,7 @@ func (f *offFix) api(tok, method, path string, body any, want int) apiResp {
 	return r
 }
 
-func num(v any) int64 {
+func offNum(v any) int64 {
 	switch x := v.(type) {
 	case float64:
 		return int64(x)
@@ -181,7 +181,7 @@ func num(v any) int64 {
 	return 0
 }
 
-func items(r apiResp) []map[string]any {
+func offItems(r apiResp) []map[string]any {
 	var out []map[string]any
 	for _, x := range r.Body["items"].([]any) {
 		out = append(out, x.(map[string]any))
@@ -210,19 +210,19 @@ func TestOfficeFlowAPI(t *testing.T) {
 		// a need, the catalog, a budget
 		need := f.api(pur, "POST", "/api/v1/needs", map[string]any{"community_code": demo.ZhongshanCode, "target_group": "elderly_alone",
 			"category_code": "elderly_home_care", "description": "独居老人午餐无人照料", "people_affected": 36, "source": "household_visit"}, 201)
-		needID := num(need.Body["id"])
-		if r := f.api(hub, "GET", "/api/v1/needs/map", nil, 200); len(items(r)) != 1 || num(items(r)[0]["needs"]) != 1 {
+		needID := offNum(need.Body["id"])
+		if r := f.api(hub, "GET", "/api/v1/needs/map", nil, 200); len(offItems(r)) != 1 || offNum(offItems(r)[0]["needs"]) != 1 {
 			t.Fatalf("needs map: %s", r.Raw)
 		}
-		if r := f.api(pur, "GET", "/api/v1/catalog", nil, 200); len(items(r)) < 8 {
+		if r := f.api(pur, "GET", "/api/v1/catalog", nil, 200); len(offItems(r)) < 8 {
 			t.Fatalf("catalog: %s", r.Raw)
 		}
 		offRefused(t, f.e.call(pur, "POST", "/api/v1/budgets", map[string]any{"place_code": demo.StreetCode, "fiscal_year": 2026,
 			"level": "street", "fund": "fiscal", "name": "错", "amount": "20,000.555"}), 422, "invalid", "amount", "")
 		b := f.api(pur, "POST", "/api/v1/budgets", map[string]any{"place_code": demo.StreetCode, "fiscal_year": 2026, "level": "street",
 			"fund": "lottery", "name": "2026年福彩公益金社区公益创投", "amount": "300,000"}, 201)
-		budgetID := num(b.Body["id"])
-		if num(b.Body["amount"]) != 30_000_000 || num(b.Body["available"]) != 30_000_000 {
+		budgetID := offNum(b.Body["id"])
+		if offNum(b.Body["amount"]) != 30_000_000 || offNum(b.Body["available"]) != 30_000_000 {
 			t.Fatalf("budget: %s", b.Raw)
 		}
 		f.api(hub, "POST", "/api/v1/budgets", map[string]any{"place_code": demo.StreetCode, "fiscal_year": 2026, "level": "street",
@@ -241,17 +241,17 @@ func TestOfficeFlowAPI(t *testing.T) {
 		bad["criteria"] = []map[string]any{{"name": "方案", "weight": 60}, {"name": "团队", "weight": 30}}
 		offRefused(t, f.e.call(pur, "POST", "/api/v1/calls", bad), 422, "invalid", "criteria", "90")
 		c := f.api(pur, "POST", "/api/v1/calls", call, 201)
-		callID := num(c.Body["id"])
+		callID := offNum(c.Body["id"])
 		base := fmt.Sprintf("/api/v1/calls/%d", callID)
 		call["title"] = "葛塘街道2026年社区公益创投"
 		if r := f.api(pur, "PUT", base, call, 200); r.Body["title"] != call["title"] || r.Body["state"] != "draft" {
 			t.Fatalf("update: %s", r.Raw)
 		}
 		f.api(hub, "POST", base+"/open", nil, 403)
-		if r := f.api(pur, "POST", base+"/open", nil, 200); r.Body["state"] != "open" || num(r.Body["reserved"]) != 15_000_000 {
+		if r := f.api(pur, "POST", base+"/open", nil, 200); r.Body["state"] != "open" || offNum(r.Body["reserved"]) != 15_000_000 {
 			t.Fatalf("open: %s", r.Raw)
 		}
-		if r := f.api(pur, "GET", fmt.Sprintf("/api/v1/budgets/%d", budgetID), nil, 200); num(r.Body["available"]) != 15_000_000 {
+		if r := f.api(pur, "GET", fmt.Sprintf("/api/v1/budgets/%d", budgetID), nil, 200); offNum(r.Body["available"]) != 15_000_000 {
 			t.Fatalf("budget after opening: %s", r.Raw)
 		}
 		offRefused(t, f.e.call(pur, "PUT", base, call), 409, "conflict", "state", "征集中")
@@ -269,7 +269,7 @@ func TestOfficeFlowAPI(t *testing.T) {
 		f.at(offStart.Add(11 * 24 * time.Hour)) // Friday 11 December, 09:00
 		pur, hub = f.e.token("gt-purchaser"), f.e.token("gt-hub")
 		f.api(pur, "POST", base+"/close", nil, 200)
-		if r := f.api(hub, "GET", base+"/applications", nil, 200); num(r.Body["total"]) != 4 {
+		if r := f.api(hub, "GET", base+"/applications", nil, 200); offNum(r.Body["total"]) != 4 {
 			t.Fatalf("applications: %s", r.Raw)
 		}
 		offRefused(t, f.e.call(hub, "POST", fmt.Sprintf("%s/applications/%d/prelim", base, apps[3]), map[string]any{"eligible": false}),
@@ -287,7 +287,7 @@ func TestOfficeFlowAPI(t *testing.T) {
 		_, err := f.e.app.People(f.ctx, f.pur, store.ListOptions{Filters: map[string]string{"kind": "expert"}}, func(*gongzhi.Person) error { pool++; return nil })
 		f.must(err)
 		d := f.api(pur, "POST", base+"/panel", map[string]any{"size": pool - 2, "seed": 20261211}, 200)
-		if num(d.Body["seed"]) != 20261211 {
+		if offNum(d.Body["seed"]) != 20261211 {
 			t.Fatalf("seed: %s", d.Raw)
 		}
 		excluded := 0
@@ -304,27 +304,27 @@ func TestOfficeFlowAPI(t *testing.T) {
 			t.Fatalf("want the affiliated expert the draw met excluded: %s", d.Raw)
 		}
 		offRefused(t, f.e.call(pur, "POST", base+"/panel", map[string]any{"size": 3, "seed": 1}), 409, "conflict", "panel", "")
-		if r := f.api(hub, "GET", base+"/panel", nil, 200); num(r.Body["seed"]) != 20261211 {
+		if r := f.api(hub, "GET", base+"/panel", nil, 200); offNum(r.Body["seed"]) != 20261211 {
 			t.Fatalf("panel as the hub: %s", r.Raw)
 		}
 		for _, m := range d.Body["members"].([]any) {
 			if m := m.(map[string]any); m["outcome"] == "selected" {
-				f.must(f.e.app.DeclareNoConflict(f.ctx, f.expert(num(m["person_id"])), callID))
+				f.must(f.e.app.DeclareNoConflict(f.ctx, f.expert(offNum(m["person_id"])), callID))
 			}
 		}
 		f.api(pur, "POST", base+"/review", nil, 200)
 		offRefused(t, f.e.call(pur, "POST", base+"/rank", nil), 409, "conflict", "scores", "")
 		f.scoreAll(callID, map[int64]gongzhi.Points{apps[0]: 8800, apps[1]: 7500, apps[2]: 8200})
 		rk := f.api(pur, "POST", base+"/rank", nil, 200)
-		if got := items(rk); len(got) != 3 || num(got[0]["application_id"]) != apps[0] || num(got[1]["application_id"]) != apps[2] ||
-			num(got[0]["scores"]) != int64(pool-2) {
+		if got := offItems(rk); len(got) != 3 || offNum(got[0]["application_id"]) != apps[0] || offNum(got[1]["application_id"]) != apps[2] ||
+			offNum(got[0]["scores"]) != int64(pool-2) {
 			t.Fatalf("ranking: %s", rk.Raw)
 		}
 
 		// awards: the proposal funds in rank order until the money runs out (90,000 + 50,000 of
 		// 150,000; the third, 40,000, no longer fits), then adjustments within the budget and the bands
 		props := f.api(pur, "POST", base+"/awards/propose", map[string]any{"threshold": 60}, 200)
-		if got := items(props); len(got) != 3 || num(got[2]["amount"]) != 0 || got[2]["reason"] != "unfunded.budget_exhausted" {
+		if got := offItems(props); len(got) != 3 || offNum(got[2]["amount"]) != 0 || got[2]["reason"] != "unfunded.budget_exhausted" {
 			t.Fatalf("proposal: %s", props.Raw)
 		}
 		offRefused(t, f.e.call(pur, "POST", base+"/awards/set", map[string]any{"application_id": apps[1], "amount": "40000"}),
@@ -340,10 +340,10 @@ func TestOfficeFlowAPI(t *testing.T) {
 		f.api(pur, "POST", base+"/awards/set", map[string]any{"application_id": apps[1], "amount": "20,000", "note": "按小型档最低额资助"}, 200)
 		aw := f.api(pur, "GET", base+"/awards", nil, 200)
 		var sum int64
-		for _, w := range items(aw) {
-			sum += num(w["amount"])
+		for _, w := range offItems(aw) {
+			sum += offNum(w["amount"])
 		}
-		if sum != 15_000_000 || len(items(aw)) != 3 {
+		if sum != 15_000_000 || len(offItems(aw)) != 3 {
 			t.Fatalf("awards: %s", aw.Raw)
 		}
 
@@ -352,7 +352,7 @@ func TestOfficeFlowAPI(t *testing.T) {
 		if pub.Body["state"] != "notice" || !strings.HasPrefix(pub.Body["notice_ends_at"].(string), "2026-12-17T16:00:00") {
 			t.Fatalf("publish: %s", pub.Raw)
 		}
-		if r := f.api(pur, "GET", fmt.Sprintf("/api/v1/budgets/%d", budgetID), nil, 200); num(r.Body["reserved"]) != 15_000_000 {
+		if r := f.api(pur, "GET", fmt.Sprintf("/api/v1/budgets/%d", budgetID), nil, 200); offNum(r.Body["reserved"]) != 15_000_000 {
 			t.Fatalf("the awards' money is not held: %s", r.Raw)
 		}
 		o := &gongzhi.Objection{CallID: callID, ApplicationID: apps[1], Name: "李先生", Contact: "13900000000", Body: "该机构服务对象与其他项目重复"}
@@ -364,13 +364,13 @@ func TestOfficeFlowAPI(t *testing.T) {
 
 		// contracts: drafted during the notice, signed after it
 		gen := f.api(pur, "POST", base+"/contracts", map[string]any{"award_id": 0}, 200)
-		if len(items(gen)) != 3 {
+		if len(offItems(gen)) != 3 {
 			t.Fatalf("contracts: %s", gen.Raw)
 		}
 		var ct int64
-		for _, x := range items(gen) {
-			if num(x["application_id"]) == apps[0] {
-				ct = num(x["id"])
+		for _, x := range offItems(gen) {
+			if offNum(x["application_id"]) == apps[0] {
+				ct = offNum(x["id"])
 			}
 		}
 		cbase := fmt.Sprintf("/api/v1/contracts/%d", ct)
@@ -384,7 +384,7 @@ func TestOfficeFlowAPI(t *testing.T) {
 		offRefused(t, f.e.call(pur, "POST", cbase+"/confirm", nil), 409, "conflict", "version", "")
 		prov := f.e.token(f.provider("同心").User.Username)
 		signed := f.api(prov, "POST", cbase+"/confirm", nil, 200)
-		if signed.Body["state"] != "signed" || num(signed.Body["amount"]) != 8_500_000 {
+		if signed.Body["state"] != "signed" || offNum(signed.Body["amount"]) != 8_500_000 {
 			t.Fatalf("signing: %s", signed.Raw)
 		}
 
@@ -396,17 +396,17 @@ func TestOfficeFlowAPI(t *testing.T) {
 		offRefused(t, f.e.call(pur, "POST", cbase+"/payments", map[string]any{"portion": 0, "amount": "100", "paid_on": "2026-12-19"}),
 			422, "invalid", "paid_on", "")
 		p := f.api(pur, "POST", cbase+"/payments", map[string]any{"portion": 0, "amount": "42500", "paid_on": "2026-12-18", "note": "首期50%"}, 201)
-		if num(p.Body["amount"]) != 4_250_000 {
+		if offNum(p.Body["amount"]) != 4_250_000 {
 			t.Fatalf("payment: %s", p.Raw)
 		}
-		if r := f.api(pur, "GET", fmt.Sprintf("/api/v1/budgets/%d", budgetID), nil, 200); num(r.Body["spent"]) != 4_250_000 ||
-			num(r.Body["reserved"]) != 10_750_000 {
+		if r := f.api(pur, "GET", fmt.Sprintf("/api/v1/budgets/%d", budgetID), nil, 200); offNum(r.Body["spent"]) != 4_250_000 ||
+			offNum(r.Body["reserved"]) != 10_750_000 {
 			t.Fatalf("budget after the payment: %s", r.Raw)
 		}
-		if r := f.api(hub, "GET", fmt.Sprintf("/api/v1/budgets/%d/ledger", budgetID), nil, 200); len(items(r)) != 2 {
+		if r := f.api(hub, "GET", fmt.Sprintf("/api/v1/budgets/%d/ledger", budgetID), nil, 200); len(offItems(r)) != 2 {
 			t.Fatalf("ledger: %s", r.Raw)
 		}
-		if r := f.api(pur, "GET", "/api/v1/reports/on-time", nil, 200); num(r.Body["due"]) != 1 || num(r.Body["on_time"]) != 1 {
+		if r := f.api(pur, "GET", "/api/v1/reports/on-time", nil, 200); offNum(r.Body["due"]) != 1 || offNum(r.Body["on_time"]) != 1 {
 			t.Fatalf("on-time rate: %s", r.Raw)
 		}
 
@@ -414,17 +414,17 @@ func TestOfficeFlowAPI(t *testing.T) {
 		cur := f.api(pur, "GET", cbase, nil, 200).Body["current"].(map[string]any)["terms"].(map[string]any)
 		cur["deliverables"] = cur["deliverables"].(string) + "增加每月一次健康讲座。"
 		v2 := f.api(pur, "POST", cbase+"/amend", map[string]any{"terms": cur, "reason": "增加健康讲座"}, 200)
-		if num(v2.Body["version"]) != 2 || v2.Body["state"] != "pending" {
+		if offNum(v2.Body["version"]) != 2 || v2.Body["state"] != "pending" {
 			t.Fatalf("amend: %s", v2.Raw)
 		}
-		if r := f.api(pur, "GET", cbase+"/versions", nil, 200); len(items(r)) != 2 {
+		if r := f.api(pur, "GET", cbase+"/versions", nil, 200); len(offItems(r)) != 2 {
 			t.Fatalf("versions: %s", r.Raw)
 		}
 
 		// reports and the call's history
 		fr := f.api(pur, "GET", "/api/v1/reports/funding?from=2026&to=2026", nil, 200)
 		years := fr.Body["years"].([]any)
-		if len(years) != 1 || num(years[0].(map[string]any)["contracts"]) != 1 || num(years[0].(map[string]any)["amount"]) != 8_500_000 {
+		if len(years) != 1 || offNum(years[0].(map[string]any)["contracts"]) != 1 || offNum(years[0].(map[string]any)["amount"]) != 8_500_000 {
 			t.Fatalf("funding report: %s", fr.Raw)
 		}
 		if r := f.e.call(pur, "GET", "/api/v1/reports/funding.xlsx?from=2026&to=2026", nil); r.Status != 200 ||
@@ -432,15 +432,15 @@ func TestOfficeFlowAPI(t *testing.T) {
 			t.Fatalf("funding export: %d", r.Status)
 		}
 		na := f.api(pur, "GET", "/api/v1/reports/needs-answered", nil, 200)
-		if got := items(na); len(got) != 3 || len(got[0]["needs"].([]any)) != 1 {
+		if got := offItems(na); len(got) != 3 || len(got[0]["needs"].([]any)) != 1 {
 			t.Fatalf("needs answered: %s", na.Raw)
 		}
-		if r := f.api(pur, "GET", "/api/v1/needs?answered=0", nil, 200); num(r.Body["total"]) != 0 {
+		if r := f.api(pur, "GET", "/api/v1/needs?answered=0", nil, 200); offNum(r.Body["total"]) != 0 {
 			t.Fatalf("the need is still unanswered: %s", r.Raw)
 		}
 		h := f.api(hub, "GET", base+"/history", nil, 200)
 		entities := map[string]bool{}
-		for _, x := range items(h) {
+		for _, x := range offItems(h) {
 			entities[x["entity"].(string)] = true
 		}
 		for _, want := range []string{"call", "application", "panel", "score", "ranking", "award", "objection", "contract", "contract_version", "payment"} {
@@ -564,7 +564,11 @@ func offIDOf(t *testing.T, loc string) int64 {
 }
 
 func TestOfficeFlowUI(t *testing.T) {
-	f := newOffFix(t, storetest.SQLite(t))
+	storetest.Each(t, func(t *testing.T, db *store.DB) { offFlowUI(t, db) })
+}
+
+func offFlowUI(t *testing.T, db *store.DB) {
+	f := newOffFix(t, db)
 	a := f.e.app
 	pb, hb := f.browser("gt-purchaser", false), f.browser("gt-hub", false)
 
@@ -663,7 +667,7 @@ func TestOfficeFlowUI(t *testing.T) {
 	if st, loc := offPost(t, pb, cpath, cpath+"/open", url.Values{}); st != http.StatusSeeOther || loc != cpath {
 		t.Fatalf("open: %d %s", st, loc)
 	}
-	if body := offPage(t, pb, "purchaser", budgetPath(budgetID), 200); !strings.Contains(body, "¥150,000.00") {
+	if body := offPage(t, pb, "purchaser", offBudgetPath(budgetID), 200); !strings.Contains(body, "¥150,000.00") {
 		t.Fatal("the ledger does not show the reservation")
 	}
 	apps := []int64{
@@ -860,15 +864,45 @@ func TestOfficeFlowUI(t *testing.T) {
 		t.Fatalf("funding export: %v", err)
 	}
 	pages := []string{"/needs", "/needs?answered=0&sort=people_affected&desc=1", "/needs/new", "/needs/map", "/needs/map?target_group=elderly_alone",
-		fmt.Sprintf("/needs/%d", needID), "/budgets", budgetPath(budgetID), "/budgets/new", budgetPath(budgetID) + "/edit", "/catalog",
+		fmt.Sprintf("/needs/%d", needID), "/budgets", offBudgetPath(budgetID), "/budgets/new", offBudgetPath(budgetID) + "/edit", "/catalog",
 		"/catalog/new", "/catalog/elderly_home_care/edit", "/calls", "/calls?state=final", "/calls/new", cpath, cpath + "/history", dpath,
 		fmt.Sprintf("%s/applications/%d", cpath, apps[3]), "/contracts", "/contracts?state=signed", kpath, "/reports", "/reports?from=2020&to=2026",
 		"/reports/needs"}
-	f.offPages(pages, map[string]bool{"/budgets/new": true, budgetPath(budgetID) + "/edit": true, "/catalog/new": true,
+	f.offPages(pages, map[string]bool{"/budgets/new": true, offBudgetPath(budgetID) + "/edit": true, "/catalog/new": true,
 		"/catalog/elderly_home_care/edit": true, "/calls/new": true})
+
+	// the other roles that reach these pages see what their role may
+	for _, tc := range []struct {
+		who   string
+		pages map[string]int
+	}{
+		{"zs-community", map[string]int{"/needs": 200, "/needs/new": 200, "/needs/map": 200, fmt.Sprintf("/needs/%d", needID): 200,
+			"/budgets": 403, "/calls/new": 403}},
+		{"zs-grid", map[string]int{"/needs": 200, "/needs/new": 200, "/needs/map": 200}},
+		{"gt-auditor", map[string]int{"/needs": 200, "/needs/new": 403, "/budgets": 200, offBudgetPath(budgetID): 200, "/calls": 200, cpath: 200,
+			cpath + "/history": 200, kpath: 200, "/contracts": 200, "/reports": 200, "/reports/needs": 200}},
+		{f.provider("同心").User.Username, map[string]int{"/calls": 200, cpath: 200, "/contracts": 200, kpath: 200, "/needs": 403,
+			"/budgets": 403, cpath + "/history": 403}},
+		{f.provider("仁爱").User.Username, map[string]int{kpath: 404, "/contracts": 200}},
+	} {
+		if tc.who == "zs-community" || tc.who == "zs-grid" || tc.who == "gt-auditor" {
+			f.e.user(tc.who)
+		}
+		for _, en := range []bool{false, true} {
+			b := f.browser(tc.who, en)
+			for p, want := range tc.pages {
+				offPage(t, b, fmt.Sprintf("%s (en=%v)", tc.who, en), p, want)
+			}
+		}
+	}
+	// a provider sees only its own contract's link among the awards, and no staff forms
+	body = offPage(t, f.browser(f.provider("仁爱").User.Username, false), "provider", cpath, 200)
+	if strings.Contains(body, kpath+`"`) || strings.Contains(body, "/prelim") || strings.Contains(body, "/awards/set") {
+		t.Error("a provider sees another's contract or staff forms on the call page")
+	}
 }
 
-func budgetPath(id int64) string { return fmt.Sprintf("/budgets/%d", id) }
+func offBudgetPath(id int64) string { return fmt.Sprintf("/budgets/%d", id) }
 
 var offCSSRe = regexp.MustCompile(`href="(/purchase-office\.css\?v=[^"]+)"`)
 
@@ -896,12 +930,12 @@ func offFormValues(body string) url.Values {
 		if val == nil {
 			val = []string{"", ""}
 		}
-		v.Set(n[1], htmlUnescape(val[1]))
+		v.Set(n[1], offUnescape(val[1]))
 	}
 	// textareas and selects
 	ta := regexp.MustCompile(`(?s)<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`)
 	for _, m := range ta.FindAllStringSubmatch(body, -1) {
-		v.Set(m[1], htmlUnescape(m[2]))
+		v.Set(m[1], offUnescape(m[2]))
 	}
 	sel := regexp.MustCompile(`(?s)<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
 	opt := regexp.MustCompile(`<option value="([^"]*)" selected>`)
@@ -913,6 +947,6 @@ func offFormValues(body string) url.Values {
 	return v
 }
 
-func htmlUnescape(s string) string {
+func offUnescape(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&").Replace(s)
 }

@@ -19,7 +19,7 @@ import (
 	"gongzhi/internal/store"
 )
 
-// tr translates a message with several arguments, filling its %s in order.
+// offTr translates a message with several arguments, filling its %s in order.
 func offTr(lang, key string, args ...string) string {
 	s := T(lang, key)
 	for _, a := range args {
@@ -28,10 +28,10 @@ func offTr(lang, key string, args ...string) string {
 	return s
 }
 
-// yuan shows an amount of money: "¥20,000.00".
+// offYuan shows an amount of money: "¥20,000.00".
 func offYuan(m gongzhi.Money) string { return "¥" + m.Format() }
 
-// parseYuan reads a form value in yuan ("20000", "20,000.50", "2万") into fen, recording the
+// offParseYuan reads a form value in yuan ("20000", "20,000.50", "2万") into fen, recording the
 // domain's reason for a bad one under name. An empty value is 0 (and "required" if required).
 func offParseYuan(f gongzhi.FieldErrors, name, v string, required bool) gongzhi.Money {
 	v = strings.TrimSpace(v)
@@ -48,7 +48,7 @@ func offParseYuan(f gongzhi.FieldErrors, name, v string, required bool) gongzhi.
 	return m
 }
 
-// moneyValue is an amount as a form shows it back: plain yuan, empty for zero.
+// offMoneyValue is an amount as a form shows it back: plain yuan, empty for zero.
 func offMoneyValue(m gongzhi.Money) string {
 	if m == 0 {
 		return ""
@@ -56,7 +56,7 @@ func offMoneyValue(m gongzhi.Money) string {
 	return m.String()
 }
 
-// parseInt reads a whole number from a form value (empty: 0).
+// offParseInt reads a whole number from a form value (empty: 0).
 func offParseInt(f gongzhi.FieldErrors, name, v string) int {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -69,7 +69,7 @@ func offParseInt(f gongzhi.FieldErrors, name, v string) int {
 	return n
 }
 
-// parsePercent reads a share in percent ("50", "33.33") into basis points, without floats.
+// offParsePercent reads a share in percent ("50", "33.33") into basis points, without floats.
 func offParsePercent(f gongzhi.FieldErrors, name, v string) int {
 	p, r := gongzhi.ParsePoints(strings.TrimSuffix(strings.TrimSpace(v), "%"))
 	if r != "" {
@@ -79,16 +79,16 @@ func offParsePercent(f gongzhi.FieldErrors, name, v string) int {
 	return int(p)
 }
 
-// percentValue shows basis points as a percentage for a form: 5000 → "50", 3333 → "33.33".
+// offPercentValue shows basis points as a percentage for a form: 5000 → "50", 3333 → "33.33".
 func offPercentValue(bp int) string {
 	s := gongzhi.Points(bp).String()
 	return strings.TrimSuffix(strings.TrimRight(strings.TrimRight(s, "0"), "."), ".")
 }
 
-// dateTimeLayout is what <input type="datetime-local"> sends.
+// offDateTimeLayout is what <input type="datetime-local"> sends.
 const offDateTimeLayout = "2006-01-02T15:04"
 
-// parseDateTime reads a date and time in China Standard Time: "2026-12-01T09:00",
+// offParseDateTime reads a date and time in China Standard Time: "2026-12-01T09:00",
 // "2026-12-01 09:00", or a bare date, which means the start of that day — or, with endOfDay,
 // the midnight that ends it (a deadline "on 15 December" runs through that day).
 func offParseDateTime(f gongzhi.FieldErrors, name, v string, endOfDay bool) time.Time {
@@ -112,7 +112,7 @@ func offParseDateTime(f gongzhi.FieldErrors, name, v string, endOfDay bool) time
 	return time.Time{}
 }
 
-// dateTimeValue shows a time for a datetime-local input.
+// offDateTimeValue shows a time for a datetime-local input.
 func offDateTimeValue(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -120,7 +120,7 @@ func offDateTimeValue(t time.Time) string {
 	return t.In(gongzhi.ChinaTime).Format(offDateTimeLayout)
 }
 
-// showTime shows a time as the office reads it: "2026-12-01 09:00".
+// offShowTime shows a time as the office reads it: "2026-12-01 09:00".
 func offShowTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -128,7 +128,7 @@ func offShowTime(t time.Time) string {
 	return t.In(gongzhi.ChinaTime).Format("2006-01-02 15:04")
 }
 
-// showDate shows the date of a time.
+// offShowDate shows the date of a time.
 func offShowDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -136,7 +136,7 @@ func offShowDate(t time.Time) string {
 	return gongzhi.DateOf(t)
 }
 
-// lastNoticeDay is the last day of a notice that ends at the midnight after it.
+// offLastNoticeDay is the last day of a notice that ends at the midnight after it.
 func offLastNoticeDay(ends time.Time) string {
 	if ends.IsZero() {
 		return ""
@@ -144,7 +144,7 @@ func offLastNoticeDay(ends time.Time) string {
 	return gongzhi.DateOf(ends.Add(-time.Nanosecond))
 }
 
-// mergeErrs joins the field errors of parsing a form with those of validating the record, the
+// offMergeErrs joins the field errors of parsing a form with those of validating the record, the
 // parsing ones first: the user sees every problem at once.
 func offMergeErrs(parsed gongzhi.FieldErrors, err error) error {
 	if len(parsed) == 0 {
@@ -166,7 +166,7 @@ func offStateWord(lang, state string) string {
 	return state
 }
 
-// localReason makes a reason key readable where its argument is a code: "state.illegal:open"
+// offLocalReason makes a reason key readable where its argument is a code: "state.illegal:open"
 // names the state in words.
 func offLocalReason(lang, reason string) string {
 	if st, ok := strings.CutPrefix(reason, "state.illegal:"); ok {
@@ -175,7 +175,7 @@ func offLocalReason(lang, reason string) string {
 	return reason
 }
 
-// localize rewrites a service error's reasons for lang (see localReason); the error page and
+// offLocalize rewrites a service error's reasons for lang (see localReason); the error page and
 // the API's body translate them as usual.
 func offLocalize(lang string, err error) error {
 	e, ok := err.(*gongzhi.Error)
@@ -197,7 +197,7 @@ func (s *Server) offWrap(h handler) handler {
 	}
 }
 
-// fieldErrs translates an error's field reasons for a form.
+// offFieldErrs translates an error's field reasons for a form.
 func offFieldErrs(lang string, e *gongzhi.Error) map[string]string {
 	errs := map[string]string{}
 	if e != nil {
@@ -208,7 +208,7 @@ func offFieldErrs(lang string, e *gongzhi.Error) map[string]string {
 	return errs
 }
 
-// errText is an error as one line: its message and every field's reason.
+// offErrText is an error as one line: its message and every field's reason.
 func offErrText(lang string, e *gongzhi.Error) string {
 	if e == nil {
 		return ""
@@ -228,7 +228,7 @@ func offErrText(lang string, e *gongzhi.Error) string {
 	return strings.Join(parts, "；")
 }
 
-// formError reports whether err should be shown beside a form (bad input or a refused move) rather
+// offFormError reports whether err should be shown beside a form (bad input or a refused move) rather
 // than as an error page.
 func offFormError(err error) (*gongzhi.Error, bool) {
 	if err == nil {
@@ -238,7 +238,7 @@ func offFormError(err error) (*gongzhi.Error, bool) {
 	return e, (e.Code == gongzhi.EINVALID || e.Code == gongzhi.ECONFLICT) && len(e.Fields) > 0
 }
 
-// miniForm is one small form of a page (an award's amount, an objection's answer): where it
+// offMiniForm is one small form of a page (an award's amount, an objection's answer): where it
 // posts, the values it shows (typed ones kept after an error) and its errors.
 type offMiniForm struct {
 	Action string
@@ -253,7 +253,7 @@ func (m *offMiniForm) V(k string) string { return m.Val[k] }
 // E returns the error of a field of the form.
 func (m *offMiniForm) E(k string) string { return m.Err[k] }
 
-// formState carries a failed submission back to the page that shows the form.
+// offFormState carries a failed submission back to the page that shows the form.
 type offFormState struct {
 	Key  string // which form failed
 	Err  *gongzhi.Error
@@ -281,14 +281,14 @@ func (fs *offFormState) mini(key, action string, defaults map[string]string) *of
 
 // ---- labels
 
-// labels are the names of the codes a purchase page shows, in one language.
+// offLabels are the names of the codes a purchase page shows, in one language.
 type offLabels struct {
 	lang       string
 	categories map[string]string
 	groups     map[string]string
 }
 
-// labelsFor loads the catalog's and the target groups' names.
+// offLabelsFor loads the catalog's and the target groups' names.
 func (s *Server) offLabelsFor(r *http.Request) *offLabels {
 	lang := langOf(r)
 	l := &offLabels{lang: lang, categories: map[string]string{}, groups: map[string]string{}}
@@ -325,7 +325,7 @@ func (l *offLabels) categoryList(codes []string) string {
 	for i, c := range codes {
 		out[i] = l.category(c)
 	}
-	return strings.Join(out, "、")
+	return strings.Join(out, T(l.lang, "p.sep"))
 }
 
 func (l *offLabels) group(code string) string {
@@ -340,10 +340,10 @@ func (l *offLabels) groupList(codes []string) string {
 	for i, c := range codes {
 		out[i] = l.group(c)
 	}
-	return strings.Join(out, "、")
+	return strings.Join(out, T(l.lang, "p.sep"))
 }
 
-// categoryOptions lists the catalog (active entries only, unless all) as options.
+// offCategoryOptions lists the catalog (active entries only, unless all) as options.
 func (s *Server) offCategoryOptions(r *http.Request, l *offLabels, all bool, blank string) []option {
 	var out []option
 	if blank != "" {
@@ -356,7 +356,7 @@ func (s *Server) offCategoryOptions(r *http.Request, l *offLabels, all bool, bla
 	return out
 }
 
-// groupOptions lists the target groups as options.
+// offGroupOptions lists the target groups as options.
 func (s *Server) offGroupOptions(r *http.Request, l *offLabels, blank string) []option {
 	var out []option
 	if blank != "" {
@@ -369,7 +369,7 @@ func (s *Server) offGroupOptions(r *http.Request, l *offLabels, blank string) []
 	return out
 }
 
-// placeNames maps the codes of places within the actor's scope at levels to their names.
+// offPlaceNames maps the codes of places within the actor's scope at levels to their names.
 func (s *Server) offPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
 	out := map[string]string{}
 	for _, lvl := range levels {
@@ -379,7 +379,7 @@ func (s *Server) offPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ..
 	return out
 }
 
-// withBlank puts a blank choice before options.
+// offWithBlank puts a blank choice before options.
 func offWithBlank(label string, opts []option) []option {
 	return append([]option{{"", label}}, opts...)
 }
@@ -389,12 +389,12 @@ func offIsPurchaser(ac *gongzhi.Actor) bool {
 	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser))
 }
 
-// mayPrelim reports whether the actor does preliminary reviews.
+// offMayPrelim reports whether the actor does preliminary reviews.
 func offMayPrelim(ac *gongzhi.Actor) bool {
 	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
 }
 
-// truncate shortens text for a table cell.
+// offTruncate shortens text for a table cell.
 func offTruncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n]) + "…"
@@ -402,14 +402,14 @@ func offTruncate(s string, n int) string {
 	return s
 }
 
-// historyOf turns state changes into the lines of a timeline: who moved which record from
+// offHistoryOf turns state changes into the lines of a timeline: who moved which record from
 // which state to which, and the note.
 func offHistoryOf(lang string, hs []gongzhi.StateChange) []historyRow {
 	out := make([]historyRow, 0, len(hs))
 	for _, h := range hs {
 		who := h.Username
 		if h.Role != "" {
-			who += "（" + T(lang, "role."+h.Role) + "）"
+			who += T(lang, "p.open") + T(lang, "role."+h.Role) + T(lang, "p.close")
 		}
 		what := T(lang, "entity."+h.Entity)
 		if h.EntityID != 0 && h.Entity != "call" && h.Entity != "panel" && h.Entity != "ranking" {
@@ -419,7 +419,7 @@ func offHistoryOf(lang string, hs []gongzhi.StateChange) []historyRow {
 		if h.From != "" {
 			move = offEntityState(lang, h.Entity, h.From) + " → " + move
 		}
-		row := historyRow{At: h.At, Who: who, Action: what + "：" + move}
+		row := historyRow{At: h.At, Who: who, Action: what + T(lang, "p.colon") + move}
 		if h.Note != "" {
 			row.Changes = []string{offNote(lang, h.Note)}
 		}
@@ -484,7 +484,7 @@ func offNote(lang, note string) string {
 				out = T(lang, "objection.upheld")
 			}
 			if m[2] != "" {
-				out += "，" + T(lang, "objection.overturned")
+				out += T(lang, "p.comma") + T(lang, "objection.overturned")
 			}
 			return out
 		}
@@ -501,7 +501,7 @@ func offNote(lang, note string) string {
 	}
 	if r, detail, ok := strings.Cut(note, ": "); ok {
 		if k := "panel.reason." + r; T(lang, k) != k {
-			return T(lang, k) + "：" + detail
+			return T(lang, k) + T(lang, "p.colon") + detail
 		}
 	}
 	if k := "need.source." + note; T(lang, k) != k {
@@ -510,18 +510,18 @@ func offNote(lang, note string) string {
 	return note
 }
 
-// xlsxName is an export's file name with the time it was made.
+// offXlsxName is an export's file name with the time it was made.
 func offXlsxName(base string) string {
 	return base + "-" + time.Now().In(chinaTime).Format("20060102-1504") + ".xlsx"
 }
 
-// sendXLSX sets the headers of an Excel download.
+// offSendXLSX sets the headers of an Excel download.
 func offSendXLSX(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 }
 
-// rowsSeq yields rows for xlsx.Export.
+// offRowsSeq yields rows for xlsx.Export.
 func offRowsSeq(rows [][]any) func(func([]any) bool) {
 	return func(yield func([]any) bool) {
 		for _, row := range rows {
@@ -532,7 +532,7 @@ func offRowsSeq(rows [][]any) func(func([]any) bool) {
 	}
 }
 
-// listPage is a list with links to related pages (the needs map, the catalog).
+// offListPage is a list with links to related pages (the needs map, the catalog).
 type offListPage struct {
 	*listView
 	Links []actionLink
@@ -571,6 +571,7 @@ td.prelim { min-width:16rem; }
   td.adjust, td.prelim { min-width:0; }
   td .p-form input, td .p-form select { min-width:0; width:4rem; flex:1 1 4rem; }
   .p-section { padding:.75rem .6rem; }
+  table.map td[class*="heat-"]::before { color:inherit; opacity:.85; }
 }
 .p-muted { color:var(--muted); font-size:.85rem; }
 .p-sum { font-variant-numeric:tabular-nums; font-weight:700; }
@@ -581,10 +582,13 @@ td.prelim { min-width:16rem; }
 .heat-3 { background:#ffb38a; }
 .heat-4 { background:#f97f51; color:#fff; }
 .heat-5 { background:#c0392b; color:#fff; }
+.heat-4 a, .heat-5 a { color:#fff; }
+table.map td a { font-weight:700; }
 .heat-legend { display:flex; gap:.25rem; align-items:center; font-size:.8rem; margin:.5rem 0; flex-wrap:wrap; }
 .heat-legend span { display:inline-block; min-width:2.2rem; text-align:center; border:1px solid var(--line); border-radius:3px; padding:0 .25rem; }
 table.map td.num, table.map th.num { text-align:center; }
-.chart { width:100%; max-width:760px; height:auto; background:#fff; }
+.chart { width:100%; max-width:640px; height:auto; background:#fff; }
+figure { margin:.5rem 0 1rem; }
 .rows-table input, .rows-table select { min-width:5rem; }
 .rows-table td { padding:.25rem .35rem; }
 .contract h1 { text-align:center; }
@@ -620,7 +624,7 @@ func offFnv32(s string) uint32 {
 	return h
 }
 
-// serveOfficeCSS serves the stylesheet of the purchase pages.
+// offServeOfficeCSS serves the stylesheet of the purchase pages.
 func (s *Server) offServeOfficeCSS(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	if r.URL.Query().Get("v") != "" {
@@ -633,7 +637,7 @@ func (s *Server) offServeOfficeCSS(w http.ResponseWriter, r *http.Request) error
 // officeCSSURL is the stylesheet's address, for the templates.
 func officeCSSURL() string { return "/purchase-office.css?v=" + officeCSSVersion }
 
-// sortedKeys returns a map's keys in order.
+// offSortedKeys returns a map's keys in order.
 func offSortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
