@@ -21,6 +21,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/files"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/web"
@@ -171,7 +172,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 			return err
 		}
 	}
-	srv, err := web.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies})
+	srv, err := web.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies,
+		Files: &files.Store{Dir: filepath.Join(c.DataDir, "files")}})
 	if err != nil {
 		return err
 	}

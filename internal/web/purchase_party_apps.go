@@ -799,6 +799,7 @@ type ppAppView struct {
 	Texts     []ppTextBlock
 	Tables    []ppTableView
 	Files     []ppAttView
+	Upload    string // where a file is uploaded to the draft, when the provider may
 	Actions   []actionLink
 	Withdraw  bool
 	WithdrawA string
@@ -1167,6 +1168,7 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 				actionLink{Label: T(lang, "action.edit"), Href: "/applications/" + fmtInt(id) + "/edit"},
 				actionLink{Label: T(lang, "party.submit"), Href: "/applications/" + fmtInt(id) + "/submit", Post: true, Confirm: T(lang, "party.confirm_submit")})
 			v.Notice = T(lang, "party.deadline_note:"+ppDatetimeCN(c.ClosesAt))
+			v.Upload = "/applications/" + fmtInt(id) + "/attachments/upload"
 		case !open && (ap.State == gongzhi.AppDraft || ap.State == gongzhi.AppSubmitted) && !now.Before(c.ClosesAt):
 			v.Notice = T(lang, "party.deadline_passed_note:"+ppDatetimeCN(c.ClosesAt))
 		case open && ap.State == gongzhi.AppSubmitted:

@@ -74,6 +74,11 @@ func (s *Server) routes() {
 	s.handle("GET /audit/export.xlsx", changed, s.auditExport)
 	s.api("GET /api/v1/audit", s.audit)
 
+	s.handle("POST /applications/{id}/attachments/upload", changed, s.uploadAttachment)
+	s.handle("GET /applications/{id}/attachments/{att}", changed, s.downloadAttachment)
+	s.api("POST /api/v1/applications/{id}/attachments/upload", s.uploadAttachment)
+	s.api("GET /api/v1/applications/{id}/attachments/{att}", s.downloadAttachment)
+
 	s.purchaseOfficeRoutes()
 	s.purchasePartyRoutes()
 

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/files"
 )
 
 //go:embed templates static
@@ -41,6 +43,8 @@ type Options struct {
 	SecureCookies bool
 	// Registry collects metrics; nil uses a new one.
 	Registry *prometheus.Registry
+	// Files keeps uploaded files; nil keeps them under the system's temporary directory.
+	Files *files.Store
 }
 
 // Server is the HTTP side of Gongzhi.
@@ -51,6 +55,7 @@ type Server struct {
 	tmpl      map[string]*template.Template
 	static    fs.FS
 	sums      map[string]string // static file name → content hash, for cache-busting URLs
+	files     *files.Store
 	mux       *http.ServeMux
 	apiRoutes []string // "METHOD /api/v1/…" patterns, for the OpenAPI check
 	reqs      *prometheus.CounterVec
@@ -63,7 +68,10 @@ func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
-	s := &Server{app: a, log: log, opts: opts, mux: http.NewServeMux()}
+	s := &Server{app: a, log: log, opts: opts, mux: http.NewServeMux(), files: opts.Files}
+	if s.files == nil {
+		s.files = &files.Store{Dir: filepath.Join(os.TempDir(), "gongzhi-files")}
+	}
 	s.reg = opts.Registry
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()
