@@ -158,6 +158,18 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 			DisplayName: ap.u.DisplayName, Scope: ap.scope})
 		res.Counts.Accounts++
 	}
+	// the purchaser's year so far: budget, needs heard, a call open for applications
+	pu, _, err := a.DB.Q().UserByUsername(ctx, "gt-purchaser")
+	if err != nil {
+		return nil, fmt.Errorf("demo: purchaser: %w", err)
+	}
+	pac := &gongzhi.Actor{User: pu, Via: "demo"}
+	if err := a.ScopeFor(ctx, pac); err != nil {
+		return nil, err
+	}
+	if err := seedPurchasing(ctx, a, pac, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: purchasing: %w", err)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
