@@ -18,8 +18,8 @@ const CallTitle = "葛塘街道“邻里守望”社区公益创投（演示）"
 
 type demoNeed struct {
 	community, group, category, text string
-	people                             int
-	source                             string
+	people                           int
+	source                           string
 }
 
 var demoNeeds = []demoNeed{
