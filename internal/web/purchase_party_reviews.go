@@ -320,24 +320,7 @@ func (s *Server) ppScorePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ppReviewApp returns the application {app} of the call {id} as the expert may see it.
-func (s *Server) ppReviewApp(r *http.Request) (*gongzhi.Application, error) {
-	callID, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	appID, err := parseID(r.PathValue("app"))
-	if err != nil {
-		return nil, err
-	}
-	ap, err := s.app.Application(r.Context(), actorOf(r), appID)
-	if err != nil {
-		return nil, err
-	}
-	if ap.CallID != callID {
-		return nil, gongzhi.NotFound()
-	}
-	return ap, nil
-}
+func (s *Server) ppReviewApp(r *http.Request) (*gongzhi.Application, error) { return s.offCallApp(r) }
 
 func (s *Server) ppRenderScore(w http.ResponseWriter, r *http.Request, typed []string, e *gongzhi.Error) error {
 	ac, lang := actorOf(r), langOf(r)
