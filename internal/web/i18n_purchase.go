@@ -35,6 +35,7 @@ var purchaseReasons = map[string][2]string{
 	"application.budget_sum":            {"预算明细合计 %s 元，须等于申请金额", "Budget lines add up to %s yuan, not the request"},
 	"attachment.name":                   {"文件名不能包含路径", "No path in the file name"},
 	"attachment.size":                   {"文件须在50MB以内", "Up to 50 MB"},
+	"attachment.after_save":             {"附件（方案、证书、照片等）请在保存草稿后，于申报详情页上传。", "Upload attachments (plans, certificates, photos) on the application's page once the draft is saved."},
 	"attachment.upload":                 {"上传附件（PDF、图片、Word/Excel，50MB 以内）", "Upload a file (PDF, picture, Word/Excel; up to 50 MB)"},
 	"attachment.type":                   {"只接受 PDF、图片（JPG/PNG/GIF/WebP）、Word/Excel/PowerPoint 或文本文件，且内容须与扩展名一致", "Only PDF, pictures (JPG/PNG/GIF/WebP), Word/Excel/PowerPoint or text files whose content matches the extension"},
 	"attachment.sha256":                 {"SHA-256摘要格式不正确", "Not a SHA-256 digest"},
