@@ -23,6 +23,7 @@ type apiDoc struct {
 	Upload  bool // multipart upload with a "file" field
 	Binary  bool // response is an .xlsx file
 	Filters []string
+	Public  bool // needs no account
 }
 
 type recordDoc struct {
@@ -87,6 +88,14 @@ func apiDocs() map[string]apiDoc {
 		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: auditFilters},
 		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document; at most 50 MiB) to a draft application of your organization", Upload: true, Resp: gongzhi.Attachment{}},
 		"GET /api/v1/applications/{id}/attachments/{att}":   {Summary: "Download an application's attachment", Binary: true},
+		"GET /api/v1/public/calls":                          {Summary: "Open calls and calls with published results (no account needed)", Public: true, List: true, Resp: gongzhi.Call{}, Filters: []string{"state", "kind", "category"}},
+		"GET /api/v1/public/calls/{id}":                     {Summary: "A call's public terms, criteria and needs (no account needed)", Public: true, Resp: gongzhi.Call{}},
+		"GET /api/v1/public/calls/{id}/notice":              {Summary: "A call's published notice: awards and the notice period (no account needed)", Public: true, Resp: gongzhi.Notice{}},
+		"GET /api/v1/public/calls/{id}/objections":          {Summary: "Objections to a call's results and the office's answers, without objectors' names (no account needed)", Public: true, Resp: itemsOf[gongzhi.Objection]{}},
+		"POST /api/v1/public/calls/{id}/objections":         {Summary: "File an objection during the notice period (no account needed; a contact is required)", Public: true, Req: gongzhi.Objection{}, Resp: gongzhi.Objection{}},
+		"GET /api/v1/public/communities":                    {Summary: "Communities, for the public needs form (no account needed)", Public: true},
+		"POST /api/v1/public/needs":                         {Summary: "A resident submits a need (no account needed; a contact is required)", Public: true, Req: gongzhi.Need{}, Resp: gongzhi.Need{}},
+		"GET /api/v1/public/on-time-rate":                   {Summary: "Purchasers' on-time payment rates (no account needed)", Public: true, Resp: gongzhi.OnTimeRate{}},
 		"GET /api/v1/me":                                    {Summary: "The signed-in account and its scope", Resp: meBody{}},
 		"GET /api/v1/todos":                                 {Summary: "The signed-in account's to-do list", Resp: homeData{}},
 		"POST /api/v1/organizations/import":                 {Summary: "Import organizations from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
@@ -130,6 +139,9 @@ func OpenAPI() map[string]any {
 	for pattern, doc := range apiDocs() {
 		method, p, _ := strings.Cut(pattern, " ")
 		op := map[string]any{"summary": doc.Summary, "security": []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}}}
+		if doc.Public {
+			op["security"] = []any{}
+		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(p, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})

@@ -61,14 +61,14 @@ func (s *Server) purchasePartyRoutes() {
 	s.handle("POST /public/needs", public, s.ppPublicNeed)
 	s.handle("GET /public/payments", public, s.ppPublicPayments)
 
-	s.handle("GET /api/v1/public/calls", public, s.ppApiPublicCalls)
-	s.handle("GET /api/v1/public/calls/{id}", public, s.ppApiPublicCall)
-	s.handle("GET /api/v1/public/calls/{id}/notice", public, s.ppApiPublicNotice)
-	s.handle("GET /api/v1/public/calls/{id}/objections", public, s.ppApiPublicObjections)
-	s.handle("POST /api/v1/public/calls/{id}/objections", public, s.ppPublicObjection)
-	s.handle("GET /api/v1/public/communities", public, s.ppApiPublicCommunities)
-	s.handle("POST /api/v1/public/needs", public, s.ppPublicNeed)
-	s.handle("GET /api/v1/public/on-time-rate", public, s.ppApiPublicOnTime)
+	s.apiPublic("GET /api/v1/public/calls", s.ppApiPublicCalls)
+	s.apiPublic("GET /api/v1/public/calls/{id}", s.ppApiPublicCall)
+	s.apiPublic("GET /api/v1/public/calls/{id}/notice", s.ppApiPublicNotice)
+	s.apiPublic("GET /api/v1/public/calls/{id}/objections", s.ppApiPublicObjections)
+	s.apiPublic("POST /api/v1/public/calls/{id}/objections", s.ppPublicObjection)
+	s.apiPublic("GET /api/v1/public/communities", s.ppApiPublicCommunities)
+	s.apiPublic("POST /api/v1/public/needs", s.ppPublicNeed)
+	s.apiPublic("GET /api/v1/public/on-time-rate", s.ppApiPublicOnTime)
 }
 
 // ---- API documentation

@@ -237,6 +237,12 @@ func (s *Server) api(pattern string, h handler) {
 	s.mux.Handle(pattern, s.wrap(pattern, changed, true, h))
 }
 
+// apiPublic registers an API route that needs no account (the public section).
+func (s *Server) apiPublic(pattern string, h handler) {
+	s.apiRoutes = append(s.apiRoutes, pattern)
+	s.mux.Handle(pattern, s.wrap(pattern, public, true, h))
+}
+
 func (s *Server) wrap(pattern string, acc access, isAPI bool, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p, ok := r.Context().Value(keyRoute).(*string); ok {
