@@ -373,7 +373,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	dv.ShowHistory, dv.History = true, offHistoryOf(lang, hist)
-	s.render(w, r, http.StatusOK, "p_office_detail", &page{Title: b.Name, Active: "/budgets", Data: dv})
+	s.render(w, r, http.StatusOK, "detail", &page{Title: b.Name, Active: "/budgets", Data: dv})
 	return nil
 }
 

@@ -245,7 +245,7 @@ func (s *Server) offCallHistory(w http.ResponseWriter, r *http.Request) error {
 		{Label: T(lang, "call.history_count"), Value: strconv.Itoa(len(hist))}},
 		Actions:     []actionLink{{Label: T(lang, "action.back"), Href: offCallHref(id)}},
 		ShowHistory: true, History: offHistoryOf(lang, hist)}
-	s.render(w, r, http.StatusOK, "p_office_detail", &page{Title: T(lang, "call.history") + " · " + c.Title, Active: "/calls", Data: dv})
+	s.render(w, r, http.StatusOK, "detail", &page{Title: T(lang, "call.history") + " · " + c.Title, Active: "/calls", Data: dv})
 	return nil
 }
 

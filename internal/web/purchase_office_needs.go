@@ -242,7 +242,7 @@ func (s *Server) offNeedDetail(w http.ResponseWriter, r *http.Request) error {
 			kv{Label: T(lang, "need.contact_phone"), Value: n.ContactPhone})
 	}
 	dv.Actions = []actionLink{{Label: T(lang, "action.back"), Href: "/needs"}}
-	s.render(w, r, http.StatusOK, "p_office_detail", &page{Title: T(lang, "need.title") + " #" + strconv.FormatInt(id, 10), Active: "/needs", Data: dv})
+	s.render(w, r, http.StatusOK, "detail", &page{Title: T(lang, "need.title") + " #" + strconv.FormatInt(id, 10), Active: "/needs", Data: dv})
 	return nil
 }
 
