@@ -249,12 +249,7 @@ func (s *Server) offBudgetSave(create bool) handler {
 			if err != nil {
 				return err
 			}
-			status := http.StatusOK
-			if create {
-				status = http.StatusCreated
-				w.Header().Set("Location", "/api/v1/budgets/"+strconv.FormatInt(b.ID, 10))
-			}
-			writeJSON(w, status, offBudgetOf(stored))
+			offWriteSaved(w, create, "/api/v1/budgets/"+strconv.FormatInt(b.ID, 10), offBudgetOf(stored))
 			return nil
 		}
 		if e, ok := offFormError(err); ok {
@@ -549,11 +544,7 @@ func (s *Server) offCategorySave(create bool) handler {
 			if err != nil {
 				return err
 			}
-			status := http.StatusOK
-			if create {
-				status = http.StatusCreated
-			}
-			writeJSON(w, status, stored)
+			offWriteSaved(w, create, "/api/v1/catalog/"+url.PathEscape(c.Code), stored)
 			return nil
 		}
 		if e, ok := offFormError(err); ok {

@@ -439,12 +439,7 @@ func (s *Server) offCallSave(create bool) handler {
 			if err != nil {
 				return err
 			}
-			status := http.StatusOK
-			if create {
-				status = http.StatusCreated
-				w.Header().Set("Location", "/api/v1/calls/"+strconv.FormatInt(c.ID, 10))
-			}
-			writeJSON(w, status, stored)
+			offWriteSaved(w, create, "/api/v1/calls/"+strconv.FormatInt(c.ID, 10), stored)
 			return nil
 		}
 		if e, ok := offFormError(err); ok {

@@ -646,3 +646,14 @@ func offSortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// offWriteSaved answers an API save: 201 Created with the new record's Location, or 200 for a
+// change to an existing one.
+func offWriteSaved(w http.ResponseWriter, create bool, location string, v any) {
+	status := http.StatusOK
+	if create {
+		status = http.StatusCreated
+		w.Header().Set("Location", location)
+	}
+	writeJSON(w, status, v)
+}
