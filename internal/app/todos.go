@@ -145,5 +145,11 @@ func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo
 			add(&todos, "todo.failed_logins", n, "/audit?action=login_failed")
 		}
 	}
+	if err == nil && !gongzhi.IsAdminRole(ac.Role()) {
+		var more []Todo
+		if more, _, err = a.DeliveryItems(ctx, ac); err == nil {
+			todos = append(todos, more...)
+		}
+	}
 	return todos, stats, err
 }

@@ -103,7 +103,7 @@ func apiDocs() map[string]apiDoc {
 		"POST /api/v1/people/import":                        {Summary: "Import people from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
 		"GET /api/v1/people/import-template.xlsx":           {Summary: "Excel template for importing people", Binary: true},
 	}
-	for _, more := range []map[string]apiDoc{officeAPIDocs(), partyAPIDocs()} {
+	for _, more := range append([]map[string]apiDoc{officeAPIDocs(), partyAPIDocs()}, deliveryAPIDocs()...) {
 		for k, v := range more {
 			d[k] = v
 		}

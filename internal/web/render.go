@@ -295,6 +295,7 @@ func navFor(ac *gongzhi.Actor) []navItem {
 	case gongzhi.RoleExpert:
 		nav = append(nav, navItem{"nav.reviews", "/reviews"})
 	}
+	nav = append(nav, deliveryNav(ac)...)
 	add("organizations", "nav.organizations", "/organizations")
 	add("people", "nav.people", "/people")
 	add("places", "nav.places", "/places")

@@ -81,6 +81,7 @@ func (s *Server) routes() {
 
 	s.purchaseOfficeRoutes()
 	s.purchasePartyRoutes()
+	s.deliveryRoutes()
 
 	s.api("GET /api/v1/me", s.me)
 	s.api("GET /api/v1/todos", s.home)

@@ -1,0 +1,28 @@
+// Delivering and holding to account (DOMAIN.md §4 steps 10–13). The ledger is in ledger.go,
+// supervision, rectification, talks and joint meetings in supervision.go, complaints in
+// complaints.go, evaluation in evaluation.go. Each contributes to-do lines for its roles and
+// attention lines (open or overdue items within the caller's scope) for the dashboards.
+package app
+
+import (
+	"context"
+
+	"gongzhi"
+)
+
+// DeliveryItems gathers the delivery to-dos of the actor's role and the attention lines of
+// the actor's scope: open and overdue rectifications, inspections, complaints, meeting actions
+// and evaluations.
+func (a *App) DeliveryItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
+	for _, f := range []func(context.Context, *gongzhi.Actor) ([]Todo, []Todo, error){
+		a.ledgerItems, a.supervisionItems, a.complaintItems, a.evaluationItems,
+	} {
+		t, at, err := f(ctx, ac)
+		if err != nil {
+			return nil, nil, err
+		}
+		todos = append(todos, t...)
+		attention = append(attention, at...)
+	}
+	return todos, attention, nil
+}

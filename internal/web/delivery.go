@@ -1,0 +1,63 @@
+// Delivering and holding to account (DOMAIN.md §4 steps 10–13): the routes, API documentation,
+// messages and navigation of the ledger (ledger.go), supervision (supervision.go), complaints
+// (complaints.go), evaluation (evaluation.go) and the dashboards and public disclosure
+// (dashboard.go).
+package web
+
+import "gongzhi"
+
+func (s *Server) deliveryRoutes() {
+	s.ledgerRoutes()
+	s.supervisionRoutes()
+	s.complaintRoutes()
+	s.evaluationRoutes()
+	s.dashboardRoutes()
+}
+
+func deliveryAPIDocs() []map[string]apiDoc {
+	return []map[string]apiDoc{ledgerAPIDocs(), supervisionAPIDocs(), complaintAPIDocs(), evaluationAPIDocs(), dashboardAPIDocs()}
+}
+
+func deliveryMessages() []map[string][2]string {
+	return []map[string][2]string{deliveryNavMessages, ledgerMessages, supervisionMessages, complaintMessages, evaluationMessages, dashboardMessages}
+}
+
+var deliveryNavMessages = map[string][2]string{
+	"nav.dashboard":   {"看板", "Dashboard"},
+	"nav.ledger":      {"服务台账", "Service ledger"},
+	"nav.surveys":     {"满意度抽查", "Satisfaction sampling"},
+	"nav.my_services": {"我参加的服务", "My services"},
+	"nav.supervision": {"督导监管", "Supervision"},
+	"nav.meetings":    {"联席会议", "Joint meetings"},
+	"nav.complaints":  {"投诉问询", "Complaints"},
+	"nav.evaluations": {"评估", "Evaluation"},
+	"nav.disclosure":  {"信息公开", "Disclosure"},
+}
+
+// deliveryNav is the navigation of the delivery pages for the actor's role.
+func deliveryNav(ac *gongzhi.Actor) []navItem {
+	var keys []string
+	switch ac.Role() {
+	case gongzhi.RolePurchaser, gongzhi.RoleAuditor:
+		keys = []string{"dashboard", "ledger", "supervision", "meetings", "complaints", "evaluations"}
+	case gongzhi.RoleHub:
+		keys = []string{"dashboard", "ledger", "surveys", "supervision", "meetings", "complaints", "evaluations"}
+	case gongzhi.RoleProvider:
+		keys = []string{"dashboard", "ledger", "supervision", "complaints", "evaluations"}
+	case gongzhi.RoleSocialWorker:
+		keys = []string{"ledger"}
+	case gongzhi.RoleCommunity:
+		keys = []string{"ledger", "complaints"}
+	case gongzhi.RoleExpert:
+		keys = []string{"evaluations"}
+	case gongzhi.RoleResident:
+		keys = []string{"my_services", "complaints"}
+	}
+	paths := map[string]string{"dashboard": "/dashboard", "ledger": "/ledger", "surveys": "/surveys", "my_services": "/my-services",
+		"supervision": "/supervision", "meetings": "/meetings", "complaints": "/complaints", "evaluations": "/evaluations"}
+	var out []navItem
+	for _, k := range keys {
+		out = append(out, navItem{"nav." + k, paths[k]})
+	}
+	return out
+}
