@@ -2,6 +2,13 @@
 // ledger, supervision, complaints and evaluation, which dashboards and public pages read.
 package gongzhi
 
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
 // IndicatorProgress is how far one of a contract's indicators has come, computed from the
 // service ledger and never typed in.
 type IndicatorProgress struct {
@@ -26,4 +33,40 @@ type SatisfactionPoint struct {
 	RateBP    int    `json:"rate_bp"`
 	LowBP     int    `json:"low_bp"`
 	HighBP    int    `json:"high_bp"`
+}
+
+// Personal data that must never appear in what is published (DOMAIN.md §3, §4 step 13).
+var (
+	idNumberLike = regexp.MustCompile(`(^|[^0-9])([1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])($|[^0-9])`)
+	mobileLike   = regexp.MustCompile(`(^|[^0-9])(1[3-9][0-9]{9})($|[^0-9])`)
+	landlineLike = regexp.MustCompile(`(^|[^0-9])(0[1-9][0-9]{1,2}-[2-8][0-9]{6,7})($|[^0-9])`)
+)
+
+// FindPersonalData returns the reasons text may not be published: "personal.id_number" for a
+// resident ID number with a valid check character, "personal.phone" for a mobile or landline
+// number, and "personal.name:NAME" for each of names (the people a caller knows appear in the
+// record, such as a project's participants) found in text. Names shorter than two characters are
+// ignored. The result is sorted and has no duplicates.
+func FindPersonalData(text string, names ...string) []string {
+	found := map[string]bool{}
+	for _, m := range idNumberLike.FindAllStringSubmatch(text, -1) {
+		id := strings.ToUpper(m[2])
+		if IDNumberCheck(id[:17]) == id[17] {
+			found["personal.id_number"] = true
+		}
+	}
+	if mobileLike.MatchString(text) || landlineLike.MatchString(text) {
+		found["personal.phone"] = true
+	}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); utf8.RuneCountInString(n) >= 2 && strings.Contains(text, n) {
+			found["personal.name:"+n] = true
+		}
+	}
+	out := make([]string, 0, len(found))
+	for k := range found {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
