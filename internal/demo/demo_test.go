@@ -356,3 +356,38 @@ func TestExpertAccountLinked(t *testing.T) {
 		t.Fatalf("gt-expert is not linked to an expert: %d %v", id, err)
 	}
 }
+
+// The demo has projects in service today: contracts signed by both sides, in force, their
+// first portion paid; and its open call for next year.
+func TestDeliveredProjects(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, storetest.SQLite(t))
+	if _, err := Seed(ctx, a, 7); err != nil {
+		t.Fatal(err)
+	}
+	pur := actor(ctx, t, a, "gt-purchaser")
+	today := time.Now().In(gongzhi.ChinaTime).Format(time.DateOnly)
+	contracts := list(t, func(f func(*gongzhi.Contract) error) (int, error) {
+		return a.Contracts(ctx, pur, store.ListOptions{}, f)
+	})
+	if len(contracts) != len(deliveredProjects) {
+		t.Fatalf("%d contracts, want %d", len(contracts), len(deliveredProjects))
+	}
+	orgs := map[int64]bool{}
+	for _, c := range contracts {
+		c, err := a.Contract(ctx, pur, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != gongzhi.ContractSigned || c.Current.Terms.StartOn > today || c.Current.Terms.EndOn < today {
+			t.Errorf("%s: %s %s–%s is not in force on %s", c.Title, c.State, c.Current.Terms.StartOn, c.Current.Terms.EndOn, today)
+		}
+		if c.Paid < c.Current.Terms.Portions[0].Amount {
+			t.Errorf("%s: first portion not paid (%s)", c.Title, c.Paid.Format())
+		}
+		orgs[c.OrgID] = true
+	}
+	if prov := actor(ctx, t, a, "gt-provider"); !orgs[prov.User.OrgID] {
+		t.Error("gt-provider has no contract in service")
+	}
+}

@@ -289,7 +289,7 @@ func TestPartyProviderDraftSubmitWithdraw(t *testing.T) {
 			t.Fatal("the typed values were lost")
 		}
 		n := 0
-		db.Q().QueryRow(f.ctx, `SELECT COUNT(*) FROM applications`).Scan(&n)
+		db.Q().QueryRow(f.ctx, `SELECT COUNT(*) FROM applications WHERE title = ?`, "长者助餐“幸福食堂”").Scan(&n)
 		if n != 0 {
 			t.Fatal("a refused form wrote an application")
 		}
@@ -392,7 +392,7 @@ func TestPartyProviderDraftSubmitWithdraw(t *testing.T) {
 		if items, _ := r.Body["items"].([]any); r.Status != 200 || len(items) != 3 {
 			t.Fatalf("API history: %d %s", r.Status, r.Raw)
 		}
-		if r := f.e.call(tok, "GET", "/api/v1/applications", nil); r.Status != 200 || r.Body["total"] != float64(1) {
+		if r := f.e.call(tok, "GET", fmt.Sprintf("/api/v1/applications?call=%d", f.call.ID), nil); r.Status != 200 || r.Body["total"] != float64(1) {
 			t.Fatalf("API list: %d %s", r.Status, r.Raw)
 		}
 	})
