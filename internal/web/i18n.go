@@ -52,7 +52,7 @@ func requestLang(r *http.Request) string {
 }
 
 func init() {
-	for _, more := range append([]map[string][2]string{purchaseReasons, officeMessages, partyMessages}, deliveryMessages()...) {
+	for _, more := range append([]map[string][2]string{purchaseReasons, officeMessages, partyMessages, calendarMessages}, deliveryMessages()...) {
 		for k, v := range more {
 			messages[k] = v
 		}

@@ -19,6 +19,7 @@ func (s *Server) purchaseOfficeRoutes() {
 	s.offCallRoutes()
 	s.offContractRoutes()
 	s.offReportRoutes()
+	s.offCalendarRoutes()
 }
 
 // Documentation-only shapes of some responses.
@@ -35,6 +36,11 @@ type (
 func officeAPIDocs() map[string]apiDoc {
 	calls := "/api/v1/calls/{id}"
 	return map[string]apiDoc{
+		// the office calendar
+		"GET /api/v1/holidays":          {Summary: "The office calendar of a year (?year=, default this year): public holidays on weekdays and weekend days worked in exchange", Resp: itemsOf[gongzhi.Holiday]{}, Filters: []string{"year"}},
+		"PUT /api/v1/holidays/{day}":    {Summary: "Set a calendar day (YYYY-MM-DD): a holiday, or a worked weekend day with workday true (purchaser)", Req: gongzhi.Holiday{}, Resp: gongzhi.Holiday{}},
+		"DELETE /api/v1/holidays/{day}": {Summary: "Return a day to the Monday–Friday rule (purchaser)"},
+
 		// needs
 		"GET /api/v1/needs":              {Summary: "List needs within your scope (purchaser, hub, community, grid worker, auditor)", Resp: gongzhi.Need{}, List: true, Filters: offNeedFilters},
 		"GET /api/v1/needs.xlsx":         {Summary: "Export needs to Excel (same filters as the list)", Binary: true, Filters: offNeedFilters},

@@ -83,7 +83,7 @@ func (s *Server) offCallsList(w http.ResponseWriter, r *http.Request) error {
 		for _, st := range []string{gongzhi.CallOpen, gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice} {
 			lp.Links = append(lp.Links, actionLink{Label: T(lang, "call.state."+st), Href: "/calls?state=" + st})
 		}
-		lp.Links = append(lp.Links, actionLink{Label: T(lang, "nav.catalog"), Href: "/catalog"})
+		lp.Links = append(lp.Links, actionLink{Label: T(lang, "nav.catalog"), Href: "/catalog"}, actionLink{Label: T(lang, "nav.calendar"), Href: "/calendar"})
 	}
 	s.render(w, r, http.StatusOK, "p_office_list", &page{Title: T(lang, "nav.calls"), Active: "/calls", Data: lp})
 	return nil

@@ -1,0 +1,149 @@
+// The office calendar in the office's pages and the API: public holidays that fall on weekdays
+// and weekend days worked in exchange (调休). Notice periods, answer deadlines and every other
+// period counted in working days use it, so the purchaser keeps it up to date each year when the
+// State Council publishes the holiday schedule. Anyone signed in may read it.
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"gongzhi"
+)
+
+func (s *Server) offCalendarRoutes() {
+	s.handle("GET /calendar", changed, s.offWrap(s.offCalendar))
+	s.handle("POST /calendar", changed, s.offWrap(s.offCalendarSave))
+	s.handle("POST /calendar/{day}/delete", changed, s.offWrap(s.offCalendarDelete))
+	s.api("GET /api/v1/holidays", s.offWrap(s.offCalendar))
+	s.api("PUT /api/v1/holidays/{day}", s.offWrap(s.offCalendarSave))
+	s.api("DELETE /api/v1/holidays/{day}", s.offWrap(s.offCalendarDelete))
+}
+
+var calendarMessages = map[string][2]string{
+	"nav.calendar":          {"工作日历", "Office calendar"},
+	"calendar.intro":        {"公示期、答复期限等按工作日计算：周一至周五为工作日，下表列出例外——落在工作日的法定节假日，以及调休上班的周末。每年国务院办公厅公布放假安排后请及时录入。", "Notice periods and answer deadlines are counted in working days: Monday to Friday, except the days below — public holidays on weekdays and weekend days worked in exchange. Enter each year's schedule when the State Council publishes it."},
+	"calendar.day":          {"日期", "Date"},
+	"calendar.weekday":      {"星期", "Weekday"},
+	"calendar.name":         {"名称", "Name"},
+	"calendar.kind":         {"类型", "Kind"},
+	"calendar.holiday":      {"放假", "Holiday"},
+	"calendar.workday":      {"调休上班", "Worked in exchange"},
+	"calendar.workday_help": {"勾选表示这一天（通常是周末）上班", "Tick if this day (usually a weekend day) is worked"},
+	"calendar.add":          {"录入一天", "Add a day"},
+	"calendar.none":         {"这一年没有录入例外日期，按周一至周五计算工作日。", "No exceptions entered for this year: working days are Monday to Friday."},
+	"calendar.workdays":     {"%s年共有 %s 个工作日", "%s has %s working days"},
+	"calendar.year":         {"年度", "Year"},
+}
+
+// offCalendarView is the calendar page.
+type offCalendarView struct {
+	Year      int
+	Prev      int
+	Next      int
+	Days      []offCalendarDay
+	Workdays  string
+	CanEdit   bool
+	Form      *formView
+	Intro     string
+	WeekNames []string
+}
+
+type offCalendarDay struct {
+	gongzhi.Holiday
+	Weekday string
+}
+
+var weekdayNames = [2][7]string{{"日", "一", "二", "三", "四", "五", "六"}, {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}}
+
+func (s *Server) offCalendar(w http.ResponseWriter, r *http.Request) error {
+	return s.offRenderCalendar(w, r, http.StatusOK, &gongzhi.Holiday{}, nil)
+}
+
+func (s *Server) offRenderCalendar(w http.ResponseWriter, r *http.Request, status int, h *gongzhi.Holiday, e *gongzhi.Error) error {
+	ac, lang := actorOf(r), langOf(r)
+	year := s.app.Now().In(gongzhi.ChinaTime).Year()
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
+		year = y
+	}
+	from, to := strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31"
+	days, err := s.app.Holidays(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	if isAPIPath(r) {
+		if days == nil {
+			days = []gongzhi.Holiday{}
+		}
+		writeJSON(w, http.StatusOK, itemsOf[gongzhi.Holiday]{Items: days})
+		return nil
+	}
+	en := 0
+	if lang == "en" {
+		en = 1
+	}
+	v := &offCalendarView{Year: year, Prev: year - 1, Next: year + 1, CanEdit: offIsPurchaser(ac), Intro: T(lang, "calendar.intro")}
+	for _, d := range days {
+		t, _ := gongzhi.ParseDate(d.Day)
+		v.Days = append(v.Days, offCalendarDay{Holiday: d, Weekday: weekdayNames[en][t.Weekday()]})
+	}
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, gongzhi.ChinaTime)
+	v.Workdays = offTr(lang, "calendar.workdays", strconv.Itoa(year),
+		strconv.Itoa(gongzhi.NewCalendar(days).WorkdaysBetween(start, start.AddDate(1, 0, 0))))
+	if v.CanEdit {
+		errs := offFieldErrs(lang, e)
+		workday := ""
+		if h.Workday {
+			workday = "true"
+		}
+		v.Form = &formView{Action: "/calendar?year=" + strconv.Itoa(year), Submit: T(lang, "action.save"), Fields: []field{
+			{Name: "day", Label: T(lang, "calendar.day"), Type: "date", Value: h.Day, Error: errs["day"], Required: true},
+			{Name: "name", Label: T(lang, "calendar.name"), Type: "text", Value: h.Name, Error: errs["name"]},
+			{Name: "workday", Label: T(lang, "calendar.workday_help"), Type: "checkbox", Value: workday, Error: errs["workday"]},
+		}}
+	}
+	s.render(w, r, status, "p_office_calendar", &page{Title: T(lang, "nav.calendar"), Active: "/calls", Data: v, Error: e})
+	return nil
+}
+
+func (s *Server) offCalendarSave(w http.ResponseWriter, r *http.Request) error {
+	h := &gongzhi.Holiday{}
+	if isAPIPath(r) {
+		if err := s.decode(w, r, h); err != nil {
+			return err
+		}
+		h.Day = r.PathValue("day")
+	} else {
+		h = &gongzhi.Holiday{Day: r.PostFormValue("day"), Name: r.PostFormValue("name"), Workday: r.PostFormValue("workday") == "true"}
+	}
+	err := s.app.SetHoliday(r.Context(), actorOf(r), h)
+	if isAPIPath(r) {
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, h)
+		return nil
+	}
+	if e, ok := offFormError(err); ok {
+		return s.offRenderCalendar(w, r, statusOf[e.Code], h, e)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/calendar?year="+h.Day[:4], T(langOf(r), "saved"))
+}
+
+func (s *Server) offCalendarDelete(w http.ResponseWriter, r *http.Request) error {
+	day := r.PathValue("day")
+	if _, ok := gongzhi.ParseDate(day); !ok {
+		return gongzhi.NotFound()
+	}
+	if err := s.app.DeleteHoliday(r.Context(), actorOf(r), day); err != nil {
+		return err
+	}
+	if isAPIPath(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	return s.redirect(w, r, "/calendar?year="+day[:4], T(langOf(r), "saved"))
+}
