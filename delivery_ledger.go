@@ -266,7 +266,7 @@ var kindWords = []struct {
 	{ActivityCasework, []string{"个案"}},
 	{ActivityGroup, []string{"小组"}},
 	{ActivityTraining, []string{"培训"}},
-	{ActivityCommunity, []string{"社区活动", "活动"}},
+	{ActivityCommunity, []string{"社区活动"}},
 }
 
 // IndicatorMeasure returns what an indicator counts: its Measure if set, otherwise inferred
