@@ -522,3 +522,49 @@ func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attent
 	}
 	return todos, attention, nil
 }
+
+// LedgerChoices returns what the entry form of a contract offers a writer: the contract with its
+// terms, the communities its application serves, and the residents of those communities (at
+// most 500, by name).
+func (a *App) LedgerChoices(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []string, []gongzhi.Participant, error) {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	q := a.DB.Q()
+	ct, err := contractInForce(ctx, q, s.Scope, contractID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	served, err := q.ContractCommunities(ctx, contractID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var people []gongzhi.Participant
+	for _, c := range served {
+		_, err := q.ListPeople(ctx, store.Scope{Prefix: c}, store.ListOptions{Filters: map[string]string{"kind": "resident"}, Sort: "name", Limit: 500},
+			func(p *gongzhi.Person) error {
+				if len(people) < 500 {
+					people = append(people, gongzhi.Participant{PersonID: p.ID, Name: p.Name, PlaceCode: p.PlaceCode})
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return ct, served, people, nil
+}
+
+// LedgerContracts lists the signed contracts the caller reads the ledger of (a writer: its
+// own; staff: within their place), newest first.
+func (a *App) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
+	s, err := progressScope(ac)
+	if err != nil {
+		return nil, err
+	}
+	var out []*gongzhi.Contract
+	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 500},
+		func(c *gongzhi.Contract) error { out = append(out, c); return nil })
+	return out, err
+}

@@ -192,7 +192,11 @@ func TestLedgerProgress(t *testing.T) {
 		ctx, a, prov := f.ctx, f.a, f.providers[0]
 		// 3 casework entries (1 person each, two of them the same), 2 groups (3 named + 10 counted),
 		// 1 community event (40 counted), 1 training (no participants); volunteers 120 min each.
-		rec := func(e *gongzhi.ServiceEntry) *gongzhi.ServiceEntry { f.t.Helper(); f.must(a.RecordEntry(ctx, prov, e)); return e }
+		rec := func(e *gongzhi.ServiceEntry) *gongzhi.ServiceEntry {
+			f.t.Helper()
+			f.must(a.RecordEntry(ctx, prov, e))
+			return e
+		}
 		rec(f.entry(f.ct, gongzhi.ActivityCasework, 1, f.zs[0:1], 0))
 		rec(f.entry(f.ct, gongzhi.ActivityCasework, 2, f.zs[0:1], 0))
 		last := rec(f.entry(f.ct, gongzhi.ActivityCasework, 3, f.zs[1:2], 0))

@@ -336,3 +336,19 @@ func (a *App) RateService(ctx context.Context, ac *gongzhi.Actor, r *gongzhi.Ser
 		return a.audit(ctx, q, ac, "create", ResRatings, id10(r.ID), nil, r, "")
 	})
 }
+
+// ResidentAccountID finds a resident account by username for community staff (within their
+// place) and the system administrator; ENOTFOUND otherwise.
+func (a *App) ResidentAccountID(ctx context.Context, ac *gongzhi.Actor, username string) (int64, error) {
+	if err := mustBe(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin); err != nil {
+		return 0, err
+	}
+	u, _, err := a.DB.Q().UserByUsername(ctx, username)
+	if err != nil {
+		return 0, err
+	}
+	if u.Role != gongzhi.RoleResident || ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, u.PlaceCode) {
+		return 0, gongzhi.NotFound()
+	}
+	return u.ID, nil
+}
