@@ -248,13 +248,16 @@ func (s *Server) ledgerNew(w http.ResponseWriter, r *http.Request) error {
 	if id == 0 {
 		return s.ledgerPickContract(w, r)
 	}
-	req := &ledgerReq{ContractID: id, HeldOn: gongzhi.DateOf(time.Now()), Kind: gongzhi.ActivityGroup}
+	req := &ledgerReq{ContractID: id, HeldOn: gongzhi.DateOf(s.app.Now()), Kind: gongzhi.ActivityGroup}
 	return s.ledgerForm(w, r, "/ledger/new", req, nil, false)
 }
 
 // ledgerPickContract lists the caller's signed contracts to record an entry on.
 func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
+	if !ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) || ac.User.OrgID == 0 {
+		return gongzhi.Forbidden()
+	}
 	contracts, err := s.app.LedgerContracts(r.Context(), ac)
 	if err != nil {
 		return err
@@ -355,10 +358,6 @@ func firstErr(errs map[string]string, name string) string {
 		}
 	}
 	return ""
-}
-
-func mergeErr(parsed gongzhi.FieldErrors, err error) error {
-	return offMergeErrs(parsed, err)
 }
 
 func (s *Server) ledgerCreate(w http.ResponseWriter, r *http.Request) error {
@@ -772,7 +771,7 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 		}
 		start, _ := gongzhi.ParseDate(body.StartOn)
 		end, _ := gongzhi.ParseDate(body.EndOn)
-		today, _ := gongzhi.ParseDate(gongzhi.DateOf(time.Now()))
+		today, _ := gongzhi.ParseDate(gongzhi.DateOf(s.app.Now()))
 		if end.After(today) {
 			end = today
 		}
