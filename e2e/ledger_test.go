@@ -173,7 +173,6 @@ func TestLedgerEntryWithPhoto(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("in-start_time"), "09:00"),
 		chromedp.SetValue(chromedp.ID("in-end_time"), "10:30"),
 		chromedp.SendKeys(chromedp.ID("in-venue"), "中山社区活动室"),
-		chromedp.Click(chromedp.CSS(`#in-communities input[value="`+demo.ZhongshanCode+`"]`)),
 		chromedp.Click(chromedp.CSS(`#in-target_groups input[value="elderly"]`)),
 		chromedp.Click(chromedp.CSS(`#in-participant_ids label:nth-child(1) input`)),
 		chromedp.Click(chromedp.CSS(`#in-participant_ids label:nth-child(2) input`)),
@@ -197,7 +196,14 @@ func TestLedgerEntryWithPhoto(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll(".ledger-thumbs img").length`); n != 1 {
 		b.fatal("%d thumbnails", n)
 	}
-	if w := eval[int](b, `document.querySelector(".ledger-thumbs img").naturalWidth`); w != 160 {
+	w := 0
+	for range 50 { // the thumbnail loads after the page
+		if w = eval[int](b, `document.querySelector(".ledger-thumbs img").naturalWidth`); w != 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if w != 160 {
 		b.fatal("the thumbnail does not load: width %d", w)
 	}
 	if visits := b.text("main dl.detail"); !strings.Contains(visits, "12") {
@@ -230,4 +236,33 @@ func TestLedgerEntryWithPhoto(t *testing.T) {
 		checkNoSidewaysScroll(t, b, p)
 		b.shot("phone-" + strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
 	}
+
+	// the hub draws a satisfaction sample of the recipients and records an answer
+	h := newBrowser(t, srv.Base)
+	h.login("gt-hub")
+	if st := h.open(fmt.Sprintf("/surveys/new?contract=%d", ct.ID)); st != 200 {
+		h.fatal("draw form: %d", st)
+	}
+	st = h.load("draw a sample",
+		chromedp.SetValue(chromedp.ID("in-margin_bp"), "1000"),
+		chromedp.SendKeys(chromedp.ID("in-seed"), "20261222"),
+		chromedp.Click(chromedp.CSS(`main form.grid-form button[type="submit"]`)),
+	)
+	if st != 200 || !strings.HasPrefix(h.path(), "/surveys/") {
+		h.fatal("after drawing: %d at %s", st, h.path())
+	}
+	survey := h.path()
+	st = h.load("answer the first sampled person",
+		chromedp.SetValue(chromedp.CSS(`form.ledger-answer select[name="score"]`), "5"),
+		chromedp.SendKeys(chromedp.CSS(`form.ledger-answer input[name="comment"]`), "活动很好"),
+		chromedp.Click(chromedp.CSS(`form.ledger-answer button`)),
+	)
+	if res := h.text("#results"); st != 200 || !strings.Contains(res, "100.00%") {
+		h.fatal("results after one answer: %d %s", st, res)
+	}
+	h.shot("survey")
+	h.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch))
+	h.open(survey)
+	checkNoSidewaysScroll(t, h, survey)
+	h.shot("phone-survey")
 }

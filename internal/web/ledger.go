@@ -287,7 +287,14 @@ func (s *Server) ledgerForm(w http.ResponseWriter, r *http.Request, action strin
 	}
 	var ppl []option
 	for _, p := range people {
-		ppl = append(ppl, option{fmtInt(p.PersonID), p.Name + "（" + placeList(names, []string{p.PlaceCode}) + "）"})
+		label := p.Name
+		if len(served) > 1 {
+			label += "（" + placeList(names, []string{p.PlaceCode}) + "）"
+		}
+		ppl = append(ppl, option{fmtInt(p.PersonID), label})
+	}
+	if len(served) == 1 && len(req.Communities) == 0 && !correct {
+		req.Communities = served
 	}
 	ids := make([]string, 0, len(req.ParticipantIDs))
 	for _, id := range req.ParticipantIDs {
@@ -519,7 +526,7 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 		{Label: T(lang, "ledger.provider"), Value: e.ProviderName},
 		{Label: T(lang, "ledger.kind"), Value: T(lang, "ledger.kind."+e.Kind)},
 		{Label: T(lang, "ledger.held_on"), Value: when},
-		{Label: T(lang, "ledger.minutes"), Value: ledgerHours(lang, e.Minutes)},
+		{Label: T(lang, "ledger.duration"), Value: ledgerHours(lang, e.Minutes)},
 		{Label: T(lang, "ledger.venue"), Value: e.Venue},
 		{Label: T(lang, "ledger.communities"), Value: placeList(names, e.Communities)},
 		{Label: T(lang, "ledger.target_groups"), Value: l.groupList(e.TargetGroups)},
@@ -764,8 +771,11 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 			row := ledgerProgressRow{Name: p.Name, Kind: T(lang, "ledger.indicator."+p.Kind), Measure: ledgerMeasureLabel(lang, m),
 				Target: strconv.FormatInt(p.Target, 10) + " " + p.Unit, Done: strconv.FormatInt(p.Done, 10) + " " + p.Unit,
 				Percent: gongzhi.FormatBP(p.DoneBP), Bar: min(p.DoneBP/100, 100), Over: p.DoneBP >= 10000}
-			if m == gongzhi.MeasureNone {
+			switch {
+			case m == gongzhi.MeasureNone:
 				row.Done, row.Percent, row.Bar = "—", "—", 0
+			case m == gongzhi.MeasureSatisfaction && p.Done == 0:
+				row.Done, row.Percent, row.Bar = T(lang, "ledger.no_data"), "—", 0
 			}
 			v.Progress = append(v.Progress, row)
 		}

@@ -52,6 +52,8 @@ var ledgerMessages = map[string][2]string{
 	"ledger.start_time":              {"开始时间", "Start"},
 	"ledger.end_time":                {"结束时间", "End"},
 	"ledger.minutes":                 {"时长（分钟）", "Duration (minutes)"},
+	"ledger.duration":                {"时长", "Duration"},
+	"ledger.no_data":                 {"暂无数据", "no data yet"},
 	"ledger.minutes_help":            {"填写开始和结束时间时自动计算", "Computed from the start and end when both are given"},
 	"ledger.venue":                   {"地点", "Venue"},
 	"ledger.volunteers":              {"志愿者及时长", "Volunteers and minutes"},
