@@ -190,6 +190,16 @@ func TestLedgerProgress(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := ledSetup(t, db)
 		ctx, a, prov := f.ctx, f.a, f.providers[0]
+		todos, _, err := a.DeliveryItems(ctx, prov)
+		f.must(err)
+		if len(todos) != 1 || todos[0].Key != "todo.ledger_missing" || todos[0].Count != 1 {
+			t.Fatalf("provider to-dos %+v", todos)
+		}
+		_, attention, err := a.DeliveryItems(ctx, f.hub)
+		f.must(err)
+		if len(attention) != 1 || attention[0].Key != "attention.ledger_missing" || attention[0].Count != 2 {
+			t.Fatalf("hub attention %+v", attention)
+		}
 		// 3 casework entries (1 person each, two of them the same), 2 groups (3 named + 10 counted),
 		// 1 community event (40 counted), 1 training (no participants); volunteers 120 min each.
 		rec := func(e *gongzhi.ServiceEntry) *gongzhi.ServiceEntry {
@@ -234,6 +244,15 @@ func TestLedgerProgress(t *testing.T) {
 		f.must(err)
 		if len(all) != 2*len(want) {
 			t.Fatalf("%d indicators in scope", len(all))
+		}
+		// an entry this month clears the provider's to-do
+		now := f.entry(f.ct, gongzhi.ActivityCasework, 0, nil, 1)
+		now.HeldOn = gongzhi.DateOf(f.clock())
+		rec(now)
+		todos, _, err = a.DeliveryItems(ctx, prov)
+		f.must(err)
+		if len(todos) != 0 {
+			t.Fatalf("provider to-dos after an entry this month %+v", todos)
 		}
 		mine, err := a.ProgressInScope(ctx, f.providers[1], 2026)
 		f.must(err)

@@ -200,7 +200,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &surveyView{Survey: sv, Margin: "±" + gongzhi.FormatBP(sv.MarginBP), Seed: strconv.FormatUint(sv.Seed, 10), Overall: rateText(sv.Overall),
 		Answer: surveyHref(sv.ID) + "/answers", CanWrite: ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser),
-		Answers: enumOptions(lang, "survey.answer", gongzhi.Answers, false)}
+		Answers: append([]option{{"", "—"}}, enumOptions(lang, "survey.answer", gongzhi.Answers, false)...)}
 	v.Scores = []option{{"", "—"}}
 	for i := 1; i <= 5; i++ {
 		v.Scores = append(v.Scores, option{strconv.Itoa(i), strconv.Itoa(i)})
@@ -213,7 +213,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 		if x.Responses > 0 {
 			row.Rate = gongzhi.FormatBP(x.RateBP)
 			row.Interval = gongzhi.FormatBP(x.LowBP) + " – " + gongzhi.FormatBP(x.HighBP)
-			row.Low, row.Width, row.Point = x.LowBP/100, max((x.HighBP-x.LowBP)/100, 1), x.RateBP/100
+			row.Low, row.Width, row.Point = x.LowBP/100, max((x.HighBP-x.LowBP)/100, 1), min(x.RateBP/100, 99)
 		}
 		v.Rows = append(v.Rows, row)
 	}
