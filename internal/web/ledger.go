@@ -190,6 +190,12 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/ledger/export.xlsx?" + q.Encode()
+	if ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) && ac.User.OrgID != 0 {
+		lv.NewURL = "/ledger/new"
+		if c := r.URL.Query().Get("contract"); c != "" {
+			lv.NewURL += "?contract=" + url.QueryEscape(c)
+		}
+	}
 	lp := &offListPage{listView: lv}
 	for _, c := range contracts {
 		lp.Links = append(lp.Links, actionLink{Label: T(lang, "ledger.progress_of:"+c.Title), Href: "/ledger/contracts/" + fmtInt(c.ID)})
