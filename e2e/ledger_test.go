@@ -261,6 +261,10 @@ func TestLedgerEntryWithPhoto(t *testing.T) {
 		h.fatal("results after one answer: %d %s", st, res)
 	}
 	h.shot("survey")
+	if st := h.open("/surveys"); st != 200 {
+		h.fatal("surveys: %d", st)
+	}
+	h.shot("surveys")
 	h.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch))
 	h.open(survey)
 	checkNoSidewaysScroll(t, h, survey)

@@ -70,12 +70,21 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 	pageLinks(r, lv, []colDef{{T(lang, "survey.created_at"), "created_at"}, {T(lang, "ledger.contract"), ""}, {T(lang, "survey.margin"), ""},
 		{T(lang, "survey.population"), ""}, {T(lang, "survey.size"), "size"}, {T(lang, "survey.answered"), ""}, {T(lang, "survey.seed"), ""},
 		{T(lang, "ledger.created_by"), ""}}, opts.Limit)
+	v := &surveysView{List: lv}
 	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
-		lv.NewURL = "/surveys/new"
+		fv, err := s.surveyDrawForm(r, &surveyReq{MarginBP: 500}, nil)
+		if err != nil {
+			return err
+		}
+		v.Draw = fv
 	}
-	lv.Note = T(lang, "survey.intro")
-	s.render(w, r, http.StatusOK, "list", &page{Title: T(lang, "nav.surveys"), Active: "/surveys", Data: lv})
+	s.render(w, r, http.StatusOK, "ledger_surveys", &page{Title: T(lang, "nav.surveys"), Active: "/surveys", Data: v})
 	return nil
+}
+
+type surveysView struct {
+	Draw *formView
+	List *listView
 }
 
 type surveyReq struct {
@@ -86,13 +95,28 @@ type surveyReq struct {
 }
 
 func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request, req *surveyReq, e *gongzhi.Error) error {
-	ac, lang := actorOf(r), langOf(r)
-	if err := mustHub(ac); err != nil {
+	lang := langOf(r)
+	if err := mustHub(actorOf(r)); err != nil {
 		return err
 	}
-	contracts, err := s.app.LedgerContracts(r.Context(), ac)
+	fv, err := s.surveyDrawForm(r, req, e)
 	if err != nil {
 		return err
+	}
+	status := http.StatusOK
+	if e != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "form", &page{Title: T(lang, "survey.new"), Active: "/surveys", Data: fv, Error: e})
+	return nil
+}
+
+// surveyDrawForm is the draw form: a contract, a margin of error, a seed, a note.
+func (s *Server) surveyDrawForm(r *http.Request, req *surveyReq, e *gongzhi.Error) (*formView, error) {
+	ac, lang := actorOf(r), langOf(r)
+	contracts, err := s.app.LedgerContracts(r.Context(), ac)
+	if err != nil {
+		return nil, err
 	}
 	var opts []option
 	for _, c := range contracts {
@@ -107,12 +131,7 @@ func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request, req *surveyR
 		{Name: "seed", Label: T(lang, "survey.seed"), Type: "text", Value: req.Seed, Error: errs["seed"], Help: T(lang, "survey.seed_help")},
 		{Name: "note", Label: T(lang, "survey.note"), Type: "textarea", Value: req.Note, Error: errs["note"], Wide: true},
 	}
-	status := http.StatusOK
-	if e != nil {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(w, r, status, "form", &page{Title: T(lang, "survey.new"), Active: "/surveys", Data: fv, Error: e})
-	return nil
+	return fv, nil
 }
 
 func mustHub(ac *gongzhi.Actor) error {
