@@ -282,17 +282,39 @@ func (q *Q) Recipients(ctx context.Context, contractID int64) ([]gongzhi.Recipie
 	return out, mapErr(rows.Err())
 }
 
-// ContractsWithoutEntries counts signed contracts of an organization (0: within prefix) whose
-// ledger has no active entry held from..to.
+// ContractsWithoutEntries counts the signed contracts within scope whose version in force has a
+// service period overlapping from..to (YYYY-MM-DD) and whose ledger has no active entry held
+// from..to.
 func (q *Q) ContractsWithoutEntries(ctx context.Context, s Scope, from, to string) (int, error) {
 	w := &where{}
 	w.add("ct.state = 'signed'")
 	contractScope(w, s)
 	w.add(`NOT EXISTS (SELECT 1 FROM service_entries e WHERE e.contract_id = ct.id AND e.state = 'active'
 		AND e.held_on >= ? AND e.held_on <= ?)`, from, to)
-	var n int
-	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM contracts ct"+w.sql(), w.args...).Scan(&n)
-	return n, mapErr(err)
+	rows, err := q.Query(ctx, `SELECT v.terms FROM contracts ct JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'`+
+		w.sql(), w.args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var terms string
+		if err := rows.Scan(&terms); err != nil {
+			return 0, mapErr(err)
+		}
+		var t struct {
+			StartOn string `json:"start_on"`
+			EndOn   string `json:"end_on"`
+		}
+		if err := fromJSON(terms, &t); err != nil {
+			return 0, err
+		}
+		if t.StartOn <= to && t.EndOn >= from {
+			n++
+		}
+	}
+	return n, mapErr(rows.Err())
 }
 
 // ---- surveys
