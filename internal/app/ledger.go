@@ -8,7 +8,8 @@
 // Who may do what:
 //   - provider (its organization): records, corrects and voids entries of its own signed
 //     contracts, adds evidence; reads its own entries.
-//   - social worker with an organization: the same for that organization's contracts.
+//   - social worker with an organization: the same for that organization's contracts; without
+//     one, an empty ledger.
 //   - purchaser, hub, auditor: read the entries of contracts within their place.
 //   - community staff: read the entries serving their community.
 //   - everyone else: EFORBIDDEN.
@@ -58,6 +59,9 @@ func ledgerScope(ac *gongzhi.Actor) (store.EntryScope, error) {
 	switch {
 	case isStaff(ac):
 		return store.EntryScope{Scope: placeScope(ac)}, nil
+	case ac.Has(gongzhi.RoleSocialWorker):
+		// a social worker reads its organization's entries; an account without one sees none
+		return store.EntryScope{Scope: store.Scope{None: true}}, nil
 	case ac.Has(gongzhi.RoleCommunity):
 		if ac.Scope == "" {
 			return store.EntryScope{Scope: store.Scope{None: true}}, nil

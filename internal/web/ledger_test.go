@@ -323,6 +323,12 @@ func TestLedgerPages(t *testing.T) {
 				}
 			}
 		}
+		f.e.user("gt-socialworker")
+		sw := f.browser("gt-socialworker", false)
+		if body := offPage(t, sw, "gt-socialworker", "/ledger", 200); strings.Contains(body, "入户探访") {
+			t.Fatal("a social worker without an organization reads the ledger")
+		}
+		offPage(t, sw, "gt-socialworker", entry, 404)
 		f.e.user("gt-provider2")
 		if st, _ := f.browser("gt-provider2", false).get(entry); st != 404 {
 			t.Fatalf("other provider reads an entry: %d", st)
