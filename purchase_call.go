@@ -226,6 +226,9 @@ type Indicator struct {
 	Name   string `json:"name"`
 	Target int64  `json:"target"`
 	Unit   string `json:"unit"`
+	// Measure says what the ledger counts towards it (see IndicatorMeasure); empty: inferred
+	// from the unit.
+	Measure string `json:"measure,omitempty"`
 }
 
 // TeamMember is one person of the project team.
@@ -412,6 +415,9 @@ func checkIndicators(f FieldErrors, field string, xs []Indicator, required bool)
 		}
 		if x.Target <= 0 || x.Target > 1_000_000_000 {
 			f.Add(k+".target", "range:1-1000000000")
+		}
+		if xs[i].Measure = strings.TrimSpace(x.Measure); !ValidMeasure(xs[i].Measure) {
+			f.Add(k+".measure", "choice")
 		}
 	}
 }

@@ -379,7 +379,7 @@ func TestSplitPortions(t *testing.T) {
 }
 
 func TestContractTerms(t *testing.T) {
-	a := &Application{Title: "幸福食堂", Outputs: []Indicator{{"助餐人次", 5000, "人次"}}}
+	a := &Application{Title: "幸福食堂", Outputs: []Indicator{{Name: "助餐人次", Target: 5000, Unit: "人次"}}}
 	terms := DefaultTerms(a, 3333333, cst("2026-12-10 10:00"))
 	if err := terms.Validate(); err != nil {
 		t.Fatalf("default terms: %v", err)
@@ -448,8 +448,8 @@ func TestApplicationValidate(t *testing.T) {
 		return &Application{Title: "幸福食堂", CategoryCode: "elderly_home_care", TargetGroups: []string{"elderly"},
 			Communities: []string{"320116004001"}, Beneficiaries: 120, ActivityPlan: "每周五天助餐", Requested: Yuan(50000),
 			BudgetLines: []BudgetLine{{Item: "食材", Amount: Yuan(30000)}, {Item: "人员", Amount: Yuan(20000)}},
-			Team:        []TeamMember{{Name: "王芳", Role: "项目负责人"}}, Outputs: []Indicator{{"助餐人次", 5000, "人次"}},
-			Outcomes: []Indicator{{"满意度", 90, "%"}}, NeedIDs: []int64{4}}
+			Team:        []TeamMember{{Name: "王芳", Role: "项目负责人"}}, Outputs: []Indicator{{Name: "助餐人次", Target: 5000, Unit: "人次"}},
+			Outcomes: []Indicator{{Name: "满意度", Target: 90, Unit: "%"}}, NeedIDs: []int64{4}}
 	}
 	ap := good()
 	if err := ap.Validate(c, true); err != nil || ap.Band != 0 {

@@ -1,24 +1,574 @@
+// The service ledger (服务台账, DOMAIN.md §4 step 10): a provider records every activity of its
+// own signed contracts — kind, date, time, venue, communities, target groups, participants from
+// the registry or counted, volunteers with their minutes, a summary — and keeps evidence files
+// (images and PDF) with their SHA-256. Entries are never deleted: a correction keeps the earlier
+// version with its reason, voiding keeps the entry with its reason. Indicator progress is
+// computed from the ledger, never typed in.
+//
+// Who may do what:
+//   - provider (its organization): records, corrects and voids entries of its own signed
+//     contracts, adds evidence; reads its own entries.
+//   - social worker with an organization: the same for that organization's contracts; without
+//     one, an empty ledger.
+//   - purchaser, hub, auditor: read the entries of contracts within their place.
+//   - community staff: read the entries serving their community.
+//   - everyone else: EFORBIDDEN.
 package app
 
 import (
 	"context"
+	"math"
+	"slices"
+	"strings"
+	"time"
 
 	"gongzhi"
+	"gongzhi/internal/store"
 )
 
-// ledgerItems returns this part's to-dos for the actor's role and attention lines for its scope.
-func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
-	return nil, nil, nil
+// Audit entities of the ledger and sampling.
+const (
+	ResLedger   = "service_entries"
+	ResEvidence = "service_evidence"
+	ResSurveys  = "surveys"
+	ResRatings  = "service_ratings"
+)
+
+// ledgerWriter reports whether the actor records entries for an organization, and which.
+func ledgerWriter(ac *gongzhi.Actor) (int64, bool) {
+	if ac == nil || ac.User == nil {
+		return 0, false
+	}
+	if ac.Has(gongzhi.RoleProvider) || ac.Has(gongzhi.RoleSocialWorker) && ac.User.OrgID != 0 {
+		return ac.User.OrgID, ac.User.OrgID != 0
+	}
+	return 0, false
+}
+
+// ledgerScope is which entries the caller reads.
+func ledgerScope(ac *gongzhi.Actor) (store.EntryScope, error) {
+	if err := signedIn(ac); err != nil {
+		return store.EntryScope{}, err
+	}
+	if ac.IsSystem() {
+		return store.EntryScope{}, nil
+	}
+	if org, ok := ledgerWriter(ac); ok {
+		return store.EntryScope{Scope: store.Scope{OrgID: org}}, nil
+	}
+	switch {
+	case isStaff(ac):
+		return store.EntryScope{Scope: placeScope(ac)}, nil
+	case ac.Has(gongzhi.RoleSocialWorker):
+		// a social worker reads its organization's entries; an account without one sees none
+		return store.EntryScope{Scope: store.Scope{None: true}}, nil
+	case ac.Has(gongzhi.RoleCommunity):
+		if ac.Scope == "" {
+			return store.EntryScope{Scope: store.Scope{None: true}}, nil
+		}
+		return store.EntryScope{Community: ac.Scope}, nil
+	}
+	return store.EntryScope{}, gongzhi.Forbidden()
+}
+
+func mustWriteLedger(ac *gongzhi.Actor) (store.EntryScope, error) {
+	if err := signedIn(ac); err != nil {
+		return store.EntryScope{}, err
+	}
+	if ac.IsSystem() {
+		return store.EntryScope{}, nil
+	}
+	org, ok := ledgerWriter(ac)
+	if !ok {
+		return store.EntryScope{}, gongzhi.Forbidden()
+	}
+	return store.EntryScope{Scope: store.Scope{OrgID: org}}, nil
+}
+
+// contractInForce reads a contract within s with its version in force (nil before signing).
+func contractInForce(ctx context.Context, q *store.Q, s store.Scope, id int64) (*gongzhi.Contract, error) {
+	ct, err := q.GetContract(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := q.ListContractVersions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		if v.State == gongzhi.VersionEffective {
+			ct.Current = v
+		}
+	}
+	return ct, nil
+}
+
+// checkEntry checks an entry against its contract and the registry: the contract is signed
+// (ECONFLICT contract_id: ledger.contract_unsigned), the date is within its period
+// (held_on: ledger.outside_period:START–END) and not in the future (held_on: ledger.future), the
+// communities are among those the application serves (communities:
+// ledger.community_not_covered:CODE), the participants are residents (EINVALID participant_ids:
+// ledger.person_unknown:ID) of those communities (ECONFLICT participant_ids:
+// ledger.person_outside:ID); volunteers given by id take their names from the registry.
+func (a *App) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, e *gongzhi.ServiceEntry) error {
+	if ct.State != gongzhi.ContractSigned || ct.Current == nil {
+		return gongzhi.Refused("contract_id", "ledger.contract_unsigned")
+	}
+	t := ct.Current.Terms
+	if e.HeldOn > a.today() {
+		return gongzhi.Refused("held_on", "ledger.future")
+	}
+	if e.HeldOn < t.StartOn || e.HeldOn > t.EndOn {
+		return gongzhi.Refused("held_on", "ledger.outside_period:"+t.StartOn+" — "+t.EndOn)
+	}
+	served, err := q.ContractCommunities(ctx, ct.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range e.Communities {
+		if !slices.Contains(served, c) {
+			return gongzhi.Refused("communities", "ledger.community_not_covered:"+c)
+		}
+	}
+	e.Participants = nil
+	for _, id := range e.ParticipantIDs {
+		p, err := q.GetPerson(ctx, store.Scope{}, id)
+		if err != nil || p.Kind != "resident" {
+			return gongzhi.Invalid("participant_ids", "ledger.person_unknown:"+id10(id))
+		}
+		if !slices.ContainsFunc(e.Communities, func(c string) bool { return strings.HasPrefix(p.PlaceCode, communityPrefix(c)) }) {
+			return gongzhi.Refused("participant_ids", "ledger.person_outside:"+id10(id))
+		}
+		e.Participants = append(e.Participants, gongzhi.Participant{PersonID: p.ID, Name: p.Name, PlaceCode: p.PlaceCode})
+	}
+	for i, v := range e.Volunteers {
+		if v.PersonID == 0 {
+			continue
+		}
+		p, err := q.GetPerson(ctx, store.Scope{}, v.PersonID)
+		if err != nil {
+			return gongzhi.Invalid("volunteers."+itoa(i)+".person_id", "ledger.person_unknown:"+id10(v.PersonID))
+		}
+		e.Volunteers[i].Name = p.Name
+	}
+	e.Visits = len(e.Participants) + e.Counted
+	e.ContractID, e.OrgID, e.PlaceCode, e.ContractTitle, e.ProviderName = ct.ID, ct.OrgID, ct.PlaceCode, ct.Title, ct.ProviderName
+	return nil
+}
+
+// communityPrefix is the significant part of a community code (12 digits, trailing zeros of a
+// community are significant: the code itself).
+func communityPrefix(code string) string { return code }
+
+// RecordEntry adds an entry to the ledger of one of the caller's own signed contracts.
+// Refusals: see checkEntry; another provider's contract is ENOTFOUND.
+func (a *App) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.ServiceEntry) error {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		ct, err := contractInForce(ctx, q, s.Scope, e.ContractID)
+		if err != nil {
+			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+				return &gongzhi.Error{Code: gongzhi.ENOTFOUND, Message: "err.not_found", Fields: map[string]string{"contract_id": "err.not_found"}}
+			}
+			return err
+		}
+		if err := a.checkEntry(ctx, q, ct, e); err != nil {
+			return err
+		}
+		e.CreatedBy = username(ac)
+		if err := q.InsertEntry(ctx, e, userID(ac), a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResLedger, id10(e.ID), nil, e, "")
+	})
+}
+
+// CorrectEntry replaces an active entry with a corrected one, keeping the entry as it stood
+// with the reason. The same checks as RecordEntry apply; a voided entry is ECONFLICT
+// (state: ledger.voided).
+func (a *App) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64, e *gongzhi.ServiceEntry, reason string) error {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return err
+	}
+	reason, rerr := gongzhi.CheckReason(reason)
+	if err := e.Validate(); err != nil || rerr != nil {
+		f := gongzhi.FieldErrors{}
+		for _, x := range []error{err, rerr} {
+			if x != nil {
+				for k, v := range gongzhi.AsError(x).Fields {
+					f.Add(k, v)
+				}
+			}
+		}
+		return f.Err()
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.LockRow(ctx, "service_entries", id); err != nil {
+			return err
+		}
+		old, err := q.GetEntry(ctx, s, id)
+		if err != nil {
+			return err
+		}
+		if old.State != gongzhi.EntryActive {
+			return gongzhi.Refused("state", "ledger.voided")
+		}
+		ct, err := contractInForce(ctx, q, store.Scope{}, old.ContractID)
+		if err != nil {
+			return err
+		}
+		if err := a.checkEntry(ctx, q, ct, e); err != nil {
+			return err
+		}
+		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,
+			Action: "correct", By: username(ac), CreatedAt: a.now()}); err != nil {
+			return err
+		}
+		e.ID, e.State, e.Version, e.Reason, e.CreatedBy, e.CreatedAt = id, gongzhi.EntryActive, old.Version+1, reason, old.CreatedBy, old.CreatedAt
+		if err := q.UpdateEntry(ctx, e, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResLedger, id10(id), old, e, reason)
+	})
+}
+
+// VoidEntry voids an entry with a reason: it stays in the ledger, counts no more. A voided
+// entry is ECONFLICT (state: ledger.voided).
+func (a *App) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return err
+	}
+	reason, err = gongzhi.CheckReason(reason)
+	if err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.LockRow(ctx, "service_entries", id); err != nil {
+			return err
+		}
+		old, err := q.GetEntry(ctx, s, id)
+		if err != nil {
+			return err
+		}
+		if old.State != gongzhi.EntryActive {
+			return gongzhi.Refused("state", "ledger.voided")
+		}
+		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,
+			Action: "void", By: username(ac), CreatedAt: a.now()}); err != nil {
+			return err
+		}
+		e := *old
+		e.State, e.Version, e.Reason = gongzhi.EntryVoided, old.Version+1, reason
+		if err := q.UpdateEntry(ctx, &e, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "void", ResLedger, id10(id), old, &e, reason)
+	})
+}
+
+// Entry returns an entry the caller may read, with its participants, evidence and earlier
+// versions (oldest first).
+func (a *App) Entry(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.ServiceEntry, []gongzhi.EntryVersion, error) {
+	s, err := ledgerScope(ac)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := a.DB.Q()
+	e, err := q.GetEntry(ctx, s, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	vs, err := q.ListEntryVersions(ctx, id)
+	return e, vs, err
+}
+
+// Entries lists the entries the caller may read. Filters: contract, kind, community, month,
+// state, org.
+func (a *App) Entries(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.ServiceEntry) error) (int, error) {
+	s, err := ledgerScope(ac)
+	if err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListEntries(ctx, s, opts, each)
+}
+
+// EntryForEvidence returns an active entry the caller may add evidence to (before the file is
+// stored).
+func (a *App) EntryForEvidence(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.ServiceEntry, error) {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return nil, err
+	}
+	e, err := a.DB.Q().GetEntry(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != gongzhi.EntryActive {
+		return nil, gongzhi.Refused("state", "ledger.voided")
+	}
+	return e, nil
+}
+
+// AddEvidence records a stored evidence file of an entry: only an image or PDF (EINVALID file:
+// ledger.evidence_type), at most MaxEvidenceSize (ETOOLARGE).
+func (a *App) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, ev *gongzhi.Evidence) error {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return err
+	}
+	if !gongzhi.EvidenceNameOK(ev.Name) || !gongzhi.EvidenceTypeOK(ev.ContentType) {
+		return gongzhi.Invalid("file", "ledger.evidence_type")
+	}
+	if ev.Size > gongzhi.MaxEvidenceSize {
+		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:10 MiB", Fields: map[string]string{"file": "ledger.evidence_size:10 MiB"}}
+	}
+	if len(ev.SHA256) != 64 {
+		return gongzhi.Invalid("sha256", "invalid")
+	}
+	name, r := gongzhi.CheckText(ev.Name, 200, true)
+	if r != "" {
+		return gongzhi.Invalid("file", r)
+	}
+	ev.Name = name
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		e, err := q.GetEntry(ctx, s, id)
+		if err != nil {
+			return err
+		}
+		if e.State != gongzhi.EntryActive {
+			return gongzhi.Refused("state", "ledger.voided")
+		}
+		ev.EntryID, ev.UploadedBy, ev.UploadedAt = id, username(ac), a.now()
+		if err := q.InsertEvidence(ctx, ev); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "create", ResEvidence, id10(ev.ID), nil, ev, "entry "+id10(id))
+	})
+}
+
+// ---- progress
+
+// progressReaders read a contract's progress: its provider, and staff within the place.
+func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
+	if err := signedIn(ac); err != nil {
+		return store.Scope{}, err
+	}
+	if ac.IsSystem() {
+		return store.Scope{}, nil
+	}
+	if org, ok := ledgerWriter(ac); ok {
+		return store.Scope{OrgID: org}, nil
+	}
+	if isStaff(ac) {
+		return placeScope(ac), nil
+	}
+	return store.Scope{}, gongzhi.Forbidden()
+}
+
+func (a *App) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contract) ([]gongzhi.IndicatorProgress, error) {
+	if ct.Current == nil {
+		return nil, nil
+	}
+	t, _, err := q.LedgerTotals(ctx, ct.ID, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var sat *gongzhi.Rate
+	var out []gongzhi.IndicatorProgress
+	for _, group := range []struct {
+		kind string
+		xs   []gongzhi.Indicator
+	}{{"output", ct.Current.Terms.Outputs}, {"outcome", ct.Current.Terms.Outcomes}} {
+		for i, ind := range group.xs {
+			p := gongzhi.IndicatorProgress{ContractID: ct.ID, ContractTitle: ct.Title, OrgID: ct.OrgID, Kind: group.kind, Index: i,
+				Name: ind.Name, Unit: ind.Unit, Target: ind.Target}
+			m := gongzhi.IndicatorMeasure(ind)
+			if done, ok := gongzhi.MeasureDone(m, t); ok {
+				p.Done = done
+			} else if m == gongzhi.MeasureSatisfaction {
+				if sat == nil {
+					r, err := a.contractSatisfaction(ctx, q, ct.ID)
+					if err != nil {
+						return nil, err
+					}
+					sat = &r
+				}
+				p.Done = int64(math.Round(float64(sat.RateBP) / 100))
+			}
+			p.DoneBP = gongzhi.ProgressBP(p.Done, p.Target)
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// ContractProgress returns the progress of a contract's indicators computed from its ledger:
+// its provider and staff within the place may read it.
+func (a *App) ContractProgress(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []gongzhi.IndicatorProgress, error) {
+	s, err := progressScope(ac)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := a.DB.Q()
+	ct, err := contractInForce(ctx, q, s, contractID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := a.progressOf(ctx, q, ct)
+	return ct, p, err
 }
 
 // ProgressInScope returns the indicator progress, computed from the ledger, of every signed
 // contract of fiscal year year within the actor's scope (a provider: its own contracts).
 func (a *App) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year int) ([]gongzhi.IndicatorProgress, error) {
-	return nil, nil
+	s, err := progressScope(ac)
+	if err != nil {
+		return nil, err
+	}
+	q := a.DB.Q()
+	var ids []int64
+	opts := store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned, "fiscal_year": itoa(year)}}
+	if _, err := q.ListContracts(ctx, s, opts, func(c *gongzhi.Contract) error { ids = append(ids, c.ID); return nil }); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	out := []gongzhi.IndicatorProgress{}
+	for _, id := range ids {
+		ct, err := contractInForce(ctx, q, store.Scope{}, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := a.progressOf(ctx, q, ct)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p...)
+	}
+	return out, nil
 }
 
-// SatisfactionTrend returns satisfaction per month from..to (YYYY-MM, inclusive) within the
-// actor's scope: sampled recipients' answers and residents' own ratings.
-func (a *App) SatisfactionTrend(ctx context.Context, ac *gongzhi.Actor, from, to string) ([]gongzhi.SatisfactionPoint, error) {
-	return nil, nil
+// LedgerMonth sums a contract's ledger for one month (YYYY-MM): entries by kind, participant
+// visits, distinct people, volunteer hours, evidence files. Same visibility as ContractProgress.
+func (a *App) LedgerMonth(ctx context.Context, ac *gongzhi.Actor, contractID int64, month string) (gongzhi.LedgerMonthSummary, error) {
+	out := gongzhi.LedgerMonthSummary{ContractID: contractID, Month: month, ByKind: map[string]int{}}
+	start, err := time.Parse("2006-01", month)
+	if err != nil {
+		return out, gongzhi.Invalid("month", "ledger.month_format")
+	}
+	s, err := progressScope(ac)
+	if err != nil {
+		return out, err
+	}
+	q := a.DB.Q()
+	if _, err := q.GetContract(ctx, s, contractID); err != nil {
+		return out, err
+	}
+	t, files, err := q.LedgerTotals(ctx, contractID, start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly))
+	if err != nil {
+		return out, err
+	}
+	out.Entries, out.Visits, out.People, out.VolunteerMinutes, out.Evidence = int(t.Entries), t.Visits, t.People, t.VolunteerMinutes, files
+	out.VolunteerHours = math.Round(float64(t.VolunteerMinutes)/60*10) / 10
+	for k, n := range t.ByKind {
+		out.ByKind[k] = int(n)
+	}
+	return out, nil
+}
+
+// ---- to-dos
+
+// ledgerItems returns this part's to-dos for the actor's role and attention lines for its scope.
+func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
+	if ac == nil || ac.User == nil || ac.IsSystem() {
+		return nil, nil, nil
+	}
+	q := a.DB.Q()
+	now := a.now().In(gongzhi.ChinaTime)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, gongzhi.ChinaTime)
+	from, to := first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
+	if org, ok := ledgerWriter(ac); ok {
+		n, err := q.ContractsWithoutEntries(ctx, store.Scope{OrgID: org}, from, to)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n > 0 {
+			todos = append(todos, Todo{Key: "todo.ledger_missing", Count: n, Href: "/ledger"})
+		}
+		return todos, nil, nil
+	}
+	if !isStaff(ac) {
+		return nil, nil, nil
+	}
+	s := placeScope(ac)
+	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+		n, err := q.SurveysOpen(ctx, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n > 0 {
+			todos = append(todos, Todo{Key: "todo.surveys_open", Count: n, Href: "/surveys"})
+		}
+	}
+	n, err := q.ContractsWithoutEntries(ctx, s, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n > 0 {
+		attention = append(attention, Todo{Key: "attention.ledger_missing", Count: n, Href: "/ledger"})
+	}
+	return todos, attention, nil
+}
+
+// LedgerChoices returns what the entry form of a contract offers a writer: the contract with its
+// terms, the communities its application serves, and the residents of those communities (at
+// most 500, by name).
+func (a *App) LedgerChoices(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []string, []gongzhi.Participant, error) {
+	s, err := mustWriteLedger(ac)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	q := a.DB.Q()
+	ct, err := contractInForce(ctx, q, s.Scope, contractID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	served, err := q.ContractCommunities(ctx, contractID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var people []gongzhi.Participant
+	for _, c := range served {
+		_, err := q.ListPeople(ctx, store.Scope{Prefix: c}, store.ListOptions{Filters: map[string]string{"kind": "resident"}, Sort: "name", Limit: 500},
+			func(p *gongzhi.Person) error {
+				if len(people) < 500 {
+					people = append(people, gongzhi.Participant{PersonID: p.ID, Name: p.Name, PlaceCode: p.PlaceCode})
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return ct, served, people, nil
+}
+
+// LedgerContracts lists the signed contracts the caller reads the ledger of (a writer: its
+// own; staff: within their place), newest first.
+func (a *App) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
+	s, err := progressScope(ac)
+	if err != nil {
+		return nil, err
+	}
+	var out []*gongzhi.Contract
+	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 500},
+		func(c *gongzhi.Contract) error { out = append(out, c); return nil })
+	return out, err
 }

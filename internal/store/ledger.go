@@ -1,0 +1,540 @@
+// Storage of the service ledger: entries with their named participants, earlier versions and
+// evidence; the sums indicators count; satisfaction surveys with their samples; residents'
+// ratings of the services they took part in.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"gongzhi"
+)
+
+// EntryScope limits ledger entries: Scope on the contract's place or the provider's
+// organization, and Community, when set, to entries serving a community within that prefix.
+type EntryScope struct {
+	Scope
+	Community string
+}
+
+const entryCols = `e.id, e.contract_id, ct.title, e.org_id, ct.provider_name, e.place_code, e.kind, e.title, e.held_on, e.start_time,
+	e.end_time, e.minutes, e.venue, e.communities, e.target_groups, e.counted, e.visits, e.volunteers, e.summary, e.state,
+	e.version, e.reason, e.created_name, e.created_at, e.updated_at`
+
+const entryFrom = `service_entries e JOIN contracts ct ON ct.id = e.contract_id`
+
+func scanEntry(s scanner) (*gongzhi.ServiceEntry, error) {
+	var e gongzhi.ServiceEntry
+	var comms, groups, vols string
+	err := s.Scan(&e.ID, &e.ContractID, &e.ContractTitle, &e.OrgID, &e.ProviderName, &e.PlaceCode, &e.Kind, &e.Title, &e.HeldOn,
+		&e.StartTime, &e.EndTime, &e.Minutes, &e.Venue, &comms, &groups, &e.Counted, &e.Visits, &vols, &e.Summary, &e.State,
+		&e.Version, &e.Reason, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	e.Communities, e.TargetGroups = splitList(comms), splitList(groups)
+	if err := fromJSON(vols, &e.Volunteers); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func entryScope(w *where, s EntryScope) {
+	switch {
+	case s.None:
+		w.add("1 = 0")
+	case s.OrgID != 0:
+		w.add("e.org_id = ?", s.OrgID)
+	case s.Prefix != "":
+		c, a := scopeRange("e.place_code", s.Prefix)
+		w.add(c, a...)
+	}
+	if s.Community != "" {
+		w.add("e.communities LIKE ?", "%,"+s.Community+"%")
+	}
+}
+
+// GetEntry returns an entry within scope with its participants and evidence.
+func (q *Q) GetEntry(ctx context.Context, s EntryScope, id int64) (*gongzhi.ServiceEntry, error) {
+	w := &where{}
+	w.add("e.id = ?", id)
+	entryScope(w, s)
+	e, err := scanEntry(q.QueryRow(ctx, "SELECT "+entryCols+" FROM "+entryFrom+w.sql(), w.args...))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT sp.person_id, pe.name, sp.place_code FROM service_entry_people sp
+		JOIN people pe ON pe.id = sp.person_id WHERE sp.entry_id = ? ORDER BY sp.person_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p gongzhi.Participant
+		if err := rows.Scan(&p.PersonID, &p.Name, &p.PlaceCode); err != nil {
+			return nil, mapErr(err)
+		}
+		e.Participants = append(e.Participants, p)
+		e.ParticipantIDs = append(e.ParticipantIDs, p.PersonID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	rows.Close()
+	e.Evidence, err = q.ListEvidence(ctx, id)
+	return e, err
+}
+
+var entrySorts = map[string]string{"held_on": "e.held_on", "title": "e.title", "kind": "e.kind", "visits": "e.visits"}
+
+// ListEntries lists entries (without participants and evidence). Filters: contract, kind,
+// community, month (YYYY-MM), state, org.
+func (q *Q) ListEntries(ctx context.Context, s EntryScope, opts ListOptions, each func(*gongzhi.ServiceEntry) error) (int, error) {
+	w := &where{}
+	entryScope(w, s)
+	w.search(opts.Q, "e.title", "e.summary", "e.venue", "ct.provider_name")
+	if v := opts.Filters["contract"]; v != "" {
+		w.add("e.contract_id = ?", atoiOr(v, -1))
+	}
+	if v := opts.Filters["org"]; v != "" {
+		w.add("e.org_id = ?", atoiOr(v, -1))
+	}
+	if v := opts.Filters["kind"]; v != "" {
+		w.add("e.kind = ?", v)
+	}
+	if v := opts.Filters["state"]; v != "" {
+		w.add("e.state = ?", v)
+	}
+	if v := opts.Filters["community"]; v != "" {
+		w.add("e.communities LIKE ?", "%,"+v+"%")
+	}
+	if v := opts.Filters["month"]; v != "" {
+		w.add("e.held_on >= ? AND e.held_on < ?", v+"-01", v+"-99")
+	}
+	return list(ctx, q, entryCols, entryFrom, w, orderBy(opts, entrySorts, "e.held_on DESC, e.id DESC", "e.id"), opts, scanEntry, each)
+}
+
+func (q *Q) insertEntryPeople(ctx context.Context, e *gongzhi.ServiceEntry) error {
+	for _, p := range e.Participants {
+		if _, err := q.Exec(ctx, `INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code) VALUES (?, ?, ?, ?)`,
+			e.ID, e.ContractID, p.PersonID, p.PlaceCode); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// InsertEntry adds an entry with its participants.
+func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int64, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO service_entries (contract_id, org_id, place_code, kind, title, held_on, start_time, end_time,
+		minutes, venue, communities, target_groups, counted, visits, volunteers, volunteer_minutes, summary, state, version, reason,
+		created_by, created_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, '', ?, ?, ?, ?)`,
+		e.ContractID, e.OrgID, e.PlaceCode, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes, e.Venue, joinList(e.Communities),
+		joinList(e.TargetGroups), e.Counted, e.Visits, jsonText(e.Volunteers), e.VolunteerMinutes(), e.Summary, nullID(userID), e.CreatedBy,
+		now.UTC(), now.UTC())
+	if err != nil {
+		return err
+	}
+	e.ID, e.State, e.Version, e.CreatedAt, e.UpdatedAt = id, gongzhi.EntryActive, 1, now, now
+	return q.insertEntryPeople(ctx, e)
+}
+
+// UpdateEntry stores a corrected entry (its version already moved on) and its participants.
+func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.Time) error {
+	if _, err := q.Exec(ctx, `UPDATE service_entries SET kind = ?, title = ?, held_on = ?, start_time = ?, end_time = ?, minutes = ?,
+		venue = ?, communities = ?, target_groups = ?, counted = ?, visits = ?, volunteers = ?, volunteer_minutes = ?, summary = ?,
+		state = ?, version = ?, reason = ?, updated_at = ? WHERE id = ?`, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes,
+		e.Venue, joinList(e.Communities), joinList(e.TargetGroups), e.Counted, e.Visits, jsonText(e.Volunteers), e.VolunteerMinutes(),
+		e.Summary, e.State, e.Version, e.Reason, now.UTC(), e.ID); err != nil {
+		return mapErr(err)
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM service_entry_people WHERE entry_id = ?`, e.ID); err != nil {
+		return mapErr(err)
+	}
+	e.UpdatedAt = now
+	return q.insertEntryPeople(ctx, e)
+}
+
+// InsertEntryVersion keeps an entry as it stood before a correction or voiding.
+func (q *Q) InsertEntryVersion(ctx context.Context, v *gongzhi.EntryVersion) error {
+	_, err := q.Exec(ctx, `INSERT INTO service_entry_versions (entry_id, version, action, data, reason, created_name, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, v.EntryID, v.Version, v.Action, jsonText(v.Entry), v.Reason, v.By, v.CreatedAt.UTC())
+	return mapErr(err)
+}
+
+// ListEntryVersions returns an entry's earlier versions, oldest first.
+func (q *Q) ListEntryVersions(ctx context.Context, id int64) ([]gongzhi.EntryVersion, error) {
+	rows, err := q.Query(ctx, `SELECT entry_id, version, action, data, reason, created_name, created_at FROM service_entry_versions
+		WHERE entry_id = ? ORDER BY version`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.EntryVersion
+	for rows.Next() {
+		var v gongzhi.EntryVersion
+		var data string
+		if err := rows.Scan(&v.EntryID, &v.Version, &v.Action, &data, &v.Reason, &v.By, &v.CreatedAt); err != nil {
+			return nil, mapErr(err)
+		}
+		v.Entry = &gongzhi.ServiceEntry{}
+		if err := fromJSON(data, v.Entry); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- evidence
+
+// InsertEvidence records an evidence file of an entry.
+func (q *Q) InsertEvidence(ctx context.Context, ev *gongzhi.Evidence) error {
+	id, err := q.InsertID(ctx, `INSERT INTO service_evidence (entry_id, name, size, sha256, content_type, uploaded_name, uploaded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, ev.EntryID, ev.Name, ev.Size, ev.SHA256, ev.ContentType, ev.UploadedBy, ev.UploadedAt.UTC())
+	ev.ID = id
+	return err
+}
+
+// ListEvidence returns an entry's evidence files, oldest first.
+func (q *Q) ListEvidence(ctx context.Context, entryID int64) ([]gongzhi.Evidence, error) {
+	rows, err := q.Query(ctx, `SELECT id, entry_id, name, size, sha256, content_type, uploaded_name, uploaded_at FROM service_evidence
+		WHERE entry_id = ? ORDER BY id`, entryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.Evidence
+	for rows.Next() {
+		var ev gongzhi.Evidence
+		if err := rows.Scan(&ev.ID, &ev.EntryID, &ev.Name, &ev.Size, &ev.SHA256, &ev.ContentType, &ev.UploadedBy, &ev.UploadedAt); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, ev)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- sums
+
+// LedgerTotals sums a contract's active entries held from..to (YYYY-MM-DD, inclusive; "" for
+// open ends).
+func (q *Q) LedgerTotals(ctx context.Context, contractID int64, from, to string) (gongzhi.LedgerTotals, int, error) {
+	t := gongzhi.LedgerTotals{ByKind: map[string]int64{}}
+	w := &where{}
+	w.add("e.contract_id = ?", contractID)
+	w.add("e.state = 'active'")
+	if from != "" {
+		w.add("e.held_on >= ?", from)
+	}
+	if to != "" {
+		w.add("e.held_on <= ?", to)
+	}
+	rows, err := q.Query(ctx, `SELECT e.kind, COUNT(*), COALESCE(SUM(e.visits), 0), COALESCE(SUM(e.volunteer_minutes), 0)
+		FROM service_entries e`+w.sql()+` GROUP BY e.kind`, w.args...)
+	if err != nil {
+		return t, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n, visits, mins int64
+		if err := rows.Scan(&kind, &n, &visits, &mins); err != nil {
+			return t, 0, mapErr(err)
+		}
+		t.ByKind[kind] = n
+		t.Entries += n
+		t.Visits += visits
+		t.VolunteerMinutes += mins
+	}
+	if err := rows.Err(); err != nil {
+		return t, 0, mapErr(err)
+	}
+	rows.Close()
+	if err := q.QueryRow(ctx, `SELECT COUNT(DISTINCT sp.person_id) FROM service_entry_people sp JOIN service_entries e ON e.id = sp.entry_id`+
+		w.sql(), w.args...).Scan(&t.People); err != nil {
+		return t, 0, mapErr(err)
+	}
+	var files int
+	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM service_evidence ev JOIN service_entries e ON e.id = ev.entry_id`+w.sql(), w.args...).Scan(&files)
+	return t, files, mapErr(err)
+}
+
+// Recipients returns the distinct named participants of a contract's active entries, by person id.
+func (q *Q) Recipients(ctx context.Context, contractID int64) ([]gongzhi.Recipient, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT sp.person_id, pe.name, pe.place_code FROM service_entry_people sp
+		JOIN service_entries e ON e.id = sp.entry_id JOIN people pe ON pe.id = sp.person_id
+		WHERE sp.contract_id = ? AND e.state = 'active' ORDER BY sp.person_id`, contractID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.Recipient
+	for rows.Next() {
+		var r gongzhi.Recipient
+		if err := rows.Scan(&r.PersonID, &r.Name, &r.PlaceCode); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ContractsWithoutEntries counts the signed contracts within scope whose version in force has a
+// service period overlapping from..to (YYYY-MM-DD) and whose ledger has no active entry held
+// from..to.
+func (q *Q) ContractsWithoutEntries(ctx context.Context, s Scope, from, to string) (int, error) {
+	w := &where{}
+	w.add("ct.state = 'signed'")
+	contractScope(w, s)
+	w.add(`NOT EXISTS (SELECT 1 FROM service_entries e WHERE e.contract_id = ct.id AND e.state = 'active'
+		AND e.held_on >= ? AND e.held_on <= ?)`, from, to)
+	rows, err := q.Query(ctx, `SELECT v.terms FROM contracts ct JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'`+
+		w.sql(), w.args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var terms string
+		if err := rows.Scan(&terms); err != nil {
+			return 0, mapErr(err)
+		}
+		var t struct {
+			StartOn string `json:"start_on"`
+			EndOn   string `json:"end_on"`
+		}
+		if err := fromJSON(terms, &t); err != nil {
+			return 0, err
+		}
+		if t.StartOn <= to && t.EndOn >= from {
+			n++
+		}
+	}
+	return n, mapErr(rows.Err())
+}
+
+// ---- surveys
+
+const surveyCols = `s.id, s.contract_id, ct.title, s.org_id, s.place_code, s.margin_bp, s.seed, s.population, s.size, s.note,
+	s.created_name, s.created_at, (SELECT COUNT(*) FROM survey_samples ss WHERE ss.survey_id = s.id AND ss.answer <> '')`
+
+const surveyFrom = `surveys s JOIN contracts ct ON ct.id = s.contract_id`
+
+func scanSurvey(sc scanner) (*gongzhi.Survey, error) {
+	var s gongzhi.Survey
+	var seed int64
+	err := sc.Scan(&s.ID, &s.ContractID, &s.ContractTitle, &s.OrgID, &s.PlaceCode, &s.MarginBP, &seed, &s.Population, &s.Size,
+		&s.Note, &s.CreatedBy, &s.CreatedAt, &s.Answered)
+	s.Seed = uint64(seed)
+	return &s, mapErr(err)
+}
+
+func surveyScope(w *where, s Scope) {
+	switch {
+	case s.None:
+		w.add("1 = 0")
+	case s.OrgID != 0:
+		w.add("s.org_id = ?", s.OrgID)
+	case s.Prefix != "":
+		c, a := scopeRange("s.place_code", s.Prefix)
+		w.add(c, a...)
+	}
+}
+
+// InsertSurvey adds a survey with its samples.
+func (q *Q) InsertSurvey(ctx context.Context, s *gongzhi.Survey, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO surveys (contract_id, org_id, place_code, margin_bp, seed, population, size, note,
+		created_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ContractID, s.OrgID, s.PlaceCode, s.MarginBP, int64(s.Seed),
+		s.Population, s.Size, s.Note, s.CreatedBy, now.UTC())
+	if err != nil {
+		return err
+	}
+	s.ID, s.CreatedAt = id, now
+	for i := range s.Samples {
+		s.Samples[i].SurveyID = id
+		if _, err := q.Exec(ctx, `INSERT INTO survey_samples (survey_id, person_id, place_code) VALUES (?, ?, ?)`, id,
+			s.Samples[i].PersonID, s.Samples[i].PlaceCode); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// GetSurvey returns a survey within scope with its samples.
+func (q *Q) GetSurvey(ctx context.Context, sc Scope, id int64) (*gongzhi.Survey, error) {
+	w := &where{}
+	w.add("s.id = ?", id)
+	surveyScope(w, sc)
+	s, err := scanSurvey(q.QueryRow(ctx, "SELECT "+surveyCols+" FROM "+surveyFrom+w.sql(), w.args...))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT ss.survey_id, ss.person_id, pe.name, ss.place_code, COALESCE(pl.name, ''), ss.answer, ss.score,
+		ss.comment, ss.answered_name, ss.answered_at FROM survey_samples ss JOIN people pe ON pe.id = ss.person_id
+		LEFT JOIN places pl ON pl.code = ss.place_code WHERE ss.survey_id = ? ORDER BY ss.place_code, ss.person_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x gongzhi.SurveySample
+		var at sql.NullTime
+		if err := rows.Scan(&x.SurveyID, &x.PersonID, &x.Name, &x.PlaceCode, &x.PlaceName, &x.Answer, &x.Score, &x.Comment,
+			&x.AnsweredBy, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		x.AnsweredAt = at.Time
+		s.Samples = append(s.Samples, x)
+	}
+	return s, mapErr(rows.Err())
+}
+
+var surveySorts = map[string]string{"created_at": "s.created_at", "size": "s.size"}
+
+// ListSurveys lists surveys (without samples). Filters: contract.
+func (q *Q) ListSurveys(ctx context.Context, sc Scope, opts ListOptions, each func(*gongzhi.Survey) error) (int, error) {
+	w := &where{}
+	surveyScope(w, sc)
+	w.search(opts.Q, "ct.title")
+	if v := opts.Filters["contract"]; v != "" {
+		w.add("s.contract_id = ?", atoiOr(v, -1))
+	}
+	return list(ctx, q, surveyCols, surveyFrom, w, orderBy(opts, surveySorts, "s.id DESC", "s.id"), opts, scanSurvey, each)
+}
+
+// AnswerSample records a sampled person's answer (reports ENOTFOUND for a person not sampled).
+func (q *Q) AnswerSample(ctx context.Context, x *gongzhi.SurveySample, now time.Time) error {
+	res, err := q.Exec(ctx, `UPDATE survey_samples SET answer = ?, score = ?, comment = ?, answered_name = ?, answered_at = ?
+		WHERE survey_id = ? AND person_id = ?`, x.Answer, x.Score, x.Comment, x.AnsweredBy, now.UTC(), x.SurveyID, x.PersonID)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return gongzhi.NotFound()
+	}
+	x.AnsweredAt = now
+	return nil
+}
+
+// SurveysOpen counts surveys within scope with samples not yet answered.
+func (q *Q) SurveysOpen(ctx context.Context, sc Scope) (int, error) {
+	w := &where{}
+	surveyScope(w, sc)
+	w.add("EXISTS (SELECT 1 FROM survey_samples ss WHERE ss.survey_id = s.id AND ss.answer = '')")
+	var n int
+	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM surveys s"+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
+}
+
+// SatisfactionAnswer is one answer or rating for the trend: when, where, and whether satisfied.
+type SatisfactionAnswer struct {
+	At        time.Time
+	PlaceCode string
+	Satisfied bool
+}
+
+// SatisfactionAnswers returns the survey answers (not unreachable) and residents' ratings
+// given from..to (UTC) on contracts within scope.
+func (q *Q) SatisfactionAnswers(ctx context.Context, sc Scope, from, to time.Time) ([]SatisfactionAnswer, error) {
+	w := &where{}
+	surveyScope(w, sc)
+	w.add("ss.answer IN ('satisfied', 'unsatisfied') AND ss.answered_at >= ? AND ss.answered_at < ?", from.UTC(), to.UTC())
+	w2 := &where{}
+	switch {
+	case sc.None:
+		w2.add("1 = 0")
+	case sc.OrgID != 0:
+		w2.add("ct.org_id = ?", sc.OrgID)
+	case sc.Prefix != "":
+		c, a := scopeRange("r.place_code", sc.Prefix)
+		w2.add(c, a...)
+	}
+	w2.add("r.created_at >= ? AND r.created_at < ?", from.UTC(), to.UTC())
+	query := `SELECT ss.answered_at, s.place_code, CASE WHEN ss.answer = 'satisfied' THEN 1 ELSE 0 END
+		FROM survey_samples ss JOIN surveys s ON s.id = ss.survey_id` + w.sql() + `
+		UNION ALL SELECT r.created_at, r.place_code, CASE WHEN r.score >= 4 THEN 1 ELSE 0 END
+		FROM service_ratings r JOIN contracts ct ON ct.id = r.contract_id` + w2.sql()
+	rows, err := q.Query(ctx, query, append(w.args, w2.args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SatisfactionAnswer
+	for rows.Next() {
+		var a SatisfactionAnswer
+		var sat int
+		if err := rows.Scan(&a.At, &a.PlaceCode, &sat); err != nil {
+			return nil, mapErr(err)
+		}
+		a.Satisfied = sat == 1
+		out = append(out, a)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- residents' ratings
+
+// MyServices lists the active entries a person took part in, newest first, with their rating.
+func (q *Q) MyServices(ctx context.Context, personID int64) ([]gongzhi.MyService, error) {
+	rows, err := q.Query(ctx, `SELECT e.id, ct.title, ct.provider_name, e.kind, e.title, e.held_on, e.venue,
+		COALESCE(r.id, 0), COALESCE(r.score, 0), COALESCE(r.comment, ''), r.created_at
+		FROM service_entry_people sp JOIN service_entries e ON e.id = sp.entry_id JOIN contracts ct ON ct.id = e.contract_id
+		LEFT JOIN service_ratings r ON r.entry_id = e.id AND r.person_id = sp.person_id
+		WHERE sp.person_id = ? AND e.state = 'active' ORDER BY e.held_on DESC, e.id DESC`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.MyService
+	for rows.Next() {
+		var m gongzhi.MyService
+		var r gongzhi.ServiceRating
+		var at sql.NullTime
+		if err := rows.Scan(&m.EntryID, &m.ContractTitle, &m.ProviderName, &m.Kind, &m.Title, &m.HeldOn, &m.Venue, &r.ID, &r.Score,
+			&r.Comment, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		if r.ID != 0 {
+			r.EntryID, r.PersonID, r.CreatedAt = m.EntryID, personID, at.Time
+			m.Rating = &r
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// TookPart reports whether a person is a named participant of an active entry.
+func (q *Q) TookPart(ctx context.Context, entryID, personID int64) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM service_entry_people sp JOIN service_entries e ON e.id = sp.entry_id
+		WHERE sp.entry_id = ? AND sp.person_id = ? AND e.state = 'active'`, entryID, personID).Scan(&n)
+	return n > 0, mapErr(err)
+}
+
+// InsertRating adds a rating (a UniqueError when the person already rated the entry).
+func (q *Q) InsertRating(ctx context.Context, r *gongzhi.ServiceRating, contractID, userID int64, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO service_ratings (entry_id, contract_id, place_code, person_id, user_id, score, comment, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.EntryID, contractID, r.PlaceCode, r.PersonID, nullID(userID), r.Score, r.Comment, now.UTC())
+	r.ID, r.CreatedAt = id, now
+	return err
+}
+
+// ContractCommunities returns the communities a contract's application serves.
+func (q *Q) ContractCommunities(ctx context.Context, contractID int64) ([]string, error) {
+	var s string
+	err := q.QueryRow(ctx, `SELECT ap.communities FROM contracts ct JOIN applications ap ON ap.id = ct.application_id WHERE ct.id = ?`,
+		contractID).Scan(&s)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if strings.HasPrefix(s, "[") {
+		var out []string
+		err := fromJSON(s, &out)
+		return out, err
+	}
+	return splitList(s), nil
+}
