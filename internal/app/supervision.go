@@ -50,7 +50,6 @@ var inspectors = []string{gongzhi.RoleHub, gongzhi.RolePurchaser}
 // the purchaser, the hub and the auditor those of places within scope.
 func supScope(ac *gongzhi.Actor) (store.Scope, error) { return contractScope(ac) }
 
-
 // ---- inspections
 
 // activeContracts returns the signed contracts within scope whose version in force covers

@@ -253,7 +253,7 @@ func TestSupervisionRectifications(t *testing.T) {
 		// A talk with a follow-up order.
 		talk, err := a.RecordTalk(ctx, f.hub, gongzhi.TalkInput{Date: gongzhi.DateOf(f.clock()), ContractID: cts[0].ID,
 			Attendees: []gongzhi.Attendee{{Name: "王建国", Role: "机构负责人"}, {Name: "赵敏", Role: "枢纽督导"}},
-			Reason: "整改逾期", Conclusions: "机构承诺一周内完成整改", Requirement: "一周内完成签到表整改", Deadline: gongzhi.DateOf(f.clock().AddDate(0, 0, 7))})
+			Reason:    "整改逾期", Conclusions: "机构承诺一周内完成整改", Requirement: "一周内完成签到表整改", Deadline: gongzhi.DateOf(f.clock().AddDate(0, 0, 7))})
 		f.must(err)
 		if talk.RectificationID == 0 || len(talk.Attendees) != 2 {
 			t.Fatalf("talk %+v", talk)
