@@ -96,10 +96,10 @@ type InspectionRecord struct {
 func (r *InspectionRecord) Validate() error {
 	f := FieldErrors{}
 	if _, ok := ParseDate(r.InspectedOn); !ok {
-		f.Add("inspected_on", "date")
+		f.Add("inspected_on", "date.format")
 	}
 	if r.ProgressPct < 0 || r.ProgressPct > 100 {
-		f.Add("progress_pct", "range:0-100")
+		f.Add("progress_pct", "range:0–100")
 	}
 	for _, p := range []struct {
 		name string
@@ -230,7 +230,7 @@ func (o *RectificationOrder) Validate(today string) error {
 		f.Add("requirement", reason)
 	}
 	if _, ok := ParseDate(o.Deadline); !ok {
-		f.Add("deadline", "date")
+		f.Add("deadline", "date.format")
 	} else if o.Deadline < today {
 		f.Add("deadline", "rect.deadline_past")
 	}
@@ -283,7 +283,7 @@ func checkAttendees(f FieldErrors, as []Attendee, required bool) {
 		f.Add("attendees", "required")
 	}
 	if len(as) > 100 {
-		f.Add("attendees", "too_many:100")
+		f.Add("attendees", "sup.too_many:100")
 	}
 	for i, a := range as {
 		if _, r := CheckText(a.Name, 50, true); r != "" {
@@ -327,7 +327,7 @@ type TalkInput struct {
 func (t *TalkInput) Validate() error {
 	f := FieldErrors{}
 	if _, ok := ParseDate(t.Date); !ok {
-		f.Add("date", "date")
+		f.Add("date", "date.format")
 	}
 	if t.ContractID <= 0 {
 		f.Add("contract_id", "required")
@@ -416,7 +416,7 @@ func (x *ActionInput) Validate(f FieldErrors, prefix string) {
 		f.Add(prefix+"owner", "required")
 	}
 	if _, ok := ParseDate(x.Deadline); !ok {
-		f.Add(prefix+"deadline", "date")
+		f.Add(prefix+"deadline", "date.format")
 	}
 }
 
@@ -424,7 +424,7 @@ func (x *ActionInput) Validate(f FieldErrors, prefix string) {
 func (m *MeetingInput) Validate() error {
 	f := FieldErrors{}
 	if _, ok := ParseDate(m.Date); !ok {
-		f.Add("date", "date")
+		f.Add("date", "date.format")
 	}
 	var r string
 	if m.Title, r = CheckText(m.Title, 200, true); r != "" {

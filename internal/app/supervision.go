@@ -85,7 +85,7 @@ func (a *App) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month st
 		return 0, err
 	}
 	if _, ok := gongzhi.ParseMonth(month); !ok {
-		return 0, gongzhi.Invalid("month", "month")
+		return 0, gongzhi.Invalid("month", "month.format")
 	}
 	s := placeScope(ac)
 	q := a.DB.Q()
@@ -340,7 +340,7 @@ func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		return nil, gongzhi.Invalid("answer", r)
 	}
 	if len(evidence) > 20 {
-		return nil, gongzhi.Invalid("evidence", "too_many:20")
+		return nil, gongzhi.Invalid("evidence", "sup.too_many:20")
 	}
 	return a.moveRect(ctx, ac, id, func(x *gongzhi.Rectification) error {
 		switch x.State {
@@ -503,7 +503,7 @@ func (a *App) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.Talk
 		ct, err := q.GetContract(ctx, placeScope(ac), in.ContractID)
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-				return gongzhi.Invalid("contract_id", "not_found")
+				return gongzhi.Invalid("contract_id", "sup.not_found")
 			}
 			return err
 		}

@@ -34,7 +34,7 @@ func (a *App) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.M
 		seen := map[int64]bool{}
 		for _, o := range in.OrgIDs {
 			if _, err := q.GetOrganization(ctx, placeScope(ac), o); err != nil {
-				return gongzhi.Invalid("org_ids", "not_found")
+				return gongzhi.Invalid("org_ids", "sup.not_found")
 			}
 			if !seen[o] {
 				m.OrgIDs = append(m.OrgIDs, o)
@@ -44,7 +44,7 @@ func (a *App) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.M
 		for i, x := range in.Actions {
 			if x.OwnerOrgID != 0 {
 				if _, err := q.GetOrganization(ctx, placeScope(ac), x.OwnerOrgID); err != nil {
-					return gongzhi.Invalid("actions."+itoa(i)+".owner_org_id", "not_found")
+					return gongzhi.Invalid("actions."+itoa(i)+".owner_org_id", "sup.not_found")
 				}
 			}
 			m.Actions = append(m.Actions, &gongzhi.MeetingAction{Text: x.Text, OwnerOrgID: x.OwnerOrgID, OwnerName: x.OwnerName,
@@ -126,7 +126,7 @@ func (a *App) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID
 		}
 		if in.OwnerOrgID != 0 {
 			if _, err := q.GetOrganization(ctx, placeScope(ac), in.OwnerOrgID); err != nil {
-				return gongzhi.Invalid("owner_org_id", "not_found")
+				return gongzhi.Invalid("owner_org_id", "sup.not_found")
 			}
 		}
 		x = &gongzhi.MeetingAction{MeetingID: m.ID, Text: in.Text, OwnerOrgID: in.OwnerOrgID, OwnerName: in.OwnerName, Deadline: in.Deadline}

@@ -182,7 +182,7 @@ func (a *App) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Actor, 
 		return nil, err
 	}
 	if _, ok := gongzhi.ParseMonth(month); !ok {
-		return nil, gongzhi.Invalid("month", "month")
+		return nil, gongzhi.Invalid("month", "month.format")
 	}
 	place, err := reportPlace(ac)
 	if err != nil {

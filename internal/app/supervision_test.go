@@ -74,7 +74,7 @@ func TestSupervisionInspections(t *testing.T) {
 		_, err = a.EnsureInspections(ctx, f.providers[0], month)
 		purIs(t, err, gongzhi.EFORBIDDEN, "", "")
 		_, err = a.EnsureInspections(ctx, f.hub, "2026-13")
-		purIs(t, err, gongzhi.EINVALID, "month", "month")
+		purIs(t, err, gongzhi.EINVALID, "month", "month.format")
 		// A month outside the contracts' periods has none.
 		if n, err := a.EnsureInspections(ctx, f.hub, "2020-01"); err != nil || n != 0 {
 			t.Fatalf("2020-01: %d %v", n, err)
