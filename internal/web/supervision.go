@@ -832,6 +832,7 @@ func supMerge(ms ...map[string][2]string) map[string][2]string {
 var supCoreMessages = map[string][2]string{
 	"sup.overdue":               {"已逾期", "Overdue"},
 	"sup.month":                 {"月份", "Month"},
+	"sup.place":                 {"街道", "Street"},
 	"sup.prev_month":            {"上月", "Previous month"},
 	"sup.next_month":            {"下月", "Next month"},
 	"sup.contract":              {"合同项目", "Contract"},
