@@ -185,6 +185,24 @@ func TestSupervisionMonth(t *testing.T) {
 	h.expect("the closed order", "已验收销号", "已销号")
 	h.shot("rectification-closed")
 
+	// ---- a talk and a joint meeting with an action item
+	h.open("/supervision/talks/new?contract=" + strconv.FormatInt(contract, 10))
+	h.set("the talk", map[string]string{"date": today, "attendees": "王建国, 机构负责人\n赵敏, 枢纽督导", "reason": "签到表缺失",
+		"conclusions": "机构承诺建立归档制度"})
+	h.shot("talk-form")
+	h.press("record the talk", `main form[action="/supervision/talks"] button[type="submit"]`, http.StatusOK)
+	h.expect("the talk", "约谈已记录", "王建国 机构负责人")
+	h.shot("talk")
+	h.menu("/meetings", "联席会议")
+	h.press("new meeting", `main a[href="/meetings/new"]`, http.StatusOK)
+	h.set("the meeting", map[string]string{"date": today, "title": "十二月联席会议", "venue": "街道三楼会议室", "attendees": "李梅, 街道社会事务办",
+		"minutes": "通报本月督导情况", "decisions": "各机构月底前完善台账"})
+	h.press("record the meeting", `main form[action="/meetings"] button[type="submit"]`, http.StatusOK)
+	h.set("an action item", map[string]string{"text": "完善服务台账", "owner_name": "李梅"})
+	h.press("add the action", `main form[action$="/actions"] button[type="submit"]`, http.StatusOK)
+	h.expect("the meeting", "已添加待办事项", "完善服务台账", "办理中")
+	h.shot("meeting")
+
 	// ---- the month's report: generate, publish
 	h.open("/supervision/reports/" + month)
 	h.press("generate the report", `main form[action="/supervision/reports/`+month+`/generate"] button`, http.StatusOK)
