@@ -177,6 +177,25 @@ func PeriodCovers(start, end, month string) bool {
 	return start[:7] <= month && month <= end[:7]
 }
 
+// MaxEvidenceSize is the largest evidence file a provider may attach to an answer: 20 MiB.
+const MaxEvidenceSize = 20 << 20
+
+// EvidenceExts are the kinds of evidence file accepted: pictures and PDF only.
+var EvidenceExts = []string{".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf"}
+
+// IsContentHash reports whether s looks like a SHA-256 in lowercase hex.
+func IsContentHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // Rectification states: open (waiting for the provider), answered (waiting for verification),
 // closed (verified). Reopening sends an answered order back to open with a reason.
 const (

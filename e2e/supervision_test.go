@@ -1,9 +1,15 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -126,6 +132,19 @@ func supSignContracts(t *testing.T, a *app.App, clock *offsetClock) int64 {
 	return mine
 }
 
+// supPNG is a small picture: a 40×30 orange rectangle.
+func supPNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for x := range 40 {
+		for y := range 30 {
+			img.Set(x, y, color.RGBA{230, 120, 40, 255})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
 // TestSupervisionMonth follows one contract through a month of supervision with real clicks:
 // the hub records the month's inspection with a finding and raises a rectification order; the
 // provider answers it; the hub verifies and closes it; the hub generates the month's report and
@@ -172,8 +191,13 @@ func TestSupervisionMonth(t *testing.T) {
 		p.fatal("the provider cannot open its order: %d", st)
 	}
 	p.set("answer", map[string]string{"answer": "已补齐 12 月全部活动签到表，并建立月度归档制度。"})
+	photo := filepath.Join(t.TempDir(), "sign-in-sheet.png")
+	if err := os.WriteFile(photo, supPNG(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.do("attach a photo", chromedp.SetUploadFiles(chromedp.CSS(`main input[name="file"]`), []string{photo}))
 	p.press("send the answer", `main form[action="`+rpath+`/answer"] button[type="submit"]`, http.StatusOK)
-	p.expect("the answered order", "待验收")
+	p.expect("the answered order", "待验收", "材料 1")
 	p.shot("rectification-answered")
 
 	// ---- the hub verifies and closes it

@@ -342,6 +342,11 @@ func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int
 	if len(evidence) > 20 {
 		return nil, gongzhi.Invalid("evidence", "sup.too_many:20")
 	}
+	for _, e := range evidence {
+		if !gongzhi.IsContentHash(e) {
+			return nil, gongzhi.Invalid("evidence", "rect.evidence_hash")
+		}
+	}
 	return a.moveRect(ctx, ac, id, func(x *gongzhi.Rectification) error {
 		switch x.State {
 		case gongzhi.RectAnswered:
@@ -350,11 +355,33 @@ func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int
 			return gongzhi.Refused("state", "rect.closed")
 		}
 		x.State, x.Answer, x.AnsweredAt = gongzhi.RectAnswered, answer, a.now()
-		if evidence != nil {
-			x.Evidence = evidence
+		for _, e := range evidence {
+			if !slices.Contains(x.Evidence, e) {
+				x.Evidence = append(x.Evidence, e)
+			}
 		}
 		return nil
 	}, "")
+}
+
+// CanAnswerRectification checks, before an evidence file is stored, that the caller may answer
+// the order now: the provider it is addressed to, while it is open. Same errors as
+// AnswerRectification.
+func (a *App) CanAnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := mustBe(ac, gongzhi.RoleProvider); err != nil {
+		return err
+	}
+	x, err := a.Rectification(ctx, ac, id)
+	if err != nil {
+		return err
+	}
+	switch x.State {
+	case gongzhi.RectAnswered:
+		return gongzhi.Refused("state", "rect.answered")
+	case gongzhi.RectClosed:
+		return gongzhi.Refused("state", "rect.closed")
+	}
+	return nil
 }
 
 // VerifyRectification closes an answered order after checking the answer on site. The hub or

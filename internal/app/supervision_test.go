@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,7 +185,9 @@ func TestSupervisionRectifications(t *testing.T) {
 		purIs(t, err, gongzhi.EFORBIDDEN, "", "")
 		_, err = a.AnswerRectification(ctx, f.providers[0], x.ID, " ", nil)
 		purIs(t, err, gongzhi.EINVALID, "answer", "required")
-		x, err = a.AnswerRectification(ctx, f.providers[0], x.ID, "已补齐签到表，建立月度归档。", []string{"abc"})
+		_, err = a.AnswerRectification(ctx, f.providers[0], x.ID, "已补齐", []string{"abc"})
+		purIs(t, err, gongzhi.EINVALID, "evidence", "rect.evidence_hash")
+		x, err = a.AnswerRectification(ctx, f.providers[0], x.ID, "已补齐签到表，建立月度归档。", []string{strings.Repeat("ab", 32)})
 		f.must(err)
 		if x.State != gongzhi.RectAnswered || x.AnsweredAt.IsZero() || len(x.Evidence) != 1 {
 			t.Fatalf("answered %+v", x)

@@ -7,11 +7,15 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/files"
 	"gongzhi/internal/store"
 )
 
@@ -22,6 +26,7 @@ func (s *Server) supervisionRoutes() {
 	s.handle("POST /supervision/inspections/{id}/rectifications", changed, s.offWrap(s.supRectRaise))
 	s.handle("GET /supervision/rectifications/{id}", changed, s.offWrap(s.supRectPage))
 	s.handle("POST /supervision/rectifications/{id}/{move}", changed, s.offWrap(s.supRectMove))
+	s.handle("GET /supervision/rectifications/{id}/evidence/{sum}", changed, s.offWrap(s.supEvidenceGet))
 	s.handle("GET /supervision/talks/new", changed, s.offWrap(s.supTalkForm))
 	s.handle("POST /supervision/talks", changed, s.offWrap(s.supTalkSave))
 	s.handle("GET /supervision/talks/{id}", changed, s.offWrap(s.supTalkPage))
@@ -44,6 +49,8 @@ func (s *Server) supervisionRoutes() {
 	s.api("GET /api/v1/rectifications/{id}", s.offWrap(s.supAPIRect))
 	s.api("GET /api/v1/rectifications/{id}/history", s.offWrap(s.supAPIRectHistory))
 	s.api("POST /api/v1/rectifications/{id}/answer", s.offWrap(s.supRectMove))
+	s.api("POST /api/v1/rectifications/{id}/evidence", s.offWrap(s.supEvidenceUpload))
+	s.api("GET /api/v1/rectifications/{id}/evidence/{sum}", s.offWrap(s.supEvidenceGet))
 	s.api("POST /api/v1/rectifications/{id}/verify", s.offWrap(s.supRectMove))
 	s.api("POST /api/v1/rectifications/{id}/reopen", s.offWrap(s.supRectMove))
 	s.api("GET /api/v1/talks", s.offWrap(s.supAPITalks))
@@ -75,6 +82,11 @@ type (
 	supReasonReq struct {
 		Reason string `json:"reason"`
 	}
+	supEvidence struct {
+		SHA256      string `json:"sha256"`
+		Size        int64  `json:"size"`
+		ContentType string `json:"content_type"`
+	}
 	supMonthReq struct {
 		Month string `json:"month"`
 	}
@@ -100,6 +112,8 @@ func supervisionAPIDocs() map[string]apiDoc {
 		"GET /api/v1/rectifications/{id}":                  {Summary: "Get one rectification order", Resp: gongzhi.Rectification{}},
 		"GET /api/v1/rectifications/{id}/history":          {Summary: "A rectification order's state history", Resp: itemsOf[gongzhi.StateChange]{}},
 		"POST /api/v1/rectifications/{id}/answer":          {Summary: "Answer a rectification order (the provider it is addressed to)", Req: supAnswerReq{}, Resp: gongzhi.Rectification{}},
+		"POST /api/v1/rectifications/{id}/evidence":        {Summary: "Upload an evidence file (picture or PDF, at most 20 MiB) for your answer to an open order; send its sha256 in the answer's evidence (the provider it is addressed to)", Upload: true, Resp: supEvidence{}},
+		"GET /api/v1/rectifications/{id}/evidence/{sum}":   {Summary: "Download an evidence file of an order", Binary: true},
 		"POST /api/v1/rectifications/{id}/verify":          {Summary: "Verify an answered order and close it (hub, purchaser); an order never answered cannot be closed", Req: supNoteReq{}, Resp: gongzhi.Rectification{}},
 		"POST /api/v1/rectifications/{id}/reopen":          {Summary: "Reopen an answered order with a reason (hub, purchaser)", Req: supReasonReq{}, Resp: gongzhi.Rectification{}},
 		"GET /api/v1/talks":                                {Summary: "List one-to-one talks within your scope (a provider: its own)", Resp: gongzhi.Talk{}, List: true, Filters: supTalkFilters},
@@ -535,6 +549,7 @@ type supRectView struct {
 	Verify         *offMiniForm
 	Reopen         *offMiniForm
 	History        []historyRow
+	Evidence       []kv
 	ErrText        string
 }
 
@@ -596,6 +611,10 @@ func (s *Server) supRenderRect(w http.ResponseWriter, r *http.Request, status in
 		Severity: T(lang, "severity."+x.Severity), History: supHistory(lang, hs)}
 	if x.CheckKey != "" {
 		v.Check = T(lang, "check."+x.CheckKey)
+	}
+	for i, e := range x.Evidence {
+		v.Evidence = append(v.Evidence, kv{Label: T(lang, "rect.evidence_n:"+strconv.Itoa(i+1)), Value: e[:12] + "…",
+			Href: supHref("rectifications", id) + "/evidence/" + e})
 	}
 	if x.InspectionID != 0 {
 		v.InspectionHref = supHref("inspections", x.InspectionID)
@@ -668,6 +687,14 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 		if err := s.decode(w, r, &req); err != nil {
 			return err
 		}
+		if !isAPIPath(r) && r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 {
+			ev, ferr := s.supStoreEvidence(w, r, id)
+			if ferr != nil {
+				err = ferr
+				break
+			}
+			req.Evidence = append(req.Evidence, ev.SHA256)
+		}
 		x, err = s.app.AnswerRectification(ctx, ac, id, req.Answer, req.Evidence)
 	case "verify":
 		var req supNoteReq
@@ -687,6 +714,82 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 	return s.supDone(w, r, x, err, supHref("rectifications", id), "sup.flash."+move, func(fs *offFormState) error {
 		return s.supRenderRect(w, r, statusOf[fs.Err.Code], id, fs)
 	}, move)
+}
+
+// supStoreEvidence stores the request's "file" as evidence for an order the caller may answer:
+// a picture or a PDF by its extension and its bytes, at most 20 MiB.
+func (s *Server) supStoreEvidence(w http.ResponseWriter, r *http.Request, id int64) (*supEvidence, error) {
+	if err := s.app.CanAnswerRectification(r.Context(), actorOf(r), id); err != nil {
+		return nil, err
+	}
+	limit := min(s.opts.MaxUpload, int64(gongzhi.MaxEvidenceSize))
+	if r.MultipartForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		if errors.Is(err, http.ErrMissingFile) {
+			return nil, gongzhi.Invalid("file", "err.no_file")
+		}
+		return nil, uploadErr(err, limit)
+	}
+	defer file.Close()
+	if !slices.Contains(gongzhi.EvidenceExts, strings.ToLower(filepath.Ext(hdr.Filename))) {
+		return nil, gongzhi.Invalid("file", "rect.evidence_type")
+	}
+	sum, size, ct, err := s.files.Put(hdr.Filename, file, limit)
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return nil, &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:" + strconv.FormatInt(limit>>20, 10) + " MiB"}
+	case errors.Is(err, files.ErrType):
+		return nil, gongzhi.Invalid("file", "rect.evidence_type")
+	case err != nil:
+		return nil, err
+	}
+	return &supEvidence{SHA256: sum, Size: size, ContentType: ct}, nil
+}
+
+func (s *Server) supEvidenceUpload(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ev, err := s.supStoreEvidence(w, r, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, ev)
+	return nil
+}
+
+// supEvidenceGet sends an evidence file of an order to whoever may see the order.
+func (s *Server) supEvidenceGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	x, err := s.app.Rectification(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	sum := r.PathValue("sum")
+	if !slices.Contains(x.Evidence, sum) {
+		return gongzhi.NotFound()
+	}
+	f, err := s.files.Open(sum)
+	if err != nil {
+		return gongzhi.NotFound()
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := f.Read(head)
+	if _, err := f.Seek(0, 0); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", http.DetectContentType(head[:n]))
+	w.Header().Set("X-Content-SHA256", sum)
+	http.ServeContent(w, r, "", x.AnsweredAt, f)
+	return nil
 }
 
 // ---- talks
@@ -939,6 +1042,10 @@ var supCoreMessages = map[string][2]string{
 	"rect.answer":               {"整改情况", "Answer"},
 	"rect.answer_help":          {"说明已采取的整改措施；验收前督导员会现场核查。", "Say what was done; the inspector checks it before closing."},
 	"rect.evidence":             {"佐证材料", "Evidence"},
+	"rect.evidence_file":        {"佐证材料（照片或 PDF，可选）", "Evidence (a picture or PDF, optional)"},
+	"rect.evidence_n":           {"材料 %s", "File %s"},
+	"rect.evidence_type":        {"只接受照片（JPG、PNG、GIF、WebP）或 PDF 文件", "Pictures (JPG, PNG, GIF, WebP) or PDF only"},
+	"rect.evidence_hash":        {"不是有效的文件摘要（SHA-256）", "Not a valid file digest (SHA-256)"},
 	"rect.answered_at":          {"提交时间", "Answered at"},
 	"rect.verified_by":          {"验收人", "Verified by"},
 	"rect.closed_at":            {"销号时间", "Closed at"},

@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -79,6 +83,28 @@ func supBrowser(f *offFix, ac *gongzhi.Actor) *browser {
 	return b
 }
 
+// supUpload sends a file as multipart form data with a bearer token.
+func supUpload(t *testing.T, e *env, tok, path, name string, content []byte) apiResp {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &buf)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := apiResp{Status: res.StatusCode, Raw: raw}
+	json.Unmarshal(raw, &out.Body)
+	return out
+}
+
 func supPost(t *testing.T, b *browser, page, action string, form url.Values) (int, string) {
 	t.Helper()
 	form.Set("csrf", b.csrf(page))
@@ -140,8 +166,36 @@ func TestSupervisionWeb(t *testing.T) {
 		if st, _ := supPost(t, prov1, rpath, rpath+"/verify", url.Values{"note": {""}}); st != http.StatusForbidden {
 			t.Fatalf("provider verifies: %d", st)
 		}
-		if st, _ := supPost(t, prov1, rpath, rpath+"/answer", url.Values{"answer": {"已补齐签到表并归档"}}); st != http.StatusSeeOther {
-			t.Fatalf("answer: %d", st)
+		// evidence: pictures and PDF only, for the order's own provider
+		var rid int64
+		fmt.Sscanf(rpath, "/supervision/rectifications/%d", &rid)
+		tok1, tok2, htok := f.e.token(p1.User.Username), f.e.token(p2.User.Username), f.e.token("gt-hub")
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 200)...)
+		evPath := fmt.Sprintf("/api/v1/rectifications/%d/evidence", rid)
+		if r := supUpload(t, f.e, tok1, evPath, "sign-in.docx", []byte("PK\x03\x04 not allowed")); r.Status != 422 || !strings.Contains(string(r.Raw), "rect.evidence_type") && !strings.Contains(string(r.Raw), "PDF") {
+			t.Fatalf("a .docx as evidence: %d %s", r.Status, r.Raw)
+		}
+		if r := supUpload(t, f.e, tok1, evPath, "photo.png", []byte("%PDF-1.4 not a picture")); r.Status != 422 {
+			t.Fatalf("a PDF named .png: %d %s", r.Status, r.Raw)
+		}
+		if r := supUpload(t, f.e, tok2, evPath, "photo.png", png); r.Status != 404 {
+			t.Fatalf("another provider uploads: %d %s", r.Status, r.Raw)
+		}
+		up := supUpload(t, f.e, tok1, evPath, "photo.png", png)
+		if up.Status != 201 || up.Body["content_type"] != "image/png" {
+			t.Fatalf("upload: %d %s", up.Status, up.Raw)
+		}
+		sum := up.Body["sha256"].(string)
+		f.api(tok1, "POST", fmt.Sprintf("/api/v1/rectifications/%d/answer", rid), map[string]any{"answer": "已补齐签到表并归档", "evidence": []string{sum}}, 200)
+		if st, body := hub.get(rpath + "/evidence/" + sum); st != 200 || !strings.HasPrefix(body, "\x89PNG") {
+			t.Fatalf("the hub downloads the evidence: %d", st)
+		}
+		if st, _ := prov2.get(rpath + "/evidence/" + sum); st != 404 {
+			t.Fatalf("another provider downloads the evidence: %d", st)
+		}
+		if body := offPage(t, hub, "hub", rpath, 200); !strings.Contains(body, "材料 1") {
+			i := strings.Index(body, "<main")
+			t.Fatalf("the evidence is not listed: %s", body[i:])
 		}
 		if st, _ := supPost(t, hub, rpath, rpath+"/verify", url.Values{"note": {"现场核查属实"}}); st != http.StatusSeeOther {
 			t.Fatalf("verify: %d", st)
@@ -151,9 +205,6 @@ func TestSupervisionWeb(t *testing.T) {
 		}
 
 		// the API: scope and refusals
-		tok1, tok2, htok := f.e.token(p1.User.Username), f.e.token(p2.User.Username), f.e.token("gt-hub")
-		var rid int64
-		fmt.Sscanf(rpath, "/supervision/rectifications/%d", &rid)
 		offRefused(t, f.e.call(tok2, "POST", fmt.Sprintf("/api/v1/rectifications/%d/answer", rid), map[string]any{"answer": "x"}), 404, "not_found", "", "")
 		offRefused(t, f.e.call(htok, "POST", fmt.Sprintf("/api/v1/rectifications/%d/verify", rid), map[string]any{}), 409, "conflict", "state", "已销号")
 		if r := f.api(tok1, "GET", "/api/v1/rectifications", nil, 200); len(offItems(r)) != 1 {
