@@ -324,8 +324,8 @@ func (a *App) lockReport(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id 
 }
 
 // reportNames are the names of people who appear in the month's supervision records of a
-// place: talk and meeting attendees, named owners of action items, and the contact people of
-// the organizations inspected. A published report must name none of them.
+// place: talk and meeting attendees, named owners of action items, the project teams of the
+// contracts inspected, and the contact people and registered staff of their organizations. A published report must name none of them.
 func (a *App) reportNames(ctx context.Context, q *store.Q, prefix, month string) ([]string, error) {
 	var names []string
 	s := store.Scope{Prefix: prefix}
@@ -354,18 +354,38 @@ func (a *App) reportNames(ctx context.Context, q *store.Q, prefix, month string)
 	}); err != nil {
 		return nil, err
 	}
+	contracts := map[int64]bool{}
 	if _, err := q.ListInspections(ctx, s, store.ListOptions{Filters: f}, func(in *gongzhi.Inspection) error {
-		orgs[in.OrgID] = true
+		orgs[in.OrgID], contracts[in.ContractID] = true, true
 		return nil
 	}); err != nil {
 		return nil, err
 	}
+	// the project teams named in the contracts' applications
+	for id := range contracts {
+		ct, err := q.GetContract(ctx, store.Scope{}, id)
+		if err != nil {
+			return nil, err
+		}
+		ap, err := q.GetApplication(ctx, store.Scope{}, ct.ApplicationID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ap.Team {
+			names = append(names, m.Name)
+		}
+	}
+	// the organizations' contact people and the people of the registry who work for them
 	for id := range orgs {
 		o, err := q.GetOrganization(ctx, store.Scope{}, id)
 		if err != nil {
 			return nil, err
 		}
 		names = append(names, o.ContactName)
+		if _, err := q.ListPeople(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"org": id10(id)}},
+			func(p *gongzhi.Person) error { names = append(names, p.Name); return nil }); err != nil {
+			return nil, err
+		}
 	}
 	more, err := a.supervisionExtraNames(ctx, q, prefix, month)
 	return append(names, more...), err

@@ -360,6 +360,7 @@ func TestSupervisionMeetingsAndReport(t *testing.T) {
 			{"联系电话13912345678", "personal.phone"},
 			{"约谈了王建国", "personal.name:王建国"},
 			{"感谢李梅的组织", "personal.name:李梅"},
+			{"项目负责人王芳表现突出", "personal.name:王芳"},
 		} {
 			_, err := a.EditSupervisionReport(ctx, f.hub, r.ID, r.Title, r.Body+"\n"+c.text)
 			f.must(err)
