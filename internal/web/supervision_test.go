@@ -300,13 +300,18 @@ func TestSupervisionWeb(t *testing.T) {
 		// every page renders for each role without untranslated keys, in both languages
 		pages := []string{"/supervision", "/supervision?overdue=1", "/supervision?rect=all", ipath, rpath, "/meetings", mpath, rep,
 			"/supervision/talks/new", "/meetings/new", "/public/supervision-reports"}
+		f.e.user("gt-auditor")
 		for _, who := range []string{"gt-purchaser", "gt-hub", "gt-auditor"} {
 			for _, en := range []bool{false, true} {
 				b := f.browser(who, en)
 				for _, p := range pages {
 					st, body := b.get(p)
-					if st >= 500 {
-						t.Errorf("%s GET %s: %d", who, p, st)
+					want := http.StatusOK
+					if who == "gt-auditor" && strings.HasSuffix(p, "/new") {
+						want = http.StatusForbidden
+					}
+					if st != want {
+						t.Errorf("%s GET %s: %d, want %d", who, p, st, want)
 					}
 					checkTranslated(t, who, p, body)
 					if m := supKeyRe.FindStringSubmatch(tagRe.ReplaceAllString(body, "\n")); m != nil {
@@ -314,6 +319,19 @@ func TestSupervisionWeb(t *testing.T) {
 					}
 				}
 			}
+		}
+		// roles with no part in supervision are refused; the public needs no account for reports
+		for _, who := range []string{"zs-community", "zs-resident", "gt-expert"} {
+			f.e.user(who)
+			b := f.browser(who, false)
+			for _, p := range []string{"/supervision", "/meetings", ipath, rpath} {
+				if st, _ := b.get(p); st != http.StatusForbidden {
+					t.Errorf("%s GET %s: %d, want 403", who, p, st)
+				}
+			}
+		}
+		if st, _ := anon.get("/supervision"); st != http.StatusSeeOther {
+			t.Errorf("anonymous GET /supervision: %d", st)
 		}
 		for _, p := range []string{"/supervision/talks/new", "/meetings/new"} {
 			if st, _ := prov1.get(p); st != http.StatusForbidden {
