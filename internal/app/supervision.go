@@ -593,8 +593,11 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 	staff := isStaff(ac)
 	today, month := a.today(), gongzhi.MonthOf(a.now())
 	if staff {
-		if _, err := a.EnsureInspections(ctx, ac, month); err != nil {
-			return nil, nil, err
+		// this month's and last month's, so that a month nobody looked at still shows as overdue
+		for _, m := range []string{gongzhi.MonthOf(a.now().AddDate(0, 0, -a.now().In(gongzhi.ChinaTime).Day())), month} {
+			if _, err := a.EnsureInspections(ctx, ac, m); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	if err := a.EscalateOverdue(ctx, ac); err != nil {
@@ -630,7 +633,7 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 	switch ac.Role() {
 	case gongzhi.RoleHub:
 		add(&todos, "todo.inspections_overdue", count(insp, map[string]string{"overdue": today}), "/supervision?overdue=1")
-		due := count(insp, map[string]string{"month": month, "state": gongzhi.InspectionDue})
+		due := count(insp, map[string]string{"month": month, "due_from": today})
 		add(&todos, "todo.inspections_due", due, "/supervision?month="+month)
 		add(&todos, "todo.rect_to_verify", count(rect, map[string]string{"state": gongzhi.RectAnswered}), "/supervision?rect=answered#rectifications")
 	case gongzhi.RolePurchaser:

@@ -96,11 +96,19 @@ func TestSupervisionInspections(t *testing.T) {
 		if got := supInspections(t, f, f.hub, map[string]string{"overdue": today}); len(got) != 2 || !got[0].Overdue {
 			t.Fatalf("overdue %+v", got)
 		}
+		// The to-dos also create last month's (the contracts began then), all overdue now.
 		todos, attn, err := a.DeliveryItems(ctx, f.hub)
 		f.must(err)
-		if !hasTodo(todos, "todo.inspections_overdue", 2) || !hasTodo(attn, "attn.inspections_overdue", 2) {
+		if !hasTodo(todos, "todo.inspections_overdue", 4) || !hasTodo(attn, "attn.inspections_overdue", 4) || hasTodo(todos, "todo.inspections_due", 2) {
 			t.Fatalf("hub's to-dos %+v attention %+v", todos, attn)
 		}
+		f.at(dayIn(month, 20))
+		todos, _, err = a.DeliveryItems(ctx, f.hub)
+		f.must(err)
+		if !hasTodo(todos, "todo.inspections_overdue", 2) || !hasTodo(todos, "todo.inspections_due", 2) {
+			t.Fatalf("hub's to-dos on the 20th %+v", todos)
+		}
+		f.at(dayIn(month, 26))
 
 		// Recording: the inspector only; a finding needs a severity and a note.
 		var ins *gongzhi.Inspection

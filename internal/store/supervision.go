@@ -58,7 +58,7 @@ func (q *Q) GetInspection(ctx context.Context, s Scope, id int64) (*gongzhi.Insp
 }
 
 // ListInspections lists inspections. Filters: month, state, contract, org, place, overdue
-// (a date: due before it and not done).
+// (a date: due before it and not done), due_from (a date: not done and due on or after it).
 func (q *Q) ListInspections(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Inspection) error) (int, error) {
 	w := &where{}
 	contractScope(w, s)
@@ -80,8 +80,8 @@ func (q *Q) ListInspections(ctx context.Context, s Scope, opts ListOptions, each
 	if v := opts.Filters["overdue"]; v != "" {
 		w.add("i.state = 'due' AND i.due_on < ?", v)
 	}
-	if v := opts.Filters["due_by"]; v != "" {
-		w.add("i.state = 'due' AND i.due_on <= ?", v)
+	if v := opts.Filters["due_from"]; v != "" {
+		w.add("i.state = 'due' AND i.due_on >= ?", v)
 	}
 	return list(ctx, q, inspectionCols, inspectionFrom, w, orderBy(opts, map[string]string{"title": "ct.title", "due_on": "i.due_on"},
 		"i.month DESC, ct.title", "i.id"), opts, scanInspection, each)
