@@ -124,6 +124,134 @@ CREATE INDEX service_ratings_place ON service_ratings (place_code, created_at);
 
 -- ===== supervision: inspections, findings, rectifications, talks, joint meetings, reports =====
 
+-- One inspection per contract and month, created lazily for every signed contract whose period
+-- covers the month; the checklist with its findings is JSON.
+CREATE TABLE inspections (
+    id            {{ID}},
+    contract_id   BIGINT NOT NULL REFERENCES contracts (id),
+    org_id        BIGINT NOT NULL REFERENCES organizations (id),
+    place_code    {{CODE}} NOT NULL,
+    month         TEXT NOT NULL,
+    due_on        TEXT NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'due',
+    progress_pct  INTEGER NOT NULL DEFAULT 0,
+    progress      TEXT NOT NULL DEFAULT '',
+    difficulties  TEXT NOT NULL DEFAULT '',
+    results       TEXT NOT NULL DEFAULT '',
+    checklist     TEXT NOT NULL DEFAULT '[]',
+    inspected_on  TEXT NOT NULL DEFAULT '',
+    inspector     TEXT NOT NULL DEFAULT '',
+    created_at    {{TS}} NOT NULL,
+    updated_at    {{TS}} NOT NULL,
+    UNIQUE (contract_id, month),
+    CHECK (progress_pct >= 0 AND progress_pct <= 100)
+);
+CREATE INDEX inspections_month ON inspections (month, place_code);
+CREATE INDEX inspections_due ON inspections (state, due_on);
+CREATE INDEX inspections_org ON inspections (org_id, month);
+
+CREATE TABLE talks (
+    id               {{ID}},
+    day              TEXT NOT NULL,
+    contract_id      BIGINT NOT NULL REFERENCES contracts (id),
+    org_id           BIGINT NOT NULL REFERENCES organizations (id),
+    place_code       {{CODE}} NOT NULL,
+    attendees        TEXT NOT NULL DEFAULT '[]',
+    reason           TEXT NOT NULL,
+    conclusions      TEXT NOT NULL,
+    rectification_id BIGINT,
+    created_by       TEXT NOT NULL,
+    created_at       {{TS}} NOT NULL
+);
+CREATE INDEX talks_place ON talks (place_code, day);
+CREATE INDEX talks_org ON talks (org_id, day);
+
+CREATE TABLE rectifications (
+    id            {{ID}},
+    inspection_id BIGINT REFERENCES inspections (id),
+    check_key     TEXT NOT NULL DEFAULT '',
+    talk_id       BIGINT REFERENCES talks (id),
+    contract_id   BIGINT NOT NULL REFERENCES contracts (id),
+    org_id        BIGINT NOT NULL REFERENCES organizations (id),
+    place_code    {{CODE}} NOT NULL,
+    month         TEXT NOT NULL,
+    severity      TEXT NOT NULL DEFAULT 'minor',
+    requirement   TEXT NOT NULL,
+    deadline      TEXT NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'open',
+    escalated     BOOLEAN NOT NULL DEFAULT FALSE,
+    answer        TEXT NOT NULL DEFAULT '',
+    evidence      TEXT NOT NULL DEFAULT '[]',
+    answered_at   {{TS}},
+    reopen_reason TEXT NOT NULL DEFAULT '',
+    verified_by   TEXT NOT NULL DEFAULT '',
+    closed_at     {{TS}},
+    created_by    TEXT NOT NULL,
+    created_at    {{TS}} NOT NULL,
+    updated_at    {{TS}} NOT NULL
+);
+CREATE INDEX rectifications_place ON rectifications (place_code, state, deadline);
+CREATE INDEX rectifications_org ON rectifications (org_id, state);
+CREATE INDEX rectifications_month ON rectifications (month, place_code);
+CREATE INDEX rectifications_inspection ON rectifications (inspection_id);
+
+CREATE TABLE meetings (
+    id         {{ID}},
+    place_code {{CODE}} NOT NULL,
+    day        TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    venue      TEXT NOT NULL DEFAULT '',
+    attendees  TEXT NOT NULL DEFAULT '[]',
+    minutes    TEXT NOT NULL,
+    decisions  TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL,
+    created_at {{TS}} NOT NULL
+);
+CREATE INDEX meetings_place ON meetings (place_code, day);
+
+-- The organizations at a meeting: a provider sees the meetings it attended.
+CREATE TABLE meeting_orgs (
+    meeting_id BIGINT NOT NULL REFERENCES meetings (id),
+    org_id     BIGINT NOT NULL REFERENCES organizations (id),
+    PRIMARY KEY (meeting_id, org_id)
+);
+CREATE INDEX meeting_orgs_org ON meeting_orgs (org_id);
+
+CREATE TABLE meeting_actions (
+    id           {{ID}},
+    meeting_id   BIGINT NOT NULL REFERENCES meetings (id),
+    place_code   {{CODE}} NOT NULL,
+    text         TEXT NOT NULL,
+    owner_org_id BIGINT REFERENCES organizations (id),
+    owner_name   TEXT NOT NULL DEFAULT '',
+    deadline     TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'open',
+    note         TEXT NOT NULL DEFAULT '',
+    done_at      {{TS}},
+    done_by      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX meeting_actions_meeting ON meeting_actions (meeting_id, id);
+CREATE INDEX meeting_actions_open ON meeting_actions (place_code, state, deadline);
+CREATE INDEX meeting_actions_owner ON meeting_actions (owner_org_id, state);
+
+-- One report per street and month: a snapshot of the figures and the narrative, regenerable and
+-- editable until published.
+CREATE TABLE supervision_reports (
+    id           {{ID}},
+    place_code   {{CODE}} NOT NULL REFERENCES places (code),
+    month        TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'draft',
+    title        TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    figures      TEXT NOT NULL,
+    generated_at {{TS}} NOT NULL,
+    generated_by TEXT NOT NULL,
+    published_at {{TS}},
+    published_by TEXT NOT NULL DEFAULT '',
+    UNIQUE (place_code, month)
+);
+CREATE INDEX supervision_reports_public ON supervision_reports (state, month);
+
 -- ===== end of supervision =====
 
 -- ===== complaints: complaints and inquiries =====
