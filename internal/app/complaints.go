@@ -45,7 +45,7 @@ const ResComplaints = "complaints"
 
 // Throttles of submissions and tracking requests.
 var (
-	ComplaintIPLimit     = 5  // submissions per client address per ComplaintIPWindow
+	ComplaintIPLimit     = 5 // submissions per client address per ComplaintIPWindow
 	ComplaintIPWindow    = time.Hour
 	ComplaintPhoneLimit  = 5 // submissions per phone per ComplaintPhoneWindow
 	ComplaintPhoneWindow = 24 * time.Hour
@@ -388,7 +388,9 @@ func mayAnswer(ac *gongzhi.Actor, c *gongzhi.Complaint) bool {
 }
 
 // MayAnswerComplaint reports whether the actor may answer the complaint now (for the pages).
-func MayAnswerComplaint(ac *gongzhi.Actor, c *gongzhi.Complaint) bool { return c.Open() && mayAnswer(ac, c) }
+func MayAnswerComplaint(ac *gongzhi.Actor, c *gongzhi.Complaint) bool {
+	return c.Open() && mayAnswer(ac, c)
+}
 
 // AnswerComplaint records the answer of the party the complaint waits for. The provider, the hub
 // and the purchaser may (EFORBIDDEN otherwise); a complaint outside scope — another provider's —
