@@ -195,6 +195,8 @@ var complaintMessages = map[string][2]string{
 	"complaint.no_stats":        {"暂无数据。", "No figures yet."},
 	"complaint.receipt_text":    {"我们已受理您的%s。", "We have received your %s."},
 	"complaint.revealed":        {"完整联系方式（本次查看已记录）", "Full contact (this view is recorded)"},
+	"complaint.by_public":       {"群众（未登录）", "Member of the public"},
+	"complaint.by_system":       {"系统", "System"},
 	"complaint.who_answered":    {"答复方", "Answered by"},
 
 	"complaint.action.submitted": {"提交", "submitted"},

@@ -5,6 +5,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -284,12 +285,9 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 			return err
 		}
 		for _, h := range hist {
-			row := historyRow{At: h.At, Who: h.Username, Action: T(lang, "complaint.action."+h.Action)}
-			if h.Role != "" {
-				row.Who += " · " + T(lang, "role."+h.Role)
-			}
-			if h.Note != "" {
-				row.Changes = []string{h.Note}
+			row := historyRow{At: h.At, Who: cmpWho(lang, h), Action: T(lang, "complaint.action."+h.Action)}
+			if n := cmpNote(lang, h); n != "" {
+				row.Changes = []string{n}
 			}
 			v.History = append(v.History, row)
 		}
@@ -297,6 +295,49 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 	s.render(w, r, status, "complaints_detail", &page{Title: T(lang, "complaint.title_list") + " #" + strconv.FormatInt(c.ID, 10),
 		Active: "/complaints", Data: v, Error: e})
 	return nil
+}
+
+// cmpWho names who made a history line: the public, the system's escalation, or an account.
+func cmpWho(lang string, h gongzhi.ComplaintEvent) string {
+	switch {
+	case h.Username == "anonymous":
+		return T(lang, "complaint.by_public")
+	case h.Username == "system" && h.Role == gongzhi.RoleSysAdmin:
+		return T(lang, "complaint.by_system")
+	case h.Role != "":
+		return h.Username + " · " + T(lang, "role."+h.Role)
+	}
+	return h.Username
+}
+
+var cmpRouteNote = regexp.MustCompile(`^(office|hub|provider) → (office|hub|provider)`)
+
+// cmpNote translates the structured note of a history line: the route at submission, the
+// answer's round, the escalation level, the route change, the rating.
+func cmpNote(lang string, h gongzhi.ComplaintEvent) string {
+	n := h.Note
+	switch h.Action {
+	case "submitted":
+		return T(lang, "complaint.route") + ": " + T(lang, "complaint.route."+n)
+	case "answered":
+		if r, ok := strings.CutPrefix(n, "round "); ok {
+			return T(lang, "complaint.answer_round."+r)
+		}
+	case "escalated":
+		if l, ok := strings.CutPrefix(n, "level "); ok {
+			return T(lang, "complaint.escalation."+l)
+		}
+	case "rated":
+		if r, ok := strings.CutSuffix(n, "/5"); ok {
+			return T(lang, "complaint.rating_n:"+r)
+		}
+	case "revealed":
+		return ""
+	}
+	return cmpRouteNote.ReplaceAllStringFunc(n, func(m string) string {
+		p := cmpRouteNote.FindStringSubmatch(m)
+		return T(lang, "complaint.route."+p[1]) + " → " + T(lang, "complaint.route."+p[2])
+	})
 }
 
 // cmpRateForm is the rating form; hidden carries the tracking code and phone suffix.

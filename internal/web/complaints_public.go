@@ -21,7 +21,7 @@ type cmpPublicView struct {
 }
 
 type cmpReceiptView struct {
-	Text, Code, Due, Handler string
+	Text, Code, Due, Handler, Contract string
 }
 
 type cmpStatRow struct {
@@ -163,7 +163,7 @@ func (s *Server) cmpPublicSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rc := &cmpReceiptView{Text: T(lang, "complaint.receipt_text:"+T(lang, "complaint.kind."+c.Kind)), Code: c.Code,
-		Due: cmpDueDay(lang, c.DueAt), Handler: cmpHandler(lang, c)}
+		Due: cmpDueDay(lang, c.DueAt), Handler: cmpHandler(lang, c), Contract: c.ContractTitle}
 	s.render(w, r, http.StatusCreated, "complaints_public", &page{Title: T(lang, "complaint.title_receipt"), Active: "/public",
 		Data: &cmpPublicView{Receipt: rc}})
 	return nil
