@@ -196,6 +196,9 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		if ip != "" {
+			if err := q.LockComplaintThrottle(ctx, "ip", ip); err != nil {
+				return err
+			}
 			if n, err := q.ComplaintThrottle(ctx, "ip", ip, now.Add(-ComplaintIPWindow)); err != nil {
 				return err
 			} else if n >= ComplaintIPLimit {
@@ -203,6 +206,9 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 			}
 		}
 		if phoneHash != "" {
+			if err := q.LockComplaintThrottle(ctx, "phone", phoneHash); err != nil {
+				return err
+			}
 			if n, err := q.ComplaintThrottle(ctx, "phone", phoneHash, now.Add(-ComplaintPhoneWindow)); err != nil {
 				return err
 			} else if n >= ComplaintPhoneLimit {
@@ -756,7 +762,7 @@ func (a *App) complaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, att
 		add(&todos, "todo.complaints_overdue", map[string]string{"overdue": "1"}, "/complaints?overdue=1")
 	case gongzhi.RoleHub:
 		add(&todos, "todo.complaints_to_answer", map[string]string{"state": "open", "route": "hub"}, "/complaints?state=open&route=hub")
-		add(&todos, "todo.complaints_escalated", map[string]string{"escalated": "1"}, "/complaints?escalated=1")
+		add(&todos, "todo.complaints_escalated", map[string]string{"escalated": "1", "state": "open"}, "/complaints?escalated=1&state=open")
 	case gongzhi.RolePurchaser:
 		add(&todos, "todo.complaints_to_answer", map[string]string{"state": "open", "route": "office"}, "/complaints?state=open&route=office")
 		add(&todos, "todo.complaints_reopened", map[string]string{"state": "reopened"}, "/complaints?state=reopened")

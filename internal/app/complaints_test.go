@@ -4,6 +4,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -483,6 +484,33 @@ func TestComplaintThrottle(t *testing.T) {
 		other2.ContactPhone = "13600006667"
 		f.submit(anon("10.0.6.1"), other2)
 		purIs(t, a.SubmitComplaint(ctx, anon("10.0.6.3"), cmpNew("inquiry")), gongzhi.ETOOMANY, "", "")
+		// Concurrent submissions from one new address: exactly the limit pass.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		passed, throttled := 0, 0
+		for i := range 2 * app.ComplaintIPLimit {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := cmpNew("suggestion")
+				c.ContactPhone = fmt.Sprintf("1350000%04d", i)
+				err := a.SubmitComplaint(ctx, anon("10.0.6.7"), c)
+				mu.Lock()
+				defer mu.Unlock()
+				switch gongzhi.ErrorCode(err) {
+				case "":
+					passed++
+				case gongzhi.ETOOMANY:
+					throttled++
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if passed != app.ComplaintIPLimit || throttled != app.ComplaintIPLimit {
+			t.Fatalf("%d passed, %d throttled", passed, throttled)
+		}
 		// Guessing tracking codes is throttled too.
 		for range app.ComplaintTrackLimit {
 			_, err := a.TrackComplaint(ctx, anon("10.0.6.9"), "ABCDEFGHJK", "0000")

@@ -266,6 +266,17 @@ func (q *Q) ComplaintHistory(ctx context.Context, id int64) ([]gongzhi.Complaint
 	return out, mapErr(rows.Err())
 }
 
+// LockComplaintThrottle serializes, until the end of the caller's transaction, the submissions
+// counted under a key, so that concurrent submissions cannot all pass the same count. SQLite's
+// write transactions are serialized already; PostgreSQL takes an advisory lock on the key.
+func (q *Q) LockComplaintThrottle(ctx context.Context, kind, key string) error {
+	if q.d != Postgres {
+		return nil
+	}
+	_, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "complaint_throttle:"+kind+":"+key)
+	return err
+}
+
 // AddComplaintThrottle records one submission (or failed tracking request) under a key.
 func (q *Q) AddComplaintThrottle(ctx context.Context, kind, key string, now time.Time) error {
 	_, err := q.Exec(ctx, `INSERT INTO complaint_throttle (kind, key, at) VALUES (?, ?, ?)`, kind, key, now.UTC())
