@@ -173,4 +173,21 @@ func TestComplaintAnsweredAndRated(t *testing.T) {
 	phone.press("open the complaint on a phone", `main table a[href^="/complaints/"]`, http.StatusOK)
 	phone.shot("11-phone-hub-detail")
 	checkNoSidewaysScroll(t, phone, "the complaint")
+
+	// An inquiry for the street office: the hub may re-route it, with a reason.
+	q := &gongzhi.Complaint{Kind: gongzhi.ComplaintKindInquiry, CommunityCode: demo.ZhongshanCode, Subject: "老年大学什么时候报名",
+		Description: "想给父亲报名书法班。", ContactName: "王先生", ContactPhone: "13900002222"}
+	if err := srv.App.SubmitComplaint(context.Background(), &gongzhi.Actor{IP: "192.0.2.1", Via: "test"}, q); err != nil {
+		t.Fatal(err)
+	}
+	phone.open("/complaints/" + strconv.FormatInt(q.ID, 10))
+	phone.expect("an open inquiry as the hub sees it", "转办", "王先生", "139****2222", "查看完整号码")
+	phone.shot("12-phone-hub-open")
+	checkNoSidewaysScroll(t, phone, "an open inquiry")
+	phone.set("re-route", map[string]string{"target": "hub", "reason": "属枢纽组织老年大学项目"})
+	phone.press("re-route to the hub", `main form[action$="/route"] button[type="submit"]`, http.StatusOK)
+	phone.expect("after re-routing", "已转办", "枢纽组织", "属枢纽组织老年大学项目")
+	phone.press("reveal the phone", `main form[action$="/reveal"] button`, http.StatusOK)
+	phone.expect("the revealed contact", "13900002222")
+	phone.shot("13-phone-hub-rerouted")
 }

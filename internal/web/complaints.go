@@ -177,7 +177,7 @@ var complaintMessages = map[string][2]string{
 	"complaint.do_answer":       {"提交答复", "Send answer"},
 	"complaint.do_route":        {"转办", "Re-route"},
 	"complaint.do_reveal":       {"查看完整号码（留痕）", "Show full number (audited)"},
-	"complaint.answer_title":    {"答复", "Answer"},
+	"complaint.answer_title":    {"填写答复", "Write the answer"},
 	"complaint.route_title":     {"转办", "Re-route"},
 	"complaint.rate_title":      {"评价答复", "Rate the answer"},
 	"complaint.answered_flash":  {"已提交答复。", "Answer sent."},

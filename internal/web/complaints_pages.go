@@ -251,7 +251,7 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 		v.AnswerForm = f
 	}
 	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub) && c.State == gongzhi.ComplaintOpen {
-		opts := []option{{"office", T(lang, "complaint.route.office")}, {"hub", T(lang, "complaint.route.hub")}}
+		opts := []option{{"", "—"}, {"office", T(lang, "complaint.route.office")}, {"hub", T(lang, "complaint.route.hub")}}
 		cs, err := s.app.PublicContracts(r.Context())
 		if err != nil {
 			return err
