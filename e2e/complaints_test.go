@@ -190,4 +190,15 @@ func TestComplaintAnsweredAndRated(t *testing.T) {
 	phone.press("reveal the phone", `main form[action$="/reveal"] button`, http.StatusOK)
 	phone.expect("the revealed contact", "13900002222")
 	phone.shot("13-phone-hub-rerouted")
+
+	// In English.
+	phone.open("/lang?to=en&next=/complaints/" + strconv.FormatInt(q.ID, 10))
+	phone.expect("the inquiry in English", "Inquiry", "Hub organization", "Re-route", "History")
+	if html := phone.html(); regexp.MustCompile(`complaint\.[a-z_]+`).MatchString(html) {
+		t.Errorf("an untranslated complaint message key in English")
+	}
+	phone.shot("14-phone-hub-en")
+	res.open("/lang?to=en&next=/public/complaints")
+	res.expect("the public form in English", "Complaints, inquiries and suggestions", "Monthly figures")
+	res.shot("15-public-en")
 }

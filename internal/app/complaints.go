@@ -663,7 +663,7 @@ func (a *App) TrackComplaint(ctx context.Context, ac *gongzhi.Actor, code, phone
 	c.Overdue = c.IsOverdue(a.now())
 	name, _ := a.Box.Open(r.NameEnc, "complaints.contact_name")
 	phone, _ := a.Box.Open(r.PhoneEnc, "complaints.contact_phone")
-	c.ContactName, c.ContactPhone, c.PhoneMasked = gongzhi.MaskName(name), gongzhi.MaskPhone(phone), true
+	c.ContactName, c.ContactPhone, c.PhoneMasked, c.UserID = gongzhi.MaskName(name), gongzhi.MaskPhone(phone), true, 0
 	if c.Answers, err = a.DB.Q().ComplaintAnswers(ctx, c.ID); err != nil {
 		return nil, err
 	}
