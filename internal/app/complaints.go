@@ -160,9 +160,9 @@ func routeTo(ctx context.Context, q *store.Q, c *gongzhi.Complaint) error {
 		}
 		c.Route, c.OrgID, c.OrgName, c.ContractTitle, c.AboutHub = gongzhi.RouteProvider, ct.OrgID, ct.ProviderName, ct.Title, false
 	case c.AboutHub:
-		c.Route, c.OrgID = gongzhi.RouteHub, 0
+		c.Route, c.OrgID, c.OrgName, c.ContractTitle = gongzhi.RouteHub, 0, "", ""
 	default:
-		c.Route, c.OrgID = gongzhi.RouteOffice, 0
+		c.Route, c.OrgID, c.OrgName, c.ContractTitle = gongzhi.RouteOffice, 0, "", ""
 	}
 	return nil
 }

@@ -168,6 +168,7 @@ type cmpDetailView struct {
 	RateForm   *formView
 	History    []historyRow
 	Back       string
+	Problems   []string // a refused move's reasons (state, route, rating), shown above the forms
 }
 
 func cmpAnswerViews(lang string, c *gongzhi.Complaint) []cmpAnswerView {
@@ -227,13 +228,17 @@ func (s *Server) cmpDetail(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gongzhi.Complaint, status int, e *gongzhi.Error, form, revealed string) error {
 	ac, lang := actorOf(r), langOf(r)
 	errs := map[string]string{}
+	var problems []string
 	if e != nil {
 		for k, v := range e.Fields {
 			errs[k] = T(lang, v)
+			if e.Code == gongzhi.ECONFLICT {
+				problems = append(problems, T(lang, v))
+			}
 		}
 	}
 	v := &cmpDetailView{ID: c.ID, Subject: c.Subject, StateClass: "s-" + c.State, StateText: cmpStateText(lang, c), Desc: c.Description,
-		Rows: cmpRows(lang, c), Answers: cmpAnswerViews(lang, c), Revealed: revealed, Back: "/complaints"}
+		Rows: cmpRows(lang, c), Answers: cmpAnswerViews(lang, c), Revealed: revealed, Back: "/complaints", Problems: problems}
 	contact := strings.TrimSpace(c.ContactName + " " + c.ContactPhone)
 	if contact != "" {
 		v.Rows = append(v.Rows, kv{Label: T(lang, "complaint.contact"), Value: contact})

@@ -138,6 +138,11 @@ func TestComplaintsWeb(t *testing.T) {
 		if st, loc := offPost(t, prov, path, path+"/answer", url.Values{"answer": {"已调整配送路线，11:30前送达。"}}); st != http.StatusSeeOther || loc != path {
 			t.Fatalf("answer: %d %s", st, loc)
 		}
+		// The hub may not answer it (not escalated): the page says why.
+		hubB := f.signedIn("gt-hub")
+		if st, page := offPost(t, hubB, path, path+"/answer", url.Values{"answer": {"再答一次"}}); st != http.StatusConflict || !strings.Contains(page, "该件不在待答复状态") {
+			t.Fatalf("answering an answered complaint: %d", st)
+		}
 
 		// Tracking: a wrong suffix finds nothing and says nothing; the right one shows the answer.
 		st, page = anon.post("/public/complaints/track", url.Values{"code": {code}, "phone4": {"1234"}})
