@@ -5,7 +5,8 @@
 //     address and per phone), follow it with the tracking code and the phone's last four digits,
 //     rate the answer there; read the public monthly aggregate.
 //   - resident: submit signed in (the contact is the account's), list and read their own, rate.
-//   - provider (organization-scoped): reads and answers the complaints routed to it.
+//   - provider (organization-scoped): reads and answers the complaints routed to it; it keeps
+//     reading one reopened after a low rating (the office answers it then), not one re-routed away.
 //   - hub (place-scoped): reads its place's complaints; answers those routed to the hub and those
 //     escalated to it (level ≥ 1); re-routes with a reason; reveals a contact's phone (audited).
 //   - purchaser, the street office (place-scoped): like the hub, and answers those routed to the
@@ -759,7 +760,7 @@ func (a *App) complaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, att
 	switch ac.Role() {
 	case gongzhi.RoleProvider:
 		add(&todos, "todo.complaints_to_answer", map[string]string{"state": "open"}, "/complaints?state=open")
-		add(&todos, "todo.complaints_overdue", map[string]string{"overdue": "1"}, "/complaints?overdue=1")
+		add(&todos, "todo.complaints_overdue", map[string]string{"overdue": "1", "state": "open"}, "/complaints?overdue=1&state=open")
 	case gongzhi.RoleHub:
 		add(&todos, "todo.complaints_to_answer", map[string]string{"state": "open", "route": "hub"}, "/complaints?state=open&route=hub")
 		add(&todos, "todo.complaints_escalated", map[string]string{"escalated": "1", "state": "open"}, "/complaints?escalated=1&state=open")

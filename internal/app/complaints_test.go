@@ -302,8 +302,11 @@ func TestComplaintAnswerAndRate(t *testing.T) {
 		if got.State != gongzhi.ComplaintReopened || got.Route != gongzhi.RouteOffice || !got.DueAt.After(f.clock()) {
 			t.Fatalf("after a low rating %+v", got)
 		}
-		_, err = a.Complaint(ctx, f.providers[0], low.ID)
-		purIs(t, err, gongzhi.ENOTFOUND, "", "")
+		// The provider still reads it but the second answer is the office's.
+		if pv, err := a.Complaint(ctx, f.providers[0], low.ID); err != nil || pv.State != gongzhi.ComplaintReopened {
+			t.Fatalf("the provider after a low rating: %+v %v", pv, err)
+		}
+		purIs(t, a.AnswerComplaint(ctx, f.providers[0], low.ID, "再答"), gongzhi.ECONFLICT, "route", "complaint.not_yours")
 		purIs(t, a.AnswerComplaint(ctx, f.hub, low.ID, "复核"), gongzhi.ECONFLICT, "route", "complaint.not_yours")
 		purIs(t, a.RouteComplaint(ctx, f.hub, low.ID, app.RouteTarget{Route: "hub", Reason: "转枢纽"}), gongzhi.ECONFLICT, "state", "complaint.not_open")
 		f.must(a.AnswerComplaint(ctx, f.purchaser, low.ID, "街道已约谈承接方并现场核实，已整改。"))
@@ -367,6 +370,14 @@ func TestComplaintRoute(t *testing.T) {
 		}
 		f.must(a.AnswerComplaint(ctx, f.providers[1], c.ID, "已核实处理。"))
 		purIs(t, a.RouteComplaint(ctx, f.purchaser, c.ID, app.RouteTarget{Route: "office", Reason: "x"}), gongzhi.ECONFLICT, "state", "complaint.not_open")
+		// Re-routed away from a provider, it is no longer the provider's to see.
+		c2 := cmpNew("complaint")
+		c2.ContractID = f.contracts[0].ID
+		f.submit(anon("10.0.4.2"), c2)
+		f.must(a.RouteComplaint(ctx, f.purchaser, c2.ID, app.RouteTarget{Route: "hub", Reason: "实为枢纽组织活动"}))
+		_, err = a.Complaint(ctx, f.providers[0], c2.ID)
+		purIs(t, err, gongzhi.ENOTFOUND, "", "")
+		f.must(a.AnswerComplaint(ctx, f.hub, c2.ID, "已答复。"))
 	})
 }
 

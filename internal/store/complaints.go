@@ -12,8 +12,8 @@ import (
 )
 
 // ComplaintScope limits complaints to what a caller may see: a place and below (office, hub,
-// auditor, community staff), the complaints routed to an organization (a provider), or a
-// resident's own.
+// auditor, community staff), the complaints routed to an organization (a provider: still after
+// a low rating sends its answer to the office for a second one), or a resident's own.
 type ComplaintScope struct {
 	Prefix string
 	OrgID  int64
@@ -54,7 +54,7 @@ func complaintScope(w *where, s ComplaintScope) {
 	case s.UserID != 0:
 		w.add("cp.user_id = ?", s.UserID)
 	case s.OrgID != 0:
-		w.add("cp.org_id = ? AND cp.route = 'provider'", s.OrgID)
+		w.add("cp.org_id = ?", s.OrgID)
 	case s.Prefix != "":
 		c, a := scopeRange("cp.community_code", s.Prefix)
 		w.add(c, a...)
