@@ -249,6 +249,9 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 				return err
 			}
 		}
+		if err := q.PruneComplaintThrottle(ctx, now.Add(-2*max(ComplaintIPWindow, ComplaintPhoneWindow))); err != nil {
+			return err
+		}
 		if err := a.complaintEvent(ctx, q, ac, c.ID, "submitted", "", gongzhi.ComplaintOpen, c.Route); err != nil {
 			return err
 		}

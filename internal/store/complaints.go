@@ -283,6 +283,12 @@ func (q *Q) AddComplaintThrottle(ctx context.Context, kind, key string, now time
 	return err
 }
 
+// PruneComplaintThrottle forgets the throttle records older than a time.
+func (q *Q) PruneComplaintThrottle(ctx context.Context, before time.Time) error {
+	_, err := q.Exec(ctx, `DELETE FROM complaint_throttle WHERE at < ?`, before.UTC())
+	return err
+}
+
 // ComplaintThrottle counts the records under a key since a time.
 func (q *Q) ComplaintThrottle(ctx context.Context, kind, key string, since time.Time) (int, error) {
 	var n int

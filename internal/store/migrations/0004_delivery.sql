@@ -82,7 +82,8 @@ CREATE TABLE complaint_history (
 );
 CREATE INDEX complaint_history_complaint ON complaint_history (complaint_id, id);
 
--- Submissions and failed tracking requests by client address and phone hash, for throttling.
+-- Submissions and failed tracking requests by client address and phone hash, for throttling;
+-- rows older than two days are pruned at each submission.
 CREATE TABLE complaint_throttle (
     id   {{ID}},
     kind TEXT NOT NULL,
@@ -90,6 +91,7 @@ CREATE TABLE complaint_throttle (
     at   {{TS}} NOT NULL
 );
 CREATE INDEX complaint_throttle_key ON complaint_throttle (kind, key, at);
+CREATE INDEX complaint_throttle_at ON complaint_throttle (at);
 
 -- ===== end of complaints =====
 
