@@ -50,6 +50,13 @@ func cmpEscalation(lang string, c *gongzhi.Complaint) string {
 	return T(lang, "complaint.escalation."+strconv.Itoa(c.Escalation))
 }
 
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
 func cmpStateText(lang string, c *gongzhi.Complaint) string {
 	s := T(lang, "complaint.state."+c.State)
 	if c.Overdue {
@@ -81,7 +88,7 @@ func (s *Server) cmpList(w http.ResponseWriter, r *http.Request) error {
 		}
 		lv.Rows = append(lv.Rows, []cell{{Text: "#" + strconv.FormatInt(c.ID, 10), Href: cmpHref(c.ID)}, {Text: c.Subject, Href: cmpHref(c.ID)},
 			{Text: T(lang, "complaint.kind."+c.Kind)}, {Text: c.CommunityName}, {Text: cmpHandler(lang, c)}, state,
-			{Text: cmpDueDay(lang, c.DueAt)}, {Text: cmpEscalation(lang, c)}, {Text: cmpRating(lang, c)}, {Text: datetimeCN(c.CreatedAt)}})
+			{Text: cmpDueDay(lang, c.DueAt)}, {Text: cmpOr(cmpEscalation(lang, c), "—")}, {Text: cmpRating(lang, c)}, {Text: datetimeCN(c.CreatedAt)}})
 		return nil
 	})
 	if err != nil {
