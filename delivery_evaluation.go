@@ -466,11 +466,15 @@ func (e *Evaluation) PublicText() string {
 	return strings.Join(parts, "\n")
 }
 
-// AddMonths returns the date months after a YYYY-MM-DD date, or "" for a bad date.
+// AddMonths returns the date months after a YYYY-MM-DD date — the last day of the month where
+// the day does not exist (31 January + 1 month is 28 February) —, or "" for a bad date.
 func AddMonths(date string, months int) string {
 	t, ok := ParseDate(date)
 	if !ok {
 		return ""
 	}
-	return DateOf(t.AddDate(0, months, 0))
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, last)-1).Format(time.DateOnly)
 }

@@ -414,8 +414,9 @@ func (a *App) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID, me
 // FinalizeEvaluation records the result once every member has handed in a sheet: the total
 // computed from the sheets, the grade by the scheme's thresholds — or the grade the purchaser
 // decides, with a note saying why when it differs —, and the strengths and problems found.
-// Only the purchaser may, within scope. Refuses ECONFLICT for a round no longer scoring (state:
-// state.illegal:STATE) or with sheets missing (scores: eval.incomplete:N); EINVALID for a grade
+// Only the purchaser may, within scope, and may finalize again (to correct the text) until the
+// result is published. Refuses ECONFLICT for a published round (state: state.illegal:published)
+// or with sheets missing (scores: eval.incomplete:N); EINVALID for a grade
 // that differs without a note (grade_note: required) or bad text.
 func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64, in gongzhi.Evaluation) (*gongzhi.Evaluation, error) {
 	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
@@ -436,7 +437,7 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 		if err := q.LockRow(ctx, "evaluations", id); err != nil {
 			return err
 		}
-		if e.State != gongzhi.EvalScoring {
+		if e.State == gongzhi.EvalPublished {
 			return gongzhi.Refused("state", "state.illegal:"+e.State)
 		}
 		missing := 0
@@ -516,7 +517,7 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 			case gongzhi.GradeFail:
 				if e.Scheme.BarMonths > 0 {
 					bar := &gongzhi.Ineligibility{OrgID: e.OrgID, OrgName: e.OrgName, PlaceCode: e.PlaceCode,
-						Until: gongzhi.AddMonths(a.today(), e.Scheme.BarMonths),
+						Until:  gongzhi.AddMonths(a.today(), e.Scheme.BarMonths),
 						Reason: "结项评估不合格（" + e.ContractTitle + "，评估 #" + id10(e.ID) + "）"}
 					if err := q.InsertIneligibility(ctx, bar, userID(ac), a.now()); err != nil {
 						return err
