@@ -267,7 +267,7 @@ func (s *EvalScheme) Grade(total Points) string {
 }
 
 // PanelMissing checks a panel's kinds against the rule and returns the first shortfall as a
-// reason ("eval.panel_size:MIN" or "eval.panel_kind:KIND:N"), or "".
+// reason ("eval.panel_size:MIN" or "eval.panel_kind.KIND:N"), or "".
 func (r PanelRule) PanelMissing(kinds []string) string {
 	if len(kinds) < r.MinMembers {
 		return "eval.panel_size:" + strconv.Itoa(r.MinMembers)
@@ -281,7 +281,7 @@ func (r PanelRule) PanelMissing(kinds []string) string {
 			}
 		}
 		if have < need {
-			return "eval.panel_kind:" + k + ":" + strconv.Itoa(need)
+			return "eval.panel_kind." + k + ":" + strconv.Itoa(need)
 		}
 	}
 	return ""
@@ -299,6 +299,7 @@ type EvalMember struct {
 	Name         string    `json:"name"`
 	Affiliation  string    `json:"affiliation"`
 	UserID       int64     `json:"user_id,omitempty"`
+	Username     string    `json:"username,omitempty"` // on starting a round: the member's account by name, instead of user_id
 	PersonID     int64     `json:"person_id,omitempty"`
 	Scores       []Points  `json:"scores,omitempty"`   // one per sub-indicator, in the scheme's order
 	Comments     []string  `json:"comments,omitempty"` // one per sub-indicator
@@ -317,7 +318,8 @@ func (m *EvalMember) Validate() error {
 	if !contains(MemberKinds, m.Kind) {
 		f.Add("kind", "choice")
 	}
-	if m.UserID == 0 {
+	m.Username = strings.TrimSpace(m.Username)
+	if m.UserID == 0 && m.Username == "" {
 		if m.Name, r = CheckText(m.Name, 50, true); r != "" {
 			f.Add("name", r)
 		}

@@ -166,8 +166,8 @@ func TestEvalSheetAndPanel(t *testing.T) {
 		want  string
 	}{
 		{[]string{MemberExpert, MemberResident}, "eval.panel_size:3"},
-		{[]string{MemberExpert, MemberOfficial, MemberOfficial}, "eval.panel_kind:resident:1"},
-		{[]string{MemberResident, MemberOfficial, MemberOfficial}, "eval.panel_kind:expert:1"},
+		{[]string{MemberExpert, MemberOfficial, MemberOfficial}, "eval.panel_kind.resident:1"},
+		{[]string{MemberResident, MemberOfficial, MemberOfficial}, "eval.panel_kind.expert:1"},
 		{[]string{MemberResident, MemberOfficial, MemberExpert}, ""},
 	} {
 		if got := r.PanelMissing(c.kinds); got != c.want {

@@ -104,8 +104,8 @@ func (a *App) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzhi.
 // panel, once per contract and round. The purchaser and the hub may, for a contract within
 // scope (ENOTFOUND otherwise). The round copies the call's scheme, which is locked from then on.
 // Refuses: EINVALID round (choice), a panel short of the scheme's composition (members:
-// eval.panel_size:MIN or eval.panel_kind:KIND:N), a member account that does not exist or is
-// inactive (members.N.user_id: eval.no_account), an expert account not linked to its person
+// eval.panel_size:MIN or eval.panel_kind.KIND:N), a member account (user_id, or username) that
+// does not exist or is disabled (members.N.user_id or .username: eval.no_account), an expert account not linked to its person
 // (members.N.user_id: expert.not_linked), a member twice (members.N: eval.duplicate);
 // ECONFLICT for a contract not signed (contract_id: eval.contract_not_signed), a round that
 // exists (round: eval.round_exists), a member of the provider (members.N:
@@ -186,6 +186,13 @@ func (a *App) checkPanel(ctx context.Context, q *store.Q, members []gongzhi.Eval
 	for i := range members {
 		m := &members[i]
 		k := "members." + itoa(i)
+		if m.UserID == 0 && m.Username != "" {
+			u, _, err := q.UserByUsername(ctx, m.Username)
+			if err != nil {
+				return gongzhi.Invalid(k+".username", "eval.no_account")
+			}
+			m.UserID = u.ID
+		}
 		if m.UserID != 0 {
 			u, err := q.GetUser(ctx, m.UserID)
 			if err != nil || u.Disabled {

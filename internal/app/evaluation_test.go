@@ -134,9 +134,9 @@ func TestEvaluationPanel(t *testing.T) {
 		// Composition: at least three, with an expert and a residents' representative.
 		purIs(t, start(f.hub, cts[0].ID, gongzhi.RoundMid, evalPanel(f)[:2]), gongzhi.EINVALID, "members", "eval.panel_size:3")
 		noResident := append(evalPanel(f)[:1:1], evalPanel(f)[2], gongzhi.EvalMember{Kind: gongzhi.MemberEvaluator, Name: "评估师乙"})
-		purIs(t, start(f.hub, cts[0].ID, gongzhi.RoundMid, noResident), gongzhi.EINVALID, "members", "eval.panel_kind:resident:1")
+		purIs(t, start(f.hub, cts[0].ID, gongzhi.RoundMid, noResident), gongzhi.EINVALID, "members", "eval.panel_kind.resident:1")
 		noExpert := append(evalPanel(f)[1:], gongzhi.EvalMember{Kind: gongzhi.MemberEvaluator, Name: "评估师乙"})
-		purIs(t, start(f.hub, cts[0].ID, gongzhi.RoundMid, noExpert), gongzhi.EINVALID, "members", "eval.panel_kind:expert:1")
+		purIs(t, start(f.hub, cts[0].ID, gongzhi.RoundMid, noExpert), gongzhi.EINVALID, "members", "eval.panel_kind.expert:1")
 		// Members of the provider: expert 0 works for provider 0; provider 0's own account; a
 		// named member from provider 0.
 		p := evalPanel(f)
