@@ -164,6 +164,9 @@ func TestEvaluationFinalRound(t *testing.T) {
 	p.open("/evaluations/" + strconv.FormatInt(id, 10) + "/report")
 	p.expect("the report", "绩效评估报告", "服务开展", "优秀", "志愿者服务时长")
 	p.shot("06-report")
+	p.open("/evaluations/schemes/" + strconv.FormatInt(ct.CallID, 10))
+	p.expect("the scheme, locked", "指标体系不能再修改", "服务对象满意度抽查结果", "满意度抽查")
+	p.shot("09-scheme")
 
 	// ---- the public page
 	a := newBrowser(t, srv.Base)

@@ -563,7 +563,7 @@ func publicEval(e *gongzhi.Evaluation) *gongzhi.Evaluation {
 // PublicEvaluations lists published results, newest first. Anyone may, without an account.
 func (a *App) PublicEvaluations(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
 	if opts.Sort == "" {
-		opts.Sort = "-published_at"
+		opts.Sort, opts.Desc = "published_at", true
 	}
 	return a.DB.Q().ListEvaluations(ctx, store.EvalScope{States: []string{gongzhi.EvalPublished}}, opts, func(e *gongzhi.Evaluation) error {
 		e.CreatedBy = ""

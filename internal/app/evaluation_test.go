@@ -247,11 +247,20 @@ func TestEvaluationScoring(t *testing.T) {
 		purIs(t, err, gongzhi.EFORBIDDEN, "", "")
 		_, err = a.FinalizeEvaluation(ctx, f.purchaser, e.ID, gongzhi.Evaluation{Grade: gongzhi.GradeExcellent})
 		purIs(t, err, gongzhi.EINVALID, "grade_note", "required")
+		_, err = a.FinalizeEvaluation(ctx, f.purchaser, e.ID, gongzhi.Evaluation{Grade: "superb", GradeNote: "x"})
+		purIs(t, err, gongzhi.EINVALID, "grade", "choice")
+		// The purchaser has the final say: another grade with a note, which it may change again
+		// until publication.
+		over, err := a.FinalizeEvaluation(ctx, f.purchaser, e.ID, gongzhi.Evaluation{Grade: gongzhi.GradeExcellent, GradeNote: "社区居民联名肯定，经街道办公会研究上调"})
+		f.must(err)
+		if over.Grade != gongzhi.GradeExcellent || over.GradeNote == "" || over.Total != over.Result.Total {
+			t.Fatalf("overridden grade %+v", over)
+		}
 		fin, err := a.FinalizeEvaluation(ctx, f.purchaser, e.ID, gongzhi.Evaluation{Strengths: "台账完整，活动按计划开展。", Problems: "满意度抽查样本偏少。"})
 		f.must(err)
 		e, err = a.Evaluation(ctx, f.purchaser, e.ID)
 		f.must(err)
-		if fin.Total != e.Result.Total || e.Total != e.Result.Total || e.Grade != e.Scheme.Grade(e.Total) || e.State != gongzhi.EvalFinalized {
+		if fin.Total != e.Result.Total || e.Total != e.Result.Total || e.Grade != e.Scheme.Grade(e.Total) || e.GradeNote != "" || e.State != gongzhi.EvalFinalized {
 			t.Fatalf("finalized %s %s, result %s", e.Total, e.Grade, e.Result.Total)
 		}
 		if e.Total < 7950 || e.Total > 8050 {
