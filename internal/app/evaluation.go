@@ -171,7 +171,7 @@ func (a *App) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 			return err
 		}
 		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, Entity: "evaluation", EntityID: e.ID, To: e.State,
-			Note: "contract " + id10(ct.ID) + ", round " + e.Round}); err != nil {
+			Note: "eval.round." + e.Round}); err != nil {
 			return err
 		}
 		return a.audit(ctx, q, ac, "create", ResEvaluations, id10(e.ID), nil, e, "")
@@ -469,7 +469,7 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 			return err
 		}
 		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: before.State,
-			To: e.State, Note: e.Total.String() + " " + e.Grade}); err != nil {
+			To: e.State, Note: "eval.grade." + e.Grade + " " + e.Total.String()}); err != nil {
 			return err
 		}
 		e.Result = &res
@@ -542,7 +542,7 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 			return err
 		}
 		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: gongzhi.EvalFinalized,
-			To: gongzhi.EvalPublished, Note: e.Grade}); err != nil {
+			To: gongzhi.EvalPublished, Note: "eval.grade." + e.Grade}); err != nil {
 			return err
 		}
 		out = a.viewEval(ac, e, acc)
@@ -586,22 +586,14 @@ func (a *App) PublicEvaluation(ctx context.Context, id int64) (*gongzhi.Evaluati
 }
 
 // evalBonus is the bonus an organization's application gets in a call opened at opensAt: the
-// largest bonus of an 优秀 final round published in the year before; the note says where from.
+// largest bonus of an 优秀 final round published in the year before; the note ("+3.00 (#ID)")
+// says how much and from which evaluation.
 func evalBonus(ctx context.Context, q *store.Q, orgID int64, c *gongzhi.Call) (gongzhi.Points, string, error) {
 	b, id, err := q.EvalBonus(ctx, orgID, c.OpensAt)
 	if err != nil || b == 0 {
 		return 0, "", err
 	}
-	return b, "+" + b.String() + " (evaluation " + id10(id) + " excellent)", nil
-}
-
-// bonusNote is the ranking's note on the evaluation bonuses added: "; evaluation bonus: ORG +3.00
-// (evaluation 5 excellent), …".
-func bonusNote(bonuses []string) string {
-	if len(bonuses) == 0 {
-		return ""
-	}
-	return "; evaluation bonus: " + strings.Join(bonuses, ", ")
+	return b, "+" + b.String() + " (#" + id10(id) + ")", nil
 }
 
 // ---- to-dos and attention lines

@@ -373,7 +373,7 @@ func TestEvaluationGradeFeedsNextCall(t *testing.T) {
 		f.must(err)
 		noted := false
 		for _, h := range hist {
-			if h.Entity == "ranking" && strings.Contains(h.Note, "evaluation bonus: 葛塘第2社会工作服务中心 +3.00") {
+			if h.Entity == "ranking" && strings.Contains(h.Note, "eval.bonus_note 葛塘第2社会工作服务中心 +3.00 (#") {
 				noted = true
 			}
 		}

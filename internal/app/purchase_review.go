@@ -747,7 +747,7 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 			return err
 		}
 		missing := 0
-		var bonuses []string // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened
+		var bonuses []string // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened, one history line each
 		rs = make([]gongzhi.Ranked, 0, len(apps))
 		for i, ap := range apps {
 			st := stats[ap.ID]
@@ -759,7 +759,7 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 			}
 			if bonus > 0 {
 				score += bonus
-				bonuses = append(bonuses, ap.OrgName+" "+note)
+				bonuses = append(bonuses, "eval.bonus_note "+ap.OrgName+" "+note)
 			}
 			rs = append(rs, gongzhi.Ranked{ApplicationID: ap.ID, OrgID: ap.OrgID, OrgName: ap.OrgName, Title: ap.Title,
 				Score: score, Scores: st.N, SubmittedAt: ap.SubmittedAt, Requested: ap.Requested, Band: ap.Band})
@@ -772,8 +772,13 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 			return err
 		}
 		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked",
-			Note: itoa(len(rs)) + " applications, rule " + c.Aggregation + bonusNote(bonuses)}); err != nil {
+			Note: itoa(len(rs)) + " applications, rule " + c.Aggregation}); err != nil {
 			return err
+		}
+		for _, note := range bonuses {
+			if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked", Note: note}); err != nil {
+				return err
+			}
 		}
 		return a.audit(ctx, q, ac, "update", ResCalls, id10(callID), nil, map[string]int{"ranked": len(rs)}, "ranked")
 	})
