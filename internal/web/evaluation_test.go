@@ -111,6 +111,40 @@ func TestEvaluationWeb(t *testing.T) {
 			t.Fatalf("bad scheme: %d %s", st, page)
 		}
 
+		// the default scheme with one more sub-indicator for 服务开展 (weight 20 → 25, 资源募集 5 → 0
+		// removed) and 优秀 from 85 is saved
+		good := url.Values{"csrf": {pur.csrf(fmt.Sprintf("/evaluations/schemes/%d", ct.CallID))}, "excellent": {"85"}, "good": {"75"},
+			"pass": {"60"}, "bar_months": {"12"}, "bonus": {"2.5"}, "min_members": {"3"}, "kind_expert": {"1"}, "kind_resident": {"1"}}
+		row := 0
+		for _, d := range gongzhi.DefaultEvalScheme().Dimensions {
+			if d.Name == "资源募集" {
+				continue
+			}
+			for _, in := range d.Indicators {
+				k := strconv.Itoa(row)
+				good.Set("dim_"+k, d.Name)
+				good.Set("ind_"+k, in.Name)
+				good.Set("max_"+k, strconv.Itoa(in.Max))
+				good.Set("evid_"+k, in.Evidence)
+				row++
+			}
+		}
+		k := strconv.Itoa(row)
+		good.Set("dim_"+k, "服务开展")
+		good.Set("ind_"+k, "志愿者参与服务")
+		good.Set("max_"+k, "5")
+		good.Set("evid_"+k, "服务台账志愿者记录")
+		good.Set("dim_"+strconv.Itoa(row+1), "") // an empty row is ignored
+		if st, loc := pur.post(fmt.Sprintf("/evaluations/schemes/%d", ct.CallID), good); st != http.StatusSeeOther {
+			t.Fatalf("save the scheme: %d %s", st, loc)
+		}
+		sc := f.api(e.token("gt-hub"), "GET", fmt.Sprintf("/api/v1/evaluation-schemes/%d", ct.CallID), nil, 200)
+		if offNum(sc.Body["excellent"]) != 8500 || offNum(sc.Body["bonus"]) != 250 || len(sc.Body["dimensions"].([]any)) != 7 ||
+			offNum(sc.Body["dimensions"].([]any)[2].(map[string]any)["weight"]) != 25 {
+			t.Fatalf("saved scheme: %s", sc.Raw)
+		}
+		f.api(e.token("gt-hub"), "PUT", fmt.Sprintf("/api/v1/evaluation-schemes/%d", ct.CallID), sc.Body, 403)
+
 		// start: without a residents' representative the panel is refused
 		newPath := fmt.Sprintf("/evaluations/new?contract=%d&round=final", ct.ID)
 		st, page = pur.get(newPath)
@@ -136,6 +170,9 @@ func TestEvaluationWeb(t *testing.T) {
 		}
 		id, _ := strconv.ParseInt(strings.TrimPrefix(loc, "/evaluations/"), 10, 64)
 		api := fmt.Sprintf("/api/v1/evaluations/%d", id)
+		// the round has started: the scheme is locked
+		offRefused(t, e.call(e.token("gt-purchaser"), "PUT", fmt.Sprintf("/api/v1/evaluation-schemes/%d", ct.CallID), sc.Body),
+			409, "conflict", "scheme", "不能再修改")
 
 		// the expert scores through the API, once
 		exp := e.token("gt-expert")
