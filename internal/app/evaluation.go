@@ -366,11 +366,11 @@ func (a *App) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID, me
 	}
 	var out *gongzhi.EvalMember
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		e, acc, err := a.loadEval(ctx, q, ac, evalID)
-		if err != nil {
+		if err := q.LockRow(ctx, "evaluations", evalID); err != nil {
 			return err
 		}
-		if err := q.LockRow(ctx, "evaluations", evalID); err != nil {
+		e, acc, err := a.loadEval(ctx, q, ac, evalID)
+		if err != nil {
 			return err
 		}
 		var m *gongzhi.EvalMember
@@ -434,15 +434,15 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 	}
 	var out *gongzhi.Evaluation
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.LockRow(ctx, "evaluations", id); err != nil {
+			return err
+		}
 		e, acc, err := a.loadEval(ctx, q, ac, id)
 		if err != nil {
 			return err
 		}
 		if acc != evalStaff {
 			return gongzhi.NotFound()
-		}
-		if err := q.LockRow(ctx, "evaluations", id); err != nil {
-			return err
 		}
 		if e.State == gongzhi.EvalPublished {
 			return gongzhi.Refused("state", "state.illegal:"+e.State)
@@ -493,15 +493,15 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 	}
 	var out *gongzhi.Evaluation
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := q.LockRow(ctx, "evaluations", id); err != nil {
+			return err
+		}
 		e, acc, err := a.loadEval(ctx, q, ac, id)
 		if err != nil {
 			return err
 		}
 		if acc != evalStaff {
 			return gongzhi.NotFound()
-		}
-		if err := q.LockRow(ctx, "evaluations", id); err != nil {
-			return err
 		}
 		if e.State != gongzhi.EvalFinalized {
 			return gongzhi.Refused("state", "state.illegal:"+e.State)

@@ -6,6 +6,7 @@ package app_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,9 +203,28 @@ func TestEvaluationScoring(t *testing.T) {
 		purIs(t, err, gongzhi.EINVALID, "scores.0", "range:0-5")
 		_, err = a.SubmitEvalSheet(ctx, expert, e.ID, 0, sc[:2], nil)
 		purIs(t, err, gongzhi.EINVALID, "scores", "eval.scores_count:16")
-		// The expert hands in once; twice is refused.
-		_, err = a.SubmitEvalSheet(ctx, expert, e.ID, 0, evalSheet(s, 8000), []string{"活动记录完整"})
-		f.must(err)
+		// The expert hands in once — four at the same time, one gets through —; twice is refused.
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = a.SubmitEvalSheet(ctx, expert, e.ID, 0, evalSheet(s, 8000), []string{"活动记录完整"})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				purIs(t, err, gongzhi.ECONFLICT, "scores", "eval.already_scored")
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d concurrent sheets accepted", ok)
+		}
 		_, err = a.SubmitEvalSheet(ctx, expert, e.ID, 0, evalSheet(s, 9000), nil)
 		purIs(t, err, gongzhi.ECONFLICT, "scores", "eval.already_scored")
 		// The resident has no account: the hub transcribes; not for account members, not by
