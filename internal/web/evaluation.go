@@ -859,6 +859,9 @@ func (s *Server) evReport(w http.ResponseWriter, r *http.Request) error {
 	if e.Result == nil || e.State == gongzhi.EvalScoring && evIsMemberOnly(ac, e) {
 		return gongzhi.NotFound()
 	}
+	if evIsMemberOnly(ac, e) {
+		e.Members = nil // members see their own sheet only, on the round's page
+	}
 	return s.evRenderReport(w, r, e, false, "/evaluations/"+fmtInt(id), lang)
 }
 

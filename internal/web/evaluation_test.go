@@ -273,5 +273,14 @@ func TestEvaluationWeb(t *testing.T) {
 		f.api(e.token("gt-provider"), "GET", api, nil, 200)
 		f.api(e.token("gt-provider2"), "GET", api, nil, 404)
 		f.api("", "GET", "/api/v1/public/evaluations/999999", nil, 404)
+		prov := evLogin(t, e, f.provider("同心").User.Username)
+		st, page = prov.get(detail)
+		if st != 200 || !strings.Contains(page, "优秀") || strings.Contains(page, "居民代表甲") {
+			t.Fatalf("the provider's page: %d", st)
+		}
+		checkTranslated(t, "provider", detail, page)
+		if st, _ := evLogin(t, e, "gt-provider2").get(detail); st != http.StatusNotFound {
+			t.Fatalf("another provider: %d", st)
+		}
 	})
 }
