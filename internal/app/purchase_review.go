@@ -689,7 +689,9 @@ func (a *App) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([]gon
 
 // RankCall aggregates the experts' scores of every eligible application by the call's rule
 // (trim_mean: drop the highest and the lowest total, average the rest) and ranks them: higher
-// score first, ties to the earlier submission, then the lower id. Only scores of members still
+// score first, ties to the earlier submission, then the lower id. An organization whose final
+// evaluation was graded 优秀 and published in the year before the call opened gets that
+// evaluation's bonus points added, named in the ranking's history note. Only scores of members still
 // on the panel, and without a conflict, count. Only the purchaser may, within scope, while the
 // call is in review, and only when every member has scored every application they may score
 // (ECONFLICT scores: review.incomplete:MISSING).
@@ -745,13 +747,22 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 			return err
 		}
 		missing := 0
+		var bonuses []string // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened, one history line each
 		rs = make([]gongzhi.Ranked, 0, len(apps))
 		for i, ap := range apps {
 			st := stats[ap.ID]
 			missing += expected[i] - st.N
+			score := gongzhi.AggregateStats(c.Aggregation, st.N, st.Sum, st.Lo, st.Hi)
+			bonus, note, err := evalBonus(ctx, q, ap.OrgID, c)
+			if err != nil {
+				return err
+			}
+			if bonus > 0 {
+				score += bonus
+				bonuses = append(bonuses, "eval.bonus_note "+ap.OrgName+" "+note)
+			}
 			rs = append(rs, gongzhi.Ranked{ApplicationID: ap.ID, OrgID: ap.OrgID, OrgName: ap.OrgName, Title: ap.Title,
-				Score: gongzhi.AggregateStats(c.Aggregation, st.N, st.Sum, st.Lo, st.Hi), Scores: st.N, SubmittedAt: ap.SubmittedAt,
-				Requested: ap.Requested, Band: ap.Band})
+				Score: score, Scores: st.N, SubmittedAt: ap.SubmittedAt, Requested: ap.Requested, Band: ap.Band})
 		}
 		if missing > 0 {
 			return gongzhi.Refused("scores", "review.incomplete:"+itoa(missing))
@@ -763,6 +774,11 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked",
 			Note: itoa(len(rs)) + " applications, rule " + c.Aggregation}); err != nil {
 			return err
+		}
+		for _, note := range bonuses {
+			if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked", Note: note}); err != nil {
+				return err
+			}
 		}
 		return a.audit(ctx, q, ac, "update", ResCalls, id10(callID), nil, map[string]int{"ranked": len(rs)}, "ranked")
 	})
