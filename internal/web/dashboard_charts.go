@@ -57,18 +57,18 @@ func (c *chart) HTML() template.HTML {
 	fmt.Fprintf(&b, `<figure class="dash-fig" id="%s">`, esc(c.ID))
 	fmt.Fprintf(&b, `<figcaption class="dash-title">%s</figcaption>`, esc(c.Title))
 	if c.Width > 400 {
-		fmt.Fprintf(&b, `<div class="dash-scroll"><div style="min-width:%dpx">%s</div></div>`, c.Width, c.SVG)
+		fmt.Fprintf(&b, `<div class="dash-scroll">%s</div>`, c.SVG)
 	} else {
 		b.WriteString(string(c.SVG))
 	}
 	if len(c.Legend) > 0 {
 		b.WriteString(`<ul class="dash-legend">`)
 		for _, l := range c.Legend {
-			cls := "sw"
+			mark := `<rect x="1" y="1" width="12" height="12" rx="2" fill="%s" stroke="#bcccdc"></rect>`
 			if l.Line {
-				cls = "ln"
+				mark = `<rect x="6" y="0" width="3" height="14" fill="%s"></rect>`
 			}
-			fmt.Fprintf(&b, `<li><span class="%s" style="background:%s"></span>%s</li>`, cls, esc(l.Color), esc(l.Label))
+			fmt.Fprintf(&b, `<li><svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">`+mark+`</svg>%s</li>`, esc(l.Color), esc(l.Label))
 		}
 		b.WriteString(`</ul>`)
 	}
@@ -262,7 +262,7 @@ func heatSVG(id, title, desc string, rows, cols []string, cells [][]heatCell) (t
 	svgOpen(&b, id, title, desc, w, h)
 	for j, c := range cols {
 		x := labelW + j*colW + colW/2
-		fmt.Fprintf(&b, `<text x="%d" y="4" font-size="%d" fill="%s" style="writing-mode:vertical-rl;text-orientation:upright" dominant-baseline="middle">%s</text>`,
+		fmt.Fprintf(&b, `<text x="%d" y="4" font-size="%d" fill="%s" writing-mode="tb" dominant-baseline="middle">%s</text>`,
 			x, size, colInk, esc(fit(c, size+1, headH-10)))
 	}
 	for i, r := range rows {
