@@ -74,6 +74,7 @@ var dashboardMessages = map[string][2]string{
 	"dash.period":               {"服务期", "Period"},
 	"dash.state":                {"状态", "State"},
 	"ds.intro":                  {"政府购买社会服务的信息公开：征集公告与评审结果、资助结果、合同摘要、资金拨付、月度督导报告和评估结果。无需登录。", "What public money bought and how it is going: calls and their results, awards, contract summaries, payments, monthly supervision reports and evaluation results. No sign-in needed."},
+	"ds.link_from_public":       {"资助结果、合同摘要、资金拨付、督导报告与评估结果", "Awards, contracts, payments, supervision reports and evaluations"},
 	"ds.privacy":                {"本栏目只公开组织信息，不公开任何个人的姓名、身份证号或电话。", "This section shows organizations only: never a person's name, ID number or phone."},
 	"ds.calls":                  {"征集公告与结果公示", "Calls and results"},
 	"ds.calls_note":             {"正在征集的项目与评审结果", "open calls and review results"},

@@ -279,6 +279,7 @@ func TestDisclosurePublic(t *testing.T) {
 				"/public/contracts":                     {"长者助餐", "四点半课堂", f.class.ProviderName},
 				"/public/contracts/" + fmtID(f.meal.ID): {"长者助餐", f.meal.ProviderName, "中山社区", "服务人次", "1200", f.meal.Current.Terms.Portions[1].DueOn, f.paidOn, f.meal.Current.Terms.StartOn, `id="chart-portions"`},
 				"/public/payments-made":                 {"长者助餐", f.paidOn, "¥" + f.paid.Format()},
+				"/public":                               {`href="/public/disclosure"`},
 			} {
 				st, body := b.get(path)
 				if st != 200 {
