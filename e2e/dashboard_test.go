@@ -184,6 +184,24 @@ func TestDashboardAndDisclosure(t *testing.T) {
 	}
 	checkNoSidewaysScroll(t, b, "/dashboard")
 
+	// the same page in English, and a provider's own dashboard
+	b.do("back to a desktop", chromedp.EmulateViewport(1280, 900))
+	b.open("/lang?to=en&next=/dashboard")
+	if h := b.text("main h1"); !strings.Contains(h, "Dashboard") {
+		t.Errorf("English dashboard heading %q", h)
+	}
+	b.shot("02b-dashboard-english")
+	pb := newBrowser(t, srv.Base)
+	pb.login("gt-provider")
+	pb.open("/dashboard")
+	if txt := pb.text("#contracts"); !strings.Contains(txt, cts[0].Title) && !strings.Contains(txt, cts[1].Title) {
+		t.Errorf("the provider's dashboard does not list its contract: %q", txt)
+	}
+	if pb.visible("#chart-coverage") {
+		t.Errorf("a provider sees the street's coverage grid")
+	}
+	pb.shot("02c-dashboard-provider")
+
 	a := newBrowser(t, srv.Base)
 	if st := a.open("/public/disclosure"); st != http.StatusOK {
 		a.fatal("GET /public/disclosure: %d", st)

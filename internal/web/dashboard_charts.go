@@ -12,7 +12,6 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // chartColors: the brand red for what needs attention, blues and greens for money and progress.
@@ -254,9 +253,9 @@ func heatSVG(id, title, desc string, rows, cols []string, cells [][]heatCell) (t
 	}
 	headH := 20
 	for _, c := range cols {
-		headH = max(headH, utf8.RuneCountInString(c)*(size+1)+10)
+		headH = max(headH, textWidth(c, size+1)+10)
 	}
-	headH = min(headH, 130)
+	headH = min(headH, 150)
 	w, h := labelW+colW*len(cols)+2, headH+rowH*len(rows)+2
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)

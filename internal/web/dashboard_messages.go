@@ -3,6 +3,9 @@ package web
 // dashboardMessages are the dashboards' and the public disclosure section's messages, in
 // Chinese and English.
 var dashboardMessages = map[string][2]string{
+	"dash.h.coverage":           {"服务覆盖", "Coverage"},
+	"dash.h.progress":           {"执行进度", "Delivery"},
+	"dash.h.satisfaction":       {"满意度", "Satisfaction"},
 	"dash.year":                 {"财政年度", "Fiscal year"},
 	"dash.show":                 {"查看", "Show"},
 	"dash.as_of":                {"统计日", "As of"},
@@ -17,7 +20,7 @@ var dashboardMessages = map[string][2]string{
 	"dash.card.attention":       {"待关注事项", "Needs attention"},
 	"dash.coverage":             {"服务覆盖：社区 × 服务对象", "Coverage: communities × target groups"},
 	"dash.coverage_desc":        {"各社区各类服务对象的在执行服务合同数，%s 个格子有需求而无服务。", "Contracts in force per community and target group; %s cells have needs and no service."},
-	"dash.coverage_caption":     {"数字为在执行的服务合同数（共 %s 个合同在执行）；“·”表示该格另有居民需求记录；“缺”表示有需求而无服务。", "Numbers are contracts in force (%s in force in all); “·” marks a cell that also has recorded needs; “缺” marks needs with no service."},
+	"dash.coverage_caption":     {"数字为在执行的服务合同数（共 %s 个合同在执行）；“·”表示该格另有居民需求记录；“缺”表示有需求而无服务。", "Numbers are contracts in force (%s in force in all); “·” marks a cell that also has recorded needs; “gap” marks needs with no service."},
 	"dash.coverage_help":        {"只列出有服务或有需求的服务对象类别。", "Only target groups with a service or a need are shown."},
 	"dash.coverage_empty":       {"暂无在执行的服务，也没有记录的需求。", "No service in force and no recorded need yet."},
 	"dash.cell_tip":             {"在执行合同 %s 个，需求 %s 条（涉及 %s 人）", "%s contracts in force, %s needs (%s people)"},

@@ -411,7 +411,9 @@ func TestDashboardCharts(t *testing.T) {
 			t.Errorf("empty dashboard lacks %s", want)
 		}
 	}
-	if strings.Count(body, "<svg") != strings.Count(body, "<title id=") {
-		t.Error("an SVG without a title")
+	// every chart is an image with a title; the legend's swatches are hidden from screen readers
+	charts, swatches := strings.Count(body, `role="img"`), strings.Count(body, `aria-hidden="true"`)
+	if charts == 0 || charts != strings.Count(body, "<title id=") || charts+swatches != strings.Count(body, "<svg") {
+		t.Errorf("%d charts, %d titles, %d swatches, %d SVGs", charts, strings.Count(body, "<title id="), swatches, strings.Count(body, "<svg"))
 	}
 }
