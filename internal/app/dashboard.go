@@ -93,7 +93,7 @@ func (a *App) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*Dash
 	if err != nil {
 		return nil, err
 	}
-	d.Progress = nonNil(progress)
+	d.Progress = dashNonNil(progress)
 	avg, n := gongzhi.AverageProgress(progress)
 	d.Contracts = []gongzhi.ContractStatus{}
 	for _, r := range rows {
@@ -120,17 +120,17 @@ func (a *App) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*Dash
 	if err != nil {
 		return nil, err
 	}
-	d.Attention = nonNil(attention)
+	d.Attention = dashNonNil(attention)
 	y := strconv.Itoa(year)
 	sat, err := a.SatisfactionTrend(ctx, ac, y+"-01", y+"-12")
 	if err != nil {
 		return nil, err
 	}
-	d.Satisfaction = nonNil(sat)
+	d.Satisfaction = dashNonNil(sat)
 	return d, nil
 }
 
-func nonNil[T any](xs []T) []T {
+func dashNonNil[T any](xs []T) []T {
 	if xs == nil {
 		return []T{}
 	}
@@ -161,7 +161,7 @@ func (a *App) dashMoney(ctx context.Context, q *store.Q, d *Dashboard, s store.S
 		d.Total.Contracted += d.ByCategory[i].Contracted
 		d.Total.Paid += d.ByCategory[i].Paid
 	}
-	d.ByCategory = nonNil(d.ByCategory)
+	d.ByCategory = dashNonNil(d.ByCategory)
 	levels, err := q.MoneyByLevel(ctx, s, year)
 	if err != nil {
 		return err
@@ -189,7 +189,7 @@ func (a *App) dashMoney(ctx context.Context, q *store.Q, d *Dashboard, s store.S
 	if d.PaidByMonth, err = q.PaidByMonth(ctx, s, year); err != nil {
 		return err
 	}
-	d.PaidByMonth = nonNil(d.PaidByMonth)
+	d.PaidByMonth = dashNonNil(d.PaidByMonth)
 	return nil
 }
 

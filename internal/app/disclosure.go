@@ -47,7 +47,7 @@ func (a *App) disclosureNames(ctx context.Context, q *store.Q, places []string) 
 	return n, nil
 }
 
-func orCode(names map[string]string, code string) string {
+func dsOrCode(names map[string]string, code string) string {
 	if n := names[code]; n != "" {
 		return n
 	}
@@ -58,23 +58,23 @@ func (n *disclosureNames) summary(r *store.ContractRow) *gongzhi.ContractSummary
 	t := r.Terms
 	s := &gongzhi.ContractSummary{ID: r.ID, Title: gongzhi.Redact(r.Title, Redacted), CallID: r.CallID, CallTitle: gongzhi.Redact(r.CallTitle, Redacted),
 		OrgID: r.OrgID, ProviderName: r.ProviderName, PurchaserName: gongzhi.Redact(r.PurchaserName, Redacted), PlaceCode: r.PlaceCode,
-		PlaceName: orCode(n.places, r.PlaceCode), FiscalYear: r.FiscalYear, CategoryCode: r.CategoryCode,
-		CategoryName: orCode(n.categories, r.CategoryCode), Amount: r.Amount, Paid: r.Paid, StartOn: t.StartOn, EndOn: t.EndOn,
-		Communities: []gongzhi.NamedCode{}, TargetGroups: []gongzhi.NamedCode{}, Outputs: redactIndicators(t.Outputs),
-		Outcomes: redactIndicators(t.Outcomes), Portions: []gongzhi.Portion{}}
+		PlaceName: dsOrCode(n.places, r.PlaceCode), FiscalYear: r.FiscalYear, CategoryCode: r.CategoryCode,
+		CategoryName: dsOrCode(n.categories, r.CategoryCode), Amount: r.Amount, Paid: r.Paid, StartOn: t.StartOn, EndOn: t.EndOn,
+		Communities: []gongzhi.NamedCode{}, TargetGroups: []gongzhi.NamedCode{}, Outputs: dsRedactIndicators(t.Outputs),
+		Outcomes: dsRedactIndicators(t.Outcomes), Portions: []gongzhi.Portion{}}
 	if !r.SignedAt.IsZero() {
 		s.SignedOn = gongzhi.DateOf(r.SignedAt)
 	}
 	for _, c := range r.Communities {
-		s.Communities = append(s.Communities, gongzhi.NamedCode{Code: c, Name: orCode(n.places, c)})
+		s.Communities = append(s.Communities, gongzhi.NamedCode{Code: c, Name: dsOrCode(n.places, c)})
 	}
 	for _, g := range r.TargetGroups {
-		s.TargetGroups = append(s.TargetGroups, gongzhi.NamedCode{Code: g, Name: orCode(n.groups, g)})
+		s.TargetGroups = append(s.TargetGroups, gongzhi.NamedCode{Code: g, Name: dsOrCode(n.groups, g)})
 	}
 	return s
 }
 
-func redactIndicators(in []gongzhi.Indicator) []gongzhi.Indicator {
+func dsRedactIndicators(in []gongzhi.Indicator) []gongzhi.Indicator {
 	out := make([]gongzhi.Indicator, 0, len(in))
 	for _, i := range in {
 		i.Name, i.Unit = gongzhi.Redact(i.Name, Redacted), gongzhi.Redact(i.Unit, Redacted)

@@ -21,13 +21,13 @@ type ContractRow struct {
 	TargetGroups []string
 }
 
-// extraScan scans a row whose first columns are contractCols and whose last are extra.
-type extraScan struct {
+// dashExtraScan scans a row whose first columns are contractCols and whose last are extra.
+type dashExtraScan struct {
 	s     scanner
 	extra []any
 }
 
-func (e extraScan) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
+func (e dashExtraScan) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
 
 const signedFrom = `contracts ct LEFT JOIN calls c ON c.id = ct.call_id
 	LEFT JOIN contract_versions v ON v.contract_id = ct.id AND v.version = ct.version
@@ -35,7 +35,7 @@ const signedFrom = `contracts ct LEFT JOIN calls c ON c.id = ct.call_id
 
 func scanContractRow(s scanner) (*ContractRow, error) {
 	var terms, comms, groups string
-	ct, err := scanContract(extraScan{s, []any{&terms, &comms, &groups}})
+	ct, err := scanContract(dashExtraScan{s, []any{&terms, &comms, &groups}})
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +106,8 @@ func (q *Q) NeedsByCell(ctx context.Context, prefix string) ([]NeedCell, error) 
 	return out, mapErr(rows.Err())
 }
 
-// moneyScope limits the money queries to a place prefix or an organization.
-func moneyScope(w *where, s Scope) { contractScope(w, s) }
+// dashMoneyScope limits the money queries to a place prefix or an organization.
+func dashMoneyScope(w *where, s Scope) { contractScope(w, s) }
 
 // MoneyByCategory sums the signed contracts of fiscal year year within scope by service
 // category: contracts, amount and paid.
@@ -115,7 +115,7 @@ func (q *Q) MoneyByCategory(ctx context.Context, s Scope, year int) ([]gongzhi.M
 	w := &where{}
 	w.add("ct.state = 'signed'")
 	w.add("ct.fiscal_year = ?", year)
-	moneyScope(w, s)
+	dashMoneyScope(w, s)
 	return q.moneyRows(ctx, `SELECT ct.category_code, COUNT(*), SUM(ct.amount), SUM(ct.paid) FROM contracts ct`+w.sql()+
 		` GROUP BY ct.category_code ORDER BY SUM(ct.amount) DESC, ct.category_code`, w.args)
 }
@@ -126,7 +126,7 @@ func (q *Q) MoneyByLevel(ctx context.Context, s Scope, year int) ([]gongzhi.Mone
 	w := &where{}
 	w.add("ct.state = 'signed'")
 	w.add("ct.fiscal_year = ?", year)
-	moneyScope(w, s)
+	dashMoneyScope(w, s)
 	return q.moneyRows(ctx, `SELECT COALESCE(b.level, ''), COUNT(*), SUM(ct.amount), SUM(ct.paid) FROM contracts ct
 		LEFT JOIN calls c ON c.id = ct.call_id LEFT JOIN budgets b ON b.id = c.budget_id`+w.sql()+
 		` GROUP BY COALESCE(b.level, '') ORDER BY COALESCE(b.level, '')`, w.args)
@@ -173,7 +173,7 @@ func (q *Q) BudgetsByLevel(ctx context.Context, prefix string, year int) (map[st
 func (q *Q) PaidByMonth(ctx context.Context, s Scope, year int) ([]gongzhi.MonthMoney, error) {
 	w := &where{}
 	w.add("ct.state = 'signed'")
-	moneyScope(w, s)
+	dashMoneyScope(w, s)
 	y := strconv.Itoa(year)
 	w.add("p.paid_on >= ? AND p.paid_on <= ?", y+"-01-01", y+"-12-31")
 	rows, err := q.Query(ctx, `SELECT SUBSTR(p.paid_on, 1, 7), SUM(p.amount) FROM payments p JOIN contracts ct ON ct.id = p.contract_id`+

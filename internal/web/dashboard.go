@@ -52,16 +52,16 @@ type dashView struct {
 	AsOf         string
 	Scope        string
 	Cards        []dashCard
-	Coverage     *chart
+	Coverage     *svgChart
 	CoverageNote string
-	ByCategory   *chart
-	ByLevel      *chart
-	Months       *chart
-	Progress     *chart
+	ByCategory   *svgChart
+	ByLevel      *svgChart
+	Months       *svgChart
+	Progress     *svgChart
 	Contracts    [][]cell
 	Heads        []string
 	Attention    []app.Todo
-	Satisfaction *chart
+	Satisfaction *svgChart
 	APIURL       string
 }
 
@@ -83,7 +83,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	for y := this + 1; y >= this-4; y-- {
 		v.Years = append(v.Years, y)
 	}
-	if !contains(v.Years, year) {
+	if !dashContains(v.Years, year) {
 		v.Years = append(v.Years, year)
 	}
 	for i := range d.ByCategory {
@@ -101,7 +101,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	paidShare := "—"
 	if d.Total.Contracted > 0 {
-		paidShare = bpText(int(d.Total.Paid * 10000 / d.Total.Contracted))
+		paidShare = svgPct(int(d.Total.Paid * 10000 / d.Total.Contracted))
 	}
 	v.Cards = []dashCard{
 		{Label: T(lang, "dash.card.contracts"), Value: strconv.Itoa(len(d.Contracts)), Note: T(lang, "dash.card.active:"+strconv.Itoa(active))},
@@ -137,7 +137,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range d.Contracts {
 		progress := "—"
 		if c.Indicators > 0 {
-			progress = bpText(c.ProgressBP)
+			progress = svgPct(c.ProgressBP)
 		}
 		state := T(lang, "dash.on_track")
 		switch {
@@ -151,14 +151,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			row = append(row, cell{Text: c.ProviderName})
 		}
 		row = append(row, cell{Text: offYuan(c.Amount), Class: "num"}, cell{Text: offYuan(c.Paid), Class: "num"},
-			cell{Text: c.StartOn + " — " + c.EndOn}, cell{Text: bpText(c.ElapsedBP), Class: "num"}, cell{Text: progress, Class: "num"}, cell{Text: state})
+			cell{Text: c.StartOn + " — " + c.EndOn}, cell{Text: svgPct(c.ElapsedBP), Class: "num"}, cell{Text: progress, Class: "num"}, cell{Text: state})
 		v.Contracts = append(v.Contracts, row)
 	}
 	s.render(w, r, http.StatusOK, "dashboard_page", &page{Title: T(lang, "nav.dashboard"), Active: "/dashboard", Data: v})
 	return nil
 }
 
-func contains(xs []int, x int) bool {
+func dashContains(xs []int, x int) bool {
 	for _, y := range xs {
 		if y == x {
 			return true
@@ -185,7 +185,7 @@ func dashShortYuan(lang string, m gongzhi.Money) string {
 	return fmt.Sprintf("%.0f元", yuan)
 }
 
-func dashCoverageChart(lang string, l *offLabels, cov *gongzhi.Coverage) (*chart, string) {
+func dashCoverageChart(lang string, l *offLabels, cov *gongzhi.Coverage) (*svgChart, string) {
 	if len(cov.Communities) == 0 || len(cov.Groups) == 0 {
 		return nil, T(lang, "dash.coverage_empty")
 	}
@@ -201,21 +201,21 @@ func dashCoverageChart(lang string, l *offLabels, cov *gongzhi.Coverage) (*chart
 	for _, g := range cov.Groups {
 		cols = append(cols, l.group(g.Code))
 	}
-	grid := make([][]heatCell, len(cov.Communities))
-	ch := &chart{ID: "chart-coverage", Title: T(lang, "dash.coverage"), TableTip: T(lang, "dash.show_table"),
+	grid := make([][]svgCell, len(cov.Communities))
+	ch := &svgChart{ID: "chart-coverage", Title: T(lang, "dash.coverage"), TableTip: T(lang, "dash.show_table"),
 		Head: []string{T(lang, "dash.community"), T(lang, "dash.group"), T(lang, "dash.services"), T(lang, "dash.needs"), T(lang, "dash.people")},
-		Legend: []legendItem{{Color: heatFills[1], Label: T(lang, "dash.legend.services_few")}, {Color: heatFills[4], Label: T(lang, "dash.legend.services_many")},
+		Legend: []svgLegend{{Color: svgHeatFills[1], Label: T(lang, "dash.legend.services_few")}, {Color: svgHeatFills[4], Label: T(lang, "dash.legend.services_many")},
 			{Color: "#fde8e8", Label: T(lang, "dash.legend.gap")}},
 		Caption: T(lang, "dash.coverage_caption:"+strconv.Itoa(cov.Active))}
 	for i, c := range cov.Communities {
-		grid[i] = make([]heatCell, len(cov.Groups))
+		grid[i] = make([]svgCell, len(cov.Groups))
 		for j, g := range cov.Groups {
 			x, ok := cells[key{c.Code, g.Code}]
 			if !ok {
-				grid[i][j] = heatCell{Tip: c.Name + " · " + cols[j] + T(lang, "p.colon") + T(lang, "dash.cell_none")}
+				grid[i][j] = svgCell{Tip: c.Name + " · " + cols[j] + T(lang, "p.colon") + T(lang, "dash.cell_none")}
 				continue
 			}
-			hc := heatCell{Level: min(x.Services, 4), Tip: c.Name + " · " + cols[j] + T(lang, "p.colon") +
+			hc := svgCell{Level: min(x.Services, 4), Tip: c.Name + " · " + cols[j] + T(lang, "p.colon") +
 				offTr(lang, "dash.cell_tip", strconv.Itoa(x.Services), strconv.Itoa(x.Needs), strconv.Itoa(x.People))}
 			if x.Services > 0 {
 				hc.Text = strconv.Itoa(x.Services)
@@ -229,26 +229,26 @@ func dashCoverageChart(lang string, l *offLabels, cov *gongzhi.Coverage) (*chart
 			ch.Rows = append(ch.Rows, []string{c.Name, cols[j], strconv.Itoa(x.Services), strconv.Itoa(x.Needs), strconv.Itoa(x.People)})
 		}
 	}
-	ch.SVG, ch.Width = heatSVG(ch.ID, ch.Title, T(lang, "dash.coverage_desc:"+strconv.Itoa(cov.Gaps)), rows, cols, grid)
+	ch.SVG, ch.Width = svgHeat(ch.ID, ch.Title, T(lang, "dash.coverage_desc:"+strconv.Itoa(cov.Gaps)), rows, cols, grid)
 	return ch, T(lang, "dash.coverage_help")
 }
 
-func dashMoneyChart(lang, id, title string, rows []gongzhi.MoneyRow, budgets bool) *chart {
+func dashMoneyChart(lang, id, title string, rows []gongzhi.MoneyRow, budgets bool) *svgChart {
 	if len(rows) == 0 {
 		return nil
 	}
-	ch := &chart{ID: id, Title: title, TableTip: T(lang, "dash.show_table"),
+	ch := &svgChart{ID: id, Title: title, TableTip: T(lang, "dash.show_table"),
 		Head: []string{title, T(lang, "dash.contracts"), T(lang, "dash.contracted"), T(lang, "dash.paid")}}
-	colors := []string{colContract, colPaid}
-	ch.Legend = []legendItem{{Color: colContract, Label: T(lang, "dash.contracted")}, {Color: colPaid, Label: T(lang, "dash.paid")}}
+	colors := []string{svgColContract, svgColPaid}
+	ch.Legend = []svgLegend{{Color: svgColContract, Label: T(lang, "dash.contracted")}, {Color: svgColPaid, Label: T(lang, "dash.paid")}}
 	if budgets {
-		colors = []string{colBudget, colContract, colPaid}
-		ch.Legend = append([]legendItem{{Color: colBudget, Label: T(lang, "dash.budgeted")}}, ch.Legend...)
+		colors = []string{svgColBudget, svgColContract, svgColPaid}
+		ch.Legend = append([]svgLegend{{Color: svgColBudget, Label: T(lang, "dash.budgeted")}}, ch.Legend...)
 		ch.Head = []string{title, T(lang, "dash.budgeted"), T(lang, "dash.contracts"), T(lang, "dash.contracted"), T(lang, "dash.paid")}
 	}
-	var bars []hbar
+	var bars []svgBar
 	for _, r := range rows {
-		b := hbar{Label: r.Name, Marker: -1, Values: []int64{int64(r.Contracted), int64(r.Paid)},
+		b := svgBar{Label: r.Name, Marker: -1, Values: []int64{int64(r.Contracted), int64(r.Paid)},
 			Note: dashShortYuan(lang, r.Contracted) + " / " + dashShortYuan(lang, r.Paid)}
 		tr := []string{r.Name, strconv.Itoa(r.Contracts), offYuan(r.Contracted), offYuan(r.Paid)}
 		if budgets {
@@ -259,16 +259,16 @@ func dashMoneyChart(lang, id, title string, rows []gongzhi.MoneyRow, budgets boo
 		bars = append(bars, b)
 		ch.Rows = append(ch.Rows, tr)
 	}
-	ch.SVG = hbarSVG(id, title, T(lang, "dash.money_desc"), colors, bars, 0)
+	ch.SVG = svgHBars(id, title, T(lang, "dash.money_desc"), colors, bars, 0)
 	return ch
 }
 
-func dashMonthsChart(lang string, year int, months []gongzhi.MonthMoney) *chart {
+func dashMonthsChart(lang string, year int, months []gongzhi.MonthMoney) *svgChart {
 	paid := map[string]gongzhi.Money{}
 	for _, m := range months {
 		paid[m.Month] = m.Paid
 	}
-	ch := &chart{ID: "chart-months", Title: T(lang, "dash.paid_by_month"), TableTip: T(lang, "dash.show_table"),
+	ch := &svgChart{ID: "chart-months", Title: T(lang, "dash.paid_by_month"), TableTip: T(lang, "dash.show_table"),
 		Head: []string{T(lang, "dash.month"), T(lang, "dash.paid")}}
 	var labels []string
 	var values []int64
@@ -280,64 +280,64 @@ func dashMonthsChart(lang string, year int, months []gongzhi.MonthMoney) *chart 
 			ch.Rows = append(ch.Rows, []string{key, offYuan(paid[key])})
 		}
 	}
-	ch.SVG = vbarSVG(ch.ID, ch.Title, T(lang, "dash.months_desc"), colPaid, labels, values, func(v int64) string { return dashShortYuan(lang, gongzhi.Money(v)) })
+	ch.SVG = svgVBars(ch.ID, ch.Title, T(lang, "dash.months_desc"), svgColPaid, labels, values, func(v int64) string { return dashShortYuan(lang, gongzhi.Money(v)) })
 	return ch
 }
 
-func dashProgressChart(lang string, cs []gongzhi.ContractStatus) *chart {
+func dashProgressChart(lang string, cs []gongzhi.ContractStatus) *svgChart {
 	if len(cs) == 0 {
 		return nil
 	}
-	ch := &chart{ID: "chart-progress", Title: T(lang, "dash.progress"), TableTip: T(lang, "dash.show_table"),
+	ch := &svgChart{ID: "chart-progress", Title: T(lang, "dash.progress"), TableTip: T(lang, "dash.show_table"),
 		Head:    []string{T(lang, "dash.contract"), T(lang, "dash.progress_done"), T(lang, "dash.elapsed"), T(lang, "dash.state")},
-		Legend:  []legendItem{{Color: colProgress, Label: T(lang, "dash.progress_done")}, {Color: colBehind, Label: T(lang, "dash.behind")}, {Color: colMarker, Label: T(lang, "dash.elapsed"), Line: true}},
+		Legend:  []svgLegend{{Color: svgColProgress, Label: T(lang, "dash.progress_done")}, {Color: svgColBehind, Label: T(lang, "dash.behind")}, {Color: svgColMarker, Label: T(lang, "dash.elapsed"), Line: true}},
 		Caption: T(lang, "dash.progress_caption:"+strconv.Itoa(gongzhi.BehindSlackBP/100))}
-	var bars []hbar
+	var bars []svgBar
 	for _, c := range cs {
-		b := hbar{Label: c.Title, Marker: int64(c.ElapsedBP), Alert: c.Behind}
+		b := svgBar{Label: c.Title, Marker: int64(c.ElapsedBP), Alert: c.Behind}
 		done, state := "—", T(lang, "dash.no_ledger")
 		if c.Indicators > 0 {
 			b.Values = []int64{int64(c.ProgressBP)}
-			done, state = bpText(c.ProgressBP), T(lang, "dash.on_track")
+			done, state = svgPct(c.ProgressBP), T(lang, "dash.on_track")
 			if c.Behind {
 				state = T(lang, "dash.behind")
 			}
 		}
-		b.Note = offTr(lang, "dash.progress_note", done, bpText(c.ElapsedBP))
+		b.Note = offTr(lang, "dash.progress_note", done, svgPct(c.ElapsedBP))
 		b.Tip = c.Title + T(lang, "p.colon") + b.Note + "，" + state
 		bars = append(bars, b)
-		ch.Rows = append(ch.Rows, []string{c.Title, done, bpText(c.ElapsedBP), state})
+		ch.Rows = append(ch.Rows, []string{c.Title, done, svgPct(c.ElapsedBP), state})
 	}
-	ch.SVG = hbarSVG(ch.ID, ch.Title, T(lang, "dash.progress_desc"), []string{colProgress}, bars, 10000)
+	ch.SVG = svgHBars(ch.ID, ch.Title, T(lang, "dash.progress_desc"), []string{svgColProgress}, bars, 10000)
 	return ch
 }
 
-func dashSatisfactionChart(lang string, year int, pts []gongzhi.SatisfactionPoint) *chart {
+func dashSatisfactionChart(lang string, year int, pts []gongzhi.SatisfactionPoint) *svgChart {
 	by := map[string]gongzhi.SatisfactionPoint{}
 	for _, p := range pts {
 		by[p.Month] = p
 	}
-	ch := &chart{ID: "chart-satisfaction", Title: T(lang, "dash.satisfaction"), TableTip: T(lang, "dash.show_table"),
+	ch := &svgChart{ID: "chart-satisfaction", Title: T(lang, "dash.satisfaction"), TableTip: T(lang, "dash.show_table"),
 		Head:    []string{T(lang, "dash.month"), T(lang, "dash.rate"), T(lang, "dash.interval"), T(lang, "dash.responses")},
-		Legend:  []legendItem{{Color: colPaid, Label: T(lang, "dash.rate")}, {Color: "#c7d7f0", Label: T(lang, "dash.interval")}},
+		Legend:  []svgLegend{{Color: svgColPaid, Label: T(lang, "dash.rate")}, {Color: "#c7d7f0", Label: T(lang, "dash.interval")}},
 		Caption: T(lang, "dash.satisfaction_caption")}
 	var labels []string
-	var line []linePoint
+	var line []svgPoint
 	for m := 1; m <= 12; m++ {
 		key := fmt.Sprintf("%d-%02d", year, m)
 		labels = append(labels, T(lang, "dash.month_short:"+strconv.Itoa(m)))
 		p, ok := by[key]
 		if !ok || p.Responses == 0 {
-			line = append(line, linePoint{})
+			line = append(line, svgPoint{})
 			continue
 		}
-		tip := key + T(lang, "p.colon") + bpText(p.RateBP) + "（" + bpText(p.LowBP) + "–" + bpText(p.HighBP) + "，" + T(lang, "dash.n:"+strconv.Itoa(p.Responses)) + "）"
-		line = append(line, linePoint{Has: true, Value: p.RateBP, Lo: p.LowBP, Hi: p.HighBP, Tip: tip})
-		ch.Rows = append(ch.Rows, []string{key, bpText(p.RateBP), bpText(p.LowBP) + "–" + bpText(p.HighBP), strconv.Itoa(p.Responses)})
+		tip := key + T(lang, "p.colon") + svgPct(p.RateBP) + "（" + svgPct(p.LowBP) + "–" + svgPct(p.HighBP) + "，" + T(lang, "dash.n:"+strconv.Itoa(p.Responses)) + "）"
+		line = append(line, svgPoint{Has: true, Value: p.RateBP, Lo: p.LowBP, Hi: p.HighBP, Tip: tip})
+		ch.Rows = append(ch.Rows, []string{key, svgPct(p.RateBP), svgPct(p.LowBP) + "–" + svgPct(p.HighBP), strconv.Itoa(p.Responses)})
 	}
 	if len(ch.Rows) == 0 {
 		ch.Caption = T(lang, "dash.satisfaction_none")
 	}
-	ch.SVG = lineBandSVG(ch.ID, ch.Title, T(lang, "dash.satisfaction_desc"), labels, line)
+	ch.SVG = svgLineBand(ch.ID, ch.Title, T(lang, "dash.satisfaction_desc"), labels, line)
 	return ch
 }

@@ -16,45 +16,45 @@ import (
 
 // chartColors: the brand red for what needs attention, blues and greens for money and progress.
 const (
-	colBudget   = "#d9e2ec"
-	colContract = "#7aa7e0"
-	colPaid     = "#1f5fbf"
-	colProgress = "#0f7b45"
-	colBehind   = "#b42318"
-	colMarker   = "#1f2933"
-	colInk      = "#1f2933"
-	colMuted    = "#616e7c"
-	colGrid     = "#e4e7eb"
+	svgColBudget   = "#d9e2ec"
+	svgColContract = "#7aa7e0"
+	svgColPaid     = "#1f5fbf"
+	svgColProgress = "#0f7b45"
+	svgColBehind   = "#b42318"
+	svgColMarker   = "#1f2933"
+	svgColInk      = "#1f2933"
+	svgColMuted    = "#616e7c"
+	svgColGrid     = "#e4e7eb"
 )
 
 // chart is one figure: its SVG, its legend and its table.
-type chart struct {
+type svgChart struct {
 	ID       string
 	Title    string
 	Caption  string
 	SVG      template.HTML
 	Width    int // the SVG's width in user units; wider than a phone scrolls
-	Legend   []legendItem
+	Legend   []svgLegend
 	Head     []string
 	Rows     [][]string
 	TableTip string // the summary line of the table
 }
 
-type legendItem struct {
+type svgLegend struct {
 	Color, Label string
 	Line         bool // a marker line rather than a swatch
 }
 
-var esc = template.HTMLEscapeString
+var svgEsc = template.HTMLEscapeString
 
 // HTML renders the figure.
-func (c *chart) HTML() template.HTML {
+func (c *svgChart) HTML() template.HTML {
 	if c == nil {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<figure class="dash-fig" id="%s">`, esc(c.ID))
-	fmt.Fprintf(&b, `<figcaption class="dash-title">%s</figcaption>`, esc(c.Title))
+	fmt.Fprintf(&b, `<figure class="dash-fig" id="%s">`, svgEsc(c.ID))
+	fmt.Fprintf(&b, `<figcaption class="dash-title">%s</figcaption>`, svgEsc(c.Title))
 	if c.Width > 400 {
 		fmt.Fprintf(&b, `<div class="dash-scroll">%s</div>`, c.SVG)
 	} else {
@@ -67,17 +67,17 @@ func (c *chart) HTML() template.HTML {
 			if l.Line {
 				mark = `<rect x="6" y="0" width="3" height="14" fill="%s"></rect>`
 			}
-			fmt.Fprintf(&b, `<li><svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">`+mark+`</svg>%s</li>`, esc(l.Color), esc(l.Label))
+			fmt.Fprintf(&b, `<li><svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">`+mark+`</svg>%s</li>`, svgEsc(l.Color), svgEsc(l.Label))
 		}
 		b.WriteString(`</ul>`)
 	}
 	if c.Caption != "" {
-		fmt.Fprintf(&b, `<p class="dash-caption">%s</p>`, esc(c.Caption))
+		fmt.Fprintf(&b, `<p class="dash-caption">%s</p>`, svgEsc(c.Caption))
 	}
 	if len(c.Rows) > 0 {
-		fmt.Fprintf(&b, `<details class="dash-table"><summary>%s</summary><div class="table-wrap"><table><thead><tr>`, esc(c.TableTip))
+		fmt.Fprintf(&b, `<details class="dash-table"><summary>%s</summary><div class="table-wrap"><table><thead><tr>`, svgEsc(c.TableTip))
 		for _, h := range c.Head {
-			fmt.Fprintf(&b, `<th>%s</th>`, esc(h))
+			fmt.Fprintf(&b, `<th>%s</th>`, svgEsc(h))
 		}
 		b.WriteString(`</tr></thead><tbody>`)
 		for _, r := range c.Rows {
@@ -91,7 +91,7 @@ func (c *chart) HTML() template.HTML {
 				if i > 0 {
 					cls = ` class="num"`
 				}
-				fmt.Fprintf(&b, `<td data-label="%s"%s>%s</td>`, esc(label), cls, esc(v))
+				fmt.Fprintf(&b, `<td data-label="%s"%s>%s</td>`, svgEsc(label), cls, svgEsc(v))
 			}
 			b.WriteString(`</tr>`)
 		}
@@ -104,12 +104,12 @@ func (c *chart) HTML() template.HTML {
 // svgOpen starts an accessible SVG of w × h user units.
 func svgOpen(b *strings.Builder, id, title, desc string, w, h int) {
 	fmt.Fprintf(b, `<svg class="dash-svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`,
-		w, h, w, h, esc(id), esc(id))
-	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
+		w, h, w, h, svgEsc(id), svgEsc(id))
+	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, svgEsc(id), svgEsc(title), svgEsc(id), svgEsc(desc))
 }
 
 // textWidth estimates the width of text at size: CJK characters are square, others about half.
-func textWidth(s string, size int) int {
+func svgTextWidth(s string, size int) int {
 	w := 0
 	for _, r := range s {
 		if r < 0x2E80 {
@@ -122,21 +122,21 @@ func textWidth(s string, size int) int {
 }
 
 // fit shortens s with an ellipsis to at most width at size.
-func fit(s string, size, width int) string {
-	if textWidth(s, size) <= width {
+func svgFit(s string, size, width int) string {
+	if svgTextWidth(s, size) <= width {
 		return s
 	}
 	rs := []rune(s)
-	for len(rs) > 1 && textWidth(string(rs)+"…", size) > width {
+	for len(rs) > 1 && svgTextWidth(string(rs)+"…", size) > width {
 		rs = rs[:len(rs)-1]
 	}
 	return string(rs) + "…"
 }
 
-// hbar is one bar of a horizontal bar chart: one value per series, drawn from zero and overlaid
+// svgBar is one bar of a horizontal bar chart: one value per series, drawn from zero and overlaid
 // in order (so the largest, like a budget, comes first and the smallest, like what was paid,
 // last), a note at the right, and an optional marker (such as the expected progress).
-type hbar struct {
+type svgBar struct {
 	Label  string
 	Note   string
 	Values []int64
@@ -145,8 +145,8 @@ type hbar struct {
 	Tip    string
 }
 
-// hbarSVG draws horizontal bars scaled to top (0: the largest value or marker).
-func hbarSVG(id, title, desc string, colors []string, bars []hbar, top int64) template.HTML {
+// svgHBars draws horizontal bars scaled to top (0: the largest value or marker).
+func svgHBars(id, title, desc string, colors []string, bars []svgBar, top int64) template.HTML {
 	const w, rowH, size = 360, 44, 13
 	if top <= 0 {
 		for _, bar := range bars {
@@ -161,24 +161,24 @@ func hbarSVG(id, title, desc string, colors []string, bars []hbar, top int64) te
 	svgOpen(&b, id, title, desc, w, h)
 	for i, bar := range bars {
 		y := i*rowH + 2
-		noteW := textWidth(bar.Note, 12)
-		fmt.Fprintf(&b, `<g><title>%s</title>`, esc(bar.Tip))
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="%d" fill="%s">%s</text>`, y+14, size, colInk, esc(fit(bar.Label, size, w-noteW-10)))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="end">%s</text>`, w, y+14, colMuted, esc(bar.Note))
+		noteW := svgTextWidth(bar.Note, 12)
+		fmt.Fprintf(&b, `<g><title>%s</title>`, svgEsc(bar.Tip))
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="%d" fill="%s">%s</text>`, y+14, size, svgColInk, svgEsc(svgFit(bar.Label, size, w-noteW-10)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="end">%s</text>`, w, y+14, svgColMuted, svgEsc(bar.Note))
 		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="16" rx="2" fill="#f0f4f8"></rect>`, y+21, w)
 		for j, v := range bar.Values {
-			bw := scale(v, top, w)
+			bw := svgScale(v, top, w)
 			col := colors[min(j, len(colors)-1)]
 			if bar.Alert && j == len(bar.Values)-1 {
-				col = colBehind
+				col = svgColBehind
 			}
 			if bw > 0 {
 				fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="16" rx="2" fill="%s"></rect>`, y+21, bw, col)
 			}
 		}
 		if bar.Marker >= 0 {
-			x := min(scale(bar.Marker, top, w), w-1)
-			fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="2"></line>`, x, x, y+17, y+41, colMarker)
+			x := min(svgScale(bar.Marker, top, w), w-1)
+			fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="2"></line>`, x, x, y+17, y+41, svgColMarker)
 		}
 		b.WriteString(`</g>`)
 	}
@@ -186,16 +186,16 @@ func hbarSVG(id, title, desc string, colors []string, bars []hbar, top int64) te
 	return template.HTML(b.String())
 }
 
-func scale(v, top int64, w int) int {
+func svgScale(v, top int64, w int) int {
 	if top <= 0 || v <= 0 {
 		return 0
 	}
 	return max(int(min(v, top)*int64(w)/top), 2)
 }
 
-// vbarSVG draws one series of vertical bars, one per label, with three grid lines labelled by
+// svgVBars draws one series of vertical bars, one per label, with three grid lines labelled by
 // format.
-func vbarSVG(id, title, desc, color string, labels []string, values []int64, format func(int64) string) template.HTML {
+func svgVBars(id, title, desc, color string, labels []string, values []int64, format func(int64) string) template.HTML {
 	const w, h, left, bottom, top = 360, 200, 52, 22, 10
 	var hi int64
 	for _, v := range values {
@@ -209,8 +209,8 @@ func vbarSVG(id, title, desc, color string, labels []string, values []int64, for
 	plotH := h - bottom - top
 	for i := 0; i <= 2; i++ {
 		y := top + plotH - plotH*i/2
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"></line>`, left, w, y, y, colGrid)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end">%s</text>`, left-4, y+4, colMuted, esc(format(hi*int64(i)/2)))
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"></line>`, left, w, y, y, svgColGrid)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end">%s</text>`, left-4, y+4, svgColMuted, svgEsc(format(hi*int64(i)/2)))
 	}
 	n := max(len(labels), 1)
 	slot := (w - left) / n
@@ -225,65 +225,65 @@ func vbarSVG(id, title, desc, color string, labels []string, values []int64, for
 		if v > 0 {
 			bh = max(int(v*int64(plotH)/hi), 2)
 		}
-		fmt.Fprintf(&b, `<g><title>%s：%s</title>`, esc(l), esc(format(v)))
+		fmt.Fprintf(&b, `<g><title>%s：%s</title>`, svgEsc(l), svgEsc(format(v)))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"></rect>`, x, top+plotH-bh, bw, bh, color)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%s</text></g>`, x+bw/2, h-6, colInk, esc(l))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%s</text></g>`, x+bw/2, h-6, svgColInk, svgEsc(l))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
 
-// heatCell is one cell of a heat-map grid.
-type heatCell struct {
+// svgCell is one cell of a heat-map grid.
+type svgCell struct {
 	Text  string
 	Level int // 0 (empty) to 4 (most)
 	Alert bool
 	Tip   string
 }
 
-var heatFills = []string{"#ffffff", "#d3f0e0", "#9fdcbc", "#5cbf8d", "#0f7b45"}
+var svgHeatFills = []string{"#ffffff", "#d3f0e0", "#9fdcbc", "#5cbf8d", "#0f7b45"}
 
-// heatSVG draws a grid of rows × columns, column names written vertically so that Chinese names
+// svgHeat draws a grid of rows × columns, column names written vertically so that Chinese names
 // stay upright and legible.
-func heatSVG(id, title, desc string, rows, cols []string, cells [][]heatCell) (template.HTML, int) {
-	const rowH, colW, size = 28, 40, 13
+func svgHeat(id, title, desc string, rows, cols []string, cells [][]svgCell) (template.HTML, int) {
+	const rowH, svgColW, size = 28, 40, 13
 	labelW := 40
 	for _, r := range rows {
-		labelW = max(labelW, min(textWidth(r, size)+8, 140))
+		labelW = max(labelW, min(svgTextWidth(r, size)+8, 140))
 	}
 	headH := 20
 	for _, c := range cols {
-		headH = max(headH, textWidth(c, size+1)+10)
+		headH = max(headH, svgTextWidth(c, size+1)+10)
 	}
 	headH = min(headH, 150)
-	w, h := labelW+colW*len(cols)+2, headH+rowH*len(rows)+2
+	w, h := labelW+svgColW*len(cols)+2, headH+rowH*len(rows)+2
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)
 	for j, c := range cols {
-		x := labelW + j*colW + colW/2
+		x := labelW + j*svgColW + svgColW/2
 		fmt.Fprintf(&b, `<text x="%d" y="4" font-size="%d" fill="%s" writing-mode="tb" dominant-baseline="middle">%s</text>`,
-			x, size, colInk, esc(fit(c, size+1, headH-10)))
+			x, size, svgColInk, svgEsc(svgFit(c, size+1, headH-10)))
 	}
 	for i, r := range rows {
 		y := headH + i*rowH
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="%d" fill="%s">%s</text>`, y+rowH/2+5, size, colInk, esc(fit(r, size, labelW-6)))
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="%d" fill="%s">%s</text>`, y+rowH/2+5, size, svgColInk, svgEsc(svgFit(r, size, labelW-6)))
 		for j := range cols {
-			c := heatCell{}
+			c := svgCell{}
 			if i < len(cells) && j < len(cells[i]) {
 				c = cells[i][j]
 			}
-			x := labelW + j*colW
-			fill, stroke, ink := heatFills[min(max(c.Level, 0), 4)], colGrid, colInk
+			x := labelW + j*svgColW
+			fill, stroke, ink := svgHeatFills[min(max(c.Level, 0), 4)], svgColGrid, svgColInk
 			if c.Level >= 3 {
 				ink = "#ffffff"
 			}
 			if c.Alert {
-				fill, stroke, ink = "#fde8e8", colBehind, colBehind
+				fill, stroke, ink = "#fde8e8", svgColBehind, svgColBehind
 			}
 			fmt.Fprintf(&b, `<g><title>%s</title><rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="%s"></rect>`,
-				esc(c.Tip), x+1, y+1, colW-2, rowH-2, fill, stroke)
+				svgEsc(c.Tip), x+1, y+1, svgColW-2, rowH-2, fill, stroke)
 			if c.Text != "" {
-				fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="middle" font-weight="700">%s</text>`, x+colW/2, y+rowH/2+5, ink, esc(c.Text))
+				fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="middle" font-weight="700">%s</text>`, x+svgColW/2, y+rowH/2+5, ink, svgEsc(c.Text))
 			}
 			b.WriteString(`</g>`)
 		}
@@ -292,24 +292,24 @@ func heatSVG(id, title, desc string, rows, cols []string, cells [][]heatCell) (t
 	return template.HTML(b.String()), w
 }
 
-// linePoint is one point of a line with its interval; Has is false where there is no figure.
-type linePoint struct {
+// svgPoint is one point of a line with its interval; Has is false where there is no figure.
+type svgPoint struct {
 	Has           bool
 	Value, Lo, Hi int // basis points
 	Tip           string
 }
 
-// lineBandSVG draws a line from 0 to 100% (values in basis points) with a shaded interval band,
+// svgLineBand draws a line from 0 to 100% (values in basis points) with a shaded interval band,
 // one point per label; gaps break the line and the band.
-func lineBandSVG(id, title, desc string, labels []string, pts []linePoint) template.HTML {
+func svgLineBand(id, title, desc string, labels []string, pts []svgPoint) template.HTML {
 	const w, h, left, bottom, top = 360, 200, 40, 22, 10
 	plotH, plotW := h-bottom-top, w-left-10
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)
 	for _, pct := range []int{0, 50, 100} {
 		y := top + plotH - plotH*pct/100
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"></line>`, left, w, y, y, colGrid)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end">%d%%</text>`, left-4, y+4, colMuted, pct)
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"></line>`, left, w, y, y, svgColGrid)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end">%d%%</text>`, left-4, y+4, svgColMuted, pct)
 	}
 	n := max(len(labels), 1)
 	xOf := func(i int) int {
@@ -346,13 +346,13 @@ func lineBandSVG(id, title, desc string, labels []string, pts []linePoint) templ
 		}
 		if len(run) == 1 {
 			i := run[0]
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="8" height="%d" fill="%s" opacity="0.25"></rect>`, xOf(i)-4, yOf(pts[i].Hi), max(yOf(pts[i].Lo)-yOf(pts[i].Hi), 1), colPaid)
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="8" height="%d" fill="%s" opacity="0.25"></rect>`, xOf(i)-4, yOf(pts[i].Hi), max(yOf(pts[i].Lo)-yOf(pts[i].Hi), 1), svgColPaid)
 		} else {
-			fmt.Fprintf(&b, `<polygon points="%s" fill="%s" opacity="0.2"></polygon>`, strings.Join(band, " "), colPaid)
-			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"></polyline>`, strings.Join(line, " "), colPaid)
+			fmt.Fprintf(&b, `<polygon points="%s" fill="%s" opacity="0.2"></polygon>`, strings.Join(band, " "), svgColPaid)
+			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"></polyline>`, strings.Join(line, " "), svgColPaid)
 		}
 		for _, i := range run {
-			fmt.Fprintf(&b, `<circle cx="%d" cy="%d" r="3.5" fill="%s"><title>%s</title></circle>`, xOf(i), yOf(pts[i].Value), colPaid, esc(pts[i].Tip))
+			fmt.Fprintf(&b, `<circle cx="%d" cy="%d" r="3.5" fill="%s"><title>%s</title></circle>`, xOf(i), yOf(pts[i].Value), svgColPaid, svgEsc(pts[i].Tip))
 		}
 	}
 	step := 1
@@ -361,7 +361,7 @@ func lineBandSVG(id, title, desc string, labels []string, pts []linePoint) templ
 	}
 	for i, l := range labels {
 		if i%step == 0 {
-			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%s</text>`, xOf(i), h-6, colInk, esc(l))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%s</text>`, xOf(i), h-6, svgColInk, svgEsc(l))
 		}
 	}
 	b.WriteString(`</svg>`)
@@ -369,4 +369,4 @@ func lineBandSVG(id, title, desc string, labels []string, pts []linePoint) templ
 }
 
 // bpText shows basis points as a percentage with no decimals ("73%").
-func bpText(bp int) string { return strconv.Itoa((bp+50)/100) + "%" }
+func svgPct(bp int) string { return strconv.Itoa((bp+50)/100) + "%" }

@@ -12,7 +12,7 @@ import (
 )
 
 // wellFormed parses an SVG as XML.
-func wellFormed(t *testing.T, what, svg string) {
+func svgWellFormed(t *testing.T, what, svg string) {
 	t.Helper()
 	d := xml.NewDecoder(strings.NewReader(svg))
 	for {
@@ -32,9 +32,9 @@ func TestChartProgressBehind(t *testing.T) {
 		{ContractID: 3, Title: "没有台账的项目<&>", ElapsedBP: 1000, Active: true},
 	})
 	svg := string(ch.SVG)
-	wellFormed(t, "progress", svg)
-	for _, want := range []string{`<title id="chart-progress-t">指标进度</title>`, `fill="` + colBehind + `"`, `fill="` + colProgress + `"`, "完成 30% · 应达 60%",
-		"没有台账的项目&lt;&amp;&gt;", `stroke="` + colMarker + `"`} {
+	svgWellFormed(t, "progress", svg)
+	for _, want := range []string{`<title id="chart-progress-t">指标进度</title>`, `fill="` + svgColBehind + `"`, `fill="` + svgColProgress + `"`, "完成 30% · 应达 60%",
+		"没有台账的项目&lt;&amp;&gt;", `stroke="` + svgColMarker + `"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("progress chart lacks %s", want)
 		}
@@ -58,7 +58,7 @@ func TestChartSatisfactionBand(t *testing.T) {
 		{Month: "2026-06", Responses: 40, Satisfied: 30, RateBP: 7500, LowBP: 6200, HighBP: 8600},
 	})
 	svg := string(ch.SVG)
-	wellFormed(t, "satisfaction", svg)
+	svgWellFormed(t, "satisfaction", svg)
 	if strings.Count(svg, "<polygon") != 1 || strings.Count(svg, "<polyline") != 1 || strings.Count(svg, "<circle") != 3 {
 		t.Errorf("want one band and one line for March–April and a lone point for June: %s", svg)
 	}
@@ -71,16 +71,16 @@ func TestChartSatisfactionBand(t *testing.T) {
 }
 
 func TestChartsWellFormed(t *testing.T) {
-	heat, w := heatSVG("h", "覆盖", "说明", []string{"中山社区居委会", "长城社区村委会"}, []string{"独居老人", "留守儿童"},
-		[][]heatCell{{{Text: "2", Level: 2, Tip: "a"}, {Text: "缺", Alert: true, Tip: "b"}}, {{}, {Text: "1", Level: 1}}})
-	wellFormed(t, "heat", string(heat))
+	heat, w := svgHeat("h", "覆盖", "说明", []string{"中山社区居委会", "长城社区村委会"}, []string{"独居老人", "留守儿童"},
+		[][]svgCell{{{Text: "2", Level: 2, Tip: "a"}, {Text: "缺", Alert: true, Tip: "b"}}, {{}, {Text: "1", Level: 1}}})
+	svgWellFormed(t, "heat", string(heat))
 	if w < 150 || !strings.Contains(string(heat), `writing-mode="tb"`) {
 		t.Errorf("heat grid: width %d", w)
 	}
-	wellFormed(t, "vbar", string(vbarSVG("v", "每月", "说明", colPaid, []string{"1", "2", "3"}, []int64{0, 500, 1000}, func(v int64) string { return "x" })))
-	wellFormed(t, "hbar", string(hbarSVG("b", "钱", "说明", []string{colContract, colPaid}, []hbar{{Label: "类别", Values: []int64{100, 50}, Marker: -1}}, 0)))
-	wellFormed(t, "empty line", string(lineBandSVG("l", "满意度", "说明", []string{"1", "2"}, nil)))
-	if got := fit("南京市六合区同心社会工作服务中心", 13, 80); !strings.HasSuffix(got, "…") || textWidth(got, 13) > 80 {
+	svgWellFormed(t, "vbar", string(svgVBars("v", "每月", "说明", svgColPaid, []string{"1", "2", "3"}, []int64{0, 500, 1000}, func(v int64) string { return "x" })))
+	svgWellFormed(t, "svgBar", string(svgHBars("b", "钱", "说明", []string{svgColContract, svgColPaid}, []svgBar{{Label: "类别", Values: []int64{100, 50}, Marker: -1}}, 0)))
+	svgWellFormed(t, "empty line", string(svgLineBand("l", "满意度", "说明", []string{"1", "2"}, nil)))
+	if got := svgFit("南京市六合区同心社会工作服务中心", 13, 80); !strings.HasSuffix(got, "…") || svgTextWidth(got, 13) > 80 {
 		t.Errorf("fit: %q", got)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -116,12 +115,12 @@ func dsContractHref(id int64) string { return "/public/contracts/" + fmtInt(id) 
 // dsTable renders a table whose cells carry their column's name for narrow screens.
 func dsTable(cols []string, rows [][]cell, empty string) template.HTML {
 	if len(rows) == 0 {
-		return template.HTML(`<p class="empty">` + esc(empty) + `</p>`)
+		return template.HTML(`<p class="empty">` + svgEsc(empty) + `</p>`)
 	}
 	var b strings.Builder
 	b.WriteString(`<div class="table-wrap"><table><thead><tr>`)
 	for _, c := range cols {
-		b.WriteString(`<th>` + esc(c) + `</th>`)
+		b.WriteString(`<th>` + svgEsc(c) + `</th>`)
 	}
 	b.WriteString(`</tr></thead><tbody>`)
 	for _, r := range rows {
@@ -131,15 +130,15 @@ func dsTable(cols []string, rows [][]cell, empty string) template.HTML {
 			if i < len(cols) {
 				label = cols[i]
 			}
-			b.WriteString(`<td data-label="` + esc(label) + `"`)
+			b.WriteString(`<td data-label="` + svgEsc(label) + `"`)
 			if c.Class != "" {
-				b.WriteString(` class="` + esc(c.Class) + `"`)
+				b.WriteString(` class="` + svgEsc(c.Class) + `"`)
 			}
 			b.WriteString(`>`)
 			if c.Href != "" {
-				b.WriteString(`<a href="` + esc(c.Href) + `">` + esc(c.Text) + `</a>`)
+				b.WriteString(`<a href="` + svgEsc(c.Href) + `">` + svgEsc(c.Text) + `</a>`)
 			} else {
-				b.WriteString(esc(c.Text))
+				b.WriteString(svgEsc(c.Text))
 			}
 			b.WriteString(`</td>`)
 		}
@@ -211,8 +210,6 @@ func dsPager(r *http.Request, v *dsListView, page, per, total int) {
 	}
 }
 
-func dsQuery(r *http.Request) url.Values { return r.URL.Query() }
-
 func (s *Server) dsContracts(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), langOf(r)
 	opts, pg := listOptions(r, "fiscal_year", "category", "place")
@@ -254,7 +251,7 @@ type dsContractView struct {
 	Indicators template.HTML
 	Portions   template.HTML
 	Payments   template.HTML
-	Paid       *chart
+	Paid       *svgChart
 }
 
 func (s *Server) dsContract(w http.ResponseWriter, r *http.Request) error {
@@ -302,19 +299,19 @@ func (s *Server) dsContract(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Indicators = dsTable([]string{T(lang, "ds.kind"), T(lang, "ds.indicator"), T(lang, "ds.target")}, ind, "—")
 	var por [][]cell
-	var bars []hbar
+	var bars []svgBar
 	for _, p := range c.Portions {
 		paidOn := ppFirstNonEmpty(p.PaidOn, "—")
 		por = append(por, []cell{{Text: T(lang, "ds.portion_n:"+strconv.Itoa(p.Index+1))}, {Text: gongzhi.FormatBP(p.BasisPoints), Class: "num"},
 			{Text: offYuan(p.Amount), Class: "num"}, {Text: p.DueOn}, {Text: offYuan(p.Paid), Class: "num"}, {Text: paidOn}})
-		bars = append(bars, hbar{Label: T(lang, "ds.portion_n:"+strconv.Itoa(p.Index+1)) + " · " + p.DueOn, Marker: -1,
+		bars = append(bars, svgBar{Label: T(lang, "ds.portion_n:"+strconv.Itoa(p.Index+1)) + " · " + p.DueOn, Marker: -1,
 			Values: []int64{int64(p.Amount), int64(p.Paid)}, Note: dashShortYuan(lang, p.Amount) + " / " + dashShortYuan(lang, p.Paid),
 			Tip: offYuan(p.Amount) + " / " + offYuan(p.Paid)})
 	}
 	v.Portions = dsTable([]string{T(lang, "ds.portion"), T(lang, "ds.share"), T(lang, "ds.amount"), T(lang, "ds.due_on"), T(lang, "ds.paid"), T(lang, "ds.paid_on")}, por, "—")
 	if len(bars) > 0 {
-		v.Paid = &chart{ID: "chart-portions", Title: T(lang, "ds.portions_chart"), Legend: []legendItem{{Color: colContract, Label: T(lang, "ds.amount")}, {Color: colPaid, Label: T(lang, "ds.paid")}}}
-		v.Paid.SVG = hbarSVG(v.Paid.ID, v.Paid.Title, T(lang, "ds.portions_desc"), []string{colContract, colPaid}, bars, 0)
+		v.Paid = &svgChart{ID: "chart-portions", Title: T(lang, "ds.portions_chart"), Legend: []svgLegend{{Color: svgColContract, Label: T(lang, "ds.amount")}, {Color: svgColPaid, Label: T(lang, "ds.paid")}}}
+		v.Paid.SVG = svgHBars(v.Paid.ID, v.Paid.Title, T(lang, "ds.portions_desc"), []string{svgColContract, svgColPaid}, bars, 0)
 	}
 	ps, _, err := s.app.PaymentsMade(ctx, store.ListOptions{Filters: map[string]string{"contract": fmtInt(id)}, Limit: 200})
 	if err != nil {
