@@ -356,6 +356,11 @@ func TestDisclosureNoPersonalData(t *testing.T) {
 			"/public/contracts/" + fmtID(f.meal.ID), "/public/contracts/" + fmtID(f.class.ID), "/catalog"}
 		apis := []string{"/api/v1/public/calls", "/api/v1/public/communities", "/api/v1/public/on-time-rate", "/api/v1/public/disclosure",
 			"/api/v1/public/contracts", "/api/v1/public/payments-made", "/api/v1/public/contracts/" + fmtID(f.meal.ID), "/api/v1/public/contracts/" + fmtID(f.class.ID)}
+		// the pages other parts of issue 4 publish: scanned once they exist
+		later := map[string]bool{"/public/supervision-reports": true, "/public/evaluations": true}
+		for p := range later {
+			pages = append(pages, p)
+		}
 		for _, id := range calls {
 			pages = append(pages, "/public/calls/"+fmtID(id))
 			apis = append(apis, "/api/v1/public/calls/"+fmtID(id), "/api/v1/public/calls/"+fmtID(id)+"/notice", "/api/v1/public/calls/"+fmtID(id)+"/objections")
@@ -366,7 +371,7 @@ func TestDisclosureNoPersonalData(t *testing.T) {
 			b.get("/lang?to=" + lang + "&next=/")
 			for _, p := range pages {
 				st, body := b.get(p)
-				if st != 200 {
+				if st != 200 && !(st == 404 && later[p]) {
 					t.Errorf("%s: %d", p, st)
 				}
 				if found := gongzhi.FindPersonalData(body, names...); len(found) > 0 {
