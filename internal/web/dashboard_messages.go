@@ -103,6 +103,7 @@ var dashboardMessages = map[string][2]string{
 	"ds.place":                  {"所属地区", "Place"},
 	"ds.category":               {"服务类别", "Category"},
 	"ds.amount":                 {"金额", "Amount"},
+	"ds.due_amount":             {"应拨金额", "Due"},
 	"ds.paid":                   {"已拨付", "Paid"},
 	"ds.period":                 {"服务期", "Period"},
 	"ds.contract":               {"合同", "Contract"},

@@ -310,7 +310,7 @@ func (s *Server) dsContract(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Portions = dsTable([]string{T(lang, "ds.portion"), T(lang, "ds.share"), T(lang, "ds.amount"), T(lang, "ds.due_on"), T(lang, "ds.paid"), T(lang, "ds.paid_on")}, por, "—")
 	if len(bars) > 0 {
-		v.Paid = &svgChart{ID: "chart-portions", Title: T(lang, "ds.portions_chart"), Legend: []svgLegend{{Color: svgColContract, Label: T(lang, "ds.amount")}, {Color: svgColPaid, Label: T(lang, "ds.paid")}}}
+		v.Paid = &svgChart{ID: "chart-portions", Title: T(lang, "ds.portions_chart"), Legend: []svgLegend{{Color: svgColContract, Label: T(lang, "ds.due_amount")}, {Color: svgColPaid, Label: T(lang, "ds.paid")}}}
 		v.Paid.SVG = svgHBars(v.Paid.ID, v.Paid.Title, T(lang, "ds.portions_desc"), []string{svgColContract, svgColPaid}, bars, 0)
 	}
 	ps, _, err := s.app.PaymentsMade(ctx, store.ListOptions{Filters: map[string]string{"contract": fmtInt(id)}, Limit: 200})
