@@ -46,7 +46,8 @@ const (
 // Measures lists the measures an indicator may name (plus "entries:KIND").
 var Measures = []string{MeasureEntries, MeasureVisits, MeasurePeople, MeasureVolunteerHours, MeasureSatisfaction, MeasureNone}
 
-// MaxEvidenceSize is the largest evidence file accepted: 10 MiB.
+// MaxEvidenceSize is the largest evidence file accepted, for the ledger and for answers to
+// rectification orders alike: 10 MiB.
 const MaxEvidenceSize = 10 << 20
 
 // Volunteer is one volunteer of an activity and the minutes they served.

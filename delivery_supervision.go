@@ -177,9 +177,6 @@ func PeriodCovers(start, end, month string) bool {
 	return start[:7] <= month && month <= end[:7]
 }
 
-// MaxEvidenceSize is the largest evidence file a provider may attach to an answer: 20 MiB.
-const MaxEvidenceSize = 20 << 20
-
 // EvidenceExts are the kinds of evidence file accepted: pictures and PDF only.
 var EvidenceExts = []string{".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf"}
 

@@ -299,15 +299,6 @@ func TestEvaluationScoring(t *testing.T) {
 	})
 }
 
-func hasTodo(ts []app.Todo, key string, n int) bool {
-	for _, t := range ts {
-		if t.Key == key && t.Count == n {
-			return true
-		}
-	}
-	return false
-}
-
 func TestEvaluationGradeFeedsNextCall(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts, _ := evalContracts(t, db)

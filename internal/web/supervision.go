@@ -112,7 +112,7 @@ func supervisionAPIDocs() map[string]apiDoc {
 		"GET /api/v1/rectifications/{id}":                  {Summary: "Get one rectification order", Resp: gongzhi.Rectification{}},
 		"GET /api/v1/rectifications/{id}/history":          {Summary: "A rectification order's state history", Resp: itemsOf[gongzhi.StateChange]{}},
 		"POST /api/v1/rectifications/{id}/answer":          {Summary: "Answer a rectification order (the provider it is addressed to)", Req: supAnswerReq{}, Resp: gongzhi.Rectification{}},
-		"POST /api/v1/rectifications/{id}/evidence":        {Summary: "Upload an evidence file (picture or PDF, at most 20 MiB) for your answer to an open order; send its sha256 in the answer's evidence (the provider it is addressed to)", Upload: true, Resp: supEvidence{}},
+		"POST /api/v1/rectifications/{id}/evidence":        {Summary: "Upload an evidence file (picture or PDF, at most 10 MiB) for your answer to an open order; send its sha256 in the answer's evidence (the provider it is addressed to)", Upload: true, Resp: supEvidence{}},
 		"GET /api/v1/rectifications/{id}/evidence/{sum}":   {Summary: "Download an evidence file of an order", Binary: true},
 		"POST /api/v1/rectifications/{id}/verify":          {Summary: "Verify an answered order and close it (hub, purchaser); an order never answered cannot be closed", Req: supNoteReq{}, Resp: gongzhi.Rectification{}},
 		"POST /api/v1/rectifications/{id}/reopen":          {Summary: "Reopen an answered order with a reason (hub, purchaser)", Req: supReasonReq{}, Resp: gongzhi.Rectification{}},
@@ -717,7 +717,7 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 }
 
 // supStoreEvidence stores the request's "file" as evidence for an order the caller may answer:
-// a picture or a PDF by its extension and its bytes, at most 20 MiB.
+// a picture or a PDF by its extension and its bytes, at most MaxEvidenceSize (10 MiB), like ledger evidence.
 func (s *Server) supStoreEvidence(w http.ResponseWriter, r *http.Request, id int64) (*supEvidence, error) {
 	if err := s.app.CanAnswerRectification(r.Context(), actorOf(r), id); err != nil {
 		return nil, err
