@@ -213,10 +213,20 @@ func TestSupervisionWeb(t *testing.T) {
 		if r := f.api(tok2, "GET", "/api/v1/rectifications", nil, 200); len(offItems(r)) != 0 {
 			t.Fatalf("another provider's orders: %s", r.Raw)
 		}
-		if r := f.api(htok, "GET", "/api/v1/inspections?month="+month, nil, 200); len(offItems(r)) != 2 {
-			t.Fatalf("inspections: %s", r.Raw)
+		// one inspection per contract in service: the fixture's two among the demo's
+		ir := f.api(htok, "GET", "/api/v1/inspections?month="+month, nil, 200)
+		seen := map[int64]int{}
+		for _, it := range offItems(ir) {
+			seen[offNum(it["contract_id"])]++
 		}
-		_ = ct2
+		if seen[ct1] != 1 || seen[ct2] != 1 || len(seen) != len(offItems(ir)) {
+			t.Fatalf("inspections: %s", ir.Raw)
+		}
+		for _, c := range []int64{ct1, ct2} {
+			if r := f.api(htok, "GET", fmt.Sprintf("/api/v1/inspections?month=%s&contract=%d", month, c), nil, 200); len(offItems(r)) != 1 {
+				t.Fatalf("inspections of contract %d: %s", c, r.Raw)
+			}
+		}
 
 		// a talk and a meeting through the forms
 		st, loc = supPost(t, hub, "/supervision/talks/new", "/supervision/talks", url.Values{"date": {"2027-01-10"}, "contract_id": {fmt.Sprint(ct1)},
