@@ -129,6 +129,22 @@ func TestSupervisionWeb(t *testing.T) {
 			func(in *gongzhi.Inspection) error { ins1 = in.ID; return nil })
 		f.must(err)
 		ipath := fmt.Sprintf("/supervision/inspections/%d", ins1)
+		// the month's ledger beside the form: empty, then with an entry of the month
+		body = offPage(t, hub, "hub", ipath, 200)
+		if !strings.Contains(body, "本月服务台账") || !strings.Contains(body, fmt.Sprintf(`href="/ledger/contracts/%d">0<`, ct1)) {
+			t.Fatal("the inspection page lacks the month's ledger")
+		}
+		f.must(f.e.app.RecordEntry(f.ctx, p1, &gongzhi.ServiceEntry{ContractID: ct1, Kind: gongzhi.ActivityGroup, Title: "助餐小组", HeldOn: "2027-01-05",
+			StartTime: "09:00", EndTime: "11:00", Venue: "中山社区活动室", Communities: []string{"320116004001"}, TargetGroups: []string{"elderly"},
+			Counted: 12, Summary: "按计划开展", Volunteers: []gongzhi.Volunteer{{Name: "志愿者甲", Minutes: 90}}}))
+		body = offPage(t, hub, "hub", ipath, 200)
+		for _, want := range []string{fmt.Sprintf(`href="/ledger/contracts/%d">1<`, ct1), "<dt>服务人次</dt><dd>12</dd>", "<dt>志愿服务时长（小时）</dt><dd>1.5</dd>",
+			"<dt>佐证文件</dt><dd>0</dd>"} {
+			if !strings.Contains(body, want) {
+				i := strings.Index(body, `id="ledger"`)
+				t.Fatalf("the inspection page lacks %s: %s", want, body[i:min(len(body), i+1500)])
+			}
+		}
 		// a provider does not see an inspection before it is done
 		offPage(t, prov1, "provider", ipath, 404)
 
