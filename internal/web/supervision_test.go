@@ -145,6 +145,21 @@ func TestSupervisionWeb(t *testing.T) {
 				t.Fatalf("the inspection page lacks %s: %s", want, body[i:min(len(body), i+1500)])
 			}
 		}
+		// the signed contract's page links its ledger and its evaluation rounds, which open
+		for _, b := range []*browser{pur, prov1} {
+			body = offPage(t, b, "contract", fmt.Sprintf("/contracts/%d", ct1), 200)
+			for _, link := range []string{fmt.Sprintf("/ledger/contracts/%d", ct1), fmt.Sprintf("/evaluations?contract=%d", ct1)} {
+				if !strings.Contains(body, `href="`+link+`"`) {
+					t.Fatalf("the contract page lacks %s", link)
+				}
+				if strings.HasPrefix(link, "/ledger") {
+					if body := offPage(t, b, "contract", link, 200); !strings.Contains(body, fmt.Sprintf(`href="/ledger?contract=%d"`, ct1)) {
+						t.Fatalf("%s lacks the link to the entries", link)
+					}
+				}
+			}
+		}
+		offPage(t, pur, "purchaser", fmt.Sprintf("/evaluations?contract=%d", ct1), 200)
 		// a provider does not see an inspection before it is done
 		offPage(t, prov1, "provider", ipath, 404)
 
