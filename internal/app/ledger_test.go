@@ -192,12 +192,13 @@ func TestLedgerProgress(t *testing.T) {
 		ctx, a, prov := f.ctx, f.a, f.providers[0]
 		todos, _, err := a.DeliveryItems(ctx, prov)
 		f.must(err)
-		if len(todos) != 1 || todos[0].Key != "todo.ledger_missing" || todos[0].Count != 1 {
+		// other parts add their own lines (supervision's overdue inspections): look for the ledger's
+		if n := todoKeyCount(todos, "todo.ledger_missing"); n != 1 {
 			t.Fatalf("provider to-dos %+v", todos)
 		}
 		_, attention, err := a.DeliveryItems(ctx, f.hub)
 		f.must(err)
-		if len(attention) != 1 || attention[0].Key != "attention.ledger_missing" || attention[0].Count != 2 {
+		if n := todoKeyCount(attention, "attention.ledger_missing"); n != 2 {
 			t.Fatalf("hub attention %+v", attention)
 		}
 		// 3 casework entries (1 person each, two of them the same), 2 groups (3 named + 10 counted),
@@ -251,7 +252,7 @@ func TestLedgerProgress(t *testing.T) {
 		rec(now)
 		todos, _, err = a.DeliveryItems(ctx, prov)
 		f.must(err)
-		if len(todos) != 0 {
+		if todoKeyCount(todos, "todo.ledger_missing") != -1 {
 			t.Fatalf("provider to-dos after an entry this month %+v", todos)
 		}
 		mine, err := a.ProgressInScope(ctx, f.providers[1], 2026)
@@ -379,4 +380,19 @@ func TestSurveyAndRatings(t *testing.T) {
 			t.Fatalf("hub to-dos %+v", todos)
 		}
 	})
+}
+
+// todoKeyCount returns the count of the one item with the key, -1 if there is none and -2 if
+// the key appears more than once.
+func todoKeyCount(items []app.Todo, key string) int {
+	n, found := -1, 0
+	for _, it := range items {
+		if it.Key == key {
+			n, found = it.Count, found+1
+		}
+	}
+	if found > 1 {
+		return -2
+	}
+	return n
 }

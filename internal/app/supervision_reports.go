@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/store"
@@ -391,10 +392,33 @@ func (a *App) reportNames(ctx context.Context, q *store.Q, prefix, month string)
 	return append(names, more...), err
 }
 
-// supervisionExtraNames is the hook for names kept by other parts (ledger participants,
-// complaint contacts): empty until they are merged.
+// supervisionExtraNames are the names kept by the other parts: the people of the registry who
+// took part in the month's ledger entries at the place, and the contact names (opened from
+// their seal) of the complaints submitted about its communities that month.
 func (a *App) supervisionExtraNames(ctx context.Context, q *store.Q, prefix, month string) ([]string, error) {
-	return nil, nil
+	start, err := time.ParseInLocation("2006-01", month, gongzhi.ChinaTime)
+	if err != nil {
+		return nil, gongzhi.Invalid("month", "ledger.month_format")
+	}
+	end := start.AddDate(0, 1, 0)
+	names, err := q.LedgerParticipantNames(ctx, prefix, start.Format(time.DateOnly), end.AddDate(0, 0, -1).Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := q.ComplaintNamesSealed(ctx, prefix, start, end)
+	if err != nil {
+		return nil, err
+	}
+	for _, enc := range sealed {
+		name, err := a.Box.Open(enc, "complaints.contact_name")
+		if err != nil {
+			return nil, err
+		}
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	return names, nil
 }
 
 // reportText is everything a published report shows.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -34,6 +35,10 @@ type dashFix struct {
 	paid     gongzhi.Money
 	paidOn   string
 	mealProv *gongzhi.Actor
+	// base is the street's dashboard and basePublic the public disclosure document before the
+	// fixture's call: the demo's own contracts in service, which the figures add to.
+	base       *app.Dashboard
+	basePublic map[string]any
 }
 
 func (f *offFix) orgID(part string) int64 {
@@ -67,6 +72,10 @@ func newDashFix(t *testing.T, db *store.DB) *dashFix {
 	f.budget = &gongzhi.Budget{PlaceCode: demo.StreetCode, FiscalYear: 2026, Level: "district", Fund: "fiscal", Name: "2026年区级购买社会服务资金",
 		Amount: gongzhi.Yuan(500_000)}
 	f.must(f.e.app.CreateBudget(f.ctx, f.pur, f.budget))
+	var err error
+	f.base, err = f.e.app.Dashboard(f.ctx, f.pur, 2026)
+	f.must(err)
+	f.basePublic = f.api("", "GET", "/api/v1/public/disclosure", nil, 200).Body
 	tongxin, qiming := f.orgID("同心"), f.orgID("启明")
 	cts := f.w.fund(f.budget, "看板测试公益创投", []dashApp{
 		{org: tongxin, title: "长者助餐", category: "elderly_home_care", groups: []string{"elderly_alone", "elderly"}, comms: []string{demo.ZhongshanCode}, yuan: 60_000},
@@ -97,18 +106,29 @@ func TestDashboardStreet(t *testing.T) {
 		year := f.meal.FiscalYear
 		d, err := a.Dashboard(ctx, f.pur, year)
 		f.must(err)
-		if d.Kind != "street" || len(d.Contracts) != 2 || d.Coverage == nil {
+		// the demo street has contracts of its own in service: every figure is the base plus ours
+		base := f.base
+		if d.Kind != "street" || len(d.Contracts) != len(base.Contracts)+2 || d.Coverage == nil || base.Coverage == nil {
 			t.Fatalf("street dashboard: %+v", d)
 		}
+		mine := map[int64]bool{}
+		for _, c := range d.Contracts {
+			mine[c.ContractID] = true
+		}
+		if !mine[f.meal.ID] || !mine[f.class.ID] {
+			t.Fatalf("street dashboard lacks the fixture's contracts: %+v", d.Contracts)
+		}
 		// coverage: services of the contracts in force, needs of the demo street
-		cell := func(comm, group string) gongzhi.CoverageCell {
-			for _, c := range d.Coverage.Cells {
+		cellIn := func(cov *gongzhi.Coverage, comm, group string) gongzhi.CoverageCell {
+			for _, c := range cov.Cells {
 				if c.CommunityCode == comm && c.TargetGroup == group {
 					return c
 				}
 			}
 			return gongzhi.CoverageCell{}
 		}
+		cell := func(comm, group string) gongzhi.CoverageCell { return cellIn(d.Coverage, comm, group) }
+		wantGaps := base.Coverage.Gaps
 		for _, want := range []gongzhi.CoverageCell{
 			{CommunityCode: demo.ZhongshanCode, TargetGroup: "elderly_alone", Services: 1, Needs: 1, People: 86},
 			{CommunityCode: demo.ZhongshanCode, TargetGroup: "elderly", Services: 1},
@@ -117,26 +137,49 @@ func TestDashboardStreet(t *testing.T) {
 			{CommunityCode: "320116004005", TargetGroup: "elderly", Needs: 1, People: 130, Gap: true},
 			{CommunityCode: "320116004007", TargetGroup: "disabled", Needs: 1, People: 25, Gap: true},
 		} {
+			// the fixture's services add to the demo's; a gap the demo already filled is none
+			b := cellIn(base.Coverage, want.CommunityCode, want.TargetGroup)
+			if b.Needs != want.Needs || b.People != want.People {
+				t.Errorf("base cell %s × %s: %+v, want needs %d people %d", want.CommunityCode, want.TargetGroup, b, want.Needs, want.People)
+			}
+			want.Services += b.Services
+			want.Gap = want.Needs > 0 && want.Services == 0
+			if b.Gap && !want.Gap {
+				wantGaps--
+			}
 			if got := cell(want.CommunityCode, want.TargetGroup); got != want {
 				t.Errorf("cell %s × %s: got %+v, want %+v", want.CommunityCode, want.TargetGroup, got, want)
 			}
 		}
-		if d.Coverage.Active != 2 || d.Coverage.Gaps != 5 {
-			t.Errorf("coverage: %d in force, %d gaps; want 2 and 5", d.Coverage.Active, d.Coverage.Gaps)
+		if d.Coverage.Active != base.Coverage.Active+2 || d.Coverage.Gaps != wantGaps {
+			t.Errorf("coverage: %d in force, %d gaps; want %d and %d", d.Coverage.Active, d.Coverage.Gaps, base.Coverage.Active+2, wantGaps)
 		}
 		// money: by category and by level add up to the contracts and the payment
-		byCat := map[string]gongzhi.MoneyRow{}
+		byCat, baseCat := map[string]gongzhi.MoneyRow{}, map[string]gongzhi.MoneyRow{}
 		for _, r := range d.ByCategory {
 			byCat[r.Key] = r
 		}
-		if r := byCat["elderly_home_care"]; r.Contracts != 1 || r.Contracted != f.meal.Amount || r.Paid != f.paid {
-			t.Errorf("elderly care: %+v", r)
+		for _, r := range base.ByCategory {
+			baseCat[r.Key] = r
 		}
-		if r := byCat["community_social_work"]; r.Contracts != 1 || r.Contracted != f.class.Amount || r.Paid != 0 {
-			t.Errorf("social work: %+v", r)
+		if r, b := byCat["elderly_home_care"], baseCat["elderly_home_care"]; r.Contracts != b.Contracts+1 || r.Contracted != b.Contracted+f.meal.Amount || r.Paid != b.Paid+f.paid {
+			t.Errorf("elderly care: %+v (base %+v)", r, b)
 		}
-		if d.Total.Contracted != f.meal.Amount+f.class.Amount || d.Total.Paid != f.paid || d.Total.Contracts != 2 {
-			t.Errorf("total: %+v", d.Total)
+		if r, b := byCat["community_social_work"], baseCat["community_social_work"]; r.Contracts != b.Contracts+1 || r.Contracted != b.Contracted+f.class.Amount || r.Paid != b.Paid {
+			t.Errorf("social work: %+v (base %+v)", r, b)
+		}
+		if d.Total.Contracted != base.Total.Contracted+f.meal.Amount+f.class.Amount || d.Total.Paid != base.Total.Paid+f.paid ||
+			d.Total.Contracts != base.Total.Contracts+2 {
+			t.Errorf("total: %+v (base %+v)", d.Total, base.Total)
+		}
+		// the base itself adds up to the demo's contracts in service
+		var baseSum, basePaid gongzhi.Money
+		for _, c := range base.Contracts {
+			baseSum += c.Amount
+			basePaid += c.Paid
+		}
+		if base.Total.Contracted != baseSum || base.Total.Paid != basePaid || base.Total.Contracts != len(base.Contracts) {
+			t.Errorf("base total %+v, contracts add up to %v paid %v", base.Total, baseSum, basePaid)
 		}
 		var budgets = map[string]gongzhi.Money{}
 		_, err = a.Budgets(ctx, f.pur, store.ListOptions{}, func(b *gongzhi.Budget) error {
@@ -146,23 +189,36 @@ func TestDashboardStreet(t *testing.T) {
 			return nil
 		})
 		f.must(err)
-		levels := map[string]gongzhi.MoneyRow{}
+		levels, baseLevels := map[string]gongzhi.MoneyRow{}, map[string]gongzhi.MoneyRow{}
 		var levelSum gongzhi.Money
 		for _, r := range d.ByLevel {
 			levels[r.Key] = r
 			levelSum += r.Contracted
 		}
-		if r := levels["district"]; r.Contracted != f.meal.Amount+f.class.Amount || r.Paid != f.paid || r.Budgeted != budgets["district"] || r.Contracts != 2 {
-			t.Errorf("district level: %+v (budgets %v)", r, budgets)
+		for _, r := range base.ByLevel {
+			baseLevels[r.Key] = r
 		}
-		if r := levels["street"]; r.Budgeted != budgets["street"] || r.Contracted != 0 {
-			t.Errorf("street level: %+v (budgets %v)", r, budgets)
+		if r, b := levels["district"], baseLevels["district"]; r.Contracted != b.Contracted+f.meal.Amount+f.class.Amount || r.Paid != b.Paid+f.paid ||
+			r.Budgeted != budgets["district"] || r.Contracts != b.Contracts+2 {
+			t.Errorf("district level: %+v (base %+v, budgets %v)", r, b, budgets)
+		}
+		if r, b := levels["street"], baseLevels["street"]; r.Budgeted != budgets["street"] || r.Contracted != b.Contracted || r.Contracts != b.Contracts {
+			t.Errorf("street level: %+v (base %+v, budgets %v)", r, b, budgets)
 		}
 		if levelSum != d.Total.Contracted {
 			t.Errorf("levels add up to %v, categories to %v", levelSum, d.Total.Contracted)
 		}
-		if len(d.PaidByMonth) != 1 || d.PaidByMonth[0].Month != f.paidOn[:7] || d.PaidByMonth[0].Paid != f.paid {
-			t.Errorf("paid by month: %+v", d.PaidByMonth)
+		wantMonths := map[string]gongzhi.Money{f.paidOn[:7]: f.paid}
+		for _, m := range base.PaidByMonth {
+			wantMonths[m.Month] += m.Paid
+		}
+		if len(d.PaidByMonth) != len(wantMonths) {
+			t.Errorf("paid by month: %+v, want %v", d.PaidByMonth, wantMonths)
+		}
+		for _, m := range d.PaidByMonth {
+			if wantMonths[m.Month] != m.Paid {
+				t.Errorf("paid by month: %+v, want %v", d.PaidByMonth, wantMonths)
+			}
 		}
 		for _, c := range d.Contracts {
 			if !c.Active || c.ElapsedBP <= 0 || c.ElapsedBP >= 10000 || c.StartOn == "" {
@@ -174,16 +230,30 @@ func TestDashboardStreet(t *testing.T) {
 		for _, who := range []string{"gt-hub", "gt-auditor"} {
 			hd, err := a.Dashboard(ctx, f.actor(who), year)
 			f.must(err)
-			if len(hd.Contracts) != 2 || hd.Total.Contracted != d.Total.Contracted || hd.Coverage.Gaps != d.Coverage.Gaps {
+			if len(hd.Contracts) != len(d.Contracts) || hd.Total.Contracted != d.Total.Contracted || hd.Coverage.Gaps != d.Coverage.Gaps {
 				t.Errorf("%s sees %d contracts, %v", who, len(hd.Contracts), hd.Total)
 			}
 		}
-		// a provider sees only its own contract
+		// a provider sees only its own contracts: ours and its demo ones
 		pd, err := a.Dashboard(ctx, f.mealProv, year)
 		f.must(err)
-		if pd.Kind != "provider" || len(pd.Contracts) != 1 || pd.Contracts[0].ContractID != f.meal.ID || pd.Coverage != nil ||
-			len(pd.ByCategory) != 1 || pd.Total.Contracted != f.meal.Amount || pd.Total.Paid != f.paid {
+		own, ownCats := map[int64]bool{f.meal.ID: true}, map[string]bool{f.meal.CategoryCode: true}
+		ownSum, ownPaid := f.meal.Amount, f.paid
+		for _, c := range base.Contracts {
+			if c.OrgID == f.meal.OrgID {
+				own[c.ContractID], ownCats[c.CategoryCode] = true, true
+				ownSum += c.Amount
+				ownPaid += c.Paid
+			}
+		}
+		if pd.Kind != "provider" || len(pd.Contracts) != len(own) || pd.Coverage != nil ||
+			len(pd.ByCategory) != len(ownCats) || pd.Total.Contracted != ownSum || pd.Total.Paid != ownPaid {
 			t.Errorf("provider dashboard: %+v", pd)
+		}
+		for _, c := range pd.Contracts {
+			if !own[c.ContractID] {
+				t.Errorf("provider sees contract %d (%s) of another", c.ContractID, c.Title)
+			}
 		}
 		// a neighbouring street's purchaser sees none of ours
 		other := f.account("cl-purchaser", gongzhi.RolePurchaser, demo.NeighbourCode, 0)
@@ -205,7 +275,7 @@ func TestDashboardStreet(t *testing.T) {
 				t.Errorf("API dashboard lacks %s: %s", k, r.Raw)
 			}
 		}
-		if cov := r.Body["coverage"].(map[string]any); offNum(cov["gaps"]) != 5 || len(r.Body["contracts"].([]any)) != 2 {
+		if cov := r.Body["coverage"].(map[string]any); offNum(cov["gaps"]) != int64(d.Coverage.Gaps) || len(r.Body["contracts"].([]any)) != len(d.Contracts) {
 			t.Errorf("API dashboard: %s", r.Raw)
 		}
 		ptok := f.e.token("gt-provider")
@@ -297,7 +367,10 @@ func TestDisclosurePublic(t *testing.T) {
 		if st, _ := b.get("/public/contracts/999999"); st != http.StatusNotFound {
 			t.Errorf("a missing contract: %d", st)
 		}
-		if r := f.api("", "GET", "/api/v1/public/contracts", nil, 200); offNum(r.Body["total"]) != 2 {
+		// the demo street's own contracts, awards and payments come before the fixture's
+		bp := f.basePublic
+		baseContracts, basePayments, baseAwards := offNum(bp["contracts_total"]), offNum(bp["payments_total"]), len(bp["awards"].([]any))
+		if r := f.api("", "GET", "/api/v1/public/contracts", nil, 200); offNum(r.Body["total"]) != baseContracts+2 || !apiHasID(r.Body, f.meal.ID) || !apiHasID(r.Body, f.class.ID) {
 			t.Errorf("API contracts: %s", r.Raw)
 		}
 		r := f.api("", "GET", "/api/v1/public/contracts/"+fmtID(f.meal.ID), nil, 200)
@@ -305,12 +378,30 @@ func TestDisclosurePublic(t *testing.T) {
 		if p := portions[0].(map[string]any); p["paid_on"] != f.paidOn || len(r.Body["communities"].([]any)) != 1 || len(r.Body["outputs"].([]any)) != 2 {
 			t.Errorf("API contract: %s", r.Raw)
 		}
-		if r := f.api("", "GET", "/api/v1/public/payments-made", nil, 200); offNum(r.Body["total"]) != 1 {
+		if r := f.api("", "GET", "/api/v1/public/payments-made", nil, 200); offNum(r.Body["total"]) != basePayments+1 {
 			t.Errorf("API payments: %s", r.Raw)
+		} else {
+			found := false
+			for _, it := range r.Body["items"].([]any) {
+				p := it.(map[string]any)
+				found = found || (offNum(p["contract_id"]) == f.meal.ID && offNum(p["amount"]) == int64(f.paid) && p["paid_on"] == f.paidOn)
+			}
+			if !found {
+				t.Errorf("API payments lack the fixture's: %s", r.Raw)
+			}
 		}
 		r = f.api("", "GET", "/api/v1/public/disclosure", nil, 200)
-		if len(r.Body["awards"].([]any)) != 2 || offNum(r.Body["contracts_total"]) != 2 {
+		if len(r.Body["awards"].([]any)) != baseAwards+2 || offNum(r.Body["contracts_total"]) != baseContracts+2 || offNum(r.Body["payments_total"]) != basePayments+1 {
 			t.Errorf("API disclosure: %s", r.Raw)
+		}
+		ours := 0
+		for _, it := range r.Body["awards"].([]any) {
+			if id := offNum(it.(map[string]any)["contract_id"]); id == f.meal.ID || id == f.class.ID {
+				ours++
+			}
+		}
+		if ours != 2 {
+			t.Errorf("API disclosure awards: %d of the fixture's: %s", ours, r.Raw)
 		}
 		f.api("", "GET", "/api/v1/public/contracts/999999", nil, 404)
 	})
@@ -356,10 +447,19 @@ func TestDisclosureNoPersonalData(t *testing.T) {
 			"/public/contracts/" + fmtID(f.meal.ID), "/public/contracts/" + fmtID(f.class.ID), "/catalog"}
 		apis := []string{"/api/v1/public/calls", "/api/v1/public/communities", "/api/v1/public/on-time-rate", "/api/v1/public/disclosure",
 			"/api/v1/public/contracts", "/api/v1/public/payments-made", "/api/v1/public/contracts/" + fmtID(f.meal.ID), "/api/v1/public/contracts/" + fmtID(f.class.ID)}
-		// the pages other parts of issue 4 publish: scanned once they exist
-		later := map[string]bool{"/public/supervision-reports": true, "/public/evaluations": true}
-		for p := range later {
-			pages = append(pages, p)
+		// the month's supervision report and an evaluation round, published: their public pages
+		rep, ev := dashPublished(f)
+		pages = append(pages, "/public/supervision-reports", "/public/supervision-reports/"+fmtID(rep), "/public/evaluations", "/public/evaluations/"+fmtID(ev))
+		apis = append(apis, "/api/v1/public/supervision-reports", "/api/v1/public/supervision-reports/"+fmtID(rep),
+			"/api/v1/public/evaluations", "/api/v1/public/evaluations/"+fmtID(ev))
+		for _, p := range apis[len(apis)-4:] {
+			id := ev
+			if strings.Contains(p, "supervision") {
+				id = rep
+			}
+			if r := f.api("", "GET", p, nil, 200); !strings.Contains(string(r.Raw), fmt.Sprintf(`"id":%d`, id)) {
+				t.Errorf("%s lacks the published record: %s", p, r.Raw)
+			}
 		}
 		for _, id := range calls {
 			pages = append(pages, "/public/calls/"+fmtID(id))
@@ -371,7 +471,7 @@ func TestDisclosureNoPersonalData(t *testing.T) {
 			b.get("/lang?to=" + lang + "&next=/")
 			for _, p := range pages {
 				st, body := b.get(p)
-				if st != 200 && !(st == 404 && later[p]) {
+				if st != 200 {
 					t.Errorf("%s: %d", p, st)
 				}
 				if found := gongzhi.FindPersonalData(body, names...); len(found) > 0 {
@@ -421,4 +521,56 @@ func TestDashboardCharts(t *testing.T) {
 	if charts == 0 || charts != strings.Count(body, "<title id=") || charts+swatches != strings.Count(body, "<svg") {
 		t.Errorf("%d charts, %d titles, %d swatches, %d SVGs", charts, strings.Count(body, "<title id="), swatches, strings.Count(body, "<svg"))
 	}
+}
+
+// apiHasID tells whether a list response holds an item with the id.
+func apiHasID(body map[string]any, id int64) bool {
+	items, _ := body["items"].([]any)
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok && offNum(m["id"]) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// dashPublished publishes the street's supervision report of the month and the mid-term
+// evaluation of 长者助餐 (an expert, a residents' representative and the hub score it), and
+// returns their ids.
+func dashPublished(f *dashFix) (report, evaluation int64) {
+	f.t.Helper()
+	a, ctx := f.e.app, f.ctx
+	hub := f.actor("gt-hub")
+	r, err := a.GenerateSupervisionReport(ctx, hub, gongzhi.DateOf(a.Now())[:7])
+	f.must(err)
+	_, err = a.PublishSupervisionReport(ctx, hub, r.ID)
+	f.must(err)
+	e := &gongzhi.Evaluation{ContractID: f.meal.ID, Round: gongzhi.RoundMid, Members: []gongzhi.EvalMember{
+		{Kind: gongzhi.MemberExpert, Username: "gt-expert"},
+		{Kind: gongzhi.MemberResident, Name: "居民代表甲", Affiliation: "中山社区"},
+		{Kind: gongzhi.MemberOfficial, Username: "gt-hub"}}}
+	f.must(a.StartEvaluation(ctx, f.pur, e))
+	e, err = a.Evaluation(ctx, f.pur, e.ID)
+	f.must(err)
+	flat, _ := e.Scheme.Flat()
+	scores := make([]gongzhi.Points, len(flat))
+	for i, in := range flat {
+		scores[i] = gongzhi.Points(in.Max) * 85
+	}
+	for _, m := range e.Members {
+		switch {
+		case m.UserID == 0:
+			_, err = a.SubmitEvalSheet(ctx, hub, e.ID, m.ID, scores, nil)
+		case m.Kind == gongzhi.MemberExpert:
+			_, err = a.SubmitEvalSheet(ctx, f.actor("gt-expert"), e.ID, 0, scores, nil)
+		default:
+			_, err = a.SubmitEvalSheet(ctx, hub, e.ID, 0, scores, nil)
+		}
+		f.must(err)
+	}
+	_, err = a.FinalizeEvaluation(ctx, f.pur, e.ID, gongzhi.Evaluation{Strengths: "台账规范，服务按计划推进。", Problems: "宣传覆盖不足。"})
+	f.must(err)
+	_, err = a.PublishEvaluation(ctx, f.pur, e.ID)
+	f.must(err)
+	return r.ID, e.ID
 }

@@ -604,6 +604,8 @@ var officeMessages = map[string][2]string{
 	"contract.edit_terms":          {"修改条款", "Edit the terms"},
 	"contract.terms_intro":         {"双方确认前可以修改待签版本的条款。", "The terms of the version waiting for confirmation can change until a side confirms."},
 	"contract.amend":               {"合同变更", "Amend"},
+	"contract.ledger":              {"服务台账", "Service ledger"},
+	"contract.evaluations":         {"评估", "Evaluations"},
 	"contract.amend_intro":         {"变更将生成新版本，原版本继续有效，直至双方确认新版本。", "An amendment is a new version; the version in force stays until both sides confirm the new one."},
 	"contract.do.amend":            {"提交变更", "Propose the amendment"},
 	"contract.done.terms":          {"条款已保存。", "Terms saved."},

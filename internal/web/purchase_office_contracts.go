@@ -156,6 +156,8 @@ type offContractView struct {
 	Today       string
 	ErrText     string
 	Staff       bool
+	LedgerHref  string // the service ledger of a signed contract
+	EvalHref    string // its evaluation rounds
 }
 
 // offTermsView is one version's terms as the contract shows them.
@@ -267,6 +269,10 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	}
 	if fs != nil {
 		v.ErrText = offErrText(lang, fs.Err)
+	}
+	if ct.State == gongzhi.ContractSigned {
+		v.LedgerHref = "/ledger/contracts/" + strconv.FormatInt(ct.ID, 10)
+		v.EvalHref = "/evaluations?contract=" + strconv.FormatInt(ct.ID, 10)
 	}
 	if ct.Version > 0 {
 		v.InForce = T(lang, "contract.version_n:"+strconv.Itoa(ct.Version)) + " · " + T(lang, "contract.signed_at") + " " + offShowTime(ct.SignedAt)

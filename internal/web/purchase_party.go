@@ -430,6 +430,8 @@ var partyMessages = map[string][2]string{
 	"party.objection_body":        {"异议内容与理由", "Your objection and why"},
 	"party.objection_filed":       {"异议已提交，购买方将在公示期内答复，办理结果在本页公布。", "Objection filed. The purchaser answers it during the notice; the outcome appears on this page."},
 	"party.need_title":            {"反映需求", "Tell us what your community needs"},
+	"party.complaint_link":        {"投诉、问询或建议", "Make a complaint, ask a question or suggest"},
+	"party.complaint_track_link":  {"查询办理进度", "Track a complaint or inquiry"},
 	"party.need_intro":            {"您所在的社区需要哪些服务？请告诉我们。工作人员会汇总需求，作为购买社会服务的依据；您的姓名和电话只用于回访，不会公开。", "What services does your community need? Tell us: the office gathers needs to decide which services to buy. Your name and phone are only for a call back, never published."},
 	"party.need_category":         {"需要的服务类别", "Kind of service needed"},
 	"party.need_description":      {"具体需求", "What is needed"},

@@ -585,6 +585,11 @@ func TestPartyPublicPages(t *testing.T) {
 		if !strings.Contains(page, f.call.Title) || !strings.Contains(page, "20,000.00–50,000.00") || !strings.Contains(page, "按时拨付率") {
 			t.Fatal("the public page lacks the open call, its bands or the payment rate")
 		}
+		for _, link := range []string{`href="/public/needs"`, `href="/public/complaints"`, `href="/public/complaints/track"`, `class="lang" href="/public/disclosure"`} {
+			if !strings.Contains(page, link) {
+				t.Errorf("the public page lacks %s", link)
+			}
+		}
 		_, page = anon.get(fmt.Sprintf("/public/calls/%d", f.call.ID))
 		if !strings.Contains(page, "服务方案与可行性") || !strings.Contains(page, "申报截止") {
 			t.Fatal("the call's page lacks its criteria or timeline")

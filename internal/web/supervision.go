@@ -197,11 +197,26 @@ func supListJSON[T any](w http.ResponseWriter, r *http.Request, filters []string
 	return nil
 }
 
-// ledgerMonthFor is the hook for the service ledger's month of a contract, shown beside the
-// inspection form: the ledger's App.LedgerMonth (on the ledger branch) fills it when merged.
-// It returns label/value lines, none for now.
-func (s *Server) ledgerMonthFor(ctx context.Context, ac *gongzhi.Actor, contractID int64, month string) []kv {
-	return nil
+// ledgerMonthFor is the service ledger's month of a contract, shown beside the inspection form
+// as label/value lines (entries, participant visits, distinct people, volunteer hours, evidence
+// files), the entries linking to the contract's ledger. None when the caller may not read the
+// contract's ledger (the page then says so); any other failure is the page's.
+func (s *Server) ledgerMonthFor(ctx context.Context, ac *gongzhi.Actor, lang string, contractID int64, month string) ([]kv, error) {
+	m, err := s.app.LedgerMonth(ctx, ac, contractID, month)
+	switch gongzhi.ErrorCode(err) {
+	case "":
+	case gongzhi.ENOTFOUND, gongzhi.EFORBIDDEN:
+		return nil, nil
+	default:
+		return nil, err
+	}
+	return []kv{
+		{Label: T(lang, "ledger.entries"), Value: strconv.Itoa(m.Entries), Href: "/ledger/contracts/" + strconv.FormatInt(contractID, 10)},
+		{Label: T(lang, "ledger.visits"), Value: strconv.FormatInt(m.Visits, 10)},
+		{Label: T(lang, "ledger.people"), Value: strconv.FormatInt(m.People, 10)},
+		{Label: T(lang, "ledger.volunteer_hours"), Value: strconv.FormatFloat(m.VolunteerHours, 'f', -1, 64)},
+		{Label: T(lang, "ledger.evidence_count"), Value: strconv.Itoa(m.Evidence)},
+	}, nil
 }
 
 // ---- the overview
@@ -409,7 +424,9 @@ func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, sta
 	if in.Overdue {
 		v.State = T(lang, "sup.overdue")
 	}
-	v.Ledger = s.ledgerMonthFor(ctx, ac, in.ContractID, in.Month)
+	if v.Ledger, err = s.ledgerMonthFor(ctx, ac, lang, in.ContractID, in.Month); err != nil {
+		return err
+	}
 	if v.Ledger == nil {
 		v.LedgerNote = T(lang, "sup.ledger_none")
 	}

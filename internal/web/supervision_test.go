@@ -129,6 +129,37 @@ func TestSupervisionWeb(t *testing.T) {
 			func(in *gongzhi.Inspection) error { ins1 = in.ID; return nil })
 		f.must(err)
 		ipath := fmt.Sprintf("/supervision/inspections/%d", ins1)
+		// the month's ledger beside the form: empty, then with an entry of the month
+		body = offPage(t, hub, "hub", ipath, 200)
+		if !strings.Contains(body, "本月服务台账") || !strings.Contains(body, fmt.Sprintf(`href="/ledger/contracts/%d">0<`, ct1)) {
+			t.Fatal("the inspection page lacks the month's ledger")
+		}
+		f.must(f.e.app.RecordEntry(f.ctx, p1, &gongzhi.ServiceEntry{ContractID: ct1, Kind: gongzhi.ActivityGroup, Title: "助餐小组", HeldOn: "2027-01-05",
+			StartTime: "09:00", EndTime: "11:00", Venue: "中山社区活动室", Communities: []string{"320116004001"}, TargetGroups: []string{"elderly"},
+			Counted: 12, Summary: "按计划开展", Volunteers: []gongzhi.Volunteer{{Name: "志愿者甲", Minutes: 90}}}))
+		body = offPage(t, hub, "hub", ipath, 200)
+		for _, want := range []string{fmt.Sprintf(`href="/ledger/contracts/%d">1<`, ct1), "<dt>服务人次</dt><dd>12</dd>", "<dt>志愿服务时长（小时）</dt><dd>1.5</dd>",
+			"<dt>佐证文件</dt><dd>0</dd>"} {
+			if !strings.Contains(body, want) {
+				i := strings.Index(body, `id="ledger"`)
+				t.Fatalf("the inspection page lacks %s: %s", want, body[i:min(len(body), i+1500)])
+			}
+		}
+		// the signed contract's page links its ledger and its evaluation rounds, which open
+		for _, b := range []*browser{pur, prov1} {
+			body = offPage(t, b, "contract", fmt.Sprintf("/contracts/%d", ct1), 200)
+			for _, link := range []string{fmt.Sprintf("/ledger/contracts/%d", ct1), fmt.Sprintf("/evaluations?contract=%d", ct1)} {
+				if !strings.Contains(body, `href="`+link+`"`) {
+					t.Fatalf("the contract page lacks %s", link)
+				}
+				if strings.HasPrefix(link, "/ledger") {
+					if body := offPage(t, b, "contract", link, 200); !strings.Contains(body, fmt.Sprintf(`href="/ledger?contract=%d"`, ct1)) {
+						t.Fatalf("%s lacks the link to the entries", link)
+					}
+				}
+			}
+		}
+		offPage(t, pur, "purchaser", fmt.Sprintf("/evaluations?contract=%d", ct1), 200)
 		// a provider does not see an inspection before it is done
 		offPage(t, prov1, "provider", ipath, 404)
 
@@ -213,10 +244,20 @@ func TestSupervisionWeb(t *testing.T) {
 		if r := f.api(tok2, "GET", "/api/v1/rectifications", nil, 200); len(offItems(r)) != 0 {
 			t.Fatalf("another provider's orders: %s", r.Raw)
 		}
-		if r := f.api(htok, "GET", "/api/v1/inspections?month="+month, nil, 200); len(offItems(r)) != 2 {
-			t.Fatalf("inspections: %s", r.Raw)
+		// one inspection per contract in service: the fixture's two among the demo's
+		ir := f.api(htok, "GET", "/api/v1/inspections?month="+month, nil, 200)
+		seen := map[int64]int{}
+		for _, it := range offItems(ir) {
+			seen[offNum(it["contract_id"])]++
 		}
-		_ = ct2
+		if seen[ct1] != 1 || seen[ct2] != 1 || len(seen) != len(offItems(ir)) {
+			t.Fatalf("inspections: %s", ir.Raw)
+		}
+		for _, c := range []int64{ct1, ct2} {
+			if r := f.api(htok, "GET", fmt.Sprintf("/api/v1/inspections?month=%s&contract=%d", month, c), nil, 200); len(offItems(r)) != 1 {
+				t.Fatalf("inspections of contract %d: %s", c, r.Raw)
+			}
+		}
 
 		// a talk and a meeting through the forms
 		st, loc = supPost(t, hub, "/supervision/talks/new", "/supervision/talks", url.Values{"date": {"2027-01-10"}, "contract_id": {fmt.Sprint(ct1)},

@@ -1,0 +1,56 @@
+// The names a published monthly supervision report must not contain, kept by the ledger and the
+// complaints: the month's ledger participants and the sealed contacts of the month's complaints.
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// LedgerParticipantNames returns the names of the registry's people who took part in ledger
+// entries held in [from, to] (YYYY-MM-DD) by contracts whose entries lie at prefix and below.
+func (q *Q) LedgerParticipantNames(ctx context.Context, prefix, from, to string) ([]string, error) {
+	w := &where{}
+	c, a := scopeRange("se.place_code", prefix)
+	w.add(c, a...)
+	w.add("se.held_on >= ? AND se.held_on <= ?", from, to)
+	rows, err := q.Query(ctx, `SELECT DISTINCT p.name FROM service_entry_people sp
+		JOIN service_entries se ON se.id = sp.entry_id JOIN people p ON p.id = sp.person_id`+w.sql(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, n)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ComplaintNamesSealed returns the sealed contact names of the complaints about communities at
+// prefix and below submitted in [from, to).
+func (q *Q) ComplaintNamesSealed(ctx context.Context, prefix string, from, to time.Time) ([]string, error) {
+	w := &where{}
+	c, a := scopeRange("community_code", prefix)
+	w.add(c, a...)
+	w.add("created_at >= ? AND created_at < ?", from.UTC(), to.UTC())
+	w.add("contact_name_enc <> ''")
+	rows, err := q.Query(ctx, `SELECT contact_name_enc FROM complaints`+w.sql(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, n)
+	}
+	return out, mapErr(rows.Err())
+}
