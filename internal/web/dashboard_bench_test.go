@@ -23,6 +23,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -240,6 +241,15 @@ func benchSeedStreet(b *testing.B, db *store.DB) *benchStreet {
 	if done == 0 || sat == 0 || len(d.Attention) == 0 || d.Coverage == nil || len(d.Contracts) < benchContracts {
 		b.Fatalf("dashboard without delivery data: %d of %d indicators under way, %d satisfaction responses, %d attention lines, %d contracts",
 			done, len(d.Progress), sat, len(d.Attention), len(d.Contracts))
+	}
+	// the street's progress (the ledger summed for all contracts at once) is each contract's own
+	for _, ct := range st.contracts[:5] {
+		_, own, err := a.ContractProgress(ctx, pur, ct.ID)
+		must(err)
+		i := slices.IndexFunc(d.Progress, func(p gongzhi.IndicatorProgress) bool { return p.ContractID == ct.ID })
+		if i < 0 || !slices.Equal(d.Progress[i:i+len(own)], own) {
+			b.Fatalf("contract %d: street progress differs from the contract's own %+v", ct.ID, own)
+		}
 	}
 	b.Logf("%d of %d indicators under way, %d behind, %d satisfaction responses, attention %+v", done, len(d.Progress), d.Behind, sat, d.Attention)
 
