@@ -1,17 +1,17 @@
 package web_test
 
 // BenchmarkStreetDashboard renders the street dashboard of a street of 30 communities with 50
-// signed contracts over a fiscal year — two calls (one on the street's budget, one on the
+// signed contracts over a year of delivery — two calls (one on the street's budget, one on the
 // district's), every contract's first portion paid at signing and most second portions at the
-// mid-term, two needs per community — through the real handler: the HTML page (as a signed-in
-// purchaser with a session) and the JSON API (with a bearer token), on SQLite and PostgreSQL.
+// mid-term, two needs per community, each contract amended to run twelve months and a year of
+// its ledger, inspections, rectifications and satisfaction surveys (seedDashboardLedger) —
+// through the real handler, looked at on 20 December: the HTML page (as a signed-in purchaser
+// with a session) and the JSON API (with a bearer token), on SQLite and PostgreSQL. The setup
+// fails unless the dashboard shows indicator progress, satisfaction and attention lines, and the
+// street's progress of a few contracts equals their own ContractProgress.
 //
 //	GONGZHI_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test \
-//	  go test ./internal/web -run '^$' -bench StreetDashboard -benchtime 50x
-//
-// The service ledger (activities, participants, evidence) is built on another branch; once it
-// is merged, seedDashboardLedger must fill a year of it so that the indicator progress block
-// has real work to do.
+//	  go test ./internal/web -run '^$' -bench StreetDashboard -benchtime 20x -v
 
 import (
 	"bytes"
