@@ -381,6 +381,14 @@ func (a *App) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contract) 
 	if err != nil {
 		return nil, err
 	}
+	return a.progressWith(ctx, q, ct, t)
+}
+
+// progressWith computes the progress of a contract's indicators from its ledger totals t.
+func (a *App) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t gongzhi.LedgerTotals) ([]gongzhi.IndicatorProgress, error) {
+	if ct.Current == nil {
+		return nil, nil
+	}
 	var sat *gongzhi.Rate
 	var out []gongzhi.IndicatorProgress
 	for _, group := range []struct {
@@ -440,13 +448,22 @@ func (a *App) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year int) 
 		return nil, err
 	}
 	slices.Sort(ids)
+	// the ledger of all of them summed at once, not per contract
+	totals, err := q.LedgerTotalsByContract(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := []gongzhi.IndicatorProgress{}
 	for _, id := range ids {
 		ct, err := contractInForce(ctx, q, store.Scope{}, id)
 		if err != nil {
 			return nil, err
 		}
-		p, err := a.progressOf(ctx, q, ct)
+		t := gongzhi.LedgerTotals{ByKind: map[string]int64{}}
+		if totals[id] != nil {
+			t = *totals[id]
+		}
+		p, err := a.progressWith(ctx, q, ct, t)
 		if err != nil {
 			return nil, err
 		}

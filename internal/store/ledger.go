@@ -262,6 +262,68 @@ func (q *Q) LedgerTotals(ctx context.Context, contractID int64, from, to string)
 	return t, files, mapErr(err)
 }
 
+// LedgerTotalsByContract sums the active entries of each of the contracts at once (the
+// dashboard's indicator progress): entries by kind, visits, volunteer minutes and distinct
+// named people, as LedgerTotals does for one contract over its whole ledger. Contracts without
+// entries are missing from the map.
+func (q *Q) LedgerTotalsByContract(ctx context.Context, ids []int64) (map[int64]*gongzhi.LedgerTotals, error) {
+	out := map[int64]*gongzhi.LedgerTotals{}
+	get := func(id int64) *gongzhi.LedgerTotals {
+		if out[id] == nil {
+			out[id] = &gongzhi.LedgerTotals{ByKind: map[string]int64{}}
+		}
+		return out[id]
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + ")"
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.Query(ctx, `SELECT e.contract_id, e.kind, COUNT(*), COALESCE(SUM(e.visits), 0), COALESCE(SUM(e.volunteer_minutes), 0)
+			FROM service_entries e WHERE e.contract_id IN `+in+` AND e.state = 'active' GROUP BY e.contract_id, e.kind`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, n, visits, mins int64
+			var kind string
+			if err := rows.Scan(&id, &kind, &n, &visits, &mins); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			t := get(id)
+			t.ByKind[kind] = n
+			t.Entries += n
+			t.Visits += visits
+			t.VolunteerMinutes += mins
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+		rows, err = q.Query(ctx, `SELECT e.contract_id, COUNT(DISTINCT sp.person_id) FROM service_entry_people sp
+			JOIN service_entries e ON e.id = sp.entry_id WHERE e.contract_id IN `+in+` AND e.state = 'active' GROUP BY e.contract_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			get(id).People = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
+
 // Recipients returns the distinct named participants of a contract's active entries, by person id.
 func (q *Q) Recipients(ctx context.Context, contractID int64) ([]gongzhi.Recipient, error) {
 	rows, err := q.Query(ctx, `SELECT DISTINCT sp.person_id, pe.name, pe.place_code FROM service_entry_people sp

@@ -1,17 +1,17 @@
 package web_test
 
 // BenchmarkStreetDashboard renders the street dashboard of a street of 30 communities with 50
-// signed contracts over a fiscal year — two calls (one on the street's budget, one on the
+// signed contracts over a year of delivery — two calls (one on the street's budget, one on the
 // district's), every contract's first portion paid at signing and most second portions at the
-// mid-term, two needs per community — through the real handler: the HTML page (as a signed-in
-// purchaser with a session) and the JSON API (with a bearer token), on SQLite and PostgreSQL.
+// mid-term, two needs per community, each contract amended to run twelve months and a year of
+// its ledger, inspections, rectifications and satisfaction surveys (seedDashboardLedger) —
+// through the real handler, looked at on 20 December: the HTML page (as a signed-in purchaser
+// with a session) and the JSON API (with a bearer token), on SQLite and PostgreSQL. The setup
+// fails unless the dashboard shows indicator progress, satisfaction and attention lines, and the
+// street's progress of a few contracts equals their own ContractProgress.
 //
 //	GONGZHI_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test \
-//	  go test ./internal/web -run '^$' -bench StreetDashboard -benchtime 50x
-//
-// The service ledger (activities, participants, evidence) is built on another branch; once it
-// is merged, seedDashboardLedger must fill a year of it so that the indicator progress block
-// has real work to do.
+//	  go test ./internal/web -run '^$' -bench StreetDashboard -benchtime 20x -v
 
 import (
 	"bytes"
@@ -23,6 +23,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -42,37 +43,25 @@ const (
 	benchContracts   = 50
 )
 
-// seedDashboardLedger is where a year of service ledger data goes once the ledger tables exist
-// (issue 4 item 1, on the ledger engineer's branch). It must insert, for each of the contracts
-// and each week of its period up to the clock: a few ledger entries (activities with date,
-// place, one or more of the contract's communities and target groups, participants — residents
-// of the registry or a counted number — volunteers and hours, and an evidence file), so that
-// app.ProgressInScope computes every indicator's progress from thousands of rows, and a
-// satisfaction sample with answers for a few months so that app.SatisfactionTrend returns
-// points. Until then it does nothing.
-func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contract) {
-	tb.Helper()
-	_ = a
-	_ = contracts
-}
-
 // benchStreet is the seeded street: the app, the handler, the purchaser's session cookie and
 // API token, and what was seeded.
 type benchStreet struct {
-	a         *app.App
-	h         http.Handler
-	cookies   []*http.Cookie
-	token     string
-	contracts []*gongzhi.Contract
-	payments  int
+	a          *app.App
+	h          http.Handler
+	cookies    []*http.Cookie
+	token      string
+	contracts  []*gongzhi.Contract
+	payments   int
+	ledger     benchLedger
+	ledgerTook time.Duration
 }
 
 func BenchmarkStreetDashboard(b *testing.B) {
 	storetest.EachB(b, func(b *testing.B, db *store.DB) {
 		start := time.Now()
 		st := benchSeedStreet(b, db)
-		b.Logf("%s: seeded %d communities, %d contracts, %d payments in %s", db.Dialect, benchCommunities, len(st.contracts), st.payments,
-			time.Since(start).Round(time.Millisecond))
+		b.Logf("%s: seeded %d communities, %d contracts, %d payments and %s in %s (the delivery year in %s)", db.Dialect, benchCommunities,
+			len(st.contracts), st.payments, st.ledger, time.Since(start).Round(time.Millisecond), st.ledgerTook.Round(time.Millisecond))
 		year := st.contracts[0].FiscalYear
 		render := func(b *testing.B, path string, auth func(*http.Request), want string) {
 			for b.Loop() {
@@ -219,9 +208,50 @@ func benchSeedStreet(b *testing.B, db *store.DB) *benchStreet {
 			st.payments++
 		}
 	}
-	seedDashboardLedger(b, a, st.contracts)
-	// the dashboard is looked at in the middle of June: every contract in force
-	at(time.Date(year, 6, 20, 10, 0, 0, 0, gongzhi.ChinaTime))
+	// a year of service: every contract runs twelve months from its start (an amendment both sides
+	// confirm), and the dashboard is looked at on 20 December with a year of delivery behind it
+	for i, ct := range st.contracts {
+		t := ct.Current.Terms
+		start, _ := gongzhi.ParseDate(t.StartOn)
+		t.EndOn = gongzhi.DateOf(start.AddDate(1, 0, -1))
+		_, err := a.AmendContract(ctx, pur, ct.ID, t, "服务期延长至一年")
+		must(err)
+		must(a.ConfirmContract(ctx, pur, ct.ID))
+		must(a.ConfirmContract(ctx, provs[ct.OrgID], ct.ID))
+		st.contracts[i], err = a.Contract(ctx, pur, ct.ID)
+		must(err)
+	}
+	until := time.Date(year, 12, 20, 10, 0, 0, 0, gongzhi.ChinaTime)
+	seeded := time.Now()
+	st.ledger = seedDashboardLedger(b, a, st.contracts, until)
+	st.ledgerTook = time.Since(seeded)
+	at(until)
+	// the indicator progress, the attention lines and the satisfaction trend have real data
+	d, err := a.Dashboard(ctx, pur, year)
+	must(err)
+	var done, sat int
+	for _, p := range d.Progress {
+		if p.DoneBP > 0 {
+			done++
+		}
+	}
+	for _, p := range d.Satisfaction {
+		sat += p.Responses
+	}
+	if done == 0 || sat == 0 || len(d.Attention) == 0 || d.Coverage == nil || len(d.Contracts) < benchContracts {
+		b.Fatalf("dashboard without delivery data: %d of %d indicators under way, %d satisfaction responses, %d attention lines, %d contracts",
+			done, len(d.Progress), sat, len(d.Attention), len(d.Contracts))
+	}
+	// the street's progress (the ledger summed for all contracts at once) is each contract's own
+	for _, ct := range st.contracts[:5] {
+		_, own, err := a.ContractProgress(ctx, pur, ct.ID)
+		must(err)
+		i := slices.IndexFunc(d.Progress, func(p gongzhi.IndicatorProgress) bool { return p.ContractID == ct.ID })
+		if i < 0 || !slices.Equal(d.Progress[i:i+len(own)], own) {
+			b.Fatalf("contract %d: street progress differs from the contract's own %+v", ct.ID, own)
+		}
+	}
+	b.Logf("%d of %d indicators under way, %d behind, %d satisfaction responses, attention %+v", done, len(d.Progress), d.Behind, sat, d.Attention)
 
 	ws, err := web.New(a, log, web.Options{})
 	must(err)

@@ -92,6 +92,7 @@ CREATE TABLE surveys (
     created_at   {{TS}} NOT NULL
 );
 CREATE INDEX surveys_place ON surveys (place_code, id);
+CREATE INDEX surveys_contract ON surveys (contract_id);
 
 CREATE TABLE survey_samples (
     survey_id     BIGINT NOT NULL REFERENCES surveys (id),
@@ -119,6 +120,7 @@ CREATE TABLE service_ratings (
     UNIQUE (entry_id, person_id)
 );
 CREATE INDEX service_ratings_place ON service_ratings (place_code, created_at);
+CREATE INDEX service_ratings_contract ON service_ratings (contract_id, score);
 
 -- ===== end of ledger =====
 
