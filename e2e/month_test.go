@@ -186,7 +186,11 @@ func TestContractMonth(t *testing.T) {
 	if got := after["志愿服务时长"] - before["志愿服务时长"]; got != 4 && got != 5 { // 240 minutes more, rounded down with what was there
 		t.Errorf("志愿服务时长 rose by %d hours, want 4", got)
 	}
-	p.expect("the contract's ledger by month", month)
+	monthVisits := eval[string](p, `(() => { for (const tr of document.querySelectorAll("#months tbody tr")) {
+		if (tr.cells[0].innerText.trim() === `+jsString(month)+`) return tr.cells[3].innerText.trim(); } return ""; })()`)
+	if n, _ := strconv.Atoi(monthVisits); n < 30 {
+		t.Errorf("the contract's ledger gives %q 人次 for %s, want at least the 30 just recorded", monthVisits, month)
+	}
 	p.shot("04-progress-after")
 
 	// ---- the hub: this month's inspection of the contract, with a finding, and an order
@@ -198,6 +202,11 @@ func TestContractMonth(t *testing.T) {
 	h.shot("05-supervision")
 	ipath := h.followRow("open the month's inspection", monthContract, "/supervision/inspections/")
 	insID, _ := strconv.ParseInt(strings.TrimPrefix(ipath, "/supervision/inspections/"), 10, 64)
+	shown := eval[string](h, `(() => { for (const d of document.querySelectorAll("main dl.detail div")) {
+		if (d.querySelector("dt").innerText.trim() === "服务人次") return d.querySelector("dd").innerText.trim(); } return ""; })()`)
+	if shown != monthVisits {
+		t.Errorf("beside the inspection form the month's ledger gives %q 人次, the provider's ledger %q", shown, monthVisits)
+	}
 	others := 0 // findings of the month's other inspections, which the report counts too
 	srv.App.Inspections(ctx, sys, store.ListOptions{Filters: map[string]string{"month": month}}, func(in *gongzhi.Inspection) error {
 		if in.ID == insID {

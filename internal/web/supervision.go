@@ -197,11 +197,27 @@ func supListJSON[T any](w http.ResponseWriter, r *http.Request, filters []string
 	return nil
 }
 
-// ledgerMonthFor is the hook for the service ledger's month of a contract, shown beside the
-// inspection form: the ledger's App.LedgerMonth (on the ledger branch) fills it when merged.
-// It returns label/value lines, none for now.
-func (s *Server) ledgerMonthFor(ctx context.Context, ac *gongzhi.Actor, contractID int64, month string) []kv {
-	return nil
+// ledgerMonthFor is the service ledger's month of a contract, shown beside the inspection
+// form as label/value lines (App.LedgerMonth); none when the caller may not see the ledger.
+func (s *Server) ledgerMonthFor(ctx context.Context, ac *gongzhi.Actor, lang string, contractID int64, month string) []kv {
+	sum, err := s.app.LedgerMonth(ctx, ac, contractID, month)
+	if err != nil {
+		return nil
+	}
+	var kinds []string
+	for _, k := range gongzhi.ActivityKinds {
+		if n := sum.ByKind[k]; n > 0 {
+			kinds = append(kinds, T(lang, "ledger.kind."+k)+" "+strconv.Itoa(n))
+		}
+	}
+	return []kv{
+		{Label: T(lang, "ledger.entries"), Value: strconv.Itoa(sum.Entries), Href: "/ledger?contract=" + strconv.FormatInt(contractID, 10) + "&month=" + month},
+		{Label: T(lang, "ledger.kind"), Value: strings.Join(kinds, "、")},
+		{Label: T(lang, "ledger.visits"), Value: strconv.FormatInt(sum.Visits, 10)},
+		{Label: T(lang, "ledger.people"), Value: strconv.FormatInt(sum.People, 10)},
+		{Label: T(lang, "ledger.volunteer_hours"), Value: strconv.FormatFloat(sum.VolunteerHours, 'f', -1, 64)},
+		{Label: T(lang, "ledger.evidence_count"), Value: strconv.Itoa(sum.Evidence)},
+	}
 }
 
 // ---- the overview
@@ -409,7 +425,7 @@ func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, sta
 	if in.Overdue {
 		v.State = T(lang, "sup.overdue")
 	}
-	v.Ledger = s.ledgerMonthFor(ctx, ac, in.ContractID, in.Month)
+	v.Ledger = s.ledgerMonthFor(ctx, ac, lang, in.ContractID, in.Month)
 	if v.Ledger == nil {
 		v.LedgerNote = T(lang, "sup.ledger_none")
 	}
