@@ -347,4 +347,9 @@ func TestContractMonth(t *testing.T) {
 			t.Errorf("the public report shows %q", s)
 		}
 	}
+	report := pub.path()
+	pub.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch))
+	pub.open(report)
+	checkNoSidewaysScroll(t, pub, report)
+	pub.shot("20-public-report-phone")
 }
