@@ -215,7 +215,8 @@ func (a *App) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need
 // SubmitNeedPublic records a need sent through the public form by anyone — no account needed,
 // or a resident's account. The source is "online", and the sender's name and phone are
 // required; they are shown to staff only. The community may be any community on the instance.
-// Returns EINVALID for a missing contact, an unknown community (place.missing) or bad fields.
+// Returns EINVALID for a missing contact, an unknown community (place.missing) or bad fields,
+// and ETOOMANY once an anonymous address has sent PublicFormLimit needs within the hour.
 func (a *App) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
 	n.Source = "online"
 	if err := n.Validate(true); err != nil {
@@ -223,6 +224,9 @@ func (a *App) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzh
 	}
 	n.RecordedBy = username(ac)
 	return a.DB.Transact(ctx, func(q *store.Q) error {
+		if err := a.throttleAnonymous(ctx, q, ac, "need"); err != nil {
+			return err
+		}
 		lvl, err := q.PlaceExists(ctx, n.CommunityCode)
 		if err != nil {
 			return err

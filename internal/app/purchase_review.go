@@ -1164,7 +1164,8 @@ func (a *App) Notice(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gon
 // contact. Refuses (ECONFLICT call_id) after the notice period (objection.period_over) and when
 // the results are not in notice (state.illegal); EINVALID (application_id: choice) for an
 // application that is not a published result of the call; ENOTFOUND for a call the caller
-// cannot see.
+// cannot see; ETOOMANY once an anonymous address has filed PublicFormLimit objections within
+// the hour.
 func (a *App) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Objection) error {
 	if err := o.Validate(); err != nil {
 		return err
@@ -1172,6 +1173,9 @@ func (a *App) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.O
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		c, err := a.callFor(ctx, q, ac, o.CallID)
 		if err != nil {
+			return err
+		}
+		if err := a.throttleAnonymous(ctx, q, ac, "objection"); err != nil {
 			return err
 		}
 		if c.State == gongzhi.CallFinal || c.State == gongzhi.CallNotice && !a.now().Before(c.NoticeEndsAt) {
