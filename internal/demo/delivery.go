@@ -287,7 +287,7 @@ func (d *delivery) ledger(ct *gongzhi.Contract) {
 			day := addDays(start, 2+7*w)
 			for i, c := range comms {
 				local := d.pool([]string{c}, groups, 10)
-				counted := 78 + d.rng.IntN(25) - 10*i
+				counted := 100 + d.rng.IntN(25) - 10*i
 				d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityCommunity, HeldOn: addDays(day, i),
 					Title: fmt.Sprintf("银龄食堂助餐服务（第%d周）", w+1), StartTime: "10:30", EndTime: "12:30",
 					Venue: short(c) + "居家养老服务站长者助餐点", Communities: []string{c}, TargetGroups: groups,
@@ -295,14 +295,14 @@ func (d *delivery) ledger(ct *gongzhi.Contract) {
 					Volunteers: d.vols(c, 3, 180),
 					Summary:    fmt.Sprintf("本周助餐点堂食与送餐上门共%d人次左右，高龄独居老人按名单送餐到户，志愿者协助分餐、清洁。", counted+4)})
 			}
-			for v := range 3 {
+			for v := range 6 {
 				c := comms[(w+v)%len(comms)]
 				ids := d.pick(d.pool([]string{c}, groups, 10), 1)
 				if w%3 == 0 && v == 0 && d.resident.ID != 0 && c == ZhongshanCode {
 					ids = []int64{d.resident.ID}
 				}
-				d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityCasework, HeldOn: addDays(day, 1+2*v),
-					Title: "高龄独居老人上门探访", StartTime: fmt.Sprintf("%d:30", 14+v), EndTime: fmt.Sprintf("%d:30", 15+v),
+				d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityCasework, HeldOn: addDays(day, v),
+					Title: "高龄独居老人上门探访", StartTime: fmt.Sprintf("%d:30", 14+v%3), EndTime: fmt.Sprintf("%d:30", 15+v%3),
 					Venue: "服务对象家中", Communities: []string{c}, TargetGroups: groups, ParticipantIDs: ids,
 					Volunteers: d.vols(c, 1, 60),
 					Summary: []string{"了解老人近期饮食起居与用药情况，检查燃气、用电安全，老人精神状态良好。",
@@ -395,22 +395,27 @@ func (d *delivery) ledger(ct *gongzhi.Contract) {
 			}
 		}
 	case "mulin": // 新市民融入: a neighbourhood festival event a month, a volunteer training
-		people := d.pool(comms, groups, 20)
 		titles := []string{"新市民“邻里节”开幕暨百家宴", "新市民子女安全教育课堂", "“我的新家”社区融入茶话会", "新市民就业政策咨询会",
 			"邻里趣味运动会", "“邻里节”总结表彰会"}
 		for m := range 6 {
 			held := addDays(month(m), 16)
 			c := comms[m%len(comms)]
-			counted := 120 + d.rng.IntN(50)
+			counted := 180 + d.rng.IntN(50)
 			d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityCommunity, HeldOn: held, Title: titles[m],
 				StartTime: "09:00", EndTime: "11:30", Venue: short(c) + "文化广场", Communities: []string{c}, TargetGroups: groups,
 				ParticipantIDs: d.pick(d.pool([]string{c}, groups, 5), 5), Counted: counted, Volunteers: d.vols(c, 6, 180),
 				Summary: fmt.Sprintf("活动吸引新市民家庭约%d人次参与，现场登记服务需求，建立新市民联络群。", counted+5)})
 		}
+		for m, title := range []string{"新市民亲子读书会", "新市民家庭包粽子活动"} {
+			c := comms[(m+1)%len(comms)]
+			d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityGroup, HeldOn: addDays(month(2*m+1), 4), Title: title,
+				StartTime: "19:00", EndTime: "20:30", Venue: short(c) + "党群服务中心", Communities: []string{c}, TargetGroups: groups,
+				ParticipantIDs: d.pick(d.pool([]string{c}, groups, 6), 6), Counted: 30 + d.rng.IntN(10), Volunteers: d.vols(c, 3, 90),
+				Summary: "新市民家庭与本地居民家庭结对参加，促进邻里相识。"})
+		}
 		d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityTraining, HeldOn: addDays(start, 12), Title: "邻里节志愿者骨干培训",
 			StartTime: "14:00", EndTime: "16:00", Venue: "前程社区党群服务中心", Communities: comms, TargetGroups: groups,
 			Counted: 22, Summary: "讲解活动组织分工、安全预案和新市民需求登记方法。"})
-		_ = people
 	}
 }
 
@@ -642,7 +647,8 @@ func (d *delivery) complaints() {
 	anon := &gongzhi.Actor{Via: "demo"}
 	tongxin, xiyanghong, qiming, mulin := d.contractOf("tongxin"), d.contractOf("xiyanghong"), d.contractOf("qiming"), d.contractOf("mulin")
 	day := func(n int) time.Time {
-		return d.now.AddDate(0, 0, -n).In(gongzhi.ChinaTime).Truncate(time.Hour)
+		t := d.now.AddDate(0, 0, -n).In(gongzhi.ChinaTime)
+		return chinaAt(t.Format(time.DateOnly), 9+(n*5)%9, (n*17)%60)
 	}
 	id := func(ct *gongzhi.Contract) int64 {
 		if ct == nil {
@@ -732,10 +738,24 @@ func (d *delivery) satisfaction(resAc *gongzhi.Actor) {
 			return nil
 		})
 	}
+	for i, key := range []string{"xiyanghong", "tongxin", "qiming", "mulin"} {
+		if ct := d.contractOf(key); ct != nil {
+			margin := 1500
+			if i == 0 {
+				margin = 1000
+			}
+			d.survey(ct, margin, uint64(20260915+i), time.Duration(i)*time.Hour)
+		}
+	}
+}
+
+// survey draws a satisfaction survey of a project about forty days ago and answers most of the
+// sample by telephone, half then and the rest last week; a few people could not be reached.
+func (d *delivery) survey(ct *gongzhi.Contract, margin int, seed uint64, offset time.Duration) {
 	var s *gongzhi.Survey
-	d.at(d.now.AddDate(0, 0, -40), "survey", func() error {
+	d.at(d.now.AddDate(0, 0, -40).Add(offset), "survey", func() error {
 		var err error
-		s, err = d.a.DrawSurvey(d.ctx, d.hub, xiyanghong.ID, 1000, 20260915, "中期评估前的服务对象满意度电话回访")
+		s, err = d.a.DrawSurvey(d.ctx, d.hub, ct.ID, margin, seed, "中期评估前的服务对象满意度电话回访")
 		return err
 	})
 	answer := func(from, to int) func() error {
@@ -755,8 +775,8 @@ func (d *delivery) satisfaction(resAc *gongzhi.Actor) {
 			return nil
 		}
 	}
-	d.at(d.now.AddDate(0, 0, -36), "survey answers", func() error { return answer(0, len(s.Samples)/2)() })
-	d.at(d.now.AddDate(0, 0, -6), "survey answers", func() error { return answer(len(s.Samples)/2, len(s.Samples)-3)() })
+	d.at(d.now.AddDate(0, 0, -36).Add(offset), "survey answers", func() error { return answer(0, len(s.Samples)/2)() })
+	d.at(d.now.AddDate(0, 0, -6).Add(offset), "survey answers", func() error { return answer(len(s.Samples)/2, len(s.Samples)-3)() })
 }
 
 // evaluations runs the mid-term round of the two oldest projects whose mid-term date has passed.

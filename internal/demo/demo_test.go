@@ -447,6 +447,9 @@ func checkDelivery(ctx context.Context, t *testing.T, a *app.App) {
 	if behind < 1 {
 		t.Error("no project is visibly behind plan")
 	}
+	if d, err := a.Dashboard(ctx, pur, cts[0].FiscalYear); err != nil || d.Behind != 1 {
+		t.Errorf("street dashboard: %v; want exactly one project behind plan: %+v", err, d.Contracts)
+	}
 
 	var published int
 	if _, err := a.SupervisionReports(ctx, hub, store.ListOptions{Limit: 50}, func(r *gongzhi.SupervisionReport) error {
