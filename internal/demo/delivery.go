@@ -502,7 +502,7 @@ func (d *delivery) supervision() {
 						rec.Checklist = allChecks(gongzhi.CheckItem{Key: "on_plan", Result: gongzhi.CheckFinding, Severity: gongzhi.SeverityMajor,
 							Note: "个案管理和康复训练小组完成进度明显低于合同计划，未提交追赶计划。"})
 					}
-				case ct == tongxin && mi == 1:
+				case ct == tongxin && mi == len(months)-1 && mi > 0:
 					rec.Checklist = allChecks(gongzhi.CheckItem{Key: "evidence_complete", Result: gongzhi.CheckFinding, Severity: gongzhi.SeverityMinor,
 						Note: "抽查本月上门探访记录，部分缺少服务对象或家属签字确认，助餐签到表未按日装订。"})
 				case ct == qiming && mi == 0:
@@ -532,15 +532,18 @@ func (d *delivery) supervision() {
 		})
 	}
 	d.meeting(months)
-	// last month's report, written in the first days of this month
-	if len(months) > 0 {
-		last := months[len(months)-1]
-		at := chinaAt(thisMonth+"-03", 10, 0)
+	// each month's report, written and published in the first days of the next month
+	for i, m := range months {
+		next := thisMonth
+		if i+1 < len(months) {
+			next = months[i+1]
+		}
+		at := chinaAt(next+"-03", 10, 0)
 		if at.After(d.now) {
 			at = d.now.Add(-time.Minute)
 		}
-		d.at(at, "report "+last, func() error {
-			rep, err := d.a.GenerateSupervisionReport(d.ctx, d.hub, last)
+		d.at(at, "report "+m, func() error {
+			rep, err := d.a.GenerateSupervisionReport(d.ctx, d.hub, m)
 			if err != nil {
 				return err
 			}
