@@ -2,7 +2,7 @@
 // were signed, recorded as the people concerned would have recorded them (DOMAIN.md §4 steps
 // 10–13) — the providers' service ledgers, the hub's monthly inspections with a finding, its
 // rectification order answered and verified and another left open and escalated, a talk, a
-// joint meeting with its action items, last month's supervision report published, complaints
+// joint meeting with its action items, each past month's supervision report published, complaints
 // answered, rated and escalated, a resident's own rating and a satisfaction survey, and a
 // mid-term evaluation published with its grade. Every write goes through the service layer with
 // the clock of a moved to the day it happened; the clock is put back afterwards.
@@ -513,7 +513,9 @@ func (d *delivery) supervision() {
 					return err
 				}
 				if done.Findings() > 0 {
-					d.rectify(done, on)
+					if err := d.rectify(done, on); err != nil {
+						return err
+					}
 				}
 			}
 			return nil
@@ -564,7 +566,7 @@ func (d *delivery) find(id int64) *gongzhi.Contract {
 
 // rectify raises an order from an inspection's finding: the small one is answered and verified,
 // the large one (the project behind plan) is left open past its deadline.
-func (d *delivery) rectify(in *gongzhi.Inspection, on string) {
+func (d *delivery) rectify(in *gongzhi.Inspection, on string) error {
 	for _, c := range in.Checklist {
 		if c.Result != gongzhi.CheckFinding {
 			continue
@@ -578,8 +580,7 @@ func (d *delivery) rectify(in *gongzhi.Inspection, on string) {
 		}
 		x, err := d.a.RaiseRectification(d.ctx, d.hub, in.ID, order)
 		if err != nil {
-			d.at(chinaAt(on, 11, 0), "rectification", func() error { return err })
-			return
+			return fmt.Errorf("rectification: %w", err)
 		}
 		if answered {
 			pr := d.providers[in.OrgID]
@@ -593,6 +594,7 @@ func (d *delivery) rectify(in *gongzhi.Inspection, on string) {
 			})
 		}
 	}
+	return nil
 }
 
 // meeting schedules the quarter's joint meeting with its action items.
