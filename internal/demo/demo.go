@@ -170,6 +170,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedDelivered(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: projects in service: %w", err)
 	}
+	if err := seedDelivery(ctx, a, p, orgIDs, seed); err != nil {
+		return nil, fmt.Errorf("demo: delivery: %w", err)
+	}
 	if err := seedPurchasing(ctx, a, pac, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: purchasing: %w", err)
 	}

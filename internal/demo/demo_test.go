@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,7 @@ func TestSeed(t *testing.T) {
 		checkResidents(ctx, t, a, sys)
 		checkAccounts(ctx, t, a, res)
 		checkScopes(ctx, t, a)
+		checkDelivery(ctx, t, a)
 
 		if _, err := Seed(ctx, a, 2026); !errors.Is(err, ErrNotFresh) {
 			t.Errorf("second seed: %v, want ErrNotFresh", err)
@@ -389,5 +391,133 @@ func TestDeliveredProjects(t *testing.T) {
 	}
 	if prov := actor(ctx, t, a, "gt-provider"); !orgs[prov.User.OrgID] {
 		t.Error("gt-provider has no contract in service")
+	}
+}
+
+// checkDelivery checks that the projects in service have months of delivery behind them: a
+// ledger for every contract with progress neither nil nor done (one project behind), a published
+// supervision report, rated complaints, a published evaluation and satisfaction points.
+func checkDelivery(ctx context.Context, t *testing.T, a *app.App) {
+	t.Helper()
+	actor := func(username string) *gongzhi.Actor {
+		u, _, err := a.DB.Q().UserByUsername(ctx, username)
+		if err != nil {
+			t.Fatal(username, err)
+		}
+		ac := &gongzhi.Actor{User: u, Via: "test"}
+		if err := a.ScopeFor(ctx, ac); err != nil {
+			t.Fatal(err)
+		}
+		return ac
+	}
+	pur, hub := actor("gt-purchaser"), actor("gt-hub")
+	cts, err := a.LedgerContracts(ctx, pur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cts) != len(deliveredProjects) {
+		t.Fatalf("%d contracts in service, want %d", len(cts), len(deliveredProjects))
+	}
+	behind := 0
+	for _, ct := range cts {
+		n, err := a.Entries(ctx, pur, store.ListOptions{Filters: map[string]string{"contract": strconv.FormatInt(ct.ID, 10)}, Limit: 1},
+			func(*gongzhi.ServiceEntry) error { return nil })
+		if err != nil || n < 4 {
+			t.Errorf("%s: %d ledger entries (%v), want at least 4", ct.Title, n, err)
+		}
+		_, progress, err := a.ContractProgress(ctx, pur, ct.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		low := 10000
+		for _, p := range progress {
+			if p.Kind != "output" {
+				continue
+			}
+			low = min(low, p.DoneBP)
+			if p.DoneBP < 2500 || p.DoneBP > 9000 {
+				t.Errorf("%s: %s %d/%d %s (%d bp), want between 25%% and 90%%", ct.Title, p.Name, p.Done, p.Target, p.Unit, p.DoneBP)
+			}
+		}
+		t.Logf("%s: %d entries, lowest output at %d bp", ct.Title, n, low)
+		if low < 4000 {
+			behind++
+		}
+	}
+	if behind < 1 {
+		t.Error("no project is visibly behind plan")
+	}
+	if d, err := a.Dashboard(ctx, pur, cts[0].FiscalYear); err != nil || d.Behind != 1 {
+		t.Errorf("street dashboard: %v; want exactly one project behind plan: %+v", err, d.Contracts)
+	}
+
+	var published int
+	if _, err := a.SupervisionReports(ctx, hub, store.ListOptions{Limit: 50}, func(r *gongzhi.SupervisionReport) error {
+		if r.State == gongzhi.ReportPublished {
+			published++
+		}
+		return nil
+	}); err != nil || published == 0 {
+		t.Errorf("published supervision reports: %d (%v)", published, err)
+	}
+	if n, err := a.PublicSupervisionReports(ctx, store.ListOptions{Limit: 10}, func(*gongzhi.SupervisionReport) error { return nil }); err != nil || n == 0 {
+		t.Errorf("public supervision reports: %d (%v)", n, err)
+	}
+	var rects, openRects, escalated int
+	if _, err := a.Rectifications(ctx, hub, store.ListOptions{Limit: 50}, func(x *gongzhi.Rectification) error {
+		rects++
+		if x.State == gongzhi.RectOpen {
+			openRects++
+		}
+		if x.Escalated {
+			escalated++
+		}
+		return nil
+	}); err != nil || rects < 2 || openRects != 1 || escalated != 1 {
+		t.Errorf("rectifications: %d, %d open, %d escalated (%v); want 2, 1, 1", rects, openRects, escalated, err)
+	}
+
+	var rated, low, open, escalatedC int
+	if _, err := a.Complaints(ctx, pur, store.ListOptions{Limit: 50}, func(c *gongzhi.Complaint) error {
+		switch {
+		case c.Rating > gongzhi.LowRating:
+			rated++
+		case c.Rating > 0:
+			low++
+		}
+		if c.State == gongzhi.ComplaintOpen {
+			open++
+		}
+		if c.Escalation == 2 {
+			escalatedC++
+		}
+		return nil
+	}); err != nil || rated == 0 || low == 0 || open < 2 || escalatedC == 0 {
+		t.Errorf("complaints: %d rated well, %d rated low, %d open, %d escalated (%v)", rated, low, open, escalatedC, err)
+	}
+
+	n, err := a.PublicEvaluations(ctx, store.ListOptions{Limit: 10}, func(e *gongzhi.Evaluation) error {
+		if e.Grade == "" {
+			t.Errorf("published evaluation %d without a grade", e.ID)
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Errorf("published evaluations: %d (%v)", n, err)
+	}
+
+	now := a.Now()
+	points, err := a.SatisfactionTrend(ctx, pur, gongzhi.MonthOf(now.AddDate(0, -6, 0)), gongzhi.MonthOf(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := 0
+	for _, p := range points {
+		if p.Responses > 0 {
+			answered++
+		}
+	}
+	if answered == 0 {
+		t.Errorf("no satisfaction points: %+v", points)
 	}
 }

@@ -214,7 +214,7 @@ func TestLedgerAPI(t *testing.T) {
 		if l := f.api(hub, "GET", "/api/v1/ledger?state=active&contract="+fmt.Sprint(ct.ID), nil, 200); offNum(l.Body["total"]) != 1 {
 			t.Fatalf("active entries: %s", l.Raw)
 		}
-		if l := f.api(f.e.token("zs-community"), "GET", "/api/v1/ledger", nil, 200); offNum(l.Body["total"]) != 2 {
+		if l := f.api(f.e.token("zs-community"), "GET", "/api/v1/ledger?contract="+fmt.Sprint(ct.ID), nil, 200); offNum(l.Body["total"]) != 2 {
 			t.Fatalf("community reads: %s", l.Raw)
 		}
 		f.api(f.e.token("zs-resident"), "GET", "/api/v1/ledger", nil, 403)
