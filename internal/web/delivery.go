@@ -32,6 +32,13 @@ var deliveryNavMessages = map[string][2]string{
 	"nav.complaints":  {"投诉问询", "Complaints"},
 	"nav.evaluations": {"评估", "Evaluation"},
 	"nav.disclosure":  {"信息公开", "Disclosure"},
+
+	"err.too_many_submissions": {"提交过于频繁，请一小时后再试。", "Too many submissions from your address: try again in an hour."},
+
+	// the reasons of gongzhi.FindPersonalData
+	"personal.id_number": {"含有身份证号码，公开内容不得包含个人信息", "Contains an ID number: published text may not hold personal data"},
+	"personal.phone":     {"含有电话号码，公开内容不得包含个人信息", "Contains a phone number: published text may not hold personal data"},
+	"personal.name":      {"含有个人姓名“%s”，公开内容不得包含个人信息", "Contains the name “%s”: published text may not hold personal data"},
 }
 
 // deliveryNav is the navigation of the delivery pages for the actor's role.
