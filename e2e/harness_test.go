@@ -255,8 +255,9 @@ func (b *browser) open(path string) int64 {
 
 // messageKey matches a message key of the UI's catalogue (internal/web/i18n.go) shown as it
 // is, which is what T does with a key it does not know: "org.grade.4A".
-var messageKey = regexp.MustCompile(`(?:^|[^\w@./-])((?:app|nav|action|list|detail|history|form|login|password|setup|user|token|role|place|grid|` +
-	`household|org|person|field|target_group|audit|todo|err|credit_code|id_number|code|phone|email|date|lang)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
+var messageKey = regexp.MustCompile(`(?:^|[^\w@./-])((?:` + strings.Join(append(web.MessagePrefixes(), "app", "nav", "action", "list", "detail",
+	"history", "form", "login", "password", "setup", "user", "token", "role", "place", "grid", "household", "org", "person", "field",
+	"target_group", "audit", "todo", "err", "credit_code", "id_number", "code", "phone", "email", "date", "lang"), "|") + `)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
 
 // checkTranslated fails the test for every message key that the page shows untranslated, in
 // its text, its title or the labels of its options; each key is reported once.

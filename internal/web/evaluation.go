@@ -1145,6 +1145,8 @@ var evaluationMessages = map[string][2]string{
 	"eval.bonus":               {"后续项目申报加分", "Bonus in later calls"},
 	"eval.named":               {"无账号（由秘书录入）", "No account (entered by the secretary)"},
 	"eval.account":             {"系统账号", "Account"},
+	"eval.account_col":         {"评分方式", "How they score"},
+	"eval.print_hint":          {"按 Ctrl+P（手机上用浏览器的“打印”）可打印或另存为 PDF。", "Press Ctrl+P (on a phone, use the browser's Print) to print this report or save it as a PDF."},
 	"eval.not_scored":          {"未评分", "Not scored"},
 	"eval.scored_at":           {"已评分（%s）", "Scored (%s)"},
 	"eval.entered_by":          {"由 %s 录入", "entered by %s"},

@@ -4,6 +4,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -434,4 +435,21 @@ var messages = map[string][2]string{
 	"password.wrong":                {"当前密码不正确", "The current password is wrong"},
 	"password.same":                 {"新密码不能与当前密码相同", "Choose a password different from the current one"},
 	"password.mismatch":             {"两次输入不一致", "The two entries differ"},
+}
+
+// MessagePrefixes returns the first parts of the catalogue's keys ("nav", "eval", "personal" …),
+// sorted: tests use them to spot a key a page shows untranslated.
+func MessagePrefixes() []string {
+	seen := map[string]bool{}
+	for k := range messages {
+		if p, _, ok := strings.Cut(k, "."); ok && p != "" {
+			seen[p] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }

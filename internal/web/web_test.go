@@ -427,5 +427,6 @@ var tagRe = regexp.MustCompile(`<[^>]*>`)
 
 // messageKeyRe matches a message key shown as it is, which is what T does with a key it does
 // not know: "org.grade.4A".
-var messageKeyRe = regexp.MustCompile(`(?:^|[^\w@./-])((?:app|nav|action|list|detail|history|form|login|password|setup|user|token|role|place|grid|` +
-	`household|org|person|field|target_group|audit|todo|err|credit_code|id_number|phone|email|date|import)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
+var messageKeyRe = regexp.MustCompile(`(?:^|[^\w@./-])((?:` + strings.Join(append(web.MessagePrefixes(), "app", "nav", "action", "list", "detail",
+	"history", "form", "login", "password", "setup", "user", "token", "role", "place", "grid", "household", "org", "person", "field",
+	"target_group", "audit", "todo", "err", "credit_code", "id_number", "phone", "email", "date", "import"), "|") + `)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
