@@ -207,6 +207,8 @@ var complaintMessages = map[string][2]string{
 	"complaint.action.escalated": {"超期升级督办", "escalated as overdue"},
 	"complaint.action.revealed":  {"查看联系人完整信息", "viewed the full contact"},
 
+	"complaint.by_office":            {"街道办事处", "The street office"},
+	"complaint.by_hub":               {"社会组织发展服务中心", "The social organization service centre"},
 	"complaint.too_many":             {"提交过于频繁，请稍后再试。", "Too many submissions; try again later."},
 	"complaint.track_not_found":      {"未找到：请核对受理编号和电话后四位。", "Not found: check the tracking code and the last four digits."},
 	"complaint.contract_unknown":     {"不是本街道正在履行的项目", "Not a signed contract of this street"},

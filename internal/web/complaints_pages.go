@@ -182,6 +182,12 @@ func cmpAnswerViews(lang string, c *gongzhi.Complaint) []cmpAnswerView {
 	var out []cmpAnswerView
 	for _, a := range c.Answers {
 		who := T(lang, "role."+a.Role)
+		switch a.Role { // residents read who answered them, not the platform's role names
+		case gongzhi.RolePurchaser:
+			who = T(lang, "complaint.by_office")
+		case gongzhi.RoleHub:
+			who = T(lang, "complaint.by_hub")
+		}
 		if a.OrgName != "" {
 			who = a.OrgName
 		}

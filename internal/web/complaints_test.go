@@ -398,3 +398,32 @@ func TestComplaintsAPI(t *testing.T) {
 		}
 	})
 }
+
+// An answer by the street office or the hub is signed with the office's or the centre's name,
+// never with the platform's role names.
+func TestComplaintAnswerSignedByOffice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.call("", "POST", "/api/v1/public/complaints", map[string]any{"kind": "inquiry", "community_code": demo.ZhongshanCode,
+			"subject": "社区食堂开放时间", "description": "想问社区食堂周末是否开放。", "contact_name": "周女士", "contact_phone": "13712340001"})
+		if r.Status != 201 || r.Body["route"] != "office" {
+			t.Fatalf("submission: %d %s", r.Status, r.Raw)
+		}
+		path := fmt.Sprintf("/complaints/%d", int64(r.Body["id"].(float64)))
+		if a := e.call(e.token("gt-purchaser"), "POST", "/api/v1"+path+"/answer", map[string]any{"answer": "周末上午十点至下午一点开放。"}); a.Status != 200 {
+			t.Fatalf("answer: %d %s", a.Status, a.Raw)
+		}
+		e.user("gt-purchaser")
+		b := e.browser()
+		b.login("gt-purchaser", demo.Password)
+		_, page := b.get(path)
+		i := strings.Index(page, "周末上午十点")
+		if i < 0 {
+			t.Fatal("the answer is not on the complaint's page")
+		}
+		answer := page[max(0, i-600):i] // the answer's heading and signature come just before it
+		if !strings.Contains(answer, "街道办事处") || strings.Contains(answer, "购买方") {
+			t.Fatalf("the office's answer is not signed with the office's name: %s", tagRe.ReplaceAllString(answer, " "))
+		}
+	})
+}
