@@ -491,10 +491,22 @@ func (d *delivery) supervision() {
 					Difficulties: "部分服务对象白天独自在家，入户时间需提前与家属约定。",
 					Results:      "服务对象对活动反响较好，社区居委会配合到位。"}
 				ct := d.find(in.ContractID)
-				rec.ProgressPct = min(100, (mi+1)*100/6)
+				// the inspector reads progress off the ledger: the mean completion of the outputs
+				_, progress, err := d.a.ContractProgress(d.ctx, d.hub, in.ContractID)
+				if err != nil {
+					return err
+				}
+				sumBP, n := 0, 0
+				for _, p := range progress {
+					if p.Kind == "output" {
+						sumBP, n = sumBP+min(p.DoneBP, 10000), n+1
+					}
+				}
+				if n > 0 {
+					rec.ProgressPct = sumBP / n / 100
+				}
 				switch {
 				case ct == yixin:
-					rec.ProgressPct = min(100, (mi+1)*100/10)
 					rec.Progress = fmt.Sprintf("本月台账记录活动%d次，服务%d人次，个案管理和康复小组均落后于计划。", sum.Entries, sum.Visits)
 					rec.Difficulties = "康复师兼职，到岗时间不固定；部分服务对象行动不便，小组活动召集困难。"
 					rec.Results = "已完成首批服务对象的康复需求评估。"
