@@ -227,15 +227,8 @@ func (a *App) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzh
 		if err := a.throttleAnonymous(ctx, q, ac, "need"); err != nil {
 			return err
 		}
-		lvl, err := q.PlaceExists(ctx, n.CommunityCode)
-		if err != nil {
+		if err := communityExists(ctx, q, n.CommunityCode); err != nil {
 			return err
-		}
-		if lvl == 0 {
-			return gongzhi.Invalid("community_code", "place.missing")
-		}
-		if lvl != gongzhi.LevelCommunity {
-			return gongzhi.Invalid("community_code", "place.not_community")
 		}
 		return a.insertNeed(ctx, q, ac, n)
 	})
@@ -546,6 +539,22 @@ func (a *App) Bars(ctx context.Context, ac *gongzhi.Actor, orgID int64) ([]*gong
 		return nil, err
 	}
 	return a.DB.Q().ListIneligibility(ctx, placeScope(ac), orgID, "")
+}
+
+// communityExists refuses (EINVALID community_code) a place code that does not exist
+// (place.missing) or is not a community (place.not_community), wherever it lies.
+func communityExists(ctx context.Context, q *store.Q, code string) error {
+	lvl, err := q.PlaceExists(ctx, code)
+	if err != nil {
+		return err
+	}
+	if lvl == 0 {
+		return gongzhi.Invalid("community_code", "place.missing")
+	}
+	if lvl != gongzhi.LevelCommunity {
+		return gongzhi.Invalid("community_code", "place.not_community")
+	}
+	return nil
 }
 
 // ---- experts' accounts
