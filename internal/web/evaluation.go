@@ -83,17 +83,7 @@ func evaluationAPIDocs() map[string]apiDoc {
 
 func (s *Server) evApiList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := listOptions(r, "contract", "call", "org", "round", "state", "grade", "member")
-	body := listBody[*gongzhi.Evaluation]{Items: []*gongzhi.Evaluation{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.Evaluations(r.Context(), actorOf(r), opts, func(e *gongzhi.Evaluation) error {
-		body.Items = append(body.Items, e)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeList(w, opts, pg, listOf(r.Context(), actorOf(r), s.app.Evaluations))
 }
 
 func (s *Server) evApiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -137,12 +127,9 @@ func (s *Server) evApiDue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiSheet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req evSheetRequest
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	m, err := s.app.SubmitEvalSheet(r.Context(), actorOf(r), id, req.MemberID, req.Scores, req.Comments)
@@ -154,12 +141,9 @@ func (s *Server) evApiSheet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiFinalize(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req evFinalizeRequest
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	if _, err := s.app.FinalizeEvaluation(r.Context(), actorOf(r), id, gongzhi.Evaluation{Grade: req.Grade, GradeNote: req.GradeNote,
@@ -181,25 +165,13 @@ func (s *Server) evApiPublish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiScheme(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	sc, err := s.app.EvalScheme(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, sc)
-	return nil
+	return getJSON(w, r, s.app.EvalScheme)
 }
 
 func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var sc gongzhi.EvalScheme
-	if err := s.decode(w, r, &sc); err != nil {
+	id, err := s.decodeAt(w, r, &sc)
+	if err != nil {
 		return err
 	}
 	sc.CallID = id
@@ -211,17 +183,9 @@ func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) evApiPublicList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := listOptions(r, "round", "grade")
-	body := listBody[*gongzhi.Evaluation]{Items: []*gongzhi.Evaluation{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.PublicEvaluations(r.Context(), opts, func(e *gongzhi.Evaluation) error {
-		body.Items = append(body.Items, e)
-		return nil
+	return writeList(w, opts, pg, func(o store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
+		return s.app.PublicEvaluations(r.Context(), o, each)
 	})
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
 }
 
 func (s *Server) evApiPublicGet(w http.ResponseWriter, r *http.Request) error {
