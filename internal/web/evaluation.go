@@ -648,14 +648,24 @@ func evIsMemberOnly(ac *gongzhi.Actor, e *gongzhi.Evaluation) bool {
 	return true
 }
 
-func (s *Server) evFinalize(w http.ResponseWriter, r *http.Request) error {
-	ac, lang := actorOf(r), langOf(r)
+// evFormID reads the id in the path of a form post and parses the form; EINVALID (form:
+// bad_text) for a form that cannot be read.
+func evFormID(r *http.Request) (int64, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := r.ParseForm(); err != nil {
-		return gongzhi.Invalid("form", "bad_text")
+		return 0, gongzhi.Invalid("form", "bad_text")
+	}
+	return id, nil
+}
+
+func (s *Server) evFinalize(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := actorOf(r), langOf(r)
+	id, err := evFormID(r)
+	if err != nil {
+		return err
 	}
 	req := evFinalizeRequest{Grade: r.PostFormValue("grade"), GradeNote: r.PostFormValue("grade_note"),
 		Strengths: r.PostFormValue("strengths"), Problems: r.PostFormValue("problems")}
@@ -759,12 +769,9 @@ func (s *Server) evRenderScore(w http.ResponseWriter, r *http.Request, id, membe
 
 func (s *Server) evScore(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
-	id, err := pathID(r)
+	id, err := evFormID(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gongzhi.Invalid("form", "bad_text")
 	}
 	member, _ := strconv.ParseInt(r.PostFormValue("member"), 10, 64)
 	var typed, comments []string
@@ -945,12 +952,9 @@ func (s *Server) evRenderScheme(w http.ResponseWriter, r *http.Request, callID i
 
 func (s *Server) evSchemeSave(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
-	id, err := pathID(r)
+	id, err := evFormID(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gongzhi.Invalid("form", "bad_text")
 	}
 	sc := gongzhi.EvalScheme{CallID: id, Panel: gongzhi.PanelRule{Kinds: map[string]int{}}}
 	f := gongzhi.FieldErrors{}
