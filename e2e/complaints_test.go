@@ -22,19 +22,8 @@ import (
 func signedContract(t *testing.T, a *app.App, clock *offsetClock) *gongzhi.Contract {
 	t.Helper()
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	actor := func(name string) *gongzhi.Actor {
-		u, _, err := a.DB.Q().UserByUsername(ctx, name)
-		must(err)
-		ac := &gongzhi.Actor{User: u, Via: "test"}
-		must(a.ScopeFor(ctx, ac))
-		return ac
-	}
+	must := fatalOn(t)
+	actor := func(name string) *gongzhi.Actor { return serviceActor(t, a, name) }
 	pur, hub, prov, exp := actor("gt-purchaser"), actor("gt-hub"), actor("gt-provider"), actor("gt-expert")
 	person := linkDemoExpert(t, a)
 	b := &gongzhi.Budget{PlaceCode: demo.StreetCode, FiscalYear: 2026, Level: "street", Fund: "fiscal", Name: "街道社区服务资金", Amount: gongzhi.Yuan(500_000)}
@@ -67,22 +56,8 @@ func signedContract(t *testing.T, a *app.App, clock *offsetClock) *gongzhi.Contr
 	}
 	_, err = a.SubmitScores(ctx, exp, ap.ID, pts, "方案可行")
 	must(err)
-	_, err = a.RankCall(ctx, pur, c.ID)
-	must(err)
-	_, err = a.ProposeAwards(ctx, pur, c.ID, 0)
-	must(err)
-	must(a.PublishAwards(ctx, pur, c.ID))
-	c, err = a.Call(ctx, pur, c.ID)
-	must(err)
-	clock.forward(c.NoticeEndsAt.Sub(a.Now()) + time.Minute)
-	must(a.FinalizeCall(ctx, pur, c.ID))
-	awards, err := a.Awards(ctx, pur, c.ID)
-	must(err)
-	ct, err := a.GenerateContract(ctx, pur, awards[0].ID, "葛塘街道办事处")
-	must(err)
-	must(a.ConfirmContract(ctx, pur, ct.ID))
-	must(a.ConfirmContract(ctx, prov, ct.ID))
-	return ct
+	return signAwards(t, a, pur, c.ID, 0, clock.forward, time.Minute, "葛塘街道办事处",
+		func(*gongzhi.Award) *gongzhi.Actor { return prov })[0]
 }
 
 var trackingCode = regexp.MustCompile(`^[2-9A-HJKMNP-Z]{10}$`)

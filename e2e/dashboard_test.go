@@ -27,33 +27,15 @@ func dashSign(t *testing.T, a *app.App) []*gongzhi.Contract {
 	ctx := context.Background()
 	var offset atomic.Int64
 	a.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	actor := func(u *gongzhi.User) *gongzhi.Actor {
-		ac := &gongzhi.Actor{User: u, Via: "test"}
-		must(a.ScopeFor(ctx, ac))
-		return ac
-	}
-	user := func(name string) *gongzhi.Actor {
-		u, _, err := a.DB.Q().UserByUsername(ctx, name)
-		must(err)
-		return actor(u)
-	}
-	sys, pur, hub := gongzhi.SystemActor("test"), user("gt-purchaser"), user("gt-hub")
+	must := fatalOn(t)
+	user := func(name string) *gongzhi.Actor { return serviceActor(t, a, name) }
+	pur, hub := user("gt-purchaser"), user("gt-hub")
 	p1, p2 := user("gt-provider"), user("gt-provider2")
 	provs := map[int64]*gongzhi.Actor{p1.User.OrgID: p1, p2.User.OrgID: p2}
 	experts := map[int64]*gongzhi.Actor{}
 	expert := func(person int64) *gongzhi.Actor {
 		if experts[person] == nil {
-			u := &gongzhi.User{Username: fmt.Sprintf("e2e-expert-%d", person), DisplayName: "专家", Role: gongzhi.RoleExpert, PlaceCode: demo.DistrictCode}
-			_, err := a.CreateUser(ctx, sys, u, "")
-			must(err)
-			must(a.LinkExpertAccount(ctx, sys, u.ID, person))
-			experts[person] = actor(u)
+			experts[person] = expertAccount(t, a, fmt.Sprintf("e2e-expert-%d", person), demo.DistrictCode, person)
 		}
 		return experts[person]
 	}
@@ -124,26 +106,12 @@ func dashSign(t *testing.T, a *app.App) []*gongzhi.Contract {
 			must(err)
 		}
 	}
-	_, err = a.RankCall(ctx, pur, c.ID)
-	must(err)
-	_, err = a.ProposeAwards(ctx, pur, c.ID, 0)
-	must(err)
-	must(a.PublishAwards(ctx, pur, c.ID))
-	c, err = a.Call(ctx, pur, c.ID)
-	must(err)
-	offset.Add(int64(c.NoticeEndsAt.Sub(a.Now()) + time.Minute))
-	must(a.FinalizeCall(ctx, pur, c.ID))
-	awards, err := a.Awards(ctx, pur, c.ID)
-	must(err)
-	var out []*gongzhi.Contract
-	for _, w := range awards {
-		ct, err := a.GenerateContract(ctx, pur, w.ID, "葛塘街道办事处")
+	out := signAwards(t, a, pur, c.ID, 0, func(d time.Duration) { offset.Add(int64(d)) }, time.Minute, "葛塘街道办事处",
+		func(w *gongzhi.Award) *gongzhi.Actor { return provs[w.OrgID] })
+	for i, ct := range out {
+		ct, err := a.Contract(ctx, pur, ct.ID)
 		must(err)
-		must(a.ConfirmContract(ctx, pur, ct.ID))
-		must(a.ConfirmContract(ctx, provs[w.OrgID], ct.ID))
-		ct, err = a.Contract(ctx, pur, ct.ID)
-		must(err)
-		out = append(out, ct)
+		out[i] = ct
 	}
 	offset.Add(int64(30 * 24 * time.Hour))
 	p := out[0].Current.Terms.Portions[0]

@@ -15,33 +15,14 @@ import (
 	"gongzhi/internal/demo"
 )
 
-// evActor is a demo account as the service layer sees it.
-func evActor(t *testing.T, a *app.App, username string) *gongzhi.Actor {
-	t.Helper()
-	u, _, err := a.DB.Q().UserByUsername(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ac := &gongzhi.Actor{User: u, Via: "test"}
-	if err := a.ScopeFor(context.Background(), ac); err != nil {
-		t.Fatal(err)
-	}
-	return ac
-}
-
 // evSignedContract takes a call through review (gt-expert alone on the panel) to a signed
 // contract of gt-provider's organization, through the service layer: the browser part of this
 // test is the evaluation.
 func evSignedContract(t *testing.T, a *app.App, clock *offsetClock, person, seed int64) *gongzhi.Contract {
 	t.Helper()
 	ctx := context.Background()
-	pur, hub, prov, exp := evActor(t, a, "gt-purchaser"), evActor(t, a, "gt-hub"), evActor(t, a, "gt-provider"), evActor(t, a, "gt-expert")
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	pur, hub, prov, exp := serviceActor(t, a, "gt-purchaser"), serviceActor(t, a, "gt-hub"), serviceActor(t, a, "gt-provider"), serviceActor(t, a, "gt-expert")
+	must := fatalOn(t)
 	b := &gongzhi.Budget{PlaceCode: demo.StreetCode, FiscalYear: 2026, Level: "street", Fund: "fiscal", Name: "评估演示资金", Amount: gongzhi.Yuan(500_000)}
 	must(a.CreateBudget(ctx, pur, b))
 	now := clock.now()
@@ -72,21 +53,8 @@ func evSignedContract(t *testing.T, a *app.App, clock *offsetClock, person, seed
 	}
 	_, err = a.SubmitScores(ctx, exp, ap.ID, crit, "方案可行")
 	must(err)
-	_, err = a.RankCall(ctx, pur, c.ID)
-	must(err)
-	_, err = a.ProposeAwards(ctx, pur, c.ID, 0)
-	must(err)
-	must(a.PublishAwards(ctx, pur, c.ID))
-	full, _ = a.Call(ctx, pur, c.ID)
-	clock.forward(full.NoticeEndsAt.Sub(clock.now()) + time.Hour)
-	must(a.FinalizeCall(ctx, pur, c.ID))
-	awards, err := a.Awards(ctx, pur, c.ID)
-	must(err)
-	ct, err := a.GenerateContract(ctx, pur, awards[0].ID, "葛塘街道办事处")
-	must(err)
-	must(a.ConfirmContract(ctx, pur, ct.ID))
-	must(a.ConfirmContract(ctx, prov, ct.ID))
-	return ct
+	return signAwards(t, a, pur, c.ID, 0, clock.forward, time.Hour, "葛塘街道办事处",
+		func(*gongzhi.Award) *gongzhi.Actor { return prov })[0]
 }
 
 // evFillSheet types a score for every sub-indicator: share percent of its maximum.

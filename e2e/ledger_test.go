@@ -25,20 +25,9 @@ import (
 // returns the call and the application (see ledgerSign).
 func ledgerContract(t *testing.T, a *app.App, clock *offsetClock) *gongzhi.Contract {
 	t.Helper()
-	ctx, sys := context.Background(), gongzhi.SystemActor("test")
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	actor := func(name string) *gongzhi.Actor {
-		u, _, err := a.DB.Q().UserByUsername(ctx, name)
-		must(err)
-		ac := &gongzhi.Actor{User: u, Via: "test"}
-		must(a.ScopeFor(ctx, ac))
-		return ac
-	}
+	ctx := context.Background()
+	must := fatalOn(t)
+	actor := func(name string) *gongzhi.Actor { return serviceActor(t, a, name) }
 	pur, hub, prov := actor("gt-purchaser"), actor("gt-hub"), actor("gt-provider")
 	b := &gongzhi.Budget{PlaceCode: demo.StreetCode, FiscalYear: 2026, Level: "street", Fund: "fiscal", Name: "台账演示预算", Amount: gongzhi.Yuan(500_000)}
 	must(a.CreateBudget(ctx, pur, b))
@@ -70,12 +59,7 @@ func ledgerContract(t *testing.T, a *app.App, clock *offsetClock) *gongzhi.Contr
 		if !m.Active() {
 			continue
 		}
-		u := &gongzhi.User{Username: fmt.Sprintf("ledger-expert-%d", i), DisplayName: "专家", Role: gongzhi.RoleExpert, PlaceCode: demo.DistrictCode}
-		_, err := a.CreateUser(ctx, sys, u, "")
-		must(err)
-		must(a.LinkExpertAccount(ctx, sys, u.ID, m.PersonID))
-		ex := &gongzhi.Actor{User: u, Via: "test"}
-		must(a.ScopeFor(ctx, ex))
+		ex := expertAccount(t, a, fmt.Sprintf("ledger-expert-%d", i), demo.DistrictCode, m.PersonID)
 		must(a.DeclareNoConflict(ctx, ex, c.ID))
 		panel = append(panel, ex)
 	}
@@ -98,36 +82,11 @@ func ledgerContract(t *testing.T, a *app.App, clock *offsetClock) *gongzhi.Contr
 func ledgerSign(t *testing.T, a *app.App, clock *offsetClock, pre *gongzhi.Contract) *gongzhi.Contract {
 	t.Helper()
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	actor := func(name string) *gongzhi.Actor {
-		u, _, err := a.DB.Q().UserByUsername(ctx, name)
-		must(err)
-		ac := &gongzhi.Actor{User: u, Via: "test"}
-		must(a.ScopeFor(ctx, ac))
-		return ac
-	}
-	pur, prov := actor("gt-purchaser"), actor("gt-provider")
-	_, err := a.RankCall(ctx, pur, pre.CallID)
-	must(err)
-	_, err = a.ProposeAwards(ctx, pur, pre.CallID, 6000)
-	must(err)
-	must(a.PublishAwards(ctx, pur, pre.CallID))
-	c, err := a.Call(ctx, pur, pre.CallID)
-	must(err)
-	clock.forward(c.NoticeEndsAt.Sub(a.Now()) + time.Minute)
-	must(a.FinalizeCall(ctx, pur, pre.CallID))
-	awards, err := a.Awards(ctx, pur, pre.CallID)
-	must(err)
-	ct, err := a.GenerateContract(ctx, pur, awards[0].ID, "")
-	must(err)
-	must(a.ConfirmContract(ctx, pur, ct.ID))
-	must(a.ConfirmContract(ctx, prov, ct.ID))
-	ct, err = a.Contract(ctx, pur, ct.ID)
+	must := fatalOn(t)
+	pur, prov := serviceActor(t, a, "gt-purchaser"), serviceActor(t, a, "gt-provider")
+	ct := signAwards(t, a, pur, pre.CallID, 6000, clock.forward, time.Minute, "",
+		func(*gongzhi.Award) *gongzhi.Actor { return prov })[0]
+	ct, err := a.Contract(ctx, pur, ct.ID)
 	must(err)
 	return ct
 }

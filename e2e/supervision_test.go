@@ -21,34 +21,15 @@ import (
 	"gongzhi/internal/store"
 )
 
-// supActor is a demo account as the service layer sees it.
-func supActor(t *testing.T, a *app.App, username string) *gongzhi.Actor {
-	t.Helper()
-	u, _, err := a.DB.Q().UserByUsername(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ac := &gongzhi.Actor{User: u, Via: "test"}
-	if err := a.ScopeFor(context.Background(), ac); err != nil {
-		t.Fatal(err)
-	}
-	return ac
-}
-
 // supSignContracts runs a call through the service layer to two signed contracts, one with
 // each demo provider, moving the clock past the deadline and the notice period; it returns the
 // contract of gt-provider's organization.
 func supSignContracts(t *testing.T, a *app.App, clock *offsetClock) int64 {
 	t.Helper()
-	ctx, sys := context.Background(), gongzhi.SystemActor("test")
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	pur, hub := supActor(t, a, "gt-purchaser"), supActor(t, a, "gt-hub")
-	provs := []*gongzhi.Actor{supActor(t, a, "gt-provider"), supActor(t, a, "gt-provider2")}
+	ctx := context.Background()
+	must := fatalOn(t)
+	pur, hub := serviceActor(t, a, "gt-purchaser"), serviceActor(t, a, "gt-hub")
+	provs := []*gongzhi.Actor{serviceActor(t, a, "gt-provider"), serviceActor(t, a, "gt-provider2")}
 	var budgetID int64
 	_, err := a.Budgets(ctx, pur, store.ListOptions{}, func(b *gongzhi.Budget) error { budgetID = b.ID; return nil })
 	must(err)
@@ -85,12 +66,7 @@ func supSignContracts(t *testing.T, a *app.App, clock *offsetClock) int64 {
 		if !m.Active() {
 			continue
 		}
-		u := &gongzhi.User{Username: fmt.Sprintf("sup-exp-%d", m.PersonID), DisplayName: "专家", Role: gongzhi.RoleExpert, PlaceCode: "320116000000"}
-		_, err := a.CreateUser(ctx, sys, u, "")
-		must(err)
-		must(a.LinkExpertAccount(ctx, sys, u.ID, m.PersonID))
-		ex := &gongzhi.Actor{User: u, Via: "test"}
-		must(a.ScopeFor(ctx, ex))
+		ex := expertAccount(t, a, fmt.Sprintf("sup-exp-%d", m.PersonID), "320116000000", m.PersonID)
 		must(a.DeclareNoConflict(ctx, ex, c.ID))
 		experts = append(experts, ex)
 	}
@@ -107,27 +83,17 @@ func supSignContracts(t *testing.T, a *app.App, clock *offsetClock) int64 {
 			must(err)
 		}
 	}
-	_, err = a.RankCall(ctx, pur, c.ID)
-	must(err)
-	_, err = a.ProposeAwards(ctx, pur, c.ID, 0)
-	must(err)
-	must(a.PublishAwards(ctx, pur, c.ID))
-	c, err = a.Call(ctx, pur, c.ID)
-	must(err)
-	clock.forward(c.NoticeEndsAt.Sub(a.Now()) + time.Hour)
-	must(a.FinalizeCall(ctx, pur, c.ID))
-	awards, err := a.Awards(ctx, pur, c.ID)
-	must(err)
 	var mine int64
-	for _, w := range awards {
-		ct, err := a.GenerateContract(ctx, pur, w.ID, "")
-		must(err)
-		must(a.ConfirmContract(ctx, pur, ct.ID))
-		prov := provs[1]
+	cts := signAwards(t, a, pur, c.ID, 0, clock.forward, time.Hour, "", func(w *gongzhi.Award) *gongzhi.Actor {
 		if w.ApplicationID == apps[0] {
-			prov, mine = provs[0], ct.ID
+			return provs[0]
 		}
-		must(a.ConfirmContract(ctx, prov, ct.ID))
+		return provs[1]
+	})
+	for _, ct := range cts {
+		if ct.ApplicationID == apps[0] {
+			mine = ct.ID
+		}
 	}
 	return mine
 }

@@ -216,15 +216,8 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 				return &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "complaint.too_many"}
 			}
 		}
-		lvl, err := q.PlaceExists(ctx, c.CommunityCode)
-		if err != nil {
+		if err := communityExists(ctx, q, c.CommunityCode); err != nil {
 			return err
-		}
-		if lvl == 0 {
-			return gongzhi.Invalid("community_code", "place.missing")
-		}
-		if lvl != gongzhi.LevelCommunity {
-			return gongzhi.Invalid("community_code", "place.not_community")
 		}
 		if err := routeTo(ctx, q, c); err != nil {
 			return err

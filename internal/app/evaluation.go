@@ -269,6 +269,22 @@ const (
 	evalProvider            // the evaluated provider: the result once finalized
 )
 
+// lockStaffEval locks a round for a change by the staff and reads it; ENOTFOUND for a round the
+// caller may not see as staff.
+func (a *App) lockStaffEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
+	if err := q.LockRow(ctx, "evaluations", id); err != nil {
+		return nil, err
+	}
+	e, acc, err := a.loadEval(ctx, q, ac, id)
+	if err != nil {
+		return nil, err
+	}
+	if acc != evalStaff {
+		return nil, gongzhi.NotFound()
+	}
+	return e, nil
+}
+
 // loadEval reads a round with its members and decides what the caller sees; ENOTFOUND for a
 // round the caller may not see.
 func (a *App) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, evalAccess, error) {
@@ -434,15 +450,9 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 	}
 	var out *gongzhi.Evaluation
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := q.LockRow(ctx, "evaluations", id); err != nil {
-			return err
-		}
-		e, acc, err := a.loadEval(ctx, q, ac, id)
+		e, err := a.lockStaffEval(ctx, q, ac, id)
 		if err != nil {
 			return err
-		}
-		if acc != evalStaff {
-			return gongzhi.NotFound()
 		}
 		if e.State == gongzhi.EvalPublished {
 			return gongzhi.Refused("state", "state.illegal:"+e.State)
@@ -493,15 +503,9 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 	}
 	var out *gongzhi.Evaluation
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := q.LockRow(ctx, "evaluations", id); err != nil {
-			return err
-		}
-		e, acc, err := a.loadEval(ctx, q, ac, id)
+		e, err := a.lockStaffEval(ctx, q, ac, id)
 		if err != nil {
 			return err
-		}
-		if acc != evalStaff {
-			return gongzhi.NotFound()
 		}
 		if e.State != gongzhi.EvalFinalized {
 			return gongzhi.Refused("state", "state.illegal:"+e.State)
@@ -545,7 +549,7 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 			To: gongzhi.EvalPublished, Note: "eval.grade." + e.Grade}); err != nil {
 			return err
 		}
-		out = a.viewEval(ac, e, acc)
+		out = a.viewEval(ac, e, evalStaff)
 		return a.audit(ctx, q, ac, "update", ResEvaluations, id10(e.ID), map[string]string{"state": gongzhi.EvalFinalized},
 			map[string]any{"state": e.State, "bonus": e.Bonus, "barred_until": e.BarredUntil}, "published")
 	})

@@ -210,15 +210,9 @@ func (a *App) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64, e *
 		return f.Err()
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := q.LockRow(ctx, "service_entries", id); err != nil {
-			return err
-		}
-		old, err := q.GetEntry(ctx, s, id)
+		old, err := lockActiveEntry(ctx, q, s, id)
 		if err != nil {
 			return err
-		}
-		if old.State != gongzhi.EntryActive {
-			return gongzhi.Refused("state", "ledger.voided")
 		}
 		ct, err := contractInForce(ctx, q, store.Scope{}, old.ContractID)
 		if err != nil {
@@ -239,6 +233,22 @@ func (a *App) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64, e *
 	})
 }
 
+// lockActiveEntry locks entry id within s for a change and reads it; a voided entry is
+// ECONFLICT (state: ledger.voided).
+func lockActiveEntry(ctx context.Context, q *store.Q, s store.EntryScope, id int64) (*gongzhi.ServiceEntry, error) {
+	if err := q.LockRow(ctx, "service_entries", id); err != nil {
+		return nil, err
+	}
+	old, err := q.GetEntry(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.State != gongzhi.EntryActive {
+		return nil, gongzhi.Refused("state", "ledger.voided")
+	}
+	return old, nil
+}
+
 // VoidEntry voids an entry with a reason: it stays in the ledger, counts no more. A voided
 // entry is ECONFLICT (state: ledger.voided).
 func (a *App) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
@@ -251,15 +261,9 @@ func (a *App) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, reason
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := q.LockRow(ctx, "service_entries", id); err != nil {
-			return err
-		}
-		old, err := q.GetEntry(ctx, s, id)
+		old, err := lockActiveEntry(ctx, q, s, id)
 		if err != nil {
 			return err
-		}
-		if old.State != gongzhi.EntryActive {
-			return gongzhi.Refused("state", "ledger.voided")
 		}
 		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,
 			Action: "void", By: username(ac), CreatedAt: a.now()}); err != nil {

@@ -227,15 +227,8 @@ func (a *App) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzh
 		if err := a.throttleAnonymous(ctx, q, ac, "need"); err != nil {
 			return err
 		}
-		lvl, err := q.PlaceExists(ctx, n.CommunityCode)
-		if err != nil {
+		if err := communityExists(ctx, q, n.CommunityCode); err != nil {
 			return err
-		}
-		if lvl == 0 {
-			return gongzhi.Invalid("community_code", "place.missing")
-		}
-		if lvl != gongzhi.LevelCommunity {
-			return gongzhi.Invalid("community_code", "place.not_community")
 		}
 		return a.insertNeed(ctx, q, ac, n)
 	})
@@ -548,6 +541,22 @@ func (a *App) Bars(ctx context.Context, ac *gongzhi.Actor, orgID int64) ([]*gong
 	return a.DB.Q().ListIneligibility(ctx, placeScope(ac), orgID, "")
 }
 
+// communityExists refuses (EINVALID community_code) a place code that does not exist
+// (place.missing) or is not a community (place.not_community), wherever it lies.
+func communityExists(ctx context.Context, q *store.Q, code string) error {
+	lvl, err := q.PlaceExists(ctx, code)
+	if err != nil {
+		return err
+	}
+	if lvl == 0 {
+		return gongzhi.Invalid("community_code", "place.missing")
+	}
+	if lvl != gongzhi.LevelCommunity {
+		return gongzhi.Invalid("community_code", "place.not_community")
+	}
+	return nil
+}
+
 // ---- experts' accounts
 
 // LinkExpertAccount links an account of role expert to the person of kind expert it belongs to
@@ -559,44 +568,23 @@ func (a *App) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, 
 	if err := mustWrite(ac, ResUsers); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
-		u, err := q.GetUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if u.Role != gongzhi.RoleExpert {
-			return gongzhi.Invalid("role", "expert.account_role")
-		}
-		if personID != 0 {
-			p, err := q.GetPerson(ctx, store.Scope{}, personID)
+	return a.linkAccountPerson(ctx, ac, userID, personID, "expert_link",
+		func(u *gongzhi.User) error {
+			if u.Role != gongzhi.RoleExpert {
+				return gongzhi.Invalid("role", "expert.account_role")
+			}
+			return nil
+		},
+		func(p *gongzhi.Person, err error) error {
 			if err != nil || p.Kind != "expert" {
 				return gongzhi.Invalid("person_id", "expert.not_expert")
 			}
-		}
-		before, err := q.UserPersonID(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if err := q.SetUserPerson(ctx, userID, personID, a.now()); err != nil {
-			return err
-		}
-		return a.audit(ctx, q, ac, "update", ResUsers, id10(userID), map[string]int64{"person_id": before},
-			map[string]int64{"person_id": personID}, "expert_link")
-	})
+			return nil
+		})
 }
 
 // ExpertPersonID returns the person an expert account is linked to, or EFORBIDDEN
 // (expert.not_linked) for an account that is not an expert or not linked.
 func (a *App) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
-	if err := mustBe(ac, gongzhi.RoleExpert); err != nil {
-		return 0, err
-	}
-	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)
-	if err != nil {
-		return 0, err
-	}
-	if id == 0 {
-		return 0, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "expert.not_linked"}
-	}
-	return id, nil
+	return a.linkedPerson(ctx, ac, gongzhi.RoleExpert, "expert.not_linked")
 }

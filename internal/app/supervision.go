@@ -348,11 +348,8 @@ func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		}
 	}
 	return a.moveRect(ctx, ac, id, func(x *gongzhi.Rectification) error {
-		switch x.State {
-		case gongzhi.RectAnswered:
-			return gongzhi.Refused("state", "rect.answered")
-		case gongzhi.RectClosed:
-			return gongzhi.Refused("state", "rect.closed")
+		if err := rectAnswerable(x); err != nil {
+			return err
 		}
 		x.State, x.Answer, x.AnsweredAt = gongzhi.RectAnswered, answer, a.now()
 		for _, e := range evidence {
@@ -375,9 +372,27 @@ func (a *App) CanAnswerRectification(ctx context.Context, ac *gongzhi.Actor, id 
 	if err != nil {
 		return err
 	}
+	return rectAnswerable(x)
+}
+
+// rectAnswerable refuses (ECONFLICT state) an order already answered (rect.answered) or closed
+// (rect.closed).
+func rectAnswerable(x *gongzhi.Rectification) error {
 	switch x.State {
 	case gongzhi.RectAnswered:
 		return gongzhi.Refused("state", "rect.answered")
+	case gongzhi.RectClosed:
+		return gongzhi.Refused("state", "rect.closed")
+	}
+	return nil
+}
+
+// rectCheckable refuses (ECONFLICT state) an order not answered (rect.not_answered) or closed
+// (rect.closed).
+func rectCheckable(x *gongzhi.Rectification) error {
+	switch x.State {
+	case gongzhi.RectOpen:
+		return gongzhi.Refused("state", "rect.not_answered")
 	case gongzhi.RectClosed:
 		return gongzhi.Refused("state", "rect.closed")
 	}
@@ -397,11 +412,8 @@ func (a *App) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		return nil, gongzhi.Invalid("note", r)
 	}
 	return a.moveRect(ctx, ac, id, func(x *gongzhi.Rectification) error {
-		switch x.State {
-		case gongzhi.RectOpen:
-			return gongzhi.Refused("state", "rect.not_answered")
-		case gongzhi.RectClosed:
-			return gongzhi.Refused("state", "rect.closed")
+		if err := rectCheckable(x); err != nil {
+			return err
 		}
 		x.State, x.VerifiedBy, x.ClosedAt = gongzhi.RectClosed, username(ac), a.now()
 		return nil
@@ -420,11 +432,8 @@ func (a *App) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		return nil, gongzhi.Invalid("reason", r)
 	}
 	return a.moveRect(ctx, ac, id, func(x *gongzhi.Rectification) error {
-		switch x.State {
-		case gongzhi.RectOpen:
-			return gongzhi.Refused("state", "rect.not_answered")
-		case gongzhi.RectClosed:
-			return gongzhi.Refused("state", "rect.closed")
+		if err := rectCheckable(x); err != nil {
+			return err
 		}
 		x.State, x.ReopenReason = gongzhi.RectOpen, reason
 		return nil

@@ -243,52 +243,31 @@ func (a *App) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, userID
 	if err := mustBe(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
-		u, err := q.GetUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, u.PlaceCode) {
-			return gongzhi.NotFound()
-		}
-		if u.Role != gongzhi.RoleResident {
-			return gongzhi.Invalid("role", "resident.account_role")
-		}
-		if personID != 0 {
-			p, err := q.GetPerson(ctx, store.Scope{}, personID)
+	return a.linkAccountPerson(ctx, ac, userID, personID, "resident_link",
+		func(u *gongzhi.User) error {
+			if ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, u.PlaceCode) {
+				return gongzhi.NotFound()
+			}
+			if u.Role != gongzhi.RoleResident {
+				return gongzhi.Invalid("role", "resident.account_role")
+			}
+			return nil
+		},
+		func(p *gongzhi.Person, err error) error {
 			if err != nil || ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, p.PlaceCode) {
 				return gongzhi.NotFound()
 			}
 			if p.Kind != "resident" {
 				return gongzhi.Invalid("person_id", "resident.not_resident")
 			}
-		}
-		before, err := q.UserPersonID(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if err := q.SetUserPerson(ctx, userID, personID, a.now()); err != nil {
-			return err
-		}
-		return a.audit(ctx, q, ac, "update", ResUsers, id10(userID), map[string]int64{"person_id": before},
-			map[string]int64{"person_id": personID}, "resident_link")
-	})
+			return nil
+		})
 }
 
 // residentPerson returns the person a resident account is linked to, or EFORBIDDEN
 // (resident.not_linked).
 func (a *App) residentPerson(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
-	if err := mustBe(ac, gongzhi.RoleResident); err != nil {
-		return 0, err
-	}
-	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)
-	if err != nil {
-		return 0, err
-	}
-	if id == 0 {
-		return 0, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "resident.not_linked"}
-	}
-	return id, nil
+	return a.linkedPerson(ctx, ac, gongzhi.RoleResident, "resident.not_linked")
 }
 
 // MyServices lists the ledger entries the signed-in resident took part in, with their ratings.

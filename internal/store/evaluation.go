@@ -85,15 +85,7 @@ type EvalScope struct {
 }
 
 func evalScope(w *where, s EvalScope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("e.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("e.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s.Scope, "e.org_id", "e.place_code")
 	if len(s.States) > 0 {
 		w.add("e.state IN ("+placeholders(len(s.States))+")", strArgs(s.States)...)
 	}

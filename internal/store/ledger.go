@@ -42,15 +42,7 @@ func scanEntry(s scanner) (*gongzhi.ServiceEntry, error) {
 }
 
 func entryScope(w *where, s EntryScope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("e.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("e.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s.Scope, "e.org_id", "e.place_code")
 	if s.Community != "" {
 		w.add("e.communities LIKE ?", "%,"+s.Community+"%")
 	}
@@ -396,15 +388,7 @@ func scanSurvey(sc scanner) (*gongzhi.Survey, error) {
 }
 
 func surveyScope(w *where, s Scope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("s.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("s.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "s.org_id", "s.place_code")
 }
 
 // InsertSurvey adds a survey with its samples.
@@ -506,15 +490,7 @@ func (q *Q) SatisfactionAnswers(ctx context.Context, sc Scope, from, to time.Tim
 	surveyScope(w, sc)
 	w.add("ss.answer IN ('satisfied', 'unsatisfied') AND ss.answered_at >= ? AND ss.answered_at < ?", from.UTC(), to.UTC())
 	w2 := &where{}
-	switch {
-	case sc.None:
-		w2.add("1 = 0")
-	case sc.OrgID != 0:
-		w2.add("ct.org_id = ?", sc.OrgID)
-	case sc.Prefix != "":
-		c, a := scopeRange("r.place_code", sc.Prefix)
-		w2.add(c, a...)
-	}
+	w2.scope(sc, "ct.org_id", "r.place_code")
 	w2.add("r.created_at >= ? AND r.created_at < ?", from.UTC(), to.UTC())
 	query := `SELECT ss.answered_at, s.place_code, CASE WHEN ss.answer = 'satisfied' THEN 1 ELSE 0 END
 		FROM survey_samples ss JOIN surveys s ON s.id = ss.survey_id` + w.sql() + `

@@ -40,6 +40,20 @@ func (w *where) add(clause string, args ...any) {
 	w.args = append(w.args, args...)
 }
 
+// scope limits the rows to what s sees: nothing, its organization's (orgCol), or those at its
+// place and below (placeCol).
+func (w *where) scope(s Scope, orgCol, placeCol string) {
+	switch {
+	case s.None:
+		w.add("1 = 0")
+	case s.OrgID != 0:
+		w.add(orgCol+" = ?", s.OrgID)
+	case s.Prefix != "":
+		c, a := scopeRange(placeCol, s.Prefix)
+		w.add(c, a...)
+	}
+}
+
 func (w *where) sql() string {
 	if len(w.parts) == 0 {
 		return ""

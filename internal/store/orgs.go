@@ -25,15 +25,7 @@ func scanOrg(s scanner) (*gongzhi.Organization, error) {
 }
 
 func orgScope(w *where, s Scope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("o.id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("o.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "o.id", "o.place_code")
 }
 
 // GetOrganization returns an organization within scope.

@@ -30,15 +30,7 @@ func scanPerson(s scanner) (*gongzhi.Person, error) {
 }
 
 func personScope(w *where, s Scope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("pe.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("pe.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "pe.org_id", "pe.place_code")
 }
 
 // GetPerson returns a person within scope.

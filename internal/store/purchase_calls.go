@@ -231,15 +231,7 @@ func scanApp(s scanner) (*gongzhi.Application, error) {
 
 // appScope limits applications: a provider's own organization, or the calls of a place.
 func appScope(w *where, s Scope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("a.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("c.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "a.org_id", "c.place_code")
 }
 
 // GetApplication returns an application within scope, with its needs and attachments.

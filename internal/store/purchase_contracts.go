@@ -27,15 +27,7 @@ func scanContract(s scanner) (*gongzhi.Contract, error) {
 }
 
 func contractScope(w *where, s Scope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("ct.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("ct.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "ct.org_id", "ct.place_code")
 }
 
 // GetContract returns a contract within scope (without its versions).

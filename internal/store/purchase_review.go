@@ -297,15 +297,7 @@ func scanAward(s scanner) (*gongzhi.Award, error) {
 
 // awardScope limits awards like applications: the provider's own, or the calls of a place.
 func awardScope(w *where, s Scope) {
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("w.org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("c.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "w.org_id", "c.place_code")
 }
 
 // GetAward returns an award within scope.

@@ -14,21 +14,8 @@ func (q *Q) LedgerParticipantNames(ctx context.Context, prefix, from, to string)
 	c, a := scopeRange("se.place_code", prefix)
 	w.add(c, a...)
 	w.add("se.held_on >= ? AND se.held_on <= ?", from, to)
-	rows, err := q.Query(ctx, `SELECT DISTINCT p.name FROM service_entry_people sp
+	return q.queryStrings(ctx, `SELECT DISTINCT p.name FROM service_entry_people sp
 		JOIN service_entries se ON se.id = sp.entry_id JOIN people p ON p.id = sp.person_id`+w.sql(), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, n)
-	}
-	return out, mapErr(rows.Err())
 }
 
 // ComplaintNamesSealed returns the sealed contact names of the complaints about communities at
@@ -39,7 +26,12 @@ func (q *Q) ComplaintNamesSealed(ctx context.Context, prefix string, from, to ti
 	w.add(c, a...)
 	w.add("created_at >= ? AND created_at < ?", from.UTC(), to.UTC())
 	w.add("contact_name_enc <> ''")
-	rows, err := q.Query(ctx, `SELECT contact_name_enc FROM complaints`+w.sql(), w.args...)
+	return q.queryStrings(ctx, `SELECT contact_name_enc FROM complaints`+w.sql(), w.args...)
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func (q *Q) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -367,15 +367,7 @@ func scanAction(s scanner) (*gongzhi.MeetingAction, error) {
 // meeting).
 func (q *Q) ListMeetingActions(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.MeetingAction) error) (int, error) {
 	w := &where{}
-	switch {
-	case s.None:
-		w.add("1 = 0")
-	case s.OrgID != 0:
-		w.add("a.owner_org_id = ?", s.OrgID)
-	case s.Prefix != "":
-		c, a := scopeRange("a.place_code", s.Prefix)
-		w.add(c, a...)
-	}
+	w.scope(s, "a.owner_org_id", "a.place_code")
 	for k, col := range map[string]string{"meeting": "a.meeting_id", "owner_org": "a.owner_org_id"} {
 		if v := opts.Filters[k]; v != "" {
 			w.add(col+" = ?", atoiOr(v, -1))

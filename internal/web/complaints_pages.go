@@ -71,14 +71,7 @@ func (s *Server) cmpList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, cmpFilters...)
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.Complaint]{Items: []*gongzhi.Complaint{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error { body.Items = append(body.Items, c); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Complaints))
 	}
 	lv := &listView{Action: "/complaints", Q: opts.Q}
 	total, err := s.app.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error {

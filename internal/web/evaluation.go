@@ -83,17 +83,7 @@ func evaluationAPIDocs() map[string]apiDoc {
 
 func (s *Server) evApiList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := listOptions(r, "contract", "call", "org", "round", "state", "grade", "member")
-	body := listBody[*gongzhi.Evaluation]{Items: []*gongzhi.Evaluation{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.Evaluations(r.Context(), actorOf(r), opts, func(e *gongzhi.Evaluation) error {
-		body.Items = append(body.Items, e)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeList(w, opts, pg, listOf(r.Context(), actorOf(r), s.app.Evaluations))
 }
 
 func (s *Server) evApiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -137,12 +127,9 @@ func (s *Server) evApiDue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiSheet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req evSheetRequest
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	m, err := s.app.SubmitEvalSheet(r.Context(), actorOf(r), id, req.MemberID, req.Scores, req.Comments)
@@ -154,12 +141,9 @@ func (s *Server) evApiSheet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiFinalize(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req evFinalizeRequest
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	if _, err := s.app.FinalizeEvaluation(r.Context(), actorOf(r), id, gongzhi.Evaluation{Grade: req.Grade, GradeNote: req.GradeNote,
@@ -181,25 +165,13 @@ func (s *Server) evApiPublish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiScheme(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	sc, err := s.app.EvalScheme(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, sc)
-	return nil
+	return getJSON(w, r, s.app.EvalScheme)
 }
 
 func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var sc gongzhi.EvalScheme
-	if err := s.decode(w, r, &sc); err != nil {
+	id, err := s.decodeAt(w, r, &sc)
+	if err != nil {
 		return err
 	}
 	sc.CallID = id
@@ -211,17 +183,9 @@ func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) evApiPublicList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := listOptions(r, "round", "grade")
-	body := listBody[*gongzhi.Evaluation]{Items: []*gongzhi.Evaluation{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.PublicEvaluations(r.Context(), opts, func(e *gongzhi.Evaluation) error {
-		body.Items = append(body.Items, e)
-		return nil
+	return writeList(w, opts, pg, func(o store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
+		return s.app.PublicEvaluations(r.Context(), o, each)
 	})
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
 }
 
 func (s *Server) evApiPublicGet(w http.ResponseWriter, r *http.Request) error {
@@ -684,14 +648,24 @@ func evIsMemberOnly(ac *gongzhi.Actor, e *gongzhi.Evaluation) bool {
 	return true
 }
 
-func (s *Server) evFinalize(w http.ResponseWriter, r *http.Request) error {
-	ac, lang := actorOf(r), langOf(r)
+// evFormID reads the id in the path of a form post and parses the form; EINVALID (form:
+// bad_text) for a form that cannot be read.
+func evFormID(r *http.Request) (int64, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := r.ParseForm(); err != nil {
-		return gongzhi.Invalid("form", "bad_text")
+		return 0, gongzhi.Invalid("form", "bad_text")
+	}
+	return id, nil
+}
+
+func (s *Server) evFinalize(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := actorOf(r), langOf(r)
+	id, err := evFormID(r)
+	if err != nil {
+		return err
 	}
 	req := evFinalizeRequest{Grade: r.PostFormValue("grade"), GradeNote: r.PostFormValue("grade_note"),
 		Strengths: r.PostFormValue("strengths"), Problems: r.PostFormValue("problems")}
@@ -795,12 +769,9 @@ func (s *Server) evRenderScore(w http.ResponseWriter, r *http.Request, id, membe
 
 func (s *Server) evScore(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
-	id, err := pathID(r)
+	id, err := evFormID(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gongzhi.Invalid("form", "bad_text")
 	}
 	member, _ := strconv.ParseInt(r.PostFormValue("member"), 10, 64)
 	var typed, comments []string
@@ -981,12 +952,9 @@ func (s *Server) evRenderScheme(w http.ResponseWriter, r *http.Request, callID i
 
 func (s *Server) evSchemeSave(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
-	id, err := pathID(r)
+	id, err := evFormID(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gongzhi.Invalid("form", "bad_text")
 	}
 	sc := gongzhi.EvalScheme{CallID: id, Panel: gongzhi.PanelRule{Kinds: map[string]int{}}}
 	f := gongzhi.FieldErrors{}

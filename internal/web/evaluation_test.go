@@ -35,43 +35,8 @@ func evSigned(f *offFix) *gongzhi.Contract {
 	f.must(a.OpenCall(ctx, f.pur, c.ID))
 	app := f.apply(c.ID, f.provider("同心"), "长者助餐“幸福食堂”", 80_000)
 	f.at(c.ClosesAt.Add(time.Hour))
-	f.must(a.CloseCall(ctx, f.pur, c.ID))
-	f.must(a.PrelimReview(ctx, f.hub, app, true, ""))
-	d, err := a.DrawPanel(ctx, f.pur, c.ID, 3, nil, 5)
-	f.must(err)
-	for _, m := range d.Members {
-		if m.Active() {
-			f.must(a.DeclareNoConflict(ctx, f.expert(m.PersonID), c.ID))
-		}
-	}
-	f.must(a.StartReview(ctx, f.pur, c.ID))
-	f.scoreAll(c.ID, map[int64]gongzhi.Points{app: 8000})
-	_, err = a.RankCall(ctx, f.pur, c.ID)
-	f.must(err)
-	_, err = a.ProposeAwards(ctx, f.pur, c.ID, 0)
-	f.must(err)
-	f.must(a.PublishAwards(ctx, f.pur, c.ID))
-	c, err = a.Call(ctx, f.pur, c.ID)
-	f.must(err)
-	f.at(c.NoticeEndsAt.Add(time.Hour))
-	f.must(a.FinalizeCall(ctx, f.pur, c.ID))
-	awards, err := a.Awards(ctx, f.pur, c.ID)
-	f.must(err)
-	ct, err := a.GenerateContract(ctx, f.pur, awards[0].ID, "葛塘街道办事处")
-	f.must(err)
-	f.must(a.ConfirmContract(ctx, f.pur, ct.ID))
-	f.must(a.ConfirmContract(ctx, f.provider("同心"), ct.ID))
-	return ct
-}
-
-func evLogin(t *testing.T, e *env, name string) *browser {
-	t.Helper()
-	e.user(name)
-	b := e.browser()
-	if st, loc := b.login(name, demo.Password); st != http.StatusSeeOther {
-		t.Fatalf("%s login: %d %s", name, st, loc)
-	}
-	return b
+	return f.signCall(c, []int64{app}, []*gongzhi.Actor{f.provider("同心")}, map[int64]gongzhi.Points{app: 8000},
+		signSpec{panel: 3, seed: 5, afterNotice: time.Hour, purchaser: "葛塘街道办事处"})[app]
 }
 
 // evSheetForm is a full score sheet: each sub-indicator at share percent of its maximum.
@@ -90,7 +55,7 @@ func TestEvaluationWeb(t *testing.T) {
 		f := newOffFix(t, db)
 		ct := evSigned(f)
 		e := f.e
-		pur := evLogin(t, e, "gt-purchaser")
+		pur := loginBrowser(t, e, "gt-purchaser")
 
 		// the list offers the contract's rounds; the scheme page shows the eight dimensions
 		st, page := pur.get("/evaluations")
@@ -197,7 +162,7 @@ func TestEvaluationWeb(t *testing.T) {
 		f.api(e.token("gt-provider"), "GET", api, nil, 404)
 
 		// the hub transcribes the resident's paper sheet and scores its own on the page
-		hub := evLogin(t, e, "gt-hub")
+		hub := loginBrowser(t, e, "gt-hub")
 		var resident int64
 		for _, m := range ev.Members {
 			if m.UserID == 0 {
@@ -276,13 +241,13 @@ func TestEvaluationWeb(t *testing.T) {
 		f.api(e.token("gt-provider"), "GET", api, nil, 200)
 		f.api(e.token("gt-provider2"), "GET", api, nil, 404)
 		f.api("", "GET", "/api/v1/public/evaluations/999999", nil, 404)
-		prov := evLogin(t, e, f.provider("同心").User.Username)
+		prov := loginBrowser(t, e, f.provider("同心").User.Username)
 		st, page = prov.get(detail)
 		if st != 200 || !strings.Contains(page, "优秀") || strings.Contains(page, "居民代表甲") {
 			t.Fatalf("the provider's page: %d", st)
 		}
 		checkTranslated(t, "provider", detail, page)
-		if st, _ := evLogin(t, e, "gt-provider2").get(detail); st != http.StatusNotFound {
+		if st, _ := loginBrowser(t, e, "gt-provider2").get(detail); st != http.StatusNotFound {
 			t.Fatalf("another provider: %d", st)
 		}
 	})

@@ -146,14 +146,7 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, ledgerFilters...)
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.ServiceEntry]{Items: []*gongzhi.ServiceEntry{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error { body.Items = append(body.Items, e); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Entries))
 	}
 	names := s.offPlaceNames(r.Context(), ac, gongzhi.LevelCommunity)
 	lv := &listView{Action: "/ledger", Q: opts.Q}
@@ -423,6 +416,12 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	return s.ledgerChanged(w, r, id, "saved")
+}
+
+// ledgerChanged answers a change to entry id: the entry as it is now on the API, otherwise the
+// entry's page with the flash message key.
+func (s *Server) ledgerChanged(w http.ResponseWriter, r *http.Request, id int64, flash string) error {
 	if isAPIPath(r) {
 		got, _, err := s.app.Entry(r.Context(), actorOf(r), id)
 		if err != nil {
@@ -431,7 +430,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, got)
 		return nil
 	}
-	return s.redirect(w, r, ledgerHref(id), T(langOf(r), "saved"))
+	return s.redirect(w, r, ledgerHref(id), T(langOf(r), flash))
 }
 
 type voidReq struct {
@@ -439,12 +438,9 @@ type voidReq struct {
 }
 
 func (s *Server) ledgerVoid(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req voidReq
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	if err := s.app.VoidEntry(r.Context(), actorOf(r), id, req.Reason); err != nil {
@@ -453,15 +449,7 @@ func (s *Server) ledgerVoid(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if isAPIPath(r) {
-		got, _, err := s.app.Entry(r.Context(), actorOf(r), id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, got)
-		return nil
-	}
-	return s.redirect(w, r, ledgerHref(id), T(langOf(r), "ledger.voided_done"))
+	return s.ledgerChanged(w, r, id, "ledger.voided_done")
 }
 
 // ---- one entry

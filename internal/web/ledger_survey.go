@@ -47,14 +47,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, "contract")
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.Survey]{Items: []*gongzhi.Survey{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Surveys(r.Context(), ac, opts, func(x *gongzhi.Survey) error { body.Items = append(body.Items, x); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Surveys))
 	}
 	lv := &listView{Action: "/surveys", Q: opts.Q}
 	total, err := s.app.Surveys(r.Context(), ac, opts, func(x *gongzhi.Survey) error {
@@ -258,12 +251,9 @@ type answerReq struct {
 }
 
 func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req answerReq
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	x := &gongzhi.SurveySample{SurveyID: id, PersonID: req.PersonID, Answer: req.Answer, Score: req.Score, Comment: req.Comment}
@@ -325,12 +315,9 @@ type rateReq struct {
 }
 
 func (s *Server) myRate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req rateReq
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	rt := &gongzhi.ServiceRating{EntryID: id, Score: req.Score, Comment: req.Comment}

@@ -5,13 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,33 +38,9 @@ func ledSign(f *offFix) *gongzhi.Contract {
 	prov := f.actor("gt-provider")
 	appID := f.apply(c.ID, prov, "长者助餐与探访", 60_000)
 	f.at(now.Add(11 * 24 * time.Hour))
-	f.must(a.CloseCall(ctx, f.pur, c.ID))
-	f.must(a.PrelimReview(ctx, f.hub, appID, true, ""))
-	d, err := a.DrawPanel(ctx, f.pur, c.ID, 5, nil, 42)
-	f.must(err)
-	for _, m := range d.Members {
-		if m.Active() {
-			f.must(a.DeclareNoConflict(ctx, f.expert(m.PersonID), c.ID))
-		}
-	}
-	f.must(a.StartReview(ctx, f.pur, c.ID))
-	f.scoreAll(c.ID, map[int64]gongzhi.Points{appID: 8500})
-	_, err = a.RankCall(ctx, f.pur, c.ID)
-	f.must(err)
-	_, err = a.ProposeAwards(ctx, f.pur, c.ID, 6000)
-	f.must(err)
-	f.must(a.PublishAwards(ctx, f.pur, c.ID))
-	c, err = a.Call(ctx, f.pur, c.ID)
-	f.must(err)
-	f.at(c.NoticeEndsAt.Add(time.Minute))
-	f.must(a.FinalizeCall(ctx, f.pur, c.ID))
-	awards, err := a.Awards(ctx, f.pur, c.ID)
-	f.must(err)
-	ct, err := a.GenerateContract(ctx, f.pur, awards[0].ID, "")
-	f.must(err)
-	f.must(a.ConfirmContract(ctx, f.pur, ct.ID))
-	f.must(a.ConfirmContract(ctx, prov, ct.ID))
-	ct, err = a.Contract(ctx, f.pur, ct.ID)
+	ct := f.signCall(c, []int64{appID}, []*gongzhi.Actor{prov}, map[int64]gongzhi.Points{appID: 8500},
+		signSpec{panel: 5, seed: 42, threshold: 6000, afterNotice: time.Minute})[appID]
+	ct, err := a.Contract(ctx, f.pur, ct.ID)
 	f.must(err)
 	start, _ := gongzhi.ParseDate(ct.Current.Terms.StartOn)
 	f.at(start.Add(20*24*time.Hour + 10*time.Hour))
@@ -106,28 +79,6 @@ func ledPNG() []byte {
 	return buf.Bytes()
 }
 
-// ledUpload posts a multipart file with a bearer token.
-func ledUpload(t *testing.T, e *env, tok, path, name string, content []byte) apiResp {
-	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := apiResp{Status: res.StatusCode, Raw: raw, Header: res.Header}
-	json.Unmarshal(raw, &out.Body)
-	return out
-}
-
 func ledEntry(ct *gongzhi.Contract, day string, people []int64, counted int) map[string]any {
 	return map[string]any{"contract_id": ct.ID, "kind": "group", "title": "长者手工小组", "held_on": day, "start_time": "09:00", "end_time": "10:30",
 		"venue": "中山社区活动室", "communities": []string{demo.ZhongshanCode}, "target_groups": []string{"elderly"}, "participant_ids": people,
@@ -163,16 +114,16 @@ func TestLedgerAPI(t *testing.T) {
 		// evidence: a PNG is kept with its SHA-256; other kinds and oversize files are refused
 		pic := ledPNG()
 		sum := sha256.Sum256(pic)
-		up := ledUpload(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "合影.png", pic)
+		up := uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "合影.png", pic)
 		if up.Status != 201 || up.Body["sha256"] != hex.EncodeToString(sum[:]) || up.Body["content_type"] != "image/png" {
 			t.Fatalf("upload: %d %s", up.Status, up.Raw)
 		}
-		ledRefused(t, ledUpload(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "notes.txt", []byte("签到表")), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
-		ledRefused(t, ledUpload(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "fake.pdf", pic), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
-		ledRefused(t, ledUpload(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "plan.docx", []byte("PK\x03\x04xxxx")), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
+		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "notes.txt", []byte("签到表")), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
+		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "fake.pdf", pic), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
+		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "plan.docx", []byte("PK\x03\x04xxxx")), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
 		big := append(append([]byte{}, pic...), make([]byte, gongzhi.MaxEvidenceSize)...)
-		ledRefused(t, ledUpload(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "big.png", big), 413, gongzhi.ETOOLARGE, "file", "ledger.evidence_size:10 MiB")
-		if r := ledUpload(t, f.e, prov2, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "x.png", pic); r.Status != 404 {
+		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "big.png", big), 413, gongzhi.ETOOLARGE, "file", "ledger.evidence_size:10 MiB")
+		if r := uploadFile(t, f.e, prov2, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "x.png", pic); r.Status != 404 {
 			t.Fatalf("other provider uploads: %d", r.Status)
 		}
 		list := f.api(hub, "GET", fmt.Sprintf("/api/v1/ledger/%d/evidence", id), nil, 200)

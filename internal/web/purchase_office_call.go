@@ -45,16 +45,7 @@ func (s *Server) offCallRoutes() {
 // ---- reading
 
 func (s *Server) offCallGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.app.Call(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return getJSON(w, r, s.app.Call)
 }
 
 func (s *Server) offCallNeeds(w http.ResponseWriter, r *http.Request) error {
@@ -91,17 +82,7 @@ func (s *Server) offCallApps(w http.ResponseWriter, r *http.Request) error {
 	}
 	opts, pg := listOptions(r, "state", "states", "category")
 	opts.Filters["call"] = strconv.FormatInt(id, 10)
-	body := listBody[*gongzhi.Application]{Items: []*gongzhi.Application{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.Applications(r.Context(), actorOf(r), opts, func(a *gongzhi.Application) error {
-		body.Items = append(body.Items, a)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeList(w, opts, pg, listOf(r.Context(), actorOf(r), s.app.Applications))
 }
 
 // offCallApp returns an application of the call in the path, as the caller may see it.
@@ -157,16 +138,7 @@ func (s *Server) offAppHistory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) offPanelGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.app.Panel(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return getJSON(w, r, s.app.Panel)
 }
 
 func (s *Server) offRankingGet(w http.ResponseWriter, r *http.Request) error {

@@ -41,14 +41,7 @@ func (s *Server) offCallsList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, offCallFilters...)
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.Call]{Items: []*gongzhi.Call{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error { body.Items = append(body.Items, c); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Calls))
 	}
 	lv := &listView{Action: "/calls", Q: opts.Q}
 	total, err := s.app.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error {

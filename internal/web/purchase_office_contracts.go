@@ -46,14 +46,7 @@ func (s *Server) offContractsList(w http.ResponseWriter, r *http.Request) error 
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, offContractFilters...)
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.Contract]{Items: []*gongzhi.Contract{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error { body.Items = append(body.Items, c); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Contracts))
 	}
 	l := s.offLabelsFor(r)
 	lv := &listView{Action: "/contracts", Q: opts.Q}

@@ -57,14 +57,7 @@ func (s *Server) offNeedsList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, offNeedFilters...)
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.Need]{Items: []*gongzhi.Need{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Needs(r.Context(), ac, opts, func(n *gongzhi.Need) error { body.Items = append(body.Items, n); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Needs))
 	}
 	l := s.offLabelsFor(r)
 	lv := &listView{Action: "/needs", Q: opts.Q}

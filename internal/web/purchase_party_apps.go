@@ -1190,17 +1190,7 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 
 func (s *Server) ppApiApps(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := listOptions(r, "call", "state", "states", "category")
-	body := listBody[*gongzhi.Application]{Items: []*gongzhi.Application{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.Applications(r.Context(), actorOf(r), opts, func(ap *gongzhi.Application) error {
-		body.Items = append(body.Items, ap)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeList(w, opts, pg, listOf(r.Context(), actorOf(r), s.app.Applications))
 }
 
 func (s *Server) ppWriteApp(w http.ResponseWriter, r *http.Request, status int, id int64) error {

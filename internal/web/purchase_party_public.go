@@ -494,14 +494,7 @@ func (s *Server) ppApiPublicCalls(w http.ResponseWriter, r *http.Request) error 
 	if opts.Sort == "" {
 		opts.Sort = "closes_at"
 	}
-	body := listBody[*gongzhi.Call]{Items: []*gongzhi.Call{}, Page: pg, PerPage: opts.Limit}
-	total, err := s.app.Calls(r.Context(), nil, opts, func(c *gongzhi.Call) error { body.Items = append(body.Items, c); return nil })
-	if err != nil {
-		return err
-	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeList(w, opts, pg, listOf(r.Context(), nil, s.app.Calls))
 }
 
 func (s *Server) ppApiPublicCall(w http.ResponseWriter, r *http.Request) error {

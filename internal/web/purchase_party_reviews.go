@@ -525,12 +525,9 @@ func ppPoints(v any) (gongzhi.Points, string) {
 }
 
 func (s *Server) ppApiScoreSubmit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req ppScoreRequest
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	errs := gongzhi.FieldErrors{}

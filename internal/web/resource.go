@@ -303,16 +303,56 @@ type listBody[R any] struct {
 
 func (res *resource[R]) apiList(s *Server) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		opts, pg := listOptions(r, res.filters...)
-		body := listBody[R]{Items: []R{}, Page: pg, PerPage: opts.Limit}
-		total, err := res.list(r.Context(), actorOf(r), opts, func(v R) error { body.Items = append(body.Items, v); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return listJSON(w, r, res.filters, listOf(r.Context(), actorOf(r), res.list))
 	}
+}
+
+// writeList answers an API list request: the items run yields for opts (page pg), with their
+// total.
+func writeList[R any](w http.ResponseWriter, opts store.ListOptions, pg int, run func(store.ListOptions, func(R) error) (int, error)) error {
+	body := listBody[R]{Items: []R{}, Page: pg, PerPage: opts.Limit}
+	total, err := run(opts, func(v R) error { body.Items = append(body.Items, v); return nil })
+	if err != nil {
+		return err
+	}
+	body.Total = total
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// listJSON answers an API list request that may filter on filters (see writeList).
+func listJSON[R any](w http.ResponseWriter, r *http.Request, filters []string, run func(store.ListOptions, func(R) error) (int, error)) error {
+	opts, pg := listOptions(r, filters...)
+	return writeList(w, opts, pg, run)
+}
+
+// decodeAt reads the id in the request's path, then decodes the request into v.
+func (s *Server) decodeAt(w http.ResponseWriter, r *http.Request, v any) (int64, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.decode(w, r, v)
+}
+
+// getJSON answers an API request for the record whose id is in the path, as get returns it to
+// the signed-in actor.
+func getJSON[R any](w http.ResponseWriter, r *http.Request, get func(context.Context, *gongzhi.Actor, int64) (R, error)) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	v, err := get(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// listOf binds a service's list method to the request's context and actor.
+func listOf[R any](ctx context.Context, ac *gongzhi.Actor, list func(context.Context, *gongzhi.Actor, store.ListOptions, func(R) error) (int, error)) func(store.ListOptions, func(R) error) (int, error) {
+	return func(opts store.ListOptions, each func(R) error) (int, error) { return list(ctx, ac, opts, each) }
 }
 
 func (res *resource[R]) apiGet(s *Server) handler {

@@ -405,14 +405,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	opts, pg := listOptions(r, auditFilters...)
 	if isAPIPath(r) {
-		body := listBody[*gongzhi.AuditEntry]{Items: []*gongzhi.AuditEntry{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.app.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error { body.Items = append(body.Items, e); return nil })
-		if err != nil {
-			return err
-		}
-		body.Total = total
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeList(w, opts, pg, listOf(r.Context(), ac, s.app.Audit))
 	}
 	lv := listView{Action: "/audit", Q: opts.Q}
 	total, err := s.app.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {

@@ -185,16 +185,29 @@ func (s *Server) supDone(w http.ResponseWriter, r *http.Request, res any, err er
 	return s.redirect(w, r, to, T(langOf(r), flash))
 }
 
-func supListJSON[T any](w http.ResponseWriter, r *http.Request, filters []string, run func(store.ListOptions, func(T) error) (int, error)) error {
-	opts, pg := listOptions(r, filters...)
-	body := listBody[T]{Items: []T{}, Page: pg, PerPage: opts.Limit}
-	total, err := run(opts, func(x T) error { body.Items = append(body.Items, x); return nil })
-	if err != nil {
+// supDecodeInput reads a record's input: the JSON body as it is on the API; otherwise the page's
+// form, kept in form for the page shown again, turned into the input by convert.
+func supDecodeInput[In, Form any](s *Server, w http.ResponseWriter, r *http.Request, in *In, form *Form, convert func(*Form) In) error {
+	if isAPIPath(r) {
+		return s.decode(w, r, in)
+	}
+	if err := s.decode(w, r, form); err != nil {
 		return err
 	}
-	body.Total = total
-	writeJSON(w, http.StatusOK, body)
+	*in = convert(form)
 	return nil
+}
+
+// supAttendeeErrs is a form's field errors, with an error on one attendee shown on the
+// attendees field.
+func supAttendeeErrs(lang string, e *gongzhi.Error) map[string]string {
+	errs := offFieldErrs(lang, e)
+	for k, v := range errs {
+		if strings.HasPrefix(k, "attendees.") {
+			errs["attendees"] = v
+		}
+	}
+	return errs
 }
 
 // ledgerMonthFor is the service ledger's month of a contract, shown beside the inspection form
@@ -387,16 +400,7 @@ func (s *Server) supInspectionPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) supAPIInspection(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	in, err := s.app.Inspection(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, in)
-	return nil
+	return getJSON(w, r, s.app.Inspection)
 }
 
 func (s *Server) supAPIInspections(w http.ResponseWriter, r *http.Request) error {
@@ -406,9 +410,7 @@ func (s *Server) supAPIInspections(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	return supListJSON(w, r, supInspectionFilters, func(o store.ListOptions, each func(*gongzhi.Inspection) error) (int, error) {
-		return s.app.Inspections(r.Context(), ac, o, each)
-	})
+	return listJSON(w, r, supInspectionFilters, listOf(r.Context(), ac, s.app.Inspections))
 }
 
 func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, status int, id int64, fs *offFormState) error {
@@ -533,12 +535,9 @@ func (s *Server) supInspectionRecord(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) supRectRaise(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var o gongzhi.RectificationOrder
-	if err := s.decode(w, r, &o); err != nil {
+	id, err := s.decodeAt(w, r, &o)
+	if err != nil {
 		return err
 	}
 	x, err := s.app.RaiseRectification(r.Context(), actorOf(r), id, o)
@@ -579,22 +578,11 @@ func (s *Server) supRectPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) supAPIRect(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	x, err := s.app.Rectification(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return getJSON(w, r, s.app.Rectification)
 }
 
 func (s *Server) supAPIRects(w http.ResponseWriter, r *http.Request) error {
-	return supListJSON(w, r, supRectFilters, func(o store.ListOptions, each func(*gongzhi.Rectification) error) (int, error) {
-		return s.app.Rectifications(r.Context(), actorOf(r), o, each)
-	})
+	return listJSON(w, r, supRectFilters, listOf(r.Context(), actorOf(r), s.app.Rectifications))
 }
 
 func (s *Server) supAPIRectHistory(w http.ResponseWriter, r *http.Request) error {
@@ -812,22 +800,11 @@ func (s *Server) supEvidenceGet(w http.ResponseWriter, r *http.Request) error {
 // ---- talks
 
 func (s *Server) supAPITalks(w http.ResponseWriter, r *http.Request) error {
-	return supListJSON(w, r, supTalkFilters, func(o store.ListOptions, each func(*gongzhi.Talk) error) (int, error) {
-		return s.app.Talks(r.Context(), actorOf(r), o, each)
-	})
+	return listJSON(w, r, supTalkFilters, listOf(r.Context(), actorOf(r), s.app.Talks))
 }
 
 func (s *Server) supAPITalk(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.app.Talk(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
+	return getJSON(w, r, s.app.Talk)
 }
 
 // supTalkForm is the form that records a talk.
@@ -851,12 +828,7 @@ func (s *Server) supTalkForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) supRenderTalkForm(w http.ResponseWriter, r *http.Request, status int, in supTalkForm, e *gongzhi.Error) error {
 	lang := langOf(r)
-	errs := offFieldErrs(lang, e)
-	for k, v := range errs {
-		if strings.HasPrefix(k, "attendees.") {
-			errs["attendees"] = v
-		}
-	}
+	errs := supAttendeeErrs(lang, e)
 	contracts := []option{{"", "—"}}
 	s.app.Contracts(r.Context(), actorOf(r), store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 500},
 		func(c *gongzhi.Contract) error {
@@ -883,16 +855,11 @@ func (s *Server) supRenderTalkForm(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) supTalkSave(w http.ResponseWriter, r *http.Request) error {
 	var in gongzhi.TalkInput
 	var form supTalkForm
-	if isAPIPath(r) {
-		if err := s.decode(w, r, &in); err != nil {
-			return err
-		}
-	} else {
-		if err := s.decode(w, r, &form); err != nil {
-			return err
-		}
-		in = gongzhi.TalkInput{Date: form.Date, ContractID: form.ContractID, Attendees: gongzhi.ParseAttendees(form.Attendees),
+	if err := supDecodeInput(s, w, r, &in, &form, func(form *supTalkForm) gongzhi.TalkInput {
+		return gongzhi.TalkInput{Date: form.Date, ContractID: form.ContractID, Attendees: gongzhi.ParseAttendees(form.Attendees),
 			Reason: form.Reason, Conclusions: form.Conclusions, Requirement: form.Requirement, Deadline: form.Deadline}
+	}); err != nil {
+		return err
 	}
 	t, err := s.app.RecordTalk(r.Context(), actorOf(r), in)
 	to := ""

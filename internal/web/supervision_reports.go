@@ -142,22 +142,11 @@ func (s *Server) supReportMove(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) supAPIReports(w http.ResponseWriter, r *http.Request) error {
-	return supListJSON(w, r, []string{"state", "month"}, func(o store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
-		return s.app.SupervisionReports(r.Context(), actorOf(r), o, each)
-	})
+	return listJSON(w, r, []string{"state", "month"}, listOf(r.Context(), actorOf(r), s.app.SupervisionReports))
 }
 
 func (s *Server) supAPIReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.app.SupervisionReport(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rep)
-	return nil
+	return getJSON(w, r, s.app.SupervisionReport)
 }
 
 func (s *Server) supAPIReportGenerate(w http.ResponseWriter, r *http.Request) error {
@@ -174,12 +163,9 @@ func (s *Server) supAPIReportGenerate(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) supAPIReportEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var req supReportEditReq
-	if err := s.decode(w, r, &req); err != nil {
+	id, err := s.decodeAt(w, r, &req)
+	if err != nil {
 		return err
 	}
 	rep, err := s.app.EditSupervisionReport(r.Context(), actorOf(r), id, req.Title, req.Body)
@@ -191,16 +177,7 @@ func (s *Server) supAPIReportEdit(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) supAPIReportPublish(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.app.PublishSupervisionReport(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rep)
-	return nil
+	return getJSON(w, r, s.app.PublishSupervisionReport)
 }
 
 // ---- public pages
@@ -212,7 +189,7 @@ type supPublicListView struct {
 
 func (s *Server) supPublicList(w http.ResponseWriter, r *http.Request) error {
 	if isAPIPath(r) {
-		return supListJSON(w, r, []string{"month"}, func(o store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
+		return listJSON(w, r, []string{"month"}, func(o store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
 			return s.app.PublicSupervisionReports(r.Context(), o, each)
 		})
 	}
@@ -313,22 +290,11 @@ func supActionRow(lang string, x *gongzhi.MeetingAction, withMeeting bool) []cel
 }
 
 func (s *Server) supAPIMeetings(w http.ResponseWriter, r *http.Request) error {
-	return supListJSON(w, r, []string{"month"}, func(o store.ListOptions, each func(*gongzhi.Meeting) error) (int, error) {
-		return s.app.Meetings(r.Context(), actorOf(r), o, each)
-	})
+	return listJSON(w, r, []string{"month"}, listOf(r.Context(), actorOf(r), s.app.Meetings))
 }
 
 func (s *Server) supAPIMeeting(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	m, err := s.app.Meeting(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, m)
-	return nil
+	return getJSON(w, r, s.app.Meeting)
 }
 
 // supMeetingForm is the form that records a meeting; action items are added on its page.
@@ -351,12 +317,7 @@ func (s *Server) supMeetingForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) supRenderMeetingForm(w http.ResponseWriter, r *http.Request, status int, in supMeetingForm, e *gongzhi.Error) error {
 	lang := langOf(r)
-	errs := offFieldErrs(lang, e)
-	for k, v := range errs {
-		if strings.HasPrefix(k, "attendees.") {
-			errs["attendees"] = v
-		}
-	}
+	errs := supAttendeeErrs(lang, e)
 	orgs := s.orgOptions(r, lang)[1:]
 	fv := &formView{Action: "/meetings", Cancel: "/meetings", Submit: T(lang, "action.save"), Intro: T(lang, "meeting.intro"), Fields: []field{
 		{Name: "date", Label: T(lang, "meeting.date"), Type: "date", Value: in.Date, Error: errs["date"], Required: true},
@@ -374,21 +335,17 @@ func (s *Server) supRenderMeetingForm(w http.ResponseWriter, r *http.Request, st
 func (s *Server) supMeetingSave(w http.ResponseWriter, r *http.Request) error {
 	var in gongzhi.MeetingInput
 	var form supMeetingForm
-	if isAPIPath(r) {
-		if err := s.decode(w, r, &in); err != nil {
-			return err
-		}
-	} else {
-		if err := s.decode(w, r, &form); err != nil {
-			return err
-		}
-		in = gongzhi.MeetingInput{Date: form.Date, Title: form.Title, Venue: form.Venue, Attendees: gongzhi.ParseAttendees(form.Attendees),
+	if err := supDecodeInput(s, w, r, &in, &form, func(form *supMeetingForm) gongzhi.MeetingInput {
+		in := gongzhi.MeetingInput{Date: form.Date, Title: form.Title, Venue: form.Venue, Attendees: gongzhi.ParseAttendees(form.Attendees),
 			Minutes: form.Minutes, Decisions: form.Decisions}
 		for _, o := range form.OrgIDs {
 			if id, err := strconv.ParseInt(o, 10, 64); err == nil {
 				in.OrgIDs = append(in.OrgIDs, id)
 			}
 		}
+		return in
+	}); err != nil {
+		return err
 	}
 	m, err := s.app.RecordMeeting(r.Context(), actorOf(r), in)
 	to := ""
@@ -470,12 +427,9 @@ func (s *Server) supRenderMeeting(w http.ResponseWriter, r *http.Request, status
 }
 
 func (s *Server) supActionAdd(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
 	var in gongzhi.ActionInput
-	if err := s.decode(w, r, &in); err != nil {
+	id, err := s.decodeAt(w, r, &in)
+	if err != nil {
 		return err
 	}
 	x, err := s.app.AddMeetingAction(r.Context(), actorOf(r), id, in)

@@ -1,11 +1,7 @@
 package web_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -34,75 +30,15 @@ func supSigned(t *testing.T, f *offFix) (tongxin, qiming int64) {
 	p1, p2 := f.provider("同心"), f.provider("启明")
 	apps := []int64{f.apply(c.ID, p1, "长者食堂助餐", 60_000), f.apply(c.ID, p2, "四点半课堂", 40_000)}
 	f.at(offStart.Add(96 * time.Hour))
-	f.must(a.CloseCall(ctx, f.pur, c.ID))
-	for _, id := range apps {
-		f.must(a.PrelimReview(ctx, f.hub, id, true, ""))
-	}
-	d, err := a.DrawPanel(ctx, f.pur, c.ID, 3, nil, 42)
-	f.must(err)
-	for _, m := range d.Members {
-		if m.Active() {
-			f.must(a.DeclareNoConflict(ctx, f.expert(m.PersonID), c.ID))
-		}
-	}
-	f.must(a.StartReview(ctx, f.pur, c.ID))
-	f.scoreAll(c.ID, map[int64]gongzhi.Points{apps[0]: 8800, apps[1]: 8200})
-	_, err = a.RankCall(ctx, f.pur, c.ID)
-	f.must(err)
-	_, err = a.ProposeAwards(ctx, f.pur, c.ID, 0)
-	f.must(err)
-	f.must(a.PublishAwards(ctx, f.pur, c.ID))
-	c, err = a.Call(ctx, f.pur, c.ID)
-	f.must(err)
-	f.at(c.NoticeEndsAt.Add(time.Hour))
-	f.must(a.FinalizeCall(ctx, f.pur, c.ID))
-	awards, err := a.Awards(ctx, f.pur, c.ID)
-	f.must(err)
-	ids := map[int64]int64{}
-	for _, w := range awards {
-		ct, err := a.GenerateContract(ctx, f.pur, w.ID, "")
-		f.must(err)
-		f.must(a.ConfirmContract(ctx, f.pur, ct.ID))
-		prov := p1
-		if w.ApplicationID == apps[1] {
-			prov = p2
-		}
-		f.must(a.ConfirmContract(ctx, prov, ct.ID))
-		ids[w.ApplicationID] = ct.ID
-	}
+	cts := f.signCall(c, apps, []*gongzhi.Actor{p1, p2}, map[int64]gongzhi.Points{apps[0]: 8800, apps[1]: 8200},
+		signSpec{panel: 3, seed: 42, afterNotice: time.Hour})
 	f.at(time.Date(2027, 1, 10, 9, 0, 0, 0, gongzhi.ChinaTime))
-	return ids[apps[0]], ids[apps[1]]
+	return cts[apps[0]].ID, cts[apps[1]].ID
 }
 
 func supBrowser(f *offFix, ac *gongzhi.Actor) *browser {
 	f.t.Helper()
-	b := f.e.browser()
-	if st, loc := b.login(ac.User.Username, "Gongzhi-Demo-2026"); st != http.StatusSeeOther {
-		f.t.Fatalf("%s login: %d %s", ac.User.Username, st, loc)
-	}
-	return b
-}
-
-// supUpload sends a file as multipart form data with a bearer token.
-func supUpload(t *testing.T, e *env, tok, path, name string, content []byte) apiResp {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+path, &buf)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := apiResp{Status: res.StatusCode, Raw: raw}
-	json.Unmarshal(raw, &out.Body)
-	return out
+	return loginBrowser(f.t, f.e, ac.User.Username)
 }
 
 func supPost(t *testing.T, b *browser, page, action string, form url.Values) (int, string) {
@@ -203,16 +139,16 @@ func TestSupervisionWeb(t *testing.T) {
 		tok1, tok2, htok := f.e.token(p1.User.Username), f.e.token(p2.User.Username), f.e.token("gt-hub")
 		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 200)...)
 		evPath := fmt.Sprintf("/api/v1/rectifications/%d/evidence", rid)
-		if r := supUpload(t, f.e, tok1, evPath, "sign-in.docx", []byte("PK\x03\x04 not allowed")); r.Status != 422 || !strings.Contains(string(r.Raw), "rect.evidence_type") && !strings.Contains(string(r.Raw), "PDF") {
+		if r := uploadFile(t, f.e, tok1, evPath, "sign-in.docx", []byte("PK\x03\x04 not allowed")); r.Status != 422 || !strings.Contains(string(r.Raw), "rect.evidence_type") && !strings.Contains(string(r.Raw), "PDF") {
 			t.Fatalf("a .docx as evidence: %d %s", r.Status, r.Raw)
 		}
-		if r := supUpload(t, f.e, tok1, evPath, "photo.png", []byte("%PDF-1.4 not a picture")); r.Status != 422 {
+		if r := uploadFile(t, f.e, tok1, evPath, "photo.png", []byte("%PDF-1.4 not a picture")); r.Status != 422 {
 			t.Fatalf("a PDF named .png: %d %s", r.Status, r.Raw)
 		}
-		if r := supUpload(t, f.e, tok2, evPath, "photo.png", png); r.Status != 404 {
+		if r := uploadFile(t, f.e, tok2, evPath, "photo.png", png); r.Status != 404 {
 			t.Fatalf("another provider uploads: %d %s", r.Status, r.Raw)
 		}
-		up := supUpload(t, f.e, tok1, evPath, "photo.png", png)
+		up := uploadFile(t, f.e, tok1, evPath, "photo.png", png)
 		if up.Status != 201 || up.Body["content_type"] != "image/png" {
 			t.Fatalf("upload: %d %s", up.Status, up.Raw)
 		}

@@ -1,0 +1,56 @@
+// Linking an account to the person it belongs to: shared by residents' and experts' accounts.
+
+package app
+
+import (
+	"context"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+)
+
+// linkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
+// the change with reason. checkUser refuses the account; checkPerson, called only when personID
+// is not 0 with what GetPerson returned, refuses the person.
+func (a *App) linkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
+	checkUser func(*gongzhi.User) error, checkPerson func(*gongzhi.Person, error) error) error {
+	return a.DB.Transact(ctx, func(q *store.Q) error {
+		u, err := q.GetUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if err := checkUser(u); err != nil {
+			return err
+		}
+		if personID != 0 {
+			if err := checkPerson(q.GetPerson(ctx, store.Scope{}, personID)); err != nil {
+				return err
+			}
+		}
+		before, err := q.UserPersonID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if err := q.SetUserPerson(ctx, userID, personID, a.now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "update", ResUsers, id10(userID), map[string]int64{"person_id": before},
+			map[string]int64{"person_id": personID}, reason)
+	})
+}
+
+// linkedPerson returns the person the signed-in account of role is linked to, or EFORBIDDEN
+// (notLinked) when it is not linked.
+func (a *App) linkedPerson(ctx context.Context, ac *gongzhi.Actor, role, notLinked string) (int64, error) {
+	if err := mustBe(ac, role); err != nil {
+		return 0, err
+	}
+	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)
+	if err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		return 0, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: notLinked}
+	}
+	return id, nil
+}
