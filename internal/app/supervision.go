@@ -7,6 +7,8 @@
 //   - hub (the inspector) and purchaser, within their place: record inspections, raise, verify
 //     and reopen rectification orders, record talks and meetings, generate, edit and publish the
 //     monthly report.
+//   - purchaser (the street office) only, within its place: set a new deadline, with a reason, on
+//     an order not closed, typically one escalated to it (ExtendRectification).
 //   - auditor: reads what the purchaser reads, never writes.
 //   - provider (organization-scoped): reads its own contracts' inspections once they are done,
 //     its rectification orders (and answers them), its talks, the meetings it attended and the
@@ -429,6 +431,58 @@ func (a *App) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		x.State, x.ReopenReason = gongzhi.RectOpen, reason
 		return nil
 	}, reason)
+}
+
+// ExtendRectification sets a new deadline on an order, with a reason: what the street office does
+// with an order escalated to it. The purchaser only (other roles EFORBIDDEN), within its place
+// (an order elsewhere answers ENOTFOUND). The order keeps its state; the escalation flag is
+// cleared (the street office has acted; a new deadline missed escalates again) and the earlier
+// escalation stays in the history, where a line "extended" notes the new deadline and the reason
+// ("YYYY-MM-DD reason"). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
+// before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
+// (required).
+func (a *App) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return nil, err
+	}
+	f := gongzhi.FieldErrors{}
+	if _, ok := gongzhi.ParseDate(deadline); !ok {
+		f.Add("deadline", "date.format")
+	}
+	reason, r := gongzhi.CheckText(reason, 1000, true)
+	if r != "" {
+		f.Add("reason", r)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var x *gongzhi.Rectification
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		var err error
+		if x, err = a.lockRect(ctx, q, ac, id); err != nil {
+			return err
+		}
+		if x.State == gongzhi.RectClosed {
+			return gongzhi.Refused("state", "rect.closed")
+		}
+		if deadline < a.today() {
+			return gongzhi.Refused("deadline", "rect.deadline_past")
+		}
+		before := *x
+		x.Deadline, x.Escalated = deadline, false
+		if err := q.UpdateRectification(ctx, x, a.now()); err != nil {
+			return err
+		}
+		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "extended",
+			Note: deadline + " " + reason}); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "extend", ResRectifications, id10(id), before, x, reason)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Rectification(ctx, ac, id)
 }
 
 // moveRect runs one state move of an order in a transaction with its history and audit.
