@@ -637,8 +637,9 @@ func (a *App) Talk(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.T
 // ---- to-dos
 
 // supervisionItems returns this part's to-dos for the actor's role and attention lines for its
-// scope: for the hub, inspections due this month and overdue, and answers awaiting verification;
-// for the purchaser, escalated orders; for a provider, its open orders and the meeting actions
+// scope: for the hub, inspections due this month and overdue, answers awaiting verification,
+// overdue orders and overdue meeting actions; for the purchaser, escalated orders and overdue
+// meeting actions; for a provider, its open orders and the meeting actions
 // it owns. Attention lines: open and overdue orders, overdue inspections and meeting actions.
 func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
 	if _, serr := supScope(ac); serr != nil {
@@ -690,8 +691,11 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 		due := count(insp, map[string]string{"month": month, "due_from": today})
 		add(&todos, "todo.inspections_due", due, "/supervision?month="+month)
 		add(&todos, "todo.rect_to_verify", count(rect, map[string]string{"state": gongzhi.RectAnswered}), "/supervision?rect=answered#rectifications")
+		add(&todos, "todo.rect_overdue", count(rect, map[string]string{"overdue": today}), "/supervision?rect=overdue#rectifications")
+		add(&todos, "todo.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings?actions=overdue#actions")
 	case gongzhi.RolePurchaser:
 		add(&todos, "todo.rect_escalated", count(rect, map[string]string{"escalated": "1"}), "/supervision?rect=escalated#rectifications")
+		add(&todos, "todo.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings?actions=overdue#actions")
 	case gongzhi.RoleProvider:
 		add(&todos, "todo.rect_mine", count(rect, map[string]string{"state": gongzhi.RectOpen}), "/supervision?rect=open#rectifications")
 		add(&todos, "todo.actions_mine", count(actions, map[string]string{"state": gongzhi.ActionOpen}), "/meetings")
@@ -701,6 +705,6 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 	if staff {
 		add(&attention, "attn.inspections_overdue", count(insp, map[string]string{"overdue": today}), "/supervision?overdue=1")
 	}
-	add(&attention, "attn.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings")
+	add(&attention, "attn.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings?actions=overdue#actions")
 	return todos, attention, err
 }

@@ -987,6 +987,8 @@ var supCoreMessages = map[string][2]string{
 	"todo.inspections_overdue":  {"项月度督导已逾期未完成", "monthly inspections overdue"},
 	"todo.inspections_due":      {"项本月督导待完成（25 日前）", "inspections due this month (by the 25th)"},
 	"todo.rect_to_verify":       {"份整改已提交，待验收", "rectification answers to verify"},
+	"todo.rect_overdue":         {"份整改已逾期未完成", "rectification orders overdue"},
+	"todo.actions_overdue":      {"项联席会议事项已逾期未办结", "joint-meeting action items overdue"},
 	"todo.rect_escalated":       {"份整改逾期未完成，已上报街道", "overdue rectification orders escalated to the street office"},
 	"todo.rect_mine":            {"份整改通知待本机构整改", "rectification orders for your organization"},
 	"todo.actions_mine":         {"项联席会议事项待本机构办理", "joint-meeting action items your organization owns"},
