@@ -322,6 +322,7 @@ type evListPage struct {
 	Contracts []evContractRow
 	Schemes   []option // call id → title
 	Due       bool
+	MayStart  bool // the caller may start a round (the auditor reads only)
 }
 
 type evContractRow struct {
@@ -335,7 +336,7 @@ func (s *Server) evList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	ctx := r.Context()
 	opts, pg := listOptions(r, "round", "state", "grade", "member", "contract")
-	d := &evListPage{List: listView{Page: pg, Action: "/evaluations", Q: opts.Q}}
+	d := &evListPage{List: listView{Page: pg, Action: "/evaluations", Q: opts.Q}, MayStart: evMayStart(ac)}
 	total, err := s.app.Evaluations(ctx, ac, opts, func(e *gongzhi.Evaluation) error {
 		grade := "—"
 		if e.State != gongzhi.EvalScoring && (e.Grade != "") {

@@ -14,7 +14,7 @@ func ledgerAPIDocs() map[string]apiDoc {
 		"GET /api/v1/ledger/{id}/evidence":                 {Summary: "An entry's evidence files with their SHA-256", Resp: itemsOf[gongzhi.Evidence]{}},
 		"POST /api/v1/ledger/{id}/evidence":                {Summary: "Upload an evidence file (image or PDF, at most 10 MiB; the type is sniffed from the content)", Upload: true, Resp: gongzhi.Evidence{}},
 		"GET /api/v1/ledger/{id}/evidence/{file}/download": {Summary: "Download an evidence file (header X-Content-SHA256 carries its digest)", Binary: true},
-		"GET /api/v1/ledger/contracts/{id}/progress":       {Summary: "A contract's indicator progress computed from its ledger (provider: its own; purchaser, hub, auditor)", Resp: ledgerProgressBody{}},
+		"GET /api/v1/ledger/contracts/{id}/progress":       {Summary: "A contract's indicator progress computed from its ledger (provider: its own; purchaser, hub, auditor; community staff: contracts serving their community)", Resp: ledgerProgressBody{}},
 		"GET /api/v1/ledger/summary/{id}/{month}":          {Summary: "A contract's ledger in one month (YYYY-MM): entries by kind, participant visits, distinct people, volunteer hours, evidence files", Resp: gongzhi.LedgerMonthSummary{}},
 		"GET /api/v1/ledger/progress":                      {Summary: "Indicator progress of every signed contract of a fiscal year within your scope (query fiscal_year)", Resp: itemsOf[gongzhi.IndicatorProgress]{}, Filters: []string{"fiscal_year"}},
 		"GET /api/v1/satisfaction":                         {Summary: "Satisfaction per month (query from, to: YYYY-MM) from survey answers and residents' ratings, with 95% Wilson intervals", Resp: itemsOf[gongzhi.SatisfactionPoint]{}, Filters: []string{"from", "to"}},
