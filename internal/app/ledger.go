@@ -11,7 +11,8 @@
 //   - social worker with an organization: the same for that organization's contracts; without
 //     one, an empty ledger.
 //   - purchaser, hub, auditor: read the entries of contracts within their place.
-//   - community staff: read the entries serving their community.
+//   - community staff: read the entries serving their community, and the progress and monthly
+//     sums of contracts serving it (progressContract).
 //   - everyone else: EFORBIDDEN.
 package app
 
@@ -377,6 +378,30 @@ func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
 	return store.Scope{}, gongzhi.Forbidden()
 }
 
+// progressContract reads a contract (with its version in force) whose progress the actor may
+// read: within progressScope, or, for community staff, one whose application serves a community
+// within its scope. Any other answers ENOTFOUND like a missing one.
+func (a *App) progressContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
+	if _, writer := ledgerWriter(ac); signedIn(ac) == nil && !writer && !isStaff(ac) && ac.Has(gongzhi.RoleCommunity) {
+		if ac.Scope == "" {
+			return nil, gongzhi.NotFound()
+		}
+		served, err := q.ContractCommunities(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(served, func(c string) bool { return strings.HasPrefix(c, ac.Scope) }) {
+			return nil, gongzhi.NotFound()
+		}
+		return contractInForce(ctx, q, store.Scope{}, id)
+	}
+	s, err := progressScope(ac)
+	if err != nil {
+		return nil, err
+	}
+	return contractInForce(ctx, q, s, id)
+}
+
 func (a *App) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contract) ([]gongzhi.IndicatorProgress, error) {
 	if ct.Current == nil {
 		return nil, nil
@@ -423,14 +448,10 @@ func (a *App) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Contract
 }
 
 // ContractProgress returns the progress of a contract's indicators computed from its ledger:
-// its provider and staff within the place may read it.
+// its provider, staff within the place and community staff of a community it serves may read it.
 func (a *App) ContractProgress(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []gongzhi.IndicatorProgress, error) {
-	s, err := progressScope(ac)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := a.DB.Q()
-	ct, err := contractInForce(ctx, q, s, contractID)
+	ct, err := a.progressContract(ctx, q, ac, contractID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -484,12 +505,8 @@ func (a *App) LedgerMonth(ctx context.Context, ac *gongzhi.Actor, contractID int
 	if err != nil {
 		return out, gongzhi.Invalid("month", "ledger.month_format")
 	}
-	s, err := progressScope(ac)
-	if err != nil {
-		return out, err
-	}
 	q := a.DB.Q()
-	if _, err := q.GetContract(ctx, s, contractID); err != nil {
+	if _, err := a.progressContract(ctx, q, ac, contractID); err != nil {
 		return out, err
 	}
 	t, files, err := q.LedgerTotals(ctx, contractID, start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly))

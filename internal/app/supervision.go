@@ -7,6 +7,8 @@
 //   - hub (the inspector) and purchaser, within their place: record inspections, raise, verify
 //     and reopen rectification orders, record talks and meetings, generate, edit and publish the
 //     monthly report.
+//   - purchaser (the street office) only, within its place: set a new deadline, with a reason, on
+//     an order not closed, typically one escalated to it (ExtendRectification).
 //   - auditor: reads what the purchaser reads, never writes.
 //   - provider (organization-scoped): reads its own contracts' inspections once they are done,
 //     its rectification orders (and answers them), its talks, the meetings it attended and the
@@ -440,6 +442,58 @@ func (a *App) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int
 	}, reason)
 }
 
+// ExtendRectification sets a new deadline on an order, with a reason: what the street office does
+// with an order escalated to it. The purchaser only (other roles EFORBIDDEN), within its place
+// (an order elsewhere answers ENOTFOUND). The order keeps its state; the escalation flag is
+// cleared (the street office has acted; a new deadline missed escalates again) and the earlier
+// escalation stays in the history, where a line "extended" notes the new deadline and the reason
+// ("YYYY-MM-DD reason"). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
+// before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
+// (required).
+func (a *App) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
+	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+		return nil, err
+	}
+	f := gongzhi.FieldErrors{}
+	if _, ok := gongzhi.ParseDate(deadline); !ok {
+		f.Add("deadline", "date.format")
+	}
+	reason, r := gongzhi.CheckText(reason, 1000, true)
+	if r != "" {
+		f.Add("reason", r)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var x *gongzhi.Rectification
+	err := a.DB.Transact(ctx, func(q *store.Q) error {
+		var err error
+		if x, err = a.lockRect(ctx, q, ac, id); err != nil {
+			return err
+		}
+		if x.State == gongzhi.RectClosed {
+			return gongzhi.Refused("state", "rect.closed")
+		}
+		if deadline < a.today() {
+			return gongzhi.Refused("deadline", "rect.deadline_past")
+		}
+		before := *x
+		x.Deadline, x.Escalated = deadline, false
+		if err := q.UpdateRectification(ctx, x, a.now()); err != nil {
+			return err
+		}
+		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "extended",
+			Note: deadline + " " + reason}); err != nil {
+			return err
+		}
+		return a.audit(ctx, q, ac, "extend", ResRectifications, id10(id), before, x, reason)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Rectification(ctx, ac, id)
+}
+
 // moveRect runs one state move of an order in a transaction with its history and audit.
 func (a *App) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move func(*gongzhi.Rectification) error, note string) (*gongzhi.Rectification, error) {
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
@@ -592,8 +646,9 @@ func (a *App) Talk(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.T
 // ---- to-dos
 
 // supervisionItems returns this part's to-dos for the actor's role and attention lines for its
-// scope: for the hub, inspections due this month and overdue, and answers awaiting verification;
-// for the purchaser, escalated orders; for a provider, its open orders and the meeting actions
+// scope: for the hub, inspections due this month and overdue, answers awaiting verification,
+// overdue orders and overdue meeting actions; for the purchaser, escalated orders and overdue
+// meeting actions; for a provider, its open orders and the meeting actions
 // it owns. Attention lines: open and overdue orders, overdue inspections and meeting actions.
 func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
 	if _, serr := supScope(ac); serr != nil {
@@ -645,8 +700,11 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 		due := count(insp, map[string]string{"month": month, "due_from": today})
 		add(&todos, "todo.inspections_due", due, "/supervision?month="+month)
 		add(&todos, "todo.rect_to_verify", count(rect, map[string]string{"state": gongzhi.RectAnswered}), "/supervision?rect=answered#rectifications")
+		add(&todos, "todo.rect_overdue", count(rect, map[string]string{"overdue": today}), "/supervision?rect=overdue#rectifications")
+		add(&todos, "todo.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings?actions=overdue#actions")
 	case gongzhi.RolePurchaser:
 		add(&todos, "todo.rect_escalated", count(rect, map[string]string{"escalated": "1"}), "/supervision?rect=escalated#rectifications")
+		add(&todos, "todo.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings?actions=overdue#actions")
 	case gongzhi.RoleProvider:
 		add(&todos, "todo.rect_mine", count(rect, map[string]string{"state": gongzhi.RectOpen}), "/supervision?rect=open#rectifications")
 		add(&todos, "todo.actions_mine", count(actions, map[string]string{"state": gongzhi.ActionOpen}), "/meetings")
@@ -656,6 +714,6 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 	if staff {
 		add(&attention, "attn.inspections_overdue", count(insp, map[string]string{"overdue": today}), "/supervision?overdue=1")
 	}
-	add(&attention, "attn.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings")
+	add(&attention, "attn.actions_overdue", count(actions, map[string]string{"overdue": today}), "/meetings?actions=overdue#actions")
 	return todos, attention, err
 }

@@ -178,10 +178,10 @@ func (q *Q) ListRectifications(ctx context.Context, s Scope, opts ListOptions, e
 		"r.id DESC", "r.id"), opts, scanRect, each)
 }
 
-// UpdateRectification stores an order's state, answer, verification and escalation.
+// UpdateRectification stores an order's state, deadline, answer, verification and escalation.
 func (q *Q) UpdateRectification(ctx context.Context, x *gongzhi.Rectification, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE rectifications SET state = ?, escalated = ?, answer = ?, evidence = ?, answered_at = ?,
-		reopen_reason = ?, verified_by = ?, closed_at = ?, updated_at = ? WHERE id = ?`, x.State, x.Escalated, x.Answer,
+	_, err := q.Exec(ctx, `UPDATE rectifications SET state = ?, deadline = ?, escalated = ?, answer = ?, evidence = ?, answered_at = ?,
+		reopen_reason = ?, verified_by = ?, closed_at = ?, updated_at = ? WHERE id = ?`, x.State, x.Deadline, x.Escalated, x.Answer,
 		jsonText(x.Evidence), nullTime(x.AnsweredAt), x.ReopenReason, x.VerifiedBy, nullTime(x.ClosedAt), now.UTC(), x.ID)
 	x.UpdatedAt = now
 	return err

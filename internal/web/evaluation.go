@@ -286,6 +286,7 @@ type evListPage struct {
 	Contracts []evContractRow
 	Schemes   []option // call id → title
 	Due       bool
+	MayStart  bool // the caller may start a round (the auditor reads only)
 }
 
 type evContractRow struct {
@@ -299,7 +300,7 @@ func (s *Server) evList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := actorOf(r), langOf(r)
 	ctx := r.Context()
 	opts, pg := listOptions(r, "round", "state", "grade", "member", "contract")
-	d := &evListPage{List: listView{Page: pg, Action: "/evaluations", Q: opts.Q}}
+	d := &evListPage{List: listView{Page: pg, Action: "/evaluations", Q: opts.Q}, MayStart: evMayStart(ac)}
 	total, err := s.app.Evaluations(ctx, ac, opts, func(e *gongzhi.Evaluation) error {
 		grade := "—"
 		if e.State != gongzhi.EvalScoring && (e.Grade != "") {
@@ -523,8 +524,8 @@ type evBar struct {
 
 func evResult(lang string, e *gongzhi.Evaluation) *evResultView {
 	res := e.Result
-	if res == nil {
-		return nil
+	if res == nil || e.State == gongzhi.EvalScoring && res.Sheets == 0 {
+		return nil // no total nor grade before a sheet is in
 	}
 	v := &evResultView{Total: res.Total.String(), Grade: evGradeOf(lang, res.Grade), GradeCode: res.Grade,
 		Rule: T(lang, "eval.rule."+res.Rule)}
@@ -827,7 +828,7 @@ func (s *Server) evReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if e.Result == nil || e.State == gongzhi.EvalScoring && evIsMemberOnly(ac, e) {
+	if e.Result == nil || e.State == gongzhi.EvalScoring && (evIsMemberOnly(ac, e) || e.Result.Sheets == 0) {
 		return gongzhi.NotFound()
 	}
 	if evIsMemberOnly(ac, e) {
@@ -1145,6 +1146,7 @@ var evaluationMessages = map[string][2]string{
 	"eval.progress":            {"评分进度", "Progress"},
 	"eval.result":              {"评估结果", "Result"},
 	"eval.result_so_far":       {"按已提交评分表计算", "from the sheets handed in so far"},
+	"eval.provisional":         {"暂定，结果确定前可能变化", "provisional until the result is finalized"},
 	"eval.computed":            {"按评分计算：%s 分，%s", "Computed: %s, %s"},
 	"eval.dimension":           {"维度", "Dimension"},
 	"eval.indicator":           {"指标", "Indicator"},

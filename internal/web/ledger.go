@@ -9,6 +9,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -81,8 +82,37 @@ func reqOf(e *gongzhi.ServiceEntry) *ledgerReq {
 		Counted: e.Counted, Volunteers: e.Volunteers, Summary: e.Summary}
 }
 
+// volunteerUnits are the unit suffixes a volunteer's time may carry in the form, in minutes.
+var volunteerUnits = map[string]int{"分钟": 1, "分": 1, "min": 1, "mins": 1, "minutes": 1, "小时": 60, "时": 60, "h": 60, "hr": 60, "hrs": 60, "hours": 60}
+
+// volunteerMinutes reads a volunteer's time from the form: whole minutes ("90"), or a number
+// with a unit ("90分钟", "1.5小时", "2h"), hours rounded to the minute. A bare number with a
+// fraction ("1.5") is refused: minutes are whole, and hours must say so.
+func volunteerMinutes(s string) (int, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	per := 1
+	for u, m := range volunteerUnits {
+		if n, ok := strings.CutSuffix(s, u); ok && n != "" {
+			if _, err := strconv.ParseFloat(n, 64); err == nil {
+				s, per = n, m
+				break
+			}
+		}
+	}
+	if per == 1 {
+		n, err := strconv.Atoi(s)
+		return n, err == nil
+	}
+	h, err := strconv.ParseFloat(s, 64)
+	if err != nil || h < 0 || h > 24*365 {
+		return 0, false
+	}
+	return int(math.Round(h * float64(per))), true
+}
+
 // readLedgerReq reads an entry from JSON (API) or the form (UI). In the form, volunteers are
-// one per line: "name minutes" or "#person-id minutes".
+// one per line: "name time" or "#person-id time", the time in minutes or with a unit
+// ("张三 90", "张三 90分钟", "张三 1.5小时"; see volunteerMinutes).
 func (s *Server) readLedgerReq(w http.ResponseWriter, r *http.Request) (*ledgerReq, gongzhi.FieldErrors, error) {
 	q := &ledgerReq{}
 	f := gongzhi.FieldErrors{}
@@ -124,8 +154,11 @@ func (s *Server) readLedgerReq(w http.ResponseWriter, r *http.Request) (*ledgerR
 			continue
 		}
 		fs := strings.Fields(strings.ReplaceAll(line, "，", " "))
-		mins, err := strconv.Atoi(fs[len(fs)-1])
-		if len(fs) < 2 || err != nil {
+		if len(fs) > 2 && volunteerUnits[strings.ToLower(fs[len(fs)-1])] != 0 { // "张三 1.5 小时"
+			fs = append(fs[:len(fs)-2], fs[len(fs)-2]+fs[len(fs)-1])
+		}
+		mins, ok := volunteerMinutes(fs[len(fs)-1])
+		if len(fs) < 2 || !ok {
 			f.Add("volunteers", "ledger.volunteer_line:"+strconv.Itoa(i+1))
 			continue
 		}

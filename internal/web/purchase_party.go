@@ -274,6 +274,7 @@ var partyMessages = map[string][2]string{
 	"party.my_applications":                            {"本机构的申报", "Our applications"},
 	"party.my_application":                             {"已申报", "Our application"},
 	"party.apply":                                      {"申报", "Apply"},
+	"party.apply_signin":                               {"服务机构请登录后申报", "Providers sign in to apply"},
 	"party.call_not_yet":                               {"%s 开始申报", "Opens %s"},
 	"party.call_closed":                                {"申报已截止", "Closed"},
 	"party.new_application":                            {"新建申报书", "New application"},

@@ -159,6 +159,7 @@ type ppPublicCallPage struct {
 	Notice      *ppNoticeView
 	Form        *formView
 	FormNote    string
+	SignInHint  bool // an anonymous visitor is told that providers sign in to apply
 }
 
 type ppNoticeView struct {
@@ -186,6 +187,12 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 		return err
 	}
 	d := &ppPublicCallPage{Call: s.ppPublicRow(ctx, lang, c), Eligibility: c.Eligibility}
+	// the apply link is for providers only: another signed-in role would get 403
+	if ac := actorOf(r); ac != nil && ac.User != nil {
+		d.Call.CanApply = d.Call.CanApply && ppMustProvider(ac) == nil
+	} else {
+		d.SignInHint = d.Call.CanApply
+	}
 	d.Rows = []kv{
 		{Label: T(lang, "party.call_state"), Value: ppCallStateLabel(lang, c.State)},
 		{Label: T(lang, "party.kind_label"), Value: d.Call.Kind},

@@ -53,6 +53,7 @@ func (s *Server) supervisionRoutes() {
 	s.api("GET /api/v1/rectifications/{id}/evidence/{sum}", s.offWrap(s.supEvidenceGet))
 	s.api("POST /api/v1/rectifications/{id}/verify", s.offWrap(s.supRectMove))
 	s.api("POST /api/v1/rectifications/{id}/reopen", s.offWrap(s.supRectMove))
+	s.api("POST /api/v1/rectifications/{id}/extend", s.offWrap(s.supRectMove))
 	s.api("GET /api/v1/talks", s.offWrap(s.supAPITalks))
 	s.api("POST /api/v1/talks", s.offWrap(s.supTalkSave))
 	s.api("GET /api/v1/talks/{id}", s.offWrap(s.supAPITalk))
@@ -81,6 +82,10 @@ type (
 	}
 	supReasonReq struct {
 		Reason string `json:"reason"`
+	}
+	supExtendReq struct {
+		Deadline string `json:"deadline"`
+		Reason   string `json:"reason"`
 	}
 	supEvidence struct {
 		SHA256      string `json:"sha256"`
@@ -116,6 +121,7 @@ func supervisionAPIDocs() map[string]apiDoc {
 		"GET /api/v1/rectifications/{id}/evidence/{sum}":   {Summary: "Download an evidence file of an order", Binary: true},
 		"POST /api/v1/rectifications/{id}/verify":          {Summary: "Verify an answered order and close it (hub, purchaser); an order never answered cannot be closed", Req: supNoteReq{}, Resp: gongzhi.Rectification{}},
 		"POST /api/v1/rectifications/{id}/reopen":          {Summary: "Reopen an answered order with a reason (hub, purchaser)", Req: supReasonReq{}, Resp: gongzhi.Rectification{}},
+		"POST /api/v1/rectifications/{id}/extend":          {Summary: "Set a new deadline, with a reason, on an order not closed, typically one escalated to the street office (purchaser); the order stays in its state, the escalation flag is cleared and the history gets a line \"extended\" with note \"YYYY-MM-DD reason\"", Req: supExtendReq{}, Resp: gongzhi.Rectification{}},
 		"GET /api/v1/talks":                                {Summary: "List one-to-one talks within your scope (a provider: its own)", Resp: gongzhi.Talk{}, List: true, Filters: supTalkFilters},
 		"POST /api/v1/talks":                               {Summary: "Record a talk with attendees, reason and conclusions, and optionally a follow-up rectification order (hub, purchaser)", Req: gongzhi.TalkInput{}, Resp: gongzhi.Talk{}},
 		"GET /api/v1/talks/{id}":                           {Summary: "Get one talk", Resp: gongzhi.Talk{}},
@@ -353,11 +359,12 @@ func supPct(in *gongzhi.Inspection) string {
 func supRectRow(lang string, x *gongzhi.Rectification) []cell {
 	state := T(lang, "rect.state."+x.State)
 	class := map[string]string{gongzhi.RectOpen: "pending", gongzhi.RectAnswered: "submitted", gongzhi.RectClosed: "signed"}[x.State]
+	if x.Overdue {
+		state += " · " + T(lang, "sup.overdue")
+		class = "rejected"
+	}
 	if x.Escalated && x.State != gongzhi.RectClosed {
 		state += " · " + T(lang, "rect.escalated")
-		class = "rejected"
-	} else if x.Overdue {
-		state += " · " + T(lang, "sup.overdue")
 		class = "rejected"
 	}
 	return []cell{{Text: "#" + strconv.FormatInt(x.ID, 10), Href: supHref("rectifications", x.ID)}, {Text: x.ContractTitle},
@@ -564,6 +571,8 @@ type supRectView struct {
 	Answer         *offMiniForm
 	Verify         *offMiniForm
 	Reopen         *offMiniForm
+	Extend         *offMiniForm
+	TalkNewHref    string
 	History        []historyRow
 	Evidence       []kv
 	ErrText        string
@@ -635,6 +644,10 @@ func (s *Server) supRenderRect(w http.ResponseWriter, r *http.Request, status in
 		v.Verify = fs.mini("verify", base+"/verify", nil)
 		v.Reopen = fs.mini("reopen", base+"/reopen", nil)
 	}
+	if ac.Has(gongzhi.RolePurchaser) && x.State != gongzhi.RectClosed {
+		v.Extend = fs.mini("extend", base+"/extend", nil)
+		v.TalkNewHref = "/supervision/talks/new?contract=" + strconv.FormatInt(x.ContractID, 10)
+	}
 	var e *gongzhi.Error
 	if fs != nil {
 		e, v.ErrText = fs.Err, offErrText(lang, fs.Err)
@@ -657,8 +670,8 @@ func supHistory(lang string, hs []gongzhi.StateChange) []historyRow {
 			if k := prefix + st; T(lang, k) != k {
 				return T(lang, k)
 			}
-			if st == "escalated" {
-				return T(lang, "rect.escalated")
+			if st == "escalated" || st == "extended" {
+				return T(lang, "rect."+st)
 			}
 			return st
 		}
@@ -669,6 +682,21 @@ func supHistory(lang string, hs []gongzhi.StateChange) []historyRow {
 		row := historyRow{At: h.At, Who: who, Action: move}
 		if h.Note != "" {
 			row.Changes = []string{h.Note}
+		}
+		if h.Entity == "rectification" {
+			// the escalation's note is the deadline missed, the extension's "YYYY-MM-DD reason",
+			// the order's first line its deadline
+			date, rest, _ := strings.Cut(h.Note, " ")
+			if _, ok := gongzhi.ParseDate(date); ok && h.To == "escalated" {
+				row.Changes = []string{T(lang, "rect.history.missed:"+date)}
+			} else if ok && h.From == "" && rest == "" {
+				row.Changes = []string{T(lang, "rect.history.deadline:"+date)}
+			} else if ok && h.To == "extended" {
+				row.Changes = []string{T(lang, "rect.history.new_deadline:"+date)}
+				if rest != "" {
+					row.Changes = append(row.Changes, rest)
+				}
+			}
 		}
 		out = append(out, row)
 	}
@@ -713,6 +741,12 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		x, err = s.app.ReopenRectification(ctx, ac, id, req.Reason)
+	case "extend":
+		var req supExtendReq
+		if err := s.decode(w, r, &req); err != nil {
+			return err
+		}
+		x, err = s.app.ExtendRectification(ctx, ac, id, req.Deadline, req.Reason)
 	default:
 		return gongzhi.NotFound()
 	}
@@ -920,6 +954,8 @@ var supCoreMessages = map[string][2]string{
 	"todo.inspections_overdue":  {"项月度督导已逾期未完成", "monthly inspections overdue"},
 	"todo.inspections_due":      {"项本月督导待完成（25 日前）", "inspections due this month (by the 25th)"},
 	"todo.rect_to_verify":       {"份整改已提交，待验收", "rectification answers to verify"},
+	"todo.rect_overdue":         {"份整改已逾期未完成", "rectification orders overdue"},
+	"todo.actions_overdue":      {"项联席会议事项已逾期未办结", "joint-meeting action items overdue"},
 	"todo.rect_escalated":       {"份整改逾期未完成，已上报街道", "overdue rectification orders escalated to the street office"},
 	"todo.rect_mine":            {"份整改通知待本机构整改", "rectification orders for your organization"},
 	"todo.actions_mine":         {"项联席会议事项待本机构办理", "joint-meeting action items your organization owns"},
@@ -960,6 +996,7 @@ var supCoreMessages = map[string][2]string{
 	"sup.flash.answer":          {"整改情况已提交，等待验收。", "Answer sent; waiting for verification."},
 	"sup.flash.verify":          {"已验收销号。", "Verified and closed."},
 	"sup.flash.reopen":          {"已退回重新整改。", "Reopened."},
+	"sup.flash.extend":          {"已重新设定整改期限。", "New deadline set."},
 	"sup.flash.talk":            {"约谈已记录。", "Talk recorded."},
 	"sup.flash.meeting":         {"会议已记录。", "Meeting recorded."},
 	"sup.flash.action":          {"已添加待办事项。", "Action item added."},
@@ -1016,6 +1053,16 @@ var supCoreMessages = map[string][2]string{
 	"rect.state.answered":       {"待验收", "Answered"},
 	"rect.state.closed":         {"已销号", "Closed"},
 	"rect.escalated":            {"已上报街道", "Escalated"},
+	"rect.extended":             {"街道重新设定整改期限", "New deadline set by the street office"},
+	"rect.history.missed":       {"逾期未整改（原期限 %s）", "overdue (deadline was %s)"},
+	"rect.history.deadline":     {"整改期限 %s", "deadline %s"},
+	"rect.history.new_deadline": {"新整改期限 %s", "new deadline %s"},
+	"rect.do.extend":            {"重新设定整改期限", "Set a new deadline"},
+	"rect.extend_help":          {"整改仍未完成：设定新的期限并说明原因，服务机构将看到新期限；逾期将再次上报。", "The order stays open: set a new deadline with a reason; the provider sees it, and missing it escalates again."},
+	"rect.new_deadline":         {"新的整改期限", "New deadline"},
+	"rect.extend_reason":        {"原因", "Reason"},
+	"rect.do.talk":              {"约谈服务机构", "Record a talk with the provider"},
+	"rect.talk_help":            {"记录与该合同服务机构的一对一约谈。", "Record a one-to-one talk with this contract's provider."},
 	"rect.raise":                {"下达整改通知", "Raise an order"},
 	"rect.deadline":             {"整改期限", "Deadline"},
 	"rect.requirement":          {"整改要求", "Requirement"},
