@@ -21,7 +21,7 @@ func TestEvaluationNoTotalBeforeSheets(t *testing.T) {
 			{Kind: "resident", Name: "居民代表甲", Affiliation: "中山社区"}}}
 		f.must(e.app.StartEvaluation(f.ctx, f.pur, ev))
 		detail := fmt.Sprintf("/evaluations/%d", ev.ID)
-		pur := evLogin(t, e, "gt-purchaser")
+		pur := loginBrowser(t, e, "gt-purchaser")
 		page := offPage(t, pur, "purchaser", detail, 200)
 		if strings.Contains(page, `class="ev-total"`) || strings.Contains(page, "不合格") || !strings.Contains(page, "评分完成并确定后显示结果") {
 			t.Fatal("a round without sheets shows a total")
