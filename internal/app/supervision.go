@@ -522,8 +522,8 @@ func (a *App) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move fu
 
 // EscalateOverdue escalates to the street office every order within the caller's scope still
 // open after its deadline: the flag is set once, with a line of history ("escalated") and an
-// audit entry. It runs whenever orders or to-dos are read; any signed-in caller with a
-// supervision scope may trigger it.
+// audit entry, both by the system (the rule escalates, not the caller). It runs whenever orders
+// or to-dos are read; any signed-in caller with a supervision scope may trigger it.
 func (a *App) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
 	s, err := supScope(ac)
 	if err != nil {
@@ -540,6 +540,7 @@ func (a *App) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
 		}); err != nil || len(ids) == 0 {
 		return err
 	}
+	sys := gongzhi.SystemActor("auto")
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		for _, id := range ids {
 			if err := q.LockRow(ctx, "rectifications", id); err != nil {
@@ -556,11 +557,12 @@ func (a *App) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
 			if err := q.UpdateRectification(ctx, x, a.now()); err != nil {
 				return err
 			}
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "escalated",
+			// the rule escalates, not whoever's visit found the order overdue
+			if err := a.change(ctx, q, sys, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "escalated",
 				Note: x.Deadline}); err != nil {
 				return err
 			}
-			if err := a.audit(ctx, q, ac, "escalate", ResRectifications, id10(id), nil, map[string]any{"deadline": x.Deadline}, "overdue"); err != nil {
+			if err := a.audit(ctx, q, sys, "escalate", ResRectifications, id10(id), nil, map[string]any{"deadline": x.Deadline}, "overdue"); err != nil {
 				return err
 			}
 		}

@@ -661,7 +661,10 @@ func supHistory(lang string, hs []gongzhi.StateChange) []historyRow {
 	out := make([]historyRow, 0, len(hs))
 	for _, h := range hs {
 		who := h.Username
-		if h.Role != "" {
+		switch {
+		case h.Username == "system" && h.Role == gongzhi.RoleSysAdmin: // the rules' own moves, such as escalation
+			who = T(lang, "complaint.by_system")
+		case h.Role != "":
 			who += T(lang, "p.open") + T(lang, "role."+h.Role) + T(lang, "p.close")
 		}
 		prefix := map[string]string{"rectification": "rect.state.", "meeting_action": "action.state.", "supervision_report": "report.state.",

@@ -52,6 +52,10 @@ func TestSupervisionExtendWeb(t *testing.T) {
 				t.Fatalf("purchaser's order page lacks %q", want)
 			}
 		}
+		// the escalation is the rule's, not the purchaser's whose call found the order overdue
+		if text := strings.Join(strings.Fields(tagRe.ReplaceAllString(body, " ")), " "); !strings.Contains(text, "系统 待整改 → 已上报街道") {
+			t.Errorf("the escalation is not shown as the system's: %s", text[max(0, strings.LastIndex(text, "处理记录")):])
+		}
 		if body := offPage(t, hub, "hub", rpath, 200); strings.Contains(body, "重新设定整改期限") {
 			t.Fatal("the hub is offered a new deadline")
 		}
