@@ -31,6 +31,7 @@ type supReportView struct {
 	ErrText   string
 	BackHref  string
 	Published string
+	Early     string // a warning before publishing a month not yet over or not fully inspected
 }
 
 func supReportFill(lang string, v *supReportView) {
@@ -99,6 +100,14 @@ func (s *Server) supRenderReport(w http.ResponseWriter, r *http.Request, status 
 		if rep != nil {
 			v.Edit = fs.mini("edit", base+"/edit", map[string]string{"title": rep.Title, "body": rep.Body})
 			v.Publish = fs.mini("publish", base+"/publish", nil)
+			pending := rep.Figures.InspectionsDue - rep.Figures.InspectionsDone
+			if open := month >= gongzhi.MonthOf(s.app.Now()); open || pending > 0 {
+				key := "report.early_pending"
+				if open {
+					key = "report.early_month"
+				}
+				v.Early = offTr(lang, key, strconv.Itoa(pending))
+			}
 		}
 	}
 	var e *gongzhi.Error
@@ -481,6 +490,8 @@ var supReportMessages = map[string][2]string{
 	"report.title":                   {"标题", "Title"},
 	"report.body":                    {"正文", "Text"},
 	"report.publish":                 {"公开月报", "Publish the report"},
+	"report.early_month":             {"本月尚未结束，还有 %s 项督导未完成。现在公开，月报将按当前情况反映本月督导；建议月末督导完成后重新生成再公开。", "This month is not over and %s inspections are still to be done. Published now, the report shows the month as it stands; better regenerate and publish once the month's inspections are done."},
+	"report.early_pending":           {"本月还有 %s 项督导未完成。公开后月报不能再修改；建议督导完成后重新生成再公开。", "%s of this month's inspections are still not done. A published report cannot change; better regenerate and publish once they are done."},
 	"report.publish_note":            {"公开前系统会检查身份证号、电话号码和本月记录中出现的人名；公开后不能再修改。", "Before publishing, the text is checked for ID numbers, phone numbers and names of people in the month's records; once published it cannot change."},
 	"report.print":                   {"打印", "Print"},
 	"report.print_hint":              {"使用浏览器的打印功能即可打印或另存为 PDF。", "Use the browser's print command to print or save as PDF."},
