@@ -208,57 +208,38 @@ func (s *Server) offBudgetForm(create bool) handler {
 func (s *Server) offBudgetSave(create bool) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := actorOf(r)
-		var old *gongzhi.Budget
-		if !create {
-			id, err := pathID(r)
-			if err != nil {
-				return err
-			}
-			if old, err = s.app.Budget(r.Context(), ac, id); err != nil {
-				return err
-			}
-		}
-		var b *gongzhi.Budget
-		var err error
-		var parsed gongzhi.FieldErrors
-		var raw offRawValues
-		if isAPIPath(r) {
-			b = &gongzhi.Budget{}
-			err = s.decode(w, r, b)
-		} else {
-			b, raw, parsed = offBudgetFromForm(r)
-		}
-		if old != nil {
-			b.ID, b.PlaceCode = old.ID, old.PlaceCode
-		}
-		if len(parsed) > 0 {
-			err = offMergeErrs(parsed, b.Validate())
-		}
-		if err == nil {
-			if create {
-				err = s.app.CreateBudget(r.Context(), ac, b)
-			} else {
-				err = s.app.UpdateBudget(r.Context(), ac, b)
-			}
-		}
-		if isAPIPath(r) {
-			if err != nil {
-				return err
-			}
-			stored, err := s.app.Budget(r.Context(), ac, b.ID)
-			if err != nil {
-				return err
-			}
-			offWriteSaved(w, create, "/api/v1/budgets/"+strconv.FormatInt(b.ID, 10), offBudgetOf(stored))
-			return nil
-		}
-		if e, ok := offFormError(err); ok {
-			s.offRenderBudgetForm(w, r, statusOf[e.Code], b, raw, e, create)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		return s.redirect(w, r, offBudgetHref(b.ID), T(langOf(r), "saved"))
+		return offSave(s, w, r, create, offRecordSave[gongzhi.Budget]{
+			load: func(r *http.Request) (func(*gongzhi.Budget), error) {
+				id, err := pathID(r)
+				if err != nil {
+					return nil, err
+				}
+				old, err := s.app.Budget(r.Context(), ac, id)
+				if err != nil {
+					return nil, err
+				}
+				return func(b *gongzhi.Budget) { b.ID, b.PlaceCode = old.ID, old.PlaceCode }, nil
+			},
+			fromForm: offBudgetFromForm,
+			validate: (*gongzhi.Budget).Validate,
+			save: func(r *http.Request, b *gongzhi.Budget) error {
+				if create {
+					return s.app.CreateBudget(r.Context(), ac, b)
+				}
+				return s.app.UpdateBudget(r.Context(), ac, b)
+			},
+			saved: func(r *http.Request, b *gongzhi.Budget) (any, string, error) {
+				stored, err := s.app.Budget(r.Context(), ac, b.ID)
+				if err != nil {
+					return nil, "", err
+				}
+				return offBudgetOf(stored), "/api/v1/budgets/" + strconv.FormatInt(b.ID, 10), nil
+			},
+			form: func(w http.ResponseWriter, r *http.Request, status int, b *gongzhi.Budget, raw offRawValues, e *gongzhi.Error) {
+				s.offRenderBudgetForm(w, r, status, b, raw, e, create)
+			},
+			href: func(b *gongzhi.Budget) string { return offBudgetHref(b.ID) },
+		})
 	}
 }
 
@@ -512,47 +493,27 @@ func (s *Server) offCategoryForm(create bool) handler {
 func (s *Server) offCategorySave(create bool) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := actorOf(r)
-		if !create {
-			if _, err := s.offCategoryByCode(r, r.PathValue("code")); err != nil {
-				return err
-			}
-		}
-		var c *gongzhi.ServiceCategory
-		var err error
-		var parsed gongzhi.FieldErrors
-		var raw offRawValues
-		if isAPIPath(r) {
-			c = &gongzhi.ServiceCategory{}
-			err = s.decode(w, r, c)
-		} else {
-			c, raw, parsed = offCategoryFromForm(r)
-		}
-		if !create {
-			c.Code = r.PathValue("code")
-		}
-		if len(parsed) > 0 {
-			err = offMergeErrs(parsed, c.Validate())
-		}
-		if err == nil {
-			err = s.app.SaveServiceCategory(r.Context(), ac, c, create)
-		}
-		if isAPIPath(r) {
-			if err != nil {
-				return err
-			}
-			stored, err := s.offCategoryByCode(r, c.Code)
-			if err != nil {
-				return err
-			}
-			offWriteSaved(w, create, "/api/v1/catalog/"+url.PathEscape(c.Code), stored)
-			return nil
-		}
-		if e, ok := offFormError(err); ok {
-			s.offRenderCategoryForm(w, r, statusOf[e.Code], c, raw, e, create)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		return s.redirect(w, r, "/catalog", T(langOf(r), "saved"))
+		return offSave(s, w, r, create, offRecordSave[gongzhi.ServiceCategory]{
+			load: func(r *http.Request) (func(*gongzhi.ServiceCategory), error) {
+				code := r.PathValue("code")
+				if _, err := s.offCategoryByCode(r, code); err != nil {
+					return nil, err
+				}
+				return func(c *gongzhi.ServiceCategory) { c.Code = code }, nil
+			},
+			fromForm: offCategoryFromForm,
+			validate: (*gongzhi.ServiceCategory).Validate,
+			save: func(r *http.Request, c *gongzhi.ServiceCategory) error {
+				return s.app.SaveServiceCategory(r.Context(), ac, c, create)
+			},
+			saved: func(r *http.Request, c *gongzhi.ServiceCategory) (any, string, error) {
+				stored, err := s.offCategoryByCode(r, c.Code)
+				return stored, "/api/v1/catalog/" + url.PathEscape(c.Code), err
+			},
+			form: func(w http.ResponseWriter, r *http.Request, status int, c *gongzhi.ServiceCategory, raw offRawValues, e *gongzhi.Error) {
+				s.offRenderCategoryForm(w, r, status, c, raw, e, create)
+			},
+			href: func(*gongzhi.ServiceCategory) string { return "/catalog" },
+		})
 	}
 }

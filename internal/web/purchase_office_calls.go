@@ -397,50 +397,30 @@ func (s *Server) offCallForm(create bool) handler {
 func (s *Server) offCallSave(create bool) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := actorOf(r)
-		var c *gongzhi.Call
-		var err error
-		var parsed gongzhi.FieldErrors
-		var raw offRawValues
-		if isAPIPath(r) {
-			c = &gongzhi.Call{}
-			err = s.decode(w, r, c)
-		} else {
-			c, raw, parsed = offCallFromForm(r)
-		}
-		if !create {
-			id, perr := pathID(r)
-			if perr != nil {
-				return perr
-			}
-			c.ID = id
-		}
-		if len(parsed) > 0 {
-			err = offMergeErrs(parsed, c.Validate())
-		}
-		if err == nil {
-			if create {
-				err = s.app.CreateCall(r.Context(), ac, c)
-			} else {
-				err = s.app.UpdateCall(r.Context(), ac, c)
-			}
-		}
-		if isAPIPath(r) {
-			if err != nil {
-				return err
-			}
-			stored, err := s.app.Call(r.Context(), ac, c.ID)
-			if err != nil {
-				return err
-			}
-			offWriteSaved(w, create, "/api/v1/calls/"+strconv.FormatInt(c.ID, 10), stored)
-			return nil
-		}
-		if e, ok := offFormError(err); ok {
-			s.offRenderCallForm(w, r, statusOf[e.Code], c, raw, e, create)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		return s.redirect(w, r, offCallHref(c.ID), T(langOf(r), "saved"))
+		return offSave(s, w, r, create, offRecordSave[gongzhi.Call]{
+			load: func(r *http.Request) (func(*gongzhi.Call), error) {
+				id, err := pathID(r)
+				if err != nil {
+					return nil, err
+				}
+				return func(c *gongzhi.Call) { c.ID = id }, nil
+			},
+			fromForm: offCallFromForm,
+			validate: (*gongzhi.Call).Validate,
+			save: func(r *http.Request, c *gongzhi.Call) error {
+				if create {
+					return s.app.CreateCall(r.Context(), ac, c)
+				}
+				return s.app.UpdateCall(r.Context(), ac, c)
+			},
+			saved: func(r *http.Request, c *gongzhi.Call) (any, string, error) {
+				stored, err := s.app.Call(r.Context(), ac, c.ID)
+				return stored, "/api/v1/calls/" + strconv.FormatInt(c.ID, 10), err
+			},
+			form: func(w http.ResponseWriter, r *http.Request, status int, c *gongzhi.Call, raw offRawValues, e *gongzhi.Error) {
+				s.offRenderCallForm(w, r, status, c, raw, e, create)
+			},
+			href: func(c *gongzhi.Call) string { return offCallHref(c.ID) },
+		})
 	}
 }

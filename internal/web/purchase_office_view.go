@@ -657,3 +657,70 @@ func offWriteSaved(w http.ResponseWriter, create bool, location string, v any) {
 	}
 	writeJSON(w, status, v)
 }
+
+// offRecordSave is how one office record is created or changed, from a form or from the API:
+// the steps that differ between budgets, calls and catalog entries. offSave runs them in the
+// one order they share.
+type offRecordSave[R any] struct {
+	// load finds the stored record of an update (ENOTFOUND outside the caller's scope) and
+	// returns what copies onto the request the fields it may not change, such as the id.
+	load     func(r *http.Request) (keep func(*R), err error)
+	fromForm func(r *http.Request) (*R, offRawValues, gongzhi.FieldErrors)
+	validate func(*R) error
+	save     func(r *http.Request, t *R) error
+	// saved is the API's answer: the record as stored, and where it lives
+	saved func(r *http.Request, t *R) (body any, location string, err error)
+	form  func(w http.ResponseWriter, r *http.Request, status int, t *R, raw offRawValues, e *gongzhi.Error)
+	href  func(t *R) string
+}
+
+// offSave creates (create) or changes a record: decoded from JSON for the API, parsed from the
+// form otherwise. Input the form cannot parse is reported together with the record's own
+// validation; a refused form is shown again with what was typed and the reasons beside the
+// fields, and nothing is written.
+func offSave[R any](s *Server, w http.ResponseWriter, r *http.Request, create bool, op offRecordSave[R]) error {
+	var keep func(*R)
+	if !create {
+		var err error
+		if keep, err = op.load(r); err != nil {
+			return err
+		}
+	}
+	var t *R
+	var err error
+	var parsed gongzhi.FieldErrors
+	var raw offRawValues
+	if isAPIPath(r) {
+		t = new(R)
+		err = s.decode(w, r, t)
+	} else {
+		t, raw, parsed = op.fromForm(r)
+	}
+	if keep != nil {
+		keep(t)
+	}
+	if len(parsed) > 0 {
+		err = offMergeErrs(parsed, op.validate(t))
+	}
+	if err == nil {
+		err = op.save(r, t)
+	}
+	if isAPIPath(r) {
+		if err != nil {
+			return err
+		}
+		body, location, err := op.saved(r, t)
+		if err != nil {
+			return err
+		}
+		offWriteSaved(w, create, location, body)
+		return nil
+	}
+	if e, ok := offFormError(err); ok {
+		op.form(w, r, statusOf[e.Code], t, raw, e)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, op.href(t), T(langOf(r), "saved"))
+}

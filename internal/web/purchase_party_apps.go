@@ -1136,19 +1136,25 @@ func ppYuanOrDash(lang string, m gongzhi.Money) string {
 	return ppYuan(lang, m)
 }
 
+// ppAppWithCall reads an application the caller may see, its call and its state history.
+func (s *Server) ppAppWithCall(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Application, *gongzhi.Call, []gongzhi.StateChange, error) {
+	ap, err := s.app.Application(ctx, ac, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := s.app.Call(ctx, ac, ap.CallID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	hist, err := s.app.ApplicationHistory(ctx, ac, id)
+	return ap, c, hist, err
+}
+
 // ppRenderAppDetail shows an application with where it stands; e is a refusal to show on top.
 func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id int64, e *gongzhi.Error) error {
 	ac, lang := actorOf(r), langOf(r)
 	ctx := r.Context()
-	ap, err := s.app.Application(ctx, ac, id)
-	if err != nil {
-		return err
-	}
-	c, err := s.app.Call(ctx, ac, ap.CallID)
-	if err != nil {
-		return err
-	}
-	hist, err := s.app.ApplicationHistory(ctx, ac, id)
+	ap, c, hist, err := s.ppAppWithCall(ctx, ac, id)
 	if err != nil {
 		return err
 	}
@@ -1299,15 +1305,7 @@ func (s *Server) ppApiAppProgress(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	ap, err := s.app.Application(ctx, ac, id)
-	if err != nil {
-		return err
-	}
-	c, err := s.app.Call(ctx, ac, ap.CallID)
-	if err != nil {
-		return err
-	}
-	hist, err := s.app.ApplicationHistory(ctx, ac, id)
+	ap, c, hist, err := s.ppAppWithCall(ctx, ac, id)
 	if err != nil {
 		return err
 	}
