@@ -55,77 +55,9 @@ const (
 var (
 	needRecorders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker}
 	needReaders   = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleAuditor}
-	// purchaseReaders see a place's budgets, calls, applications, panels, awards and contracts.
-	purchaseReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}
 	// publicCallStates are the states in which anyone may see a call.
 	publicCallStates = []string{gongzhi.CallOpen, gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice, gongzhi.CallFinal}
 )
-
-// signedIn refuses the anonymous caller.
-func signedIn(ac *gongzhi.Actor) error {
-	if ac == nil || ac.User == nil {
-		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
-	}
-	return nil
-}
-
-// mustBe requires a signed-in caller with one of roles (the command line may do anything).
-func mustBe(ac *gongzhi.Actor, roles ...string) error {
-	if err := signedIn(ac); err != nil {
-		return err
-	}
-	if ac.IsSystem() || ac.Has(roles...) {
-		return nil
-	}
-	return gongzhi.Forbidden()
-}
-
-// isStaff reports whether the caller reads the purchase records of its place.
-func isStaff(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && (ac.IsSystem() || ac.Has(purchaseReaders...))
-}
-
-// inPlace reports whether a place code is within the caller's place scope.
-func inPlace(ac *gongzhi.Actor, code string) bool {
-	return ac.IsSystem() || ac.SeesPlace(code)
-}
-
-// identity is who the caller is, for history lines.
-func identity(ac *gongzhi.Actor) (int64, string, string) {
-	if ac == nil || ac.User == nil {
-		return 0, "anonymous", ""
-	}
-	return ac.User.ID, ac.User.Username, ac.User.Role
-}
-
-func userID(ac *gongzhi.Actor) int64 {
-	id, _, _ := identity(ac)
-	return id
-}
-
-func username(ac *gongzhi.Actor) string {
-	_, n, _ := identity(ac)
-	return n
-}
-
-// change appends one line of state history inside the caller's transaction.
-func (a *App) change(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c gongzhi.StateChange) error {
-	c.At = a.now()
-	c.UserID, c.Username, c.Role = identity(ac)
-	return q.InsertStateChange(ctx, &c)
-}
-
-// placePrefix returns the significant prefix of a place code, from its level in storage.
-func placePrefix(ctx context.Context, q *store.Q, code string) (string, int, error) {
-	lvl, err := q.PlaceExists(ctx, code)
-	if err != nil {
-		return "", 0, err
-	}
-	if lvl == 0 {
-		return "", 0, gongzhi.NotFound()
-	}
-	return gongzhi.PlacePrefix(code, lvl), lvl, nil
-}
 
 // ancestors returns the full codes of the places above a place of level lvl.
 func ancestors(code string, lvl int) []string {
@@ -136,9 +68,6 @@ func ancestors(code string, lvl int) []string {
 	}
 	return out
 }
-
-// today is the current date in China Standard Time.
-func (a *App) today() string { return gongzhi.DateOf(a.now()) }
 
 // randomSeed returns a non-zero seed from the operating system's random source.
 func randomSeed() int64 {

@@ -7,7 +7,6 @@ package app
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gongzhi"
@@ -759,5 +758,3 @@ func (a *App) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int64, 
 
 // callPrelimPending counts a call's submitted applications not yet reviewed.
 func callPrelimPending(counts map[string]int) int { return counts[gongzhi.AppSubmitted] }
-
-func itoa(n int) string { return strconv.Itoa(n) }

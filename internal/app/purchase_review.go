@@ -1369,3 +1369,14 @@ func (a *App) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 		return a.moveCall(ctx, q, ac, c, gongzhi.CallFinal, itoa(len(awards))+" awards final")
 	})
 }
+
+// evalBonus is the bonus an organization's application gets in a call opened at opensAt: the
+// largest bonus of an 优秀 final round published in the year before; the note ("+3.00 (#ID)")
+// says how much and from which evaluation.
+func evalBonus(ctx context.Context, q *store.Q, orgID int64, c *gongzhi.Call) (gongzhi.Points, string, error) {
+	b, id, err := q.EvalBonus(ctx, orgID, c.OpensAt)
+	if err != nil || b == 0 {
+		return 0, "", err
+	}
+	return b, "+" + b.String() + " (#" + id10(id) + ")", nil
+}

@@ -13,8 +13,6 @@ import (
 	"gongzhi/internal/store"
 )
 
-func id10(id int64) string { return strconv.FormatInt(id, 10) }
-
 // inScope checks that a place code lies in the actor's scope; outside it, the place "does not
 // exist" for this actor.
 func inScope(ac *gongzhi.Actor, field, code string) error {

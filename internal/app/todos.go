@@ -9,14 +9,6 @@ import (
 	"gongzhi/internal/store"
 )
 
-// Todo is one line of a to-do list: a count of things to deal with and where to deal with them.
-type Todo struct {
-	Key   string `json:"key"`   // message key
-	Count int    `json:"count"` // 0 for a single item
-	Href  string `json:"href"`
-	Extra string `json:"extra,omitempty"`
-}
-
 // Todos returns the actor's to-do list and a few overview figures for its home page.
 func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo, err error) {
 	if ac.User.MustChangePassword {
