@@ -29,6 +29,7 @@ import (
 
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -103,7 +104,7 @@ func startServer(t *testing.T, db *store.DB) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, logger)
+	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, logger)
 	start := time.Now()
 	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
 		t.Fatalf("seed the demo street: %v", err)

@@ -22,6 +22,8 @@ import (
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/files"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/web"
@@ -126,7 +128,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, app.Config{SessionIdle: c.SessionIdle}, log), nil
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {
@@ -354,14 +356,14 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 	ac := gongzhi.SystemActor("cli")
 	switch what {
 	case "divisions":
-		var readers []app.NamedReader
+		var readers []registry.NamedReader
 		for _, name := range fs.Args() {
 			f, err := os.Open(name)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			readers = append(readers, app.NamedReader{Name: filepath.Base(name), R: f})
+			readers = append(readers, registry.NamedReader{Name: filepath.Base(name), R: f})
 		}
 		start := time.Now()
 		rep, err := a.ImportDivisions(ctx, ac, readers)

@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/complaints"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -308,7 +309,7 @@ func TestComplaintAnswerAndRate(t *testing.T) {
 		}
 		purIs(t, a.AnswerComplaint(ctx, f.providers[0], low.ID, "再答"), gongzhi.ECONFLICT, "route", "complaint.not_yours")
 		purIs(t, a.AnswerComplaint(ctx, f.hub, low.ID, "复核"), gongzhi.ECONFLICT, "route", "complaint.not_yours")
-		purIs(t, a.RouteComplaint(ctx, f.hub, low.ID, app.RouteTarget{Route: "hub", Reason: "转枢纽"}), gongzhi.ECONFLICT, "state", "complaint.not_open")
+		purIs(t, a.RouteComplaint(ctx, f.hub, low.ID, complaints.RouteTarget{Route: "hub", Reason: "转枢纽"}), gongzhi.ECONFLICT, "state", "complaint.not_open")
 		f.must(a.AnswerComplaint(ctx, f.purchaser, low.ID, "街道已约谈承接方并现场核实，已整改。"))
 		got, err = a.Complaint(ctx, f.purchaser, low.ID)
 		f.must(err)
@@ -351,13 +352,13 @@ func TestComplaintRoute(t *testing.T) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
 		c := f.submit(anon("10.0.4.1"), cmpNew("complaint"))
-		purIs(t, a.RouteComplaint(ctx, f.providers[0], c.ID, app.RouteTarget{Route: "hub", Reason: "x"}), gongzhi.EFORBIDDEN, "", "")
-		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, app.RouteTarget{Route: "provider", ContractID: f.contracts[1].ID}), gongzhi.EINVALID, "reason", "required")
-		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, app.RouteTarget{Route: "nowhere", Reason: "x"}), gongzhi.EINVALID, "route", "choice")
-		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, app.RouteTarget{Route: "provider", Reason: "x"}), gongzhi.EINVALID, "contract_id", "required")
-		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, app.RouteTarget{Route: "office", Reason: "x"}), gongzhi.ECONFLICT, "route", "complaint.same_route")
-		purIs(t, a.RouteComplaint(ctx, f.other, c.ID, app.RouteTarget{Route: "hub", Reason: "x"}), gongzhi.ENOTFOUND, "", "")
-		f.must(a.RouteComplaint(ctx, f.hub, c.ID, app.RouteTarget{Route: "provider", ContractID: f.contracts[1].ID, Reason: "涉及第二家机构的助餐点"}))
+		purIs(t, a.RouteComplaint(ctx, f.providers[0], c.ID, complaints.RouteTarget{Route: "hub", Reason: "x"}), gongzhi.EFORBIDDEN, "", "")
+		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, complaints.RouteTarget{Route: "provider", ContractID: f.contracts[1].ID}), gongzhi.EINVALID, "reason", "required")
+		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, complaints.RouteTarget{Route: "nowhere", Reason: "x"}), gongzhi.EINVALID, "route", "choice")
+		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, complaints.RouteTarget{Route: "provider", Reason: "x"}), gongzhi.EINVALID, "contract_id", "required")
+		purIs(t, a.RouteComplaint(ctx, f.hub, c.ID, complaints.RouteTarget{Route: "office", Reason: "x"}), gongzhi.ECONFLICT, "route", "complaint.same_route")
+		purIs(t, a.RouteComplaint(ctx, f.other, c.ID, complaints.RouteTarget{Route: "hub", Reason: "x"}), gongzhi.ENOTFOUND, "", "")
+		f.must(a.RouteComplaint(ctx, f.hub, c.ID, complaints.RouteTarget{Route: "provider", ContractID: f.contracts[1].ID, Reason: "涉及第二家机构的助餐点"}))
 		got, err := a.Complaint(ctx, f.providers[1], c.ID)
 		f.must(err)
 		if got.Route != gongzhi.RouteProvider || got.OrgID != f.orgs[1] || got.ContractID != f.contracts[1].ID || !got.DueAt.Equal(c.DueAt) {
@@ -369,12 +370,12 @@ func TestComplaintRoute(t *testing.T) {
 			t.Fatalf("history ends %+v", last)
 		}
 		f.must(a.AnswerComplaint(ctx, f.providers[1], c.ID, "已核实处理。"))
-		purIs(t, a.RouteComplaint(ctx, f.purchaser, c.ID, app.RouteTarget{Route: "office", Reason: "x"}), gongzhi.ECONFLICT, "state", "complaint.not_open")
+		purIs(t, a.RouteComplaint(ctx, f.purchaser, c.ID, complaints.RouteTarget{Route: "office", Reason: "x"}), gongzhi.ECONFLICT, "state", "complaint.not_open")
 		// Re-routed away from a provider, it is no longer the provider's to see.
 		c2 := cmpNew("complaint")
 		c2.ContractID = f.contracts[0].ID
 		f.submit(anon("10.0.4.2"), c2)
-		f.must(a.RouteComplaint(ctx, f.purchaser, c2.ID, app.RouteTarget{Route: "hub", Reason: "实为枢纽组织活动"}))
+		f.must(a.RouteComplaint(ctx, f.purchaser, c2.ID, complaints.RouteTarget{Route: "hub", Reason: "实为枢纽组织活动"}))
 		_, err = a.Complaint(ctx, f.providers[0], c2.ID)
 		purIs(t, err, gongzhi.ENOTFOUND, "", "")
 		f.must(a.AnswerComplaint(ctx, f.hub, c2.ID, "已答复。"))
@@ -468,7 +469,7 @@ func TestComplaintEscalation(t *testing.T) {
 	})
 }
 
-func cmpHas(items []app.Todo, key string, n int) bool {
+func cmpHas(items []kernel.Todo, key string, n int) bool {
 	for _, t := range items {
 		if t.Key == key && t.Count == n {
 			return true
@@ -481,7 +482,7 @@ func TestComplaintThrottle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
-		for range app.ComplaintIPLimit {
+		for range complaints.ComplaintIPLimit {
 			f.submit(anon("10.0.6.1"), cmpNew("inquiry"))
 		}
 		other := cmpNew("inquiry")
@@ -499,7 +500,7 @@ func TestComplaintThrottle(t *testing.T) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		passed, throttled := 0, 0
-		for i := range 2 * app.ComplaintIPLimit {
+		for i := range 2 * complaints.ComplaintIPLimit {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -519,11 +520,11 @@ func TestComplaintThrottle(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if passed != app.ComplaintIPLimit || throttled != app.ComplaintIPLimit {
+		if passed != complaints.ComplaintIPLimit || throttled != complaints.ComplaintIPLimit {
 			t.Fatalf("%d passed, %d throttled", passed, throttled)
 		}
 		// Guessing tracking codes is throttled too.
-		for range app.ComplaintTrackLimit {
+		for range complaints.ComplaintTrackLimit {
 			_, err := a.TrackComplaint(ctx, anon("10.0.6.9"), "ABCDEFGHJK", "0000")
 			purIs(t, err, gongzhi.ENOTFOUND, "", "")
 		}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/evaluation"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -410,7 +410,7 @@ func TestEvaluationMidTermDue(t *testing.T) {
 		if len(due) != 0 {
 			t.Fatalf("due at once: %d", len(due))
 		}
-		mid, _ := gongzhi.ParseDate(app.MidTermDate(cts[0]))
+		mid, _ := gongzhi.ParseDate(evaluation.MidTermDate(cts[0]))
 		f.at(mid.Add(24 * time.Hour))
 		todos, _, err := a.DeliveryItems(ctx, f.hub)
 		f.must(err)

@@ -23,6 +23,8 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/division"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -39,7 +41,7 @@ func impApp(tb testing.TB, db *store.DB) *app.App {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, slog.New(slog.DiscardHandler))
+	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, slog.New(slog.DiscardHandler))
 	a.Now = func() time.Time { return impNow }
 	return a
 }
@@ -152,16 +154,16 @@ func TestImportLabels(t *testing.T) {
 		codes  []string
 		labels map[string]string
 	}{
-		{"org types", gongzhi.OrgTypes, app.OrgTypeLabels},
-		{"registration states", gongzhi.OrgRegStates, app.OrgRegStateLabels},
-		{"origins", gongzhi.OrgOrigins, app.OrgOriginLabels},
-		{"grades", gongzhi.OrgGrades[1:], app.OrgGradeLabels},
-		{"incubation", gongzhi.OrgIncubations, app.OrgIncubationLabels},
-		{"service fields", gongzhi.ServiceFields, app.ServiceFieldLabels},
-		{"person kinds", gongzhi.PersonKinds, app.PersonKindLabels},
-		{"genders", gongzhi.Genders[1:], app.GenderLabels},
-		{"licences", gongzhi.Licences[1:], app.LicenceLabels},
-		{"expert fields", gongzhi.ExpertFields, app.ExpertFieldLabels},
+		{"org types", gongzhi.OrgTypes, registry.OrgTypeLabels},
+		{"registration states", gongzhi.OrgRegStates, registry.OrgRegStateLabels},
+		{"origins", gongzhi.OrgOrigins, registry.OrgOriginLabels},
+		{"grades", gongzhi.OrgGrades[1:], registry.OrgGradeLabels},
+		{"incubation", gongzhi.OrgIncubations, registry.OrgIncubationLabels},
+		{"service fields", gongzhi.ServiceFields, registry.ServiceFieldLabels},
+		{"person kinds", gongzhi.PersonKinds, registry.PersonKindLabels},
+		{"genders", gongzhi.Genders[1:], registry.GenderLabels},
+		{"licences", gongzhi.Licences[1:], registry.LicenceLabels},
+		{"expert fields", gongzhi.ExpertFields, registry.ExpertFieldLabels},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if len(tt.labels) != len(tt.codes) {
@@ -177,7 +179,7 @@ func TestImportLabels(t *testing.T) {
 			}
 		})
 	}
-	for name, cols := range map[string][]xlsx.Column{"organizations": app.OrgColumns(), "people": app.PeopleColumns()} {
+	for name, cols := range map[string][]xlsx.Column{"organizations": registry.OrgColumns(), "people": registry.PeopleColumns()} {
 		var buf bytes.Buffer
 		if err := xlsx.Template(&buf, name, cols, nil); err != nil {
 			t.Errorf("%s template: %v", name, err)
@@ -237,7 +239,7 @@ func TestImportOrganizations(t *testing.T) {
 				if o := got["南京益邻社会企业"]; o == nil || o.CreditCode != impCredit(2) || o.Type != "enterprise" || o.Origin != "external" {
 					t.Errorf("third org: %+v", o)
 				}
-				if es := impAudit(t, db, app.ResOrgs); len(es) != 1 || es[0].Note != "3 rows" || es[0].Username != "getang" {
+				if es := impAudit(t, db, kernel.ResOrgs); len(es) != 1 || es[0].Note != "3 rows" || es[0].Username != "getang" {
 					t.Errorf("audit: %+v", es)
 				}
 			}},
@@ -319,7 +321,7 @@ func TestImportOrganizationsSheet(t *testing.T) {
 	db := storetest.SQLite(t)
 	a := impApp(t, db)
 	impSeedPlaces(t, db)
-	cols := app.OrgColumns()
+	cols := registry.OrgColumns()
 	data := [][]any{
 		{"葛塘邻里中心", impCredit(7), "社区社会组织", "已登记", "本土", "", "", "", "", "", "320116004001", "文化体育", 8, 0, "", "", "2023-05-06", ""},
 		{"葛塘夕阳红", "", "社区社会组织", "筹备中", "本土", "", "", "", "", "", "长城社区", "", "", "", "", "创意阶段", "", ""},
@@ -413,7 +415,7 @@ func TestImportPeople(t *testing.T) {
 				if err != nil || n != 1 {
 					t.Errorf("find by ID number: %d, %v", n, err)
 				}
-				if es := impAudit(t, db, app.ResPeople); len(es) != 1 || es[0].Note != "4 rows" || strings.Contains(es[0].Note+es[0].After, "320116") {
+				if es := impAudit(t, db, kernel.ResPeople); len(es) != 1 || es[0].Note != "4 rows" || strings.Contains(es[0].Note+es[0].After, "320116") {
 					t.Errorf("audit: %+v", es)
 				}
 			}},
@@ -741,10 +743,10 @@ func TestImportPeopleMany(t *testing.T) {
 
 // ---- divisions
 
-func impFiles(files ...string) []app.NamedReader {
-	var out []app.NamedReader
+func impFiles(files ...string) []registry.NamedReader {
+	var out []registry.NamedReader
 	for i := 0; i < len(files); i += 2 {
-		out = append(out, app.NamedReader{Name: files[i], R: strings.NewReader(files[i+1])})
+		out = append(out, registry.NamedReader{Name: files[i], R: strings.NewReader(files[i+1])})
 	}
 	return out
 }
@@ -770,12 +772,12 @@ func TestImportDivisions(t *testing.T) {
 		tests := []struct {
 			name     string
 			ac       *gongzhi.Actor
-			files    []app.NamedReader
+			files    []registry.NamedReader
 			code     string // error code expected
 			read     int
 			changed  int64
 			skipped  int
-			problems []app.DivisionProblem
+			problems []registry.DivisionProblem
 		}{
 			{name: "generic", ac: sys, files: impFiles("places.csv", generic), read: 5, changed: 5},
 			{name: "generic again", ac: sys, files: impFiles("places.csv", generic), read: 5, changed: 0},
@@ -791,7 +793,7 @@ func TestImportDivisions(t *testing.T) {
 			{name: "bad rows", ac: sys, files: impFiles(
 				"a.csv", "code,name,parent_code\n320116004009,错挂社区,320116005000\n320116006000,竹镇,320116000000\n320116007001,孤儿社区,320116007000\n,空代码,320116000000\n",
 				"b.csv", "code,name,parent_code\n320116006000,竹镇镇,320116000000\n320116006001,\"\",320116006000\n"),
-				code: gongzhi.EINVALID, read: 6, problems: []app.DivisionProblem{
+				code: gongzhi.EINVALID, read: 6, problems: []registry.DivisionProblem{
 					{File: "a.csv", Line: 2, Field: "parent_code", Value: "320116005000"},
 					{File: "a.csv", Line: 4, Field: "parent_code", Value: "320116007000"},
 					{File: "a.csv", Line: 5, Field: "code", Value: ""},
@@ -800,11 +802,11 @@ func TestImportDivisions(t *testing.T) {
 				}},
 			{name: "BOM, CRLF and blank lines", ac: sys, files: impFiles(
 				"c.csv", "\uFEFFcode,name,parent_code\r\n\r\n320116009000,横梁街道,320116000000\r\n  \r\n\r\n320116008001,孤儿村,320116008000"),
-				code: gongzhi.EINVALID, read: 2, problems: []app.DivisionProblem{
+				code: gongzhi.EINVALID, read: 2, problems: []registry.DivisionProblem{
 					{File: "c.csv", Line: 6, Field: "parent_code", Value: "320116008000"},
 				}},
 			{name: "unknown header", ac: sys, files: impFiles("x.csv", "id,title\n1,a\n"), code: gongzhi.EINVALID,
-				problems: []app.DivisionProblem{{File: "x.csv", Line: 1, Field: "header"}}},
+				problems: []registry.DivisionProblem{{File: "x.csv", Line: 1, Field: "header"}}},
 			{name: "purchaser may not", ac: &gongzhi.Actor{User: &gongzhi.User{ID: 5, Role: gongzhi.RolePurchaser}},
 				files: impFiles("places.csv", generic), code: gongzhi.EFORBIDDEN},
 			{name: "sysadmin may", ac: &gongzhi.Actor{User: &gongzhi.User{ID: 5, Username: "admin-sys", Role: gongzhi.RoleSysAdmin}},
@@ -814,7 +816,7 @@ func TestImportDivisions(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				before := impCount(t, db, "places")
-				audits := len(impAudit(t, db, app.ResPlaces))
+				audits := len(impAudit(t, db, kernel.ResPlaces))
 				rep, err := a.ImportDivisions(ctx, tt.ac, tt.files)
 				if gongzhi.ErrorCode(err) != tt.code {
 					t.Fatalf("got %v, want code %q", err, tt.code)
@@ -827,7 +829,7 @@ func TestImportDivisions(t *testing.T) {
 					t.Errorf("report: read %d changed %d skipped %v; want %d %d %d", rep.Read, rep.Changed, rep.Skipped, tt.read, tt.changed, tt.skipped)
 				}
 				if tt.code != "" {
-					if after != before || len(impAudit(t, db, app.ResPlaces)) != audits {
+					if after != before || len(impAudit(t, db, kernel.ResPlaces)) != audits {
 						t.Errorf("bad import changed the database: %d -> %d places", before, after)
 					}
 					if rep.BadRows != len(tt.problems) || len(rep.Problems) != len(tt.problems) {
@@ -844,7 +846,7 @@ func TestImportDivisions(t *testing.T) {
 				if rep.Unchanged != rep.Read-int(rep.Changed) || after-before > int(rep.Changed) {
 					t.Errorf("report %+v, places %d -> %d", rep, before, after)
 				}
-				if len(impAudit(t, db, app.ResPlaces)) != audits+1 {
+				if len(impAudit(t, db, kernel.ResPlaces)) != audits+1 {
 					t.Errorf("want one audit entry per import")
 				}
 			})
@@ -857,7 +859,7 @@ func TestImportDivisions(t *testing.T) {
 		if p, err := db.Q().GetPlace(ctx, store.Scope{}, "320116004001"); err != nil || p.Name != "中山社区" {
 			t.Errorf("renamed community: %+v, %v", p, err)
 		}
-		es := impAudit(t, db, app.ResPlaces)
+		es := impAudit(t, db, kernel.ResPlaces)
 		if len(es) == 0 || !strings.HasPrefix(es[0].Note, "read 5, changed 0, unchanged 5") {
 			t.Errorf("latest audit entry: %+v", es[0])
 		}
@@ -922,10 +924,10 @@ func impReadDivisionDir(tb testing.TB, dir string) []impDivisionFile {
 	return out
 }
 
-func impNamed(files []impDivisionFile) []app.NamedReader {
-	out := make([]app.NamedReader, len(files))
+func impNamed(files []impDivisionFile) []registry.NamedReader {
+	out := make([]registry.NamedReader, len(files))
 	for i, f := range files {
-		out[i] = app.NamedReader{Name: f.name, R: bytes.NewReader(f.data)}
+		out[i] = registry.NamedReader{Name: f.name, R: bytes.NewReader(f.data)}
 	}
 	return out
 }

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/ledger"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -178,7 +179,7 @@ func TestLedgerRefusals(t *testing.T) {
 			t.Fatalf("resident lists the ledger: %v", err)
 		}
 		// every write is audited
-		n, err := db.Q().ListAudit(ctx, store.ListOptions{Filters: map[string]string{"entity": app.ResLedger}}, func(*gongzhi.AuditEntry) error { return nil })
+		n, err := db.Q().ListAudit(ctx, store.ListOptions{Filters: map[string]string{"entity": ledger.ResLedger}}, func(*gongzhi.AuditEntry) error { return nil })
 		f.must(err)
 		if n != 4 {
 			t.Fatalf("%d audit entries of the ledger", n)
@@ -376,7 +377,7 @@ func TestSurveyAndRatings(t *testing.T) {
 		}
 		todos, _, err := a.DeliveryItems(ctx, f.hub)
 		f.must(err)
-		if !slices.ContainsFunc(todos, func(x app.Todo) bool { return x.Key == "todo.surveys_open" && x.Count == 3 }) {
+		if !slices.ContainsFunc(todos, func(x kernel.Todo) bool { return x.Key == "todo.surveys_open" && x.Count == 3 }) {
 			t.Fatalf("hub to-dos %+v", todos)
 		}
 	})
@@ -384,7 +385,7 @@ func TestSurveyAndRatings(t *testing.T) {
 
 // todoKeyCount returns the count of the one item with the key, -1 if there is none and -2 if
 // the key appears more than once.
-func todoKeyCount(items []app.Todo, key string) int {
+func todoKeyCount(items []kernel.Todo, key string) int {
 	n, found := -1, 0
 	for _, it := range items {
 		if it.Key == key {

@@ -17,6 +17,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -172,7 +173,7 @@ func BenchmarkPurchaseFundingReport(b *testing.B) {
 		setup := time.Now()
 		ctx := context.Background()
 		now := purStart
-		a := app.New(db, nil, app.Config{}, nil)
+		a := app.New(db, nil, kernel.Config{}, nil)
 		a.Now = func() time.Time { return now }
 		q := db.Q()
 		if _, err := q.UpsertPlaces(ctx, purPlaces, now); err != nil {

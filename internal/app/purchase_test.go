@@ -18,6 +18,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 )
@@ -86,7 +87,7 @@ func purSetup(tb testing.TB, db *store.DB, o purOptions) *purFix {
 		tb.Fatal(err)
 	}
 	f := &purFix{t: tb, ctx: context.Background(), db: db, now: purStart, expertAc: map[int64]*gongzhi.Actor{}}
-	f.a = app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, slog.New(slog.DiscardHandler))
+	f.a = app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, slog.New(slog.DiscardHandler))
 	f.a.Now = f.clock
 	if _, err := db.Q().UpsertPlaces(f.ctx, purPlaces, purStart); err != nil {
 		tb.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -35,8 +35,8 @@ func dayIn(month string, day int) time.Time {
 	return t.Add(10 * time.Hour)
 }
 
-func hasTodo(ts []app.Todo, key string, n int) bool {
-	return slices.ContainsFunc(ts, func(x app.Todo) bool { return x.Key == key && x.Count == n })
+func hasTodo(ts []kernel.Todo, key string, n int) bool {
+	return slices.ContainsFunc(ts, func(x kernel.Todo) bool { return x.Key == key && x.Count == n })
 }
 
 func supInspections(t *testing.T, f *purFix, ac *gongzhi.Actor, filters map[string]string) []*gongzhi.Inspection {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -35,12 +35,12 @@ func TestSupervisionOverdueTodos(t *testing.T) {
 		_, err = a.RaiseRectification(ctx, f.hub, ins.ID, gongzhi.RectificationOrder{CheckKey: gongzhi.DefaultChecklist[2],
 			Requirement: "补交签到表", Deadline: gongzhi.DateOf(f.clock().AddDate(0, 0, 2))})
 		f.must(err)
-		has := func(ts []app.Todo, key string, n int, href string) bool {
-			return slices.ContainsFunc(ts, func(x app.Todo) bool { return x.Key == key && x.Count == n && x.Href == href })
+		has := func(ts []kernel.Todo, key string, n int, href string) bool {
+			return slices.ContainsFunc(ts, func(x kernel.Todo) bool { return x.Key == key && x.Count == n && x.Href == href })
 		}
 		todos, _, err := a.DeliveryItems(ctx, f.hub)
 		f.must(err)
-		if slices.ContainsFunc(todos, func(x app.Todo) bool { return x.Key == "todo.rect_overdue" || x.Key == "todo.actions_overdue" }) {
+		if slices.ContainsFunc(todos, func(x kernel.Todo) bool { return x.Key == "todo.rect_overdue" || x.Key == "todo.actions_overdue" }) {
 			t.Fatalf("overdue before any deadline: %+v", todos)
 		}
 		f.advance(5 * 24 * time.Hour)

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -22,7 +22,7 @@ func TestPublicFormThrottle(t *testing.T) {
 			return a.SubmitNeedPublic(ctx, ac, n)
 		}
 		anon := &gongzhi.Actor{IP: "198.51.100.7", Via: "web"}
-		for i := range app.PublicFormLimit {
+		for i := range kernel.PublicFormLimit {
 			if err := send(anon); err != nil {
 				t.Fatalf("need %d: %v", i+1, err)
 			}
@@ -34,14 +34,14 @@ func TestPublicFormThrottle(t *testing.T) {
 		}
 		before := count()
 		if err := send(anon); gongzhi.ErrorCode(err) != gongzhi.ETOOMANY {
-			t.Fatalf("need %d from one address: %v, want too many", app.PublicFormLimit+1, err)
+			t.Fatalf("need %d from one address: %v, want too many", kernel.PublicFormLimit+1, err)
 		}
 		if count() != before {
 			t.Fatal("a refused need was written")
 		}
 		f.must(send(&gongzhi.Actor{IP: "198.51.100.8", Via: "web"}))
 		f.must(send(f.resident))
-		f.advance(app.PublicFormWindow)
+		f.advance(kernel.PublicFormWindow)
 		f.must(send(anon))
 	})
 }

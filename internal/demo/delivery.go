@@ -18,6 +18,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/evaluation"
 	"gongzhi/internal/store"
 )
 
@@ -815,7 +816,7 @@ func (d *delivery) evaluations() {
 		if ct == nil {
 			continue
 		}
-		mid := app.MidTermDate(ct)
+		mid := evaluation.MidTermDate(ct)
 		if mid == "" || addDays(mid, 11) >= d.today {
 			continue
 		}

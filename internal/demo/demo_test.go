@@ -14,6 +14,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -25,7 +26,7 @@ func newApp(t *testing.T, db *store.DB) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil)
+	return app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil)
 }
 
 func TestPlanDeterministic(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/complaints"
 	"gongzhi/internal/store"
 )
 
@@ -98,7 +98,7 @@ func complaintAPIDocs() map[string]apiDoc {
 		"GET /api/v1/complaints/{id}":         {Summary: "A complaint with its answers; the contact masked except for its submitter", Resp: gongzhi.Complaint{}},
 		"GET /api/v1/complaints/{id}/history": {Summary: "A complaint's history: submission, routing, escalation, answers, rating, reveals", Resp: itemsOf[gongzhi.ComplaintEvent]{}},
 		"POST /api/v1/complaints/{id}/answer": {Summary: "Answer a complaint (the party it waits for: its provider, the hub, the street office)", Req: cmpAnswerRequest{}, Resp: gongzhi.Complaint{}},
-		"POST /api/v1/complaints/{id}/route":  {Summary: "Re-route a waiting complaint to the office, the hub or a contract's provider, with a reason (hub, purchaser)", Req: app.RouteTarget{}, Resp: gongzhi.Complaint{}},
+		"POST /api/v1/complaints/{id}/route":  {Summary: "Re-route a waiting complaint to the office, the hub or a contract's provider, with a reason (hub, purchaser)", Req: complaints.RouteTarget{}, Resp: gongzhi.Complaint{}},
 		"POST /api/v1/complaints/{id}/reveal": {Summary: "Reveal a complaint's full contact (hub, purchaser; audited)", Resp: cmpContact{}},
 		"POST /api/v1/complaints/{id}/rate":   {Summary: "Rate the answer of one's own complaint, once, 1–5 (resident); 2 or less reopens it for the office", Req: cmpRateRequest{}, Resp: gongzhi.Complaint{}},
 		"POST /api/v1/public/complaints": {Summary: "Submit a complaint, inquiry or suggestion without an account: contact name and phone required; " +

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/complaints"
 	"gongzhi/internal/store"
 	"gongzhi/internal/xlsx"
 )
@@ -253,7 +253,7 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub) && c.PhoneMasked && revealed == "" {
 		v.RevealURL = base + "/reveal"
 	}
-	if app.MayAnswerComplaint(ac, c) {
+	if complaints.MayAnswerComplaint(ac, c) {
 		f := &formView{Action: base + "/answer", Submit: T(lang, "complaint.do_answer"), Fields: []field{
 			{Name: "answer", Label: T(lang, "complaint.answer"), Type: "textarea", Required: true, Wide: true, Error: errs["answer"]}}}
 		if form == "answer" && e != nil {
@@ -407,7 +407,7 @@ func (s *Server) cmpRoute(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var t app.RouteTarget
+	var t complaints.RouteTarget
 	if isAPIPath(r) {
 		err = s.decode(w, r, &t)
 	} else {

@@ -10,7 +10,8 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/overview"
 )
 
 func (s *Server) dashboardRoutes() {
@@ -23,7 +24,7 @@ func dashboardAPIDocs() map[string]apiDoc {
 	d := map[string]apiDoc{
 		"GET /api/v1/dashboard": {Summary: "The caller's dashboard for a fiscal year (?year=, default this year): for the purchaser, the hub and the auditor " +
 			"the street's coverage of communities × target groups, money by category and budget level, payments by month, indicator progress per contract, " +
-			"open and overdue items and satisfaction over time; for a provider the same for its own contracts", Resp: app.Dashboard{}, Filters: []string{"year"}},
+			"open and overdue items and satisfaction over time; for a provider the same for its own contracts", Resp: overview.Dashboard{}, Filters: []string{"year"}},
 	}
 	for k, v := range disclosureAPIDocs() {
 		d[k] = v
@@ -60,7 +61,7 @@ type dashView struct {
 	Progress     *svgChart
 	Contracts    [][]cell
 	Heads        []string
-	Attention    []app.Todo
+	Attention    []kernel.Todo
 	Satisfaction *svgChart
 	APIURL       string
 }

@@ -32,6 +32,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -96,7 +97,7 @@ func benchSeedStreet(b *testing.B, db *store.DB) *benchStreet {
 	ctx := context.Background()
 	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(slog.DiscardHandler)
-	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
+	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
 	if _, err := demo.Seed(ctx, a, 1); err != nil {
 		b.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/overview"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -37,7 +37,7 @@ type dashFix struct {
 	mealProv *gongzhi.Actor
 	// base is the street's dashboard and basePublic the public disclosure document before the
 	// fixture's call: the demo's own contracts in service, which the figures add to.
-	base       *app.Dashboard
+	base       *overview.Dashboard
 	basePublic map[string]any
 }
 

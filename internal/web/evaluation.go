@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/evaluation"
 	"gongzhi/internal/store"
 )
 
@@ -384,7 +384,7 @@ func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPa
 		if err != nil {
 			return err
 		}
-		d.Contracts = append(d.Contracts, evContractRow{ID: ct.ID, Title: ct.Title, Org: ct.ProviderName, MidDate: app.MidTermDate(ct),
+		d.Contracts = append(d.Contracts, evContractRow{ID: ct.ID, Title: ct.Title, Org: ct.ProviderName, MidDate: evaluation.MidTermDate(ct),
 			HasMid: rounds[ct.ID][gongzhi.RoundMid], HasFinal: rounds[ct.ID][gongzhi.RoundFinal], MidDue: isDue[ct.ID]})
 	}
 	d.Due = dueOnly

@@ -17,6 +17,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/web"
@@ -34,7 +35,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
+	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
 	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
 		t.Fatal(err)
 	}

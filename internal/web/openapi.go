@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 )
 
 type apiDoc struct {
@@ -266,4 +266,4 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var _ = app.Todo{}
+var _ = kernel.Todo{}

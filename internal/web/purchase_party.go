@@ -12,7 +12,7 @@ import (
 	"net/http"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/purchase"
 )
 
 func (s *Server) purchasePartyRoutes() {
@@ -123,8 +123,8 @@ func partyAPIDocs() map[string]apiDoc {
 		"GET /api/v1/applications/{id}/progress":             {Summary: "Where an application stands: each step, the preliminary review's reason, the award", Resp: ppProgressBody{}},
 		"POST /api/v1/applications/{id}/attachments":         {Summary: "Record an attachment's metadata (name, size, sha256, content_type) on a draft (provider)", Req: gongzhi.Attachment{}, Resp: gongzhi.Attachment{}},
 		"DELETE /api/v1/applications/{id}/attachments/{att}": {Summary: "Remove an attachment from a draft (provider)"},
-		"GET /api/v1/reviews":                                {Summary: "The expert's review assignments: the calls whose panel draw examined them", Resp: itemsOf[app.ReviewAssignment]{}},
-		"GET /api/v1/reviews/{id}":                           {Summary: "The expert's assignment for one call (id is the call's)", Resp: app.ReviewAssignment{}},
+		"GET /api/v1/reviews":                                {Summary: "The expert's review assignments: the calls whose panel draw examined them", Resp: itemsOf[purchase.ReviewAssignment]{}},
+		"GET /api/v1/reviews/{id}":                           {Summary: "The expert's assignment for one call (id is the call's)", Resp: purchase.ReviewAssignment{}},
 		"POST /api/v1/reviews/{id}/no-conflict":              {Summary: "Declare no conflict of interest with any applicant of the call (expert); only then are the applications shown", Resp: ppReviewStatus{}},
 		"POST /api/v1/reviews/{id}/conflict":                 {Summary: "Declare a conflict of interest with the organizations of some applications, with the reason (expert): excluded and replaced; answers 200", Req: ppConflictRequest{}, Resp: ppReviewStatus{}},
 		"GET /api/v1/reviews/{id}/applications":              {Summary: "The applications of a call the expert scores, with whether each is scored", Resp: itemsOf[ppReviewItem]{}},

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/purchase"
 )
 
 type ppScoreRequest struct {
@@ -36,7 +36,7 @@ func ppMustExpert(ac *gongzhi.Actor) error {
 
 // ppAssignment returns the expert's assignment for one call; ENOTFOUND when the draw never
 // examined them.
-func (s *Server) ppAssignment(ctx context.Context, ac *gongzhi.Actor, callID int64) (*app.ReviewAssignment, error) {
+func (s *Server) ppAssignment(ctx context.Context, ac *gongzhi.Actor, callID int64) (*purchase.ReviewAssignment, error) {
 	all, err := s.app.ReviewAssignments(ctx, ac)
 	if err != nil {
 		return nil, err
@@ -462,9 +462,9 @@ func (s *Server) ppApiReviews(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if all == nil {
-		all = []app.ReviewAssignment{}
+		all = []purchase.ReviewAssignment{}
 	}
-	writeJSON(w, http.StatusOK, itemsOf[app.ReviewAssignment]{Items: all})
+	writeJSON(w, http.StatusOK, itemsOf[purchase.ReviewAssignment]{Items: all})
 	return nil
 }
 

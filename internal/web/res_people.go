@@ -8,7 +8,8 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/store"
 )
 
@@ -118,7 +119,7 @@ func (s *Server) personResource() *resource[*gongzhi.Person] {
 			if p.PlaceCode == "" {
 				p.PlaceCode = ac.ScopeCode
 			}
-			kinds := app.PersonKindsFor(ac)
+			kinds := registry.PersonKindsFor(ac)
 			if p.Kind == "" {
 				p.Kind = kinds[0]
 			}
@@ -147,7 +148,7 @@ func (s *Server) personResource() *resource[*gongzhi.Person] {
 		detail: func(r *http.Request, lang string, p *gongzhi.Person) detailView {
 			ac := actorOf(r)
 			idRow := kv{Label: T(lang, "person.id_number"), Value: p.IDMasked}
-			if p.IDMasked != "" && app.CanRevealID(ac) {
+			if p.IDMasked != "" && kernel.CanRevealID(ac) {
 				idRow.Form = &inlineForm{Action: "/people/" + strconv.FormatInt(p.ID, 10) + "/reveal", Label: T(lang, "action.reveal")}
 			}
 			rows := []kv{

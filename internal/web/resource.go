@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/xlsx"
 )
@@ -50,8 +50,8 @@ type resource[R any] struct {
 	canCreate func(ac *gongzhi.Actor) bool
 }
 
-func canRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && app.CanRead(ac, res) }
-func canWrite(ac *gongzhi.Actor, res string) bool { return ac != nil && app.CanWrite(ac, res) }
+func canRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && kernel.CanRead(ac, res) }
+func canWrite(ac *gongzhi.Actor, res string) bool { return ac != nil && kernel.CanWrite(ac, res) }
 
 // register adds the resource's UI and API routes.
 func register[R any](s *Server, res *resource[R]) {

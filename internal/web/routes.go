@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/app"
+	"gongzhi/internal/accounts"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/store"
 	"gongzhi/internal/xlsx"
 )
@@ -200,7 +202,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "setup", &page{Title: T(langOf(r), "setup.title"), Data: &app.SetupResult{}})
+	s.render(w, r, http.StatusOK, "setup", &page{Title: T(langOf(r), "setup.title"), Data: &accounts.SetupResult{}})
 	return nil
 }
 
@@ -226,8 +228,8 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 // ---- home
 
 type homeData struct {
-	Todos []app.Todo `json:"todos"`
-	Stats []app.Todo `json:"stats"`
+	Todos []kernel.Todo `json:"todos"`
+	Stats []kernel.Todo `json:"stats"`
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -237,10 +239,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	if isAPIPath(r) {
 		if todos == nil {
-			todos = []app.Todo{}
+			todos = []kernel.Todo{}
 		}
 		if stats == nil {
-			stats = []app.Todo{}
+			stats = []kernel.Todo{}
 		}
 		writeJSON(w, http.StatusOK, homeData{Todos: todos, Stats: stats})
 		return nil
@@ -478,9 +480,9 @@ type importProblem struct {
 
 func importColumns(kind string) []xlsx.Column {
 	if kind == "people" {
-		return app.PeopleColumns()
+		return registry.PeopleColumns()
 	}
-	return app.OrgColumns()
+	return registry.OrgColumns()
 }
 
 func (s *Server) importForm(kind, lang string) *importData {

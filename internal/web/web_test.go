@@ -18,6 +18,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -379,7 +380,7 @@ func TestFirstRunSetup(t *testing.T) {
 	db := storetest.SQLite(t)
 	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(db, box, app.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
+	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
 	ws, err := web.New(a, log, web.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -3,30 +3,31 @@
 // resets passwords and ends sessions; the audit administrator only reads the audit log. No
 // administrator acts on their own account, and only the command line makes administrators
 // beyond the first three.
-package app
+package accounts
 
 import (
 	"context"
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
 // Users lists accounts. Only the system and security administrators may.
-func (a *App) Users(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) (store.Page[*gongzhi.User], error) {
-	if err := mustRead(ac, ResUsers); err != nil {
+func (a *Service) Users(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) (store.Page[*gongzhi.User], error) {
+	if err := kernel.MustRead(ac, kernel.ResUsers); err != nil {
 		return store.Page[*gongzhi.User]{}, err
 	}
 	var p store.Page[*gongzhi.User]
-	total, err := a.DB.Q().ListUsers(ctx, opts, a.now(), func(u *gongzhi.User) error { p.Items = append(p.Items, u); return nil })
+	total, err := a.DB.Q().ListUsers(ctx, opts, a.NowUTC(), func(u *gongzhi.User) error { p.Items = append(p.Items, u); return nil })
 	p.Total = total
 	return p, err
 }
 
 // User returns one account to an administrator who may list accounts.
-func (a *App) User(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.User, error) {
-	if err := mustRead(ac, ResUsers); err != nil {
+func (a *Service) User(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.User, error) {
+	if err := kernel.MustRead(ac, kernel.ResUsers); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetUser(ctx, id)
@@ -34,7 +35,7 @@ func (a *App) User(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.U
 
 // checkUserScope verifies that the role's scope exists: a place for place-scoped roles, an
 // organization for providers. Administrators carry neither.
-func (a *App) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.User) error {
+func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.User) error {
 	if gongzhi.IsAdminRole(u.Role) {
 		u.PlaceCode, u.OrgID = "", 0
 		return nil
@@ -58,8 +59,8 @@ func (a *App) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.User) e
 // CreateUser makes an account with a one-time password that must be changed at first sign-in.
 // Only the system administrator may, and only for non-administrator roles unless ac is the
 // command line. Returns ECONFLICT for a taken username.
-func (a *App) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User, password string) (string, error) {
-	if err := mustWrite(ac, ResUsers); err != nil {
+func (a *Service) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User, password string) (string, error) {
+	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
 		return "", err
 	}
 	if gongzhi.IsAdminRole(u.Role) && !ac.IsSystem() {
@@ -79,21 +80,21 @@ func (a *App) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User
 		if err := a.checkUserScope(ctx, q, u); err != nil {
 			return err
 		}
-		if err := q.InsertUser(ctx, u, hash, a.now()); err != nil {
+		if err := q.InsertUser(ctx, u, hash, a.NowUTC()); err != nil {
 			if store.IsUnique(err, "") {
 				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"username": "user.username_taken"}}
 			}
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResUsers, strconv.FormatInt(u.ID, 10), nil, u, "")
+		return a.WriteAudit(ctx, q, ac, "create", kernel.ResUsers, strconv.FormatInt(u.ID, 10), nil, u, "")
 	})
 	return password, err
 }
 
 // UpdateUser changes an account's name, role, scope, phone or disabled flag. Only the system
 // administrator may, never on their own account, and never to or from an administrator role.
-func (a *App) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User) error {
-	if err := mustWrite(ac, ResUsers); err != nil {
+func (a *Service) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User) error {
+	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
 		return err
 	}
 	if u.ID == ac.User.ID {
@@ -114,7 +115,7 @@ func (a *App) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User
 		if err := a.checkUserScope(ctx, q, u); err != nil {
 			return err
 		}
-		if err := q.UpdateUser(ctx, u, a.now()); err != nil {
+		if err := q.UpdateUser(ctx, u, a.NowUTC()); err != nil {
 			return err
 		}
 		if u.Disabled {
@@ -122,12 +123,12 @@ func (a *App) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "update", ResUsers, strconv.FormatInt(u.ID, 10), before, u, "")
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResUsers, strconv.FormatInt(u.ID, 10), before, u, "")
 	})
 }
 
 // securityAction is an action of the security administrator on another account.
-func (a *App) securityAction(ctx context.Context, ac *gongzhi.Actor, id int64, action string, fn func(q *store.Q) error) error {
+func (a *Service) securityAction(ctx context.Context, ac *gongzhi.Actor, id int64, action string, fn func(q *store.Q) error) error {
 	if !ac.IsSystem() && !ac.Has(gongzhi.RoleSecAdmin) {
 		return gongzhi.Forbidden()
 	}
@@ -141,22 +142,22 @@ func (a *App) securityAction(ctx context.Context, ac *gongzhi.Actor, id int64, a
 		if err := fn(q); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, action, ResUsers, strconv.FormatInt(id, 10), nil, nil, "")
+		return a.WriteAudit(ctx, q, ac, action, kernel.ResUsers, strconv.FormatInt(id, 10), nil, nil, "")
 	})
 }
 
 // UnlockUser clears a lockout. Security administrator only, not on their own account.
-func (a *App) UnlockUser(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	return a.securityAction(ctx, ac, id, "unlock", func(q *store.Q) error { return q.Unlock(ctx, id, a.now()) })
+func (a *Service) UnlockUser(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	return a.securityAction(ctx, ac, id, "unlock", func(q *store.Q) error { return q.Unlock(ctx, id, a.NowUTC()) })
 }
 
 // ResetPassword gives an account a one-time password, ends its sessions, and forces a change at
 // the next sign-in. Security administrator only, not on their own account.
-func (a *App) ResetPassword(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
+func (a *Service) ResetPassword(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
 	pw := OneTimePassword()
 	hash := a.Cfg.Argon2.HashPassword(pw)
 	err := a.securityAction(ctx, ac, id, "password_reset", func(q *store.Q) error {
-		if err := q.SetPassword(ctx, id, hash, true, a.now()); err != nil {
+		if err := q.SetPassword(ctx, id, hash, true, a.NowUTC()); err != nil {
 			return err
 		}
 		return q.DeleteUserSessions(ctx, id, "")
@@ -165,14 +166,14 @@ func (a *App) ResetPassword(ctx context.Context, ac *gongzhi.Actor, id int64) (s
 }
 
 // EndSessions signs an account out everywhere. Security administrator only.
-func (a *App) EndSessions(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+func (a *Service) EndSessions(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	return a.securityAction(ctx, ac, id, "end_sessions", func(q *store.Q) error { return q.DeleteUserSessions(ctx, id, "") })
 }
 
 // Audit lists the audit log. Only the audit administrator may read it; the record's own change
 // history (History) is a narrower view for those who may see the record.
-func (a *App) Audit(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.AuditEntry) error) (int, error) {
-	if err := mustRead(ac, ResAudit); err != nil {
+func (a *Service) Audit(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.AuditEntry) error) (int, error) {
+	if err := kernel.MustRead(ac, kernel.ResAudit); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListAudit(ctx, opts, each)

@@ -1,7 +1,7 @@
 // Signing in and out, sessions kept in the database, API tokens, passwords and the first-run
 // setup. Failed sign-ins lock the account after Cfg.LockThreshold tries and throttle the address
 // after Cfg.IPThreshold; both counters live in the database so every app instance shares them.
-package app
+package accounts
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 )
@@ -20,8 +21,8 @@ var dummyHash = secret.Argon2{Time: 1, Memory: 64 * 1024, Threads: 2}.HashPasswo
 // Login checks a username and password and opens a session. It returns the session cookie value
 // and the CSRF token of the session. Unknown users, wrong passwords, disabled and locked accounts
 // all answer EUNAUTHORIZED or ETOOMANY without saying which, so accounts cannot be probed.
-func (a *App) Login(ctx context.Context, username, password, ip, ua string) (token, csrf string, u *gongzhi.User, err error) {
-	now := a.now()
+func (a *Service) Login(ctx context.Context, username, password, ip, ua string) (token, csrf string, u *gongzhi.User, err error) {
+	now := a.NowUTC()
 	q := a.DB.Q()
 	if n, err := q.IPFailures(ctx, ip, now.Add(-a.Cfg.IPWindow)); err != nil {
 		return "", "", nil, err
@@ -48,16 +49,16 @@ func (a *App) Login(ctx context.Context, username, password, ip, ua string) (tok
 			return err
 		}
 		if err := q.InsertSession(ctx, secret.SHA256(token), store.Session{UserID: u.ID, CSRF: csrf,
-			ExpiresAt: now.Add(a.Cfg.SessionIdle)}, ip, truncate(ua, 200), now); err != nil {
+			ExpiresAt: now.Add(a.Cfg.SessionIdle)}, ip, Truncate(ua, 200), now); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "login", ResUsers, strconv.FormatInt(u.ID, 10), nil, nil, "")
+		return a.WriteAudit(ctx, q, ac, "login", kernel.ResUsers, strconv.FormatInt(u.ID, 10), nil, nil, "")
 	})
 	return token, csrf, u, err
 }
 
-func (a *App) loginFailed(ctx context.Context, u *gongzhi.User, username, ip string) error {
-	now := a.now()
+func (a *Service) loginFailed(ctx context.Context, u *gongzhi.User, username, ip string) error {
+	now := a.NowUTC()
 	locked := false
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		if _, err := q.AddIPFailure(ctx, ip, now, now.Add(-a.Cfg.IPWindow)); err != nil {
@@ -73,11 +74,11 @@ func (a *App) loginFailed(ctx context.Context, u *gongzhi.User, username, ip str
 			locked = n >= a.Cfg.LockThreshold
 			id = strconv.FormatInt(u.ID, 10)
 		}
-		note := "username=" + truncate(username, 64)
+		note := "username=" + Truncate(username, 64)
 		if locked {
 			note += "; account locked"
 		}
-		return a.audit(ctx, q, ac, "login_failed", ResUsers, id, nil, nil, note)
+		return a.WriteAudit(ctx, q, ac, "login_failed", kernel.ResUsers, id, nil, nil, note)
 	})
 	if err != nil {
 		return err
@@ -88,7 +89,7 @@ func (a *App) loginFailed(ctx context.Context, u *gongzhi.User, username, ip str
 	return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.bad_login"}
 }
 
-func truncate(s string, n int) string {
+func Truncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n])
 	}
@@ -96,8 +97,8 @@ func truncate(s string, n int) string {
 }
 
 // SessionActor returns the actor of a live session and its CSRF token, sliding its idle expiry.
-func (a *App) SessionActor(ctx context.Context, token, ip string) (*gongzhi.Actor, string, error) {
-	now := a.now()
+func (a *Service) SessionActor(ctx context.Context, token, ip string) (*gongzhi.Actor, string, error) {
+	now := a.NowUTC()
 	hash := secret.SHA256(token)
 	s, seen, err := a.DB.Q().GetSession(ctx, hash, now)
 	if err != nil {
@@ -125,18 +126,18 @@ func (a *App) SessionActor(ctx context.Context, token, ip string) (*gongzhi.Acto
 }
 
 // Logout ends the session.
-func (a *App) Logout(ctx context.Context, ac *gongzhi.Actor, token string) error {
+func (a *Service) Logout(ctx context.Context, ac *gongzhi.Actor, token string) error {
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.DeleteSession(ctx, secret.SHA256(token)); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "logout", ResUsers, strconv.FormatInt(ac.User.ID, 10), nil, nil, "")
+		return a.WriteAudit(ctx, q, ac, "logout", kernel.ResUsers, strconv.FormatInt(ac.User.ID, 10), nil, nil, "")
 	})
 }
 
 // TokenActor returns the actor for an API bearer token.
-func (a *App) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor, error) {
-	uid, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.now())
+func (a *Service) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor, error) {
+	uid, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +151,7 @@ func (a *App) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor,
 
 // ChangePassword sets the actor's own password after checking the current one, and ends the
 // actor's other sessions.
-func (a *App) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSession, current, next, confirm string) error {
+func (a *Service) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSession, current, next, confirm string) error {
 	hash, err := a.DB.Q().PasswordHash(ctx, ac.User.ID)
 	if err != nil {
 		return err
@@ -172,18 +173,18 @@ func (a *App) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSession
 	}
 	newHash := a.Cfg.Argon2.HashPassword(next)
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := q.SetPassword(ctx, ac.User.ID, newHash, false, a.now()); err != nil {
+		if err := q.SetPassword(ctx, ac.User.ID, newHash, false, a.NowUTC()); err != nil {
 			return err
 		}
 		if err := q.DeleteUserSessions(ctx, ac.User.ID, secret.SHA256(keepSession)); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "password_change", ResUsers, strconv.FormatInt(ac.User.ID, 10), nil, nil, "")
+		return a.WriteAudit(ctx, q, ac, "password_change", kernel.ResUsers, strconv.FormatInt(ac.User.ID, 10), nil, nil, "")
 	})
 }
 
 // NeedsSetup reports whether the instance has no account yet (first run).
-func (a *App) NeedsSetup(ctx context.Context) (bool, error) {
+func (a *Service) NeedsSetup(ctx context.Context) (bool, error) {
 	n, err := a.DB.Q().CountUsers(ctx)
 	return n == 0, err
 }
@@ -200,7 +201,7 @@ type InitialAccount struct {
 
 // Setup creates the three separated administrators (system, security, audit) on an instance
 // with no accounts, each with a one-time password shown once. It refuses when any account exists.
-func (a *App) Setup(ctx context.Context, prefix, ip string) (*SetupResult, error) {
+func (a *Service) Setup(ctx context.Context, prefix, ip string) (*SetupResult, error) {
 	prefix = strings.TrimSpace(prefix)
 	if prefix == "" {
 		prefix = "admin"
@@ -222,11 +223,11 @@ func (a *App) Setup(ctx context.Context, prefix, ip string) (*SetupResult, error
 				return err
 			}
 			pw := OneTimePassword()
-			if err := q.InsertUser(ctx, u, a.Cfg.Argon2.HashPassword(pw), a.now()); err != nil {
+			if err := q.InsertUser(ctx, u, a.Cfg.Argon2.HashPassword(pw), a.NowUTC()); err != nil {
 				return err
 			}
 			res.Accounts = append(res.Accounts, InitialAccount{Username: u.Username, Role: u.Role, Password: pw})
-			if err := a.audit(ctx, q, &gongzhi.Actor{IP: ip, Via: "setup"}, "create", ResUsers, strconv.FormatInt(u.ID, 10), nil, u, "first-run setup"); err != nil {
+			if err := a.WriteAudit(ctx, q, &gongzhi.Actor{IP: ip, Via: "setup"}, "create", kernel.ResUsers, strconv.FormatInt(u.ID, 10), nil, u, "first-run setup"); err != nil {
 				return err
 			}
 		}
@@ -242,7 +243,7 @@ func OneTimePassword() string {
 }
 
 // CreateToken makes an API token for the actor; the token text is returned only now.
-func (a *App) CreateToken(ctx context.Context, ac *gongzhi.Actor, name string, days int) (*gongzhi.APIToken, string, error) {
+func (a *Service) CreateToken(ctx context.Context, ac *gongzhi.Actor, name string, days int) (*gongzhi.APIToken, string, error) {
 	if ac == nil || ac.User == nil || ac.User.ID == 0 {
 		return nil, "", &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
 	}
@@ -254,7 +255,7 @@ func (a *App) CreateToken(ctx context.Context, ac *gongzhi.Actor, name string, d
 		return nil, "", gongzhi.Invalid("days", "range:0-3650")
 	}
 	text := "gz_" + secret.Token()
-	t := &gongzhi.APIToken{UserID: ac.User.ID, Name: name, Prefix: text[:9], CreatedAt: a.now()}
+	t := &gongzhi.APIToken{UserID: ac.User.ID, Name: name, Prefix: text[:9], CreatedAt: a.NowUTC()}
 	if days > 0 {
 		t.ExpiresAt = t.CreatedAt.Add(time.Duration(days) * 24 * time.Hour)
 	}
@@ -262,13 +263,13 @@ func (a *App) CreateToken(ctx context.Context, ac *gongzhi.Actor, name string, d
 		if err := q.InsertToken(ctx, t, secret.SHA256(text)); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", "api_tokens", strconv.FormatInt(t.ID, 10), nil, t, "")
+		return a.WriteAudit(ctx, q, ac, "create", "api_tokens", strconv.FormatInt(t.ID, 10), nil, t, "")
 	})
 	return t, text, err
 }
 
 // Tokens lists the actor's own API tokens (every account's, for the security administrator).
-func (a *App) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIToken, error) {
+func (a *Service) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIToken, error) {
 	uid := ac.User.ID
 	if ac.Has(gongzhi.RoleSecAdmin) {
 		uid = 0
@@ -277,7 +278,7 @@ func (a *App) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIToken
 }
 
 // RevokeToken revokes one of the actor's tokens (any token, for the security administrator).
-func (a *App) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	uid := ac.User.ID
 	if ac.Has(gongzhi.RoleSecAdmin) {
 		uid = 0
@@ -290,6 +291,6 @@ func (a *App) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) erro
 		if n == 0 {
 			return gongzhi.NotFound()
 		}
-		return a.audit(ctx, q, ac, "revoke", "api_tokens", strconv.FormatInt(id, 10), nil, nil, "")
+		return a.WriteAudit(ctx, q, ac, "revoke", "api_tokens", strconv.FormatInt(id, 10), nil, nil, "")
 	})
 }

@@ -12,7 +12,7 @@
 // The street figures come from a handful of aggregate queries (needs and money are grouped in
 // SQL; signed contracts are read once with their terms), so the page costs the same with one
 // contract or a year of ledger data for fifty.
-package app
+package overview
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -40,7 +41,7 @@ type Dashboard struct {
 	Contracts    []gongzhi.ContractStatus    `json:"contracts"`
 	Behind       int                         `json:"behind"`
 	Progress     []gongzhi.IndicatorProgress `json:"progress"`
-	Attention    []Todo                      `json:"attention"`
+	Attention    []kernel.Todo               `json:"attention"`
 	Satisfaction []gongzhi.SatisfactionPoint `json:"satisfaction"`
 }
 
@@ -63,19 +64,19 @@ func DashboardAsOf(today string, year int) string {
 // Dashboard returns the caller's dashboard for fiscal year year: the street dashboard for the
 // purchaser, the hub and the auditor (their place and below), the provider's own contracts for
 // a provider. Other roles get EFORBIDDEN.
-func (a *App) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*Dashboard, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*Dashboard, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Year: year, AsOf: DashboardAsOf(a.today(), year)}
+	d := &Dashboard{Year: year, AsOf: DashboardAsOf(a.Today(), year)}
 	var s store.Scope
 	switch {
 	case ac.Has(gongzhi.RoleProvider):
 		d.Kind, d.OrgID, d.OrgName = "provider", ac.User.OrgID, ac.User.OrgName
-		s = orgScope(ac)
+		s = kernel.OrgScope(ac)
 	case ac.IsSystem() || ac.Has(dashboardReaders...):
 		d.Kind, d.PlaceCode, d.PlaceName = "street", ac.ScopeCode, ac.User.PlaceName
-		s = placeScope(ac)
+		s = kernel.PlaceScope(ac)
 	default:
 		return nil, gongzhi.Forbidden()
 	}
@@ -139,7 +140,7 @@ func dashNonNil[T any](xs []T) []T {
 
 // dashMoney fills the money blocks: by category, by budget level (with the budgets of the
 // place), the year's total and the payments by month.
-func (a *App) dashMoney(ctx context.Context, q *store.Q, d *Dashboard, s store.Scope, year int) error {
+func (a *Service) dashMoney(ctx context.Context, q *store.Q, d *Dashboard, s store.Scope, year int) error {
 	var err error
 	if d.ByCategory, err = q.MoneyByCategory(ctx, s, year); err != nil {
 		return err
@@ -196,7 +197,7 @@ func (a *App) dashMoney(ctx context.Context, q *store.Q, d *Dashboard, s store.S
 // dashCoverage builds the grid of communities × target groups: services from the signed
 // contracts in force on asOf (each serves the communities and target groups of its
 // application), needs from the needs recorded in each community.
-func (a *App) dashCoverage(ctx context.Context, q *store.Q, s store.Scope, rows []*store.ContractRow, asOf string) (*gongzhi.Coverage, error) {
+func (a *Service) dashCoverage(ctx context.Context, q *store.Q, s store.Scope, rows []*store.ContractRow, asOf string) (*gongzhi.Coverage, error) {
 	cov := &gongzhi.Coverage{Communities: []gongzhi.NamedCode{}, Groups: []gongzhi.NamedCode{}, Cells: []gongzhi.CoverageCell{}}
 	if s.None {
 		return cov, nil

@@ -3,7 +3,7 @@
 // generated, with a narrative written from those figures. It can be regenerated and its
 // narrative edited until it is published; published reports are public and must hold no
 // personal data.
-package app
+package supervision
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -35,10 +36,10 @@ func reportPlace(ac *gongzhi.Actor) (string, error) {
 }
 
 // reportFigures aggregates the month's supervision records within prefix.
-func (a *App) reportFigures(ctx context.Context, q *store.Q, prefix, month string) (gongzhi.ReportFigures, error) {
+func (a *Service) reportFigures(ctx context.Context, q *store.Q, prefix, month string) (gongzhi.ReportFigures, error) {
 	f := gongzhi.ReportFigures{FindingsByCheck: map[string]int{}, FindingsBySeverity: map[string]int{}}
 	s := store.Scope{Prefix: prefix}
-	today := a.today()
+	today := a.Today()
 	lines := map[int64]*gongzhi.ReportLine{}
 	var order []int64
 	progress := 0
@@ -178,8 +179,8 @@ func reportBody(place, month string, f gongzhi.ReportFigures) string {
 // GenerateSupervisionReport generates (or regenerates) the caller's place's report for month
 // from the month's records: the figures snapshot and a fresh narrative. The hub or the
 // purchaser. EINVALID month; ECONFLICT state (report.published) once published.
-func (a *App) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Actor, month string) (*gongzhi.SupervisionReport, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Actor, month string) (*gongzhi.SupervisionReport, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	if _, ok := gongzhi.ParseMonth(month); !ok {
@@ -194,7 +195,7 @@ func (a *App) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Actor, 
 	}
 	var id int64
 	err = a.DB.Transact(ctx, func(q *store.Q) error {
-		prefix, _, err := placePrefix(ctx, q, place)
+		prefix, _, err := kernel.PlacePrefix(ctx, q, place)
 		if err != nil {
 			return err
 		}
@@ -225,19 +226,19 @@ func (a *App) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Actor, 
 		y, m, _ := strings.Cut(month, "-")
 		r.Title = fmt.Sprintf("%s%s年%s月政府购买社会服务项目督导月报", p.Name, y, strings.TrimPrefix(m, "0"))
 		r.Body = reportBody(p.Name, month, r.Figures)
-		r.GeneratedAt, r.GeneratedBy = a.now(), username(ac)
+		r.GeneratedAt, r.GeneratedBy = a.NowUTC(), kernel.ActorName(ac)
 		created := r.ID == 0
 		if err := q.SaveSupervisionReport(ctx, r); err != nil {
 			return err
 		}
 		id = r.ID
 		if created {
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: r.ID, To: gongzhi.ReportDraft, Note: month}); err != nil {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: r.ID, To: gongzhi.ReportDraft, Note: month}); err != nil {
 				return err
 			}
-			return a.audit(ctx, q, ac, "create", ResSupReports, id10(r.ID), nil, r, "")
+			return a.WriteAudit(ctx, q, ac, "create", ResSupReports, kernel.Id10(r.ID), nil, r, "")
 		}
-		return a.audit(ctx, q, ac, "update", ResSupReports, id10(r.ID), before, r, "regenerated")
+		return a.WriteAudit(ctx, q, ac, "update", ResSupReports, kernel.Id10(r.ID), before, r, "regenerated")
 	})
 	if err != nil {
 		return nil, err
@@ -247,17 +248,17 @@ func (a *App) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Actor, 
 
 // SupervisionReport returns a report within the caller's place (staff only; a provider gets
 // ENOTFOUND: it reads published reports on the public pages).
-func (a *App) SupervisionReport(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.SupervisionReport, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) SupervisionReport(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.SupervisionReport, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetSupervisionReport(ctx, placeScope(ac), id)
+	return a.DB.Q().GetSupervisionReport(ctx, kernel.PlaceScope(ac), id)
 }
 
 // SupervisionReportFor returns the caller's place's report of month, ENOTFOUND if none was
 // generated.
-func (a *App) SupervisionReportFor(ctx context.Context, ac *gongzhi.Actor, month string) (*gongzhi.SupervisionReport, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) SupervisionReportFor(ctx context.Context, ac *gongzhi.Actor, month string) (*gongzhi.SupervisionReport, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
 	place, err := reportPlace(ac)
@@ -268,18 +269,18 @@ func (a *App) SupervisionReportFor(ctx context.Context, ac *gongzhi.Actor, month
 }
 
 // SupervisionReports lists reports within the caller's place. Filters: state, month.
-func (a *App) SupervisionReports(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) SupervisionReports(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListSupervisionReports(ctx, placeScope(ac), opts, each)
+	return a.DB.Q().ListSupervisionReports(ctx, kernel.PlaceScope(ac), opts, each)
 }
 
 // EditSupervisionReport replaces a draft report's title and narrative. The hub or the
 // purchaser within scope. ECONFLICT state (report.published) once published; EINVALID title or
 // body.
-func (a *App) EditSupervisionReport(ctx context.Context, ac *gongzhi.Actor, id int64, title, body string) (*gongzhi.SupervisionReport, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) EditSupervisionReport(ctx context.Context, ac *gongzhi.Actor, id int64, title, body string) (*gongzhi.SupervisionReport, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	f := gongzhi.FieldErrors{}
@@ -306,7 +307,7 @@ func (a *App) EditSupervisionReport(ctx context.Context, ac *gongzhi.Actor, id i
 		if err := q.SaveSupervisionReport(ctx, rep); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResSupReports, id10(id), before, rep, "edited")
+		return a.WriteAudit(ctx, q, ac, "update", ResSupReports, kernel.Id10(id), before, rep, "edited")
 	})
 	if err != nil {
 		return nil, err
@@ -314,20 +315,20 @@ func (a *App) EditSupervisionReport(ctx context.Context, ac *gongzhi.Actor, id i
 	return a.SupervisionReport(ctx, ac, id)
 }
 
-func (a *App) lockReport(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.SupervisionReport, error) {
-	if _, err := q.GetSupervisionReport(ctx, placeScope(ac), id); err != nil {
+func (a *Service) lockReport(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.SupervisionReport, error) {
+	if _, err := q.GetSupervisionReport(ctx, kernel.PlaceScope(ac), id); err != nil {
 		return nil, err
 	}
 	if err := q.LockRow(ctx, "supervision_reports", id); err != nil {
 		return nil, err
 	}
-	return q.GetSupervisionReport(ctx, placeScope(ac), id)
+	return q.GetSupervisionReport(ctx, kernel.PlaceScope(ac), id)
 }
 
 // reportNames are the names of people who appear in the month's supervision records of a
 // place: talk and meeting attendees, named owners of action items, the project teams of the
 // contracts inspected, and the contact people and registered staff of their organizations. A published report must name none of them.
-func (a *App) reportNames(ctx context.Context, q *store.Q, prefix, month string) ([]string, error) {
+func (a *Service) reportNames(ctx context.Context, q *store.Q, prefix, month string) ([]string, error) {
 	var names []string
 	s := store.Scope{Prefix: prefix}
 	f := map[string]string{"month": month}
@@ -383,7 +384,7 @@ func (a *App) reportNames(ctx context.Context, q *store.Q, prefix, month string)
 			return nil, err
 		}
 		names = append(names, o.ContactName)
-		if _, err := q.ListPeople(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"org": id10(id)}},
+		if _, err := q.ListPeople(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"org": kernel.Id10(id)}},
 			func(p *gongzhi.Person) error { names = append(names, p.Name); return nil }); err != nil {
 			return nil, err
 		}
@@ -395,7 +396,7 @@ func (a *App) reportNames(ctx context.Context, q *store.Q, prefix, month string)
 // supervisionExtraNames are the names kept by the other parts: the people of the registry who
 // took part in the month's ledger entries at the place, and the contact names (opened from
 // their seal) of the complaints submitted about its communities that month.
-func (a *App) supervisionExtraNames(ctx context.Context, q *store.Q, prefix, month string) ([]string, error) {
+func (a *Service) supervisionExtraNames(ctx context.Context, q *store.Q, prefix, month string) ([]string, error) {
 	start, err := time.ParseInLocation("2006-01", month, gongzhi.ChinaTime)
 	if err != nil {
 		return nil, gongzhi.Invalid("month", "ledger.month_format")
@@ -436,8 +437,8 @@ func reportText(r *gongzhi.SupervisionReport) string {
 // report.already_published) and one whose text holds personal data (body: the first reason of
 // gongzhi.FindPersonalData — an ID number, a phone number, or the name of a person in the
 // month's records).
-func (a *App) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.SupervisionReport, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.SupervisionReport, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
@@ -448,7 +449,7 @@ func (a *App) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Actor, i
 		if rep.State == gongzhi.ReportPublished {
 			return gongzhi.Refused("state", "report.already_published")
 		}
-		prefix, _, err := placePrefix(ctx, q, rep.PlaceCode)
+		prefix, _, err := kernel.PlacePrefix(ctx, q, rep.PlaceCode)
 		if err != nil {
 			return err
 		}
@@ -459,15 +460,15 @@ func (a *App) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Actor, i
 		if found := gongzhi.FindPersonalData(reportText(rep), names...); len(found) > 0 {
 			return gongzhi.Refused("body", found[0])
 		}
-		rep.State, rep.PublishedAt, rep.PublishedBy = gongzhi.ReportPublished, a.now(), username(ac)
+		rep.State, rep.PublishedAt, rep.PublishedBy = gongzhi.ReportPublished, a.NowUTC(), kernel.ActorName(ac)
 		if err := q.SaveSupervisionReport(ctx, rep); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: id, From: gongzhi.ReportDraft,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: id, From: gongzhi.ReportDraft,
 			To: gongzhi.ReportPublished, Note: rep.Month}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "publish", ResSupReports, id10(id), nil, map[string]any{"month": rep.Month}, "")
+		return a.WriteAudit(ctx, q, ac, "publish", ResSupReports, kernel.Id10(id), nil, map[string]any{"month": rep.Month}, "")
 	})
 	if err != nil {
 		return nil, err
@@ -476,13 +477,13 @@ func (a *App) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Actor, i
 }
 
 // PublicSupervisionReports lists published reports for anyone, newest month first.
-func (a *App) PublicSupervisionReports(ctx context.Context, opts store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
+func (a *Service) PublicSupervisionReports(ctx context.Context, opts store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
 	opts.Filters = withFilter(opts.Filters, "state", gongzhi.ReportPublished)
 	return a.DB.Q().ListSupervisionReports(ctx, store.Scope{}, opts, each)
 }
 
 // PublicSupervisionReport returns a published report for anyone (ENOTFOUND for a draft).
-func (a *App) PublicSupervisionReport(ctx context.Context, id int64) (*gongzhi.SupervisionReport, error) {
+func (a *Service) PublicSupervisionReport(ctx context.Context, id int64) (*gongzhi.SupervisionReport, error) {
 	r, err := a.DB.Q().GetSupervisionReport(ctx, store.Scope{}, id)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,7 @@
 // Reads are limited to the caller's scope; a record outside it answers ENOTFOUND exactly like a
 // missing one. Every write checks the role, the scope of the record before and after the change,
 // validates, runs in one transaction and appends an audit entry with the before and after.
-package app
+package registry
 
 import (
 	"context"
@@ -10,12 +10,13 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
 // inScope checks that a place code lies in the actor's scope; outside it, the place "does not
 // exist" for this actor.
-func inScope(ac *gongzhi.Actor, field, code string) error {
+func InScope(ac *gongzhi.Actor, field, code string) error {
 	if ac.IsSystem() || code == "" || ac.SeesPlace(code) {
 		return nil
 	}
@@ -25,23 +26,23 @@ func inScope(ac *gongzhi.Actor, field, code string) error {
 // ---- places
 
 // Places lists places in scope. Everyone but administrators may read the places they work in.
-func (a *App) Places(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
-	if err := mustRead(ac, ResPlaces); err != nil {
+func (a *Service) Places(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
+	if err := kernel.MustRead(ac, kernel.ResPlaces); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListPlaces(ctx, placeScope(ac), opts, each)
+	return a.DB.Q().ListPlaces(ctx, kernel.PlaceScope(ac), opts, each)
 }
 
 // Place returns a place in scope.
-func (a *App) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*gongzhi.Place, error) {
-	if err := mustRead(ac, ResPlaces); err != nil {
+func (a *Service) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*gongzhi.Place, error) {
+	if err := kernel.MustRead(ac, kernel.ResPlaces); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetPlace(ctx, placeScope(ac), code)
+	return a.DB.Q().GetPlace(ctx, kernel.PlaceScope(ac), code)
 }
 
 // PlacePath returns a place's ancestors, for breadcrumbs, once the place itself is visible.
-func (a *App) PlacePath(ctx context.Context, ac *gongzhi.Actor, code string) ([]gongzhi.Place, error) {
+func (a *Service) PlacePath(ctx context.Context, ac *gongzhi.Actor, code string) ([]gongzhi.Place, error) {
 	if _, err := a.Place(ctx, ac, code); err != nil {
 		return nil, err
 	}
@@ -50,8 +51,8 @@ func (a *App) PlacePath(ctx context.Context, ac *gongzhi.Actor, code string) ([]
 
 // CreatePlace adds a place under a parent in the purchaser's scope (a new community, say). The
 // code must carry the parent's prefix and the parent must be one level up.
-func (a *App) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Place) error {
-	if err := mustWrite(ac, ResPlaces); err != nil {
+func (a *Service) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Place) error {
+	if err := kernel.MustWrite(ac, kernel.ResPlaces); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -59,7 +60,7 @@ func (a *App) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Pla
 			return gongzhi.Invalid("parent_code", "required")
 		}
 		if p.ParentCode != "" {
-			parent, err := q.GetPlace(ctx, placeScope(ac), p.ParentCode)
+			parent, err := q.GetPlace(ctx, kernel.PlaceScope(ac), p.ParentCode)
 			if err != nil {
 				return gongzhi.Invalid("parent_code", "place.missing")
 			}
@@ -70,7 +71,7 @@ func (a *App) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Pla
 		if err := p.Validate(); err != nil {
 			return err
 		}
-		if err := inScope(ac, "code", p.Code); err != nil {
+		if err := InScope(ac, "code", p.Code); err != nil {
 			return err
 		}
 		if lvl, err := q.PlaceExists(ctx, p.Code); err != nil {
@@ -78,16 +79,16 @@ func (a *App) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Pla
 		} else if lvl != 0 {
 			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "place.code_taken"}}
 		}
-		if err := q.InsertPlace(ctx, p, a.now()); err != nil {
+		if err := q.InsertPlace(ctx, p, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResPlaces, p.Code, nil, p, "")
+		return a.WriteAudit(ctx, q, ac, "create", kernel.ResPlaces, p.Code, nil, p, "")
 	})
 }
 
 // RenamePlace changes a place's name.
-func (a *App) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name string) error {
-	if err := mustWrite(ac, ResPlaces); err != nil {
+func (a *Service) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name string) error {
+	if err := kernel.MustWrite(ac, kernel.ResPlaces); err != nil {
 		return err
 	}
 	name, r := gongzhi.CheckText(name, 100, true)
@@ -95,39 +96,39 @@ func (a *App) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name str
 		return gongzhi.Invalid("name", r)
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetPlace(ctx, placeScope(ac), code)
+		before, err := q.GetPlace(ctx, kernel.PlaceScope(ac), code)
 		if err != nil {
 			return err
 		}
 		after := *before
 		after.Name = name
-		if err := q.UpdatePlaceName(ctx, code, name, a.now()); err != nil {
+		if err := q.UpdatePlaceName(ctx, code, name, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResPlaces, code, before, &after, "")
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResPlaces, code, before, &after, "")
 	})
 }
 
 // ---- grids
 
 // Grids lists grids in scope.
-func (a *App) Grids(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Grid) error) (int, error) {
-	if err := mustRead(ac, ResGrids); err != nil {
+func (a *Service) Grids(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Grid) error) (int, error) {
+	if err := kernel.MustRead(ac, kernel.ResGrids); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListGrids(ctx, placeScope(ac), opts, each)
+	return a.DB.Q().ListGrids(ctx, kernel.PlaceScope(ac), opts, each)
 }
 
 // Grid returns a grid in scope.
-func (a *App) Grid(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Grid, error) {
-	if err := mustRead(ac, ResGrids); err != nil {
+func (a *Service) Grid(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Grid, error) {
+	if err := kernel.MustRead(ac, kernel.ResGrids); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetGrid(ctx, placeScope(ac), id)
+	return a.DB.Q().GetGrid(ctx, kernel.PlaceScope(ac), id)
 }
 
-func (a *App) checkCommunity(ctx context.Context, q *store.Q, ac *gongzhi.Actor, field, code string) error {
-	p, err := q.GetPlace(ctx, placeScope(ac), code)
+func (a *Service) CheckCommunity(ctx context.Context, q *store.Q, ac *gongzhi.Actor, field, code string) error {
+	p, err := q.GetPlace(ctx, kernel.PlaceScope(ac), code)
 	if err != nil {
 		return gongzhi.Invalid(field, "place.missing")
 	}
@@ -139,33 +140,33 @@ func (a *App) checkCommunity(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 
 // SaveGrid creates (ID 0) or updates a grid of a community in scope. A grid number is unique
 // within its community.
-func (a *App) SaveGrid(ctx context.Context, ac *gongzhi.Actor, g *gongzhi.Grid) error {
-	if err := mustWrite(ac, ResGrids); err != nil {
+func (a *Service) SaveGrid(ctx context.Context, ac *gongzhi.Actor, g *gongzhi.Grid) error {
+	if err := kernel.MustWrite(ac, kernel.ResGrids); err != nil {
 		return err
 	}
 	if err := g.Validate(); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := a.checkCommunity(ctx, q, ac, "community_code", g.CommunityCode); err != nil {
+		if err := a.CheckCommunity(ctx, q, ac, "community_code", g.CommunityCode); err != nil {
 			return err
 		}
 		var before *gongzhi.Grid
 		var err error
 		if g.ID != 0 {
-			if before, err = q.GetGrid(ctx, placeScope(ac), g.ID); err != nil {
+			if before, err = q.GetGrid(ctx, kernel.PlaceScope(ac), g.ID); err != nil {
 				return err
 			}
-			err = q.UpdateGrid(ctx, g, a.now())
+			err = q.UpdateGrid(ctx, g, a.NowUTC())
 		} else {
-			err = q.InsertGrid(ctx, g, a.now())
+			err = q.InsertGrid(ctx, g, a.NowUTC())
 		}
 		if store.IsUnique(err, "") {
 			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "grid.code_taken"}}
 		} else if err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, createOrUpdate(before == nil), ResGrids, id10(g.ID), before, g, "")
+		return a.WriteAudit(ctx, q, ac, createOrUpdate(before == nil), kernel.ResGrids, kernel.Id10(g.ID), before, g, "")
 	})
 }
 
@@ -177,12 +178,12 @@ func createOrUpdate(create bool) string {
 }
 
 // DeleteGrid removes a grid with no households.
-func (a *App) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustWrite(ac, ResGrids); err != nil {
+func (a *Service) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustWrite(ac, kernel.ResGrids); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetGrid(ctx, placeScope(ac), id)
+		before, err := q.GetGrid(ctx, kernel.PlaceScope(ac), id)
 		if err != nil {
 			return err
 		}
@@ -192,42 +193,42 @@ func (a *App) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) error
 		if err := q.DeleteGrid(ctx, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "delete", ResGrids, id10(id), before, nil, "")
+		return a.WriteAudit(ctx, q, ac, "delete", kernel.ResGrids, kernel.Id10(id), before, nil, "")
 	})
 }
 
 // ---- households
 
 // Households lists households in scope.
-func (a *App) Households(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Household) error) (int, error) {
-	if err := mustRead(ac, ResHouseholds); err != nil {
+func (a *Service) Households(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Household) error) (int, error) {
+	if err := kernel.MustRead(ac, kernel.ResHouseholds); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListHouseholds(ctx, placeScope(ac), opts, each)
+	return a.DB.Q().ListHouseholds(ctx, kernel.PlaceScope(ac), opts, each)
 }
 
 // Household returns a household in scope.
-func (a *App) Household(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Household, error) {
-	if err := mustRead(ac, ResHouseholds); err != nil {
+func (a *Service) Household(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Household, error) {
+	if err := kernel.MustRead(ac, kernel.ResHouseholds); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetHousehold(ctx, placeScope(ac), id)
+	return a.DB.Q().GetHousehold(ctx, kernel.PlaceScope(ac), id)
 }
 
 // SaveHousehold creates or updates a household; its grid must belong to its community.
-func (a *App) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Household) error {
-	if err := mustWrite(ac, ResHouseholds); err != nil {
+func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Household) error {
+	if err := kernel.MustWrite(ac, kernel.ResHouseholds); err != nil {
 		return err
 	}
 	if err := h.Validate(); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := a.checkCommunity(ctx, q, ac, "community_code", h.CommunityCode); err != nil {
+		if err := a.CheckCommunity(ctx, q, ac, "community_code", h.CommunityCode); err != nil {
 			return err
 		}
 		if h.GridID != 0 {
-			g, err := q.GetGrid(ctx, placeScope(ac), h.GridID)
+			g, err := q.GetGrid(ctx, kernel.PlaceScope(ac), h.GridID)
 			if err != nil || g.CommunityCode != h.CommunityCode {
 				return gongzhi.Invalid("grid_id", "household.grid_community")
 			}
@@ -235,31 +236,31 @@ func (a *App) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.H
 		var before *gongzhi.Household
 		var err error
 		if h.ID != 0 {
-			if before, err = q.GetHousehold(ctx, placeScope(ac), h.ID); err != nil {
+			if before, err = q.GetHousehold(ctx, kernel.PlaceScope(ac), h.ID); err != nil {
 				return err
 			}
-			err = q.UpdateHousehold(ctx, h, a.now())
+			err = q.UpdateHousehold(ctx, h, a.NowUTC())
 		} else {
-			err = q.InsertHousehold(ctx, h, a.now())
+			err = q.InsertHousehold(ctx, h, a.NowUTC())
 		}
 		if err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, createOrUpdate(before == nil), ResHouseholds, id10(h.ID), before, h, "")
+		return a.WriteAudit(ctx, q, ac, createOrUpdate(before == nil), kernel.ResHouseholds, kernel.Id10(h.ID), before, h, "")
 	})
 }
 
 // DeleteHousehold removes a household nobody is registered in.
-func (a *App) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustWrite(ac, ResHouseholds); err != nil {
+func (a *Service) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustWrite(ac, kernel.ResHouseholds); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetHousehold(ctx, placeScope(ac), id)
+		before, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), id)
 		if err != nil {
 			return err
 		}
-		n, err := q.ListPeople(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"household": id10(id)}, Limit: 1},
+		n, err := q.ListPeople(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"household": kernel.Id10(id)}, Limit: 1},
 			func(*gongzhi.Person) error { return nil })
 		if err != nil {
 			return err
@@ -270,33 +271,33 @@ func (a *App) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int64) 
 		if err := q.DeleteHousehold(ctx, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "delete", ResHouseholds, id10(id), before, nil, "")
+		return a.WriteAudit(ctx, q, ac, "delete", kernel.ResHouseholds, kernel.Id10(id), before, nil, "")
 	})
 }
 
 // ---- organizations
 
 // Organizations lists organizations in scope: a provider sees only its own.
-func (a *App) Organizations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
-	if err := mustRead(ac, ResOrgs); err != nil {
+func (a *Service) Organizations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
+	if err := kernel.MustRead(ac, kernel.ResOrgs); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListOrganizations(ctx, orgScope(ac), opts, each)
+	return a.DB.Q().ListOrganizations(ctx, kernel.OrgScope(ac), opts, each)
 }
 
 // Organization returns an organization in scope.
-func (a *App) Organization(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Organization, error) {
-	if err := mustRead(ac, ResOrgs); err != nil {
+func (a *Service) Organization(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Organization, error) {
+	if err := kernel.MustRead(ac, kernel.ResOrgs); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetOrganization(ctx, orgScope(ac), id)
+	return a.DB.Q().GetOrganization(ctx, kernel.OrgScope(ac), id)
 }
 
-func (a *App) checkOrg(ctx context.Context, q *store.Q, ac *gongzhi.Actor, o *gongzhi.Organization) error {
+func (a *Service) checkOrg(ctx context.Context, q *store.Q, ac *gongzhi.Actor, o *gongzhi.Organization) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if err := inScope(ac, "place_code", o.PlaceCode); err != nil && !gongzhi.OrgScoped(ac.Role()) {
+	if err := InScope(ac, "place_code", o.PlaceCode); err != nil && !gongzhi.OrgScoped(ac.Role()) {
 		return err
 	}
 	if lvl, err := q.PlaceExists(ctx, o.PlaceCode); err != nil {
@@ -319,8 +320,8 @@ func (a *App) checkOrg(ctx context.Context, q *store.Q, ac *gongzhi.Actor, o *go
 // CreateOrganization registers an organization on a registry in the caller's scope. The
 // purchaser and the hub may; a provider may not register others. Returns EINVALID for a bad
 // credit code and ECONFLICT for one that is already registered.
-func (a *App) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
-	if err := mustWrite(ac, ResOrgs); err != nil {
+func (a *Service) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
+	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
 		return err
 	}
 	if gongzhi.OrgScoped(ac.Role()) {
@@ -331,10 +332,10 @@ func (a *App) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gong
 		if err := a.checkOrg(ctx, q, ac, o); err != nil {
 			return err
 		}
-		if err := q.InsertOrganization(ctx, o, a.now()); err != nil {
+		if err := q.InsertOrganization(ctx, o, a.NowUTC()); err != nil {
 			return uniqueCredit(err)
 		}
-		return a.audit(ctx, q, ac, "create", ResOrgs, id10(o.ID), nil, o, "")
+		return a.WriteAudit(ctx, q, ac, "create", kernel.ResOrgs, kernel.Id10(o.ID), nil, o, "")
 	})
 }
 
@@ -348,12 +349,12 @@ func uniqueCredit(err error) error {
 // UpdateOrganization saves an organization in scope. A provider may edit its own contacts,
 // address, service fields, staff and notes, never its registration facts, grade or incubation
 // stage, which the office and the hub keep.
-func (a *App) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
-	if err := mustWrite(ac, ResOrgs); err != nil {
+func (a *Service) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
+	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetOrganization(ctx, orgScope(ac), o.ID)
+		before, err := q.GetOrganization(ctx, kernel.OrgScope(ac), o.ID)
 		if err != nil {
 			return err
 		}
@@ -364,71 +365,71 @@ func (a *App) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gong
 		if err := a.checkOrg(ctx, q, ac, o); err != nil {
 			return err
 		}
-		if err := q.UpdateOrganization(ctx, o, a.now()); err != nil {
+		if err := q.UpdateOrganization(ctx, o, a.NowUTC()); err != nil {
 			return uniqueCredit(err)
 		}
 		o.CreatedAt = before.CreatedAt
-		return a.audit(ctx, q, ac, "update", ResOrgs, id10(o.ID), before, o, "")
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResOrgs, kernel.Id10(o.ID), before, o, "")
 	})
 }
 
 // DeleteOrganization removes an organization that no account or person refers to.
-func (a *App) DeleteOrganization(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustWrite(ac, ResOrgs); err != nil {
+func (a *Service) DeleteOrganization(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
 		return err
 	}
 	if gongzhi.OrgScoped(ac.Role()) {
 		return gongzhi.Forbidden()
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetOrganization(ctx, orgScope(ac), id)
+		before, err := q.GetOrganization(ctx, kernel.OrgScope(ac), id)
 		if err != nil {
 			return err
 		}
 		if err := q.DeleteOrganization(ctx, id); err != nil {
-			if isFK(err) {
+			if kernel.IsFK(err) {
 				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "org.in_use"}
 			}
 			return err
 		}
-		return a.audit(ctx, q, ac, "delete", ResOrgs, id10(id), before, nil, "")
+		return a.WriteAudit(ctx, q, ac, "delete", kernel.ResOrgs, kernel.Id10(id), before, nil, "")
 	})
 }
 
 // ---- people
 
 // People lists people in scope: a provider sees its own staff and volunteers.
-func (a *App) People(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
-	if err := mustRead(ac, ResPeople); err != nil {
+func (a *Service) People(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
+	if err := kernel.MustRead(ac, kernel.ResPeople); err != nil {
 		return 0, err
 	}
 	if v := opts.Filters["id_number"]; v != "" {
 		delete(opts.Filters, "id_number")
 		opts.Filters["id_hash"] = a.Box.Hash(gongzhi.NormalizeIDNumber(v), "people.id_number")
 	}
-	return a.DB.Q().ListPeople(ctx, orgScope(ac), opts, each)
+	return a.DB.Q().ListPeople(ctx, kernel.OrgScope(ac), opts, each)
 }
 
 // Person returns a person in scope, ID number masked.
-func (a *App) Person(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Person, error) {
-	if err := mustRead(ac, ResPeople); err != nil {
+func (a *Service) Person(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Person, error) {
+	if err := kernel.MustRead(ac, kernel.ResPeople); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetPerson(ctx, orgScope(ac), id)
+	return a.DB.Q().GetPerson(ctx, kernel.OrgScope(ac), id)
 }
 
 // RevealIDNumber returns a person's full ID number to a role allowed to see it (community staff,
 // grid workers), within scope, and records the view in the audit log.
-func (a *App) RevealIDNumber(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
-	if err := mustRead(ac, ResPeople); err != nil {
+func (a *Service) RevealIDNumber(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
+	if err := kernel.MustRead(ac, kernel.ResPeople); err != nil {
 		return "", err
 	}
-	if !CanRevealID(ac) {
+	if !kernel.CanRevealID(ac) {
 		return "", gongzhi.Forbidden()
 	}
 	var plain string
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		enc, err := q.PersonIDCipher(ctx, orgScope(ac), id)
+		enc, err := q.PersonIDCipher(ctx, kernel.OrgScope(ac), id)
 		if err != nil {
 			return err
 		}
@@ -438,7 +439,7 @@ func (a *App) RevealIDNumber(ctx context.Context, ac *gongzhi.Actor, id int64) (
 		if plain, err = a.Box.Open(enc, "people.id_number"); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "view_sensitive", ResPeople, id10(id), nil, nil, "id_number")
+		return a.WriteAudit(ctx, q, ac, "view_sensitive", kernel.ResPeople, kernel.Id10(id), nil, nil, "id_number")
 	})
 	return plain, err
 }
@@ -463,7 +464,7 @@ func PersonKindsFor(ac *gongzhi.Actor) []string {
 // and stopping at the first failure, checkPersonFields (no database), checkPersonRefs with one
 // query per reference, and the uniqueness of the ID number. importPeople runs the same parts in
 // the same order, with each distinct reference of a sheet looked up once.
-func (a *App) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) (*store.PersonSecret, error) {
+func (a *Service) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) (*store.PersonSecret, error) {
 	if err := a.checkPersonFields(ac, p); err != nil {
 		return nil, err
 	}
@@ -487,8 +488,8 @@ func (a *App) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p 
 // checkPersonFields is the part of checkPerson that needs no database: the person's own fields
 // (normalizing them, deriving the masked ID number, birth year and gender), the kinds of people
 // the actor may register, and the place code's scope. A provider's people join its organization.
-func (a *App) checkPersonFields(ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := p.Validate(a.now()); err != nil {
+func (a *Service) checkPersonFields(ac *gongzhi.Actor, p *gongzhi.Person) error {
+	if err := p.Validate(a.NowUTC()); err != nil {
 		return err
 	}
 	if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), p.Kind) {
@@ -497,7 +498,7 @@ func (a *App) checkPersonFields(ac *gongzhi.Actor, p *gongzhi.Person) error {
 	if gongzhi.OrgScoped(ac.Role()) {
 		p.OrgID = ac.User.OrgID
 	}
-	return inScope(ac, "place_code", p.PlaceCode)
+	return InScope(ac, "place_code", p.PlaceCode)
 }
 
 // personRefs looks up what a person refers to, as the actor sees it.
@@ -547,7 +548,7 @@ func (r queryRefs) placeExists(ctx context.Context, code string) (bool, error) {
 // householdCommunity: any failure to read the household, the database's included, means none.
 // The system actor's place scope is the whole instance.
 func (r queryRefs) householdCommunity(ctx context.Context, id int64) string {
-	h, err := r.q.GetHousehold(ctx, placeScope(r.ac), id)
+	h, err := r.q.GetHousehold(ctx, kernel.PlaceScope(r.ac), id)
 	if err != nil {
 		return ""
 	}
@@ -556,12 +557,12 @@ func (r queryRefs) householdCommunity(ctx context.Context, id int64) string {
 
 // orgVisible: any failure to read the organization, the database's included, means not visible.
 func (r queryRefs) orgVisible(ctx context.Context, id int64) bool {
-	_, err := r.q.GetOrganization(ctx, orgScope(r.ac), id)
+	_, err := r.q.GetOrganization(ctx, kernel.OrgScope(r.ac), id)
 	return err == nil
 }
 
 // personSecret encrypts the (validated, non-empty) ID number and computes its keyed hash.
-func (a *App) personSecret(p *gongzhi.Person) *store.PersonSecret {
+func (a *Service) personSecret(p *gongzhi.Person) *store.PersonSecret {
 	return &store.PersonSecret{Enc: a.Box.Seal(p.IDNumber, "people.id_number"), Hash: a.Box.Hash(p.IDNumber, "people.id_number")}
 }
 
@@ -575,8 +576,8 @@ func idNumberFree(p *gongzhi.Person, other int64) error {
 
 // CreatePerson registers a person in the caller's scope. A resident needs a valid ID number,
 // unique across the instance.
-func (a *App) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := mustWrite(ac, ResPeople); err != nil {
+func (a *Service) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
+	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
 		return err
 	}
 	groups, err := a.DB.Q().ListTargetGroups(ctx)
@@ -592,16 +593,16 @@ func (a *App) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Pe
 		if sec == nil {
 			sec = &store.PersonSecret{}
 		}
-		if err := q.InsertPerson(ctx, p, *sec, a.now()); err != nil {
+		if err := q.InsertPerson(ctx, p, *sec, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResPeople, id10(p.ID), nil, p, "")
+		return a.WriteAudit(ctx, q, ac, "create", kernel.ResPeople, kernel.Id10(p.ID), nil, p, "")
 	})
 }
 
 // UpdatePerson saves a person in scope. An empty ID number keeps the stored one.
-func (a *App) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := mustWrite(ac, ResPeople); err != nil {
+func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
+	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
 		return err
 	}
 	groups, err := a.DB.Q().ListTargetGroups(ctx)
@@ -609,7 +610,7 @@ func (a *App) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Pe
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetPerson(ctx, orgScope(ac), p.ID)
+		before, err := q.GetPerson(ctx, kernel.OrgScope(ac), p.ID)
 		if err != nil {
 			return err
 		}
@@ -621,22 +622,22 @@ func (a *App) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Pe
 		if sec == nil {
 			p.IDMasked, p.BirthYear = before.IDMasked, before.BirthYear
 		}
-		err = q.UpdatePerson(ctx, p, sec, a.now())
+		err = q.UpdatePerson(ctx, p, sec, a.NowUTC())
 		if err != nil {
 			return err
 		}
 		p.CreatedAt = before.CreatedAt
-		return a.audit(ctx, q, ac, "update", ResPeople, id10(p.ID), before, p, "")
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResPeople, kernel.Id10(p.ID), before, p, "")
 	})
 }
 
 // DeletePerson removes a person in scope.
-func (a *App) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustWrite(ac, ResPeople); err != nil {
+func (a *Service) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := q.GetPerson(ctx, orgScope(ac), id)
+		before, err := q.GetPerson(ctx, kernel.OrgScope(ac), id)
 		if err != nil {
 			return err
 		}
@@ -646,23 +647,23 @@ func (a *App) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64) err
 		if err := q.DeletePerson(ctx, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "delete", ResPeople, id10(id), before, nil, "")
+		return a.WriteAudit(ctx, q, ac, "delete", kernel.ResPeople, kernel.Id10(id), before, nil, "")
 	})
 }
 
 // ---- target groups
 
 // TargetGroups lists the target groups.
-func (a *App) TargetGroups(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.TargetGroup, error) {
-	if err := mustRead(ac, ResTargetGroups); err != nil {
+func (a *Service) TargetGroups(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.TargetGroup, error) {
+	if err := kernel.MustRead(ac, kernel.ResTargetGroups); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().ListTargetGroups(ctx)
 }
 
 // SaveTargetGroup adds an office-defined target group, or renames one. The purchaser may.
-func (a *App) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gongzhi.TargetGroup, create bool) error {
-	if err := mustWrite(ac, ResTargetGroups); err != nil {
+func (a *Service) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gongzhi.TargetGroup, create bool) error {
+	if err := kernel.MustWrite(ac, kernel.ResTargetGroups); err != nil {
 		return err
 	}
 	if err := t.Validate(); err != nil {
@@ -678,10 +679,10 @@ func (a *App) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gongzhi
 			if i >= 0 {
 				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "code.taken"}}
 			}
-			if err := q.InsertTargetGroup(ctx, t, len(groups)+1, a.now()); err != nil {
+			if err := q.InsertTargetGroup(ctx, t, len(groups)+1, a.NowUTC()); err != nil {
 				return err
 			}
-			return a.audit(ctx, q, ac, "create", ResTargetGroups, t.Code, nil, t, "")
+			return a.WriteAudit(ctx, q, ac, "create", kernel.ResTargetGroups, t.Code, nil, t, "")
 		}
 		if i < 0 {
 			return gongzhi.NotFound()
@@ -690,28 +691,28 @@ func (a *App) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gongzhi
 		if err := q.UpdateTargetGroup(ctx, t); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResTargetGroups, t.Code, groups[i], t, "")
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResTargetGroups, t.Code, groups[i], t, "")
 	})
 }
 
 // ---- history
 
 // History returns the change history (writes only) of a record the actor can see.
-func (a *App) History(ctx context.Context, ac *gongzhi.Actor, entity, id string) ([]*gongzhi.AuditEntry, error) {
+func (a *Service) History(ctx context.Context, ac *gongzhi.Actor, entity, id string) ([]*gongzhi.AuditEntry, error) {
 	var err error
 	n, _ := strconv.ParseInt(id, 10, 64)
 	switch entity {
-	case ResPlaces:
+	case kernel.ResPlaces:
 		_, err = a.Place(ctx, ac, id)
-	case ResGrids:
+	case kernel.ResGrids:
 		_, err = a.Grid(ctx, ac, n)
-	case ResHouseholds:
+	case kernel.ResHouseholds:
 		_, err = a.Household(ctx, ac, n)
-	case ResOrgs:
+	case kernel.ResOrgs:
 		_, err = a.Organization(ctx, ac, n)
-	case ResPeople:
+	case kernel.ResPeople:
 		_, err = a.Person(ctx, ac, n)
-	case ResUsers:
+	case kernel.ResUsers:
 		_, err = a.User(ctx, ac, n)
 	default:
 		err = gongzhi.NotFound()

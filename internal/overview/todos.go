@@ -1,18 +1,19 @@
 // To-do lists (我的待办): what each role should look at next, computed from the records.
-package app
+package overview
 
 import (
 	"context"
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
 // Todos returns the actor's to-do list and a few overview figures for its home page.
-func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo, err error) {
+func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []kernel.Todo, err error) {
 	if ac.User.MustChangePassword {
-		todos = append(todos, Todo{Key: "todo.change_password", Href: "/password"})
+		todos = append(todos, kernel.Todo{Key: "todo.change_password", Href: "/password"})
 	}
 	q := a.DB.Q()
 	count := func(list func(opts store.ListOptions) (int, error), filters map[string]string) int {
@@ -25,25 +26,25 @@ func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo
 	}
 	orgs := func(f map[string]string) int {
 		return count(func(o store.ListOptions) (int, error) {
-			return q.ListOrganizations(ctx, orgScope(ac), o, func(*gongzhi.Organization) error { return nil })
+			return q.ListOrganizations(ctx, kernel.OrgScope(ac), o, func(*gongzhi.Organization) error { return nil })
 		}, f)
 	}
 	people := func(f map[string]string) int {
 		return count(func(o store.ListOptions) (int, error) {
-			return q.ListPeople(ctx, orgScope(ac), o, func(*gongzhi.Person) error { return nil })
+			return q.ListPeople(ctx, kernel.OrgScope(ac), o, func(*gongzhi.Person) error { return nil })
 		}, f)
 	}
 	households := func(f map[string]string) int {
 		return count(func(o store.ListOptions) (int, error) {
-			return q.ListHouseholds(ctx, placeScope(ac), o, func(*gongzhi.Household) error { return nil })
+			return q.ListHouseholds(ctx, kernel.PlaceScope(ac), o, func(*gongzhi.Household) error { return nil })
 		}, f)
 	}
-	add := func(list *[]Todo, key string, n int, href string) {
+	add := func(list *[]kernel.Todo, key string, n int, href string) {
 		if n > 0 {
-			*list = append(*list, Todo{Key: key, Count: n, Href: href})
+			*list = append(*list, kernel.Todo{Key: key, Count: n, Href: href})
 		}
 	}
-	now := a.now()
+	now := a.NowUTC()
 	calls := func(f map[string]string) int {
 		return count(func(o store.ListOptions) (int, error) {
 			return a.Calls(ctx, ac, o, func(*gongzhi.Call) error { return nil })
@@ -97,7 +98,7 @@ func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo
 		add(&stats, "person.kind.resident", people(map[string]string{"kind": "resident"}), "/people?kind=resident")
 		add(&stats, "person.kind.volunteer", people(map[string]string{"kind": "volunteer"}), "/people?kind=volunteer")
 	case gongzhi.RoleProvider:
-		if o, gerr := q.GetOrganization(ctx, orgScope(ac), ac.User.OrgID); gerr == nil {
+		if o, gerr := q.GetOrganization(ctx, kernel.OrgScope(ac), ac.User.OrgID); gerr == nil {
 			missing := ""
 			for _, m := range []struct{ v, k string }{{o.ContactName, "联系人"}, {o.ContactPhone, "联系电话"}, {o.Address, "地址"}} {
 				if m.v == "" {
@@ -108,7 +109,7 @@ func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo
 				missing += "服务领域"
 			}
 			if missing != "" {
-				todos = append(todos, Todo{Key: "todo.org_profile", Href: "/organizations/" + id10(o.ID) + "/edit", Extra: missing})
+				todos = append(todos, kernel.Todo{Key: "todo.org_profile", Href: "/organizations/" + kernel.Id10(o.ID) + "/edit", Extra: missing})
 			}
 		}
 		add(&stats, "person.kind.social_worker", people(map[string]string{"kind": "social_worker"}), "/people?kind=social_worker")
@@ -138,7 +139,7 @@ func (a *App) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []Todo
 		}
 	}
 	if err == nil && !gongzhi.IsAdminRole(ac.Role()) {
-		var more []Todo
+		var more []kernel.Todo
 		if more, _, err = a.DeliveryItems(ctx, ac); err == nil {
 			todos = append(todos, more...)
 		}

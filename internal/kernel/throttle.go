@@ -1,4 +1,4 @@
-package app
+package kernel
 
 import (
 	"context"
@@ -20,11 +20,11 @@ var (
 // PublicFormWindow. Signed-in callers and callers without an address are not throttled. The
 // count is taken under the same lock the complaint throttle uses, so concurrent submissions
 // cannot slip past the limit on PostgreSQL.
-func (a *App) throttleAnonymous(ctx context.Context, q *store.Q, ac *gongzhi.Actor, form string) error {
+func (a *Kernel) ThrottleAnonymous(ctx context.Context, q *store.Q, ac *gongzhi.Actor, form string) error {
 	if ac == nil || ac.User != nil || ac.IP == "" {
 		return nil
 	}
-	now := a.now()
+	now := a.NowUTC()
 	if err := q.LockComplaintThrottle(ctx, form, ac.IP); err != nil {
 		return err
 	}

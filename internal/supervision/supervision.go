@@ -26,13 +26,15 @@
 // never act gets EFORBIDDEN; a move the state or the clock forbids gets ECONFLICT naming the
 // field and the reason; bad input gets EINVALID. Every write is one transaction with its audit
 // entry and, for every state change, a line of state history (purchase_history).
-package app
+package supervision
 
 import (
 	"context"
 	"slices"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/store"
 )
 
@@ -50,13 +52,13 @@ var inspectors = []string{gongzhi.RoleHub, gongzhi.RolePurchaser}
 
 // supScope is what supervision records the caller sees: a provider its own organization's,
 // the purchaser, the hub and the auditor those of places within scope.
-func supScope(ac *gongzhi.Actor) (store.Scope, error) { return contractScope(ac) }
+func supScope(ac *gongzhi.Actor) (store.Scope, error) { return purchase.ContractScope(ac) }
 
 // ---- inspections
 
 // activeContracts returns the signed contracts within scope whose version in force covers
 // month.
-func (a *App) activeContracts(ctx context.Context, q *store.Q, s store.Scope, month string) ([]*gongzhi.Contract, error) {
+func (a *Service) activeContracts(ctx context.Context, q *store.Q, s store.Scope, month string) ([]*gongzhi.Contract, error) {
 	var cts []*gongzhi.Contract
 	if _, err := q.ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(c *gongzhi.Contract) error { cts = append(cts, c); return nil }); err != nil {
@@ -82,14 +84,14 @@ func (a *App) activeContracts(ctx context.Context, q *store.Q, s store.Scope, mo
 // the caller's place whose period covers it, due on the 25th; existing ones are left alone, so
 // it may run any number of times. Staff only (EFORBIDDEN otherwise); EINVALID month. Returns
 // how many it created.
-func (a *App) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month string) (int, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month string) (int, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return 0, err
 	}
 	if _, ok := gongzhi.ParseMonth(month); !ok {
 		return 0, gongzhi.Invalid("month", "month.format")
 	}
-	s := placeScope(ac)
+	s := kernel.PlaceScope(ac)
 	q := a.DB.Q()
 	cts, err := a.activeContracts(ctx, q, s, month)
 	if err != nil || len(cts) == 0 {
@@ -114,7 +116,7 @@ func (a *App) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month st
 		n = 0
 		for _, c := range missing {
 			in := &gongzhi.Inspection{ContractID: c.ID, OrgID: c.OrgID, PlaceCode: c.PlaceCode, Month: month, DueOn: gongzhi.MonthDueOn(month)}
-			added, err := q.EnsureInspection(ctx, in, a.now())
+			added, err := q.EnsureInspection(ctx, in, a.NowUTC())
 			if err != nil {
 				return err
 			}
@@ -125,14 +127,14 @@ func (a *App) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month st
 		if n == 0 {
 			return nil
 		}
-		return a.audit(ctx, q, ac, "create", ResInspections, month, nil, map[string]any{"month": month, "created": n}, "monthly inspections")
+		return a.WriteAudit(ctx, q, ac, "create", ResInspections, month, nil, map[string]any{"month": month, "created": n}, "monthly inspections")
 	})
 	return n, err
 }
 
 // Inspections lists inspections within scope (a provider only those done). Filters: see
 // store.ListInspections.
-func (a *App) Inspections(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Inspection) error) (int, error) {
+func (a *Service) Inspections(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Inspection) error) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return 0, err
@@ -140,7 +142,7 @@ func (a *App) Inspections(ctx context.Context, ac *gongzhi.Actor, opts store.Lis
 	if ac.Has(gongzhi.RoleProvider) {
 		opts.Filters = withFilter(opts.Filters, "state", gongzhi.InspectionDone)
 	}
-	today := a.today()
+	today := a.Today()
 	return a.DB.Q().ListInspections(ctx, s, opts, func(in *gongzhi.Inspection) error {
 		in.Overdue = in.State == gongzhi.InspectionDue && in.DueOn < today
 		return each(in)
@@ -157,11 +159,11 @@ func withFilter(f map[string]string, k, v string) map[string]string {
 }
 
 // Inspection returns one inspection within scope; a provider sees its own once done.
-func (a *App) Inspection(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Inspection, error) {
+func (a *Service) Inspection(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Inspection, error) {
 	return a.loadInspection(ctx, a.DB.Q(), ac, id)
 }
 
-func (a *App) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Inspection, error) {
+func (a *Service) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Inspection, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return nil, err
@@ -173,7 +175,7 @@ func (a *App) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 	if ac.Has(gongzhi.RoleProvider) && in.State != gongzhi.InspectionDone {
 		return nil, gongzhi.NotFound()
 	}
-	in.Overdue = in.State == gongzhi.InspectionDue && in.DueOn < a.today()
+	in.Overdue = in.State == gongzhi.InspectionDue && in.DueOn < a.Today()
 	return in, nil
 }
 
@@ -182,8 +184,8 @@ func (a *App) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 // within scope (EFORBIDDEN for others); EINVALID for a bad record (see InspectionRecord);
 // ECONFLICT inspected_on (inspection.future) for a date after today, or inspected_on
 // (inspection.before_month) for one before the month began.
-func (a *App) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64, rec gongzhi.InspectionRecord) (*gongzhi.Inspection, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64, rec gongzhi.InspectionRecord) (*gongzhi.Inspection, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	if err := rec.Validate(); err != nil {
@@ -197,7 +199,7 @@ func (a *App) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64,
 		if err := q.LockRow(ctx, "inspections", id); err != nil {
 			return err
 		}
-		if rec.InspectedOn > a.today() {
+		if rec.InspectedOn > a.Today() {
 			return gongzhi.Refused("inspected_on", "inspection.future")
 		}
 		if rec.InspectedOn[:7] < in.Month {
@@ -206,17 +208,17 @@ func (a *App) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64,
 		before := *in
 		from := in.State
 		in.State, in.InspectedOn, in.ProgressPct, in.Progress = gongzhi.InspectionDone, rec.InspectedOn, rec.ProgressPct, rec.Progress
-		in.Difficulties, in.Results, in.Checklist, in.Inspector = rec.Difficulties, rec.Results, rec.Checklist, username(ac)
-		if err := q.UpdateInspection(ctx, in, a.now()); err != nil {
+		in.Difficulties, in.Results, in.Checklist, in.Inspector = rec.Difficulties, rec.Results, rec.Checklist, kernel.ActorName(ac)
+		if err := q.UpdateInspection(ctx, in, a.NowUTC()); err != nil {
 			return err
 		}
 		if from != in.State {
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "inspection", EntityID: id, From: from, To: in.State,
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "inspection", EntityID: id, From: from, To: in.State,
 				Note: in.Month}); err != nil {
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "update", ResInspections, id10(id), before, in, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResInspections, kernel.Id10(id), before, in, "")
 	})
 	if err != nil {
 		return nil, err
@@ -230,8 +232,8 @@ func (a *App) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64,
 // purchaser within scope. Refuses (ECONFLICT) an inspection not yet recorded (state:
 // inspection.not_done) or a checklist item that is not a finding (check_key:
 // rect.not_a_finding); EINVALID requirement or deadline (a date not before today).
-func (a *App) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, inspectionID int64, o gongzhi.RectificationOrder) (*gongzhi.Rectification, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, inspectionID int64, o gongzhi.RectificationOrder) (*gongzhi.Rectification, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	var x *gongzhi.Rectification
@@ -250,12 +252,12 @@ func (a *App) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, inspect
 		if o.Severity == "" {
 			o.Severity = in.Checklist[i].Severity
 		}
-		if err := o.Validate(a.today()); err != nil {
+		if err := o.Validate(a.Today()); err != nil {
 			return err
 		}
 		x = &gongzhi.Rectification{InspectionID: in.ID, CheckKey: o.CheckKey, ContractID: in.ContractID, OrgID: in.OrgID,
-			PlaceCode: in.PlaceCode, Month: gongzhi.MonthOf(a.now()), Severity: o.Severity, Requirement: o.Requirement,
-			Deadline: o.Deadline, CreatedBy: username(ac)}
+			PlaceCode: in.PlaceCode, Month: gongzhi.MonthOf(a.NowUTC()), Severity: o.Severity, Requirement: o.Requirement,
+			Deadline: o.Deadline, CreatedBy: kernel.ActorName(ac)}
 		return a.insertRect(ctx, q, ac, x)
 	})
 	if err != nil {
@@ -264,20 +266,20 @@ func (a *App) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, inspect
 	return a.Rectification(ctx, ac, x.ID)
 }
 
-func (a *App) insertRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, x *gongzhi.Rectification) error {
-	if err := q.InsertRectification(ctx, x, a.now()); err != nil {
+func (a *Service) insertRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, x *gongzhi.Rectification) error {
+	if err := q.InsertRectification(ctx, x, a.NowUTC()); err != nil {
 		return err
 	}
-	if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: x.ID, To: gongzhi.RectOpen,
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: x.ID, To: gongzhi.RectOpen,
 		Note: x.Deadline}); err != nil {
 		return err
 	}
-	return a.audit(ctx, q, ac, "create", ResRectifications, id10(x.ID), nil, x, "")
+	return a.WriteAudit(ctx, q, ac, "create", ResRectifications, kernel.Id10(x.ID), nil, x, "")
 }
 
 // Rectifications lists orders within scope, escalating overdue ones first. Filters: see
 // store.ListRectifications.
-func (a *App) Rectifications(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Rectification) error) (int, error) {
+func (a *Service) Rectifications(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Rectification) error) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return 0, err
@@ -285,7 +287,7 @@ func (a *App) Rectifications(ctx context.Context, ac *gongzhi.Actor, opts store.
 	if err := a.EscalateOverdue(ctx, ac); err != nil {
 		return 0, err
 	}
-	today := a.today()
+	today := a.Today()
 	return a.DB.Q().ListRectifications(ctx, s, opts, func(x *gongzhi.Rectification) error {
 		x.Overdue = x.State != gongzhi.RectClosed && x.Deadline < today
 		return each(x)
@@ -293,11 +295,11 @@ func (a *App) Rectifications(ctx context.Context, ac *gongzhi.Actor, opts store.
 }
 
 // Rectification returns one order within scope.
-func (a *App) Rectification(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Rectification, error) {
+func (a *Service) Rectification(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Rectification, error) {
 	return a.loadRect(ctx, a.DB.Q(), ac, id)
 }
 
-func (a *App) loadRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Rectification, error) {
+func (a *Service) loadRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Rectification, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return nil, err
@@ -306,11 +308,11 @@ func (a *App) loadRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id in
 	if err != nil {
 		return nil, err
 	}
-	x.Overdue = x.State != gongzhi.RectClosed && x.Deadline < a.today()
+	x.Overdue = x.State != gongzhi.RectClosed && x.Deadline < a.Today()
 	return x, nil
 }
 
-func (a *App) lockRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Rectification, error) {
+func (a *Service) lockRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Rectification, error) {
 	if _, err := a.loadRect(ctx, q, ac, id); err != nil {
 		return nil, err
 	}
@@ -321,7 +323,7 @@ func (a *App) lockRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id in
 }
 
 // RectificationHistory returns an order's state history. Same visibility as Rectification.
-func (a *App) RectificationHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
+func (a *Service) RectificationHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
 	if _, err := a.Rectification(ctx, ac, id); err != nil {
 		return nil, err
 	}
@@ -333,8 +335,8 @@ func (a *App) RectificationHistory(ctx context.Context, ac *gongzhi.Actor, id in
 // is addressed to (another provider's order answers ENOTFOUND; other roles EFORBIDDEN).
 // Refuses (ECONFLICT state) an order already answered (rect.answered) or closed (rect.closed);
 // EINVALID answer.
-func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64, answer string, evidence []string) (*gongzhi.Rectification, error) {
-	if err := mustBe(ac, gongzhi.RoleProvider); err != nil {
+func (a *Service) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64, answer string, evidence []string) (*gongzhi.Rectification, error) {
+	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
 		return nil, err
 	}
 	answer, r := gongzhi.CheckText(answer, 4000, true)
@@ -353,7 +355,7 @@ func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		if err := rectAnswerable(x); err != nil {
 			return err
 		}
-		x.State, x.Answer, x.AnsweredAt = gongzhi.RectAnswered, answer, a.now()
+		x.State, x.Answer, x.AnsweredAt = gongzhi.RectAnswered, answer, a.NowUTC()
 		for _, e := range evidence {
 			if !slices.Contains(x.Evidence, e) {
 				x.Evidence = append(x.Evidence, e)
@@ -366,8 +368,8 @@ func (a *App) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int
 // CanAnswerRectification checks, before an evidence file is stored, that the caller may answer
 // the order now: the provider it is addressed to, while it is open. Same errors as
 // AnswerRectification.
-func (a *App) CanAnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustBe(ac, gongzhi.RoleProvider); err != nil {
+func (a *Service) CanAnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
 		return err
 	}
 	x, err := a.Rectification(ctx, ac, id)
@@ -405,8 +407,8 @@ func rectCheckable(x *gongzhi.Rectification) error {
 // the purchaser within scope; a provider can never close an order (EFORBIDDEN). Refuses
 // (ECONFLICT state) an order never answered or reopened and not answered again
 // (rect.not_answered) and one already closed (rect.closed).
-func (a *App) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id int64, note string) (*gongzhi.Rectification, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id int64, note string) (*gongzhi.Rectification, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	note, r := gongzhi.CheckText(note, 1000, false)
@@ -417,7 +419,7 @@ func (a *App) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		if err := rectCheckable(x); err != nil {
 			return err
 		}
-		x.State, x.VerifiedBy, x.ClosedAt = gongzhi.RectClosed, username(ac), a.now()
+		x.State, x.VerifiedBy, x.ClosedAt = gongzhi.RectClosed, kernel.ActorName(ac), a.NowUTC()
 		return nil
 	}, note)
 }
@@ -425,8 +427,8 @@ func (a *App) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id int
 // ReopenRectification sends an answered order back to the provider with a reason. The hub or
 // the purchaser within scope. Refuses (ECONFLICT state) an order not answered
 // (rect.not_answered) or closed (rect.closed); EINVALID reason (required).
-func (a *App) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) (*gongzhi.Rectification, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) (*gongzhi.Rectification, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, true)
@@ -450,8 +452,8 @@ func (a *App) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int
 // ("YYYY-MM-DD reason"). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
 // before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
 // (required).
-func (a *App) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	f := gongzhi.FieldErrors{}
@@ -474,19 +476,19 @@ func (a *App) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int
 		if x.State == gongzhi.RectClosed {
 			return gongzhi.Refused("state", "rect.closed")
 		}
-		if deadline < a.today() {
+		if deadline < a.Today() {
 			return gongzhi.Refused("deadline", "rect.deadline_past")
 		}
 		before := *x
 		x.Deadline, x.Escalated = deadline, false
-		if err := q.UpdateRectification(ctx, x, a.now()); err != nil {
+		if err := q.UpdateRectification(ctx, x, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "extended",
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "extended",
 			Note: deadline + " " + reason}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "extend", ResRectifications, id10(id), before, x, reason)
+		return a.WriteAudit(ctx, q, ac, "extend", ResRectifications, kernel.Id10(id), before, x, reason)
 	})
 	if err != nil {
 		return nil, err
@@ -495,7 +497,7 @@ func (a *App) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int
 }
 
 // moveRect runs one state move of an order in a transaction with its history and audit.
-func (a *App) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move func(*gongzhi.Rectification) error, note string) (*gongzhi.Rectification, error) {
+func (a *Service) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move func(*gongzhi.Rectification) error, note string) (*gongzhi.Rectification, error) {
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		x, err := a.lockRect(ctx, q, ac, id)
 		if err != nil {
@@ -505,14 +507,14 @@ func (a *App) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move fu
 		if err := move(x); err != nil {
 			return err
 		}
-		if err := q.UpdateRectification(ctx, x, a.now()); err != nil {
+		if err := q.UpdateRectification(ctx, x, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: before.State, To: x.State,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: before.State, To: x.State,
 			Note: note}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResRectifications, id10(id), before, x, note)
+		return a.WriteAudit(ctx, q, ac, "update", ResRectifications, kernel.Id10(id), before, x, note)
 	})
 	if err != nil {
 		return nil, err
@@ -524,12 +526,12 @@ func (a *App) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move fu
 // open after its deadline: the flag is set once, with a line of history ("escalated") and an
 // audit entry, both by the system (the rule escalates, not the caller). It runs whenever orders
 // or to-dos are read; any signed-in caller with a supervision scope may trigger it.
-func (a *App) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
+func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
 	s, err := supScope(ac)
 	if err != nil {
 		return err
 	}
-	today := a.today()
+	today := a.Today()
 	var ids []int64
 	if _, err := a.DB.Q().ListRectifications(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.RectOpen, "overdue": today}},
 		func(x *gongzhi.Rectification) error {
@@ -554,15 +556,15 @@ func (a *App) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
 				continue
 			}
 			x.Escalated = true
-			if err := q.UpdateRectification(ctx, x, a.now()); err != nil {
+			if err := q.UpdateRectification(ctx, x, a.NowUTC()); err != nil {
 				return err
 			}
 			// the rule escalates, not whoever's visit found the order overdue
-			if err := a.change(ctx, q, sys, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "escalated",
+			if err := a.Change(ctx, q, sys, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "escalated",
 				Note: x.Deadline}); err != nil {
 				return err
 			}
-			if err := a.audit(ctx, q, sys, "escalate", ResRectifications, id10(id), nil, map[string]any{"deadline": x.Deadline}, "overdue"); err != nil {
+			if err := a.WriteAudit(ctx, q, sys, "escalate", ResRectifications, kernel.Id10(id), nil, map[string]any{"deadline": x.Deadline}, "overdue"); err != nil {
 				return err
 			}
 		}
@@ -576,8 +578,8 @@ func (a *App) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
 // scope, with its attendees, reason and conclusions, and, when a requirement is given, a
 // follow-up rectification order with its deadline. The hub or the purchaser. EINVALID for a bad
 // talk; ECONFLICT contract_id (talk.contract_not_signed) for a contract not signed.
-func (a *App) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.TalkInput) (*gongzhi.Talk, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.TalkInput) (*gongzhi.Talk, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -586,13 +588,13 @@ func (a *App) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.Talk
 	var order *gongzhi.RectificationOrder
 	if in.Requirement != "" || in.Deadline != "" {
 		order = &gongzhi.RectificationOrder{Requirement: in.Requirement, Deadline: in.Deadline}
-		if err := order.Validate(a.today()); err != nil {
+		if err := order.Validate(a.Today()); err != nil {
 			return nil, err
 		}
 	}
 	var t *gongzhi.Talk
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		ct, err := q.GetContract(ctx, placeScope(ac), in.ContractID)
+		ct, err := q.GetContract(ctx, kernel.PlaceScope(ac), in.ContractID)
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 				return gongzhi.Invalid("contract_id", "sup.not_found")
@@ -603,14 +605,14 @@ func (a *App) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.Talk
 			return gongzhi.Refused("contract_id", "talk.contract_not_signed")
 		}
 		t = &gongzhi.Talk{Date: in.Date, ContractID: ct.ID, OrgID: ct.OrgID, PlaceCode: ct.PlaceCode, Attendees: in.Attendees,
-			Reason: in.Reason, Conclusions: in.Conclusions, CreatedBy: username(ac)}
-		if err := q.InsertTalk(ctx, t, a.now()); err != nil {
+			Reason: in.Reason, Conclusions: in.Conclusions, CreatedBy: kernel.ActorName(ac)}
+		if err := q.InsertTalk(ctx, t, a.NowUTC()); err != nil {
 			return err
 		}
 		if order != nil {
 			x := &gongzhi.Rectification{TalkID: t.ID, ContractID: ct.ID, OrgID: ct.OrgID, PlaceCode: ct.PlaceCode,
-				Month: gongzhi.MonthOf(a.now()), Severity: order.Severity, Requirement: order.Requirement, Deadline: order.Deadline,
-				CreatedBy: username(ac)}
+				Month: gongzhi.MonthOf(a.NowUTC()), Severity: order.Severity, Requirement: order.Requirement, Deadline: order.Deadline,
+				CreatedBy: kernel.ActorName(ac)}
 			if err := a.insertRect(ctx, q, ac, x); err != nil {
 				return err
 			}
@@ -619,7 +621,7 @@ func (a *App) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.Talk
 			}
 			t.RectificationID = x.ID
 		}
-		return a.audit(ctx, q, ac, "create", ResTalks, id10(t.ID), nil, t, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResTalks, kernel.Id10(t.ID), nil, t, "")
 	})
 	if err != nil {
 		return nil, err
@@ -628,7 +630,7 @@ func (a *App) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.Talk
 }
 
 // Talks lists talks within scope. Filters: see store.ListTalks.
-func (a *App) Talks(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Talk) error) (int, error) {
+func (a *Service) Talks(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Talk) error) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return 0, err
@@ -637,7 +639,7 @@ func (a *App) Talks(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptio
 }
 
 // Talk returns one talk within scope.
-func (a *App) Talk(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Talk, error) {
+func (a *Service) Talk(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Talk, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return nil, err
@@ -652,15 +654,15 @@ func (a *App) Talk(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.T
 // overdue orders and overdue meeting actions; for the purchaser, escalated orders and overdue
 // meeting actions; for a provider, its open orders and the meeting actions
 // it owns. Attention lines: open and overdue orders, overdue inspections and meeting actions.
-func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
+func (a *Service) SupervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []kernel.Todo, err error) {
 	if _, serr := supScope(ac); serr != nil {
 		return nil, nil, nil
 	}
-	staff := isStaff(ac)
-	today, month := a.today(), gongzhi.MonthOf(a.now())
+	staff := kernel.IsStaff(ac)
+	today, month := a.Today(), gongzhi.MonthOf(a.NowUTC())
 	if staff {
 		// this month's and last month's, so that a month nobody looked at still shows as overdue
-		for _, m := range []string{gongzhi.MonthOf(a.now().AddDate(0, 0, -a.now().In(gongzhi.ChinaTime).Day())), month} {
+		for _, m := range []string{gongzhi.MonthOf(a.NowUTC().AddDate(0, 0, -a.NowUTC().In(gongzhi.ChinaTime).Day())), month} {
 			if _, err := a.EnsureInspections(ctx, ac, m); err != nil {
 				return nil, nil, err
 			}
@@ -687,13 +689,13 @@ func (a *App) supervisionItems(ctx context.Context, ac *gongzhi.Actor) (todos, a
 	actions := func(o store.ListOptions) (int, error) {
 		as := s
 		if staff {
-			as = placeScope(ac)
+			as = kernel.PlaceScope(ac)
 		}
 		return a.DB.Q().ListMeetingActions(ctx, as, o, func(*gongzhi.MeetingAction) error { return nil })
 	}
-	add := func(list *[]Todo, key string, n int, href string) {
+	add := func(list *[]kernel.Todo, key string, n int, href string) {
 		if n > 0 {
-			*list = append(*list, Todo{Key: key, Count: n, Href: href})
+			*list = append(*list, kernel.Todo{Key: key, Count: n, Href: href})
 		}
 	}
 	switch ac.Role() {

@@ -21,7 +21,7 @@
 // may never do an action gets EFORBIDDEN; a move the state, the clock or the money forbids gets
 // ECONFLICT naming the field and the reason; bad input gets EINVALID. Every write runs in one
 // transaction with its audit entry and, for every state change, a line of state history.
-package app
+package purchase
 
 import (
 	"context"
@@ -31,6 +31,8 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/store"
 )
 
@@ -87,7 +89,7 @@ func randomSeed() int64 {
 // moveMoney locks a budget and moves money: reserve (available → reserved, refused with
 // budget.insufficient when the budget cannot cover it), release (reserved → available) or spend
 // (reserved → spent). Every movement is a ledger line.
-func (a *App) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e gongzhi.LedgerEntry) error {
+func (a *Service) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e gongzhi.LedgerEntry) error {
 	if e.Amount == 0 {
 		return nil
 	}
@@ -114,8 +116,8 @@ func (a *App) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e go
 		}
 		dr, ds = -e.Amount, e.Amount
 	}
-	e.At, e.Username = a.now(), username(ac)
-	return q.MoveBudgetMoney(ctx, &e, dr, ds, userID(ac))
+	e.At, e.Username = a.NowUTC(), kernel.ActorName(ac)
+	return q.MoveBudgetMoney(ctx, &e, dr, ds, kernel.UserID(ac))
 }
 
 // ---- needs
@@ -125,8 +127,8 @@ func (a *App) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e go
 // community staff and grid workers may. Returns EFORBIDDEN for other roles; EINVALID for a
 // community outside scope or not a community (place.missing, place.not_community), an unknown
 // target group or category (choice), or bad fields.
-func (a *App) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
-	if err := mustBe(ac, needRecorders...); err != nil {
+func (a *Service) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
+	if err := kernel.MustBe(ac, needRecorders...); err != nil {
 		return err
 	}
 	if err := n.Validate(false); err != nil {
@@ -134,7 +136,7 @@ func (a *App) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need
 	}
 	n.RecordedBy = ac.User.Username
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := a.checkCommunity(ctx, q, ac, "community_code", n.CommunityCode); err != nil {
+		if err := a.CheckCommunity(ctx, q, ac, "community_code", n.CommunityCode); err != nil {
 			return err
 		}
 		return a.insertNeed(ctx, q, ac, n)
@@ -146,24 +148,24 @@ func (a *App) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need
 // required; they are shown to staff only. The community may be any community on the instance.
 // Returns EINVALID for a missing contact, an unknown community (place.missing) or bad fields,
 // and ETOOMANY once an anonymous address has sent PublicFormLimit needs within the hour.
-func (a *App) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
+func (a *Service) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
 	n.Source = "online"
 	if err := n.Validate(true); err != nil {
 		return err
 	}
-	n.RecordedBy = username(ac)
+	n.RecordedBy = kernel.ActorName(ac)
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := a.throttleAnonymous(ctx, q, ac, "need"); err != nil {
+		if err := a.ThrottleAnonymous(ctx, q, ac, "need"); err != nil {
 			return err
 		}
-		if err := communityExists(ctx, q, n.CommunityCode); err != nil {
+		if err := CommunityExists(ctx, q, n.CommunityCode); err != nil {
 			return err
 		}
 		return a.insertNeed(ctx, q, ac, n)
 	})
 }
 
-func (a *App) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need) error {
+func (a *Service) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need) error {
 	groups, err := q.ListTargetGroups(ctx)
 	if err != nil {
 		return err
@@ -174,13 +176,13 @@ func (a *App) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *
 	if c, err := q.GetServiceCategory(ctx, n.CategoryCode); err != nil || !c.Active {
 		return gongzhi.Invalid("category_code", "choice")
 	}
-	if err := q.InsertNeed(ctx, n, userID(ac), a.now()); err != nil {
+	if err := q.InsertNeed(ctx, n, kernel.UserID(ac), a.NowUTC()); err != nil {
 		return err
 	}
-	if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "need", EntityID: n.ID, To: "recorded", Note: n.Source}); err != nil {
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "need", EntityID: n.ID, To: "recorded", Note: n.Source}); err != nil {
 		return err
 	}
-	return a.audit(ctx, q, ac, "create", ResNeeds, id10(n.ID), nil, n, "")
+	return a.WriteAudit(ctx, q, ac, "create", ResNeeds, kernel.Id10(n.ID), nil, n, "")
 }
 
 // stripNeed hides a need's contact from callers who may not see it.
@@ -196,19 +198,19 @@ func stripNeed(ac *gongzhi.Actor, n *gongzhi.Need) *gongzhi.Need {
 // Needs lists needs of communities within the caller's scope. The purchaser, the hub, community
 // staff, grid workers and the auditor may (the auditor without contacts). Filters: see
 // store.ListNeeds (answered=0 lists the needs no funded project answers yet).
-func (a *App) Needs(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
-	if err := mustBe(ac, needReaders...); err != nil {
+func (a *Service) Needs(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
+	if err := kernel.MustBe(ac, needReaders...); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListNeeds(ctx, placeScope(ac), opts, func(n *gongzhi.Need) error { return each(stripNeed(ac, n)) })
+	return a.DB.Q().ListNeeds(ctx, kernel.PlaceScope(ac), opts, func(n *gongzhi.Need) error { return each(stripNeed(ac, n)) })
 }
 
 // Need returns one need within scope, to the roles that list needs.
-func (a *App) Need(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Need, error) {
-	if err := mustBe(ac, needReaders...); err != nil {
+func (a *Service) Need(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Need, error) {
+	if err := kernel.MustBe(ac, needReaders...); err != nil {
 		return nil, err
 	}
-	n, err := a.DB.Q().GetNeed(ctx, placeScope(ac), id)
+	n, err := a.DB.Q().GetNeed(ctx, kernel.PlaceScope(ac), id)
 	if err != nil {
 		return nil, err
 	}
@@ -217,25 +219,25 @@ func (a *App) Need(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.N
 
 // NeedsMap counts the needs within scope by community × target group × category, with the
 // people they touch and how many a funded project answers. Same roles and filters as Needs.
-func (a *App) NeedsMap(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) ([]gongzhi.NeedsCell, error) {
-	if err := mustBe(ac, needReaders...); err != nil {
+func (a *Service) NeedsMap(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) ([]gongzhi.NeedsCell, error) {
+	if err := kernel.MustBe(ac, needReaders...); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().NeedsMap(ctx, placeScope(ac), opts)
+	return a.DB.Q().NeedsMap(ctx, kernel.PlaceScope(ac), opts)
 }
 
 // ---- the catalog
 
 // ServiceCategories returns the purchase catalog. Anyone may read it, without an account.
-func (a *App) ServiceCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.ServiceCategory, error) {
+func (a *Service) ServiceCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.ServiceCategory, error) {
 	return a.DB.Q().ListServiceCategories(ctx, activeOnly)
 }
 
 // SaveServiceCategory adds a catalog entry (create) or changes one's names, standard, price
 // range or whether it takes new calls. Only the purchaser may. Returns ECONFLICT (code:
 // code.taken) for an existing code, ENOTFOUND for a missing one on update.
-func (a *App) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.ServiceCategory, create bool) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.ServiceCategory, create bool) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	if err := c.Validate(); err != nil {
@@ -248,19 +250,19 @@ func (a *App) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c *gon
 				return gongzhi.Refused("code", "code.taken")
 			}
 			c.Active = true
-			if err := q.InsertServiceCategory(ctx, c, a.now()); err != nil {
+			if err := q.InsertServiceCategory(ctx, c, a.NowUTC()); err != nil {
 				return err
 			}
-			return a.audit(ctx, q, ac, "create", ResCategories, c.Code, nil, c, "")
+			return a.WriteAudit(ctx, q, ac, "create", ResCategories, c.Code, nil, c, "")
 		}
 		if err != nil {
 			return err
 		}
 		c.Builtin, c.Position = before.Builtin, before.Position
-		if err := q.UpdateServiceCategory(ctx, c, a.now()); err != nil {
+		if err := q.UpdateServiceCategory(ctx, c, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResCategories, c.Code, before, c, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResCategories, c.Code, before, c, "")
 	})
 }
 
@@ -268,24 +270,24 @@ func (a *App) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c *gon
 
 // Budgets lists the budgets of places within scope. The purchaser, the hub and the auditor may.
 // Filters: see store.ListBudgets.
-func (a *App) Budgets(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Budget) error) (int, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) Budgets(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Budget) error) (int, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return 0, err
 	}
-	return a.DB.Q().ListBudgets(ctx, placeScope(ac), opts, each)
+	return a.DB.Q().ListBudgets(ctx, kernel.PlaceScope(ac), opts, each)
 }
 
 // Budget returns one budget within scope, to the roles that list budgets.
-func (a *App) Budget(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Budget, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) Budget(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Budget, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().GetBudget(ctx, placeScope(ac), id)
+	return a.DB.Q().GetBudget(ctx, kernel.PlaceScope(ac), id)
 }
 
 // BudgetLedger returns every movement of a budget's money within scope: reservations when calls
 // open, releases when calls close or award less, payments. Same roles as Budgets.
-func (a *App) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.LedgerEntry, error) {
+func (a *Service) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.LedgerEntry, error) {
 	if _, err := a.Budget(ctx, ac, id); err != nil {
 		return nil, err
 	}
@@ -295,15 +297,15 @@ func (a *App) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64) ([]
 // CreateBudget records money a source puts up for a fiscal year at a place within the
 // purchaser's scope. Only the purchaser may. Returns EINVALID for bad fields or a place outside
 // scope (place.out_of_scope) or missing (place.missing).
-func (a *App) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	if err := b.Validate(); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := inScope(ac, "place_code", b.PlaceCode); err != nil {
+		if err := registry.InScope(ac, "place_code", b.PlaceCode); err != nil {
 			return err
 		}
 		if lvl, err := q.PlaceExists(ctx, b.PlaceCode); err != nil {
@@ -311,13 +313,13 @@ func (a *App) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Bu
 		} else if lvl == 0 {
 			return gongzhi.Invalid("place_code", "place.missing")
 		}
-		if err := q.InsertBudget(ctx, b, a.now()); err != nil {
+		if err := q.InsertBudget(ctx, b, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, To: "created", Note: b.Amount.Format()}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, To: "created", Note: b.Amount.Format()}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResBudgets, id10(b.ID), nil, b, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResBudgets, kernel.Id10(b.ID), nil, b, "")
 	})
 }
 
@@ -325,15 +327,15 @@ func (a *App) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Bu
 // may, within scope; the place cannot change. The amount cannot drop below what is reserved
 // and spent (ECONFLICT amount: budget.below_committed), and the year cannot change once money
 // is committed (ECONFLICT fiscal_year: budget.committed).
-func (a *App) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.LockRow(ctx, "budgets", b.ID); err != nil {
 			return err
 		}
-		before, err := q.GetBudget(ctx, placeScope(ac), b.ID)
+		before, err := q.GetBudget(ctx, kernel.PlaceScope(ac), b.ID)
 		if err != nil {
 			return err
 		}
@@ -348,17 +350,17 @@ func (a *App) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Bu
 		if committed > 0 && b.FiscalYear != before.FiscalYear {
 			return gongzhi.Refused("fiscal_year", "budget.committed")
 		}
-		if err := q.UpdateBudget(ctx, b, a.now()); err != nil {
+		if err := q.UpdateBudget(ctx, b, a.NowUTC()); err != nil {
 			return err
 		}
 		b.Reserved, b.Spent, b.CreatedAt = before.Reserved, before.Spent, before.CreatedAt
 		if b.Amount != before.Amount {
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, From: before.Amount.Format(),
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, From: before.Amount.Format(),
 				To: b.Amount.Format(), Note: "amount"}); err != nil {
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "update", ResBudgets, id10(b.ID), before, b, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResBudgets, kernel.Id10(b.ID), before, b, "")
 	})
 }
 
@@ -366,42 +368,42 @@ func (a *App) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Bu
 
 // Holidays returns the office calendar's days from from to to (YYYY-MM-DD, inclusive; ""
 // for open ends). Anyone may read it: notice periods are counted with it.
-func (a *App) Holidays(ctx context.Context, from, to string) ([]gongzhi.Holiday, error) {
+func (a *Service) Holidays(ctx context.Context, from, to string) ([]gongzhi.Holiday, error) {
 	return a.DB.Q().ListHolidays(ctx, from, to)
 }
 
 // SetHoliday marks a day: a public holiday on a weekday (Workday false) or a weekend day worked
 // in exchange (调休, Workday true). Only the purchaser may; the calendar is the instance's.
-func (a *App) SetHoliday(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Holiday) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) SetHoliday(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Holiday) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	if err := h.Validate(); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if err := q.UpsertHoliday(ctx, h, a.now()); err != nil {
+		if err := q.UpsertHoliday(ctx, h, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResHolidays, h.Day, nil, h, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResHolidays, h.Day, nil, h, "")
 	})
 }
 
 // DeleteHoliday returns a day to the Monday–Friday rule. Only the purchaser may.
-func (a *App) DeleteHoliday(ctx context.Context, ac *gongzhi.Actor, day string) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) DeleteHoliday(ctx context.Context, ac *gongzhi.Actor, day string) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.DeleteHoliday(ctx, day); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "delete", ResHolidays, day, nil, nil, "")
+		return a.WriteAudit(ctx, q, ac, "delete", ResHolidays, day, nil, nil, "")
 	})
 }
 
 // calendar loads the office calendar.
-func (a *App) calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, error) {
+func (a *Service) Calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, error) {
 	days, err := q.ListHolidays(ctx, "", "")
 	if err != nil {
 		return nil, err
@@ -415,15 +417,15 @@ func (a *App) calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, erro
 // reason — a failed evaluation, a breached contract. Only the purchaser may, for an organization
 // within its scope (ENOTFOUND otherwise). Calls that exclude ineligible organizations refuse
 // its applications at submission.
-func (a *App) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi.Ineligibility) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi.Ineligibility) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	if err := i.Validate(); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		o, err := q.GetOrganization(ctx, orgScope(ac), i.OrgID)
+		o, err := q.GetOrganization(ctx, kernel.OrgScope(ac), i.OrgID)
 		if err != nil {
 			return err
 		}
@@ -432,21 +434,21 @@ func (a *App) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi
 		if i.PlaceCode == "" {
 			i.PlaceCode = o.PlaceCode
 		}
-		if err := q.InsertIneligibility(ctx, i, userID(ac), a.now()); err != nil {
+		if err := q.InsertIneligibility(ctx, i, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResIneligible, id10(i.ID), nil, i, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResIneligible, kernel.Id10(i.ID), nil, i, "")
 	})
 }
 
 // LiftBar ends an organization's ineligibility early. Only the purchaser may, for a bar its
 // place decided.
-func (a *App) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		bars, err := q.ListIneligibility(ctx, placeScope(ac), 0, "")
+		bars, err := q.ListIneligibility(ctx, kernel.PlaceScope(ac), 0, "")
 		if err != nil {
 			return err
 		}
@@ -457,22 +459,22 @@ func (a *App) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 		if err := q.LiftIneligibility(ctx, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResIneligible, id10(id), bars[i], nil, "lifted")
+		return a.WriteAudit(ctx, q, ac, "update", ResIneligible, kernel.Id10(id), bars[i], nil, "lifted")
 	})
 }
 
 // Bars lists the ineligibility decisions of the caller's place (orgID 0: every organization).
 // The purchaser, the hub and the auditor may.
-func (a *App) Bars(ctx context.Context, ac *gongzhi.Actor, orgID int64) ([]*gongzhi.Ineligibility, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) Bars(ctx context.Context, ac *gongzhi.Actor, orgID int64) ([]*gongzhi.Ineligibility, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
-	return a.DB.Q().ListIneligibility(ctx, placeScope(ac), orgID, "")
+	return a.DB.Q().ListIneligibility(ctx, kernel.PlaceScope(ac), orgID, "")
 }
 
 // communityExists refuses (EINVALID community_code) a place code that does not exist
 // (place.missing) or is not a community (place.not_community), wherever it lies.
-func communityExists(ctx context.Context, q *store.Q, code string) error {
+func CommunityExists(ctx context.Context, q *store.Q, code string) error {
 	lvl, err := q.PlaceExists(ctx, code)
 	if err != nil {
 		return err
@@ -493,11 +495,11 @@ func communityExists(ctx context.Context, q *store.Q, code string) error {
 // Only the system administrator (or the command line) may. Returns EINVALID (person_id:
 // expert.not_expert) for a person who is not an expert, (role: expert.account_role) for an
 // account of another role.
-func (a *App) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
-	if err := mustWrite(ac, ResUsers); err != nil {
+func (a *Service) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
+	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
 		return err
 	}
-	return a.linkAccountPerson(ctx, ac, userID, personID, "expert_link",
+	return a.LinkAccountPerson(ctx, ac, userID, personID, "expert_link",
 		func(u *gongzhi.User) error {
 			if u.Role != gongzhi.RoleExpert {
 				return gongzhi.Invalid("role", "expert.account_role")
@@ -514,6 +516,6 @@ func (a *App) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, 
 
 // ExpertPersonID returns the person an expert account is linked to, or EFORBIDDEN
 // (expert.not_linked) for an account that is not an expert or not linked.
-func (a *App) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
-	return a.linkedPerson(ctx, ac, gongzhi.RoleExpert, "expert.not_linked")
+func (a *Service) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
+	return a.LinkedPerson(ctx, ac, gongzhi.RoleExpert, "expert.not_linked")
 }

@@ -3,7 +3,7 @@
 // ImportPeople), with the Chinese column headers and choice labels of those sheets. Every import
 // checks every row first and reports every problem by file or sheet line and column; if any row
 // is bad nothing is imported; otherwise all rows go in one transaction with one audit entry.
-package app
+package registry
 
 import (
 	"bufio"
@@ -24,7 +24,9 @@ import (
 	"unicode"
 
 	"gongzhi"
+	"gongzhi/internal/accounts"
 	"gongzhi/internal/division"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/xlsx"
 )
@@ -101,7 +103,7 @@ const divisionChunk = 5000
 // error and nothing is imported. Otherwise every row is upserted in one transaction: new places
 // are inserted, renamed or re-parented ones updated, identical ones left untouched, so importing
 // the same list twice changes nothing. One "import" audit entry records the counts.
-func (a *App) ImportDivisions(ctx context.Context, ac *gongzhi.Actor, readers []NamedReader) (*DivisionReport, error) {
+func (a *Service) ImportDivisions(ctx context.Context, ac *gongzhi.Actor, readers []NamedReader) (*DivisionReport, error) {
 	if ac == nil || ac.User == nil {
 		return nil, &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
 	}
@@ -138,7 +140,7 @@ func (a *App) ImportDivisions(ctx context.Context, ac *gongzhi.Actor, readers []
 		return rep, &gongzhi.Error{Code: gongzhi.EINVALID, Message: "import.bad_rows:" + strconv.Itoa(rep.BadRows)}
 	}
 
-	now := a.now()
+	now := a.NowUTC()
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		rep.Changed = 0
 		chunk := make([]gongzhi.Place, 0, divisionChunk)
@@ -154,7 +156,7 @@ func (a *App) ImportDivisions(ctx context.Context, ac *gongzhi.Actor, readers []
 			rep.Changed += n
 		}
 		rep.Unchanged = len(rows) - int(rep.Changed)
-		return a.audit(ctx, q, ac, "import", ResPlaces, "", nil, nil, rep.note())
+		return a.WriteAudit(ctx, q, ac, "import", kernel.ResPlaces, "", nil, nil, rep.note())
 	})
 	if err != nil {
 		return nil, err
@@ -170,7 +172,7 @@ func (rep *DivisionReport) note() string {
 			fmt.Fprintf(&b, " … (%d files)", len(rep.Files))
 			break
 		}
-		fmt.Fprintf(&b, " %s (%s, %d rows)", truncate(f.Name, 80), f.Format, f.Rows)
+		fmt.Fprintf(&b, " %s (%s, %d rows)", accounts.Truncate(f.Name, 80), f.Format, f.Rows)
 	}
 	return b.String()
 }
@@ -178,7 +180,7 @@ func (rep *DivisionReport) note() string {
 func (rep *DivisionReport) problem(file string, line int, field, value, reason string) {
 	rep.BadRows++
 	if len(rep.Problems) < MaxDivisionProblems {
-		rep.Problems = append(rep.Problems, DivisionProblem{File: file, Line: line, Field: field, Value: truncate(value, 100), Reason: reason})
+		rep.Problems = append(rep.Problems, DivisionProblem{File: file, Line: line, Field: field, Value: accounts.Truncate(value, 100), Reason: reason})
 	}
 }
 
@@ -282,7 +284,7 @@ func (l *lineReader) line() int {
 // checkDivisions checks the rows against each other and against the database: the place-code
 // rule, unique codes, and a parent for every row below province level. It sorts rows parents
 // first (by level, then code).
-func (a *App) checkDivisions(ctx context.Context, rep *DivisionReport, readers []NamedReader, rows []divRow) error {
+func (a *Service) checkDivisions(ctx context.Context, rep *DivisionReport, readers []NamedReader, rows []divRow) error {
 	name := func(r *divRow) string { return readers[r.file].Name }
 	for i := range rows {
 		r := &rows[i]
@@ -662,7 +664,7 @@ func (p *rowProblems) date(r xlsx.Row, key string) string {
 // refs resolves the places and organizations a sheet names, by code or by name, within the
 // actor's scope, once per distinct value.
 type refs struct {
-	a      *App
+	a      *Service
 	ac     *gongzhi.Actor
 	q      *store.Q
 	places map[string]ref
@@ -677,7 +679,7 @@ type ref struct {
 	reason string // why the value does not resolve
 }
 
-func (a *App) newRefs(ac *gongzhi.Actor) *refs {
+func (a *Service) newRefs(ac *gongzhi.Actor) *refs {
 	return &refs{a: a, ac: ac, q: a.DB.Q(), places: map[string]ref{}, orgs: map[string]ref{}, codes: map[string]string{}}
 }
 
@@ -689,7 +691,7 @@ func (rs *refs) more(ctx context.Context, p *rowProblems, placeCode, creditCode,
 	if placeCode != "" && (*p)["place"] == "" {
 		reason, ok := rs.codes[placeCode]
 		if !ok {
-			if err := inScope(rs.ac, "place_code", placeCode); err != nil {
+			if err := InScope(rs.ac, "place_code", placeCode); err != nil {
 				reason = "place.out_of_scope"
 			} else if lvl, err := rs.q.PlaceExists(ctx, placeCode); err != nil {
 				return err
@@ -711,7 +713,7 @@ func (rs *refs) more(ctx context.Context, p *rowProblems, placeCode, creditCode,
 			p.add("credit_code", "credit_code.taken")
 		}
 	}
-	if idNumber != "" && (*p)["id_number"] == "" && gongzhi.ValidateIDNumber(idNumber, rs.a.now()) == "" {
+	if idNumber != "" && (*p)["id_number"] == "" && gongzhi.ValidateIDNumber(idNumber, rs.a.NowUTC()) == "" {
 		hash := rs.a.Box.Hash(idNumber, "people.id_number")
 		other, ok := rs.ids[hash]
 		if !ok {
@@ -768,7 +770,7 @@ func (rs *refs) place(ctx context.Context, v string) (ref, error) {
 		}
 	} else {
 		var exact, suffixed []string
-		_, err := rs.q.ListPlaces(ctx, placeScope(rs.ac), store.ListOptions{Q: v}, func(p *gongzhi.Place) error {
+		_, err := rs.q.ListPlaces(ctx, kernel.PlaceScope(rs.ac), store.ListOptions{Q: v}, func(p *gongzhi.Place) error {
 			switch {
 			case p.Name == v:
 				exact = append(exact, p.Code)
@@ -807,7 +809,7 @@ func (rs *refs) org(ctx context.Context, v string) (ref, error) {
 	code := gongzhi.NormalizeCreditCode(v)
 	byCode := gongzhi.ValidateCreditCode(code) == ""
 	var ids []int64
-	_, err := rs.q.ListOrganizations(ctx, orgScope(rs.ac), store.ListOptions{Q: v}, func(o *gongzhi.Organization) error {
+	_, err := rs.q.ListOrganizations(ctx, kernel.OrgScope(rs.ac), store.ListOptions{Q: v}, func(o *gongzhi.Organization) error {
 		if byCode && o.CreditCode == code || !byCode && o.Name == v {
 			ids = append(ids, o.ID)
 		}
@@ -841,13 +843,13 @@ func importEmpty() error { return &gongzhi.Error{Code: gongzhi.EINVALID, Message
 // header, message key such as "required", "choice" or "credit_code.check") and imports nothing;
 // otherwise all rows are inserted in one transaction with one "import" audit entry. It returns
 // the number of organizations imported.
-func (a *App) ImportOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
+func (a *Service) ImportOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
 	return a.importOrganizations(ctx, ac, rows, false)
 }
 
 // importOrganizations checks the rows and, unless checkOnly, imports them.
-func (a *App) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
-	if err := mustWrite(ac, ResOrgs); err != nil {
+func (a *Service) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
+	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
 		return 0, err
 	}
 	if gongzhi.OrgScoped(ac.Role()) {
@@ -924,7 +926,7 @@ func (a *App) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows [
 	if checkOnly {
 		return 0, nil
 	}
-	now := a.now()
+	now := a.NowUTC()
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		for i, o := range orgs {
 			if err := q.InsertOrganization(ctx, o, now); err != nil {
@@ -936,7 +938,7 @@ func (a *App) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows [
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "import", ResOrgs, "", nil, nil, fmt.Sprintf("%d rows", len(orgs)))
+		return a.WriteAudit(ctx, q, ac, "import", kernel.ResOrgs, "", nil, nil, fmt.Sprintf("%d rows", len(orgs)))
 	})
 	if err != nil {
 		return 0, err
@@ -956,13 +958,13 @@ func (a *App) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows [
 // returns xlsx.Errors naming every problem and imports nothing; otherwise all rows are inserted
 // in one transaction, ID numbers encrypted, with one "import" audit entry. It returns the number
 // of people imported.
-func (a *App) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
+func (a *Service) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
 	return a.importPeople(ctx, ac, rows, false)
 }
 
 // importPeople checks the rows and, unless checkOnly, imports them.
-func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
-	if err := mustWrite(ac, ResPeople); err != nil {
+func (a *Service) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
+	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
 		return 0, err
 	}
 	if len(rows) == 0 {
@@ -1032,7 +1034,7 @@ func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	// race. First the part that needs no database, with the ID numbers' encryption, on every
 	// processor; then each distinct place, household and organization is looked up once and the
 	// ID numbers' hashes 500 at a time.
-	checkedAt := a.now()
+	checkedAt := a.NowUTC()
 	refused := make([]bool, len(rows))
 	hashes := make([]string, len(rows)) // each well-formed ID number's keyed hash, refused rows' too
 	err = parallel(ctx, len(rows), func(ctx context.Context, i int) error {
@@ -1113,7 +1115,7 @@ func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 	if checkOnly {
 		return 0, nil
 	}
-	now := a.now()
+	now := a.NowUTC()
 	err = a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := q.InsertPeopleBatch(ctx, people, secs, now); err != nil {
 			if store.IsUnique(err, "") {
@@ -1121,7 +1123,7 @@ func (a *App) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.R
 			}
 			return err
 		}
-		return a.audit(ctx, q, ac, "import", ResPeople, "", nil, nil, fmt.Sprintf("%d rows", len(people)))
+		return a.WriteAudit(ctx, q, ac, "import", kernel.ResPeople, "", nil, nil, fmt.Sprintf("%d rows", len(people)))
 	})
 	if err != nil {
 		return 0, err
@@ -1205,7 +1207,7 @@ func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) er
 // ("people") and imports it: every row or none. Problems found while reading the sheet (an empty
 // required cell, a value not among the choices) and problems found by the import's own checks
 // are reported together, one per row and column, so the person fixes the file in one pass.
-func (a *App) ImportExcel(ctx context.Context, ac *gongzhi.Actor, kind string, r io.Reader, maxRows int) (int, error) {
+func (a *Service) ImportExcel(ctx context.Context, ac *gongzhi.Actor, kind string, r io.Reader, maxRows int) (int, error) {
 	cols := OrgColumns()
 	if kind == "people" {
 		cols = PeopleColumns()

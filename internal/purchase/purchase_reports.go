@@ -3,13 +3,14 @@
 // left unanswered, and a call's full history. The funding report and the needs answered are
 // disclosed information anyone may read; the history is for the purchaser, the hub and the
 // auditor.
-package app
+package purchase
 
 import (
 	"context"
 	"slices"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -19,12 +20,12 @@ import (
 // exactly 100.00%). Categories come largest amount first. Anyone may read it, without an
 // account. ENOTFOUND for an unknown place; EINVALID (to: range:…) for more than 50 years or a
 // reversed range.
-func (a *App) FundingByCategory(ctx context.Context, placeCode string, from, to int) ([]gongzhi.FundingYear, error) {
+func (a *Service) FundingByCategory(ctx context.Context, placeCode string, from, to int) ([]gongzhi.FundingYear, error) {
 	if to < from || to-from >= 50 {
-		return nil, gongzhi.Invalid("to", "range:"+itoa(from)+"-"+itoa(from+49))
+		return nil, gongzhi.Invalid("to", "range:"+kernel.Itoa(from)+"-"+kernel.Itoa(from+49))
 	}
 	q := a.DB.Q()
-	prefix, _, err := placePrefix(ctx, q, placeCode)
+	prefix, _, err := kernel.PlacePrefix(ctx, q, placeCode)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +80,9 @@ func (a *App) FundingByCategory(ctx context.Context, placeCode string, from, to 
 // call) with the needs each answers — what every funded project shows. Anyone may read it,
 // without an account; contacts of the needs are shown only to staff who record needs.
 // ENOTFOUND for an unknown place.
-func (a *App) NeedsAnswered(ctx context.Context, ac *gongzhi.Actor, placeCode string, callID int64) ([]gongzhi.ProjectNeeds, error) {
+func (a *Service) NeedsAnswered(ctx context.Context, ac *gongzhi.Actor, placeCode string, callID int64) ([]gongzhi.ProjectNeeds, error) {
 	q := a.DB.Q()
-	prefix, _, err := placePrefix(ctx, q, placeCode)
+	prefix, _, err := kernel.PlacePrefix(ctx, q, placeCode)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func (a *App) NeedsAnswered(ctx context.Context, ac *gongzhi.Actor, placeCode st
 
 // NeedsUnanswered lists the needs within scope that no funded project answers yet. Same roles
 // and filters as Needs.
-func (a *App) NeedsUnanswered(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
+func (a *Service) NeedsUnanswered(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
 	f := map[string]string{}
 	for k, v := range opts.Filters {
 		f[k] = v
@@ -112,11 +113,11 @@ func (a *App) NeedsUnanswered(ctx context.Context, ac *gongzhi.Actor, opts store
 // CallHistory returns every state change of a call and of its applications, panel, scores,
 // awards, objections, contracts and payments, in time order. The purchaser, the hub and the
 // auditor may, within scope.
-func (a *App) CallHistory(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.StateChange, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) CallHistory(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.StateChange, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
-	if _, err := a.DB.Q().GetCall(ctx, placeScope(ac), callID); err != nil {
+	if _, err := a.DB.Q().GetCall(ctx, kernel.PlaceScope(ac), callID); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{CallID: callID})

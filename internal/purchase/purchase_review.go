@@ -3,7 +3,7 @@
 // conflicts and score alone, the purchaser ranks, proposes and adjusts awards within the budget
 // and the bands, publishes them for a notice period in working days, answers objections (an
 // upheld one may overturn an award), and makes the awards final once the notice is over.
-package app
+package purchase
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -19,7 +20,7 @@ import (
 // conflictWith returns why an expert may not review an organization's application in a call:
 // affiliated (the person's organization is the applicant) or declared (a recorded conflict);
 // "" for none.
-func (a *App) conflictWith(ctx context.Context, q *store.Q, callID, personID, orgID int64) (string, error) {
+func (a *Service) conflictWith(ctx context.Context, q *store.Q, callID, personID, orgID int64) (string, error) {
 	org, err := q.PersonOrg(ctx, personID)
 	if err != nil {
 		return "", err
@@ -40,7 +41,7 @@ func (a *App) conflictWith(ctx context.Context, q *store.Q, callID, personID, or
 // expertMaySee checks that an expert may see an application: the call's panel selected them,
 // they declared no conflict, the application passed the preliminary review, and they have no
 // conflict with its organization. ENOTFOUND otherwise, like a missing application.
-func (a *App) expertMaySee(ctx context.Context, q *store.Q, ap *gongzhi.Application, personID int64) error {
+func (a *Service) expertMaySee(ctx context.Context, q *store.Q, ap *gongzhi.Application, personID int64) error {
 	m, err := q.GetPanelMember(ctx, ap.CallID, personID)
 	if err != nil || !m.Active() || m.DeclaredAt.IsZero() {
 		return gongzhi.NotFound()
@@ -61,7 +62,7 @@ func (a *App) expertMaySee(ctx context.Context, q *store.Q, ap *gongzhi.Applicat
 // conflictFunc builds the draw's conflict test for a call: an expert affiliated (orgs: person →
 // organization) with an applicant organization, or with a recorded conflict with one, is
 // excluded; the detail names the organization.
-func (a *App) conflictFunc(ctx context.Context, q *store.Q, callID int64, orgs map[int64]int64) (func(int64) (string, string), error) {
+func (a *Service) conflictFunc(ctx context.Context, q *store.Q, callID int64, orgs map[int64]int64) (func(int64) (string, string), error) {
 	applicants, err := q.ApplicantOrgs(ctx, callID)
 	if err != nil {
 		return nil, err
@@ -102,8 +103,8 @@ func (a *App) conflictFunc(ctx context.Context, q *store.Q, callID int64, orgs m
 // second draw (panel: panel.already_drawn) and a pool too small for the size once conflicts
 // are excluded (size: panel.pool_too_small:SELECTED); EINVALID for a size outside 1–50 or an
 // unknown field.
-func (a *App) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, size int, fields []string, seed int64) (*gongzhi.PanelDraw, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, size int, fields []string, seed int64) (*gongzhi.PanelDraw, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	if size < 1 || size > 50 {
@@ -118,7 +119,7 @@ func (a *App) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, si
 		seed = randomSeed()
 	}
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -128,7 +129,7 @@ func (a *App) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, si
 		if !c.PanelDrawnAt.IsZero() {
 			return gongzhi.Refused("panel", "panel.already_drawn")
 		}
-		prefix, lvl, err := placePrefix(ctx, q, c.PlaceCode)
+		prefix, lvl, err := kernel.PlacePrefix(ctx, q, c.PlaceCode)
 		if err != nil {
 			return err
 		}
@@ -147,14 +148,14 @@ func (a *App) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, si
 		if err := q.InsertPanelMembers(ctx, callID, members); err != nil {
 			return err
 		}
-		if err := q.SetCallPanel(ctx, callID, size, fields, seed, pool, a.now()); err != nil {
+		if err := q.SetCallPanel(ctx, callID, size, fields, seed, pool, a.NowUTC()); err != nil {
 			return err
 		}
 		note := "seed " + strconv.FormatInt(seed, 10) + ", pool " + strconv.Itoa(len(pool)) + ", examined " + strconv.Itoa(len(members))
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "panel", EntityID: callID, To: "drawn", Note: note}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "panel", EntityID: callID, To: "drawn", Note: note}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResPanels, id10(callID), nil, members, note)
+		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil, members, note)
 	})
 	if err != nil {
 		return nil, err
@@ -165,12 +166,12 @@ func (a *App) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, si
 // Panel returns a call's draw: seed, pool and every expert examined in draw order, selected or
 // excluded and why. The purchaser, the hub and the auditor may, within scope; once the results
 // are published anyone who may see the call may. ENOTFOUND before the draw.
-func (a *App) Panel(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.PanelDraw, error) {
+func (a *Service) Panel(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.PanelDraw, error) {
 	q := a.DB.Q()
 	var c *gongzhi.Call
 	var err error
-	if isStaff(ac) {
-		c, err = q.GetCall(ctx, placeScope(ac), callID)
+	if kernel.IsStaff(ac) {
+		c, err = q.GetCall(ctx, kernel.PlaceScope(ac), callID)
 	} else if c, err = a.callFor(ctx, q, ac, callID); err == nil && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
 		err = gongzhi.NotFound()
 	}
@@ -191,7 +192,7 @@ func (a *App) Panel(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gong
 // replaceMember continues a call's draw from where it stopped, in the same seeded order, until
 // one more expert is selected, recording the experts it skips. It returns the new member, or
 // nil when the pool is exhausted.
-func (a *App) replaceMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call) (*gongzhi.PanelMember, error) {
+func (a *Service) replaceMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call) (*gongzhi.PanelMember, error) {
 	members, err := q.ListPanel(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -213,20 +214,20 @@ func (a *App) replaceMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 		return nil, err
 	}
 	if selected == 0 {
-		return nil, a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel", EntityID: c.ID, From: "drawn", To: "drawn",
+		return nil, a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel", EntityID: c.ID, From: "drawn", To: "drawn",
 			Note: "pool exhausted: no replacement"})
 	}
 	m := examined[len(examined)-1]
-	return &m, a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel_member", EntityID: m.PersonID, To: gongzhi.PanelSelected,
+	return &m, a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel_member", EntityID: m.PersonID, To: gongzhi.PanelSelected,
 		Note: "replacement, seq " + strconv.Itoa(m.Seq)})
 }
 
 // excludeAndReplace takes a selected expert off the panel and draws the replacement.
-func (a *App) excludeAndReplace(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call, personID int64, reason, detail string) (*gongzhi.PanelMember, error) {
-	if err := q.ExcludePanelMember(ctx, c.ID, personID, reason, detail, a.now()); err != nil {
+func (a *Service) excludeAndReplace(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call, personID int64, reason, detail string) (*gongzhi.PanelMember, error) {
+	if err := q.ExcludePanelMember(ctx, c.ID, personID, reason, detail, a.NowUTC()); err != nil {
 		return nil, err
 	}
-	if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel_member", EntityID: personID,
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel_member", EntityID: personID,
 		From: gongzhi.PanelSelected, To: gongzhi.PanelExcluded, Note: reason + ": " + detail}); err != nil {
 		return nil, err
 	}
@@ -247,8 +248,8 @@ func reviewState(c *gongzhi.Call) error {
 // purchaser may, within scope, while the call is open, closed or in review. Returns the
 // replacement, if one was drawn. EINVALID (person_id: expert.not_expert) for a person who is not
 // an expert, (org_id: org.missing) for an unknown organization.
-func (a *App) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (*gongzhi.PanelMember, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (*gongzhi.PanelMember, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
@@ -257,7 +258,7 @@ func (a *App) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, per
 	}
 	var repl *gongzhi.PanelMember
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -272,7 +273,7 @@ func (a *App) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, per
 		if _, err := q.GetOrganization(ctx, store.Scope{}, orgID); err != nil {
 			return gongzhi.Invalid("org_id", "org.missing")
 		}
-		if err := q.InsertConflict(ctx, callID, personID, orgID, 0, reason, userID(ac), a.now()); err != nil {
+		if err := q.InsertConflict(ctx, callID, personID, orgID, 0, reason, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
 		applicants, err := q.ApplicantOrgs(ctx, callID)
@@ -284,7 +285,7 @@ func (a *App) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, per
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "create", ResPanels, id10(callID), nil,
+		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil,
 			map[string]any{"person_id": personID, "org_id": orgID, "reason": reason}, "conflict recorded")
 	})
 	return repl, err
@@ -295,8 +296,8 @@ func (a *App) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, per
 // purchaser may, within scope, while the call is closed or in review. Refuses (ECONFLICT) a
 // person not on the panel (person_id: panel.not_member) or who has scored
 // (panel.member_has_scored).
-func (a *App) RemovePanelMember(ctx context.Context, ac *gongzhi.Actor, callID, personID int64, reason string) (*gongzhi.PanelMember, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) RemovePanelMember(ctx context.Context, ac *gongzhi.Actor, callID, personID int64, reason string) (*gongzhi.PanelMember, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
@@ -305,7 +306,7 @@ func (a *App) RemovePanelMember(ctx context.Context, ac *gongzhi.Actor, callID, 
 	}
 	var repl *gongzhi.PanelMember
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -322,7 +323,7 @@ func (a *App) RemovePanelMember(ctx context.Context, ac *gongzhi.Actor, callID, 
 		if repl, err = a.excludeAndReplace(ctx, q, ac, c, personID, gongzhi.ExcludedRemoved, reason); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResPanels, id10(callID), nil, map[string]any{"removed": personID, "reason": reason}, "member removed")
+		return a.WriteAudit(ctx, q, ac, "update", ResPanels, kernel.Id10(callID), nil, map[string]any{"removed": personID, "reason": reason}, "member removed")
 	})
 	return repl, err
 }
@@ -348,7 +349,7 @@ type Applicant struct {
 // ReviewAssignments lists the calls an expert's draw examined, newest first, with the expert's
 // line of the draw (selected or excluded), the applicants (for a selected member) and the
 // number of applications still to score. Only an expert account linked to a person may.
-func (a *App) ReviewAssignments(ctx context.Context, ac *gongzhi.Actor) ([]ReviewAssignment, error) {
+func (a *Service) ReviewAssignments(ctx context.Context, ac *gongzhi.Actor) ([]ReviewAssignment, error) {
 	person, err := a.ExpertPersonID(ctx, ac)
 	if err != nil {
 		return nil, err
@@ -387,9 +388,9 @@ func (a *App) ReviewAssignments(ctx context.Context, ac *gongzhi.Actor) ([]Revie
 }
 
 // applicants lists a call's applicants still in the running (submitted or eligible).
-func (a *App) applicants(ctx context.Context, q *store.Q, callID int64) ([]Applicant, error) {
+func (a *Service) applicants(ctx context.Context, q *store.Q, callID int64) ([]Applicant, error) {
 	var out []Applicant
-	_, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": id10(callID),
+	_, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
 		"states": "submitted,eligible,awarded,not_funded"}}, func(ap *gongzhi.Application) error {
 		out = append(out, Applicant{ApplicationID: ap.ID, OrgID: ap.OrgID, OrgName: ap.OrgName, Title: ap.Title})
 		return nil
@@ -399,7 +400,7 @@ func (a *App) applicants(ctx context.Context, q *store.Q, callID int64) ([]Appli
 
 // reviewable lists the applications of a call an expert scores: eligible ones of organizations
 // they have no conflict with.
-func (a *App) reviewable(ctx context.Context, q *store.Q, callID, person int64) ([]*gongzhi.Application, error) {
+func (a *Service) reviewable(ctx context.Context, q *store.Q, callID, person int64) ([]*gongzhi.Application, error) {
 	org, err := q.PersonOrg(ctx, person)
 	if err != nil {
 		return nil, err
@@ -409,7 +410,7 @@ func (a *App) reviewable(ctx context.Context, q *store.Q, callID, person int64) 
 		return nil, err
 	}
 	var out []*gongzhi.Application
-	_, err = q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": id10(callID),
+	_, err = q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
 		"states": "eligible,awarded,not_funded"}}, func(ap *gongzhi.Application) error {
 		if (org == 0 || ap.OrgID != org) && !slices.Contains(conflicts, ap.OrgID) {
 			ap.ContactPhone = ""
@@ -422,7 +423,7 @@ func (a *App) reviewable(ctx context.Context, q *store.Q, callID, person int64) 
 
 // panelMember returns the caller's line of a call's draw: ENOTFOUND if the draw never examined
 // them (they cannot see the call's review at all).
-func (a *App) panelMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, callID int64) (int64, *gongzhi.PanelMember, error) {
+func (a *Service) panelMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, callID int64) (int64, *gongzhi.PanelMember, error) {
 	person, err := a.ExpertPersonID(ctx, ac)
 	if err != nil {
 		return 0, nil, err
@@ -438,7 +439,7 @@ func (a *App) panelMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ca
 // interest with any applicant of the call; only then may they see and score its applications.
 // Only the expert may, while the call is closed or in review. Refuses (ECONFLICT) an expert
 // excluded from the panel (panel: panel.excluded). Declaring twice changes nothing.
-func (a *App) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
+func (a *Service) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		person, m, err := a.panelMember(ctx, q, ac, callID)
 		if err != nil {
@@ -457,14 +458,14 @@ func (a *App) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, callID i
 		if err := reviewState(c); err != nil {
 			return err
 		}
-		if err := q.DeclareNoConflict(ctx, callID, person, a.now()); err != nil {
+		if err := q.DeclareNoConflict(ctx, callID, person, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "panel_member", EntityID: person,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "panel_member", EntityID: person,
 			From: gongzhi.PanelSelected, To: "declared_no_conflict"}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResPanels, id10(callID), nil, map[string]int64{"person_id": person}, "no conflict declared")
+		return a.WriteAudit(ctx, q, ac, "update", ResPanels, kernel.Id10(callID), nil, map[string]int64{"person_id": person}, "no conflict declared")
 	})
 }
 
@@ -474,7 +475,7 @@ func (a *App) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, callID i
 // record, so they can never score those applications (review.conflict). Only the expert may,
 // while the call is closed or in review. Returns the replacement, if one was drawn. EINVALID
 // (application_ids: required / choice) for no or foreign applications.
-func (a *App) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID int64, appIDs []int64, reason string) (*gongzhi.PanelMember, error) {
+func (a *Service) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID int64, appIDs []int64, reason string) (*gongzhi.PanelMember, error) {
 	reason, r := gongzhi.CheckText(reason, 500, true)
 	if r != "" {
 		return nil, gongzhi.Invalid("reason", r)
@@ -503,7 +504,7 @@ func (a *App) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID int
 			if err != nil || ap.CallID != callID || ap.State == gongzhi.AppDraft {
 				return gongzhi.Invalid("application_ids", "choice")
 			}
-			if err := q.InsertConflict(ctx, callID, person, ap.OrgID, ap.ID, reason, userID(ac), a.now()); err != nil {
+			if err := q.InsertConflict(ctx, callID, person, ap.OrgID, ap.ID, reason, kernel.UserID(ac), a.NowUTC()); err != nil {
 				return err
 			}
 		}
@@ -512,7 +513,7 @@ func (a *App) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID int
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "create", ResPanels, id10(callID), nil,
+		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil,
 			map[string]any{"person_id": person, "application_ids": appIDs, "reason": reason}, "conflict declared")
 	})
 	return repl, err
@@ -522,7 +523,7 @@ func (a *App) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID int
 // of organizations they have no conflict with. Only a selected expert who has declared no
 // conflict may: ENOTFOUND for a call whose panel does not include them, ECONFLICT (panel:
 // panel.excluded / review.declare_first) otherwise.
-func (a *App) ReviewApplications(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*gongzhi.Application, error) {
+func (a *Service) ReviewApplications(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*gongzhi.Application, error) {
 	q := a.DB.Q()
 	person, m, err := a.panelMember(ctx, q, ac, callID)
 	if err != nil {
@@ -541,12 +542,12 @@ func (a *App) ReviewApplications(ctx context.Context, ac *gongzhi.Actor, callID 
 // its preliminary review and the panel is drawn. Only the purchaser may, within scope. Refuses
 // (ECONFLICT) with applications: review.prelim_incomplete:N, panel: panel.not_drawn, or panel:
 // panel.incomplete:ACTIVE when exclusions left fewer than min(size, 3) members.
-func (a *App) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -558,7 +559,7 @@ func (a *App) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int64) 
 			return err
 		}
 		if n := callPrelimPending(counts); n > 0 {
-			return gongzhi.Refused("applications", "review.prelim_incomplete:"+itoa(n))
+			return gongzhi.Refused("applications", "review.prelim_incomplete:"+kernel.Itoa(n))
 		}
 		if c.PanelDrawnAt.IsZero() {
 			return gongzhi.Refused("panel", "panel.not_drawn")
@@ -574,9 +575,9 @@ func (a *App) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int64) 
 			}
 		}
 		if active < min(c.PanelSize, 3) {
-			return gongzhi.Refused("panel", "panel.incomplete:"+itoa(active))
+			return gongzhi.Refused("panel", "panel.incomplete:"+kernel.Itoa(active))
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallReviewing, itoa(counts[gongzhi.AppEligible])+" eligible, panel of "+itoa(active))
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallReviewing, kernel.Itoa(counts[gongzhi.AppEligible])+" eligible, panel of "+kernel.Itoa(active))
 	})
 }
 
@@ -591,7 +592,7 @@ func (a *App) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int64) 
 // before the no-conflict declaration; application_id: review.not_eligible; application_id:
 // review.already_scored for a second score; state: state.illegal outside review. EINVALID for
 // scores out of range (criteria.N: range:0-WEIGHT) or of the wrong count.
-func (a *App) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, criteria []gongzhi.Points, comment string) (*gongzhi.Score, error) {
+func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, criteria []gongzhi.Points, comment string) (*gongzhi.Score, error) {
 	var s *gongzhi.Score
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		person, err := a.ExpertPersonID(ctx, ac)
@@ -636,17 +637,17 @@ func (a *App) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, 
 		if err := s.Validate(c); err != nil {
 			return err
 		}
-		if err := q.InsertScore(ctx, s, a.now()); err != nil {
+		if err := q.InsertScore(ctx, s, a.NowUTC()); err != nil {
 			if store.IsUnique(err, "") {
 				return gongzhi.Refused("application_id", "review.already_scored")
 			}
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, Entity: "score", EntityID: s.ID, To: "submitted",
-			Note: "application " + id10(appID)}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, Entity: "score", EntityID: s.ID, To: "submitted",
+			Note: "application " + kernel.Id10(appID)}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResScores, id10(s.ID), nil, s, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResScores, kernel.Id10(s.ID), nil, s, "")
 	})
 	return s, err
 }
@@ -654,13 +655,13 @@ func (a *App) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, 
 // Scores returns the experts' scores of an application. The purchaser, the hub and the auditor
 // may, within scope, at any time; a panel member only once they have submitted their own score
 // for it (ECONFLICT application_id: review.scores_hidden before). Others: EFORBIDDEN.
-func (a *App) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([]gongzhi.Score, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([]gongzhi.Score, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return nil, err
 	}
 	q := a.DB.Q()
 	switch {
-	case isStaff(ac):
+	case kernel.IsStaff(ac):
 		ap, err := a.appFor(ctx, q, ac, appID)
 		if err != nil {
 			return nil, err
@@ -695,13 +696,13 @@ func (a *App) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([]gon
 // on the panel, and without a conflict, count. Only the purchaser may, within scope, while the
 // call is in review, and only when every member has scored every application they may score
 // (ECONFLICT scores: review.incomplete:MISSING).
-func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.Ranked, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.Ranked, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	var rs []gongzhi.Ranked
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -709,7 +710,7 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 			return gongzhi.Refused("state", "state.illegal:"+c.State)
 		}
 		var apps []*gongzhi.Application
-		if _, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": id10(callID),
+		if _, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
 			"state": gongzhi.AppEligible}}, func(ap *gongzhi.Application) error { apps = append(apps, ap); return nil }); err != nil {
 			return err
 		}
@@ -765,22 +766,22 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 				Score: score, Scores: st.N, SubmittedAt: ap.SubmittedAt, Requested: ap.Requested, Band: ap.Band})
 		}
 		if missing > 0 {
-			return gongzhi.Refused("scores", "review.incomplete:"+itoa(missing))
+			return gongzhi.Refused("scores", "review.incomplete:"+kernel.Itoa(missing))
 		}
 		gongzhi.RankOrder(rs)
-		if err := q.SetRanking(ctx, callID, rs, a.now()); err != nil {
+		if err := q.SetRanking(ctx, callID, rs, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked",
-			Note: itoa(len(rs)) + " applications, rule " + c.Aggregation}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked",
+			Note: kernel.Itoa(len(rs)) + " applications, rule " + c.Aggregation}); err != nil {
 			return err
 		}
 		for _, note := range bonuses {
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked", Note: note}); err != nil {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked", Note: note}); err != nil {
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "update", ResCalls, id10(callID), nil, map[string]int{"ranked": len(rs)}, "ranked")
+		return a.WriteAudit(ctx, q, ac, "update", ResCalls, kernel.Id10(callID), nil, map[string]int{"ranked": len(rs)}, "ranked")
 	})
 	return rs, err
 }
@@ -790,7 +791,7 @@ func (a *App) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]
 func ranking(ctx context.Context, q *store.Q, callID int64) ([]gongzhi.Ranked, int, error) {
 	var rs []gongzhi.Ranked
 	unranked := 0
-	_, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": id10(callID),
+	_, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
 		"states": "eligible,awarded,not_funded"}, Sort: "rank"}, func(ap *gongzhi.Application) error {
 		if ap.Rank == 0 {
 			unranked++
@@ -805,12 +806,12 @@ func ranking(ctx context.Context, q *store.Q, callID int64) ([]gongzhi.Ranked, i
 
 // Ranking returns a call's ranking. The purchaser, the hub and the auditor may, within scope;
 // once the results are published anyone who may see the call may.
-func (a *App) Ranking(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.Ranked, error) {
+func (a *Service) Ranking(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.Ranked, error) {
 	c, err := a.Call(ctx, ac, callID)
 	if err != nil {
 		return nil, err
 	}
-	if !isStaff(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
+	if !kernel.IsStaff(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
 		return nil, gongzhi.NotFound()
 	}
 	rs, _, err := ranking(ctx, a.DB.Q(), callID)
@@ -823,13 +824,13 @@ func (a *App) Ranking(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]g
 // not funded for budget_exhausted (below_threshold for those under the threshold). The reason
 // is recorded on every application not funded. Only the purchaser may, within scope, in review,
 // after RankCall (ECONFLICT ranking: award.not_ranked).
-func (a *App) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID int64, threshold gongzhi.Points) ([]gongzhi.Proposal, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID int64, threshold gongzhi.Points) ([]gongzhi.Proposal, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	var props []gongzhi.Proposal
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -858,10 +859,10 @@ func (a *App) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 				total += p.Amount
 			}
 		}
-		if err := q.InsertAwards(ctx, ws, a.now()); err != nil {
+		if err := q.InsertAwards(ctx, ws, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := q.SetUnfundedMany(ctx, reasons, a.now()); err != nil {
+		if err := q.SetUnfundedMany(ctx, reasons, a.NowUTC()); err != nil {
 			return err
 		}
 		awards, err := q.ListAwards(ctx, callID, gongzhi.AwardProposed)
@@ -869,15 +870,15 @@ func (a *App) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 			return err
 		}
 		lines := make([]gongzhi.StateChange, 0, len(awards))
-		uid, uname, role := identity(ac)
+		uid, uname, role := kernel.Identity(ac)
 		for _, w := range awards {
-			lines = append(lines, gongzhi.StateChange{At: a.now(), CallID: callID, Entity: "award", EntityID: w.ID, To: gongzhi.AwardProposed,
-				UserID: uid, Username: uname, Role: role, Note: "application " + id10(w.ApplicationID) + ": " + w.Amount.Format()})
+			lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, Entity: "award", EntityID: w.ID, To: gongzhi.AwardProposed,
+				UserID: uid, Username: uname, Role: role, Note: "application " + kernel.Id10(w.ApplicationID) + ": " + w.Amount.Format()})
 		}
 		if err := q.InsertStateChanges(ctx, lines); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResAwards, id10(callID), nil,
+		return a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(callID), nil,
 			map[string]any{"funded": len(ws), "total": total, "threshold": threshold, "proposal": props}, "awards proposed")
 	})
 	return props, err
@@ -904,8 +905,8 @@ func eligibleInCall(ctx context.Context, q *store.Q, callID, appID int64) (*gong
 // together can never exceed its amount (ECONFLICT amount: award.exceeds_budget:LEFT) — the
 // call's row is locked while they are added up, so two concurrent awards cannot overspend.
 // Only the purchaser may, within scope, in review, after ranking.
-func (a *App) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, amount gongzhi.Money, note string) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, amount gongzhi.Money, note string) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	note, r := gongzhi.CheckText(note, 500, false)
@@ -913,7 +914,7 @@ func (a *App) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int
 		return gongzhi.Invalid("note", r)
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -944,34 +945,34 @@ func (a *App) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int
 		from := ""
 		if existing != nil && err == nil {
 			from = existing.State
-			if err := q.UpdateAwardAmount(ctx, existing.ID, amount, note, a.now()); err != nil {
+			if err := q.UpdateAwardAmount(ctx, existing.ID, amount, note, a.NowUTC()); err != nil {
 				return err
 			}
 		} else {
 			w := &gongzhi.Award{CallID: callID, ApplicationID: appID, OrgID: ap.OrgID, Amount: amount, State: gongzhi.AwardProposed, Note: note}
-			if err := q.InsertAwards(ctx, []*gongzhi.Award{w}, a.now()); err != nil {
+			if err := q.InsertAwards(ctx, []*gongzhi.Award{w}, a.NowUTC()); err != nil {
 				return err
 			}
 			if existing, err = q.AwardOf(ctx, appID); err != nil {
 				return err
 			}
 		}
-		if err := q.SetUnfunded(ctx, appID, "", "", a.now()); err != nil {
+		if err := q.SetUnfunded(ctx, appID, "", "", a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "award", EntityID: existing.ID, From: from,
-			To: gongzhi.AwardProposed, Note: "application " + id10(appID) + ": " + amount.Format() + " " + note}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "award", EntityID: existing.ID, From: from,
+			To: gongzhi.AwardProposed, Note: "application " + kernel.Id10(appID) + ": " + amount.Format() + " " + note}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResAwards, id10(existing.ID), nil, map[string]any{"application_id": appID, "amount": amount, "note": note}, "award set")
+		return a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(existing.ID), nil, map[string]any{"application_id": appID, "amount": amount, "note": note}, "award set")
 	})
 }
 
 // RemoveAward takes an eligible application out of the awards with the reason it is not funded
 // (one of gongzhi.UnfundedReasons; unfunded.decision needs a note saying why). Only the
 // purchaser may, within scope, in review. EINVALID (reason: choice, note: required).
-func (a *App) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, reason, note string) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, reason, note string) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	if !slices.Contains(gongzhi.UnfundedReasons, reason) {
@@ -982,7 +983,7 @@ func (a *App) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, appID 
 		return gongzhi.Invalid("note", r)
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -996,29 +997,29 @@ func (a *App) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, appID 
 			if err := q.DeleteAward(ctx, w.ID); err != nil {
 				return err
 			}
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "award", EntityID: w.ID, From: w.State,
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "award", EntityID: w.ID, From: w.State,
 				To: "removed", Note: reason + " " + note}); err != nil {
 				return err
 			}
 		} else if gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 			return err
 		}
-		if err := q.SetUnfunded(ctx, appID, reason, note, a.now()); err != nil {
+		if err := q.SetUnfunded(ctx, appID, reason, note, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResAwards, id10(callID), nil, map[string]any{"application_id": appID, "reason": reason, "note": note}, "award removed")
+		return a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(callID), nil, map[string]any{"application_id": appID, "reason": reason, "note": note}, "award removed")
 	})
 }
 
 // Awards returns a call's awards in rank order. The purchaser, the hub and the auditor see every
 // award within scope at any time; once the results are published anyone who may see the call —
 // providers and the public too — sees the published, final and overturned ones.
-func (a *App) Awards(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*gongzhi.Award, error) {
+func (a *Service) Awards(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*gongzhi.Award, error) {
 	c, err := a.Call(ctx, ac, callID)
 	if err != nil {
 		return nil, err
 	}
-	if isStaff(ac) {
+	if kernel.IsStaff(ac) {
 		return a.DB.Q().ListAwards(ctx, callID)
 	}
 	if c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
@@ -1034,12 +1035,12 @@ func (a *App) Awards(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*g
 // purchaser may, within scope, in review. Refuses (ECONFLICT) unranked applications (ranking:
 // award.not_ranked), applications neither funded nor given a reason (awards:
 // award.reason_missing:N), and awards above the call's amount (amount: award.exceeds_budget).
-func (a *App) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
@@ -1047,7 +1048,7 @@ func (a *App) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 			return err
 		}
 		var apps []*gongzhi.Application
-		if _, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": id10(callID),
+		if _, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
 			"state": gongzhi.AppEligible}}, func(ap *gongzhi.Application) error { apps = append(apps, ap); return nil }); err != nil {
 			return err
 		}
@@ -1071,19 +1072,19 @@ func (a *App) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 			}
 		}
 		if missing > 0 {
-			return gongzhi.Refused("awards", "award.reason_missing:"+itoa(missing))
+			return gongzhi.Refused("awards", "award.reason_missing:"+kernel.Itoa(missing))
 		}
 		if sum > c.Amount || sum > c.Reserved {
 			return gongzhi.Refused("amount", "award.exceeds_budget:"+c.Amount.Format())
 		}
-		now := a.now()
+		now := a.NowUTC()
 		if err := q.MoveCallAwards(ctx, callID, gongzhi.AwardProposed, gongzhi.AwardPublished, now); err != nil {
 			return err
 		}
 		if err := q.SettleApplications(ctx, callID, now); err != nil {
 			return err
 		}
-		uid, uname, role := identity(ac)
+		uid, uname, role := kernel.Identity(ac)
 		lines := make([]gongzhi.StateChange, 0, len(awards)+len(apps))
 		for _, w := range awards {
 			lines = append(lines, gongzhi.StateChange{At: now, CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
@@ -1102,9 +1103,9 @@ func (a *App) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 		}
 		settled := map[string]string{}
 		for _, l := range lines {
-			settled[l.Entity+" "+id10(l.EntityID)] = l.To
+			settled[l.Entity+" "+kernel.Id10(l.EntityID)] = l.To
 		}
-		if err := a.audit(ctx, q, ac, "update", ResAwards, id10(callID), nil, settled, "results published"); err != nil {
+		if err := a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(callID), nil, settled, "results published"); err != nil {
 			return err
 		}
 		if left := c.Reserved - sum; left > 0 {
@@ -1116,7 +1117,7 @@ func (a *App) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 				return err
 			}
 		}
-		cal, err := a.calendar(ctx, q)
+		cal, err := a.Calendar(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -1124,14 +1125,14 @@ func (a *App) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64
 		if err := q.SetCallNotice(ctx, callID, now, ends); err != nil {
 			return err
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallNotice, itoa(len(awards))+" funded, "+sum.Format()+", notice until "+gongzhi.DateOf(ends.Add(-1)))
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallNotice, kernel.Itoa(len(awards))+" funded, "+sum.Format()+", notice until "+gongzhi.DateOf(ends.Add(-1)))
 	})
 }
 
 // Notice returns what the public sees of a call's results: the call, its published (later
 // final, or overturned) awards in rank order, and the count of objections filed and still
 // open. Anyone may, without an account, once the results are published; ENOTFOUND before.
-func (a *App) Notice(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.Notice, error) {
+func (a *Service) Notice(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.Notice, error) {
 	c, err := a.Call(ctx, ac, callID)
 	if err != nil {
 		return nil, err
@@ -1166,7 +1167,7 @@ func (a *App) Notice(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gon
 // application that is not a published result of the call; ENOTFOUND for a call the caller
 // cannot see; ETOOMANY once an anonymous address has filed PublicFormLimit objections within
 // the hour.
-func (a *App) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Objection) error {
+func (a *Service) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Objection) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
@@ -1175,10 +1176,10 @@ func (a *App) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.O
 		if err != nil {
 			return err
 		}
-		if err := a.throttleAnonymous(ctx, q, ac, "objection"); err != nil {
+		if err := a.ThrottleAnonymous(ctx, q, ac, "objection"); err != nil {
 			return err
 		}
-		if c.State == gongzhi.CallFinal || c.State == gongzhi.CallNotice && !a.now().Before(c.NoticeEndsAt) {
+		if c.State == gongzhi.CallFinal || c.State == gongzhi.CallNotice && !a.NowUTC().Before(c.NoticeEndsAt) {
 			return gongzhi.Refused("call_id", "objection.period_over")
 		}
 		if c.State != gongzhi.CallNotice {
@@ -1190,30 +1191,30 @@ func (a *App) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.O
 				return gongzhi.Invalid("application_id", "choice")
 			}
 		}
-		if err := q.InsertObjection(ctx, o, userID(ac), a.now()); err != nil {
+		if err := q.InsertObjection(ctx, o, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: o.ApplicationID, Entity: "objection", EntityID: o.ID,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: o.ApplicationID, Entity: "objection", EntityID: o.ID,
 			To: gongzhi.ObjectionOpen}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResObjections, id10(o.ID), nil, o, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResObjections, kernel.Id10(o.ID), nil, o, "")
 	})
 }
 
 // Objections returns a call's objections in the order filed. The purchaser, the hub and the
 // auditor see them in full within scope; anyone else who may see the results sees them
 // without the name and contact of whoever filed them.
-func (a *App) Objections(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*gongzhi.Objection, error) {
+func (a *Service) Objections(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]*gongzhi.Objection, error) {
 	c, err := a.Call(ctx, ac, callID)
 	if err != nil {
 		return nil, err
 	}
-	if !isStaff(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
+	if !kernel.IsStaff(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
 		return nil, gongzhi.NotFound()
 	}
 	objs, err := a.DB.Q().ListObjections(ctx, callID)
-	if err != nil || isStaff(ac) {
+	if err != nil || kernel.IsStaff(ac) {
 		return objs, err
 	}
 	for _, o := range objs {
@@ -1229,8 +1230,8 @@ func (a *App) Objections(ctx context.Context, ac *gongzhi.Actor, callID int64) (
 // notice. Refuses (ECONFLICT) an answered objection (state: state.illegal:answered) and a call
 // past the notice (call_id: state.illegal); EINVALID (answer: required; overturn:
 // objection.overturn_needs_upheld / objection.no_award).
-func (a *App) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, answer string, upheld, overturn bool) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, answer string, upheld, overturn bool) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	answer, r := gongzhi.CheckText(answer, 5000, true)
@@ -1245,7 +1246,7 @@ func (a *App) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		c, err := a.lockCall(ctx, q, ac, o.CallID)
+		c, err := a.LockCall(ctx, q, ac, o.CallID)
 		if err != nil {
 			return err
 		}
@@ -1266,10 +1267,10 @@ func (a *App) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, 
 			if err := gongzhi.CheckMove(gongzhi.AwardMoves, w.State, gongzhi.AwardOverturned); err != nil {
 				return err
 			}
-			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, answer, a.now()); err != nil {
+			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, answer, a.NowUTC()); err != nil {
 				return err
 			}
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
 				From: w.State, To: gongzhi.AwardOverturned, Note: answer}); err != nil {
 				return err
 			}
@@ -1280,20 +1281,20 @@ func (a *App) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, 
 			if err := a.moveApp(ctx, q, ac, ap, gongzhi.AppNotFunded, gongzhi.UnfundedObjection); err != nil {
 				return err
 			}
-			if err := q.SetUnfunded(ctx, ap.ID, gongzhi.UnfundedObjection, answer, a.now()); err != nil {
+			if err := q.SetUnfunded(ctx, ap.ID, gongzhi.UnfundedObjection, answer, a.NowUTC()); err != nil {
 				return err
 			}
 			if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, Kind: gongzhi.LedgerRelease,
 				Amount: w.Amount, Note: "award overturned"}); err != nil {
 				return err
 			}
-			if err := q.AddCallReserved(ctx, c.ID, -w.Amount, a.now()); err != nil {
+			if err := q.AddCallReserved(ctx, c.ID, -w.Amount, a.NowUTC()); err != nil {
 				return err
 			}
 		}
 		before := *o
-		o.Answer, o.Upheld, o.Overturned, o.AnsweredBy = answer, upheld, overturn, username(ac)
-		if err := q.AnswerObjection(ctx, o, userID(ac), a.now()); err != nil {
+		o.Answer, o.Upheld, o.Overturned, o.AnsweredBy = answer, upheld, overturn, kernel.ActorName(ac)
+		if err := q.AnswerObjection(ctx, o, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
 		note := "not upheld"
@@ -1303,11 +1304,11 @@ func (a *App) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, 
 		if overturn {
 			note += ", award overturned"
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: o.ApplicationID, Entity: "objection", EntityID: o.ID,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: o.ApplicationID, Entity: "objection", EntityID: o.ID,
 			From: gongzhi.ObjectionOpen, To: gongzhi.ObjectionAnswered, Note: note}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResObjections, id10(o.ID), &before, o, note)
+		return a.WriteAudit(ctx, q, ac, "update", ResObjections, kernel.Id10(o.ID), &before, o, note)
 	})
 }
 
@@ -1315,19 +1316,19 @@ func (a *App) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, 
 // objection is answered; contracts can then be signed. Only the purchaser may, within scope.
 // Refuses (ECONFLICT) before the notice ends (notice_ends_at: notice.not_over:DATE), with
 // objections open (objections: notice.objections_open:N), and outside the notice state.
-func (a *App) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, callID)
+		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
 		}
 		if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, gongzhi.CallFinal); err != nil {
 			return err
 		}
-		if a.now().Before(c.NoticeEndsAt) {
+		if a.NowUTC().Before(c.NoticeEndsAt) {
 			return gongzhi.Refused("notice_ends_at", "notice.not_over:"+gongzhi.DateOf(c.NoticeEndsAt.Add(-1)))
 		}
 		objs, err := q.ListObjections(ctx, callID)
@@ -1341,19 +1342,19 @@ func (a *App) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 			}
 		}
 		if open > 0 {
-			return gongzhi.Refused("objections", "notice.objections_open:"+itoa(open))
+			return gongzhi.Refused("objections", "notice.objections_open:"+kernel.Itoa(open))
 		}
 		awards, err := q.ListAwards(ctx, callID, gongzhi.AwardPublished)
 		if err != nil {
 			return err
 		}
-		if err := q.MoveCallAwards(ctx, callID, gongzhi.AwardPublished, gongzhi.AwardFinal, a.now()); err != nil {
+		if err := q.MoveCallAwards(ctx, callID, gongzhi.AwardPublished, gongzhi.AwardFinal, a.NowUTC()); err != nil {
 			return err
 		}
-		uid, uname, role := identity(ac)
+		uid, uname, role := kernel.Identity(ac)
 		lines := make([]gongzhi.StateChange, 0, len(awards))
 		for _, w := range awards {
-			lines = append(lines, gongzhi.StateChange{At: a.now(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
+			lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
 				From: gongzhi.AwardPublished, To: gongzhi.AwardFinal, UserID: uid, Username: uname, Role: role})
 		}
 		if err := q.InsertStateChanges(ctx, lines); err != nil {
@@ -1363,10 +1364,10 @@ func (a *App) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 		for i, w := range awards {
 			final[i] = w.ID
 		}
-		if err := a.audit(ctx, q, ac, "update", ResAwards, id10(callID), nil, map[string]any{"final": final}, "awards final"); err != nil {
+		if err := a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(callID), nil, map[string]any{"final": final}, "awards final"); err != nil {
 			return err
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallFinal, itoa(len(awards))+" awards final")
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallFinal, kernel.Itoa(len(awards))+" awards final")
 	})
 }
 
@@ -1378,5 +1379,5 @@ func evalBonus(ctx context.Context, q *store.Q, orgID int64, c *gongzhi.Call) (g
 	if err != nil || b == 0 {
 		return 0, "", err
 	}
-	return b, "+" + b.String() + " (#" + id10(id) + ")", nil
+	return b, "+" + b.String() + " (#" + kernel.Id10(id) + ")", nil
 }

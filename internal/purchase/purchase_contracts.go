@@ -3,37 +3,38 @@
 // amendments are new versions confirmed again, never overwrites. Payments are recorded against
 // the portions of the version in force, never beyond the contract, and move the money from
 // reserved to spent in the budget's ledger.
-package app
+package purchase
 
 import (
 	"context"
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
 // contractScope is what contracts the caller sees: a provider its own organization's, the
 // purchaser, the hub and the auditor those of places within scope.
-func contractScope(ac *gongzhi.Actor) (store.Scope, error) {
-	if err := signedIn(ac); err != nil {
+func ContractScope(ac *gongzhi.Actor) (store.Scope, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return store.Scope{}, err
 	}
 	switch {
 	case ac.IsSystem():
 		return store.Scope{}, nil
 	case ac.Has(gongzhi.RoleProvider):
-		return orgScope(ac), nil
-	case isStaff(ac):
-		return placeScope(ac), nil
+		return kernel.OrgScope(ac), nil
+	case kernel.IsStaff(ac):
+		return kernel.PlaceScope(ac), nil
 	}
 	return store.Scope{}, gongzhi.Forbidden()
 }
 
 // loadContract reads a contract within scope with its version in force (or its draft), its
 // pending amendment, and what has been paid towards each portion.
-func (a *App) loadContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
-	s, err := contractScope(ac)
+func (a *Service) LoadContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
+	s, err := ContractScope(ac)
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +83,8 @@ func pendingVersion(ct *gongzhi.Contract) *gongzhi.ContractVersion {
 // the notice (or today, if later) and the 50/30/20 payment schedule. Only the purchaser may,
 // within scope. Refuses (ECONFLICT award_id) an award that is not live
 // (contract.award_not_live) or already has a contract (contract.exists).
-func (a *App) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID int64, purchaserName string) (*gongzhi.Contract, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID int64, purchaserName string) (*gongzhi.Contract, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	purchaserName, r := gongzhi.CheckText(purchaserName, 100, false)
@@ -92,7 +93,7 @@ func (a *App) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID i
 	}
 	var id int64
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		w, err := q.GetAward(ctx, placeScope(ac), awardID)
+		w, err := q.GetAward(ctx, kernel.PlaceScope(ac), awardID)
 		if err != nil {
 			return err
 		}
@@ -116,30 +117,30 @@ func (a *App) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID i
 		if purchaserName == "" {
 			purchaserName = c.PlaceName
 		}
-		start := a.now()
+		start := a.NowUTC()
 		if c.NoticeEndsAt.After(start) {
 			start = c.NoticeEndsAt
 		}
 		ct := &gongzhi.Contract{AwardID: w.ID, CallID: c.ID, ApplicationID: ap.ID, OrgID: ap.OrgID, PlaceCode: c.PlaceCode,
 			FiscalYear: c.FiscalYear, CategoryCode: ap.CategoryCode, Title: ap.Title, PurchaserName: purchaserName,
 			ProviderName: ap.OrgName, Amount: w.Amount}
-		if err := q.InsertContract(ctx, ct, a.now()); err != nil {
+		if err := q.InsertContract(ctx, ct, a.NowUTC()); err != nil {
 			if store.IsUnique(err, "") {
 				return gongzhi.Refused("award_id", "contract.exists")
 			}
 			return err
 		}
 		v := &gongzhi.ContractVersion{ContractID: ct.ID, Version: 1, State: gongzhi.VersionPending,
-			Terms: gongzhi.DefaultTerms(ap, w.Amount, start), CreatedBy: username(ac)}
-		if err := q.InsertContractVersion(ctx, v, userID(ac), a.now()); err != nil {
+			Terms: gongzhi.DefaultTerms(ap, w.Amount, start), CreatedBy: kernel.ActorName(ac)}
+		if err := q.InsertContractVersion(ctx, v, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "contract", EntityID: ct.ID,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "contract", EntityID: ct.ID,
 			To: gongzhi.ContractDraft, Note: w.Amount.Format()}); err != nil {
 			return err
 		}
 		id = ct.ID
-		return a.audit(ctx, q, ac, "create", ResContracts, id10(ct.ID), nil, map[string]any{"contract": ct, "terms": v.Terms}, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResContracts, kernel.Id10(ct.ID), nil, map[string]any{"contract": ct, "terms": v.Terms}, "")
 	})
 	if err != nil {
 		return nil, err
@@ -150,14 +151,14 @@ func (a *App) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID i
 // Contract returns a contract with its version in force (or its draft), any pending amendment,
 // and what has been paid towards each portion — the printable contract. A provider sees its
 // own organization's; the purchaser, the hub and the auditor those within scope.
-func (a *App) Contract(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
-	return a.loadContract(ctx, a.DB.Q(), ac, id)
+func (a *Service) Contract(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
+	return a.LoadContract(ctx, a.DB.Q(), ac, id)
 }
 
 // Contracts lists contracts (without their terms) as Contract scopes them. Filters: see
 // store.ListContracts.
-func (a *App) Contracts(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Contract) error) (int, error) {
-	s, err := contractScope(ac)
+func (a *Service) Contracts(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Contract) error) (int, error) {
+	s, err := ContractScope(ac)
 	if err != nil {
 		return 0, err
 	}
@@ -166,7 +167,7 @@ func (a *App) Contracts(ctx context.Context, ac *gongzhi.Actor, opts store.ListO
 
 // ContractVersions returns every version of a contract, oldest first, each with its
 // confirmations: the record that amendments never overwrite. Same visibility as Contract.
-func (a *App) ContractVersions(ctx context.Context, ac *gongzhi.Actor, id int64) ([]*gongzhi.ContractVersion, error) {
+func (a *Service) ContractVersions(ctx context.Context, ac *gongzhi.Actor, id int64) ([]*gongzhi.ContractVersion, error) {
 	if _, err := a.Contract(ctx, ac, id); err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (a *App) ContractVersions(ctx context.Context, ac *gongzhi.Actor, id int64)
 // (EINVALID amount: contract.amount_award); an amendment cannot go below what has been paid
 // (amount: contract.below_paid:PAID) nor make a portion smaller than what was paid towards it
 // (portions.N: contract.portion_below_paid:PAID).
-func (a *App) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t *gongzhi.ContractTerms) error {
+func (a *Service) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t *gongzhi.ContractTerms) error {
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
@@ -201,7 +202,7 @@ func (a *App) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, 
 	}
 	for i, p := range paid {
 		if p.Paid > 0 && (i >= len(t.Portions) || t.Portions[i].Amount < p.Paid) {
-			return gongzhi.Invalid("portions."+itoa(i), "contract.portion_below_paid:"+p.Paid.Format())
+			return gongzhi.Invalid("portions."+kernel.Itoa(i), "contract.portion_below_paid:"+p.Paid.Format())
 		}
 	}
 	return nil
@@ -212,8 +213,8 @@ func (a *App) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, 
 // scope. Refuses (ECONFLICT version) when nothing is pending (contract.nothing_pending) or a side
 // has confirmed (contract.already_confirmed); EINVALID for bad terms (see ContractTerms.Validate
 // and checkTerms: portions must add up to 100% and to the amount to the fen).
-func (a *App) UpdateContractTerms(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) UpdateContractTerms(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -236,18 +237,18 @@ func (a *App) UpdateContractTerms(ctx context.Context, ac *gongzhi.Actor, id int
 		if err := q.UpdateVersionTerms(ctx, pv); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResContracts, id10(id), before, t, "terms of version "+itoa(pv.Version))
+		return a.WriteAudit(ctx, q, ac, "update", ResContracts, kernel.Id10(id), before, t, "terms of version "+kernel.Itoa(pv.Version))
 	})
 }
 
-func (a *App) lockContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
-	if _, err := a.loadContract(ctx, q, ac, id); err != nil {
+func (a *Service) lockContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
+	if _, err := a.LoadContract(ctx, q, ac, id); err != nil {
 		return nil, err
 	}
 	if err := q.LockRow(ctx, "contracts", id); err != nil {
 		return nil, err
 	}
-	return a.loadContract(ctx, q, ac, id)
+	return a.LoadContract(ctx, q, ac, id)
 }
 
 // AmendContract proposes an amendment to a signed contract: new terms with the reason, as a new
@@ -255,8 +256,8 @@ func (a *App) lockContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, i
 // then and is kept afterwards as superseded. Only the purchaser may, within scope. Refuses
 // (ECONFLICT) an unsigned contract (state: contract.not_signed) and a second pending amendment
 // (version: contract.amendment_pending); EINVALID for bad terms or a missing reason.
-func (a *App) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms, reason string) (*gongzhi.ContractVersion, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms, reason string) (*gongzhi.ContractVersion, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, true)
@@ -283,15 +284,15 @@ func (a *App) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64, t 
 			return err
 		}
 		v = &gongzhi.ContractVersion{ContractID: id, Version: versions[len(versions)-1].Version + 1, State: gongzhi.VersionPending,
-			Terms: t, Reason: reason, CreatedBy: username(ac)}
-		if err := q.InsertContractVersion(ctx, v, userID(ac), a.now()); err != nil {
+			Terms: t, Reason: reason, CreatedBy: kernel.ActorName(ac)}
+		if err := q.InsertContractVersion(ctx, v, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
-			EntityID: id, To: gongzhi.VersionPending, Note: "version " + itoa(v.Version) + ": " + reason}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
+			EntityID: id, To: gongzhi.VersionPending, Note: "version " + kernel.Itoa(v.Version) + ": " + reason}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResContracts, id10(id), ct.Current.Terms, t, "amendment "+itoa(v.Version)+": "+reason)
+		return a.WriteAudit(ctx, q, ac, "update", ResContracts, kernel.Id10(id), ct.Current.Terms, t, "amendment "+kernel.Itoa(v.Version)+": "+reason)
 	})
 	return v, err
 }
@@ -305,8 +306,8 @@ func (a *App) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64, t 
 // contract.award_not_final); a second confirmation by the same side (version:
 // contract.already_confirmed), nothing to confirm (version: contract.nothing_pending), and an
 // increase the budget cannot cover (amount: budget.insufficient) are refused too.
-func (a *App) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser, gongzhi.RoleProvider); err != nil {
+func (a *Service) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser, gongzhi.RoleProvider); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -323,7 +324,7 @@ func (a *App) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int64) 
 			return err
 		}
 		if ct.State == gongzhi.ContractDraft {
-			if a.now().Before(c.NoticeEndsAt) {
+			if a.NowUTC().Before(c.NoticeEndsAt) {
 				return gongzhi.Refused("contract", "contract.notice_not_over:"+gongzhi.DateOf(c.NoticeEndsAt.Add(-1)))
 			}
 			w, err := q.GetAward(ctx, store.Scope{}, ct.AwardID)
@@ -341,11 +342,11 @@ func (a *App) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int64) 
 		if side == "purchaser" && !pv.PurchaserConfirmedAt.IsZero() || side == "provider" && !pv.ProviderConfirmedAt.IsZero() {
 			return gongzhi.Refused("version", "contract.already_confirmed")
 		}
-		if err := q.ConfirmVersion(ctx, id, pv.Version, side, username(ac), a.now()); err != nil {
+		if err := q.ConfirmVersion(ctx, id, pv.Version, side, kernel.ActorName(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
-			EntityID: id, From: gongzhi.VersionPending, To: side + "_confirmed", Note: "version " + itoa(pv.Version)}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
+			EntityID: id, From: gongzhi.VersionPending, To: side + "_confirmed", Note: "version " + kernel.Itoa(pv.Version)}); err != nil {
 			return err
 		}
 		bothDone := side == "purchaser" && !pv.ProviderConfirmedAt.IsZero() || side == "provider" && !pv.PurchaserConfirmedAt.IsZero()
@@ -354,13 +355,13 @@ func (a *App) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int64) 
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "update", ResContracts, id10(id), nil, map[string]any{"version": pv.Version, "side": side}, "confirmed")
+		return a.WriteAudit(ctx, q, ac, "update", ResContracts, kernel.Id10(id), nil, map[string]any{"version": pv.Version, "side": side}, "confirmed")
 	})
 }
 
 // putInForce makes a version confirmed by both sides the one in force.
-func (a *App) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ct *gongzhi.Contract, c *gongzhi.Call, v *gongzhi.ContractVersion) error {
-	now := a.now()
+func (a *Service) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ct *gongzhi.Contract, c *gongzhi.Call, v *gongzhi.ContractVersion) error {
+	now := a.NowUTC()
 	if ct.State == gongzhi.ContractSigned {
 		diff := v.Terms.Amount - ct.Amount
 		kind := gongzhi.LedgerReserve
@@ -368,7 +369,7 @@ func (a *App) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ct 
 			kind = gongzhi.LedgerRelease
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, ContractID: ct.ID, Kind: kind,
-			Amount: max(diff, -diff), Note: "amendment " + itoa(v.Version)}); err != nil {
+			Amount: max(diff, -diff), Note: "amendment " + kernel.Itoa(v.Version)}); err != nil {
 			return err
 		}
 		if err := q.AddCallReserved(ctx, c.ID, diff, now); err != nil {
@@ -384,12 +385,12 @@ func (a *App) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ct 
 	if err := q.PutContractInForce(ctx, ct.ID, v.Version, v.Terms.Amount, now); err != nil {
 		return err
 	}
-	if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
-		EntityID: ct.ID, From: gongzhi.VersionPending, To: gongzhi.VersionEffective, Note: "version " + itoa(v.Version)}); err != nil {
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
+		EntityID: ct.ID, From: gongzhi.VersionPending, To: gongzhi.VersionEffective, Note: "version " + kernel.Itoa(v.Version)}); err != nil {
 		return err
 	}
 	if ct.State == gongzhi.ContractDraft {
-		return a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract", EntityID: ct.ID,
+		return a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract", EntityID: ct.ID,
 			From: gongzhi.ContractDraft, To: gongzhi.ContractSigned, Note: v.Terms.Amount.Format()})
 	}
 	return nil
@@ -403,9 +404,9 @@ func (a *App) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ct 
 // contract.not_signed), paying more than the contract (amount: payment.exceeds_contract:LEFT)
 // or than the portion (amount: payment.exceeds_portion:LEFT); EINVALID for a bad amount, date
 // (paid_on: date.format / payment.future_date / payment.before_signing) or portion (choice).
-func (a *App) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contractID int64, portion int, amount gongzhi.Money,
+func (a *Service) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contractID int64, portion int, amount gongzhi.Money,
 	paidOn, note string) (*gongzhi.Payment, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	if amount <= 0 || amount > gongzhi.MaxMoney {
@@ -415,7 +416,7 @@ func (a *App) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contractID i
 	if _, ok := gongzhi.ParseDate(paidOn); !ok {
 		return nil, gongzhi.Invalid("paid_on", "date.format")
 	}
-	if paidOn > a.today() {
+	if paidOn > a.Today() {
 		return nil, gongzhi.Invalid("paid_on", "payment.future_date")
 	}
 	note, r := gongzhi.CheckText(note, 500, false)
@@ -445,11 +446,11 @@ func (a *App) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contractID i
 		if pt.Paid+amount > pt.Amount {
 			return gongzhi.Refused("amount", "payment.exceeds_portion:"+(pt.Amount-pt.Paid).Format())
 		}
-		p = &gongzhi.Payment{ContractID: contractID, Portion: portion, Amount: amount, PaidOn: paidOn, Note: note, RecordedBy: username(ac)}
-		if err := q.InsertPayment(ctx, p, userID(ac), a.now()); err != nil {
+		p = &gongzhi.Payment{ContractID: contractID, Portion: portion, Amount: amount, PaidOn: paidOn, Note: note, RecordedBy: kernel.ActorName(ac)}
+		if err := q.InsertPayment(ctx, p, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := q.AddContractPaid(ctx, contractID, amount, a.now()); err != nil {
+		if err := q.AddContractPaid(ctx, contractID, amount, a.NowUTC()); err != nil {
 			return err
 		}
 		c, err := q.GetCall(ctx, store.Scope{}, ct.CallID)
@@ -457,27 +458,27 @@ func (a *App) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contractID i
 			return err
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, ContractID: contractID,
-			PaymentID: p.ID, Kind: gongzhi.LedgerSpend, Amount: amount, Note: "portion " + itoa(portion+1)}); err != nil {
+			PaymentID: p.ID, Kind: gongzhi.LedgerSpend, Amount: amount, Note: "portion " + kernel.Itoa(portion+1)}); err != nil {
 			return err
 		}
-		if err := q.AddCallReserved(ctx, c.ID, -amount, a.now()); err != nil {
+		if err := q.AddCallReserved(ctx, c.ID, -amount, a.NowUTC()); err != nil {
 			return err
 		}
 		timing := "on time"
 		if paidOn > pt.DueOn {
 			timing = "late (due " + pt.DueOn + ")"
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "payment", EntityID: p.ID,
-			To: "paid", Note: "portion " + itoa(portion+1) + ": " + amount.Format() + " on " + paidOn + ", " + timing}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "payment", EntityID: p.ID,
+			To: "paid", Note: "portion " + kernel.Itoa(portion+1) + ": " + amount.Format() + " on " + paidOn + ", " + timing}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResPayments, id10(p.ID), nil, p, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResPayments, kernel.Id10(p.ID), nil, p, "")
 	})
 	return p, err
 }
 
 // Payments returns a contract's payments in the order made. Same visibility as Contract.
-func (a *App) Payments(ctx context.Context, ac *gongzhi.Actor, contractID int64) ([]*gongzhi.Payment, error) {
+func (a *Service) Payments(ctx context.Context, ac *gongzhi.Actor, contractID int64) ([]*gongzhi.Payment, error) {
 	if _, err := a.Contract(ctx, ac, contractID); err != nil {
 		return nil, err
 	}
@@ -487,13 +488,13 @@ func (a *App) Payments(ctx context.Context, ac *gongzhi.Actor, contractID int64)
 // OnTimeRate returns a purchaser's record of paying on time — of the portions of contracts at
 // placeCode and below falling due by today, how many were paid in full on or before their due
 // date — for everyone to see, without an account. ENOTFOUND for an unknown place.
-func (a *App) OnTimeRate(ctx context.Context, placeCode string) (*gongzhi.OnTimeRate, error) {
+func (a *Service) OnTimeRate(ctx context.Context, placeCode string) (*gongzhi.OnTimeRate, error) {
 	q := a.DB.Q()
-	prefix, _, err := placePrefix(ctx, q, placeCode)
+	prefix, _, err := kernel.PlacePrefix(ctx, q, placeCode)
 	if err != nil {
 		return nil, err
 	}
-	r := &gongzhi.OnTimeRate{PlaceCode: placeCode, AsOf: a.today()}
+	r := &gongzhi.OnTimeRate{PlaceCode: placeCode, AsOf: a.Today()}
 	due, err := q.DuePortions(ctx, prefix, r.AsOf)
 	if err != nil {
 		return nil, err

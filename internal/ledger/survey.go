@@ -5,7 +5,7 @@
 // person's answer; the result is a satisfaction rate with its Wilson interval, overall and per
 // community. A resident whose account is linked to their person record (by community staff)
 // rates, once, each service they took part in. Both feed the satisfaction trend.
-package app
+package ledger
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -22,13 +23,13 @@ var surveyRunners = []string{gongzhi.RoleHub, gongzhi.RolePurchaser}
 
 // surveyScope: the hub, the purchaser and the auditor read surveys within their place.
 func surveyScope(ac *gongzhi.Actor) (store.Scope, error) {
-	if err := mustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleAuditor); err != nil {
+	if err := kernel.MustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleAuditor); err != nil {
 		return store.Scope{}, err
 	}
 	if ac.IsSystem() {
 		return store.Scope{}, nil
 	}
-	return placeScope(ac), nil
+	return kernel.PlaceScope(ac), nil
 }
 
 // SurveyMargins are the margins of error offered, in basis points.
@@ -38,8 +39,8 @@ var SurveyMargins = []int{300, 500, 1000}
 // points, 100–2000) with seed (0: a random one, recorded). Refuses (ECONFLICT contract_id)
 // an unsigned contract (ledger.contract_unsigned) and one without named recipients
 // (survey.no_recipients).
-func (a *App) DrawSurvey(ctx context.Context, ac *gongzhi.Actor, contractID int64, marginBP int, seed uint64, note string) (*gongzhi.Survey, error) {
-	if err := mustBe(ac, surveyRunners...); err != nil {
+func (a *Service) DrawSurvey(ctx context.Context, ac *gongzhi.Actor, contractID int64, marginBP int, seed uint64, note string) (*gongzhi.Survey, error) {
+	if err := kernel.MustBe(ac, surveyRunners...); err != nil {
 		return nil, err
 	}
 	if marginBP < 100 || marginBP > 2000 {
@@ -54,9 +55,9 @@ func (a *App) DrawSurvey(ctx context.Context, ac *gongzhi.Actor, contractID int6
 		rand.Read(b[:])
 		seed = binary.LittleEndian.Uint64(b[:]) | 1
 	}
-	s := &gongzhi.Survey{MarginBP: marginBP, Seed: seed, Note: note, CreatedBy: username(ac)}
+	s := &gongzhi.Survey{MarginBP: marginBP, Seed: seed, Note: note, CreatedBy: kernel.ActorName(ac)}
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		ct, err := q.GetContract(ctx, placeScope(ac), contractID)
+		ct, err := q.GetContract(ctx, kernel.PlaceScope(ac), contractID)
 		if err != nil {
 			return err
 		}
@@ -76,12 +77,12 @@ func (a *App) DrawSurvey(ctx context.Context, ac *gongzhi.Actor, contractID int6
 		for _, x := range gongzhi.DrawSample(pop, s.Size, seed) {
 			s.Samples = append(s.Samples, gongzhi.SurveySample{PersonID: x.PersonID, Name: x.Name, PlaceCode: x.PlaceCode})
 		}
-		if err := q.InsertSurvey(ctx, s, a.now()); err != nil {
+		if err := q.InsertSurvey(ctx, s, a.NowUTC()); err != nil {
 			return err
 		}
 		audit := *s
 		audit.Samples = nil
-		return a.audit(ctx, q, ac, "create", ResSurveys, id10(s.ID), nil, &audit, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResSurveys, kernel.Id10(s.ID), nil, &audit, "")
 	})
 	if err != nil {
 		return nil, err
@@ -90,7 +91,7 @@ func (a *App) DrawSurvey(ctx context.Context, ac *gongzhi.Actor, contractID int6
 }
 
 // Survey returns a survey with its sample, answers and results within the caller's place.
-func (a *App) Survey(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Survey, error) {
+func (a *Service) Survey(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Survey, error) {
 	sc, err := surveyScope(ac)
 	if err != nil {
 		return nil, err
@@ -142,7 +143,7 @@ func surveyResults(s *gongzhi.Survey) {
 }
 
 // Surveys lists surveys within the caller's place. Filters: contract.
-func (a *App) Surveys(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Survey) error) (int, error) {
+func (a *Service) Surveys(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Survey) error) (int, error) {
 	sc, err := surveyScope(ac)
 	if err != nil {
 		return 0, err
@@ -153,27 +154,27 @@ func (a *App) Surveys(ctx context.Context, ac *gongzhi.Actor, opts store.ListOpt
 // AnswerSample records (or corrects) a sampled person's answer: satisfied, unsatisfied or
 // unreachable, or a 1–5 score (4 and 5 count as satisfied), and a comment. A person not in the
 // sample is ENOTFOUND.
-func (a *App) AnswerSample(ctx context.Context, ac *gongzhi.Actor, x *gongzhi.SurveySample) error {
-	if err := mustBe(ac, surveyRunners...); err != nil {
+func (a *Service) AnswerSample(ctx context.Context, ac *gongzhi.Actor, x *gongzhi.SurveySample) error {
+	if err := kernel.MustBe(ac, surveyRunners...); err != nil {
 		return err
 	}
 	if err := x.Normalize(); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if _, err := q.GetSurvey(ctx, placeScope(ac), x.SurveyID); err != nil {
+		if _, err := q.GetSurvey(ctx, kernel.PlaceScope(ac), x.SurveyID); err != nil {
 			return err
 		}
-		x.AnsweredBy = username(ac)
-		if err := q.AnswerSample(ctx, x, a.now()); err != nil {
+		x.AnsweredBy = kernel.ActorName(ac)
+		if err := q.AnswerSample(ctx, x, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResSurveys, id10(x.SurveyID), nil, x, "answer")
+		return a.WriteAudit(ctx, q, ac, "update", ResSurveys, kernel.Id10(x.SurveyID), nil, x, "answer")
 	})
 }
 
 // contractSatisfaction is a contract's satisfaction from every survey answer and rating.
-func (a *App) contractSatisfaction(ctx context.Context, q *store.Q, contractID int64) (gongzhi.Rate, error) {
+func (a *Service) contractSatisfaction(ctx context.Context, q *store.Q, contractID int64) (gongzhi.Rate, error) {
 	var sat, n int
 	err := q.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN ss.answer = 'satisfied' THEN 1 ELSE 0 END), 0)
 		FROM survey_samples ss JOIN surveys s ON s.id = ss.survey_id
@@ -192,7 +193,7 @@ func (a *App) contractSatisfaction(ctx context.Context, q *store.Q, contractID i
 // SatisfactionTrend returns satisfaction per month from..to (YYYY-MM, inclusive) within the
 // actor's scope: sampled recipients' answers and residents' own ratings (a score of 4 or 5, or
 // "satisfied", counts as satisfied), each month with its Wilson interval.
-func (a *App) SatisfactionTrend(ctx context.Context, ac *gongzhi.Actor, from, to string) ([]gongzhi.SatisfactionPoint, error) {
+func (a *Service) SatisfactionTrend(ctx context.Context, ac *gongzhi.Actor, from, to string) ([]gongzhi.SatisfactionPoint, error) {
 	s, err := progressScope(ac)
 	if err != nil {
 		return nil, err
@@ -239,13 +240,13 @@ func (a *App) SatisfactionTrend(ctx context.Context, ac *gongzhi.Actor, from, to
 // Community staff may, for a resident of their community (ENOTFOUND otherwise); the system
 // administrator may for anyone. EINVALID (role: resident.account_role) for an account of
 // another role, (person_id: resident.not_resident) for a person who is not a resident.
-func (a *App) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
-	if err := mustBe(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin); err != nil {
+func (a *Service) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin); err != nil {
 		return err
 	}
-	return a.linkAccountPerson(ctx, ac, userID, personID, "resident_link",
+	return a.LinkAccountPerson(ctx, ac, userID, personID, "resident_link",
 		func(u *gongzhi.User) error {
-			if ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, u.PlaceCode) {
+			if ac.Has(gongzhi.RoleCommunity) && !kernel.InPlace(ac, u.PlaceCode) {
 				return gongzhi.NotFound()
 			}
 			if u.Role != gongzhi.RoleResident {
@@ -254,7 +255,7 @@ func (a *App) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, userID
 			return nil
 		},
 		func(p *gongzhi.Person, err error) error {
-			if err != nil || ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, p.PlaceCode) {
+			if err != nil || ac.Has(gongzhi.RoleCommunity) && !kernel.InPlace(ac, p.PlaceCode) {
 				return gongzhi.NotFound()
 			}
 			if p.Kind != "resident" {
@@ -266,12 +267,12 @@ func (a *App) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, userID
 
 // residentPerson returns the person a resident account is linked to, or EFORBIDDEN
 // (resident.not_linked).
-func (a *App) residentPerson(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
-	return a.linkedPerson(ctx, ac, gongzhi.RoleResident, "resident.not_linked")
+func (a *Service) residentPerson(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
+	return a.LinkedPerson(ctx, ac, gongzhi.RoleResident, "resident.not_linked")
 }
 
 // MyServices lists the ledger entries the signed-in resident took part in, with their ratings.
-func (a *App) MyServices(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.MyService, error) {
+func (a *Service) MyServices(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.MyService, error) {
 	pid, err := a.residentPerson(ctx, ac)
 	if err != nil {
 		return nil, err
@@ -285,7 +286,7 @@ func (a *App) MyServices(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.MySe
 
 // RateService records the resident's rating (1–5 and a comment) of an entry they took part in
 // (ENOTFOUND otherwise), once: a second rating is ECONFLICT (entry_id: rating.already_rated).
-func (a *App) RateService(ctx context.Context, ac *gongzhi.Actor, r *gongzhi.ServiceRating) error {
+func (a *Service) RateService(ctx context.Context, ac *gongzhi.Actor, r *gongzhi.ServiceRating) error {
 	pid, err := a.residentPerson(ctx, ac)
 	if err != nil {
 		return err
@@ -306,27 +307,27 @@ func (a *App) RateService(ctx context.Context, ac *gongzhi.Actor, r *gongzhi.Ser
 			return err
 		}
 		r.PersonID, r.PlaceCode = pid, e.PlaceCode
-		if err := q.InsertRating(ctx, r, e.ContractID, userID(ac), a.now()); err != nil {
+		if err := q.InsertRating(ctx, r, e.ContractID, kernel.UserID(ac), a.NowUTC()); err != nil {
 			if store.IsUnique(err, "") {
 				return gongzhi.Refused("entry_id", "rating.already_rated")
 			}
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResRatings, id10(r.ID), nil, r, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResRatings, kernel.Id10(r.ID), nil, r, "")
 	})
 }
 
 // ResidentAccountID finds a resident account by username for community staff (within their
 // place) and the system administrator; ENOTFOUND otherwise.
-func (a *App) ResidentAccountID(ctx context.Context, ac *gongzhi.Actor, username string) (int64, error) {
-	if err := mustBe(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin); err != nil {
+func (a *Service) ResidentAccountID(ctx context.Context, ac *gongzhi.Actor, username string) (int64, error) {
+	if err := kernel.MustBe(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin); err != nil {
 		return 0, err
 	}
 	u, _, err := a.DB.Q().UserByUsername(ctx, username)
 	if err != nil {
 		return 0, err
 	}
-	if u.Role != gongzhi.RoleResident || ac.Has(gongzhi.RoleCommunity) && !inPlace(ac, u.PlaceCode) {
+	if u.Role != gongzhi.RoleResident || ac.Has(gongzhi.RoleCommunity) && !kernel.InPlace(ac, u.PlaceCode) {
 		return 0, gongzhi.NotFound()
 	}
 	return u.ID, nil

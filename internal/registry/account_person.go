@@ -1,18 +1,19 @@
 // Linking an account to the person it belongs to: shared by residents' and experts' accounts.
 
-package app
+package registry
 
 import (
 	"context"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
 // linkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
 // the change with reason. checkUser refuses the account; checkPerson, called only when personID
 // is not 0 with what GetPerson returned, refuses the person.
-func (a *App) linkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
+func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
 	checkUser func(*gongzhi.User) error, checkPerson func(*gongzhi.Person, error) error) error {
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		u, err := q.GetUser(ctx, userID)
@@ -31,18 +32,18 @@ func (a *App) linkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, 
 		if err != nil {
 			return err
 		}
-		if err := q.SetUserPerson(ctx, userID, personID, a.now()); err != nil {
+		if err := q.SetUserPerson(ctx, userID, personID, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResUsers, id10(userID), map[string]int64{"person_id": before},
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResUsers, kernel.Id10(userID), map[string]int64{"person_id": before},
 			map[string]int64{"person_id": personID}, reason)
 	})
 }
 
 // linkedPerson returns the person the signed-in account of role is linked to, or EFORBIDDEN
 // (notLinked) when it is not linked.
-func (a *App) linkedPerson(ctx context.Context, ac *gongzhi.Actor, role, notLinked string) (int64, error) {
-	if err := mustBe(ac, role); err != nil {
+func (a *Service) LinkedPerson(ctx context.Context, ac *gongzhi.Actor, role, notLinked string) (int64, error) {
+	if err := kernel.MustBe(ac, role); err != nil {
 		return 0, err
 	}
 	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)

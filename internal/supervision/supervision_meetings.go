@@ -1,12 +1,13 @@
 // Joint meetings (联席会议) of the street office, the hub and providers: minutes, decisions and
 // action items with an owner (an organization or a named person) and a deadline, tracked until
 // done. Permissions are in supervision.go's header.
-package app
+package supervision
 
 import (
 	"context"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -14,8 +15,8 @@ import (
 // organizations that attended, minutes, decisions and action items. The hub or the purchaser
 // (EFORBIDDEN otherwise); EINVALID for a bad meeting or an organization outside scope
 // (org_ids / actions.N.owner_org_id: not_found).
-func (a *App) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.MeetingInput) (*gongzhi.Meeting, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.MeetingInput) (*gongzhi.Meeting, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -26,14 +27,14 @@ func (a *App) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.M
 		return nil, gongzhi.Invalid("place_code", "required")
 	}
 	m := &gongzhi.Meeting{PlaceCode: place, Date: in.Date, Title: in.Title, Venue: in.Venue, Attendees: in.Attendees,
-		Minutes: in.Minutes, Decisions: in.Decisions, CreatedBy: username(ac)}
+		Minutes: in.Minutes, Decisions: in.Decisions, CreatedBy: kernel.ActorName(ac)}
 	if m.Attendees == nil {
 		m.Attendees = []gongzhi.Attendee{}
 	}
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
 		seen := map[int64]bool{}
 		for _, o := range in.OrgIDs {
-			if _, err := q.GetOrganization(ctx, placeScope(ac), o); err != nil {
+			if _, err := q.GetOrganization(ctx, kernel.PlaceScope(ac), o); err != nil {
 				return gongzhi.Invalid("org_ids", "sup.not_found")
 			}
 			if !seen[o] {
@@ -43,23 +44,23 @@ func (a *App) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.M
 		}
 		for i, x := range in.Actions {
 			if x.OwnerOrgID != 0 {
-				if _, err := q.GetOrganization(ctx, placeScope(ac), x.OwnerOrgID); err != nil {
-					return gongzhi.Invalid("actions."+itoa(i)+".owner_org_id", "sup.not_found")
+				if _, err := q.GetOrganization(ctx, kernel.PlaceScope(ac), x.OwnerOrgID); err != nil {
+					return gongzhi.Invalid("actions."+kernel.Itoa(i)+".owner_org_id", "sup.not_found")
 				}
 			}
 			m.Actions = append(m.Actions, &gongzhi.MeetingAction{Text: x.Text, OwnerOrgID: x.OwnerOrgID, OwnerName: x.OwnerName,
 				Deadline: x.Deadline})
 		}
-		if err := q.InsertMeeting(ctx, m, a.now()); err != nil {
+		if err := q.InsertMeeting(ctx, m, a.NowUTC()); err != nil {
 			return err
 		}
 		for _, x := range m.Actions {
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, To: gongzhi.ActionOpen,
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, To: gongzhi.ActionOpen,
 				Note: x.Deadline}); err != nil {
 				return err
 			}
 		}
-		return a.audit(ctx, q, ac, "create", ResMeetings, id10(m.ID), nil, m, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResMeetings, kernel.Id10(m.ID), nil, m, "")
 	})
 	if err != nil {
 		return nil, err
@@ -69,7 +70,7 @@ func (a *App) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.M
 
 // Meetings lists meetings within scope: the place's for staff, for a provider those its
 // organization attended or owns an action of. Filters: month.
-func (a *App) Meetings(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Meeting) error) (int, error) {
+func (a *Service) Meetings(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Meeting) error) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return 0, err
@@ -78,7 +79,7 @@ func (a *App) Meetings(ctx context.Context, ac *gongzhi.Actor, opts store.ListOp
 }
 
 // Meeting returns one meeting within scope with its action items (overdue ones marked).
-func (a *App) Meeting(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Meeting, error) {
+func (a *Service) Meeting(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Meeting, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return nil, err
@@ -87,7 +88,7 @@ func (a *App) Meeting(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzh
 	if err != nil {
 		return nil, err
 	}
-	today := a.today()
+	today := a.Today()
 	for _, x := range m.Actions {
 		x.Overdue = x.State == gongzhi.ActionOpen && x.Deadline < today
 	}
@@ -96,12 +97,12 @@ func (a *App) Meeting(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzh
 
 // MeetingActions lists action items within scope: the place's for staff, those it owns for a
 // provider. Filters: see store.ListMeetingActions.
-func (a *App) MeetingActions(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.MeetingAction) error) (int, error) {
+func (a *Service) MeetingActions(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.MeetingAction) error) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
 		return 0, err
 	}
-	today := a.today()
+	today := a.Today()
 	return a.DB.Q().ListMeetingActions(ctx, s, opts, func(x *gongzhi.MeetingAction) error {
 		x.Overdue = x.State == gongzhi.ActionOpen && x.Deadline < today
 		return each(x)
@@ -109,8 +110,8 @@ func (a *App) MeetingActions(ctx context.Context, ac *gongzhi.Actor, opts store.
 }
 
 // AddMeetingAction adds an action item to a meeting within scope. The hub or the purchaser.
-func (a *App) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID int64, in gongzhi.ActionInput) (*gongzhi.MeetingAction, error) {
-	if err := mustBe(ac, inspectors...); err != nil {
+func (a *Service) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID int64, in gongzhi.ActionInput) (*gongzhi.MeetingAction, error) {
+	if err := kernel.MustBe(ac, inspectors...); err != nil {
 		return nil, err
 	}
 	f := gongzhi.FieldErrors{}
@@ -120,12 +121,12 @@ func (a *App) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID
 	}
 	var x *gongzhi.MeetingAction
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		m, err := q.GetMeeting(ctx, placeScope(ac), meetingID)
+		m, err := q.GetMeeting(ctx, kernel.PlaceScope(ac), meetingID)
 		if err != nil {
 			return err
 		}
 		if in.OwnerOrgID != 0 {
-			if _, err := q.GetOrganization(ctx, placeScope(ac), in.OwnerOrgID); err != nil {
+			if _, err := q.GetOrganization(ctx, kernel.PlaceScope(ac), in.OwnerOrgID); err != nil {
 				return gongzhi.Invalid("owner_org_id", "sup.not_found")
 			}
 		}
@@ -133,11 +134,11 @@ func (a *App) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID
 		if err := q.InsertMeetingAction(ctx, m.PlaceCode, x); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, To: gongzhi.ActionOpen,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, To: gongzhi.ActionOpen,
 			Note: x.Deadline}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResMeetingActions, id10(x.ID), nil, x, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResMeetingActions, kernel.Id10(x.ID), nil, x, "")
 	})
 	return x, err
 }
@@ -146,8 +147,8 @@ func (a *App) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID
 // the purchaser within the meeting's place, or the provider that owns the item (another
 // provider's item answers ENOTFOUND). Refuses (ECONFLICT state: action.done) an item already
 // done; EINVALID note (required).
-func (a *App) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID, actionID int64, note string) (*gongzhi.MeetingAction, error) {
-	if err := mustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleProvider); err != nil {
+func (a *Service) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID, actionID int64, note string) (*gongzhi.MeetingAction, error) {
+	if err := kernel.MustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleProvider); err != nil {
 		return nil, err
 	}
 	note, r := gongzhi.CheckText(note, 1000, true)
@@ -176,15 +177,15 @@ func (a *App) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, meet
 			return gongzhi.Refused("state", "action.done")
 		}
 		before := *x
-		x.State, x.Note, x.DoneAt, x.DoneBy = gongzhi.ActionDone, note, a.now(), username(ac)
+		x.State, x.Note, x.DoneAt, x.DoneBy = gongzhi.ActionDone, note, a.NowUTC(), kernel.ActorName(ac)
 		if err := q.UpdateMeetingAction(ctx, x); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, From: before.State, To: x.State,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, From: before.State, To: x.State,
 			Note: note}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResMeetingActions, id10(x.ID), before, x, note)
+		return a.WriteAudit(ctx, q, ac, "update", ResMeetingActions, kernel.Id10(x.ID), before, x, note)
 	})
 	return x, err
 }

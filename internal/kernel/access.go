@@ -1,6 +1,6 @@
 // Helpers every capability's services share: who the caller is, the role checks that every
 // rule is built from, history lines, dates and the to-do line type.
-package app
+package kernel
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 )
 
 // signedIn refuses the anonymous caller.
-func signedIn(ac *gongzhi.Actor) error {
+func SignedIn(ac *gongzhi.Actor) error {
 	if ac == nil || ac.User == nil {
 		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
 	}
@@ -19,8 +19,8 @@ func signedIn(ac *gongzhi.Actor) error {
 }
 
 // mustBe requires a signed-in caller with one of roles (the command line may do anything).
-func mustBe(ac *gongzhi.Actor, roles ...string) error {
-	if err := signedIn(ac); err != nil {
+func MustBe(ac *gongzhi.Actor, roles ...string) error {
+	if err := SignedIn(ac); err != nil {
 		return err
 	}
 	if ac.IsSystem() || ac.Has(roles...) {
@@ -30,35 +30,35 @@ func mustBe(ac *gongzhi.Actor, roles ...string) error {
 }
 
 // isStaff reports whether the caller reads the purchase records of its place.
-func isStaff(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && (ac.IsSystem() || ac.Has(purchaseReaders...))
+func IsStaff(ac *gongzhi.Actor) bool {
+	return ac != nil && ac.User != nil && (ac.IsSystem() || ac.Has(PurchaseReaders...))
 }
 
 // inPlace reports whether a place code is within the caller's place scope.
-func inPlace(ac *gongzhi.Actor, code string) bool {
+func InPlace(ac *gongzhi.Actor, code string) bool {
 	return ac.IsSystem() || ac.SeesPlace(code)
 }
 
 // identity is who the caller is, for history lines.
-func identity(ac *gongzhi.Actor) (int64, string, string) {
+func Identity(ac *gongzhi.Actor) (int64, string, string) {
 	if ac == nil || ac.User == nil {
 		return 0, "anonymous", ""
 	}
 	return ac.User.ID, ac.User.Username, ac.User.Role
 }
 
-func userID(ac *gongzhi.Actor) int64 {
-	id, _, _ := identity(ac)
+func UserID(ac *gongzhi.Actor) int64 {
+	id, _, _ := Identity(ac)
 	return id
 }
 
-func username(ac *gongzhi.Actor) string {
-	_, n, _ := identity(ac)
+func ActorName(ac *gongzhi.Actor) string {
+	_, n, _ := Identity(ac)
 	return n
 }
 
 // placePrefix returns the significant prefix of a place code, from its level in storage.
-func placePrefix(ctx context.Context, q *store.Q, code string) (string, int, error) {
+func PlacePrefix(ctx context.Context, q *store.Q, code string) (string, int, error) {
 	lvl, err := q.PlaceExists(ctx, code)
 	if err != nil {
 		return "", 0, err
@@ -70,18 +70,18 @@ func placePrefix(ctx context.Context, q *store.Q, code string) (string, int, err
 }
 
 // today is the current date in China Standard Time.
-func (a *App) today() string { return gongzhi.DateOf(a.now()) }
+func (a *Kernel) Today() string { return gongzhi.DateOf(a.NowUTC()) }
 
 // change appends one line of state history inside the caller's transaction.
-func (a *App) change(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c gongzhi.StateChange) error {
-	c.At = a.now()
-	c.UserID, c.Username, c.Role = identity(ac)
+func (a *Kernel) Change(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c gongzhi.StateChange) error {
+	c.At = a.NowUTC()
+	c.UserID, c.Username, c.Role = Identity(ac)
 	return q.InsertStateChange(ctx, &c)
 }
 
-func id10(id int64) string { return strconv.FormatInt(id, 10) }
+func Id10(id int64) string { return strconv.FormatInt(id, 10) }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+func Itoa(n int) string { return strconv.Itoa(n) }
 
 // Todo is one line of a to-do list: a count of things to deal with and where to deal with them.
 type Todo struct {
@@ -92,4 +92,4 @@ type Todo struct {
 }
 
 // purchaseReaders see a place's budgets, calls, applications, panels, awards and contracts.
-var purchaseReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}
+var PurchaseReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}

@@ -26,7 +26,7 @@
 // EFORBIDDEN; a move the state or route forbids gets ECONFLICT naming the field and reason; bad
 // input EINVALID; too many submissions ETOOMANY. Every write is one transaction with its audit
 // entry and a line of the complaint's history.
-package app
+package complaints
 
 import (
 	"context"
@@ -38,6 +38,8 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/store"
 )
 
@@ -61,7 +63,7 @@ var (
 
 // complaintScope is what the actor sees of complaints.
 func complaintScope(ac *gongzhi.Actor) (store.ComplaintScope, error) {
-	if err := mustBe(ac, complaintReaders...); err != nil {
+	if err := kernel.MustBe(ac, complaintReaders...); err != nil {
 		return store.ComplaintScope{}, err
 	}
 	switch {
@@ -75,7 +77,7 @@ func complaintScope(ac *gongzhi.Actor) (store.ComplaintScope, error) {
 		}
 		return store.ComplaintScope{OrgID: ac.User.OrgID}, nil
 	}
-	s := placeScope(ac)
+	s := kernel.PlaceScope(ac)
 	return store.ComplaintScope{Prefix: s.Prefix, None: s.None}, nil
 }
 
@@ -83,9 +85,9 @@ func complaintScope(ac *gongzhi.Actor) (store.ComplaintScope, error) {
 // submitter, the name in full and the phone masked for the hub and the office (the full phone
 // through RevealComplaintContact), both masked for everyone else; the tracking code only for
 // its submitter.
-func (a *App) complaintView(ac *gongzhi.Actor, r *store.ComplaintRow) *gongzhi.Complaint {
+func (a *Service) complaintView(ac *gongzhi.Actor, r *store.ComplaintRow) *gongzhi.Complaint {
 	c := *r.Complaint
-	c.Overdue = c.IsOverdue(a.now())
+	c.Overdue = c.IsOverdue(a.NowUTC())
 	name, _ := a.Box.Open(r.NameEnc, "complaints.contact_name")
 	phone, _ := a.Box.Open(r.PhoneEnc, "complaints.contact_phone")
 	own := ac != nil && ac.User != nil && c.UserID != 0 && ac.User.ID == c.UserID
@@ -124,12 +126,12 @@ func complaintCode() string {
 }
 
 // complaintEvent appends a line of history inside the caller's transaction.
-func (a *App) complaintEvent(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64, action, from, to, note string) error {
-	uid, name, role := identity(ac)
+func (a *Service) complaintEvent(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64, action, from, to, note string) error {
+	uid, name, role := kernel.Identity(ac)
 	if ac.IsSystem() {
 		uid = 0
 	}
-	return q.InsertComplaintEvent(ctx, id, &gongzhi.ComplaintEvent{At: a.now(), Action: action, From: from, To: to, Username: name,
+	return q.InsertComplaintEvent(ctx, id, &gongzhi.ComplaintEvent{At: a.NowUTC(), Action: action, From: from, To: to, Username: name,
 		Role: role, Note: note}, uid)
 }
 
@@ -155,7 +157,7 @@ func routeTo(ctx context.Context, q *store.Q, c *gongzhi.Complaint) error {
 		} else if err != nil {
 			return err
 		}
-		prefix, _, err := placePrefix(ctx, q, ct.PlaceCode)
+		prefix, _, err := kernel.PlacePrefix(ctx, q, ct.PlaceCode)
 		if err != nil || ct.State != gongzhi.ContractSigned || !strings.HasPrefix(c.CommunityCode, prefix) {
 			return gongzhi.Invalid("contract_id", "complaint.contract_unknown")
 		}
@@ -176,7 +178,7 @@ func routeTo(ctx context.Context, q *store.Q, c *gongzhi.Complaint) error {
 // named, a signed contract of that street (contract_id: complaint.contract_unknown). More than
 // ComplaintIPLimit submissions from one address within an hour, or ComplaintPhoneLimit for one
 // phone within a day, answer ETOOMANY.
-func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Complaint) error {
+func (a *Service) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Complaint) error {
 	resident := ac != nil && ac.Has(gongzhi.RoleResident)
 	if resident {
 		c.ContactName, c.ContactPhone, c.UserID = ac.User.DisplayName, ac.User.Phone, ac.User.ID
@@ -186,7 +188,7 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 	if err := c.Validate(!resident); err != nil {
 		return err
 	}
-	now := a.now()
+	now := a.NowUTC()
 	ip := ""
 	if ac != nil {
 		ip = ac.IP
@@ -216,13 +218,13 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 				return &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "complaint.too_many"}
 			}
 		}
-		if err := communityExists(ctx, q, c.CommunityCode); err != nil {
+		if err := purchase.CommunityExists(ctx, q, c.CommunityCode); err != nil {
 			return err
 		}
 		if err := routeTo(ctx, q, c); err != nil {
 			return err
 		}
-		cal, err := a.calendar(ctx, q)
+		cal, err := a.Calendar(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -248,7 +250,7 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 		if err := a.complaintEvent(ctx, q, ac, c.ID, "submitted", "", gongzhi.ComplaintOpen, c.Route); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResComplaints, id10(c.ID), nil, auditComplaint(c), "")
+		return a.WriteAudit(ctx, q, ac, "create", ResComplaints, kernel.Id10(c.ID), nil, auditComplaint(c), "")
 	})
 }
 
@@ -256,7 +258,7 @@ func (a *App) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi
 // (level 1) past the deadline, to the street office (level 2) past escalate_at. Each complaint
 // is raised once per level whatever the number of concurrent callers; it returns how many were
 // raised by this call.
-func (a *App) EscalateOverdueComplaints(ctx context.Context, now time.Time) (int, error) {
+func (a *Service) EscalateOverdueComplaints(ctx context.Context, now time.Time) (int, error) {
 	if due, err := a.DB.Q().ComplaintsToEscalate(ctx, now); err != nil || !due {
 		return 0, err
 	}
@@ -269,7 +271,7 @@ func (a *App) EscalateOverdueComplaints(ctx context.Context, now time.Time) (int
 	return n, err
 }
 
-func (a *App) escalate(ctx context.Context, q *store.Q, now time.Time) (int, error) {
+func (a *Service) escalate(ctx context.Context, q *store.Q, now time.Time) (int, error) {
 	raised, err := q.EscalateComplaints(ctx, now)
 	if err != nil {
 		return 0, err
@@ -280,7 +282,7 @@ func (a *App) escalate(ctx context.Context, q *store.Q, now time.Time) (int, err
 		if err := a.complaintEvent(ctx, q, sys, e.ID, "escalated", e.State, e.State, note); err != nil {
 			return 0, err
 		}
-		if err := a.audit(ctx, q, sys, "escalate", ResComplaints, id10(e.ID), nil, nil, note); err != nil {
+		if err := a.WriteAudit(ctx, q, sys, "escalate", ResComplaints, kernel.Id10(e.ID), nil, nil, note); err != nil {
 			return 0, err
 		}
 	}
@@ -288,25 +290,25 @@ func (a *App) escalate(ctx context.Context, q *store.Q, now time.Time) (int, err
 }
 
 // escalateNow runs the lazy escalation before a read; a read never fails because of it.
-func (a *App) escalateNow(ctx context.Context) {
-	if _, err := a.EscalateOverdueComplaints(ctx, a.now()); err != nil {
+func (a *Service) escalateNow(ctx context.Context) {
+	if _, err := a.EscalateOverdueComplaints(ctx, a.NowUTC()); err != nil {
 		a.Log.Warn("escalate complaints", "err", err)
 	}
 }
 
 // Complaints lists the complaints within the caller's scope (see the header). Filters: see
 // store.ListComplaints.
-func (a *App) Complaints(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Complaint) error) (int, error) {
+func (a *Service) Complaints(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Complaint) error) (int, error) {
 	s, err := complaintScope(ac)
 	if err != nil {
 		return 0, err
 	}
 	a.escalateNow(ctx)
-	return a.DB.Q().ListComplaints(ctx, s, opts, a.now(), func(r *store.ComplaintRow) error { return each(a.complaintView(ac, r)) })
+	return a.DB.Q().ListComplaints(ctx, s, opts, a.NowUTC(), func(r *store.ComplaintRow) error { return each(a.complaintView(ac, r)) })
 }
 
 // Complaint returns one complaint within scope with its answers.
-func (a *App) Complaint(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Complaint, error) {
+func (a *Service) Complaint(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Complaint, error) {
 	s, err := complaintScope(ac)
 	if err != nil {
 		return nil, err
@@ -327,7 +329,7 @@ func (a *App) Complaint(ctx context.Context, ac *gongzhi.Actor, id int64) (*gong
 // ComplaintHistory returns a complaint's history to the staff who read it (purchaser, hub,
 // auditor, community staff) and to the provider it is routed to; a resident follows the state
 // and the answers instead (EFORBIDDEN).
-func (a *App) ComplaintHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.ComplaintEvent, error) {
+func (a *Service) ComplaintHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.ComplaintEvent, error) {
 	if ac.Has(gongzhi.RoleResident) {
 		return nil, gongzhi.Forbidden()
 	}
@@ -345,8 +347,8 @@ func (a *App) ComplaintHistory(ctx context.Context, ac *gongzhi.Actor, id int64)
 // RevealComplaintContact returns a complaint's full contact name and phone to the hub or the
 // office (EFORBIDDEN for anyone else), within scope, and records the view in the audit log and
 // the complaint's history.
-func (a *App) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor, id int64) (name, phone string, err error) {
-	if err := mustBe(ac, complaintStaff...); err != nil {
+func (a *Service) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor, id int64) (name, phone string, err error) {
+	if err := kernel.MustBe(ac, complaintStaff...); err != nil {
 		return "", "", err
 	}
 	s, err := complaintScope(ac)
@@ -367,7 +369,7 @@ func (a *App) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor, id 
 		if err := a.complaintEvent(ctx, q, ac, id, "revealed", r.State, r.State, "contact"); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "view_sensitive", ResComplaints, id10(id), nil, nil, "contact")
+		return a.WriteAudit(ctx, q, ac, "view_sensitive", ResComplaints, kernel.Id10(id), nil, nil, "contact")
 	})
 	return name, phone, err
 }
@@ -399,8 +401,8 @@ func MayAnswerComplaint(ac *gongzhi.Actor, c *gongzhi.Complaint) bool {
 // and the purchaser may (EFORBIDDEN otherwise); a complaint outside scope — another provider's —
 // answers ENOTFOUND. ECONFLICT state: complaint.not_waiting when it waits for no answer; route:
 // complaint.not_yours when it waits for someone else. EINVALID answer: required or too long.
-func (a *App) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, body string) error {
-	if err := mustBe(ac, complaintAnswerer...); err != nil {
+func (a *Service) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, body string) error {
+	if err := kernel.MustBe(ac, complaintAnswerer...); err != nil {
 		return err
 	}
 	s, err := complaintScope(ac)
@@ -411,7 +413,7 @@ func (a *App) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, 
 	if reason != "" {
 		return gongzhi.Invalid("answer", reason)
 	}
-	now := a.now()
+	now := a.NowUTC()
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		if _, err := a.escalate(ctx, q, now); err != nil {
 			return err
@@ -435,7 +437,7 @@ func (a *App) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, 
 		if ac.Has(gongzhi.RoleProvider) {
 			ans.OrgName = c.OrgName
 		}
-		ok, err := q.InsertComplaintAnswer(ctx, id, ans, userID(ac), to, now)
+		ok, err := q.InsertComplaintAnswer(ctx, id, ans, kernel.UserID(ac), to, now)
 		if err != nil {
 			return err
 		}
@@ -445,7 +447,7 @@ func (a *App) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, 
 		if err := a.complaintEvent(ctx, q, ac, id, "answered", c.State, to, fmt.Sprintf("round %d", ans.Round)); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "answer", ResComplaints, id10(id), nil, ans, "")
+		return a.WriteAudit(ctx, q, ac, "answer", ResComplaints, kernel.Id10(id), nil, ans, "")
 	})
 }
 
@@ -461,8 +463,8 @@ type RouteTarget struct {
 // contract_id: required or complaint.contract_unknown. ECONFLICT state: complaint.not_open for a
 // complaint that is answered, reopened (the office's) or closed; route: complaint.same_route.
 // The deadline keeps running from the submission.
-func (a *App) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, t RouteTarget) error {
-	if err := mustBe(ac, complaintStaff...); err != nil {
+func (a *Service) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, t RouteTarget) error {
+	if err := kernel.MustBe(ac, complaintStaff...); err != nil {
 		return err
 	}
 	s, err := complaintScope(ac)
@@ -487,7 +489,7 @@ func (a *App) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, t
 	if err := f.Err(); err != nil {
 		return err
 	}
-	now := a.now()
+	now := a.NowUTC()
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		row, err := q.LockComplaint(ctx, s, id)
 		if err != nil {
@@ -515,14 +517,14 @@ func (a *App) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, t
 		if err := a.complaintEvent(ctx, q, ac, id, "routed", c.State, c.State, note+": "+t.Reason); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "route", ResComplaints, id10(id), auditComplaint(&before), auditComplaint(c), t.Reason)
+		return a.WriteAudit(ctx, q, ac, "route", ResComplaints, kernel.Id10(id), auditComplaint(&before), auditComplaint(c), t.Reason)
 	})
 }
 
 // RateComplaint records the signed-in resident's rating of their own complaint (ENOTFOUND for
 // anyone else's). See rate for the rules.
-func (a *App) RateComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, rating int, comment string) error {
-	if err := mustBe(ac, gongzhi.RoleResident); err != nil {
+func (a *Service) RateComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, rating int, comment string) error {
+	if err := kernel.MustBe(ac, gongzhi.RoleResident); err != nil {
 		return err
 	}
 	s, err := complaintScope(ac)
@@ -544,7 +546,7 @@ func (a *App) RateComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, ra
 
 // RateComplaintByCode records the submitter's rating through the tracking page: the code and the
 // phone's last four digits identify the complaint (ENOTFOUND otherwise, throttled like Track).
-func (a *App) RateComplaintByCode(ctx context.Context, ac *gongzhi.Actor, code, phone4 string, rating int, comment string) error {
+func (a *Service) RateComplaintByCode(ctx context.Context, ac *gongzhi.Actor, code, phone4 string, rating int, comment string) error {
 	comment, err := gongzhi.CheckRating(rating, comment)
 	if err != nil {
 		return err
@@ -566,14 +568,14 @@ func (a *App) RateComplaintByCode(ctx context.Context, ac *gongzhi.Actor, code, 
 // for a second rating, state: complaint.not_answered before the answer. A rating of LowRating or
 // less of a first answer reopens the complaint for the street office's second answer; anything
 // else closes it.
-func (a *App) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Complaint, rating int, comment string) error {
+func (a *Service) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Complaint, rating int, comment string) error {
 	if c.Rating != 0 {
 		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.conflict", Fields: map[string]string{"rating": "complaint.already_rated"}}
 	}
 	if c.State != gongzhi.ComplaintAnswered {
 		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.conflict", Fields: map[string]string{"state": "complaint.not_answered"}}
 	}
-	now := a.now()
+	now := a.NowUTC()
 	to := gongzhi.ComplaintClosed
 	if rating <= gongzhi.LowRating {
 		to = gongzhi.ComplaintReopened
@@ -589,7 +591,7 @@ func (a *App) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzh
 		return err
 	}
 	if to == gongzhi.ComplaintReopened {
-		cal, err := a.calendar(ctx, q)
+		cal, err := a.Calendar(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -601,18 +603,18 @@ func (a *App) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzh
 			return err
 		}
 	}
-	return a.audit(ctx, q, ac, "rate", ResComplaints, id10(c.ID), nil, map[string]any{"rating": rating, "comment": comment}, "")
+	return a.WriteAudit(ctx, q, ac, "rate", ResComplaints, kernel.Id10(c.ID), nil, map[string]any{"rating": rating, "comment": comment}, "")
 }
 
 // trackRow finds a complaint by its tracking code and the last four digits of its phone. A
 // wrong code and a wrong suffix both answer ENOTFOUND; after ComplaintTrackLimit failures from
 // one address within an hour, ETOOMANY.
-func (a *App) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 string) (*store.ComplaintRow, error) {
+func (a *Service) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 string) (*store.ComplaintRow, error) {
 	ip := ""
 	if ac != nil {
 		ip = ac.IP
 	}
-	now := a.now()
+	now := a.NowUTC()
 	q := a.DB.Q()
 	if ip != "" {
 		if n, err := q.ComplaintThrottle(ctx, "track", ip, now.Add(-time.Hour)); err != nil {
@@ -650,14 +652,14 @@ func (a *App) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 stri
 
 // TrackComplaint returns a complaint to whoever holds its tracking code and the last four
 // digits of its phone: its state, deadline, answers and rating, with the contact masked.
-func (a *App) TrackComplaint(ctx context.Context, ac *gongzhi.Actor, code, phone4 string) (*gongzhi.Complaint, error) {
+func (a *Service) TrackComplaint(ctx context.Context, ac *gongzhi.Actor, code, phone4 string) (*gongzhi.Complaint, error) {
 	a.escalateNow(ctx)
 	r, err := a.trackRow(ctx, ac, code, phone4)
 	if err != nil {
 		return nil, err
 	}
 	c := *r.Complaint
-	c.Overdue = c.IsOverdue(a.now())
+	c.Overdue = c.IsOverdue(a.NowUTC())
 	name, _ := a.Box.Open(r.NameEnc, "complaints.contact_name")
 	phone, _ := a.Box.Open(r.PhoneEnc, "complaints.contact_phone")
 	c.ContactName, c.ContactPhone, c.PhoneMasked, c.UserID = gongzhi.MaskName(name), gongzhi.MaskPhone(phone), true, 0
@@ -668,26 +670,26 @@ func (a *App) TrackComplaint(ctx context.Context, ac *gongzhi.Actor, code, phone
 }
 
 // PublicContracts lists the signed contracts anyone may name in a complaint: title and provider.
-func (a *App) PublicContracts(ctx context.Context) ([]store.PublicContract, error) {
+func (a *Service) PublicContracts(ctx context.Context) ([]store.PublicContract, error) {
 	return a.DB.Q().SignedContracts(ctx)
 }
 
 // ComplaintStats is the public monthly aggregate of the last months (by submission) for the
 // communities under a place ("" for all): counts by kind, how many were answered and how many
 // of those on time, the on-time rate and the average rating. Nothing personal.
-func (a *App) ComplaintStats(ctx context.Context, place string, months int) ([]gongzhi.ComplaintMonth, error) {
+func (a *Service) ComplaintStats(ctx context.Context, place string, months int) ([]gongzhi.ComplaintMonth, error) {
 	if months <= 0 || months > 36 {
 		months = 12
 	}
 	prefix := ""
 	if place != "" {
-		p, _, err := placePrefix(ctx, a.DB.Q(), place)
+		p, _, err := kernel.PlacePrefix(ctx, a.DB.Q(), place)
 		if err != nil {
 			return nil, err
 		}
 		prefix = p
 	}
-	now := a.now().In(gongzhi.ChinaTime)
+	now := a.NowUTC().In(gongzhi.ChinaTime)
 	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, gongzhi.ChinaTime).AddDate(0, -(months - 1), 0)
 	rows, err := a.DB.Q().ComplaintStats(ctx, prefix, start)
 	if err != nil {
@@ -730,7 +732,7 @@ func (a *App) ComplaintStats(ctx context.Context, place string, months int) ([]g
 }
 
 // complaintItems returns this part's to-dos for the actor's role and attention lines for its scope.
-func (a *App) complaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
+func (a *Service) ComplaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []kernel.Todo, err error) {
 	if !ac.Has(complaintReaders...) {
 		return nil, nil, nil
 	}
@@ -739,7 +741,7 @@ func (a *App) complaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, att
 	if err != nil {
 		return nil, nil, err
 	}
-	q, now := a.DB.Q(), a.now()
+	q, now := a.DB.Q(), a.NowUTC()
 	count := func(f map[string]string) int {
 		if err != nil {
 			return 0
@@ -748,9 +750,9 @@ func (a *App) complaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, att
 		n, err = q.ListComplaints(ctx, s, store.ListOptions{Filters: f, Limit: 1}, now, func(*store.ComplaintRow) error { return nil })
 		return n
 	}
-	add := func(list *[]Todo, key string, f map[string]string, href string) {
+	add := func(list *[]kernel.Todo, key string, f map[string]string, href string) {
 		if n := count(f); n > 0 {
-			*list = append(*list, Todo{Key: key, Count: n, Href: href})
+			*list = append(*list, kernel.Todo{Key: key, Count: n, Href: href})
 		}
 	}
 	switch ac.Role() {

@@ -14,7 +14,7 @@
 //   - community staff: read the entries serving their community, and the progress and monthly
 //     sums of contracts serving it (progressContract).
 //   - everyone else: EFORBIDDEN.
-package app
+package ledger
 
 import (
 	"context"
@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 )
 
@@ -48,7 +49,7 @@ func ledgerWriter(ac *gongzhi.Actor) (int64, bool) {
 
 // ledgerScope is which entries the caller reads.
 func ledgerScope(ac *gongzhi.Actor) (store.EntryScope, error) {
-	if err := signedIn(ac); err != nil {
+	if err := kernel.SignedIn(ac); err != nil {
 		return store.EntryScope{}, err
 	}
 	if ac.IsSystem() {
@@ -58,8 +59,8 @@ func ledgerScope(ac *gongzhi.Actor) (store.EntryScope, error) {
 		return store.EntryScope{Scope: store.Scope{OrgID: org}}, nil
 	}
 	switch {
-	case isStaff(ac):
-		return store.EntryScope{Scope: placeScope(ac)}, nil
+	case kernel.IsStaff(ac):
+		return store.EntryScope{Scope: kernel.PlaceScope(ac)}, nil
 	case ac.Has(gongzhi.RoleSocialWorker):
 		// a social worker reads its organization's entries; an account without one sees none
 		return store.EntryScope{Scope: store.Scope{None: true}}, nil
@@ -73,7 +74,7 @@ func ledgerScope(ac *gongzhi.Actor) (store.EntryScope, error) {
 }
 
 func mustWriteLedger(ac *gongzhi.Actor) (store.EntryScope, error) {
-	if err := signedIn(ac); err != nil {
+	if err := kernel.SignedIn(ac); err != nil {
 		return store.EntryScope{}, err
 	}
 	if ac.IsSystem() {
@@ -111,12 +112,12 @@ func contractInForce(ctx context.Context, q *store.Q, s store.Scope, id int64) (
 // ledger.community_not_covered:CODE), the participants are residents (EINVALID participant_ids:
 // ledger.person_unknown:ID) of those communities (ECONFLICT participant_ids:
 // ledger.person_outside:ID); volunteers given by id take their names from the registry.
-func (a *App) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, e *gongzhi.ServiceEntry) error {
+func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, e *gongzhi.ServiceEntry) error {
 	if ct.State != gongzhi.ContractSigned || ct.Current == nil {
 		return gongzhi.Refused("contract_id", "ledger.contract_unsigned")
 	}
 	t := ct.Current.Terms
-	if e.HeldOn > a.today() {
+	if e.HeldOn > a.Today() {
 		return gongzhi.Refused("held_on", "ledger.future")
 	}
 	if e.HeldOn < t.StartOn || e.HeldOn > t.EndOn {
@@ -135,10 +136,10 @@ func (a *App) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, 
 	for _, id := range e.ParticipantIDs {
 		p, err := q.GetPerson(ctx, store.Scope{}, id)
 		if err != nil || p.Kind != "resident" {
-			return gongzhi.Invalid("participant_ids", "ledger.person_unknown:"+id10(id))
+			return gongzhi.Invalid("participant_ids", "ledger.person_unknown:"+kernel.Id10(id))
 		}
 		if !slices.ContainsFunc(e.Communities, func(c string) bool { return strings.HasPrefix(p.PlaceCode, communityPrefix(c)) }) {
-			return gongzhi.Refused("participant_ids", "ledger.person_outside:"+id10(id))
+			return gongzhi.Refused("participant_ids", "ledger.person_outside:"+kernel.Id10(id))
 		}
 		e.Participants = append(e.Participants, gongzhi.Participant{PersonID: p.ID, Name: p.Name, PlaceCode: p.PlaceCode})
 	}
@@ -148,7 +149,7 @@ func (a *App) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, 
 		}
 		p, err := q.GetPerson(ctx, store.Scope{}, v.PersonID)
 		if err != nil {
-			return gongzhi.Invalid("volunteers."+itoa(i)+".person_id", "ledger.person_unknown:"+id10(v.PersonID))
+			return gongzhi.Invalid("volunteers."+kernel.Itoa(i)+".person_id", "ledger.person_unknown:"+kernel.Id10(v.PersonID))
 		}
 		e.Volunteers[i].Name = p.Name
 	}
@@ -163,7 +164,7 @@ func communityPrefix(code string) string { return code }
 
 // RecordEntry adds an entry to the ledger of one of the caller's own signed contracts.
 // Refusals: see checkEntry; another provider's contract is ENOTFOUND.
-func (a *App) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.ServiceEntry) error {
+func (a *Service) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.ServiceEntry) error {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
 		return err
@@ -182,18 +183,18 @@ func (a *App) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.Ser
 		if err := a.checkEntry(ctx, q, ct, e); err != nil {
 			return err
 		}
-		e.CreatedBy = username(ac)
-		if err := q.InsertEntry(ctx, e, userID(ac), a.now()); err != nil {
+		e.CreatedBy = kernel.ActorName(ac)
+		if err := q.InsertEntry(ctx, e, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResLedger, id10(e.ID), nil, e, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResLedger, kernel.Id10(e.ID), nil, e, "")
 	})
 }
 
 // CorrectEntry replaces an active entry with a corrected one, keeping the entry as it stood
 // with the reason. The same checks as RecordEntry apply; a voided entry is ECONFLICT
 // (state: ledger.voided).
-func (a *App) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64, e *gongzhi.ServiceEntry, reason string) error {
+func (a *Service) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64, e *gongzhi.ServiceEntry, reason string) error {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
 		return err
@@ -223,14 +224,14 @@ func (a *App) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64, e *
 			return err
 		}
 		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,
-			Action: "correct", By: username(ac), CreatedAt: a.now()}); err != nil {
+			Action: "correct", By: kernel.ActorName(ac), CreatedAt: a.NowUTC()}); err != nil {
 			return err
 		}
 		e.ID, e.State, e.Version, e.Reason, e.CreatedBy, e.CreatedAt = id, gongzhi.EntryActive, old.Version+1, reason, old.CreatedBy, old.CreatedAt
-		if err := q.UpdateEntry(ctx, e, a.now()); err != nil {
+		if err := q.UpdateEntry(ctx, e, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResLedger, id10(id), old, e, reason)
+		return a.WriteAudit(ctx, q, ac, "update", ResLedger, kernel.Id10(id), old, e, reason)
 	})
 }
 
@@ -252,7 +253,7 @@ func lockActiveEntry(ctx context.Context, q *store.Q, s store.EntryScope, id int
 
 // VoidEntry voids an entry with a reason: it stays in the ledger, counts no more. A voided
 // entry is ECONFLICT (state: ledger.voided).
-func (a *App) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
+func (a *Service) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
 		return err
@@ -267,21 +268,21 @@ func (a *App) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, reason
 			return err
 		}
 		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,
-			Action: "void", By: username(ac), CreatedAt: a.now()}); err != nil {
+			Action: "void", By: kernel.ActorName(ac), CreatedAt: a.NowUTC()}); err != nil {
 			return err
 		}
 		e := *old
 		e.State, e.Version, e.Reason = gongzhi.EntryVoided, old.Version+1, reason
-		if err := q.UpdateEntry(ctx, &e, a.now()); err != nil {
+		if err := q.UpdateEntry(ctx, &e, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "void", ResLedger, id10(id), old, &e, reason)
+		return a.WriteAudit(ctx, q, ac, "void", ResLedger, kernel.Id10(id), old, &e, reason)
 	})
 }
 
 // Entry returns an entry the caller may read, with its participants, evidence and earlier
 // versions (oldest first).
-func (a *App) Entry(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.ServiceEntry, []gongzhi.EntryVersion, error) {
+func (a *Service) Entry(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.ServiceEntry, []gongzhi.EntryVersion, error) {
 	s, err := ledgerScope(ac)
 	if err != nil {
 		return nil, nil, err
@@ -297,7 +298,7 @@ func (a *App) Entry(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.
 
 // Entries lists the entries the caller may read. Filters: contract, kind, community, month,
 // state, org.
-func (a *App) Entries(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.ServiceEntry) error) (int, error) {
+func (a *Service) Entries(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.ServiceEntry) error) (int, error) {
 	s, err := ledgerScope(ac)
 	if err != nil {
 		return 0, err
@@ -307,7 +308,7 @@ func (a *App) Entries(ctx context.Context, ac *gongzhi.Actor, opts store.ListOpt
 
 // EntryForEvidence returns an active entry the caller may add evidence to (before the file is
 // stored).
-func (a *App) EntryForEvidence(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.ServiceEntry, error) {
+func (a *Service) EntryForEvidence(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.ServiceEntry, error) {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
 		return nil, err
@@ -324,7 +325,7 @@ func (a *App) EntryForEvidence(ctx context.Context, ac *gongzhi.Actor, id int64)
 
 // AddEvidence records a stored evidence file of an entry: only an image or PDF (EINVALID file:
 // ledger.evidence_type), at most MaxEvidenceSize (ETOOLARGE).
-func (a *App) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, ev *gongzhi.Evidence) error {
+func (a *Service) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, ev *gongzhi.Evidence) error {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
 		return err
@@ -351,11 +352,11 @@ func (a *App) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, ev *
 		if e.State != gongzhi.EntryActive {
 			return gongzhi.Refused("state", "ledger.voided")
 		}
-		ev.EntryID, ev.UploadedBy, ev.UploadedAt = id, username(ac), a.now()
+		ev.EntryID, ev.UploadedBy, ev.UploadedAt = id, kernel.ActorName(ac), a.NowUTC()
 		if err := q.InsertEvidence(ctx, ev); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResEvidence, id10(ev.ID), nil, ev, "entry "+id10(id))
+		return a.WriteAudit(ctx, q, ac, "create", ResEvidence, kernel.Id10(ev.ID), nil, ev, "entry "+kernel.Id10(id))
 	})
 }
 
@@ -363,7 +364,7 @@ func (a *App) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, ev *
 
 // progressReaders read a contract's progress: its provider, and staff within the place.
 func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
-	if err := signedIn(ac); err != nil {
+	if err := kernel.SignedIn(ac); err != nil {
 		return store.Scope{}, err
 	}
 	if ac.IsSystem() {
@@ -372,8 +373,8 @@ func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
 	if org, ok := ledgerWriter(ac); ok {
 		return store.Scope{OrgID: org}, nil
 	}
-	if isStaff(ac) {
-		return placeScope(ac), nil
+	if kernel.IsStaff(ac) {
+		return kernel.PlaceScope(ac), nil
 	}
 	return store.Scope{}, gongzhi.Forbidden()
 }
@@ -381,8 +382,8 @@ func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
 // progressContract reads a contract (with its version in force) whose progress the actor may
 // read: within progressScope, or, for community staff, one whose application serves a community
 // within its scope. Any other answers ENOTFOUND like a missing one.
-func (a *App) progressContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
-	if _, writer := ledgerWriter(ac); signedIn(ac) == nil && !writer && !isStaff(ac) && ac.Has(gongzhi.RoleCommunity) {
+func (a *Service) progressContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
+	if _, writer := ledgerWriter(ac); kernel.SignedIn(ac) == nil && !writer && !kernel.IsStaff(ac) && ac.Has(gongzhi.RoleCommunity) {
 		if ac.Scope == "" {
 			return nil, gongzhi.NotFound()
 		}
@@ -402,7 +403,7 @@ func (a *App) progressContract(ctx context.Context, q *store.Q, ac *gongzhi.Acto
 	return contractInForce(ctx, q, s, id)
 }
 
-func (a *App) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contract) ([]gongzhi.IndicatorProgress, error) {
+func (a *Service) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contract) ([]gongzhi.IndicatorProgress, error) {
 	if ct.Current == nil {
 		return nil, nil
 	}
@@ -414,7 +415,7 @@ func (a *App) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contract) 
 }
 
 // progressWith computes the progress of a contract's indicators from its ledger totals t.
-func (a *App) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t gongzhi.LedgerTotals) ([]gongzhi.IndicatorProgress, error) {
+func (a *Service) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t gongzhi.LedgerTotals) ([]gongzhi.IndicatorProgress, error) {
 	if ct.Current == nil {
 		return nil, nil
 	}
@@ -449,7 +450,7 @@ func (a *App) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Contract
 
 // ContractProgress returns the progress of a contract's indicators computed from its ledger:
 // its provider, staff within the place and community staff of a community it serves may read it.
-func (a *App) ContractProgress(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []gongzhi.IndicatorProgress, error) {
+func (a *Service) ContractProgress(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []gongzhi.IndicatorProgress, error) {
 	q := a.DB.Q()
 	ct, err := a.progressContract(ctx, q, ac, contractID)
 	if err != nil {
@@ -461,14 +462,14 @@ func (a *App) ContractProgress(ctx context.Context, ac *gongzhi.Actor, contractI
 
 // ProgressInScope returns the indicator progress, computed from the ledger, of every signed
 // contract of fiscal year year within the actor's scope (a provider: its own contracts).
-func (a *App) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year int) ([]gongzhi.IndicatorProgress, error) {
+func (a *Service) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year int) ([]gongzhi.IndicatorProgress, error) {
 	s, err := progressScope(ac)
 	if err != nil {
 		return nil, err
 	}
 	q := a.DB.Q()
 	var ids []int64
-	opts := store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned, "fiscal_year": itoa(year)}}
+	opts := store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned, "fiscal_year": kernel.Itoa(year)}}
 	if _, err := q.ListContracts(ctx, s, opts, func(c *gongzhi.Contract) error { ids = append(ids, c.ID); return nil }); err != nil {
 		return nil, err
 	}
@@ -499,7 +500,7 @@ func (a *App) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year int) 
 
 // LedgerMonth sums a contract's ledger for one month (YYYY-MM): entries by kind, participant
 // visits, distinct people, volunteer hours, evidence files. Same visibility as ContractProgress.
-func (a *App) LedgerMonth(ctx context.Context, ac *gongzhi.Actor, contractID int64, month string) (gongzhi.LedgerMonthSummary, error) {
+func (a *Service) LedgerMonth(ctx context.Context, ac *gongzhi.Actor, contractID int64, month string) (gongzhi.LedgerMonthSummary, error) {
 	out := gongzhi.LedgerMonthSummary{ContractID: contractID, Month: month, ByKind: map[string]int{}}
 	start, err := time.Parse("2006-01", month)
 	if err != nil {
@@ -524,12 +525,12 @@ func (a *App) LedgerMonth(ctx context.Context, ac *gongzhi.Actor, contractID int
 // ---- to-dos
 
 // ledgerItems returns this part's to-dos for the actor's role and attention lines for its scope.
-func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
+func (a *Service) LedgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []kernel.Todo, err error) {
 	if ac == nil || ac.User == nil || ac.IsSystem() {
 		return nil, nil, nil
 	}
 	q := a.DB.Q()
-	now := a.now().In(gongzhi.ChinaTime)
+	now := a.NowUTC().In(gongzhi.ChinaTime)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, gongzhi.ChinaTime)
 	from, to := first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
 	if org, ok := ledgerWriter(ac); ok {
@@ -538,21 +539,21 @@ func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attent
 			return nil, nil, err
 		}
 		if n > 0 {
-			todos = append(todos, Todo{Key: "todo.ledger_missing", Count: n, Href: "/ledger"})
+			todos = append(todos, kernel.Todo{Key: "todo.ledger_missing", Count: n, Href: "/ledger"})
 		}
 		return todos, nil, nil
 	}
-	if !isStaff(ac) {
+	if !kernel.IsStaff(ac) {
 		return nil, nil, nil
 	}
-	s := placeScope(ac)
+	s := kernel.PlaceScope(ac)
 	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
 		n, err := q.SurveysOpen(ctx, s)
 		if err != nil {
 			return nil, nil, err
 		}
 		if n > 0 {
-			todos = append(todos, Todo{Key: "todo.surveys_open", Count: n, Href: "/surveys"})
+			todos = append(todos, kernel.Todo{Key: "todo.surveys_open", Count: n, Href: "/surveys"})
 		}
 	}
 	n, err := q.ContractsWithoutEntries(ctx, s, from, to)
@@ -560,7 +561,7 @@ func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attent
 		return nil, nil, err
 	}
 	if n > 0 {
-		attention = append(attention, Todo{Key: "attention.ledger_missing", Count: n, Href: "/ledger"})
+		attention = append(attention, kernel.Todo{Key: "attention.ledger_missing", Count: n, Href: "/ledger"})
 	}
 	return todos, attention, nil
 }
@@ -568,7 +569,7 @@ func (a *App) ledgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, attent
 // LedgerChoices returns what the entry form of a contract offers a writer: the contract with its
 // terms, the communities its application serves, and the residents of those communities (at
 // most 500, by name).
-func (a *App) LedgerChoices(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []string, []gongzhi.Participant, error) {
+func (a *Service) LedgerChoices(ctx context.Context, ac *gongzhi.Actor, contractID int64) (*gongzhi.Contract, []string, []gongzhi.Participant, error) {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
 		return nil, nil, nil, err
@@ -600,7 +601,7 @@ func (a *App) LedgerChoices(ctx context.Context, ac *gongzhi.Actor, contractID i
 
 // LedgerContracts lists the signed contracts the caller reads the ledger of (a writer: its
 // own; staff: within their place), newest first.
-func (a *App) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
+func (a *Service) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
 	s, err := progressScope(ac)
 	if err != nil {
 		return nil, err

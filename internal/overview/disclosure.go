@@ -4,7 +4,7 @@
 // free text typed by an office (titles, indicator names) is published only when it carries no
 // ID number or phone number (gongzhi.Redact). Drafts, proposals and anything before the notice
 // period has ended are never shown.
-package app
+package overview
 
 import (
 	"context"
@@ -24,7 +24,7 @@ type disclosureNames struct {
 	categories, groups, places map[string]string
 }
 
-func (a *App) disclosureNames(ctx context.Context, q *store.Q, places []string) (*disclosureNames, error) {
+func (a *Service) disclosureNames(ctx context.Context, q *store.Q, places []string) (*disclosureNames, error) {
 	n := &disclosureNames{categories: map[string]string{}, groups: map[string]string{}}
 	cats, err := a.ServiceCategories(ctx, false)
 	if err != nil {
@@ -85,7 +85,7 @@ func dsRedactIndicators(in []gongzhi.Indicator) []gongzhi.Indicator {
 
 // DisclosedContracts lists signed contracts as public summaries (without their payment
 // portions), newest signature first. Filters: fiscal_year, category, place. Anyone may call it.
-func (a *App) DisclosedContracts(ctx context.Context, opts store.ListOptions) ([]*gongzhi.ContractSummary, int, error) {
+func (a *Service) DisclosedContracts(ctx context.Context, opts store.ListOptions) ([]*gongzhi.ContractSummary, int, error) {
 	q := a.DB.Q()
 	var rows []*store.ContractRow
 	delete(opts.Filters, "id")
@@ -111,7 +111,7 @@ func (a *App) DisclosedContracts(ctx context.Context, opts store.ListOptions) ([
 
 // DisclosedContract returns one signed contract as its public summary, with its payment
 // portions and what has been paid towards each and when. A draft contract answers ENOTFOUND.
-func (a *App) DisclosedContract(ctx context.Context, id int64) (*gongzhi.ContractSummary, error) {
+func (a *Service) DisclosedContract(ctx context.Context, id int64) (*gongzhi.ContractSummary, error) {
 	q := a.DB.Q()
 	var row *store.ContractRow
 	_, err := q.ListSignedContracts(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"id": strconv.FormatInt(id, 10)}, Limit: 1},
@@ -140,7 +140,7 @@ func (a *App) DisclosedContract(ctx context.Context, id int64) (*gongzhi.Contrac
 
 // PaymentsMade lists the payments made on signed contracts, newest first. Filters: contract,
 // place, year. Anyone may call it.
-func (a *App) PaymentsMade(ctx context.Context, opts store.ListOptions) ([]*gongzhi.PaymentMade, int, error) {
+func (a *Service) PaymentsMade(ctx context.Context, opts store.ListOptions) ([]*gongzhi.PaymentMade, int, error) {
 	out := []*gongzhi.PaymentMade{}
 	total, err := a.DB.Q().ListPaymentsMade(ctx, opts, func(p *gongzhi.PaymentMade) error {
 		p.Title = gongzhi.Redact(p.Title, Redacted)
@@ -152,7 +152,7 @@ func (a *App) PaymentsMade(ctx context.Context, opts store.ListOptions) ([]*gong
 
 // FinalAwards lists the awards made final at the end of their call's notice period, newest call
 // first. Filters: place, call. Anyone may call it.
-func (a *App) FinalAwards(ctx context.Context, opts store.ListOptions) ([]*gongzhi.FinalAward, int, error) {
+func (a *Service) FinalAwards(ctx context.Context, opts store.ListOptions) ([]*gongzhi.FinalAward, int, error) {
 	out := []*gongzhi.FinalAward{}
 	total, err := a.DB.Q().ListFinalAwards(ctx, opts, func(f *gongzhi.FinalAward) error {
 		f.Title, f.CallTitle = gongzhi.Redact(f.Title, Redacted), gongzhi.Redact(f.CallTitle, Redacted)

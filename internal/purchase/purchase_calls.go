@@ -2,7 +2,7 @@
 // closes and cancels calls; providers draft, submit and withdraw applications before the
 // deadline, which the server's clock enforces; the hub or the purchaser does the preliminary
 // review. Every state change leaves a line of state history and an audit entry.
-package app
+package purchase
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/store"
 )
 
@@ -19,22 +21,22 @@ import (
 // scope, the budget is in scope and covers the place, the categories are active catalog
 // entries, the needs are needs of communities under the place, and the amount is within the
 // budget's amount.
-func (a *App) checkCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call) error {
+func (a *Service) checkCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	if err := inScope(ac, "place_code", c.PlaceCode); err != nil {
+	if err := registry.InScope(ac, "place_code", c.PlaceCode); err != nil {
 		return err
 	}
-	prefix, _, err := placePrefix(ctx, q, c.PlaceCode)
+	prefix, _, err := kernel.PlacePrefix(ctx, q, c.PlaceCode)
 	if err != nil {
 		return gongzhi.Invalid("place_code", "place.missing")
 	}
-	b, err := q.GetBudget(ctx, placeScope(ac), c.BudgetID)
+	b, err := q.GetBudget(ctx, kernel.PlaceScope(ac), c.BudgetID)
 	if err != nil {
 		return gongzhi.Invalid("budget_id", "budget.missing")
 	}
-	bprefix, _, err := placePrefix(ctx, q, b.PlaceCode)
+	bprefix, _, err := kernel.PlacePrefix(ctx, q, b.PlaceCode)
 	if err != nil {
 		return err
 	}
@@ -70,33 +72,33 @@ func (a *App) checkCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *g
 // (call.weights_sum when the criteria's weights do not add up to 100, money.max_below_min for a
 // band, call.closes_before_opens …) or references (budget.missing, call.budget_place,
 // call.amount_above_budget, call.need_place).
-func (a *App) CreateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) CreateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		if err := a.checkCall(ctx, q, ac, c); err != nil {
 			return err
 		}
-		if err := q.InsertCall(ctx, c, userID(ac), a.now()); err != nil {
+		if err := q.InsertCall(ctx, c, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "call", EntityID: c.ID, To: gongzhi.CallDraft}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "call", EntityID: c.ID, To: gongzhi.CallDraft}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResCalls, id10(c.ID), nil, c, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResCalls, kernel.Id10(c.ID), nil, c, "")
 	})
 }
 
 // UpdateCall saves a draft call's terms. Only the purchaser may, within scope, and only while
 // the call is a draft: once open its terms are public and fixed (ECONFLICT state:
 // state.illegal:open).
-func (a *App) UpdateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) UpdateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		before, err := a.lockCall(ctx, q, ac, c.ID)
+		before, err := a.LockCall(ctx, q, ac, c.ID)
 		if err != nil {
 			return err
 		}
@@ -106,17 +108,17 @@ func (a *App) UpdateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call
 		if err := a.checkCall(ctx, q, ac, c); err != nil {
 			return err
 		}
-		if err := q.UpdateCall(ctx, c, a.now()); err != nil {
+		if err := q.UpdateCall(ctx, c, a.NowUTC()); err != nil {
 			return err
 		}
 		c.State, c.CreatedAt = before.State, before.CreatedAt
-		return a.audit(ctx, q, ac, "update", ResCalls, id10(c.ID), before, c, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResCalls, kernel.Id10(c.ID), before, c, "")
 	})
 }
 
 // lockCall locks a call's row and returns it, within the caller's place scope.
-func (a *App) lockCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
-	c, err := q.GetCall(ctx, placeScope(ac), id)
+func (a *Service) LockCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
+	c, err := q.GetCall(ctx, kernel.PlaceScope(ac), id)
 	if err != nil {
 		return nil, err
 	}
@@ -127,19 +129,19 @@ func (a *App) lockCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id in
 }
 
 // moveCall changes a call's state after checking the move, with history and audit.
-func (a *App) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call, to, note string) error {
+func (a *Service) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call, to, note string) error {
 	if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, to); err != nil {
 		return err
 	}
-	if err := q.SetCallState(ctx, c.ID, to, a.now()); err != nil {
+	if err := q.SetCallState(ctx, c.ID, to, a.NowUTC()); err != nil {
 		return err
 	}
-	if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "call", EntityID: c.ID, From: c.State, To: to, Note: note}); err != nil {
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "call", EntityID: c.ID, From: c.State, To: to, Note: note}); err != nil {
 		return err
 	}
 	from := c.State
 	c.State = to
-	return a.audit(ctx, q, ac, "update", ResCalls, id10(c.ID), map[string]string{"state": from}, map[string]string{"state": to}, note)
+	return a.WriteAudit(ctx, q, ac, "update", ResCalls, kernel.Id10(c.ID), map[string]string{"state": from}, map[string]string{"state": to}, note)
 }
 
 // OpenCall publishes a draft call and reserves its amount from its budget. Only the purchaser
@@ -147,26 +149,26 @@ func (a *App) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *go
 // deadline has already passed (closes_at: call.closes_in_past), or whose budget cannot cover
 // it (amount: budget.insufficient:AVAILABLE) — two calls opening at once on one budget cannot
 // both take the same money: the budget's row is locked while it is checked.
-func (a *App) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, id)
+		c, err := a.LockCall(ctx, q, ac, id)
 		if err != nil {
 			return err
 		}
 		if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, gongzhi.CallOpen); err != nil {
 			return err
 		}
-		if !a.now().Before(c.ClosesAt) {
+		if !a.NowUTC().Before(c.ClosesAt) {
 			return gongzhi.Refused("closes_at", "call.closes_in_past")
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, Kind: gongzhi.LedgerReserve,
 			Amount: c.Amount, Note: "call opened"}); err != nil {
 			return err
 		}
-		if err := q.AddCallReserved(ctx, c.ID, c.Amount, a.now()); err != nil {
+		if err := q.AddCallReserved(ctx, c.ID, c.Amount, a.NowUTC()); err != nil {
 			return err
 		}
 		return a.moveCall(ctx, q, ac, c, gongzhi.CallOpen, "reserved "+c.Amount.Format())
@@ -176,19 +178,19 @@ func (a *App) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 // CloseCall closes an open call once its deadline has passed; applications still in draft stay
 // drafts and are never reviewed. Only the purchaser may, within scope. Refuses (ECONFLICT)
 // before the deadline (closes_at: call.deadline_not_passed) and a call that is not open.
-func (a *App) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, id)
+		c, err := a.LockCall(ctx, q, ac, id)
 		if err != nil {
 			return err
 		}
 		if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, gongzhi.CallClosed); err != nil {
 			return err
 		}
-		if a.now().Before(c.ClosesAt) {
+		if a.NowUTC().Before(c.ClosesAt) {
 			return gongzhi.Refused("closes_at", "call.deadline_not_passed")
 		}
 		return a.moveCall(ctx, q, ac, c, gongzhi.CallClosed, "")
@@ -199,8 +201,8 @@ func (a *App) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) error 
 // releases every reservation; published awards are overturned. Only the purchaser may, within
 // scope. Refuses (ECONFLICT) a final or cancelled call (state.illegal) and a call with a
 // contract (state: call.has_contracts).
-func (a *App) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
@@ -208,14 +210,14 @@ func (a *App) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reaso
 		return gongzhi.Invalid("reason", r)
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		c, err := a.lockCall(ctx, q, ac, id)
+		c, err := a.LockCall(ctx, q, ac, id)
 		if err != nil {
 			return err
 		}
 		if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, gongzhi.CallCancelled); err != nil {
 			return err
 		}
-		if n, err := q.ListContracts(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": id10(id)}, Limit: 1},
+		if n, err := q.ListContracts(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(id)}, Limit: 1},
 			func(*gongzhi.Contract) error { return nil }); err != nil {
 			return err
 		} else if n > 0 {
@@ -226,10 +228,10 @@ func (a *App) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reaso
 			return err
 		}
 		for _, w := range awards {
-			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, "call cancelled", a.now()); err != nil {
+			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, "call cancelled", a.NowUTC()); err != nil {
 				return err
 			}
-			if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: id, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: id, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
 				From: w.State, To: gongzhi.AwardOverturned, Note: reason}); err != nil {
 				return err
 			}
@@ -240,7 +242,7 @@ func (a *App) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reaso
 			if err := a.moveApp(ctx, q, ac, ap, gongzhi.AppNotFunded, reason); err != nil {
 				return err
 			}
-			if err := q.SetUnfunded(ctx, ap.ID, gongzhi.UnfundedDecision, reason, a.now()); err != nil {
+			if err := q.SetUnfunded(ctx, ap.ID, gongzhi.UnfundedDecision, reason, a.NowUTC()); err != nil {
 				return err
 			}
 		}
@@ -251,7 +253,7 @@ func (a *App) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reaso
 			Amount: c.Reserved, Note: "call cancelled"}); err != nil {
 			return err
 		}
-		if err := q.AddCallReserved(ctx, id, -c.Reserved, a.now()); err != nil {
+		if err := q.AddCallReserved(ctx, id, -c.Reserved, a.NowUTC()); err != nil {
 			return err
 		}
 		if err := q.SetCallCancelReason(ctx, id, reason); err != nil {
@@ -264,9 +266,9 @@ func (a *App) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reaso
 // callFor returns a call the caller may see: staff (purchaser, hub, auditor) every call within
 // scope; an expert also the calls whose draw examined them; everyone else, without an account
 // too, calls that are open or past it (never drafts or calls cancelled as drafts).
-func (a *App) callFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
-	if isStaff(ac) {
-		return q.GetCall(ctx, placeScope(ac), id)
+func (a *Service) callFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
+	if kernel.IsStaff(ac) {
+		return q.GetCall(ctx, kernel.PlaceScope(ac), id)
 	}
 	c, err := q.GetCall(ctx, store.Scope{}, id)
 	if err != nil {
@@ -288,16 +290,16 @@ func publicCall(c *gongzhi.Call) *gongzhi.Call {
 
 // Call returns a call the caller may see (see callFor); anyone may call it, without an account
 // too. Outside that, ENOTFOUND.
-func (a *App) Call(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
+func (a *Service) Call(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
 	return a.callFor(ctx, a.DB.Q(), ac, id)
 }
 
 // Calls lists calls: staff every call within scope; everyone else, without an account too,
 // calls open or past it (the public list of open calls is filter state=open). Filters: see
 // store.ListCalls.
-func (a *App) Calls(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
-	if isStaff(ac) {
-		return a.DB.Q().ListCalls(ctx, placeScope(ac), opts, each)
+func (a *Service) Calls(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
+	if kernel.IsStaff(ac) {
+		return a.DB.Q().ListCalls(ctx, kernel.PlaceScope(ac), opts, each)
 	}
 	f := map[string]string{}
 	for k, v := range opts.Filters {
@@ -314,7 +316,7 @@ func (a *App) Calls(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptio
 }
 
 // OpenCalls lists the calls taking applications now — the public page, no account needed.
-func (a *App) OpenCalls(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
+func (a *Service) OpenCalls(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
 	f := map[string]string{"state": gongzhi.CallOpen}
 	for k, v := range opts.Filters {
 		if k != "state" && k != "states" {
@@ -327,7 +329,7 @@ func (a *App) OpenCalls(ctx context.Context, opts store.ListOptions, each func(*
 
 // CallNeeds returns the needs a call answers, as anyone who may see the call sees them
 // (contacts only for staff who record needs).
-func (a *App) CallNeeds(ctx context.Context, ac *gongzhi.Actor, id int64) ([]*gongzhi.Need, error) {
+func (a *Service) CallNeeds(ctx context.Context, ac *gongzhi.Actor, id int64) ([]*gongzhi.Need, error) {
 	c, err := a.Call(ctx, ac, id)
 	if err != nil {
 		return nil, err
@@ -342,21 +344,21 @@ func (a *App) CallNeeds(ctx context.Context, ac *gongzhi.Actor, id int64) ([]*go
 // ---- applications
 
 // ownApp returns an application of the provider's organization (ENOTFOUND for any other).
-func (a *App) ownApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
-	if err := mustBe(ac, gongzhi.RoleProvider); err != nil {
+func (a *Service) ownApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
+	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
 		return nil, err
 	}
 	if ac.IsSystem() {
 		return q.GetApplication(ctx, store.Scope{}, id)
 	}
-	return q.GetApplication(ctx, orgScope(ac), id)
+	return q.GetApplication(ctx, kernel.OrgScope(ac), id)
 }
 
 // deadline refuses an action on an application once the call no longer takes submissions:
 // ECONFLICT (call_id: application.deadline_passed) after closes_at by the server's clock,
 // (call_id: application.call_not_open) before opens_at or when the call is not open.
-func (a *App) deadline(c *gongzhi.Call) error {
-	now := a.now()
+func (a *Service) deadline(c *gongzhi.Call) error {
+	now := a.NowUTC()
 	switch {
 	case c.AcceptsAt(now):
 		return nil
@@ -368,8 +370,8 @@ func (a *App) deadline(c *gongzhi.Call) error {
 
 // checkAppRefs checks an application's references: communities under the call's place, known
 // target groups.
-func (a *App) checkAppRefs(ctx context.Context, q *store.Q, c *gongzhi.Call, ap *gongzhi.Application) error {
-	prefix, _, err := placePrefix(ctx, q, c.PlaceCode)
+func (a *Service) checkAppRefs(ctx context.Context, q *store.Q, c *gongzhi.Call, ap *gongzhi.Application) error {
+	prefix, _, err := kernel.PlacePrefix(ctx, q, c.PlaceCode)
 	if err != nil {
 		return err
 	}
@@ -399,7 +401,7 @@ func (a *App) checkAppRefs(ctx context.Context, q *store.Q, c *gongzhi.Call, ap 
 // checkEligible applies a call's machine checks to the applying organization: registered
 // (eligibility.not_registered), at least the minimum grade (eligibility.grade:MIN), and not
 // barred (eligibility.barred:UNTIL). Refusals are ECONFLICT naming org_id.
-func (a *App) checkEligible(ctx context.Context, q *store.Q, c *gongzhi.Call, orgID int64) error {
+func (a *Service) checkEligible(ctx context.Context, q *store.Q, c *gongzhi.Call, orgID int64) error {
 	o, err := q.GetOrganization(ctx, store.Scope{}, orgID)
 	if err != nil {
 		return err
@@ -411,7 +413,7 @@ func (a *App) checkEligible(ctx context.Context, q *store.Q, c *gongzhi.Call, or
 		return gongzhi.Refused("org_id", "eligibility.grade:"+c.MinGrade)
 	}
 	if c.ExcludeIneligible {
-		bars, err := q.ListIneligibility(ctx, store.Scope{}, orgID, a.today())
+		bars, err := q.ListIneligibility(ctx, store.Scope{}, orgID, a.Today())
 		if err != nil {
 			return err
 		}
@@ -428,8 +430,8 @@ func (a *App) checkEligible(ctx context.Context, q *store.Q, c *gongzhi.Call, or
 // ECONFLICT (call_id: application.deadline_passed / application.call_not_open), EINVALID for
 // bad fields (application.outside_bands, application.budget_sum:SUM,
 // application.category_not_in_call, application.community_not_in_call …).
-func (a *App) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
-	if err := mustBe(ac, gongzhi.RoleProvider); err != nil {
+func (a *Service) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
+	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
 		return err
 	}
 	if !ac.IsSystem() {
@@ -449,21 +451,21 @@ func (a *App) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gong
 		if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
 			return err
 		}
-		if err := q.InsertApplication(ctx, ap, userID(ac), a.now()); err != nil {
+		if err := q.InsertApplication(ctx, ap, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
 			To: gongzhi.AppDraft}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResApps, id10(ap.ID), nil, ap, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResApps, kernel.Id10(ap.ID), nil, ap, "")
 	})
 }
 
 // UpdateApplication saves a draft application of the provider's own organization before the
 // deadline. Refuses (ECONFLICT) a submitted or withdrawn application (state.illegal) and any
 // change after the deadline (application.deadline_passed).
-func (a *App) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
+func (a *Service) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		before, err := a.ownApp(ctx, q, ac, ap.ID)
 		if err != nil {
@@ -486,11 +488,11 @@ func (a *App) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gong
 		if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
 			return err
 		}
-		if err := q.UpdateApplication(ctx, ap, a.now()); err != nil {
+		if err := q.UpdateApplication(ctx, ap, a.NowUTC()); err != nil {
 			return err
 		}
 		ap.State, ap.CreatedAt = before.State, before.CreatedAt
-		return a.audit(ctx, q, ac, "update", ResApps, id10(ap.ID), before, ap, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), before, ap, "")
 	})
 }
 
@@ -500,7 +502,7 @@ func (a *App) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gong
 // excludes (org_id: eligibility.not_registered / eligibility.grade:MIN /
 // eligibility.barred:UNTIL); EINVALID for an incomplete application (required, and the rules
 // of Application.Validate).
-func (a *App) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+func (a *Service) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		ap, err := a.ownApp(ctx, q, ac, id)
 		if err != nil {
@@ -530,26 +532,26 @@ func (a *App) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id int64
 }
 
 // moveApp changes an application's state with history and audit.
-func (a *App) moveApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap *gongzhi.Application, to, note string) error {
+func (a *Service) moveApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap *gongzhi.Application, to, note string) error {
 	if err := gongzhi.CheckMove(gongzhi.AppMoves, ap.State, to); err != nil {
 		return err
 	}
-	if err := q.SetApplicationState(ctx, ap.ID, to, a.now()); err != nil {
+	if err := q.SetApplicationState(ctx, ap.ID, to, a.NowUTC()); err != nil {
 		return err
 	}
-	if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
 		From: ap.State, To: to, Note: note}); err != nil {
 		return err
 	}
 	from := ap.State
 	ap.State = to
-	return a.audit(ctx, q, ac, "update", ResApps, id10(ap.ID), map[string]string{"state": from}, map[string]string{"state": to}, note)
+	return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]string{"state": from}, map[string]string{"state": to}, note)
 }
 
 // WithdrawApplication withdraws a draft or submitted application of the provider's own
 // organization before the deadline, with an optional reason. Refuses (ECONFLICT) after the
 // deadline (application.deadline_passed) and once reviewed (state.illegal).
-func (a *App) WithdrawApplication(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
+func (a *Service) WithdrawApplication(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
 	reason, r := gongzhi.CheckText(reason, 500, false)
 	if r != "" {
 		return gongzhi.Invalid("reason", r)
@@ -574,17 +576,17 @@ func (a *App) WithdrawApplication(ctx context.Context, ac *gongzhi.Actor, id int
 // included); the purchaser, the hub and the auditor any submitted one of a call within scope;
 // an expert an eligible one of a call whose panel they sit on, once they declared no conflict,
 // and not of an organization they are in conflict with. ENOTFOUND otherwise.
-func (a *App) appFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) appFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return nil, err
 	}
 	switch {
 	case ac.IsSystem():
 		return q.GetApplication(ctx, store.Scope{}, id)
 	case ac.Has(gongzhi.RoleProvider):
-		return q.GetApplication(ctx, orgScope(ac), id)
-	case isStaff(ac):
-		ap, err := q.GetApplication(ctx, placeScope(ac), id)
+		return q.GetApplication(ctx, kernel.OrgScope(ac), id)
+	case kernel.IsStaff(ac):
+		ap, err := q.GetApplication(ctx, kernel.PlaceScope(ac), id)
 		if err == nil && ap.State == gongzhi.AppDraft {
 			return nil, gongzhi.NotFound()
 		}
@@ -609,23 +611,23 @@ func (a *App) appFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int6
 
 // Application returns an application the caller may see (see appFor), with its needs and
 // attachments.
-func (a *App) Application(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
+func (a *Service) Application(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
 	return a.appFor(ctx, a.DB.Q(), ac, id)
 }
 
 // Applications lists applications: a provider its own organization's; the purchaser, the hub
 // and the auditor the submitted ones of calls within scope; an expert uses
 // ReviewApplications. Filters: see store.ListApplications (call=ID for one call's).
-func (a *App) Applications(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Application) error) (int, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) Applications(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Application) error) (int, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return 0, err
 	}
 	switch {
 	case ac.IsSystem():
 		return a.DB.Q().ListApplications(ctx, store.Scope{}, opts, each)
 	case ac.Has(gongzhi.RoleProvider):
-		return a.DB.Q().ListApplications(ctx, orgScope(ac), opts, each)
-	case isStaff(ac):
+		return a.DB.Q().ListApplications(ctx, kernel.OrgScope(ac), opts, each)
+	case kernel.IsStaff(ac):
 		f := map[string]string{"visible": "1"}
 		for k, v := range opts.Filters {
 			if k != "visible" {
@@ -633,7 +635,7 @@ func (a *App) Applications(ctx context.Context, ac *gongzhi.Actor, opts store.Li
 			}
 		}
 		opts.Filters = f
-		return a.DB.Q().ListApplications(ctx, placeScope(ac), opts, each)
+		return a.DB.Q().ListApplications(ctx, kernel.PlaceScope(ac), opts, each)
 	}
 	return 0, gongzhi.Forbidden()
 }
@@ -644,12 +646,12 @@ func (a *App) Applications(ctx context.Context, ac *gongzhi.Actor, opts store.Li
 //
 // Whoever filed an objection stays unnamed to everyone but the purchaser, the hub and the
 // auditor.
-func (a *App) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
+func (a *Service) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
 	if _, err := a.Application(ctx, ac, id); err != nil {
 		return nil, err
 	}
 	hist, err := a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{AppID: id})
-	if err != nil || isStaff(ac) {
+	if err != nil || kernel.IsStaff(ac) {
 		return hist, err
 	}
 	for i, h := range hist {
@@ -663,7 +665,7 @@ func (a *App) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id int6
 // AddAttachment records the metadata of a file attached to a draft application of the
 // provider's own organization, before the deadline (the bytes are stored by the caller under
 // their SHA-256). Refuses like UpdateApplication; EINVALID for a bad name, size or digest.
-func (a *App) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID int64, att *gongzhi.Attachment) error {
+func (a *Service) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID int64, att *gongzhi.Attachment) error {
 	if err := att.Validate(); err != nil {
 		return err
 	}
@@ -673,16 +675,16 @@ func (a *App) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID int64,
 			return err
 		}
 		att.ApplicationID = ap.ID
-		if err := q.InsertAttachment(ctx, att, userID(ac), a.now()); err != nil {
+		if err := q.InsertAttachment(ctx, att, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResApps, id10(ap.ID), nil, att, "attachment added")
+		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), nil, att, "attachment added")
 	})
 }
 
 // RemoveAttachment removes an attachment from a draft application of the provider's own
 // organization before the deadline.
-func (a *App) RemoveAttachment(ctx context.Context, ac *gongzhi.Actor, appID, attID int64) error {
+func (a *Service) RemoveAttachment(ctx context.Context, ac *gongzhi.Actor, appID, attID int64) error {
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		ap, err := a.editableApp(ctx, q, ac, appID)
 		if err != nil {
@@ -691,11 +693,11 @@ func (a *App) RemoveAttachment(ctx context.Context, ac *gongzhi.Actor, appID, at
 		if err := q.DeleteAttachment(ctx, ap.ID, attID); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResApps, id10(ap.ID), map[string]int64{"attachment": attID}, nil, "attachment removed")
+		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]int64{"attachment": attID}, nil, "attachment removed")
 	})
 }
 
-func (a *App) editableApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
+func (a *Service) editableApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
 	ap, err := a.ownApp(ctx, q, ac, id)
 	if err != nil {
 		return nil, err
@@ -717,8 +719,8 @@ func (a *App) editableApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id
 // purchaser may, for calls within scope, while the call is closed. Refuses (ECONFLICT) when the
 // call is not closed (call_id: state.illegal:STATE) or the application was already reviewed
 // (state.illegal); EINVALID (reason: required) for a rejection without a reason.
-func (a *App) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int64, eligible bool, reason string) error {
-	if err := mustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser); err != nil {
+func (a *Service) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int64, eligible bool, reason string) error {
+	if err := kernel.MustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, !eligible)
@@ -726,7 +728,7 @@ func (a *App) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int64, 
 		return gongzhi.Invalid("reason", r)
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		ap, err := q.GetApplication(ctx, placeScope(ac), appID)
+		ap, err := q.GetApplication(ctx, kernel.PlaceScope(ac), appID)
 		if err != nil || ap.State == gongzhi.AppDraft {
 			return gongzhi.NotFound()
 		}
@@ -744,14 +746,14 @@ func (a *App) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int64, 
 		if err := gongzhi.CheckMove(gongzhi.AppMoves, ap.State, to); err != nil {
 			return err
 		}
-		if err := q.SetPrelim(ctx, ap.ID, to, reason, a.now()); err != nil {
+		if err := q.SetPrelim(ctx, ap.ID, to, reason, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
 			From: ap.State, To: to, Note: reason}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResApps, id10(ap.ID), map[string]string{"state": ap.State},
+		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]string{"state": ap.State},
 			map[string]string{"state": to, "reason": reason}, "prelim")
 	})
 }

@@ -22,7 +22,7 @@
 // an expert whose person works there) or, for an expert, when a conflict of interest with the
 // provider was recorded in any call's review (review_conflicts). A named member whose
 // affiliation is the provider's name is refused likewise.
-package app
+package evaluation
 
 import (
 	"context"
@@ -30,6 +30,8 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/store"
 )
 
@@ -46,12 +48,12 @@ var evalStarters = []string{gongzhi.RolePurchaser, gongzhi.RoleHub}
 // EvalScheme returns a call's scheme, the default when none is stored, with Locked set once an
 // evaluation of the call has started. The purchaser, the hub and the auditor may, for a call
 // within scope.
-func (a *App) EvalScheme(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.EvalScheme, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) EvalScheme(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.EvalScheme, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
 	q := a.DB.Q()
-	if _, err := q.GetCall(ctx, placeScope(ac), callID); err != nil {
+	if _, err := q.GetCall(ctx, kernel.PlaceScope(ac), callID); err != nil {
 		return nil, err
 	}
 	return evalScheme(ctx, q, callID)
@@ -75,12 +77,12 @@ func evalScheme(ctx context.Context, q *store.Q, callID int64) (*gongzhi.EvalSch
 // (ENOTFOUND otherwise), until the call's first evaluation starts (ECONFLICT scheme:
 // eval.scheme_locked). EINVALID for a scheme that does not validate (weights not adding to 100,
 // names missing or repeated, thresholds not descending …).
-func (a *App) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzhi.EvalScheme) error {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzhi.EvalScheme) error {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		if _, err := a.lockCall(ctx, q, ac, s.CallID); err != nil {
+		if _, err := a.LockCall(ctx, q, ac, s.CallID); err != nil {
 			return err
 		}
 		before, err := evalScheme(ctx, q, s.CallID)
@@ -93,10 +95,10 @@ func (a *App) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzhi.
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		if err := q.PutEvalScheme(ctx, s, userID(ac), a.now()); err != nil {
+		if err := q.PutEvalScheme(ctx, s, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "update", ResEvalSchemes, id10(s.CallID), before, s, "")
+		return a.WriteAudit(ctx, q, ac, "update", ResEvalSchemes, kernel.Id10(s.CallID), before, s, "")
 	})
 }
 
@@ -111,8 +113,8 @@ func (a *App) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzhi.
 // exists (round: eval.round_exists), a member of the provider (members.N:
 // eval.member_of_provider) or an expert with a recorded conflict of interest with it
 // (members.N: eval.member_conflict).
-func (a *App) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.Evaluation) error {
-	if err := mustBe(ac, evalStarters...); err != nil {
+func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.Evaluation) error {
+	if err := kernel.MustBe(ac, evalStarters...); err != nil {
 		return err
 	}
 	if !slices.Contains(gongzhi.EvalRounds, e.Round) {
@@ -122,7 +124,7 @@ func (a *App) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 	for i := range e.Members {
 		if err := e.Members[i].Validate(); err != nil {
 			for k, v := range gongzhi.AsError(err).Fields {
-				f.Add("members."+itoa(i)+"."+k, v)
+				f.Add("members."+kernel.Itoa(i)+"."+k, v)
 			}
 		}
 	}
@@ -130,7 +132,7 @@ func (a *App) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
-		ct, err := a.loadContract(ctx, q, ac, e.ContractID)
+		ct, err := a.LoadContract(ctx, q, ac, e.ContractID)
 		if err != nil {
 			return err
 		}
@@ -143,7 +145,7 @@ func (a *App) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 		if ct.State != gongzhi.ContractSigned {
 			return gongzhi.Refused("contract_id", "eval.contract_not_signed")
 		}
-		if _, err := q.ListEvaluations(ctx, store.EvalScope{}, store.ListOptions{Filters: map[string]string{"contract": id10(ct.ID),
+		if _, err := q.ListEvaluations(ctx, store.EvalScope{}, store.ListOptions{Filters: map[string]string{"contract": kernel.Id10(ct.ID),
 			"round": e.Round}, Limit: 1}, func(*gongzhi.Evaluation) error { return gongzhi.Refused("round", "eval.round_exists") }); err != nil {
 			return err
 		}
@@ -165,27 +167,27 @@ func (a *App) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 		if r := scheme.Panel.PanelMissing(kinds); r != "" {
 			return gongzhi.Invalid("members", r)
 		}
-		e.CallID, e.OrgID, e.PlaceCode, e.Scheme, e.CreatedBy = ct.CallID, ct.OrgID, ct.PlaceCode, *scheme, username(ac)
+		e.CallID, e.OrgID, e.PlaceCode, e.Scheme, e.CreatedBy = ct.CallID, ct.OrgID, ct.PlaceCode, *scheme, kernel.ActorName(ac)
 		e.ContractTitle, e.OrgName, e.CallTitle = ct.Title, org.Name, ct.CallTitle
-		if err := q.InsertEvaluation(ctx, e, userID(ac), a.now()); err != nil {
+		if err := q.InsertEvaluation(ctx, e, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, Entity: "evaluation", EntityID: e.ID, To: e.State,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, Entity: "evaluation", EntityID: e.ID, To: e.State,
 			Note: "eval.round." + e.Round}); err != nil {
 			return err
 		}
-		return a.audit(ctx, q, ac, "create", ResEvaluations, id10(e.ID), nil, e, "")
+		return a.WriteAudit(ctx, q, ac, "create", ResEvaluations, kernel.Id10(e.ID), nil, e, "")
 	})
 }
 
 // checkPanel resolves the members' accounts and refuses members of the provider and conflicted
 // experts.
-func (a *App) checkPanel(ctx context.Context, q *store.Q, members []gongzhi.EvalMember, orgID int64, orgName string) error {
+func (a *Service) checkPanel(ctx context.Context, q *store.Q, members []gongzhi.EvalMember, orgID int64, orgName string) error {
 	users := map[int64]bool{}
 	names := map[string]bool{}
 	for i := range members {
 		m := &members[i]
-		k := "members." + itoa(i)
+		k := "members." + kernel.Itoa(i)
 		if m.UserID == 0 && m.Username != "" {
 			u, _, err := q.UserByUsername(ctx, m.Username)
 			if err != nil {
@@ -271,7 +273,7 @@ const (
 
 // lockStaffEval locks a round for a change by the staff and reads it; ENOTFOUND for a round the
 // caller may not see as staff.
-func (a *App) lockStaffEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
+func (a *Service) lockStaffEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
 	if err := q.LockRow(ctx, "evaluations", id); err != nil {
 		return nil, err
 	}
@@ -287,8 +289,8 @@ func (a *App) lockStaffEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 
 // loadEval reads a round with its members and decides what the caller sees; ENOTFOUND for a
 // round the caller may not see.
-func (a *App) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, evalAccess, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, evalAccess, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return nil, evalNone, err
 	}
 	e, err := q.GetEvaluation(ctx, store.EvalScope{}, id)
@@ -301,7 +303,7 @@ func (a *App) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id in
 	}
 	e.Members = members
 	switch {
-	case ac.IsSystem() || isStaff(ac) && inPlace(ac, e.PlaceCode):
+	case ac.IsSystem() || kernel.IsStaff(ac) && kernel.InPlace(ac, e.PlaceCode):
 		return e, evalStaff, nil
 	case slices.ContainsFunc(members, func(m gongzhi.EvalMember) bool { return m.UserID == ac.User.ID }):
 		return e, evalMember, nil
@@ -314,7 +316,7 @@ func (a *App) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id in
 // view shapes a round for the caller: staff see every sheet and the result so far; a member
 // sees the others' names and progress but only their own sheet, and no result before it is
 // finalized; the provider sees the result without the members.
-func (a *App) viewEval(ac *gongzhi.Actor, e *gongzhi.Evaluation, acc evalAccess) *gongzhi.Evaluation {
+func (a *Service) viewEval(ac *gongzhi.Actor, e *gongzhi.Evaluation, acc evalAccess) *gongzhi.Evaluation {
 	res := gongzhi.ComputeEvalResult(&e.Scheme, e.Members)
 	switch acc {
 	case evalStaff:
@@ -336,7 +338,7 @@ func (a *App) viewEval(ac *gongzhi.Actor, e *gongzhi.Evaluation, acc evalAccess)
 }
 
 // Evaluation returns a round as the caller may see it (see viewEval); ENOTFOUND outside scope.
-func (a *App) Evaluation(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
+func (a *Service) Evaluation(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
 	e, acc, err := a.loadEval(ctx, a.DB.Q(), ac, id)
 	if err != nil {
 		return nil, err
@@ -347,17 +349,17 @@ func (a *App) Evaluation(ctx context.Context, ac *gongzhi.Actor, id int64) (*gon
 // Evaluations lists rounds: staff those of their place; a provider its own once finalized;
 // anyone else the rounds whose panel they sit on. Filters: see store.ListEvaluations (plus
 // member=me for staff: only the rounds they sit on).
-func (a *App) Evaluations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) Evaluations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return 0, err
 	}
 	var s store.EvalScope
 	switch {
 	case ac.IsSystem():
-	case isStaff(ac):
-		s.Scope = placeScope(ac)
+	case kernel.IsStaff(ac):
+		s.Scope = kernel.PlaceScope(ac)
 	case ac.Has(gongzhi.RoleProvider):
-		s.Scope = orgScope(ac)
+		s.Scope = kernel.OrgScope(ac)
 		s.States = []string{gongzhi.EvalFinalized, gongzhi.EvalPublished}
 	default:
 		s.MemberUserID = ac.User.ID
@@ -376,8 +378,8 @@ func (a *App) Evaluations(ctx context.Context, ac *gongzhi.Actor, opts store.Lis
 // for a round no longer scoring (state: state.illegal:STATE) and a second sheet (scores:
 // eval.already_scored); EINVALID for scores out of range (scores.N: range:0-MAX) or of the
 // wrong count (scores: eval.scores_count:N).
-func (a *App) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID, memberID int64, scores []gongzhi.Points, comments []string) (*gongzhi.EvalMember, error) {
-	if err := signedIn(ac); err != nil {
+func (a *Service) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID, memberID int64, scores []gongzhi.Points, comments []string) (*gongzhi.EvalMember, error) {
+	if err := kernel.SignedIn(ac); err != nil {
 		return nil, err
 	}
 	var out *gongzhi.EvalMember
@@ -418,18 +420,18 @@ func (a *App) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID, me
 		}
 		entered := ""
 		if memberID != 0 {
-			entered = username(ac)
+			entered = kernel.ActorName(ac)
 		}
-		ok, err := q.SetEvalSheet(ctx, m.ID, scores, comments, total, entered, a.now())
+		ok, err := q.SetEvalSheet(ctx, m.ID, scores, comments, total, entered, a.NowUTC())
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return gongzhi.Refused("scores", "eval.already_scored")
 		}
-		m.Scores, m.Comments, m.Total, m.EnteredBy, m.ScoredAt = scores, comments, total, entered, a.now()
+		m.Scores, m.Comments, m.Total, m.EnteredBy, m.ScoredAt = scores, comments, total, entered, a.NowUTC()
 		out = m
-		return a.audit(ctx, q, ac, "create", ResEvalSheets, id10(m.ID), nil, m, "evaluation "+id10(evalID))
+		return a.WriteAudit(ctx, q, ac, "create", ResEvalSheets, kernel.Id10(m.ID), nil, m, "evaluation "+kernel.Id10(evalID))
 	})
 	return out, err
 }
@@ -441,8 +443,8 @@ func (a *App) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID, me
 // result is published. Refuses ECONFLICT for a published round (state: state.illegal:published)
 // or with sheets missing (scores: eval.incomplete:N); EINVALID for a grade
 // that differs without a note (grade_note: required) or bad text.
-func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64, in gongzhi.Evaluation) (*gongzhi.Evaluation, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64, in gongzhi.Evaluation) (*gongzhi.Evaluation, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	if err := in.ValidateFindings(); err != nil {
@@ -464,7 +466,7 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 			}
 		}
 		if missing > 0 {
-			return gongzhi.Refused("scores", "eval.incomplete:"+itoa(missing))
+			return gongzhi.Refused("scores", "eval.incomplete:"+kernel.Itoa(missing))
 		}
 		res := gongzhi.ComputeEvalResult(&e.Scheme, e.Members)
 		before := *e
@@ -475,17 +477,17 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 			}
 			e.Grade, e.GradeNote = in.Grade, in.GradeNote
 		}
-		if err := q.FinalizeEvaluation(ctx, e, a.now()); err != nil {
+		if err := q.FinalizeEvaluation(ctx, e, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: before.State,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: before.State,
 			To: e.State, Note: "eval.grade." + e.Grade + " " + e.Total.String()}); err != nil {
 			return err
 		}
 		e.Result = &res
 		out = e
 		before.Members = nil
-		return a.audit(ctx, q, ac, "update", ResEvaluations, id10(e.ID), &before, map[string]any{"state": e.State, "total": e.Total,
+		return a.WriteAudit(ctx, q, ac, "update", ResEvaluations, kernel.Id10(e.ID), &before, map[string]any{"state": e.State, "total": e.Total,
 			"grade": e.Grade, "grade_note": e.GradeNote}, "finalized")
 	})
 	return out, err
@@ -497,8 +499,8 @@ func (a *App) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int6
 // grade_note: personal.id_number, personal.phone, personal.name:NAME — members' names count).
 // Publishing a final round graded 不合格 bars the provider from calls for the scheme's months;
 // an 优秀 one records the scheme's bonus for the ranking of the provider's next calls.
-func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
-	if err := mustBe(ac, gongzhi.RolePurchaser); err != nil {
+func (a *Service) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
+	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return nil, err
 	}
 	var out *gongzhi.Evaluation
@@ -528,12 +530,12 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 			case gongzhi.GradeFail:
 				if e.Scheme.BarMonths > 0 {
 					bar := &gongzhi.Ineligibility{OrgID: e.OrgID, OrgName: e.OrgName, PlaceCode: e.PlaceCode,
-						Until:  gongzhi.AddMonths(a.today(), e.Scheme.BarMonths),
-						Reason: "结项评估不合格（" + e.ContractTitle + "，评估 #" + id10(e.ID) + "）"}
-					if err := q.InsertIneligibility(ctx, bar, userID(ac), a.now()); err != nil {
+						Until:  gongzhi.AddMonths(a.Today(), e.Scheme.BarMonths),
+						Reason: "结项评估不合格（" + e.ContractTitle + "，评估 #" + kernel.Id10(e.ID) + "）"}
+					if err := q.InsertIneligibility(ctx, bar, kernel.UserID(ac), a.NowUTC()); err != nil {
 						return err
 					}
-					if err := a.audit(ctx, q, ac, "create", ResIneligible, id10(bar.ID), nil, bar, "evaluation "+id10(e.ID)); err != nil {
+					if err := a.WriteAudit(ctx, q, ac, "create", purchase.ResIneligible, kernel.Id10(bar.ID), nil, bar, "evaluation "+kernel.Id10(e.ID)); err != nil {
 						return err
 					}
 					e.BarredUntil = bar.Until
@@ -542,15 +544,15 @@ func (a *App) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64
 				e.Bonus = e.Scheme.Bonus
 			}
 		}
-		if err := q.PublishEvaluation(ctx, e, a.now()); err != nil {
+		if err := q.PublishEvaluation(ctx, e, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: gongzhi.EvalFinalized,
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: gongzhi.EvalFinalized,
 			To: gongzhi.EvalPublished, Note: "eval.grade." + e.Grade}); err != nil {
 			return err
 		}
 		out = a.viewEval(ac, e, evalStaff)
-		return a.audit(ctx, q, ac, "update", ResEvaluations, id10(e.ID), map[string]string{"state": gongzhi.EvalFinalized},
+		return a.WriteAudit(ctx, q, ac, "update", ResEvaluations, kernel.Id10(e.ID), map[string]string{"state": gongzhi.EvalFinalized},
 			map[string]any{"state": e.State, "bonus": e.Bonus, "barred_until": e.BarredUntil}, "published")
 	})
 	return out, err
@@ -565,7 +567,7 @@ func publicEval(e *gongzhi.Evaluation) *gongzhi.Evaluation {
 }
 
 // PublicEvaluations lists published results, newest first. Anyone may, without an account.
-func (a *App) PublicEvaluations(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
+func (a *Service) PublicEvaluations(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
 	if opts.Sort == "" {
 		opts.Sort, opts.Desc = "published_at", true
 	}
@@ -577,7 +579,7 @@ func (a *App) PublicEvaluations(ctx context.Context, opts store.ListOptions, eac
 
 // PublicEvaluation returns a published result with its dimension and sub-indicator scores and
 // no members; ENOTFOUND for anything not published.
-func (a *App) PublicEvaluation(ctx context.Context, id int64) (*gongzhi.Evaluation, error) {
+func (a *Service) PublicEvaluation(ctx context.Context, id int64) (*gongzhi.Evaluation, error) {
 	q := a.DB.Q()
 	e, err := q.GetEvaluation(ctx, store.EvalScope{States: []string{gongzhi.EvalPublished}}, id)
 	if err != nil {
@@ -594,7 +596,7 @@ func (a *App) PublicEvaluation(ctx context.Context, id int64) (*gongzhi.Evaluati
 // evaluationItems: a panel member's rounds to score; the purchaser's rounds with every sheet in,
 // to finalize, and finalized ones to publish; the hub's signed contracts past their mid-term
 // date without a mid-term round. Attention: rounds of the scope still scoring.
-func (a *App) evaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []Todo, err error) {
+func (a *Service) EvaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []kernel.Todo, err error) {
 	if ac == nil || ac.User == nil || ac.User.ID == 0 {
 		return nil, nil, nil
 	}
@@ -612,12 +614,12 @@ func (a *App) evaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos, at
 		}
 	}
 	if toScore > 0 {
-		todos = append(todos, Todo{Key: "todo.eval.to_score", Count: toScore, Href: "/evaluations?member=me"})
+		todos = append(todos, kernel.Todo{Key: "todo.eval.to_score", Count: toScore, Href: "/evaluations?member=me"})
 	}
-	if !isStaff(ac) {
+	if !kernel.IsStaff(ac) {
 		return todos, nil, nil
 	}
-	s := store.EvalScope{Scope: placeScope(ac), States: []string{gongzhi.EvalScoring, gongzhi.EvalFinalized}}
+	s := store.EvalScope{Scope: kernel.PlaceScope(ac), States: []string{gongzhi.EvalScoring, gongzhi.EvalFinalized}}
 	open, err := evalsOf(ctx, q, s)
 	if err != nil {
 		return nil, nil, err
@@ -635,10 +637,10 @@ func (a *App) evaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos, at
 	switch ac.Role() {
 	case gongzhi.RolePurchaser:
 		if toFinalize > 0 {
-			todos = append(todos, Todo{Key: "todo.eval.to_finalize", Count: toFinalize, Href: "/evaluations?state=scoring"})
+			todos = append(todos, kernel.Todo{Key: "todo.eval.to_finalize", Count: toFinalize, Href: "/evaluations?state=scoring"})
 		}
 		if toPublish > 0 {
-			todos = append(todos, Todo{Key: "todo.eval.to_publish", Count: toPublish, Href: "/evaluations?state=finalized"})
+			todos = append(todos, kernel.Todo{Key: "todo.eval.to_publish", Count: toPublish, Href: "/evaluations?state=finalized"})
 		}
 	case gongzhi.RoleHub:
 		due, err := a.midTermDue(ctx, q, ac)
@@ -646,11 +648,11 @@ func (a *App) evaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos, at
 			return nil, nil, err
 		}
 		if len(due) > 0 {
-			todos = append(todos, Todo{Key: "todo.eval.mid_due", Count: len(due), Href: "/evaluations?due=mid"})
+			todos = append(todos, kernel.Todo{Key: "todo.eval.mid_due", Count: len(due), Href: "/evaluations?due=mid"})
 		}
 	}
 	if scoring > 0 {
-		attention = append(attention, Todo{Key: "attention.eval.scoring", Count: scoring, Href: "/evaluations?state=scoring"})
+		attention = append(attention, kernel.Todo{Key: "attention.eval.scoring", Count: scoring, Href: "/evaluations?state=scoring"})
 	}
 	return todos, attention, nil
 }
@@ -693,15 +695,15 @@ func MidTermDate(ct *gongzhi.Contract) string {
 
 // midTermDue returns the signed contracts within scope past their mid-term date without a
 // mid-term round.
-func (a *App) midTermDue(ctx context.Context, q *store.Q, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
-	ids, err := q.ContractsWithoutRound(ctx, placeScope(ac), gongzhi.RoundMid)
+func (a *Service) midTermDue(ctx context.Context, q *store.Q, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
+	ids, err := q.ContractsWithoutRound(ctx, kernel.PlaceScope(ac), gongzhi.RoundMid)
 	if err != nil {
 		return nil, err
 	}
-	today := a.today()
+	today := a.Today()
 	var out []*gongzhi.Contract
 	for _, id := range ids {
-		ct, err := a.loadContract(ctx, q, ac, id)
+		ct, err := a.LoadContract(ctx, q, ac, id)
 		if err != nil {
 			return nil, err
 		}
@@ -714,8 +716,8 @@ func (a *App) midTermDue(ctx context.Context, q *store.Q, ac *gongzhi.Actor) ([]
 
 // MidTermDue lists the signed contracts within scope past their mid-term date without a
 // mid-term round. The purchaser, the hub and the auditor may.
-func (a *App) MidTermDue(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
-	if err := mustBe(ac, purchaseReaders...); err != nil {
+func (a *Service) MidTermDue(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
+	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return nil, err
 	}
 	return a.midTermDue(ctx, a.DB.Q(), ac)

@@ -1,0 +1,225 @@
+// Package kernel is what every capability's service layer stands on: the database and the
+// secret box, the clock, the audit log written inside each transaction, the scopes that decide
+// what an account sees, and the role checks every rule is built from. Each action a person or an
+// integration can take is a method of a capability's service, with its permission rule, its
+// validation, its single transaction and its audit entry; none of the web UI, the JSON API or
+// the command line touches storage directly.
+package kernel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/secret"
+	"gongzhi/internal/store"
+)
+
+// Config holds the service layer's policy settings.
+type Config struct {
+	LockThreshold int           // failed sign-ins before an account locks (default 5)
+	LockDuration  time.Duration // how long it stays locked (default 15 minutes)
+	IPThreshold   int           // failed sign-ins from one address within IPWindow before it is throttled (default 20)
+	IPWindow      time.Duration
+	SessionIdle   time.Duration // a session ends after this long unused (default 8 hours)
+	SessionMax    time.Duration // and after this long in any case (default 7 days)
+	Argon2        secret.Argon2
+}
+
+// App is the service layer.
+type Kernel struct {
+	DB  *store.DB
+	Box *secret.Box
+	Cfg Config
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// New returns an App with defaults filled in.
+func New(db *store.DB, box *secret.Box, cfg Config, log *slog.Logger) *Kernel {
+	if cfg.LockThreshold == 0 {
+		cfg.LockThreshold = 5
+	}
+	if cfg.LockDuration == 0 {
+		cfg.LockDuration = 15 * time.Minute
+	}
+	if cfg.IPThreshold == 0 {
+		cfg.IPThreshold = 20
+	}
+	if cfg.IPWindow == 0 {
+		cfg.IPWindow = 15 * time.Minute
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 8 * time.Hour
+	}
+	if cfg.SessionMax == 0 {
+		cfg.SessionMax = 7 * 24 * time.Hour
+	}
+	if cfg.Argon2.Time == 0 {
+		cfg.Argon2 = secret.DefaultArgon2
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Kernel{DB: db, Box: box, Cfg: cfg, Now: time.Now, Log: log}
+}
+
+func (a *Kernel) NowUTC() time.Time { return a.Now().UTC().Truncate(time.Microsecond) }
+
+// Resources and what each role may do with them. Scope is applied on top: a role listed here
+// still sees only its place (and below) or its own organization.
+const (
+	ResPlaces       = "places"
+	ResGrids        = "grids"
+	ResHouseholds   = "households"
+	ResOrgs         = "organizations"
+	ResPeople       = "people"
+	ResTargetGroups = "target_groups"
+	ResUsers        = "users"
+	ResAudit        = "audit"
+)
+
+var (
+	registryReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleAuditor}
+	readers         = map[string][]string{
+		ResPlaces:     append(slices.Clone(registryReaders), gongzhi.RoleProvider, gongzhi.RoleSocialWorker, gongzhi.RoleExpert, gongzhi.RoleResident),
+		ResGrids:      registryReaders,
+		ResHouseholds: {gongzhi.RolePurchaser, gongzhi.RoleCommunity, gongzhi.RoleGridWorker},
+		ResOrgs:       append(slices.Clone(registryReaders), gongzhi.RoleProvider),
+		ResPeople:     {gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleProvider},
+		ResTargetGroups: append(slices.Clone(registryReaders), gongzhi.RoleProvider, gongzhi.RoleSocialWorker, gongzhi.RoleExpert,
+			gongzhi.RoleResident),
+		ResUsers: {gongzhi.RoleSysAdmin, gongzhi.RoleSecAdmin},
+		ResAudit: {gongzhi.RoleAuditAdmin},
+	}
+	writers = map[string][]string{
+		ResPlaces:       {gongzhi.RolePurchaser},
+		ResGrids:        {gongzhi.RolePurchaser, gongzhi.RoleCommunity},
+		ResHouseholds:   {gongzhi.RoleCommunity, gongzhi.RoleGridWorker},
+		ResOrgs:         {gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleProvider},
+		ResPeople:       {gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleProvider},
+		ResTargetGroups: {gongzhi.RolePurchaser},
+		ResUsers:        {gongzhi.RoleSysAdmin},
+	}
+	// Roles that may see a resident's full ID number, each view audited.
+	idRevealers = []string{gongzhi.RoleCommunity, gongzhi.RoleGridWorker}
+)
+
+// CanRead reports whether the actor's role may read a resource at all.
+func CanRead(ac *gongzhi.Actor, res string) bool {
+	return ac.IsSystem() || ac.Has(readers[res]...)
+}
+
+// CanWrite reports whether the actor's role may change a resource at all.
+func CanWrite(ac *gongzhi.Actor, res string) bool {
+	return ac.IsSystem() || ac.Has(writers[res]...)
+}
+
+// CanRevealID reports whether the actor may see full ID numbers.
+func CanRevealID(ac *gongzhi.Actor) bool { return ac.Has(idRevealers...) }
+
+func MustRead(ac *gongzhi.Actor, res string) error {
+	if ac == nil || ac.User == nil {
+		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+	}
+	if !CanRead(ac, res) {
+		return gongzhi.Forbidden()
+	}
+	return nil
+}
+
+func MustWrite(ac *gongzhi.Actor, res string) error {
+	if ac == nil || ac.User == nil {
+		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+	}
+	if !CanWrite(ac, res) {
+		return gongzhi.Forbidden()
+	}
+	return nil
+}
+
+// placeScope is what the actor sees of places, grids and households.
+func PlaceScope(ac *gongzhi.Actor) store.Scope {
+	switch {
+	case ac.IsSystem():
+		return store.Scope{}
+	case gongzhi.IsAdminRole(ac.Role()) || ac.Scope == "":
+		return store.Scope{None: true}
+	}
+	return store.Scope{Prefix: ac.Scope}
+}
+
+// orgScope is what the actor sees of organizations and people: its own organization for a
+// provider, its place and below for everyone else.
+func OrgScope(ac *gongzhi.Actor) store.Scope {
+	if gongzhi.OrgScoped(ac.Role()) {
+		if ac.User.OrgID == 0 {
+			return store.Scope{None: true}
+		}
+		return store.Scope{OrgID: ac.User.OrgID}
+	}
+	return PlaceScope(ac)
+}
+
+// audit appends an entry inside the caller's transaction.
+func (a *Kernel) WriteAudit(ctx context.Context, q *store.Q, ac *gongzhi.Actor, action, entity, id string, before, after any, note string) error {
+	e := &gongzhi.AuditEntry{At: a.NowUTC(), Action: action, Entity: entity, EntityID: id, Note: note,
+		Before: auditJSON(before), After: auditJSON(after)}
+	if ac != nil && ac.User != nil {
+		e.UserID, e.Username, e.Role, e.IP, e.Via = ac.User.ID, ac.User.Username, ac.User.Role, ac.IP, ac.Via
+	} else {
+		e.Username = "anonymous"
+		if ac != nil {
+			e.IP, e.Via = ac.IP, ac.Via
+		}
+	}
+	return q.InsertAudit(ctx, e)
+}
+
+func auditJSON(v any) string {
+	if v == nil {
+		return ""
+	}
+	if p, ok := v.(*gongzhi.Person); ok && p != nil && p.IDNumber != "" {
+		c := *p
+		c.IDNumber = ""
+		v = &c
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// ScopeFor fills an actor's place scope from its account: the user's place for place-scoped
+// roles, the organization's place for a provider.
+func (a *Kernel) ScopeFor(ctx context.Context, ac *gongzhi.Actor) error {
+	code := ac.User.PlaceCode
+	if gongzhi.OrgScoped(ac.User.Role) && ac.User.OrgID != 0 {
+		o, err := a.DB.Q().GetOrganization(ctx, store.Scope{}, ac.User.OrgID)
+		if err != nil {
+			return err
+		}
+		code = o.PlaceCode
+	}
+	if code == "" || gongzhi.IsAdminRole(ac.User.Role) {
+		ac.ScopeCode, ac.Scope = "", ""
+		return nil
+	}
+	lvl, err := a.DB.Q().PlaceExists(ctx, code)
+	if err != nil {
+		return err
+	}
+	if lvl == 0 {
+		lvl = gongzhi.LevelCommunity
+	}
+	ac.ScopeCode, ac.Scope = code, gongzhi.PlacePrefix(code, lvl)
+	return nil
+}
+
+func IsFK(err error) bool { return errors.Is(err, store.ErrForeignKey) }

@@ -1,0 +1,17 @@
+// Package purchase buys social services: needs, the catalog, budgets, calls, applications,
+// preliminary review, expert panels and scores, awards and the public notice, contracts, payments
+// and the purchase reports.
+package purchase
+
+import (
+	"gongzhi/internal/registry"
+)
+
+// Service is the purchase capability's service layer. It builds on the ones below it, whose methods
+// it offers as its own.
+type Service struct {
+	*registry.Service
+}
+
+// New returns the service over the ones below it.
+func New(r *registry.Service) *Service { return &Service{r} }
