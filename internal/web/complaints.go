@@ -228,3 +228,8 @@ var complaintMessages = map[string][2]string{
 	"attention.complaints_overdue":   {"件投诉问询超期未答复", "complaints overdue"},
 	"attention.complaints_escalated": {"件投诉问询已升级督办", "complaints escalated"},
 }
+
+func init() {
+	AddMessages(complaintMessages)
+	AddAPIDocs(complaintAPIDocs())
+}

@@ -135,3 +135,8 @@ var dashboardMessages = map[string][2]string{
 	"ds.no_contracts":           {"暂无已签订的合同。", "No signed contract yet."},
 	"ds.no_payments":            {"暂无拨付记录。", "No payment yet."},
 }
+
+func init() {
+	AddMessages(dashboardMessages)
+	AddAPIDocs(dashboardAPIDocs())
+}

@@ -1,26 +1,8 @@
-// Delivering and holding to account (DOMAIN.md §4 steps 10–13): the routes, API documentation,
-// messages and navigation of the ledger (ledger.go), supervision (supervision.go), complaints
-// (complaints.go), evaluation (evaluation.go) and the dashboards and public disclosure
-// (dashboard.go).
+// The navigation of the delivery pages (ledger, supervision, complaints, evaluation and the
+// dashboards) and the messages they share.
 package web
 
 import "gongzhi"
-
-func (s *Server) deliveryRoutes() {
-	s.ledgerRoutes()
-	s.supervisionRoutes()
-	s.complaintRoutes()
-	s.evaluationRoutes()
-	s.dashboardRoutes()
-}
-
-func deliveryAPIDocs() []map[string]apiDoc {
-	return []map[string]apiDoc{ledgerAPIDocs(), supervisionAPIDocs(), complaintAPIDocs(), evaluationAPIDocs(), dashboardAPIDocs()}
-}
-
-func deliveryMessages() []map[string][2]string {
-	return []map[string][2]string{deliveryNavMessages, ledgerMessages, supervisionMessages, complaintMessages, evaluationMessages, dashboardMessages}
-}
 
 var deliveryNavMessages = map[string][2]string{
 	"nav.dashboard":   {"看板", "Dashboard"},

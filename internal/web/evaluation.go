@@ -1244,3 +1244,8 @@ var evaluationMessages = map[string][2]string{
 	"eval.f.dimensions_all": {"指标体系", "indicator system"},
 	"eval.f.indicators_all": {"指标", "indicators"},
 }
+
+func init() {
+	AddMessages(evaluationMessages)
+	AddAPIDocs(evaluationAPIDocs())
+}

@@ -52,13 +52,16 @@ func requestLang(r *http.Request) string {
 	return "zh-CN"
 }
 
-func init() {
-	for _, more := range append([]map[string][2]string{purchaseReasons, officeMessages, partyMessages, calendarMessages}, deliveryMessages()...) {
+// AddMessages adds a capability's messages to the catalogue. Capabilities call it from init.
+func AddMessages(ms ...map[string][2]string) {
+	for _, more := range ms {
 		for k, v := range more {
 			messages[k] = v
 		}
 	}
 }
+
+func init() { AddMessages(deliveryNavMessages) }
 
 var messages = map[string][2]string{
 	// product and navigation

@@ -172,3 +172,8 @@ var ledgerMessages = map[string][2]string{
 	"todo.surveys_open":              {"次满意度抽查有样本未回访", "surveys with unanswered samples"},
 	"attention.ledger_missing":       {"个已签合同本月尚无服务台账", "signed contracts with no ledger entry this month"},
 }
+
+func init() {
+	AddMessages(ledgerMessages)
+	AddAPIDocs(ledgerAPIDocs())
+}

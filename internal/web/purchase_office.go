@@ -642,3 +642,19 @@ var officeMessages = map[string][2]string{
 	"report.all_answered":   {"所有需求都已有项目回应。", "Every need is answered."},
 	"report.all_unanswered": {"查看全部未回应需求", "All unanswered needs"},
 }
+
+func init() {
+	AddMessages(purchaseReasons, officeMessages, partyMessages, calendarMessages)
+	AddAPIDocs(officeAPIDocs(), partyAPIDocs())
+}
+
+// purchaseRoutes registers the purchase pages and API: the office's side, the parties' side and
+// the attachments of applications.
+func (s *Server) purchaseRoutes() {
+	s.purchaseOfficeRoutes()
+	s.purchasePartyRoutes()
+	s.handle("POST /applications/{id}/attachments/upload", changed, s.uploadAttachment)
+	s.handle("GET /applications/{id}/attachments/{att}", changed, s.downloadAttachment)
+	s.api("POST /api/v1/applications/{id}/attachments/upload", s.uploadAttachment)
+	s.api("GET /api/v1/applications/{id}/attachments/{att}", s.downloadAttachment)
+}

@@ -221,9 +221,6 @@ func offCallFromForm(r *http.Request) (*gongzhi.Call, offRawValues, gongzhi.Fiel
 	return c, raw, f
 }
 
-// offRawValues are what was typed into a form's inputs, shown back as typed after an error (a
-// mistyped amount cannot be shown from the parsed record).
-type offRawValues map[string]string
 
 // or returns the typed value of k, if there is one, else the value shown from the record.
 func (rv offRawValues) or(k, shown string) string {

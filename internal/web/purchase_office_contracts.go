@@ -17,8 +17,6 @@ import (
 
 var offContractFilters = []string{"state", "fiscal_year", "category", "call", "org"}
 
-func offContractHref(id int64) string { return "/contracts/" + strconv.FormatInt(id, 10) }
-
 func (s *Server) offContractRoutes() {
 	s.handle("GET /contracts", changed, s.offWrap(s.offContractsList))
 	s.handle("GET /contracts/export.xlsx", changed, s.offWrap(s.offContractsExport))

@@ -9,8 +9,6 @@
 package web
 
 import (
-	"net/http"
-
 	"gongzhi"
 	"gongzhi/internal/purchase"
 )
@@ -134,34 +132,6 @@ func partyAPIDocs() map[string]apiDoc {
 }
 
 // ---- shared helpers
-
-// ppFieldErr splits a service error into one with field reasons (shown beside a form's fields)
-// and anything else.
-func ppFieldErr(err error) (*gongzhi.Error, bool) {
-	if err == nil {
-		return nil, false
-	}
-	e := gongzhi.AsError(err)
-	return e, len(e.Fields) > 0 && e.Code != gongzhi.EINTERNAL
-}
-
-// ppTranslated turns an error's field reasons into messages in lang.
-func ppTranslated(lang string, e *gongzhi.Error) map[string]string {
-	out := map[string]string{}
-	if e != nil {
-		for k, v := range e.Fields {
-			out[k] = T(lang, v)
-		}
-	}
-	return out
-}
-
-func ppStatusFor(e *gongzhi.Error) int {
-	if st := statusOf[e.Code]; st != 0 {
-		return st
-	}
-	return http.StatusInternalServerError
-}
 
 func ppYuan(lang string, m gongzhi.Money) string {
 	return T(lang, "party.yuan:"+m.Format())

@@ -316,21 +316,6 @@ func (s *Server) ppCommunitiesUnder(ctx context.Context, code string) ([]option,
 	return out, err
 }
 
-func ppPick(lang, zh, en string) string {
-	if lang == "en" && en != "" {
-		return en
-	}
-	return zh
-}
-
-func ppFirstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
 
 func ppBandsText(lang string, c *gongzhi.Call) string {
 	var parts []string
@@ -548,23 +533,6 @@ func ppMoneyOrDash(m gongzhi.Money) string {
 		return "—"
 	}
 	return m.Format()
-}
-
-// ppCategoryNames joins the catalog names of category codes.
-func (s *Server) ppCategoryNames(ctx context.Context, lang string, codes []string) string {
-	cats, err := s.app.ServiceCategories(ctx, false)
-	if err != nil {
-		return strings.Join(codes, "、")
-	}
-	names := map[string]string{}
-	for _, c := range cats {
-		names[c.Code] = ppPick(lang, c.Name, c.NameEn)
-	}
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = ppFirstNonEmpty(names[c], c)
-	}
-	return strings.Join(out, "、")
 }
 
 func (s *Server) ppAppNew(w http.ResponseWriter, r *http.Request) error {
@@ -829,9 +797,6 @@ func (st ppAppStep) Mark() string {
 	}
 	return "○"
 }
-
-// ppHas reports whether a translation exists for key.
-func ppHas(key string) bool { _, ok := messages[key]; return ok }
 
 var (
 	versionNote = regexp.MustCompile(`^version (\d+)$`)

@@ -18,19 +18,6 @@ import (
 	"gongzhi/internal/store"
 )
 
-// ppAnonymous is the caller of a public action: the signed-in account if there is one, else an
-// anonymous actor that carries the client's address into the audit log.
-func ppAnonymous(r *http.Request) *gongzhi.Actor {
-	if ac := actorOf(r); ac != nil {
-		return ac
-	}
-	via := "web"
-	if isAPIPath(r) {
-		via = "api"
-	}
-	return &gongzhi.Actor{IP: clientIP(r), Via: via}
-}
-
 type ppPublicCallRow struct {
 	ID                                     int64
 	Title, Kind, Place, Categories, Amount string
@@ -310,16 +297,6 @@ func ppYesNoLabel(lang string, b bool, yes, no string) string {
 	return T(lang, no)
 }
 
-func (s *Server) ppGroupNames(ctx context.Context, lang string) map[string]string {
-	out := map[string]string{}
-	if gs, err := s.app.DB.Q().ListTargetGroups(ctx); err == nil {
-		for _, g := range gs {
-			out[g.Code] = ppPick(lang, g.Name, g.NameEn)
-		}
-	}
-	return out
-}
-
 type ppObjectionRequest struct {
 	ApplicationID int64  `json:"application_id"` // 0: the call's results as a whole
 	Name          string `json:"name"`
@@ -377,24 +354,6 @@ type ppPublicNeedRequest struct {
 type ppNeedReceipt struct {
 	ID        int64     `json:"id"`
 	CreatedAt time.Time `json:"created_at"`
-}
-
-// ppCommunity is a community anyone may raise a need for.
-type ppCommunity struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	StreetCode string `json:"street_code"`
-	StreetName string `json:"street_name"`
-}
-
-func (s *Server) ppCommunities(ctx context.Context) ([]ppCommunity, error) {
-	var out []ppCommunity
-	_, err := s.app.DB.Q().ListPlaces(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
-		func(p *gongzhi.Place) error {
-			out = append(out, ppCommunity{Code: p.Code, Name: p.Name, StreetCode: p.ParentCode, StreetName: p.ParentName})
-			return nil
-		})
-	return out, err
 }
 
 func (s *Server) ppNeedForm(ctx context.Context, lang string, req *ppPublicNeedRequest, errs map[string]string) (*formView, error) {

@@ -193,13 +193,6 @@ func hoursText(h float64) string {
 	return strconv.FormatFloat(h, 'f', -1, 64)
 }
 
-func idText(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
-}
-
 func idHref(prefix string, id int64, ok bool) string {
 	if id == 0 || !ok {
 		return ""

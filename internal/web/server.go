@@ -63,8 +63,13 @@ type Server struct {
 	reg       *prometheus.Registry
 }
 
-// New builds the server and its routes.
-func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
+// A Part is one capability's share of the server: it registers the capability's pages and API
+// routes on the kit's server. A capability's messages and API documentation are added when its
+// package is loaded (AddMessages, AddAPIDocs).
+type Part func(*Server)
+
+// New builds the server with the kit's own routes and then each part's.
+func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, error) {
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
@@ -85,6 +90,9 @@ func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.routes()
+	for _, p := range parts {
+		p(s)
+	}
 	return s, nil
 }
 

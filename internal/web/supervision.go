@@ -1113,3 +1113,8 @@ var supCoreMessages = map[string][2]string{
 	"report.published":          {"月报已公开，不能再修改", "The report is published and can no longer change"},
 	"report.already_published":  {"月报已经公开过了", "The report is already published"},
 }
+
+func init() {
+	AddMessages(supervisionMessages)
+	AddAPIDocs(supervisionAPIDocs())
+}
