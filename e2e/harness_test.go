@@ -31,6 +31,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/web"
@@ -110,7 +111,7 @@ func startServer(t *testing.T, db *store.DB) *server {
 		t.Fatalf("seed the demo street: %v", err)
 	}
 	t.Logf("demo street seeded on %s in %s", db.Dialect, time.Since(start).Round(time.Millisecond))
-	srv, err := web.New(a, logger, web.Options{})
+	srv, err := site.New(a, logger, web.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func TestLedgerEntryWithPhoto(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 160, 120))
 	for x := range 160 {
 		for y := range 120 {
-			img.Set(x, y, color.RGBA{uint8(60 + x), uint8(90 + y), 180, 255})
+			img.Set(x, y, color.RGBA{R: uint8(60 + x), G: uint8(90 + y), B: 180, A: 255})
 		}
 	}
 	var buf bytes.Buffer

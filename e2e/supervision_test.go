@@ -103,7 +103,7 @@ func supPNG() []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	for x := range 40 {
 		for y := range 30 {
-			img.Set(x, y, color.RGBA{230, 120, 40, 255})
+			img.Set(x, y, color.RGBA{R: 230, G: 120, B: 40, A: 255})
 		}
 	}
 	var buf bytes.Buffer

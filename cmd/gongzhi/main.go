@@ -25,6 +25,7 @@ import (
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
@@ -174,7 +175,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 			return err
 		}
 	}
-	srv, err := web.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies,
+	srv, err := site.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies,
 		Files: &files.Store{Dir: filepath.Join(c.DataDir, "files")}})
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/web"
@@ -31,7 +32,7 @@ func BenchmarkLedgerWrite(b *testing.B) {
 		prov.User.MustChangePassword = false
 		_, tok, err := f.a.CreateToken(f.ctx, prov, "bench", 30)
 		f.must(err)
-		ws, err := web.New(f.a, slog.New(slog.DiscardHandler), web.Options{})
+		ws, err := site.New(f.a, slog.New(slog.DiscardHandler), web.Options{})
 		f.must(err)
 		srv := httptest.NewServer(ws.Handler())
 		defer srv.Close()

@@ -34,6 +34,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/web"
@@ -254,7 +255,7 @@ func benchSeedStreet(b *testing.B, db *store.DB) *benchStreet {
 	}
 	b.Logf("%d of %d indicators under way, %d behind, %d satisfaction responses, attention %+v", done, len(d.Progress), d.Behind, sat, d.Attention)
 
-	ws, err := web.New(a, log, web.Options{})
+	ws, err := site.New(a, log, web.Options{})
 	must(err)
 	st.h = ws.Handler()
 	_, st.token, err = a.CreateToken(ctx, pur, "bench", 1)

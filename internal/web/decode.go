@@ -21,9 +21,9 @@ import (
 const maxJSONBody = 1 << 20
 
 // decode fills v (a pointer to a struct) from a JSON body (API) or form values (UI).
-func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
-	if isAPIPath(r) {
-		return decodeJSON(w, r, v)
+func (s *Server) Decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if IsAPIPath(r) {
+		return DecodeJSON(w, r, v)
 	}
 	if err := r.ParseForm(); err != nil {
 		return gongzhi.Invalid("form", "bad_text")
@@ -31,7 +31,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return decodeForm(r.Form, v)
 }
 
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return gongzhi.Invalid("body", "err.bad_json")
 	}
@@ -150,12 +150,12 @@ func decodeForm(form url.Values, v any) error {
 }
 
 // listOptions reads q, sort, desc, page and per_page, and the allowed filters, from the query.
-func listOptions(r *http.Request, filters ...string) (store.ListOptions, int) {
+func ListOptions(r *http.Request, filters ...string) (store.ListOptions, int) {
 	qv := r.URL.Query()
-	opts := store.ListOptions{Q: truncateRunes(qv.Get("q"), 100), Sort: qv.Get("sort"), Desc: qv.Get("desc") == "1", Filters: map[string]string{}}
+	opts := store.ListOptions{Q: TruncateRunes(qv.Get("q"), 100), Sort: qv.Get("sort"), Desc: qv.Get("desc") == "1", Filters: map[string]string{}}
 	for _, k := range filters {
 		if v := strings.TrimSpace(qv.Get(k)); v != "" {
-			opts.Filters[k] = truncateRunes(v, 100)
+			opts.Filters[k] = TruncateRunes(v, 100)
 		}
 	}
 	per := 20
@@ -170,7 +170,7 @@ func listOptions(r *http.Request, filters ...string) (store.ListOptions, int) {
 	return opts, page
 }
 
-func truncateRunes(s string, n int) string {
+func TruncateRunes(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n])
 	}
@@ -178,7 +178,7 @@ func truncateRunes(s string, n int) string {
 }
 
 // pathID parses the {id} path value; a malformed id is simply not found.
-func pathID(r *http.Request) (int64, error) {
+func PathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, gongzhi.NotFound()
@@ -186,6 +186,6 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+func FmtInt(n int64) string { return strconv.FormatInt(n, 10) }
 
 func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

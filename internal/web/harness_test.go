@@ -19,6 +19,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
@@ -39,7 +40,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
 		t.Fatal(err)
 	}
-	ws, err := web.New(a, log, web.Options{MaxUpload: 1 << 20})
+	ws, err := site.New(a, log, web.Options{MaxUpload: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,13 @@ func AddMessages(ms ...map[string][2]string) {
 func init() { AddMessages(deliveryNavMessages) }
 
 var messages = map[string][2]string{
+	// punctuation, which differs between the languages
+	"p.colon": {"：", ": "},
+	"p.sep":   {"、", ", "},
+	"p.open":  {"（", " ("},
+	"p.close": {"）", ")"},
+	"p.comma": {"，", ", "},
+
 	// product and navigation
 	"app.name":              {"共治", "Gongzhi"},
 	"app.tagline":           {"社区共建共治共享平台", "Community co-governance platform"},

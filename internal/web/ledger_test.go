@@ -71,7 +71,7 @@ func ledPNG() []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 48, 32))
 	for x := range 48 {
 		for y := range 32 {
-			img.Set(x, y, color.RGBA{uint8(40 + x*4), uint8(120 + y*3), 200, 255})
+			img.Set(x, y, color.RGBA{R: uint8(40 + x*4), G: uint8(120 + y*3), B: 200, A: 255})
 		}
 	}
 	var buf bytes.Buffer

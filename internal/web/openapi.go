@@ -15,7 +15,7 @@ import (
 	"gongzhi/internal/kernel"
 )
 
-type apiDoc struct {
+type ApiDoc struct {
 	Summary string
 	Req     any  // request body type (JSON), nil for none
 	Resp    any  // response body type
@@ -68,36 +68,36 @@ type meBody struct {
 	User      gongzhi.User `json:"user"`
 	ScopeCode string       `json:"scope_code"`
 }
-type itemsOf[T any] struct {
+type ItemsOf[T any] struct {
 	Items []T `json:"items"`
 }
 
 // apiDocs declares every operation of /api/v1.
-func apiDocs() map[string]apiDoc {
-	d := map[string]apiDoc{
+func apiDocs() map[string]ApiDoc {
+	d := map[string]ApiDoc{
 		"POST /api/v1/people/{id}/reveal":                   {Summary: "Reveal a person's full ID number (community staff and grid workers; audited)", Resp: idNumber{}},
 		"POST /api/v1/users":                                {Summary: "Create an account with a one-time password (system administrator)", Req: gongzhi.User{}, Resp: createdUser{}},
 		"POST /api/v1/users/{id}/unlock":                    {Summary: "Unlock an account (security administrator)", Resp: statusBody{}},
 		"POST /api/v1/users/{id}/reset":                     {Summary: "Reset an account's password (security administrator)", Resp: statusBody{}},
 		"POST /api/v1/users/{id}/end-sessions":              {Summary: "Sign an account out everywhere (security administrator)", Resp: statusBody{}},
-		"GET /api/v1/target-groups":                         {Summary: "List target groups", Resp: itemsOf[gongzhi.TargetGroup]{}},
+		"GET /api/v1/target-groups":                         {Summary: "List target groups", Resp: ItemsOf[gongzhi.TargetGroup]{}},
 		"POST /api/v1/target-groups":                        {Summary: "Add a target group (purchaser)", Req: gongzhi.TargetGroup{}, Resp: gongzhi.TargetGroup{}},
-		"GET /api/v1/tokens":                                {Summary: "List your API tokens (all tokens for the security administrator)", Resp: itemsOf[gongzhi.APIToken]{}},
-		"POST /api/v1/tokens":                               {Summary: "Create an API token; the secret is returned once", Req: tokenRequest{}, Resp: createdToken{}},
+		"GET /api/v1/tokens":                                {Summary: "List your API tokens (all tokens for the security administrator)", Resp: ItemsOf[gongzhi.APIToken]{}},
+		"POST /api/v1/tokens":                               {Summary: "Create an API token; the secret is returned once", Req: TokenRequest{}, Resp: createdToken{}},
 		"POST /api/v1/tokens/{id}/revoke":                   {Summary: "Revoke an API token", Resp: statusBody{}},
-		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: auditFilters},
+		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: AuditFilters},
 		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document; at most 50 MiB) to a draft application of your organization", Upload: true, Resp: gongzhi.Attachment{}},
 		"GET /api/v1/applications/{id}/attachments/{att}":   {Summary: "Download an application's attachment", Binary: true},
 		"GET /api/v1/public/calls":                          {Summary: "Open calls and calls with published results (no account needed)", Public: true, List: true, Resp: gongzhi.Call{}, Filters: []string{"state", "kind", "category"}},
 		"GET /api/v1/public/calls/{id}":                     {Summary: "A call's public terms, criteria and needs (no account needed)", Public: true, Resp: gongzhi.Call{}},
 		"GET /api/v1/public/calls/{id}/notice":              {Summary: "A call's published notice: awards and the notice period (no account needed)", Public: true, Resp: gongzhi.Notice{}},
-		"GET /api/v1/public/calls/{id}/objections":          {Summary: "Objections to a call's results and the office's answers, without objectors' names (no account needed)", Public: true, Resp: itemsOf[gongzhi.Objection]{}},
+		"GET /api/v1/public/calls/{id}/objections":          {Summary: "Objections to a call's results and the office's answers, without objectors' names (no account needed)", Public: true, Resp: ItemsOf[gongzhi.Objection]{}},
 		"POST /api/v1/public/calls/{id}/objections":         {Summary: "File an objection during the notice period (no account needed; a contact is required)", Public: true, Req: gongzhi.Objection{}, Resp: gongzhi.Objection{}},
 		"GET /api/v1/public/communities":                    {Summary: "Communities, for the public needs form (no account needed)", Public: true},
 		"POST /api/v1/public/needs":                         {Summary: "A resident submits a need (no account needed; a contact is required)", Public: true, Req: gongzhi.Need{}, Resp: gongzhi.Need{}},
 		"GET /api/v1/public/on-time-rate":                   {Summary: "Purchasers' on-time payment rates (no account needed)", Public: true, Resp: gongzhi.OnTimeRate{}},
 		"GET /api/v1/me":                                    {Summary: "The signed-in account and its scope", Resp: meBody{}},
-		"GET /api/v1/todos":                                 {Summary: "The signed-in account's to-do list", Resp: homeData{}},
+		"GET /api/v1/todos":                                 {Summary: "The signed-in account's to-do list", Resp: HomeData{}},
 		"POST /api/v1/organizations/import":                 {Summary: "Import organizations from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
 		"GET /api/v1/organizations/import-template.xlsx":    {Summary: "Excel template for importing organizations", Binary: true},
 		"POST /api/v1/people/import":                        {Summary: "Import people from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
@@ -110,16 +110,16 @@ func apiDocs() map[string]apiDoc {
 	}
 	for _, r := range recordDocs {
 		base := "/api/v1/" + r.name
-		d["GET "+base] = apiDoc{Summary: "List " + r.name + " in your scope", Resp: r.typ, List: true, Filters: r.filters}
-		d["GET "+base+"/{id}"] = apiDoc{Summary: "Get one of " + r.name, Resp: r.typ}
-		d["GET "+base+"/{id}/history"] = apiDoc{Summary: "Change history of one of " + r.name, Resp: historyBody{}}
-		d["GET "+base+".xlsx"] = apiDoc{Summary: "Export " + r.name + " to Excel (same filters as the list)", Binary: true, Filters: r.filters}
-		d["PUT "+base+"/{id}"] = apiDoc{Summary: "Replace one of " + r.name, Req: r.typ, Resp: r.typ}
+		d["GET "+base] = ApiDoc{Summary: "List " + r.name + " in your scope", Resp: r.typ, List: true, Filters: r.filters}
+		d["GET "+base+"/{id}"] = ApiDoc{Summary: "Get one of " + r.name, Resp: r.typ}
+		d["GET "+base+"/{id}/history"] = ApiDoc{Summary: "Change history of one of " + r.name, Resp: historyBody{}}
+		d["GET "+base+".xlsx"] = ApiDoc{Summary: "Export " + r.name + " to Excel (same filters as the list)", Binary: true, Filters: r.filters}
+		d["PUT "+base+"/{id}"] = ApiDoc{Summary: "Replace one of " + r.name, Req: r.typ, Resp: r.typ}
 		if r.write {
-			d["POST "+base] = apiDoc{Summary: "Create one of " + r.name, Req: r.typ, Resp: r.typ}
+			d["POST "+base] = ApiDoc{Summary: "Create one of " + r.name, Req: r.typ, Resp: r.typ}
 		}
 		if r.del {
-			d["DELETE "+base+"/{id}"] = apiDoc{Summary: "Delete one of " + r.name}
+			d["DELETE "+base+"/{id}"] = ApiDoc{Summary: "Delete one of " + r.name}
 		}
 	}
 	return d
@@ -195,7 +195,7 @@ func OpenAPI() map[string]any {
 		"paths": paths,
 		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
 			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
-			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
 		}},
 	}
 }
@@ -262,27 +262,27 @@ func typeSchema(schemas map[string]any, t reflect.Type) map[string]any {
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, OpenAPI())
+	WriteJSON(w, http.StatusOK, OpenAPI())
 	return nil
 }
 
 var _ = kernel.Todo{}
 
 // moreAPIDocs are the capabilities' operations, added by AddAPIDocs.
-var moreAPIDocs []map[string]apiDoc
+var moreAPIDocs []map[string]ApiDoc
 
 // AddAPIDocs adds a capability's operations to the OpenAPI document. Capabilities call it from
 // init.
-func AddAPIDocs(docs ...map[string]apiDoc) { moreAPIDocs = append(moreAPIDocs, docs...) }
+func AddAPIDocs(docs ...map[string]ApiDoc) { moreAPIDocs = append(moreAPIDocs, docs...) }
 
-type homeData struct {
+type HomeData struct {
 	Todos []kernel.Todo `json:"todos"`
 	Stats []kernel.Todo `json:"stats"`
 }
 
-type tokenRequest struct {
+type TokenRequest struct {
 	Name string `json:"name"`
 	Days int    `json:"days"`
 }
 
-var auditFilters = []string{"entity", "entity_id", "action", "user", "from", "to"}
+var AuditFilters = []string{"entity", "entity_id", "action", "user", "from", "to"}

@@ -20,7 +20,7 @@ import (
 )
 
 // offTr translates a message with several arguments, filling its %s in order.
-func offTr(lang, key string, args ...string) string {
+func OffTr(lang, key string, args ...string) string {
 	s := T(lang, key)
 	for _, a := range args {
 		s = strings.Replace(s, "%s", a, 1)
@@ -29,11 +29,11 @@ func offTr(lang, key string, args ...string) string {
 }
 
 // offYuan shows an amount of money: "¥20,000.00".
-func offYuan(m gongzhi.Money) string { return "¥" + m.Format() }
+func OffYuan(m gongzhi.Money) string { return "¥" + m.Format() }
 
 // offParseYuan reads a form value in yuan ("20000", "20,000.50", "2万") into fen, recording the
 // domain's reason for a bad one under name. An empty value is 0 (and "required" if required).
-func offParseYuan(f gongzhi.FieldErrors, name, v string, required bool) gongzhi.Money {
+func OffParseYuan(f gongzhi.FieldErrors, name, v string, required bool) gongzhi.Money {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		if required {
@@ -49,7 +49,7 @@ func offParseYuan(f gongzhi.FieldErrors, name, v string, required bool) gongzhi.
 }
 
 // offMoneyValue is an amount as a form shows it back: plain yuan, empty for zero.
-func offMoneyValue(m gongzhi.Money) string {
+func OffMoneyValue(m gongzhi.Money) string {
 	if m == 0 {
 		return ""
 	}
@@ -57,7 +57,7 @@ func offMoneyValue(m gongzhi.Money) string {
 }
 
 // offParseInt reads a whole number from a form value (empty: 0).
-func offParseInt(f gongzhi.FieldErrors, name, v string) int {
+func OffParseInt(f gongzhi.FieldErrors, name, v string) int {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
@@ -70,7 +70,7 @@ func offParseInt(f gongzhi.FieldErrors, name, v string) int {
 }
 
 // offParsePercent reads a share in percent ("50", "33.33") into basis points, without floats.
-func offParsePercent(f gongzhi.FieldErrors, name, v string) int {
+func OffParsePercent(f gongzhi.FieldErrors, name, v string) int {
 	p, r := gongzhi.ParsePoints(strings.TrimSuffix(strings.TrimSpace(v), "%"))
 	if r != "" {
 		f.Add(name, "number")
@@ -80,7 +80,7 @@ func offParsePercent(f gongzhi.FieldErrors, name, v string) int {
 }
 
 // offPercentValue shows basis points as a percentage for a form: 5000 → "50", 3333 → "33.33".
-func offPercentValue(bp int) string {
+func OffPercentValue(bp int) string {
 	s := gongzhi.Points(bp).String()
 	return strings.TrimSuffix(strings.TrimRight(strings.TrimRight(s, "0"), "."), ".")
 }
@@ -91,7 +91,7 @@ const offDateTimeLayout = "2006-01-02T15:04"
 // offParseDateTime reads a date and time in China Standard Time: "2026-12-01T09:00",
 // "2026-12-01 09:00", or a bare date, which means the start of that day — or, with endOfDay,
 // the midnight that ends it (a deadline "on 15 December" runs through that day).
-func offParseDateTime(f gongzhi.FieldErrors, name, v string, endOfDay bool) time.Time {
+func OffParseDateTime(f gongzhi.FieldErrors, name, v string, endOfDay bool) time.Time {
 	v = strings.TrimSpace(strings.Replace(v, " ", "T", 1))
 	if v == "" {
 		return time.Time{}
@@ -113,7 +113,7 @@ func offParseDateTime(f gongzhi.FieldErrors, name, v string, endOfDay bool) time
 }
 
 // offDateTimeValue shows a time for a datetime-local input.
-func offDateTimeValue(t time.Time) string {
+func OffDateTimeValue(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -121,7 +121,7 @@ func offDateTimeValue(t time.Time) string {
 }
 
 // offShowTime shows a time as the office reads it: "2026-12-01 09:00".
-func offShowTime(t time.Time) string {
+func OffShowTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -129,7 +129,7 @@ func offShowTime(t time.Time) string {
 }
 
 // offShowDate shows the date of a time.
-func offShowDate(t time.Time) string {
+func OffShowDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -137,7 +137,7 @@ func offShowDate(t time.Time) string {
 }
 
 // offLastNoticeDay is the last day of a notice that ends at the midnight after it.
-func offLastNoticeDay(ends time.Time) string {
+func OffLastNoticeDay(ends time.Time) string {
 	if ends.IsZero() {
 		return ""
 	}
@@ -146,7 +146,7 @@ func offLastNoticeDay(ends time.Time) string {
 
 // offMergeErrs joins the field errors of parsing a form with those of validating the record, the
 // parsing ones first: the user sees every problem at once.
-func offMergeErrs(parsed gongzhi.FieldErrors, err error) error {
+func OffMergeErrs(parsed gongzhi.FieldErrors, err error) error {
 	if len(parsed) == 0 {
 		return err
 	}
@@ -168,7 +168,7 @@ func offStateWord(lang, state string) string {
 
 // offLocalReason makes a reason key readable where its argument is a code: "state.illegal:open"
 // names the state in words.
-func offLocalReason(lang, reason string) string {
+func OffLocalReason(lang, reason string) string {
 	if st, ok := strings.CutPrefix(reason, "state.illegal:"); ok {
 		return "state.illegal:" + offStateWord(lang, st)
 	}
@@ -185,31 +185,31 @@ func offLocalize(lang string, err error) error {
 	c := *e
 	c.Fields = map[string]string{}
 	for k, v := range e.Fields {
-		c.Fields[k] = offLocalReason(lang, v)
+		c.Fields[k] = OffLocalReason(lang, v)
 	}
 	return &c
 }
 
 // oh wraps an office handler so that refused moves name states in words.
-func (s *Server) offWrap(h handler) handler {
+func (s *Server) OffWrap(h Handler) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		return offLocalize(langOf(r), h(w, r))
+		return offLocalize(LangOf(r), h(w, r))
 	}
 }
 
 // offFieldErrs translates an error's field reasons for a form.
-func offFieldErrs(lang string, e *gongzhi.Error) map[string]string {
+func OffFieldErrs(lang string, e *gongzhi.Error) map[string]string {
 	errs := map[string]string{}
 	if e != nil {
 		for k, v := range e.Fields {
-			errs[k] = T(lang, offLocalReason(lang, v))
+			errs[k] = T(lang, OffLocalReason(lang, v))
 		}
 	}
 	return errs
 }
 
 // offErrText is an error as one line: its message and every field's reason.
-func offErrText(lang string, e *gongzhi.Error) string {
+func OffErrText(lang string, e *gongzhi.Error) string {
 	if e == nil {
 		return ""
 	}
@@ -220,7 +220,7 @@ func offErrText(lang string, e *gongzhi.Error) string {
 	sort.Strings(keys)
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, T(lang, offLocalReason(lang, e.Fields[k])))
+		parts = append(parts, T(lang, OffLocalReason(lang, e.Fields[k])))
 	}
 	if len(parts) == 0 {
 		return T(lang, e.Message)
@@ -230,7 +230,7 @@ func offErrText(lang string, e *gongzhi.Error) string {
 
 // offFormError reports whether err should be shown beside a form (bad input or a refused move) rather
 // than as an error page.
-func offFormError(err error) (*gongzhi.Error, bool) {
+func OffFormError(err error) (*gongzhi.Error, bool) {
 	if err == nil {
 		return nil, false
 	}
@@ -240,7 +240,7 @@ func offFormError(err error) (*gongzhi.Error, bool) {
 
 // offMiniForm is one small form of a page (an award's amount, an objection's answer): where it
 // posts, the values it shows (typed ones kept after an error) and its errors.
-type offMiniForm struct {
+type OffMiniForm struct {
 	Action string
 	Val    map[string]string
 	Err    map[string]string
@@ -248,13 +248,13 @@ type offMiniForm struct {
 }
 
 // V returns a value of the form.
-func (m *offMiniForm) V(k string) string { return m.Val[k] }
+func (m *OffMiniForm) V(k string) string { return m.Val[k] }
 
 // E returns the error of a field of the form.
-func (m *offMiniForm) E(k string) string { return m.Err[k] }
+func (m *OffMiniForm) E(k string) string { return m.Err[k] }
 
 // offFormState carries a failed submission back to the page that shows the form.
-type offFormState struct {
+type OffFormState struct {
 	Key  string // which form failed
 	Err  *gongzhi.Error
 	Vals url.Values
@@ -262,8 +262,8 @@ type offFormState struct {
 }
 
 // mini builds a form; if it is the one that failed, it keeps the typed values and the errors.
-func (fs *offFormState) mini(key, action string, defaults map[string]string) *offMiniForm {
-	m := &offMiniForm{Action: action, Val: map[string]string{}, Err: map[string]string{}}
+func (fs *OffFormState) Mini(key, action string, defaults map[string]string) *OffMiniForm {
+	m := &OffMiniForm{Action: action, Val: map[string]string{}, Err: map[string]string{}}
 	for k, v := range defaults {
 		m.Val[k] = v
 	}
@@ -273,8 +273,8 @@ func (fs *offFormState) mini(key, action string, defaults map[string]string) *of
 				m.Val[k] = fs.Vals.Get(k)
 			}
 		}
-		m.Err = offFieldErrs(fs.Lang, fs.Err)
-		m.Errors = offErrText(fs.Lang, fs.Err)
+		m.Err = OffFieldErrs(fs.Lang, fs.Err)
+		m.Errors = OffErrText(fs.Lang, fs.Err)
 	}
 	return m
 }
@@ -282,17 +282,17 @@ func (fs *offFormState) mini(key, action string, defaults map[string]string) *of
 // ---- labels
 
 // offLabels are the names of the codes a purchase page shows, in one language.
-type offLabels struct {
-	lang       string
+type OffLabels struct {
+	Lang       string `json:"-"`
 	categories map[string]string
 	groups     map[string]string
 }
 
 // offLabelsFor loads the catalog's and the target groups' names.
-func (s *Server) offLabelsFor(r *http.Request) *offLabels {
-	lang := langOf(r)
-	l := &offLabels{lang: lang, categories: map[string]string{}, groups: map[string]string{}}
-	if cats, err := s.app.ServiceCategories(r.Context(), false); err == nil {
+func (s *Server) OffLabelsFor(r *http.Request) *OffLabels {
+	lang := LangOf(r)
+	l := &OffLabels{Lang: lang, categories: map[string]string{}, groups: map[string]string{}}
+	if cats, err := s.App.ServiceCategories(r.Context(), false); err == nil {
 		for _, c := range cats {
 			l.categories[c.Code] = c.Name
 			if lang == "en" && c.NameEn != "" {
@@ -300,8 +300,8 @@ func (s *Server) offLabelsFor(r *http.Request) *offLabels {
 			}
 		}
 	}
-	if ac := actorOf(r); ac != nil {
-		if groups, err := s.app.TargetGroups(r.Context(), ac); err == nil {
+	if ac := ActorOf(r); ac != nil {
+		if groups, err := s.App.TargetGroups(r.Context(), ac); err == nil {
 			for _, g := range groups {
 				l.groups[g.Code] = g.Name
 				if lang == "en" && g.NameEn != "" {
@@ -313,89 +313,89 @@ func (s *Server) offLabelsFor(r *http.Request) *offLabels {
 	return l
 }
 
-func (l *offLabels) category(code string) string {
+func (l *OffLabels) Category(code string) string {
 	if n := l.categories[code]; n != "" {
 		return n
 	}
 	return code
 }
 
-func (l *offLabels) categoryList(codes []string) string {
+func (l *OffLabels) CategoryList(codes []string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = l.category(c)
+		out[i] = l.Category(c)
 	}
-	return strings.Join(out, T(l.lang, "p.sep"))
+	return strings.Join(out, T(l.Lang, "p.sep"))
 }
 
-func (l *offLabels) group(code string) string {
+func (l *OffLabels) Group(code string) string {
 	if n := l.groups[code]; n != "" {
 		return n
 	}
 	return code
 }
 
-func (l *offLabels) groupList(codes []string) string {
+func (l *OffLabels) GroupList(codes []string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = l.group(c)
+		out[i] = l.Group(c)
 	}
-	return strings.Join(out, T(l.lang, "p.sep"))
+	return strings.Join(out, T(l.Lang, "p.sep"))
 }
 
 // offCategoryOptions lists the catalog (active entries only, unless all) as options.
-func (s *Server) offCategoryOptions(r *http.Request, l *offLabels, all bool, blank string) []option {
-	var out []option
+func (s *Server) OffCategoryOptions(r *http.Request, l *OffLabels, all bool, blank string) []Option {
+	var out []Option
 	if blank != "" {
-		out = append(out, option{"", blank})
+		out = append(out, Option{"", blank})
 	}
-	cats, _ := s.app.ServiceCategories(r.Context(), !all)
+	cats, _ := s.App.ServiceCategories(r.Context(), !all)
 	for _, c := range cats {
-		out = append(out, option{c.Code, l.category(c.Code)})
+		out = append(out, Option{c.Code, l.Category(c.Code)})
 	}
 	return out
 }
 
 // offGroupOptions lists the target groups as options.
-func (s *Server) offGroupOptions(r *http.Request, l *offLabels, blank string) []option {
-	var out []option
+func (s *Server) OffGroupOptions(r *http.Request, l *OffLabels, blank string) []Option {
+	var out []Option
 	if blank != "" {
-		out = append(out, option{"", blank})
+		out = append(out, Option{"", blank})
 	}
-	groups, _ := s.app.TargetGroups(r.Context(), actorOf(r))
+	groups, _ := s.App.TargetGroups(r.Context(), ActorOf(r))
 	for _, g := range groups {
-		out = append(out, option{g.Code, l.group(g.Code)})
+		out = append(out, Option{g.Code, l.Group(g.Code)})
 	}
 	return out
 }
 
 // offPlaceNames maps the codes of places within the actor's scope at levels to their names.
-func (s *Server) offPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
+func (s *Server) OffPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
 	out := map[string]string{}
 	for _, lvl := range levels {
-		s.app.Places(ctx, ac, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: 1000},
+		s.App.Places(ctx, ac, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: 1000},
 			func(p *gongzhi.Place) error { out[p.Code] = p.Name; return nil })
 	}
 	return out
 }
 
 // offWithBlank puts a blank choice before options.
-func offWithBlank(label string, opts []option) []option {
-	return append([]option{{"", label}}, opts...)
+func OffWithBlank(label string, opts []Option) []Option {
+	return append([]Option{{"", label}}, opts...)
 }
 
 // isOffice reports whether the actor buys services: the purchaser (or the command line).
-func offIsPurchaser(ac *gongzhi.Actor) bool {
+func OffIsPurchaser(ac *gongzhi.Actor) bool {
 	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser))
 }
 
 // offMayPrelim reports whether the actor does preliminary reviews.
-func offMayPrelim(ac *gongzhi.Actor) bool {
+func OffMayPrelim(ac *gongzhi.Actor) bool {
 	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
 }
 
 // offTruncate shortens text for a table cell.
-func offTruncate(s string, n int) string {
+func OffTruncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n]) + "…"
 	}
@@ -404,8 +404,8 @@ func offTruncate(s string, n int) string {
 
 // offHistoryOf turns state changes into the lines of a timeline: who moved which record from
 // which state to which, and the note.
-func offHistoryOf(lang string, hs []gongzhi.StateChange) []historyRow {
-	out := make([]historyRow, 0, len(hs))
+func OffHistoryOf(lang string, hs []gongzhi.StateChange) []HistoryRow {
+	out := make([]HistoryRow, 0, len(hs))
 	for _, h := range hs {
 		who := h.Username
 		if h.Role != "" {
@@ -419,9 +419,9 @@ func offHistoryOf(lang string, hs []gongzhi.StateChange) []historyRow {
 		if h.From != "" {
 			move = offEntityState(lang, h.Entity, h.From) + " → " + move
 		}
-		row := historyRow{At: h.At, Who: who, Action: what + T(lang, "p.colon") + move}
+		row := HistoryRow{At: h.At, Who: who, Action: what + T(lang, "p.colon") + move}
 		if h.Note != "" {
-			row.Changes = []string{offNote(lang, h.Note)}
+			row.Changes = []string{OffNote(lang, h.Note)}
 		}
 		out = append(out, row)
 	}
@@ -472,7 +472,7 @@ var offNotePatterns = []struct {
 }
 
 // offNote puts a note of the history or the ledger into words.
-func offNote(lang, note string) string {
+func OffNote(lang, note string) string {
 	for _, p := range offNotePatterns {
 		m := p.re.FindStringSubmatch(note)
 		if m == nil {
@@ -492,7 +492,7 @@ func offNote(lang, note string) string {
 		if p.key == "note.ranked" {
 			args[1] = T(lang, "call.aggregation."+args[1])
 		}
-		return offTr(lang, p.key, args...)
+		return OffTr(lang, p.key, args...)
 	}
 	// a reason key, possibly followed by the purchaser's words; a panel reason; a need's source
 	head, rest, _ := strings.Cut(note, " ")
@@ -511,18 +511,18 @@ func offNote(lang, note string) string {
 }
 
 // offXlsxName is an export's file name with the time it was made.
-func offXlsxName(base string) string {
-	return base + "-" + time.Now().In(chinaTime).Format("20060102-1504") + ".xlsx"
+func OffXlsxName(base string) string {
+	return base + "-" + time.Now().In(ChinaTime).Format("20060102-1504") + ".xlsx"
 }
 
 // offSendXLSX sets the headers of an Excel download.
-func offSendXLSX(w http.ResponseWriter, name string) {
+func OffSendXLSX(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 }
 
 // offRowsSeq yields rows for xlsx.Export.
-func offRowsSeq(rows [][]any) func(func([]any) bool) {
+func OffRowsSeq(rows [][]any) func(func([]any) bool) {
 	return func(yield func([]any) bool) {
 		for _, row := range rows {
 			if !yield(row) {
@@ -533,9 +533,9 @@ func offRowsSeq(rows [][]any) func(func([]any) bool) {
 }
 
 // offListPage is a list with links to related pages (the needs map, the catalog).
-type offListPage struct {
-	*listView
-	Links []actionLink
+type OffListPage struct {
+	*ListView
+	Links []ActionLink
 }
 
 // officeCSS is the stylesheet of the purchase pages: the needs map's heat colours, the call
@@ -625,7 +625,7 @@ func offFnv32(s string) uint32 {
 }
 
 // offServeOfficeCSS serves the stylesheet of the purchase pages.
-func (s *Server) offServeOfficeCSS(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) OffServeOfficeCSS(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	if r.URL.Query().Get("v") != "" {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -635,10 +635,10 @@ func (s *Server) offServeOfficeCSS(w http.ResponseWriter, r *http.Request) error
 }
 
 // officeCSSURL is the stylesheet's address, for the templates.
-func officeCSSURL() string { return "/purchase-office.css?v=" + officeCSSVersion }
+func OfficeCSSURL() string { return "/purchase-office.css?v=" + officeCSSVersion }
 
 // offSortedKeys returns a map's keys in order.
-func offSortedKeys[V any](m map[string]V) []string {
+func OffSortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -649,78 +649,78 @@ func offSortedKeys[V any](m map[string]V) []string {
 
 // offWriteSaved answers an API save: 201 Created with the new record's Location, or 200 for a
 // change to an existing one.
-func offWriteSaved(w http.ResponseWriter, create bool, location string, v any) {
+func OffWriteSaved(w http.ResponseWriter, create bool, location string, v any) {
 	status := http.StatusOK
 	if create {
 		status = http.StatusCreated
 		w.Header().Set("Location", location)
 	}
-	writeJSON(w, status, v)
+	WriteJSON(w, status, v)
 }
 
 // offRecordSave is how one office record is created or changed, from a form or from the API:
 // the steps that differ between budgets, calls and catalog entries. offSave runs them in the
 // one order they share.
-type offRecordSave[R any] struct {
+type OffRecordSave[R any] struct {
 	// load finds the stored record of an update (ENOTFOUND outside the caller's scope) and
 	// returns what copies onto the request the fields it may not change, such as the id.
-	load     func(r *http.Request) (keep func(*R), err error)
-	fromForm func(r *http.Request) (*R, offRawValues, gongzhi.FieldErrors)
-	validate func(*R) error
-	save     func(r *http.Request, t *R) error
+	Load     func(r *http.Request) (keep func(*R), err error)              `json:"-"`
+	FromForm func(r *http.Request) (*R, OffRawValues, gongzhi.FieldErrors) `json:"-"`
+	Validate func(*R) error                                                `json:"-"`
+	Save     func(r *http.Request, t *R) error                             `json:"-"`
 	// saved is the API's answer: the record as stored, and where it lives
-	saved func(r *http.Request, t *R) (body any, location string, err error)
-	form  func(w http.ResponseWriter, r *http.Request, status int, t *R, raw offRawValues, e *gongzhi.Error)
-	href  func(t *R) string
+	Saved func(r *http.Request, t *R) (body any, location string, err error)                                 `json:"-"`
+	Form  func(w http.ResponseWriter, r *http.Request, status int, t *R, raw OffRawValues, e *gongzhi.Error) `json:"-"`
+	Href  func(t *R) string                                                                                  `json:"-"`
 }
 
 // offSave creates (create) or changes a record: decoded from JSON for the API, parsed from the
 // form otherwise. Input the form cannot parse is reported together with the record's own
 // validation; a refused form is shown again with what was typed and the reasons beside the
 // fields, and nothing is written.
-func offSave[R any](s *Server, w http.ResponseWriter, r *http.Request, create bool, op offRecordSave[R]) error {
+func OffSave[R any](s *Server, w http.ResponseWriter, r *http.Request, create bool, op OffRecordSave[R]) error {
 	var keep func(*R)
 	if !create {
 		var err error
-		if keep, err = op.load(r); err != nil {
+		if keep, err = op.Load(r); err != nil {
 			return err
 		}
 	}
 	var t *R
 	var err error
 	var parsed gongzhi.FieldErrors
-	var raw offRawValues
-	if isAPIPath(r) {
+	var raw OffRawValues
+	if IsAPIPath(r) {
 		t = new(R)
-		err = s.decode(w, r, t)
+		err = s.Decode(w, r, t)
 	} else {
-		t, raw, parsed = op.fromForm(r)
+		t, raw, parsed = op.FromForm(r)
 	}
 	if keep != nil {
 		keep(t)
 	}
 	if len(parsed) > 0 {
-		err = offMergeErrs(parsed, op.validate(t))
+		err = OffMergeErrs(parsed, op.Validate(t))
 	}
 	if err == nil {
-		err = op.save(r, t)
+		err = op.Save(r, t)
 	}
-	if isAPIPath(r) {
+	if IsAPIPath(r) {
 		if err != nil {
 			return err
 		}
-		body, location, err := op.saved(r, t)
+		body, location, err := op.Saved(r, t)
 		if err != nil {
 			return err
 		}
-		offWriteSaved(w, create, location, body)
+		OffWriteSaved(w, create, location, body)
 		return nil
 	}
-	if e, ok := offFormError(err); ok {
-		op.form(w, r, statusOf[e.Code], t, raw, e)
+	if e, ok := OffFormError(err); ok {
+		op.Form(w, r, StatusOf[e.Code], t, raw, e)
 		return nil
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, op.href(t), T(langOf(r), "saved"))
+	return s.Redirect(w, r, op.Href(t), T(LangOf(r), "saved"))
 }

@@ -20,7 +20,7 @@ import (
 )
 
 // page is what every template receives.
-type page struct {
+type Page struct {
 	Title  string
 	Actor  *gongzhi.Actor
 	CSRF   string
@@ -37,18 +37,18 @@ type navItem struct {
 	Key, Href string
 }
 
-type option struct {
+type Option struct {
 	Value, Label string
 }
 
 // field is one input of a form or a filter bar.
-type field struct {
+type Field struct {
 	Name     string
 	Label    string
 	Type     string // text, number, date, select, multi, textarea, password, hidden, file, checkbox
 	Value    string
 	Values   []string
-	Options  []option
+	Options  []Option
 	Error    string
 	Help     string
 	Required bool
@@ -56,7 +56,7 @@ type field struct {
 }
 
 // Has reports whether v is among the field's selected values.
-func (f field) Has(v string) bool {
+func (f Field) Has(v string) bool {
 	for _, x := range f.Values {
 		if x == v {
 			return true
@@ -65,32 +65,32 @@ func (f field) Has(v string) bool {
 	return f.Value == v
 }
 
-type formView struct {
+type FormView struct {
 	Action    string
 	Cancel    string
-	Fields    []field
+	Fields    []Field
 	Submit    string
 	Multipart bool
 	Intro     string
 }
 
-type cell struct {
+type Cell struct {
 	Text  string
 	Href  string
 	Class string
 }
 
-type listCol struct {
+type ListCol struct {
 	Label   string
 	SortURL string
 	Sorted  bool
 	Desc    bool
 }
 
-type listView struct {
-	Columns   []listCol
-	Rows      [][]cell
-	Filters   []field
+type ListView struct {
+	Columns   []ListCol
+	Rows      [][]Cell
+	Filters   []Field
 	Q         string
 	Total     int
 	Page      int
@@ -104,18 +104,18 @@ type listView struct {
 	Note      string
 }
 
-type kv struct {
+type Kv struct {
 	Label string
 	Value string
 	Href  string
-	Form  *inlineForm // e.g. the audited reveal of an ID number
+	Form  *InlineForm // e.g. the audited reveal of an ID number
 }
 
-type inlineForm struct {
+type InlineForm struct {
 	Action, Label string
 }
 
-type actionLink struct {
+type ActionLink struct {
 	Label   string
 	Href    string
 	Post    bool
@@ -123,31 +123,31 @@ type actionLink struct {
 	Danger  bool
 }
 
-type historyRow struct {
+type HistoryRow struct {
 	At      time.Time
 	Who     string
 	Action  string
 	Changes []string
 }
 
-type detailView struct {
-	Rows        []kv
-	Actions     []actionLink
-	History     []historyRow
-	Related     []related
+type DetailView struct {
+	Rows        []Kv
+	Actions     []ActionLink
+	History     []HistoryRow
+	Related     []Related
 	ShowHistory bool
 }
 
-type related struct {
+type Related struct {
 	Title string
-	List  listView
+	List  ListView
 	More  string
 }
 
 func (s *Server) loadAssets() error {
 	fsys := s.assetsFS()
 	s.static, _ = fs.Sub(fsys, "static")
-	if s.opts.DevDir != "" {
+	if s.Opts.DevDir != "" {
 		s.static = fsys
 		sub, err := fs.Sub(fsys, "static")
 		if err == nil {
@@ -200,7 +200,7 @@ func (s *Server) funcs() template.FuncMap {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(chinaTime).Format("2006-01-02 15:04")
+			return t.In(ChinaTime).Format("2006-01-02 15:04")
 		},
 		"seq": func(n int) []int {
 			out := make([]int, n)
@@ -210,16 +210,16 @@ func (s *Server) funcs() template.FuncMap {
 			return out
 		},
 		"itoa": strconv.Itoa,
-		"wrap": func(p *page, d any) *page { c := *p; c.Data = d; return &c },
+		"wrap": func(p *Page, d any) *Page { c := *p; c.Data = d; return &c },
 	}
 }
 
 // chinaTime is UTC+8: times are shown as the office sees them.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var ChinaTime = time.FixedZone("CST", 8*3600)
 
 // render executes a page template with the layout.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	if s.opts.DevDir != "" {
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	if s.Opts.DevDir != "" {
 		if err := s.loadAssets(); err != nil {
 			s.log.Error("reload templates", "err", err)
 		}
@@ -230,16 +230,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "template missing", http.StatusInternalServerError)
 		return
 	}
-	p.Actor = actorOf(r)
+	p.Actor = ActorOf(r)
 	p.CSRF = csrfOf(r)
-	p.Lang = langOf(r)
+	p.Lang = LangOf(r)
 	p.Path = r.URL.RequestURI()
 	if p.Flash == "" {
 		if c, err := r.Cookie("flash"); err == nil {
 			if v, err := url.QueryUnescape(c.Value); err == nil {
 				p.Flash = v
 			}
-			s.clearCookie(w, "flash")
+			s.ClearCookie(w, "flash")
 		}
 	}
 	p.Nav = navFor(p.Actor)
@@ -256,9 +256,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // redirect sends the browser on after a successful POST, with a one-time message.
-func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 	if flash != "" {
-		s.setCookie(w, "flash", url.QueryEscape(flash), 60)
+		s.SetCookie(w, "flash", url.QueryEscape(flash), 60)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
@@ -278,7 +278,7 @@ func navFor(ac *gongzhi.Actor) []navItem {
 		return append(nav, navItem{"nav.audit", "/audit"})
 	}
 	add := func(res, key, href string) {
-		if canRead(ac, res) {
+		if CanRead(ac, res) {
 			nav = append(nav, navItem{key, href})
 		}
 	}

@@ -18,108 +18,108 @@ import (
 	"gongzhi/internal/xlsx"
 )
 
-type colDef struct {
+type ColDef struct {
 	Label string
 	Sort  string
 }
 
 // resource describes one kind of record to the generic handlers.
-type resource[R any] struct {
-	name     string // URL segment and audit entity: "organizations"
-	titleKey string // nav key
-	itemKey  string // message key prefix of field labels: "org"
-	filters  []string
-	perm     string // app resource name for CanRead/CanWrite
-	noDelete bool
+type Resource[R any] struct {
+	Name     string   `json:"-"` // URL segment and audit entity: "organizations"
+	TitleKey string   `json:"-"` // nav key
+	ItemKey  string   `json:"-"` // message key prefix of field labels: "org"
+	Filters  []string `json:"-"`
+	Perm     string   `json:"-"` // app resource name for CanRead/CanWrite
+	NoDelete bool     `json:"-"`
 
-	list   func(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(R) error) (int, error)
-	get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)
-	create func(ctx context.Context, ac *gongzhi.Actor, v R) error
-	update func(ctx context.Context, ac *gongzhi.Actor, id string, v R) error
-	del    func(ctx context.Context, ac *gongzhi.Actor, id string) error
-	newT   func() R
-	idOf   func(R) string
-	title  func(R) string
+	List   func(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(R) error) (int, error) `json:"-"`
+	Get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)                                    `json:"-"`
+	Create func(ctx context.Context, ac *gongzhi.Actor, v R) error                                               `json:"-"`
+	Update func(ctx context.Context, ac *gongzhi.Actor, id string, v R) error                                    `json:"-"`
+	Del    func(ctx context.Context, ac *gongzhi.Actor, id string) error                                         `json:"-"`
+	NewT   func() R                                                                                              `json:"-"`
+	IdOf   func(R) string                                                                                        `json:"-"`
+	Title  func(R) string                                                                                        `json:"-"`
 
-	columns   func(lang string) []colDef
-	row       func(lang string, v R) []cell
-	filterBar func(r *http.Request, lang string) []field
-	export    func(lang string) ([]string, func(R) []any)
-	fields    func(r *http.Request, lang string, v R, errs map[string]string) []field
-	detail    func(r *http.Request, lang string, v R) detailView
-	canCreate func(ac *gongzhi.Actor) bool
+	Columns   func(lang string) []ColDef                                              `json:"-"`
+	Row       func(lang string, v R) []Cell                                           `json:"-"`
+	FilterBar func(r *http.Request, lang string) []Field                              `json:"-"`
+	Export    func(lang string) ([]string, func(R) []any)                             `json:"-"`
+	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field `json:"-"`
+	Detail    func(r *http.Request, lang string, v R) DetailView                      `json:"-"`
+	CanCreate func(ac *gongzhi.Actor) bool                                            `json:"-"`
 }
 
-func canRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && kernel.CanRead(ac, res) }
-func canWrite(ac *gongzhi.Actor, res string) bool { return ac != nil && kernel.CanWrite(ac, res) }
+func CanRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && kernel.CanRead(ac, res) }
+func CanWrite(ac *gongzhi.Actor, res string) bool { return ac != nil && kernel.CanWrite(ac, res) }
 
 // register adds the resource's UI and API routes.
-func register[R any](s *Server, res *resource[R]) {
-	base := "/" + res.name
-	api := "/api/v1/" + res.name
-	s.handle("GET "+base, changed, res.uiList(s))
-	s.handle("GET "+base+"/export.xlsx", changed, res.exportXLSX(s))
-	s.handle("GET "+base+"/{id}", changed, res.uiDetail(s))
-	if res.create != nil {
-		s.handle("GET "+base+"/new", changed, res.uiForm(s, true))
-		s.handle("POST "+base+"/new", changed, res.uiSave(s, true))
-		s.api("POST "+api, res.apiCreate(s))
+func Register[R any](s *Server, res *Resource[R]) {
+	base := "/" + res.Name
+	api := "/api/v1/" + res.Name
+	s.Handle("GET "+base, Changed, res.uiList(s))
+	s.Handle("GET "+base+"/export.xlsx", Changed, res.exportXLSX(s))
+	s.Handle("GET "+base+"/{id}", Changed, res.uiDetail(s))
+	if res.Create != nil {
+		s.Handle("GET "+base+"/new", Changed, res.uiForm(s, true))
+		s.Handle("POST "+base+"/new", Changed, res.uiSave(s, true))
+		s.Api("POST "+api, res.apiCreate(s))
 	}
-	if res.update != nil {
-		s.handle("GET "+base+"/{id}/edit", changed, res.uiForm(s, false))
-		s.handle("POST "+base+"/{id}/edit", changed, res.uiSave(s, false))
-		s.api("PUT "+api+"/{id}", res.apiUpdate(s))
+	if res.Update != nil {
+		s.Handle("GET "+base+"/{id}/edit", Changed, res.uiForm(s, false))
+		s.Handle("POST "+base+"/{id}/edit", Changed, res.uiSave(s, false))
+		s.Api("PUT "+api+"/{id}", res.apiUpdate(s))
 	}
-	if res.del != nil && !res.noDelete {
-		s.handle("POST "+base+"/{id}/delete", changed, res.uiDelete(s))
-		s.api("DELETE "+api+"/{id}", res.apiDelete(s))
+	if res.Del != nil && !res.NoDelete {
+		s.Handle("POST "+base+"/{id}/delete", Changed, res.uiDelete(s))
+		s.Api("DELETE "+api+"/{id}", res.apiDelete(s))
 	}
-	s.api("GET "+api, res.apiList(s))
-	s.api("GET "+api+"/{id}", res.apiGet(s))
-	s.api("GET "+api+"/{id}/history", res.apiHistory(s))
-	s.api("GET "+api+".xlsx", res.exportXLSX(s))
+	s.Api("GET "+api, res.apiList(s))
+	s.Api("GET "+api+"/{id}", res.apiGet(s))
+	s.Api("GET "+api+"/{id}/history", res.apiHistory(s))
+	s.Api("GET "+api+".xlsx", res.exportXLSX(s))
 }
 
-func (res *resource[R]) label(lang, field string) string { return T(lang, res.itemKey+"."+field) }
+func (res *Resource[R]) label(lang, field string) string { return T(lang, res.ItemKey+"."+field) }
 
-func (res *resource[R]) uiList(s *Server) handler {
+func (res *Resource[R]) uiList(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ac, lang := actorOf(r), langOf(r)
-		opts, pg := listOptions(r, res.filters...)
-		lv := listView{Action: "/" + res.name, Q: opts.Q}
-		total, err := res.list(r.Context(), ac, opts, func(v R) error {
-			lv.Rows = append(lv.Rows, res.row(lang, v))
+		ac, lang := ActorOf(r), LangOf(r)
+		opts, pg := ListOptions(r, res.Filters...)
+		lv := ListView{Action: "/" + res.Name, Q: opts.Q}
+		total, err := res.List(r.Context(), ac, opts, func(v R) error {
+			lv.Rows = append(lv.Rows, res.Row(lang, v))
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 		lv.Total, lv.Page = total, pg
-		pageLinks(r, &lv, res.columns(lang), opts.Limit)
-		if res.filterBar != nil {
-			lv.Filters = res.filterBar(r, lang)
+		PageLinks(r, &lv, res.Columns(lang), opts.Limit)
+		if res.FilterBar != nil {
+			lv.Filters = res.FilterBar(r, lang)
 		}
 		q := r.URL.Query()
 		q.Del("page")
-		lv.ExportURL = "/" + res.name + "/export.xlsx?" + q.Encode()
-		if res.create != nil && canWrite(ac, res.perm) && (res.canCreate == nil || res.canCreate(ac)) {
-			lv.NewURL = "/" + res.name + "/new"
-			if res.name == "organizations" || res.name == "people" {
-				lv.ImportURL = "/" + res.name + "/import"
+		lv.ExportURL = "/" + res.Name + "/export.xlsx?" + q.Encode()
+		if res.Create != nil && CanWrite(ac, res.Perm) && (res.CanCreate == nil || res.CanCreate(ac)) {
+			lv.NewURL = "/" + res.Name + "/new"
+			if res.Name == "organizations" || res.Name == "people" {
+				lv.ImportURL = "/" + res.Name + "/import"
 			}
 		}
-		s.render(w, r, http.StatusOK, "list", &page{Title: T(lang, res.titleKey), Active: "/" + res.name, Data: &lv})
+		s.Render(w, r, http.StatusOK, "list", &Page{Title: T(lang, res.TitleKey), Active: "/" + res.Name, Data: &lv})
 		return nil
 	}
 }
 
 // pageLinks fills the sort and page links of a list from the current query.
-func pageLinks(r *http.Request, lv *listView, cols []colDef, per int) {
+func PageLinks(r *http.Request, lv *ListView, cols []ColDef, per int) {
 	q := r.URL.Query()
 	for _, c := range cols {
-		lc := listCol{Label: c.Label}
+		lc := ListCol{Label: c.Label}
 		if c.Sort != "" {
-			sq := cloneQuery(q)
+			sq := CloneQuery(q)
 			sq.Del("page")
 			sq.Set("sort", c.Sort)
 			if q.Get("sort") == c.Sort {
@@ -141,7 +141,7 @@ func pageLinks(r *http.Request, lv *listView, cols []colDef, per int) {
 		lv.Pages = (lv.Total + per - 1) / per
 	}
 	link := func(p int) string {
-		pq := cloneQuery(q)
+		pq := CloneQuery(q)
 		pq.Set("page", strconv.Itoa(p))
 		return r.URL.Path + "?" + pq.Encode()
 	}
@@ -153,7 +153,7 @@ func pageLinks(r *http.Request, lv *listView, cols []colDef, per int) {
 	}
 }
 
-func cloneQuery(q url.Values) url.Values {
+func CloneQuery(q url.Values) url.Values {
 	out := url.Values{}
 	for k, v := range q {
 		out[k] = append([]string(nil), v...)
@@ -161,17 +161,17 @@ func cloneQuery(q url.Values) url.Values {
 	return out
 }
 
-func (res *resource[R]) exportXLSX(s *Server) handler {
+func (res *Resource[R]) exportXLSX(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ac, lang := actorOf(r), langOf(r)
-		opts, _ := listOptions(r, res.filters...)
+		ac, lang := ActorOf(r), LangOf(r)
+		opts, _ := ListOptions(r, res.Filters...)
 		opts.Limit, opts.Offset = 0, 0
-		headers, row := res.export(lang)
+		headers, row := res.Export(lang)
 		var rows [][]any
-		if _, err := res.list(r.Context(), ac, opts, func(v R) error { rows = append(rows, row(v)); return nil }); err != nil {
+		if _, err := res.List(r.Context(), ac, opts, func(v R) error { rows = append(rows, row(v)); return nil }); err != nil {
 			return err
 		}
-		name := fmt.Sprintf("%s-%s.xlsx", res.name, time.Now().In(chinaTime).Format("20060102-1504"))
+		name := fmt.Sprintf("%s-%s.xlsx", res.Name, time.Now().In(ChinaTime).Format("20060102-1504"))
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		var seq iter.Seq[[]any] = func(yield func([]any) bool) {
@@ -181,232 +181,232 @@ func (res *resource[R]) exportXLSX(s *Server) handler {
 				}
 			}
 		}
-		return xlsx.Export(w, T(lang, res.titleKey), headers, seq)
+		return xlsx.Export(w, T(lang, res.TitleKey), headers, seq)
 	}
 }
 
-func (res *resource[R]) uiDetail(s *Server) handler {
+func (res *Resource[R]) uiDetail(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ac, lang := actorOf(r), langOf(r)
-		v, err := res.get(r.Context(), ac, r.PathValue("id"))
+		ac, lang := ActorOf(r), LangOf(r)
+		v, err := res.Get(r.Context(), ac, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		dv := res.detail(r, lang, v)
-		id := res.idOf(v)
-		if res.update != nil && canWrite(ac, res.perm) {
-			dv.Actions = append([]actionLink{{Label: T(lang, "action.edit"), Href: "/" + res.name + "/" + id + "/edit"}}, dv.Actions...)
+		dv := res.Detail(r, lang, v)
+		id := res.IdOf(v)
+		if res.Update != nil && CanWrite(ac, res.Perm) {
+			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)
 		}
-		if res.del != nil && !res.noDelete && canWrite(ac, res.perm) && !gongzhi.OrgScoped(ac.Role()) {
-			dv.Actions = append(dv.Actions, actionLink{Label: T(lang, "action.delete"), Href: "/" + res.name + "/" + id + "/delete",
+		if res.Del != nil && !res.NoDelete && CanWrite(ac, res.Perm) && !gongzhi.OrgScoped(ac.Role()) {
+			dv.Actions = append(dv.Actions, ActionLink{Label: T(lang, "action.delete"), Href: "/" + res.Name + "/" + id + "/delete",
 				Post: true, Confirm: T(lang, "action.confirm_delete"), Danger: true})
 		}
-		hist, err := s.app.History(r.Context(), ac, res.name, id)
+		hist, err := s.App.History(r.Context(), ac, res.Name, id)
 		if err != nil {
 			return err
 		}
 		dv.ShowHistory = true
-		dv.History = historyRows(lang, hist, res.itemKey)
-		s.render(w, r, http.StatusOK, "detail", &page{Title: res.title(v), Active: "/" + res.name, Data: &dv})
+		dv.History = historyRows(lang, hist, res.ItemKey)
+		s.Render(w, r, http.StatusOK, "detail", &Page{Title: res.Title(v), Active: "/" + res.Name, Data: &dv})
 		return nil
 	}
 }
 
-func (res *resource[R]) uiForm(s *Server, create bool) handler {
+func (res *Resource[R]) uiForm(s *Server, create bool) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ac, lang := actorOf(r), langOf(r)
-		if !canWrite(ac, res.perm) {
+		ac, lang := ActorOf(r), LangOf(r)
+		if !CanWrite(ac, res.Perm) {
 			return gongzhi.Forbidden()
 		}
-		v := res.newT()
-		title := T(lang, "action.create") + " · " + T(lang, res.titleKey)
-		action := "/" + res.name + "/new"
+		v := res.NewT()
+		title := T(lang, "action.create") + " · " + T(lang, res.TitleKey)
+		action := "/" + res.Name + "/new"
 		if !create {
 			var err error
-			if v, err = res.get(r.Context(), ac, r.PathValue("id")); err != nil {
+			if v, err = res.Get(r.Context(), ac, r.PathValue("id")); err != nil {
 				return err
 			}
-			title = T(lang, "action.edit") + " · " + res.title(v)
-			action = "/" + res.name + "/" + res.idOf(v) + "/edit"
+			title = T(lang, "action.edit") + " · " + res.Title(v)
+			action = "/" + res.Name + "/" + res.IdOf(v) + "/edit"
 		}
-		res.renderForm(s, w, r, http.StatusOK, title, action, v, nil, create)
+		res.RenderForm(s, w, r, http.StatusOK, title, action, v, nil, create)
 		return nil
 	}
 }
 
-func (res *resource[R]) renderForm(s *Server, w http.ResponseWriter, r *http.Request, status int, title, action string, v R, e *gongzhi.Error, create bool) {
-	lang := langOf(r)
+func (res *Resource[R]) RenderForm(s *Server, w http.ResponseWriter, r *http.Request, status int, title, action string, v R, e *gongzhi.Error, create bool) {
+	lang := LangOf(r)
 	errs := map[string]string{}
 	if e != nil {
 		for k, reason := range e.Fields {
 			errs[k] = T(lang, reason)
 		}
 	}
-	cancel := "/" + res.name
+	cancel := "/" + res.Name
 	if !create {
-		cancel += "/" + res.idOf(v)
+		cancel += "/" + res.IdOf(v)
 	}
-	fv := &formView{Action: action, Cancel: cancel, Fields: res.fields(r, lang, v, errs), Submit: T(lang, "action.save")}
-	s.render(w, r, status, "form", &page{Title: title, Active: "/" + res.name, Data: fv, Error: e})
+	fv := &FormView{Action: action, Cancel: cancel, Fields: res.Fields(r, lang, v, errs), Submit: T(lang, "action.save")}
+	s.Render(w, r, status, "form", &Page{Title: title, Active: "/" + res.Name, Data: fv, Error: e})
 }
 
-func (res *resource[R]) uiSave(s *Server, create bool) handler {
+func (res *Resource[R]) uiSave(s *Server, create bool) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ac, lang := actorOf(r), langOf(r)
-		v := res.newT()
+		ac, lang := ActorOf(r), LangOf(r)
+		v := res.NewT()
 		id := r.PathValue("id")
-		title := T(lang, "action.create") + " · " + T(lang, res.titleKey)
-		action := "/" + res.name + "/new"
+		title := T(lang, "action.create") + " · " + T(lang, res.TitleKey)
+		action := "/" + res.Name + "/new"
 		if !create {
-			old, err := res.get(r.Context(), ac, id)
+			old, err := res.Get(r.Context(), ac, id)
 			if err != nil {
 				return err
 			}
-			title = T(lang, "action.edit") + " · " + res.title(old)
-			action = "/" + res.name + "/" + id + "/edit"
+			title = T(lang, "action.edit") + " · " + res.Title(old)
+			action = "/" + res.Name + "/" + id + "/edit"
 		}
-		err := s.decode(w, r, v)
+		err := s.Decode(w, r, v)
 		if err == nil {
 			if create {
-				err = res.create(r.Context(), ac, v)
+				err = res.Create(r.Context(), ac, v)
 			} else {
-				err = res.update(r.Context(), ac, id, v)
+				err = res.Update(r.Context(), ac, id, v)
 			}
 		}
 		if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 {
-			res.renderForm(s, w, r, statusOf[e.Code], title, action, v, e, create)
+			res.RenderForm(s, w, r, StatusOf[e.Code], title, action, v, e, create)
 			return nil
 		} else if err != nil {
 			return err
 		}
-		return s.redirect(w, r, "/"+res.name+"/"+url.PathEscape(res.idOf(v)), T(lang, "saved"))
+		return s.Redirect(w, r, "/"+res.Name+"/"+url.PathEscape(res.IdOf(v)), T(lang, "saved"))
 	}
 }
 
-func (res *resource[R]) uiDelete(s *Server) handler {
+func (res *Resource[R]) uiDelete(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := res.del(r.Context(), actorOf(r), r.PathValue("id")); err != nil {
+		if err := res.Del(r.Context(), ActorOf(r), r.PathValue("id")); err != nil {
 			return err
 		}
-		return s.redirect(w, r, "/"+res.name, T(langOf(r), "deleted"))
+		return s.Redirect(w, r, "/"+res.Name, T(LangOf(r), "deleted"))
 	}
 }
 
 // ---- API
 
-type listBody[R any] struct {
+type ListBody[R any] struct {
 	Items   []R `json:"items"`
 	Total   int `json:"total"`
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
 }
 
-func (res *resource[R]) apiList(s *Server) handler {
+func (res *Resource[R]) apiList(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		return listJSON(w, r, res.filters, listOf(r.Context(), actorOf(r), res.list))
+		return ListJSON(w, r, res.Filters, ListOf(r.Context(), ActorOf(r), res.List))
 	}
 }
 
 // writeList answers an API list request: the items run yields for opts (page pg), with their
 // total.
-func writeList[R any](w http.ResponseWriter, opts store.ListOptions, pg int, run func(store.ListOptions, func(R) error) (int, error)) error {
-	body := listBody[R]{Items: []R{}, Page: pg, PerPage: opts.Limit}
+func WriteList[R any](w http.ResponseWriter, opts store.ListOptions, pg int, run func(store.ListOptions, func(R) error) (int, error)) error {
+	body := ListBody[R]{Items: []R{}, Page: pg, PerPage: opts.Limit}
 	total, err := run(opts, func(v R) error { body.Items = append(body.Items, v); return nil })
 	if err != nil {
 		return err
 	}
 	body.Total = total
-	writeJSON(w, http.StatusOK, body)
+	WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
 // listJSON answers an API list request that may filter on filters (see writeList).
-func listJSON[R any](w http.ResponseWriter, r *http.Request, filters []string, run func(store.ListOptions, func(R) error) (int, error)) error {
-	opts, pg := listOptions(r, filters...)
-	return writeList(w, opts, pg, run)
+func ListJSON[R any](w http.ResponseWriter, r *http.Request, filters []string, run func(store.ListOptions, func(R) error) (int, error)) error {
+	opts, pg := ListOptions(r, filters...)
+	return WriteList(w, opts, pg, run)
 }
 
 // decodeAt reads the id in the request's path, then decodes the request into v.
-func (s *Server) decodeAt(w http.ResponseWriter, r *http.Request, v any) (int64, error) {
-	id, err := pathID(r)
+func (s *Server) DecodeAt(w http.ResponseWriter, r *http.Request, v any) (int64, error) {
+	id, err := PathID(r)
 	if err != nil {
 		return 0, err
 	}
-	return id, s.decode(w, r, v)
+	return id, s.Decode(w, r, v)
 }
 
 // getJSON answers an API request for the record whose id is in the path, as get returns it to
 // the signed-in actor.
-func getJSON[R any](w http.ResponseWriter, r *http.Request, get func(context.Context, *gongzhi.Actor, int64) (R, error)) error {
-	id, err := pathID(r)
+func GetJSON[R any](w http.ResponseWriter, r *http.Request, get func(context.Context, *gongzhi.Actor, int64) (R, error)) error {
+	id, err := PathID(r)
 	if err != nil {
 		return err
 	}
-	v, err := get(r.Context(), actorOf(r), id)
+	v, err := get(r.Context(), ActorOf(r), id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
 // listOf binds a service's list method to the request's context and actor.
-func listOf[R any](ctx context.Context, ac *gongzhi.Actor, list func(context.Context, *gongzhi.Actor, store.ListOptions, func(R) error) (int, error)) func(store.ListOptions, func(R) error) (int, error) {
+func ListOf[R any](ctx context.Context, ac *gongzhi.Actor, list func(context.Context, *gongzhi.Actor, store.ListOptions, func(R) error) (int, error)) func(store.ListOptions, func(R) error) (int, error) {
 	return func(opts store.ListOptions, each func(R) error) (int, error) { return list(ctx, ac, opts, each) }
 }
 
-func (res *resource[R]) apiGet(s *Server) handler {
+func (res *Resource[R]) apiGet(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v, err := res.get(r.Context(), actorOf(r), r.PathValue("id"))
+		v, err := res.Get(r.Context(), ActorOf(r), r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, v)
+		WriteJSON(w, http.StatusOK, v)
 		return nil
 	}
 }
 
-func (res *resource[R]) apiCreate(s *Server) handler {
+func (res *Resource[R]) apiCreate(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v := res.newT()
-		if err := s.decode(w, r, v); err != nil {
+		v := res.NewT()
+		if err := s.Decode(w, r, v); err != nil {
 			return err
 		}
-		if err := res.create(r.Context(), actorOf(r), v); err != nil {
+		if err := res.Create(r.Context(), ActorOf(r), v); err != nil {
 			return err
 		}
-		stored, err := res.get(r.Context(), actorOf(r), res.idOf(v))
+		stored, err := res.Get(r.Context(), ActorOf(r), res.IdOf(v))
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Location", "/api/v1/"+res.name+"/"+url.PathEscape(res.idOf(v)))
-		writeJSON(w, http.StatusCreated, stored)
+		w.Header().Set("Location", "/api/v1/"+res.Name+"/"+url.PathEscape(res.IdOf(v)))
+		WriteJSON(w, http.StatusCreated, stored)
 		return nil
 	}
 }
 
-func (res *resource[R]) apiUpdate(s *Server) handler {
+func (res *Resource[R]) apiUpdate(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v := res.newT()
-		if err := s.decode(w, r, v); err != nil {
+		v := res.NewT()
+		if err := s.Decode(w, r, v); err != nil {
 			return err
 		}
 		id := r.PathValue("id")
-		if err := res.update(r.Context(), actorOf(r), id, v); err != nil {
+		if err := res.Update(r.Context(), ActorOf(r), id, v); err != nil {
 			return err
 		}
-		stored, err := res.get(r.Context(), actorOf(r), id)
+		stored, err := res.Get(r.Context(), ActorOf(r), id)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, stored)
+		WriteJSON(w, http.StatusOK, stored)
 		return nil
 	}
 }
 
-func (res *resource[R]) apiDelete(s *Server) handler {
+func (res *Resource[R]) apiDelete(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := res.del(r.Context(), actorOf(r), r.PathValue("id")); err != nil {
+		if err := res.Del(r.Context(), ActorOf(r), r.PathValue("id")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -414,22 +414,22 @@ func (res *resource[R]) apiDelete(s *Server) handler {
 	}
 }
 
-func (res *resource[R]) apiHistory(s *Server) handler {
+func (res *Resource[R]) apiHistory(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		hist, err := s.app.History(r.Context(), actorOf(r), res.name, r.PathValue("id"))
+		hist, err := s.App.History(r.Context(), ActorOf(r), res.Name, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
 		if hist == nil {
 			hist = []*gongzhi.AuditEntry{}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": hist})
+		WriteJSON(w, http.StatusOK, map[string]any{"items": hist})
 		return nil
 	}
 }
 
 // parseID parses a numeric record id; anything else is simply not found.
-func parseID(s string) (int64, error) {
+func ParseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, gongzhi.NotFound()

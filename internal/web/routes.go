@@ -10,12 +10,12 @@ import (
 )
 
 func (s *Server) routes() {
-	s.handle("GET /healthz", public, s.healthz)
+	s.Handle("GET /healthz", Public, s.healthz)
 	s.mux.Handle("GET /metrics", s.metrics())
 	s.mux.Handle("GET /static/", s.staticHandler())
-	s.handle("GET /api/openapi.json", public, s.openAPI)
+	s.Handle("GET /api/openapi.json", Public, s.openAPI)
 
-	s.handle("GET /lang", public, s.setLang)
+	s.Handle("GET /lang", Public, s.setLang)
 }
 
 func (s *Server) staticHandler() http.Handler {
@@ -38,12 +38,12 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 		lang = "zh-CN"
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 	return nil
 }
 
 // safeNext keeps a redirect target on this site.
-func safeNext(next string) string {
+func SafeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		return "/"
 	}

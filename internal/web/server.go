@@ -49,13 +49,13 @@ type Options struct {
 
 // Server is the HTTP side of Gongzhi.
 type Server struct {
-	app       *app.App
+	App       *app.App `json:"-"`
 	log       *slog.Logger
-	opts      Options
+	Opts      Options `json:"-"`
 	tmpl      map[string]*template.Template
 	static    fs.FS
 	sums      map[string]string // static file name → content hash, for cache-busting URLs
-	files     *files.Store
+	Files     *files.Store      `json:"-"`
 	mux       *http.ServeMux
 	apiRoutes []string // "METHOD /api/v1/…" patterns, for the OpenAPI check
 	reqs      *prometheus.CounterVec
@@ -73,9 +73,9 @@ func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, er
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
-	s := &Server{app: a, log: log, opts: opts, mux: http.NewServeMux(), files: opts.Files}
-	if s.files == nil {
-		s.files = &files.Store{Dir: filepath.Join(os.TempDir(), "gongzhi-files")}
+	s := &Server{App: a, log: log, Opts: opts, mux: http.NewServeMux(), Files: opts.Files}
+	if s.Files == nil {
+		s.Files = &files.Store{Dir: filepath.Join(os.TempDir(), "gongzhi-files")}
 	}
 	s.reg = opts.Registry
 	if s.reg == nil {
@@ -106,8 +106,8 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) APIRoutes() []string { return s.apiRoutes }
 
 func (s *Server) assetsFS() fs.FS {
-	if s.opts.DevDir != "" {
-		return os.DirFS(s.opts.DevDir)
+	if s.Opts.DevDir != "" {
+		return os.DirFS(s.Opts.DevDir)
 	}
 	return assets
 }
@@ -120,18 +120,18 @@ const (
 	keyActor ctxKey = iota
 	keyCSRF
 	keyLang
-	keySession
+	KeySession
 	keyRoute
 )
 
-func actorOf(r *http.Request) *gongzhi.Actor {
+func ActorOf(r *http.Request) *gongzhi.Actor {
 	ac, _ := r.Context().Value(keyActor).(*gongzhi.Actor)
 	return ac
 }
 
 func csrfOf(r *http.Request) string { s, _ := r.Context().Value(keyCSRF).(string); return s }
 
-func langOf(r *http.Request) string {
+func LangOf(r *http.Request) string {
 	if l, ok := r.Context().Value(keyLang).(string); ok {
 		return l
 	}
@@ -142,7 +142,7 @@ func withValue(r *http.Request, k ctxKey, v any) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), k, v))
 }
 
-func clientIP(r *http.Request) string {
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -191,7 +191,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.dur.WithLabelValues(name).Observe(d.Seconds())
 		if name != "GET /healthz" && name != "GET /static/" {
 			s.log.Info("http", "method", r.Method, "path", r.URL.Path, "route", name, "status", sw.code,
-				"ms", d.Milliseconds(), "ip", clientIP(r))
+				"ms", d.Milliseconds(), "ip", ClientIP(r))
 		}
 	})
 }
@@ -223,35 +223,35 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 }
 
 // handler is the shape of every route: it returns an error, and fail renders it.
-type handler func(w http.ResponseWriter, r *http.Request) error
+type Handler func(w http.ResponseWriter, r *http.Request) error
 
 // access says who may reach a route.
 type access int
 
 const (
-	public   access = iota // anyone, signed in or not
-	signedIn               // any signed-in account
-	changed                // a signed-in account that has changed its initial password
+	Public   access = iota // anyone, signed in or not
+	SignedIn               // any signed-in account
+	Changed                // a signed-in account that has changed its initial password
 )
 
 // handle registers a UI route.
-func (s *Server) handle(pattern string, acc access, h handler) {
+func (s *Server) Handle(pattern string, acc access, h Handler) {
 	s.mux.Handle(pattern, s.wrap(pattern, acc, false, h))
 }
 
 // api registers an API route; every API route needs a signed-in account (session or token).
-func (s *Server) api(pattern string, h handler) {
+func (s *Server) Api(pattern string, h Handler) {
 	s.apiRoutes = append(s.apiRoutes, pattern)
-	s.mux.Handle(pattern, s.wrap(pattern, changed, true, h))
+	s.mux.Handle(pattern, s.wrap(pattern, Changed, true, h))
 }
 
 // apiPublic registers an API route that needs no account (the public section).
-func (s *Server) apiPublic(pattern string, h handler) {
+func (s *Server) ApiPublic(pattern string, h Handler) {
 	s.apiRoutes = append(s.apiRoutes, pattern)
-	s.mux.Handle(pattern, s.wrap(pattern, public, true, h))
+	s.mux.Handle(pattern, s.wrap(pattern, Public, true, h))
 }
 
-func (s *Server) wrap(pattern string, acc access, isAPI bool, h handler) http.Handler {
+func (s *Server) wrap(pattern string, acc access, isAPI bool, h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p, ok := r.Context().Value(keyRoute).(*string); ok {
 			*p = pattern
@@ -261,8 +261,8 @@ func (s *Server) wrap(pattern string, acc access, isAPI bool, h handler) http.Ha
 			s.fail(w, r, err)
 			return
 		}
-		ac := actorOf(r)
-		if acc >= signedIn && ac == nil {
+		ac := ActorOf(r)
+		if acc >= SignedIn && ac == nil {
 			if isAPI || r.Method != http.MethodGet {
 				s.fail(w, r, &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"})
 				return
@@ -270,7 +270,7 @@ func (s *Server) wrap(pattern string, acc access, isAPI bool, h handler) http.Ha
 			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		if acc == changed && ac != nil && ac.User.MustChangePassword {
+		if acc == Changed && ac != nil && ac.User.MustChangePassword {
 			if isAPI || r.Method != http.MethodGet {
 				s.fail(w, r, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.must_change_password"})
 				return
@@ -290,7 +290,7 @@ func (s *Server) wrap(pattern string, acc access, isAPI bool, h handler) http.Ha
 	})
 }
 
-const sessionCookie = "gz_session"
+const SessionCookie = "gz_session"
 
 // authenticate finds the actor from a bearer token (API) or the session cookie.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http.Request, isAPI bool) error {
@@ -300,7 +300,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http
 		if !ok {
 			return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
 		}
-		ac, err := s.app.TokenActor(ctx, strings.TrimSpace(tok), clientIP(r))
+		ac, err := s.App.TokenActor(ctx, strings.TrimSpace(tok), ClientIP(r))
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 				return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
@@ -310,14 +310,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http
 		*out = withValue(r, keyActor, ac)
 		return nil
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	ac, csrf, err := s.app.SessionActor(ctx, c.Value, clientIP(r))
+	ac, csrf, err := s.App.SessionActor(ctx, c.Value, ClientIP(r))
 	if err != nil {
 		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-			s.clearCookie(w, sessionCookie)
+			s.ClearCookie(w, SessionCookie)
 			return nil
 		}
 		return err
@@ -331,15 +331,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http
 	}
 	r = withValue(r, keyActor, ac)
 	r = withValue(r, keyCSRF, csrf)
-	*out = withValue(r, keySession, c.Value)
+	*out = withValue(r, KeySession, c.Value)
 	return nil
 }
 
 func (s *Server) checkCSRF(r *http.Request) error {
 	var tok string
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(s.opts.MaxUpload); err != nil {
-			return uploadErr(err, s.opts.MaxUpload)
+		if err := r.ParseMultipartForm(s.Opts.MaxUpload); err != nil {
+			return UploadErr(err, s.Opts.MaxUpload)
 		}
 	}
 	tok = r.FormValue("csrf")
@@ -349,7 +349,7 @@ func (s *Server) checkCSRF(r *http.Request) error {
 	return nil
 }
 
-func uploadErr(err error, limit int64) error {
+func UploadErr(err error, limit int64) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) || strings.Contains(err.Error(), "too large") {
 		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: fmt.Sprintf("err.too_large:%d MiB", limit>>20)}
@@ -357,16 +357,16 @@ func uploadErr(err error, limit int64) error {
 	return gongzhi.Invalid("file", "err.no_file")
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+func (s *Server) SetCookie(w http.ResponseWriter, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+		Secure: s.Opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-func (s *Server) clearCookie(w http.ResponseWriter, name string) { s.setCookie(w, name, "", -1) }
+func (s *Server) ClearCookie(w http.ResponseWriter, name string) { s.SetCookie(w, name, "", -1) }
 
 // ---- errors
 
-var statusOf = map[string]int{
+var StatusOf = map[string]int{
 	gongzhi.EINVALID: http.StatusUnprocessableEntity, gongzhi.ENOTFOUND: http.StatusNotFound,
 	gongzhi.ECONFLICT: http.StatusConflict, gongzhi.EUNAUTHORIZED: http.StatusUnauthorized,
 	gongzhi.EFORBIDDEN: http.StatusForbidden, gongzhi.ETOOLARGE: http.StatusRequestEntityTooLarge,
@@ -378,37 +378,37 @@ var statusOf = map[string]int{
 // the log only.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := gongzhi.AsError(err)
-	status := statusOf[e.Code]
+	status := StatusOf[e.Code]
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
 	if e.Code == gongzhi.EINTERNAL {
 		s.log.Error("internal error", "err", err, "path", r.URL.Path)
 	}
-	lang := langOf(r)
-	if isAPIPath(r) {
-		body := apiError{Code: e.Code, Message: T(lang, e.Message)}
+	lang := LangOf(r)
+	if IsAPIPath(r) {
+		body := ApiError{Code: e.Code, Message: T(lang, e.Message)}
 		if len(e.Fields) > 0 {
 			body.Fields = map[string]string{}
 			for k, v := range e.Fields {
 				body.Fields[k] = T(lang, v)
 			}
 		}
-		writeJSON(w, status, map[string]any{"error": body})
+		WriteJSON(w, status, map[string]any{"error": body})
 		return
 	}
-	s.render(w, r, status, "error", &page{Title: T(lang, "title."+e.Code), Error: e})
+	s.Render(w, r, status, "error", &Page{Title: T(lang, "title."+e.Code), Error: e})
 }
 
-type apiError struct {
+type ApiError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-func isAPIPath(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+func IsAPIPath(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -422,11 +422,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.app.DB.SQL.PingContext(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+	if err := s.App.DB.SQL.PingContext(ctx); err != nil {
+		WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.app.DB.Dialect)})
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.App.DB.Dialect)})
 	return nil
 }
 

@@ -13,20 +13,20 @@ import (
 
 // ppAnonymous is the caller of a public action: the signed-in account if there is one, else an
 // anonymous actor that carries the client's address into the audit log.
-func ppAnonymous(r *http.Request) *gongzhi.Actor {
-	if ac := actorOf(r); ac != nil {
+func PpAnonymous(r *http.Request) *gongzhi.Actor {
+	if ac := ActorOf(r); ac != nil {
 		return ac
 	}
 	via := "web"
-	if isAPIPath(r) {
+	if IsAPIPath(r) {
 		via = "api"
 	}
-	return &gongzhi.Actor{IP: clientIP(r), Via: via}
+	return &gongzhi.Actor{IP: ClientIP(r), Via: via}
 }
 
 // ppFieldErr splits a service error into one with field reasons (shown beside a form's fields)
 // and anything else.
-func ppFieldErr(err error) (*gongzhi.Error, bool) {
+func PpFieldErr(err error) (*gongzhi.Error, bool) {
 	if err == nil {
 		return nil, false
 	}
@@ -34,15 +34,15 @@ func ppFieldErr(err error) (*gongzhi.Error, bool) {
 	return e, len(e.Fields) > 0 && e.Code != gongzhi.EINTERNAL
 }
 
-func ppStatusFor(e *gongzhi.Error) int {
-	if st := statusOf[e.Code]; st != 0 {
+func PpStatusFor(e *gongzhi.Error) int {
+	if st := StatusOf[e.Code]; st != 0 {
 		return st
 	}
 	return http.StatusInternalServerError
 }
 
 // ppTranslated turns an error's field reasons into messages in lang.
-func ppTranslated(lang string, e *gongzhi.Error) map[string]string {
+func PpTranslated(lang string, e *gongzhi.Error) map[string]string {
 	out := map[string]string{}
 	if e != nil {
 		for k, v := range e.Fields {
@@ -53,9 +53,9 @@ func ppTranslated(lang string, e *gongzhi.Error) map[string]string {
 }
 
 // ppHas reports whether a translation exists for key.
-func ppHas(key string) bool { _, ok := messages[key]; return ok }
+func PpHas(key string) bool { _, ok := messages[key]; return ok }
 
-func ppFirstNonEmpty(xs ...string) string {
+func PpFirstNonEmpty(xs ...string) string {
 	for _, x := range xs {
 		if x != "" {
 			return x
@@ -64,46 +64,46 @@ func ppFirstNonEmpty(xs ...string) string {
 	return ""
 }
 
-func (s *Server) ppCommunities(ctx context.Context) ([]ppCommunity, error) {
-	var out []ppCommunity
-	_, err := s.app.DB.Q().ListPlaces(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
+func (s *Server) PpCommunities(ctx context.Context) ([]PpCommunity, error) {
+	var out []PpCommunity
+	_, err := s.App.DB.Q().ListPlaces(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
 		func(p *gongzhi.Place) error {
-			out = append(out, ppCommunity{Code: p.Code, Name: p.Name, StreetCode: p.ParentCode, StreetName: p.ParentName})
+			out = append(out, PpCommunity{Code: p.Code, Name: p.Name, StreetCode: p.ParentCode, StreetName: p.ParentName})
 			return nil
 		})
 	return out, err
 }
 
-func (s *Server) ppGroupNames(ctx context.Context, lang string) map[string]string {
+func (s *Server) PpGroupNames(ctx context.Context, lang string) map[string]string {
 	out := map[string]string{}
-	if gs, err := s.app.DB.Q().ListTargetGroups(ctx); err == nil {
+	if gs, err := s.App.DB.Q().ListTargetGroups(ctx); err == nil {
 		for _, g := range gs {
-			out[g.Code] = ppPick(lang, g.Name, g.NameEn)
+			out[g.Code] = PpPick(lang, g.Name, g.NameEn)
 		}
 	}
 	return out
 }
 
 // ppCategoryNames joins the catalog names of category codes.
-func (s *Server) ppCategoryNames(ctx context.Context, lang string, codes []string) string {
-	cats, err := s.app.ServiceCategories(ctx, false)
+func (s *Server) PpCategoryNames(ctx context.Context, lang string, codes []string) string {
+	cats, err := s.App.ServiceCategories(ctx, false)
 	if err != nil {
 		return strings.Join(codes, "、")
 	}
 	names := map[string]string{}
 	for _, c := range cats {
-		names[c.Code] = ppPick(lang, c.Name, c.NameEn)
+		names[c.Code] = PpPick(lang, c.Name, c.NameEn)
 	}
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = ppFirstNonEmpty(names[c], c)
+		out[i] = PpFirstNonEmpty(names[c], c)
 	}
 	return strings.Join(out, "、")
 }
 
-func offContractHref(id int64) string { return "/contracts/" + strconv.FormatInt(id, 10) }
+func OffContractHref(id int64) string { return "/contracts/" + strconv.FormatInt(id, 10) }
 
-func idText(id int64) string {
+func IdText(id int64) string {
 	if id == 0 {
 		return ""
 	}
@@ -111,21 +111,28 @@ func idText(id int64) string {
 }
 
 // ppCommunity is a community anyone may raise a need for.
-type ppCommunity struct {
+type PpCommunity struct {
 	Code       string `json:"code"`
 	Name       string `json:"name"`
 	StreetCode string `json:"street_code"`
 	StreetName string `json:"street_name"`
 }
 
-
 // offRawValues are what was typed into a form's inputs, shown back as typed after an error (a
 // mistyped amount cannot be shown from the parsed record).
-type offRawValues map[string]string
+type OffRawValues map[string]string
 
-func ppPick(lang, zh, en string) string {
+func PpPick(lang, zh, en string) string {
 	if lang == "en" && en != "" {
 		return en
 	}
 	return zh
+}
+
+// Or returns the typed value of k, if there is one, else the value shown from the record.
+func (rv OffRawValues) Or(k, shown string) string {
+	if v, ok := rv[k]; ok {
+		return v
+	}
+	return shown
 }

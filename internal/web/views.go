@@ -13,40 +13,40 @@ import (
 )
 
 // enumLabel translates an enumeration value: "org.type" + "professional".
-func enumLabel(lang, prefix, v string) string { return T(lang, prefix+"."+v) }
+func EnumLabel(lang, prefix, v string) string { return T(lang, prefix+"."+v) }
 
-func enumLabels(lang, prefix string, vs []string) string {
+func EnumLabels(lang, prefix string, vs []string) string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
-		out[i] = enumLabel(lang, prefix, v)
+		out[i] = EnumLabel(lang, prefix, v)
 	}
 	return strings.Join(out, "、")
 }
 
 // enumOptions lists an enumeration's values as options; withAll adds an "all" option first
 // (for filters).
-func enumOptions(lang, prefix string, vs []string, withAll bool) []option {
-	var out []option
+func EnumOptions(lang, prefix string, vs []string, withAll bool) []Option {
+	var out []Option
 	if withAll {
-		out = append(out, option{"", T(lang, "list.all")})
+		out = append(out, Option{"", T(lang, "list.all")})
 	}
 	for _, v := range vs {
-		out = append(out, option{v, enumLabel(lang, prefix, v)})
+		out = append(out, Option{v, EnumLabel(lang, prefix, v)})
 	}
 	return out
 }
 
-func filterSelect(r *http.Request, name, label string, opts []option) field {
-	return field{Name: name, Label: label, Type: "select", Value: r.URL.Query().Get(name), Options: opts}
+func FilterSelect(r *http.Request, name, label string, opts []Option) Field {
+	return Field{Name: name, Label: label, Type: "select", Value: r.URL.Query().Get(name), Options: opts}
 }
 
 // placeOptions lists the places an actor may assign records to, at the given levels.
-func (s *Server) placeOptions(r *http.Request, levels ...int) []option {
-	var out []option
+func (s *Server) PlaceOptions(r *http.Request, levels ...int) []Option {
+	var out []Option
 	for _, lvl := range levels {
-		s.app.Places(r.Context(), actorOf(r), store.ListOptions{Filters: map[string]string{"level": fmt.Sprint(lvl)}, Limit: 500},
+		s.App.Places(r.Context(), ActorOf(r), store.ListOptions{Filters: map[string]string{"level": fmt.Sprint(lvl)}, Limit: 500},
 			func(p *gongzhi.Place) error {
-				out = append(out, option{p.Code, p.Name + " (" + p.Code + ")"})
+				out = append(out, Option{p.Code, p.Name + " (" + p.Code + ")"})
 				return nil
 			})
 	}
@@ -55,20 +55,20 @@ func (s *Server) placeOptions(r *http.Request, levels ...int) []option {
 }
 
 // orgOptions lists organizations in scope; blank first.
-func (s *Server) orgOptions(r *http.Request, lang string) []option {
-	out := []option{{"", "—"}}
-	s.app.Organizations(r.Context(), actorOf(r), store.ListOptions{Limit: 500, Sort: "name"}, func(o *gongzhi.Organization) error {
-		out = append(out, option{fmtInt(o.ID), o.Name})
+func (s *Server) OrgOptions(r *http.Request, lang string) []Option {
+	out := []Option{{"", "—"}}
+	s.App.Organizations(r.Context(), ActorOf(r), store.ListOptions{Limit: 500, Sort: "name"}, func(o *gongzhi.Organization) error {
+		out = append(out, Option{FmtInt(o.ID), o.Name})
 		return nil
 	})
 	return out
 }
 
 // historyRows turns audit entries into readable change lines: "联系电话: 025-1 → 025-2".
-func historyRows(lang string, entries []*gongzhi.AuditEntry, itemKey string) []historyRow {
-	var out []historyRow
+func historyRows(lang string, entries []*gongzhi.AuditEntry, itemKey string) []HistoryRow {
+	var out []HistoryRow
 	for _, e := range entries {
-		h := historyRow{At: e.At, Who: e.Username, Action: T(lang, "action."+e.Action+".past")}
+		h := HistoryRow{At: e.At, Who: e.Username, Action: T(lang, "action."+e.Action+".past")}
 		var before, after map[string]any
 		json.Unmarshal([]byte(e.Before), &before)
 		json.Unmarshal([]byte(e.After), &after)
@@ -138,11 +138,11 @@ func show(v any) any {
 }
 
 // textField, selectField and friends build form fields for a record.
-func textField(name, label, value, errMsg string, required bool) field {
-	return field{Name: name, Label: label, Type: "text", Value: value, Error: errMsg, Required: required}
+func textField(name, label, value, errMsg string, required bool) Field {
+	return Field{Name: name, Label: label, Type: "text", Value: value, Error: errMsg, Required: required}
 }
 
-func yesNo(lang string, b bool) string {
+func YesNo(lang string, b bool) string {
 	if b {
 		return T(lang, "yes")
 	}

@@ -20,6 +20,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/web"
@@ -381,7 +382,7 @@ func TestFirstRunSetup(t *testing.T) {
 	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
-	ws, err := web.New(a, log, web.Options{})
+	ws, err := site.New(a, log, web.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,286 @@
+// Accounts in the pages and the API: signing in and out, the first-run setup, passwords, API
+// tokens and the audit log.
+package accountsweb
+
+import (
+	"net/http"
+
+	"gongzhi"
+	"gongzhi/internal/accounts"
+	"gongzhi/internal/web"
+	"gongzhi/internal/xlsx"
+)
+
+type loginData struct{ Next, Username string }
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	if need, err := s.App.NeedsSetup(r.Context()); err != nil {
+		return err
+	} else if need {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return nil
+	}
+	if web.ActorOf(r) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	s.Render(w, r, http.StatusOK, "login", &web.Page{Title: web.T(web.LangOf(r), "login.title"), Data: loginData{Next: web.SafeNext(r.URL.Query().Get("next"))}})
+	return nil
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return gongzhi.Invalid("form", "bad_text")
+	}
+	username := web.TruncateRunes(r.PostFormValue("username"), 64)
+	token, _, u, err := s.App.Login(r.Context(), username, r.PostFormValue("password"), web.ClientIP(r), r.UserAgent())
+	next := web.SafeNext(r.PostFormValue("next"))
+	if err != nil {
+		e := gongzhi.AsError(err)
+		if e.Code == gongzhi.EINTERNAL {
+			return err
+		}
+		s.Render(w, r, web.StatusOf[e.Code], "login", &web.Page{Title: web.T(web.LangOf(r), "login.title"), Error: e, Data: loginData{Next: next, Username: username}})
+		return nil
+	}
+	s.SetCookie(w, web.SessionCookie, token, int(s.App.Cfg.SessionMax.Seconds()))
+	if u.MustChangePassword {
+		next = "/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	tok, _ := r.Context().Value(web.KeySession).(string)
+	if err := s.App.Logout(r.Context(), web.ActorOf(r), tok); err != nil {
+		return err
+	}
+	s.ClearCookie(w, web.SessionCookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func passwordForm(lang string, errs map[string]string) *web.FormView {
+	return &web.FormView{Action: "/password", Submit: web.T(lang, "action.save"), Fields: []web.Field{
+		{Name: "current", Label: web.T(lang, "password.current"), Type: "password", Error: errs["current"], Required: true, Wide: true},
+		{Name: "password", Label: web.T(lang, "password.new"), Type: "password", Error: errs["password"], Required: true, Wide: true, Help: web.T(lang, "password.policy")},
+		{Name: "confirm", Label: web.T(lang, "password.confirm"), Type: "password", Error: errs["confirm"], Required: true, Wide: true},
+	}}
+}
+
+func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) error {
+	lang := web.LangOf(r)
+	s.Render(w, r, http.StatusOK, "password", &web.Page{Title: web.T(lang, "password.title"), Data: passwordForm(lang, nil)})
+	return nil
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	lang := web.LangOf(r)
+	tok, _ := r.Context().Value(web.KeySession).(string)
+	err := s.App.ChangePassword(r.Context(), web.ActorOf(r), tok, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
+	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 {
+		errs := map[string]string{}
+		for k, v := range e.Fields {
+			errs[k] = web.T(lang, v)
+		}
+		s.Render(w, r, web.StatusOf[e.Code], "password", &web.Page{Title: web.T(lang, "password.title"), Data: passwordForm(lang, errs), Error: e})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return s.Redirect(w, r, "/", web.T(lang, "password.changed"))
+}
+
+func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) error {
+	need, err := s.App.NeedsSetup(r.Context())
+	if err != nil {
+		return err
+	}
+	if !need {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	s.Render(w, r, http.StatusOK, "setup", &web.Page{Title: web.T(web.LangOf(r), "setup.title"), Data: &accounts.SetupResult{}})
+	return nil
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.App.Setup(r.Context(), web.TruncateRunes(r.PostFormValue("prefix"), 40), web.ClientIP(r))
+	if err != nil {
+		return err
+	}
+	s.Render(w, r, http.StatusOK, "setup", &web.Page{Title: web.T(web.LangOf(r), "setup.title"), Data: res})
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	ac := web.ActorOf(r)
+	web.WriteJSON(w, http.StatusOK, map[string]any{"user": ac.User, "scope_code": ac.ScopeCode})
+	return nil
+}
+
+func (s *Server) tokens(w http.ResponseWriter, r *http.Request) error {
+	return s.renderTokens(w, r, "", nil)
+}
+
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken string, e *gongzhi.Error) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	list, err := s.App.Tokens(r.Context(), ac)
+	if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		if list == nil {
+			list = []gongzhi.APIToken{}
+		}
+		web.WriteJSON(w, http.StatusOK, map[string]any{"items": list})
+		return nil
+	}
+	errs := map[string]string{}
+	if e != nil {
+		for k, v := range e.Fields {
+			errs[k] = web.T(lang, v)
+		}
+	}
+	data := struct {
+		*web.FormView
+		Tokens   []gongzhi.APIToken
+		NewToken string
+		ShowUser bool
+	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: []web.Field{
+		{Name: "name", Label: web.T(lang, "token.name"), Type: "text", Error: errs["name"], Required: true},
+		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "365", Error: errs["days"]},
+	}}, list, newToken, ac.Has(gongzhi.RoleSecAdmin)}
+	status := http.StatusOK
+	if e != nil {
+		status = web.StatusOf[e.Code]
+	}
+	s.Render(w, r, status, "tokens", &web.Page{Title: web.T(lang, "nav.tokens"), Active: "/tokens", Data: &data, Error: e})
+	return nil
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	var req web.TokenRequest
+	err := s.Decode(w, r, &req)
+	var text string
+	var t *gongzhi.APIToken
+	if err == nil {
+		t, text, err = s.App.CreateToken(r.Context(), web.ActorOf(r), req.Name, req.Days)
+	}
+	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
+		return s.renderTokens(w, r, "", e)
+	} else if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		web.WriteJSON(w, http.StatusCreated, map[string]any{"token": t, "secret": text})
+		return nil
+	}
+	return s.renderTokens(w, r, text, nil)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.App.RevokeToken(r.Context(), web.ActorOf(r), id); err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		web.WriteJSON(w, http.StatusOK, map[string]string{"status": "revoked"})
+		return nil
+	}
+	return s.Redirect(w, r, "/tokens", web.T(web.LangOf(r), "saved"))
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	opts, pg := web.ListOptions(r, web.AuditFilters...)
+	if web.IsAPIPath(r) {
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Audit))
+	}
+	lv := web.ListView{Action: "/audit", Q: opts.Q}
+	total, err := s.App.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
+		lv.Rows = append(lv.Rows, []web.Cell{{Text: fmtTime(e.At)}, {Text: e.Username}, {Text: web.T(lang, "role."+e.Role)}, {Text: e.IP},
+			{Text: e.Action}, {Text: e.Entity}, {Text: e.EntityID}, {Text: web.TruncateRunes(e.Note+" "+e.After, 160)}})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	lv.Total, lv.Page = total, pg
+	web.PageLinks(r, &lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}, {Label: web.T(lang, "audit.user"), Sort: "username"}, {Label: web.T(lang, "audit.role"), Sort: ""}, {Label: web.T(lang, "audit.ip"), Sort: ""},
+		{Label: web.T(lang, "audit.action"), Sort: "action"}, {Label: web.T(lang, "audit.entity"), Sort: ""}, {Label: web.T(lang, "audit.entity_id"), Sort: ""}, {Label: web.T(lang, "audit.note"), Sort: ""}}, opts.Limit)
+	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
+	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "revoke"} {
+		actions = append(actions, web.Option{Value: a, Label: a})
+	}
+	lv.Filters = []web.Field{
+		web.FilterSelect(r, "action", web.T(lang, "audit.action"), actions),
+		{Name: "entity", Label: web.T(lang, "audit.entity"), Type: "text", Value: r.URL.Query().Get("entity")},
+		{Name: "user", Label: web.T(lang, "audit.user"), Type: "text", Value: r.URL.Query().Get("user")},
+		{Name: "from", Label: web.T(lang, "audit.from"), Type: "date", Value: r.URL.Query().Get("from")},
+		{Name: "to", Label: web.T(lang, "audit.to"), Type: "date", Value: r.URL.Query().Get("to")},
+	}
+	q := r.URL.Query()
+	q.Del("page")
+	lv.ExportURL = "/audit/export.xlsx?" + q.Encode()
+	s.Render(w, r, http.StatusOK, "list", &web.Page{Title: web.T(lang, "nav.audit"), Active: "/audit", Data: &lv})
+	return nil
+}
+
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	opts, _ := web.ListOptions(r, web.AuditFilters...)
+	opts.Limit = 0
+	var rows [][]any
+	if _, err := s.App.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
+		rows = append(rows, []any{e.At.In(web.ChinaTime), e.Username, e.Role, e.IP, e.Via, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.Note})
+		return nil
+	}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="audit.xlsx"`)
+	headers := []string{web.T(lang, "audit.at"), web.T(lang, "audit.user"), web.T(lang, "audit.role"), web.T(lang, "audit.ip"), "via", web.T(lang, "audit.action"),
+		web.T(lang, "audit.entity"), web.T(lang, "audit.entity_id"), web.T(lang, "audit.before"), web.T(lang, "audit.after"), web.T(lang, "audit.note")}
+	return xlsx.Export(w, web.T(lang, "nav.audit"), headers, func(yield func([]any) bool) {
+		for _, row := range rows {
+			if !yield(row) {
+				return
+			}
+		}
+	})
+}
+
+// accountsRoutes registers signing in and out, the first-run setup, passwords, accounts, API
+// tokens and the audit log.
+func (s *Server) accountsRoutes() {
+	s.Handle("GET /login", web.Public, s.loginPage)
+	s.Handle("POST /login", web.Public, s.login)
+	s.Handle("POST /logout", web.SignedIn, s.logout)
+	s.Handle("GET /password", web.SignedIn, s.passwordPage)
+	s.Handle("POST /password", web.SignedIn, s.changePassword)
+	s.Handle("GET /setup", web.Public, s.setupPage)
+	s.Handle("POST /setup", web.Public, s.setup)
+	web.Register(s.Server, s.userResource())
+	s.Handle("GET /users/new", web.Changed, s.createUser)
+	s.Handle("POST /users/new", web.Changed, s.createUser)
+	s.Api("POST /api/v1/users", s.createUser)
+	for _, a := range []string{"unlock", "reset", "end-sessions"} {
+		s.Handle("POST /users/{id}/"+a, web.Changed, s.securityAction(a))
+		s.Api("POST /api/v1/users/{id}/"+a, s.securityAction(a))
+	}
+	s.Handle("GET /tokens", web.Changed, s.tokens)
+	s.Handle("POST /tokens", web.Changed, s.createToken)
+	s.Handle("POST /tokens/{id}/revoke", web.Changed, s.revokeToken)
+	s.Api("GET /api/v1/tokens", s.tokens)
+	s.Api("POST /api/v1/tokens", s.createToken)
+	s.Api("POST /api/v1/tokens/{id}/revoke", s.revokeToken)
+	s.Handle("GET /audit", web.Changed, s.audit)
+	s.Handle("GET /audit/export.xlsx", web.Changed, s.auditExport)
+	s.Api("GET /api/v1/audit", s.audit)
+	s.Api("GET /api/v1/me", s.me)
+}

@@ -1,0 +1,275 @@
+// Reports of the purchase workflow (DOMAIN.md §4, §12): funding by category and fiscal year —
+// contracts, total amount and share of the year — as a table, a bar chart drawn by the server as
+// inline SVG (no script, no outside service) and an Excel export; the needs each funded project
+// answers and the needs left unanswered; the purchaser's on-time payment rate.
+package purchaseweb
+
+import (
+	"net/http"
+	"strconv"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+	"gongzhi/internal/web"
+	"gongzhi/internal/xlsx"
+)
+
+func (s *Server) offReportRoutes() {
+	s.Handle("GET /reports", web.Changed, s.OffWrap(s.offFundingReport))
+	s.Handle("GET /reports/funding.xlsx", web.Changed, s.OffWrap(s.offFundingExport))
+	s.Handle("GET /reports/needs", web.Changed, s.OffWrap(s.offNeedsReport))
+	s.Api("GET /api/v1/reports/funding", s.OffWrap(s.offFundingReport))
+	s.Api("GET /api/v1/reports/funding.xlsx", s.OffWrap(s.offFundingExport))
+	s.Api("GET /api/v1/reports/needs-answered", s.OffWrap(s.offNeedsReport))
+	s.Api("GET /api/v1/reports/on-time", s.OffWrap(s.offOnTime))
+	s.Handle("GET /purchase-office.css", web.Public, s.OffServeOfficeCSS)
+}
+
+// offReportPlace is the place a report covers: ?place= if the caller sees it, else the caller's
+// own place.
+func offReportPlace(r *http.Request) string {
+	ac := web.ActorOf(r)
+	if p := r.URL.Query().Get("place"); len(p) == 12 && (ac.SeesPlace(p) || ac.ScopeCode == "") {
+		return p
+	}
+	return ac.ScopeCode
+}
+
+// offYears reads the from and to years of a report (default: the last five years).
+func (s *Server) offYears(r *http.Request) (int, int) {
+	to := s.App.Now().In(gongzhi.ChinaTime).Year()
+	if n, err := strconv.Atoi(r.URL.Query().Get("to")); err == nil && n >= 2000 && n <= 2100 {
+		to = n
+	}
+	from := to - 4
+	if n, err := strconv.Atoi(r.URL.Query().Get("from")); err == nil && n >= 2000 && n <= 2100 {
+		from = n
+	}
+	return from, to
+}
+
+// offFundingBody is the funding report as the API returns it.
+type offFundingBody struct {
+	PlaceCode string                `json:"place_code"`
+	From      int                   `json:"from"`
+	To        int                   `json:"to"`
+	Years     []gongzhi.FundingYear `json:"years"`
+}
+
+type offReportView struct {
+	CSS       string
+	From, To  string
+	Place     string
+	Years     []offYearView
+	Chart     *offChart
+	ExportURL string
+	Rate      string
+	RateNote  string
+	Empty     bool
+}
+
+type offYearView struct {
+	Year      int
+	Contracts int
+	Amount    string
+	Rows      [][]string
+}
+
+// offChart is a horizontal bar chart in SVG user units; the page scales it to its width.
+type offChart struct {
+	Width, Height int
+	Title         string
+	Rows          []offChartRow
+}
+
+type offChartRow struct {
+	Year         bool
+	Label, Value string
+	TextY, BarY  int
+	BarW, ValueX int
+	Fill         string
+}
+
+// offPalette colours categories, the same colour for a category in every year.
+var offPalette = []string{"#b42318", "#1f5fbf", "#0f7b45", "#b7791f", "#6b46c1", "#2c7a7b", "#c05621", "#4a5568", "#d53f8c", "#2b6cb0"}
+
+func offFundingChart(lang string, years []gongzhi.FundingYear) *offChart {
+	const width, barMax, rowH, yearH = 480, 300, 40, 30
+	c := &offChart{Width: width, Title: web.T(lang, "report.chart_title")}
+	var top gongzhi.Money
+	colour := map[string]string{}
+	for _, y := range years {
+		for _, row := range y.Categories {
+			top = max(top, row.Amount)
+			if colour[row.CategoryCode] == "" {
+				colour[row.CategoryCode] = offPalette[len(colour)%len(offPalette)]
+			}
+		}
+	}
+	yPos := 0
+	for _, y := range years {
+		yPos += yearH
+		c.Rows = append(c.Rows, offChartRow{Year: true, Label: strconv.Itoa(y.Year) + " · " + web.OffYuan(y.Amount) + " · " +
+			web.T(lang, "report.contracts_n:"+strconv.Itoa(y.Contracts)), TextY: yPos - 8})
+		for _, row := range y.Categories {
+			w := 0
+			if top > 0 {
+				w = int(row.Amount.MulBP(10000*barMax) / top)
+				w = max(w, 2)
+			}
+			c.Rows = append(c.Rows, offChartRow{Label: row.CategoryName, Value: web.OffYuan(row.Amount) + " · " + gongzhi.FormatBP(row.ShareBP),
+				TextY: yPos + 13, BarY: yPos + 18, BarW: w, ValueX: w + 6, Fill: colour[row.CategoryCode]})
+			yPos += rowH
+		}
+	}
+	c.Height = yPos + 6
+	return c
+}
+
+func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error {
+	lang := web.LangOf(r)
+	place := offReportPlace(r)
+	from, to := s.offYears(r)
+	years, err := s.App.FundingByCategory(r.Context(), place, from, to)
+	if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		if years == nil {
+			years = []gongzhi.FundingYear{}
+		}
+		web.WriteJSON(w, http.StatusOK, offFundingBody{PlaceCode: place, From: from, To: to, Years: years})
+		return nil
+	}
+	s.offTranslateCategories(r, years)
+	v := &offReportView{CSS: web.OfficeCSSURL(), From: strconv.Itoa(from), To: strconv.Itoa(to), Place: place, Empty: len(years) == 0}
+	q := r.URL.Query()
+	v.ExportURL = "/reports/funding.xlsx?" + q.Encode()
+	for _, y := range years {
+		yv := offYearView{Year: y.Year, Contracts: y.Contracts, Amount: web.OffYuan(y.Amount)}
+		for _, row := range y.Categories {
+			yv.Rows = append(yv.Rows, []string{row.CategoryName, strconv.Itoa(row.Contracts), web.OffYuan(row.Amount), gongzhi.FormatBP(row.ShareBP)})
+		}
+		v.Years = append(v.Years, yv)
+	}
+	if len(years) > 0 {
+		v.Chart = offFundingChart(lang, years)
+	}
+	if rate, err := s.App.OnTimeRate(r.Context(), place); err == nil {
+		v.Rate = gongzhi.FormatBP(rate.RateBP)
+		v.RateNote = web.OffTr(lang, "contract.rate_note", rate.AsOf, strconv.Itoa(rate.Due), strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
+			strconv.Itoa(rate.Unpaid))
+	}
+	s.Render(w, r, http.StatusOK, "p_office_reports", &web.Page{Title: web.T(lang, "nav.reports"), Active: "/reports", Data: v})
+	return nil
+}
+
+// offTranslateCategories names the report's categories in English when the page is in English.
+func (s *Server) offTranslateCategories(r *http.Request, years []gongzhi.FundingYear) {
+	l := s.OffLabelsFor(r)
+	for i := range years {
+		for j := range years[i].Categories {
+			years[i].Categories[j].CategoryName = l.Category(years[i].Categories[j].CategoryCode)
+		}
+	}
+}
+
+func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error {
+	lang := web.LangOf(r)
+	from, to := s.offYears(r)
+	years, err := s.App.FundingByCategory(r.Context(), offReportPlace(r), from, to)
+	if err != nil {
+		return err
+	}
+	s.offTranslateCategories(r, years)
+	var rows [][]any
+	for _, y := range years {
+		for _, row := range y.Categories {
+			rows = append(rows, []any{y.Year, row.CategoryName, row.CategoryCode, row.Contracts, row.Amount.String(), gongzhi.FormatBP(row.ShareBP)})
+		}
+		rows = append(rows, []any{y.Year, web.T(lang, "report.year_total"), "", y.Contracts, y.Amount.String(), "100.00%"})
+	}
+	web.OffSendXLSX(w, web.OffXlsxName("funding-by-category"))
+	headers := []string{web.T(lang, "report.year"), web.T(lang, "report.category"), web.T(lang, "category.code"), web.T(lang, "report.contracts"),
+		web.T(lang, "report.amount") + web.T(lang, "unit.yuan"), web.T(lang, "report.share")}
+	return xlsx.Export(w, web.T(lang, "report.funding"), headers, web.OffRowsSeq(rows))
+}
+
+func (s *Server) offOnTime(w http.ResponseWriter, r *http.Request) error {
+	rate, err := s.App.OnTimeRate(r.Context(), offReportPlace(r))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, rate)
+	return nil
+}
+
+// ---- needs answered and unanswered
+
+type offNeedsReportView struct {
+	CSS         string
+	Projects    []offProjectView
+	Unanswered  [][]web.Cell
+	UnTotal     int
+	MoreURL     string
+	CanSeeNeeds bool
+}
+
+type offProjectView struct {
+	Title    string
+	Href     string
+	Org      string
+	Amount   string
+	CallHref string
+	Needs    []web.Cell
+}
+
+func (s *Server) offNeedsReport(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	var callID int64
+	if v := r.URL.Query().Get("call"); v != "" {
+		callID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	ps, err := s.App.NeedsAnswered(r.Context(), ac, offReportPlace(r), callID)
+	if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		if ps == nil {
+			ps = []gongzhi.ProjectNeeds{}
+		}
+		web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.ProjectNeeds]{Items: ps})
+		return nil
+	}
+	l := s.OffLabelsFor(r)
+	needCell := func(n *gongzhi.Need) web.Cell {
+		return web.Cell{Text: n.CommunityName + " · " + l.Group(n.TargetGroup) + " · " + l.Category(n.CategoryCode) + web.T(lang, "p.colon") + web.OffTruncate(n.Description, 60) +
+			web.T(lang, "p.open") + strconv.Itoa(n.PeopleAffected) + web.T(lang, "unit.people") + web.T(lang, "p.close"), Href: offNeedHref(n.ID)}
+	}
+	v := &offNeedsReportView{CSS: web.OfficeCSSURL()}
+	for _, p := range ps {
+		pv := offProjectView{Title: p.Title, Org: p.OrgName, Amount: web.OffYuan(p.Amount), CallHref: offCallHref(p.CallID)}
+		if p.ContractID != 0 {
+			pv.Href = web.OffContractHref(p.ContractID)
+		}
+		for _, n := range p.Needs {
+			pv.Needs = append(pv.Needs, needCell(n))
+		}
+		v.Projects = append(v.Projects, pv)
+	}
+	opts := store.ListOptions{Limit: 100, Sort: "people_affected", Desc: true, Filters: map[string]string{}}
+	n, err := s.App.NeedsUnanswered(r.Context(), ac, opts, func(n *gongzhi.Need) error {
+		v.Unanswered = append(v.Unanswered, []web.Cell{needCell(n), {Text: web.OffShowDate(n.CreatedAt)}, {Text: web.T(lang, "need.source."+n.Source)}})
+		return nil
+	})
+	if err == nil {
+		v.CanSeeNeeds, v.UnTotal = true, n
+		if n > len(v.Unanswered) {
+			v.MoreURL = "/needs?answered=0"
+		}
+	} else if gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
+		return err
+	}
+	s.Render(w, r, http.StatusOK, "p_office_report_needs", &web.Page{Title: web.T(lang, "report.needs"), Active: "/reports", Data: v})
+	return nil
+}

@@ -1,0 +1,244 @@
+// People (residents, social workers, volunteers, experts) in the UI and the API. ID numbers are
+// shown masked; roles allowed to see them can reveal one, and that view is audited.
+package registryweb
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"gongzhi"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/registry"
+	"gongzhi/internal/store"
+	"gongzhi/internal/web"
+)
+
+func (s *Server) targetGroupOptions(r *http.Request, lang string, withAll bool) []web.Option {
+	var out []web.Option
+	if withAll {
+		out = append(out, web.Option{Value: "", Label: web.T(lang, "list.all")})
+	}
+	groups, _ := s.App.TargetGroups(r.Context(), web.ActorOf(r))
+	for _, g := range groups {
+		name := g.Name
+		if lang == "en" && g.NameEn != "" {
+			name = g.NameEn
+		}
+		out = append(out, web.Option{Value: g.Code, Label: name})
+	}
+	return out
+}
+
+func (s *Server) targetGroupLabels(r *http.Request, lang string, codes []string) string {
+	names := map[string]string{}
+	for _, o := range s.targetGroupOptions(r, lang, false) {
+		names[o.Value] = o.Label
+	}
+	out := ""
+	for i, c := range codes {
+		if i > 0 {
+			out += "、"
+		}
+		if n, ok := names[c]; ok {
+			out += n
+		} else {
+			out += c
+		}
+	}
+	return out
+}
+
+func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
+	a := s.App
+	return &web.Resource[*gongzhi.Person]{
+		Name: "people", TitleKey: "nav.people", ItemKey: "person", Perm: "people",
+		Filters: []string{"kind", "gender", "licence", "expert_field", "target_group", "org", "place", "household", "id_number"},
+		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
+			return a.People(ctx, ac, o, each)
+		},
+		Get: func(ctx context.Context, ac *gongzhi.Actor, id string) (*gongzhi.Person, error) {
+			n, err := web.ParseID(id)
+			if err != nil {
+				return nil, err
+			}
+			return a.Person(ctx, ac, n)
+		},
+		Create: a.CreatePerson,
+		Update: func(ctx context.Context, ac *gongzhi.Actor, id string, p *gongzhi.Person) error {
+			n, err := web.ParseID(id)
+			if err != nil {
+				return err
+			}
+			p.ID = n
+			return a.UpdatePerson(ctx, ac, p)
+		},
+		Del: func(ctx context.Context, ac *gongzhi.Actor, id string) error {
+			n, err := web.ParseID(id)
+			if err != nil {
+				return err
+			}
+			return a.DeletePerson(ctx, ac, n)
+		},
+		NewT:  func() *gongzhi.Person { return &gongzhi.Person{} },
+		IdOf:  func(p *gongzhi.Person) string { return strconv.FormatInt(p.ID, 10) },
+		Title: func(p *gongzhi.Person) string { return p.Name },
+		Columns: func(lang string) []web.ColDef {
+			return []web.ColDef{{Label: web.T(lang, "person.name"), Sort: "name"}, {Label: web.T(lang, "person.kind"), Sort: "kind"}, {Label: web.T(lang, "person.gender"), Sort: ""},
+				{Label: web.T(lang, "person.birth_year"), Sort: "birth_year"}, {Label: web.T(lang, "person.id_number"), Sort: ""}, {Label: web.T(lang, "person.phone"), Sort: ""},
+				{Label: web.T(lang, "person.place_code"), Sort: ""}, {Label: web.T(lang, "person.org_id"), Sort: ""}, {Label: web.T(lang, "person.volunteer_hours"), Sort: "volunteer_hours"}}
+		},
+		Row: func(lang string, p *gongzhi.Person) []web.Cell {
+			return []web.Cell{{Text: p.Name, Href: "/people/" + strconv.FormatInt(p.ID, 10)}, {Text: web.EnumLabel(lang, "person.kind", p.Kind)},
+				{Text: web.EnumLabel(lang, "person.gender", p.Gender)}, {Text: yearText(p.BirthYear)}, {Text: p.IDMasked},
+				{Text: gongzhi.MaskPhone(p.Phone)}, {Text: p.PlaceName}, {Text: p.OrgName}, {Text: hoursText(p.VolunteerHours), Class: "num"}}
+		},
+		FilterBar: func(r *http.Request, lang string) []web.Field {
+			return []web.Field{
+				web.FilterSelect(r, "kind", web.T(lang, "person.kind"), web.EnumOptions(lang, "person.kind", gongzhi.PersonKinds, true)),
+				web.FilterSelect(r, "gender", web.T(lang, "person.gender"), web.EnumOptions(lang, "person.gender", gongzhi.Genders[1:], true)),
+				web.FilterSelect(r, "licence", web.T(lang, "person.licence"), web.EnumOptions(lang, "person.licence", gongzhi.Licences[1:], true)),
+				web.FilterSelect(r, "expert_field", web.T(lang, "person.expert_fields"), web.EnumOptions(lang, "field", gongzhi.ExpertFields, true)),
+				web.FilterSelect(r, "target_group", web.T(lang, "person.target_groups"), s.targetGroupOptions(r, lang, true)),
+				{Name: "id_number", Label: web.T(lang, "person.id_number"), Type: "search", Value: r.URL.Query().Get("id_number")},
+			}
+		},
+		Export: func(lang string) ([]string, func(*gongzhi.Person) []any) {
+			h := []string{web.T(lang, "person.name"), web.T(lang, "person.kind"), web.T(lang, "person.gender"), web.T(lang, "person.birth_year"),
+				web.T(lang, "person.id_number"), web.T(lang, "person.phone"), web.T(lang, "person.place_code"), web.T(lang, "person.household_id"),
+				web.T(lang, "person.org_id"), web.T(lang, "person.licence"), web.T(lang, "person.expert_fields"), web.T(lang, "person.affiliation"),
+				web.T(lang, "person.volunteer_hours"), web.T(lang, "person.target_groups"), web.T(lang, "person.notes")}
+			return h, func(p *gongzhi.Person) []any {
+				// exports carry masked ID numbers and phones: a spreadsheet leaves the audit trail behind
+				return []any{p.Name, web.EnumLabel(lang, "person.kind", p.Kind), web.EnumLabel(lang, "person.gender", p.Gender), yearText(p.BirthYear),
+					p.IDMasked, gongzhi.MaskPhone(p.Phone), p.PlaceName, p.HouseholdAddr, p.OrgName, web.EnumLabel(lang, "person.licence", p.Licence),
+					web.EnumLabels(lang, "field", p.ExpertFields), p.Affiliation, p.VolunteerHours, joinCodes(p.TargetGroups), p.Notes}
+			}
+		},
+		Fields: func(r *http.Request, lang string, p *gongzhi.Person, errs map[string]string) []web.Field {
+			ac := web.ActorOf(r)
+			if p.PlaceCode == "" {
+				p.PlaceCode = ac.ScopeCode
+			}
+			kinds := registry.PersonKindsFor(ac)
+			if p.Kind == "" {
+				p.Kind = kinds[0]
+			}
+			f := []web.Field{
+				{Name: "name", Label: web.T(lang, "person.name"), Type: "text", Value: p.Name, Error: errs["name"], Required: true},
+				{Name: "kind", Label: web.T(lang, "person.kind"), Type: "select", Value: p.Kind, Options: web.EnumOptions(lang, "person.kind", kinds, false), Error: errs["kind"], Required: true},
+				{Name: "id_number", Label: web.T(lang, "person.id_number") + maskedSuffix(p), Type: "text", Value: p.IDNumber, Error: errs["id_number"], Help: web.T(lang, "person.id_help")},
+				{Name: "gender", Label: web.T(lang, "person.gender"), Type: "select", Value: p.Gender, Options: web.EnumOptions(lang, "person.gender", gongzhi.Genders, false), Error: errs["gender"]},
+				{Name: "phone", Label: web.T(lang, "person.phone"), Type: "tel", Value: p.Phone, Error: errs["phone"]},
+				{Name: "place_code", Label: web.T(lang, "person.place_code"), Type: "select", Value: p.PlaceCode, Options: s.PlaceOptions(r, gongzhi.LevelStreet, gongzhi.LevelCommunity), Error: errs["place_code"], Required: true},
+				{Name: "household_id", Label: web.T(lang, "person.household_id"), Type: "number", Value: web.IdText(p.HouseholdID), Error: errs["household_id"]},
+			}
+			if !gongzhi.OrgScoped(ac.Role()) {
+				f = append(f, web.Field{Name: "org_id", Label: web.T(lang, "person.org_id"), Type: "select", Value: web.IdText(p.OrgID), Options: s.OrgOptions(r, lang), Error: errs["org_id"]})
+			}
+			f = append(f,
+				web.Field{Name: "licence", Label: web.T(lang, "person.licence"), Type: "select", Value: p.Licence, Options: web.EnumOptions(lang, "person.licence", gongzhi.Licences, false), Error: errs["licence"]},
+				web.Field{Name: "affiliation", Label: web.T(lang, "person.affiliation"), Type: "text", Value: p.Affiliation, Error: errs["affiliation"]},
+				web.Field{Name: "volunteer_hours", Label: web.T(lang, "person.volunteer_hours"), Type: "number", Value: hoursText(p.VolunteerHours), Error: errs["volunteer_hours"]},
+				web.Field{Name: "expert_fields", Label: web.T(lang, "person.expert_fields"), Type: "multi", Values: p.ExpertFields, Options: web.EnumOptions(lang, "field", gongzhi.ExpertFields, false), Error: errs["expert_fields"], Wide: true},
+				web.Field{Name: "target_groups", Label: web.T(lang, "person.target_groups"), Type: "multi", Values: p.TargetGroups, Options: s.targetGroupOptions(r, lang, false), Error: errs["target_groups"], Wide: true},
+				web.Field{Name: "notes", Label: web.T(lang, "person.notes"), Type: "textarea", Value: p.Notes, Error: errs["notes"], Wide: true},
+			)
+			return f
+		},
+		Detail: func(r *http.Request, lang string, p *gongzhi.Person) web.DetailView {
+			ac := web.ActorOf(r)
+			idRow := web.Kv{Label: web.T(lang, "person.id_number"), Value: p.IDMasked}
+			if p.IDMasked != "" && kernel.CanRevealID(ac) {
+				idRow.Form = &web.InlineForm{Action: "/people/" + strconv.FormatInt(p.ID, 10) + "/reveal", Label: web.T(lang, "action.reveal")}
+			}
+			rows := []web.Kv{
+				{Label: web.T(lang, "person.kind"), Value: web.EnumLabel(lang, "person.kind", p.Kind)},
+				idRow,
+				{Label: web.T(lang, "person.gender"), Value: web.EnumLabel(lang, "person.gender", p.Gender)},
+				{Label: web.T(lang, "person.birth_year"), Value: yearText(p.BirthYear)},
+				{Label: web.T(lang, "person.phone"), Value: p.Phone},
+				{Label: web.T(lang, "person.place_code"), Value: p.PlaceName, Href: placeHref(ac, p.PlaceCode)},
+				{Label: web.T(lang, "person.household_id"), Value: p.HouseholdAddr, Href: idHref("/households/", p.HouseholdID, web.CanRead(ac, "households"))},
+				{Label: web.T(lang, "person.org_id"), Value: p.OrgName, Href: idHref("/organizations/", p.OrgID, true)},
+				{Label: web.T(lang, "person.licence"), Value: web.EnumLabel(lang, "person.licence", p.Licence)},
+				{Label: web.T(lang, "person.expert_fields"), Value: web.EnumLabels(lang, "field", p.ExpertFields)},
+				{Label: web.T(lang, "person.affiliation"), Value: p.Affiliation},
+				{Label: web.T(lang, "person.volunteer_hours"), Value: hoursText(p.VolunteerHours)},
+				{Label: web.T(lang, "person.target_groups"), Value: s.targetGroupLabels(r, lang, p.TargetGroups)},
+				{Label: web.T(lang, "person.notes"), Value: p.Notes},
+			}
+			return web.DetailView{Rows: rows}
+		},
+	}
+}
+
+func maskedSuffix(p *gongzhi.Person) string {
+	if p.IDMasked != "" {
+		return " (" + p.IDMasked + ")"
+	}
+	return ""
+}
+
+func yearText(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+func hoursText(h float64) string {
+	if h == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(h, 'f', -1, 64)
+}
+
+func idHref(prefix string, id int64, ok bool) string {
+	if id == 0 || !ok {
+		return ""
+	}
+	return prefix + strconv.FormatInt(id, 10)
+}
+
+func joinCodes(cs []string) string {
+	out := ""
+	for i, c := range cs {
+		if i > 0 {
+			out += ","
+		}
+		out += c
+	}
+	return out
+}
+
+// revealID shows a person's full ID number once, to a role allowed to see it; the view is audited.
+func (s *Server) revealID(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	plain, err := s.App.RevealIDNumber(r.Context(), ac, id)
+	if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		web.WriteJSON(w, http.StatusOK, map[string]string{"id_number": plain})
+		return nil
+	}
+	p, err := s.App.Person(r.Context(), ac, id)
+	if err != nil {
+		return err
+	}
+	res := s.personResource()
+	dv := res.Detail(r, lang, p)
+	for i := range dv.Rows {
+		if dv.Rows[i].Form != nil {
+			dv.Rows[i].Value, dv.Rows[i].Form = plain, nil
+		}
+	}
+	dv.Actions = []web.ActionLink{{Label: web.T(lang, "action.back"), Href: "/people/" + strconv.FormatInt(id, 10)}}
+	s.Render(w, r, http.StatusOK, "detail", &web.Page{Title: p.Name, Active: "/people", Data: &dv})
+	return nil
+}

@@ -1,0 +1,526 @@
+// The monthly supervision report's pages (generate, edit, publish, print) and its public pages,
+// and the joint meetings' pages (list, record, action items tracked until done).
+package supervisionweb
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gongzhi"
+	"gongzhi/internal/store"
+	"gongzhi/internal/web"
+)
+
+// ---- the monthly report
+
+type supReportView struct {
+	CSS       string
+	Month     string
+	R         *gongzhi.SupervisionReport
+	Paras     []string
+	Figures   []web.Kv
+	ByCheck   []web.Kv
+	Lines     [][]string
+	State     string
+	Public    bool
+	CanWrite  bool
+	Generate  *web.OffMiniForm
+	Edit      *web.OffMiniForm
+	Publish   *web.OffMiniForm
+	ErrText   string
+	BackHref  string
+	Published string
+	Early     string // a warning before publishing a month not yet over or not fully inspected
+}
+
+func supReportFill(lang string, v *supReportView) {
+	r := v.R
+	if r == nil {
+		return
+	}
+	v.State = web.T(lang, "report.state."+r.State)
+	for _, p := range strings.Split(r.Body, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			v.Paras = append(v.Paras, p)
+		}
+	}
+	f := r.Figures
+	n := strconv.Itoa
+	v.Figures = []web.Kv{
+		{Label: web.T(lang, "report.fig.contracts"), Value: n(f.Contracts)},
+		{Label: web.T(lang, "report.fig.inspections"), Value: n(f.InspectionsDone) + " / " + n(f.InspectionsDue)},
+		{Label: web.T(lang, "report.fig.overdue"), Value: n(f.InspectionsOverdue)},
+		{Label: web.T(lang, "report.fig.avg_progress"), Value: n(f.AvgProgressPct) + "%"},
+		{Label: web.T(lang, "report.fig.findings"), Value: n(f.Findings)},
+		{Label: web.T(lang, "report.fig.rects"), Value: n(f.RectClosed) + " / " + n(f.RectRaised)},
+		{Label: web.T(lang, "report.fig.escalated"), Value: n(f.RectEscalated)},
+		{Label: web.T(lang, "report.fig.talks"), Value: n(f.Talks)},
+		{Label: web.T(lang, "report.fig.meetings"), Value: n(f.Meetings)},
+		{Label: web.T(lang, "report.fig.actions"), Value: n(f.ActionsDone) + " / " + n(f.ActionsDue)},
+	}
+	keys := make([]string, 0, len(f.FindingsByCheck))
+	for k := range f.FindingsByCheck {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v.ByCheck = append(v.ByCheck, web.Kv{Label: web.T(lang, "check."+k), Value: n(f.FindingsByCheck[k])})
+	}
+	for _, l := range f.ByContract {
+		pct := "—"
+		if l.State == gongzhi.InspectionDone {
+			pct = n(l.ProgressPct) + "%"
+		}
+		v.Lines = append(v.Lines, []string{l.ContractTitle, l.ProviderName, web.T(lang, "inspection.state."+l.State), pct, n(l.Findings), n(l.RectOpen)})
+	}
+	if !r.PublishedAt.IsZero() {
+		v.Published = web.OffShowDate(r.PublishedAt)
+	}
+}
+
+func (s *Server) supReportPage(w http.ResponseWriter, r *http.Request) error {
+	return s.supRenderReport(w, r, http.StatusOK, r.PathValue("month"), nil)
+}
+
+func (s *Server) supRenderReport(w http.ResponseWriter, r *http.Request, status int, month string, fs *web.OffFormState) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	if _, ok := gongzhi.ParseMonth(month); !ok {
+		return gongzhi.NotFound()
+	}
+	rep, err := s.App.SupervisionReportFor(r.Context(), ac, month)
+	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+		return err
+	}
+	v := &supReportView{CSS: web.OfficeCSSURL(), Month: month, R: rep, CanWrite: supIsInspector(ac), BackHref: "/supervision?month=" + month}
+	supReportFill(lang, v)
+	base := "/supervision/reports/" + month
+	if v.CanWrite && (rep == nil || rep.State == gongzhi.ReportDraft) {
+		v.Generate = fs.Mini("generate", base+"/generate", nil)
+		if rep != nil {
+			v.Edit = fs.Mini("edit", base+"/edit", map[string]string{"title": rep.Title, "body": rep.Body})
+			v.Publish = fs.Mini("publish", base+"/publish", nil)
+			pending := rep.Figures.InspectionsDue - rep.Figures.InspectionsDone
+			if open := month >= gongzhi.MonthOf(s.App.Now()); open || pending > 0 {
+				key := "report.early_pending"
+				if open {
+					key = "report.early_month"
+				}
+				v.Early = web.OffTr(lang, key, strconv.Itoa(pending))
+			}
+		}
+	}
+	var e *gongzhi.Error
+	if fs != nil {
+		e, v.ErrText = fs.Err, web.OffErrText(lang, fs.Err)
+	}
+	title := web.T(lang, "sup.reports") + " · " + month
+	if rep != nil {
+		title = rep.Title
+	}
+	s.Render(w, r, status, "supervision_report", &web.Page{Title: title, Active: "/supervision", Data: v, Error: e})
+	return nil
+}
+
+func (s *Server) supReportMove(w http.ResponseWriter, r *http.Request) error {
+	ac, ctx := web.ActorOf(r), r.Context()
+	month, move := r.PathValue("month"), r.PathValue("move")
+	if err := r.ParseForm(); err != nil {
+		return gongzhi.Invalid("form", "bad_text")
+	}
+	var err error
+	switch move {
+	case "generate":
+		_, err = s.App.GenerateSupervisionReport(ctx, ac, month)
+	case "edit", "publish":
+		var rep *gongzhi.SupervisionReport
+		if rep, err = s.App.SupervisionReportFor(ctx, ac, month); err != nil {
+			return err
+		}
+		if move == "edit" {
+			_, err = s.App.EditSupervisionReport(ctx, ac, rep.ID, r.PostForm.Get("title"), r.PostForm.Get("body"))
+		} else {
+			_, err = s.App.PublishSupervisionReport(ctx, ac, rep.ID)
+		}
+	default:
+		return gongzhi.NotFound()
+	}
+	return s.supDone(w, r, nil, err, "/supervision/reports/"+month, "sup.flash."+move, func(fs *web.OffFormState) error {
+		return s.supRenderReport(w, r, web.StatusOf[fs.Err.Code], month, fs)
+	}, move)
+}
+
+func (s *Server) supAPIReports(w http.ResponseWriter, r *http.Request) error {
+	return web.ListJSON(w, r, []string{"state", "month"}, web.ListOf(r.Context(), web.ActorOf(r), s.App.SupervisionReports))
+}
+
+func (s *Server) supAPIReport(w http.ResponseWriter, r *http.Request) error {
+	return web.GetJSON(w, r, s.App.SupervisionReport)
+}
+
+func (s *Server) supAPIReportGenerate(w http.ResponseWriter, r *http.Request) error {
+	var req supMonthReq
+	if err := s.Decode(w, r, &req); err != nil {
+		return err
+	}
+	rep, err := s.App.GenerateSupervisionReport(r.Context(), web.ActorOf(r), req.Month)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) supAPIReportEdit(w http.ResponseWriter, r *http.Request) error {
+	var req supReportEditReq
+	id, err := s.DecodeAt(w, r, &req)
+	if err != nil {
+		return err
+	}
+	rep, err := s.App.EditSupervisionReport(r.Context(), web.ActorOf(r), id, req.Title, req.Body)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) supAPIReportPublish(w http.ResponseWriter, r *http.Request) error {
+	return web.GetJSON(w, r, s.App.PublishSupervisionReport)
+}
+
+// ---- public pages
+
+type supPublicListView struct {
+	CSS  string
+	Rows [][]web.Cell
+}
+
+func (s *Server) supPublicList(w http.ResponseWriter, r *http.Request) error {
+	if web.IsAPIPath(r) {
+		return web.ListJSON(w, r, []string{"month"}, func(o store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
+			return s.App.PublicSupervisionReports(r.Context(), o, each)
+		})
+	}
+	lang := web.LangOf(r)
+	v := &supPublicListView{CSS: web.OfficeCSSURL()}
+	if _, err := s.App.PublicSupervisionReports(r.Context(), store.ListOptions{Limit: 200}, func(rep *gongzhi.SupervisionReport) error {
+		v.Rows = append(v.Rows, []web.Cell{{Text: rep.Title, Href: "/public/supervision-reports/" + strconv.FormatInt(rep.ID, 10)},
+			{Text: rep.PlaceName}, {Text: rep.Month}, {Text: web.OffShowDate(rep.PublishedAt)}})
+		return nil
+	}); err != nil {
+		return err
+	}
+	s.Render(w, r, http.StatusOK, "supervision_public", &web.Page{Title: web.T(lang, "sup.public_reports"), Data: v})
+	return nil
+}
+
+func (s *Server) supPublicReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.App.PublicSupervisionReport(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		web.WriteJSON(w, http.StatusOK, rep)
+		return nil
+	}
+	v := &supReportView{CSS: web.OfficeCSSURL(), Month: rep.Month, R: rep, Public: true, BackHref: "/public/supervision-reports"}
+	supReportFill(web.LangOf(r), v)
+	s.Render(w, r, http.StatusOK, "supervision_report", &web.Page{Title: rep.Title, Data: v})
+	return nil
+}
+
+// ---- joint meetings
+
+type supMeetingsView struct {
+	Rows    [][]web.Cell
+	Actions [][]web.Cell
+	NewHref string
+	Filter  string
+	Links   []web.ActionLink
+}
+
+func (s *Server) supMeetings(w http.ResponseWriter, r *http.Request) error {
+	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
+	if !supIsStaff(ac) && !ac.Has(gongzhi.RoleProvider) {
+		return gongzhi.Forbidden()
+	}
+	v := &supMeetingsView{Filter: r.URL.Query().Get("actions")}
+	if supIsInspector(ac) {
+		v.NewHref = "/meetings/new"
+	}
+	if _, err := s.App.Meetings(ctx, ac, store.ListOptions{Limit: 200}, func(m *gongzhi.Meeting) error {
+		v.Rows = append(v.Rows, []web.Cell{{Text: m.Date}, {Text: m.Title, Href: "/meetings/" + strconv.FormatInt(m.ID, 10)}, {Text: m.Venue}})
+		return nil
+	}); err != nil {
+		return err
+	}
+	f := map[string]string{"state": gongzhi.ActionOpen}
+	if v.Filter == "overdue" {
+		f = map[string]string{"overdue": gongzhi.DateOf(s.App.Now())}
+	} else {
+		v.Filter = "open"
+	}
+	for _, k := range []string{"open", "overdue"} {
+		v.Links = append(v.Links, web.ActionLink{Label: web.T(lang, "meeting.actions_filter."+k), Href: "/meetings?actions=" + k + "#actions", Danger: k == v.Filter})
+	}
+	if _, err := s.App.MeetingActions(ctx, ac, store.ListOptions{Filters: f, Limit: 200}, func(x *gongzhi.MeetingAction) error {
+		v.Actions = append(v.Actions, supActionRow(lang, x, true))
+		return nil
+	}); err != nil {
+		return err
+	}
+	s.Render(w, r, http.StatusOK, "supervision_meetings", &web.Page{Title: web.T(lang, "nav.meetings"), Active: "/meetings", Data: v})
+	return nil
+}
+
+func supActionRow(lang string, x *gongzhi.MeetingAction, withMeeting bool) []web.Cell {
+	owner := x.OwnerOrgName
+	if owner == "" {
+		owner = x.OwnerName
+	}
+	state := web.T(lang, "action.state."+x.State)
+	class := "s-pending"
+	if x.State == gongzhi.ActionDone {
+		class = "s-signed"
+	} else if x.Overdue {
+		state += " · " + web.T(lang, "sup.overdue")
+		class = "s-rejected"
+	}
+	row := []web.Cell{{Text: x.Text}, {Text: owner}, {Text: x.Deadline}, {Text: state, Class: class}, {Text: x.Note}}
+	if withMeeting {
+		row = append([]web.Cell{{Text: x.MeetingTitle, Href: "/meetings/" + strconv.FormatInt(x.MeetingID, 10)}}, row...)
+	}
+	return row
+}
+
+func (s *Server) supAPIMeetings(w http.ResponseWriter, r *http.Request) error {
+	return web.ListJSON(w, r, []string{"month"}, web.ListOf(r.Context(), web.ActorOf(r), s.App.Meetings))
+}
+
+func (s *Server) supAPIMeeting(w http.ResponseWriter, r *http.Request) error {
+	return web.GetJSON(w, r, s.App.Meeting)
+}
+
+// supMeetingForm is the form that records a meeting; action items are added on its page.
+type supMeetingForm struct {
+	Date      string   `json:"date"`
+	Title     string   `json:"title"`
+	Venue     string   `json:"venue"`
+	Attendees string   `json:"attendees"`
+	OrgIDs    []string `json:"org_ids"`
+	Minutes   string   `json:"minutes"`
+	Decisions string   `json:"decisions"`
+}
+
+func (s *Server) supMeetingForm(w http.ResponseWriter, r *http.Request) error {
+	if !supIsInspector(web.ActorOf(r)) {
+		return gongzhi.Forbidden()
+	}
+	return s.supRenderMeetingForm(w, r, http.StatusOK, supMeetingForm{Date: gongzhi.DateOf(s.App.Now())}, nil)
+}
+
+func (s *Server) supRenderMeetingForm(w http.ResponseWriter, r *http.Request, status int, in supMeetingForm, e *gongzhi.Error) error {
+	lang := web.LangOf(r)
+	errs := supAttendeeErrs(lang, e)
+	orgs := s.OrgOptions(r, lang)[1:]
+	fv := &web.FormView{Action: "/meetings", Cancel: "/meetings", Submit: web.T(lang, "action.save"), Intro: web.T(lang, "meeting.intro"), Fields: []web.Field{
+		{Name: "date", Label: web.T(lang, "meeting.date"), Type: "date", Value: in.Date, Error: errs["date"], Required: true},
+		{Name: "title", Label: web.T(lang, "meeting.title"), Value: in.Title, Error: errs["title"], Required: true},
+		{Name: "venue", Label: web.T(lang, "meeting.venue"), Value: in.Venue, Error: errs["venue"]},
+		{Name: "attendees", Label: web.T(lang, "meeting.attendees"), Type: "textarea", Value: in.Attendees, Error: errs["attendees"], Wide: true, Help: web.T(lang, "sup.attendees_help")},
+		{Name: "org_ids", Label: web.T(lang, "meeting.orgs"), Type: "multi", Values: in.OrgIDs, Options: orgs, Error: errs["org_ids"], Wide: true},
+		{Name: "minutes", Label: web.T(lang, "meeting.minutes"), Type: "textarea", Value: in.Minutes, Error: errs["minutes"], Required: true, Wide: true},
+		{Name: "decisions", Label: web.T(lang, "meeting.decisions"), Type: "textarea", Value: in.Decisions, Error: errs["decisions"], Wide: true},
+	}}
+	s.Render(w, r, status, "form", &web.Page{Title: web.T(lang, "meeting.new"), Active: "/meetings", Data: fv, Error: e})
+	return nil
+}
+
+func (s *Server) supMeetingSave(w http.ResponseWriter, r *http.Request) error {
+	var in gongzhi.MeetingInput
+	var form supMeetingForm
+	if err := supDecodeInput(s, w, r, &in, &form, func(form *supMeetingForm) gongzhi.MeetingInput {
+		in := gongzhi.MeetingInput{Date: form.Date, Title: form.Title, Venue: form.Venue, Attendees: gongzhi.ParseAttendees(form.Attendees),
+			Minutes: form.Minutes, Decisions: form.Decisions}
+		for _, o := range form.OrgIDs {
+			if id, err := strconv.ParseInt(o, 10, 64); err == nil {
+				in.OrgIDs = append(in.OrgIDs, id)
+			}
+		}
+		return in
+	}); err != nil {
+		return err
+	}
+	m, err := s.App.RecordMeeting(r.Context(), web.ActorOf(r), in)
+	to := ""
+	if m != nil {
+		to = "/meetings/" + strconv.FormatInt(m.ID, 10)
+	}
+	return s.supDone(w, r, m, err, to, "sup.flash.meeting", func(fs *web.OffFormState) error {
+		return s.supRenderMeetingForm(w, r, web.StatusOf[fs.Err.Code], form, fs.Err)
+	}, "meeting")
+}
+
+type supMeetingView struct {
+	CSS       string
+	M         *gongzhi.Meeting
+	Attendees []string
+	Orgs      []string
+	Actions   []supActionView
+	Add       *web.OffMiniForm
+	OrgOpts   []web.Option
+	ErrText   string
+	Today     string
+}
+
+type supActionView struct {
+	Cells []web.Cell
+	Done  *web.OffMiniForm
+}
+
+func (s *Server) supMeetingPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	return s.supRenderMeeting(w, r, http.StatusOK, id, nil)
+}
+
+func (s *Server) supRenderMeeting(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {
+	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
+	m, err := s.App.Meeting(ctx, ac, id)
+	if err != nil {
+		return err
+	}
+	v := &supMeetingView{CSS: web.OfficeCSSURL(), M: m, Today: gongzhi.DateOf(s.App.Now())}
+	for _, a := range m.Attendees {
+		v.Attendees = append(v.Attendees, strings.TrimSpace(a.Name+" "+a.Role))
+	}
+	names := map[string]string{}
+	if supIsStaff(ac) {
+		for _, o := range s.OrgOptions(r, lang)[1:] {
+			names[o.Value] = o.Label
+		}
+		v.OrgOpts = s.OrgOptions(r, lang)
+	}
+	for _, o := range m.OrgIDs {
+		if n := names[strconv.FormatInt(o, 10)]; n != "" {
+			v.Orgs = append(v.Orgs, n)
+		} else if ac.Has(gongzhi.RoleProvider) && o == ac.User.OrgID {
+			v.Orgs = append(v.Orgs, web.T(lang, "meeting.your_org"))
+		}
+	}
+	base := "/meetings/" + strconv.FormatInt(id, 10)
+	for _, x := range m.Actions {
+		av := supActionView{Cells: supActionRow(lang, x, false)}
+		mine := ac.Has(gongzhi.RoleProvider) && x.OwnerOrgID == ac.User.OrgID
+		if x.State == gongzhi.ActionOpen && (supIsInspector(ac) || mine) {
+			av.Done = fs.Mini("done."+strconv.FormatInt(x.ID, 10), base+"/actions/"+strconv.FormatInt(x.ID, 10)+"/done", nil)
+		}
+		v.Actions = append(v.Actions, av)
+	}
+	if supIsInspector(ac) {
+		v.Add = fs.Mini("add", base+"/actions", map[string]string{"deadline": gongzhi.DateOf(s.App.Now().AddDate(0, 0, 14))})
+	}
+	var e *gongzhi.Error
+	if fs != nil {
+		e, v.ErrText = fs.Err, web.OffErrText(lang, fs.Err)
+	}
+	s.Render(w, r, status, "supervision_meeting", &web.Page{Title: m.Title, Active: "/meetings", Data: v, Error: e})
+	return nil
+}
+
+func (s *Server) supActionAdd(w http.ResponseWriter, r *http.Request) error {
+	var in gongzhi.ActionInput
+	id, err := s.DecodeAt(w, r, &in)
+	if err != nil {
+		return err
+	}
+	x, err := s.App.AddMeetingAction(r.Context(), web.ActorOf(r), id, in)
+	return s.supDone(w, r, x, err, "/meetings/"+strconv.FormatInt(id, 10), "sup.flash.action", func(fs *web.OffFormState) error {
+		return s.supRenderMeeting(w, r, web.StatusOf[fs.Err.Code], id, fs)
+	}, "add")
+}
+
+func (s *Server) supActionDone(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	aid, err := strconv.ParseInt(r.PathValue("action"), 10, 64)
+	if err != nil {
+		return gongzhi.NotFound()
+	}
+	var req supNoteReq
+	if err := s.Decode(w, r, &req); err != nil {
+		return err
+	}
+	x, err := s.App.CompleteMeetingAction(r.Context(), web.ActorOf(r), id, aid, req.Note)
+	return s.supDone(w, r, x, err, "/meetings/"+strconv.FormatInt(id, 10), "sup.flash.action_done", func(fs *web.OffFormState) error {
+		return s.supRenderMeeting(w, r, web.StatusOf[fs.Err.Code], id, fs)
+	}, "done."+strconv.FormatInt(aid, 10))
+}
+
+// supReportMessages are the messages of the report and meeting pages.
+var supReportMessages = map[string][2]string{
+	"report.fig.contracts":           {"在履行项目", "Contracts in period"},
+	"report.fig.inspections":         {"已督导 / 应督导", "Inspections done / due"},
+	"report.fig.overdue":             {"逾期未督导", "Inspections overdue"},
+	"report.fig.avg_progress":        {"平均进度", "Average progress"},
+	"report.fig.findings":            {"发现问题", "Findings"},
+	"report.fig.rects":               {"已销号 / 下达整改", "Orders closed / raised"},
+	"report.fig.escalated":           {"上报街道", "Orders escalated"},
+	"report.fig.talks":               {"约谈", "Talks"},
+	"report.fig.meetings":            {"联席会议", "Joint meetings"},
+	"report.fig.actions":             {"会议事项已办结 / 总数", "Meeting actions done / all"},
+	"report.figures":                 {"主要数据", "Figures"},
+	"report.by_check":                {"问题分布", "Findings by item"},
+	"report.by_contract":             {"各项目情况", "By contract"},
+	"report.open_rects":              {"未销号整改", "Open orders"},
+	"report.none":                    {"本月月报尚未生成。", "This month's report has not been generated yet."},
+	"report.generate":                {"生成月报", "Generate the report"},
+	"report.regenerate":              {"按最新记录重新生成", "Regenerate from the latest records"},
+	"report.regenerate_note":         {"重新生成会覆盖已编辑的文字。", "Regenerating replaces edited text."},
+	"report.edit":                    {"编辑月报", "Edit the report"},
+	"report.title":                   {"标题", "Title"},
+	"report.body":                    {"正文", "Text"},
+	"report.publish":                 {"公开月报", "Publish the report"},
+	"report.early_month":             {"本月尚未结束，还有 %s 项督导未完成。现在公开，月报将按当前情况反映本月督导；建议月末督导完成后重新生成再公开。", "This month is not over and %s inspections are still to be done. Published now, the report shows the month as it stands; better regenerate and publish once the month's inspections are done."},
+	"report.early_pending":           {"本月还有 %s 项督导未完成。公开后月报不能再修改；建议督导完成后重新生成再公开。", "%s of this month's inspections are still not done. A published report cannot change; better regenerate and publish once they are done."},
+	"report.publish_note":            {"公开前系统会检查身份证号、电话号码和本月记录中出现的人名；公开后不能再修改。", "Before publishing, the text is checked for ID numbers, phone numbers and names of people in the month's records; once published it cannot change."},
+	"report.print":                   {"打印", "Print"},
+	"report.print_hint":              {"使用浏览器的打印功能即可打印或另存为 PDF。", "Use the browser's print command to print or save as PDF."},
+	"report.published_on":            {"公开日期", "Published on"},
+	"report.generated":               {"生成时间", "Generated"},
+	"report.public_intro":            {"街道每月对政府购买社会服务项目开展督导，月报按汇总数据编写，不含个人信息。", "Each month the street inspects the social services it buys; the reports are written from aggregate figures and hold no personal data."},
+	"meeting.new":                    {"记录联席会议", "Record a joint meeting"},
+	"meeting.intro":                  {"记录街道办事处、枢纽和承接机构参加的联席会议；保存后可在会议页面添加待办事项。", "Record a joint meeting of the street office, the hub and providers; add action items on the meeting's page."},
+	"meeting.date":                   {"会议日期", "Date"},
+	"meeting.title":                  {"会议名称", "Title"},
+	"meeting.venue":                  {"地点", "Venue"},
+	"meeting.attendees":              {"参会人员", "Attendees"},
+	"meeting.orgs":                   {"参会机构", "Organizations attending"},
+	"meeting.minutes":                {"会议纪要", "Minutes"},
+	"meeting.decisions":              {"议定事项", "Decisions"},
+	"meeting.actions":                {"待办事项", "Action items"},
+	"meeting.action":                 {"事项", "Action"},
+	"meeting.owner":                  {"责任方", "Owner"},
+	"meeting.owner_org":              {"责任机构", "Owner organization"},
+	"meeting.owner_name":             {"或责任人", "Or a named person"},
+	"meeting.deadline":               {"办理期限", "Deadline"},
+	"meeting.note":                   {"办理情况", "Note"},
+	"meeting.add_action":             {"添加事项", "Add an action item"},
+	"meeting.do_done":                {"办结", "Mark done"},
+	"meeting.list":                   {"会议记录", "Meetings"},
+	"meeting.open_actions":           {"会议事项跟踪", "Action items to follow"},
+	"meeting.actions_filter.open":    {"办理中", "Open"},
+	"meeting.actions_filter.overdue": {"已逾期", "Overdue"},
+	"meeting.your_org":               {"本机构", "Your organization"},
+	"meeting.recorded_by":            {"记录人", "Recorded by"},
+}
