@@ -68,7 +68,7 @@ var settings = []setting{
 		c.SessionIdle = d
 		return nil
 	}},
-	{"dev", "GONGZHI_DEV", "", "development: read templates and static files from this directory (internal/web)", func(c *Config, v string) error { c.Dev = v; return nil }},
+	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
 }
 
 // parseConfig reads flags (winning) and environment variables (else defaults) for a subcommand.

@@ -283,7 +283,7 @@ func (fs *OffFormState) Mini(key, action string, defaults map[string]string) *Of
 
 // offLabels are the names of the codes a purchase page shows, in one language.
 type OffLabels struct {
-	Lang       string `json:"-"`
+	Lang       string
 	categories map[string]string
 	groups     map[string]string
 }
@@ -664,14 +664,14 @@ func OffWriteSaved(w http.ResponseWriter, create bool, location string, v any) {
 type OffRecordSave[R any] struct {
 	// load finds the stored record of an update (ENOTFOUND outside the caller's scope) and
 	// returns what copies onto the request the fields it may not change, such as the id.
-	Load     func(r *http.Request) (keep func(*R), err error)              `json:"-"`
-	FromForm func(r *http.Request) (*R, OffRawValues, gongzhi.FieldErrors) `json:"-"`
-	Validate func(*R) error                                                `json:"-"`
-	Save     func(r *http.Request, t *R) error                             `json:"-"`
+	Load     func(r *http.Request) (keep func(*R), err error)
+	FromForm func(r *http.Request) (*R, OffRawValues, gongzhi.FieldErrors)
+	Validate func(*R) error
+	Save     func(r *http.Request, t *R) error
 	// saved is the API's answer: the record as stored, and where it lives
-	Saved func(r *http.Request, t *R) (body any, location string, err error)                                 `json:"-"`
-	Form  func(w http.ResponseWriter, r *http.Request, status int, t *R, raw OffRawValues, e *gongzhi.Error) `json:"-"`
-	Href  func(t *R) string                                                                                  `json:"-"`
+	Saved func(r *http.Request, t *R) (body any, location string, err error)
+	Form  func(w http.ResponseWriter, r *http.Request, status int, t *R, raw OffRawValues, e *gongzhi.Error)
+	Href  func(t *R) string
 }
 
 // offSave creates (create) or changes a record: decoded from JSON for the API, parsed from the

@@ -144,56 +144,84 @@ type Related struct {
 	More  string
 }
 
+// loadAssets reads the kit's static files and layout and every page template, the kit's and each
+// part's. --dev mode calls it on every page, so it builds new sets and swaps them in under the
+// lock: a request being served keeps the set it started with.
 func (s *Server) loadAssets() error {
 	fsys := s.assetsFS()
-	s.static, _ = fs.Sub(fsys, "static")
-	if s.Opts.DevDir != "" {
-		s.static = fsys
-		sub, err := fs.Sub(fsys, "static")
-		if err == nil {
-			s.static = sub
-		}
+	static, err := fs.Sub(fsys, "static")
+	if err != nil {
+		return err
 	}
-	s.sums = map[string]string{}
-	err := fs.WalkDir(s.static, ".", func(p string, d fs.DirEntry, err error) error {
+	sums := map[string]string{}
+	err = fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(s.static, p)
+		b, err := fs.ReadFile(static, p)
 		if err != nil {
 			return err
 		}
 		h := sha256.Sum256(b)
-		s.sums[p] = hex.EncodeToString(h[:6])
+		sums[p] = hex.EncodeToString(h[:6])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.tmpl = map[string]*template.Template{}
-	pages, err := fs.Glob(fsys, "templates/*.html")
-	if err != nil {
+	funcs := s.funcs(sums)
+	tmpl := map[string]*template.Template{}
+	add := func(pages fs.FS, glob string) error {
+		names, err := fs.Glob(pages, glob)
+		if err != nil {
+			return err
+		}
+		for _, p := range names {
+			name := strings.TrimSuffix(path.Base(p), ".html")
+			if pages == fsys && (name == "layout" || name == "partials") {
+				continue
+			}
+			if tmpl[name] != nil {
+				return fmt.Errorf("template %s: defined twice", name)
+			}
+			t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
+			if err == nil {
+				t, err = t.ParseFS(pages, p)
+			}
+			if err != nil {
+				return fmt.Errorf("template %s: %w", name, err)
+			}
+			tmpl[name] = t
+		}
+		return nil
+	}
+	if err := add(fsys, "templates/*.html"); err != nil {
 		return err
 	}
-	for _, p := range pages {
-		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" || name == "partials" {
+	for _, p := range s.parts {
+		if p.Templates == nil {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(fsys, "templates/layout.html", "templates/partials.html", p)
+		pages, err := s.partTemplates(p)
 		if err != nil {
-			return fmt.Errorf("template %s: %w", name, err)
+			return err
 		}
-		s.tmpl[name] = t
+		if err := add(pages, "*.html"); err != nil {
+			return fmt.Errorf("%s: %w", p.Name, err)
+		}
 	}
+	s.assetsMu.Lock()
+	s.static, s.sums, s.tmpl = static, sums, tmpl
+	s.assetsMu.Unlock()
 	return nil
 }
 
-func (s *Server) funcs() template.FuncMap {
+// funcs are the template functions; static links carry the content hash from sums.
+func (s *Server) funcs(sums map[string]string) template.FuncMap {
 	return template.FuncMap{
 		"t": T,
 		"static": func(name string) string {
-			return "/static/" + name + "?v=" + s.sums[name]
+			return "/static/" + name + "?v=" + sums[name]
 		},
 		"roleLabel": func(lang, role string) string { return T(lang, "role."+role) },
 		"datetime": func(t time.Time) string {
@@ -224,7 +252,9 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 			s.log.Error("reload templates", "err", err)
 		}
 	}
+	s.assetsMu.RLock()
 	t, ok := s.tmpl[name]
+	s.assetsMu.RUnlock()
 	if !ok {
 		s.log.Error("no template", "name", name)
 		http.Error(w, "template missing", http.StatusInternalServerError)

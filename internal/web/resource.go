@@ -25,29 +25,29 @@ type ColDef struct {
 
 // resource describes one kind of record to the generic handlers.
 type Resource[R any] struct {
-	Name     string   `json:"-"` // URL segment and audit entity: "organizations"
-	TitleKey string   `json:"-"` // nav key
-	ItemKey  string   `json:"-"` // message key prefix of field labels: "org"
-	Filters  []string `json:"-"`
-	Perm     string   `json:"-"` // app resource name for CanRead/CanWrite
-	NoDelete bool     `json:"-"`
+	Name     string // URL segment and audit entity: "organizations"
+	TitleKey string // nav key
+	ItemKey  string // message key prefix of field labels: "org"
+	Filters  []string
+	Perm     string // app resource name for CanRead/CanWrite
+	NoDelete bool
 
-	List   func(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(R) error) (int, error) `json:"-"`
-	Get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)                                    `json:"-"`
-	Create func(ctx context.Context, ac *gongzhi.Actor, v R) error                                               `json:"-"`
-	Update func(ctx context.Context, ac *gongzhi.Actor, id string, v R) error                                    `json:"-"`
-	Del    func(ctx context.Context, ac *gongzhi.Actor, id string) error                                         `json:"-"`
-	NewT   func() R                                                                                              `json:"-"`
-	IdOf   func(R) string                                                                                        `json:"-"`
-	Title  func(R) string                                                                                        `json:"-"`
+	List   func(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(R) error) (int, error)
+	Get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)
+	Create func(ctx context.Context, ac *gongzhi.Actor, v R) error
+	Update func(ctx context.Context, ac *gongzhi.Actor, id string, v R) error
+	Del    func(ctx context.Context, ac *gongzhi.Actor, id string) error
+	NewT   func() R
+	IdOf   func(R) string
+	Title  func(R) string
 
-	Columns   func(lang string) []ColDef                                              `json:"-"`
-	Row       func(lang string, v R) []Cell                                           `json:"-"`
-	FilterBar func(r *http.Request, lang string) []Field                              `json:"-"`
-	Export    func(lang string) ([]string, func(R) []any)                             `json:"-"`
-	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field `json:"-"`
-	Detail    func(r *http.Request, lang string, v R) DetailView                      `json:"-"`
-	CanCreate func(ac *gongzhi.Actor) bool                                            `json:"-"`
+	Columns   func(lang string) []ColDef
+	Row       func(lang string, v R) []Cell
+	FilterBar func(r *http.Request, lang string) []Field
+	Export    func(lang string) ([]string, func(R) []any)
+	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field
+	Detail    func(r *http.Request, lang string, v R) DetailView
+	CanCreate func(ac *gongzhi.Actor) bool
 }
 
 func CanRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && kernel.CanRead(ac, res) }

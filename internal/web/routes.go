@@ -19,16 +19,18 @@ func (s *Server) routes() {
 }
 
 func (s *Server) staticHandler() http.Handler {
-	files := http.FileServerFS(s.static)
 	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.assetsMu.RLock()
+		static := s.static
+		s.assetsMu.RUnlock()
 		if r.URL.Query().Get("v") != "" {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		}
-		if _, err := fs.Stat(s.static, strings.TrimPrefix(r.URL.Path, "/")); err != nil {
+		if _, err := fs.Stat(static, strings.TrimPrefix(r.URL.Path, "/")); err != nil {
 			http.NotFound(w, r)
 			return
 		}
-		files.ServeHTTP(w, r)
+		http.FileServerFS(static).ServeHTTP(w, r)
 	}))
 }
 

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,8 +35,9 @@ var assets embed.FS
 
 // Options configure the web server.
 type Options struct {
-	// DevDir, when set, reads templates and static files from this directory (the repository's
-	// internal/web) on every request, for template work without rebuilding.
+	// DevDir, when set, is the repository's root: templates and static files are read from the
+	// kit's and each part's directory under it on every request, for template work without
+	// rebuilding.
 	DevDir string
 	// MaxUpload is the largest accepted upload in bytes (default 10 MiB).
 	MaxUpload int64
@@ -49,13 +51,15 @@ type Options struct {
 
 // Server is the HTTP side of Gongzhi.
 type Server struct {
-	App       *app.App `json:"-"`
+	App       *app.App
 	log       *slog.Logger
-	Opts      Options `json:"-"`
+	Opts      Options
+	parts     []Part
+	assetsMu  sync.RWMutex // guards the three below, which --dev mode reloads on every page
 	tmpl      map[string]*template.Template
 	static    fs.FS
 	sums      map[string]string // static file name → content hash, for cache-busting URLs
-	Files     *files.Store      `json:"-"`
+	Files     *files.Store
 	mux       *http.ServeMux
 	apiRoutes []string // "METHOD /api/v1/…" patterns, for the OpenAPI check
 	reqs      *prometheus.CounterVec
@@ -63,17 +67,28 @@ type Server struct {
 	reg       *prometheus.Registry
 }
 
-// A Part is one capability's share of the server: it registers the capability's pages and API
-// routes on the kit's server. A capability's messages and API documentation are added when its
-// package is loaded (AddMessages, AddAPIDocs).
-type Part func(*Server)
+// A Part is one capability's share of the server: its page templates and the routes of its pages
+// and API. A capability's messages and API documentation are added when its package is loaded
+// (AddMessages, AddAPIDocs).
+type Part struct {
+	// Name names the capability ("purchase").
+	Name string
+	// Dir is the capability's web package in the repository ("internal/purchase/purchaseweb"),
+	// whose templates directory --dev mode reads.
+	Dir string
+	// Templates holds the capability's pages as templates/NAME.html; each is parsed with the
+	// kit's layout and partials and rendered by NAME.
+	Templates fs.FS
+	// Routes registers the capability's pages and API on the server.
+	Routes func(*Server)
+}
 
 // New builds the server with the kit's own routes and then each part's.
 func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, error) {
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
-	s := &Server{App: a, log: log, Opts: opts, mux: http.NewServeMux(), Files: opts.Files}
+	s := &Server{App: a, log: log, Opts: opts, mux: http.NewServeMux(), Files: opts.Files, parts: parts}
 	if s.Files == nil {
 		s.Files = &files.Store{Dir: filepath.Join(os.TempDir(), "gongzhi-files")}
 	}
@@ -91,7 +106,7 @@ func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, er
 	}
 	s.routes()
 	for _, p := range parts {
-		p(s)
+		p.Routes(s)
 	}
 	return s, nil
 }
@@ -105,11 +120,20 @@ func (s *Server) Handler() http.Handler {
 // APIRoutes lists the registered API patterns ("GET /api/v1/organizations/{id}").
 func (s *Server) APIRoutes() []string { return s.apiRoutes }
 
+// assetsFS is the kit's templates and static files.
 func (s *Server) assetsFS() fs.FS {
 	if s.Opts.DevDir != "" {
-		return os.DirFS(s.Opts.DevDir)
+		return os.DirFS(filepath.Join(s.Opts.DevDir, "internal", "web"))
 	}
 	return assets
+}
+
+// partTemplates is a part's templates directory.
+func (s *Server) partTemplates(p Part) (fs.FS, error) {
+	if s.Opts.DevDir != "" {
+		return os.DirFS(filepath.Join(s.Opts.DevDir, filepath.FromSlash(p.Dir), "templates")), nil
+	}
+	return fs.Sub(p.Templates, "templates")
 }
 
 // ---- request context

@@ -1,10 +1,19 @@
-// Package accountsweb serves signing in and out, the first-run setup, passwords, accounts, API tokens and the audit log in the pages and the JSON API, on the web kit.
+// Package accountsweb serves signing in and out, the first-run setup, passwords, accounts, API
+// tokens and the audit log in the pages and the JSON API, on the web kit.
 package accountsweb
 
-import "gongzhi/internal/web"
+import (
+	"embed"
+
+	"gongzhi/internal/web"
+)
 
 // Server is the accounts pages' and API's handlers on the kit's server.
 type Server struct{ *web.Server }
 
-// Part registers the accounts pages and API on the kit's server.
-func Part(k *web.Server) { (&Server{k}).accountsRoutes() }
+//go:embed templates
+var templates embed.FS
+
+// Part is the accounts pages' and API's share of the server.
+var Part = web.Part{Name: "accounts", Dir: "internal/accounts/accountsweb", Templates: templates,
+	Routes: func(k *web.Server) { (&Server{k}).accountsRoutes() }}
