@@ -1,27 +1,8 @@
 // The navigation of the delivery pages (ledger, supervision, complaints, evaluation and the
-// dashboards) and the messages they share.
+// dashboards); its messages are in the kit's messages files.
 package web
 
 import "gongzhi"
-
-var deliveryNavMessages = map[string][2]string{
-	"nav.dashboard":   {"看板", "Dashboard"},
-	"nav.ledger":      {"服务台账", "Service ledger"},
-	"nav.surveys":     {"满意度抽查", "Satisfaction sampling"},
-	"nav.my_services": {"我参加的服务", "My services"},
-	"nav.supervision": {"督导监管", "Supervision"},
-	"nav.meetings":    {"联席会议", "Joint meetings"},
-	"nav.complaints":  {"投诉问询", "Complaints"},
-	"nav.evaluations": {"评估", "Evaluation"},
-	"nav.disclosure":  {"信息公开", "Disclosure"},
-
-	"err.too_many_submissions": {"提交过于频繁，请一小时后再试。", "Too many submissions from your address: try again in an hour."},
-
-	// the reasons of gongzhi.FindPersonalData
-	"personal.id_number": {"含有身份证号码，公开内容不得包含个人信息", "Contains an ID number: published text may not hold personal data"},
-	"personal.phone":     {"含有电话号码，公开内容不得包含个人信息", "Contains a phone number: published text may not hold personal data"},
-	"personal.name":      {"含有个人姓名“%s”，公开内容不得包含个人信息", "Contains the name “%s”: published text may not hold personal data"},
-}
 
 // deliveryNav is the navigation of the delivery pages for the actor's role.
 func deliveryNav(ac *gongzhi.Actor) []navItem {

@@ -219,7 +219,8 @@ func (s *Server) loadAssets() error {
 // funcs are the template functions; static links carry the content hash from sums.
 func (s *Server) funcs(sums map[string]string) template.FuncMap {
 	return template.FuncMap{
-		"t": T,
+		"t":  T,
+		"tn": TN,
 		"static": func(name string) string {
 			return "/static/" + name + "?v=" + sums[name]
 		},

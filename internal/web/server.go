@@ -68,8 +68,8 @@ type Server struct {
 }
 
 // A Part is one capability's share of the server: its page templates and the routes of its pages
-// and API. A capability's messages and API documentation are added when its package is loaded
-// (AddMessages, AddAPIDocs).
+// and API. A capability's messages (its messages/*.json files) and API documentation are added
+// when its package is loaded (AddMessageFiles, AddAPIDocs).
 type Part struct {
 	// Name names the capability ("purchase").
 	Name string
@@ -85,6 +85,9 @@ type Part struct {
 
 // New builds the server with the kit's own routes and then each part's.
 func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, error) {
+	if err := errors.Join(catalogue.problems...); err != nil {
+		return nil, fmt.Errorf("messages: %w", err)
+	}
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}

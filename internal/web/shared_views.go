@@ -53,7 +53,7 @@ func PpTranslated(lang string, e *gongzhi.Error) map[string]string {
 }
 
 // ppHas reports whether a translation exists for key.
-func PpHas(key string) bool { _, ok := messages[key]; return ok }
+func PpHas(key string) bool { _, ok := catalogue.messages[key]; return ok }
 
 func PpFirstNonEmpty(xs ...string) string {
 	for _, x := range xs {

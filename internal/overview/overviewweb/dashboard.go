@@ -218,7 +218,7 @@ func dashCoverageChart(lang string, l *web.OffLabels, cov *gongzhi.Coverage) (*s
 				continue
 			}
 			hc := svgCell{Level: min(x.Services, 4), Tip: c.Name + " · " + cols[j] + web.T(lang, "p.colon") +
-				web.OffTr(lang, "dash.cell_tip", strconv.Itoa(x.Services), strconv.Itoa(x.Needs), strconv.Itoa(x.People))}
+				web.TN(lang, "dash.cell_tip", x.Services, web.TN(lang, "dash.cell_tip.needs", x.Needs), web.TN(lang, "dash.cell_tip.people", x.People))}
 			if x.Services > 0 {
 				hc.Text = strconv.Itoa(x.Services)
 			}

@@ -311,8 +311,8 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		calls.More = "/calls?budget=" + strconv.FormatInt(id, 10)
 	}
 	led := web.Related{Title: web.T(lang, "budget.ledger")}
-	led.List.Columns = []web.ListCol{{Label: web.T(lang, "ledger.at")}, {Label: web.T(lang, "ledger.kind")}, {Label: web.T(lang, "ledger.amount")},
-		{Label: web.T(lang, "ledger.call")}, {Label: web.T(lang, "ledger.contract")}, {Label: web.T(lang, "ledger.user")}, {Label: web.T(lang, "ledger.note")}}
+	led.List.Columns = []web.ListCol{{Label: web.T(lang, "budget.ledger.at")}, {Label: web.T(lang, "budget.ledger.kind")}, {Label: web.T(lang, "budget.ledger.amount")},
+		{Label: web.T(lang, "budget.ledger.call")}, {Label: web.T(lang, "budget.ledger.contract")}, {Label: web.T(lang, "budget.ledger.user")}, {Label: web.T(lang, "budget.ledger.note")}}
 	var res gongzhi.Money
 	var spent gongzhi.Money
 	for _, e := range ledger {
@@ -327,7 +327,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 			res -= e.Amount
 			spent += e.Amount
 		}
-		row := []web.Cell{{Text: web.OffShowTime(e.At)}, {Text: web.T(lang, "ledger.kind."+e.Kind)}, {Text: sign + web.OffYuan(e.Amount), Class: "num"}, {}, {},
+		row := []web.Cell{{Text: web.OffShowTime(e.At)}, {Text: web.T(lang, "budget.ledger.kind."+e.Kind)}, {Text: sign + web.OffYuan(e.Amount), Class: "num"}, {}, {},
 			{Text: e.Username}, {Text: web.OffNote(lang, e.Note)}}
 		if e.CallID != 0 {
 			row[3] = web.Cell{Text: "#" + strconv.FormatInt(e.CallID, 10), Href: offCallHref(e.CallID)}
@@ -341,7 +341,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		led.List.Rows = append(led.List.Rows, row)
 	}
 	if len(ledger) > 0 {
-		led.List.Rows = append(led.List.Rows, []web.Cell{{Text: web.T(lang, "ledger.balance")}, {},
+		led.List.Rows = append(led.List.Rows, []web.Cell{{Text: web.T(lang, "budget.ledger.balance")}, {},
 			{Text: web.T(lang, "budget.reserved") + " " + web.OffYuan(res) + " · " + web.T(lang, "budget.spent") + " " + web.OffYuan(spent), Class: "num"}, {}, {}, {}, {}})
 	}
 	dv.Related = []web.Related{led, calls}

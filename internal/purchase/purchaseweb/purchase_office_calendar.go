@@ -22,22 +22,6 @@ func (s *Server) offCalendarRoutes() {
 	s.Api("DELETE /api/v1/holidays/{day}", s.OffWrap(s.offCalendarDelete))
 }
 
-var calendarMessages = map[string][2]string{
-	"nav.calendar":          {"工作日历", "Office calendar"},
-	"calendar.intro":        {"公示期、答复期限等按工作日计算：周一至周五为工作日，下表列出例外——落在工作日的法定节假日，以及调休上班的周末。每年国务院办公厅公布放假安排后请及时录入。", "Notice periods and answer deadlines are counted in working days: Monday to Friday, except the days below — public holidays on weekdays and weekend days worked in exchange. Enter each year's schedule when the State Council publishes it."},
-	"calendar.day":          {"日期", "Date"},
-	"calendar.weekday":      {"星期", "Weekday"},
-	"calendar.name":         {"名称", "Name"},
-	"calendar.kind":         {"类型", "Kind"},
-	"calendar.holiday":      {"放假", "Holiday"},
-	"calendar.workday":      {"调休上班", "Worked in exchange"},
-	"calendar.workday_help": {"勾选表示这一天（通常是周末）上班", "Tick if this day (usually a weekend day) is worked"},
-	"calendar.add":          {"录入一天", "Add a day"},
-	"calendar.none":         {"这一年没有录入例外日期，按周一至周五计算工作日。", "No exceptions entered for this year: working days are Monday to Friday."},
-	"calendar.workdays":     {"%s年共有 %s 个工作日", "%s has %s working days"},
-	"calendar.year":         {"年度", "Year"},
-}
-
 // offCalendarView is the calendar page.
 type offCalendarView struct {
 	Year      int

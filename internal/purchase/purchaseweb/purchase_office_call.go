@@ -655,7 +655,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 			end := c.NoticeDays
 			if days, err := s.App.Holidays(ctx, "", ""); err == nil {
 				ends := gongzhi.NewCalendar(days).NoticeEnd(s.App.Now(), end)
-				v.PublishNote = web.OffTr(lang, "call.publish_note", strconv.Itoa(c.NoticeDays), web.OffLastNoticeDay(ends))
+				v.PublishNote = web.TN(lang, "call.publish_note", c.NoticeDays, web.OffLastNoticeDay(ends))
 			}
 			v.Buttons = append(v.Buttons, offCallButton{Label: web.T(lang, "call.do.publish"), Note: v.PublishNote, Primary: true,
 				Form: fs.Mini("publish", base+"/publish", nil)})
@@ -664,7 +664,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 
 	// the notice and objections
 	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal {
-		v.NoticeNote = web.OffTr(lang, "call.notice_period", web.OffShowDate(c.NoticeStartsAt), web.OffLastNoticeDay(c.NoticeEndsAt), strconv.Itoa(c.NoticeDays))
+		v.NoticeNote = web.TN(lang, "call.notice_period", c.NoticeDays, web.OffShowDate(c.NoticeStartsAt), web.OffLastNoticeDay(c.NoticeEndsAt))
 	}
 	if staff && (c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal) {
 		v.ShowObjections = true

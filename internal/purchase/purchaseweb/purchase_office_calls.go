@@ -293,7 +293,7 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 			return nil
 		}
 		needs = append(needs, web.Option{Value: id, Label: n.CommunityName + " · " + l.Group(n.TargetGroup) + " · " + l.Category(n.CategoryCode) + web.T(lang, "p.colon") +
-			web.OffTruncate(n.Description, 40) + web.T(lang, "p.open") + strconv.Itoa(n.PeopleAffected) + web.T(lang, "unit.people") + web.T(lang, "p.close")})
+			web.OffTruncate(n.Description, 40) + web.T(lang, "p.open") + web.TN(lang, "unit.people", n.PeopleAffected) + web.T(lang, "p.close")})
 		return nil
 	})
 	var needValues []string

@@ -287,7 +287,7 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	}
 	if rate, err := s.App.OnTimeRate(ctx, ct.PlaceCode); err == nil {
 		v.Rate = gongzhi.FormatBP(rate.RateBP)
-		v.RateNote = web.OffTr(lang, "contract.rate_note", rate.AsOf, strconv.Itoa(rate.Due), strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
+		v.RateNote = web.TN(lang, "contract.rate_note", rate.Due, rate.AsOf, strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
 			strconv.Itoa(rate.Unpaid))
 	}
 	// the moves the caller may make now

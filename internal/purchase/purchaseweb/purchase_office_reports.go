@@ -157,7 +157,7 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	}
 	if rate, err := s.App.OnTimeRate(r.Context(), place); err == nil {
 		v.Rate = gongzhi.FormatBP(rate.RateBP)
-		v.RateNote = web.OffTr(lang, "contract.rate_note", rate.AsOf, strconv.Itoa(rate.Due), strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
+		v.RateNote = web.TN(lang, "contract.rate_note", rate.Due, rate.AsOf, strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
 			strconv.Itoa(rate.Unpaid))
 	}
 	s.Render(w, r, http.StatusOK, "p_office_reports", &web.Page{Title: web.T(lang, "nav.reports"), Active: "/reports", Data: v})
@@ -244,7 +244,7 @@ func (s *Server) offNeedsReport(w http.ResponseWriter, r *http.Request) error {
 	l := s.OffLabelsFor(r)
 	needCell := func(n *gongzhi.Need) web.Cell {
 		return web.Cell{Text: n.CommunityName + " · " + l.Group(n.TargetGroup) + " · " + l.Category(n.CategoryCode) + web.T(lang, "p.colon") + web.OffTruncate(n.Description, 60) +
-			web.T(lang, "p.open") + strconv.Itoa(n.PeopleAffected) + web.T(lang, "unit.people") + web.T(lang, "p.close"), Href: offNeedHref(n.ID)}
+			web.T(lang, "p.open") + web.TN(lang, "unit.people", n.PeopleAffected) + web.T(lang, "p.close"), Href: offNeedHref(n.ID)}
 	}
 	v := &offNeedsReportView{CSS: web.OfficeCSSURL()}
 	for _, p := range ps {

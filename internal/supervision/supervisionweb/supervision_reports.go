@@ -107,7 +107,7 @@ func (s *Server) supRenderReport(w http.ResponseWriter, r *http.Request, status 
 				if open {
 					key = "report.early_month"
 				}
-				v.Early = web.OffTr(lang, key, strconv.Itoa(pending))
+				v.Early = web.TN(lang, key, pending)
 			}
 		}
 	}
@@ -465,62 +465,4 @@ func (s *Server) supActionDone(w http.ResponseWriter, r *http.Request) error {
 	return s.supDone(w, r, x, err, "/meetings/"+strconv.FormatInt(id, 10), "sup.flash.action_done", func(fs *web.OffFormState) error {
 		return s.supRenderMeeting(w, r, web.StatusOf[fs.Err.Code], id, fs)
 	}, "done."+strconv.FormatInt(aid, 10))
-}
-
-// supReportMessages are the messages of the report and meeting pages.
-var supReportMessages = map[string][2]string{
-	"report.fig.contracts":           {"在履行项目", "Contracts in period"},
-	"report.fig.inspections":         {"已督导 / 应督导", "Inspections done / due"},
-	"report.fig.overdue":             {"逾期未督导", "Inspections overdue"},
-	"report.fig.avg_progress":        {"平均进度", "Average progress"},
-	"report.fig.findings":            {"发现问题", "Findings"},
-	"report.fig.rects":               {"已销号 / 下达整改", "Orders closed / raised"},
-	"report.fig.escalated":           {"上报街道", "Orders escalated"},
-	"report.fig.talks":               {"约谈", "Talks"},
-	"report.fig.meetings":            {"联席会议", "Joint meetings"},
-	"report.fig.actions":             {"会议事项已办结 / 总数", "Meeting actions done / all"},
-	"report.figures":                 {"主要数据", "Figures"},
-	"report.by_check":                {"问题分布", "Findings by item"},
-	"report.by_contract":             {"各项目情况", "By contract"},
-	"report.open_rects":              {"未销号整改", "Open orders"},
-	"report.none":                    {"本月月报尚未生成。", "This month's report has not been generated yet."},
-	"report.generate":                {"生成月报", "Generate the report"},
-	"report.regenerate":              {"按最新记录重新生成", "Regenerate from the latest records"},
-	"report.regenerate_note":         {"重新生成会覆盖已编辑的文字。", "Regenerating replaces edited text."},
-	"report.edit":                    {"编辑月报", "Edit the report"},
-	"report.title":                   {"标题", "Title"},
-	"report.body":                    {"正文", "Text"},
-	"report.publish":                 {"公开月报", "Publish the report"},
-	"report.early_month":             {"本月尚未结束，还有 %s 项督导未完成。现在公开，月报将按当前情况反映本月督导；建议月末督导完成后重新生成再公开。", "This month is not over and %s inspections are still to be done. Published now, the report shows the month as it stands; better regenerate and publish once the month's inspections are done."},
-	"report.early_pending":           {"本月还有 %s 项督导未完成。公开后月报不能再修改；建议督导完成后重新生成再公开。", "%s of this month's inspections are still not done. A published report cannot change; better regenerate and publish once they are done."},
-	"report.publish_note":            {"公开前系统会检查身份证号、电话号码和本月记录中出现的人名；公开后不能再修改。", "Before publishing, the text is checked for ID numbers, phone numbers and names of people in the month's records; once published it cannot change."},
-	"report.print":                   {"打印", "Print"},
-	"report.print_hint":              {"使用浏览器的打印功能即可打印或另存为 PDF。", "Use the browser's print command to print or save as PDF."},
-	"report.published_on":            {"公开日期", "Published on"},
-	"report.generated":               {"生成时间", "Generated"},
-	"report.public_intro":            {"街道每月对政府购买社会服务项目开展督导，月报按汇总数据编写，不含个人信息。", "Each month the street inspects the social services it buys; the reports are written from aggregate figures and hold no personal data."},
-	"meeting.new":                    {"记录联席会议", "Record a joint meeting"},
-	"meeting.intro":                  {"记录街道办事处、枢纽和承接机构参加的联席会议；保存后可在会议页面添加待办事项。", "Record a joint meeting of the street office, the hub and providers; add action items on the meeting's page."},
-	"meeting.date":                   {"会议日期", "Date"},
-	"meeting.title":                  {"会议名称", "Title"},
-	"meeting.venue":                  {"地点", "Venue"},
-	"meeting.attendees":              {"参会人员", "Attendees"},
-	"meeting.orgs":                   {"参会机构", "Organizations attending"},
-	"meeting.minutes":                {"会议纪要", "Minutes"},
-	"meeting.decisions":              {"议定事项", "Decisions"},
-	"meeting.actions":                {"待办事项", "Action items"},
-	"meeting.action":                 {"事项", "Action"},
-	"meeting.owner":                  {"责任方", "Owner"},
-	"meeting.owner_org":              {"责任机构", "Owner organization"},
-	"meeting.owner_name":             {"或责任人", "Or a named person"},
-	"meeting.deadline":               {"办理期限", "Deadline"},
-	"meeting.note":                   {"办理情况", "Note"},
-	"meeting.add_action":             {"添加事项", "Add an action item"},
-	"meeting.do_done":                {"办结", "Mark done"},
-	"meeting.list":                   {"会议记录", "Meetings"},
-	"meeting.open_actions":           {"会议事项跟踪", "Action items to follow"},
-	"meeting.actions_filter.open":    {"办理中", "Open"},
-	"meeting.actions_filter.overdue": {"已逾期", "Overdue"},
-	"meeting.your_org":               {"本机构", "Your organization"},
-	"meeting.recorded_by":            {"记录人", "Recorded by"},
 }
