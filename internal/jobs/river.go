@@ -185,7 +185,9 @@ func New(ctx context.Context, a *app.App, o Options) (*Runner, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.MaxConns = int32(o.Workers + 3) // the workers, the producer, leadership and maintenance
+		// the workers, and River's own: the listener's connection, the producer, the leader
+		// election and the maintenance services
+		cfg.MaxConns = int32(o.Workers + 8)
 		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
 			return nil, err
