@@ -18,10 +18,11 @@
 // (gongzhi.ComplaintAnswerDays by kind). Escalation runs on a schedule (internal/jobs), never on
 // a read: EscalateOverdueComplaints raises each overdue complaint once — to the hub at its
 // deadline, to the office ComplaintEscalateDays working days later — even under concurrent
-// calls; an answer runs it first, in its own transaction, so that it goes to whoever the
-// complaint waits for by then. A rating of gongzhi.LowRating or less reopens the complaint for a second, final answer
-// by the street office, due within gongzhi.ComplaintReanswerDays working days; any other rating
-// closes it. A complaint is rated once.
+// calls; an answer runs it first, inside the answer's transaction, so that whoever the
+// complaint waits for by then is the one who may answer. A rating of gongzhi.LowRating or less
+// reopens the complaint for a second, final answer by the street office, due within
+// gongzhi.ComplaintReanswerDays working days; any other rating closes it. A complaint is rated
+// once.
 //
 // A complaint outside the caller's scope answers ENOTFOUND; a role that may never act gets
 // EFORBIDDEN; a move the state or route forbids gets ECONFLICT naming the field and reason; bad
