@@ -18,6 +18,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
 )
 
@@ -95,6 +96,9 @@ func supSignContracts(t *testing.T, a *app.App, clock *offsetClock) int64 {
 			mine = ct.ID
 		}
 	}
+	// the scheduled job's next run gives the contracts in force their inspections of the month
+	_, err = jobs.CreateInspections(ctx, a, a.Now())
+	must(err)
 	return mine
 }
 

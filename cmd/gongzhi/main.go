@@ -22,6 +22,7 @@ import (
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/files"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
@@ -116,6 +117,12 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 	if n > 0 {
 		log.Info("migrated database", "applied", n, "version", store.LatestVersion())
 	}
+	if n, err := jobs.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("migrated the job queue's tables", "applied", n)
+	}
 	key, created, err := c.secretKey()
 	if err != nil {
 		db.Close()
@@ -196,6 +203,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	return serve(ctx, ln, srv.Handler(), a, log)
 }
 
+// startJobs starts this instance's workers of the scheduled jobs (internal/jobs); with several
+// instances on one database each job still runs once per period.
+func startJobs(ctx context.Context, a *app.App) (*jobs.Runner, error) {
+	r, err := jobs.New(ctx, a, jobs.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("scheduled jobs: %w", err)
+	}
+	if err := r.Start(ctx); err != nil {
+		r.Stop(context.Background())
+		return nil, fmt.Errorf("start the scheduled jobs: %w", err)
+	}
+	return r, nil
+}
+
 func flagGiven(fs *flag.FlagSet, name string) bool {
 	given := false
 	fs.Visit(func(f *flag.Flag) {
@@ -212,10 +233,22 @@ func printDemo(w io.Writer, url string, res *demo.Result) {
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop; the demo database is deleted on exit.")
 }
 
-// serve runs the HTTP server until SIGINT/SIGTERM, then shuts down gracefully.
+// serve runs the HTTP server and the scheduled jobs' workers until SIGINT/SIGTERM, then shuts
+// both down gracefully.
 func serve(ctx context.Context, ln net.Listener, h http.Handler, a *app.App, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	runner, err := startJobs(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := runner.Stop(sctx); err != nil {
+			log.Warn("stop the scheduled jobs", "err", err)
+		}
+	}()
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() {
@@ -260,6 +293,11 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d\n", n, store.LatestVersion())
+	nq, err := jobs.Migrate(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s) of the job queue (River)\n", nq)
 	return nil
 }
 

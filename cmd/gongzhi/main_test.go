@@ -28,8 +28,22 @@ func TestCommands(t *testing.T) {
 	if _, err := runCmd(t, "frobnicate"); err == nil {
 		t.Fatal("unknown command accepted")
 	}
-	if out, err := runCmd(t, "migrate", "--db", db); err != nil || !strings.Contains(out, "applied") {
+	if out, err := runCmd(t, "migrate", "--db", db); err != nil || !strings.Contains(out, "applied") || strings.Contains(out, "applied 0 migration(s) of the job queue") {
 		t.Fatalf("migrate: %q %v", out, err)
+	}
+	// the job queue's tables are there, and a second run has nothing left to do
+	if out, err := runCmd(t, "migrate", "--db", db); err != nil || !strings.Contains(out, "applied 0 migration(s) of the job queue") {
+		t.Fatalf("migrate again: %q %v", out, err)
+	}
+	if raw, err := sql.Open("sqlite", filepath.Join(dir, "g.db")); err != nil {
+		t.Fatal(err)
+	} else {
+		var n int
+		err := raw.QueryRow(`SELECT COUNT(*) FROM river_job`).Scan(&n)
+		raw.Close()
+		if err != nil || n != 0 {
+			t.Fatalf("river_job after migrate: %d %v", n, err)
+		}
 	}
 	out, err := runCmd(t, "user", "add", "--db", db, "--data-dir", data, "admin-sys", "sysadmin")
 	if err != nil || !strings.Contains(out, "one-time password") {

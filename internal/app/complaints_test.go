@@ -13,6 +13,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/complaints"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -433,8 +434,17 @@ func TestComplaintEscalation(t *testing.T) {
 		if !cmpHas(todos, "todo.complaints_overdue", 1) || !cmpHas(todos, "todo.complaints_to_answer", 1) {
 			t.Fatalf("provider's to-dos %+v", todos)
 		}
-		// Lists and pages escalate lazily: two working days later the office gets it.
+		// Two working days later the scheduled job gives it to the office; reading lists and pages
+		// before the job runs escalates nothing.
 		f.at(c.EscalateAt.Add(time.Minute))
+		todos, _, err = a.DeliveryItems(ctx, f.purchaser)
+		f.must(err)
+		if cmpHas(todos, "todo.complaints_escalated", 1) {
+			t.Fatalf("a read escalated: purchaser's to-dos %+v", todos)
+		}
+		if n, err := jobs.EscalateComplaints(ctx, a, f.clock()); err != nil || n != 1 {
+			t.Fatalf("the job raised %d: %v", n, err)
+		}
 		todos, attention, err = a.DeliveryItems(ctx, f.purchaser)
 		f.must(err)
 		if !cmpHas(todos, "todo.complaints_escalated", 1) || !cmpHas(attention, "attention.complaints_escalated", 1) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -30,7 +31,8 @@ func TestSupervisionExtendRectification(t *testing.T) {
 			Requirement: "三日内补交签到表", Deadline: gongzhi.DateOf(f.clock())})
 		f.must(err)
 		f.advance(48 * time.Hour)
-		f.must(a.EscalateOverdue(ctx, f.hub))
+		_, err = jobs.EscalateRectifications(ctx, a, f.clock())
+		f.must(err)
 		newDeadline := gongzhi.DateOf(f.clock().AddDate(0, 0, 10))
 
 		// refusals

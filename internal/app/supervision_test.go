@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -96,7 +97,16 @@ func TestSupervisionInspections(t *testing.T) {
 		if got := supInspections(t, f, f.hub, map[string]string{"overdue": today}); len(got) != 2 || !got[0].Overdue {
 			t.Fatalf("overdue %+v", got)
 		}
-		// The to-dos also create last month's (the contracts began then), all overdue now.
+		// Reading the to-dos creates nothing; the scheduled job also creates last month's (the
+		// contracts began then), all overdue now.
+		todos, _, err := a.DeliveryItems(ctx, f.hub)
+		f.must(err)
+		if !hasTodo(todos, "todo.inspections_overdue", 2) {
+			t.Fatalf("hub's to-dos before the job %+v", todos)
+		}
+		if n, err := jobs.CreateInspections(ctx, a, f.clock()); err != nil || n != 2 {
+			t.Fatalf("the job created %d: %v", n, err)
+		}
 		todos, attn, err := a.DeliveryItems(ctx, f.hub)
 		f.must(err)
 		if !hasTodo(todos, "todo.inspections_overdue", 4) || !hasTodo(attn, "attn.inspections_overdue", 4) || hasTodo(todos, "todo.inspections_due", 2) {
@@ -244,12 +254,23 @@ func TestSupervisionRectifications(t *testing.T) {
 			t.Fatal("escalated before its deadline")
 		}
 		f.advance(48 * time.Hour)
+		// overdue now, but reading escalates nothing: the scheduled job does
 		todos, attn, err := a.DeliveryItems(ctx, f.purchaser)
+		f.must(err)
+		if hasTodo(todos, "todo.rect_escalated", 1) || !hasTodo(attn, "attn.rect_overdue", 1) {
+			t.Fatalf("purchaser's to-dos before the job %+v attention %+v", todos, attn)
+		}
+		if n, err := jobs.EscalateRectifications(ctx, a, f.clock()); err != nil || n != 1 {
+			t.Fatalf("the job escalated %d: %v", n, err)
+		}
+		todos, attn, err = a.DeliveryItems(ctx, f.purchaser)
 		f.must(err)
 		if !hasTodo(todos, "todo.rect_escalated", 1) || !hasTodo(attn, "attn.rect_overdue", 1) {
 			t.Fatalf("purchaser's to-dos %+v attention %+v", todos, attn)
 		}
-		f.must(a.EscalateOverdue(ctx, f.hub)) // once only
+		if n, err := jobs.EscalateRectifications(ctx, a, f.clock()); err != nil || n != 0 { // once only
+			t.Fatalf("escalated again: %d %v", n, err)
+		}
 		y, err = a.Rectification(ctx, f.hub, y.ID)
 		f.must(err)
 		if !y.Escalated || !y.Overdue {

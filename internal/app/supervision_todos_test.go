@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
@@ -49,6 +50,10 @@ func TestSupervisionOverdueTodos(t *testing.T) {
 		if !has(todos, "todo.rect_overdue", 1, "/supervision?rect=overdue#rectifications") ||
 			!has(todos, "todo.actions_overdue", 1, "/meetings?actions=overdue#actions") {
 			t.Fatalf("hub's to-dos %+v", todos)
+		}
+		// the order reaches the purchaser once the scheduled job has escalated it
+		if n, err := jobs.EscalateRectifications(ctx, a, f.clock()); err != nil || n != 1 {
+			t.Fatalf("the job escalated %d: %v", n, err)
 		}
 		todos, _, err = a.DeliveryItems(ctx, f.purchaser)
 		f.must(err)

@@ -15,12 +15,14 @@
 //
 // Routing: a complaint about a contract goes to its provider, one about the hub's work to the
 // hub, anything else to the street office. Deadlines count working days of the office calendar
-// (gongzhi.ComplaintAnswerDays by kind). Escalation is lazy: EscalateOverdueComplaints runs
-// before lists, pages and to-dos are read, and raises each overdue complaint once — to the hub at
-// its deadline, to the office ComplaintEscalateDays working days later — even under concurrent
-// calls. A rating of gongzhi.LowRating or less reopens the complaint for a second, final answer
-// by the street office, due within gongzhi.ComplaintReanswerDays working days; any other rating
-// closes it. A complaint is rated once.
+// (gongzhi.ComplaintAnswerDays by kind). Escalation runs on a schedule (internal/jobs), never on
+// a read: EscalateOverdueComplaints raises each overdue complaint once — to the hub at its
+// deadline, to the office ComplaintEscalateDays working days later — even under concurrent
+// calls; an answer runs it first, inside the answer's transaction, so that whoever the
+// complaint waits for by then is the one who may answer. A rating of gongzhi.LowRating or less
+// reopens the complaint for a second, final answer by the street office, due within
+// gongzhi.ComplaintReanswerDays working days; any other rating closes it. A complaint is rated
+// once.
 //
 // A complaint outside the caller's scope answers ENOTFOUND; a role that may never act gets
 // EFORBIDDEN; a move the state or route forbids gets ECONFLICT naming the field and reason; bad
@@ -289,13 +291,6 @@ func (a *Service) escalate(ctx context.Context, q *store.Q, now time.Time) (int,
 	return len(raised), nil
 }
 
-// escalateNow runs the lazy escalation before a read; a read never fails because of it.
-func (a *Service) escalateNow(ctx context.Context) {
-	if _, err := a.EscalateOverdueComplaints(ctx, a.NowUTC()); err != nil {
-		a.Log.Warn("escalate complaints", "err", err)
-	}
-}
-
 // Complaints lists the complaints within the caller's scope (see the header). Filters: see
 // store.ListComplaints.
 func (a *Service) Complaints(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Complaint) error) (int, error) {
@@ -303,7 +298,6 @@ func (a *Service) Complaints(ctx context.Context, ac *gongzhi.Actor, opts store.
 	if err != nil {
 		return 0, err
 	}
-	a.escalateNow(ctx)
 	return a.DB.Q().ListComplaints(ctx, s, opts, a.NowUTC(), func(r *store.ComplaintRow) error { return each(a.complaintView(ac, r)) })
 }
 
@@ -313,7 +307,6 @@ func (a *Service) Complaint(ctx context.Context, ac *gongzhi.Actor, id int64) (*
 	if err != nil {
 		return nil, err
 	}
-	a.escalateNow(ctx)
 	q := a.DB.Q()
 	r, err := q.GetComplaint(ctx, s, id)
 	if err != nil {
@@ -653,7 +646,6 @@ func (a *Service) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 
 // TrackComplaint returns a complaint to whoever holds its tracking code and the last four
 // digits of its phone: its state, deadline, answers and rating, with the contact masked.
 func (a *Service) TrackComplaint(ctx context.Context, ac *gongzhi.Actor, code, phone4 string) (*gongzhi.Complaint, error) {
-	a.escalateNow(ctx)
 	r, err := a.trackRow(ctx, ac, code, phone4)
 	if err != nil {
 		return nil, err
@@ -736,7 +728,6 @@ func (a *Service) ComplaintItems(ctx context.Context, ac *gongzhi.Actor) (todos,
 	if !ac.Has(complaintReaders...) {
 		return nil, nil, nil
 	}
-	a.escalateNow(ctx)
 	s, err := complaintScope(ac)
 	if err != nil {
 		return nil, nil, err

@@ -19,6 +19,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/evaluation"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
 )
 
@@ -161,15 +162,9 @@ func seedDelivery(ctx context.Context, a *app.App, p *plan, orgIDs map[string]in
 		}
 	}
 	clock = now
-	// what is due and overdue today
-	if _, err := a.EnsureInspections(ctx, d.hub, gongzhi.MonthOf(now)); err != nil {
-		return fmt.Errorf("this month's inspections: %w", err)
-	}
-	if err := a.EscalateOverdue(ctx, d.hub); err != nil {
-		return fmt.Errorf("escalate rectifications: %w", err)
-	}
-	if _, err := a.EscalateOverdueComplaints(ctx, now); err != nil {
-		return fmt.Errorf("escalate complaints: %w", err)
+	// what is due and overdue today: the scheduled jobs' first run, as a worker's start would do
+	if err := jobs.RunAll(ctx, a); err != nil {
+		return fmt.Errorf("scheduled jobs: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"gongzhi/internal/app"
 	"gongzhi/internal/complaints/complaintsweb"
 	"gongzhi/internal/evaluation/evaluationweb"
+	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
 	"gongzhi/internal/overview/overviewweb"
 	"gongzhi/internal/purchase/purchaseweb"
@@ -27,6 +28,7 @@ var Parts = []web.Part{
 	complaintsweb.Part,
 	evaluationweb.Part,
 	overviewweb.Part,
+	jobsweb.Part,
 }
 
 // New builds the web server with every capability.

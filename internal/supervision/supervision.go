@@ -15,12 +15,13 @@
 //     action items it owns (and marks them done).
 //   - the public: published monthly reports only.
 //
-// Inspections are created lazily and idempotently (EnsureInspections) when the month's list or
-// a to-do list is read; each is due on the 25th of its month (gongzhi.InspectionDueDay) and is
+// Inspections are created idempotently (EnsureInspections) by scheduled work (internal/jobs),
+// never by a read; each is due on the 25th of its month (gongzhi.InspectionDueDay) and is
 // overdue after that day until recorded. A rectification order moves open → answered (the
 // provider) → closed (the inspector verifies) or back to open (the inspector reopens with a
 // reason); it can never be closed unanswered nor by the provider. An order still open after its
-// deadline is escalated to the street office (flag, state history, purchaser's to-do).
+// deadline is escalated to the street office (flag, state history, purchaser's to-do) by
+// scheduled work too (EscalateOverdue).
 //
 // A record outside the caller's scope answers ENOTFOUND like a missing one; a role that may
 // never act gets EFORBIDDEN; a move the state or the clock forbids gets ECONFLICT naming the
@@ -83,7 +84,8 @@ func (a *Service) activeContracts(ctx context.Context, q *store.Q, s store.Scope
 // EnsureInspections creates the inspections of month (YYYY-MM) for every signed contract within
 // the caller's place whose period covers it, due on the 25th; existing ones are left alone, so
 // it may run any number of times. Staff only (EFORBIDDEN otherwise); EINVALID month. Returns
-// how many it created.
+// how many it created. The scheduled job (internal/jobs) runs it as the system actor for every
+// place; generating a month's report runs it for the caller's place.
 func (a *Service) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month string) (int, error) {
 	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
 		return 0, err
@@ -277,14 +279,10 @@ func (a *Service) insertRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 	return a.WriteAudit(ctx, q, ac, "create", ResRectifications, kernel.Id10(x.ID), nil, x, "")
 }
 
-// Rectifications lists orders within scope, escalating overdue ones first. Filters: see
-// store.ListRectifications.
+// Rectifications lists orders within scope. Filters: see store.ListRectifications.
 func (a *Service) Rectifications(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Rectification) error) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
-		return 0, err
-	}
-	if err := a.EscalateOverdue(ctx, ac); err != nil {
 		return 0, err
 	}
 	today := a.Today()
@@ -524,12 +522,13 @@ func (a *Service) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, mov
 
 // EscalateOverdue escalates to the street office every order within the caller's scope still
 // open after its deadline: the flag is set once, with a line of history ("escalated") and an
-// audit entry, both by the system (the rule escalates, not the caller). It runs whenever orders
-// or to-dos are read; any signed-in caller with a supervision scope may trigger it.
-func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error {
+// audit entry, both by the system (the rule escalates, not the caller). The scheduled job
+// (internal/jobs) runs it as the system actor, which sees every place; a read never does.
+// Returns how many it escalated.
+func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) (int, error) {
 	s, err := supScope(ac)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	today := a.Today()
 	var ids []int64
@@ -540,10 +539,12 @@ func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error 
 			}
 			return nil
 		}); err != nil || len(ids) == 0 {
-		return err
+		return 0, err
 	}
 	sys := gongzhi.SystemActor("auto")
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	n := 0
+	err = a.DB.Transact(ctx, func(q *store.Q) error {
+		n = 0
 		for _, id := range ids {
 			if err := q.LockRow(ctx, "rectifications", id); err != nil {
 				return err
@@ -567,9 +568,11 @@ func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) error 
 			if err := a.WriteAudit(ctx, q, sys, "escalate", ResRectifications, kernel.Id10(id), nil, map[string]any{"deadline": x.Deadline}, "overdue"); err != nil {
 				return err
 			}
+			n++
 		}
 		return nil
 	})
+	return n, err
 }
 
 // ---- talks
@@ -660,17 +663,6 @@ func (a *Service) SupervisionItems(ctx context.Context, ac *gongzhi.Actor) (todo
 	}
 	staff := kernel.IsStaff(ac)
 	today, month := a.Today(), gongzhi.MonthOf(a.NowUTC())
-	if staff {
-		// this month's and last month's, so that a month nobody looked at still shows as overdue
-		for _, m := range []string{gongzhi.MonthOf(a.NowUTC().AddDate(0, 0, -a.NowUTC().In(gongzhi.ChinaTime).Day())), month} {
-			if _, err := a.EnsureInspections(ctx, ac, m); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	if err := a.EscalateOverdue(ctx, ac); err != nil {
-		return nil, nil, err
-	}
 	count := func(list func(store.ListOptions) (int, error), f map[string]string) int {
 		if err != nil {
 			return 0

@@ -302,7 +302,7 @@ func navFor(ac *gongzhi.Actor) []navItem {
 	nav := []navItem{{"nav.home", "/"}}
 	switch ac.Role() {
 	case gongzhi.RoleSysAdmin:
-		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.tokens", "/tokens"})
+		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.jobs", "/jobs"}, navItem{"nav.tokens", "/tokens"})
 	case gongzhi.RoleSecAdmin:
 		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.tokens", "/tokens"})
 	case gongzhi.RoleAuditAdmin:

@@ -62,6 +62,7 @@ type Server struct {
 	Files     *files.Store
 	mux       *http.ServeMux
 	apiRoutes []string // "METHOD /api/v1/…" patterns, for the OpenAPI check
+	uiRoutes  []string // "METHOD /…" patterns of the pages, for tests that visit every route
 	reqs      *prometheus.CounterVec
 	dur       *prometheus.HistogramVec
 	reg       *prometheus.Registry
@@ -122,6 +123,9 @@ func (s *Server) Handler() http.Handler {
 
 // APIRoutes lists the registered API patterns ("GET /api/v1/organizations/{id}").
 func (s *Server) APIRoutes() []string { return s.apiRoutes }
+
+// UIRoutes lists the registered page patterns ("GET /supervision/inspections/{id}").
+func (s *Server) UIRoutes() []string { return s.uiRoutes }
 
 // assetsFS is the kit's templates and static files.
 func (s *Server) assetsFS() fs.FS {
@@ -263,6 +267,7 @@ const (
 
 // handle registers a UI route.
 func (s *Server) Handle(pattern string, acc access, h Handler) {
+	s.uiRoutes = append(s.uiRoutes, pattern)
 	s.mux.Handle(pattern, s.wrap(pattern, acc, false, h))
 }
 

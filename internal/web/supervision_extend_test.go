@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -42,7 +43,8 @@ func TestSupervisionExtendWeb(t *testing.T) {
 		x, err := a.RaiseRectification(ctx, f.hub, ins, gongzhi.RectificationOrder{CheckKey: gongzhi.DefaultChecklist[2], Requirement: "补齐签到表", Deadline: "2027-01-12"})
 		f.must(err)
 		f.at(time.Date(2027, 1, 15, 9, 0, 0, 0, gongzhi.ChinaTime))
-		f.must(a.EscalateOverdue(ctx, f.pur))
+		_, err = jobs.EscalateRectifications(ctx, a, a.Now())
+		f.must(err)
 		hub, pur := f.browser("gt-hub", false), f.browser("gt-purchaser", false)
 		rpath := fmt.Sprintf("/supervision/rectifications/%d", x.ID)
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 )
@@ -55,8 +56,16 @@ func TestSupervisionWeb(t *testing.T) {
 		hub, pur, prov1, prov2 := f.browser("gt-hub", false), f.browser("gt-purchaser", false), supBrowser(f, p1), supBrowser(f, p2)
 		month := "2027-01"
 
-		// The month's overview creates an inspection per active contract.
+		// Reading the month's overview creates nothing; the scheduled job creates an inspection
+		// per active contract, which the overview then lists.
 		body := offPage(t, hub, "hub", "/supervision?month="+month, 200)
+		if strings.Contains(body, "2027-01-25") {
+			t.Fatal("reading the overview created the month's inspections")
+		}
+		if n, err := jobs.CreateInspections(f.ctx, f.e.app, f.e.app.Now()); err != nil || n < 2 { // the demo street's contracts get theirs too
+			t.Fatalf("the job created %d inspections: %v", n, err)
+		}
+		body = offPage(t, hub, "hub", "/supervision?month="+month, 200)
 		if !strings.Contains(body, "长者食堂助餐") || !strings.Contains(body, "四点半课堂") || !strings.Contains(body, "2027-01-25") {
 			t.Fatal("the month's inspections are not listed")
 		}

@@ -93,7 +93,7 @@ func complaintAPIDocs() map[string]web.ApiDoc {
 	filters := []string{"state", "kind", "route", "overdue", "escalated", "org", "community", "contract"}
 	return map[string]web.ApiDoc{
 		"GET /api/v1/complaints": {Summary: "List complaints and inquiries within scope (office, hub, auditor and community staff: their place; provider: " +
-			"those routed to it; resident: their own). Escalates overdue ones first.", Resp: gongzhi.Complaint{}, List: true, Filters: filters},
+			"those routed to it; resident: their own). Overdue ones are escalated by a scheduled job, not by this read.", Resp: gongzhi.Complaint{}, List: true, Filters: filters},
 		"POST /api/v1/complaints": {Summary: "Submit a complaint, inquiry or suggestion as a signed-in resident (the contact is the account's); " +
 			"answers the tracking code", Req: cmpSubmitRequest{}, Resp: cmpReceipt{}},
 		"GET /api/v1/complaints/{id}":         {Summary: "A complaint with its answers; the contact masked except for its submitter", Resp: gongzhi.Complaint{}},

@@ -110,7 +110,7 @@ var (
 
 func supervisionAPIDocs() map[string]web.ApiDoc {
 	return map[string]web.ApiDoc{
-		"GET /api/v1/inspections":                          {Summary: "List monthly inspections within your scope; with month=YYYY-MM staff first create the month's missing inspections (due on the 25th). A provider sees its own once done. overdue=YYYY-MM-DD lists those due before that day and not done", Resp: gongzhi.Inspection{}, List: true, Filters: supInspectionFilters},
+		"GET /api/v1/inspections":                          {Summary: "List monthly inspections within your scope (a scheduled job creates each month's, due on the 25th; a read creates nothing). A provider sees its own once done. overdue=YYYY-MM-DD lists those due before that day and not done", Resp: gongzhi.Inspection{}, List: true, Filters: supInspectionFilters},
 		"GET /api/v1/inspections/{id}":                     {Summary: "Get one inspection with its checklist", Resp: gongzhi.Inspection{}},
 		"PUT /api/v1/inspections/{id}":                     {Summary: "Record an inspection: progress against plan, difficulties, results and the checklist's findings (hub, purchaser)", Req: gongzhi.InspectionRecord{}, Resp: gongzhi.Inspection{}},
 		"POST /api/v1/inspections/{id}/rectifications":     {Summary: "Raise a rectification order from a finding of a recorded inspection (hub, purchaser)", Req: gongzhi.RectificationOrder{}, Resp: gongzhi.Rectification{}},
@@ -273,16 +273,6 @@ func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 	if v.OverdueOnly {
 		f = map[string]string{"overdue": today}
 	}
-	if v.Staff {
-		if _, err := s.App.EnsureInspections(ctx, ac, month); err != nil {
-			return err
-		}
-		if v.OverdueOnly {
-			if _, err := s.App.EnsureInspections(ctx, ac, gongzhi.MonthOf(s.App.Now())); err != nil {
-				return err
-			}
-		}
-	}
 	if _, err := s.App.Inspections(ctx, ac, store.ListOptions{Filters: f, Sort: "title"}, func(in *gongzhi.Inspection) error {
 		state := web.T(lang, "inspection.state."+in.State)
 		if in.Overdue {
@@ -412,13 +402,7 @@ func (s *Server) supAPIInspection(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) supAPIInspections(w http.ResponseWriter, r *http.Request) error {
-	ac := web.ActorOf(r)
-	if m := r.URL.Query().Get("month"); m != "" && supIsStaff(ac) {
-		if _, err := s.App.EnsureInspections(r.Context(), ac, m); err != nil {
-			return err
-		}
-	}
-	return web.ListJSON(w, r, supInspectionFilters, web.ListOf(r.Context(), ac, s.App.Inspections))
+	return web.ListJSON(w, r, supInspectionFilters, web.ListOf(r.Context(), web.ActorOf(r), s.App.Inspections))
 }
 
 func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {

@@ -1,0 +1,214 @@
+// Package jobs runs Gongzhi's scheduled work — what happens because time passes, not because
+// someone acted (DOMAIN.md §4 step 11: the monthly inspection of every contract in force,
+// rectification orders and complaints escalated past their deadlines). No read of a page or of
+// the API writes anything: these jobs do, on a schedule, as the system actor, with the audit
+// entries and state history the rules ask for.
+//
+// The jobs and their schedules (clock-aligned, China time; each also runs when a worker starts):
+//
+//   - monthly_inspections, every hour at :05 (so on the first of the month at 00:05, and within
+//     the hour for a contract that comes into force mid-month): the inspections of this month
+//     and of the last for every signed contract whose period covers them
+//     (supervision.EnsureInspections; existing ones are left alone).
+//   - escalate_rectifications, every 5 minutes: open orders past their deadline go to the street
+//     office (supervision.EscalateOverdue).
+//   - escalate_complaints, every 5 minutes: complaints still waiting past their deadline go to the
+//     hub, and later to the office (complaints.EscalateOverdueComplaints).
+//
+// Joint-meeting action items need no job: whether one is overdue is worked out when it is read,
+// and nothing about it is stored.
+//
+// The queue is River's (river.go): the jobs live in the database, so several app instances
+// share them; the elected leader enqueues each period's job once (unique by kind and period),
+// and exactly one worker of one instance runs it, retrying a failure a few times. Each run is
+// logged in job_runs for the operator's page (Statuses). Run and RunAll run the same work
+// directly, with the app's clock: the demo seeds with them and tests call them.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/app"
+	"gongzhi/internal/kernel"
+	"gongzhi/internal/store"
+)
+
+// Kinds of job.
+const (
+	KindInspections     = "monthly_inspections"
+	KindRectifications  = "escalate_rectifications"
+	KindComplaints      = "escalate_complaints"
+	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
+	failuresShown       = 10
+	periodLayout        = "2006-01-02 15:04"
+	scheduleEarlyMargin = time.Second // River enqueues up to 100 ms before a scheduled time
+)
+
+// Via is how the audit log names the system actor's scheduled work.
+const Via = "auto"
+
+// Schedule is a clock-aligned schedule: every Every, Offset past each multiple of Every (UTC
+// multiples, which are China-time ones too for whole hours and their divisors).
+type Schedule struct {
+	Every  time.Duration
+	Offset time.Duration
+}
+
+// Next returns the first scheduled time after t (River calls it as a river.PeriodicSchedule).
+func (s Schedule) Next(t time.Time) time.Time {
+	n := t.Truncate(s.Every).Add(s.Offset)
+	for !n.After(t) {
+		n = n.Add(s.Every)
+	}
+	return n
+}
+
+// Slot returns the scheduled time a run at t belongs to: the latest one at or before t, counting
+// a run enqueued a moment early as its own slot's.
+func (s Schedule) Slot(t time.Time) time.Time {
+	return t.Add(scheduleEarlyMargin - s.Offset).Truncate(s.Every).Add(s.Offset)
+}
+
+// Job is one periodic job: its kind, its schedule and its work, which returns how many records
+// it created or escalated.
+type Job struct {
+	Kind     string
+	Schedule Schedule
+	Work     func(ctx context.Context, a *app.App, at time.Time) (int, error)
+}
+
+// Jobs are the periodic jobs, in the order of the operator's page.
+var Jobs = []*Job{
+	{Kind: KindInspections, Schedule: Schedule{Every: time.Hour, Offset: 5 * time.Minute}, Work: CreateInspections},
+	{Kind: KindRectifications, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateRectifications},
+	{Kind: KindComplaints, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateComplaints},
+}
+
+// ByKind returns the job of a kind, nil for an unknown one.
+func ByKind(kind string) *Job {
+	for _, j := range Jobs {
+		if j.Kind == kind {
+			return j
+		}
+	}
+	return nil
+}
+
+// Period names the slot a run at t belongs to, in China time ("2026-12-01 00:05").
+func (j *Job) Period(t time.Time) string {
+	return j.Schedule.Slot(t).In(gongzhi.ChinaTime).Format(periodLayout)
+}
+
+// system is the actor of scheduled work.
+func system() *gongzhi.Actor { return gongzhi.SystemActor(Via) }
+
+// CreateInspections creates the inspections of at's month and of the month before for every
+// signed contract whose period covers them, in every place; those that exist are left alone.
+// The month before is there so that a month the service was down over still gets its
+// inspections (and shows them overdue). Returns how many it created.
+func CreateInspections(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	t := at.In(gongzhi.ChinaTime)
+	first := time.Date(t.Year(), t.Month(), 1, 12, 0, 0, 0, gongzhi.ChinaTime)
+	n := 0
+	for _, m := range []string{gongzhi.MonthOf(first.AddDate(0, -1, 0)), gongzhi.MonthOf(first)} {
+		k, err := a.EnsureInspections(ctx, system(), m)
+		n += k
+		if err != nil {
+			return n, fmt.Errorf("inspections of %s: %w", m, err)
+		}
+	}
+	return n, nil
+}
+
+// EscalateRectifications escalates to the street office every open rectification order past its
+// deadline at the app's clock, once each. Returns how many it escalated.
+func EscalateRectifications(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.EscalateOverdue(ctx, system())
+}
+
+// EscalateComplaints raises every complaint still waiting past its deadline at the app's clock:
+// to the hub, then to the office. Returns how many it raised.
+func EscalateComplaints(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.EscalateOverdueComplaints(ctx, a.NowUTC())
+}
+
+// Run runs a job's work as of at (when it was enqueued, by the app's clock), logs the run under
+// the period at falls in and returns how many records the work created or escalated. attempt is
+// River's count, 1 for a direct run. The work's error is returned; failing to log a run that
+// succeeded is an error too, so that River tries again.
+func Run(ctx context.Context, a *app.App, j *Job, at time.Time, attempt int) (int, error) {
+	r := &store.JobRun{Kind: j.Kind, Period: j.Period(at), Attempt: attempt, StartedAt: a.NowUTC()}
+	n, err := j.Work(ctx, a, at)
+	r.Done, r.FinishedAt = n, a.NowUTC()
+	if err != nil {
+		r.Error = err.Error()
+		a.Log.Error("job failed", "kind", j.Kind, "period", r.Period, "attempt", attempt, "err", err)
+	} else if n > 0 {
+		a.Log.Info("job done", "kind", j.Kind, "period", r.Period, "done", n)
+	}
+	// logged even when the context is cancelled, so that a run cut short still shows
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if lerr := a.DB.Transact(lctx, func(q *store.Q) error { return q.InsertJobRun(lctx, r, r.StartedAt.Add(-runRetention)) }); lerr != nil {
+		a.Log.Error("log job run", "kind", j.Kind, "err", lerr)
+		if err == nil {
+			return n, fmt.Errorf("log the run: %w", lerr)
+		}
+	}
+	return n, err
+}
+
+// RunAll runs every job once, in order, at the app's clock: what the workers would do at start.
+// The demo runs it when it seeds; tests run it instead of waiting for the schedule.
+func RunAll(ctx context.Context, a *app.App) error {
+	for _, j := range Jobs {
+		if _, err := Run(ctx, a, j, a.Now(), 1); err != nil {
+			return fmt.Errorf("%s: %w", j.Kind, err)
+		}
+	}
+	return nil
+}
+
+// Status is a job's line on the operator's page: its schedule, its last run, its recent
+// failures with their errors, and its next scheduled run.
+type Status struct {
+	Kind         string         `json:"kind"`
+	EverySeconds int            `json:"every_seconds"`
+	OffsetSecs   int            `json:"offset_seconds"`
+	LastRun      *store.JobRun  `json:"last_run"`
+	Failures     []store.JobRun `json:"failures"`
+	NextRun      time.Time      `json:"next_run"`
+}
+
+// Statuses returns every job's status. The system administrator only (EFORBIDDEN otherwise):
+// keeping the service running is an administrator's work, and the page shows no records.
+func Statuses(ctx context.Context, a *app.App, ac *gongzhi.Actor) ([]Status, error) {
+	if err := kernel.MustBe(ac, gongzhi.RoleSysAdmin); err != nil {
+		return nil, err
+	}
+	q, now := a.DB.Q(), a.Now()
+	out := make([]Status, 0, len(Jobs))
+	for _, j := range Jobs {
+		st := Status{Kind: j.Kind, EverySeconds: int(j.Schedule.Every.Seconds()), OffsetSecs: int(j.Schedule.Offset.Seconds()),
+			NextRun: j.Schedule.Next(now).UTC(), Failures: []store.JobRun{}}
+		last, err := q.JobRuns(ctx, j.Kind, false, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(last) > 0 {
+			st.LastRun = &last[0]
+		}
+		failed, err := q.JobRuns(ctx, j.Kind, true, failuresShown)
+		if err != nil {
+			return nil, err
+		}
+		if failed != nil {
+			st.Failures = failed
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}

@@ -1,0 +1,29 @@
+// Package jobsweb serves the operator's page of the scheduled jobs (internal/jobs) and its JSON
+// API, on the web kit: each job's schedule, last run and result, recent failures with their
+// errors, and next run. The system administrator's.
+package jobsweb
+
+import (
+	"embed"
+
+	"gongzhi/internal/jobs"
+	"gongzhi/internal/web"
+)
+
+// Server is the jobs page's and API's handlers on the kit's server.
+type Server struct{ *web.Server }
+
+//go:embed templates
+var templates embed.FS
+
+// Part is the jobs page's and API's share of the server.
+var Part = web.Part{Name: "jobs", Dir: "internal/jobs/jobsweb", Templates: templates,
+	Routes: func(k *web.Server) { (&Server{k}).routes() }}
+
+func init() {
+	web.AddMessages(messages)
+	web.AddAPIDocs(map[string]web.ApiDoc{
+		"GET /api/v1/jobs": {Summary: "The scheduled jobs (system administrator): each one's schedule, last run and how many records it created or " +
+			"escalated, recent failures with their errors, and next run", Resp: web.ItemsOf[jobs.Status]{}},
+	})
+}
