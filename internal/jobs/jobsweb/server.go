@@ -21,9 +21,14 @@ var Part = web.Part{Name: "jobs", Dir: "internal/jobs/jobsweb", Templates: templ
 	Routes: func(k *web.Server) { (&Server{k}).routes() }}
 
 func init() {
-	web.AddMessages(messages)
+	web.AddMessageFiles("internal/jobs/jobsweb", messageFiles)
 	web.AddAPIDocs(map[string]web.ApiDoc{
 		"GET /api/v1/jobs": {Summary: "The scheduled jobs (system administrator): each one's schedule, last run and how many records it created or " +
 			"escalated, recent failures with their errors, and next run", Resp: web.ItemsOf[jobs.Status]{}},
 	})
 }
+
+// messageFiles are the jobs page's messages, one file per language.
+//
+//go:embed messages
+var messageFiles embed.FS
