@@ -402,7 +402,7 @@ type StateChange struct {
 	UserID   int64     `json:"user_id"`
 	Username string    `json:"username"` // "anonymous" for the public
 	Role     string    `json:"role"`
-	Note     string    `json:"note"`
+	Note     Note      `json:"note"` // what the line says, as data (NoteCodes)
 }
 
 // checkList validates a list of codes against allowed ones; it returns "" or a reason key.

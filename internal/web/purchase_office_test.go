@@ -480,6 +480,28 @@ func TestOfficeFlowAPI(t *testing.T) {
 				t.Errorf("the call's history has no %s line", want)
 			}
 		}
+		// notes come as a code and its arguments, with the text the reader's language gives them;
+		// every award's line names its application
+		paid := false
+		for _, x := range offItems(h) {
+			n := x["note"].(map[string]any)
+			if x["entity"] == "award" && offNum(x["application_id"]) == 0 {
+				t.Errorf("an award's line without its application: %v", x)
+			}
+			if x["entity"] != "payment" {
+				continue
+			}
+			args := fmt.Sprint(n["args"])
+			if n["code"] == "paid_on_time" && args == "[1 4250000 2026-12-18]" && n["text"] == "第 1 期：42,500.00 元，2026-12-18 支付，按时" {
+				paid = true
+			}
+		}
+		if !paid {
+			t.Errorf("the call's history lacks the payment's note as data: %s", h.Raw)
+		}
+		if !strings.Contains(string(h.Raw), `"code":"paid_on_time","args":["1","4250000","2026-12-18"]`) {
+			t.Errorf("the history's payment note in JSON: %s", h.Raw)
+		}
 	})
 }
 

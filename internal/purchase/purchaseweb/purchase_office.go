@@ -175,28 +175,6 @@ var officeMessages = map[string][2]string{
 	"entity.score":            {"评分", "Score"},
 	"entity.ranking":          {"排名", "Ranking"},
 
-	// notes the service writes, in words
-	"note.reserved":         {"从预算预留 ¥%s", "¥%s reserved from the budget"},
-	"note.drawn":            {"随机种子 %s，专家库 %s 人，依序审查 %s 人", "seed %s, pool of %s, %s examined in order"},
-	"note.review_started":   {"%s 个项目进入专家评审，评审组 %s 人", "%s applications to the experts, a panel of %s"},
-	"note.ranked":           {"%s 个项目排名，汇总规则：%s", "%s applications ranked by the rule: %s"},
-	"note.published":        {"资助 %s 个项目，共 ¥%s，公示至 %s", "%s funded, ¥%s in all, in notice until %s"},
-	"note.final":            {"%s 项资助确定", "%s awards final"},
-	"note.version":          {"第 %s 版", "version %s"},
-	"note.version_reason":   {"第 %s 版：%s", "version %s: %s"},
-	"note.paid_on_time":     {"第 %s 期：¥%s，%s 支付，按时", "portion %s: ¥%s paid on %s, on time"},
-	"note.paid_late":        {"第 %s 期：¥%s，%s 支付，逾期（应于 %s 前）", "portion %s: ¥%s paid on %s, late (due %s)"},
-	"note.portion":          {"第 %s 期拨付", "portion %s"},
-	"note.amendment":        {"合同第 %s 版变更", "amendment, version %s"},
-	"note.replacement":      {"递补入选（抽取顺序 %s）", "drawn as a replacement (position %s)"},
-	"note.pool_exhausted":   {"专家库已用尽，无人递补", "the pool is exhausted: no replacement"},
-	"note.award_amount":     {"申报 #%s：¥%s %s", "application #%s: ¥%s %s"},
-	"note.call_opened":      {"征集发布，预留资金", "call opened: money reserved"},
-	"note.call_cancelled":   {"征集撤销，释放预留", "call cancelled: reservation released"},
-	"note.released_rest":    {"资助总额低于征集总额，释放余额", "awards below the call's amount: the rest released"},
-	"note.award_overturned": {"资助被撤销，释放资金", "award overturned: money released"},
-	"note.amount":           {"预算金额", "amount"},
-
 	// needs
 	"need.title":                  {"需求", "Need"},
 	"need.new":                    {"登记需求", "Record a need"},

@@ -607,7 +607,7 @@ func (s *Server) supAPIRectHistory(w http.ResponseWriter, r *http.Request) error
 	if hs == nil {
 		hs = []gongzhi.StateChange{}
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: hs})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: web.WithNoteTexts(web.LangOf(r), hs)})
 	return nil
 }
 
@@ -684,23 +684,8 @@ func supHistory(lang string, hs []gongzhi.StateChange) []web.HistoryRow {
 			move = name(h.From) + " → " + move
 		}
 		row := web.HistoryRow{At: h.At, Who: who, Action: move}
-		if h.Note != "" {
-			row.Changes = []string{h.Note}
-		}
-		if h.Entity == "rectification" {
-			// the escalation's note is the deadline missed, the extension's "YYYY-MM-DD reason",
-			// the order's first line its deadline
-			date, rest, _ := strings.Cut(h.Note, " ")
-			if _, ok := gongzhi.ParseDate(date); ok && h.To == "escalated" {
-				row.Changes = []string{web.T(lang, "rect.history.missed:"+date)}
-			} else if ok && h.From == "" && rest == "" {
-				row.Changes = []string{web.T(lang, "rect.history.deadline:"+date)}
-			} else if ok && h.To == "extended" {
-				row.Changes = []string{web.T(lang, "rect.history.new_deadline:"+date)}
-				if rest != "" {
-					row.Changes = append(row.Changes, rest)
-				}
-			}
+		if t := web.NoteText(lang, h.Note); t != "" {
+			row.Changes = []string{t}
 		}
 		out = append(out, row)
 	}
@@ -1058,9 +1043,6 @@ var supCoreMessages = map[string][2]string{
 	"rect.state.closed":         {"已销号", "Closed"},
 	"rect.escalated":            {"已上报街道", "Escalated"},
 	"rect.extended":             {"街道重新设定整改期限", "New deadline set by the street office"},
-	"rect.history.missed":       {"逾期未整改（原期限 %s）", "overdue (deadline was %s)"},
-	"rect.history.deadline":     {"整改期限 %s", "deadline %s"},
-	"rect.history.new_deadline": {"新整改期限 %s", "new deadline %s"},
 	"rect.do.extend":            {"重新设定整改期限", "Set a new deadline"},
 	"rect.extend_help":          {"整改仍未完成：设定新的期限并说明原因，服务机构将看到新期限；逾期将再次上报。", "The order stays open: set a new deadline with a reason; the provider sees it, and missing it escalates again."},
 	"rect.new_deadline":         {"新的整改期限", "New deadline"},
