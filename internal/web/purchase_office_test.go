@@ -189,15 +189,16 @@ func offItems(r apiResp) []map[string]any {
 	return out
 }
 
-// offRefused checks an API refusal: status, code and the field's translated reason.
+// offRefused checks an API refusal: status, code and the field's reason — a code whose message
+// is the translated message given, which contains contains.
 func offRefused(t *testing.T, r apiResp, status int, code, field, contains string) {
 	t.Helper()
 	c, fields := errOf(r)
 	if r.Status != status || c != code {
 		t.Fatalf("want %d %s, got %d %s", status, code, r.Status, r.Raw)
 	}
-	if field != "" && !strings.Contains(fmt.Sprint(fields[field]), contains) {
-		t.Fatalf("field %s: want a reason with %q, got %s", field, contains, r.Raw)
+	if f, ok := fields[field]; field != "" && (!ok || !strings.Contains(f.Message, contains) || !fieldAgrees(f)) {
+		t.Fatalf("field %s: want a code and its message with %q, got %s", field, contains, r.Raw)
 	}
 }
 
