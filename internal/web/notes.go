@@ -72,16 +72,13 @@ func NoteArg(lang, kind, v string) string {
 	return v // numbers, dates (YYYY-MM-DD in both languages, as every page shows them) and words
 }
 
-// messageOf returns the message of key in lang and whether there is one.
+// messageOf returns the message of key (a key without an argument) in lang and whether there
+// is one.
 func messageOf(lang, key string) (string, bool) {
-	m, ok := messages[key]
-	if !ok {
+	if !PpHas(key) {
 		return "", false
 	}
-	if s := m[langIndex(lang)]; s != "" {
-		return s, true
-	}
-	return m[0], true
+	return T(lang, key), true
 }
 
 // groupDigits writes a whole number with thousands separators: 1234567 → 1,234,567.

@@ -447,10 +447,8 @@ func FieldErrorOf(lang, reason string) FieldError {
 // ReasonCode is the message key of a reason without its argument, as T reads it.
 func ReasonCode(reason string) string {
 	k, _, _ := strings.Cut(reason, ":")
-	if _, ok := messages[k]; !ok {
-		if _, whole := messages[reason]; whole {
-			return reason
-		}
+	if !PpHas(k) && PpHas(reason) {
+		return reason
 	}
 	return k
 }

@@ -473,3 +473,18 @@ var tagRe = regexp.MustCompile(`<[^>]*>`)
 var messageKeyRe = regexp.MustCompile(`(?:^|[^\w@./-])((?:` + strings.Join(append(web.MessagePrefixes(), "app", "nav", "action", "list", "detail",
 	"history", "form", "login", "password", "setup", "user", "token", "role", "place", "grid", "household", "org", "person", "field",
 	"target_group", "audit", "todo", "err", "credit_code", "id_number", "phone", "email", "date", "import"), "|") + `)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
+
+// TestReasonCode checks the stable code of a field's reason: its message key, argument dropped.
+func TestReasonCode(t *testing.T) {
+	for reason, want := range map[string]string{
+		"required": "required", "state.illegal:open": "state.illegal", "budget.insufficient:20,000.00": "budget.insufficient",
+		"range:1-50": "range", "personal.name:张三": "personal.name", "not a key": "not a key",
+	} {
+		if got := web.ReasonCode(reason); got != want {
+			t.Errorf("ReasonCode(%q) = %q, want %q", reason, got, want)
+		}
+		if f := web.FieldErrorOf("en", reason); f.Code != want || f.Message != web.T("en", reason) {
+			t.Errorf("FieldErrorOf(%q) = %+v", reason, f)
+		}
+	}
+}
