@@ -449,7 +449,7 @@ func (a *Service) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id
 // (an order elsewhere answers ENOTFOUND). The order keeps its state; the escalation flag is
 // cleared (the street office has acted; a new deadline missed escalates again) and the earlier
 // escalation stays in the history, where a line "extended" notes the new deadline and the reason
-// ("YYYY-MM-DD reason"). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
+// (the note rect_extended). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
 // before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
 // (required).
 func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
