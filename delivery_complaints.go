@@ -112,7 +112,7 @@ type ComplaintEvent struct {
 	To       string    `json:"to"`
 	Username string    `json:"username"`
 	Role     string    `json:"role"`
-	Note     string    `json:"note"`
+	Note     Note      `json:"note"` // the route, round, level, rating or reason, as data (NoteCodes)
 }
 
 // ComplaintMonth is the public aggregate of one month (by submission).

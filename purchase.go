@@ -8,7 +8,9 @@
 package gongzhi
 
 import (
+	"encoding/json"
 	"math/bits"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,7 +114,10 @@ func ParseMoney(s string) (Money, string) {
 	return Money(v), ""
 }
 
-// UnmarshalJSON accepts an integer number of fen or a string of yuan.
+// UnmarshalJSON accepts an integer number of fen or a string of yuan. A bad amount is refused
+// with a *json.UnmarshalTypeError whose Value is the reason key ("money.format",
+// "money.too_large"): the decoder adds the name of the field to that error type alone, so the
+// caller can say which amount is wrong.
 func (m *Money) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if s == "null" {
@@ -121,21 +126,25 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	if strings.HasPrefix(s, `"`) {
 		u, err := strconv.Unquote(s)
 		if err != nil {
-			return Invalid("money", "money.format")
+			return moneyJSONError("money.format")
 		}
 		v, r := ParseMoney(u)
 		if r != "" {
-			return Invalid("money", r)
+			return moneyJSONError(r)
 		}
 		*m = v
 		return nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n > int64(MaxMoney) || n < -int64(MaxMoney) {
-		return Invalid("money", "money.format")
+		return moneyJSONError("money.format")
 	}
 	*m = Money(n)
 	return nil
+}
+
+func moneyJSONError(reason string) error {
+	return &json.UnmarshalTypeError{Value: reason, Type: reflect.TypeFor[Money]()}
 }
 
 // MulBP returns m × bp / 10,000 rounded down, for a share in basis points (1 bp = 0.01%), with a
@@ -402,7 +411,7 @@ type StateChange struct {
 	UserID   int64     `json:"user_id"`
 	Username string    `json:"username"` // "anonymous" for the public
 	Role     string    `json:"role"`
-	Note     string    `json:"note"`
+	Note     Note      `json:"note"` // what the line says, as data (NoteCodes)
 }
 
 // checkList validates a list of codes against allowed ones; it returns "" or a reason key.

@@ -191,7 +191,7 @@ type LedgerEntry struct {
 	Amount     Money     `json:"amount"`
 	At         time.Time `json:"at"`
 	Username   string    `json:"username"`
-	Note       string    `json:"note"`
+	Note       Note      `json:"note"` // why the money moved, as data (NoteCodes)
 }
 
 // Ineligibility bars an organization from calls (不合格 in an evaluation, a breach of contract)

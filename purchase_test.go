@@ -5,6 +5,7 @@ package gongzhi
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,11 @@ func TestMoneyJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"A": 1.5}`), &v); err == nil {
 		t.Fatal("a float of fen was accepted")
+	}
+	// a refused amount names its field and the reason
+	var typ *json.UnmarshalTypeError
+	if err := json.Unmarshal([]byte(`{"A": 1, "B": "20,000.555"}`), &v); !errors.As(err, &typ) || typ.Field != "B" || typ.Value != "money.format" {
+		t.Fatalf("a bad amount: %#v", err)
 	}
 }
 

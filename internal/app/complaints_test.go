@@ -5,6 +5,7 @@ package app_test
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -367,7 +368,8 @@ func TestComplaintRoute(t *testing.T) {
 		}
 		hist, err := a.ComplaintHistory(ctx, f.providers[1], c.ID)
 		f.must(err)
-		if last := hist[len(hist)-1]; last.Action != "routed" || !strings.Contains(last.Note, "涉及第二家机构的助餐点") {
+		if last := hist[len(hist)-1]; last.Action != "routed" || last.Note.Code != "rerouted_org" ||
+			!slices.Equal(last.Note.Args, []string{"office", "provider", got.OrgName, "涉及第二家机构的助餐点"}) {
 			t.Fatalf("history ends %+v", last)
 		}
 		f.must(a.AnswerComplaint(ctx, f.providers[1], c.ID, "已核实处理。"))
@@ -458,10 +460,10 @@ func TestComplaintEscalation(t *testing.T) {
 		var levels []string
 		for _, h := range hist {
 			if h.Action == "escalated" {
-				levels = append(levels, h.Note)
+				levels = append(levels, h.Note.String())
 			}
 		}
-		if strings.Join(levels, ",") != "level 1,level 2" {
+		if strings.Join(levels, ",") != `escalation ["1"],escalation ["2"]` {
 			t.Fatalf("escalations %v", levels)
 		}
 		// Escalated, the hub and the office may answer in the provider's place.

@@ -5,7 +5,7 @@
 package app_test
 
 import (
-	"strings"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -384,7 +384,8 @@ func TestEvaluationGradeFeedsNextCall(t *testing.T) {
 		f.must(err)
 		noted := false
 		for _, h := range hist {
-			if h.Entity == "ranking" && strings.Contains(h.Note, "eval.bonus_note 葛塘第2社会工作服务中心 +3.00 (#") {
+			if h.Entity == "ranking" && h.Note.Code == "eval_bonus" && len(h.Note.Args) == 3 && h.Note.Args[0] == "葛塘第2社会工作服务中心" &&
+				h.Note.Args[1] == "300" && h.Note.Args[2] == strconv.FormatInt(good.ID, 10) {
 				noted = true
 			}
 		}

@@ -8,6 +8,7 @@ package app_test
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -378,8 +379,37 @@ func TestPurchaseFirstCall(t *testing.T) {
 				t.Fatalf("the provider sees the review: %+v", h)
 			}
 		}
-		if !slices.Equal(states, []string{"draft", "submitted", "eligible", "not_funded"}) || hist[3].Note != gongzhi.UnfundedBudget {
+		if !slices.Equal(states, []string{"draft", "submitted", "eligible", "not_funded"}) || hist[3].Note.String() != `unfunded ["`+gongzhi.UnfundedBudget+`"]` {
 			t.Fatalf("history %v, last %+v", states, hist[len(hist)-1])
+		}
+		// The award's lines carry the application as data: the office sees the proposal in the
+		// application's history; its provider only the award published.
+		var amount string
+		for _, p := range props {
+			if p.ApplicationID == apps[0].ID {
+				amount = strconv.FormatInt(int64(p.Amount), 10)
+			}
+		}
+		staffHist, err := a.ApplicationHistory(ctx, f.purchaser, apps[0].ID)
+		f.must(err)
+		proposed := slices.IndexFunc(staffHist, func(h gongzhi.StateChange) bool {
+			return h.Entity == "award" && h.To == gongzhi.AwardProposed
+		})
+		if proposed < 0 || staffHist[proposed].AppID != apps[0].ID || staffHist[proposed].Note.Code != "award_amount" ||
+			!slices.Equal(staffHist[proposed].Note.Args, []string{strconv.FormatInt(apps[0].ID, 10), amount, ""}) {
+			t.Fatalf("the office's history of a funded application %+v", staffHist)
+		}
+		hist, err = a.ApplicationHistory(ctx, f.providers[0], apps[0].ID)
+		f.must(err)
+		states = nil
+		for _, h := range hist {
+			states = append(states, h.Entity+":"+h.To)
+			if h.Entity == "award" && h.To == gongzhi.AwardPublished && (h.Note.Code != "amount" || !slices.Equal(h.Note.Args, []string{amount})) {
+				t.Fatalf("published award line %+v", h)
+			}
+		}
+		if !slices.Equal(states, []string{"application:draft", "application:submitted", "application:eligible", "award:published", "application:awarded"}) {
+			t.Fatalf("the provider's history of a funded application %v", states)
 		}
 		ap36, err := a.Application(ctx, f.providers[36], apps[36].ID)
 		f.must(err)

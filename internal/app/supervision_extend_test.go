@@ -2,7 +2,7 @@ package app_test
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,7 +65,8 @@ func TestSupervisionExtendRectification(t *testing.T) {
 		for _, h := range hist {
 			states = append(states, h.To)
 		}
-		if fmt.Sprint(states) != "[open escalated extended]" || !strings.HasPrefix(hist[2].Note, newDeadline+" ") {
+		if fmt.Sprint(states) != "[open escalated extended]" || hist[2].Note.Code != "rect_extended" ||
+			!slices.Equal(hist[2].Note.Args, []string{newDeadline, "机构人员变动，街道同意延期"}) {
 			t.Fatalf("history %+v", hist)
 		}
 		todos, _, err := a.DeliveryItems(ctx, f.purchaser)

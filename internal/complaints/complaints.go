@@ -34,7 +34,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -128,7 +127,7 @@ func complaintCode() string {
 }
 
 // complaintEvent appends a line of history inside the caller's transaction.
-func (a *Service) complaintEvent(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64, action, from, to, note string) error {
+func (a *Service) complaintEvent(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64, action, from, to string, note gongzhi.Note) error {
 	uid, name, role := kernel.Identity(ac)
 	if ac.IsSystem() {
 		uid = 0
@@ -249,7 +248,7 @@ func (a *Service) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gon
 		if err := q.PruneComplaintThrottle(ctx, now.Add(-2*max(ComplaintIPWindow, ComplaintPhoneWindow))); err != nil {
 			return err
 		}
-		if err := a.complaintEvent(ctx, q, ac, c.ID, "submitted", "", gongzhi.ComplaintOpen, c.Route); err != nil {
+		if err := a.complaintEvent(ctx, q, ac, c.ID, "submitted", "", gongzhi.ComplaintOpen, gongzhi.NoteOf("route", c.Route)); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResComplaints, kernel.Id10(c.ID), nil, auditComplaint(c), "")
@@ -280,11 +279,11 @@ func (a *Service) escalate(ctx context.Context, q *store.Q, now time.Time) (int,
 	}
 	sys := gongzhi.SystemActor("auto")
 	for _, e := range raised {
-		note := fmt.Sprintf("level %d", e.Level)
+		note := gongzhi.NoteOf("escalation", e.Level)
 		if err := a.complaintEvent(ctx, q, sys, e.ID, "escalated", e.State, e.State, note); err != nil {
 			return 0, err
 		}
-		if err := a.WriteAudit(ctx, q, sys, "escalate", ResComplaints, kernel.Id10(e.ID), nil, nil, note); err != nil {
+		if err := a.WriteAudit(ctx, q, sys, "escalate", ResComplaints, kernel.Id10(e.ID), nil, nil, note.String()); err != nil {
 			return 0, err
 		}
 	}
@@ -359,7 +358,7 @@ func (a *Service) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor,
 		if phone, err = a.Box.Open(r.PhoneEnc, "complaints.contact_phone"); err != nil {
 			return err
 		}
-		if err := a.complaintEvent(ctx, q, ac, id, "revealed", r.State, r.State, "contact"); err != nil {
+		if err := a.complaintEvent(ctx, q, ac, id, "revealed", r.State, r.State, gongzhi.NoteOf("contact")); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "view_sensitive", ResComplaints, kernel.Id10(id), nil, nil, "contact")
@@ -437,7 +436,7 @@ func (a *Service) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int
 		if !ok {
 			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.conflict", Fields: map[string]string{"state": "complaint.not_waiting"}}
 		}
-		if err := a.complaintEvent(ctx, q, ac, id, "answered", c.State, to, fmt.Sprintf("round %d", ans.Round)); err != nil {
+		if err := a.complaintEvent(ctx, q, ac, id, "answered", c.State, to, gongzhi.NoteOf("answer_round", ans.Round)); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "answer", ResComplaints, kernel.Id10(id), nil, ans, "")
@@ -503,11 +502,11 @@ func (a *Service) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int6
 		if err := q.SetComplaintRoute(ctx, c, now); err != nil {
 			return err
 		}
-		note := before.Route + " → " + c.Route
+		note := gongzhi.NoteOf("rerouted", before.Route, c.Route, t.Reason)
 		if c.OrgName != "" && c.Route == gongzhi.RouteProvider {
-			note += " (" + c.OrgName + ")"
+			note = gongzhi.NoteOf("rerouted_org", before.Route, c.Route, c.OrgName, t.Reason)
 		}
-		if err := a.complaintEvent(ctx, q, ac, id, "routed", c.State, c.State, note+": "+t.Reason); err != nil {
+		if err := a.complaintEvent(ctx, q, ac, id, "routed", c.State, c.State, note); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "route", ResComplaints, kernel.Id10(id), auditComplaint(&before), auditComplaint(c), t.Reason)
@@ -580,7 +579,7 @@ func (a *Service) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *go
 	if !ok {
 		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.conflict", Fields: map[string]string{"rating": "complaint.already_rated"}}
 	}
-	if err := a.complaintEvent(ctx, q, ac, c.ID, "rated", c.State, to, fmt.Sprintf("%d/5", rating)); err != nil {
+	if err := a.complaintEvent(ctx, q, ac, c.ID, "rated", c.State, to, gongzhi.NoteOf("rating", rating)); err != nil {
 		return err
 	}
 	if to == gongzhi.ComplaintReopened {
@@ -592,7 +591,7 @@ func (a *Service) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *go
 		if err := q.ReopenComplaint(ctx, c.ID, due, esc, now); err != nil {
 			return err
 		}
-		if err := a.complaintEvent(ctx, q, ac, c.ID, "reopened", gongzhi.ComplaintAnswered, to, c.Route+" → office"); err != nil {
+		if err := a.complaintEvent(ctx, q, ac, c.ID, "reopened", gongzhi.ComplaintAnswered, to, gongzhi.NoteOf("route_change", c.Route, gongzhi.RouteOffice)); err != nil {
 			return err
 		}
 	}

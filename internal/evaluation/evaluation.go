@@ -173,7 +173,7 @@ func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gon
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, Entity: "evaluation", EntityID: e.ID, To: e.State,
-			Note: "eval.round." + e.Round}); err != nil {
+			Note: gongzhi.NoteOf("eval_round", e.Round)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResEvaluations, kernel.Id10(e.ID), nil, e, "")
@@ -481,7 +481,7 @@ func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id 
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: before.State,
-			To: e.State, Note: "eval.grade." + e.Grade + " " + e.Total.String()}); err != nil {
+			To: e.State, Note: gongzhi.NoteOf("eval_grade_total", e.Grade, e.Total)}); err != nil {
 			return err
 		}
 		e.Result = &res
@@ -548,7 +548,7 @@ func (a *Service) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id i
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: gongzhi.EvalFinalized,
-			To: gongzhi.EvalPublished, Note: "eval.grade." + e.Grade}); err != nil {
+			To: gongzhi.EvalPublished, Note: gongzhi.NoteOf("eval_grade", e.Grade)}); err != nil {
 			return err
 		}
 		out = a.viewEval(ac, e, evalStaff)

@@ -179,7 +179,7 @@ func (a *Service) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 	if err := q.InsertNeed(ctx, n, kernel.UserID(ac), a.NowUTC()); err != nil {
 		return err
 	}
-	if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "need", EntityID: n.ID, To: "recorded", Note: n.Source}); err != nil {
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "need", EntityID: n.ID, To: "recorded", Note: gongzhi.NoteOf("need_source", n.Source)}); err != nil {
 		return err
 	}
 	return a.WriteAudit(ctx, q, ac, "create", ResNeeds, kernel.Id10(n.ID), nil, n, "")
@@ -316,7 +316,7 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 		if err := q.InsertBudget(ctx, b, a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, To: "created", Note: b.Amount.Format()}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, To: "created", Note: gongzhi.NoteOf("amount", b.Amount)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResBudgets, kernel.Id10(b.ID), nil, b, "")
@@ -356,7 +356,7 @@ func (a *Service) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 		b.Reserved, b.Spent, b.CreatedAt = before.Reserved, before.Spent, before.CreatedAt
 		if b.Amount != before.Amount {
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "budget", EntityID: b.ID, From: before.Amount.Format(),
-				To: b.Amount.Format(), Note: "amount"}); err != nil {
+				To: b.Amount.Format(), Note: gongzhi.NoteOf("budget_amount")}); err != nil {
 				return err
 			}
 		}

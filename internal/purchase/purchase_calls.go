@@ -129,7 +129,7 @@ func (a *Service) LockCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, i
 }
 
 // moveCall changes a call's state after checking the move, with history and audit.
-func (a *Service) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call, to, note string) error {
+func (a *Service) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call, to string, note gongzhi.Note) error {
 	if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, to); err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (a *Service) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c
 	}
 	from := c.State
 	c.State = to
-	return a.WriteAudit(ctx, q, ac, "update", ResCalls, kernel.Id10(c.ID), map[string]string{"state": from}, map[string]string{"state": to}, note)
+	return a.WriteAudit(ctx, q, ac, "update", ResCalls, kernel.Id10(c.ID), map[string]string{"state": from}, map[string]string{"state": to}, note.String())
 }
 
 // OpenCall publishes a draft call and reserves its amount from its budget. Only the purchaser
@@ -165,13 +165,13 @@ func (a *Service) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) err
 			return gongzhi.Refused("closes_at", "call.closes_in_past")
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, Kind: gongzhi.LedgerReserve,
-			Amount: c.Amount, Note: "call opened"}); err != nil {
+			Amount: c.Amount, Note: gongzhi.NoteOf("call_opened")}); err != nil {
 			return err
 		}
 		if err := q.AddCallReserved(ctx, c.ID, c.Amount, a.NowUTC()); err != nil {
 			return err
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallOpen, "reserved "+c.Amount.Format())
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallOpen, gongzhi.NoteOf("reserved", c.Amount))
 	})
 }
 
@@ -193,7 +193,7 @@ func (a *Service) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) er
 		if a.NowUTC().Before(c.ClosesAt) {
 			return gongzhi.Refused("closes_at", "call.deadline_not_passed")
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallClosed, "")
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallClosed, gongzhi.Note{})
 	})
 }
 
@@ -228,18 +228,18 @@ func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, r
 			return err
 		}
 		for _, w := range awards {
-			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, "call cancelled", a.NowUTC()); err != nil {
+			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, reason, a.NowUTC()); err != nil {
 				return err
 			}
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: id, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
-				From: w.State, To: gongzhi.AwardOverturned, Note: reason}); err != nil {
+				From: w.State, To: gongzhi.AwardOverturned, Note: gongzhi.TextNote(reason)}); err != nil {
 				return err
 			}
 			ap, err := q.GetApplication(ctx, store.Scope{}, w.ApplicationID)
 			if err != nil {
 				return err
 			}
-			if err := a.moveApp(ctx, q, ac, ap, gongzhi.AppNotFunded, reason); err != nil {
+			if err := a.moveApp(ctx, q, ac, ap, gongzhi.AppNotFunded, gongzhi.TextNote(reason)); err != nil {
 				return err
 			}
 			if err := q.SetUnfunded(ctx, ap.ID, gongzhi.UnfundedDecision, reason, a.NowUTC()); err != nil {
@@ -250,7 +250,7 @@ func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, r
 			return err
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: id, Kind: gongzhi.LedgerRelease,
-			Amount: c.Reserved, Note: "call cancelled"}); err != nil {
+			Amount: c.Reserved, Note: gongzhi.NoteOf("call_cancelled")}); err != nil {
 			return err
 		}
 		if err := q.AddCallReserved(ctx, id, -c.Reserved, a.NowUTC()); err != nil {
@@ -259,7 +259,7 @@ func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, r
 		if err := q.SetCallCancelReason(ctx, id, reason); err != nil {
 			return err
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallCancelled, reason)
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallCancelled, gongzhi.TextNote(reason))
 	})
 }
 
@@ -527,12 +527,12 @@ func (a *Service) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id i
 		if err := a.checkEligible(ctx, q, c, ap.OrgID); err != nil {
 			return err
 		}
-		return a.moveApp(ctx, q, ac, ap, gongzhi.AppSubmitted, "")
+		return a.moveApp(ctx, q, ac, ap, gongzhi.AppSubmitted, gongzhi.Note{})
 	})
 }
 
 // moveApp changes an application's state with history and audit.
-func (a *Service) moveApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap *gongzhi.Application, to, note string) error {
+func (a *Service) moveApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap *gongzhi.Application, to string, note gongzhi.Note) error {
 	if err := gongzhi.CheckMove(gongzhi.AppMoves, ap.State, to); err != nil {
 		return err
 	}
@@ -545,7 +545,7 @@ func (a *Service) moveApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap
 	}
 	from := ap.State
 	ap.State = to
-	return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]string{"state": from}, map[string]string{"state": to}, note)
+	return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]string{"state": from}, map[string]string{"state": to}, note.String())
 }
 
 // WithdrawApplication withdraws a draft or submitted application of the provider's own
@@ -568,7 +568,7 @@ func (a *Service) WithdrawApplication(ctx context.Context, ac *gongzhi.Actor, id
 		if err := a.deadline(c); err != nil {
 			return err
 		}
-		return a.moveApp(ctx, q, ac, ap, gongzhi.AppWithdrawn, reason)
+		return a.moveApp(ctx, q, ac, ap, gongzhi.AppWithdrawn, gongzhi.TextNote(reason))
 	})
 }
 
@@ -645,7 +645,8 @@ func (a *Service) Applications(ctx context.Context, ac *gongzhi.Actor, opts stor
 // may see the application may read it.
 //
 // Whoever filed an objection stays unnamed to everyone but the purchaser, the hub and the
-// auditor.
+// auditor, who alone also see the award proposed, changed or taken away during the review: the
+// applicant learns its award when the results are published.
 func (a *Service) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
 	if _, err := a.Application(ctx, ac, id); err != nil {
 		return nil, err
@@ -654,12 +655,17 @@ func (a *Service) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id 
 	if err != nil || kernel.IsStaff(ac) {
 		return hist, err
 	}
-	for i, h := range hist {
-		if h.Entity == "objection" && h.To == gongzhi.ObjectionOpen {
-			hist[i].UserID, hist[i].Username, hist[i].Role = 0, "", ""
+	out := hist[:0]
+	for _, h := range hist {
+		if h.Entity == "award" && (h.To == gongzhi.AwardProposed || h.To == "removed") {
+			continue
 		}
+		if h.Entity == "objection" && h.To == gongzhi.ObjectionOpen {
+			h.UserID, h.Username, h.Role = 0, "", ""
+		}
+		out = append(out, h)
 	}
-	return hist, nil
+	return out, nil
 }
 
 // AddAttachment records the metadata of a file attached to a draft application of the
@@ -750,7 +756,7 @@ func (a *Service) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
-			From: ap.State, To: to, Note: reason}); err != nil {
+			From: ap.State, To: to, Note: gongzhi.TextNote(reason)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]string{"state": ap.State},

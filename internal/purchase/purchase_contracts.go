@@ -136,7 +136,7 @@ func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, award
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "contract", EntityID: ct.ID,
-			To: gongzhi.ContractDraft, Note: w.Amount.Format()}); err != nil {
+			To: gongzhi.ContractDraft, Note: gongzhi.NoteOf("amount", w.Amount)}); err != nil {
 			return err
 		}
 		id = ct.ID
@@ -289,7 +289,7 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
-			EntityID: id, To: gongzhi.VersionPending, Note: "version " + kernel.Itoa(v.Version) + ": " + reason}); err != nil {
+			EntityID: id, To: gongzhi.VersionPending, Note: gongzhi.NoteOf("version_reason", v.Version, reason)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResContracts, kernel.Id10(id), ct.Current.Terms, t, "amendment "+kernel.Itoa(v.Version)+": "+reason)
@@ -346,7 +346,7 @@ func (a *Service) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
-			EntityID: id, From: gongzhi.VersionPending, To: side + "_confirmed", Note: "version " + kernel.Itoa(pv.Version)}); err != nil {
+			EntityID: id, From: gongzhi.VersionPending, To: side + "_confirmed", Note: gongzhi.NoteOf("version", pv.Version)}); err != nil {
 			return err
 		}
 		bothDone := side == "purchaser" && !pv.ProviderConfirmedAt.IsZero() || side == "provider" && !pv.PurchaserConfirmedAt.IsZero()
@@ -369,7 +369,7 @@ func (a *Service) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 			kind = gongzhi.LedgerRelease
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, ContractID: ct.ID, Kind: kind,
-			Amount: max(diff, -diff), Note: "amendment " + kernel.Itoa(v.Version)}); err != nil {
+			Amount: max(diff, -diff), Note: gongzhi.NoteOf("amendment", v.Version)}); err != nil {
 			return err
 		}
 		if err := q.AddCallReserved(ctx, c.ID, diff, now); err != nil {
@@ -386,12 +386,12 @@ func (a *Service) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 		return err
 	}
 	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
-		EntityID: ct.ID, From: gongzhi.VersionPending, To: gongzhi.VersionEffective, Note: "version " + kernel.Itoa(v.Version)}); err != nil {
+		EntityID: ct.ID, From: gongzhi.VersionPending, To: gongzhi.VersionEffective, Note: gongzhi.NoteOf("version", v.Version)}); err != nil {
 		return err
 	}
 	if ct.State == gongzhi.ContractDraft {
 		return a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract", EntityID: ct.ID,
-			From: gongzhi.ContractDraft, To: gongzhi.ContractSigned, Note: v.Terms.Amount.Format()})
+			From: gongzhi.ContractDraft, To: gongzhi.ContractSigned, Note: gongzhi.NoteOf("amount", v.Terms.Amount)})
 	}
 	return nil
 }
@@ -458,18 +458,18 @@ func (a *Service) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contract
 			return err
 		}
 		if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, ContractID: contractID,
-			PaymentID: p.ID, Kind: gongzhi.LedgerSpend, Amount: amount, Note: "portion " + kernel.Itoa(portion+1)}); err != nil {
+			PaymentID: p.ID, Kind: gongzhi.LedgerSpend, Amount: amount, Note: gongzhi.NoteOf("portion", portion+1)}); err != nil {
 			return err
 		}
 		if err := q.AddCallReserved(ctx, c.ID, -amount, a.NowUTC()); err != nil {
 			return err
 		}
-		timing := "on time"
+		note := gongzhi.NoteOf("paid_on_time", portion+1, amount, paidOn)
 		if paidOn > pt.DueOn {
-			timing = "late (due " + pt.DueOn + ")"
+			note = gongzhi.NoteOf("paid_late", portion+1, amount, paidOn, pt.DueOn)
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "payment", EntityID: p.ID,
-			To: "paid", Note: "portion " + kernel.Itoa(portion+1) + ": " + amount.Format() + " on " + paidOn + ", " + timing}); err != nil {
+			To: "paid", Note: note}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResPayments, kernel.Id10(p.ID), nil, p, "")

@@ -151,11 +151,11 @@ func (a *Service) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64
 		if err := q.SetCallPanel(ctx, callID, size, fields, seed, pool, a.NowUTC()); err != nil {
 			return err
 		}
-		note := "seed " + strconv.FormatInt(seed, 10) + ", pool " + strconv.Itoa(len(pool)) + ", examined " + strconv.Itoa(len(members))
+		note := gongzhi.NoteOf("drawn", seed, len(pool), len(members))
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "panel", EntityID: callID, To: "drawn", Note: note}); err != nil {
 			return err
 		}
-		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil, members, note)
+		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil, members, note.String())
 	})
 	if err != nil {
 		return nil, err
@@ -215,11 +215,11 @@ func (a *Service) replaceMember(ctx context.Context, q *store.Q, ac *gongzhi.Act
 	}
 	if selected == 0 {
 		return nil, a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel", EntityID: c.ID, From: "drawn", To: "drawn",
-			Note: "pool exhausted: no replacement"})
+			Note: gongzhi.NoteOf("pool_exhausted")})
 	}
 	m := examined[len(examined)-1]
 	return &m, a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel_member", EntityID: m.PersonID, To: gongzhi.PanelSelected,
-		Note: "replacement, seq " + strconv.Itoa(m.Seq)})
+		Note: gongzhi.NoteOf("replacement", m.Seq)})
 }
 
 // excludeAndReplace takes a selected expert off the panel and draws the replacement.
@@ -228,7 +228,7 @@ func (a *Service) excludeAndReplace(ctx context.Context, q *store.Q, ac *gongzhi
 		return nil, err
 	}
 	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "panel_member", EntityID: personID,
-		From: gongzhi.PanelSelected, To: gongzhi.PanelExcluded, Note: reason + ": " + detail}); err != nil {
+		From: gongzhi.PanelSelected, To: gongzhi.PanelExcluded, Note: gongzhi.NoteOf("panel_excluded", reason, detail)}); err != nil {
 		return nil, err
 	}
 	return a.replaceMember(ctx, q, ac, c)
@@ -577,7 +577,7 @@ func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int
 		if active < min(c.PanelSize, 3) {
 			return gongzhi.Refused("panel", "panel.incomplete:"+kernel.Itoa(active))
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallReviewing, kernel.Itoa(counts[gongzhi.AppEligible])+" eligible, panel of "+kernel.Itoa(active))
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallReviewing, gongzhi.NoteOf("review_started", counts[gongzhi.AppEligible], active))
 	})
 }
 
@@ -644,7 +644,7 @@ func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, Entity: "score", EntityID: s.ID, To: "submitted",
-			Note: "application " + kernel.Id10(appID)}); err != nil {
+			Note: gongzhi.NoteOf("score_for", appID)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResScores, kernel.Id10(s.ID), nil, s, "")
@@ -748,19 +748,21 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 			return err
 		}
 		missing := 0
-		var bonuses []string // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened, one history line each
+		var bonuses []gongzhi.Note // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened, one history line each
 		rs = make([]gongzhi.Ranked, 0, len(apps))
 		for i, ap := range apps {
 			st := stats[ap.ID]
 			missing += expected[i] - st.N
 			score := gongzhi.AggregateStats(c.Aggregation, st.N, st.Sum, st.Lo, st.Hi)
-			bonus, note, err := evalBonus(ctx, q, ap.OrgID, c)
+			// the largest bonus of an 优秀 final round published in the year before the call opened,
+			// noted with the evaluation it comes from
+			bonus, evalID, err := q.EvalBonus(ctx, ap.OrgID, c.OpensAt)
 			if err != nil {
 				return err
 			}
 			if bonus > 0 {
 				score += bonus
-				bonuses = append(bonuses, "eval.bonus_note "+ap.OrgName+" "+note)
+				bonuses = append(bonuses, gongzhi.NoteOf("eval_bonus", ap.OrgName, bonus, evalID))
 			}
 			rs = append(rs, gongzhi.Ranked{ApplicationID: ap.ID, OrgID: ap.OrgID, OrgName: ap.OrgName, Title: ap.Title,
 				Score: score, Scores: st.N, SubmittedAt: ap.SubmittedAt, Requested: ap.Requested, Band: ap.Band})
@@ -773,7 +775,7 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "ranking", EntityID: callID, To: "ranked",
-			Note: kernel.Itoa(len(rs)) + " applications, rule " + c.Aggregation}); err != nil {
+			Note: gongzhi.NoteOf("ranked", len(rs), c.Aggregation)}); err != nil {
 			return err
 		}
 		for _, note := range bonuses {
@@ -855,7 +857,7 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 			reasons[p.ApplicationID] = p.Reason
 			if p.Amount > 0 {
 				ws = append(ws, &gongzhi.Award{CallID: callID, ApplicationID: p.ApplicationID, OrgID: rs[i].OrgID, Amount: p.Amount,
-					State: gongzhi.AwardProposed, Note: "proposal"})
+					State: gongzhi.AwardProposed})
 				total += p.Amount
 			}
 		}
@@ -872,8 +874,8 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		lines := make([]gongzhi.StateChange, 0, len(awards))
 		uid, uname, role := kernel.Identity(ac)
 		for _, w := range awards {
-			lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, Entity: "award", EntityID: w.ID, To: gongzhi.AwardProposed,
-				UserID: uid, Username: uname, Role: role, Note: "application " + kernel.Id10(w.ApplicationID) + ": " + w.Amount.Format()})
+			lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
+				To: gongzhi.AwardProposed, UserID: uid, Username: uname, Role: role, Note: gongzhi.NoteOf("award_amount", w.ApplicationID, w.Amount, "")})
 		}
 		if err := q.InsertStateChanges(ctx, lines); err != nil {
 			return err
@@ -960,8 +962,8 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 		if err := q.SetUnfunded(ctx, appID, "", "", a.NowUTC()); err != nil {
 			return err
 		}
-		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "award", EntityID: existing.ID, From: from,
-			To: gongzhi.AwardProposed, Note: "application " + kernel.Id10(appID) + ": " + amount.Format() + " " + note}); err != nil {
+		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, AppID: appID, Entity: "award", EntityID: existing.ID, From: from,
+			To: gongzhi.AwardProposed, Note: gongzhi.NoteOf("award_amount", appID, amount, note)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(existing.ID), nil, map[string]any{"application_id": appID, "amount": amount, "note": note}, "award set")
@@ -997,8 +999,8 @@ func (a *Service) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, ap
 			if err := q.DeleteAward(ctx, w.ID); err != nil {
 				return err
 			}
-			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, Entity: "award", EntityID: w.ID, From: w.State,
-				To: "removed", Note: reason + " " + note}); err != nil {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, AppID: appID, Entity: "award", EntityID: w.ID, From: w.State,
+				To: "removed", Note: gongzhi.NoteOf("award_removed", reason, note)}); err != nil {
 				return err
 			}
 		} else if gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
@@ -1088,12 +1090,12 @@ func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		lines := make([]gongzhi.StateChange, 0, len(awards)+len(apps))
 		for _, w := range awards {
 			lines = append(lines, gongzhi.StateChange{At: now, CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
-				From: gongzhi.AwardProposed, To: gongzhi.AwardPublished, UserID: uid, Username: uname, Role: role, Note: w.Amount.Format()})
+				From: gongzhi.AwardProposed, To: gongzhi.AwardPublished, UserID: uid, Username: uname, Role: role, Note: gongzhi.NoteOf("amount", w.Amount)})
 		}
 		for _, ap := range apps {
-			to, note := gongzhi.AppNotFunded, ap.UnfundedReason
+			to, note := gongzhi.AppNotFunded, gongzhi.NoteOf("unfunded", ap.UnfundedReason)
 			if awarded[ap.ID] != nil {
-				to, note = gongzhi.AppAwarded, ""
+				to, note = gongzhi.AppAwarded, gongzhi.Note{}
 			}
 			lines = append(lines, gongzhi.StateChange{At: now, CallID: callID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
 				From: ap.State, To: to, UserID: uid, Username: uname, Role: role, Note: note})
@@ -1110,7 +1112,7 @@ func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		}
 		if left := c.Reserved - sum; left > 0 {
 			if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: callID, Kind: gongzhi.LedgerRelease,
-				Amount: left, Note: "awarded less than the call's amount"}); err != nil {
+				Amount: left, Note: gongzhi.NoteOf("released_rest")}); err != nil {
 				return err
 			}
 			if err := q.AddCallReserved(ctx, callID, -left, now); err != nil {
@@ -1125,7 +1127,7 @@ func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		if err := q.SetCallNotice(ctx, callID, now, ends); err != nil {
 			return err
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallNotice, kernel.Itoa(len(awards))+" funded, "+sum.Format()+", notice until "+gongzhi.DateOf(ends.Add(-1)))
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallNotice, gongzhi.NoteOf("published", len(awards), sum, gongzhi.DateOf(ends.Add(-1))))
 	})
 }
 
@@ -1271,21 +1273,21 @@ func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int
 				return err
 			}
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
-				From: w.State, To: gongzhi.AwardOverturned, Note: answer}); err != nil {
+				From: w.State, To: gongzhi.AwardOverturned, Note: gongzhi.TextNote(answer)}); err != nil {
 				return err
 			}
 			ap, err := q.GetApplication(ctx, store.Scope{}, w.ApplicationID)
 			if err != nil {
 				return err
 			}
-			if err := a.moveApp(ctx, q, ac, ap, gongzhi.AppNotFunded, gongzhi.UnfundedObjection); err != nil {
+			if err := a.moveApp(ctx, q, ac, ap, gongzhi.AppNotFunded, gongzhi.NoteOf("unfunded", gongzhi.UnfundedObjection)); err != nil {
 				return err
 			}
 			if err := q.SetUnfunded(ctx, ap.ID, gongzhi.UnfundedObjection, answer, a.NowUTC()); err != nil {
 				return err
 			}
 			if err := a.moveMoney(ctx, q, ac, gongzhi.LedgerEntry{BudgetID: c.BudgetID, CallID: c.ID, Kind: gongzhi.LedgerRelease,
-				Amount: w.Amount, Note: "award overturned"}); err != nil {
+				Amount: w.Amount, Note: gongzhi.NoteOf("award_overturned")}); err != nil {
 				return err
 			}
 			if err := q.AddCallReserved(ctx, c.ID, -w.Amount, a.NowUTC()); err != nil {
@@ -1297,18 +1299,18 @@ func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int
 		if err := q.AnswerObjection(ctx, o, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
-		note := "not upheld"
+		note := gongzhi.NoteOf("not_upheld")
 		if upheld {
-			note = "upheld"
+			note = gongzhi.NoteOf("upheld")
 		}
 		if overturn {
-			note += ", award overturned"
+			note = gongzhi.NoteOf("overturned")
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: o.ApplicationID, Entity: "objection", EntityID: o.ID,
 			From: gongzhi.ObjectionOpen, To: gongzhi.ObjectionAnswered, Note: note}); err != nil {
 			return err
 		}
-		return a.WriteAudit(ctx, q, ac, "update", ResObjections, kernel.Id10(o.ID), &before, o, note)
+		return a.WriteAudit(ctx, q, ac, "update", ResObjections, kernel.Id10(o.ID), &before, o, note.String())
 	})
 }
 
@@ -1367,17 +1369,6 @@ func (a *Service) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID in
 		if err := a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(callID), nil, map[string]any{"final": final}, "awards final"); err != nil {
 			return err
 		}
-		return a.moveCall(ctx, q, ac, c, gongzhi.CallFinal, kernel.Itoa(len(awards))+" awards final")
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallFinal, gongzhi.NoteOf("final", len(awards)))
 	})
-}
-
-// evalBonus is the bonus an organization's application gets in a call opened at opensAt: the
-// largest bonus of an 优秀 final round published in the year before; the note ("+3.00 (#ID)")
-// says how much and from which evaluation.
-func evalBonus(ctx context.Context, q *store.Q, orgID int64, c *gongzhi.Call) (gongzhi.Points, string, error) {
-	b, id, err := q.EvalBonus(ctx, orgID, c.OpensAt)
-	if err != nil || b == 0 {
-		return 0, "", err
-	}
-	return b, "+" + b.String() + " (#" + kernel.Id10(id) + ")", nil
 }

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"errors"
+	"gongzhi"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -155,6 +156,26 @@ func TestMessagePlurals(t *testing.T) {
 		if one, other := web.TN("en", k, 1), web.TN("en", k, 2); one == other &&
 			!slices.Contains([]string{"todo.title", "todo.none", "todo.stats", "todo.change_password", "todo.org_profile"}, k) {
 			t.Errorf("%s: one form for 1 and 2 in English: %q", k, one)
+		}
+	}
+}
+
+// TestNotePlurals: a history note about a number of things reads right in English for one and
+// for several.
+func TestNotePlurals(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		note gongzhi.Note
+		want string
+	}{
+		{"en", gongzhi.Note{Code: "final", Args: []string{"1"}}, "1 award final"},
+		{"en", gongzhi.Note{Code: "final", Args: []string{"3"}}, "3 awards final"},
+		{"zh-CN", gongzhi.Note{Code: "final", Args: []string{"3"}}, "3 项资助确定"},
+		{"en", gongzhi.Note{Code: "review_started", Args: []string{"1", "5"}}, "1 application to the experts, a panel of 5"},
+		{"en", gongzhi.Note{Code: "review_started", Args: []string{"1200", "5"}}, "1,200 applications to the experts, a panel of 5"},
+	} {
+		if got := web.NoteText(c.lang, c.note); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.lang, c.note, got, c.want)
 		}
 	}
 }

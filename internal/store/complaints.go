@@ -241,15 +241,20 @@ func (q *Q) ComplaintAnswers(ctx context.Context, id int64) ([]gongzhi.Complaint
 }
 
 // InsertComplaintEvent appends a line of a complaint's history.
+// A note that is not one of gongzhi.NoteCodes with fitting arguments is refused.
 func (q *Q) InsertComplaintEvent(ctx context.Context, id int64, e *gongzhi.ComplaintEvent, userID int64) error {
-	_, err := q.Exec(ctx, `INSERT INTO complaint_history (complaint_id, at, action, from_state, to_state, user_id, username, role, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, e.At.UTC(), e.Action, e.From, e.To, nullID(userID), e.Username, e.Role, e.Note)
+	if err := e.Note.Check(); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO complaint_history (complaint_id, at, action, from_state, to_state, user_id, username, role,
+		note_code, note_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, e.At.UTC(), e.Action, e.From, e.To, nullID(userID), e.Username,
+		e.Role, e.Note.Code, e.Note.ArgsJSON())
 	return err
 }
 
 // ComplaintHistory returns a complaint's history, oldest first.
 func (q *Q) ComplaintHistory(ctx context.Context, id int64) ([]gongzhi.ComplaintEvent, error) {
-	rows, err := q.Query(ctx, `SELECT at, action, from_state, to_state, username, role, note FROM complaint_history
+	rows, err := q.Query(ctx, `SELECT at, action, from_state, to_state, username, role, note_code, note_args FROM complaint_history
 		WHERE complaint_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
@@ -258,8 +263,12 @@ func (q *Q) ComplaintHistory(ctx context.Context, id int64) ([]gongzhi.Complaint
 	var out []gongzhi.ComplaintEvent
 	for rows.Next() {
 		var e gongzhi.ComplaintEvent
-		if err := rows.Scan(&e.At, &e.Action, &e.From, &e.To, &e.Username, &e.Role, &e.Note); err != nil {
+		var code, args string
+		if err := rows.Scan(&e.At, &e.Action, &e.From, &e.To, &e.Username, &e.Role, &code, &args); err != nil {
 			return nil, mapErr(err)
+		}
+		if e.Note, err = gongzhi.ParseNote(code, args); err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}

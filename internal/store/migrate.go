@@ -1,5 +1,8 @@
 // Migrations: numbered SQL files embedded in the binary, applied in order, each in its own
 // transaction, recorded in schema_migrations. A database migrated by a newer binary is refused.
+// A migration that must rewrite data SQL cannot (old English notes read into codes) names a Go
+// step on a line "-- @go NAME": the statements before the line run first, then the step, then
+// the statements after it, all in the migration's transaction, on both databases alike.
 package store
 
 import (
@@ -21,6 +24,26 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	// Step is the Go step the SQL names with "-- @go NAME", run between the statements before
+	// that line and those after it; nil for plain SQL.
+	Step func(ctx context.Context, q *Q) error
+}
+
+// goSteps are the Go steps migrations may name.
+var goSteps = map[string]func(ctx context.Context, q *Q) error{
+	"notes_as_data": migrateNotes, // 0006_notes.sql (migrate_notes.go)
+}
+
+const goMarker = "\n-- @go "
+
+// parts splits the migration's SQL at its Go step: the SQL before, the step's name, the SQL after.
+func (m Migration) parts() (before, step, after string) {
+	before, rest, ok := strings.Cut(m.SQL, goMarker)
+	if !ok {
+		return m.SQL, "", ""
+	}
+	step, after, _ = strings.Cut(rest, "\n")
+	return before, strings.TrimSpace(step), after
 }
 
 // Migrations returns the embedded migrations in order, or an error for a gap or a duplicate.
@@ -41,7 +64,13 @@ func Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(body)})
+		m := Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(body)}
+		if _, step, _ := m.parts(); step != "" {
+			if m.Step = goSteps[step]; m.Step == nil {
+				return nil, fmt.Errorf("migration %s: no Go step %q", name, step)
+			}
+		}
+		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	for i, m := range ms {
@@ -87,6 +116,12 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 // Migrate applies every migration not yet applied. It refuses a database whose schema is newer
 // than this binary. On PostgreSQL an advisory lock keeps concurrent starts from racing.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	return db.MigrateTo(ctx, 0)
+}
+
+// MigrateTo applies the migrations not yet applied up to version (0: all of them), as Migrate
+// does; tests use it to build a database as an older binary left it.
+func (db *DB) MigrateTo(ctx context.Context, version int) (applied int, err error) {
 	ms, err := Migrations()
 	if err != nil {
 		return 0, err
@@ -100,7 +135,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			"it was migrated by a newer gongzhi; run that version (or newer) instead", current, len(ms))
 	}
 	for _, m := range ms {
-		if m.Version <= current {
+		if m.Version <= current || version > 0 && m.Version > version {
 			continue
 		}
 		err := db.Transact(ctx, func(q *Q) error {
@@ -116,10 +151,17 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 					return nil
 				}
 			}
-			for _, stmt := range splitStatements(db.render(m.SQL)) {
-				if _, err := q.x.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("%s: %w\n%s", m.Name, err, stmt)
+			before, step, after := m.parts()
+			if err := db.execStatements(ctx, q, m.Name, before); err != nil {
+				return err
+			}
+			if m.Step != nil {
+				if err := m.Step(ctx, q); err != nil {
+					return fmt.Errorf("%s: Go step %s: %w", m.Name, step, err)
 				}
+			}
+			if err := db.execStatements(ctx, q, m.Name, after); err != nil {
+				return err
 			}
 			_, err := q.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.Version, m.Name, time.Now().UTC())
@@ -131,6 +173,16 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		applied++
 	}
 	return applied, nil
+}
+
+// execStatements runs a migration's SQL statement by statement.
+func (db *DB) execStatements(ctx context.Context, q *Q, name, sql string) error {
+	for _, stmt := range splitStatements(db.render(sql)) {
+		if _, err := q.x.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w\n%s", name, err, stmt)
+		}
+	}
+	return nil
 }
 
 // splitStatements splits a migration on semicolons at line ends, dropping comment lines.

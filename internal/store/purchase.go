@@ -91,10 +91,14 @@ func idArgs(ids []int64) []any {
 // ---- state history
 
 // InsertStateChange appends a line to the purchase workflow's state history.
+// A note that is not one of gongzhi.NoteCodes with fitting arguments is refused.
 func (q *Q) InsertStateChange(ctx context.Context, c *gongzhi.StateChange) error {
+	if err := c.Note.Check(); err != nil {
+		return err
+	}
 	id, err := q.InsertID(ctx, `INSERT INTO purchase_history (at, call_id, application_id, entity, entity_id, from_state, to_state,
-		user_id, username, role, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.At.UTC(), nullID(c.CallID), nullID(c.AppID),
-		c.Entity, c.EntityID, c.From, c.To, nullID(c.UserID), c.Username, c.Role, c.Note)
+		user_id, username, role, note_code, note_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.At.UTC(), nullID(c.CallID),
+		nullID(c.AppID), c.Entity, c.EntityID, c.From, c.To, nullID(c.UserID), c.Username, c.Role, c.Note.Code, c.Note.ArgsJSON())
 	c.ID = id
 	return err
 }
@@ -123,7 +127,7 @@ func (q *Q) ListStateChanges(ctx context.Context, f HistoryFilter) ([]gongzhi.St
 		w.add("1 = 0")
 	}
 	rows, err := q.Query(ctx, `SELECT id, at, COALESCE(call_id, 0), COALESCE(application_id, 0), entity, entity_id, from_state,
-		to_state, COALESCE(user_id, 0), username, role, note FROM purchase_history`+w.sql()+` ORDER BY at, id`, w.args...)
+		to_state, COALESCE(user_id, 0), username, role, note_code, note_args FROM purchase_history`+w.sql()+` ORDER BY at, id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,9 +135,13 @@ func (q *Q) ListStateChanges(ctx context.Context, f HistoryFilter) ([]gongzhi.St
 	var out []gongzhi.StateChange
 	for rows.Next() {
 		var c gongzhi.StateChange
+		var code, args string
 		if err := rows.Scan(&c.ID, &c.At, &c.CallID, &c.AppID, &c.Entity, &c.EntityID, &c.From, &c.To, &c.UserID, &c.Username,
-			&c.Role, &c.Note); err != nil {
+			&c.Role, &code, &args); err != nil {
 			return nil, mapErr(err)
+		}
+		if c.Note, err = gongzhi.ParseNote(code, args); err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}
@@ -375,13 +383,16 @@ func (q *Q) UpdateBudget(ctx context.Context, b *gongzhi.Budget, now time.Time) 
 // ledger entry e. The caller holds the budget's row lock and has checked availability; the
 // table's CHECK constraint refuses overspending in any case.
 func (q *Q) MoveBudgetMoney(ctx context.Context, e *gongzhi.LedgerEntry, reservedDelta, spentDelta gongzhi.Money, userID int64) error {
+	if err := e.Note.Check(); err != nil {
+		return err
+	}
 	if _, err := q.Exec(ctx, `UPDATE budgets SET reserved = reserved + ?, spent = spent + ?, updated_at = ? WHERE id = ?`,
 		reservedDelta, spentDelta, e.At.UTC(), e.BudgetID); err != nil {
 		return err
 	}
 	id, err := q.InsertID(ctx, `INSERT INTO budget_ledger (budget_id, call_id, contract_id, payment_id, kind, amount, at, user_id,
-		username, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.BudgetID, nullID(e.CallID), nullID(e.ContractID), nullID(e.PaymentID),
-		e.Kind, e.Amount, e.At.UTC(), nullID(userID), e.Username, e.Note)
+		username, note_code, note_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.BudgetID, nullID(e.CallID), nullID(e.ContractID),
+		nullID(e.PaymentID), e.Kind, e.Amount, e.At.UTC(), nullID(userID), e.Username, e.Note.Code, e.Note.ArgsJSON())
 	e.ID = id
 	return err
 }
@@ -389,7 +400,7 @@ func (q *Q) MoveBudgetMoney(ctx context.Context, e *gongzhi.LedgerEntry, reserve
 // ListLedger returns a budget's ledger in order.
 func (q *Q) ListLedger(ctx context.Context, budgetID int64) ([]gongzhi.LedgerEntry, error) {
 	rows, err := q.Query(ctx, `SELECT id, budget_id, COALESCE(call_id, 0), COALESCE(contract_id, 0), COALESCE(payment_id, 0), kind,
-		amount, at, username, note FROM budget_ledger WHERE budget_id = ? ORDER BY id`, budgetID)
+		amount, at, username, note_code, note_args FROM budget_ledger WHERE budget_id = ? ORDER BY id`, budgetID)
 	if err != nil {
 		return nil, err
 	}
@@ -397,8 +408,13 @@ func (q *Q) ListLedger(ctx context.Context, budgetID int64) ([]gongzhi.LedgerEnt
 	var out []gongzhi.LedgerEntry
 	for rows.Next() {
 		var e gongzhi.LedgerEntry
-		if err := rows.Scan(&e.ID, &e.BudgetID, &e.CallID, &e.ContractID, &e.PaymentID, &e.Kind, &e.Amount, &e.At, &e.Username, &e.Note); err != nil {
+		var code, args string
+		if err := rows.Scan(&e.ID, &e.BudgetID, &e.CallID, &e.ContractID, &e.PaymentID, &e.Kind, &e.Amount, &e.At, &e.Username,
+			&code, &args); err != nil {
 			return nil, mapErr(err)
+		}
+		if e.Note, err = gongzhi.ParseNote(code, args); err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}

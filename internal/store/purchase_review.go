@@ -416,16 +416,19 @@ func (q *Q) InsertStateChanges(ctx context.Context, cs []gongzhi.StateChange) er
 		end := min(start+batch, len(cs))
 		var b strings.Builder
 		b.WriteString(`INSERT INTO purchase_history (at, call_id, application_id, entity, entity_id, from_state, to_state, user_id,
-			username, role, note) VALUES `)
-		args := make([]any, 0, 11*(end-start))
+			username, role, note_code, note_args) VALUES `)
+		args := make([]any, 0, 12*(end-start))
 		for i := start; i < end; i++ {
 			if i > start {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			c := cs[i]
+			if err := c.Note.Check(); err != nil {
+				return err
+			}
 			args = append(args, c.At.UTC(), nullID(c.CallID), nullID(c.AppID), c.Entity, c.EntityID, c.From, c.To, nullID(c.UserID),
-				c.Username, c.Role, c.Note)
+				c.Username, c.Role, c.Note.Code, c.Note.ArgsJSON())
 		}
 		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
 			return err

@@ -216,7 +216,7 @@ func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id in
 		}
 		if from != in.State {
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "inspection", EntityID: id, From: from, To: in.State,
-				Note: in.Month}); err != nil {
+				Note: gongzhi.NoteOf("month", in.Month)}); err != nil {
 				return err
 			}
 		}
@@ -273,7 +273,7 @@ func (a *Service) insertRect(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 		return err
 	}
 	if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: x.ID, To: gongzhi.RectOpen,
-		Note: x.Deadline}); err != nil {
+		Note: gongzhi.NoteOf("rect_deadline", x.Deadline)}); err != nil {
 		return err
 	}
 	return a.WriteAudit(ctx, q, ac, "create", ResRectifications, kernel.Id10(x.ID), nil, x, "")
@@ -447,7 +447,7 @@ func (a *Service) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id
 // (an order elsewhere answers ENOTFOUND). The order keeps its state; the escalation flag is
 // cleared (the street office has acted; a new deadline missed escalates again) and the earlier
 // escalation stays in the history, where a line "extended" notes the new deadline and the reason
-// ("YYYY-MM-DD reason"). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
+// (the note rect_extended). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
 // before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
 // (required).
 func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
@@ -483,7 +483,7 @@ func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "extended",
-			Note: deadline + " " + reason}); err != nil {
+			Note: gongzhi.NoteOf("rect_extended", deadline, reason)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "extend", ResRectifications, kernel.Id10(id), before, x, reason)
@@ -509,7 +509,7 @@ func (a *Service) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, mov
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: before.State, To: x.State,
-			Note: note}); err != nil {
+			Note: gongzhi.TextNote(note)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResRectifications, kernel.Id10(id), before, x, note)
@@ -562,7 +562,7 @@ func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) (int, 
 			}
 			// the rule escalates, not whoever's visit found the order overdue
 			if err := a.Change(ctx, q, sys, gongzhi.StateChange{Entity: "rectification", EntityID: id, From: x.State, To: "escalated",
-				Note: x.Deadline}); err != nil {
+				Note: gongzhi.NoteOf("rect_missed", x.Deadline)}); err != nil {
 				return err
 			}
 			if err := a.WriteAudit(ctx, q, sys, "escalate", ResRectifications, kernel.Id10(id), nil, map[string]any{"deadline": x.Deadline}, "overdue"); err != nil {

@@ -56,7 +56,7 @@ func (a *Service) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongz
 		}
 		for _, x := range m.Actions {
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, To: gongzhi.ActionOpen,
-				Note: x.Deadline}); err != nil {
+				Note: gongzhi.NoteOf("action_deadline", x.Deadline)}); err != nil {
 				return err
 			}
 		}
@@ -135,7 +135,7 @@ func (a *Service) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meeti
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, To: gongzhi.ActionOpen,
-			Note: x.Deadline}); err != nil {
+			Note: gongzhi.NoteOf("action_deadline", x.Deadline)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResMeetingActions, kernel.Id10(x.ID), nil, x, "")
@@ -182,7 +182,7 @@ func (a *Service) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, 
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "meeting_action", EntityID: x.ID, From: before.State, To: x.State,
-			Note: note}); err != nil {
+			Note: gongzhi.TextNote(note)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResMeetingActions, kernel.Id10(x.ID), before, x, note)

@@ -233,7 +233,7 @@ func (a *Service) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Act
 		}
 		id = r.ID
 		if created {
-			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: r.ID, To: gongzhi.ReportDraft, Note: month}); err != nil {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: r.ID, To: gongzhi.ReportDraft, Note: gongzhi.NoteOf("month", month)}); err != nil {
 				return err
 			}
 			return a.WriteAudit(ctx, q, ac, "create", ResSupReports, kernel.Id10(r.ID), nil, r, "")
@@ -465,7 +465,7 @@ func (a *Service) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Acto
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{Entity: "supervision_report", EntityID: id, From: gongzhi.ReportDraft,
-			To: gongzhi.ReportPublished, Note: rep.Month}); err != nil {
+			To: gongzhi.ReportPublished, Note: gongzhi.NoteOf("month", rep.Month)}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "publish", ResSupReports, kernel.Id10(id), nil, map[string]any{"month": rep.Month}, "")

@@ -60,6 +60,9 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if name == "" {
 			name = "body"
 		}
+		if typ.Type == reflect.TypeFor[gongzhi.Money]() && strings.HasPrefix(typ.Value, "money.") {
+			return gongzhi.Invalid(name, typ.Value) // an amount the domain's parser refused, and why
+		}
 		return gongzhi.Invalid(name, "err.wrong_type:"+jsonType(typ.Type))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)

@@ -35,7 +35,7 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	box, _ := secret.NewBox(secret.Random(32))
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(statusLog{}) // keeps the API's success statuses for TestMain (statuses_test.go)
 	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
 	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
 		t.Fatal(err)
@@ -118,15 +118,53 @@ func (e *env) call(tok, method, path string, body any) apiResp {
 	return out
 }
 
-// errOf returns the error object of an API response.
-func errOf(r apiResp) (code string, fields map[string]any) {
+// apiField is why the API refused a field: its stable code and its translated message.
+type apiField struct{ Code, Message string }
+
+// errOf returns the error object of an API response: its code and, for each field refused, the
+// field's code and message. A field whose reason is not {"code","message"}, both given, is left
+// out, so that a check for it fails.
+func errOf(r apiResp) (code string, fields map[string]apiField) {
 	e, _ := r.Body["error"].(map[string]any)
 	if e == nil {
 		return "", nil
 	}
 	code, _ = e["code"].(string)
-	fields, _ = e["fields"].(map[string]any)
+	raw, _ := e["fields"].(map[string]any)
+	fields = map[string]apiField{}
+	for k, v := range raw {
+		f, _ := v.(map[string]any)
+		c, _ := f["code"].(string)
+		m, _ := f["message"].(string)
+		if len(f) == 2 && c != "" && m != "" {
+			fields[k] = apiField{Code: c, Message: m}
+		}
+	}
 	return code, fields
+}
+
+// fieldIs reports whether a refused field has the code and the message the catalogue gives
+// the reason (a message key, "key:arg" for one with an argument) in lang.
+func fieldIs(f apiField, lang, reason string) bool {
+	code, _, _ := strings.Cut(reason, ":")
+	return f.Code == code && f.Message == web.T(lang, reason)
+}
+
+// fieldAgrees reports whether a refused field's message is its code's message in one of the
+// languages, with the argument (if the message takes one) filled in.
+func fieldAgrees(f apiField) bool {
+	for _, lang := range web.Languages {
+		tmpl := web.T(lang, f.Code)
+		if tmpl == f.Code {
+			continue
+		}
+		before, after, hasArg := strings.Cut(tmpl, "%s")
+		if !hasArg && f.Message == tmpl || hasArg && len(f.Message) > len(before)+len(after) &&
+			strings.HasPrefix(f.Message, before) && strings.HasSuffix(f.Message, after) {
+			return true
+		}
+	}
+	return false
 }
 
 // browser is a cookie-keeping client that uses the HTML forms as a person would.

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,22 @@ type ApiDoc struct {
 	Binary  bool // response is an .xlsx file
 	Filters []string
 	Public  bool // needs no account
+	// Status is what the handler answers on success, as it writes it: http.StatusCreated for
+	// an operation that creates a record (the convention: a POST to a collection), 0 for the
+	// default — 200, or 204 for a DELETE. Actions on a record (open, cancel, confirm, answer…)
+	// answer 200. The web tests check every operation they call against it.
+	Status int
+}
+
+// SuccessStatus is the status the operation answers on success (see Status).
+func (d ApiDoc) SuccessStatus(method string) int {
+	switch {
+	case d.Status != 0:
+		return d.Status
+	case method == http.MethodDelete:
+		return http.StatusNoContent
+	}
+	return http.StatusOK
 }
 
 type recordDoc struct {
@@ -76,25 +93,25 @@ type ItemsOf[T any] struct {
 func apiDocs() map[string]ApiDoc {
 	d := map[string]ApiDoc{
 		"POST /api/v1/people/{id}/reveal":                   {Summary: "Reveal a person's full ID number (community staff and grid workers; audited)", Resp: idNumber{}},
-		"POST /api/v1/users":                                {Summary: "Create an account with a one-time password (system administrator)", Req: gongzhi.User{}, Resp: createdUser{}},
+		"POST /api/v1/users":                                {Summary: "Create an account with a one-time password (system administrator)", Req: gongzhi.User{}, Resp: createdUser{}, Status: http.StatusCreated},
 		"POST /api/v1/users/{id}/unlock":                    {Summary: "Unlock an account (security administrator)", Resp: statusBody{}},
 		"POST /api/v1/users/{id}/reset":                     {Summary: "Reset an account's password (security administrator)", Resp: statusBody{}},
 		"POST /api/v1/users/{id}/end-sessions":              {Summary: "Sign an account out everywhere (security administrator)", Resp: statusBody{}},
 		"GET /api/v1/target-groups":                         {Summary: "List target groups", Resp: ItemsOf[gongzhi.TargetGroup]{}},
-		"POST /api/v1/target-groups":                        {Summary: "Add a target group (purchaser)", Req: gongzhi.TargetGroup{}, Resp: gongzhi.TargetGroup{}},
+		"POST /api/v1/target-groups":                        {Summary: "Add a target group (purchaser)", Req: gongzhi.TargetGroup{}, Resp: gongzhi.TargetGroup{}, Status: http.StatusCreated},
 		"GET /api/v1/tokens":                                {Summary: "List your API tokens (all tokens for the security administrator)", Resp: ItemsOf[gongzhi.APIToken]{}},
-		"POST /api/v1/tokens":                               {Summary: "Create an API token; the secret is returned once", Req: TokenRequest{}, Resp: createdToken{}},
+		"POST /api/v1/tokens":                               {Summary: "Create an API token; the secret is returned once", Req: TokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
 		"POST /api/v1/tokens/{id}/revoke":                   {Summary: "Revoke an API token", Resp: statusBody{}},
 		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: AuditFilters},
-		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document; at most 50 MiB) to a draft application of your organization", Upload: true, Resp: gongzhi.Attachment{}},
+		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document; at most 50 MiB) to a draft application of your organization", Upload: true, Resp: gongzhi.Attachment{}, Status: http.StatusCreated},
 		"GET /api/v1/applications/{id}/attachments/{att}":   {Summary: "Download an application's attachment", Binary: true},
 		"GET /api/v1/public/calls":                          {Summary: "Open calls and calls with published results (no account needed)", Public: true, List: true, Resp: gongzhi.Call{}, Filters: []string{"state", "kind", "category"}},
 		"GET /api/v1/public/calls/{id}":                     {Summary: "A call's public terms, criteria and needs (no account needed)", Public: true, Resp: gongzhi.Call{}},
 		"GET /api/v1/public/calls/{id}/notice":              {Summary: "A call's published notice: awards and the notice period (no account needed)", Public: true, Resp: gongzhi.Notice{}},
 		"GET /api/v1/public/calls/{id}/objections":          {Summary: "Objections to a call's results and the office's answers, without objectors' names (no account needed)", Public: true, Resp: ItemsOf[gongzhi.Objection]{}},
-		"POST /api/v1/public/calls/{id}/objections":         {Summary: "File an objection during the notice period (no account needed; a contact is required)", Public: true, Req: gongzhi.Objection{}, Resp: gongzhi.Objection{}},
+		"POST /api/v1/public/calls/{id}/objections":         {Summary: "File an objection during the notice period (no account needed; a contact is required)", Public: true, Req: gongzhi.Objection{}, Resp: gongzhi.Objection{}, Status: http.StatusCreated},
 		"GET /api/v1/public/communities":                    {Summary: "Communities, for the public needs form (no account needed)", Public: true},
-		"POST /api/v1/public/needs":                         {Summary: "A resident submits a need (no account needed; a contact is required)", Public: true, Req: gongzhi.Need{}, Resp: gongzhi.Need{}},
+		"POST /api/v1/public/needs":                         {Summary: "A resident submits a need (no account needed; a contact is required)", Public: true, Req: gongzhi.Need{}, Resp: gongzhi.Need{}, Status: http.StatusCreated},
 		"GET /api/v1/public/on-time-rate":                   {Summary: "Purchasers' on-time payment rates (no account needed)", Public: true, Resp: gongzhi.OnTimeRate{}},
 		"GET /api/v1/me":                                    {Summary: "The signed-in account and its scope", Resp: meBody{}},
 		"GET /api/v1/todos":                                 {Summary: "The signed-in account's to-do list", Resp: HomeData{}},
@@ -116,7 +133,7 @@ func apiDocs() map[string]ApiDoc {
 		d["GET "+base+".xlsx"] = ApiDoc{Summary: "Export " + r.name + " to Excel (same filters as the list)", Binary: true, Filters: r.filters}
 		d["PUT "+base+"/{id}"] = ApiDoc{Summary: "Replace one of " + r.name, Req: r.typ, Resp: r.typ}
 		if r.write {
-			d["POST "+base] = ApiDoc{Summary: "Create one of " + r.name, Req: r.typ, Resp: r.typ}
+			d["POST "+base] = ApiDoc{Summary: "Create one of " + r.name, Req: r.typ, Resp: r.typ, Status: http.StatusCreated}
 		}
 		if r.del {
 			d["DELETE "+base+"/{id}"] = ApiDoc{Summary: "Delete one of " + r.name}
@@ -132,8 +149,16 @@ func OpenAPI() map[string]any {
 			"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
 				"code":    map[string]any{"type": "string", "enum": []string{gongzhi.EINVALID, gongzhi.ENOTFOUND, gongzhi.ECONFLICT, gongzhi.EUNAUTHORIZED, gongzhi.EFORBIDDEN, gongzhi.ETOOLARGE, gongzhi.ETOOMANY, gongzhi.EINTERNAL}},
 				"message": map[string]any{"type": "string"},
-				"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}, "description": "field name → reason"},
+				"fields": map[string]any{"type": "object", "description": "field name → why it was refused",
+					"additionalProperties": map[string]any{"$ref": "#/components/schemas/FieldError"}},
 			}}}},
+		"FieldError": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
+			"code": map[string]any{"type": "string", "description": "A stable machine code: the reason's message key without its " +
+				"argument, such as required, choice, too_long, money.format, state.illegal, budget.insufficient. Codes are never " +
+				"renamed; compare against them, not against the message."},
+			"message": map[string]any{"type": "string", "description": "The reason in the request's language (Accept-Language: en " +
+				"for English), with its argument filled in."},
+		}},
 	}
 	paths := map[string]map[string]any{}
 	for pattern, doc := range apiDocs() {
@@ -161,11 +186,10 @@ func OpenAPI() map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
 				"type": "object", "properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}}}}}
 		}
-		ok := map[string]any{"description": "OK"}
-		status := "200"
+		ok := map[string]any{"description": http.StatusText(doc.SuccessStatus(method))}
+		status := strconv.Itoa(doc.SuccessStatus(method))
 		switch {
 		case method == http.MethodDelete:
-			status = "204"
 			ok = map[string]any{"description": "Deleted"}
 		case doc.Binary:
 			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
@@ -176,9 +200,6 @@ func OpenAPI() map[string]any {
 		case doc.Resp != nil:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(schemas, doc.Resp)}}
 		}
-		if method == http.MethodPost && doc.Req != nil && !strings.HasSuffix(p, "/reveal") {
-			status = "201"
-		}
 		errResp := map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 		op["responses"] = map[string]any{status: ok, "4XX": errResp}
 		if paths[p] == nil {
@@ -186,18 +207,47 @@ func OpenAPI() map[string]any {
 		}
 		paths[p][strings.ToLower(method)] = op
 	}
+	if _, ok := schemas["Note"]; ok {
+		schemas["Note"] = noteSchema()
+	}
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "Gongzhi API", "version": "1", "description": "Community co-governance: places, grids, households, " +
 			"organizations, people, accounts and the audit log. Authenticate with `Authorization: Bearer <token>` (make a token at /tokens), " +
-			"or with the browser session plus an `X-CSRF-Token` header on writes. Every error has the shape {\"error\":{\"code\",\"message\",\"fields\"}}; " +
-			"a record outside your scope answers 404 exactly like a missing one."},
+			"or with the browser session plus an `X-CSRF-Token` header on writes. Every error has the shape {\"error\":{\"code\",\"message\",\"fields\"}}, " +
+			"each field's reason a stable code with its message ({\"code\":\"required\",\"message\":\"…\"}); " +
+			"a record outside your scope answers 404 exactly like a missing one. Each operation states the status it answers on success: " +
+			"201 for one that creates a record, 204 for a deletion, 200 otherwise."},
 		"paths": paths,
 		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
 			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
 			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
 		}},
 	}
+}
+
+// noteSchema documents gongzhi.Note: the codes and the kinds of their arguments.
+func noteSchema() map[string]any {
+	codes := make([]string, 0, len(gongzhi.NoteCodes))
+	for c := range gongzhi.NoteCodes {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	var list []string
+	for _, c := range codes {
+		list = append(list, c+"("+strings.Join(gongzhi.NoteCodes[c], ", ")+")")
+	}
+	return map[string]any{"type": "object", "required": []string{"code", "args"},
+		"description": "What a line of history or of a budget's ledger says, as data: a code and its arguments, always " +
+			"strings, in the order the code lists their kinds — count and number: a decimal integer; money: fen; points: " +
+			"hundredths of a point; date: YYYY-MM-DD; month: YYYY-MM; text: words a person wrote, as written; code:PREFIX: a " +
+			"code whose words are the message PREFIX+code (code: alone: the argument is a message key). text is the note " +
+			"in the request's language. A code is never renamed; new ones may be added. Codes: " + strings.Join(list, "; ") + ".",
+		"properties": map[string]any{
+			"code": map[string]any{"type": "string", "enum": append([]string{""}, codes...), "description": "\"\" for a line that says nothing more"},
+			"args": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+			"text": map[string]any{"type": "string"},
+		}}
 }
 
 // schemaRef registers the schema of v's type and returns a reference to it.

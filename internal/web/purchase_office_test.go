@@ -189,15 +189,16 @@ func offItems(r apiResp) []map[string]any {
 	return out
 }
 
-// offRefused checks an API refusal: status, code and the field's translated reason.
+// offRefused checks an API refusal: status, code and the field's reason — a code whose message
+// is the translated message given, which contains contains.
 func offRefused(t *testing.T, r apiResp, status int, code, field, contains string) {
 	t.Helper()
 	c, fields := errOf(r)
 	if r.Status != status || c != code {
 		t.Fatalf("want %d %s, got %d %s", status, code, r.Status, r.Raw)
 	}
-	if field != "" && !strings.Contains(fmt.Sprint(fields[field]), contains) {
-		t.Fatalf("field %s: want a reason with %q, got %s", field, contains, r.Raw)
+	if f, ok := fields[field]; field != "" && (!ok || !strings.Contains(f.Message, contains) || !fieldAgrees(f)) {
+		t.Fatalf("field %s: want a code and its message with %q, got %s", field, contains, r.Raw)
 	}
 }
 
@@ -479,6 +480,28 @@ func TestOfficeFlowAPI(t *testing.T) {
 			if !entities[want] {
 				t.Errorf("the call's history has no %s line", want)
 			}
+		}
+		// notes come as a code and its arguments, with the text the reader's language gives them;
+		// every award's line names its application
+		paid := false
+		for _, x := range offItems(h) {
+			n := x["note"].(map[string]any)
+			if x["entity"] == "award" && offNum(x["application_id"]) == 0 {
+				t.Errorf("an award's line without its application: %v", x)
+			}
+			if x["entity"] != "payment" {
+				continue
+			}
+			args := fmt.Sprint(n["args"])
+			if n["code"] == "paid_on_time" && args == "[1 4250000 2026-12-18]" && n["text"] == "第 1 期：42,500.00 元，2026-12-18 支付，按时" {
+				paid = true
+			}
+		}
+		if !paid {
+			t.Errorf("the call's history lacks the payment's note as data: %s", h.Raw)
+		}
+		if !strings.Contains(string(h.Raw), `"code":"paid_on_time","args":["1","4250000","2026-12-18"]`) {
+			t.Errorf("the history's payment note in JSON: %s", h.Raw)
 		}
 	})
 }

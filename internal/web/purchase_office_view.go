@@ -8,7 +8,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -420,8 +419,8 @@ func OffHistoryOf(lang string, hs []gongzhi.StateChange) []HistoryRow {
 			move = offEntityState(lang, h.Entity, h.From) + " → " + move
 		}
 		row := HistoryRow{At: h.At, Who: who, Action: what + T(lang, "p.colon") + move}
-		if h.Note != "" {
-			row.Changes = []string{OffNote(lang, h.Note)}
+		if t := NoteText(lang, h.Note); t != "" {
+			row.Changes = []string{t}
 		}
 		out = append(out, row)
 	}
@@ -440,74 +439,6 @@ func offEntityState(lang, entity, state string) string {
 		}
 	}
 	return offStateWord(lang, state)
-}
-
-// offNotePatterns put the notes the service layer writes into the history and the ledger into
-// words; each message takes the pattern's groups in order. Anything else is shown as written.
-var offNotePatterns = []struct {
-	re  *regexp.Regexp
-	key string
-}{
-	{regexp.MustCompile(`^reserved (\S+)$`), "note.reserved"},
-	{regexp.MustCompile(`^seed (-?\d+), pool (\d+), examined (\d+)$`), "note.drawn"},
-	{regexp.MustCompile(`^(\d+) eligible, panel of (\d+)$`), "note.review_started"},
-	{regexp.MustCompile(`^(\d+) applications, rule (trim_mean|mean)$`), "note.ranked"},
-	{regexp.MustCompile(`^(\d+) funded, (\S+), notice until (\S+)$`), "note.published"},
-	{regexp.MustCompile(`^(\d+) awards final$`), "note.final"},
-	{regexp.MustCompile(`^version (\d+)$`), "note.version"},
-	{regexp.MustCompile(`^version (\d+): (.*)$`), "note.version_reason"},
-	{regexp.MustCompile(`^portion (\d+): (\S+) on (\S+), on time$`), "note.paid_on_time"},
-	{regexp.MustCompile(`^portion (\d+): (\S+) on (\S+), late \(due (\S+)\)$`), "note.paid_late"},
-	{regexp.MustCompile(`^portion (\d+)$`), "note.portion"},
-	{regexp.MustCompile(`^amendment (\d+)$`), "note.amendment"},
-	{regexp.MustCompile(`^replacement, seq (\d+)$`), "note.replacement"},
-	{regexp.MustCompile(`^pool exhausted: no replacement$`), "note.pool_exhausted"},
-	{regexp.MustCompile(`^application (\d+): (\S+)\s*(.*)$`), "note.award_amount"},
-	{regexp.MustCompile(`^(upheld|not upheld)(, award overturned)?$`), ""},
-	{regexp.MustCompile(`^call opened$`), "note.call_opened"},
-	{regexp.MustCompile(`^call cancelled$`), "note.call_cancelled"},
-	{regexp.MustCompile(`^awarded less than the call's amount$`), "note.released_rest"},
-	{regexp.MustCompile(`^award overturned$`), "note.award_overturned"},
-	{regexp.MustCompile(`^amount$`), "note.amount"},
-}
-
-// offNote puts a note of the history or the ledger into words.
-func OffNote(lang, note string) string {
-	for _, p := range offNotePatterns {
-		m := p.re.FindStringSubmatch(note)
-		if m == nil {
-			continue
-		}
-		if p.key == "" { // an objection's answer
-			out := T(lang, "objection.not_upheld")
-			if m[1] == "upheld" {
-				out = T(lang, "objection.upheld")
-			}
-			if m[2] != "" {
-				out += T(lang, "p.comma") + T(lang, "objection.overturned")
-			}
-			return out
-		}
-		args := m[1:]
-		if p.key == "note.ranked" {
-			args[1] = T(lang, "call.aggregation."+args[1])
-		}
-		return OffTr(lang, p.key, args...)
-	}
-	// a reason key, possibly followed by the purchaser's words; a panel reason; a need's source
-	head, rest, _ := strings.Cut(note, " ")
-	if t := T(lang, head); t != head && strings.Contains(head, ".") && !strings.Contains(head, ":") {
-		return strings.TrimSpace(t + " " + rest)
-	}
-	if r, detail, ok := strings.Cut(note, ": "); ok {
-		if k := "panel.reason." + r; T(lang, k) != k {
-			return T(lang, k) + T(lang, "p.colon") + detail
-		}
-	}
-	if k := "need.source." + note; T(lang, k) != k {
-		return T(lang, k)
-	}
-	return note
 }
 
 // offXlsxName is an export's file name with the time it was made.

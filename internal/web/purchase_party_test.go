@@ -357,7 +357,8 @@ func TestPartyProviderDraftSubmitWithdraw(t *testing.T) {
 		bad := appBody(f.call.ID, "预算不平", 40_000)
 		bad["budget_lines"] = []map[string]any{{"item": "人员费", "amount": "20000"}, {"item": "活动费", "amount": 1999999}}
 		r := f.e.call(tok, "POST", "/api/v1/applications", bad)
-		if code, fields := errOf(r); r.Status != 422 || code != "invalid" || !strings.Contains(fmt.Sprint(fields["budget_lines"]), "39,999.99") {
+		if code, fields := errOf(r); r.Status != 422 || code != "invalid" || fields["budget_lines"].Code != "application.budget_sum" ||
+			!strings.Contains(fields["budget_lines"].Message, "39,999.99") || !fieldAgrees(fields["budget_lines"]) {
 			t.Fatalf("API budget lines: %d %s", r.Status, r.Raw)
 		}
 		r = f.e.call(tok, "POST", "/api/v1/applications", map[string]any{"call_id": f.call.ID, "title": "只有标题"})
@@ -423,7 +424,7 @@ func TestPartySubmitAfterDeadline(t *testing.T) {
 		t.Fatal("the application's page does not say the deadline has passed")
 	}
 	r = f.e.call(tok, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", id), nil)
-	if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["call_id"] == nil {
+	if code, fields := errOf(r); r.Status != 409 || code != "conflict" || !fieldIs(fields["call_id"], "zh-CN", "application.deadline_passed") {
 		t.Fatalf("API submit after the deadline: %d %s", r.Status, r.Raw)
 	}
 	if st, _ := b.get(fmt.Sprintf("/applications/new?call=%d", f.call.ID)); st != http.StatusConflict {
@@ -513,7 +514,7 @@ func TestPartyExpertReview(t *testing.T) {
 			t.Fatalf("scoring twice through the form: %d", st)
 		}
 		r := f.e.call(tok, "POST", fmt.Sprintf("/api/v1/applications/%d/scores", a1), map[string]any{"criteria": []any{0, 0, 0, 0, 0}})
-		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["application_id"] != "您已对该申报书评过分，不能重复评分" {
+		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["application_id"] != (apiField{"review.already_scored", "您已对该申报书评过分，不能重复评分"}) {
 			t.Fatalf("API scoring twice: %d %s", r.Status, r.Raw)
 		}
 		if r := f.e.call(tok, "GET", fmt.Sprintf("/api/v1/applications/%d/scores", a1), nil); r.Status != 200 || len(r.Body["items"].([]any)) != 2 {
@@ -532,7 +533,7 @@ func TestPartyExpertReview(t *testing.T) {
 			t.Fatalf("declare a conflict: %d", st)
 		}
 		r = f.e.call(tok, "POST", fmt.Sprintf("/api/v1/applications/%d/scores", a2), map[string]any{"criteria": []any{"10", "10", "10", "10", "10"}})
-		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["application_id"] == nil {
+		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || !fieldIs(fields["application_id"], "zh-CN", "review.conflict") {
 			t.Fatalf("scoring with a conflict: %d %s", r.Status, r.Raw)
 		}
 		if st, _ := b.get(fmt.Sprintf("/reviews/%d/applications/%d", f.call.ID, a2)); st != http.StatusNotFound {

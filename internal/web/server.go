@@ -421,9 +421,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if IsAPIPath(r) {
 		body := ApiError{Code: e.Code, Message: T(lang, e.Message)}
 		if len(e.Fields) > 0 {
-			body.Fields = map[string]string{}
+			body.Fields = map[string]FieldError{}
 			for k, v := range e.Fields {
-				body.Fields[k] = T(lang, v)
+				body.Fields[k] = FieldErrorOf(lang, v)
 			}
 		}
 		WriteJSON(w, status, map[string]any{"error": body})
@@ -432,10 +432,33 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.Render(w, r, status, "error", &Page{Title: T(lang, "title."+e.Code), Error: e})
 }
 
+// ApiError is the API's error body: {"error":{"code","message","fields"}}.
 type ApiError struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
+	Code    string                `json:"code"`
+	Message string                `json:"message"`
+	Fields  map[string]FieldError `json:"fields,omitempty"`
+}
+
+// FieldError is why the API refused one field: a stable machine code — the reason's message key
+// without its argument ("required", "state.illegal", "budget.insufficient") — and the reason
+// in the reader's language, argument filled in.
+type FieldError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// FieldErrorOf is a field's reason ("key" or "key:arg", see gongzhi.Error) for the API.
+func FieldErrorOf(lang, reason string) FieldError {
+	return FieldError{Code: ReasonCode(reason), Message: T(lang, reason)}
+}
+
+// ReasonCode is the message key of a reason without its argument, as T reads it.
+func ReasonCode(reason string) string {
+	k, _, _ := strings.Cut(reason, ":")
+	if !PpHas(k) && PpHas(reason) {
+		return reason
+	}
+	return k
 }
 
 func IsAPIPath(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

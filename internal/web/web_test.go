@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
@@ -59,6 +58,47 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if res.Status != 200 || res.Body["openapi"] != "3.0.3" {
 		t.Fatalf("openapi.json: %d", res.Status)
 	}
+
+	// every reference resolves; a refused field is a code and a message; a note lists its codes
+	schemas := res.Body["components"].(map[string]any)["schemas"].(map[string]any)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok && schemas[strings.TrimPrefix(ref, "#/components/schemas/")] == nil {
+				t.Errorf("unresolved reference %s", ref)
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(res.Body)
+	fields := schemas["Error"].(map[string]any)["properties"].(map[string]any)["error"].(map[string]any)["properties"].(map[string]any)["fields"].(map[string]any)
+	fe := schemas["FieldError"].(map[string]any)
+	if fields["additionalProperties"].(map[string]any)["$ref"] != "#/components/schemas/FieldError" || fmt.Sprint(fe["required"]) != "[code message]" {
+		t.Errorf("Error schema: fields %v, FieldError %v", fields, fe)
+	}
+	note, _ := schemas["Note"].(map[string]any)
+	if note == nil {
+		t.Fatal("no Note schema")
+	}
+	enum := fmt.Sprint(note["properties"].(map[string]any)["code"].(map[string]any)["enum"])
+	for code, kinds := range gongzhi.NoteCodes {
+		if !strings.Contains(enum, " "+code+" ") && !strings.HasSuffix(enum, " "+code+"]") {
+			t.Errorf("the Note schema lacks the code %s", code)
+		}
+		if !strings.Contains(note["description"].(string), code+"("+strings.Join(kinds, ", ")+")") {
+			t.Errorf("the Note schema does not describe %s's arguments", code)
+		}
+	}
+	if ref := schemas["StateChange"].(map[string]any)["properties"].(map[string]any)["note"].(map[string]any)["$ref"]; ref != "#/components/schemas/Note" {
+		t.Errorf("a history line's note: %v", ref)
+	}
 }
 
 func TestAPIBadInput(t *testing.T) {
@@ -77,17 +117,18 @@ func TestAPIBadInput(t *testing.T) {
 			body               any
 			status             int
 			code, field        string
+			reason             string // the field's code: its reason's message key without the argument
 		}{
-			{"malformed JSON", "POST", "/api/v1/organizations", `{"name": "x",`, 422, "invalid", "body"},
-			{"unknown field", "POST", "/api/v1/organizations", `{"name":"x","colour":"red"}`, 422, "invalid", "colour"},
-			{"wrong type", "POST", "/api/v1/organizations", `{"name":"x","staff":"many"}`, 422, "invalid", "staff"},
-			{"over-long text", "POST", "/api/v1/organizations", newOrgWith("name", strings.Repeat("长", 101), good), 422, "invalid", "name"},
-			{"bad credit code", "POST", "/api/v1/organizations", newOrg("错码组织", bad), 422, "invalid", "credit_code"},
-			{"bad ID number", "POST", "/api/v1/people", map[string]any{"kind": "resident", "name": "张三", "id_number": "110105194912310021", "place_code": demo.ZhongshanCode}, 422, "invalid", "id_number"},
-			{"parent mismatch", "POST", "/api/v1/places", map[string]any{"code": "320116005009", "name": "错社区", "parent_code": demo.StreetCode}, 422, "invalid", "parent_code"},
-			{"two JSON values", "POST", "/api/v1/organizations", `{"name":"x"} {"name":"y"}`, 422, "invalid", "body"},
-			{"not found", "GET", "/api/v1/organizations/999999", nil, 404, "not_found", ""},
-			{"no token", "GET", "/api/v1/organizations", nil, 401, "unauthorized", ""},
+			{"malformed JSON", "POST", "/api/v1/organizations", `{"name": "x",`, 422, "invalid", "body", "err.bad_json"},
+			{"unknown field", "POST", "/api/v1/organizations", `{"name":"x","colour":"red"}`, 422, "invalid", "colour", "err.unknown_field"},
+			{"wrong type", "POST", "/api/v1/organizations", `{"name":"x","staff":"many"}`, 422, "invalid", "staff", "err.wrong_type"},
+			{"over-long text", "POST", "/api/v1/organizations", newOrgWith("name", strings.Repeat("长", 101), good), 422, "invalid", "name", "too_long"},
+			{"bad credit code", "POST", "/api/v1/organizations", newOrg("错码组织", bad), 422, "invalid", "credit_code", "credit_code.check"},
+			{"bad ID number", "POST", "/api/v1/people", map[string]any{"kind": "resident", "name": "张三", "id_number": "110105194912310021", "place_code": demo.ZhongshanCode}, 422, "invalid", "id_number", "id_number.check"},
+			{"parent mismatch", "POST", "/api/v1/places", map[string]any{"code": "320116005009", "name": "错社区", "parent_code": demo.StreetCode}, 422, "invalid", "parent_code", "place.parent_prefix"},
+			{"two JSON values", "POST", "/api/v1/organizations", `{"name":"x"} {"name":"y"}`, 422, "invalid", "body", "err.bad_json"},
+			{"not found", "GET", "/api/v1/organizations/999999", nil, 404, "not_found", "", ""},
+			{"no token", "GET", "/api/v1/organizations", nil, 401, "unauthorized", "", ""},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -100,8 +141,8 @@ func TestAPIBadInput(t *testing.T) {
 				if r.Status != tc.status || code != tc.code {
 					t.Fatalf("status %d code %q, want %d %q: %s", r.Status, code, tc.status, tc.code, r.Raw)
 				}
-				if tc.field != "" && (fields[tc.field] == nil || fields[tc.field] == "") {
-					t.Fatalf("no reason for field %q: %s", tc.field, r.Raw)
+				if f, ok := fields[tc.field]; tc.field != "" && (!ok || f.Code != tc.reason || !fieldAgrees(f)) {
+					t.Fatalf("field %q: want the code %q and its message, got %s", tc.field, tc.reason, r.Raw)
 				}
 				if msg, _ := r.Body["error"].(map[string]any)["message"].(string); msg == "" {
 					t.Fatalf("no message: %s", r.Raw)
@@ -118,7 +159,7 @@ func TestAPIBadInput(t *testing.T) {
 			t.Fatalf("create: %d %s", r.Status, r.Raw)
 		}
 		r = e.call(tok, "POST", "/api/v1/organizations", newOrg("另一个组织", strings.ToLower(good)))
-		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["credit_code"] == nil {
+		if code, fields := errOf(r); r.Status != 409 || code != "conflict" || fields["credit_code"].Code != "credit_code.taken" || !fieldAgrees(fields["credit_code"]) {
 			t.Fatalf("duplicate credit code: %d %s", r.Status, r.Raw)
 		}
 		if count() != before+1 {
@@ -126,7 +167,7 @@ func TestAPIBadInput(t *testing.T) {
 		}
 		// English on request
 		req := e.call(tok, "POST", "/api/v1/organizations", newOrg("x", bad))
-		if _, f := errOf(req); !strings.Contains(fmt.Sprint(f["credit_code"]), "校验位") {
+		if _, f := errOf(req); !strings.Contains(f["credit_code"].Message, "校验位") || !fieldAgrees(f["credit_code"]) {
 			t.Fatalf("reason not in Chinese: %s", req.Raw)
 		}
 	})
@@ -380,7 +421,7 @@ func TestHealthAndMetrics(t *testing.T) {
 func TestFirstRunSetup(t *testing.T) {
 	db := storetest.SQLite(t)
 	box, _ := secret.NewBox(secret.Random(32))
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(statusLog{})
 	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
 	ws, err := site.New(a, log, web.Options{})
 	if err != nil {
@@ -432,3 +473,18 @@ var tagRe = regexp.MustCompile(`<[^>]*>`)
 var messageKeyRe = regexp.MustCompile(`(?:^|[^\w@./-])((?:` + strings.Join(append(web.MessagePrefixes(), "app", "nav", "action", "list", "detail",
 	"history", "form", "login", "password", "setup", "user", "token", "role", "place", "grid", "household", "org", "person", "field",
 	"target_group", "audit", "todo", "err", "credit_code", "id_number", "phone", "email", "date", "import"), "|") + `)\.[A-Za-z0-9_.]*[A-Za-z0-9_])`)
+
+// TestReasonCode checks the stable code of a field's reason: its message key, argument dropped.
+func TestReasonCode(t *testing.T) {
+	for reason, want := range map[string]string{
+		"required": "required", "state.illegal:open": "state.illegal", "budget.insufficient:20,000.00": "budget.insufficient",
+		"range:1-50": "range", "personal.name:张三": "personal.name", "not a key": "not a key",
+	} {
+		if got := web.ReasonCode(reason); got != want {
+			t.Errorf("ReasonCode(%q) = %q, want %q", reason, got, want)
+		}
+		if f := web.FieldErrorOf("en", reason); f.Code != want || f.Message != web.T("en", reason) {
+			t.Errorf("FieldErrorOf(%q) = %+v", reason, f)
+		}
+	}
+}

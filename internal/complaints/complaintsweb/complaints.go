@@ -5,6 +5,7 @@
 package complaintsweb
 
 import (
+	"net/http"
 	"time"
 
 	"gongzhi"
@@ -95,7 +96,7 @@ func complaintAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/complaints": {Summary: "List complaints and inquiries within scope (office, hub, auditor and community staff: their place; provider: " +
 			"those routed to it; resident: their own). Overdue ones are escalated by a scheduled job, not by this read.", Resp: gongzhi.Complaint{}, List: true, Filters: filters},
 		"POST /api/v1/complaints": {Summary: "Submit a complaint, inquiry or suggestion as a signed-in resident (the contact is the account's); " +
-			"answers the tracking code", Req: cmpSubmitRequest{}, Resp: cmpReceipt{}},
+			"answers the tracking code", Req: cmpSubmitRequest{}, Resp: cmpReceipt{}, Status: http.StatusCreated},
 		"GET /api/v1/complaints/{id}":         {Summary: "A complaint with its answers; the contact masked except for its submitter", Resp: gongzhi.Complaint{}},
 		"GET /api/v1/complaints/{id}/history": {Summary: "A complaint's history: submission, routing, escalation, answers, rating, reveals", Resp: web.ItemsOf[gongzhi.ComplaintEvent]{}},
 		"POST /api/v1/complaints/{id}/answer": {Summary: "Answer a complaint (the party it waits for: its provider, the hub, the street office)", Req: cmpAnswerRequest{}, Resp: gongzhi.Complaint{}},
@@ -103,7 +104,7 @@ func complaintAPIDocs() map[string]web.ApiDoc {
 		"POST /api/v1/complaints/{id}/reveal": {Summary: "Reveal a complaint's full contact (hub, purchaser; audited)", Resp: cmpContact{}},
 		"POST /api/v1/complaints/{id}/rate":   {Summary: "Rate the answer of one's own complaint, once, 1–5 (resident); 2 or less reopens it for the office", Req: cmpRateRequest{}, Resp: gongzhi.Complaint{}},
 		"POST /api/v1/public/complaints": {Summary: "Submit a complaint, inquiry or suggestion without an account: contact name and phone required; " +
-			"throttled per address and phone. Answers the tracking code", Req: cmpSubmitRequest{}, Resp: cmpReceipt{}, Public: true},
+			"throttled per address and phone. Answers the tracking code", Req: cmpSubmitRequest{}, Resp: cmpReceipt{}, Public: true, Status: http.StatusCreated},
 		"POST /api/v1/public/complaints/track": {Summary: "Follow a complaint by its tracking code and the last four digits of its phone (not found for either wrong)",
 			Req: cmpTrackRequest{}, Resp: gongzhi.Complaint{}, Public: true},
 		"POST /api/v1/public/complaints/rate": {Summary: "Rate the answer by tracking code and phone suffix, once, 1–5", Req: cmpPublicRateRequest{}, Resp: gongzhi.Complaint{}, Public: true},

@@ -5,7 +5,6 @@ package complaintsweb
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -322,34 +321,14 @@ func cmpWho(lang string, h gongzhi.ComplaintEvent) string {
 	return h.Username
 }
 
-var cmpRouteNote = regexp.MustCompile(`^(office|hub|provider) → (office|hub|provider)`)
-
-// cmpNote translates the structured note of a history line: the route at submission, the
-// answer's round, the escalation level, the route change, the rating.
+// cmpNote is the note of a history line in lang: the route at submission, the answer's round,
+// the escalation level, the route change, the rating. A reveal's line says nothing more than its
+// action does.
 func cmpNote(lang string, h gongzhi.ComplaintEvent) string {
-	n := h.Note
-	switch h.Action {
-	case "submitted":
-		return web.T(lang, "complaint.route") + ": " + web.T(lang, "complaint.route."+n)
-	case "answered":
-		if r, ok := strings.CutPrefix(n, "round "); ok {
-			return web.T(lang, "complaint.answer_round."+r)
-		}
-	case "escalated":
-		if l, ok := strings.CutPrefix(n, "level "); ok {
-			return web.T(lang, "complaint.escalation."+l)
-		}
-	case "rated":
-		if r, ok := strings.CutSuffix(n, "/5"); ok {
-			return web.T(lang, "complaint.rating_n:"+r)
-		}
-	case "revealed":
+	if h.Note.Code == "contact" {
 		return ""
 	}
-	return cmpRouteNote.ReplaceAllStringFunc(n, func(m string) string {
-		p := cmpRouteNote.FindStringSubmatch(m)
-		return web.T(lang, "complaint.route."+p[1]) + " → " + web.T(lang, "complaint.route."+p[2])
-	})
+	return web.NoteText(lang, h.Note)
 }
 
 // cmpRateForm is the rating form; hidden carries the tracking code and phone suffix.
@@ -475,6 +454,9 @@ func (s *Server) cmpAPIHistory(w http.ResponseWriter, r *http.Request) error {
 	}
 	if hist == nil {
 		hist = []gongzhi.ComplaintEvent{}
+	}
+	for i := range hist {
+		hist[i].Note.Text = cmpNote(web.LangOf(r), hist[i])
 	}
 	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.ComplaintEvent]{Items: hist})
 	return nil

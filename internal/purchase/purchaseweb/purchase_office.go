@@ -10,6 +10,7 @@ package purchaseweb
 import (
 	"encoding/json"
 	"gongzhi/internal/web"
+	"net/http"
 
 	"gongzhi"
 )
@@ -46,25 +47,25 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/needs":              {Summary: "List needs within your scope (purchaser, hub, community, grid worker, auditor)", Resp: gongzhi.Need{}, List: true, Filters: offNeedFilters},
 		"GET /api/v1/needs.xlsx":         {Summary: "Export needs to Excel (same filters as the list)", Binary: true, Filters: offNeedFilters},
 		"GET /api/v1/needs/map":          {Summary: "The needs map: needs counted by community × target group × category (same filters as the list)", Resp: web.ItemsOf[gongzhi.NeedsCell]{}},
-		"POST /api/v1/needs":             {Summary: "Record a need heard by staff (purchaser, hub, community, grid worker)", Req: gongzhi.Need{}, Resp: gongzhi.Need{}},
+		"POST /api/v1/needs":             {Summary: "Record a need heard by staff (purchaser, hub, community, grid worker)", Req: gongzhi.Need{}, Resp: gongzhi.Need{}, Status: http.StatusCreated},
 		"GET /api/v1/needs/{id}":         {Summary: "Get one need", Resp: gongzhi.Need{}},
 		"GET /api/v1/needs/{id}/history": {Summary: "State history of one need", Resp: web.ItemsOf[gongzhi.StateChange]{}},
 
 		// budgets and the catalog
 		"GET /api/v1/budgets":             {Summary: "List budgets within your scope with what is available (purchaser, hub, auditor)", Resp: offBudgetView{}, List: true, Filters: offBudgetFilters},
 		"GET /api/v1/budgets.xlsx":        {Summary: "Export budgets to Excel (same filters as the list)", Binary: true, Filters: offBudgetFilters},
-		"POST /api/v1/budgets":            {Summary: "Create a budget (purchaser); amount in fen, or a string in yuan", Req: gongzhi.Budget{}, Resp: offBudgetView{}},
+		"POST /api/v1/budgets":            {Summary: "Create a budget (purchaser); amount in fen, or a string in yuan", Req: gongzhi.Budget{}, Resp: offBudgetView{}, Status: http.StatusCreated},
 		"GET /api/v1/budgets/{id}":        {Summary: "Get one budget with what is available", Resp: offBudgetView{}},
 		"PUT /api/v1/budgets/{id}":        {Summary: "Change a budget's name, year, level, fund, notes or amount (purchaser)", Req: gongzhi.Budget{}, Resp: offBudgetView{}},
 		"GET /api/v1/budgets/{id}/ledger": {Summary: "A budget's ledger: reservations, releases and payments", Resp: web.ItemsOf[gongzhi.LedgerEntry]{}},
 		"GET /api/v1/catalog":             {Summary: "The purchase catalog: service categories with standards and price ranges", Resp: web.ItemsOf[gongzhi.ServiceCategory]{}},
-		"POST /api/v1/catalog":            {Summary: "Add a service category to the catalog (purchaser)", Req: gongzhi.ServiceCategory{}, Resp: gongzhi.ServiceCategory{}},
+		"POST /api/v1/catalog":            {Summary: "Add a service category to the catalog (purchaser)", Req: gongzhi.ServiceCategory{}, Resp: gongzhi.ServiceCategory{}, Status: http.StatusCreated},
 		"PUT /api/v1/catalog/{code}":      {Summary: "Change a service category: names, standard, price range, active (purchaser)", Req: gongzhi.ServiceCategory{}, Resp: gongzhi.ServiceCategory{}},
 
 		// calls
 		"GET /api/v1/calls":                            {Summary: "List calls (staff: every call within scope; others: calls open or past it)", Resp: gongzhi.Call{}, List: true, Filters: offCallFilters},
 		"GET /api/v1/calls.xlsx":                       {Summary: "Export calls to Excel (same filters as the list)", Binary: true, Filters: offCallFilters},
-		"POST /api/v1/calls":                           {Summary: "Write a draft call (purchaser)", Req: gongzhi.Call{}, Resp: gongzhi.Call{}},
+		"POST /api/v1/calls":                           {Summary: "Write a draft call (purchaser)", Req: gongzhi.Call{}, Resp: gongzhi.Call{}, Status: http.StatusCreated},
 		"GET " + calls:                                 {Summary: "Get one call", Resp: gongzhi.Call{}},
 		"PUT " + calls:                                 {Summary: "Save a draft call's terms (purchaser; drafts only)", Req: gongzhi.Call{}, Resp: gongzhi.Call{}},
 		"GET " + calls + "/history":                    {Summary: "A call's full state history: the call, applications, panel, scores, awards, objections, contracts, payments", Resp: web.ItemsOf[gongzhi.StateChange]{}},
@@ -103,7 +104,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"PUT /api/v1/contracts/{id}/terms":     {Summary: "Replace the terms of the version waiting for confirmation, before either side confirms (purchaser)", Req: gongzhi.ContractTerms{}, Resp: gongzhi.Contract{}},
 		"POST /api/v1/contracts/{id}/amend":    {Summary: "Amend a signed contract: new terms with the reason, as a new version (purchaser)", Req: offTermsReq{}, Resp: gongzhi.ContractVersion{}},
 		"GET /api/v1/contracts/{id}/payments":  {Summary: "A contract's payments", Resp: web.ItemsOf[gongzhi.Payment]{}},
-		"POST /api/v1/contracts/{id}/payments": {Summary: "Record a payment against a portion of a signed contract (purchaser)", Req: offPaymentReq{}, Resp: gongzhi.Payment{}},
+		"POST /api/v1/contracts/{id}/payments": {Summary: "Record a payment against a portion of a signed contract (purchaser)", Req: offPaymentReq{}, Resp: gongzhi.Payment{}, Status: http.StatusCreated},
 
 		// reports
 		"GET /api/v1/reports/funding":        {Summary: "Funding by category and fiscal year: contracts, amount and share (?place, ?from, ?to)", Resp: offFundingBody{}},

@@ -256,6 +256,9 @@ func (s *Server) offBudgetLedger(w http.ResponseWriter, r *http.Request) error {
 	if ledger == nil {
 		ledger = []gongzhi.LedgerEntry{}
 	}
+	for i := range ledger {
+		ledger[i].Note.Text = web.NoteText(web.LangOf(r), ledger[i].Note)
+	}
 	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.LedgerEntry]{Items: ledger})
 	return nil
 }
@@ -328,7 +331,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 			spent += e.Amount
 		}
 		row := []web.Cell{{Text: web.OffShowTime(e.At)}, {Text: web.T(lang, "budget.ledger.kind."+e.Kind)}, {Text: sign + web.OffYuan(e.Amount), Class: "num"}, {}, {},
-			{Text: e.Username}, {Text: web.OffNote(lang, e.Note)}}
+			{Text: e.Username}, {Text: web.NoteText(lang, e.Note)}}
 		if e.CallID != 0 {
 			row[3] = web.Cell{Text: "#" + strconv.FormatInt(e.CallID, 10), Href: offCallHref(e.CallID)}
 			if t := titles[e.CallID]; t != "" {

@@ -134,7 +134,7 @@ func (s *Server) offAppHistory(w http.ResponseWriter, r *http.Request) error {
 	if hist == nil {
 		hist = []gongzhi.StateChange{}
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: hist})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: web.WithNoteTexts(web.LangOf(r), hist)})
 	return nil
 }
 
@@ -206,7 +206,7 @@ func (s *Server) offCallHistory(w http.ResponseWriter, r *http.Request) error {
 		if hist == nil {
 			hist = []gongzhi.StateChange{}
 		}
-		web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: hist})
+		web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: web.WithNoteTexts(web.LangOf(r), hist)})
 		return nil
 	}
 	c, err := s.App.Call(r.Context(), ac, id)

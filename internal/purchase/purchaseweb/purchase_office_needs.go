@@ -255,7 +255,7 @@ func (s *Server) offNeedHistory(w http.ResponseWriter, r *http.Request) error {
 	if hist == nil {
 		hist = []gongzhi.StateChange{}
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: hist})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: web.WithNoteTexts(web.LangOf(r), hist)})
 	return nil
 }
 

@@ -9,6 +9,8 @@
 package purchaseweb
 
 import (
+	"net/http"
+
 	"gongzhi"
 	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
@@ -113,14 +115,14 @@ func partyAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/applications": {Summary: "List applications: a provider its own organization's (drafts included); the purchaser, hub and auditor the submitted ones in scope",
 			Resp: gongzhi.Application{}, List: true, Filters: appFilters},
 		"POST /api/v1/applications": {Summary: "Start a draft application to an open call before its deadline (provider). Money: integer fen, or a string of yuan (\"20000\", \"2万\"); budget lines must add up to the request",
-			Req: gongzhi.Application{}, Resp: gongzhi.Application{}},
+			Req: gongzhi.Application{}, Resp: gongzhi.Application{}, Status: http.StatusCreated},
 		"GET /api/v1/applications/{id}":                      {Summary: "An application with its attachments (its provider, staff in scope, a panel expert who declared no conflict)", Resp: gongzhi.Application{}},
 		"PUT /api/v1/applications/{id}":                      {Summary: "Replace a draft application before the deadline (provider)", Req: gongzhi.Application{}, Resp: gongzhi.Application{}},
 		"POST /api/v1/applications/{id}/submit":              {Summary: "Submit a complete draft before the deadline (provider); 409 application.deadline_passed after it", Resp: gongzhi.Application{}},
 		"POST /api/v1/applications/{id}/withdraw":            {Summary: "Withdraw a draft or submitted application before the deadline (provider); the body is optional; answers 200", Req: ppWithdrawRequest{}, Resp: gongzhi.Application{}},
 		"GET /api/v1/applications/{id}/history":              {Summary: "Every state change of an application, its award, contract and payments", Resp: ppStateHistory{}},
 		"GET /api/v1/applications/{id}/progress":             {Summary: "Where an application stands: each step, the preliminary review's reason, the award", Resp: ppProgressBody{}},
-		"POST /api/v1/applications/{id}/attachments":         {Summary: "Record an attachment's metadata (name, size, sha256, content_type) on a draft (provider)", Req: gongzhi.Attachment{}, Resp: gongzhi.Attachment{}},
+		"POST /api/v1/applications/{id}/attachments":         {Summary: "Record an attachment's metadata (name, size, sha256, content_type) on a draft (provider)", Req: gongzhi.Attachment{}, Resp: gongzhi.Attachment{}, Status: http.StatusCreated},
 		"DELETE /api/v1/applications/{id}/attachments/{att}": {Summary: "Remove an attachment from a draft (provider)"},
 		"GET /api/v1/reviews":                                {Summary: "The expert's review assignments: the calls whose panel draw examined them", Resp: web.ItemsOf[purchase.ReviewAssignment]{}},
 		"GET /api/v1/reviews/{id}":                           {Summary: "The expert's assignment for one call (id is the call's)", Resp: purchase.ReviewAssignment{}},
@@ -128,7 +130,7 @@ func partyAPIDocs() map[string]web.ApiDoc {
 		"POST /api/v1/reviews/{id}/conflict":                 {Summary: "Declare a conflict of interest with the organizations of some applications, with the reason (expert): excluded and replaced; answers 200", Req: ppConflictRequest{}, Resp: ppReviewStatus{}},
 		"GET /api/v1/reviews/{id}/applications":              {Summary: "The applications of a call the expert scores, with whether each is scored", Resp: web.ItemsOf[ppReviewItem]{}},
 		"GET /api/v1/applications/{id}/scores":               {Summary: "The experts' scores of an application (staff; a panel expert only after submitting their own). Points are hundredths", Resp: ppScoresBody{}},
-		"POST /api/v1/applications/{id}/scores":              {Summary: "Submit the expert's scores, once: criteria in the call's order, each an integer of hundredths of a point or a string of points (\"18.5\"), 0..weight", Req: ppScoreRequest{}, Resp: gongzhi.Score{}},
+		"POST /api/v1/applications/{id}/scores":              {Summary: "Submit the expert's scores, once: criteria in the call's order, each an integer of hundredths of a point or a string of points (\"18.5\"), 0..weight", Req: ppScoreRequest{}, Resp: gongzhi.Score{}, Status: http.StatusCreated},
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -798,32 +797,6 @@ func (st ppAppStep) Mark() string {
 	return "○"
 }
 
-var (
-	versionNote = regexp.MustCompile(`^version (\d+)$`)
-	portionNote = regexp.MustCompile(`^portion (\d+): ([\d,.]+) on (\d{4}-\d{2}-\d{2}), (on time|late \(due (\d{4}-\d{2}-\d{2})\))$`)
-)
-
-// ppNote translates a note that is a message key ("unfunded.budget_exhausted") or one of the
-// service's set phrases ("version 2", "portion 1: 25,000.00 on 2026-11-28, on time"), and
-// leaves free text as it is.
-func ppNote(lang, s string) string {
-	if m := versionNote.FindStringSubmatch(s); m != nil {
-		return web.T(lang, "party.note.version:"+m[1])
-	}
-	if m := portionNote.FindStringSubmatch(s); m != nil {
-		timing := web.T(lang, "party.note.on_time")
-		if m[5] != "" {
-			timing = web.T(lang, "party.note.late:"+m[5])
-		}
-		return web.T(lang, "party.note.portion:"+m[1]) + " · " + web.T(lang, "party.yuan:"+m[2]) + " · " + m[3] + " · " + timing
-	}
-	k, _, _ := strings.Cut(s, ":")
-	if web.PpHas(k) {
-		return web.T(lang, s)
-	}
-	return s
-}
-
 func ppAppStateLabel(lang, st string) string {
 	if web.PpHas("party.app_state." + st) {
 		return web.T(lang, "party.app_state."+st)
@@ -859,8 +832,8 @@ func ppStateRows(lang string, hist []gongzhi.StateChange) []web.HistoryRow {
 	out := make([]web.HistoryRow, 0, len(hist))
 	for _, h := range hist {
 		row := web.HistoryRow{At: h.At, Who: web.PpFirstNonEmpty(h.Username, web.T(lang, "party.someone")), Action: ppChangeLabel(lang, h)}
-		if h.Note != "" {
-			row.Changes = []string{ppNote(lang, h.Note)}
+		if t := web.NoteText(lang, h.Note); t != "" {
+			row.Changes = []string{t}
 		}
 		out = append(out, row)
 	}
@@ -911,7 +884,7 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 		wd.Status, wd.At = "done", when("application", gongzhi.AppWithdrawn)
 		for _, h := range hist {
 			if h.Entity == "application" && h.To == gongzhi.AppWithdrawn {
-				wd.Note = h.Note
+				wd.Note = web.NoteText(lang, h.Note)
 			}
 		}
 		return append(steps, wd), award
@@ -964,7 +937,7 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 			}
 			notice.Note = web.T(lang, "party.step.awarded:"+amt.Format())
 		} else {
-			notice.Note = web.T(lang, "party.step.not_funded") + ppColon(lang) + ppNote(lang, ap.UnfundedReason)
+			notice.Note = web.T(lang, "party.step.not_funded") + ppColon(lang) + web.T(lang, ap.UnfundedReason)
 			if ap.UnfundedNote != "" {
 				notice.Note += ppParen(lang, ap.UnfundedNote)
 			}
@@ -1259,7 +1232,7 @@ func (s *Server) ppApiAppHistory(w http.ResponseWriter, r *http.Request) error {
 	if hist == nil {
 		hist = []gongzhi.StateChange{}
 	}
-	web.WriteJSON(w, http.StatusOK, ppStateHistory{Items: hist})
+	web.WriteJSON(w, http.StatusOK, ppStateHistory{Items: web.WithNoteTexts(web.LangOf(r), hist)})
 	return nil
 }
 

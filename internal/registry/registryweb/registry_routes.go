@@ -146,9 +146,9 @@ func (s *Server) importUpload(kind string) web.Handler {
 				problems = append(problems, importProblem{Line: e.Line, Column: e.Column, Field: e.Key, Reason: web.T(lang, e.Reason)})
 			}
 			if web.IsAPIPath(r) {
-				fields := map[string]string{}
-				for _, p := range problems {
-					fields["row "+strconv.Itoa(p.Line)+" "+p.Field] = p.Reason
+				fields := map[string]web.FieldError{}
+				for _, e := range rowErrs {
+					fields["row "+strconv.Itoa(e.Line)+" "+e.Key] = web.FieldErrorOf(lang, e.Reason)
 				}
 				web.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": web.ApiError{Code: gongzhi.EINVALID,
 					Message: web.T(lang, "err.import:"+strconv.Itoa(len(problems))), Fields: fields}, "problems": problems})

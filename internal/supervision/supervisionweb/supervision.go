@@ -113,18 +113,18 @@ func supervisionAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/inspections":                          {Summary: "List monthly inspections within your scope (a scheduled job creates each month's, due on the 25th; a read creates nothing). A provider sees its own once done. overdue=YYYY-MM-DD lists those due before that day and not done", Resp: gongzhi.Inspection{}, List: true, Filters: supInspectionFilters},
 		"GET /api/v1/inspections/{id}":                     {Summary: "Get one inspection with its checklist", Resp: gongzhi.Inspection{}},
 		"PUT /api/v1/inspections/{id}":                     {Summary: "Record an inspection: progress against plan, difficulties, results and the checklist's findings (hub, purchaser)", Req: gongzhi.InspectionRecord{}, Resp: gongzhi.Inspection{}},
-		"POST /api/v1/inspections/{id}/rectifications":     {Summary: "Raise a rectification order from a finding of a recorded inspection (hub, purchaser)", Req: gongzhi.RectificationOrder{}, Resp: gongzhi.Rectification{}},
+		"POST /api/v1/inspections/{id}/rectifications":     {Summary: "Raise a rectification order from a finding of a recorded inspection (hub, purchaser)", Req: gongzhi.RectificationOrder{}, Resp: gongzhi.Rectification{}, Status: http.StatusCreated},
 		"GET /api/v1/rectifications":                       {Summary: "List rectification orders within your scope (a provider: its own); overdue open orders are escalated first. state=active lists those not closed", Resp: gongzhi.Rectification{}, List: true, Filters: supRectFilters},
 		"GET /api/v1/rectifications/{id}":                  {Summary: "Get one rectification order", Resp: gongzhi.Rectification{}},
 		"GET /api/v1/rectifications/{id}/history":          {Summary: "A rectification order's state history", Resp: web.ItemsOf[gongzhi.StateChange]{}},
 		"POST /api/v1/rectifications/{id}/answer":          {Summary: "Answer a rectification order (the provider it is addressed to)", Req: supAnswerReq{}, Resp: gongzhi.Rectification{}},
-		"POST /api/v1/rectifications/{id}/evidence":        {Summary: "Upload an evidence file (picture or PDF, at most 10 MiB) for your answer to an open order; send its sha256 in the answer's evidence (the provider it is addressed to)", Upload: true, Resp: supEvidence{}},
+		"POST /api/v1/rectifications/{id}/evidence":        {Summary: "Upload an evidence file (picture or PDF, at most 10 MiB) for your answer to an open order; send its sha256 in the answer's evidence (the provider it is addressed to)", Upload: true, Resp: supEvidence{}, Status: http.StatusCreated},
 		"GET /api/v1/rectifications/{id}/evidence/{sum}":   {Summary: "Download an evidence file of an order", Binary: true},
 		"POST /api/v1/rectifications/{id}/verify":          {Summary: "Verify an answered order and close it (hub, purchaser); an order never answered cannot be closed", Req: supNoteReq{}, Resp: gongzhi.Rectification{}},
 		"POST /api/v1/rectifications/{id}/reopen":          {Summary: "Reopen an answered order with a reason (hub, purchaser)", Req: supReasonReq{}, Resp: gongzhi.Rectification{}},
-		"POST /api/v1/rectifications/{id}/extend":          {Summary: "Set a new deadline, with a reason, on an order not closed, typically one escalated to the street office (purchaser); the order stays in its state, the escalation flag is cleared and the history gets a line \"extended\" with note \"YYYY-MM-DD reason\"", Req: supExtendReq{}, Resp: gongzhi.Rectification{}},
+		"POST /api/v1/rectifications/{id}/extend":          {Summary: "Set a new deadline, with a reason, on an order not closed, typically one escalated to the street office (purchaser); the order stays in its state, the escalation flag is cleared and the history gets a line \"extended\" with the note rect_extended (the new deadline, the reason)", Req: supExtendReq{}, Resp: gongzhi.Rectification{}},
 		"GET /api/v1/talks":                                {Summary: "List one-to-one talks within your scope (a provider: its own)", Resp: gongzhi.Talk{}, List: true, Filters: supTalkFilters},
-		"POST /api/v1/talks":                               {Summary: "Record a talk with attendees, reason and conclusions, and optionally a follow-up rectification order (hub, purchaser)", Req: gongzhi.TalkInput{}, Resp: gongzhi.Talk{}},
+		"POST /api/v1/talks":                               {Summary: "Record a talk with attendees, reason and conclusions, and optionally a follow-up rectification order (hub, purchaser)", Req: gongzhi.TalkInput{}, Resp: gongzhi.Talk{}, Status: http.StatusCreated},
 		"GET /api/v1/talks/{id}":                           {Summary: "Get one talk", Resp: gongzhi.Talk{}},
 		"GET /api/v1/supervision-reports":                  {Summary: "List your place's monthly supervision reports (purchaser, hub, auditor)", Resp: gongzhi.SupervisionReport{}, List: true, Filters: []string{"state", "month"}},
 		"POST /api/v1/supervision-reports":                 {Summary: "Generate or regenerate your place's report of a month from its records (hub, purchaser; not once published)", Req: supMonthReq{}, Resp: gongzhi.SupervisionReport{}},
@@ -132,9 +132,9 @@ func supervisionAPIDocs() map[string]web.ApiDoc {
 		"PUT /api/v1/supervision-reports/{id}":             {Summary: "Edit a draft report's title and narrative (hub, purchaser)", Req: supReportEditReq{}, Resp: gongzhi.SupervisionReport{}},
 		"POST /api/v1/supervision-reports/{id}/publish":    {Summary: "Publish a report (hub, purchaser); refused if its text holds personal data", Resp: gongzhi.SupervisionReport{}},
 		"GET /api/v1/meetings":                             {Summary: "List joint meetings within your scope (a provider: those it attended or owns an action of)", Resp: gongzhi.Meeting{}, List: true, Filters: []string{"month"}},
-		"POST /api/v1/meetings":                            {Summary: "Record a joint meeting with attendees, minutes, decisions and action items (hub, purchaser)", Req: gongzhi.MeetingInput{}, Resp: gongzhi.Meeting{}},
+		"POST /api/v1/meetings":                            {Summary: "Record a joint meeting with attendees, minutes, decisions and action items (hub, purchaser)", Req: gongzhi.MeetingInput{}, Resp: gongzhi.Meeting{}, Status: http.StatusCreated},
 		"GET /api/v1/meetings/{id}":                        {Summary: "Get one meeting with its action items", Resp: gongzhi.Meeting{}},
-		"POST /api/v1/meetings/{id}/actions":               {Summary: "Add an action item with its owner and deadline (hub, purchaser)", Req: gongzhi.ActionInput{}, Resp: gongzhi.MeetingAction{}},
+		"POST /api/v1/meetings/{id}/actions":               {Summary: "Add an action item with its owner and deadline (hub, purchaser)", Req: gongzhi.ActionInput{}, Resp: gongzhi.MeetingAction{}, Status: http.StatusCreated},
 		"POST /api/v1/meetings/{id}/actions/{action}/done": {Summary: "Mark an action item done with a note (hub, purchaser, or the provider that owns it)", Req: supNoteReq{}, Resp: gongzhi.MeetingAction{}},
 		"GET /api/v1/public/supervision-reports":           {Summary: "Published monthly supervision reports (no account needed)", Public: true, List: true, Resp: gongzhi.SupervisionReport{}, Filters: []string{"month"}},
 		"GET /api/v1/public/supervision-reports/{id}":      {Summary: "One published monthly supervision report (no account needed)", Public: true, Resp: gongzhi.SupervisionReport{}},
@@ -591,7 +591,7 @@ func (s *Server) supAPIRectHistory(w http.ResponseWriter, r *http.Request) error
 	if hs == nil {
 		hs = []gongzhi.StateChange{}
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: hs})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: web.WithNoteTexts(web.LangOf(r), hs)})
 	return nil
 }
 
@@ -668,23 +668,8 @@ func supHistory(lang string, hs []gongzhi.StateChange) []web.HistoryRow {
 			move = name(h.From) + " → " + move
 		}
 		row := web.HistoryRow{At: h.At, Who: who, Action: move}
-		if h.Note != "" {
-			row.Changes = []string{h.Note}
-		}
-		if h.Entity == "rectification" {
-			// the escalation's note is the deadline missed, the extension's "YYYY-MM-DD reason",
-			// the order's first line its deadline
-			date, rest, _ := strings.Cut(h.Note, " ")
-			if _, ok := gongzhi.ParseDate(date); ok && h.To == "escalated" {
-				row.Changes = []string{web.T(lang, "rect.history.missed:"+date)}
-			} else if ok && h.From == "" && rest == "" {
-				row.Changes = []string{web.T(lang, "rect.history.deadline:"+date)}
-			} else if ok && h.To == "extended" {
-				row.Changes = []string{web.T(lang, "rect.history.new_deadline:"+date)}
-				if rest != "" {
-					row.Changes = append(row.Changes, rest)
-				}
-			}
+		if t := web.NoteText(lang, h.Note); t != "" {
+			row.Changes = []string{t}
 		}
 		out = append(out, row)
 	}
