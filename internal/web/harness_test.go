@@ -158,7 +158,11 @@ func fieldAgrees(f apiField) bool {
 		if tmpl == f.Code {
 			continue
 		}
+		// the argument is a text (%s) or, in a message with plural forms, a count (%d)
 		before, after, hasArg := strings.Cut(tmpl, "%s")
+		if !hasArg {
+			before, after, hasArg = strings.Cut(tmpl, "%d")
+		}
 		if !hasArg && f.Message == tmpl || hasArg && len(f.Message) > len(before)+len(after) &&
 			strings.HasPrefix(f.Message, before) && strings.HasSuffix(f.Message, after) {
 			return true
