@@ -48,17 +48,6 @@ func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 func pick[T any](g *gen, xs []T) T { return xs[g.r.IntN(len(xs))] }
 
-// pickN returns n distinct elements of xs in random order (all of them if n >= len(xs)).
-func pickN[T any](g *gen, xs []T, n int) []T {
-	idx := g.r.Perm(len(xs))
-	n = min(n, len(xs))
-	out := make([]T, n)
-	for i := range n {
-		out[i] = xs[idx[i]]
-	}
-	return out
-}
-
 // Surnames common around Nanjing, the most frequent listed more than once.
 var surnames = strings.Fields(`王 王 王 张 张 张 陈 陈 陈 李 李 刘 刘 朱 朱 徐 徐 周 周 吴 吴 孙 孙 杨 杨
 	沈 胡 黄 丁 许 蒋 陆 葛 马 高 赵 钱 顾 戴 夏 汪 孔 唐 韩 姚 邵 曹 潘 袁 陶 冯 范 魏 卞 卢 程 仇 郭 宋 殷 方 翟 季 尹 谢 仲 邢`)

@@ -5,7 +5,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -187,5 +186,3 @@ func PathID(r *http.Request) (int64, error) {
 }
 
 func FmtInt(n int64) string { return strconv.FormatInt(n, 10) }
-
-func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

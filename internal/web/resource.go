@@ -80,8 +80,6 @@ func Register[R any](s *Server, res *Resource[R]) {
 	s.Api("GET "+api+".xlsx", res.exportXLSX(s))
 }
 
-func (res *Resource[R]) label(lang, field string) string { return T(lang, res.ItemKey+"."+field) }
-
 func (res *Resource[R]) uiList(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := ActorOf(r), LangOf(r)

@@ -137,11 +137,6 @@ func show(v any) any {
 	return v
 }
 
-// textField, selectField and friends build form fields for a record.
-func textField(name, label, value, errMsg string, required bool) Field {
-	return Field{Name: name, Label: label, Type: "text", Value: value, Error: errMsg, Required: required}
-}
-
 func YesNo(lang string, b bool) string {
 	if b {
 		return T(lang, "yes")
