@@ -281,19 +281,6 @@ func ParseAttendees(text string) []Attendee {
 	return out
 }
 
-// AttendeesText is the inverse of ParseAttendees.
-func AttendeesText(as []Attendee) string {
-	var b strings.Builder
-	for _, a := range as {
-		b.WriteString(a.Name)
-		if a.Role != "" {
-			b.WriteString(", " + a.Role)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
 func checkAttendees(f FieldErrors, as []Attendee, required bool) {
 	if required && len(as) == 0 {
 		f.Add("attendees", "required")

@@ -149,16 +149,6 @@ func (m Money) MulBP(bp int) Money {
 	return Money(q)
 }
 
-// ShareBP returns part / whole in basis points, rounded down (0 when whole is 0).
-func ShareBP(part, whole Money) int {
-	if whole <= 0 || part <= 0 {
-		return 0
-	}
-	hi, lo := bits.Mul64(uint64(part), 10000)
-	q, _ := bits.Div64(hi, lo, uint64(whole))
-	return int(q)
-}
-
 // SharesBP divides 10,000 basis points among parts in proportion to them, by the largest
 // remainder method, so that the shares add up to exactly 100.00% whenever the total is positive.
 // Ties in the remainder go to the earlier part.

@@ -91,9 +91,6 @@ func TestShares(t *testing.T) {
 	if got := MaxMoney.MulBP(10000); got != MaxMoney {
 		t.Fatalf("MulBP overflowed: %d", got)
 	}
-	if got := ShareBP(Yuan(1), Yuan(3)); got != 3333 {
-		t.Fatalf("ShareBP = %d", got)
-	}
 	for _, parts := range [][]Money{
 		{1, 1, 1},
 		{Yuan(12000000), Yuan(5000000), Yuan(3000000)}, // the province's 20 million, 60% elderly home care

@@ -41,14 +41,6 @@ func (a *Service) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*g
 	return a.DB.Q().GetPlace(ctx, kernel.PlaceScope(ac), code)
 }
 
-// PlacePath returns a place's ancestors, for breadcrumbs, once the place itself is visible.
-func (a *Service) PlacePath(ctx context.Context, ac *gongzhi.Actor, code string) ([]gongzhi.Place, error) {
-	if _, err := a.Place(ctx, ac, code); err != nil {
-		return nil, err
-	}
-	return a.DB.Q().PlacePath(ctx, code)
-}
-
 // CreatePlace adds a place under a parent in the purchaser's scope (a new community, say). The
 // code must carry the parent's prefix and the parent must be one level up.
 func (a *Service) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Place) error {

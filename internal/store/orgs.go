@@ -98,10 +98,3 @@ func (q *Q) CreditCodeTaken(ctx context.Context, code string, exceptID int64) (b
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM organizations WHERE credit_code = ? AND id <> ?`, code, exceptID).Scan(&n)
 	return n > 0, mapErr(err)
 }
-
-// CollectOrganizations returns one page of organizations.
-func CollectOrganizations(ctx context.Context, q *Q, s Scope, opts ListOptions) (Page[*gongzhi.Organization], error) {
-	return collect(func(each func(*gongzhi.Organization) error) (int, error) {
-		return q.ListOrganizations(ctx, s, opts, each)
-	})
-}

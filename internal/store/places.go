@@ -67,24 +67,6 @@ func (q *Q) ListPlaces(ctx context.Context, s Scope, opts ListOptions, each func
 		orderBy(opts, placeSorts, "p.code", "p.code"), opts, scanPlace, each)
 }
 
-// PlacePath returns the place and its ancestors, root first.
-func (q *Q) PlacePath(ctx context.Context, code string) ([]gongzhi.Place, error) {
-	var path []gongzhi.Place
-	for code != "" && len(path) < 6 {
-		var p gongzhi.Place
-		var parent sql.NullString
-		err := q.QueryRow(ctx, `SELECT code, name, level, parent_code FROM places WHERE code = ?`, code).
-			Scan(&p.Code, &p.Name, &p.Level, &parent)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		p.ParentCode = parent.String
-		path = append([]gongzhi.Place{p}, path...)
-		code = parent.String
-	}
-	return path, nil
-}
-
 // InsertPlace adds one place.
 func (q *Q) InsertPlace(ctx context.Context, p *gongzhi.Place, now time.Time) error {
 	_, err := q.Exec(ctx, `INSERT INTO places (code, name, level, parent_code, updated_at) VALUES (?, ?, ?, ?, ?)`,

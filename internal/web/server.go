@@ -118,9 +118,6 @@ func (s *Server) Handler() http.Handler {
 	return s.recoverer(s.observe(cop.Handler(s.secureHeaders(s.mux))))
 }
 
-// APIRoutes lists the registered API patterns ("GET /api/v1/organizations/{id}").
-func (s *Server) APIRoutes() []string { return s.apiRoutes }
-
 // assetsFS is the kit's templates and static files.
 func (s *Server) assetsFS() fs.FS {
 	if s.Opts.DevDir != "" {
