@@ -607,7 +607,7 @@ func (a *Service) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*go
 		return nil, err
 	}
 	var out []*gongzhi.Contract
-	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 500},
+	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(c *gongzhi.Contract) error { out = append(out, c); return nil })
 	return out, err
 }

@@ -45,7 +45,7 @@ type Option struct {
 type Field struct {
 	Name     string
 	Label    string
-	Type     string // text, number, date, select, multi, textarea, password, hidden, file, checkbox
+	Type     string // text, number, date, select, suggest (see SuggestField), multi, textarea, password, hidden, file, checkbox
 	Value    string
 	Values   []string
 	Options  []Option

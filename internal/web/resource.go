@@ -46,7 +46,7 @@ type Resource[R any] struct {
 	FilterBar func(r *http.Request, lang string) []Field
 	Export    func(lang string) ([]string, func(R) []any)
 	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field
-	Detail    func(r *http.Request, lang string, v R) DetailView
+	Detail    func(r *http.Request, lang string, v R) (DetailView, error)
 	CanCreate func(ac *gongzhi.Actor) bool
 }
 
@@ -190,7 +190,10 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 		if err != nil {
 			return err
 		}
-		dv := res.Detail(r, lang, v)
+		dv, err := res.Detail(r, lang, v)
+		if err != nil {
+			return err
+		}
 		id := res.IdOf(v)
 		if res.Update != nil && CanWrite(ac, res.Perm) {
 			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)

@@ -366,7 +366,7 @@ func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPa
 	}
 	calls := map[int64]bool{}
 	var ids []int64
-	if _, err := s.App.Contracts(ctx, ac, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 200},
+	if _, err := s.App.Contracts(ctx, ac, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(ct *gongzhi.Contract) error {
 			ids = append(ids, ct.ID)
 			if !calls[ct.CallID] {

@@ -119,7 +119,7 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 			}
 			return f
 		},
-		Detail: func(r *http.Request, lang string, o *gongzhi.Organization) web.DetailView {
+		Detail: func(r *http.Request, lang string, o *gongzhi.Organization) (web.DetailView, error) {
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "org.credit_code"), Value: o.CreditCode},
 				{Label: web.T(lang, "org.type"), Value: web.EnumLabel(lang, "org.type", o.Type)},
@@ -142,18 +142,21 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 			if web.CanRead(web.ActorOf(r), "people") {
 				rel := web.Related{Title: web.T(lang, "nav.people")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "person.name")}, {Label: web.T(lang, "person.kind")}, {Label: web.T(lang, "person.licence")}}
-				n, _ := s.App.People(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"org": strconv.FormatInt(o.ID, 10)}, Limit: 20},
+				n, err := s.App.People(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"org": strconv.FormatInt(o.ID, 10)}, Limit: 20},
 					func(p *gongzhi.Person) error {
 						rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: p.Name, Href: "/people/" + strconv.FormatInt(p.ID, 10)},
 							{Text: web.EnumLabel(lang, "person.kind", p.Kind)}, {Text: web.EnumLabel(lang, "person.licence", p.Licence)}})
 						return nil
 					})
+				if err != nil {
+					return dv, err
+				}
 				if n > 20 {
 					rel.More = "/people?org=" + strconv.FormatInt(o.ID, 10)
 				}
 				dv.Related = append(dv.Related, rel)
 			}
-			return dv
+			return dv, nil
 		},
 	}
 }
