@@ -223,6 +223,18 @@ func (i *Ineligibility) Validate() error {
 	return f.Err()
 }
 
+// StateOn is the bar's state on a day (YYYY-MM-DD): "lifted" (ended early by the purchaser),
+// "ended" (its last day has passed) or "in_force".
+func (i *Ineligibility) StateOn(day string) string {
+	switch {
+	case i.Lifted:
+		return "lifted"
+	case i.Until < day:
+		return "ended"
+	}
+	return "in_force"
+}
+
 // gradeRank orders organization grades: "" (none) < 1A < … < 5A.
 func gradeRank(g string) int { return slices.Index(OrgGrades, g) }
 

@@ -21,6 +21,7 @@ func (s *Server) purchaseOfficeRoutes() {
 	s.offContractRoutes()
 	s.offReportRoutes()
 	s.offCalendarRoutes()
+	s.offBarRoutes()
 }
 
 // Documentation-only shapes of some responses.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
@@ -156,9 +157,34 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 				}
 				dv.Related = append(dv.Related, rel)
 			}
+			if ac := web.ActorOf(r); ac.Has(kernel.PurchaseReaders...) {
+				rel, err := s.orgBars(r, lang, o)
+				if err != nil {
+					return dv, err
+				}
+				dv.Related = append(dv.Related, rel)
+				dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "bar.title"), Href: "/organizations/" + strconv.FormatInt(o.ID, 10) + "/bars"})
+			}
 			return dv, nil
 		},
 	}
+}
+
+// orgBars is the organization's bars from calls decided within the actor's scope, in force,
+// ended or lifted, newest first; the bars page (purchaseweb) decides and lifts them.
+func (s *Server) orgBars(r *http.Request, lang string, o *gongzhi.Organization) (web.Related, error) {
+	rel := web.Related{Title: web.T(lang, "bar.title")}
+	rel.List.Columns = []web.ListCol{{Label: web.T(lang, "bar.period")}, {Label: web.T(lang, "bar.reason")}, {Label: web.T(lang, "bar.state")}}
+	bars, err := s.App.Bars(r.Context(), web.ActorOf(r), o.ID)
+	if err != nil {
+		return rel, err
+	}
+	today := s.App.Today()
+	for _, b := range bars {
+		rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: gongzhi.DateOf(b.CreatedAt) + " – " + b.Until}, {Text: b.Reason},
+			{Text: web.T(lang, "bar."+b.StateOn(today))}})
+	}
+	return rel, nil
 }
 
 // placeHref links to a place's page when the actor can open it.
