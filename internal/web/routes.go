@@ -16,6 +16,8 @@ func (s *Server) routes() {
 	s.Handle("GET /api/openapi.json", Public, s.openAPI)
 
 	s.Handle("GET /lang", Public, s.setLang)
+	// every path no other route serves: a styled page or the API's error body (notfound.go)
+	s.mux.HandleFunc("/", s.unknownPath)
 }
 
 func (s *Server) staticHandler() http.Handler {
