@@ -1,5 +1,6 @@
 // Delivering and holding to account (DOMAIN.md §4 steps 10–13): the figures shared by the
 // ledger, supervision, complaints and evaluation, which dashboards and public pages read.
+
 package gongzhi
 
 import (

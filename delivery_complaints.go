@@ -6,6 +6,7 @@
 // kind; unanswered ones escalate, first to the hub and then to the street office. The submitter
 // rates the answer once; a low rating (≤ LowRating) reopens it for a second, final answer by the
 // street office.
+
 package gongzhi
 
 import (

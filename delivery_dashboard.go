@@ -3,6 +3,7 @@
 // budget level, indicator progress against the time elapsed — and the records the public
 // disclosure section publishes: contract summaries, final awards and payments made, which carry
 // organizations only, never people.
+
 package gongzhi
 
 import (

@@ -5,6 +5,7 @@
 // the members' score sheets and the result: per sub-indicator the mean of the members' scores
 // (the trimmed mean with five members or more), dimension scores, a total out of 100 and the
 // grade. Everything here is pure.
+
 package gongzhi
 
 import (

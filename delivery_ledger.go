@@ -2,6 +2,7 @@
 // and 12: what a provider records of every activity of a signed contract, the evidence files kept
 // with their SHA-256, the indicator progress computed from the ledger, the sample size for a
 // margin of error, the stratified draw with a recorded seed, and the Wilson interval of a rate.
+
 package gongzhi
 
 import (

@@ -4,6 +4,7 @@
 // the provider and verified by the inspector; one-to-one talks (约谈); joint meetings (联席会议)
 // with action items tracked until done; and the monthly supervision report of a street, written
 // from aggregates and published only when it holds no personal data.
+
 package gongzhi
 
 import (

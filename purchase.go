@@ -5,6 +5,7 @@
 // purchase_catalog.go (needs, categories, budgets), purchase_call.go (calls, applications),
 // purchase_review.go (panel draw, scores, ranking, awards, objections) and purchase_contract.go
 // (contracts, payments, reports).
+
 package gongzhi
 
 import (

@@ -2,6 +2,7 @@
 // categories, budget, funding bands, timeline, eligibility, scoring criteria, the needs it
 // answers) and what a provider applies with (plan, budget lines that add up, team, indicators,
 // attachments), with the rules each must satisfy.
+
 package gongzhi
 
 import (

@@ -2,6 +2,7 @@
 // service categories an office may buy with their standards and price ranges, and the money each
 // source (city, district, street; fiscal, lottery public-welfare fund, other) puts up per fiscal
 // year, with its ledger of reservations, releases and payments.
+
 package gongzhi
 
 import (

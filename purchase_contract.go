@@ -2,6 +2,7 @@
 // terms and versions (amendments never overwrite), payment portions that add up to the amount
 // exactly in fen, payments tied to milestones, the purchaser's on-time payment rate, funding by
 // category and year, and the needs each project answers.
+
 package gongzhi
 
 import (

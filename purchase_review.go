@@ -3,6 +3,7 @@
 // (trimmed mean by default), a deterministic ranking, the automatic award proposal within the
 // budget and the bands, the reasons an application goes unfunded, and objections to the notice.
 // Everything here is pure: the same inputs always give the same panel, ranking and proposal.
+
 package gongzhi
 
 import (

@@ -1,6 +1,7 @@
 // Tests of the purchase workflow's pure rules: money in fen (parsing, formatting, shares that add
 // up), working days, the reproducible panel draw, aggregation, ranking, the award proposal,
 // payment portions, and the validation of calls, applications and contract terms.
+
 package gongzhi
 
 import (

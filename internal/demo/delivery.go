@@ -6,6 +6,7 @@
 // answered, rated and escalated, a resident's own rating and a satisfaction survey, and a
 // mid-term evaluation published with its grade. Every write goes through the service layer with
 // the clock of a moved to the day it happened; the clock is put back afterwards.
+
 package demo
 
 import (

@@ -3,6 +3,7 @@
 // and unified social credit codes (GB 32100, with the GB 11714 organization code inside them and
 // the check character from gongzhi.CreditCodeCheck). Everything draws from one seeded PCG source,
 // so a seed always yields the same street.
+
 package demo
 
 import (

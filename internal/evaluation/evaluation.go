@@ -22,6 +22,7 @@
 // an expert whose person works there) or, for an expert, when a conflict of interest with the
 // provider was recorded in any call's review (review_conflicts). A named member whose
 // affiliation is the provider's name is refused likewise.
+
 package evaluation
 
 import (

@@ -14,6 +14,7 @@
 //   - community staff: read the entries serving their community, and the progress and monthly
 //     sums of contracts serving it (progressContract).
 //   - everyone else: EFORBIDDEN.
+
 package ledger
 
 import (

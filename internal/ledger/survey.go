@@ -5,6 +5,7 @@
 // person's answer; the result is a satisfaction rate with its Wilson interval, overall and per
 // community. A resident whose account is linked to their person record (by community staff)
 // rates, once, each service they took part in. Both feed the satisfaction trend.
+
 package ledger
 
 import (

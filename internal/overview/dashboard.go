@@ -12,6 +12,7 @@
 // The street figures come from a handful of aggregate queries (needs and money are grouped in
 // SQL; signed contracts are read once with their terms), so the page costs the same with one
 // contract or a year of ledger data for fifty.
+
 package overview
 
 import (

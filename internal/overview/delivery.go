@@ -2,6 +2,7 @@
 // supervision, rectification, talks and joint meetings in supervision.go, complaints in
 // complaints.go, evaluation in evaluation.go. Each contributes to-do lines for its roles and
 // attention lines (open or overdue items within the caller's scope) for the dashboards.
+
 package overview
 
 import (

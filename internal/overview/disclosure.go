@@ -4,6 +4,7 @@
 // free text typed by an office (titles, indicator names) is published only when it carries no
 // ID number or phone number (gongzhi.Redact). Drafts, proposals and anything before the notice
 // period has ended are never shown.
+
 package overview
 
 import (

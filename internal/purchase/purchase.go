@@ -21,6 +21,7 @@
 // may never do an action gets EFORBIDDEN; a move the state, the clock or the money forbids gets
 // ECONFLICT naming the field and the reason; bad input gets EINVALID. Every write runs in one
 // transaction with its audit entry and, for every state change, a line of state history.
+
 package purchase
 
 import (

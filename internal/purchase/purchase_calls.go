@@ -2,6 +2,7 @@
 // closes and cancels calls; providers draft, submit and withdraw applications before the
 // deadline, which the server's clock enforces; the hub or the purchaser does the preliminary
 // review. Every state change leaves a line of state history and an audit entry.
+
 package purchase
 
 import (

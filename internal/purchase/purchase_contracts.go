@@ -3,6 +3,7 @@
 // amendments are new versions confirmed again, never overwrites. Payments are recorded against
 // the portions of the version in force, never beyond the contract, and move the money from
 // reserved to spent in the budget's ledger.
+
 package purchase
 
 import (

@@ -3,6 +3,7 @@
 // left unanswered, and a call's full history. The funding report and the needs answered are
 // disclosed information anyone may read; the history is for the purchaser, the hub and the
 // auditor.
+
 package purchase
 
 import (

@@ -3,6 +3,7 @@
 // conflicts and score alone, the purchaser ranks, proposes and adjusts awards within the budget
 // and the bands, publishes them for a notice period in working days, answers objections (an
 // upheld one may overturn an award), and makes the awards final once the notice is over.
+
 package purchase
 
 import (

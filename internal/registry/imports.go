@@ -3,6 +3,7 @@
 // with the Chinese column headers and choice labels of those sheets. Every import
 // checks every row first and reports every problem by file or sheet line and column; if any row
 // is bad nothing is imported; otherwise all rows go in one transaction with one audit entry.
+
 package registry
 
 import (

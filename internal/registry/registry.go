@@ -2,6 +2,7 @@
 // Reads are limited to the caller's scope; a record outside it answers ENOTFOUND exactly like a
 // missing one. Every write checks the role, the scope of the record before and after the change,
 // validates, runs in one transaction and appends an audit entry with the before and after.
+
 package registry
 
 import (

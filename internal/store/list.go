@@ -1,4 +1,5 @@
 // Listing: scopes, search, filters, sorting and pagination, shared by every list query.
+
 package store
 
 import (

@@ -1,5 +1,6 @@
 // Migrations: numbered SQL files embedded in the binary, applied in order, each in its own
 // transaction, recorded in schema_migrations. A database migrated by a newer binary is refused.
+
 package store
 
 import (

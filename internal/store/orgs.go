@@ -1,4 +1,5 @@
 // Social organizations.
+
 package store
 
 import (

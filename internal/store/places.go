@@ -1,4 +1,5 @@
 // Places: the division tree, with bulk upsert for the national list.
+
 package store
 
 import (

@@ -26,6 +26,7 @@
 // never act gets EFORBIDDEN; a move the state or the clock forbids gets ECONFLICT naming the
 // field and the reason; bad input gets EINVALID. Every write is one transaction with its audit
 // entry and, for every state change, a line of state history (purchase_history).
+
 package supervision
 
 import (

@@ -1,5 +1,6 @@
 // Decoding requests: the API's JSON bodies and the UI's forms go into the same structs, by the
 // structs' json names, and come out with the same field-named errors.
+
 package web
 
 import (

@@ -1,5 +1,6 @@
 // The navigation of the delivery pages (ledger, supervision, complaints, evaluation and the
 // dashboards) and the messages they share.
+
 package web
 
 import "gongzhi"

@@ -1,5 +1,6 @@
 // Messages in Chinese (the default) and English. Keys are stable identifiers used by templates,
 // handlers and the domain's error reasons ("key" or "key:arg").
+
 package web
 
 import (

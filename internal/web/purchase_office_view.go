@@ -2,6 +2,7 @@
 // parser, never through a float), dates and times in China Standard Time, labels of the
 // workflow's states and codes, errors made readable (refused state moves name the state in
 // words) and placed beside the form that caused them, and the small inline forms of the call page.
+
 package web
 
 import (

@@ -1,5 +1,6 @@
 // Rendering: the template set, the page model every template receives, the generic list, form
 // and detail views, and cache-busted static URLs.
+
 package web
 
 import (

@@ -1,6 +1,7 @@
 // Resources: one generic set of UI pages and API endpoints (list with search, filters, sorting
 // and pages; Excel export; detail with change history; create, edit and delete forms) that each
 // registry record plugs its own columns, fields and service calls into.
+
 package web
 
 import (

@@ -1,6 +1,7 @@
 // Routes: every page and API endpoint, and the handlers that are not generic resources —
 // signing in and out, the first-run setup, passwords, the home page, language, target groups,
 // API tokens, the audit log and Excel imports.
+
 package web
 
 import (

@@ -1,4 +1,5 @@
 // Shared view helpers: labels for enumerations, option lists, change history lines.
+
 package web
 
 import (

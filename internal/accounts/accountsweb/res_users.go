@@ -1,5 +1,6 @@
 // Accounts (system and security administrators), API tokens (everyone), the audit log (audit
 // administrator) and target groups (purchaser) in the UI and the API.
+
 package accountsweb
 
 import (

@@ -4,6 +4,7 @@
 // transcription of a member without an account), the printable report, each call's scheme
 // editor, and the published results for everyone under /public/evaluations. Every action has its
 // JSON twin under /api/v1.
+
 package evaluationweb
 
 import (

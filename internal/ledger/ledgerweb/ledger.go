@@ -4,6 +4,7 @@
 // and PDF, at most 10 MiB, stored under their SHA-256), and a contract's ledger with the
 // progress of its indicators computed from the entries. Sampling and residents' ratings are in
 // ledger_survey.go.
+
 package ledgerweb
 
 import (

@@ -5,6 +5,7 @@
 // as a table in a <details> beneath it, so a screen reader, a printout and a phone all get the
 // numbers. Sizes are in SVG user units close to CSS pixels on a phone; a chart wider than a phone
 // scrolls sideways rather than shrinking its text.
+
 package overviewweb
 
 import (

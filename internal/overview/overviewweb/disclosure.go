@@ -5,6 +5,7 @@
 // (/public/supervision-reports) and evaluation results (/public/evaluations); and the same under
 // /api/v1/public. Contracts carry organizations only; nothing here names a person, shows an ID
 // number or a phone (see app/disclosure.go).
+
 package overviewweb
 
 import (

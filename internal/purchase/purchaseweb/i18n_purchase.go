@@ -1,5 +1,6 @@
 // Reasons the purchasing service layer gives for refusing an action (issue 3), in Chinese and
 // English; merged into the catalogue at start.
+
 package purchaseweb
 
 var purchaseReasons = map[string][2]string{

@@ -7,6 +7,7 @@
 // working days); objections and their answers; making the awards final; and generating the
 // contracts. Every action is also an API endpoint; a refused action comes back on the page,
 // beside its form, with the reason in words.
+
 package purchaseweb
 
 import (

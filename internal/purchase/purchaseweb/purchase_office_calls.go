@@ -3,6 +3,7 @@
 // notice period in working days, eligibility, scoring criteria with weights, the aggregation
 // rule and the needs it answers. Repeated rows (bands, criteria) are plain numbered inputs, so
 // the form needs no JavaScript.
+
 package purchaseweb
 
 import (

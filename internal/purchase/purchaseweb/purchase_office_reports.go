@@ -2,6 +2,7 @@
 // contracts, total amount and share of the year — as a table, a bar chart drawn by the server as
 // inline SVG (no script, no outside service) and an Excel export; the needs each funded project
 // answers and the needs left unanswered; the purchaser's on-time payment rate.
+
 package purchaseweb
 
 import (

@@ -2,6 +2,7 @@
 // them, the draft form with its repeated rows (budget lines, team, indicators, attachments' metadata)
 // as numbered inputs that need no script, submission and withdrawal, and the detail page that shows
 // where an application stands at every step, with its history.
+
 package purchaseweb
 
 import (

@@ -1,4 +1,5 @@
 // Social organizations in the UI and the API.
+
 package registryweb
 
 import (

@@ -1,5 +1,6 @@
 // People (residents, social workers, volunteers, experts) in the UI and the API. ID numbers are
 // shown masked; roles allowed to see them can reveal one, and that view is audited.
+
 package registryweb
 
 import (

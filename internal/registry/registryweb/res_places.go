@@ -1,4 +1,5 @@
 // Places, grids and households in the UI and the API.
+
 package registryweb
 
 import (

@@ -3,6 +3,7 @@
 // a rectification order with the provider's answer and the inspector's verification, talks,
 // joint meetings with their action items (supervision_meetings.go), the monthly report with its
 // print layout, and the public pages of published reports (supervision_reports.go).
+
 package supervisionweb
 
 import (
