@@ -1,4 +1,4 @@
-// Monthly supervision and holding providers to account (DOMAIN.md §4 step 11): the inspection
+// Monthly supervision and holding providers to account (docs/domain.md §5): the inspection
 // every signed contract gets each month of its period, with progress against plan and the
 // findings of a checklist; rectification orders (整改) raised from findings or talks, answered by
 // the provider and verified by the inspector; one-to-one talks (约谈); joint meetings (联席会议)

@@ -1,4 +1,4 @@
-// Buying social services (DOMAIN.md §4): the shared vocabulary of the purchase workflow — money
+// Buying social services (docs/domain.md §3): the shared vocabulary of the purchase workflow — money
 // in fen, dates and working days in China Standard Time, the state machines of calls,
 // applications, awards, contracts and objections, the state-history record every change leaves,
 // and the refusal errors every illegal move returns. The records themselves live in

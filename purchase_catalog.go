@@ -1,4 +1,4 @@
-// Needs, the purchase catalog and budgets (DOMAIN.md §4 steps 1–2): what residents need, the
+// Needs, the purchase catalog and budgets (docs/domain.md §3.1–3.2): what residents need, the
 // service categories an office may buy with their standards and price ranges, and the money each
 // source (city, district, street; fiscal, lottery public-welfare fund, other) puts up per fiscal
 // year, with its ledger of reservations, releases and payments.

@@ -1,4 +1,4 @@
-// The service ledger (服务台账, DOMAIN.md §4 step 10): a provider records every activity of its
+// The service ledger (服务台账, docs/domain.md §4.1–4.2): a provider records every activity of its
 // own signed contracts — kind, date, time, venue, communities, target groups, participants from
 // the registry or counted, volunteers with their minutes, a summary — and keeps evidence files
 // (images and PDF) with their SHA-256. Entries are never deleted: a correction keeps the earlier

@@ -1,4 +1,4 @@
-// Dashboards (DOMAIN.md §4 steps 10–13): the street's view of what its money bought and whether
+// Dashboards (docs/domain.md §8): the street's view of what its money bought and whether
 // it is being delivered, and a provider's view of its own contracts.
 //
 // Who may see what:

@@ -1,4 +1,4 @@
-// Buying social services (DOMAIN.md §4): the permission rules of the purchase workflow and its
+// Buying social services (docs/domain.md §3): the permission rules of the purchase workflow and its
 // foundations — needs and the needs map, the purchase catalog, budgets with their ledger, the
 // office calendar, ineligible organizations, and the link from an expert's account to the
 // expert's person record. Calls and applications are in purchase_calls.go, the review and the

@@ -1,4 +1,4 @@
-// Evaluation pages and API (评估, DOMAIN.md §4 step 12): the list of rounds (with the signed
+// Evaluation pages and API (评估, docs/domain.md §7): the list of rounds (with the signed
 // contracts still to evaluate), starting a round with its panel, a round's page (panel, scoring
 // progress, result, finalize and publish), the score sheet (a member's own, or the secretary's
 // transcription of a member without an account), the printable report, each call's scheme

@@ -2,7 +2,7 @@
 // the API. A 不合格 final grade bars an organization on its own (internal/evaluation); for
 // anything else — a serious breach of contract, say — the purchaser of the place bars it here
 // with the reason and the last day, or lifts a bar early. Calls that exclude barred
-// organizations refuse their applications while a bar is in force (docs/domain.md §4.12). Every
+// organizations refuse their applications while a bar is in force (docs/domain.md §7.4). Every
 // bar, in force, ended or lifted, stays listed on the organization's page, and every decision is
 // written to the audit log. The purchaser, the hub and the auditor may read the bars.
 
