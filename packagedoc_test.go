@@ -20,11 +20,10 @@ import (
 // only (external tests, the browser tests) has at most one.
 func TestOnePackageComment(t *testing.T) {
 	type pkg struct {
-		name             string
-		hasSource        bool
-		source, tests    []string // files whose comment is a package comment
-		wrongStart       []string
-		testOnlyComments []string
+		name          string
+		hasSource     bool
+		source, tests []string // files whose comment is a package comment
+		wrongStart    []string
 	}
 	pkgs := map[string]*pkg{}
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
