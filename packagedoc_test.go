@@ -20,7 +20,6 @@ import (
 // only (external tests, the browser tests) has at most one.
 func TestOnePackageComment(t *testing.T) {
 	type pkg struct {
-		name          string
 		hasSource     bool
 		source, tests []string // files whose comment is a package comment
 		wrongStart    []string
@@ -46,7 +45,7 @@ func TestOnePackageComment(t *testing.T) {
 		key := filepath.Dir(path) + " " + f.Name.Name
 		p := pkgs[key]
 		if p == nil {
-			p = &pkg{name: f.Name.Name}
+			p = &pkg{}
 			pkgs[key] = p
 		}
 		test := strings.HasSuffix(path, "_test.go")
