@@ -1,6 +1,7 @@
 // Codes: the check-character rules of the unified social credit code (GB 32100-2015), the
 // citizen ID number (GB 11643-1999) and the 12-digit statistical division code, with the masking
 // rule for ID numbers on screen.
+
 package gongzhi
 
 import (

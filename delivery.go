@@ -1,5 +1,6 @@
-// Delivering and holding to account (DOMAIN.md §4 steps 10–13): the figures shared by the
+// Delivering and holding to account (docs/domain.md §4–9): the figures shared by the
 // ledger, supervision, complaints and evaluation, which dashboards and public pages read.
+
 package gongzhi
 
 import (
@@ -35,7 +36,7 @@ type SatisfactionPoint struct {
 	HighBP    int    `json:"high_bp"`
 }
 
-// Personal data that must never appear in what is published (DOMAIN.md §3, §4 step 13).
+// Personal data that must never appear in what is published (docs/domain.md §2.3, §9).
 var (
 	idNumberLike = regexp.MustCompile(`(^|[^0-9])([1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])($|[^0-9])`)
 	mobileLike   = regexp.MustCompile(`(^|[^0-9])(1[3-9][0-9]{9})($|[^0-9])`)

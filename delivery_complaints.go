@@ -1,4 +1,4 @@
-// Complaints and inquiries (投诉/问询, DOMAIN.md §4 step 13), run like a public-service hotline
+// Complaints and inquiries (投诉/问询, docs/domain.md §6), run like a public-service hotline
 // (12345 工单): anyone may submit one — with a contact when not signed in — and follow it with a
 // tracking code and the last four digits of the phone given. A complaint about a contract goes to
 // its provider, one about the hub's work to the hub, anything else to the street office; staff may
@@ -6,6 +6,7 @@
 // kind; unanswered ones escalate, first to the hub and then to the street office. The submitter
 // rates the answer once; a low rating (≤ LowRating) reopens it for a second, final answer by the
 // street office.
+
 package gongzhi
 
 import (

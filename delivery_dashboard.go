@@ -1,8 +1,9 @@
-// Dashboards and public disclosure (DOMAIN.md §4 steps 10–13): the figures a street's dashboard
+// Dashboards and public disclosure (docs/domain.md §8–9): the figures a street's dashboard
 // shows — coverage of communities × target groups by services in force, money by category and by
 // budget level, indicator progress against the time elapsed — and the records the public
 // disclosure section publishes: contract summaries, final awards and payments made, which carry
 // organizations only, never people.
+
 package gongzhi
 
 import (

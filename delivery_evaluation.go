@@ -1,10 +1,11 @@
-// Evaluation (评估, DOMAIN.md §4 step 12): the indicator system of a call — dimensions with
+// Evaluation (评估, docs/domain.md §7): the indicator system of a call — dimensions with
 // weights adding to 100, each with sub-indicators whose maximum points add up to the dimension's
 // weight and the evidence each looks at —, the grade thresholds, what a grade means for the next
 // calls (months of ineligibility after 不合格, bonus points after 优秀), the panel a round needs,
 // the members' score sheets and the result: per sub-indicator the mean of the members' scores
 // (the trimmed mean with five members or more), dimension scores, a total out of 100 and the
 // grade. Everything here is pure.
+
 package gongzhi
 
 import (
@@ -91,9 +92,10 @@ type EvalScheme struct {
 	UpdatedAt  time.Time       `json:"updated_at"`
 }
 
-// DefaultEvalScheme is the scheme a call starts with: the eight dimensions of DOMAIN.md §4 step
-// 12, 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, two years of ineligibility after 不合格, 3 bonus points
-// after 优秀, and a panel of at least three with an expert and a residents' representative.
+// DefaultEvalScheme is the scheme a call starts with: the eight dimensions of docs/domain.md
+// §7.1, 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, two years of ineligibility after 不合格, 3 bonus
+// points after 优秀, and a panel of at least three with an expert and a residents'
+// representative.
 func DefaultEvalScheme() EvalScheme {
 	ind := func(name string, max int, evidence string) EvalIndicator {
 		return EvalIndicator{Name: name, Max: max, Evidence: evidence}

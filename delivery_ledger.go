@@ -1,7 +1,8 @@
-// The service ledger (服务台账) and satisfaction sampling (满意度抽查), DOMAIN.md §4 steps 10
-// and 12: what a provider records of every activity of a signed contract, the evidence files kept
+// The service ledger (服务台账) and satisfaction sampling (满意度抽查), docs/domain.md §4:
+// what a provider records of every activity of a signed contract, the evidence files kept
 // with their SHA-256, the indicator progress computed from the ledger, the sample size for a
 // margin of error, the stratified draw with a recorded seed, and the Wilson interval of a rate.
+
 package gongzhi
 
 import (

@@ -1,9 +1,10 @@
-// Monthly supervision and holding providers to account (DOMAIN.md §4 step 11): the inspection
+// Monthly supervision and holding providers to account (docs/domain.md §5): the inspection
 // every signed contract gets each month of its period, with progress against plan and the
 // findings of a checklist; rectification orders (整改) raised from findings or talks, answered by
 // the provider and verified by the inspector; one-to-one talks (约谈); joint meetings (联席会议)
 // with action items tracked until done; and the monthly supervision report of a street, written
 // from aggregates and published only when it holds no personal data.
+
 package gongzhi
 
 import (
@@ -279,19 +280,6 @@ func ParseAttendees(text string) []Attendee {
 		out = append(out, Attendee{Name: strings.TrimSpace(name), Role: strings.TrimSpace(role)})
 	}
 	return out
-}
-
-// AttendeesText is the inverse of ParseAttendees.
-func AttendeesText(as []Attendee) string {
-	var b strings.Builder
-	for _, a := range as {
-		b.WriteString(a.Name)
-		if a.Role != "" {
-			b.WriteString(", " + a.Role)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }
 
 func checkAttendees(f FieldErrors, as []Attendee, required bool) {

@@ -57,14 +57,6 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns an *Error with the code and a message key.
-func Errorf(code, message string, args ...any) *Error {
-	if len(args) > 0 {
-		message = fmt.Sprintf(message, args...)
-	}
-	return &Error{Code: code, Message: message}
-}
-
 // NotFound is what a caller gets for a missing record and for one outside its scope alike.
 func NotFound() *Error { return &Error{Code: ENOTFOUND, Message: "err.not_found"} }
 

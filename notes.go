@@ -1,6 +1,7 @@
 // Notes as data: what a line of history or of a budget's ledger says is a code and its
 // arguments (NoteCodes), shown in the reader's language by the web layer, never an English
 // sentence a reader has to translate back.
+
 package gongzhi
 
 import (

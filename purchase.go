@@ -1,10 +1,11 @@
-// Buying social services (DOMAIN.md §4): the shared vocabulary of the purchase workflow — money
+// Buying social services (docs/domain.md §3): the shared vocabulary of the purchase workflow — money
 // in fen, dates and working days in China Standard Time, the state machines of calls,
 // applications, awards, contracts and objections, the state-history record every change leaves,
 // and the refusal errors every illegal move returns. The records themselves live in
 // purchase_catalog.go (needs, categories, budgets), purchase_call.go (calls, applications),
 // purchase_review.go (panel draw, scores, ranking, awards, objections) and purchase_contract.go
 // (contracts, payments, reports).
+
 package gongzhi
 
 import (
@@ -156,16 +157,6 @@ func (m Money) MulBP(bp int) Money {
 	hi, lo := bits.Mul64(uint64(m), uint64(bp))
 	q, _ := bits.Div64(hi, lo, 10000)
 	return Money(q)
-}
-
-// ShareBP returns part / whole in basis points, rounded down (0 when whole is 0).
-func ShareBP(part, whole Money) int {
-	if whole <= 0 || part <= 0 {
-		return 0
-	}
-	hi, lo := bits.Mul64(uint64(part), 10000)
-	q, _ := bits.Div64(hi, lo, uint64(whole))
-	return int(q)
 }
 
 // SharesBP divides 10,000 basis points among parts in proportion to them, by the largest

@@ -1,7 +1,8 @@
-// Calls for projects and applications (DOMAIN.md §4 steps 3–4): what a call offers (kind,
+// Calls for projects and applications (docs/domain.md §3.3–3.4): what a call offers (kind,
 // categories, budget, funding bands, timeline, eligibility, scoring criteria, the needs it
 // answers) and what a provider applies with (plan, budget lines that add up, team, indicators,
 // attachments), with the rules each must satisfy.
+
 package gongzhi
 
 import (

@@ -1,7 +1,8 @@
-// Needs, the purchase catalog and budgets (DOMAIN.md §4 steps 1–2): what residents need, the
+// Needs, the purchase catalog and budgets (docs/domain.md §3.1–3.2): what residents need, the
 // service categories an office may buy with their standards and price ranges, and the money each
 // source (city, district, street; fiscal, lottery public-welfare fund, other) puts up per fiscal
 // year, with its ledger of reservations, releases and payments.
+
 package gongzhi
 
 import (
@@ -221,6 +222,18 @@ func (i *Ineligibility) Validate() error {
 		f.Add("reason", r)
 	}
 	return f.Err()
+}
+
+// StateOn is the bar's state on a day (YYYY-MM-DD): "lifted" (ended early by the purchaser),
+// "ended" (its last day has passed) or "in_force".
+func (i *Ineligibility) StateOn(day string) string {
+	switch {
+	case i.Lifted:
+		return "lifted"
+	case i.Until < day:
+		return "ended"
+	}
+	return "in_force"
 }
 
 // gradeRank orders organization grades: "" (none) < 1A < … < 5A.

@@ -1,7 +1,8 @@
-// Contracts, payments and the figures users quote (DOMAIN.md §4 steps 8–9, §12): a contract's
+// Contracts, payments and the figures users quote (docs/domain.md §3.8–3.10, §8): a contract's
 // terms and versions (amendments never overwrite), payment portions that add up to the amount
 // exactly in fen, payments tied to milestones, the purchaser's on-time payment rate, funding by
 // category and year, and the needs each project answers.
+
 package gongzhi
 
 import (

@@ -1,8 +1,9 @@
-// Expert review and awards (DOMAIN.md §4 steps 5–7): the reproducible panel draw with conflicts
+// Expert review and awards (docs/domain.md §3.6–3.7): the reproducible panel draw with conflicts
 // of interest excluded and replaced, experts' scores in hundredths of a point, aggregation
 // (trimmed mean by default), a deterministic ranking, the automatic award proposal within the
 // budget and the bands, the reasons an application goes unfunded, and objections to the notice.
 // Everything here is pure: the same inputs always give the same panel, ranking and proposal.
+
 package gongzhi
 
 import (

@@ -1,5 +1,6 @@
-// The registry (DOMAIN.md §2–3): places, grids, households, social organizations, people and
+// The registry (docs/domain.md §2): places, grids, households, social organizations, people and
 // target groups, with the rules each record must satisfy before it is stored.
+
 package gongzhi
 
 import (
@@ -115,7 +116,7 @@ func (h *Household) Validate() error {
 	return f.Err()
 }
 
-// Organization kinds, registration states, origins, grades and incubation stages (DOMAIN.md §3, §5).
+// Organization kinds, registration states, origins, grades and incubation stages (docs/domain.md §2.2).
 var (
 	OrgTypes       = []string{"professional", "community", "hub", "enterprise"}
 	OrgRegStates   = []string{"registered", "filed", "preparing"}

@@ -1,5 +1,6 @@
-// Roles and scopes: who an account is (DOMAIN.md §1), what part of the registry it may see, and
+// Roles and scopes: who an account is (docs/domain.md §1), what part of the registry it may see, and
 // what it may change. Every service method checks these before touching storage.
+
 package gongzhi
 
 import "time"

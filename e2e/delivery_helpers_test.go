@@ -1,6 +1,7 @@
 // Service-layer fixtures shared by the delivery journeys (complaints, ledger, evaluation,
 // supervision, dashboard): demo accounts as actors, expert accounts for a drawn panel, and the
 // end of a call from ranking to signed contracts.
+
 package e2e
 
 import (

@@ -1,5 +1,6 @@
 // Configuration: every setting with its flag, its environment variable and its default, in
 // one table, read once at start and validated before anything is served.
+
 package main
 
 import (

@@ -1,6 +1,7 @@
 // Signing in and out, sessions kept in the database, API tokens, passwords and the first-run
 // setup. Failed sign-ins lock the account after Cfg.LockThreshold tries and throttle the address
 // after Cfg.IPThreshold; both counters live in the database so every app instance shares them.
+
 package accounts
 
 import (

@@ -3,6 +3,7 @@
 // resets passwords and ends sessions; the audit administrator only reads the audit log. No
 // administrator acts on their own account, and only the command line makes administrators
 // beyond the first three.
+
 package accounts
 
 import (

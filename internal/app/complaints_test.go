@@ -1,6 +1,7 @@
 // Tests of complaints and inquiries (complaints.go) on SQLite and, when GONGZHI_TEST_POSTGRES is
 // set, PostgreSQL: submission with and without an account, routing, deadlines in working days,
 // who may answer, tracking, rating, escalation with the injected clock, throttling, masking.
+
 package app_test
 
 import (

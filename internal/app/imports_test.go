@@ -3,6 +3,7 @@
 // and the real national list when GONGZHI_DIVISIONS_DIR is set), and the Excel lists of
 // organizations and people (good files, every bad row reported and nothing imported, duplicates
 // in the file and against the database, scope refusals).
+
 package app_test
 
 import (
@@ -291,7 +292,7 @@ func TestImportOrganizations(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				before := impCount(t, db, "organizations")
-				n, err := a.ImportOrganizations(ctx, tt.ac, impRows(tt.rows...))
+				n, err := a.ImportRows(ctx, tt.ac, "organizations", impRows(tt.rows...))
 				after := impCount(t, db, "organizations")
 				switch {
 				case tt.code != "":
@@ -316,6 +317,16 @@ func TestImportOrganizations(t *testing.T) {
 	})
 }
 
+// impHeaders returns the header texts of cols, to export a list with the headers of its import
+// template.
+func impHeaders(cols []xlsx.Column) []string {
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = c.Header
+	}
+	return h
+}
+
 // TestImportOrganizationsSheet goes through a real workbook: export, read, import.
 func TestImportOrganizationsSheet(t *testing.T) {
 	db := storetest.SQLite(t)
@@ -327,7 +338,7 @@ func TestImportOrganizationsSheet(t *testing.T) {
 		{"葛塘夕阳红", "", "社区社会组织", "筹备中", "本土", "", "", "", "", "", "长城社区", "", "", "", "", "创意阶段", "", ""},
 	}
 	var buf bytes.Buffer
-	err := xlsx.Export(&buf, "组织名录", xlsx.Headers(cols), iter.Seq[[]any](func(yield func([]any) bool) {
+	err := xlsx.Export(&buf, "组织名录", impHeaders(cols), iter.Seq[[]any](func(yield func([]any) bool) {
 		for _, r := range data {
 			if !yield(r) {
 				return
@@ -341,7 +352,7 @@ func TestImportOrganizationsSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := a.ImportOrganizations(context.Background(), gongzhi.SystemActor("test"), rows)
+	n, err := a.ImportRows(context.Background(), gongzhi.SystemActor("test"), "organizations", rows)
 	if err != nil || n != 2 {
 		t.Fatalf("import: %d, %v", n, err)
 	}
@@ -477,7 +488,7 @@ func TestImportPeople(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				before := impCount(t, db, "people")
-				n, err := a.ImportPeople(ctx, tt.ac, impRows(tt.rows...))
+				n, err := a.ImportRows(ctx, tt.ac, "people", impRows(tt.rows...))
 				after := impCount(t, db, "people")
 				switch {
 				case tt.code != "":
@@ -714,7 +725,7 @@ func TestImportPeopleMany(t *testing.T) {
 			{Line: 1203, Column: place, Key: "place", Reason: "place.out_of_scope"},
 			{Line: 1501, Column: "身份证号", Key: "id_number", Reason: "id_number.duplicate_in_file:5"},
 		}
-		n, err := a.ImportPeople(ctx, purchaser, rows)
+		n, err := a.ImportRows(ctx, purchaser, "people", rows)
 		if got := impRowErrors(t, err); n != 0 || !reflect.DeepEqual(got, wantErrs) {
 			t.Fatalf("got %d,\n%v\nwant\n%v", n, got, wantErrs)
 		}
@@ -727,14 +738,14 @@ func TestImportPeopleMany(t *testing.T) {
 				good[i].Values["place"] = "中山社区"
 			}
 		}
-		if n, err := a.ImportPeople(ctx, purchaser, good); err != nil || n != len(good) {
+		if n, err := a.ImportRows(ctx, purchaser, "people", good); err != nil || n != len(good) {
 			t.Fatalf("good import: %d, %v", n, err)
 		}
 		if c := impCount(t, db, "people"); c != len(held)+len(good) {
 			t.Fatalf("%d people", c)
 		}
 		// Again: every ID number is taken now.
-		_, err = a.ImportPeople(ctx, purchaser, good[:600])
+		_, err = a.ImportRows(ctx, purchaser, "people", good[:600])
 		if errs := impRowErrors(t, err); len(errs) != 600 || errs[599].Reason != "id_number.taken" {
 			t.Fatalf("re-import: %d errors, last %v", len(errs), errs[len(errs)-1])
 		}

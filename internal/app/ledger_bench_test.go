@@ -4,6 +4,7 @@
 // INSERTs into the same table on the same database. Reports entries/s for both.
 //
 //	GONGZHI_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test go test ./internal/app -run '^$' -bench LedgerWrite -benchtime 2000x
+
 package app_test
 
 import (

@@ -5,6 +5,7 @@
 // timing; each reports ms per operation.
 //
 //	GONGZHI_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test go test ./internal/app -run '^$' -bench Purchase -benchtime 5x
+
 package app_test
 
 import (

@@ -3,6 +3,7 @@
 // ranked, notice, after notice, signed: submitting after the deadline, scoring with a conflict,
 // scoring twice, awarding beyond the budget or outside the bands, signing before the notice
 // ends, paying more than the contract, and the scope rules that answer ENOTFOUND.
+
 package app_test
 
 import (

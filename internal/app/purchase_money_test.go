@@ -3,6 +3,7 @@
 // cancel, pay), the notice counted in working days with the office calendar, objections that
 // overturn an award, contract amendments as versions, payment portions that add up, the on-time
 // payment rate, the funding report's shares, and what the public sees.
+
 package app_test
 
 import (

@@ -3,6 +3,7 @@
 // conflicts excluded and replaced), the trimmed mean with known numbers, concurrent awards and
 // concurrent call openings that must not overspend, and the real shape of a first
 // venture-philanthropy call: 38 applications, 17 funded.
+
 package app_test
 
 import (

@@ -4,6 +4,7 @@
 // with providers: conflicts of interest), a purchaser, a hub, an auditor, community staff, a
 // clock the tests move, and helpers that take a call through each step. The tests themselves are
 // in purchase_flow_test.go, purchase_review_test.go and purchase_money_test.go.
+
 package app_test
 
 import (

@@ -1,5 +1,6 @@
 // A published monthly supervision report names none of the month's ledger participants nor the
 // contacts of the month's complaints (the names the ledger and the complaints keep).
+
 package app_test
 
 import (

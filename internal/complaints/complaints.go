@@ -28,6 +28,7 @@
 // EFORBIDDEN; a move the state or route forbids gets ECONFLICT naming the field and reason; bad
 // input EINVALID; too many submissions ETOOMANY. Every write is one transaction with its audit
 // entry and a line of the complaint's history.
+
 package complaints
 
 import (

@@ -3,6 +3,7 @@
 // neighbouring 长芦街道 with two communities whose codes and names are invented, the housing
 // estates, roads and village groups addresses are made from (invented but plausible), and the
 // organizations on each street's registry.
+
 package demo
 
 import "gongzhi"

@@ -1,6 +1,7 @@
 // The demo street's projects in service: a call run earlier in the year through review, notice
 // and contracts, so that delivery — the ledger, supervision, complaints, evaluation — can be
-// tried at once on contracts in force today (DOMAIN.md §4 steps 3–10).
+// tried at once on contracts in force today (docs/domain.md §3.3–4.3).
+
 package demo
 
 import (

@@ -1,11 +1,12 @@
 // The demo street's delivery: the months of service since the contracts of the earlier call
-// were signed, recorded as the people concerned would have recorded them (DOMAIN.md §4 steps
-// 10–13) — the providers' service ledgers, the hub's monthly inspections with a finding, its
+// were signed, recorded as the people concerned would have recorded them (docs/domain.md §4–9)
+// — the providers' service ledgers, the hub's monthly inspections with a finding, its
 // rectification order answered and verified and another left open and escalated, a talk, a
 // joint meeting with its action items, each past month's supervision report published, complaints
 // answered, rated and escalated, a resident's own rating and a satisfaction survey, and a
 // mid-term evaluation published with its grade. Every write goes through the service layer with
 // the clock of a moved to the day it happened; the clock is put back afterwards.
+
 package demo
 
 import (

@@ -1,6 +1,7 @@
 // Tests of the demo seed: it loads a fresh SQLite (and, when configured, PostgreSQL) database
 // through the service layer within the expected ranges, with valid credit codes and ID
 // numbers, working accounts, and scopes that keep 长芦街道 away from 葛塘街道's accounts.
+
 package demo
 
 import (

@@ -3,6 +3,7 @@
 // and unified social credit codes (GB 32100, with the GB 11714 organization code inside them and
 // the check character from gongzhi.CreditCodeCheck). Everything draws from one seeded PCG source,
 // so a seed always yields the same street.
+
 package demo
 
 import (
@@ -47,17 +48,6 @@ func (g *gen) intn(lo, hi int) int { return lo + g.r.IntN(hi-lo+1) }
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 func pick[T any](g *gen, xs []T) T { return xs[g.r.IntN(len(xs))] }
-
-// pickN returns n distinct elements of xs in random order (all of them if n >= len(xs)).
-func pickN[T any](g *gen, xs []T, n int) []T {
-	idx := g.r.Perm(len(xs))
-	n = min(n, len(xs))
-	out := make([]T, n)
-	for i := range n {
-		out[i] = xs[idx[i]]
-	}
-	return out
-}
 
 // Surnames common around Nanjing, the most frequent listed more than once.
 var surnames = strings.Fields(`王 王 王 张 张 张 陈 陈 陈 李 李 刘 刘 朱 朱 徐 徐 周 周 吴 吴 孙 孙 杨 杨

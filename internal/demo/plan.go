@@ -2,6 +2,7 @@
 // with references between records (household → grid, person → household or organization,
 // account → organization) held as positions and keys that Seed resolves to IDs as it writes.
 // Keeping generation apart from writing makes it deterministic and testable without a database.
+
 package demo
 
 import (

@@ -1,7 +1,8 @@
 // The demo street's purchasing year: the street's venture-philanthropy budget, residents' needs
 // heard in its communities, and a call open for applications, so that the whole cycle can be
-// tried at once (DOMAIN.md §4: a street's first call took 38 applications and funded 17, each
-// 20,000–90,000 yuan).
+// tried at once (docs/domain.md §3.3: a street's first call took 38 applications and funded 17,
+// each 20,000–90,000 yuan).
+
 package demo
 
 import (

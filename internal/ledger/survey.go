@@ -1,10 +1,11 @@
-// Satisfaction sampling (满意度抽查, DOMAIN.md §4 step 12) and residents' own ratings (下评上):
+// Satisfaction sampling (满意度抽查, docs/domain.md §4.3) and residents' own ratings (下评上):
 // the hub (or the purchaser) draws a sample of a contract's recipients — the distinct named
 // participants of its ledger — sized for a margin of error at 95% confidence, stratified by
 // community, with the seed recorded so that anyone can draw it again; it records each sampled
 // person's answer; the result is a satisfaction rate with its Wilson interval, overall and per
 // community. A resident whose account is linked to their person record (by community staff)
 // rates, once, each service they took part in. Both feed the satisfaction trend.
+
 package ledger
 
 import (

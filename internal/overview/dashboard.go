@@ -1,4 +1,4 @@
-// Dashboards (DOMAIN.md §4 steps 10–13): the street's view of what its money bought and whether
+// Dashboards (docs/domain.md §8): the street's view of what its money bought and whether
 // it is being delivered, and a provider's view of its own contracts.
 //
 // Who may see what:
@@ -12,6 +12,7 @@
 // The street figures come from a handful of aggregate queries (needs and money are grouped in
 // SQL; signed contracts are read once with their terms), so the page costs the same with one
 // contract or a year of ledger data for fifty.
+
 package overview
 
 import (

@@ -1,7 +1,8 @@
-// Delivering and holding to account (DOMAIN.md §4 steps 10–13). The ledger is in ledger.go,
+// Delivering and holding to account (docs/domain.md §4–9). The ledger is in ledger.go,
 // supervision, rectification, talks and joint meetings in supervision.go, complaints in
 // complaints.go, evaluation in evaluation.go. Each contributes to-do lines for its roles and
 // attention lines (open or overdue items within the caller's scope) for the dashboards.
+
 package overview
 
 import (

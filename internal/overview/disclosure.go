@@ -1,9 +1,10 @@
-// Public disclosure (信息公开, DOMAIN.md §4 step 13): what anyone may read without an account —
+// Public disclosure (信息公开, docs/domain.md §9): what anyone may read without an account —
 // signed contracts as summaries, the final awards of calls and the payments made. Contracts carry
 // organizations only (the purchaser and the provider); payments carry no note and no recorder;
 // free text typed by an office (titles, indicator names) is published only when it carries no
 // ID number or phone number (gongzhi.Redact). Drafts, proposals and anything before the notice
 // period has ended are never shown.
+
 package overview
 
 import (

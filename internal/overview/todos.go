@@ -1,4 +1,5 @@
 // To-do lists (我的待办): what each role should look at next, computed from the records.
+
 package overview
 
 import (

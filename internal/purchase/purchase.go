@@ -1,4 +1,4 @@
-// Buying social services (DOMAIN.md §4): the permission rules of the purchase workflow and its
+// Buying social services (docs/domain.md §3): the permission rules of the purchase workflow and its
 // foundations — needs and the needs map, the purchase catalog, budgets with their ledger, the
 // office calendar, ineligible organizations, and the link from an expert's account to the
 // expert's person record. Calls and applications are in purchase_calls.go, the review and the
@@ -21,6 +21,7 @@
 // may never do an action gets EFORBIDDEN; a move the state, the clock or the money forbids gets
 // ECONFLICT naming the field and the reason; bad input gets EINVALID. Every write runs in one
 // transaction with its audit entry and, for every state change, a line of state history.
+
 package purchase
 
 import (
@@ -415,14 +416,18 @@ func (a *Service) Calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, 
 
 // BarOrganization makes an organization ineligible for calls until a date (inclusive), with the
 // reason — a failed evaluation, a breached contract. Only the purchaser may, for an organization
-// within its scope (ENOTFOUND otherwise). Calls that exclude ineligible organizations refuse
-// its applications at submission.
+// within its scope (ENOTFOUND otherwise). The last day may not be before today (EINVALID until:
+// bar.until_past). Calls that exclude ineligible organizations refuse its applications at
+// submission.
 func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi.Ineligibility) error {
 	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
 	}
 	if err := i.Validate(); err != nil {
 		return err
+	}
+	if i.Until < a.Today() {
+		return gongzhi.Invalid("until", "bar.until_past")
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		o, err := q.GetOrganization(ctx, kernel.OrgScope(ac), i.OrgID)
@@ -442,7 +447,8 @@ func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gon
 }
 
 // LiftBar ends an organization's ineligibility early. Only the purchaser may, for a bar its
-// place decided.
+// place decided (ENOTFOUND otherwise), and only while the bar is in force (ECONFLICT bar:
+// bar.not_in_force for one lifted or ended).
 func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
@@ -455,6 +461,9 @@ func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) erro
 		i := slices.IndexFunc(bars, func(b *gongzhi.Ineligibility) bool { return b.ID == id })
 		if i < 0 {
 			return gongzhi.NotFound()
+		}
+		if bars[i].StateOn(a.Today()) != "in_force" {
+			return gongzhi.Refused("bar", "bar.not_in_force")
 		}
 		if err := q.LiftIneligibility(ctx, id); err != nil {
 			return err

@@ -1,7 +1,8 @@
-// Calls for projects and applications (DOMAIN.md §4 steps 3–5): the purchaser writes, opens,
+// Calls for projects and applications (docs/domain.md §3.3–3.5): the purchaser writes, opens,
 // closes and cancels calls; providers draft, submit and withdraw applications before the
 // deadline, which the server's clock enforces; the hub or the purchaser does the preliminary
 // review. Every state change leaves a line of state history and an audit entry.
+
 package purchase
 
 import (

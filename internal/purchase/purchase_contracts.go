@@ -1,8 +1,9 @@
-// Contracts and payments (DOMAIN.md §4 steps 8–9): a contract is generated from a live award,
+// Contracts and payments (docs/domain.md §3.8–3.9): a contract is generated from a live award,
 // both sides confirm it (not before the notice period is over and the award is final), and
 // amendments are new versions confirmed again, never overwrites. Payments are recorded against
 // the portions of the version in force, never beyond the contract, and move the money from
 // reserved to spent in the budget's ledger.
+
 package purchase
 
 import (

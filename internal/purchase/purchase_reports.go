@@ -1,8 +1,9 @@
-// Reports of the purchase workflow (DOMAIN.md §4, §12, §13): funding by category and fiscal
+// Reports of the purchase workflow (docs/domain.md §3.10, §8, §9): funding by category and fiscal
 // year with each category's share of the year, the needs each funded project answers and those
 // left unanswered, and a call's full history. The funding report and the needs answered are
 // disclosed information anyone may read; the history is for the purchaser, the hub and the
 // auditor.
+
 package purchase
 
 import (

@@ -1,8 +1,9 @@
-// Expert review, awards and the public notice (DOMAIN.md §4 steps 6–7): the purchaser draws a
+// Expert review, awards and the public notice (docs/domain.md §3.6–3.7): the purchaser draws a
 // panel with a recorded seed (conflicted experts excluded and replaced), experts declare
 // conflicts and score alone, the purchaser ranks, proposes and adjusts awards within the budget
 // and the bands, publishes them for a notice period in working days, answers objections (an
 // upheld one may overturn an award), and makes the awards final once the notice is over.
+
 package purchase
 
 import (

@@ -1,8 +1,9 @@
 // Bulk imports: the national division list from CSV files (ImportDivisions) and the lists of
-// social organizations and people that a street office keeps in Excel (ImportOrganizations,
-// ImportPeople), with the Chinese column headers and choice labels of those sheets. Every import
+// social organizations and people that a street office keeps in Excel (ImportExcel, ImportRows),
+// with the Chinese column headers and choice labels of those sheets. Every import
 // checks every row first and reports every problem by file or sheet line and column; if any row
 // is bad nothing is imported; otherwise all rows go in one transaction with one audit entry.
+
 package registry
 
 import (
@@ -834,20 +835,15 @@ func importEmpty() error { return &gongzhi.Error{Code: gongzhi.EINVALID, Message
 
 // ---- Excel: organizations
 
-// ImportOrganizations registers the organizations of a sheet (rows as read with OrgColumns).
+// importOrganizations registers the organizations of a sheet (rows as read with OrgColumns).
 // Permission and scope are those of CreateOrganization: the purchaser and the hub may, within
 // their scope; a provider may not. An empty place column means the actor's own place.
 //
 // Every row is checked like CreateOrganization checks one, and credit codes must be unique in
 // the file too. If any row is bad it returns xlsx.Errors naming every problem (line, column
 // header, message key such as "required", "choice" or "credit_code.check") and imports nothing;
-// otherwise all rows are inserted in one transaction with one "import" audit entry. It returns
-// the number of organizations imported.
-func (a *Service) ImportOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
-	return a.importOrganizations(ctx, ac, rows, false)
-}
-
-// importOrganizations checks the rows and, unless checkOnly, imports them.
+// otherwise, unless checkOnly, all rows are inserted in one transaction with one "import" audit
+// entry. It returns the number of organizations imported.
 func (a *Service) importOrganizations(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
 	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
 		return 0, err
@@ -948,21 +944,16 @@ func (a *Service) importOrganizations(ctx context.Context, ac *gongzhi.Actor, ro
 
 // ---- Excel: people
 
-// ImportPeople registers the people of a sheet (rows as read with PeopleColumns). Permission and
+// importPeople registers the people of a sheet (rows as read with PeopleColumns). Permission and
 // scope are those of CreatePerson: each role registers the kinds of people PersonKindsFor allows,
 // in communities within its scope; the organization named must be within its scope too. Target
 // groups are given by name or code.
 //
 // Every row is checked like CreatePerson checks one (a resident needs a valid ID number, unique
 // across the instance), and ID numbers must be unique in the file too. If any row is bad it
-// returns xlsx.Errors naming every problem and imports nothing; otherwise all rows are inserted
-// in one transaction, ID numbers encrypted, with one "import" audit entry. It returns the number
-// of people imported.
-func (a *Service) ImportPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row) (int, error) {
-	return a.importPeople(ctx, ac, rows, false)
-}
-
-// importPeople checks the rows and, unless checkOnly, imports them.
+// returns xlsx.Errors naming every problem and imports nothing; otherwise, unless checkOnly, all
+// rows are inserted in one transaction, ID numbers encrypted, with one "import" audit entry. It
+// returns the number of people imported.
 func (a *Service) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
 	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
 		return 0, err
@@ -1203,6 +1194,17 @@ func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) er
 	return ctx.Err()
 }
 
+// ImportRows imports the rows of a sheet already read: organizations ("organizations", rows as
+// read with OrgColumns) or people ("people", rows as read with PeopleColumns) — every row or
+// none. The rules of each are those of importOrganizations and importPeople: permission and scope
+// as for creating one record, every row checked, all problems returned together as xlsx.Errors.
+func (a *Service) ImportRows(ctx context.Context, ac *gongzhi.Actor, kind string, rows []xlsx.Row) (int, error) {
+	if kind == "people" {
+		return a.importPeople(ctx, ac, rows, false)
+	}
+	return a.importOrganizations(ctx, ac, rows, false)
+}
+
 // ImportExcel reads an uploaded .xlsx list of organizations ("organizations") or people
 // ("people") and imports it: every row or none. Problems found while reading the sheet (an empty
 // required cell, a value not among the choices) and problems found by the import's own checks
@@ -1217,16 +1219,14 @@ func (a *Service) ImportExcel(ctx context.Context, ac *gongzhi.Actor, kind strin
 	if err != nil && (!errors.As(err, &readErrs) || rows == nil) {
 		return 0, err
 	}
-	// with problems from the sheet itself the rows are only checked, never written
-	check := len(readErrs) > 0
-	var n int
-	if kind == "people" {
-		n, err = a.importPeople(ctx, ac, rows, check)
-	} else {
-		n, err = a.importOrganizations(ctx, ac, rows, check)
+	if len(readErrs) == 0 {
+		return a.ImportRows(ctx, ac, kind, rows)
 	}
-	if !check {
-		return n, err
+	// with problems from the sheet itself the rows are only checked, never written
+	if kind == "people" {
+		_, err = a.importPeople(ctx, ac, rows, true)
+	} else {
+		_, err = a.importOrganizations(ctx, ac, rows, true)
 	}
 	all := append(xlsx.Errors(nil), readErrs...)
 	seen := map[[2]string]bool{}

@@ -2,6 +2,7 @@
 // Reads are limited to the caller's scope; a record outside it answers ENOTFOUND exactly like a
 // missing one. Every write checks the role, the scope of the record before and after the change,
 // validates, runs in one transaction and appends an audit entry with the before and after.
+
 package registry
 
 import (
@@ -39,14 +40,6 @@ func (a *Service) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*g
 		return nil, err
 	}
 	return a.DB.Q().GetPlace(ctx, kernel.PlaceScope(ac), code)
-}
-
-// PlacePath returns a place's ancestors, for breadcrumbs, once the place itself is visible.
-func (a *Service) PlacePath(ctx context.Context, ac *gongzhi.Actor, code string) ([]gongzhi.Place, error) {
-	if _, err := a.Place(ctx, ac, code); err != nil {
-		return nil, err
-	}
-	return a.DB.Q().PlacePath(ctx, code)
 }
 
 // CreatePlace adds a place under a parent in the purchaser's scope (a new community, say). The

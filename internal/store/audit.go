@@ -1,4 +1,5 @@
 // The audit log, target groups and settings.
+
 package store
 
 import (

@@ -1,6 +1,7 @@
 // Storage of complaints and inquiries: the work orders with their sealed contact, answers, state
 // history, escalation of overdue ones (by a scheduled job), the throttle of anonymous submissions
 // and tracking requests, and the public monthly aggregate.
+
 package store
 
 import (

@@ -2,6 +2,7 @@
 // contracts, payments, budgets and needs (the street dashboard runs a handful of GROUP BY
 // queries, never one query per contract), signed contracts with the terms in force and the
 // communities and target groups of their application, payments made, and final awards.
+
 package store
 
 import (

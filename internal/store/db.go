@@ -1,6 +1,6 @@
 // Package store keeps Gongzhi's records in SQLite (the embedded default, pure Go) or PostgreSQL
 // (production), with one schema, one set of SQL strings and one behaviour. Dialect differences
-// live in this file: placeholders, column types in migrations and driver error codes.
+// live in db.go: placeholders, column types in migrations and driver error codes.
 package store
 
 import (

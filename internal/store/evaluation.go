@@ -1,6 +1,7 @@
 // Storage of evaluations: the schemes of calls, the rounds of contracts with their panels and
 // score sheets, the bonus the ranking of later calls reads, and the conflicts of interest
 // recorded against an organization in any call.
+
 package store
 
 import (

@@ -1,4 +1,5 @@
 // Grids and households under a community.
+
 package store
 
 import (

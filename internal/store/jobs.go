@@ -1,4 +1,5 @@
 // The run log of scheduled jobs (internal/jobs): one line per run, for the operator's page.
+
 package store
 
 import (

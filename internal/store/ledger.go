@@ -1,6 +1,7 @@
 // Storage of the service ledger: entries with their named participants, earlier versions and
 // evidence; the sums indicators count; satisfaction surveys with their samples; residents'
 // ratings of the services they took part in.
+
 package store
 
 import (

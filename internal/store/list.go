@@ -1,4 +1,5 @@
 // Listing: scopes, search, filters, sorting and pagination, shared by every list query.
+
 package store
 
 import (
@@ -148,12 +149,4 @@ func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, o
 		return n + max(opts.Offset, 0), nil
 	}
 	return q.count(ctx, from, w)
-}
-
-// collect gathers a list into a Page.
-func collect[T any](run func(each func(T) error) (int, error)) (Page[T], error) {
-	var p Page[T]
-	total, err := run(func(v T) error { p.Items = append(p.Items, v); return nil })
-	p.Total = total
-	return p, err
 }

@@ -3,6 +3,7 @@
 // A migration that must rewrite data SQL cannot (old English notes read into codes) names a Go
 // step on a line "-- @go NAME": the statements before the line run first, then the step, then
 // the statements after it, all in the migration's transaction, on both databases alike.
+
 package store
 
 import (

@@ -3,6 +3,7 @@
 // code and its arguments (gongzhi.Note). Each shape the services wrote is read where it was
 // written — by the record and the move of the line — so a person's words that happen to look
 // like a set phrase stay words. Anything else is kept whole as the code "legacy".
+
 package store
 
 import (

@@ -1,4 +1,5 @@
 // Social organizations.
+
 package store
 
 import (
@@ -97,11 +98,4 @@ func (q *Q) CreditCodeTaken(ctx context.Context, code string, exceptID int64) (b
 	var n int
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM organizations WHERE credit_code = ? AND id <> ?`, code, exceptID).Scan(&n)
 	return n > 0, mapErr(err)
-}
-
-// CollectOrganizations returns one page of organizations.
-func CollectOrganizations(ctx context.Context, q *Q, s Scope, opts ListOptions) (Page[*gongzhi.Organization], error) {
-	return collect(func(each func(*gongzhi.Organization) error) (int, error) {
-		return q.ListOrganizations(ctx, s, opts, each)
-	})
 }

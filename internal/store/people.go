@@ -1,6 +1,7 @@
 // People: residents, social workers, volunteers and experts. ID numbers arrive here already
 // encrypted (id_enc) with a keyed hash (id_hash) for uniqueness and lookup; the plain number
 // never reaches this package.
+
 package store
 
 import (

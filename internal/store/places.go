@@ -1,4 +1,5 @@
 // Places: the division tree, with bulk upsert for the national list.
+
 package store
 
 import (
@@ -65,24 +66,6 @@ func (q *Q) ListPlaces(ctx context.Context, s Scope, opts ListOptions, each func
 	}
 	return list(ctx, q, placeCols, "places p LEFT JOIN places pp ON pp.code = p.parent_code", w,
 		orderBy(opts, placeSorts, "p.code", "p.code"), opts, scanPlace, each)
-}
-
-// PlacePath returns the place and its ancestors, root first.
-func (q *Q) PlacePath(ctx context.Context, code string) ([]gongzhi.Place, error) {
-	var path []gongzhi.Place
-	for code != "" && len(path) < 6 {
-		var p gongzhi.Place
-		var parent sql.NullString
-		err := q.QueryRow(ctx, `SELECT code, name, level, parent_code FROM places WHERE code = ?`, code).
-			Scan(&p.Code, &p.Name, &p.Level, &parent)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		p.ParentCode = parent.String
-		path = append([]gongzhi.Place{p}, path...)
-		code = parent.String
-	}
-	return path, nil
 }
 
 // InsertPlace adds one place.

@@ -1,6 +1,7 @@
 // Storage of the purchase workflow's foundations: row locks, the state history, the catalog,
 // needs and the needs map, budgets and their ledger, the office calendar, ineligible
 // organizations, and the link from an expert's account to the expert's person record.
+
 package store
 
 import (

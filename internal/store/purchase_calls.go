@@ -1,4 +1,5 @@
 // Storage of calls for projects and of applications with their needs and attachments.
+
 package store
 
 import (

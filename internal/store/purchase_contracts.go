@@ -1,5 +1,6 @@
 // Storage of contracts (with their versions and payment portions), payments, and the purchase
 // reports: funding by category and year, on-time payments, and the needs funded projects answer.
+
 package store
 
 import (

@@ -1,5 +1,6 @@
 // Storage of the expert review and its outcome: the expert pool, the panel draw, conflicts of
 // interest, scores, awards and objections to the public notice.
+
 package store
 
 import (

@@ -1,6 +1,7 @@
 // Storage tests of the purchase tables on SQLite and PostgreSQL: the seeded catalog, the
 // database's own refusal to overspend a budget, row locks, the expert-account link, batched
 // ranking and reason updates, and the order of the state history.
+
 package store_test
 
 import (

@@ -1,5 +1,6 @@
 // The names a published monthly supervision report must not contain, kept by the ledger and the
 // complaints: the month's ledger participants and the sealed contacts of the month's complaints.
+
 package store
 
 import (

@@ -82,11 +82,11 @@ func TestStore(t *testing.T) {
 		if gongzhi.ErrorCode(err) != gongzhi.EINVALID {
 			t.Fatal(err)
 		}
-		page, err := store.CollectOrganizations(ctx, db.Q(), store.Scope{}, store.ListOptions{Q: "rolled"})
+		page, err := collectOrgs(ctx, db.Q(), store.Scope{}, store.ListOptions{Q: "rolled"})
 		if err != nil || page.Total != 0 {
 			t.Fatalf("rolled back org visible: %+v %v", page, err)
 		}
-		page, err = store.CollectOrganizations(ctx, db.Q(), street, store.ListOptions{Filters: map[string]string{"service_field": "elderly"}, Limit: 10})
+		page, err = collectOrgs(ctx, db.Q(), street, store.ListOptions{Filters: map[string]string{"service_field": "elderly"}, Limit: 10})
 		if err != nil || page.Total != 1 || page.Items[0].CreatedAt.IsZero() {
 			t.Fatalf("orgs: %+v %v", page, err)
 		}
@@ -112,4 +112,12 @@ func collectPlaces(db *store.DB, s store.Scope) ([]*gongzhi.Place, error) {
 	var out []*gongzhi.Place
 	_, err := db.Q().ListPlaces(context.Background(), s, store.ListOptions{}, func(p *gongzhi.Place) error { out = append(out, p); return nil })
 	return out, err
+}
+
+// collectOrgs gathers one page of organizations as ListOrganizations passes them.
+func collectOrgs(ctx context.Context, q *store.Q, s store.Scope, opts store.ListOptions) (store.Page[*gongzhi.Organization], error) {
+	var p store.Page[*gongzhi.Organization]
+	total, err := q.ListOrganizations(ctx, s, opts, func(o *gongzhi.Organization) error { p.Items = append(p.Items, o); return nil })
+	p.Total = total
+	return p, err
 }

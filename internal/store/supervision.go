@@ -1,6 +1,7 @@
 // Storage of monthly supervision: inspections, rectification orders, talks, joint meetings with
 // their action items, and the monthly supervision reports. Contracts scope what a caller sees:
 // a place prefix for the street's staff, an organization for a provider.
+
 package store
 
 import (

@@ -1,4 +1,5 @@
 // Accounts, sessions, login failures and API tokens.
+
 package store
 
 import (

@@ -1,4 +1,4 @@
-// Monthly supervision (DOMAIN.md §4 step 11): the inspection every signed contract gets in each
+// Monthly supervision (docs/domain.md §5): the inspection every signed contract gets in each
 // month of its period, rectification orders (整改) raised from findings or talks, one-to-one
 // talks (约谈), joint meetings (联席会议) with action items, and the monthly supervision report
 // of a street. Meetings are in supervision_meetings.go, reports in supervision_reports.go.
@@ -27,6 +27,7 @@
 // never act gets EFORBIDDEN; a move the state or the clock forbids gets ECONFLICT naming the
 // field and the reason; bad input gets EINVALID. Every write is one transaction with its audit
 // entry and, for every state change, a line of state history (purchase_history).
+
 package supervision
 
 import (

@@ -1,6 +1,7 @@
 // Joint meetings (联席会议) of the street office, the hub and providers: minutes, decisions and
 // action items with an owner (an organization or a named person) and a deadline, tracked until
 // done. Permissions are in supervision.go's header.
+
 package supervision
 
 import (

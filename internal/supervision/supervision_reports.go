@@ -3,6 +3,7 @@
 // generated, with a narrative written from those figures. It can be regenerated and its
 // narrative edited until it is published; published reports are public and must hold no
 // personal data.
+
 package supervision
 
 import (

@@ -2,6 +2,7 @@
 // the public form without an account, the receipt's tracking code, the provider's answer, the
 // tracking page and its rating form, masking and the audited reveal, the list, export and pages
 // of every role, and the API's refusals.
+
 package web_test
 
 import (

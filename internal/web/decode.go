@@ -1,11 +1,11 @@
 // Decoding requests: the API's JSON bodies and the UI's forms go into the same structs, by the
 // structs' json names, and come out with the same field-named errors.
+
 package web
 
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -190,5 +190,3 @@ func PathID(r *http.Request) (int64, error) {
 }
 
 func FmtInt(n int64) string { return strconv.FormatInt(n, 10) }
-
-func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

@@ -1,5 +1,6 @@
 // The navigation of the delivery pages (ledger, supervision, complaints, evaluation and the
 // dashboards); its messages are in the kit's messages files.
+
 package web
 
 import "gongzhi"

@@ -1,5 +1,6 @@
 // Fixtures shared by the delivery tests (ledger, supervision, evaluation): a call taken through
 // to signed contracts, a signed-in browser, a multipart upload.
+
 package web_test
 
 import (

@@ -3,6 +3,7 @@
 // through the API (twice is refused), the hub transcribes a paper sheet on the page, the
 // purchaser finalizes, publishing with a phone number is refused, then published; the public
 // page shows the grade without members; another provider sees nothing.
+
 package web_test
 
 import (

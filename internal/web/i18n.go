@@ -8,6 +8,7 @@
 // (English uses "one" for exactly 1; Chinese has one form). "%s" is filled with the arguments in
 // order. Each package adds its files from init (AddMessageFiles), so the catalogue is complete
 // before main runs and T reads it without a lock. The README's "Messages" says how to add one.
+
 package web
 
 import (

@@ -3,6 +3,7 @@
 // counts and points as the language writes them, codes by their own messages, a person's words
 // as written. Messages use fmt's verbs: %s in order, or %[2]s where a language needs the
 // arguments in another order.
+
 package web
 
 import (

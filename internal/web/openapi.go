@@ -1,6 +1,7 @@
 // The OpenAPI 3 document of /api/v1, served at /api/openapi.json. Each operation is declared in
 // apiDocs below, apart from the route registrations, and a test checks that the two agree in
 // both directions, so the document cannot drift from the real routes.
+
 package web
 
 import (

@@ -2,6 +2,7 @@
 // parser, never through a float), dates and times in China Standard Time, labels of the
 // workflow's states and codes, errors made readable (refused state moves name the state in
 // words) and placed beside the form that caused them, and the small inline forms of the call page.
+
 package web
 
 import (
@@ -291,21 +292,21 @@ type OffLabels struct {
 func (s *Server) OffLabelsFor(r *http.Request) *OffLabels {
 	lang := LangOf(r)
 	l := &OffLabels{Lang: lang, categories: map[string]string{}, groups: map[string]string{}}
-	if cats, err := s.App.ServiceCategories(r.Context(), false); err == nil {
-		for _, c := range cats {
-			l.categories[c.Code] = c.Name
-			if lang == "en" && c.NameEn != "" {
-				l.categories[c.Code] = c.NameEn
-			}
+	cats, err := s.App.ServiceCategories(r.Context(), false)
+	s.LogListError(r, "category names", err)
+	for _, c := range cats {
+		l.categories[c.Code] = c.Name
+		if lang == "en" && c.NameEn != "" {
+			l.categories[c.Code] = c.NameEn
 		}
 	}
 	if ac := ActorOf(r); ac != nil {
-		if groups, err := s.App.TargetGroups(r.Context(), ac); err == nil {
-			for _, g := range groups {
-				l.groups[g.Code] = g.Name
-				if lang == "en" && g.NameEn != "" {
-					l.groups[g.Code] = g.NameEn
-				}
+		groups, err := s.App.TargetGroups(r.Context(), ac)
+		s.LogListError(r, "target group names", err)
+		for _, g := range groups {
+			l.groups[g.Code] = g.Name
+			if lang == "en" && g.NameEn != "" {
+				l.groups[g.Code] = g.NameEn
 			}
 		}
 	}
@@ -348,7 +349,8 @@ func (s *Server) OffCategoryOptions(r *http.Request, l *OffLabels, all bool, bla
 	if blank != "" {
 		out = append(out, Option{"", blank})
 	}
-	cats, _ := s.App.ServiceCategories(r.Context(), !all)
+	cats, err := s.App.ServiceCategories(r.Context(), !all)
+	s.LogListError(r, "category options", err)
 	for _, c := range cats {
 		out = append(out, Option{c.Code, l.Category(c.Code)})
 	}
@@ -361,19 +363,22 @@ func (s *Server) OffGroupOptions(r *http.Request, l *OffLabels, blank string) []
 	if blank != "" {
 		out = append(out, Option{"", blank})
 	}
-	groups, _ := s.App.TargetGroups(r.Context(), ActorOf(r))
+	groups, err := s.App.TargetGroups(r.Context(), ActorOf(r))
+	s.LogListError(r, "target group options", err)
 	for _, g := range groups {
 		out = append(out, Option{g.Code, l.Group(g.Code)})
 	}
 	return out
 }
 
-// offPlaceNames maps the codes of places within the actor's scope at levels to their names.
+// offPlaceNames maps the codes of places within the actor's scope at levels to their names (none
+// for a role that may not read places). The actor's scope bounds the list, so it is not cut.
 func (s *Server) OffPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
 	out := map[string]string{}
 	for _, lvl := range levels {
-		s.App.Places(ctx, ac, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: 1000},
+		_, err := s.App.Places(ctx, ac, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}},
 			func(p *gongzhi.Place) error { out[p.Code] = p.Name; return nil })
+		s.LogListError(nil, "place names", err)
 	}
 	return out
 }

@@ -1,5 +1,6 @@
 // Rendering: the template set, the page model every template receives, the generic list, form
 // and detail views, and cache-busted static URLs.
+
 package web
 
 import (
@@ -45,7 +46,7 @@ type Option struct {
 type Field struct {
 	Name     string
 	Label    string
-	Type     string // text, number, date, select, multi, textarea, password, hidden, file, checkbox
+	Type     string // text, number, date, select, suggest (see SuggestField), multi, textarea, password, hidden, file, checkbox
 	Value    string
 	Values   []string
 	Options  []Option

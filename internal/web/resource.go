@@ -1,6 +1,7 @@
 // Resources: one generic set of UI pages and API endpoints (list with search, filters, sorting
 // and pages; Excel export; detail with change history; create, edit and delete forms) that each
 // registry record plugs its own columns, fields and service calls into.
+
 package web
 
 import (
@@ -46,7 +47,7 @@ type Resource[R any] struct {
 	FilterBar func(r *http.Request, lang string) []Field
 	Export    func(lang string) ([]string, func(R) []any)
 	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field
-	Detail    func(r *http.Request, lang string, v R) DetailView
+	Detail    func(r *http.Request, lang string, v R) (DetailView, error)
 	CanCreate func(ac *gongzhi.Actor) bool
 }
 
@@ -79,8 +80,6 @@ func Register[R any](s *Server, res *Resource[R]) {
 	s.Api("GET "+api+"/{id}/history", res.apiHistory(s))
 	s.Api("GET "+api+".xlsx", res.exportXLSX(s))
 }
-
-func (res *Resource[R]) label(lang, field string) string { return T(lang, res.ItemKey+"."+field) }
 
 func (res *Resource[R]) uiList(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -192,7 +191,10 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 		if err != nil {
 			return err
 		}
-		dv := res.Detail(r, lang, v)
+		dv, err := res.Detail(r, lang, v)
+		if err != nil {
+			return err
+		}
 		id := res.IdOf(v)
 		if res.Update != nil && CanWrite(ac, res.Perm) {
 			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)

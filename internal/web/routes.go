@@ -1,6 +1,7 @@
 // Routes: every page and API endpoint, and the handlers that are not generic resources —
 // signing in and out, the first-run setup, passwords, the home page, language, target groups,
 // API tokens, the audit log and Excel imports.
+
 package web
 
 import (
@@ -16,6 +17,8 @@ func (s *Server) routes() {
 	s.Handle("GET /api/openapi.json", Public, s.openAPI)
 
 	s.Handle("GET /lang", Public, s.setLang)
+	// every path no other route serves: a styled page or the API's error body (notfound.go)
+	s.mux.HandleFunc("/", s.unknownPath)
 }
 
 func (s *Server) staticHandler() http.Handler {

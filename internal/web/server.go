@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gongzhi"
@@ -99,7 +100,7 @@ func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, er
 	s.reg = opts.Registry
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()
-		s.reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gongzhi_http_requests_total", Help: "HTTP requests by route and status class."}, []string{"route", "code"})
 	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "gongzhi_http_request_duration_seconds", Help: "HTTP request latency by route.",

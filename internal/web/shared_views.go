@@ -1,5 +1,6 @@
 // View helpers that every capability's pages share: anonymous visitors, field errors and their
 // status, communities, target groups and categories by name, and links to records.
+
 package web
 
 import (

@@ -1,4 +1,5 @@
 // Shared view helpers: labels for enumerations, option lists, change history lines.
+
 package web
 
 import (
@@ -6,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gongzhi"
@@ -40,28 +42,73 @@ func FilterSelect(r *http.Request, name, label string, opts []Option) Field {
 	return Field{Name: name, Label: label, Type: "select", Value: r.URL.Query().Get(name), Options: opts}
 }
 
-// placeOptions lists the places an actor may assign records to, at the given levels.
+// placeOptions lists the places an actor may assign records to, at the given levels. The list is
+// not cut: the actor's place scope bounds it (a street's communities, a district's streets).
 func (s *Server) PlaceOptions(r *http.Request, levels ...int) []Option {
 	var out []Option
 	for _, lvl := range levels {
-		s.App.Places(r.Context(), ActorOf(r), store.ListOptions{Filters: map[string]string{"level": fmt.Sprint(lvl)}, Limit: 500},
+		_, err := s.App.Places(r.Context(), ActorOf(r), store.ListOptions{Filters: map[string]string{"level": fmt.Sprint(lvl)}},
 			func(p *gongzhi.Place) error {
 				out = append(out, Option{p.Code, p.Name + " (" + p.Code + ")"})
 				return nil
 			})
+		s.LogListError(r, "place options", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	return out
 }
 
-// orgOptions lists organizations in scope; blank first.
+// orgOptions lists organizations in scope; blank first. The list is not cut: the actor's scope
+// bounds it.
 func (s *Server) OrgOptions(r *http.Request, lang string) []Option {
 	out := []Option{{"", "—"}}
-	s.App.Organizations(r.Context(), ActorOf(r), store.ListOptions{Limit: 500, Sort: "name"}, func(o *gongzhi.Organization) error {
+	_, err := s.App.Organizations(r.Context(), ActorOf(r), store.ListOptions{Sort: "name"}, func(o *gongzhi.Organization) error {
 		out = append(out, Option{FmtInt(o.ID), o.Name})
 		return nil
 	})
+	s.LogListError(r, "organization options", err)
 	return out
+}
+
+// OptionCap is the most choices a form lists when they come from the whole instance rather than
+// the account's scope (the place and organization the system administrator gives an account);
+// SuggestField says so when there are more.
+const OptionCap = 500
+
+// SuggestField returns a select field unchanged when its options are every choice there is
+// (total of them, not counting a blank first option), or else as a text input that suggests the
+// options listed and says how many choices there are in all: the person types the code, or part
+// of the name, and picks a suggestion.
+func SuggestField(lang string, f Field, total int) Field {
+	listed := len(f.Options)
+	if listed > 0 && f.Options[0].Value == "" {
+		listed--
+	}
+	if total <= listed {
+		return f
+	}
+	f.Type = "suggest"
+	hint := OffTr(lang, "list.capped", strconv.Itoa(listed), strconv.Itoa(total))
+	if f.Help != "" {
+		hint = f.Help + " " + hint
+	}
+	f.Help = hint
+	return f
+}
+
+// LogListError logs the failure of a list that a page shows for convenience — a dropdown's
+// choices, names for labels — and still renders without. A refusal (the role may not read that
+// list) is expected and not logged; any other error is, with the request's path when r is given.
+func (s *Server) LogListError(r *http.Request, what string, err error) {
+	switch gongzhi.ErrorCode(err) {
+	case "", gongzhi.EFORBIDDEN, gongzhi.EUNAUTHORIZED, gongzhi.ENOTFOUND:
+		return
+	}
+	path := ""
+	if r != nil {
+		path = r.URL.Path
+	}
+	s.log.Error("list for a page", "list", what, "path", path, "err", err)
 }
 
 // historyRows turns audit entries into readable change lines: "联系电话: 025-1 → 025-2".
@@ -135,11 +182,6 @@ func show(v any) any {
 		}
 	}
 	return v
-}
-
-// textField, selectField and friends build form fields for a record.
-func textField(name, label, value, errMsg string, required bool) Field {
-	return Field{Name: name, Label: label, Type: "text", Value: value, Error: errMsg, Required: required}
 }
 
 func YesNo(lang string, b bool) string {

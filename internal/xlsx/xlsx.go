@@ -130,16 +130,6 @@ func (e Errors) Err() error {
 	return e
 }
 
-// Headers returns the header texts of cols, to Export a list with the same
-// headers as its import template so that it can be edited and re-imported.
-func Headers(cols []Column) []string {
-	h := make([]string, len(cols))
-	for i, c := range cols {
-		h[i] = c.Header
-	}
-	return h
-}
-
 // FoldWidth maps full-width ASCII forms (Ａ１，（ etc.) and the ideographic
 // space to their half-width equivalents; other text is unchanged. Useful to
 // normalize IDs, phone numbers and codes typed with a Chinese IME.

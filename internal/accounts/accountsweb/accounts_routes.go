@@ -1,5 +1,6 @@
 // Accounts in the pages and the API: signing in and out, the first-run setup, passwords, API
 // tokens and the audit log.
+
 package accountsweb
 
 import (

@@ -1,11 +1,14 @@
 // Accounts (system and security administrators), API tokens (everyone), the audit log (audit
 // administrator) and target groups (purchaser) in the UI and the API.
+
 package accountsweb
 
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -70,7 +73,8 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 					roles = append(roles, ro)
 				}
 			}
-			places := append([]web.Option{{Value: "", Label: "—"}}, s.allPlaceOptions(r)...)
+			places, nPlaces := s.allPlaceOptions(r)
+			orgs, nOrgs := s.allOrgOptions(r)
 			f := []web.Field{}
 			if u.ID == 0 {
 				f = append(f, web.Field{Name: "username", Label: web.T(lang, "user.username"), Type: "text", Value: u.Username, Error: errs["username"], Required: true})
@@ -78,13 +82,13 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 			return append(f,
 				web.Field{Name: "display_name", Label: web.T(lang, "user.display_name"), Type: "text", Value: u.DisplayName, Error: errs["display_name"], Required: true},
 				web.Field{Name: "role", Label: web.T(lang, "user.role"), Type: "select", Value: u.Role, Options: web.EnumOptions(lang, "role", roles, false), Error: errs["role"], Required: true},
-				web.Field{Name: "place_code", Label: web.T(lang, "user.place_code"), Type: "select", Value: u.PlaceCode, Options: places, Error: errs["place_code"]},
-				web.Field{Name: "org_id", Label: web.T(lang, "user.org_id"), Type: "select", Value: web.IdText(u.OrgID), Options: s.allOrgOptions(r), Error: errs["org_id"]},
+				web.SuggestField(lang, web.Field{Name: "place_code", Label: web.T(lang, "user.place_code"), Type: "select", Value: u.PlaceCode, Options: places, Error: errs["place_code"]}, nPlaces),
+				web.SuggestField(lang, web.Field{Name: "org_id", Label: web.T(lang, "user.org_id"), Type: "select", Value: web.IdText(u.OrgID), Options: orgs, Error: errs["org_id"]}, nOrgs),
 				web.Field{Name: "phone", Label: web.T(lang, "user.phone"), Type: "tel", Value: u.Phone, Error: errs["phone"]},
 				web.Field{Name: "disabled", Label: web.T(lang, "user.disabled"), Type: "checkbox", Value: strconv.FormatBool(u.Disabled)},
 			)
 		},
-		Detail: func(r *http.Request, lang string, u *gongzhi.User) web.DetailView {
+		Detail: func(r *http.Request, lang string, u *gongzhi.User) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "user.username"), Value: u.Username},
@@ -103,32 +107,42 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 					web.ActionLink{Label: web.T(lang, "user.reset"), Href: "/users/" + id + "/reset", Post: true, Confirm: web.T(lang, "user.reset") + "?"},
 					web.ActionLink{Label: web.T(lang, "user.end_sessions"), Href: "/users/" + id + "/end-sessions", Post: true})
 			}
-			return dv
+			return dv, nil
 		},
 	}
 }
 
-// allPlaceOptions lists streets and communities (and districts) for account scopes; the system
-// administrator sees every place, so the list is capped.
-func (s *Server) allPlaceOptions(r *http.Request) []web.Option {
+// allPlaceOptions lists districts, streets and communities for account scopes, blank first, and
+// says how many there are. The system administrator sees every place of the instance — after the
+// national division list is imported, hundreds of thousands — so at most web.OptionCap are
+// listed, by code, and the form suggests them (web.SuggestField).
+func (s *Server) allPlaceOptions(r *http.Request) ([]web.Option, int) {
 	var out []web.Option
-	s.App.DB.Q().ListPlaces(r.Context(), store.Scope{}, store.ListOptions{Filters: map[string]string{}, Limit: 2000, Sort: "code"},
-		func(p *gongzhi.Place) error {
-			if p.Level >= gongzhi.LevelDistrict {
+	total := 0
+	for _, lvl := range []int{gongzhi.LevelDistrict, gongzhi.LevelStreet, gongzhi.LevelCommunity} {
+		n, err := s.App.DB.Q().ListPlaces(r.Context(), store.Scope{}, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: web.OptionCap, Sort: "code"},
+			func(p *gongzhi.Place) error {
 				out = append(out, web.Option{Value: p.Code, Label: p.Name + " (" + p.Code + ")"})
-			}
-			return nil
-		})
-	return out
+				return nil
+			})
+		s.LogListError(r, "account place options", err)
+		total += n
+	}
+	slices.SortFunc(out, func(a, b web.Option) int { return strings.Compare(a.Value, b.Value) })
+	out = out[:min(len(out), web.OptionCap)]
+	return append([]web.Option{{Value: "", Label: "—"}}, out...), total
 }
 
-func (s *Server) allOrgOptions(r *http.Request) []web.Option {
+// allOrgOptions lists organizations for provider accounts, blank first, and says how many there
+// are; at most web.OptionCap, by name (see allPlaceOptions).
+func (s *Server) allOrgOptions(r *http.Request) ([]web.Option, int) {
 	out := []web.Option{{Value: "", Label: "—"}}
-	s.App.DB.Q().ListOrganizations(r.Context(), store.Scope{}, store.ListOptions{Limit: 2000, Sort: "name"}, func(o *gongzhi.Organization) error {
+	total, err := s.App.DB.Q().ListOrganizations(r.Context(), store.Scope{}, store.ListOptions{Limit: web.OptionCap, Sort: "name"}, func(o *gongzhi.Organization) error {
 		out = append(out, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
 		return nil
 	})
-	return out
+	s.LogListError(r, "account organization options", err)
+	return out, total
 }
 
 // createUser is the system administrator's new-account form; the one-time password is shown once.

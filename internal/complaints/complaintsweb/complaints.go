@@ -2,6 +2,7 @@
 // staff pages (list, detail with the answer, re-route, reveal and rating forms) are in
 // complaints_pages.go, the public pages (submission without an account, tracking and rating by
 // code, the monthly aggregate) in complaints_public.go.
+
 package complaintsweb
 
 import (

@@ -1,6 +1,7 @@
 // The complaint pages of signed-in accounts: the list with its filters and Excel export, and a
 // complaint's page with its answers, the forms its reader may use (answer, re-route, reveal the
 // contact, rate) and its history. The same handlers answer the JSON API.
+
 package complaintsweb
 
 import (

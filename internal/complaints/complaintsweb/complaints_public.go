@@ -3,6 +3,7 @@
 // follows the case and rates the answer. Nothing here shows anyone else's contact or text: the
 // tracking page needs the code and the phone's last four digits, and answers "not found" alike
 // for a wrong code and a wrong suffix.
+
 package complaintsweb
 
 import (

@@ -1,9 +1,10 @@
-// Evaluation pages and API (评估, DOMAIN.md §4 step 12): the list of rounds (with the signed
+// Evaluation pages and API (评估, docs/domain.md §7): the list of rounds (with the signed
 // contracts still to evaluate), starting a round with its panel, a round's page (panel, scoring
 // progress, result, finalize and publish), the score sheet (a member's own, or the secretary's
 // transcription of a member without an account), the printable report, each call's scheme
 // editor, and the published results for everyone under /public/evaluations. Every action has its
 // JSON twin under /api/v1.
+
 package evaluationweb
 
 import (
@@ -366,7 +367,7 @@ func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPa
 	}
 	calls := map[int64]bool{}
 	var ids []int64
-	if _, err := s.App.Contracts(ctx, ac, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 200},
+	if _, err := s.App.Contracts(ctx, ac, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(ct *gongzhi.Contract) error {
 			ids = append(ids, ct.ID)
 			if !calls[ct.CallID] {

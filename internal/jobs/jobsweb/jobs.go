@@ -1,4 +1,5 @@
 // The page and the API of the scheduled jobs.
+
 package jobsweb
 
 import (

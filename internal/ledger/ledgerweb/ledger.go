@@ -4,6 +4,7 @@
 // and PDF, at most 10 MiB, stored under their SHA-256), and a contract's ledger with the
 // progress of its indicators computed from the entries. Sampling and residents' ratings are in
 // ledger_survey.go.
+
 package ledgerweb
 
 import (
@@ -198,7 +199,12 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "ledger.contract"), Sort: ""}, {Label: web.T(lang, "ledger.provider"), Sort: ""}, {Label: web.T(lang, "ledger.communities"), Sort: ""},
 		{Label: web.T(lang, "ledger.visits"), Sort: "visits"}, {Label: web.T(lang, "ledger.state"), Sort: ""}}, opts.Limit)
 	var contractOpts []web.Option
-	contracts, _ := s.App.LedgerContracts(r.Context(), ac)
+	// the contract filter: a role that reads entries but not contracts' progress (community staff)
+	// gets no contract choices
+	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	if err != nil && gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
+		return err
+	}
 	contractOpts = append(contractOpts, web.Option{Value: "", Label: web.T(lang, "list.all")})
 	for _, c := range contracts {
 		contractOpts = append(contractOpts, web.Option{Value: web.FmtInt(c.ID), Label: c.Title})
@@ -291,8 +297,10 @@ func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) erro
 	if !ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) || ac.User.OrgID == 0 {
 		return gongzhi.Forbidden()
 	}
+	// the contract filter: a role that reads entries but not contracts' progress (community staff)
+	// gets no contract choices
 	contracts, err := s.App.LedgerContracts(r.Context(), ac)
-	if err != nil {
+	if err != nil && gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
 		return err
 	}
 	lv := &web.ListView{Action: "/ledger/new", Total: len(contracts), Page: 1, Pages: 1,

@@ -3,6 +3,7 @@
 // Wilson interval, overall and per community), the services a resident took part in with their
 // rating (下评上), and the link from a resident's account to their person record, which
 // community staff make.
+
 package ledgerweb
 
 import (

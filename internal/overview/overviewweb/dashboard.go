@@ -2,6 +2,7 @@
 // inline SVG charts (dashboard_charts.go) and a table under each chart, with a year selector;
 // GET /api/v1/dashboard?year= returns every block as one document. The public disclosure section
 // is in disclosure.go.
+
 package overviewweb
 
 import (

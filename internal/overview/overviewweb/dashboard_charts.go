@@ -5,14 +5,33 @@
 // as a table in a <details> beneath it, so a screen reader, a printout and a phone all get the
 // numbers. Sizes are in SVG user units close to CSS pixels on a phone; a chart wider than a phone
 // scrolls sideways rather than shrinking its text.
+
 package overviewweb
 
 import (
+	_ "embed"
 	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
 )
+
+//go:embed fragments.tmpl
+var fragmentsText string
+
+// fragments are the charts' and the disclosure tables' templates (fragments.tmpl).
+var fragments = template.Must(template.New("fragments").Parse(fragmentsText))
+
+// renderFragment executes one of the fragments. What html/template writes is escaped as its
+// context requires, so it is safe to insert into a page as it is.
+func renderFragment(name string, data any) template.HTML {
+	var b strings.Builder
+	if err := fragments.ExecuteTemplate(&b, name, data); err != nil {
+		// the fragments and their data are fixed at compile time: a failure is a programming error
+		panic(fmt.Sprintf("overviewweb: fragment %s: %v", name, err))
+	}
+	return template.HTML(b.String())
+}
 
 // chartColors: the brand red for what needs attention, blues and greens for money and progress.
 const (
@@ -45,67 +64,63 @@ type svgLegend struct {
 	Line         bool // a marker line rather than a swatch
 }
 
-var svgEsc = template.HTMLEscapeString
-
 // HTML renders the figure.
 func (c *svgChart) HTML() template.HTML {
 	if c == nil {
 		return ""
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<figure class="dash-fig" id="%s">`, svgEsc(c.ID))
-	fmt.Fprintf(&b, `<figcaption class="dash-title">%s</figcaption>`, svgEsc(c.Title))
-	if c.Width > 400 {
-		fmt.Fprintf(&b, `<div class="dash-scroll">%s</div>`, c.SVG)
-	} else {
-		b.WriteString(string(c.SVG))
-	}
-	if len(c.Legend) > 0 {
-		b.WriteString(`<ul class="dash-legend">`)
-		for _, l := range c.Legend {
-			mark := `<rect x="1" y="1" width="12" height="12" rx="2" fill="%s" stroke="#bcccdc"></rect>`
-			if l.Line {
-				mark = `<rect x="6" y="0" width="3" height="14" fill="%s"></rect>`
-			}
-			fmt.Fprintf(&b, `<li><svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">`+mark+`</svg>%s</li>`, svgEsc(l.Color), svgEsc(l.Label))
-		}
-		b.WriteString(`</ul>`)
-	}
-	if c.Caption != "" {
-		fmt.Fprintf(&b, `<p class="dash-caption">%s</p>`, svgEsc(c.Caption))
-	}
-	if len(c.Rows) > 0 {
-		fmt.Fprintf(&b, `<details class="dash-table"><summary>%s</summary><div class="table-wrap"><table><thead><tr>`, svgEsc(c.TableTip))
-		for _, h := range c.Head {
-			fmt.Fprintf(&b, `<th>%s</th>`, svgEsc(h))
-		}
-		b.WriteString(`</tr></thead><tbody>`)
-		for _, r := range c.Rows {
-			b.WriteString(`<tr>`)
-			for i, v := range r {
-				label := ""
-				if i < len(c.Head) {
-					label = c.Head[i]
-				}
-				cls := ""
-				if i > 0 {
-					cls = ` class="num"`
-				}
-				fmt.Fprintf(&b, `<td data-label="%s"%s>%s</td>`, svgEsc(label), cls, svgEsc(v))
-			}
-			b.WriteString(`</tr>`)
-		}
-		b.WriteString(`</tbody></table></div></details>`)
-	}
-	b.WriteString(`</figure>`)
-	return template.HTML(b.String())
+	return renderFragment("svg_figure", c)
 }
 
-// svgOpen starts an accessible SVG of w × h user units.
-func svgOpen(b *strings.Builder, id, title, desc string, w, h int) {
-	fmt.Fprintf(b, `<svg class="dash-svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`,
-		w, h, w, h, svgEsc(id), svgEsc(id))
-	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, svgEsc(id), svgEsc(title), svgEsc(id), svgEsc(desc))
+// svgTD is one cell of a chart's table: the column's name (for narrow screens), the figure, and
+// whether it is a number (every column but the first).
+type svgTD struct {
+	Label, Text string
+	Num         bool
+}
+
+// TableRows are the rows of the chart's table.
+func (c *svgChart) TableRows() [][]svgTD {
+	out := make([][]svgTD, len(c.Rows))
+	for i, r := range c.Rows {
+		for j, v := range r {
+			label := ""
+			if j < len(c.Head) {
+				label = c.Head[j]
+			}
+			out[i] = append(out[i], svgTD{Label: label, Text: v, Num: j > 0})
+		}
+	}
+	return out
+}
+
+// svgFrame is an accessible SVG of W × H user units with its title and description.
+type svgFrame struct {
+	ID, Title, Desc string
+	W, H            int
+}
+
+// svgRect, svgLine and svgText are shapes placed by the chart functions.
+type svgRect struct {
+	X, Y, W, H int
+	Fill       string
+}
+
+type svgLine struct {
+	X1, X2, Y1, Y2 int
+	Stroke         string
+}
+
+type svgText struct {
+	X, Y int
+	Text string
+}
+
+// svgGridLine is a horizontal grid line with its label at the left.
+type svgGridLine struct {
+	svgLine
+	TextX, TextY int
+	Text         string
 }
 
 // textWidth estimates the width of text at size: CJK characters are square, others about half.
@@ -145,6 +160,15 @@ type svgBar struct {
 	Tip    string
 }
 
+// svgHBarRow is one bar as drawn: its texts' baseline, the bars' top, the series' rectangles and
+// the marker.
+type svgHBarRow struct {
+	Tip, Label, Note string
+	TextY, BarY      int
+	Bars             []svgRect
+	Marker           *svgLine
+}
+
 // svgHBars draws horizontal bars scaled to top (0: the largest value or marker).
 func svgHBars(id, title, desc string, colors []string, bars []svgBar, top int64) template.HTML {
 	const w, rowH, size = 360, 44, 13
@@ -156,34 +180,33 @@ func svgHBars(id, title, desc string, colors []string, bars []svgBar, top int64)
 			top = max(top, bar.Marker)
 		}
 	}
-	h := rowH*len(bars) + 4
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
+	v := struct {
+		Frame      svgFrame
+		Size       int
+		Ink, Muted string
+		Rows       []svgHBarRow
+	}{Frame: svgFrame{ID: id, Title: title, Desc: desc, W: w, H: rowH*len(bars) + 4}, Size: size, Ink: svgColInk, Muted: svgColMuted}
 	for i, bar := range bars {
 		y := i*rowH + 2
 		noteW := svgTextWidth(bar.Note, 12)
-		fmt.Fprintf(&b, `<g><title>%s</title>`, svgEsc(bar.Tip))
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="%d" fill="%s">%s</text>`, y+14, size, svgColInk, svgEsc(svgFit(bar.Label, size, w-noteW-10)))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="end">%s</text>`, w, y+14, svgColMuted, svgEsc(bar.Note))
-		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="16" rx="2" fill="#f0f4f8"></rect>`, y+21, w)
-		for j, v := range bar.Values {
-			bw := svgScale(v, top, w)
+		row := svgHBarRow{Tip: bar.Tip, Label: svgFit(bar.Label, size, w-noteW-10), Note: bar.Note, TextY: y + 14, BarY: y + 21}
+		for j, val := range bar.Values {
+			bw := svgScale(val, top, w)
 			col := colors[min(j, len(colors)-1)]
 			if bar.Alert && j == len(bar.Values)-1 {
 				col = svgColBehind
 			}
 			if bw > 0 {
-				fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="16" rx="2" fill="%s"></rect>`, y+21, bw, col)
+				row.Bars = append(row.Bars, svgRect{X: 0, Y: y + 21, W: bw, H: 16, Fill: col})
 			}
 		}
 		if bar.Marker >= 0 {
 			x := min(svgScale(bar.Marker, top, w), w-1)
-			fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="2"></line>`, x, x, y+17, y+41, svgColMarker)
+			row.Marker = &svgLine{X1: x, X2: x, Y1: y + 17, Y2: y + 41, Stroke: svgColMarker}
 		}
-		b.WriteString(`</g>`)
+		v.Rows = append(v.Rows, row)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return renderFragment("svg_hbars", v)
 }
 
 func svgScale(v, top int64, w int) int {
@@ -191,6 +214,13 @@ func svgScale(v, top int64, w int) int {
 		return 0
 	}
 	return max(int(min(v, top)*int64(w)/top), 2)
+}
+
+// svgVBar is one vertical bar as drawn, with its label beneath.
+type svgVBar struct {
+	svgRect
+	Label, Value string
+	TextX, TextY int
 }
 
 // svgVBars draws one series of vertical bars, one per label, with three grid lines labelled by
@@ -204,33 +234,35 @@ func svgVBars(id, title, desc, color string, labels []string, values []int64, fo
 	if hi == 0 {
 		hi = 1
 	}
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
+	v := struct {
+		Frame      svgFrame
+		Ink, Muted string
+		Grid       []svgGridLine
+		Bars       []svgVBar
+	}{Frame: svgFrame{ID: id, Title: title, Desc: desc, W: w, H: h}, Ink: svgColInk, Muted: svgColMuted}
 	plotH := h - bottom - top
 	for i := 0; i <= 2; i++ {
 		y := top + plotH - plotH*i/2
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"></line>`, left, w, y, y, svgColGrid)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end">%s</text>`, left-4, y+4, svgColMuted, svgEsc(format(hi*int64(i)/2)))
+		v.Grid = append(v.Grid, svgGridLine{svgLine: svgLine{X1: left, X2: w, Y1: y, Y2: y, Stroke: svgColGrid}, TextX: left - 4, TextY: y + 4,
+			Text: format(hi * int64(i) / 2)})
 	}
 	n := max(len(labels), 1)
 	slot := (w - left) / n
 	bw := max(slot*6/10, 4)
 	for i, l := range labels {
 		x := left + i*slot + (slot-bw)/2
-		v := int64(0)
+		val := int64(0)
 		if i < len(values) {
-			v = values[i]
+			val = values[i]
 		}
 		bh := 0
-		if v > 0 {
-			bh = max(int(v*int64(plotH)/hi), 2)
+		if val > 0 {
+			bh = max(int(val*int64(plotH)/hi), 2)
 		}
-		fmt.Fprintf(&b, `<g><title>%s：%s</title>`, svgEsc(l), svgEsc(format(v)))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"></rect>`, x, top+plotH-bh, bw, bh, color)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%s</text></g>`, x+bw/2, h-6, svgColInk, svgEsc(l))
+		v.Bars = append(v.Bars, svgVBar{svgRect: svgRect{X: x, Y: top + plotH - bh, W: bw, H: bh, Fill: color}, Label: l, Value: format(val),
+			TextX: x + bw/2, TextY: h - 6})
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return renderFragment("svg_vbars", v)
 }
 
 // svgCell is one cell of a heat-map grid.
@@ -242,6 +274,20 @@ type svgCell struct {
 }
 
 var svgHeatFills = []string{"#ffffff", "#d3f0e0", "#9fdcbc", "#5cbf8d", "#0f7b45"}
+
+// svgHeatCell is one cell of the heat map as drawn.
+type svgHeatCell struct {
+	svgRect
+	Stroke, Ink, Tip, Text string
+	TextX, TextY           int
+}
+
+// svgHeatRow is one row of the heat map as drawn: its label and its cells.
+type svgHeatRow struct {
+	Label string
+	TextY int
+	Cells []svgHeatCell
+}
 
 // svgHeat draws a grid of rows × columns, column names written vertically so that Chinese names
 // stay upright and legible.
@@ -257,16 +303,19 @@ func svgHeat(id, title, desc string, rows, cols []string, cells [][]svgCell) (te
 	}
 	headH = min(headH, 150)
 	w, h := labelW+svgColW*len(cols)+2, headH+rowH*len(rows)+2
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
+	v := struct {
+		Frame svgFrame
+		Size  int
+		Ink   string
+		Cols  []svgText
+		Rows  []svgHeatRow
+	}{Frame: svgFrame{ID: id, Title: title, Desc: desc, W: w, H: h}, Size: size, Ink: svgColInk}
 	for j, c := range cols {
-		x := labelW + j*svgColW + svgColW/2
-		fmt.Fprintf(&b, `<text x="%d" y="4" font-size="%d" fill="%s" writing-mode="tb" dominant-baseline="middle">%s</text>`,
-			x, size, svgColInk, svgEsc(svgFit(c, size+1, headH-10)))
+		v.Cols = append(v.Cols, svgText{X: labelW + j*svgColW + svgColW/2, Text: svgFit(c, size+1, headH-10)})
 	}
 	for i, r := range rows {
 		y := headH + i*rowH
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="%d" fill="%s">%s</text>`, y+rowH/2+5, size, svgColInk, svgEsc(svgFit(r, size, labelW-6)))
+		row := svgHeatRow{Label: svgFit(r, size, labelW-6), TextY: y + rowH/2 + 5}
 		for j := range cols {
 			c := svgCell{}
 			if i < len(cells) && j < len(cells[i]) {
@@ -280,16 +329,12 @@ func svgHeat(id, title, desc string, rows, cols []string, cells [][]svgCell) (te
 			if c.Alert {
 				fill, stroke, ink = "#fde8e8", svgColBehind, svgColBehind
 			}
-			fmt.Fprintf(&b, `<g><title>%s</title><rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="%s"></rect>`,
-				svgEsc(c.Tip), x+1, y+1, svgColW-2, rowH-2, fill, stroke)
-			if c.Text != "" {
-				fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="middle" font-weight="700">%s</text>`, x+svgColW/2, y+rowH/2+5, ink, svgEsc(c.Text))
-			}
-			b.WriteString(`</g>`)
+			row.Cells = append(row.Cells, svgHeatCell{svgRect: svgRect{X: x + 1, Y: y + 1, W: svgColW - 2, H: rowH - 2, Fill: fill}, Stroke: stroke, Ink: ink,
+				Tip: c.Tip, Text: c.Text, TextX: x + svgColW/2, TextY: y + rowH/2 + 5})
 		}
+		v.Rows = append(v.Rows, row)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()), w
+	return renderFragment("svg_heat", v), w
 }
 
 // svgPoint is one point of a line with its interval; Has is false where there is no figure.
@@ -299,17 +344,36 @@ type svgPoint struct {
 	Tip           string
 }
 
+// svgRun is one run of consecutive points of a line as drawn: a lone point's interval as a
+// rectangle, or the band and the line through the points, and the points themselves.
+type svgRun struct {
+	Lone       *svgRect
+	Band, Line string
+	Points     []svgDot
+}
+
+// svgDot is one point of a line, with its tooltip.
+type svgDot struct {
+	X, Y int
+	Tip  string
+}
+
 // svgLineBand draws a line from 0 to 100% (values in basis points) with a shaded interval band,
 // one point per label; gaps break the line and the band.
 func svgLineBand(id, title, desc string, labels []string, pts []svgPoint) template.HTML {
 	const w, h, left, bottom, top = 360, 200, 40, 22, 10
 	plotH, plotW := h-bottom-top, w-left-10
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
+	v := struct {
+		Frame             svgFrame
+		Ink, Muted, Color string
+		Grid              []svgGridLine
+		Runs              []svgRun
+		Labels            []svgText
+	}{Frame: svgFrame{ID: id, Title: title, Desc: desc, W: w, H: h}, Ink: svgColInk, Muted: svgColMuted, Color: svgColPaid}
 	for _, pct := range []int{0, 50, 100} {
 		y := top + plotH - plotH*pct/100
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"></line>`, left, w, y, y, svgColGrid)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end">%d%%</text>`, left-4, y+4, svgColMuted, pct)
+		v.Grid = append(v.Grid, svgGridLine{svgLine: svgLine{X1: left, X2: w, Y1: y, Y2: y, Stroke: svgColGrid}, TextX: left - 4, TextY: y + 4,
+			Text: strconv.Itoa(pct) + "%"})
 	}
 	n := max(len(labels), 1)
 	xOf := func(i int) int {
@@ -344,16 +408,17 @@ func svgLineBand(id, title, desc string, labels []string, pts []svgPoint) templa
 		for k := len(run) - 1; k >= 0; k-- {
 			band = append(band, fmt.Sprintf("%d,%d", xOf(run[k]), yOf(pts[run[k]].Lo)))
 		}
+		var r svgRun
 		if len(run) == 1 {
 			i := run[0]
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="8" height="%d" fill="%s" opacity="0.25"></rect>`, xOf(i)-4, yOf(pts[i].Hi), max(yOf(pts[i].Lo)-yOf(pts[i].Hi), 1), svgColPaid)
+			r.Lone = &svgRect{X: xOf(i) - 4, Y: yOf(pts[i].Hi), W: 8, H: max(yOf(pts[i].Lo)-yOf(pts[i].Hi), 1), Fill: svgColPaid}
 		} else {
-			fmt.Fprintf(&b, `<polygon points="%s" fill="%s" opacity="0.2"></polygon>`, strings.Join(band, " "), svgColPaid)
-			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"></polyline>`, strings.Join(line, " "), svgColPaid)
+			r.Band, r.Line = strings.Join(band, " "), strings.Join(line, " ")
 		}
 		for _, i := range run {
-			fmt.Fprintf(&b, `<circle cx="%d" cy="%d" r="3.5" fill="%s"><title>%s</title></circle>`, xOf(i), yOf(pts[i].Value), svgColPaid, svgEsc(pts[i].Tip))
+			r.Points = append(r.Points, svgDot{X: xOf(i), Y: yOf(pts[i].Value), Tip: pts[i].Tip})
 		}
+		v.Runs = append(v.Runs, r)
 	}
 	step := 1
 	if n > 12 {
@@ -361,11 +426,10 @@ func svgLineBand(id, title, desc string, labels []string, pts []svgPoint) templa
 	}
 	for i, l := range labels {
 		if i%step == 0 {
-			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%s</text>`, xOf(i), h-6, svgColInk, svgEsc(l))
+			v.Labels = append(v.Labels, svgText{X: xOf(i), Y: h - 6, Text: l})
 		}
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return renderFragment("svg_line", v)
 }
 
 // bpText shows basis points as a percentage with no decimals ("73%").

@@ -5,6 +5,7 @@
 // (/public/supervision-reports) and evaluation results (/public/evaluations); and the same under
 // /api/v1/public. Contracts carry organizations only; nothing here names a person, shows an ID
 // number or a phone (see app/disclosure.go).
+
 package overviewweb
 
 import (
@@ -113,40 +114,32 @@ func (s *Server) dsIndex(w http.ResponseWriter, r *http.Request) error {
 
 func dsContractHref(id int64) string { return "/public/contracts/" + web.FmtInt(id) }
 
-// dsTable renders a table whose cells carry their column's name for narrow screens.
+// dsTD is one cell of a disclosure table with its column's name, for narrow screens.
+type dsTD struct {
+	web.Cell
+	Label string
+}
+
+// dsTable renders a table whose cells carry their column's name for narrow screens, or the empty
+// text when there are no rows (the ds_table fragment).
 func dsTable(cols []string, rows [][]web.Cell, empty string) template.HTML {
-	if len(rows) == 0 {
-		return template.HTML(`<p class="empty">` + svgEsc(empty) + `</p>`)
-	}
-	var b strings.Builder
-	b.WriteString(`<div class="table-wrap"><table><thead><tr>`)
-	for _, c := range cols {
-		b.WriteString(`<th>` + svgEsc(c) + `</th>`)
-	}
-	b.WriteString(`</tr></thead><tbody>`)
+	v := struct {
+		Cols  []string
+		Rows  [][]dsTD
+		Empty string
+	}{Cols: cols, Empty: empty}
 	for _, r := range rows {
-		b.WriteString(`<tr>`)
+		var tr []dsTD
 		for i, c := range r {
 			label := ""
 			if i < len(cols) {
 				label = cols[i]
 			}
-			b.WriteString(`<td data-label="` + svgEsc(label) + `"`)
-			if c.Class != "" {
-				b.WriteString(` class="` + svgEsc(c.Class) + `"`)
-			}
-			b.WriteString(`>`)
-			if c.Href != "" {
-				b.WriteString(`<a href="` + svgEsc(c.Href) + `">` + svgEsc(c.Text) + `</a>`)
-			} else {
-				b.WriteString(svgEsc(c.Text))
-			}
-			b.WriteString(`</td>`)
+			tr = append(tr, dsTD{Cell: c, Label: label})
 		}
-		b.WriteString(`</tr>`)
+		v.Rows = append(v.Rows, tr)
 	}
-	b.WriteString(`</tbody></table></div>`)
-	return template.HTML(b.String())
+	return renderFragment("ds_table", v)
 }
 
 func dsPeriod(c *gongzhi.ContractSummary) string {

@@ -1,4 +1,5 @@
 // The home page: each role's to-do list and overview figures.
+
 package overviewweb
 
 import (

@@ -1,6 +1,7 @@
 // Attachments of applications: uploaded files kept in the content-addressed file store, their
 // name, size, type and SHA-256 recorded by the service layer; downloads only for those who may
 // see the application.
+
 package purchaseweb
 
 import (

@@ -5,6 +5,7 @@
 // /reports (the pages the navigation links); each page's action has its JSON twin under
 // /api/v1, documented in officeAPIDocs. The handlers live in purchase_office_*.go; identifiers
 // of this side start with "off" so that they never meet the parties' side's names.
+
 package purchaseweb
 
 import (
@@ -22,6 +23,7 @@ func (s *Server) purchaseOfficeRoutes() {
 	s.offContractRoutes()
 	s.offReportRoutes()
 	s.offCalendarRoutes()
+	s.offBarRoutes()
 }
 
 // Documentation-only shapes of some responses.

@@ -2,6 +2,7 @@
 // fiscal year with their ledger of reservations, releases and payments and what is still
 // available; the catalog of service categories with standards and price ranges, which the
 // purchaser adds to and edits. Money is typed and shown in yuan with two decimals and kept in fen.
+
 package purchaseweb
 
 import (

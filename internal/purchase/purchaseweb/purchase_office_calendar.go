@@ -2,6 +2,7 @@
 // and weekend days worked in exchange (调休). Notice periods, answer deadlines and every other
 // period counted in working days use it, so the purchaser keeps it up to date each year when the
 // State Council publishes the holiday schedule. Anyone signed in may read it.
+
 package purchaseweb
 
 import (

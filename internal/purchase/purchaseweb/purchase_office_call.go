@@ -7,6 +7,7 @@
 // working days); objections and their answers; making the awards final; and generating the
 // contracts. Every action is also an API endpoint; a refused action comes back on the page,
 // beside its form, with the reason in words.
+
 package purchaseweb
 
 import (
@@ -581,7 +582,9 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		}
 		if buyer && (c.State == gongzhi.CallClosed || c.State == gongzhi.CallReviewing) {
 			v.Conflict = fs.Mini("conflict", base+"/conflicts", nil)
-			v.ExpertOptions = s.offExpertOptions(r)
+			if v.ExpertOptions, err = s.offExpertOptions(r); err != nil {
+				return err
+			}
 			seen := map[int64]bool{}
 			for _, ap := range apps {
 				if !seen[ap.OrgID] && ap.State != gongzhi.AppDraft && ap.State != gongzhi.AppWithdrawn {
@@ -778,11 +781,12 @@ func offPanelOf(lang string, d *gongzhi.PanelDraw, eligible int) *offPanelView {
 	return p
 }
 
-// offExpertOptions lists the experts within the purchaser's scope.
-func (s *Server) offExpertOptions(r *http.Request) []web.Option {
+// offExpertOptions lists the experts within the purchaser's scope, every one: the scope bounds
+// the pool.
+func (s *Server) offExpertOptions(r *http.Request) ([]web.Option, error) {
 	var out []web.Option
 	lang := web.LangOf(r)
-	s.App.People(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"kind": "expert"}, Limit: 500, Sort: "name"},
+	_, err := s.App.People(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"kind": "expert"}, Sort: "name"},
 		func(p *gongzhi.Person) error {
 			label := p.Name
 			if p.Affiliation != "" {
@@ -791,7 +795,7 @@ func (s *Server) offExpertOptions(r *http.Request) []web.Option {
 			out = append(out, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: label})
 			return nil
 		})
-	return out
+	return out, err
 }
 
 // ---- the application, as staff read it

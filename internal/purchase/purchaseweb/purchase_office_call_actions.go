@@ -3,6 +3,7 @@
 // starting the review; ranking; proposing, setting and removing awards; publishing the notice;
 // answering objections; making the awards final; generating contracts. The UI posts a form and
 // is sent back to the call page; the API posts JSON and gets the changed record.
+
 package purchaseweb
 
 import (

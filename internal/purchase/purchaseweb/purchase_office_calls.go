@@ -3,6 +3,7 @@
 // notice period in working days, eligibility, scoring criteria with weights, the aggregation
 // rule and the needs it answers. Repeated rows (bands, criteria) are plain numbered inputs, so
 // the form needs no JavaScript.
+
 package purchaseweb
 
 import (
@@ -230,12 +231,14 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 	if !create {
 		v.Action, v.Cancel = offCallHref(c.ID)+"/edit", offCallHref(c.ID)
 	}
+	// the budgets and the needs of the purchaser's scope, every one: its scope bounds them
 	var budgets []web.Option
-	s.App.Budgets(r.Context(), ac, store.ListOptions{Limit: 200}, func(b *gongzhi.Budget) error {
+	_, err := s.App.Budgets(r.Context(), ac, store.ListOptions{}, func(b *gongzhi.Budget) error {
 		budgets = append(budgets, web.Option{Value: strconv.FormatInt(b.ID, 10), Label: b.Name + " · " + strconv.Itoa(b.FiscalYear) + " · " +
 			web.T(lang, "budget.available") + " " + web.OffYuan(b.Available())})
 		return nil
 	})
+	s.LogListError(r, "budget options", err)
 	budgetID := ""
 	if c.BudgetID != 0 {
 		budgetID = strconv.FormatInt(c.BudgetID, 10)
@@ -287,7 +290,7 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 	for _, id := range c.NeedIDs {
 		selected[strconv.FormatInt(id, 10)] = true
 	}
-	s.App.Needs(r.Context(), ac, store.ListOptions{Limit: 300, Sort: "community"}, func(n *gongzhi.Need) error {
+	_, err = s.App.Needs(r.Context(), ac, store.ListOptions{Sort: "community"}, func(n *gongzhi.Need) error {
 		id := strconv.FormatInt(n.ID, 10)
 		if n.Answered && !selected[id] {
 			return nil
@@ -296,6 +299,7 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 			web.OffTruncate(n.Description, 40) + web.T(lang, "p.open") + web.TN(lang, "unit.people", n.PeopleAffected) + web.T(lang, "p.close")})
 		return nil
 	})
+	s.LogListError(r, "need options", err)
 	var needValues []string
 	for id := range selected {
 		needValues = append(needValues, id)

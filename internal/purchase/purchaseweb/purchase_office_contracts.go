@@ -4,6 +4,7 @@
 // purchaser's on-time payment rate; and the moves: confirm (either side), edit the draft's
 // terms, amend a signed contract with a reason (a new version, never an overwrite), record a
 // payment against a portion.
+
 package purchaseweb
 
 import (

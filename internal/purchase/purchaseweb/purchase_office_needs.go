@@ -2,6 +2,7 @@
 // pages and an Excel export; recording a need heard at a visit, a reception, a salon or a grid
 // report; one need with its history; and the needs map — community × target group × category,
 // counted, coloured by how many needs each cell holds.
+
 package purchaseweb
 
 import (

@@ -1,7 +1,8 @@
-// Reports of the purchase workflow (DOMAIN.md §4, §12): funding by category and fiscal year —
+// Reports of the purchase workflow (docs/domain.md §3.10, §8): funding by category and fiscal year —
 // contracts, total amount and share of the year — as a table, a bar chart drawn by the server as
 // inline SVG (no script, no outside service) and an Excel export; the needs each funded project
 // answers and the needs left unanswered; the purchaser's on-time payment rate.
+
 package purchaseweb
 
 import (

@@ -6,6 +6,7 @@
 // are registered with s.api (token or session) and documented in partyAPIDocs; the public ones
 // under /api/v1/public are registered with s.handle(…, public, …) because they need no account,
 // and are therefore not part of the OpenAPI document (which describes the signed-in API).
+
 package purchaseweb
 
 import (

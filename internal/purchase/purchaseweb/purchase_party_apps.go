@@ -2,6 +2,7 @@
 // them, the draft form with its repeated rows (budget lines, team, indicators, attachments' metadata)
 // as numbered inputs that need no script, submission and withdrawal, and the detail page that shows
 // where an application stands at every step, with its history.
+
 package purchaseweb
 
 import (
@@ -308,7 +309,7 @@ func (s *Server) ppCommunitiesUnder(ctx context.Context, code string) ([]web.Opt
 		return nil, err
 	}
 	var out []web.Option
-	_, err = q.ListPlaces(ctx, store.Scope{Prefix: gongzhi.PlacePrefix(code, lvl)}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 1000},
+	_, err = q.ListPlaces(ctx, store.Scope{Prefix: gongzhi.PlacePrefix(code, lvl)}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code"},
 		func(p *gongzhi.Place) error {
 			out = append(out, web.Option{Value: p.Code, Label: p.Name})
 			return nil
@@ -497,12 +498,14 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 	data.List.Filters = []web.Field{web.FilterSelect(r, "state", web.T(lang, "party.state"), states)}
 	if data.Provider {
 		// every application of the organization, to link a call to the one already started
-		s.App.Applications(ctx, ac, store.ListOptions{Limit: 1000}, func(ap *gongzhi.Application) error {
+		if _, err := s.App.Applications(ctx, ac, store.ListOptions{}, func(ap *gongzhi.Application) error {
 			if old := mine[ap.CallID]; old == nil || ap.State != gongzhi.AppWithdrawn {
 				mine[ap.CallID] = ap
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
 		now := s.App.Now()
 		if _, err := s.App.OpenCalls(ctx, store.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
 			oc := ppOpenCallRow{ID: c.ID, Title: c.Title, Kind: web.EnumLabel(lang, "party.kind", c.Kind), Place: c.PlaceName, Bands: ppBandsText(lang, c),

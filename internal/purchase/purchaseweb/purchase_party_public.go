@@ -4,6 +4,7 @@
 // and the purchaser's on-time payment rate. Nothing here shows a resident's personal data: needs
 // appear only as counts by community, target group and category, and objections without who
 // filed them or what they wrote, only with the office's answer.
+
 package purchaseweb
 
 import (

@@ -2,6 +2,7 @@
 // conflict (or of a conflict, with the reason) before any application is shown, the applications
 // to score, and a score form per application with one input per criterion; other experts'
 // scores appear only once the expert has submitted their own.
+
 package purchaseweb
 
 import (

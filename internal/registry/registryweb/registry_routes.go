@@ -1,5 +1,6 @@
 // Registry pages besides the generic resources: target groups and the Excel imports of
 // organizations and people.
+
 package registryweb
 
 import (

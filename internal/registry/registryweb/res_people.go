@@ -1,5 +1,6 @@
 // People (residents, social workers, volunteers, experts) in the UI and the API. ID numbers are
 // shown masked; roles allowed to see them can reveal one, and that view is audited.
+
 package registryweb
 
 import (
@@ -19,7 +20,8 @@ func (s *Server) targetGroupOptions(r *http.Request, lang string, withAll bool) 
 	if withAll {
 		out = append(out, web.Option{Value: "", Label: web.T(lang, "list.all")})
 	}
-	groups, _ := s.App.TargetGroups(r.Context(), web.ActorOf(r))
+	groups, err := s.App.TargetGroups(r.Context(), web.ActorOf(r))
+	s.LogListError(r, "target group options", err)
 	for _, g := range groups {
 		name := g.Name
 		if lang == "en" && g.NameEn != "" {
@@ -146,7 +148,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 			)
 			return f
 		},
-		Detail: func(r *http.Request, lang string, p *gongzhi.Person) web.DetailView {
+		Detail: func(r *http.Request, lang string, p *gongzhi.Person) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			idRow := web.Kv{Label: web.T(lang, "person.id_number"), Value: p.IDMasked}
 			if p.IDMasked != "" && kernel.CanRevealID(ac) {
@@ -168,7 +170,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 				{Label: web.T(lang, "person.target_groups"), Value: s.targetGroupLabels(r, lang, p.TargetGroups)},
 				{Label: web.T(lang, "person.notes"), Value: p.Notes},
 			}
-			return web.DetailView{Rows: rows}
+			return web.DetailView{Rows: rows}, nil
 		},
 	}
 }
@@ -232,7 +234,10 @@ func (s *Server) revealID(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res := s.personResource()
-	dv := res.Detail(r, lang, p)
+	dv, err := res.Detail(r, lang, p)
+	if err != nil {
+		return err
+	}
 	for i := range dv.Rows {
 		if dv.Rows[i].Form != nil {
 			dv.Rows[i].Value, dv.Rows[i].Form = plain, nil

@@ -1,4 +1,5 @@
 // Places, grids and households in the UI and the API.
+
 package registryweb
 
 import (
@@ -63,7 +64,7 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 				{Name: "name", Label: web.T(lang, "place.name"), Type: "text", Value: p.Name, Error: errs["name"], Required: true},
 			}
 		},
-		Detail: func(r *http.Request, lang string, p *gongzhi.Place) web.DetailView {
+		Detail: func(r *http.Request, lang string, p *gongzhi.Place) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "place.code"), Value: p.Code},
@@ -74,11 +75,14 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 			if p.Children > 0 {
 				rel := web.Related{Title: web.T(lang, "place.children")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "place.code")}, {Label: web.T(lang, "place.name")}}
-				n, _ := s.App.Places(r.Context(), ac, store.ListOptions{Filters: map[string]string{"parent": p.Code}, Limit: 50},
+				n, err := s.App.Places(r.Context(), ac, store.ListOptions{Filters: map[string]string{"parent": p.Code}, Limit: 50},
 					func(c *gongzhi.Place) error {
 						rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: c.Code, Href: "/places/" + c.Code}, {Text: c.Name}})
 						return nil
 					})
+				if err != nil {
+					return dv, err
+				}
 				if n > 50 {
 					rel.More = "/places?parent=" + p.Code
 				}
@@ -87,17 +91,23 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 			if p.Level == gongzhi.LevelCommunity && web.CanRead(ac, "grids") {
 				rel := web.Related{Title: web.T(lang, "nav.grids")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "grid.code")}, {Label: web.T(lang, "grid.name")}, {Label: web.T(lang, "grid.leader")}, {Label: web.T(lang, "grid.households")}}
-				s.App.Grids(r.Context(), ac, store.ListOptions{Filters: map[string]string{"community": p.Code}, Limit: 100}, func(g *gongzhi.Grid) error {
+				n, err := s.App.Grids(r.Context(), ac, store.ListOptions{Filters: map[string]string{"community": p.Code}, Limit: 100}, func(g *gongzhi.Grid) error {
 					rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: g.Code}, {Text: g.Name, Href: "/grids/" + strconv.FormatInt(g.ID, 10)},
 						{Text: g.Leader}, {Text: strconv.Itoa(g.Households)}})
 					return nil
 				})
+				if err != nil {
+					return dv, err
+				}
+				if n > 100 {
+					rel.More = "/grids?community=" + p.Code
+				}
 				dv.Related = append(dv.Related, rel)
 			}
 			if p.Level < gongzhi.LevelCommunity && web.CanWrite(ac, "places") {
 				dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "action.create") + " · " + web.T(lang, "place.level."+strconv.Itoa(p.Level+1)), Href: "/places/new?parent=" + p.Code})
 			}
-			return dv
+			return dv, nil
 		},
 	}
 }
@@ -170,7 +180,7 @@ func (s *Server) gridResource() *web.Resource[*gongzhi.Grid] {
 				{Name: "notes", Label: web.T(lang, "grid.notes"), Type: "textarea", Value: g.Notes, Error: errs["notes"], Wide: true},
 			}
 		},
-		Detail: func(r *http.Request, lang string, g *gongzhi.Grid) web.DetailView {
+		Detail: func(r *http.Request, lang string, g *gongzhi.Grid) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "grid.community_code"), Value: g.CommunityName, Href: placeHref(ac, g.CommunityCode)},
@@ -181,7 +191,7 @@ func (s *Server) gridResource() *web.Resource[*gongzhi.Grid] {
 				{Label: web.T(lang, "grid.households"), Value: strconv.Itoa(g.Households), Href: "/households?grid=" + strconv.FormatInt(g.ID, 10)},
 				{Label: web.T(lang, "grid.notes"), Value: g.Notes},
 			}}
-			return dv
+			return dv, nil
 		},
 	}
 }
@@ -251,11 +261,13 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 			if h.CommunityCode == "" {
 				h.CommunityCode = r.URL.Query().Get("community")
 			}
+			// every grid within the actor's scope: the scope bounds them
 			grids := []web.Option{{Value: "0", Label: "—"}}
-			s.App.Grids(r.Context(), web.ActorOf(r), store.ListOptions{Limit: 1000}, func(g *gongzhi.Grid) error {
+			_, err := s.App.Grids(r.Context(), web.ActorOf(r), store.ListOptions{}, func(g *gongzhi.Grid) error {
 				grids = append(grids, web.Option{Value: strconv.FormatInt(g.ID, 10), Label: g.CommunityName + " · " + g.Name})
 				return nil
 			})
+			s.LogListError(r, "grid options", err)
 			return []web.Field{
 				{Name: "community_code", Label: web.T(lang, "household.community_code"), Type: "select", Value: h.CommunityCode, Options: s.PlaceOptions(r, gongzhi.LevelCommunity), Error: errs["community_code"], Required: true},
 				{Name: "grid_id", Label: web.T(lang, "household.grid_id"), Type: "select", Value: strconv.FormatInt(h.GridID, 10), Options: grids, Error: errs["grid_id"]},
@@ -266,7 +278,7 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 				{Name: "notes", Label: web.T(lang, "household.notes"), Type: "textarea", Value: h.Notes, Error: errs["notes"], Wide: true},
 			}
 		},
-		Detail: func(r *http.Request, lang string, h *gongzhi.Household) web.DetailView {
+		Detail: func(r *http.Request, lang string, h *gongzhi.Household) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "household.community_code"), Value: h.CommunityName, Href: placeHref(ac, h.CommunityCode)},
@@ -279,14 +291,20 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 			if web.CanRead(ac, "people") {
 				rel := web.Related{Title: web.T(lang, "nav.people")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "person.name")}, {Label: web.T(lang, "person.gender")}, {Label: web.T(lang, "person.birth_year")}, {Label: web.T(lang, "person.id_number")}}
-				s.App.People(r.Context(), ac, store.ListOptions{Filters: map[string]string{"household": strconv.FormatInt(h.ID, 10)}, Limit: 50}, func(p *gongzhi.Person) error {
+				n, err := s.App.People(r.Context(), ac, store.ListOptions{Filters: map[string]string{"household": strconv.FormatInt(h.ID, 10)}, Limit: 50}, func(p *gongzhi.Person) error {
 					rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: p.Name, Href: "/people/" + strconv.FormatInt(p.ID, 10)},
 						{Text: web.EnumLabel(lang, "person.gender", p.Gender)}, {Text: yearText(p.BirthYear)}, {Text: p.IDMasked}})
 					return nil
 				})
+				if err != nil {
+					return dv, err
+				}
+				if n > 50 {
+					rel.More = "/people?household=" + strconv.FormatInt(h.ID, 10)
+				}
 				dv.Related = append(dv.Related, rel)
 			}
-			return dv
+			return dv, nil
 		},
 	}
 }

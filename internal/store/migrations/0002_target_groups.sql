@@ -1,4 +1,4 @@
--- The target groups that come with the product (DOMAIN.md §3); offices add their own.
+-- The target groups that come with the product (docs/domain.md §2.4); offices add their own.
 INSERT INTO target_groups (code, name, name_en, builtin, position, created_at) VALUES
     ('children', '儿童', 'Children', TRUE, 1, CURRENT_TIMESTAMP),
     ('left_behind_children', '留守儿童', 'Left-behind children', TRUE, 2, CURRENT_TIMESTAMP),

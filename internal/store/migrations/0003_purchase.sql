@@ -1,4 +1,4 @@
--- Buying social services (DOMAIN.md §4 steps 1–9): needs, the purchase catalog, budgets and their
+-- Buying social services (docs/domain.md §3.1–3.9): needs, the purchase catalog, budgets and their
 -- ledger, calls, applications, the panel draw, conflicts, scores, awards, the public notice and
 -- objections, contracts with versions and payment portions, payments, the office calendar, and
 -- the state history of every record. Money columns are BIGINT fen; dates are YYYY-MM-DD text.
@@ -22,7 +22,7 @@ CREATE TABLE service_categories (
     CHECK (price_min >= 0 AND price_max >= 0)
 );
 
--- One province's real purchase catalog (DOMAIN.md §4.2). Price ranges in fen.
+-- One province's real purchase catalog (docs/domain.md §3.2). Price ranges in fen.
 INSERT INTO service_categories (code, name, name_en, standard, price_min, price_max, builtin, active, position, created_at, updated_at) VALUES
     ('elderly_home_care', '社区老人居家养老服务', 'Home care for the elderly in the community',
      '为社区高龄、独居、失能及困难老人提供助餐、助洁、助浴、助医、精神慰藉与紧急援助等上门和日间照料服务；建立服务对象档案，服务记录可追溯，服务对象满意度不低于90%。',

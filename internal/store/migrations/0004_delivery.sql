@@ -1,4 +1,4 @@
--- Delivering and holding to account (DOMAIN.md §4 steps 10–13): the service ledger with its
+-- Delivering and holding to account (docs/domain.md §4–9): the service ledger with its
 -- evidence, satisfaction sampling and residents' ratings; monthly supervision, findings,
 -- rectification orders, talks, joint meetings and the monthly supervision report; complaints and
 -- inquiries; evaluation schemes, rounds, panels, scores and grades. Money is BIGINT fen; dates

@@ -3,6 +3,7 @@
 // a rectification order with the provider's answer and the inspector's verification, talks,
 // joint meetings with their action items (supervision_meetings.go), the monthly report with its
 // print layout, and the public pages of published reports (supervision_reports.go).
+
 package supervisionweb
 
 import (
@@ -836,12 +837,15 @@ func (s *Server) supTalkForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) supRenderTalkForm(w http.ResponseWriter, r *http.Request, status int, in supTalkForm, e *gongzhi.Error) error {
 	lang := web.LangOf(r)
 	errs := supAttendeeErrs(lang, e)
+	// every contract in force within the inspector's scope: the scope bounds them
 	contracts := []web.Option{{Value: "", Label: "—"}}
-	s.App.Contracts(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 500},
+	if _, err := s.App.Contracts(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(c *gongzhi.Contract) error {
 			contracts = append(contracts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Title + " · " + c.ProviderName})
 			return nil
-		})
+		}); err != nil {
+		return err
+	}
 	cid := ""
 	if in.ContractID != 0 {
 		cid = strconv.FormatInt(in.ContractID, 10)

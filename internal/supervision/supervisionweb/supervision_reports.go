@@ -1,5 +1,6 @@
 // The monthly supervision report's pages (generate, edit, publish, print) and its public pages,
 // and the joint meetings' pages (list, record, action items tracked until done).
+
 package supervisionweb
 
 import (

