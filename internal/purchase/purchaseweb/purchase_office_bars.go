@@ -34,7 +34,7 @@ func barAPIDocs() map[string]web.ApiDoc {
 	bars := "/api/v1/organizations/{id}/bars"
 	return map[string]web.ApiDoc{
 		"GET " + bars:                  {Summary: "An organization's bars from calls decided within your scope, newest first, in force, ended or lifted (purchaser, hub, auditor)", Resp: web.ItemsOf[gongzhi.Ineligibility]{}},
-		"POST " + bars:                 {Summary: "Bar an organization from calls until a day (inclusive), with the reason (purchaser of the place)", Req: offBarReq{}, Resp: gongzhi.Ineligibility{}},
+		"POST " + bars:                 {Summary: "Bar an organization from calls until a day (inclusive), with the reason (purchaser of the place)", Req: offBarReq{}, Resp: gongzhi.Ineligibility{}, Status: http.StatusCreated},
 		"POST " + bars + "/{bar}/lift": {Summary: "Lift a bar early (purchaser of the place that decided it)", Resp: gongzhi.Ineligibility{}},
 	}
 }
