@@ -417,7 +417,9 @@ func (a *Service) Calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, 
 // BarOrganization makes an organization ineligible for calls until a date (inclusive), with the
 // reason — a failed evaluation, a breached contract. Only the purchaser may, for an organization
 // within its scope (ENOTFOUND otherwise). The last day may not be before today (EINVALID until:
-// bar.until_past). Calls that exclude ineligible organizations refuse its applications at
+// bar.until_past). The same bar twice (a bar of the place for the organization in force to the
+// same last day) is refused (ECONFLICT bar: bar.duplicate): a form sent twice or a retried
+// request decides once. Calls that exclude ineligible organizations refuse its applications at
 // submission.
 func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi.Ineligibility) error {
 	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
@@ -434,10 +436,21 @@ func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gon
 		if err != nil {
 			return err
 		}
+		// concurrent decisions on one organization wait for each other, so the check below sees them
+		if err := q.LockRow(ctx, "organizations", o.ID); err != nil {
+			return err
+		}
 		i.OrgName = o.Name
 		i.PlaceCode = ac.ScopeCode
 		if i.PlaceCode == "" {
 			i.PlaceCode = o.PlaceCode
+		}
+		inForce, err := q.ListIneligibility(ctx, kernel.PlaceScope(ac), o.ID, a.Today())
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(inForce, func(b *gongzhi.Ineligibility) bool { return b.PlaceCode == i.PlaceCode && b.Until == i.Until }) {
+			return gongzhi.Refused("bar", "bar.duplicate")
 		}
 		if err := q.InsertIneligibility(ctx, i, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
@@ -448,7 +461,7 @@ func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gon
 
 // LiftBar ends an organization's ineligibility early. Only the purchaser may, for a bar its
 // place decided (ENOTFOUND otherwise), and only while the bar is in force (ECONFLICT bar:
-// bar.not_in_force for one lifted or ended).
+// bar.not_in_force for one lifted or ended). Of concurrent lifts of one bar exactly one succeeds.
 func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
 		return err
@@ -465,8 +478,12 @@ func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) erro
 		if bars[i].StateOn(a.Today()) != "in_force" {
 			return gongzhi.Refused("bar", "bar.not_in_force")
 		}
-		if err := q.LiftIneligibility(ctx, id); err != nil {
+		lifted, err := q.LiftIneligibility(ctx, id)
+		if err != nil {
 			return err
+		}
+		if !lifted {
+			return gongzhi.Refused("bar", "bar.not_in_force")
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResIneligible, kernel.Id10(id), bars[i], nil, "lifted")
 	})

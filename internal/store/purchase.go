@@ -473,10 +473,16 @@ func (q *Q) InsertIneligibility(ctx context.Context, i *gongzhi.Ineligibility, u
 	return err
 }
 
-// LiftIneligibility ends a bar early.
-func (q *Q) LiftIneligibility(ctx context.Context, id int64) error {
-	_, err := q.Exec(ctx, `UPDATE org_ineligibility SET lifted = TRUE WHERE id = ?`, id)
-	return err
+// LiftIneligibility ends a bar early. It reports false, writing nothing, when the bar was
+// lifted already: the update is conditional on the old state, so of two concurrent lifts only
+// one succeeds.
+func (q *Q) LiftIneligibility(ctx context.Context, id int64) (bool, error) {
+	res, err := q.Exec(ctx, `UPDATE org_ineligibility SET lifted = TRUE WHERE id = ? AND lifted = FALSE`, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // ListIneligibility lists bars decided within scope; activeOn ("YYYY-MM-DD") keeps those in
