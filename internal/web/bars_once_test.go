@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -39,6 +41,13 @@ func TestBarDecidedOnceUnderConcurrency(t *testing.T) {
 		f.must(err)
 		if len(got) != 1 {
 			t.Fatalf("%d bars written, want 1", len(got))
+		}
+		// the same on the page: refused, and the page says why above the form
+		pb := f.browser("gt-purchaser", false)
+		page := fmt.Sprintf("/organizations/%d/bars", orgID)
+		st, body := offPost(t, pb, page, page, url.Values{"until": {"2027-06-30"}, "reason": {"严重违约"}})
+		if st != http.StatusConflict || !strings.Contains(body, "该组织已有截止日相同的生效禁入") {
+			t.Fatalf("the same bar on the page: %d %s", st, tagRe.ReplaceAllString(body, " "))
 		}
 		lift := burst(t, tok, fmt.Sprintf("%s/%d/lift", api, got[0].ID), "")
 		if lift[200] != 1 || lift[409] != 49 {

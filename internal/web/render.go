@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -220,8 +222,9 @@ func (s *Server) loadAssets() error {
 // funcs are the template functions; static links carry the content hash from sums.
 func (s *Server) funcs(sums map[string]string) template.FuncMap {
 	return template.FuncMap{
-		"t":  T,
-		"tn": TN,
+		"t":        T,
+		"tn":       TN,
+		"unplaced": unplaced,
 		"static": func(name string) string {
 			return "/static/" + name + "?v=" + sums[name]
 		},
@@ -339,3 +342,19 @@ func navFor(ac *gongzhi.Actor) []navItem {
 
 // urlQueryEscape escapes a value for a query string.
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// unplaced is the reasons of a refusal that belong to no field of the form shown (a conflict
+// with another record, a rule about the whole request), in lang, so that the form can say them
+// above itself instead of only asking to fix marked fields that are not marked.
+func unplaced(lang string, e *gongzhi.Error, fields []Field) []string {
+	if e == nil {
+		return nil
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+		if !slices.ContainsFunc(fields, func(f Field) bool { return f.Name == k }) {
+			out = append(out, T(lang, OffLocalReason(lang, e.Fields[k])))
+		}
+	}
+	return out
+}
