@@ -80,7 +80,8 @@ type Job struct {
 	Work     func(ctx context.Context, a *app.App, at time.Time) (int, error)
 }
 
-// Jobs are the periodic jobs, in the order of the operator's page.
+// Jobs are the periodic jobs, in the order of the operator's page. A capability's new job is one
+// line here (its kind, its schedule and its work) and its name in the operator page's messages.
 var Jobs = []*Job{
 	{Kind: KindInspections, Schedule: Schedule{Every: time.Hour, Offset: 5 * time.Minute}, Work: CreateInspections},
 	{Kind: KindRectifications, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateRectifications},

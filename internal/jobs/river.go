@@ -94,42 +94,24 @@ func migrator[TTx any](driver riverdriver.Driver[TTx]) (*rivermigrate.Migrator[T
 	return rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 }
 
-// args are a periodic job's arguments: the period it is for (unique per kind) and when it was
-// enqueued, by the app's clock.
+// args are a periodic job's arguments: which job, the period it is for (the two together are
+// unique) and when it was enqueued, by the app's clock. Every job shares River's one kind
+// (riverKind) and one worker that runs the job args names, so that a new job is one line in
+// Jobs.
 type args struct {
+	Job    string    `json:"job" river:"unique"`
 	Period string    `json:"period" river:"unique"`
 	At     time.Time `json:"at"`
 }
 
-func (x args) enqueuedAt() time.Time { return x.At }
+// riverKind is River's name for Gongzhi's periodic jobs.
+const riverKind = "gongzhi_periodic"
 
-// One type per kind, as River names a job's kind by its arguments' type.
-type (
-	inspectionsArgs    struct{ args }
-	rectificationsArgs struct{ args }
-	complaintsArgs     struct{ args }
-	periodicArgs       interface {
-		river.JobArgs
-		enqueuedAt() time.Time
-	}
-)
-
-func (inspectionsArgs) Kind() string    { return KindInspections }
-func (rectificationsArgs) Kind() string { return KindRectifications }
-func (complaintsArgs) Kind() string     { return KindComplaints }
+func (args) Kind() string { return riverKind }
 
 // argsFor returns the arguments of a job enqueued at at.
-func argsFor(j *Job, at time.Time) river.JobArgs {
-	x := args{Period: j.Period(at), At: at.UTC()}
-	switch j.Kind {
-	case KindInspections:
-		return inspectionsArgs{x}
-	case KindRectifications:
-		return rectificationsArgs{x}
-	case KindComplaints:
-		return complaintsArgs{x}
-	}
-	panic("jobs: no arguments for " + j.Kind)
+func argsFor(j *Job, at time.Time) args {
+	return args{Job: j.Kind, Period: j.Period(at), At: at.UTC()}
 }
 
 // insertOpts make a period's job unique (in every state but cancelled and discarded, River's
@@ -138,20 +120,19 @@ func insertOpts() *river.InsertOpts {
 	return &river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// worker runs the jobs of one kind.
-type worker[A periodicArgs] struct {
-	river.WorkerDefaults[A]
-	a   *app.App
-	job *Job
+// worker runs every periodic job, each by its own Work.
+type worker struct {
+	river.WorkerDefaults[args]
+	a *app.App
 }
 
-func (w *worker[A]) Work(ctx context.Context, j *river.Job[A]) error {
-	_, err := Run(ctx, w.a, w.job, j.Args.enqueuedAt(), j.Attempt)
+func (w *worker) Work(ctx context.Context, j *river.Job[args]) error {
+	job := ByKind(j.Args.Job)
+	if job == nil {
+		return river.JobCancel(errors.New("jobs: unknown job " + j.Args.Job))
+	}
+	_, err := Run(ctx, w.a, job, j.Args.At, j.Attempt)
 	return err
-}
-
-func addWorker[A periodicArgs](ws *river.Workers, a *app.App, kind string) {
-	river.AddWorker(ws, &worker[A]{a: a, job: ByKind(kind)})
 }
 
 // Options configure the workers.
@@ -222,9 +203,7 @@ func New(ctx context.Context, a *app.App, o Options) (*Runner, error) {
 // build makes River's client over a driver, with every job's worker and periodic schedule.
 func build[TTx any](r *Runner, driver riverdriver.Driver[TTx], o Options) error {
 	ws := river.NewWorkers()
-	addWorker[inspectionsArgs](ws, r.a, KindInspections)
-	addWorker[rectificationsArgs](ws, r.a, KindRectifications)
-	addWorker[complaintsArgs](ws, r.a, KindComplaints)
+	river.AddWorker(ws, &worker{a: r.a})
 	var periodic []*river.PeriodicJob
 	for _, j := range Jobs {
 		periodic = append(periodic, river.NewPeriodicJob(j.Schedule, func() (river.JobArgs, *river.InsertOpts) {
