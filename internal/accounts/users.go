@@ -34,6 +34,24 @@ func (a *Service) User(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongz
 	return a.DB.Q().GetUser(ctx, id)
 }
 
+// ScopePlaces lists the places of the whole instance that opts selects, for the system
+// administrator choosing an account's scope: the same callers as CreateUser.
+func (a *Service) ScopePlaces(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
+	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListPlaces(ctx, store.Scope{}, opts, each)
+}
+
+// ScopeOrganizations lists the organizations of the whole instance that opts selects, for the
+// system administrator choosing a provider account's organization (see ScopePlaces).
+func (a *Service) ScopeOrganizations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
+	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListOrganizations(ctx, store.Scope{}, opts, each)
+}
+
 // checkUserScope verifies that the role's scope exists: a place for place-scoped roles, an
 // organization for providers. Administrators carry neither.
 func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.User) error {

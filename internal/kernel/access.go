@@ -84,13 +84,8 @@ func Id10(id int64) string { return strconv.FormatInt(id, 10) }
 
 func Itoa(n int) string { return strconv.Itoa(n) }
 
-// Todo is one line of a to-do list: a count of things to deal with and where to deal with them.
-type Todo struct {
-	Key   string `json:"key"`   // message key
-	Count int    `json:"count"` // 0 for a single item
-	Href  string `json:"href"`
-	Extra string `json:"extra,omitempty"`
-}
+// Todo is one line of a to-do list (defined in the domain).
+type Todo = gongzhi.Todo
 
 // purchaseReaders see a place's budgets, calls, applications, panels, awards and contracts.
 var PurchaseReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}

@@ -223,3 +223,12 @@ func (a *Kernel) ScopeFor(ctx context.Context, ac *gongzhi.Actor) error {
 }
 
 func IsFK(err error) bool { return errors.Is(err, store.ErrForeignKey) }
+
+// Health pings the database within ctx and names its dialect ("sqlite", "postgres"), for the
+// load balancers' /healthz.
+func (a *Kernel) Health(ctx context.Context) (string, error) {
+	if err := a.DB.SQL.PingContext(ctx); err != nil {
+		return "", err
+	}
+	return string(a.DB.Dialect), nil
+}

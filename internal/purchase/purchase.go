@@ -528,3 +528,19 @@ func (a *Service) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, user
 func (a *Service) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
 	return a.LinkedPerson(ctx, ac, gongzhi.RoleExpert, "expert.not_linked")
 }
+
+// NeedHistory returns the state history of a need, to whoever may open it (see Need).
+func (a *Service) NeedHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
+	if _, err := a.Need(ctx, ac, id); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{Entity: "need", EntityID: id})
+}
+
+// BudgetHistory returns the state history of a budget, to whoever may open it (see Budget).
+func (a *Service) BudgetHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
+	if _, err := a.Budget(ctx, ac, id); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{Entity: "budget", EntityID: id})
+}

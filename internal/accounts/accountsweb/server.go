@@ -5,15 +5,21 @@ package accountsweb
 import (
 	"embed"
 
+	"gongzhi/internal/accounts"
 	"gongzhi/internal/web"
 )
 
-// Server is the accounts pages' and API's handlers on the kit's server.
-type Server struct{ *web.Server }
+// Server is the accounts pages' and API's handlers on the kit's server, over its service.
+type Server struct {
+	*web.Server
+	svc *accounts.Service
+}
 
 //go:embed templates
 var templates embed.FS
 
-// Part is the accounts pages' and API's share of the server.
-var Part = web.Part{Name: "accounts", Dir: "internal/accounts/accountsweb", Templates: templates,
-	Routes: func(k *web.Server) { (&Server{k}).accountsRoutes() }}
+// Part is the accounts pages' and API's share of the server, calling svc.
+func Part(svc *accounts.Service) web.Part {
+	return web.Part{Name: "accounts", Dir: "internal/accounts/accountsweb", Templates: templates,
+		Routes: func(k *web.Server) { (&Server{k, svc}).accountsRoutes() }}
+}

@@ -181,11 +181,11 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, ledgerFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Entries))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Entries))
 	}
 	names := s.OffPlaceNames(r.Context(), ac, gongzhi.LevelCommunity)
 	lv := &web.ListView{Action: "/ledger", Q: opts.Q}
-	total, err := s.App.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
+	total, err := s.svc.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: e.HeldOn}, {Text: e.Title, Href: ledgerHref(e.ID)}, {Text: web.T(lang, "ledger.kind."+e.Kind)},
 			{Text: e.ContractTitle, Href: "/ledger/contracts/" + web.FmtInt(e.ContractID)}, {Text: e.ProviderName}, {Text: placeList(names, e.Communities)},
 			{Text: strconv.Itoa(e.Visits), Class: "num"}, {Text: web.T(lang, "ledger.state."+e.State)}})
@@ -201,7 +201,7 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	var contractOpts []web.Option
 	// the contract filter: a role that reads entries but not contracts' progress (community staff)
 	// gets no contract choices
-	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	contracts, err := s.svc.LedgerContracts(r.Context(), ac)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
 		return err
 	}
@@ -264,7 +264,7 @@ func (s *Server) ledgerExport(w http.ResponseWriter, r *http.Request) error {
 	opts.Limit, opts.Offset = 0, 0
 	names := s.OffPlaceNames(r.Context(), ac, gongzhi.LevelCommunity)
 	var rows [][]any
-	if _, err := s.App.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
+	if _, err := s.svc.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
 		rows = append(rows, []any{e.ID, e.HeldOn, e.StartTime, e.EndTime, e.Minutes, web.T(lang, "ledger.kind."+e.Kind), e.Title, e.ContractTitle,
 			e.ProviderName, e.Venue, placeList(names, e.Communities), e.Visits, e.Counted, float64(e.VolunteerMinutes()) / 60, e.Summary,
 			web.T(lang, "ledger.state."+e.State), e.Version, e.CreatedBy})
@@ -287,7 +287,7 @@ func (s *Server) ledgerNew(w http.ResponseWriter, r *http.Request) error {
 	if id == 0 {
 		return s.ledgerPickContract(w, r)
 	}
-	req := &ledgerReq{ContractID: id, HeldOn: gongzhi.DateOf(s.App.Now()), Kind: gongzhi.ActivityGroup}
+	req := &ledgerReq{ContractID: id, HeldOn: gongzhi.DateOf(s.svc.Now()), Kind: gongzhi.ActivityGroup}
 	return s.ledgerForm(w, r, "/ledger/new", req, nil, false)
 }
 
@@ -299,7 +299,7 @@ func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) erro
 	}
 	// the contract filter: a role that reads entries but not contracts' progress (community staff)
 	// gets no contract choices
-	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	contracts, err := s.svc.LedgerContracts(r.Context(), ac)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
 		return err
 	}
@@ -316,7 +316,7 @@ func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) erro
 // ledgerForm renders the entry form (a new entry, or a correction of entry) with errors.
 func (s *Server) ledgerForm(w http.ResponseWriter, r *http.Request, action string, req *ledgerReq, e *gongzhi.Error, correct bool) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	ct, served, people, err := s.App.LedgerChoices(r.Context(), ac, req.ContractID)
+	ct, served, people, err := s.svc.LedgerChoices(r.Context(), ac, req.ContractID)
 	if err != nil {
 		return err
 	}
@@ -417,7 +417,7 @@ func (s *Server) ledgerCreate(w http.ResponseWriter, r *http.Request) error {
 	if len(parsed) > 0 {
 		err = parsed.Err()
 	} else {
-		err = s.App.RecordEntry(r.Context(), web.ActorOf(r), e)
+		err = s.svc.RecordEntry(r.Context(), web.ActorOf(r), e)
 	}
 	if err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
@@ -441,7 +441,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	old, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+	old, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -450,7 +450,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 	if len(parsed) > 0 {
 		err = parsed.Err()
 	} else {
-		err = s.App.CorrectEntry(r.Context(), web.ActorOf(r), id, e, req.Reason)
+		err = s.svc.CorrectEntry(r.Context(), web.ActorOf(r), id, e, req.Reason)
 	}
 	if err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
@@ -465,7 +465,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 // entry's page with the flash message key.
 func (s *Server) ledgerChanged(w http.ResponseWriter, r *http.Request, id int64, flash string) error {
 	if web.IsAPIPath(r) {
-		got, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+		got, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 		if err != nil {
 			return err
 		}
@@ -485,7 +485,7 @@ func (s *Server) ledgerVoid(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.App.VoidEntry(r.Context(), web.ActorOf(r), id, req.Reason); err != nil {
+	if err := s.svc.VoidEntry(r.Context(), web.ActorOf(r), id, req.Reason); err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
 			return s.Redirect(w, r, ledgerHref(id), web.OffErrText(web.LangOf(r), fe))
 		}
@@ -524,7 +524,7 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	e, versions, err := s.App.Entry(r.Context(), ac, id)
+	e, versions, err := s.svc.Entry(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -634,7 +634,7 @@ func (s *Server) ledgerEvidenceList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	e, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+	e, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -671,7 +671,7 @@ func (s *Server) ledgerUpload(w http.ResponseWriter, r *http.Request) error {
 		return s.ledgerUploadFail(w, r, id, err)
 	}
 	defer file.Close()
-	if _, err := s.App.EntryForEvidence(r.Context(), ac, id); err != nil {
+	if _, err := s.svc.EntryForEvidence(r.Context(), ac, id); err != nil {
 		return err
 	}
 	if !gongzhi.EvidenceNameOK(hdr.Filename) {
@@ -687,7 +687,7 @@ func (s *Server) ledgerUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ev := &gongzhi.Evidence{Name: hdr.Filename, Size: size, SHA256: sum, ContentType: ct}
-	if err := s.App.AddEvidence(r.Context(), ac, id, ev); err != nil {
+	if err := s.svc.AddEvidence(r.Context(), ac, id, ev); err != nil {
 		return s.ledgerUploadFail(w, r, id, err)
 	}
 	if web.IsAPIPath(r) {
@@ -717,7 +717,7 @@ func (s *Server) ledgerDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return gongzhi.NotFound()
 	}
-	e, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+	e, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -780,7 +780,7 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	ct, progress, err := s.App.ContractProgress(r.Context(), ac, id)
+	ct, progress, err := s.svc.ContractProgress(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -817,13 +817,13 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 		}
 		start, _ := gongzhi.ParseDate(body.StartOn)
 		end, _ := gongzhi.ParseDate(body.EndOn)
-		today, _ := gongzhi.ParseDate(gongzhi.DateOf(s.App.Now()))
+		today, _ := gongzhi.ParseDate(gongzhi.DateOf(s.svc.Now()))
 		if end.After(today) {
 			end = today
 		}
 		for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, gongzhi.ChinaTime); !m.After(end); m = m.AddDate(0, 1, 0) {
 			month := m.Format("2006-01")
-			sum, err := s.App.LedgerMonth(r.Context(), ac, ct.ID, month)
+			sum, err := s.svc.LedgerMonth(r.Context(), ac, ct.ID, month)
 			if err != nil {
 				return err
 			}
@@ -861,7 +861,7 @@ func (s *Server) ledgerMonthAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sum, err := s.App.LedgerMonth(r.Context(), web.ActorOf(r), id, r.PathValue("month"))
+	sum, err := s.svc.LedgerMonth(r.Context(), web.ActorOf(r), id, r.PathValue("month"))
 	if err != nil {
 		return err
 	}

@@ -49,10 +49,10 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, "contract")
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Surveys))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Surveys))
 	}
 	lv := &web.ListView{Action: "/surveys", Q: opts.Q}
-	total, err := s.App.Surveys(r.Context(), ac, opts, func(x *gongzhi.Survey) error {
+	total, err := s.svc.Surveys(r.Context(), ac, opts, func(x *gongzhi.Survey) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: web.OffShowTime(x.CreatedAt), Href: surveyHref(x.ID)}, {Text: x.ContractTitle, Href: "/ledger/contracts/" + web.FmtInt(x.ContractID)},
 			{Text: "±" + gongzhi.FormatBP(x.MarginBP)}, {Text: strconv.Itoa(x.Population), Class: "num"}, {Text: strconv.Itoa(x.Size), Class: "num"},
 			{Text: strconv.Itoa(x.Answered) + " / " + strconv.Itoa(x.Size), Class: "num"}, {Text: strconv.FormatUint(x.Seed, 10)}, {Text: x.CreatedBy}})
@@ -109,7 +109,7 @@ func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request, req *surveyR
 // surveyDrawForm is the draw form: a contract, a margin of error, a seed, a note.
 func (s *Server) surveyDrawForm(r *http.Request, req *surveyReq, e *gongzhi.Error) (*web.FormView, error) {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	contracts, err := s.svc.LedgerContracts(r.Context(), ac)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func (s *Server) surveyDraw(w http.ResponseWriter, r *http.Request) error {
 	}
 	var sv *gongzhi.Survey
 	if err == nil {
-		sv, err = s.App.DrawSurvey(r.Context(), web.ActorOf(r), req.ContractID, req.MarginBP, seed, req.Note)
+		sv, err = s.svc.DrawSurvey(r.Context(), web.ActorOf(r), req.ContractID, req.MarginBP, seed, req.Note)
 	}
 	if err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
@@ -204,7 +204,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	sv, err := s.App.Survey(r.Context(), ac, id)
+	sv, err := s.svc.Survey(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -259,7 +259,7 @@ func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x := &gongzhi.SurveySample{SurveyID: id, PersonID: req.PersonID, Answer: req.Answer, Score: req.Score, Comment: req.Comment}
-	if err := s.App.AnswerSample(r.Context(), web.ActorOf(r), x); err != nil {
+	if err := s.svc.AnswerSample(r.Context(), web.ActorOf(r), x); err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
 			return s.Redirect(w, r, surveyHref(id), web.OffErrText(web.LangOf(r), fe))
 		}
@@ -288,7 +288,7 @@ type myServiceRow struct {
 
 func (s *Server) myServices(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	items, err := s.App.MyServices(r.Context(), ac)
+	items, err := s.svc.MyServices(r.Context(), ac)
 	if err != nil {
 		return err
 	}
@@ -323,7 +323,7 @@ func (s *Server) myRate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rt := &gongzhi.ServiceRating{EntryID: id, Score: req.Score, Comment: req.Comment}
-	if err := s.App.RateService(r.Context(), web.ActorOf(r), rt); err != nil {
+	if err := s.svc.RateService(r.Context(), web.ActorOf(r), rt); err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
 			return s.Redirect(w, r, "/my-services", web.OffErrText(web.LangOf(r), fe))
 		}
@@ -380,7 +380,7 @@ func (s *Server) residentLink(w http.ResponseWriter, r *http.Request) error {
 			if strings.TrimSpace(req.Username) == "" {
 				return gongzhi.Invalid("username", "required")
 			}
-			id, err := s.App.ResidentAccountID(r.Context(), ac, strings.TrimSpace(req.Username))
+			id, err := s.svc.ResidentAccountID(r.Context(), ac, strings.TrimSpace(req.Username))
 			if err != nil {
 				if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 					return gongzhi.Invalid("username", "resident.no_account")
@@ -389,7 +389,7 @@ func (s *Server) residentLink(w http.ResponseWriter, r *http.Request) error {
 			}
 			req.UserID = id
 		}
-		return s.App.LinkResidentAccount(r.Context(), ac, req.UserID, req.PersonID)
+		return s.svc.LinkResidentAccount(r.Context(), ac, req.UserID, req.PersonID)
 	}()
 	if err != nil {
 		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND && !web.IsAPIPath(r) {
@@ -411,7 +411,7 @@ func (s *Server) residentLink(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) satisfactionAPI(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	pts, err := s.App.SatisfactionTrend(r.Context(), web.ActorOf(r), q.Get("from"), q.Get("to"))
+	pts, err := s.svc.SatisfactionTrend(r.Context(), web.ActorOf(r), q.Get("from"), q.Get("to"))
 	if err != nil {
 		return err
 	}
@@ -424,7 +424,7 @@ func (s *Server) progressAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return gongzhi.Invalid("fiscal_year", "number")
 	}
-	ps, err := s.App.ProgressInScope(r.Context(), web.ActorOf(r), year)
+	ps, err := s.svc.ProgressInScope(r.Context(), web.ActorOf(r), year)
 	if err != nil {
 		return err
 	}

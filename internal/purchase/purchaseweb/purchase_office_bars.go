@@ -27,6 +27,33 @@ func (s *Server) offBarRoutes() {
 	s.Api("GET /api/v1/organizations/{id}/bars", s.OffWrap(s.offBars))
 	s.Api("POST /api/v1/organizations/{id}/bars", s.OffWrap(s.offBarSave))
 	s.Api("POST /api/v1/organizations/{id}/bars/{bar}/lift", s.OffWrap(s.offBarLift))
+	s.AddSection("organizations", s.orgBars)
+}
+
+// orgBars is the organization's bars from calls decided within the actor's scope, in force,
+// ended or lifted, newest first, on the registry's organization page, with a link to the bars
+// page that decides and lifts them; nothing for a caller who may not read bars.
+func (s *Server) orgBars(r *http.Request, lang, id string) (*web.Related, []web.ActionLink, error) {
+	ac := web.ActorOf(r)
+	if !ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) {
+		return nil, nil, nil
+	}
+	orgID, err := web.ParseID(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rel := &web.Related{Title: web.T(lang, "bar.title")}
+	rel.List.Columns = []web.ListCol{{Label: web.T(lang, "bar.period")}, {Label: web.T(lang, "bar.reason")}, {Label: web.T(lang, "bar.state")}}
+	bars, err := s.svc.Bars(r.Context(), ac, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	today := s.svc.Today()
+	for _, b := range bars {
+		rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: gongzhi.DateOf(b.CreatedAt) + " – " + b.Until}, {Text: b.Reason},
+			{Text: web.T(lang, "bar."+b.StateOn(today))}})
+	}
+	return rel, []web.ActionLink{{Label: web.T(lang, "bar.title"), Href: "/organizations/" + id + "/bars"}}, nil
 }
 
 // barAPIDocs are the bar operations of the OpenAPI document.
@@ -69,7 +96,7 @@ func (s *Server) offBarOrg(r *http.Request) (*gongzhi.Organization, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.App.Organization(r.Context(), web.ActorOf(r), id)
+	return s.svc.Organization(r.Context(), web.ActorOf(r), id)
 }
 
 func (s *Server) offBars(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +109,7 @@ func (s *Server) offRenderBars(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	bars, err := s.App.Bars(r.Context(), ac, o.ID)
+	bars, err := s.svc.Bars(r.Context(), ac, o.ID)
 	if err != nil {
 		return err
 	}
@@ -95,7 +122,7 @@ func (s *Server) offRenderBars(w http.ResponseWriter, r *http.Request, status in
 	}
 	id := strconv.FormatInt(o.ID, 10)
 	v := &offBarsView{OrgID: o.ID, OrgHref: "/organizations/" + id, Intro: web.T(lang, "bar.intro"), CanEdit: web.OffIsPurchaser(ac)}
-	today := s.App.Today()
+	today := s.svc.Today()
 	for _, b := range bars {
 		state := b.StateOn(today)
 		v.Bars = append(v.Bars, offBarRow{Ineligibility: b, Period: web.OffShowDate(b.CreatedAt) + " – " + b.Until,
@@ -126,7 +153,7 @@ func (s *Server) offBarSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	bar := &gongzhi.Ineligibility{OrgID: id, Until: in.Until, Reason: in.Reason}
-	err = s.App.BarOrganization(r.Context(), web.ActorOf(r), bar)
+	err = s.svc.BarOrganization(r.Context(), web.ActorOf(r), bar)
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
@@ -154,7 +181,7 @@ func (s *Server) offBarLift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bars, err := s.App.Bars(r.Context(), ac, o.ID)
+	bars, err := s.svc.Bars(r.Context(), ac, o.ID)
 	if err != nil {
 		return err
 	}
@@ -167,7 +194,7 @@ func (s *Server) offBarLift(w http.ResponseWriter, r *http.Request) error {
 	if bar == nil {
 		return gongzhi.NotFound()
 	}
-	if err := s.App.LiftBar(r.Context(), ac, barID); err != nil {
+	if err := s.svc.LiftBar(r.Context(), ac, barID); err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {

@@ -20,7 +20,7 @@ func (s *Server) targetGroups(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderTargetGroups(w http.ResponseWriter, r *http.Request, status int, t *gongzhi.TargetGroup, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	groups, err := s.App.TargetGroups(r.Context(), ac)
+	groups, err := s.svc.TargetGroups(r.Context(), ac)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (s *Server) saveTargetGroup(w http.ResponseWriter, r *http.Request) error {
 	t := &gongzhi.TargetGroup{}
 	err := s.Decode(w, r, t)
 	if err == nil {
-		err = s.App.SaveTargetGroup(r.Context(), web.ActorOf(r), t, true)
+		err = s.svc.SaveTargetGroup(r.Context(), web.ActorOf(r), t, true)
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		return s.renderTargetGroups(w, r, web.StatusOf[e.Code], t, e)
@@ -137,7 +137,7 @@ func (s *Server) importUpload(kind string) web.Handler {
 			return web.UploadErr(err, s.Opts.MaxUpload)
 		}
 		defer file.Close()
-		n, err := s.App.ImportExcel(r.Context(), ac, kind, file, 200_000)
+		n, err := s.svc.ImportExcel(r.Context(), ac, kind, file, 200_000)
 		var rowErrs xlsx.Errors
 		switch {
 		case err == nil:

@@ -11,7 +11,6 @@ import (
 	"gongzhi"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/registry"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -20,7 +19,7 @@ func (s *Server) targetGroupOptions(r *http.Request, lang string, withAll bool) 
 	if withAll {
 		out = append(out, web.Option{Value: "", Label: web.T(lang, "list.all")})
 	}
-	groups, err := s.App.TargetGroups(r.Context(), web.ActorOf(r))
+	groups, err := s.svc.TargetGroups(r.Context(), web.ActorOf(r))
 	s.LogListError(r, "target group options", err)
 	for _, g := range groups {
 		name := g.Name
@@ -52,11 +51,11 @@ func (s *Server) targetGroupLabels(r *http.Request, lang string, codes []string)
 }
 
 func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.Person]{
 		Name: "people", TitleKey: "nav.people", ItemKey: "person", Perm: "people",
 		Filters: []string{"kind", "gender", "licence", "expert_field", "target_group", "org", "place", "household", "id_number"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Person) error) (int, error) {
 			return a.People(ctx, ac, o, each)
 		},
 		Get: func(ctx context.Context, ac *gongzhi.Actor, id string) (*gongzhi.Person, error) {
@@ -221,7 +220,7 @@ func (s *Server) revealID(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	plain, err := s.App.RevealIDNumber(r.Context(), ac, id)
+	plain, err := s.svc.RevealIDNumber(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -229,7 +228,7 @@ func (s *Server) revealID(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, map[string]string{"id_number": plain})
 		return nil
 	}
-	p, err := s.App.Person(r.Context(), ac, id)
+	p, err := s.svc.Person(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}

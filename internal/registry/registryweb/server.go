@@ -5,15 +5,21 @@ package registryweb
 import (
 	"embed"
 
+	"gongzhi/internal/registry"
 	"gongzhi/internal/web"
 )
 
-// Server is the registry pages' and API's handlers on the kit's server.
-type Server struct{ *web.Server }
+// Server is the registry pages' and API's handlers on the kit's server, over its service.
+type Server struct {
+	*web.Server
+	svc *registry.Service
+}
 
 //go:embed templates
 var templates embed.FS
 
-// Part is the registry pages' and API's share of the server.
-var Part = web.Part{Name: "registry", Dir: "internal/registry/registryweb", Templates: templates,
-	Routes: func(k *web.Server) { (&Server{k}).registryRoutes() }}
+// Part is the registry pages' and API's share of the server, calling svc.
+func Part(svc *registry.Service) web.Part {
+	return web.Part{Name: "registry", Dir: "internal/registry/registryweb", Templates: templates,
+		Routes: func(k *web.Server) { (&Server{k, svc}).registryRoutes() }}
+}
