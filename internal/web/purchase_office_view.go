@@ -387,16 +387,6 @@ func OffWithBlank(label string, opts []Option) []Option {
 	return append([]Option{{"", label}}, opts...)
 }
 
-// isOffice reports whether the actor buys services: the purchaser (or the command line).
-func OffIsPurchaser(ac *gongzhi.Actor) bool {
-	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser))
-}
-
-// offMayPrelim reports whether the actor does preliminary reviews.
-func OffMayPrelim(ac *gongzhi.Actor) bool {
-	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
-}
-
 // offTruncate shortens text for a table cell.
 func OffTruncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {

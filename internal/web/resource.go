@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
 	"gongzhi/internal/xlsx"
 )
 
@@ -29,8 +28,14 @@ type Resource[R any] struct {
 	TitleKey string // nav key
 	ItemKey  string // message key prefix of field labels: "org"
 	Filters  []string
-	Perm     string // app resource name for CanRead/CanWrite
 	NoDelete bool
+
+	// MayWrite is the capability's rule for creating and editing the records (it decides the
+	// New and Edit buttons and the forms); MayCreate, if set, narrows it for creating and
+	// MayDelete, for the Delete button, for deleting.
+	MayWrite  func(ac *gongzhi.Actor) bool
+	MayCreate func(ac *gongzhi.Actor) bool
+	MayDelete func(ac *gongzhi.Actor) bool
 
 	List   func(ctx context.Context, ac *gongzhi.Actor, opts gongzhi.ListOptions, each func(R) error) (int, error)
 	Get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)
@@ -47,11 +52,12 @@ type Resource[R any] struct {
 	Export    func(lang string) ([]string, func(R) []any)
 	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field
 	Detail    func(r *http.Request, lang string, v R) (DetailView, error)
-	CanCreate func(ac *gongzhi.Actor) bool
 }
 
-func CanRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && kernel.CanRead(ac, res) }
-func CanWrite(ac *gongzhi.Actor, res string) bool { return ac != nil && kernel.CanWrite(ac, res) }
+// mayWrite asks the resource's rule for the signed-in actor.
+func (res *Resource[R]) mayWrite(ac *gongzhi.Actor) bool {
+	return ac != nil && res.MayWrite != nil && res.MayWrite(ac)
+}
 
 // A Section is one part's addition to the record page of another part's resource: a related
 // list and actions (the purchase part adds an organization's bars to the registry's organization
@@ -111,7 +117,7 @@ func (res *Resource[R]) uiList(s *Server) Handler {
 		q := r.URL.Query()
 		q.Del("page")
 		lv.ExportURL = "/" + res.Name + "/export.xlsx?" + q.Encode()
-		if res.Create != nil && CanWrite(ac, res.Perm) && (res.CanCreate == nil || res.CanCreate(ac)) {
+		if res.Create != nil && res.mayWrite(ac) && (res.MayCreate == nil || res.MayCreate(ac)) {
 			lv.NewURL = "/" + res.Name + "/new"
 			if res.Name == "organizations" || res.Name == "people" {
 				lv.ImportURL = "/" + res.Name + "/import"
@@ -216,10 +222,10 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 			}
 			dv.Actions = append(dv.Actions, acts...)
 		}
-		if res.Update != nil && CanWrite(ac, res.Perm) {
+		if res.Update != nil && res.mayWrite(ac) {
 			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)
 		}
-		if res.Del != nil && !res.NoDelete && CanWrite(ac, res.Perm) && !gongzhi.OrgScoped(ac.Role()) {
+		if res.Del != nil && !res.NoDelete && res.mayWrite(ac) && res.MayDelete != nil && res.MayDelete(ac) {
 			dv.Actions = append(dv.Actions, ActionLink{Label: T(lang, "action.delete"), Href: "/" + res.Name + "/" + id + "/delete",
 				Post: true, Confirm: T(lang, "action.confirm_delete"), Danger: true})
 		}
@@ -237,7 +243,7 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 func (res *Resource[R]) uiForm(s *Server, create bool) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := ActorOf(r), LangOf(r)
-		if !CanWrite(ac, res.Perm) {
+		if !res.mayWrite(ac) {
 			return gongzhi.Forbidden()
 		}
 		v := res.NewT()

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -61,6 +62,7 @@ type Server struct {
 	sums      map[string]string // static file name → content hash, for cache-busting URLs
 	Files     *files.Store
 	mux       *http.ServeMux
+	nav       []NavLink            // every part's links, in menu order
 	sections  map[string][]Section // resource name → other parts' additions to its record pages
 	apiRoutes []string             // "METHOD /api/v1/…" patterns, for the OpenAPI check
 	uiRoutes  []string             // "METHOD /…" patterns of the pages, for tests that visit every route
@@ -83,6 +85,8 @@ type Part struct {
 	Templates fs.FS
 	// Routes registers the capability's pages and API on the server.
 	Routes func(*Server)
+	// Nav is the capability's links in the navigation, each shown to those its predicate allows.
+	Nav []NavLink
 }
 
 // New builds the server over the services the kit needs (see Services) with the kit's own routes
@@ -114,7 +118,9 @@ func New(svcs Services, log *slog.Logger, opts Options, parts ...Part) (*Server,
 	s.routes()
 	for _, p := range parts {
 		p.Routes(s)
+		s.nav = append(s.nav, p.Nav...)
 	}
+	slices.SortStableFunc(s.nav, func(a, b NavLink) int { return a.Order - b.Order })
 	return s, nil
 }
 

@@ -152,7 +152,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken s
 	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: []web.Field{
 		{Name: "name", Label: web.T(lang, "token.name"), Type: "text", Error: errs["name"], Required: true},
 		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "365", Error: errs["days"]},
-	}}, list, newToken, ac.Has(gongzhi.RoleSecAdmin)}
+	}}, list, newToken, accounts.MayManageAllTokens(ac)}
 	status := http.StatusOK
 	if e != nil {
 		status = web.StatusOf[e.Code]

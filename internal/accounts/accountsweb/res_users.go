@@ -12,14 +12,16 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/accounts"
 	"gongzhi/internal/web"
 )
 
 func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 	a := s.svc
 	return &web.Resource[*gongzhi.User]{
-		Name: "users", TitleKey: "nav.users", ItemKey: "user", Perm: "users", NoDelete: true,
-		Filters: []string{"role", "locked", "disabled"},
+		Name: "users", TitleKey: "nav.users", ItemKey: "user", NoDelete: true,
+		MayWrite: accounts.MayManageUsers,
+		Filters:  []string{"role", "locked", "disabled"},
 		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.User) error) (int, error) {
 			p, err := a.Users(ctx, ac, o)
 			for _, u := range p.Items {
@@ -99,7 +101,7 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 				{Label: web.T(lang, "user.must_change"), Value: web.YesNo(lang, u.MustChangePassword)},
 				{Label: web.T(lang, "user.disabled"), Value: web.YesNo(lang, u.Disabled)},
 			}}
-			if ac.Has(gongzhi.RoleSecAdmin) && ac.User.ID != u.ID {
+			if accounts.MaySecure(ac, u.ID) {
 				id := strconv.FormatInt(u.ID, 10)
 				dv.Actions = append(dv.Actions,
 					web.ActionLink{Label: web.T(lang, "user.unlock"), Href: "/users/" + id + "/unlock", Post: true},
@@ -151,7 +153,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	u := &gongzhi.User{}
 	title := web.T(lang, "action.create") + " · " + web.T(lang, "nav.users")
 	if r.Method == http.MethodGet {
-		if !web.CanWrite(ac, "users") {
+		if !accounts.MayManageUsers(ac) {
 			return gongzhi.Forbidden()
 		}
 		res.RenderForm(s.Server, w, r, http.StatusOK, title, "/users/new", u, nil, true)

@@ -105,7 +105,7 @@ func (s *Server) cmpList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/complaints/export.xlsx?" + q.Encode()
-	if ac.Has(gongzhi.RoleResident) {
+	if complaints.FilesAsResident(ac) {
 		lv.NewURL = "/public/complaints"
 	}
 	s.Render(w, r, http.StatusOK, "list", &web.Page{Title: web.T(lang, "complaint.title_list"), Active: "/complaints", Data: lv})
@@ -250,7 +250,7 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 		v.Rows = append(v.Rows, web.Kv{Label: web.T(lang, "complaint.contact"), Value: contact})
 	}
 	base := cmpHref(c.ID)
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub) && c.PhoneMasked && revealed == "" {
+	if complaints.MayHandleComplaints(ac) && c.PhoneMasked && revealed == "" {
 		v.RevealURL = base + "/reveal"
 	}
 	if complaints.MayAnswerComplaint(ac, c) {
@@ -261,7 +261,7 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 		}
 		v.AnswerForm = f
 	}
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub) && c.State == gongzhi.ComplaintOpen {
+	if complaints.MayHandleComplaints(ac) && c.State == gongzhi.ComplaintOpen {
 		opts := []web.Option{{Value: "", Label: "—"}, {Value: "office", Label: web.T(lang, "complaint.route.office")}, {Value: "hub", Label: web.T(lang, "complaint.route.hub")}}
 		cs, err := s.svc.PublicContracts(r.Context())
 		if err != nil {
@@ -287,10 +287,10 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 			v.RouteForm.Fields[1].Value = r.FormValue("reason")
 		}
 	}
-	if ac.Has(gongzhi.RoleResident) && c.UserID == ac.User.ID && c.State == gongzhi.ComplaintAnswered && c.Rating == 0 {
+	if complaints.MayRateComplaint(ac, c) {
 		v.RateForm = cmpRateForm(lang, base+"/rate", nil, errs)
 	}
-	if !ac.Has(gongzhi.RoleResident) {
+	if complaints.MayReadComplaintHistory(ac) {
 		hist, err := s.svc.ComplaintHistory(r.Context(), ac, c.ID)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ package complaintsweb
 
 import (
 	"fmt"
+	"gongzhi/internal/complaints"
 	"gongzhi/internal/web"
 	"net/http"
 	"strconv"
@@ -68,7 +69,7 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 		{Name: "description", Label: web.T(lang, "complaint.description"), Type: "textarea", Value: req.Description, Error: errs["description"],
 			Required: true, Wide: true},
 	}}
-	if ac.Has(gongzhi.RoleResident) {
+	if complaints.FilesAsResident(ac) {
 		f.Intro += " " + web.T(lang, "complaint.intro_resident")
 	} else {
 		f.Fields = append(f.Fields,

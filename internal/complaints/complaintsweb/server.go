@@ -21,5 +21,8 @@ var templates embed.FS
 // Part is the complaints pages' and API's share of the server, calling svc.
 func Part(svc *complaints.Service) web.Part {
 	return web.Part{Name: "complaints", Dir: "internal/complaints/complaintsweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).complaintRoutes() }}
+		Routes: func(k *web.Server) { (&Server{k, svc}).complaintRoutes() },
+		Nav: []web.NavLink{
+			{Key: "nav.complaints", Href: "/complaints", Show: complaints.MayReadComplaints, Order: 260},
+		}}
 }

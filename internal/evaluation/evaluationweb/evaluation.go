@@ -220,9 +220,7 @@ func evState(lang, st string) string  { return web.T(lang, "eval.state."+st) }
 func evKind(lang, k string) string    { return web.T(lang, "eval.kind."+k) }
 func evGradeOf(lang, g string) string { return web.T(lang, "eval.grade."+g) }
 
-func evMayStart(ac *gongzhi.Actor) bool {
-	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
-}
+func evMayStart(ac *gongzhi.Actor) bool { return evaluation.MayStartEvaluation(ac) }
 
 // evErrors turns an error's field reasons into lines "field: reason" for an error box.
 func evErrors(lang string, e *gongzhi.Error) []string {
@@ -326,7 +324,7 @@ func (s *Server) evList(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.PageLinks(r, &d.List, []web.ColDef{{Label: web.T(lang, "eval.contract"), Sort: ""}, {Label: web.T(lang, "eval.provider"), Sort: ""}, {Label: web.T(lang, "eval.round"), Sort: ""},
 		{Label: web.T(lang, "eval.state"), Sort: ""}, {Label: web.T(lang, "eval.grade"), Sort: ""}, {Label: web.T(lang, "eval.started"), Sort: "created_at"}}, opts.Limit)
-	if evMayStart(ac) || ac.Has(gongzhi.RoleAuditor) {
+	if evaluation.MayReadEvaluations(ac) {
 		if err := s.evContracts(ctx, ac, d, r.URL.Query().Get("due") == "mid"); err != nil {
 			return err
 		}
@@ -619,7 +617,7 @@ func (s *Server) evRenderDetail(w http.ResponseWriter, r *http.Request, id int64
 		d.Members = append(d.Members, row)
 	}
 	d.Result = evResult(lang, e)
-	buyer := web.OffIsPurchaser(ac) && staff
+	buyer := evaluation.MayGrade(ac) && staff
 	d.Finalize = buyer && allIn && (e.State == gongzhi.EvalScoring || e.State == gongzhi.EvalFinalized)
 	d.Publish = buyer && e.State == gongzhi.EvalFinalized
 	d.Grades = append([]web.Option{{Value: "", Label: web.T(lang, "eval.grade_computed")}}, evOptions(lang, "eval.grade.", gongzhi.EvalGrades)[1:]...)
@@ -644,10 +642,7 @@ func evIsMemberOnly(ac *gongzhi.Actor, e *gongzhi.Evaluation) bool {
 	if ac == nil || ac.User == nil || ac.IsSystem() {
 		return false
 	}
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) && ac.SeesPlace(e.PlaceCode) {
-		return false
-	}
-	return true
+	return !evaluation.MayOverseeEvaluation(ac, e)
 }
 
 // evFormID reads the id in the path of a form post and parses the form; EINVALID (form:
@@ -909,7 +904,7 @@ func (s *Server) evRenderScheme(w http.ResponseWriter, r *http.Request, callID i
 	if err != nil {
 		return err
 	}
-	d := &evSchemePage{Call: c, Scheme: sc, Edit: web.OffIsPurchaser(ac) && !sc.Locked, Locked: sc.Locked, Errors: evErrors(lang, ge),
+	d := &evSchemePage{Call: c, Scheme: sc, Edit: evaluation.MayGrade(ac) && !sc.Locked, Locked: sc.Locked, Errors: evErrors(lang, ge),
 		Action: "/evaluations/schemes/" + web.FmtInt(callID)}
 	if typed != nil {
 		d.Rows = typed

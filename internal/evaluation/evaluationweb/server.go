@@ -21,5 +21,8 @@ var templates embed.FS
 // Part is the evaluation pages' and API's share of the server, calling svc.
 func Part(svc *evaluation.Service) web.Part {
 	return web.Part{Name: "evaluation", Dir: "internal/evaluation/evaluationweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).evaluationRoutes() }}
+		Routes: func(k *web.Server) { (&Server{k, svc}).evaluationRoutes() },
+		Nav: []web.NavLink{
+			{Key: "nav.evaluations", Href: "/evaluations", Show: evaluation.MayFollowEvaluations, Order: 270},
+		}}
 }

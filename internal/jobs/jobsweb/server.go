@@ -22,7 +22,10 @@ var templates embed.FS
 // Part is the jobs page's and API's share of the server, calling svc.
 func Part(svc *jobs.Service) web.Part {
 	return web.Part{Name: "jobs", Dir: "internal/jobs/jobsweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).routes() }}
+		Routes: func(k *web.Server) { (&Server{k, svc}).routes() },
+		Nav: []web.NavLink{
+			{Key: "nav.jobs", Href: "/jobs", Show: jobs.MayReadJobs, Order: 910},
+		}}
 }
 
 func init() {

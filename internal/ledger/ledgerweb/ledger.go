@@ -20,6 +20,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/files"
+	"gongzhi/internal/ledger"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -223,7 +224,7 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/ledger/export.xlsx?" + q.Encode()
-	if ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) && ac.User.OrgID != 0 {
+	if ledger.MayRecordEntries(ac) {
 		lv.NewURL = "/ledger/new"
 		if c := r.URL.Query().Get("contract"); c != "" {
 			lv.NewURL += "?contract=" + url.QueryEscape(c)
@@ -236,10 +237,10 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 	}
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if ledger.MayRunSurveys(ac) {
 		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "nav.surveys"), Href: "/surveys"})
 	}
-	if ac.Has(gongzhi.RoleCommunity) {
+	if ledger.MayLinkResidents(ac) {
 		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "resident.link"), Href: "/resident-links"})
 	}
 	s.Render(w, r, http.StatusOK, "p_office_list", &web.Page{Title: web.T(lang, "nav.ledger"), Active: "/ledger", Data: lp})
@@ -294,7 +295,7 @@ func (s *Server) ledgerNew(w http.ResponseWriter, r *http.Request) error {
 // ledgerPickContract lists the caller's signed contracts to record an entry on.
 func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	if !ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) || ac.User.OrgID == 0 {
+	if !ledger.MayRecordEntries(ac) {
 		return gongzhi.Forbidden()
 	}
 	// the contract filter: a role that reads entries but not contracts' progress (community staff)
@@ -603,10 +604,10 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 
 // ledgerWriterOf reports whether the actor may change an entry (its organization's).
 func ledgerWriterOf(ac *gongzhi.Actor, e *gongzhi.ServiceEntry) (int64, bool) {
-	if ac == nil || ac.User == nil || ac.User.OrgID == 0 || ac.User.OrgID != e.OrgID {
+	if !ledger.MayRecordEntryFor(ac, e.OrgID) {
 		return 0, false
 	}
-	return ac.User.OrgID, ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker)
+	return ac.User.OrgID, true
 }
 
 func ledgerHours(lang string, minutes int) string {
@@ -842,7 +843,7 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := ledgerWriterOf(ac, &gongzhi.ServiceEntry{OrgID: ct.OrgID}); ok && ct.State == gongzhi.ContractSigned {
 		v.NewURL = "/ledger/new?contract=" + web.FmtInt(ct.ID)
 	}
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if ledger.MayRunSurveys(ac) {
 		v.SurveyURL = "/surveys/new?contract=" + web.FmtInt(ct.ID)
 	}
 	s.Render(w, r, http.StatusOK, "ledger_contract", &web.Page{Title: ct.Title, Active: "/ledger", Data: v})

@@ -7,6 +7,7 @@
 package ledgerweb
 
 import (
+	"gongzhi/internal/ledger"
 	"gongzhi/internal/web"
 	"net/http"
 	"strconv"
@@ -66,7 +67,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "survey.population"), Sort: ""}, {Label: web.T(lang, "survey.size"), Sort: "size"}, {Label: web.T(lang, "survey.answered"), Sort: ""}, {Label: web.T(lang, "survey.seed"), Sort: ""},
 		{Label: web.T(lang, "ledger.created_by"), Sort: ""}}, opts.Limit)
 	v := &surveysView{List: lv}
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if ledger.MayRunSurveys(ac) {
 		fv, err := s.surveyDrawForm(r, &surveyReq{MarginBP: 500}, nil)
 		if err != nil {
 			return err
@@ -130,7 +131,7 @@ func (s *Server) surveyDrawForm(r *http.Request, req *surveyReq, e *gongzhi.Erro
 }
 
 func mustHub(ac *gongzhi.Actor) error {
-	if !ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if !ledger.MayRunSurveys(ac) {
 		return gongzhi.Forbidden()
 	}
 	return nil
@@ -213,7 +214,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := &surveyView{Survey: sv, Margin: "±" + gongzhi.FormatBP(sv.MarginBP), Seed: strconv.FormatUint(sv.Seed, 10), Overall: rateText(sv.Overall),
-		Answer: surveyHref(sv.ID) + "/answers", CanWrite: ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser),
+		Answer: surveyHref(sv.ID) + "/answers", CanWrite: ledger.MayRunSurveys(ac),
 		Answers: append([]web.Option{{Value: "", Label: "—"}}, web.EnumOptions(lang, "survey.answer", gongzhi.Answers, false)...)}
 	v.Scores = []web.Option{{Value: "", Label: "—"}}
 	for i := 1; i <= 5; i++ {
@@ -348,7 +349,7 @@ func (s *Server) residentLinkForm(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) residentLinkRender(w http.ResponseWriter, r *http.Request, req *linkReq, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	if !ac.Has(gongzhi.RoleCommunity, gongzhi.RoleSysAdmin) {
+	if !ledger.MayLinkResidents(ac) {
 		return gongzhi.Forbidden()
 	}
 	errs := web.OffFieldErrs(lang, e)

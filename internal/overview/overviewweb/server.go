@@ -21,5 +21,8 @@ var templates embed.FS
 // Part is the overview pages' and API's share of the server, calling svc.
 func Part(svc *overview.Service) web.Part {
 	return web.Part{Name: "overview", Dir: "internal/overview/overviewweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).overviewRoutes() }}
+		Routes: func(k *web.Server) { (&Server{k, svc}).overviewRoutes() },
+		Nav: []web.NavLink{
+			{Key: "nav.dashboard", Href: "/dashboard", Show: overview.MayReadDashboard, Order: 200},
+		}}
 }

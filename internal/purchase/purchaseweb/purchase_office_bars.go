@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) offBarRoutes() {
 // page that decides and lifts them; nothing for a caller who may not read bars.
 func (s *Server) orgBars(r *http.Request, lang, id string) (*web.Related, []web.ActionLink, error) {
 	ac := web.ActorOf(r)
-	if !ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if !purchase.MayReadPurchases(ac) {
 		return nil, nil, nil
 	}
 	orgID, err := web.ParseID(id)
@@ -121,7 +122,7 @@ func (s *Server) offRenderBars(w http.ResponseWriter, r *http.Request, status in
 		return nil
 	}
 	id := strconv.FormatInt(o.ID, 10)
-	v := &offBarsView{OrgID: o.ID, OrgHref: "/organizations/" + id, Intro: web.T(lang, "bar.intro"), CanEdit: web.OffIsPurchaser(ac)}
+	v := &offBarsView{OrgID: o.ID, OrgHref: "/organizations/" + id, Intro: web.T(lang, "bar.intro"), CanEdit: purchase.MayPurchase(ac)}
 	today := s.svc.Today()
 	for _, b := range bars {
 		state := b.StateOn(today)

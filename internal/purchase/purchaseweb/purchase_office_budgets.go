@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -114,7 +115,7 @@ func (s *Server) offBudgetsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/budgets/export.xlsx?" + q.Encode()
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		lv.NewURL = "/budgets/new"
 	}
 	lp := &web.OffListPage{ListView: lv, Links: []web.ActionLink{{Label: web.T(lang, "nav.catalog"), Href: "/catalog"}}}
@@ -188,7 +189,7 @@ func (s *Server) offRenderBudgetForm(w http.ResponseWriter, r *http.Request, sta
 func (s *Server) offBudgetForm(create bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := web.ActorOf(r)
-		if !web.OffIsPurchaser(ac) {
+		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
 		b := &gongzhi.Budget{PlaceCode: ac.ScopeCode, FiscalYear: s.svc.Now().In(gongzhi.ChinaTime).Year(), Level: "street", Fund: "fiscal"}
@@ -292,7 +293,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "budget.available"), Value: web.OffYuan(b.Available())},
 		{Label: web.T(lang, "budget.notes"), Value: b.Notes},
 	}}
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "action.edit"), Href: offBudgetHref(id) + "/edit"},
 			web.ActionLink{Label: web.T(lang, "call.new"), Href: "/calls/new?budget_id=" + strconv.FormatInt(id, 10)})
 	}
@@ -385,7 +386,7 @@ func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 	lv := &web.ListView{Action: "/catalog", Total: len(cats), Page: 1, Q: r.URL.Query().Get("q")}
 	cols := []web.ColDef{{Label: web.T(lang, "category.code"), Sort: ""}, {Label: web.T(lang, "category.name"), Sort: ""}, {Label: web.T(lang, "category.price"), Sort: ""},
 		{Label: web.T(lang, "category.standard"), Sort: ""}, {Label: web.T(lang, "category.active"), Sort: ""}}
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		cols = append(cols, web.ColDef{Label: "", Sort: ""})
 	}
 	web.PageLinks(r, lv, cols, 0)
@@ -396,17 +397,17 @@ func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := []web.Cell{{Text: c.Code}, {Text: name}, {Text: offPriceRange(lang, c), Class: "num"}, {Text: c.Standard},
 			{Text: web.YesNo(lang, c.Active)}}
-		if web.OffIsPurchaser(ac) {
+		if purchase.MayPurchase(ac) {
 			row = append(row, web.Cell{Text: web.T(lang, "action.edit"), Href: "/catalog/" + url.PathEscape(c.Code) + "/edit"})
 		}
 		lv.Rows = append(lv.Rows, row)
 	}
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		lv.NewURL = "/catalog/new"
 	}
 	lv.Note = web.T(lang, "category.intro")
 	lp := &web.OffListPage{ListView: lv}
-	if ac != nil && web.CanRead(ac, "places") && ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if purchase.MayReadPurchases(ac) {
 		lp.Links = []web.ActionLink{{Label: web.T(lang, "nav.budgets"), Href: "/budgets"}, {Label: web.T(lang, "nav.calls"), Href: "/calls"}}
 	}
 	s.Render(w, r, http.StatusOK, "p_office_list", &web.Page{Title: web.T(lang, "nav.catalog"), Active: "/budgets", Data: lp})
@@ -479,7 +480,7 @@ func (s *Server) offCategoryByCode(r *http.Request, code string) (*gongzhi.Servi
 
 func (s *Server) offCategoryForm(create bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !web.OffIsPurchaser(web.ActorOf(r)) {
+		if !purchase.MayPurchase(web.ActorOf(r)) {
 			return gongzhi.Forbidden()
 		}
 		c := &gongzhi.ServiceCategory{Active: true}

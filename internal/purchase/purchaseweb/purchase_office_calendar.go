@@ -6,6 +6,7 @@
 package purchaseweb
 
 import (
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"net/http"
 	"strconv"
@@ -69,7 +70,7 @@ func (s *Server) offRenderCalendar(w http.ResponseWriter, r *http.Request, statu
 	if lang == "en" {
 		en = 1
 	}
-	v := &offCalendarView{Year: year, Prev: year - 1, Next: year + 1, CanEdit: web.OffIsPurchaser(ac), Intro: web.T(lang, "calendar.intro")}
+	v := &offCalendarView{Year: year, Prev: year - 1, Next: year + 1, CanEdit: purchase.MayPurchase(ac), Intro: web.T(lang, "calendar.intro")}
 	for _, d := range days {
 		t, _ := gongzhi.ParseDate(d.Day)
 		v.Days = append(v.Days, offCalendarDay{Holiday: d, Weekday: weekdayNames[en][t.Weekday()]})

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 )
 
@@ -401,8 +402,8 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	l := s.OffLabelsFor(r)
-	staff := ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor)
-	buyer := web.OffIsPurchaser(ac)
+	staff := purchase.MayReadPurchases(ac)
+	buyer := purchase.MayPurchase(ac)
 	base := offCallHref(id)
 	v := &offCallView{CSS: web.OfficeCSSURL(), ID: id, Title: c.Title, State: c.State, StateLabel: web.T(lang, "call.state."+c.State), Staff: staff,
 		HistoryURL: base + "/history", Aggregation: web.T(lang, "call.aggregation."+c.Aggregation), Criteria: c.Criteria, Eligibility: c.Eligibility}
@@ -518,14 +519,14 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	}
 
 	var apps []*gongzhi.Application
-	if staff || ac.Has(gongzhi.RoleProvider) {
+	if purchase.MayReadApplications(ac) {
 		if apps, err = s.offCallApplications(r, id); err != nil {
 			return err
 		}
 	}
 	// applications and the preliminary review
 	if staff && c.State != gongzhi.CallDraft {
-		v.PrelimOpen = web.OffMayPrelim(ac) && c.State == gongzhi.CallClosed
+		v.PrelimOpen = purchase.MayPrelim(ac) && c.State == gongzhi.CallClosed
 		counts := map[string]int{}
 		for _, ap := range apps {
 			counts[ap.State]++
@@ -718,7 +719,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		for _, w := range awardList {
 			row := offAwardRow{Rank: w.Rank, Title: w.Title, Org: w.OrgName, Amount: web.OffYuan(w.Amount), State: web.T(lang, "award.state."+w.State),
 				StateCode: w.State, Note: w.OverturnReason}
-			if w.ContractID != 0 && (staff || ac.Has(gongzhi.RoleProvider) && ac.User.OrgID == w.OrgID) {
+			if w.ContractID != 0 && purchase.MayOpenContract(ac, w.OrgID) {
 				row.Contract = web.OffContractHref(w.ContractID)
 			}
 			if buyer && w.ContractID == 0 && (w.State == gongzhi.AwardPublished || w.State == gongzhi.AwardFinal) {
@@ -923,7 +924,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 	if hist, err := s.svc.ApplicationHistory(r.Context(), ac, ap.ID); err == nil {
 		v.History = web.OffHistoryOf(lang, hist)
 	}
-	if web.OffMayPrelim(ac) && c.State == gongzhi.CallClosed && ap.State == gongzhi.AppSubmitted {
+	if purchase.MayPrelim(ac) && c.State == gongzhi.CallClosed && ap.State == gongzhi.AppSubmitted {
 		key := "prelim-" + strconv.FormatInt(ap.ID, 10)
 		action := base + "/applications/" + strconv.FormatInt(ap.ID, 10) + "/prelim"
 		v.Eligible = fs.Mini(key, action, map[string]string{"decision": "eligible", "from": "app"})

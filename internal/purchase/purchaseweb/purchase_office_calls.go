@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -69,11 +70,11 @@ func (s *Server) offCallsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/calls/export.xlsx?" + q.Encode()
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		lv.NewURL = "/calls/new"
 	}
 	lp := &web.OffListPage{ListView: lv}
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if purchase.MayReadPurchases(ac) {
 		for _, st := range []string{gongzhi.CallOpen, gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice} {
 			lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "call.state."+st), Href: "/calls?state=" + st})
 		}
@@ -352,7 +353,7 @@ func (s *Server) offRenderCallForm(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) offCallForm(create bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := web.ActorOf(r)
-		if !web.OffIsPurchaser(ac) {
+		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
 		var c *gongzhi.Call

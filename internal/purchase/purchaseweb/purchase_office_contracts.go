@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -79,10 +80,10 @@ func (s *Server) offContractsList(w http.ResponseWriter, r *http.Request) error 
 	q.Del("page")
 	lv.ExportURL = "/contracts/export.xlsx?" + q.Encode()
 	lp := &web.OffListPage{ListView: lv}
-	if web.OffIsPurchaser(ac) || ac.Has(gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if purchase.MayReadPurchases(ac) {
 		lp.Links = []web.ActionLink{{Label: web.T(lang, "contract.state.draft"), Href: "/contracts?state=draft"},
 			{Label: web.T(lang, "contract.state.signed"), Href: "/contracts?state=signed"}}
-		if web.OffIsPurchaser(ac) {
+		if purchase.MayPurchase(ac) {
 			lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "nav.reports"), Href: "/reports"})
 		}
 	}
@@ -251,7 +252,7 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	l := s.OffLabelsFor(r)
-	staff := ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor)
+	staff := purchase.MayReadPurchases(ac)
 	base := web.OffContractHref(id)
 	v := &offContractView{CSS: web.OfficeCSSURL(), No: "GZ-" + strconv.Itoa(ct.FiscalYear) + "-" + strconv.FormatInt(ct.ID, 10), Title: ct.Title,
 		CallTitle: ct.CallTitle, Category: l.Category(ct.CategoryCode), Year: ct.FiscalYear, Purchaser: ct.PurchaserName,
@@ -295,23 +296,23 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	if pv := offPendingVersion(ct); pv != nil {
 		side := ""
 		switch {
-		case web.OffIsPurchaser(ac) && pv.PurchaserConfirmedAt.IsZero():
+		case purchase.MayPurchase(ac) && pv.PurchaserConfirmedAt.IsZero():
 			side = "purchaser"
-		case ac.Has(gongzhi.RoleProvider) && pv.ProviderConfirmedAt.IsZero():
+		case purchase.ConfirmsForProvider(ac) && pv.ProviderConfirmedAt.IsZero():
 			side = "provider"
 		}
 		if side != "" {
 			v.Confirm = fs.Mini("confirm", base+"/confirm", nil)
 			v.ConfirmNote = web.OffTr(lang, "contract.confirm_note", web.T(lang, "contract.side."+side), strconv.Itoa(pv.Version))
 		}
-		if web.OffIsPurchaser(ac) && pv.PurchaserConfirmedAt.IsZero() && pv.ProviderConfirmedAt.IsZero() {
+		if purchase.MayPurchase(ac) && pv.PurchaserConfirmedAt.IsZero() && pv.ProviderConfirmedAt.IsZero() {
 			v.EditTerms = base + "/terms"
 		}
 	}
-	if web.OffIsPurchaser(ac) && ct.State == gongzhi.ContractSigned && ct.Pending == nil {
+	if purchase.MayPurchase(ac) && ct.State == gongzhi.ContractSigned && ct.Pending == nil {
 		v.Amend = base + "/amend"
 	}
-	if web.OffIsPurchaser(ac) && ct.State == gongzhi.ContractSigned && ct.Paid < ct.Amount && ct.Current != nil {
+	if purchase.MayPurchase(ac) && ct.State == gongzhi.ContractSigned && ct.Paid < ct.Amount && ct.Current != nil {
 		next := -1
 		for _, p := range ct.Current.Terms.Portions {
 			left := p.Amount - p.Paid
@@ -612,7 +613,7 @@ func (s *Server) offRenderTerms(w http.ResponseWriter, r *http.Request, status i
 func (s *Server) offTermsForm(amend bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := web.ActorOf(r)
-		if !web.OffIsPurchaser(ac) {
+		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
 		id, err := s.offContractID(r)

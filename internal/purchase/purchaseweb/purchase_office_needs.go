@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -82,7 +83,7 @@ func (s *Server) offNeedsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/needs/export.xlsx?" + q.Encode()
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker) {
+	if purchase.MayRecordNeed(ac) {
 		lv.NewURL = "/needs/new"
 	}
 	lp := &web.OffListPage{ListView: lv, Links: []web.ActionLink{{Label: web.T(lang, "need.map"), Href: "/needs/map?" + q.Encode()},
@@ -160,7 +161,7 @@ func (s *Server) offRenderNeedForm(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) offNeedForm(w http.ResponseWriter, r *http.Request) error {
-	if !web.ActorOf(r).Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker) {
+	if !purchase.MayRecordNeed(web.ActorOf(r)) {
 		return gongzhi.Forbidden()
 	}
 	s.offRenderNeedForm(w, r, http.StatusOK, &gongzhi.Need{}, nil)

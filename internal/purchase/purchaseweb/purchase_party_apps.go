@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 )
 
@@ -434,7 +435,7 @@ func (s *Server) ppRenderAppForm(w http.ResponseWriter, r *http.Request, status 
 // ---- provider pages
 
 func ppMustProvider(ac *gongzhi.Actor) error {
-	if ac == nil || !ac.Has(gongzhi.RoleProvider) {
+	if !purchase.MayApply(ac) {
 		return gongzhi.Forbidden()
 	}
 	return nil
@@ -463,7 +464,7 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 	if opts.Sort == "" {
 		opts.Sort, opts.Desc = "created_at", true
 	}
-	data := &ppAppsPage{List: web.ListView{Action: "/applications", Q: opts.Q}, Provider: ac.Has(gongzhi.RoleProvider)}
+	data := &ppAppsPage{List: web.ListView{Action: "/applications", Q: opts.Q}, Provider: purchase.MayApply(ac)}
 	mine := map[int64]*gongzhi.Application{}
 	total, err := s.svc.Applications(ctx, ac, opts, func(ap *gongzhi.Application) error {
 		row := []web.Cell{{Text: ap.Title, Href: "/applications/" + web.FmtInt(ap.ID)}, {Text: ap.CallTitle, Href: "/public/calls/" + web.FmtInt(ap.CallID)}}
@@ -841,10 +842,10 @@ func ppStateRows(lang string, hist []gongzhi.StateChange) []web.HistoryRow {
 func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string, ap *gongzhi.Application, c *gongzhi.Call,
 	hist []gongzhi.StateChange) ([]ppAppStep, *gongzhi.Award) {
 	var award *gongzhi.Award
-	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal || ppIsStaffActor(ac) {
+	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal || purchase.MayReadPurchases(ac) {
 		if ws, err := s.svc.Awards(ctx, ac, c.ID); err == nil {
 			for _, w := range ws {
-				if w.ApplicationID == ap.ID && (ppIsStaffActor(ac) || w.State != gongzhi.AwardProposed) {
+				if w.ApplicationID == ap.ID && (purchase.MayReadPurchases(ac) || w.State != gongzhi.AwardProposed) {
 					award = w
 				}
 			}
@@ -966,10 +967,6 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 		contract.Note = web.T(lang, "party.step.contract_waiting")
 	}
 	return append(steps, prelim, review, notice, final, contract), award
-}
-
-func ppIsStaffActor(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor)
 }
 
 // ppAppContent lays out an application for reading.
@@ -1102,7 +1099,7 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 	v.History = ppStateRows(lang, hist)
 	now := s.svc.Now()
 	open := c.AcceptsAt(now)
-	if ac.Has(gongzhi.RoleProvider) {
+	if purchase.MayApply(ac) {
 		switch {
 		case open && ap.State == gongzhi.AppDraft:
 			v.Actions = append(v.Actions,

@@ -30,7 +30,7 @@ type ppReviewItem struct {
 }
 
 func ppMustExpert(ac *gongzhi.Actor) error {
-	if ac == nil || !ac.Has(gongzhi.RoleExpert) {
+	if !purchase.MayReview(ac) {
 		return gongzhi.Forbidden()
 	}
 	return nil

@@ -37,7 +37,7 @@ func (s *Server) renderTargetGroups(w http.ResponseWriter, r *http.Request, stat
 		web.ListView
 		Form *web.FormView
 	}{lv, nil}
-	if web.CanWrite(ac, "target_groups") {
+	if registry.MayWriteTargetGroups(ac) {
 		errs := map[string]string{}
 		if e != nil {
 			for k, v := range e.Fields {
@@ -100,10 +100,18 @@ func (s *Server) importForm(kind, lang string) *importData {
 	}
 }
 
+// mayImport is the rule for importing organizations or people: the rule for keeping them.
+func mayImport(kind string) func(*gongzhi.Actor) bool {
+	if kind == "organizations" {
+		return registry.MayWriteOrganizations
+	}
+	return registry.MayWritePeople
+}
+
 func (s *Server) importPage(kind string) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := web.ActorOf(r), web.LangOf(r)
-		if !web.CanWrite(ac, kind) {
+		if !mayImport(kind)(ac) {
 			return gongzhi.Forbidden()
 		}
 		s.Render(w, r, http.StatusOK, "import", &web.Page{Title: web.T(lang, "action.import") + " · " + web.T(lang, "nav."+kind), Active: "/" + kind, Data: s.importForm(kind, lang)})
@@ -113,7 +121,7 @@ func (s *Server) importPage(kind string) web.Handler {
 
 func (s *Server) importTemplate(kind string) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !web.CanWrite(web.ActorOf(r), kind) {
+		if !mayImport(kind)(web.ActorOf(r)) {
 			return gongzhi.Forbidden()
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -125,7 +133,7 @@ func (s *Server) importTemplate(kind string) web.Handler {
 func (s *Server) importUpload(kind string) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := web.ActorOf(r), web.LangOf(r)
-		if !web.CanWrite(ac, kind) {
+		if !mayImport(kind)(ac) {
 			return gongzhi.Forbidden()
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)

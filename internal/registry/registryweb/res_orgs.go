@@ -8,13 +8,14 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/web"
 )
 
 func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 	a := s.svc
 	return &web.Resource[*gongzhi.Organization]{
-		Name: "organizations", TitleKey: "nav.organizations", ItemKey: "org", Perm: "organizations",
+		Name: "organizations", TitleKey: "nav.organizations", ItemKey: "org", MayWrite: registry.MayWriteOrganizations,
 		Filters: []string{"type", "reg_state", "origin", "grade", "incubation", "service_field", "place"},
 		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
 			return a.Organizations(ctx, ac, o, each)
@@ -45,7 +46,7 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 		NewT:      func() *gongzhi.Organization { return &gongzhi.Organization{} },
 		IdOf:      func(o *gongzhi.Organization) string { return strconv.FormatInt(o.ID, 10) },
 		Title:     func(o *gongzhi.Organization) string { return o.Name },
-		CanCreate: func(ac *gongzhi.Actor) bool { return !gongzhi.OrgScoped(ac.Role()) },
+		MayCreate: registry.MayRegisterOrganizations, MayDelete: registry.MayRegisterOrganizations,
 		Columns: func(lang string) []web.ColDef {
 			return []web.ColDef{{Label: web.T(lang, "org.name"), Sort: "name"}, {Label: web.T(lang, "org.credit_code"), Sort: "credit_code"}, {Label: web.T(lang, "org.type"), Sort: "type"},
 				{Label: web.T(lang, "org.reg_state"), Sort: ""}, {Label: web.T(lang, "org.origin"), Sort: ""}, {Label: web.T(lang, "org.grade"), Sort: "grade"},
@@ -139,7 +140,7 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 				{Label: web.T(lang, "org.licensed_sw"), Value: strconv.Itoa(o.LicensedSW)},
 				{Label: web.T(lang, "org.notes"), Value: o.Notes},
 			}}
-			if web.CanRead(web.ActorOf(r), "people") {
+			if registry.MayReadPeople(web.ActorOf(r)) {
 				rel := web.Related{Title: web.T(lang, "nav.people")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "person.name")}, {Label: web.T(lang, "person.kind")}, {Label: web.T(lang, "person.licence")}}
 				n, err := s.svc.People(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"org": strconv.FormatInt(o.ID, 10)}, Limit: 20},

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
 	"gongzhi/internal/registry"
 	"gongzhi/internal/web"
 )
@@ -53,7 +52,7 @@ func (s *Server) targetGroupLabels(r *http.Request, lang string, codes []string)
 func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 	a := s.svc
 	return &web.Resource[*gongzhi.Person]{
-		Name: "people", TitleKey: "nav.people", ItemKey: "person", Perm: "people",
+		Name: "people", TitleKey: "nav.people", ItemKey: "person", MayWrite: registry.MayWritePeople, MayDelete: registry.MayOfferPersonDelete,
 		Filters: []string{"kind", "gender", "licence", "expert_field", "target_group", "org", "place", "household", "id_number"},
 		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Person) error) (int, error) {
 			return a.People(ctx, ac, o, each)
@@ -150,7 +149,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 		Detail: func(r *http.Request, lang string, p *gongzhi.Person) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			idRow := web.Kv{Label: web.T(lang, "person.id_number"), Value: p.IDMasked}
-			if p.IDMasked != "" && kernel.CanRevealID(ac) {
+			if p.IDMasked != "" && registry.MayRevealID(ac) {
 				idRow.Form = &web.InlineForm{Action: "/people/" + strconv.FormatInt(p.ID, 10) + "/reveal", Label: web.T(lang, "action.reveal")}
 			}
 			rows := []web.Kv{
@@ -160,7 +159,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 				{Label: web.T(lang, "person.birth_year"), Value: yearText(p.BirthYear)},
 				{Label: web.T(lang, "person.phone"), Value: p.Phone},
 				{Label: web.T(lang, "person.place_code"), Value: p.PlaceName, Href: placeHref(ac, p.PlaceCode)},
-				{Label: web.T(lang, "person.household_id"), Value: p.HouseholdAddr, Href: idHref("/households/", p.HouseholdID, web.CanRead(ac, "households"))},
+				{Label: web.T(lang, "person.household_id"), Value: p.HouseholdAddr, Href: idHref("/households/", p.HouseholdID, registry.MayReadHouseholds(ac))},
 				{Label: web.T(lang, "person.org_id"), Value: p.OrgName, Href: idHref("/organizations/", p.OrgID, true)},
 				{Label: web.T(lang, "person.licence"), Value: web.EnumLabel(lang, "person.licence", p.Licence)},
 				{Label: web.T(lang, "person.expert_fields"), Value: web.EnumLabels(lang, "field", p.ExpertFields)},

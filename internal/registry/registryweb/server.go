@@ -21,5 +21,13 @@ var templates embed.FS
 // Part is the registry pages' and API's share of the server, calling svc.
 func Part(svc *registry.Service) web.Part {
 	return web.Part{Name: "registry", Dir: "internal/registry/registryweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).registryRoutes() }}
+		Routes: func(k *web.Server) { (&Server{k, svc}).registryRoutes() },
+		Nav: []web.NavLink{
+			{Key: "nav.organizations", Href: "/organizations", Show: registry.MayReadOrganizations, Order: 300},
+			{Key: "nav.people", Href: "/people", Show: registry.MayReadPeople, Order: 310},
+			{Key: "nav.places", Href: "/places", Show: registry.MayReadPlaces, Order: 320},
+			{Key: "nav.grids", Href: "/grids", Show: registry.MayReadGrids, Order: 330},
+			{Key: "nav.households", Href: "/households", Show: registry.MayReadHouseholds, Order: 340},
+			{Key: "nav.target_groups", Href: "/target-groups", Show: registry.MayReadTargetGroups, Order: 350},
+		}}
 }

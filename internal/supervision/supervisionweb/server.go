@@ -21,5 +21,9 @@ var templates embed.FS
 // Part is the supervision pages' and API's share of the server, calling svc.
 func Part(svc *supervision.Service) web.Part {
 	return web.Part{Name: "supervision", Dir: "internal/supervision/supervisionweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).supervisionRoutes() }}
+		Routes: func(k *web.Server) { (&Server{k, svc}).supervisionRoutes() },
+		Nav: []web.NavLink{
+			{Key: "nav.supervision", Href: "/supervision", Show: supervision.MayReadSupervision, Order: 240},
+			{Key: "nav.meetings", Href: "/meetings", Show: supervision.MayOversee, Order: 250},
+		}}
 }

@@ -17,6 +17,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/files"
+	"gongzhi/internal/supervision"
 	"gongzhi/internal/web"
 )
 
@@ -143,13 +144,9 @@ func supervisionAPIDocs() map[string]web.ApiDoc {
 
 // ---- helpers
 
-func supIsInspector(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser)
-}
+func supIsInspector(ac *gongzhi.Actor) bool { return supervision.MayInspect(ac) }
 
-func supIsStaff(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleAuditor)
-}
+func supIsStaff(ac *gongzhi.Actor) bool { return supervision.MayOversee(ac) }
 
 func supHref(kind string, id int64) string {
 	return "/supervision/" + kind + "/" + strconv.FormatInt(id, 10)
@@ -260,13 +257,13 @@ type supIndexView struct {
 
 func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	if !supIsStaff(ac) && !ac.Has(gongzhi.RoleProvider) {
+	if !supervision.MayReadSupervision(ac) {
 		return gongzhi.Forbidden()
 	}
 	q := r.URL.Query()
 	month := s.supMonth(q.Get("month"))
 	v := &supIndexView{CSS: web.OfficeCSSURL(), Month: month, Prev: supShiftMonth(month, -1), Next: supShiftMonth(month, 1),
-		Inspector: supIsInspector(ac), Staff: supIsStaff(ac), OverdueOnly: q.Get("overdue") == "1", MeetingsHref: "/meetings",
+		Inspector: supervision.MayInspect(ac), Staff: supervision.MayOversee(ac), OverdueOnly: q.Get("overdue") == "1", MeetingsHref: "/meetings",
 		PublicReportsHref: "/public/supervision-reports", RectFilter: q.Get("rect")}
 	today := gongzhi.DateOf(s.svc.Now())
 	f := map[string]string{"month": month}
@@ -413,7 +410,7 @@ func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, sta
 	}
 	today := gongzhi.DateOf(s.svc.Now())
 	v := &supInspectionView{CSS: web.OfficeCSSURL(), Ins: in, State: web.T(lang, "inspection.state."+in.State),
-		StateClass: supStateClass(in.State, in.Overdue), ContractHref: web.OffContractHref(in.ContractID), CanRecord: supIsInspector(ac),
+		StateClass: supStateClass(in.State, in.Overdue), ContractHref: web.OffContractHref(in.ContractID), CanRecord: supervision.MayInspect(ac),
 		Today: today, Deadline: gongzhi.DateOf(s.svc.Now().AddDate(0, 0, 14))}
 	if in.Overdue {
 		v.State = web.T(lang, "sup.overdue")
@@ -622,14 +619,14 @@ func (s *Server) supRenderRect(w http.ResponseWriter, r *http.Request, status in
 		v.TalkHref = supHref("talks", x.TalkID)
 	}
 	base := supHref("rectifications", id)
-	if ac.Has(gongzhi.RoleProvider) && x.State == gongzhi.RectOpen {
+	if supervision.MayAnswerRectifications(ac) && x.State == gongzhi.RectOpen {
 		v.Answer = fs.Mini("answer", base+"/answer", nil)
 	}
-	if supIsInspector(ac) && x.State == gongzhi.RectAnswered {
+	if supervision.MayInspect(ac) && x.State == gongzhi.RectAnswered {
 		v.Verify = fs.Mini("verify", base+"/verify", nil)
 		v.Reopen = fs.Mini("reopen", base+"/reopen", nil)
 	}
-	if ac.Has(gongzhi.RolePurchaser) && x.State != gongzhi.RectClosed {
+	if supervision.MayExtendRectifications(ac) && x.State != gongzhi.RectClosed {
 		v.Extend = fs.Mini("extend", base+"/extend", nil)
 		v.TalkNewHref = "/supervision/talks/new?contract=" + strconv.FormatInt(x.ContractID, 10)
 	}

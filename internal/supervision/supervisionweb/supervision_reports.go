@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/supervision"
 	"gongzhi/internal/web"
 )
 
@@ -93,7 +94,7 @@ func (s *Server) supRenderReport(w http.ResponseWriter, r *http.Request, status 
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 		return err
 	}
-	v := &supReportView{CSS: web.OfficeCSSURL(), Month: month, R: rep, CanWrite: supIsInspector(ac), BackHref: "/supervision?month=" + month}
+	v := &supReportView{CSS: web.OfficeCSSURL(), Month: month, R: rep, CanWrite: supervision.MayInspect(ac), BackHref: "/supervision?month=" + month}
 	supReportFill(lang, v)
 	base := "/supervision/reports/" + month
 	if v.CanWrite && (rep == nil || rep.State == gongzhi.ReportDraft) {
@@ -247,11 +248,11 @@ type supMeetingsView struct {
 
 func (s *Server) supMeetings(w http.ResponseWriter, r *http.Request) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	if !supIsStaff(ac) && !ac.Has(gongzhi.RoleProvider) {
+	if !supervision.MayReadSupervision(ac) {
 		return gongzhi.Forbidden()
 	}
 	v := &supMeetingsView{Filter: r.URL.Query().Get("actions")}
-	if supIsInspector(ac) {
+	if supervision.MayInspect(ac) {
 		v.NewHref = "/meetings/new"
 	}
 	if _, err := s.svc.Meetings(ctx, ac, gongzhi.ListOptions{Limit: 200}, func(m *gongzhi.Meeting) error {
@@ -403,7 +404,7 @@ func (s *Server) supRenderMeeting(w http.ResponseWriter, r *http.Request, status
 		v.Attendees = append(v.Attendees, strings.TrimSpace(a.Name+" "+a.Role))
 	}
 	names := map[string]string{}
-	if supIsStaff(ac) {
+	if supervision.MayOversee(ac) {
 		for _, o := range s.OrgOptions(r, lang)[1:] {
 			names[o.Value] = o.Label
 		}
@@ -412,20 +413,19 @@ func (s *Server) supRenderMeeting(w http.ResponseWriter, r *http.Request, status
 	for _, o := range m.OrgIDs {
 		if n := names[strconv.FormatInt(o, 10)]; n != "" {
 			v.Orgs = append(v.Orgs, n)
-		} else if ac.Has(gongzhi.RoleProvider) && o == ac.User.OrgID {
+		} else if supervision.OwnsAction(ac, o) {
 			v.Orgs = append(v.Orgs, web.T(lang, "meeting.your_org"))
 		}
 	}
 	base := "/meetings/" + strconv.FormatInt(id, 10)
 	for _, x := range m.Actions {
 		av := supActionView{Cells: supActionRow(lang, x, false)}
-		mine := ac.Has(gongzhi.RoleProvider) && x.OwnerOrgID == ac.User.OrgID
-		if x.State == gongzhi.ActionOpen && (supIsInspector(ac) || mine) {
+		if x.State == gongzhi.ActionOpen && supervision.MayCompleteAction(ac, x.OwnerOrgID) {
 			av.Done = fs.Mini("done."+strconv.FormatInt(x.ID, 10), base+"/actions/"+strconv.FormatInt(x.ID, 10)+"/done", nil)
 		}
 		v.Actions = append(v.Actions, av)
 	}
-	if supIsInspector(ac) {
+	if supervision.MayInspect(ac) {
 		v.Add = fs.Mini("add", base+"/actions", map[string]string{"deadline": gongzhi.DateOf(s.svc.Now().AddDate(0, 0, 14))})
 	}
 	var e *gongzhi.Error
