@@ -144,10 +144,6 @@ func supervisionAPIDocs() map[string]web.ApiDoc {
 
 // ---- helpers
 
-func supIsInspector(ac *gongzhi.Actor) bool { return supervision.MayInspect(ac) }
-
-func supIsStaff(ac *gongzhi.Actor) bool { return supervision.MayOversee(ac) }
-
 func supHref(kind string, id int64) string {
 	return "/supervision/" + kind + "/" + strconv.FormatInt(id, 10)
 }
@@ -823,7 +819,7 @@ type supTalkForm struct {
 }
 
 func (s *Server) supTalkForm(w http.ResponseWriter, r *http.Request) error {
-	if !supIsInspector(web.ActorOf(r)) {
+	if !supervision.MayInspect(web.ActorOf(r)) {
 		return gongzhi.Forbidden()
 	}
 	c, _ := strconv.ParseInt(r.URL.Query().Get("contract"), 10, 64)

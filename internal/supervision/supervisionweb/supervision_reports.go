@@ -320,7 +320,7 @@ type supMeetingForm struct {
 }
 
 func (s *Server) supMeetingForm(w http.ResponseWriter, r *http.Request) error {
-	if !supIsInspector(web.ActorOf(r)) {
+	if !supervision.MayInspect(web.ActorOf(r)) {
 		return gongzhi.Forbidden()
 	}
 	return s.supRenderMeetingForm(w, r, http.StatusOK, supMeetingForm{Date: gongzhi.DateOf(s.svc.Now())}, nil)
