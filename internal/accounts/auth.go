@@ -272,7 +272,7 @@ func (a *Service) CreateToken(ctx context.Context, ac *gongzhi.Actor, name strin
 // Tokens lists the actor's own API tokens (every account's, for the security administrator).
 func (a *Service) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIToken, error) {
 	uid := ac.User.ID
-	if ac.Has(gongzhi.RoleSecAdmin) {
+	if MayManageAllTokens(ac) {
 		uid = 0
 	}
 	return a.DB.Q().ListTokens(ctx, uid)
@@ -281,7 +281,7 @@ func (a *Service) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIT
 // RevokeToken revokes one of the actor's tokens (any token, for the security administrator).
 func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	uid := ac.User.ID
-	if ac.Has(gongzhi.RoleSecAdmin) {
+	if MayManageAllTokens(ac) {
 		uid = 0
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {

@@ -17,7 +17,7 @@ import (
 
 // Users lists accounts. Only the system and security administrators may.
 func (a *Service) Users(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) (store.Page[*gongzhi.User], error) {
-	if err := kernel.MustRead(ac, kernel.ResUsers); err != nil {
+	if err := kernel.Allow(ac, MayReadUsers(ac)); err != nil {
 		return store.Page[*gongzhi.User]{}, err
 	}
 	var p store.Page[*gongzhi.User]
@@ -28,10 +28,28 @@ func (a *Service) Users(ctx context.Context, ac *gongzhi.Actor, opts store.ListO
 
 // User returns one account to an administrator who may list accounts.
 func (a *Service) User(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.User, error) {
-	if err := kernel.MustRead(ac, kernel.ResUsers); err != nil {
+	if err := kernel.Allow(ac, MayReadUsers(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetUser(ctx, id)
+}
+
+// ScopePlaces lists the places of the whole instance that opts selects, for the system
+// administrator choosing an account's scope: the same callers as CreateUser.
+func (a *Service) ScopePlaces(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
+	if err := kernel.Allow(ac, MayManageUsers(ac)); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListPlaces(ctx, store.Scope{}, opts, each)
+}
+
+// ScopeOrganizations lists the organizations of the whole instance that opts selects, for the
+// system administrator choosing a provider account's organization (see ScopePlaces).
+func (a *Service) ScopeOrganizations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
+	if err := kernel.Allow(ac, MayManageUsers(ac)); err != nil {
+		return 0, err
+	}
+	return a.DB.Q().ListOrganizations(ctx, store.Scope{}, opts, each)
 }
 
 // checkUserScope verifies that the role's scope exists: a place for place-scoped roles, an
@@ -61,7 +79,7 @@ func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.Use
 // Only the system administrator may, and only for non-administrator roles unless ac is the
 // command line. Returns ECONFLICT for a taken username.
 func (a *Service) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User, password string) (string, error) {
-	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
+	if err := kernel.Allow(ac, MayManageUsers(ac)); err != nil {
 		return "", err
 	}
 	if gongzhi.IsAdminRole(u.Role) && !ac.IsSystem() {
@@ -95,7 +113,7 @@ func (a *Service) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 // UpdateUser changes an account's name, role, scope, phone or disabled flag. Only the system
 // administrator may, never on their own account, and never to or from an administrator role.
 func (a *Service) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.User) error {
-	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
+	if err := kernel.Allow(ac, MayManageUsers(ac)); err != nil {
 		return err
 	}
 	if u.ID == ac.User.ID {
@@ -130,10 +148,10 @@ func (a *Service) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 
 // securityAction is an action of the security administrator on another account.
 func (a *Service) securityAction(ctx context.Context, ac *gongzhi.Actor, id int64, action string, fn func(q *store.Q) error) error {
-	if !ac.IsSystem() && !ac.Has(gongzhi.RoleSecAdmin) {
+	if !MaySecureAccounts(ac) {
 		return gongzhi.Forbidden()
 	}
-	if ac.User.ID == id {
+	if !MaySecure(ac, id) {
 		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.self_approval"}
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -174,7 +192,7 @@ func (a *Service) EndSessions(ctx context.Context, ac *gongzhi.Actor, id int64) 
 // Audit lists the audit log. Only the audit administrator may read it; the record's own change
 // history (History) is a narrower view for those who may see the record.
 func (a *Service) Audit(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.AuditEntry) error) (int, error) {
-	if err := kernel.MustRead(ac, kernel.ResAudit); err != nil {
+	if err := kernel.Allow(ac, MayReadAudit(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListAudit(ctx, opts, each)

@@ -57,15 +57,9 @@ var (
 	ComplaintTrackLimit  = 20 // failed tracking requests per client address per hour
 )
 
-var (
-	complaintReaders  = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor, gongzhi.RoleCommunity, gongzhi.RoleProvider, gongzhi.RoleResident}
-	complaintStaff    = []string{gongzhi.RolePurchaser, gongzhi.RoleHub}
-	complaintAnswerer = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleProvider}
-)
-
 // complaintScope is what the actor sees of complaints.
 func complaintScope(ac *gongzhi.Actor) (store.ComplaintScope, error) {
-	if err := kernel.MustBe(ac, complaintReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadComplaints(ac)); err != nil {
 		return store.ComplaintScope{}, err
 	}
 	switch {
@@ -96,7 +90,7 @@ func (a *Service) complaintView(ac *gongzhi.Actor, r *store.ComplaintRow) *gongz
 	switch {
 	case own || ac.IsSystem():
 		c.ContactName, c.ContactPhone = name, phone
-	case ac.Has(complaintStaff...):
+	case MayHandleComplaints(ac):
 		c.ContactName, c.ContactPhone, c.PhoneMasked = name, gongzhi.MaskPhone(phone), true
 	default:
 		c.ContactName, c.ContactPhone, c.PhoneMasked = gongzhi.MaskName(name), gongzhi.MaskPhone(phone), true
@@ -181,7 +175,7 @@ func routeTo(ctx context.Context, q *store.Q, c *gongzhi.Complaint) error {
 // ComplaintIPLimit submissions from one address within an hour, or ComplaintPhoneLimit for one
 // phone within a day, answer ETOOMANY.
 func (a *Service) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Complaint) error {
-	resident := ac != nil && ac.Has(gongzhi.RoleResident)
+	resident := FilesAsResident(ac)
 	if resident {
 		c.ContactName, c.ContactPhone, c.UserID = ac.User.DisplayName, ac.User.Phone, ac.User.ID
 	} else {
@@ -323,7 +317,7 @@ func (a *Service) Complaint(ctx context.Context, ac *gongzhi.Actor, id int64) (*
 // auditor, community staff) and to the provider it is routed to; a resident follows the state
 // and the answers instead (EFORBIDDEN).
 func (a *Service) ComplaintHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.ComplaintEvent, error) {
-	if ac.Has(gongzhi.RoleResident) {
+	if !MayReadComplaintHistory(ac) {
 		return nil, gongzhi.Forbidden()
 	}
 	s, err := complaintScope(ac)
@@ -341,7 +335,7 @@ func (a *Service) ComplaintHistory(ctx context.Context, ac *gongzhi.Actor, id in
 // office (EFORBIDDEN for anyone else), within scope, and records the view in the audit log and
 // the complaint's history.
 func (a *Service) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor, id int64) (name, phone string, err error) {
-	if err := kernel.MustBe(ac, complaintStaff...); err != nil {
+	if err := kernel.Allow(ac, MayHandleComplaints(ac)); err != nil {
 		return "", "", err
 	}
 	s, err := complaintScope(ac)
@@ -367,35 +361,12 @@ func (a *Service) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor,
 	return name, phone, err
 }
 
-// mayAnswer reports why the actor may not answer a waiting complaint ("" if it may): the
-// provider it is routed to; the hub for those routed to the hub or escalated; the office for
-// those routed to it, escalated to level 2 or reopened. A reopened complaint is the office's.
-func mayAnswer(ac *gongzhi.Actor, c *gongzhi.Complaint) bool {
-	if ac.IsSystem() {
-		return true
-	}
-	switch ac.Role() {
-	case gongzhi.RolePurchaser:
-		return c.State == gongzhi.ComplaintReopened || c.Route == gongzhi.RouteOffice || c.Escalation >= 2
-	case gongzhi.RoleHub:
-		return c.State == gongzhi.ComplaintOpen && (c.Route == gongzhi.RouteHub || c.Escalation >= 1)
-	case gongzhi.RoleProvider:
-		return c.State == gongzhi.ComplaintOpen && c.Route == gongzhi.RouteProvider && c.OrgID == ac.User.OrgID
-	}
-	return false
-}
-
-// MayAnswerComplaint reports whether the actor may answer the complaint now (for the pages).
-func MayAnswerComplaint(ac *gongzhi.Actor, c *gongzhi.Complaint) bool {
-	return c.Open() && mayAnswer(ac, c)
-}
-
 // AnswerComplaint records the answer of the party the complaint waits for. The provider, the hub
 // and the purchaser may (EFORBIDDEN otherwise); a complaint outside scope — another provider's —
 // answers ENOTFOUND. ECONFLICT state: complaint.not_waiting when it waits for no answer; route:
 // complaint.not_yours when it waits for someone else. EINVALID answer: required or too long.
 func (a *Service) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, body string) error {
-	if err := kernel.MustBe(ac, complaintAnswerer...); err != nil {
+	if err := kernel.Allow(ac, MayAnswerComplaints(ac)); err != nil {
 		return err
 	}
 	s, err := complaintScope(ac)
@@ -457,7 +428,7 @@ type RouteTarget struct {
 // complaint that is answered, reopened (the office's) or closed; route: complaint.same_route.
 // The deadline keeps running from the submission.
 func (a *Service) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, t RouteTarget) error {
-	if err := kernel.MustBe(ac, complaintStaff...); err != nil {
+	if err := kernel.Allow(ac, MayHandleComplaints(ac)); err != nil {
 		return err
 	}
 	s, err := complaintScope(ac)
@@ -517,7 +488,7 @@ func (a *Service) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int6
 // RateComplaint records the signed-in resident's rating of their own complaint (ENOTFOUND for
 // anyone else's). See rate for the rules.
 func (a *Service) RateComplaint(ctx context.Context, ac *gongzhi.Actor, id int64, rating int, comment string) error {
-	if err := kernel.MustBe(ac, gongzhi.RoleResident); err != nil {
+	if err := kernel.Allow(ac, MayRateComplaints(ac)); err != nil {
 		return err
 	}
 	s, err := complaintScope(ac)
@@ -725,7 +696,7 @@ func (a *Service) ComplaintStats(ctx context.Context, place string, months int) 
 
 // complaintItems returns this part's to-dos for the actor's role and attention lines for its scope.
 func (a *Service) ComplaintItems(ctx context.Context, ac *gongzhi.Actor) (todos, attention []kernel.Todo, err error) {
-	if !ac.Has(complaintReaders...) {
+	if !MayReadComplaints(ac) || ac.IsSystem() {
 		return nil, nil, nil
 	}
 	s, err := complaintScope(ac)

@@ -43,14 +43,11 @@ const (
 	ResEvalSheets  = "evaluation_members"
 )
 
-// evalStarters may start rounds; evalSecretaries transcribe sheets of members without an account.
-var evalStarters = []string{gongzhi.RolePurchaser, gongzhi.RoleHub}
-
 // EvalScheme returns a call's scheme, the default when none is stored, with Locked set once an
 // evaluation of the call has started. The purchaser, the hub and the auditor may, for a call
 // within scope.
 func (a *Service) EvalScheme(ctx context.Context, ac *gongzhi.Actor, callID int64) (*gongzhi.EvalScheme, error) {
-	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadEvaluations(ac)); err != nil {
 		return nil, err
 	}
 	q := a.DB.Q()
@@ -79,7 +76,7 @@ func evalScheme(ctx context.Context, q *store.Q, callID int64) (*gongzhi.EvalSch
 // eval.scheme_locked). EINVALID for a scheme that does not validate (weights not adding to 100,
 // names missing or repeated, thresholds not descending …).
 func (a *Service) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzhi.EvalScheme) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayGrade(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -115,7 +112,7 @@ func (a *Service) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gong
 // eval.member_of_provider) or an expert with a recorded conflict of interest with it
 // (members.N: eval.member_conflict).
 func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.Evaluation) error {
-	if err := kernel.MustBe(ac, evalStarters...); err != nil {
+	if err := kernel.Allow(ac, MayStartEvaluation(ac)); err != nil {
 		return err
 	}
 	if !slices.Contains(gongzhi.EvalRounds, e.Round) {
@@ -304,7 +301,7 @@ func (a *Service) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, i
 	}
 	e.Members = members
 	switch {
-	case ac.IsSystem() || kernel.IsStaff(ac) && kernel.InPlace(ac, e.PlaceCode):
+	case MayOverseeEvaluation(ac, e):
 		return e, evalStaff, nil
 	case slices.ContainsFunc(members, func(m gongzhi.EvalMember) bool { return m.UserID == ac.User.ID }):
 		return e, evalMember, nil
@@ -357,7 +354,7 @@ func (a *Service) Evaluations(ctx context.Context, ac *gongzhi.Actor, opts store
 	var s store.EvalScope
 	switch {
 	case ac.IsSystem():
-	case kernel.IsStaff(ac):
+	case MayReadEvaluations(ac):
 		s.Scope = kernel.PlaceScope(ac)
 	case ac.Has(gongzhi.RoleProvider):
 		s.Scope = kernel.OrgScope(ac)
@@ -401,7 +398,7 @@ func (a *Service) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID
 		switch {
 		case m == nil:
 			return gongzhi.NotFound()
-		case memberID != 0 && (acc != evalStaff || !ac.IsSystem() && !ac.Has(evalStarters...)):
+		case memberID != 0 && (acc != evalStaff || !MayStartEvaluation(ac)):
 			if acc == evalStaff {
 				return gongzhi.Forbidden()
 			}
@@ -445,7 +442,7 @@ func (a *Service) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID
 // or with sheets missing (scores: eval.incomplete:N); EINVALID for a grade
 // that differs without a note (grade_note: required) or bad text.
 func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64, in gongzhi.Evaluation) (*gongzhi.Evaluation, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayGrade(ac)); err != nil {
 		return nil, err
 	}
 	if err := in.ValidateFindings(); err != nil {
@@ -501,7 +498,7 @@ func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id 
 // Publishing a final round graded 不合格 bars the provider from calls for the scheme's months;
 // an 优秀 one records the scheme's bonus for the ranking of the provider's next calls.
 func (a *Service) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Evaluation, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayGrade(ac)); err != nil {
 		return nil, err
 	}
 	var out *gongzhi.Evaluation
@@ -617,7 +614,7 @@ func (a *Service) EvaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos
 	if toScore > 0 {
 		todos = append(todos, kernel.Todo{Key: "todo.eval.to_score", Count: toScore, Href: "/evaluations?member=me"})
 	}
-	if !kernel.IsStaff(ac) {
+	if !MayReadEvaluations(ac) {
 		return todos, nil, nil
 	}
 	s := store.EvalScope{Scope: kernel.PlaceScope(ac), States: []string{gongzhi.EvalScoring, gongzhi.EvalFinalized}}
@@ -718,7 +715,7 @@ func (a *Service) midTermDue(ctx context.Context, q *store.Q, ac *gongzhi.Actor)
 // MidTermDue lists the signed contracts within scope past their mid-term date without a
 // mid-term round. The purchaser, the hub and the auditor may.
 func (a *Service) MidTermDue(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
-	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadEvaluations(ac)); err != nil {
 		return nil, err
 	}
 	return a.midTermDue(ctx, a.DB.Q(), ac)

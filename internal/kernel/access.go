@@ -11,7 +11,7 @@ import (
 	"gongzhi/internal/store"
 )
 
-// signedIn refuses the anonymous caller.
+// SignedIn refuses the anonymous caller (EUNAUTHORIZED).
 func SignedIn(ac *gongzhi.Actor) error {
 	if ac == nil || ac.User == nil {
 		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
@@ -19,20 +19,22 @@ func SignedIn(ac *gongzhi.Actor) error {
 	return nil
 }
 
-// mustBe requires a signed-in caller with one of roles (the command line may do anything).
-func MustBe(ac *gongzhi.Actor, roles ...string) error {
+// HasRole reports whether the caller is signed in with one of roles, or is the command line
+// (which may do anything). Each capability's rules (its rules.go) are built from it.
+func HasRole(ac *gongzhi.Actor, roles ...string) bool {
+	return ac != nil && ac.User != nil && (ac.IsSystem() || ac.Has(roles...))
+}
+
+// Allow turns a rule's answer into a service method's refusal: EUNAUTHORIZED for the anonymous
+// caller, EFORBIDDEN when the rule does not allow the signed-in one, nil otherwise.
+func Allow(ac *gongzhi.Actor, allowed bool) error {
 	if err := SignedIn(ac); err != nil {
 		return err
 	}
-	if ac.IsSystem() || ac.Has(roles...) {
-		return nil
+	if !allowed {
+		return gongzhi.Forbidden()
 	}
-	return gongzhi.Forbidden()
-}
-
-// isStaff reports whether the caller reads the purchase records of its place.
-func IsStaff(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && (ac.IsSystem() || ac.Has(PurchaseReaders...))
+	return nil
 }
 
 // inPlace reports whether a place code is within the caller's place scope.
@@ -84,13 +86,5 @@ func Id10(id int64) string { return strconv.FormatInt(id, 10) }
 
 func Itoa(n int) string { return strconv.Itoa(n) }
 
-// Todo is one line of a to-do list: a count of things to deal with and where to deal with them.
-type Todo struct {
-	Key   string `json:"key"`   // message key
-	Count int    `json:"count"` // 0 for a single item
-	Href  string `json:"href"`
-	Extra string `json:"extra,omitempty"`
-}
-
-// purchaseReaders see a place's budgets, calls, applications, panels, awards and contracts.
-var PurchaseReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}
+// Todo is one line of a to-do list (defined in the domain).
+type Todo = gongzhi.Todo

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"slices"
 	"time"
 
 	"gongzhi"
@@ -70,8 +69,7 @@ func New(db *store.DB, box *secret.Box, cfg Config, log *slog.Logger) *Kernel {
 
 func (a *Kernel) NowUTC() time.Time { return a.Now().UTC().Truncate(time.Microsecond) }
 
-// Resources and what each role may do with them. Scope is applied on top: a role listed here
-// still sees only its place (and below) or its own organization.
+// Audit entity names of the registry's records, accounts and the audit log.
 const (
 	ResPlaces       = "places"
 	ResGrids        = "grids"
@@ -82,65 +80,6 @@ const (
 	ResUsers        = "users"
 	ResAudit        = "audit"
 )
-
-var (
-	registryReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleAuditor}
-	readers         = map[string][]string{
-		ResPlaces:     append(slices.Clone(registryReaders), gongzhi.RoleProvider, gongzhi.RoleSocialWorker, gongzhi.RoleExpert, gongzhi.RoleResident),
-		ResGrids:      registryReaders,
-		ResHouseholds: {gongzhi.RolePurchaser, gongzhi.RoleCommunity, gongzhi.RoleGridWorker},
-		ResOrgs:       append(slices.Clone(registryReaders), gongzhi.RoleProvider),
-		ResPeople:     {gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleProvider},
-		ResTargetGroups: append(slices.Clone(registryReaders), gongzhi.RoleProvider, gongzhi.RoleSocialWorker, gongzhi.RoleExpert,
-			gongzhi.RoleResident),
-		ResUsers: {gongzhi.RoleSysAdmin, gongzhi.RoleSecAdmin},
-		ResAudit: {gongzhi.RoleAuditAdmin},
-	}
-	writers = map[string][]string{
-		ResPlaces:       {gongzhi.RolePurchaser},
-		ResGrids:        {gongzhi.RolePurchaser, gongzhi.RoleCommunity},
-		ResHouseholds:   {gongzhi.RoleCommunity, gongzhi.RoleGridWorker},
-		ResOrgs:         {gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleProvider},
-		ResPeople:       {gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleProvider},
-		ResTargetGroups: {gongzhi.RolePurchaser},
-		ResUsers:        {gongzhi.RoleSysAdmin},
-	}
-	// Roles that may see a resident's full ID number, each view audited.
-	idRevealers = []string{gongzhi.RoleCommunity, gongzhi.RoleGridWorker}
-)
-
-// CanRead reports whether the actor's role may read a resource at all.
-func CanRead(ac *gongzhi.Actor, res string) bool {
-	return ac.IsSystem() || ac.Has(readers[res]...)
-}
-
-// CanWrite reports whether the actor's role may change a resource at all.
-func CanWrite(ac *gongzhi.Actor, res string) bool {
-	return ac.IsSystem() || ac.Has(writers[res]...)
-}
-
-// CanRevealID reports whether the actor may see full ID numbers.
-func CanRevealID(ac *gongzhi.Actor) bool { return ac.Has(idRevealers...) }
-
-func MustRead(ac *gongzhi.Actor, res string) error {
-	if ac == nil || ac.User == nil {
-		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
-	}
-	if !CanRead(ac, res) {
-		return gongzhi.Forbidden()
-	}
-	return nil
-}
-
-func MustWrite(ac *gongzhi.Actor, res string) error {
-	if ac == nil || ac.User == nil {
-		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
-	}
-	if !CanWrite(ac, res) {
-		return gongzhi.Forbidden()
-	}
-	return nil
-}
 
 // placeScope is what the actor sees of places, grids and households.
 func PlaceScope(ac *gongzhi.Actor) store.Scope {
@@ -223,3 +162,12 @@ func (a *Kernel) ScopeFor(ctx context.Context, ac *gongzhi.Actor) error {
 }
 
 func IsFK(err error) bool { return errors.Is(err, store.ErrForeignKey) }
+
+// Health pings the database within ctx and names its dialect ("sqlite", "postgres"), for the
+// load balancers' /healthz.
+func (a *Kernel) Health(ctx context.Context) (string, error) {
+	if err := a.DB.SQL.PingContext(ctx); err != nil {
+		return "", err
+	}
+	return string(a.DB.Dialect), nil
+}

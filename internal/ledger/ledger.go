@@ -39,13 +39,10 @@ const (
 
 // ledgerWriter reports whether the actor records entries for an organization, and which.
 func ledgerWriter(ac *gongzhi.Actor) (int64, bool) {
-	if ac == nil || ac.User == nil {
+	if !MayRecordEntries(ac) {
 		return 0, false
 	}
-	if ac.Has(gongzhi.RoleProvider) || ac.Has(gongzhi.RoleSocialWorker) && ac.User.OrgID != 0 {
-		return ac.User.OrgID, ac.User.OrgID != 0
-	}
-	return 0, false
+	return ac.User.OrgID, true
 }
 
 // ledgerScope is which entries the caller reads.
@@ -60,7 +57,7 @@ func ledgerScope(ac *gongzhi.Actor) (store.EntryScope, error) {
 		return store.EntryScope{Scope: store.Scope{OrgID: org}}, nil
 	}
 	switch {
-	case kernel.IsStaff(ac):
+	case MayReadLedgers(ac):
 		return store.EntryScope{Scope: kernel.PlaceScope(ac)}, nil
 	case ac.Has(gongzhi.RoleSocialWorker):
 		// a social worker reads its organization's entries; an account without one sees none
@@ -374,7 +371,7 @@ func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
 	if org, ok := ledgerWriter(ac); ok {
 		return store.Scope{OrgID: org}, nil
 	}
-	if kernel.IsStaff(ac) {
+	if MayReadLedgers(ac) {
 		return kernel.PlaceScope(ac), nil
 	}
 	return store.Scope{}, gongzhi.Forbidden()
@@ -384,7 +381,7 @@ func progressScope(ac *gongzhi.Actor) (store.Scope, error) {
 // read: within progressScope, or, for community staff, one whose application serves a community
 // within its scope. Any other answers ENOTFOUND like a missing one.
 func (a *Service) progressContract(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Contract, error) {
-	if _, writer := ledgerWriter(ac); kernel.SignedIn(ac) == nil && !writer && !kernel.IsStaff(ac) && ac.Has(gongzhi.RoleCommunity) {
+	if _, writer := ledgerWriter(ac); kernel.SignedIn(ac) == nil && !writer && !MayReadLedgers(ac) && ac.Has(gongzhi.RoleCommunity) {
 		if ac.Scope == "" {
 			return nil, gongzhi.NotFound()
 		}
@@ -544,11 +541,11 @@ func (a *Service) LedgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, at
 		}
 		return todos, nil, nil
 	}
-	if !kernel.IsStaff(ac) {
+	if !MayReadLedgers(ac) {
 		return nil, nil, nil
 	}
 	s := kernel.PlaceScope(ac)
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if MayRunSurveys(ac) {
 		n, err := q.SurveysOpen(ctx, s)
 		if err != nil {
 			return nil, nil, err

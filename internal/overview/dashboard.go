@@ -46,9 +46,6 @@ type Dashboard struct {
 	Satisfaction []gongzhi.SatisfactionPoint `json:"satisfaction"`
 }
 
-// dashboardReaders see the street dashboard of their place.
-var dashboardReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor}
-
 // DashboardAsOf is the day a dashboard of fiscal year year looks at: today in the current year,
 // the year's last day for a past year and its first day for a future one.
 func DashboardAsOf(today string, year int) string {
@@ -75,7 +72,7 @@ func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*
 	case ac.Has(gongzhi.RoleProvider):
 		d.Kind, d.OrgID, d.OrgName = "provider", ac.User.OrgID, ac.User.OrgName
 		s = kernel.OrgScope(ac)
-	case ac.IsSystem() || ac.Has(dashboardReaders...):
+	case MayReadStreetDashboard(ac):
 		d.Kind, d.PlaceCode, d.PlaceName = "street", ac.ScopeCode, ac.User.PlaceName
 		s = kernel.PlaceScope(ac)
 	default:

@@ -56,8 +56,6 @@ const (
 )
 
 var (
-	needRecorders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker}
-	needReaders   = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleAuditor}
 	// publicCallStates are the states in which anyone may see a call.
 	publicCallStates = []string{gongzhi.CallOpen, gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice, gongzhi.CallFinal}
 )
@@ -129,7 +127,7 @@ func (a *Service) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 // community outside scope or not a community (place.missing, place.not_community), an unknown
 // target group or category (choice), or bad fields.
 func (a *Service) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
-	if err := kernel.MustBe(ac, needRecorders...); err != nil {
+	if err := kernel.Allow(ac, MayRecordNeed(ac)); err != nil {
 		return err
 	}
 	if err := n.Validate(false); err != nil {
@@ -188,7 +186,7 @@ func (a *Service) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 
 // stripNeed hides a need's contact from callers who may not see it.
 func stripNeed(ac *gongzhi.Actor, n *gongzhi.Need) *gongzhi.Need {
-	if ac.IsSystem() || ac.Has(needRecorders...) {
+	if MayRecordNeed(ac) {
 		return n
 	}
 	c := *n
@@ -200,7 +198,7 @@ func stripNeed(ac *gongzhi.Actor, n *gongzhi.Need) *gongzhi.Need {
 // staff, grid workers and the auditor may (the auditor without contacts). Filters: see
 // store.ListNeeds (answered=0 lists the needs no funded project answers yet).
 func (a *Service) Needs(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Need) error) (int, error) {
-	if err := kernel.MustBe(ac, needReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadNeeds(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListNeeds(ctx, kernel.PlaceScope(ac), opts, func(n *gongzhi.Need) error { return each(stripNeed(ac, n)) })
@@ -208,7 +206,7 @@ func (a *Service) Needs(ctx context.Context, ac *gongzhi.Actor, opts store.ListO
 
 // Need returns one need within scope, to the roles that list needs.
 func (a *Service) Need(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Need, error) {
-	if err := kernel.MustBe(ac, needReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadNeeds(ac)); err != nil {
 		return nil, err
 	}
 	n, err := a.DB.Q().GetNeed(ctx, kernel.PlaceScope(ac), id)
@@ -221,7 +219,7 @@ func (a *Service) Need(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongz
 // NeedsMap counts the needs within scope by community × target group × category, with the
 // people they touch and how many a funded project answers. Same roles and filters as Needs.
 func (a *Service) NeedsMap(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions) ([]gongzhi.NeedsCell, error) {
-	if err := kernel.MustBe(ac, needReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadNeeds(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().NeedsMap(ctx, kernel.PlaceScope(ac), opts)
@@ -238,7 +236,7 @@ func (a *Service) ServiceCategories(ctx context.Context, activeOnly bool) ([]*go
 // range or whether it takes new calls. Only the purchaser may. Returns ECONFLICT (code:
 // code.taken) for an existing code, ENOTFOUND for a missing one on update.
 func (a *Service) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.ServiceCategory, create bool) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	if err := c.Validate(); err != nil {
@@ -272,7 +270,7 @@ func (a *Service) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c 
 // Budgets lists the budgets of places within scope. The purchaser, the hub and the auditor may.
 // Filters: see store.ListBudgets.
 func (a *Service) Budgets(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Budget) error) (int, error) {
-	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadPurchases(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListBudgets(ctx, kernel.PlaceScope(ac), opts, each)
@@ -280,7 +278,7 @@ func (a *Service) Budgets(ctx context.Context, ac *gongzhi.Actor, opts store.Lis
 
 // Budget returns one budget within scope, to the roles that list budgets.
 func (a *Service) Budget(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Budget, error) {
-	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadPurchases(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetBudget(ctx, kernel.PlaceScope(ac), id)
@@ -299,7 +297,7 @@ func (a *Service) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64)
 // purchaser's scope. Only the purchaser may. Returns EINVALID for bad fields or a place outside
 // scope (place.out_of_scope) or missing (place.missing).
 func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	if err := b.Validate(); err != nil {
@@ -329,7 +327,7 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 // and spent (ECONFLICT amount: budget.below_committed), and the year cannot change once money
 // is committed (ECONFLICT fiscal_year: budget.committed).
 func (a *Service) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -376,7 +374,7 @@ func (a *Service) Holidays(ctx context.Context, from, to string) ([]gongzhi.Holi
 // SetHoliday marks a day: a public holiday on a weekday (Workday false) or a weekend day worked
 // in exchange (调休, Workday true). Only the purchaser may; the calendar is the instance's.
 func (a *Service) SetHoliday(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Holiday) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	if err := h.Validate(); err != nil {
@@ -392,7 +390,7 @@ func (a *Service) SetHoliday(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.
 
 // DeleteHoliday returns a day to the Monday–Friday rule. Only the purchaser may.
 func (a *Service) DeleteHoliday(ctx context.Context, ac *gongzhi.Actor, day string) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -422,7 +420,7 @@ func (a *Service) Calendar(ctx context.Context, q *store.Q) (*gongzhi.Calendar, 
 // request decides once. Calls that exclude ineligible organizations refuse its applications at
 // submission.
 func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gongzhi.Ineligibility) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	if err := i.Validate(); err != nil {
@@ -463,7 +461,7 @@ func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gon
 // place decided (ENOTFOUND otherwise), and only while the bar is in force (ECONFLICT bar:
 // bar.not_in_force for one lifted or ended). Of concurrent lifts of one bar exactly one succeeds.
 func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -492,7 +490,7 @@ func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) erro
 // Bars lists the ineligibility decisions of the caller's place (orgID 0: every organization).
 // The purchaser, the hub and the auditor may.
 func (a *Service) Bars(ctx context.Context, ac *gongzhi.Actor, orgID int64) ([]*gongzhi.Ineligibility, error) {
-	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
+	if err := kernel.Allow(ac, MayReadPurchases(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().ListIneligibility(ctx, kernel.PlaceScope(ac), orgID, "")
@@ -522,7 +520,7 @@ func CommunityExists(ctx context.Context, q *store.Q, code string) error {
 // expert.not_expert) for a person who is not an expert, (role: expert.account_role) for an
 // account of another role.
 func (a *Service) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
-	if err := kernel.MustWrite(ac, kernel.ResUsers); err != nil {
+	if err := kernel.Allow(ac, MayLinkExperts(ac)); err != nil {
 		return err
 	}
 	return a.LinkAccountPerson(ctx, ac, userID, personID, "expert_link",
@@ -543,5 +541,21 @@ func (a *Service) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, user
 // ExpertPersonID returns the person an expert account is linked to, or EFORBIDDEN
 // (expert.not_linked) for an account that is not an expert or not linked.
 func (a *Service) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64, error) {
-	return a.LinkedPerson(ctx, ac, gongzhi.RoleExpert, "expert.not_linked")
+	return a.LinkedPerson(ctx, ac, MayReview(ac), "expert.not_linked")
+}
+
+// NeedHistory returns the state history of a need, to whoever may open it (see Need).
+func (a *Service) NeedHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
+	if _, err := a.Need(ctx, ac, id); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{Entity: "need", EntityID: id})
+}
+
+// BudgetHistory returns the state history of a budget, to whoever may open it (see Budget).
+func (a *Service) BudgetHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
+	if _, err := a.Budget(ctx, ac, id); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{Entity: "budget", EntityID: id})
 }

@@ -74,7 +74,7 @@ func (a *Service) checkCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 // band, call.closes_before_opens …) or references (budget.missing, call.budget_place,
 // call.amount_above_budget, call.need_place).
 func (a *Service) CreateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -95,7 +95,7 @@ func (a *Service) CreateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.
 // the call is a draft: once open its terms are public and fixed (ECONFLICT state:
 // state.illegal:open).
 func (a *Service) UpdateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Call) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -151,7 +151,7 @@ func (a *Service) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c
 // it (amount: budget.insufficient:AVAILABLE) — two calls opening at once on one budget cannot
 // both take the same money: the budget's row is locked while it is checked.
 func (a *Service) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -180,7 +180,7 @@ func (a *Service) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) err
 // drafts and are never reviewed. Only the purchaser may, within scope. Refuses (ECONFLICT)
 // before the deadline (closes_at: call.deadline_not_passed) and a call that is not open.
 func (a *Service) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -203,7 +203,7 @@ func (a *Service) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) er
 // scope. Refuses (ECONFLICT) a final or cancelled call (state.illegal) and a call with a
 // contract (state: call.has_contracts).
 func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
@@ -268,7 +268,7 @@ func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, r
 // scope; an expert also the calls whose draw examined them; everyone else, without an account
 // too, calls that are open or past it (never drafts or calls cancelled as drafts).
 func (a *Service) callFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Call, error) {
-	if kernel.IsStaff(ac) {
+	if MayReadPurchases(ac) {
 		return q.GetCall(ctx, kernel.PlaceScope(ac), id)
 	}
 	c, err := q.GetCall(ctx, store.Scope{}, id)
@@ -299,7 +299,7 @@ func (a *Service) Call(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongz
 // calls open or past it (the public list of open calls is filter state=open). Filters: see
 // store.ListCalls.
 func (a *Service) Calls(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
-	if kernel.IsStaff(ac) {
+	if MayReadPurchases(ac) {
 		return a.DB.Q().ListCalls(ctx, kernel.PlaceScope(ac), opts, each)
 	}
 	f := map[string]string{}
@@ -346,7 +346,7 @@ func (a *Service) CallNeeds(ctx context.Context, ac *gongzhi.Actor, id int64) ([
 
 // ownApp returns an application of the provider's organization (ENOTFOUND for any other).
 func (a *Service) ownApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
-	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
+	if err := kernel.Allow(ac, MayApply(ac)); err != nil {
 		return nil, err
 	}
 	if ac.IsSystem() {
@@ -432,7 +432,7 @@ func (a *Service) checkEligible(ctx context.Context, q *store.Q, c *gongzhi.Call
 // bad fields (application.outside_bands, application.budget_sum:SUM,
 // application.category_not_in_call, application.community_not_in_call …).
 func (a *Service) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
-	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
+	if err := kernel.Allow(ac, MayApply(ac)); err != nil {
 		return err
 	}
 	if !ac.IsSystem() {
@@ -586,7 +586,7 @@ func (a *Service) appFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id 
 		return q.GetApplication(ctx, store.Scope{}, id)
 	case ac.Has(gongzhi.RoleProvider):
 		return q.GetApplication(ctx, kernel.OrgScope(ac), id)
-	case kernel.IsStaff(ac):
+	case MayReadPurchases(ac):
 		ap, err := q.GetApplication(ctx, kernel.PlaceScope(ac), id)
 		if err == nil && ap.State == gongzhi.AppDraft {
 			return nil, gongzhi.NotFound()
@@ -628,7 +628,7 @@ func (a *Service) Applications(ctx context.Context, ac *gongzhi.Actor, opts stor
 		return a.DB.Q().ListApplications(ctx, store.Scope{}, opts, each)
 	case ac.Has(gongzhi.RoleProvider):
 		return a.DB.Q().ListApplications(ctx, kernel.OrgScope(ac), opts, each)
-	case kernel.IsStaff(ac):
+	case MayReadPurchases(ac):
 		f := map[string]string{"visible": "1"}
 		for k, v := range opts.Filters {
 			if k != "visible" {
@@ -653,7 +653,7 @@ func (a *Service) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id 
 		return nil, err
 	}
 	hist, err := a.DB.Q().ListStateChanges(ctx, store.HistoryFilter{AppID: id})
-	if err != nil || kernel.IsStaff(ac) {
+	if err != nil || MayReadPurchases(ac) {
 		return hist, err
 	}
 	out := hist[:0]
@@ -727,7 +727,7 @@ func (a *Service) editableApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor
 // call is not closed (call_id: state.illegal:STATE) or the application was already reviewed
 // (state.illegal); EINVALID (reason: required) for a rejection without a reason.
 func (a *Service) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int64, eligible bool, reason string) error {
-	if err := kernel.MustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPrelim(ac)); err != nil {
 		return err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, !eligible)

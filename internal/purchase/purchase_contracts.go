@@ -15,8 +15,8 @@ import (
 	"gongzhi/internal/store"
 )
 
-// contractScope is what contracts the caller sees: a provider its own organization's, the
-// purchaser, the hub and the auditor those of places within scope.
+// ContractScope is what contracts the caller sees (see MayReadContracts): a provider its own
+// organization's, the purchaser, the hub and the auditor those of places within scope.
 func ContractScope(ac *gongzhi.Actor) (store.Scope, error) {
 	if err := kernel.SignedIn(ac); err != nil {
 		return store.Scope{}, err
@@ -26,7 +26,7 @@ func ContractScope(ac *gongzhi.Actor) (store.Scope, error) {
 		return store.Scope{}, nil
 	case ac.Has(gongzhi.RoleProvider):
 		return kernel.OrgScope(ac), nil
-	case kernel.IsStaff(ac):
+	case MayReadPurchases(ac):
 		return kernel.PlaceScope(ac), nil
 	}
 	return store.Scope{}, gongzhi.Forbidden()
@@ -85,7 +85,7 @@ func pendingVersion(ct *gongzhi.Contract) *gongzhi.ContractVersion {
 // within scope. Refuses (ECONFLICT award_id) an award that is not live
 // (contract.award_not_live) or already has a contract (contract.exists).
 func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID int64, purchaserName string) (*gongzhi.Contract, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	purchaserName, r := gongzhi.CheckText(purchaserName, 100, false)
@@ -215,7 +215,7 @@ func (a *Service) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 // has confirmed (contract.already_confirmed); EINVALID for bad terms (see ContractTerms.Validate
 // and checkTerms: portions must add up to 100% and to the amount to the fen).
 func (a *Service) UpdateContractTerms(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -258,7 +258,7 @@ func (a *Service) lockContract(ctx context.Context, q *store.Q, ac *gongzhi.Acto
 // (ECONFLICT) an unsigned contract (state: contract.not_signed) and a second pending amendment
 // (version: contract.amendment_pending); EINVALID for bad terms or a missing reason.
 func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms, reason string) (*gongzhi.ContractVersion, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, true)
@@ -308,7 +308,7 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 // contract.already_confirmed), nothing to confirm (version: contract.nothing_pending), and an
 // increase the budget cannot cover (amount: budget.insufficient) are refused too.
 func (a *Service) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser, gongzhi.RoleProvider); err != nil {
+	if err := kernel.Allow(ac, MayConfirmContract(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -337,7 +337,7 @@ func (a *Service) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int
 			}
 		}
 		side := "purchaser"
-		if ac.Has(gongzhi.RoleProvider) {
+		if ConfirmsForProvider(ac) {
 			side = "provider"
 		}
 		if side == "purchaser" && !pv.PurchaserConfirmedAt.IsZero() || side == "provider" && !pv.ProviderConfirmedAt.IsZero() {
@@ -407,7 +407,7 @@ func (a *Service) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 // (paid_on: date.format / payment.future_date / payment.before_signing) or portion (choice).
 func (a *Service) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contractID int64, portion int, amount gongzhi.Money,
 	paidOn, note string) (*gongzhi.Payment, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	if amount <= 0 || amount > gongzhi.MaxMoney {

@@ -105,7 +105,7 @@ func (a *Service) conflictFunc(ctx context.Context, q *store.Q, callID int64, or
 // are excluded (size: panel.pool_too_small:SELECTED); EINVALID for a size outside 1–50 or an
 // unknown field.
 func (a *Service) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64, size int, fields []string, seed int64) (*gongzhi.PanelDraw, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	if size < 1 || size > 50 {
@@ -171,7 +171,7 @@ func (a *Service) Panel(ctx context.Context, ac *gongzhi.Actor, callID int64) (*
 	q := a.DB.Q()
 	var c *gongzhi.Call
 	var err error
-	if kernel.IsStaff(ac) {
+	if MayReadPurchases(ac) {
 		c, err = q.GetCall(ctx, kernel.PlaceScope(ac), callID)
 	} else if c, err = a.callFor(ctx, q, ac, callID); err == nil && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
 		err = gongzhi.NotFound()
@@ -250,7 +250,7 @@ func reviewState(c *gongzhi.Call) error {
 // replacement, if one was drawn. EINVALID (person_id: expert.not_expert) for a person who is not
 // an expert, (org_id: org.missing) for an unknown organization.
 func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (*gongzhi.PanelMember, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
@@ -298,7 +298,7 @@ func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID,
 // person not on the panel (person_id: panel.not_member) or who has scored
 // (panel.member_has_scored).
 func (a *Service) RemovePanelMember(ctx context.Context, ac *gongzhi.Actor, callID, personID int64, reason string) (*gongzhi.PanelMember, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
@@ -544,7 +544,7 @@ func (a *Service) ReviewApplications(ctx context.Context, ac *gongzhi.Actor, cal
 // (ECONFLICT) with applications: review.prelim_incomplete:N, panel: panel.not_drawn, or panel:
 // panel.incomplete:ACTIVE when exclusions left fewer than min(size, 3) members.
 func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -662,7 +662,7 @@ func (a *Service) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([
 	}
 	q := a.DB.Q()
 	switch {
-	case kernel.IsStaff(ac):
+	case MayReadPurchases(ac):
 		ap, err := a.appFor(ctx, q, ac, appID)
 		if err != nil {
 			return nil, err
@@ -698,7 +698,7 @@ func (a *Service) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([
 // call is in review, and only when every member has scored every application they may score
 // (ECONFLICT scores: review.incomplete:MISSING).
 func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.Ranked, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	var rs []gongzhi.Ranked
@@ -814,7 +814,7 @@ func (a *Service) Ranking(ctx context.Context, ac *gongzhi.Actor, callID int64) 
 	if err != nil {
 		return nil, err
 	}
-	if !kernel.IsStaff(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
+	if !MayReadPurchases(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
 		return nil, gongzhi.NotFound()
 	}
 	rs, _, err := ranking(ctx, a.DB.Q(), callID)
@@ -828,7 +828,7 @@ func (a *Service) Ranking(ctx context.Context, ac *gongzhi.Actor, callID int64) 
 // is recorded on every application not funded. Only the purchaser may, within scope, in review,
 // after RankCall (ECONFLICT ranking: award.not_ranked).
 func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID int64, threshold gongzhi.Points) ([]gongzhi.Proposal, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
 	var props []gongzhi.Proposal
@@ -909,7 +909,7 @@ func eligibleInCall(ctx context.Context, q *store.Q, callID, appID int64) (*gong
 // call's row is locked while they are added up, so two concurrent awards cannot overspend.
 // Only the purchaser may, within scope, in review, after ranking.
 func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, amount gongzhi.Money, note string) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	note, r := gongzhi.CheckText(note, 500, false)
@@ -975,7 +975,7 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 // (one of gongzhi.UnfundedReasons; unfunded.decision needs a note saying why). Only the
 // purchaser may, within scope, in review. EINVALID (reason: choice, note: required).
 func (a *Service) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, reason, note string) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	if !slices.Contains(gongzhi.UnfundedReasons, reason) {
@@ -1022,7 +1022,7 @@ func (a *Service) Awards(ctx context.Context, ac *gongzhi.Actor, callID int64) (
 	if err != nil {
 		return nil, err
 	}
-	if kernel.IsStaff(ac) {
+	if MayReadPurchases(ac) {
 		return a.DB.Q().ListAwards(ctx, callID)
 	}
 	if c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
@@ -1039,7 +1039,7 @@ func (a *Service) Awards(ctx context.Context, ac *gongzhi.Actor, callID int64) (
 // award.not_ranked), applications neither funded nor given a reason (awards:
 // award.reason_missing:N), and awards above the call's amount (amount: award.exceeds_budget).
 func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -1213,11 +1213,11 @@ func (a *Service) Objections(ctx context.Context, ac *gongzhi.Actor, callID int6
 	if err != nil {
 		return nil, err
 	}
-	if !kernel.IsStaff(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
+	if !MayReadPurchases(ac) && c.State != gongzhi.CallNotice && c.State != gongzhi.CallFinal {
 		return nil, gongzhi.NotFound()
 	}
 	objs, err := a.DB.Q().ListObjections(ctx, callID)
-	if err != nil || kernel.IsStaff(ac) {
+	if err != nil || MayReadPurchases(ac) {
 		return objs, err
 	}
 	for _, o := range objs {
@@ -1234,7 +1234,7 @@ func (a *Service) Objections(ctx context.Context, ac *gongzhi.Actor, callID int6
 // past the notice (call_id: state.illegal); EINVALID (answer: required; overturn:
 // objection.overturn_needs_upheld / objection.no_award).
 func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int64, answer string, upheld, overturn bool) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	answer, r := gongzhi.CheckText(answer, 5000, true)
@@ -1320,7 +1320,7 @@ func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int
 // Refuses (ECONFLICT) before the notice ends (notice_ends_at: notice.not_over:DATE), with
 // objections open (objections: notice.objections_open:N), and outside the notice state.
 func (a *Service) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {

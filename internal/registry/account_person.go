@@ -40,10 +40,10 @@ func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, user
 	})
 }
 
-// linkedPerson returns the person the signed-in account of role is linked to, or EFORBIDDEN
-// (notLinked) when it is not linked.
-func (a *Service) LinkedPerson(ctx context.Context, ac *gongzhi.Actor, role, notLinked string) (int64, error) {
-	if err := kernel.MustBe(ac, role); err != nil {
+// LinkedPerson returns the person the signed-in account is linked to, if the capability's rule
+// allows the caller (EFORBIDDEN otherwise), or EFORBIDDEN (notLinked) when it is not linked.
+func (a *Service) LinkedPerson(ctx context.Context, ac *gongzhi.Actor, allowed bool, notLinked string) (int64, error) {
+	if err := kernel.Allow(ac, allowed); err != nil {
 		return 0, err
 	}
 	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)

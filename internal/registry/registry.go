@@ -28,7 +28,7 @@ func InScope(ac *gongzhi.Actor, field, code string) error {
 
 // Places lists places in scope. Everyone but administrators may read the places they work in.
 func (a *Service) Places(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
-	if err := kernel.MustRead(ac, kernel.ResPlaces); err != nil {
+	if err := kernel.Allow(ac, MayReadPlaces(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListPlaces(ctx, kernel.PlaceScope(ac), opts, each)
@@ -36,7 +36,7 @@ func (a *Service) Places(ctx context.Context, ac *gongzhi.Actor, opts store.List
 
 // Place returns a place in scope.
 func (a *Service) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*gongzhi.Place, error) {
-	if err := kernel.MustRead(ac, kernel.ResPlaces); err != nil {
+	if err := kernel.Allow(ac, MayReadPlaces(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetPlace(ctx, kernel.PlaceScope(ac), code)
@@ -45,7 +45,7 @@ func (a *Service) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*g
 // CreatePlace adds a place under a parent in the purchaser's scope (a new community, say). The
 // code must carry the parent's prefix and the parent must be one level up.
 func (a *Service) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Place) error {
-	if err := kernel.MustWrite(ac, kernel.ResPlaces); err != nil {
+	if err := kernel.Allow(ac, MayWritePlaces(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -81,7 +81,7 @@ func (a *Service) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi
 
 // RenamePlace changes a place's name.
 func (a *Service) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name string) error {
-	if err := kernel.MustWrite(ac, kernel.ResPlaces); err != nil {
+	if err := kernel.Allow(ac, MayWritePlaces(ac)); err != nil {
 		return err
 	}
 	name, r := gongzhi.CheckText(name, 100, true)
@@ -106,7 +106,7 @@ func (a *Service) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name
 
 // Grids lists grids in scope.
 func (a *Service) Grids(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Grid) error) (int, error) {
-	if err := kernel.MustRead(ac, kernel.ResGrids); err != nil {
+	if err := kernel.Allow(ac, MayReadGrids(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListGrids(ctx, kernel.PlaceScope(ac), opts, each)
@@ -114,7 +114,7 @@ func (a *Service) Grids(ctx context.Context, ac *gongzhi.Actor, opts store.ListO
 
 // Grid returns a grid in scope.
 func (a *Service) Grid(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Grid, error) {
-	if err := kernel.MustRead(ac, kernel.ResGrids); err != nil {
+	if err := kernel.Allow(ac, MayReadGrids(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetGrid(ctx, kernel.PlaceScope(ac), id)
@@ -134,7 +134,7 @@ func (a *Service) CheckCommunity(ctx context.Context, q *store.Q, ac *gongzhi.Ac
 // SaveGrid creates (ID 0) or updates a grid of a community in scope. A grid number is unique
 // within its community.
 func (a *Service) SaveGrid(ctx context.Context, ac *gongzhi.Actor, g *gongzhi.Grid) error {
-	if err := kernel.MustWrite(ac, kernel.ResGrids); err != nil {
+	if err := kernel.Allow(ac, MayWriteGrids(ac)); err != nil {
 		return err
 	}
 	if err := g.Validate(); err != nil {
@@ -172,7 +172,7 @@ func createOrUpdate(create bool) string {
 
 // DeleteGrid removes a grid with no households.
 func (a *Service) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustWrite(ac, kernel.ResGrids); err != nil {
+	if err := kernel.Allow(ac, MayWriteGrids(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -194,7 +194,7 @@ func (a *Service) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) e
 
 // Households lists households in scope.
 func (a *Service) Households(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Household) error) (int, error) {
-	if err := kernel.MustRead(ac, kernel.ResHouseholds); err != nil {
+	if err := kernel.Allow(ac, MayReadHouseholds(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListHouseholds(ctx, kernel.PlaceScope(ac), opts, each)
@@ -202,7 +202,7 @@ func (a *Service) Households(ctx context.Context, ac *gongzhi.Actor, opts store.
 
 // Household returns a household in scope.
 func (a *Service) Household(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Household, error) {
-	if err := kernel.MustRead(ac, kernel.ResHouseholds); err != nil {
+	if err := kernel.Allow(ac, MayReadHouseholds(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetHousehold(ctx, kernel.PlaceScope(ac), id)
@@ -210,7 +210,7 @@ func (a *Service) Household(ctx context.Context, ac *gongzhi.Actor, id int64) (*
 
 // SaveHousehold creates or updates a household; its grid must belong to its community.
 func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.Household) error {
-	if err := kernel.MustWrite(ac, kernel.ResHouseholds); err != nil {
+	if err := kernel.Allow(ac, MayWriteHouseholds(ac)); err != nil {
 		return err
 	}
 	if err := h.Validate(); err != nil {
@@ -245,7 +245,7 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 
 // DeleteHousehold removes a household nobody is registered in.
 func (a *Service) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustWrite(ac, kernel.ResHouseholds); err != nil {
+	if err := kernel.Allow(ac, MayWriteHouseholds(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -272,7 +272,7 @@ func (a *Service) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int
 
 // Organizations lists organizations in scope: a provider sees only its own.
 func (a *Service) Organizations(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
-	if err := kernel.MustRead(ac, kernel.ResOrgs); err != nil {
+	if err := kernel.Allow(ac, MayReadOrganizations(ac)); err != nil {
 		return 0, err
 	}
 	return a.DB.Q().ListOrganizations(ctx, kernel.OrgScope(ac), opts, each)
@@ -280,7 +280,7 @@ func (a *Service) Organizations(ctx context.Context, ac *gongzhi.Actor, opts sto
 
 // Organization returns an organization in scope.
 func (a *Service) Organization(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Organization, error) {
-	if err := kernel.MustRead(ac, kernel.ResOrgs); err != nil {
+	if err := kernel.Allow(ac, MayReadOrganizations(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetOrganization(ctx, kernel.OrgScope(ac), id)
@@ -314,11 +314,8 @@ func (a *Service) checkOrg(ctx context.Context, q *store.Q, ac *gongzhi.Actor, o
 // purchaser and the hub may; a provider may not register others. Returns EINVALID for a bad
 // credit code and ECONFLICT for one that is already registered.
 func (a *Service) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
-	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
+	if err := kernel.Allow(ac, MayRegisterOrganizations(ac)); err != nil {
 		return err
-	}
-	if gongzhi.OrgScoped(ac.Role()) {
-		return gongzhi.Forbidden()
 	}
 	o.ID = 0
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -343,7 +340,7 @@ func uniqueCredit(err error) error {
 // address, service fields, staff and notes, never its registration facts, grade or incubation
 // stage, which the office and the hub keep.
 func (a *Service) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Organization) error {
-	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
+	if err := kernel.Allow(ac, MayWriteOrganizations(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -368,11 +365,8 @@ func (a *Service) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *
 
 // DeleteOrganization removes an organization that no account or person refers to.
 func (a *Service) DeleteOrganization(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustWrite(ac, kernel.ResOrgs); err != nil {
+	if err := kernel.Allow(ac, MayRegisterOrganizations(ac)); err != nil {
 		return err
-	}
-	if gongzhi.OrgScoped(ac.Role()) {
-		return gongzhi.Forbidden()
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
 		before, err := q.GetOrganization(ctx, kernel.OrgScope(ac), id)
@@ -393,7 +387,7 @@ func (a *Service) DeleteOrganization(ctx context.Context, ac *gongzhi.Actor, id 
 
 // People lists people in scope: a provider sees its own staff and volunteers.
 func (a *Service) People(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
-	if err := kernel.MustRead(ac, kernel.ResPeople); err != nil {
+	if err := kernel.Allow(ac, MayReadPeople(ac)); err != nil {
 		return 0, err
 	}
 	if v := opts.Filters["id_number"]; v != "" {
@@ -405,7 +399,7 @@ func (a *Service) People(ctx context.Context, ac *gongzhi.Actor, opts store.List
 
 // Person returns a person in scope, ID number masked.
 func (a *Service) Person(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Person, error) {
-	if err := kernel.MustRead(ac, kernel.ResPeople); err != nil {
+	if err := kernel.Allow(ac, MayReadPeople(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().GetPerson(ctx, kernel.OrgScope(ac), id)
@@ -414,10 +408,10 @@ func (a *Service) Person(ctx context.Context, ac *gongzhi.Actor, id int64) (*gon
 // RevealIDNumber returns a person's full ID number to a role allowed to see it (community staff,
 // grid workers), within scope, and records the view in the audit log.
 func (a *Service) RevealIDNumber(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
-	if err := kernel.MustRead(ac, kernel.ResPeople); err != nil {
+	if err := kernel.Allow(ac, MayReadPeople(ac)); err != nil {
 		return "", err
 	}
-	if !kernel.CanRevealID(ac) {
+	if !MayRevealID(ac) {
 		return "", gongzhi.Forbidden()
 	}
 	var plain string
@@ -570,7 +564,7 @@ func idNumberFree(p *gongzhi.Person, other int64) error {
 // CreatePerson registers a person in the caller's scope. A resident needs a valid ID number,
 // unique across the instance.
 func (a *Service) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
+	if err := kernel.Allow(ac, MayWritePeople(ac)); err != nil {
 		return err
 	}
 	groups, err := a.DB.Q().ListTargetGroups(ctx)
@@ -595,7 +589,7 @@ func (a *Service) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 
 // UpdatePerson saves a person in scope. An empty ID number keeps the stored one.
 func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
+	if err := kernel.Allow(ac, MayWritePeople(ac)); err != nil {
 		return err
 	}
 	groups, err := a.DB.Q().ListTargetGroups(ctx)
@@ -626,7 +620,7 @@ func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 
 // DeletePerson removes a person in scope.
 func (a *Service) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustWrite(ac, kernel.ResPeople); err != nil {
+	if err := kernel.Allow(ac, MayWritePeople(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {
@@ -648,7 +642,7 @@ func (a *Service) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64)
 
 // TargetGroups lists the target groups.
 func (a *Service) TargetGroups(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.TargetGroup, error) {
-	if err := kernel.MustRead(ac, kernel.ResTargetGroups); err != nil {
+	if err := kernel.Allow(ac, MayReadTargetGroups(ac)); err != nil {
 		return nil, err
 	}
 	return a.DB.Q().ListTargetGroups(ctx)
@@ -656,7 +650,7 @@ func (a *Service) TargetGroups(ctx context.Context, ac *gongzhi.Actor) ([]gongzh
 
 // SaveTargetGroup adds an office-defined target group, or renames one. The purchaser may.
 func (a *Service) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gongzhi.TargetGroup, create bool) error {
-	if err := kernel.MustWrite(ac, kernel.ResTargetGroups); err != nil {
+	if err := kernel.Allow(ac, MayWriteTargetGroups(ac)); err != nil {
 		return err
 	}
 	if err := t.Validate(); err != nil {

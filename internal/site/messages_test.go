@@ -3,6 +3,7 @@ package site_test
 import (
 	"errors"
 	"gongzhi"
+	"gongzhi/internal/app"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -42,7 +43,7 @@ var (
 // Every key a template names literally is in the catalogue (the kit's templates and each part's).
 func TestTemplateMessageKeysExist(t *testing.T) {
 	dirs := map[string]fs.FS{"internal/web/templates": os.DirFS("../web/templates")}
-	for _, p := range site.Parts {
+	for _, p := range site.Parts(&app.App{}) {
 		sub, err := fs.Sub(p.Templates, "templates")
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"gongzhi/internal/app"
 	"gongzhi/internal/complaints/complaintsweb"
 	"gongzhi/internal/evaluation/evaluationweb"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
 	"gongzhi/internal/overview/overviewweb"
@@ -18,20 +19,23 @@ import (
 	"gongzhi/internal/web"
 )
 
-// Parts are the capabilities' shares of the server, in the order they register.
-var Parts = []web.Part{
-	accountsweb.Part,
-	registryweb.Part,
-	purchaseweb.Part,
-	ledgerweb.Part,
-	supervisionweb.Part,
-	complaintsweb.Part,
-	evaluationweb.Part,
-	overviewweb.Part,
-	jobsweb.Part,
+// Parts are the capabilities' shares of the server over a's services, in the order they
+// register.
+func Parts(a *app.App) []web.Part {
+	return []web.Part{
+		accountsweb.Part(a.AccountsService),
+		registryweb.Part(a.RegistryService),
+		purchaseweb.Part(a.PurchaseService),
+		ledgerweb.Part(a.LedgerService),
+		supervisionweb.Part(a.SupervisionService),
+		complaintsweb.Part(a.ComplaintsService),
+		evaluationweb.Part(a.EvaluationService),
+		overviewweb.Part(a.OverviewService),
+		jobsweb.Part(jobs.NewService(a)),
+	}
 }
 
 // New builds the web server with every capability.
 func New(a *app.App, log *slog.Logger, opts web.Options) (*web.Server, error) {
-	return web.New(a, log, opts, Parts...)
+	return web.New(a, log, opts, Parts(a)...)
 }

@@ -342,14 +342,9 @@ func (q *Q) ComplaintStats(ctx context.Context, prefix string, since time.Time) 
 	return out, mapErr(rows.Err())
 }
 
-// PublicContract is what anyone may see of a signed contract to name it in a complaint.
-type PublicContract struct {
-	ID        int64  `json:"id"`
-	Title     string `json:"title"`
-	Provider  string `json:"provider"`
-	PlaceCode string `json:"place_code"`
-	OrgID     int64  `json:"-"`
-}
+// PublicContract is what anyone may see of a signed contract to name it in a complaint (defined
+// in the domain).
+type PublicContract = gongzhi.PublicContract
 
 // SignedContracts lists signed contracts (their titles and providers only).
 func (q *Q) SignedContracts(ctx context.Context) ([]PublicContract, error) {

@@ -5,6 +5,8 @@ package store
 import (
 	"context"
 	"strings"
+
+	"gongzhi"
 )
 
 // Scope limits what a query returns to what the caller may see. The zero Scope sees everything
@@ -15,15 +17,9 @@ type Scope struct {
 	None   bool   // sees nothing (administrators have no registry access)
 }
 
-// ListOptions are a list page's search, filters, sort and page.
-type ListOptions struct {
-	Q       string
-	Filters map[string]string
-	Sort    string
-	Desc    bool
-	Limit   int // 0: no limit (exports)
-	Offset  int
-}
+// ListOptions are a list page's search, filters, sort and page (defined in the domain, so that
+// the web layer names them without importing storage).
+type ListOptions = gongzhi.ListOptions
 
 // Page is one page of a list with the total that matched.
 type Page[T any] struct {

@@ -50,8 +50,6 @@ const (
 	ResSupReports     = "supervision_reports"
 )
 
-var inspectors = []string{gongzhi.RoleHub, gongzhi.RolePurchaser}
-
 // supScope is what supervision records the caller sees: a provider its own organization's,
 // the purchaser, the hub and the auditor those of places within scope.
 func supScope(ac *gongzhi.Actor) (store.Scope, error) { return purchase.ContractScope(ac) }
@@ -88,7 +86,7 @@ func (a *Service) activeContracts(ctx context.Context, q *store.Q, s store.Scope
 // how many it created. The scheduled job (internal/jobs) runs it as the system actor for every
 // place; generating a month's report runs it for the caller's place.
 func (a *Service) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, month string) (int, error) {
-	if err := kernel.MustBe(ac, kernel.PurchaseReaders...); err != nil {
+	if err := kernel.Allow(ac, MayOversee(ac)); err != nil {
 		return 0, err
 	}
 	if _, ok := gongzhi.ParseMonth(month); !ok {
@@ -188,7 +186,7 @@ func (a *Service) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Ac
 // ECONFLICT inspected_on (inspection.future) for a date after today, or inspected_on
 // (inspection.before_month) for one before the month began.
 func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64, rec gongzhi.InspectionRecord) (*gongzhi.Inspection, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	if err := rec.Validate(); err != nil {
@@ -236,7 +234,7 @@ func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id in
 // inspection.not_done) or a checklist item that is not a finding (check_key:
 // rect.not_a_finding); EINVALID requirement or deadline (a date not before today).
 func (a *Service) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, inspectionID int64, o gongzhi.RectificationOrder) (*gongzhi.Rectification, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	var x *gongzhi.Rectification
@@ -335,7 +333,7 @@ func (a *Service) RectificationHistory(ctx context.Context, ac *gongzhi.Actor, i
 // Refuses (ECONFLICT state) an order already answered (rect.answered) or closed (rect.closed);
 // EINVALID answer.
 func (a *Service) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64, answer string, evidence []string) (*gongzhi.Rectification, error) {
-	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
+	if err := kernel.Allow(ac, MayAnswerRectifications(ac)); err != nil {
 		return nil, err
 	}
 	answer, r := gongzhi.CheckText(answer, 4000, true)
@@ -368,7 +366,7 @@ func (a *Service) AnswerRectification(ctx context.Context, ac *gongzhi.Actor, id
 // the order now: the provider it is addressed to, while it is open. Same errors as
 // AnswerRectification.
 func (a *Service) CanAnswerRectification(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.MustBe(ac, gongzhi.RoleProvider); err != nil {
+	if err := kernel.Allow(ac, MayAnswerRectifications(ac)); err != nil {
 		return err
 	}
 	x, err := a.Rectification(ctx, ac, id)
@@ -407,7 +405,7 @@ func rectCheckable(x *gongzhi.Rectification) error {
 // (ECONFLICT state) an order never answered or reopened and not answered again
 // (rect.not_answered) and one already closed (rect.closed).
 func (a *Service) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id int64, note string) (*gongzhi.Rectification, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	note, r := gongzhi.CheckText(note, 1000, false)
@@ -427,7 +425,7 @@ func (a *Service) VerifyRectification(ctx context.Context, ac *gongzhi.Actor, id
 // the purchaser within scope. Refuses (ECONFLICT state) an order not answered
 // (rect.not_answered) or closed (rect.closed); EINVALID reason (required).
 func (a *Service) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) (*gongzhi.Rectification, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, true)
@@ -452,7 +450,7 @@ func (a *Service) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id
 // before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
 // (required).
 func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
-	if err := kernel.MustBe(ac, gongzhi.RolePurchaser); err != nil {
+	if err := kernel.Allow(ac, MayExtendRectifications(ac)); err != nil {
 		return nil, err
 	}
 	f := gongzhi.FieldErrors{}
@@ -583,7 +581,7 @@ func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) (int, 
 // follow-up rectification order with its deadline. The hub or the purchaser. EINVALID for a bad
 // talk; ECONFLICT contract_id (talk.contract_not_signed) for a contract not signed.
 func (a *Service) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.TalkInput) (*gongzhi.Talk, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -662,7 +660,7 @@ func (a *Service) SupervisionItems(ctx context.Context, ac *gongzhi.Actor) (todo
 	if _, serr := supScope(ac); serr != nil {
 		return nil, nil, nil
 	}
-	staff := kernel.IsStaff(ac)
+	staff := MayOversee(ac)
 	today, month := a.Today(), gongzhi.MonthOf(a.NowUTC())
 	count := func(list func(store.ListOptions) (int, error), f map[string]string) int {
 		if err != nil {

@@ -17,7 +17,7 @@ import (
 // (EFORBIDDEN otherwise); EINVALID for a bad meeting or an organization outside scope
 // (org_ids / actions.N.owner_org_id: not_found).
 func (a *Service) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongzhi.MeetingInput) (*gongzhi.Meeting, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -112,7 +112,7 @@ func (a *Service) MeetingActions(ctx context.Context, ac *gongzhi.Actor, opts st
 
 // AddMeetingAction adds an action item to a meeting within scope. The hub or the purchaser.
 func (a *Service) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID int64, in gongzhi.ActionInput) (*gongzhi.MeetingAction, error) {
-	if err := kernel.MustBe(ac, inspectors...); err != nil {
+	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	f := gongzhi.FieldErrors{}
@@ -149,7 +149,7 @@ func (a *Service) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meeti
 // provider's item answers ENOTFOUND). Refuses (ECONFLICT state: action.done) an item already
 // done; EINVALID note (required).
 func (a *Service) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, meetingID, actionID int64, note string) (*gongzhi.MeetingAction, error) {
-	if err := kernel.MustBe(ac, gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleProvider); err != nil {
+	if err := kernel.Allow(ac, MayCompleteActions(ac)); err != nil {
 		return nil, err
 	}
 	note, r := gongzhi.CheckText(note, 1000, true)
@@ -171,7 +171,7 @@ func (a *Service) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, 
 		if x, err = q.GetMeetingAction(ctx, actionID); err != nil {
 			return err
 		}
-		if x.MeetingID != meetingID || (ac.Has(gongzhi.RoleProvider) && x.OwnerOrgID != ac.User.OrgID) {
+		if x.MeetingID != meetingID || !MayCompleteAction(ac, x.OwnerOrgID) {
 			return gongzhi.NotFound()
 		}
 		if x.State == gongzhi.ActionDone {

@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 )
 
 const maxJSONBody = 1 << 20
@@ -153,9 +152,9 @@ func decodeForm(form url.Values, v any) error {
 }
 
 // listOptions reads q, sort, desc, page and per_page, and the allowed filters, from the query.
-func ListOptions(r *http.Request, filters ...string) (store.ListOptions, int) {
+func ListOptions(r *http.Request, filters ...string) (gongzhi.ListOptions, int) {
 	qv := r.URL.Query()
-	opts := store.ListOptions{Q: TruncateRunes(qv.Get("q"), 100), Sort: qv.Get("sort"), Desc: qv.Get("desc") == "1", Filters: map[string]string{}}
+	opts := gongzhi.ListOptions{Q: TruncateRunes(qv.Get("q"), 100), Sort: qv.Get("sort"), Desc: qv.Get("desc") == "1", Filters: map[string]string{}}
 	for _, k := range filters {
 		if v := strings.TrimSpace(qv.Get(k)); v != "" {
 			opts.Filters[k] = TruncateRunes(v, 100)

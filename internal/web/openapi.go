@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
 )
 
 type ApiDoc struct {
@@ -317,8 +316,6 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var _ = kernel.Todo{}
-
 // moreAPIDocs are the capabilities' operations, added by AddAPIDocs.
 var moreAPIDocs []map[string]ApiDoc
 
@@ -327,8 +324,8 @@ var moreAPIDocs []map[string]ApiDoc
 func AddAPIDocs(docs ...map[string]ApiDoc) { moreAPIDocs = append(moreAPIDocs, docs...) }
 
 type HomeData struct {
-	Todos []kernel.Todo `json:"todos"`
-	Stats []kernel.Todo `json:"stats"`
+	Todos []gongzhi.Todo `json:"todos"`
+	Stats []gongzhi.Todo `json:"stats"`
 }
 
 type TokenRequest struct {

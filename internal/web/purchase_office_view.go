@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 )
 
 // offTr translates a message with several arguments, filling its %s in order.
@@ -292,7 +291,7 @@ type OffLabels struct {
 func (s *Server) OffLabelsFor(r *http.Request) *OffLabels {
 	lang := LangOf(r)
 	l := &OffLabels{Lang: lang, categories: map[string]string{}, groups: map[string]string{}}
-	cats, err := s.App.ServiceCategories(r.Context(), false)
+	cats, err := s.services.ServiceCategories(r.Context(), false)
 	s.LogListError(r, "category names", err)
 	for _, c := range cats {
 		l.categories[c.Code] = c.Name
@@ -301,7 +300,7 @@ func (s *Server) OffLabelsFor(r *http.Request) *OffLabels {
 		}
 	}
 	if ac := ActorOf(r); ac != nil {
-		groups, err := s.App.TargetGroups(r.Context(), ac)
+		groups, err := s.services.TargetGroups(r.Context(), ac)
 		s.LogListError(r, "target group names", err)
 		for _, g := range groups {
 			l.groups[g.Code] = g.Name
@@ -349,7 +348,7 @@ func (s *Server) OffCategoryOptions(r *http.Request, l *OffLabels, all bool, bla
 	if blank != "" {
 		out = append(out, Option{"", blank})
 	}
-	cats, err := s.App.ServiceCategories(r.Context(), !all)
+	cats, err := s.services.ServiceCategories(r.Context(), !all)
 	s.LogListError(r, "category options", err)
 	for _, c := range cats {
 		out = append(out, Option{c.Code, l.Category(c.Code)})
@@ -363,7 +362,7 @@ func (s *Server) OffGroupOptions(r *http.Request, l *OffLabels, blank string) []
 	if blank != "" {
 		out = append(out, Option{"", blank})
 	}
-	groups, err := s.App.TargetGroups(r.Context(), ActorOf(r))
+	groups, err := s.services.TargetGroups(r.Context(), ActorOf(r))
 	s.LogListError(r, "target group options", err)
 	for _, g := range groups {
 		out = append(out, Option{g.Code, l.Group(g.Code)})
@@ -376,7 +375,7 @@ func (s *Server) OffGroupOptions(r *http.Request, l *OffLabels, blank string) []
 func (s *Server) OffPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
 	out := map[string]string{}
 	for _, lvl := range levels {
-		_, err := s.App.Places(ctx, ac, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}},
+		_, err := s.services.Places(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}},
 			func(p *gongzhi.Place) error { out[p.Code] = p.Name; return nil })
 		s.LogListError(nil, "place names", err)
 	}
@@ -386,16 +385,6 @@ func (s *Server) OffPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ..
 // offWithBlank puts a blank choice before options.
 func OffWithBlank(label string, opts []Option) []Option {
 	return append([]Option{{"", label}}, opts...)
-}
-
-// isOffice reports whether the actor buys services: the purchaser (or the command line).
-func OffIsPurchaser(ac *gongzhi.Actor) bool {
-	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser))
-}
-
-// offMayPrelim reports whether the actor does preliminary reviews.
-func OffMayPrelim(ac *gongzhi.Actor) bool {
-	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
 }
 
 // offTruncate shortens text for a table cell.

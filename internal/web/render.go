@@ -40,6 +40,17 @@ type navItem struct {
 	Key, Href string
 }
 
+// A NavLink is one link of the navigation that a part adds: its message key, where it goes, the
+// capability's predicate that decides who sees it, and its place in the menu (lower first; the
+// purchase links are in the 100s, the delivery pages' in the 200s, the registry's in the 300s,
+// the administrators' and the tokens in the 900s).
+type NavLink struct {
+	Key   string
+	Href  string
+	Show  func(*gongzhi.Actor) bool
+	Order int
+}
+
 type Option struct {
 	Value, Label string
 }
@@ -277,7 +288,7 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 			s.ClearCookie(w, "flash")
 		}
 	}
-	p.Nav = navFor(p.Actor)
+	p.Nav = s.navFor(p.Actor)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.log.Error("render", "template", name, "err", err)
@@ -299,45 +310,19 @@ func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 	return nil
 }
 
-func navFor(ac *gongzhi.Actor) []navItem {
+// navFor is the navigation of a signed-in actor: the home page, then every part's links the
+// actor may see, in their order.
+func (s *Server) navFor(ac *gongzhi.Actor) []navItem {
 	if ac == nil {
 		return nil
 	}
 	nav := []navItem{{"nav.home", "/"}}
-	switch ac.Role() {
-	case gongzhi.RoleSysAdmin:
-		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.jobs", "/jobs"}, navItem{"nav.tokens", "/tokens"})
-	case gongzhi.RoleSecAdmin:
-		return append(nav, navItem{"nav.users", "/users"}, navItem{"nav.tokens", "/tokens"})
-	case gongzhi.RoleAuditAdmin:
-		return append(nav, navItem{"nav.audit", "/audit"})
-	}
-	add := func(res, key, href string) {
-		if CanRead(ac, res) {
-			nav = append(nav, navItem{key, href})
+	for _, l := range s.nav {
+		if l.Show(ac) {
+			nav = append(nav, navItem{l.Key, l.Href})
 		}
 	}
-	switch ac.Role() {
-	case gongzhi.RolePurchaser:
-		nav = append(nav, navItem{"nav.needs", "/needs"}, navItem{"nav.budgets", "/budgets"}, navItem{"nav.calls", "/calls"},
-			navItem{"nav.contracts", "/contracts"}, navItem{"nav.reports", "/reports"})
-	case gongzhi.RoleHub:
-		nav = append(nav, navItem{"nav.needs", "/needs"}, navItem{"nav.calls", "/calls"}, navItem{"nav.contracts", "/contracts"})
-	case gongzhi.RoleCommunity, gongzhi.RoleGridWorker:
-		nav = append(nav, navItem{"nav.needs", "/needs"})
-	case gongzhi.RoleProvider:
-		nav = append(nav, navItem{"nav.applications", "/applications"}, navItem{"nav.contracts", "/contracts"})
-	case gongzhi.RoleExpert:
-		nav = append(nav, navItem{"nav.reviews", "/reviews"})
-	}
-	nav = append(nav, deliveryNav(ac)...)
-	add("organizations", "nav.organizations", "/organizations")
-	add("people", "nav.people", "/people")
-	add("places", "nav.places", "/places")
-	add("grids", "nav.grids", "/grids")
-	add("households", "nav.households", "/households")
-	add("target_groups", "nav.target_groups", "/target-groups")
-	return append(nav, navItem{"nav.tokens", "/tokens"})
+	return nav
 }
 
 // urlQueryEscape escapes a value for a query string.

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/store"
 	"gongzhi/internal/xlsx"
 )
 
@@ -30,10 +28,16 @@ type Resource[R any] struct {
 	TitleKey string // nav key
 	ItemKey  string // message key prefix of field labels: "org"
 	Filters  []string
-	Perm     string // app resource name for CanRead/CanWrite
 	NoDelete bool
 
-	List   func(ctx context.Context, ac *gongzhi.Actor, opts store.ListOptions, each func(R) error) (int, error)
+	// MayWrite is the capability's rule for creating and editing the records (it decides the
+	// New and Edit buttons and the forms); MayCreate, if set, narrows it for creating and
+	// MayDelete, for the Delete button, for deleting.
+	MayWrite  func(ac *gongzhi.Actor) bool
+	MayCreate func(ac *gongzhi.Actor) bool
+	MayDelete func(ac *gongzhi.Actor) bool
+
+	List   func(ctx context.Context, ac *gongzhi.Actor, opts gongzhi.ListOptions, each func(R) error) (int, error)
 	Get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)
 	Create func(ctx context.Context, ac *gongzhi.Actor, v R) error
 	Update func(ctx context.Context, ac *gongzhi.Actor, id string, v R) error
@@ -48,11 +52,23 @@ type Resource[R any] struct {
 	Export    func(lang string) ([]string, func(R) []any)
 	Fields    func(r *http.Request, lang string, v R, errs map[string]string) []Field
 	Detail    func(r *http.Request, lang string, v R) (DetailView, error)
-	CanCreate func(ac *gongzhi.Actor) bool
 }
 
-func CanRead(ac *gongzhi.Actor, res string) bool  { return ac != nil && kernel.CanRead(ac, res) }
-func CanWrite(ac *gongzhi.Actor, res string) bool { return ac != nil && kernel.CanWrite(ac, res) }
+// mayWrite asks the resource's rule for the signed-in actor.
+func (res *Resource[R]) mayWrite(ac *gongzhi.Actor) bool {
+	return ac != nil && res.MayWrite != nil && res.MayWrite(ac)
+}
+
+// A Section is one part's addition to the record page of another part's resource: a related
+// list and actions (the purchase part adds an organization's bars to the registry's organization
+// page). It returns a nil list and no actions when the actor may not see it.
+type Section func(r *http.Request, lang, id string) (*Related, []ActionLink, error)
+
+// AddSection adds sec to the record pages of the resource named name, after the resource's own
+// related lists and actions.
+func (s *Server) AddSection(name string, sec Section) {
+	s.sections[name] = append(s.sections[name], sec)
+}
 
 // register adds the resource's UI and API routes.
 func Register[R any](s *Server, res *Resource[R]) {
@@ -101,7 +117,7 @@ func (res *Resource[R]) uiList(s *Server) Handler {
 		q := r.URL.Query()
 		q.Del("page")
 		lv.ExportURL = "/" + res.Name + "/export.xlsx?" + q.Encode()
-		if res.Create != nil && CanWrite(ac, res.Perm) && (res.CanCreate == nil || res.CanCreate(ac)) {
+		if res.Create != nil && res.mayWrite(ac) && (res.MayCreate == nil || res.MayCreate(ac)) {
 			lv.NewURL = "/" + res.Name + "/new"
 			if res.Name == "organizations" || res.Name == "people" {
 				lv.ImportURL = "/" + res.Name + "/import"
@@ -196,14 +212,24 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 			return err
 		}
 		id := res.IdOf(v)
-		if res.Update != nil && CanWrite(ac, res.Perm) {
+		for _, sec := range s.sections[res.Name] {
+			rel, acts, err := sec(r, lang, id)
+			if err != nil {
+				return err
+			}
+			if rel != nil {
+				dv.Related = append(dv.Related, *rel)
+			}
+			dv.Actions = append(dv.Actions, acts...)
+		}
+		if res.Update != nil && res.mayWrite(ac) {
 			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)
 		}
-		if res.Del != nil && !res.NoDelete && CanWrite(ac, res.Perm) && !gongzhi.OrgScoped(ac.Role()) {
+		if res.Del != nil && !res.NoDelete && res.mayWrite(ac) && res.MayDelete != nil && res.MayDelete(ac) {
 			dv.Actions = append(dv.Actions, ActionLink{Label: T(lang, "action.delete"), Href: "/" + res.Name + "/" + id + "/delete",
 				Post: true, Confirm: T(lang, "action.confirm_delete"), Danger: true})
 		}
-		hist, err := s.App.History(r.Context(), ac, res.Name, id)
+		hist, err := s.services.History(r.Context(), ac, res.Name, id)
 		if err != nil {
 			return err
 		}
@@ -217,7 +243,7 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 func (res *Resource[R]) uiForm(s *Server, create bool) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := ActorOf(r), LangOf(r)
-		if !CanWrite(ac, res.Perm) {
+		if !res.mayWrite(ac) {
 			return gongzhi.Forbidden()
 		}
 		v := res.NewT()
@@ -311,7 +337,7 @@ func (res *Resource[R]) apiList(s *Server) Handler {
 
 // writeList answers an API list request: the items run yields for opts (page pg), with their
 // total.
-func WriteList[R any](w http.ResponseWriter, opts store.ListOptions, pg int, run func(store.ListOptions, func(R) error) (int, error)) error {
+func WriteList[R any](w http.ResponseWriter, opts gongzhi.ListOptions, pg int, run func(gongzhi.ListOptions, func(R) error) (int, error)) error {
 	body := ListBody[R]{Items: []R{}, Page: pg, PerPage: opts.Limit}
 	total, err := run(opts, func(v R) error { body.Items = append(body.Items, v); return nil })
 	if err != nil {
@@ -323,7 +349,7 @@ func WriteList[R any](w http.ResponseWriter, opts store.ListOptions, pg int, run
 }
 
 // listJSON answers an API list request that may filter on filters (see writeList).
-func ListJSON[R any](w http.ResponseWriter, r *http.Request, filters []string, run func(store.ListOptions, func(R) error) (int, error)) error {
+func ListJSON[R any](w http.ResponseWriter, r *http.Request, filters []string, run func(gongzhi.ListOptions, func(R) error) (int, error)) error {
 	opts, pg := ListOptions(r, filters...)
 	return WriteList(w, opts, pg, run)
 }
@@ -353,8 +379,8 @@ func GetJSON[R any](w http.ResponseWriter, r *http.Request, get func(context.Con
 }
 
 // listOf binds a service's list method to the request's context and actor.
-func ListOf[R any](ctx context.Context, ac *gongzhi.Actor, list func(context.Context, *gongzhi.Actor, store.ListOptions, func(R) error) (int, error)) func(store.ListOptions, func(R) error) (int, error) {
-	return func(opts store.ListOptions, each func(R) error) (int, error) { return list(ctx, ac, opts, each) }
+func ListOf[R any](ctx context.Context, ac *gongzhi.Actor, list func(context.Context, *gongzhi.Actor, gongzhi.ListOptions, func(R) error) (int, error)) func(gongzhi.ListOptions, func(R) error) (int, error) {
+	return func(opts gongzhi.ListOptions, each func(R) error) (int, error) { return list(ctx, ac, opts, each) }
 }
 
 func (res *Resource[R]) apiGet(s *Server) Handler {
@@ -418,7 +444,7 @@ func (res *Resource[R]) apiDelete(s *Server) Handler {
 
 func (res *Resource[R]) apiHistory(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		hist, err := s.App.History(r.Context(), ActorOf(r), res.Name, r.PathValue("id"))
+		hist, err := s.services.History(r.Context(), ActorOf(r), res.Name, r.PathValue("id"))
 		if err != nil {
 			return err
 		}

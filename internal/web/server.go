@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,7 +28,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gongzhi"
-	"gongzhi/internal/app"
 	"gongzhi/internal/files"
 )
 
@@ -52,7 +52,7 @@ type Options struct {
 
 // Server is the HTTP side of Gongzhi.
 type Server struct {
-	App       *app.App
+	services  Services
 	log       *slog.Logger
 	Opts      Options
 	parts     []Part
@@ -62,8 +62,10 @@ type Server struct {
 	sums      map[string]string // static file name → content hash, for cache-busting URLs
 	Files     *files.Store
 	mux       *http.ServeMux
-	apiRoutes []string // "METHOD /api/v1/…" patterns, for the OpenAPI check
-	uiRoutes  []string // "METHOD /…" patterns of the pages, for tests that visit every route
+	nav       []NavLink            // every part's links, in menu order
+	sections  map[string][]Section // resource name → other parts' additions to its record pages
+	apiRoutes []string             // "METHOD /api/v1/…" patterns, for the OpenAPI check
+	uiRoutes  []string             // "METHOD /…" patterns of the pages, for tests that visit every route
 	reqs      *prometheus.CounterVec
 	dur       *prometheus.HistogramVec
 	reg       *prometheus.Registry
@@ -83,17 +85,21 @@ type Part struct {
 	Templates fs.FS
 	// Routes registers the capability's pages and API on the server.
 	Routes func(*Server)
+	// Nav is the capability's links in the navigation, each shown to those its predicate allows.
+	Nav []NavLink
 }
 
-// New builds the server with the kit's own routes and then each part's.
-func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, error) {
+// New builds the server over the services the kit needs (see Services) with the kit's own routes
+// and then each part's.
+func New(svcs Services, log *slog.Logger, opts Options, parts ...Part) (*Server, error) {
 	if err := errors.Join(catalogue.problems...); err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
-	s := &Server{App: a, log: log, Opts: opts, mux: http.NewServeMux(), Files: opts.Files, parts: parts}
+	s := &Server{services: svcs, log: log, Opts: opts, mux: http.NewServeMux(), Files: opts.Files, parts: parts,
+		sections: map[string][]Section{}}
 	if s.Files == nil {
 		s.Files = &files.Store{Dir: filepath.Join(os.TempDir(), "gongzhi-files")}
 	}
@@ -112,7 +118,9 @@ func New(a *app.App, log *slog.Logger, opts Options, parts ...Part) (*Server, er
 	s.routes()
 	for _, p := range parts {
 		p.Routes(s)
+		s.nav = append(s.nav, p.Nav...)
 	}
+	slices.SortStableFunc(s.nav, func(a, b NavLink) int { return a.Order - b.Order })
 	return s, nil
 }
 
@@ -333,7 +341,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http
 		if !ok {
 			return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
 		}
-		ac, err := s.App.TokenActor(ctx, strings.TrimSpace(tok), ClientIP(r))
+		ac, err := s.services.TokenActor(ctx, strings.TrimSpace(tok), ClientIP(r))
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 				return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
@@ -347,7 +355,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	ac, csrf, err := s.App.SessionActor(ctx, c.Value, ClientIP(r))
+	ac, csrf, err := s.services.SessionActor(ctx, c.Value, ClientIP(r))
 	if err != nil {
 		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 			s.ClearCookie(w, SessionCookie)
@@ -478,11 +486,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.App.DB.SQL.PingContext(ctx); err != nil {
+	dialect, err := s.services.Health(ctx)
+	if err != nil {
 		WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 		return nil
 	}
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.App.DB.Dialect)})
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": dialect})
 	return nil
 }
 

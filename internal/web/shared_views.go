@@ -6,7 +6,6 @@ package web
 import (
 	"context"
 	"gongzhi"
-	"gongzhi/internal/store"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,7 +66,7 @@ func PpFirstNonEmpty(xs ...string) string {
 
 func (s *Server) PpCommunities(ctx context.Context) ([]PpCommunity, error) {
 	var out []PpCommunity
-	_, err := s.App.DB.Q().ListPlaces(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
+	_, err := s.services.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
 		func(p *gongzhi.Place) error {
 			out = append(out, PpCommunity{Code: p.Code, Name: p.Name, StreetCode: p.ParentCode, StreetName: p.ParentName})
 			return nil
@@ -77,7 +76,7 @@ func (s *Server) PpCommunities(ctx context.Context) ([]PpCommunity, error) {
 
 func (s *Server) PpGroupNames(ctx context.Context, lang string) map[string]string {
 	out := map[string]string{}
-	if gs, err := s.App.DB.Q().ListTargetGroups(ctx); err == nil {
+	if gs, err := s.services.PublicTargetGroups(ctx); err == nil {
 		for _, g := range gs {
 			out[g.Code] = PpPick(lang, g.Name, g.NameEn)
 		}
@@ -87,7 +86,7 @@ func (s *Server) PpGroupNames(ctx context.Context, lang string) map[string]strin
 
 // ppCategoryNames joins the catalog names of category codes.
 func (s *Server) PpCategoryNames(ctx context.Context, lang string, codes []string) string {
-	cats, err := s.App.ServiceCategories(ctx, false)
+	cats, err := s.services.ServiceCategories(ctx, false)
 	if err != nil {
 		return strings.Join(codes, "、")
 	}

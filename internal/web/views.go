@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 )
 
 // enumLabel translates an enumeration value: "org.type" + "professional".
@@ -47,7 +46,7 @@ func FilterSelect(r *http.Request, name, label string, opts []Option) Field {
 func (s *Server) PlaceOptions(r *http.Request, levels ...int) []Option {
 	var out []Option
 	for _, lvl := range levels {
-		_, err := s.App.Places(r.Context(), ActorOf(r), store.ListOptions{Filters: map[string]string{"level": fmt.Sprint(lvl)}},
+		_, err := s.services.Places(r.Context(), ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"level": fmt.Sprint(lvl)}},
 			func(p *gongzhi.Place) error {
 				out = append(out, Option{p.Code, p.Name + " (" + p.Code + ")"})
 				return nil
@@ -62,7 +61,7 @@ func (s *Server) PlaceOptions(r *http.Request, levels ...int) []Option {
 // bounds it.
 func (s *Server) OrgOptions(r *http.Request, lang string) []Option {
 	out := []Option{{"", "—"}}
-	_, err := s.App.Organizations(r.Context(), ActorOf(r), store.ListOptions{Sort: "name"}, func(o *gongzhi.Organization) error {
+	_, err := s.services.Organizations(r.Context(), ActorOf(r), gongzhi.ListOptions{Sort: "name"}, func(o *gongzhi.Organization) error {
 		out = append(out, Option{FmtInt(o.ID), o.Name})
 		return nil
 	})

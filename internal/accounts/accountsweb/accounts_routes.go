@@ -15,7 +15,7 @@ import (
 type loginData struct{ Next, Username string }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	if need, err := s.App.NeedsSetup(r.Context()); err != nil {
+	if need, err := s.svc.NeedsSetup(r.Context()); err != nil {
 		return err
 	} else if need {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
@@ -34,7 +34,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return gongzhi.Invalid("form", "bad_text")
 	}
 	username := web.TruncateRunes(r.PostFormValue("username"), 64)
-	token, _, u, err := s.App.Login(r.Context(), username, r.PostFormValue("password"), web.ClientIP(r), r.UserAgent())
+	token, _, u, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), web.ClientIP(r), r.UserAgent())
 	next := web.SafeNext(r.PostFormValue("next"))
 	if err != nil {
 		e := gongzhi.AsError(err)
@@ -44,7 +44,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.Render(w, r, web.StatusOf[e.Code], "login", &web.Page{Title: web.T(web.LangOf(r), "login.title"), Error: e, Data: loginData{Next: next, Username: username}})
 		return nil
 	}
-	s.SetCookie(w, web.SessionCookie, token, int(s.App.Cfg.SessionMax.Seconds()))
+	s.SetCookie(w, web.SessionCookie, token, int(s.svc.Cfg.SessionMax.Seconds()))
 	if u.MustChangePassword {
 		next = "/password"
 	}
@@ -54,7 +54,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	tok, _ := r.Context().Value(web.KeySession).(string)
-	if err := s.App.Logout(r.Context(), web.ActorOf(r), tok); err != nil {
+	if err := s.svc.Logout(r.Context(), web.ActorOf(r), tok); err != nil {
 		return err
 	}
 	s.ClearCookie(w, web.SessionCookie)
@@ -79,7 +79,7 @@ func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	tok, _ := r.Context().Value(web.KeySession).(string)
-	err := s.App.ChangePassword(r.Context(), web.ActorOf(r), tok, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
+	err := s.svc.ChangePassword(r.Context(), web.ActorOf(r), tok, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 {
 		errs := map[string]string{}
 		for k, v := range e.Fields {
@@ -94,7 +94,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) error {
-	need, err := s.App.NeedsSetup(r.Context())
+	need, err := s.svc.NeedsSetup(r.Context())
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.App.Setup(r.Context(), web.TruncateRunes(r.PostFormValue("prefix"), 40), web.ClientIP(r))
+	res, err := s.svc.Setup(r.Context(), web.TruncateRunes(r.PostFormValue("prefix"), 40), web.ClientIP(r))
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *Server) tokens(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken string, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	list, err := s.App.Tokens(r.Context(), ac)
+	list, err := s.svc.Tokens(r.Context(), ac)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken s
 	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: []web.Field{
 		{Name: "name", Label: web.T(lang, "token.name"), Type: "text", Error: errs["name"], Required: true},
 		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "365", Error: errs["days"]},
-	}}, list, newToken, ac.Has(gongzhi.RoleSecAdmin)}
+	}}, list, newToken, accounts.MayManageAllTokens(ac)}
 	status := http.StatusOK
 	if e != nil {
 		status = web.StatusOf[e.Code]
@@ -167,7 +167,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var text string
 	var t *gongzhi.APIToken
 	if err == nil {
-		t, text, err = s.App.CreateToken(r.Context(), web.ActorOf(r), req.Name, req.Days)
+		t, text, err = s.svc.CreateToken(r.Context(), web.ActorOf(r), req.Name, req.Days)
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		return s.renderTokens(w, r, "", e)
@@ -186,7 +186,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.App.RevokeToken(r.Context(), web.ActorOf(r), id); err != nil {
+	if err := s.svc.RevokeToken(r.Context(), web.ActorOf(r), id); err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {
@@ -200,10 +200,10 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, web.AuditFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Audit))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Audit))
 	}
 	lv := web.ListView{Action: "/audit", Q: opts.Q}
-	total, err := s.App.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
+	total, err := s.svc.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: fmtTime(e.At)}, {Text: e.Username}, {Text: web.T(lang, "role."+e.Role)}, {Text: e.IP},
 			{Text: e.Action}, {Text: e.Entity}, {Text: e.EntityID}, {Text: web.TruncateRunes(e.Note+" "+e.After, 160)}})
 		return nil
@@ -237,7 +237,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 	opts, _ := web.ListOptions(r, web.AuditFilters...)
 	opts.Limit = 0
 	var rows [][]any
-	if _, err := s.App.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
+	if _, err := s.svc.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
 		rows = append(rows, []any{e.At.In(web.ChinaTime), e.Username, e.Role, e.IP, e.Via, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.Note})
 		return nil
 	}); err != nil {

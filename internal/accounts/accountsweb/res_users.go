@@ -12,16 +12,17 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/accounts"
 	"gongzhi/internal/web"
 )
 
 func (s *Server) userResource() *web.Resource[*gongzhi.User] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.User]{
-		Name: "users", TitleKey: "nav.users", ItemKey: "user", Perm: "users", NoDelete: true,
-		Filters: []string{"role", "locked", "disabled"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.User) error) (int, error) {
+		Name: "users", TitleKey: "nav.users", ItemKey: "user", NoDelete: true,
+		MayWrite: accounts.MayManageUsers,
+		Filters:  []string{"role", "locked", "disabled"},
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.User) error) (int, error) {
 			p, err := a.Users(ctx, ac, o)
 			for _, u := range p.Items {
 				if err := each(u); err != nil {
@@ -54,7 +55,7 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 		},
 		Row: func(lang string, u *gongzhi.User) []web.Cell {
 			return []web.Cell{{Text: u.Username, Href: "/users/" + strconv.FormatInt(u.ID, 10)}, {Text: u.DisplayName}, {Text: web.T(lang, "role."+u.Role)},
-				{Text: u.PlaceName + u.OrgName}, {Text: fmtTime(u.LastLoginAt)}, {Text: web.YesNo(lang, u.Locked(s.App.Now()))}, {Text: web.YesNo(lang, u.Disabled)}}
+				{Text: u.PlaceName + u.OrgName}, {Text: fmtTime(u.LastLoginAt)}, {Text: web.YesNo(lang, u.Locked(s.svc.Now()))}, {Text: web.YesNo(lang, u.Disabled)}}
 		},
 		FilterBar: func(r *http.Request, lang string) []web.Field {
 			return []web.Field{web.FilterSelect(r, "role", web.T(lang, "user.role"), web.EnumOptions(lang, "role", gongzhi.Roles, true)),
@@ -96,11 +97,11 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 				{Label: web.T(lang, "user.scope"), Value: u.PlaceName + u.OrgName},
 				{Label: web.T(lang, "user.phone"), Value: u.Phone},
 				{Label: web.T(lang, "user.last_login"), Value: fmtTime(u.LastLoginAt)},
-				{Label: web.T(lang, "user.locked"), Value: web.YesNo(lang, u.Locked(s.App.Now()))},
+				{Label: web.T(lang, "user.locked"), Value: web.YesNo(lang, u.Locked(s.svc.Now()))},
 				{Label: web.T(lang, "user.must_change"), Value: web.YesNo(lang, u.MustChangePassword)},
 				{Label: web.T(lang, "user.disabled"), Value: web.YesNo(lang, u.Disabled)},
 			}}
-			if ac.Has(gongzhi.RoleSecAdmin) && ac.User.ID != u.ID {
+			if accounts.MaySecure(ac, u.ID) {
 				id := strconv.FormatInt(u.ID, 10)
 				dv.Actions = append(dv.Actions,
 					web.ActionLink{Label: web.T(lang, "user.unlock"), Href: "/users/" + id + "/unlock", Post: true},
@@ -120,7 +121,7 @@ func (s *Server) allPlaceOptions(r *http.Request) ([]web.Option, int) {
 	var out []web.Option
 	total := 0
 	for _, lvl := range []int{gongzhi.LevelDistrict, gongzhi.LevelStreet, gongzhi.LevelCommunity} {
-		n, err := s.App.DB.Q().ListPlaces(r.Context(), store.Scope{}, store.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: web.OptionCap, Sort: "code"},
+		n, err := s.svc.ScopePlaces(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: web.OptionCap, Sort: "code"},
 			func(p *gongzhi.Place) error {
 				out = append(out, web.Option{Value: p.Code, Label: p.Name + " (" + p.Code + ")"})
 				return nil
@@ -137,7 +138,7 @@ func (s *Server) allPlaceOptions(r *http.Request) ([]web.Option, int) {
 // are; at most web.OptionCap, by name (see allPlaceOptions).
 func (s *Server) allOrgOptions(r *http.Request) ([]web.Option, int) {
 	out := []web.Option{{Value: "", Label: "—"}}
-	total, err := s.App.DB.Q().ListOrganizations(r.Context(), store.Scope{}, store.ListOptions{Limit: web.OptionCap, Sort: "name"}, func(o *gongzhi.Organization) error {
+	total, err := s.svc.ScopeOrganizations(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Limit: web.OptionCap, Sort: "name"}, func(o *gongzhi.Organization) error {
 		out = append(out, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
 		return nil
 	})
@@ -152,7 +153,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	u := &gongzhi.User{}
 	title := web.T(lang, "action.create") + " · " + web.T(lang, "nav.users")
 	if r.Method == http.MethodGet {
-		if !web.CanWrite(ac, "users") {
+		if !accounts.MayManageUsers(ac) {
 			return gongzhi.Forbidden()
 		}
 		res.RenderForm(s.Server, w, r, http.StatusOK, title, "/users/new", u, nil, true)
@@ -162,7 +163,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	var pw string
 	if err == nil {
 		u.MustChangePassword = true
-		pw, err = s.App.CreateUser(r.Context(), ac, u, "")
+		pw, err = s.svc.CreateUser(r.Context(), ac, u, "")
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		res.RenderForm(s.Server, w, r, web.StatusOf[e.Code], title, "/users/new", u, e, true)
@@ -171,7 +172,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if web.IsAPIPath(r) {
-		stored, err := s.App.User(r.Context(), ac, u.ID)
+		stored, err := s.svc.User(r.Context(), ac, u.ID)
 		if err != nil {
 			return err
 		}
@@ -193,12 +194,12 @@ func (s *Server) securityAction(action string) web.Handler {
 		var pw string
 		switch action {
 		case "unlock":
-			err = s.App.UnlockUser(r.Context(), ac, id)
+			err = s.svc.UnlockUser(r.Context(), ac, id)
 		case "reset":
-			pw, err = s.App.ResetPassword(r.Context(), ac, id)
+			pw, err = s.svc.ResetPassword(r.Context(), ac, id)
 			msg = web.T(lang, "user.reset_done:"+pw)
 		case "end-sessions":
-			err = s.App.EndSessions(r.Context(), ac, id)
+			err = s.svc.EndSessions(r.Context(), ac, id)
 		}
 		if err != nil {
 			return err

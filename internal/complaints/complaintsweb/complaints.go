@@ -11,7 +11,6 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/complaints"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -111,7 +110,7 @@ func complaintAPIDocs() map[string]web.ApiDoc {
 		"POST /api/v1/public/complaints/rate": {Summary: "Rate the answer by tracking code and phone suffix, once, 1–5", Req: cmpPublicRateRequest{}, Resp: gongzhi.Complaint{}, Public: true},
 		"GET /api/v1/public/complaints/stats": {Summary: "Monthly aggregate: counts by kind, answered on time, average rating (query place, months)",
 			Resp: web.ItemsOf[gongzhi.ComplaintMonth]{}, Public: true},
-		"GET /api/v1/public/complaints/contracts": {Summary: "Signed contracts a complaint may concern: title and provider only", Resp: web.ItemsOf[store.PublicContract]{}, Public: true},
+		"GET /api/v1/public/complaints/contracts": {Summary: "Signed contracts a complaint may concern: title and provider only", Resp: web.ItemsOf[gongzhi.PublicContract]{}, Public: true},
 	}
 }
 

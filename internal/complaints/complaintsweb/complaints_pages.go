@@ -12,7 +12,6 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/complaints"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -72,10 +71,10 @@ func (s *Server) cmpList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, cmpFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Complaints))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Complaints))
 	}
 	lv := &web.ListView{Action: "/complaints", Q: opts.Q}
-	total, err := s.App.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error {
+	total, err := s.svc.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error {
 		state := web.Cell{Text: cmpStateText(lang, c), Class: "cmp-state s-" + c.State}
 		if c.Overdue {
 			state.Class += " overdue"
@@ -106,7 +105,7 @@ func (s *Server) cmpList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/complaints/export.xlsx?" + q.Encode()
-	if ac.Has(gongzhi.RoleResident) {
+	if complaints.FilesAsResident(ac) {
 		lv.NewURL = "/public/complaints"
 	}
 	s.Render(w, r, http.StatusOK, "list", &web.Page{Title: web.T(lang, "complaint.title_list"), Active: "/complaints", Data: lv})
@@ -125,7 +124,7 @@ func (s *Server) cmpExport(w http.ResponseWriter, r *http.Request) error {
 	opts, _ := web.ListOptions(r, cmpFilters...)
 	opts.Limit, opts.Offset = 0, 0
 	var rows [][]any
-	if _, err := s.App.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error {
+	if _, err := s.svc.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error {
 		rating := ""
 		if c.Rating > 0 {
 			rating = strconv.Itoa(c.Rating)
@@ -219,7 +218,7 @@ func (s *Server) cmpDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.App.Complaint(r.Context(), web.ActorOf(r), id)
+	c, err := s.svc.Complaint(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -251,7 +250,7 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 		v.Rows = append(v.Rows, web.Kv{Label: web.T(lang, "complaint.contact"), Value: contact})
 	}
 	base := cmpHref(c.ID)
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub) && c.PhoneMasked && revealed == "" {
+	if complaints.MayHandleComplaints(ac) && c.PhoneMasked && revealed == "" {
 		v.RevealURL = base + "/reveal"
 	}
 	if complaints.MayAnswerComplaint(ac, c) {
@@ -262,9 +261,9 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 		}
 		v.AnswerForm = f
 	}
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub) && c.State == gongzhi.ComplaintOpen {
+	if complaints.MayHandleComplaints(ac) && c.State == gongzhi.ComplaintOpen {
 		opts := []web.Option{{Value: "", Label: "—"}, {Value: "office", Label: web.T(lang, "complaint.route.office")}, {Value: "hub", Label: web.T(lang, "complaint.route.hub")}}
-		cs, err := s.App.PublicContracts(r.Context())
+		cs, err := s.svc.PublicContracts(r.Context())
 		if err != nil {
 			return err
 		}
@@ -288,11 +287,11 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 			v.RouteForm.Fields[1].Value = r.FormValue("reason")
 		}
 	}
-	if ac.Has(gongzhi.RoleResident) && c.UserID == ac.User.ID && c.State == gongzhi.ComplaintAnswered && c.Rating == 0 {
+	if complaints.MayRateComplaint(ac, c) {
 		v.RateForm = cmpRateForm(lang, base+"/rate", nil, errs)
 	}
-	if !ac.Has(gongzhi.RoleResident) {
-		hist, err := s.App.ComplaintHistory(r.Context(), ac, c.ID)
+	if complaints.MayReadComplaintHistory(ac) {
+		hist, err := s.svc.ComplaintHistory(r.Context(), ac, c.ID)
 		if err != nil {
 			return err
 		}
@@ -352,7 +351,7 @@ func (s *Server) cmpAfter(w http.ResponseWriter, r *http.Request, id int64, err 
 		if err != nil {
 			return err
 		}
-		c, err := s.App.Complaint(r.Context(), web.ActorOf(r), id)
+		c, err := s.svc.Complaint(r.Context(), web.ActorOf(r), id)
 		if err != nil {
 			return err
 		}
@@ -360,7 +359,7 @@ func (s *Server) cmpAfter(w http.ResponseWriter, r *http.Request, id int64, err 
 		return nil
 	}
 	if e := gongzhi.AsError(err); err != nil && (e.Code == gongzhi.EINVALID || e.Code == gongzhi.ECONFLICT) {
-		c, cerr := s.App.Complaint(r.Context(), web.ActorOf(r), id)
+		c, cerr := s.svc.Complaint(r.Context(), web.ActorOf(r), id)
 		if cerr != nil {
 			return cerr
 		}
@@ -378,7 +377,7 @@ func (s *Server) cmpAnswer(w http.ResponseWriter, r *http.Request) error {
 	}
 	var req cmpAnswerRequest
 	if err = s.Decode(w, r, &req); err == nil {
-		err = s.App.AnswerComplaint(r.Context(), web.ActorOf(r), id, req.Answer)
+		err = s.svc.AnswerComplaint(r.Context(), web.ActorOf(r), id, req.Answer)
 	}
 	return s.cmpAfter(w, r, id, err, "answer", "complaint.answered_flash")
 }
@@ -407,7 +406,7 @@ func (s *Server) cmpRoute(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err == nil {
-		err = s.App.RouteComplaint(r.Context(), web.ActorOf(r), id, t)
+		err = s.svc.RouteComplaint(r.Context(), web.ActorOf(r), id, t)
 	}
 	return s.cmpAfter(w, r, id, err, "route", "complaint.routed_flash")
 }
@@ -417,7 +416,7 @@ func (s *Server) cmpReveal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name, phone, err := s.App.RevealComplaintContact(r.Context(), web.ActorOf(r), id)
+	name, phone, err := s.svc.RevealComplaintContact(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -425,7 +424,7 @@ func (s *Server) cmpReveal(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, cmpContact{ContactName: name, ContactPhone: phone})
 		return nil
 	}
-	c, err := s.App.Complaint(r.Context(), web.ActorOf(r), id)
+	c, err := s.svc.Complaint(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -439,7 +438,7 @@ func (s *Server) cmpRate(w http.ResponseWriter, r *http.Request) error {
 	}
 	var req cmpRateRequest
 	if err = s.Decode(w, r, &req); err == nil {
-		err = s.App.RateComplaint(r.Context(), web.ActorOf(r), id, req.Rating, req.Comment)
+		err = s.svc.RateComplaint(r.Context(), web.ActorOf(r), id, req.Rating, req.Comment)
 	}
 	return s.cmpAfter(w, r, id, err, "rate", "complaint.rated_flash")
 }
@@ -449,7 +448,7 @@ func (s *Server) cmpAPIHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hist, err := s.App.ComplaintHistory(r.Context(), web.ActorOf(r), id)
+	hist, err := s.svc.ComplaintHistory(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -465,13 +464,13 @@ func (s *Server) cmpAPIHistory(w http.ResponseWriter, r *http.Request) error {
 
 // cmpContracts lists the signed contracts a complaint may concern.
 func (s *Server) cmpAPIContracts(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.App.PublicContracts(r.Context())
+	cs, err := s.svc.PublicContracts(r.Context())
 	if err != nil {
 		return err
 	}
 	if cs == nil {
-		cs = []store.PublicContract{}
+		cs = []gongzhi.PublicContract{}
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[store.PublicContract]{Items: cs})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.PublicContract]{Items: cs})
 	return nil
 }

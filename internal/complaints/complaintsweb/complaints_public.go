@@ -8,6 +8,7 @@ package complaintsweb
 
 import (
 	"fmt"
+	"gongzhi/internal/complaints"
 	"gongzhi/internal/web"
 	"net/http"
 	"strconv"
@@ -42,7 +43,7 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 		commOpts = append(commOpts, web.Option{Value: c.Code, Label: strings.TrimSpace(c.StreetName + " " + c.Name)})
 	}
 	about := []web.Option{{Value: "", Label: web.T(lang, "complaint.concerning_none")}, {Value: "hub", Label: web.T(lang, "complaint.concerning_hub")}}
-	cs, err := s.App.PublicContracts(ctx)
+	cs, err := s.svc.PublicContracts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 		{Name: "description", Label: web.T(lang, "complaint.description"), Type: "textarea", Value: req.Description, Error: errs["description"],
 			Required: true, Wide: true},
 	}}
-	if ac.Has(gongzhi.RoleResident) {
+	if complaints.FilesAsResident(ac) {
 		f.Intro += " " + web.T(lang, "complaint.intro_resident")
 	} else {
 		f.Fields = append(f.Fields,
@@ -81,7 +82,7 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 
 func (s *Server) cmpStats(r *http.Request) ([]cmpStatRow, error) {
 	lang := web.LangOf(r)
-	months, err := s.App.ComplaintStats(r.Context(), "", 12)
+	months, err := s.svc.ComplaintStats(r.Context(), "", 12)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func (s *Server) cmpPublicSubmit(w http.ResponseWriter, r *http.Request) error {
 		c.ContractID = n
 	}
 	if err == nil {
-		err = s.App.SubmitComplaint(r.Context(), web.PpAnonymous(r), c)
+		err = s.svc.SubmitComplaint(r.Context(), web.PpAnonymous(r), c)
 	}
 	if web.IsAPIPath(r) {
 		if err != nil {
@@ -206,7 +207,7 @@ func (s *Server) cmpShowTracked(w http.ResponseWriter, r *http.Request, code, ph
 	v := &cmpTrackView{Form: cmpTrackFormView(lang, code, phone4, nil)}
 	p := &web.Page{Title: web.T(lang, "complaint.title_track"), Active: "/public", Data: v, Flash: flash}
 	status := http.StatusOK
-	c, err := s.App.TrackComplaint(r.Context(), web.PpAnonymous(r), code, phone4)
+	c, err := s.svc.TrackComplaint(r.Context(), web.PpAnonymous(r), code, phone4)
 	if err != nil {
 		te := gongzhi.AsError(err)
 		switch te.Code {
@@ -243,7 +244,7 @@ func (s *Server) cmpTrack(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if web.IsAPIPath(r) {
-		c, err := s.App.TrackComplaint(r.Context(), web.PpAnonymous(r), req.Code, req.Phone4)
+		c, err := s.svc.TrackComplaint(r.Context(), web.PpAnonymous(r), req.Code, req.Phone4)
 		if err != nil {
 			return err
 		}
@@ -257,13 +258,13 @@ func (s *Server) cmpPublicRate(w http.ResponseWriter, r *http.Request) error {
 	var req cmpPublicRateRequest
 	err := s.Decode(w, r, &req)
 	if err == nil {
-		err = s.App.RateComplaintByCode(r.Context(), web.PpAnonymous(r), req.Code, req.Phone4, req.Rating, req.Comment)
+		err = s.svc.RateComplaintByCode(r.Context(), web.PpAnonymous(r), req.Code, req.Phone4, req.Rating, req.Comment)
 	}
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
 		}
-		c, err := s.App.TrackComplaint(r.Context(), web.PpAnonymous(r), req.Code, req.Phone4)
+		c, err := s.svc.TrackComplaint(r.Context(), web.PpAnonymous(r), req.Code, req.Phone4)
 		if err != nil {
 			return err
 		}
@@ -282,7 +283,7 @@ func (s *Server) cmpPublicRate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) cmpAPIStats(w http.ResponseWriter, r *http.Request) error {
 	months, _ := strconv.Atoi(r.URL.Query().Get("months"))
-	stats, err := s.App.ComplaintStats(r.Context(), strings.TrimSpace(r.URL.Query().Get("place")), months)
+	stats, err := s.svc.ComplaintStats(r.Context(), strings.TrimSpace(r.URL.Query().Get("place")), months)
 	if err != nil {
 		return err
 	}

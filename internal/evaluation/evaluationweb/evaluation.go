@@ -15,7 +15,6 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/evaluation"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -85,7 +84,7 @@ func evaluationAPIDocs() map[string]web.ApiDoc {
 
 func (s *Server) evApiList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := web.ListOptions(r, "contract", "call", "org", "round", "state", "grade", "member")
-	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), web.ActorOf(r), s.App.Evaluations))
+	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Evaluations))
 }
 
 func (s *Server) evApiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -93,14 +92,14 @@ func (s *Server) evApiCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Decode(w, r, &e); err != nil {
 		return err
 	}
-	if err := s.App.StartEvaluation(r.Context(), web.ActorOf(r), &e); err != nil {
+	if err := s.svc.StartEvaluation(r.Context(), web.ActorOf(r), &e); err != nil {
 		return err
 	}
 	return s.evApiWrite(w, r, http.StatusCreated, e.ID)
 }
 
 func (s *Server) evApiWrite(w http.ResponseWriter, r *http.Request, status int, id int64) error {
-	e, err := s.App.Evaluation(r.Context(), web.ActorOf(r), id)
+	e, err := s.svc.Evaluation(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func (s *Server) evApiGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) evApiDue(w http.ResponseWriter, r *http.Request) error {
-	cts, err := s.App.MidTermDue(r.Context(), web.ActorOf(r))
+	cts, err := s.svc.MidTermDue(r.Context(), web.ActorOf(r))
 	if err != nil {
 		return err
 	}
@@ -134,7 +133,7 @@ func (s *Server) evApiSheet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.App.SubmitEvalSheet(r.Context(), web.ActorOf(r), id, req.MemberID, req.Scores, req.Comments)
+	m, err := s.svc.SubmitEvalSheet(r.Context(), web.ActorOf(r), id, req.MemberID, req.Scores, req.Comments)
 	if err != nil {
 		return err
 	}
@@ -148,7 +147,7 @@ func (s *Server) evApiFinalize(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.App.FinalizeEvaluation(r.Context(), web.ActorOf(r), id, gongzhi.Evaluation{Grade: req.Grade, GradeNote: req.GradeNote,
+	if _, err := s.svc.FinalizeEvaluation(r.Context(), web.ActorOf(r), id, gongzhi.Evaluation{Grade: req.Grade, GradeNote: req.GradeNote,
 		Strengths: req.Strengths, Problems: req.Problems}); err != nil {
 		return err
 	}
@@ -160,14 +159,14 @@ func (s *Server) evApiPublish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.App.PublishEvaluation(r.Context(), web.ActorOf(r), id); err != nil {
+	if _, err := s.svc.PublishEvaluation(r.Context(), web.ActorOf(r), id); err != nil {
 		return err
 	}
 	return s.evApiWrite(w, r, http.StatusOK, id)
 }
 
 func (s *Server) evApiScheme(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.EvalScheme)
+	return web.GetJSON(w, r, s.svc.EvalScheme)
 }
 
 func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
@@ -177,7 +176,7 @@ func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sc.CallID = id
-	if err := s.App.SaveEvalScheme(r.Context(), web.ActorOf(r), &sc); err != nil {
+	if err := s.svc.SaveEvalScheme(r.Context(), web.ActorOf(r), &sc); err != nil {
 		return err
 	}
 	return s.evApiScheme(w, r)
@@ -185,8 +184,8 @@ func (s *Server) evApiSchemeSave(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) evApiPublicList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := web.ListOptions(r, "round", "grade")
-	return web.WriteList(w, opts, pg, func(o store.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
-		return s.App.PublicEvaluations(r.Context(), o, each)
+	return web.WriteList(w, opts, pg, func(o gongzhi.ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
+		return s.svc.PublicEvaluations(r.Context(), o, each)
 	})
 }
 
@@ -195,7 +194,7 @@ func (s *Server) evApiPublicGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.App.PublicEvaluation(r.Context(), id)
+	e, err := s.svc.PublicEvaluation(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -221,9 +220,7 @@ func evState(lang, st string) string  { return web.T(lang, "eval.state."+st) }
 func evKind(lang, k string) string    { return web.T(lang, "eval.kind."+k) }
 func evGradeOf(lang, g string) string { return web.T(lang, "eval.grade."+g) }
 
-func evMayStart(ac *gongzhi.Actor) bool {
-	return ac != nil && (ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub))
-}
+func evMayStart(ac *gongzhi.Actor) bool { return evaluation.MayStartEvaluation(ac) }
 
 // evErrors turns an error's field reasons into lines "field: reason" for an error box.
 func evErrors(lang string, e *gongzhi.Error) []string {
@@ -303,7 +300,7 @@ func (s *Server) evList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	opts, pg := web.ListOptions(r, "round", "state", "grade", "member", "contract")
 	d := &evListPage{List: web.ListView{Page: pg, Action: "/evaluations", Q: opts.Q}, MayStart: evMayStart(ac)}
-	total, err := s.App.Evaluations(ctx, ac, opts, func(e *gongzhi.Evaluation) error {
+	total, err := s.svc.Evaluations(ctx, ac, opts, func(e *gongzhi.Evaluation) error {
 		grade := "—"
 		if e.State != gongzhi.EvalScoring && (e.Grade != "") {
 			grade = evGradeOf(lang, e.Grade) + " · " + e.Total.String()
@@ -327,7 +324,7 @@ func (s *Server) evList(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.PageLinks(r, &d.List, []web.ColDef{{Label: web.T(lang, "eval.contract"), Sort: ""}, {Label: web.T(lang, "eval.provider"), Sort: ""}, {Label: web.T(lang, "eval.round"), Sort: ""},
 		{Label: web.T(lang, "eval.state"), Sort: ""}, {Label: web.T(lang, "eval.grade"), Sort: ""}, {Label: web.T(lang, "eval.started"), Sort: "created_at"}}, opts.Limit)
-	if evMayStart(ac) || ac.Has(gongzhi.RoleAuditor) {
+	if evaluation.MayReadEvaluations(ac) {
 		if err := s.evContracts(ctx, ac, d, r.URL.Query().Get("due") == "mid"); err != nil {
 			return err
 		}
@@ -347,7 +344,7 @@ func evOptions(lang, prefix string, codes []string) []web.Option {
 // evContracts fills the signed contracts of the place with their rounds, and the calls whose
 // schemes staff may open.
 func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPage, dueOnly bool) error {
-	due, err := s.App.MidTermDue(ctx, ac)
+	due, err := s.svc.MidTermDue(ctx, ac)
 	if err != nil {
 		return err
 	}
@@ -356,7 +353,7 @@ func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPa
 		isDue[ct.ID] = true
 	}
 	rounds := map[int64]map[string]bool{}
-	if _, err := s.App.Evaluations(ctx, ac, store.ListOptions{}, func(e *gongzhi.Evaluation) error {
+	if _, err := s.svc.Evaluations(ctx, ac, gongzhi.ListOptions{}, func(e *gongzhi.Evaluation) error {
 		if rounds[e.ContractID] == nil {
 			rounds[e.ContractID] = map[string]bool{}
 		}
@@ -367,7 +364,7 @@ func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPa
 	}
 	calls := map[int64]bool{}
 	var ids []int64
-	if _, err := s.App.Contracts(ctx, ac, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
+	if _, err := s.svc.Contracts(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(ct *gongzhi.Contract) error {
 			ids = append(ids, ct.ID)
 			if !calls[ct.CallID] {
@@ -382,7 +379,7 @@ func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPa
 		if dueOnly && !isDue[id] {
 			continue
 		}
-		ct, err := s.App.Contract(ctx, ac, id)
+		ct, err := s.svc.Contract(ctx, ac, id)
 		if err != nil {
 			return err
 		}
@@ -424,11 +421,11 @@ func (s *Server) evRenderNew(w http.ResponseWriter, r *http.Request, contractID 
 	if !evMayStart(ac) {
 		return gongzhi.Forbidden()
 	}
-	ct, err := s.App.Contract(r.Context(), ac, contractID)
+	ct, err := s.svc.Contract(r.Context(), ac, contractID)
 	if err != nil {
 		return err
 	}
-	sc, err := s.App.EvalScheme(r.Context(), ac, ct.CallID)
+	sc, err := s.svc.EvalScheme(r.Context(), ac, ct.CallID)
 	if err != nil {
 		return err
 	}
@@ -475,7 +472,7 @@ func (s *Server) evCreate(w http.ResponseWriter, r *http.Request) error {
 			e.Members = append(e.Members, m)
 		}
 	}
-	err := s.App.StartEvaluation(r.Context(), ac, e)
+	err := s.svc.StartEvaluation(r.Context(), ac, e)
 	if ge, ok := web.PpFieldErr(err); ok {
 		return s.evRenderNew(w, r, id, e.Round, rows, ge)
 	} else if err != nil {
@@ -561,7 +558,7 @@ func (s *Server) evDetail(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) evRenderDetail(w http.ResponseWriter, r *http.Request, id int64, form *evFinalizeRequest, ge *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	e, err := s.App.Evaluation(r.Context(), ac, id)
+	e, err := s.svc.Evaluation(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -620,7 +617,7 @@ func (s *Server) evRenderDetail(w http.ResponseWriter, r *http.Request, id int64
 		d.Members = append(d.Members, row)
 	}
 	d.Result = evResult(lang, e)
-	buyer := web.OffIsPurchaser(ac) && staff
+	buyer := evaluation.MayGrade(ac) && staff
 	d.Finalize = buyer && allIn && (e.State == gongzhi.EvalScoring || e.State == gongzhi.EvalFinalized)
 	d.Publish = buyer && e.State == gongzhi.EvalFinalized
 	d.Grades = append([]web.Option{{Value: "", Label: web.T(lang, "eval.grade_computed")}}, evOptions(lang, "eval.grade.", gongzhi.EvalGrades)[1:]...)
@@ -645,10 +642,7 @@ func evIsMemberOnly(ac *gongzhi.Actor, e *gongzhi.Evaluation) bool {
 	if ac == nil || ac.User == nil || ac.IsSystem() {
 		return false
 	}
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) && ac.SeesPlace(e.PlaceCode) {
-		return false
-	}
-	return true
+	return !evaluation.MayOverseeEvaluation(ac, e)
 }
 
 // evFormID reads the id in the path of a form post and parses the form; EINVALID (form:
@@ -672,7 +666,7 @@ func (s *Server) evFinalize(w http.ResponseWriter, r *http.Request) error {
 	}
 	req := evFinalizeRequest{Grade: r.PostFormValue("grade"), GradeNote: r.PostFormValue("grade_note"),
 		Strengths: r.PostFormValue("strengths"), Problems: r.PostFormValue("problems")}
-	_, err = s.App.FinalizeEvaluation(r.Context(), ac, id, gongzhi.Evaluation{Grade: req.Grade, GradeNote: req.GradeNote,
+	_, err = s.svc.FinalizeEvaluation(r.Context(), ac, id, gongzhi.Evaluation{Grade: req.Grade, GradeNote: req.GradeNote,
 		Strengths: req.Strengths, Problems: req.Problems})
 	if ge, ok := web.PpFieldErr(err); ok {
 		return s.evRenderDetail(w, r, id, &req, ge)
@@ -688,7 +682,7 @@ func (s *Server) evPublish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.App.PublishEvaluation(r.Context(), ac, id)
+	_, err = s.svc.PublishEvaluation(r.Context(), ac, id)
 	if ge, ok := web.PpFieldErr(err); ok {
 		return s.evRenderDetail(w, r, id, nil, ge)
 	} else if err != nil {
@@ -729,7 +723,7 @@ func (s *Server) evScorePage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) evRenderScore(w http.ResponseWriter, r *http.Request, id, member int64, typed, comments []string, ge *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	e, err := s.App.Evaluation(r.Context(), ac, id)
+	e, err := s.svc.Evaluation(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -799,7 +793,7 @@ func (s *Server) evScore(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = f.Err()
 	if err == nil {
-		_, err = s.App.SubmitEvalSheet(r.Context(), ac, id, member, scores, comments)
+		_, err = s.svc.SubmitEvalSheet(r.Context(), ac, id, member, scores, comments)
 	}
 	if ge, ok := web.PpFieldErr(err); ok {
 		return s.evRenderScore(w, r, id, member, typed, comments, ge)
@@ -826,7 +820,7 @@ func (s *Server) evReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.App.Evaluation(r.Context(), ac, id)
+	e, err := s.svc.Evaluation(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -902,15 +896,15 @@ func (s *Server) evSchemePage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) evRenderScheme(w http.ResponseWriter, r *http.Request, callID int64, typed []evSchemeRow, form map[string]string, ge *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	sc, err := s.App.EvalScheme(r.Context(), ac, callID)
+	sc, err := s.svc.EvalScheme(r.Context(), ac, callID)
 	if err != nil {
 		return err
 	}
-	c, err := s.App.Call(r.Context(), ac, callID)
+	c, err := s.svc.Call(r.Context(), ac, callID)
 	if err != nil {
 		return err
 	}
-	d := &evSchemePage{Call: c, Scheme: sc, Edit: web.OffIsPurchaser(ac) && !sc.Locked, Locked: sc.Locked, Errors: evErrors(lang, ge),
+	d := &evSchemePage{Call: c, Scheme: sc, Edit: evaluation.MayGrade(ac) && !sc.Locked, Locked: sc.Locked, Errors: evErrors(lang, ge),
 		Action: "/evaluations/schemes/" + web.FmtInt(callID)}
 	if typed != nil {
 		d.Rows = typed
@@ -1018,7 +1012,7 @@ func (s *Server) evSchemeSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = f.Err()
 	if err == nil {
-		err = s.App.SaveEvalScheme(r.Context(), ac, &sc)
+		err = s.svc.SaveEvalScheme(r.Context(), ac, &sc)
 	}
 	if ge, ok := web.PpFieldErr(err); ok {
 		return s.evRenderScheme(w, r, id, rows, form, ge)
@@ -1034,7 +1028,7 @@ func (s *Server) evPublicList(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	opts, pg := web.ListOptions(r, "round", "grade")
 	lv := web.ListView{Page: pg, Action: "/public/evaluations", Q: opts.Q}
-	total, err := s.App.PublicEvaluations(r.Context(), opts, func(e *gongzhi.Evaluation) error {
+	total, err := s.svc.PublicEvaluations(r.Context(), opts, func(e *gongzhi.Evaluation) error {
 		lv.Rows = append(lv.Rows, []web.Cell{
 			{Text: e.ContractTitle, Href: "/public/evaluations/" + web.FmtInt(e.ID)},
 			{Text: e.OrgName}, {Text: evRound(lang, e.Round)}, {Text: e.Total.String(), Class: "num"},
@@ -1062,7 +1056,7 @@ func (s *Server) evPublicDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.App.PublicEvaluation(r.Context(), id)
+	e, err := s.svc.PublicEvaluation(r.Context(), id)
 	if err != nil {
 		return err
 	}

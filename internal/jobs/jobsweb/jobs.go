@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gongzhi/internal/jobs"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -20,15 +19,15 @@ func (s *Server) routes() {
 // jobRow is one job's line on the page.
 type jobRow struct {
 	Kind, Name, Schedule string
-	LastRun              *store.JobRun
+	LastRun              *jobs.JobRun
 	Result               string // what the last run did, or its error
 	Failed               bool
 	NextRun              time.Time
-	Failures             []store.JobRun
+	Failures             []jobs.JobRun
 }
 
 func (s *Server) jobs(w http.ResponseWriter, r *http.Request) error {
-	sts, err := jobs.Statuses(r.Context(), s.App, web.ActorOf(r))
+	sts, err := s.svc.Statuses(r.Context(), web.ActorOf(r))
 	if err != nil {
 		return err
 	}

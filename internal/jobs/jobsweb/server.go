@@ -10,15 +10,23 @@ import (
 	"gongzhi/internal/web"
 )
 
-// Server is the jobs page's and API's handlers on the kit's server.
-type Server struct{ *web.Server }
+// Server is the jobs page's and API's handlers on the kit's server, over its service.
+type Server struct {
+	*web.Server
+	svc *jobs.Service
+}
 
 //go:embed templates
 var templates embed.FS
 
-// Part is the jobs page's and API's share of the server.
-var Part = web.Part{Name: "jobs", Dir: "internal/jobs/jobsweb", Templates: templates,
-	Routes: func(k *web.Server) { (&Server{k}).routes() }}
+// Part is the jobs page's and API's share of the server, calling svc.
+func Part(svc *jobs.Service) web.Part {
+	return web.Part{Name: "jobs", Dir: "internal/jobs/jobsweb", Templates: templates,
+		Routes: func(k *web.Server) { (&Server{k, svc}).routes() },
+		Nav: []web.NavLink{
+			{Key: "nav.jobs", Href: "/jobs", Show: jobs.MayReadJobs, Order: 910},
+		}}
+}
 
 func init() {
 	web.AddMessageFiles("internal/jobs/jobsweb", messageFiles)

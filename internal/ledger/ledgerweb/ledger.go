@@ -20,6 +20,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/files"
+	"gongzhi/internal/ledger"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -181,11 +182,11 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, ledgerFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Entries))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Entries))
 	}
 	names := s.OffPlaceNames(r.Context(), ac, gongzhi.LevelCommunity)
 	lv := &web.ListView{Action: "/ledger", Q: opts.Q}
-	total, err := s.App.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
+	total, err := s.svc.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: e.HeldOn}, {Text: e.Title, Href: ledgerHref(e.ID)}, {Text: web.T(lang, "ledger.kind."+e.Kind)},
 			{Text: e.ContractTitle, Href: "/ledger/contracts/" + web.FmtInt(e.ContractID)}, {Text: e.ProviderName}, {Text: placeList(names, e.Communities)},
 			{Text: strconv.Itoa(e.Visits), Class: "num"}, {Text: web.T(lang, "ledger.state."+e.State)}})
@@ -201,7 +202,7 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	var contractOpts []web.Option
 	// the contract filter: a role that reads entries but not contracts' progress (community staff)
 	// gets no contract choices
-	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	contracts, err := s.svc.LedgerContracts(r.Context(), ac)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
 		return err
 	}
@@ -223,7 +224,7 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/ledger/export.xlsx?" + q.Encode()
-	if ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) && ac.User.OrgID != 0 {
+	if ledger.MayRecordEntries(ac) {
 		lv.NewURL = "/ledger/new"
 		if c := r.URL.Query().Get("contract"); c != "" {
 			lv.NewURL += "?contract=" + url.QueryEscape(c)
@@ -236,10 +237,10 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 	}
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if ledger.MayRunSurveys(ac) {
 		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "nav.surveys"), Href: "/surveys"})
 	}
-	if ac.Has(gongzhi.RoleCommunity) {
+	if ledger.MayLinkResidents(ac) {
 		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "resident.link"), Href: "/resident-links"})
 	}
 	s.Render(w, r, http.StatusOK, "p_office_list", &web.Page{Title: web.T(lang, "nav.ledger"), Active: "/ledger", Data: lp})
@@ -264,7 +265,7 @@ func (s *Server) ledgerExport(w http.ResponseWriter, r *http.Request) error {
 	opts.Limit, opts.Offset = 0, 0
 	names := s.OffPlaceNames(r.Context(), ac, gongzhi.LevelCommunity)
 	var rows [][]any
-	if _, err := s.App.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
+	if _, err := s.svc.Entries(r.Context(), ac, opts, func(e *gongzhi.ServiceEntry) error {
 		rows = append(rows, []any{e.ID, e.HeldOn, e.StartTime, e.EndTime, e.Minutes, web.T(lang, "ledger.kind."+e.Kind), e.Title, e.ContractTitle,
 			e.ProviderName, e.Venue, placeList(names, e.Communities), e.Visits, e.Counted, float64(e.VolunteerMinutes()) / 60, e.Summary,
 			web.T(lang, "ledger.state."+e.State), e.Version, e.CreatedBy})
@@ -287,19 +288,19 @@ func (s *Server) ledgerNew(w http.ResponseWriter, r *http.Request) error {
 	if id == 0 {
 		return s.ledgerPickContract(w, r)
 	}
-	req := &ledgerReq{ContractID: id, HeldOn: gongzhi.DateOf(s.App.Now()), Kind: gongzhi.ActivityGroup}
+	req := &ledgerReq{ContractID: id, HeldOn: gongzhi.DateOf(s.svc.Now()), Kind: gongzhi.ActivityGroup}
 	return s.ledgerForm(w, r, "/ledger/new", req, nil, false)
 }
 
 // ledgerPickContract lists the caller's signed contracts to record an entry on.
 func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	if !ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker) || ac.User.OrgID == 0 {
+	if !ledger.MayRecordEntries(ac) {
 		return gongzhi.Forbidden()
 	}
 	// the contract filter: a role that reads entries but not contracts' progress (community staff)
 	// gets no contract choices
-	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	contracts, err := s.svc.LedgerContracts(r.Context(), ac)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
 		return err
 	}
@@ -316,7 +317,7 @@ func (s *Server) ledgerPickContract(w http.ResponseWriter, r *http.Request) erro
 // ledgerForm renders the entry form (a new entry, or a correction of entry) with errors.
 func (s *Server) ledgerForm(w http.ResponseWriter, r *http.Request, action string, req *ledgerReq, e *gongzhi.Error, correct bool) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	ct, served, people, err := s.App.LedgerChoices(r.Context(), ac, req.ContractID)
+	ct, served, people, err := s.svc.LedgerChoices(r.Context(), ac, req.ContractID)
 	if err != nil {
 		return err
 	}
@@ -417,7 +418,7 @@ func (s *Server) ledgerCreate(w http.ResponseWriter, r *http.Request) error {
 	if len(parsed) > 0 {
 		err = parsed.Err()
 	} else {
-		err = s.App.RecordEntry(r.Context(), web.ActorOf(r), e)
+		err = s.svc.RecordEntry(r.Context(), web.ActorOf(r), e)
 	}
 	if err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
@@ -441,7 +442,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	old, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+	old, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -450,7 +451,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 	if len(parsed) > 0 {
 		err = parsed.Err()
 	} else {
-		err = s.App.CorrectEntry(r.Context(), web.ActorOf(r), id, e, req.Reason)
+		err = s.svc.CorrectEntry(r.Context(), web.ActorOf(r), id, e, req.Reason)
 	}
 	if err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
@@ -465,7 +466,7 @@ func (s *Server) ledgerCorrect(w http.ResponseWriter, r *http.Request) error {
 // entry's page with the flash message key.
 func (s *Server) ledgerChanged(w http.ResponseWriter, r *http.Request, id int64, flash string) error {
 	if web.IsAPIPath(r) {
-		got, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+		got, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 		if err != nil {
 			return err
 		}
@@ -485,7 +486,7 @@ func (s *Server) ledgerVoid(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.App.VoidEntry(r.Context(), web.ActorOf(r), id, req.Reason); err != nil {
+	if err := s.svc.VoidEntry(r.Context(), web.ActorOf(r), id, req.Reason); err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
 			return s.Redirect(w, r, ledgerHref(id), web.OffErrText(web.LangOf(r), fe))
 		}
@@ -524,7 +525,7 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	e, versions, err := s.App.Entry(r.Context(), ac, id)
+	e, versions, err := s.svc.Entry(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -603,10 +604,10 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 
 // ledgerWriterOf reports whether the actor may change an entry (its organization's).
 func ledgerWriterOf(ac *gongzhi.Actor, e *gongzhi.ServiceEntry) (int64, bool) {
-	if ac == nil || ac.User == nil || ac.User.OrgID == 0 || ac.User.OrgID != e.OrgID {
+	if !ledger.MayRecordEntryFor(ac, e.OrgID) {
 		return 0, false
 	}
-	return ac.User.OrgID, ac.Has(gongzhi.RoleProvider, gongzhi.RoleSocialWorker)
+	return ac.User.OrgID, true
 }
 
 func ledgerHours(lang string, minutes int) string {
@@ -634,7 +635,7 @@ func (s *Server) ledgerEvidenceList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	e, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+	e, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -671,7 +672,7 @@ func (s *Server) ledgerUpload(w http.ResponseWriter, r *http.Request) error {
 		return s.ledgerUploadFail(w, r, id, err)
 	}
 	defer file.Close()
-	if _, err := s.App.EntryForEvidence(r.Context(), ac, id); err != nil {
+	if _, err := s.svc.EntryForEvidence(r.Context(), ac, id); err != nil {
 		return err
 	}
 	if !gongzhi.EvidenceNameOK(hdr.Filename) {
@@ -687,7 +688,7 @@ func (s *Server) ledgerUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ev := &gongzhi.Evidence{Name: hdr.Filename, Size: size, SHA256: sum, ContentType: ct}
-	if err := s.App.AddEvidence(r.Context(), ac, id, ev); err != nil {
+	if err := s.svc.AddEvidence(r.Context(), ac, id, ev); err != nil {
 		return s.ledgerUploadFail(w, r, id, err)
 	}
 	if web.IsAPIPath(r) {
@@ -717,7 +718,7 @@ func (s *Server) ledgerDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return gongzhi.NotFound()
 	}
-	e, _, err := s.App.Entry(r.Context(), web.ActorOf(r), id)
+	e, _, err := s.svc.Entry(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -780,7 +781,7 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	ct, progress, err := s.App.ContractProgress(r.Context(), ac, id)
+	ct, progress, err := s.svc.ContractProgress(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -817,13 +818,13 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 		}
 		start, _ := gongzhi.ParseDate(body.StartOn)
 		end, _ := gongzhi.ParseDate(body.EndOn)
-		today, _ := gongzhi.ParseDate(gongzhi.DateOf(s.App.Now()))
+		today, _ := gongzhi.ParseDate(gongzhi.DateOf(s.svc.Now()))
 		if end.After(today) {
 			end = today
 		}
 		for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, gongzhi.ChinaTime); !m.After(end); m = m.AddDate(0, 1, 0) {
 			month := m.Format("2006-01")
-			sum, err := s.App.LedgerMonth(r.Context(), ac, ct.ID, month)
+			sum, err := s.svc.LedgerMonth(r.Context(), ac, ct.ID, month)
 			if err != nil {
 				return err
 			}
@@ -842,7 +843,7 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := ledgerWriterOf(ac, &gongzhi.ServiceEntry{OrgID: ct.OrgID}); ok && ct.State == gongzhi.ContractSigned {
 		v.NewURL = "/ledger/new?contract=" + web.FmtInt(ct.ID)
 	}
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if ledger.MayRunSurveys(ac) {
 		v.SurveyURL = "/surveys/new?contract=" + web.FmtInt(ct.ID)
 	}
 	s.Render(w, r, http.StatusOK, "ledger_contract", &web.Page{Title: ct.Title, Active: "/ledger", Data: v})
@@ -861,7 +862,7 @@ func (s *Server) ledgerMonthAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sum, err := s.App.LedgerMonth(r.Context(), web.ActorOf(r), id, r.PathValue("month"))
+	sum, err := s.svc.LedgerMonth(r.Context(), web.ActorOf(r), id, r.PathValue("month"))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@
 package ledgerweb
 
 import (
+	"gongzhi/internal/ledger"
 	"gongzhi/internal/web"
 	"net/http"
 	"strconv"
@@ -49,10 +50,10 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, "contract")
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Surveys))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Surveys))
 	}
 	lv := &web.ListView{Action: "/surveys", Q: opts.Q}
-	total, err := s.App.Surveys(r.Context(), ac, opts, func(x *gongzhi.Survey) error {
+	total, err := s.svc.Surveys(r.Context(), ac, opts, func(x *gongzhi.Survey) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: web.OffShowTime(x.CreatedAt), Href: surveyHref(x.ID)}, {Text: x.ContractTitle, Href: "/ledger/contracts/" + web.FmtInt(x.ContractID)},
 			{Text: "±" + gongzhi.FormatBP(x.MarginBP)}, {Text: strconv.Itoa(x.Population), Class: "num"}, {Text: strconv.Itoa(x.Size), Class: "num"},
 			{Text: strconv.Itoa(x.Answered) + " / " + strconv.Itoa(x.Size), Class: "num"}, {Text: strconv.FormatUint(x.Seed, 10)}, {Text: x.CreatedBy}})
@@ -66,7 +67,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "survey.population"), Sort: ""}, {Label: web.T(lang, "survey.size"), Sort: "size"}, {Label: web.T(lang, "survey.answered"), Sort: ""}, {Label: web.T(lang, "survey.seed"), Sort: ""},
 		{Label: web.T(lang, "ledger.created_by"), Sort: ""}}, opts.Limit)
 	v := &surveysView{List: lv}
-	if ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if ledger.MayRunSurveys(ac) {
 		fv, err := s.surveyDrawForm(r, &surveyReq{MarginBP: 500}, nil)
 		if err != nil {
 			return err
@@ -109,7 +110,7 @@ func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request, req *surveyR
 // surveyDrawForm is the draw form: a contract, a margin of error, a seed, a note.
 func (s *Server) surveyDrawForm(r *http.Request, req *surveyReq, e *gongzhi.Error) (*web.FormView, error) {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	contracts, err := s.App.LedgerContracts(r.Context(), ac)
+	contracts, err := s.svc.LedgerContracts(r.Context(), ac)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func (s *Server) surveyDrawForm(r *http.Request, req *surveyReq, e *gongzhi.Erro
 }
 
 func mustHub(ac *gongzhi.Actor) error {
-	if !ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser) {
+	if !ledger.MayRunSurveys(ac) {
 		return gongzhi.Forbidden()
 	}
 	return nil
@@ -156,7 +157,7 @@ func (s *Server) surveyDraw(w http.ResponseWriter, r *http.Request) error {
 	}
 	var sv *gongzhi.Survey
 	if err == nil {
-		sv, err = s.App.DrawSurvey(r.Context(), web.ActorOf(r), req.ContractID, req.MarginBP, seed, req.Note)
+		sv, err = s.svc.DrawSurvey(r.Context(), web.ActorOf(r), req.ContractID, req.MarginBP, seed, req.Note)
 	}
 	if err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
@@ -204,7 +205,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	sv, err := s.App.Survey(r.Context(), ac, id)
+	sv, err := s.svc.Survey(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -213,7 +214,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := &surveyView{Survey: sv, Margin: "±" + gongzhi.FormatBP(sv.MarginBP), Seed: strconv.FormatUint(sv.Seed, 10), Overall: rateText(sv.Overall),
-		Answer: surveyHref(sv.ID) + "/answers", CanWrite: ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser),
+		Answer: surveyHref(sv.ID) + "/answers", CanWrite: ledger.MayRunSurveys(ac),
 		Answers: append([]web.Option{{Value: "", Label: "—"}}, web.EnumOptions(lang, "survey.answer", gongzhi.Answers, false)...)}
 	v.Scores = []web.Option{{Value: "", Label: "—"}}
 	for i := 1; i <= 5; i++ {
@@ -259,7 +260,7 @@ func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x := &gongzhi.SurveySample{SurveyID: id, PersonID: req.PersonID, Answer: req.Answer, Score: req.Score, Comment: req.Comment}
-	if err := s.App.AnswerSample(r.Context(), web.ActorOf(r), x); err != nil {
+	if err := s.svc.AnswerSample(r.Context(), web.ActorOf(r), x); err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
 			return s.Redirect(w, r, surveyHref(id), web.OffErrText(web.LangOf(r), fe))
 		}
@@ -288,7 +289,7 @@ type myServiceRow struct {
 
 func (s *Server) myServices(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	items, err := s.App.MyServices(r.Context(), ac)
+	items, err := s.svc.MyServices(r.Context(), ac)
 	if err != nil {
 		return err
 	}
@@ -323,7 +324,7 @@ func (s *Server) myRate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rt := &gongzhi.ServiceRating{EntryID: id, Score: req.Score, Comment: req.Comment}
-	if err := s.App.RateService(r.Context(), web.ActorOf(r), rt); err != nil {
+	if err := s.svc.RateService(r.Context(), web.ActorOf(r), rt); err != nil {
 		if fe, ok := web.OffFormError(err); ok && !web.IsAPIPath(r) {
 			return s.Redirect(w, r, "/my-services", web.OffErrText(web.LangOf(r), fe))
 		}
@@ -348,7 +349,7 @@ func (s *Server) residentLinkForm(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) residentLinkRender(w http.ResponseWriter, r *http.Request, req *linkReq, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	if !ac.Has(gongzhi.RoleCommunity, gongzhi.RoleSysAdmin) {
+	if !ledger.MayLinkResidents(ac) {
 		return gongzhi.Forbidden()
 	}
 	errs := web.OffFieldErrs(lang, e)
@@ -380,7 +381,7 @@ func (s *Server) residentLink(w http.ResponseWriter, r *http.Request) error {
 			if strings.TrimSpace(req.Username) == "" {
 				return gongzhi.Invalid("username", "required")
 			}
-			id, err := s.App.ResidentAccountID(r.Context(), ac, strings.TrimSpace(req.Username))
+			id, err := s.svc.ResidentAccountID(r.Context(), ac, strings.TrimSpace(req.Username))
 			if err != nil {
 				if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 					return gongzhi.Invalid("username", "resident.no_account")
@@ -389,7 +390,7 @@ func (s *Server) residentLink(w http.ResponseWriter, r *http.Request) error {
 			}
 			req.UserID = id
 		}
-		return s.App.LinkResidentAccount(r.Context(), ac, req.UserID, req.PersonID)
+		return s.svc.LinkResidentAccount(r.Context(), ac, req.UserID, req.PersonID)
 	}()
 	if err != nil {
 		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND && !web.IsAPIPath(r) {
@@ -411,7 +412,7 @@ func (s *Server) residentLink(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) satisfactionAPI(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	pts, err := s.App.SatisfactionTrend(r.Context(), web.ActorOf(r), q.Get("from"), q.Get("to"))
+	pts, err := s.svc.SatisfactionTrend(r.Context(), web.ActorOf(r), q.Get("from"), q.Get("to"))
 	if err != nil {
 		return err
 	}
@@ -424,7 +425,7 @@ func (s *Server) progressAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return gongzhi.Invalid("fiscal_year", "number")
 	}
-	ps, err := s.App.ProgressInScope(r.Context(), web.ActorOf(r), year)
+	ps, err := s.svc.ProgressInScope(r.Context(), web.ActorOf(r), year)
 	if err != nil {
 		return err
 	}

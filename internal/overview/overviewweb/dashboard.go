@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
 	"gongzhi/internal/overview"
 	"gongzhi/internal/web"
 )
@@ -39,7 +38,7 @@ func (s *Server) dashYear(r *http.Request) int {
 	if n, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && n >= 2000 && n <= 2100 {
 		return n
 	}
-	return s.App.Now().In(gongzhi.ChinaTime).Year()
+	return s.svc.Now().In(gongzhi.ChinaTime).Year()
 }
 
 type dashCard struct {
@@ -63,7 +62,7 @@ type dashView struct {
 	Progress     *svgChart
 	Contracts    [][]web.Cell
 	Heads        []string
-	Attention    []kernel.Todo
+	Attention    []gongzhi.Todo
 	Satisfaction *svgChart
 	APIURL       string
 }
@@ -71,7 +70,7 @@ type dashView struct {
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	year := s.dashYear(r)
-	d, err := s.App.Dashboard(r.Context(), ac, year)
+	d, err := s.svc.Dashboard(r.Context(), ac, year)
 	if err != nil {
 		return err
 	}
@@ -82,7 +81,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	l := s.OffLabelsFor(r)
 	v := &dashView{Street: d.Kind == "street", Year: year, AsOf: d.AsOf, Scope: web.PpFirstNonEmpty(d.PlaceName, d.OrgName),
 		Attention: d.Attention, APIURL: "/api/v1/dashboard?year=" + strconv.Itoa(year)}
-	this := s.App.Now().In(gongzhi.ChinaTime).Year()
+	this := s.svc.Now().In(gongzhi.ChinaTime).Year()
 	for y := this + 1; y >= this-4; y-- {
 		v.Years = append(v.Years, y)
 	}

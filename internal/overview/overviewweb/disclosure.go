@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -78,15 +77,15 @@ type dsIndexView struct {
 
 func (s *Server) dsIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
-	awards, _, err := s.App.FinalAwards(ctx, store.ListOptions{Limit: 200})
+	awards, _, err := s.svc.FinalAwards(ctx, gongzhi.ListOptions{Limit: 200})
 	if err != nil {
 		return err
 	}
-	cs, ctotal, err := s.App.DisclosedContracts(ctx, store.ListOptions{Limit: 10})
+	cs, ctotal, err := s.svc.DisclosedContracts(ctx, gongzhi.ListOptions{Limit: 10})
 	if err != nil {
 		return err
 	}
-	ps, ptotal, err := s.App.PaymentsMade(ctx, store.ListOptions{Limit: 10})
+	ps, ptotal, err := s.svc.PaymentsMade(ctx, gongzhi.ListOptions{Limit: 10})
 	if err != nil {
 		return err
 	}
@@ -207,7 +206,7 @@ func dsPager(r *http.Request, v *dsListView, page, per, total int) {
 func (s *Server) dsContracts(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
 	opts, pg := web.ListOptions(r, "fiscal_year", "category", "place")
-	cs, total, err := s.App.DisclosedContracts(ctx, opts)
+	cs, total, err := s.svc.DisclosedContracts(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -225,7 +224,7 @@ func (s *Server) dsContracts(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) dsPayments(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	opts, pg := web.ListOptions(r, "contract", "place", "year")
-	ps, total, err := s.App.PaymentsMade(r.Context(), opts)
+	ps, total, err := s.svc.PaymentsMade(r.Context(), opts)
 	if err != nil {
 		return err
 	}
@@ -254,7 +253,7 @@ func (s *Server) dsContract(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.App.DisclosedContract(ctx, id)
+	c, err := s.svc.DisclosedContract(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -307,7 +306,7 @@ func (s *Server) dsContract(w http.ResponseWriter, r *http.Request) error {
 		v.Paid = &svgChart{ID: "chart-portions", Title: web.T(lang, "ds.portions_chart"), Legend: []svgLegend{{Color: svgColContract, Label: web.T(lang, "ds.due_amount")}, {Color: svgColPaid, Label: web.T(lang, "ds.paid")}}}
 		v.Paid.SVG = svgHBars(v.Paid.ID, v.Paid.Title, web.T(lang, "ds.portions_desc"), []string{svgColContract, svgColPaid}, bars, 0)
 	}
-	ps, _, err := s.App.PaymentsMade(ctx, store.ListOptions{Filters: map[string]string{"contract": web.FmtInt(id)}, Limit: 200})
+	ps, _, err := s.svc.PaymentsMade(ctx, gongzhi.ListOptions{Filters: map[string]string{"contract": web.FmtInt(id)}, Limit: 200})
 	if err != nil {
 		return err
 	}

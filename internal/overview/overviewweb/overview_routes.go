@@ -5,21 +5,21 @@ package overviewweb
 import (
 	"net/http"
 
-	"gongzhi/internal/kernel"
+	"gongzhi"
 	"gongzhi/internal/web"
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	todos, stats, err := s.App.Todos(r.Context(), web.ActorOf(r))
+	todos, stats, err := s.svc.Todos(r.Context(), web.ActorOf(r))
 	if err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {
 		if todos == nil {
-			todos = []kernel.Todo{}
+			todos = []gongzhi.Todo{}
 		}
 		if stats == nil {
-			stats = []kernel.Todo{}
+			stats = []gongzhi.Todo{}
 		}
 		web.WriteJSON(w, http.StatusOK, web.HomeData{Todos: todos, Stats: stats})
 		return nil

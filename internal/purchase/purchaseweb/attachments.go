@@ -33,7 +33,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 	}
 	defer file.Close()
 	// the application must be the caller's own, and a draft, before anything is stored
-	if _, err := s.App.Application(r.Context(), ac, id); err != nil {
+	if _, err := s.svc.Application(r.Context(), ac, id); err != nil {
 		return err
 	}
 	sum, size, ct, err := s.Files.Put(hdr.Filename, file, limit)
@@ -46,7 +46,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	att := &gongzhi.Attachment{Name: hdr.Filename, Size: size, SHA256: sum, ContentType: ct}
-	if err := s.App.AddAttachment(r.Context(), ac, id, att); err != nil {
+	if err := s.svc.AddAttachment(r.Context(), ac, id, att); err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {
@@ -66,7 +66,7 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return gongzhi.NotFound()
 	}
-	ap, err := s.App.Application(r.Context(), web.ActorOf(r), id)
+	ap, err := s.svc.Application(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 )
 
@@ -27,6 +28,33 @@ func (s *Server) offBarRoutes() {
 	s.Api("GET /api/v1/organizations/{id}/bars", s.OffWrap(s.offBars))
 	s.Api("POST /api/v1/organizations/{id}/bars", s.OffWrap(s.offBarSave))
 	s.Api("POST /api/v1/organizations/{id}/bars/{bar}/lift", s.OffWrap(s.offBarLift))
+	s.AddSection("organizations", s.orgBars)
+}
+
+// orgBars is the organization's bars from calls decided within the actor's scope, in force,
+// ended or lifted, newest first, on the registry's organization page, with a link to the bars
+// page that decides and lifts them; nothing for a caller who may not read bars.
+func (s *Server) orgBars(r *http.Request, lang, id string) (*web.Related, []web.ActionLink, error) {
+	ac := web.ActorOf(r)
+	if !purchase.MayReadPurchases(ac) {
+		return nil, nil, nil
+	}
+	orgID, err := web.ParseID(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rel := &web.Related{Title: web.T(lang, "bar.title")}
+	rel.List.Columns = []web.ListCol{{Label: web.T(lang, "bar.period")}, {Label: web.T(lang, "bar.reason")}, {Label: web.T(lang, "bar.state")}}
+	bars, err := s.svc.Bars(r.Context(), ac, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	today := s.svc.Today()
+	for _, b := range bars {
+		rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: gongzhi.DateOf(b.CreatedAt) + " – " + b.Until}, {Text: b.Reason},
+			{Text: web.T(lang, "bar."+b.StateOn(today))}})
+	}
+	return rel, []web.ActionLink{{Label: web.T(lang, "bar.title"), Href: "/organizations/" + id + "/bars"}}, nil
 }
 
 // barAPIDocs are the bar operations of the OpenAPI document.
@@ -69,7 +97,7 @@ func (s *Server) offBarOrg(r *http.Request) (*gongzhi.Organization, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.App.Organization(r.Context(), web.ActorOf(r), id)
+	return s.svc.Organization(r.Context(), web.ActorOf(r), id)
 }
 
 func (s *Server) offBars(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +110,7 @@ func (s *Server) offRenderBars(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	bars, err := s.App.Bars(r.Context(), ac, o.ID)
+	bars, err := s.svc.Bars(r.Context(), ac, o.ID)
 	if err != nil {
 		return err
 	}
@@ -94,8 +122,8 @@ func (s *Server) offRenderBars(w http.ResponseWriter, r *http.Request, status in
 		return nil
 	}
 	id := strconv.FormatInt(o.ID, 10)
-	v := &offBarsView{OrgID: o.ID, OrgHref: "/organizations/" + id, Intro: web.T(lang, "bar.intro"), CanEdit: web.OffIsPurchaser(ac)}
-	today := s.App.Today()
+	v := &offBarsView{OrgID: o.ID, OrgHref: "/organizations/" + id, Intro: web.T(lang, "bar.intro"), CanEdit: purchase.MayPurchase(ac)}
+	today := s.svc.Today()
 	for _, b := range bars {
 		state := b.StateOn(today)
 		v.Bars = append(v.Bars, offBarRow{Ineligibility: b, Period: web.OffShowDate(b.CreatedAt) + " – " + b.Until,
@@ -126,7 +154,7 @@ func (s *Server) offBarSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	bar := &gongzhi.Ineligibility{OrgID: id, Until: in.Until, Reason: in.Reason}
-	err = s.App.BarOrganization(r.Context(), web.ActorOf(r), bar)
+	err = s.svc.BarOrganization(r.Context(), web.ActorOf(r), bar)
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
@@ -154,7 +182,7 @@ func (s *Server) offBarLift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bars, err := s.App.Bars(r.Context(), ac, o.ID)
+	bars, err := s.svc.Bars(r.Context(), ac, o.ID)
 	if err != nil {
 		return err
 	}
@@ -167,7 +195,7 @@ func (s *Server) offBarLift(w http.ResponseWriter, r *http.Request) error {
 	if bar == nil {
 		return gongzhi.NotFound()
 	}
-	if err := s.App.LiftBar(r.Context(), ac, barID); err != nil {
+	if err := s.svc.LiftBar(r.Context(), ac, barID); err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {

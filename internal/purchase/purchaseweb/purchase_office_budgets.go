@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -76,7 +76,7 @@ func (s *Server) offBudgetsList(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := web.ListOptions(r, offBudgetFilters...)
 	if web.IsAPIPath(r) {
 		body := web.ListBody[offBudgetView]{Items: []offBudgetView{}, Page: pg, PerPage: opts.Limit}
-		total, err := s.App.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
+		total, err := s.svc.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
 			body.Items = append(body.Items, offBudgetOf(b))
 			return nil
 		})
@@ -89,7 +89,7 @@ func (s *Server) offBudgetsList(w http.ResponseWriter, r *http.Request) error {
 	}
 	lv := &web.ListView{Action: "/budgets", Q: opts.Q}
 	var amount, reserved, spent gongzhi.Money
-	total, err := s.App.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
+	total, err := s.svc.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: b.Name, Href: offBudgetHref(b.ID)}, {Text: b.PlaceName}, {Text: strconv.Itoa(b.FiscalYear)},
 			{Text: web.T(lang, "budget.level."+b.Level)}, {Text: web.T(lang, "budget.fund."+b.Fund)}, {Text: web.OffYuan(b.Amount), Class: "num"},
 			{Text: web.OffYuan(b.Reserved), Class: "num"}, {Text: web.OffYuan(b.Spent), Class: "num"}, {Text: web.OffYuan(b.Available()), Class: "num"}})
@@ -115,7 +115,7 @@ func (s *Server) offBudgetsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/budgets/export.xlsx?" + q.Encode()
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		lv.NewURL = "/budgets/new"
 	}
 	lp := &web.OffListPage{ListView: lv, Links: []web.ActionLink{{Label: web.T(lang, "nav.catalog"), Href: "/catalog"}}}
@@ -128,7 +128,7 @@ func (s *Server) offBudgetsExport(w http.ResponseWriter, r *http.Request) error 
 	opts, _ := web.ListOptions(r, offBudgetFilters...)
 	opts.Limit, opts.Offset = 0, 0
 	var rows [][]any
-	if _, err := s.App.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
+	if _, err := s.svc.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
 		rows = append(rows, []any{b.ID, b.Name, b.PlaceName, b.FiscalYear, web.T(lang, "budget.level."+b.Level), web.T(lang, "budget.fund."+b.Fund),
 			b.Amount.String(), b.Reserved.String(), b.Spent.String(), b.Available().String(), b.Notes})
 		return nil
@@ -189,16 +189,16 @@ func (s *Server) offRenderBudgetForm(w http.ResponseWriter, r *http.Request, sta
 func (s *Server) offBudgetForm(create bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := web.ActorOf(r)
-		if !web.OffIsPurchaser(ac) {
+		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
-		b := &gongzhi.Budget{PlaceCode: ac.ScopeCode, FiscalYear: s.App.Now().In(gongzhi.ChinaTime).Year(), Level: "street", Fund: "fiscal"}
+		b := &gongzhi.Budget{PlaceCode: ac.ScopeCode, FiscalYear: s.svc.Now().In(gongzhi.ChinaTime).Year(), Level: "street", Fund: "fiscal"}
 		if !create {
 			id, err := web.PathID(r)
 			if err != nil {
 				return err
 			}
-			if b, err = s.App.Budget(r.Context(), ac, id); err != nil {
+			if b, err = s.svc.Budget(r.Context(), ac, id); err != nil {
 				return err
 			}
 		}
@@ -216,7 +216,7 @@ func (s *Server) offBudgetSave(create bool) web.Handler {
 				if err != nil {
 					return nil, err
 				}
-				old, err := s.App.Budget(r.Context(), ac, id)
+				old, err := s.svc.Budget(r.Context(), ac, id)
 				if err != nil {
 					return nil, err
 				}
@@ -226,12 +226,12 @@ func (s *Server) offBudgetSave(create bool) web.Handler {
 			Validate: (*gongzhi.Budget).Validate,
 			Save: func(r *http.Request, b *gongzhi.Budget) error {
 				if create {
-					return s.App.CreateBudget(r.Context(), ac, b)
+					return s.svc.CreateBudget(r.Context(), ac, b)
 				}
-				return s.App.UpdateBudget(r.Context(), ac, b)
+				return s.svc.UpdateBudget(r.Context(), ac, b)
 			},
 			Saved: func(r *http.Request, b *gongzhi.Budget) (any, string, error) {
-				stored, err := s.App.Budget(r.Context(), ac, b.ID)
+				stored, err := s.svc.Budget(r.Context(), ac, b.ID)
 				if err != nil {
 					return nil, "", err
 				}
@@ -250,7 +250,7 @@ func (s *Server) offBudgetLedger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ledger, err := s.App.BudgetLedger(r.Context(), web.ActorOf(r), id)
+	ledger, err := s.svc.BudgetLedger(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.App.Budget(r.Context(), ac, id)
+	b, err := s.svc.Budget(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, offBudgetOf(b))
 		return nil
 	}
-	ledger, err := s.App.BudgetLedger(r.Context(), ac, id)
+	ledger, err := s.svc.BudgetLedger(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "budget.available"), Value: web.OffYuan(b.Available())},
 		{Label: web.T(lang, "budget.notes"), Value: b.Notes},
 	}}
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "action.edit"), Href: offBudgetHref(id) + "/edit"},
 			web.ActionLink{Label: web.T(lang, "call.new"), Href: "/calls/new?budget_id=" + strconv.FormatInt(id, 10)})
 	}
@@ -301,7 +301,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 	calls := web.Related{Title: web.T(lang, "budget.calls")}
 	calls.List.Columns = []web.ListCol{{Label: web.T(lang, "call.title")}, {Label: web.T(lang, "call.state")}, {Label: web.T(lang, "call.amount")},
 		{Label: web.T(lang, "call.reserved")}, {Label: web.T(lang, "call.awarded")}}
-	n, err := s.App.Calls(r.Context(), ac, store.ListOptions{Filters: map[string]string{"budget": strconv.FormatInt(id, 10)}, Limit: 50},
+	n, err := s.svc.Calls(r.Context(), ac, gongzhi.ListOptions{Filters: map[string]string{"budget": strconv.FormatInt(id, 10)}, Limit: 50},
 		func(c *gongzhi.Call) error {
 			titles[c.ID] = c.Title
 			calls.List.Rows = append(calls.List.Rows, []web.Cell{{Text: c.Title, Href: offCallHref(c.ID)}, {Text: web.T(lang, "call.state."+c.State)},
@@ -349,7 +349,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 			{Text: web.T(lang, "budget.reserved") + " " + web.OffYuan(res) + " · " + web.T(lang, "budget.spent") + " " + web.OffYuan(spent), Class: "num"}, {}, {}, {}, {}})
 	}
 	dv.Related = []web.Related{led, calls}
-	hist, err := s.offRecordHistory(r, "budget", id)
+	hist, err := s.svc.BudgetHistory(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (s *Server) offBudgetDetail(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	cats, err := s.App.ServiceCategories(r.Context(), false)
+	cats, err := s.svc.ServiceCategories(r.Context(), false)
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,7 @@ func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 	lv := &web.ListView{Action: "/catalog", Total: len(cats), Page: 1, Q: r.URL.Query().Get("q")}
 	cols := []web.ColDef{{Label: web.T(lang, "category.code"), Sort: ""}, {Label: web.T(lang, "category.name"), Sort: ""}, {Label: web.T(lang, "category.price"), Sort: ""},
 		{Label: web.T(lang, "category.standard"), Sort: ""}, {Label: web.T(lang, "category.active"), Sort: ""}}
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		cols = append(cols, web.ColDef{Label: "", Sort: ""})
 	}
 	web.PageLinks(r, lv, cols, 0)
@@ -397,17 +397,17 @@ func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := []web.Cell{{Text: c.Code}, {Text: name}, {Text: offPriceRange(lang, c), Class: "num"}, {Text: c.Standard},
 			{Text: web.YesNo(lang, c.Active)}}
-		if web.OffIsPurchaser(ac) {
+		if purchase.MayPurchase(ac) {
 			row = append(row, web.Cell{Text: web.T(lang, "action.edit"), Href: "/catalog/" + url.PathEscape(c.Code) + "/edit"})
 		}
 		lv.Rows = append(lv.Rows, row)
 	}
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		lv.NewURL = "/catalog/new"
 	}
 	lv.Note = web.T(lang, "category.intro")
 	lp := &web.OffListPage{ListView: lv}
-	if ac != nil && web.CanRead(ac, "places") && ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if purchase.MayReadPurchases(ac) {
 		lp.Links = []web.ActionLink{{Label: web.T(lang, "nav.budgets"), Href: "/budgets"}, {Label: web.T(lang, "nav.calls"), Href: "/calls"}}
 	}
 	s.Render(w, r, http.StatusOK, "p_office_list", &web.Page{Title: web.T(lang, "nav.catalog"), Active: "/budgets", Data: lp})
@@ -466,7 +466,7 @@ func (s *Server) offRenderCategoryForm(w http.ResponseWriter, r *http.Request, s
 
 // offCategoryByCode finds a catalog entry by code.
 func (s *Server) offCategoryByCode(r *http.Request, code string) (*gongzhi.ServiceCategory, error) {
-	cats, err := s.App.ServiceCategories(r.Context(), false)
+	cats, err := s.svc.ServiceCategories(r.Context(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -480,7 +480,7 @@ func (s *Server) offCategoryByCode(r *http.Request, code string) (*gongzhi.Servi
 
 func (s *Server) offCategoryForm(create bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !web.OffIsPurchaser(web.ActorOf(r)) {
+		if !purchase.MayPurchase(web.ActorOf(r)) {
 			return gongzhi.Forbidden()
 		}
 		c := &gongzhi.ServiceCategory{Active: true}
@@ -509,7 +509,7 @@ func (s *Server) offCategorySave(create bool) web.Handler {
 			FromForm: offCategoryFromForm,
 			Validate: (*gongzhi.ServiceCategory).Validate,
 			Save: func(r *http.Request, c *gongzhi.ServiceCategory) error {
-				return s.App.SaveServiceCategory(r.Context(), ac, c, create)
+				return s.svc.SaveServiceCategory(r.Context(), ac, c, create)
 			},
 			Saved: func(r *http.Request, c *gongzhi.ServiceCategory) (any, string, error) {
 				stored, err := s.offCategoryByCode(r, c.Code)

@@ -6,6 +6,7 @@
 package purchaseweb
 
 import (
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"net/http"
 	"strconv"
@@ -49,12 +50,12 @@ func (s *Server) offCalendar(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) offRenderCalendar(w http.ResponseWriter, r *http.Request, status int, h *gongzhi.Holiday, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	year := s.App.Now().In(gongzhi.ChinaTime).Year()
+	year := s.svc.Now().In(gongzhi.ChinaTime).Year()
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
 		year = y
 	}
 	from, to := strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31"
-	days, err := s.App.Holidays(r.Context(), from, to)
+	days, err := s.svc.Holidays(r.Context(), from, to)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func (s *Server) offRenderCalendar(w http.ResponseWriter, r *http.Request, statu
 	if lang == "en" {
 		en = 1
 	}
-	v := &offCalendarView{Year: year, Prev: year - 1, Next: year + 1, CanEdit: web.OffIsPurchaser(ac), Intro: web.T(lang, "calendar.intro")}
+	v := &offCalendarView{Year: year, Prev: year - 1, Next: year + 1, CanEdit: purchase.MayPurchase(ac), Intro: web.T(lang, "calendar.intro")}
 	for _, d := range days {
 		t, _ := gongzhi.ParseDate(d.Day)
 		v.Days = append(v.Days, offCalendarDay{Holiday: d, Weekday: weekdayNames[en][t.Weekday()]})
@@ -103,7 +104,7 @@ func (s *Server) offCalendarSave(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		h = &gongzhi.Holiday{Day: r.PostFormValue("day"), Name: r.PostFormValue("name"), Workday: r.PostFormValue("workday") == "true"}
 	}
-	err := s.App.SetHoliday(r.Context(), web.ActorOf(r), h)
+	err := s.svc.SetHoliday(r.Context(), web.ActorOf(r), h)
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
@@ -124,7 +125,7 @@ func (s *Server) offCalendarDelete(w http.ResponseWriter, r *http.Request) error
 	if _, ok := gongzhi.ParseDate(day); !ok {
 		return gongzhi.NotFound()
 	}
-	if err := s.App.DeleteHoliday(r.Context(), web.ActorOf(r), day); err != nil {
+	if err := s.svc.DeleteHoliday(r.Context(), web.ActorOf(r), day); err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 )
 
@@ -47,7 +47,7 @@ func (s *Server) offCallRoutes() {
 // ---- reading
 
 func (s *Server) offCallGet(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.Call)
+	return web.GetJSON(w, r, s.svc.Call)
 }
 
 func (s *Server) offCallNeeds(w http.ResponseWriter, r *http.Request) error {
@@ -55,7 +55,7 @@ func (s *Server) offCallNeeds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	needs, err := s.App.CallNeeds(r.Context(), web.ActorOf(r), id)
+	needs, err := s.svc.CallNeeds(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) offCallNeeds(w http.ResponseWriter, r *http.Request) error {
 // offCallApplications lists a call's applications the caller sees (every submitted one for staff).
 func (s *Server) offCallApplications(r *http.Request, callID int64) ([]*gongzhi.Application, error) {
 	var apps []*gongzhi.Application
-	_, err := s.App.Applications(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(callID, 10)}},
+	_, err := s.svc.Applications(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(callID, 10)}},
 		func(a *gongzhi.Application) error { apps = append(apps, a); return nil })
 	return apps, err
 }
@@ -79,12 +79,12 @@ func (s *Server) offCallApps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.App.Call(r.Context(), web.ActorOf(r), id); err != nil {
+	if _, err := s.svc.Call(r.Context(), web.ActorOf(r), id); err != nil {
 		return err
 	}
 	opts, pg := web.ListOptions(r, "state", "states", "category")
 	opts.Filters["call"] = strconv.FormatInt(id, 10)
-	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), web.ActorOf(r), s.App.Applications))
+	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Applications))
 }
 
 // offCallApp returns an application of the call in the path, as the caller may see it.
@@ -97,7 +97,7 @@ func (s *Server) offCallApp(r *http.Request) (*gongzhi.Application, error) {
 	if err != nil {
 		return nil, err
 	}
-	ap, err := s.App.Application(r.Context(), web.ActorOf(r), appID)
+	ap, err := s.svc.Application(r.Context(), web.ActorOf(r), appID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (s *Server) offAppScores(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	scores, err := s.App.Scores(r.Context(), web.ActorOf(r), ap.ID)
+	scores, err := s.svc.Scores(r.Context(), web.ActorOf(r), ap.ID)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) offAppHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hist, err := s.App.ApplicationHistory(r.Context(), web.ActorOf(r), ap.ID)
+	hist, err := s.svc.ApplicationHistory(r.Context(), web.ActorOf(r), ap.ID)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Server) offAppHistory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) offPanelGet(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.Panel)
+	return web.GetJSON(w, r, s.svc.Panel)
 }
 
 func (s *Server) offRankingGet(w http.ResponseWriter, r *http.Request) error {
@@ -148,7 +148,7 @@ func (s *Server) offRankingGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, err := s.App.Ranking(r.Context(), web.ActorOf(r), id)
+	rs, err := s.svc.Ranking(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Server) offAwardsGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ws, err := s.App.Awards(r.Context(), web.ActorOf(r), id)
+	ws, err := s.svc.Awards(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (s *Server) offObjectionsGet(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	os, err := s.App.Objections(r.Context(), web.ActorOf(r), id)
+	os, err := s.svc.Objections(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (s *Server) offCallHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hist, err := s.App.CallHistory(r.Context(), ac, id)
+	hist, err := s.svc.CallHistory(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (s *Server) offCallHistory(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, web.ItemsOf[gongzhi.StateChange]{Items: web.WithNoteTexts(web.LangOf(r), hist)})
 		return nil
 	}
-	c, err := s.App.Call(r.Context(), ac, id)
+	c, err := s.svc.Call(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -397,13 +397,13 @@ func (s *Server) offCallPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	ctx := r.Context()
-	c, err := s.App.Call(ctx, ac, id)
+	c, err := s.svc.Call(ctx, ac, id)
 	if err != nil {
 		return err
 	}
 	l := s.OffLabelsFor(r)
-	staff := ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor)
-	buyer := web.OffIsPurchaser(ac)
+	staff := purchase.MayReadPurchases(ac)
+	buyer := purchase.MayPurchase(ac)
 	base := offCallHref(id)
 	v := &offCallView{CSS: web.OfficeCSSURL(), ID: id, Title: c.Title, State: c.State, StateLabel: web.T(lang, "call.state."+c.State), Staff: staff,
 		HistoryURL: base + "/history", Aggregation: web.T(lang, "call.aggregation."+c.Aggregation), Criteria: c.Criteria, Eligibility: c.Eligibility}
@@ -450,7 +450,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	if c.ExcludeIneligible {
 		v.Rules = append(v.Rules, web.T(lang, "call.exclude_ineligible"))
 	}
-	if needs, err := s.App.CallNeeds(ctx, ac, id); err == nil {
+	if needs, err := s.svc.CallNeeds(ctx, ac, id); err == nil {
 		for _, n := range needs {
 			nc := web.Cell{Text: n.CommunityName + " · " + l.Group(n.TargetGroup) + " · " + l.Category(n.CategoryCode) + web.T(lang, "p.colon") + web.OffTruncate(n.Description, 50)}
 			if staff {
@@ -483,7 +483,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 
 	// the call's own state changes (the full history is a page of its own)
 	if staff {
-		if hist, err := s.App.CallHistory(ctx, ac, id); err == nil {
+		if hist, err := s.svc.CallHistory(ctx, ac, id); err == nil {
 			var own []gongzhi.StateChange
 			for _, h := range hist {
 				if h.Entity == "call" || h.Entity == "panel" || h.Entity == "ranking" {
@@ -519,14 +519,14 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	}
 
 	var apps []*gongzhi.Application
-	if staff || ac.Has(gongzhi.RoleProvider) {
+	if purchase.MayReadApplications(ac) {
 		if apps, err = s.offCallApplications(r, id); err != nil {
 			return err
 		}
 	}
 	// applications and the preliminary review
 	if staff && c.State != gongzhi.CallDraft {
-		v.PrelimOpen = web.OffMayPrelim(ac) && c.State == gongzhi.CallClosed
+		v.PrelimOpen = purchase.MayPrelim(ac) && c.State == gongzhi.CallClosed
 		counts := map[string]int{}
 		for _, ap := range apps {
 			counts[ap.State]++
@@ -562,7 +562,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	}
 	if staff && slices.Contains([]string{gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice, gongzhi.CallFinal}, c.State) {
 		v.ShowPanel = true
-		if d, err := s.App.Panel(ctx, ac, id); err == nil {
+		if d, err := s.svc.Panel(ctx, ac, id); err == nil {
 			v.Panel = offPanelOf(lang, d, eligible)
 			if buyer && (c.State == gongzhi.CallClosed || c.State == gongzhi.CallReviewing) {
 				for _, m := range d.Members {
@@ -599,7 +599,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	awards := map[int64]*gongzhi.Award{}
 	var awardList []*gongzhi.Award
 	if staff || c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal {
-		if awardList, err = s.App.Awards(ctx, ac, id); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+		if awardList, err = s.svc.Awards(ctx, ac, id); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 			return err
 		}
 		for _, a := range awardList {
@@ -610,7 +610,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	}
 	if staff && slices.Contains([]string{gongzhi.CallReviewing, gongzhi.CallNotice, gongzhi.CallFinal}, c.State) {
 		v.ShowRanking = true
-		rs, err := s.App.Ranking(ctx, ac, id)
+		rs, err := s.svc.Ranking(ctx, ac, id)
 		if err != nil {
 			return err
 		}
@@ -656,8 +656,8 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		v.OverBudget = c.Awarded > c.Amount
 		if buyer && c.State == gongzhi.CallReviewing && v.Ranked {
 			end := c.NoticeDays
-			if days, err := s.App.Holidays(ctx, "", ""); err == nil {
-				ends := gongzhi.NewCalendar(days).NoticeEnd(s.App.Now(), end)
+			if days, err := s.svc.Holidays(ctx, "", ""); err == nil {
+				ends := gongzhi.NewCalendar(days).NoticeEnd(s.svc.Now(), end)
 				v.PublishNote = web.TN(lang, "call.publish_note", c.NoticeDays, web.OffLastNoticeDay(ends))
 			}
 			v.Buttons = append(v.Buttons, offCallButton{Label: web.T(lang, "call.do.publish"), Note: v.PublishNote, Primary: true,
@@ -671,7 +671,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 	}
 	if staff && (c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal) {
 		v.ShowObjections = true
-		objs, err := s.App.Objections(ctx, ac, id)
+		objs, err := s.svc.Objections(ctx, ac, id)
 		if err != nil {
 			return err
 		}
@@ -719,7 +719,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		for _, w := range awardList {
 			row := offAwardRow{Rank: w.Rank, Title: w.Title, Org: w.OrgName, Amount: web.OffYuan(w.Amount), State: web.T(lang, "award.state."+w.State),
 				StateCode: w.State, Note: w.OverturnReason}
-			if w.ContractID != 0 && (staff || ac.Has(gongzhi.RoleProvider) && ac.User.OrgID == w.OrgID) {
+			if w.ContractID != 0 && purchase.MayOpenContract(ac, w.OrgID) {
 				row.Contract = web.OffContractHref(w.ContractID)
 			}
 			if buyer && w.ContractID == 0 && (w.State == gongzhi.AwardPublished || w.State == gongzhi.AwardFinal) {
@@ -786,7 +786,7 @@ func offPanelOf(lang string, d *gongzhi.PanelDraw, eligible int) *offPanelView {
 func (s *Server) offExpertOptions(r *http.Request) ([]web.Option, error) {
 	var out []web.Option
 	lang := web.LangOf(r)
-	_, err := s.App.People(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"kind": "expert"}, Sort: "name"},
+	_, err := s.svc.People(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"kind": "expert"}, Sort: "name"},
 		func(p *gongzhi.Person) error {
 			label := p.Name
 			if p.Affiliation != "" {
@@ -834,7 +834,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 		web.WriteJSON(w, http.StatusOK, ap)
 		return nil
 	}
-	c, err := s.App.Call(r.Context(), ac, ap.CallID)
+	c, err := s.svc.Call(r.Context(), ac, ap.CallID)
 	if err != nil {
 		return err
 	}
@@ -894,7 +894,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 	for _, x := range ap.Outcomes {
 		v.Outcomes = append(v.Outcomes, []string{x.Name, strconv.FormatInt(x.Target, 10) + " " + x.Unit})
 	}
-	if needs, err := s.App.CallNeeds(r.Context(), ac, c.ID); err == nil {
+	if needs, err := s.svc.CallNeeds(r.Context(), ac, c.ID); err == nil {
 		for _, n := range needs {
 			if slices.Contains(ap.NeedIDs, n.ID) {
 				v.Needs = append(v.Needs, web.Cell{Text: n.CommunityName + " · " + l.Category(n.CategoryCode) + web.T(lang, "p.colon") + web.OffTruncate(n.Description, 60),
@@ -908,7 +908,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 	for _, cr := range c.Criteria {
 		v.Criteria = append(v.Criteria, cr.Name+web.T(lang, "p.open")+strconv.Itoa(cr.Weight)+web.T(lang, "p.close"))
 	}
-	if scores, err := s.App.Scores(r.Context(), ac, ap.ID); err == nil {
+	if scores, err := s.svc.Scores(r.Context(), ac, ap.ID); err == nil {
 		for _, sc := range scores {
 			row := []string{sc.ExpertName}
 			for _, p := range sc.Criteria {
@@ -921,10 +921,10 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 			v.ScoresNote = web.T(lang, "app.scores_rule:"+web.T(lang, "call.aggregation."+c.Aggregation))
 		}
 	}
-	if hist, err := s.App.ApplicationHistory(r.Context(), ac, ap.ID); err == nil {
+	if hist, err := s.svc.ApplicationHistory(r.Context(), ac, ap.ID); err == nil {
 		v.History = web.OffHistoryOf(lang, hist)
 	}
-	if web.OffMayPrelim(ac) && c.State == gongzhi.CallClosed && ap.State == gongzhi.AppSubmitted {
+	if purchase.MayPrelim(ac) && c.State == gongzhi.CallClosed && ap.State == gongzhi.AppSubmitted {
 		key := "prelim-" + strconv.FormatInt(ap.ID, 10)
 		action := base + "/applications/" + strconv.FormatInt(ap.ID, 10) + "/prelim"
 		v.Eligible = fs.Mini(key, action, map[string]string{"decision": "eligible", "from": "app"})

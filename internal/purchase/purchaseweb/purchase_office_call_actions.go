@@ -106,7 +106,7 @@ func (s *Server) offIn(w http.ResponseWriter, r *http.Request, v any, parse func
 func offFixedKey(k string) func(*http.Request) string { return func(*http.Request) string { return k } }
 
 func (s *Server) offCallActions() []offCallAction {
-	a := s.App
+	a := s.svc
 	simple := func(path, anchor string, do func(ctx context.Context, ac *gongzhi.Actor, id int64) error) offCallAction {
 		return offCallAction{path: path, key: offFixedKey(path), anchor: anchor, flash: "call.done." + path,
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
@@ -300,7 +300,7 @@ func (s *Server) offCallActions() []offCallAction {
 
 // offAwardsBody is a call's awards as the API returns them after a change.
 func (s *Server) offAwardsBody(r *http.Request, callID int64) (any, error) {
-	ws, err := s.App.Awards(r.Context(), web.ActorOf(r), callID)
+	ws, err := s.svc.Awards(r.Context(), web.ActorOf(r), callID)
 	if ws == nil {
 		ws = []*gongzhi.Award{}
 	}
@@ -310,7 +310,7 @@ func (s *Server) offAwardsBody(r *http.Request, callID int64) (any, error) {
 // offGenerateContracts drafts the contract of one award of the call, or of every live award that
 // has none yet (stopping at the first refusal).
 func (s *Server) offGenerateContracts(r *http.Request, ac *gongzhi.Actor, callID int64, req offContractReq) (any, error) {
-	ws, err := s.App.Awards(r.Context(), ac, callID)
+	ws, err := s.svc.Awards(r.Context(), ac, callID)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +322,7 @@ func (s *Server) offGenerateContracts(r *http.Request, ac *gongzhi.Actor, callID
 		if req.AwardID == 0 && (w.ContractID != 0 || w.State == gongzhi.AwardOverturned || w.State == gongzhi.AwardProposed) {
 			continue
 		}
-		ct, err := s.App.GenerateContract(r.Context(), ac, w.ID, req.PurchaserName)
+		ct, err := s.svc.GenerateContract(r.Context(), ac, w.ID, req.PurchaserName)
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +353,7 @@ func (s *Server) offCallPost(a offCallAction) web.Handler {
 				return err
 			}
 			if res == nil {
-				if res, err = s.App.Call(r.Context(), ac, id); err != nil {
+				if res, err = s.svc.Call(r.Context(), ac, id); err != nil {
 					return err
 				}
 			}

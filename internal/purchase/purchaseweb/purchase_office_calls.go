@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -43,10 +43,10 @@ func (s *Server) offCallsList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, offCallFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Calls))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Calls))
 	}
 	lv := &web.ListView{Action: "/calls", Q: opts.Q}
-	total, err := s.App.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error {
+	total, err := s.svc.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: c.Title, Href: offCallHref(c.ID)}, {Text: web.T(lang, "call.kind."+c.Kind)},
 			{Text: web.T(lang, "call.state."+c.State), Class: "state"}, {Text: strconv.Itoa(c.FiscalYear)}, {Text: web.OffYuan(c.Amount), Class: "num"},
 			{Text: web.OffShowTime(c.OpensAt)}, {Text: web.OffShowTime(c.ClosesAt)}, {Text: strconv.Itoa(c.Applications), Class: "num"},
@@ -70,11 +70,11 @@ func (s *Server) offCallsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/calls/export.xlsx?" + q.Encode()
-	if web.OffIsPurchaser(ac) {
+	if purchase.MayPurchase(ac) {
 		lv.NewURL = "/calls/new"
 	}
 	lp := &web.OffListPage{ListView: lv}
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if purchase.MayReadPurchases(ac) {
 		for _, st := range []string{gongzhi.CallOpen, gongzhi.CallClosed, gongzhi.CallReviewing, gongzhi.CallNotice} {
 			lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "call.state."+st), Href: "/calls?state=" + st})
 		}
@@ -90,7 +90,7 @@ func (s *Server) offCallsExport(w http.ResponseWriter, r *http.Request) error {
 	opts.Limit, opts.Offset = 0, 0
 	l := s.OffLabelsFor(r)
 	var rows [][]any
-	if _, err := s.App.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error {
+	if _, err := s.svc.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error {
 		rows = append(rows, []any{c.ID, c.Title, web.T(lang, "call.kind."+c.Kind), web.T(lang, "call.state."+c.State), c.PlaceName, c.FiscalYear,
 			c.BudgetName, l.CategoryList(c.Categories), c.Amount.String(), c.Awarded.String(), web.OffShowTime(c.OpensAt), web.OffShowTime(c.ClosesAt),
 			c.Applications})
@@ -233,7 +233,7 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 	}
 	// the budgets and the needs of the purchaser's scope, every one: its scope bounds them
 	var budgets []web.Option
-	_, err := s.App.Budgets(r.Context(), ac, store.ListOptions{}, func(b *gongzhi.Budget) error {
+	_, err := s.svc.Budgets(r.Context(), ac, gongzhi.ListOptions{}, func(b *gongzhi.Budget) error {
 		budgets = append(budgets, web.Option{Value: strconv.FormatInt(b.ID, 10), Label: b.Name + " · " + strconv.Itoa(b.FiscalYear) + " · " +
 			web.T(lang, "budget.available") + " " + web.OffYuan(b.Available())})
 		return nil
@@ -290,7 +290,7 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 	for _, id := range c.NeedIDs {
 		selected[strconv.FormatInt(id, 10)] = true
 	}
-	_, err = s.App.Needs(r.Context(), ac, store.ListOptions{Sort: "community"}, func(n *gongzhi.Need) error {
+	_, err = s.svc.Needs(r.Context(), ac, gongzhi.ListOptions{Sort: "community"}, func(n *gongzhi.Need) error {
 		id := strconv.FormatInt(n.ID, 10)
 		if n.Answered && !selected[id] {
 			return nil
@@ -353,12 +353,12 @@ func (s *Server) offRenderCallForm(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) offCallForm(create bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := web.ActorOf(r)
-		if !web.OffIsPurchaser(ac) {
+		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
 		var c *gongzhi.Call
 		if create {
-			now := s.App.Now().In(gongzhi.ChinaTime)
+			now := s.svc.Now().In(gongzhi.ChinaTime)
 			at := func(days, hour int) time.Time {
 				d := now.AddDate(0, 0, days)
 				return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, gongzhi.ChinaTime)
@@ -375,7 +375,7 @@ func (s *Server) offCallForm(create bool) web.Handler {
 			if err != nil {
 				return err
 			}
-			if c, err = s.App.Call(r.Context(), ac, id); err != nil {
+			if c, err = s.svc.Call(r.Context(), ac, id); err != nil {
 				return err
 			}
 			if c.State != gongzhi.CallDraft {
@@ -402,12 +402,12 @@ func (s *Server) offCallSave(create bool) web.Handler {
 			Validate: (*gongzhi.Call).Validate,
 			Save: func(r *http.Request, c *gongzhi.Call) error {
 				if create {
-					return s.App.CreateCall(r.Context(), ac, c)
+					return s.svc.CreateCall(r.Context(), ac, c)
 				}
-				return s.App.UpdateCall(r.Context(), ac, c)
+				return s.svc.UpdateCall(r.Context(), ac, c)
 			},
 			Saved: func(r *http.Request, c *gongzhi.Call) (any, string, error) {
-				stored, err := s.App.Call(r.Context(), ac, c.ID)
+				stored, err := s.svc.Call(r.Context(), ac, c.ID)
 				return stored, "/api/v1/calls/" + strconv.FormatInt(c.ID, 10), err
 			},
 			Form: func(w http.ResponseWriter, r *http.Request, status int, c *gongzhi.Call, raw web.OffRawValues, e *gongzhi.Error) {

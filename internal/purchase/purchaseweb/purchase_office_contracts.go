@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -46,12 +47,12 @@ func (s *Server) offContractsList(w http.ResponseWriter, r *http.Request) error 
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, offContractFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Contracts))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Contracts))
 	}
 	l := s.OffLabelsFor(r)
 	lv := &web.ListView{Action: "/contracts", Q: opts.Q}
 	var amount, paid gongzhi.Money
-	total, err := s.App.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error {
+	total, err := s.svc.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error {
 		lv.Rows = append(lv.Rows, []web.Cell{{Text: c.Title, Href: web.OffContractHref(c.ID)}, {Text: c.ProviderName}, {Text: c.CallTitle},
 			{Text: strconv.Itoa(c.FiscalYear)}, {Text: l.Category(c.CategoryCode)}, {Text: web.OffYuan(c.Amount), Class: "num"},
 			{Text: web.OffYuan(c.Paid), Class: "num"}, {Text: web.T(lang, "contract.state."+c.State)}, {Text: offVersionText(lang, c.Version)},
@@ -79,10 +80,10 @@ func (s *Server) offContractsList(w http.ResponseWriter, r *http.Request) error 
 	q.Del("page")
 	lv.ExportURL = "/contracts/export.xlsx?" + q.Encode()
 	lp := &web.OffListPage{ListView: lv}
-	if web.OffIsPurchaser(ac) || ac.Has(gongzhi.RoleHub, gongzhi.RoleAuditor) {
+	if purchase.MayReadPurchases(ac) {
 		lp.Links = []web.ActionLink{{Label: web.T(lang, "contract.state.draft"), Href: "/contracts?state=draft"},
 			{Label: web.T(lang, "contract.state.signed"), Href: "/contracts?state=signed"}}
-		if web.OffIsPurchaser(ac) {
+		if purchase.MayPurchase(ac) {
 			lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "nav.reports"), Href: "/reports"})
 		}
 	}
@@ -103,7 +104,7 @@ func (s *Server) offContractsExport(w http.ResponseWriter, r *http.Request) erro
 	opts.Limit, opts.Offset = 0, 0
 	l := s.OffLabelsFor(r)
 	var rows [][]any
-	if _, err := s.App.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error {
+	if _, err := s.svc.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error {
 		rows = append(rows, []any{c.ID, c.Title, c.PurchaserName, c.ProviderName, c.CallTitle, c.FiscalYear, l.Category(c.CategoryCode),
 			c.Amount.String(), c.Paid.String(), web.T(lang, "contract.state."+c.State), c.Version, web.OffShowDate(c.SignedAt)})
 		return nil
@@ -225,7 +226,7 @@ func (s *Server) offContractPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if web.IsAPIPath(r) {
-		ct, err := s.App.Contract(r.Context(), web.ActorOf(r), id)
+		ct, err := s.svc.Contract(r.Context(), web.ActorOf(r), id)
 		if err != nil {
 			return err
 		}
@@ -238,25 +239,25 @@ func (s *Server) offContractPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	ctx := r.Context()
-	ct, err := s.App.Contract(ctx, ac, id)
+	ct, err := s.svc.Contract(ctx, ac, id)
 	if err != nil {
 		return err
 	}
-	versions, err := s.App.ContractVersions(ctx, ac, id)
+	versions, err := s.svc.ContractVersions(ctx, ac, id)
 	if err != nil {
 		return err
 	}
-	payments, err := s.App.Payments(ctx, ac, id)
+	payments, err := s.svc.Payments(ctx, ac, id)
 	if err != nil {
 		return err
 	}
 	l := s.OffLabelsFor(r)
-	staff := ac.IsSystem() || ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor)
+	staff := purchase.MayReadPurchases(ac)
 	base := web.OffContractHref(id)
 	v := &offContractView{CSS: web.OfficeCSSURL(), No: "GZ-" + strconv.Itoa(ct.FiscalYear) + "-" + strconv.FormatInt(ct.ID, 10), Title: ct.Title,
 		CallTitle: ct.CallTitle, Category: l.Category(ct.CategoryCode), Year: ct.FiscalYear, Purchaser: ct.PurchaserName,
 		Provider: ct.ProviderName, State: web.T(lang, "contract.state."+ct.State), StateCode: ct.State, Staff: staff,
-		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.App.Now())}
+		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.svc.Now())}
 	if staff {
 		v.CallHref = offCallHref(ct.CallID)
 	}
@@ -286,7 +287,7 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 		v.Payments = append(v.Payments, []string{p.PaidOn, web.T(lang, "contract.portion_n:"+strconv.Itoa(p.Portion+1)), web.OffYuan(p.Amount), p.Note,
 			p.RecordedBy})
 	}
-	if rate, err := s.App.OnTimeRate(ctx, ct.PlaceCode); err == nil {
+	if rate, err := s.svc.OnTimeRate(ctx, ct.PlaceCode); err == nil {
 		v.Rate = gongzhi.FormatBP(rate.RateBP)
 		v.RateNote = web.TN(lang, "contract.rate_note", rate.Due, rate.AsOf, strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
 			strconv.Itoa(rate.Unpaid))
@@ -295,23 +296,23 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	if pv := offPendingVersion(ct); pv != nil {
 		side := ""
 		switch {
-		case web.OffIsPurchaser(ac) && pv.PurchaserConfirmedAt.IsZero():
+		case purchase.MayPurchase(ac) && pv.PurchaserConfirmedAt.IsZero():
 			side = "purchaser"
-		case ac.Has(gongzhi.RoleProvider) && pv.ProviderConfirmedAt.IsZero():
+		case purchase.ConfirmsForProvider(ac) && pv.ProviderConfirmedAt.IsZero():
 			side = "provider"
 		}
 		if side != "" {
 			v.Confirm = fs.Mini("confirm", base+"/confirm", nil)
 			v.ConfirmNote = web.OffTr(lang, "contract.confirm_note", web.T(lang, "contract.side."+side), strconv.Itoa(pv.Version))
 		}
-		if web.OffIsPurchaser(ac) && pv.PurchaserConfirmedAt.IsZero() && pv.ProviderConfirmedAt.IsZero() {
+		if purchase.MayPurchase(ac) && pv.PurchaserConfirmedAt.IsZero() && pv.ProviderConfirmedAt.IsZero() {
 			v.EditTerms = base + "/terms"
 		}
 	}
-	if web.OffIsPurchaser(ac) && ct.State == gongzhi.ContractSigned && ct.Pending == nil {
+	if purchase.MayPurchase(ac) && ct.State == gongzhi.ContractSigned && ct.Pending == nil {
 		v.Amend = base + "/amend"
 	}
-	if web.OffIsPurchaser(ac) && ct.State == gongzhi.ContractSigned && ct.Paid < ct.Amount && ct.Current != nil {
+	if purchase.MayPurchase(ac) && ct.State == gongzhi.ContractSigned && ct.Paid < ct.Amount && ct.Current != nil {
 		next := -1
 		for _, p := range ct.Current.Terms.Portions {
 			left := p.Amount - p.Paid
@@ -342,7 +343,7 @@ func (s *Server) offContractVersions(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	vs, err := s.App.ContractVersions(r.Context(), web.ActorOf(r), id)
+	vs, err := s.svc.ContractVersions(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -358,7 +359,7 @@ func (s *Server) offPaymentsGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.App.Payments(r.Context(), web.ActorOf(r), id)
+	ps, err := s.svc.Payments(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -378,7 +379,7 @@ func (s *Server) offContractDone(w http.ResponseWriter, r *http.Request, id int6
 			return err
 		}
 		if res == nil {
-			if res, err = s.App.Contract(r.Context(), web.ActorOf(r), id); err != nil {
+			if res, err = s.svc.Contract(r.Context(), web.ActorOf(r), id); err != nil {
 				return err
 			}
 		}
@@ -398,7 +399,7 @@ func (s *Server) offContractConfirm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	err = s.App.ConfirmContract(r.Context(), web.ActorOf(r), id)
+	err = s.svc.ConfirmContract(r.Context(), web.ActorOf(r), id)
 	return s.offContractDone(w, r, id, "confirm", "contract.done.confirm", nil, err)
 }
 
@@ -423,7 +424,7 @@ func (s *Server) offPaymentSave(w http.ResponseWriter, r *http.Request) error {
 	})
 	var p *gongzhi.Payment
 	if err == nil {
-		p, err = s.App.RecordPayment(r.Context(), web.ActorOf(r), id, req.Portion, req.Amount, req.PaidOn, req.Note)
+		p, err = s.svc.RecordPayment(r.Context(), web.ActorOf(r), id, req.Portion, req.Amount, req.PaidOn, req.Note)
 	}
 	if web.IsAPIPath(r) && err == nil {
 		web.WriteJSON(w, http.StatusCreated, p)
@@ -612,14 +613,14 @@ func (s *Server) offRenderTerms(w http.ResponseWriter, r *http.Request, status i
 func (s *Server) offTermsForm(amend bool) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac := web.ActorOf(r)
-		if !web.OffIsPurchaser(ac) {
+		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
 		id, err := s.offContractID(r)
 		if err != nil {
 			return err
 		}
-		ct, err := s.App.Contract(r.Context(), ac, id)
+		ct, err := s.svc.Contract(r.Context(), ac, id)
 		if err != nil {
 			return err
 		}
@@ -650,7 +651,7 @@ func (s *Server) offTermsSave(amend bool) web.Handler {
 		if err != nil {
 			return err
 		}
-		ct, err := s.App.Contract(r.Context(), ac, id)
+		ct, err := s.svc.Contract(r.Context(), ac, id)
 		if err != nil {
 			return err
 		}
@@ -680,10 +681,10 @@ func (s *Server) offTermsSave(amend bool) web.Handler {
 		if err == nil {
 			if amend {
 				var v *gongzhi.ContractVersion
-				v, err = s.App.AmendContract(r.Context(), ac, id, t, reason)
+				v, err = s.svc.AmendContract(r.Context(), ac, id, t, reason)
 				res = v
 			} else {
-				err = s.App.UpdateContractTerms(r.Context(), ac, id, t)
+				err = s.svc.UpdateContractTerms(r.Context(), ac, id, t)
 			}
 		}
 		if web.IsAPIPath(r) {
@@ -691,7 +692,7 @@ func (s *Server) offTermsSave(amend bool) web.Handler {
 				return err
 			}
 			if res == nil {
-				if res, err = s.App.Contract(r.Context(), ac, id); err != nil {
+				if res, err = s.svc.Contract(r.Context(), ac, id); err != nil {
 					return err
 				}
 			}

@@ -10,7 +10,7 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -59,11 +59,11 @@ func (s *Server) offNeedsList(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, pg := web.ListOptions(r, offNeedFilters...)
 	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.App.Needs))
+		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Needs))
 	}
 	l := s.OffLabelsFor(r)
 	lv := &web.ListView{Action: "/needs", Q: opts.Q}
-	total, err := s.App.Needs(r.Context(), ac, opts, func(n *gongzhi.Need) error {
+	total, err := s.svc.Needs(r.Context(), ac, opts, func(n *gongzhi.Need) error {
 		lv.Rows = append(lv.Rows, []web.Cell{
 			{Text: web.OffShowDate(n.CreatedAt), Href: offNeedHref(n.ID)}, {Text: n.CommunityName}, {Text: l.Group(n.TargetGroup)},
 			{Text: l.Category(n.CategoryCode)}, {Text: web.OffTruncate(n.Description, 60), Href: offNeedHref(n.ID)},
@@ -83,7 +83,7 @@ func (s *Server) offNeedsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("page")
 	lv.ExportURL = "/needs/export.xlsx?" + q.Encode()
-	if ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker) {
+	if purchase.MayRecordNeed(ac) {
 		lv.NewURL = "/needs/new"
 	}
 	lp := &web.OffListPage{ListView: lv, Links: []web.ActionLink{{Label: web.T(lang, "need.map"), Href: "/needs/map?" + q.Encode()},
@@ -105,7 +105,7 @@ func (s *Server) offNeedsExport(w http.ResponseWriter, r *http.Request) error {
 	opts.Limit, opts.Offset = 0, 0
 	l := s.OffLabelsFor(r)
 	var rows [][]any
-	if _, err := s.App.Needs(r.Context(), ac, opts, func(n *gongzhi.Need) error {
+	if _, err := s.svc.Needs(r.Context(), ac, opts, func(n *gongzhi.Need) error {
 		rows = append(rows, []any{n.ID, n.CreatedAt.In(web.ChinaTime), n.CommunityName, n.CommunityCode, l.Group(n.TargetGroup),
 			l.Category(n.CategoryCode), n.Description, n.PeopleAffected, web.T(lang, "need.source."+n.Source),
 			web.T(lang, "need.answered."+offBoolDigit(n.Answered)), n.RecordedBy, n.ContactName, n.ContactPhone})
@@ -161,7 +161,7 @@ func (s *Server) offRenderNeedForm(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) offNeedForm(w http.ResponseWriter, r *http.Request) error {
-	if !web.ActorOf(r).Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker) {
+	if !purchase.MayRecordNeed(web.ActorOf(r)) {
 		return gongzhi.Forbidden()
 	}
 	s.offRenderNeedForm(w, r, http.StatusOK, &gongzhi.Need{}, nil)
@@ -172,13 +172,13 @@ func (s *Server) offNeedSave(w http.ResponseWriter, r *http.Request) error {
 	n := &gongzhi.Need{}
 	err := s.Decode(w, r, n)
 	if err == nil {
-		err = s.App.RecordNeed(r.Context(), web.ActorOf(r), n)
+		err = s.svc.RecordNeed(r.Context(), web.ActorOf(r), n)
 	}
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
 		}
-		stored, err := s.App.Need(r.Context(), web.ActorOf(r), n.ID)
+		stored, err := s.svc.Need(r.Context(), web.ActorOf(r), n.ID)
 		if err != nil {
 			return err
 		}
@@ -195,20 +195,13 @@ func (s *Server) offNeedSave(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, offNeedHref(n.ID), web.T(web.LangOf(r), "need.recorded"))
 }
 
-// offRecordHistory reads the state history of a need or a budget the caller was allowed to open.
-// The service layer has no reader for it yet, so the web layer asks storage directly, after the
-// service's own scope check.
-func (s *Server) offRecordHistory(r *http.Request, entity string, id int64) ([]gongzhi.StateChange, error) {
-	return s.App.DB.Q().ListStateChanges(r.Context(), store.HistoryFilter{Entity: entity, EntityID: id})
-}
-
 func (s *Server) offNeedDetail(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
-	n, err := s.App.Need(r.Context(), ac, id)
+	n, err := s.svc.Need(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -217,7 +210,7 @@ func (s *Server) offNeedDetail(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	l := s.OffLabelsFor(r)
-	hist, err := s.offRecordHistory(r, "need", id)
+	hist, err := s.svc.NeedHistory(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -246,10 +239,7 @@ func (s *Server) offNeedHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.App.Need(r.Context(), web.ActorOf(r), id); err != nil {
-		return err
-	}
-	hist, err := s.offRecordHistory(r, "need", id)
+	hist, err := s.svc.NeedHistory(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -324,7 +314,7 @@ func offHeatLegend(top int) []offMapCell {
 func (s *Server) offNeedsMap(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	opts, _ := web.ListOptions(r, offNeedFilters...)
-	cells, err := s.App.NeedsMap(r.Context(), ac, opts)
+	cells, err := s.svc.NeedsMap(r.Context(), ac, opts)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -38,7 +37,7 @@ func offReportPlace(r *http.Request) string {
 
 // offYears reads the from and to years of a report (default: the last five years).
 func (s *Server) offYears(r *http.Request) (int, int) {
-	to := s.App.Now().In(gongzhi.ChinaTime).Year()
+	to := s.svc.Now().In(gongzhi.ChinaTime).Year()
 	if n, err := strconv.Atoi(r.URL.Query().Get("to")); err == nil && n >= 2000 && n <= 2100 {
 		to = n
 	}
@@ -131,7 +130,7 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	lang := web.LangOf(r)
 	place := offReportPlace(r)
 	from, to := s.offYears(r)
-	years, err := s.App.FundingByCategory(r.Context(), place, from, to)
+	years, err := s.svc.FundingByCategory(r.Context(), place, from, to)
 	if err != nil {
 		return err
 	}
@@ -156,7 +155,7 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	if len(years) > 0 {
 		v.Chart = offFundingChart(lang, years)
 	}
-	if rate, err := s.App.OnTimeRate(r.Context(), place); err == nil {
+	if rate, err := s.svc.OnTimeRate(r.Context(), place); err == nil {
 		v.Rate = gongzhi.FormatBP(rate.RateBP)
 		v.RateNote = web.TN(lang, "contract.rate_note", rate.Due, rate.AsOf, strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
 			strconv.Itoa(rate.Unpaid))
@@ -178,7 +177,7 @@ func (s *Server) offTranslateCategories(r *http.Request, years []gongzhi.Funding
 func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	from, to := s.offYears(r)
-	years, err := s.App.FundingByCategory(r.Context(), offReportPlace(r), from, to)
+	years, err := s.svc.FundingByCategory(r.Context(), offReportPlace(r), from, to)
 	if err != nil {
 		return err
 	}
@@ -197,7 +196,7 @@ func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) offOnTime(w http.ResponseWriter, r *http.Request) error {
-	rate, err := s.App.OnTimeRate(r.Context(), offReportPlace(r))
+	rate, err := s.svc.OnTimeRate(r.Context(), offReportPlace(r))
 	if err != nil {
 		return err
 	}
@@ -231,7 +230,7 @@ func (s *Server) offNeedsReport(w http.ResponseWriter, r *http.Request) error {
 	if v := r.URL.Query().Get("call"); v != "" {
 		callID, _ = strconv.ParseInt(v, 10, 64)
 	}
-	ps, err := s.App.NeedsAnswered(r.Context(), ac, offReportPlace(r), callID)
+	ps, err := s.svc.NeedsAnswered(r.Context(), ac, offReportPlace(r), callID)
 	if err != nil {
 		return err
 	}
@@ -258,8 +257,8 @@ func (s *Server) offNeedsReport(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Projects = append(v.Projects, pv)
 	}
-	opts := store.ListOptions{Limit: 100, Sort: "people_affected", Desc: true, Filters: map[string]string{}}
-	n, err := s.App.NeedsUnanswered(r.Context(), ac, opts, func(n *gongzhi.Need) error {
+	opts := gongzhi.ListOptions{Limit: 100, Sort: "people_affected", Desc: true, Filters: map[string]string{}}
+	n, err := s.svc.NeedsUnanswered(r.Context(), ac, opts, func(n *gongzhi.Need) error {
 		v.Unanswered = append(v.Unanswered, []web.Cell{needCell(n), {Text: web.OffShowDate(n.CreatedAt)}, {Text: web.T(lang, "need.source."+n.Source)}})
 		return nil
 	})

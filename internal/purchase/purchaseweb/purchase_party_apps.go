@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 )
 
@@ -267,7 +267,7 @@ type ppAppFormData struct {
 
 func (s *Server) ppLoadFormData(ctx context.Context, ac *gongzhi.Actor, lang string, c *gongzhi.Call) (*ppAppFormData, error) {
 	d := &ppAppFormData{call: c}
-	cats, err := s.App.ServiceCategories(ctx, false)
+	cats, err := s.svc.ServiceCategories(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func (s *Server) ppLoadFormData(ctx context.Context, ac *gongzhi.Actor, lang str
 	for _, code := range c.Categories {
 		d.categories = append(d.categories, web.Option{Value: code, Label: web.PpFirstNonEmpty(names[code], code)})
 	}
-	groups, err := s.App.TargetGroups(ctx, ac)
+	groups, err := s.svc.TargetGroups(ctx, ac)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (s *Server) ppLoadFormData(ctx context.Context, ac *gongzhi.Actor, lang str
 	if d.communities, err = s.ppCommunitiesUnder(ctx, c.PlaceCode); err != nil {
 		return nil, err
 	}
-	needs, err := s.App.CallNeeds(ctx, ac, c.ID)
+	needs, err := s.svc.CallNeeds(ctx, ac, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -303,13 +303,8 @@ func (s *Server) ppLoadFormData(ctx context.Context, ac *gongzhi.Actor, lang str
 // ppCommunitiesUnder lists the communities under a place (the call's street). Community names and
 // codes are public administrative data; a provider's own scope may not include the call's place.
 func (s *Server) ppCommunitiesUnder(ctx context.Context, code string) ([]web.Option, error) {
-	q := s.App.DB.Q()
-	lvl, err := q.PlaceExists(ctx, code)
-	if err != nil || lvl == 0 {
-		return nil, err
-	}
 	var out []web.Option
-	_, err = q.ListPlaces(ctx, store.Scope{Prefix: gongzhi.PlacePrefix(code, lvl)}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code"},
+	_, err := s.svc.PublicPlaces(ctx, code, gongzhi.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code"},
 		func(p *gongzhi.Place) error {
 			out = append(out, web.Option{Value: p.Code, Label: p.Name})
 			return nil
@@ -440,7 +435,7 @@ func (s *Server) ppRenderAppForm(w http.ResponseWriter, r *http.Request, status 
 // ---- provider pages
 
 func ppMustProvider(ac *gongzhi.Actor) error {
-	if ac == nil || !ac.Has(gongzhi.RoleProvider) {
+	if !purchase.MayApply(ac) {
 		return gongzhi.Forbidden()
 	}
 	return nil
@@ -469,9 +464,9 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 	if opts.Sort == "" {
 		opts.Sort, opts.Desc = "created_at", true
 	}
-	data := &ppAppsPage{List: web.ListView{Action: "/applications", Q: opts.Q}, Provider: ac.Has(gongzhi.RoleProvider)}
+	data := &ppAppsPage{List: web.ListView{Action: "/applications", Q: opts.Q}, Provider: purchase.MayApply(ac)}
 	mine := map[int64]*gongzhi.Application{}
-	total, err := s.App.Applications(ctx, ac, opts, func(ap *gongzhi.Application) error {
+	total, err := s.svc.Applications(ctx, ac, opts, func(ap *gongzhi.Application) error {
 		row := []web.Cell{{Text: ap.Title, Href: "/applications/" + web.FmtInt(ap.ID)}, {Text: ap.CallTitle, Href: "/public/calls/" + web.FmtInt(ap.CallID)}}
 		if !data.Provider {
 			row = append(row, web.Cell{Text: ap.OrgName})
@@ -498,7 +493,7 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 	data.List.Filters = []web.Field{web.FilterSelect(r, "state", web.T(lang, "party.state"), states)}
 	if data.Provider {
 		// every application of the organization, to link a call to the one already started
-		if _, err := s.App.Applications(ctx, ac, store.ListOptions{}, func(ap *gongzhi.Application) error {
+		if _, err := s.svc.Applications(ctx, ac, gongzhi.ListOptions{}, func(ap *gongzhi.Application) error {
 			if old := mine[ap.CallID]; old == nil || ap.State != gongzhi.AppWithdrawn {
 				mine[ap.CallID] = ap
 			}
@@ -506,8 +501,8 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 		}); err != nil {
 			return err
 		}
-		now := s.App.Now()
-		if _, err := s.App.OpenCalls(ctx, store.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
+		now := s.svc.Now()
+		if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
 			oc := ppOpenCallRow{ID: c.ID, Title: c.Title, Kind: web.EnumLabel(lang, "party.kind", c.Kind), Place: c.PlaceName, Bands: ppBandsText(lang, c),
 				Closes: ppDatetimeCN(c.ClosesAt), CanApply: c.AcceptsAt(now)}
 			oc.Categories = s.PpCategoryNames(ctx, lang, c.Categories)
@@ -546,7 +541,7 @@ func (s *Server) ppAppNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || id <= 0 {
 		return s.Redirect(w, r, "/applications", "")
 	}
-	c, err := s.App.Call(r.Context(), ac, id)
+	c, err := s.svc.Call(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -574,14 +569,14 @@ func (s *Server) ppAppEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ap, err := s.App.Application(r.Context(), ac, id)
+	ap, err := s.svc.Application(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
 	if ap.State != gongzhi.AppDraft {
 		return gongzhi.Refused("state", "state.illegal:"+ap.State)
 	}
-	c, err := s.App.Call(r.Context(), ac, ap.CallID)
+	c, err := s.svc.Call(r.Context(), ac, ap.CallID)
 	if err != nil {
 		return err
 	}
@@ -616,12 +611,12 @@ func (s *Server) ppAppSave(create bool) web.Handler {
 			if err != nil {
 				return err
 			}
-			if old, err = s.App.Application(ctx, ac, id); err != nil {
+			if old, err = s.svc.Application(ctx, ac, id); err != nil {
 				return err
 			}
 			f.ID, f.CallID = old.ID, old.CallID
 		}
-		c, err := s.App.Call(ctx, ac, f.CallID)
+		c, err := s.svc.Call(ctx, ac, f.CallID)
 		if err != nil {
 			return err
 		}
@@ -639,9 +634,9 @@ func (s *Server) ppAppSave(create bool) web.Handler {
 			return nil
 		}
 		if create {
-			err = s.App.CreateApplication(ctx, ac, ap)
+			err = s.svc.CreateApplication(ctx, ac, ap)
 		} else {
-			err = s.App.UpdateApplication(ctx, ac, ap)
+			err = s.svc.UpdateApplication(ctx, ac, ap)
 		}
 		if e, ok := web.PpFieldErr(err); ok {
 			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, "")
@@ -651,13 +646,13 @@ func (s *Server) ppAppSave(create bool) web.Handler {
 		}
 		f.ID = ap.ID
 		for _, a := range atts {
-			if err := s.App.AddAttachment(ctx, ac, ap.ID, a); err != nil {
+			if err := s.svc.AddAttachment(ctx, ac, ap.ID, a); err != nil {
 				return err
 			}
 		}
 		for _, v := range f.remove {
 			if attID, err := strconv.ParseInt(v, 10, 64); err == nil {
-				if err := s.App.RemoveAttachment(ctx, ac, ap.ID, attID); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+				if err := s.svc.RemoveAttachment(ctx, ac, ap.ID, attID); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 					return err
 				}
 			}
@@ -674,7 +669,7 @@ func (s *Server) ppAppSave(create bool) web.Handler {
 func (s *Server) ppSubmitFromUI(w http.ResponseWriter, r *http.Request, id int64) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	ctx := r.Context()
-	err := s.App.SubmitApplication(ctx, ac, id)
+	err := s.svc.SubmitApplication(ctx, ac, id)
 	if err == nil {
 		return s.Redirect(w, r, "/applications/"+web.FmtInt(id), web.T(lang, "party.submitted"))
 	}
@@ -683,11 +678,11 @@ func (s *Server) ppSubmitFromUI(w http.ResponseWriter, r *http.Request, id int64
 		return err
 	}
 	if e.Code == gongzhi.EINVALID {
-		ap, gerr := s.App.Application(ctx, ac, id)
+		ap, gerr := s.svc.Application(ctx, ac, id)
 		if gerr != nil {
 			return gerr
 		}
-		c, gerr := s.App.Call(ctx, ac, ap.CallID)
+		c, gerr := s.svc.Call(ctx, ac, ap.CallID)
 		if gerr != nil {
 			return gerr
 		}
@@ -719,7 +714,7 @@ func (s *Server) ppAppWithdraw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.App.WithdrawApplication(r.Context(), ac, id, r.PostFormValue("reason"))
+	err = s.svc.WithdrawApplication(r.Context(), ac, id, r.PostFormValue("reason"))
 	if e, ok := web.PpFieldErr(err); ok {
 		return s.ppRenderAppDetail(w, r, id, e)
 	} else if err != nil {
@@ -847,10 +842,10 @@ func ppStateRows(lang string, hist []gongzhi.StateChange) []web.HistoryRow {
 func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string, ap *gongzhi.Application, c *gongzhi.Call,
 	hist []gongzhi.StateChange) ([]ppAppStep, *gongzhi.Award) {
 	var award *gongzhi.Award
-	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal || ppIsStaffActor(ac) {
-		if ws, err := s.App.Awards(ctx, ac, c.ID); err == nil {
+	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal || purchase.MayReadPurchases(ac) {
+		if ws, err := s.svc.Awards(ctx, ac, c.ID); err == nil {
 			for _, w := range ws {
-				if w.ApplicationID == ap.ID && (ppIsStaffActor(ac) || w.State != gongzhi.AwardProposed) {
+				if w.ApplicationID == ap.ID && (purchase.MayReadPurchases(ac) || w.State != gongzhi.AwardProposed) {
 					award = w
 				}
 			}
@@ -974,14 +969,10 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 	return append(steps, prelim, review, notice, final, contract), award
 }
 
-func ppIsStaffActor(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.Has(gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor)
-}
-
 // ppAppContent lays out an application for reading.
 func (s *Server) ppAppContent(ctx context.Context, ac *gongzhi.Actor, lang string, ap *gongzhi.Application, c *gongzhi.Call, v *ppAppView) {
 	groups := map[string]string{}
-	if gs, err := s.App.TargetGroups(ctx, ac); err == nil {
+	if gs, err := s.svc.TargetGroups(ctx, ac); err == nil {
 		for _, g := range gs {
 			groups[g.Code] = web.PpPick(lang, g.Name, g.NameEn)
 		}
@@ -1048,7 +1039,7 @@ func (s *Server) ppAppContent(ctx context.Context, ac *gongzhi.Actor, lang strin
 		v.Tables = append(v.Tables, t)
 	}
 	if len(ap.NeedIDs) > 0 {
-		if needs, err := s.App.CallNeeds(ctx, ac, c.ID); err == nil {
+		if needs, err := s.svc.CallNeeds(ctx, ac, c.ID); err == nil {
 			t := ppTableView{Title: web.T(lang, "party.app.needs"), Columns: []string{web.T(lang, "party.community"), web.T(lang, "party.app.category"), web.T(lang, "party.description"), web.T(lang, "party.people_affected")}}
 			for _, n := range needs {
 				if slices.Contains(ap.NeedIDs, n.ID) {
@@ -1079,15 +1070,15 @@ func ppYuanOrDash(lang string, m gongzhi.Money) string {
 
 // ppAppWithCall reads an application the caller may see, its call and its state history.
 func (s *Server) ppAppWithCall(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Application, *gongzhi.Call, []gongzhi.StateChange, error) {
-	ap, err := s.App.Application(ctx, ac, id)
+	ap, err := s.svc.Application(ctx, ac, id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := s.App.Call(ctx, ac, ap.CallID)
+	c, err := s.svc.Call(ctx, ac, ap.CallID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	hist, err := s.App.ApplicationHistory(ctx, ac, id)
+	hist, err := s.svc.ApplicationHistory(ctx, ac, id)
 	return ap, c, hist, err
 }
 
@@ -1106,9 +1097,9 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 	v.Steps, _ = s.ppProgress(ctx, ac, lang, ap, c, hist)
 	s.ppAppContent(ctx, ac, lang, ap, c, v)
 	v.History = ppStateRows(lang, hist)
-	now := s.App.Now()
+	now := s.svc.Now()
 	open := c.AcceptsAt(now)
-	if ac.Has(gongzhi.RoleProvider) {
+	if purchase.MayApply(ac) {
 		switch {
 		case open && ap.State == gongzhi.AppDraft:
 			v.Actions = append(v.Actions,
@@ -1137,11 +1128,11 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 
 func (s *Server) ppApiApps(w http.ResponseWriter, r *http.Request) error {
 	opts, pg := web.ListOptions(r, "call", "state", "states", "category")
-	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), web.ActorOf(r), s.App.Applications))
+	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Applications))
 }
 
 func (s *Server) ppWriteApp(w http.ResponseWriter, r *http.Request, status int, id int64) error {
-	ap, err := s.App.Application(r.Context(), web.ActorOf(r), id)
+	ap, err := s.svc.Application(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -1158,7 +1149,7 @@ func (s *Server) ppApiAppCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ap.ID = 0
-	if err := s.App.CreateApplication(r.Context(), web.ActorOf(r), ap); err != nil {
+	if err := s.svc.CreateApplication(r.Context(), web.ActorOf(r), ap); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/applications/"+web.FmtInt(ap.ID))
@@ -1183,7 +1174,7 @@ func (s *Server) ppApiAppUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ap.ID = id
-	if err := s.App.UpdateApplication(r.Context(), web.ActorOf(r), ap); err != nil {
+	if err := s.svc.UpdateApplication(r.Context(), web.ActorOf(r), ap); err != nil {
 		return err
 	}
 	return s.ppWriteApp(w, r, http.StatusOK, id)
@@ -1194,7 +1185,7 @@ func (s *Server) ppApiAppSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.App.SubmitApplication(r.Context(), web.ActorOf(r), id); err != nil {
+	if err := s.svc.SubmitApplication(r.Context(), web.ActorOf(r), id); err != nil {
 		return err
 	}
 	return s.ppWriteApp(w, r, http.StatusOK, id)
@@ -1217,7 +1208,7 @@ func (s *Server) ppApiAppWithdraw(w http.ResponseWriter, r *http.Request) error 
 	if err := s.ppDecodeOptional(w, r, &req); err != nil {
 		return err
 	}
-	if err := s.App.WithdrawApplication(r.Context(), web.ActorOf(r), id, req.Reason); err != nil {
+	if err := s.svc.WithdrawApplication(r.Context(), web.ActorOf(r), id, req.Reason); err != nil {
 		return err
 	}
 	return s.ppWriteApp(w, r, http.StatusOK, id)
@@ -1228,7 +1219,7 @@ func (s *Server) ppApiAppHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hist, err := s.App.ApplicationHistory(r.Context(), web.ActorOf(r), id)
+	hist, err := s.svc.ApplicationHistory(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -1252,7 +1243,7 @@ func (s *Server) ppApiAppProgress(w http.ResponseWriter, r *http.Request) error 
 	}
 	steps, award := s.ppProgress(ctx, ac, lang, ap, c, hist)
 	web.WriteJSON(w, http.StatusOK, ppProgressBody{Application: ap, CallState: c.State, ClosesAt: c.ClosesAt.Format(time.RFC3339),
-		Open: c.AcceptsAt(s.App.Now()), Steps: steps, Award: award})
+		Open: c.AcceptsAt(s.svc.Now()), Steps: steps, Award: award})
 	return nil
 }
 
@@ -1266,7 +1257,7 @@ func (s *Server) ppApiAttachmentAdd(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	att.ID = 0
-	if err := s.App.AddAttachment(r.Context(), web.ActorOf(r), id, att); err != nil {
+	if err := s.svc.AddAttachment(r.Context(), web.ActorOf(r), id, att); err != nil {
 		return err
 	}
 	web.WriteJSON(w, http.StatusCreated, att)
@@ -1282,7 +1273,7 @@ func (s *Server) ppApiAttachmentRemove(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := s.App.RemoveAttachment(r.Context(), web.ActorOf(r), id, att); err != nil {
+	if err := s.svc.RemoveAttachment(r.Context(), web.ActorOf(r), id, att); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -1291,7 +1282,7 @@ func (s *Server) ppApiAttachmentRemove(w http.ResponseWriter, r *http.Request) e
 
 // ppAccepts refuses, as the service would, a form for a call that takes no submissions now.
 func (s *Server) ppAccepts(c *gongzhi.Call) error {
-	now := s.App.Now()
+	now := s.svc.Now()
 	switch {
 	case c.AcceptsAt(now):
 		return nil

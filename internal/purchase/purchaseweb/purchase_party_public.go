@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -45,7 +44,7 @@ func (s *Server) ppPublicRow(ctx context.Context, lang string, c *gongzhi.Call) 
 	row := ppPublicCallRow{ID: c.ID, Title: c.Title, Kind: web.EnumLabel(lang, "party.kind", c.Kind), Place: c.PlaceName,
 		Categories: s.PpCategoryNames(ctx, lang, c.Categories), Amount: ppYuan(lang, c.Amount), Bands: ppBandsText(lang, c),
 		Opens: ppDatetimeCN(c.OpensAt), Closes: ppDatetimeCN(c.ClosesAt), ReviewBy: ppDatetimeCN(c.ReviewBy), State: ppCallStateLabel(lang, c.State),
-		Applications: c.Applications, CanApply: c.AcceptsAt(s.App.Now())}
+		Applications: c.Applications, CanApply: c.AcceptsAt(s.svc.Now())}
 	if !c.NoticeEndsAt.IsZero() {
 		row.NoticeUntil = ppDateCN(c.NoticeEndsAt.Add(-time.Second))
 	}
@@ -55,13 +54,13 @@ func (s *Server) ppPublicRow(ctx context.Context, lang string, c *gongzhi.Call) 
 func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
 	d := &ppPublicIndexPage{}
-	if _, err := s.App.OpenCalls(ctx, store.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
+	if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
 		d.Open = append(d.Open, s.ppPublicRow(ctx, lang, c))
 		return nil
 	}); err != nil {
 		return err
 	}
-	if _, err := s.App.Calls(ctx, nil, store.ListOptions{Limit: 100}, func(c *gongzhi.Call) error {
+	if _, err := s.svc.Calls(ctx, nil, gongzhi.ListOptions{Limit: 100}, func(c *gongzhi.Call) error {
 		if c.State != gongzhi.CallOpen {
 			d.Results = append(d.Results, s.ppPublicRow(ctx, lang, c))
 		}
@@ -82,7 +81,7 @@ func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 // calls, or, before there is any, every street (乡镇/街道) on the instance.
 func (s *Server) ppRatePlaces(ctx context.Context) ([]string, error) {
 	var codes []string
-	if _, err := s.App.Calls(ctx, nil, store.ListOptions{Limit: 1000}, func(c *gongzhi.Call) error {
+	if _, err := s.svc.Calls(ctx, nil, gongzhi.ListOptions{Limit: 1000}, func(c *gongzhi.Call) error {
 		if !slices.Contains(codes, c.PlaceCode) {
 			codes = append(codes, c.PlaceCode)
 		}
@@ -91,7 +90,7 @@ func (s *Server) ppRatePlaces(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	if len(codes) == 0 {
-		if _, err := s.App.DB.Q().ListPlaces(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"level": "4"}, Sort: "code", Limit: 50},
+		if _, err := s.svc.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "4"}, Sort: "code", Limit: 50},
 			func(p *gongzhi.Place) error { codes = append(codes, p.Code); return nil }); err != nil {
 			return nil, err
 		}
@@ -110,7 +109,7 @@ func (s *Server) ppOnTimeRates(ctx context.Context, place string) ([]*gongzhi.On
 	}
 	out := make([]*gongzhi.OnTimeRate, 0, len(codes))
 	for _, code := range codes {
-		rt, err := s.App.OnTimeRate(ctx, code)
+		rt, err := s.svc.OnTimeRate(ctx, code)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +126,7 @@ func (s *Server) ppRates(ctx context.Context, lang, place string) ([]ppRateRow, 
 	out := make([]ppRateRow, 0, len(rs))
 	for _, rt := range rs {
 		name := rt.PlaceCode
-		if p, err := s.App.DB.Q().GetPlace(ctx, store.Scope{}, rt.PlaceCode); err == nil {
+		if p, err := s.svc.PublicPlace(ctx, rt.PlaceCode); err == nil {
 			name = p.Name
 		}
 		row := ppRateRow{Place: name, Due: rt.Due, OnTime: rt.OnTime, Late: rt.Late, Unpaid: rt.Unpaid, AsOf: rt.AsOf, Rate: gongzhi.FormatBP(rt.RateBP)}
@@ -171,7 +170,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 	if err != nil {
 		return err
 	}
-	c, err := s.App.Call(ctx, nil, id)
+	c, err := s.svc.Call(ctx, nil, id)
 	if err != nil {
 		return err
 	}
@@ -206,7 +205,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 		d.Eligibility = append(d.Eligibility, web.T(lang, "party.exclude_barred"))
 	}
 	d.Criteria = ppCriteriaTable(lang, c)
-	if needs, err := s.App.CallNeeds(ctx, nil, id); err == nil && len(needs) > 0 {
+	if needs, err := s.svc.CallNeeds(ctx, nil, id); err == nil && len(needs) > 0 {
 		groups := s.PpGroupNames(ctx, lang)
 		d.Needs = ppTableView{Title: web.T(lang, "party.needs_answered"), Columns: []string{web.T(lang, "party.community"), web.T(lang, "party.target_group"),
 			web.T(lang, "party.app.category"), web.T(lang, "party.people_affected")}}
@@ -216,7 +215,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 		}
 	}
 	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal {
-		n, err := s.App.Notice(ctx, nil, id)
+		n, err := s.svc.Notice(ctx, nil, id)
 		if err != nil {
 			return err
 		}
@@ -239,7 +238,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 			opts = append(opts, web.Option{Value: web.FmtInt(a.ApplicationID), Label: a.OrgName + " · " + a.Title})
 		}
 		nv.Total = ppYuan(lang, total)
-		objs, err := s.App.Objections(ctx, nil, id)
+		objs, err := s.svc.Objections(ctx, nil, id)
 		if err != nil {
 			return err
 		}
@@ -263,7 +262,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 			nv.Answers.Rows = append(nv.Answers.Rows, []string{ppDatetimeCN(o.FiledAt), about, st, web.PpFirstNonEmpty(o.Answer, "—")})
 		}
 		d.Notice = nv
-		if c.State == gongzhi.CallNotice && s.App.Now().Before(c.NoticeEndsAt) {
+		if c.State == gongzhi.CallNotice && s.svc.Now().Before(c.NoticeEndsAt) {
 			if typed == nil {
 				typed = &ppObjectionRequest{}
 			}
@@ -324,7 +323,7 @@ func (s *Server) ppPublicObjection(w http.ResponseWriter, r *http.Request) error
 	err = s.Decode(w, r, &req)
 	o := &gongzhi.Objection{CallID: id, ApplicationID: req.ApplicationID, Name: req.Name, Contact: req.Contact, Body: req.Body}
 	if err == nil {
-		err = s.App.FileObjection(r.Context(), web.PpAnonymous(r), o)
+		err = s.svc.FileObjection(r.Context(), web.PpAnonymous(r), o)
 	}
 	if web.IsAPIPath(r) {
 		if err != nil {
@@ -368,7 +367,7 @@ func (s *Server) ppNeedForm(ctx context.Context, lang string, req *ppPublicNeedR
 		commOpts = append(commOpts, web.Option{Value: c.Code, Label: strings.TrimSpace(c.StreetName + " " + c.Name)})
 	}
 	groupOpts := []web.Option{{Value: "", Label: "—"}}
-	gs, err := s.App.DB.Q().ListTargetGroups(ctx)
+	gs, err := s.svc.PublicTargetGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +375,7 @@ func (s *Server) ppNeedForm(ctx context.Context, lang string, req *ppPublicNeedR
 		groupOpts = append(groupOpts, web.Option{Value: g.Code, Label: web.PpPick(lang, g.Name, g.NameEn)})
 	}
 	catOpts := []web.Option{{Value: "", Label: "—"}}
-	cats, err := s.App.ServiceCategories(ctx, true)
+	cats, err := s.svc.ServiceCategories(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +416,7 @@ func (s *Server) ppPublicNeed(w http.ResponseWriter, r *http.Request) error {
 	n := &gongzhi.Need{CommunityCode: strings.TrimSpace(req.CommunityCode), TargetGroup: req.TargetGroup, CategoryCode: req.CategoryCode,
 		Description: req.Description, PeopleAffected: req.PeopleAffected, ContactName: req.ContactName, ContactPhone: req.ContactPhone}
 	if err == nil {
-		err = s.App.SubmitNeedPublic(ctx, web.PpAnonymous(r), n)
+		err = s.svc.SubmitNeedPublic(ctx, web.PpAnonymous(r), n)
 	}
 	if web.IsAPIPath(r) {
 		if err != nil {
@@ -462,7 +461,7 @@ func (s *Server) ppApiPublicCalls(w http.ResponseWriter, r *http.Request) error 
 	if opts.Sort == "" {
 		opts.Sort = "closes_at"
 	}
-	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), nil, s.App.Calls))
+	return web.WriteList(w, opts, pg, web.ListOf(r.Context(), nil, s.svc.Calls))
 }
 
 func (s *Server) ppApiPublicCall(w http.ResponseWriter, r *http.Request) error {
@@ -470,7 +469,7 @@ func (s *Server) ppApiPublicCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.App.Call(r.Context(), nil, id)
+	c, err := s.svc.Call(r.Context(), nil, id)
 	if err != nil {
 		return err
 	}
@@ -483,7 +482,7 @@ func (s *Server) ppApiPublicNotice(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	n, err := s.App.Notice(r.Context(), nil, id)
+	n, err := s.svc.Notice(r.Context(), nil, id)
 	if err != nil {
 		return err
 	}
@@ -512,7 +511,7 @@ func (s *Server) ppApiPublicObjections(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	objs, err := s.App.Objections(r.Context(), nil, id)
+	objs, err := s.svc.Objections(r.Context(), nil, id)
 	if err != nil {
 		return err
 	}

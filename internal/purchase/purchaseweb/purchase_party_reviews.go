@@ -30,7 +30,7 @@ type ppReviewItem struct {
 }
 
 func ppMustExpert(ac *gongzhi.Actor) error {
-	if ac == nil || !ac.Has(gongzhi.RoleExpert) {
+	if !purchase.MayReview(ac) {
 		return gongzhi.Forbidden()
 	}
 	return nil
@@ -39,7 +39,7 @@ func ppMustExpert(ac *gongzhi.Actor) error {
 // ppAssignment returns the expert's assignment for one call; ENOTFOUND when the draw never
 // examined them.
 func (s *Server) ppAssignment(ctx context.Context, ac *gongzhi.Actor, callID int64) (*purchase.ReviewAssignment, error) {
-	all, err := s.App.ReviewAssignments(ctx, ac)
+	all, err := s.svc.ReviewAssignments(ctx, ac)
 	if err != nil {
 		return nil, err
 	}
@@ -53,18 +53,18 @@ func (s *Server) ppAssignment(ctx context.Context, ac *gongzhi.Actor, callID int
 
 // ppReviewItems lists the applications an expert scores, with the expert's own total where scored.
 func (s *Server) ppReviewItems(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]ppReviewItem, error) {
-	apps, err := s.App.ReviewApplications(ctx, ac, callID)
+	apps, err := s.svc.ReviewApplications(ctx, ac, callID)
 	if err != nil {
 		return nil, err
 	}
-	person, err := s.App.ExpertPersonID(ctx, ac)
+	person, err := s.svc.ExpertPersonID(ctx, ac)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]ppReviewItem, 0, len(apps))
 	for _, ap := range apps {
 		it := ppReviewItem{Application: ap}
-		if scores, err := s.App.Scores(ctx, ac, ap.ID); err == nil {
+		if scores, err := s.svc.Scores(ctx, ac, ap.ID); err == nil {
 			for _, sc := range scores {
 				if sc.PersonID == person {
 					it.Scored, it.Total = true, sc.Total
@@ -112,7 +112,7 @@ func (s *Server) ppReviews(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := &ppReviewsPage{List: web.ListView{Page: 1}}
-	all, err := s.App.ReviewAssignments(r.Context(), ac)
+	all, err := s.svc.ReviewAssignments(r.Context(), ac)
 	if e := gongzhi.AsError(err); err != nil && e.Message == "expert.not_linked" {
 		data.Note = web.T(lang, "expert.not_linked")
 	} else if err != nil {
@@ -249,7 +249,7 @@ func (s *Server) ppNoConflict(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.App.DeclareNoConflict(r.Context(), ac, id)
+	err = s.svc.DeclareNoConflict(r.Context(), ac, id)
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
@@ -291,7 +291,7 @@ func (s *Server) ppConflict(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	repl, err := s.App.DeclareConflict(r.Context(), ac, id, req.ApplicationIDs, req.Reason)
+	repl, err := s.svc.DeclareConflict(r.Context(), ac, id, req.ApplicationIDs, req.Reason)
 	if web.IsAPIPath(r) {
 		if err != nil {
 			return err
@@ -334,7 +334,7 @@ func (s *Server) ppRenderScore(w http.ResponseWriter, r *http.Request, typed []s
 	if err != nil {
 		return err
 	}
-	c, err := s.App.Call(ctx, ac, ap.CallID)
+	c, err := s.svc.Call(ctx, ac, ap.CallID)
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func (s *Server) ppRenderScore(w http.ResponseWriter, r *http.Request, typed []s
 	s.ppAppContent(ctx, ac, lang, ap, c, v)
 	sv := &ppScoreView{Criteria: ppCriteriaTable(lang, c)}
 	v.Review = sv
-	scores, err := s.App.Scores(ctx, ac, ap.ID)
+	scores, err := s.svc.Scores(ctx, ac, ap.ID)
 	switch {
 	case err == nil:
 		sv.Done = true
@@ -418,7 +418,7 @@ func (s *Server) ppScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.App.Call(r.Context(), ac, ap.CallID)
+	c, err := s.svc.Call(r.Context(), ac, ap.CallID)
 	if err != nil {
 		return err
 	}
@@ -447,7 +447,7 @@ func (s *Server) ppScore(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.ppRenderScore(w, r, typed, gongzhi.AsError(errs.Err()))
 	}
-	_, err = s.App.SubmitScores(r.Context(), ac, ap.ID, pts, comment)
+	_, err = s.svc.SubmitScores(r.Context(), ac, ap.ID, pts, comment)
 	if e, ok := web.PpFieldErr(err); ok {
 		return s.ppRenderScore(w, r, typed, e)
 	} else if err != nil {
@@ -459,7 +459,7 @@ func (s *Server) ppScore(w http.ResponseWriter, r *http.Request) error {
 // ---- API
 
 func (s *Server) ppApiReviews(w http.ResponseWriter, r *http.Request) error {
-	all, err := s.App.ReviewAssignments(r.Context(), web.ActorOf(r))
+	all, err := s.svc.ReviewAssignments(r.Context(), web.ActorOf(r))
 	if err != nil {
 		return err
 	}
@@ -501,7 +501,7 @@ func (s *Server) ppApiScores(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	scores, err := s.App.Scores(r.Context(), web.ActorOf(r), id)
+	scores, err := s.svc.Scores(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -544,7 +544,7 @@ func (s *Server) ppApiScoreSubmit(w http.ResponseWriter, r *http.Request) error 
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	sc, err := s.App.SubmitScores(r.Context(), web.ActorOf(r), id, pts, req.Comment)
+	sc, err := s.svc.SubmitScores(r.Context(), web.ActorOf(r), id, pts, req.Comment)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (s *Server) targetGroups(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderTargetGroups(w http.ResponseWriter, r *http.Request, status int, t *gongzhi.TargetGroup, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	groups, err := s.App.TargetGroups(r.Context(), ac)
+	groups, err := s.svc.TargetGroups(r.Context(), ac)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Server) renderTargetGroups(w http.ResponseWriter, r *http.Request, stat
 		web.ListView
 		Form *web.FormView
 	}{lv, nil}
-	if web.CanWrite(ac, "target_groups") {
+	if registry.MayWriteTargetGroups(ac) {
 		errs := map[string]string{}
 		if e != nil {
 			for k, v := range e.Fields {
@@ -58,7 +58,7 @@ func (s *Server) saveTargetGroup(w http.ResponseWriter, r *http.Request) error {
 	t := &gongzhi.TargetGroup{}
 	err := s.Decode(w, r, t)
 	if err == nil {
-		err = s.App.SaveTargetGroup(r.Context(), web.ActorOf(r), t, true)
+		err = s.svc.SaveTargetGroup(r.Context(), web.ActorOf(r), t, true)
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		return s.renderTargetGroups(w, r, web.StatusOf[e.Code], t, e)
@@ -100,10 +100,18 @@ func (s *Server) importForm(kind, lang string) *importData {
 	}
 }
 
+// mayImport is the rule for importing organizations or people: the rule for keeping them.
+func mayImport(kind string) func(*gongzhi.Actor) bool {
+	if kind == "organizations" {
+		return registry.MayWriteOrganizations
+	}
+	return registry.MayWritePeople
+}
+
 func (s *Server) importPage(kind string) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := web.ActorOf(r), web.LangOf(r)
-		if !web.CanWrite(ac, kind) {
+		if !mayImport(kind)(ac) {
 			return gongzhi.Forbidden()
 		}
 		s.Render(w, r, http.StatusOK, "import", &web.Page{Title: web.T(lang, "action.import") + " · " + web.T(lang, "nav."+kind), Active: "/" + kind, Data: s.importForm(kind, lang)})
@@ -113,7 +121,7 @@ func (s *Server) importPage(kind string) web.Handler {
 
 func (s *Server) importTemplate(kind string) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !web.CanWrite(web.ActorOf(r), kind) {
+		if !mayImport(kind)(web.ActorOf(r)) {
 			return gongzhi.Forbidden()
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -125,7 +133,7 @@ func (s *Server) importTemplate(kind string) web.Handler {
 func (s *Server) importUpload(kind string) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ac, lang := web.ActorOf(r), web.LangOf(r)
-		if !web.CanWrite(ac, kind) {
+		if !mayImport(kind)(ac) {
 			return gongzhi.Forbidden()
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
@@ -137,7 +145,7 @@ func (s *Server) importUpload(kind string) web.Handler {
 			return web.UploadErr(err, s.Opts.MaxUpload)
 		}
 		defer file.Close()
-		n, err := s.App.ImportExcel(r.Context(), ac, kind, file, 200_000)
+		n, err := s.svc.ImportExcel(r.Context(), ac, kind, file, 200_000)
 		var rowErrs xlsx.Errors
 		switch {
 		case err == nil:

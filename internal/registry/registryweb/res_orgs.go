@@ -8,17 +8,16 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/store"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/web"
 )
 
 func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.Organization]{
-		Name: "organizations", TitleKey: "nav.organizations", ItemKey: "org", Perm: "organizations",
+		Name: "organizations", TitleKey: "nav.organizations", ItemKey: "org", MayWrite: registry.MayWriteOrganizations,
 		Filters: []string{"type", "reg_state", "origin", "grade", "incubation", "service_field", "place"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Organization) error) (int, error) {
 			return a.Organizations(ctx, ac, o, each)
 		},
 		Get: func(ctx context.Context, ac *gongzhi.Actor, id string) (*gongzhi.Organization, error) {
@@ -47,7 +46,7 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 		NewT:      func() *gongzhi.Organization { return &gongzhi.Organization{} },
 		IdOf:      func(o *gongzhi.Organization) string { return strconv.FormatInt(o.ID, 10) },
 		Title:     func(o *gongzhi.Organization) string { return o.Name },
-		CanCreate: func(ac *gongzhi.Actor) bool { return !gongzhi.OrgScoped(ac.Role()) },
+		MayCreate: registry.MayRegisterOrganizations, MayDelete: registry.MayRegisterOrganizations,
 		Columns: func(lang string) []web.ColDef {
 			return []web.ColDef{{Label: web.T(lang, "org.name"), Sort: "name"}, {Label: web.T(lang, "org.credit_code"), Sort: "credit_code"}, {Label: web.T(lang, "org.type"), Sort: "type"},
 				{Label: web.T(lang, "org.reg_state"), Sort: ""}, {Label: web.T(lang, "org.origin"), Sort: ""}, {Label: web.T(lang, "org.grade"), Sort: "grade"},
@@ -141,10 +140,10 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 				{Label: web.T(lang, "org.licensed_sw"), Value: strconv.Itoa(o.LicensedSW)},
 				{Label: web.T(lang, "org.notes"), Value: o.Notes},
 			}}
-			if web.CanRead(web.ActorOf(r), "people") {
+			if registry.MayReadPeople(web.ActorOf(r)) {
 				rel := web.Related{Title: web.T(lang, "nav.people")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "person.name")}, {Label: web.T(lang, "person.kind")}, {Label: web.T(lang, "person.licence")}}
-				n, err := s.App.People(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"org": strconv.FormatInt(o.ID, 10)}, Limit: 20},
+				n, err := s.svc.People(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"org": strconv.FormatInt(o.ID, 10)}, Limit: 20},
 					func(p *gongzhi.Person) error {
 						rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: p.Name, Href: "/people/" + strconv.FormatInt(p.ID, 10)},
 							{Text: web.EnumLabel(lang, "person.kind", p.Kind)}, {Text: web.EnumLabel(lang, "person.licence", p.Licence)}})
@@ -158,34 +157,9 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 				}
 				dv.Related = append(dv.Related, rel)
 			}
-			if ac := web.ActorOf(r); ac.Has(kernel.PurchaseReaders...) {
-				rel, err := s.orgBars(r, lang, o)
-				if err != nil {
-					return dv, err
-				}
-				dv.Related = append(dv.Related, rel)
-				dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "bar.title"), Href: "/organizations/" + strconv.FormatInt(o.ID, 10) + "/bars"})
-			}
 			return dv, nil
 		},
 	}
-}
-
-// orgBars is the organization's bars from calls decided within the actor's scope, in force,
-// ended or lifted, newest first; the bars page (purchaseweb) decides and lifts them.
-func (s *Server) orgBars(r *http.Request, lang string, o *gongzhi.Organization) (web.Related, error) {
-	rel := web.Related{Title: web.T(lang, "bar.title")}
-	rel.List.Columns = []web.ListCol{{Label: web.T(lang, "bar.period")}, {Label: web.T(lang, "bar.reason")}, {Label: web.T(lang, "bar.state")}}
-	bars, err := s.App.Bars(r.Context(), web.ActorOf(r), o.ID)
-	if err != nil {
-		return rel, err
-	}
-	today := s.App.Today()
-	for _, b := range bars {
-		rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: gongzhi.DateOf(b.CreatedAt) + " – " + b.Until}, {Text: b.Reason},
-			{Text: web.T(lang, "bar."+b.StateOn(today))}})
-	}
-	return rel, nil
 }
 
 // placeHref links to a place's page when the actor can open it.

@@ -9,9 +9,7 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
 	"gongzhi/internal/registry"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -20,7 +18,7 @@ func (s *Server) targetGroupOptions(r *http.Request, lang string, withAll bool) 
 	if withAll {
 		out = append(out, web.Option{Value: "", Label: web.T(lang, "list.all")})
 	}
-	groups, err := s.App.TargetGroups(r.Context(), web.ActorOf(r))
+	groups, err := s.svc.TargetGroups(r.Context(), web.ActorOf(r))
 	s.LogListError(r, "target group options", err)
 	for _, g := range groups {
 		name := g.Name
@@ -52,11 +50,11 @@ func (s *Server) targetGroupLabels(r *http.Request, lang string, codes []string)
 }
 
 func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.Person]{
-		Name: "people", TitleKey: "nav.people", ItemKey: "person", Perm: "people",
+		Name: "people", TitleKey: "nav.people", ItemKey: "person", MayWrite: registry.MayWritePeople, MayDelete: registry.MayOfferPersonDelete,
 		Filters: []string{"kind", "gender", "licence", "expert_field", "target_group", "org", "place", "household", "id_number"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Person) error) (int, error) {
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Person) error) (int, error) {
 			return a.People(ctx, ac, o, each)
 		},
 		Get: func(ctx context.Context, ac *gongzhi.Actor, id string) (*gongzhi.Person, error) {
@@ -151,7 +149,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 		Detail: func(r *http.Request, lang string, p *gongzhi.Person) (web.DetailView, error) {
 			ac := web.ActorOf(r)
 			idRow := web.Kv{Label: web.T(lang, "person.id_number"), Value: p.IDMasked}
-			if p.IDMasked != "" && kernel.CanRevealID(ac) {
+			if p.IDMasked != "" && registry.MayRevealID(ac) {
 				idRow.Form = &web.InlineForm{Action: "/people/" + strconv.FormatInt(p.ID, 10) + "/reveal", Label: web.T(lang, "action.reveal")}
 			}
 			rows := []web.Kv{
@@ -161,7 +159,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 				{Label: web.T(lang, "person.birth_year"), Value: yearText(p.BirthYear)},
 				{Label: web.T(lang, "person.phone"), Value: p.Phone},
 				{Label: web.T(lang, "person.place_code"), Value: p.PlaceName, Href: placeHref(ac, p.PlaceCode)},
-				{Label: web.T(lang, "person.household_id"), Value: p.HouseholdAddr, Href: idHref("/households/", p.HouseholdID, web.CanRead(ac, "households"))},
+				{Label: web.T(lang, "person.household_id"), Value: p.HouseholdAddr, Href: idHref("/households/", p.HouseholdID, registry.MayReadHouseholds(ac))},
 				{Label: web.T(lang, "person.org_id"), Value: p.OrgName, Href: idHref("/organizations/", p.OrgID, true)},
 				{Label: web.T(lang, "person.licence"), Value: web.EnumLabel(lang, "person.licence", p.Licence)},
 				{Label: web.T(lang, "person.expert_fields"), Value: web.EnumLabels(lang, "field", p.ExpertFields)},
@@ -221,7 +219,7 @@ func (s *Server) revealID(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	plain, err := s.App.RevealIDNumber(r.Context(), ac, id)
+	plain, err := s.svc.RevealIDNumber(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}
@@ -229,7 +227,7 @@ func (s *Server) revealID(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, map[string]string{"id_number": plain})
 		return nil
 	}
-	p, err := s.App.Person(r.Context(), ac, id)
+	p, err := s.svc.Person(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}

@@ -8,16 +8,16 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/web"
 )
 
 func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.Place]{
-		Name: "places", TitleKey: "nav.places", ItemKey: "place", Perm: "places", NoDelete: true,
+		Name: "places", TitleKey: "nav.places", ItemKey: "place", MayWrite: registry.MayWritePlaces, NoDelete: true,
 		Filters: []string{"level", "parent", "under"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Place) error) (int, error) {
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Place) error) (int, error) {
 			return a.Places(ctx, ac, o, each)
 		},
 		Get:    a.Place,
@@ -75,7 +75,7 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 			if p.Children > 0 {
 				rel := web.Related{Title: web.T(lang, "place.children")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "place.code")}, {Label: web.T(lang, "place.name")}}
-				n, err := s.App.Places(r.Context(), ac, store.ListOptions{Filters: map[string]string{"parent": p.Code}, Limit: 50},
+				n, err := s.svc.Places(r.Context(), ac, gongzhi.ListOptions{Filters: map[string]string{"parent": p.Code}, Limit: 50},
 					func(c *gongzhi.Place) error {
 						rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: c.Code, Href: "/places/" + c.Code}, {Text: c.Name}})
 						return nil
@@ -88,10 +88,10 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 				}
 				dv.Related = append(dv.Related, rel)
 			}
-			if p.Level == gongzhi.LevelCommunity && web.CanRead(ac, "grids") {
+			if p.Level == gongzhi.LevelCommunity && registry.MayReadGrids(ac) {
 				rel := web.Related{Title: web.T(lang, "nav.grids")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "grid.code")}, {Label: web.T(lang, "grid.name")}, {Label: web.T(lang, "grid.leader")}, {Label: web.T(lang, "grid.households")}}
-				n, err := s.App.Grids(r.Context(), ac, store.ListOptions{Filters: map[string]string{"community": p.Code}, Limit: 100}, func(g *gongzhi.Grid) error {
+				n, err := s.svc.Grids(r.Context(), ac, gongzhi.ListOptions{Filters: map[string]string{"community": p.Code}, Limit: 100}, func(g *gongzhi.Grid) error {
 					rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: g.Code}, {Text: g.Name, Href: "/grids/" + strconv.FormatInt(g.ID, 10)},
 						{Text: g.Leader}, {Text: strconv.Itoa(g.Households)}})
 					return nil
@@ -104,7 +104,7 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 				}
 				dv.Related = append(dv.Related, rel)
 			}
-			if p.Level < gongzhi.LevelCommunity && web.CanWrite(ac, "places") {
+			if p.Level < gongzhi.LevelCommunity && registry.MayWritePlaces(ac) {
 				dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "action.create") + " · " + web.T(lang, "place.level."+strconv.Itoa(p.Level+1)), Href: "/places/new?parent=" + p.Code})
 			}
 			return dv, nil
@@ -113,11 +113,11 @@ func (s *Server) placeResource() *web.Resource[*gongzhi.Place] {
 }
 
 func (s *Server) gridResource() *web.Resource[*gongzhi.Grid] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.Grid]{
-		Name: "grids", TitleKey: "nav.grids", ItemKey: "grid", Perm: "grids",
+		Name: "grids", TitleKey: "nav.grids", ItemKey: "grid", MayWrite: registry.MayWriteGrids, MayDelete: registry.MayWriteGrids,
 		Filters: []string{"community"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Grid) error) (int, error) {
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Grid) error) (int, error) {
 			return a.Grids(ctx, ac, o, each)
 		},
 		Get: func(ctx context.Context, ac *gongzhi.Actor, id string) (*gongzhi.Grid, error) {
@@ -197,11 +197,11 @@ func (s *Server) gridResource() *web.Resource[*gongzhi.Grid] {
 }
 
 func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
-	a := s.App
+	a := s.svc
 	return &web.Resource[*gongzhi.Household]{
-		Name: "households", TitleKey: "nav.households", ItemKey: "household", Perm: "households",
+		Name: "households", TitleKey: "nav.households", ItemKey: "household", MayWrite: registry.MayWriteHouseholds, MayDelete: registry.MayWriteHouseholds,
 		Filters: []string{"community", "grid", "no_grid"},
-		List: func(ctx context.Context, ac *gongzhi.Actor, o store.ListOptions, each func(*gongzhi.Household) error) (int, error) {
+		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Household) error) (int, error) {
 			return a.Households(ctx, ac, o, each)
 		},
 		Get: func(ctx context.Context, ac *gongzhi.Actor, id string) (*gongzhi.Household, error) {
@@ -263,7 +263,7 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 			}
 			// every grid within the actor's scope: the scope bounds them
 			grids := []web.Option{{Value: "0", Label: "—"}}
-			_, err := s.App.Grids(r.Context(), web.ActorOf(r), store.ListOptions{}, func(g *gongzhi.Grid) error {
+			_, err := s.svc.Grids(r.Context(), web.ActorOf(r), gongzhi.ListOptions{}, func(g *gongzhi.Grid) error {
 				grids = append(grids, web.Option{Value: strconv.FormatInt(g.ID, 10), Label: g.CommunityName + " · " + g.Name})
 				return nil
 			})
@@ -282,16 +282,16 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 			ac := web.ActorOf(r)
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "household.community_code"), Value: h.CommunityName, Href: placeHref(ac, h.CommunityCode)},
-				{Label: web.T(lang, "household.grid_id"), Value: h.GridName, Href: idHref("/grids/", h.GridID, web.CanRead(ac, "grids"))},
+				{Label: web.T(lang, "household.grid_id"), Value: h.GridName, Href: idHref("/grids/", h.GridID, registry.MayReadGrids(ac))},
 				{Label: web.T(lang, "household.head_name"), Value: h.HeadName},
 				{Label: web.T(lang, "household.phone"), Value: h.Phone},
 				{Label: web.T(lang, "household.members"), Value: strconv.Itoa(h.Members)},
 				{Label: web.T(lang, "household.notes"), Value: h.Notes},
 			}}
-			if web.CanRead(ac, "people") {
+			if registry.MayReadPeople(ac) {
 				rel := web.Related{Title: web.T(lang, "nav.people")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "person.name")}, {Label: web.T(lang, "person.gender")}, {Label: web.T(lang, "person.birth_year")}, {Label: web.T(lang, "person.id_number")}}
-				n, err := s.App.People(r.Context(), ac, store.ListOptions{Filters: map[string]string{"household": strconv.FormatInt(h.ID, 10)}, Limit: 50}, func(p *gongzhi.Person) error {
+				n, err := s.svc.People(r.Context(), ac, gongzhi.ListOptions{Filters: map[string]string{"household": strconv.FormatInt(h.ID, 10)}, Limit: 50}, func(p *gongzhi.Person) error {
 					rel.List.Rows = append(rel.List.Rows, []web.Cell{{Text: p.Name, Href: "/people/" + strconv.FormatInt(p.ID, 10)},
 						{Text: web.EnumLabel(lang, "person.gender", p.Gender)}, {Text: yearText(p.BirthYear)}, {Text: p.IDMasked}})
 					return nil

@@ -17,7 +17,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/files"
-	"gongzhi/internal/store"
+	"gongzhi/internal/supervision"
 	"gongzhi/internal/web"
 )
 
@@ -144,14 +144,6 @@ func supervisionAPIDocs() map[string]web.ApiDoc {
 
 // ---- helpers
 
-func supIsInspector(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser)
-}
-
-func supIsStaff(ac *gongzhi.Actor) bool {
-	return ac != nil && ac.User != nil && ac.Has(gongzhi.RoleHub, gongzhi.RolePurchaser, gongzhi.RoleAuditor)
-}
-
 func supHref(kind string, id int64) string {
 	return "/supervision/" + kind + "/" + strconv.FormatInt(id, 10)
 }
@@ -161,7 +153,7 @@ func (s *Server) supMonth(v string) string {
 	if _, ok := gongzhi.ParseMonth(v); ok {
 		return v
 	}
-	return gongzhi.MonthOf(s.App.Now())
+	return gongzhi.MonthOf(s.svc.Now())
 }
 
 func supShiftMonth(m string, n int) string {
@@ -223,7 +215,7 @@ func supAttendeeErrs(lang string, e *gongzhi.Error) map[string]string {
 // files), the entries linking to the contract's ledger. None when the caller may not read the
 // contract's ledger (the page then says so); any other failure is the page's.
 func (s *Server) ledgerMonthFor(ctx context.Context, ac *gongzhi.Actor, lang string, contractID int64, month string) ([]web.Kv, error) {
-	m, err := s.App.LedgerMonth(ctx, ac, contractID, month)
+	m, err := s.svc.LedgerMonth(ctx, ac, contractID, month)
 	switch gongzhi.ErrorCode(err) {
 	case "":
 	case gongzhi.ENOTFOUND, gongzhi.EFORBIDDEN:
@@ -261,20 +253,20 @@ type supIndexView struct {
 
 func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	if !supIsStaff(ac) && !ac.Has(gongzhi.RoleProvider) {
+	if !supervision.MayReadSupervision(ac) {
 		return gongzhi.Forbidden()
 	}
 	q := r.URL.Query()
 	month := s.supMonth(q.Get("month"))
 	v := &supIndexView{CSS: web.OfficeCSSURL(), Month: month, Prev: supShiftMonth(month, -1), Next: supShiftMonth(month, 1),
-		Inspector: supIsInspector(ac), Staff: supIsStaff(ac), OverdueOnly: q.Get("overdue") == "1", MeetingsHref: "/meetings",
+		Inspector: supervision.MayInspect(ac), Staff: supervision.MayOversee(ac), OverdueOnly: q.Get("overdue") == "1", MeetingsHref: "/meetings",
 		PublicReportsHref: "/public/supervision-reports", RectFilter: q.Get("rect")}
-	today := gongzhi.DateOf(s.App.Now())
+	today := gongzhi.DateOf(s.svc.Now())
 	f := map[string]string{"month": month}
 	if v.OverdueOnly {
 		f = map[string]string{"overdue": today}
 	}
-	if _, err := s.App.Inspections(ctx, ac, store.ListOptions{Filters: f, Sort: "title"}, func(in *gongzhi.Inspection) error {
+	if _, err := s.svc.Inspections(ctx, ac, gongzhi.ListOptions{Filters: f, Sort: "title"}, func(in *gongzhi.Inspection) error {
 		state := web.T(lang, "inspection.state."+in.State)
 		if in.Overdue {
 			state = web.T(lang, "sup.overdue")
@@ -304,13 +296,13 @@ func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 		v.RectFilters = append(v.RectFilters, web.ActionLink{Label: web.T(lang, "sup.rect_filter."+k), Href: "/supervision?month=" + month + "&rect=" + k + "#rectifications",
 			Danger: k == v.RectFilter})
 	}
-	if _, err := s.App.Rectifications(ctx, ac, store.ListOptions{Filters: rf, Limit: 100}, func(x *gongzhi.Rectification) error {
+	if _, err := s.svc.Rectifications(ctx, ac, gongzhi.ListOptions{Filters: rf, Limit: 100}, func(x *gongzhi.Rectification) error {
 		v.Rects = append(v.Rects, supRectRow(lang, x))
 		return nil
 	}); err != nil {
 		return err
 	}
-	if _, err := s.App.Talks(ctx, ac, store.ListOptions{Filters: map[string]string{"month": month}}, func(t *gongzhi.Talk) error {
+	if _, err := s.svc.Talks(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"month": month}}, func(t *gongzhi.Talk) error {
 		v.Talks = append(v.Talks, []web.Cell{{Text: t.Date, Href: supHref("talks", t.ID)}, {Text: t.ContractTitle}, {Text: t.ProviderName},
 			{Text: web.OffTruncate(t.Reason, 40)}})
 		return nil
@@ -319,7 +311,7 @@ func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.Staff {
 		v.ReportHref = "/supervision/reports/" + month
-		if _, err := s.App.SupervisionReports(ctx, ac, store.ListOptions{Limit: 24}, func(rep *gongzhi.SupervisionReport) error {
+		if _, err := s.svc.SupervisionReports(ctx, ac, gongzhi.ListOptions{Limit: 24}, func(rep *gongzhi.SupervisionReport) error {
 			v.Reports = append(v.Reports, []web.Cell{{Text: rep.Month, Href: "/supervision/reports/" + rep.Month}, {Text: rep.Title},
 				{Text: web.T(lang, "report.state."+rep.State), Class: "s-" + rep.State}, {Text: web.OffShowTime(rep.GeneratedAt)}})
 			return nil
@@ -399,23 +391,23 @@ func (s *Server) supInspectionPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) supAPIInspection(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.Inspection)
+	return web.GetJSON(w, r, s.svc.Inspection)
 }
 
 func (s *Server) supAPIInspections(w http.ResponseWriter, r *http.Request) error {
-	return web.ListJSON(w, r, supInspectionFilters, web.ListOf(r.Context(), web.ActorOf(r), s.App.Inspections))
+	return web.ListJSON(w, r, supInspectionFilters, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Inspections))
 }
 
 func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	in, err := s.App.Inspection(ctx, ac, id)
+	in, err := s.svc.Inspection(ctx, ac, id)
 	if err != nil {
 		return err
 	}
-	today := gongzhi.DateOf(s.App.Now())
+	today := gongzhi.DateOf(s.svc.Now())
 	v := &supInspectionView{CSS: web.OfficeCSSURL(), Ins: in, State: web.T(lang, "inspection.state."+in.State),
-		StateClass: supStateClass(in.State, in.Overdue), ContractHref: web.OffContractHref(in.ContractID), CanRecord: supIsInspector(ac),
-		Today: today, Deadline: gongzhi.DateOf(s.App.Now().AddDate(0, 0, 14))}
+		StateClass: supStateClass(in.State, in.Overdue), ContractHref: web.OffContractHref(in.ContractID), CanRecord: supervision.MayInspect(ac),
+		Today: today, Deadline: gongzhi.DateOf(s.svc.Now().AddDate(0, 0, 14))}
 	if in.Overdue {
 		v.State = web.T(lang, "sup.overdue")
 	}
@@ -463,7 +455,7 @@ func (s *Server) supRenderInspection(w http.ResponseWriter, r *http.Request, sta
 		v.Checks = append(v.Checks, row)
 	}
 	v.Form = fs.Mini("record", supHref("inspections", id), defaults)
-	if _, err := s.App.Rectifications(ctx, ac, store.ListOptions{Filters: map[string]string{"inspection": strconv.FormatInt(id, 10)}},
+	if _, err := s.svc.Rectifications(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"inspection": strconv.FormatInt(id, 10)}},
 		func(x *gongzhi.Rectification) error { v.Rects = append(v.Rects, supRectRow(lang, x)); return nil }); err != nil {
 		return err
 	}
@@ -521,7 +513,7 @@ func (s *Server) supInspectionRecord(w http.ResponseWriter, r *http.Request) err
 			}, "record")
 		}
 	}
-	in, err := s.App.RecordInspection(r.Context(), web.ActorOf(r), id, rec)
+	in, err := s.svc.RecordInspection(r.Context(), web.ActorOf(r), id, rec)
 	return s.supDone(w, r, in, err, supHref("inspections", id), "sup.flash.recorded", func(fs *web.OffFormState) error {
 		return s.supRenderInspection(w, r, web.StatusOf[fs.Err.Code], id, fs)
 	}, "record")
@@ -533,7 +525,7 @@ func (s *Server) supRectRaise(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.App.RaiseRectification(r.Context(), web.ActorOf(r), id, o)
+	x, err := s.svc.RaiseRectification(r.Context(), web.ActorOf(r), id, o)
 	to := ""
 	if x != nil {
 		to = supHref("rectifications", x.ID)
@@ -573,11 +565,11 @@ func (s *Server) supRectPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) supAPIRect(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.Rectification)
+	return web.GetJSON(w, r, s.svc.Rectification)
 }
 
 func (s *Server) supAPIRects(w http.ResponseWriter, r *http.Request) error {
-	return web.ListJSON(w, r, supRectFilters, web.ListOf(r.Context(), web.ActorOf(r), s.App.Rectifications))
+	return web.ListJSON(w, r, supRectFilters, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Rectifications))
 }
 
 func (s *Server) supAPIRectHistory(w http.ResponseWriter, r *http.Request) error {
@@ -585,7 +577,7 @@ func (s *Server) supAPIRectHistory(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	hs, err := s.App.RectificationHistory(r.Context(), web.ActorOf(r), id)
+	hs, err := s.svc.RectificationHistory(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -598,11 +590,11 @@ func (s *Server) supAPIRectHistory(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) supRenderRect(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	x, err := s.App.Rectification(ctx, ac, id)
+	x, err := s.svc.Rectification(ctx, ac, id)
 	if err != nil {
 		return err
 	}
-	hs, err := s.App.RectificationHistory(ctx, ac, id)
+	hs, err := s.svc.RectificationHistory(ctx, ac, id)
 	if err != nil {
 		return err
 	}
@@ -623,14 +615,14 @@ func (s *Server) supRenderRect(w http.ResponseWriter, r *http.Request, status in
 		v.TalkHref = supHref("talks", x.TalkID)
 	}
 	base := supHref("rectifications", id)
-	if ac.Has(gongzhi.RoleProvider) && x.State == gongzhi.RectOpen {
+	if supervision.MayAnswerRectifications(ac) && x.State == gongzhi.RectOpen {
 		v.Answer = fs.Mini("answer", base+"/answer", nil)
 	}
-	if supIsInspector(ac) && x.State == gongzhi.RectAnswered {
+	if supervision.MayInspect(ac) && x.State == gongzhi.RectAnswered {
 		v.Verify = fs.Mini("verify", base+"/verify", nil)
 		v.Reopen = fs.Mini("reopen", base+"/reopen", nil)
 	}
-	if ac.Has(gongzhi.RolePurchaser) && x.State != gongzhi.RectClosed {
+	if supervision.MayExtendRectifications(ac) && x.State != gongzhi.RectClosed {
 		v.Extend = fs.Mini("extend", base+"/extend", nil)
 		v.TalkNewHref = "/supervision/talks/new?contract=" + strconv.FormatInt(x.ContractID, 10)
 	}
@@ -702,25 +694,25 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 			}
 			req.Evidence = append(req.Evidence, ev.SHA256)
 		}
-		x, err = s.App.AnswerRectification(ctx, ac, id, req.Answer, req.Evidence)
+		x, err = s.svc.AnswerRectification(ctx, ac, id, req.Answer, req.Evidence)
 	case "verify":
 		var req supNoteReq
 		if err := s.Decode(w, r, &req); err != nil {
 			return err
 		}
-		x, err = s.App.VerifyRectification(ctx, ac, id, req.Note)
+		x, err = s.svc.VerifyRectification(ctx, ac, id, req.Note)
 	case "reopen":
 		var req supReasonReq
 		if err := s.Decode(w, r, &req); err != nil {
 			return err
 		}
-		x, err = s.App.ReopenRectification(ctx, ac, id, req.Reason)
+		x, err = s.svc.ReopenRectification(ctx, ac, id, req.Reason)
 	case "extend":
 		var req supExtendReq
 		if err := s.Decode(w, r, &req); err != nil {
 			return err
 		}
-		x, err = s.App.ExtendRectification(ctx, ac, id, req.Deadline, req.Reason)
+		x, err = s.svc.ExtendRectification(ctx, ac, id, req.Deadline, req.Reason)
 	default:
 		return gongzhi.NotFound()
 	}
@@ -732,7 +724,7 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 // supStoreEvidence stores the request's "file" as evidence for an order the caller may answer:
 // a picture or a PDF by its extension and its bytes, at most MaxEvidenceSize (10 MiB), like ledger evidence.
 func (s *Server) supStoreEvidence(w http.ResponseWriter, r *http.Request, id int64) (*supEvidence, error) {
-	if err := s.App.CanAnswerRectification(r.Context(), web.ActorOf(r), id); err != nil {
+	if err := s.svc.CanAnswerRectification(r.Context(), web.ActorOf(r), id); err != nil {
 		return nil, err
 	}
 	limit := min(s.Opts.MaxUpload, int64(gongzhi.MaxEvidenceSize))
@@ -781,7 +773,7 @@ func (s *Server) supEvidenceGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.App.Rectification(r.Context(), web.ActorOf(r), id)
+	x, err := s.svc.Rectification(r.Context(), web.ActorOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -808,11 +800,11 @@ func (s *Server) supEvidenceGet(w http.ResponseWriter, r *http.Request) error {
 // ---- talks
 
 func (s *Server) supAPITalks(w http.ResponseWriter, r *http.Request) error {
-	return web.ListJSON(w, r, supTalkFilters, web.ListOf(r.Context(), web.ActorOf(r), s.App.Talks))
+	return web.ListJSON(w, r, supTalkFilters, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Talks))
 }
 
 func (s *Server) supAPITalk(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.Talk)
+	return web.GetJSON(w, r, s.svc.Talk)
 }
 
 // supTalkForm is the form that records a talk.
@@ -827,11 +819,11 @@ type supTalkForm struct {
 }
 
 func (s *Server) supTalkForm(w http.ResponseWriter, r *http.Request) error {
-	if !supIsInspector(web.ActorOf(r)) {
+	if !supervision.MayInspect(web.ActorOf(r)) {
 		return gongzhi.Forbidden()
 	}
 	c, _ := strconv.ParseInt(r.URL.Query().Get("contract"), 10, 64)
-	return s.supRenderTalkForm(w, r, http.StatusOK, supTalkForm{Date: gongzhi.DateOf(s.App.Now()), ContractID: c}, nil)
+	return s.supRenderTalkForm(w, r, http.StatusOK, supTalkForm{Date: gongzhi.DateOf(s.svc.Now()), ContractID: c}, nil)
 }
 
 func (s *Server) supRenderTalkForm(w http.ResponseWriter, r *http.Request, status int, in supTalkForm, e *gongzhi.Error) error {
@@ -839,7 +831,7 @@ func (s *Server) supRenderTalkForm(w http.ResponseWriter, r *http.Request, statu
 	errs := supAttendeeErrs(lang, e)
 	// every contract in force within the inspector's scope: the scope bounds them
 	contracts := []web.Option{{Value: "", Label: "—"}}
-	if _, err := s.App.Contracts(r.Context(), web.ActorOf(r), store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
+	if _, err := s.svc.Contracts(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(c *gongzhi.Contract) error {
 			contracts = append(contracts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Title + " · " + c.ProviderName})
 			return nil
@@ -872,7 +864,7 @@ func (s *Server) supTalkSave(w http.ResponseWriter, r *http.Request) error {
 	}); err != nil {
 		return err
 	}
-	t, err := s.App.RecordTalk(r.Context(), web.ActorOf(r), in)
+	t, err := s.svc.RecordTalk(r.Context(), web.ActorOf(r), in)
 	to := ""
 	if t != nil {
 		to = supHref("talks", t.ID)
@@ -888,7 +880,7 @@ func (s *Server) supTalkPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	t, err := s.App.Talk(r.Context(), ac, id)
+	t, err := s.svc.Talk(r.Context(), ac, id)
 	if err != nil {
 		return err
 	}

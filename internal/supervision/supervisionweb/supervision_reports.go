@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/store"
+	"gongzhi/internal/supervision"
 	"gongzhi/internal/web"
 )
 
@@ -90,11 +90,11 @@ func (s *Server) supRenderReport(w http.ResponseWriter, r *http.Request, status 
 	if _, ok := gongzhi.ParseMonth(month); !ok {
 		return gongzhi.NotFound()
 	}
-	rep, err := s.App.SupervisionReportFor(r.Context(), ac, month)
+	rep, err := s.svc.SupervisionReportFor(r.Context(), ac, month)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 		return err
 	}
-	v := &supReportView{CSS: web.OfficeCSSURL(), Month: month, R: rep, CanWrite: supIsInspector(ac), BackHref: "/supervision?month=" + month}
+	v := &supReportView{CSS: web.OfficeCSSURL(), Month: month, R: rep, CanWrite: supervision.MayInspect(ac), BackHref: "/supervision?month=" + month}
 	supReportFill(lang, v)
 	base := "/supervision/reports/" + month
 	if v.CanWrite && (rep == nil || rep.State == gongzhi.ReportDraft) {
@@ -103,7 +103,7 @@ func (s *Server) supRenderReport(w http.ResponseWriter, r *http.Request, status 
 			v.Edit = fs.Mini("edit", base+"/edit", map[string]string{"title": rep.Title, "body": rep.Body})
 			v.Publish = fs.Mini("publish", base+"/publish", nil)
 			pending := rep.Figures.InspectionsDue - rep.Figures.InspectionsDone
-			if open := month >= gongzhi.MonthOf(s.App.Now()); open || pending > 0 {
+			if open := month >= gongzhi.MonthOf(s.svc.Now()); open || pending > 0 {
 				key := "report.early_pending"
 				if open {
 					key = "report.early_month"
@@ -133,16 +133,16 @@ func (s *Server) supReportMove(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	switch move {
 	case "generate":
-		_, err = s.App.GenerateSupervisionReport(ctx, ac, month)
+		_, err = s.svc.GenerateSupervisionReport(ctx, ac, month)
 	case "edit", "publish":
 		var rep *gongzhi.SupervisionReport
-		if rep, err = s.App.SupervisionReportFor(ctx, ac, month); err != nil {
+		if rep, err = s.svc.SupervisionReportFor(ctx, ac, month); err != nil {
 			return err
 		}
 		if move == "edit" {
-			_, err = s.App.EditSupervisionReport(ctx, ac, rep.ID, r.PostForm.Get("title"), r.PostForm.Get("body"))
+			_, err = s.svc.EditSupervisionReport(ctx, ac, rep.ID, r.PostForm.Get("title"), r.PostForm.Get("body"))
 		} else {
-			_, err = s.App.PublishSupervisionReport(ctx, ac, rep.ID)
+			_, err = s.svc.PublishSupervisionReport(ctx, ac, rep.ID)
 		}
 	default:
 		return gongzhi.NotFound()
@@ -153,11 +153,11 @@ func (s *Server) supReportMove(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) supAPIReports(w http.ResponseWriter, r *http.Request) error {
-	return web.ListJSON(w, r, []string{"state", "month"}, web.ListOf(r.Context(), web.ActorOf(r), s.App.SupervisionReports))
+	return web.ListJSON(w, r, []string{"state", "month"}, web.ListOf(r.Context(), web.ActorOf(r), s.svc.SupervisionReports))
 }
 
 func (s *Server) supAPIReport(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.SupervisionReport)
+	return web.GetJSON(w, r, s.svc.SupervisionReport)
 }
 
 func (s *Server) supAPIReportGenerate(w http.ResponseWriter, r *http.Request) error {
@@ -165,7 +165,7 @@ func (s *Server) supAPIReportGenerate(w http.ResponseWriter, r *http.Request) er
 	if err := s.Decode(w, r, &req); err != nil {
 		return err
 	}
-	rep, err := s.App.GenerateSupervisionReport(r.Context(), web.ActorOf(r), req.Month)
+	rep, err := s.svc.GenerateSupervisionReport(r.Context(), web.ActorOf(r), req.Month)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (s *Server) supAPIReportEdit(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	rep, err := s.App.EditSupervisionReport(r.Context(), web.ActorOf(r), id, req.Title, req.Body)
+	rep, err := s.svc.EditSupervisionReport(r.Context(), web.ActorOf(r), id, req.Title, req.Body)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (s *Server) supAPIReportEdit(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) supAPIReportPublish(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.PublishSupervisionReport)
+	return web.GetJSON(w, r, s.svc.PublishSupervisionReport)
 }
 
 // ---- public pages
@@ -200,13 +200,13 @@ type supPublicListView struct {
 
 func (s *Server) supPublicList(w http.ResponseWriter, r *http.Request) error {
 	if web.IsAPIPath(r) {
-		return web.ListJSON(w, r, []string{"month"}, func(o store.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
-			return s.App.PublicSupervisionReports(r.Context(), o, each)
+		return web.ListJSON(w, r, []string{"month"}, func(o gongzhi.ListOptions, each func(*gongzhi.SupervisionReport) error) (int, error) {
+			return s.svc.PublicSupervisionReports(r.Context(), o, each)
 		})
 	}
 	lang := web.LangOf(r)
 	v := &supPublicListView{CSS: web.OfficeCSSURL()}
-	if _, err := s.App.PublicSupervisionReports(r.Context(), store.ListOptions{Limit: 200}, func(rep *gongzhi.SupervisionReport) error {
+	if _, err := s.svc.PublicSupervisionReports(r.Context(), gongzhi.ListOptions{Limit: 200}, func(rep *gongzhi.SupervisionReport) error {
 		v.Rows = append(v.Rows, []web.Cell{{Text: rep.Title, Href: "/public/supervision-reports/" + strconv.FormatInt(rep.ID, 10)},
 			{Text: rep.PlaceName}, {Text: rep.Month}, {Text: web.OffShowDate(rep.PublishedAt)}})
 		return nil
@@ -222,7 +222,7 @@ func (s *Server) supPublicReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.App.PublicSupervisionReport(r.Context(), id)
+	rep, err := s.svc.PublicSupervisionReport(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -248,14 +248,14 @@ type supMeetingsView struct {
 
 func (s *Server) supMeetings(w http.ResponseWriter, r *http.Request) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	if !supIsStaff(ac) && !ac.Has(gongzhi.RoleProvider) {
+	if !supervision.MayReadSupervision(ac) {
 		return gongzhi.Forbidden()
 	}
 	v := &supMeetingsView{Filter: r.URL.Query().Get("actions")}
-	if supIsInspector(ac) {
+	if supervision.MayInspect(ac) {
 		v.NewHref = "/meetings/new"
 	}
-	if _, err := s.App.Meetings(ctx, ac, store.ListOptions{Limit: 200}, func(m *gongzhi.Meeting) error {
+	if _, err := s.svc.Meetings(ctx, ac, gongzhi.ListOptions{Limit: 200}, func(m *gongzhi.Meeting) error {
 		v.Rows = append(v.Rows, []web.Cell{{Text: m.Date}, {Text: m.Title, Href: "/meetings/" + strconv.FormatInt(m.ID, 10)}, {Text: m.Venue}})
 		return nil
 	}); err != nil {
@@ -263,14 +263,14 @@ func (s *Server) supMeetings(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := map[string]string{"state": gongzhi.ActionOpen}
 	if v.Filter == "overdue" {
-		f = map[string]string{"overdue": gongzhi.DateOf(s.App.Now())}
+		f = map[string]string{"overdue": gongzhi.DateOf(s.svc.Now())}
 	} else {
 		v.Filter = "open"
 	}
 	for _, k := range []string{"open", "overdue"} {
 		v.Links = append(v.Links, web.ActionLink{Label: web.T(lang, "meeting.actions_filter."+k), Href: "/meetings?actions=" + k + "#actions", Danger: k == v.Filter})
 	}
-	if _, err := s.App.MeetingActions(ctx, ac, store.ListOptions{Filters: f, Limit: 200}, func(x *gongzhi.MeetingAction) error {
+	if _, err := s.svc.MeetingActions(ctx, ac, gongzhi.ListOptions{Filters: f, Limit: 200}, func(x *gongzhi.MeetingAction) error {
 		v.Actions = append(v.Actions, supActionRow(lang, x, true))
 		return nil
 	}); err != nil {
@@ -301,11 +301,11 @@ func supActionRow(lang string, x *gongzhi.MeetingAction, withMeeting bool) []web
 }
 
 func (s *Server) supAPIMeetings(w http.ResponseWriter, r *http.Request) error {
-	return web.ListJSON(w, r, []string{"month"}, web.ListOf(r.Context(), web.ActorOf(r), s.App.Meetings))
+	return web.ListJSON(w, r, []string{"month"}, web.ListOf(r.Context(), web.ActorOf(r), s.svc.Meetings))
 }
 
 func (s *Server) supAPIMeeting(w http.ResponseWriter, r *http.Request) error {
-	return web.GetJSON(w, r, s.App.Meeting)
+	return web.GetJSON(w, r, s.svc.Meeting)
 }
 
 // supMeetingForm is the form that records a meeting; action items are added on its page.
@@ -320,10 +320,10 @@ type supMeetingForm struct {
 }
 
 func (s *Server) supMeetingForm(w http.ResponseWriter, r *http.Request) error {
-	if !supIsInspector(web.ActorOf(r)) {
+	if !supervision.MayInspect(web.ActorOf(r)) {
 		return gongzhi.Forbidden()
 	}
-	return s.supRenderMeetingForm(w, r, http.StatusOK, supMeetingForm{Date: gongzhi.DateOf(s.App.Now())}, nil)
+	return s.supRenderMeetingForm(w, r, http.StatusOK, supMeetingForm{Date: gongzhi.DateOf(s.svc.Now())}, nil)
 }
 
 func (s *Server) supRenderMeetingForm(w http.ResponseWriter, r *http.Request, status int, in supMeetingForm, e *gongzhi.Error) error {
@@ -358,7 +358,7 @@ func (s *Server) supMeetingSave(w http.ResponseWriter, r *http.Request) error {
 	}); err != nil {
 		return err
 	}
-	m, err := s.App.RecordMeeting(r.Context(), web.ActorOf(r), in)
+	m, err := s.svc.RecordMeeting(r.Context(), web.ActorOf(r), in)
 	to := ""
 	if m != nil {
 		to = "/meetings/" + strconv.FormatInt(m.ID, 10)
@@ -395,16 +395,16 @@ func (s *Server) supMeetingPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) supRenderMeeting(w http.ResponseWriter, r *http.Request, status int, id int64, fs *web.OffFormState) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	m, err := s.App.Meeting(ctx, ac, id)
+	m, err := s.svc.Meeting(ctx, ac, id)
 	if err != nil {
 		return err
 	}
-	v := &supMeetingView{CSS: web.OfficeCSSURL(), M: m, Today: gongzhi.DateOf(s.App.Now())}
+	v := &supMeetingView{CSS: web.OfficeCSSURL(), M: m, Today: gongzhi.DateOf(s.svc.Now())}
 	for _, a := range m.Attendees {
 		v.Attendees = append(v.Attendees, strings.TrimSpace(a.Name+" "+a.Role))
 	}
 	names := map[string]string{}
-	if supIsStaff(ac) {
+	if supervision.MayOversee(ac) {
 		for _, o := range s.OrgOptions(r, lang)[1:] {
 			names[o.Value] = o.Label
 		}
@@ -413,21 +413,20 @@ func (s *Server) supRenderMeeting(w http.ResponseWriter, r *http.Request, status
 	for _, o := range m.OrgIDs {
 		if n := names[strconv.FormatInt(o, 10)]; n != "" {
 			v.Orgs = append(v.Orgs, n)
-		} else if ac.Has(gongzhi.RoleProvider) && o == ac.User.OrgID {
+		} else if supervision.OwnsAction(ac, o) {
 			v.Orgs = append(v.Orgs, web.T(lang, "meeting.your_org"))
 		}
 	}
 	base := "/meetings/" + strconv.FormatInt(id, 10)
 	for _, x := range m.Actions {
 		av := supActionView{Cells: supActionRow(lang, x, false)}
-		mine := ac.Has(gongzhi.RoleProvider) && x.OwnerOrgID == ac.User.OrgID
-		if x.State == gongzhi.ActionOpen && (supIsInspector(ac) || mine) {
+		if x.State == gongzhi.ActionOpen && supervision.MayCompleteAction(ac, x.OwnerOrgID) {
 			av.Done = fs.Mini("done."+strconv.FormatInt(x.ID, 10), base+"/actions/"+strconv.FormatInt(x.ID, 10)+"/done", nil)
 		}
 		v.Actions = append(v.Actions, av)
 	}
-	if supIsInspector(ac) {
-		v.Add = fs.Mini("add", base+"/actions", map[string]string{"deadline": gongzhi.DateOf(s.App.Now().AddDate(0, 0, 14))})
+	if supervision.MayInspect(ac) {
+		v.Add = fs.Mini("add", base+"/actions", map[string]string{"deadline": gongzhi.DateOf(s.svc.Now().AddDate(0, 0, 14))})
 	}
 	var e *gongzhi.Error
 	if fs != nil {
@@ -443,7 +442,7 @@ func (s *Server) supActionAdd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.App.AddMeetingAction(r.Context(), web.ActorOf(r), id, in)
+	x, err := s.svc.AddMeetingAction(r.Context(), web.ActorOf(r), id, in)
 	return s.supDone(w, r, x, err, "/meetings/"+strconv.FormatInt(id, 10), "sup.flash.action", func(fs *web.OffFormState) error {
 		return s.supRenderMeeting(w, r, web.StatusOf[fs.Err.Code], id, fs)
 	}, "add")
@@ -462,7 +461,7 @@ func (s *Server) supActionDone(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Decode(w, r, &req); err != nil {
 		return err
 	}
-	x, err := s.App.CompleteMeetingAction(r.Context(), web.ActorOf(r), id, aid, req.Note)
+	x, err := s.svc.CompleteMeetingAction(r.Context(), web.ActorOf(r), id, aid, req.Note)
 	return s.supDone(w, r, x, err, "/meetings/"+strconv.FormatInt(id, 10), "sup.flash.action_done", func(fs *web.OffFormState) error {
 		return s.supRenderMeeting(w, r, web.StatusOf[fs.Err.Code], id, fs)
 	}, "done."+strconv.FormatInt(aid, 10))

@@ -1,0 +1,39 @@
+// Who may do what with accounts, tokens and the audit log: one predicate per rule, asked by the
+// service methods (to refuse) and by the pages (to show or hide a link or a button).
+
+package accounts
+
+import (
+	"gongzhi"
+	"gongzhi/internal/kernel"
+)
+
+// MayReadUsers: the system and security administrators may list and open accounts.
+func MayReadUsers(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RoleSysAdmin, gongzhi.RoleSecAdmin)
+}
+
+// MayManageUsers: only the system administrator creates accounts and changes their role, scope
+// and state (and links accounts to the people they belong to).
+func MayManageUsers(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleSysAdmin) }
+
+// MaySecureAccounts: only the security administrator unlocks accounts, resets passwords and ends
+// sessions.
+func MaySecureAccounts(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleSecAdmin) }
+
+// MaySecure: the security administrator may unlock, reset or end the sessions of the account
+// userID unless it is their own (no administrator acts on their own account).
+func MaySecure(ac *gongzhi.Actor, userID int64) bool {
+	return MaySecureAccounts(ac) && ac.User.ID != userID
+}
+
+// MayManageAllTokens: the security administrator lists and revokes every account's API tokens;
+// everyone else only their own.
+func MayManageAllTokens(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleSecAdmin) }
+
+// MayReadAudit: only the audit administrator reads the audit log.
+func MayReadAudit(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleAuditAdmin) }
+
+// ShowTokens: every account's menu offers its API tokens, except the audit administrator's, who
+// reads the audit log and nothing else. (Tokens themselves are every signed-in account's.)
+func ShowTokens(ac *gongzhi.Actor) bool { return !ac.Has(gongzhi.RoleAuditAdmin) }

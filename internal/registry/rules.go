@@ -1,0 +1,89 @@
+// Who may read and change the registry: one predicate per rule, asked by the service methods (to
+// refuse) and by the pages (to show or hide a link or a button). Scope applies on top: a role a
+// rule allows still sees only its place (and below) or its own organization.
+
+package registry
+
+import (
+	"gongzhi"
+	"gongzhi/internal/kernel"
+)
+
+// registryReaders read places, grids and organizations of their place.
+var registryReaders = []string{gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker, gongzhi.RoleAuditor}
+
+// MayReadPlaces: every role but the administrators reads the places of its scope.
+func MayReadPlaces(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, append(registryReaders, gongzhi.RoleProvider, gongzhi.RoleSocialWorker, gongzhi.RoleExpert,
+		gongzhi.RoleResident)...)
+}
+
+// MayWritePlaces: purchasers add and rename the places under them.
+func MayWritePlaces(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
+
+// MayReadGrids: purchasers, hubs, community staff, grid workers and auditors read the grids.
+func MayReadGrids(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, registryReaders...) }
+
+// MayWriteGrids: purchasers and community staff draw the grids.
+func MayWriteGrids(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleCommunity)
+}
+
+// MayReadHouseholds: purchasers, community staff and grid workers read the households.
+func MayReadHouseholds(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleCommunity, gongzhi.RoleGridWorker)
+}
+
+// MayWriteHouseholds: community staff and grid workers keep the households.
+func MayWriteHouseholds(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RoleCommunity, gongzhi.RoleGridWorker)
+}
+
+// MayReadOrganizations: the registry's readers and providers (their own) read organizations.
+func MayReadOrganizations(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, append(registryReaders, gongzhi.RoleProvider)...)
+}
+
+// MayWriteOrganizations: purchasers, hubs (incubation) and providers (their own profile) keep
+// organizations.
+func MayWriteOrganizations(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleProvider)
+}
+
+// MayRegisterOrganizations: purchasers and hubs register and remove organizations; a provider
+// keeps only its own profile.
+func MayRegisterOrganizations(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub)
+}
+
+// MayReadPeople: purchasers, hubs, community staff, grid workers and providers (their own staff)
+// read people.
+func MayReadPeople(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity, gongzhi.RoleGridWorker,
+		gongzhi.RoleProvider)
+}
+
+// MayWritePeople: the same roles keep people.
+func MayWritePeople(ac *gongzhi.Actor) bool { return MayReadPeople(ac) }
+
+// MayOfferPersonDelete: a person's page offers Delete to those who may keep people, except
+// providers. (DeletePerson itself lets a provider delete its own staff, through the API.)
+func MayOfferPersonDelete(ac *gongzhi.Actor) bool {
+	return MayWritePeople(ac) && !gongzhi.OrgScoped(ac.Role())
+}
+
+// MayRevealID: community staff and grid workers may see a resident's full ID number, each view
+// audited.
+func MayRevealID(ac *gongzhi.Actor) bool {
+	return ac.Has(gongzhi.RoleCommunity, gongzhi.RoleGridWorker)
+}
+
+// MayReadTargetGroups: every role but the administrators reads the target groups.
+func MayReadTargetGroups(ac *gongzhi.Actor) bool { return MayReadPlaces(ac) }
+
+// MayWriteTargetGroups: purchasers define target groups.
+func MayWriteTargetGroups(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
+
+// MayImportDivisions: only the system administrator (or the command line) imports the national
+// division list.
+func MayImportDivisions(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleSysAdmin) }

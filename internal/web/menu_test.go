@@ -1,0 +1,96 @@
+package web_test
+
+// The navigation: each part adds its links, shown by its capability's predicates. Every demo
+// role is shown exactly its menu, and every link in it opens.
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"gongzhi"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/store/storetest"
+)
+
+// menus is each role's navigation after the home page, in order.
+var menus = map[string][]string{
+	gongzhi.RolePurchaser: {"/needs", "/budgets", "/calls", "/contracts", "/reports", "/dashboard", "/ledger", "/supervision",
+		"/meetings", "/complaints", "/evaluations", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens"},
+	gongzhi.RoleHub: {"/needs", "/calls", "/contracts", "/dashboard", "/ledger", "/surveys", "/supervision", "/meetings", "/complaints",
+		"/evaluations", "/organizations", "/people", "/places", "/grids", "/target-groups", "/tokens"},
+	gongzhi.RoleProvider: {"/applications", "/contracts", "/dashboard", "/ledger", "/supervision", "/complaints", "/evaluations",
+		"/organizations", "/people", "/places", "/target-groups", "/tokens"},
+	gongzhi.RoleCommunity: {"/needs", "/ledger", "/complaints", "/organizations", "/people", "/places", "/grids", "/households",
+		"/target-groups", "/tokens"},
+	gongzhi.RoleGridWorker:   {"/needs", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens"},
+	gongzhi.RoleSocialWorker: {"/ledger", "/places", "/target-groups", "/tokens"},
+	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens"},
+	gongzhi.RoleResident:     {"/my-services", "/complaints", "/places", "/target-groups", "/tokens"},
+	gongzhi.RoleAuditor: {"/dashboard", "/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
+		"/places", "/grids", "/target-groups", "/tokens"},
+	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens"},
+	gongzhi.RoleSecAdmin:   {"/users", "/tokens"},
+	gongzhi.RoleAuditAdmin: {"/audit"},
+}
+
+// menuAccounts are demo accounts, one of each role.
+var menuAccounts = []string{"gt-purchaser", "gt-hub", "gt-provider", "zs-community", "zs-grid", "gt-socialworker", "gt-expert",
+	"zs-resident", "gt-auditor", "admin-sys", "admin-sec", "admin-audit"}
+
+var (
+	menuRe     = regexp.MustCompile(`(?s)<nav class="menu"[^>]*>(.*?)</nav>`)
+	menuLinkRe = regexp.MustCompile(`<a href="([^"]+)"`)
+)
+
+// TestMenuLinksOpen signs in as one demo account of each role, checks the menu it is shown and
+// opens every link in it.
+func TestMenuLinksOpen(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	byRole := map[string]string{}
+	for _, name := range menuAccounts {
+		u, _, err := e.app.DB.Q().UserByUsername(context.Background(), name)
+		if err != nil {
+			t.Fatalf("demo account %s: %v", name, err)
+		}
+		byRole[u.Role] = name
+	}
+	for _, role := range gongzhi.Roles {
+		name, ok := byRole[role]
+		if !ok {
+			t.Errorf("the demo has no account of role %s", role)
+			continue
+		}
+		t.Run(role, func(t *testing.T) {
+			e.user(name)
+			b := e.browser()
+			if st, loc := b.login(name, demo.Password); st != 303 {
+				t.Fatalf("%s login: %d %s", name, st, loc)
+			}
+			st, home := b.get("/")
+			if st != 200 {
+				t.Fatalf("%s: / answers %d", name, st)
+			}
+			m := menuRe.FindStringSubmatch(home)
+			if m == nil {
+				t.Fatalf("%s: no menu on the home page", name)
+			}
+			var links []string
+			for _, l := range menuLinkRe.FindAllStringSubmatch(m[1], -1) {
+				if l[1] != "/password" {
+					links = append(links, l[1])
+				}
+			}
+			if want := append([]string{"/"}, menus[role]...); !slices.Equal(links, want) {
+				t.Errorf("%s (%s) is shown the menu\n%s\nwant\n%s", name, role, strings.Join(links, " "), strings.Join(want, " "))
+			}
+			for _, href := range links {
+				if st, body := b.get(href); st != 200 {
+					t.Errorf("%s (%s): menu link %s answers %d %.200s", name, role, href, st, body)
+				}
+			}
+		})
+	}
+}
