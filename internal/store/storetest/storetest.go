@@ -1,6 +1,7 @@
 // Package storetest opens fresh, migrated databases for tests: a SQLite file in the test's
 // temporary directory, and, when GONGZHI_TEST_POSTGRES is set, a PostgreSQL schema of its own
-// that is dropped when the test ends.
+// that is dropped when the test ends. Template (template.go) gives tests a copy of a database
+// seeded once, instead of seeding each test's own.
 package storetest
 
 import (
@@ -21,8 +22,16 @@ import (
 // EnvPostgres names the variable holding a PostgreSQL URL for tests.
 const EnvPostgres = "GONGZHI_TEST_POSTGRES"
 
-// SQLite returns a migrated SQLite database in t's temporary directory.
+// SQLite returns a migrated SQLite database in t's temporary directory: a copy of a database
+// migrated once (see Template), which is what migrating a new file gives, only faster.
 func SQLite(tb testing.TB) *store.DB {
+	tb.Helper()
+	return Template(tb, "migrated", nil)
+}
+
+// SQLiteMigrated returns a SQLite database in t's temporary directory that this test migrates
+// itself, for tests of migrating.
+func SQLiteMigrated(tb testing.TB) *store.DB {
 	tb.Helper()
 	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "test.db"))
 	if err != nil {
@@ -40,10 +49,7 @@ func SQLite(tb testing.TB) *store.DB {
 // when GONGZHI_TEST_POSTGRES is unset.
 func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv(EnvPostgres)
-	if base == "" {
-		tb.Skip("SKIPPING PostgreSQL: set " + EnvPostgres + "=postgres://user@host:port/db to run storage tests on PostgreSQL")
-	}
+	base := postgresBase(tb)
 	var b [6]byte
 	rand.Read(b[:])
 	schema := "gz_test_" + hex.EncodeToString(b[:])
@@ -67,6 +73,16 @@ func PostgresDSN(tb testing.TB) string {
 	qv.Set("search_path", schema)
 	u.RawQuery = qv.Encode()
 	return u.String()
+}
+
+// postgresBase is GONGZHI_TEST_POSTGRES; it skips the test, loudly, when that is unset.
+func postgresBase(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		tb.Skip("SKIPPING PostgreSQL: set " + EnvPostgres + "=postgres://user@host:port/db to run storage tests on PostgreSQL")
+	}
+	return base
 }
 
 // Postgres returns a migrated PostgreSQL database in a schema of its own.
