@@ -16,6 +16,7 @@ import (
 
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
@@ -79,7 +80,7 @@ func documentedStatuses() map[string]int {
 // TestMain runs the tests, then checks that every API operation they called answered, on
 // success, the status the OpenAPI document states for it.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := storetest.Main(m) // drops the PostgreSQL templates at the end
 	if code == 0 {
 		doc := documentedStatuses()
 		apiStatuses.Lock()
