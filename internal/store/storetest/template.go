@@ -15,6 +15,7 @@
 // per test binary; each test's database is made from it with CREATE DATABASE … TEMPLATE and
 // dropped when the test ends. The templates are dropped by Main when the test binary ends, so a
 // package whose tests use PostgreSQL templates runs its tests through Main in its TestMain.
+
 package storetest
 
 import (
