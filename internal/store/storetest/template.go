@@ -9,7 +9,8 @@
 // China, so data seeded relative to the clock stays as recent as a seed run by the test would
 // make it. It is built under a temporary name and renamed into place, so nobody ever reads a half
 // written template; one builder at a time holds <name>.lock, and the others wait for its result.
-// Each test copies the file into its own temporary directory.
+// Each test copies the file into its own temporary directory. The directories of other sources
+// are removed once nobody has written to them for 3 hours.
 //
 // PostgreSQL: the template is a database gz_tmpl_<name>_<pid>_<random>, migrated and seeded once
 // per test binary; each test's database is made from it with CREATE DATABASE … TEMPLATE and
@@ -181,6 +182,7 @@ func sqliteTemplate(name string, seed Seed) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
+	cleanTemplates.Do(func() { removeOld(TemplateDir(), dir) })
 	path := filepath.Join(dir, name+".db")
 	if !fresh(path) {
 		if err := buildSQLite(dir, path, seed); err != nil {
@@ -192,6 +194,21 @@ func sqliteTemplate(name string, seed Seed) (string, error) {
 	}
 	sqliteTemplates.paths[name] = path
 	return path, nil
+}
+
+var cleanTemplates sync.Once
+
+// removeOld removes, from the directory of templates, the templates of other sources and builds
+// left behind that nobody has written for 3 hours: a test binary that still used one would have
+// run for longer than CI lets it, and one of today's sources makes its own templates again.
+func removeOld(root, current string) {
+	olds, _ := filepath.Glob(filepath.Join(root, "*"))
+	builds, _ := filepath.Glob(filepath.Join(current, "build-*"))
+	for _, p := range append(olds, builds...) {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() && p != current && time.Since(fi.ModTime()) > 3*time.Hour {
+			os.RemoveAll(p)
+		}
+	}
 }
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,30}$`)

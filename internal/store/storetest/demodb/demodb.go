@@ -7,6 +7,7 @@ package demodb
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"testing"
 
 	"gongzhi/internal/app"
@@ -39,7 +40,7 @@ func Box() *secret.Box {
 
 // Seed loads the demo street, seed 1, at the present time, into a migrated database.
 func Seed(ctx context.Context, db *store.DB) error {
-	_, err := demo.Seed(ctx, app.New(db, Box(), Config, nil), 1)
+	_, err := demo.Seed(ctx, app.New(db, Box(), Config, slog.New(slog.DiscardHandler)), 1)
 	return err
 }
 
