@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
-	"path/filepath"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -27,21 +26,6 @@ const EnvPostgres = "GONGZHI_TEST_POSTGRES"
 func SQLite(tb testing.TB) *store.DB {
 	tb.Helper()
 	return Template(tb, "migrated", nil)
-}
-
-// SQLiteMigrated returns a SQLite database in t's temporary directory that this test migrates
-// itself, for tests of migrating.
-func SQLiteMigrated(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "test.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return db
 }
 
 // PostgresDSN creates a schema of its own in the test server and returns a URL whose
