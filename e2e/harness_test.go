@@ -29,11 +29,10 @@ import (
 
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/secret"
 	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
 
@@ -87,7 +86,8 @@ type server struct {
 	Base string // http://127.0.0.1:PORT
 }
 
-// startServer seeds db with the demo street and serves the real handler on 127.0.0.1:0.
+// startServer serves the real handler on 127.0.0.1:0 over db, a copy of the demo street
+// (demodb.SQLite, demodb.Postgres).
 func startServer(t *testing.T, db *store.DB) *server {
 	t.Helper()
 	logs := &logBuffer{}
@@ -101,16 +101,7 @@ func startServer(t *testing.T, db *store.DB) *server {
 			t.Logf("server log (last lines):\n%s", strings.Join(lines, "\n"))
 		}
 	})
-	box, err := secret.NewBox(secret.Random(32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, logger)
-	start := time.Now()
-	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
-		t.Fatalf("seed the demo street: %v", err)
-	}
-	t.Logf("demo street seeded on %s in %s", db.Dialect, time.Since(start).Round(time.Millisecond))
+	a := app.New(db, demodb.Box(), demodb.Config, logger)
 	srv, err := site.New(a, logger, web.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -129,8 +120,11 @@ func startServer(t *testing.T, db *store.DB) *server {
 	return &server{App: a, Base: "http://" + ln.Addr().String()}
 }
 
-// sqliteServer starts the product on a fresh SQLite database.
-func sqliteServer(t *testing.T) *server { return startServer(t, storetest.SQLite(t)) }
+// sqliteServer starts the product on a fresh SQLite database with the demo street.
+func sqliteServer(t *testing.T) *server { return startServer(t, demodb.SQLite(t)) }
+
+// TestMain runs the tests with storetest.Main, which drops the PostgreSQL templates at the end.
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 // browser is one headless Chromium tab pointed at a server.
 type browser struct {

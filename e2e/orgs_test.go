@@ -19,6 +19,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,7 +240,7 @@ func TestProviderCannotReachOtherProvider(t *testing.T) {
 	requireBrowser(t)
 	var srv *server
 	if os.Getenv(storetest.EnvPostgres) != "" {
-		srv = startServer(t, storetest.Postgres(t))
+		srv = startServer(t, demodb.Postgres(t))
 	} else {
 		srv = sqliteServer(t)
 	}

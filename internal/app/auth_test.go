@@ -30,6 +30,7 @@ func mustBox(t *testing.T) *secret.Box {
 }
 
 func TestSessionsAndSeparationOfDuties(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a, now := newAuthApp(t, db)

@@ -59,6 +59,7 @@ func cmpNew(kind string) *gongzhi.Complaint {
 }
 
 func TestComplaintSubmit(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
@@ -164,6 +165,7 @@ func TestComplaintSubmit(t *testing.T) {
 }
 
 func TestComplaintMaskingAndReveal(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
@@ -218,6 +220,7 @@ func TestComplaintMaskingAndReveal(t *testing.T) {
 }
 
 func TestComplaintDeadlines(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
@@ -247,6 +250,7 @@ func TestComplaintDeadlines(t *testing.T) {
 }
 
 func TestComplaintAnswerAndRate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
@@ -351,6 +355,7 @@ func TestComplaintAnswerAndRate(t *testing.T) {
 }
 
 func TestComplaintRoute(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
@@ -387,6 +392,7 @@ func TestComplaintRoute(t *testing.T) {
 }
 
 func TestComplaintEscalation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a
@@ -492,6 +498,7 @@ func cmpHas(items []kernel.Todo, key string, n int) bool {
 }
 
 func TestComplaintThrottle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := cmpSetup(t, db)
 		ctx, a := f.ctx, f.a

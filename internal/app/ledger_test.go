@@ -85,6 +85,7 @@ func (f *ledFix) entry(ct *gongzhi.Contract, kind string, offset int, people []i
 }
 
 func TestLedgerRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := ledSetup(t, db)
 		ctx, a, prov := f.ctx, f.a, f.providers[0]
@@ -188,6 +189,7 @@ func TestLedgerRefusals(t *testing.T) {
 }
 
 func TestLedgerProgress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := ledSetup(t, db)
 		ctx, a, prov := f.ctx, f.a, f.providers[0]
@@ -275,6 +277,7 @@ func TestLedgerProgress(t *testing.T) {
 }
 
 func TestSurveyAndRatings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := ledSetup(t, db)
 		ctx, a, prov := f.ctx, f.a, f.providers[0]

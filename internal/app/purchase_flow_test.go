@@ -41,6 +41,7 @@ func purCases(t *testing.T, stage string, cases []purCase) {
 }
 
 func TestPurchaseRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 6, experts: 8, budget: gongzhi.Yuan(300_000)})
 		ctx, a := f.ctx, f.a

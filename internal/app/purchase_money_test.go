@@ -17,6 +17,7 @@ import (
 )
 
 func TestPurchaseNeeds(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 1, experts: 1})
 		ctx, a := f.ctx, f.a
@@ -100,6 +101,7 @@ func TestPurchaseNeeds(t *testing.T) {
 }
 
 func TestPurchaseBudgetArithmetic(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 3, experts: 3, budget: gongzhi.Yuan(500_000) + 33})
 		ctx, a := f.ctx, f.a
@@ -198,6 +200,7 @@ func TestPurchaseBudgetArithmetic(t *testing.T) {
 }
 
 func TestPurchaseNoticeWorkingDays(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 1, experts: 3})
 		ctx, a := f.ctx, f.a
@@ -232,6 +235,7 @@ func TestPurchaseNoticeWorkingDays(t *testing.T) {
 }
 
 func TestPurchaseContracts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 2, experts: 3, budget: gongzhi.Yuan(400_000)})
 		ctx, a := f.ctx, f.a
@@ -346,6 +350,7 @@ func TestPurchaseContracts(t *testing.T) {
 }
 
 func TestPurchaseFundingReport(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 3, experts: 3, budget: gongzhi.Yuan(1_000_000)})
 		ctx, a := f.ctx, f.a
@@ -392,6 +397,7 @@ func TestPurchaseFundingReport(t *testing.T) {
 }
 
 func TestPurchasePublic(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 2, experts: 3})
 		ctx, a := f.ctx, f.a
@@ -459,6 +465,7 @@ func TestPurchasePublic(t *testing.T) {
 }
 
 func TestPurchaseCancel(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 2, experts: 3, budget: gongzhi.Yuan(300_000)})
 		ctx, a := f.ctx, f.a

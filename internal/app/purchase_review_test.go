@@ -30,6 +30,7 @@ func purSelected(d *gongzhi.PanelDraw) []int64 {
 }
 
 func TestPurchaseDraw(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		// Experts 0, 3 and 5 work for providers 0, 1 and 2: conflicts of interest with applicants.
 		f := purSetup(t, db, purOptions{orgs: 4, experts: 12, affiliated: map[int]int{0: 0, 3: 1, 5: 2}})
@@ -167,6 +168,7 @@ func TestPurchaseDraw(t *testing.T) {
 }
 
 func TestPurchaseTrimMean(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 3, experts: 5})
 		ctx, a := f.ctx, f.a
@@ -208,6 +210,7 @@ func TestPurchaseTrimMean(t *testing.T) {
 }
 
 func TestPurchaseConcurrentAwards(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 3, experts: 3, budget: gongzhi.Yuan(250_000)})
 		ctx, a := f.ctx, f.a
@@ -287,6 +290,7 @@ func TestPurchaseConcurrentAwards(t *testing.T) {
 // and a budget that funds exactly 17 in rank order; then the notice, the contracts and the first
 // payments.
 func TestPurchaseFirstCall(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{orgs: 38, experts: 9, budget: gongzhi.Yuan(1_500_000)})
 		ctx, a := f.ctx, f.a

@@ -12,6 +12,7 @@ import (
 )
 
 func TestSupervisionReportOtherPartsNames(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := ledSetup(t, db)
 		ctx, a := f.ctx, f.a

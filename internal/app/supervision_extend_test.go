@@ -15,6 +15,7 @@ import (
 // The street office sets a new deadline on an order escalated to it: the order stays open, the
 // escalation stays in the history, the provider sees the new deadline.
 func TestSupervisionExtendRectification(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts := supContracts(t, db)
 		ctx, a := f.ctx, f.a

@@ -60,6 +60,7 @@ func supRecord(finding bool) gongzhi.InspectionRecord {
 }
 
 func TestSupervisionInspections(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts := supContracts(t, db)
 		ctx, a := f.ctx, f.a
@@ -156,6 +157,7 @@ func TestSupervisionInspections(t *testing.T) {
 }
 
 func TestSupervisionRectifications(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts := supContracts(t, db)
 		ctx, a := f.ctx, f.a
@@ -301,6 +303,7 @@ func TestSupervisionRectifications(t *testing.T) {
 }
 
 func TestSupervisionMeetingsAndReport(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts := supContracts(t, db)
 		ctx, a := f.ctx, f.a

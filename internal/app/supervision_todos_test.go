@@ -16,6 +16,7 @@ import (
 // Overdue orders and overdue joint-meeting actions reach the hub's to-do list, overdue actions
 // the purchaser's, each linking to the filtered list.
 func TestSupervisionOverdueTodos(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, cts := supContracts(t, db)
 		ctx, a := f.ctx, f.a

@@ -13,6 +13,7 @@ import (
 // refuses with ETOOMANY, writing nothing; another address, a signed-in resident and the next hour
 // are not held back.
 func TestPublicFormThrottle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := purSetup(t, db, purOptions{})
 		ctx, a := f.ctx, f.a

@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"reflect"
@@ -21,16 +22,41 @@ import (
 	"gongzhi/internal/store/storetest"
 )
 
+// testKey is the tests' secret key, fixed so that every test can read a template seeded once.
+var testKey = bytes.Repeat([]byte{7}, secret.KeySize)
+
 func newApp(t *testing.T, db *store.DB) *app.App {
 	t.Helper()
-	box, err := secret.NewBox(secret.Random(32))
+	a, err := appOver(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil)
+	return a
+}
+
+func appOver(db *store.DB) (*app.App, error) {
+	box, err := secret.NewBox(testKey)
+	if err != nil {
+		return nil, err
+	}
+	return app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil), nil
+}
+
+// seeded7 is an app over a copy of a database seeded with seed 7 at the present time: a
+// template seeded once (storetest.Template) for the tests that read what Seed wrote.
+func seeded7(t *testing.T) *app.App {
+	t.Helper()
+	return newApp(t, storetest.Template(t, "demo-pkg-seed7", func(ctx context.Context, db *store.DB) error {
+		a, err := appOver(db)
+		if err == nil {
+			_, err = Seed(ctx, a, 7)
+		}
+		return err
+	}))
 }
 
 func TestPlanDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b, c := newPlan(7, nil), newPlan(7, nil), newPlan(8, nil)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("two plans from the same seed differ")
@@ -41,6 +67,7 @@ func TestPlanDeterministic(t *testing.T) {
 }
 
 func TestPlanWithExistingPlaceNames(t *testing.T) {
+	t.Parallel()
 	p := newPlan(1, map[string]string{ZhongshanCode: "中山社区居民委员会"})
 	for _, c := range p.communities {
 		if c.code == ZhongshanCode && c.grids[0].g.Name != "中山社区第1网格" {
@@ -49,6 +76,7 @@ func TestPlanWithExistingPlaceNames(t *testing.T) {
 	}
 }
 
+// TestSeed runs before the parallel tests, alone in its binary, as it times the seed.
 func TestSeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -342,11 +370,9 @@ func checkScopes(ctx context.Context, t *testing.T, a *app.App) {
 }
 
 func TestExpertAccountLinked(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	a := newApp(t, storetest.SQLite(t))
-	if _, err := Seed(ctx, a, 7); err != nil {
-		t.Fatal(err)
-	}
+	a := seeded7(t)
 	u, _, err := a.DB.Q().UserByUsername(ctx, "gt-expert")
 	if err != nil {
 		t.Fatal(err)
@@ -364,11 +390,9 @@ func TestExpertAccountLinked(t *testing.T) {
 // The demo has projects in service today: contracts signed by both sides, in force, their
 // first portion paid; and its open call for next year.
 func TestDeliveredProjects(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	a := newApp(t, storetest.SQLite(t))
-	if _, err := Seed(ctx, a, 7); err != nil {
-		t.Fatal(err)
-	}
+	a := seeded7(t)
 	pur := actor(ctx, t, a, "gt-purchaser")
 	today := time.Now().In(gongzhi.ChinaTime).Format(time.DateOnly)
 	contracts := list(t, func(f func(*gongzhi.Contract) error) (int, error) {

@@ -6,10 +6,12 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,7 +35,11 @@ func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
 func (c *clock) set(t time.Time)  { c.ns.Store(t.UnixNano()) }
 func (c *clock) now() time.Time   { return time.Unix(0, c.ns.Load()) }
 
-var key = secret.Random(32)
+// key is the secret key of the tests' apps, fixed: the street they copy is seeded once, under it.
+var key = bytes.Repeat([]byte("jobs-test-key/"), 3)[:secret.KeySize]
+
+// TestMain runs the tests with storetest.Main, which drops the PostgreSQL templates at the end.
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 func newApp(t *testing.T, db *store.DB, c *clock) *app.App {
 	t.Helper()
@@ -105,18 +111,37 @@ type world struct {
 	t1        time.Time // the middle of next month, when the jobs run
 }
 
+// t0 is when the demo street of the jobs' tests is seeded: a Monday.
+var t0 = time.Date(2026, 12, 7, 10, 0, 0, 0, gongzhi.ChinaTime)
+
+// seedStreet migrates River's tables and seeds the demo street at t0: the template of the jobs'
+// tests (storetest.Template), seeded once.
+func seedStreet(ctx context.Context, db *store.DB) error {
+	if _, err := jobs.Migrate(ctx, db); err != nil {
+		return err
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		return err
+	}
+	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil)
+	a.Now = func() time.Time { return t0 }
+	_, err = demo.Seed(ctx, a, 1)
+	return err
+}
+
+// eachStreet runs fn as parallel subtests on SQLite and on PostgreSQL, each on a copy of the
+// street seedStreet seeds.
+func eachStreet(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	storetest.EachSeeded(t, "jobs-street-t0", seedStreet, fn)
+}
+
+// seed adds the work left for the jobs to db, a copy of the street seedStreet seeds, at t0.
 func seed(t *testing.T, db *store.DB, c *clock) *world {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2026, 12, 7, 10, 0, 0, 0, gongzhi.ChinaTime) // a Monday
 	c.set(t0)
 	a := newApp(t, db, c)
-	if _, err := demo.Seed(ctx, a, 1); err != nil {
-		t.Fatal(err)
-	}
 	hub := actor(t, a, "gt-hub")
 	var ct int64
 	_, err := a.Contracts(ctx, hub, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: 1},
@@ -177,7 +202,8 @@ func checkDone(t *testing.T, w *world, db *store.DB, before, after tally, inspec
 
 // TestJobs runs each job directly with the injected clock, then through River's workers.
 func TestJobs(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	eachStreet(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := newClock(time.Now())
 		w := seed(t, db, c)
@@ -294,7 +320,8 @@ func waitRuns(t *testing.T, db *store.DB, at time.Time, want int) {
 // once: one River job and one logged run per kind, the inspections created once, each overdue
 // order and complaint escalated once.
 func TestTwoInstances(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db1 *store.DB) {
+	t.Parallel()
+	eachStreet(t, func(t *testing.T, db1 *store.DB) {
 		ctx := context.Background()
 		c := newClock(time.Now())
 		w := seed(t, db1, c)
@@ -367,6 +394,7 @@ func TestTwoInstances(t *testing.T) {
 }
 
 func TestSchedule(t *testing.T) {
+	t.Parallel()
 	at := func(s string) time.Time {
 		t, err := time.ParseInLocation("2006-01-02 15:04:05.000", s, gongzhi.ChinaTime)
 		if err != nil {

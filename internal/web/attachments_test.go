@@ -11,11 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 func TestAttachmentUploadAndDownload(t *testing.T) {
-	f := newPartyFix(t, storetest.SQLite(t))
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
 	tok := f.e.token("gt-provider")
 	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "带附件的申报", 50000))
 	if r.Status != 201 {

@@ -11,7 +11,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/purchase"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // The purchaser bars an organization from calls by hand, with the reason and the last day, and
@@ -19,7 +19,8 @@ import (
 // bar with its state; the hub and the auditor read them, a provider does not; every decision is
 // audited.
 func TestBarOrganizationByHand(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		var orgID int64
 		for _, id := range f.orgs {

@@ -18,7 +18,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // cmpWebFix is the party fixture taken to two signed contracts: gt-provider's and gt-provider2's.
@@ -85,7 +85,8 @@ func cmpForm(contract int64, name, phone string) url.Values {
 }
 
 func TestComplaintsWeb(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newCmpWebFix(t, db)
 		anon := f.e.browser()
 		st, page := anon.get("/public/complaints")
@@ -256,7 +257,8 @@ func TestComplaintsWeb(t *testing.T) {
 }
 
 func TestComplaintsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newCmpWebFix(t, db)
 		e := f.e
 		body := func(contract int64, phone string) map[string]any {
@@ -404,7 +406,8 @@ func TestComplaintsAPI(t *testing.T) {
 // An answer by the street office or the hub is signed with the office's or the centre's name,
 // never with the platform's role names.
 func TestComplaintAnswerSignedByOffice(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		r := e.call("", "POST", "/api/v1/public/complaints", map[string]any{"kind": "inquiry", "community_code": demo.ZhongshanCode,
 			"subject": "社区食堂开放时间", "description": "想问社区食堂周末是否开放。", "contact_name": "周女士", "contact_phone": "13712340001"})

@@ -32,11 +32,9 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/secret"
 	"gongzhi/internal/site"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
 
@@ -59,7 +57,7 @@ type benchStreet struct {
 }
 
 func BenchmarkStreetDashboard(b *testing.B) {
-	storetest.EachB(b, func(b *testing.B, db *store.DB) {
+	demodb.EachB(b, func(b *testing.B, db *store.DB) {
 		start := time.Now()
 		st := benchSeedStreet(b, db)
 		b.Logf("%s: seeded %d communities, %d contracts, %d payments and %s in %s (the delivery year in %s)", db.Dialect, benchCommunities,
@@ -96,12 +94,8 @@ func BenchmarkStreetDashboard(b *testing.B) {
 func benchSeedStreet(b *testing.B, db *store.DB) *benchStreet {
 	b.Helper()
 	ctx := context.Background()
-	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(slog.DiscardHandler)
-	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
-	if _, err := demo.Seed(ctx, a, 1); err != nil {
-		b.Fatal(err)
-	}
+	a := app.New(db, demodb.Box(), demodb.Config, log) // db holds the demo street
 	var clock atomic.Int64
 	at := func(t time.Time) { clock.Store(t.UnixNano()) }
 	a.Now = func() time.Time { return time.Unix(0, clock.Load()) }

@@ -19,7 +19,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/overview"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // dashFix is the demo street with two signed contracts of a district-funded call: 长者助餐
@@ -100,7 +100,8 @@ func newDashFix(t *testing.T, db *store.DB) *dashFix {
 }
 
 func TestDashboardStreet(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newDashFix(t, db)
 		a, ctx := f.e.app, f.ctx
 		year := f.meal.FiscalYear
@@ -308,7 +309,8 @@ func TestDashboardStreet(t *testing.T) {
 // TestDashboardAccess: the anonymous caller is sent to sign in (the API answers 401); a resident
 // is refused with EFORBIDDEN.
 func TestDashboardAccess(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		if st, loc := e.browser().get("/dashboard"); st != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
 			t.Errorf("anonymous /dashboard: %d %s", st, loc)
@@ -338,7 +340,8 @@ func TestDashboardAccess(t *testing.T) {
 // their communities, indicators, portions and payments, and the payments made, on pages and in
 // the API, without an account.
 func TestDisclosurePublic(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newDashFix(t, db)
 		b := f.e.browser()
 		for _, lang := range []string{"zh-CN", "en"} {
@@ -411,7 +414,8 @@ func TestDisclosurePublic(t *testing.T) {
 // seeded street for the registry's people: their names, ID numbers and phones, and the
 // accounts' names. None may appear.
 func TestDisclosureNoPersonalData(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newDashFix(t, db)
 		a, ctx := f.e.app, f.ctx
 		var names []string
@@ -501,7 +505,8 @@ func TestDisclosureNoPersonalData(t *testing.T) {
 // TestDashboardCharts: every chart is an accessible SVG with a title and a description, and
 // the figure carries the same numbers as a table.
 func TestDashboardCharts(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	b := e.browser()
 	e.user("gt-purchaser")
 	b.login("gt-purchaser", demo.Password)

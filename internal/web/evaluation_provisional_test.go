@@ -7,12 +7,13 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // A round being scored shows no total nor grade before a sheet is in, then a provisional one.
 func TestEvaluationNoTotalBeforeSheets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct := evSigned(f)
 		e := f.e

@@ -19,7 +19,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // evSigned takes a call of the demo street through review to a signed contract of 同心.
@@ -52,7 +52,8 @@ func evSheetForm(csrf string, s gongzhi.EvalScheme, share int) url.Values {
 }
 
 func TestEvaluationWeb(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct := evSigned(f)
 		e := f.e

@@ -17,10 +17,9 @@ import (
 	"gongzhi"
 	"gongzhi/internal/app"
 	"gongzhi/internal/demo"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/secret"
 	"gongzhi/internal/site"
 	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
 
@@ -32,14 +31,12 @@ type env struct {
 	web *web.Server
 }
 
+// newEnv starts a Gongzhi over db, a copy of the demo street (demodb.SQLite, demodb.Each), with
+// the key and the configuration the street was seeded with.
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(statusLog{}) // keeps the API's success statuses for TestMain (statuses_test.go)
-	a := app.New(db, box, kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, log)
-	if _, err := demo.Seed(context.Background(), a, 1); err != nil {
-		t.Fatal(err)
-	}
+	a := app.New(db, demodb.Box(), demodb.Config, log)
 	ws, err := site.New(a, log, web.Options{MaxUpload: 1 << 20})
 	if err != nil {
 		t.Fatal(err)

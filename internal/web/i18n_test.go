@@ -29,6 +29,7 @@ func newTestCatalogue(t *testing.T, fsys ...fstest.MapFS) *messageCatalogue {
 }
 
 func TestMessageFilesProblems(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, zh, en string
 		want         string // a part of the problem; "" for none
@@ -74,6 +75,7 @@ func TestMessageFilesProblems(t *testing.T) {
 }
 
 func TestMessageDefinedInTwoPackages(t *testing.T) {
+	t.Parallel()
 	c := newTestCatalogue(t,
 		messageFS(`{"err.conflict": "当前不能执行此操作", "a": "甲"}`, `{"err.conflict": "This cannot be done now", "a": "A"}`),
 		messageFS(`{"err.conflict": "操作未完成"}`, `{"err.conflict": "Not done"}`))
@@ -87,6 +89,7 @@ func TestMessageDefinedInTwoPackages(t *testing.T) {
 }
 
 func TestTranslateWithArgumentsAndPlurals(t *testing.T) {
+	t.Parallel()
 	c := newTestCatalogue(t, messageFS(
 		`{"todo.calls_open": "个项目征集正在接受申报", "review.incomplete": "还有 %d 份评分未完成", "note": "%s 的 %s：100%", "rate": "截至 %s：到期 %d 期，按时 %s 期"}`,
 		`{"todo.calls_open": {"one": "call is taking applications", "other": "calls are taking applications"},

@@ -8,14 +8,15 @@ import (
 
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // The system administrator's page of the scheduled jobs: each job with its schedule, last run and
 // result, failures with their errors, and next run, in both languages and in the API; nobody
 // else reads it.
 func TestJobsPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
 		// the demo ran each job once when it seeded; a later run of one failed

@@ -18,7 +18,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // ledSign takes a call of the demo street through to a contract signed by gt-provider (同心),
@@ -85,7 +85,8 @@ func ledEntry(ct *gongzhi.Contract, day string, people []int64, counted int) map
 }
 
 func TestLedgerAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct := ledSign(f)
 		zs, other := ledResidents(f)
@@ -224,7 +225,8 @@ func TestLedgerAPI(t *testing.T) {
 }
 
 func TestLedgerPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct := ledSign(f)
 		zs, _ := ledResidents(f)

@@ -11,13 +11,14 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // Volunteers' time on the ledger form: a bare number is minutes, a unit says hours or minutes;
 // a bare fraction is refused; the help text gives an example.
 func TestLedgerVolunteerUnits(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct := ledSign(f)
 		start, _ := gongzhi.ParseDate(ct.Current.Terms.StartOn)

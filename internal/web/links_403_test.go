@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // Links a role is shown lead somewhere it may go: community staff follow the ledger's contract
 // links, the auditor is offered no 开始评估.
 func TestLinksDoNotLeadTo403(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		// community staff: every contract link on /ledger opens
 		f := newOffFix(t, db)
 		ct := ledSign(f)
@@ -45,7 +46,8 @@ func TestLinksDoNotLeadTo403(t *testing.T) {
 // A public call open for applications offers the apply link to providers and to anonymous
 // visitors (with a sign-in hint), not to a resident (who would get 403).
 func TestPublicCallApplyLinkForProviders(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newPartyFix(t, db)
 		path := fmt.Sprintf("/public/calls/%d", f.call.ID)
 		apply := fmt.Sprintf(`href="/applications/new?call=%d"`, f.call.ID)

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"gongzhi/internal/demo"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // A to-do line about one thing reads in the singular in English and about several in the plural;
 // the Chinese line is the same for both.
 func TestToDoPlurals(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	e.user("admin-audit")
 	audit := e.browser()
 	if st, loc := audit.login("admin-audit", demo.Password); st != http.StatusSeeOther {

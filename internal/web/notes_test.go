@@ -38,6 +38,7 @@ var noteCodeSamples = map[string]string{
 // arguments — each shown formatted for the language, codes by their own messages — and that a
 // note from a newer binary without a message is shown as data rather than lost.
 func TestNoteMessages(t *testing.T) {
+	t.Parallel()
 	for code, kinds := range gongzhi.NoteCodes {
 		n := gongzhi.Note{Code: code}
 		want := map[string][]string{}

@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"gongzhi/internal/demo"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // A path no route serves gets the error page in the UI's language, with the menu for a signed-in
 // account and a link home; under /api/ it gets the API's error body. A path served for other
 // methods answers 405 and names them.
 func TestUnknownPaths(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	raw := func(method, path, tok string) (*http.Response, string) {
 		t.Helper()
 		req, _ := http.NewRequest(method, e.srv.URL+path, nil)

@@ -11,7 +11,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
 
@@ -19,7 +19,8 @@ import (
 // more than web.OptionCap of them the form does not cut the list silently: it suggests the first
 // ones, says how many there are, and takes a code typed by hand, even one it does not suggest.
 func TestAccountPlaceChoicesBeyondTheCap(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	ctx := context.Background()
 	e.user("admin-sys") // its initial password changed
 	sys := e.browser()

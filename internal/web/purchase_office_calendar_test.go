@@ -9,13 +9,14 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // The purchaser keeps the office calendar on its page and through the API; others read it; a
 // notice published before a holiday ends later by the holiday.
 func TestOfficeCalendar(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		f.at(time.Date(2026, 9, 20, 9, 0, 0, 0, gongzhi.ChinaTime))
 		pb := f.browser("gt-purchaser", false)

@@ -22,7 +22,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // offFix is the demo street with a clock the test sets.
@@ -203,7 +203,8 @@ func offRefused(t *testing.T, r apiResp, status int, code, field, contains strin
 }
 
 func TestOfficeFlowAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		pur := f.e.token("gt-purchaser")
 		hub := f.e.token("gt-hub")
@@ -619,7 +620,8 @@ func offIDOf(t *testing.T, loc string) int64 {
 }
 
 func TestOfficeFlowUI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) { offFlowUI(t, db) })
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) { offFlowUI(t, db) })
 }
 
 func offFlowUI(t *testing.T, db *store.DB) {

@@ -15,7 +15,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // partyFix is the demo street with a clock the test moves, the expert pool linked to expert
@@ -266,7 +266,8 @@ func checkTranslated(t *testing.T, who, path, body string) {
 // through the form (budget lines that do not add up are refused beside the budget lines), saves
 // it, submits it and withdraws it, and sees each step on the detail page; the API does the same.
 func TestPartyProviderDraftSubmitWithdraw(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newPartyFix(t, db)
 		b := f.signedIn("gt-provider")
 		st, page := b.get("/applications")
@@ -402,7 +403,8 @@ func TestPartyProviderDraftSubmitWithdraw(t *testing.T) {
 // TestPartySubmitAfterDeadline: once the server's clock passes the deadline, submitting is
 // refused, and the page says so plainly.
 func TestPartySubmitAfterDeadline(t *testing.T) {
-	f := newPartyFix(t, storetest.SQLite(t))
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
 	tok := f.e.token("gt-provider")
 	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "赶在截止前", 30_000))
 	if r.Status != 201 {
@@ -439,7 +441,8 @@ func TestPartySubmitAfterDeadline(t *testing.T) {
 // other experts' scores before submitting their own, scores once (a second time is refused),
 // then sees everyone's; after declaring a conflict with an applicant they cannot score it.
 func TestPartyExpertReview(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newPartyFix(t, db)
 		a1 := f.apply(f.e.token("gt-provider"), "同心长者食堂", 50_000)
 		a2 := f.apply(f.e.token("gt-provider2"), "夕阳红互助小组", 30_000)
@@ -572,7 +575,8 @@ func tokenFor(t *testing.T, f *partyFix, ac *gongzhi.Actor) string {
 // its awards, files an objection during the notice and a need with a contact, and sees the
 // purchaser's on-time payment rate; no ID number, name or contact of a resident appears.
 func TestPartyPublicPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newPartyFix(t, db)
 		anon := f.e.browser()
 		for _, p := range []string{"/public", fmt.Sprintf("/public/calls/%d", f.call.ID), "/public/needs", "/public/payments"} {
@@ -684,7 +688,8 @@ func TestPartyPublicPages(t *testing.T) {
 // TestPartyPagesTranslated: every page of this side renders for its role, in Chinese and in
 // English, without a message key shown as it is.
 func TestPartyPagesTranslated(t *testing.T) {
-	f := newPartyFix(t, storetest.SQLite(t))
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
 	ptok := f.e.token("gt-provider")
 	a1 := f.apply(ptok, "同心长者食堂", 50_000)
 	r := f.e.call(ptok, "POST", "/api/v1/applications", map[string]any{"call_id": f.call.ID, "title": "草稿"})
@@ -743,7 +748,8 @@ func TestPartyPagesTranslated(t *testing.T) {
 // TestPartyExpertNotLinked: an expert account not linked to the expert pool is told so, not
 // shown an error page; the API answers 403.
 func TestPartyExpertNotLinked(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	u := e.user("gt-expert")
 	if err := e.app.LinkExpertAccount(context.Background(), gongzhi.SystemActor("test"), u.ID, 0); err != nil {
 		t.Fatal(err)

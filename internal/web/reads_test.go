@@ -15,7 +15,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // What a read may write, and why; everything else in the database must stay as it was.
@@ -34,7 +34,8 @@ var readWrites = map[string][]string{
 // the same values, apart from the columns in readWrites. Scheduled work (internal/jobs) is the
 // only writer besides the people acting; a read must never create, escalate or stamp anything.
 func TestReadsWriteNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		// Weeks after the demo was seeded, work has fallen due that no job has done yet: next
 		// month's inspections, complaints past their deadline. Reads must leave it for the jobs.

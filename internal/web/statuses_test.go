@@ -17,6 +17,7 @@ import (
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
 
@@ -79,7 +80,7 @@ func documentedStatuses() map[string]int {
 // TestMain runs the tests, then checks that every API operation they called answered, on
 // success, the status the OpenAPI document states for it.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := storetest.Main(m) // drops the PostgreSQL templates at the end
 	if code == 0 {
 		doc := documentedStatuses()
 		apiStatuses.Lock()
@@ -104,6 +105,7 @@ func TestMain(m *testing.M) {
 // representative set of operations answers: a POST that creates a record answers 201, a
 // POST that acts on one (with a body or without) 200, a PUT 200, a DELETE 204.
 func TestAPIStatusesAsDocumented(t *testing.T) {
+	t.Parallel()
 	doc := documentedStatuses()
 	for route, want := range map[string]int{
 		"POST /api/v1/needs": 201, "POST /api/v1/budgets": 201, "POST /api/v1/calls": 201, "POST /api/v1/organizations": 201,
@@ -117,7 +119,7 @@ func TestAPIStatusesAsDocumented(t *testing.T) {
 			t.Errorf("%s: the document states %d, want %d", route, doc[route], want)
 		}
 	}
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		pur := f.e.token("gt-purchaser")
 		check := func(route, path string, body any) apiResp {

@@ -9,13 +9,14 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // Before publishing a month that is not over, or not fully inspected, the page says so and how
 // many inspections are still to be done.
 func TestSupervisionReportEarlyWarning(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		month := gongzhi.MonthOf(e.app.Now())
 		hub := loginBrowser(t, e, "gt-hub")

@@ -11,13 +11,14 @@ import (
 	"gongzhi"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // The street office acts on an escalated order: a new deadline with a reason, and a talk with
 // the contract prefilled; the row shows 已逾期, the history labels its dates.
 func TestSupervisionExtendWeb(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct1, _ := supSigned(t, f)
 		a, ctx := f.e.app, f.ctx

@@ -12,7 +12,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // supSigned runs a call through to two signed contracts, one with 同心 and one with 启明, and
@@ -49,7 +49,8 @@ func supPost(t *testing.T, b *browser, page, action string, form url.Values) (in
 }
 
 func TestSupervisionWeb(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		ct1, ct2 := supSigned(t, f)
 		p1, p2 := f.provider("同心"), f.provider("启明")

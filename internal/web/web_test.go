@@ -22,6 +22,7 @@ import (
 	"gongzhi/internal/site"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 	"gongzhi/internal/web"
 )
 
@@ -33,7 +34,8 @@ func newOrg(name, code string) map[string]any {
 }
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	doc := web.OpenAPI()
 	paths := doc["paths"].(map[string]map[string]any)
 	documented := map[string]bool{}
@@ -102,7 +104,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 }
 
 func TestAPIBadInput(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		tok := e.token("gt-purchaser")
 		count := func() int {
@@ -180,7 +183,8 @@ func newOrgWith(k, v, code string) map[string]any {
 }
 
 func TestScopeLooksLikeMissing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
 		other := e.user("gt-provider2").OrgID
@@ -231,7 +235,8 @@ func TestScopeLooksLikeMissing(t *testing.T) {
 }
 
 func TestIDNumbersMaskedAndRevealAudited(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	tok := e.token("zs-community")
 	r := e.call(tok, "GET", "/api/v1/people?kind=resident&per_page=1", nil)
 	items := r.Body["items"].([]any)
@@ -272,7 +277,8 @@ func TestIDNumbersMaskedAndRevealAudited(t *testing.T) {
 }
 
 func TestLoginLockoutAndForcedChange(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	b := e.browser()
 	for i := 0; i < 5; i++ {
 		if st, _ := b.login("gt-hub", "wrong password"); st != http.StatusUnauthorized && st != http.StatusTooManyRequests {
@@ -310,7 +316,8 @@ func TestLoginLockoutAndForcedChange(t *testing.T) {
 }
 
 func TestEveryPageRendersForEveryRole(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	pages := []string{"/", "/organizations", "/organizations/new", "/organizations/import", "/people", "/people/new", "/people/import",
 		"/places", "/places/" + demo.StreetCode, "/places/new", "/grids", "/grids/new", "/households", "/households/new", "/target-groups",
 		"/tokens", "/users", "/users/new", "/audit", "/password", "/people?kind=resident&sort=name&desc=1", "/households?sort=address",
@@ -338,7 +345,8 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 }
 
 func TestUIFormErrorsBesideFields(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	e.user("gt-purchaser")
 	b := e.browser()
 	b.login("gt-purchaser", demo.Password)
@@ -373,7 +381,8 @@ func TestUIFormErrorsBesideFields(t *testing.T) {
 }
 
 func TestImportRefusesNonExcelAndOversize(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	tok := e.token("gt-purchaser")
 	upload := func(content []byte) apiResp {
 		var buf bytes.Buffer
@@ -408,7 +417,8 @@ func TestImportRefusesNonExcelAndOversize(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	if r := e.call("", "GET", "/healthz", nil); r.Status != 200 || r.Body["status"] != "ok" {
 		t.Fatalf("healthz: %d %s", r.Status, r.Raw)
 	}
@@ -419,6 +429,7 @@ func TestHealthAndMetrics(t *testing.T) {
 }
 
 func TestFirstRunSetup(t *testing.T) {
+	t.Parallel()
 	db := storetest.SQLite(t)
 	box, _ := secret.NewBox(secret.Random(32))
 	log := slog.New(statusLog{})
@@ -452,7 +463,8 @@ func TestFirstRunSetup(t *testing.T) {
 }
 
 func TestCrossOriginPostRefused(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader("username=gt-purchaser&password="+url.QueryEscape(demo.Password)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -476,6 +488,7 @@ var messageKeyRe = regexp.MustCompile(`(?:^|[^\w@./-])((?:` + strings.Join(appen
 
 // TestReasonCode checks the stable code of a field's reason: its message key, argument dropped.
 func TestReasonCode(t *testing.T) {
+	t.Parallel()
 	for reason, want := range map[string]string{
 		"required": "required", "state.illegal:open": "state.illegal", "budget.insufficient:20,000.00": "budget.insufficient",
 		"range:1-50": "range", "personal.name:张三": "personal.name", "not a key": "not a key",

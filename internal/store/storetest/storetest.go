@@ -1,6 +1,7 @@
 // Package storetest opens fresh, migrated databases for tests: a SQLite file in the test's
 // temporary directory, and, when GONGZHI_TEST_POSTGRES is set, a PostgreSQL schema of its own
-// that is dropped when the test ends.
+// that is dropped when the test ends. Template (template.go) gives tests a copy of a database
+// seeded once, instead of seeding each test's own.
 package storetest
 
 import (
@@ -10,7 +11,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
-	"path/filepath"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -21,18 +21,11 @@ import (
 // EnvPostgres names the variable holding a PostgreSQL URL for tests.
 const EnvPostgres = "GONGZHI_TEST_POSTGRES"
 
-// SQLite returns a migrated SQLite database in t's temporary directory.
+// SQLite returns a migrated SQLite database in t's temporary directory: a copy of a database
+// migrated once (see Template), which is what migrating a new file gives, only faster.
 func SQLite(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "test.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return db
+	return Template(tb, "migrated", nil)
 }
 
 // PostgresDSN creates a schema of its own in the test server and returns a URL whose
@@ -40,10 +33,7 @@ func SQLite(tb testing.TB) *store.DB {
 // when GONGZHI_TEST_POSTGRES is unset.
 func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv(EnvPostgres)
-	if base == "" {
-		tb.Skip("SKIPPING PostgreSQL: set " + EnvPostgres + "=postgres://user@host:port/db to run storage tests on PostgreSQL")
-	}
+	base := postgresBase(tb)
 	var b [6]byte
 	rand.Read(b[:])
 	schema := "gz_test_" + hex.EncodeToString(b[:])
@@ -67,6 +57,16 @@ func PostgresDSN(tb testing.TB) string {
 	qv.Set("search_path", schema)
 	u.RawQuery = qv.Encode()
 	return u.String()
+}
+
+// postgresBase is GONGZHI_TEST_POSTGRES; it skips the test, loudly, when that is unset.
+func postgresBase(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		tb.Skip("SKIPPING PostgreSQL: set " + EnvPostgres + "=postgres://user@host:port/db to run storage tests on PostgreSQL")
+	}
+	return base
 }
 
 // Postgres returns a migrated PostgreSQL database in a schema of its own.
