@@ -13,13 +13,14 @@ import (
 	"gongzhi"
 	"gongzhi/internal/purchase"
 	"gongzhi/internal/store"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // Fifty identical requests released together decide once: one bar of fifty identical POSTs, one
 // lift of fifty, each with one audit entry, on SQLite and on PostgreSQL.
 func TestBarDecidedOnceUnderConcurrency(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
 		var orgID int64
 		for _, id := range f.orgs {

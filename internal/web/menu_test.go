@@ -12,7 +12,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/demo"
-	"gongzhi/internal/store/storetest"
+	"gongzhi/internal/store/storetest/demodb"
 )
 
 // menus is each role's navigation after the home page, in order.
@@ -48,7 +48,8 @@ var (
 // TestMenuLinksOpen signs in as one demo account of each role, checks the menu it is shown and
 // opens every link in it.
 func TestMenuLinksOpen(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
 	byRole := map[string]string{}
 	for _, name := range menuAccounts {
 		u, _, err := e.app.DB.Q().UserByUsername(context.Background(), name)
