@@ -2,7 +2,7 @@
 //
 // SQLite: the template is a file under $TMPDIR/gongzhi-test-templates/<source>/<name>.db, shared
 // by every test binary of a `go test ./...` run. <source> is a hash of the module's files (every
-// file but the version-control and build leftovers, test files included, so a change to the
+// file but version control, build leftovers and Markdown; test files included, so a change to the
 // migrations, the seed or anything the seed calls gives a new directory), the Go version and the
 // platform; a test binary run outside the module's tree hashes its own executable instead. A
 // template is also rebuilt when it is older than TemplateMaxAge or was built on another day in
@@ -350,7 +350,9 @@ func moduleRoot() string {
 }
 
 // hashTree hashes the names and contents of the module's files, leaving out hidden files and
-// directories, and what a build or a run leaves in the tree (.gitignore's patterns).
+// directories, what a build or a run leaves in the tree (.gitignore's patterns) and the
+// documentation (Markdown), which no seed reads: go test's cache counts the files a test opens,
+// and an edit of the README need not run the tests again.
 func hashTree(h io.Writer, root string) error {
 	var files []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -375,7 +377,7 @@ func hashTree(h io.Writer, root string) error {
 		if !d.Type().IsRegular() || rel == "gongzhi" {
 			return nil
 		}
-		for _, suffix := range []string{".db", ".db-wal", ".db-shm", ".db-journal", ".test", ".prof", ".out", "~", ".swp"} {
+		for _, suffix := range []string{".md", ".db", ".db-wal", ".db-shm", ".db-journal", ".test", ".prof", ".out", "~", ".swp"} {
 			if strings.HasSuffix(name, suffix) {
 				return nil
 			}
@@ -472,7 +474,7 @@ func pgTemplate(base, name string, seed Seed) (string, error) {
 	}
 	if err != nil {
 		delete(pgTemplates.names, name) // a later test tries again; Main drops this one
-		pgTemplates.names[name+" (failed)"] = dbname
+		pgTemplates.names["failed "+dbname] = dbname
 		return "", err
 	}
 	// nobody connects to a template: CREATE DATABASE … TEMPLATE refuses a template in use
