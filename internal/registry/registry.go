@@ -620,7 +620,7 @@ func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 
 // DeletePerson removes a person in scope.
 func (a *Service) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	if err := kernel.Allow(ac, MayWritePeople(ac)); err != nil {
+	if err := kernel.Allow(ac, MayDeletePeople(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(q *store.Q) error {

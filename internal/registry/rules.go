@@ -66,11 +66,9 @@ func MayReadPeople(ac *gongzhi.Actor) bool {
 // MayWritePeople: the same roles keep people.
 func MayWritePeople(ac *gongzhi.Actor) bool { return MayReadPeople(ac) }
 
-// MayOfferPersonDelete: a person's page offers Delete to those who may keep people, except
-// providers. (DeletePerson itself lets a provider delete its own staff, through the API.)
-func MayOfferPersonDelete(ac *gongzhi.Actor) bool {
-	return MayWritePeople(ac) && !gongzhi.OrgScoped(ac.Role())
-}
+// MayDeletePeople: those who keep people may delete them: each the kinds of person its role keeps
+// (PersonKindsFor), a provider its own organization's staff and volunteers.
+func MayDeletePeople(ac *gongzhi.Actor) bool { return MayWritePeople(ac) }
 
 // MayRevealID: community staff and grid workers may see a resident's full ID number, each view
 // audited.
