@@ -22,15 +22,7 @@ func TestBarDecidedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
-		var orgID int64
-		for _, id := range f.orgs {
-			if _, err := f.e.app.Organization(f.ctx, f.pur, id); err == nil && (orgID == 0 || id < orgID) {
-				orgID = id
-			}
-		}
-		if orgID == 0 {
-			t.Fatal("no organization within the purchaser's street")
-		}
+		orgID := f.streetOrg()
 		tok := f.e.token("gt-purchaser")
 		api := fmt.Sprintf("%s/api/v1/organizations/%d/bars", f.e.srv.URL, orgID)
 
@@ -65,6 +57,21 @@ func TestBarDecidedOnceUnderConcurrency(t *testing.T) {
 			t.Fatalf("audit entries %v, want one create and one lift", audit)
 		}
 	})
+}
+
+// streetOrg is the first organization within the purchaser's street.
+func (f *offFix) streetOrg() int64 {
+	f.t.Helper()
+	var orgID int64
+	for _, id := range f.orgs {
+		if _, err := f.e.app.Organization(f.ctx, f.pur, id); err == nil && (orgID == 0 || id < orgID) {
+			orgID = id
+		}
+	}
+	if orgID == 0 {
+		f.t.Fatal("no organization within the purchaser's street")
+	}
+	return orgID
 }
 
 // burst sends n = 50 identical POSTs at once and counts the answers by status.

@@ -22,15 +22,7 @@ func TestBarOrganizationByHand(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOffFix(t, db)
-		var orgID int64
-		for _, id := range f.orgs {
-			if _, err := f.e.app.Organization(f.ctx, f.pur, id); err == nil && (orgID == 0 || id < orgID) {
-				orgID = id
-			}
-		}
-		if orgID == 0 {
-			t.Fatal("no organization within the purchaser's street")
-		}
+		orgID := f.streetOrg()
 		bars, page := fmt.Sprintf("/organizations/%d/bars", orgID), fmt.Sprintf("/organizations/%d", orgID)
 		api := "/api/v1" + bars
 
