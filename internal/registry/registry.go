@@ -587,7 +587,8 @@ func (a *Service) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 	})
 }
 
-// UpdatePerson saves a person in scope. An empty ID number keeps the stored one.
+// UpdatePerson saves a person in scope, of a kind the caller keeps (MayKeepPerson; EFORBIDDEN
+// otherwise). An empty ID number keeps the stored one.
 func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzhi.Person) error {
 	if err := kernel.Allow(ac, MayWritePeople(ac)); err != nil {
 		return err
@@ -600,6 +601,9 @@ func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 		before, err := q.GetPerson(ctx, kernel.OrgScope(ac), p.ID)
 		if err != nil {
 			return err
+		}
+		if !MayKeepPerson(ac, before) {
+			return gongzhi.Forbidden()
 		}
 		p.HasStoredID = before.IDMasked != ""
 		sec, err := a.checkPerson(ctx, q, ac, p, groups)
@@ -628,7 +632,7 @@ func (a *Service) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64)
 		if err != nil {
 			return err
 		}
-		if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), before.Kind) {
+		if !MayKeepPerson(ac, before) {
 			return gongzhi.Forbidden()
 		}
 		if err := q.DeletePerson(ctx, id); err != nil {

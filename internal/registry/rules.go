@@ -5,6 +5,8 @@
 package registry
 
 import (
+	"slices"
+
 	"gongzhi"
 	"gongzhi/internal/kernel"
 )
@@ -66,9 +68,15 @@ func MayReadPeople(ac *gongzhi.Actor) bool {
 // MayWritePeople: the same roles keep people.
 func MayWritePeople(ac *gongzhi.Actor) bool { return MayReadPeople(ac) }
 
-// MayDeletePeople: those who keep people may delete them: each the kinds of person its role keeps
-// (PersonKindsFor), a provider its own organization's staff and volunteers.
+// MayDeletePeople: those who keep people may delete them (MayKeepPerson says which).
 func MayDeletePeople(ac *gongzhi.Actor) bool { return MayWritePeople(ac) }
+
+// MayKeepPerson: of the people a caller sees, it edits and deletes those of the kinds its role
+// keeps (PersonKindsFor): a provider its own social workers and volunteers, not an expert who
+// sits on its board.
+func MayKeepPerson(ac *gongzhi.Actor, p *gongzhi.Person) bool {
+	return MayWritePeople(ac) && (ac.IsSystem() || slices.Contains(PersonKindsFor(ac), p.Kind))
+}
 
 // MayRevealID: community staff and grid workers may see a resident's full ID number, each view
 // audited.

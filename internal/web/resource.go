@@ -36,6 +36,9 @@ type Resource[R any] struct {
 	MayWrite  func(ac *gongzhi.Actor) bool
 	MayCreate func(ac *gongzhi.Actor) bool
 	MayDelete func(ac *gongzhi.Actor) bool
+	// MayChange, if set, narrows editing and deleting to the records the caller may change (a
+	// provider keeps its social workers and volunteers, not the experts linked to it).
+	MayChange func(ac *gongzhi.Actor, v R) bool
 
 	List   func(ctx context.Context, ac *gongzhi.Actor, opts gongzhi.ListOptions, each func(R) error) (int, error)
 	Get    func(ctx context.Context, ac *gongzhi.Actor, id string) (R, error)
@@ -222,10 +225,11 @@ func (res *Resource[R]) uiDetail(s *Server) Handler {
 			}
 			dv.Actions = append(dv.Actions, acts...)
 		}
-		if res.Update != nil && res.mayWrite(ac) {
+		mayChange := res.MayChange == nil || res.MayChange(ac, v)
+		if res.Update != nil && res.mayWrite(ac) && mayChange {
 			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)
 		}
-		if res.Del != nil && !res.NoDelete && res.mayWrite(ac) && res.MayDelete != nil && res.MayDelete(ac) {
+		if res.Del != nil && !res.NoDelete && res.mayWrite(ac) && mayChange && res.MayDelete != nil && res.MayDelete(ac) {
 			dv.Actions = append(dv.Actions, ActionLink{Label: T(lang, "action.delete"), Href: "/" + res.Name + "/" + id + "/delete",
 				Post: true, Confirm: T(lang, "action.confirm_delete"), Danger: true})
 		}
@@ -253,6 +257,9 @@ func (res *Resource[R]) uiForm(s *Server, create bool) Handler {
 			var err error
 			if v, err = res.Get(r.Context(), ac, r.PathValue("id")); err != nil {
 				return err
+			}
+			if res.MayChange != nil && !res.MayChange(ac, v) {
+				return gongzhi.Forbidden()
 			}
 			title = T(lang, "action.edit") + " · " + res.Title(v)
 			action = "/" + res.Name + "/" + res.IdOf(v) + "/edit"

@@ -52,7 +52,7 @@ func (s *Server) targetGroupLabels(r *http.Request, lang string, codes []string)
 func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 	a := s.svc
 	return &web.Resource[*gongzhi.Person]{
-		Name: "people", TitleKey: "nav.people", ItemKey: "person", MayWrite: registry.MayWritePeople, MayDelete: registry.MayDeletePeople,
+		Name: "people", TitleKey: "nav.people", ItemKey: "person", MayWrite: registry.MayWritePeople, MayDelete: registry.MayDeletePeople, MayChange: registry.MayKeepPerson,
 		Filters: []string{"kind", "gender", "licence", "expert_field", "target_group", "org", "place", "household", "id_number"},
 		List: func(ctx context.Context, ac *gongzhi.Actor, o gongzhi.ListOptions, each func(*gongzhi.Person) error) (int, error) {
 			return a.People(ctx, ac, o, each)
