@@ -134,9 +134,6 @@ func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gon
 		if err != nil {
 			return err
 		}
-		if ac.Has(gongzhi.RoleProvider) {
-			return gongzhi.Forbidden()
-		}
 		if err := q.LockRow(ctx, "contracts", ct.ID); err != nil {
 			return err
 		}
@@ -305,7 +302,7 @@ func (a *Service) loadEval(ctx context.Context, q *store.Q, ac *gongzhi.Actor, i
 		return e, evalStaff, nil
 	case slices.ContainsFunc(members, func(m gongzhi.EvalMember) bool { return m.UserID == ac.User.ID }):
 		return e, evalMember, nil
-	case ac.Has(gongzhi.RoleProvider) && ac.User.OrgID == e.OrgID && e.State != gongzhi.EvalScoring:
+	case MaySeeOwnEvaluation(ac, e):
 		return e, evalProvider, nil
 	}
 	return nil, evalNone, gongzhi.NotFound()
@@ -356,9 +353,9 @@ func (a *Service) Evaluations(ctx context.Context, ac *gongzhi.Actor, opts store
 	case ac.IsSystem():
 	case MayReadEvaluations(ac):
 		s.Scope = kernel.PlaceScope(ac)
-	case ac.Has(gongzhi.RoleProvider):
+	case SeesOwnEvaluations(ac):
 		s.Scope = kernel.OrgScope(ac)
-		s.States = []string{gongzhi.EvalFinalized, gongzhi.EvalPublished}
+		s.States = OwnEvaluationStates
 	default:
 		s.MemberUserID = ac.User.ID
 	}

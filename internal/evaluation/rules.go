@@ -4,6 +4,8 @@
 package evaluation
 
 import (
+	"slices"
+
 	"gongzhi"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/purchase"
@@ -33,4 +35,18 @@ func MayGrade(ac *gongzhi.Actor) bool { return purchase.MayPurchase(ac) }
 // results) and experts (the rounds they sit on) follow evaluations: the page is in their menu.
 func MayFollowEvaluations(ac *gongzhi.Actor) bool {
 	return MayReadEvaluations(ac) || kernel.HasRole(ac, gongzhi.RoleProvider, gongzhi.RoleExpert)
+}
+
+// SeesOwnEvaluations: providers see the rounds of their own organization's contracts, in the
+// states OwnEvaluationStates (MaySeeOwnEvaluation).
+func SeesOwnEvaluations(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleProvider) }
+
+// OwnEvaluationStates are the states in which a provider sees its own rounds: once scoring is
+// over, never while the panel is still scoring.
+var OwnEvaluationStates = []string{gongzhi.EvalFinalized, gongzhi.EvalPublished}
+
+// MaySeeOwnEvaluation: a provider sees a round of its own organization's contract once scoring
+// is over (OwnEvaluationStates).
+func MaySeeOwnEvaluation(ac *gongzhi.Actor, e *gongzhi.Evaluation) bool {
+	return SeesOwnEvaluations(ac) && ac.User.OrgID == e.OrgID && slices.Contains(OwnEvaluationStates, e.State)
 }

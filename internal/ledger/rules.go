@@ -54,3 +54,10 @@ func MayFollowLedger(ac *gongzhi.Actor) bool {
 // RunsSurveys: the hub runs the satisfaction surveys day to day (the surveys page is in its
 // menu); the purchaser, who may too (MayRunSurveys), reaches them from the ledger.
 func RunsSurveys(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleHub) }
+
+// MayLinkResidentOf: of the residents' accounts and records the caller may link
+// (MayLinkResidents), community staff reach those of their own community only, the system
+// administrator any.
+func MayLinkResidentOf(ac *gongzhi.Actor, placeCode string) bool {
+	return MayLinkResidents(ac) && (!ac.Has(gongzhi.RoleCommunity) || kernel.InPlace(ac, placeCode))
+}

@@ -245,7 +245,7 @@ func (a *Service) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, us
 	}
 	return a.LinkAccountPerson(ctx, ac, userID, personID, "resident_link",
 		func(u *gongzhi.User) error {
-			if ac.Has(gongzhi.RoleCommunity) && !kernel.InPlace(ac, u.PlaceCode) {
+			if !MayLinkResidentOf(ac, u.PlaceCode) {
 				return gongzhi.NotFound()
 			}
 			if u.Role != gongzhi.RoleResident {
@@ -254,7 +254,7 @@ func (a *Service) LinkResidentAccount(ctx context.Context, ac *gongzhi.Actor, us
 			return nil
 		},
 		func(p *gongzhi.Person, err error) error {
-			if err != nil || ac.Has(gongzhi.RoleCommunity) && !kernel.InPlace(ac, p.PlaceCode) {
+			if err != nil || !MayLinkResidentOf(ac, p.PlaceCode) {
 				return gongzhi.NotFound()
 			}
 			if p.Kind != "resident" {
@@ -326,7 +326,7 @@ func (a *Service) ResidentAccountID(ctx context.Context, ac *gongzhi.Actor, user
 	if err != nil {
 		return 0, err
 	}
-	if u.Role != gongzhi.RoleResident || ac.Has(gongzhi.RoleCommunity) && !kernel.InPlace(ac, u.PlaceCode) {
+	if u.Role != gongzhi.RoleResident || !MayLinkResidentOf(ac, u.PlaceCode) {
 		return 0, gongzhi.NotFound()
 	}
 	return u.ID, nil

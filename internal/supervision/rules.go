@@ -46,3 +46,7 @@ func MayCompleteActions(ac *gongzhi.Actor) bool {
 func MayCompleteAction(ac *gongzhi.Actor, orgID int64) bool {
 	return MayInspect(ac) || OwnsAction(ac, orgID)
 }
+
+// SeesDoneInspectionsOnly: a provider sees the inspections of its own contracts once they are
+// done, with their findings, and not those still due (which would announce a visit).
+func SeesDoneInspectionsOnly(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleProvider) }

@@ -140,7 +140,7 @@ func (a *Service) Inspections(ctx context.Context, ac *gongzhi.Actor, opts store
 	if err != nil {
 		return 0, err
 	}
-	if ac.Has(gongzhi.RoleProvider) {
+	if SeesDoneInspectionsOnly(ac) {
 		opts.Filters = withFilter(opts.Filters, "state", gongzhi.InspectionDone)
 	}
 	today := a.Today()
@@ -173,7 +173,7 @@ func (a *Service) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Ac
 	if err != nil {
 		return nil, err
 	}
-	if ac.Has(gongzhi.RoleProvider) && in.State != gongzhi.InspectionDone {
+	if SeesDoneInspectionsOnly(ac) && in.State != gongzhi.InspectionDone {
 		return nil, gongzhi.NotFound()
 	}
 	in.Overdue = in.State == gongzhi.InspectionDue && in.DueOn < a.Today()
