@@ -544,6 +544,11 @@ func (a *Service) ExpertPersonID(ctx context.Context, ac *gongzhi.Actor) (int64,
 	return a.LinkedPerson(ctx, ac, MayReview(ac), "expert.not_linked")
 }
 
+// expertPerson is ExpertPersonID read through q, the transaction's handle.
+func expertPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor) (int64, error) {
+	return registry.LinkedPersonIn(ctx, q, ac, MayReview(ac), "expert.not_linked")
+}
+
 // NeedHistory returns the state history of a need, to whoever may open it (see Need).
 func (a *Service) NeedHistory(ctx context.Context, ac *gongzhi.Actor, id int64) ([]gongzhi.StateChange, error) {
 	if _, err := a.Need(ctx, ac, id); err != nil {

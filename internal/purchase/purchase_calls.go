@@ -593,7 +593,7 @@ func (a *Service) appFor(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id 
 		}
 		return ap, err
 	case ac.Has(gongzhi.RoleExpert):
-		person, err := a.ExpertPersonID(ctx, ac)
+		person, err := expertPerson(ctx, q, ac)
 		if err != nil {
 			return nil, err
 		}

@@ -425,7 +425,7 @@ func (a *Service) reviewable(ctx context.Context, q *store.Q, callID, person int
 // panelMember returns the caller's line of a call's draw: ENOTFOUND if the draw never examined
 // them (they cannot see the call's review at all).
 func (a *Service) panelMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor, callID int64) (int64, *gongzhi.PanelMember, error) {
-	person, err := a.ExpertPersonID(ctx, ac)
+	person, err := expertPerson(ctx, q, ac)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -596,7 +596,7 @@ func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int
 func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, criteria []gongzhi.Points, comment string) (*gongzhi.Score, error) {
 	var s *gongzhi.Score
 	err := a.DB.Transact(ctx, func(q *store.Q) error {
-		person, err := a.ExpertPersonID(ctx, ac)
+		person, err := expertPerson(ctx, q, ac)
 		if err != nil {
 			return err
 		}
@@ -669,7 +669,7 @@ func (a *Service) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([
 		}
 		return q.ListScores(ctx, ap.CallID, appID)
 	case ac.Has(gongzhi.RoleExpert):
-		person, err := a.ExpertPersonID(ctx, ac)
+		person, err := expertPerson(ctx, q, ac)
 		if err != nil {
 			return nil, err
 		}

@@ -43,10 +43,16 @@ func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, user
 // LinkedPerson returns the person the signed-in account is linked to, if the capability's rule
 // allows the caller (EFORBIDDEN otherwise), or EFORBIDDEN (notLinked) when it is not linked.
 func (a *Service) LinkedPerson(ctx context.Context, ac *gongzhi.Actor, allowed bool, notLinked string) (int64, error) {
+	return LinkedPersonIn(ctx, a.DB.Q(), ac, allowed, notLinked)
+}
+
+// LinkedPersonIn is LinkedPerson read through q: inside a transaction, its handle, never the
+// pool.
+func LinkedPersonIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, allowed bool, notLinked string) (int64, error) {
 	if err := kernel.Allow(ac, allowed); err != nil {
 		return 0, err
 	}
-	id, err := a.DB.Q().UserPersonID(ctx, ac.User.ID)
+	id, err := q.UserPersonID(ctx, ac.User.ID)
 	if err != nil {
 		return 0, err
 	}
