@@ -45,7 +45,7 @@ func (a *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	}
 	token, csrf = secret.Token(), secret.Token()
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
-	err = a.DB.Transact(ctx, func(q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.RecordLoginSuccess(ctx, u.ID, now); err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func (a *Service) Login(ctx context.Context, username, password, ip, ua string) 
 func (a *Service) loginFailed(ctx context.Context, u *gongzhi.User, username, ip string) error {
 	now := a.NowUTC()
 	locked := false
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := q.AddIPFailure(ctx, ip, now, now.Add(-a.Cfg.IPWindow)); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (a *Service) SessionActor(ctx context.Context, token, ip string) (*gongzhi.
 
 // Logout ends the session.
 func (a *Service) Logout(ctx context.Context, ac *gongzhi.Actor, token string) error {
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.DeleteSession(ctx, secret.SHA256(token)); err != nil {
 			return err
 		}
@@ -173,7 +173,7 @@ func (a *Service) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSes
 		return err
 	}
 	newHash := a.Cfg.Argon2.HashPassword(next)
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.SetPassword(ctx, ac.User.ID, newHash, false, a.NowUTC()); err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func (a *Service) Setup(ctx context.Context, prefix, ip string) (*SetupResult, e
 		prefix = "admin"
 	}
 	res := &SetupResult{}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		n, err := q.CountUsers(ctx)
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (a *Service) CreateToken(ctx context.Context, ac *gongzhi.Actor, name strin
 	if days > 0 {
 		t.ExpiresAt = t.CreatedAt.Add(time.Duration(days) * 24 * time.Hour)
 	}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.InsertToken(ctx, t, secret.SHA256(text)); err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) 
 	if MayManageAllTokens(ac) {
 		uid = 0
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		n, err := q.RevokeToken(ctx, id, uid)
 		if err != nil {
 			return err

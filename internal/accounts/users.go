@@ -95,7 +95,7 @@ func (a *Service) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 		return "", gongzhi.Invalid("password", r)
 	}
 	hash := a.Cfg.Argon2.HashPassword(password)
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.checkUserScope(ctx, q, u); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (a *Service) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 	if u.ID == ac.User.ID {
 		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.self_approval"}
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetUser(ctx, u.ID)
 		if err != nil {
 			return err
@@ -154,7 +154,7 @@ func (a *Service) securityAction(ctx context.Context, ac *gongzhi.Actor, id int6
 	if !MaySecure(ac, id) {
 		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.self_approval"}
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := q.GetUser(ctx, id); err != nil {
 			return err
 		}

@@ -186,7 +186,7 @@ func BenchmarkPurchaseFundingReport(b *testing.B) {
 			b.Fatal(err)
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
-		err = db.Transact(ctx, func(q *store.Q) error {
+		err = db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			for y := 2017; y < 2017+years; y++ {
 				bid, err := q.InsertID(ctx, `INSERT INTO budgets (place_code, fiscal_year, level, fund, name, amount, created_at, updated_at)
 					VALUES (?, ?, 'street', 'fiscal', ?, ?, ?, ?)`, purStreet, y, fmt.Sprint(y, "年度预算"), int64(gongzhi.Yuan(10_000_000_000)), now, now)

@@ -193,7 +193,7 @@ func (a *Service) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gon
 	if d := gongzhi.PhoneDigits(c.ContactPhone); d != "" {
 		phoneHash = a.Box.Hash(d, "complaints.contact_phone")
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if ip != "" {
 			if err := q.LockComplaintThrottle(ctx, "ip", ip); err != nil {
 				return err
@@ -259,7 +259,7 @@ func (a *Service) EscalateOverdueComplaints(ctx context.Context, now time.Time) 
 		return 0, err
 	}
 	n := 0
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		var err error
 		n, err = a.escalate(ctx, q, now)
 		return err
@@ -342,7 +342,7 @@ func (a *Service) RevealComplaintContact(ctx context.Context, ac *gongzhi.Actor,
 	if err != nil {
 		return "", "", err
 	}
-	err = a.DB.Transact(ctx, func(q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		r, err := q.GetComplaint(ctx, s, id)
 		if err != nil {
 			return err
@@ -378,7 +378,7 @@ func (a *Service) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int
 		return gongzhi.Invalid("answer", reason)
 	}
 	now := a.NowUTC()
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := a.escalate(ctx, q, now); err != nil {
 			return err
 		}
@@ -454,7 +454,7 @@ func (a *Service) RouteComplaint(ctx context.Context, ac *gongzhi.Actor, id int6
 		return err
 	}
 	now := a.NowUTC()
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		row, err := q.LockComplaint(ctx, s, id)
 		if err != nil {
 			return err
@@ -499,7 +499,7 @@ func (a *Service) RateComplaint(ctx context.Context, ac *gongzhi.Actor, id int64
 	if err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		r, err := q.LockComplaint(ctx, s, id)
 		if err != nil {
 			return err
@@ -519,7 +519,7 @@ func (a *Service) RateComplaintByCode(ctx context.Context, ac *gongzhi.Actor, co
 	if err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		r, err := q.LockComplaint(ctx, store.ComplaintScope{}, r.ID)
 		if err != nil {
 			return err
@@ -605,7 +605,7 @@ func (a *Service) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 
 	}
 	if err != nil || r.Last4 == "" || subtle.ConstantTimeCompare([]byte(r.Last4), []byte(phone4)) != 1 {
 		if ip != "" {
-			if err := a.DB.Transact(ctx, func(q *store.Q) error { return q.AddComplaintThrottle(ctx, "track", ip, now) }); err != nil {
+			if err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.AddComplaintThrottle(ctx, "track", ip, now) }); err != nil {
 				return nil, err
 			}
 		}

@@ -79,7 +79,7 @@ func (a *Service) SaveEvalScheme(ctx context.Context, ac *gongzhi.Actor, s *gong
 	if err := kernel.Allow(ac, MayGrade(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := a.LockCall(ctx, q, ac, s.CallID); err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gon
 	if err := f.Err(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := a.LoadContract(ctx, q, ac, e.ContractID)
 		if err != nil {
 			return err
@@ -378,7 +378,7 @@ func (a *Service) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID
 		return nil, err
 	}
 	var out *gongzhi.EvalMember
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.LockRow(ctx, "evaluations", evalID); err != nil {
 			return err
 		}
@@ -446,7 +446,7 @@ func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id 
 		return nil, err
 	}
 	var out *gongzhi.Evaluation
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		e, err := a.lockStaffEval(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -499,7 +499,7 @@ func (a *Service) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id i
 		return nil, err
 	}
 	var out *gongzhi.Evaluation
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		e, err := a.lockStaffEval(ctx, q, ac, id)
 		if err != nil {
 			return err

@@ -170,7 +170,7 @@ func (a *Service) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := contractInForce(ctx, q, s.Scope, e.ContractID)
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
@@ -209,7 +209,7 @@ func (a *Service) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64,
 		}
 		return f.Err()
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		old, err := lockActiveEntry(ctx, q, s, id)
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (a *Service) VoidEntry(ctx context.Context, ac *gongzhi.Actor, id int64, re
 	if err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		old, err := lockActiveEntry(ctx, q, s, id)
 		if err != nil {
 			return err
@@ -342,7 +342,7 @@ func (a *Service) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, 
 		return gongzhi.Invalid("file", r)
 	}
 	ev.Name = name
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		e, err := q.GetEntry(ctx, s, id)
 		if err != nil {
 			return err

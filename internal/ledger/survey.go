@@ -55,7 +55,7 @@ func (a *Service) DrawSurvey(ctx context.Context, ac *gongzhi.Actor, contractID 
 		seed = binary.LittleEndian.Uint64(b[:]) | 1
 	}
 	s := &gongzhi.Survey{MarginBP: marginBP, Seed: seed, Note: note, CreatedBy: kernel.ActorName(ac)}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := q.GetContract(ctx, kernel.PlaceScope(ac), contractID)
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func (a *Service) AnswerSample(ctx context.Context, ac *gongzhi.Actor, x *gongzh
 	if err := x.Normalize(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := q.GetSurvey(ctx, kernel.PlaceScope(ac), x.SurveyID); err != nil {
 			return err
 		}
@@ -293,7 +293,7 @@ func (a *Service) RateService(ctx context.Context, ac *gongzhi.Actor, r *gongzhi
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ok, err := q.TookPart(ctx, r.EntryID, pid)
 		if err != nil {
 			return err

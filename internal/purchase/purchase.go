@@ -134,7 +134,7 @@ func (a *Service) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.
 		return err
 	}
 	n.RecordedBy = ac.User.Username
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.CheckCommunity(ctx, q, ac, "community_code", n.CommunityCode); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (a *Service) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *go
 		return err
 	}
 	n.RecordedBy = kernel.ActorName(ac)
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.ThrottleAnonymous(ctx, q, ac, "need"); err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func (a *Service) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c 
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetServiceCategory(ctx, c.Code)
 		if create {
 			if err == nil {
@@ -303,7 +303,7 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 	if err := b.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := registry.InScope(ac, "place_code", b.PlaceCode); err != nil {
 			return err
 		}
@@ -330,7 +330,7 @@ func (a *Service) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.LockRow(ctx, "budgets", b.ID); err != nil {
 			return err
 		}
@@ -380,7 +380,7 @@ func (a *Service) SetHoliday(ctx context.Context, ac *gongzhi.Actor, h *gongzhi.
 	if err := h.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.UpsertHoliday(ctx, h, a.NowUTC()); err != nil {
 			return err
 		}
@@ -393,7 +393,7 @@ func (a *Service) DeleteHoliday(ctx context.Context, ac *gongzhi.Actor, day stri
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.DeleteHoliday(ctx, day); err != nil {
 			return err
 		}
@@ -429,7 +429,7 @@ func (a *Service) BarOrganization(ctx context.Context, ac *gongzhi.Actor, i *gon
 	if i.Until < a.Today() {
 		return gongzhi.Invalid("until", "bar.until_past")
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		o, err := q.GetOrganization(ctx, kernel.OrgScope(ac), i.OrgID)
 		if err != nil {
 			return err
@@ -464,7 +464,7 @@ func (a *Service) LiftBar(ctx context.Context, ac *gongzhi.Actor, id int64) erro
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		bars, err := q.ListIneligibility(ctx, kernel.PlaceScope(ac), 0, "")
 		if err != nil {
 			return err

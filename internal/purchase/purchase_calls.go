@@ -77,7 +77,7 @@ func (a *Service) CreateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.checkCall(ctx, q, ac, c); err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (a *Service) UpdateCall(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := a.LockCall(ctx, q, ac, c.ID)
 		if err != nil {
 			return err
@@ -154,7 +154,7 @@ func (a *Service) OpenCall(ctx context.Context, ac *gongzhi.Actor, id int64) err
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ func (a *Service) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) er
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -210,7 +210,7 @@ func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, r
 	if r != "" {
 		return gongzhi.Invalid("reason", r)
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -438,7 +438,7 @@ func (a *Service) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *
 	if !ac.IsSystem() {
 		ap.OrgID = ac.User.OrgID
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.callFor(ctx, q, ac, ap.CallID)
 		if err != nil {
 			return err
@@ -467,7 +467,7 @@ func (a *Service) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *
 // deadline. Refuses (ECONFLICT) a submitted or withdrawn application (state.illegal) and any
 // change after the deadline (application.deadline_passed).
 func (a *Service) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := a.ownApp(ctx, q, ac, ap.ID)
 		if err != nil {
 			return err
@@ -504,7 +504,7 @@ func (a *Service) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *
 // eligibility.barred:UNTIL); EINVALID for an incomplete application (required, and the rules
 // of Application.Validate).
 func (a *Service) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id int64) error {
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ap, err := a.ownApp(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -557,7 +557,7 @@ func (a *Service) WithdrawApplication(ctx context.Context, ac *gongzhi.Actor, id
 	if r != "" {
 		return gongzhi.Invalid("reason", r)
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ap, err := a.ownApp(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -676,7 +676,7 @@ func (a *Service) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID in
 	if err := att.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ap, err := a.editableApp(ctx, q, ac, appID)
 		if err != nil {
 			return err
@@ -692,7 +692,7 @@ func (a *Service) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID in
 // RemoveAttachment removes an attachment from a draft application of the provider's own
 // organization before the deadline.
 func (a *Service) RemoveAttachment(ctx context.Context, ac *gongzhi.Actor, appID, attID int64) error {
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ap, err := a.editableApp(ctx, q, ac, appID)
 		if err != nil {
 			return err
@@ -734,7 +734,7 @@ func (a *Service) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int
 	if r != "" {
 		return gongzhi.Invalid("reason", r)
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ap, err := q.GetApplication(ctx, kernel.PlaceScope(ac), appID)
 		if err != nil || ap.State == gongzhi.AppDraft {
 			return gongzhi.NotFound()

@@ -93,7 +93,7 @@ func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, award
 		return nil, gongzhi.Invalid("purchaser_name", r)
 	}
 	var id int64
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		w, err := q.GetAward(ctx, kernel.PlaceScope(ac), awardID)
 		if err != nil {
 			return err
@@ -218,7 +218,7 @@ func (a *Service) UpdateContractTerms(ctx context.Context, ac *gongzhi.Actor, id
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := a.lockContract(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -266,7 +266,7 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 		return nil, gongzhi.Invalid("reason", r)
 	}
 	var v *gongzhi.ContractVersion
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := a.lockContract(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -311,7 +311,7 @@ func (a *Service) ConfirmContract(ctx context.Context, ac *gongzhi.Actor, id int
 	if err := kernel.Allow(ac, MayConfirmContract(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := a.lockContract(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -425,7 +425,7 @@ func (a *Service) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contract
 		return nil, gongzhi.Invalid("note", r)
 	}
 	var p *gongzhi.Payment
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := a.lockContract(ctx, q, ac, contractID)
 		if err != nil {
 			return err

@@ -119,7 +119,7 @@ func (a *Service) DrawPanel(ctx context.Context, ac *gongzhi.Actor, callID int64
 	if seed == 0 {
 		seed = randomSeed()
 	}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -258,7 +258,7 @@ func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID,
 		return nil, gongzhi.Invalid("reason", r)
 	}
 	var repl *gongzhi.PanelMember
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -306,7 +306,7 @@ func (a *Service) RemovePanelMember(ctx context.Context, ac *gongzhi.Actor, call
 		return nil, gongzhi.Invalid("reason", r)
 	}
 	var repl *gongzhi.PanelMember
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -441,7 +441,7 @@ func (a *Service) panelMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor
 // Only the expert may, while the call is closed or in review. Refuses (ECONFLICT) an expert
 // excluded from the panel (panel: panel.excluded). Declaring twice changes nothing.
 func (a *Service) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		person, m, err := a.panelMember(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -485,7 +485,7 @@ func (a *Service) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID
 		return nil, gongzhi.Invalid("application_ids", "required")
 	}
 	var repl *gongzhi.PanelMember
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		person, m, err := a.panelMember(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -547,7 +547,7 @@ func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -595,7 +595,7 @@ func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int
 // scores out of range (criteria.N: range:0-WEIGHT) or of the wrong count.
 func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, criteria []gongzhi.Points, comment string) (*gongzhi.Score, error) {
 	var s *gongzhi.Score
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		person, err := expertPerson(ctx, q, ac)
 		if err != nil {
 			return err
@@ -702,7 +702,7 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 		return nil, err
 	}
 	var rs []gongzhi.Ranked
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -832,7 +832,7 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		return nil, err
 	}
 	var props []gongzhi.Proposal
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -916,7 +916,7 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 	if r != "" {
 		return gongzhi.Invalid("note", r)
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -985,7 +985,7 @@ func (a *Service) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, ap
 	if r != "" {
 		return gongzhi.Invalid("note", r)
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -1042,7 +1042,7 @@ func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -1174,7 +1174,7 @@ func (a *Service) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongz
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.callFor(ctx, q, ac, o.CallID)
 		if err != nil {
 			return err
@@ -1244,7 +1244,7 @@ func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int
 	if overturn && !upheld {
 		return gongzhi.Invalid("overturn", "objection.overturn_needs_upheld")
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		o, err := q.GetObjection(ctx, id)
 		if err != nil {
 			return err
@@ -1323,7 +1323,7 @@ func (a *Service) FinalizeCall(ctx context.Context, ac *gongzhi.Actor, callID in
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err

@@ -15,7 +15,7 @@ import (
 // is not 0 with what GetPerson returned, refuses the person.
 func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
 	checkUser func(*gongzhi.User) error, checkPerson func(*gongzhi.Person, error) error) error {
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		u, err := q.GetUser(ctx, userID)
 		if err != nil {
 			return err

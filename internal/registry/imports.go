@@ -139,7 +139,7 @@ func (a *Service) ImportDivisions(ctx context.Context, ac *gongzhi.Actor, reader
 	}
 
 	now := a.NowUTC()
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		rep.Changed = 0
 		chunk := make([]gongzhi.Place, 0, divisionChunk)
 		for start := 0; start < len(rows); start += divisionChunk {
@@ -920,7 +920,7 @@ func (a *Service) importOrganizations(ctx context.Context, ac *gongzhi.Actor, ro
 		return 0, nil
 	}
 	now := a.NowUTC()
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		for i, o := range orgs {
 			if err := q.InsertOrganization(ctx, o, now); err != nil {
 				if store.IsUnique(err, "") {
@@ -1104,7 +1104,7 @@ func (a *Service) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xl
 		return 0, nil
 	}
 	now := a.NowUTC()
-	err = a.DB.Transact(ctx, func(q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.InsertPeopleBatch(ctx, people, secs, now); err != nil {
 			if store.IsUnique(err, "") {
 				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"id_number": "id_number.taken"}}

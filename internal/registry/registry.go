@@ -48,7 +48,7 @@ func (a *Service) CreatePlace(ctx context.Context, ac *gongzhi.Actor, p *gongzhi
 	if err := kernel.Allow(ac, MayWritePlaces(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if p.ParentCode == "" && !ac.IsSystem() {
 			return gongzhi.Invalid("parent_code", "required")
 		}
@@ -88,7 +88,7 @@ func (a *Service) RenamePlace(ctx context.Context, ac *gongzhi.Actor, code, name
 	if r != "" {
 		return gongzhi.Invalid("name", r)
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetPlace(ctx, kernel.PlaceScope(ac), code)
 		if err != nil {
 			return err
@@ -140,7 +140,7 @@ func (a *Service) SaveGrid(ctx context.Context, ac *gongzhi.Actor, g *gongzhi.Gr
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.CheckCommunity(ctx, q, ac, "community_code", g.CommunityCode); err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (a *Service) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) e
 	if err := kernel.Allow(ac, MayWriteGrids(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetGrid(ctx, kernel.PlaceScope(ac), id)
 		if err != nil {
 			return err
@@ -216,7 +216,7 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 	if err := h.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.CheckCommunity(ctx, q, ac, "community_code", h.CommunityCode); err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (a *Service) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int
 	if err := kernel.Allow(ac, MayWriteHouseholds(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), id)
 		if err != nil {
 			return err
@@ -318,7 +318,7 @@ func (a *Service) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *
 		return err
 	}
 	o.ID = 0
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.checkOrg(ctx, q, ac, o); err != nil {
 			return err
 		}
@@ -343,7 +343,7 @@ func (a *Service) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *
 	if err := kernel.Allow(ac, MayWriteOrganizations(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetOrganization(ctx, kernel.OrgScope(ac), o.ID)
 		if err != nil {
 			return err
@@ -368,7 +368,7 @@ func (a *Service) DeleteOrganization(ctx context.Context, ac *gongzhi.Actor, id 
 	if err := kernel.Allow(ac, MayRegisterOrganizations(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetOrganization(ctx, kernel.OrgScope(ac), id)
 		if err != nil {
 			return err
@@ -415,7 +415,7 @@ func (a *Service) RevealIDNumber(ctx context.Context, ac *gongzhi.Actor, id int6
 		return "", gongzhi.Forbidden()
 	}
 	var plain string
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		enc, err := q.PersonIDCipher(ctx, kernel.OrgScope(ac), id)
 		if err != nil {
 			return err
@@ -572,7 +572,7 @@ func (a *Service) CreatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 		return err
 	}
 	p.ID = 0
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		sec, err := a.checkPerson(ctx, q, ac, p, groups)
 		if err != nil {
 			return err
@@ -597,7 +597,7 @@ func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 	if err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetPerson(ctx, kernel.OrgScope(ac), p.ID)
 		if err != nil {
 			return err
@@ -627,7 +627,7 @@ func (a *Service) DeletePerson(ctx context.Context, ac *gongzhi.Actor, id int64)
 	if err := kernel.Allow(ac, MayDeletePeople(ac)); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		before, err := q.GetPerson(ctx, kernel.OrgScope(ac), id)
 		if err != nil {
 			return err
@@ -660,7 +660,7 @@ func (a *Service) SaveTargetGroup(ctx context.Context, ac *gongzhi.Actor, t *gon
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return a.DB.Transact(ctx, func(q *store.Q) error {
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		groups, err := q.ListTargetGroups(ctx)
 		if err != nil {
 			return err

@@ -32,14 +32,14 @@ func TestComplaintStore(t *testing.T) {
 		add := func(code, community string, due time.Time) *gongzhi.Complaint {
 			c := &gongzhi.Complaint{Code: code, Kind: "complaint", CommunityCode: community, Subject: "s", Description: "d",
 				Route: gongzhi.RouteOffice, State: gongzhi.ComplaintOpen, DueAt: due, EscalateAt: due.Add(48 * time.Hour)}
-			if err := db.Transact(ctx, func(q *store.Q) error { return q.InsertComplaint(ctx, c, "n", "p", "5678", "h", now) }); err != nil {
+			if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.InsertComplaint(ctx, c, "n", "p", "5678", "h", now) }); err != nil {
 				t.Fatal(err)
 			}
 			return c
 		}
 		a := add("AAAAAAAAAA", "320116004001", now.Add(time.Hour))
 		b := add("BBBBBBBBBB", "320116005001", now.Add(time.Hour))
-		if err := db.Transact(ctx, func(q *store.Q) error {
+		if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			return q.InsertComplaint(ctx, &gongzhi.Complaint{Code: "AAAAAAAAAA", Kind: "inquiry",
 				CommunityCode: "320116004001", Subject: "s", Description: "d", Route: "office", State: "open", DueAt: now, EscalateAt: now}, "", "", "", "", now)
 		}); !errors.As(err, new(*store.UniqueError)) {
@@ -55,7 +55,7 @@ func TestComplaintStore(t *testing.T) {
 		}
 		// Answer once.
 		var first, second bool
-		err = db.Transact(ctx, func(q *store.Q) error {
+		err = db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			ans := &gongzhi.ComplaintAnswer{Round: 1, Body: "ok", Role: gongzhi.RolePurchaser}
 			if first, err = q.InsertComplaintAnswer(ctx, a.ID, ans, 0, gongzhi.ComplaintAnswered, now); err != nil {
 				return err
@@ -67,7 +67,7 @@ func TestComplaintStore(t *testing.T) {
 			t.Fatalf("answers: %v %v %v", first, second, err)
 		}
 		// Rate once.
-		err = db.Transact(ctx, func(q *store.Q) error {
+		err = db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			if first, err = q.RateComplaint(ctx, a.ID, 5, "", gongzhi.ComplaintClosed, now); err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func TestComplaintStore(t *testing.T) {
 		// Escalation: b (still waiting) once per level; a (answered) never.
 		escalate := func(at time.Time) []store.EscalatedComplaint {
 			var out []store.EscalatedComplaint
-			if err := db.Transact(ctx, func(q *store.Q) error {
+			if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 				var err error
 				out, err = q.EscalateComplaints(ctx, at)
 				return err

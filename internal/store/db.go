@@ -107,11 +107,28 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) Close() error { return db.SQL.Close() }
 
 // Q returns a Querier outside any transaction, for reads.
-func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect} }
+//
+// Inside a transaction only the transaction's handle reaches the database: Transact hands its
+// function a context marked as inside a transaction, and every statement that q runs on the pool
+// with such a context panics with ErrPoolInTx instead of taking a second connection. (On SQLite
+// a second connection waits for the transaction's own write lock, so the request would hang; on
+// PostgreSQL it would read outside the transaction's snapshot and locks.) Transact's function
+// takes that context as its first parameter, named like the caller's context so that it shadows
+// it; a test in this package checks every call site for that.
+func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect, pool: true} }
+
+// ErrPoolInTx is the panic value when the connection pool is used with a transaction's context.
+var ErrPoolInTx = errors.New("store: the connection pool was used inside a transaction; use the transaction's handle")
+
+type txKey struct{}
+
+// InTx reports whether ctx is the context of a transaction run by Transact.
+func InTx(ctx context.Context) bool { return ctx.Value(txKey{}) != nil }
 
 // Transact runs fn in one transaction: committed if fn returns nil, rolled back otherwise.
+// fn receives ctx marked as inside the transaction (see Q): only q reaches the database there.
 // PostgreSQL serialization failures and deadlocks are retried a few times.
-func (db *DB) Transact(ctx context.Context, fn func(q *Q) error) error {
+func (db *DB) Transact(ctx context.Context, fn func(ctx context.Context, q *Q) error) error {
 	for attempt := 0; ; attempt++ {
 		err := db.transactOnce(ctx, fn)
 		if err != nil && attempt < 3 && isRetryable(err) {
@@ -122,7 +139,7 @@ func (db *DB) Transact(ctx context.Context, fn func(q *Q) error) error {
 	}
 }
 
-func (db *DB) transactOnce(ctx context.Context, fn func(q *Q) error) (err error) {
+func (db *DB) transactOnce(ctx context.Context, fn func(ctx context.Context, q *Q) error) (err error) {
 	tx, err := db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
@@ -138,7 +155,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(q *Q) error) (err error)
 		}
 		err = mapErr(tx.Commit())
 	}()
-	return fn(&Q{x: tx, d: db.Dialect, tx: tx})
+	return fn(context.WithValue(ctx, txKey{}, true), &Q{x: tx, d: db.Dialect, tx: tx})
 }
 
 func isRetryable(err error) bool {
@@ -161,9 +178,17 @@ type execer interface {
 
 // Q runs SQL written with ? placeholders on either database, inside or outside a transaction.
 type Q struct {
-	x  execer
-	d  Dialect
-	tx *sql.Tx
+	x    execer
+	d    Dialect
+	tx   *sql.Tx
+	pool bool // q runs on the pool: refuses a transaction's context
+}
+
+// guard panics when a pool handle is asked to run a statement with a transaction's context.
+func (q *Q) guard(ctx context.Context) {
+	if q.pool && InTx(ctx) {
+		panic(ErrPoolInTx)
+	}
 }
 
 // Dialect returns the database family.
@@ -174,18 +199,21 @@ func (q *Q) InTx() bool { return q.tx != nil }
 
 // Exec runs a statement.
 func (q *Q) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q.guard(ctx)
 	r, err := q.x.ExecContext(ctx, q.rebind(query), args...)
 	return r, mapErr(err)
 }
 
 // Query runs a query.
 func (q *Q) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q.guard(ctx)
 	r, err := q.x.QueryContext(ctx, q.rebind(query), args...)
 	return r, mapErr(err)
 }
 
 // QueryRow runs a query for one row.
 func (q *Q) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	q.guard(ctx)
 	return q.x.QueryRowContext(ctx, q.rebind(query), args...)
 }
 

@@ -139,7 +139,7 @@ func (db *DB) MigrateTo(ctx context.Context, version int) (applied int, err erro
 		if m.Version <= current || version > 0 && m.Version > version {
 			continue
 		}
-		err := db.Transact(ctx, func(q *Q) error {
+		err := db.Transact(ctx, func(ctx context.Context, q *Q) error {
 			if db.Dialect == Postgres {
 				if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(7260815)`); err != nil {
 					return err

@@ -39,7 +39,7 @@ func TestPurchaseStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		move := func(reserve, spend gongzhi.Money) error {
-			return db.Transact(ctx, func(q *store.Q) error {
+			return db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 				if err := q.LockRow(ctx, "budgets", b.ID); err != nil {
 					return err
 				}
@@ -66,7 +66,7 @@ func TestPurchaseStore(t *testing.T) {
 		if err != nil || len(ledger) != 2 {
 			t.Fatalf("ledger %d %v (the refused move must leave no line)", len(ledger), err)
 		}
-		if err := db.Transact(ctx, func(q *store.Q) error { return q.LockRow(ctx, "budgets", 999) }); gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+		if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.LockRow(ctx, "budgets", 999) }); gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 			t.Fatalf("lock of a missing row: %v", err)
 		}
 
@@ -90,7 +90,7 @@ func TestPurchaseStore(t *testing.T) {
 			rs = append(rs, gongzhi.Ranked{ApplicationID: ap.ID, Score: gongzhi.Points(10000 - i), Scores: 5, Rank: i + 1})
 			reasons[ap.ID] = gongzhi.UnfundedBudget
 		}
-		err = db.Transact(ctx, func(q *store.Q) error {
+		err = db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			if err := q.SetRanking(ctx, c.ID, rs, now); err != nil {
 				return err
 			}

@@ -70,7 +70,7 @@ func TestStore(t *testing.T) {
 		if !store.IsUnique(err, "credit_code") {
 			t.Fatalf("duplicate credit code: %v", err)
 		}
-		err = db.Transact(ctx, func(q *store.Q) error {
+		err = db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			o3 := *o
 			o3.CreditCode = ""
 			o3.Name = "rolled back"
@@ -120,4 +120,25 @@ func collectOrgs(ctx context.Context, q *store.Q, s store.Scope, opts store.List
 	total, err := q.ListOrganizations(ctx, s, opts, func(o *gongzhi.Organization) error { p.Items = append(p.Items, o); return nil })
 	p.Total = total
 	return p, err
+}
+
+// TestPoolRefusedInTx: a statement on the pool with a transaction's context panics with
+// ErrPoolInTx instead of waiting for a second connection (see DB.Q).
+func TestPoolRefusedInTx(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var got any
+		err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+			defer func() { got = recover() }()
+			var n int
+			return db.Q().QueryRow(ctx, `SELECT 1`).Scan(&n)
+		})
+		if got != store.ErrPoolInTx {
+			t.Fatalf("pool inside a transaction: recovered %v (err %v), want ErrPoolInTx", got, err)
+		}
+		var n int
+		if err := db.Q().QueryRow(ctx, `SELECT 1`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("pool outside a transaction: %d, %v", n, err)
+		}
+	})
 }

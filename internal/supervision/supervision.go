@@ -113,7 +113,7 @@ func (a *Service) EnsureInspections(ctx context.Context, ac *gongzhi.Actor, mont
 		return 0, nil
 	}
 	n := 0
-	err = a.DB.Transact(ctx, func(q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		n = 0
 		for _, c := range missing {
 			in := &gongzhi.Inspection{ContractID: c.ID, OrgID: c.OrgID, PlaceCode: c.PlaceCode, Month: month, DueOn: gongzhi.MonthDueOn(month)}
@@ -192,7 +192,7 @@ func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id in
 	if err := rec.Validate(); err != nil {
 		return nil, err
 	}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		in, err := a.loadInspection(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -238,7 +238,7 @@ func (a *Service) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, ins
 		return nil, err
 	}
 	var x *gongzhi.Rectification
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		in, err := a.loadInspection(ctx, q, ac, inspectionID)
 		if err != nil {
 			return err
@@ -465,7 +465,7 @@ func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id
 		return nil, err
 	}
 	var x *gongzhi.Rectification
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		var err error
 		if x, err = a.lockRect(ctx, q, ac, id); err != nil {
 			return err
@@ -495,7 +495,7 @@ func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id
 
 // moveRect runs one state move of an order in a transaction with its history and audit.
 func (a *Service) moveRect(ctx context.Context, ac *gongzhi.Actor, id int64, move func(*gongzhi.Rectification) error, note string) (*gongzhi.Rectification, error) {
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		x, err := a.lockRect(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -542,7 +542,7 @@ func (a *Service) EscalateOverdue(ctx context.Context, ac *gongzhi.Actor) (int, 
 	}
 	sys := gongzhi.SystemActor("auto")
 	n := 0
-	err = a.DB.Transact(ctx, func(q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		n = 0
 		for _, id := range ids {
 			if err := q.LockRow(ctx, "rectifications", id); err != nil {
@@ -595,7 +595,7 @@ func (a *Service) RecordTalk(ctx context.Context, ac *gongzhi.Actor, in gongzhi.
 		}
 	}
 	var t *gongzhi.Talk
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, err := q.GetContract(ctx, kernel.PlaceScope(ac), in.ContractID)
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {

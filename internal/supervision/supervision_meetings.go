@@ -32,7 +32,7 @@ func (a *Service) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongz
 	if m.Attendees == nil {
 		m.Attendees = []gongzhi.Attendee{}
 	}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		seen := map[int64]bool{}
 		for _, o := range in.OrgIDs {
 			if _, err := q.GetOrganization(ctx, kernel.PlaceScope(ac), o); err != nil {
@@ -121,7 +121,7 @@ func (a *Service) AddMeetingAction(ctx context.Context, ac *gongzhi.Actor, meeti
 		return nil, err
 	}
 	var x *gongzhi.MeetingAction
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		m, err := q.GetMeeting(ctx, kernel.PlaceScope(ac), meetingID)
 		if err != nil {
 			return err
@@ -157,7 +157,7 @@ func (a *Service) CompleteMeetingAction(ctx context.Context, ac *gongzhi.Actor, 
 		return nil, gongzhi.Invalid("note", r)
 	}
 	var x *gongzhi.MeetingAction
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		s, err := supScope(ac)
 		if err != nil {
 			return err

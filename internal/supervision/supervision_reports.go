@@ -195,7 +195,7 @@ func (a *Service) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Act
 		return nil, err
 	}
 	var id int64
-	err = a.DB.Transact(ctx, func(q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		prefix, _, err := kernel.PlacePrefix(ctx, q, place)
 		if err != nil {
 			return err
@@ -295,7 +295,7 @@ func (a *Service) EditSupervisionReport(ctx context.Context, ac *gongzhi.Actor, 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		rep, err := a.lockReport(ctx, q, ac, id)
 		if err != nil {
 			return err
@@ -442,7 +442,7 @@ func (a *Service) PublishSupervisionReport(ctx context.Context, ac *gongzhi.Acto
 	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		rep, err := a.lockReport(ctx, q, ac, id)
 		if err != nil {
 			return err

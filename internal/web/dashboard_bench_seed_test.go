@@ -71,7 +71,7 @@ func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contrac
 	lastDay := gongzhi.DateOf(until.AddDate(0, 0, -1))
 	lastMonth := gongzhi.MonthOf(until)
 	now := until.UTC()
-	err := a.DB.Transact(ctx, func(q *store.Q) error {
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		// residents of every community the contracts serve
 		comms := map[string]bool{}
 		for _, ct := range contracts {

@@ -22,7 +22,7 @@ func TestJobsPage(t *testing.T) {
 		// the demo ran each job once when it seeded; a later run of one failed
 		failedAt := e.app.Now().Add(time.Minute)
 		j := jobs.ByKind(jobs.KindComplaints)
-		if err := db.Transact(ctx, func(q *store.Q) error {
+		if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 			return q.InsertJobRun(ctx, &store.JobRun{Kind: j.Kind, Period: j.Period(failedAt), Attempt: 2, StartedAt: failedAt,
 				FinishedAt: failedAt, Error: "escalate complaints: database is locked"}, failedAt.Add(-time.Hour))
 		}); err != nil {

@@ -33,7 +33,7 @@ func TestAccountPlaceChoicesBeyondTheCap(t *testing.T) {
 	}
 	// many places: suggestions and the count
 	const added = web.OptionCap + 100
-	err := e.app.DB.Transact(ctx, func(q *store.Q) error {
+	err := e.app.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		street := &gongzhi.Place{Code: "320116099000", Name: "测试街道", Level: gongzhi.LevelStreet, ParentCode: demo.DistrictCode}
 		if err := q.InsertPlace(ctx, street, e.app.Now()); err != nil {
 			return err
