@@ -153,7 +153,9 @@ func Run(ctx context.Context, a *app.App, j *Job, at time.Time, attempt int) (in
 	// logged even when the context is cancelled, so that a run cut short still shows
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if lerr := a.DB.Transact(lctx, func(lctx context.Context, q *store.Q) error { return q.InsertJobRun(lctx, r, r.StartedAt.Add(-runRetention)) }); lerr != nil {
+	if lerr := a.DB.Transact(lctx, func(lctx context.Context, q *store.Q) error {
+		return q.InsertJobRun(lctx, r, r.StartedAt.Add(-runRetention))
+	}); lerr != nil {
 		a.Log.Error("log job run", "kind", j.Kind, "err", lerr)
 		if err == nil {
 			return n, fmt.Errorf("log the run: %w", lerr)

@@ -32,7 +32,9 @@ func TestComplaintStore(t *testing.T) {
 		add := func(code, community string, due time.Time) *gongzhi.Complaint {
 			c := &gongzhi.Complaint{Code: code, Kind: "complaint", CommunityCode: community, Subject: "s", Description: "d",
 				Route: gongzhi.RouteOffice, State: gongzhi.ComplaintOpen, DueAt: due, EscalateAt: due.Add(48 * time.Hour)}
-			if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.InsertComplaint(ctx, c, "n", "p", "5678", "h", now) }); err != nil {
+			if err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+				return q.InsertComplaint(ctx, c, "n", "p", "5678", "h", now)
+			}); err != nil {
 				t.Fatal(err)
 			}
 			return c
