@@ -134,7 +134,7 @@ func (a *Service) moveCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c
 	if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, to); err != nil {
 		return err
 	}
-	if err := q.SetCallState(ctx, c.ID, to, a.NowUTC()); err != nil {
+	if err := q.SetCallState(ctx, c.ID, c.State, to, a.NowUTC()); err != nil {
 		return err
 	}
 	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, Entity: "call", EntityID: c.ID, From: c.State, To: to, Note: note}); err != nil {
@@ -229,7 +229,7 @@ func (a *Service) CancelCall(ctx context.Context, ac *gongzhi.Actor, id int64, r
 			return err
 		}
 		for _, w := range awards {
-			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, reason, a.NowUTC()); err != nil {
+			if err := q.SetAwardState(ctx, w.ID, w.State, gongzhi.AwardOverturned, reason, a.NowUTC()); err != nil {
 				return err
 			}
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: id, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
@@ -344,15 +344,31 @@ func (a *Service) CallNeeds(ctx context.Context, ac *gongzhi.Actor, id int64) ([
 
 // ---- applications
 
-// ownApp returns an application of the provider's organization (ENOTFOUND for any other).
+// ownApp locks and returns an application of the provider's organization (ENOTFOUND for any
+// other). The row is locked before the state the caller decides on is read, so that concurrent
+// changes of one application (a submission sent twice, an edit racing the submission) wait for
+// each other and the later one sees what the earlier did.
 func (a *Service) ownApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {
 	if err := kernel.Allow(ac, MayApply(ac)); err != nil {
 		return nil, err
 	}
+	s := kernel.OrgScope(ac)
 	if ac.IsSystem() {
-		return q.GetApplication(ctx, store.Scope{}, id)
+		s = store.Scope{}
 	}
-	return q.GetApplication(ctx, kernel.OrgScope(ac), id)
+	if _, err := q.GetApplication(ctx, s, id); err != nil {
+		return nil, err
+	}
+	return lockApp(ctx, q, id)
+}
+
+// lockApp locks an application's row and reads it again: the state read after the lock is the
+// one every concurrent change waited for.
+func lockApp(ctx context.Context, q *store.Q, id int64) (*gongzhi.Application, error) {
+	if err := q.LockRow(ctx, "applications", id); err != nil {
+		return nil, err
+	}
+	return q.GetApplication(ctx, store.Scope{}, id)
 }
 
 // deadline refuses an action on an application once the call no longer takes submissions:
@@ -537,7 +553,7 @@ func (a *Service) moveApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap
 	if err := gongzhi.CheckMove(gongzhi.AppMoves, ap.State, to); err != nil {
 		return err
 	}
-	if err := q.SetApplicationState(ctx, ap.ID, to, a.NowUTC()); err != nil {
+	if err := q.SetApplicationState(ctx, ap.ID, ap.State, to, a.NowUTC()); err != nil {
 		return err
 	}
 	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
@@ -671,7 +687,9 @@ func (a *Service) ApplicationHistory(ctx context.Context, ac *gongzhi.Actor, id 
 
 // AddAttachment records the metadata of a file attached to a draft application of the
 // provider's own organization, before the deadline (the bytes are stored by the caller under
-// their SHA-256). Refuses like UpdateApplication; EINVALID for a bad name, size or digest.
+// their SHA-256). Refuses like UpdateApplication; EINVALID for a bad name, size or digest. A
+// file is attached to an application once: the same file again (same SHA-256) is refused
+// (ECONFLICT sha256: attachment.duplicate).
 func (a *Service) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID int64, att *gongzhi.Attachment) error {
 	if err := att.Validate(); err != nil {
 		return err
@@ -683,6 +701,9 @@ func (a *Service) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID in
 		}
 		att.ApplicationID = ap.ID
 		if err := q.InsertAttachment(ctx, att, kernel.UserID(ac), a.NowUTC()); err != nil {
+			if store.IsUnique(err, "") {
+				return gongzhi.Refused("sha256", "attachment.duplicate")
+			}
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), nil, att, "attachment added")
@@ -738,6 +759,15 @@ func (a *Service) PrelimReview(ctx context.Context, ac *gongzhi.Actor, appID int
 		ap, err := q.GetApplication(ctx, kernel.PlaceScope(ac), appID)
 		if err != nil || ap.State == gongzhi.AppDraft {
 			return gongzhi.NotFound()
+		}
+		// the call, then the application, locked before their states are read: of concurrent
+		// reviews of one application (the same twice, or eligible and rejected together) the
+		// first decides and the others see its decision
+		if err := q.LockRow(ctx, "calls", ap.CallID); err != nil {
+			return err
+		}
+		if ap, err = lockApp(ctx, q, appID); err != nil {
+			return err
 		}
 		c, err := q.GetCall(ctx, store.Scope{}, ap.CallID)
 		if err != nil {

@@ -94,11 +94,16 @@ func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, award
 	}
 	var id int64
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		w, err := q.GetAward(ctx, kernel.PlaceScope(ac), awardID)
-		if err != nil {
+		if _, err := q.GetAward(ctx, kernel.PlaceScope(ac), awardID); err != nil {
 			return err
 		}
+		// the award is read again once locked: of concurrent requests for its contract, the
+		// later ones see the first one's
 		if err := q.LockRow(ctx, "awards", awardID); err != nil {
+			return err
+		}
+		w, err := q.GetAward(ctx, store.Scope{}, awardID)
+		if err != nil {
 			return err
 		}
 		if w.State != gongzhi.AwardPublished && w.State != gongzhi.AwardFinal {

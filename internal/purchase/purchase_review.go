@@ -248,7 +248,8 @@ func reviewState(c *gongzhi.Call) error {
 // applicant is excluded and replaced at once; before the draw, the draw skips them. Only the
 // purchaser may, within scope, while the call is open, closed or in review. Returns the
 // replacement, if one was drawn. EINVALID (person_id: expert.not_expert) for a person who is not
-// an expert, (org_id: org.missing) for an unknown organization.
+// an expert, (org_id: org.missing) for an unknown organization; ECONFLICT (org_id:
+// conflict.duplicate) for a conflict already on record.
 func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (*gongzhi.PanelMember, error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
@@ -275,6 +276,9 @@ func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID,
 			return gongzhi.Invalid("org_id", "org.missing")
 		}
 		if err := q.InsertConflict(ctx, callID, personID, orgID, 0, reason, kernel.UserID(ac), a.NowUTC()); err != nil {
+			if store.IsUnique(err, "") {
+				return gongzhi.Refused("org_id", "conflict.duplicate")
+			}
 			return err
 		}
 		applicants, err := q.ApplicantOrgs(ctx, callID)
@@ -439,9 +443,15 @@ func (a *Service) panelMember(ctx context.Context, q *store.Q, ac *gongzhi.Actor
 // DeclareNoConflict records a selected expert's declaration that they have no conflict of
 // interest with any applicant of the call; only then may they see and score its applications.
 // Only the expert may, while the call is closed or in review. Refuses (ECONFLICT) an expert
-// excluded from the panel (panel: panel.excluded). Declaring twice changes nothing.
+// excluded from the panel (panel: panel.excluded) and a second declaration (panel:
+// panel.already_declared): the declaration is made once, with one line of history.
 func (a *Service) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, callID int64) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		// the call's row is locked before the member's line is read: the panel's changes (a
+		// declaration, an exclusion, a replacement) happen one at a time
+		if err := q.LockRow(ctx, "calls", callID); err != nil {
+			return err
+		}
 		person, m, err := a.panelMember(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -450,7 +460,7 @@ func (a *Service) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, call
 			return gongzhi.Refused("panel", "panel.excluded")
 		}
 		if !m.DeclaredAt.IsZero() {
-			return nil
+			return gongzhi.Refused("panel", "panel.already_declared")
 		}
 		c, err := q.GetCall(ctx, store.Scope{}, callID)
 		if err != nil {
@@ -475,7 +485,8 @@ func (a *Service) DeclareNoConflict(ctx context.Context, ac *gongzhi.Actor, call
 // excluded from the panel and replaced, in the same seeded order; their conflict stays on
 // record, so they can never score those applications (review.conflict). Only the expert may,
 // while the call is closed or in review. Returns the replacement, if one was drawn. EINVALID
-// (application_ids: required / choice) for no or foreign applications.
+// (application_ids: required / choice) for no or foreign applications; ECONFLICT
+// (application_ids: conflict.duplicate) for a conflict declared already.
 func (a *Service) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID int64, appIDs []int64, reason string) (*gongzhi.PanelMember, error) {
 	reason, r := gongzhi.CheckText(reason, 500, true)
 	if r != "" {
@@ -486,11 +497,12 @@ func (a *Service) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID
 	}
 	var repl *gongzhi.PanelMember
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		person, m, err := a.panelMember(ctx, q, ac, callID)
-		if err != nil {
+		// the call's row is locked before the member's line is read (see DeclareNoConflict)
+		if err := q.LockRow(ctx, "calls", callID); err != nil {
 			return err
 		}
-		if err := q.LockRow(ctx, "calls", callID); err != nil {
+		person, m, err := a.panelMember(ctx, q, ac, callID)
+		if err != nil {
 			return err
 		}
 		c, err := q.GetCall(ctx, store.Scope{}, callID)
@@ -506,6 +518,9 @@ func (a *Service) DeclareConflict(ctx context.Context, ac *gongzhi.Actor, callID
 				return gongzhi.Invalid("application_ids", "choice")
 			}
 			if err := q.InsertConflict(ctx, callID, person, ap.OrgID, ap.ID, reason, kernel.UserID(ac), a.NowUTC()); err != nil {
+				if store.IsUnique(err, "") {
+					return gongzhi.Refused("application_ids", "conflict.duplicate")
+				}
 				return err
 			}
 		}
@@ -604,6 +619,11 @@ func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int
 		if err != nil {
 			return err
 		}
+		// the call's row is locked before the panel, the call's state and the scores are read:
+		// a score cannot slip in beside the member's removal, the ranking or a second score
+		if err := q.LockRow(ctx, "calls", ap.CallID); err != nil {
+			return err
+		}
 		m, err := q.GetPanelMember(ctx, ap.CallID, person)
 		if err != nil {
 			return gongzhi.NotFound()
@@ -696,7 +716,8 @@ func (a *Service) Scores(ctx context.Context, ac *gongzhi.Actor, appID int64) ([
 // evaluation's bonus points added, named in the ranking's history note. Only scores of members still
 // on the panel, and without a conflict, count. Only the purchaser may, within scope, while the
 // call is in review, and only when every member has scored every application they may score
-// (ECONFLICT scores: review.incomplete:MISSING).
+// (ECONFLICT scores: review.incomplete:MISSING). Ranking again when no score changed is refused
+// (ECONFLICT ranking: ranking.unchanged): the ranking is recorded once.
 func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64) ([]gongzhi.Ranked, error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
@@ -772,6 +793,13 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 			return gongzhi.Refused("scores", "review.incomplete:"+kernel.Itoa(missing))
 		}
 		gongzhi.RankOrder(rs)
+		if stored, unranked, err := ranking(ctx, q, callID); err != nil {
+			return err
+		} else if unranked == 0 && slices.EqualFunc(stored, rs, func(x, y gongzhi.Ranked) bool {
+			return x.ApplicationID == y.ApplicationID && x.Score == y.Score && x.Scores == y.Scores
+		}) {
+			return gongzhi.Refused("ranking", "ranking.unchanged")
+		}
 		if err := q.SetRanking(ctx, callID, rs, a.NowUTC()); err != nil {
 			return err
 		}
@@ -826,7 +854,9 @@ func (a *Service) Ranking(ctx context.Context, ac *gongzhi.Actor, callID int64) 
 // while the call's amount lasts; the first one the money cannot cover, and all after it, are
 // not funded for budget_exhausted (below_threshold for those under the threshold). The reason
 // is recorded on every application not funded. Only the purchaser may, within scope, in review,
-// after RankCall (ECONFLICT ranking: award.not_ranked).
+// after RankCall (ECONFLICT ranking: award.not_ranked). A proposal that changes nothing — the
+// same request sent twice — is refused (ECONFLICT threshold: award.unchanged), so that it leaves
+// no second set of history lines.
 func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID int64, threshold gongzhi.Points) ([]gongzhi.Proposal, error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
@@ -848,9 +878,6 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 			return gongzhi.Refused("ranking", "award.not_ranked")
 		}
 		props = gongzhi.ProposeAwards(c, rs, threshold)
-		if err := q.DeleteProposedAwards(ctx, callID); err != nil {
-			return err
-		}
 		var ws []*gongzhi.Award
 		reasons := map[int64]string{}
 		var total gongzhi.Money
@@ -861,6 +888,14 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 					State: gongzhi.AwardProposed})
 				total += p.Amount
 			}
+		}
+		if same, err := sameProposal(ctx, q, callID, ws, reasons); err != nil {
+			return err
+		} else if same {
+			return gongzhi.Refused("threshold", "award.unchanged")
+		}
+		if err := q.DeleteProposedAwards(ctx, callID); err != nil {
+			return err
 		}
 		if err := q.InsertAwards(ctx, ws, a.NowUTC()); err != nil {
 			return err
@@ -887,6 +922,34 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 	return props, err
 }
 
+// sameProposal reports whether a call's awards and reasons are already what a proposal would
+// make them (the awards ws, the reasons of the applications not funded, no notes): proposing
+// again would change nothing.
+func sameProposal(ctx context.Context, q *store.Q, callID int64, ws []*gongzhi.Award, reasons map[int64]string) (bool, error) {
+	have, err := q.ListAwards(ctx, callID)
+	if err != nil || len(have) != len(ws) {
+		return false, err
+	}
+	want := make(map[int64]gongzhi.Money, len(ws))
+	for _, w := range ws {
+		want[w.ApplicationID] = w.Amount
+	}
+	for _, w := range have {
+		if w.State != gongzhi.AwardProposed || w.Note != "" || want[w.ApplicationID] != w.Amount {
+			return false, nil
+		}
+	}
+	same := true
+	_, err = q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
+		"state": gongzhi.AppEligible}}, func(ap *gongzhi.Application) error {
+		if r, ok := reasons[ap.ID]; ok && (ap.UnfundedReason != r || ap.UnfundedNote != "") {
+			same = false
+		}
+		return nil
+	})
+	return same, err
+}
+
 // eligibleInCall returns an eligible, ranked application of the call.
 func eligibleInCall(ctx context.Context, q *store.Q, callID, appID int64) (*gongzhi.Application, error) {
 	ap, err := q.GetApplication(ctx, store.Scope{}, appID)
@@ -907,7 +970,8 @@ func eligibleInCall(ctx context.Context, q *store.Q, callID, appID int64) (*gong
 // award.outside_bands) and not exceed the request (award.exceeds_request); the call's awards
 // together can never exceed its amount (ECONFLICT amount: award.exceeds_budget:LEFT) — the
 // call's row is locked while they are added up, so two concurrent awards cannot overspend.
-// Only the purchaser may, within scope, in review, after ranking.
+// Only the purchaser may, within scope, in review, after ranking. The same award again (amount
+// and note unchanged) is refused (ECONFLICT amount: award.unchanged).
 func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, amount gongzhi.Money, note string) error {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
@@ -946,6 +1010,9 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 			return gongzhi.Refused("amount", "award.exceeds_budget:"+(c.Amount-sum).Format())
 		}
 		from := ""
+		if existing != nil && err == nil && existing.Amount == amount && existing.Note == note && ap.UnfundedReason == "" {
+			return gongzhi.Refused("amount", "award.unchanged")
+		}
 		if existing != nil && err == nil {
 			from = existing.State
 			if err := q.UpdateAwardAmount(ctx, existing.ID, amount, note, a.NowUTC()); err != nil {
@@ -973,7 +1040,8 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 
 // RemoveAward takes an eligible application out of the awards with the reason it is not funded
 // (one of gongzhi.UnfundedReasons; unfunded.decision needs a note saying why). Only the
-// purchaser may, within scope, in review. EINVALID (reason: choice, note: required).
+// purchaser may, within scope, in review. EINVALID (reason: choice, note: required). Removing an
+// application already out with that reason and note changes nothing and writes nothing.
 func (a *Service) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, reason, note string) error {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
@@ -993,10 +1061,15 @@ func (a *Service) RemoveAward(ctx context.Context, ac *gongzhi.Actor, callID, ap
 		if c.State != gongzhi.CallReviewing {
 			return gongzhi.Refused("state", "state.illegal:"+c.State)
 		}
-		if _, err := eligibleInCall(ctx, q, callID, appID); err != nil {
+		ap, err := eligibleInCall(ctx, q, callID, appID)
+		if err != nil {
 			return err
 		}
-		if w, err := q.AwardOf(ctx, appID); err == nil {
+		w, err := q.AwardOf(ctx, appID)
+		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND && ap.UnfundedReason == reason && ap.UnfundedNote == note {
+			return nil // already so: nothing to write
+		}
+		if err == nil {
 			if err := q.DeleteAward(ctx, w.ID); err != nil {
 				return err
 			}
@@ -1167,8 +1240,9 @@ func (a *Service) Notice(ctx context.Context, ac *gongzhi.Actor, callID int64) (
 // result, or to the call as a whole — by anyone, without an account too, with a name and a
 // contact. Refuses (ECONFLICT call_id) after the notice period (objection.period_over) and when
 // the results are not in notice (state.illegal); EINVALID (application_id: choice) for an
-// application that is not a published result of the call; ENOTFOUND for a call the caller
-// cannot see; ETOOMANY once an anonymous address has filed PublicFormLimit objections within
+// application that is not a published result of the call; ECONFLICT (body: objection.duplicate)
+// for the same objection again (same result, name, contact and text: a form sent twice files
+// once); ENOTFOUND for a call the caller cannot see; ETOOMANY once an anonymous address has filed PublicFormLimit objections within
 // the hour.
 func (a *Service) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongzhi.Objection) error {
 	if err := o.Validate(); err != nil {
@@ -1177,6 +1251,14 @@ func (a *Service) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongz
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		c, err := a.callFor(ctx, q, ac, o.CallID)
 		if err != nil {
+			return err
+		}
+		// the call's row is locked before its state and objections are read: an objection cannot
+		// slip in beside the awards becoming final, nor the same one be filed twice
+		if err := q.LockRow(ctx, "calls", c.ID); err != nil {
+			return err
+		}
+		if c, err = q.GetCall(ctx, store.Scope{}, c.ID); err != nil {
 			return err
 		}
 		if err := a.ThrottleAnonymous(ctx, q, ac, "objection"); err != nil {
@@ -1193,6 +1275,15 @@ func (a *Service) FileObjection(ctx context.Context, ac *gongzhi.Actor, o *gongz
 			if err != nil || ap.CallID != c.ID || ap.State != gongzhi.AppAwarded && ap.State != gongzhi.AppNotFunded {
 				return gongzhi.Invalid("application_id", "choice")
 			}
+		}
+		objs, err := q.ListObjections(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(objs, func(x *gongzhi.Objection) bool {
+			return x.ApplicationID == o.ApplicationID && x.Name == o.Name && x.Contact == o.Contact && x.Body == o.Body
+		}) {
+			return gongzhi.Refused("body", "objection.duplicate")
 		}
 		if err := q.InsertObjection(ctx, o, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
@@ -1253,6 +1344,10 @@ func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int
 		if err != nil {
 			return err
 		}
+		// read again under the call's lock: a concurrent answer has committed by now
+		if o, err = q.GetObjection(ctx, id); err != nil {
+			return err
+		}
 		if o.State != gongzhi.ObjectionOpen {
 			return gongzhi.Refused("state", "state.illegal:"+o.State)
 		}
@@ -1270,7 +1365,7 @@ func (a *Service) AnswerObjection(ctx context.Context, ac *gongzhi.Actor, id int
 			if err := gongzhi.CheckMove(gongzhi.AwardMoves, w.State, gongzhi.AwardOverturned); err != nil {
 				return err
 			}
-			if err := q.SetAwardState(ctx, w.ID, gongzhi.AwardOverturned, answer, a.NowUTC()); err != nil {
+			if err := q.SetAwardState(ctx, w.ID, w.State, gongzhi.AwardOverturned, answer, a.NowUTC()); err != nil {
 				return err
 			}
 			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,

@@ -35,6 +35,22 @@ func (q *Q) LockRow(ctx context.Context, table string, id int64) error {
 	return mapErr(err)
 }
 
+// changed checks a conditional UPDATE that moves a row from the state its WHERE names: no row
+// changed means another transaction moved it first, ECONFLICT (state: state.changed).
+func changed(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return gongzhi.Refused("state", "state.changed")
+	}
+	return nil
+}
+
 // jsonText encodes a value for a JSON text column.
 func jsonText(v any) string {
 	b, err := json.Marshal(v)

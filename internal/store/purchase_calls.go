@@ -165,10 +165,10 @@ func (q *Q) replaceLinks(ctx context.Context, table, col string, id int64, needs
 	return nil
 }
 
-// SetCallState moves a call to a state.
-func (q *Q) SetCallState(ctx context.Context, id int64, state string, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE calls SET state = ?, updated_at = ? WHERE id = ?`, state, now.UTC(), id)
-	return err
+// SetCallState moves a call from state from to state to; ECONFLICT (state: state.changed) if it
+// is no longer in from.
+func (q *Q) SetCallState(ctx context.Context, id int64, from, to string, now time.Time) error {
+	return changed(q.Exec(ctx, `UPDATE calls SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, to, now.UTC(), id, from))
 }
 
 // AddCallReserved changes the money held for a call by delta.
@@ -317,22 +317,24 @@ func (q *Q) UpdateApplication(ctx context.Context, a *gongzhi.Application, now t
 	return q.replaceLinks(ctx, "application_needs", "application_id", a.ID, a.NeedIDs)
 }
 
-// SetApplicationState moves an application to a state; submitted also stamps submitted_at.
-func (q *Q) SetApplicationState(ctx context.Context, id int64, state string, now time.Time) error {
+// SetApplicationState moves an application from state from to state to; submitted also stamps
+// submitted_at. ECONFLICT (state: state.changed) if it is no longer in from: of two concurrent
+// moves from one state, one wins.
+func (q *Q) SetApplicationState(ctx context.Context, id int64, from, to string, now time.Time) error {
 	query := `UPDATE applications SET state = ?, updated_at = ?`
-	args := []any{state, now.UTC()}
-	if state == gongzhi.AppSubmitted {
+	args := []any{to, now.UTC()}
+	if to == gongzhi.AppSubmitted {
 		query += `, submitted_at = ?`
 		args = append(args, now.UTC())
 	}
-	_, err := q.Exec(ctx, query+` WHERE id = ?`, append(args, id)...)
-	return err
+	return changed(q.Exec(ctx, query+` WHERE id = ? AND state = ?`, append(args, id, from)...))
 }
 
-// SetPrelim records the preliminary review's outcome.
+// SetPrelim records the preliminary review's outcome of a submitted application; ECONFLICT
+// (state: state.changed) if it is no longer submitted.
 func (q *Q) SetPrelim(ctx context.Context, id int64, state, reason string, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE applications SET state = ?, prelim_reason = ?, updated_at = ? WHERE id = ?`, state, reason, now.UTC(), id)
-	return err
+	return changed(q.Exec(ctx, `UPDATE applications SET state = ?, prelim_reason = ?, updated_at = ? WHERE id = ? AND state = ?`,
+		state, reason, now.UTC(), id, gongzhi.AppSubmitted))
 }
 
 // SetUnfunded records why an application is not funded ("" clears it).

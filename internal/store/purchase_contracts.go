@@ -169,15 +169,15 @@ func (q *Q) ListContractVersions(ctx context.Context, contractID int64) ([]*gong
 	return out, mapErr(rows.Err())
 }
 
-// ConfirmVersion stamps one side's confirmation of a version: side is "purchaser" or "provider".
+// ConfirmVersion stamps one side's confirmation of a version, once: side is "purchaser" or
+// "provider"; ECONFLICT (state: state.changed) if that side confirmed it already.
 func (q *Q) ConfirmVersion(ctx context.Context, contractID int64, version int, side, name string, now time.Time) error {
 	col := "provider"
 	if side == "purchaser" {
 		col = "purchaser"
 	}
-	_, err := q.Exec(ctx, `UPDATE contract_versions SET `+col+`_confirmed_by = ?, `+col+`_confirmed_at = ? WHERE contract_id = ? AND version = ?`,
-		name, now.UTC(), contractID, version)
-	return err
+	return changed(q.Exec(ctx, `UPDATE contract_versions SET `+col+`_confirmed_by = ?, `+col+`_confirmed_at = ? WHERE contract_id = ?
+		AND version = ? AND `+col+`_confirmed_at IS NULL`, name, now.UTC(), contractID, version))
 }
 
 // SetVersionState moves a version; effective stamps effective_at.

@@ -141,17 +141,19 @@ func (q *Q) GetPanelMember(ctx context.Context, callID, personID int64) (*gongzh
 		WHERE m.call_id = ? AND m.person_id = ?`, callID, personID))
 }
 
-// ExcludePanelMember takes a selected expert off the panel with the reason.
+// ExcludePanelMember takes a selected expert off the panel with the reason; ECONFLICT (state:
+// state.changed) if they are no longer selected.
 func (q *Q) ExcludePanelMember(ctx context.Context, callID, personID int64, reason, detail string, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE panel_members SET outcome = 'excluded', reason = ?, detail = ?, excluded_at = ?
-		WHERE call_id = ? AND person_id = ?`, reason, detail, now.UTC(), callID, personID)
-	return err
+	return changed(q.Exec(ctx, `UPDATE panel_members SET outcome = 'excluded', reason = ?, detail = ?, excluded_at = ?
+		WHERE call_id = ? AND person_id = ? AND outcome = 'selected'`, reason, detail, now.UTC(), callID, personID))
 }
 
-// DeclareNoConflict stamps a member's declaration that they have no conflict in the call.
+// DeclareNoConflict stamps a selected member's declaration that they have no conflict in the
+// call, once: ECONFLICT (state: state.changed) if they declared already or are no longer
+// selected.
 func (q *Q) DeclareNoConflict(ctx context.Context, callID, personID int64, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE panel_members SET declared_at = ? WHERE call_id = ? AND person_id = ?`, now.UTC(), callID, personID)
-	return err
+	return changed(q.Exec(ctx, `UPDATE panel_members SET declared_at = ? WHERE call_id = ? AND person_id = ? AND declared_at IS NULL
+		AND outcome = 'selected'`, now.UTC(), callID, personID))
 }
 
 // PanelCalls returns the ids of the calls whose draw examined a person.
@@ -389,10 +391,11 @@ func (q *Q) DeleteProposedAwards(ctx context.Context, callID int64) error {
 	return err
 }
 
-// SetAwardState moves one award; reason is kept when it is overturned.
-func (q *Q) SetAwardState(ctx context.Context, id int64, state, reason string, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE awards SET state = ?, overturn_reason = ?, updated_at = ? WHERE id = ?`, state, reason, now.UTC(), id)
-	return err
+// SetAwardState moves one award from state from to state to; reason is kept when it is
+// overturned. ECONFLICT (state: state.changed) if it is no longer in from.
+func (q *Q) SetAwardState(ctx context.Context, id int64, from, to, reason string, now time.Time) error {
+	return changed(q.Exec(ctx, `UPDATE awards SET state = ?, overturn_reason = ?, updated_at = ? WHERE id = ? AND state = ?`,
+		to, reason, now.UTC(), id, from))
 }
 
 // MoveCallAwards moves every award of a call in state from to state to.
@@ -483,10 +486,12 @@ func (q *Q) ListObjections(ctx context.Context, callID int64) ([]*gongzhi.Object
 	return out, mapErr(rows.Err())
 }
 
-// AnswerObjection records the purchaser's answer.
+// AnswerObjection records the purchaser's answer to an open objection, once: ECONFLICT (state:
+// state.changed) if it is answered already.
 func (q *Q) AnswerObjection(ctx context.Context, o *gongzhi.Objection, userID int64, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE objections SET state = 'answered', answer = ?, upheld = ?, overturned = ?, answered_by = ?,
-		answered_name = ?, answered_at = ? WHERE id = ?`, o.Answer, o.Upheld, o.Overturned, nullID(userID), o.AnsweredBy, now.UTC(), o.ID)
+	err := changed(q.Exec(ctx, `UPDATE objections SET state = 'answered', answer = ?, upheld = ?, overturned = ?, answered_by = ?,
+		answered_name = ?, answered_at = ? WHERE id = ? AND state = 'open'`, o.Answer, o.Upheld, o.Overturned, nullID(userID), o.AnsweredBy,
+		now.UTC(), o.ID))
 	o.State, o.AnsweredAt = gongzhi.ObjectionAnswered, now
 	return err
 }
