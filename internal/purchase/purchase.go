@@ -250,6 +250,9 @@ func (a *Service) SaveServiceCategory(ctx context.Context, ac *gongzhi.Actor, c 
 			}
 			c.Active = true
 			if err := q.InsertServiceCategory(ctx, c, a.NowUTC()); err != nil {
+				if store.IsUnique(err, "") { // the same code added at the same moment
+					return gongzhi.Refused("code", "code.taken")
+				}
 				return err
 			}
 			return a.WriteAudit(ctx, q, ac, "create", ResCategories, c.Code, nil, c, "")

@@ -457,6 +457,11 @@ func TestPurchaseOnceUnderConcurrency(t *testing.T) {
 		o.once("amend", onceReq{pur, "POST", contract + "/amend", jsonOf(map[string]any{"terms": terms, "reason": "补充违约条款"})}, 200,
 			"version", "contract.amendment_pending", written{1, 1})
 
+		// ---- the catalog: a new entry added once
+		o.once("catalog", onceReq{pur, "POST", "/api/v1/catalog", jsonOf(map[string]any{"code": "elderly_bathing", "name": "老年助浴",
+			"name_en": "Bathing for older people", "standard": "上门助浴，每次不少于一小时。", "price_min": "80", "price_max": "200"})},
+			201, "code", "code.taken", written{0, 1})
+
 		// ---- another call: opened once, cancelled once
 		c2 := &gongzhi.Call{PlaceCode: f.call.PlaceCode, Kind: f.call.Kind, Title: "第二期公益创投", Description: f.call.Description,
 			Categories: f.call.Categories, BudgetID: f.budget.ID, Amount: gongzhi.Yuan(100_000), Bands: f.call.Bands,
