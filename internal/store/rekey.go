@@ -147,6 +147,7 @@ func (db *DB) Rekey(ctx context.Context, box *secret.Box, opts RekeyOptions) (*R
 	rep := &RekeyReport{Rows: map[string]int{}, Skipped: map[string]int{}}
 	for _, t := range SealedTables {
 		var after int64
+		rep.Rows[t.Table] = 0
 		for {
 			var last int64
 			var ids []int64
