@@ -107,6 +107,22 @@ func TestRekey(t *testing.T) {
 			}
 			db.Close()
 		}
+		if db.Dialect == store.Postgres {
+			// a migration or another rekey holds the migration lock: the rekey waits for nobody
+			conn, err := db.SQL.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7260815)`); err != nil {
+				t.Fatal(err)
+			}
+			out, err := runCmd(t, "rekey", "--db", db.DSN, "--secret-key", key, "--field-cipher", "sm4")
+			conn.ExecContext(ctx, `SELECT pg_advisory_unlock(7260815)`)
+			conn.Close()
+			if err == nil || !strings.Contains(err.Error(), "another rekey or a migration") {
+				t.Fatalf("rekey beside a migration: %s %v", out, err)
+			}
+		}
 		// neither setting starts on a half-switched database
 		for _, c := range secret.Ciphers {
 			sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -364,5 +380,42 @@ func TestRestoreUnderLoad(t *testing.T) {
 	if out, err := runCmd(t, "restore", "--db", "sqlite:"+target, "--data-dir", filepath.Join(dir, "none"), "--force", backup); err != nil ||
 		!strings.Contains(out, "kept as") || !strings.Contains(out, "no secret key") {
 		t.Fatalf("forced restore: %s %v", out, err)
+	}
+}
+
+// TestHelpAndReadme: `gongzhi help` names the operations commands, and the README's
+// configuration table has a row for every setting.
+func TestHelpAndReadme(t *testing.T) {
+	out, err := runCmd(t, "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"gongzhi backup", "gongzhi restore", "gongzhi rekey"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("help does not name %s", c)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(readme), "| `--"+s.flag+"` | `"+s.env+"` |") {
+			t.Errorf("README's configuration table has no row for --%s (%s)", s.flag, s.env)
+		}
+	}
+	for _, c := range []string{"gongzhi restore", "gongzhi rekey"} {
+		if !strings.Contains(string(readme), c) {
+			t.Errorf("README does not describe %s", c)
+		}
+	}
+	if out, err := runCmd(t, "serve", "--field-cipher", "des"); err == nil || !strings.Contains(err.Error(), "aes or sm4") {
+		t.Fatalf("a bad field cipher: %s %v", out, err)
+	}
+	if out, err := runCmd(t, "serve", "--integrity-hash", "md5"); err == nil || !strings.Contains(err.Error(), "sha256 or sm3") {
+		t.Fatalf("a bad integrity hash: %s %v", out, err)
+	}
+	if out, err := runCmd(t, "restore", "--db", "postgres://nobody@127.0.0.1:1/x", "f.db"); err == nil || !strings.Contains(err.Error(), "pg_restore") {
+		t.Fatalf("restore on PostgreSQL: %s %v", out, err)
 	}
 }

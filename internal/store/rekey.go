@@ -142,7 +142,7 @@ func (db *DB) Rekey(ctx context.Context, box *secret.Box, opts RekeyOptions) (*R
 		if !got {
 			return nil, ErrRekeyBusy
 		}
-		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7260815)`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7260815)`)
 	}
 	rep := &RekeyReport{Rows: map[string]int{}, Skipped: map[string]int{}}
 	for _, t := range SealedTables {
