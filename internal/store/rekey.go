@@ -23,8 +23,8 @@ type SealedColumn struct{ Column, Context string }
 type SealedTable struct {
 	Table   string
 	Columns []SealedColumn
-	// Hash is the keyed-hash column (HashContext) of HashValue(the plain text of Columns[HashOf]);
-	// an empty HashValue stores no hash: NULL when HashNull, else ''.
+	// Hash is the keyed-hash column (HashContext) of HashValue(the plain text of Columns[HashOf]),
+	// "" for a table without one; an empty HashValue stores no hash: NULL when HashNull, else ''.
 	Hash        string
 	HashOf      int
 	HashContext string
@@ -197,7 +197,11 @@ func (q *Q) rekeyBatch(ctx context.Context, t SealedTable, box *secret.Box, afte
 		hash string
 	}
 	var batch []row
-	rows, err := q.Query(ctx, `SELECT id, `+strings.Join(cols, ", ")+`, COALESCE(`+t.Hash+`, '') FROM `+t.Table+
+	hashCol, hashSet := "''", ""
+	if t.Hash != "" {
+		hashCol, hashSet = "COALESCE("+t.Hash+", '')", ", "+t.Hash+" = ?"
+	}
+	rows, err := q.Query(ctx, `SELECT id, `+strings.Join(cols, ", ")+`, `+hashCol+` FROM `+t.Table+
 		` WHERE id > ? AND `+t.notSealedWith()+` ORDER BY id LIMIT ?`, append(append([]any{after}, t.prefixArgs(secret.Prefix(box.Cipher()))...), n)...)
 	if err != nil {
 		return 0, nil, 0, err
@@ -227,7 +231,7 @@ func (q *Q) rekeyBatch(ctx context.Context, t SealedTable, box *secret.Box, afte
 		sets[i] = c.Column + " = ?"
 		where[i] = cols[i] + " = ?"
 	}
-	update := `UPDATE ` + t.Table + ` SET ` + strings.Join(sets, ", ") + `, ` + t.Hash + ` = ? WHERE id = ? AND ` + strings.Join(where, " AND ")
+	update := `UPDATE ` + t.Table + ` SET ` + strings.Join(sets, ", ") + hashSet + ` WHERE id = ? AND ` + strings.Join(where, " AND ")
 	for _, r := range batch {
 		newVals := make([]any, len(r.vals))
 		plains := make([]string, len(r.vals))
@@ -247,7 +251,11 @@ func (q *Q) rekeyBatch(ctx context.Context, t SealedTable, box *secret.Box, afte
 		} else {
 			newHash = ""
 		}
-		if hv := t.HashValue(plains[t.HashOf]); r.vals[t.HashOf] != "" && hv != "" {
+		hv := ""
+		if t.Hash != "" && r.vals[t.HashOf] != "" {
+			hv = t.HashValue(plains[t.HashOf])
+		}
+		if hv != "" {
 			src, err := box.With(secret.SealedWith(r.vals[t.HashOf]))
 			if err != nil {
 				return 0, nil, 0, err
@@ -257,7 +265,11 @@ func (q *Q) rekeyBatch(ctx context.Context, t SealedTable, box *secret.Box, afte
 			}
 			newHash = box.Hash(hv, t.HashContext)
 		}
-		args := append(append(newVals, newHash, r.id), anys(r.vals)...)
+		args := newVals
+		if t.Hash != "" {
+			args = append(args, newHash)
+		}
+		args = append(append(args, r.id), anys(r.vals)...)
 		res, err := q.Exec(ctx, update, args...)
 		if err != nil {
 			return 0, nil, 0, err
