@@ -27,6 +27,8 @@ type Config struct {
 	MaxUploadMiB  int
 	Dev           string
 	SessionIdle   time.Duration
+	FieldCipher   string // aes or sm4 (secret.Ciphers)
+	IntegrityHash string // sha256 or sm3 (secret.IntegrityHashes)
 }
 
 type setting struct {
@@ -40,6 +42,20 @@ var settings = []setting{
 	{"db", "GONGZHI_DB", "sqlite:gongzhi.db", "database: sqlite:PATH or postgres://user:pass@host:5432/db", func(c *Config, v string) error { c.DB = v; return nil }},
 	{"data-dir", "GONGZHI_DATA_DIR", "data", "directory for uploaded files and the generated secret key", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"secret-key", "GONGZHI_SECRET_KEY", "", "32-byte key (64 hex chars or base64) that encrypts ID numbers at rest; default: DATA_DIR/secret.key, created on first start", func(c *Config, v string) error { c.SecretKey = v; return nil }},
+	{"field-cipher", "GONGZHI_FIELD_CIPHER", secret.CipherAES, "cipher of personal data at rest: aes (AES-256-GCM, HMAC-SHA256 lookups) or sm4 (SM4-GCM, HMAC-SM3 lookups, GB/T 39786); an existing database is switched with `gongzhi rekey`", func(c *Config, v string) error {
+		if secret.Prefix(v) == "" {
+			return fmt.Errorf("field-cipher must be %s, not %q", strings.Join(secret.Ciphers, " or "), v)
+		}
+		c.FieldCipher = v
+		return nil
+	}},
+	{"integrity-hash", "GONGZHI_INTEGRITY_HASH", secret.IntegritySHA256, "hash of the integrity digests (the audit log's hash chain): sha256 or sm3", func(c *Config, v string) error {
+		if _, err := secret.IntegrityHash(v); err != nil || v == "" {
+			return fmt.Errorf("integrity-hash must be %s, not %q", strings.Join(secret.IntegrityHashes, " or "), v)
+		}
+		c.IntegrityHash = v
+		return nil
+	}},
 	{"log-format", "GONGZHI_LOG_FORMAT", "text", "log format: text or json", func(c *Config, v string) error {
 		if v != "text" && v != "json" {
 			return fmt.Errorf("log-format must be text or json, not %q", v)
@@ -96,6 +112,18 @@ func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Con
 		}
 	}
 	return c, fs, nil
+}
+
+// existingSecretKey returns the configured key or the one in DATA_DIR/secret.key, never creating
+// one (nil, nil when there is none).
+func (c *Config) existingSecretKey() ([]byte, error) {
+	if c.SecretKey == "" {
+		if _, err := os.Stat(filepath.Join(c.DataDir, "secret.key")); err != nil {
+			return nil, nil
+		}
+	}
+	k, _, err := c.secretKey()
+	return k, err
 }
 
 // secretKey returns the configured key, or the one in DATA_DIR/secret.key, creating it with

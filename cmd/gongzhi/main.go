@@ -41,6 +41,8 @@ Usage:
   gongzhi user add [flags] USERNAME ROLE [PLACE_CODE|ORG_ID]
                                           add an account (first administrator: ROLE sysadmin)
   gongzhi backup  [flags] FILE            consistent copy of a live SQLite database
+  gongzhi restore [flags] [--force] FILE  put a SQLite backup in place of the database (stop the server first)
+  gongzhi rekey   [flags]                 re-encrypt personal data with --field-cipher (aes|sm4; stop the servers first)
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people [flags] FILE.xlsx
   gongzhi version
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdUserAdd(ctx, rest[1:], stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout)
+	case "rekey":
+		return cmdRekey(ctx, rest, stdout)
 	case "import":
 		if len(rest) == 0 {
 			return errors.New("usage: gongzhi import divisions|orgs|people FILE…")
@@ -131,12 +137,16 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 	if created {
 		log.Warn("created a new secret key: back it up, without it encrypted ID numbers cannot be read", "file", filepath.Join(c.DataDir, "secret.key"))
 	}
-	box, err := secret.NewBox(key)
+	box, err := secret.NewBoxWith(key, c.FieldCipher)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle}, log), nil
+	if err := db.Q().CheckFieldCipher(ctx, c.FieldCipher); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, IntegrityHash: c.IntegrityHash}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {

@@ -27,6 +27,7 @@ type Config struct {
 	SessionIdle   time.Duration // a session ends after this long unused (default 8 hours)
 	SessionMax    time.Duration // and after this long in any case (default 7 days)
 	Argon2        secret.Argon2
+	IntegrityHash string // integrity digests (the audit hash chain): "sha256" (default) or "sm3", see secret.IntegrityHash
 }
 
 // App is the service layer.

@@ -1,6 +1,8 @@
-// Package secret holds Gongzhi's cryptography: AES-256-GCM encryption of sensitive personal data
-// at rest with a key from configuration, keyed hashes for looking such data up without decrypting,
-// argon2id password hashes, and random tokens for sessions and API access.
+// Package secret holds Gongzhi's cryptography: encryption of sensitive personal data at rest with
+// a key from configuration (AES-256-GCM, or SM4-GCM under the national-cryptography setting),
+// keyed hashes for looking such data up without decrypting (HMAC-SHA256 or HMAC-SM3), the
+// integrity hash (SHA-256 or SM3), argon2id password hashes, and random tokens for sessions and
+// API access.
 package secret
 
 import (
@@ -14,18 +16,55 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 
+	"github.com/emmansun/gmsm/sm3"
+	"github.com/emmansun/gmsm/sm4"
 	"golang.org/x/crypto/argon2"
 )
 
 // KeySize is the length of the master key in bytes.
 const KeySize = 32
 
-// Box encrypts and hashes sensitive values with keys derived from one master key.
+// Field ciphers: the algorithm that seals sensitive values at rest and the keyed hash that
+// looks them up. AES is the default; SM4 answers GB/T 39786 (商用密码) where it is required.
+const (
+	CipherAES = "aes" // AES-256-GCM, lookup hashes HMAC-SHA256; sealed values start "v1:"
+	CipherSM4 = "sm4" // SM4-GCM (GB/T 32907), lookup hashes HMAC-SM3 (GB/T 32905); sealed values start "sm4:"
+)
+
+// Ciphers lists the field ciphers, the default first.
+var Ciphers = []string{CipherAES, CipherSM4}
+
+// prefixes name the cipher of a sealed value. "v1:" is AES-256-GCM: the format every value had
+// before the cipher became a choice, kept so that no existing value needs rewriting.
+var prefixes = map[string]string{CipherAES: "v1:", CipherSM4: "sm4:"}
+
+// Prefix returns the prefix of the values sealed with a cipher ("" for an unknown cipher).
+func Prefix(cipher string) string { return prefixes[cipher] }
+
+// SealedWith returns the cipher that sealed a value ("" when it is no sealed value).
+func SealedWith(sealed string) string {
+	for c, p := range prefixes {
+		if strings.HasPrefix(sealed, p) {
+			return c
+		}
+	}
+	return ""
+}
+
+// Box encrypts and hashes sensitive values with keys derived from one master key. It opens values
+// sealed with either cipher, whatever it is set to; it seals and hashes with its own cipher.
 type Box struct {
-	aead    cipher.AEAD
-	hashKey []byte
+	cipher string
+	aeads  map[string]cipher.AEAD // by cipher
+	hashes map[string]hashKey     // by cipher
+}
+
+type hashKey struct {
+	h   func() hash.Hash
+	key []byte
 }
 
 // ParseKey decodes a master key given as 64 hex characters or standard base64 of 32 bytes.
@@ -43,61 +82,119 @@ func ParseKey(s string) ([]byte, error) {
 // NewKey returns a fresh random master key as hex.
 func NewKey() string { return hex.EncodeToString(Random(KeySize)) }
 
-// NewBox derives the encryption and hashing keys from a master key.
-func NewBox(master []byte) (*Box, error) {
+// NewBox derives the encryption and hashing keys from a master key; the box seals with AES.
+func NewBox(master []byte) (*Box, error) { return NewBoxWith(master, CipherAES) }
+
+// NewBoxWith derives the keys of both ciphers from a master key; the box seals and hashes with
+// the cipher named (aes or sm4). The AES keys are derived with HMAC-SHA256 as they always were;
+// the SM4 key and the HMAC-SM3 key are derived with HMAC-SM3, so that the SM setting uses no
+// other algorithm on personal data.
+func NewBoxWith(master []byte, cipherName string) (*Box, error) {
 	if len(master) != KeySize {
 		return nil, errors.New("secret: master key must be 32 bytes")
 	}
-	block, err := aes.NewCipher(derive(master, "gongzhi field encryption v1"))
+	if _, ok := prefixes[cipherName]; !ok {
+		return nil, fmt.Errorf("secret: unknown field cipher %q: use %s", cipherName, strings.Join(Ciphers, " or "))
+	}
+	ab, err := aes.NewCipher(derive(sha256.New, master, "gongzhi field encryption v1"))
 	if err != nil {
 		return nil, err
 	}
-	aead, err := cipher.NewGCM(block)
+	sb, err := sm4.NewCipher(derive(sm3.New, master, "gongzhi field encryption sm4 v1")[:sm4.BlockSize])
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead, hashKey: derive(master, "gongzhi lookup hash v1")}, nil
+	b := &Box{cipher: cipherName, aeads: map[string]cipher.AEAD{}, hashes: map[string]hashKey{
+		CipherAES: {sha256.New, derive(sha256.New, master, "gongzhi lookup hash v1")},
+		CipherSM4: {sm3.New, derive(sm3.New, master, "gongzhi lookup hash sm3 v1")},
+	}}
+	for c, block := range map[string]cipher.Block{CipherAES: ab, CipherSM4: sb} {
+		if b.aeads[c], err = cipher.NewGCM(block); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
-func derive(master []byte, label string) []byte {
-	m := hmac.New(sha256.New, master)
+// With returns a box with the same keys that seals and hashes with another cipher.
+func (b *Box) With(cipherName string) (*Box, error) {
+	if _, ok := prefixes[cipherName]; !ok {
+		return nil, fmt.Errorf("secret: unknown field cipher %q: use %s", cipherName, strings.Join(Ciphers, " or "))
+	}
+	c := *b
+	c.cipher = cipherName
+	return &c, nil
+}
+
+// Cipher names the cipher the box seals and hashes with.
+func (b *Box) Cipher() string { return b.cipher }
+
+func derive(h func() hash.Hash, master []byte, label string) []byte {
+	m := hmac.New(h, master)
 	m.Write([]byte(label))
 	return m.Sum(nil)
 }
 
-// Seal encrypts plain text; the result is "v1:" and base64 of nonce and cipher text. The
-// context (for example "people.id_number") is bound as additional data, so a value cannot be
-// moved to another column unnoticed.
+// Seal encrypts plain text with the box's cipher; the result is the cipher's prefix ("v1:" or
+// "sm4:") and base64 of nonce and cipher text. The context (for example "people.id_number") is
+// bound as additional data, so a value cannot be moved to another column unnoticed.
 func (b *Box) Seal(plain, context string) string {
-	nonce := Random(b.aead.NonceSize())
-	out := b.aead.Seal(nonce, nonce, []byte(plain), []byte(context))
-	return "v1:" + base64.RawStdEncoding.EncodeToString(out)
+	aead := b.aeads[b.cipher]
+	nonce := Random(aead.NonceSize())
+	out := aead.Seal(nonce, nonce, []byte(plain), []byte(context))
+	return prefixes[b.cipher] + base64.RawStdEncoding.EncodeToString(out)
 }
 
-// Open decrypts what Seal produced with the same context.
+// Open decrypts what Seal produced with the same context, with the cipher its prefix names.
 func (b *Box) Open(sealed, context string) (string, error) {
-	raw, ok := strings.CutPrefix(sealed, "v1:")
-	if !ok {
+	c := SealedWith(sealed)
+	if c == "" {
 		return "", errors.New("secret: unknown format")
 	}
-	data, err := base64.RawStdEncoding.DecodeString(raw)
-	if err != nil || len(data) < b.aead.NonceSize() {
+	aead := b.aeads[c]
+	data, err := base64.RawStdEncoding.DecodeString(sealed[len(prefixes[c]):])
+	if err != nil || len(data) < aead.NonceSize() {
 		return "", errors.New("secret: corrupt value")
 	}
-	plain, err := b.aead.Open(nil, data[:b.aead.NonceSize()], data[b.aead.NonceSize():], []byte(context))
+	plain, err := aead.Open(nil, data[:aead.NonceSize()], data[aead.NonceSize():], []byte(context))
 	if err != nil {
 		return "", errors.New("secret: cannot decrypt (wrong key?)")
 	}
 	return string(plain), nil
 }
 
-// Hash returns a keyed hash of a value, equal for equal values, useless without the key.
+// Hash returns a keyed hash of a value (HMAC-SHA256, or HMAC-SM3 when the box seals with SM4),
+// equal for equal values, useless without the key. Both are 64 hex characters: which one a
+// stored hash is follows from the cipher of the value it was stored with.
 func (b *Box) Hash(value, context string) string {
-	m := hmac.New(sha256.New, b.hashKey)
+	k := b.hashes[b.cipher]
+	m := hmac.New(k.h, k.key)
 	m.Write([]byte(context))
 	m.Write([]byte{0})
 	m.Write([]byte(value))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Integrity hashes: the unkeyed digest that chains and checks records (the audit log's hash
+// chain, the ledger's digests). SM3 answers GB/T 39786; SHA-256 is the default.
+const (
+	IntegritySHA256 = "sha256"
+	IntegritySM3    = "sm3"
+)
+
+// IntegrityHashes lists the integrity hashes, the default first.
+var IntegrityHashes = []string{IntegritySHA256, IntegritySM3}
+
+// IntegrityHash returns the constructor of the integrity hash named (sha256 or sm3; "" is
+// sha256). Both give 32 bytes.
+func IntegrityHash(name string) (func() hash.Hash, error) {
+	switch name {
+	case IntegritySHA256, "":
+		return sha256.New, nil
+	case IntegritySM3:
+		return sm3.New, nil
+	}
+	return nil, fmt.Errorf("unknown integrity hash %q: use %s", name, strings.Join(IntegrityHashes, " or "))
 }
 
 // Random returns n random bytes.
