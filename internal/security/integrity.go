@@ -91,6 +91,9 @@ func parseDay(day string) time.Time {
 // run it at once: the day's seal is unique, and the one that finds it written stops). The first
 // seal starts at the day of the earliest entry. Returns how many days it sealed.
 func (a *Service) SealAudit(ctx context.Context, now time.Time) (int, error) {
+	if clock := a.Now(); clock.Before(now) {
+		now = clock // never seal a day the clock has not closed: its own entry would fall in it
+	}
 	open := dayStart(now.Add(-SealGrace)) // the first day not yet closed
 	sealed := 0
 	var lastDay string
