@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 )
 
@@ -27,6 +28,7 @@ type Config struct {
 	MaxUploadMiB  int
 	Dev           string
 	SessionIdle   time.Duration
+	Audit         kernel.AuditPolicy
 }
 
 type setting struct {
@@ -67,6 +69,47 @@ var settings = []setting{
 			return fmt.Errorf("session-idle must be a duration of at least 1m")
 		}
 		c.SessionIdle = d
+		return nil
+	}},
+	{"audit-retention-days", "GONGZHI_AUDIT_RETENTION_DAYS", "365", "keep audit entries this many days (at least 183: six months)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < kernel.MinAuditRetentionDays || n > 36500 {
+			return fmt.Errorf("audit-retention-days must be a number of days from %d (six months) to 36500", kernel.MinAuditRetentionDays)
+		}
+		c.Audit.RetentionDays = n
+		return nil
+	}},
+	{"integrity-hash", "GONGZHI_INTEGRITY_HASH", "sha256", "hash of the audit log's daily seals: sha256 or sm3", func(c *Config, v string) error {
+		if v != "sha256" && v != "sm3" {
+			return fmt.Errorf("integrity-hash must be sha256 or sm3, not %q", v)
+		}
+		c.Audit.Hash = v
+		return nil
+	}},
+	{"work-hours", "GONGZHI_WORK_HOURS", "08:00-19:00", "working hours (China time); administrators' writes outside them, or on the office calendar's days off, raise an alarm", func(c *Config, v string) error {
+		from, to, ok := strings.Cut(v, "-")
+		f, err1 := time.Parse("15:04", strings.TrimSpace(from))
+		t, err2 := time.Parse("15:04", strings.TrimSpace(to))
+		if !ok || err1 != nil || err2 != nil || !f.Before(t) {
+			return fmt.Errorf("work-hours must be HH:MM-HH:MM, the start before the end, not %q", v)
+		}
+		c.Audit.WorkStart, c.Audit.WorkEnd = f.Sub(f.Truncate(24*time.Hour)), t.Sub(t.Truncate(24*time.Hour))
+		return nil
+	}},
+	{"alarm-failed-logins", "GONGZHI_ALARM_FAILED_LOGINS", "10", "failed sign-ins of one account, or from one address, within an hour that raise an alarm", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("alarm-failed-logins must be a number of at least 1")
+		}
+		c.Audit.FailedLogins = n
+		return nil
+	}},
+	{"alarm-id-reveals", "GONGZHI_ALARM_ID_REVEALS", "20", "ID numbers one user may reveal within an hour; more raise an alarm", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("alarm-id-reveals must be a number of at least 1")
+		}
+		c.Audit.BulkReveals = n
 		return nil
 	}},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},

@@ -41,6 +41,7 @@ Usage:
   gongzhi user add [flags] USERNAME ROLE [PLACE_CODE|ORG_ID]
                                           add an account (first administrator: ROLE sysadmin)
   gongzhi backup  [flags] FILE            consistent copy of a live SQLite database
+  gongzhi audit verify [flags]            check the audit log against its daily seals
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people [flags] FILE.xlsx
   gongzhi version
@@ -77,6 +78,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdUserAdd(ctx, rest[1:], stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return errors.New("usage: gongzhi audit verify [flags]")
+		}
+		return cmdAuditVerify(ctx, rest[1:], stdout)
 	case "import":
 		if len(rest) == 0 {
 			return errors.New("usage: gongzhi import divisions|orgs|people FILE…")
@@ -136,7 +142,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle}, log), nil
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {
