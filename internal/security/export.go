@@ -18,8 +18,11 @@ const exportBatch = 1000
 // ExportFilter is what an export asks for: the days from and to (YYYY-MM-DD, China time, both
 // included; empty: unbounded), one user's entries (a username) and one action.
 type ExportFilter struct {
-	From, To, User, Action string
-	Format                 string // xlsx or csv
+	From   string `json:"from"`
+	To     string `json:"to"`
+	User   string `json:"user"`
+	Action string `json:"action"`
+	Format string `json:"format"` // xlsx (default) or csv
 }
 
 // ExportFormats are the formats an export is written in.
