@@ -99,7 +99,7 @@ func (s *Server) renderExport(w http.ResponseWriter, r *http.Request, status int
 	lang := web.LangOf(r)
 	errs := web.OffFieldErrs(lang, e)
 	formats := []web.Option{{Value: "xlsx", Label: web.T(lang, "export.format.xlsx")}, {Value: "csv", Label: web.T(lang, "export.format.csv")}}
-	fv := &web.FormView{Action: "/audit/export", Cancel: "/audit", Submit: web.T(lang, "action.export"), Intro: web.T(lang, "export.intro"), Fields: []web.Field{
+	fv := &web.FormView{Action: "/audit/export", Cancel: "/audit", Submit: web.T(lang, "export.submit"), Intro: web.T(lang, "export.intro"), Fields: []web.Field{
 		{Name: "from", Label: web.T(lang, "audit.from"), Type: "date", Value: f.From, Error: errs["from"]},
 		{Name: "to", Label: web.T(lang, "audit.to"), Type: "date", Value: f.To, Error: errs["to"]},
 		{Name: "user", Label: web.T(lang, "audit.user"), Type: "text", Value: f.User, Error: errs["user"]},
