@@ -149,12 +149,16 @@ func EscalateComplaints(ctx context.Context, a *app.App, _ time.Time) (int, erro
 
 // SealAudit seals each closed day of the audit log not sealed yet (security.SealAudit).
 // Returns how many days it sealed.
-func SealAudit(ctx context.Context, a *app.App, at time.Time) (int, error) { return a.SealAudit(ctx, at) }
+func SealAudit(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	return a.SealAudit(ctx, at)
+}
 
 // PurgeAudit removes the audit entries of the days older than the retention
 // (security.PurgeAudit): hourly, so in effect once a day, the first run after midnight. Returns
 // how many entries it removed.
-func PurgeAudit(ctx context.Context, a *app.App, at time.Time) (int, error) { return a.PurgeAudit(ctx, at) }
+func PurgeAudit(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	return a.PurgeAudit(ctx, at)
+}
 
 // RaiseSecurityAlarms raises the security administrator's alarms found in the last day of the
 // audit log, each once (security.RaiseAlarms). Returns how many new alarms it raised.

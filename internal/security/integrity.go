@@ -127,17 +127,16 @@ func (a *Service) SealAudit(ctx context.Context, now time.Time) (int, error) {
 			if err != nil {
 				return err
 			}
-			entries, err := q.AuditBetween(ctx, day, day.AddDate(0, 0, 1))
-			if err != nil {
+			s := &store.AuditSeal{Day: day.Format(time.DateOnly), Prev: prev, Algorithm: a.Cfg.Audit.Hash, SealedAt: a.NowUTC()}
+			var rec []store.SealedEntry // an entry's id and hash only: a day of large entries is never held whole
+			if err := q.EachAuditBetween(ctx, day, day.AddDate(0, 0, 1), func(e *gongzhi.AuditEntry) error {
+				rec = append(rec, store.SealedEntry{ID: e.ID, Day: s.Day, Hash: entryHash(h, e)})
+				return nil
+			}); err != nil {
 				return err
 			}
-			s := &store.AuditSeal{Day: day.Format(time.DateOnly), Count: len(entries), Prev: prev, Algorithm: a.Cfg.Audit.Hash, SealedAt: a.NowUTC()}
-			rec := make([]store.SealedEntry, len(entries))
-			for i, e := range entries {
-				rec[i] = store.SealedEntry{ID: e.ID, Day: s.Day, Hash: entryHash(h, e)}
-			}
-			if len(entries) > 0 {
-				s.FirstID, s.LastID = entries[0].ID, entries[len(entries)-1].ID
+			if s.Count = len(rec); s.Count > 0 {
+				s.FirstID, s.LastID = rec[0].ID, rec[len(rec)-1].ID
 			}
 			s.Digest = dayDigest(h, s.Day, rec)
 			s.Chain = chainOf(h, s)
@@ -258,34 +257,33 @@ func (a *Service) VerifyAudit(ctx context.Context, now time.Time) (*Report, erro
 		if chainOf(h, s) != s.Chain {
 			add(s.Day, 0, "seal_altered", "the seal's fields do not give its chain value")
 		}
-		entries, err := q.AuditBetween(ctx, day, day.AddDate(0, 0, 1))
-		if err != nil {
-			return nil, err
-		}
 		if !s.PurgedAt.IsZero() {
 			r.Purged++
 			if !day.Before(earliestPurge) {
 				add(s.Day, 0, "purged_early", "the day's entries were removed before six months had passed")
 			}
-			for _, e := range entries {
+			if err := q.EachAuditBetween(ctx, day, day.AddDate(0, 0, 1), func(e *gongzhi.AuditEntry) error {
 				add(s.Day, e.ID, "added", "an entry in a day whose entries were purged")
+				return nil
+			}); err != nil {
+				return nil, err
 			}
 			continue
 		}
 		r.DaysChecked++
-		r.Entries += len(entries)
-		if err := a.verifyDay(ctx, q, h, s, entries, add); err != nil {
-			return nil, err
-		}
-	}
-	if len(seals) > 0 {
-		r.FirstDay, r.LastDay = seals[0].Day, seals[len(seals)-1].Day
-		before, err := q.AuditBetween(ctx, time.Unix(0, 0), parseDay(r.FirstDay))
+		n, err := a.verifyDay(ctx, q, h, s, add)
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range before {
+		r.Entries += n
+	}
+	if len(seals) > 0 {
+		r.FirstDay, r.LastDay = seals[0].Day, seals[len(seals)-1].Day
+		if err := q.EachAuditBetween(ctx, time.Unix(0, 0), parseDay(r.FirstDay), func(e *gongzhi.AuditEntry) error {
 			add(e.At.In(gongzhi.ChinaTime).Format(time.DateOnly), e.ID, "added", "an entry before the first sealed day")
+			return nil
+		}); err != nil {
+			return nil, err
 		}
 		since := parseDay(r.LastDay).AddDate(0, 0, 1)
 		r.UnsealedSince = since.Format(time.DateOnly)
@@ -298,12 +296,13 @@ func (a *Service) VerifyAudit(ctx context.Context, now time.Time) (*Report, erro
 	return r, nil
 }
 
-// verifyDay compares a sealed day's entries with the hashes its seal recorded.
-func (a *Service) verifyDay(ctx context.Context, q *store.Q, h hash.Hash, s *store.AuditSeal, entries []*gongzhi.AuditEntry,
-	add func(day string, id int64, kind, detail string)) error {
+// verifyDay compares a sealed day's entries with the hashes its seal recorded, reading the
+// entries one at a time. Returns how many entries the day holds.
+func (a *Service) verifyDay(ctx context.Context, q *store.Q, h hash.Hash, s *store.AuditSeal,
+	add func(day string, id int64, kind, detail string)) (int, error) {
 	rec, err := q.SealedEntries(ctx, s.Day)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	switch {
 	case dayDigest(h, s.Day, rec) != s.Digest:
@@ -315,21 +314,31 @@ func (a *Service) verifyDay(ctx context.Context, q *store.Q, h hash.Hash, s *sto
 	for _, e := range rec {
 		recorded[e.ID] = e.Hash
 	}
-	present := make(map[int64]bool, len(entries))
-	for _, e := range entries {
+	present := make(map[int64]bool, len(rec))
+	var unrecorded []int64
+	n := 0
+	if err := q.EachAuditBetween(ctx, parseDay(s.Day), parseDay(s.Day).AddDate(0, 0, 1), func(e *gongzhi.AuditEntry) error {
+		n++
 		present[e.ID] = true
 		want, ok := recorded[e.ID]
 		switch {
 		case ok && want != entryHash(h, e):
 			add(s.Day, e.ID, "changed", "the entry differs from what was sealed")
 		case !ok:
-			other, err := q.SealedEntry(ctx, e.ID)
-			if err != nil {
-				return err
-			}
-			if other == nil { // moved here from another sealed day: reported under that day
-				add(s.Day, e.ID, "added", "an entry that was not there when the day was sealed")
-			}
+			unrecorded = append(unrecorded, e.ID)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	// the rows are closed: now each odd entry can be looked up
+	for _, id := range unrecorded {
+		other, err := q.SealedEntry(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if other == nil { // else moved here from another sealed day: reported under that day
+			add(s.Day, id, "added", "an entry that was not there when the day was sealed")
 		}
 	}
 	for _, e := range rec {
@@ -338,7 +347,7 @@ func (a *Service) verifyDay(ctx context.Context, q *store.Q, h hash.Hash, s *sto
 		}
 		moved, err := q.AuditEntry(ctx, e.ID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if moved != nil {
 			add(s.Day, e.ID, "changed", "the entry's time was moved to "+moved.At.In(gongzhi.ChinaTime).Format(time.DateTime))
@@ -346,5 +355,5 @@ func (a *Service) verifyDay(ctx context.Context, q *store.Q, h hash.Hash, s *sto
 			add(s.Day, e.ID, "removed", "the entry was deleted")
 		}
 	}
-	return nil
+	return n, nil
 }

@@ -129,9 +129,24 @@ func (q *Q) sealedEntries(ctx context.Context, query string, args ...any) ([]Sea
 	return out, mapErr(rows.Err())
 }
 
-// AuditBetween returns the entries with from ≤ at < to, in id order.
-func (q *Q) AuditBetween(ctx context.Context, from, to time.Time) ([]*gongzhi.AuditEntry, error) {
-	return q.auditRows(ctx, `SELECT `+auditCols+` FROM audit_log WHERE at >= ? AND at < ? ORDER BY id`, from.UTC(), to.UTC())
+// EachAuditBetween passes each entry with from ≤ at < to to each, in id order, holding one
+// entry at a time: each must not use the database (the rows are still open).
+func (q *Q) EachAuditBetween(ctx context.Context, from, to time.Time, each func(*gongzhi.AuditEntry) error) error {
+	rows, err := q.Query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE at >= ? AND at < ? ORDER BY id`, from.UTC(), to.UTC())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if err := each(e); err != nil {
+			return err
+		}
+	}
+	return mapErr(rows.Err())
 }
 
 // AuditEntry returns one entry, nil if there is none.
