@@ -96,23 +96,23 @@ var settings = []setting{
 		c.Audit.WorkStart, c.Audit.WorkEnd = f.Sub(f.Truncate(24*time.Hour)), t.Sub(t.Truncate(24*time.Hour))
 		return nil
 	}},
-	{"alarm-failed-logins", "GONGZHI_ALARM_FAILED_LOGINS", "10", "failed sign-ins of one account, or from one address, within an hour that raise an alarm", func(c *Config, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("alarm-failed-logins must be a number of at least 1")
-		}
-		c.Audit.FailedLogins = n
-		return nil
-	}},
-	{"alarm-id-reveals", "GONGZHI_ALARM_ID_REVEALS", "20", "ID numbers one user may reveal within an hour; more raise an alarm", func(c *Config, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("alarm-id-reveals must be a number of at least 1")
-		}
-		c.Audit.BulkReveals = n
-		return nil
-	}},
+	{"alarm-failed-logins", "GONGZHI_ALARM_FAILED_LOGINS", "10", "failed sign-ins of one account, or from one address, within an hour that raise an alarm",
+		atLeastOne("alarm-failed-logins", func(c *Config, n int) { c.Audit.FailedLogins = n })},
+	{"alarm-id-reveals", "GONGZHI_ALARM_ID_REVEALS", "20", "ID numbers one user may reveal within an hour; more raise an alarm",
+		atLeastOne("alarm-id-reveals", func(c *Config, n int) { c.Audit.BulkReveals = n })},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
+}
+
+// atLeastOne is the setter of a count setting: a whole number of at least 1.
+func atLeastOne(name string, set func(c *Config, n int)) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%s must be a number of at least 1", name)
+		}
+		set(c, n)
+		return nil
+	}
 }
 
 // parseConfig reads flags (winning) and environment variables (else defaults) for a subcommand.
