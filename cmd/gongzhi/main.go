@@ -111,6 +111,9 @@ func newLogger(c *Config, w io.Writer) *slog.Logger {
 
 // openApp opens and migrates the database and builds the service layer.
 func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error) {
+	if err := c.Audit.Check(); err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, c.DB)
 	if err != nil {
 		return nil, err
