@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 )
 
@@ -28,7 +29,7 @@ type Config struct {
 	Dev           string
 	SessionIdle   time.Duration
 	FieldCipher   string // aes or sm4 (secret.Ciphers)
-	IntegrityHash string // sha256 or sm3 (secret.IntegrityHashes)
+	Audit         kernel.AuditPolicy
 }
 
 type setting struct {
@@ -49,11 +50,11 @@ var settings = []setting{
 		c.FieldCipher = v
 		return nil
 	}},
-	{"integrity-hash", "GONGZHI_INTEGRITY_HASH", secret.IntegritySHA256, "hash of the integrity digests (the audit log's hash chain): sha256 or sm3", func(c *Config, v string) error {
+	{"integrity-hash", "GONGZHI_INTEGRITY_HASH", secret.IntegritySHA256, "hash of the audit log's daily seals (its hash chain): sha256 or sm3", func(c *Config, v string) error {
 		if _, err := secret.IntegrityHash(v); err != nil || v == "" {
 			return fmt.Errorf("integrity-hash must be %s, not %q", strings.Join(secret.IntegrityHashes, " or "), v)
 		}
-		c.IntegrityHash = v
+		c.Audit.Hash = v
 		return nil
 	}},
 	{"log-format", "GONGZHI_LOG_FORMAT", "text", "log format: text or json", func(c *Config, v string) error {
@@ -85,7 +86,41 @@ var settings = []setting{
 		c.SessionIdle = d
 		return nil
 	}},
+	{"audit-retention-days", "GONGZHI_AUDIT_RETENTION_DAYS", "365", "keep audit entries this many days (at least 183: six months)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < kernel.MinAuditRetentionDays || n > 36500 {
+			return fmt.Errorf("audit-retention-days must be a number of days from %d (six months) to 36500", kernel.MinAuditRetentionDays)
+		}
+		c.Audit.RetentionDays = n
+		return nil
+	}},
+	{"work-hours", "GONGZHI_WORK_HOURS", "08:00-19:00", "working hours (China time); administrators' writes outside them, or on the office calendar's days off, raise an alarm", func(c *Config, v string) error {
+		from, to, ok := strings.Cut(v, "-")
+		f, err1 := time.Parse("15:04", strings.TrimSpace(from))
+		t, err2 := time.Parse("15:04", strings.TrimSpace(to))
+		if !ok || err1 != nil || err2 != nil || !f.Before(t) {
+			return fmt.Errorf("work-hours must be HH:MM-HH:MM, the start before the end, not %q", v)
+		}
+		c.Audit.WorkStart, c.Audit.WorkEnd = f.Sub(f.Truncate(24*time.Hour)), t.Sub(t.Truncate(24*time.Hour))
+		return nil
+	}},
+	{"alarm-failed-logins", "GONGZHI_ALARM_FAILED_LOGINS", "10", "failed sign-ins of one account, or from one address, within an hour that raise an alarm",
+		atLeastOne("alarm-failed-logins", func(c *Config, n int) { c.Audit.FailedLogins = n })},
+	{"alarm-id-reveals", "GONGZHI_ALARM_ID_REVEALS", "20", "ID numbers one user may reveal within an hour; more raise an alarm",
+		atLeastOne("alarm-id-reveals", func(c *Config, n int) { c.Audit.BulkReveals = n })},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
+}
+
+// atLeastOne is the setter of a count setting: a whole number of at least 1.
+func atLeastOne(name string, set func(c *Config, n int)) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%s must be a number of at least 1", name)
+		}
+		set(c, n)
+		return nil
+	}
 }
 
 // parseConfig reads flags (winning) and environment variables (else defaults) for a subcommand.

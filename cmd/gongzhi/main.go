@@ -43,6 +43,7 @@ Usage:
   gongzhi backup  [flags] FILE            consistent copy of a live SQLite database
   gongzhi restore [flags] [--force] FILE  put a SQLite backup in place of the database (stop the server first)
   gongzhi rekey   [flags]                 re-encrypt personal data with --field-cipher (aes|sm4; stop the servers first)
+  gongzhi audit verify [flags]            check the audit log against its daily seals
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people [flags] FILE.xlsx
   gongzhi version
@@ -83,6 +84,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRestore(ctx, rest, stdout)
 	case "rekey":
 		return cmdRekey(ctx, rest, stdout)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return errors.New("usage: gongzhi audit verify [flags]")
+		}
+		return cmdAuditVerify(ctx, rest[1:], stdout)
 	case "import":
 		if len(rest) == 0 {
 			return errors.New("usage: gongzhi import divisions|orgs|people FILE…")
@@ -111,6 +117,9 @@ func newLogger(c *Config, w io.Writer) *slog.Logger {
 
 // openApp opens and migrates the database and builds the service layer.
 func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error) {
+	if err := c.Audit.Check(); err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, c.DB)
 	if err != nil {
 		return nil, err
@@ -146,7 +155,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, IntegrityHash: c.IntegrityHash}, log), nil
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {

@@ -15,6 +15,7 @@ import (
 	"gongzhi/internal/purchase"
 	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/security"
 	"gongzhi/internal/store"
 	"gongzhi/internal/supervision"
 )
@@ -31,6 +32,7 @@ type App struct {
 	*ComplaintsService
 	*EvaluationService
 	*OverviewService
+	*SecurityService
 }
 
 // The capabilities' services, by name.
@@ -43,6 +45,7 @@ type (
 	ComplaintsService  = complaints.Service
 	EvaluationService  = evaluation.Service
 	OverviewService    = overview.Service
+	SecurityService    = security.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -57,5 +60,6 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.ComplaintsService = complaints.New(a.LedgerService)
 	a.EvaluationService = evaluation.New(a.LedgerService)
 	a.OverviewService = overview.New(a.LedgerService, a.SupervisionService, a.ComplaintsService, a.EvaluationService)
+	a.SecurityService = security.New(k)
 	return a
 }

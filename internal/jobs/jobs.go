@@ -14,6 +14,11 @@
 //     office (supervision.EscalateOverdue).
 //   - escalate_complaints, every 5 minutes: complaints still waiting past their deadline go to the
 //     hub, and later to the office (complaints.EscalateOverdueComplaints).
+//   - seal_audit, every hour at :20: each closed day of the audit log is sealed in the hash chain
+//     (security.SealAudit; docs/audit.md).
+//   - purge_audit, every hour at :40: the audit entries older than the retention go, whole days,
+//     so once a day in effect (security.PurgeAudit).
+//   - security_alarms, every 5 minutes: the security administrator's alarms (security.RaiseAlarms).
 //
 // Joint-meeting action items need no job: whether one is overdue is worked out when it is read,
 // and nothing about it is stored.
@@ -41,6 +46,9 @@ const (
 	KindInspections     = "monthly_inspections"
 	KindRectifications  = "escalate_rectifications"
 	KindComplaints      = "escalate_complaints"
+	KindSealAudit       = "seal_audit"
+	KindPurgeAudit      = "purge_audit"
+	KindSecurityAlarms  = "security_alarms"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -86,6 +94,9 @@ var Jobs = []*Job{
 	{Kind: KindInspections, Schedule: Schedule{Every: time.Hour, Offset: 5 * time.Minute}, Work: CreateInspections},
 	{Kind: KindRectifications, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateRectifications},
 	{Kind: KindComplaints, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateComplaints},
+	{Kind: KindSealAudit, Schedule: Schedule{Every: time.Hour, Offset: 20 * time.Minute}, Work: SealAudit},
+	{Kind: KindPurgeAudit, Schedule: Schedule{Every: time.Hour, Offset: 40 * time.Minute}, Work: PurgeAudit},
+	{Kind: KindSecurityAlarms, Schedule: Schedule{Every: 5 * time.Minute}, Work: RaiseSecurityAlarms},
 }
 
 // ByKind returns the job of a kind, nil for an unknown one.
@@ -134,6 +145,25 @@ func EscalateRectifications(ctx context.Context, a *app.App, _ time.Time) (int, 
 // to the hub, then to the office. Returns how many it raised.
 func EscalateComplaints(ctx context.Context, a *app.App, _ time.Time) (int, error) {
 	return a.EscalateOverdueComplaints(ctx, a.NowUTC())
+}
+
+// SealAudit seals each closed day of the audit log not sealed yet (security.SealAudit).
+// Returns how many days it sealed.
+func SealAudit(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	return a.SealAudit(ctx, at)
+}
+
+// PurgeAudit removes the audit entries of the days older than the retention
+// (security.PurgeAudit): hourly, so in effect once a day, the first run after midnight. Returns
+// how many entries it removed.
+func PurgeAudit(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	return a.PurgeAudit(ctx, at)
+}
+
+// RaiseSecurityAlarms raises the security administrator's alarms found in the last day of the
+// audit log, each once (security.RaiseAlarms). Returns how many new alarms it raised.
+func RaiseSecurityAlarms(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	return a.RaiseAlarms(ctx, at)
 }
 
 // Run runs a job's work as of at (when it was enqueued, by the app's clock), logs the run under

@@ -27,7 +27,7 @@ type Config struct {
 	SessionIdle   time.Duration // a session ends after this long unused (default 8 hours)
 	SessionMax    time.Duration // and after this long in any case (default 7 days)
 	Argon2        secret.Argon2
-	IntegrityHash string // integrity digests (the audit hash chain): "sha256" (default) or "sm3", see secret.IntegrityHash
+	Audit         AuditPolicy // retention, integrity hash and alarm thresholds of the audit log (audit_policy.go)
 }
 
 // App is the service layer.
@@ -65,6 +65,7 @@ func New(db *store.DB, box *secret.Box, cfg Config, log *slog.Logger) *Kernel {
 	if log == nil {
 		log = slog.Default()
 	}
+	cfg.Audit = cfg.Audit.WithDefaults()
 	return &Kernel{DB: db, Box: box, Cfg: cfg, Now: time.Now, Log: log}
 }
 

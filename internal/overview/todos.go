@@ -127,6 +127,11 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 			return nil
 		})
 		add(&todos, "todo.locked_accounts", locked, "/users?locked=1")
+		if ac.Has(gongzhi.RoleSecAdmin) && err == nil {
+			var n int
+			n, err = q.CountOpenAlarms(ctx)
+			add(&todos, "todo.security_alarms", n, "/security/alarms?open=1")
+		}
 		if ac.Has(gongzhi.RoleSysAdmin) {
 			add(&stats, "todo.must_change", must, "/users")
 		}

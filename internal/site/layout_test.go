@@ -23,6 +23,7 @@ const module = "gongzhi"
 var serviceRank = map[string]int{
 	"internal/kernel":      0,
 	"internal/accounts":    1,
+	"internal/security":    1,
 	"internal/registry":    2,
 	"internal/purchase":    3,
 	"internal/ledger":      4,

@@ -15,6 +15,7 @@ import (
 	"gongzhi/internal/overview/overviewweb"
 	"gongzhi/internal/purchase/purchaseweb"
 	"gongzhi/internal/registry/registryweb"
+	"gongzhi/internal/security/securityweb"
 	"gongzhi/internal/supervision/supervisionweb"
 	"gongzhi/internal/web"
 )
@@ -32,6 +33,7 @@ func Parts(a *app.App) []web.Part {
 		evaluationweb.Part(a.EvaluationService),
 		overviewweb.Part(a.OverviewService),
 		jobsweb.Part(jobs.NewService(a)),
+		securityweb.Part(a.SecurityService),
 	}
 }
 

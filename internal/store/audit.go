@@ -28,7 +28,7 @@ func scanAudit(s scanner) (*gongzhi.AuditEntry, error) {
 
 var auditSorts = map[string]string{"at": "at", "action": "action", "username": "username"}
 
-// ListAudit lists audit entries. Filters: entity, entity_id, action, user, from, to (YYYY-MM-DD),
+// ListAudit lists audit entries. Filters: entity, entity_id, action, user, from, to (YYYY-MM-DD, China time),
 // writes ("1": only create/update/delete, for a record's change history).
 func (q *Q) ListAudit(ctx context.Context, opts ListOptions, each func(*gongzhi.AuditEntry) error) (int, error) {
 	w := &where{}
@@ -41,10 +41,10 @@ func (q *Q) ListAudit(ctx context.Context, opts ListOptions, each func(*gongzhi.
 	if v := opts.Filters["user"]; v != "" {
 		w.add("username = ?", v)
 	}
-	if t, err := time.Parse("2006-01-02", opts.Filters["from"]); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", opts.Filters["from"], gongzhi.ChinaTime); err == nil {
 		w.add("at >= ?", t.UTC())
 	}
-	if t, err := time.Parse("2006-01-02", opts.Filters["to"]); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", opts.Filters["to"], gongzhi.ChinaTime); err == nil {
 		w.add("at < ?", t.Add(24*time.Hour).UTC())
 	}
 	if opts.Filters["writes"] == "1" {

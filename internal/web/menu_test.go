@@ -32,7 +32,7 @@ var menus = map[string][]string{
 	gongzhi.RoleAuditor: {"/dashboard", "/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
 		"/places", "/grids", "/target-groups", "/tokens"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens"},
-	gongzhi.RoleSecAdmin:   {"/users", "/tokens"},
+	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/security/alarms"},
 	gongzhi.RoleAuditAdmin: {"/audit"},
 }
 

@@ -320,7 +320,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 	e := newEnv(t, demodb.SQLite(t))
 	pages := []string{"/", "/organizations", "/organizations/new", "/organizations/import", "/people", "/people/new", "/people/import",
 		"/places", "/places/" + demo.StreetCode, "/places/new", "/grids", "/grids/new", "/households", "/households/new", "/target-groups",
-		"/tokens", "/users", "/users/new", "/audit", "/password", "/people?kind=resident&sort=name&desc=1", "/households?sort=address",
+		"/tokens", "/users", "/users/new", "/audit", "/audit/export", "/security/alarms", "/password", "/people?kind=resident&sort=name&desc=1", "/households?sort=address",
 		"/places?sort=name", "/users?sort=username", "/organizations?sort=name&page=2", "/lang?to=en&next=/organizations"}
 	for _, acc := range []string{"gt-purchaser", "gt-hub", "gt-provider", "zs-community", "zs-grid", "gt-socialworker", "gt-expert",
 		"zs-resident", "gt-auditor", "admin-sys", "admin-sec", "admin-audit"} {
