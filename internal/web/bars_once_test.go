@@ -84,6 +84,21 @@ func burst(t *testing.T, tok, url, body string) map[int]int {
 // tok is "", and counts the answers by status.
 func burstMethod(t *testing.T, method, tok, url, body string) map[int]int {
 	t.Helper()
+	return burstOf(t, func() *http.Request {
+		req, _ := http.NewRequest(method, url, bytes.NewReader([]byte(body)))
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req
+	})
+}
+
+// burstOf sends n = 50 requests made by req at once and counts the answers by status.
+func burstOf(t *testing.T, req func() *http.Request) map[int]int {
+	t.Helper()
 	const n = 50
 	var (
 		wg    sync.WaitGroup
@@ -94,13 +109,7 @@ func burstMethod(t *testing.T, method, tok, url, body string) map[int]int {
 	)
 	for range n {
 		wg.Go(func() {
-			req, _ := http.NewRequest(method, url, bytes.NewReader([]byte(body)))
-			if tok != "" {
-				req.Header.Set("Authorization", "Bearer "+tok)
-			}
-			if body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
+			req := req()
 			<-start
 			res, err := http.DefaultClient.Do(req)
 			mu.Lock()
