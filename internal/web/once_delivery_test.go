@@ -11,10 +11,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -391,5 +394,54 @@ func burstUpload(t *testing.T, tok, url, name string, content []byte) map[int]in
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		return req
+	})
+}
+
+// A round started while the call's scheme is being saved, each save with another bonus, copies
+// the scheme that stays: a save either lands before the start, and the round copies it, or is
+// refused after it.
+func TestEvaluationSchemeSavedOrLockedUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
+		f := newOffFix(t, db)
+		ct := evSigned(f)
+		pur, base := f.e.token("gt-purchaser"), f.e.srv.URL+"/api/v1"
+		sc := f.api(pur, "GET", fmt.Sprintf("/api/v1/evaluation-schemes/%d", ct.CallID), nil, 200)
+		start := jsonOf(map[string]any{"contract_id": ct.ID, "round": gongzhi.RoundMid, "members": []map[string]string{
+			{"kind": gongzhi.MemberExpert, "name": "专家甲", "affiliation": "南京大学"},
+			{"kind": gongzhi.MemberResident, "name": "居民代表乙", "affiliation": "中山社区"},
+			{"kind": gongzhi.MemberEvaluator, "name": "评估师丙", "affiliation": "南京众益评估中心"}}})
+		var k atomic.Int32
+		got := burstOf(t, func() *http.Request {
+			// each save a bonus of its own, so that the last one saved shows
+			i := k.Add(1)
+			scheme := maps.Clone(sc.Body)
+			scheme["bonus"] = 100 + i
+			method, url, body := "PUT", fmt.Sprintf("%s/evaluation-schemes/%d", base, ct.CallID), jsonOf(scheme)
+			if i == 25 {
+				method, url, body = "POST", base+"/evaluations", start
+			}
+			req, _ := http.NewRequest(method, url, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+pur)
+			req.Header.Set("Content-Type", "application/json")
+			return req
+		})
+		if got[201] != 1 || got[200]+got[409] != 49 {
+			t.Fatalf("a start among 49 saves answered %v", got)
+		}
+		var ids []int64
+		_, err := f.e.app.Evaluations(f.ctx, f.pur, store.ListOptions{Filters: map[string]string{"contract": strconv.FormatInt(ct.ID, 10)}},
+			func(e *gongzhi.Evaluation) error { ids = append(ids, e.ID); return nil })
+		f.must(err)
+		if len(ids) != 1 {
+			t.Fatalf("%d rounds started", len(ids))
+		}
+		ev, err := f.e.app.Evaluation(f.ctx, f.pur, ids[0])
+		f.must(err)
+		stored, err := f.e.app.EvalScheme(f.ctx, f.pur, ct.CallID)
+		f.must(err)
+		if !stored.Locked || ev.Scheme.Bonus != stored.Bonus || jsonOf(ev.Scheme.Dimensions) != jsonOf(stored.Dimensions) {
+			t.Fatalf("the round copied a bonus of %v, the call's scheme has %v (locked %v)", ev.Scheme.Bonus, stored.Bonus, stored.Locked)
+		}
 	})
 }
