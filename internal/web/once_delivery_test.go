@@ -105,6 +105,32 @@ func sorted(m map[string]int) []string {
 	return out
 }
 
+// oncePanel is a round's panel of named members without accounts, as the default scheme wants it.
+var oncePanel = []map[string]string{
+	{"kind": gongzhi.MemberExpert, "name": "专家甲", "affiliation": "南京大学"},
+	{"kind": gongzhi.MemberResident, "name": "居民代表乙", "affiliation": "中山社区"},
+	{"kind": gongzhi.MemberEvaluator, "name": "评估师丙", "affiliation": "南京众益评估中心"},
+}
+
+// first is the first item list gives in the demo street; the test fails without one.
+func first[T any](t *testing.T, what string, list func(each func(T) error) (int, error)) T {
+	t.Helper()
+	var out T
+	found := false
+	if _, err := list(func(x T) error {
+		if !found {
+			out, found = x, true
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !found {
+		t.Fatalf("no %s in the demo street", what)
+	}
+	return out
+}
+
 func TestSupervisionDecidedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
@@ -113,18 +139,9 @@ func TestSupervisionDecidedOnceUnderConcurrency(t *testing.T) {
 		_, err := jobs.CreateInspections(ctx, a, a.Now())
 		f.must(err)
 		month, today := gongzhi.MonthOf(a.NowUTC()), a.Today()
-		var in *gongzhi.Inspection
-		_, err = a.Inspections(ctx, f.hub, store.ListOptions{Filters: map[string]string{"month": month, "state": gongzhi.InspectionDue}},
-			func(x *gongzhi.Inspection) error {
-				if in == nil {
-					in = x
-				}
-				return nil
-			})
-		f.must(err)
-		if in == nil {
-			t.Fatal("no inspection due this month in the demo street")
-		}
+		in := first(t, "inspection due this month", func(each func(*gongzhi.Inspection) error) (int, error) {
+			return a.Inspections(ctx, f.hub, store.ListOptions{Filters: map[string]string{"month": month, "state": gongzhi.InspectionDue}}, each)
+		})
 		prov := f.account("once-provider", gongzhi.RoleProvider, "", in.OrgID)
 		hub, pur, ptok := f.e.token("gt-hub"), f.e.token("gt-purchaser"), f.e.token(prov.User.Username)
 
@@ -196,18 +213,9 @@ func TestSupervisionDecidedOnceUnderConcurrency(t *testing.T) {
 		}
 
 		// a meeting's action item is done once
-		var act *gongzhi.MeetingAction
-		_, err = a.MeetingActions(ctx, f.hub, store.ListOptions{Filters: map[string]string{"state": gongzhi.ActionOpen}},
-			func(x *gongzhi.MeetingAction) error {
-				if act == nil {
-					act = x
-				}
-				return nil
-			})
-		f.must(err)
-		if act == nil {
-			t.Fatal("no open action item in the demo street")
-		}
+		act := first(t, "open action item", func(each func(*gongzhi.MeetingAction) error) (int, error) {
+			return a.MeetingActions(ctx, f.hub, store.ListOptions{Filters: map[string]string{"state": gongzhi.ActionOpen}}, each)
+		})
 		f.once("completions", burst(t, hub, fmt.Sprintf("%s/meetings/%d/actions/%d/done", f.base, act.MeetingID, act.ID), `{"note":"已办结"}`), 200)
 		f.same("the action's history", f.history("meeting_action", act.ID), map[string]int{gongzhi.ActionOpen: 1, gongzhi.ActionDone: 1})
 		f.same("the action's audit", f.audit(supervision.ResMeetingActions, act.ID), map[string]int{"update 已办结": 1})
@@ -256,24 +264,13 @@ func TestEvaluationDecidedOnceUnderConcurrency(t *testing.T) {
 		a, ctx := f.e.app, f.ctx
 		pur, hub := f.e.token("gt-purchaser"), f.e.token("gt-hub")
 		// a signed contract of the demo street without a final round
-		var ct *gongzhi.Contract
-		_, err := a.Contracts(ctx, f.pur, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}}, func(c *gongzhi.Contract) error {
-			if ct == nil {
-				ct = c
-			}
-			return nil
+		ct := first(t, "signed contract", func(each func(*gongzhi.Contract) error) (int, error) {
+			return a.Contracts(ctx, f.pur, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}}, each)
 		})
-		f.must(err)
-		if ct == nil {
-			t.Fatal("no signed contract in the demo street")
-		}
-		start := jsonOf(map[string]any{"contract_id": ct.ID, "round": gongzhi.RoundFinal, "members": []map[string]string{
-			{"kind": gongzhi.MemberExpert, "name": "专家甲", "affiliation": "南京大学"},
-			{"kind": gongzhi.MemberResident, "name": "居民代表乙", "affiliation": "中山社区"},
-			{"kind": gongzhi.MemberEvaluator, "name": "评估师丙", "affiliation": "南京众益评估中心"}}})
+		start := jsonOf(map[string]any{"contract_id": ct.ID, "round": gongzhi.RoundFinal, "members": oncePanel})
 		f.once("starts", burst(t, pur, f.base+"/evaluations", start), 201)
 		var ids []int64
-		_, err = a.Evaluations(ctx, f.pur, store.ListOptions{Filters: map[string]string{"contract": strconv.FormatInt(ct.ID, 10),
+		_, err := a.Evaluations(ctx, f.pur, store.ListOptions{Filters: map[string]string{"contract": strconv.FormatInt(ct.ID, 10),
 			"round": gongzhi.RoundFinal}}, func(e *gongzhi.Evaluation) error { ids = append(ids, e.ID); return nil })
 		f.must(err)
 		if len(ids) != 1 {
@@ -318,17 +315,9 @@ func TestLedgerDecidedOnceUnderConcurrency(t *testing.T) {
 		a, ctx := f.e.app, f.ctx
 		prov := f.actor("gt-provider")
 		ptok, res := f.e.token("gt-provider"), f.e.token("zs-resident")
-		var entry *gongzhi.ServiceEntry
-		_, err := a.Entries(ctx, prov, store.ListOptions{Filters: map[string]string{"state": gongzhi.EntryActive}}, func(e *gongzhi.ServiceEntry) error {
-			if entry == nil {
-				entry = e
-			}
-			return nil
+		entry := first(t, "active ledger entry of the demo provider", func(each func(*gongzhi.ServiceEntry) error) (int, error) {
+			return a.Entries(ctx, prov, store.ListOptions{Filters: map[string]string{"state": gongzhi.EntryActive}}, each)
 		})
-		f.must(err)
-		if entry == nil {
-			t.Fatal("no active ledger entry of the demo provider")
-		}
 		// the same evidence file fifty times at once is kept once
 		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 300)...)
 		up := burstUpload(t, ptok, fmt.Sprintf("%s/ledger/%d/evidence", f.base, entry.ID), "签到表.png", png)
@@ -407,10 +396,7 @@ func TestEvaluationSchemeSavedOrLockedUnderConcurrency(t *testing.T) {
 		ct := evSigned(f)
 		pur, base := f.e.token("gt-purchaser"), f.e.srv.URL+"/api/v1"
 		sc := f.api(pur, "GET", fmt.Sprintf("/api/v1/evaluation-schemes/%d", ct.CallID), nil, 200)
-		start := jsonOf(map[string]any{"contract_id": ct.ID, "round": gongzhi.RoundMid, "members": []map[string]string{
-			{"kind": gongzhi.MemberExpert, "name": "专家甲", "affiliation": "南京大学"},
-			{"kind": gongzhi.MemberResident, "name": "居民代表乙", "affiliation": "中山社区"},
-			{"kind": gongzhi.MemberEvaluator, "name": "评估师丙", "affiliation": "南京众益评估中心"}}})
+		start := jsonOf(map[string]any{"contract_id": ct.ID, "round": gongzhi.RoundMid, "members": oncePanel})
 		var k atomic.Int32
 		got := burstOf(t, func() *http.Request {
 			// each save a bonus of its own, so that the last one saved shows
