@@ -14,6 +14,7 @@ import (
 	"maps"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,6 +158,14 @@ func TestSupervisionDecidedOnceUnderConcurrency(t *testing.T) {
 		rec := jsonOf(gongzhi.InspectionRecord{InspectedOn: today, ProgressPct: 40, Progress: "按计划推进", Checklist: checks})
 		f.once("records", burstMethod(t, "PUT", hub, fmt.Sprintf("%s/inspections/%d", f.base, in.ID), rec), 200)
 		offRefused(t, f.e.call(hub, "PUT", fmt.Sprintf("/api/v1/inspections/%d", in.ID), json.RawMessage(rec)), 409, "conflict", "state", "无需重复提交")
+		// the same record sent again from the page is refused there, saying why
+		page := fmt.Sprintf("/supervision/inspections/%d", in.ID)
+		st, body := supPost(t, f.browser("gt-hub", false), page, page, url.Values{"inspected_on": {today}, "progress_pct": {"40"},
+			"progress": {"按计划推进"}, "result.evidence_complete": {"finding"}, "severity.evidence_complete": {"major"},
+			"note.evidence_complete": {"签到表缺页"}})
+		if st != http.StatusConflict || !strings.Contains(body, "督导记录与已保存的相同，无需重复提交") {
+			t.Fatalf("the same record on the page: %d %s", st, tagRe.ReplaceAllString(body, " "))
+		}
 		f.same("the inspection's history", f.history("inspection", in.ID), map[string]int{gongzhi.InspectionDone: 1})
 		f.same("the inspection's audit", f.audit(supervision.ResInspections, in.ID), map[string]int{"update ": 1})
 
