@@ -572,20 +572,13 @@ func (a *Service) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *go
 
 // trackRow finds a complaint by its tracking code and the last four digits of its phone. A
 // wrong code and a wrong suffix both answer ENOTFOUND; after ComplaintTrackLimit failures from
-// one address within an hour, ETOOMANY.
+// one address within an hour, ETOOMANY. Each request from an address takes a failure's place
+// in the throttle before the lookup (counted and taken under the address's lock), and a request
+// that finds its complaint gives it back: concurrent guesses cannot all pass the same count.
 func (a *Service) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 string) (*store.ComplaintRow, error) {
 	ip := ""
 	if ac != nil {
 		ip = ac.IP
-	}
-	now := a.NowUTC()
-	q := a.DB.Q()
-	if ip != "" {
-		if n, err := q.ComplaintThrottle(ctx, "track", ip, now.Add(-time.Hour)); err != nil {
-			return nil, err
-		} else if n >= ComplaintTrackLimit {
-			return nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "complaint.too_many"}
-		}
 	}
 	code = gongzhi.NormalizeComplaintCode(code)
 	phone4 = strings.TrimSpace(phone4)
@@ -599,17 +592,31 @@ func (a *Service) trackRow(ctx context.Context, ac *gongzhi.Actor, code, phone4 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	r, err := q.ComplaintByCode(ctx, code)
+	now := a.NowUTC()
+	var slot int64
+	if ip != "" {
+		if err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+			var err error
+			slot, err = q.TakeComplaintThrottle(ctx, "track", ip, now.Add(-time.Hour), ComplaintTrackLimit, now)
+			if err == nil && slot == 0 {
+				return &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "complaint.too_many"}
+			}
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	r, err := a.DB.Q().ComplaintByCode(ctx, code)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 		return nil, err
 	}
 	if err != nil || r.Last4 == "" || subtle.ConstantTimeCompare([]byte(r.Last4), []byte(phone4)) != 1 {
-		if ip != "" {
-			if err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.AddComplaintThrottle(ctx, "track", ip, now) }); err != nil {
-				return nil, err
-			}
-		}
 		return nil, &gongzhi.Error{Code: gongzhi.ENOTFOUND, Message: "complaint.track_not_found"}
+	}
+	if slot != 0 {
+		if err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.GiveBackComplaintThrottle(ctx, slot) }); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

@@ -134,7 +134,15 @@ func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gon
 		if err != nil {
 			return err
 		}
+		// the call first, as SaveEvalScheme locks it: the scheme copied is the one no concurrent
+		// save changes (it is locked once this round commits); then the contract, read again
+		if err := q.LockRow(ctx, "calls", ct.CallID); err != nil {
+			return err
+		}
 		if err := q.LockRow(ctx, "contracts", ct.ID); err != nil {
+			return err
+		}
+		if ct, err = a.LoadContract(ctx, q, ac, e.ContractID); err != nil {
 			return err
 		}
 		if ct.State != gongzhi.ContractSigned {
@@ -165,6 +173,9 @@ func (a *Service) StartEvaluation(ctx context.Context, ac *gongzhi.Actor, e *gon
 		e.CallID, e.OrgID, e.PlaceCode, e.Scheme, e.CreatedBy = ct.CallID, ct.OrgID, ct.PlaceCode, *scheme, kernel.ActorName(ac)
 		e.ContractTitle, e.OrgName, e.CallTitle = ct.Title, org.Name, ct.CallTitle
 		if err := q.InsertEvaluation(ctx, e, kernel.UserID(ac), a.NowUTC()); err != nil {
+			if store.IsUnique(err, "") {
+				return gongzhi.Refused("round", "eval.round_exists")
+			}
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, Entity: "evaluation", EntityID: e.ID, To: e.State,
@@ -435,8 +446,9 @@ func (a *Service) SubmitEvalSheet(ctx context.Context, ac *gongzhi.Actor, evalID
 // computed from the sheets, the grade by the scheme's thresholds — or the grade the purchaser
 // decides, with a note saying why when it differs —, and the strengths and problems found.
 // Only the purchaser may, within scope, and may finalize again (to correct the text) until the
-// result is published. Refuses ECONFLICT for a published round (state: state.illegal:published)
-// or with sheets missing (scores: eval.incomplete:N); EINVALID for a grade
+// result is published. Refuses ECONFLICT for a published round (state: state.illegal:published),
+// with sheets missing (scores: eval.incomplete:N) or for a finalized round that the same result
+// would leave as it is (state: eval.unchanged: the same result sent twice is recorded once); EINVALID for a grade
 // that differs without a note (grade_note: required) or bad text.
 func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id int64, in gongzhi.Evaluation) (*gongzhi.Evaluation, error) {
 	if err := kernel.Allow(ac, MayGrade(ac)); err != nil {
@@ -471,6 +483,10 @@ func (a *Service) FinalizeEvaluation(ctx context.Context, ac *gongzhi.Actor, id 
 				return gongzhi.Invalid("grade_note", "required")
 			}
 			e.Grade, e.GradeNote = in.Grade, in.GradeNote
+		}
+		if before.State == gongzhi.EvalFinalized && e.Total == before.Total && e.Grade == before.Grade && e.GradeNote == before.GradeNote &&
+			e.Strengths == before.Strengths && e.Problems == before.Problems {
+			return gongzhi.Refused("state", "eval.unchanged")
 		}
 		if err := q.FinalizeEvaluation(ctx, e, a.NowUTC()); err != nil {
 			return err

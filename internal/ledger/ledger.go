@@ -322,7 +322,8 @@ func (a *Service) EntryForEvidence(ctx context.Context, ac *gongzhi.Actor, id in
 }
 
 // AddEvidence records a stored evidence file of an entry: only an image or PDF (EINVALID file:
-// ledger.evidence_type), at most MaxEvidenceSize (ETOOLARGE).
+// ledger.evidence_type), at most MaxEvidenceSize (ETOOLARGE), each file once (ECONFLICT file:
+// ledger.evidence_exists); a voided entry is ECONFLICT (state: ledger.voided).
 func (a *Service) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, ev *gongzhi.Evidence) error {
 	s, err := mustWriteLedger(ac)
 	if err != nil {
@@ -343,15 +344,15 @@ func (a *Service) AddEvidence(ctx context.Context, ac *gongzhi.Actor, id int64, 
 	}
 	ev.Name = name
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		e, err := q.GetEntry(ctx, s, id)
-		if err != nil {
+		// locked like a void: evidence never lands on an entry voided meanwhile
+		if _, err := lockActiveEntry(ctx, q, s, id); err != nil {
 			return err
-		}
-		if e.State != gongzhi.EntryActive {
-			return gongzhi.Refused("state", "ledger.voided")
 		}
 		ev.EntryID, ev.UploadedBy, ev.UploadedAt = id, kernel.ActorName(ac), a.NowUTC()
 		if err := q.InsertEvidence(ctx, ev); err != nil {
+			if store.IsUnique(err, "") {
+				return gongzhi.Refused("file", "ledger.evidence_exists")
+			}
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResEvidence, kernel.Id10(ev.ID), nil, ev, "entry "+kernel.Id10(id))

@@ -12,10 +12,15 @@ import (
 
 // linkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
 // the change with reason. checkUser refuses the account; checkPerson, called only when personID
-// is not 0 with what GetPerson returned, refuses the person.
+// is not 0 with what GetPerson returned, refuses the person. The account is locked before it is
+// read: of concurrent identical links one writes and audits, the others find it done and write
+// nothing.
 func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
 	checkUser func(*gongzhi.User) error, checkPerson func(*gongzhi.Person, error) error) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		if err := q.LockRow(ctx, "users", userID); err != nil {
+			return err
+		}
 		u, err := q.GetUser(ctx, userID)
 		if err != nil {
 			return err
@@ -29,7 +34,7 @@ func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, user
 			}
 		}
 		before, err := q.UserPersonID(ctx, userID)
-		if err != nil {
+		if err != nil || before == personID {
 			return err
 		}
 		if err := q.SetUserPerson(ctx, userID, personID, a.NowUTC()); err != nil {

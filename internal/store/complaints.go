@@ -293,6 +293,26 @@ func (q *Q) AddComplaintThrottle(ctx context.Context, kind, key string, now time
 	return err
 }
 
+// TakeComplaintThrottle records one request under a key unless limit of them were recorded
+// since a time: it locks the key, counts and adds in the caller's transaction, so that
+// concurrent requests cannot all pass the same count. It returns the record's id, 0 when the
+// limit is reached.
+func (q *Q) TakeComplaintThrottle(ctx context.Context, kind, key string, since time.Time, limit int, now time.Time) (int64, error) {
+	if err := q.LockComplaintThrottle(ctx, kind, key); err != nil {
+		return 0, err
+	}
+	if n, err := q.ComplaintThrottle(ctx, kind, key, since); err != nil || n >= limit {
+		return 0, err
+	}
+	return q.InsertID(ctx, `INSERT INTO complaint_throttle (kind, key, at) VALUES (?, ?, ?)`, kind, key, now.UTC())
+}
+
+// GiveBackComplaintThrottle forgets one throttle record taken by TakeComplaintThrottle.
+func (q *Q) GiveBackComplaintThrottle(ctx context.Context, id int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM complaint_throttle WHERE id = ?`, id)
+	return err
+}
+
 // PruneComplaintThrottle forgets the throttle records older than a time.
 func (q *Q) PruneComplaintThrottle(ctx context.Context, before time.Time) error {
 	_, err := q.Exec(ctx, `DELETE FROM complaint_throttle WHERE at < ?`, before.UTC())

@@ -294,6 +294,21 @@ func IsUnique(err error, column string) bool {
 	return column == "" || strings.Contains(ue.Detail, column)
 }
 
+// deleteOne deletes the row id of table; ENOTFOUND when there is none (any more): of concurrent
+// deletes of one row one succeeds, and only it goes on to its audit entry.
+func (q *Q) deleteOne(ctx context.Context, table string, id int64) error {
+	r, err := q.Exec(ctx, "DELETE FROM "+table+" WHERE id = ?", id)
+	if err != nil {
+		return err
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return mapErr(err)
+	} else if n == 0 {
+		return gongzhi.NotFound()
+	}
+	return nil
+}
+
 // nullStr stores "" as NULL.
 func nullStr(s string) any {
 	if s == "" {

@@ -59,8 +59,7 @@ func (q *Q) UpdateGrid(ctx context.Context, g *gongzhi.Grid, now time.Time) erro
 
 // DeleteGrid removes a grid that no household uses.
 func (q *Q) DeleteGrid(ctx context.Context, id int64) error {
-	_, err := q.Exec(ctx, `DELETE FROM grids WHERE id = ?`, id)
-	return err
+	return q.deleteOne(ctx, "grids", id)
 }
 
 const householdCols = `h.id, h.community_code, COALESCE(c.name, ''), COALESCE(h.grid_id, 0), COALESCE(g.name, ''), h.address, h.head_name,
@@ -119,6 +118,5 @@ func (q *Q) UpdateHousehold(ctx context.Context, h *gongzhi.Household, now time.
 
 // DeleteHousehold removes a household nobody is registered in.
 func (q *Q) DeleteHousehold(ctx context.Context, id int64) error {
-	_, err := q.Exec(ctx, `DELETE FROM households WHERE id = ?`, id)
-	return err
+	return q.deleteOne(ctx, "households", id)
 }

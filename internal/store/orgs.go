@@ -89,8 +89,7 @@ func (q *Q) UpdateOrganization(ctx context.Context, o *gongzhi.Organization, now
 
 // DeleteOrganization removes an organization nothing refers to.
 func (q *Q) DeleteOrganization(ctx context.Context, id int64) error {
-	_, err := q.Exec(ctx, `DELETE FROM organizations WHERE id = ?`, id)
-	return err
+	return q.deleteOne(ctx, "organizations", id)
 }
 
 // CreditCodeTaken reports whether another organization holds the code.

@@ -178,8 +178,7 @@ func (q *Q) UpdatePerson(ctx context.Context, p *gongzhi.Person, sec *PersonSecr
 
 // DeletePerson removes a person.
 func (q *Q) DeletePerson(ctx context.Context, id int64) error {
-	_, err := q.Exec(ctx, `DELETE FROM people WHERE id = ?`, id)
-	return err
+	return q.deleteOne(ctx, "people", id)
 }
 
 // InsertPeopleBatch adds many people in multi-row statements (imports).

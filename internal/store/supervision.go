@@ -144,7 +144,7 @@ func (q *Q) GetRectification(ctx context.Context, s Scope, id int64) (*gongzhi.R
 }
 
 // ListRectifications lists orders. Filters: state ("active" for open or answered), org,
-// contract, inspection, talk, month, escalated ("1"), overdue (a date: not closed and past
+// contract, inspection, check_key, talk, month, escalated ("1"), overdue (a date: not closed and past
 // deadline), place.
 func (q *Q) ListRectifications(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Rectification) error) (int, error) {
 	w := &where{}
@@ -164,6 +164,9 @@ func (q *Q) ListRectifications(ctx context.Context, s Scope, opts ListOptions, e
 	}
 	if v := opts.Filters["month"]; v != "" {
 		w.add("r.month = ?", v)
+	}
+	if v := opts.Filters["check_key"]; v != "" {
+		w.add("r.check_key = ?", v)
 	}
 	if opts.Filters["escalated"] == "1" {
 		w.add("r.escalated = TRUE AND r.state <> 'closed'")
@@ -452,6 +455,27 @@ func (q *Q) ListSupervisionReports(ctx context.Context, s Scope, opts ListOption
 		}
 	}
 	return list(ctx, q, reportCols, reportFrom, w, " ORDER BY s.month DESC, s.id DESC", opts, scanReport, each)
+}
+
+// AddSupervisionReport adds a place's draft report of a month unless it has one; it reports
+// whether it added it (r.ID and r.State are then set). Concurrent callers add one report: the
+// others find it there.
+func (q *Q) AddSupervisionReport(ctx context.Context, r *gongzhi.SupervisionReport) (bool, error) {
+	res, err := q.Exec(ctx, `INSERT INTO supervision_reports (place_code, month, state, title, body, figures, generated_at, generated_by)
+		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?) ON CONFLICT (place_code, month) DO NOTHING`, r.PlaceCode, r.Month, r.Title, r.Body,
+		jsonText(r.Figures), r.GeneratedAt.UTC(), r.GeneratedBy)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, mapErr(err)
+	}
+	got, err := q.FindSupervisionReport(ctx, r.PlaceCode, r.Month)
+	if err != nil {
+		return false, err
+	}
+	r.ID, r.State = got.ID, got.State
+	return true, nil
 }
 
 // SaveSupervisionReport inserts a report or replaces its generated content.

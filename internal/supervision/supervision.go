@@ -180,11 +180,30 @@ func (a *Service) loadInspection(ctx context.Context, q *store.Q, ac *gongzhi.Ac
 	return in, nil
 }
 
+// lockInspection locks an inspection within scope and reads it after the lock, so that what a
+// change decides on is what no one else can change before it commits.
+func (a *Service) lockInspection(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Inspection, error) {
+	if _, err := a.loadInspection(ctx, q, ac, id); err != nil {
+		return nil, err
+	}
+	if err := q.LockRow(ctx, "inspections", id); err != nil {
+		return nil, err
+	}
+	return a.loadInspection(ctx, q, ac, id)
+}
+
+// sameRecord reports whether rec records nothing the inspection does not already hold.
+func sameRecord(in *gongzhi.Inspection, rec gongzhi.InspectionRecord) bool {
+	return in.InspectedOn == rec.InspectedOn && in.ProgressPct == rec.ProgressPct && in.Progress == rec.Progress &&
+		in.Difficulties == rec.Difficulties && in.Results == rec.Results && slices.Equal(in.Checklist, rec.Checklist)
+}
+
 // RecordInspection records (or corrects) an inspection: progress against plan, difficulties,
 // results and the checklist's findings; the inspection is then done. The hub or the purchaser
 // within scope (EFORBIDDEN for others); EINVALID for a bad record (see InspectionRecord);
 // ECONFLICT inspected_on (inspection.future) for a date after today, or inspected_on
-// (inspection.before_month) for one before the month began.
+// (inspection.before_month) for one before the month began, and state (inspection.unchanged)
+// for a correction that changes nothing (the same record sent twice is recorded once).
 func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id int64, rec gongzhi.InspectionRecord) (*gongzhi.Inspection, error) {
 	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
@@ -193,12 +212,12 @@ func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id in
 		return nil, err
 	}
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		in, err := a.loadInspection(ctx, q, ac, id)
+		in, err := a.lockInspection(ctx, q, ac, id)
 		if err != nil {
 			return err
 		}
-		if err := q.LockRow(ctx, "inspections", id); err != nil {
-			return err
+		if in.State == gongzhi.InspectionDone && sameRecord(in, rec) {
+			return gongzhi.Refused("state", "inspection.unchanged")
 		}
 		if rec.InspectedOn > a.Today() {
 			return gongzhi.Refused("inspected_on", "inspection.future")
@@ -231,15 +250,17 @@ func (a *Service) RecordInspection(ctx context.Context, ac *gongzhi.Actor, id in
 
 // RaiseRectification raises an order from a finding of a recorded inspection. The hub or the
 // purchaser within scope. Refuses (ECONFLICT) an inspection not yet recorded (state:
-// inspection.not_done) or a checklist item that is not a finding (check_key:
-// rect.not_a_finding); EINVALID requirement or deadline (a date not before today).
+// inspection.not_done), a checklist item that is not a finding (check_key:
+// rect.not_a_finding) and a finding with an order not closed yet (check_key: rect.raised: one
+// open order per finding, whatever arrives at once; a new one once it is closed); EINVALID
+// requirement or deadline (a date not before today).
 func (a *Service) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, inspectionID int64, o gongzhi.RectificationOrder) (*gongzhi.Rectification, error) {
 	if err := kernel.Allow(ac, MayInspect(ac)); err != nil {
 		return nil, err
 	}
 	var x *gongzhi.Rectification
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		in, err := a.loadInspection(ctx, q, ac, inspectionID)
+		in, err := a.lockInspection(ctx, q, ac, inspectionID)
 		if err != nil {
 			return err
 		}
@@ -250,6 +271,12 @@ func (a *Service) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, ins
 		if i < 0 || in.Checklist[i].Result != gongzhi.CheckFinding {
 			return gongzhi.Refused("check_key", "rect.not_a_finding")
 		}
+		if n, err := q.ListRectifications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"inspection": kernel.Id10(in.ID),
+			"check_key": o.CheckKey, "state": "active"}, Limit: 1}, func(*gongzhi.Rectification) error { return nil }); err != nil {
+			return err
+		} else if n > 0 {
+			return gongzhi.Refused("check_key", "rect.raised")
+		}
 		if o.Severity == "" {
 			o.Severity = in.Checklist[i].Severity
 		}
@@ -259,7 +286,11 @@ func (a *Service) RaiseRectification(ctx context.Context, ac *gongzhi.Actor, ins
 		x = &gongzhi.Rectification{InspectionID: in.ID, CheckKey: o.CheckKey, ContractID: in.ContractID, OrgID: in.OrgID,
 			PlaceCode: in.PlaceCode, Month: gongzhi.MonthOf(a.NowUTC()), Severity: o.Severity, Requirement: o.Requirement,
 			Deadline: o.Deadline, CreatedBy: kernel.ActorName(ac)}
-		return a.insertRect(ctx, q, ac, x)
+		err = a.insertRect(ctx, q, ac, x)
+		if store.IsUnique(err, "") {
+			return gongzhi.Refused("check_key", "rect.raised")
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -447,8 +478,9 @@ func (a *Service) ReopenRectification(ctx context.Context, ac *gongzhi.Actor, id
 // cleared (the street office has acted; a new deadline missed escalates again) and the earlier
 // escalation stays in the history, where a line "extended" notes the new deadline and the reason
 // (the note rect_extended). Refuses (ECONFLICT) a closed order (state: rect.closed) and a deadline
-// before today (deadline: rect.deadline_past); EINVALID deadline (date.format) or reason
-// (required).
+// before today (deadline: rect.deadline_past) and, on an order not escalated, the deadline it
+// has already (deadline: rect.deadline_same: the same extension sent twice is made once);
+// EINVALID deadline (date.format) or reason (required).
 func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id int64, deadline, reason string) (*gongzhi.Rectification, error) {
 	if err := kernel.Allow(ac, MayExtendRectifications(ac)); err != nil {
 		return nil, err
@@ -475,6 +507,9 @@ func (a *Service) ExtendRectification(ctx context.Context, ac *gongzhi.Actor, id
 		}
 		if deadline < a.Today() {
 			return gongzhi.Refused("deadline", "rect.deadline_past")
+		}
+		if deadline == x.Deadline && !x.Escalated {
+			return gongzhi.Refused("deadline", "rect.deadline_same")
 		}
 		before := *x
 		x.Deadline, x.Escalated = deadline, false

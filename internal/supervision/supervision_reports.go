@@ -204,23 +204,7 @@ func (a *Service) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Act
 		if err != nil {
 			return err
 		}
-		r, err := q.FindSupervisionReport(ctx, place, month)
-		var before *gongzhi.SupervisionReport
-		switch {
-		case err == nil:
-			if err := q.LockRow(ctx, "supervision_reports", r.ID); err != nil {
-				return err
-			}
-			if r.State == gongzhi.ReportPublished {
-				return gongzhi.Refused("state", "report.published")
-			}
-			c := *r
-			before = &c
-		case gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND:
-			r = &gongzhi.SupervisionReport{PlaceCode: place, Month: month}
-		default:
-			return err
-		}
+		r := &gongzhi.SupervisionReport{PlaceCode: place, Month: month}
 		if r.Figures, err = a.reportFigures(ctx, q, prefix, month); err != nil {
 			return err
 		}
@@ -228,8 +212,10 @@ func (a *Service) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Act
 		r.Title = fmt.Sprintf("%s%s年%s月政府购买社会服务项目督导月报", p.Name, y, strings.TrimPrefix(m, "0"))
 		r.Body = reportBody(p.Name, month, r.Figures)
 		r.GeneratedAt, r.GeneratedBy = a.NowUTC(), kernel.ActorName(ac)
-		created := r.ID == 0
-		if err := q.SaveSupervisionReport(ctx, r); err != nil {
+		// the first of any number of concurrent calls adds the report; the others regenerate it
+		// under its lock, read after the lock: never one published meanwhile
+		created, err := q.AddSupervisionReport(ctx, r)
+		if err != nil {
 			return err
 		}
 		id = r.ID
@@ -239,7 +225,24 @@ func (a *Service) GenerateSupervisionReport(ctx context.Context, ac *gongzhi.Act
 			}
 			return a.WriteAudit(ctx, q, ac, "create", ResSupReports, kernel.Id10(r.ID), nil, r, "")
 		}
-		return a.WriteAudit(ctx, q, ac, "update", ResSupReports, kernel.Id10(r.ID), before, r, "regenerated")
+		old, err := q.FindSupervisionReport(ctx, place, month)
+		if err != nil {
+			return err
+		}
+		if err := q.LockRow(ctx, "supervision_reports", old.ID); err != nil {
+			return err
+		}
+		if old, err = q.FindSupervisionReport(ctx, place, month); err != nil {
+			return err
+		}
+		if old.State == gongzhi.ReportPublished {
+			return gongzhi.Refused("state", "report.published")
+		}
+		id, r.ID, r.State = old.ID, old.ID, old.State
+		if err := q.SaveSupervisionReport(ctx, r); err != nil {
+			return err
+		}
+		return a.WriteAudit(ctx, q, ac, "update", ResSupReports, kernel.Id10(r.ID), old, r, "regenerated")
 	})
 	if err != nil {
 		return nil, err

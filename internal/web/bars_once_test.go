@@ -77,6 +77,28 @@ func (f *offFix) streetOrg() int64 {
 // burst sends n = 50 identical POSTs at once and counts the answers by status.
 func burst(t *testing.T, tok, url, body string) map[int]int {
 	t.Helper()
+	return burstMethod(t, "POST", tok, url, body)
+}
+
+// burstMethod sends n = 50 identical requests of a method at once, with a bearer token unless
+// tok is "", and counts the answers by status.
+func burstMethod(t *testing.T, method, tok, url, body string) map[int]int {
+	t.Helper()
+	return burstOf(t, func() *http.Request {
+		req, _ := http.NewRequest(method, url, bytes.NewReader([]byte(body)))
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req
+	})
+}
+
+// burstOf sends n = 50 requests made by req at once and counts the answers by status.
+func burstOf(t *testing.T, req func() *http.Request) map[int]int {
+	t.Helper()
 	const n = 50
 	var (
 		wg    sync.WaitGroup
@@ -87,11 +109,7 @@ func burst(t *testing.T, tok, url, body string) map[int]int {
 	)
 	for range n {
 		wg.Go(func() {
-			req, _ := http.NewRequest("POST", url, bytes.NewReader([]byte(body)))
-			req.Header.Set("Authorization", "Bearer "+tok)
-			if body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
+			req := req()
 			<-start
 			res, err := http.DefaultClient.Do(req)
 			mu.Lock()
