@@ -32,34 +32,28 @@ import (
 	"gongzhi/internal/supervision"
 )
 
-// onceFix is the demo street at the present time, frozen, with the API's address.
-type onceFix struct {
+// delivOnce is the demo street at the present time, frozen, with the API's address.
+type delivOnce struct {
 	*offFix
 	base string // the API's address
 }
 
-func newOnceFix(t *testing.T, db *store.DB) *onceFix {
+func newDelivOnce(t *testing.T, db *store.DB) *delivOnce {
 	f := newOffFix(t, db)
 	f.at(time.Now())
-	return &onceFix{offFix: f, base: f.e.srv.URL + "/api/v1"}
+	return &delivOnce{offFix: f, base: f.e.srv.URL + "/api/v1"}
 }
 
 // once fails unless the burst got one answer ok and 49 conflicts.
-func (f *onceFix) once(what string, got map[int]int, ok int) {
+func (f *delivOnce) once(what string, got map[int]int, ok int) {
 	f.t.Helper()
 	if got[ok] != 1 || got[409] != 49 {
 		f.t.Fatalf("50 identical %s answered %v, want one %d and 49 409", what, got, ok)
 	}
 }
 
-// jsonOf is v as a JSON text.
-func jsonOf(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 // history counts the lines of a record's state history by their new state.
-func (f *onceFix) history(entity string, id int64) map[string]int {
+func (f *delivOnce) history(entity string, id int64) map[string]int {
 	f.t.Helper()
 	hs, err := f.e.app.DB.Q().ListStateChanges(f.ctx, store.HistoryFilter{Entity: entity, EntityID: id})
 	f.must(err)
@@ -71,7 +65,7 @@ func (f *onceFix) history(entity string, id int64) map[string]int {
 }
 
 // audit counts the audit entries of a record by action and note.
-func (f *onceFix) audit(entity string, id int64) map[string]int {
+func (f *delivOnce) audit(entity string, id int64) map[string]int {
 	f.t.Helper()
 	out := map[string]int{}
 	_, err := f.e.app.DB.Q().ListAudit(context.Background(), store.ListOptions{Filters: map[string]string{"entity": entity,
@@ -84,7 +78,7 @@ func (f *onceFix) audit(entity string, id int64) map[string]int {
 }
 
 // same fails unless got counts exactly what want does.
-func (f *onceFix) same(what string, got, want map[string]int) {
+func (f *delivOnce) same(what string, got, want map[string]int) {
 	f.t.Helper()
 	if fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(want)) {
 		f.t.Fatalf("%s: %v, want %v", what, got, want)
@@ -135,7 +129,7 @@ func first[T any](t *testing.T, what string, list func(each func(T) error) (int,
 func TestSupervisionDecidedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
-		f := newOnceFix(t, db)
+		f := newDelivOnce(t, db)
 		a, ctx := f.e.app, f.ctx
 		_, err := jobs.CreateInspections(ctx, a, a.Now())
 		f.must(err)
@@ -234,7 +228,7 @@ func TestSupervisionDecidedOnceUnderConcurrency(t *testing.T) {
 func TestComplaintsDecidedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
-		f := newOnceFix(t, db)
+		f := newDelivOnce(t, db)
 		a, ctx := f.e.app, f.ctx
 		res, hub, pur := f.e.token("zs-resident"), f.e.token("gt-hub"), f.e.token("gt-purchaser")
 		r := f.api(res, "POST", "/api/v1/complaints", map[string]any{"kind": "complaint", "community_code": f.e.user("zs-resident").PlaceCode,
@@ -269,7 +263,7 @@ func TestComplaintsDecidedOnceUnderConcurrency(t *testing.T) {
 func TestEvaluationDecidedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
-		f := newOnceFix(t, db)
+		f := newDelivOnce(t, db)
 		a, ctx := f.e.app, f.ctx
 		pur, hub := f.e.token("gt-purchaser"), f.e.token("gt-hub")
 		// a signed contract of the demo street without a final round
@@ -320,7 +314,7 @@ func TestEvaluationDecidedOnceUnderConcurrency(t *testing.T) {
 func TestLedgerDecidedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
-		f := newOnceFix(t, db)
+		f := newDelivOnce(t, db)
 		a, ctx := f.e.app, f.ctx
 		prov := f.actor("gt-provider")
 		ptok, res := f.e.token("gt-provider"), f.e.token("zs-resident")
