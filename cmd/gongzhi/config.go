@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi"
 	"gongzhi/internal/secret"
 )
 
@@ -27,6 +28,7 @@ type Config struct {
 	MaxUploadMiB  int
 	Dev           string
 	SessionIdle   time.Duration
+	TOTPRoles     []string
 }
 
 type setting struct {
@@ -67,6 +69,18 @@ var settings = []setting{
 			return fmt.Errorf("session-idle must be a duration of at least 1m")
 		}
 		c.SessionIdle = d
+		return nil
+	}},
+	{"totp-roles", "GONGZHI_TOTP_ROLES", "", "roles that must sign in with two factors (password and TOTP) besides the three administrators, who always must: comma-separated, e.g. purchaser,hub,community", func(c *Config, v string) error {
+		c.TOTPRoles = nil
+		for r := range strings.SplitSeq(v, ",") {
+			if r = strings.TrimSpace(r); r == "" {
+				continue
+			} else if !gongzhi.IsRole(r) {
+				return fmt.Errorf("totp-roles: unknown role %q", r)
+			}
+			c.TOTPRoles = append(c.TOTPRoles, r)
+		}
 		return nil
 	}},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},

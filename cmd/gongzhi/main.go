@@ -136,7 +136,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle}, log), nil
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, TOTPRoles: c.TOTPRoles}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {

@@ -27,6 +27,9 @@ type Config struct {
 	SessionIdle   time.Duration // a session ends after this long unused (default 8 hours)
 	SessionMax    time.Duration // and after this long in any case (default 7 days)
 	Argon2        secret.Argon2
+	// TOTPRoles are the roles that must sign in with a second factor besides the three
+	// administrators, who always must (accounts.TOTPRequired).
+	TOTPRoles []string
 }
 
 // App is the service layer.
