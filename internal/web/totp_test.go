@@ -38,7 +38,7 @@ func (e *env) totpCode(userID int64) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	cur := time.Now().Unix() / 30
+	cur := e.app.Now().Unix() / 30
 	for step := cur - 1; step <= cur+1; step++ {
 		if step > t.LastStep {
 			c, err := totp.GenerateCodeCustom(sec, time.Unix(step*30, 0), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})

@@ -263,8 +263,8 @@ func qrSVG(text string) (template.HTML, error) {
 	return template.HTML(sw.b.String()), nil
 }
 
-// svgWriter is a qrcode.Writer that draws the matrix as one SVG path, with a quiet zone of four
-// modules.
+// svgWriter is a qrcode.Writer that draws the matrix as one SVG path (a rectangle per run of
+// dark modules in a row), with a quiet zone of four modules.
 type svgWriter struct{ b strings.Builder }
 
 func (sw *svgWriter) Write(m qrcode.Matrix) error {
@@ -274,10 +274,16 @@ func (sw *svgWriter) Write(m qrcode.Matrix) error {
 	fmt.Fprintf(&sw.b, `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="232" height="232" role="img" aria-label="QR" shape-rendering="crispEdges">`, n, n)
 	fmt.Fprintf(&sw.b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
 	for y, row := range bits {
-		for x, dark := range row {
-			if dark {
-				fmt.Fprintf(&sw.b, "M%d %dh1v1h-1z", x+quiet, y+quiet)
+		for x := 0; x < len(row); x++ {
+			if !row[x] {
+				continue
 			}
+			run := 1
+			for x+run < len(row) && row[x+run] {
+				run++
+			}
+			fmt.Fprintf(&sw.b, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, run, run)
+			x += run - 1
 		}
 	}
 	sw.b.WriteString(`"/></svg>`)
