@@ -155,4 +155,17 @@ func TestTOTPSystemAdministrator(t *testing.T) {
 	}
 	p.shot("06-enrol-phone")
 	checkNoSidewaysScroll(t, p, "/login/2fa")
+	secKey := strings.ReplaceAll(p.text("#totp-secret"), " ", "")
+	secCode, err := totp.GenerateCode(secKey, time.Now())
+	if err != nil {
+		p.fatal("the key on the phone's page: %v", err)
+	}
+	if st := p.load("admin-sec's first code",
+		chromedp.SendKeys(chromedp.CSS(`input[name="code"]`), secCode),
+		chromedp.Click(chromedp.CSS(`main form[action="/login/2fa"] button[type="submit"]`)),
+	); st != http.StatusOK || p.text("main h1") != "恢复码" {
+		p.fatal("admin-sec after the first code: %d", st)
+	}
+	p.shot("07-recovery-codes-phone")
+	checkNoSidewaysScroll(t, p, "the recovery codes")
 }
