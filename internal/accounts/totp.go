@@ -472,12 +472,7 @@ func newTOTPSecret() string {
 // matchCode reports the time step whose code is code, within one step either side of now and
 // after last (a step accepted before is never accepted again).
 func matchCode(sec, code string, now time.Time, last int64) (int64, bool) {
-	code = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(code))
+	code = typed(code)
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		return 0, false
 	}
@@ -511,13 +506,13 @@ func (a *Service) newRecoveryCodes(ctx context.Context, q *store.Q, userID int64
 }
 
 // normalizeRecovery reads a recovery code as typed: case, spaces and dashes do not matter.
-func normalizeRecovery(s string) string {
+func normalizeRecovery(s string) string { return strings.ToLower(typed(s)) }
+
+// typed is a code as typed without the spaces and dashes people put in to group its characters.
+func typed(s string) string {
 	return strings.Map(func(r rune) rune {
-		switch {
-		case r == ' ' || r == '-':
+		if r == ' ' || r == '-' || r == '\t' {
 			return -1
-		case r >= 'A' && r <= 'Z':
-			return r + 'a' - 'A'
 		}
 		return r
 	}, s)

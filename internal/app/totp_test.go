@@ -94,6 +94,22 @@ func wrongCode(t *testing.T, a *app.App, userID int64) string {
 	return ""
 }
 
+// opsApp is an instance on db after the first-run setup of ops-sys, ops-sec and ops-audit, with
+// its clock and their one-time passwords by username.
+func opsApp(t *testing.T, db *store.DB) (*app.App, *time.Time, map[string]string) {
+	t.Helper()
+	a, now := newAuthApp(t, db)
+	res, err := a.Setup(context.Background(), "ops", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := map[string]string{}
+	for _, acc := range res.Accounts {
+		pw[acc.Username] = acc.Password
+	}
+	return a, now, pw
+}
+
 func auditCount(t *testing.T, db *store.DB, action string) int {
 	t.Helper()
 	n, err := db.Q().ListAudit(context.Background(), store.ListOptions{Filters: map[string]string{"action": action}}, func(*gongzhi.AuditEntry) error { return nil })
@@ -111,12 +127,8 @@ func TestTOTPEnrolAtSignInThenCodesAndRecovery(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a, now := newAuthApp(t, db)
-		res, err := a.Setup(ctx, "ops", "127.0.0.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		pw := res.Accounts[0].Password // ops-sys
+		a, now, pws := opsApp(t, db)
+		pw := pws["ops-sys"]
 		tok, _, u, err := a.Login(ctx, "ops-sys", pw, "10.1.0.1", "test")
 		var step *accounts.SecondStep
 		if !errors.As(err, &step) || tok != "" || !step.Enrol {
@@ -208,12 +220,8 @@ func TestTOTPWrongCodesLockTheAccount(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a, now := newAuthApp(t, db)
-		res, err := a.Setup(ctx, "ops", "127.0.0.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		pw := res.Accounts[1].Password // ops-sec
+		a, now, pws := opsApp(t, db)
+		pw := pws["ops-sec"]
 		if _, _, err := signIn(t, a, "ops-sec", pw, "10.2.0.1"); err != nil {
 			t.Fatalf("enrolment: %v", err)
 		}
@@ -306,16 +314,8 @@ func TestTOTPPolicyDisableAndReset(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a, _ := newAuthApp(t, db)
+		a, _, pw := opsApp(t, db)
 		a.Cfg.TOTPRoles = []string{gongzhi.RolePurchaser}
-		res, err := a.Setup(ctx, "ops", "127.0.0.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		pw := map[string]string{}
-		for _, acc := range res.Accounts {
-			pw[acc.Username] = acc.Password
-		}
 		for _, name := range []string{"ops-sys", "ops-sec", "ops-audit"} {
 			_, _, _, err := a.Login(ctx, name, pw[name], "10.3.0.1", "test")
 			var step *accounts.SecondStep
