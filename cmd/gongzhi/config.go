@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/secret"
 )
@@ -30,6 +31,7 @@ type Config struct {
 	SessionIdle   time.Duration
 	FieldCipher   string // aes or sm4 (secret.Ciphers)
 	Audit         kernel.AuditPolicy
+	TOTPRoles     []string
 }
 
 type setting struct {
@@ -108,6 +110,18 @@ var settings = []setting{
 		atLeastOne("alarm-failed-logins", func(c *Config, n int) { c.Audit.FailedLogins = n })},
 	{"alarm-id-reveals", "GONGZHI_ALARM_ID_REVEALS", "20", "ID numbers one user may reveal within an hour; more raise an alarm",
 		atLeastOne("alarm-id-reveals", func(c *Config, n int) { c.Audit.BulkReveals = n })},
+	{"totp-roles", "GONGZHI_TOTP_ROLES", "", "roles that must sign in with two factors (password and TOTP) besides the three administrators, who always must: comma-separated, e.g. purchaser,hub,community", func(c *Config, v string) error {
+		c.TOTPRoles = nil
+		for r := range strings.SplitSeq(v, ",") {
+			if r = strings.TrimSpace(r); r == "" {
+				continue
+			} else if !gongzhi.IsRole(r) {
+				return fmt.Errorf("totp-roles: unknown role %q", r)
+			}
+			c.TOTPRoles = append(c.TOTPRoles, r)
+		}
+		return nil
+	}},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
 }
 

@@ -74,8 +74,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout)
 	case "user":
+		if len(rest) > 0 && rest[0] == "reset-2fa" {
+			return cmdUserResetTOTP(ctx, rest[1:], stdout) // totp.go
+		}
 		if len(rest) == 0 || rest[0] != "add" {
-			return errors.New(`usage: gongzhi user add USERNAME ROLE [PLACE_CODE|ORG_ID]`)
+			return errors.New(`usage: gongzhi user add USERNAME ROLE [PLACE_CODE|ORG_ID] | gongzhi user reset-2fa USERNAME`)
 		}
 		return cmdUserAdd(ctx, rest[1:], stdout)
 	case "backup":
@@ -155,7 +158,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit}, log), nil
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit, TOTPRoles: c.TOTPRoles}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {

@@ -35,7 +35,7 @@ func sealedPlains(t *testing.T, db *store.DB, box *secret.Box, wantPrefix string
 	out := map[string]string{}
 	for _, st := range store.SealedTables {
 		for _, c := range st.Columns {
-			rows, err := db.SQL.Query(`SELECT id, ` + c.Column + ` FROM ` + st.Table + ` WHERE ` + c.Column + ` IS NOT NULL AND ` + c.Column + ` <> ''`)
+			rows, err := db.SQL.Query(`SELECT ` + st.KeyColumn() + `, ` + c.Column + ` FROM ` + st.Table + ` WHERE ` + c.Column + ` IS NOT NULL AND ` + c.Column + ` <> ''`)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,6 +60,15 @@ func sealedPlains(t *testing.T, db *store.DB, box *secret.Box, wantPrefix string
 	return out
 }
 
+func firstUser(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	var id int64
+	if err := db.SQL.QueryRow(`SELECT MIN(id) FROM users`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // TestRekey switches the demo street's database to SM4 and back with the command, from a state an
 // interrupted rekey left, and reads every ID number and contact back; lookups by ID number still
 // find each person, and a server configured with the other cipher refuses to start meanwhile.
@@ -69,6 +78,11 @@ func TestRekey(t *testing.T) {
 		box := demodb.Box()
 		sm, _ := box.With(secret.CipherSM4)
 		key := hex.EncodeToString(demodb.Key)
+		// an administrator's TOTP secret is sealed too
+		if _, err := db.Q().Exec(ctx, `INSERT INTO user_totp (user_id, secret_enc, enabled, last_step, created_at)
+			SELECT MIN(id), ?, TRUE, 0, ? FROM users`, box.Seal("JBSWY3DPEHPK3PXP", "user_totp.secret"), time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
 		before := sealedPlains(t, db, box, "v1:")
 		var people, complaints int
 		for k := range before {
@@ -77,6 +91,9 @@ func TestRekey(t *testing.T) {
 			} else if strings.HasSuffix(k, "contact_name_enc") {
 				complaints++
 			}
+		}
+		if before[fmt.Sprintf("user_totp %d secret_enc", firstUser(t, db))] != "JBSWY3DPEHPK3PXP" {
+			t.Fatal("the TOTP secret is not among the sealed values")
 		}
 		if people < 20 || complaints < 5 {
 			t.Fatalf("the demo street holds %d ID numbers and %d complaints: too few to test", people, complaints)

@@ -21,7 +21,9 @@ var dummyHash = secret.Argon2{Time: 1, Memory: 64 * 1024, Threads: 2}.HashPasswo
 
 // Login checks a username and password and opens a session. It returns the session cookie value
 // and the CSRF token of the session. Unknown users, wrong passwords, disabled and locked accounts
-// all answer EUNAUTHORIZED or ETOOMANY without saying which, so accounts cannot be probed.
+// all answer EUNAUTHORIZED or ETOOMANY without saying which, so accounts cannot be probed. An
+// account that signs in with two factors gets no session yet: the error is a *SecondStep, and
+// CompleteLogin finishes the sign-in (totp.go).
 func (a *Service) Login(ctx context.Context, username, password, ip, ua string) (token, csrf string, u *gongzhi.User, err error) {
 	now := a.NowUTC()
 	q := a.DB.Q()
@@ -43,17 +45,12 @@ func (a *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	if !secret.CheckPassword(hash, password) || u.Disabled {
 		return "", "", nil, a.loginFailed(ctx, u, username, ip)
 	}
-	token, csrf = secret.Token(), secret.Token()
-	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
+	if err := a.secondStep(ctx, u, ip, ua); err != nil { // two factors: *SecondStep (totp.go)
+		return "", "", u, err
+	}
 	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := q.RecordLoginSuccess(ctx, u.ID, now); err != nil {
-			return err
-		}
-		if err := q.InsertSession(ctx, secret.SHA256(token), store.Session{UserID: u.ID, CSRF: csrf,
-			ExpiresAt: now.Add(a.Cfg.SessionIdle)}, ip, Truncate(ua, 200), now); err != nil {
-			return err
-		}
-		return a.WriteAudit(ctx, q, ac, "login", kernel.ResUsers, strconv.FormatInt(u.ID, 10), nil, nil, "")
+		token, csrf, err = a.startSession(ctx, q, u, ip, ua, "", now)
+		return err
 	})
 	return token, csrf, u, err
 }

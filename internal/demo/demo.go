@@ -258,5 +258,7 @@ func (r *Result) Print(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s — %s\n", a.Username, a.Role, a.DisplayName, a.Scope)
 	}
 	fmt.Fprintf(tw, "\nEvery account's password is %s; each must change it at first sign-in.\n", r.Password)
+	fmt.Fprintln(tw, "The three administrators (admin-sys, admin-sec, admin-audit) also set up two-step sign-in right after the password:\n"+
+		"scan the QR code with an authenticator app, or type the key shown beside it, and enter its 6-digit code.")
 	return tw.Flush()
 }

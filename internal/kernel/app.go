@@ -28,6 +28,9 @@ type Config struct {
 	SessionMax    time.Duration // and after this long in any case (default 7 days)
 	Argon2        secret.Argon2
 	Audit         AuditPolicy // retention, integrity hash and alarm thresholds of the audit log (audit_policy.go)
+	// TOTPRoles are the roles that must sign in with a second factor besides the three
+	// administrators, who always must (accounts.TOTPRequired).
+	TOTPRoles []string
 }
 
 // App is the service layer.

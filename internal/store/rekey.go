@@ -22,6 +22,7 @@ type SealedColumn struct{ Column, Context string }
 // SealedTable describes a table's sealed columns and the lookup hash derived from one of them.
 type SealedTable struct {
 	Table   string
+	Key     string // the table's integer key ("" for id)
 	Columns []SealedColumn
 	// Hash is the keyed-hash column (HashContext) of HashValue(the plain text of Columns[HashOf]),
 	// "" for a table without one; an empty HashValue stores no hash: NULL when HashNull, else ''.
@@ -41,6 +42,16 @@ var SealedTables = []SealedTable{
 		Hash: "id_hash", HashContext: "people.id_number", HashValue: func(s string) string { return s }, HashNull: true},
 	{Table: "complaints", Columns: []SealedColumn{{"contact_name_enc", "complaints.contact_name"}, {"contact_phone_enc", "complaints.contact_phone"}},
 		Hash: "phone_hash", HashOf: 1, HashContext: "complaints.contact_phone", HashValue: gongzhi.PhoneDigits, Throttle: "phone"},
+	// the accounts' TOTP secrets (context accounts.TOTPContext)
+	{Table: "user_totp", Key: "user_id", Columns: []SealedColumn{{"secret_enc", "user_totp.secret"}}},
+}
+
+// KeyColumn is the table's integer key column.
+func (t SealedTable) KeyColumn() string {
+	if t.Key == "" {
+		return "id"
+	}
+	return t.Key
 }
 
 // notSealedWith is the condition "some sealed column of t holds a value not sealed with prefix".
@@ -201,8 +212,9 @@ func (q *Q) rekeyBatch(ctx context.Context, t SealedTable, box *secret.Box, afte
 	if t.Hash != "" {
 		hashCol, hashSet = "COALESCE("+t.Hash+", '')", ", "+t.Hash+" = ?"
 	}
-	rows, err := q.Query(ctx, `SELECT id, `+strings.Join(cols, ", ")+`, `+hashCol+` FROM `+t.Table+
-		` WHERE id > ? AND `+t.notSealedWith()+` ORDER BY id LIMIT ?`, append(append([]any{after}, t.prefixArgs(secret.Prefix(box.Cipher()))...), n)...)
+	k := t.KeyColumn()
+	rows, err := q.Query(ctx, `SELECT `+k+`, `+strings.Join(cols, ", ")+`, `+hashCol+` FROM `+t.Table+
+		` WHERE `+k+` > ? AND `+t.notSealedWith()+` ORDER BY `+k+` LIMIT ?`, append(append([]any{after}, t.prefixArgs(secret.Prefix(box.Cipher()))...), n)...)
 	if err != nil {
 		return 0, nil, 0, err
 	}
@@ -231,7 +243,7 @@ func (q *Q) rekeyBatch(ctx context.Context, t SealedTable, box *secret.Box, afte
 		sets[i] = c.Column + " = ?"
 		where[i] = cols[i] + " = ?"
 	}
-	update := `UPDATE ` + t.Table + ` SET ` + strings.Join(sets, ", ") + hashSet + ` WHERE id = ? AND ` + strings.Join(where, " AND ")
+	update := `UPDATE ` + t.Table + ` SET ` + strings.Join(sets, ", ") + hashSet + ` WHERE ` + k + ` = ? AND ` + strings.Join(where, " AND ")
 	for _, r := range batch {
 		newVals := make([]any, len(r.vals))
 		plains := make([]string, len(r.vals))

@@ -224,5 +224,9 @@ func (b *browser) csrf(path string) string {
 }
 
 func (b *browser) login(name, password string) (int, string) {
-	return b.post("/login", url.Values{"username": {name}, "password": {password}})
+	st, loc := b.post("/login", url.Values{"username": {name}, "password": {password}})
+	if st == http.StatusSeeOther && strings.HasPrefix(loc, "/login/2fa") {
+		return b.secondStep(name, loc) // two factors (totp_test.go)
+	}
+	return st, loc
 }

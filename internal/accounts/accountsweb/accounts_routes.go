@@ -35,6 +35,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	username := web.TruncateRunes(r.PostFormValue("username"), 64)
 	token, _, u, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), web.ClientIP(r), r.UserAgent())
 	next := web.SafeNext(r.PostFormValue("next"))
+	if step, ok := isSecondStep(err); ok {
+		return s.toSecondStep(w, r, step, next) // two factors (totp.go)
+	}
 	if err != nil {
 		e := gongzhi.AsError(err)
 		if e.Code == gongzhi.EINTERNAL {
@@ -214,7 +217,8 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	web.PageLinks(r, &lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}, {Label: web.T(lang, "audit.user"), Sort: "username"}, {Label: web.T(lang, "audit.role"), Sort: ""}, {Label: web.T(lang, "audit.ip"), Sort: ""},
 		{Label: web.T(lang, "audit.action"), Sort: "action"}, {Label: web.T(lang, "audit.entity"), Sort: ""}, {Label: web.T(lang, "audit.entity_id"), Sort: ""}, {Label: web.T(lang, "audit.note"), Sort: ""}}, opts.Limit)
 	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
-	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "revoke"} {
+	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "revoke",
+		"login_pending", "totp_start", "totp_enable", "totp_disable", "totp_reset"} {
 		actions = append(actions, web.Option{Value: a, Label: a})
 	}
 	lv.Filters = []web.Field{
@@ -245,7 +249,7 @@ func (s *Server) accountsRoutes() {
 	s.Handle("GET /users/new", web.Changed, s.createUser)
 	s.Handle("POST /users/new", web.Changed, s.createUser)
 	s.Api("POST /api/v1/users", s.createUser)
-	for _, a := range []string{"unlock", "reset", "end-sessions"} {
+	for _, a := range []string{"unlock", "reset", "end-sessions", "reset-2fa"} {
 		s.Handle("POST /users/{id}/"+a, web.Changed, s.securityAction(a))
 		s.Api("POST /api/v1/users/{id}/"+a, s.securityAction(a))
 	}
@@ -258,4 +262,5 @@ func (s *Server) accountsRoutes() {
 	s.Handle("GET /audit", web.Changed, s.audit)
 	s.Api("GET /api/v1/audit", s.audit)
 	s.Api("GET /api/v1/me", s.me)
+	s.totpRoutes()
 }

@@ -106,7 +106,8 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 				dv.Actions = append(dv.Actions,
 					web.ActionLink{Label: web.T(lang, "user.unlock"), Href: "/users/" + id + "/unlock", Post: true},
 					web.ActionLink{Label: web.T(lang, "user.reset"), Href: "/users/" + id + "/reset", Post: true, Confirm: web.T(lang, "user.reset") + "?"},
-					web.ActionLink{Label: web.T(lang, "user.end_sessions"), Href: "/users/" + id + "/end-sessions", Post: true})
+					web.ActionLink{Label: web.T(lang, "user.end_sessions"), Href: "/users/" + id + "/end-sessions", Post: true},
+					web.ActionLink{Label: web.T(lang, "totp.reset"), Href: "/users/" + id + "/reset-2fa", Post: true, Confirm: web.T(lang, "totp.reset") + "?"})
 			}
 			return dv, nil
 		},
@@ -200,6 +201,8 @@ func (s *Server) securityAction(action string) web.Handler {
 			msg = web.T(lang, "user.reset_done:"+pw)
 		case "end-sessions":
 			err = s.svc.EndSessions(r.Context(), ac, id)
+		case "reset-2fa":
+			err = s.svc.ResetTOTP(r.Context(), ac, id)
 		}
 		if err != nil {
 			return err
