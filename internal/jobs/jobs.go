@@ -14,6 +14,8 @@
 //     office (supervision.EscalateOverdue).
 //   - escalate_complaints, every 5 minutes: complaints still waiting past their deadline go to the
 //     hub, and later to the office (complaints.EscalateOverdueComplaints).
+//   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
+//     days are disabled (accounts.DisableInactive).
 //
 // Joint-meeting action items need no job: whether one is overdue is worked out when it is read,
 // and nothing about it is stored.
@@ -41,6 +43,7 @@ const (
 	KindInspections     = "monthly_inspections"
 	KindRectifications  = "escalate_rectifications"
 	KindComplaints      = "escalate_complaints"
+	KindInactive        = "disable_inactive_accounts"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -86,6 +89,7 @@ var Jobs = []*Job{
 	{Kind: KindInspections, Schedule: Schedule{Every: time.Hour, Offset: 5 * time.Minute}, Work: CreateInspections},
 	{Kind: KindRectifications, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateRectifications},
 	{Kind: KindComplaints, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateComplaints},
+	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
 }
 
 // ByKind returns the job of a kind, nil for an unknown one.
@@ -134,6 +138,12 @@ func EscalateRectifications(ctx context.Context, a *app.App, _ time.Time) (int, 
 // to the hub, then to the office. Returns how many it raised.
 func EscalateComplaints(ctx context.Context, a *app.App, _ time.Time) (int, error) {
 	return a.EscalateOverdueComplaints(ctx, a.NowUTC())
+}
+
+// DisableInactiveAccounts disables the accounts unused for the configured days at the app's clock.
+// Returns how many it disabled.
+func DisableInactiveAccounts(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.DisableInactive(ctx, system())
 }
 
 // Run runs a job's work as of at (when it was enqueued, by the app's clock), logs the run under

@@ -41,15 +41,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if e.Code == gongzhi.EINTERNAL {
 			return err
 		}
+		s.retryAfter(w, err)
 		s.Render(w, r, web.StatusOf[e.Code], "login", &web.Page{Title: web.T(web.LangOf(r), "login.title"), Error: e, Data: loginData{Next: next, Username: username}})
 		return nil
 	}
-	s.SetCookie(w, web.SessionCookie, token, int(s.svc.Cfg.SessionMax.Seconds()))
+	s.SetSessionCookie(w, token)
 	if u.MustChangePassword {
 		next = "/password"
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return s.Redirect(w, r, next, signInFlash(web.LangOf(r), u.LastLoginAt, u.LastLoginIP))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -263,17 +263,18 @@ func (s *Server) accountsRoutes() {
 	s.Handle("POST /login", web.Public, s.login)
 	s.Handle("POST /logout", web.SignedIn, s.logout)
 	s.Handle("GET /password", web.SignedIn, s.passwordPage)
-	s.Handle("POST /password", web.SignedIn, s.changePassword)
+	s.Handle("POST /password", web.SignedIn, s.retrying(s.changePassword))
 	s.Handle("GET /setup", web.Public, s.setupPage)
-	s.Handle("POST /setup", web.Public, s.setup)
+	s.Handle("POST /setup", web.Public, s.retrying(s.setup))
 	web.Register(s.Server, s.userResource())
 	s.Handle("GET /users/new", web.Changed, s.createUser)
-	s.Handle("POST /users/new", web.Changed, s.createUser)
-	s.Api("POST /api/v1/users", s.createUser)
+	s.Handle("POST /users/new", web.Changed, s.retrying(s.createUser))
+	s.Api("POST /api/v1/users", s.retrying(s.createUser))
 	for _, a := range []string{"unlock", "reset", "end-sessions"} {
-		s.Handle("POST /users/{id}/"+a, web.Changed, s.securityAction(a))
-		s.Api("POST /api/v1/users/{id}/"+a, s.securityAction(a))
+		s.Handle("POST /users/{id}/"+a, web.Changed, s.retrying(s.securityAction(a)))
+		s.Api("POST /api/v1/users/{id}/"+a, s.retrying(s.securityAction(a)))
 	}
+	s.sessionRoutes()
 	s.Handle("GET /tokens", web.Changed, s.tokens)
 	s.Handle("POST /tokens", web.Changed, s.createToken)
 	s.Handle("POST /tokens/{id}/revoke", web.Changed, s.revokeToken)
