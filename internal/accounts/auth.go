@@ -51,7 +51,14 @@ func (a *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	if ok, err := q.ReserveLoginTry(ctx, u.ID, a.Cfg.LockThreshold, now, now.Add(-staleTry)); err != nil {
 		return "", "", nil, err
 	} else if !ok {
-		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.account_locked"}
+		// locked, or as many tries in flight as the account has left
+		msg := "err.login_in_flight"
+		if cur, err := q.GetUser(ctx, u.ID); err != nil {
+			return "", "", nil, err
+		} else if cur.Locked(now) {
+			msg = "err.account_locked"
+		}
+		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: msg}
 	}
 	match, err := a.checkPassword(ctx, hash, password)
 	if err == nil && (!match || u.Disabled) {

@@ -12,16 +12,19 @@ import (
 
 const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.place_code, ''), COALESCE(p.name, ''), COALESCE(u.org_id, 0),
 	COALESCE(o.name, ''), u.phone, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.last_login_at, u.last_login_ip,
-	COALESCE(u.password_changed_at, u.created_at), u.created_at, u.updated_at`
+	u.password_changed_at, u.created_at, u.updated_at`
 
 const userFrom = "users u LEFT JOIN places p ON p.code = u.place_code LEFT JOIN organizations o ON o.id = u.org_id"
 
 func scanUser(s scanner) (*gongzhi.User, error) {
 	var u gongzhi.User
-	var locked, last sql.NullTime
+	var locked, last, changed sql.NullTime
 	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.PlaceCode, &u.PlaceName, &u.OrgID, &u.OrgName, &u.Phone,
-		&u.MustChangePassword, &u.Disabled, &u.FailedLogins, &locked, &last, &u.LastLoginIP, &u.PasswordChangedAt, &u.CreatedAt, &u.UpdatedAt)
-	u.LockedUntil, u.LastLoginAt = locked.Time, last.Time
+		&u.MustChangePassword, &u.Disabled, &u.FailedLogins, &locked, &last, &u.LastLoginIP, &changed, &u.CreatedAt, &u.UpdatedAt)
+	u.LockedUntil, u.LastLoginAt, u.PasswordChangedAt = locked.Time, last.Time, changed.Time
+	if !changed.Valid {
+		u.PasswordChangedAt = u.CreatedAt
+	}
 	return &u, mapErr(err)
 }
 
