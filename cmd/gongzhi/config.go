@@ -99,7 +99,7 @@ var settings = []setting{
 		c.SessionIdle = d
 		return nil
 	}},
-	{"hash-slots", "GONGZHI_HASH_SLOTS", "3", "password hashes computed at once (64 MiB each); more wait briefly, then get 429", func(c *Config, v string) error {
+	{"hash-slots", "GONGZHI_HASH_SLOTS", "2", "password hashes computed at once (64 MiB each); more wait briefly, then get 429", func(c *Config, v string) error {
 		return count("hash-slots", v, 1, 64, &c.HashSlots)
 	}},
 	{"max-sessions", "GONGZHI_MAX_SESSIONS", "5", "signed-in sessions per account; signing in beyond it ends the oldest", func(c *Config, v string) error {

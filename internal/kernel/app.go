@@ -28,7 +28,7 @@ type Config struct {
 	SessionMax    time.Duration // and after this long in any case (default 7 days)
 	Argon2        secret.Argon2
 	// Accounts and sessions (等保 level 3, internal/accounts).
-	HashSlots      int           // password hashes computed at once, each holding Argon2.Memory (default 3)
+	HashSlots      int           // password hashes computed at once, each holding Argon2.Memory (default 2: 128 MiB at the production cost)
 	HashWait       time.Duration // how long a password check waits for a slot before it is refused (default 2 s)
 	MaxSessions    int           // live sessions per account; a sign-in beyond it ends the oldest (default 5)
 	PasswordMaxAge time.Duration // a password older than this must be changed at sign-in (default 90 days; negative: never)
@@ -66,7 +66,7 @@ func New(db *store.DB, box *secret.Box, cfg Config, log *slog.Logger) *Kernel {
 		cfg.SessionMax = 7 * 24 * time.Hour
 	}
 	if cfg.HashSlots <= 0 {
-		cfg.HashSlots = 3
+		cfg.HashSlots = 2
 	}
 	if cfg.HashWait <= 0 {
 		cfg.HashWait = 2 * time.Second
