@@ -139,7 +139,8 @@ func (a *Service) failLogin(ctx context.Context, u *gongzhi.User, username, ip s
 	now := a.NowUTC()
 	locked := false
 	// recorded even when the client has gone, so that a reserved try is never left held
-	err := a.DB.Transact(context.WithoutCancel(ctx), func(ctx context.Context, q *store.Q) error {
+	ctx = context.WithoutCancel(ctx)
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := q.AddIPFailure(ctx, ip, now, now.Add(-a.Cfg.IPWindow)); err != nil {
 			return err
 		}

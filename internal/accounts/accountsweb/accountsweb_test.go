@@ -203,7 +203,9 @@ func TestHashGateRefusesWith429(t *testing.T) {
 	target := e.user("target", gongzhi.RoleAuditor)
 	tok := e.token(sec)
 	held := make(chan resp)
-	go func() { held <- e.do(e.browser(), "POST", "/login", "", url.Values{"username": {"holder"}, "password": {pw}}) }()
+	go func() {
+		held <- e.do(e.browser(), "POST", "/login", "", url.Values{"username": {"holder"}, "password": {pw}})
+	}()
 	time.Sleep(30 * time.Millisecond)
 	page := e.do(e.browser(), "POST", "/login", "", url.Values{"username": {"nobody"}, "password": {pw}})
 	api := e.do(nil, "POST", fmt.Sprintf("/api/v1/users/%d/reset", target.ID), tok, nil)
