@@ -335,3 +335,26 @@ func mustLoginAt(t *testing.T, a *app.App, user string) string {
 	}
 	return tok
 }
+
+// Tries reserved by a process that died mid-check hold the account only for a minute.
+func TestStaleLoginTriesExpire(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, now := newLoginApp(t, db, kernel.Config{})
+		u := addUser(t, a, "crashed", gongzhi.RoleHub)
+		for range a.Cfg.LockThreshold {
+			if ok, err := db.Q().ReserveLoginTry(ctx, u.ID, a.Cfg.LockThreshold, a.NowUTC(), a.NowUTC().Add(-time.Minute)); err != nil || !ok {
+				t.Fatalf("reserve: %v %v", ok, err)
+			}
+		}
+		_, _, _, err := a.Login(ctx, "crashed", loginPW, "10.6.0.1", "test")
+		if e := gongzhi.AsError(err); e.Code != gongzhi.ETOOMANY || e.Message != "err.login_in_flight" {
+			t.Fatalf("every try in flight: %v", err)
+		}
+		*now = now.Add(2 * time.Minute)
+		if _, _, _, err := a.Login(ctx, "crashed", loginPW, "10.6.0.1", "test"); err != nil {
+			t.Fatalf("after the stale tries: %v", err)
+		}
+	})
+}

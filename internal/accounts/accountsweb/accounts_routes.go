@@ -215,7 +215,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	web.PageLinks(r, &lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}, {Label: web.T(lang, "audit.user"), Sort: "username"}, {Label: web.T(lang, "audit.role"), Sort: ""}, {Label: web.T(lang, "audit.ip"), Sort: ""},
 		{Label: web.T(lang, "audit.action"), Sort: "action"}, {Label: web.T(lang, "audit.entity"), Sort: ""}, {Label: web.T(lang, "audit.entity_id"), Sort: ""}, {Label: web.T(lang, "audit.note"), Sort: ""}}, opts.Limit)
 	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
-	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "revoke"} {
+	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "end_session", "disable_inactive", "revoke"} {
 		actions = append(actions, web.Option{Value: a, Label: a})
 	}
 	lv.Filters = []web.Field{
