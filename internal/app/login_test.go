@@ -134,7 +134,7 @@ func TestSessionsLimitedListedEnded(t *testing.T) {
 			t.Fatalf("sessions: %+v, last sign-in %+v", my.Sessions, my.LastSignIn)
 		}
 		// another account cannot end it, nor can a made-up id
-		other, _, err := a.SessionActor(ctx, mustLoginAt(t, a, "other"), "10.2.0.9")
+		other, _, err := a.SessionActor(ctx, mustLogin(t, a, "other", loginPW), "10.2.0.9")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +247,7 @@ func TestDisableInactiveAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		*now = now.Add(60 * 24 * time.Hour)
-		mustLoginAt(t, a, "active")
+		mustLogin(t, a, "active", loginPW)
 		*now = now.Add(31 * 24 * time.Hour)
 		if _, err := a.TokenActor(ctx, text, "10.5.0.1"); err != nil {
 			t.Fatal(err)
@@ -325,15 +325,6 @@ func TestDisableInactiveAccounts(t *testing.T) {
 			t.Fatalf("an administrator ran the job: %v", err)
 		}
 	})
-}
-
-func mustLoginAt(t *testing.T, a *app.App, user string) string {
-	t.Helper()
-	tok, _, _, err := a.Login(context.Background(), user, loginPW, "10.0.0.9", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
 }
 
 // Tries reserved by a process that died mid-check hold the account only for a minute.
