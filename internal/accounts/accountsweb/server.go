@@ -31,7 +31,7 @@ func Part(svc *accounts.Service) web.Part {
 		Nav: []web.NavLink{
 			{Key: "nav.users", Href: "/users", Show: accounts.MayReadUsers, Order: 900},
 			{Key: "nav.tokens", Href: "/tokens", Show: accounts.ShowTokens, Order: 920},
-			{Key: "nav.sessions", Href: "/sessions", Show: accounts.MayKeepOwnSessions, Order: 925},
+			{Key: "nav.sessions", Href: "/sessions", Show: accounts.MayKeepOwnSessions, Order: 935},
 			{Key: "nav.audit", Href: "/audit", Show: accounts.MayReadAudit, Order: 930},
 		}}
 }
