@@ -217,7 +217,7 @@ func TestHashGateRefusesWith429(t *testing.T) {
 			t.Fatalf("%s: %d, Retry-After %q: %s", name, r.status, r.header.Get("Retry-After"), r.body)
 		}
 	}
-	if !strings.Contains(page.body, "登录的人太多") || !strings.Contains(api.body, `"too_many"`) {
+	if !strings.Contains(page.body, "同时登录或修改密码的人太多") || !strings.Contains(api.body, `"too_many"`) {
 		t.Fatalf("refusals: %s / %s", page.body, api.body)
 	}
 	m := e.do(nil, "GET", "/metrics", "", nil).body
