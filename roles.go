@@ -59,6 +59,8 @@ type User struct {
 	FailedLogins       int       `json:"failed_logins"`
 	LockedUntil        time.Time `json:"locked_until"`
 	LastLoginAt        time.Time `json:"last_login_at"`
+	LastLoginIP        string    `json:"last_login_ip"`
+	PasswordChangedAt  time.Time `json:"password_changed_at"`
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
 }

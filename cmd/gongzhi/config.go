@@ -32,6 +32,35 @@ type Config struct {
 	FieldCipher   string // aes or sm4 (secret.Ciphers)
 	Audit         kernel.AuditPolicy
 	TOTPRoles     []string
+	// accounts and sessions (等保 level 3)
+	HashSlots      int
+	MaxSessions    int
+	PasswordMaxAge time.Duration // negative: never
+	InactiveAfter  time.Duration // negative: never
+	PolicyExempt   []string
+}
+
+// days reads a number of days for a setting where 0 means never (a negative duration).
+func days(name string, v string, out *time.Duration) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 3650 {
+		return fmt.Errorf("%s must be 0–3650 days", name)
+	}
+	*out = time.Duration(n) * 24 * time.Hour
+	if n == 0 {
+		*out = -1
+	}
+	return nil
+}
+
+// count reads a whole number from lo to hi for a setting.
+func count(name, v string, lo, hi int, out *int) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("%s must be %d–%d", name, lo, hi)
+	}
+	*out = n
+	return nil
 }
 
 type setting struct {
@@ -119,6 +148,30 @@ var settings = []setting{
 				return fmt.Errorf("totp-roles: unknown role %q", r)
 			}
 			c.TOTPRoles = append(c.TOTPRoles, r)
+		}
+		return nil
+	}},
+	{"hash-slots", "GONGZHI_HASH_SLOTS", "2", "password hashes computed at once (64 MiB each); more wait briefly, then get 429", func(c *Config, v string) error {
+		return count("hash-slots", v, 1, 64, &c.HashSlots)
+	}},
+	{"max-sessions", "GONGZHI_MAX_SESSIONS", "5", "signed-in sessions per account; signing in beyond it ends the oldest", func(c *Config, v string) error {
+		return count("max-sessions", v, 1, 100, &c.MaxSessions)
+	}},
+	{"password-max-age-days", "GONGZHI_PASSWORD_MAX_AGE_DAYS", "90", "a staff password older than this must be changed at sign-in (0: never)", func(c *Config, v string) error {
+		return days("password-max-age-days", v, &c.PasswordMaxAge)
+	}},
+	{"inactive-days", "GONGZHI_INACTIVE_DAYS", "90", "the daily job disables accounts unused this long (0: never)", func(c *Config, v string) error {
+		return days("inactive-days", v, &c.InactiveAfter)
+	}},
+	{"policy-exempt-roles", "GONGZHI_POLICY_EXEMPT_ROLES", "resident", "roles spared password expiry and inactivity disabling, comma-separated (empty: none)", func(c *Config, v string) error {
+		c.PolicyExempt = []string{}
+		for r := range strings.SplitSeq(v, ",") {
+			if r = strings.TrimSpace(r); r == "" {
+				continue
+			} else if !gongzhi.IsRole(r) {
+				return fmt.Errorf("policy-exempt-roles: unknown role %q", r)
+			}
+			c.PolicyExempt = append(c.PolicyExempt, r)
 		}
 		return nil
 	}},

@@ -158,7 +158,9 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 		db.Close()
 		return nil, err
 	}
-	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit, TOTPRoles: c.TOTPRoles}, log), nil
+	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit, TOTPRoles: c.TOTPRoles,
+		HashSlots: c.HashSlots, MaxSessions: c.MaxSessions, PasswordMaxAge: c.PasswordMaxAge, InactiveAfter: c.InactiveAfter,
+		PolicyExempt: c.PolicyExempt}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {

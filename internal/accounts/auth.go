@@ -6,6 +6,7 @@ package accounts
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,11 +20,19 @@ import (
 // dummyHash makes sign-ins for unknown users cost as much as for known ones.
 var dummyHash = secret.Argon2{Time: 1, Memory: 64 * 1024, Threads: 2}.HashPassword("not a password")
 
+// staleTry is how old a reserved sign-in try must be to count as a crashed process's.
+const staleTry = time.Minute
+
 // Login checks a username and password and opens a session. It returns the session cookie value
 // and the CSRF token of the session. Unknown users, wrong passwords, disabled and locked accounts
 // all answer EUNAUTHORIZED or ETOOMANY without saying which, so accounts cannot be probed. An
 // account that signs in with two factors gets no session yet: the error is a *SecondStep, and
 // CompleteLogin finishes the sign-in (totp.go).
+//
+// The lockout holds whatever arrives at once: a try is reserved in the database before its
+// password is hashed (ReserveLoginTry), so at most Cfg.LockThreshold checks run for an account
+// before it locks, across every app instance, and every further try is refused, a correct
+// password too, until the lock ends. Hashes wait for a slot of the password gate (hashes.go).
 func (a *Service) Login(ctx context.Context, username, password, ip, ua string) (token, csrf string, u *gongzhi.User, err error) {
 	now := a.NowUTC()
 	q := a.DB.Q()
@@ -34,30 +43,114 @@ func (a *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	}
 	u, hash, err := q.UserByUsername(ctx, strings.TrimSpace(username))
 	if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-		secret.CheckPassword(dummyHash, password)
+		if _, err := a.checkPassword(ctx, dummyHash, password); err != nil {
+			return "", "", nil, err
+		}
 		return "", "", nil, a.loginFailed(ctx, nil, username, ip)
 	} else if err != nil {
 		return "", "", nil, err
 	}
-	if u.Locked(now) {
-		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.account_locked"}
+	if ok, err := q.ReserveLoginTry(ctx, u.ID, a.Cfg.LockThreshold, now, now.Add(-staleTry)); err != nil {
+		return "", "", nil, err
+	} else if !ok {
+		// locked, or as many tries in flight as the account has left
+		msg := "err.login_in_flight"
+		if cur, err := q.GetUser(ctx, u.ID); err != nil {
+			return "", "", nil, err
+		} else if cur.Locked(now) {
+			msg = "err.account_locked"
+		}
+		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: msg}
 	}
-	if !secret.CheckPassword(hash, password) || u.Disabled {
-		return "", "", nil, a.loginFailed(ctx, u, username, ip)
+	match, err := a.checkPassword(ctx, hash, password)
+	if err == nil && (!match || u.Disabled) {
+		return "", "", nil, a.failLogin(ctx, u, username, ip, true)
+	}
+	// the password is accepted (or was not checked): the try is given back; the failures are
+	// cleared only when the sign-in completes (a second step's wrong code still counts)
+	if rerr := q.ReleaseLoginTry(context.WithoutCancel(ctx), u.ID); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return "", "", nil, err
 	}
 	if err := a.secondStep(ctx, u, ip, ua); err != nil { // two factors: *SecondStep (totp.go)
 		return "", "", u, err
 	}
+	var expired bool
 	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		token, csrf, err = a.startSession(ctx, q, u, ip, ua, "", now)
+		token, csrf, expired, err = a.startSession(ctx, q, u, ip, ua, "", now)
 		return err
 	})
+	if expired {
+		u.MustChangePassword = true
+	}
 	return token, csrf, u, err
 }
 
+// startSession opens a session for an account whose credentials were all accepted, inside a
+// transaction: it records the sign-in (the one before it stays as the previous sign-in, shown to
+// the user) and clears the failed sign-ins, ends the account's oldest sessions beyond
+// Cfg.MaxSessions, and forces a password change when a staff password is older than
+// Cfg.PasswordMaxAge (expired). u keeps the sign-in before this one.
+func (a *Service) startSession(ctx context.Context, q *store.Q, u *gongzhi.User, ip, ua, note string, now time.Time) (token, csrf string, expired bool, err error) {
+	token, csrf = secret.Token(), secret.Token()
+	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
+	expired = !u.MustChangePassword && a.PasswordExpired(u, now)
+	if err := q.LockRow(ctx, "users", u.ID); err != nil {
+		return "", "", false, err
+	}
+	if err := q.RecordLoginSuccess(ctx, u.ID, ip, now); err != nil {
+		return "", "", false, err
+	}
+	ended, err := q.TrimSessions(ctx, u.ID, a.Cfg.MaxSessions-1, now)
+	if err != nil {
+		return "", "", false, err
+	}
+	if expired {
+		if err := q.ForcePasswordChange(ctx, u.ID); err != nil {
+			return "", "", false, err
+		}
+	}
+	if err := q.InsertSession(ctx, secret.SHA256(token), store.Session{UserID: u.ID, CSRF: csrf,
+		ExpiresAt: now.Add(a.Cfg.SessionIdle)}, ip, Truncate(ua, 200), now); err != nil {
+		return "", "", false, err
+	}
+	var notes []string
+	if note != "" {
+		notes = append(notes, note)
+	}
+	if ended > 0 {
+		notes = append(notes, "sessions_ended="+strconv.Itoa(ended))
+	}
+	if expired {
+		notes = append(notes, "password_expired")
+	}
+	return token, csrf, expired, a.WriteAudit(ctx, q, ac, "login", kernel.ResUsers, strconv.FormatInt(u.ID, 10), nil, nil, strings.Join(notes, "; "))
+}
+
+// PasswordExpired reports whether an account's password is older than the policy allows at now.
+// Roles in Cfg.PolicyExempt (residents, by default) never expire.
+func (a *Service) PasswordExpired(u *gongzhi.User, now time.Time) bool {
+	if a.Cfg.PasswordMaxAge < 0 || slices.Contains(a.Cfg.PolicyExempt, u.Role) || u.PasswordChangedAt.IsZero() {
+		return false
+	}
+	return !now.Before(u.PasswordChangedAt.Add(a.Cfg.PasswordMaxAge))
+}
+
+// loginFailed records a failed sign-in that held no reserved try (an unknown user; a wrong
+// second factor) and returns the refusal to show.
 func (a *Service) loginFailed(ctx context.Context, u *gongzhi.User, username, ip string) error {
+	return a.failLogin(ctx, u, username, ip, false)
+}
+
+// failLogin records a failed sign-in against the address and the account (giving back its
+// reserved try, if reserved), locking the account at the threshold.
+func (a *Service) failLogin(ctx context.Context, u *gongzhi.User, username, ip string, reserved bool) error {
 	now := a.NowUTC()
 	locked := false
+	// recorded even when the client has gone, so that a reserved try is never left held
+	ctx = context.WithoutCancel(ctx)
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := q.AddIPFailure(ctx, ip, now, now.Add(-a.Cfg.IPWindow)); err != nil {
 			return err
@@ -65,7 +158,7 @@ func (a *Service) loginFailed(ctx context.Context, u *gongzhi.User, username, ip
 		ac := &gongzhi.Actor{IP: ip, Via: "web"}
 		id := ""
 		if u != nil {
-			n, err := q.RecordLoginFailure(ctx, u.ID, a.Cfg.LockThreshold, now.Add(a.Cfg.LockDuration))
+			n, err := q.RecordLoginFailure(ctx, u.ID, a.Cfg.LockThreshold, now.Add(a.Cfg.LockDuration), reserved)
 			if err != nil {
 				return err
 			}
@@ -155,7 +248,9 @@ func (a *Service) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSes
 		return err
 	}
 	f := gongzhi.FieldErrors{}
-	if !secret.CheckPassword(hash, current) {
+	if ok, err := a.checkPassword(ctx, hash, current); err != nil {
+		return err
+	} else if !ok {
 		f.Add("current", "password.wrong")
 	}
 	if r := gongzhi.CheckPassword(next, ac.User.Username); r != "" {
@@ -169,7 +264,10 @@ func (a *Service) ChangePassword(ctx context.Context, ac *gongzhi.Actor, keepSes
 	if err := f.Err(); err != nil {
 		return err
 	}
-	newHash := a.Cfg.Argon2.HashPassword(next)
+	newHash, err := a.hashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := q.SetPassword(ctx, ac.User.ID, newHash, false, a.NowUTC()); err != nil {
 			return err
@@ -205,6 +303,15 @@ func (a *Service) Setup(ctx context.Context, prefix, ip string) (*SetupResult, e
 		prefix = "admin"
 	}
 	res := &SetupResult{}
+	// the one-time passwords are hashed before the transaction, in the gate's slots
+	pws, hashes := make([]string, 3), make([]string, 3)
+	for i := range pws {
+		pws[i] = OneTimePassword()
+		var err error
+		if hashes[i], err = a.hashPassword(ctx, pws[i]); err != nil {
+			return nil, err
+		}
+	}
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		n, err := q.CountUsers(ctx)
 		if err != nil {
@@ -213,15 +320,15 @@ func (a *Service) Setup(ctx context.Context, prefix, ip string) (*SetupResult, e
 		if n > 0 {
 			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.setup_done"}
 		}
-		for _, r := range []struct{ role, suffix, name string }{
+		for i, r := range []struct{ role, suffix, name string }{
 			{gongzhi.RoleSysAdmin, "sys", "系统管理员"}, {gongzhi.RoleSecAdmin, "sec", "安全管理员"}, {gongzhi.RoleAuditAdmin, "audit", "审计管理员"},
 		} {
 			u := &gongzhi.User{Username: prefix + "-" + r.suffix, DisplayName: r.name, Role: r.role, MustChangePassword: true}
 			if err := u.Validate(); err != nil {
 				return err
 			}
-			pw := OneTimePassword()
-			if err := q.InsertUser(ctx, u, a.Cfg.Argon2.HashPassword(pw), a.NowUTC()); err != nil {
+			pw := pws[i]
+			if err := q.InsertUser(ctx, u, hashes[i], a.NowUTC()); err != nil {
 				return err
 			}
 			res.Accounts = append(res.Accounts, InitialAccount{Username: u.Username, Role: u.Role, Password: pw})

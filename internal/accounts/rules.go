@@ -37,3 +37,9 @@ func MayReadAudit(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.Ro
 // ShowTokens: every account's menu offers its API tokens, except the audit administrator's, who
 // reads the audit log and nothing else. (Tokens themselves are every signed-in account's.)
 func ShowTokens(ac *gongzhi.Actor) bool { return !ac.Has(gongzhi.RoleAuditAdmin) }
+
+// MayKeepOwnSessions: every signed-in account sees its own sessions and last sign-in and may end
+// any of its sessions (the command line, which has no account, has none).
+func MayKeepOwnSessions(ac *gongzhi.Actor) bool {
+	return ac != nil && ac.User != nil && ac.User.ID != 0
+}

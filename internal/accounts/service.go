@@ -11,7 +11,10 @@ import (
 // it offers as its own.
 type Service struct {
 	*kernel.Kernel
+	hashes *hashGate // bounds the password hashes running at once (hashes.go)
 }
 
 // New returns the service over the ones below it.
-func New(k *kernel.Kernel) *Service { return &Service{k} }
+func New(k *kernel.Kernel) *Service {
+	return &Service{Kernel: k, hashes: newHashGate(k.Cfg.HashSlots, k.Cfg.HashWait)}
+}

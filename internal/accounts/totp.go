@@ -102,21 +102,6 @@ func (a *Service) secondStep(ctx context.Context, u *gongzhi.User, ip, ua string
 	return step
 }
 
-// startSession opens a session for u inside a transaction, clears its failed sign-ins and
-// writes the sign-in to the audit log; note says how the sign-in ended ("" for a password only).
-func (a *Service) startSession(ctx context.Context, q *store.Q, u *gongzhi.User, ip, ua, note string, now time.Time) (token, csrf string, err error) {
-	token, csrf = secret.Token(), secret.Token()
-	if err := q.RecordLoginSuccess(ctx, u.ID, now); err != nil {
-		return "", "", err
-	}
-	if err := q.InsertSession(ctx, secret.SHA256(token), store.Session{UserID: u.ID, CSRF: csrf,
-		ExpiresAt: now.Add(a.Cfg.SessionIdle)}, ip, Truncate(ua, 200), now); err != nil {
-		return "", "", err
-	}
-	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
-	return token, csrf, a.WriteAudit(ctx, q, ac, "login", kernel.ResUsers, strconv.FormatInt(u.ID, 10), nil, nil, note)
-}
-
 // Enrolment is an authenticator waiting for its first code: the secret as text (base32) and the
 // otpauth:// address that the QR code carries.
 type Enrolment struct {
@@ -227,7 +212,11 @@ func (a *Service) CompleteLogin(ctx context.Context, token, code, ip, ua string)
 			}
 		}
 		out = &SignedIn{User: u, RecoveryCodes: codes}
-		out.Token, out.CSRF, err = a.startSession(ctx, q, u, ip, ua, "second factor: "+how, now)
+		var expired bool
+		out.Token, out.CSRF, expired, err = a.startSession(ctx, q, u, ip, ua, "second factor: "+how, now)
+		if expired {
+			u.MustChangePassword = true
+		}
 		return err
 	})
 	if err != nil {
@@ -284,7 +273,7 @@ func (a *Service) checkSecondFactor(ctx context.Context, q *store.Q, userID int6
 // it to the audit log, and returns the refusal to give once the transaction commits: ETOOMANY
 // when the account is now locked, else EUNAUTHORIZED.
 func (a *Service) wrongCode(ctx context.Context, q *store.Q, u *gongzhi.User, ip, where string) (refused, err error) {
-	n, err := q.RecordLoginFailure(ctx, u.ID, a.Cfg.LockThreshold, a.NowUTC().Add(a.Cfg.LockDuration))
+	n, err := q.RecordLoginFailure(ctx, u.ID, a.Cfg.LockThreshold, a.NowUTC().Add(a.Cfg.LockDuration), false)
 	if err != nil {
 		return nil, err
 	}

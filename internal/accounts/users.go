@@ -94,8 +94,11 @@ func (a *Service) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 	} else if r := gongzhi.CheckPassword(password, u.Username); r != "" {
 		return "", gongzhi.Invalid("password", r)
 	}
-	hash := a.Cfg.Argon2.HashPassword(password)
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+	hash, err := a.hashPassword(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.checkUserScope(ctx, q, u); err != nil {
 			return err
 		}
@@ -141,6 +144,11 @@ func (a *Service) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 			if err := q.DeleteUserSessions(ctx, u.ID, ""); err != nil {
 				return err
 			}
+		} else if before.Disabled {
+			// enabled again: its unused days count from now, or the daily job would disable it again
+			if err := q.MarkActive(ctx, u.ID, a.NowUTC()); err != nil {
+				return err
+			}
 		}
 		return a.WriteAudit(ctx, q, ac, "update", kernel.ResUsers, strconv.FormatInt(u.ID, 10), before, u, "")
 	})
@@ -174,8 +182,11 @@ func (a *Service) UnlockUser(ctx context.Context, ac *gongzhi.Actor, id int64) e
 // the next sign-in. Security administrator only, not on their own account.
 func (a *Service) ResetPassword(ctx context.Context, ac *gongzhi.Actor, id int64) (string, error) {
 	pw := OneTimePassword()
-	hash := a.Cfg.Argon2.HashPassword(pw)
-	err := a.securityAction(ctx, ac, id, "password_reset", func(q *store.Q) error {
+	hash, err := a.hashPassword(ctx, pw)
+	if err != nil {
+		return "", err
+	}
+	err = a.securityAction(ctx, ac, id, "password_reset", func(q *store.Q) error {
 		if err := q.SetPassword(ctx, id, hash, true, a.NowUTC()); err != nil {
 			return err
 		}

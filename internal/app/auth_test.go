@@ -15,10 +15,7 @@ import (
 
 func newAuthApp(t *testing.T, db *store.DB) (*app.App, *time.Time) {
 	t.Helper()
-	a := app.New(db, mustBox(t), kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}, nil)
-	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	a.Now = func() time.Time { return now }
-	return a, &now
+	return newLoginApp(t, db, kernel.Config{})
 }
 
 func mustBox(t *testing.T) *secret.Box {

@@ -19,6 +19,8 @@
 //   - purge_audit, every hour at :40: the audit entries older than the retention go, whole days,
 //     so once a day in effect (security.PurgeAudit).
 //   - security_alarms, every 5 minutes: the security administrator's alarms (security.RaiseAlarms).
+//   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
+//     days are disabled (accounts.DisableInactive).
 //
 // Joint-meeting action items need no job: whether one is overdue is worked out when it is read,
 // and nothing about it is stored.
@@ -49,6 +51,7 @@ const (
 	KindSealAudit       = "seal_audit"
 	KindPurgeAudit      = "purge_audit"
 	KindSecurityAlarms  = "security_alarms"
+	KindInactive        = "disable_inactive_accounts"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -97,6 +100,7 @@ var Jobs = []*Job{
 	{Kind: KindSealAudit, Schedule: Schedule{Every: time.Hour, Offset: 20 * time.Minute}, Work: SealAudit},
 	{Kind: KindPurgeAudit, Schedule: Schedule{Every: time.Hour, Offset: 40 * time.Minute}, Work: PurgeAudit},
 	{Kind: KindSecurityAlarms, Schedule: Schedule{Every: 5 * time.Minute}, Work: RaiseSecurityAlarms},
+	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
 }
 
 // ByKind returns the job of a kind, nil for an unknown one.
@@ -164,6 +168,12 @@ func PurgeAudit(ctx context.Context, a *app.App, at time.Time) (int, error) {
 // audit log, each once (security.RaiseAlarms). Returns how many new alarms it raised.
 func RaiseSecurityAlarms(ctx context.Context, a *app.App, at time.Time) (int, error) {
 	return a.RaiseAlarms(ctx, at)
+}
+
+// DisableInactiveAccounts disables the accounts unused for the configured days at the app's clock.
+// Returns how many it disabled.
+func DisableInactiveAccounts(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.DisableInactive(ctx, system())
 }
 
 // Run runs a job's work as of at (when it was enqueued, by the app's clock), logs the run under

@@ -31,6 +31,13 @@ type Config struct {
 	// TOTPRoles are the roles that must sign in with a second factor besides the three
 	// administrators, who always must (accounts.TOTPRequired).
 	TOTPRoles []string
+	// Accounts and sessions (等保 level 3, internal/accounts).
+	HashSlots      int           // password hashes computed at once, each holding Argon2.Memory (default 2: 128 MiB at the production cost)
+	HashWait       time.Duration // how long a password check waits for a slot before it is refused (default 2 s)
+	MaxSessions    int           // live sessions per account; a sign-in beyond it ends the oldest (default 5)
+	PasswordMaxAge time.Duration // a password older than this must be changed at sign-in (default 90 days; negative: never)
+	InactiveAfter  time.Duration // the daily job disables accounts unused this long (default 90 days; negative: never)
+	PolicyExempt   []string      // roles spared password expiry and inactivity disabling (nil: residents)
 }
 
 // App is the service layer.
@@ -61,6 +68,24 @@ func New(db *store.DB, box *secret.Box, cfg Config, log *slog.Logger) *Kernel {
 	}
 	if cfg.SessionMax == 0 {
 		cfg.SessionMax = 7 * 24 * time.Hour
+	}
+	if cfg.HashSlots <= 0 {
+		cfg.HashSlots = 2
+	}
+	if cfg.HashWait <= 0 {
+		cfg.HashWait = 2 * time.Second
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = 5
+	}
+	if cfg.PasswordMaxAge == 0 {
+		cfg.PasswordMaxAge = 90 * 24 * time.Hour
+	}
+	if cfg.InactiveAfter == 0 {
+		cfg.InactiveAfter = 90 * 24 * time.Hour
+	}
+	if cfg.PolicyExempt == nil {
+		cfg.PolicyExempt = []string{gongzhi.RoleResident}
 	}
 	if cfg.Argon2.Time == 0 {
 		cfg.Argon2 = secret.DefaultArgon2

@@ -98,7 +98,7 @@ func TestStore(t *testing.T) {
 		if err := db.Q().InsertUser(ctx, u, "hash", now); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Q().RecordLoginFailure(ctx, u.ID, 1, now.Add(time.Minute)); err != nil {
+		if _, err := db.Q().RecordLoginFailure(ctx, u.ID, 1, now.Add(time.Minute), false); err != nil {
 			t.Fatal(err)
 		}
 		gu, err := db.Q().GetUser(ctx, u.ID)

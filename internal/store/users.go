@@ -11,16 +11,20 @@ import (
 )
 
 const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.place_code, ''), COALESCE(p.name, ''), COALESCE(u.org_id, 0),
-	COALESCE(o.name, ''), u.phone, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.last_login_at, u.created_at, u.updated_at`
+	COALESCE(o.name, ''), u.phone, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.last_login_at, u.last_login_ip,
+	u.password_changed_at, u.created_at, u.updated_at`
 
 const userFrom = "users u LEFT JOIN places p ON p.code = u.place_code LEFT JOIN organizations o ON o.id = u.org_id"
 
 func scanUser(s scanner) (*gongzhi.User, error) {
 	var u gongzhi.User
-	var locked, last sql.NullTime
+	var locked, last, changed sql.NullTime
 	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.PlaceCode, &u.PlaceName, &u.OrgID, &u.OrgName, &u.Phone,
-		&u.MustChangePassword, &u.Disabled, &u.FailedLogins, &locked, &last, &u.CreatedAt, &u.UpdatedAt)
-	u.LockedUntil, u.LastLoginAt = locked.Time, last.Time
+		&u.MustChangePassword, &u.Disabled, &u.FailedLogins, &locked, &last, &u.LastLoginIP, &changed, &u.CreatedAt, &u.UpdatedAt)
+	u.LockedUntil, u.LastLoginAt, u.PasswordChangedAt = locked.Time, last.Time, changed.Time
+	if !changed.Valid {
+		u.PasswordChangedAt = u.CreatedAt
+	}
 	return &u, mapErr(err)
 }
 
@@ -75,8 +79,9 @@ func (q *Q) CountUsers(ctx context.Context) (int, error) {
 // InsertUser adds an account.
 func (q *Q) InsertUser(ctx context.Context, u *gongzhi.User, hash string, now time.Time) error {
 	id, err := q.InsertID(ctx, `INSERT INTO users (username, display_name, role, place_code, org_id, phone, password_hash,
-		must_change_password, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.Username, u.DisplayName, u.Role, nullStr(u.PlaceCode), nullID(u.OrgID), u.Phone, hash, u.MustChangePassword, u.Disabled, now.UTC(), now.UTC())
+		must_change_password, disabled, created_at, updated_at, password_changed_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Username, u.DisplayName, u.Role, nullStr(u.PlaceCode), nullID(u.OrgID), u.Phone, hash, u.MustChangePassword, u.Disabled, now.UTC(), now.UTC(),
+		now.UTC(), now.UTC())
 	u.ID = id
 	return err
 }
@@ -90,14 +95,21 @@ func (q *Q) UpdateUser(ctx context.Context, u *gongzhi.User, now time.Time) erro
 
 // SetPassword replaces a password hash and whether it must be changed at next sign-in.
 func (q *Q) SetPassword(ctx context.Context, id int64, hash string, mustChange bool, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL, updated_at = ?
-		WHERE id = ?`, hash, mustChange, now.UTC(), id)
+	_, err := q.Exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL, updated_at = ?,
+		password_changed_at = ? WHERE id = ?`, hash, mustChange, now.UTC(), now.UTC(), id)
 	return err
 }
 
-// RecordLoginFailure counts a failed sign-in and locks the account at the threshold.
-func (q *Q) RecordLoginFailure(ctx context.Context, id int64, threshold int, lockUntil time.Time) (failures int, err error) {
-	err = q.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, id).Scan(&failures)
+// RecordLoginFailure counts a failed sign-in and locks the account at the threshold. reserved says
+// the try held a reservation (ReserveLoginTry), which it gives back in the same statement.
+func (q *Q) RecordLoginFailure(ctx context.Context, id int64, threshold int, lockUntil time.Time, reserved bool) (failures int, err error) {
+	release := 0
+	if reserved {
+		release = 1
+	}
+	err = q.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
+		login_pending = CASE WHEN login_pending >= ? THEN login_pending - ? ELSE 0 END WHERE id = ? RETURNING failed_logins`,
+		release, release, id).Scan(&failures)
 	if err != nil {
 		return 0, mapErr(err)
 	}
@@ -107,10 +119,130 @@ func (q *Q) RecordLoginFailure(ctx context.Context, id int64, threshold int, loc
 	return failures, err
 }
 
-// RecordLoginSuccess clears failures and stamps the sign-in.
-func (q *Q) RecordLoginSuccess(ctx context.Context, id int64, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, now.UTC(), id)
+// ReserveLoginTry takes one of an account's remaining sign-in tries before its password is
+// checked: in one conditional UPDATE, only while the account is not locked at now and its failures
+// plus the tries already reserved stay under threshold. A reservation taken before stale belongs
+// to a process that died mid-check and no longer counts. It reports whether the try was reserved;
+// a reserved try ends with ReleaseLoginTry or RecordLoginFailure(…, true).
+func (q *Q) ReserveLoginTry(ctx context.Context, id int64, threshold int, now, stale time.Time) (bool, error) {
+	res, err := q.Exec(ctx, `UPDATE users SET
+		login_pending = CASE WHEN login_pending_at IS NULL OR login_pending_at < ? THEN 1 ELSE login_pending + 1 END,
+		login_pending_at = ?
+		WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)
+		AND failed_logins + CASE WHEN login_pending_at IS NULL OR login_pending_at < ? THEN 0 ELSE login_pending END < ?`,
+		stale.UTC(), now.UTC(), id, now.UTC(), stale.UTC(), threshold)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReleaseLoginTry gives back a reserved sign-in try whose password was accepted (or not checked).
+func (q *Q) ReleaseLoginTry(ctx context.Context, id int64) error {
+	_, err := q.Exec(ctx, `UPDATE users SET login_pending = CASE WHEN login_pending > 0 THEN login_pending - 1 ELSE 0 END WHERE id = ?`, id)
 	return err
+}
+
+// RecordLoginSuccess clears failures, keeps the previous sign-in and stamps this one (time and
+// address), which also counts as the account's use.
+func (q *Q) RecordLoginSuccess(ctx context.Context, id int64, ip string, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, prev_login_at = last_login_at,
+		prev_login_ip = last_login_ip, last_login_at = ?, last_login_ip = ?, active_at = ? WHERE id = ?`, now.UTC(), ip, now.UTC(), id)
+	return err
+}
+
+// SignIn is a sign-in's time and address.
+type SignIn struct {
+	At time.Time `json:"at"`
+	IP string    `json:"ip"`
+}
+
+// PreviousSignIn is the account's sign-in before the latest one (zero if none).
+func (q *Q) PreviousSignIn(ctx context.Context, id int64) (SignIn, error) {
+	var s SignIn
+	var at sql.NullTime
+	err := q.QueryRow(ctx, `SELECT prev_login_at, prev_login_ip FROM users WHERE id = ?`, id).Scan(&at, &s.IP)
+	s.At = at.Time
+	return s, mapErr(err)
+}
+
+// ForcePasswordChange makes an account change its password at the next page it opens.
+func (q *Q) ForcePasswordChange(ctx context.Context, id int64) error {
+	_, err := q.Exec(ctx, `UPDATE users SET must_change_password = TRUE WHERE id = ?`, id)
+	return err
+}
+
+// MarkActive restarts an account's unused days (when it is enabled again).
+func (q *Q) MarkActive(ctx context.Context, id int64, now time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE users SET active_at = ? WHERE id = ?`, now.UTC(), id)
+	return err
+}
+
+// InactiveUser is an enabled account unused since before a cutoff.
+type InactiveUser struct {
+	ID       int64
+	Username string
+	Role     string
+}
+
+// InactiveUsers lists enabled accounts with no sign-in, re-enabling, session activity or API
+// token use since cutoff, of the given roles only (nil: every role), oldest first.
+func (q *Q) InactiveUsers(ctx context.Context, cutoff time.Time, exempt []string) ([]InactiveUser, error) {
+	w := &where{}
+	w.add("u.disabled = FALSE")
+	w.add("COALESCE(u.active_at, u.created_at) < ?", cutoff.UTC())
+	w.add("NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.user_id = u.id AND t.last_used_at >= ?)", cutoff.UTC())
+	w.add("NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.last_seen_at >= ?)", cutoff.UTC())
+	for _, r := range exempt {
+		w.add("u.role <> ?", r)
+	}
+	rows, err := q.Query(ctx, "SELECT u.id, u.username, u.role FROM users u"+w.sql()+" ORDER BY u.id", w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []InactiveUser
+	for rows.Next() {
+		var u InactiveUser
+		if err := rows.Scan(&u.ID, &u.Username, &u.Role); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, u)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// LockEnabledOfRole locks the enabled accounts of a role (in id order, so that two callers
+// cannot hold each other up) and returns their ids.
+func (q *Q) LockEnabledOfRole(ctx context.Context, role string) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM users WHERE role = ? AND disabled = FALSE ORDER BY id`+q.forUpdate(), role)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
+// DisableUser disables an enabled account and ends its sessions; it reports whether it was
+// enabled (false: someone disabled it first).
+func (q *Q) DisableUser(ctx context.Context, id int64, now time.Time) (bool, error) {
+	res, err := q.Exec(ctx, `UPDATE users SET disabled = TRUE, updated_at = ? WHERE id = ? AND disabled = FALSE`, now.UTC(), id)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	return true, q.DeleteUserSessions(ctx, id, "")
 }
 
 // Unlock clears a lockout.
@@ -174,6 +306,86 @@ func (q *Q) DeleteSession(ctx context.Context, idHash string) error {
 func (q *Q) DeleteUserSessions(ctx context.Context, userID int64, keep string) error {
 	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, keep)
 	return err
+}
+
+// SessionInfo is a live session as its account sees it: ID is the first 16 characters of its
+// key's hash (the cookie's value is never stored, nor shown).
+type SessionInfo struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+	Current    bool      `json:"current"`
+}
+
+// SessionIDLen is the length of a session's ID as shown (SessionInfo.ID).
+const SessionIDLen = 16
+
+// UserSessions lists an account's live sessions at now, oldest first.
+func (q *Q) UserSessions(ctx context.Context, userID int64, now time.Time) ([]SessionInfo, error) {
+	rows, err := q.Query(ctx, `SELECT id_hash, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions
+		WHERE user_id = ? AND expires_at > ? ORDER BY created_at, id_hash`, userID, now.UTC())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []SessionInfo{}
+	for rows.Next() {
+		var s SessionInfo
+		if err := rows.Scan(&s.ID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.IP, &s.UserAgent); err != nil {
+			return nil, mapErr(err)
+		}
+		s.ID = s.ID[:min(len(s.ID), SessionIDLen)]
+		out = append(out, s)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// DeleteUserSession ends one session of an account by its shown ID; it returns how many ended.
+func (q *Q) DeleteUserSession(ctx context.Context, userID int64, id string) (int64, error) {
+	if len(id) != SessionIDLen {
+		return 0, nil
+	}
+	res, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND substr(id_hash, 1, 16) = ?`, userID, id)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// TrimSessions ends an account's expired sessions and then its oldest live ones until at most
+// keep stay; it returns how many live ones it ended. The caller holds the account's row lock, so
+// that sign-ins arriving together count the same sessions.
+func (q *Q) TrimSessions(ctx context.Context, userID int64, keep int, now time.Time) (int, error) {
+	if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?`, userID, now.UTC()); err != nil {
+		return 0, err
+	}
+	var ids []string
+	rows, err := q.Query(ctx, `SELECT id_hash FROM sessions WHERE user_id = ? ORDER BY created_at, id_hash`, userID)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, mapErr(err)
+	}
+	n := 0
+	for ; len(ids)-n > keep; n++ {
+		if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, ids[n]); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // PurgeExpired removes expired sessions and old login failures.

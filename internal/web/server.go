@@ -48,6 +48,10 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Files keeps uploaded files; nil keeps them under the system's temporary directory.
 	Files *files.Store
+	// SessionIdle is the session cookie's Max-Age, renewed on every signed-in request so that the
+	// cookie lives as long as the session's idle timeout; the accounts part sets it from its
+	// service's (0: a cookie for the browser's session).
+	SessionIdle time.Duration
 }
 
 // Server is the HTTP side of Gongzhi.
@@ -370,11 +374,20 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, out **http
 			return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.csrf"}
 		}
 	}
+	s.SetSessionCookie(w, c.Value)
 	r = withValue(r, keyActor, ac)
 	r = withValue(r, keyCSRF, csrf)
 	*out = withValue(r, KeySession, c.Value)
 	return nil
 }
+
+// SetSessionCookie sets the session cookie, living for the session's idle timeout.
+func (s *Server) SetSessionCookie(w http.ResponseWriter, token string) {
+	s.SetCookie(w, SessionCookie, token, int(s.Opts.SessionIdle.Seconds()))
+}
+
+// Metrics is the registry of the server's metrics, where a part registers its own.
+func (s *Server) Metrics() prometheus.Registerer { return s.reg }
 
 func (s *Server) checkCSRF(r *http.Request) error {
 	var tok string

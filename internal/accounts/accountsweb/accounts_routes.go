@@ -43,15 +43,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if e.Code == gongzhi.EINTERNAL {
 			return err
 		}
+		s.retryAfter(w, err)
 		s.Render(w, r, web.StatusOf[e.Code], "login", &web.Page{Title: web.T(web.LangOf(r), "login.title"), Error: e, Data: loginData{Next: next, Username: username}})
 		return nil
 	}
-	s.SetCookie(w, web.SessionCookie, token, int(s.svc.Cfg.SessionMax.Seconds()))
+	s.SetSessionCookie(w, token)
 	if u.MustChangePassword {
 		next = "/password"
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return s.Redirect(w, r, next, signInFlash(web.LangOf(r), u.LastLoginAt, u.LastLoginIP))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -217,7 +217,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	web.PageLinks(r, &lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}, {Label: web.T(lang, "audit.user"), Sort: "username"}, {Label: web.T(lang, "audit.role"), Sort: ""}, {Label: web.T(lang, "audit.ip"), Sort: ""},
 		{Label: web.T(lang, "audit.action"), Sort: "action"}, {Label: web.T(lang, "audit.entity"), Sort: ""}, {Label: web.T(lang, "audit.entity_id"), Sort: ""}, {Label: web.T(lang, "audit.note"), Sort: ""}}, opts.Limit)
 	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
-	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "revoke",
+	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "end_session", "disable_inactive", "revoke",
 		"login_pending", "totp_start", "totp_enable", "totp_disable", "totp_reset"} {
 		actions = append(actions, web.Option{Value: a, Label: a})
 	}
@@ -242,17 +242,18 @@ func (s *Server) accountsRoutes() {
 	s.Handle("POST /login", web.Public, s.login)
 	s.Handle("POST /logout", web.SignedIn, s.logout)
 	s.Handle("GET /password", web.SignedIn, s.passwordPage)
-	s.Handle("POST /password", web.SignedIn, s.changePassword)
+	s.Handle("POST /password", web.SignedIn, s.retrying(s.changePassword))
 	s.Handle("GET /setup", web.Public, s.setupPage)
-	s.Handle("POST /setup", web.Public, s.setup)
+	s.Handle("POST /setup", web.Public, s.retrying(s.setup))
 	web.Register(s.Server, s.userResource())
 	s.Handle("GET /users/new", web.Changed, s.createUser)
-	s.Handle("POST /users/new", web.Changed, s.createUser)
-	s.Api("POST /api/v1/users", s.createUser)
+	s.Handle("POST /users/new", web.Changed, s.retrying(s.createUser))
+	s.Api("POST /api/v1/users", s.retrying(s.createUser))
 	for _, a := range []string{"unlock", "reset", "end-sessions", "reset-2fa"} {
-		s.Handle("POST /users/{id}/"+a, web.Changed, s.securityAction(a))
-		s.Api("POST /api/v1/users/{id}/"+a, s.securityAction(a))
+		s.Handle("POST /users/{id}/"+a, web.Changed, s.retrying(s.securityAction(a)))
+		s.Api("POST /api/v1/users/{id}/"+a, s.retrying(s.securityAction(a)))
 	}
+	s.sessionRoutes()
 	s.Handle("GET /tokens", web.Changed, s.tokens)
 	s.Handle("POST /tokens", web.Changed, s.createToken)
 	s.Handle("POST /tokens/{id}/revoke", web.Changed, s.revokeToken)

@@ -21,10 +21,17 @@ var templates embed.FS
 // Part is the accounts pages' and API's share of the server, calling svc.
 func Part(svc *accounts.Service) web.Part {
 	return web.Part{Name: "accounts", Dir: "internal/accounts/accountsweb", Templates: templates,
-		Routes: func(k *web.Server) { (&Server{k, svc}).accountsRoutes() },
+		Routes: func(k *web.Server) {
+			k.Opts.SessionIdle = svc.Cfg.SessionIdle // the session cookie lives as long as an idle session
+			for _, c := range svc.Collectors() {
+				k.Metrics().MustRegister(c)
+			}
+			(&Server{k, svc}).accountsRoutes()
+		},
 		Nav: []web.NavLink{
 			{Key: "nav.users", Href: "/users", Show: accounts.MayReadUsers, Order: 900},
 			{Key: "nav.tokens", Href: "/tokens", Show: accounts.ShowTokens, Order: 920},
+			{Key: "nav.sessions", Href: "/sessions", Show: accounts.MayKeepOwnSessions, Order: 935},
 			{Key: "nav.audit", Href: "/audit", Show: accounts.MayReadAudit, Order: 930},
 		}}
 }

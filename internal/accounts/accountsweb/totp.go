@@ -7,7 +7,6 @@
 package accountsweb
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"html/template"
@@ -25,11 +24,7 @@ import (
 // pendingCookie holds the token of a sign-in waiting for its second step.
 const pendingCookie = "gz_pending"
 
-//go:embed messages
-var messageFiles embed.FS
-
 func init() {
-	web.AddMessageFiles("internal/accounts/accountsweb", messageFiles)
 	web.AddAPIDocs(map[string]web.ApiDoc{
 		"GET /api/v1/me/2fa": {Summary: "Your two-factor state: switched on, waiting for its first code, required for your role, recovery codes left",
 			Resp: accounts.TOTPStatus{}},

@@ -26,8 +26,9 @@ const Name = "demo-1"
 var Key = bytes.Repeat([]byte("gongzhi-demo-test-key/"), 2)[:secret.KeySize]
 
 // Config is the service configuration of the tests: argon2 made cheap, so that a sign-in takes
-// no time.
-var Config = kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}}
+// no time; password expiry and the disabling of unused accounts off, because the tests move the
+// clock by months (their own tests, internal/app/login_test.go, turn them on).
+var Config = kernel.Config{Argon2: secret.Argon2{Time: 1, Memory: 1024, Threads: 1}, PasswordMaxAge: -1, InactiveAfter: -1}
 
 // Box returns a secret box under Key.
 func Box() *secret.Box {
