@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 )
 
@@ -28,7 +30,19 @@ func TestUserResetTOTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Q().PutPendingTOTP(ctx, u.ID, "sealed", u.CreatedAt); err != nil {
+	key, err := os.ReadFile(filepath.Join(data, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, err := secret.ParseKey(string(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox(master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Q().PutPendingTOTP(ctx, u.ID, box.Seal("JBSWY3DPEHPK3PXP", "user_totp.secret"), u.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := runCmd(t, "user", "reset-2fa", "--db", db, "--data-dir", data, "admin-sec"); err != nil || !strings.Contains(out, "reset the second factor of admin-sec") {

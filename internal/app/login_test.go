@@ -300,7 +300,7 @@ func TestDisableInactiveAccounts(t *testing.T) {
 		if state(sysID) {
 			keeper, gone, keeperName, keeperPW = spare.ID, sysID, "ops-sys2", loginPW
 		}
-		tok, _, _, err := a.Login(ctx, keeperName, keeperPW, "10.5.0.3", "test")
+		tok, _, err := signIn(t, a, keeperName, keeperPW, "10.5.0.3") // an administrator: two factors
 		if err != nil {
 			t.Fatal(err)
 		}
