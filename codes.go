@@ -179,19 +179,47 @@ func ValidatePlaceCode(code string, level int, parentCode string) (field, reason
 	return "", ""
 }
 
-// CheckText trims s and checks it is within max runes; returns the trimmed text and a reason.
+// OneLineMax is the longest text that is one line: names, titles, codes, venues. Longer text
+// (descriptions, minutes, reasons) may hold newlines and tabs.
+const OneLineMax = 200
+
+// CheckText trims s and checks it is within max runes and holds only text; returns the trimmed
+// text and a reason. Text of at most OneLineMax runes is one line (see TextReason).
 func CheckText(s string, max int, required bool) (string, string) {
 	s = strings.TrimSpace(s)
 	if s == "" && required {
 		return s, "required"
 	}
+	if r := TextReason(s, max > OneLineMax); r != "" {
+		return s, r
+	}
 	if utf8.RuneCountInString(s) > max {
 		return s, "too_long:" + strconv.Itoa(max)
 	}
-	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-		return s, "bad_text"
-	}
 	return s, ""
+}
+
+// TextReason says why s is not text a person typed, or "": invalid UTF-8 ("bad_utf8"), a control
+// character ("control_char": C0, DEL and C1; multi-line text keeps newline, carriage return and
+// tab, one-line text none of them) or a bidirectional override or isolate ("bidi_char": U+202A–
+// U+202E, U+2066–U+2069, which can make text read other than it is stored).
+func TextReason(s string, multiline bool) string {
+	if !utf8.ValidString(s) {
+		return "bad_utf8"
+	}
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			if !multiline {
+				return "control_char"
+			}
+		case r < 0x20, r >= 0x7f && r <= 0x9f:
+			return "control_char"
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return "bidi_char"
+		}
+	}
+	return ""
 }
 
 // ValidatePhone accepts a mainland mobile number or a landline with area code; "" is allowed.

@@ -102,3 +102,42 @@ func TestPasswordPolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestTextReason(t *testing.T) {
+	for _, c := range []struct {
+		s         string
+		multiline bool
+		want      string
+	}{
+		{"中山社区", false, ""},
+		{"a\tb", false, "control_char"},
+		{"a\nb", false, "control_char"},
+		{"a\r\nb\tc", true, ""},
+		{"bell\a", true, "control_char"},
+		{"esc\x1b[0m", true, "control_char"},
+		{"del\x7f", true, "control_char"},
+		{"c1\u0085", true, "control_char"},
+		{"abc\u202Egpj.exe", false, "bidi_char"},
+		{"\u2067x\u2069", true, "bidi_char"},
+		{"\u200f rtl mark", false, ""}, // a mark, not an override: Arabic and Hebrew need it
+		{"bad\xffutf8", true, "bad_utf8"},
+	} {
+		if got := TextReason(c.s, c.multiline); got != c.want {
+			t.Errorf("TextReason(%q, %v) = %q, want %q", c.s, c.multiline, got, c.want)
+		}
+	}
+	if _, r := CheckText("标题\n第二行", 200, true); r != "control_char" {
+		t.Errorf("a title of two lines: %q", r)
+	}
+	if _, r := CheckText("说明\n第二行", 2000, true); r != "" {
+		t.Errorf("a description of two lines: %q", r)
+	}
+}
+
+func TestParseDateRange(t *testing.T) {
+	for s, ok := range map[string]bool{"2026-12-31": true, "1900-01-01": true, "2100-12-31": true, "1899-12-31": false, "2101-01-01": false, "9999-12-31": false, "0001-01-01": false} {
+		if _, got := ParseDate(s); got != ok {
+			t.Errorf("ParseDate(%s) ok = %v, want %v", s, got, ok)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 // Error codes, mapped to HTTP statuses once, in the web package.
 const (
 	EINVALID      = "invalid"      // the input is wrong; Fields says where and why
+	EBADREQUEST   = "bad_request"  // the request is malformed (a body sent to an action that takes none); Fields says where
 	ENOTFOUND     = "not_found"    // no such record, or the caller may not see it (the two look the same)
 	ECONFLICT     = "conflict"     // a unique value is taken, or the record changed underneath
 	EUNAUTHORIZED = "unauthorized" // not signed in, or wrong credentials

@@ -220,10 +220,24 @@ var ChinaTime = time.FixedZone("CST", 8*3600)
 // DateOf returns the date of t in China Standard Time, as YYYY-MM-DD.
 func DateOf(t time.Time) string { return t.In(ChinaTime).Format(time.DateOnly) }
 
-// ParseDate reads a YYYY-MM-DD date as midnight China Standard Time at its start.
+// ParseDate reads a YYYY-MM-DD date as midnight China Standard Time at its start. Dates outside
+// MinYear–MaxYear are refused: no record of the platform is dated there, and such a date is a
+// mistake (a meeting on 9999-12-31) or a probe.
 func ParseDate(s string) (time.Time, bool) {
 	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), ChinaTime)
-	return t, err == nil
+	return t, err == nil && SaneYear(t)
+}
+
+// The years a date or time may fall in.
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
+
+// SaneYear reports whether t falls within MinYear–MaxYear (in China Standard Time).
+func SaneYear(t time.Time) bool {
+	y := t.In(ChinaTime).Year()
+	return y >= MinYear && y <= MaxYear
 }
 
 // Holiday is one day of the office's calendar that differs from Monday–Friday: a public

@@ -206,7 +206,7 @@ func (o *Organization) Validate() error {
 		f.Add("licensed_sw", "org.licensed_gt_staff")
 	}
 	if o.RegisteredOn = strings.TrimSpace(o.RegisteredOn); o.RegisteredOn != "" {
-		if _, err := time.Parse("2006-01-02", o.RegisteredOn); err != nil {
+		if _, ok := ParseDate(o.RegisteredOn); !ok {
 			f.Add("registered_on", "date.format")
 		}
 	}

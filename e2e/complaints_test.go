@@ -75,10 +75,10 @@ func TestComplaintAnsweredAndRated(t *testing.T) {
 
 	// The resident, no account.
 	res := newBrowser(t, srv.Base)
-	if st := res.open("/public/complaints"); st != http.StatusOK {
+	if st := res.open("/public/complaints?community=" + demo.ZhongshanCode); st != http.StatusOK {
 		res.fatal("GET /public/complaints: %d", st)
 	}
-	res.set("fill in the complaint", map[string]string{"kind": "complaint", "community_code": demo.ZhongshanCode,
+	res.set("fill in the complaint", map[string]string{"kind": "complaint",
 		"concerning": strconv.FormatInt(ct.ID, 10), "subject": "助餐送餐不及时", "description": "最近两周送餐经常晚一个多小时，饭菜都凉了。",
 		"contact_name": "李秀英", "contact_phone": "13812345678"})
 	res.shot("01-public-form")

@@ -265,10 +265,10 @@ func TestContractMonth(t *testing.T) {
 	// ---- a resident, without an account, complains about the service
 	const complainant, subject = "周桂兰", "助餐饭菜偏咸"
 	res := newBrowser(t, srv.Base)
-	if st := res.open("/public/complaints"); st != http.StatusOK {
+	if st := res.open("/public/complaints?community=" + demo.ZhongshanCode); st != http.StatusOK {
 		res.fatal("GET /public/complaints: %d", st)
 	}
-	res.set("fill in the complaint", map[string]string{"kind": "complaint", "community_code": demo.ZhongshanCode,
+	res.set("fill in the complaint", map[string]string{"kind": "complaint",
 		"concerning": strconv.FormatInt(contract, 10), "subject": subject, "description": "这周食堂的饭菜偏咸，老人吃不惯，希望少放盐。",
 		"contact_name": complainant, "contact_phone": "13912348765"})
 	res.shot("10-complaint-form")

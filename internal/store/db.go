@@ -185,10 +185,12 @@ type Q struct {
 }
 
 // guard panics when a pool handle is asked to run a statement with a transaction's context.
+// In test binaries it also panics with ErrNestedRead when the goroutine holds open rows (rows.go).
 func (q *Q) guard(ctx context.Context) {
 	if q.pool && InTx(ctx) {
 		panic(ErrPoolInTx)
 	}
+	checkNoOpenRows()
 }
 
 // Dialect returns the database family.
@@ -205,10 +207,13 @@ func (q *Q) Exec(ctx context.Context, query string, args ...any) (sql.Result, er
 }
 
 // Query runs a query.
-func (q *Q) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (q *Q) Query(ctx context.Context, query string, args ...any) (*Rows, error) {
 	q.guard(ctx)
 	r, err := q.x.QueryContext(ctx, q.rebind(query), args...)
-	return r, mapErr(err)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return newRows(r), nil
 }
 
 // QueryRow runs a query for one row.

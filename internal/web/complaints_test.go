@@ -89,11 +89,18 @@ func TestComplaintsWeb(t *testing.T) {
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newCmpWebFix(t, db)
 		anon := f.e.browser()
+		// first the community, then the form
 		st, page := anon.get("/public/complaints")
-		if st != 200 || !strings.Contains(page, "同心长者食堂") || !strings.Contains(page, `name="contact_phone"`) {
-			t.Fatalf("the public form: %d", st)
+		if st != 200 || !strings.Contains(page, `id="community-pick"`) || strings.Contains(page, `name="contact_phone"`) {
+			t.Fatalf("the public form before a community is chosen: %d", st)
 		}
 		cmpTranslated(t, "anonymous", "/public/complaints", page)
+		st, page = anon.get("/public/complaints?community=" + demo.ZhongshanCode)
+		if st != 200 || !strings.Contains(page, "同心长者食堂") || !strings.Contains(page, `name="contact_phone"`) ||
+			!strings.Contains(page, `<input type="hidden" name="community_code" value="`+demo.ZhongshanCode+`">`) {
+			t.Fatalf("the public form: %d", st)
+		}
+		cmpTranslated(t, "anonymous", "/public/complaints?community=", page)
 
 		// Without an account the contact is required; a bad phone is refused beside the field.
 		st, page = anon.post("/public/complaints", cmpForm(f.contract1.ID, "", ""))

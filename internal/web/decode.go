@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,6 +14,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
 
 	"gongzhi"
 )
@@ -27,16 +31,30 @@ func (s *Server) Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := r.ParseForm(); err != nil {
 		return gongzhi.Invalid("form", "bad_text")
 	}
-	return decodeForm(r.Form, v)
+	if err := decodeForm(r.Form, v); err != nil {
+		return err
+	}
+	return checkDecoded(v)
 }
 
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return gongzhi.Invalid("body", "err.bad_json")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err == nil && !utf8.Valid(body) {
+		// encoding/json would turn the bad bytes into U+FFFD without a word
+		return gongzhi.Invalid(badUTF8Field(body), "bad_utf8")
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:1 MiB"}
+	} else if err != nil {
+		return gongzhi.Invalid("body", "err.bad_json")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if err == nil {
 		if dec.More() {
 			return gongzhi.Invalid("body", "err.bad_json")
@@ -44,11 +62,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if _, err := dec.Token(); err != io.EOF {
 			return gongzhi.Invalid("body", "err.bad_json")
 		}
-		return nil
+		return checkDecoded(v)
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
 		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:1 MiB"}
@@ -189,3 +206,150 @@ func PathID(r *http.Request) (int64, error) {
 }
 
 func FmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// noBodyRoutes are the API operations the OpenAPI document describes without a request body
+// (actions such as …/submit and …/withdraw, and deletions), computed once on first use, when
+// every capability has added its operations.
+var noBodyRoutes = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for pattern, doc := range apiDocs() {
+		if doc.Req == nil && !doc.Upload {
+			out[pattern] = true
+		}
+	}
+	return out
+})
+
+func takesNoBody(pattern string) bool { return noBodyRoutes()[pattern] }
+
+// refuseBody refuses a body sent to an operation that takes none, instead of ignoring it: a
+// client that sends one expects it read. Nothing, white space, {} and null count as none.
+func refuseBody(r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, 4097))
+	if err != nil {
+		return &gongzhi.Error{Code: gongzhi.EBADREQUEST, Message: "err.body_not_allowed", Fields: map[string]string{"body": "err.body_not_allowed"}}
+	}
+	switch string(bytes.TrimSpace(b)) {
+	case "", "{}", "null":
+		return nil
+	}
+	return &gongzhi.Error{Code: gongzhi.EBADREQUEST, Message: "err.body_not_allowed", Fields: map[string]string{"body": "err.body_not_allowed"}}
+}
+
+// checkDecoded refuses, field by field, what no typed text holds, in every string of a decoded
+// request (nested structs and lists too): invalid UTF-8, control characters other than newline,
+// carriage return and tab, and bidirectional overrides and isolates (gongzhi.TextReason); and
+// times outside gongzhi.MinYear–MaxYear. Whether a field is one line (no newline either) is the
+// domain's to say, where it checks the field (gongzhi.CheckText). Passwords are the accounts
+// service's to judge and are left alone.
+func checkDecoded(v any) error {
+	f := gongzhi.FieldErrors{}
+	checkValue(reflect.ValueOf(v), "body", f)
+	return f.Err()
+}
+
+func checkValue(v reflect.Value, name string, f gongzhi.FieldErrors) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			checkValue(v.Elem(), name, f)
+		}
+	case reflect.String:
+		if strings.Contains(name, "password") {
+			return
+		}
+		if r := gongzhi.TextReason(v.String(), true); r != "" {
+			f.Add(name, r)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return // bytes, not text
+		}
+		for i := 0; i < v.Len(); i++ {
+			checkValue(v.Index(i), name, f)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			checkValue(it.Key(), name, f)
+			checkValue(it.Value(), name, f)
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			if t := v.Interface().(time.Time); !t.IsZero() && !gongzhi.SaneYear(t) {
+				f.Add(name, "date_range")
+			}
+			return
+		}
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			n, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			switch {
+			case n == "-":
+				continue
+			case n == "" && sf.Anonymous:
+				n = name // an embedded struct's fields are the outer struct's
+			case n == "":
+				n = sf.Name
+			}
+			checkValue(v.Field(i), n, f)
+		}
+	}
+}
+
+// badUTF8Field names the JSON member whose value holds the first invalid UTF-8 byte of body
+// ("body" when it cannot tell): the last object key read before that byte.
+func badUTF8Field(body []byte) string {
+	at := 0
+	for at < len(body) {
+		r, n := utf8.DecodeRune(body[at:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		at += n
+	}
+	name := "body"
+	dec := json.NewDecoder(bytes.NewReader(body[:at]))
+	type frame struct{ obj, wantKey bool }
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return name
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if top != nil && top.obj {
+					top.wantKey = true // after this value, the parent's next key
+				}
+				stack = append(stack, &frame{obj: t == '{', wantKey: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if top != nil && top.obj && top.wantKey {
+				name, top.wantKey = t, false
+				continue
+			}
+			if top != nil && top.obj {
+				top.wantKey = true
+			}
+		default:
+			if top != nil && top.obj {
+				top.wantKey = true
+			}
+		}
+	}
+}

@@ -329,6 +329,12 @@ func (s *Server) wrap(pattern string, acc access, isAPI bool, h Handler) http.Ha
 				return
 			}
 		}
+		if isAPI && r.Method != http.MethodGet && r.Method != http.MethodHead && takesNoBody(pattern) {
+			if err := refuseBody(r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
 		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}
@@ -421,7 +427,7 @@ func (s *Server) ClearCookie(w http.ResponseWriter, name string) { s.SetCookie(w
 // ---- errors
 
 var StatusOf = map[string]int{
-	gongzhi.EINVALID: http.StatusUnprocessableEntity, gongzhi.ENOTFOUND: http.StatusNotFound,
+	gongzhi.EINVALID: http.StatusUnprocessableEntity, gongzhi.EBADREQUEST: http.StatusBadRequest, gongzhi.ENOTFOUND: http.StatusNotFound,
 	gongzhi.ECONFLICT: http.StatusConflict, gongzhi.EUNAUTHORIZED: http.StatusUnauthorized,
 	gongzhi.EFORBIDDEN: http.StatusForbidden, gongzhi.ETOOLARGE: http.StatusRequestEntityTooLarge,
 	gongzhi.ETOOMANY: http.StatusTooManyRequests, gongzhi.EINTERNAL: http.StatusInternalServerError,

@@ -29,6 +29,8 @@ type Services interface {
 	PublicTargetGroups(ctx context.Context) ([]gongzhi.TargetGroup, error)
 	// PublicPlaces lists places under a code ("" for all), to anyone.
 	PublicPlaces(ctx context.Context, under string, opts gongzhi.ListOptions, each func(*gongzhi.Place) error) (int, error)
+	// PublicPlace returns a place by its code, to anyone.
+	PublicPlace(ctx context.Context, code string) (*gongzhi.Place, error)
 	// ServiceCategories is the service catalog (active entries only, if activeOnly).
 	ServiceCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.ServiceCategory, error)
 }

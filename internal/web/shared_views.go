@@ -84,21 +84,23 @@ func (s *Server) PpGroupNames(ctx context.Context, lang string) map[string]strin
 	return out
 }
 
-// ppCategoryNames joins the catalog names of category codes.
-func (s *Server) PpCategoryNames(ctx context.Context, lang string, codes []string) string {
-	cats, err := s.services.ServiceCategories(ctx, false)
-	if err != nil {
-		return strings.Join(codes, "、")
-	}
+// PpCategoryNamer reads the service catalog once and returns what joins the catalog names of
+// category codes. A page that names the categories of many rows takes the namer before its loop,
+// so that the catalog is read once per page, never once per row (nor while a list's rows are open).
+func (s *Server) PpCategoryNamer(ctx context.Context, lang string) func(codes []string) string {
 	names := map[string]string{}
-	for _, c := range cats {
-		names[c.Code] = PpPick(lang, c.Name, c.NameEn)
+	if cats, err := s.services.ServiceCategories(ctx, false); err == nil {
+		for _, c := range cats {
+			names[c.Code] = PpPick(lang, c.Name, c.NameEn)
+		}
 	}
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = PpFirstNonEmpty(names[c], c)
+	return func(codes []string) string {
+		out := make([]string, len(codes))
+		for i, c := range codes {
+			out[i] = PpFirstNonEmpty(names[c], c)
+		}
+		return strings.Join(out, "、")
 	}
-	return strings.Join(out, "、")
 }
 
 func OffContractHref(id int64) string { return "/contracts/" + strconv.FormatInt(id, 10) }

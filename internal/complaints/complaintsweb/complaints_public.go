@@ -19,6 +19,7 @@ import (
 
 type cmpPublicView struct {
 	Form    *web.FormView
+	Pick    *web.CommunityPick
 	Stats   []cmpStatRow
 	Receipt *cmpReceiptView
 }
@@ -32,20 +33,19 @@ type cmpStatRow struct {
 	Bar                                           int // on-time rate in percent, for the bar
 }
 
-func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[string]string) (*web.FormView, error) {
+// cmpSubmitForm is the complaint form and its community picker (web.CommunityPick): the form is
+// shown once a community is chosen.
+func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[string]string) (*web.FormView, *web.CommunityPick, error) {
 	ctx, ac, lang := r.Context(), web.ActorOf(r), web.LangOf(r)
-	comms, err := s.PpCommunities(ctx)
+	pick, err := s.PickCommunity(ctx, "/public/complaints", req.CommunityCode, r.URL.Query())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	commOpts := []web.Option{{Value: "", Label: "—"}}
-	for _, c := range comms {
-		commOpts = append(commOpts, web.Option{Value: c.Code, Label: strings.TrimSpace(c.StreetName + " " + c.Name)})
-	}
+	pick.Error = errs["community_code"]
 	about := []web.Option{{Value: "", Label: web.T(lang, "complaint.concerning_none")}, {Value: "hub", Label: web.T(lang, "complaint.concerning_hub")}}
 	cs, err := s.svc.PublicContracts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, c := range cs {
 		about = append(about, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Title + " — " + c.Provider})
@@ -61,8 +61,7 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 	concernErr := errs["contract_id"]
 	f := &web.FormView{Action: "/public/complaints", Submit: web.T(lang, "complaint.submit"), Intro: web.T(lang, "complaint.intro"), Fields: []web.Field{
 		{Name: "kind", Label: web.T(lang, "complaint.kind"), Type: "select", Value: req.Kind, Options: kinds, Error: errs["kind"], Required: true},
-		{Name: "community_code", Label: web.T(lang, "complaint.community"), Type: "select", Value: req.CommunityCode, Options: commOpts,
-			Error: errs["community_code"], Required: true},
+		pick.Field(),
 		{Name: "concerning", Label: web.T(lang, "complaint.concerning"), Type: "select", Value: concerning, Options: about, Error: concernErr,
 			Help: web.T(lang, "complaint.concerning_help"), Wide: true},
 		{Name: "subject", Label: web.T(lang, "complaint.subject"), Type: "text", Value: req.Subject, Error: errs["subject"], Required: true, Wide: true},
@@ -77,7 +76,7 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 			web.Field{Name: "contact_phone", Label: web.T(lang, "complaint.contact_phone"), Type: "tel", Value: req.ContactPhone, Error: errs["contact_phone"],
 				Required: true, Help: web.T(lang, "complaint.contact_private")})
 	}
-	return f, nil
+	return f, pick, nil
 }
 
 func (s *Server) cmpStats(r *http.Request) ([]cmpStatRow, error) {
@@ -110,7 +109,7 @@ func (s *Server) cmpStats(r *http.Request) ([]cmpStatRow, error) {
 
 func (s *Server) cmpPublicForm(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
-	f, err := s.cmpSubmitForm(r, &cmpSubmitRequest{CommunityCode: r.URL.Query().Get("community")}, nil)
+	f, pick, err := s.cmpSubmitForm(r, &cmpSubmitRequest{CommunityCode: r.URL.Query().Get("community")}, nil)
 	if err != nil {
 		return err
 	}
@@ -118,7 +117,7 @@ func (s *Server) cmpPublicForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.Render(w, r, http.StatusOK, "complaints_public", &web.Page{Title: web.T(lang, "complaint.title_public"), Active: "/public", Data: &cmpPublicView{Form: f, Stats: stats}})
+	s.Render(w, r, http.StatusOK, "complaints_public", &web.Page{Title: web.T(lang, "complaint.title_public"), Active: "/public", Data: &cmpPublicView{Form: f, Pick: pick, Stats: stats}})
 	return nil
 }
 
@@ -151,7 +150,7 @@ func (s *Server) cmpPublicSubmit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if e, ok := web.PpFieldErr(err); ok {
-		f, ferr := s.cmpSubmitForm(r, &req, web.PpTranslated(lang, e))
+		f, pick, ferr := s.cmpSubmitForm(r, &req, web.PpTranslated(lang, e))
 		if ferr != nil {
 			return ferr
 		}
@@ -160,7 +159,7 @@ func (s *Server) cmpPublicSubmit(w http.ResponseWriter, r *http.Request) error {
 			return serr
 		}
 		s.Render(w, r, web.PpStatusFor(e), "complaints_public", &web.Page{Title: web.T(lang, "complaint.title_public"), Active: "/public",
-			Data: &cmpPublicView{Form: f, Stats: stats}, Error: e})
+			Data: &cmpPublicView{Form: f, Pick: pick, Stats: stats}, Error: e})
 		return nil
 	} else if err != nil {
 		return err

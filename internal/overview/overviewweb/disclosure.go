@@ -95,13 +95,14 @@ func (s *Server) dsIndex(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &dsIndexView{Links: dsLinkSet, ContractsTotal: ctotal, PaymentsTotal: ptotal}
 	var rows [][]web.Cell
+	catNames := s.PpCategoryNamer(ctx, lang)
 	for _, a := range awards {
 		ct := web.Cell{Text: "—"}
 		if a.ContractID != 0 {
 			ct = web.Cell{Text: web.T(lang, "ds.summary"), Href: dsContractHref(a.ContractID)}
 		}
 		rows = append(rows, []web.Cell{{Text: a.CallTitle, Href: "/public/calls/" + web.FmtInt(a.CallID)}, {Text: a.Title}, {Text: a.OrgName},
-			{Text: s.PpCategoryNames(ctx, lang, []string{a.CategoryCode})}, {Text: web.OffYuan(a.Amount), Class: "num"}, ct})
+			{Text: catNames([]string{a.CategoryCode})}, {Text: web.OffYuan(a.Amount), Class: "num"}, ct})
 	}
 	v.Awards = dsTable([]string{web.T(lang, "ds.call"), web.T(lang, "ds.project"), web.T(lang, "ds.org"), web.T(lang, "ds.category"), web.T(lang, "ds.amount"), web.T(lang, "ds.contract")},
 		rows, web.T(lang, "ds.no_awards"))
@@ -150,9 +151,10 @@ func dsPeriod(c *gongzhi.ContractSummary) string {
 
 func (s *Server) dsContractsTable(ctx context.Context, lang string, cs []*gongzhi.ContractSummary) template.HTML {
 	var rows [][]web.Cell
+	catNames := s.PpCategoryNamer(ctx, lang)
 	for _, c := range cs {
 		rows = append(rows, []web.Cell{{Text: c.Title, Href: dsContractHref(c.ID)}, {Text: c.ProviderName}, {Text: c.PurchaserName},
-			{Text: s.PpCategoryNames(ctx, lang, []string{c.CategoryCode})}, {Text: web.OffYuan(c.Amount), Class: "num"}, {Text: web.OffYuan(c.Paid), Class: "num"},
+			{Text: catNames([]string{c.CategoryCode})}, {Text: web.OffYuan(c.Amount), Class: "num"}, {Text: web.OffYuan(c.Paid), Class: "num"},
 			{Text: dsPeriod(c)}})
 	}
 	return dsTable([]string{web.T(lang, "ds.project"), web.T(lang, "ds.provider"), web.T(lang, "ds.purchaser"), web.T(lang, "ds.category"), web.T(lang, "ds.amount"),
@@ -274,7 +276,7 @@ func (s *Server) dsContract(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "ds.purchaser"), Value: c.PurchaserName},
 		{Label: web.T(lang, "ds.place"), Value: c.PlaceName},
 		{Label: web.T(lang, "ds.call"), Value: c.CallTitle},
-		{Label: web.T(lang, "ds.category"), Value: s.PpCategoryNames(ctx, lang, []string{c.CategoryCode})},
+		{Label: web.T(lang, "ds.category"), Value: s.PpCategoryNamer(ctx, lang)([]string{c.CategoryCode})},
 		{Label: web.T(lang, "ds.fiscal_year"), Value: strconv.Itoa(c.FiscalYear)},
 		{Label: web.T(lang, "ds.amount"), Value: web.OffYuan(c.Amount)},
 		{Label: web.T(lang, "ds.paid"), Value: web.OffYuan(c.Paid)},

@@ -502,10 +502,11 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		now := s.svc.Now()
+		catNames := s.PpCategoryNamer(ctx, lang)
 		if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
 			oc := ppOpenCallRow{ID: c.ID, Title: c.Title, Kind: web.EnumLabel(lang, "party.kind", c.Kind), Place: c.PlaceName, Bands: ppBandsText(lang, c),
 				Closes: ppDatetimeCN(c.ClosesAt), CanApply: c.AcceptsAt(now)}
-			oc.Categories = s.PpCategoryNames(ctx, lang, c.Categories)
+			oc.Categories = catNames(c.Categories)
 			if !oc.CanApply {
 				oc.Status = web.T(lang, "party.call_not_yet:"+ppDatetimeCN(c.OpensAt))
 				if !now.Before(c.ClosesAt) {
@@ -971,6 +972,7 @@ func (s *Server) ppProgress(ctx context.Context, ac *gongzhi.Actor, lang string,
 
 // ppAppContent lays out an application for reading.
 func (s *Server) ppAppContent(ctx context.Context, ac *gongzhi.Actor, lang string, ap *gongzhi.Application, c *gongzhi.Call, v *ppAppView) {
+	catNames := s.PpCategoryNamer(ctx, lang)
 	groups := map[string]string{}
 	if gs, err := s.svc.TargetGroups(ctx, ac); err == nil {
 		for _, g := range gs {
@@ -1001,7 +1003,7 @@ func (s *Server) ppAppContent(ctx context.Context, ac *gongzhi.Actor, lang strin
 	v.Rows = append(v.Rows,
 		web.Kv{Label: web.T(lang, "party.call"), Value: c.Title, Href: "/public/calls/" + web.FmtInt(c.ID)},
 		web.Kv{Label: web.T(lang, "party.org"), Value: ap.OrgName},
-		web.Kv{Label: web.T(lang, "party.app.category"), Value: web.PpFirstNonEmpty(s.PpCategoryNames(ctx, lang, ppNonEmpty(ap.CategoryCode)), "—")},
+		web.Kv{Label: web.T(lang, "party.app.category"), Value: web.PpFirstNonEmpty(catNames(ppNonEmpty(ap.CategoryCode)), "—")},
 		web.Kv{Label: web.T(lang, "party.app.requested"), Value: ppYuanOrDash(lang, ap.Requested)},
 		web.Kv{Label: web.T(lang, "party.band"), Value: band},
 		web.Kv{Label: web.T(lang, "party.app.beneficiaries"), Value: strconv.Itoa(ap.Beneficiaries)},
@@ -1043,7 +1045,7 @@ func (s *Server) ppAppContent(ctx context.Context, ac *gongzhi.Actor, lang strin
 			t := ppTableView{Title: web.T(lang, "party.app.needs"), Columns: []string{web.T(lang, "party.community"), web.T(lang, "party.app.category"), web.T(lang, "party.description"), web.T(lang, "party.people_affected")}}
 			for _, n := range needs {
 				if slices.Contains(ap.NeedIDs, n.ID) {
-					t.Rows = append(t.Rows, []string{n.CommunityName, s.PpCategoryNames(ctx, lang, []string{n.CategoryCode}), n.Description, strconv.Itoa(n.PeopleAffected)})
+					t.Rows = append(t.Rows, []string{n.CommunityName, catNames([]string{n.CategoryCode}), n.Description, strconv.Itoa(n.PeopleAffected)})
 				}
 			}
 			v.Tables = append(v.Tables, t)

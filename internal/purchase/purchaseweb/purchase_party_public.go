@@ -40,9 +40,10 @@ type ppPublicIndexPage struct {
 	Rates   []ppRateRow
 }
 
-func (s *Server) ppPublicRow(ctx context.Context, lang string, c *gongzhi.Call) ppPublicCallRow {
+// ppPublicRow is a call's row; catNames is the page's category namer (web.Server.PpCategoryNamer).
+func (s *Server) ppPublicRow(lang string, catNames func([]string) string, c *gongzhi.Call) ppPublicCallRow {
 	row := ppPublicCallRow{ID: c.ID, Title: c.Title, Kind: web.EnumLabel(lang, "party.kind", c.Kind), Place: c.PlaceName,
-		Categories: s.PpCategoryNames(ctx, lang, c.Categories), Amount: ppYuan(lang, c.Amount), Bands: ppBandsText(lang, c),
+		Categories: catNames(c.Categories), Amount: ppYuan(lang, c.Amount), Bands: ppBandsText(lang, c),
 		Opens: ppDatetimeCN(c.OpensAt), Closes: ppDatetimeCN(c.ClosesAt), ReviewBy: ppDatetimeCN(c.ReviewBy), State: ppCallStateLabel(lang, c.State),
 		Applications: c.Applications, CanApply: c.AcceptsAt(s.svc.Now())}
 	if !c.NoticeEndsAt.IsZero() {
@@ -54,15 +55,16 @@ func (s *Server) ppPublicRow(ctx context.Context, lang string, c *gongzhi.Call) 
 func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
 	d := &ppPublicIndexPage{}
+	catNames := s.PpCategoryNamer(ctx, lang)
 	if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
-		d.Open = append(d.Open, s.ppPublicRow(ctx, lang, c))
+		d.Open = append(d.Open, s.ppPublicRow(lang, catNames, c))
 		return nil
 	}); err != nil {
 		return err
 	}
 	if _, err := s.svc.Calls(ctx, nil, gongzhi.ListOptions{Limit: 100}, func(c *gongzhi.Call) error {
 		if c.State != gongzhi.CallOpen {
-			d.Results = append(d.Results, s.ppPublicRow(ctx, lang, c))
+			d.Results = append(d.Results, s.ppPublicRow(lang, catNames, c))
 		}
 		return nil
 	}); err != nil {
@@ -174,7 +176,8 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 	if err != nil {
 		return err
 	}
-	d := &ppPublicCallPage{Call: s.ppPublicRow(ctx, lang, c), Eligibility: c.Eligibility}
+	catNames := s.PpCategoryNamer(ctx, lang)
+	d := &ppPublicCallPage{Call: s.ppPublicRow(lang, catNames, c), Eligibility: c.Eligibility}
 	// the apply link is for providers only: another signed-in role would get 403
 	if ac := web.ActorOf(r); ac != nil && ac.User != nil {
 		d.Call.CanApply = d.Call.CanApply && ppMustProvider(ac) == nil
@@ -211,7 +214,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 			web.T(lang, "party.app.category"), web.T(lang, "party.people_affected")}}
 		for _, n := range needs {
 			d.Needs.Rows = append(d.Needs.Rows, []string{n.CommunityName, web.PpFirstNonEmpty(groups[n.TargetGroup], n.TargetGroup),
-				s.PpCategoryNames(ctx, lang, []string{n.CategoryCode}), strconv.Itoa(n.PeopleAffected)})
+				catNames([]string{n.CategoryCode}), strconv.Itoa(n.PeopleAffected)})
 		}
 	}
 	if c.State == gongzhi.CallNotice || c.State == gongzhi.CallFinal {
@@ -233,7 +236,7 @@ func (s *Server) ppRenderPublicCall(w http.ResponseWriter, r *http.Request, type
 			} else if a.State != gongzhi.AwardOverturned {
 				total += a.Amount
 			}
-			nv.Awards.Rows = append(nv.Awards.Rows, []string{strconv.Itoa(a.Rank), a.OrgName, a.Title, s.PpCategoryNames(ctx, lang, ppNonEmpty(a.CategoryCode)),
+			nv.Awards.Rows = append(nv.Awards.Rows, []string{strconv.Itoa(a.Rank), a.OrgName, a.Title, catNames(ppNonEmpty(a.CategoryCode)),
 				a.Score.String(), a.Amount.Format(), st})
 			opts = append(opts, web.Option{Value: web.FmtInt(a.ApplicationID), Label: a.OrgName + " · " + a.Title})
 		}
@@ -357,15 +360,19 @@ type ppNeedReceipt struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func (s *Server) ppNeedForm(ctx context.Context, lang string, req *ppPublicNeedRequest, errs map[string]string) (*web.FormView, error) {
-	comms, err := s.PpCommunities(ctx)
+// ppNeedPage is the needs form: first the community (web.CommunityPick), then the need.
+type ppNeedPage struct {
+	Pick *web.CommunityPick
+	Form *web.FormView
+}
+
+func (s *Server) ppNeedForm(r *http.Request, lang string, req *ppPublicNeedRequest, errs map[string]string) (*ppNeedPage, error) {
+	ctx := r.Context()
+	pick, err := s.PickCommunity(ctx, "/public/needs", req.CommunityCode, r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
-	commOpts := []web.Option{{Value: "", Label: "—"}}
-	for _, c := range comms {
-		commOpts = append(commOpts, web.Option{Value: c.Code, Label: strings.TrimSpace(c.StreetName + " " + c.Name)})
-	}
+	pick.Error = errs["community_code"]
 	groupOpts := []web.Option{{Value: "", Label: "—"}}
 	gs, err := s.svc.PublicTargetGroups(ctx)
 	if err != nil {
@@ -386,8 +393,8 @@ func (s *Server) ppNeedForm(ctx context.Context, lang string, req *ppPublicNeedR
 	if req.PeopleAffected > 0 {
 		people = strconv.Itoa(req.PeopleAffected)
 	}
-	return &web.FormView{Action: "/public/needs", Submit: web.T(lang, "party.send_need"), Intro: web.T(lang, "party.need_intro"), Cancel: "/public", Fields: []web.Field{
-		{Name: "community_code", Label: web.T(lang, "party.community"), Type: "select", Value: req.CommunityCode, Options: commOpts, Error: errs["community_code"], Required: true},
+	return &ppNeedPage{Pick: pick, Form: &web.FormView{Action: "/public/needs", Submit: web.T(lang, "party.send_need"), Intro: web.T(lang, "party.need_intro"), Cancel: "/public", Fields: []web.Field{
+		pick.Field(),
 		{Name: "target_group", Label: web.T(lang, "party.target_group"), Type: "select", Value: req.TargetGroup, Options: groupOpts, Error: errs["target_group"], Required: true},
 		{Name: "category_code", Label: web.T(lang, "party.need_category"), Type: "select", Value: req.CategoryCode, Options: catOpts, Error: errs["category_code"], Required: true},
 		{Name: "people_affected", Label: web.T(lang, "party.people_affected"), Type: "number", Value: people, Error: errs["people_affected"], Required: true},
@@ -396,12 +403,12 @@ func (s *Server) ppNeedForm(ctx context.Context, lang string, req *ppPublicNeedR
 		{Name: "contact_name", Label: web.T(lang, "party.your_name"), Type: "text", Value: req.ContactName, Error: errs["contact_name"], Required: true},
 		{Name: "contact_phone", Label: web.T(lang, "party.your_phone"), Type: "text", Value: req.ContactPhone, Error: errs["contact_phone"], Required: true,
 			Help: web.T(lang, "party.contact_private")},
-	}}, nil
+	}}}, nil
 }
 
 func (s *Server) ppPublicNeedForm(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
-	f, err := s.ppNeedForm(r.Context(), lang, &ppPublicNeedRequest{CommunityCode: r.URL.Query().Get("community")}, nil)
+	f, err := s.ppNeedForm(r, lang, &ppPublicNeedRequest{CommunityCode: r.URL.Query().Get("community")}, nil)
 	if err != nil {
 		return err
 	}
@@ -426,7 +433,7 @@ func (s *Server) ppPublicNeed(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if e, ok := web.PpFieldErr(err); ok {
-		f, ferr := s.ppNeedForm(ctx, lang, &req, web.PpTranslated(lang, e))
+		f, ferr := s.ppNeedForm(r, lang, &req, web.PpTranslated(lang, e))
 		if ferr != nil {
 			return ferr
 		}
