@@ -32,7 +32,7 @@ var menus = map[string][]string{
 	gongzhi.RoleAuditor: {"/dashboard", "/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
 		"/places", "/grids", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens", "/sessions"},
-	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/security/alarms", "/sessions"},
+	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/sessions", "/security/alarms"},
 	gongzhi.RoleAuditAdmin: {"/audit", "/sessions"},
 }
 
