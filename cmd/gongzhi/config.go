@@ -53,6 +53,19 @@ func days(name string, v string, out *time.Duration) error {
 	return nil
 }
 
+// roles reads a comma-separated list of roles for a setting, appending to out.
+func roles(name, v string, out *[]string) error {
+	for r := range strings.SplitSeq(v, ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		} else if !gongzhi.IsRole(r) {
+			return fmt.Errorf("%s: unknown role %q", name, r)
+		}
+		*out = append(*out, r)
+	}
+	return nil
+}
+
 // count reads a whole number from lo to hi for a setting.
 func count(name, v string, lo, hi int, out *int) error {
 	n, err := strconv.Atoi(v)
@@ -140,16 +153,7 @@ var settings = []setting{
 	{"alarm-id-reveals", "GONGZHI_ALARM_ID_REVEALS", "20", "ID numbers one user may reveal within an hour; more raise an alarm",
 		atLeastOne("alarm-id-reveals", func(c *Config, n int) { c.Audit.BulkReveals = n })},
 	{"totp-roles", "GONGZHI_TOTP_ROLES", "", "roles that must sign in with two factors (password and TOTP) besides the three administrators, who always must: comma-separated, e.g. purchaser,hub,community", func(c *Config, v string) error {
-		c.TOTPRoles = nil
-		for r := range strings.SplitSeq(v, ",") {
-			if r = strings.TrimSpace(r); r == "" {
-				continue
-			} else if !gongzhi.IsRole(r) {
-				return fmt.Errorf("totp-roles: unknown role %q", r)
-			}
-			c.TOTPRoles = append(c.TOTPRoles, r)
-		}
-		return nil
+		return roles("totp-roles", v, &c.TOTPRoles)
 	}},
 	{"hash-slots", "GONGZHI_HASH_SLOTS", "2", "password hashes computed at once (64 MiB each); more wait briefly, then get 429", func(c *Config, v string) error {
 		return count("hash-slots", v, 1, 64, &c.HashSlots)
@@ -164,16 +168,8 @@ var settings = []setting{
 		return days("inactive-days", v, &c.InactiveAfter)
 	}},
 	{"policy-exempt-roles", "GONGZHI_POLICY_EXEMPT_ROLES", "resident", "roles spared password expiry and inactivity disabling, comma-separated (empty: none)", func(c *Config, v string) error {
-		c.PolicyExempt = []string{}
-		for r := range strings.SplitSeq(v, ",") {
-			if r = strings.TrimSpace(r); r == "" {
-				continue
-			} else if !gongzhi.IsRole(r) {
-				return fmt.Errorf("policy-exempt-roles: unknown role %q", r)
-			}
-			c.PolicyExempt = append(c.PolicyExempt, r)
-		}
-		return nil
+		c.PolicyExempt = []string{} // empty: none (nil would mean the default)
+		return roles("policy-exempt-roles", v, &c.PolicyExempt)
 	}},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
 }
