@@ -17,7 +17,7 @@ import (
 // MySessions is what a signed-in user sees of their account's sign-ins.
 type MySessions struct {
 	Sessions    []store.SessionInfo `json:"sessions"`
-	LastSignIn  store.SignIn        `json:"last_sign_in"` // the sign-in before the latest one
+	LastSignIn  *store.SignIn       `json:"last_sign_in"` // the sign-in before the latest one; null when there was none
 	MaxSessions int                 `json:"max_sessions"`
 }
 
@@ -42,7 +42,11 @@ func (a *Service) OwnSessions(ctx context.Context, ac *gongzhi.Actor, current st
 	if err != nil {
 		return nil, err
 	}
-	return &MySessions{Sessions: list, LastSignIn: last, MaxSessions: a.Cfg.MaxSessions}, nil
+	out := &MySessions{Sessions: list, MaxSessions: a.Cfg.MaxSessions}
+	if !last.At.IsZero() {
+		out.LastSignIn = &last
+	}
+	return out, nil
 }
 
 // EndOwnSession ends one of the actor's own sessions by its shown ID (ENOTFOUND for any other).
