@@ -23,12 +23,17 @@ import (
 type hashGate struct {
 	slots   chan struct{}
 	wait    time.Duration
+	collect bool         // collect the garbage after each hash: worth it only for large hashes
 	done    atomic.Int64 // hashes computed
 	refused atomic.Int64 // hashes refused for want of a slot
 }
 
-func newHashGate(slots int, wait time.Duration) *hashGate {
-	return &hashGate{slots: make(chan struct{}, slots), wait: wait}
+// collectAbove is the hash memory (KiB) from which a collection after each hash pays: below it
+// a forced collection costs more than the memory it gives back.
+const collectAbove = 16 * 1024
+
+func newHashGate(slots int, wait time.Duration, memoryKiB uint32) *hashGate {
+	return &hashGate{slots: make(chan struct{}, slots), wait: wait, collect: memoryKiB >= collectAbove}
 }
 
 // ErrBusy is the refusal of a password hash that found no slot in time.
@@ -61,8 +66,11 @@ func (g *hashGate) run(ctx context.Context, fn func()) error {
 	fn()
 	// The hash's memory is garbage now; collecting it before the slot is given back lets the
 	// next hash reuse it, so the heap holds about HashSlots hashes rather than twice that (the
-	// hash's blocks hold no pointers, so the collection costs little).
-	runtime.GC()
+	// hash's blocks hold no pointers, so the collection costs little). Small hashes (tests' cheap
+	// parameters) are left to the ordinary collector.
+	if g.collect {
+		runtime.GC()
+	}
 	return nil
 }
 

@@ -16,5 +16,5 @@ type Service struct {
 
 // New returns the service over the ones below it.
 func New(k *kernel.Kernel) *Service {
-	return &Service{Kernel: k, hashes: newHashGate(k.Cfg.HashSlots, k.Cfg.HashWait)}
+	return &Service{Kernel: k, hashes: newHashGate(k.Cfg.HashSlots, k.Cfg.HashWait, k.Cfg.Argon2.Memory)}
 }
