@@ -108,7 +108,7 @@ func (q *Q) RecordLoginFailure(ctx context.Context, id int64, threshold int, loc
 		release = 1
 	}
 	err = q.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
-		login_pending = CASE WHEN login_pending >= ? THEN login_pending - ? ELSE 0 END WHERE id = ? RETURNING failed_logins`,
+		login_tries = CASE WHEN login_tries >= ? THEN login_tries - ? ELSE 0 END WHERE id = ? RETURNING failed_logins`,
 		release, release, id).Scan(&failures)
 	if err != nil {
 		return 0, mapErr(err)
@@ -126,10 +126,10 @@ func (q *Q) RecordLoginFailure(ctx context.Context, id int64, threshold int, loc
 // a reserved try ends with ReleaseLoginTry or RecordLoginFailure(…, true).
 func (q *Q) ReserveLoginTry(ctx context.Context, id int64, threshold int, now, stale time.Time) (bool, error) {
 	res, err := q.Exec(ctx, `UPDATE users SET
-		login_pending = CASE WHEN login_pending_at IS NULL OR login_pending_at < ? THEN 1 ELSE login_pending + 1 END,
-		login_pending_at = ?
+		login_tries = CASE WHEN login_tries_at IS NULL OR login_tries_at < ? THEN 1 ELSE login_tries + 1 END,
+		login_tries_at = ?
 		WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)
-		AND failed_logins + CASE WHEN login_pending_at IS NULL OR login_pending_at < ? THEN 0 ELSE login_pending END < ?`,
+		AND failed_logins + CASE WHEN login_tries_at IS NULL OR login_tries_at < ? THEN 0 ELSE login_tries END < ?`,
 		stale.UTC(), now.UTC(), id, now.UTC(), stale.UTC(), threshold)
 	if err != nil {
 		return false, err
@@ -140,7 +140,7 @@ func (q *Q) ReserveLoginTry(ctx context.Context, id int64, threshold int, now, s
 
 // ReleaseLoginTry gives back a reserved sign-in try whose password was accepted (or not checked).
 func (q *Q) ReleaseLoginTry(ctx context.Context, id int64) error {
-	_, err := q.Exec(ctx, `UPDATE users SET login_pending = CASE WHEN login_pending > 0 THEN login_pending - 1 ELSE 0 END WHERE id = ?`, id)
+	_, err := q.Exec(ctx, `UPDATE users SET login_tries = CASE WHEN login_tries > 0 THEN login_tries - 1 ELSE 0 END WHERE id = ?`, id)
 	return err
 }
 
