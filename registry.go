@@ -83,6 +83,7 @@ type Household struct {
 	CommunityName string    `json:"community_name"`
 	GridID        int64     `json:"grid_id"`
 	GridName      string    `json:"grid_name"`
+	Code          string    `json:"code"` // 户编号: unique within the community, "" if none; imports link residents by it
 	Address       string    `json:"address"`
 	HeadName      string    `json:"head_name"`
 	Phone         string    `json:"phone"`

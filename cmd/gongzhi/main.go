@@ -36,7 +36,8 @@ const usage = `gongzhi — 共治 community co-governance platform
 
 Usage:
   gongzhi serve   [flags]                 serve the web UI and the API
-  gongzhi demo    [flags]                 serve a fresh demo street (葛塘街道) with demo accounts
+  gongzhi demo    [flags]                 serve a fresh demo street (葛塘街道) with demo accounts (--scale city: and 舟山市)
+  gongzhi gen     [--scale city|town|tiny] build a city-scale instance (舟山市) with the demo street, into --db
   gongzhi migrate [flags]                 apply database migrations and exit
   gongzhi user add [flags] USERNAME ROLE [PLACE_CODE|ORG_ID]
                                           add an account (first administrator: ROLE sysadmin)
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, rest, stdout, stderr, false)
 	case "demo":
 		return cmdServe(ctx, rest, stdout, stderr, true)
+	case "gen":
+		return cmdGen(ctx, rest, stdout, stderr) // gen.go
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout)
 	case "user":
@@ -168,10 +171,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	if isDemo {
 		name = "demo"
 	}
-	var seed *int64
+	var gf *genFlags
 	c, fs, err := parseConfig(name, args, func(fs *flag.FlagSet) {
 		if isDemo {
-			seed = fs.Int64("seed", 20261122, "seed of the demo data")
+			gf = addGenFlags(fs, "") // gen.go; --scale "" is the demo street alone
 		}
 	})
 	if err != nil {
@@ -200,9 +203,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	}
 	defer a.DB.Close()
 	var res *demo.Result
-	if isDemo {
+	if isDemo && *gf.scale != "" {
+		opts, err := gf.options(stderr)
+		if err != nil {
+			return err
+		}
+		cres, err := genCity(ctx, a, opts, stdout)
+		if err != nil {
+			return err
+		}
+		res, cres.Demo = cres.Demo, nil // printed with the address below
+		cres.Print(stdout)
+	} else if isDemo {
 		fmt.Fprintln(stdout, "正在生成演示数据（葛塘街道）… / seeding the demo street…")
-		if res, err = demo.Seed(ctx, a, *seed); err != nil {
+		if res, err = demo.Seed(ctx, a, *gf.seed); err != nil {
 			return err
 		}
 	}
