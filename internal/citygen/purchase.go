@@ -247,7 +247,7 @@ func (c *city) runCall(ctx context.Context, place string, year int) error {
 	call := &gongzhi.Call{PlaceCode: place, Kind: "competitive_negotiation", Title: fmt.Sprintf("%s%d年度社区服务项目", purchaserName, year),
 		Description: "面向社会组织购买为老、为小、助残、困难群众帮扶等社区服务，服务期一年。",
 		Categories:  []string{"elderly_home_care", "community_social_work"}, BudgetID: b.ID, Amount: total,
-		Bands:   []gongzhi.FundingBand{{Name: "服务项目", Min: gongzhi.Yuan(20_000), Max: gongzhi.Yuan(300_000)}},
+		Bands:   []gongzhi.FundingBand{{Name: "服务项目", Min: gongzhi.Yuan(20_000), Max: min(gongzhi.Yuan(300_000), total)}},
 		OpensAt: clock, ClosesAt: clock.Add(14 * 24 * time.Hour), ReviewBy: clock.Add(24 * 24 * time.Hour),
 		Eligibility: []string{"在民政部门登记的社会组织"}}
 	if err := c.a.CreateCall(ctx, pu, call); err != nil {

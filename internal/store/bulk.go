@@ -172,7 +172,7 @@ func (q *Q) InsertEntriesBatch(ctx context.Context, es []BulkEntry) error {
 	}
 	type part struct {
 		entry, contract, person int64
-		place               string
+		place                   string
 	}
 	var ps []part
 	for i := range es {
