@@ -41,7 +41,7 @@ func (c *city) writeLedger(ctx context.Context) error {
 		}
 	}
 	if len(live) == 0 || c.opts.Scale.Entries == 0 {
-		return c.a.DB.Transact(ctx, afterBulkLedger)
+		return c.a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return afterBulkLedger(ctx, q) })
 	}
 	want := make([]int, len(live))
 	given := 0

@@ -62,14 +62,14 @@ func (q *Q) DeleteGrid(ctx context.Context, id int64) error {
 	return q.deleteOne(ctx, "grids", id)
 }
 
-const householdCols = `h.id, h.community_code, COALESCE(c.name, ''), COALESCE(h.grid_id, 0), COALESCE(g.name, ''), h.address, h.head_name,
+const householdCols = `h.id, h.community_code, COALESCE(c.name, ''), COALESCE(h.grid_id, 0), COALESCE(g.name, ''), h.code, h.address, h.head_name,
 	h.phone, h.members, h.notes, h.updated_at`
 
 const householdFrom = "households h LEFT JOIN places c ON c.code = h.community_code LEFT JOIN grids g ON g.id = h.grid_id"
 
 func scanHousehold(s scanner) (*gongzhi.Household, error) {
 	var h gongzhi.Household
-	err := s.Scan(&h.ID, &h.CommunityCode, &h.CommunityName, &h.GridID, &h.GridName, &h.Address, &h.HeadName, &h.Phone, &h.Members, &h.Notes, &h.UpdatedAt)
+	err := s.Scan(&h.ID, &h.CommunityCode, &h.CommunityName, &h.GridID, &h.GridName, &h.Code, &h.Address, &h.HeadName, &h.Phone, &h.Members, &h.Notes, &h.UpdatedAt)
 	return &h, mapErr(err)
 }
 

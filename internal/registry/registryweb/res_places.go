@@ -283,6 +283,7 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 			dv := web.DetailView{Rows: []web.Kv{
 				{Label: web.T(lang, "household.community_code"), Value: h.CommunityName, Href: placeHref(ac, h.CommunityCode)},
 				{Label: web.T(lang, "household.grid_id"), Value: h.GridName, Href: idHref("/grids/", h.GridID, registry.MayReadGrids(ac))},
+				{Label: web.T(lang, "household.code"), Value: h.Code},
 				{Label: web.T(lang, "household.head_name"), Value: h.HeadName},
 				{Label: web.T(lang, "household.phone"), Value: h.Phone},
 				{Label: web.T(lang, "household.members"), Value: strconv.Itoa(h.Members)},
