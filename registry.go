@@ -99,6 +99,9 @@ func (h *Household) Validate() error {
 	if len(h.CommunityCode) != 12 {
 		f.Add("community_code", "required")
 	}
+	if h.Code, r = CheckText(h.Code, 30, false); r != "" {
+		f.Add("code", r)
+	}
 	if h.Address, r = CheckText(h.Address, 200, true); r != "" {
 		f.Add("address", r)
 	}

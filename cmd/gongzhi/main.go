@@ -46,7 +46,7 @@ Usage:
   gongzhi rekey   [flags]                 re-encrypt personal data with --field-cipher (aes|sm4; stop the servers first)
   gongzhi audit verify [flags]            check the audit log against its daily seals
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
-  gongzhi import orgs|people [flags] FILE.xlsx
+  gongzhi import orgs|people|grids|households [flags] FILE.xlsx|FILE.csv
   gongzhi version
 
 Run "gongzhi COMMAND -h" for the flags; every flag has an environment variable too.
@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAuditVerify(ctx, rest[1:], stdout)
 	case "import":
 		if len(rest) == 0 {
-			return errors.New("usage: gongzhi import divisions|orgs|people FILE…")
+			return errors.New("usage: gongzhi import divisions|orgs|people|grids|households FILE…")
 		}
 		return cmdImport(ctx, rest[0], rest[1:], stdout)
 	case "version", "-v", "--version":
@@ -458,20 +458,25 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 		fmt.Fprintf(stdout, "read %d rows: %d inserted or changed, %d unchanged, %d placeholder rows skipped (%s)\n",
 			rep.Read, rep.Changed, rep.Unchanged, len(rep.Skipped), time.Since(start).Round(time.Millisecond))
 		return nil
-	case "orgs", "organizations", "people":
+	case "orgs", "organizations", "people", "grids", "households":
 		if fs.NArg() != 1 {
-			return fmt.Errorf("usage: gongzhi import %s FILE.xlsx", what)
+			return fmt.Errorf("usage: gongzhi import %s FILE.xlsx|FILE.csv", what)
 		}
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		kind := "organizations"
-		if what == "people" {
-			kind = "people"
+		kind := what
+		if what == "orgs" {
+			kind = "organizations"
 		}
-		n, err := a.ImportExcel(ctx, ac, kind, f, 0)
+		importFile := a.ImportExcel
+		if strings.EqualFold(filepath.Ext(fs.Arg(0)), ".csv") {
+			importFile = a.ImportCSV
+		}
+		start := time.Now()
+		n, err := importFile(ctx, ac, kind, f, 0)
 		var rowErrs xlsx.Errors
 		if errors.As(err, &rowErrs) {
 			for _, e := range rowErrs {
@@ -482,8 +487,9 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 		if err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "imported %d rows\n", n)
+		el := time.Since(start)
+		fmt.Fprintf(stdout, "imported %d rows in %s (%.0f rows/s)\n", n, el.Round(time.Millisecond), float64(n)/max(el.Seconds(), 1e-3))
 		return nil
 	}
-	return fmt.Errorf("unknown import %q: divisions, orgs or people", what)
+	return fmt.Errorf("unknown import %q: divisions, orgs, people, grids or households", what)
 }

@@ -477,6 +477,7 @@ func PeopleColumns() []xlsx.Column {
 		{Key: "id_number", Header: "身份证号", Note: "18位，末位可为X；居民必填", Width: 22},
 		{Key: "phone", Header: "手机号", Width: 14},
 		{Key: "place", Header: "所属社区（代码或名称）", Required: true, Note: "12位统计用区划代码或社区名称", Width: 24},
+		{Key: "household", Header: "户编号", Note: "居民所在家庭在所属社区内的户编号，须已导入家庭；可不填", Width: 14},
 		{Key: "org", Header: "所属组织（名称或信用代码）", Note: "社工的工作机构、志愿者的队伍或专家的单位，须已在组织名录中", Width: 24},
 		{Key: "licence", Header: "社工证等级", Choices: ChoiceLabels(gongzhi.Licences, LicenceLabels), Note: "仅社工填写"},
 		{Key: "expert_fields", Header: "专家领域", Width: 20,
@@ -558,6 +559,8 @@ func fieldColumn(field string) string {
 		return "place"
 	case "org_id":
 		return "org"
+	case "household_id":
+		return "household"
 	}
 	return field
 }
@@ -969,6 +972,7 @@ func (a *Service) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xl
 	}
 	cols := PeopleColumns()
 	rs := a.newRefs(ac)
+	hr := a.newCommunityRefs(ac) // households by code (imports_households.go)
 	people := make([]*gongzhi.Person, len(rows))
 	probs := make([]rowProblems, len(rows))
 	secs := make([]store.PersonSecret, len(rows))
@@ -1003,6 +1007,13 @@ func (a *Service) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xl
 				p.add("place", ref.reason)
 			}
 			pe.PlaceCode = ref.code
+		}
+		if v := cell(r, "household"); v != "" && pe.PlaceCode != "" && (*p)["place"] == "" {
+			id, err := hr.householdOf(ctx, p, pe.PlaceCode, v)
+			if err != nil {
+				return 0, err
+			}
+			pe.HouseholdID = id
 		}
 		if v := cell(r, "org"); v != "" {
 			ref, err := rs.org(ctx, v)
@@ -1050,6 +1061,11 @@ func (a *Service) importPeople(ctx context.Context, ac *gongzhi.Actor, rows []xl
 		return 0, err
 	}
 	cr := newCachedRefs(a.DB.Q(), ac)
+	for _, pe := range people {
+		if pe.HouseholdID != 0 {
+			cr.households[pe.HouseholdID] = pe.PlaceCode // found by code among the community's households
+		}
+	}
 	for i, pe := range people {
 		if refused[i] {
 			continue
@@ -1196,10 +1212,33 @@ func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) er
 // none. The rules of each are those of importOrganizations and importPeople: permission and scope
 // as for creating one record, every row checked, all problems returned together as xlsx.Errors.
 func (a *Service) ImportRows(ctx context.Context, ac *gongzhi.Actor, kind string, rows []xlsx.Row) (int, error) {
-	if kind == "people" {
-		return a.importPeople(ctx, ac, rows, false)
+	return importer(a, kind)(ctx, ac, rows, false)
+}
+
+// ImportColumns are the columns of an import's sheet: "organizations", "people", "grids" or
+// "households".
+func ImportColumns(kind string) []xlsx.Column {
+	switch kind {
+	case "people":
+		return PeopleColumns()
+	case "grids":
+		return GridColumns()
+	case "households":
+		return HouseholdColumns()
 	}
-	return a.importOrganizations(ctx, ac, rows, false)
+	return OrgColumns()
+}
+
+func importer(a *Service, kind string) func(ctx context.Context, ac *gongzhi.Actor, rows []xlsx.Row, checkOnly bool) (int, error) {
+	switch kind {
+	case "people":
+		return a.importPeople
+	case "grids":
+		return a.importGrids
+	case "households":
+		return a.importHouseholds
+	}
+	return a.importOrganizations
 }
 
 // ImportExcel reads an uploaded .xlsx list of organizations ("organizations") or people
@@ -1207,11 +1246,20 @@ func (a *Service) ImportRows(ctx context.Context, ac *gongzhi.Actor, kind string
 // required cell, a value not among the choices) and problems found by the import's own checks
 // are reported together, one per row and column, so the person fixes the file in one pass.
 func (a *Service) ImportExcel(ctx context.Context, ac *gongzhi.Actor, kind string, r io.Reader, maxRows int) (int, error) {
-	cols := OrgColumns()
-	if kind == "people" {
-		cols = PeopleColumns()
-	}
-	rows, err := xlsx.Read(r, cols, maxRows)
+	rows, err := xlsx.Read(r, ImportColumns(kind), maxRows)
+	return a.importSheet(ctx, ac, kind, rows, err)
+}
+
+// ImportCSV is ImportExcel for a CSV file (UTF-8, comma-separated, the template's headers in the
+// first line), for lists too large for a workbook.
+func (a *Service) ImportCSV(ctx context.Context, ac *gongzhi.Actor, kind string, r io.Reader, maxRows int) (int, error) {
+	rows, err := readCSV(r, ImportColumns(kind), maxRows)
+	return a.importSheet(ctx, ac, kind, rows, err)
+}
+
+// importSheet imports rows read from a sheet, or with problems found while reading it, only
+// checks them and reports both together.
+func (a *Service) importSheet(ctx context.Context, ac *gongzhi.Actor, kind string, rows []xlsx.Row, err error) (int, error) {
 	var readErrs xlsx.Errors
 	if err != nil && (!errors.As(err, &readErrs) || rows == nil) {
 		return 0, err
@@ -1220,11 +1268,7 @@ func (a *Service) ImportExcel(ctx context.Context, ac *gongzhi.Actor, kind strin
 		return a.ImportRows(ctx, ac, kind, rows)
 	}
 	// with problems from the sheet itself the rows are only checked, never written
-	if kind == "people" {
-		_, err = a.importPeople(ctx, ac, rows, true)
-	} else {
-		_, err = a.importOrganizations(ctx, ac, rows, true)
-	}
+	_, err = importer(a, kind)(ctx, ac, rows, true)
 	all := append(xlsx.Errors(nil), readErrs...)
 	seen := map[[2]string]bool{}
 	for _, e := range readErrs {

@@ -236,7 +236,9 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 		} else {
 			err = q.InsertHousehold(ctx, h, a.NowUTC())
 		}
-		if err != nil {
+		if store.IsUnique(err, "") {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"code": "household.code_taken"}}
+		} else if err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, createOrUpdate(before == nil), kernel.ResHouseholds, kernel.Id10(h.ID), before, h, "")

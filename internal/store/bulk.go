@@ -201,3 +201,31 @@ func (q *Q) Analyze(ctx context.Context) error {
 	_, err := q.Exec(ctx, `ANALYZE`)
 	return err
 }
+
+// GridCodes returns the grids of a community: grid number → ID.
+func (q *Q) GridCodes(ctx context.Context, community string) (map[string]int64, error) {
+	return q.codes(ctx, `SELECT code, id FROM grids WHERE community_code = ?`, community)
+}
+
+// HouseholdCodes returns the households of a community that have a code: code → ID.
+func (q *Q) HouseholdCodes(ctx context.Context, community string) (map[string]int64, error) {
+	return q.codes(ctx, `SELECT code, id FROM households WHERE community_code = ? AND code <> ''`, community)
+}
+
+func (q *Q) codes(ctx context.Context, query, community string) (map[string]int64, error) {
+	rows, err := q.Query(ctx, query, community)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var id int64
+		if err := rows.Scan(&code, &id); err != nil {
+			return nil, mapErr(err)
+		}
+		m[code] = id
+	}
+	return m, mapErr(rows.Err())
+}

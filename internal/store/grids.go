@@ -103,16 +103,16 @@ func (q *Q) ListHouseholds(ctx context.Context, s Scope, opts ListOptions, each 
 
 // InsertHousehold adds a household.
 func (q *Q) InsertHousehold(ctx context.Context, h *gongzhi.Household, now time.Time) error {
-	id, err := q.InsertID(ctx, `INSERT INTO households (community_code, grid_id, address, head_name, phone, members, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.CommunityCode, nullID(h.GridID), h.Address, h.HeadName, h.Phone, h.Members, h.Notes, now.UTC(), now.UTC())
+	id, err := q.InsertID(ctx, `INSERT INTO households (community_code, grid_id, code, address, head_name, phone, members, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.CommunityCode, nullID(h.GridID), h.Code, h.Address, h.HeadName, h.Phone, h.Members, h.Notes, now.UTC(), now.UTC())
 	h.ID = id
 	return err
 }
 
 // UpdateHousehold saves a household.
 func (q *Q) UpdateHousehold(ctx context.Context, h *gongzhi.Household, now time.Time) error {
-	_, err := q.Exec(ctx, `UPDATE households SET community_code = ?, grid_id = ?, address = ?, head_name = ?, phone = ?, members = ?, notes = ?, updated_at = ?
-		WHERE id = ?`, h.CommunityCode, nullID(h.GridID), h.Address, h.HeadName, h.Phone, h.Members, h.Notes, now.UTC(), h.ID)
+	_, err := q.Exec(ctx, `UPDATE households SET community_code = ?, grid_id = ?, code = ?, address = ?, head_name = ?, phone = ?, members = ?, notes = ?, updated_at = ?
+		WHERE id = ?`, h.CommunityCode, nullID(h.GridID), h.Code, h.Address, h.HeadName, h.Phone, h.Members, h.Notes, now.UTC(), h.ID)
 	return err
 }
 

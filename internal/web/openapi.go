@@ -117,8 +117,12 @@ func apiDocs() map[string]ApiDoc {
 		"GET /api/v1/todos":                                 {Summary: "The signed-in account's to-do list", Resp: HomeData{}},
 		"POST /api/v1/organizations/import":                 {Summary: "Import organizations from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
 		"GET /api/v1/organizations/import-template.xlsx":    {Summary: "Excel template for importing organizations", Binary: true},
-		"POST /api/v1/people/import":                        {Summary: "Import people from an Excel file: all rows or none", Upload: true, Resp: importResult{}},
+		"POST /api/v1/people/import":                        {Summary: "Import people from an Excel (.xlsx) or CSV file: all rows or none; the household code column links residents to households", Upload: true, Resp: importResult{}},
 		"GET /api/v1/people/import-template.xlsx":           {Summary: "Excel template for importing people", Binary: true},
+		"POST /api/v1/grids/import":                         {Summary: "Import grids from an Excel (.xlsx) or CSV file: all rows or none", Upload: true, Resp: importResult{}},
+		"GET /api/v1/grids/import-template.xlsx":            {Summary: "Excel template for importing grids (a CSV file takes the same headers)", Binary: true},
+		"POST /api/v1/households/import":                    {Summary: "Import households from an Excel (.xlsx) or CSV file (large lists): all rows or none; each needs a household code", Upload: true, Resp: importResult{}},
+		"GET /api/v1/households/import-template.xlsx":       {Summary: "Excel template for importing households (a CSV file takes the same headers)", Binary: true},
 	}
 	for _, more := range moreAPIDocs {
 		for k, v := range more {

@@ -122,7 +122,7 @@ func (res *Resource[R]) uiList(s *Server) Handler {
 		lv.ExportURL = "/" + res.Name + "/export.xlsx?" + q.Encode()
 		if res.Create != nil && res.mayWrite(ac) && (res.MayCreate == nil || res.MayCreate(ac)) {
 			lv.NewURL = "/" + res.Name + "/new"
-			if res.Name == "organizations" || res.Name == "people" {
+			if res.Name == "organizations" || res.Name == "people" || res.Name == "grids" || res.Name == "households" {
 				lv.ImportURL = "/" + res.Name + "/import"
 			}
 		}

@@ -6,7 +6,9 @@ package registryweb
 import (
 	"errors"
 	"net/http"
+	"path"
 	"strconv"
+	"strings"
 
 	"gongzhi"
 	"gongzhi/internal/registry"
@@ -85,25 +87,26 @@ type importProblem struct {
 	Reason string `json:"reason"`
 }
 
-func importColumns(kind string) []xlsx.Column {
-	if kind == "people" {
-		return registry.PeopleColumns()
-	}
-	return registry.OrgColumns()
-}
+func importColumns(kind string) []xlsx.Column { return registry.ImportColumns(kind) }
 
 func (s *Server) importForm(kind, lang string) *importData {
 	return &importData{
 		FormView: &web.FormView{Action: "/" + kind + "/import", Submit: web.T(lang, "action.upload"), Multipart: true, Cancel: "/" + kind,
-			Fields: []web.Field{{Name: "file", Label: "Excel (.xlsx)", Type: "file", Required: true, Wide: true}}},
+			Fields: []web.Field{{Name: "file", Label: "Excel (.xlsx) / CSV", Type: "file", Required: true, Wide: true}}},
 		TemplateURL: "/" + kind + "/import-template.xlsx",
 	}
 }
 
-// mayImport is the rule for importing organizations or people: the rule for keeping them.
+// mayImport is the rule for importing organizations, people, grids or households: the rule for
+// keeping them.
 func mayImport(kind string) func(*gongzhi.Actor) bool {
-	if kind == "organizations" {
+	switch kind {
+	case "organizations":
 		return registry.MayWriteOrganizations
+	case "grids":
+		return registry.MayWriteGrids
+	case "households":
+		return registry.MayWriteHouseholds
 	}
 	return registry.MayWritePeople
 }
@@ -137,7 +140,7 @@ func (s *Server) importUpload(kind string) web.Handler {
 			return gongzhi.Forbidden()
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
-		file, _, err := r.FormFile("file")
+		file, fh, err := r.FormFile("file")
 		if err != nil {
 			if errors.Is(err, http.ErrMissingFile) {
 				return gongzhi.Invalid("file", "err.no_file")
@@ -145,7 +148,11 @@ func (s *Server) importUpload(kind string) web.Handler {
 			return web.UploadErr(err, s.Opts.MaxUpload)
 		}
 		defer file.Close()
-		n, err := s.svc.ImportExcel(r.Context(), ac, kind, file, 200_000)
+		importFile, maxRows := s.svc.ImportExcel, 200_000
+		if strings.EqualFold(path.Ext(fh.Filename), ".csv") {
+			importFile, maxRows = s.svc.ImportCSV, 1_000_000 // large lists: the households of a whole city
+		}
+		n, err := importFile(r.Context(), ac, kind, file, maxRows)
 		var rowErrs xlsx.Errors
 		switch {
 		case err == nil:
@@ -191,7 +198,7 @@ func (s *Server) registryRoutes() {
 	web.Register(s.Server, s.personResource())
 	s.Handle("POST /people/{id}/reveal", web.Changed, s.revealID)
 	s.Api("POST /api/v1/people/{id}/reveal", s.revealID)
-	for _, kind := range []string{"organizations", "people"} {
+	for _, kind := range []string{"organizations", "people", "grids", "households"} {
 		s.Handle("GET /"+kind+"/import", web.Changed, s.importPage(kind))
 		s.Handle("POST /"+kind+"/import", web.Changed, s.importUpload(kind))
 		s.Handle("GET /"+kind+"/import-template.xlsx", web.Changed, s.importTemplate(kind))

@@ -271,6 +271,7 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 			return []web.Field{
 				{Name: "community_code", Label: web.T(lang, "household.community_code"), Type: "select", Value: h.CommunityCode, Options: s.PlaceOptions(r, gongzhi.LevelCommunity), Error: errs["community_code"], Required: true},
 				{Name: "grid_id", Label: web.T(lang, "household.grid_id"), Type: "select", Value: strconv.FormatInt(h.GridID, 10), Options: grids, Error: errs["grid_id"]},
+				{Name: "code", Label: web.T(lang, "household.code"), Type: "text", Value: h.Code, Error: errs["code"]},
 				{Name: "address", Label: web.T(lang, "household.address"), Type: "text", Value: h.Address, Error: errs["address"], Required: true, Wide: true},
 				{Name: "head_name", Label: web.T(lang, "household.head_name"), Type: "text", Value: h.HeadName, Error: errs["head_name"]},
 				{Name: "phone", Label: web.T(lang, "household.phone"), Type: "tel", Value: h.Phone, Error: errs["phone"]},
