@@ -10,6 +10,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"gongzhi"
@@ -147,5 +149,64 @@ func BenchmarkImportResidents100k(b *testing.B) {
 		b.ReportMetric(float64(imported)/b.Elapsed().Seconds(), "rows/s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 		b.ReportMetric(float64(live)/(1<<20), "peak-live-MB")
+	})
+}
+
+// impHouseholdCSV makes a CSV list of n households spread over grids of about 150 in the
+// communities of impPlaces, and the list of those grids.
+func impHouseholdCSV(n int) (grids, households []byte) {
+	communities := []string{"320116004001", "320116004002", "320116005001"}
+	perGrid := 150
+	ng := (n + perGrid - 1) / perGrid
+	var g, h strings.Builder
+	g.WriteString("所属社区（代码或名称）,网格编号,网格名称,网格长\n")
+	for i := range ng {
+		fmt.Fprintf(&g, "%s,%04d,第%d网格,网格员%d\n", communities[i%len(communities)], i/len(communities)+1, i/len(communities)+1, i)
+	}
+	h.WriteString("所属社区（代码或名称）,户编号,网格编号,住址,户主,联系电话,家庭人数\n")
+	for i := range n {
+		gi := i / perGrid
+		fmt.Fprintf(&h, "%s,%07d,%04d,幸福路%d号%d幢%d室,户主%d,139%08d,%d\n", communities[gi%len(communities)], i,
+			gi/len(communities)+1, gi, i%perGrid/36+1, i%36+101, i, i, 1+i%5)
+	}
+	return []byte(g.String()), []byte(h.String())
+}
+
+// BenchmarkImportHouseholds imports the grids and then the households of a city (390,000 by
+// default; GONGZHI_BENCH_HOUSEHOLDS sets another number) from CSV into a database that holds
+// only the places, and reports households per second.
+func BenchmarkImportHouseholds(b *testing.B) {
+	n := 390_000
+	if v, err := strconv.Atoi(os.Getenv("GONGZHI_BENCH_HOUSEHOLDS")); err == nil && v > 0 {
+		n = v
+	}
+	gridsCSV, householdsCSV := impHouseholdCSV(n)
+	storetest.EachB(b, func(b *testing.B, db *store.DB) {
+		ctx := context.Background()
+		imported := 0
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			b.StopTimer()
+			if i > 0 {
+				db = impFresh(b, db)
+			}
+			impSeedPlaces(b, db)
+			a := impApp(b, db)
+			b.StartTimer()
+			sys := gongzhi.SystemActor("bench")
+			if _, err := a.ImportCSV(ctx, sys, "grids", bytes.NewReader(gridsCSV), 0); err != nil {
+				b.Fatal(err)
+			}
+			got, err := a.ImportCSV(ctx, sys, "households", bytes.NewReader(householdsCSV), 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got != n {
+				b.Fatalf("imported %d", got)
+			}
+			imported += got
+		}
+		b.ReportMetric(float64(imported)/b.Elapsed().Seconds(), "rows/s")
 	})
 }

@@ -41,7 +41,7 @@ func readCSV(r io.Reader, cols []xlsx.Column, maxRows int) ([]xlsx.Row, error) {
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(xlsx.FoldWidth(h)), "*"))
 		for _, c := range cols {
-			if h == c.Header || h == c.Key {
+			if h == xlsx.FoldWidth(c.Header) || h == c.Key {
 				if seen[c.Key] {
 					errs.Add(1, c, xlsx.ReasonDuplicateColumn)
 				}
