@@ -6,10 +6,12 @@ package citygen
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"gongzhi"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
+	"gongzhi/internal/xlsx"
 )
 
 // householdSizes are the weights of households of 1 to 5 members (mean avgMembers).
@@ -224,42 +226,53 @@ func (c *city) writeStreet(ctx context.Context, st *street) error {
 			}
 		}
 	}
-	gridOf := map[string]*gongzhi.Grid{}
-	for _, g := range grids {
-		gridOf[g.CommunityCode+g.Code] = g
+	// Grids and households go through the bulk import (the office's own path, checked row by
+	// row), residents through the store's batch insert with their household IDs.
+	gridRows := make([]xlsx.Row, len(grids))
+	for i, g := range grids {
+		gridRows[i] = xlsx.Row{Line: i + 2, Values: map[string]string{"community": g.CommunityCode, "code": g.Code, "name": g.Name,
+			"leader": g.Leader, "phone": g.Phone, "team": g.Team, "notes": g.Notes}}
 	}
-	return c.a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := q.InsertGridsBatch(ctx, grids, now); err != nil {
+	if _, err := c.a.ImportRows(ctx, c.sys, "grids", gridRows); err != nil {
+		return fmt.Errorf("grids: %w", err)
+	}
+	hhRows := make([]xlsx.Row, len(hs))
+	for i, h := range hs {
+		hhRows[i] = xlsx.Row{Line: i + 2, Values: map[string]string{"community": h.CommunityCode, "code": h.Code, "grid": h.Code[:2],
+			"address": h.Address, "head_name": h.HeadName, "phone": h.Phone, "members": strconv.Itoa(h.Members), "notes": h.Notes}}
+	}
+	if _, err := c.a.ImportRows(ctx, c.sys, "households", hhRows); err != nil {
+		return fmt.Errorf("households: %w", err)
+	}
+	c.prog.add(len(hs) / 2)
+	ids := map[string]map[string]int64{}
+	for _, cm := range st.communities {
+		m, err := c.a.DB.Q().HouseholdCodes(ctx, cm.code)
+		if err != nil {
 			return err
 		}
-		for _, h := range hs {
-			h.GridID = gridOf[h.CommunityCode+h.Code[:2]].ID
+		ids[cm.code] = m
+	}
+	for i, p := range ps {
+		h := hs[psHousehold[i]]
+		if p.HouseholdID = ids[h.CommunityCode][h.Code]; p.HouseholdID == 0 {
+			return fmt.Errorf("household %s %s not imported", h.CommunityCode, h.Code)
 		}
+	}
+	return c.a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		const chunk = 5000
-		for start := 0; start < len(hs); start += chunk {
-			if err := q.InsertHouseholdsBatch(ctx, hs[start:min(start+chunk, len(hs))], now); err != nil {
-				return err
-			}
-		}
-		for i, p := range ps {
-			p.HouseholdID = hs[psHousehold[i]].ID
-		}
-		done := 0
 		for start := 0; start < len(ps); start += chunk {
 			end := min(start+chunk, len(ps))
 			if err := q.InsertPeopleBatch(ctx, ps[start:end], secs[start:end], now); err != nil {
 				return err
 			}
-			for done < len(hs) && (end == len(ps) || psHousehold[end] > done) {
-				done++
-				c.prog.add(1)
-			}
 		}
+		c.prog.add(len(hs) - len(hs)/2)
 		c.res.Counts.Grids += len(grids)
 		c.res.Counts.Households += len(hs)
 		c.res.Counts.Residents += len(ps)
-		return c.a.WriteAudit(ctx, q, c.sys, "import", "households", st.code, nil,
-			map[string]int{"grids": len(grids), "households": len(hs), "residents": len(ps)}, "citygen")
+		return c.a.WriteAudit(ctx, q, c.sys, "import", "people", st.code, nil,
+			map[string]int{"residents": len(ps)}, "citygen")
 	})
 }
 
