@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"iter"
 	"strings"
 	"testing"
 
 	"gongzhi"
+	"gongzhi/internal/registry"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest"
 	"gongzhi/internal/xlsx"
@@ -142,4 +145,35 @@ func TestImportGridsHouseholds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestImportHouseholdsSheet goes through a real workbook with the template's headers.
+func TestImportHouseholdsSheet(t *testing.T) {
+	t.Parallel()
+	db := storetest.SQLite(t)
+	a := impApp(t, db)
+	impSeedPlaces(t, db)
+	ctx := context.Background()
+	sys := gongzhi.SystemActor("test")
+	if err := a.SaveGrid(ctx, sys, &gongzhi.Grid{CommunityCode: "320116004001", Code: "01", Name: "中山第1网格"}); err != nil {
+		t.Fatal(err)
+	}
+	data := [][]any{
+		{"中山社区", "0001", "01", "中山路1号", "王伟", "13912345678", 3, ""},
+		{"320116004001", "0002", "", "中山路2号", "", "", "", "租住户"},
+	}
+	var buf bytes.Buffer
+	err := xlsx.Export(&buf, "家庭", impHeaders(registry.HouseholdColumns()), iter.Seq[[]any](func(yield func([]any) bool) {
+		for _, r := range data {
+			if !yield(r) {
+				return
+			}
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.ImportExcel(ctx, sys, "households", &buf, 1000); err != nil || n != 2 {
+		t.Fatalf("import: %d, %v", n, err)
+	}
 }
