@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -79,5 +78,3 @@ func genCity(ctx context.Context, a *app.App, opts citygen.Options, stdout io.Wr
 		opts.Scale.Residents, opts.Scale.Households, opts.Scale.Entries)
 	return citygen.Build(ctx, a, opts)
 }
-
-var _ = os.Stderr

@@ -165,7 +165,7 @@ func Build(ctx context.Context, a *app.App, opts Options) (*Result, error) {
 		rows int
 		fn   func(context.Context) error
 	}{
-		{"places", 2 + len(c.districts) + len(c.communities) + 36, c.writePlaces},
+		{"places", c.places(), c.writePlaces},
 		{"organizations", opts.Scale.Orgs, c.writeOrgs},
 		{"registry", c.households(), c.writeRegistry},
 		{"accounts", 0, c.writeAccounts},
@@ -180,6 +180,14 @@ func Build(ctx context.Context, a *app.App, opts Options) (*Result, error) {
 	}
 	c.res.Elapsed = time.Since(start)
 	return c.res, nil
+}
+
+func (c *city) places() int {
+	n := 2 + len(c.districts) + len(c.communities)
+	for _, d := range c.districts {
+		n += len(d.streets)
+	}
+	return n
 }
 
 func (c *city) households() int {
@@ -274,7 +282,6 @@ func (c *city) plan() {
 			g++
 		}
 	}
-	_ = perGrid
 }
 
 // writePlaces adds 浙江省, 舟山市, the districts, streets and communities.

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/demo"
 	"gongzhi/internal/store"
 	"gongzhi/internal/xlsx"
 )
@@ -289,5 +288,3 @@ func gender(male bool) string {
 	}
 	return "female"
 }
-
-var _ = demo.RefYear
