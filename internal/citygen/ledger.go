@@ -61,6 +61,9 @@ func (c *city) writeLedger(ctx context.Context) error {
 	var es []store.BulkEntry
 	flush := func(last bool) error {
 		err := c.a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+			if err := q.BulkCache(ctx); err != nil {
+				return err
+			}
 			if err := q.InsertEntriesBatch(ctx, es); err != nil {
 				return err
 			}

@@ -259,6 +259,9 @@ func (c *city) writeStreet(ctx context.Context, st *street) error {
 		}
 	}
 	return c.a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		if err := q.BulkCache(ctx); err != nil {
+			return err
+		}
 		const chunk = 5000
 		for start := 0; start < len(ps); start += chunk {
 			end := min(start+chunk, len(ps))
