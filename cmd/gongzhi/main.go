@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -46,6 +47,7 @@ Usage:
   gongzhi audit verify [flags]            check the audit log against its daily seals
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people [flags] FILE.xlsx
+  gongzhi loadtest [flags] URL            drive a running server with N clients; p50/p95/p99 per route, peak RSS
   gongzhi version
 
 Run "gongzhi COMMAND -h" for the flags; every flag has an environment variable too.
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("usage: gongzhi import divisions|orgs|people FILE…")
 		}
 		return cmdImport(ctx, rest[0], rest[1:], stdout)
+	case "loadtest":
+		return cmdLoadtest(ctx, rest, stdout, stderr) // loadtest.go
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "gongzhi", version, "schema", store.LatestVersion())
 		return nil
@@ -123,7 +127,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 	if err := c.Audit.Check(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, c.DB)
+	db, err := store.OpenWith(ctx, c.DB, store.Options{Conns: c.DBConns, CacheMiB: c.SQLiteCacheMiB})
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +185,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	log := newLogger(c, stderr)
+	setMemoryLimit(c, log)
 	if isDemo {
 		dir, err := os.MkdirTemp("", "gongzhi-demo-")
 		if err != nil {
@@ -225,6 +230,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 		}
 	}
 	return serve(ctx, ln, srv.Handler(), a, log)
+}
+
+// setMemoryLimit gives the Go runtime its soft memory limit (--memory-limit-mib) unless the
+// GOMEMLIMIT environment variable set one. It bounds the Go heap only: SQLite's page cache
+// (--sqlite-cache-mib) is allocated outside it. docs/operations.md, "Memory", adds them up.
+func setMemoryLimit(c *Config, log *slog.Logger) {
+	if os.Getenv("GOMEMLIMIT") != "" || c.MemoryLimitMiB == 0 {
+		return
+	}
+	debug.SetMemoryLimit(int64(c.MemoryLimitMiB) << 20)
+	log.Debug("memory limit", "mib", c.MemoryLimitMiB)
 }
 
 // startJobs starts this instance's workers of the scheduled jobs (internal/jobs); with several
