@@ -211,8 +211,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 			return err
 		}
 	}
+	fileStore := &files.Store{Dir: filepath.Join(c.DataDir, "files")}
+	if err := fileStore.Check(); err != nil {
+		return err
+	}
 	srv, err := site.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies,
-		Files: &files.Store{Dir: filepath.Join(c.DataDir, "files")}})
+		Files: fileStore})
 	if err != nil {
 		return err
 	}
