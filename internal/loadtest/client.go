@@ -158,10 +158,15 @@ func (t *target) signIn(ctx context.Context, a Account) (*session, error) {
 	try := func(pw string) (int, string, string, error) {
 		return t.form(ctx, "", "/login", url.Values{"username": {a.Username}, "password": {pw}, "next": {"/"}})
 	}
-	status, loc, tok, err := try(t.o.Password)
-	pw := t.o.Password
-	if err == nil && tok == "" && t.o.NewPassword != "" {
-		pw = t.o.NewPassword
+	// with a new password, that first: after the first run it is the one that works, and a
+	// refused try counts toward the address's throttle (20 in 15 minutes)
+	pw, other := t.o.Password, ""
+	if t.o.NewPassword != "" {
+		pw, other = t.o.NewPassword, t.o.Password
+	}
+	status, loc, tok, err := try(pw)
+	if err == nil && tok == "" && other != "" && status != http.StatusTooManyRequests {
+		pw = other
 		status, loc, tok, err = try(pw)
 	}
 	if err != nil {
@@ -169,6 +174,9 @@ func (t *target) signIn(ctx context.Context, a Account) (*session, error) {
 	}
 	if strings.HasPrefix(loc, "/login/2fa") {
 		return nil, fmt.Errorf("sign in as %s: the account needs a second factor; use an account of another role", a.Username)
+	}
+	if status == http.StatusTooManyRequests {
+		return nil, fmt.Errorf("sign in as %s: throttled (429): too many refused sign-ins from this address; wait 15 minutes", a.Username)
 	}
 	if tok == "" {
 		return nil, fmt.Errorf("sign in as %s: refused (status %d); check --password", a.Username, status)

@@ -191,25 +191,20 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	start := time.Now()
 	rep.Started = start.UTC()
-	// every route once first, in order, so that each is in the report and each record's first
-	// visit is not left to chance; these are counted like the others
-	for i, rt := range mix {
-		if rctx.Err() != nil || !take() {
-			break
-		}
-		d, err := t.do(rctx, rt.make(rand.New(rand.NewPCG(o.Seed, 0))))
-		if rctx.Err() == nil || err == nil {
-			rec.add(i, d, err)
-		}
-	}
 	var wg sync.WaitGroup
 	for c := range o.Clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rnd := rand.New(rand.NewPCG(o.Seed, uint64(c)+1))
-			for rctx.Err() == nil && take() {
-				i := pick(mix, rnd)
+			// each client first visits its share of the routes once (c, c+N, …), so that every
+			// route is in the report and each record's first visit is not left to chance;
+			// these count like the others
+			for k := 0; rctx.Err() == nil && take(); k++ {
+				i := c + k*o.Clients
+				if i >= len(mix) {
+					i = pick(mix, rnd)
+				}
 				req := mix[i].make(rnd)
 				d, err := t.do(rctx, req)
 				if rctx.Err() != nil && err != nil {
