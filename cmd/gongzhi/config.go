@@ -178,7 +178,7 @@ var settings = []setting{
 	{"db-conns", "GONGZHI_DB_CONNS", "0", "most database connections this instance opens (0: 8 on SQLite, 20 on PostgreSQL)", func(c *Config, v string) error {
 		return count("db-conns", v, 0, 500, &c.DBConns)
 	}},
-	{"sqlite-cache-mib", "GONGZHI_SQLITE_CACHE_MIB", "128", "SQLite's page cache for the whole connection pool, in MiB (divided among the connections)", func(c *Config, v string) error {
+	{"sqlite-cache-mib", "GONGZHI_SQLITE_CACHE_MIB", "32", "SQLite's page cache for the whole connection pool, in MiB (divided among the connections; sorters may take as much again)", func(c *Config, v string) error {
 		return count("sqlite-cache-mib", v, 8, 8192, &c.SQLiteCacheMiB)
 	}},
 	{"memory-limit-mib", "GONGZHI_MEMORY_LIMIT_MIB", "200", "soft limit of the Go heap in MiB: the collector works harder near it (0: none; GOMEMLIMIT, if set, wins)", func(c *Config, v string) error {

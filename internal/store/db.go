@@ -72,22 +72,24 @@ type Options struct {
 }
 
 // Defaults of Options, chosen for the memory goal (docs/operations.md, "Memory"): the whole
-// server under 300 MB RSS on a city-scale SQLite database (about 1 GB).
+// server under 300 MB RSS.
 //
-// SQLite's default page cache is 2 MB per connection: a city-scale list read the file through
-// pread (57% of the time in profiles). 128 MiB across the pool holds the hot indexes (people,
-// households, grids by scope and by name) and the recent pages of the big tables; the rest comes
-// from the kernel's file cache, which is not the process's memory. Without the soft heap limit
-// 16 clients sorting 200,000 residents at once took 8 × (16 MiB cache + 16 MiB sorter) on top
-// of the Go heap: 428 MiB RSS (docs/operations.md, "Memory"). Memory-mapped I/O
-// (mmap_size) stays off: the pages of a mapped file count in the process's RSS as soon as they
-// are read, once per connection's mapping, so a 1 GB file would push the RSS past any bound
-// while buying little over a warm page cache; and an I/O error on a mapped page is a signal,
-// not an error a request can report.
+// SQLite's default page cache is 2 MB per connection, and a city-scale list read the file
+// through pread (57% of the time in profiles). A big cache is not the cure: each connection has
+// its own, and each ORDER BY that no index serves gets a sorter as large as its connection's
+// cache before it spills to a temporary file, so the pool's SQLite memory is up to twice the
+// cache budget, and what the C allocator once took stays in the RSS. Measured with 16 clients on
+// 200,000 residents (docs/operations.md): a 128 MiB budget peaked at 432 MiB RSS, 32 MiB at
+// 248 MiB. So 32 MiB (4 MiB a connection, twice SQLite's default): enough for the upper levels of
+// the indexes the lists seek through; the pages below come from the kernel's file cache, which
+// is not the process's memory, and the lists read few of them once they seek by index (issue 10).
+// Memory-mapped I/O (mmap_size) stays off: the pages of a mapped file count in the process's RSS
+// as soon as they are read, so a 1 GB file would push the RSS past any bound, and an I/O error on
+// a mapped page is a signal, not an error a request can report.
 const (
 	DefaultSQLiteConns    = 8
 	DefaultPostgresConns  = 20
-	DefaultSQLiteCacheMiB = 128
+	DefaultSQLiteCacheMiB = 32
 )
 
 // Open connects to the database named by dsn with the default Options. It does not migrate;
