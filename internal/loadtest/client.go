@@ -234,7 +234,7 @@ func (s *sampler) run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			s.sample(context.Background())
+			s.sample(context.WithoutCancel(ctx)) // the last sample, after the run
 			return
 		case <-tick.C:
 			s.sample(ctx)
