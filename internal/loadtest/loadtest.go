@@ -325,11 +325,6 @@ func round(x float64, digits int) float64 {
 
 // ---- recording
 
-type sample struct {
-	d   time.Duration
-	err error
-}
-
 type recorder struct {
 	mu    sync.Mutex
 	times [][]time.Duration
