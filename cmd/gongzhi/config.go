@@ -38,6 +38,10 @@ type Config struct {
 	PasswordMaxAge time.Duration // negative: never
 	InactiveAfter  time.Duration // negative: never
 	PolicyExempt   []string
+	// resources (docs/operations.md, "Memory")
+	DBConns        int
+	SQLiteCacheMiB int
+	MemoryLimitMiB int // the Go runtime's soft memory limit; 0: none
 }
 
 // days reads a number of days for a setting where 0 means never (a negative duration).
@@ -170,6 +174,15 @@ var settings = []setting{
 	{"policy-exempt-roles", "GONGZHI_POLICY_EXEMPT_ROLES", "resident", "roles spared password expiry and inactivity disabling, comma-separated (empty: none)", func(c *Config, v string) error {
 		c.PolicyExempt = []string{} // empty: none (nil would mean the default)
 		return roles("policy-exempt-roles", v, &c.PolicyExempt)
+	}},
+	{"db-conns", "GONGZHI_DB_CONNS", "0", "most database connections this instance opens (0: 8 on SQLite, 20 on PostgreSQL)", func(c *Config, v string) error {
+		return count("db-conns", v, 0, 500, &c.DBConns)
+	}},
+	{"sqlite-cache-mib", "GONGZHI_SQLITE_CACHE_MIB", "32", "SQLite's page cache for the whole connection pool, in MiB (divided among the connections; sorters may take as much again)", func(c *Config, v string) error {
+		return count("sqlite-cache-mib", v, 8, 8192, &c.SQLiteCacheMiB)
+	}},
+	{"memory-limit-mib", "GONGZHI_MEMORY_LIMIT_MIB", "200", "soft limit of the Go heap in MiB: the collector works harder near it (0: none; GOMEMLIMIT, if set, wins)", func(c *Config, v string) error {
+		return count("memory-limit-mib", v, 0, 1<<20, &c.MemoryLimitMiB)
 	}},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
 }

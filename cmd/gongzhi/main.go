@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -47,6 +48,7 @@ Usage:
   gongzhi audit verify [flags]            check the audit log against its daily seals
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people|grids|households [flags] FILE.xlsx|FILE.csv
+  gongzhi loadtest [flags] URL            drive a running server with N clients; p50/p95/p99 per route, peak RSS
   gongzhi version
 
 Run "gongzhi COMMAND -h" for the flags; every flag has an environment variable too.
@@ -100,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("usage: gongzhi import divisions|orgs|people|grids|households FILE…")
 		}
 		return cmdImport(ctx, rest[0], rest[1:], stdout)
+	case "loadtest":
+		return cmdLoadtest(ctx, rest, stdout, stderr) // loadtest.go
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "gongzhi", version, "schema", store.LatestVersion())
 		return nil
@@ -126,7 +130,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 	if err := c.Audit.Check(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, c.DB)
+	db, err := store.OpenWith(ctx, c.DB, store.Options{Conns: c.DBConns, CacheMiB: c.SQLiteCacheMiB})
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +188,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	log := newLogger(c, stderr)
+	setMemoryLimit(c, log)
 	if isDemo {
 		dir, err := os.MkdirTemp("", "gongzhi-demo-")
 		if err != nil {
@@ -220,8 +225,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 			return err
 		}
 	}
+	fileStore := &files.Store{Dir: filepath.Join(c.DataDir, "files")}
+	if err := fileStore.Check(); err != nil {
+		return err
+	}
 	srv, err := site.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies,
-		Files: &files.Store{Dir: filepath.Join(c.DataDir, "files")}})
+		Files: fileStore})
 	if err != nil {
 		return err
 	}
@@ -239,6 +248,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 		}
 	}
 	return serve(ctx, ln, srv.Handler(), a, log)
+}
+
+// setMemoryLimit gives the Go runtime its soft memory limit (--memory-limit-mib) unless the
+// GOMEMLIMIT environment variable set one. It bounds the Go heap only: SQLite's page cache
+// (--sqlite-cache-mib) is allocated outside it. docs/operations.md, "Memory", adds them up.
+func setMemoryLimit(c *Config, log *slog.Logger) {
+	if os.Getenv("GOMEMLIMIT") != "" || c.MemoryLimitMiB == 0 {
+		return
+	}
+	debug.SetMemoryLimit(int64(c.MemoryLimitMiB) << 20)
+	log.Debug("memory limit", "mib", c.MemoryLimitMiB)
 }
 
 // startJobs starts this instance's workers of the scheduled jobs (internal/jobs); with several

@@ -1,6 +1,13 @@
 // Package files keeps uploaded files (application attachments now; ledger evidence later) in the
 // data directory, addressed by the SHA-256 of their content: the same file is stored once, a
 // stored file is never changed, and the digest recorded in the database proves which file it was.
+//
+// Several app instances share one directory (a network file system mounted by each; README,
+// "Running a province", says why the contents are not kept in the database). Nothing here needs
+// a lock: an upload is written to a temporary file in the directory's own tmp/ (so on the same
+// file system) and renamed to its digest's name, which is atomic; two instances storing the
+// same content at once rename two identical files to one name, and a reader sees the whole
+// file or none.
 package files
 
 import (
@@ -111,6 +118,20 @@ func (s *Store) Put(name string, r io.Reader, max int64) (sum string, size int64
 		return "", 0, "", err
 	}
 	return sum, size, contentType, nil
+}
+
+// Check makes sure the directory exists and takes files, so that a server with a missing or
+// read-only mount refuses to start rather than failing its first upload.
+func (s *Store) Check() error {
+	if err := os.MkdirAll(filepath.Join(s.Dir, "tmp"), 0o750); err != nil {
+		return fmt.Errorf("files directory: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Join(s.Dir, "tmp"), "check-")
+	if err != nil {
+		return fmt.Errorf("files directory %s is not writable: %w", s.Dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // Open returns a stored file by its SHA-256.

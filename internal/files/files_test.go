@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -49,5 +51,24 @@ func TestPutOpen(t *testing.T) {
 	}
 	if _, err := s.Open("../../etc/passwd"); err == nil {
 		t.Fatal("opened a path")
+	}
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	if err := (&Store{Dir: filepath.Join(dir, "files")}).Check(); err != nil {
+		t.Fatal(err)
+	}
+	ro := filepath.Join(dir, "ro")
+	if err := os.MkdirAll(filepath.Join(ro, "tmp"), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(ro, 0o500)
+	os.Chmod(filepath.Join(ro, "tmp"), 0o500)
+	t.Cleanup(func() { os.Chmod(filepath.Join(ro, "tmp"), 0o700); os.Chmod(ro, 0o700) })
+	if os.Getuid() != 0 {
+		if err := (&Store{Dir: ro}).Check(); err == nil {
+			t.Error("a read-only directory passed the check")
+		}
 	}
 }

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -55,8 +56,48 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 	}
 }
 
-// Open connects to the database named by dsn. It does not migrate; call Migrate.
-func Open(ctx context.Context, dsn string) (*DB, error) {
+// Options size an open database's resources. The zero value means the defaults below.
+type Options struct {
+	// Conns is the most connections the pool opens (SQLite: DefaultSQLiteConns, PostgreSQL:
+	// DefaultPostgresConns). Each PostgreSQL connection is a server process; two app instances
+	// keep 2×Conns of the server's max_connections.
+	Conns int
+	// CacheMiB is SQLite's memory for the whole pool: the page cache, divided among the
+	// connections (each SQLite connection has a cache of its own), and the soft limit of all of
+	// SQLite's memory together (PRAGMA soft_heap_limit), which also holds the sorters of ORDER BY
+	// without an index: each may take as much as its connection's cache before spilling to a
+	// temporary file. Default DefaultSQLiteCacheMiB. Unused on PostgreSQL, whose shared_buffers
+	// are the server's.
+	CacheMiB int
+}
+
+// Defaults of Options, chosen for the memory goal (docs/operations.md, "Memory"): the whole
+// server under 300 MB RSS.
+//
+// SQLite's default page cache is 2 MB per connection, and a city-scale list read the file
+// through pread (57% of the time in profiles). A big cache is not the cure: each connection has
+// its own, and each ORDER BY that no index serves gets a sorter as large as its connection's
+// cache before it spills to a temporary file, so the pool's SQLite memory is up to twice the
+// cache budget, and what the C allocator once took stays in the RSS. Measured with 16 clients on
+// 200,000 residents (docs/operations.md): a 128 MiB budget peaked at 432 MiB RSS, 32 MiB at
+// 248 MiB. So 32 MiB (4 MiB a connection, twice SQLite's default): enough for the upper levels of
+// the indexes the lists seek through; the pages below come from the kernel's file cache, which
+// is not the process's memory, and the lists read few of them once they seek by index (issue 10).
+// Memory-mapped I/O (mmap_size) stays off: the pages of a mapped file count in the process's RSS
+// as soon as they are read, so a 1 GB file would push the RSS past any bound, and an I/O error on
+// a mapped page is a signal, not an error a request can report.
+const (
+	DefaultSQLiteConns    = 8
+	DefaultPostgresConns  = 20
+	DefaultSQLiteCacheMiB = 32
+)
+
+// Open connects to the database named by dsn with the default Options. It does not migrate;
+// call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) { return OpenWith(ctx, dsn, Options{}) }
+
+// OpenWith connects to the database named by dsn, sized by o. It does not migrate.
+func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	d, target, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -73,8 +114,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			}
 		}
 		db.Path = target
+		conns := cmp.Or(o.Conns, DefaultSQLiteConns)
+		cache := cmp.Or(o.CacheMiB, DefaultSQLiteCacheMiB)
+		perConn := max(cache<<10/conns, 2048) // KiB; at least SQLite's own default of 2 MB
 		v := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
+			"cache_size(-" + strconv.Itoa(perConn) + ")", "mmap_size(0)", "temp_store(FILE)",
+			"soft_heap_limit(" + strconv.Itoa(cache<<20) + ")"} {
 			v.Add("_pragma", p)
 		}
 		v.Set("_txlock", "immediate")
@@ -82,16 +128,17 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.SQL.SetMaxOpenConns(8)
-		db.SQL.SetMaxIdleConns(8)
+		db.SQL.SetMaxOpenConns(conns)
+		db.SQL.SetMaxIdleConns(conns)
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
 	case Postgres:
 		db.SQL, err = sql.Open("pgx", target)
 		if err != nil {
 			return nil, err
 		}
-		db.SQL.SetMaxOpenConns(20)
-		db.SQL.SetMaxIdleConns(10)
+		conns := cmp.Or(o.Conns, DefaultPostgresConns)
+		db.SQL.SetMaxOpenConns(conns)
+		db.SQL.SetMaxIdleConns(max(conns/2, 1))
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
