@@ -27,7 +27,7 @@ type orderKey struct {
 	desc bool
 }
 
-// parseOrder splits " ORDER BY a DESC, COALESCE(b, ''), c.id" into its keys.
+// parseOrder splits " ORDER BY a DESC, COALESCE(b, ”), c.id" into its keys.
 func parseOrder(order string) []orderKey {
 	s := strings.TrimSpace(order)
 	s = strings.TrimSpace(strings.TrimPrefix(s, "ORDER BY"))
@@ -465,4 +465,3 @@ func listAll[T any](ctx context.Context, q *Q, selectCols, from string, w *where
 		}
 	}
 }
-

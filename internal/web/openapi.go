@@ -199,13 +199,13 @@ func OpenAPI() map[string]any {
 			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		case doc.List:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{
-				"items": map[string]any{"type": "array", "items": schemaRef(schemas, doc.Resp)},
-				"total": map[string]any{"type": "integer", "description": "rows that match; when total_exact is false, more than this match"},
+				"items":       map[string]any{"type": "array", "items": schemaRef(schemas, doc.Resp)},
+				"total":       map[string]any{"type": "integer", "description": "rows that match; when total_exact is false, more than this match"},
 				"total_exact": map[string]any{"type": "boolean", "description": "false when counting stopped at " + strconv.Itoa(gongzhi.MaxCount) + " rows: the total is a lower bound"},
-				"page": map[string]any{"type": "integer", "description": "the page number asked for; 0 on a page reached by a cursor"},
-				"per_page": map[string]any{"type": "integer"},
-				"next": map[string]any{"type": "string", "description": "cursor of the next page (pass it as after=); absent on the last page"},
-				"prev": map[string]any{"type": "string", "description": "cursor of the previous page (pass it as before=); absent on the first page"}}}}}
+				"page":        map[string]any{"type": "integer", "description": "the page number asked for; 0 on a page reached by a cursor"},
+				"per_page":    map[string]any{"type": "integer"},
+				"next":        map[string]any{"type": "string", "description": "cursor of the next page (pass it as after=); absent on the last page"},
+				"prev":        map[string]any{"type": "string", "description": "cursor of the previous page (pass it as before=); absent on the first page"}}}}}
 		case doc.Resp != nil:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(schemas, doc.Resp)}}
 		}
