@@ -351,6 +351,14 @@ func withSeek(q *Q, w *where, keys []orderKey, vals []any, back bool) *where {
 // these rows are still open would need a second connection (see rows.go).
 func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, order string, opts ListOptions,
 	scan func(scanner) (T, error), each func(T) error) (int, error) {
+	return listWith(ctx, q, selectCols, from, w, order, opts, scan, nil, each)
+}
+
+// listWith is list with prep, which completes the rows of each query (a page, an export's
+// chunk) at once, after their rows are closed and before each sees them: a lookup for the
+// page's rows in one query instead of one per row.
+func listWith[T any](ctx context.Context, q *Q, selectCols, from string, w *where, order string, opts ListOptions,
+	scan func(scanner) (T, error), prep func([]T) error, each func(T) error) (int, error) {
 	keys := parseOrder(order)
 	h := orderHash(order)
 	keyed := seekable(keys)
@@ -360,7 +368,7 @@ func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, o
 	}
 	*info = gongzhi.ListInfo{TotalExact: true}
 	if opts.Limit <= 0 {
-		return listAll(ctx, q, selectCols, from, w, keys, keyed, scan, each)
+		return listAll(ctx, q, selectCols, from, w, keys, keyed, scan, prep, each)
 	}
 	limit, offset := opts.Limit, max(opts.Offset, 0)
 	if offset > gongzhi.MaxOffset {
@@ -425,6 +433,9 @@ func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, o
 			}
 		}
 	}
+	if err := prepRows(got, prep); err != nil {
+		return 0, err
+	}
 	for _, r := range got {
 		if err := each(r.v); err != nil {
 			return 0, err
@@ -440,12 +451,15 @@ func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, o
 
 // listAll reads every row of a list in chunks, calling each between chunks.
 func listAll[T any](ctx context.Context, q *Q, selectCols, from string, w *where, keys []orderKey, keyed bool,
-	scan func(scanner) (T, error), each func(T) error) (int, error) {
+	scan func(scanner) (T, error), prep func([]T) error, each func(T) error) (int, error) {
 	n, offset := 0, 0
 	cw := w
 	for {
 		got, err := fetch(ctx, q, selectCols, from, cw, keys, false, exportChunk, offset, scan)
 		if err != nil {
+			return 0, err
+		}
+		if err := prepRows(got, prep); err != nil {
 			return 0, err
 		}
 		for _, r := range got {
@@ -464,4 +478,15 @@ func listAll[T any](ctx context.Context, q *Q, selectCols, from string, w *where
 			offset += exportChunk
 		}
 	}
+}
+
+func prepRows[T any](got []listRow[T], prep func([]T) error) error {
+	if prep == nil || len(got) == 0 {
+		return nil
+	}
+	vs := make([]T, len(got))
+	for i, r := range got {
+		vs[i] = r.v
+	}
+	return prep(vs)
 }
