@@ -34,7 +34,7 @@ const MaxCount = 10000
 
 // MaxOffset is the deepest row a list reaches by page number ((page-1) × per_page); deeper pages
 // are reached with the cursors of ListInfo (after=, before=). An offset reads and skips every
-// row before it: at 2,000 a page stays within its time at any size (docs/registry.md).
+// row before it: at 2,000 a page stays within its time at any size (docs/lists.md).
 const MaxOffset = 2000
 
 // PublicContract is what the public section shows of a signed contract: its title and its

@@ -1,5 +1,5 @@
 // Paging a list at any size: keyset (seek) cursors built from the list's own ORDER BY, counts
-// that stop at gongzhi.MaxCount, and exports read in chunks (docs/architecture.md, lists).
+// that stop at gongzhi.MaxCount, and exports read in chunks (docs/lists.md).
 
 package store
 

@@ -1,6 +1,6 @@
 // Name search keys: a person's name in pinyin (zhangwei) and its initials (zw), kept beside the
 // name on every write, so that a search typed as 张, 张伟, zhang or zw is an index range
-// (docs/registry.md, search). A surname read otherwise than its common reading (单 shan, 曾 zeng)
+// (docs/lists.md, search). A surname read otherwise than its common reading (单 shan, 曾 zeng)
 // is read as a surname.
 
 package store

@@ -1,6 +1,6 @@
 // People's search keys and target-group rows: written beside every person on every write path
 // (InsertPerson, UpdatePerson, InsertPeopleBatch), filled for stored people by migration 0013,
-// and the conditions that search and filter with them through indexes (docs/registry.md).
+// and the conditions that search and filter with them through indexes (docs/lists.md).
 
 package store
 
