@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -123,6 +124,47 @@ func BenchmarkRegistryLists(b *testing.B) {
 			{"person", "/people/" + strconv.FormatInt(personID, 10), false},
 			{"household", "/households/" + strconv.FormatInt(householdID, 10), false},
 		}
+		// the Excel export of every resident: the heap it adds, sampled while it runs
+		b.Run("export-people", func(b *testing.B) {
+			for b.Loop() {
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapAlloc
+				var peak atomic.Uint64
+				done := make(chan struct{})
+				go func() {
+					t := time.NewTicker(20 * time.Millisecond)
+					defer t.Stop()
+					for {
+						select {
+						case <-done:
+							return
+						case <-t.C:
+							var ms runtime.MemStats
+							runtime.ReadMemStats(&ms)
+							if ms.HeapAlloc > peak.Load() {
+								peak.Store(ms.HeapAlloc)
+							}
+						}
+					}
+				}()
+				t0 := time.Now()
+				req := httptest.NewRequest("GET", "/people/export.xlsx", nil)
+				for _, c := range cookies {
+					req.AddCookie(c)
+				}
+				rec := httptest.NewRecorder() // the file is not kept: what is measured is the server's heap
+				h.ServeHTTP(discardRecorder{rec}, req)
+				close(done)
+				if rec.Code != 200 {
+					b.Fatalf("export: %d", rec.Code)
+				}
+				b.ReportMetric(float64(peak.Load()-min(peak.Load(), base))/(1<<20), "heap+MB")
+				b.ReportMetric(time.Since(t0).Seconds(), "s/export")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
 		for _, rt := range routes {
 			b.Run(rt.name, func(b *testing.B) {
 				if code, body := get(rt.path, rt.api); code != 200 {
@@ -269,3 +311,11 @@ func benchSignIn(b *testing.B, h http.Handler) []*http.Cookie {
 	return jar.Cookies(u)
 }
 
+
+// discardRecorder records the status and headers of an answer and drops its body.
+type discardRecorder struct{ *httptest.ResponseRecorder }
+
+func (d discardRecorder) Write(p []byte) (int, error) {
+	d.ResponseRecorder.WriteHeader(http.StatusOK) // a no-op after the first status
+	return len(p), nil
+}
