@@ -123,7 +123,9 @@ func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func
 		w.add("pe.expert_fields LIKE ?", "%,"+v+",%")
 	}
 	if v := opts.Filters["target_group"]; v != "" {
-		w.add("EXISTS (SELECT 1 FROM person_target_groups tg WHERE tg.person_id = pe.id AND tg.code = ?)", v)
+		if err := q.targetGroupFilter(ctx, w, v); err != nil {
+			return 0, err
+		}
 	}
 	if v := opts.Filters["org"]; v != "" {
 		w.add("pe.org_id = ?", atoiOr(v, -1))

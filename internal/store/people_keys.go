@@ -48,6 +48,28 @@ func (q *Q) personSearch(w *where, text string) {
 	}
 }
 
+// fewRows is how many matches of a filter count as few: a list starts from so few matches and
+// sorts them, rather than walk its scope in order looking for them.
+const fewRows = 2000
+
+// targetGroupFilter adds the filter "in target group code". A group of few people (counted up
+// to fewRows on the index person_target_groups_code) is the list of its members, which the
+// database starts from; a large group is a check of each row (indexed EXISTS) while the list
+// walks its scope in order, where members are frequent enough to fill a page soon.
+func (q *Q) targetGroupFilter(ctx context.Context, w *where, code string) error {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 AS one FROM person_target_groups WHERE code = ? LIMIT `+itoa(fewRows+1)+`) few`, code).Scan(&n)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n <= fewRows {
+		w.add("pe.id IN (SELECT person_id FROM person_target_groups WHERE code = ?)", code)
+	} else {
+		w.add("EXISTS (SELECT 1 FROM person_target_groups tg WHERE tg.person_id = pe.id AND tg.code = ?)", code)
+	}
+	return nil
+}
+
 // setPersonTargetGroups replaces the target-group rows of person id.
 func (q *Q) setPersonTargetGroups(ctx context.Context, id int64, groups []string, replace bool) error {
 	if replace {

@@ -171,7 +171,10 @@ func BenchmarkRegistryLists(b *testing.B) {
 				if code, body := get(rt.path, rt.api); code != 200 {
 					b.Fatalf("GET %s: %d %.300s", rt.path, code, body)
 				}
-				const clients = 16
+				clients := 16
+				if v, err := strconv.Atoi(os.Getenv("GONGZHI_BENCH_CLIENTS")); err == nil && v > 0 {
+					clients = v
+				}
 				var mu sync.Mutex
 				var times []time.Duration
 				var next atomic.Int64
