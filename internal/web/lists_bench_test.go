@@ -315,7 +315,6 @@ func benchSignIn(b *testing.B, h http.Handler) []*http.Cookie {
 	return jar.Cookies(u)
 }
 
-
 // discardRecorder records the status and headers of an answer and drops its body.
 type discardRecorder struct{ *httptest.ResponseRecorder }
 
