@@ -10,9 +10,32 @@ type ListOptions struct {
 	Filters map[string]string
 	Sort    string
 	Desc    bool
-	Limit   int // 0: no limit (exports)
+	Limit   int // 0: no limit (exports, read in chunks)
 	Offset  int
+	// After and Before are opaque cursors (keyset pagination): the page after the row After
+	// names, or the page before the row Before names, in the list's order. A cursor is only
+	// valid with the sort it was made under; the store refuses another as an invalid field.
+	After, Before string
+	// Info, when set, is filled in by the list query: the cursors of the pages around the one
+	// returned and whether the total is exact.
+	Info *ListInfo
 }
+
+// ListInfo is what a list query tells about the page it returned besides its rows.
+type ListInfo struct {
+	Next       string // cursor of the page after this one ("" on the last page)
+	Prev       string // cursor of the page before this one ("" on the first page)
+	TotalExact bool   // false: the total is a lower bound (counting stopped at MaxCount)
+}
+
+// MaxCount is where a list stops counting the rows that match: a list of more rows says "more
+// than MaxCount" rather than scan them all on every request.
+const MaxCount = 10000
+
+// MaxOffset is the deepest row a list reaches by page number ((page-1) × per_page); deeper pages
+// are reached with the cursors of ListInfo (after=, before=). An offset reads and skips every
+// row before it: at 2,000 a page stays within its time at any size (docs/lists.md).
+const MaxOffset = 2000
 
 // PublicContract is what the public section shows of a signed contract: its title and its
 // provider, never the people in it.

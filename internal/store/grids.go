@@ -9,13 +9,48 @@ import (
 	"gongzhi"
 )
 
-const gridCols = `g.id, g.community_code, COALESCE(c.name, ''), g.code, g.name, g.leader, g.phone, g.team, g.notes, g.updated_at,
-	(SELECT COUNT(*) FROM households h WHERE h.grid_id = g.id)`
+const gridListCols = `g.id, g.community_code, COALESCE(c.name, ''), g.code, g.name, g.leader, g.phone, g.team, g.notes, g.updated_at`
+
+const gridCols = gridListCols + `, (SELECT COUNT(*) FROM households h WHERE h.grid_id = g.id)`
 
 func scanGrid(s scanner) (*gongzhi.Grid, error) {
 	var g gongzhi.Grid
 	err := s.Scan(&g.ID, &g.CommunityCode, &g.CommunityName, &g.Code, &g.Name, &g.Leader, &g.Phone, &g.Team, &g.Notes, &g.UpdatedAt, &g.Households)
 	return &g, mapErr(err)
+}
+
+func scanGridRow(s scanner) (*gongzhi.Grid, error) {
+	var g gongzhi.Grid
+	err := s.Scan(&g.ID, &g.CommunityCode, &g.CommunityName, &g.Code, &g.Name, &g.Leader, &g.Phone, &g.Team, &g.Notes, &g.UpdatedAt)
+	return &g, mapErr(err)
+}
+
+// gridHouseholds sets the household counts of a page of grids in one grouped query.
+func (q *Q) gridHouseholds(ctx context.Context, gs []*gongzhi.Grid) error {
+	b := []byte(`SELECT grid_id, COUNT(*) FROM households WHERE grid_id IN (`)
+	args := make([]any, len(gs))
+	byID := make(map[int64]*gongzhi.Grid, len(gs))
+	for i, g := range gs {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '?')
+		args[i], byID[g.ID] = g.ID, g
+	}
+	rows, err := q.Query(ctx, string(b)+`) GROUP BY grid_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return mapErr(err)
+		}
+		byID[id].Households = n
+	}
+	return mapErr(rows.Err())
 }
 
 const gridFrom = "grids g LEFT JOIN places c ON c.code = g.community_code"
@@ -39,7 +74,8 @@ func (q *Q) ListGrids(ctx context.Context, s Scope, opts ListOptions, each func(
 		c, a := scopeRange("g.community_code", v)
 		w.add(c, a...)
 	}
-	return list(ctx, q, gridCols, gridFrom, w, orderBy(opts, gridSorts, "g.community_code, g.code, g.id", "g.id"), opts, scanGrid, each)
+	return listWith(ctx, q, gridListCols, gridFrom, w, orderBy(opts, gridSorts, "g.community_code, g.code, g.id", "g.id"), opts,
+		scanGridRow, func(gs []*gongzhi.Grid) error { return q.gridHouseholds(ctx, gs) }, each)
 }
 
 // InsertGrid adds a grid.

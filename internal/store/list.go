@@ -3,7 +3,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 
 	"gongzhi"
@@ -87,13 +86,6 @@ func orderBy(opts ListOptions, allowed map[string]string, def, tie string) strin
 	return " ORDER BY " + col + dir + ", " + tie + dir
 }
 
-func limitOffset(opts ListOptions) string {
-	if opts.Limit <= 0 {
-		return ""
-	}
-	return " LIMIT " + itoa(opts.Limit) + " OFFSET " + itoa(max(opts.Offset, 0))
-}
-
 func itoa(n int) string {
 	var b [20]byte
 	i := len(b)
@@ -108,49 +100,5 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// count runs SELECT COUNT(*) FROM from+where.
-func (q *Q) count(ctx context.Context, from string, w *where) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM "+from+w.sql(), w.args...).Scan(&n)
-	return n, mapErr(err)
-}
-
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
-
-// list runs a list query, calling each per row, with the total when the query is paged.
-//
-// Every row is read and the rows are closed before the first call of each: callbacks are handed
-// service and renderer code, which may read the database, and a read while these rows are still
-// open would need a second connection (see rows.go). The rows are held in memory for that moment;
-// callers mostly collect them anyway.
-func list[T any](ctx context.Context, q *Q, selectCols, from string, w *where, order string, opts ListOptions,
-	scan func(scanner) (T, error), each func(T) error) (int, error) {
-	rows, err := q.Query(ctx, "SELECT "+selectCols+" FROM "+from+w.sql()+order+limitOffset(opts), w.args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	var got []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return 0, err
-		}
-		got = append(got, v)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, mapErr(err)
-	}
-	rows.Close()
-	for _, v := range got {
-		if err := each(v); err != nil {
-			return 0, err
-		}
-	}
-	n := len(got)
-	if opts.Limit <= 0 || (opts.Offset == 0 && n < opts.Limit) {
-		return n + max(opts.Offset, 0), nil
-	}
-	return q.count(ctx, from, w)
-}

@@ -32,7 +32,8 @@ type Migration struct {
 
 // goSteps are the Go steps migrations may name.
 var goSteps = map[string]func(ctx context.Context, q *Q) error{
-	"notes_as_data": migrateNotes, // 0006_notes.sql (migrate_notes.go)
+	"notes_as_data":    migrateNotes,    // 0006_notes.sql (migrate_notes.go)
+	"lists_city_scale": migrateListKeys, // 0013_lists.sql (people_keys.go)
 }
 
 const goMarker = "\n-- @go "

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"gongzhi"
@@ -112,7 +113,7 @@ var personSorts = map[string]string{"name": "pe.name", "kind": "pe.kind", "birth
 func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Person) error) (int, error) {
 	w := &where{}
 	personScope(w, s)
-	w.search(opts.Q, "pe.name", "pe.phone", "pe.affiliation")
+	q.personSearch(w, opts.Q)
 	for _, k := range []string{"kind", "gender", "licence"} {
 		if v := opts.Filters[k]; v != "" {
 			w.add("pe."+k+" = ?", v)
@@ -122,7 +123,9 @@ func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func
 		w.add("pe.expert_fields LIKE ?", "%,"+v+",%")
 	}
 	if v := opts.Filters["target_group"]; v != "" {
-		w.add("pe.target_groups LIKE ?", "%,"+v+",%")
+		if err := q.targetGroupFilter(ctx, w, v); err != nil {
+			return 0, err
+		}
 	}
 	if v := opts.Filters["org"]; v != "" {
 		w.add("pe.org_id = ?", atoiOr(v, -1))
@@ -137,7 +140,9 @@ func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func
 	if v := opts.Filters["id_hash"]; v != "" {
 		w.add("pe.id_hash = ?", v)
 	}
-	return list(ctx, q, personCols, personFrom, w, orderBy(opts, personSorts, "pe.id DESC", "pe.id"), opts, scanPerson, each)
+	// the default order is the index people_place's (place_code, id DESC): within a scope the
+	// first page is the first rows of an index range, and a cursor a seek into it
+	return list(ctx, q, personCols, personFrom, w, orderBy(opts, personSorts, "pe.place_code, pe.id DESC", "pe.id"), opts, scanPerson, each)
 }
 
 // PersonSecret is the encrypted ID number and its keyed hash.
@@ -146,24 +151,28 @@ type PersonSecret struct {
 }
 
 func personArgs(p *gongzhi.Person) []any {
-	return []any{p.Kind, p.Name, p.Gender, p.IDMasked, p.BirthYear, p.Phone, p.PlaceCode, nullID(p.HouseholdID), nullID(p.OrgID),
+	py, ini := nameKeys(p.Name)
+	return []any{py, ini, p.Kind, p.Name, p.Gender, p.IDMasked, p.BirthYear, p.Phone, p.PlaceCode, nullID(p.HouseholdID), nullID(p.OrgID),
 		p.Licence, joinList(p.ExpertFields), p.Affiliation, p.VolunteerHours, joinList(p.TargetGroups), p.Notes}
 }
 
 // InsertPerson adds a person.
 func (q *Q) InsertPerson(ctx context.Context, p *gongzhi.Person, sec PersonSecret, now time.Time) error {
-	id, err := q.InsertID(ctx, `INSERT INTO people (kind, name, gender, id_masked, birth_year, phone, place_code, household_id, org_id,
+	id, err := q.InsertID(ctx, `INSERT INTO people (name_py, name_initials, kind, name, gender, id_masked, birth_year, phone, place_code, household_id, org_id,
 		licence, expert_fields, affiliation, volunteer_hours, target_groups, notes, id_enc, id_hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(personArgs(p), nullStr(sec.Enc), nullStr(sec.Hash), now.UTC(), now.UTC())...)
+	if err != nil {
+		return err
+	}
 	p.ID = id
 	p.CreatedAt, p.UpdatedAt = now, now
-	return err
+	return q.setPersonTargetGroups(ctx, id, p.TargetGroups, false)
 }
 
 // UpdatePerson saves a person; sec replaces the stored ID number when non-nil.
 func (q *Q) UpdatePerson(ctx context.Context, p *gongzhi.Person, sec *PersonSecret, now time.Time) error {
-	query := `UPDATE people SET kind = ?, name = ?, gender = ?, id_masked = ?, birth_year = ?, phone = ?, place_code = ?,
+	query := `UPDATE people SET name_py = ?, name_initials = ?, kind = ?, name = ?, gender = ?, id_masked = ?, birth_year = ?, phone = ?, place_code = ?,
 		household_id = ?, org_id = ?, licence = ?, expert_fields = ?, affiliation = ?, volunteer_hours = ?, target_groups = ?,
 		notes = ?, updated_at = ?`
 	args := append(personArgs(p), now.UTC())
@@ -171,36 +180,83 @@ func (q *Q) UpdatePerson(ctx context.Context, p *gongzhi.Person, sec *PersonSecr
 		query += `, id_enc = ?, id_hash = ?`
 		args = append(args, nullStr(sec.Enc), nullStr(sec.Hash))
 	}
-	_, err := q.Exec(ctx, query+` WHERE id = ?`, append(args, p.ID)...)
+	if _, err := q.Exec(ctx, query+` WHERE id = ?`, append(args, p.ID)...); err != nil {
+		return err
+	}
 	p.UpdatedAt = now
-	return err
+	return q.setPersonTargetGroups(ctx, p.ID, p.TargetGroups, true)
 }
 
 // DeletePerson removes a person.
 func (q *Q) DeletePerson(ctx context.Context, id int64) error {
+	if _, err := q.Exec(ctx, `DELETE FROM person_target_groups WHERE person_id = ?`, id); err != nil {
+		return err
+	}
 	return q.deleteOne(ctx, "people", id)
 }
 
-// InsertPeopleBatch adds many people in multi-row statements (imports).
+// InsertPeopleBatch adds many people in multi-row statements (imports), with their search keys
+// and target-group rows; it sets each person's ID.
 func (q *Q) InsertPeopleBatch(ctx context.Context, ps []*gongzhi.Person, secs []PersonSecret, now time.Time) error {
-	const cols = 19
+	const cols = 21
 	const batch = 400
 	for start := 0; start < len(ps); start += batch {
 		end := min(start+batch, len(ps))
-		b := []byte(`INSERT INTO people (kind, name, gender, id_masked, birth_year, phone, place_code, household_id, org_id,
+		b := []byte(`INSERT INTO people (name_py, name_initials, kind, name, gender, id_masked, birth_year, phone, place_code, household_id, org_id,
 		licence, expert_fields, affiliation, volunteer_hours, target_groups, notes, id_enc, id_hash, created_at, updated_at) VALUES `)
 		args := make([]any, 0, (end-start)*cols)
 		for i := start; i < end; i++ {
 			if i > start {
 				b = append(b, ',')
 			}
-			b = append(b, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"...)
+			b = append(b, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"...)
 			args = append(args, personArgs(ps[i])...)
 			args = append(args, nullStr(secs[i].Enc), nullStr(secs[i].Hash), now.UTC(), now.UTC())
 		}
-		if _, err := q.Exec(ctx, string(b), args...); err != nil {
+		b = append(b, " RETURNING id, name"...)
+		ids, err := q.insertedIDs(ctx, string(b), args, ps[start:end])
+		if err != nil {
+			return err
+		}
+		groups := make([][]string, end-start)
+		for i, p := range ps[start:end] {
+			p.ID, p.CreatedAt, p.UpdatedAt = ids[i], now, now
+			groups[i] = p.TargetGroups
+		}
+		if err := q.insertTargetGroupRows(ctx, ids, groups); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// insertedIDs runs a multi-row INSERT … RETURNING id, name and returns the IDs in the order of
+// ps; both databases return the rows in the order of VALUES, and the names are checked to be sure.
+func (q *Q) insertedIDs(ctx context.Context, query string, args []any, ps []*gongzhi.Person) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, len(ps))
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, mapErr(err)
+		}
+		if len(ids) >= len(ps) || ps[len(ids)].Name != name {
+			return nil, gongzhi.Internal(errInsertOrder)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	if len(ids) != len(ps) {
+		return nil, gongzhi.Internal(errInsertOrder)
+	}
+	return ids, nil
+}
+
+var errInsertOrder = errors.New("store: INSERT … RETURNING gave rows out of the order of VALUES")

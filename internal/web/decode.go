@@ -168,7 +168,11 @@ func decodeForm(form url.Values, v any) error {
 	return f.Err()
 }
 
-// listOptions reads q, sort, desc, page and per_page, and the allowed filters, from the query.
+// listOptions reads q, sort, desc, page, per_page and the cursors after and before, and the
+// allowed filters, from the query. The options carry a ListInfo for the list to fill in (the
+// cursors of the pages around, whether the total is exact): set ListView.Info to it before
+// PageLinks. A page deeper than gongzhi.MaxOffset rows is refused by the list (a 400 naming
+// page); cursors reach any depth.
 func ListOptions(r *http.Request, filters ...string) (gongzhi.ListOptions, int) {
 	qv := r.URL.Query()
 	opts := gongzhi.ListOptions{Q: TruncateRunes(qv.Get("q"), 100), Sort: qv.Get("sort"), Desc: qv.Get("desc") == "1", Filters: map[string]string{}}
@@ -186,6 +190,11 @@ func ListOptions(r *http.Request, filters ...string) (gongzhi.ListOptions, int) 
 		page = n
 	}
 	opts.Limit, opts.Offset = per, (page-1)*per
+	opts.After, opts.Before = TruncateRunes(qv.Get("after"), 1000), TruncateRunes(qv.Get("before"), 1000)
+	if opts.After != "" || opts.Before != "" {
+		opts.Offset, page = 0, 0
+	}
+	opts.Info = &gongzhi.ListInfo{TotalExact: true}
 	return opts, page
 }
 

@@ -176,8 +176,12 @@ func OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		if doc.List || doc.Binary {
-			for _, q := range append([]string{"q", "sort", "desc", "page", "per_page"}, doc.Filters...) {
-				params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+			for _, q := range append([]string{"q", "sort", "desc", "page", "per_page", "after", "before"}, doc.Filters...) {
+				param := map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}}
+				if d := listParamDocs[q]; d != "" {
+					param["description"] = d
+				}
+				params = append(params, param)
 			}
 		}
 		if params != nil {
@@ -199,8 +203,13 @@ func OpenAPI() map[string]any {
 			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		case doc.List:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{
-				"items": map[string]any{"type": "array", "items": schemaRef(schemas, doc.Resp)}, "total": map[string]any{"type": "integer"},
-				"page": map[string]any{"type": "integer"}, "per_page": map[string]any{"type": "integer"}}}}}
+				"items":       map[string]any{"type": "array", "items": schemaRef(schemas, doc.Resp)},
+				"total":       map[string]any{"type": "integer", "description": "rows that match; when total_exact is false, more than this match"},
+				"total_exact": map[string]any{"type": "boolean", "description": "false when counting stopped at " + strconv.Itoa(gongzhi.MaxCount) + " rows: the total is a lower bound"},
+				"page":        map[string]any{"type": "integer", "description": "the page number asked for; 0 on a page reached by a cursor"},
+				"per_page":    map[string]any{"type": "integer"},
+				"next":        map[string]any{"type": "string", "description": "cursor of the next page (pass it as after=); absent on the last page"},
+				"prev":        map[string]any{"type": "string", "description": "cursor of the previous page (pass it as before=); absent on the first page"}}}}}
 		case doc.Resp != nil:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(schemas, doc.Resp)}}
 		}
@@ -338,3 +347,12 @@ type TokenRequest struct {
 }
 
 var AuditFilters = []string{"entity", "entity_id", "action", "user", "from", "to"}
+
+// listParamDocs describe the paging parameters every list takes.
+var listParamDocs = map[string]string{
+	"page": "page number from 1; page × per_page may not pass " + strconv.Itoa(gongzhi.MaxOffset) +
+		" rows (a 400 with fields.page err.page_deep): deeper pages are reached with after=",
+	"per_page": "rows per page, 1 to 200 (default 20)",
+	"after":    "cursor from a list answer's next: the page after it, at any depth (with the same sort)",
+	"before":   "cursor from a list answer's prev: the page before it",
+}

@@ -116,6 +116,11 @@ type ListView struct {
 	ImportURL string
 	Action    string
 	Note      string
+	// Info is what the list query told of the page (ListOptions makes one): with it the pager
+	// links are cursors (after=, before=) and the total says when it is a lower bound.
+	Info *gongzhi.ListInfo
+	// More: the total is a lower bound (more than Total rows match).
+	More bool
 }
 
 type Kv struct {

@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -112,13 +113,15 @@ func (res *Resource[R]) uiList(s *Server) Handler {
 		if err != nil {
 			return err
 		}
-		lv.Total, lv.Page = total, pg
+		lv.Total, lv.Page, lv.Info = total, pg, opts.Info
 		PageLinks(r, &lv, res.Columns(lang), opts.Limit)
 		if res.FilterBar != nil {
 			lv.Filters = res.FilterBar(r, lang)
 		}
 		q := r.URL.Query()
 		q.Del("page")
+		q.Del("after")
+		q.Del("before")
 		lv.ExportURL = "/" + res.Name + "/export.xlsx?" + q.Encode()
 		if res.Create != nil && res.mayWrite(ac) && (res.MayCreate == nil || res.MayCreate(ac)) {
 			lv.NewURL = "/" + res.Name + "/new"
@@ -139,6 +142,8 @@ func PageLinks(r *http.Request, lv *ListView, cols []ColDef, per int) {
 		if c.Sort != "" {
 			sq := CloneQuery(q)
 			sq.Del("page")
+			sq.Del("after")
+			sq.Del("before")
 			sq.Set("sort", c.Sort)
 			if q.Get("sort") == c.Sort {
 				lc.Sorted = true
@@ -157,6 +162,27 @@ func PageLinks(r *http.Request, lv *ListView, cols []ColDef, per int) {
 	}
 	if per > 0 {
 		lv.Pages = (lv.Total + per - 1) / per
+	}
+	if lv.Info != nil {
+		lv.More = !lv.Info.TotalExact
+		if lv.Info.Next != "" || lv.Info.Prev != "" || q.Get("after") != "" || q.Get("before") != "" {
+			// cursor pages: the pager links name the rows around this page, at any depth
+			cursorLink := func(key, cur string) string {
+				pq := CloneQuery(q)
+				for _, k := range []string{"page", "after", "before"} {
+					pq.Del(k)
+				}
+				pq.Set(key, cur)
+				return r.URL.Path + "?" + pq.Encode()
+			}
+			if lv.Info.Prev != "" {
+				lv.PrevURL = cursorLink("before", lv.Info.Prev)
+			}
+			if lv.Info.Next != "" {
+				lv.NextURL = cursorLink("after", lv.Info.Next)
+			}
+			return
+		}
 	}
 	link := func(p int) string {
 		pq := CloneQuery(q)
@@ -185,23 +211,38 @@ func (res *Resource[R]) exportXLSX(s *Server) Handler {
 		opts, _ := ListOptions(r, res.Filters...)
 		opts.Limit, opts.Offset = 0, 0
 		headers, row := res.Export(lang)
-		var rows [][]any
-		if _, err := res.List(r.Context(), ac, opts, func(v R) error { rows = append(rows, row(v)); return nil }); err != nil {
+		// The rows stream from the list (read in chunks, see store.list) into the sheet: the
+		// export holds one chunk in memory, not the whole list. A first one-row read surfaces a
+		// refusal (scope, a bad filter) as an error page before the file starts.
+		probe := opts
+		probe.Limit, probe.Info = 1, nil
+		if _, err := res.List(r.Context(), ac, probe, func(R) error { return nil }); err != nil {
 			return err
 		}
 		name := fmt.Sprintf("%s-%s.xlsx", res.Name, time.Now().In(ChinaTime).Format("20060102-1504"))
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		var listErr error
 		var seq iter.Seq[[]any] = func(yield func([]any) bool) {
-			for _, row := range rows {
-				if !yield(row) {
-					return
+			_, listErr = res.List(r.Context(), ac, opts, func(v R) error {
+				if !yield(row(v)) {
+					return errStopExport
 				}
-			}
+				return nil
+			})
 		}
-		return xlsx.Export(w, T(lang, res.TitleKey), headers, seq)
+		if err := xlsx.Export(w, T(lang, res.TitleKey), headers, seq); err != nil {
+			return err
+		}
+		if listErr != nil && listErr != errStopExport {
+			return listErr
+		}
+		return nil
 	}
 }
+
+// errStopExport ends a list whose export stopped taking rows.
+var errStopExport = errors.New("export stopped")
 
 func (res *Resource[R]) uiDetail(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -330,10 +371,15 @@ func (res *Resource[R]) uiDelete(s *Server) Handler {
 // ---- API
 
 type ListBody[R any] struct {
-	Items   []R `json:"items"`
-	Total   int `json:"total"`
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
+	Items []R `json:"items"`
+	Total int `json:"total"`
+	// TotalExact is false when more than Total rows match (counting stops at gongzhi.MaxCount).
+	TotalExact bool `json:"total_exact"`
+	Page       int  `json:"page"`
+	PerPage    int  `json:"per_page"`
+	// Next and Prev are the cursors of the pages after and before this one (after=, before=).
+	Next string `json:"next,omitempty"`
+	Prev string `json:"prev,omitempty"`
 }
 
 func (res *Resource[R]) apiList(s *Server) Handler {
@@ -346,11 +392,14 @@ func (res *Resource[R]) apiList(s *Server) Handler {
 // total.
 func WriteList[R any](w http.ResponseWriter, opts gongzhi.ListOptions, pg int, run func(gongzhi.ListOptions, func(R) error) (int, error)) error {
 	body := ListBody[R]{Items: []R{}, Page: pg, PerPage: opts.Limit}
+	if opts.Info == nil {
+		opts.Info = &gongzhi.ListInfo{TotalExact: true}
+	}
 	total, err := run(opts, func(v R) error { body.Items = append(body.Items, v); return nil })
 	if err != nil {
 		return err
 	}
-	body.Total = total
+	body.Total, body.TotalExact, body.Next, body.Prev = total, opts.Info.TotalExact, opts.Info.Next, opts.Info.Prev
 	WriteJSON(w, http.StatusOK, body)
 	return nil
 }

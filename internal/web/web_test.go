@@ -130,6 +130,8 @@ func TestAPIBadInput(t *testing.T) {
 			{"bad ID number", "POST", "/api/v1/people", map[string]any{"kind": "resident", "name": "张三", "id_number": "110105194912310021", "place_code": demo.ZhongshanCode}, 422, "invalid", "id_number", "id_number.check"},
 			{"parent mismatch", "POST", "/api/v1/places", map[string]any{"code": "320116005009", "name": "错社区", "parent_code": demo.StreetCode}, 422, "invalid", "parent_code", "place.parent_prefix"},
 			{"two JSON values", "POST", "/api/v1/organizations", `{"name":"x"} {"name":"y"}`, 422, "invalid", "body", "err.bad_json"},
+			{"page too deep", "GET", "/api/v1/people?page=102", nil, 422, "invalid", "page", "err.page_deep"},
+			{"bad cursor", "GET", "/api/v1/people?after=not-a-cursor", nil, 422, "invalid", "after", "err.cursor"},
 			{"not found", "GET", "/api/v1/organizations/999999", nil, 404, "not_found", "", ""},
 			{"no token", "GET", "/api/v1/organizations", nil, 401, "unauthorized", "", ""},
 		}
