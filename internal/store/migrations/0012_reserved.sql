@@ -1,2 +1,0 @@
--- Reserved for issue 10's bulk import (branch i10-gen), so that 0013 follows without a gap on
--- this branch. The lead drops this file when merging the real 0012.
