@@ -257,3 +257,34 @@ func (q *Q) ContractsWithoutRound(ctx context.Context, s Scope, round string) ([
 	}
 	return out, mapErr(rows.Err())
 }
+
+// EvalRounds returns the rounds started for each of the contracts ids, by contract, in one query
+// per 500 contracts.
+func (q *Q) EvalRounds(ctx context.Context, ids []int64) (map[int64]map[string]bool, error) {
+	out := map[int64]map[string]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		rows, err := q.Query(ctx, `SELECT contract_id, round FROM evaluations WHERE contract_id IN (`+placeholders(len(chunk))+`)`, idArgs(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var round string
+			if err := rows.Scan(&id, &round); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			if out[id] == nil {
+				out[id] = map[string]bool{}
+			}
+			out[id][round] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}

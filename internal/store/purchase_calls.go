@@ -12,8 +12,10 @@ import (
 	"gongzhi"
 )
 
-const callCols = `c.id, c.place_code, COALESCE(pl.name, ''), c.kind, c.title, c.description, c.categories, c.budget_id,
-	COALESCE(b.name, ''), COALESCE(b.fiscal_year, 0), c.amount, c.reserved,
+// The place's and the budget's names are looked up for the page's rows only (see needCols).
+const callCols = `c.id, c.place_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = c.place_code), ''), c.kind, c.title,
+	c.description, c.categories, c.budget_id, COALESCE((SELECT b.name FROM budgets b WHERE b.id = c.budget_id), ''),
+	COALESCE((SELECT b.fiscal_year FROM budgets b WHERE b.id = c.budget_id), 0), c.amount, c.reserved,
 	(SELECT COALESCE(SUM(w.amount), 0) FROM awards w WHERE w.call_id = c.id AND w.state <> 'overturned'),
 	c.bands, c.opens_at, c.closes_at, c.review_by, c.notice_days, c.notice_starts_at, c.notice_ends_at, c.eligibility,
 	c.require_registered, c.min_grade, c.exclude_ineligible, c.criteria, c.aggregation, c.state, c.panel_size, c.panel_fields,
@@ -21,7 +23,7 @@ const callCols = `c.id, c.place_code, COALESCE(pl.name, ''), c.kind, c.title, c.
 	(SELECT COUNT(*) FROM applications a WHERE a.call_id = c.id AND a.state NOT IN ('draft', 'withdrawn')),
 	c.created_at, c.updated_at`
 
-const callFrom = `calls c LEFT JOIN places pl ON pl.code = c.place_code LEFT JOIN budgets b ON b.id = c.budget_id`
+const callFrom = `calls c`
 
 func scanCall(s scanner) (*gongzhi.Call, error) {
 	var c gongzhi.Call
@@ -108,7 +110,7 @@ func (q *Q) ListCalls(ctx context.Context, s Scope, opts ListOptions, each func(
 		w.add("c.budget_id = ?", atoiOr(v, -1))
 	}
 	if v := opts.Filters["fiscal_year"]; v != "" {
-		w.add("b.fiscal_year = ?", atoiOr(v, -1))
+		w.add("c.budget_id IN (SELECT b.id FROM budgets b WHERE b.fiscal_year = ?)", atoiOr(v, -1))
 	}
 	if v := opts.Filters["place"]; v != "" {
 		c, a := scopeRange("c.place_code", v)
@@ -199,13 +201,16 @@ func (q *Q) SetCallPanel(ctx context.Context, id int64, size int, fields []strin
 
 // ---- applications
 
-const appCols = `a.id, a.call_id, COALESCE(c.title, ''), a.org_id, COALESCE(o.name, ''), a.title, COALESCE(a.category_code, ''),
+// The organization's name and the award are looked up for the page's rows only (see needCols);
+// the call stays joined: a place's scope is its calls' place.
+const appCols = `a.id, a.call_id, COALESCE(c.title, ''), a.org_id, COALESCE((SELECT o.name FROM organizations o WHERE o.id = a.org_id), ''),
+	a.title, COALESCE(a.category_code, ''),
 	a.target_groups, a.communities, a.beneficiaries, a.summary, a.activity_plan, a.requested, a.band, a.budget_lines, a.team,
 	a.outputs, a.outcomes, a.contact_name, a.contact_phone, a.state, a.submitted_at, a.prelim_reason, a.score, a.scores, a.rank_no,
-	a.unfunded_reason, a.unfunded_note, COALESCE(w.amount, 0), a.created_at, a.updated_at`
+	a.unfunded_reason, a.unfunded_note,
+	COALESCE((SELECT w.amount FROM awards w WHERE w.application_id = a.id AND w.state <> 'overturned'), 0), a.created_at, a.updated_at`
 
-const appFrom = `applications a JOIN calls c ON c.id = a.call_id LEFT JOIN organizations o ON o.id = a.org_id
-	LEFT JOIN awards w ON w.application_id = a.id AND w.state <> 'overturned'`
+const appFrom = `applications a JOIN calls c ON c.id = a.call_id`
 
 func scanApp(s scanner) (*gongzhi.Application, error) {
 	var a gongzhi.Application
@@ -259,7 +264,10 @@ var appSorts = map[string]string{"rank": "a.rank_no", "score": "a.score", "submi
 func (q *Q) ListApplications(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Application) error) (int, error) {
 	w := &where{}
 	appScope(w, s)
-	w.search(opts.Q, "a.title", "o.name")
+	if v := strings.TrimSpace(opts.Q); v != "" { // the title or the organization's name (see where.search)
+		w.add(`(LOWER(a.title) LIKE ? ESCAPE '\' OR a.org_id IN (SELECT o.id FROM organizations o WHERE LOWER(o.name) LIKE ? ESCAPE '\'))`,
+			likeArg(v), likeArg(v))
+	}
 	if v := opts.Filters["call"]; v != "" {
 		w.add("a.call_id = ?", atoiOr(v, -1))
 	}

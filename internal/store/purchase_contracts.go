@@ -11,11 +11,12 @@ import (
 	"gongzhi"
 )
 
-const contractCols = `ct.id, ct.call_id, COALESCE(c.title, ''), ct.award_id, ct.application_id, ct.org_id, ct.place_code,
+// The call's title is looked up for the page's rows only (see needCols).
+const contractCols = `ct.id, ct.call_id, COALESCE((SELECT c.title FROM calls c WHERE c.id = ct.call_id), ''), ct.award_id, ct.application_id, ct.org_id, ct.place_code,
 	ct.fiscal_year, ct.category_code, ct.title, ct.purchaser_name, ct.provider_name, ct.state, ct.version, ct.amount, ct.paid,
 	ct.signed_at, ct.created_at, ct.updated_at`
 
-const contractFrom = `contracts ct LEFT JOIN calls c ON c.id = ct.call_id`
+const contractFrom = `contracts ct`
 
 func scanContract(s scanner) (*gongzhi.Contract, error) {
 	var ct gongzhi.Contract
@@ -342,6 +343,34 @@ func (q *Q) FundedProjects(ctx context.Context, prefix string, callID int64) ([]
 		}
 		if out[i].Needs, err = q.NeedsByIDs(ctx, ids); err != nil {
 			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// EffectiveVersions returns the version in force of each of the contracts ids that has one, by
+// contract, in one query per 500 contracts (for a page of contracts: no query per row).
+func (q *Q) EffectiveVersions(ctx context.Context, ids []int64) (map[int64]*gongzhi.ContractVersion, error) {
+	out := make(map[int64]*gongzhi.ContractVersion, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		rows, err := q.Query(ctx, `SELECT `+versionCols+` FROM contract_versions WHERE state = ? AND contract_id IN (`+
+			placeholders(len(chunk))+`) ORDER BY contract_id, version`, append([]any{gongzhi.VersionEffective}, idArgs(chunk)...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			v, err := scanVersion(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[v.ContractID] = v
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
 		}
 	}
 	return out, nil

@@ -324,6 +324,7 @@ func benchOthersRoutes(b *testing.B, db *store.DB) {
 	call := last(`SELECT MAX(call_id) FROM applications WHERE state <> 'draft'`)
 	app1 := last(`SELECT MAX(id) FROM applications WHERE call_id = ` + call + ` AND state <> 'draft'`)
 	contract := last(`SELECT MAX(id) FROM contracts`)
+	signed := last(`SELECT MAX(id) FROM contracts WHERE state = 'signed'`)
 	need := last(`SELECT MAX(id) FROM needs`)
 	budget := last(`SELECT MAX(id) FROM budgets`)
 	insp := last(`SELECT MAX(id) FROM inspections`)
@@ -407,7 +408,7 @@ func benchOthersRoutes(b *testing.B, db *store.DB) {
 		{"public-complaints", "", "/public/complaints"},
 		{"public-disclosure", "", "/public/disclosure"},
 		{"public-contracts", "", "/public/contracts"},
-		{"public-contract", "", "/public/contracts/" + contract},
+		{"public-contract", "", "/public/contracts/" + signed},
 		{"public-payments-made", "", "/public/payments-made"},
 		{"public-evaluations", "", "/public/evaluations"},
 		{"public-evaluation", "", "/public/evaluations/" + pubEv},
