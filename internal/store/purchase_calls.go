@@ -122,6 +122,33 @@ func (q *Q) ListCalls(ctx context.Context, s Scope, opts ListOptions, each func(
 	return list(ctx, q, callCols, callFrom, w, orderBy(opts, callSorts, "c.id DESC", "c.id"), opts, scanCall, each)
 }
 
+// CallPlaces returns the distinct places of the calls in the states, in code order.
+func (q *Q) CallPlaces(ctx context.Context, states []string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT place_code FROM calls WHERE state IN (`+placeholders(len(states))+`) ORDER BY place_code`,
+		idArgsOf(states)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func idArgsOf(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
 func callArgs(c *gongzhi.Call) []any {
 	return []any{c.PlaceCode, c.Kind, c.Title, c.Description, joinList(c.Categories), c.BudgetID, c.Amount, jsonText(c.Bands),
 		c.OpensAt.UTC(), c.ClosesAt.UTC(), nullTime(c.ReviewBy), c.NoticeDays, jsonText(c.Eligibility), c.RequireRegistered,

@@ -43,7 +43,7 @@ import (
 )
 
 // benchStride separates the ids of the copies: copy k of row id is id + k*benchStride.
-const benchStride = 1 << 22
+const benchStride = 1 << 16
 
 // benchClone describes how one table is copied: the columns that hold ids of copied rows (its
 // own id included) are shifted into the copy's range, unique text columns get a suffix, and
@@ -131,6 +131,12 @@ func benchGrow(ctx context.Context, db *store.DB, scale int) (map[string]int, er
 	q := db.Q()
 	counts := map[string]int{}
 	for _, c := range benchClones {
+		if slices.Contains(c.shift, "id") {
+			var top int64
+			if err := q.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+c.table).Scan(&top); err != nil || top >= benchStride {
+				return nil, fmt.Errorf("%s: ids reach %d, beyond the copies' stride (%v)", c.table, top, err)
+			}
+		}
 		cols, err := benchColumns(ctx, q, c.table)
 		if err != nil {
 			return nil, err
