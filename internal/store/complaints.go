@@ -6,8 +6,8 @@ package store
 
 import (
 	"context"
-	"strings"
 	"database/sql"
+	"strings"
 	"time"
 
 	"gongzhi"

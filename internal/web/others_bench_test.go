@@ -89,7 +89,7 @@ var benchClones = []benchClone{
 	{table: "complaint_history", shift: []string{"id", "complaint_id"}},
 	{table: "audit_log", shift: []string{"id"}, times: 12, most: 12},
 	{table: "users", shift: []string{"id"}, suffix: []string{"username"}, times: 4, most: 300},
-	}
+}
 
 func benchScale() int {
 	if n, err := strconv.Atoi(os.Getenv("GONGZHI_BENCH_SCALE")); err == nil && n > 0 {
