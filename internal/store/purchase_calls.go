@@ -287,7 +287,7 @@ var appSorts = map[string]string{"rank": "a.rank_no", "score": "a.score", "submi
 	"requested": "a.requested", "created_at": "a.created_at"}
 
 // ListApplications lists applications. Filters: call, org, state, states (comma-separated),
-// category, visible ("1": not drafts, which only their provider sees).
+// category, visible ("1": not drafts, which only their provider sees), call_state (the call's).
 func (q *Q) ListApplications(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Application) error) (int, error) {
 	w := &where{}
 	appScope(w, s)
@@ -317,6 +317,9 @@ func (q *Q) ListApplications(ctx context.Context, s Scope, opts ListOptions, eac
 	}
 	if opts.Filters["visible"] == "1" {
 		w.add("a.state <> 'draft'")
+	}
+	if v := opts.Filters["call_state"]; v != "" {
+		w.add("c.state = ?", v)
 	}
 	return list(ctx, q, appCols, appFrom, w, orderBy(opts, appSorts, "a.id", "a.id"), opts, scanApp, each)
 }
