@@ -639,6 +639,12 @@ func (a *Service) TrackComplaint(ctx context.Context, ac *gongzhi.Actor, code, p
 	return &c, nil
 }
 
+// PublicContractsCovering lists the signed contracts a complaint from a community may concern:
+// those of the community and of the places above it (title and provider). Anyone may.
+func (a *Service) PublicContractsCovering(ctx context.Context, community string) ([]store.PublicContract, error) {
+	return a.DB.Q().SignedContractsCovering(ctx, community)
+}
+
 // PublicContracts lists the signed contracts anyone may name in a complaint: title and provider.
 func (a *Service) PublicContracts(ctx context.Context) ([]store.PublicContract, error) {
 	return a.DB.Q().SignedContracts(ctx)

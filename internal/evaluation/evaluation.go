@@ -654,7 +654,7 @@ func (a *Service) EvaluationItems(ctx context.Context, ac *gongzhi.Actor) (todos
 			todos = append(todos, kernel.Todo{Key: "todo.eval.to_publish", Count: toPublish, Href: "/evaluations?state=finalized"})
 		}
 	case gongzhi.RoleHub:
-		due, err := a.midTermDue(ctx, q, ac)
+		due, err := a.midTermDueIDs(ctx, q, ac)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -707,22 +707,59 @@ func MidTermDate(ct *gongzhi.Contract) string {
 // midTermDue returns the signed contracts within scope past their mid-term date without a
 // mid-term round.
 func (a *Service) midTermDue(ctx context.Context, q *store.Q, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
-	ids, err := q.ContractsWithoutRound(ctx, kernel.PlaceScope(ac), gongzhi.RoundMid)
+	ids, err := a.midTermDueIDs(ctx, q, ac)
 	if err != nil {
 		return nil, err
 	}
-	today := a.Today()
-	var out []*gongzhi.Contract
+	out := make([]*gongzhi.Contract, 0, len(ids))
 	for _, id := range ids {
 		ct, err := a.LoadContract(ctx, q, ac, id)
 		if err != nil {
 			return nil, err
 		}
-		if d := MidTermDate(ct); d != "" && d <= today {
-			out = append(out, ct)
+		out = append(out, ct)
+	}
+	return out, nil
+}
+
+// midTermDueIDs returns the ids of the contracts midTermDue returns, reading the terms in force
+// of every signed contract without a mid-term round at once instead of each whole contract.
+func (a *Service) midTermDueIDs(ctx context.Context, q *store.Q, ac *gongzhi.Actor) ([]int64, error) {
+	ids, err := q.ContractsWithoutRound(ctx, kernel.PlaceScope(ac), gongzhi.RoundMid)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := q.EffectiveVersions(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	today := a.Today()
+	var out []int64
+	for _, id := range ids {
+		if d := MidTermDate(&gongzhi.Contract{Current: vs[id]}); d != "" && d <= today {
+			out = append(out, id)
 		}
 	}
 	return out, nil
+}
+
+// MidTermDates returns the mid-term date (MidTermDate) of each of the contracts ids that has
+// terms in force, and the rounds each has started, in a few queries for a page of contracts.
+func (a *Service) MidTermDates(ctx context.Context, ac *gongzhi.Actor, ids []int64) (dates map[int64]string, rounds map[int64]map[string]bool, err error) {
+	if err := kernel.Allow(ac, MayReadEvaluations(ac)); err != nil {
+		return nil, nil, err
+	}
+	q := a.DB.Q()
+	vs, err := q.EffectiveVersions(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	dates = make(map[int64]string, len(vs))
+	for id, v := range vs {
+		dates[id] = MidTermDate(&gongzhi.Contract{Current: v})
+	}
+	rounds, err = q.EvalRounds(ctx, ids)
+	return dates, rounds, err
 }
 
 // MidTermDue lists the signed contracts within scope past their mid-term date without a

@@ -316,6 +316,12 @@ func (a *Service) Calls(ctx context.Context, ac *gongzhi.Actor, opts store.ListO
 	return a.DB.Q().ListCalls(ctx, store.Scope{}, opts, func(c *gongzhi.Call) error { return each(publicCall(c)) })
 }
 
+// PublicCallPlaces returns the places of the public calls (those Calls shows to anyone), in code
+// order, without reading the calls: the purchasers whose payment record the public pages show.
+func (a *Service) PublicCallPlaces(ctx context.Context) ([]string, error) {
+	return a.DB.Q().CallPlaces(ctx, publicCallStates)
+}
+
 // OpenCalls lists the calls taking applications now — the public page, no account needed.
 func (a *Service) OpenCalls(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
 	f := map[string]string{"state": gongzhi.CallOpen}

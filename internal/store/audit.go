@@ -110,3 +110,11 @@ func (q *Q) SetSetting(ctx context.Context, key, value string, now time.Time) er
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, now.UTC())
 	return err
 }
+
+// AuditHead returns the id of the last audit entry (0 for none): it changes with every audited
+// write, so it versions what is read from the database (one lookup of the primary key's end).
+func (q *Q) AuditHead(ctx context.Context) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id)
+	return id, mapErr(err)
+}

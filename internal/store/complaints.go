@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -29,13 +30,16 @@ type ComplaintRow struct {
 	FirstDueAt               time.Time
 }
 
-const complaintCols = `cp.id, cp.code, cp.kind, cp.community_code, COALESCE(pl.name, ''), COALESCE(cp.contract_id, 0), COALESCE(ct.title, ''),
-	cp.about_hub, cp.subject, cp.description, cp.route, COALESCE(cp.org_id, 0), COALESCE(o.name, ''), cp.state, cp.escalation,
+// The names of the community, contract and organization are looked up for the page's rows only
+// (see needCols).
+const complaintCols = `cp.id, cp.code, cp.kind, cp.community_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = cp.community_code), ''),
+	COALESCE(cp.contract_id, 0), COALESCE((SELECT ct.title FROM contracts ct WHERE ct.id = cp.contract_id), ''),
+	cp.about_hub, cp.subject, cp.description, cp.route, COALESCE(cp.org_id, 0),
+	COALESCE((SELECT o.name FROM organizations o WHERE o.id = cp.org_id), ''), cp.state, cp.escalation,
 	cp.due_at, cp.escalate_at, cp.escalated_at, cp.answered_at, cp.first_due_at, cp.rating, cp.rating_comment, cp.rated_at,
 	cp.contact_name_enc, cp.contact_phone_enc, cp.phone_last4, COALESCE(cp.user_id, 0), cp.created_at, cp.updated_at`
 
-const complaintFrom = `complaints cp LEFT JOIN places pl ON pl.code = cp.community_code
-	LEFT JOIN contracts ct ON ct.id = cp.contract_id LEFT JOIN organizations o ON o.id = cp.org_id`
+const complaintFrom = `complaints cp`
 
 func scanComplaint(s scanner) (*ComplaintRow, error) {
 	c := &gongzhi.Complaint{}
@@ -369,6 +373,33 @@ type PublicContract = gongzhi.PublicContract
 // SignedContracts lists signed contracts (their titles and providers only).
 func (q *Q) SignedContracts(ctx context.Context) ([]PublicContract, error) {
 	rows, err := q.Query(ctx, `SELECT id, title, provider_name, place_code, org_id FROM contracts WHERE state = 'signed' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PublicContract
+	for rows.Next() {
+		var c PublicContract
+		if err := rows.Scan(&c.ID, &c.Title, &c.Provider, &c.PlaceCode, &c.OrgID); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SignedContractsCovering lists the signed contracts whose place is the community or one of the
+// places above it (those a complaint from the community may concern), in id order: a lookup of
+// the contracts of five places, not a read of every contract.
+func (q *Q) SignedContractsCovering(ctx context.Context, community string) ([]PublicContract, error) {
+	var codes []any
+	for lv := 1; lv <= 5; lv++ {
+		if p := gongzhi.PlacePrefix(community, lv); len(p) < len(community) || lv == 5 {
+			codes = append(codes, p+strings.Repeat("0", len(community)-len(p)))
+		}
+	}
+	rows, err := q.Query(ctx, `SELECT id, title, provider_name, place_code, org_id FROM contracts WHERE state = 'signed'
+		AND place_code IN (`+placeholders(len(codes))+`) ORDER BY id`, codes...)
 	if err != nil {
 		return nil, err
 	}

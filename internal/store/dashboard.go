@@ -30,9 +30,13 @@ type dashExtraScan struct {
 
 func (e dashExtraScan) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
 
-const signedFrom = `contracts ct LEFT JOIN calls c ON c.id = ct.call_id
-	LEFT JOIN contract_versions v ON v.contract_id = ct.id AND v.version = ct.version
-	LEFT JOIN applications a ON a.id = ct.application_id`
+// The terms and the application's communities and groups are looked up for the page's rows only
+// (signedExtra), so that a list's count reads the contracts alone.
+const signedFrom = `contracts ct`
+
+const signedExtra = `, COALESCE((SELECT v.terms FROM contract_versions v WHERE v.contract_id = ct.id AND v.version = ct.version), ''),
+	COALESCE((SELECT a.communities FROM applications a WHERE a.id = ct.application_id), ''),
+	COALESCE((SELECT a.target_groups FROM applications a WHERE a.id = ct.application_id), '')`
 
 func scanContractRow(s scanner) (*ContractRow, error) {
 	var terms, comms, groups string
@@ -76,7 +80,7 @@ func (q *Q) ListSignedContracts(ctx context.Context, s Scope, opts ListOptions, 
 		c, a := scopeRange("ct.place_code", v)
 		w.add(c, a...)
 	}
-	return list(ctx, q, contractCols+", COALESCE(v.terms, ''), COALESCE(a.communities, ''), COALESCE(a.target_groups, '')", signedFrom, w,
+	return list(ctx, q, contractCols+signedExtra, signedFrom, w,
 		orderBy(opts, signedSorts, "ct.signed_at DESC, ct.id DESC", "ct.id"), opts, scanContractRow, each)
 }
 

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -52,12 +53,15 @@ func (q *Q) PutEvalScheme(ctx context.Context, s *gongzhi.EvalScheme, userID int
 	return mapErr(err)
 }
 
-const evalCols = `e.id, e.contract_id, COALESCE(ct.title, ''), e.call_id, COALESCE(c.title, ''), e.org_id, COALESCE(o.name, ''),
+// The contract's, call's and organization's names are looked up for the page's rows only (see
+// needCols in purchase.go).
+const evalCols = `e.id, e.contract_id, COALESCE((SELECT ct.title FROM contracts ct WHERE ct.id = e.contract_id), ''), e.call_id,
+	COALESCE((SELECT c.title FROM calls c WHERE c.id = e.call_id), ''), e.org_id,
+	COALESCE((SELECT o.name FROM organizations o WHERE o.id = e.org_id), ''),
 	e.place_code, e.round, e.state, e.scheme, e.total, e.grade, e.grade_note, e.strengths, e.problems, e.bonus, e.barred_until,
 	e.created_name, e.created_at, e.finalized_at, e.published_at`
 
-const evalFrom = `evaluations e LEFT JOIN contracts ct ON ct.id = e.contract_id LEFT JOIN calls c ON c.id = e.call_id
-	LEFT JOIN organizations o ON o.id = e.org_id`
+const evalFrom = `evaluations e`
 
 func scanEval(s scanner) (*gongzhi.Evaluation, error) {
 	var e gongzhi.Evaluation
@@ -117,7 +121,10 @@ var evalSorts = map[string]string{"created_at": "e.created_at", "total": "e.tota
 func (q *Q) ListEvaluations(ctx context.Context, s EvalScope, opts ListOptions, each func(*gongzhi.Evaluation) error) (int, error) {
 	w := &where{}
 	evalScope(w, s)
-	w.search(opts.Q, "ct.title", "o.name")
+	if v := strings.TrimSpace(opts.Q); v != "" { // the contract's title or the organization's name (see where.search)
+		w.add(`(e.contract_id IN (SELECT ct.id FROM contracts ct WHERE LOWER(ct.title) LIKE ? ESCAPE '\')
+			OR e.org_id IN (SELECT o.id FROM organizations o WHERE LOWER(o.name) LIKE ? ESCAPE '\'))`, likeArg(v), likeArg(v))
+	}
 	for k, col := range map[string]string{"contract": "e.contract_id", "call": "e.call_id", "org": "e.org_id"} {
 		if v := opts.Filters[k]; v != "" {
 			w.add(col+" = ?", atoiOr(v, -1))
@@ -256,4 +263,35 @@ func (q *Q) ContractsWithoutRound(ctx context.Context, s Scope, round string) ([
 		out = append(out, id)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// EvalRounds returns the rounds started for each of the contracts ids, by contract, in one query
+// per 500 contracts.
+func (q *Q) EvalRounds(ctx context.Context, ids []int64) (map[int64]map[string]bool, error) {
+	out := map[int64]map[string]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		rows, err := q.Query(ctx, `SELECT contract_id, round FROM evaluations WHERE contract_id IN (`+placeholders(len(chunk))+`)`, idArgs(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var round string
+			if err := rows.Scan(&id, &round); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			if out[id] == nil {
+				out[id] = map[string]bool{}
+			}
+			out[id][round] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
 }

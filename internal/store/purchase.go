@@ -222,10 +222,13 @@ func (q *Q) UpdateServiceCategory(ctx context.Context, c *gongzhi.ServiceCategor
 const answeredExpr = `EXISTS (SELECT 1 FROM application_needs an JOIN applications a ON a.id = an.application_id
 	WHERE an.need_id = n.id AND a.state = 'awarded')`
 
-const needCols = `n.id, n.community_code, COALESCE(pl.name, ''), n.target_group, n.category_code, COALESCE(sc.name, ''),
+// The names of a need's community and category are looked up for the rows of the page only, not
+// joined in the list's FROM: the count of a list then reads the needs table's index alone.
+const needCols = `n.id, n.community_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = n.community_code), ''), n.target_group,
+	n.category_code, COALESCE((SELECT sc.name FROM service_categories sc WHERE sc.code = n.category_code), ''),
 	n.description, n.people_affected, n.source, n.contact_name, n.contact_phone, n.recorded_name, ` + answeredExpr + `, n.created_at`
 
-const needFrom = `needs n LEFT JOIN places pl ON pl.code = n.community_code LEFT JOIN service_categories sc ON sc.code = n.category_code`
+const needFrom = `needs n`
 
 func scanNeed(s scanner) (*gongzhi.Need, error) {
 	var n gongzhi.Need
@@ -318,7 +321,7 @@ func (q *Q) NeedsMap(ctx context.Context, s Scope, opts ListOptions) ([]gongzhi.
 	needFilters(w, s, opts)
 	rows, err := q.Query(ctx, `SELECT n.community_code, COALESCE(MAX(pl.name), ''), n.target_group, n.category_code, COUNT(*),
 		COALESCE(SUM(n.people_affected), 0), COALESCE(SUM(CASE WHEN `+answeredExpr+` THEN 1 ELSE 0 END), 0)
-		FROM `+needFrom+w.sql()+` GROUP BY n.community_code, n.target_group, n.category_code
+		FROM needs n LEFT JOIN places pl ON pl.code = n.community_code`+w.sql()+` GROUP BY n.community_code, n.target_group, n.category_code
 		ORDER BY n.community_code, n.target_group, n.category_code`, w.args...)
 	if err != nil {
 		return nil, err

@@ -12,8 +12,10 @@ import (
 	"gongzhi"
 )
 
-const callCols = `c.id, c.place_code, COALESCE(pl.name, ''), c.kind, c.title, c.description, c.categories, c.budget_id,
-	COALESCE(b.name, ''), COALESCE(b.fiscal_year, 0), c.amount, c.reserved,
+// The place's and the budget's names are looked up for the page's rows only (see needCols).
+const callCols = `c.id, c.place_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = c.place_code), ''), c.kind, c.title,
+	c.description, c.categories, c.budget_id, COALESCE((SELECT b.name FROM budgets b WHERE b.id = c.budget_id), ''),
+	COALESCE((SELECT b.fiscal_year FROM budgets b WHERE b.id = c.budget_id), 0), c.amount, c.reserved,
 	(SELECT COALESCE(SUM(w.amount), 0) FROM awards w WHERE w.call_id = c.id AND w.state <> 'overturned'),
 	c.bands, c.opens_at, c.closes_at, c.review_by, c.notice_days, c.notice_starts_at, c.notice_ends_at, c.eligibility,
 	c.require_registered, c.min_grade, c.exclude_ineligible, c.criteria, c.aggregation, c.state, c.panel_size, c.panel_fields,
@@ -21,7 +23,7 @@ const callCols = `c.id, c.place_code, COALESCE(pl.name, ''), c.kind, c.title, c.
 	(SELECT COUNT(*) FROM applications a WHERE a.call_id = c.id AND a.state NOT IN ('draft', 'withdrawn')),
 	c.created_at, c.updated_at`
 
-const callFrom = `calls c LEFT JOIN places pl ON pl.code = c.place_code LEFT JOIN budgets b ON b.id = c.budget_id`
+const callFrom = `calls c`
 
 func scanCall(s scanner) (*gongzhi.Call, error) {
 	var c gongzhi.Call
@@ -108,7 +110,7 @@ func (q *Q) ListCalls(ctx context.Context, s Scope, opts ListOptions, each func(
 		w.add("c.budget_id = ?", atoiOr(v, -1))
 	}
 	if v := opts.Filters["fiscal_year"]; v != "" {
-		w.add("b.fiscal_year = ?", atoiOr(v, -1))
+		w.add("c.budget_id IN (SELECT b.id FROM budgets b WHERE b.fiscal_year = ?)", atoiOr(v, -1))
 	}
 	if v := opts.Filters["place"]; v != "" {
 		c, a := scopeRange("c.place_code", v)
@@ -118,6 +120,33 @@ func (q *Q) ListCalls(ctx context.Context, s Scope, opts ListOptions, each func(
 		w.add("c.id IN (SELECT call_id FROM panel_members WHERE person_id = ? AND outcome = 'selected')", atoiOr(v, -1))
 	}
 	return list(ctx, q, callCols, callFrom, w, orderBy(opts, callSorts, "c.id DESC", "c.id"), opts, scanCall, each)
+}
+
+// CallPlaces returns the distinct places of the calls in the states, in code order.
+func (q *Q) CallPlaces(ctx context.Context, states []string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT place_code FROM calls WHERE state IN (`+placeholders(len(states))+`) ORDER BY place_code`,
+		idArgsOf(states)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func idArgsOf(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 func callArgs(c *gongzhi.Call) []any {
@@ -199,13 +228,16 @@ func (q *Q) SetCallPanel(ctx context.Context, id int64, size int, fields []strin
 
 // ---- applications
 
-const appCols = `a.id, a.call_id, COALESCE(c.title, ''), a.org_id, COALESCE(o.name, ''), a.title, COALESCE(a.category_code, ''),
+// The organization's name and the award are looked up for the page's rows only (see needCols);
+// the call stays joined: a place's scope is its calls' place.
+const appCols = `a.id, a.call_id, COALESCE(c.title, ''), a.org_id, COALESCE((SELECT o.name FROM organizations o WHERE o.id = a.org_id), ''),
+	a.title, COALESCE(a.category_code, ''),
 	a.target_groups, a.communities, a.beneficiaries, a.summary, a.activity_plan, a.requested, a.band, a.budget_lines, a.team,
 	a.outputs, a.outcomes, a.contact_name, a.contact_phone, a.state, a.submitted_at, a.prelim_reason, a.score, a.scores, a.rank_no,
-	a.unfunded_reason, a.unfunded_note, COALESCE(w.amount, 0), a.created_at, a.updated_at`
+	a.unfunded_reason, a.unfunded_note,
+	COALESCE((SELECT w.amount FROM awards w WHERE w.application_id = a.id AND w.state <> 'overturned'), 0), a.created_at, a.updated_at`
 
-const appFrom = `applications a JOIN calls c ON c.id = a.call_id LEFT JOIN organizations o ON o.id = a.org_id
-	LEFT JOIN awards w ON w.application_id = a.id AND w.state <> 'overturned'`
+const appFrom = `applications a JOIN calls c ON c.id = a.call_id`
 
 func scanApp(s scanner) (*gongzhi.Application, error) {
 	var a gongzhi.Application
@@ -255,11 +287,14 @@ var appSorts = map[string]string{"rank": "a.rank_no", "score": "a.score", "submi
 	"requested": "a.requested", "created_at": "a.created_at"}
 
 // ListApplications lists applications. Filters: call, org, state, states (comma-separated),
-// category, visible ("1": not drafts, which only their provider sees).
+// category, visible ("1": not drafts, which only their provider sees), call_state (the call's).
 func (q *Q) ListApplications(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Application) error) (int, error) {
 	w := &where{}
 	appScope(w, s)
-	w.search(opts.Q, "a.title", "o.name")
+	if v := strings.TrimSpace(opts.Q); v != "" { // the title or the organization's name (see where.search)
+		w.add(`(LOWER(a.title) LIKE ? ESCAPE '\' OR a.org_id IN (SELECT o.id FROM organizations o WHERE LOWER(o.name) LIKE ? ESCAPE '\'))`,
+			likeArg(v), likeArg(v))
+	}
 	if v := opts.Filters["call"]; v != "" {
 		w.add("a.call_id = ?", atoiOr(v, -1))
 	}
@@ -282,6 +317,9 @@ func (q *Q) ListApplications(ctx context.Context, s Scope, opts ListOptions, eac
 	}
 	if opts.Filters["visible"] == "1" {
 		w.add("a.state <> 'draft'")
+	}
+	if v := opts.Filters["call_state"]; v != "" {
+		w.add("c.state = ?", v)
 	}
 	return list(ctx, q, appCols, appFrom, w, orderBy(opts, appSorts, "a.id", "a.id"), opts, scanApp, each)
 }

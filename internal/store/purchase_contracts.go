@@ -11,11 +11,12 @@ import (
 	"gongzhi"
 )
 
-const contractCols = `ct.id, ct.call_id, COALESCE(c.title, ''), ct.award_id, ct.application_id, ct.org_id, ct.place_code,
+// The call's title is looked up for the page's rows only (see needCols).
+const contractCols = `ct.id, ct.call_id, COALESCE((SELECT c.title FROM calls c WHERE c.id = ct.call_id), ''), ct.award_id, ct.application_id, ct.org_id, ct.place_code,
 	ct.fiscal_year, ct.category_code, ct.title, ct.purchaser_name, ct.provider_name, ct.state, ct.version, ct.amount, ct.paid,
 	ct.signed_at, ct.created_at, ct.updated_at`
 
-const contractFrom = `contracts ct LEFT JOIN calls c ON c.id = ct.call_id`
+const contractFrom = `contracts ct`
 
 func scanContract(s scanner) (*gongzhi.Contract, error) {
 	var ct gongzhi.Contract
@@ -335,13 +336,71 @@ func (q *Q) FundedProjects(ctx context.Context, prefix string, callID int64) ([]
 		return nil, mapErr(err)
 	}
 	rows.Close()
-	for i := range out {
-		ids, err := q.ids(ctx, `SELECT need_id FROM application_needs WHERE application_id = ? ORDER BY need_id`, out[i].ApplicationID)
+	// the needs of every project at once, 500 projects a query (not two queries per project)
+	for start := 0; start < len(out); start += 500 {
+		chunk := out[start:min(start+500, len(out))]
+		apps := make([]any, len(chunk))
+		at := make(map[int64][]int, len(chunk)) // application → its projects' indexes in chunk
+		for i, p := range chunk {
+			apps[i] = p.ApplicationID
+			at[p.ApplicationID] = append(at[p.ApplicationID], i)
+		}
+		rows, err := q.Query(ctx, `SELECT an.application_id, `+needCols+` FROM application_needs an JOIN needs n ON n.id = an.need_id
+			WHERE an.application_id IN (`+placeholders(len(apps))+`) ORDER BY an.application_id, n.id`, apps...)
 		if err != nil {
 			return nil, err
 		}
-		if out[i].Needs, err = q.NeedsByIDs(ctx, ids); err != nil {
+		for rows.Next() {
+			var app int64
+			n, err := scanNeed(leadScan{rows, &app})
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for _, i := range at[app] {
+				chunk[i].Needs = append(chunk[i].Needs, n)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
+
+// leadScan scans a row whose first column is first and whose others are s's.
+type leadScan struct {
+	s     scanner
+	first any
+}
+
+func (e leadScan) Scan(dest ...any) error { return e.s.Scan(append([]any{e.first}, dest...)...) }
+
+// EffectiveVersions returns the version in force of each of the contracts ids that has one, by
+// contract, in one query per 500 contracts (for a page of contracts: no query per row).
+func (q *Q) EffectiveVersions(ctx context.Context, ids []int64) (map[int64]*gongzhi.ContractVersion, error) {
+	out := make(map[int64]*gongzhi.ContractVersion, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		rows, err := q.Query(ctx, `SELECT `+versionCols+` FROM contract_versions WHERE state = ? AND contract_id IN (`+
+			placeholders(len(chunk))+`) ORDER BY contract_id, version`, append([]any{gongzhi.VersionEffective}, idArgs(chunk)...)...)
+		if err != nil {
 			return nil, err
+		}
+		for rows.Next() {
+			v, err := scanVersion(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[v.ContractID] = v
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
 		}
 	}
 	return out, nil

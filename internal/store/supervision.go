@@ -85,7 +85,7 @@ func (q *Q) ListInspections(ctx context.Context, s Scope, opts ListOptions, each
 		w.add("i.state = 'due' AND i.due_on >= ?", v)
 	}
 	return list(ctx, q, inspectionCols, inspectionFrom, w, orderBy(opts, map[string]string{"title": "ct.title", "due_on": "i.due_on"},
-		"i.month DESC, ct.title", "i.id"), opts, scanInspection, each)
+		"i.month DESC, ct.title, i.id", "i.id"), opts, scanInspection, each)
 }
 
 // UpdateInspection stores what the inspector recorded.

@@ -10,11 +10,13 @@ import (
 	"gongzhi"
 )
 
-const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.place_code, ''), COALESCE(p.name, ''), COALESCE(u.org_id, 0),
-	COALESCE(o.name, ''), u.phone, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.last_login_at, u.last_login_ip,
+// The place's and organization's names are looked up for the page's rows only (see needCols).
+const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.place_code, ''),
+	COALESCE((SELECT p.name FROM places p WHERE p.code = u.place_code), ''), COALESCE(u.org_id, 0),
+	COALESCE((SELECT o.name FROM organizations o WHERE o.id = u.org_id), ''), u.phone, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.last_login_at, u.last_login_ip,
 	u.password_changed_at, u.created_at, u.updated_at`
 
-const userFrom = "users u LEFT JOIN places p ON p.code = u.place_code LEFT JOIN organizations o ON o.id = u.org_id"
+const userFrom = "users u"
 
 func scanUser(s scanner) (*gongzhi.User, error) {
 	var u gongzhi.User

@@ -74,6 +74,7 @@ type Server struct {
 	reqs      *prometheus.CounterVec
 	dur       *prometheus.HistogramVec
 	reg       *prometheus.Registry
+	public    publicCache // what anonymous public pages read (public_cache.go)
 }
 
 // A Part is one capability's share of the server: its page templates and the routes of its pages

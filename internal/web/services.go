@@ -33,4 +33,6 @@ type Services interface {
 	PublicPlace(ctx context.Context, code string) (*gongzhi.Place, error)
 	// ServiceCategories is the service catalog (active entries only, if activeOnly).
 	ServiceCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.ServiceCategory, error)
+	// PublicVersion names the state of what anonymous public pages show (public_cache.go).
+	PublicVersion(ctx context.Context) (string, error)
 }

@@ -64,14 +64,18 @@ func PpFirstNonEmpty(xs ...string) string {
 	return ""
 }
 
+// PpCommunities lists the instance's communities (the first 5,000), the same for everyone:
+// cached (public_cache.go).
 func (s *Server) PpCommunities(ctx context.Context) ([]PpCommunity, error) {
-	var out []PpCommunity
-	_, err := s.services.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
-		func(p *gongzhi.Place) error {
-			out = append(out, PpCommunity{Code: p.Code, Name: p.Name, StreetCode: p.ParentCode, StreetName: p.ParentName})
-			return nil
-		})
-	return out, err
+	return PublicCached(ctx, s, "communities", func() ([]PpCommunity, error) {
+		var out []PpCommunity
+		_, err := s.services.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
+			func(p *gongzhi.Place) error {
+				out = append(out, PpCommunity{Code: p.Code, Name: p.Name, StreetCode: p.ParentCode, StreetName: p.ParentName})
+				return nil
+			})
+		return out, err
+	})
 }
 
 func (s *Server) PpGroupNames(ctx context.Context, lang string) map[string]string {

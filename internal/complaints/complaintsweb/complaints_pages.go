@@ -263,7 +263,7 @@ func (s *Server) cmpRenderDetail(w http.ResponseWriter, r *http.Request, c *gong
 	}
 	if complaints.MayHandleComplaints(ac) && c.State == gongzhi.ComplaintOpen {
 		opts := []web.Option{{Value: "", Label: "—"}, {Value: "office", Label: web.T(lang, "complaint.route.office")}, {Value: "hub", Label: web.T(lang, "complaint.route.hub")}}
-		cs, err := s.svc.PublicContracts(r.Context())
+		cs, err := s.svc.PublicContractsCovering(r.Context(), c.CommunityCode)
 		if err != nil {
 			return err
 		}

@@ -43,9 +43,13 @@ func (s *Server) cmpSubmitForm(r *http.Request, req *cmpSubmitRequest, errs map[
 	}
 	pick.Error = errs["community_code"]
 	about := []web.Option{{Value: "", Label: web.T(lang, "complaint.concerning_none")}, {Value: "hub", Label: web.T(lang, "complaint.concerning_hub")}}
-	cs, err := s.svc.PublicContracts(ctx)
-	if err != nil {
-		return nil, nil, err
+	// the contracts of the chosen community and the places above it (the form is shown once one
+	// is chosen), not every contract of the instance
+	var cs []gongzhi.PublicContract
+	if pick.Chosen != nil {
+		if cs, err = s.svc.PublicContractsCovering(ctx, pick.Chosen.Code); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, c := range cs {
 		about = append(about, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Title + " — " + c.Provider})

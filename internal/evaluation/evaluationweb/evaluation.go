@@ -286,6 +286,9 @@ type evListPage struct {
 	Schemes   []web.Option // call id → title
 	Due       bool
 	MayStart  bool // the caller may start a round (the auditor reads only)
+	// MoreContracts: more signed contracts than the evContractsShown listed (the contracts list
+	// has them all)
+	MoreContracts bool
 }
 
 type evContractRow struct {
@@ -341,50 +344,56 @@ func evOptions(lang, prefix string, codes []string) []web.Option {
 	return out
 }
 
-// evContracts fills the signed contracts of the place with their rounds, and the calls whose
-// schemes staff may open.
+// evContractsShown is how many signed contracts the evaluations page lists (the most recent);
+// the contracts list has them all.
+const evContractsShown = 100
+
+// evContracts fills the most recent signed contracts of the place (evContractsShown of them;
+// with ?due=mid those past their mid-term date without a mid-term round) with their rounds, and
+// the calls of those contracts, whose schemes staff may open. The terms and rounds of the shown
+// contracts are read in a few queries, not per contract.
 func (s *Server) evContracts(ctx context.Context, ac *gongzhi.Actor, d *evListPage, dueOnly bool) error {
-	due, err := s.svc.MidTermDue(ctx, ac)
-	if err != nil {
-		return err
-	}
-	isDue := map[int64]bool{}
-	for _, ct := range due {
-		isDue[ct.ID] = true
-	}
-	rounds := map[int64]map[string]bool{}
-	if _, err := s.svc.Evaluations(ctx, ac, gongzhi.ListOptions{}, func(e *gongzhi.Evaluation) error {
-		if rounds[e.ContractID] == nil {
-			rounds[e.ContractID] = map[string]bool{}
+	f := map[string]string{"state": gongzhi.ContractSigned}
+	var due []*gongzhi.Contract
+	if dueOnly {
+		var err error
+		if due, err = s.svc.MidTermDue(ctx, ac); err != nil {
+			return err
 		}
-		rounds[e.ContractID][e.Round] = true
-		return nil
-	}); err != nil {
-		return err
 	}
-	calls := map[int64]bool{}
-	var ids []int64
-	if _, err := s.svc.Contracts(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
-		func(ct *gongzhi.Contract) error {
-			ids = append(ids, ct.ID)
-			if !calls[ct.CallID] {
-				calls[ct.CallID] = true
-				d.Schemes = append(d.Schemes, web.Option{Value: web.FmtInt(ct.CallID), Label: ct.CallTitle})
-			}
+	var cts []*gongzhi.Contract
+	if dueOnly {
+		cts = due[:min(len(due), evContractsShown)]
+		d.MoreContracts = len(due) > len(cts)
+	} else {
+		n, err := s.svc.Contracts(ctx, ac, gongzhi.ListOptions{Filters: f, Limit: evContractsShown}, func(ct *gongzhi.Contract) error {
+			cts = append(cts, ct)
 			return nil
-		}); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if dueOnly && !isDue[id] {
-			continue
-		}
-		ct, err := s.svc.Contract(ctx, ac, id)
+		})
 		if err != nil {
 			return err
 		}
-		d.Contracts = append(d.Contracts, evContractRow{ID: ct.ID, Title: ct.Title, Org: ct.ProviderName, MidDate: evaluation.MidTermDate(ct),
-			HasMid: rounds[ct.ID][gongzhi.RoundMid], HasFinal: rounds[ct.ID][gongzhi.RoundFinal], MidDue: isDue[ct.ID]})
+		d.MoreContracts = n > len(cts)
+	}
+	ids := make([]int64, len(cts))
+	for i, ct := range cts {
+		ids[i] = ct.ID
+	}
+	dates, rounds, err := s.svc.MidTermDates(ctx, ac, ids)
+	if err != nil {
+		return err
+	}
+	today := s.svc.Today()
+	calls := map[int64]bool{}
+	for _, ct := range cts {
+		if !calls[ct.CallID] {
+			calls[ct.CallID] = true
+			d.Schemes = append(d.Schemes, web.Option{Value: web.FmtInt(ct.CallID), Label: ct.CallTitle})
+		}
+		mid := dates[ct.ID]
+		d.Contracts = append(d.Contracts, evContractRow{ID: ct.ID, Title: ct.Title, Org: ct.ProviderName, MidDate: mid,
+			HasMid: rounds[ct.ID][gongzhi.RoundMid], HasFinal: rounds[ct.ID][gongzhi.RoundFinal],
+			MidDue: mid != "" && mid <= today && !rounds[ct.ID][gongzhi.RoundMid]})
 	}
 	d.Due = dueOnly
 	return nil

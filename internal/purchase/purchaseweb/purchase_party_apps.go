@@ -492,8 +492,9 @@ func (s *Server) ppApps(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.List.Filters = []web.Field{web.FilterSelect(r, "state", web.T(lang, "party.state"), states)}
 	if data.Provider {
-		// every application of the organization, to link a call to the one already started
-		if _, err := s.svc.Applications(ctx, ac, gongzhi.ListOptions{}, func(ap *gongzhi.Application) error {
+		// the organization's applications to the open calls listed below, to link a call to the one
+		// already started (not every application the organization ever made)
+		if _, err := s.svc.Applications(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"call_state": gongzhi.CallOpen}}, func(ap *gongzhi.Application) error {
 			if old := mine[ap.CallID]; old == nil || ap.State != gongzhi.AppWithdrawn {
 				mine[ap.CallID] = ap
 			}

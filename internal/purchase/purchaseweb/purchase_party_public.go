@@ -52,29 +52,37 @@ func (s *Server) ppPublicRow(lang string, catNames func([]string) string, c *gon
 	return row
 }
 
+// ppPublicIndex is the public index: the same for every visitor, computed once per version of
+// the public data (web.PublicCached).
 func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
-	d := &ppPublicIndexPage{}
-	catNames := s.PpCategoryNamer(ctx, lang)
-	if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
-		d.Open = append(d.Open, s.ppPublicRow(lang, catNames, c))
-		return nil
-	}); err != nil {
-		return err
-	}
-	if _, err := s.svc.Calls(ctx, nil, gongzhi.ListOptions{Limit: 100}, func(c *gongzhi.Call) error {
-		if c.State != gongzhi.CallOpen {
-			d.Results = append(d.Results, s.ppPublicRow(lang, catNames, c))
+	d, err := web.PublicCached(ctx, s.Server, "public.index:"+lang, func() (*ppPublicIndexPage, error) {
+		d := &ppPublicIndexPage{}
+		catNames := s.PpCategoryNamer(ctx, lang)
+		if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
+			d.Open = append(d.Open, s.ppPublicRow(lang, catNames, c))
+			return nil
+		}); err != nil {
+			return nil, err
 		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	rates, err := s.ppRates(ctx, lang, "")
+		if _, err := s.svc.Calls(ctx, nil, gongzhi.ListOptions{Limit: 100}, func(c *gongzhi.Call) error {
+			if c.State != gongzhi.CallOpen {
+				d.Results = append(d.Results, s.ppPublicRow(lang, catNames, c))
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		rates, err := s.ppRates(ctx, lang, "")
+		if err != nil {
+			return nil, err
+		}
+		d.Rates = rates
+		return d, nil
+	})
 	if err != nil {
 		return err
 	}
-	d.Rates = rates
 	s.Render(w, r, http.StatusOK, "p_party_public", &web.Page{Title: web.T(lang, "nav.public"), Active: "/public", Data: d})
 	return nil
 }
@@ -82,13 +90,8 @@ func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 // ppRatePlaces are the places whose purchaser's payment record is shown: those of the public
 // calls, or, before there is any, every street (乡镇/街道) on the instance.
 func (s *Server) ppRatePlaces(ctx context.Context) ([]string, error) {
-	var codes []string
-	if _, err := s.svc.Calls(ctx, nil, gongzhi.ListOptions{Limit: 1000}, func(c *gongzhi.Call) error {
-		if !slices.Contains(codes, c.PlaceCode) {
-			codes = append(codes, c.PlaceCode)
-		}
-		return nil
-	}); err != nil {
+	codes, err := s.svc.PublicCallPlaces(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if len(codes) == 0 {
@@ -101,14 +104,22 @@ func (s *Server) ppRatePlaces(ctx context.Context) ([]string, error) {
 	return codes, nil
 }
 
+// ppOnTimeRates is the payment record of the purchaser of place, or of every purchaser with
+// public calls (place ""; the same for everyone: cached, web.PublicCached).
 func (s *Server) ppOnTimeRates(ctx context.Context, place string) ([]*gongzhi.OnTimeRate, error) {
-	codes := []string{place}
 	if place == "" {
-		var err error
-		if codes, err = s.ppRatePlaces(ctx); err != nil {
-			return nil, err
-		}
+		return web.PublicCached(ctx, s.Server, "ontime", func() ([]*gongzhi.OnTimeRate, error) {
+			codes, err := s.ppRatePlaces(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return s.ppOnTimeRatesOf(ctx, codes)
+		})
 	}
+	return s.ppOnTimeRatesOf(ctx, []string{place})
+}
+
+func (s *Server) ppOnTimeRatesOf(ctx context.Context, codes []string) ([]*gongzhi.OnTimeRate, error) {
 	out := make([]*gongzhi.OnTimeRate, 0, len(codes))
 	for _, code := range codes {
 		rt, err := s.svc.OnTimeRate(ctx, code)
@@ -121,6 +132,13 @@ func (s *Server) ppOnTimeRates(ctx context.Context, place string) ([]*gongzhi.On
 }
 
 func (s *Server) ppRates(ctx context.Context, lang, place string) ([]ppRateRow, error) {
+	if place == "" {
+		return web.PublicCached(ctx, s.Server, "rates:"+lang, func() ([]ppRateRow, error) { return s.ppRatesOf(ctx, lang, place) })
+	}
+	return s.ppRatesOf(ctx, lang, place)
+}
+
+func (s *Server) ppRatesOf(ctx context.Context, lang, place string) ([]ppRateRow, error) {
 	rs, err := s.ppOnTimeRates(ctx, place)
 	if err != nil {
 		return nil, err

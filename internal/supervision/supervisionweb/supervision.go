@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -234,21 +235,26 @@ func (s *Server) ledgerMonthFor(ctx context.Context, ac *gongzhi.Actor, lang str
 
 // ---- the overview
 
+// supInspectionsShown is how many inspections a page of the supervision page lists.
+const supInspectionsShown = 100
+
 type supIndexView struct {
 	CSS               string
 	Month, Prev, Next string
 	Inspections       [][]web.Cell
-	Rects             [][]web.Cell
-	RectFilter        string
-	RectFilters       []web.ActionLink
-	Talks             [][]web.Cell
-	Reports           [][]web.Cell
-	ReportHref        string
-	Inspector, Staff  bool
-	OverdueOnly       bool
-	InspectionsNote   string
-	MeetingsHref      string
-	PublicReportsHref string
+	// InspectionsPrev and InspectionsNext link the pages of inspections ("" for none)
+	InspectionsPrev, InspectionsNext string
+	Rects                            [][]web.Cell
+	RectFilter                       string
+	RectFilters                      []web.ActionLink
+	Talks                            [][]web.Cell
+	Reports                          [][]web.Cell
+	ReportHref                       string
+	Inspector, Staff                 bool
+	OverdueOnly                      bool
+	InspectionsNote                  string
+	MeetingsHref                     string
+	PublicReportsHref                string
 }
 
 func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
@@ -266,7 +272,22 @@ func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 	if v.OverdueOnly {
 		f = map[string]string{"overdue": today}
 	}
-	if _, err := s.svc.Inspections(ctx, ac, gongzhi.ListOptions{Filters: f, Sort: "title"}, func(in *gongzhi.Inspection) error {
+	// a page of supInspectionsShown inspections (?ipage=), not every contract of the scope at once
+	ipage, _ := strconv.Atoi(q.Get("ipage"))
+	ipage = max(1, ipage)
+	pageHref := func(n int) string {
+		qq := url.Values{"ipage": {strconv.Itoa(n)}}
+		for _, k := range []string{"month", "overdue", "rect"} {
+			if v := q.Get(k); v != "" {
+				qq.Set(k, v)
+			}
+		}
+		return "/supervision?" + qq.Encode()
+	}
+	if ipage > 1 {
+		v.InspectionsPrev = pageHref(ipage - 1)
+	}
+	nIns, err := s.svc.Inspections(ctx, ac, gongzhi.ListOptions{Filters: f, Sort: "title", Limit: supInspectionsShown, Offset: (ipage - 1) * supInspectionsShown}, func(in *gongzhi.Inspection) error {
 		state := web.T(lang, "inspection.state."+in.State)
 		if in.Overdue {
 			state = web.T(lang, "sup.overdue")
@@ -275,8 +296,12 @@ func (s *Server) supIndex(w http.ResponseWriter, r *http.Request) error {
 			{Text: in.Month}, {Text: in.DueOn}, {Text: state, Class: "s-" + supStateClass(in.State, in.Overdue)},
 			{Text: supPct(in)}, {Text: strconv.Itoa(in.Findings()), Class: "num"}})
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		return err
+	}
+	if nIns > ipage*supInspectionsShown {
+		v.InspectionsNext = pageHref(ipage + 1)
 	}
 	// rectifications
 	rf := map[string]string{"state": "active"}

@@ -1,0 +1,25 @@
+// The version of what anonymous public pages show, for the web kit's cache of them
+// (internal/web/public_cache.go).
+
+package kernel
+
+import (
+	"context"
+	"strconv"
+)
+
+// PublicWindow is how many seconds of the clock one version of the public data covers: pages
+// whose content depends on the time (a call that takes applications until its deadline) are
+// recomputed at least this often.
+const PublicWindow = 10
+
+// PublicVersion names the state of the data anonymous public pages show: the last audited write
+// (every write is audited, so any change of a call, contract, payment, complaint, place or
+// catalog entry gives a new version) and the clock's window of PublicWindow seconds.
+func (a *Kernel) PublicVersion(ctx context.Context) (string, error) {
+	head, err := a.DB.Q().AuditHead(ctx)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(head, 10) + "/" + strconv.FormatInt(a.Now().Unix()/PublicWindow, 10), nil
+}
