@@ -1,2 +1,0 @@
--- Reserved for issue 10's migration 0012 of another branch, so that 0014 follows without a gap on
--- this branch (i10-others). The lead drops this file when merging the real 0012.
