@@ -32,7 +32,8 @@ type Migration struct {
 
 // goSteps are the Go steps migrations may name.
 var goSteps = map[string]func(ctx context.Context, q *Q) error{
-	"notes_as_data": migrateNotes, // 0006_notes.sql (migrate_notes.go)
+	"notes_as_data": migrateNotes,                                                                // 0006_notes.sql (migrate_notes.go)
+	"ledger_totals": func(ctx context.Context, q *Q) error { return q.RebuildLedgerTotals(ctx) }, // 0015_ledger_totals.sql (ledger_totals.go)
 }
 
 const goMarker = "\n-- @go "

@@ -405,15 +405,29 @@ func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) e
 	return err
 }
 
-// TokenUser returns the user id of a live token and stamps its use.
+// TokenUsedEvery is how stale a token's last_used_at may grow: TokenUser stamps a use only when
+// the stored one is older, so that a busy token's requests are reads (on SQLite, a write would
+// queue each of them behind the single writer) and the tokens page still shows the last use to
+// within this interval.
+const TokenUsedEvery = 5 * time.Minute
+
+// TokenUser returns the user id of a live token and stamps its use, at most once per
+// TokenUsedEvery: the stamp is a conditional UPDATE, issued only when the value read is older, so
+// that concurrent requests stamp it once.
 func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (int64, error) {
 	var id, uid int64
-	err := q.QueryRow(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND revoked = FALSE
-		AND (expires_at IS NULL OR expires_at > ?)`, hash, now.UTC()).Scan(&id, &uid)
+	var used sql.NullTime
+	err := q.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked = FALSE
+		AND (expires_at IS NULL OR expires_at > ?)`, hash, now.UTC()).Scan(&id, &uid, &used)
 	if err != nil {
 		return 0, mapErr(err)
 	}
-	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now.UTC(), id)
+	cutoff := now.Add(-TokenUsedEvery).UTC()
+	if used.Valid && used.Time.After(cutoff) {
+		return uid, nil
+	}
+	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+		now.UTC(), id, cutoff)
 	return uid, err
 }
 

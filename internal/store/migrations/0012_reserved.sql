@@ -1,0 +1,2 @@
+-- Reserved for issue 10's migration 0012 of another branch, so that 0015 follows without a gap on
+-- this branch (i10-writes). The lead drops this file when merging the real 0012.
