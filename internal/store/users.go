@@ -411,24 +411,25 @@ func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) e
 // within this interval.
 const TokenUsedEvery = 5 * time.Minute
 
-// TokenUser returns the user id of a live token and stamps its use, at most once per
-// TokenUsedEvery: the stamp is a conditional UPDATE, issued only when the value read is older, so
-// that concurrent requests stamp it once.
-func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (int64, error) {
-	var id, uid int64
+// TokenUser returns the account of a live token, read with the token in one query, and stamps
+// the token's use at most once per TokenUsedEvery: the stamp is a conditional UPDATE, issued only
+// when the value read is older, so that concurrent requests stamp it once.
+func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, error) {
+	var id int64
 	var used sql.NullTime
-	err := q.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked = FALSE
-		AND (expires_at IS NULL OR expires_at > ?)`, hash, now.UTC()).Scan(&id, &uid, &used)
+	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.last_used_at FROM `+userFrom+`
+		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND t.revoked = FALSE
+		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&id, &used}})
 	if err != nil {
-		return 0, mapErr(err)
+		return nil, err
 	}
 	cutoff := now.Add(-TokenUsedEvery).UTC()
 	if used.Valid && used.Time.After(cutoff) {
-		return uid, nil
+		return u, nil
 	}
 	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
 		now.UTC(), id, cutoff)
-	return uid, err
+	return u, err
 }
 
 // ListTokens lists an account's tokens (userID 0: every account's).
