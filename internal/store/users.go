@@ -432,6 +432,14 @@ func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi
 	return u, err
 }
 
+// OrgPlace returns an organization's place and that place's level (0 when the place is not in
+// the registry), in one query: the scope of a provider's every request (kernel.ScopeFor).
+func (q *Q) OrgPlace(ctx context.Context, orgID int64) (code string, level int, err error) {
+	err = q.QueryRow(ctx, `SELECT o.place_code, COALESCE(p.level, 0) FROM organizations o LEFT JOIN places p ON p.code = o.place_code
+		WHERE o.id = ?`, orgID).Scan(&code, &level)
+	return code, level, mapErr(err)
+}
+
 // ListTokens lists an account's tokens (userID 0: every account's).
 func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, error) {
 	query := `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked FROM api_tokens`
