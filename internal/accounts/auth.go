@@ -228,12 +228,11 @@ func (a *Service) Logout(ctx context.Context, ac *gongzhi.Actor, token string) e
 
 // TokenActor returns the actor for an API bearer token.
 func (a *Service) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor, error) {
-	uid, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
+	u, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
 	if err != nil {
 		return nil, err
 	}
-	u, err := a.DB.Q().GetUser(ctx, uid)
-	if err != nil || u.Disabled {
+	if u.Disabled {
 		return nil, gongzhi.NotFound()
 	}
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api"}

@@ -371,6 +371,15 @@ func TestSurveyAndRatings(t *testing.T) {
 		if len(tr) != 1 || tr[0].Responses != 6 || tr[0].Satisfied != 4 || tr[0].RateBP != 6667 {
 			t.Fatalf("trend %+v", tr)
 		}
+		// the same over three months: the answers fall in the middle one only
+		around := func(n int) string {
+			return gongzhi.DateOf(f.clock().In(gongzhi.ChinaTime).AddDate(0, n, 1-f.clock().In(gongzhi.ChinaTime).Day()))[:7]
+		}
+		tr3, err := a.SatisfactionTrend(ctx, f.hub, around(-1), around(1))
+		f.must(err)
+		if len(tr3) != 3 || tr3[1] != tr[0] || tr3[0].Responses != 0 || tr3[2].Responses != 0 || tr3[1].Month != month {
+			t.Fatalf("trend over three months %+v", tr3)
+		}
 		_, ps, err := a.ContractProgress(ctx, f.hub, f.ct.ID)
 		f.must(err)
 		for _, p := range ps {

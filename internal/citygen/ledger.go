@@ -14,10 +14,10 @@ import (
 )
 
 // afterBulkLedger runs after the ledger was bulk-loaded, in the same transaction as its last
-// batch: the dashboard totals kept on write (internal/overview, internal/store/dashboard.go) are
-// rebuilt here from the loaded entries, since the bulk load bypasses the write path.
+// batch: the ledger totals the dashboards read (kept on every write, internal/store/ledger_totals.go)
+// are rebuilt from the loaded entries, since the bulk load bypasses the write path.
 func afterBulkLedger(ctx context.Context, q *store.Q) error {
-	return nil
+	return q.RebuildLedgerTotals(ctx)
 }
 
 var entryKinds = []struct {

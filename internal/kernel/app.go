@@ -168,21 +168,23 @@ func auditJSON(v any) string {
 // ScopeFor fills an actor's place scope from its account: the user's place for place-scoped
 // roles, the organization's place for a provider.
 func (a *Kernel) ScopeFor(ctx context.Context, ac *gongzhi.Actor) error {
-	code := ac.User.PlaceCode
+	code, lvl := ac.User.PlaceCode, 0
 	if gongzhi.OrgScoped(ac.User.Role) && ac.User.OrgID != 0 {
-		o, err := a.DB.Q().GetOrganization(ctx, store.Scope{}, ac.User.OrgID)
-		if err != nil {
+		// the organization's place with its level, in one query
+		var err error
+		if code, lvl, err = a.DB.Q().OrgPlace(ctx, ac.User.OrgID); err != nil {
 			return err
 		}
-		code = o.PlaceCode
 	}
 	if code == "" || gongzhi.IsAdminRole(ac.User.Role) {
 		ac.ScopeCode, ac.Scope = "", ""
 		return nil
 	}
-	lvl, err := a.DB.Q().PlaceExists(ctx, code)
-	if err != nil {
-		return err
+	if !(gongzhi.OrgScoped(ac.User.Role) && ac.User.OrgID != 0) {
+		var err error
+		if lvl, err = a.DB.Q().PlaceExists(ctx, code); err != nil {
+			return err
+		}
 	}
 	if lvl == 0 {
 		lvl = gongzhi.LevelCommunity

@@ -87,20 +87,8 @@ func mustWriteLedger(ac *gongzhi.Actor) (store.EntryScope, error) {
 
 // contractInForce reads a contract within s with its version in force (nil before signing).
 func contractInForce(ctx context.Context, q *store.Q, s store.Scope, id int64) (*gongzhi.Contract, error) {
-	ct, err := q.GetContract(ctx, s, id)
-	if err != nil {
-		return nil, err
-	}
-	versions, err := q.ListContractVersions(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range versions {
-		if v.State == gongzhi.VersionEffective {
-			ct.Current = v
-		}
-	}
-	return ct, nil
+	ct, _, err := q.ContractInForce(ctx, s, id)
+	return ct, err
 }
 
 // checkEntry checks an entry against its contract and the registry: the contract is signed
@@ -110,7 +98,9 @@ func contractInForce(ctx context.Context, q *store.Q, s store.Scope, id int64) (
 // ledger.community_not_covered:CODE), the participants are residents (EINVALID participant_ids:
 // ledger.person_unknown:ID) of those communities (ECONFLICT participant_ids:
 // ledger.person_outside:ID); volunteers given by id take their names from the registry.
-func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, e *gongzhi.ServiceEntry) error {
+// served are the communities the contract's application serves; the people named (participants
+// and volunteers) are read in one query.
+func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, served []string, e *gongzhi.ServiceEntry) error {
 	if ct.State != gongzhi.ContractSigned || ct.Current == nil {
 		return gongzhi.Refused("contract_id", "ledger.contract_unsigned")
 	}
@@ -121,19 +111,25 @@ func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 	if e.HeldOn < t.StartOn || e.HeldOn > t.EndOn {
 		return gongzhi.Refused("held_on", "ledger.outside_period:"+t.StartOn+" — "+t.EndOn)
 	}
-	served, err := q.ContractCommunities(ctx, ct.ID)
-	if err != nil {
-		return err
-	}
 	for _, c := range e.Communities {
 		if !slices.Contains(served, c) {
 			return gongzhi.Refused("communities", "ledger.community_not_covered:"+c)
 		}
 	}
+	ids := slices.Clone(e.ParticipantIDs)
+	for _, v := range e.Volunteers {
+		if v.PersonID != 0 {
+			ids = append(ids, v.PersonID)
+		}
+	}
+	people, err := q.LedgerPeople(ctx, ids)
+	if err != nil {
+		return err
+	}
 	e.Participants = nil
 	for _, id := range e.ParticipantIDs {
-		p, err := q.GetPerson(ctx, store.Scope{}, id)
-		if err != nil || p.Kind != "resident" {
+		p, ok := people[id]
+		if !ok || p.Kind != "resident" {
 			return gongzhi.Invalid("participant_ids", "ledger.person_unknown:"+kernel.Id10(id))
 		}
 		if !slices.ContainsFunc(e.Communities, func(c string) bool { return strings.HasPrefix(p.PlaceCode, communityPrefix(c)) }) {
@@ -145,8 +141,8 @@ func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 		if v.PersonID == 0 {
 			continue
 		}
-		p, err := q.GetPerson(ctx, store.Scope{}, v.PersonID)
-		if err != nil {
+		p, ok := people[v.PersonID]
+		if !ok {
 			return gongzhi.Invalid("volunteers."+kernel.Itoa(i)+".person_id", "ledger.person_unknown:"+kernel.Id10(v.PersonID))
 		}
 		e.Volunteers[i].Name = p.Name
@@ -171,14 +167,14 @@ func (a *Service) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 		return err
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		ct, err := contractInForce(ctx, q, s.Scope, e.ContractID)
+		ct, served, err := q.ContractInForce(ctx, s.Scope, e.ContractID)
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 				return &gongzhi.Error{Code: gongzhi.ENOTFOUND, Message: "err.not_found", Fields: map[string]string{"contract_id": "err.not_found"}}
 			}
 			return err
 		}
-		if err := a.checkEntry(ctx, q, ct, e); err != nil {
+		if err := a.checkEntry(ctx, q, ct, served, e); err != nil {
 			return err
 		}
 		e.CreatedBy = kernel.ActorName(ac)
@@ -214,11 +210,11 @@ func (a *Service) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64,
 		if err != nil {
 			return err
 		}
-		ct, err := contractInForce(ctx, q, store.Scope{}, old.ContractID)
+		ct, served, err := q.ContractInForce(ctx, store.Scope{}, old.ContractID)
 		if err != nil {
 			return err
 		}
-		if err := a.checkEntry(ctx, q, ct, e); err != nil {
+		if err := a.checkEntry(ctx, q, ct, served, e); err != nil {
 			return err
 		}
 		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,

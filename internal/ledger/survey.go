@@ -203,28 +203,19 @@ func (a *Service) SatisfactionTrend(ctx context.Context, ac *gongzhi.Actor, from
 		return nil, gongzhi.Invalid("from", "ledger.month_format")
 	}
 	end = end.AddDate(0, 1, 0)
-	answers, err := a.DB.Q().SatisfactionAnswers(ctx, s, start, end)
+	var bounds []time.Time
+	for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+		bounds = append(bounds, m)
+	}
+	per, err := a.DB.Q().SatisfactionByMonth(ctx, s, bounds)
 	if err != nil {
 		return nil, err
 	}
-	type acc struct{ sat, n int }
-	per := map[string]*acc{}
-	for _, x := range answers {
-		m := x.At.In(gongzhi.ChinaTime).Format("2006-01")
-		if per[m] == nil {
-			per[m] = &acc{}
-		}
-		per[m].n++
-		if x.Satisfied {
-			per[m].sat++
-		}
-	}
 	out := []gongzhi.SatisfactionPoint{}
-	for m := start; m.Before(end); m = m.AddDate(0, 1, 0) {
-		k := m.Format("2006-01")
-		p := gongzhi.SatisfactionPoint{Month: k}
-		if c := per[k]; c != nil {
-			r := gongzhi.NewRate("", c.sat, c.n)
+	for i, c := range per {
+		p := gongzhi.SatisfactionPoint{Month: bounds[i].Format("2006-01")}
+		if c.Responses > 0 {
+			r := gongzhi.NewRate("", c.Satisfied, c.Responses)
 			p.Responses, p.Satisfied, p.RateBP, p.LowBP, p.HighBP = r.Responses, r.Satisfied, r.RateBP, r.LowBP, r.HighBP
 		}
 		out = append(out, p)

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,13 +111,36 @@ func (q *Q) ListEntries(ctx context.Context, s EntryScope, opts ListOptions, eac
 }
 
 func (q *Q) insertEntryPeople(ctx context.Context, e *gongzhi.ServiceEntry) error {
-	for _, p := range e.Participants {
-		if _, err := q.Exec(ctx, `INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code) VALUES (?, ?, ?, ?)`,
-			e.ID, e.ContractID, p.PersonID, p.PlaceCode); err != nil {
-			return mapErr(err)
+	if len(e.Participants) == 0 {
+		return nil
+	}
+	// one multi-row INSERT (at most 200 rows a statement, 800 parameters)
+	for start := 0; start < len(e.Participants); start += 200 {
+		chunk := e.Participants[start:min(start+200, len(e.Participants))]
+		var b strings.Builder
+		args := make([]any, 0, 4*len(chunk))
+		b.WriteString(`INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code) VALUES `)
+		for i, p := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?)")
+			args = append(args, e.ID, e.ContractID, p.PersonID, p.PlaceCode)
+		}
+		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// entryChange is what an entry counts for in the kept totals (ledger_totals.go).
+func entryChange(e *gongzhi.ServiceEntry) ledgerChange {
+	c := ledgerChange{contractID: e.ContractID, kind: e.Kind, visits: int64(e.Visits), volunteerMinute: int64(e.VolunteerMinutes())}
+	for _, p := range e.Participants {
+		c.people = append(c.people, p.PersonID)
+	}
+	return c
 }
 
 // InsertEntry adds an entry with its participants.
@@ -131,11 +155,42 @@ func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int
 		return err
 	}
 	e.ID, e.State, e.Version, e.CreatedAt, e.UpdatedAt = id, gongzhi.EntryActive, 1, now, now
-	return q.insertEntryPeople(ctx, e)
+	if err := q.insertEntryPeople(ctx, e); err != nil {
+		return err
+	}
+	return q.applyLedgerChange(ctx, entryChange(e), 1)
 }
 
-// UpdateEntry stores a corrected entry (its version already moved on) and its participants.
+// UpdateEntry stores a corrected or voided entry (its version already moved on) and its
+// participants, and moves the kept totals from what the entry stood for to what it stands for.
 func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.Time) error {
+	var old ledgerChange
+	var oldState string
+	if err := q.QueryRow(ctx, `SELECT contract_id, kind, visits, volunteer_minutes, state FROM service_entries WHERE id = ?`, e.ID).Scan(
+		&old.contractID, &old.kind, &old.visits, &old.volunteerMinute, &oldState); err != nil {
+		return mapErr(err)
+	}
+	if oldState == gongzhi.EntryActive {
+		rows, err := q.Query(ctx, `SELECT person_id FROM service_entry_people WHERE entry_id = ?`, e.ID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return mapErr(err)
+			}
+			old.people = append(old.people, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return mapErr(err)
+		}
+		if err := q.applyLedgerChange(ctx, old, -1); err != nil {
+			return err
+		}
+	}
 	if _, err := q.Exec(ctx, `UPDATE service_entries SET kind = ?, title = ?, held_on = ?, start_time = ?, end_time = ?, minutes = ?,
 		venue = ?, communities = ?, target_groups = ?, counted = ?, visits = ?, volunteers = ?, volunteer_minutes = ?, summary = ?,
 		state = ?, version = ?, reason = ?, updated_at = ? WHERE id = ?`, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes,
@@ -147,7 +202,13 @@ func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.T
 		return mapErr(err)
 	}
 	e.UpdatedAt = now
-	return q.insertEntryPeople(ctx, e)
+	if err := q.insertEntryPeople(ctx, e); err != nil {
+		return err
+	}
+	if e.State != gongzhi.EntryActive {
+		return nil
+	}
+	return q.applyLedgerChange(ctx, entryChange(e), 1)
 }
 
 // InsertEntryVersion keeps an entry as it stood before a correction or voiding.
@@ -253,68 +314,6 @@ func (q *Q) LedgerTotals(ctx context.Context, contractID int64, from, to string)
 	var files int
 	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM service_evidence ev JOIN service_entries e ON e.id = ev.entry_id`+w.sql(), w.args...).Scan(&files)
 	return t, files, mapErr(err)
-}
-
-// LedgerTotalsByContract sums the active entries of each of the contracts at once (the
-// dashboard's indicator progress): entries by kind, visits, volunteer minutes and distinct
-// named people, as LedgerTotals does for one contract over its whole ledger. Contracts without
-// entries are missing from the map.
-func (q *Q) LedgerTotalsByContract(ctx context.Context, ids []int64) (map[int64]*gongzhi.LedgerTotals, error) {
-	out := map[int64]*gongzhi.LedgerTotals{}
-	get := func(id int64) *gongzhi.LedgerTotals {
-		if out[id] == nil {
-			out[id] = &gongzhi.LedgerTotals{ByKind: map[string]int64{}}
-		}
-		return out[id]
-	}
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + ")"
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := q.Query(ctx, `SELECT e.contract_id, e.kind, COUNT(*), COALESCE(SUM(e.visits), 0), COALESCE(SUM(e.volunteer_minutes), 0)
-			FROM service_entries e WHERE e.contract_id IN `+in+` AND e.state = 'active' GROUP BY e.contract_id, e.kind`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, n, visits, mins int64
-			var kind string
-			if err := rows.Scan(&id, &kind, &n, &visits, &mins); err != nil {
-				rows.Close()
-				return nil, mapErr(err)
-			}
-			t := get(id)
-			t.ByKind[kind] = n
-			t.Entries += n
-			t.Visits += visits
-			t.VolunteerMinutes += mins
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, mapErr(err)
-		}
-		rows, err = q.Query(ctx, `SELECT e.contract_id, COUNT(DISTINCT sp.person_id) FROM service_entry_people sp
-			JOIN service_entries e ON e.id = sp.entry_id WHERE e.contract_id IN `+in+` AND e.state = 'active' GROUP BY e.contract_id`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, n int64
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, mapErr(err)
-			}
-			get(id).People = n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, mapErr(err)
-		}
-	}
-	return out, nil
 }
 
 // Recipients returns the distinct named participants of a contract's active entries, by person id.
@@ -477,40 +476,56 @@ func (q *Q) SurveysOpen(ctx context.Context, sc Scope) (int, error) {
 	return n, mapErr(err)
 }
 
-// SatisfactionAnswer is one answer or rating for the trend: when, where, and whether satisfied.
-type SatisfactionAnswer struct {
-	At        time.Time
-	PlaceCode string
-	Satisfied bool
-}
+// MonthSatisfaction is one month's count of answers and ratings, and how many were satisfied.
+type MonthSatisfaction struct{ Responses, Satisfied int }
 
-// SatisfactionAnswers returns the survey answers (not unreachable) and residents' ratings
-// given from..to (UTC) on contracts within scope.
-func (q *Q) SatisfactionAnswers(ctx context.Context, sc Scope, from, to time.Time) ([]SatisfactionAnswer, error) {
+// SatisfactionByMonth counts the survey answers (not unreachable) and residents' ratings given
+// on contracts within scope in each period between consecutive bounds (UTC instants, ascending):
+// out[i] is bounds[i]..bounds[i+1]. The database sums them (one query, no row per answer read
+// back), so the dashboard's trend does not grow with the answers.
+func (q *Q) SatisfactionByMonth(ctx context.Context, sc Scope, bounds []time.Time) ([]MonthSatisfaction, error) {
+	out := make([]MonthSatisfaction, max(len(bounds)-1, 0))
+	if len(out) == 0 {
+		return out, nil
+	}
+	from, to := bounds[0].UTC(), bounds[len(bounds)-1].UTC()
 	w := &where{}
 	surveyScope(w, sc)
-	w.add("ss.answer IN ('satisfied', 'unsatisfied') AND ss.answered_at >= ? AND ss.answered_at < ?", from.UTC(), to.UTC())
+	w.add("ss.answer IN ('satisfied', 'unsatisfied') AND ss.answered_at >= ? AND ss.answered_at < ?", from, to)
 	w2 := &where{}
 	w2.scope(sc, "ct.org_id", "r.place_code")
-	w2.add("r.created_at >= ? AND r.created_at < ?", from.UTC(), to.UTC())
-	query := `SELECT ss.answered_at, s.place_code, CASE WHEN ss.answer = 'satisfied' THEN 1 ELSE 0 END
+	w2.add("r.created_at >= ? AND r.created_at < ?", from, to)
+	var bucket strings.Builder
+	var args []any
+	if len(out) == 1 {
+		bucket.WriteString("0")
+	} else {
+		bucket.WriteString("CASE")
+		for i, b := range bounds[1 : len(bounds)-1] {
+			bucket.WriteString(" WHEN x.given_at < ? THEN " + strconv.Itoa(i))
+			args = append(args, b.UTC())
+		}
+		bucket.WriteString(" ELSE " + strconv.Itoa(len(out)-1) + " END")
+	}
+	query := `SELECT ` + bucket.String() + `, COUNT(*), COALESCE(SUM(x.sat), 0) FROM (
+		SELECT ss.answered_at AS given_at, CASE WHEN ss.answer = 'satisfied' THEN 1 ELSE 0 END AS sat
 		FROM survey_samples ss JOIN surveys s ON s.id = ss.survey_id` + w.sql() + `
-		UNION ALL SELECT r.created_at, r.place_code, CASE WHEN r.score >= 4 THEN 1 ELSE 0 END
-		FROM service_ratings r JOIN contracts ct ON ct.id = r.contract_id` + w2.sql()
-	rows, err := q.Query(ctx, query, append(w.args, w2.args...)...)
+		UNION ALL SELECT r.created_at AS given_at, CASE WHEN r.score >= 4 THEN 1 ELSE 0 END AS sat
+		FROM service_ratings r JOIN contracts ct ON ct.id = r.contract_id` + w2.sql() + `) x GROUP BY 1`
+	args = append(append(args, w.args...), w2.args...)
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SatisfactionAnswer
 	for rows.Next() {
-		var a SatisfactionAnswer
-		var sat int
-		if err := rows.Scan(&a.At, &a.PlaceCode, &sat); err != nil {
+		var i, n, sat int
+		if err := rows.Scan(&i, &n, &sat); err != nil {
 			return nil, mapErr(err)
 		}
-		a.Satisfied = sat == 1
-		out = append(out, a)
+		if i >= 0 && i < len(out) {
+			out[i] = MonthSatisfaction{Responses: n, Satisfied: sat}
+		}
 	}
 	return out, mapErr(rows.Err())
 }
@@ -576,4 +591,85 @@ func (q *Q) ContractCommunities(ctx context.Context, contractID int64) ([]string
 		return out, err
 	}
 	return splitList(s), nil
+}
+
+// ContractInForce returns a contract within s with its version in force (Current; nil before
+// signing) and the communities its application serves, in one query: the ledger's write path
+// reads them on every entry, without the contract's version history.
+func (q *Q) ContractInForce(ctx context.Context, s Scope, id int64) (*gongzhi.Contract, []string, error) {
+	w := &where{}
+	w.add("ct.id = ?", id)
+	contractScope(w, s)
+	var (
+		vContract, vAmount                      sql.NullInt64
+		vVersion                                sql.NullInt64
+		vState, vTerms, vReason, vBy, pBy, prBy sql.NullString
+		vAt, pAt, prAt, eff                     sql.NullTime
+		comms                                   sql.NullString
+	)
+	ct, err := scanContract(dashExtraScan{q.QueryRow(ctx, `SELECT `+contractCols+`, v.contract_id, v.version, v.state, v.amount, v.terms,
+		v.reason, v.created_name, v.created_at, v.purchaser_confirmed_by, v.purchaser_confirmed_at, v.provider_confirmed_by,
+		v.provider_confirmed_at, v.effective_at, ap.communities FROM `+contractFrom+`
+		LEFT JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'
+		LEFT JOIN applications ap ON ap.id = ct.application_id`+w.sql(), w.args...),
+		[]any{&vContract, &vVersion, &vState, &vAmount, &vTerms, &vReason, &vBy, &vAt, &pBy, &pAt, &prBy, &prAt, &eff, &comms}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if vContract.Valid {
+		v := &gongzhi.ContractVersion{ContractID: vContract.Int64, Version: int(vVersion.Int64), State: vState.String, Reason: vReason.String,
+			CreatedBy: vBy.String, CreatedAt: vAt.Time, PurchaserConfirmedBy: pBy.String, PurchaserConfirmedAt: pAt.Time,
+			ProviderConfirmedBy: prBy.String, ProviderConfirmedAt: prAt.Time, EffectiveAt: eff.Time}
+		if err := fromJSON(vTerms.String, &v.Terms); err != nil {
+			return nil, nil, err
+		}
+		v.Terms.Amount = gongzhi.Money(vAmount.Int64)
+		ct.Current = v
+	}
+	var served []string
+	if strings.HasPrefix(comms.String, "[") {
+		if err := fromJSON(comms.String, &served); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		served = splitList(comms.String)
+	}
+	return ct, served, nil
+}
+
+// LedgerPerson is what the ledger needs of a person of the registry.
+type LedgerPerson struct {
+	ID         int64
+	Kind, Name string
+	PlaceCode  string
+}
+
+// LedgerPeople reads the people of ids (ignoring scope) in one query per 500: id → person, for
+// those that exist.
+func (q *Q) LedgerPeople(ctx context.Context, ids []int64) (map[int64]LedgerPerson, error) {
+	out := make(map[int64]LedgerPerson, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.Query(ctx, `SELECT id, kind, name, place_code FROM people WHERE id IN `+inList(len(chunk)), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p LedgerPerson
+			if err := rows.Scan(&p.ID, &p.Kind, &p.Name, &p.PlaceCode); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			out[p.ID] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
 }

@@ -92,6 +92,12 @@ func checkNoOpenRows() {
 	if !trackRows {
 		return
 	}
+	openRows.Lock()
+	none := len(openRows.by) == 0 // no goroutine holds rows: skip reading this one's id
+	openRows.Unlock()
+	if none {
+		return
+	}
 	g := goid()
 	openRows.Lock()
 	n := openRows.by[g]

@@ -407,16 +407,39 @@ func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) e
 	return err
 }
 
-// TokenUser returns the user id of a live token and stamps its use.
-func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (int64, error) {
-	var id, uid int64
-	err := q.QueryRow(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND revoked = FALSE
-		AND (expires_at IS NULL OR expires_at > ?)`, hash, now.UTC()).Scan(&id, &uid)
+// TokenUsedEvery is how stale a token's last_used_at may grow: TokenUser stamps a use only when
+// the stored one is older, so that a busy token's requests are reads (on SQLite, a write would
+// queue each of them behind the single writer) and the tokens page still shows the last use to
+// within this interval.
+const TokenUsedEvery = 5 * time.Minute
+
+// TokenUser returns the account of a live token, read with the token in one query, and stamps
+// the token's use at most once per TokenUsedEvery: the stamp is a conditional UPDATE, issued only
+// when the value read is older, so that concurrent requests stamp it once.
+func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, error) {
+	var id int64
+	var used sql.NullTime
+	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.last_used_at FROM `+userFrom+`
+		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND t.revoked = FALSE
+		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&id, &used}})
 	if err != nil {
-		return 0, mapErr(err)
+		return nil, err
 	}
-	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now.UTC(), id)
-	return uid, err
+	cutoff := now.Add(-TokenUsedEvery).UTC()
+	if used.Valid && used.Time.After(cutoff) {
+		return u, nil
+	}
+	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+		now.UTC(), id, cutoff)
+	return u, err
+}
+
+// OrgPlace returns an organization's place and that place's level (0 when the place is not in
+// the registry), in one query: the scope of a provider's every request (kernel.ScopeFor).
+func (q *Q) OrgPlace(ctx context.Context, orgID int64) (code string, level int, err error) {
+	err = q.QueryRow(ctx, `SELECT o.place_code, COALESCE(p.level, 0) FROM organizations o LEFT JOIN places p ON p.code = o.place_code
+		WHERE o.id = ?`, orgID).Scan(&code, &level)
+	return code, level, mapErr(err)
 }
 
 // ListTokens lists an account's tokens (userID 0: every account's).

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,18 @@ import (
 	"gongzhi/internal/app"
 	"gongzhi/internal/store"
 )
+
+// benchLedgerScale multiplies the ledger entries of each contract and month: the environment
+// variable GONGZHI_BENCH_LEDGER asks for about that many entries in all (the default year has
+// about 7,600; GONGZHI_BENCH_LEDGER=1000000 makes a city's five years of ledger on one street).
+// The residents stay 40 a community, so a larger ledger names the same people more often.
+func benchLedgerScale() int {
+	n, err := strconv.Atoi(os.Getenv("GONGZHI_BENCH_LEDGER"))
+	if err != nil || n <= 7600 {
+		return 1
+	}
+	return (n + 7599) / 7600
+}
 
 // benchLedger counts what seedDashboardLedger inserted.
 type benchLedger struct {
@@ -71,6 +85,7 @@ func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contrac
 	lastDay := gongzhi.DateOf(until.AddDate(0, 0, -1))
 	lastMonth := gongzhi.MonthOf(until)
 	now := until.UTC()
+	scale := benchLedgerScale()
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		// residents of every community the contracts serve
 		comms := map[string]bool{}
@@ -187,7 +202,7 @@ func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contrac
 				if len(open) == 0 {
 					continue
 				}
-				count := (8 + rnd.IntN(13)) * len(open) / days
+				count := (8 + rnd.IntN(13)) * len(open) / days * scale
 				for k := range max(count, 1) {
 					heldOn := open[rnd.IntN(len(open))]
 					ki := pickKind()
@@ -286,6 +301,17 @@ func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contrac
 				}
 			}
 
+			n.people, n.evidence = n.people+len(peopleRows), n.evidence+len(evidenceRows)
+			if err := benchInsert(ctx, q, `INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code) VALUES `, 4,
+				peopleRows); err != nil {
+				return err
+			}
+			if err := benchInsert(ctx, q, `INSERT INTO service_evidence (entry_id, name, size, sha256, content_type, uploaded_name,
+				uploaded_at) VALUES `, 7, evidenceRows); err != nil {
+				return err
+			}
+			peopleRows, evidenceRows = peopleRows[:0], evidenceRows[:0]
+
 			// monthly inspections before until's month; a finding in about one in eight
 			for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, gongzhi.ChinaTime); gongzhi.MonthOf(m) < lastMonth; m = m.AddDate(0, 1, 0) {
 				month := gongzhi.MonthOf(m)
@@ -363,14 +389,12 @@ func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contrac
 				}
 			}
 		}
-		n.people, n.evidence, n.ratings, n.inspections = len(peopleRows), len(evidenceRows), len(ratingRows), len(inspRows)
+		n.ratings, n.inspections = len(ratingRows), len(inspRows)
 		for _, x := range []struct {
 			head string
 			cols int
 			rows [][]any
 		}{
-			{`INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code) VALUES `, 4, peopleRows},
-			{`INSERT INTO service_evidence (entry_id, name, size, sha256, content_type, uploaded_name, uploaded_at) VALUES `, 7, evidenceRows},
 			{`INSERT INTO service_ratings (entry_id, contract_id, place_code, person_id, score, comment, created_at) VALUES `, 7, ratingRows},
 			{`INSERT INTO inspections (contract_id, org_id, place_code, month, due_on, state, progress_pct, progress, difficulties, results,
 				checklist, inspected_on, inspector, created_at, updated_at) VALUES `, 15, inspRows},
@@ -393,7 +417,8 @@ func seedDashboardLedger(tb testing.TB, a *app.App, contracts []*gongzhi.Contrac
 				return err
 			}
 		}
-		return nil
+		// the ledger went in straight, as a bulk loader's does: its kept totals are rebuilt after
+		return q.RebuildLedgerTotals(ctx)
 	})
 	if err != nil {
 		tb.Fatal(err)

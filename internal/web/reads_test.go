@@ -22,7 +22,7 @@ import (
 //   - sessions.last_seen_at and sessions.expires_at: a signed-in request slides its session's
 //     idle expiry, at most once a minute per session (accounts.SessionActor).
 //   - api_tokens.last_used_at: an API request by token records when the token was last used
-//     (store.TokenUser), shown on the tokens page.
+//     (store.TokenUser, at most once per store.TokenUsedEvery), shown on the tokens page.
 var readWrites = map[string][]string{
 	"sessions":   {"last_seen_at", "expires_at"},
 	"api_tokens": {"last_used_at"},
