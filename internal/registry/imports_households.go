@@ -151,14 +151,7 @@ func (a *Service) importGrids(ctx context.Context, ac *gongzhi.Actor, rows []xls
 			if err != nil {
 				return 0, err
 			}
-			key := g.CommunityCode + "\x00" + g.Code
-			if _, ok := have[g.Code]; ok {
-				p.add("code", "grid.code_taken")
-			} else if first, ok := firstLine[key]; ok {
-				p.add("code", "grid.code_duplicate_in_file:"+strconv.Itoa(first))
-			} else {
-				firstLine[key] = r.Line
-			}
+			p.codeOnce("grid", have, firstLine, g.CommunityCode, g.Code, r.Line)
 		}
 		p.appendTo(&errs, r.Line, cols)
 		grids[i] = g
@@ -238,14 +231,7 @@ func (a *Service) importHouseholds(ctx context.Context, ac *gongzhi.Actor, rows 
 				if err != nil {
 					return 0, err
 				}
-				key := h.CommunityCode + "\x00" + h.Code
-				if _, ok := have[h.Code]; ok {
-					p.add("code", "household.code_taken")
-				} else if first, ok := firstLine[key]; ok {
-					p.add("code", "household.code_duplicate_in_file:"+strconv.Itoa(first))
-				} else {
-					firstLine[key] = r.Line
-				}
+				p.codeOnce("household", have, firstLine, h.CommunityCode, h.Code, r.Line)
 			}
 		}
 		p.appendTo(&errs, r.Line, cols)
@@ -293,4 +279,18 @@ func (cr *communityRefs) householdOf(ctx context.Context, p *rowProblems, commun
 		p.add("household", "household.code_missing")
 	}
 	return id, nil
+}
+
+// codeOnce reports a code (of a grid or household: kind) that the community already holds
+// (have) or that an earlier line of the file gave in the same community (firstLine, which it
+// fills).
+func (p *rowProblems) codeOnce(kind string, have map[string]int64, firstLine map[string]int, community, code string, line int) {
+	key := community + "\x00" + code
+	if _, ok := have[code]; ok {
+		p.add("code", kind+".code_taken")
+	} else if first, ok := firstLine[key]; ok {
+		p.add("code", kind+".code_duplicate_in_file:"+strconv.Itoa(first))
+	} else {
+		firstLine[key] = line
+	}
 }
