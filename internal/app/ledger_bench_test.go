@@ -71,7 +71,8 @@ func BenchmarkLedgerWrite(b *testing.B) {
 				b.Fatalf("POST /api/v1/ledger: %d %s", res.StatusCode, raw)
 			}
 		}
-		// the raw rate: the same rows a checked write stores, with no check, one transaction each
+		// the raw rate: the same rows a checked write stores (the entry, its participants, the community
+		// it served, the audit row), with no check, one transaction each
 		now := f.clock().UTC()
 		raw := func(i int) {
 			e := entries[i%len(entries)]
@@ -91,6 +92,10 @@ func BenchmarkLedgerWrite(b *testing.B) {
 				}
 				if _, err := q.Exec(ctx, `INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code)
 					VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)`, args...); err != nil {
+					return err
+				}
+				if _, err := q.Exec(ctx, `INSERT INTO service_entry_communities (community_code, entry_id) VALUES (?, ?)`,
+					purZhongshan, id); err != nil {
 					return err
 				}
 				after, _ := json.Marshal(e)

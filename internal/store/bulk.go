@@ -170,6 +170,14 @@ func (q *Q) InsertEntriesBatch(ctx context.Context, es []BulkEntry) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(es))
+	comms := make([][]string, len(es))
+	for i := range es {
+		ids[i], comms[i] = es[i].ID, es[i].Communities
+	}
+	if err := q.insertEntryCommunities(ctx, ids, comms); err != nil {
+		return err
+	}
 	type part struct {
 		entry, contract, person int64
 		place                   string

@@ -46,7 +46,7 @@ func scanEntry(s scanner) (*gongzhi.ServiceEntry, error) {
 func entryScope(w *where, s EntryScope) {
 	w.scope(s.Scope, "e.org_id", "e.place_code")
 	if s.Community != "" {
-		w.add("e.communities LIKE ?", "%,"+s.Community+"%")
+		w.add("e.id IN (SELECT entry_id FROM service_entry_communities WHERE community_code = ?)", s.Community)
 	}
 }
 
@@ -102,12 +102,19 @@ func (q *Q) ListEntries(ctx context.Context, s EntryScope, opts ListOptions, eac
 		w.add("e.state = ?", v)
 	}
 	if v := opts.Filters["community"]; v != "" {
-		w.add("e.communities LIKE ?", "%,"+v+"%")
+		w.add("e.id IN (SELECT entry_id FROM service_entry_communities WHERE community_code = ?)", v)
 	}
 	if v := opts.Filters["month"]; v != "" {
 		w.add("e.held_on >= ? AND e.held_on < ?", v+"-01", v+"-99")
 	}
-	return list(ctx, q, entryCols, entryFrom, w, orderBy(opts, entrySorts, "e.held_on DESC, e.id DESC", "e.id"), opts, scanEntry, each)
+	// The default order is the scope's index (migration 0016): an organization's entries newest
+	// first; a place's by place, then newest first, so that a city's first page is the first rows
+	// of an index range rather than a sort of a million entries (docs/lists.md).
+	def := "e.place_code, e.held_on DESC, e.id DESC"
+	if s.OrgID != 0 {
+		def = "e.held_on DESC, e.id DESC"
+	}
+	return list(ctx, q, entryCols, entryFrom, w, orderBy(opts, entrySorts, def, "e.id"), opts, scanEntry, each)
 }
 
 func (q *Q) insertEntryPeople(ctx context.Context, e *gongzhi.ServiceEntry) error {
@@ -158,6 +165,9 @@ func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int
 	if err := q.insertEntryPeople(ctx, e); err != nil {
 		return err
 	}
+	if err := q.setEntryCommunities(ctx, e.ID, e.Communities, false); err != nil {
+		return err
+	}
 	return q.applyLedgerChange(ctx, entryChange(e), 1)
 }
 
@@ -197,6 +207,9 @@ func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.T
 		e.Venue, joinList(e.Communities), joinList(e.TargetGroups), e.Counted, e.Visits, jsonText(e.Volunteers), e.VolunteerMinutes(),
 		e.Summary, e.State, e.Version, e.Reason, now.UTC(), e.ID); err != nil {
 		return mapErr(err)
+	}
+	if err := q.setEntryCommunities(ctx, e.ID, e.Communities, true); err != nil {
+		return err
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM service_entry_people WHERE entry_id = ?`, e.ID); err != nil {
 		return mapErr(err)

@@ -32,9 +32,10 @@ type Migration struct {
 
 // goSteps are the Go steps migrations may name.
 var goSteps = map[string]func(ctx context.Context, q *Q) error{
-	"notes_as_data":    migrateNotes,                                                                // 0006_notes.sql (migrate_notes.go)
-	"lists_city_scale": migrateListKeys,                                                             // 0013_lists.sql (people_keys.go)
-	"ledger_totals":    func(ctx context.Context, q *Q) error { return q.RebuildLedgerTotals(ctx) }, // 0015_ledger_totals.sql (ledger_totals.go)
+	"notes_as_data":      migrateNotes,                                                                 // 0006_notes.sql (migrate_notes.go)
+	"lists_city_scale":   migrateListKeys,                                                              // 0013_lists.sql (people_keys.go)
+	"ledger_totals":      func(ctx context.Context, q *Q) error { return q.RebuildLedgerTotals(ctx) },  // 0015_ledger_totals.sql (ledger_totals.go)
+	"ledger_communities": func(ctx context.Context, q *Q) error { return q.fillEntryCommunities(ctx) }, // 0016_ledger_lists.sql (ledger_communities.go)
 }
 
 const goMarker = "\n-- @go "
