@@ -29,6 +29,10 @@ type Page[T any] struct {
 type where struct {
 	parts []string
 	args  []any
+	// countCap, when set, bounds the list's count lower than gongzhi.MaxCount: a condition that
+	// no index serves (a common name searched while the list walks its scope in order) costs a
+	// row read per row counted, so its total stops sooner (docs/lists.md).
+	countCap int
 }
 
 func (w *where) add(clause string, args ...any) {

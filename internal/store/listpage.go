@@ -276,13 +276,18 @@ func countFrom(from, cond string) string {
 	}
 }
 
-// boundedCount counts the rows of from+w, stopping at gongzhi.MaxCount+1.
+// boundedCount counts the rows of from+w, stopping at gongzhi.MaxCount+1 (w.countCap+1 when
+// the condition sets a lower cap).
 func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool, error) {
+	limit := gongzhi.MaxCount
+	if w.countCap > 0 {
+		limit = min(limit, w.countCap)
+	}
 	var n int
 	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM "+countFrom(from, w.sql())+w.sql()+
-		" LIMIT "+itoa(gongzhi.MaxCount+1)+") counted", w.args...).Scan(&n)
-	if n > gongzhi.MaxCount {
-		return gongzhi.MaxCount, false, mapErr(err)
+		" LIMIT "+itoa(limit+1)+") counted", w.args...).Scan(&n)
+	if n > limit {
+		return limit, false, mapErr(err)
 	}
 	return n, true, mapErr(err)
 }

@@ -113,7 +113,9 @@ var personSorts = map[string]string{"name": "pe.name", "kind": "pe.kind", "birth
 func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func(*gongzhi.Person) error) (int, error) {
 	w := &where{}
 	personScope(w, s)
-	q.personSearch(w, opts.Q)
+	if err := q.personSearch(ctx, w, opts.Q); err != nil {
+		return 0, err
+	}
 	for _, k := range []string{"kind", "gender", "licence"} {
 		if v := opts.Filters[k]; v != "" {
 			w.add("pe."+k+" = ?", v)

@@ -21,40 +21,68 @@ func (q *Q) prefixRange(col, prefix string) (string, []any) {
 
 // personSearch adds the search of a list of people: letters are the start of a name's pinyin
 // (zhang, zhangwei) or of its initials (zw); digits the start of a phone number; anything else
-// the start of the name (张, 张伟). Each is an index range, written as "id IN (the range)" so
-// that both planners start from the matches (a search matches few) rather than walk the scope.
-func (q *Q) personSearch(w *where, text string) {
+// the start of the name (张, 张伟). The matches are first counted on their indexes, up to
+// fewRows: few matches are written as "id IN (the index ranges)", which both planners start
+// from; many (a common surname: 王 is one person in fifteen) are a check of each row, with no
+// index, while the list walks its scope in its index order, where matches come often enough to
+// fill a page soon, and the list's total then stops at walkCount (docs/lists.md).
+func (q *Q) personSearch(ctx context.Context, w *where, text string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return
+		return nil
 	}
 	letters, digits := true, true
 	for _, r := range text {
 		letters = letters && r < unicode.MaxASCII && unicode.IsLetter(r)
 		digits = digits && r >= '0' && r <= '9'
 	}
+	cols := []string{"name"}
 	switch {
 	case letters:
-		low := strings.ToLower(text)
-		c1, a1 := q.prefixRange("name_py", low)
-		c2, a2 := q.prefixRange("name_initials", low)
-		w.add("pe.id IN (SELECT id FROM people WHERE "+c1+" UNION ALL SELECT id FROM people WHERE "+c2+")", append(a1, a2...)...)
+		text = strings.ToLower(text)
+		cols = []string{"name_py", "name_initials"}
 	case digits:
-		c, a := q.prefixRange("phone", text)
-		w.add("pe.id IN (SELECT id FROM people WHERE "+c+")", a...)
-	default:
-		c, a := q.prefixRange("name", text)
-		w.add("pe.id IN (SELECT id FROM people WHERE "+c+")", a...)
+		cols = []string{"phone"}
 	}
+	var ranges, checks []string
+	var args []any
+	for _, c := range cols {
+		r, a := q.prefixRange(c, text)
+		ranges = append(ranges, "SELECT id FROM people WHERE "+r)
+		args = append(args, a...)
+		noIndex := "+pe." + c // SQLite: a unary + keeps the planner off the column's index
+		if q.Dialect() == Postgres {
+			noIndex = "(pe." + c + " || '')"
+		}
+		chk, _ := q.prefixRange(noIndex, text)
+		checks = append(checks, "("+chk+")")
+	}
+	matches := strings.Join(ranges, " UNION ALL ")
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+matches+` LIMIT `+itoa(fewRows+1)+`) few`, args...).Scan(&n); err != nil {
+		return mapErr(err)
+	}
+	if n <= fewRows {
+		w.add("pe.id IN ("+matches+")", args...)
+		return nil
+	}
+	w.add("("+strings.Join(checks, " OR ")+")", args...)
+	w.countCap = walkCount
+	return nil
 }
 
 // fewRows is how many matches of a filter count as few: a list starts from so few matches and
 // sorts them, rather than walk its scope in order looking for them.
 const fewRows = 2000
 
+// walkCount is where the total of a list that checks each row of its scope (a common name or
+// target group) stops: each row counted is a row read and checked, so beyond it the list says
+// "more than walkCount" (docs/lists.md).
+const walkCount = 500
+
 // targetGroupFilter adds the filter "in target group code". A group of few people (counted up
 // to fewRows on the index person_target_groups_code) is the list of its members, which the
-// database starts from; a large group is a check of each row (indexed EXISTS) while the list
+// database starts from; a large group is a check of each row while the list
 // walks its scope in order, where members are frequent enough to fill a page soon.
 func (q *Q) targetGroupFilter(ctx context.Context, w *where, code string) error {
 	var n int
@@ -65,7 +93,10 @@ func (q *Q) targetGroupFilter(ctx context.Context, w *where, code string) error 
 	if n <= fewRows {
 		w.add("pe.id IN (SELECT person_id FROM person_target_groups WHERE code = ?)", code)
 	} else {
-		w.add("EXISTS (SELECT 1 FROM person_target_groups tg WHERE tg.person_id = pe.id AND tg.code = ?)", code)
+		// the row's own list of groups (kept with its rows): a check of the row itself, which no
+		// planner turns into a scan of the group's rows and a sort
+		w.add("pe.target_groups LIKE ?", "%,"+code+",%")
+		w.countCap = walkCount
 	}
 	return nil
 }
