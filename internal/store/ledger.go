@@ -25,7 +25,9 @@ const entryCols = `e.id, e.contract_id, ct.title, e.org_id, ct.provider_name, e.
 	e.end_time, e.minutes, e.venue, e.communities, e.target_groups, e.counted, e.visits, e.volunteers, e.summary, e.state,
 	e.version, e.reason, e.created_name, e.created_at, e.updated_at`
 
-const entryFrom = `service_entries e JOIN contracts ct ON ct.id = e.contract_id`
+// A LEFT JOIN although every entry has its contract: a list's count then leaves the contract out
+// (countFrom) and counts on the scope's index alone.
+const entryFrom = `service_entries e LEFT JOIN contracts ct ON ct.id = e.contract_id`
 
 func scanEntry(s scanner) (*gongzhi.ServiceEntry, error) {
 	var e gongzhi.ServiceEntry
