@@ -411,8 +411,23 @@ func (a *Service) progressOf(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 
 // progressWith computes the progress of a contract's indicators from its ledger totals t.
 func (a *Service) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t gongzhi.LedgerTotals) ([]gongzhi.IndicatorProgress, error) {
+	var err error
+	out := progressOf(ct, t, func() (gongzhi.Rate, error) {
+		var r gongzhi.Rate
+		r, err = a.contractSatisfaction(ctx, q, ct.ID)
+		return r, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// progressOf is a contract's indicator progress from its ledger totals; satisfaction is asked
+// for only when an indicator measures it.
+func progressOf(ct *gongzhi.Contract, t gongzhi.LedgerTotals, satisfaction func() (gongzhi.Rate, error)) []gongzhi.IndicatorProgress {
 	if ct.Current == nil {
-		return nil, nil
+		return nil
 	}
 	var sat *gongzhi.Rate
 	var out []gongzhi.IndicatorProgress
@@ -428,9 +443,9 @@ func (a *Service) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Cont
 				p.Done = done
 			} else if m == gongzhi.MeasureSatisfaction {
 				if sat == nil {
-					r, err := a.contractSatisfaction(ctx, q, ct.ID)
+					r, err := satisfaction()
 					if err != nil {
-						return nil, err
+						return nil
 					}
 					sat = &r
 				}
@@ -440,7 +455,7 @@ func (a *Service) progressWith(ctx context.Context, q *store.Q, ct *gongzhi.Cont
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // ContractProgress returns the progress of a contract's indicators computed from its ledger:
@@ -474,21 +489,27 @@ func (a *Service) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year i
 	if err != nil {
 		return nil, err
 	}
+	// and their terms in force and satisfaction read at once too
+	cts, err := q.ContractsInForce(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	sats, err := q.SatisfactionCounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := []gongzhi.IndicatorProgress{}
 	for _, id := range ids {
-		ct, err := contractInForce(ctx, q, store.Scope{}, id)
-		if err != nil {
-			return nil, err
+		ct := cts[id]
+		if ct == nil {
+			continue
 		}
 		t := gongzhi.LedgerTotals{ByKind: map[string]int64{}}
 		if totals[id] != nil {
 			t = *totals[id]
 		}
-		p, err := a.progressWith(ctx, q, ct, t)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p...)
+		sat := gongzhi.NewRate("", sats[id][0], sats[id][1])
+		out = append(out, progressOf(ct, t, func() (gongzhi.Rate, error) { return sat, nil })...)
 	}
 	return out, nil
 }

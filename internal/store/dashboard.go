@@ -272,3 +272,46 @@ func (q *Q) PlaceNames(ctx context.Context, codes []string) (map[string]string, 
 	}
 	return out, mapErr(rows.Err())
 }
+
+// SatisfactionCounts sums, for each contract, the satisfied answers of its surveys' samples
+// and its residents' ratings of 4 or more, and how many there were (the contract's
+// satisfaction, docs/domain.md §4.3), in two grouped queries: contract ID → {satisfied, all}.
+func (q *Q) SatisfactionCounts(ctx context.Context, ids []int64) (map[int64][2]int, error) {
+	out := make(map[int64][2]int, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + ")"
+		for _, query := range []string{
+			`SELECT s.contract_id, COALESCE(SUM(CASE WHEN ss.answer = 'satisfied' THEN 1 ELSE 0 END), 0), COUNT(*)
+			FROM survey_samples ss JOIN surveys s ON s.id = ss.survey_id
+			WHERE s.contract_id IN ` + in + ` AND ss.answer IN ('satisfied', 'unsatisfied') GROUP BY s.contract_id`,
+			`SELECT contract_id, COALESCE(SUM(CASE WHEN score >= 4 THEN 1 ELSE 0 END), 0), COUNT(*) FROM service_ratings
+			WHERE contract_id IN ` + in + ` GROUP BY contract_id`,
+		} {
+			rows, err := q.Query(ctx, query, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				var sat, n int
+				if err := rows.Scan(&id, &sat, &n); err != nil {
+					rows.Close()
+					return nil, mapErr(err)
+				}
+				c := out[id]
+				out[id] = [2]int{c[0] + sat, c[1] + n}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, mapErr(err)
+			}
+		}
+	}
+	return out, nil
+}

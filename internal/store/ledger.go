@@ -615,6 +615,50 @@ func (q *Q) ContractInForce(ctx context.Context, s Scope, id int64) (*gongzhi.Co
 	w := &where{}
 	w.add("ct.id = ?", id)
 	contractScope(w, s)
+	return scanInForce(q.QueryRow(ctx, inForceSelect+w.sql(), w.args...))
+}
+
+// ContractsInForce is ContractInForce for many contracts at once, ignoring scope (the caller
+// listed them within its own): contract ID → the contract with its version in force, for those
+// found. It asks 500 contracts per query.
+func (q *Q) ContractsInForce(ctx context.Context, ids []int64) (map[int64]*gongzhi.Contract, error) {
+	out := make(map[int64]*gongzhi.Contract, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.Query(ctx, inForceSelect+" WHERE ct.id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			ct, _, err := scanInForce(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[ct.ID] = ct
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
+
+const inForceSelect = `SELECT ` + contractCols + `, v.contract_id, v.version, v.state, v.amount, v.terms,
+		v.reason, v.created_name, v.created_at, v.purchaser_confirmed_by, v.purchaser_confirmed_at, v.provider_confirmed_by,
+		v.provider_confirmed_at, v.effective_at, ap.communities FROM ` + contractFrom + `
+		LEFT JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'
+		LEFT JOIN applications ap ON ap.id = ct.application_id`
+
+// scanInForce reads a row of inForceSelect: the contract, its version in force and the
+// communities its application serves.
+func scanInForce(s scanner) (*gongzhi.Contract, []string, error) {
 	var (
 		vContract, vAmount                      sql.NullInt64
 		vVersion                                sql.NullInt64
@@ -622,11 +666,7 @@ func (q *Q) ContractInForce(ctx context.Context, s Scope, id int64) (*gongzhi.Co
 		vAt, pAt, prAt, eff                     sql.NullTime
 		comms                                   sql.NullString
 	)
-	ct, err := scanContract(dashExtraScan{q.QueryRow(ctx, `SELECT `+contractCols+`, v.contract_id, v.version, v.state, v.amount, v.terms,
-		v.reason, v.created_name, v.created_at, v.purchaser_confirmed_by, v.purchaser_confirmed_at, v.provider_confirmed_by,
-		v.provider_confirmed_at, v.effective_at, ap.communities FROM `+contractFrom+`
-		LEFT JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'
-		LEFT JOIN applications ap ON ap.id = ct.application_id`+w.sql(), w.args...),
+	ct, err := scanContract(dashExtraScan{s,
 		[]any{&vContract, &vVersion, &vState, &vAmount, &vTerms, &vReason, &vBy, &vAt, &pBy, &pAt, &prBy, &prAt, &eff, &comms}})
 	if err != nil {
 		return nil, nil, err
