@@ -81,16 +81,15 @@ func (c *city) writeAccounts(ctx context.Context) error {
 
 // contractPlan is a signed contract the ledger is written for.
 type contractPlan struct {
-	id, org      int64
-	provider     string
-	place        string
-	category     string
-	title        string
-	groups       []string
-	communities  []*community
-	start, end   time.Time
-	amount       gongzhi.Money
-	entriesShare float64
+	id, org     int64
+	provider    string
+	place       string
+	category    string
+	title       string
+	groups      []string
+	communities []*community
+	start, end  time.Time
+	amount      gongzhi.Money
 }
 
 var projectKinds = []struct {
