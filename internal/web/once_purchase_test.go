@@ -320,7 +320,7 @@ func TestPurchaseOnceUnderConcurrency(t *testing.T) {
 			"panel", "panel.already_declared", written{1, 1})
 		o.once("start review", onceReq{pur, "POST", call + "/review", ""}, 200, "state", "state.illegal", written{1, 1})
 
-		// ---- scores: one expert, fifty at once, each answered within 2 s on SQLite
+		// ---- scores: one expert, fifty at once, each answered well within SQLite's busy timeout
 		h, au = o.marks()
 		score := onceReq{gtTok, "POST", app(a1) + "/scores", jsonOf(map[string]any{"criteria": f.points(8000), "comment": "方案可行"})}
 		got = map[int]int{}
@@ -342,8 +342,11 @@ func TestPurchaseOnceUnderConcurrency(t *testing.T) {
 		if w := o.since(h, au); w != (written{1, 1}) {
 			t.Fatalf("50 scores by one expert wrote %+v, want one history line and one audit entry", w)
 		}
-		if db.Dialect == store.SQLite && slowest > 2*time.Second {
-			t.Fatalf("the slowest of 50 scores took %s, want at most 2 s", slowest)
+		// A score that waits on a second connection inside its transaction (the hang this
+		// guards against) waits out SQLite's 10-second busy timeout; fifty scores written one
+		// after another take a few seconds under the race detector on a busy machine (3 s seen).
+		if db.Dialect == store.SQLite && slowest > 5*time.Second {
+			t.Fatalf("the slowest of 50 scores took %s, want at most 5 s (a hang waits out the 10 s busy timeout)", slowest)
 		}
 		// every active member scores what they may
 		panel, err := a.Panel(f.ctx, f.pur, f.call.ID)
