@@ -119,20 +119,7 @@ func (q *Q) InsertHouseholdsBatch(ctx context.Context, hs []*gongzhi.Household, 
 
 // ResidentIDs returns the IDs of the residents registered in a community, in ID order.
 func (q *Q) ResidentIDs(ctx context.Context, community string) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM people WHERE place_code = ? AND kind = 'resident' ORDER BY id`, community)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapErr(rows.Err())
+	return q.ids(ctx, `SELECT id FROM people WHERE place_code = ? AND kind = 'resident' ORDER BY id`, community)
 }
 
 // NextID returns one more than the largest ID of a table (one of the bulk-loaded tables), for a
