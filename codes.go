@@ -151,6 +151,30 @@ func PlacePrefix(code string, level int) string {
 	return code[:levelDigits[level]]
 }
 
+// AncestorCode returns the code of the place at level (LevelProvince … LevelCommunity) that
+// holds the place code: 320116004001 at LevelDistrict is 320116000000. A code at or above level
+// is returned as it is.
+func AncestorCode(code string, level int) string {
+	if level < 1 || level > 5 || len(code) != 12 {
+		return code
+	}
+	return code[:levelDigits[level]] + strings.Repeat("0", 12-levelDigits[level])
+}
+
+// LevelOfCode is the division level of a well-formed place code, read from its digits: the
+// level of its last non-zero group (0 for a code of zeros or of the wrong length).
+func LevelOfCode(code string) int {
+	if len(code) != 12 {
+		return 0
+	}
+	for lvl := LevelCommunity; lvl >= LevelProvince; lvl-- {
+		if strings.Trim(code[levelDigits[lvl-1]:levelDigits[lvl]], "0") != "" {
+			return lvl
+		}
+	}
+	return 0
+}
+
 // ValidatePlaceCode checks a code of a place at level whose parent has parentCode at level-1.
 // It returns the field and reason of the first problem, or "", "".
 func ValidatePlaceCode(code string, level int, parentCode string) (field, reason string) {

@@ -121,9 +121,10 @@ func (c *ServiceCategory) Validate() error {
 	return f.Err()
 }
 
-// Budget levels (who puts the money up) and funds (what kind of money it is).
+// Budget levels (who puts the money up: a province, a city, a district or a street, highest
+// first) and funds (what kind of money it is).
 var (
-	BudgetLevels = []string{"city", "district", "street"}
+	BudgetLevels = []string{"province", "city", "district", "street"}
 	BudgetFunds  = []string{"fiscal", "lottery", "other"} // 财政资金, 福彩公益金, 其他
 )
 
@@ -144,6 +145,15 @@ type Budget struct {
 	Notes      string    `json:"notes"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// BudgetLevelOf is the budget level of a place of division level lvl: "province" for a
+// province … "street" for a street; "" for a community, which holds no budget.
+func BudgetLevelOf(lvl int) string {
+	if lvl < LevelProvince || lvl > LevelStreet {
+		return ""
+	}
+	return BudgetLevels[lvl-LevelProvince]
 }
 
 // Available is what the budget can still reserve.

@@ -260,6 +260,40 @@ type FundingYear struct {
 	Contracts  int          `json:"contracts"`
 	Amount     Money        `json:"amount"`
 	Categories []FundingRow `json:"categories"` // largest amount first
+	// Levels and Places roll the year up over the places below the report's place: the
+	// contracts signed at each budget level ("province" … "street"), highest level first, and
+	// each place that signed any (itself or below it), in code order — a province, then each
+	// city, district and street under it.
+	Levels []FundingLevel `json:"levels"`
+	Places []FundingPlace `json:"places"`
+}
+
+// FundingLevel is the funding of the contracts signed by places of one level in one fiscal year.
+type FundingLevel struct {
+	Level     string `json:"level"` // a budget level: province, city, district or street
+	Contracts int    `json:"contracts"`
+	Amount    Money  `json:"amount"`
+	ShareBP   int    `json:"share_bp"` // of the year's total
+}
+
+// FundingPlaceYear is what one place signed itself in one fiscal year, as storage sums it.
+type FundingPlaceYear struct {
+	Year      int
+	PlaceCode string
+	Contracts int
+	Amount    Money
+}
+
+// FundingPlace is one place's funding in one fiscal year: the contracts it signed itself (its
+// calls) and its subtotal with those of every place below it.
+type FundingPlace struct {
+	PlaceCode      string `json:"place_code"`
+	PlaceName      string `json:"place_name"`
+	Level          string `json:"level"` // a budget level: province, city, district or street
+	Contracts      int    `json:"contracts"`
+	Amount         Money  `json:"amount"`
+	TotalContracts int    `json:"total_contracts"`
+	TotalAmount    Money  `json:"total_amount"`
 }
 
 // ProjectNeeds is a funded project with the needs it answers.

@@ -297,11 +297,20 @@ func (a *Service) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64)
 }
 
 // CreateBudget records money a source puts up for a fiscal year at a place within the
-// purchaser's scope. Only the purchaser may. Returns EINVALID for bad fields or a place outside
-// scope (place.out_of_scope) or missing (place.missing).
+// purchaser's scope — a province, a city, a district or a street. Only the purchaser may. The
+// budget's level is the level of the place that holds it unless the money comes from higher up
+// (a district's lottery fund held by a street for its call): a level left blank is the place's,
+// and a level below the place's is refused (EINVALID level: budget.level_below_place:<level>),
+// as is a community (place_code: budget.place_level). Returns EINVALID for bad fields or a
+// place outside scope (place.out_of_scope) or missing (place.missing).
 func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
+	}
+	if b.Level == "" && len(b.PlaceCode) == 12 && (ac.IsSystem() || ac.SeesPlace(b.PlaceCode)) {
+		if lvl, err := a.DB.Q().PlaceExists(ctx, b.PlaceCode); err == nil {
+			b.Level = gongzhi.BudgetLevelOf(lvl)
+		}
 	}
 	if err := b.Validate(); err != nil {
 		return err
@@ -314,6 +323,8 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 			return err
 		} else if lvl == 0 {
 			return gongzhi.Invalid("place_code", "place.missing")
+		} else if err := checkBudgetLevel(b.Level, lvl); err != nil {
+			return err
 		}
 		if err := q.InsertBudget(ctx, b, a.NowUTC()); err != nil {
 			return err
@@ -323,6 +334,20 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResBudgets, kernel.Id10(b.ID), nil, b, "")
 	})
+}
+
+// checkBudgetLevel refuses a budget of level held by a place of division level placeLevel when
+// the place is a community (place_code: budget.place_level) or the level is below the place's
+// (level: budget.level_below_place:<the place's level>).
+func checkBudgetLevel(level string, placeLevel int) error {
+	own := gongzhi.BudgetLevelOf(placeLevel)
+	if own == "" {
+		return gongzhi.Invalid("place_code", "budget.place_level")
+	}
+	if slices.Index(gongzhi.BudgetLevels, level) > slices.Index(gongzhi.BudgetLevels, own) {
+		return gongzhi.Invalid("level", "budget.level_below_place:"+own)
+	}
+	return nil
 }
 
 // UpdateBudget changes a budget's name, level, fund, year, notes or amount. Only the purchaser
@@ -342,7 +367,15 @@ func (a *Service) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 			return err
 		}
 		b.PlaceCode = before.PlaceCode
+		if b.Level == "" {
+			b.Level = before.Level
+		}
 		if err := b.Validate(); err != nil {
+			return err
+		}
+		if lvl, err := q.PlaceExists(ctx, b.PlaceCode); err != nil {
+			return err
+		} else if err := checkBudgetLevel(b.Level, lvl); err != nil {
 			return err
 		}
 		committed := before.Reserved + before.Spent

@@ -8,6 +8,7 @@ package purchase
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"gongzhi"
@@ -18,9 +19,11 @@ import (
 // FundingByCategory returns the signed contracts at placeCode and below by fiscal year (from
 // to to, inclusive) and category: number of contracts, total amount, and each category's share
 // of the year's total in basis points (largest-remainder rounding, so a year's shares add up to
-// exactly 100.00%). Categories come largest amount first. Anyone may read it, without an
-// account. ENOTFOUND for an unknown place; EINVALID (to: range:…) for more than 50 years or a
-// reversed range.
+// exactly 100.00%). Categories come largest amount first. Each year is also rolled up over the
+// places below placeCode (see fundingByPlace): a province sees its own purchases, each city,
+// district and street below it with its subtotal, and the total of each level. Anyone may read
+// it, without an account. ENOTFOUND for an unknown place; EINVALID (to: range:…) for more than
+// 50 years or a reversed range.
 func (a *Service) FundingByCategory(ctx context.Context, placeCode string, from, to int) ([]gongzhi.FundingYear, error) {
 	if to < from || to-from >= 50 {
 		return nil, gongzhi.Invalid("to", "range:"+kernel.Itoa(from)+"-"+kernel.Itoa(from+49))
@@ -74,7 +77,92 @@ func (a *Service) FundingByCategory(ctx context.Context, placeCode string, from,
 			y.Categories[j].ShareBP = bp
 		}
 	}
+	if err := fundingByPlace(ctx, q, placeCode, prefix, from, to, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// fundingLevel is the level key of a place of division level lvl in the funding report: its
+// budget level, or "community".
+func fundingLevel(lvl int) string {
+	if l := gongzhi.BudgetLevelOf(lvl); l != "" {
+		return l
+	}
+	return "community"
+}
+
+// fundingByPlace fills each year's Levels and Places: the contracts signed by each place at
+// placeCode and below (the call's place signs), summed by level, and each place with what it
+// signed itself and its subtotal with the places below it. A place with nothing signed at it
+// or below it is left out; the report's place is always first when anything was signed.
+func fundingByPlace(ctx context.Context, q *store.Q, placeCode, prefix string, from, to int, years []gongzhi.FundingYear) error {
+	rows, err := q.FundingByPlace(ctx, prefix, from, to)
+	if err != nil {
+		return err
+	}
+	top := gongzhi.LevelOfCode(placeCode)
+	codes := map[string]bool{}
+	for _, r := range rows {
+		for l := top; l <= gongzhi.LevelOfCode(r.PlaceCode); l++ {
+			codes[gongzhi.AncestorCode(r.PlaceCode, l)] = true
+		}
+	}
+	names, err := q.PlaceNames(ctx, slices.Sorted(maps.Keys(codes)))
+	if err != nil {
+		return err
+	}
+	for i := range years {
+		y := &years[i]
+		levels := map[string]*gongzhi.FundingLevel{}
+		places := map[string]*gongzhi.FundingPlace{}
+		for _, r := range rows {
+			if r.Year != y.Year {
+				continue
+			}
+			lvl := gongzhi.LevelOfCode(r.PlaceCode)
+			key := fundingLevel(lvl)
+			if levels[key] == nil {
+				levels[key] = &gongzhi.FundingLevel{Level: key}
+			}
+			levels[key].Contracts += r.Contracts
+			levels[key].Amount += r.Amount
+			for l := top; l <= lvl; l++ {
+				code := gongzhi.AncestorCode(r.PlaceCode, l)
+				p := places[code]
+				if p == nil {
+					p = &gongzhi.FundingPlace{PlaceCode: code, PlaceName: names[code], Level: fundingLevel(l)}
+					if p.PlaceName == "" {
+						p.PlaceName = code
+					}
+					places[code] = p
+				}
+				p.TotalContracts += r.Contracts
+				p.TotalAmount += r.Amount
+				if l == lvl {
+					p.Contracts += r.Contracts
+					p.Amount += r.Amount
+				}
+			}
+		}
+		y.Levels, y.Places = []gongzhi.FundingLevel{}, []gongzhi.FundingPlace{}
+		for _, key := range append(slices.Clone(gongzhi.BudgetLevels), "community") {
+			if l := levels[key]; l != nil {
+				y.Levels = append(y.Levels, *l)
+			}
+		}
+		amounts := make([]gongzhi.Money, len(y.Levels))
+		for j, l := range y.Levels {
+			amounts[j] = l.Amount
+		}
+		for j, bp := range gongzhi.SharesBP(amounts) {
+			y.Levels[j].ShareBP = bp
+		}
+		for _, code := range slices.Sorted(maps.Keys(places)) {
+			y.Places = append(y.Places, *places[code])
+		}
+	}
+	return nil
 }
 
 // NeedsAnswered returns the funded projects of calls at placeCode and below (callID 0: every

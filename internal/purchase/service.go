@@ -4,6 +4,7 @@
 package purchase
 
 import (
+	"gongzhi"
 	"gongzhi/internal/registry"
 )
 
@@ -15,3 +16,8 @@ type Service struct {
 
 // New returns the service over the ones below it.
 func New(r *registry.Service) *Service { return &Service{r} }
+
+// PurchaseLevels are the division levels whose offices buy services — a province, a city, a
+// district or a street — and so the places a budget or a call can be at. A purchaser scoped to
+// one of them runs the purchase of its place and of every place below it.
+var PurchaseLevels = []int{gongzhi.LevelProvince, gongzhi.LevelCity, gongzhi.LevelDistrict, gongzhi.LevelStreet}

@@ -500,6 +500,7 @@ td.prelim { min-width:16rem; }
 }
 .p-muted { color:var(--muted); font-size:.85rem; }
 .p-sum { font-variant-numeric:tabular-nums; font-weight:700; }
+.p-depth-1 { padding-left:1.2em; } .p-depth-2 { padding-left:2.4em; } .p-depth-3 { padding-left:3.6em; } .p-depth-4 { padding-left:4.8em; }
 .p-warn { background:#fff8e1; border:1px solid #e0b400; padding:.5rem .75rem; border-radius:4px; }
 .heat-0 { background:#fff; }
 .heat-1 { background:#fff1e6; }

@@ -114,14 +114,14 @@ func (s *Server) userResource() *web.Resource[*gongzhi.User] {
 	}
 }
 
-// allPlaceOptions lists districts, streets and communities for account scopes, blank first, and
+// allPlaceOptions lists provinces, cities, districts, streets and communities for account scopes, blank first, and
 // says how many there are. The system administrator sees every place of the instance — after the
 // national division list is imported, hundreds of thousands — so at most web.OptionCap are
 // listed, by code, and the form suggests them (web.SuggestField).
 func (s *Server) allPlaceOptions(r *http.Request) ([]web.Option, int) {
 	var out []web.Option
 	total := 0
-	for _, lvl := range []int{gongzhi.LevelDistrict, gongzhi.LevelStreet, gongzhi.LevelCommunity} {
+	for _, lvl := range []int{gongzhi.LevelProvince, gongzhi.LevelCity, gongzhi.LevelDistrict, gongzhi.LevelStreet, gongzhi.LevelCommunity} {
 		n, err := s.svc.ScopePlaces(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Limit: web.OptionCap, Sort: "code"},
 			func(p *gongzhi.Place) error {
 				out = append(out, web.Option{Value: p.Code, Label: p.Name + " (" + p.Code + ")"})

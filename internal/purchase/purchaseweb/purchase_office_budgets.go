@@ -165,13 +165,14 @@ func (s *Server) offBudgetFields(r *http.Request, b *gongzhi.Budget, raw web.Off
 		{Name: "amount", Label: web.T(lang, "budget.amount") + web.T(lang, "unit.yuan"), Type: "text", Value: raw.Or("amount", web.OffMoneyValue(b.Amount)), Error: errs["amount"],
 			Required: true, Help: web.T(lang, "money.help")},
 		{Name: "level", Label: web.T(lang, "budget.level"), Type: "select", Value: b.Level,
-			Options: web.OffWithBlank("—", web.EnumOptions(lang, "budget.level", gongzhi.BudgetLevels, false)), Error: errs["level"], Required: true},
+			Options: web.OffWithBlank("—", web.EnumOptions(lang, "budget.level", gongzhi.BudgetLevels, false)), Error: errs["level"], Required: true,
+			Help: web.T(lang, "budget.level_help")},
 		{Name: "fund", Label: web.T(lang, "budget.fund"), Type: "select", Value: b.Fund,
 			Options: web.OffWithBlank("—", web.EnumOptions(lang, "budget.fund", gongzhi.BudgetFunds, false)), Error: errs["fund"], Required: true},
 	}
 	if create {
 		fs = append(fs, web.Field{Name: "place_code", Label: web.T(lang, "budget.place_code"), Type: "select", Value: b.PlaceCode,
-			Options: s.PlaceOptions(r, gongzhi.LevelDistrict, gongzhi.LevelStreet), Error: errs["place_code"], Required: true})
+			Options: s.PlaceOptions(r, purchase.PurchaseLevels...), Error: errs["place_code"], Required: true})
 	}
 	return append(fs, web.Field{Name: "notes", Label: web.T(lang, "budget.notes"), Type: "textarea", Value: b.Notes, Error: errs["notes"], Wide: true})
 }
@@ -192,7 +193,8 @@ func (s *Server) offBudgetForm(create bool) web.Handler {
 		if !purchase.MayPurchase(ac) {
 			return gongzhi.Forbidden()
 		}
-		b := &gongzhi.Budget{PlaceCode: ac.ScopeCode, FiscalYear: s.svc.Now().In(gongzhi.ChinaTime).Year(), Level: "street", Fund: "fiscal"}
+		b := &gongzhi.Budget{PlaceCode: ac.ScopeCode, FiscalYear: s.svc.Now().In(gongzhi.ChinaTime).Year(),
+			Level: gongzhi.BudgetLevelOf(gongzhi.LevelOfCode(ac.ScopeCode)), Fund: "fiscal"}
 		if !create {
 			id, err := web.PathID(r)
 			if err != nil {

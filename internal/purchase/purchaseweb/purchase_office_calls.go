@@ -248,7 +248,7 @@ func (s *Server) offCallFormView(r *http.Request, c *gongzhi.Call, raw web.OffRa
 		{Name: "kind", Label: web.T(lang, "call.kind"), Type: "select", Value: c.Kind,
 			Options: web.OffWithBlank("—", web.EnumOptions(lang, "call.kind", gongzhi.CallKinds, false)), Error: errs["kind"], Required: true},
 		{Name: "place_code", Label: web.T(lang, "call.place_code"), Type: "select", Value: c.PlaceCode,
-			Options: s.PlaceOptions(r, gongzhi.LevelDistrict, gongzhi.LevelStreet), Error: errs["place_code"], Required: true},
+			Options: s.PlaceOptions(r, purchase.PurchaseLevels...), Error: errs["place_code"], Required: true},
 		{Name: "budget_id", Label: web.T(lang, "call.budget_id"), Type: "select", Value: budgetID, Options: web.OffWithBlank("—", budgets),
 			Error: errs["budget_id"], Required: true},
 		{Name: "amount", Label: web.T(lang, "call.amount") + web.T(lang, "unit.yuan"), Type: "text", Value: raw.Or("amount", web.OffMoneyValue(c.Amount)), Error: errs["amount"],

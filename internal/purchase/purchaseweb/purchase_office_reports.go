@@ -7,6 +7,7 @@ package purchaseweb
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"gongzhi"
@@ -60,6 +61,8 @@ type offReportView struct {
 	CSS       string
 	From, To  string
 	Place     string
+	PlaceName string
+	PlaceArg  string // ?place= as asked, kept by the year form
 	Years     []offYearView
 	Chart     *offChart
 	ExportURL string
@@ -73,6 +76,18 @@ type offYearView struct {
 	Contracts int
 	Amount    string
 	Rows      [][]string
+	Levels    [][]string       // level, contracts, amount, share
+	Places    []offPlaceRollup // the places below the report's, each with its subtotal
+}
+
+// offPlaceRollup is one place's line of a year rolled up by place.
+type offPlaceRollup struct {
+	Name, Href, Level string
+	Depth             int
+	Contracts         int
+	Amount            string
+	TotalContracts    int
+	TotalAmount       string
 }
 
 // offChart is a horizontal bar chart in SVG user units; the page scales it to its width.
@@ -145,10 +160,34 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	v := &offReportView{CSS: web.OfficeCSSURL(), From: strconv.Itoa(from), To: strconv.Itoa(to), Place: place, Empty: len(years) == 0}
 	q := r.URL.Query()
 	v.ExportURL = "/reports/funding.xlsx?" + q.Encode()
+	if q.Get("place") == place {
+		v.PlaceArg = place
+	}
+	if p, err := s.svc.Place(r.Context(), web.ActorOf(r), place); err == nil {
+		v.PlaceName = p.Name
+	}
+	top := gongzhi.LevelOfCode(place)
 	for _, y := range years {
 		yv := offYearView{Year: y.Year, Contracts: y.Contracts, Amount: web.OffYuan(y.Amount)}
 		for _, row := range y.Categories {
 			yv.Rows = append(yv.Rows, []string{row.CategoryName, strconv.Itoa(row.Contracts), web.OffYuan(row.Amount), gongzhi.FormatBP(row.ShareBP)})
+		}
+		for _, l := range y.Levels {
+			yv.Levels = append(yv.Levels, []string{web.T(lang, "budget.level."+l.Level), strconv.Itoa(l.Contracts), web.OffYuan(l.Amount), gongzhi.FormatBP(l.ShareBP)})
+		}
+		// the roll-up by place is worth a table only when more than one place signed
+		if len(y.Places) > 1 || len(y.Places) == 1 && y.Places[0].PlaceCode != place {
+			for _, p := range y.Places {
+				pr := offPlaceRollup{Name: p.PlaceName, Level: web.T(lang, "budget.level."+p.Level), Depth: gongzhi.LevelOfCode(p.PlaceCode) - top,
+					Contracts: p.Contracts, Amount: web.OffYuan(p.Amount), TotalContracts: p.TotalContracts, TotalAmount: web.OffYuan(p.TotalAmount)}
+				if p.PlaceCode != place {
+					pq := url.Values{"place": {p.PlaceCode}, "from": {v.From}, "to": {v.To}}
+					pr.Href = "/reports?" + pq.Encode()
+				}
+				yv.Places = append(yv.Places, pr)
+			}
+		} else {
+			yv.Levels = nil
 		}
 		v.Years = append(v.Years, yv)
 	}
