@@ -176,6 +176,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedPurchasing(ctx, a, pac, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: purchasing: %w", err)
 	}
+	if err := seedProvince(ctx, a, orgIDs, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: the province's purchases: %w", err)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
