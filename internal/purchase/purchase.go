@@ -307,9 +307,15 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	if b.Level == "" && len(b.PlaceCode) == 12 && (ac.IsSystem() || ac.SeesPlace(b.PlaceCode)) {
-		if lvl, err := a.DB.Q().PlaceExists(ctx, b.PlaceCode); err == nil {
-			b.Level = gongzhi.BudgetLevelOf(lvl)
+	if b.Level == "" && len(b.PlaceCode) == 12 {
+		// the level comes from the place: a place outside scope is refused as such first
+		if err := registry.InScope(ac, "place_code", b.PlaceCode); err != nil {
+			return err
+		}
+		if lvl, err := a.DB.Q().PlaceExists(ctx, b.PlaceCode); err == nil && lvl != 0 {
+			if b.Level = gongzhi.BudgetLevelOf(lvl); b.Level == "" {
+				return checkBudgetLevel("", lvl)
+			}
 		}
 	}
 	if err := b.Validate(); err != nil {
