@@ -491,14 +491,30 @@ func (a *Service) Payments(ctx context.Context, ac *gongzhi.Actor, contractID in
 	return a.DB.Q().ListPayments(ctx, contractID)
 }
 
-// OnTimeRate returns a purchaser's record of paying on time — of the portions of contracts at
-// placeCode and below falling due by today, how many were paid in full on or before their due
-// date — for everyone to see, without an account. ENOTFOUND for an unknown place.
+// OnTimeRate returns the record of paying on time at placeCode and below — of the portions of
+// contracts at placeCode and below falling due by today, how many were paid in full on or
+// before their due date — for everyone to see, without an account: a province's rolls up its
+// own and every city's, district's and street's below it (the funding report's). ENOTFOUND for
+// an unknown place.
 func (a *Service) OnTimeRate(ctx context.Context, placeCode string) (*gongzhi.OnTimeRate, error) {
+	return a.onTimeRate(ctx, placeCode, false)
+}
+
+// OwnOnTimeRate returns a purchaser's own record of paying on time: as OnTimeRate, of the
+// contracts signed at placeCode itself (its own calls), not those of the places below it — what
+// the public pages and a contract show of the purchaser that signed.
+func (a *Service) OwnOnTimeRate(ctx context.Context, placeCode string) (*gongzhi.OnTimeRate, error) {
+	return a.onTimeRate(ctx, placeCode, true)
+}
+
+func (a *Service) onTimeRate(ctx context.Context, placeCode string, own bool) (*gongzhi.OnTimeRate, error) {
 	q := a.DB.Q()
 	prefix, _, err := kernel.PlacePrefix(ctx, q, placeCode)
 	if err != nil {
 		return nil, err
+	}
+	if own {
+		prefix = placeCode // every code has 12 digits: the whole code matches the place alone
 	}
 	r := &gongzhi.OnTimeRate{PlaceCode: placeCode, AsOf: a.Today()}
 	due, err := q.DuePortions(ctx, prefix, r.AsOf)

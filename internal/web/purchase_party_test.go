@@ -652,7 +652,9 @@ func TestPartyPublicPages(t *testing.T) {
 		if r := f.e.call("", "GET", "/api/v1/public/calls?state=notice", nil); r.Status != 200 || r.Body["total"] != float64(1) {
 			t.Fatalf("API calls in notice: %d %s", r.Status, r.Raw)
 		}
-		if r := f.e.call("", "GET", "/api/v1/public/on-time-rate", nil); r.Status != 200 || len(r.Body["items"].([]any)) != 1 {
+		// one rate per purchaser with public calls: the demo street's and the demo province's
+		if r := f.e.call("", "GET", "/api/v1/public/on-time-rate", nil); r.Status != 200 || len(r.Body["items"].([]any)) != 2 ||
+			!strings.Contains(string(r.Raw), `"place_code":"`+demo.StreetCode+`"`) || !strings.Contains(string(r.Raw), `"place_code":"`+demo.ProvinceCode+`"`) {
 			t.Fatalf("API on-time rate: %d %s", r.Status, r.Raw)
 		}
 

@@ -287,7 +287,7 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 		v.Payments = append(v.Payments, []string{p.PaidOn, web.T(lang, "contract.portion_n:"+strconv.Itoa(p.Portion+1)), web.OffYuan(p.Amount), p.Note,
 			p.RecordedBy})
 	}
-	if rate, err := s.svc.OnTimeRate(ctx, ct.PlaceCode); err == nil {
+	if rate, err := s.svc.OwnOnTimeRate(ctx, ct.PlaceCode); err == nil {
 		v.Rate = gongzhi.FormatBP(rate.RateBP)
 		v.RateNote = web.TN(lang, "contract.rate_note", rate.Due, rate.AsOf, strconv.Itoa(rate.OnTime), strconv.Itoa(rate.Late),
 			strconv.Itoa(rate.Unpaid))

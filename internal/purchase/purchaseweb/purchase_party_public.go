@@ -122,7 +122,7 @@ func (s *Server) ppOnTimeRates(ctx context.Context, place string) ([]*gongzhi.On
 func (s *Server) ppOnTimeRatesOf(ctx context.Context, codes []string) ([]*gongzhi.OnTimeRate, error) {
 	out := make([]*gongzhi.OnTimeRate, 0, len(codes))
 	for _, code := range codes {
-		rt, err := s.svc.OnTimeRate(ctx, code)
+		rt, err := s.svc.OwnOnTimeRate(ctx, code)
 		if err != nil {
 			return nil, err
 		}
