@@ -24,6 +24,7 @@ func (s *Server) purchaseOfficeRoutes() {
 	s.offReportRoutes()
 	s.offCalendarRoutes()
 	s.offBarRoutes()
+	s.offPastRoutes()
 }
 
 // Documentation-only shapes of some responses.
