@@ -123,6 +123,7 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 	resolve := a.PlaceResolver(ac)
 	type placeInfo struct {
 		prefix, reason string
+		level          int
 	}
 	places := map[string]placeInfo{}
 	placeOf := func(code string) (placeInfo, error) {
@@ -137,7 +138,7 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 		} else if lvl == 0 {
 			pi.reason = "place.missing"
 		} else {
-			pi.prefix = gongzhi.PlacePrefix(code, lvl)
+			pi.prefix, pi.level = gongzhi.PlacePrefix(code, lvl), lvl
 		}
 		places[code] = pi
 		return pi, nil
@@ -232,7 +233,7 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 					return 0, err
 				} else if pi.reason != "" {
 					reason = pi.reason
-				} else if len(code) != 12 || code[9:] == "000" {
+				} else if pi.level != gongzhi.LevelCommunity {
 					reason = "past.not_community"
 				} else if prefix != "" && !strings.HasPrefix(code, prefix) {
 					reason = "past.community_outside"

@@ -468,6 +468,7 @@ type OffListPage struct {
 const officeCSS = `
 .p-links { display:flex; flex-wrap:wrap; gap:.5rem; margin:.25rem 0 .75rem; }
 .badge { display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8rem; background:#e4e7eb; color:var(--ink); white-space:nowrap; }
+.badge.s-imported { background:#fff3c4; color:#6b4e00; }
 .badge.s-open, .badge.s-selected, .badge.s-eligible, .badge.s-awarded, .badge.s-final, .badge.s-signed, .badge.s-effective, .badge.s-answered, .badge.s-published { background:#d3f9e4; color:#054f31; }
 .badge.s-rejected, .badge.s-cancelled, .badge.s-not_funded, .badge.s-overturned, .badge.s-excluded, .badge.s-superseded { background:#ffe3e3; color:#8a1c1c; }
 .badge.s-notice, .badge.s-reviewing, .badge.s-closed, .badge.s-pending, .badge.s-proposed, .badge.s-submitted { background:#fff3c4; color:#6b4e00; }
