@@ -347,6 +347,9 @@ func (a *Service) ImportPastContractsFile(ctx context.Context, ac *gongzhi.Actor
 	if len(readErrs) == 0 {
 		return a.ImportPastContracts(ctx, ac, rows, false)
 	}
+	for i := range readErrs {
+		readErrs[i].Reason = readReasonCode(readErrs[i].Reason)
+	}
 	// with problems in the sheet itself the rows are only checked, never written
 	_, err = a.ImportPastContracts(ctx, ac, rows, true)
 	all := append(xlsx.Errors(nil), readErrs...)
@@ -376,6 +379,24 @@ func (a *Service) PastContracts(ctx context.Context, ac *gongzhi.Actor, opts sto
 		return 0, err
 	}
 	return a.DB.Q().ListPastContracts(ctx, kernel.OrgScope(ac), opts, each)
+}
+
+// readReasonCode turns the sheet reader's reasons (sentences) into the reason codes the import
+// reports.
+func readReasonCode(reason string) string {
+	switch {
+	case reason == xlsx.ReasonRequired:
+		return "required"
+	case reason == xlsx.ReasonMissingColumn:
+		return "past.column_missing"
+	case reason == xlsx.ReasonDuplicateColumn:
+		return "past.column_duplicate"
+	case reason == xlsx.ReasonDigitsLost:
+		return "past.digits_lost"
+	case strings.HasPrefix(reason, "须为以下之一"):
+		return "choice"
+	}
+	return reason
 }
 
 func pastCell(r xlsx.Row, key string) string { return strings.TrimSpace(r.Values[key]) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -214,7 +215,7 @@ func TestPastContractsImportAndReport(t *testing.T) {
 					total2017 = row[5]
 				}
 			}
-			want := fmt.Sprint(float64(yearAmount[2017]) / 1_000_000)
+			want := strconv.FormatFloat(float64(yearAmount[2017])/1_000_000, 'f', -1, 64)
 			if total2017 != want {
 				t.Errorf("2017 total in the export: %q, want the number %s", total2017, want)
 			}
@@ -261,4 +262,46 @@ func TestPastContractsImportAndReport(t *testing.T) {
 		offPage(t, b, "gt-purchaser", "/past-contracts", 200)
 		offPage(t, b, "gt-purchaser", "/past-contracts/import", 200)
 	})
+}
+
+// TestExportsWriteAmountsAsNumbers: the office's Excel exports of calls, contracts and budgets
+// write amounts as numbers formatted #,##0.00, equal to the amounts the API gives (issue 11,
+// item 14), so that a sheet adds them up.
+func TestExportsWriteAmountsAsNumbers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
+	tok := e.token("gt-purchaser")
+	for _, tt := range []struct {
+		list, export, field string
+		col                 int // 1-based column of the amount in the sheet
+	}{
+		{"/api/v1/contracts", "/api/v1/contracts.xlsx", "amount", 8},
+		{"/api/v1/budgets", "/api/v1/budgets.xlsx", "amount", 7},
+		{"/api/v1/calls", "/api/v1/calls.xlsx", "amount", 9},
+	} {
+		items := offItems(e.call(tok, "GET", tt.list+"?per_page=1", nil))
+		if len(items) == 0 {
+			t.Fatalf("%s: the demo has none", tt.list)
+		}
+		r := e.call(tok, "GET", tt.export, nil)
+		if r.Status != 200 {
+			t.Fatalf("%s: %d", tt.export, r.Status)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh := f.GetSheetName(0)
+		cell, _ := excelize.CoordinatesToCellName(tt.col, 2)
+		raw, _ := f.GetCellValue(sh, cell, excelize.Options{RawCellValue: true})
+		shown, _ := f.GetCellValue(sh, cell)
+		if typ, _ := f.GetCellType(sh, cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("%s %s: cell type %v, want a number", tt.export, cell, typ)
+		}
+		want := gongzhi.Money(offNum(items[0][tt.field]))
+		if raw != strconv.FormatFloat(float64(want)/100, 'f', -1, 64) || shown != want.Format() {
+			t.Errorf("%s %s: holds %q shown %q, want %v shown %s", tt.export, cell, raw, shown, float64(want)/100, want.Format())
+		}
+		f.Close()
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/xlsx"
 )
 
 // offTr translates a message with several arguments, filling its %s in order.
@@ -447,6 +448,10 @@ func OffSendXLSX(w http.ResponseWriter, name string) {
 }
 
 // offRowsSeq yields rows for xlsx.Export.
+// OffAmount is an amount for an Excel export: a number of yuan shown with two decimals and
+// thousands separators (issue 11, item 14), not the text String gives.
+func OffAmount(m gongzhi.Money) xlsx.Amount { return xlsx.Amount(float64(m) / 100) }
+
 func OffRowsSeq(rows [][]any) func(func([]any) bool) {
 	return func(yield func([]any) bool) {
 		for _, row := range rows {

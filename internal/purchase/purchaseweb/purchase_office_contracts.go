@@ -106,7 +106,7 @@ func (s *Server) offContractsExport(w http.ResponseWriter, r *http.Request) erro
 	var rows [][]any
 	if _, err := s.svc.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error {
 		rows = append(rows, []any{c.ID, c.Title, c.PurchaserName, c.ProviderName, c.CallTitle, c.FiscalYear, l.Category(c.CategoryCode),
-			c.Amount.String(), c.Paid.String(), web.T(lang, "contract.state."+c.State), c.Version, web.OffShowDate(c.SignedAt)})
+			web.OffAmount(c.Amount), web.OffAmount(c.Paid), web.T(lang, "contract.state."+c.State), c.Version, web.OffShowDate(c.SignedAt)})
 		return nil
 	}); err != nil {
 		return err

@@ -97,23 +97,6 @@ func (s *Server) offPastTemplate(w http.ResponseWriter, r *http.Request) error {
 	return xlsx.Template(w, web.T("zh-CN", "past.title"), purchase.PastContractColumns(), example)
 }
 
-// pastReasonCode turns the sheet reader's reasons (sentences) into the codes the import uses.
-func pastReasonCode(reason string) string {
-	switch {
-	case reason == xlsx.ReasonRequired:
-		return "required"
-	case reason == xlsx.ReasonMissingColumn:
-		return "past.column_missing"
-	case reason == xlsx.ReasonDuplicateColumn:
-		return "past.column_duplicate"
-	case reason == xlsx.ReasonDigitsLost:
-		return "past.digits_lost"
-	case strings.HasPrefix(reason, "须为以下之一"):
-		return "choice"
-	}
-	return reason
-}
-
 func (s *Server) offPastImport(w http.ResponseWriter, r *http.Request) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
 	if !purchase.MayImportPastContracts(ac) {
@@ -137,7 +120,7 @@ func (s *Server) offPastImport(w http.ResponseWriter, r *http.Request) error {
 		problems := make([]pastProblem, 0, len(rowErrs))
 		fields := map[string]web.FieldError{}
 		for _, e := range rowErrs {
-			code := pastReasonCode(e.Reason)
+			code := e.Reason
 			problems = append(problems, pastProblem{Line: e.Line, Column: e.Column, Field: e.Key, Code: web.ReasonCode(code), Reason: web.T(lang, code)})
 			fields["row "+strconv.Itoa(e.Line)+" "+e.Key] = web.FieldErrorOf(lang, code)
 		}
