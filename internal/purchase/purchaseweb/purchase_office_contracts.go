@@ -87,6 +87,12 @@ func (s *Server) offContractsList(w http.ResponseWriter, r *http.Request) error 
 			lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "nav.reports"), Href: "/reports"})
 		}
 	}
+	if purchase.MayReadPastContracts(ac) {
+		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "past.title"), Href: "/past-contracts"})
+	}
+	if purchase.MayImportPastContracts(ac) {
+		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "past.import"), Href: "/past-contracts/import"})
+	}
 	s.Render(w, r, http.StatusOK, "p_office_list", &web.Page{Title: web.T(lang, "nav.contracts"), Active: "/contracts", Data: lp})
 	return nil
 }
