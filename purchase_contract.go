@@ -252,6 +252,7 @@ type FundingRow struct {
 	Contracts    int    `json:"contracts"`
 	Amount       Money  `json:"amount"`
 	ShareBP      int    `json:"share_bp"` // of the year's total; a year's shares add up to 10000
+	Imported     int    `json:"imported"` // of Contracts, past contracts imported from the office's records
 }
 
 // FundingYear is one fiscal year of the funding report.
@@ -259,6 +260,7 @@ type FundingYear struct {
 	Year       int          `json:"year"`
 	Contracts  int          `json:"contracts"`
 	Amount     Money        `json:"amount"`
+	Imported   int          `json:"imported"`   // of Contracts, past contracts imported from the office's records
 	Categories []FundingRow `json:"categories"` // largest amount first
 	// Levels and Places roll the year up over the places below the report's place: the
 	// contracts signed at each budget level ("province" … "street"), highest level first, and

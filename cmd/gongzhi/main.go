@@ -48,6 +48,8 @@ Usage:
   gongzhi audit verify [flags]            check the audit log against its daily seals
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people|grids|households [flags] FILE.xlsx|FILE.csv
+  gongzhi import contracts [flags] --place CODE FILE.xlsx|FILE.csv
+                                          concluded purchases of earlier years (past contracts)
   gongzhi loadtest [flags] URL            drive a running server with N clients; p50/p95/p99 per route, peak RSS
   gongzhi version
 
@@ -99,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAuditVerify(ctx, rest[1:], stdout)
 	case "import":
 		if len(rest) == 0 {
-			return errors.New("usage: gongzhi import divisions|orgs|people|grids|households FILE…")
+			return errors.New("usage: gongzhi import divisions|orgs|people|grids|households|contracts FILE…")
 		}
 		return cmdImport(ctx, rest[0], rest[1:], stdout)
 	case "loadtest":
@@ -438,7 +440,12 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer) error {
-	c, fs, err := parseConfig("import "+what, args, nil)
+	var place *string
+	c, fs, err := parseConfig("import "+what, args, func(fs *flag.FlagSet) {
+		if what == "contracts" {
+			place = fs.String("place", "", "the purchaser's place (12-digit code) for rows whose place column is empty")
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -478,6 +485,29 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 		fmt.Fprintf(stdout, "read %d rows: %d inserted or changed, %d unchanged, %d placeholder rows skipped (%s)\n",
 			rep.Read, rep.Changed, rep.Unchanged, len(rep.Skipped), time.Since(start).Round(time.Millisecond))
 		return nil
+	case "contracts":
+		if fs.NArg() != 1 {
+			return errors.New("usage: gongzhi import contracts [--place CODE] FILE.xlsx|FILE.csv")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		ac.ScopeCode = *place // the purchaser of rows that name none
+		n, err := a.ImportPastContractsFile(ctx, ac, f, strings.EqualFold(filepath.Ext(fs.Arg(0)), ".csv"), 0)
+		var rowErrs xlsx.Errors
+		if errors.As(err, &rowErrs) {
+			for _, e := range rowErrs {
+				fmt.Fprintf(stdout, "row %d, %s: %s / %s\n", e.Line, e.Column, web.T("zh-CN", e.Reason), web.T("en", e.Reason))
+			}
+			return fmt.Errorf("%d problems; nothing was imported", len(rowErrs))
+		}
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "imported %d past contracts\n", n)
+		return nil
 	case "orgs", "organizations", "people", "grids", "households":
 		if fs.NArg() != 1 {
 			return fmt.Errorf("usage: gongzhi import %s FILE.xlsx|FILE.csv", what)
@@ -511,5 +541,5 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 		fmt.Fprintf(stdout, "imported %d rows in %s (%.0f rows/s)\n", n, el.Round(time.Millisecond), float64(n)/max(el.Seconds(), 1e-3))
 		return nil
 	}
-	return fmt.Errorf("unknown import %q: divisions, orgs, people, grids or households", what)
+	return fmt.Errorf("unknown import %q: divisions, orgs, people, grids, households or contracts", what)
 }

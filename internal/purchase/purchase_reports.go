@@ -16,7 +16,8 @@ import (
 	"gongzhi/internal/store"
 )
 
-// FundingByCategory returns the signed contracts at placeCode and below by fiscal year (from
+// FundingByCategory returns the signed contracts at placeCode and below, with the past contracts
+// imported from the office's records (counted in Imported), by fiscal year (from
 // to to, inclusive) and category: number of contracts, total amount, and each category's share
 // of the year's total in basis points (largest-remainder rounding, so a year's shares add up to
 // exactly 100.00%). Categories come largest amount first. Each year is also rolled up over the
@@ -37,6 +38,11 @@ func (a *Service) FundingByCategory(ctx context.Context, placeCode string, from,
 	if err != nil {
 		return nil, err
 	}
+	past, err := q.PastFundingByCategory(ctx, prefix, from, to)
+	if err != nil {
+		return nil, err
+	}
+	rows = mergeFunding(rows, past)
 	cats, err := q.ListServiceCategories(ctx, false)
 	if err != nil {
 		return nil, err
@@ -56,6 +62,7 @@ func (a *Service) FundingByCategory(ctx context.Context, placeCode string, from,
 		}
 		y.Contracts += r.Contracts
 		y.Amount += r.Amount
+		y.Imported += r.Imported
 		y.Categories = append(y.Categories, r)
 	}
 	for i := range out {
@@ -163,6 +170,34 @@ func fundingByPlace(ctx context.Context, q *store.Q, placeCode, prefix string, f
 		}
 	}
 	return nil
+}
+
+// mergeFunding adds the imported past contracts' rows to the live ones: both are ordered by year
+// and category, and so is the result; a category of a year present in both is one row.
+func mergeFunding(live, past []gongzhi.FundingRow) []gongzhi.FundingRow {
+	if len(past) == 0 {
+		return live
+	}
+	out := make([]gongzhi.FundingRow, 0, len(live)+len(past))
+	i, j := 0, 0
+	for i < len(live) || j < len(past) {
+		switch {
+		case j == len(past) || i < len(live) && (live[i].Year < past[j].Year || live[i].Year == past[j].Year && live[i].CategoryCode < past[j].CategoryCode):
+			out = append(out, live[i])
+			i++
+		case i == len(live) || live[i].Year != past[j].Year || live[i].CategoryCode != past[j].CategoryCode:
+			out = append(out, past[j])
+			j++
+		default:
+			r := live[i]
+			r.Contracts += past[j].Contracts
+			r.Amount += past[j].Amount
+			r.Imported += past[j].Imported
+			out = append(out, r)
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 // NeedsAnswered returns the funded projects of calls at placeCode and below (callID 0: every

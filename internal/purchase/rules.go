@@ -83,3 +83,13 @@ func MayWorkOnContracts(ac *gongzhi.Actor) bool { return MayWorkOnCalls(ac) || M
 // ConfirmsForProvider: a provider confirms a contract's version for the provider's side (anyone
 // else who may confirm, for the purchaser's).
 func ConfirmsForProvider(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleProvider) }
+
+// MayImportPastContracts: purchasers bring the concluded purchases of earlier years of their place
+// (and the places under it) from the office's records.
+func MayImportPastContracts(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
+
+// MayReadPastContracts: those who read the purchase records read the past contracts of their
+// place, and a provider reads its own organization's.
+func MayReadPastContracts(ac *gongzhi.Actor) bool {
+	return MayReadPurchases(ac) || kernel.HasRole(ac, gongzhi.RoleProvider)
+}

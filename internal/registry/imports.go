@@ -1287,3 +1287,15 @@ func (a *Service) importSheet(ctx context.Context, ac *gongzhi.Actor, kind strin
 	slices.SortStableFunc(all, func(x, y xlsx.RowError) int { return cmp.Compare(x.Line, y.Line) })
 	return 0, all
 }
+
+// PlaceResolver resolves the places a sheet of another capability names (the past contracts'
+// purchaser and communities): a code (returned as it is, for the caller's existence and scope
+// checks) or a name within the actor's scope, once per distinct value. It returns the code, or
+// why the value names no place ("place.code_format", "place.missing", "place.ambiguous").
+func (a *Service) PlaceResolver(ac *gongzhi.Actor) func(ctx context.Context, v string) (code, reason string, err error) {
+	rs := a.newRefs(ac)
+	return func(ctx context.Context, v string) (string, string, error) {
+		r, err := rs.place(ctx, v)
+		return r.code, r.reason, err
+	}
+}

@@ -106,3 +106,8 @@ func readCSV(r io.Reader, cols []xlsx.Column, maxRows int) ([]xlsx.Row, error) {
 	}
 	return rows, nil
 }
+
+// ReadCSV is readCSV for the imports of other capabilities (the past contracts).
+func ReadCSV(r io.Reader, cols []xlsx.Column, maxRows int) ([]xlsx.Row, error) {
+	return readCSV(r, cols, maxRows)
+}

@@ -312,9 +312,15 @@ func (q *Q) FundingByCategory(ctx context.Context, prefix string, from, to int) 
 // counts goes into both.
 func (q *Q) FundingByPlace(ctx context.Context, prefix string, from, to int) ([]gongzhi.FundingPlaceYear, error) {
 	c, a := scopeRange("place_code", prefix)
-	rows, err := q.Query(ctx, `SELECT fiscal_year, place_code, COUNT(*), SUM(amount) FROM contracts
+	// the past contracts imported from the office's records count where they were signed, as
+	// they do in the report's categories
+	args := append(append(a, from, to), a...)
+	rows, err := q.Query(ctx, `SELECT fiscal_year, place_code, COUNT(*), SUM(amount) FROM (
+		SELECT fiscal_year, place_code, amount FROM contracts
 		WHERE state = 'signed' AND `+c+` AND fiscal_year >= ? AND fiscal_year <= ?
-		GROUP BY fiscal_year, place_code ORDER BY fiscal_year, place_code`, append(a, from, to)...)
+		UNION ALL SELECT fiscal_year, place_code, amount FROM past_contracts
+		WHERE `+c+` AND fiscal_year >= ? AND fiscal_year <= ?) x
+		GROUP BY fiscal_year, place_code ORDER BY fiscal_year, place_code`, append(args, from, to)...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gongzhi"
+	"gongzhi/internal/xlsx"
 )
 
 // offTr translates a message with several arguments, filling its %s in order.
@@ -447,6 +448,10 @@ func OffSendXLSX(w http.ResponseWriter, name string) {
 }
 
 // offRowsSeq yields rows for xlsx.Export.
+// OffAmount is an amount for an Excel export: a number of yuan shown with two decimals and
+// thousands separators (issue 11, item 14), not the text String gives.
+func OffAmount(m gongzhi.Money) xlsx.Amount { return xlsx.Amount(float64(m) / 100) }
+
 func OffRowsSeq(rows [][]any) func(func([]any) bool) {
 	return func(yield func([]any) bool) {
 		for _, row := range rows {
@@ -468,6 +473,7 @@ type OffListPage struct {
 const officeCSS = `
 .p-links { display:flex; flex-wrap:wrap; gap:.5rem; margin:.25rem 0 .75rem; }
 .badge { display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8rem; background:#e4e7eb; color:var(--ink); white-space:nowrap; }
+.badge.s-imported { background:#fff3c4; color:#6b4e00; }
 .badge.s-open, .badge.s-selected, .badge.s-eligible, .badge.s-awarded, .badge.s-final, .badge.s-signed, .badge.s-effective, .badge.s-answered, .badge.s-published { background:#d3f9e4; color:#054f31; }
 .badge.s-rejected, .badge.s-cancelled, .badge.s-not_funded, .badge.s-overturned, .badge.s-excluded, .badge.s-superseded { background:#ffe3e3; color:#8a1c1c; }
 .badge.s-notice, .badge.s-reviewing, .badge.s-closed, .badge.s-pending, .badge.s-proposed, .badge.s-submitted { background:#fff3c4; color:#6b4e00; }

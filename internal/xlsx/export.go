@@ -27,6 +27,8 @@ const widthSampleRows = 100
 // Cell values:
 //   - string, []byte, fmt.Stringer, error: text, never turned into numbers
 //     (IDs and codes keep their digits and leading zeros); "" is an empty cell;
+//   - Amount: a number with two decimals and thousands separators (#,##0.00);
+//   - Share: a fraction shown as a percentage with two decimals (0.00%);
 //   - int and uint types, float32, float64: numbers, except integers of 16
 //     or more digits, written as text because Excel keeps only 15 significant
 //     digits; NaN and ±Inf are empty cells;
@@ -92,12 +94,21 @@ func Export(w io.Writer, sheetName string, headers []string, rows iter.Seq[[]any
 	return f.Write(w)
 }
 
+// Amount is a sum of money in the unit the sheet's header names (元 or 万元): Export writes it as
+// a number shown with two decimals and thousands separators, never as text, so that the office
+// can add it up.
+type Amount float64
+
+// Share is a fraction of a whole (0.25 for 25%): Export writes it as a number shown as a
+// percentage with two decimals.
+type Share float64
+
 type exporter struct {
 	sw      *excelize.StreamWriter
 	headers []string
 	line    int // last row written; 0 before the header
 
-	header, text, date, dateTime, duration int
+	header, text, date, dateTime, duration, amount, share int
 }
 
 func (ex *exporter) styles(f *excelize.File) error {
@@ -123,6 +134,8 @@ func (ex *exporter) styles(f *excelize.File) error {
 	ex.date = newStyle(&excelize.Style{CustomNumFmt: &date})
 	ex.dateTime = newStyle(&excelize.Style{CustomNumFmt: &dateTime})
 	ex.duration = newStyle(&excelize.Style{CustomNumFmt: &duration})
+	ex.amount = newStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	ex.share = newStyle(&excelize.Style{NumFmt: 10}) // 0.00%
 	return err
 }
 
@@ -184,6 +197,10 @@ func (ex *exporter) cellWidth(c any) float64 {
 		return 0
 	}
 	switch cell.StyleID {
+	case ex.amount:
+		return float64(len(strconv.FormatFloat(cell.Value.(float64), 'f', 2, 64))) * 4 / 3
+	case ex.share:
+		return 8
 	case ex.date:
 		return 10
 	case ex.dateTime:
@@ -213,6 +230,16 @@ func (ex *exporter) cell(v any) any {
 		return ex.textCell(x)
 	case []byte:
 		return ex.textCell(string(x))
+	case Amount:
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil
+		}
+		return excelize.Cell{StyleID: ex.amount, Value: float64(x)}
+	case Share:
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil
+		}
+		return excelize.Cell{StyleID: ex.share, Value: float64(x)}
 	case bool:
 		if x {
 			return ex.textCell("是")

@@ -819,6 +819,30 @@ func TestExportValues(t *testing.T) {
 	}
 }
 
+// TestExportAmounts: amounts and shares are numbers with their formats, not text — an office adds
+// them up in Excel (issue 11, item 14).
+func TestExportAmounts(t *testing.T) {
+	var buf bytes.Buffer
+	row := []any{Amount(1234567.5), Share(0.6), Amount(0.05), 7}
+	if err := Export(&buf, "报表", []string{"金额（元）", "占比", "小额", "合同数"}, func(yield func([]any) bool) { yield(row) }); err != nil {
+		t.Fatal(err)
+	}
+	f := openBytes(t, buf.Bytes())
+	for _, tt := range []struct{ cell, shown, raw string }{
+		{"A2", "1,234,567.50", "1234567.5"}, {"B2", "60.00%", "0.6"}, {"C2", "0.05", "0.05"}, {"D2", "7", "7"},
+	} {
+		if typ, _ := f.GetCellType("报表", tt.cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("%s: type %v, want a number", tt.cell, typ)
+		}
+		if got, err := f.GetCellValue("报表", tt.cell); err != nil || got != tt.shown {
+			t.Errorf("%s shown as %q (%v), want %q", tt.cell, got, err, tt.shown)
+		}
+		if got, err := f.GetCellValue("报表", tt.cell, excelize.Options{RawCellValue: true}); err != nil || got != tt.raw {
+			t.Errorf("%s holds %q (%v), want %q", tt.cell, got, err, tt.raw)
+		}
+	}
+}
+
 // exportRows yields n rows of typical list data.
 func exportRows(n int) func(yield func([]any) bool) {
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -125,9 +125,9 @@ func (s *Server) cmpExport(w http.ResponseWriter, r *http.Request) error {
 	opts.Limit, opts.Offset = 0, 0
 	var rows [][]any
 	if _, err := s.svc.Complaints(r.Context(), ac, opts, func(c *gongzhi.Complaint) error {
-		rating := ""
+		var rating any // a number in the sheet, empty if not rated
 		if c.Rating > 0 {
-			rating = strconv.Itoa(c.Rating)
+			rating = c.Rating
 		}
 		rows = append(rows, []any{c.ID, web.T(lang, "complaint.kind."+c.Kind), c.CommunityName, c.Subject, c.Description, cmpHandler(lang, c),
 			c.ContractTitle, cmpStateText(lang, c), datetimeCN(c.CreatedAt), cmpDueDay(lang, c.DueAt), datetimeCN(c.AnsweredAt),

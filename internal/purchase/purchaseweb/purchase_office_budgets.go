@@ -130,7 +130,7 @@ func (s *Server) offBudgetsExport(w http.ResponseWriter, r *http.Request) error 
 	var rows [][]any
 	if _, err := s.svc.Budgets(r.Context(), ac, opts, func(b *gongzhi.Budget) error {
 		rows = append(rows, []any{b.ID, b.Name, b.PlaceName, b.FiscalYear, web.T(lang, "budget.level."+b.Level), web.T(lang, "budget.fund."+b.Fund),
-			b.Amount.String(), b.Reserved.String(), b.Spent.String(), b.Available().String(), b.Notes})
+			web.OffAmount(b.Amount), web.OffAmount(b.Reserved), web.OffAmount(b.Spent), web.OffAmount(b.Available()), b.Notes})
 		return nil
 	}); err != nil {
 		return err

@@ -92,7 +92,7 @@ func (s *Server) offCallsExport(w http.ResponseWriter, r *http.Request) error {
 	var rows [][]any
 	if _, err := s.svc.Calls(r.Context(), ac, opts, func(c *gongzhi.Call) error {
 		rows = append(rows, []any{c.ID, c.Title, web.T(lang, "call.kind."+c.Kind), web.T(lang, "call.state."+c.State), c.PlaceName, c.FiscalYear,
-			c.BudgetName, l.CategoryList(c.Categories), c.Amount.String(), c.Awarded.String(), web.OffShowTime(c.OpensAt), web.OffShowTime(c.ClosesAt),
+			c.BudgetName, l.CategoryList(c.Categories), web.OffAmount(c.Amount), web.OffAmount(c.Awarded), web.OffShowTime(c.OpensAt), web.OffShowTime(c.ClosesAt),
 			c.Applications})
 		return nil
 	}); err != nil {

@@ -87,6 +87,12 @@ func (s *Server) offContractsList(w http.ResponseWriter, r *http.Request) error 
 			lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "nav.reports"), Href: "/reports"})
 		}
 	}
+	if purchase.MayReadPastContracts(ac) {
+		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "past.title"), Href: "/past-contracts"})
+	}
+	if purchase.MayImportPastContracts(ac) {
+		lp.Links = append(lp.Links, web.ActionLink{Label: web.T(lang, "past.import"), Href: "/past-contracts/import"})
+	}
 	s.Render(w, r, http.StatusOK, "p_office_list", &web.Page{Title: web.T(lang, "nav.contracts"), Active: "/contracts", Data: lp})
 	return nil
 }
@@ -106,7 +112,7 @@ func (s *Server) offContractsExport(w http.ResponseWriter, r *http.Request) erro
 	var rows [][]any
 	if _, err := s.svc.Contracts(r.Context(), ac, opts, func(c *gongzhi.Contract) error {
 		rows = append(rows, []any{c.ID, c.Title, c.PurchaserName, c.ProviderName, c.CallTitle, c.FiscalYear, l.Category(c.CategoryCode),
-			c.Amount.String(), c.Paid.String(), web.T(lang, "contract.state."+c.State), c.Version, web.OffShowDate(c.SignedAt)})
+			web.OffAmount(c.Amount), web.OffAmount(c.Paid), web.T(lang, "contract.state."+c.State), c.Version, web.OffShowDate(c.SignedAt)})
 		return nil
 	}); err != nil {
 		return err

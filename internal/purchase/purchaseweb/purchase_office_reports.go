@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"gongzhi"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
 )
@@ -55,11 +56,48 @@ type offFundingBody struct {
 	From      int                   `json:"from"`
 	To        int                   `json:"to"`
 	Years     []gongzhi.FundingYear `json:"years"`
+	// Unit is the unit asked for with ?unit= ("yuan" or "wan", 万元) and UnitFen the fen in one
+	// of it: amounts stay integers of fen, as everywhere in the API; the unit is for display and
+	// for the Excel export, whose amounts are numbers in that unit.
+	Unit    string `json:"unit"`
+	UnitFen int64  `json:"unit_fen"`
 }
+
+// offUnit is a report's unit of money: ?unit=wan for 万元, anything else 元.
+type offUnit struct {
+	Name string        // "yuan" or "wan"
+	Fen  gongzhi.Money // fen in one unit
+}
+
+func offUnitOf(r *http.Request) offUnit {
+	if r.URL.Query().Get("unit") == "wan" {
+		return offUnit{"wan", 1_000_000}
+	}
+	return offUnit{"yuan", 100}
+}
+
+// Show formats an amount for the page: "¥20,000.00" in 元, "2.00 万元" in 万元 (rounded to the
+// hundredth).
+func (u offUnit) Show(lang string, m gongzhi.Money) string {
+	if u.Name == "wan" {
+		h := (m + 5000) / 10000 // hundredths of 万元, the fen of Format
+		if m < 0 {
+			h = (m - 5000) / 10000
+		}
+		return h.Format() + " " + web.T(lang, "report.unit.wan")
+	}
+	return web.OffYuan(m)
+}
+
+// Cell is an amount for the Excel export: a number in the unit.
+func (u offUnit) Cell(m gongzhi.Money) xlsx.Amount { return xlsx.Amount(float64(m) / float64(u.Fen)) }
 
 type offReportView struct {
 	CSS       string
 	From, To  string
+	Unit      string
+	Units     []web.Option
+	PastHref  string // the list of imported past contracts, for those who may read it
 	Place     string
 	PlaceName string
 	PlaceArg  string // ?place= as asked, kept by the year form
@@ -75,6 +113,7 @@ type offYearView struct {
 	Year      int
 	Contracts int
 	Amount    string
+	Imported  string // how many of the contracts were imported, "" if none
 	Rows      [][]string
 	Levels    [][]string       // level, contracts, amount, share
 	Places    []offPlaceRollup // the places below the report's, each with its subtotal
@@ -108,7 +147,7 @@ type offChartRow struct {
 // offPalette colours categories, the same colour for a category in every year.
 var offPalette = []string{"#b42318", "#1f5fbf", "#0f7b45", "#b7791f", "#6b46c1", "#2c7a7b", "#c05621", "#4a5568", "#d53f8c", "#2b6cb0"}
 
-func offFundingChart(lang string, years []gongzhi.FundingYear) *offChart {
+func offFundingChart(lang string, u offUnit, years []gongzhi.FundingYear) *offChart {
 	const width, barMax, rowH, yearH = 480, 300, 40, 30
 	c := &offChart{Width: width, Title: web.T(lang, "report.chart_title")}
 	var top gongzhi.Money
@@ -124,7 +163,7 @@ func offFundingChart(lang string, years []gongzhi.FundingYear) *offChart {
 	yPos := 0
 	for _, y := range years {
 		yPos += yearH
-		c.Rows = append(c.Rows, offChartRow{Year: true, Label: strconv.Itoa(y.Year) + " · " + web.OffYuan(y.Amount) + " · " +
+		c.Rows = append(c.Rows, offChartRow{Year: true, Label: strconv.Itoa(y.Year) + " · " + u.Show(lang, y.Amount) + " · " +
 			web.T(lang, "report.contracts_n:"+strconv.Itoa(y.Contracts)), TextY: yPos - 8})
 		for _, row := range y.Categories {
 			w := 0
@@ -132,7 +171,7 @@ func offFundingChart(lang string, years []gongzhi.FundingYear) *offChart {
 				w = int(row.Amount.MulBP(10000*barMax) / top)
 				w = max(w, 2)
 			}
-			c.Rows = append(c.Rows, offChartRow{Label: row.CategoryName, Value: web.OffYuan(row.Amount) + " · " + gongzhi.FormatBP(row.ShareBP),
+			c.Rows = append(c.Rows, offChartRow{Label: row.CategoryName, Value: u.Show(lang, row.Amount) + " · " + gongzhi.FormatBP(row.ShareBP),
 				TextY: yPos + 13, BarY: yPos + 18, BarW: w, ValueX: w + 6, Fill: colour[row.CategoryCode]})
 			yPos += rowH
 		}
@@ -145,6 +184,7 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	lang := web.LangOf(r)
 	place := offReportPlace(r)
 	from, to := s.offYears(r)
+	u := offUnitOf(r)
 	years, err := s.svc.FundingByCategory(r.Context(), place, from, to)
 	if err != nil {
 		return err
@@ -153,11 +193,15 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 		if years == nil {
 			years = []gongzhi.FundingYear{}
 		}
-		web.WriteJSON(w, http.StatusOK, offFundingBody{PlaceCode: place, From: from, To: to, Years: years})
+		web.WriteJSON(w, http.StatusOK, offFundingBody{PlaceCode: place, From: from, To: to, Years: years, Unit: u.Name, UnitFen: int64(u.Fen)})
 		return nil
 	}
 	s.offTranslateCategories(r, years)
-	v := &offReportView{CSS: web.OfficeCSSURL(), From: strconv.Itoa(from), To: strconv.Itoa(to), Place: place, Empty: len(years) == 0}
+	v := &offReportView{CSS: web.OfficeCSSURL(), From: strconv.Itoa(from), To: strconv.Itoa(to), Place: place, Empty: len(years) == 0, Unit: u.Name,
+		Units: []web.Option{{Value: "yuan", Label: web.T(lang, "report.unit.yuan")}, {Value: "wan", Label: web.T(lang, "report.unit.wan")}}}
+	if purchase.MayReadPastContracts(web.ActorOf(r)) {
+		v.PastHref = "/past-contracts"
+	}
 	q := r.URL.Query()
 	v.ExportURL = "/reports/funding.xlsx?" + q.Encode()
 	if q.Get("place") == place {
@@ -168,20 +212,23 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	}
 	top := gongzhi.LevelOfCode(place)
 	for _, y := range years {
-		yv := offYearView{Year: y.Year, Contracts: y.Contracts, Amount: web.OffYuan(y.Amount)}
+		yv := offYearView{Year: y.Year, Contracts: y.Contracts, Amount: u.Show(lang, y.Amount)}
+		if y.Imported > 0 {
+			yv.Imported = web.TN(lang, "report.imported_n", y.Imported)
+		}
 		for _, row := range y.Categories {
-			yv.Rows = append(yv.Rows, []string{row.CategoryName, strconv.Itoa(row.Contracts), web.OffYuan(row.Amount), gongzhi.FormatBP(row.ShareBP)})
+			yv.Rows = append(yv.Rows, []string{row.CategoryName, strconv.Itoa(row.Contracts), u.Show(lang, row.Amount), gongzhi.FormatBP(row.ShareBP)})
 		}
 		for _, l := range y.Levels {
-			yv.Levels = append(yv.Levels, []string{web.T(lang, "budget.level."+l.Level), strconv.Itoa(l.Contracts), web.OffYuan(l.Amount), gongzhi.FormatBP(l.ShareBP)})
+			yv.Levels = append(yv.Levels, []string{web.T(lang, "budget.level."+l.Level), strconv.Itoa(l.Contracts), u.Show(lang, l.Amount), gongzhi.FormatBP(l.ShareBP)})
 		}
 		// the roll-up by place is worth a table only when more than one place signed
 		if len(y.Places) > 1 || len(y.Places) == 1 && y.Places[0].PlaceCode != place {
 			for _, p := range y.Places {
 				pr := offPlaceRollup{Name: p.PlaceName, Level: web.T(lang, "budget.level."+p.Level), Depth: gongzhi.LevelOfCode(p.PlaceCode) - top,
-					Contracts: p.Contracts, Amount: web.OffYuan(p.Amount), TotalContracts: p.TotalContracts, TotalAmount: web.OffYuan(p.TotalAmount)}
+					Contracts: p.Contracts, Amount: u.Show(lang, p.Amount), TotalContracts: p.TotalContracts, TotalAmount: u.Show(lang, p.TotalAmount)}
 				if p.PlaceCode != place {
-					pq := url.Values{"place": {p.PlaceCode}, "from": {v.From}, "to": {v.To}}
+					pq := url.Values{"place": {p.PlaceCode}, "from": {v.From}, "to": {v.To}, "unit": {u.Name}}
 					pr.Href = "/reports?" + pq.Encode()
 				}
 				yv.Places = append(yv.Places, pr)
@@ -192,7 +239,7 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 		v.Years = append(v.Years, yv)
 	}
 	if len(years) > 0 {
-		v.Chart = offFundingChart(lang, years)
+		v.Chart = offFundingChart(lang, u, years)
 	}
 	if rate, err := s.svc.OnTimeRate(r.Context(), place); err == nil {
 		v.Rate = gongzhi.FormatBP(rate.RateBP)
@@ -216,6 +263,7 @@ func (s *Server) offTranslateCategories(r *http.Request, years []gongzhi.Funding
 func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	from, to := s.offYears(r)
+	u := offUnitOf(r)
 	years, err := s.svc.FundingByCategory(r.Context(), offReportPlace(r), from, to)
 	if err != nil {
 		return err
@@ -224,13 +272,13 @@ func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error 
 	var rows [][]any
 	for _, y := range years {
 		for _, row := range y.Categories {
-			rows = append(rows, []any{y.Year, row.CategoryName, row.CategoryCode, row.Contracts, row.Amount.String(), gongzhi.FormatBP(row.ShareBP)})
+			rows = append(rows, []any{y.Year, row.CategoryName, row.CategoryCode, row.Contracts, row.Imported, u.Cell(row.Amount), xlsx.Share(float64(row.ShareBP) / 10000)})
 		}
-		rows = append(rows, []any{y.Year, web.T(lang, "report.year_total"), "", y.Contracts, y.Amount.String(), "100.00%"})
+		rows = append(rows, []any{y.Year, web.T(lang, "report.year_total"), "", y.Contracts, y.Imported, u.Cell(y.Amount), xlsx.Share(1)})
 	}
 	web.OffSendXLSX(w, web.OffXlsxName("funding-by-category"))
 	headers := []string{web.T(lang, "report.year"), web.T(lang, "report.category"), web.T(lang, "category.code"), web.T(lang, "report.contracts"),
-		web.T(lang, "report.amount") + web.T(lang, "unit.yuan"), web.T(lang, "report.share")}
+		web.T(lang, "past.title"), web.T(lang, "report.amount") + web.T(lang, "unit."+u.Name), web.T(lang, "report.share")}
 	return xlsx.Export(w, web.T(lang, "report.funding"), headers, web.OffRowsSeq(rows))
 }
 

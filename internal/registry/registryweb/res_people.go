@@ -110,7 +110,7 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 				web.T(lang, "person.volunteer_hours"), web.T(lang, "person.target_groups"), web.T(lang, "person.notes")}
 			return h, func(p *gongzhi.Person) []any {
 				// exports carry masked ID numbers and phones: a spreadsheet leaves the audit trail behind
-				return []any{p.Name, web.EnumLabel(lang, "person.kind", p.Kind), web.EnumLabel(lang, "person.gender", p.Gender), yearText(p.BirthYear),
+				return []any{p.Name, web.EnumLabel(lang, "person.kind", p.Kind), web.EnumLabel(lang, "person.gender", p.Gender), yearCell(p.BirthYear),
 					p.IDMasked, gongzhi.MaskPhone(p.Phone), p.PlaceName, p.HouseholdAddr, p.OrgName, web.EnumLabel(lang, "person.licence", p.Licence),
 					web.EnumLabels(lang, "field", p.ExpertFields), p.Affiliation, p.VolunteerHours, joinCodes(p.TargetGroups), p.Notes}
 			}
@@ -185,6 +185,14 @@ func yearText(y int) string {
 		return ""
 	}
 	return strconv.Itoa(y)
+}
+
+// yearCell is a birth year for the export: a number, or an empty cell when unknown.
+func yearCell(y int) any {
+	if y == 0 {
+		return nil
+	}
+	return y
 }
 
 func hoursText(h float64) string {

@@ -1,0 +1,2 @@
+-- reserved for the account links migration (merged next)
+SELECT 1;
