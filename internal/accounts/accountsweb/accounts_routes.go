@@ -153,7 +153,8 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken s
 		ShowUser bool
 	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: []web.Field{
 		{Name: "name", Label: web.T(lang, "token.name"), Type: "text", Error: errs["name"], Required: true},
-		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "365", Error: errs["days"]},
+		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "90", Error: errs["days"], Required: true},
+		{Name: "scope", Label: web.T(lang, "token.scope_label"), Type: "select", Value: gongzhi.TokenRead, Options: scopeOptions(lang), Error: errs["scope"], Help: web.T(lang, "token.scope_help")},
 	}}, list, newToken, accounts.MayManageAllTokens(ac)}
 	status := http.StatusOK
 	if e != nil {
@@ -169,7 +170,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var text string
 	var t *gongzhi.APIToken
 	if err == nil {
-		t, text, err = s.svc.CreateToken(r.Context(), web.ActorOf(r), req.Name, req.Days)
+		t, text, err = s.svc.IssueToken(r.Context(), web.ActorOf(r), accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope})
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		return s.renderTokens(w, r, "", e)
@@ -181,6 +182,44 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.renderTokens(w, r, text, nil)
+}
+
+// scopeOptions are the token scopes to choose from, narrowest first.
+func scopeOptions(lang string) []web.Option {
+	var out []web.Option
+	for _, sc := range gongzhi.TokenScopes {
+		out = append(out, web.Option{Value: sc, Label: web.T(lang, "token.scope_"+sc)})
+	}
+	return out
+}
+
+// passwordToken gives an integration its first token for an account's credentials (no session).
+func (s *Server) passwordToken(w http.ResponseWriter, r *http.Request) error {
+	var req web.PasswordTokenRequest
+	if err := s.Decode(w, r, &req); err != nil {
+		return err
+	}
+	t, text, err := s.svc.PasswordToken(r.Context(), web.TruncateRunes(req.Username, 64), req.Password, req.Code, web.ClientIP(r),
+		accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope})
+	if err != nil {
+		s.retryAfter(w, err)
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"token": t, "secret": text})
+	return nil
+}
+
+// deleteToken revokes a token (DELETE /api/v1/tokens/{id}).
+func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RevokeToken(r.Context(), web.ActorOf(r), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
@@ -260,6 +299,8 @@ func (s *Server) accountsRoutes() {
 	s.Api("GET /api/v1/tokens", s.tokens)
 	s.Api("POST /api/v1/tokens", s.createToken)
 	s.Api("POST /api/v1/tokens/{id}/revoke", s.revokeToken)
+	s.Api("DELETE /api/v1/tokens/{id}", s.deleteToken)
+	s.ApiPublic("POST /api/v1/auth/token", s.passwordToken)
 	s.Handle("GET /audit", web.Changed, s.audit)
 	s.Api("GET /api/v1/audit", s.audit)
 	s.Api("GET /api/v1/me", s.me)
