@@ -109,7 +109,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"POST /api/v1/contracts/{id}/payments": {Summary: "Record a payment against a portion of a signed contract (purchaser)", Req: offPaymentReq{}, Resp: gongzhi.Payment{}, Status: http.StatusCreated},
 
 		// reports
-		"GET /api/v1/reports/funding":        {Summary: "Funding by category and fiscal year: contracts, amount and share (?place, ?from, ?to)", Resp: offFundingBody{}},
+		"GET /api/v1/reports/funding":        {Summary: "Funding by category and fiscal year: contracts, amount and share (?place, ?from, ?to; default: your own area). Needs an account; anyone reads a place's report at /api/v1/public/reports/funding", Resp: offFundingBody{}},
 		"GET /api/v1/reports/funding.xlsx":   {Summary: "Funding by category and fiscal year as Excel (?place, ?from, ?to)", Binary: true},
 		"GET /api/v1/reports/needs-answered": {Summary: "Funded projects with the needs each answers (?place, ?call)", Resp: web.ItemsOf[gongzhi.ProjectNeeds]{}},
 		"GET /api/v1/reports/on-time":        {Summary: "The purchaser's on-time payment rate (?place)", Resp: gongzhi.OnTimeRate{}},
