@@ -237,43 +237,6 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, "/tokens", web.T(web.LangOf(r), "saved"))
 }
 
-func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
-	ac, lang := web.ActorOf(r), web.LangOf(r)
-	opts, pg := web.ListOptions(r, web.AuditFilters...)
-	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Audit))
-	}
-	lv := web.ListView{Action: "/audit", Q: opts.Q}
-	total, err := s.svc.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
-		lv.Rows = append(lv.Rows, []web.Cell{{Text: fmtTime(e.At)}, {Text: e.Username}, {Text: web.T(lang, "role."+e.Role)}, {Text: e.IP},
-			{Text: e.Action}, {Text: e.Entity}, {Text: e.EntityID}, {Text: web.TruncateRunes(e.Note+" "+e.After, 160)}})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	lv.Total, lv.Page = total, pg
-	web.PageLinks(r, &lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}, {Label: web.T(lang, "audit.user"), Sort: "username"}, {Label: web.T(lang, "audit.role"), Sort: ""}, {Label: web.T(lang, "audit.ip"), Sort: ""},
-		{Label: web.T(lang, "audit.action"), Sort: "action"}, {Label: web.T(lang, "audit.entity"), Sort: ""}, {Label: web.T(lang, "audit.entity_id"), Sort: ""}, {Label: web.T(lang, "audit.note"), Sort: ""}}, opts.Limit)
-	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
-	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "end_session", "disable_inactive", "revoke",
-		"login_pending", "totp_start", "totp_enable", "totp_disable", "totp_reset"} {
-		actions = append(actions, web.Option{Value: a, Label: a})
-	}
-	lv.Filters = []web.Field{
-		web.FilterSelect(r, "action", web.T(lang, "audit.action"), actions),
-		{Name: "entity", Label: web.T(lang, "audit.entity"), Type: "text", Value: r.URL.Query().Get("entity")},
-		{Name: "user", Label: web.T(lang, "audit.user"), Type: "text", Value: r.URL.Query().Get("user")},
-		{Name: "from", Label: web.T(lang, "audit.from"), Type: "date", Value: r.URL.Query().Get("from")},
-		{Name: "to", Label: web.T(lang, "audit.to"), Type: "date", Value: r.URL.Query().Get("to")},
-	}
-	q := r.URL.Query()
-	q.Del("page")
-	lv.ExportURL = "/audit/export?" + q.Encode() // the export's form (securityweb): the export is audited, so it is a POST
-	s.Render(w, r, http.StatusOK, "list", &web.Page{Title: web.T(lang, "nav.audit"), Active: "/audit", Data: &lv})
-	return nil
-}
-
 // accountsRoutes registers signing in and out, the first-run setup, passwords, accounts, API
 // tokens and the audit log.
 func (s *Server) accountsRoutes() {
