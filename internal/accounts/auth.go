@@ -571,7 +571,11 @@ func (a *Service) PasswordToken(ctx context.Context, username, password, code, i
 		if err := q.RecordLoginSuccess(ctx, u.ID, ip, now); err != nil {
 			return err
 		}
-		return a.insertToken(ctx, q, ac, t, text, "by password; second factor: "+how)
+		note := "by password"
+		if how != "password" {
+			note += "; second factor: " + how
+		}
+		return a.insertToken(ctx, q, ac, t, text, note)
 	})
 	if err == nil && refused != nil {
 		err = refused

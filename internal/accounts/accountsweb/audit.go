@@ -256,9 +256,24 @@ func showValue(lang, k string, v any) string {
 	return fmt.Sprint(v)
 }
 
-// noteText puts an entry's note in words when it is a note code with arguments (`published
-// ["5","28500000","2026-08-03"]`), else shows it as written.
+// noteText puts an entry's note in words: each of its parts ("; ") that is a note code with
+// arguments (`published ["5","28500000","2026-08-03"]`) or a known phrase of the log
+// (audit.note.*), the others as written.
 func noteText(lang, note string) string {
+	if note == "" {
+		return ""
+	}
+	parts := strings.Split(note, "; ")
+	for i, p := range parts {
+		parts[i] = notePart(lang, p)
+	}
+	return strings.Join(parts, web.T(lang, "audit.note_sep"))
+}
+
+func notePart(lang, note string) string {
+	if t := label(lang, "audit.note."+note, ""); t != "" {
+		return t
+	}
 	code, args, _ := strings.Cut(note, " ")
 	if _, ok := gongzhi.NoteCodes[code]; ok && (args == "" || strings.HasPrefix(args, "[")) {
 		if n, err := gongzhi.ParseNote(code, args); err == nil {

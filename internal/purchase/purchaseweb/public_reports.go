@@ -15,8 +15,8 @@ import (
 
 func init() {
 	web.AddAPIDocs(map[string]web.ApiDoc{
-		"GET /api/v1/public/reports/funding":        {Summary: "Funding by category and fiscal year of a place and the places under it: contracts, amount and share (?place required, ?from, ?to; no account needed)", Public: true, Resp: offFundingBody{}},
-		"GET /api/v1/public/reports/needs-answered": {Summary: "Funded projects of a place with the needs each answers, without contacts (?place required, ?call; no account needed)", Public: true, Resp: web.ItemsOf[gongzhi.ProjectNeeds]{}},
+		"GET /api/v1/public/reports/funding":        {Summary: "Funding by category and fiscal year of a place and the places under it: contracts, amount and share (?place: default the top place of the instance; ?from, ?to; no account needed)", Public: true, Resp: offFundingBody{}},
+		"GET /api/v1/public/reports/needs-answered": {Summary: "Funded projects of a place with the needs each answers, without contacts (?place: default the top place of the instance; ?call; no account needed)", Public: true, Resp: web.ItemsOf[gongzhi.ProjectNeeds]{}},
 	})
 }
 
@@ -25,17 +25,33 @@ func (s *Server) publicReportRoutes() {
 	s.ApiPublic("GET /api/v1/public/reports/needs-answered", s.publicNeedsAnswered)
 }
 
-// publicPlace is the report's ?place, required: the public has no area of its own.
-func publicPlace(r *http.Request) (string, error) {
-	p := r.URL.Query().Get("place")
-	if p == "" {
-		return "", gongzhi.Invalid("place", "required")
+// publicPlace is the report's ?place; without one, the instance's top place (the first, in code
+// order, of the highest level it holds): the public has no area of its own.
+func (s *Server) publicPlace(r *http.Request) (string, error) {
+	if p := r.URL.Query().Get("place"); p != "" {
+		return p, nil
 	}
-	return p, nil
+	for lvl := 1; lvl <= 5; lvl++ {
+		code := ""
+		_, err := s.svc.PublicPlaces(r.Context(), "", gongzhi.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}, Sort: "code", Limit: 1},
+			func(p *gongzhi.Place) error {
+				if code == "" {
+					code = p.Code
+				}
+				return nil
+			})
+		if err != nil {
+			return "", err
+		}
+		if code != "" {
+			return code, nil
+		}
+	}
+	return "", gongzhi.Invalid("place", "required")
 }
 
 func (s *Server) publicFunding(w http.ResponseWriter, r *http.Request) error {
-	place, err := publicPlace(r)
+	place, err := s.publicPlace(r)
 	if err != nil {
 		return err
 	}
@@ -52,7 +68,7 @@ func (s *Server) publicFunding(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) publicNeedsAnswered(w http.ResponseWriter, r *http.Request) error {
-	place, err := publicPlace(r)
+	place, err := s.publicPlace(r)
 	if err != nil {
 		return err
 	}
