@@ -378,4 +378,5 @@ type APIToken struct {
 	LastUsedAt time.Time `json:"last_used_at"`
 	ExpiresAt  time.Time `json:"expires_at"`
 	Revoked    bool      `json:"revoked"`
+	Scope      string    `json:"scope"` // TokenRead, TokenWrite or TokenFull (tokens.go)
 }

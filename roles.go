@@ -116,6 +116,9 @@ type Actor struct {
 	Scope     string `json:"scope"`      // significant prefix of ScopeCode: every visible place code starts with it
 	IP        string `json:"ip"`
 	Via       string `json:"via"` // "web", "api", "cli"
+	// Token is the API token the actor came with (nil for a session or the command line): its
+	// scope bounds what the request may do (tokens.go).
+	Token *APIToken `json:"-"`
 }
 
 // Role returns the actor's role, "" for an anonymous actor.

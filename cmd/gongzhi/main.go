@@ -42,6 +42,9 @@ Usage:
   gongzhi migrate [flags]                 apply database migrations and exit
   gongzhi user add [flags] USERNAME ROLE [PLACE_CODE|ORG_ID]
                                           add an account (first administrator: ROLE sysadmin)
+  gongzhi token create [flags] USERNAME --name NAME --expires 90d [--scope read|write|full]
+  gongzhi token list [flags] USERNAME | gongzhi token revoke [flags] ID
+                                          API tokens for integrations (the secret is printed once)
   gongzhi backup  [flags] FILE            consistent copy of a live SQLite database
   gongzhi restore [flags] [--force] FILE  put a SQLite backup in place of the database (stop the server first)
   gongzhi rekey   [flags]                 re-encrypt personal data with --field-cipher (aes|sm4; stop the servers first)
@@ -88,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New(`usage: gongzhi user add USERNAME ROLE [PLACE_CODE|ORG_ID] | gongzhi user reset-2fa USERNAME`)
 		}
 		return cmdUserAdd(ctx, rest[1:], stdout)
+	case "token":
+		return cmdToken(ctx, rest, stdout) // token.go
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
 	case "restore":

@@ -35,43 +35,7 @@ const staleTry = time.Minute
 // password too, until the lock ends. Hashes wait for a slot of the password gate (hashes.go).
 func (a *Service) Login(ctx context.Context, username, password, ip, ua string) (token, csrf string, u *gongzhi.User, err error) {
 	now := a.NowUTC()
-	q := a.DB.Q()
-	if n, err := q.IPFailures(ctx, ip, now.Add(-a.Cfg.IPWindow)); err != nil {
-		return "", "", nil, err
-	} else if n >= a.Cfg.IPThreshold {
-		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.login_throttled"}
-	}
-	u, hash, err := q.UserByUsername(ctx, strings.TrimSpace(username))
-	if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-		if _, err := a.checkPassword(ctx, dummyHash, password); err != nil {
-			return "", "", nil, err
-		}
-		return "", "", nil, a.loginFailed(ctx, nil, username, ip)
-	} else if err != nil {
-		return "", "", nil, err
-	}
-	if ok, err := q.ReserveLoginTry(ctx, u.ID, a.Cfg.LockThreshold, now, now.Add(-staleTry)); err != nil {
-		return "", "", nil, err
-	} else if !ok {
-		// locked, or as many tries in flight as the account has left
-		msg := "err.login_in_flight"
-		if cur, err := q.GetUser(ctx, u.ID); err != nil {
-			return "", "", nil, err
-		} else if cur.Locked(now) {
-			msg = "err.account_locked"
-		}
-		return "", "", nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: msg}
-	}
-	match, err := a.checkPassword(ctx, hash, password)
-	if err == nil && (!match || u.Disabled) {
-		return "", "", nil, a.failLogin(ctx, u, username, ip, true)
-	}
-	// the password is accepted (or was not checked): the try is given back; the failures are
-	// cleared only when the sign-in completes (a second step's wrong code still counts)
-	if rerr := q.ReleaseLoginTry(context.WithoutCancel(ctx), u.ID); err == nil {
-		err = rerr
-	}
-	if err != nil {
+	if u, err = a.checkCredentials(ctx, username, password, ip); err != nil {
 		return "", "", nil, err
 	}
 	if err := a.secondStep(ctx, u, ip, ua); err != nil { // two factors: *SecondStep (totp.go)
@@ -86,6 +50,53 @@ func (a *Service) Login(ctx context.Context, username, password, ip, ua string) 
 		u.MustChangePassword = true
 	}
 	return token, csrf, u, err
+}
+
+// checkCredentials is the password step of every sign-in (Login, PasswordToken): the address's
+// throttle, the account's reserved try, the password hashed in a slot of the gate. It answers the
+// account whose password is right, or the refusal to give.
+func (a *Service) checkCredentials(ctx context.Context, username, password, ip string) (*gongzhi.User, error) {
+	now := a.NowUTC()
+	q := a.DB.Q()
+	if n, err := q.IPFailures(ctx, ip, now.Add(-a.Cfg.IPWindow)); err != nil {
+		return nil, err
+	} else if n >= a.Cfg.IPThreshold {
+		return nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: "err.login_throttled"}
+	}
+	u, hash, err := q.UserByUsername(ctx, strings.TrimSpace(username))
+	if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+		if _, err := a.checkPassword(ctx, dummyHash, password); err != nil {
+			return nil, err
+		}
+		return nil, a.loginFailed(ctx, nil, username, ip)
+	} else if err != nil {
+		return nil, err
+	}
+	if ok, err := q.ReserveLoginTry(ctx, u.ID, a.Cfg.LockThreshold, now, now.Add(-staleTry)); err != nil {
+		return nil, err
+	} else if !ok {
+		// locked, or as many tries in flight as the account has left
+		msg := "err.login_in_flight"
+		if cur, err := q.GetUser(ctx, u.ID); err != nil {
+			return nil, err
+		} else if cur.Locked(now) {
+			msg = "err.account_locked"
+		}
+		return nil, &gongzhi.Error{Code: gongzhi.ETOOMANY, Message: msg}
+	}
+	match, err := a.checkPassword(ctx, hash, password)
+	if err == nil && (!match || u.Disabled) {
+		return nil, a.failLogin(ctx, u, username, ip, true)
+	}
+	// the password is accepted (or was not checked): the try is given back; the failures are
+	// cleared only when the sign-in completes (a second step's wrong code still counts)
+	if rerr := q.ReleaseLoginTry(context.WithoutCancel(ctx), u.ID); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // startSession opens a session for an account whose credentials were all accepted, inside a
@@ -226,16 +237,17 @@ func (a *Service) Logout(ctx context.Context, ac *gongzhi.Actor, token string) e
 	})
 }
 
-// TokenActor returns the actor for an API bearer token.
+// TokenActor returns the actor for an API bearer token, carrying the token (its scope bounds the
+// request: gongzhi.Actor.ScopeAllows).
 func (a *Service) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor, error) {
-	u, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
+	u, t, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
 	if err != nil {
 		return nil, err
 	}
 	if u.Disabled {
 		return nil, gongzhi.NotFound()
 	}
-	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api"}
+	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api", Token: t}
 	return ac, a.ScopeFor(ctx, ac)
 }
 
@@ -346,45 +358,150 @@ func OneTimePassword() string {
 	return "Gz-" + t[:12] + "9a"
 }
 
-// CreateToken makes an API token for the actor; the token text is returned only now.
+// TokenSpec is what a new API token is made with: a name, a lifetime in days (1 to
+// MaxTokenDays; every token expires) and a scope (gongzhi.TokenRead, TokenWrite, TokenFull).
+type TokenSpec struct {
+	Name  string
+	Days  int
+	Scope string
+}
+
+// MaxTokenDays is the longest lifetime of an API token.
+const MaxTokenDays = 3650
+
+// CreateToken makes a full-scope API token for the actor; the token text is returned only now.
+// (IssueToken takes a scope.)
 func (a *Service) CreateToken(ctx context.Context, ac *gongzhi.Actor, name string, days int) (*gongzhi.APIToken, string, error) {
+	return a.IssueToken(ctx, ac, TokenSpec{Name: name, Days: days, Scope: gongzhi.TokenFull})
+}
+
+// IssueToken makes an API token for the actor's own account; the token text is returned only now.
+// The token acts within the account's role and scope; its own scope narrows that. An actor that
+// came with a token may make one only if MayMakeTokens (its scope is full), and never wider than
+// its own: the scope must be covered by it (token.scope_wider) and the token may not outlive it
+// (days: token.outlives). The command line makes tokens for any account (IssueTokenFor).
+func (a *Service) IssueToken(ctx context.Context, ac *gongzhi.Actor, spec TokenSpec) (*gongzhi.APIToken, string, error) {
 	if ac == nil || ac.User == nil || ac.User.ID == 0 {
 		return nil, "", &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
 	}
-	name, r := gongzhi.CheckText(name, 100, true)
-	if r != "" {
-		return nil, "", gongzhi.Invalid("name", r)
+	if err := kernel.Allow(ac, MayMakeTokens(ac)); err != nil {
+		return nil, "", err
 	}
-	if days < 0 || days > 3650 {
-		return nil, "", gongzhi.Invalid("days", "range:0-3650")
+	t, text, err := a.newToken(ac, ac.User.ID, spec)
+	if err != nil {
+		return nil, "", err
 	}
-	text := "gz_" + secret.Token()
-	t := &gongzhi.APIToken{UserID: ac.User.ID, Name: name, Prefix: text[:9], CreatedAt: a.NowUTC()}
-	if days > 0 {
-		t.ExpiresAt = t.CreatedAt.Add(time.Duration(days) * 24 * time.Hour)
-	}
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := q.InsertToken(ctx, t, secret.SHA256(text)); err != nil {
-			return err
-		}
-		return a.WriteAudit(ctx, q, ac, "create", "api_tokens", strconv.FormatInt(t.ID, 10), nil, t, "")
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		return a.insertToken(ctx, q, ac, t, text, "")
 	})
 	return t, text, err
 }
 
-// Tokens lists the actor's own API tokens (every account's, for the security administrator).
+// newToken checks spec for the account userID, as made by ac, and returns the token to insert
+// and its text. Every field's problem is named at once.
+func (a *Service) newToken(ac *gongzhi.Actor, userID int64, spec TokenSpec) (*gongzhi.APIToken, string, error) {
+	f := gongzhi.FieldErrors{}
+	name, r := gongzhi.CheckText(spec.Name, 100, true)
+	if r != "" {
+		f.Add("name", r)
+	}
+	now := a.NowUTC()
+	if spec.Days < 1 || spec.Days > MaxTokenDays {
+		f.Add("days", "range:1-"+strconv.Itoa(MaxTokenDays))
+	}
+	expires := now.Add(time.Duration(spec.Days) * 24 * time.Hour)
+	if spec.Scope == "" {
+		spec.Scope = gongzhi.TokenRead
+	}
+	if !gongzhi.ValidTokenScope(spec.Scope) {
+		f.Add("scope", "token.scope")
+	} else if !gongzhi.ScopeCovers(ac.TokenScope(), spec.Scope) {
+		f.Add("scope", "token.scope_wider")
+	}
+	if ac.Token != nil && !ac.Token.ExpiresAt.IsZero() && expires.After(ac.Token.ExpiresAt) && f["days"] == "" {
+		f.Add("days", "token.outlives")
+	}
+	if err := f.Err(); err != nil {
+		return nil, "", err
+	}
+	text := "gz_" + secret.Token()
+	return &gongzhi.APIToken{UserID: userID, Name: name, Prefix: text[:9], CreatedAt: now, ExpiresAt: expires, Scope: spec.Scope}, text, nil
+}
+
+// insertToken stores a checked token and audits it (with note, if any) in the caller's transaction.
+func (a *Service) insertToken(ctx context.Context, q *store.Q, ac *gongzhi.Actor, t *gongzhi.APIToken, text, note string) error {
+	if err := q.InsertToken(ctx, t, secret.SHA256(text)); err != nil {
+		return err
+	}
+	return a.WriteAudit(ctx, q, ac, "create", "api_tokens", strconv.FormatInt(t.ID, 10), nil, t, note)
+}
+
+// IssueTokenFor makes an API token for the account username from the command line (`gongzhi
+// token create`): the operator of the server acts for the account, which must be enabled. The
+// token acts within the account's role and scope, narrowed by its own.
+func (a *Service) IssueTokenFor(ctx context.Context, ac *gongzhi.Actor, username string, spec TokenSpec) (*gongzhi.APIToken, string, error) {
+	if err := kernel.Allow(ac, MayIssueTokensFor(ac)); err != nil {
+		return nil, "", err
+	}
+	u, _, err := a.DB.Q().UserByUsername(ctx, strings.TrimSpace(username))
+	if err != nil {
+		return nil, "", err
+	}
+	if u.Disabled {
+		return nil, "", gongzhi.Invalid("user", "token.user_disabled")
+	}
+	t, text, err := a.newToken(ac, u.ID, spec)
+	if err != nil {
+		return nil, "", err
+	}
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		return a.insertToken(ctx, q, ac, t, text, "for "+u.Username)
+	})
+	return t, text, err
+}
+
+// TokensOf lists the API tokens of the account username, for the command line (`gongzhi token
+// list`).
+func (a *Service) TokensOf(ctx context.Context, ac *gongzhi.Actor, username string) ([]gongzhi.APIToken, error) {
+	if err := kernel.Allow(ac, MayIssueTokensFor(ac)); err != nil {
+		return nil, err
+	}
+	u, _, err := a.DB.Q().UserByUsername(ctx, strings.TrimSpace(username))
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.Q().ListTokens(ctx, u.ID)
+}
+
+// Tokens lists the actor's own API tokens (every account's, for the security administrator),
+// never their secrets. A token that may not make tokens (MayMakeTokens) sees only itself.
 func (a *Service) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIToken, error) {
 	uid := ac.User.ID
 	if MayManageAllTokens(ac) {
 		uid = 0
 	}
-	return a.DB.Q().ListTokens(ctx, uid)
+	list, err := a.DB.Q().ListTokens(ctx, uid)
+	if err != nil || MayMakeTokens(ac) || ac.Token == nil {
+		return list, err
+	}
+	own := []gongzhi.APIToken{}
+	for _, t := range list {
+		if t.ID == ac.Token.ID {
+			own = append(own, t)
+		}
+	}
+	return own, nil
 }
 
-// RevokeToken revokes one of the actor's tokens (any token, for the security administrator).
+// RevokeToken revokes one of the actor's tokens (any token, for the security administrator; any
+// account's from the command line). A token may revoke itself, and others only if its scope is
+// full (MayRevokeToken).
 func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) error {
+	if err := kernel.Allow(ac, MayRevokeToken(ac, id)); err != nil {
+		return err
+	}
 	uid := ac.User.ID
-	if MayManageAllTokens(ac) {
+	if MayManageAllTokens(ac) || ac.IsSystem() {
 		uid = 0
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
@@ -397,4 +514,74 @@ func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) 
 		}
 		return a.WriteAudit(ctx, q, ac, "revoke", "api_tokens", strconv.FormatInt(id, 10), nil, nil, "")
 	})
+}
+
+// PasswordToken gives an integration its first API token without the pages (POST
+// /api/v1/auth/token): the account's username and password — and, for an account that signs in
+// with two factors, a current code or a recovery code of its authenticator — answer a new token
+// of spec. It is a sign-in: throttled by address, counted toward the account's lockout (a wrong
+// code too, under the account's row lock), refused in the same words whatever was wrong. An
+// account that must still change its password, or set up the authenticator its role needs, does
+// that in the pages first.
+func (a *Service) PasswordToken(ctx context.Context, username, password, code, ip string, spec TokenSpec) (*gongzhi.APIToken, string, error) {
+	u, err := a.checkCredentials(ctx, username, password, ip)
+	if err != nil {
+		return nil, "", err
+	}
+	now := a.NowUTC()
+	if u.MustChangePassword || a.PasswordExpired(u, now) {
+		return nil, "", &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.must_change_password"}
+	}
+	tt, err := a.DB.Q().GetTOTP(ctx, u.ID)
+	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+		return nil, "", err
+	}
+	enrolled := err == nil && tt.Enabled
+	if !enrolled && a.TOTPRequired(u) {
+		return nil, "", &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.totp_enrol_first"}
+	}
+	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api"}
+	t, text, err := a.newToken(ac, u.ID, spec)
+	if err != nil {
+		return nil, "", err
+	}
+	var refused error
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		if err := q.LockRow(ctx, "users", u.ID); err != nil {
+			return err
+		}
+		cur, err := q.GetUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Locked(now) || cur.Disabled {
+			refused = &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.bad_login"}
+			return nil
+		}
+		how := "password"
+		if enrolled {
+			if how, _, err = a.checkSecondFactor(ctx, q, u.ID, false, code, now); err != nil {
+				return err
+			}
+			if how == "" {
+				refused, err = a.wrongCode(ctx, q, u, ip, "api token")
+				return err
+			}
+		}
+		if err := q.RecordLoginSuccess(ctx, u.ID, ip, now); err != nil {
+			return err
+		}
+		note := "by password"
+		if how != "password" {
+			note += "; second factor: " + how
+		}
+		return a.insertToken(ctx, q, ac, t, text, note)
+	})
+	if err == nil && refused != nil {
+		err = refused
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return t, text, nil
 }

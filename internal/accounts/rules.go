@@ -31,6 +31,29 @@ func MaySecure(ac *gongzhi.Actor, userID int64) bool {
 // everyone else only their own.
 func MayManageAllTokens(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleSecAdmin) }
 
+// MayMakeTokens: every signed-in account makes its own API tokens in the pages or the API; an
+// actor that came with a token only if that token's scope is full (and then none wider than it).
+func MayMakeTokens(ac *gongzhi.Actor) bool {
+	return MayKeepOwnSessions(ac) && ac.TokenScope() == gongzhi.TokenFull
+}
+
+// MayIssueTokensFor: only the command line (the operator of the server) makes and lists tokens
+// for a named account.
+func MayIssueTokensFor(ac *gongzhi.Actor) bool { return ac.IsSystem() }
+
+// MayRevokeToken: an account revokes its own tokens (the security administrator anyone's, the
+// command line any); an actor that came with a token revokes that token, and others only if its
+// scope is full.
+func MayRevokeToken(ac *gongzhi.Actor, id int64) bool {
+	if ac.IsSystem() {
+		return true
+	}
+	if ac == nil || ac.User == nil {
+		return false
+	}
+	return ac.Token == nil || ac.Token.ID == id || ac.Token.Scope == gongzhi.TokenFull
+}
+
 // MayReadAudit: only the audit administrator reads the audit log.
 func MayReadAudit(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleAuditAdmin) }
 

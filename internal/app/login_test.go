@@ -252,7 +252,7 @@ func TestDisableInactiveAccounts(t *testing.T) {
 		active := addUser(t, a, "active", gongzhi.RolePurchaser)
 		resident := addUser(t, a, "resident", gongzhi.RoleResident)
 		integ := addUser(t, a, "integration", gongzhi.RoleHub)
-		_, text, err := a.CreateToken(ctx, &gongzhi.Actor{User: integ}, "feed", 0)
+		_, text, err := a.CreateToken(ctx, &gongzhi.Actor{User: integ}, "feed", 365)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -138,6 +138,7 @@ func OrgScope(ac *gongzhi.Actor) store.Scope {
 func (a *Kernel) WriteAudit(ctx context.Context, q *store.Q, ac *gongzhi.Actor, action, entity, id string, before, after any, note string) error {
 	e := &gongzhi.AuditEntry{At: a.NowUTC(), Action: action, Entity: entity, EntityID: id, Note: note,
 		Before: auditJSON(before), After: auditJSON(after)}
+	gongzhi.MaskAuditEntry(e) // personal data never enters the log unmasked (audit_mask.go)
 	if ac != nil && ac.User != nil {
 		e.UserID, e.Username, e.Role, e.IP, e.Via = ac.User.ID, ac.User.Username, ac.User.Role, ac.IP, ac.Via
 	} else {

@@ -715,6 +715,6 @@ func (a *Service) History(ctx context.Context, ac *gongzhi.Actor, entity, id str
 	}
 	var out []*gongzhi.AuditEntry
 	_, err = a.DB.Q().ListAudit(ctx, store.ListOptions{Filters: map[string]string{"entity": entity, "entity_id": id, "writes": "1"}, Limit: 200},
-		func(e *gongzhi.AuditEntry) error { out = append(out, e); return nil })
+		func(e *gongzhi.AuditEntry) error { gongzhi.MaskAuditEntry(e); out = append(out, e); return nil })
 	return out, err
 }

@@ -90,6 +90,7 @@ func (a *Service) ExportAudit(ctx context.Context, ac *gongzhi.Actor, f *ExportF
 				return err
 			}
 			for _, e := range batch {
+				gongzhi.MaskAuditEntry(e) // entries older than the masking too
 				if err := each(e); err != nil {
 					return err
 				}

@@ -118,3 +118,26 @@ func (q *Q) AuditHead(ctx context.Context) (int64, error) {
 	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id)
 	return id, mapErr(err)
 }
+
+// AuditUserNames returns the display names of the accounts ids (those that exist), for the audit
+// register, which names people rather than usernames.
+func (q *Q) AuditUserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.Query(ctx, `SELECT id, display_name FROM users WHERE id IN (`+placeholders(len(ids))+`)`, idArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, mapErr(err)
+		}
+		out[id] = name
+	}
+	return out, mapErr(rows.Err())
+}

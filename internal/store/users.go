@@ -401,8 +401,8 @@ func (q *Q) PurgeExpired(ctx context.Context, now time.Time) error {
 
 // InsertToken stores an API token by its hash.
 func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) error {
-	id, err := q.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		t.UserID, t.Name, hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.ExpiresAt))
+	id, err := q.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.UserID, t.Name, hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.ExpiresAt), t.Scope)
 	t.ID = id
 	return err
 }
@@ -413,25 +413,26 @@ func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) e
 // within this interval.
 const TokenUsedEvery = 5 * time.Minute
 
-// TokenUser returns the account of a live token, read with the token in one query, and stamps
-// the token's use at most once per TokenUsedEvery: the stamp is a conditional UPDATE, issued only
-// when the value read is older, so that concurrent requests stamp it once.
-func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, error) {
-	var id int64
-	var used sql.NullTime
-	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.last_used_at FROM `+userFrom+`
+// TokenUser returns the account of a live token and the token (without its hash), read in one
+// query, and stamps the token's use at most once per TokenUsedEvery: the stamp is a conditional
+// UPDATE, issued only when the value read is older, so that concurrent requests stamp it once.
+func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, *gongzhi.APIToken, error) {
+	t := &gongzhi.APIToken{}
+	var used, exp sql.NullTime
+	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope FROM `+userFrom+`
 		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND t.revoked = FALSE
-		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&id, &used}})
+		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	t.UserID, t.LastUsedAt, t.ExpiresAt = u.ID, used.Time, exp.Time
 	cutoff := now.Add(-TokenUsedEvery).UTC()
 	if used.Valid && used.Time.After(cutoff) {
-		return u, nil
+		return u, t, nil
 	}
 	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
-		now.UTC(), id, cutoff)
-	return u, err
+		now.UTC(), t.ID, cutoff)
+	return u, t, err
 }
 
 // OrgPlace returns an organization's place and that place's level (0 when the place is not in
@@ -444,7 +445,7 @@ func (q *Q) OrgPlace(ctx context.Context, orgID int64) (code string, level int, 
 
 // ListTokens lists an account's tokens (userID 0: every account's).
 func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, error) {
-	query := `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked FROM api_tokens`
+	query := `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked, scope FROM api_tokens`
 	var args []any
 	if userID != 0 {
 		query += ` WHERE user_id = ?`
@@ -459,7 +460,7 @@ func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, e
 	for rows.Next() {
 		var t gongzhi.APIToken
 		var used, exp sql.NullTime
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Revoked); err != nil {
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Revoked, &t.Scope); err != nil {
 			return nil, mapErr(err)
 		}
 		t.LastUsedAt, t.ExpiresAt = used.Time, exp.Time
@@ -470,7 +471,7 @@ func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, e
 
 // RevokeToken revokes a token of an account (userID 0: any account's).
 func (q *Q) RevokeToken(ctx context.Context, id, userID int64) (int64, error) {
-	query, args := `UPDATE api_tokens SET revoked = TRUE WHERE id = ?`, []any{id}
+	query, args := `UPDATE api_tokens SET revoked = TRUE WHERE id = ? AND revoked = FALSE`, []any{id}
 	if userID != 0 {
 		query += ` AND user_id = ?`
 		args = append(args, userID)

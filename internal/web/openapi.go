@@ -100,8 +100,10 @@ func apiDocs() map[string]ApiDoc {
 		"GET /api/v1/target-groups":                         {Summary: "List target groups", Resp: ItemsOf[gongzhi.TargetGroup]{}},
 		"POST /api/v1/target-groups":                        {Summary: "Add a target group (purchaser)", Req: gongzhi.TargetGroup{}, Resp: gongzhi.TargetGroup{}, Status: http.StatusCreated},
 		"GET /api/v1/tokens":                                {Summary: "List your API tokens (all tokens for the security administrator)", Resp: ItemsOf[gongzhi.APIToken]{}},
-		"POST /api/v1/tokens":                               {Summary: "Create an API token; the secret is returned once", Req: TokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
+		"POST /api/v1/tokens":                               {Summary: "Create an API token (name, days, scope: read, write or full); the secret is returned once. A token needs the full scope to make one, and makes none wider or longer-lived than itself", Req: TokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
 		"POST /api/v1/tokens/{id}/revoke":                   {Summary: "Revoke an API token", Resp: statusBody{}},
+		"DELETE /api/v1/tokens/{id}":                        {Summary: "Revoke an API token (a token revokes itself; others only with the full scope)"},
+		"POST /api/v1/auth/token":                           {Summary: "Get an API token with an account's username, password and, for two factors, a code (no account needed; throttled and locked out like the sign-in)", Public: true, Req: PasswordTokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
 		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: AuditFilters},
 		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document; at most 50 MiB) to a draft application of your organization", Upload: true, Resp: gongzhi.Attachment{}, Status: http.StatusCreated},
 		"GET /api/v1/applications/{id}/attachments/{att}":   {Summary: "Download an application's attachment", Binary: true},
@@ -341,9 +343,24 @@ type HomeData struct {
 	Stats []gongzhi.Todo `json:"stats"`
 }
 
+// TokenRequest makes an API token: its name, its lifetime in days (1 to 3650) and its scope
+// (read, write or full; read when left out) — gongzhi.TokenScopes, tokens.go.
 type TokenRequest struct {
-	Name string `json:"name"`
-	Days int    `json:"days"`
+	Name  string `json:"name"`
+	Days  int    `json:"days"`
+	Scope string `json:"scope"`
+}
+
+// PasswordTokenRequest gets a first API token with an account's credentials (POST
+// /api/v1/auth/token): the code is the authenticator's (or a recovery code) for an account that
+// signs in with two factors.
+type PasswordTokenRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Days     int    `json:"days"`
+	Scope    string `json:"scope"`
 }
 
 var AuditFilters = []string{"entity", "entity_id", "action", "user", "from", "to"}

@@ -321,6 +321,11 @@ func (s *Server) wrap(pattern string, acc access, isAPI bool, h Handler) http.Ha
 			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		if isAPI && ac != nil && !ac.ScopeAllows(r.Method) {
+			// a read-only token (gongzhi.TokenRead) makes no other request, on any route
+			s.fail(w, r, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.token_read_only"})
+			return
+		}
 		if acc == Changed && ac != nil && ac.User.MustChangePassword {
 			if isAPI || r.Method != http.MethodGet {
 				s.fail(w, r, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.must_change_password"})

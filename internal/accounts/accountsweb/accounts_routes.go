@@ -153,7 +153,8 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken s
 		ShowUser bool
 	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: []web.Field{
 		{Name: "name", Label: web.T(lang, "token.name"), Type: "text", Error: errs["name"], Required: true},
-		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "365", Error: errs["days"]},
+		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "90", Error: errs["days"], Required: true},
+		{Name: "scope", Label: web.T(lang, "token.scope_label"), Type: "select", Value: gongzhi.TokenRead, Options: scopeOptions(lang), Error: errs["scope"], Help: web.T(lang, "token.scope_help")},
 	}}, list, newToken, accounts.MayManageAllTokens(ac)}
 	status := http.StatusOK
 	if e != nil {
@@ -169,7 +170,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var text string
 	var t *gongzhi.APIToken
 	if err == nil {
-		t, text, err = s.svc.CreateToken(r.Context(), web.ActorOf(r), req.Name, req.Days)
+		t, text, err = s.svc.IssueToken(r.Context(), web.ActorOf(r), accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope})
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		return s.renderTokens(w, r, "", e)
@@ -181,6 +182,44 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.renderTokens(w, r, text, nil)
+}
+
+// scopeOptions are the token scopes to choose from, narrowest first.
+func scopeOptions(lang string) []web.Option {
+	var out []web.Option
+	for _, sc := range gongzhi.TokenScopes {
+		out = append(out, web.Option{Value: sc, Label: web.T(lang, "token.scope_"+sc)})
+	}
+	return out
+}
+
+// passwordToken gives an integration its first token for an account's credentials (no session).
+func (s *Server) passwordToken(w http.ResponseWriter, r *http.Request) error {
+	var req web.PasswordTokenRequest
+	if err := s.Decode(w, r, &req); err != nil {
+		return err
+	}
+	t, text, err := s.svc.PasswordToken(r.Context(), web.TruncateRunes(req.Username, 64), req.Password, req.Code, web.ClientIP(r),
+		accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope})
+	if err != nil {
+		s.retryAfter(w, err)
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"token": t, "secret": text})
+	return nil
+}
+
+// deleteToken revokes a token (DELETE /api/v1/tokens/{id}).
+func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RevokeToken(r.Context(), web.ActorOf(r), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
@@ -196,43 +235,6 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.Redirect(w, r, "/tokens", web.T(web.LangOf(r), "saved"))
-}
-
-func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
-	ac, lang := web.ActorOf(r), web.LangOf(r)
-	opts, pg := web.ListOptions(r, web.AuditFilters...)
-	if web.IsAPIPath(r) {
-		return web.WriteList(w, opts, pg, web.ListOf(r.Context(), ac, s.svc.Audit))
-	}
-	lv := web.ListView{Action: "/audit", Q: opts.Q}
-	total, err := s.svc.Audit(r.Context(), ac, opts, func(e *gongzhi.AuditEntry) error {
-		lv.Rows = append(lv.Rows, []web.Cell{{Text: fmtTime(e.At)}, {Text: e.Username}, {Text: web.T(lang, "role."+e.Role)}, {Text: e.IP},
-			{Text: e.Action}, {Text: e.Entity}, {Text: e.EntityID}, {Text: web.TruncateRunes(e.Note+" "+e.After, 160)}})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	lv.Total, lv.Page = total, pg
-	web.PageLinks(r, &lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}, {Label: web.T(lang, "audit.user"), Sort: "username"}, {Label: web.T(lang, "audit.role"), Sort: ""}, {Label: web.T(lang, "audit.ip"), Sort: ""},
-		{Label: web.T(lang, "audit.action"), Sort: "action"}, {Label: web.T(lang, "audit.entity"), Sort: ""}, {Label: web.T(lang, "audit.entity_id"), Sort: ""}, {Label: web.T(lang, "audit.note"), Sort: ""}}, opts.Limit)
-	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
-	for _, a := range []string{"create", "update", "delete", "import", "view_sensitive", "login", "login_failed", "logout", "password_change", "password_reset", "unlock", "end_sessions", "end_session", "disable_inactive", "revoke",
-		"login_pending", "totp_start", "totp_enable", "totp_disable", "totp_reset"} {
-		actions = append(actions, web.Option{Value: a, Label: a})
-	}
-	lv.Filters = []web.Field{
-		web.FilterSelect(r, "action", web.T(lang, "audit.action"), actions),
-		{Name: "entity", Label: web.T(lang, "audit.entity"), Type: "text", Value: r.URL.Query().Get("entity")},
-		{Name: "user", Label: web.T(lang, "audit.user"), Type: "text", Value: r.URL.Query().Get("user")},
-		{Name: "from", Label: web.T(lang, "audit.from"), Type: "date", Value: r.URL.Query().Get("from")},
-		{Name: "to", Label: web.T(lang, "audit.to"), Type: "date", Value: r.URL.Query().Get("to")},
-	}
-	q := r.URL.Query()
-	q.Del("page")
-	lv.ExportURL = "/audit/export?" + q.Encode() // the export's form (securityweb): the export is audited, so it is a POST
-	s.Render(w, r, http.StatusOK, "list", &web.Page{Title: web.T(lang, "nav.audit"), Active: "/audit", Data: &lv})
-	return nil
 }
 
 // accountsRoutes registers signing in and out, the first-run setup, passwords, accounts, API
@@ -260,6 +262,8 @@ func (s *Server) accountsRoutes() {
 	s.Api("GET /api/v1/tokens", s.tokens)
 	s.Api("POST /api/v1/tokens", s.createToken)
 	s.Api("POST /api/v1/tokens/{id}/revoke", s.revokeToken)
+	s.Api("DELETE /api/v1/tokens/{id}", s.deleteToken)
+	s.ApiPublic("POST /api/v1/auth/token", s.passwordToken)
 	s.Handle("GET /audit", web.Changed, s.audit)
 	s.Api("GET /api/v1/audit", s.audit)
 	s.Api("GET /api/v1/me", s.me)

@@ -110,7 +110,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"POST /api/v1/contracts/{id}/payments": {Summary: "Record a payment against a portion of a signed contract (purchaser)", Req: offPaymentReq{}, Resp: gongzhi.Payment{}, Status: http.StatusCreated},
 
 		// reports
-		"GET /api/v1/reports/funding":        {Summary: "Funding by category and fiscal year: contracts (imported past contracts included and counted in imported), amount in fen and share, rolled up by level and by place below ?place with subtotals (?place, ?from, ?to, ?unit=yuan|wan)", Resp: offFundingBody{}},
+		"GET /api/v1/reports/funding":        {Summary: "Funding by category and fiscal year: contracts (imported past contracts included and counted in imported), amount in fen and share, rolled up by level and by place below ?place with subtotals (?place, ?from, ?to, ?unit=yuan|wan; default: your own area). Needs an account; anyone reads a place's report at /api/v1/public/reports/funding", Resp: offFundingBody{}},
 		"GET /api/v1/reports/funding.xlsx":   {Summary: "Funding by category and fiscal year as Excel, amounts as numbers in 元 or 万元 (?place, ?from, ?to, ?unit=yuan|wan)", Binary: true},
 		"GET /api/v1/reports/needs-answered": {Summary: "Funded projects with the needs each answers (?place, ?call)", Resp: web.ItemsOf[gongzhi.ProjectNeeds]{}},
 		"GET /api/v1/reports/on-time":        {Summary: "The on-time payment rate at ?place and below", Resp: gongzhi.OnTimeRate{}},

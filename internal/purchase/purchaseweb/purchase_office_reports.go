@@ -24,6 +24,7 @@ func (s *Server) offReportRoutes() {
 	s.Api("GET /api/v1/reports/funding.xlsx", s.OffWrap(s.offFundingExport))
 	s.Api("GET /api/v1/reports/needs-answered", s.OffWrap(s.offNeedsReport))
 	s.Api("GET /api/v1/reports/on-time", s.OffWrap(s.offOnTime))
+	s.publicReportRoutes() // public_reports.go
 	s.Handle("GET /purchase-office.css", web.Public, s.OffServeOfficeCSS)
 }
 

@@ -1,0 +1,110 @@
+// Personal data in the audit log (issue 11): the log keeps who changed what, never a person's
+// full ID number, phone number or a complainant's or resident's contact name. MaskAuditText is
+// applied when an entry is written (kernel.WriteAudit) and again whenever one is read (the audit
+// page and API, a record's history, the export), so entries written before it are masked too.
+
+package gongzhi
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+var (
+	// an 18-character resident ID number (GB 11643) or an old 15-digit one, not inside a longer number
+	idNumberRe = regexp.MustCompile(`(^|[^0-9])([1-9][0-9]{5}(?:[0-9]{11}[0-9Xx]|[0-9]{9}))([^0-9Xx]|$)`)
+	// a mainland mobile number, optionally with +86, not inside a longer number
+	mobileRe = regexp.MustCompile(`(^|[^0-9])((?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2})([^0-9]|$)`)
+	// a landline: area code and number
+	landlineRe = regexp.MustCompile(`(^|[^0-9])(0[1-9][0-9]{1,2}-[0-9]{7,8})([^0-9]|$)`)
+)
+
+// maskedNameKeys are the JSON fields holding a private person's name in an audited record: the
+// contact of a complaint, a need or an objection (staff and organizations' names stay).
+var maskedNameKeys = map[string]bool{"contact_name": true, "complainant": true, "complainant_name": true}
+
+// maskedKeys are JSON fields whose whole value is personal data, masked whatever it looks like.
+var maskedKeys = map[string]bool{"id_number": true, "phone": true, "contact_phone": true, "contact": true, "mobile": true}
+
+// MaskAuditText masks ID numbers and phone numbers anywhere in s, and, when s is a JSON object
+// or array, every value of the personal fields (maskedKeys, maskedNameKeys).
+func MaskAuditText(s string) string {
+	if s == "" {
+		return s
+	}
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		var v any
+		if err := json.Unmarshal([]byte(t), &v); err == nil {
+			v = maskJSON(v, "")
+			if b, err := json.Marshal(v); err == nil {
+				return string(b)
+			}
+		}
+	}
+	return maskNumbers(s)
+}
+
+// MaskAuditEntry masks an entry's before, after and note (MaskAuditText).
+func MaskAuditEntry(e *AuditEntry) {
+	e.Before, e.After, e.Note = MaskAuditText(e.Before), MaskAuditText(e.After), MaskAuditText(e.Note)
+}
+
+func maskJSON(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			x[k] = maskJSON(val, k)
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = maskJSON(x[i], key)
+		}
+		return x
+	case string:
+		switch {
+		case x == "":
+			return x
+		case maskedNameKeys[key]:
+			return MaskName(x)
+		case key == "id_number":
+			return MaskIDNumber(x)
+		case maskedKeys[key]:
+			if masked := maskNumbers(x); masked != x {
+				return masked
+			}
+			return maskAny(x)
+		}
+		return maskNumbers(x)
+	}
+	return v
+}
+
+// maskNumbers masks the ID, mobile and landline numbers in free text.
+func maskNumbers(s string) string {
+	s = idNumberRe.ReplaceAllStringFunc(s, func(m string) string {
+		p := idNumberRe.FindStringSubmatch(m)
+		return p[1] + MaskIDNumber(p[2]) + p[3]
+	})
+	for _, re := range []*regexp.Regexp{mobileRe, landlineRe} {
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			p := re.FindStringSubmatch(m)
+			return p[1] + maskAny(p[2]) + p[3]
+		})
+	}
+	return s
+}
+
+// maskAny keeps the first three and last four characters of a value of eight or more (the first
+// and last for shorter ones) and stars the rest.
+func maskAny(s string) string {
+	r := []rune(s)
+	switch {
+	case len(r) >= 8:
+		return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+	case len(r) > 2:
+		return string(r[:1]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1:])
+	}
+	return strings.Repeat("*", len(r))
+}
