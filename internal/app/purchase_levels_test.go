@@ -57,13 +57,13 @@ func TestLevelScopedPurchasers(t *testing.T) {
 		f.must(f.a.CreateBudget(f.ctx, luhe, &gongzhi.Budget{PlaceCode: purStreet, FiscalYear: 2026, Level: "district", Fund: "lottery",
 			Name: "六合区福彩公益金（葛塘街道）", Amount: gongzhi.Yuan(100_000)}))
 		purIs(t, f.a.CreateBudget(f.ctx, nanjing, &gongzhi.Budget{PlaceCode: lvNanjing, FiscalYear: 2026, Level: "street", Fund: "fiscal",
-			Name: "错", Amount: gongzhi.Yuan(1)}), gongzhi.EINVALID, "level", "budget.level_below_place:city")
+			Name: "错", Amount: gongzhi.Yuan(1)}), gongzhi.EINVALID, "level", "budget.level_below_place")
 		purIs(t, f.a.CreateBudget(f.ctx, nanjing, &gongzhi.Budget{PlaceCode: purZhongshan, FiscalYear: 2026, Fund: "fiscal",
 			Name: "错", Amount: gongzhi.Yuan(1)}), gongzhi.EINVALID, "place_code", "budget.place_level")
 		purIs(t, f.a.CreateBudget(f.ctx, wuxi, &gongzhi.Budget{PlaceCode: lvNanjing, FiscalYear: 2026, Fund: "fiscal",
 			Name: "错", Amount: gongzhi.Yuan(1)}), gongzhi.EINVALID, "place_code", "place.out_of_scope")
 		nb.Level = "street"
-		purIs(t, f.a.UpdateBudget(f.ctx, nanjing, nb), gongzhi.EINVALID, "level", "budget.level_below_place:city")
+		purIs(t, f.a.UpdateBudget(f.ctx, nanjing, nb), gongzhi.EINVALID, "level", "budget.level_below_place")
 		nb.Level = "province" // province money held by the city
 		f.must(f.a.UpdateBudget(f.ctx, nanjing, nb))
 		if _, err := f.a.Budget(f.ctx, wuxi, nb.ID); gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {

@@ -179,6 +179,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedProvince(ctx, a, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: the province's purchases: %w", err)
 	}
+	if err := seedPast(ctx, a, pac, p); err != nil {
+		return nil, fmt.Errorf("demo: past contracts: %w", err)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"time"
 
 	"gongzhi"
@@ -33,7 +34,7 @@ var provinceProjects = []deliveredProject{
 
 // seedProvince runs the province's call as 江苏省民政厅 would: opened about seven months
 // before now, reviewed by the purchaser itself (preliminary review) and a drawn panel, final
-// after the notice, contracts signed by both sides and the first portion paid. The clock of a is
+// after the notice, contracts signed by both sides and every portion due so far paid on time. The clock of a is
 // moved along the way and put back afterwards.
 func seedProvince(ctx context.Context, a *app.App, orgIDs map[string]int64, now time.Time) (err error) {
 	saved := a.Now
@@ -196,6 +197,13 @@ func seedProvince(ctx context.Context, a *app.App, orgIDs map[string]int64, now 
 		return err
 	}
 	step(24 * time.Hour)
+	type payment struct {
+		contract int64
+		portion  int
+		amount   gongzhi.Money
+		on       time.Time
+	}
+	var pays []payment
 	for _, w := range awards {
 		p, ok := apps[w.ApplicationID]
 		if !ok {
@@ -214,18 +222,20 @@ func seedProvince(ctx context.Context, a *app.App, orgIDs map[string]int64, now 
 		if ct, err = a.Contract(ctx, purchaser, ct.ID); err != nil {
 			return err
 		}
-		// the first portion, paid on the day it falls due
+		// every portion due by now, paid on the day it falls due
 		for _, po := range ct.Current.Terms.Portions {
-			due, _ := gongzhi.ParseDate(po.DueOn)
-			if po.Index != 0 || due.After(now) {
-				continue
+			if due, _ := gongzhi.ParseDate(po.DueOn); !due.After(now) {
+				pays = append(pays, payment{ct.ID, po.Index, po.Amount, due})
 			}
-			if due.After(clock) {
-				clock = due
-			}
-			if _, err := a.RecordPayment(ctx, purchaser, ct.ID, po.Index, po.Amount, due.In(gongzhi.ChinaTime).Format(time.DateOnly), "按合同约定拨付"); err != nil {
-				return fmt.Errorf("payment: %w", err)
-			}
+		}
+	}
+	slices.SortStableFunc(pays, func(x, y payment) int { return x.on.Compare(y.on) })
+	for _, py := range pays {
+		if py.on.After(clock) {
+			clock = py.on
+		}
+		if _, err := a.RecordPayment(ctx, purchaser, py.contract, py.portion, py.amount, py.on.In(gongzhi.ChinaTime).Format(time.DateOnly), "按合同约定拨付"); err != nil {
+			return fmt.Errorf("payment: %w", err)
 		}
 	}
 	return nil

@@ -300,7 +300,7 @@ func (a *Service) BudgetLedger(ctx context.Context, ac *gongzhi.Actor, id int64)
 // purchaser's scope — a province, a city, a district or a street. Only the purchaser may. The
 // budget's level is the level of the place that holds it unless the money comes from higher up
 // (a district's lottery fund held by a street for its call): a level left blank is the place's,
-// and a level below the place's is refused (EINVALID level: budget.level_below_place:<level>),
+// and a level below the place's is refused (EINVALID level: budget.level_below_place),
 // as is a community (place_code: budget.place_level). Returns EINVALID for bad fields or a
 // place outside scope (place.out_of_scope) or missing (place.missing).
 func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzhi.Budget) error {
@@ -344,14 +344,14 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 
 // checkBudgetLevel refuses a budget of level held by a place of division level placeLevel when
 // the place is a community (place_code: budget.place_level) or the level is below the place's
-// (level: budget.level_below_place:<the place's level>).
+// (level: budget.level_below_place).
 func checkBudgetLevel(level string, placeLevel int) error {
 	own := gongzhi.BudgetLevelOf(placeLevel)
 	if own == "" {
 		return gongzhi.Invalid("place_code", "budget.place_level")
 	}
 	if slices.Index(gongzhi.BudgetLevels, level) > slices.Index(gongzhi.BudgetLevels, own) {
-		return gongzhi.Invalid("level", "budget.level_below_place:"+own)
+		return gongzhi.Invalid("level", "budget.level_below_place")
 	}
 	return nil
 }

@@ -84,6 +84,7 @@ func TestPastContractsImportAndReport(t *testing.T) {
 		}
 		communities := []string{"中山社区", "接待寺社区", "320116004007", "芳庭社区居委会"}
 		contractsBefore := e.call(tok, "GET", "/api/v1/contracts", nil)
+		pastBefore := offNum(e.call(tok, "GET", "/api/v1/past-contracts", nil).Body["total"]) // the demo's own, of recent years
 
 		// 256 contracts: 2017 and 2018, four categories, amounts that differ
 		type key struct {
@@ -143,7 +144,7 @@ func TestPastContractsImportAndReport(t *testing.T) {
 		if code, fields := errOf(res); code != gongzhi.EINVALID || fields["row 40 amount"].Code != "money.format" {
 			t.Fatalf("error: %s %v", code, fields)
 		}
-		if r := e.call(tok, "GET", "/api/v1/past-contracts", nil); r.Status != 200 || offNum(r.Body["total"]) != 0 {
+		if r := e.call(tok, "GET", "/api/v1/past-contracts", nil); r.Status != 200 || offNum(r.Body["total"]) != pastBefore {
 			t.Fatalf("a refused file wrote: %s", r.Raw)
 		}
 		if r := e.call(tok, "GET", "/api/v1/reports/funding?from=2017&to=2018", nil); r.Status != 200 || len(r.Body["years"].([]any)) != 0 {
@@ -155,6 +156,9 @@ func TestPastContractsImportAndReport(t *testing.T) {
 		res = uploadFile(t, e, tok, "/api/v1/past-contracts/import", "past.xlsx", good)
 		if res.Status != http.StatusOK || offNum(res.Body["imported"]) != 256 {
 			t.Fatalf("import: %d %s", res.Status, res.Raw)
+		}
+		if n := offNum(e.call(tok, "GET", "/api/v1/past-contracts", nil).Body["total"]); n != pastBefore+256 {
+			t.Fatalf("past contracts after the import: %d, want %d", n, pastBefore+256)
 		}
 
 		// the funding report for 2017 and 2018: counts, totals and shares
