@@ -35,10 +35,19 @@ func MaskAuditText(s string) string {
 	}
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		var v any
-		if err := json.Unmarshal([]byte(t), &v); err == nil {
-			v = maskJSON(v, "")
-			if b, err := json.Marshal(v); err == nil {
-				return string(b)
+		dec := json.NewDecoder(strings.NewReader(t))
+		dec.UseNumber() // amounts and ids stay exactly as written
+		if err := dec.Decode(&v); err == nil && !dec.More() {
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			if orig, err := canonical(v); err == nil {
+				if err := enc.Encode(maskJSON(v, "")); err == nil {
+					if out := strings.TrimSuffix(b.String(), "\n"); out != orig {
+						return out
+					}
+					return s // nothing personal in it: kept as written
+				}
 			}
 		}
 	}
@@ -48,6 +57,15 @@ func MaskAuditText(s string) string {
 // MaskAuditEntry masks an entry's before, after and note (MaskAuditText).
 func MaskAuditEntry(e *AuditEntry) {
 	e.Before, e.After, e.Note = MaskAuditText(e.Before), MaskAuditText(e.After), MaskAuditText(e.Note)
+}
+
+// canonical is v encoded as MaskAuditText encodes it, to tell whether masking changed anything.
+func canonical(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n"), err
 }
 
 func maskJSON(v any, key string) any {

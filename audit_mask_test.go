@@ -32,3 +32,15 @@ func TestMaskAuditText(t *testing.T) {
 		}
 	}
 }
+
+// An entry without personal data is kept exactly as written; one with it keeps its numbers exact.
+func TestMaskAuditTextKeepsTheRest(t *testing.T) {
+	in := `{"b":1,"a":"<x> & y","amount":9007199254740993}`
+	if out := MaskAuditText(in); out != in {
+		t.Fatalf("changed: %s", out)
+	}
+	out := MaskAuditText(`{"amount":9007199254740993,"phone":"13912345678","note":"<b>"}`)
+	if !strings.Contains(out, `"amount":9007199254740993`) || !strings.Contains(out, `"note":"<b>"`) || strings.Contains(out, "13912345678") {
+		t.Fatalf("masked: %s", out)
+	}
+}

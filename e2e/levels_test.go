@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"gongzhi"
 	"gongzhi/internal/demo"
@@ -98,6 +100,29 @@ func TestProvinceFundingReport(t *testing.T) {
 	}
 	b.shot("province-desktop")
 
+	// the roll-up by place as Excel: the same lines, amounts as numbers of yuan
+	st, hdr, body := b.get(b.client(), "/reports/funding-by-place.xlsx")
+	if st != http.StatusOK || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("the roll-up's Excel export: status %d, type %q", st, hdr.Get("Content-Type"))
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := book.GetRows(book.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sheet) != 1+len(wantRows) {
+		t.Fatalf("the roll-up's Excel export has %d rows: %q", len(sheet), sheet)
+	}
+	for i, w := range wantRows {
+		row, o, sub := sheet[i+1], own[w.code], below[w.code]
+		if len(row) < 8 || row[1] != w.name || row[2] != w.code || row[4] != strconv.Itoa(o.n) || row[6] != strconv.Itoa(sub.n) {
+			t.Errorf("the roll-up's Excel row %d: %q", i+1, row)
+		}
+	}
+
 	// on a phone the same tables, without sideways scrolling
 	b.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch))
 	b.open("/reports")
@@ -121,13 +146,13 @@ func TestProvinceFundingReport(t *testing.T) {
 	b.shot("street")
 
 	// the street's purchaser sees its own street only, even when it asks for the province
-	st := newBrowser(t, s.Base)
-	st.login("gt-purchaser")
-	st.open("/reports?place=" + demo.ProvinceCode)
-	if h := st.text("main h1"); strings.Contains(h, "江苏省") || !strings.Contains(h, "葛塘街道") {
+	sb := newBrowser(t, s.Base)
+	sb.login("gt-purchaser")
+	sb.open("/reports?place=" + demo.ProvinceCode)
+	if h := sb.text("main h1"); strings.Contains(h, "江苏省") || !strings.Contains(h, "葛塘街道") {
 		t.Errorf("the street's purchaser asked for the province's report and got %q", h)
 	}
-	if yh, want := st.text("main h3"), strconv.Itoa(year)+" · "+web.OffYuan(own[demo.StreetCode].amount); !strings.HasPrefix(yh, want) {
+	if yh, want := sb.text("main h3"), strconv.Itoa(year)+" · "+web.OffYuan(own[demo.StreetCode].amount); !strings.HasPrefix(yh, want) {
 		t.Errorf("the street's purchaser's year heading %q, want it to start with %q", yh, want)
 	}
 }

@@ -113,3 +113,34 @@ func TestAuditRegisterMasksPersonalData(t *testing.T) {
 		}
 	})
 }
+
+// An account that signs in with two factors gets a token from POST /api/v1/auth/token only with
+// a current code of its authenticator, and a code is used once.
+func TestPasswordTokenWithSecondFactor(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
+	u := e.user("admin-sec")
+	req := map[string]any{"username": "admin-sec", "password": demo.Password, "name": "alarms feed", "days": 7, "scope": "read"}
+	if r := e.call("", "POST", "/api/v1/auth/token", req); r.Status != http.StatusForbidden {
+		t.Fatalf("before enrolment: %d %s", r.Status, r.Raw)
+	}
+	if st, loc := e.browser().login("admin-sec", demo.Password); st != http.StatusSeeOther {
+		t.Fatalf("enrolment at sign-in: %d %s", st, loc)
+	}
+	req["code"] = "000000"
+	if r := e.call("", "POST", "/api/v1/auth/token", req); r.Status != http.StatusUnauthorized {
+		t.Fatalf("a wrong code: %d %s", r.Status, r.Raw)
+	}
+	req["code"] = e.totpCode(u.ID)
+	r := e.call("", "POST", "/api/v1/auth/token", req)
+	secret, _ := r.Body["secret"].(string)
+	if r.Status != http.StatusCreated || secret == "" {
+		t.Fatalf("with the code: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call("", "POST", "/api/v1/auth/token", req); r.Status != http.StatusUnauthorized {
+		t.Fatalf("the same code twice: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call(secret, "GET", "/api/v1/me", nil); r.Status != 200 {
+		t.Fatalf("the token: %d %s", r.Status, r.Raw)
+	}
+}

@@ -227,7 +227,7 @@ func showValue(lang, k string, v any) string {
 			return "—"
 		case k == "role":
 			return label(lang, "role."+x, x)
-		case k == "state" || k == "kind" || k == "route" || k == "scope":
+		case k == "state" || k == "kind" || k == "route" || k == "scope" || k == "aggregation":
 			return label(lang, "audit.value."+x, x)
 		case len(x) >= 19 && x[4] == '-' && x[10] == 'T':
 			return strings.Replace(x[:16], "T", " ", 1)

@@ -22,6 +22,8 @@ func (s *Server) offReportRoutes() {
 	s.Handle("GET /reports/needs", web.Changed, s.OffWrap(s.offNeedsReport))
 	s.Api("GET /api/v1/reports/funding", s.OffWrap(s.offFundingReport))
 	s.Api("GET /api/v1/reports/funding.xlsx", s.OffWrap(s.offFundingExport))
+	s.Handle("GET /reports/funding-by-place.xlsx", web.Changed, s.OffWrap(s.offFundingPlacesExport))
+	s.Api("GET /api/v1/reports/funding-by-place.xlsx", s.OffWrap(s.offFundingPlacesExport))
 	s.Api("GET /api/v1/reports/needs-answered", s.OffWrap(s.offNeedsReport))
 	s.Api("GET /api/v1/reports/on-time", s.OffWrap(s.offOnTime))
 	s.publicReportRoutes() // public_reports.go
@@ -105,9 +107,11 @@ type offReportView struct {
 	Years     []offYearView
 	Chart     *offChart
 	ExportURL string
-	Rate      string
-	RateNote  string
-	Empty     bool
+	// the roll-up by place as Excel
+	PlacesExportURL string
+	Rate            string
+	RateNote        string
+	Empty           bool
 }
 
 type offYearView struct {
@@ -205,6 +209,7 @@ func (s *Server) offFundingReport(w http.ResponseWriter, r *http.Request) error 
 	}
 	q := r.URL.Query()
 	v.ExportURL = "/reports/funding.xlsx?" + q.Encode()
+	v.PlacesExportURL = "/reports/funding-by-place.xlsx?" + q.Encode()
 	if q.Get("place") == place {
 		v.PlaceArg = place
 	}
@@ -281,6 +286,29 @@ func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error 
 	headers := []string{web.T(lang, "report.year"), web.T(lang, "report.category"), web.T(lang, "category.code"), web.T(lang, "report.contracts"),
 		web.T(lang, "past.title"), web.T(lang, "report.amount") + web.T(lang, "unit."+u.Name), web.T(lang, "report.share")}
 	return xlsx.Export(w, web.T(lang, "report.funding"), headers, web.OffRowsSeq(rows))
+}
+
+// offFundingPlacesExport is the funding report rolled up by place as Excel: for each year, each
+// place with what it signed itself and its subtotal with the places below it.
+func (s *Server) offFundingPlacesExport(w http.ResponseWriter, r *http.Request) error {
+	lang := web.LangOf(r)
+	from, to := s.offYears(r)
+	years, err := s.svc.FundingByCategory(r.Context(), offReportPlace(r), from, to)
+	if err != nil {
+		return err
+	}
+	var rows [][]any
+	for _, y := range years {
+		for _, p := range y.Places {
+			rows = append(rows, []any{y.Year, p.PlaceName, p.PlaceCode, web.T(lang, "budget.level."+p.Level), p.Contracts, p.Amount.String(),
+				p.TotalContracts, p.TotalAmount.String()})
+		}
+	}
+	web.OffSendXLSX(w, web.OffXlsxName("funding-by-place"))
+	headers := []string{web.T(lang, "report.year"), web.T(lang, "report.place"), web.T(lang, "place.code"), web.T(lang, "budget.level"),
+		web.T(lang, "report.own_contracts"), web.T(lang, "report.own_amount") + web.T(lang, "unit.yuan"),
+		web.T(lang, "report.subtotal_contracts"), web.T(lang, "report.subtotal_amount") + web.T(lang, "unit.yuan")}
+	return xlsx.Export(w, web.T(lang, "report.by_place"), headers, web.OffRowsSeq(rows))
 }
 
 func (s *Server) offOnTime(w http.ResponseWriter, r *http.Request) error {
