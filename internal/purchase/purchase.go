@@ -536,8 +536,7 @@ func CommunityExists(ctx context.Context, q *store.Q, code string) error {
 // Only the purchaser may (or the command line), for an account and an expert of the pool its
 // calls draw from (MayLinkExpertAt; ENOTFOUND for an account beyond it). Returns EINVALID
 // (person_id: expert.not_expert) for a person who is not an expert of that pool, (role:
-// expert.account_role) for an account of another role; ECONFLICT (person_id:
-// account_link.person_taken) for an expert linked to another account.
+// expert.account_role) for an account of another role.
 func (a *Service) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
 	if err := kernel.Allow(ac, MayLinkExperts(ac)); err != nil {
 		return err

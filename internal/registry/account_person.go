@@ -12,8 +12,7 @@ import (
 
 // LinkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
 // the change with reason. checkUser refuses the account; checkPerson, called only when personID
-// is not 0 with what GetPerson returned, refuses the person. A person linked to another account
-// is refused (ECONFLICT person_id: account_link.person_taken). The account is locked before it is
+// is not 0 with what GetPerson returned, refuses the person. The account is locked before it is
 // read: of concurrent identical links one writes and audits, the others find it done and write
 // nothing.
 func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
@@ -38,18 +37,7 @@ func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, user
 		if err != nil || before == personID {
 			return err
 		}
-		if personID != 0 {
-			// a person is one account's: the unique index users_person keeps it under races
-			if holder, err := q.PersonAccount(ctx, personID); err != nil {
-				return err
-			} else if holder != 0 && holder != userID {
-				return gongzhi.Refused("person_id", "account_link.person_taken")
-			}
-		}
 		if err := q.SetUserPerson(ctx, userID, personID, a.NowUTC()); err != nil {
-			if store.IsUnique(err, "") {
-				return gongzhi.Refused("person_id", "account_link.person_taken")
-			}
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", kernel.ResUsers, kernel.Id10(userID), map[string]int64{"person_id": before},
@@ -85,8 +73,7 @@ func LinkedPersonIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, allowed 
 // (personID 0 unlinks), so that the account acts as that person. The hub, which keeps the social
 // workers of its place, may, for an account and a record within its place (ENOTFOUND
 // otherwise). EINVALID (role: social_worker.account_role) for an account of another role,
-// (person_id: social_worker.not_social_worker) for a person who is not a social worker; ECONFLICT
-// (person_id: account_link.person_taken) for a person linked to another account.
+// (person_id: social_worker.not_social_worker) for a person who is not a social worker.
 func (a *Service) LinkSocialWorkerAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
 	if err := kernel.Allow(ac, MayLinkSocialWorkers(ac)); err != nil {
 		return err

@@ -104,10 +104,10 @@ func (q *Q) LinkCandidates(ctx context.Context, kind string, r Reach, name strin
 	return out, mapErr(rows.Err())
 }
 
-// PersonAccount returns the account a person is linked to, 0 if none.
+// PersonAccount returns an account a person is linked to (the first made), 0 if none.
 func (q *Q) PersonAccount(ctx context.Context, personID int64) (int64, error) {
 	var id sql.NullInt64
-	err := q.QueryRow(ctx, `SELECT id FROM users WHERE person_id = ?`, personID).Scan(&id)
+	err := q.QueryRow(ctx, `SELECT MIN(id) FROM users WHERE person_id = ?`, personID).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
