@@ -109,6 +109,14 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 	otps := []string{adm.createExpertAccount("ex-lin", members[0].Name+"（专家）"), adm.createExpertAccount("ex-zhao", members[1].Name+"（专家）")}
 	adm.shot("x01-expert-account-created")
 
+	// each browser lives for browserTimeout: the purchaser comes back in a new one for each step
+	purchaser := func() *browser {
+		b := newBrowser(t, srv.Base)
+		b.acceptDialogs()
+		b.relogin("gt-purchaser")
+		return b
+	}
+
 	// ---- the purchaser: a budget, a call, open it
 	p := newBrowser(t, srv.Base)
 	p.acceptDialogs()
@@ -151,12 +159,14 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 
 	// ---- after the deadline: close, preliminary review, a panel of three, review
 	clock.forward(time.Hour)
+	p = purchaser()
 	p.open(callPage)
 	p.press("close the call", `main form[action="`+callPage+`/close"] button`, http.StatusOK)
 	h := newBrowser(t, srv.Base)
 	h.login("gt-hub")
 	h.open(callPage)
 	h.press("eligible", fmt.Sprintf(`main form[action="%s/applications/%d/prelim"]:has(input[name="decision"][value="eligible"]) button`, callPage, appID), http.StatusOK)
+	p = purchaser()
 	p.open(callPage)
 	p.set("the panel", map[string]string{"size": "3", "seed": strconv.FormatInt(seed, 10)})
 	p.press("draw the panel", `main form[action="`+callPage+`/panel"] button`, http.StatusOK)
@@ -165,10 +175,12 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 	p.expect("the call in review", "评审中")
 
 	// ---- the purchaser links the two accounts to the experts they are, on the pages
+	p = purchaser()
 	p.menu("/account-links", "账号关联")
 	p.expect("the account links", "ex-lin", "ex-zhao", "未关联")
 	p.shot("x02-account-links")
 	for i, username := range []string{"ex-lin", "ex-zhao"} {
+		p = purchaser()
 		p.open("/account-links?q=" + username)
 		p.press("the account "+username, `main td a[href$="/person"]`, http.StatusOK)
 		p.set("the name", map[string]string{"q": members[i].Name})
@@ -196,6 +208,7 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 	}
 
 	// ---- the third member scored on paper: the secretary enters the sheet
+	p = purchaser()
 	p.open(callPage)
 	p.press("rank before the paper sheet", `main form[action="`+callPage+`/rank"] button`, http.StatusConflict)
 	p.expect("the ranking refused", "评分未完成")
@@ -216,6 +229,7 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 	p.shot("x06-paper-entered")
 
 	// ---- rank, propose, publish; after the notice, final and the contract
+	p = purchaser()
 	p.open(callPage)
 	p.press("rank", `main form[action="`+callPage+`/rank"] button`, http.StatusOK)
 	p.press("propose the awards", `main form[action="`+callPage+`/awards/propose"] button`, http.StatusOK)
@@ -226,9 +240,7 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.forward(c.NoticeEndsAt.Sub(clock.now()) + time.Hour)
-	p3 := newBrowser(t, srv.Base)
-	p3.acceptDialogs()
-	p3.relogin("gt-purchaser")
+	p3 := purchaser()
 	p3.open(callPage)
 	p3.press("finalize", `main form[action="`+callPage+`/finalize"] button`, http.StatusOK)
 	p3.press("generate the contract", `main form[action="`+callPage+`/contracts"] button`, http.StatusOK)
