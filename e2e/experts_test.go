@@ -85,6 +85,15 @@ func (b *browser) firstLogin(username, otp string) {
 	}
 }
 
+// phone turns the browser into a 390×844 phone, checks that the page does not scroll sideways,
+// and takes a screenshot.
+func (b *browser) phone(name string) {
+	b.t.Helper()
+	b.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch))
+	checkNoSidewaysScroll(b.t, b, b.path())
+	b.shot(name)
+}
+
 // TestNewCallWithLinkedExperts is issue 11's first "done when": in a fresh demo a new call runs
 // from opening to a signed contract with a panel of three experts drawn from the pool, none of
 // whom had an account. The system administrator makes two expert accounts on the user pages; the
@@ -188,11 +197,13 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 		p.expect("the people found", members[i].Name)
 		if i == 0 {
 			p.shot("x03-link-search")
+			p.phone("x03-link-search-phone") // and links from the phone
 		}
 		p.press("link "+members[i].Name, fmt.Sprintf(`main form:has(input[name="person_id"][value="%d"]) button`, members[i].ID), http.StatusOK)
 		p.expect("the account linked", "已关联", members[i].Name)
 	}
 	p.shot("x04-accounts-linked")
+	p.phone("x04-accounts-linked-phone")
 
 	// ---- each expert signs in, declares no conflict and scores
 	for i, username := range []string{"ex-lin", "ex-zhao"} {
@@ -221,6 +232,7 @@ func TestNewCallWithLinkedExperts(t *testing.T) {
 	p.expect("the declaration asked", "无利益冲突声明")
 	p.check("the declaration", "declared", "1")
 	p.shot("x05-paper-form")
+	p.phone("x05-paper-form-phone") // and enters the sheet on the phone
 	p.press("enter the paper sheet", `main #paper-form button[type="submit"]`, http.StatusOK)
 	p.expect("the paper score", "纸质评分", "建议细化探访记录", "79.00")
 	if p.count(`main #paper-form`) != 0 {
