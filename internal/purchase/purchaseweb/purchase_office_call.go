@@ -812,6 +812,7 @@ type offAppView struct {
 	Files      [][]string
 	Criteria   []string
 	Scores     [][]string
+	ScoreCols  []string // the scores table's column labels, for each cell on a phone
 	ScoresNote string
 	History    []web.HistoryRow
 	Eligible   *web.OffMiniForm
@@ -934,6 +935,7 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 		}
 		if len(scores) > 0 {
 			v.ScoresNote = web.T(lang, "app.scores_rule:"+web.T(lang, "call.aggregation."+c.Aggregation))
+			v.ScoreCols = append(append([]string{web.T(lang, "panel.expert")}, v.Criteria...), web.T(lang, "app.total"), web.T(lang, "app.comment"), web.T(lang, "app.scored_at"))
 		}
 	}
 	if hist, err := s.svc.ApplicationHistory(r.Context(), ac, ap.ID); err == nil {
