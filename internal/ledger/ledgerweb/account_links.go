@@ -35,24 +35,6 @@ type accountLinkReq struct {
 	PersonID int64 `json:"person_id"`
 }
 
-// personLabel is a person as the link pages show them: name, masked ID number, place, and the
-// affiliation or organization that tells two people of one name apart.
-func personLabel(p *gongzhi.Person) string {
-	parts := []string{p.Name}
-	if p.IDMasked != "" {
-		parts = append(parts, p.IDMasked)
-	}
-	if p.PlaceName != "" {
-		parts = append(parts, p.PlaceName)
-	}
-	if p.Affiliation != "" {
-		parts = append(parts, p.Affiliation)
-	} else if p.OrgName != "" {
-		parts = append(parts, p.OrgName)
-	}
-	return strings.Join(parts, " · ")
-}
-
 func linkedText(lang string, l *gongzhi.AccountLink) string {
 	if l.PersonID == 0 {
 		return web.T(lang, "link.not_linked")
@@ -176,11 +158,26 @@ func (s *Server) accountLinkCandidates(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if ppl == nil {
-		ppl = []*gongzhi.Person{}
+	out := []linkCandidateBody{}
+	for _, p := range ppl {
+		out = append(out, linkCandidateBody{ID: p.ID, Kind: p.Kind, Name: p.Name, IDMasked: p.IDMasked, PlaceCode: p.PlaceCode, PlaceName: p.PlaceName,
+			OrgName: p.OrgName, Affiliation: p.Affiliation})
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[*gongzhi.Person]{Items: ppl})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[linkCandidateBody]{Items: out})
 	return nil
+}
+
+// linkCandidateBody is a person found for a link: what tells people of one name apart, and
+// nothing more (no phone, no full ID number).
+type linkCandidateBody struct {
+	ID          int64  `json:"id"`
+	Kind        string `json:"kind"`
+	Name        string `json:"name"`
+	IDMasked    string `json:"id_masked"`
+	PlaceCode   string `json:"place_code"`
+	PlaceName   string `json:"place_name"`
+	OrgName     string `json:"org_name"`
+	Affiliation string `json:"affiliation"`
 }
 
 // accountLinkSet links (PUT, POST) or unlinks (DELETE, POST …/unlink) an account.
