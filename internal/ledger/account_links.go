@@ -81,7 +81,10 @@ func (a *Service) AccountLink(ctx context.Context, ac *gongzhi.Actor, userID int
 	return found, nil
 }
 
-// LinkCandidates returns at most 20 people the account userID may be linked to: of the kind its
+// LinkCandidatesMax is the most people LinkCandidates returns.
+const LinkCandidatesMax = 20
+
+// LinkCandidates returns at most LinkCandidatesMax people the account userID may be linked to: of the kind its
 // role is linked to (gongzhi.LinkKinds), within the caller's reach, whose name contains name
 // (every one when name is ""), by name, ID numbers masked.
 func (a *Service) LinkCandidates(ctx context.Context, ac *gongzhi.Actor, userID int64, name string) ([]*gongzhi.Person, error) {
@@ -90,7 +93,7 @@ func (a *Service) LinkCandidates(ctx context.Context, ac *gongzhi.Actor, userID 
 		return nil, err
 	}
 	name, _ = gongzhi.CheckText(name, 50, false)
-	return a.DB.Q().LinkCandidates(ctx, gongzhi.LinkKinds[l.Role], linkReach(ac, l.Role), name, 20)
+	return a.DB.Q().LinkCandidates(ctx, gongzhi.LinkKinds[l.Role], linkReach(ac, l.Role), name, LinkCandidatesMax)
 }
 
 // LinkAccount links the account userID to personID (0 unlinks) by the rule of the account's

@@ -96,6 +96,7 @@ type accountLinkView struct {
 	Q          string
 	Searched   bool
 	Candidates []linkCandidate
+	More       bool // the search found the most it shows: a longer name narrows it
 	Action     string
 }
 
@@ -144,6 +145,7 @@ func (s *Server) accountLinkRender(w http.ResponseWriter, r *http.Request, statu
 			}
 			v.Candidates = append(v.Candidates, linkCandidate{ID: p.ID, Name: p.Name, Masked: p.IDMasked, Place: p.PlaceName, Detail: detail, Current: p.ID == l.PersonID})
 		}
+		v.More = len(ppl) >= ledger.LinkCandidatesMax
 	}
 	s.Render(w, r, status, "ledger_account_link", &web.Page{Title: web.T(lang, "link.title") + " · " + l.DisplayName, Active: "/account-links", Data: v, Error: e})
 	return nil
