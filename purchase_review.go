@@ -155,6 +155,9 @@ type Score struct {
 	Total         Points    `json:"total"`
 	Comment       string    `json:"comment"`
 	SubmittedAt   time.Time `json:"submitted_at"`
+	// EnteredBy is the display name of the purchaser who transcribed the score from the panel
+	// member's paper sheet; "" when the expert submitted it with their own account.
+	EnteredBy string `json:"entered_by,omitempty"`
 }
 
 // Validate checks the scores against the call's criteria (0..weight each) and sets Total.

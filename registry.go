@@ -380,3 +380,22 @@ type APIToken struct {
 	Revoked    bool      `json:"revoked"`
 	Scope      string    `json:"scope"` // TokenRead, TokenWrite or TokenFull (tokens.go)
 }
+
+// AccountLink is an account that may be linked to the person it belongs to (an expert's to their
+// record in the expert pool, a social worker's or a resident's to theirs), with the person it is
+// linked to, ID number masked.
+type AccountLink struct {
+	UserID         int64  `json:"user_id"`
+	Username       string `json:"username"`
+	DisplayName    string `json:"display_name"`
+	Role           string `json:"role"`
+	PlaceCode      string `json:"place_code"`
+	PlaceName      string `json:"place_name"`
+	OrgName        string `json:"org_name"`
+	PersonID       int64  `json:"person_id"` // 0: not linked
+	PersonName     string `json:"person_name"`
+	PersonIDMasked string `json:"person_id_masked"`
+}
+
+// LinkKinds maps the roles whose accounts are linked to a person to the kind of that person.
+var LinkKinds = map[string]string{RoleExpert: "expert", RoleSocialWorker: "social_worker", RoleResident: "resident"}

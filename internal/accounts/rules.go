@@ -14,7 +14,9 @@ func MayReadUsers(ac *gongzhi.Actor) bool {
 }
 
 // MayManageUsers: only the system administrator creates accounts and changes their role, scope
-// and state (and links accounts to the people they belong to).
+// and state. It does not link accounts to the people they are: it sees no registry data; the
+// roles that keep the records do (purchase.MayLinkExperts, registry.MayLinkSocialWorkers,
+// ledger.MayLinkResidents).
 func MayManageUsers(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleSysAdmin) }
 
 // MaySecureAccounts: only the security administrator unlocks accounts, resets passwords and ends

@@ -8,6 +8,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/purchase"
+	"gongzhi/internal/registry"
 )
 
 // MayRecordEntries: providers and social workers of an organization record its service ledger.
@@ -35,10 +36,31 @@ func MayRunSurveys(ac *gongzhi.Actor) bool {
 	return kernel.HasRole(ac, gongzhi.RoleHub, gongzhi.RolePurchaser)
 }
 
-// MayLinkResidents: community staff (for residents of their community) and the system
-// administrator link residents' accounts to their records.
+// MayLinkResidents: community staff link residents' accounts to their records, for residents of
+// their community. Not the system administrator, who manages accounts but sees no registry data
+// (三权分立) and could not tell one resident from another.
 func MayLinkResidents(ac *gongzhi.Actor) bool {
-	return kernel.HasRole(ac, gongzhi.RoleCommunity, gongzhi.RoleSysAdmin)
+	return kernel.HasRole(ac, gongzhi.RoleCommunity)
+}
+
+// MayLinkAccounts: those who link accounts to the people they are open the account links page:
+// the purchaser its experts' (purchase.MayLinkExperts), the hub its social workers'
+// (registry.MayLinkSocialWorkers), community staff their residents' (MayLinkResidents).
+func MayLinkAccounts(ac *gongzhi.Actor) bool { return len(LinkableRoles(ac)) > 0 }
+
+// LinkableRoles lists the roles whose accounts the caller may link, by the rules above.
+func LinkableRoles(ac *gongzhi.Actor) []string {
+	var out []string
+	if purchase.MayLinkExperts(ac) {
+		out = append(out, gongzhi.RoleExpert)
+	}
+	if registry.MayLinkSocialWorkers(ac) {
+		out = append(out, gongzhi.RoleSocialWorker)
+	}
+	if MayLinkResidents(ac) {
+		out = append(out, gongzhi.RoleResident)
+	}
+	return out
 }
 
 // MayRateServices: residents see and rate the services they took part in.
@@ -56,8 +78,7 @@ func MayFollowLedger(ac *gongzhi.Actor) bool {
 func RunsSurveys(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleHub) }
 
 // MayLinkResidentOf: of the residents' accounts and records the caller may link
-// (MayLinkResidents), community staff reach those of their own community only, the system
-// administrator any.
+// (MayLinkResidents), community staff reach those of their own community only.
 func MayLinkResidentOf(ac *gongzhi.Actor, placeCode string) bool {
 	return MayLinkResidents(ac) && (!ac.Has(gongzhi.RoleCommunity) || kernel.InPlace(ac, placeCode))
 }

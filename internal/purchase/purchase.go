@@ -70,6 +70,20 @@ func ancestors(code string, lvl int) []string {
 	return out
 }
 
+// PoolAbove returns the codes of the places above the caller's place, whose experts are in the
+// pool of the caller's calls (see DrawPanel).
+func PoolAbove(ac *gongzhi.Actor) []string {
+	if ac == nil || len(ac.ScopeCode) != 12 {
+		return nil
+	}
+	for lvl := 1; lvl <= gongzhi.LevelCommunity; lvl++ {
+		if len(gongzhi.PlacePrefix(ac.ScopeCode, lvl)) == len(ac.Scope) {
+			return ancestors(ac.ScopeCode, lvl)
+		}
+	}
+	return nil
+}
+
 // randomSeed returns a non-zero seed from the operating system's random source.
 func randomSeed() int64 {
 	var b [8]byte
@@ -558,22 +572,26 @@ func CommunityExists(ctx context.Context, q *store.Q, code string) error {
 
 // LinkExpertAccount links an account of role expert to the person of kind expert it belongs to
 // (personID 0 unlinks), so that the account can see the calls whose panel drew that person.
-// Only the system administrator (or the command line) may. Returns EINVALID (person_id:
-// expert.not_expert) for a person who is not an expert, (role: expert.account_role) for an
-// account of another role.
+// Only the purchaser may (or the command line), for an account and an expert of the pool its
+// calls draw from (MayLinkExpertAt; ENOTFOUND for an account beyond it). Returns EINVALID
+// (person_id: expert.not_expert) for a person who is not an expert of that pool, (role:
+// expert.account_role) for an account of another role.
 func (a *Service) LinkExpertAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
 	if err := kernel.Allow(ac, MayLinkExperts(ac)); err != nil {
 		return err
 	}
 	return a.LinkAccountPerson(ctx, ac, userID, personID, "expert_link",
 		func(u *gongzhi.User) error {
+			if !MayLinkExpertAt(ac, u.PlaceCode) {
+				return gongzhi.NotFound()
+			}
 			if u.Role != gongzhi.RoleExpert {
 				return gongzhi.Invalid("role", "expert.account_role")
 			}
 			return nil
 		},
 		func(p *gongzhi.Person, err error) error {
-			if err != nil || p.Kind != "expert" {
+			if err != nil || p.Kind != "expert" || !MayLinkExpertAt(ac, p.PlaceCode) {
 				return gongzhi.Invalid("person_id", "expert.not_expert")
 			}
 			return nil

@@ -609,14 +609,93 @@ func (a *Service) StartReview(ctx context.Context, ac *gongzhi.Actor, callID int
 // review.already_scored for a second score; state: state.illegal outside review. EINVALID for
 // scores out of range (criteria.N: range:0-WEIGHT) or of the wrong count.
 func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int64, criteria []gongzhi.Points, comment string) (*gongzhi.Score, error) {
+	return a.submitScore(ctx, ac, appID, 0, criteria, comment, false)
+}
+
+// EnterPaperScore records the scores of one application from the signed paper score sheet of a
+// panel member without an account (personID), as SubmitScores would for the member: the
+// purchaser running the review (its secretary) transcribes it, and the score records who entered
+// it. A member who has not declared the absence of conflicts with their account declares it on
+// the paper sheet: declared says the sheet carries that signed declaration, which is recorded
+// with the score (EINVALID declared: review.paper_declaration without it). Only the purchaser may,
+// within scope. Refuses as SubmitScores does, and ECONFLICT (person_id: review.member_has_account)
+// for a member linked to an account, who scores with it; (person_id: panel.not_member) for a
+// person the draw did not examine. Each member's score of an application is entered once
+// (application_id: review.already_scored; a unique constraint keeps it).
+func (a *Service) EnterPaperScore(ctx context.Context, ac *gongzhi.Actor, appID, personID int64, criteria []gongzhi.Points, comment string, declared bool) (*gongzhi.Score, error) {
+	if err := kernel.Allow(ac, MayEnterPaperScores(ac)); err != nil {
+		return nil, err
+	}
+	if personID == 0 {
+		return nil, gongzhi.Invalid("person_id", "required")
+	}
+	return a.submitScore(ctx, ac, appID, personID, criteria, comment, declared)
+}
+
+// PaperMembers returns the panel members whose paper score sheet for application appID the
+// purchaser may enter now (EnterPaperScore): on the panel, without an account, without a
+// conflict with the applicant and not yet scored for it; none outside the review. Only the
+// purchaser may, within scope.
+func (a *Service) PaperMembers(ctx context.Context, ac *gongzhi.Actor, appID int64) ([]gongzhi.PanelMember, error) {
+	if err := kernel.Allow(ac, MayEnterPaperScores(ac)); err != nil {
+		return nil, err
+	}
+	q := a.DB.Q()
+	ap, err := a.appFor(ctx, q, ac, appID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := q.GetCall(ctx, store.Scope{}, ap.CallID)
+	if err != nil || c.State != gongzhi.CallReviewing || ap.State != gongzhi.AppEligible {
+		return nil, err
+	}
+	members, err := q.ListPanel(ctx, ap.CallID)
+	if err != nil {
+		return nil, err
+	}
+	var out []gongzhi.PanelMember
+	for _, m := range members {
+		if !m.Active() {
+			continue
+		}
+		if holder, err := q.PersonAccount(ctx, m.PersonID); err != nil || holder != 0 {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if r, err := a.conflictWith(ctx, q, ap.CallID, m.PersonID, ap.OrgID); err != nil || r != "" {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if done, err := q.HasScored(ctx, appID, m.PersonID); err != nil || done {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// submitScore is SubmitScores (paper 0: the caller's own) and EnterPaperScore (the member paper).
+func (a *Service) submitScore(ctx context.Context, ac *gongzhi.Actor, appID, paper int64, criteria []gongzhi.Points, comment string, declared bool) (*gongzhi.Score, error) {
 	var s *gongzhi.Score
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		person, err := expertPerson(ctx, q, ac)
-		if err != nil {
-			return err
-		}
-		ap, err := q.GetApplication(ctx, store.Scope{}, appID)
-		if err != nil {
+		person := paper
+		var ap *gongzhi.Application
+		var err error
+		if paper == 0 {
+			if person, err = expertPerson(ctx, q, ac); err != nil {
+				return err
+			}
+			if ap, err = q.GetApplication(ctx, store.Scope{}, appID); err != nil {
+				return err
+			}
+		} else if ap, err = a.appFor(ctx, q, ac, appID); err != nil {
 			return err
 		}
 		// the call's row is locked before the panel, the call's state and the scores are read:
@@ -626,7 +705,17 @@ func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int
 		}
 		m, err := q.GetPanelMember(ctx, ap.CallID, person)
 		if err != nil {
+			if paper != 0 {
+				return gongzhi.Refused("person_id", "panel.not_member")
+			}
 			return gongzhi.NotFound()
+		}
+		if paper != 0 {
+			if holder, err := q.PersonAccount(ctx, person); err != nil {
+				return err
+			} else if holder != 0 {
+				return gongzhi.Refused("person_id", "review.member_has_account")
+			}
 		}
 		if r, err := a.conflictWith(ctx, q, ap.CallID, person, ap.OrgID); err != nil {
 			return err
@@ -636,7 +725,10 @@ func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int
 		if !m.Active() {
 			return gongzhi.Refused("panel", "panel.excluded")
 		}
-		if m.DeclaredAt.IsZero() {
+		if m.DeclaredAt.IsZero() && (paper == 0 || !declared) {
+			if paper != 0 {
+				return gongzhi.Invalid("declared", "review.paper_declaration")
+			}
 			return gongzhi.Refused("panel", "review.declare_first")
 		}
 		c, err := q.GetCall(ctx, store.Scope{}, ap.CallID)
@@ -658,7 +750,22 @@ func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int
 		if err := s.Validate(c); err != nil {
 			return err
 		}
-		if err := q.InsertScore(ctx, s, a.NowUTC()); err != nil {
+		if m.DeclaredAt.IsZero() {
+			// the paper sheet's signed declaration, recorded as the member's
+			if err := q.DeclareNoConflict(ctx, ap.CallID, person, a.NowUTC()); err != nil {
+				return err
+			}
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ap.CallID, Entity: "panel_member", EntityID: person,
+				From: gongzhi.PanelSelected, To: "declared_no_conflict"}); err != nil {
+				return err
+			}
+		}
+		var enteredBy int64
+		if paper != 0 {
+			enteredBy = kernel.UserID(ac)
+			s.EnteredBy = ac.User.DisplayName
+		}
+		if err := q.InsertScore(ctx, s, enteredBy, a.NowUTC()); err != nil {
 			if store.IsUnique(err, "") {
 				return gongzhi.Refused("application_id", "review.already_scored")
 			}
@@ -668,7 +775,11 @@ func (a *Service) SubmitScores(ctx context.Context, ac *gongzhi.Actor, appID int
 			Note: gongzhi.NoteOf("score_for", appID)}); err != nil {
 			return err
 		}
-		return a.WriteAudit(ctx, q, ac, "create", ResScores, kernel.Id10(s.ID), nil, s, "")
+		reason := ""
+		if paper != 0 {
+			reason = "paper sheet"
+		}
+		return a.WriteAudit(ctx, q, ac, "create", ResScores, kernel.Id10(s.ID), nil, s, reason)
 	})
 	return s, err
 }

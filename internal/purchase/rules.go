@@ -5,8 +5,9 @@
 package purchase
 
 import (
+	"slices"
+
 	"gongzhi"
-	"gongzhi/internal/accounts"
 	"gongzhi/internal/kernel"
 )
 
@@ -62,9 +63,21 @@ func MayOpenContract(ac *gongzhi.Actor, orgID int64) bool {
 	return MayReadPurchases(ac) || ac.Has(gongzhi.RoleProvider) && ac.User.OrgID == orgID
 }
 
-// MayLinkExperts: the system administrator links expert accounts to the experts they are (see
-// accounts.MayManageUsers).
-func MayLinkExperts(ac *gongzhi.Actor) bool { return accounts.MayManageUsers(ac) }
+// MayLinkExperts: the purchaser, who owns the expert pool its panels are drawn from, links expert
+// accounts to the experts they are. Not the system administrator: it creates the accounts but
+// sees no registry data (三权分立), and could not tell one expert from another.
+func MayLinkExperts(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
+
+// MayLinkExpertAt: of expert accounts and experts, the purchaser reaches those of the pool its
+// calls draw from (see DrawPanel): registered at its place, below it or above it (a district's
+// experts serve the streets of the district).
+func MayLinkExpertAt(ac *gongzhi.Actor, placeCode string) bool {
+	return MayLinkExperts(ac) && (kernel.InPlace(ac, placeCode) || slices.Contains(PoolAbove(ac), placeCode))
+}
+
+// MayEnterPaperScores: the purchaser running a review is its secretary: it transcribes the
+// signed paper score sheet of a panel member who has no account.
+func MayEnterPaperScores(ac *gongzhi.Actor) bool { return MayPurchase(ac) }
 
 // MayReadContracts: purchasers, hubs and auditors read the contracts of their place, and a
 // provider its own organization's.

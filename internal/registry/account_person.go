@@ -10,7 +10,7 @@ import (
 	"gongzhi/internal/store"
 )
 
-// linkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
+// LinkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
 // the change with reason. checkUser refuses the account; checkPerson, called only when personID
 // is not 0 with what GetPerson returned, refuses the person. The account is locked before it is
 // read: of concurrent identical links one writes and audits, the others find it done and write
@@ -65,4 +65,39 @@ func LinkedPersonIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, allowed 
 		return 0, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: notLinked}
 	}
 	return id, nil
+}
+
+// ---- social workers' accounts
+
+// LinkSocialWorkerAccount links an account of role social worker to the social worker's record
+// (personID 0 unlinks), so that the account acts as that person. The hub, which keeps the social
+// workers of its place, may, for an account and a record within its place (ENOTFOUND
+// otherwise). EINVALID (role: social_worker.account_role) for an account of another role,
+// (person_id: social_worker.not_social_worker) for a person who is not a social worker.
+func (a *Service) LinkSocialWorkerAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
+	if err := kernel.Allow(ac, MayLinkSocialWorkers(ac)); err != nil {
+		return err
+	}
+	// an account of an organization is reached through its organization's place, read before
+	// the transaction (inside it only its handle reads)
+	orgPlace := ""
+	if u, err := a.DB.Q().GetUser(ctx, userID); err == nil && u.OrgID != 0 {
+		orgPlace, _, _ = a.DB.Q().OrgPlace(ctx, u.OrgID)
+	}
+	return a.LinkAccountPerson(ctx, ac, userID, personID, "social_worker_link",
+		func(u *gongzhi.User) error {
+			if !MayLinkSocialWorkerAt(ac, u.PlaceCode) && (u.OrgID == 0 || !MayLinkSocialWorkerAt(ac, orgPlace)) {
+				return gongzhi.NotFound()
+			}
+			if u.Role != gongzhi.RoleSocialWorker {
+				return gongzhi.Invalid("role", "social_worker.account_role")
+			}
+			return nil
+		},
+		func(p *gongzhi.Person, err error) error {
+			if err != nil || p.Kind != "social_worker" || !MayLinkSocialWorkerAt(ac, p.PlaceCode) {
+				return gongzhi.Invalid("person_id", "social_worker.not_social_worker")
+			}
+			return nil
+		})
 }

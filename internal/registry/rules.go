@@ -93,3 +93,14 @@ func MayWriteTargetGroups(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, go
 // MayImportDivisions: only the system administrator (or the command line) imports the national
 // division list.
 func MayImportDivisions(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleSysAdmin) }
+
+// MayLinkSocialWorkers: the hub, which keeps the social workers of its place, links social
+// workers' accounts to their records. Not the system administrator, who manages accounts but
+// sees no registry data (三权分立) and could not tell one person from another.
+func MayLinkSocialWorkers(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleHub) }
+
+// MayLinkSocialWorkerAt: of social workers' accounts and records, the hub reaches those of its
+// place (an account of an organization: whose organization is registered there).
+func MayLinkSocialWorkerAt(ac *gongzhi.Actor, placeCode string) bool {
+	return MayLinkSocialWorkers(ac) && kernel.InPlace(ac, placeCode)
+}

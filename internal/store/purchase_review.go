@@ -197,10 +197,11 @@ func (q *Q) CallConflicts(ctx context.Context, callID int64) (map[int64][]int64,
 // ---- scores
 
 // InsertScore stores an expert's scores for an application; a second score by the same expert
-// for the same application is a unique violation.
-func (q *Q) InsertScore(ctx context.Context, s *gongzhi.Score, now time.Time) error {
-	id, err := q.InsertID(ctx, `INSERT INTO review_scores (call_id, application_id, person_id, criteria, total, comment, submitted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.CallID, s.ApplicationID, s.PersonID, jsonText(s.Criteria), s.Total, s.Comment, now.UTC())
+// for the same application is a unique violation. enteredBy is the account that transcribed a
+// paper sheet, 0 for the expert's own.
+func (q *Q) InsertScore(ctx context.Context, s *gongzhi.Score, enteredBy int64, now time.Time) error {
+	id, err := q.InsertID(ctx, `INSERT INTO review_scores (call_id, application_id, person_id, criteria, total, comment, submitted_at, entered_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.CallID, s.ApplicationID, s.PersonID, jsonText(s.Criteria), s.Total, s.Comment, now.UTC(), nullID(enteredBy))
 	s.ID, s.SubmittedAt = id, now
 	return err
 }
@@ -221,7 +222,8 @@ func (q *Q) ListScores(ctx context.Context, callID, appID int64) ([]gongzhi.Scor
 		w.add("s.application_id = ?", appID)
 	}
 	rows, err := q.Query(ctx, `SELECT s.id, s.call_id, s.application_id, s.person_id, COALESCE(pe.name, ''), s.criteria, s.total,
-		s.comment, s.submitted_at FROM review_scores s LEFT JOIN people pe ON pe.id = s.person_id`+w.sql()+
+		s.comment, s.submitted_at, COALESCE(eu.display_name, '') FROM review_scores s LEFT JOIN people pe ON pe.id = s.person_id
+		LEFT JOIN users eu ON eu.id = s.entered_by`+w.sql()+
 		` ORDER BY s.application_id, s.submitted_at, s.id`, w.args...)
 	if err != nil {
 		return nil, err
@@ -231,7 +233,7 @@ func (q *Q) ListScores(ctx context.Context, callID, appID int64) ([]gongzhi.Scor
 	for rows.Next() {
 		var s gongzhi.Score
 		var crit string
-		if err := rows.Scan(&s.ID, &s.CallID, &s.ApplicationID, &s.PersonID, &s.ExpertName, &crit, &s.Total, &s.Comment, &s.SubmittedAt); err != nil {
+		if err := rows.Scan(&s.ID, &s.CallID, &s.ApplicationID, &s.PersonID, &s.ExpertName, &crit, &s.Total, &s.Comment, &s.SubmittedAt, &s.EnteredBy); err != nil {
 			return nil, mapErr(err)
 		}
 		if err := fromJSON(crit, &s.Criteria); err != nil {

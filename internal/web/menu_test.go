@@ -18,13 +18,13 @@ import (
 // menus is each role's navigation after the home page, in order.
 var menus = map[string][]string{
 	gongzhi.RolePurchaser: {"/needs", "/budgets", "/calls", "/contracts", "/reports", "/dashboard", "/ledger", "/supervision",
-		"/meetings", "/complaints", "/evaluations", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens", "/sessions"},
+		"/meetings", "/complaints", "/evaluations", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleHub: {"/needs", "/calls", "/contracts", "/dashboard", "/ledger", "/surveys", "/supervision", "/meetings", "/complaints",
-		"/evaluations", "/organizations", "/people", "/places", "/grids", "/target-groups", "/tokens", "/sessions"},
+		"/evaluations", "/organizations", "/people", "/places", "/grids", "/target-groups", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleProvider: {"/applications", "/contracts", "/dashboard", "/ledger", "/supervision", "/complaints", "/evaluations",
 		"/organizations", "/people", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleCommunity: {"/needs", "/ledger", "/complaints", "/organizations", "/people", "/places", "/grids", "/households",
-		"/target-groups", "/tokens", "/sessions"},
+		"/target-groups", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleGridWorker:   {"/needs", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleSocialWorker: {"/ledger", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},

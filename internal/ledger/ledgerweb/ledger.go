@@ -52,6 +52,7 @@ func (s *Server) ledgerRoutes() {
 	s.Api("GET /api/v1/ledger/contracts/{id}/progress", s.ledgerContract)
 	s.Api("GET /api/v1/ledger/summary/{id}/{month}", s.ledgerMonthAPI)
 	s.surveyRoutes()
+	s.accountLinkRoutes()
 }
 
 // ledgerReq is an entry as the API and the form send it; reason is required for a correction.

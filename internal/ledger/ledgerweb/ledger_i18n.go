@@ -30,6 +30,11 @@ func ledgerAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/my-services":                          {Summary: "The ledger entries the signed-in resident took part in, with their ratings (resident account linked to a person)", Resp: web.ItemsOf[gongzhi.MyService]{}},
 		"POST /api/v1/my-services/{id}/rating":             {Summary: "Rate a service you took part in, once (score 1–5 and a comment)", Req: rateReq{}, Resp: gongzhi.ServiceRating{}, Status: http.StatusCreated},
 		"POST /api/v1/resident-links":                      {Summary: "Link a resident account (user_id or username) to a resident of your community (community staff); person_id 0 unlinks", Req: linkReq{}},
+		"GET /api/v1/account-links":                        {Summary: "Accounts you may link to the people they are, with the person each is linked to (ID number masked): the purchaser experts' accounts of its pool (its place, below and above), the hub social workers', community staff residents' (query role: expert, social_worker, resident; default the first you may link; linked: 1 or 0)", Resp: gongzhi.AccountLink{}, List: true, Filters: []string{"role", "linked"}},
+		"GET /api/v1/users/{id}/person":                    {Summary: "One account you may link, with the person it is linked to", Resp: gongzhi.AccountLink{}},
+		"GET /api/v1/users/{id}/person/candidates":         {Summary: "People the account may be linked to: of its role's kind (expert, social worker, resident), within your reach, whose name contains q; at most 20, ID numbers masked, no phone numbers", Resp: web.ItemsOf[linkCandidateBody]{}, Filters: []string{"q"}},
+		"PUT /api/v1/users/{id}/person":                    {Summary: "Link the account to a person (purchaser: an expert of its pool to an expert's account; hub: a social worker; community staff: a resident of the community); audited.", Req: accountLinkReq{}, Resp: gongzhi.AccountLink{}},
+		"DELETE /api/v1/users/{id}/person":                 {Summary: "Unlink the account from its person (same callers as PUT); audited", Status: http.StatusNoContent},
 	}
 }
 

@@ -812,13 +812,25 @@ type offAppView struct {
 	Files      [][]string
 	Criteria   []string
 	Scores     [][]string
+	ScoreCols  []string // the scores table's column labels, for each cell on a phone
 	ScoresNote string
 	History    []web.HistoryRow
 	Eligible   *web.OffMiniForm
 	Reject     *web.OffMiniForm
+	Paper      *offPaperForm
 	Back       string
 	ErrText    string
 }
+
+// offPaperForm is the secretary's form for a panel member's paper score sheet of one
+// application: the members without an account still to score it, and the call's criteria.
+type offPaperForm struct {
+	Form     *web.OffMiniForm
+	Members  []web.Option
+	Criteria []offPaperCriterion
+}
+
+type offPaperCriterion struct{ Name, Label, Max string }
 
 func (s *Server) offAppPage(w http.ResponseWriter, r *http.Request) error {
 	return s.offRenderApp(w, r, http.StatusOK, nil)
@@ -914,15 +926,37 @@ func (s *Server) offRenderApp(w http.ResponseWriter, r *http.Request, status int
 			for _, p := range sc.Criteria {
 				row = append(row, p.String())
 			}
-			row = append(row, sc.Total.String(), sc.Comment, web.OffShowTime(sc.SubmittedAt))
+			at := web.OffShowTime(sc.SubmittedAt)
+			if sc.EnteredBy != "" {
+				at += web.T(lang, "p.open") + web.T(lang, "app.paper_entered_by:"+sc.EnteredBy) + web.T(lang, "p.close")
+			}
+			row = append(row, sc.Total.String(), sc.Comment, at)
 			v.Scores = append(v.Scores, row)
 		}
 		if len(scores) > 0 {
 			v.ScoresNote = web.T(lang, "app.scores_rule:"+web.T(lang, "call.aggregation."+c.Aggregation))
+			v.ScoreCols = append(append([]string{web.T(lang, "panel.expert")}, v.Criteria...), web.T(lang, "app.total"), web.T(lang, "app.comment"), web.T(lang, "app.scored_at"))
 		}
 	}
 	if hist, err := s.svc.ApplicationHistory(r.Context(), ac, ap.ID); err == nil {
 		v.History = web.OffHistoryOf(lang, hist)
+	}
+	if purchase.MayEnterPaperScores(ac) && c.State == gongzhi.CallReviewing && ap.State == gongzhi.AppEligible {
+		members, err := s.svc.PaperMembers(r.Context(), ac, ap.ID)
+		if err != nil {
+			return err
+		}
+		if len(members) > 0 {
+			key := "paper-" + strconv.FormatInt(ap.ID, 10)
+			pf := &offPaperForm{Form: fs.Mini(key, base+"/applications/"+strconv.FormatInt(ap.ID, 10)+"/paper-score", map[string]string{"from": "app"})}
+			for _, m := range members {
+				pf.Members = append(pf.Members, web.Option{Value: strconv.FormatInt(m.PersonID, 10), Label: m.Name + " · " + m.Affiliation})
+			}
+			for i, cr := range c.Criteria {
+				pf.Criteria = append(pf.Criteria, offPaperCriterion{Name: "criteria." + strconv.Itoa(i), Label: v.Criteria[i], Max: strconv.Itoa(cr.Weight)})
+			}
+			v.Paper = pf
+		}
 	}
 	if purchase.MayPrelim(ac) && c.State == gongzhi.CallClosed && ap.State == gongzhi.AppSubmitted {
 		key := "prelim-" + strconv.FormatInt(ap.ID, 10)

@@ -71,8 +71,18 @@ type (
 		AwardID       int64  `json:"award_id"` // 0: every live award without a contract
 		PurchaserName string `json:"purchaser_name"`
 	}
+	// offPaperScoreReq is a panel member's paper score sheet for one application, as the
+	// secretary (the purchaser) enters it.
+	offPaperScoreReq struct {
+		PersonID int64  `json:"person_id"`
+		Criteria []any  `json:"criteria"` // hundredths of a point (integer) or points ("18.5"), in the call's order
+		Comment  string `json:"comment"`
+		Declared bool   `json:"declared"` // the sheet carries the member's signed declaration of no conflict
+	}
 	offReplacementBody struct {
 		Replacement *gongzhi.PanelMember `json:"replacement"`
+		// PoolExhausted: the member was removed, but the expert pool had no one left to draw
+		PoolExhausted bool `json:"pool_exhausted,omitempty"`
 	}
 )
 
@@ -135,6 +145,37 @@ func (s *Server) offCallActions() []offCallAction {
 				}
 				return web.ItemsOf[gongzhi.Ranked]{Items: rs}, err
 			}},
+		{path: "applications/{app}/paper-score", anchor: "applications", flash: "call.done.paper_score",
+			key: func(r *http.Request) string { return "paper-" + r.PathValue("app") },
+			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
+				ap, err := s.offCallApp(r)
+				if err != nil {
+					return nil, err
+				}
+				var req offPaperScoreReq
+				if err := s.offIn(w, r, &req, func(f gongzhi.FieldErrors) {
+					req.PersonID = offFormID(f, "person_id", r.PostFormValue("person_id"))
+					req.Comment, req.Declared = r.PostFormValue("comment"), r.PostFormValue("declared") != ""
+					for i := 0; r.PostForm.Has("criteria." + strconv.Itoa(i)); i++ {
+						req.Criteria = append(req.Criteria, r.PostFormValue("criteria."+strconv.Itoa(i)))
+					}
+				}); err != nil {
+					return nil, err
+				}
+				errs := gongzhi.FieldErrors{}
+				pts := make([]gongzhi.Points, len(req.Criteria))
+				for i, v := range req.Criteria {
+					p, reason := ppPoints(v)
+					if reason != "" {
+						errs.Add("criteria."+strconv.Itoa(i), reason)
+					}
+					pts[i] = p
+				}
+				if err := errs.Err(); err != nil {
+					return nil, err
+				}
+				return a.EnterPaperScore(r.Context(), ac, ap.ID, req.PersonID, pts, req.Comment, req.Declared)
+			}},
 		{path: "applications/{app}/prelim", anchor: "applications", flash: "call.done.prelim",
 			key: func(r *http.Request) string { return "prelim-" + r.PathValue("app") },
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
@@ -180,7 +221,7 @@ func (s *Server) offCallActions() []offCallAction {
 					return nil, err
 				}
 				m, err := a.RemovePanelMember(r.Context(), ac, id, req.PersonID, req.Reason)
-				return offReplacementBody{m}, err
+				return offReplacementBody{Replacement: m, PoolExhausted: err == nil && m == nil}, err
 			}},
 		{path: "conflicts", key: offFixedKey("conflict"), anchor: "panel", flash: "call.done.conflict",
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
@@ -192,7 +233,7 @@ func (s *Server) offCallActions() []offCallAction {
 					return nil, err
 				}
 				m, err := a.RecordConflict(r.Context(), ac, id, req.PersonID, req.OrgID, req.Reason)
-				return offReplacementBody{m}, err
+				return offReplacementBody{Replacement: m}, err
 			}},
 		{path: "awards/propose", key: offFixedKey("propose"), anchor: "ranking", flash: "call.done.propose",
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
@@ -381,6 +422,10 @@ func (s *Server) offCallPost(a offCallAction) web.Handler {
 				to = web.OffContractHref(body.Items[0].ID)
 			}
 		}
-		return s.Redirect(w, r, to, web.T(lang, a.flash))
+		flash := a.flash
+		if body, ok := res.(offReplacementBody); ok && body.PoolExhausted {
+			flash = "call.done.remove_exhausted" // not "a replacement was drawn": there was no one left
+		}
+		return s.Redirect(w, r, to, web.T(lang, flash))
 	}
 }

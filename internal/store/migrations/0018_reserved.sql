@@ -1,2 +1,0 @@
--- reserved for the account links migration (merged next)
-SELECT 1;

@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gongzhi"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest/demodb"
+)
+
+// TestAccountLinksAPIAndPages: an integrator with the purchaser's token finds the expert
+// accounts not yet linked, finds the expert by name (ID numbers masked, never in clear), links
+// and unlinks; the hub may not link experts; the purchaser does the same on the pages, with a
+// form that needs its CSRF token.
+func TestAccountLinksAPIAndPages(t *testing.T) {
+	e := newEnv(t, demodb.SQLite(t))
+	ctx, sys := context.Background(), gongzhi.SystemActor("test")
+	ex := &gongzhi.User{Username: "ex-new", DisplayName: "新专家", Role: gongzhi.RoleExpert, PlaceCode: demo.DistrictCode}
+	if _, err := e.app.CreateUser(ctx, sys, ex, ""); err != nil {
+		t.Fatal(err)
+	}
+	var expert *gongzhi.Person
+	e.app.People(ctx, sys, store.ListOptions{Filters: map[string]string{"kind": "expert"}, Limit: 100}, func(p *gongzhi.Person) error {
+		if expert == nil && p.OrgID == 0 {
+			expert = p
+		}
+		return nil
+	})
+	pur := e.token("gt-purchaser")
+
+	r := e.call(pur, "GET", "/api/v1/account-links?linked=0", nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Raw), `"username":"ex-new"`) || strings.Contains(string(r.Raw), `"username":"gt-expert"`) {
+		t.Fatalf("unlinked expert accounts: %d %s", r.Status, r.Raw)
+	}
+	base := fmt.Sprintf("/api/v1/users/%d/person", ex.ID)
+	r = e.call(pur, "GET", base+"/candidates?q="+url.QueryEscape(expert.Name), nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Raw), fmt.Sprintf(`"id":%d,`, expert.ID)) || (strings.Contains(string(r.Raw), `"id_number"`) || strings.Contains(string(r.Raw), `"phone"`)) {
+		t.Fatalf("candidates: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call(pur, "PUT", base, map[string]any{"person_id": expert.ID, "user_id": 1}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown field: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call(e.token("gt-hub"), "PUT", base, map[string]any{"person_id": expert.ID}); r.Status != http.StatusNotFound {
+		t.Fatalf("the hub links an expert: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call(e.token("gt-hub"), "GET", "/api/v1/account-links?role=expert", nil); r.Status != http.StatusForbidden {
+		t.Fatalf("the hub lists expert accounts: %d %s", r.Status, r.Raw)
+	}
+	r = e.call(pur, "PUT", base, map[string]any{"person_id": expert.ID})
+	if r.Status != http.StatusOK || r.Body["person_id"] != float64(expert.ID) || r.Body["person_name"] != expert.Name {
+		t.Fatalf("link: %d %s", r.Status, r.Raw)
+	}
+	if id, err := e.app.DB.Q().UserPersonID(ctx, ex.ID); err != nil || id != expert.ID {
+		t.Fatalf("stored link %d %v", id, err)
+	}
+	if r := e.call(pur, "DELETE", base, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("unlink: %d %s", r.Status, r.Raw)
+	}
+	if id, _ := e.app.DB.Q().UserPersonID(ctx, ex.ID); id != 0 {
+		t.Fatalf("still linked to %d", id)
+	}
+
+	// the pages
+	e.user("gt-purchaser")
+	b := e.browser()
+	if st, _ := b.login("gt-purchaser", demo.Password); st != http.StatusSeeOther {
+		t.Fatalf("login %d", st)
+	}
+	if st, page := b.get("/account-links"); st != http.StatusOK || !strings.Contains(page, "ex-new") || !strings.Contains(page, "未关联") {
+		t.Fatalf("/account-links: %d", st)
+	}
+	page := fmt.Sprintf("/users/%d/person", ex.ID)
+	st, body := b.get(page + "?q=" + url.QueryEscape(expert.Name))
+	if st != http.StatusOK || !strings.Contains(body, fmt.Sprintf(`name="person_id" value="%d"`, expert.ID)) {
+		t.Fatalf("%s: %d", page, st)
+	}
+	if st, _ := b.post(page, url.Values{"person_id": {fmt.Sprint(expert.ID)}}); st != http.StatusForbidden {
+		t.Fatalf("a link without the CSRF token: %d", st)
+	}
+	if st, loc := b.post(page, url.Values{"csrf": {b.csrf(page)}, "person_id": {fmt.Sprint(expert.ID)}}); st != http.StatusSeeOther || loc != "/account-links?role=expert" {
+		t.Fatalf("link on the page: %d %s", st, loc)
+	}
+	if _, body := b.get("/account-links?q=ex-new"); !strings.Contains(body, expert.Name) {
+		t.Fatal("the list does not show the linked expert")
+	}
+	if st, _ := b.post(page+"/unlink", url.Values{"csrf": {b.csrf(page)}}); st != http.StatusSeeOther {
+		t.Fatalf("unlink on the page: %d", st)
+	}
+	if id, _ := e.app.DB.Q().UserPersonID(ctx, ex.ID); id != 0 {
+		t.Fatalf("still linked to %d after the page's unlink", id)
+	}
+}
