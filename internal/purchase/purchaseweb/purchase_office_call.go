@@ -515,7 +515,8 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 				button("close", web.T(lang, "call.do.close"), web.T(lang, "call.close_note:"+web.OffShowTime(c.ClosesAt)), true, "")
 			}
 		case gongzhi.CallClosed:
-			button("review", web.T(lang, "call.do.review"), web.T(lang, "call.review_note"), true, "")
+			// starting the review is offered below, once the preliminary review is done and the
+			// panel drawn
 		case gongzhi.CallReviewing:
 			// ranking is offered once every score is in; until then the page says how many are missing
 			if missing, err := s.svc.ScoresMissing(ctx, ac, id); err != nil {
@@ -612,6 +613,25 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 					v.OrgOptions = append(v.OrgOptions, web.Option{Value: strconv.FormatInt(ap.OrgID, 10), Label: ap.OrgName})
 				}
 			}
+		}
+	}
+
+	// a closed call: the review starts once every application has had its preliminary review and
+	// the panel is drawn; until then the page says which of the two it waits for
+	if buyer && c.State == gongzhi.CallClosed {
+		pending := 0
+		for _, ap := range apps {
+			if ap.State == gongzhi.AppSubmitted {
+				pending++
+			}
+		}
+		switch {
+		case pending > 0:
+			v.Waiting = web.TN(lang, "call.prelim_waiting", pending)
+		case v.Panel == nil:
+			v.Waiting = web.T(lang, "call.panel_waiting")
+		default:
+			button("review", web.T(lang, "call.do.review"), web.T(lang, "call.review_note"), true, "")
 		}
 	}
 
