@@ -64,6 +64,7 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 	switch ac.Role() {
 	case gongzhi.RolePurchaser:
 		add(&todos, "todo.calls_open", calls(map[string]string{"state": gongzhi.CallOpen}), "/calls?state=open")
+		add(&todos, "todo.calls_closed", calls(map[string]string{"state": gongzhi.CallClosed}), "/calls?state=closed")
 		add(&todos, "todo.calls_reviewing", calls(map[string]string{"state": gongzhi.CallReviewing}), "/calls?state=reviewing")
 		add(&todos, "todo.calls_notice", calls(map[string]string{"state": gongzhi.CallNotice}), "/calls?state=notice")
 		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
@@ -85,7 +86,7 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 				waiting := x.Call.State == gongzhi.CallClosed || x.Call.State == gongzhi.CallReviewing
 				switch {
 				case x.Member.Active() && waiting && x.Member.DeclaredAt.IsZero():
-					todos = append(todos, kernel.Todo{Key: "todo.review_declare", Href: href, Extra: " · " + x.Call.Title})
+					todos = append(todos, kernel.Todo{Key: "task.review_declare", Href: href, Extra: " · " + x.Call.Title})
 				case x.Pending > 0:
 					todos = append(todos, kernel.Todo{Key: "todo.reviews_pending", Count: x.Pending, Href: href, Extra: " · " + x.Call.Title})
 				}
@@ -115,7 +116,7 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 				Href: "/ledger?month=" + month})
 			add(&stats, "todo.sw_entries", entries(map[string]string{"state": gongzhi.EntryActive}), "/ledger")
 		} else if ac.User.OrgID == 0 {
-			todos = append(todos, kernel.Todo{Key: "todo.sw_no_org", Href: "/ledger"})
+			todos = append(todos, kernel.Todo{Key: "task.sw_no_org", Href: "/ledger"})
 		}
 	}
 	switch ac.Role() {

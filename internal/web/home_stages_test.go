@@ -78,7 +78,7 @@ func TestHomeTodosPerRole(t *testing.T) {
 
 	t.Run("purchaser", func(t *testing.T) {
 		todos, _, _ := homeOf(t, e, "gt-purchaser")
-		for _, k := range []string{"todo.calls_open", "todo.calls_reviewing", "todo.calls_notice"} {
+		for _, k := range []string{"todo.calls_open", "todo.calls_closed", "todo.calls_reviewing", "todo.calls_notice"} {
 			if todos[k].Count != 1 {
 				t.Errorf("%s: %+v, want 1", k, todos[k])
 			}
@@ -166,7 +166,7 @@ func TestHomeTodosPerRole(t *testing.T) {
 			t.Fatalf("gt-socialworker works for org %d, gt-provider is %d", sw.User.OrgID, prov.User.OrgID)
 		}
 		todos, stats, _ := homeOf(t, e, "gt-socialworker")
-		if _, ok := todos["todo.sw_no_org"]; ok {
+		if _, ok := todos["task.sw_no_org"]; ok {
 			t.Error("the social worker is told it has no organization")
 		}
 		n, err := e.app.Entries(ctx, prov, store.ListOptions{Filters: map[string]string{"state": gongzhi.EntryActive}, Limit: 1},

@@ -275,12 +275,24 @@ func TestLedgerPages(t *testing.T) {
 				}
 			}
 		}
+		// a social worker reads the ledger of the organization it works for (the demo's works
+		// for gt-provider's), and one without an organization reads none
 		f.e.user("gt-socialworker")
 		sw := f.browser("gt-socialworker", false)
-		if body := offPage(t, sw, "gt-socialworker", "/ledger", 200); strings.Contains(body, "入户探访") {
+		if body := offPage(t, sw, "gt-socialworker", "/ledger", 200); !strings.Contains(body, "入户探访") {
+			t.Fatal("a social worker does not read its organization's ledger")
+		}
+		offPage(t, sw, "gt-socialworker", entry, 200)
+		nobody := &gongzhi.User{Username: "sw-no-org", DisplayName: "未关联机构的社工", Role: gongzhi.RoleSocialWorker, PlaceCode: demo.StreetCode}
+		if _, err := f.e.app.CreateUser(f.ctx, gongzhi.SystemActor("test"), nobody, demo.Password); err != nil {
+			t.Fatal(err)
+		}
+		f.e.user("sw-no-org")
+		sw = f.browser("sw-no-org", false)
+		if body := offPage(t, sw, "sw-no-org", "/ledger", 200); strings.Contains(body, "入户探访") {
 			t.Fatal("a social worker without an organization reads the ledger")
 		}
-		offPage(t, sw, "gt-socialworker", entry, 404)
+		offPage(t, sw, "sw-no-org", entry, 404)
 		f.e.user("gt-provider2")
 		if st, _ := f.browser("gt-provider2", false).get(entry); st != 404 {
 			t.Fatalf("other provider reads an entry: %d", st)
