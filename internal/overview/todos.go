@@ -69,7 +69,7 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 		add(&todos, "todo.calls_notice", calls(map[string]string{"state": gongzhi.CallNotice}), "/calls?state=notice")
 		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
 	case gongzhi.RoleHub:
-		add(&todos, "todo.apps_prelim", apps(map[string]string{"state": gongzhi.AppSubmitted}), "/calls?state=closed")
+		add(&todos, "todo.apps_prelim", apps(map[string]string{"state": gongzhi.AppSubmitted, "call_state": gongzhi.CallClosed}), "/calls?state=closed")
 	case gongzhi.RoleProvider:
 		if err == nil {
 			var n int
@@ -112,6 +112,7 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 					return a.Entries(ctx, ac, o, func(*gongzhi.ServiceEntry) error { return nil })
 				}, f)
 			}
+			todos = append(todos, kernel.Todo{Key: "task.sw_record", Href: "/ledger/new"})
 			stats = append(stats, kernel.Todo{Key: "todo.sw_entries_month", Count: entries(map[string]string{"month": month, "state": gongzhi.EntryActive}),
 				Href: "/ledger?month=" + month})
 			add(&stats, "todo.sw_entries", entries(map[string]string{"state": gongzhi.EntryActive}), "/ledger")
