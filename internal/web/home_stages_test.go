@@ -363,3 +363,32 @@ func TestDemoCallStagesNextSteps(t *testing.T) {
 		}
 	})
 }
+
+// The contract page, which is also its printout, names who drafted, confirmed and recorded
+// payments by their accounts' names, never by usernames.
+func TestContractShowsNames(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
+	ctx := context.Background()
+	pur := demoActor(t, e, "gt-purchaser")
+	prov := demoActor(t, e, "gt-provider")
+	var id int64
+	if _, err := e.app.Contracts(ctx, prov, store.ListOptions{}, func(c *gongzhi.Contract) error { id = c.ID; return nil }); err != nil || id == 0 {
+		t.Fatalf("gt-provider's contract: %d %v", id, err)
+	}
+	for _, who := range []string{"gt-purchaser", "gt-provider"} {
+		st, page := loginBrowser(t, e, who).get("/contracts/" + strconv.FormatInt(id, 10))
+		if st != http.StatusOK {
+			t.Fatalf("%s: contract page %d", who, st)
+		}
+		if !strings.Contains(page, pur.User.DisplayName) || !strings.Contains(page, prov.User.DisplayName) {
+			t.Errorf("%s: the contract does not name %s and %s", who, pur.User.DisplayName, prov.User.DisplayName)
+		}
+		main := page[strings.Index(page, "<main>"):]
+		for _, u := range []string{"gt-purchaser", "gt-provider"} {
+			if strings.Contains(main, u) {
+				t.Errorf("%s: the contract shows the username %s", who, u)
+			}
+		}
+	}
+}

@@ -131,6 +131,11 @@ func TestLedgerAPI(t *testing.T) {
 		if len(files) != 1 {
 			t.Fatalf("evidence: %s", list.Raw)
 		}
+		// the entry's page shows the evidence by its file name; its digest is no text on the page
+		if _, page := loginBrowser(t, f.e, "gt-hub").get(fmt.Sprintf("/ledger/%d", id)); !strings.Contains(page, "合影.png") ||
+			strings.Contains(strings.ReplaceAll(page, `title="SHA-256 `+hex.EncodeToString(sum[:])+`"`, ""), hex.EncodeToString(sum[:])) {
+			t.Errorf("the entry page shows evidence by its digest, or not by its name")
+		}
 		dl := f.e.call(hub, "GET", fmt.Sprintf("/api/v1/ledger/%d/evidence/%d/download", id, offNum(files[0]["id"])), nil)
 		if dl.Status != 200 || !bytes.Equal(dl.Raw, pic) || dl.Header.Get("X-Content-SHA256") != hex.EncodeToString(sum[:]) {
 			t.Fatalf("download: %d %d bytes", dl.Status, len(dl.Raw))
