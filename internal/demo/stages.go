@@ -104,7 +104,7 @@ func (s *stageRun) provider(org string) (*gongzhi.Actor, error) {
 	case "xiyanghong":
 		return s.actor("gt-provider2")
 	}
-	return s.account("gt-org-"+org, gongzhi.RoleProvider, org, s.orgIDs[org], 0)
+	return s.account("gt-org-"+org, gongzhi.RoleProvider, orgSpecName(org), s.orgIDs[org], 0)
 }
 
 // open writes and opens a call at the clock, taking applications for days.
@@ -343,4 +343,15 @@ func seedStages(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, orgID
 		return err
 	}
 	return s.close(c)
+}
+
+// orgSpecName is the name of the demo organization with key: an account made for it is named
+// as the organization is (a contract's confirmation shows it).
+func orgSpecName(key string) string {
+	for _, s := range orgSpecs {
+		if s.key == key {
+			return s.name
+		}
+	}
+	return key
 }
