@@ -392,3 +392,33 @@ func TestContractShowsNames(t *testing.T) {
 		}
 	}
 }
+
+var (
+	resTagRe = regexp.MustCompile(`(?s)<[^>]*>`)
+	placeRe  = regexp.MustCompile(`\b\d{12}\b`)
+	codeWord = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
+)
+
+// A resident's pages show no API tokens and no internal codes: no place codes, no snake_case
+// codes of states, kinds or groups, in the text a person reads.
+func TestResidentSeesNoCodes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, demodb.SQLite(t))
+	b := loginBrowser(t, e, "zs-resident")
+	for _, p := range []string{"/", "/my-services", "/complaints", "/sessions"} {
+		st, page := b.get(p)
+		if st != http.StatusOK {
+			t.Fatalf("%s: %d", p, st)
+		}
+		if strings.Contains(page, `href="/tokens"`) {
+			t.Errorf("%s links the API tokens", p)
+		}
+		text := resTagRe.ReplaceAllString(page[strings.Index(page, "<body"):], " ")
+		if m := placeRe.FindString(text); m != "" {
+			t.Errorf("%s shows the code %s", p, m)
+		}
+		if m := codeWord.FindString(text); m != "" {
+			t.Errorf("%s shows the code %q", p, m)
+		}
+	}
+}
