@@ -54,6 +54,7 @@ var NoteCodes = map[string][]string{
 
 	// a call and its review (purchase_history)
 	"reserved":       {ArgMoney},                                // a call opened: the money reserved from its budget
+	"closed_early":   {ArgDate, ArgText},                        // a call closed before its deadline: the deadline it had, the reason
 	"review_started": {ArgCount, ArgCount},                      // eligible applications, active panel members
 	"drawn":          {ArgNumber, ArgCount, ArgCount},           // the panel drawn: seed, pool size, experts examined
 	"pool_exhausted": {},                                        // no expert left to replace one taken off the panel

@@ -43,6 +43,11 @@ func IsAdminRole(r string) bool { return r == RoleSysAdmin || r == RoleSecAdmin 
 // OrgScoped reports whether a role is scoped to an organization rather than a place.
 func OrgScoped(r string) bool { return r == RoleProvider }
 
+// WorksForOrg reports whether a place-scoped role's account also names the organization it
+// works for: a social worker is placed in a street or community and employed by a social
+// organization, for which it records the service ledger. Its scope stays its place.
+func WorksForOrg(r string) bool { return r == RoleSocialWorker }
+
 // User is an account.
 type User struct {
 	ID                 int64     `json:"id"`

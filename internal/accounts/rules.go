@@ -60,8 +60,9 @@ func MayRevokeToken(ac *gongzhi.Actor, id int64) bool {
 func MayReadAudit(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleAuditAdmin) }
 
 // ShowTokens: every account's menu offers its API tokens, except the audit administrator's, who
-// reads the audit log and nothing else. (Tokens themselves are every signed-in account's.)
-func ShowTokens(ac *gongzhi.Actor) bool { return !ac.Has(gongzhi.RoleAuditAdmin) }
+// reads the audit log and nothing else, and a resident's, who uses the pages and has no
+// integration to connect. (Tokens themselves are every signed-in account's.)
+func ShowTokens(ac *gongzhi.Actor) bool { return !ac.Has(gongzhi.RoleAuditAdmin, gongzhi.RoleResident) }
 
 // MayKeepOwnSessions: every signed-in account sees its own sessions and last sign-in and may end
 // any of its sessions (the command line, which has no account, has none).

@@ -53,7 +53,8 @@ func (a *Service) ScopeOrganizations(ctx context.Context, ac *gongzhi.Actor, opt
 }
 
 // checkUserScope verifies that the role's scope exists: a place for place-scoped roles, an
-// organization for providers. Administrators carry neither.
+// organization for providers; a social worker has a place and may have the organization it works
+// for (gongzhi.WorksForOrg). Administrators carry neither.
 func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.User) error {
 	if gongzhi.IsAdminRole(u.Role) {
 		u.PlaceCode, u.OrgID = "", 0
@@ -66,7 +67,15 @@ func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.Use
 		}
 		return nil
 	}
-	u.OrgID = 0
+	if gongzhi.WorksForOrg(u.Role) && u.OrgID != 0 {
+		// a social worker is placed where it serves and works for its organization, whose ledger
+		// it records (ledger.MayRecordEntries)
+		if _, err := q.GetOrganization(ctx, store.Scope{}, u.OrgID); err != nil {
+			return gongzhi.Invalid("org_id", "user.org_missing")
+		}
+	} else {
+		u.OrgID = 0
+	}
 	if lvl, err := q.PlaceExists(ctx, u.PlaceCode); err != nil {
 		return err
 	} else if lvl == 0 {

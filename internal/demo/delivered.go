@@ -100,7 +100,7 @@ func seedDelivered(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, or
 		case "xiyanghong":
 			name = "gt-provider2"
 		}
-		if providers[p.org], err = account(name, gongzhi.RoleProvider, p.org, orgIDs[p.org], 0); err != nil {
+		if providers[p.org], err = account(name, gongzhi.RoleProvider, orgSpecName(p.org), orgIDs[p.org], 0); err != nil {
 			return err
 		}
 	}

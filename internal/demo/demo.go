@@ -124,6 +124,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	}
 
 	var expertPerson int64 // the demo expert account's own record in the pool: one with no affiliated organization
+	var expertPool []int64 // every expert of the demo, the pool a panel of the street is drawn from
 	for i := range p.staff {
 		s := &p.staff[i]
 		s.p.OrgID = orgIDs[s.org]
@@ -137,6 +138,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 			res.Counts.Volunteers++
 		case "expert":
 			res.Counts.Experts++
+			expertPool = append(expertPool, s.p.ID)
 			if expertPerson == 0 && s.p.OrgID == 0 {
 				expertPerson = s.p.ID
 			}
@@ -158,7 +160,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 			DisplayName: ap.u.DisplayName, Scope: ap.scope})
 		res.Counts.Accounts++
 	}
-	// the purchaser's year so far: budget, needs heard, a call open for applications
+	// the purchaser's year so far: budget, needs heard, calls open, closed, in review and in notice
 	pu, _, err := a.DB.Q().UserByUsername(ctx, "gt-purchaser")
 	if err != nil {
 		return nil, fmt.Errorf("demo: purchaser: %w", err)
@@ -173,7 +175,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedDelivery(ctx, a, p, orgIDs, seed); err != nil {
 		return nil, fmt.Errorf("demo: delivery: %w", err)
 	}
-	if err := seedPurchasing(ctx, a, pac, a.Now()); err != nil {
+	if err := seedPurchasing(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: purchasing: %w", err)
 	}
 	if err := seedProvince(ctx, a, orgIDs, a.Now()); err != nil {
@@ -181,6 +183,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	}
 	if err := seedPast(ctx, a, pac, p); err != nil {
 		return nil, fmt.Errorf("demo: past contracts: %w", err)
+	}
+	if err := seedStages(ctx, a, pac, orgIDs, expertPool, expertPerson, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: calls at every stage: %w", err)
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil

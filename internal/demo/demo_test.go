@@ -565,3 +565,176 @@ func BenchmarkSeed(b *testing.B) {
 		})
 	}
 }
+
+// The demo holds a call at every stage a visitor may want to try, and the next step of each
+// works at once for the role whose step it is: a provider applies to the open call and the
+// office may close it early with a reason; the hub does the preliminary review of the closed
+// one; the demo expert, on the panel of the call in review with some scores in, scores; the
+// office answers the objection to the results in notice, whose final step waits for the notice
+// to end.
+func TestCallsAtEveryStage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := seeded7(t)
+	pur := actor(ctx, t, a, "gt-purchaser")
+	calls := map[string]*gongzhi.Call{}
+	for _, c := range list(t, func(f func(*gongzhi.Call) error) (int, error) { return a.Calls(ctx, pur, store.ListOptions{}, f) }) {
+		calls[c.Title] = c
+	}
+	for title, state := range map[string]string{CallTitle: gongzhi.CallOpen, PrelimCallTitle: gongzhi.CallClosed,
+		ReviewCallTitle: gongzhi.CallReviewing, NoticeCallTitle: gongzhi.CallNotice, DeliveredCallTitle: gongzhi.CallFinal} {
+		if c := calls[title]; c == nil || c.State != state {
+			t.Fatalf("%s: %+v, want a call in state %s", title, c, state)
+		}
+	}
+	now := a.Now()
+
+	t.Run("open", func(t *testing.T) {
+		c := calls[CallTitle]
+		if !c.AcceptsAt(now) || c.ClosesAt.Before(now.Add(7*24*time.Hour)) {
+			t.Errorf("the open call does not take applications for a while: %s–%s", c.OpensAt, c.ClosesAt)
+		}
+		apps := list(t, func(f func(*gongzhi.Application) error) (int, error) {
+			return a.Applications(ctx, pur, store.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(c.ID, 10)}}, f)
+		})
+		if len(apps) == 0 {
+			t.Error("no application is in yet")
+		}
+		prov := actor(ctx, t, a, "gt-provider")
+		for _, ap := range apps {
+			if ap.OrgID == prov.User.OrgID {
+				t.Errorf("gt-provider has applied already: %s", ap.Title)
+			}
+		}
+		amount := gongzhi.Yuan(30_000)
+		ap := &gongzhi.Application{CallID: c.ID, Title: "测试申报", CategoryCode: "elderly_home_care", TargetGroups: []string{"elderly"},
+			Communities: []string{ZhongshanCode}, Beneficiaries: 20, ActivityPlan: "每月开展服务。", Requested: amount,
+			BudgetLines: []gongzhi.BudgetLine{{Item: "活动费", Amount: amount}},
+			Team:        []gongzhi.TeamMember{{Name: "负责人", Role: "项目负责人"}},
+			Outputs:     []gongzhi.Indicator{{Name: "服务活动", Target: 10, Unit: "场"}},
+			Outcomes:    []gongzhi.Indicator{{Name: "满意度", Target: 90, Unit: "%"}}}
+		if err := a.CreateApplication(ctx, prov, ap); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SubmitApplication(ctx, prov, ap.ID); err != nil {
+			t.Fatal(err)
+		}
+		// closing at the deadline is for later; early, only with a reason, kept in the history
+		if err := a.CloseCall(ctx, pur, c.ID); gongzhi.ErrorCode(err) != gongzhi.ECONFLICT {
+			t.Errorf("close before the deadline: %v", err)
+		}
+		if err := a.CloseCallEarly(ctx, pur, c.ID, ""); gongzhi.ErrorCode(err) != gongzhi.EINVALID {
+			t.Errorf("close early without a reason: %v", err)
+		}
+		if err := a.CloseCallEarly(ctx, prov, c.ID, "预算调整"); gongzhi.ErrorCode(err) != gongzhi.EFORBIDDEN {
+			t.Errorf("a provider closes the call: %v", err)
+		}
+		if err := a.CloseCallEarly(ctx, pur, c.ID, "区财政预算调整，提前截止"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Call(ctx, pur, c.ID)
+		if err != nil || got.State != gongzhi.CallClosed {
+			t.Fatalf("after closing early: %+v %v", got, err)
+		}
+		hist, err := a.CallHistory(ctx, pur, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := hist[len(hist)-1]
+		if last.To != gongzhi.CallClosed || last.Note.Code != "closed_early" || last.Note.Args[1] != "区财政预算调整，提前截止" {
+			t.Errorf("history of the early close: %+v", last)
+		}
+		if err := a.CloseCallEarly(ctx, pur, c.ID, "再次截止"); gongzhi.ErrorCode(err) != gongzhi.ECONFLICT {
+			t.Errorf("closing a closed call again: %v", err)
+		}
+	})
+
+	t.Run("closed, ready for the preliminary review", func(t *testing.T) {
+		c := calls[PrelimCallTitle]
+		hub := actor(ctx, t, a, "gt-hub")
+		apps := list(t, func(f func(*gongzhi.Application) error) (int, error) {
+			return a.Applications(ctx, hub, store.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(c.ID, 10)}}, f)
+		})
+		if len(apps) < 3 {
+			t.Fatalf("%d applications to review", len(apps))
+		}
+		for _, ap := range apps {
+			if ap.State != gongzhi.AppSubmitted {
+				t.Errorf("%s: %s, want submitted", ap.Title, ap.State)
+			}
+		}
+		if err := a.PrelimReview(ctx, hub, apps[0].ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.PrelimReview(ctx, hub, apps[1].ID, false, "未提供登记证书"); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("in expert review", func(t *testing.T) {
+		c := calls[ReviewCallTitle]
+		ex := actor(ctx, t, a, "gt-expert")
+		missing, err := a.ScoresMissing(ctx, pur, c.ID)
+		if err != nil || missing == 0 {
+			t.Fatalf("scores missing: %d %v", missing, err)
+		}
+		if _, err := a.RankCall(ctx, pur, c.ID); gongzhi.ErrorCode(err) != gongzhi.ECONFLICT {
+			t.Errorf("rank with scores missing: %v", err)
+		}
+		visible, err := a.ReviewApplications(ctx, ex, c.ID)
+		if err != nil {
+			t.Fatalf("gt-expert is not on the panel: %v", err)
+		}
+		if len(visible) < 2 {
+			t.Fatalf("gt-expert sees %d applications", len(visible))
+		}
+		// the first is scored, the next is the demo expert's to score now
+		scores := make([]gongzhi.Points, len(c.Criteria))
+		for k, cr := range c.Criteria {
+			scores[k] = gongzhi.Points(cr.Weight) * 80
+		}
+		if _, err := a.SubmitScores(ctx, ex, visible[0].ID, scores, ""); gongzhi.ErrorCode(err) != gongzhi.ECONFLICT {
+			t.Errorf("the first application is not scored yet: %v", err)
+		}
+		if _, err := a.SubmitScores(ctx, ex, visible[1].ID, scores, "方案可行。"); err != nil {
+			t.Fatal(err)
+		}
+		if after, err := a.ScoresMissing(ctx, pur, c.ID); err != nil || after != missing-1 {
+			t.Errorf("scores missing after one more: %d %v, want %d", after, err, missing-1)
+		}
+		d, err := a.Panel(ctx, pur, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scored := 0
+		for _, m := range d.Members {
+			if m.Active() && m.Scored > 0 {
+				scored++
+			}
+		}
+		if scored < 2 {
+			t.Errorf("%d members have scored, want the scores partly in", scored)
+		}
+	})
+
+	t.Run("in public notice", func(t *testing.T) {
+		c := calls[NoticeCallTitle]
+		if !c.NoticeEndsAt.After(now) {
+			t.Fatalf("the notice ended at %s", c.NoticeEndsAt)
+		}
+		objs, err := a.Objections(ctx, pur, c.ID)
+		if err != nil || len(objs) != 1 || objs[0].State != gongzhi.ObjectionOpen {
+			t.Fatalf("objections: %+v %v", objs, err)
+		}
+		if err := a.AnswerObjection(ctx, pur, objs[0].ID, "服务点按各社区需求调查确定，本社区设有活动点。", false, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.FinalizeCall(ctx, pur, c.ID); gongzhi.ErrorCode(err) != gongzhi.ECONFLICT {
+			t.Errorf("finalize during the notice: %v", err)
+		}
+		if err := a.FileObjection(ctx, &gongzhi.Actor{Via: "test"}, &gongzhi.Objection{CallID: c.ID, Name: "王女士",
+			Contact: "13900000000", Body: "请公开评分明细。"}); err != nil {
+			t.Errorf("the public objects during the notice: %v", err)
+		}
+	})
+}

@@ -49,7 +49,7 @@ type staffPlan struct {
 
 type accountPlan struct {
 	u     gongzhi.User
-	org   string // key of the organization a provider is scoped to
+	org   string // key of the organization a provider is scoped to, or a social worker works for
 	scope string
 }
 
@@ -542,7 +542,7 @@ func (g *gen) accounts(p *plan, placeName map[string]string) []accountPlan {
 		a("gt-provider2", gongzhi.RoleProvider, org("xiyanghong").Name, "", "xiyanghong", org("xiyanghong").ContactPhone, org("xiyanghong").Name),
 		a("zs-community", gongzhi.RoleCommunity, zsName, ZhongshanCode, "", g.landline(), full(ZhongshanCode)),
 		a("zs-grid", gongzhi.RoleGridWorker, zs.grids[0].g.Name+" "+zs.grids[0].g.Leader, ZhongshanCode, "", zs.grids[0].g.Phone, full(ZhongshanCode)),
-		a("gt-socialworker", gongzhi.RoleSocialWorker, sw.Name+"（"+org("tongxin").Name+"）", StreetCode, "", sw.Phone, full(StreetCode)),
+		a("gt-socialworker", gongzhi.RoleSocialWorker, sw.Name+"（"+org("tongxin").Name+"）", StreetCode, "tongxin", sw.Phone, full(StreetCode)+" · "+org("tongxin").Name),
 		a("gt-expert", gongzhi.RoleExpert, expert.Name+"（"+strings.Fields(expert.Affiliation)[0]+"）", DistrictCode, "", expert.Phone, full(DistrictCode)),
 		a("zs-resident", gongzhi.RoleResident, resident.Name, ZhongshanCode, "", resident.Phone, full(ZhongshanCode)),
 		a("gt-auditor", gongzhi.RoleAuditor, street+"监督委员会", StreetCode, "", g.mobile(), full(StreetCode)),

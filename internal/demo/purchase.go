@@ -1,6 +1,7 @@
 // The demo street's purchasing year: the street's venture-philanthropy budget, residents' needs
-// heard in its communities, and a call open for applications, so that the whole cycle can be
-// tried at once (docs/domain.md §3.3: a street's first call took 38 applications and funded 17,
+// heard in its communities, and a call open for applications (two already in, the demo
+// provider's still to write), so that the whole cycle can be tried at once; the calls at the
+// later stages are in stages.go (docs/domain.md §3.3: a street's first call took 38 applications and funded 17,
 // each 20,000–90,000 yuan).
 
 package demo
@@ -34,7 +35,7 @@ var demoNeeds = []demoNeed{
 }
 
 // seedPurchasing records the demo's budget, needs and open call as the demo purchaser would.
-func seedPurchasing(ctx context.Context, a *app.App, ac *gongzhi.Actor, now time.Time) error {
+func seedPurchasing(ctx context.Context, a *app.App, ac *gongzhi.Actor, orgIDs map[string]int64, now time.Time) error {
 	b := &gongzhi.Budget{PlaceCode: StreetCode, FiscalYear: now.Year(), Level: "street", Fund: "fiscal",
 		Name: fmt.Sprintf("葛塘街道%d年度公益创投资金", now.Year()), Amount: gongzhi.Yuan(1_000_000)}
 	if err := a.CreateBudget(ctx, ac, b); err != nil {
@@ -60,6 +61,10 @@ func seedPurchasing(ctx context.Context, a *app.App, ac *gongzhi.Actor, now time
 		return fmt.Errorf("call: %w", err)
 	}
 	if err := a.OpenCall(ctx, ac, c.ID); err != nil {
+		return fmt.Errorf("open call: %w", err)
+	}
+	s := &stageRun{ctx: ctx, a: a, purchaser: ac, orgIDs: orgIDs, clock: now}
+	if _, err := s.apply(c, openProjects); err != nil {
 		return fmt.Errorf("open call: %w", err)
 	}
 	return nil

@@ -557,6 +557,20 @@ func (a *Service) LedgerItems(ctx context.Context, ac *gongzhi.Actor) (todos, at
 		if n > 0 {
 			todos = append(todos, kernel.Todo{Key: "todo.ledger_missing", Count: n, Href: "/ledger"})
 		}
+		// the months before this one (up to a year back) in which a contract in force has no
+		// entry: the ledger is kept month by month, and a month left empty is overdue
+		overdue := 0
+		for m := 1; m <= 12; m++ {
+			f := first.AddDate(0, -m, 0)
+			k, err := q.ContractsWithoutEntries(ctx, store.Scope{OrgID: org}, f.Format(time.DateOnly), f.AddDate(0, 1, -1).Format(time.DateOnly))
+			if err != nil {
+				return nil, nil, err
+			}
+			overdue += k
+		}
+		if overdue > 0 {
+			todos = append(todos, kernel.Todo{Key: "todo.ledger_overdue", Count: overdue, Href: "/ledger"})
+		}
 		return todos, nil, nil
 	}
 	if !MayReadLedgers(ac) {

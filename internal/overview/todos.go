@@ -64,21 +64,60 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 	switch ac.Role() {
 	case gongzhi.RolePurchaser:
 		add(&todos, "todo.calls_open", calls(map[string]string{"state": gongzhi.CallOpen}), "/calls?state=open")
+		add(&todos, "todo.calls_closed", calls(map[string]string{"state": gongzhi.CallClosed}), "/calls?state=closed")
 		add(&todos, "todo.calls_reviewing", calls(map[string]string{"state": gongzhi.CallReviewing}), "/calls?state=reviewing")
 		add(&todos, "todo.calls_notice", calls(map[string]string{"state": gongzhi.CallNotice}), "/calls?state=notice")
 		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
 	case gongzhi.RoleHub:
-		add(&todos, "todo.apps_prelim", apps(map[string]string{"state": gongzhi.AppSubmitted}), "/calls?state=closed")
+		add(&todos, "todo.apps_prelim", apps(map[string]string{"state": gongzhi.AppSubmitted, "call_state": gongzhi.CallClosed}), "/calls?state=closed")
 	case gongzhi.RoleProvider:
+		if err == nil {
+			var n int
+			n, err = a.callsToApply(ctx, ac)
+			add(&todos, "todo.calls_to_apply", n, "/applications#open-calls")
+		}
 		add(&todos, "todo.apps_draft", apps(map[string]string{"state": gongzhi.AppDraft}), "/applications?state=draft")
 		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
 	case gongzhi.RoleExpert:
+		// each panel waiting for the expert, by call: the declaration first, then the scores
 		if as, aerr := a.ReviewAssignments(ctx, ac); aerr == nil {
-			pending := 0
 			for _, x := range as {
-				pending += x.Pending
+				href := "/reviews/" + kernel.Id10(x.Call.ID)
+				waiting := x.Call.State == gongzhi.CallClosed || x.Call.State == gongzhi.CallReviewing
+				switch {
+				case x.Member.Active() && waiting && x.Member.DeclaredAt.IsZero():
+					todos = append(todos, kernel.Todo{Key: "task.review_declare", Href: href, Extra: " · " + x.Call.Title})
+				case x.Pending > 0:
+					todos = append(todos, kernel.Todo{Key: "todo.reviews_pending", Count: x.Pending, Href: href, Extra: " · " + x.Call.Title})
+				}
 			}
-			add(&todos, "todo.reviews_pending", pending, "/reviews")
+		}
+	case gongzhi.RoleResident:
+		// the services the resident took part in and has not rated yet
+		if mine, merr := a.MyServices(ctx, ac); merr == nil {
+			n := 0
+			for _, m := range mine {
+				if m.Rating == nil {
+					n++
+				}
+			}
+			add(&todos, "todo.services_to_rate", n, "/my-services")
+		}
+	case gongzhi.RoleSocialWorker:
+		// the ledger of the social worker's organization: this month's entries and all of them
+		if ac.User.OrgID != 0 && err == nil {
+			month := now.In(gongzhi.ChinaTime).Format("2006-01")
+			entries := func(f map[string]string) int {
+				return count(func(o store.ListOptions) (int, error) {
+					return a.Entries(ctx, ac, o, func(*gongzhi.ServiceEntry) error { return nil })
+				}, f)
+			}
+			todos = append(todos, kernel.Todo{Key: "task.sw_record", Href: "/ledger/new"})
+			stats = append(stats, kernel.Todo{Key: "todo.sw_entries_month", Count: entries(map[string]string{"month": month, "state": gongzhi.EntryActive}),
+				Href: "/ledger?month=" + month})
+			add(&stats, "todo.sw_entries", entries(map[string]string{"state": gongzhi.EntryActive}), "/ledger")
+		} else if ac.User.OrgID == 0 {
+			todos = append(todos, kernel.Todo{Key: "task.sw_no_org", Href: "/ledger"})
 		}
 	}
 	switch ac.Role() {
@@ -151,4 +190,26 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 		}
 	}
 	return todos, stats, err
+}
+
+// callsToApply counts the open calls taking applications now to which the provider's
+// organization has no application yet (one withdrawn does not count).
+func (a *Service) callsToApply(ctx context.Context, ac *gongzhi.Actor) (int, error) {
+	applied := map[int64]bool{}
+	if _, err := a.Applications(ctx, ac, store.ListOptions{Filters: map[string]string{"call_state": gongzhi.CallOpen}}, func(ap *gongzhi.Application) error {
+		if ap.State != gongzhi.AppWithdrawn {
+			applied[ap.CallID] = true
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	now, n := a.NowUTC(), 0
+	_, err := a.OpenCalls(ctx, store.ListOptions{Limit: 200}, func(c *gongzhi.Call) error {
+		if c.AcceptsAt(now) && !applied[c.ID] {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
@@ -195,6 +196,33 @@ func (a *Service) CloseCall(ctx context.Context, ac *gongzhi.Actor, id int64) er
 			return gongzhi.Refused("closes_at", "call.deadline_not_passed")
 		}
 		return a.moveCall(ctx, q, ac, c, gongzhi.CallClosed, gongzhi.Note{})
+	})
+}
+
+// CloseCallEarly closes an open call before its deadline, with the reason (required), as an
+// office does when it must (the budget was cut, the service is needed sooner, enough
+// applications are in): applications still in draft stay drafts and can no longer be
+// submitted. The reason and the deadline the call had are kept in its history and the audit.
+// Only the purchaser may, within scope. Refuses (ECONFLICT) a call that is not open
+// (state.illegal); a call whose deadline has passed is closed the same way, with the reason.
+func (a *Service) CloseCallEarly(ctx context.Context, ac *gongzhi.Actor, id int64, reason string) error {
+	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
+		return err
+	}
+	reason, r := gongzhi.CheckText(reason, 500, true)
+	if r != "" {
+		return gongzhi.Invalid("reason", r)
+	}
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		c, err := a.LockCall(ctx, q, ac, id)
+		if err != nil {
+			return err
+		}
+		if err := gongzhi.CheckMove(gongzhi.CallMoves, c.State, gongzhi.CallClosed); err != nil {
+			return err
+		}
+		deadline := c.ClosesAt.In(gongzhi.ChinaTime).Format(time.DateOnly)
+		return a.moveCall(ctx, q, ac, c, gongzhi.CallClosed, gongzhi.NoteOf("closed_early", deadline, reason))
 	})
 }
 

@@ -20,6 +20,10 @@ func MayReadPlaces(ac *gongzhi.Actor) bool {
 		gongzhi.RoleResident)...)
 }
 
+// ShowPlaces: the lists of places and target groups, with their codes, are in the menu of every
+// role that reads them but residents, who meet places and groups by name on their own pages.
+func ShowPlaces(ac *gongzhi.Actor) bool { return MayReadPlaces(ac) && !ac.Has(gongzhi.RoleResident) }
+
 // MayWritePlaces: purchasers add and rename the places under them.
 func MayWritePlaces(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
 

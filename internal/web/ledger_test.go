@@ -131,6 +131,11 @@ func TestLedgerAPI(t *testing.T) {
 		if len(files) != 1 {
 			t.Fatalf("evidence: %s", list.Raw)
 		}
+		// the entry's page shows the evidence by its file name; its digest is no text on the page
+		if _, page := loginBrowser(t, f.e, "gt-hub").get(fmt.Sprintf("/ledger/%d", id)); !strings.Contains(page, "合影.png") ||
+			strings.Contains(strings.ReplaceAll(page, `title="SHA-256 `+hex.EncodeToString(sum[:])+`"`, ""), hex.EncodeToString(sum[:])) {
+			t.Errorf("the entry page shows evidence by its digest, or not by its name")
+		}
 		dl := f.e.call(hub, "GET", fmt.Sprintf("/api/v1/ledger/%d/evidence/%d/download", id, offNum(files[0]["id"])), nil)
 		if dl.Status != 200 || !bytes.Equal(dl.Raw, pic) || dl.Header.Get("X-Content-SHA256") != hex.EncodeToString(sum[:]) {
 			t.Fatalf("download: %d %d bytes", dl.Status, len(dl.Raw))
@@ -275,12 +280,24 @@ func TestLedgerPages(t *testing.T) {
 				}
 			}
 		}
+		// a social worker reads the ledger of the organization it works for (the demo's works
+		// for gt-provider's), and one without an organization reads none
 		f.e.user("gt-socialworker")
 		sw := f.browser("gt-socialworker", false)
-		if body := offPage(t, sw, "gt-socialworker", "/ledger", 200); strings.Contains(body, "入户探访") {
+		if body := offPage(t, sw, "gt-socialworker", "/ledger", 200); !strings.Contains(body, "入户探访") {
+			t.Fatal("a social worker does not read its organization's ledger")
+		}
+		offPage(t, sw, "gt-socialworker", entry, 200)
+		nobody := &gongzhi.User{Username: "sw-no-org", DisplayName: "未关联机构的社工", Role: gongzhi.RoleSocialWorker, PlaceCode: demo.StreetCode}
+		if _, err := f.e.app.CreateUser(f.ctx, gongzhi.SystemActor("test"), nobody, demo.Password); err != nil {
+			t.Fatal(err)
+		}
+		f.e.user("sw-no-org")
+		sw = f.browser("sw-no-org", false)
+		if body := offPage(t, sw, "sw-no-org", "/ledger", 200); strings.Contains(body, "入户探访") {
 			t.Fatal("a social worker without an organization reads the ledger")
 		}
-		offPage(t, sw, "gt-socialworker", entry, 404)
+		offPage(t, sw, "sw-no-org", entry, 404)
 		f.e.user("gt-provider2")
 		if st, _ := f.browser("gt-provider2", false).get(entry); st != 404 {
 			t.Fatalf("other provider reads an entry: %d", st)

@@ -15,22 +15,24 @@ import (
 	"gongzhi/internal/store/storetest/demodb"
 )
 
-// menus is each role's navigation after the home page, in order.
+// menus is each role's navigation after the home page, in order: a long menu in its groups
+// (采购, 履约监管, 名录, 报表, 账号); a resident's without API tokens or the lists of places and
+// target groups, whose codes are the staff's.
 var menus = map[string][]string{
-	gongzhi.RolePurchaser: {"/needs", "/budgets", "/calls", "/contracts", "/reports", "/dashboard", "/ledger", "/supervision",
-		"/meetings", "/complaints", "/evaluations", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/account-links", "/tokens", "/sessions"},
-	gongzhi.RoleHub: {"/needs", "/calls", "/contracts", "/dashboard", "/ledger", "/surveys", "/supervision", "/meetings", "/complaints",
-		"/evaluations", "/organizations", "/people", "/places", "/grids", "/target-groups", "/account-links", "/tokens", "/sessions"},
-	gongzhi.RoleProvider: {"/applications", "/contracts", "/dashboard", "/ledger", "/supervision", "/complaints", "/evaluations",
-		"/organizations", "/people", "/places", "/target-groups", "/tokens", "/sessions"},
+	gongzhi.RolePurchaser: {"/needs", "/budgets", "/calls", "/contracts", "/ledger", "/supervision", "/meetings", "/complaints",
+		"/evaluations", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/reports", "/dashboard", "/account-links", "/tokens", "/sessions"},
+	gongzhi.RoleHub: {"/needs", "/calls", "/contracts", "/ledger", "/surveys", "/supervision", "/meetings", "/complaints",
+		"/evaluations", "/organizations", "/people", "/places", "/grids", "/target-groups", "/dashboard", "/account-links", "/tokens", "/sessions"},
+	gongzhi.RoleProvider: {"/applications", "/contracts", "/ledger", "/supervision", "/complaints", "/evaluations",
+		"/organizations", "/people", "/places", "/target-groups", "/dashboard", "/tokens", "/sessions"},
 	gongzhi.RoleCommunity: {"/needs", "/ledger", "/complaints", "/organizations", "/people", "/places", "/grids", "/households",
 		"/target-groups", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleGridWorker:   {"/needs", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleSocialWorker: {"/ledger", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},
-	gongzhi.RoleResident:     {"/my-services", "/complaints", "/places", "/target-groups", "/tokens", "/sessions"},
-	gongzhi.RoleAuditor: {"/dashboard", "/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
-		"/places", "/grids", "/target-groups", "/tokens", "/sessions"},
+	gongzhi.RoleResident:     {"/my-services", "/complaints", "/sessions"},
+	gongzhi.RoleAuditor: {"/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
+		"/places", "/grids", "/target-groups", "/dashboard", "/tokens", "/sessions"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens", "/sessions"},
 	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/sessions", "/security/alarms"},
 	gongzhi.RoleAuditAdmin: {"/audit", "/sessions"},

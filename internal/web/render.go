@@ -32,12 +32,21 @@ type Page struct {
 	Error  *gongzhi.Error
 	Active string
 	Nav    []navItem
+	Groups []NavGroup // the menu in groups, when it is long (then Nav holds the home page only)
 	Path   string
 	Data   any
 }
 
 type navItem struct {
 	Key, Href string
+}
+
+// A NavGroup is one group of a long menu (采购 / 履约监管 / 名录 / 报表 / 账号): a heading that
+// opens its links, a <details> that works without script and keeps a phone's menu short.
+type NavGroup struct {
+	Key    string
+	Items  []navItem
+	Active bool // the page shown is one of its links
 }
 
 // A NavLink is one link of the navigation that a part adds: its message key, where it goes, the
@@ -49,6 +58,38 @@ type NavLink struct {
 	Href  string
 	Show  func(*gongzhi.Actor) bool
 	Order int
+	Group string // the menu group (NavGroups); "" for the group its order falls in
+}
+
+// Menu groups, in the order a long menu shows them. A link without a group of its own goes by
+// its order: the purchase links (100s) under 采购, the delivery pages (200s) under 履约监管, the
+// registry (300s) under 名录, the administrators' and the account's (900s) under 账号.
+const (
+	NavPurchase = "nav.group.purchase"
+	NavDelivery = "nav.group.delivery"
+	NavRegistry = "nav.group.registry"
+	NavReports  = "nav.group.reports"
+	NavAccount  = "nav.group.account"
+)
+
+var navGroupOrder = []string{NavPurchase, NavDelivery, NavRegistry, NavReports, NavAccount}
+
+// navGroupMin is the number of links above which a menu is grouped: a short menu (a resident's,
+// an expert's, an administrator's) stays one row of links.
+const navGroupMin = 8
+
+func (l NavLink) group() string {
+	switch {
+	case l.Group != "":
+		return l.Group
+	case l.Order < 200:
+		return NavPurchase
+	case l.Order < 300:
+		return NavDelivery
+	case l.Order < 900:
+		return NavRegistry
+	}
+	return NavAccount
 }
 
 type Option struct {
@@ -293,7 +334,7 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 			s.ClearCookie(w, "flash")
 		}
 	}
-	p.Nav = s.navFor(p.Actor)
+	p.Nav, p.Groups = s.navFor(p.Actor, p.Active)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.log.Error("render", "template", name, "err", err)
@@ -317,17 +358,37 @@ func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 
 // navFor is the navigation of a signed-in actor: the home page, then every part's links the
 // actor may see, in their order.
-func (s *Server) navFor(ac *gongzhi.Actor) []navItem {
+// A menu of more than navGroupMin links comes in groups (NavGroups' order), the home page
+// before them.
+func (s *Server) navFor(ac *gongzhi.Actor, active string) ([]navItem, []NavGroup) {
 	if ac == nil {
-		return nil
+		return nil, nil
 	}
 	nav := []navItem{{"nav.home", "/"}}
+	var shown []NavLink
 	for _, l := range s.nav {
 		if l.Show(ac) {
+			shown = append(shown, l)
 			nav = append(nav, navItem{l.Key, l.Href})
 		}
 	}
-	return nav
+	if len(shown) <= navGroupMin {
+		return nav, nil
+	}
+	var groups []NavGroup
+	for _, g := range navGroupOrder {
+		ng := NavGroup{Key: g}
+		for _, l := range shown {
+			if l.group() == g {
+				ng.Items = append(ng.Items, navItem{l.Key, l.Href})
+				ng.Active = ng.Active || l.Href == active
+			}
+		}
+		if len(ng.Items) > 0 {
+			groups = append(groups, ng)
+		}
+	}
+	return nav[:1], groups
 }
 
 // urlQueryEscape escapes a value for a query string.

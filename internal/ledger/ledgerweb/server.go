@@ -26,6 +26,6 @@ func Part(svc *ledger.Service) web.Part {
 			{Key: "nav.ledger", Href: "/ledger", Show: ledger.MayFollowLedger, Order: 210},
 			{Key: "nav.surveys", Href: "/surveys", Show: ledger.RunsSurveys, Order: 220},
 			{Key: "nav.my_services", Href: "/my-services", Show: ledger.MayRateServices, Order: 230},
-			{Key: "nav.account_links", Href: "/account-links", Show: ledger.MayLinkAccounts, Order: 390},
+			{Key: "nav.account_links", Href: "/account-links", Show: ledger.MayLinkAccounts, Order: 390, Group: web.NavAccount},
 		}}
 }

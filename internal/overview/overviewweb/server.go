@@ -23,6 +23,6 @@ func Part(svc *overview.Service) web.Part {
 	return web.Part{Name: "overview", Dir: "internal/overview/overviewweb", Templates: templates,
 		Routes: func(k *web.Server) { (&Server{k, svc}).overviewRoutes() },
 		Nav: []web.NavLink{
-			{Key: "nav.dashboard", Href: "/dashboard", Show: overview.MayReadDashboard, Order: 200},
+			{Key: "nav.dashboard", Href: "/dashboard", Show: overview.MayReadDashboard, Order: 200, Group: web.NavReports},
 		}}
 }

@@ -87,6 +87,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"POST " + calls + "/conflicts":                      {Summary: "Record an expert's conflict of interest with an organization (purchaser); a member in conflict is replaced", Req: offConflictReq{}, Resp: offReplacementDoc{}},
 		"POST " + calls + "/open":                           {Summary: "Open a draft call and reserve its amount from the budget (purchaser)", Resp: gongzhi.Call{}},
 		"POST " + calls + "/close":                          {Summary: "Close an open call after its deadline (purchaser)", Resp: gongzhi.Call{}},
+		"POST " + calls + "/close-early":                    {Summary: "Close an open call before its deadline, with the reason kept in its history (purchaser)", Req: offCancelReq{}, Resp: gongzhi.Call{}},
 		"POST " + calls + "/cancel":                         {Summary: "Cancel a call with the reason; reservations are released (purchaser)", Req: offCancelReq{}, Resp: gongzhi.Call{}},
 		"POST " + calls + "/review":                         {Summary: "Start the expert review once every application has had its preliminary review and the panel is drawn (purchaser)", Resp: gongzhi.Call{}},
 		"POST " + calls + "/rank":                           {Summary: "Aggregate the scores by the call's rule and rank the applications (purchaser)", Resp: web.ItemsOf[gongzhi.Ranked]{}},

@@ -249,6 +249,9 @@ type offCallView struct {
 	Edit    string
 	Buttons []offCallButton
 	Cancel  *web.OffMiniForm
+	// an open call before its deadline: what happens next, and closing early with a reason
+	Waiting    string
+	CloseEarly *web.OffMiniForm
 
 	Apps       []offAppRow
 	AppsNote   string
@@ -504,14 +507,32 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 			v.Edit = base + "/edit"
 			button("open", web.T(lang, "call.do.open"), web.T(lang, "call.open_note:"+web.OffYuan(c.Amount)), true, "")
 		case gongzhi.CallOpen:
-			button("close", web.T(lang, "call.do.close"), web.T(lang, "call.close_note:"+web.OffShowTime(c.ClosesAt)), true, "")
+			if s.svc.NowUTC().Before(c.ClosesAt) {
+				// applications are still coming in: closing is for later, or early with a reason
+				v.Waiting = web.T(lang, "call.open_waiting:"+web.OffShowTime(c.ClosesAt))
+				v.CloseEarly = fs.Mini("close-early", base+"/close-early", nil)
+			} else {
+				button("close", web.T(lang, "call.do.close"), web.T(lang, "call.close_note:"+web.OffShowTime(c.ClosesAt)), true, "")
+			}
 		case gongzhi.CallClosed:
-			button("review", web.T(lang, "call.do.review"), web.T(lang, "call.review_note"), true, "")
+			// starting the review is offered below, once the preliminary review is done and the
+			// panel drawn
 		case gongzhi.CallReviewing:
-			button("rank", web.T(lang, "call.do.rank"), web.T(lang, "call.rank_note"), false, "")
+			// ranking is offered once every score is in; until then the page says how many are missing
+			if missing, err := s.svc.ScoresMissing(ctx, ac, id); err != nil {
+				return err
+			} else if missing > 0 {
+				v.Waiting = web.TN(lang, "call.scores_waiting", missing)
+			} else {
+				button("rank", web.T(lang, "call.do.rank"), web.T(lang, "call.rank_note"), false, "")
+			}
 		case gongzhi.CallNotice:
-			note := web.T(lang, "call.finalize_note:"+web.OffLastNoticeDay(c.NoticeEndsAt))
-			button("finalize", web.T(lang, "call.do.finalize"), note, true, "")
+			if s.svc.NowUTC().Before(c.NoticeEndsAt) {
+				v.Waiting = web.T(lang, "call.notice_waiting:"+web.OffLastNoticeDay(c.NoticeEndsAt))
+			} else {
+				note := web.T(lang, "call.finalize_note:"+web.OffLastNoticeDay(c.NoticeEndsAt))
+				button("finalize", web.T(lang, "call.do.finalize"), note, true, "")
+			}
 		}
 		if slices.Contains(gongzhi.CallMoves[c.State], gongzhi.CallCancelled) {
 			v.Cancel = fs.Mini("cancel", base+"/cancel", nil)
@@ -592,6 +613,25 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 					v.OrgOptions = append(v.OrgOptions, web.Option{Value: strconv.FormatInt(ap.OrgID, 10), Label: ap.OrgName})
 				}
 			}
+		}
+	}
+
+	// a closed call: the review starts once every application has had its preliminary review and
+	// the panel is drawn; until then the page says which of the two it waits for
+	if buyer && c.State == gongzhi.CallClosed {
+		pending := 0
+		for _, ap := range apps {
+			if ap.State == gongzhi.AppSubmitted {
+				pending++
+			}
+		}
+		switch {
+		case pending > 0:
+			v.Waiting = web.TN(lang, "call.prelim_waiting", pending)
+		case v.Panel == nil:
+			v.Waiting = web.T(lang, "call.panel_waiting")
+		default:
+			button("review", web.T(lang, "call.do.review"), web.T(lang, "call.review_note"), true, "")
 		}
 	}
 

@@ -129,6 +129,14 @@ func (s *Server) offCallActions() []offCallAction {
 		simple("review", "panel", a.StartReview),
 		simple("publish", "objections", a.PublishAwards),
 		simple("finalize", "awards", a.FinalizeCall),
+		{path: "close-early", key: offFixedKey("close-early"), anchor: "applications", flash: "call.done.close",
+			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
+				var req offCancelReq
+				if err := s.offIn(w, r, &req, func(f gongzhi.FieldErrors) { req.Reason = r.PostFormValue("reason") }); err != nil {
+					return nil, err
+				}
+				return nil, a.CloseCallEarly(r.Context(), ac, id, req.Reason)
+			}},
 		{path: "cancel", key: offFixedKey("cancel"), flash: "call.done.cancel",
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
 				var req offCancelReq

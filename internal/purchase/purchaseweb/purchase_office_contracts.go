@@ -9,6 +9,7 @@ package purchaseweb
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -256,6 +257,34 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	payments, err := s.svc.Payments(ctx, ac, id)
 	if err != nil {
 		return err
+	}
+	// the records keep usernames; the page and its printout show the accounts' names
+	var users []string
+	for _, ver := range append(slices.Clone(versions), ct.Current, ct.Pending) {
+		if ver != nil {
+			users = append(users, ver.CreatedBy, ver.PurchaserConfirmedBy, ver.ProviderConfirmedBy)
+		}
+	}
+	for _, p := range payments {
+		users = append(users, p.RecordedBy)
+	}
+	names, err := s.svc.AccountNames(ctx, ac, users)
+	if err != nil {
+		return err
+	}
+	name := func(u string) string {
+		if n, ok := names[u]; ok {
+			return n
+		}
+		return u
+	}
+	for _, ver := range append(slices.Clone(versions), ct.Current, ct.Pending) {
+		if ver != nil {
+			ver.CreatedBy, ver.PurchaserConfirmedBy, ver.ProviderConfirmedBy = name(ver.CreatedBy), name(ver.PurchaserConfirmedBy), name(ver.ProviderConfirmedBy)
+		}
+	}
+	for i := range payments {
+		payments[i].RecordedBy = name(payments[i].RecordedBy)
 	}
 	l := s.OffLabelsFor(r)
 	staff := purchase.MayReadPurchases(ac)

@@ -29,7 +29,7 @@ func Part(svc *purchase.Service) web.Part {
 			{Key: "nav.calls", Href: "/calls", Show: purchase.MayWorkOnCalls, Order: 120},
 			{Key: "nav.applications", Href: "/applications", Show: purchase.MayApply, Order: 130},
 			{Key: "nav.contracts", Href: "/contracts", Show: purchase.MayWorkOnContracts, Order: 140},
-			{Key: "nav.reports", Href: "/reports", Show: purchase.MayPurchase, Order: 150},
+			{Key: "nav.reports", Href: "/reports", Show: purchase.MayPurchase, Order: 150, Group: web.NavReports},
 			{Key: "nav.reviews", Href: "/reviews", Show: purchase.MayReview, Order: 160},
 		}}
 }

@@ -25,9 +25,9 @@ func Part(svc *registry.Service) web.Part {
 		Nav: []web.NavLink{
 			{Key: "nav.organizations", Href: "/organizations", Show: registry.MayReadOrganizations, Order: 300},
 			{Key: "nav.people", Href: "/people", Show: registry.MayReadPeople, Order: 310},
-			{Key: "nav.places", Href: "/places", Show: registry.MayReadPlaces, Order: 320},
+			{Key: "nav.places", Href: "/places", Show: registry.ShowPlaces, Order: 320},
 			{Key: "nav.grids", Href: "/grids", Show: registry.MayReadGrids, Order: 330},
 			{Key: "nav.households", Href: "/households", Show: registry.MayReadHouseholds, Order: 340},
-			{Key: "nav.target_groups", Href: "/target-groups", Show: registry.MayReadTargetGroups, Order: 350},
+			{Key: "nav.target_groups", Href: "/target-groups", Show: registry.ShowPlaces, Order: 350},
 		}}
 }

@@ -1,6 +1,7 @@
 // Gongzhi's small enhancement script: every page works without it.
 // - forms with data-confirm ask before submitting (deletions, revocations);
 // - the first field with an error gets the focus;
+// - a grouped menu opens one group at a time, and closes on a click elsewhere or Escape;
 // - a long list of checkboxes (more than 12, e.g. the residents who took part in an activity)
 //   gets a box that narrows it as one types, and a count of what is ticked.
 document.addEventListener("submit", function (e) {
@@ -43,3 +44,16 @@ document.addEventListener("DOMContentLoaded", function () {
     recount();
   });
 });
+
+// the grouped menu: one group open at a time; a click outside or Escape closes it
+(function () {
+  var groups = function () { return document.querySelectorAll("details.nav-group"); };
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d.classList || !d.classList.contains("nav-group") || !d.open) { return; }
+    Array.prototype.forEach.call(groups(), function (g) { if (g !== d) { g.open = false; } });
+  }, true);
+  var closeAll = function () { Array.prototype.forEach.call(groups(), function (g) { g.open = false; }); };
+  document.addEventListener("click", function (e) { if (!e.target.closest || !e.target.closest("details.nav-group")) { closeAll(); } });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closeAll(); } });
+})();
