@@ -367,6 +367,9 @@ func (b *browser) menu(href, label string) {
 		b.openMenu()
 	}
 	if !b.visible(link) {
+		b.openMenuGroup(href)
+	}
+	if !b.visible(link) {
 		b.shot("menu-hidden")
 		b.t.Errorf("the main menu's entry %s (%s) is not visible at %s on a %s-wide window, and there is no menu button to open it: "+
 			"a person cannot navigate (opening %s by its address instead)", label, href, b.path(), eval[string](b, "String(window.innerWidth)"), href)
@@ -381,6 +384,19 @@ func (b *browser) menu(href, label string) {
 	if st := b.load("menu "+label, chromedp.Click(chromedp.CSS(link))); st != http.StatusOK {
 		b.fatal("menu %s → %s: status %d", label, href, st)
 	}
+}
+
+// openMenuGroup opens the group of a long menu (a <details>: 采购, 履约监管, 名录, 报表, 账号)
+// that holds the entry linking to href, as a person taps its heading, and reports whether there
+// was one to open.
+func (b *browser) openMenuGroup(href string) bool {
+	b.t.Helper()
+	sel := `header nav details.nav-group:has(a[href="` + href + `"]) > summary`
+	if !b.visible(sel) {
+		return false
+	}
+	b.do("open the menu group of "+href, chromedp.Click(chromedp.CSS(sel)))
+	return true
 }
 
 // menuButtons are the controls that unfold the main menu on a narrow screen: a <details>

@@ -18,15 +18,22 @@ func TestMobileLayout(t *testing.T) {
 	b.shot("01-home")
 	checkNoSidewaysScroll(t, b, "/")
 
-	// The menu is folded on a phone: open it, then follow 人员.
+	// The menu is folded on a phone: open it, then its group 名录 (a long menu is grouped, and
+	// a phone shows the groups' headings first), then follow 人员.
 	if b.visible(`header nav a[href="/people"]`) {
 		t.Errorf("the menu is not folded on a phone")
 	}
 	if !b.openMenu() {
 		b.fatal("no visible menu button on a phone")
 	}
+	if b.visible(`header nav a[href="/people"]`) {
+		t.Errorf("the phone's menu shows every entry at once instead of its groups")
+	}
+	if !b.openMenuGroup("/people") {
+		t.Errorf("the menu button does not unfold the menu's groups")
+	}
 	if !b.visible(`header nav a[href="/people"]`) {
-		t.Errorf("the menu button does not unfold the menu")
+		t.Errorf("the group 名录 does not unfold")
 	}
 	b.shot("02-menu")
 	checkNoSidewaysScroll(t, b, "/ with the menu open")

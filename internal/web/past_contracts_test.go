@@ -308,4 +308,35 @@ func TestExportsWriteAmountsAsNumbers(t *testing.T) {
 		}
 		f.Close()
 	}
+	// the roll-up by place: each place's own amount and subtotal, numbers in the unit asked for
+	year := e.app.Now().In(gongzhi.ChinaTime).Year()
+	rep := e.call(tok, "GET", fmt.Sprintf("/api/v1/reports/funding?from=%d&to=%d", year, year), nil)
+	years, _ := rep.Body["years"].([]any)
+	if len(years) != 1 {
+		t.Fatalf("the demo's report of %d: %s", year, rep.Raw)
+	}
+	places, _ := years[0].(map[string]any)["places"].([]any)
+	if len(places) == 0 {
+		t.Fatalf("no places in the report: %s", rep.Raw)
+	}
+	first := places[0].(map[string]any)
+	r := e.call(tok, "GET", fmt.Sprintf("/api/v1/reports/funding-by-place.xlsx?from=%d&to=%d&unit=wan", year, year), nil)
+	f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+	if r.Status != 200 || err != nil {
+		t.Fatalf("funding-by-place.xlsx: %d %v", r.Status, err)
+	}
+	defer f.Close()
+	sh := f.GetSheetName(0)
+	for cell, field := range map[string]string{"F2": "amount", "H2": "total_amount"} {
+		raw, _ := f.GetCellValue(sh, cell, excelize.Options{RawCellValue: true})
+		if want := strconv.FormatFloat(float64(offNum(first[field]))/1_000_000, 'f', -1, 64); raw != want {
+			t.Errorf("funding-by-place.xlsx %s: %q, want the number %s (万元)", cell, raw, want)
+		}
+		if typ, _ := f.GetCellType(sh, cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("funding-by-place.xlsx %s: type %v, want a number", cell, typ)
+		}
+	}
+	if head, _ := f.GetCellValue(sh, "F1"); !strings.Contains(head, "万元") {
+		t.Errorf("funding-by-place.xlsx header %q names no 万元", head)
+	}
 }

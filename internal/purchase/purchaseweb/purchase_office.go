@@ -120,7 +120,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/reports/on-time":        {Summary: "The on-time payment rate at ?place and below", Resp: gongzhi.OnTimeRate{}},
 
 		// the funding report's roll-up by place
-		"GET /api/v1/reports/funding-by-place.xlsx": {Summary: "Funding rolled up by place as Excel: each place's own contracts and its subtotal with the places below (?place, ?from, ?to)", Binary: true},
+		"GET /api/v1/reports/funding-by-place.xlsx": {Summary: "Funding rolled up by place as Excel: each place's own contracts and its subtotal with the places below, amounts as numbers in 元 or 万元 (?place, ?from, ?to, ?unit=yuan|wan)", Binary: true},
 	}
 }
 

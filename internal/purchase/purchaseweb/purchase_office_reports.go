@@ -293,6 +293,7 @@ func (s *Server) offFundingExport(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) offFundingPlacesExport(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	from, to := s.offYears(r)
+	u := offUnitOf(r)
 	years, err := s.svc.FundingByCategory(r.Context(), offReportPlace(r), from, to)
 	if err != nil {
 		return err
@@ -300,14 +301,14 @@ func (s *Server) offFundingPlacesExport(w http.ResponseWriter, r *http.Request) 
 	var rows [][]any
 	for _, y := range years {
 		for _, p := range y.Places {
-			rows = append(rows, []any{y.Year, p.PlaceName, p.PlaceCode, web.T(lang, "budget.level."+p.Level), p.Contracts, p.Amount.String(),
-				p.TotalContracts, p.TotalAmount.String()})
+			rows = append(rows, []any{y.Year, p.PlaceName, p.PlaceCode, web.T(lang, "budget.level."+p.Level), p.Contracts, u.Cell(p.Amount),
+				p.TotalContracts, u.Cell(p.TotalAmount)})
 		}
 	}
 	web.OffSendXLSX(w, web.OffXlsxName("funding-by-place"))
 	headers := []string{web.T(lang, "report.year"), web.T(lang, "report.place"), web.T(lang, "place.code"), web.T(lang, "budget.level"),
-		web.T(lang, "report.own_contracts"), web.T(lang, "report.own_amount") + web.T(lang, "unit.yuan"),
-		web.T(lang, "report.subtotal_contracts"), web.T(lang, "report.subtotal_amount") + web.T(lang, "unit.yuan")}
+		web.T(lang, "report.own_contracts"), web.T(lang, "report.own_amount") + web.T(lang, "unit."+u.Name),
+		web.T(lang, "report.subtotal_contracts"), web.T(lang, "report.subtotal_amount") + web.T(lang, "unit."+u.Name)}
 	return xlsx.Export(w, web.T(lang, "report.by_place"), headers, web.OffRowsSeq(rows))
 }
 
