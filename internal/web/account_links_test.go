@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/demo"
@@ -94,5 +96,53 @@ func TestAccountLinksAPIAndPages(t *testing.T) {
 	}
 	if id, _ := e.app.DB.Q().UserPersonID(ctx, ex.ID); id != 0 {
 		t.Fatalf("still linked to %d after the page's unlink", id)
+	}
+}
+
+// TestRemoveMemberPoolExhaustedSaysSo: when the purchaser takes a member off a panel that
+// already holds every expert the pool can give, the call page says the pool is exhausted, not
+// that a replacement was drawn; the API says pool_exhausted.
+func TestRemoveMemberPoolExhaustedSaysSo(t *testing.T) {
+	f := newOffFix(t, demodb.SQLite(t))
+	a := f.e.app
+	b := &gongzhi.Budget{PlaceCode: demo.StreetCode, FiscalYear: 2026, Level: "street", Fund: "fiscal", Name: "2026年街道专项资金", Amount: gongzhi.Yuan(500_000)}
+	f.must(a.CreateBudget(f.ctx, f.pur, b))
+	c := &gongzhi.Call{PlaceCode: demo.StreetCode, Kind: "venture_philanthropy", Title: "专家库用尽的征集", Categories: []string{"elderly_home_care"},
+		BudgetID: b.ID, Amount: gongzhi.Yuan(200_000), Bands: []gongzhi.FundingBand{{Name: "资助档", Min: gongzhi.Yuan(20_000), Max: gongzhi.Yuan(90_000)}},
+		OpensAt: offStart, ClosesAt: offStart.Add(24 * time.Hour), Eligibility: []string{"在民政部门登记的社会组织"}}
+	f.must(a.CreateCall(f.ctx, f.pur, c))
+	f.must(a.OpenCall(f.ctx, f.pur, c.ID))
+	appID := f.apply(c.ID, f.provider("同心"), "邻里守望", 40_000)
+	f.at(offStart.Add(25 * time.Hour))
+	f.must(a.CloseCall(f.ctx, f.pur, c.ID))
+	f.must(a.PrelimReview(f.ctx, f.hub, appID, true, ""))
+	// the most the pool gives: what a draw of fifty says it could select
+	_, err := a.DrawPanel(f.ctx, f.pur, c.ID, 50, nil, 3)
+	fe := gongzhi.AsError(err)
+	if fe == nil || !strings.HasPrefix(fe.Fields["size"], "panel.pool_too_small:") {
+		t.Fatalf("a draw of fifty: %v", err)
+	}
+	n, _ := strconv.Atoi(strings.TrimPrefix(fe.Fields["size"], "panel.pool_too_small:"))
+	d, err := a.DrawPanel(f.ctx, f.pur, c.ID, n, nil, 3)
+	f.must(err)
+	var members []int64
+	for _, m := range d.Members {
+		if m.Active() {
+			members = append(members, m.PersonID)
+		}
+	}
+	pb := f.browser("gt-purchaser", false)
+	cpath := fmt.Sprintf("/calls/%d", c.ID)
+	st, loc := offPost(t, pb, cpath, cpath+"/panel/remove", url.Values{"person_id": {fmt.Sprint(members[0])}, "reason": {"出差无法参加"}})
+	if st != http.StatusSeeOther {
+		t.Fatalf("remove: %d %s", st, loc)
+	}
+	_, body := pb.get(loc)
+	if !strings.Contains(body, "专家库已用尽") || strings.Contains(body, "递补已按原顺序抽取") {
+		t.Fatal("the call page does not say that the pool is exhausted")
+	}
+	r := f.e.call(f.e.token("gt-purchaser"), "POST", fmt.Sprintf("/api/v1/calls/%d/panel/remove", c.ID), map[string]any{"person_id": members[1], "reason": "生病"})
+	if r.Status != http.StatusOK || r.Body["pool_exhausted"] != true || r.Body["replacement"] != nil {
+		t.Fatalf("the API's removal: %d %s", r.Status, r.Raw)
 	}
 }
