@@ -64,3 +64,37 @@ func seedPurchasing(ctx context.Context, a *app.App, ac *gongzhi.Actor, now time
 	}
 	return nil
 }
+
+// streetPrices are the demo street's own price ranges in the catalog (yuan): the built-in
+// catalog is a province's, whose projects start at 50,000 yuan, while a street's community
+// projects cost 20,000–90,000 (docs/domain.md §4.3). Community social work allows an amount
+// outside the range with a recorded reason; home care for the elderly does not.
+var streetPrices = []struct {
+	code       string
+	min, max   int64
+	exceptions bool
+}{
+	{"elderly_home_care", 20_000, 500_000, false},
+	{"community_social_work", 20_000, 300_000, true},
+}
+
+// StreetCatalog sets the demo street's price ranges on the catalog (tests building their own
+// purchases use it too).
+func StreetCatalog(ctx context.Context, a *app.App, ac *gongzhi.Actor) error {
+	cats, err := a.ServiceCategories(ctx, false)
+	if err != nil {
+		return err
+	}
+	for _, p := range streetPrices {
+		for _, c := range cats {
+			if c.Code != p.code {
+				continue
+			}
+			c.PriceMin, c.PriceMax, c.AllowExceptions = gongzhi.Yuan(p.min), gongzhi.Yuan(p.max), p.exceptions
+			if err := a.SaveServiceCategory(ctx, ac, c, false); err != nil {
+				return fmt.Errorf("demo: catalog %s: %w", c.Code, err)
+			}
+		}
+	}
+	return nil
+}

@@ -167,11 +167,11 @@ func (q *Q) ListStateChanges(ctx context.Context, f HistoryFilter) ([]gongzhi.St
 
 // ---- the catalog
 
-const categoryCols = `code, name, name_en, standard, price_min, price_max, builtin, active, position`
+const categoryCols = `code, name, name_en, standard, price_min, price_max, builtin, active, position, allow_exceptions`
 
 func scanCategory(s scanner) (*gongzhi.ServiceCategory, error) {
 	var c gongzhi.ServiceCategory
-	err := s.Scan(&c.Code, &c.Name, &c.NameEn, &c.Standard, &c.PriceMin, &c.PriceMax, &c.Builtin, &c.Active, &c.Position)
+	err := s.Scan(&c.Code, &c.Name, &c.NameEn, &c.Standard, &c.PriceMin, &c.PriceMax, &c.Builtin, &c.Active, &c.Position, &c.AllowExceptions)
 	return &c, mapErr(err)
 }
 
@@ -205,15 +205,16 @@ func (q *Q) GetServiceCategory(ctx context.Context, code string) (*gongzhi.Servi
 // InsertServiceCategory adds a catalog entry at the end.
 func (q *Q) InsertServiceCategory(ctx context.Context, c *gongzhi.ServiceCategory, now time.Time) error {
 	_, err := q.Exec(ctx, `INSERT INTO service_categories (code, name, name_en, standard, price_min, price_max, builtin, active,
-		position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM service_categories), ?, ?)`,
-		c.Code, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(), now.UTC())
+		position, created_at, updated_at, allow_exceptions) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM service_categories), ?, ?, ?)`,
+		c.Code, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(), now.UTC(), c.AllowExceptions)
 	return err
 }
 
 // UpdateServiceCategory saves a catalog entry's text, prices and whether it is active.
 func (q *Q) UpdateServiceCategory(ctx context.Context, c *gongzhi.ServiceCategory, now time.Time) error {
 	_, err := q.Exec(ctx, `UPDATE service_categories SET name = ?, name_en = ?, standard = ?, price_min = ?, price_max = ?, active = ?,
-		updated_at = ? WHERE code = ?`, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(), c.Code)
+		updated_at = ?, allow_exceptions = ? WHERE code = ?`, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(),
+		c.AllowExceptions, c.Code)
 	return err
 }
 

@@ -151,7 +151,9 @@ type offContractView struct {
 	ErrText     string
 	Staff       bool
 	LedgerHref  string // the service ledger of a signed contract
-	EvalHref    string // its evaluation rounds
+	// PriceException is why the award lies outside its category's price range
+	PriceException string
+	EvalHref       string // its evaluation rounds
 }
 
 // offTermsView is one version's terms as the contract shows them.
@@ -257,7 +259,7 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	v := &offContractView{CSS: web.OfficeCSSURL(), No: "GZ-" + strconv.Itoa(ct.FiscalYear) + "-" + strconv.FormatInt(ct.ID, 10), Title: ct.Title,
 		CallTitle: ct.CallTitle, Category: l.Category(ct.CategoryCode), Year: ct.FiscalYear, Purchaser: ct.PurchaserName,
 		Provider: ct.ProviderName, State: web.T(lang, "contract.state."+ct.State), StateCode: ct.State, Staff: staff,
-		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.svc.Now())}
+		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.svc.Now()), PriceException: ct.PriceException}
 	if staff {
 		v.CallHref = offCallHref(ct.CallID)
 	}
