@@ -31,6 +31,10 @@ type Need struct {
 	RecordedBy     string    `json:"recorded_by"` // username, "anonymous" for the public form
 	Answered       bool      `json:"answered"`    // a funded project answers it
 	CreatedAt      time.Time `json:"created_at"`
+	// PublishedAt is when the office published it to the residents of its community and the
+	// public (zero: not published); Supports counts the residents who support it.
+	PublishedAt time.Time `json:"published_at,omitzero"`
+	Supports    int       `json:"supports"`
 }
 
 // Validate checks a need. A need from the public form must leave a contact.

@@ -83,3 +83,19 @@ func MayWorkOnContracts(ac *gongzhi.Actor) bool { return MayWorkOnCalls(ac) || M
 // ConfirmsForProvider: a provider confirms a contract's version for the provider's side (anyone
 // else who may confirm, for the purchaser's).
 func ConfirmsForProvider(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RoleProvider) }
+
+// MayPublishNeed: purchasers, hubs and community staff publish the needs of their place to its
+// residents and the public.
+func MayPublishNeed(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity)
+}
+
+// MaySupportNeed: a resident supports and comments on the published needs of their own
+// community.
+func MaySupportNeed(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleResident) }
+
+// MayModerateNeeds: community staff and the office (purchaser, hub) hide a comment on a need of
+// their place, with a reason, and see hidden comments.
+func MayModerateNeeds(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity)
+}

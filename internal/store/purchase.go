@@ -227,14 +227,17 @@ const answeredExpr = `EXISTS (SELECT 1 FROM application_needs an JOIN applicatio
 // joined in the list's FROM: the count of a list then reads the needs table's index alone.
 const needCols = `n.id, n.community_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = n.community_code), ''), n.target_group,
 	n.category_code, COALESCE((SELECT sc.name FROM service_categories sc WHERE sc.code = n.category_code), ''),
-	n.description, n.people_affected, n.source, n.contact_name, n.contact_phone, n.recorded_name, ` + answeredExpr + `, n.created_at`
+	n.description, n.people_affected, n.source, n.contact_name, n.contact_phone, n.recorded_name, ` + answeredExpr + `, n.created_at,
+	n.published_at, (SELECT COUNT(*) FROM need_supports ns WHERE ns.need_id = n.id)`
 
 const needFrom = `needs n`
 
 func scanNeed(s scanner) (*gongzhi.Need, error) {
 	var n gongzhi.Need
+	var published sql.NullTime
 	err := s.Scan(&n.ID, &n.CommunityCode, &n.CommunityName, &n.TargetGroup, &n.CategoryCode, &n.CategoryName, &n.Description,
-		&n.PeopleAffected, &n.Source, &n.ContactName, &n.ContactPhone, &n.RecordedBy, &n.Answered, &n.CreatedAt)
+		&n.PeopleAffected, &n.Source, &n.ContactName, &n.ContactPhone, &n.RecordedBy, &n.Answered, &n.CreatedAt, &published, &n.Supports)
+	n.PublishedAt = published.Time
 	return &n, mapErr(err)
 }
 

@@ -125,6 +125,7 @@ func init() {
 func (s *Server) purchaseRoutes() {
 	s.purchaseOfficeRoutes()
 	s.purchasePartyRoutes()
+	s.publicNeedRoutes()
 	s.Handle("POST /applications/{id}/attachments/upload", web.Changed, s.uploadAttachment)
 	s.Handle("GET /applications/{id}/attachments/{att}", web.Changed, s.downloadAttachment)
 	s.Api("POST /api/v1/applications/{id}/attachments/upload", s.uploadAttachment)
