@@ -37,12 +37,12 @@ func (a *Service) PublishNeed(ctx context.Context, ac *gongzhi.Actor, id int64) 
 	})
 }
 
-// PublicNeeds returns the published needs of a community (its 12-digit code) with their
-// support, visible comments and answers. Anyone may read them; a resident reading their own
-// community also learns which they support.
+// PublicNeeds returns the published needs of a community (its 12-digit code; "" for every
+// community, the newest 500) with their support, visible comments and answers. Anyone may read
+// them; a resident reading their own community also learns which they support.
 func (a *Service) PublicNeeds(ctx context.Context, ac *gongzhi.Actor, community string) ([]*gongzhi.PublicNeed, error) {
-	if len(community) != 12 {
-		return nil, gongzhi.Invalid("community", "required")
+	if community != "" && len(community) != 12 {
+		return nil, gongzhi.Invalid("community", "code.format")
 	}
 	q := a.DB.Q()
 	ns, err := q.ListPublishedNeeds(ctx, store.Scope{Prefix: community}, 500)
@@ -169,7 +169,11 @@ func (a *Service) CommentNeed(ctx context.Context, ac *gongzhi.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	c := &gongzhi.NeedComment{NeedID: id, Body: body, Author: gongzhi.MaskName(kernel.ActorName(ac))}
+	name := kernel.ActorName(ac)
+	if ac.User != nil && ac.User.DisplayName != "" {
+		name = ac.User.DisplayName
+	}
+	c := &gongzhi.NeedComment{NeedID: id, Body: body, Author: gongzhi.MaskName(name)}
 	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if _, err := residentNeed(ctx, q, ac, id); err != nil {
 			return err

@@ -28,7 +28,7 @@ var menus = map[string][]string{
 	gongzhi.RoleGridWorker:   {"/needs", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleSocialWorker: {"/ledger", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},
-	gongzhi.RoleResident:     {"/my-services", "/complaints", "/places", "/target-groups", "/tokens", "/sessions"},
+	gongzhi.RoleResident:     {"/my-services", "/public/needs/published", "/complaints", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleAuditor: {"/dashboard", "/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
 		"/places", "/grids", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens", "/sessions"},

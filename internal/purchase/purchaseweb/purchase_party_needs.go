@@ -111,8 +111,23 @@ func residentCommunity(ac *gongzhi.Actor) string {
 	return ""
 }
 
-func (s *Server) ppNeedCard(lang string, ac *gongzhi.Actor, n *gongzhi.PublicNeed, l *web.OffLabels) ppNeedCard {
-	c := ppNeedCard{ID: n.ID, Href: "/public/needs/" + web.FmtInt(n.ID), Heading: l.Category(n.CategoryCode) + " · " + l.Group(n.TargetGroup),
+// ppGroupNames are the target groups' names for the public pages, in the page's language.
+func (s *Server) ppGroupNames(r *http.Request) map[string]string {
+	out := map[string]string{}
+	if gs, err := s.svc.PublicTargetGroups(r.Context()); err == nil {
+		for _, g := range gs {
+			out[g.Code] = web.PpPick(web.LangOf(r), g.Name, g.NameEn)
+		}
+	}
+	return out
+}
+
+func (s *Server) ppNeedCard(lang string, ac *gongzhi.Actor, n *gongzhi.PublicNeed, groups map[string]string) ppNeedCard {
+	group := groups[n.TargetGroup]
+	if group == "" {
+		group = n.TargetGroup
+	}
+	c := ppNeedCard{ID: n.ID, Href: "/public/needs/" + web.FmtInt(n.ID), Heading: n.CategoryName + " · " + group,
 		Community: n.CommunityName, Description: n.Description, People: n.PeopleAffected, Supports: n.Supports, Comments: n.Comments,
 		Supported: n.Supported, CanSupport: !n.Supported && residentCommunity(ac) == n.CommunityCode}
 	for _, a := range n.Answers {
@@ -151,9 +166,9 @@ func (s *Server) ppNeedsPublished(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		l := s.OffLabelsFor(r)
+		groups := s.ppGroupNames(r)
 		for _, n := range ns {
-			v.Needs = append(v.Needs, s.ppNeedCard(lang, ac, n, l))
+			v.Needs = append(v.Needs, s.ppNeedCard(lang, ac, n, groups))
 		}
 	}
 	s.Render(w, r, http.StatusOK, "p_party_public_needs", &web.Page{Title: web.T(lang, "needs.public.title"), Active: "/public", Data: v})
@@ -178,7 +193,7 @@ func (s *Server) ppRenderNeed(w http.ResponseWriter, r *http.Request, status int
 		web.WriteJSON(w, status, ppPublicNeedBody{Need: n, Comments: cs})
 		return nil
 	}
-	v := &ppNeedView{Card: s.ppNeedCard(lang, ac, n, s.OffLabelsFor(r)), CanComment: residentCommunity(ac) == n.CommunityCode,
+	v := &ppNeedView{Card: s.ppNeedCard(lang, ac, n, s.ppGroupNames(r)), CanComment: residentCommunity(ac) == n.CommunityCode,
 		Moderate: s.svc.MayModerateNeed(ctx, ac, id), CommentErr: commentErr, CommentBody: body,
 		Back: "/public/needs/published?community=" + n.CommunityCode}
 	for _, c := range cs {
