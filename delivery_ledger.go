@@ -33,10 +33,12 @@ const (
 	EntryVoided = "voided"
 )
 
-// What an indicator counts (Indicator.Measure). "entries" counts entries of any kind,
-// "entries:KIND" entries of one kind.
+// What an indicator counts (Indicator.Measure). "entries" counts entries of every kind (only
+// when the office chooses it), "entries:KIND" entries of one kind, "tag:TAG" entries carrying a
+// tag (ServiceEntry.Tags), such as 上门探访.
 const (
 	MeasureEntries        = "entries"
+	MeasureTagPrefix      = "tag:"
 	MeasureVisits         = "visits"          // 人次: named participants plus counted ones, per entry
 	MeasurePeople         = "people"          // 人: distinct named participants
 	MeasureVolunteerHours = "volunteer_hours" // 小时
@@ -44,7 +46,7 @@ const (
 	MeasureNone           = "none"            // not computed from the ledger
 )
 
-// Measures lists the measures an indicator may name (plus "entries:KIND").
+// Measures lists the measures an indicator may name (plus "entries:KIND" and "tag:TAG").
 var Measures = []string{MeasureEntries, MeasureVisits, MeasurePeople, MeasureVolunteerHours, MeasureSatisfaction, MeasureNone}
 
 // MaxEvidenceSize is the largest evidence file accepted, for the ledger and for answers to
@@ -112,6 +114,7 @@ type ServiceEntry struct {
 	Counted        int           `json:"counted"` // participants counted without names
 	Visits         int           `json:"visits"`  // named + counted (read only)
 	Volunteers     []Volunteer   `json:"volunteers"`
+	Tags           []string      `json:"tags"` // what the activity was, for indicators that count by tag (上门探访)
 	Summary        string        `json:"summary"`
 	State          string        `json:"state"`
 	Version        int           `json:"version"`
@@ -215,7 +218,39 @@ func (e *ServiceEntry) Validate() error {
 	if e.Summary, r = CheckText(e.Summary, 5000, true); r != "" {
 		f.Add("summary", r)
 	}
+	e.Tags = dedupe(e.Tags)
+	if len(e.Tags) > MaxEntryTags {
+		f.Add("tags", "too_many:"+strconv.Itoa(MaxEntryTags))
+	}
+	for i, t := range e.Tags {
+		if r := CheckTag(t); r != "" {
+			f.Add("tags."+strconv.Itoa(i), r)
+		}
+	}
 	return f.Err()
+}
+
+// MaxEntryTags is how many tags an entry may carry.
+const MaxEntryTags = 5
+
+// CheckTag checks one tag of a ledger entry or of an indicator: 1 to 20 characters, no comma
+// (tags are stored between commas) and no colon. It returns the reason key or "".
+func CheckTag(t string) string {
+	t2, r := CheckText(t, 20, true)
+	switch {
+	case r != "":
+		return r
+	case t2 != t || strings.ContainsAny(t, ",，:："):
+		return "ledger.tag_format"
+	}
+	return ""
+}
+
+// SplitTags splits a comma-, 、- or space-separated list of tags as typed in a form.
+func SplitTags(s string) []string {
+	return dedupe(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\u3000'
+	}))
 }
 
 func dedupe(xs []string) []string {
@@ -255,10 +290,15 @@ type LedgerMonthSummary struct {
 type LedgerTotals struct {
 	Entries          int64            `json:"entries"`
 	ByKind           map[string]int64 `json:"by_kind"`
+	ByTag            map[string]int64 `json:"by_tag,omitempty"` // active entries carrying each tag
 	Visits           int64            `json:"visits"`
 	People           int64            `json:"people"`
 	VolunteerMinutes int64            `json:"volunteer_minutes"`
 }
+
+// everyKindWords are the words in an indicator's name that say it counts activities of every
+// kind (各类活动).
+var everyKindWords = []string{"各类", "全部", "所有"}
 
 // kindWords are the words in an indicator's name that point at a kind of activity.
 var kindWords = []struct {
@@ -272,9 +312,11 @@ var kindWords = []struct {
 }
 
 // IndicatorMeasure returns what an indicator counts: its Measure if set, otherwise inferred
-// from its unit — 次/场/节/期/个 → entries (of the kind its name implies, if one does), 人次 →
-// visits, 人/户/名 → distinct people, 小时 → volunteer hours, % → satisfaction when the name
-// says 满意, else none.
+// from its unit — 次/场/节/期/个 → entries of the kind its name implies (个案, 小组, 培训,
+// 社区活动), every entry when it says so (各类活动), or none when it implies neither: an indicator such as 上门探访 counts only the
+// entries it describes, so the office chooses its kind or tag, never every entry of the
+// contract by default; 人次 → visits, 人/户/名 → distinct people, 小时 → volunteer hours, % →
+// satisfaction when the name says 满意, else none.
 func IndicatorMeasure(ind Indicator) string {
 	if m := strings.TrimSpace(ind.Measure); m != "" {
 		return m
@@ -293,6 +335,11 @@ func IndicatorMeasure(ind Indicator) string {
 		}
 		return MeasureNone
 	case unit == "次" || unit == "场" || unit == "节" || unit == "期" || unit == "个" || unit == "项":
+		for _, w := range everyKindWords {
+			if strings.Contains(ind.Name, w) {
+				return MeasureEntries
+			}
+		}
 		for _, kw := range kindWords {
 			for _, w := range kw.words {
 				if strings.Contains(ind.Name, w) {
@@ -300,7 +347,7 @@ func IndicatorMeasure(ind Indicator) string {
 				}
 			}
 		}
-		return MeasureEntries
+		return MeasureNone
 	}
 	return MeasureNone
 }
@@ -309,6 +356,9 @@ func IndicatorMeasure(ind Indicator) string {
 func ValidMeasure(m string) bool {
 	if m == "" || slices.Contains(Measures, m) {
 		return true
+	}
+	if t, ok := strings.CutPrefix(m, MeasureTagPrefix); ok {
+		return CheckTag(t) == ""
 	}
 	k, ok := strings.CutPrefix(m, MeasureEntries+":")
 	return ok && slices.Contains(ActivityKinds, k)
@@ -329,6 +379,9 @@ func MeasureDone(m string, t LedgerTotals) (int64, bool) {
 	}
 	if k, ok := strings.CutPrefix(m, MeasureEntries+":"); ok {
 		return t.ByKind[k], true
+	}
+	if tag, ok := strings.CutPrefix(m, MeasureTagPrefix); ok {
+		return t.ByTag[tag], true
 	}
 	return 0, false
 }

@@ -3,6 +3,7 @@ package gongzhi
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -102,7 +103,12 @@ func TestIndicatorMeasure(t *testing.T) {
 		{Indicator{Name: "开展小组活动", Unit: "节"}, "entries:group"},
 		{Indicator{Name: "社区活动", Unit: "场"}, "entries:community"},
 		{Indicator{Name: "志愿者培训", Unit: "期"}, "entries:training"},
-		{Indicator{Name: "入户探访", Unit: "次"}, "entries"},
+		// an indicator naming no kind counts nothing until the office says what it counts, never
+		// every entry of the contract (issue 11 item 6)
+		{Indicator{Name: "入户探访", Unit: "次"}, "none"},
+		{Indicator{Name: "活动次数", Unit: "次"}, "none"},
+		{Indicator{Name: "各类活动", Unit: "次"}, "entries"},
+		{Indicator{Name: "上门探访", Unit: "次", Measure: "tag:上门探访"}, "tag:上门探访"},
 		{Indicator{Name: "助餐人次", Unit: "人次"}, "visits"},
 		{Indicator{Name: "服务对象", Unit: "人"}, "people"},
 		{Indicator{Name: "服务家庭", Unit: "户"}, "people"},
@@ -116,9 +122,29 @@ func TestIndicatorMeasure(t *testing.T) {
 		}
 	}
 	f := FieldErrors{}
-	checkIndicators(f, "outputs", []Indicator{{Name: "x", Target: 1, Measure: "bogus"}, {Name: "y", Target: 1, Measure: "entries:group"}}, true)
-	if f["outputs.0.measure"] != "choice" || f["outputs.1.measure"] != "" {
+	checkIndicators(f, "outputs", []Indicator{{Name: "x", Target: 1, Measure: "bogus"}, {Name: "y", Target: 1, Measure: "entries:group"},
+		{Name: "z", Target: 1, Measure: "tag:上门探访"}, {Name: "w", Target: 1, Measure: "tag:"}, {Name: "v", Target: 1, Measure: "tag:a,b"}}, true)
+	if f["outputs.0.measure"] != "choice" || f["outputs.1.measure"] != "" || f["outputs.2.measure"] != "" ||
+		f["outputs.3.measure"] != "choice" || f["outputs.4.measure"] != "choice" {
 		t.Fatalf("measure validation %v", f)
+	}
+	tot := LedgerTotals{Entries: 9, ByKind: map[string]int64{ActivityCasework: 5, ActivityGroup: 4}, ByTag: map[string]int64{"上门探访": 3}}
+	for m, want := range map[string]int64{"entries": 9, "entries:casework": 5, "entries:group": 4, "tag:上门探访": 3, "tag:助餐": 0} {
+		if got, ok := MeasureDone(m, tot); !ok || got != want {
+			t.Errorf("MeasureDone(%q) = %d, %v; want %d", m, got, ok, want)
+		}
+	}
+}
+
+func TestEntryTags(t *testing.T) {
+	if got := SplitTags("上门探访、助餐, 上门探访，　电话关怀"); !slices.Equal(got, []string{"上门探访", "助餐", "电话关怀"}) {
+		t.Fatalf("SplitTags: %q", got)
+	}
+	e := &ServiceEntry{Kind: "casework", Title: "探访", HeldOn: "2026-12-01", Communities: []string{"320116004001"}, Counted: 1, Summary: "探访",
+		Tags: []string{"上门探访", "a:b", strings.Repeat("长", 21), "1", "2", "3"}}
+	got := AsError(e.Validate()).Fields
+	if got["tags"] != "too_many:5" || got["tags.1"] != "ledger.tag_format" || got["tags.2"] != "too_long:20" || got["tags.0"] != "" {
+		t.Fatalf("tag errors %v", got)
 	}
 }
 

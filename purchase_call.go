@@ -291,7 +291,8 @@ type Application struct {
 	Summary        string        `json:"summary"`
 	ActivityPlan   string        `json:"activity_plan"`
 	Requested      Money         `json:"requested"`
-	Band           int           `json:"band"` // index of the call's band the request falls in, -1 if none
+	PriceException string        `json:"price_exception,omitempty"` // why the request lies outside its category's price range
+	Band           int           `json:"band"`                      // index of the call's band the request falls in, -1 if none
 	BudgetLines    []BudgetLine  `json:"budget_lines"`
 	Team           []TeamMember  `json:"team"`
 	Outputs        []Indicator   `json:"outputs"`

@@ -31,6 +31,10 @@ type Need struct {
 	RecordedBy     string    `json:"recorded_by"` // username, "anonymous" for the public form
 	Answered       bool      `json:"answered"`    // a funded project answers it
 	CreatedAt      time.Time `json:"created_at"`
+	// PublishedAt is when the office published it to the residents of its community and the
+	// public (zero: not published); Supports counts the residents who support it.
+	PublishedAt time.Time `json:"published_at,omitzero"`
+	Supports    int       `json:"supports"`
 }
 
 // Validate checks a need. A need from the public form must leave a contact.
@@ -80,16 +84,20 @@ type NeedsCell struct {
 // ServiceCategory is an entry of the purchase catalog (购买目录) with its service standard and
 // the price range a project in it may cost.
 type ServiceCategory struct {
-	Code      string `json:"code"`
-	Name      string `json:"name"`
-	NameEn    string `json:"name_en"`
-	Standard  string `json:"standard"` // the service standard (服务标准) in plain text
-	PriceMin  Money  `json:"price_min"`
-	PriceMax  Money  `json:"price_max"`
-	Builtin   bool   `json:"builtin"`
-	Active    bool   `json:"active"` // inactive categories stay on old records but take no new calls
-	Position  int    `json:"position"`
-	CallCount int    `json:"call_count,omitempty"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	NameEn   string `json:"name_en"`
+	Standard string `json:"standard"` // the service standard (服务标准) in plain text
+	PriceMin Money  `json:"price_min"`
+	PriceMax Money  `json:"price_max"`
+	Builtin  bool   `json:"builtin"`
+	Active   bool   `json:"active"` // inactive categories stay on old records but take no new calls
+	// AllowExceptions lets an application or an award lie outside the price range when it
+	// records the reason (Application.PriceException, Award.PriceException); otherwise an amount
+	// outside the range is refused.
+	AllowExceptions bool `json:"allow_exceptions"`
+	Position        int  `json:"position"`
+	CallCount       int  `json:"call_count,omitempty"`
 }
 
 // Validate checks a catalog entry.
@@ -119,6 +127,55 @@ func (c *ServiceCategory) Validate() error {
 		f.Add("price_max", "money.max_below_min")
 	}
 	return f.Err()
+}
+
+// OutsideRange returns why amount lies outside the category's price range —
+// "price.below_min:MIN" or "price.above_max:MAX" (yuan) — or "" when it lies within (a
+// PriceMax of 0 sets no upper bound).
+func (c *ServiceCategory) OutsideRange(amount Money) string {
+	switch {
+	case amount < c.PriceMin:
+		return "price.below_min:" + c.PriceMin.Format()
+	case c.PriceMax > 0 && amount > c.PriceMax:
+		return "price.above_max:" + c.PriceMax.Format()
+	}
+	return ""
+}
+
+// ClipToRange returns amount moved into the category's price range.
+func (c *ServiceCategory) ClipToRange(amount Money) Money {
+	amount = max(amount, c.PriceMin)
+	if c.PriceMax > 0 {
+		amount = min(amount, c.PriceMax)
+	}
+	return amount
+}
+
+// CheckPrice checks an amount of field (an application's request, an award) against its
+// category's price range: within it, nothing to say (and no exception is kept: the returned
+// reason is ""); outside it, refused (field: price.below_min / price.above_max) unless the
+// category allows exceptions and reason gives one (else price_exception: required).
+// It returns the exception's reason to record.
+func CheckPrice(c *ServiceCategory, field string, amount Money, reason string) (string, error) {
+	if c == nil {
+		return "", nil
+	}
+	out := c.OutsideRange(amount)
+	if out == "" {
+		return "", nil
+	}
+	f := FieldErrors{}
+	if !c.AllowExceptions {
+		f.Add(field, out)
+		return "", f.Err()
+	}
+	reason, r := CheckText(reason, 500, true)
+	if r != "" {
+		f.Add(field, out)
+		f.Add("price_exception", "price.exception_reason")
+		return "", f.Err()
+	}
+	return reason, nil
 }
 
 // Budget levels (who puts the money up: a province, a city, a district or a street, highest

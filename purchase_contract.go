@@ -197,27 +197,30 @@ type ContractVersion struct {
 // Contract is a contract (合同) for a funded project between the purchaser (甲方) and the
 // provider (乙方). Amount is the amount in force (or of the draft before signing).
 type Contract struct {
-	ID            int64            `json:"id"`
-	CallID        int64            `json:"call_id"`
-	CallTitle     string           `json:"call_title"`
-	AwardID       int64            `json:"award_id"`
-	ApplicationID int64            `json:"application_id"`
-	OrgID         int64            `json:"org_id"`
-	PlaceCode     string           `json:"place_code"`
-	FiscalYear    int              `json:"fiscal_year"`
-	CategoryCode  string           `json:"category_code"`
-	Title         string           `json:"title"`
-	PurchaserName string           `json:"purchaser_name"` // 甲方
-	ProviderName  string           `json:"provider_name"`  // 乙方
-	State         string           `json:"state"`
-	Version       int              `json:"version"` // the version in force, 0 before signing
-	Amount        Money            `json:"amount"`
-	Paid          Money            `json:"paid"`
-	SignedAt      time.Time        `json:"signed_at"`
-	CreatedAt     time.Time        `json:"created_at"`
-	UpdatedAt     time.Time        `json:"updated_at"`
-	Current       *ContractVersion `json:"current,omitempty"` // in force, or the draft before signing
-	Pending       *ContractVersion `json:"pending,omitempty"` // an amendment waiting for confirmation
+	ID            int64  `json:"id"`
+	CallID        int64  `json:"call_id"`
+	CallTitle     string `json:"call_title"`
+	AwardID       int64  `json:"award_id"`
+	ApplicationID int64  `json:"application_id"`
+	OrgID         int64  `json:"org_id"`
+	PlaceCode     string `json:"place_code"`
+	FiscalYear    int    `json:"fiscal_year"`
+	CategoryCode  string `json:"category_code"`
+	Title         string `json:"title"`
+	PurchaserName string `json:"purchaser_name"` // 甲方
+	ProviderName  string `json:"provider_name"`  // 乙方
+	State         string `json:"state"`
+	Version       int    `json:"version"` // the version in force, 0 before signing
+	Amount        Money  `json:"amount"`
+	Paid          Money  `json:"paid"`
+	// PriceException is why the award lies outside its category's price range (the catalog
+	// allowed the exception; the reason was recorded on the award).
+	PriceException string           `json:"price_exception,omitempty"`
+	SignedAt       time.Time        `json:"signed_at"`
+	CreatedAt      time.Time        `json:"created_at"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+	Current        *ContractVersion `json:"current,omitempty"` // in force, or the draft before signing
+	Pending        *ContractVersion `json:"pending,omitempty"` // an amendment waiting for confirmation
 }
 
 // Payment is money paid towards one portion of a contract.

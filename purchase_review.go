@@ -257,6 +257,8 @@ const (
 	UnfundedBands     = "unfunded.outside_bands"    // its request fits none of the bands
 	UnfundedObjection = "unfunded.objection_upheld" // an upheld objection overturned its award
 	UnfundedDecision  = "unfunded.decision"         // the purchaser decided otherwise; the note says why
+	// the award would lie outside the category's price range, which allows no exception here
+	UnfundedPriceRange = "unfunded.price_range"
 )
 
 // UnfundedReasons are the reasons a purchaser may give by hand.
@@ -264,9 +266,17 @@ var UnfundedReasons = []string{UnfundedBudget, UnfundedThreshold, UnfundedBands,
 
 // Proposal is the automatic proposal's decision for one ranked application.
 type Proposal struct {
-	ApplicationID int64  `json:"application_id"`
-	Amount        Money  `json:"amount"` // 0: not funded
-	Reason        string `json:"reason"` // why not funded
+	ApplicationID  int64  `json:"application_id"`
+	Amount         Money  `json:"amount"` // 0: not funded
+	Reason         string `json:"reason"` // why not funded
+	PriceException string `json:"price_exception,omitempty"`
+}
+
+// PriceRule is what the catalog says of one application's award: its category and the reason
+// the application gave for a request outside the category's price range.
+type PriceRule struct {
+	Category *ServiceCategory
+	Reason   string
 }
 
 // ClipToBand returns amount clipped into band.
@@ -278,6 +288,15 @@ func ClipToBand(amount Money, b FundingBand) Money { return min(max(amount, b.Mi
 // application after it are not funded for budget_exhausted (or below_threshold, where that
 // applies first). The purchaser adjusts the proposal afterwards; every adjustment is recorded.
 func ProposeAwards(c *Call, ranked []Ranked, threshold Points) []Proposal {
+	return ProposeAwardsPriced(c, ranked, threshold, nil)
+}
+
+// ProposeAwardsPriced is ProposeAwards that also keeps each award within its category's price
+// range (rules by application ID; none: no range): an amount outside the range is moved into
+// it when that stays within the band and the request; otherwise, where the category allows
+// exceptions and the application gave a reason, the award keeps the amount with that reason;
+// else the application is not funded (unfunded.price_range).
+func ProposeAwardsPriced(c *Call, ranked []Ranked, threshold Points, rules map[int64]PriceRule) []Proposal {
 	left := c.Amount
 	exhausted := false
 	out := make([]Proposal, 0, len(ranked))
@@ -296,6 +315,19 @@ func ProposeAwards(c *Call, ranked []Ranked, threshold Points) []Proposal {
 			p.Reason = UnfundedBudget
 		default:
 			amt := ClipToBand(r.Requested, c.Bands[band])
+			if rule, ok := rules[r.ApplicationID]; ok && rule.Category != nil && rule.Category.OutsideRange(amt) != "" {
+				in := rule.Category.ClipToRange(amt)
+				switch {
+				case rule.Category.OutsideRange(in) == "" && in <= r.Requested && c.BandFor(in) == band:
+					amt = in
+				case rule.Category.AllowExceptions && rule.Reason != "":
+					p.PriceException = rule.Reason
+				default:
+					p.Reason = UnfundedPriceRange
+					out = append(out, p)
+					continue
+				}
+			}
 			if amt > left {
 				exhausted, p.Reason = true, UnfundedBudget
 			} else {
@@ -322,7 +354,8 @@ type Award struct {
 	Requested      Money     `json:"requested"`
 	Amount         Money     `json:"amount"`
 	State          string    `json:"state"`
-	Note           string    `json:"note,omitempty"` // why the purchaser changed the proposed amount
+	Note           string    `json:"note,omitempty"`            // why the purchaser changed the proposed amount
+	PriceException string    `json:"price_exception,omitempty"` // why the amount lies outside its category's price range
 	OverturnReason string    `json:"overturn_reason,omitempty"`
 	ContractID     int64     `json:"contract_id,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`

@@ -323,11 +323,23 @@ func TestProposeAwards(t *testing.T) {
 	}
 	got := ProposeAwards(c, rs, 6000)
 	want := []Proposal{
-		{1, Yuan(90000), ""}, {2, Yuan(60000), ""}, {3, Yuan(40000), ""},
-		{4, 0, UnfundedBudget}, {5, 0, UnfundedBands}, {6, 0, UnfundedThreshold},
+		{1, Yuan(90000), "", ""}, {2, Yuan(60000), "", ""}, {3, Yuan(40000), "", ""},
+		{4, 0, UnfundedBudget, ""}, {5, 0, UnfundedBands, ""}, {6, 0, UnfundedThreshold, ""},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("proposal\n got %v\nwant %v", got, want)
+	}
+	// within the catalog's price range (issue 11 item 7): 90,000 above a 20,000–80,000 range is
+	// moved into it; 60,000 above a 20,000–50,000 range that allows exceptions keeps its amount
+	// with the application's reason; 40,000 below a 45,000 minimum with no exception is not funded
+	priced := ProposeAwardsPriced(c, rs[:3], 6000, map[int64]PriceRule{
+		1: {Category: &ServiceCategory{PriceMin: Yuan(20000), PriceMax: Yuan(80000)}},
+		2: {Category: &ServiceCategory{PriceMin: Yuan(20000), PriceMax: Yuan(50000), AllowExceptions: true}, Reason: "服务人数多"},
+		3: {Category: &ServiceCategory{PriceMin: Yuan(45000)}},
+	})
+	wantPriced := []Proposal{{1, Yuan(80000), "", ""}, {2, Yuan(60000), "", "服务人数多"}, {3, 0, UnfundedPriceRange, ""}}
+	if !slices.Equal(priced, wantPriced) {
+		t.Fatalf("priced proposal\n got %v\nwant %v", priced, wantPriced)
 	}
 	var total Money
 	for _, p := range got {

@@ -94,6 +94,19 @@ func purSetup(tb testing.TB, db *store.DB, o purOptions) *purFix {
 		tb.Fatal(err)
 	}
 	f.sys = gongzhi.SystemActor("test")
+	// the street's own price ranges: the built-in catalog is a province's, from 50,000 yuan
+	cats, err := f.a.ServiceCategories(f.ctx, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, c := range cats {
+		if c.Code == "elderly_home_care" || c.Code == "community_social_work" {
+			c.PriceMin = gongzhi.Yuan(10_000)
+			if err := f.a.SaveServiceCategory(f.ctx, f.sys, c, false); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
 	f.purchaser = f.user(gongzhi.RolePurchaser, purStreet, 0)
 	f.hub = f.user(gongzhi.RoleHub, purStreet, 0)
 	f.auditor = f.user(gongzhi.RoleAuditor, purStreet, 0)

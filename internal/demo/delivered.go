@@ -30,11 +30,11 @@ type deliveredProject struct {
 var deliveredProjects = []deliveredProject{
 	{"tongxin", "“银龄食堂”高龄独居老人助餐与探访", "elderly_home_care", []string{"elderly_alone", "elderly"},
 		[]string{ZhongshanCode, "320116004005"}, 180, 86_000, []gongzhi.Indicator{
-			{Name: "助餐服务", Target: 6000, Unit: "人次"}, {Name: "上门探访", Target: 240, Unit: "次"},
+			{Name: "助餐服务", Target: 6000, Unit: "人次"}, {Name: "上门探访", Target: 240, Unit: "次", Measure: gongzhi.MeasureTagPrefix + "上门探访"},
 			{Name: "志愿服务时长", Target: 800, Unit: "小时"}}, true},
 	{"xiyanghong", "夕阳红邻里守望互助", "elderly_home_care", []string{"elderly_alone"},
 		[]string{ZhongshanCode}, 60, 32_000, []gongzhi.Indicator{
-			{Name: "结对探访独居老人", Target: 60, Unit: "人"}, {Name: "邻里互助活动", Target: 12, Unit: "场"}}, true},
+			{Name: "结对探访独居老人", Target: 60, Unit: "人"}, {Name: "邻里互助活动", Target: 12, Unit: "场", Measure: gongzhi.MeasureEntries}}, true},
 	{"qiming", "“四点半课堂”留守儿童课后陪伴", "community_social_work", []string{"left_behind_children", "children"},
 		[]string{"320116004008", "320116004009"}, 90, 68_000, []gongzhi.Indicator{
 			{Name: "课后托管服务", Target: 2400, Unit: "人次"}, {Name: "亲子小组", Target: 8, Unit: "节"},
@@ -44,7 +44,7 @@ var deliveredProjects = []deliveredProject{
 			{Name: "个案管理", Target: 15, Unit: "个"}, {Name: "康复训练小组", Target: 10, Unit: "节"}}, true},
 	{"mulin", "新市民融入“邻里节”", "community_social_work", []string{"migrants"},
 		[]string{"320116004008", "320116004201"}, 300, 45_000, []gongzhi.Indicator{
-			{Name: "社区融入活动", Target: 10, Unit: "场"}, {Name: "活动参与", Target: 1500, Unit: "人次"}}, false},
+			{Name: "社区融入活动", Target: 10, Unit: "场", Measure: gongzhi.MeasureEntries + ":" + gongzhi.ActivityCommunity}, {Name: "活动参与", Target: 1500, Unit: "人次"}}, false},
 }
 
 // seedDelivered runs the demo's earlier call as the street would have run it: opened about five

@@ -301,7 +301,7 @@ func (d *delivery) ledger(ct *gongzhi.Contract) {
 				d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityCasework, HeldOn: addDays(day, v),
 					Title: "高龄独居老人上门探访", StartTime: fmt.Sprintf("%d:30", 14+v%3), EndTime: fmt.Sprintf("%d:30", 15+v%3),
 					Venue: "服务对象家中", Communities: []string{c}, TargetGroups: groups, ParticipantIDs: ids,
-					Volunteers: d.vols(c, 1, 60),
+					Volunteers: d.vols(c, 1, 60), Tags: []string{"上门探访"},
 					Summary: []string{"了解老人近期饮食起居与用药情况，检查燃气、用电安全，老人精神状态良好。",
 						"老人反映膝关节疼痛，已联系社区卫生服务站上门随访，下周继续跟进。",
 						"协助老人清理冰箱过期食品，讲解助餐点就餐时间，约定下次探访时间。",

@@ -169,6 +169,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := a.ScopeFor(ctx, pac); err != nil {
 		return nil, err
 	}
+	if err := StreetCatalog(ctx, a, ac); err != nil {
+		return nil, err
+	}
 	if err := seedDelivered(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: projects in service: %w", err)
 	}

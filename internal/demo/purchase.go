@@ -67,5 +67,87 @@ func seedPurchasing(ctx context.Context, a *app.App, ac *gongzhi.Actor, orgIDs m
 	if _, err := s.apply(c, openProjects); err != nil {
 		return fmt.Errorf("open call: %w", err)
 	}
+	return publishNeeds(ctx, a, ac, needIDs)
+}
+
+// publishNeeds publishes 中山社区's needs to its residents; the demo resident supports the
+// first and comments on it, and a second comment holding a phone number was hidden by the
+// community with the reason (issue 11 item 15).
+func publishNeeds(ctx context.Context, a *app.App, ac *gongzhi.Actor, ids []int64) error {
+	var zs []int64
+	for i, dn := range demoNeeds {
+		if dn.community == ZhongshanCode {
+			if err := a.PublishNeed(ctx, ac, ids[i]); err != nil {
+				return fmt.Errorf("publish need: %w", err)
+			}
+			zs = append(zs, ids[i])
+		}
+	}
+	actor := func(name string) (*gongzhi.Actor, error) {
+		u, _, err := a.DB.Q().UserByUsername(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", name, err)
+		}
+		x := &gongzhi.Actor{User: u, Via: "demo"}
+		return x, a.ScopeFor(ctx, x)
+	}
+	res, err := actor("zs-resident")
+	if err != nil {
+		return err
+	}
+	if len(zs) == 0 {
+		return nil
+	}
+	if err := a.SupportNeed(ctx, res, zs[0]); err != nil {
+		return fmt.Errorf("support need: %w", err)
+	}
+	if _, err := a.CommentNeed(ctx, res, zs[0], "我家楼上的王奶奶今年88岁，一个人住，中午经常只吃泡饭，希望助餐点能送餐上门。"); err != nil {
+		return fmt.Errorf("comment need: %w", err)
+	}
+	c, err := a.CommentNeed(ctx, res, zs[0], "助餐点能不能放在党群服务中心一楼？离菜场近，方便大家。")
+	if err != nil {
+		return fmt.Errorf("comment need: %w", err)
+	}
+	com, err := actor("zs-community")
+	if err != nil {
+		return err
+	}
+	if _, err := a.HideNeedComment(ctx, com, c.ID, "与需求无关的选址建议，已转社区议事会"); err != nil {
+		return fmt.Errorf("hide comment: %w", err)
+	}
+	return nil
+}
+
+// streetPrices are the demo street's own price ranges in the catalog (yuan): the built-in
+// catalog is a province's, whose projects start at 50,000 yuan, while a street's community
+// projects cost 20,000–90,000 (docs/domain.md §4.3). Community social work allows an amount
+// outside the range with a recorded reason; home care for the elderly does not.
+var streetPrices = []struct {
+	code       string
+	min, max   int64
+	exceptions bool
+}{
+	{"elderly_home_care", 20_000, 500_000, false},
+	{"community_social_work", 20_000, 300_000, true},
+}
+
+// StreetCatalog sets the demo street's price ranges on the catalog (tests building their own
+// purchases use it too).
+func StreetCatalog(ctx context.Context, a *app.App, ac *gongzhi.Actor) error {
+	cats, err := a.ServiceCategories(ctx, false)
+	if err != nil {
+		return err
+	}
+	for _, p := range streetPrices {
+		for _, c := range cats {
+			if c.Code != p.code {
+				continue
+			}
+			c.PriceMin, c.PriceMax, c.AllowExceptions = gongzhi.Yuan(p.min), gongzhi.Yuan(p.max), p.exceptions
+			if err := a.SaveServiceCategory(ctx, ac, c, false); err != nil {
+				return fmt.Errorf("demo: catalog %s: %w", c.Code, err)
+			}
+		}
+	}
 	return nil
 }

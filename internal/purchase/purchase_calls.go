@@ -449,6 +449,26 @@ func (a *Service) checkAppRefs(ctx context.Context, q *store.Q, c *gongzhi.Call,
 	return nil
 }
 
+// checkAppPrice checks a complete application's request against its category's price range
+// (gongzhi.CheckPrice: EINVALID requested: price.below_min:MIN / price.above_max:MAX, or
+// price_exception: price.exception_reason where the category allows exceptions and no reason is
+// given). A request within the range keeps no exception.
+func (a *Service) checkAppPrice(ctx context.Context, q *store.Q, ap *gongzhi.Application) error {
+	cat, err := q.GetServiceCategory(ctx, ap.CategoryCode)
+	if err != nil {
+		return err
+	}
+	reason, err := gongzhi.CheckPrice(cat, "requested", ap.Requested, ap.PriceException)
+	if err != nil {
+		return err
+	}
+	if reason != ap.PriceException {
+		ap.PriceException = reason
+		return q.UpdateApplication(ctx, ap, a.NowUTC())
+	}
+	return nil
+}
+
 // checkEligible applies a call's machine checks to the applying organization: registered
 // (eligibility.not_registered), at least the minimum grade (eligibility.grade:MIN), and not
 // barred (eligibility.barred:UNTIL). Refusals are ECONFLICT naming org_id.
@@ -573,6 +593,9 @@ func (a *Service) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id i
 			return err
 		}
 		if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
+			return err
+		}
+		if err := a.checkAppPrice(ctx, q, ap); err != nil {
 			return err
 		}
 		if err := a.checkEligible(ctx, q, c, ap.OrgID); err != nil {

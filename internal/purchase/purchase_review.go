@@ -988,7 +988,11 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		if unranked > 0 || len(rs) == 0 {
 			return gongzhi.Refused("ranking", "award.not_ranked")
 		}
-		props = gongzhi.ProposeAwards(c, rs, threshold)
+		rules, err := priceRules(ctx, q, callID)
+		if err != nil {
+			return err
+		}
+		props = gongzhi.ProposeAwardsPriced(c, rs, threshold, rules)
 		var ws []*gongzhi.Award
 		reasons := map[int64]string{}
 		var total gongzhi.Money
@@ -996,7 +1000,7 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 			reasons[p.ApplicationID] = p.Reason
 			if p.Amount > 0 {
 				ws = append(ws, &gongzhi.Award{CallID: callID, ApplicationID: p.ApplicationID, OrgID: rs[i].OrgID, Amount: p.Amount,
-					State: gongzhi.AwardProposed})
+					State: gongzhi.AwardProposed, PriceException: p.PriceException})
 				total += p.Amount
 			}
 		}
@@ -1031,6 +1035,26 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 			map[string]any{"funded": len(ws), "total": total, "threshold": threshold, "proposal": props}, "awards proposed")
 	})
 	return props, err
+}
+
+// priceRules returns, for each eligible application of a call, its category (with the price
+// range) and the reason it gave for a request outside the range.
+func priceRules(ctx context.Context, q *store.Q, callID int64) (map[int64]gongzhi.PriceRule, error) {
+	cats, err := q.ListServiceCategories(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*gongzhi.ServiceCategory{}
+	for _, c := range cats {
+		byCode[c.Code] = c
+	}
+	out := map[int64]gongzhi.PriceRule{}
+	_, err = q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
+		"state": gongzhi.AppEligible}}, func(ap *gongzhi.Application) error {
+		out[ap.ID] = gongzhi.PriceRule{Category: byCode[ap.CategoryCode], Reason: ap.PriceException}
+		return nil
+	})
+	return out, err
 }
 
 // sameProposal reports whether a call's awards and reasons are already what a proposal would
@@ -1084,6 +1108,15 @@ func eligibleInCall(ctx context.Context, q *store.Q, callID, appID int64) (*gong
 // Only the purchaser may, within scope, in review, after ranking. The same award again (amount
 // and note unchanged) is refused (ECONFLICT amount: award.unchanged).
 func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, amount gongzhi.Money, note string) error {
+	return a.SetAwardPriced(ctx, ac, callID, appID, amount, note, "")
+}
+
+// SetAwardPriced is SetAward with the reason for an amount outside the category's price range
+// (the catalog entry's allow_exceptions): outside the range, the award is refused (EINVALID
+// amount: price.below_min:MIN / price.above_max:MAX) unless the category allows exceptions and
+// a reason is given here or was given by the application (else price_exception:
+// price.exception_reason). The reason is recorded on the award, in its history and the audit.
+func (a *Service) SetAwardPriced(ctx context.Context, ac *gongzhi.Actor, callID, appID int64, amount gongzhi.Money, note, exception string) error {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
@@ -1106,6 +1139,16 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 		if r := gongzhi.CheckAward(c, ap.Requested, amount); r != "" {
 			return gongzhi.Invalid("amount", r)
 		}
+		cat, err := q.GetServiceCategory(ctx, ap.CategoryCode)
+		if err != nil {
+			return err
+		}
+		if exception == "" {
+			exception = ap.PriceException
+		}
+		if exception, err = gongzhi.CheckPrice(cat, "amount", amount, exception); err != nil {
+			return err
+		}
 		sum, err := q.SumAwards(ctx, callID)
 		if err != nil {
 			return err
@@ -1121,7 +1164,8 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 			return gongzhi.Refused("amount", "award.exceeds_budget:"+(c.Amount-sum).Format())
 		}
 		from := ""
-		if existing != nil && err == nil && existing.Amount == amount && existing.Note == note && ap.UnfundedReason == "" {
+		if existing != nil && err == nil && existing.Amount == amount && existing.Note == note && existing.PriceException == exception &&
+			ap.UnfundedReason == "" {
 			return gongzhi.Refused("amount", "award.unchanged")
 		}
 		if existing != nil && err == nil {
@@ -1129,8 +1173,12 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 			if err := q.UpdateAwardAmount(ctx, existing.ID, amount, note, a.NowUTC()); err != nil {
 				return err
 			}
+			if err := q.SetAwardPriceException(ctx, existing.ID, exception); err != nil {
+				return err
+			}
 		} else {
-			w := &gongzhi.Award{CallID: callID, ApplicationID: appID, OrgID: ap.OrgID, Amount: amount, State: gongzhi.AwardProposed, Note: note}
+			w := &gongzhi.Award{CallID: callID, ApplicationID: appID, OrgID: ap.OrgID, Amount: amount, State: gongzhi.AwardProposed, Note: note,
+				PriceException: exception}
 			if err := q.InsertAwards(ctx, []*gongzhi.Award{w}, a.NowUTC()); err != nil {
 				return err
 			}
@@ -1145,7 +1193,11 @@ func (a *Service) SetAward(ctx context.Context, ac *gongzhi.Actor, callID, appID
 			To: gongzhi.AwardProposed, Note: gongzhi.NoteOf("award_amount", appID, amount, note)}); err != nil {
 			return err
 		}
-		return a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(existing.ID), nil, map[string]any{"application_id": appID, "amount": amount, "note": note}, "award set")
+		after := map[string]any{"application_id": appID, "amount": amount, "note": note}
+		if exception != "" {
+			after["price_exception"] = exception
+		}
+		return a.WriteAudit(ctx, q, ac, "update", ResAwards, kernel.Id10(existing.ID), nil, after, "award set")
 	})
 }
 

@@ -106,3 +106,19 @@ func MayImportPastContracts(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, 
 func MayReadPastContracts(ac *gongzhi.Actor) bool {
 	return MayReadPurchases(ac) || kernel.HasRole(ac, gongzhi.RoleProvider)
 }
+
+// MayPublishNeed: purchasers, hubs and community staff publish the needs of their place to its
+// residents and the public.
+func MayPublishNeed(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity)
+}
+
+// MaySupportNeed: a resident supports and comments on the published needs of their own
+// community.
+func MaySupportNeed(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleResident) }
+
+// MayModerateNeeds: community staff and the office (purchaser, hub) hide a comment on a need of
+// their place, with a reason, and see hidden comments.
+func MayModerateNeeds(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleCommunity)
+}

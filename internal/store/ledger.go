@@ -23,7 +23,7 @@ type EntryScope struct {
 
 const entryCols = `e.id, e.contract_id, ct.title, e.org_id, ct.provider_name, e.place_code, e.kind, e.title, e.held_on, e.start_time,
 	e.end_time, e.minutes, e.venue, e.communities, e.target_groups, e.counted, e.visits, e.volunteers, e.summary, e.state,
-	e.version, e.reason, e.created_name, e.created_at, e.updated_at`
+	e.version, e.reason, e.created_name, e.created_at, e.updated_at, e.tags`
 
 // A LEFT JOIN although every entry has its contract: a list's count then leaves the contract out
 // (countFrom) and counts on the scope's index alone.
@@ -31,14 +31,14 @@ const entryFrom = `service_entries e LEFT JOIN contracts ct ON ct.id = e.contrac
 
 func scanEntry(s scanner) (*gongzhi.ServiceEntry, error) {
 	var e gongzhi.ServiceEntry
-	var comms, groups, vols string
+	var comms, groups, vols, tags string
 	err := s.Scan(&e.ID, &e.ContractID, &e.ContractTitle, &e.OrgID, &e.ProviderName, &e.PlaceCode, &e.Kind, &e.Title, &e.HeldOn,
 		&e.StartTime, &e.EndTime, &e.Minutes, &e.Venue, &comms, &groups, &e.Counted, &e.Visits, &vols, &e.Summary, &e.State,
-		&e.Version, &e.Reason, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt)
+		&e.Version, &e.Reason, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &tags)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	e.Communities, e.TargetGroups = splitList(comms), splitList(groups)
+	e.Communities, e.TargetGroups, e.Tags = splitList(comms), splitList(groups), splitList(tags)
 	if err := fromJSON(vols, &e.Volunteers); err != nil {
 		return nil, err
 	}
@@ -156,10 +156,10 @@ func entryChange(e *gongzhi.ServiceEntry) ledgerChange {
 func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int64, now time.Time) error {
 	id, err := q.InsertID(ctx, `INSERT INTO service_entries (contract_id, org_id, place_code, kind, title, held_on, start_time, end_time,
 		minutes, venue, communities, target_groups, counted, visits, volunteers, volunteer_minutes, summary, state, version, reason,
-		created_by, created_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, '', ?, ?, ?, ?)`,
+		created_by, created_name, created_at, updated_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, '', ?, ?, ?, ?, ?)`,
 		e.ContractID, e.OrgID, e.PlaceCode, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes, e.Venue, joinList(e.Communities),
 		joinList(e.TargetGroups), e.Counted, e.Visits, jsonText(e.Volunteers), e.VolunteerMinutes(), e.Summary, nullID(userID), e.CreatedBy,
-		now.UTC(), now.UTC())
+		now.UTC(), now.UTC(), joinList(e.Tags))
 	if err != nil {
 		return err
 	}
@@ -205,9 +205,9 @@ func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.T
 	}
 	if _, err := q.Exec(ctx, `UPDATE service_entries SET kind = ?, title = ?, held_on = ?, start_time = ?, end_time = ?, minutes = ?,
 		venue = ?, communities = ?, target_groups = ?, counted = ?, visits = ?, volunteers = ?, volunteer_minutes = ?, summary = ?,
-		state = ?, version = ?, reason = ?, updated_at = ? WHERE id = ?`, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes,
+		state = ?, version = ?, reason = ?, updated_at = ?, tags = ? WHERE id = ?`, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes,
 		e.Venue, joinList(e.Communities), joinList(e.TargetGroups), e.Counted, e.Visits, jsonText(e.Volunteers), e.VolunteerMinutes(),
-		e.Summary, e.State, e.Version, e.Reason, now.UTC(), e.ID); err != nil {
+		e.Summary, e.State, e.Version, e.Reason, now.UTC(), joinList(e.Tags), e.ID); err != nil {
 		return mapErr(err)
 	}
 	if err := q.setEntryCommunities(ctx, e.ID, e.Communities, true); err != nil {
@@ -322,6 +322,14 @@ func (q *Q) LedgerTotals(ctx context.Context, contractID int64, from, to string)
 		return t, 0, mapErr(err)
 	}
 	rows.Close()
+	if err := q.tagTotals(ctx, w, func(_ int64, tag string) {
+		if t.ByTag == nil {
+			t.ByTag = map[string]int64{}
+		}
+		t.ByTag[tag]++
+	}); err != nil {
+		return t, 0, err
+	}
 	if err := q.QueryRow(ctx, `SELECT COUNT(DISTINCT sp.person_id) FROM service_entry_people sp JOIN service_entries e ON e.id = sp.entry_id`+
 		w.sql(), w.args...).Scan(&t.People); err != nil {
 		return t, 0, mapErr(err)
@@ -329,6 +337,27 @@ func (q *Q) LedgerTotals(ctx context.Context, contractID int64, from, to string)
 	var files int
 	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM service_evidence ev JOIN service_entries e ON e.id = ev.entry_id`+w.sql(), w.args...).Scan(&files)
 	return t, files, mapErr(err)
+}
+
+// tagTotals calls add once for each tag of each active entry matching w (entries e): the
+// entries an indicator counting by tag counts. Only entries that carry tags are read.
+func (q *Q) tagTotals(ctx context.Context, w *where, add func(contractID int64, tag string)) error {
+	rows, err := q.Query(ctx, `SELECT e.contract_id, e.tags FROM service_entries e`+w.sql()+` AND e.tags <> ''`, w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tags string
+		if err := rows.Scan(&id, &tags); err != nil {
+			return mapErr(err)
+		}
+		for _, tag := range splitList(tags) {
+			add(id, tag)
+		}
+	}
+	return mapErr(rows.Err())
 }
 
 // Recipients returns the distinct named participants of a contract's active entries, by person id.

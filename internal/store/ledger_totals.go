@@ -174,6 +174,18 @@ func (q *Q) LedgerTotalsByContract(ctx context.Context, ids []int64) (map[int64]
 		if err := rows.Err(); err != nil {
 			return nil, mapErr(err)
 		}
+		tw := &where{}
+		tw.add("e.contract_id IN "+in, args...)
+		tw.add("e.state = 'active'")
+		if err := q.tagTotals(ctx, tw, func(id int64, tag string) {
+			t := get(id)
+			if t.ByTag == nil {
+				t.ByTag = map[string]int64{}
+			}
+			t.ByTag[tag]++
+		}); err != nil {
+			return nil, err
+		}
 		rows, err = q.Query(ctx, `SELECT contract_id, people FROM ledger_people WHERE contract_id IN `+in+` AND people > 0`, args...)
 		if err != nil {
 			return nil, err

@@ -167,11 +167,11 @@ func (q *Q) ListStateChanges(ctx context.Context, f HistoryFilter) ([]gongzhi.St
 
 // ---- the catalog
 
-const categoryCols = `code, name, name_en, standard, price_min, price_max, builtin, active, position`
+const categoryCols = `code, name, name_en, standard, price_min, price_max, builtin, active, position, allow_exceptions`
 
 func scanCategory(s scanner) (*gongzhi.ServiceCategory, error) {
 	var c gongzhi.ServiceCategory
-	err := s.Scan(&c.Code, &c.Name, &c.NameEn, &c.Standard, &c.PriceMin, &c.PriceMax, &c.Builtin, &c.Active, &c.Position)
+	err := s.Scan(&c.Code, &c.Name, &c.NameEn, &c.Standard, &c.PriceMin, &c.PriceMax, &c.Builtin, &c.Active, &c.Position, &c.AllowExceptions)
 	return &c, mapErr(err)
 }
 
@@ -205,15 +205,16 @@ func (q *Q) GetServiceCategory(ctx context.Context, code string) (*gongzhi.Servi
 // InsertServiceCategory adds a catalog entry at the end.
 func (q *Q) InsertServiceCategory(ctx context.Context, c *gongzhi.ServiceCategory, now time.Time) error {
 	_, err := q.Exec(ctx, `INSERT INTO service_categories (code, name, name_en, standard, price_min, price_max, builtin, active,
-		position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM service_categories), ?, ?)`,
-		c.Code, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(), now.UTC())
+		position, created_at, updated_at, allow_exceptions) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM service_categories), ?, ?, ?)`,
+		c.Code, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(), now.UTC(), c.AllowExceptions)
 	return err
 }
 
 // UpdateServiceCategory saves a catalog entry's text, prices and whether it is active.
 func (q *Q) UpdateServiceCategory(ctx context.Context, c *gongzhi.ServiceCategory, now time.Time) error {
 	_, err := q.Exec(ctx, `UPDATE service_categories SET name = ?, name_en = ?, standard = ?, price_min = ?, price_max = ?, active = ?,
-		updated_at = ? WHERE code = ?`, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(), c.Code)
+		updated_at = ?, allow_exceptions = ? WHERE code = ?`, c.Name, c.NameEn, c.Standard, c.PriceMin, c.PriceMax, c.Active, now.UTC(),
+		c.AllowExceptions, c.Code)
 	return err
 }
 
@@ -226,14 +227,17 @@ const answeredExpr = `EXISTS (SELECT 1 FROM application_needs an JOIN applicatio
 // joined in the list's FROM: the count of a list then reads the needs table's index alone.
 const needCols = `n.id, n.community_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = n.community_code), ''), n.target_group,
 	n.category_code, COALESCE((SELECT sc.name FROM service_categories sc WHERE sc.code = n.category_code), ''),
-	n.description, n.people_affected, n.source, n.contact_name, n.contact_phone, n.recorded_name, ` + answeredExpr + `, n.created_at`
+	n.description, n.people_affected, n.source, n.contact_name, n.contact_phone, n.recorded_name, ` + answeredExpr + `, n.created_at,
+	n.published_at, (SELECT COUNT(*) FROM need_supports ns WHERE ns.need_id = n.id)`
 
 const needFrom = `needs n`
 
 func scanNeed(s scanner) (*gongzhi.Need, error) {
 	var n gongzhi.Need
+	var published sql.NullTime
 	err := s.Scan(&n.ID, &n.CommunityCode, &n.CommunityName, &n.TargetGroup, &n.CategoryCode, &n.CategoryName, &n.Description,
-		&n.PeopleAffected, &n.Source, &n.ContactName, &n.ContactPhone, &n.RecordedBy, &n.Answered, &n.CreatedAt)
+		&n.PeopleAffected, &n.Source, &n.ContactName, &n.ContactPhone, &n.RecordedBy, &n.Answered, &n.CreatedAt, &published, &n.Supports)
+	n.PublishedAt = published.Time
 	return &n, mapErr(err)
 }
 

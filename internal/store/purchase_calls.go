@@ -235,7 +235,8 @@ const appCols = `a.id, a.call_id, COALESCE(c.title, ''), a.org_id, COALESCE((SEL
 	a.target_groups, a.communities, a.beneficiaries, a.summary, a.activity_plan, a.requested, a.band, a.budget_lines, a.team,
 	a.outputs, a.outcomes, a.contact_name, a.contact_phone, a.state, a.submitted_at, a.prelim_reason, a.score, a.scores, a.rank_no,
 	a.unfunded_reason, a.unfunded_note,
-	COALESCE((SELECT w.amount FROM awards w WHERE w.application_id = a.id AND w.state <> 'overturned'), 0), a.created_at, a.updated_at`
+	COALESCE((SELECT w.amount FROM awards w WHERE w.application_id = a.id AND w.state <> 'overturned'), 0), a.created_at, a.updated_at,
+	a.price_exception`
 
 const appFrom = `applications a JOIN calls c ON c.id = a.call_id`
 
@@ -246,7 +247,7 @@ func scanApp(s scanner) (*gongzhi.Application, error) {
 	err := s.Scan(&a.ID, &a.CallID, &a.CallTitle, &a.OrgID, &a.OrgName, &a.Title, &a.CategoryCode, &groups, &comms, &a.Beneficiaries,
 		&a.Summary, &a.ActivityPlan, &a.Requested, &a.Band, &lines, &team, &outputs, &outcomes, &a.ContactName, &a.ContactPhone,
 		&a.State, &submitted, &a.PrelimReason, &a.Score, &a.Scores, &a.Rank, &a.UnfundedReason, &a.UnfundedNote, &a.Awarded,
-		&a.CreatedAt, &a.UpdatedAt)
+		&a.CreatedAt, &a.UpdatedAt, &a.PriceException)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -327,14 +328,14 @@ func (q *Q) ListApplications(ctx context.Context, s Scope, opts ListOptions, eac
 func appArgs(a *gongzhi.Application) []any {
 	return []any{a.Title, nullStr(a.CategoryCode), joinList(a.TargetGroups), joinList(a.Communities), a.Beneficiaries, a.Summary,
 		a.ActivityPlan, a.Requested, a.Band, jsonText(a.BudgetLines), jsonText(a.Team), jsonText(a.Outputs), jsonText(a.Outcomes),
-		a.ContactName, a.ContactPhone}
+		a.ContactName, a.ContactPhone, a.PriceException}
 }
 
 // InsertApplication adds a draft application with the needs it answers.
 func (q *Q) InsertApplication(ctx context.Context, a *gongzhi.Application, userID int64, now time.Time) error {
 	id, err := q.InsertID(ctx, `INSERT INTO applications (title, category_code, target_groups, communities, beneficiaries, summary,
-		activity_plan, requested, band, budget_lines, team, outputs, outcomes, contact_name, contact_phone, call_id, org_id, state,
-		created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
+		activity_plan, requested, band, budget_lines, team, outputs, outcomes, contact_name, contact_phone, price_exception, call_id, org_id,
+		state, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
 		append(appArgs(a), a.CallID, a.OrgID, nullID(userID), now.UTC(), now.UTC())...)
 	if err != nil {
 		return err
@@ -347,7 +348,7 @@ func (q *Q) InsertApplication(ctx context.Context, a *gongzhi.Application, userI
 func (q *Q) UpdateApplication(ctx context.Context, a *gongzhi.Application, now time.Time) error {
 	_, err := q.Exec(ctx, `UPDATE applications SET title = ?, category_code = ?, target_groups = ?, communities = ?, beneficiaries = ?,
 		summary = ?, activity_plan = ?, requested = ?, band = ?, budget_lines = ?, team = ?, outputs = ?, outcomes = ?, contact_name = ?,
-		contact_phone = ?, updated_at = ? WHERE id = ?`, append(appArgs(a), now.UTC(), a.ID)...)
+		contact_phone = ?, price_exception = ?, updated_at = ? WHERE id = ?`, append(appArgs(a), now.UTC(), a.ID)...)
 	if err != nil {
 		return err
 	}

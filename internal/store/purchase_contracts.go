@@ -14,7 +14,7 @@ import (
 // The call's title is looked up for the page's rows only (see needCols).
 const contractCols = `ct.id, ct.call_id, COALESCE((SELECT c.title FROM calls c WHERE c.id = ct.call_id), ''), ct.award_id, ct.application_id, ct.org_id, ct.place_code,
 	ct.fiscal_year, ct.category_code, ct.title, ct.purchaser_name, ct.provider_name, ct.state, ct.version, ct.amount, ct.paid,
-	ct.signed_at, ct.created_at, ct.updated_at`
+	ct.signed_at, ct.created_at, ct.updated_at, COALESCE((SELECT w.price_exception FROM awards w WHERE w.id = ct.award_id), '')`
 
 const contractFrom = `contracts ct`
 
@@ -23,7 +23,7 @@ func scanContract(s scanner) (*gongzhi.Contract, error) {
 	var signed sql.NullTime
 	err := s.Scan(&ct.ID, &ct.CallID, &ct.CallTitle, &ct.AwardID, &ct.ApplicationID, &ct.OrgID, &ct.PlaceCode, &ct.FiscalYear,
 		&ct.CategoryCode, &ct.Title, &ct.PurchaserName, &ct.ProviderName, &ct.State, &ct.Version, &ct.Amount, &ct.Paid, &signed,
-		&ct.CreatedAt, &ct.UpdatedAt)
+		&ct.CreatedAt, &ct.UpdatedAt, &ct.PriceException)
 	ct.SignedAt = signed.Time
 	return &ct, mapErr(err)
 }

@@ -288,7 +288,7 @@ func (q *Q) CountingScores(ctx context.Context, callID int64, persons []int64, e
 // ---- awards
 
 const awardCols = `w.id, w.call_id, w.application_id, w.org_id, COALESCE(o.name, ''), a.title, COALESCE(a.category_code, ''), a.rank_no,
-	a.score, a.requested, w.amount, w.state, w.note, w.overturn_reason, COALESCE(ct.id, 0), w.created_at, w.updated_at`
+	a.score, a.requested, w.amount, w.state, w.note, w.overturn_reason, COALESCE(ct.id, 0), w.created_at, w.updated_at, w.price_exception`
 
 const awardFrom = `awards w JOIN applications a ON a.id = w.application_id JOIN calls c ON c.id = w.call_id
 	LEFT JOIN organizations o ON o.id = w.org_id LEFT JOIN contracts ct ON ct.award_id = w.id`
@@ -296,7 +296,7 @@ const awardFrom = `awards w JOIN applications a ON a.id = w.application_id JOIN 
 func scanAward(s scanner) (*gongzhi.Award, error) {
 	var w gongzhi.Award
 	err := s.Scan(&w.ID, &w.CallID, &w.ApplicationID, &w.OrgID, &w.OrgName, &w.Title, &w.CategoryCode, &w.Rank, &w.Score, &w.Requested,
-		&w.Amount, &w.State, &w.Note, &w.OverturnReason, &w.ContractID, &w.CreatedAt, &w.UpdatedAt)
+		&w.Amount, &w.State, &w.Note, &w.OverturnReason, &w.ContractID, &w.CreatedAt, &w.UpdatedAt, &w.PriceException)
 	return &w, mapErr(err)
 }
 
@@ -358,15 +358,15 @@ func (q *Q) InsertAwards(ctx context.Context, ws []*gongzhi.Award, now time.Time
 	for start := 0; start < len(ws); start += batch {
 		end := min(start+batch, len(ws))
 		var b strings.Builder
-		b.WriteString(`INSERT INTO awards (call_id, application_id, org_id, amount, state, note, created_at, updated_at) VALUES `)
-		args := make([]any, 0, 8*(end-start))
+		b.WriteString(`INSERT INTO awards (call_id, application_id, org_id, amount, state, note, created_at, updated_at, price_exception) VALUES `)
+		args := make([]any, 0, 9*(end-start))
 		for i := start; i < end; i++ {
 			if i > start {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			w := ws[i]
-			args = append(args, w.CallID, w.ApplicationID, w.OrgID, w.Amount, w.State, w.Note, now.UTC(), now.UTC())
+			args = append(args, w.CallID, w.ApplicationID, w.OrgID, w.Amount, w.State, w.Note, now.UTC(), now.UTC(), w.PriceException)
 		}
 		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
 			return err
@@ -378,6 +378,13 @@ func (q *Q) InsertAwards(ctx context.Context, ws []*gongzhi.Award, now time.Time
 // UpdateAwardAmount changes a proposed award's amount with the purchaser's note.
 func (q *Q) UpdateAwardAmount(ctx context.Context, id int64, amount gongzhi.Money, note string, now time.Time) error {
 	_, err := q.Exec(ctx, `UPDATE awards SET amount = ?, note = ?, updated_at = ? WHERE id = ?`, amount, note, now.UTC(), id)
+	return err
+}
+
+// SetAwardPriceException records why an award lies outside its category's price range ("": it
+// lies within).
+func (q *Q) SetAwardPriceException(ctx context.Context, id int64, reason string) error {
+	_, err := q.Exec(ctx, `UPDATE awards SET price_exception = ? WHERE id = ?`, reason, id)
 	return err
 }
 

@@ -30,7 +30,7 @@ var menus = map[string][]string{
 	gongzhi.RoleGridWorker:   {"/needs", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleSocialWorker: {"/ledger", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},
-	gongzhi.RoleResident:     {"/my-services", "/complaints", "/sessions"},
+	gongzhi.RoleResident:     {"/my-services", "/public/needs/published", "/complaints", "/sessions"},
 	gongzhi.RoleAuditor: {"/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/organizations",
 		"/places", "/grids", "/target-groups", "/dashboard", "/tokens", "/sessions"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens", "/sessions"},

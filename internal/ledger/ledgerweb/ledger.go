@@ -70,6 +70,7 @@ type ledgerReq struct {
 	ParticipantIDs []int64             `json:"participant_ids"`
 	Counted        int                 `json:"counted"`
 	Volunteers     []gongzhi.Volunteer `json:"volunteers"`
+	Tags           []string            `json:"tags"`
 	Summary        string              `json:"summary"`
 	Reason         string              `json:"reason,omitempty"`
 }
@@ -77,13 +78,13 @@ type ledgerReq struct {
 func (q *ledgerReq) entry() *gongzhi.ServiceEntry {
 	return &gongzhi.ServiceEntry{ContractID: q.ContractID, Kind: q.Kind, Title: q.Title, HeldOn: q.HeldOn, StartTime: q.StartTime,
 		EndTime: q.EndTime, Minutes: q.Minutes, Venue: q.Venue, Communities: q.Communities, TargetGroups: q.TargetGroups,
-		ParticipantIDs: q.ParticipantIDs, Counted: q.Counted, Volunteers: q.Volunteers, Summary: q.Summary}
+		ParticipantIDs: q.ParticipantIDs, Counted: q.Counted, Volunteers: q.Volunteers, Tags: q.Tags, Summary: q.Summary}
 }
 
 func reqOf(e *gongzhi.ServiceEntry) *ledgerReq {
 	return &ledgerReq{ContractID: e.ContractID, Kind: e.Kind, Title: e.Title, HeldOn: e.HeldOn, StartTime: e.StartTime, EndTime: e.EndTime,
 		Minutes: e.Minutes, Venue: e.Venue, Communities: e.Communities, TargetGroups: e.TargetGroups, ParticipantIDs: e.ParticipantIDs,
-		Counted: e.Counted, Volunteers: e.Volunteers, Summary: e.Summary}
+		Counted: e.Counted, Volunteers: e.Volunteers, Tags: e.Tags, Summary: e.Summary}
 }
 
 // volunteerUnits are the unit suffixes a volunteer's time may carry in the form, in minutes.
@@ -143,6 +144,7 @@ func (s *Server) readLedgerReq(w http.ResponseWriter, r *http.Request) (*ledgerR
 	q.StartTime, q.EndTime, q.Venue, q.Summary, q.Reason = v.Get("start_time"), v.Get("end_time"), v.Get("venue"), v.Get("summary"), v.Get("reason")
 	q.Minutes, q.Counted = num("minutes"), num("counted")
 	q.Communities, q.TargetGroups = v["communities"], v["target_groups"]
+	q.Tags = gongzhi.SplitTags(v.Get("tags"))
 	for _, x := range v["participant_ids"] {
 		for _, part := range strings.FieldsFunc(x, func(c rune) bool { return c == ',' || c == ' ' || c == '，' || c == '\n' }) {
 			id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
@@ -378,6 +380,7 @@ func (s *Server) ledgerForm(w http.ResponseWriter, r *http.Request, action strin
 		{Name: "participant_ids", Label: web.T(lang, "ledger.participants"), Type: "multi", Values: ids, Options: ppl, Error: errs["participant_ids"], Wide: true, Help: web.T(lang, "ledger.participants_help")},
 		{Name: "counted", Label: web.T(lang, "ledger.counted"), Type: "number", Value: numText(req.Counted), Error: errs["counted"], Help: web.T(lang, "ledger.counted_help")},
 		{Name: "volunteers", Label: web.T(lang, "ledger.volunteers"), Type: "textarea", Value: strings.Join(vols, "\n"), Error: firstErr(errs, "volunteers"), Help: web.T(lang, "ledger.volunteers_help"), Wide: true},
+		{Name: "tags", Label: web.T(lang, "ledger.tags"), Type: "text", Value: strings.Join(req.Tags, "、"), Error: firstErr(errs, "tags"), Help: ledgerTagsHelp(lang, ct), Wide: true},
 		{Name: "summary", Label: web.T(lang, "ledger.summary"), Type: "textarea", Value: req.Summary, Required: true, Error: errs["summary"], Wide: true},
 	}
 	title := web.T(lang, "ledger.new")
@@ -572,6 +575,7 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "ledger.counted"), Value: strconv.Itoa(e.Counted)},
 		{Label: web.T(lang, "ledger.visits"), Value: strconv.Itoa(e.Visits)},
 		{Label: web.T(lang, "ledger.volunteers"), Value: strings.Join(vols, "；")},
+		{Label: web.T(lang, "ledger.tags"), Value: strings.Join(e.Tags, "、")},
 		{Label: web.T(lang, "ledger.summary"), Value: e.Summary},
 		{Label: web.T(lang, "ledger.state"), Value: web.T(lang, "ledger.state."+e.State)},
 		{Label: web.T(lang, "ledger.version"), Value: strconv.Itoa(e.Version)},
@@ -851,7 +855,28 @@ func (s *Server) ledgerContract(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// ledgerTagsHelp says how tags are typed and which tags the contract's indicators count.
+func ledgerTagsHelp(lang string, ct *gongzhi.Contract) string {
+	help := web.T(lang, "ledger.tags_help")
+	if ct == nil || ct.Current == nil {
+		return help
+	}
+	var tags []string
+	for _, ind := range append(slices.Clone(ct.Current.Terms.Outputs), ct.Current.Terms.Outcomes...) {
+		if t, ok := strings.CutPrefix(gongzhi.IndicatorMeasure(ind), gongzhi.MeasureTagPrefix); ok && !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) > 0 {
+		help += " " + web.T(lang, "ledger.tags_counted:"+strings.Join(tags, "、"))
+	}
+	return help
+}
+
 func ledgerMeasureLabel(lang, m string) string {
+	if t, ok := strings.CutPrefix(m, gongzhi.MeasureTagPrefix); ok {
+		return web.T(lang, "ledger.measure.tag:"+t)
+	}
 	if k, ok := strings.CutPrefix(m, gongzhi.MeasureEntries+":"); ok {
 		return web.T(lang, "ledger.measure.entries_of:"+web.T(lang, "ledger.kind."+k))
 	}

@@ -65,7 +65,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/budgets/{id}/ledger": {Summary: "A budget's ledger: reservations, releases and payments", Resp: web.ItemsOf[gongzhi.LedgerEntry]{}},
 		"GET /api/v1/catalog":             {Summary: "The purchase catalog: service categories with standards and price ranges", Resp: web.ItemsOf[gongzhi.ServiceCategory]{}},
 		"POST /api/v1/catalog":            {Summary: "Add a service category to the catalog (purchaser)", Req: gongzhi.ServiceCategory{}, Resp: gongzhi.ServiceCategory{}, Status: http.StatusCreated},
-		"PUT /api/v1/catalog/{code}":      {Summary: "Change a service category: names, standard, price range, active (purchaser)", Req: gongzhi.ServiceCategory{}, Resp: gongzhi.ServiceCategory{}},
+		"PUT /api/v1/catalog/{code}":      {Summary: "Change a service category: names, standard, price range, whether amounts outside it are allowed with a reason (allow_exceptions), active (purchaser)", Req: gongzhi.ServiceCategory{}, Resp: gongzhi.ServiceCategory{}},
 
 		// calls
 		"GET /api/v1/calls":                                 {Summary: "List calls (staff: every call within scope; others: calls open or past it)", Resp: gongzhi.Call{}, List: true, Filters: offCallFilters},
@@ -133,6 +133,7 @@ func init() {
 func (s *Server) purchaseRoutes() {
 	s.purchaseOfficeRoutes()
 	s.purchasePartyRoutes()
+	s.publicNeedRoutes()
 	s.Handle("POST /applications/{id}/attachments/upload", web.Changed, s.uploadAttachment)
 	s.Handle("GET /applications/{id}/attachments/{att}", web.Changed, s.downloadAttachment)
 	s.Api("POST /api/v1/applications/{id}/attachments/upload", s.uploadAttachment)

@@ -422,15 +422,23 @@ func offPriceRange(lang string, c *gongzhi.ServiceCategory) string {
 	case c.PriceMin == 0 && c.PriceMax == 0:
 		return web.T(lang, "category.no_range")
 	case c.PriceMax == 0:
-		return web.OffYuan(c.PriceMin) + " " + web.T(lang, "category.and_up")
+		return web.OffYuan(c.PriceMin) + " " + web.T(lang, "category.and_up") + offExceptionsText(lang, c)
 	}
-	return web.OffYuan(c.PriceMin) + " – " + web.OffYuan(c.PriceMax)
+	return web.OffYuan(c.PriceMin) + " – " + web.OffYuan(c.PriceMax) + offExceptionsText(lang, c)
+}
+
+// offExceptionsText says whether amounts outside the range are refused or allowed with a reason.
+func offExceptionsText(lang string, c *gongzhi.ServiceCategory) string {
+	if c.AllowExceptions {
+		return web.T(lang, "category.exceptions_allowed")
+	}
+	return web.T(lang, "category.range_enforced")
 }
 
 func offCategoryFromForm(r *http.Request) (*gongzhi.ServiceCategory, web.OffRawValues, gongzhi.FieldErrors) {
 	f := gongzhi.FieldErrors{}
 	c := &gongzhi.ServiceCategory{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), NameEn: r.PostFormValue("name_en"),
-		Standard: r.PostFormValue("standard"), Active: r.PostFormValue("active") == "true"}
+		Standard: r.PostFormValue("standard"), Active: r.PostFormValue("active") == "true", AllowExceptions: r.PostFormValue("allow_exceptions") == "true"}
 	c.PriceMin = web.OffParseYuan(f, "price_min", r.PostFormValue("price_min"), false)
 	c.PriceMax = web.OffParseYuan(f, "price_max", r.PostFormValue("price_max"), false)
 	return c, web.OffRawValues{"price_min": r.PostFormValue("price_min"), "price_max": r.PostFormValue("price_max")}, f
@@ -454,6 +462,8 @@ func (s *Server) offRenderCategoryForm(w http.ResponseWriter, r *http.Request, s
 		{Name: "price_max", Label: web.T(lang, "category.price_max") + web.T(lang, "unit.yuan"), Type: "text", Value: raw.Or("price_max", web.OffMoneyValue(c.PriceMax)),
 			Error: errs["price_max"], Help: web.T(lang, "category.max_help")},
 		{Name: "standard", Label: web.T(lang, "category.standard"), Type: "textarea", Value: c.Standard, Error: errs["standard"], Wide: true},
+		{Name: "allow_exceptions", Label: web.T(lang, "category.allow_exceptions_help"), Type: "checkbox", Value: map[bool]string{true: "true"}[c.AllowExceptions],
+			Error: errs["allow_exceptions"], Wide: true},
 	}
 	if !create {
 		v := ""

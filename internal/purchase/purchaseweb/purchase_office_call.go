@@ -356,6 +356,7 @@ type offRankRow struct {
 	Award      string
 	AwardState string
 	AwardCode  string
+	Exception  string // why the award lies outside its category's price range
 	Unfunded   string
 	Set        *web.OffMiniForm
 	Remove     *web.OffMiniForm
@@ -670,6 +671,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 				Org: rk.OrgName, Score: rk.Score.String(), Scores: rk.Scores, Requested: web.OffYuan(rk.Requested), Band: offBandName(lang, c, rk.Band)}
 			if w := awards[rk.ApplicationID]; w != nil {
 				row.Award, row.AwardState, row.AwardCode = web.OffYuan(w.Amount), web.T(lang, "award.state."+w.State), w.State
+				row.Exception = w.PriceException
 			} else if ap != nil && ap.UnfundedReason != "" {
 				row.Unfunded = strings.TrimSpace(web.T(lang, ap.UnfundedReason) + " " + ap.UnfundedNote)
 			}
@@ -679,7 +681,13 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 				if w := awards[rk.ApplicationID]; w != nil {
 					amount = w.Amount
 				}
-				row.Set = fs.Mini("award-"+key, base+"/awards/set", map[string]string{"application_id": key, "amount": amount.String()})
+				exception := ""
+				if w := awards[rk.ApplicationID]; w != nil {
+					exception = w.PriceException
+				} else if ap != nil {
+					exception = ap.PriceException
+				}
+				row.Set = fs.Mini("award-"+key, base+"/awards/set", map[string]string{"application_id": key, "amount": amount.String(), "price_exception": exception})
 				reason := gongzhi.UnfundedDecision
 				if ap != nil && ap.UnfundedReason != "" {
 					reason = ap.UnfundedReason

@@ -53,9 +53,10 @@ type (
 		Threshold json.Number `json:"threshold"` // points, at most two decimals: "60" or 60.5
 	}
 	offSetAwardReq struct {
-		ApplicationID int64         `json:"application_id"`
-		Amount        gongzhi.Money `json:"amount"`
-		Note          string        `json:"note"`
+		ApplicationID  int64         `json:"application_id"`
+		Amount         gongzhi.Money `json:"amount"`
+		Note           string        `json:"note"`
+		PriceException string        `json:"price_exception,omitempty"` // why the amount lies outside the category's price range
 	}
 	offRemoveAwardReq struct {
 		ApplicationID int64  `json:"application_id"`
@@ -270,11 +271,11 @@ func (s *Server) offCallActions() []offCallAction {
 				if err := s.offIn(w, r, &req, func(f gongzhi.FieldErrors) {
 					req.ApplicationID = offFormID(f, "application_id", r.PostFormValue("application_id"))
 					req.Amount = web.OffParseYuan(f, "amount", r.PostFormValue("amount"), true)
-					req.Note = r.PostFormValue("note")
+					req.Note, req.PriceException = r.PostFormValue("note"), r.PostFormValue("price_exception")
 				}); err != nil {
 					return nil, err
 				}
-				if err := a.SetAward(r.Context(), ac, id, req.ApplicationID, req.Amount, req.Note); err != nil {
+				if err := a.SetAwardPriced(r.Context(), ac, id, req.ApplicationID, req.Amount, req.Note, req.PriceException); err != nil {
 					return nil, err
 				}
 				return s.offAwardsBody(r, id)

@@ -158,7 +158,9 @@ type offContractView struct {
 	ErrText     string
 	Staff       bool
 	LedgerHref  string // the service ledger of a signed contract
-	EvalHref    string // its evaluation rounds
+	// PriceException is why the award lies outside its category's price range
+	PriceException string
+	EvalHref       string // its evaluation rounds
 }
 
 // offTermsView is one version's terms as the contract shows them.
@@ -292,7 +294,7 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 	v := &offContractView{CSS: web.OfficeCSSURL(), No: "GZ-" + strconv.Itoa(ct.FiscalYear) + "-" + strconv.FormatInt(ct.ID, 10), Title: ct.Title,
 		CallTitle: ct.CallTitle, Category: l.Category(ct.CategoryCode), Year: ct.FiscalYear, Purchaser: ct.PurchaserName,
 		Provider: ct.ProviderName, State: web.T(lang, "contract.state."+ct.State), StateCode: ct.State, Staff: staff,
-		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.svc.Now())}
+		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.svc.Now()), PriceException: ct.PriceException}
 	if staff {
 		v.CallHref = offCallHref(ct.CallID)
 	}
@@ -493,14 +495,34 @@ type offTermsFormView struct {
 	Portions         []offRowInputs
 	Errs             map[string]string
 	MilestoneOptions []web.Option
+	MeasureOptions   []web.Option // what an indicator counts in the ledger
+}
+
+// offMeasureTag is the form's choice "entries carrying a tag"; the tag is typed beside it.
+const offMeasureTag = "tag"
+
+// offMeasureOptions are the choices of what an indicator counts (gongzhi.IndicatorMeasure):
+// inferred from the unit, entries of one kind, entries with a tag, every entry, visits, people,
+// volunteer hours, satisfaction, or nothing from the ledger.
+func offMeasureOptions(lang string) []web.Option {
+	out := []web.Option{{Value: "", Label: web.T(lang, "contract.measure.auto")}}
+	for _, k := range gongzhi.ActivityKinds {
+		out = append(out, web.Option{Value: gongzhi.MeasureEntries + ":" + k, Label: web.T(lang, "contract.measure.kind:"+web.T(lang, "ledger.kind."+k))})
+	}
+	out = append(out, web.Option{Value: offMeasureTag, Label: web.T(lang, "contract.measure.tag")})
+	for _, m := range gongzhi.Measures {
+		out = append(out, web.Option{Value: m, Label: web.T(lang, "contract.measure."+m)})
+	}
+	return out
 }
 
 // offRowInputs is one numbered row of a repeated table: its inputs' values and errors by column.
 type offRowInputs struct {
-	N int // the row's number as people count, from 1
-	I int
-	V map[string]string
-	E map[string]string
+	N    int // the row's number as people count, from 1
+	I    int
+	V    map[string]string
+	E    map[string]string
+	Opts []web.Option // an indicator row's choices of what it counts
 }
 
 func (row offRowInputs) Val(k string) string { return row.V[k] }
@@ -539,8 +561,8 @@ func offTermsFromForm(r *http.Request) (gongzhi.ContractTerms, web.OffRawValues,
 	}
 	indicators := func(name string) []gongzhi.Indicator {
 		var out []gongzhi.Indicator
-		for _, row := range rows(name, "name", "target", "unit") {
-			if row == nil {
+		for _, row := range rows(name, "name", "target", "unit", "measure", "tag") {
+			if row == nil || row[0]+row[1]+row[2]+row[4] == "" {
 				continue
 			}
 			k := name + "." + strconv.Itoa(len(out))
@@ -549,7 +571,15 @@ func offTermsFromForm(r *http.Request) (gongzhi.ContractTerms, web.OffRawValues,
 			if err != nil {
 				f.Add(k+".target", "number")
 			}
-			out = append(out, gongzhi.Indicator{Name: row[0], Target: n, Unit: row[2]})
+			measure := row[3]
+			if measure == offMeasureTag {
+				raw[k+".tag"] = row[4]
+				if r := gongzhi.CheckTag(row[4]); r != "" {
+					f.Add(k+".tag", r)
+				}
+				measure = gongzhi.MeasureTagPrefix + row[4]
+			}
+			out = append(out, gongzhi.Indicator{Name: row[0], Target: n, Unit: row[2], Measure: measure})
 		}
 		return out
 	}
@@ -603,14 +633,22 @@ func (s *Server) offTermsView(r *http.Request, ct *gongzhi.Contract, t gongzhi.C
 		var out []offRowInputs
 		for i := 0; i < max(offTermRows, len(xs)+2); i++ {
 			k := name + "." + strconv.Itoa(i)
-			row := offRowInputs{N: i + 1, I: i, V: map[string]string{}, E: map[string]string{"name": errs[k+".name"], "target": errs[k+".target"], "unit": errs[k+".unit"]}}
+			row := offRowInputs{N: i + 1, I: i, V: map[string]string{}, E: map[string]string{"name": errs[k+".name"], "target": errs[k+".target"], "unit": errs[k+".unit"],
+				"measure": errs[k+".measure"], "tag": errs[k+".tag"]}, Opts: v.MeasureOptions}
 			if i < len(xs) {
 				row.V["name"], row.V["target"], row.V["unit"] = xs[i].Name, raw.Or(k+".target", strconv.FormatInt(xs[i].Target, 10)), xs[i].Unit
+				row.V["measure"] = xs[i].Measure
+				if t, ok := strings.CutPrefix(xs[i].Measure, gongzhi.MeasureTagPrefix); ok {
+					row.V["measure"], row.V["tag"] = offMeasureTag, t
+				} else if _, ok := raw[k+".tag"]; ok {
+					row.V["measure"], row.V["tag"] = offMeasureTag, raw[k+".tag"]
+				}
 			}
 			out = append(out, row)
 		}
 		return out
 	}
+	v.MeasureOptions = offMeasureOptions(lang)
 	v.Outputs, v.Outcomes = indicatorRows("outputs", t.Outputs), indicatorRows("outcomes", t.Outcomes)
 	for i := 0; i < max(offTermRows, len(t.Milestones)+2); i++ {
 		k := "milestones." + strconv.Itoa(i)

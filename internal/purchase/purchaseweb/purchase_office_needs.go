@@ -229,9 +229,25 @@ func (s *Server) offNeedDetail(w http.ResponseWriter, r *http.Request) error {
 		dv.Rows = append(dv.Rows, web.Kv{Label: web.T(lang, "need.contact_name"), Value: n.ContactName},
 			web.Kv{Label: web.T(lang, "need.contact_phone"), Value: n.ContactPhone})
 	}
+	dv.Rows = append(dv.Rows, web.Kv{Label: web.T(lang, "needs.public.state"), Value: offNeedPublished(lang, n)})
 	dv.Actions = []web.ActionLink{{Label: web.T(lang, "action.back"), Href: "/needs"}}
+	if n.PublishedAt.IsZero() && purchase.MayPublishNeed(ac) {
+		dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "needs.public.publish"), Href: offNeedHref(id) + "/publish", Post: true,
+			Confirm: web.T(lang, "needs.public.publish_confirm")})
+	} else if !n.PublishedAt.IsZero() {
+		dv.Actions = append(dv.Actions, web.ActionLink{Label: web.T(lang, "needs.public.view"), Href: "/public/needs/" + web.FmtInt(id)})
+	}
 	s.Render(w, r, http.StatusOK, "detail", &web.Page{Title: web.T(lang, "need.title") + " #" + strconv.FormatInt(id, 10), Active: "/needs", Data: dv})
 	return nil
+}
+
+// offNeedPublished says whether a need is published, when, and how many residents support it.
+func offNeedPublished(lang string, n *gongzhi.Need) string {
+	if n.PublishedAt.IsZero() {
+		return web.T(lang, "needs.public.not_published")
+	}
+	return web.T(lang, "needs.public.published_at:"+web.OffShowTime(n.PublishedAt)) + " · " + web.T(lang, "needs.public.supports") + " " +
+		web.FmtInt(int64(n.Supports))
 }
 
 func (s *Server) offNeedHistory(w http.ResponseWriter, r *http.Request) error {

@@ -54,7 +54,7 @@ type ppAppForm struct {
 	then   string                // "submit" to submit after saving
 }
 
-var ppAppSingles = []string{"title", "category_code", "beneficiaries", "summary", "activity_plan", "requested", "contact_name", "contact_phone"}
+var ppAppSingles = []string{"title", "category_code", "beneficiaries", "summary", "activity_plan", "requested", "price_exception", "contact_name", "contact_phone"}
 
 // ppReadRows collects the rows of a group from numbered inputs ("budget_lines.0.item"), skipping
 // rows left blank, in the order of their numbers.
@@ -119,7 +119,8 @@ func (f *ppAppForm) application() (*gongzhi.Application, []*gongzhi.Attachment, 
 	errs := gongzhi.FieldErrors{}
 	ap := &gongzhi.Application{ID: f.ID, CallID: f.CallID, Title: f.vals["title"], CategoryCode: f.vals["category_code"],
 		Summary: f.vals["summary"], ActivityPlan: f.vals["activity_plan"], ContactName: f.vals["contact_name"],
-		ContactPhone: f.vals["contact_phone"], TargetGroups: f.multi["target_groups"], Communities: f.multi["communities"]}
+		ContactPhone: f.vals["contact_phone"], TargetGroups: f.multi["target_groups"], Communities: f.multi["communities"],
+		PriceException: f.vals["price_exception"]}
 	if v := f.vals["beneficiaries"]; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -200,6 +201,7 @@ func ppFormOf(ap *gongzhi.Application) *ppAppForm {
 	}
 	if ap.Requested > 0 {
 		f.vals["requested"] = ap.Requested.String()
+		f.vals["price_exception"] = ap.PriceException
 	}
 	f.multi["target_groups"], f.multi["communities"] = ap.TargetGroups, ap.Communities
 	for _, id := range ap.NeedIDs {
@@ -349,6 +351,8 @@ func (s *Server) ppAppFormView(lang string, f *ppAppForm, d *ppAppFormData, errs
 		{Name: "activity_plan", Label: web.T(lang, "party.app.activity_plan"), Type: "textarea", Value: f.vals["activity_plan"], Error: errs["activity_plan"], Required: true, Wide: true},
 		{Name: "requested", Label: web.T(lang, "party.app.requested"), Type: "text", Value: f.vals["requested"], Error: errs["requested"], Required: true,
 			Help: web.T(lang, "party.app.requested_help:"+ppBandsText(lang, c))},
+		{Name: "price_exception", Label: web.T(lang, "party.app.price_exception"), Type: "textarea", Value: f.vals["price_exception"], Error: errs["price_exception"],
+			Wide: true, Help: web.T(lang, "party.app.price_exception_help")},
 		{Name: "contact_name", Label: web.T(lang, "party.app.contact_name"), Type: "text", Value: f.vals["contact_name"], Error: errs["contact_name"]},
 		{Name: "contact_phone", Label: web.T(lang, "party.app.contact_phone"), Type: "text", Value: f.vals["contact_phone"], Error: errs["contact_phone"]},
 	}

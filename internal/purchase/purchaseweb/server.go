@@ -31,5 +31,6 @@ func Part(svc *purchase.Service) web.Part {
 			{Key: "nav.contracts", Href: "/contracts", Show: purchase.MayWorkOnContracts, Order: 140},
 			{Key: "nav.reports", Href: "/reports", Show: purchase.MayPurchase, Order: 150, Group: web.NavReports},
 			{Key: "nav.reviews", Href: "/reviews", Show: purchase.MayReview, Order: 160},
+			{Key: "nav.community_needs", Href: "/public/needs/published", Show: purchase.MaySupportNeed, Order: 235},
 		}}
 }
