@@ -1,4 +1,4 @@
-// Storage of public needs (migration 0024): publishing a need, residents' support (once each:
+// Storage of public needs (migration 0021): publishing a need, residents' support (once each:
 // the primary key of need_supports), their comments and the hiding of a comment with a reason,
 // and the calls and contracts answering a need.
 
