@@ -396,6 +396,14 @@ func (a *Service) People(ctx context.Context, ac *gongzhi.Actor, opts store.List
 		delete(opts.Filters, "id_number")
 		opts.Filters["id_hash"] = a.Box.Hash(gongzhi.NormalizeIDNumber(v), "people.id_number")
 	}
+	// a keyword that is a whole, well-formed ID number finds its holder through the same keyed
+	// hash as the id_number filter (numbers are encrypted at rest: no part of one is searchable)
+	if id := gongzhi.NormalizeIDNumber(opts.Q); id != "" && gongzhi.ValidateIDNumber(id, a.NowUTC()) == "" {
+		if opts.Filters == nil {
+			opts.Filters = map[string]string{}
+		}
+		opts.Filters["id_hash"], opts.Q = a.Box.Hash(id, "people.id_number"), ""
+	}
 	return a.DB.Q().ListPeople(ctx, kernel.OrgScope(ac), opts, each)
 }
 
@@ -449,19 +457,20 @@ func PersonKindsFor(ac *gongzhi.Actor) []string {
 }
 
 // checkPerson validates a person and the references it makes, in the caller's scope, and
-// returns the encrypted ID number to store (nil: keep the stored one). It runs, in this order
-// and stopping at the first failure, checkPersonFields (no database), checkPersonRefs with one
-// query per reference, and the uniqueness of the ID number. importPeople runs the same parts in
-// the same order, with each distinct reference of a sheet looked up once.
+// returns the encrypted ID number to store (nil: keep the stored one). It runs checkPersonFields
+// (no database), checkPersonRefs with one query per reference, and the uniqueness of the ID
+// number, and refuses with every failed field at once. importPeople runs the same parts in the
+// same order, with each distinct reference of a sheet looked up once.
 func (a *Service) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) (*store.PersonSecret, error) {
-	if err := a.checkPersonFields(ac, p); err != nil {
+	f := gongzhi.FieldErrors{}
+	if err := f.Merge(a.checkPersonFields(ac, p)); err != nil {
 		return nil, err
 	}
-	if err := checkPersonRefs(ctx, queryRefs{q: q, ac: ac}, ac, p, groups); err != nil {
+	if err := f.Merge(checkPersonRefs(ctx, queryRefs{q: q, ac: ac}, ac, p, groups)); err != nil {
 		return nil, err
 	}
-	if p.IDNumber == "" {
-		return nil, nil
+	if p.IDNumber == "" || f["id_number"] != "" {
+		return nil, f.Err()
 	}
 	sec := a.personSecret(p)
 	other, err := q.PersonByIDHash(ctx, sec.Hash)
@@ -469,25 +478,36 @@ func (a *Service) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor
 		return nil, err
 	}
 	if err := idNumberFree(p, other); err != nil {
+		if len(f) == 0 {
+			return nil, err // a conflict alone keeps its code
+		}
+		f.Merge(err)
+	}
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	return sec, nil
 }
 
 // checkPersonFields is the part of checkPerson that needs no database: the person's own fields
-// (normalizing them, deriving the masked ID number, birth year and gender), the kinds of people
-// the actor may register, and the place code's scope. A provider's people join its organization.
+// (normalizing them, deriving the masked ID number, birth year and gender, which must agree with
+// the ID number), the kinds of people the actor may register, and the place code's scope, every
+// failed field at once. A provider's people join its organization.
 func (a *Service) checkPersonFields(ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := p.Validate(a.NowUTC()); err != nil {
+	f := gongzhi.FieldErrors{}
+	if err := f.Merge(p.Validate(a.NowUTC())); err != nil {
 		return err
 	}
 	if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), p.Kind) {
-		return gongzhi.Invalid("kind", "person.kind_role")
+		f.Add("kind", "person.kind_role")
 	}
 	if gongzhi.OrgScoped(ac.Role()) {
 		p.OrgID = ac.User.OrgID
 	}
-	return InScope(ac, "place_code", p.PlaceCode)
+	if err := f.Merge(InScope(ac, "place_code", p.PlaceCode)); err != nil {
+		return err
+	}
+	return f.Err()
 }
 
 // personRefs looks up what a person refers to, as the actor sees it.
@@ -502,25 +522,26 @@ type personRefs interface {
 
 // checkPersonRefs is the part of checkPerson that looks at other records: the place exists, the
 // household is in the person's community and the organization is in the actor's scope (both
-// looked up in scope), and the target groups are known. A check that fails stops the others.
+// looked up in scope), and the target groups are known; every failed reference at once.
 func checkPersonRefs(ctx context.Context, refs personRefs, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) error {
+	f := gongzhi.FieldErrors{}
 	if ok, err := refs.placeExists(ctx, p.PlaceCode); err != nil {
 		return err
 	} else if !ok {
-		return gongzhi.Invalid("place_code", "place.missing")
+		f.Add("place_code", "place.missing")
 	}
 	if p.HouseholdID != 0 && refs.householdCommunity(ctx, p.HouseholdID) != p.PlaceCode {
-		return gongzhi.Invalid("household_id", "person.household_place")
+		f.Add("household_id", "person.household_place")
 	}
 	if p.OrgID != 0 && !gongzhi.OrgScoped(ac.Role()) && !refs.orgVisible(ctx, p.OrgID) {
-		return gongzhi.Invalid("org_id", "org.missing")
+		f.Add("org_id", "org.missing")
 	}
 	for _, g := range p.TargetGroups {
 		if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
-			return gongzhi.Invalid("target_groups", "choice")
+			f.Add("target_groups", "choice")
 		}
 	}
-	return nil
+	return f.Err()
 }
 
 // queryRefs looks each reference up with its own query.
@@ -607,7 +628,7 @@ func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 		if !MayKeepPerson(ac, before) {
 			return gongzhi.Forbidden()
 		}
-		p.HasStoredID = before.IDMasked != ""
+		p.HasStoredID, p.IDMasked = before.IDMasked != "", before.IDMasked
 		sec, err := a.checkPerson(ctx, q, ac, p, groups)
 		if err != nil {
 			return err

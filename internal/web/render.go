@@ -241,6 +241,7 @@ func (s *Server) funcs(sums map[string]string) template.FuncMap {
 		"t":        T,
 		"tn":       TN,
 		"unplaced": unplaced,
+		"summary":  summaryFunc,
 		"static": func(name string) string {
 			return "/static/" + name + "?v=" + sums[name]
 		},
