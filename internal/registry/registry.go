@@ -245,6 +245,53 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 	})
 }
 
+// AddHouseholdMember makes an existing resident of the household's community a member of the
+// household, by the rule MayAddHouseholdMember, both records in the caller's scope. Refused
+// naming person_id: a person not found or of another community (person.household_place), not a
+// resident (household.member_kind), already a member (household.member_already); ECONFLICT if the
+// person's household changed meanwhile. The change is audited as an update of the person.
+func (a *Service) AddHouseholdMember(ctx context.Context, ac *gongzhi.Actor, householdID, personID int64) error {
+	if err := kernel.Allow(ac, MayAddHouseholdMember(ac)); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		h, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), householdID)
+		if err != nil {
+			return err
+		}
+		if personID <= 0 {
+			return gongzhi.Invalid("person_id", "required")
+		}
+		p, err := q.GetPerson(ctx, kernel.OrgScope(ac), personID)
+		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+			return gongzhi.Invalid("person_id", "person.household_place")
+		} else if err != nil {
+			return err
+		}
+		if !MayKeepPerson(ac, p) {
+			return gongzhi.Forbidden()
+		}
+		switch {
+		case p.PlaceCode != h.CommunityCode:
+			return gongzhi.Invalid("person_id", "person.household_place")
+		case p.Kind != "resident":
+			return gongzhi.Invalid("person_id", "household.member_kind")
+		case p.HouseholdID == h.ID:
+			return gongzhi.Invalid("person_id", "household.member_already")
+		}
+		before := *p
+		ok, err := q.SetPersonHousehold(ctx, p.ID, p.HouseholdID, h.ID, a.NowUTC())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"person_id": "state.changed"}}
+		}
+		p.HouseholdID, p.HouseholdAddr, p.UpdatedAt = h.ID, h.Address, a.NowUTC()
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResPeople, kernel.Id10(p.ID), &before, p, "")
+	})
+}
+
 // DeleteHousehold removes a household nobody is registered in.
 func (a *Service) DeleteHousehold(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	if err := kernel.Allow(ac, MayWriteHouseholds(ac)); err != nil {
