@@ -635,32 +635,29 @@ func (s *Server) ppAppSave(create bool) web.Handler {
 			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, "")
 			return nil
 		}
-		if create {
-			err = s.svc.CreateApplication(ctx, ac, ap)
-		} else {
-			err = s.svc.UpdateApplication(ctx, ac, ap)
+		var remove []int64
+		for _, v := range f.remove {
+			if attID, err := strconv.ParseInt(v, 10, 64); err == nil {
+				remove = append(remove, attID)
+			}
 		}
+		// saved, attachments added and removed and, with "save and submit", submitted in one
+		// transaction: a refusal leaves nothing written (no draft behind a failed submission)
+		submit := f.then == "submit"
+		err = s.svc.SaveApplication(ctx, ac, ap, atts, remove, submit)
 		if e, ok := web.PpFieldErr(err); ok {
-			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, "")
+			intro := ""
+			if submit && e.Code == gongzhi.EINVALID {
+				intro = web.T(lang, "party.submit_incomplete")
+			}
+			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, intro)
 			return nil
 		} else if err != nil {
 			return err
 		}
 		f.ID = ap.ID
-		for _, a := range atts {
-			if err := s.svc.AddAttachment(ctx, ac, ap.ID, a); err != nil {
-				return err
-			}
-		}
-		for _, v := range f.remove {
-			if attID, err := strconv.ParseInt(v, 10, 64); err == nil {
-				if err := s.svc.RemoveAttachment(ctx, ac, ap.ID, attID); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
-					return err
-				}
-			}
-		}
-		if f.then == "submit" {
-			return s.ppSubmitFromUI(w, r, ap.ID)
+		if submit {
+			return s.Redirect(w, r, "/applications/"+web.FmtInt(ap.ID), web.T(lang, "party.submitted"))
 		}
 		return s.Redirect(w, r, "/applications/"+web.FmtInt(ap.ID), web.T(lang, "party.draft_saved"))
 	}
