@@ -103,7 +103,7 @@ func apiDocs() map[string]ApiDoc {
 		"POST /api/v1/tokens":                               {Summary: "Create an API token; the secret is returned once", Req: TokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
 		"POST /api/v1/tokens/{id}/revoke":                   {Summary: "Revoke an API token", Resp: statusBody{}},
 		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: AuditFilters},
-		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document; at most 50 MiB) to a draft application of your organization", Upload: true, Resp: gongzhi.Attachment{}, Status: http.StatusCreated},
+		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document) to a draft application of your organization: at most the server's upload limit (10 MiB unless configured), never more than 50 MiB; a larger file is refused with 413 naming the field file and the limit", Upload: true, Resp: gongzhi.Attachment{}, Status: http.StatusCreated},
 		"GET /api/v1/applications/{id}/attachments/{att}":   {Summary: "Download an application's attachment", Binary: true},
 		"GET /api/v1/public/calls":                          {Summary: "Open calls and calls with published results (no account needed)", Public: true, List: true, Resp: gongzhi.Call{}, Filters: []string{"state", "kind", "category"}},
 		"GET /api/v1/public/calls/{id}":                     {Summary: "A call's public terms, criteria and needs (no account needed)", Public: true, Resp: gongzhi.Call{}},

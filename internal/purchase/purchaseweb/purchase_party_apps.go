@@ -763,7 +763,7 @@ type ppAppView struct {
 	Texts     []ppTextBlock
 	Tables    []ppTableView
 	Files     []ppAttView
-	Upload    string // where a file is uploaded to the draft, when the provider may
+	Upload    *web.UploadWidget // the form that uploads a file to the draft, when the provider may
 	Actions   []web.ActionLink
 	Withdraw  bool
 	WithdrawA string
@@ -1106,7 +1106,12 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 				web.ActionLink{Label: web.T(lang, "action.edit"), Href: "/applications/" + web.FmtInt(id) + "/edit"},
 				web.ActionLink{Label: web.T(lang, "party.submit"), Href: "/applications/" + web.FmtInt(id) + "/submit", Post: true, Confirm: web.T(lang, "party.confirm_submit")})
 			v.Notice = web.T(lang, "party.deadline_note:"+ppDatetimeCN(c.ClosesAt))
-			v.Upload = "/applications/" + web.FmtInt(id) + "/attachments/upload"
+			v.Upload = &web.UploadWidget{Action: "/applications/" + web.FmtInt(id) + "/attachments/upload", Submit: web.T(lang, "action.upload"),
+				Label:  web.T(lang, "attachment.upload:"+web.SizeText(s.UploadLimit(gongzhi.MaxAttachmentSize))),
+				Accept: ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.zip"}
+			if e != nil && e.Fields["file"] != "" {
+				v.Upload.Error = web.T(lang, e.Fields["file"])
+			}
 		case !open && (ap.State == gongzhi.AppDraft || ap.State == gongzhi.AppSubmitted) && !now.Before(c.ClosesAt):
 			v.Notice = web.T(lang, "party.deadline_passed_note:"+ppDatetimeCN(c.ClosesAt))
 		case open && ap.State == gongzhi.AppSubmitted:
