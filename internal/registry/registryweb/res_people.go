@@ -218,8 +218,9 @@ func (s *Server) prefillPerson(r *http.Request, p *gongzhi.Person, kinds []strin
 	}
 }
 
+// maskedSuffix names the stored ID number, masked, in the label of a saved person's ID field.
 func maskedSuffix(p *gongzhi.Person) string {
-	if p.IDMasked != "" {
+	if p.ID != 0 && p.IDMasked != "" {
 		return " (" + p.IDMasked + ")"
 	}
 	return ""
