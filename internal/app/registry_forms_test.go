@@ -93,6 +93,16 @@ func TestPersonFormRules(t *testing.T) {
 				t.Errorf("edit keeping the number: fields %v", fields)
 			}
 		})
+		t.Run("a household's every failed field at once", func(t *testing.T) {
+			h := &gongzhi.Household{CommunityCode: "320116004001", Address: "", GridID: 1 << 40, Members: -1}
+			fields := regFieldReasons(t, a.SaveHousehold(ctx, community, h), gongzhi.EINVALID)
+			if fields["address"] == "" || fields["grid_id"] != "household.grid_community" {
+				t.Errorf("fields %v: want the address and the grid both named", fields)
+			}
+			if n := impCount(t, db, "households"); n != 1 {
+				t.Errorf("%d households after a refusal, want the 1 seeded", n)
+			}
+		})
 		t.Run("keyword search by ID number", func(t *testing.T) {
 			find := func(q string) []string {
 				var names []string

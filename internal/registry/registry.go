@@ -213,18 +213,25 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 	if err := kernel.Allow(ac, MayWriteHouseholds(ac)); err != nil {
 		return err
 	}
-	if err := h.Validate(); err != nil {
+	// every failed field at once: the household's own, its community and its grid
+	f := gongzhi.FieldErrors{}
+	if err := f.Merge(h.Validate()); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := a.CheckCommunity(ctx, q, ac, "community_code", h.CommunityCode); err != nil {
-			return err
+		if f["community_code"] == "" {
+			if err := f.Merge(a.CheckCommunity(ctx, q, ac, "community_code", h.CommunityCode)); err != nil {
+				return err
+			}
 		}
 		if h.GridID != 0 {
 			g, err := q.GetGrid(ctx, kernel.PlaceScope(ac), h.GridID)
 			if err != nil || g.CommunityCode != h.CommunityCode {
-				return gongzhi.Invalid("grid_id", "household.grid_community")
+				f.Add("grid_id", "household.grid_community")
 			}
+		}
+		if err := f.Err(); err != nil {
+			return err
 		}
 		var before *gongzhi.Household
 		var err error
