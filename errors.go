@@ -77,6 +77,21 @@ func (f FieldErrors) Add(field, reason string) {
 	}
 }
 
+// Merge adds the field reasons of err, a refusal naming fields (EINVALID, or ECONFLICT for a
+// taken value), to f, keeping each field's first reason, so that a check made of several parts
+// reports every failed field at once. It returns any other error (nil included) unchanged for
+// the caller to return: merged refusals come back as nil.
+func (f FieldErrors) Merge(err error) error {
+	var e *Error
+	if err == nil || !errors.As(err, &e) || len(e.Fields) == 0 || (e.Code != EINVALID && e.Code != ECONFLICT) {
+		return err
+	}
+	for k, v := range e.Fields {
+		f.Add(k, v)
+	}
+	return nil
+}
+
 // Err returns nil when no field failed, or an EINVALID *Error naming every failed field.
 func (f FieldErrors) Err() error {
 	if len(f) == 0 {

@@ -311,17 +311,39 @@ func (p *Person) Validate(now time.Time) error {
 		f.Add("notes", r)
 	}
 	if p.IDNumber != "" && f["id_number"] == "" {
+		// the ID number states the birth date and the sex: a gender or birth year given with it
+		// must agree (left blank, they are taken from it)
+		birth := int(p.IDNumber[6]-'0')*1000 + int(p.IDNumber[7]-'0')*100 + int(p.IDNumber[8]-'0')*10 + int(p.IDNumber[9]-'0')
+		if p.BirthYear != 0 && p.BirthYear != birth {
+			f.Add("birth_year", "person.birth_id")
+		}
+		if g := IDNumberGender(p.IDNumber); p.Gender != "" && f["gender"] == "" && p.Gender != g {
+			f.Add("gender", "person.gender_id")
+		}
 		p.IDMasked = MaskIDNumber(p.IDNumber)
-		p.BirthYear = int(p.IDNumber[6]-'0')*1000 + int(p.IDNumber[7]-'0')*100 + int(p.IDNumber[8]-'0')*10 + int(p.IDNumber[9]-'0')
+		p.BirthYear = birth
 		if p.Gender == "" {
-			if (p.IDNumber[16]-'0')%2 == 1 {
-				p.Gender = "male"
-			} else {
-				p.Gender = "female"
-			}
+			p.Gender = IDNumberGender(p.IDNumber)
+		}
+	} else if p.IDNumber == "" && p.HasStoredID && len(p.IDMasked) == 18 && p.Gender != "" && f["gender"] == "" {
+		// kept number: its masked form still shows the sex digit
+		if g := IDNumberGender(p.IDMasked); g != "" && p.Gender != g {
+			f.Add("gender", "person.gender_id")
 		}
 	}
 	return f.Err()
+}
+
+// IDNumberGender is the sex an 18-character ID number states by its 17th character (odd: male,
+// even: female), or "" if that character is not a digit (a masked number keeps it).
+func IDNumberGender(id string) string {
+	if len(id) < 17 || id[16] < '0' || id[16] > '9' {
+		return ""
+	}
+	if (id[16]-'0')%2 == 1 {
+		return "male"
+	}
+	return "female"
 }
 
 // TargetGroup is a group services are for (服务对象). The built-in ones come with the product;

@@ -565,19 +565,23 @@ func TestPersonChecks(t *testing.T) {
 			{"accepted", purchaser, with(resident(20, "320116004001"), func(p *gongzhi.Person) {
 				p.HouseholdID, p.TargetGroups = zhongshan.ID, []string{"elderly"}
 			}), nil},
-			{"fields before everything", community, with(resident(21, "320116009001"), func(p *gongzhi.Person) {
+			// every failed field at once (issue 11, item 8): the person's own fields, the kind and
+			// scope, the references and the ID number's uniqueness
+			{"every field at once", community, with(resident(21, "320116009001"), func(p *gongzhi.Person) {
 				p.Kind, p.Phone, p.IDNumber, p.TargetGroups = "expert", "x", impID("19500101", 1), []string{"nobody"}
-			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"phone": "phone.format", "expert_fields": "required"}}},
-			{"kind before scope", community, with(resident(22, "320116005001"), func(p *gongzhi.Person) {
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"phone": "phone.format", "expert_fields": "required",
+				"kind": "person.kind_role", "place_code": "place.out_of_scope", "target_groups": "choice", "id_number": "id_number.taken"}}},
+			{"kind and scope", community, with(resident(22, "320116005001"), func(p *gongzhi.Person) {
 				p.Kind, p.IDNumber = "social_worker", ""
-			}), invalid("kind", "person.kind_role")},
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"kind": "person.kind_role", "place_code": "place.out_of_scope"}}},
 			{"scope before place", community, resident(23, "320116005009"), invalid("place_code", "place.out_of_scope")},
-			{"place before household", purchaser, with(resident(24, "320116004009"), func(p *gongzhi.Person) {
+			{"place, household and target groups", purchaser, with(resident(24, "320116004009"), func(p *gongzhi.Person) {
 				p.HouseholdID, p.TargetGroups = chengbei.ID, []string{"nobody"}
-			}), invalid("place_code", "place.missing")},
-			{"household of another community", purchaser, with(resident(25, "320116004001"), func(p *gongzhi.Person) {
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"place_code": "place.missing",
+				"household_id": "person.household_place", "target_groups": "choice"}}},
+			{"household of another community and organization out of scope", purchaser, with(resident(25, "320116004001"), func(p *gongzhi.Person) {
 				p.HouseholdID, p.OrgID = changcheng.ID, other.ID
-			}), invalid("household_id", "person.household_place")},
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"household_id": "person.household_place", "org_id": "org.missing"}}},
 			{"household out of scope", purchaser, with(resident(26, "320116004001"), func(p *gongzhi.Person) {
 				p.HouseholdID = chengbei.ID
 			}), invalid("household_id", "person.household_place")},
@@ -587,12 +591,12 @@ func TestPersonChecks(t *testing.T) {
 			{"missing household", purchaser, with(resident(28, "320116004001"), func(p *gongzhi.Person) {
 				p.HouseholdID = 1 << 40
 			}), invalid("household_id", "person.household_place")},
-			{"organization out of scope before target groups", purchaser, with(resident(29, "320116004001"), func(p *gongzhi.Person) {
+			{"organization out of scope and target groups", purchaser, with(resident(29, "320116004001"), func(p *gongzhi.Person) {
 				p.OrgID, p.TargetGroups = other.ID, []string{"nobody"}
-			}), invalid("org_id", "org.missing")},
-			{"target groups before ID number", purchaser, with(resident(30, "320116004001"), func(p *gongzhi.Person) {
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"org_id": "org.missing", "target_groups": "choice"}}},
+			{"target groups and ID number", purchaser, with(resident(30, "320116004001"), func(p *gongzhi.Person) {
 				p.IDNumber, p.TargetGroups = impID("19500101", 1), []string{"nobody"}
-			}), invalid("target_groups", "choice")},
+			}), &gongzhi.Error{Code: gongzhi.EINVALID, Message: "err.invalid", Fields: map[string]string{"target_groups": "choice", "id_number": "id_number.taken"}}},
 			{"ID number taken", community, with(resident(31, "320116004001"), func(p *gongzhi.Person) {
 				p.IDNumber = " " + impID("19500101", 1) + " "
 			}), taken},
@@ -643,10 +647,16 @@ func TestPersonChecks(t *testing.T) {
 		}
 		p.IDNumber = impID("19500101", 1)
 		var e *gongzhi.Error
+		// the gender and birth year read back are those of the old number: they disagree with the new one
+		if err := a.UpdatePerson(ctx, community, p); !errors.As(err, &e) || !reflect.DeepEqual(e.Fields, map[string]string{"id_number": "id_number.taken",
+			"gender": "person.gender_id", "birth_year": "person.birth_id"}) {
+			t.Fatalf("update to another's ID number, old gender and birth year: %#v", err)
+		}
+		p.IDNumber, p.Gender, p.BirthYear = impID("19500101", 1), "", 0
 		if err := a.UpdatePerson(ctx, community, p); !errors.As(err, &e) || !reflect.DeepEqual(e, taken) {
 			t.Fatalf("update to another's ID number: %#v", err)
 		}
-		p.IDNumber, p.PlaceCode, p.HouseholdID = "", "320116004001", changcheng.ID
+		p.IDNumber, p.Gender, p.PlaceCode, p.HouseholdID = "", "", "320116004001", changcheng.ID // the refused number's gender was filled in
 		if err := a.UpdatePerson(ctx, purchaser, p); !errors.As(err, &e) || !reflect.DeepEqual(e, invalid("household_id", "person.household_place")) {
 			t.Fatalf("update to another community's household: %#v", err)
 		}

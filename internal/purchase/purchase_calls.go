@@ -509,28 +509,33 @@ func (a *Service) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *
 		ap.OrgID = ac.User.OrgID
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		c, err := a.callFor(ctx, q, ac, ap.CallID)
-		if err != nil {
-			return err
-		}
-		if err := a.deadline(c); err != nil {
-			return err
-		}
-		if err := ap.Validate(c, false); err != nil {
-			return err
-		}
-		if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
-			return err
-		}
-		if err := q.InsertApplication(ctx, ap, kernel.UserID(ac), a.NowUTC()); err != nil {
-			return err
-		}
-		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
-			To: gongzhi.AppDraft}); err != nil {
-			return err
-		}
-		return a.WriteAudit(ctx, q, ac, "create", ResApps, kernel.Id10(ap.ID), nil, ap, "")
+		return a.createApp(ctx, q, ac, ap)
 	})
+}
+
+// createApp is CreateApplication inside the caller's transaction.
+func (a *Service) createApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap *gongzhi.Application) error {
+	c, err := a.callFor(ctx, q, ac, ap.CallID)
+	if err != nil {
+		return err
+	}
+	if err := a.deadline(c); err != nil {
+		return err
+	}
+	if err := ap.Validate(c, false); err != nil {
+		return err
+	}
+	if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
+		return err
+	}
+	if err := q.InsertApplication(ctx, ap, kernel.UserID(ac), a.NowUTC()); err != nil {
+		return err
+	}
+	if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: c.ID, AppID: ap.ID, Entity: "application", EntityID: ap.ID,
+		To: gongzhi.AppDraft}); err != nil {
+		return err
+	}
+	return a.WriteAudit(ctx, q, ac, "create", ResApps, kernel.Id10(ap.ID), nil, ap, "")
 }
 
 // UpdateApplication saves a draft application of the provider's own organization before the
@@ -538,33 +543,38 @@ func (a *Service) CreateApplication(ctx context.Context, ac *gongzhi.Actor, ap *
 // change after the deadline (application.deadline_passed).
 func (a *Service) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		before, err := a.ownApp(ctx, q, ac, ap.ID)
-		if err != nil {
-			return err
-		}
-		if before.State != gongzhi.AppDraft {
-			return gongzhi.Refused("state", "state.illegal:"+before.State)
-		}
-		c, err := q.GetCall(ctx, store.Scope{}, before.CallID)
-		if err != nil {
-			return err
-		}
-		if err := a.deadline(c); err != nil {
-			return err
-		}
-		ap.CallID, ap.OrgID = before.CallID, before.OrgID
-		if err := ap.Validate(c, false); err != nil {
-			return err
-		}
-		if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
-			return err
-		}
-		if err := q.UpdateApplication(ctx, ap, a.NowUTC()); err != nil {
-			return err
-		}
-		ap.State, ap.CreatedAt = before.State, before.CreatedAt
-		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), before, ap, "")
+		return a.updateApp(ctx, q, ac, ap)
 	})
+}
+
+// updateApp is UpdateApplication inside the caller's transaction.
+func (a *Service) updateApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, ap *gongzhi.Application) error {
+	before, err := a.ownApp(ctx, q, ac, ap.ID)
+	if err != nil {
+		return err
+	}
+	if before.State != gongzhi.AppDraft {
+		return gongzhi.Refused("state", "state.illegal:"+before.State)
+	}
+	c, err := q.GetCall(ctx, store.Scope{}, before.CallID)
+	if err != nil {
+		return err
+	}
+	if err := a.deadline(c); err != nil {
+		return err
+	}
+	ap.CallID, ap.OrgID = before.CallID, before.OrgID
+	if err := ap.Validate(c, false); err != nil {
+		return err
+	}
+	if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
+		return err
+	}
+	if err := q.UpdateApplication(ctx, ap, a.NowUTC()); err != nil {
+		return err
+	}
+	ap.State, ap.CreatedAt = before.State, before.CreatedAt
+	return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), before, ap, "")
 }
 
 // SubmitApplication submits a complete draft of the provider's own organization before the
@@ -575,33 +585,89 @@ func (a *Service) UpdateApplication(ctx context.Context, ac *gongzhi.Actor, ap *
 // of Application.Validate).
 func (a *Service) SubmitApplication(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		ap, err := a.ownApp(ctx, q, ac, id)
+		return a.submitApp(ctx, q, ac, id)
+	})
+}
+
+// submitApp is SubmitApplication inside the caller's transaction.
+func (a *Service) submitApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) error {
+	ap, err := a.ownApp(ctx, q, ac, id)
+	if err != nil {
+		return err
+	}
+	c, err := q.GetCall(ctx, store.Scope{}, ap.CallID)
+	if err != nil {
+		return err
+	}
+	if err := a.deadline(c); err != nil {
+		return err
+	}
+	if err := gongzhi.CheckMove(gongzhi.AppMoves, ap.State, gongzhi.AppSubmitted); err != nil {
+		return err
+	}
+	if err := ap.Validate(c, true); err != nil {
+		return err
+	}
+	if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
+		return err
+	}
+	if err := a.checkAppPrice(ctx, q, ap); err != nil {
+		return err
+	}
+	if err := a.checkEligible(ctx, q, c, ap.OrgID); err != nil {
+		return err
+	}
+	return a.moveApp(ctx, q, ac, ap, gongzhi.AppSubmitted, gongzhi.Note{})
+}
+
+// SaveApplication saves a draft application of the provider's own organization (a new one when
+// ap.ID is 0, as CreateApplication; else as UpdateApplication), adds the attachments add and
+// removes those of remove (as AddAttachment and RemoveAttachment; one not found is skipped), and,
+// with submit, submits it (as SubmitApplication), all in one transaction: a refusal of any part
+// leaves nothing written, so that a failed "save and submit" leaves no draft behind and no half
+// of an edit. It refuses as the parts do.
+func (a *Service) SaveApplication(ctx context.Context, ac *gongzhi.Actor, ap *gongzhi.Application, add []*gongzhi.Attachment, remove []int64, submit bool) error {
+	create := ap.ID == 0
+	if create {
+		if err := kernel.Allow(ac, MayApply(ac)); err != nil {
+			return err
+		}
+		if !ac.IsSystem() {
+			ap.OrgID = ac.User.OrgID
+		}
+	}
+	for _, att := range add {
+		if err := att.Validate(); err != nil {
+			return err
+		}
+	}
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		var err error
+		if create {
+			err = a.createApp(ctx, q, ac, ap)
+		} else {
+			err = a.updateApp(ctx, q, ac, ap)
+		}
 		if err != nil {
 			return err
 		}
-		c, err := q.GetCall(ctx, store.Scope{}, ap.CallID)
-		if err != nil {
-			return err
+		for _, att := range add {
+			if err := a.addAttachment(ctx, q, ac, ap.ID, att); err != nil {
+				return err
+			}
 		}
-		if err := a.deadline(c); err != nil {
-			return err
+		for _, id := range remove {
+			if err := a.removeAttachment(ctx, q, ac, ap.ID, id); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+				return err
+			}
 		}
-		if err := gongzhi.CheckMove(gongzhi.AppMoves, ap.State, gongzhi.AppSubmitted); err != nil {
-			return err
+		if submit {
+			if err := a.submitApp(ctx, q, ac, ap.ID); err != nil {
+				return err
+			}
+			ap.State = gongzhi.AppSubmitted
 		}
-		if err := ap.Validate(c, true); err != nil {
-			return err
-		}
-		if err := a.checkAppRefs(ctx, q, c, ap); err != nil {
-			return err
-		}
-		if err := a.checkAppPrice(ctx, q, ap); err != nil {
-			return err
-		}
-		if err := a.checkEligible(ctx, q, c, ap.OrgID); err != nil {
-			return err
-		}
-		return a.moveApp(ctx, q, ac, ap, gongzhi.AppSubmitted, gongzhi.Note{})
+		return nil
 	})
 }
 
@@ -752,34 +818,44 @@ func (a *Service) AddAttachment(ctx context.Context, ac *gongzhi.Actor, appID in
 		return err
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		ap, err := a.editableApp(ctx, q, ac, appID)
-		if err != nil {
-			return err
-		}
-		att.ApplicationID = ap.ID
-		if err := q.InsertAttachment(ctx, att, kernel.UserID(ac), a.NowUTC()); err != nil {
-			if store.IsUnique(err, "") {
-				return gongzhi.Refused("sha256", "attachment.duplicate")
-			}
-			return err
-		}
-		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), nil, att, "attachment added")
+		return a.addAttachment(ctx, q, ac, appID, att)
 	})
+}
+
+// addAttachment is AddAttachment inside the caller's transaction.
+func (a *Service) addAttachment(ctx context.Context, q *store.Q, ac *gongzhi.Actor, appID int64, att *gongzhi.Attachment) error {
+	ap, err := a.editableApp(ctx, q, ac, appID)
+	if err != nil {
+		return err
+	}
+	att.ApplicationID = ap.ID
+	if err := q.InsertAttachment(ctx, att, kernel.UserID(ac), a.NowUTC()); err != nil {
+		if store.IsUnique(err, "") {
+			return gongzhi.Refused("sha256", "attachment.duplicate")
+		}
+		return err
+	}
+	return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), nil, att, "attachment added")
 }
 
 // RemoveAttachment removes an attachment from a draft application of the provider's own
 // organization before the deadline.
 func (a *Service) RemoveAttachment(ctx context.Context, ac *gongzhi.Actor, appID, attID int64) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		ap, err := a.editableApp(ctx, q, ac, appID)
-		if err != nil {
-			return err
-		}
-		if err := q.DeleteAttachment(ctx, ap.ID, attID); err != nil {
-			return err
-		}
-		return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]int64{"attachment": attID}, nil, "attachment removed")
+		return a.removeAttachment(ctx, q, ac, appID, attID)
 	})
+}
+
+// removeAttachment is RemoveAttachment inside the caller's transaction.
+func (a *Service) removeAttachment(ctx context.Context, q *store.Q, ac *gongzhi.Actor, appID, attID int64) error {
+	ap, err := a.editableApp(ctx, q, ac, appID)
+	if err != nil {
+		return err
+	}
+	if err := q.DeleteAttachment(ctx, ap.ID, attID); err != nil {
+		return err
+	}
+	return a.WriteAudit(ctx, q, ac, "update", ResApps, kernel.Id10(ap.ID), map[string]int64{"attachment": attID}, nil, "attachment removed")
 }
 
 func (a *Service) editableApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Application, error) {

@@ -213,18 +213,25 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 	if err := kernel.Allow(ac, MayWriteHouseholds(ac)); err != nil {
 		return err
 	}
-	if err := h.Validate(); err != nil {
+	// every failed field at once: the household's own, its community and its grid
+	f := gongzhi.FieldErrors{}
+	if err := f.Merge(h.Validate()); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := a.CheckCommunity(ctx, q, ac, "community_code", h.CommunityCode); err != nil {
-			return err
+		if f["community_code"] == "" {
+			if err := f.Merge(a.CheckCommunity(ctx, q, ac, "community_code", h.CommunityCode)); err != nil {
+				return err
+			}
 		}
 		if h.GridID != 0 {
 			g, err := q.GetGrid(ctx, kernel.PlaceScope(ac), h.GridID)
 			if err != nil || g.CommunityCode != h.CommunityCode {
-				return gongzhi.Invalid("grid_id", "household.grid_community")
+				f.Add("grid_id", "household.grid_community")
 			}
+		}
+		if err := f.Err(); err != nil {
+			return err
 		}
 		var before *gongzhi.Household
 		var err error
@@ -242,6 +249,53 @@ func (a *Service) SaveHousehold(ctx context.Context, ac *gongzhi.Actor, h *gongz
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, createOrUpdate(before == nil), kernel.ResHouseholds, kernel.Id10(h.ID), before, h, "")
+	})
+}
+
+// AddHouseholdMember makes an existing resident of the household's community a member of the
+// household, by the rule MayAddHouseholdMember, both records in the caller's scope. Refused
+// naming person_id: a person not found or of another community (person.household_place), not a
+// resident (household.member_kind), already a member (household.member_already); ECONFLICT if the
+// person's household changed meanwhile. The change is audited as an update of the person.
+func (a *Service) AddHouseholdMember(ctx context.Context, ac *gongzhi.Actor, householdID, personID int64) error {
+	if err := kernel.Allow(ac, MayAddHouseholdMember(ac)); err != nil {
+		return err
+	}
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		h, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), householdID)
+		if err != nil {
+			return err
+		}
+		if personID <= 0 {
+			return gongzhi.Invalid("person_id", "required")
+		}
+		p, err := q.GetPerson(ctx, kernel.OrgScope(ac), personID)
+		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+			return gongzhi.Invalid("person_id", "person.household_place")
+		} else if err != nil {
+			return err
+		}
+		if !MayKeepPerson(ac, p) {
+			return gongzhi.Forbidden()
+		}
+		switch {
+		case p.PlaceCode != h.CommunityCode:
+			return gongzhi.Invalid("person_id", "person.household_place")
+		case p.Kind != "resident":
+			return gongzhi.Invalid("person_id", "household.member_kind")
+		case p.HouseholdID == h.ID:
+			return gongzhi.Invalid("person_id", "household.member_already")
+		}
+		before := *p
+		ok, err := q.SetPersonHousehold(ctx, p.ID, p.HouseholdID, h.ID, a.NowUTC())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"person_id": "state.changed"}}
+		}
+		p.HouseholdID, p.HouseholdAddr, p.UpdatedAt = h.ID, h.Address, a.NowUTC()
+		return a.WriteAudit(ctx, q, ac, "update", kernel.ResPeople, kernel.Id10(p.ID), &before, p, "")
 	})
 }
 
@@ -396,6 +450,14 @@ func (a *Service) People(ctx context.Context, ac *gongzhi.Actor, opts store.List
 		delete(opts.Filters, "id_number")
 		opts.Filters["id_hash"] = a.Box.Hash(gongzhi.NormalizeIDNumber(v), "people.id_number")
 	}
+	// a keyword that is a whole, well-formed ID number finds its holder through the same keyed
+	// hash as the id_number filter (numbers are encrypted at rest: no part of one is searchable)
+	if id := gongzhi.NormalizeIDNumber(opts.Q); id != "" && gongzhi.ValidateIDNumber(id, a.NowUTC()) == "" {
+		if opts.Filters == nil {
+			opts.Filters = map[string]string{}
+		}
+		opts.Filters["id_hash"], opts.Q = a.Box.Hash(id, "people.id_number"), ""
+	}
 	return a.DB.Q().ListPeople(ctx, kernel.OrgScope(ac), opts, each)
 }
 
@@ -449,19 +511,20 @@ func PersonKindsFor(ac *gongzhi.Actor) []string {
 }
 
 // checkPerson validates a person and the references it makes, in the caller's scope, and
-// returns the encrypted ID number to store (nil: keep the stored one). It runs, in this order
-// and stopping at the first failure, checkPersonFields (no database), checkPersonRefs with one
-// query per reference, and the uniqueness of the ID number. importPeople runs the same parts in
-// the same order, with each distinct reference of a sheet looked up once.
+// returns the encrypted ID number to store (nil: keep the stored one). It runs checkPersonFields
+// (no database), checkPersonRefs with one query per reference, and the uniqueness of the ID
+// number, and refuses with every failed field at once. importPeople runs the same parts in the
+// same order, with each distinct reference of a sheet looked up once.
 func (a *Service) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) (*store.PersonSecret, error) {
-	if err := a.checkPersonFields(ac, p); err != nil {
+	f := gongzhi.FieldErrors{}
+	if err := f.Merge(a.checkPersonFields(ac, p)); err != nil {
 		return nil, err
 	}
-	if err := checkPersonRefs(ctx, queryRefs{q: q, ac: ac}, ac, p, groups); err != nil {
+	if err := f.Merge(checkPersonRefs(ctx, queryRefs{q: q, ac: ac}, ac, p, groups)); err != nil {
 		return nil, err
 	}
-	if p.IDNumber == "" {
-		return nil, nil
+	if p.IDNumber == "" || f["id_number"] != "" {
+		return nil, f.Err()
 	}
 	sec := a.personSecret(p)
 	other, err := q.PersonByIDHash(ctx, sec.Hash)
@@ -469,25 +532,36 @@ func (a *Service) checkPerson(ctx context.Context, q *store.Q, ac *gongzhi.Actor
 		return nil, err
 	}
 	if err := idNumberFree(p, other); err != nil {
+		if len(f) == 0 {
+			return nil, err // a conflict alone keeps its code
+		}
+		f.Merge(err)
+	}
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	return sec, nil
 }
 
 // checkPersonFields is the part of checkPerson that needs no database: the person's own fields
-// (normalizing them, deriving the masked ID number, birth year and gender), the kinds of people
-// the actor may register, and the place code's scope. A provider's people join its organization.
+// (normalizing them, deriving the masked ID number, birth year and gender, which must agree with
+// the ID number), the kinds of people the actor may register, and the place code's scope, every
+// failed field at once. A provider's people join its organization.
 func (a *Service) checkPersonFields(ac *gongzhi.Actor, p *gongzhi.Person) error {
-	if err := p.Validate(a.NowUTC()); err != nil {
+	f := gongzhi.FieldErrors{}
+	if err := f.Merge(p.Validate(a.NowUTC())); err != nil {
 		return err
 	}
 	if !ac.IsSystem() && !slices.Contains(PersonKindsFor(ac), p.Kind) {
-		return gongzhi.Invalid("kind", "person.kind_role")
+		f.Add("kind", "person.kind_role")
 	}
 	if gongzhi.OrgScoped(ac.Role()) {
 		p.OrgID = ac.User.OrgID
 	}
-	return InScope(ac, "place_code", p.PlaceCode)
+	if err := f.Merge(InScope(ac, "place_code", p.PlaceCode)); err != nil {
+		return err
+	}
+	return f.Err()
 }
 
 // personRefs looks up what a person refers to, as the actor sees it.
@@ -502,25 +576,26 @@ type personRefs interface {
 
 // checkPersonRefs is the part of checkPerson that looks at other records: the place exists, the
 // household is in the person's community and the organization is in the actor's scope (both
-// looked up in scope), and the target groups are known. A check that fails stops the others.
+// looked up in scope), and the target groups are known; every failed reference at once.
 func checkPersonRefs(ctx context.Context, refs personRefs, ac *gongzhi.Actor, p *gongzhi.Person, groups []gongzhi.TargetGroup) error {
+	f := gongzhi.FieldErrors{}
 	if ok, err := refs.placeExists(ctx, p.PlaceCode); err != nil {
 		return err
 	} else if !ok {
-		return gongzhi.Invalid("place_code", "place.missing")
+		f.Add("place_code", "place.missing")
 	}
 	if p.HouseholdID != 0 && refs.householdCommunity(ctx, p.HouseholdID) != p.PlaceCode {
-		return gongzhi.Invalid("household_id", "person.household_place")
+		f.Add("household_id", "person.household_place")
 	}
 	if p.OrgID != 0 && !gongzhi.OrgScoped(ac.Role()) && !refs.orgVisible(ctx, p.OrgID) {
-		return gongzhi.Invalid("org_id", "org.missing")
+		f.Add("org_id", "org.missing")
 	}
 	for _, g := range p.TargetGroups {
 		if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
-			return gongzhi.Invalid("target_groups", "choice")
+			f.Add("target_groups", "choice")
 		}
 	}
-	return nil
+	return f.Err()
 }
 
 // queryRefs looks each reference up with its own query.
@@ -607,7 +682,7 @@ func (a *Service) UpdatePerson(ctx context.Context, ac *gongzhi.Actor, p *gongzh
 		if !MayKeepPerson(ac, before) {
 			return gongzhi.Forbidden()
 		}
-		p.HasStoredID = before.IDMasked != ""
+		p.HasStoredID, p.IDMasked = before.IDMasked != "", before.IDMasked
 		sec, err := a.checkPerson(ctx, q, ac, p, groups)
 		if err != nil {
 			return err

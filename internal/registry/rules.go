@@ -75,6 +75,13 @@ func MayWritePeople(ac *gongzhi.Actor) bool { return MayReadPeople(ac) }
 // MayDeletePeople: those who keep people may delete them (MayKeepPerson says which).
 func MayDeletePeople(ac *gongzhi.Actor) bool { return MayWritePeople(ac) }
 
+// MayAddHouseholdMember: those who keep households and people (community staff, grid workers)
+// add a person of a household's community to it from the household's page (MayKeepPerson says
+// which people).
+func MayAddHouseholdMember(ac *gongzhi.Actor) bool {
+	return MayWriteHouseholds(ac) && MayWritePeople(ac)
+}
+
 // MayKeepPerson: of the people a caller sees, it edits and deletes those of the kinds its role
 // keeps (PersonKindsFor): a provider its own social workers and volunteers, not an expert who
 // sits on its board.

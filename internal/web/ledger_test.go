@@ -122,7 +122,30 @@ func TestLedgerAPI(t *testing.T) {
 		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "fake.pdf", pic), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
 		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "plan.docx", []byte("PK\x03\x04xxxx")), 422, gongzhi.EINVALID, "file", "ledger.evidence_type")
 		big := append(append([]byte{}, pic...), make([]byte, gongzhi.MaxEvidenceSize)...)
-		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "big.png", big), 413, gongzhi.ETOOLARGE, "file", "ledger.evidence_size:10 MiB")
+		// the limit is the server's: the smaller of its upload limit (1 MiB here, newEnv) and evidence's own 10 MiB
+		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "big.png", big), 413, gongzhi.ETOOLARGE, "file", "ledger.evidence_size:1 MiB")
+		mid := append(append([]byte{}, pic...), make([]byte, 1<<20)...) // above the server's limit, below evidence's own
+		ledRefused(t, uploadFile(t, f.e, prov, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "mid.png", mid), 413, gongzhi.ETOOLARGE, "file", "ledger.evidence_size:1 MiB")
+		// the entry page states that limit and answers a refused file beside its upload form
+		b := f.e.browser()
+		b.login("gt-provider", demo.Password)
+		entry := fmt.Sprintf("/ledger/%d", id)
+		if _, page := b.get(entry); !strings.Contains(page, "不超过 1 MiB") || !strings.Contains(page, `id="field-file"`) {
+			t.Fatal("the entry page does not state the upload limit")
+		}
+		csrf := b.csrf(entry)
+		for _, c := range []struct {
+			name   string
+			data   []byte
+			status int
+			reason string
+		}{{"mid.png", mid, 413, "文件过大（最多 1 MiB）"}, {"notes.txt", []byte("签到表"), 422, "只接受图片（JPG、PNG、WebP、GIF）或 PDF"}} {
+			st, page := b.upload(entry+"/evidence", csrf, c.name, c.data)
+			at := strings.Index(page, `id="field-file"`)
+			if st != c.status || at < 0 || !strings.Contains(page[at:], `<p class="field-error" id="err-file" role="alert">`+c.reason) {
+				t.Errorf("%s through the page: %d, beside the field: %v", c.name, st, at >= 0)
+			}
+		}
 		if r := uploadFile(t, f.e, prov2, fmt.Sprintf("/api/v1/ledger/%d/evidence", id), "x.png", pic); r.Status != 404 {
 			t.Fatalf("other provider uploads: %d", r.Status)
 		}

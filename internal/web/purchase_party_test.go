@@ -769,3 +769,71 @@ func TestPartyExpertNotLinked(t *testing.T) {
 		t.Fatalf("API unlinked expert: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestPartySaveAndSubmitLeavesNoDraft: "save and submit" is one transaction. A new application
+// that cannot be submitted is shown again with every missing field marked and leaves no draft
+// behind; an edit of a draft that cannot be submitted leaves the stored draft as it was.
+func TestPartySaveAndSubmitLeavesNoDraft(t *testing.T) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
+		f := newPartyFix(t, db)
+		b := f.signedIn("gt-provider")
+		csrf := b.csrf(fmt.Sprintf("/applications/new?call=%d", f.call.ID))
+		count := func(title string) int {
+			n := -1
+			db.Q().QueryRow(f.ctx, `SELECT COUNT(*) FROM applications WHERE title = ?`, title).Scan(&n)
+			return n
+		}
+		// a new application without budget lines and without beneficiaries: a draft could be
+		// saved, a submission cannot
+		form := appForm(csrf, f.call.ID)
+		form.Del("beneficiaries")
+		form.Set("title", "只填了一半的申报书")
+		form.Set("then", "submit")
+		st, page := b.post("/applications/new", form)
+		if st != http.StatusUnprocessableEntity {
+			t.Fatalf("incomplete save and submit: %d", st)
+		}
+		sum := strings.Index(page, `id="error-summary"`)
+		if sum < 0 || !strings.Contains(page[sum:], `href="#in-beneficiaries"`) || !strings.Contains(page, `id="field-budget_lines"`) {
+			t.Error("the summary does not name the missing fields")
+		}
+		if !strings.Contains(page, `value="只填了一半的申报书"`) || !strings.Contains(page, `action="/applications/new"`) {
+			t.Error("the typed values or the form's action were lost")
+		}
+		if n := count("只填了一半的申报书"); n != 0 {
+			t.Fatalf("a failed save and submit left %d drafts behind", n)
+		}
+		// a draft saved, then an edit submitted without its budget lines: nothing of the edit is kept
+		st, loc := b.post("/applications/new", appForm(csrf, f.call.ID, "人员费", "30000", "活动费", "20000"))
+		if st != http.StatusSeeOther {
+			t.Fatalf("save draft: %d %s", st, loc)
+		}
+		id, _ := strconv.ParseInt(strings.TrimPrefix(loc, "/applications/"), 10, 64)
+		edit := appForm(csrf, f.call.ID)
+		edit.Set("title", "改过的标题")
+		edit.Set("then", "submit")
+		for _, k := range []string{"name", "size", "sha256", "content_type"} {
+			edit.Del("attachments.0." + k) // attached already
+		}
+		if st, _ := b.post(loc+"/edit", edit); st != http.StatusUnprocessableEntity {
+			t.Fatalf("incomplete edit and submit: %d", st)
+		}
+		ap, err := f.e.app.Application(f.ctx, f.sys, id)
+		if err != nil || ap.Title != "长者助餐“幸福食堂”" || ap.State != gongzhi.AppDraft || len(ap.BudgetLines) != 2 || len(ap.Attachments) != 1 {
+			t.Fatalf("the stored draft changed: %v %+v", err, ap)
+		}
+		// complete: saved and submitted at once
+		full := appForm(csrf, f.call.ID, "人员费", "30000", "活动费", "20000")
+		full.Set("then", "submit")
+		for _, k := range []string{"name", "size", "sha256", "content_type"} {
+			full.Del("attachments.0." + k) // attached already
+		}
+		if st, loc2 := b.post(loc+"/edit", full); st != http.StatusSeeOther || loc2 != loc {
+			t.Fatalf("save and submit: %d %s", st, loc2)
+		}
+		if ap, _ = f.e.app.Application(f.ctx, f.sys, id); ap.State != gongzhi.AppSubmitted || len(ap.Attachments) != 1 {
+			t.Fatalf("after save and submit: %s, %d attachments", ap.State, len(ap.Attachments))
+		}
+	})
+}

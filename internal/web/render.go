@@ -108,6 +108,43 @@ type Field struct {
 	Help     string
 	Required bool
 	Wide     bool
+	// Search makes a select one of records found by what is typed (a household by its address):
+	// see FieldSearch.
+	Search *FieldSearch
+	// Refresh, on a select that decides which other fields apply (a person's kind), labels the
+	// button that shows the form again for the chosen value when JavaScript does not.
+	Refresh string
+	// When names the select of the form that decides whether the field applies (a person's
+	// kind) and WhenValues the values, space-separated, for which it does; Hidden says it does
+	// not apply to the value chosen now. app.js shows and hides the field as the select changes.
+	When       string
+	WhenValues string
+	Hidden     bool
+}
+
+// FieldSearch is the search box of a select of records found by what is typed. As one types,
+// app.js asks Source (a JSON list of options, the typed text as q and, if Scope names another
+// input, that input's value as scope) and fills the select; without JavaScript, the box's button
+// shows the form again (then=refresh) with the select holding the matches.
+type FieldSearch struct {
+	Name   string // the box's form name: "household_q"
+	Value  string // what was typed
+	Label  string // the box's label and placeholder
+	Button string // the button's label
+	Source string // the JSON list: "/households/pick"
+	Scope  string // the form name of the input whose value narrows the search: "place_code"
+}
+
+// PickOption is one choice of a JSON list behind a FieldSearch.
+type PickOption struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// Refreshing reports whether a form was posted to be shown again (a search box's button, a
+// choice that decides which fields apply) rather than to be saved.
+func Refreshing(r *http.Request) bool {
+	return !IsAPIPath(r) && r.FormValue("then") == "refresh"
 }
 
 // Has reports whether v is among the field's selected values.
@@ -202,6 +239,21 @@ type Related struct {
 	Title string
 	List  ListView
 	More  string
+	Form  *RelatedForm // a form under the list that adds to it, if the actor may
+}
+
+// RelatedForm adds to a record page's related list (a household's members): an optional search
+// box (a GET of the page itself, named Search.Name) that narrows the choices of the POST form's
+// fields, and links to other ways of adding (register a new member). A refusal of the POST is
+// shown on the record page, the reasons beside these fields (Resource.RenderDetail).
+type RelatedForm struct {
+	Title  string
+	Intro  string
+	Search *FieldSearch
+	Action string
+	Fields []Field
+	Submit string
+	Links  []ActionLink
 }
 
 // loadAssets reads the kit's static files and layout and every page template, the kit's and each
@@ -282,6 +334,15 @@ func (s *Server) funcs(sums map[string]string) template.FuncMap {
 		"t":        T,
 		"tn":       TN,
 		"unplaced": unplaced,
+		"summary":  summaryFunc,
+		// uploadLimit is the limit an upload form states: "evidence" or "attachment" (UploadLimit)
+		"uploadLimit": func(kind string) string {
+			max := int64(gongzhi.MaxEvidenceSize)
+			if kind == "attachment" {
+				max = gongzhi.MaxAttachmentSize
+			}
+			return SizeText(s.UploadLimit(max))
+		},
 		"static": func(name string) string {
 			return "/static/" + name + "?v=" + sums[name]
 		},

@@ -246,43 +246,61 @@ var errStopExport = errors.New("export stopped")
 
 func (res *Resource[R]) uiDetail(s *Server) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ac, lang := ActorOf(r), LangOf(r)
-		v, err := res.Get(r.Context(), ac, r.PathValue("id"))
+		v, err := res.Get(r.Context(), ActorOf(r), r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		dv, err := res.Detail(r, lang, v)
-		if err != nil {
-			return err
-		}
-		id := res.IdOf(v)
-		for _, sec := range s.sections[res.Name] {
-			rel, acts, err := sec(r, lang, id)
-			if err != nil {
-				return err
-			}
-			if rel != nil {
-				dv.Related = append(dv.Related, *rel)
-			}
-			dv.Actions = append(dv.Actions, acts...)
-		}
-		mayChange := res.MayChange == nil || res.MayChange(ac, v)
-		if res.Update != nil && res.mayWrite(ac) && mayChange {
-			dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)
-		}
-		if res.Del != nil && !res.NoDelete && res.mayWrite(ac) && mayChange && res.MayDelete != nil && res.MayDelete(ac) {
-			dv.Actions = append(dv.Actions, ActionLink{Label: T(lang, "action.delete"), Href: "/" + res.Name + "/" + id + "/delete",
-				Post: true, Confirm: T(lang, "action.confirm_delete"), Danger: true})
-		}
-		hist, err := s.services.History(r.Context(), ac, res.Name, id)
-		if err != nil {
-			return err
-		}
-		dv.ShowHistory = true
-		dv.History = historyRows(lang, hist, res.ItemKey)
-		s.Render(w, r, http.StatusOK, "detail", &Page{Title: res.Title(v), Active: "/" + res.Name, Data: &dv})
-		return nil
+		return res.RenderDetail(s, w, r, http.StatusOK, v, nil)
 	}
+}
+
+// RenderDetail renders the record page of v; e, if set, is the refusal of a form of the page (a
+// related list's form), shown in a summary and beside that form's fields.
+func (res *Resource[R]) RenderDetail(s *Server, w http.ResponseWriter, r *http.Request, status int, v R, e *gongzhi.Error) error {
+	ac, lang := ActorOf(r), LangOf(r)
+	dv, err := res.Detail(r, lang, v)
+	if err != nil {
+		return err
+	}
+	id := res.IdOf(v)
+	for _, sec := range s.sections[res.Name] {
+		rel, acts, err := sec(r, lang, id)
+		if err != nil {
+			return err
+		}
+		if rel != nil {
+			dv.Related = append(dv.Related, *rel)
+		}
+		dv.Actions = append(dv.Actions, acts...)
+	}
+	if e != nil {
+		for _, rel := range dv.Related {
+			if rel.Form == nil {
+				continue
+			}
+			for i, f := range rel.Form.Fields {
+				if reason, ok := e.Fields[f.Name]; ok {
+					rel.Form.Fields[i].Error = T(lang, reason)
+				}
+			}
+		}
+	}
+	mayChange := res.MayChange == nil || res.MayChange(ac, v)
+	if res.Update != nil && res.mayWrite(ac) && mayChange {
+		dv.Actions = append([]ActionLink{{Label: T(lang, "action.edit"), Href: "/" + res.Name + "/" + id + "/edit"}}, dv.Actions...)
+	}
+	if res.Del != nil && !res.NoDelete && res.mayWrite(ac) && mayChange && res.MayDelete != nil && res.MayDelete(ac) {
+		dv.Actions = append(dv.Actions, ActionLink{Label: T(lang, "action.delete"), Href: "/" + res.Name + "/" + id + "/delete",
+			Post: true, Confirm: T(lang, "action.confirm_delete"), Danger: true})
+	}
+	hist, err := s.services.History(r.Context(), ac, res.Name, id)
+	if err != nil {
+		return err
+	}
+	dv.ShowHistory = true
+	dv.History = historyRows(lang, hist, res.ItemKey)
+	s.Render(w, r, status, "detail", &Page{Title: res.Title(v), Active: "/" + res.Name, Data: &dv, Error: e})
+	return nil
 }
 
 func (res *Resource[R]) uiForm(s *Server, create bool) Handler {
@@ -340,8 +358,19 @@ func (res *Resource[R]) uiSave(s *Server, create bool) Handler {
 			}
 			title = T(lang, "action.edit") + " · " + res.Title(old)
 			action = "/" + res.Name + "/" + id + "/edit"
+			if Refreshing(r) {
+				v = old // shown again as typed over the stored record
+			}
 		}
 		err := s.Decode(w, r, v)
+		if Refreshing(r) {
+			// shown again, nothing saved: a search box's matches, the fields of the kind chosen
+			if !res.mayWrite(ac) {
+				return gongzhi.Forbidden()
+			}
+			res.RenderForm(s, w, r, http.StatusOK, title, action, v, nil, create)
+			return nil
+		}
 		if err == nil {
 			if create {
 				err = res.Create(r.Context(), ac, v)

@@ -361,9 +361,14 @@ func TestUIFormErrorsBesideFields(t *testing.T) {
 	if st != http.StatusUnprocessableEntity {
 		t.Fatalf("bad code: %d", st)
 	}
+	// the summary at the top names the field and links to it; the field shows the reason itself
+	sum := strings.Index(body, `id="error-summary"`)
 	i := strings.Index(body, `id="field-credit_code"`)
-	j := strings.Index(body, "校验位错误")
-	if i < 0 || j < i || strings.Contains(body[i:j], `class="field `) || !strings.Contains(body, `value="葛塘测试社工站"`) {
+	if sum < 0 || i < sum || !strings.Contains(body[sum:i], `<a href="#in-credit_code">`) || !strings.Contains(body[sum:i], "校验位错误") {
+		t.Fatal("the error summary does not name and link the credit code field above the form")
+	}
+	j := strings.Index(body[i:], "校验位错误")
+	if i < 0 || j < 0 || strings.Contains(body[i:i+j], `class="field `) || !strings.Contains(body, `value="葛塘测试社工站"`) {
 		t.Fatal("the error is not beside the credit code field, or the typed values were lost")
 	}
 	form.Set("credit_code", good)

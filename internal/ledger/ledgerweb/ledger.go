@@ -8,7 +8,6 @@
 package ledgerweb
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/files"
 	"gongzhi/internal/ledger"
 	"gongzhi/internal/web"
 	"gongzhi/internal/xlsx"
@@ -506,7 +504,7 @@ type ledgerEntryView struct {
 	Entry    *gongzhi.ServiceEntry
 	Images   []ledgerFile
 	Files    []ledgerFile
-	Upload   string
+	Upload   *web.UploadWidget
 	Void     string
 	Correct  *web.FormView
 	Versions []ledgerVersion
@@ -524,6 +522,12 @@ type ledgerVersion struct {
 }
 
 func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
+	return s.ledgerEntryPage(w, r, http.StatusOK, nil)
+}
+
+// ledgerEntryPage renders an entry's page; upErr, if set, is the refusal of a file uploaded to it,
+// shown beside the upload form.
+func (s *Server) ledgerEntryPage(w http.ResponseWriter, r *http.Request, status int, upErr *gongzhi.Error) error {
 	id, err := web.PathID(r)
 	if err != nil {
 		return err
@@ -594,7 +598,11 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if _, writer := ledgerWriterOf(ac, e); writer && e.State == gongzhi.EntryActive {
-		v.Upload = ledgerHref(e.ID) + "/evidence"
+		v.Upload = &web.UploadWidget{Action: ledgerHref(e.ID) + "/evidence", Submit: web.T(lang, "ledger.upload"), Accept: "image/*,.pdf",
+			Label: web.T(lang, "ledger.file:"+web.SizeText(s.UploadLimit(gongzhi.MaxEvidenceSize)))}
+		if upErr != nil {
+			v.Upload.Error = web.T(lang, web.PpFirstNonEmpty(upErr.Fields["file"], upErr.Fields["sha256"], upErr.Message))
+		}
 		v.Void = ledgerHref(e.ID) + "/void"
 		v.Detail.Actions = []web.ActionLink{{Label: web.T(lang, "ledger.correct"), Href: ledgerHref(e.ID) + "?correct=1"}}
 	}
@@ -603,7 +611,7 @@ func (s *Server) ledgerEntry(w http.ResponseWriter, r *http.Request) error {
 		v.Versions = append(v.Versions, ledgerVersion{Version: x.Version, Action: web.T(lang, "ledger.action."+x.Action), By: x.By, At: web.OffShowTime(x.CreatedAt),
 			Reason: x.Reason, Snapshot: fmt.Sprintf("%s · %s · %s %d", x.Entry.HeldOn, x.Entry.Title, web.T(lang, "ledger.visits"), x.Entry.Visits)})
 	}
-	s.Render(w, r, http.StatusOK, "ledger_entry", &web.Page{Title: e.Title, Active: "/ledger", Data: v})
+	s.Render(w, r, status, "ledger_entry", &web.Page{Title: e.Title, Active: "/ledger", Data: v})
 	return nil
 }
 
@@ -660,39 +668,18 @@ func (s *Server) ledgerUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	limit := int64(gongzhi.MaxEvidenceSize)
-	tooLarge := &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:10 MiB", Fields: map[string]string{"file": "ledger.evidence_size:10 MiB"}}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.Is(err, http.ErrMissingFile):
-			err = gongzhi.Invalid("file", "err.no_file")
-		case errors.As(err, &mbe) || strings.Contains(err.Error(), "too large"):
-			err = tooLarge
-		default:
-			err = gongzhi.Invalid("file", "err.no_file")
-		}
-		return s.ledgerUploadFail(w, r, id, err)
-	}
-	defer file.Close()
 	if _, err := s.svc.EntryForEvidence(r.Context(), ac, id); err != nil {
 		return err
 	}
-	if !gongzhi.EvidenceNameOK(hdr.Filename) {
-		return s.ledgerUploadFail(w, r, id, gongzhi.Invalid("file", "ledger.evidence_type"))
+	limit := s.UploadLimit(gongzhi.MaxEvidenceSize)
+	up, err := s.ReceiveUpload(w, r, limit, gongzhi.EvidenceNameOK, "ledger.evidence_type")
+	if err != nil {
+		if gongzhi.ErrorCode(err) == gongzhi.ETOOLARGE {
+			err = &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:" + web.SizeText(limit), Fields: map[string]string{"file": "ledger.evidence_size:" + web.SizeText(limit)}}
+		}
+		return s.ledgerUploadFail(w, r, id, err)
 	}
-	sum, size, ct, err := s.Files.Put(hdr.Filename, file, limit)
-	switch {
-	case errors.Is(err, files.ErrTooLarge):
-		return s.ledgerUploadFail(w, r, id, tooLarge)
-	case errors.Is(err, files.ErrType):
-		return s.ledgerUploadFail(w, r, id, gongzhi.Invalid("file", "ledger.evidence_type"))
-	case err != nil:
-		return err
-	}
-	ev := &gongzhi.Evidence{Name: hdr.Filename, Size: size, SHA256: sum, ContentType: ct}
+	ev := &gongzhi.Evidence{Name: up.Name, Size: up.Size, SHA256: up.SHA256, ContentType: up.ContentType}
 	if err := s.svc.AddEvidence(r.Context(), ac, id, ev); err != nil {
 		return s.ledgerUploadFail(w, r, id, err)
 	}
@@ -709,7 +696,7 @@ func (s *Server) ledgerUploadFail(w http.ResponseWriter, r *http.Request, id int
 	}
 	e := gongzhi.AsError(err)
 	if e.Code == gongzhi.EINVALID || e.Code == gongzhi.ETOOLARGE || e.Code == gongzhi.ECONFLICT {
-		return s.Redirect(w, r, ledgerHref(id), web.T(web.LangOf(r), "ledger.upload_failed")+" "+web.OffErrText(web.LangOf(r), e))
+		return s.ledgerEntryPage(w, r, web.PpStatusFor(e), e) // the refusal beside the upload form
 	}
 	return err
 }

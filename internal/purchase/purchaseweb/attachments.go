@@ -5,13 +5,11 @@
 package purchaseweb
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"gongzhi"
-	"gongzhi/internal/files"
 	"gongzhi/internal/web"
 )
 
@@ -22,31 +20,22 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	limit := min(s.Opts.MaxUpload, int64(gongzhi.MaxAttachmentSize))
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		if errors.Is(err, http.ErrMissingFile) {
-			return gongzhi.Invalid("file", "err.no_file")
-		}
-		return web.UploadErr(err, limit)
-	}
-	defer file.Close()
-	// the application must be the caller's own, and a draft, before anything is stored
+	// the application must be the caller's own before anything is stored
 	if _, err := s.svc.Application(r.Context(), ac, id); err != nil {
 		return err
 	}
-	sum, size, ct, err := s.Files.Put(hdr.Filename, file, limit)
-	switch {
-	case errors.Is(err, files.ErrTooLarge):
-		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:" + strconv.FormatInt(limit>>20, 10) + " MiB"}
-	case errors.Is(err, files.ErrType):
-		return gongzhi.Invalid("file", "attachment.type")
-	case err != nil:
-		return err
+	up, err := s.ReceiveUpload(w, r, s.UploadLimit(gongzhi.MaxAttachmentSize), nil, "attachment.type")
+	var att *gongzhi.Attachment
+	if err == nil {
+		att = &gongzhi.Attachment{Name: up.Name, Size: up.Size, SHA256: up.SHA256, ContentType: up.ContentType}
+		err = s.svc.AddAttachment(r.Context(), ac, id, att)
 	}
-	att := &gongzhi.Attachment{Name: hdr.Filename, Size: size, SHA256: sum, ContentType: ct}
-	if err := s.svc.AddAttachment(r.Context(), ac, id, att); err != nil {
+	if e, ok := web.PpFieldErr(err); ok && !web.IsAPIPath(r) {
+		if e.Code == gongzhi.ECONFLICT && e.Fields["sha256"] != "" {
+			e = &gongzhi.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"file": e.Fields["sha256"]}}
+		}
+		return s.ppRenderAppDetail(w, r, id, e) // the refusal beside the upload form
+	} else if err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {

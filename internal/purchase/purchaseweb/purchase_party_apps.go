@@ -639,32 +639,29 @@ func (s *Server) ppAppSave(create bool) web.Handler {
 			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, "")
 			return nil
 		}
-		if create {
-			err = s.svc.CreateApplication(ctx, ac, ap)
-		} else {
-			err = s.svc.UpdateApplication(ctx, ac, ap)
+		var remove []int64
+		for _, v := range f.remove {
+			if attID, err := strconv.ParseInt(v, 10, 64); err == nil {
+				remove = append(remove, attID)
+			}
 		}
+		// saved, attachments added and removed and, with "save and submit", submitted in one
+		// transaction: a refusal leaves nothing written (no draft behind a failed submission)
+		submit := f.then == "submit"
+		err = s.svc.SaveApplication(ctx, ac, ap, atts, remove, submit)
 		if e, ok := web.PpFieldErr(err); ok {
-			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, "")
+			intro := ""
+			if submit && e.Code == gongzhi.EINVALID {
+				intro = web.T(lang, "party.submit_incomplete")
+			}
+			s.ppRenderAppForm(w, r, web.PpStatusFor(e), f, d, e, intro)
 			return nil
 		} else if err != nil {
 			return err
 		}
 		f.ID = ap.ID
-		for _, a := range atts {
-			if err := s.svc.AddAttachment(ctx, ac, ap.ID, a); err != nil {
-				return err
-			}
-		}
-		for _, v := range f.remove {
-			if attID, err := strconv.ParseInt(v, 10, 64); err == nil {
-				if err := s.svc.RemoveAttachment(ctx, ac, ap.ID, attID); err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
-					return err
-				}
-			}
-		}
-		if f.then == "submit" {
-			return s.ppSubmitFromUI(w, r, ap.ID)
+		if submit {
+			return s.Redirect(w, r, "/applications/"+web.FmtInt(ap.ID), web.T(lang, "party.submitted"))
 		}
 		return s.Redirect(w, r, "/applications/"+web.FmtInt(ap.ID), web.T(lang, "party.draft_saved"))
 	}
@@ -770,7 +767,7 @@ type ppAppView struct {
 	Texts     []ppTextBlock
 	Tables    []ppTableView
 	Files     []ppAttView
-	Upload    string // where a file is uploaded to the draft, when the provider may
+	Upload    *web.UploadWidget // the form that uploads a file to the draft, when the provider may
 	Actions   []web.ActionLink
 	Withdraw  bool
 	WithdrawA string
@@ -1113,7 +1110,12 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 				web.ActionLink{Label: web.T(lang, "action.edit"), Href: "/applications/" + web.FmtInt(id) + "/edit"},
 				web.ActionLink{Label: web.T(lang, "party.submit"), Href: "/applications/" + web.FmtInt(id) + "/submit", Post: true, Confirm: web.T(lang, "party.confirm_submit")})
 			v.Notice = web.T(lang, "party.deadline_note:"+ppDatetimeCN(c.ClosesAt))
-			v.Upload = "/applications/" + web.FmtInt(id) + "/attachments/upload"
+			v.Upload = &web.UploadWidget{Action: "/applications/" + web.FmtInt(id) + "/attachments/upload", Submit: web.T(lang, "action.upload"),
+				Label:  web.T(lang, "attachment.upload:"+web.SizeText(s.UploadLimit(gongzhi.MaxAttachmentSize))),
+				Accept: ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.zip"}
+			if e != nil && e.Fields["file"] != "" {
+				v.Upload.Error = web.T(lang, e.Fields["file"])
+			}
 		case !open && (ap.State == gongzhi.AppDraft || ap.State == gongzhi.AppSubmitted) && !now.Before(c.ClosesAt):
 			v.Notice = web.T(lang, "party.deadline_passed_note:"+ppDatetimeCN(c.ClosesAt))
 		case open && ap.State == gongzhi.AppSubmitted:

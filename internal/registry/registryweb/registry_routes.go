@@ -193,6 +193,9 @@ func (s *Server) importUpload(kind string) web.Handler {
 func (s *Server) registryRoutes() {
 	web.Register(s.Server, s.placeResource())
 	web.Register(s.Server, s.gridResource())
+	s.Handle("GET /households/pick", web.Changed, s.householdPick)
+	s.Handle("POST /households/{id}/members", web.Changed, s.addMember)
+	s.Api("POST /api/v1/households/{id}/members", s.addMember)
 	web.Register(s.Server, s.householdResource())
 	web.Register(s.Server, s.orgResource())
 	web.Register(s.Server, s.personResource())

@@ -6,7 +6,9 @@ package registryweb
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gongzhi"
 	"gongzhi/internal/registry"
@@ -117,31 +119,48 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 		},
 		Fields: func(r *http.Request, lang string, p *gongzhi.Person, errs map[string]string) []web.Field {
 			ac := web.ActorOf(r)
+			kinds := registry.PersonKindsFor(ac)
+			if p.ID == 0 && r.Method == http.MethodGet {
+				s.prefillPerson(r, p, kinds)
+			}
 			if p.PlaceCode == "" {
 				p.PlaceCode = ac.ScopeCode
 			}
-			kinds := registry.PersonKindsFor(ac)
 			if p.Kind == "" {
 				p.Kind = kinds[0]
 			}
+			// when: the field applies to these kinds only (shown for them, see personFieldKinds)
+			when := func(f web.Field) web.Field {
+				if ks := personFieldKinds[f.Name]; ks != "" {
+					f.When, f.WhenValues = "kind", ks
+					f.Hidden = !slices.Contains(strings.Fields(ks), p.Kind) && f.Error == ""
+				}
+				return f
+			}
 			f := []web.Field{
 				{Name: "name", Label: web.T(lang, "person.name"), Type: "text", Value: p.Name, Error: errs["name"], Required: true},
-				{Name: "kind", Label: web.T(lang, "person.kind"), Type: "select", Value: p.Kind, Options: web.EnumOptions(lang, "person.kind", kinds, false), Error: errs["kind"], Required: true},
+				{Name: "kind", Label: web.T(lang, "person.kind"), Type: "select", Value: p.Kind, Options: web.EnumOptions(lang, "person.kind", kinds, false), Error: errs["kind"], Required: true,
+					Refresh: web.T(lang, "person.kind_refresh")},
 				{Name: "id_number", Label: web.T(lang, "person.id_number") + maskedSuffix(p), Type: "text", Value: p.IDNumber, Error: errs["id_number"], Help: web.T(lang, "person.id_help")},
-				{Name: "gender", Label: web.T(lang, "person.gender"), Type: "select", Value: p.Gender, Options: web.EnumOptions(lang, "person.gender", gongzhi.Genders, false), Error: errs["gender"]},
+				{Name: "gender", Label: web.T(lang, "person.gender"), Type: "select", Value: p.Gender, Options: web.EnumOptions(lang, "person.gender", gongzhi.Genders, false), Error: errs["gender"],
+					Help: web.T(lang, "person.gender_help")},
 				{Name: "phone", Label: web.T(lang, "person.phone"), Type: "tel", Value: p.Phone, Error: errs["phone"]},
 				{Name: "place_code", Label: web.T(lang, "person.place_code"), Type: "select", Value: p.PlaceCode, Options: s.PlaceOptions(r, gongzhi.LevelStreet, gongzhi.LevelCommunity), Error: errs["place_code"], Required: true},
-				{Name: "household_id", Label: web.T(lang, "person.household_id"), Type: "number", Value: web.IdText(p.HouseholdID), Error: errs["household_id"]},
+				when(s.householdField(r, lang, p, errs["household_id"])),
+			}
+			if errs["birth_year"] != "" {
+				// only an API client sends a birth year; a form shows the one the ID number gives
+				f = append(f, web.Field{Name: "birth_year", Label: web.T(lang, "person.birth_year"), Type: "number", Value: yearText(p.BirthYear), Error: errs["birth_year"]})
 			}
 			if !gongzhi.OrgScoped(ac.Role()) {
-				f = append(f, web.Field{Name: "org_id", Label: web.T(lang, "person.org_id"), Type: "select", Value: web.IdText(p.OrgID), Options: s.OrgOptions(r, lang), Error: errs["org_id"]})
+				f = append(f, when(web.Field{Name: "org_id", Label: web.T(lang, "person.org_id"), Type: "select", Value: web.IdText(p.OrgID), Options: s.OrgOptions(r, lang), Error: errs["org_id"]}))
 			}
 			f = append(f,
-				web.Field{Name: "licence", Label: web.T(lang, "person.licence"), Type: "select", Value: p.Licence, Options: web.EnumOptions(lang, "person.licence", gongzhi.Licences, false), Error: errs["licence"]},
-				web.Field{Name: "affiliation", Label: web.T(lang, "person.affiliation"), Type: "text", Value: p.Affiliation, Error: errs["affiliation"]},
-				web.Field{Name: "volunteer_hours", Label: web.T(lang, "person.volunteer_hours"), Type: "number", Value: hoursText(p.VolunteerHours), Error: errs["volunteer_hours"]},
-				web.Field{Name: "expert_fields", Label: web.T(lang, "person.expert_fields"), Type: "multi", Values: p.ExpertFields, Options: web.EnumOptions(lang, "field", gongzhi.ExpertFields, false), Error: errs["expert_fields"], Wide: true},
-				web.Field{Name: "target_groups", Label: web.T(lang, "person.target_groups"), Type: "multi", Values: p.TargetGroups, Options: s.targetGroupOptions(r, lang, false), Error: errs["target_groups"], Wide: true},
+				when(web.Field{Name: "licence", Label: web.T(lang, "person.licence"), Type: "select", Value: p.Licence, Options: web.EnumOptions(lang, "person.licence", gongzhi.Licences, false), Error: errs["licence"]}),
+				when(web.Field{Name: "affiliation", Label: web.T(lang, "person.affiliation"), Type: "text", Value: p.Affiliation, Error: errs["affiliation"]}),
+				when(web.Field{Name: "volunteer_hours", Label: web.T(lang, "person.volunteer_hours"), Type: "number", Value: hoursText(p.VolunteerHours), Error: errs["volunteer_hours"]}),
+				when(web.Field{Name: "expert_fields", Label: web.T(lang, "person.expert_fields"), Type: "multi", Values: p.ExpertFields, Options: web.EnumOptions(lang, "field", gongzhi.ExpertFields, false), Error: errs["expert_fields"], Wide: true}),
+				when(web.Field{Name: "target_groups", Label: web.T(lang, "person.target_groups"), Type: "multi", Values: p.TargetGroups, Options: s.targetGroupOptions(r, lang, false), Error: errs["target_groups"], Wide: true}),
 				web.Field{Name: "notes", Label: web.T(lang, "person.notes"), Type: "textarea", Value: p.Notes, Error: errs["notes"], Wide: true},
 			)
 			return f
@@ -173,8 +192,35 @@ func (s *Server) personResource() *web.Resource[*gongzhi.Person] {
 	}
 }
 
+// personFieldKinds are the kinds of people a field of the person form applies to; the form shows
+// it for those only (a field not listed applies to everyone). A hidden field keeps its value.
+var personFieldKinds = map[string]string{
+	"household_id":    "resident",
+	"target_groups":   "resident",
+	"org_id":          "social_worker volunteer expert",
+	"licence":         "social_worker",
+	"volunteer_hours": "volunteer",
+	"expert_fields":   "expert",
+	"affiliation":     "expert",
+}
+
+// prefillPerson fills a new person's form from the link that opened it: a household's "register
+// a new member" link names the household (and so the community) and the kind.
+func (s *Server) prefillPerson(r *http.Request, p *gongzhi.Person, kinds []string) {
+	q := r.URL.Query()
+	if k := q.Get("kind"); slices.Contains(kinds, k) {
+		p.Kind = k
+	}
+	if id, err := strconv.ParseInt(q.Get("household_id"), 10, 64); err == nil && id > 0 {
+		if h, err := s.svc.Household(r.Context(), web.ActorOf(r), id); err == nil {
+			p.HouseholdID, p.PlaceCode = h.ID, h.CommunityCode
+		}
+	}
+}
+
+// maskedSuffix names the stored ID number, masked, in the label of a saved person's ID field.
 func maskedSuffix(p *gongzhi.Person) string {
-	if p.IDMasked != "" {
+	if p.ID != 0 && p.IDMasked != "" {
 		return " (" + p.IDMasked + ")"
 	}
 	return ""

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"gongzhi"
 	"gongzhi/internal/registry"
@@ -304,9 +305,159 @@ func (s *Server) householdResource() *web.Resource[*gongzhi.Household] {
 				if n > 50 {
 					rel.More = "/people?household=" + strconv.FormatInt(h.ID, 10)
 				}
+				if registry.MayAddHouseholdMember(ac) {
+					rel.Form = s.memberForm(r, lang, h)
+				}
 				dv.Related = append(dv.Related, rel)
 			}
 			return dv, nil
 		},
+	}
+}
+
+// householdPickMax is the most households a household select lists: the matches of what was
+// typed, or the first ones of the community when nothing was.
+const householdPickMax = 30
+
+// householdLabel names a household in a select: its address, and its head if known.
+func householdLabel(h *gongzhi.Household) string {
+	if h.HeadName != "" {
+		return h.Address + " · " + h.HeadName
+	}
+	return h.Address
+}
+
+// householdMatches lists the households of a community (in the actor's scope) whose address or
+// head matches q, at most householdPickMax, by address.
+func (s *Server) householdMatches(r *http.Request, community, q string) []web.PickOption {
+	out := []web.PickOption{}
+	if len(community) != 12 {
+		return out
+	}
+	_, err := s.svc.Households(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Q: web.TruncateRunes(strings.TrimSpace(q), 100),
+		Filters: map[string]string{"community": community}, Sort: "address", Limit: householdPickMax},
+		func(h *gongzhi.Household) error {
+			out = append(out, web.PickOption{Value: strconv.FormatInt(h.ID, 10), Label: householdLabel(h)})
+			return nil
+		})
+	s.LogListError(r, "household matches", err)
+	return out
+}
+
+// householdField is a resident's household picked by its address: a search box and a select of
+// the matches in the person's community, the household chosen now kept first.
+func (s *Server) householdField(r *http.Request, lang string, p *gongzhi.Person, errText string) web.Field {
+	typed := r.FormValue("household_q")
+	opts := []web.Option{{Value: "", Label: web.T(lang, "household.none")}}
+	if p.HouseholdID != 0 {
+		label := p.HouseholdAddr
+		if h, err := s.svc.Household(r.Context(), web.ActorOf(r), p.HouseholdID); err == nil {
+			label = householdLabel(h)
+		}
+		if label == "" {
+			label = "#" + strconv.FormatInt(p.HouseholdID, 10)
+		}
+		opts = append(opts, web.Option{Value: strconv.FormatInt(p.HouseholdID, 10), Label: label})
+	}
+	for _, m := range s.householdMatches(r, p.PlaceCode, typed) {
+		if m.Value != web.IdText(p.HouseholdID) {
+			opts = append(opts, web.Option{Value: m.Value, Label: m.Label})
+		}
+	}
+	help := web.T(lang, "household.pick_help")
+	if typed != "" && len(opts) == 1 {
+		help = web.T(lang, "household.pick_none") + " " + help
+	}
+	return web.Field{Name: "household_id", Label: web.T(lang, "person.household_id"), Type: "select", Value: web.IdText(p.HouseholdID), Options: opts,
+		Error: errText, Help: help, Search: &web.FieldSearch{Name: "household_q", Value: typed, Label: web.T(lang, "household.pick_search"),
+			Button: web.T(lang, "household.pick_find"), Source: "/households/pick", Scope: "place_code"}}
+}
+
+// householdPick answers the household search box as one types: the households of the community
+// named by scope whose address or head matches q, as JSON options.
+func (s *Server) householdPick(w http.ResponseWriter, r *http.Request) error {
+	if !registry.MayReadHouseholds(web.ActorOf(r)) {
+		return gongzhi.Forbidden()
+	}
+	q := r.URL.Query()
+	web.WriteJSON(w, http.StatusOK, s.householdMatches(r, q.Get("scope"), q.Get("q")))
+	return nil
+}
+
+// memberForm adds a member to a household: a resident of its community picked from those the
+// search box finds (by name or whole ID number; the first ones when nothing is typed), or a link
+// to register a new resident already linked to the household.
+func (s *Server) memberForm(r *http.Request, lang string, h *gongzhi.Household) *web.RelatedForm {
+	typed := strings.TrimSpace(r.FormValue("member_q"))
+	opts := []web.Option{{Value: "", Label: "—"}}
+	_, err := s.svc.People(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Q: web.TruncateRunes(typed, 100),
+		Filters: map[string]string{"place": h.CommunityCode, "kind": "resident"}, Sort: "name", Limit: householdPickMax},
+		func(p *gongzhi.Person) error {
+			if p.HouseholdID == h.ID {
+				return nil
+			}
+			label := p.Name
+			if p.IDMasked != "" {
+				label += " · " + p.IDMasked
+			}
+			if p.HouseholdAddr != "" {
+				label += " · " + web.T(lang, "household.member_now") + p.HouseholdAddr
+			}
+			opts = append(opts, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: label})
+			return nil
+		})
+	s.LogListError(r, "household member choices", err)
+	help := web.T(lang, "household.member_help")
+	if typed != "" && len(opts) == 1 {
+		help = web.T(lang, "household.member_none") + " " + help
+	}
+	id := strconv.FormatInt(h.ID, 10)
+	return &web.RelatedForm{Title: web.T(lang, "household.add_member"),
+		Search: &web.FieldSearch{Name: "member_q", Value: typed, Label: web.T(lang, "household.member_search"), Button: web.T(lang, "household.pick_find")},
+		Action: "/households/" + id + "/members", Submit: web.T(lang, "household.add_member_submit"),
+		Fields: []web.Field{{Name: "person_id", Label: web.T(lang, "household.member_pick"), Type: "select", Options: opts, Required: true, Help: help, Wide: true}},
+		Links:  []web.ActionLink{{Label: web.T(lang, "household.member_new"), Href: "/people/new?kind=resident&household_id=" + id}},
+	}
+}
+
+// memberAdd is the request to add an existing person to a household.
+type memberAdd struct {
+	PersonID int64 `json:"person_id"`
+}
+
+// addMember adds an existing resident of a household's community to the household (the
+// household page's form and the API); a refusal shows on the household page.
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	var m memberAdd
+	id, err := s.DecodeAt(w, r, &m)
+	if err == nil {
+		err = s.svc.AddHouseholdMember(r.Context(), ac, id, m.PersonID)
+	}
+	if e, ok := web.PpFieldErr(err); ok && !web.IsAPIPath(r) {
+		h, gerr := s.svc.Household(r.Context(), ac, id)
+		if gerr != nil {
+			return gerr
+		}
+		return s.householdResource().RenderDetail(s.Server, w, r, web.PpStatusFor(e), h, e)
+	} else if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		p, err := s.svc.Person(r.Context(), ac, m.PersonID)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, p)
+		return nil
+	}
+	return s.Redirect(w, r, "/households/"+strconv.FormatInt(id, 10), web.T(lang, "household.member_added"))
+}
+
+// householdAPIDocs are the household page's operations in the API.
+func householdAPIDocs() map[string]web.ApiDoc {
+	return map[string]web.ApiDoc{
+		"POST /api/v1/households/{id}/members": {Summary: "Add an existing resident of the household's community to the household (community staff, grid workers)",
+			Req: memberAdd{}, Resp: gongzhi.Person{}},
 	}
 }

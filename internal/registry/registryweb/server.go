@@ -31,3 +31,5 @@ func Part(svc *registry.Service) web.Part {
 			{Key: "nav.target_groups", Href: "/target-groups", Show: registry.ShowPlaces, Order: 350},
 		}}
 }
+
+func init() { web.AddAPIDocs(householdAPIDocs()) }

@@ -8,7 +8,6 @@ package supervisionweb
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/files"
 	"gongzhi/internal/supervision"
 	"gongzhi/internal/web"
 )
@@ -752,31 +750,13 @@ func (s *Server) supStoreEvidence(w http.ResponseWriter, r *http.Request, id int
 	if err := s.svc.CanAnswerRectification(r.Context(), web.ActorOf(r), id); err != nil {
 		return nil, err
 	}
-	limit := min(s.Opts.MaxUpload, int64(gongzhi.MaxEvidenceSize))
-	if r.MultipartForm == nil {
-		r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
-	}
-	file, hdr, err := r.FormFile("file")
+	up, err := s.ReceiveUpload(w, r, s.UploadLimit(gongzhi.MaxEvidenceSize), func(name string) bool {
+		return slices.Contains(gongzhi.EvidenceExts, strings.ToLower(filepath.Ext(name)))
+	}, "rect.evidence_type")
 	if err != nil {
-		if errors.Is(err, http.ErrMissingFile) {
-			return nil, gongzhi.Invalid("file", "err.no_file")
-		}
-		return nil, web.UploadErr(err, limit)
-	}
-	defer file.Close()
-	if !slices.Contains(gongzhi.EvidenceExts, strings.ToLower(filepath.Ext(hdr.Filename))) {
-		return nil, gongzhi.Invalid("file", "rect.evidence_type")
-	}
-	sum, size, ct, err := s.Files.Put(hdr.Filename, file, limit)
-	switch {
-	case errors.Is(err, files.ErrTooLarge):
-		return nil, &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:" + strconv.FormatInt(limit>>20, 10) + " MiB"}
-	case errors.Is(err, files.ErrType):
-		return nil, gongzhi.Invalid("file", "rect.evidence_type")
-	case err != nil:
 		return nil, err
 	}
-	return &supEvidence{SHA256: sum, Size: size, ContentType: ct}, nil
+	return &supEvidence{SHA256: up.SHA256, Size: up.Size, ContentType: up.ContentType}, nil
 }
 
 func (s *Server) supEvidenceUpload(w http.ResponseWriter, r *http.Request) error {
