@@ -75,6 +75,7 @@ func (b *browser) recordEntry(contract int64, kind, title, day string, picks []i
 		chromedp.SetValue(chromedp.ID("in-start_time"), "10:30"),
 		chromedp.SetValue(chromedp.ID("in-end_time"), "12:00"),
 		chromedp.SendKeys(chromedp.ID("in-venue"), "中山社区长者食堂"),
+		chromedp.SendKeys(chromedp.ID("in-tags"), map[bool]string{true: "上门探访", false: "助餐"}[kind == gongzhi.ActivityCasework]),
 	}
 	sels := []string{`#in-target_groups input[value="elderly"]`}
 	for i := range b.count(`#in-communities input`) { // every community the contract serves
@@ -180,8 +181,9 @@ func TestContractMonth(t *testing.T) {
 	if got, want := after["助餐服务"]-before["助餐服务"], int64(3+20+2+5); got != want {
 		t.Errorf("助餐服务 rose by %d 人次, want %d (before %v, after %v)", got, want, before, after)
 	}
-	if got := after["上门探访"] - before["上门探访"]; got != 2 {
-		t.Errorf("上门探访 rose by %d, want 2 (two entries)", got)
+	// only the visit carries the tag 上门探访 the indicator counts (issue 11 item 6), not the meal
+	if got := after["上门探访"] - before["上门探访"]; got != 1 {
+		t.Errorf("上门探访 rose by %d, want 1 (the one entry tagged 上门探访)", got)
 	}
 	if got := after["志愿服务时长"] - before["志愿服务时长"]; got != 4 && got != 5 { // 240 minutes more, rounded down with what was there
 		t.Errorf("志愿服务时长 rose by %d hours, want 4", got)
