@@ -238,5 +238,11 @@ func seedProvince(ctx context.Context, a *app.App, orgIDs map[string]int64, now 
 			return fmt.Errorf("payment: %w", err)
 		}
 	}
+	// this month's inspections of the province's contracts, as the scheduled job made them at its
+	// last run (the street's are made month by month by its hub in seedDelivery)
+	clock = now
+	if _, err := a.EnsureInspections(ctx, sys, gongzhi.MonthOf(now.In(gongzhi.ChinaTime))); err != nil {
+		return fmt.Errorf("inspections: %w", err)
+	}
 	return nil
 }

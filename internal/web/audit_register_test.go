@@ -43,7 +43,7 @@ func TestAuditRegisterMasksPersonalData(t *testing.T) {
 			t.Fatalf("household update: %d %s", r.Status, r.Raw)
 		}
 		idNumber := withCheckDigit("32011619850315421")
-		r = e.call(com, "POST", "/api/v1/people", map[string]any{"kind": "resident", "name": "审计测试", "gender": "female", "birth_year": 1985,
+		r = e.call(com, "POST", "/api/v1/people", map[string]any{"kind": "resident", "name": "审计测试", "gender": "male", "birth_year": 1985,
 			"id_number": idNumber, "phone": "13588887777", "place_code": demo.ZhongshanCode})
 		if r.Status != http.StatusCreated {
 			t.Fatalf("person: %d %s", r.Status, r.Raw)
