@@ -361,7 +361,7 @@ func (s *Server) householdField(r *http.Request, lang string, p *gongzhi.Person,
 	}
 	for _, m := range s.householdMatches(r, p.PlaceCode, typed) {
 		if m.Value != web.IdText(p.HouseholdID) {
-			opts = append(opts, web.Option{Value: m.Value, Label: m.Label})
+			opts = append(opts, web.Option(m))
 		}
 	}
 	help := web.T(lang, "household.pick_help")
