@@ -166,6 +166,18 @@ type FormView struct {
 	Intro     string
 }
 
+// hasSearch reports whether one of a form's fields has a search box, whose own button ("查找")
+// would otherwise be the one Enter presses: such a form starts with a hidden default button
+// that saves.
+func hasSearch(fields []Field) bool {
+	for _, f := range fields {
+		if f.Search != nil {
+			return true
+		}
+	}
+	return false
+}
+
 type Cell struct {
 	Text  string
 	Href  string
@@ -331,10 +343,11 @@ func (s *Server) loadAssets() error {
 // funcs are the template functions; static links carry the content hash from sums.
 func (s *Server) funcs(sums map[string]string) template.FuncMap {
 	return template.FuncMap{
-		"t":        T,
-		"tn":       TN,
-		"unplaced": unplaced,
-		"summary":  summaryFunc,
+		"t":         T,
+		"tn":        TN,
+		"unplaced":  unplaced,
+		"summary":   summaryFunc,
+		"hasSearch": hasSearch,
 		// uploadLimit is the limit an upload form states: "evidence" or "attachment" (UploadLimit)
 		"uploadLimit": func(kind string) string {
 			max := int64(gongzhi.MaxEvidenceSize)
