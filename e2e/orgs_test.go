@@ -95,8 +95,9 @@ func TestPurchaserRegistersOrganization(t *testing.T) {
 	if cls := eval[string](b, `document.getElementById("field-credit_code").className`); !strings.Contains(cls, "has-error") {
 		t.Errorf("the credit code field is not marked as wrong: class %q", cls)
 	}
-	if box := b.text("main .error-box"); !strings.Contains(box, "请修改标出的字段") {
-		t.Errorf("no summary above the form: %q", box)
+	// the summary above the form counts the problems and names each field
+	if box := b.text("main .error-box"); !strings.Contains(box, "有 1 处需要修改") || !strings.Contains(box, "统一社会信用代码：校验位错误") {
+		t.Errorf("no summary naming the field above the form: %q", box)
 	}
 	if n := eval[int](b, `document.querySelectorAll("p.field-error").length`); n != 1 {
 		t.Errorf("%d fields marked wrong, want only the credit code", n)
