@@ -142,8 +142,8 @@ func auditComplaint(c *gongzhi.Complaint) any {
 }
 
 // routeTo resolves where a complaint goes: the provider of a signed contract covering the
-// community, the hub, or the street office. EINVALID contract_id: complaint.contract_unknown
-// for a contract that is not signed or not in the community's street.
+// community, the hub, or the office. EINVALID contract_id: complaint.contract_unknown
+// for a contract that is not signed or whose purchaser's place does not hold the community.
 func routeTo(ctx context.Context, q *store.Q, c *gongzhi.Complaint) error {
 	switch {
 	case c.ContractID != 0:
@@ -171,7 +171,7 @@ func routeTo(ctx context.Context, q *store.Q, c *gongzhi.Complaint) error {
 // public without an account, or staff recording a phone call — must give a contact name and a
 // valid phone (EINVALID contact_name/contact_phone: required, phone.format). The community must
 // be a community (EINVALID community_code: place.missing, place.not_community); the contract, if
-// named, a signed contract of that street (contract_id: complaint.contract_unknown). More than
+// named, a signed contract of a place holding it (contract_id: complaint.contract_unknown). More than
 // ComplaintIPLimit submissions from one address within an hour, or ComplaintPhoneLimit for one
 // phone within a day, answer ETOOMANY.
 func (a *Service) SubmitComplaint(ctx context.Context, ac *gongzhi.Actor, c *gongzhi.Complaint) error {

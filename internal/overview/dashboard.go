@@ -27,7 +27,7 @@ import (
 
 // Dashboard is one dashboard document: every block of the page, as the API returns it.
 type Dashboard struct {
-	Kind         string                      `json:"kind"` // "street" or "provider"
+	Kind         string                      `json:"kind"` // the level of the caller's place ("province", "city", "district", "street", "community"), or "provider"
 	Year         int                         `json:"year"`
 	AsOf         string                      `json:"as_of"` // the day coverage and elapsed time are computed for
 	PlaceCode    string                      `json:"place_code,omitempty"`
@@ -59,7 +59,7 @@ func DashboardAsOf(today string, year int) string {
 	return y + "-01-01"
 }
 
-// Dashboard returns the caller's dashboard for fiscal year year: the street dashboard for the
+// Dashboard returns the caller's dashboard for fiscal year year: the place dashboard for the
 // purchaser, the hub and the auditor (their place and below), the provider's own contracts for
 // a provider. Other roles get EFORBIDDEN.
 func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*Dashboard, error) {
@@ -73,7 +73,7 @@ func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*
 		d.Kind, d.OrgID, d.OrgName = "provider", ac.User.OrgID, ac.User.OrgName
 		s = kernel.OrgScope(ac)
 	case MayReadStreetDashboard(ac):
-		d.Kind, d.PlaceCode, d.PlaceName = "street", ac.ScopeCode, ac.User.PlaceName
+		d.Kind, d.PlaceCode, d.PlaceName = PlaceKind(ac.ScopeCode), ac.ScopeCode, ac.User.PlaceName
 		s = kernel.PlaceScope(ac)
 	default:
 		return nil, gongzhi.Forbidden()
@@ -110,7 +110,7 @@ func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*
 		}
 		d.Contracts = append(d.Contracts, cs)
 	}
-	if d.Kind == "street" {
+	if d.Kind != "provider" {
 		if d.Coverage, err = a.dashCoverage(ctx, q, s, rows, d.AsOf); err != nil {
 			return nil, err
 		}
@@ -127,6 +127,20 @@ func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*
 	}
 	d.Satisfaction = dashNonNil(sat)
 	return d, nil
+}
+
+// PlaceKind is the dashboard kind of a place-scoped dashboard: the division level of the place
+// (the budget levels "province" … "street", or "community"); "street" for a code it cannot read,
+// as every place dashboard was before other levels bought services.
+func PlaceKind(code string) string {
+	lvl := gongzhi.LevelOfCode(code)
+	if lvl == gongzhi.LevelCommunity {
+		return "community"
+	}
+	if k := gongzhi.BudgetLevelOf(lvl); k != "" {
+		return k
+	}
+	return "street"
 }
 
 func dashNonNil[T any](xs []T) []T {
@@ -166,7 +180,7 @@ func (a *Service) dashMoney(ctx context.Context, q *store.Q, d *Dashboard, s sto
 		return err
 	}
 	budgets := map[string]gongzhi.Money{}
-	if d.Kind == "street" && !s.None {
+	if d.Kind != "provider" && !s.None {
 		if budgets, err = q.BudgetsByLevel(ctx, s.Prefix, year); err != nil {
 			return err
 		}

@@ -350,6 +350,12 @@ func (a *Service) PublicCallPlaces(ctx context.Context) ([]string, error) {
 	return a.DB.Q().CallPlaces(ctx, publicCallStates)
 }
 
+// PurchaserPlaces returns the places of the purchasers (the places of enabled purchaser
+// accounts, at any level: province, city, district or street), at most fifty, in code order.
+func (a *Service) PurchaserPlaces(ctx context.Context) ([]string, error) {
+	return a.DB.Q().PurchaserPlaces(ctx, 50)
+}
+
 // OpenCalls lists the calls taking applications now — the public page, no account needed.
 func (a *Service) OpenCalls(ctx context.Context, opts store.ListOptions, each func(*gongzhi.Call) error) (int, error) {
 	f := map[string]string{"state": gongzhi.CallOpen}

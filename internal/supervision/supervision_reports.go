@@ -28,7 +28,7 @@ var checkNames = map[string]string{
 
 var severityNames = map[string]string{gongzhi.SeverityMinor: "一般", gongzhi.SeverityMajor: "较重", gongzhi.SeveritySerious: "严重"}
 
-// reportPlace is the place a caller's reports are about: its own place (a street).
+// reportPlace is the place a caller's reports are about: its own place (a street, or a district, city or province).
 func reportPlace(ac *gongzhi.Actor) (string, error) {
 	if ac.User.PlaceCode == "" {
 		return "", gongzhi.Invalid("place_code", "required")

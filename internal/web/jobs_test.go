@@ -39,7 +39,7 @@ func TestJobsPage(t *testing.T) {
 			t.Fatalf("GET /jobs: %d", st)
 		}
 		checkTranslated(t, "admin-sys", "/jobs", body)
-		for _, want := range []string{"生成月度督导", "逾期整改上报街道", "逾期投诉升级督办", "每 5 分钟", "新建督导", "上报整改通知",
+		for _, want := range []string{"生成月度督导", "逾期整改上报购买方", "逾期投诉升级督办", "每 5 分钟", "新建督导", "上报整改通知",
 			"失败：escalate complaints: database is locked", "近 90 天没有失败。", `id="job-monthly_inspections"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the jobs page lacks %q", want)

@@ -50,19 +50,19 @@ func TestSupervisionExtendWeb(t *testing.T) {
 		rpath := fmt.Sprintf("/supervision/rectifications/%d", x.ID)
 
 		body := offPage(t, pur, "purchaser", rpath, 200)
-		for _, want := range []string{"已逾期", "已上报街道", "重新设定整改期限", fmt.Sprintf(`href="/supervision/talks/new?contract=%d"`, ct1), "原期限 2027-01-12", "整改期限 2027-01-12"} {
+		for _, want := range []string{"已逾期", "已上报购买方", "重新设定整改期限", fmt.Sprintf(`href="/supervision/talks/new?contract=%d"`, ct1), "原期限 2027-01-12", "整改期限 2027-01-12"} {
 			if !strings.Contains(body, want) {
 				t.Fatalf("purchaser's order page lacks %q", want)
 			}
 		}
 		// the escalation is the rule's, not the purchaser's whose call found the order overdue
-		if text := strings.Join(strings.Fields(tagRe.ReplaceAllString(body, " ")), " "); !strings.Contains(text, "系统 待整改 → 已上报街道") {
+		if text := strings.Join(strings.Fields(tagRe.ReplaceAllString(body, " ")), " "); !strings.Contains(text, "系统 待整改 → 已上报购买方") {
 			t.Errorf("the escalation is not shown as the system's: %s", text[max(0, strings.LastIndex(text, "处理记录")):])
 		}
 		if body := offPage(t, hub, "hub", rpath, 200); strings.Contains(body, "重新设定整改期限") {
 			t.Fatal("the hub is offered a new deadline")
 		}
-		if body := offPage(t, pur, "purchaser", "/supervision?rect=active#rectifications", 200); !strings.Contains(body, "待整改 · 已逾期 · 已上报街道") {
+		if body := offPage(t, pur, "purchaser", "/supervision?rect=active#rectifications", 200); !strings.Contains(body, "待整改 · 已逾期 · 已上报购买方") {
 			t.Fatal("the overdue order's row lacks 已逾期")
 		}
 		// the talk form takes the contract
@@ -81,7 +81,7 @@ func TestSupervisionExtendWeb(t *testing.T) {
 			t.Fatalf("extend: %d %s", st, loc)
 		}
 		body = offPage(t, pur, "purchaser", rpath, 200)
-		for _, want := range []string{"2027-01-30", "新整改期限 2027-01-30", "机构人员变动，同意延期", "街道重新设定整改期限"} {
+		for _, want := range []string{"2027-01-30", "新整改期限 2027-01-30", "机构人员变动，同意延期", "购买方重新设定整改期限"} {
 			if !strings.Contains(body, want) {
 				t.Fatalf("after the new deadline the page lacks %q", want)
 			}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gongzhi"
@@ -40,7 +41,8 @@ var auditActions = []string{"create", "update", "delete", "import", "answer", "e
 var auditEntities = []string{"places", "grids", "households", "people", "organizations", "target_groups", "users", "api_tokens", "needs", "service_categories",
 	"budgets", "calls", "applications", "panels", "review_scores", "awards", "objections", "contracts", "payments", "org_ineligibility", "holidays",
 	"service_entries", "service_evidence", "service_ratings", "surveys", "inspections", "rectifications", "talks", "meetings", "meeting_actions",
-	"supervision_reports", "complaints", "evaluation_schemes", "evaluations", "evaluation_members", "expert_links", "security_alarms", "audit"}
+	"supervision_reports", "complaints", "evaluation_schemes", "evaluations", "evaluation_members", "expert_links", "security_alarms", "audit",
+	"past_contracts"}
 
 // label is the message key's text, or fallback when no catalogue defines it.
 func label(lang, key, fallback string) string {
@@ -78,8 +80,9 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	lv := &web.ListView{Action: "/audit", Q: opts.Q, Total: total, Page: pg}
 	web.PageLinks(r, lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}}, opts.Limit)
 	v := &auditView{ListView: lv}
+	cats := s.PpCategoryNamer(r.Context(), lang)
 	for _, e := range entries {
-		v.Rows = append(v.Rows, auditRowOf(lang, e, names))
+		v.Rows = append(v.Rows, auditRowOf(lang, e, names, cats))
 	}
 	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
 	for _, a := range auditActions {
@@ -109,7 +112,8 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // auditRowOf puts one entry in words.
-func auditRowOf(lang string, e *gongzhi.AuditEntry, names map[int64]string) auditRow {
+// cats names service categories by their codes (nil: codes shown as they are).
+func auditRowOf(lang string, e *gongzhi.AuditEntry, names map[int64]string, cats func([]string) string) auditRow {
 	row := auditRow{At: fmtTime(e.At), Action: label(lang, "audit.action."+e.Action, e.Action)}
 	switch {
 	case names[e.UserID] != "":
@@ -133,7 +137,7 @@ func auditRowOf(lang string, e *gongzhi.AuditEntry, names map[int64]string) audi
 	}
 	row.Source = strings.TrimSpace(e.IP + " · " + label(lang, "audit.via."+e.Via, e.Via))
 	row.Source = strings.Trim(row.Source, " ·")
-	row.Changes = auditChanges(lang, e)
+	row.Changes = auditChanges(lang, e, cats)
 	return row
 }
 
@@ -147,8 +151,9 @@ const maxCreated = 8
 
 // auditChanges is what an entry changed, one line a field — "label: old → new" for a change,
 // "label: value" for a new or deleted record — and its note in words.
-func auditChanges(lang string, e *gongzhi.AuditEntry) []string {
+func auditChanges(lang string, e *gongzhi.AuditEntry, cats func([]string) string) []string {
 	var out []string
+	showValue := func(lang, k string, v any) string { return showValueOf(lang, k, v, cats) }
 	before, after := jsonObject(e.Before), jsonObject(e.After)
 	keys := map[string]bool{}
 	for k := range before {
@@ -212,12 +217,24 @@ func fieldLabel(lang, entity, k string) string {
 }
 
 // moneyFields hold amounts in fen, shown in yuan.
-var moneyFields = map[string]bool{"amount": true, "total": true, "reserved": true, "spent": true, "requested": true, "fund": true, "awarded": true}
+var moneyFields = map[string]bool{"amount": true, "total": true, "reserved": true, "spent": true, "requested": true, "fund": true, "awarded": true,
+	"price_min": true, "price_max": true, "paid": true, "total_amount": true, "budgeted": true, "contracted": true}
 
 var zeroTime = regexp.MustCompile(`^0001-01-01T`)
 
-// showValue formats a field's value: "—" for none, states and roles in words, times shortened.
-func showValue(lang, k string, v any) string {
+// categoryFields hold service category codes, shown by the categories' names.
+var categoryFields = map[string]bool{"category_code": true, "categories": true}
+
+// codeValues are the fields whose values are codes of a list with its own labels: the message
+// key is the prefix and the code ("person.gender.female" → 女).
+var codeValues = map[string]string{"gender": "person.gender.", "licence": "person.licence.", "expert_fields": "field.", "service_fields": "field.",
+	"source": "need.source.", "fund": "budget.fund.", "level": "budget.level."}
+
+// showValueOf formats a field's value: "—" for none, states, roles, categories and other codes
+// in words, amounts in yuan, times shortened, and an object (a funding band, a budget line) as
+// its fields in words, never as JSON.
+func showValueOf(lang, k string, v any, cats func([]string) string) string {
+	showValue := func(lang, k string, v any) string { return showValueOf(lang, k, v, cats) }
 	switch x := v.(type) {
 	case nil:
 		return "—"
@@ -229,6 +246,10 @@ func showValue(lang, k string, v any) string {
 			return label(lang, "role."+x, x)
 		case k == "state" || k == "kind" || k == "route" || k == "scope" || k == "aggregation":
 			return label(lang, "audit.value."+x, x)
+		case categoryFields[k] && cats != nil:
+			return web.TruncateRunes(cats([]string{x}), 80)
+		case codeValues[k] != "":
+			return label(lang, codeValues[k]+x, x)
 		case len(x) >= 19 && x[4] == '-' && x[10] == 'T':
 			return strings.Replace(x[:16], "T", " ", 1)
 		}
@@ -239,7 +260,7 @@ func showValue(lang, k string, v any) string {
 		if moneyFields[k] {
 			return web.OffYuan(gongzhi.Money(int64(x)))
 		}
-		return fmt.Sprint(x)
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	case []any:
 		if len(x) == 0 {
 			return "—"
@@ -250,10 +271,53 @@ func showValue(lang, k string, v any) string {
 		}
 		return web.TruncateRunes(strings.Join(parts, "、"), 80)
 	case map[string]any:
-		b, _ := json.Marshal(x)
-		return web.TruncateRunes(string(b), 80)
+		return web.TruncateRunes(objectText(lang, x, showValue), 80)
 	}
 	return fmt.Sprint(v)
+}
+
+// objectText puts an object held in a field in words: its name (name, item or label) first, a
+// range of amounts as "min–max", then its other fields as "label：value", skipping empty ones.
+func objectText(lang string, x map[string]any, show func(lang, k string, v any) string) string {
+	var head string
+	for _, k := range []string{"name", "item", "label", "title"} {
+		if s, ok := x[k].(string); ok && s != "" {
+			head = s
+			break
+		}
+	}
+	var parts []string
+	_, hasMin := x["min"]
+	_, hasMax := x["max"]
+	if hasMin && hasMax {
+		parts = append(parts, show(lang, "amount", x["min"])+"–"+show(lang, "amount", x["max"]))
+	}
+	keys := make([]string, 0, len(x))
+	for k := range x {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch k {
+		case "name", "item", "label", "title", "min", "max":
+			continue
+		}
+		if v := show(lang, k, x[k]); v != "—" {
+			if k == "amount" {
+				parts = append(parts, v)
+			} else {
+				parts = append(parts, fieldLabel(lang, "", k)+web.T(lang, "p.colon")+v)
+			}
+		}
+	}
+	rest := strings.Join(parts, web.T(lang, "audit.note_sep"))
+	switch {
+	case head == "":
+		return rest
+	case rest == "":
+		return head
+	}
+	return head + " " + rest
 }
 
 // noteText puts an entry's note in words: each of its parts ("; ") that is a note code with
@@ -270,9 +334,41 @@ func noteText(lang, note string) string {
 	return strings.Join(parts, web.T(lang, "audit.note_sep"))
 }
 
+// pastImportNote is the note of an import of past contracts ("12 rows, 3220000.00 yuan, years
+// 2019 (4) 2020 (8)").
+var pastImportNote = regexp.MustCompile(`^(\d+) rows, ([0-9.]+) yuan, years((?: \d{4} \(\d+\))*)$`)
+
+var pastImportYear = regexp.MustCompile(`(\d{4}) \((\d+)\)`)
+
 func notePart(lang, note string) string {
+	// a phrase with its detail after a colon ("need comment hidden: 理由"); a phrase that holds
+	// a colon itself ("second step: code") has a label of its own, and its head has none
+	if head, rest, ok := strings.Cut(note, ": "); ok {
+		if t := label(lang, "audit.note."+head, ""); t != "" {
+			return t + web.T(lang, "p.colon") + rest
+		}
+	}
 	if t := label(lang, "audit.note."+note, ""); t != "" {
 		return t
+	}
+	if m := pastImportNote.FindStringSubmatch(note); m != nil {
+		var years []string
+		for _, y := range pastImportYear.FindAllStringSubmatch(m[3], -1) {
+			n, _ := strconv.Atoi(y[2])
+			years = append(years, web.TN(lang, "audit.note.past_year", n, y[1]))
+		}
+		amount := m[2]
+		if f, err := strconv.ParseFloat(m[2], 64); err == nil {
+			amount = web.OffYuan(gongzhi.Money(int64(f*100 + 0.5)))
+		}
+		n, _ := strconv.Atoi(m[1])
+		return web.TN(lang, "audit.note.past_import", n, amount) + strings.Join(years, web.T(lang, "audit.list_sep"))
+	}
+	// key=value ("username=zhang", "days=3")
+	if k, v, ok := strings.Cut(note, "="); ok && !strings.ContainsAny(k, " [") {
+		if t := label(lang, "audit.note_key."+k, ""); t != "" {
+			return t + web.T(lang, "p.colon") + v
+		}
 	}
 	code, args, _ := strings.Cut(note, " ")
 	if _, ok := gongzhi.NoteCodes[code]; ok && (args == "" || strings.HasPrefix(args, "[")) {

@@ -48,7 +48,7 @@ type dashCard struct {
 }
 
 type dashView struct {
-	Street       bool
+	Place        bool // a place's dashboard (any level), not a provider's
 	Year         int
 	Years        []int
 	AsOf         string
@@ -79,7 +79,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	l := s.OffLabelsFor(r)
-	v := &dashView{Street: d.Kind == "street", Year: year, AsOf: d.AsOf, Scope: web.PpFirstNonEmpty(d.PlaceName, d.OrgName),
+	v := &dashView{Place: d.Kind != "provider", Year: year, AsOf: d.AsOf, Scope: web.PpFirstNonEmpty(d.PlaceName, d.OrgName),
 		Attention: d.Attention, APIURL: "/api/v1/dashboard?year=" + strconv.Itoa(year)}
 	this := s.svc.Now().In(gongzhi.ChinaTime).Year()
 	for y := this + 1; y >= this-4; y-- {
@@ -112,13 +112,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		{Label: web.T(lang, "dash.card.behind"), Value: strconv.Itoa(d.Behind), Alert: d.Behind > 0, Href: "#progress"},
 		{Label: web.T(lang, "dash.card.attention"), Value: strconv.Itoa(attention), Alert: attention > 0, Href: "#attention"},
 	}
-	if v.Street && d.Coverage != nil {
+	if v.Place && d.Coverage != nil {
 		v.Cards = append(v.Cards[:3], append([]dashCard{{Label: web.T(lang, "dash.card.gaps"), Value: strconv.Itoa(d.Coverage.Gaps),
 			Alert: d.Coverage.Gaps > 0, Href: "#coverage", Note: web.T(lang, "dash.card.gaps_note")}}, v.Cards[3:]...)...)
 		v.Coverage, v.CoverageNote = dashCoverageChart(lang, l, d.Coverage)
 	}
 	v.ByCategory = dashMoneyChart(lang, "chart-category", web.T(lang, "dash.by_category"), d.ByCategory, false)
-	if v.Street {
+	if v.Place {
 		levels := d.ByLevel
 		for i := range levels {
 			levels[i].Name = web.T(lang, "budget.level."+levels[i].Key)
@@ -132,7 +132,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	v.Progress = dashProgressChart(lang, d.Contracts)
 	v.Satisfaction = dashSatisfactionChart(lang, year, d.Satisfaction)
 	v.Heads = []string{web.T(lang, "dash.contract")}
-	if v.Street {
+	if v.Place {
 		v.Heads = append(v.Heads, web.T(lang, "dash.provider"))
 	}
 	v.Heads = append(v.Heads, web.T(lang, "dash.amount"), web.T(lang, "dash.paid"), web.T(lang, "dash.period"), web.T(lang, "dash.elapsed"), web.T(lang, "dash.progress_done"), web.T(lang, "dash.state"))
@@ -149,7 +149,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			state = web.T(lang, "dash.behind")
 		}
 		row := []web.Cell{{Text: c.Title, Href: web.OffContractHref(c.ContractID)}}
-		if v.Street {
+		if v.Place {
 			row = append(row, web.Cell{Text: c.ProviderName})
 		}
 		row = append(row, web.Cell{Text: web.OffYuan(c.Amount), Class: "num"}, web.Cell{Text: web.OffYuan(c.Paid), Class: "num"},

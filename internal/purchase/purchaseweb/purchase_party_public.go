@@ -88,15 +88,15 @@ func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ppRatePlaces are the places whose purchaser's payment record is shown: those of the public
-// calls, or, before there is any, every street (乡镇/街道) on the instance.
+// calls, or, before there is any, the place of every purchaser on the instance (a province,
+// city, district or street office alike).
 func (s *Server) ppRatePlaces(ctx context.Context) ([]string, error) {
 	codes, err := s.svc.PublicCallPlaces(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if len(codes) == 0 {
-		if _, err := s.svc.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "4"}, Sort: "code", Limit: 50},
-			func(p *gongzhi.Place) error { codes = append(codes, p.Code); return nil }); err != nil {
+		if codes, err = s.svc.PurchaserPlaces(ctx); err != nil {
 			return nil, err
 		}
 	}
