@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -94,5 +95,66 @@ func TestUploadFormLimitAndInlineErrors(t *testing.T) {
 	code, fields := errOf(r)
 	if r.Status != http.StatusRequestEntityTooLarge || code != gongzhi.ETOOLARGE || !fieldIs(fields["file"], "zh-CN", "upload.too_large:"+limit) {
 		t.Fatalf("API too large: %d %s", r.Status, r.Raw)
+	}
+}
+
+// An application's attachments can be removed from its page until it is submitted: a CSRF form
+// beside each, audited; after submission no button, and a stale form is refused on the page with
+// a reason saying attachments change only before submission.
+func TestApplicationPageRemovesAttachmentUntilSubmitted(t *testing.T) {
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
+	tok := f.e.token("gt-provider")
+	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "附件删除测试", 50000))
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	id := int64(r.Body["id"].(float64))
+	b := f.signedIn("gt-provider")
+	page := fmt.Sprintf("/applications/%d", id)
+	csrf := b.csrf(page)
+	for _, name := range []string{"方案.pdf", "预算.pdf"} {
+		pdf := append([]byte("%PDF-1.4\n"), []byte(name)...)
+		if st, loc := b.upload(page+"/attachments/upload", csrf, name, pdf); st != http.StatusSeeOther || loc != page {
+			t.Fatalf("upload %s: %d %s", name, st, loc)
+		}
+	}
+	ap, err := f.e.app.Application(f.ctx, f.sys, id)
+	if err != nil || len(ap.Attachments) != 2 {
+		t.Fatalf("attachments: %v %v", ap, err)
+	}
+	first, second := ap.Attachments[0].ID, ap.Attachments[1].ID
+	_, body := b.get(page)
+	remove := func(att int64) string { return fmt.Sprintf("%s/attachments/%d/remove", page, att) }
+	if !strings.Contains(body, `action="`+remove(first)+`"`) || !strings.Contains(body, `action="`+remove(second)+`"`) {
+		t.Fatal("the draft's page has no remove form beside each attachment")
+	}
+	// without the CSRF token: refused, nothing removed
+	if st, _ := b.post(remove(first), nil); st != http.StatusForbidden {
+		t.Fatalf("remove without csrf: %d", st)
+	}
+	audits := countAudit(t, f.e, `entity = 'applications' AND note = 'attachment removed'`)
+	if st, loc := b.post(remove(first), url.Values{"csrf": {csrf}}); st != http.StatusSeeOther || loc != page {
+		t.Fatalf("remove: %d %s", st, loc)
+	}
+	if ap, _ = f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 1 || ap.Attachments[0].ID != second {
+		t.Fatalf("after removal: %d attachments", len(ap.Attachments))
+	}
+	if got := countAudit(t, f.e, `entity = 'applications' AND note = 'attachment removed'`); got != audits+1 {
+		t.Fatalf("removal audited %d times", got-audits)
+	}
+	// submitted: no remove button, and a stale form is refused with the reason
+	if r := f.e.call(tok, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", id), nil); r.Status != 200 {
+		t.Fatalf("submit: %d %s", r.Status, r.Raw)
+	}
+	if _, body = b.get(page); strings.Contains(body, "/remove\"") {
+		t.Fatal("a submitted application's page offers to remove an attachment")
+	}
+	st, body := b.post(remove(second), url.Values{"csrf": {csrf}})
+	if st != http.StatusConflict || !strings.Contains(body, "申报书提交后不能再添加或删除附件") || !strings.Contains(body, "<h1>附件删除测试</h1>") {
+		t.Fatalf("remove after submission: %d", st)
+	}
+	if ap, _ = f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 1 {
+		t.Fatalf("removed after submission: %d attachments left", len(ap.Attachments))
 	}
 }
