@@ -158,3 +158,46 @@ func TestApplicationPageRemovesAttachmentUntilSubmitted(t *testing.T) {
 		t.Fatalf("removed after submission: %d attachments left", len(ap.Attachments))
 	}
 }
+
+// A body larger than the server's upload limit is cut off before the handler runs (while the CSRF
+// token is read): the form is still answered on its own page, beside the file field, with the
+// real limit, nothing attached; a cut-off post whose token cannot be read is answered by a page
+// naming the limit and linking back to the form.
+func TestUploadCutOffAnsweredOnTheForm(t *testing.T) {
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
+	limit := web.SizeText(min(1<<20, int64(gongzhi.MaxAttachmentSize))) // newEnv's MaxUpload
+	tok := f.e.token("gt-provider")
+	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "大文件测试", 50000))
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	id := int64(r.Body["id"].(float64))
+	b := f.signedIn("gt-provider")
+	page := fmt.Sprintf("/applications/%d", id)
+	csrf := b.csrf(page)
+	huge := append([]byte("%PDF-1.4\n"), make([]byte, 3<<20)...) // three times the limit: cut off while reading the token
+	st, body := b.upload(page+"/attachments/upload", csrf, "扫描件.pdf", huge)
+	field := fileField(body)
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(field, "文件过大：每个文件不超过 "+limit) || !strings.Contains(body, "<h1>大文件测试</h1>") {
+		t.Fatalf("cut off: %d, beside the field: %q", st, field)
+	}
+	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
+		t.Fatalf("a cut-off file was attached: %d", len(ap.Attachments))
+	}
+	// the token is not among the fields received: refused, on a page naming the limit with a link back
+	st, body = b.uploadWith(page+"/attachments/upload", url.Values{}, "扫描件.pdf", huge)
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(body, "上传内容过大（上限 "+limit+"）") || !strings.Contains(body, `<a href="`+page+`" class="button">返回</a>`) {
+		t.Fatalf("cut off without a token: %d\n%s", st, body)
+	}
+	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
+		t.Fatalf("a cut-off file without a token was attached: %d", len(ap.Attachments))
+	}
+	// a wrong token is refused as such (the fields were read), nothing attached
+	if st, _ = b.upload(page+"/attachments/upload", "not-the-token", "扫描件.pdf", huge); st != http.StatusRequestEntityTooLarge {
+		t.Fatalf("cut off with a wrong token: %d", st)
+	}
+	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
+		t.Fatalf("a file with a wrong token was attached: %d", len(ap.Attachments))
+	}
+}
