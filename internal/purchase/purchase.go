@@ -347,8 +347,10 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 			e = &gongzhi.Error{Code: e.Code, Message: e.Message, Fields: maps.Clone(e.Fields)}
 			delete(e.Fields, "level")
 		}
-		if err := ck.Check(e); err != nil {
-			return err
+		if len(e.Fields) > 0 {
+			if err := ck.Check(e); err != nil {
+				return err
+			}
 		}
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
