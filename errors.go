@@ -125,3 +125,48 @@ func AsError(err error) *Error {
 	}
 	return Internal(err)
 }
+
+// Checks collects the refusals of a record's checks made one after another (its Validate, then
+// its references): each check's field refusal is kept and the checks go on, so that every
+// failed field is named at once. A field that failed is not checked again (Failed).
+type Checks struct {
+	fields   FieldErrors
+	conflict *Error // the first refusal, while every refusal so far was ECONFLICT
+}
+
+// Check keeps the field reasons of err, a refusal naming fields (EINVALID, or ECONFLICT for a
+// value taken or refused as things stand), and returns nil; any other error (nil included) is
+// returned unchanged for the caller to return.
+func (c *Checks) Check(err error) error {
+	var e *Error
+	if err == nil || !errors.As(err, &e) || len(e.Fields) == 0 || (e.Code != EINVALID && e.Code != ECONFLICT) {
+		return err
+	}
+	if c.fields == nil {
+		c.fields = FieldErrors{}
+		if e.Code == ECONFLICT {
+			c.conflict = e
+		}
+	} else if e.Code != ECONFLICT {
+		c.conflict = nil
+	}
+	for k, v := range e.Fields {
+		c.fields.Add(k, v)
+	}
+	return nil
+}
+
+// Failed tells whether field has failed a check.
+func (c *Checks) Failed(field string) bool { _, ok := c.fields[field]; return ok }
+
+// Err returns nil when every check passed; otherwise an error naming every failed field:
+// ECONFLICT when every refusal was one (with the first one's message), else EINVALID.
+func (c *Checks) Err() error {
+	if len(c.fields) == 0 {
+		return nil
+	}
+	if c.conflict != nil {
+		return &Error{Code: ECONFLICT, Message: c.conflict.Message, Fields: maps.Clone(map[string]string(c.fields))}
+	}
+	return c.fields.Err()
+}

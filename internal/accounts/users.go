@@ -67,11 +67,12 @@ func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.Use
 		}
 		return nil
 	}
+	f := gongzhi.FieldErrors{} // the organization and the place at once
 	if gongzhi.WorksForOrg(u.Role) && u.OrgID != 0 {
 		// a social worker is placed where it serves and works for its organization, whose ledger
 		// it records (ledger.MayRecordEntries)
 		if _, err := q.GetOrganization(ctx, store.Scope{}, u.OrgID); err != nil {
-			return gongzhi.Invalid("org_id", "user.org_missing")
+			f.Add("org_id", "user.org_missing")
 		}
 	} else {
 		u.OrgID = 0
@@ -79,9 +80,9 @@ func (a *Service) checkUserScope(ctx context.Context, q *store.Q, u *gongzhi.Use
 	if lvl, err := q.PlaceExists(ctx, u.PlaceCode); err != nil {
 		return err
 	} else if lvl == 0 {
-		return gongzhi.Invalid("place_code", "place.missing")
+		f.Add("place_code", "place.missing")
 	}
-	return nil
+	return f.Err()
 }
 
 // CreateUser makes an account with a one-time password that must be changed at first sign-in.
@@ -91,24 +92,39 @@ func (a *Service) CreateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 	if err := kernel.Allow(ac, MayManageUsers(ac)); err != nil {
 		return "", err
 	}
+	var ck gongzhi.Checks // every failed field at once
 	if gongzhi.IsAdminRole(u.Role) && !ac.IsSystem() {
-		return "", gongzhi.Invalid("role", "user.admin_cli_only")
+		ck.Check(gongzhi.Invalid("role", "user.admin_cli_only"))
 	}
-	if err := u.Validate(); err != nil {
+	if err := ck.Check(u.Validate()); err != nil {
 		return "", err
 	}
 	if password == "" {
 		password = OneTimePassword()
 		u.MustChangePassword = true
 	} else if r := gongzhi.CheckPassword(password, u.Username); r != "" {
-		return "", gongzhi.Invalid("password", r)
+		ck.Check(gongzhi.Invalid("password", r))
+	}
+	if ck.Failed("role") {
+		return "", ck.Err() // the scope a role needs is not known
+	}
+	if ck.Err() != nil { // the scope's refusals with these, before any password is hashed
+		return "", a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+			if err := ck.Check(a.checkUserScope(ctx, q, u)); err != nil {
+				return err
+			}
+			return ck.Err()
+		})
 	}
 	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return "", err
 	}
 	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := a.checkUserScope(ctx, q, u); err != nil {
+		if err := ck.Check(a.checkUserScope(ctx, q, u)); err != nil {
+			return err
+		}
+		if err := ck.Err(); err != nil {
 			return err
 		}
 		if err := q.InsertUser(ctx, u, hash, a.NowUTC()); err != nil {
@@ -137,13 +153,19 @@ func (a *Service) UpdateUser(ctx context.Context, ac *gongzhi.Actor, u *gongzhi.
 			return err
 		}
 		u.Username = before.Username
+		var ck gongzhi.Checks // every failed field at once
 		if (gongzhi.IsAdminRole(u.Role) || gongzhi.IsAdminRole(before.Role)) && u.Role != before.Role && !ac.IsSystem() {
-			return gongzhi.Invalid("role", "user.admin_cli_only")
+			ck.Check(gongzhi.Invalid("role", "user.admin_cli_only"))
 		}
-		if err := u.Validate(); err != nil {
+		if err := ck.Check(u.Validate()); err != nil {
 			return err
 		}
-		if err := a.checkUserScope(ctx, q, u); err != nil {
+		if !ck.Failed("role") {
+			if err := ck.Check(a.checkUserScope(ctx, q, u)); err != nil {
+				return err
+			}
+		}
+		if err := ck.Err(); err != nil {
 			return err
 		}
 		if err := q.UpdateUser(ctx, u, a.NowUTC()); err != nil {

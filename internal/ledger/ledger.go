@@ -99,21 +99,31 @@ func contractInForce(ctx context.Context, q *store.Q, s store.Scope, id int64) (
 // ledger.person_unknown:ID) of those communities (ECONFLICT participant_ids:
 // ledger.person_outside:ID); volunteers given by id take their names from the registry.
 // served are the communities the contract's application serves; the people named (participants
-// and volunteers) are read in one query.
-func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, served []string, e *gongzhi.ServiceEntry) error {
+// and volunteers) are read in one query. The entry's own refusals (err, of its Validate and a
+// correction's reason) are named with these, every failed field at once.
+func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, served []string, e *gongzhi.ServiceEntry, err error) error {
+	var ck gongzhi.Checks
+	if err := ck.Check(err); err != nil {
+		return err
+	}
 	if ct.State != gongzhi.ContractSigned || ct.Current == nil {
-		return gongzhi.Refused("contract_id", "ledger.contract_unsigned")
+		ck.Check(gongzhi.Refused("contract_id", "ledger.contract_unsigned"))
+		return ck.Err()
 	}
 	t := ct.Current.Terms
-	if e.HeldOn > a.Today() {
-		return gongzhi.Refused("held_on", "ledger.future")
+	switch {
+	case ck.Failed("held_on"):
+	case e.HeldOn > a.Today():
+		ck.Check(gongzhi.Refused("held_on", "ledger.future"))
+	case e.HeldOn < t.StartOn || e.HeldOn > t.EndOn:
+		ck.Check(gongzhi.Refused("held_on", "ledger.outside_period:"+t.StartOn+" — "+t.EndOn))
 	}
-	if e.HeldOn < t.StartOn || e.HeldOn > t.EndOn {
-		return gongzhi.Refused("held_on", "ledger.outside_period:"+t.StartOn+" — "+t.EndOn)
-	}
-	for _, c := range e.Communities {
-		if !slices.Contains(served, c) {
-			return gongzhi.Refused("communities", "ledger.community_not_covered:"+c)
+	if !ck.Failed("communities") {
+		for _, c := range e.Communities {
+			if !slices.Contains(served, c) {
+				ck.Check(gongzhi.Refused("communities", "ledger.community_not_covered:"+c))
+				break
+			}
 		}
 	}
 	ids := slices.Clone(e.ParticipantIDs)
@@ -128,12 +138,17 @@ func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 	}
 	e.Participants = nil
 	for _, id := range e.ParticipantIDs {
+		if ck.Failed("participant_ids") {
+			break
+		}
 		p, ok := people[id]
 		if !ok || p.Kind != "resident" {
-			return gongzhi.Invalid("participant_ids", "ledger.person_unknown:"+kernel.Id10(id))
+			ck.Check(gongzhi.Invalid("participant_ids", "ledger.person_unknown:"+kernel.Id10(id)))
+			break
 		}
 		if !slices.ContainsFunc(e.Communities, func(c string) bool { return strings.HasPrefix(p.PlaceCode, communityPrefix(c)) }) {
-			return gongzhi.Refused("participant_ids", "ledger.person_outside:"+kernel.Id10(id))
+			ck.Check(gongzhi.Refused("participant_ids", "ledger.person_outside:"+kernel.Id10(id)))
+			break
 		}
 		e.Participants = append(e.Participants, gongzhi.Participant{PersonID: p.ID, Name: p.Name, PlaceCode: p.PlaceCode})
 	}
@@ -142,10 +157,16 @@ func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 			continue
 		}
 		p, ok := people[v.PersonID]
-		if !ok {
-			return gongzhi.Invalid("volunteers."+kernel.Itoa(i)+".person_id", "ledger.person_unknown:"+kernel.Id10(v.PersonID))
+		if k := "volunteers." + kernel.Itoa(i) + ".person_id"; !ok {
+			if !ck.Failed(k) {
+				ck.Check(gongzhi.Invalid(k, "ledger.person_unknown:"+kernel.Id10(v.PersonID)))
+			}
+			continue
 		}
 		e.Volunteers[i].Name = p.Name
+	}
+	if err := ck.Err(); err != nil {
+		return err
 	}
 	e.Visits = len(e.Participants) + e.Counted
 	e.ContractID, e.OrgID, e.PlaceCode, e.ContractTitle, e.ProviderName = ct.ID, ct.OrgID, ct.PlaceCode, ct.Title, ct.ProviderName
@@ -163,18 +184,24 @@ func (a *Service) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 	if err != nil {
 		return err
 	}
-	if err := e.Validate(); err != nil {
-		return err
+	verr := e.Validate() // its refusals are named with the contract's, at once
+	if e.ContractID == 0 && verr != nil {
+		return verr
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		ct, served, err := q.ContractInForce(ctx, s.Scope, e.ContractID)
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+				if verr != nil { // the entry's own refusals, the contract's with them
+					f := gongzhi.FieldErrors{"contract_id": "err.not_found"}
+					f.Merge(verr)
+					return f.Err()
+				}
 				return &gongzhi.Error{Code: gongzhi.ENOTFOUND, Message: "err.not_found", Fields: map[string]string{"contract_id": "err.not_found"}}
 			}
 			return err
 		}
-		if err := a.checkEntry(ctx, q, ct, served, e); err != nil {
+		if err := a.checkEntry(ctx, q, ct, served, e, verr); err != nil {
 			return err
 		}
 		e.CreatedBy = kernel.ActorName(ac)
@@ -194,17 +221,15 @@ func (a *Service) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64,
 		return err
 	}
 	reason, rerr := gongzhi.CheckReason(reason)
-	if err := e.Validate(); err != nil || rerr != nil {
-		f := gongzhi.FieldErrors{}
-		for _, x := range []error{err, rerr} {
-			if x != nil {
-				for k, v := range gongzhi.AsError(x).Fields {
-					f.Add(k, v)
-				}
+	f := gongzhi.FieldErrors{} // the entry's and the reason's refusals, named with the contract's at once
+	for _, x := range []error{e.Validate(), rerr} {
+		if x != nil {
+			for k, v := range gongzhi.AsError(x).Fields {
+				f.Add(k, v)
 			}
 		}
-		return f.Err()
 	}
+	verr := f.Err()
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		old, err := lockActiveEntry(ctx, q, s, id)
 		if err != nil {
@@ -214,7 +239,7 @@ func (a *Service) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64,
 		if err != nil {
 			return err
 		}
-		if err := a.checkEntry(ctx, q, ct, served, e); err != nil {
+		if err := a.checkEntry(ctx, q, ct, served, e, verr); err != nil {
 			return err
 		}
 		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,

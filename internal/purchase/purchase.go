@@ -28,6 +28,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"maps"
 	"slices"
 	"strings"
 
@@ -144,15 +145,18 @@ func (a *Service) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.
 	if err := kernel.Allow(ac, MayRecordNeed(ac)); err != nil {
 		return err
 	}
-	if err := n.Validate(false); err != nil {
+	var ck gongzhi.Checks // every failed field at once
+	if err := ck.Check(n.Validate(false)); err != nil {
 		return err
 	}
 	n.RecordedBy = ac.User.Username
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := a.CheckCommunity(ctx, q, ac, "community_code", n.CommunityCode); err != nil {
-			return err
+		if !ck.Failed("community_code") {
+			if err := ck.Check(a.CheckCommunity(ctx, q, ac, "community_code", n.CommunityCode)); err != nil {
+				return err
+			}
 		}
-		return a.insertNeed(ctx, q, ac, n)
+		return a.insertNeed(ctx, q, ac, n, &ck)
 	})
 }
 
@@ -163,7 +167,8 @@ func (a *Service) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.
 // and ETOOMANY once an anonymous address has sent PublicFormLimit needs within the hour.
 func (a *Service) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.Need) error {
 	n.Source = "online"
-	if err := n.Validate(true); err != nil {
+	var ck gongzhi.Checks // every failed field at once
+	if err := ck.Check(n.Validate(true)); err != nil {
 		return err
 	}
 	n.RecordedBy = kernel.ActorName(ac)
@@ -171,23 +176,30 @@ func (a *Service) SubmitNeedPublic(ctx context.Context, ac *gongzhi.Actor, n *go
 		if err := a.ThrottleAnonymous(ctx, q, ac, "need"); err != nil {
 			return err
 		}
-		if err := CommunityExists(ctx, q, n.CommunityCode); err != nil {
-			return err
+		if !ck.Failed("community_code") {
+			if err := ck.Check(CommunityExists(ctx, q, n.CommunityCode)); err != nil {
+				return err
+			}
 		}
-		return a.insertNeed(ctx, q, ac, n)
+		return a.insertNeed(ctx, q, ac, n, &ck)
 	})
 }
 
-func (a *Service) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need) error {
+// insertNeed checks a need's target group and category, and records it unless a check (with
+// those in ck, made before) failed: then every failed field is named at once.
+func (a *Service) insertNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need, ck *gongzhi.Checks) error {
 	groups, err := q.ListTargetGroups(ctx)
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(groups, func(g gongzhi.TargetGroup) bool { return g.Code == n.TargetGroup }) {
-		return gongzhi.Invalid("target_group", "choice")
+	if !ck.Failed("target_group") && !slices.ContainsFunc(groups, func(g gongzhi.TargetGroup) bool { return g.Code == n.TargetGroup }) {
+		ck.Check(gongzhi.Invalid("target_group", "choice"))
 	}
-	if c, err := q.GetServiceCategory(ctx, n.CategoryCode); err != nil || !c.Active {
-		return gongzhi.Invalid("category_code", "choice")
+	if c, err := q.GetServiceCategory(ctx, n.CategoryCode); !ck.Failed("category_code") && (err != nil || !c.Active) {
+		ck.Check(gongzhi.Invalid("category_code", "choice"))
+	}
+	if err := ck.Err(); err != nil {
+		return err
 	}
 	if err := q.InsertNeed(ctx, n, kernel.UserID(ac), a.NowUTC()); err != nil {
 		return err
@@ -321,29 +333,42 @@ func (a *Service) CreateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return err
 	}
-	if b.Level == "" && len(b.PlaceCode) == 12 {
-		// the level comes from the place: a place outside scope is refused as such first
-		if err := registry.InScope(ac, "place_code", b.PlaceCode); err != nil {
-			return err
-		}
+	var ck gongzhi.Checks // every failed field at once
+	derived := b.Level == ""
+	if derived && len(b.PlaceCode) == 12 && registry.InScope(ac, "place_code", b.PlaceCode) == nil {
 		if lvl, err := a.DB.Q().PlaceExists(ctx, b.PlaceCode); err == nil && lvl != 0 {
-			if b.Level = gongzhi.BudgetLevelOf(lvl); b.Level == "" {
-				return checkBudgetLevel("", lvl)
-			}
+			b.Level = gongzhi.BudgetLevelOf(lvl) // the level comes from the place
 		}
 	}
 	if err := b.Validate(); err != nil {
-		return err
+		e := gongzhi.AsError(err)
+		if derived && b.Level == "" && e.Fields["level"] == "required" {
+			// a level left blank is the place's: the place's own reason says why there is none
+			e = &gongzhi.Error{Code: e.Code, Message: e.Message, Fields: maps.Clone(e.Fields)}
+			delete(e.Fields, "level")
+		}
+		if len(e.Fields) > 0 {
+			if err := ck.Check(e); err != nil {
+				return err
+			}
+		}
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if err := registry.InScope(ac, "place_code", b.PlaceCode); err != nil {
-			return err
+		if !ck.Failed("place_code") {
+			if err := ck.Check(registry.InScope(ac, "place_code", b.PlaceCode)); err != nil {
+				return err
+			}
 		}
-		if lvl, err := q.PlaceExists(ctx, b.PlaceCode); err != nil {
-			return err
-		} else if lvl == 0 {
-			return gongzhi.Invalid("place_code", "place.missing")
-		} else if err := checkBudgetLevel(b.Level, lvl); err != nil {
+		if !ck.Failed("place_code") {
+			if lvl, err := q.PlaceExists(ctx, b.PlaceCode); err != nil {
+				return err
+			} else if lvl == 0 {
+				ck.Check(gongzhi.Invalid("place_code", "place.missing"))
+			} else if !ck.Failed("level") {
+				ck.Check(checkBudgetLevel(b.Level, lvl))
+			}
+		}
+		if err := ck.Err(); err != nil {
 			return err
 		}
 		if err := q.InsertBudget(ctx, b, a.NowUTC()); err != nil {
@@ -390,20 +415,24 @@ func (a *Service) UpdateBudget(ctx context.Context, ac *gongzhi.Actor, b *gongzh
 		if b.Level == "" {
 			b.Level = before.Level
 		}
-		if err := b.Validate(); err != nil {
+		var ck gongzhi.Checks // every failed field at once
+		if err := ck.Check(b.Validate()); err != nil {
 			return err
 		}
 		if lvl, err := q.PlaceExists(ctx, b.PlaceCode); err != nil {
 			return err
-		} else if err := checkBudgetLevel(b.Level, lvl); err != nil {
-			return err
+		} else if !ck.Failed("level") {
+			ck.Check(checkBudgetLevel(b.Level, lvl))
 		}
 		committed := before.Reserved + before.Spent
-		if b.Amount < committed {
-			return gongzhi.Refused("amount", "budget.below_committed:"+committed.Format())
+		if b.Amount < committed && !ck.Failed("amount") {
+			ck.Check(gongzhi.Refused("amount", "budget.below_committed:"+committed.Format()))
 		}
-		if committed > 0 && b.FiscalYear != before.FiscalYear {
-			return gongzhi.Refused("fiscal_year", "budget.committed")
+		if committed > 0 && b.FiscalYear != before.FiscalYear && !ck.Failed("fiscal_year") {
+			ck.Check(gongzhi.Refused("fiscal_year", "budget.committed"))
+		}
+		if err := ck.Err(); err != nil {
+			return err
 		}
 		if err := q.UpdateBudget(ctx, b, a.NowUTC()); err != nil {
 			return err

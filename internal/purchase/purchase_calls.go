@@ -24,33 +24,46 @@ import (
 // entries, the needs are needs of communities under the place, and the amount is within the
 // budget's amount.
 func (a *Service) checkCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, c *gongzhi.Call) error {
-	if err := c.Validate(); err != nil {
+	var ck gongzhi.Checks // every failed field at once
+	if err := ck.Check(c.Validate()); err != nil {
 		return err
 	}
-	if err := registry.InScope(ac, "place_code", c.PlaceCode); err != nil {
-		return err
+	prefix := ""
+	if !ck.Failed("place_code") {
+		if err := ck.Check(registry.InScope(ac, "place_code", c.PlaceCode)); err != nil {
+			return err
+		}
 	}
-	prefix, _, err := kernel.PlacePrefix(ctx, q, c.PlaceCode)
-	if err != nil {
-		return gongzhi.Invalid("place_code", "place.missing")
+	if !ck.Failed("place_code") {
+		p, _, err := kernel.PlacePrefix(ctx, q, c.PlaceCode)
+		if err != nil {
+			ck.Check(gongzhi.Invalid("place_code", "place.missing"))
+		}
+		prefix = p
 	}
-	b, err := q.GetBudget(ctx, kernel.PlaceScope(ac), c.BudgetID)
-	if err != nil {
-		return gongzhi.Invalid("budget_id", "budget.missing")
+	if !ck.Failed("budget_id") {
+		b, err := q.GetBudget(ctx, kernel.PlaceScope(ac), c.BudgetID)
+		if err != nil {
+			ck.Check(gongzhi.Invalid("budget_id", "budget.missing"))
+		} else {
+			bprefix, _, err := kernel.PlacePrefix(ctx, q, b.PlaceCode)
+			if err != nil {
+				return err
+			}
+			if prefix != "" && !strings.HasPrefix(c.PlaceCode, bprefix) {
+				ck.Check(gongzhi.Invalid("budget_id", "call.budget_place"))
+			}
+			if !ck.Failed("amount") && c.Amount > b.Amount {
+				ck.Check(gongzhi.Invalid("amount", "call.amount_above_budget:"+b.Amount.Format()))
+			}
+		}
 	}
-	bprefix, _, err := kernel.PlacePrefix(ctx, q, b.PlaceCode)
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(c.PlaceCode, bprefix) {
-		return gongzhi.Invalid("budget_id", "call.budget_place")
-	}
-	if c.Amount > b.Amount {
-		return gongzhi.Invalid("amount", "call.amount_above_budget:"+b.Amount.Format())
-	}
-	for _, code := range c.Categories {
-		if cat, err := q.GetServiceCategory(ctx, code); err != nil || !cat.Active {
-			return gongzhi.Invalid("categories", "choice")
+	if !ck.Failed("categories") {
+		for _, code := range c.Categories {
+			if cat, err := q.GetServiceCategory(ctx, code); err != nil || !cat.Active {
+				ck.Check(gongzhi.Invalid("categories", "choice"))
+				break
+			}
 		}
 	}
 	needs, err := q.NeedsByIDs(ctx, c.NeedIDs)
@@ -58,14 +71,16 @@ func (a *Service) checkCall(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 		return err
 	}
 	if len(needs) != len(c.NeedIDs) {
-		return gongzhi.Invalid("need_ids", "choice")
-	}
-	for _, n := range needs {
-		if !strings.HasPrefix(n.CommunityCode, prefix) {
-			return gongzhi.Invalid("need_ids", "call.need_place")
+		ck.Check(gongzhi.Invalid("need_ids", "choice"))
+	} else if prefix != "" {
+		for _, n := range needs {
+			if !strings.HasPrefix(n.CommunityCode, prefix) {
+				ck.Check(gongzhi.Invalid("need_ids", "call.need_place"))
+				break
+			}
 		}
 	}
-	return nil
+	return ck.Err()
 }
 
 // CreateCall writes a draft call for projects at a place within the purchaser's scope, drawing

@@ -186,7 +186,8 @@ func (a *Service) ContractVersions(ctx context.Context, ac *gongzhi.Actor, id in
 // (portions.N: contract.portion_below_paid:PAID).
 func (a *Service) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t *gongzhi.ContractTerms) error {
 	t.Normalize()
-	if err := t.Validate(); err != nil {
+	var ck gongzhi.Checks // every failed field at once
+	if err := ck.Check(t.Validate()); err != nil {
 		return err
 	}
 	if ct.State == gongzhi.ContractDraft {
@@ -194,24 +195,24 @@ func (a *Service) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 		if err != nil {
 			return err
 		}
-		if t.Amount != w.Amount {
-			return gongzhi.Invalid("amount", "contract.amount_award:"+w.Amount.Format())
+		if t.Amount != w.Amount && !ck.Failed("amount") {
+			ck.Check(gongzhi.Invalid("amount", "contract.amount_award:"+w.Amount.Format()))
 		}
-		return nil
+		return ck.Err()
 	}
-	if t.Amount < ct.Paid {
-		return gongzhi.Invalid("amount", "contract.below_paid:"+ct.Paid.Format())
+	if t.Amount < ct.Paid && !ck.Failed("amount") {
+		ck.Check(gongzhi.Invalid("amount", "contract.below_paid:"+ct.Paid.Format()))
 	}
 	paid, err := q.PortionsPaid(ctx, ct.ID)
 	if err != nil {
 		return err
 	}
 	for i, p := range paid {
-		if p.Paid > 0 && (i >= len(t.Portions) || t.Portions[i].Amount < p.Paid) {
-			return gongzhi.Invalid("portions."+kernel.Itoa(i), "contract.portion_below_paid:"+p.Paid.Format())
+		if k := "portions." + kernel.Itoa(i); p.Paid > 0 && (i >= len(t.Portions) || t.Portions[i].Amount < p.Paid) && !ck.Failed(k) {
+			ck.Check(gongzhi.Invalid(k, "contract.portion_below_paid:"+p.Paid.Format()))
 		}
 	}
-	return nil
+	return ck.Err()
 }
 
 // UpdateContractTerms replaces the terms of the version waiting for confirmation — the draft, or
@@ -267,8 +268,9 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 		return nil, err
 	}
 	reason, r := gongzhi.CheckText(reason, 1000, true)
+	var ck gongzhi.Checks // the reason's refusal with the terms', at once
 	if r != "" {
-		return nil, gongzhi.Invalid("reason", r)
+		ck.Check(gongzhi.Invalid("reason", r))
 	}
 	var v *gongzhi.ContractVersion
 	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
@@ -282,7 +284,10 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 		if ct.Pending != nil {
 			return gongzhi.Refused("version", "contract.amendment_pending")
 		}
-		if err := a.checkTerms(ctx, q, ct, &t); err != nil {
+		if err := ck.Check(a.checkTerms(ctx, q, ct, &t)); err != nil {
+			return err
+		}
+		if err := ck.Err(); err != nil {
 			return err
 		}
 		versions, err := q.ListContractVersions(ctx, id)

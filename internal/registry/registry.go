@@ -343,27 +343,34 @@ func (a *Service) Organization(ctx context.Context, ac *gongzhi.Actor, id int64)
 }
 
 func (a *Service) checkOrg(ctx context.Context, q *store.Q, ac *gongzhi.Actor, o *gongzhi.Organization) error {
-	if err := o.Validate(); err != nil {
+	var ck gongzhi.Checks // every failed field at once
+	if err := ck.Check(o.Validate()); err != nil {
 		return err
 	}
-	if err := InScope(ac, "place_code", o.PlaceCode); err != nil && !gongzhi.OrgScoped(ac.Role()) {
-		return err
+	if !ck.Failed("place_code") {
+		if err := InScope(ac, "place_code", o.PlaceCode); err != nil && !gongzhi.OrgScoped(ac.Role()) {
+			if err := ck.Check(err); err != nil {
+				return err
+			}
+		}
 	}
-	if lvl, err := q.PlaceExists(ctx, o.PlaceCode); err != nil {
-		return err
-	} else if lvl == 0 {
-		return gongzhi.Invalid("place_code", "place.missing")
+	if !ck.Failed("place_code") {
+		if lvl, err := q.PlaceExists(ctx, o.PlaceCode); err != nil {
+			return err
+		} else if lvl == 0 {
+			ck.Check(gongzhi.Invalid("place_code", "place.missing"))
+		}
 	}
-	if o.CreditCode != "" {
+	if o.CreditCode != "" && !ck.Failed("credit_code") {
 		taken, err := q.CreditCodeTaken(ctx, o.CreditCode, o.ID)
 		if err != nil {
 			return err
 		}
 		if taken {
-			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"credit_code": "credit_code.taken"}}
+			ck.Check(&gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"credit_code": "credit_code.taken"}})
 		}
 	}
-	return nil
+	return ck.Err()
 }
 
 // CreateOrganization registers an organization on a registry in the caller's scope. The

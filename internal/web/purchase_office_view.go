@@ -228,14 +228,14 @@ func OffErrText(lang string, e *gongzhi.Error) string {
 	return strings.Join(parts, "；")
 }
 
-// offFormError reports whether err should be shown beside a form (bad input or a refused move) rather
-// than as an error page.
+// offFormError reports whether err should be shown beside a form (bad input, a refused move, a
+// file too large) rather than as an error page.
 func OffFormError(err error) (*gongzhi.Error, bool) {
 	if err == nil {
 		return nil, false
 	}
 	e := gongzhi.AsError(err)
-	return e, (e.Code == gongzhi.EINVALID || e.Code == gongzhi.ECONFLICT) && len(e.Fields) > 0
+	return e, (e.Code == gongzhi.EINVALID || e.Code == gongzhi.ECONFLICT || e.Code == gongzhi.ETOOLARGE) && len(e.Fields) > 0
 }
 
 // offMiniForm is one small form of a page (an award's amount, an objection's answer): where it

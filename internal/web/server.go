@@ -11,10 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -168,6 +171,7 @@ const (
 	keyLang
 	KeySession
 	keyRoute
+	keyUploadCut
 )
 
 func ActorOf(r *http.Request) *gongzhi.Actor {
@@ -335,7 +339,8 @@ func (s *Server) wrap(pattern string, acc access, isAPI bool, h Handler) http.Ha
 			return
 		}
 		if !isAPI && r.Method == http.MethodPost && ac != nil {
-			if err := s.checkCSRF(r); err != nil {
+			var err error
+			if r, err = s.checkCSRF(w, r); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -406,24 +411,46 @@ func (s *Server) SetSessionCookie(w http.ResponseWriter, token string) {
 // Metrics is the registry of the server's metrics, where a part registers its own.
 func (s *Server) Metrics() prometheus.Registerer { return s.reg }
 
-func (s *Server) checkCSRF(r *http.Request) error {
-	var tok string
+// checkCSRF checks a page's form post for the session's CSRF token. A multipart body is read at
+// most to the server's upload limit: one larger is cut off there, and if the form's fields before
+// its file (the token first) were received and the token is right, the handler still runs, its
+// upload refused as too large (ReceiveUpload), so that the form is shown again with the limit.
+func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		head := &headBuffer{max: uploadHead}
+		body := http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
+		r.Body = readCloser{io.TeeReader(body, head), body}
 		if err := r.ParseMultipartForm(s.Opts.MaxUpload); err != nil {
-			return UploadErr(err, s.Opts.MaxUpload)
+			err = UploadErr(err, s.Opts.MaxUpload)
+			if gongzhi.ErrorCode(err) != gongzhi.ETOOLARGE {
+				return r, err
+			}
+			vals := leadingValues(r, head.Bytes())
+			if tok := vals.Get("csrf"); tok == "" || tok != csrfOf(r) {
+				return r, err // the page that answers names the limit and links back (fail)
+			}
+			r.MultipartForm = &multipart.Form{Value: vals, File: map[string][]*multipart.FileHeader{}}
+			r.PostForm = vals
+			r.Form = url.Values{}
+			for k, v := range r.URL.Query() {
+				r.Form[k] = v
+			}
+			for k, v := range vals {
+				r.Form[k] = append(v, r.Form[k]...)
+			}
+			return withValue(r, keyUploadCut, true), nil
 		}
 	}
-	tok = r.FormValue("csrf")
-	if tok == "" || tok != csrfOf(r) {
-		return &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.csrf"}
+	if tok := r.FormValue("csrf"); tok == "" || tok != csrfOf(r) {
+		return r, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.csrf"}
 	}
-	return nil
+	return r, nil
 }
 
 func UploadErr(err error, limit int64) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) || strings.Contains(err.Error(), "too large") {
-		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: fmt.Sprintf("err.too_large:%d MiB", limit>>20)}
+		return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:" + SizeText(limit)}
 	}
 	return gongzhi.Invalid("file", "err.no_file")
 }
@@ -468,7 +495,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		WriteJSON(w, status, map[string]any{"error": body})
 		return
 	}
-	s.Render(w, r, status, "error", &Page{Title: T(lang, "title."+e.Code), Error: e})
+	var back string // a form whose upload was too large links back to it
+	if e.Code == gongzhi.ETOOLARGE && r.Method == http.MethodPost {
+		back = formPage(r)
+	}
+	s.Render(w, r, status, "error", &Page{Title: T(lang, "title."+e.Code), Error: e, Data: back})
 }
 
 // ApiError is the API's error body: {"error":{"code","message","fields"}}.

@@ -6,8 +6,13 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -42,13 +47,15 @@ type Upload struct {
 
 // UploadWidget is the file field of an upload form (the "upload" template): where it posts, the
 // label naming the types taken and the limit, what the file input accepts, and the reason a file
-// was refused.
+// was refused. A form that takes a file with other fields places the field alone (the
+// "upload-file" template, without Action and Submit); Optional when a file is not required.
 type UploadWidget struct {
-	Action string
-	Label  string
-	Accept string
-	Error  string
-	Submit string
+	Action   string
+	Label    string
+	Accept   string
+	Error    string
+	Submit   string
+	Optional bool
 }
 
 // ReceiveUpload reads the request's "file" and stores it, at most limit bytes (UploadLimit), of a
@@ -56,6 +63,9 @@ type UploadWidget struct {
 // (err.no_file), too large (ETOOLARGE, upload.too_large:LIMIT), a type not taken (typeReason);
 // any other error is the file store's.
 func (s *Server) ReceiveUpload(w http.ResponseWriter, r *http.Request, limit int64, nameOK func(string) bool, typeReason string) (*Upload, error) {
+	if UploadCut(r) {
+		return nil, TooLarge(limit)
+	}
 	if r.MultipartForm == nil {
 		r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
 	}
@@ -87,4 +97,77 @@ func (s *Server) ReceiveUpload(w http.ResponseWriter, r *http.Request, limit int
 func TooLarge(limit int64) *gongzhi.Error {
 	return &gongzhi.Error{Code: gongzhi.ETOOLARGE, Message: "err.too_large:" + SizeText(limit),
 		Fields: map[string]string{"file": "upload.too_large:" + SizeText(limit)}}
+}
+
+// UploadCut tells whether the request's body was larger than the server's upload limit and cut
+// off there before the handler ran (checkCSRF): its file is missing, to be refused as too large
+// (ReceiveUpload does; a handler reading the file itself must ask).
+func UploadCut(r *http.Request) bool { cut, _ := r.Context().Value(keyUploadCut).(bool); return cut }
+
+// uploadHead is how much of a multipart body is kept to read the form's fields before its file
+// when the body is too large.
+const uploadHead = 64 << 10
+
+// headBuffer keeps the first max bytes written to it.
+type headBuffer struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if room := h.max - h.buf.Len(); room > 0 {
+		h.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func (h *headBuffer) Bytes() []byte { return h.buf.Bytes() }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// leadingValues reads the fields of a multipart body that come before its first file, from the
+// body's head (what was received of it); a field cut off is left out.
+func leadingValues(r *http.Request, head []byte) url.Values {
+	vals := url.Values{}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return vals
+	}
+	mr := multipart.NewReader(bytes.NewReader(head), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil || p.FileName() != "" || p.FormName() == "" {
+			return vals
+		}
+		v, err := io.ReadAll(p)
+		if err != nil {
+			return vals
+		}
+		vals.Add(p.FormName(), string(v))
+	}
+}
+
+// formPage is the page of the form a post came from: the referring page when it is this site's,
+// otherwise the post's own address up to its last number, the record whose page has the form
+// ("/applications/7/attachments/upload" → "/applications/7"), or without its last step.
+func formPage(r *http.Request) string {
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
+		if ref.RawQuery != "" {
+			return ref.Path + "?" + ref.RawQuery
+		}
+		return ref.Path
+	}
+	steps := strings.Split(strings.TrimSuffix(r.URL.Path, "/"), "/")
+	for i := len(steps) - 2; i > 0; i-- {
+		if _, err := strconv.ParseInt(steps[i], 10, 64); err == nil {
+			return strings.Join(steps[:i+1], "/")
+		}
+	}
+	if len(steps) > 2 {
+		return strings.Join(steps[:len(steps)-1], "/")
+	}
+	return "/"
 }

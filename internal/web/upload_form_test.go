@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -94,5 +95,109 @@ func TestUploadFormLimitAndInlineErrors(t *testing.T) {
 	code, fields := errOf(r)
 	if r.Status != http.StatusRequestEntityTooLarge || code != gongzhi.ETOOLARGE || !fieldIs(fields["file"], "zh-CN", "upload.too_large:"+limit) {
 		t.Fatalf("API too large: %d %s", r.Status, r.Raw)
+	}
+}
+
+// An application's attachments can be removed from its page until it is submitted: a CSRF form
+// beside each, audited; after submission no button, and a stale form is refused on the page with
+// a reason saying attachments change only before submission.
+func TestApplicationPageRemovesAttachmentUntilSubmitted(t *testing.T) {
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
+	tok := f.e.token("gt-provider")
+	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "附件删除测试", 50000))
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	id := int64(r.Body["id"].(float64))
+	b := f.signedIn("gt-provider")
+	page := fmt.Sprintf("/applications/%d", id)
+	csrf := b.csrf(page)
+	for _, name := range []string{"方案.pdf", "预算.pdf"} {
+		pdf := append([]byte("%PDF-1.4\n"), []byte(name)...)
+		if st, loc := b.upload(page+"/attachments/upload", csrf, name, pdf); st != http.StatusSeeOther || loc != page {
+			t.Fatalf("upload %s: %d %s", name, st, loc)
+		}
+	}
+	ap, err := f.e.app.Application(f.ctx, f.sys, id)
+	if err != nil || len(ap.Attachments) != 2 {
+		t.Fatalf("attachments: %v %v", ap, err)
+	}
+	first, second := ap.Attachments[0].ID, ap.Attachments[1].ID
+	_, body := b.get(page)
+	remove := func(att int64) string { return fmt.Sprintf("%s/attachments/%d/remove", page, att) }
+	if !strings.Contains(body, `action="`+remove(first)+`"`) || !strings.Contains(body, `action="`+remove(second)+`"`) {
+		t.Fatal("the draft's page has no remove form beside each attachment")
+	}
+	// without the CSRF token: refused, nothing removed
+	if st, _ := b.post(remove(first), nil); st != http.StatusForbidden {
+		t.Fatalf("remove without csrf: %d", st)
+	}
+	audits := countAudit(t, f.e, `entity = 'applications' AND note = 'attachment removed'`)
+	if st, loc := b.post(remove(first), url.Values{"csrf": {csrf}}); st != http.StatusSeeOther || loc != page {
+		t.Fatalf("remove: %d %s", st, loc)
+	}
+	if ap, _ = f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 1 || ap.Attachments[0].ID != second {
+		t.Fatalf("after removal: %d attachments", len(ap.Attachments))
+	}
+	if got := countAudit(t, f.e, `entity = 'applications' AND note = 'attachment removed'`); got != audits+1 {
+		t.Fatalf("removal audited %d times", got-audits)
+	}
+	// submitted: no remove button, and a stale form is refused with the reason
+	if r := f.e.call(tok, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", id), nil); r.Status != 200 {
+		t.Fatalf("submit: %d %s", r.Status, r.Raw)
+	}
+	if _, body = b.get(page); strings.Contains(body, "/remove\"") {
+		t.Fatal("a submitted application's page offers to remove an attachment")
+	}
+	st, body := b.post(remove(second), url.Values{"csrf": {csrf}})
+	if st != http.StatusConflict || !strings.Contains(body, "申报书提交后不能再添加或删除附件") || !strings.Contains(body, "<h1>附件删除测试</h1>") {
+		t.Fatalf("remove after submission: %d", st)
+	}
+	if ap, _ = f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 1 {
+		t.Fatalf("removed after submission: %d attachments left", len(ap.Attachments))
+	}
+}
+
+// A body larger than the server's upload limit is cut off before the handler runs (while the CSRF
+// token is read): the form is still answered on its own page, beside the file field, with the
+// real limit, nothing attached; a cut-off post whose token cannot be read is answered by a page
+// naming the limit and linking back to the form.
+func TestUploadCutOffAnsweredOnTheForm(t *testing.T) {
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
+	limit := web.SizeText(min(1<<20, int64(gongzhi.MaxAttachmentSize))) // newEnv's MaxUpload
+	tok := f.e.token("gt-provider")
+	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "大文件测试", 50000))
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	id := int64(r.Body["id"].(float64))
+	b := f.signedIn("gt-provider")
+	page := fmt.Sprintf("/applications/%d", id)
+	csrf := b.csrf(page)
+	huge := append([]byte("%PDF-1.4\n"), make([]byte, 3<<20)...) // three times the limit: cut off while reading the token
+	st, body := b.upload(page+"/attachments/upload", csrf, "扫描件.pdf", huge)
+	field := fileField(body)
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(field, "文件过大：每个文件不超过 "+limit) || !strings.Contains(body, "<h1>大文件测试</h1>") {
+		t.Fatalf("cut off: %d, beside the field: %q", st, field)
+	}
+	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
+		t.Fatalf("a cut-off file was attached: %d", len(ap.Attachments))
+	}
+	// the token is not among the fields received: refused, on a page naming the limit with a link back
+	st, body = b.uploadWith(page+"/attachments/upload", url.Values{}, "扫描件.pdf", huge)
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(body, "上传内容过大（上限 "+limit+"）") || !strings.Contains(body, `<a href="`+page+`" class="button">返回</a>`) {
+		t.Fatalf("cut off without a token: %d\n%s", st, body)
+	}
+	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
+		t.Fatalf("a cut-off file without a token was attached: %d", len(ap.Attachments))
+	}
+	// a wrong token is refused as such (the fields were read), nothing attached
+	if st, _ = b.upload(page+"/attachments/upload", "not-the-token", "扫描件.pdf", huge); st != http.StatusRequestEntityTooLarge {
+		t.Fatalf("cut off with a wrong token: %d", st)
+	}
+	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
+		t.Fatalf("a file with a wrong token was attached: %d", len(ap.Attachments))
 	}
 }

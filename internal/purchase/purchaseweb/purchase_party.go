@@ -27,6 +27,7 @@ func (s *Server) purchasePartyRoutes() {
 	s.Handle("POST /applications/{id}/edit", web.Changed, s.ppAppSave(false))
 	s.Handle("POST /applications/{id}/submit", web.Changed, s.ppAppSubmit)
 	s.Handle("POST /applications/{id}/withdraw", web.Changed, s.ppAppWithdraw)
+	s.Handle("POST /applications/{id}/attachments/{att}/remove", web.Changed, s.ppAttachmentRemove)
 
 	s.Api("GET /api/v1/applications", s.ppApiApps)
 	s.Api("POST /api/v1/applications", s.ppApiAppCreate)

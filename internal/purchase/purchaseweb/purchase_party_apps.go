@@ -726,6 +726,31 @@ func (s *Server) ppAppWithdraw(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, "/applications/"+web.FmtInt(id), web.T(lang, "party.withdrawn"))
 }
 
+// ppAttachmentRemove removes an attachment from a draft, from the application's page (the
+// service audits it and refuses it once the application is submitted: the refusal is shown on
+// the page, saying attachments change only before submission).
+func (s *Server) ppAttachmentRemove(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	att, err := web.ParseID(r.PathValue("att"))
+	if err != nil {
+		return err
+	}
+	err = s.svc.RemoveAttachment(r.Context(), ac, id, att)
+	if e, ok := web.PpFieldErr(err); ok {
+		if e.Fields["state"] != "" {
+			e = &gongzhi.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"attachments": "attachment.not_draft"}}
+		}
+		return s.ppRenderAppDetail(w, r, id, e)
+	} else if err != nil {
+		return err
+	}
+	return s.Redirect(w, r, "/applications/"+web.FmtInt(id), web.T(lang, "attachment.removed"))
+}
+
 func (s *Server) ppAppDetail(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
 	if err != nil {
@@ -767,6 +792,7 @@ type ppAppView struct {
 	Texts     []ppTextBlock
 	Tables    []ppTableView
 	Files     []ppAttView
+	CanRemove bool              // the draft's attachments may be removed (a form beside each)
 	Upload    *web.UploadWidget // the form that uploads a file to the draft, when the provider may
 	Actions   []web.ActionLink
 	Withdraw  bool
@@ -1116,6 +1142,7 @@ func (s *Server) ppRenderAppDetail(w http.ResponseWriter, r *http.Request, id in
 			if e != nil && e.Fields["file"] != "" {
 				v.Upload.Error = web.T(lang, e.Fields["file"])
 			}
+			v.CanRemove = true
 		case !open && (ap.State == gongzhi.AppDraft || ap.State == gongzhi.AppSubmitted) && !now.Before(c.ClosesAt):
 			v.Notice = web.T(lang, "party.deadline_passed_note:"+ppDatetimeCN(c.ClosesAt))
 		case open && ap.State == gongzhi.AppSubmitted:

@@ -140,6 +140,9 @@ func (s *Server) importUpload(kind string) web.Handler {
 			return gongzhi.Forbidden()
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
+		if web.UploadCut(r) {
+			return web.TooLarge(s.Opts.MaxUpload)
+		}
 		file, fh, err := r.FormFile("file")
 		if err != nil {
 			if errors.Is(err, http.ErrMissingFile) {

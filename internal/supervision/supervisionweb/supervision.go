@@ -570,6 +570,7 @@ type supRectView struct {
 	InspectionHref string
 	TalkHref       string
 	Answer         *web.OffMiniForm
+	AnswerFile     *web.UploadWidget // the answer's evidence file (the shared upload field)
 	Verify         *web.OffMiniForm
 	Reopen         *web.OffMiniForm
 	Extend         *web.OffMiniForm
@@ -640,6 +641,8 @@ func (s *Server) supRenderRect(w http.ResponseWriter, r *http.Request, status in
 	base := supHref("rectifications", id)
 	if supervision.MayAnswerRectifications(ac) && x.State == gongzhi.RectOpen {
 		v.Answer = fs.Mini("answer", base+"/answer", nil)
+		v.AnswerFile = &web.UploadWidget{Label: web.T(lang, "rect.evidence_file:"+web.SizeText(s.UploadLimit(gongzhi.MaxEvidenceSize))),
+			Accept: supEvidenceAccept, Optional: true, Error: v.Answer.E("file")}
 	}
 	if supervision.MayInspect(ac) && x.State == gongzhi.RectAnswered {
 		v.Verify = fs.Mini("verify", base+"/verify", nil)
@@ -709,7 +712,7 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 		if err := s.Decode(w, r, &req); err != nil {
 			return err
 		}
-		if !web.IsAPIPath(r) && r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 {
+		if !web.IsAPIPath(r) && (web.UploadCut(r) || r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0) {
 			ev, ferr := s.supStoreEvidence(w, r, id)
 			if ferr != nil {
 				err = ferr
@@ -743,6 +746,9 @@ func (s *Server) supRectMove(w http.ResponseWriter, r *http.Request) error {
 		return s.supRenderRect(w, r, web.StatusOf[fs.Err.Code], id, fs)
 	}, move)
 }
+
+// supEvidenceAccept is what the evidence file input offers to choose (gongzhi.EvidenceExts).
+const supEvidenceAccept = ".jpg,.jpeg,.png,.gif,.webp,.pdf"
 
 // supStoreEvidence stores the request's "file" as evidence for an order the caller may answer:
 // a picture or a PDF by its extension and its bytes, at most MaxEvidenceSize (10 MiB), like ledger evidence.
