@@ -6,7 +6,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"slices"
 	"time"
@@ -57,36 +56,10 @@ func seedDelivered(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, or
 	a.Now = func() time.Time { return clock }
 	defer func() { a.Now = saved }()
 	step := func(d time.Duration) { clock = clock.Add(d) }
-	sys := gongzhi.SystemActor("demo")
-	actor := func(username string) (*gongzhi.Actor, error) {
-		u, _, err := a.DB.Q().UserByUsername(ctx, username)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", username, err)
-		}
-		ac := &gongzhi.Actor{User: u, Via: "demo"}
-		return ac, a.ScopeFor(ctx, ac)
-	}
-	// account returns an account for an organization or an expert, making a hidden one (random
-	// password, not listed) where the demo has none: organizations without an account of their
-	// own and the experts drawn to the panel.
-	account := func(username, role, display string, org, person int64) (*gongzhi.Actor, error) {
-		if ac, err := actor(username); err == nil {
-			return ac, nil
-		}
-		u := &gongzhi.User{Username: username, Role: role, DisplayName: display, OrgID: org}
-		if role == gongzhi.RoleExpert {
-			u.PlaceCode = DistrictCode
-		}
-		if _, err := a.CreateUser(ctx, sys, u, "Demo-"+rand.Text()); err != nil {
-			return nil, fmt.Errorf("account %s: %w", username, err)
-		}
-		if person != 0 {
-			if err := a.LinkExpertAccount(ctx, sys, u.ID, person); err != nil {
-				return nil, err
-			}
-		}
-		return actor(username)
-	}
+	// the demo's accounts, and hidden ones (random password, not listed) for organizations and
+	// drawn experts the demo gives none (stageRun.account)
+	accounts := &stageRun{ctx: ctx, a: a, orgIDs: orgIDs}
+	actor, account := accounts.actor, accounts.account
 	hub, err := actor("gt-hub")
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func (s *stageRun) actor(username string) (*gongzhi.Actor, error) {
 }
 
 // account returns the account of an organization or an expert, making a hidden one (random
-// password, not listed) where the demo has none, as delivered.go does.
+// password, not listed) where the demo has none.
 func (s *stageRun) account(username, role, display string, org, person int64) (*gongzhi.Actor, error) {
 	if ac, err := s.actor(username); err == nil {
 		return ac, nil

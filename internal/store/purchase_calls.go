@@ -122,43 +122,17 @@ func (q *Q) ListCalls(ctx context.Context, s Scope, opts ListOptions, each func(
 	return list(ctx, q, callCols, callFrom, w, orderBy(opts, callSorts, "c.id DESC", "c.id"), opts, scanCall, each)
 }
 
-// CallPlaces returns the distinct places of the calls in the states, in code order.
 // PurchaserPlaces lists the places of the enabled purchaser accounts (at most limit, in code
 // order): the offices that buy, at whatever level they sit.
 func (q *Q) PurchaserPlaces(ctx context.Context, limit int) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT place_code FROM users WHERE role = ? AND disabled = FALSE AND place_code <> ''
+	return q.queryStrings(ctx, `SELECT DISTINCT place_code FROM users WHERE role = ? AND disabled = FALSE AND place_code <> ''
 		ORDER BY place_code LIMIT ?`, gongzhi.RolePurchaser, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, c)
-	}
-	return out, mapErr(rows.Err())
 }
 
+// CallPlaces returns the distinct places of the calls in the states, in code order.
 func (q *Q) CallPlaces(ctx context.Context, states []string) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT place_code FROM calls WHERE state IN (`+placeholders(len(states))+`) ORDER BY place_code`,
+	return q.queryStrings(ctx, `SELECT DISTINCT place_code FROM calls WHERE state IN (`+placeholders(len(states))+`) ORDER BY place_code`,
 		idArgsOf(states)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, c)
-	}
-	return out, mapErr(rows.Err())
 }
 
 func idArgsOf(xs []string) []any {

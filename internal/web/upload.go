@@ -13,6 +13,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -103,6 +104,25 @@ func TooLarge(limit int64) *gongzhi.Error {
 // off there before the handler ran (checkCSRF): its file is missing, to be refused as too large
 // (ReceiveUpload does; a handler reading the file itself must ask).
 func UploadCut(r *http.Request) bool { cut, _ := r.Context().Value(keyUploadCut).(bool); return cut }
+
+// ImportFile opens the "file" of an import (a spreadsheet the handler reads itself, as a stream),
+// limited to limit bytes: refused as too large beyond it (cut off before the handler or read past
+// it), EINVALID (file: err.no_file) without one. csv tells whether it is named .csv. The caller
+// closes the file.
+func ImportFile(w http.ResponseWriter, r *http.Request, limit int64) (f multipart.File, csv bool, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
+	if UploadCut(r) {
+		return nil, false, TooLarge(limit)
+	}
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		if errors.Is(err, http.ErrMissingFile) {
+			return nil, false, gongzhi.Invalid("file", "err.no_file")
+		}
+		return nil, false, UploadErr(err, limit)
+	}
+	return f, strings.EqualFold(path.Ext(fh.Filename), ".csv"), nil
+}
 
 // uploadHead is how much of a multipart body is kept to read the form's fields before its file
 // when the body is too large.

@@ -8,9 +8,7 @@ package purchaseweb
 import (
 	"errors"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
 
 	"gongzhi"
 	"gongzhi/internal/purchase"
@@ -102,19 +100,11 @@ func (s *Server) offPastImport(w http.ResponseWriter, r *http.Request) error {
 	if !purchase.MayImportPastContracts(ac) {
 		return gongzhi.Forbidden()
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
-	if web.UploadCut(r) {
-		return web.TooLarge(s.Opts.MaxUpload)
-	}
-	file, fh, err := r.FormFile("file")
+	file, csv, err := web.ImportFile(w, r, s.Opts.MaxUpload)
 	if err != nil {
-		if errors.Is(err, http.ErrMissingFile) {
-			return gongzhi.Invalid("file", "err.no_file")
-		}
-		return web.UploadErr(err, s.Opts.MaxUpload)
+		return err
 	}
 	defer file.Close()
-	csv := strings.EqualFold(path.Ext(fh.Filename), ".csv")
 	n, err := s.svc.ImportPastContractsFile(r.Context(), ac, file, csv, 100_000)
 	var rowErrs xlsx.Errors
 	switch {

@@ -6,9 +6,7 @@ package registryweb
 import (
 	"errors"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
 
 	"gongzhi"
 	"gongzhi/internal/registry"
@@ -139,20 +137,13 @@ func (s *Server) importUpload(kind string) web.Handler {
 		if !mayImport(kind)(ac) {
 			return gongzhi.Forbidden()
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
-		if web.UploadCut(r) {
-			return web.TooLarge(s.Opts.MaxUpload)
-		}
-		file, fh, err := r.FormFile("file")
+		file, csv, err := web.ImportFile(w, r, s.Opts.MaxUpload)
 		if err != nil {
-			if errors.Is(err, http.ErrMissingFile) {
-				return gongzhi.Invalid("file", "err.no_file")
-			}
-			return web.UploadErr(err, s.Opts.MaxUpload)
+			return err
 		}
 		defer file.Close()
 		importFile, maxRows := s.svc.ImportExcel, 200_000
-		if strings.EqualFold(path.Ext(fh.Filename), ".csv") {
+		if csv {
 			importFile, maxRows = s.svc.ImportCSV, 1_000_000 // large lists: the households of a whole city
 		}
 		n, err := importFile(r.Context(), ac, kind, file, maxRows)
