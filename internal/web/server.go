@@ -418,6 +418,7 @@ func (s *Server) Metrics() prometheus.Registerer { return s.reg }
 func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		head := &headBuffer{max: uploadHead}
+		orig := r.Body
 		body := http.MaxBytesReader(w, r.Body, s.Opts.MaxUpload+1<<16)
 		r.Body = readCloser{io.TeeReader(body, head), body}
 		if err := r.ParseMultipartForm(s.Opts.MaxUpload); err != nil {
@@ -425,6 +426,7 @@ func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request) (*http.Reques
 			if gongzhi.ErrorCode(err) != gongzhi.ETOOLARGE {
 				return r, err
 			}
+			discardRest(w, orig)
 			vals := leadingValues(r, head.Bytes())
 			if tok := vals.Get("csrf"); tok == "" || tok != csrfOf(r) {
 				return r, err // the page that answers names the limit and links back (fail)

@@ -16,6 +16,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/files"
@@ -67,6 +68,7 @@ func (s *Server) ReceiveUpload(w http.ResponseWriter, r *http.Request, limit int
 	if UploadCut(r) {
 		return nil, TooLarge(limit)
 	}
+	orig := r.Body
 	if r.MultipartForm == nil {
 		r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
 	}
@@ -74,6 +76,7 @@ func (s *Server) ReceiveUpload(w http.ResponseWriter, r *http.Request, limit int
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) || strings.Contains(err.Error(), "too large") {
+			discardRest(w, orig)
 			return nil, TooLarge(limit)
 		}
 		return nil, gongzhi.Invalid("file", "err.no_file")
@@ -110,6 +113,7 @@ func UploadCut(r *http.Request) bool { cut, _ := r.Context().Value(keyUploadCut)
 // it), EINVALID (file: err.no_file) without one. csv tells whether it is named .csv. The caller
 // closes the file.
 func ImportFile(w http.ResponseWriter, r *http.Request, limit int64) (f multipart.File, csv bool, err error) {
+	orig := r.Body
 	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<16)
 	if UploadCut(r) {
 		return nil, false, TooLarge(limit)
@@ -119,9 +123,30 @@ func ImportFile(w http.ResponseWriter, r *http.Request, limit int64) (f multipar
 		if errors.Is(err, http.ErrMissingFile) {
 			return nil, false, gongzhi.Invalid("file", "err.no_file")
 		}
-		return nil, false, UploadErr(err, limit)
+		err = UploadErr(err, limit)
+		if gongzhi.ErrorCode(err) == gongzhi.ETOOLARGE {
+			discardRest(w, orig)
+		}
+		return nil, false, err
 	}
 	return f, strings.EqualFold(path.Ext(fh.Filename), ".csv"), nil
+}
+
+// uploadDrain bounds what is read and thrown away of a body over the limit, and drainTime how
+// long: a browser sends the whole body before it reads the answer, and a server that closes the
+// connection while the body still arrives resets it, so the person sees "connection reset"
+// instead of the form's page naming the limit. Beyond the bound (a body larger than the limit by
+// more than uploadDrain, or one sent too slowly), the connection is closed as before.
+const (
+	uploadDrain = 256 << 20
+	drainTime   = 60 * time.Second
+)
+
+// discardRest reads and discards the rest of a request body that was refused as too large
+// (body is the request's own body, under any limit put on it), within uploadDrain and drainTime.
+func discardRest(w http.ResponseWriter, body io.Reader) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(drainTime))
+	_, _ = io.CopyN(io.Discard, body, uploadDrain)
 }
 
 // uploadHead is how much of a multipart body is kept to read the form's fields before its file

@@ -5,14 +5,17 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/store/storetest/demodb"
@@ -199,5 +202,61 @@ func TestUploadCutOffAnsweredOnTheForm(t *testing.T) {
 	}
 	if ap, _ := f.e.app.Application(f.ctx, f.sys, id); len(ap.Attachments) != 0 {
 		t.Fatalf("a file with a wrong token was attached: %d", len(ap.Attachments))
+	}
+}
+
+// A body far over the limit (a scanned folder of 24 MiB against the test server's 1 MiB), sent
+// as a browser sends it (the whole body, at the speed of a network, before it reads the answer),
+// is still answered with the form's page, not a reset connection: the server reads and discards
+// the rest of the body before it answers, up to a bound.
+func TestUploadFarOverTheLimitIsAnswered(t *testing.T) {
+	t.Parallel()
+	f := newPartyFix(t, demodb.SQLite(t))
+	limit := web.SizeText(min(1<<20, int64(gongzhi.MaxAttachmentSize)))
+	tok := f.e.token("gt-provider")
+	r := f.e.call(tok, "POST", "/api/v1/applications", appBody(f.call.ID, "超大文件", 50000))
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	id := int64(r.Body["id"].(float64))
+	b := f.signedIn("gt-provider")
+	page := fmt.Sprintf("/applications/%d", id)
+	csrf := b.csrf(page)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("file", "扫描件.pdf")
+	fw.Write(append([]byte("%PDF-1.4\n"), make([]byte, 24<<20)...))
+	mw.Close()
+	u, _ := url.Parse(f.e.srv.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var cookies []string
+	for _, c := range b.c.Jar.Cookies(u) {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	fmt.Fprintf(conn, "POST %s/attachments/upload HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nCookie: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+		page, u.Host, f.e.srv.URL, strings.Join(cookies, "; "), mw.FormDataContentType(), body.Len())
+	// 24 MiB in 96 chunks a few milliseconds apart: longer than the server's wait before it closes
+	raw := body.Bytes()
+	for len(raw) > 0 {
+		n := min(len(raw), 256<<10)
+		if _, err := conn.Write(raw[:n]); err != nil {
+			t.Fatalf("the server stopped reading the body with %d bytes left: %v", len(raw), err)
+		}
+		raw = raw[n:]
+		time.Sleep(10 * time.Millisecond)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer after the whole body: %v", err)
+	}
+	defer res.Body.Close()
+	html, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(fileField(string(html)), "文件过大：每个文件不超过 "+limit) {
+		t.Fatalf("answer: %d, beside the field: %q", res.StatusCode, fileField(string(html)))
 	}
 }
