@@ -232,7 +232,9 @@ func OpenAPI() map[string]any {
 			"or with the browser session plus an `X-CSRF-Token` header on writes. Every error has the shape {\"error\":{\"code\",\"message\",\"fields\"}}, " +
 			"each field's reason a stable code with its message ({\"code\":\"required\",\"message\":\"…\"}); " +
 			"a record outside your scope answers 404 exactly like a missing one. Each operation states the status it answers on success: " +
-			"201 for one that creates a record, 204 for a deletion, 200 otherwise."},
+			"201 for one that creates a record, 204 for a deletion, 200 otherwise. " +
+			"Money is always a whole number of fen (分; 100 fen = 1 yuan) in requests and answers, so that sums are exact; " +
+			"the pages' and Excel files' choice of 元 or 万元 (?unit=wan) changes only what people read."},
 		"paths": paths,
 		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
 			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
