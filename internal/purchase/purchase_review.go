@@ -247,19 +247,20 @@ func reviewState(c *gongzhi.Call) error {
 // known to the purchaser (a board seat, a family tie). A selected member in conflict with an
 // applicant is excluded and replaced at once; before the draw, the draw skips them. Only the
 // purchaser may, within scope, while the call is open, closed or in review. Returns the
-// replacement, if one was drawn. EINVALID (person_id: expert.not_expert) for a person who is not
-// an expert, (org_id: org.missing) for an unknown organization; ECONFLICT (org_id:
-// conflict.duplicate) for a conflict already on record.
-func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (*gongzhi.PanelMember, error) {
+// replacement, if one was drawn, and exhausted when the member was taken off but the draw's pool
+// had no one left to draw (the history notes pool_exhausted). EINVALID (person_id:
+// expert.not_expert) for a person who is not an expert, (org_id: org.missing) for an unknown
+// organization; ECONFLICT (org_id: conflict.duplicate) for a conflict already on record.
+func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (repl *gongzhi.PanelMember, exhausted bool, err error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
 	if r != "" {
-		return nil, gongzhi.Invalid("reason", r)
+		return nil, false, gongzhi.Invalid("reason", r)
 	}
-	var repl *gongzhi.PanelMember
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		repl, exhausted = nil, false // a retried transaction starts again
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -289,11 +290,15 @@ func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID,
 			if repl, err = a.excludeAndReplace(ctx, q, ac, c, personID, gongzhi.ExcludedDeclared, reason); err != nil {
 				return err
 			}
+			exhausted = repl == nil
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil,
 			map[string]any{"person_id": personID, "org_id": orgID, "reason": reason}, "conflict recorded")
 	})
-	return repl, err
+	if err != nil {
+		return nil, false, err
+	}
+	return repl, exhausted, nil
 }
 
 // RemovePanelMember takes a selected expert who has scored nothing off the panel (unavailable,

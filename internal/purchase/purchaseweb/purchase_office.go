@@ -31,7 +31,8 @@ func (s *Server) purchaseOfficeRoutes() {
 type (
 	offReplacementDoc struct {
 		Replacement *gongzhi.PanelMember `json:"replacement"`
-		// PoolExhausted (removal only): the member was removed, but the pool had no one left to draw
+		// PoolExhausted: the member was taken off the panel (removed, or in conflict with an
+		// applicant), but the draw's pool had no one left to draw
 		PoolExhausted bool `json:"pool_exhausted,omitempty"`
 	}
 	offThresholdDoc struct {
@@ -84,7 +85,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET " + calls + "/panel":                           {Summary: "The panel draw: seed, pool and every expert examined, selected or excluded with the reason", Resp: gongzhi.PanelDraw{}},
 		"POST " + calls + "/panel":                          {Summary: "Draw the review panel with a recorded seed (purchaser; call closed)", Req: offDrawReq{}, Resp: gongzhi.PanelDraw{}},
 		"POST " + calls + "/panel/remove":                   {Summary: "Take a member who has scored nothing off the panel, with the reason; the replacement is drawn in the same order (purchaser). replacement null with pool_exhausted true: the expert pool had no one left to draw", Req: offMemberReq{}, Resp: offReplacementDoc{}},
-		"POST " + calls + "/conflicts":                      {Summary: "Record an expert's conflict of interest with an organization (purchaser); a member in conflict is replaced", Req: offConflictReq{}, Resp: offReplacementDoc{}},
+		"POST " + calls + "/conflicts":                      {Summary: "Record an expert's conflict of interest with an organization (purchaser); a panel member in conflict with an applicant is taken off and replaced in the same order. replacement null: no member was taken off, or, with pool_exhausted true, the expert pool had no one left to draw", Req: offConflictReq{}, Resp: offReplacementDoc{}},
 		"POST " + calls + "/open":                           {Summary: "Open a draft call and reserve its amount from the budget (purchaser)", Resp: gongzhi.Call{}},
 		"POST " + calls + "/close":                          {Summary: "Close an open call after its deadline (purchaser)", Resp: gongzhi.Call{}},
 		"POST " + calls + "/close-early":                    {Summary: "Close an open call before its deadline, with the reason kept in its history (purchaser)", Req: offCancelReq{}, Resp: gongzhi.Call{}},

@@ -330,6 +330,9 @@ type offPanelView struct {
 	Verified bool
 	Eligible int
 	Members  []offMemberRow
+	// Exhausted: every expert of the draw's pool has been examined, so a member taken off now
+	// has no replacement; the page tells the purchaser so, with what it can do, until the review ends
+	Exhausted string
 }
 
 type offMemberRow struct {
@@ -586,6 +589,9 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		v.ShowPanel = true
 		if d, err := s.svc.Panel(ctx, ac, id); err == nil {
 			v.Panel = offPanelOf(lang, d, eligible)
+			if buyer && (c.State == gongzhi.CallClosed || c.State == gongzhi.CallReviewing) && len(d.Pool) > 0 && len(d.Members) >= len(d.Pool) {
+				v.Panel.Exhausted = web.TN(lang, "panel.exhausted", 0, strconv.Itoa(len(d.Pool)), strconv.Itoa(v.Panel.Selected), strconv.Itoa(min(d.Size, 3)))
+			}
 			if buyer && (c.State == gongzhi.CallClosed || c.State == gongzhi.CallReviewing) {
 				for _, m := range d.Members {
 					if m.Active() && m.Scored == 0 {

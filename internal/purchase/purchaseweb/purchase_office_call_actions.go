@@ -241,8 +241,8 @@ func (s *Server) offCallActions() []offCallAction {
 				}); err != nil {
 					return nil, err
 				}
-				m, err := a.RecordConflict(r.Context(), ac, id, req.PersonID, req.OrgID, req.Reason)
-				return offReplacementBody{Replacement: m}, err
+				m, exhausted, err := a.RecordConflict(r.Context(), ac, id, req.PersonID, req.OrgID, req.Reason)
+				return offReplacementBody{Replacement: m, PoolExhausted: exhausted}, err
 			}},
 		{path: "awards/propose", key: offFixedKey("propose"), anchor: "ranking", flash: "call.done.propose",
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
@@ -432,8 +432,13 @@ func (s *Server) offCallPost(a offCallAction) web.Handler {
 			}
 		}
 		flash := a.flash
-		if body, ok := res.(offReplacementBody); ok && body.PoolExhausted {
-			flash = "call.done.remove_exhausted" // not "a replacement was drawn": there was no one left
+		if body, ok := res.(offReplacementBody); ok {
+			switch {
+			case body.PoolExhausted:
+				flash += "_exhausted" // not "a replacement was drawn": there was no one left
+			case body.Replacement != nil && a.path == "conflicts":
+				flash += "_replaced" // the member in conflict was taken off and replaced
+			}
 		}
 		return s.Redirect(w, r, to, web.T(lang, flash))
 	}
