@@ -1032,6 +1032,10 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		for _, w := range awards {
 			lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
 				To: gongzhi.AwardProposed, UserID: uid, Username: uname, Role: role, Note: gongzhi.NoteOf("award_amount", w.ApplicationID, w.Amount, "")})
+			if w.PriceException != "" {
+				lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
+					To: gongzhi.AwardProposed, UserID: uid, Username: uname, Role: role, Note: priceNote(w.Amount, w.PriceException)})
+			}
 		}
 		if err := q.InsertStateChanges(ctx, lines); err != nil {
 			return err
@@ -1197,6 +1201,12 @@ func (a *Service) SetAwardPriced(ctx context.Context, ac *gongzhi.Actor, callID,
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, AppID: appID, Entity: "award", EntityID: existing.ID, From: from,
 			To: gongzhi.AwardProposed, Note: gongzhi.NoteOf("award_amount", appID, amount, note)}); err != nil {
 			return err
+		}
+		if exception != "" {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, AppID: appID, Entity: "award", EntityID: existing.ID,
+				To: gongzhi.AwardProposed, Note: priceNote(amount, exception)}); err != nil {
+				return err
+			}
 		}
 		after := map[string]any{"application_id": appID, "amount": amount, "note": note}
 		if exception != "" {

@@ -110,7 +110,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/contracts/{id}/versions":  {Summary: "Every version of a contract with its confirmations", Resp: web.ItemsOf[gongzhi.ContractVersion]{}},
 		"POST /api/v1/contracts/{id}/confirm":  {Summary: "Confirm the version waiting for your side (purchaser or provider)", Resp: gongzhi.Contract{}},
 		"PUT /api/v1/contracts/{id}/terms":     {Summary: "Replace the terms of the version waiting for confirmation, before either side confirms (purchaser)", Req: gongzhi.ContractTerms{}, Resp: gongzhi.Contract{}},
-		"POST /api/v1/contracts/{id}/amend":    {Summary: "Amend a signed contract: new terms with the reason, as a new version (purchaser)", Req: offTermsReq{}, Resp: gongzhi.ContractVersion{}},
+		"POST /api/v1/contracts/{id}/amend":    {Summary: "Amend a signed contract: new terms with the reason, as a new version (purchaser). An amount outside the category's price range is refused (422 amount price.below_min / price.above_max) unless the category allows exceptions and price_exception gives the reason (422 price_exception price.exception_reason without one); an unchanged amount keeps the reason of the version in force", Req: offTermsReq{}, Resp: gongzhi.ContractVersion{}},
 		"GET /api/v1/contracts/{id}/payments":  {Summary: "A contract's payments", Resp: web.ItemsOf[gongzhi.Payment]{}},
 		"POST /api/v1/contracts/{id}/payments": {Summary: "Record a payment against a portion of a signed contract (purchaser)", Req: offPaymentReq{}, Resp: gongzhi.Payment{}, Status: http.StatusCreated},
 

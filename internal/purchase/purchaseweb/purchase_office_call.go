@@ -531,8 +531,22 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 				button("rank", web.T(lang, "call.do.rank"), web.T(lang, "call.rank_note"), false, "")
 			}
 		case gongzhi.CallNotice:
+			// finalizing waits for the notice's end and every objection's answer; the contracts
+			// wait for the final results
+			objs, err := s.svc.Objections(ctx, ac, id)
+			if err != nil {
+				return err
+			}
+			open := 0
+			for _, o := range objs {
+				if o.State == gongzhi.ObjectionOpen {
+					open++
+				}
+			}
 			if s.svc.NowUTC().Before(c.NoticeEndsAt) {
 				v.Waiting = web.T(lang, "call.notice_waiting:"+web.OffLastNoticeDay(c.NoticeEndsAt))
+			} else if open > 0 {
+				v.Waiting = web.TN(lang, "call.objections_waiting", open)
 			} else {
 				note := web.T(lang, "call.finalize_note:"+web.OffLastNoticeDay(c.NoticeEndsAt))
 				button("finalize", web.T(lang, "call.do.finalize"), note, true, "")
@@ -776,7 +790,9 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 			if w.ContractID != 0 && purchase.MayOpenContract(ac, w.OrgID) {
 				row.Contract = web.OffContractHref(w.ContractID)
 			}
-			if buyer && w.ContractID == 0 && (w.State == gongzhi.AwardPublished || w.State == gongzhi.AwardFinal) {
+			// drafted once the award is final (GenerateContract): in the notice an objection may
+			// still overturn it, and the next-step box says what the call waits for
+			if buyer && w.ContractID == 0 && w.State == gongzhi.AwardFinal {
 				row.Generate = fs.Mini("contract-"+strconv.FormatInt(w.ID, 10), base+"/contracts",
 					map[string]string{"award_id": strconv.FormatInt(w.ID, 10), "purchaser_name": purchaserName})
 				generate++

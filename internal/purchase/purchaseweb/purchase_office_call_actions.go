@@ -358,7 +358,8 @@ func (s *Server) offAwardsBody(r *http.Request, callID int64) (any, error) {
 }
 
 // offGenerateContracts drafts the contract of one award of the call, or of every live award that
-// has none yet (stopping at the first refusal).
+// has none yet (stopping at the first refusal: an award still in notice is refused,
+// contract.award_not_final).
 func (s *Server) offGenerateContracts(r *http.Request, ac *gongzhi.Actor, callID int64, req offContractReq) (any, error) {
 	ws, err := s.svc.Awards(r.Context(), ac, callID)
 	if err != nil {
