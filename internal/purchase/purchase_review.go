@@ -847,50 +847,17 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 		if c.State != gongzhi.CallReviewing {
 			return gongzhi.Refused("state", "state.illegal:"+c.State)
 		}
-		var apps []*gongzhi.Application
-		if _, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
-			"state": gongzhi.AppEligible}}, func(ap *gongzhi.Application) error { apps = append(apps, ap); return nil }); err != nil {
-			return err
-		}
-		members, err := q.ListPanel(ctx, callID)
+		tally, err := tallyScores(ctx, q, callID)
 		if err != nil {
 			return err
 		}
-		conflicts, err := q.CallConflicts(ctx, callID)
-		if err != nil {
-			return err
+		if tally.missing > 0 {
+			return gongzhi.Refused("scores", "review.incomplete:"+kernel.Itoa(tally.missing))
 		}
-		orgOf := map[int64]int64{}
-		var active []int64
-		for _, m := range members {
-			if m.Active() {
-				active = append(active, m.PersonID)
-				if orgOf[m.PersonID], err = q.PersonOrg(ctx, m.PersonID); err != nil {
-					return err
-				}
-			}
-		}
-		excluded := map[int64][]int64{}
-		expected := make([]int, len(apps))
-		for i, ap := range apps {
-			for _, p := range active {
-				if orgOf[p] == ap.OrgID || slices.Contains(conflicts[p], ap.OrgID) {
-					excluded[p] = append(excluded[p], ap.ID)
-				} else {
-					expected[i]++
-				}
-			}
-		}
-		stats, err := q.CountingScores(ctx, callID, active, excluded)
-		if err != nil {
-			return err
-		}
-		missing := 0
 		var bonuses []gongzhi.Note // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened, one history line each
-		rs = make([]gongzhi.Ranked, 0, len(apps))
-		for i, ap := range apps {
-			st := stats[ap.ID]
-			missing += expected[i] - st.N
+		rs = make([]gongzhi.Ranked, 0, len(tally.apps))
+		for _, ap := range tally.apps {
+			st := tally.stats[ap.ID]
 			score := gongzhi.AggregateStats(c.Aggregation, st.N, st.Sum, st.Lo, st.Hi)
 			// the largest bonus of an 优秀 final round published in the year before the call opened,
 			// noted with the evaluation it comes from
@@ -904,9 +871,6 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 			}
 			rs = append(rs, gongzhi.Ranked{ApplicationID: ap.ID, OrgID: ap.OrgID, OrgName: ap.OrgName, Title: ap.Title,
 				Score: score, Scores: st.N, SubmittedAt: ap.SubmittedAt, Requested: ap.Requested, Band: ap.Band})
-		}
-		if missing > 0 {
-			return gongzhi.Refused("scores", "review.incomplete:"+kernel.Itoa(missing))
 		}
 		gongzhi.RankOrder(rs)
 		if stored, unranked, err := ranking(ctx, q, callID); err != nil {
