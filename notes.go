@@ -53,28 +53,29 @@ var NoteCodes = map[string][]string{
 	"budget_amount": {},                         // a budget's amount changed (the line's from and to are the amounts)
 
 	// a call and its review (purchase_history)
-	"reserved":       {ArgMoney},                                // a call opened: the money reserved from its budget
-	"closed_early":   {ArgDate, ArgText},                        // a call closed before its deadline: the deadline it had, the reason
-	"review_started": {ArgCount, ArgCount},                      // eligible applications, active panel members
-	"drawn":          {ArgNumber, ArgCount, ArgCount},           // the panel drawn: seed, pool size, experts examined
-	"pool_exhausted": {},                                        // no expert left to replace one taken off the panel
-	"replacement":    {ArgNumber},                               // an expert drawn as a replacement: position in the draw order
-	"panel_excluded": {ArgCode + "panel.reason.", ArgText},      // an expert taken off the panel: reason (Excluded*), detail
-	"score_for":      {ArgNumber},                               // an expert's score of the application with this id
-	"ranked":         {ArgCount, ArgCode + "call.aggregation."}, // applications ranked, by the call's aggregation rule
-	"eval_bonus":     {ArgText, ArgPoints, ArgNumber},           // an organization's evaluation bonus in the ranking: name, bonus, evaluation id
-	"award_amount":   {ArgNumber, ArgMoney, ArgText},            // an award proposed or set: application id, amount, the purchaser's note
-	"award_removed":  {ArgCode, ArgText},                        // an award taken away: the reason (Unfunded*), the purchaser's note
-	"unfunded":       {ArgCode},                                 // an application not funded, for the reason (Unfunded*)
-	"published":      {ArgCount, ArgMoney, ArgDate},             // results published: awards, their sum, the notice's last day
-	"final":          {ArgCount},                                // awards made final
-	"upheld":         {},                                        // an objection answered: upheld
-	"not_upheld":     {},                                        // an objection answered: not upheld
-	"overturned":     {},                                        // an objection answered: upheld, and the award overturned
-	"version":        {ArgNumber},                               // a contract version confirmed or in force
-	"version_reason": {ArgNumber, ArgText},                      // a contract amendment proposed, with its reason
-	"paid_on_time":   {ArgNumber, ArgMoney, ArgDate},            // a portion paid (1-based), amount, date, by its due date
-	"paid_late":      {ArgNumber, ArgMoney, ArgDate, ArgDate},   // a portion paid late: portion, amount, date, the due date
+	"reserved":        {ArgMoney},                                // a call opened: the money reserved from its budget
+	"closed_early":    {ArgDate, ArgText},                        // a call closed before its deadline: the deadline it had, the reason
+	"review_started":  {ArgCount, ArgCount},                      // eligible applications, active panel members
+	"drawn":           {ArgNumber, ArgCount, ArgCount},           // the panel drawn: seed, pool size, experts examined
+	"pool_exhausted":  {},                                        // no expert left to replace one taken off the panel
+	"replacement":     {ArgNumber},                               // an expert drawn as a replacement: position in the draw order
+	"panel_excluded":  {ArgCode + "panel.reason.", ArgText},      // an expert taken off the panel: reason (Excluded*), detail
+	"score_for":       {ArgNumber},                               // an expert's score of the application with this id
+	"ranked":          {ArgCount, ArgCode + "call.aggregation."}, // applications ranked, by the call's aggregation rule
+	"eval_bonus":      {ArgText, ArgPoints, ArgNumber},           // an organization's evaluation bonus in the ranking: name, bonus, evaluation id
+	"award_amount":    {ArgNumber, ArgMoney, ArgText},            // an award proposed or set: application id, amount, the purchaser's note
+	"award_removed":   {ArgCode, ArgText},                        // an award taken away: the reason (Unfunded*), the purchaser's note
+	"unfunded":        {ArgCode},                                 // an application not funded, for the reason (Unfunded*)
+	"published":       {ArgCount, ArgMoney, ArgDate},             // results published: awards, their sum, the notice's last day
+	"final":           {ArgCount},                                // awards made final
+	"upheld":          {},                                        // an objection answered: upheld
+	"not_upheld":      {},                                        // an objection answered: not upheld
+	"overturned":      {},                                        // an objection answered: upheld, and the award overturned
+	"version":         {ArgNumber},                               // a contract version confirmed or in force
+	"version_reason":  {ArgNumber, ArgText},                      // a contract amendment proposed, with its reason
+	"price_exception": {ArgMoney, ArgText},                       // an amount outside its category's price range (a request, an award, an amendment), with the reason recorded
+	"paid_on_time":    {ArgNumber, ArgMoney, ArgDate},            // a portion paid (1-based), amount, date, by its due date
+	"paid_late":       {ArgNumber, ArgMoney, ArgDate, ArgDate},   // a portion paid late: portion, amount, date, the due date
 
 	// a budget's ledger (budget_ledger)
 	"call_opened":      {},          // reserved for a call opened

@@ -180,18 +180,21 @@ func DefaultTerms(a *Application, amount Money, start time.Time) ContractTerms {
 // each amendment is a new version with its reason. A version takes effect when both the
 // purchaser and the provider have confirmed it; earlier versions are kept as superseded.
 type ContractVersion struct {
-	ContractID           int64         `json:"contract_id"`
-	Version              int           `json:"version"`
-	State                string        `json:"state"`
-	Terms                ContractTerms `json:"terms"`
-	Reason               string        `json:"reason,omitempty"`
-	CreatedBy            string        `json:"created_by"`
-	CreatedAt            time.Time     `json:"created_at"`
-	PurchaserConfirmedBy string        `json:"purchaser_confirmed_by,omitempty"`
-	PurchaserConfirmedAt time.Time     `json:"purchaser_confirmed_at"`
-	ProviderConfirmedBy  string        `json:"provider_confirmed_by,omitempty"`
-	ProviderConfirmedAt  time.Time     `json:"provider_confirmed_at"`
-	EffectiveAt          time.Time     `json:"effective_at"`
+	ContractID int64         `json:"contract_id"`
+	Version    int           `json:"version"`
+	State      string        `json:"state"`
+	Terms      ContractTerms `json:"terms"`
+	Reason     string        `json:"reason,omitempty"`
+	// PriceException is why an amendment's amount lies outside the contract's category's price
+	// range (the catalog entry allows exceptions); "" within the range.
+	PriceException       string    `json:"price_exception,omitempty"`
+	CreatedBy            string    `json:"created_by"`
+	CreatedAt            time.Time `json:"created_at"`
+	PurchaserConfirmedBy string    `json:"purchaser_confirmed_by,omitempty"`
+	PurchaserConfirmedAt time.Time `json:"purchaser_confirmed_at"`
+	ProviderConfirmedBy  string    `json:"provider_confirmed_by,omitempty"`
+	ProviderConfirmedAt  time.Time `json:"provider_confirmed_at"`
+	EffectiveAt          time.Time `json:"effective_at"`
 }
 
 // Contract is a contract (合同) for a funded project between the purchaser (甲方) and the

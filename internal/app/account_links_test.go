@@ -8,6 +8,7 @@ package app_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -223,5 +224,89 @@ func TestRemoveMemberPoolExhausted(t *testing.T) {
 		if last := hist[len(hist)-1]; last.Note.Code != "pool_exhausted" {
 			t.Fatalf("the history ends %+v, want the pool exhausted", last)
 		}
+	})
+}
+
+// TestRecordConflictPoolExhausted: a conflict recorded for a member of a panel that holds every
+// expert of the pool takes the member off with no replacement, and says so (exhausted), as the
+// history does; a conflict with no member to take off says nothing is exhausted.
+func TestRecordConflictPoolExhausted(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := purSetup(t, db, purOptions{orgs: 2, experts: 3})
+		ctx, a := f.ctx, f.a
+		c := f.call(gongzhi.Yuan(200_000), gongzhi.Yuan(20_000), gongzhi.Yuan(90_000))
+		f.apply(c, 0, gongzhi.Yuan(50_000))
+		f.closeAndReview(c, 3, 7)
+		// a conflict with an organization that did not apply: nobody is taken off
+		repl, exhausted, err := a.RecordConflict(ctx, f.purchaser, c.ID, f.experts[1], f.orgs[1], "其配偶在该机构任职")
+		f.must(err)
+		if repl != nil || exhausted {
+			t.Fatalf("a conflict with a non-applicant: replacement %+v, exhausted %v", repl, exhausted)
+		}
+		repl, exhausted, err = a.RecordConflict(ctx, f.purchaser, c.ID, f.experts[0], f.orgs[0], "曾任该机构理事")
+		f.must(err)
+		if repl != nil || !exhausted {
+			t.Fatalf("a conflict on a panel of the whole pool: replacement %+v, exhausted %v", repl, exhausted)
+		}
+		d, err := a.Panel(ctx, f.purchaser, c.ID)
+		f.must(err)
+		active := 0
+		for _, m := range d.Members {
+			if m.Active() {
+				active++
+			}
+		}
+		if active != 2 {
+			t.Fatalf("%d members left, want 2", active)
+		}
+		hist, err := a.CallHistory(ctx, f.purchaser, c.ID)
+		f.must(err)
+		if last := hist[len(hist)-1]; last.Note.Code != "pool_exhausted" {
+			t.Fatalf("the history ends %+v, want the pool exhausted", last)
+		}
+	})
+}
+
+// TestScoresMissingCountsAsRankCall: the call page's count of missing scores (ScoresMissing) is
+// the count RankCall refuses with, at every step of a review: none in, some in, a member who
+// is taken off for a conflict with an applicant, all in.
+func TestScoresMissingCountsAsRankCall(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := purSetup(t, db, purOptions{orgs: 2, experts: 3})
+		ctx, a := f.ctx, f.a
+		c := f.call(gongzhi.Yuan(200_000), gongzhi.Yuan(20_000), gongzhi.Yuan(90_000))
+		apps := []*gongzhi.Application{f.apply(c, 0, gongzhi.Yuan(50_000)), f.apply(c, 1, gongzhi.Yuan(40_000))}
+		f.closeAndReview(c, 3, 5)
+		same := func(want int) {
+			t.Helper()
+			n, err := a.ScoresMissing(ctx, f.purchaser, c.ID)
+			f.must(err)
+			if n != want {
+				t.Fatalf("ScoresMissing %d, want %d", n, want)
+			}
+			_, err = a.RankCall(ctx, f.purchaser, c.ID)
+			if want == 0 {
+				f.must(err)
+				return
+			}
+			purIs(t, err, gongzhi.ECONFLICT, "scores", "review.incomplete:"+strconv.Itoa(want))
+		}
+		same(6) // three members, two applications
+		members := f.active(c.ID)
+		cc, err := a.Call(ctx, f.purchaser, c.ID)
+		f.must(err)
+		_, err = a.SubmitScores(ctx, f.expertAc[members[0]], apps[0].ID, purScores(cc, 8000), "")
+		f.must(err)
+		same(5)
+		// the second member turns out to have a conflict with an applicant: taken off the panel,
+		// with no one left in the pool of three to replace them
+
+		_, _, err = a.RecordConflict(ctx, f.purchaser, c.ID, members[1], apps[1].OrgID, "曾任该机构理事")
+		f.must(err)
+		same(3) // two members left: 2 × 2 − 1 scored
+		f.scoreAll(c, apps, func(app, m int) gongzhi.Points { return 7000 })
+		same(0)
 	})
 }

@@ -245,15 +245,10 @@ func TestPurchaseRefusals(t *testing.T) {
 		}
 		obj := &gongzhi.Objection{CallID: c.ID, ApplicationID: apps[0].ID, Name: "李先生", Contact: "13900001111", Body: "该机构同一团队在邻街道重复申报。"}
 		f.must(a.FileObjection(ctx, nil, obj))
-		ct, err := a.GenerateContract(ctx, f.purchaser, awards[1].ID, "")
-		f.must(err)
 		purCases(t, "notice", []purCase{
-			{"sign before the notice ends", func() error { return a.ConfirmContract(ctx, f.purchaser, ct.ID) },
-				gongzhi.ECONFLICT, "contract", "contract.notice_not_over:2026-11-18"},
-			{"the provider signs before the notice ends", func() error { return a.ConfirmContract(ctx, f.providers[1], ct.ID) },
-				gongzhi.ECONFLICT, "contract", "contract.notice_not_over:2026-11-18"},
-			{"a second contract for one award", func() error { _, err := a.GenerateContract(ctx, f.purchaser, awards[1].ID, ""); return err },
-				gongzhi.ECONFLICT, "award_id", "contract.exists"},
+			// an objection may yet overturn an award in notice: its contract waits for the final results
+			{"draft a contract during the notice", func() error { _, err := a.GenerateContract(ctx, f.purchaser, awards[1].ID, ""); return err },
+				gongzhi.ECONFLICT, "award_id", "contract.award_not_final"},
 			{"finalize before the notice ends", func() error { return a.FinalizeCall(ctx, f.purchaser, c.ID) },
 				gongzhi.ECONFLICT, "notice_ends_at", "notice.not_over:2026-11-18"},
 			{"object to an unfunded draft", func() error {
@@ -273,7 +268,7 @@ func TestPurchaseRefusals(t *testing.T) {
 			}, gongzhi.ECONFLICT, "call_id", "objection.period_over"},
 			{"finalize with an objection open", func() error { return a.FinalizeCall(ctx, f.purchaser, c.ID) },
 				gongzhi.ECONFLICT, "objections", "notice.objections_open:1"},
-			{"sign before the awards are final", func() error { return a.ConfirmContract(ctx, f.purchaser, ct.ID) },
+			{"draft a contract before the awards are final", func() error { _, err := a.GenerateContract(ctx, f.purchaser, awards[1].ID, ""); return err },
 				gongzhi.ECONFLICT, "award_id", "contract.award_not_final"},
 			{"answer", func() error {
 				return a.AnswerObjection(ctx, f.purchaser, obj.ID, "经核查，两项目服务对象不同，不属重复申报。", false, false)
@@ -281,6 +276,12 @@ func TestPurchaseRefusals(t *testing.T) {
 			{"answer twice", func() error { return a.AnswerObjection(ctx, f.purchaser, obj.ID, "x", false, false) },
 				gongzhi.ECONFLICT, "state", "state.illegal:answered"},
 			{"finalize", func() error { return a.FinalizeCall(ctx, f.purchaser, c.ID) }, "", "", ""},
+		})
+		ct, err := a.GenerateContract(ctx, f.purchaser, awards[1].ID, "")
+		f.must(err)
+		purCases(t, "final", []purCase{
+			{"a second contract for one award", func() error { _, err := a.GenerateContract(ctx, f.purchaser, awards[1].ID, ""); return err },
+				gongzhi.ECONFLICT, "award_id", "contract.exists"},
 			{"the purchaser signs", func() error { return a.ConfirmContract(ctx, f.purchaser, ct.ID) }, "", "", ""},
 			{"the purchaser signs twice", func() error { return a.ConfirmContract(ctx, f.purchaser, ct.ID) },
 				gongzhi.ECONFLICT, "version", "contract.already_confirmed"},

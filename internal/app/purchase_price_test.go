@@ -127,5 +127,97 @@ func TestPriceRangeEnforced(t *testing.T) {
 		if ct.PriceException != "高龄独居老人集中，需增加送餐人员" {
 			t.Fatalf("contract price exception %q", ct.PriceException)
 		}
+
+		// the call's history says each exception, as a note with its amount and reason: the
+		// request at its submission, each award that needed one
+		hist, err := a.CallHistory(ctx, f.purchaser, c.ID)
+		f.must(err)
+		notes := map[string]string{}
+		for _, h := range hist {
+			if h.Note.Code == "price_exception" {
+				notes[h.Entity+" "+strings.Join(h.Note.Args, " ")] = h.To
+			}
+		}
+		for _, want := range []string{
+			"application 8000000 高龄独居老人集中，需增加送餐人员",
+			"award 8000000 高龄独居老人集中，需增加送餐人员",
+			"award 2500000 社区自筹部分经费",
+		} {
+			if _, ok := notes[want]; !ok {
+				t.Errorf("no history note %q; have %v", want, notes)
+			}
+		}
+
+		// amendments are checked against the range as awards are (issue 11 item 7)
+		amend := func(amount gongzhi.Money) gongzhi.ContractTerms {
+			t.Helper()
+			cur, err := a.Contract(ctx, f.purchaser, ct.ID)
+			f.must(err)
+			terms := cur.Current.Terms
+			terms.Portions = append([]gongzhi.Portion(nil), terms.Portions...)
+			terms.Amount = amount
+			return terms
+		}
+		setRange(false)
+		_, err = a.AmendContractPriced(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(90_000)), "服务社区增加", "新增两个社区")
+		wantField(err, gongzhi.EINVALID, "amount", "price.above_max:60,000.00")
+		_, err = a.AmendContract(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(20_000)), "缩减服务")
+		wantField(err, gongzhi.EINVALID, "amount", "price.below_min:30,000.00")
+		setRange(true)
+		_, err = a.AmendContract(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(90_000)), "服务社区增加")
+		wantField(err, gongzhi.EINVALID, "price_exception", "price.exception_reason")
+		v, err := a.AmendContractPriced(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(90_000)), "服务社区增加", "新增两个社区，送餐路线加长")
+		f.must(err)
+		if v.PriceException != "新增两个社区，送餐路线加长" {
+			t.Fatalf("amendment's exception %q", v.PriceException)
+		}
+		vs, err := a.ContractVersions(ctx, f.purchaser, ct.ID)
+		f.must(err)
+		if last := vs[len(vs)-1]; last.Version != 2 || last.PriceException != "新增两个社区，送餐路线加长" {
+			t.Fatalf("stored amendment %+v", last)
+		}
+		hist, err = a.CallHistory(ctx, f.purchaser, c.ID)
+		f.must(err)
+		if last := hist[len(hist)-1]; last.Entity != "contract_version" || last.Note.Code != "price_exception" ||
+			strings.Join(last.Note.Args, " ") != "9000000 新增两个社区，送餐路线加长" {
+			t.Fatalf("the history ends %+v, want the amendment's price exception", last)
+		}
+	})
+}
+
+// An amendment that keeps the amount in force keeps the reason of an amount outside the range;
+// one within the range needs none.
+func TestAmendmentKeepsAmountInForce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := purSetup(t, db, purOptions{orgs: 1, experts: 3})
+		ctx, a := f.ctx, f.a
+		c := f.call(gongzhi.Yuan(300_000), gongzhi.Yuan(20_000), gongzhi.Yuan(90_000))
+		ap := f.apply(c, 0, gongzhi.Yuan(50_000))
+		f.closeAndReview(c, 3, 3)
+		f.scoreAll(c, []*gongzhi.Application{ap}, func(app, m int) gongzhi.Points { return 8000 })
+		_, err := a.RankCall(ctx, f.purchaser, c.ID)
+		f.must(err)
+		f.must(a.SetAward(ctx, f.purchaser, c.ID, ap.ID, gongzhi.Yuan(50_000), ""))
+		f.must(a.PublishAwards(ctx, f.purchaser, c.ID))
+		f.finalize(c)
+		ct := f.sign(ap.ID, f.providers[0])
+		// the office narrows the range after signing: the amount in force lies outside it
+		cats, err := a.ServiceCategories(ctx, false)
+		f.must(err)
+		for _, cat := range cats {
+			if cat.Code == "elderly_home_care" {
+				cat.PriceMin, cat.PriceMax, cat.AllowExceptions = gongzhi.Yuan(60_000), gongzhi.Yuan(90_000), false
+				f.must(a.SaveServiceCategory(ctx, f.purchaser, cat, false))
+			}
+		}
+		terms := ct.Current.Terms
+		terms.Portions = append([]gongzhi.Portion(nil), terms.Portions...)
+		terms.EndOn = terms.Milestones[len(terms.Milestones)-1].Due // only the period changes
+		v, err := a.AmendContract(ctx, f.purchaser, ct.ID, terms, "服务期与末次节点对齐")
+		f.must(err)
+		if v.PriceException != "" || v.Terms.Amount != gongzhi.Yuan(50_000) {
+			t.Fatalf("amendment %+v", v)
+		}
 	})
 }

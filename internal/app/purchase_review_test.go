@@ -145,7 +145,7 @@ func TestPurchaseDraw(t *testing.T) {
 		c5 := f.call(gongzhi.Yuan(100_000), gongzhi.Yuan(20_000), gongzhi.Yuan(90_000))
 		f.apply(c5, 3, gongzhi.Yuan(50_000))
 		first := gongzhi.DrawOrder(d.Pool, 20261112)[0]
-		_, err = a.RecordConflict(ctx, f.purchaser, c5.ID, first, f.orgs[3], "配偶在该机构任职")
+		_, _, err = a.RecordConflict(ctx, f.purchaser, c5.ID, first, f.orgs[3], "配偶在该机构任职")
 		f.must(err)
 		f.at(c5.ClosesAt.Add(time.Hour))
 		f.must(a.CloseCall(ctx, f.purchaser, c5.ID))

@@ -638,7 +638,11 @@ func (a *Service) submitApp(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 	if err := a.checkEligible(ctx, q, c, ap.OrgID); err != nil {
 		return err
 	}
-	return a.moveApp(ctx, q, ac, ap, gongzhi.AppSubmitted, gongzhi.Note{})
+	var note gongzhi.Note // a request outside the price range: the submission's line says so, with the reason
+	if ap.PriceException != "" {
+		note = priceNote(ap.Requested, ap.PriceException)
+	}
+	return a.moveApp(ctx, q, ac, ap, gongzhi.AppSubmitted, note)
 }
 
 // SaveApplication saves a draft application of the provider's own organization (a new one when

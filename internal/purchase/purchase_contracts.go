@@ -7,6 +7,7 @@
 package purchase
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -78,12 +79,13 @@ func pendingVersion(ct *gongzhi.Contract) *gongzhi.ContractVersion {
 	return ct.Pending
 }
 
-// GenerateContract drafts the contract for a published or final award: the purchaser (甲方,
-// purchaserName, default the call's place) and the provider (乙方), the award's amount, the
-// application's indicators as deliverables, three milestones over six months from the end of
-// the notice (or today, if later) and the 50/30/20 payment schedule. Only the purchaser may,
-// within scope. Refuses (ECONFLICT award_id) an award that is not live
-// (contract.award_not_live) or already has a contract (contract.exists).
+// GenerateContract drafts the contract for a final award: the purchaser (甲方, purchaserName,
+// default the call's place) and the provider (乙方), the award's amount, the application's
+// indicators as deliverables, three milestones over six months from the end of the notice (or
+// today, if later) and the 50/30/20 payment schedule. Only the purchaser may, within scope.
+// Refuses (ECONFLICT award_id) an award that is not live (contract.award_not_live), one still in
+// public notice (contract.award_not_final: an objection may yet overturn it, and its contract
+// could never be signed), and one that already has a contract (contract.exists).
 func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, awardID int64, purchaserName string) (*gongzhi.Contract, error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
@@ -108,6 +110,9 @@ func (a *Service) GenerateContract(ctx context.Context, ac *gongzhi.Actor, award
 		}
 		if w.State != gongzhi.AwardPublished && w.State != gongzhi.AwardFinal {
 			return gongzhi.Refused("award_id", "contract.award_not_live")
+		}
+		if w.State != gongzhi.AwardFinal {
+			return gongzhi.Refused("award_id", "contract.award_not_final")
 		}
 		if w.ContractID != 0 {
 			return gongzhi.Refused("award_id", "contract.exists")
@@ -181,38 +186,66 @@ func (a *Service) ContractVersions(ctx context.Context, ac *gongzhi.Actor, id in
 }
 
 // checkTerms normalizes and validates terms for a contract: the draft keeps the award's amount
-// (EINVALID amount: contract.amount_award); an amendment cannot go below what has been paid
-// (amount: contract.below_paid:PAID) nor make a portion smaller than what was paid towards it
-// (portions.N: contract.portion_below_paid:PAID).
-func (a *Service) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t *gongzhi.ContractTerms) error {
+// (EINVALID amount: contract.amount_award), which was checked against the price range as the
+// award; an amendment cannot go below what has been paid (amount: contract.below_paid:PAID) nor
+// make a portion smaller than what was paid towards it (portions.N:
+// contract.portion_below_paid:PAID), and its amount is checked against the contract's category's
+// price range as an award's is (gongzhi.CheckPrice: amount: price.below_min:MIN /
+// price.above_max:MAX, or price_exception: price.exception_reason where the category allows
+// exceptions and no reason is given). exception is the reason given for an amount outside the
+// range; an amendment that keeps the amount in force keeps its reason (the version in force's,
+// else the award's) unless it gives another. checkTerms returns the reason to record with an
+// amendment ("" within the range, and for a draft).
+func (a *Service) checkTerms(ctx context.Context, q *store.Q, ct *gongzhi.Contract, t *gongzhi.ContractTerms, exception string) (string, error) {
 	t.Normalize()
 	var ck gongzhi.Checks // every failed field at once
 	if err := ck.Check(t.Validate()); err != nil {
-		return err
+		return "", err
 	}
 	if ct.State == gongzhi.ContractDraft {
 		w, err := q.GetAward(ctx, store.Scope{}, ct.AwardID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if t.Amount != w.Amount && !ck.Failed("amount") {
 			ck.Check(gongzhi.Invalid("amount", "contract.amount_award:"+w.Amount.Format()))
 		}
-		return ck.Err()
+		return "", ck.Err()
 	}
 	if t.Amount < ct.Paid && !ck.Failed("amount") {
 		ck.Check(gongzhi.Invalid("amount", "contract.below_paid:"+ct.Paid.Format()))
 	}
 	paid, err := q.PortionsPaid(ctx, ct.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for i, p := range paid {
 		if k := "portions." + kernel.Itoa(i); p.Paid > 0 && (i >= len(t.Portions) || t.Portions[i].Amount < p.Paid) && !ck.Failed(k) {
 			ck.Check(gongzhi.Invalid(k, "contract.portion_below_paid:"+p.Paid.Format()))
 		}
 	}
-	return ck.Err()
+	if ck.Failed("amount") {
+		return "", ck.Err()
+	}
+	cat, err := q.GetServiceCategory(ctx, ct.CategoryCode)
+	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
+		return "", err
+	}
+	carried := ct.PriceException // the award's, or the version in force's
+	if ct.Current != nil && ct.Current.PriceException != "" {
+		carried = ct.Current.PriceException
+	}
+	if ct.Current != nil && t.Amount == ct.Current.Terms.Amount {
+		// the amount in force, accepted when it was set: its reason, if it needs one, carries over
+		if cat != nil && cat.OutsideRange(t.Amount) != "" {
+			return cmp.Or(exception, carried), ck.Err()
+		}
+		return "", ck.Err()
+	}
+	// a new amount is a new decision: outside the range, it needs a reason of its own
+	exception, err = gongzhi.CheckPrice(cat, "amount", t.Amount, exception)
+	ck.Check(err)
+	return exception, ck.Err()
 }
 
 // UpdateContractTerms replaces the terms of the version waiting for confirmation — the draft, or
@@ -236,11 +269,12 @@ func (a *Service) UpdateContractTerms(ctx context.Context, ac *gongzhi.Actor, id
 		if !pv.PurchaserConfirmedAt.IsZero() || !pv.ProviderConfirmedAt.IsZero() {
 			return gongzhi.Refused("version", "contract.already_confirmed")
 		}
-		if err := a.checkTerms(ctx, q, ct, &t); err != nil {
+		exception, err := a.checkTerms(ctx, q, ct, &t, pv.PriceException)
+		if err != nil {
 			return err
 		}
 		before := pv.Terms
-		pv.Terms = t
+		pv.Terms, pv.PriceException = t, exception
 		if err := q.UpdateVersionTerms(ctx, pv); err != nil {
 			return err
 		}
@@ -262,8 +296,20 @@ func (a *Service) lockContract(ctx context.Context, q *store.Q, ac *gongzhi.Acto
 // version that takes effect only when both sides confirm it; the version in force stays until
 // then and is kept afterwards as superseded. Only the purchaser may, within scope. Refuses
 // (ECONFLICT) an unsigned contract (state: contract.not_signed) and a second pending amendment
-// (version: contract.amendment_pending); EINVALID for bad terms or a missing reason.
+// (version: contract.amendment_pending); EINVALID for bad terms or a missing reason. An amount
+// outside the category's price range is refused as AmendContractPriced says.
 func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms, reason string) (*gongzhi.ContractVersion, error) {
+	return a.AmendContractPriced(ctx, ac, id, t, reason, "")
+}
+
+// AmendContractPriced is AmendContract with the reason for an amount outside the contract's
+// category's price range (the catalog entry's allow_exceptions), as SetAwardPriced is for an
+// award: a new amount outside the range is refused (EINVALID amount: price.below_min:MIN /
+// price.above_max:MAX) unless the category allows exceptions and the reason is given here (else
+// price_exception: price.exception_reason); an amendment that keeps the amount in force keeps
+// its reason. The reason is recorded on the new version, in the call's history (note
+// price_exception) and in the audit.
+func (a *Service) AmendContractPriced(ctx context.Context, ac *gongzhi.Actor, id int64, t gongzhi.ContractTerms, reason, exception string) (*gongzhi.ContractVersion, error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
 		return nil, err
 	}
@@ -284,7 +330,8 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 		if ct.Pending != nil {
 			return gongzhi.Refused("version", "contract.amendment_pending")
 		}
-		if err := ck.Check(a.checkTerms(ctx, q, ct, &t)); err != nil {
+		exception, err := a.checkTerms(ctx, q, ct, &t, exception)
+		if err := ck.Check(err); err != nil {
 			return err
 		}
 		if err := ck.Err(); err != nil {
@@ -295,7 +342,7 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 			return err
 		}
 		v = &gongzhi.ContractVersion{ContractID: id, Version: versions[len(versions)-1].Version + 1, State: gongzhi.VersionPending,
-			Terms: t, Reason: reason, CreatedBy: kernel.ActorName(ac)}
+			Terms: t, Reason: reason, PriceException: exception, CreatedBy: kernel.ActorName(ac)}
 		if err := q.InsertContractVersion(ctx, v, kernel.UserID(ac), a.NowUTC()); err != nil {
 			return err
 		}
@@ -303,7 +350,17 @@ func (a *Service) AmendContract(ctx context.Context, ac *gongzhi.Actor, id int64
 			EntityID: id, To: gongzhi.VersionPending, Note: gongzhi.NoteOf("version_reason", v.Version, reason)}); err != nil {
 			return err
 		}
-		return a.WriteAudit(ctx, q, ac, "update", ResContracts, kernel.Id10(id), ct.Current.Terms, t, "amendment "+kernel.Itoa(v.Version)+": "+reason)
+		if exception != "" {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract_version",
+				EntityID: id, To: gongzhi.VersionPending, Note: priceNote(t.Amount, exception)}); err != nil {
+				return err
+			}
+		}
+		after := any(t)
+		if exception != "" {
+			after = map[string]any{"terms": t, "price_exception": exception}
+		}
+		return a.WriteAudit(ctx, q, ac, "update", ResContracts, kernel.Id10(id), ct.Current.Terms, after, "amendment "+kernel.Itoa(v.Version)+": "+reason)
 	})
 	return v, err
 }
@@ -542,4 +599,10 @@ func (a *Service) onTimeRate(ctx context.Context, placeCode string, own bool) (*
 		r.RateBP = r.OnTime * 10000 / r.Due
 	}
 	return r, nil
+}
+
+// priceNote is the history note of an amount outside its category's price range, with the
+// reason recorded for it (a request, an award, an amendment).
+func priceNote(amount gongzhi.Money, reason string) gongzhi.Note {
+	return gongzhi.NoteOf("price_exception", amount, reason)
 }

@@ -247,19 +247,20 @@ func reviewState(c *gongzhi.Call) error {
 // known to the purchaser (a board seat, a family tie). A selected member in conflict with an
 // applicant is excluded and replaced at once; before the draw, the draw skips them. Only the
 // purchaser may, within scope, while the call is open, closed or in review. Returns the
-// replacement, if one was drawn. EINVALID (person_id: expert.not_expert) for a person who is not
-// an expert, (org_id: org.missing) for an unknown organization; ECONFLICT (org_id:
-// conflict.duplicate) for a conflict already on record.
-func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (*gongzhi.PanelMember, error) {
+// replacement, if one was drawn, and exhausted when the member was taken off but the draw's pool
+// had no one left to draw (the history notes pool_exhausted). EINVALID (person_id:
+// expert.not_expert) for a person who is not an expert, (org_id: org.missing) for an unknown
+// organization; ECONFLICT (org_id: conflict.duplicate) for a conflict already on record.
+func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID, personID, orgID int64, reason string) (repl *gongzhi.PanelMember, exhausted bool, err error) {
 	if err := kernel.Allow(ac, MayPurchase(ac)); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	reason, r := gongzhi.CheckText(reason, 500, true)
 	if r != "" {
-		return nil, gongzhi.Invalid("reason", r)
+		return nil, false, gongzhi.Invalid("reason", r)
 	}
-	var repl *gongzhi.PanelMember
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		repl, exhausted = nil, false // a retried transaction starts again
 		c, err := a.LockCall(ctx, q, ac, callID)
 		if err != nil {
 			return err
@@ -289,11 +290,15 @@ func (a *Service) RecordConflict(ctx context.Context, ac *gongzhi.Actor, callID,
 			if repl, err = a.excludeAndReplace(ctx, q, ac, c, personID, gongzhi.ExcludedDeclared, reason); err != nil {
 				return err
 			}
+			exhausted = repl == nil
 		}
 		return a.WriteAudit(ctx, q, ac, "create", ResPanels, kernel.Id10(callID), nil,
 			map[string]any{"person_id": personID, "org_id": orgID, "reason": reason}, "conflict recorded")
 	})
-	return repl, err
+	if err != nil {
+		return nil, false, err
+	}
+	return repl, exhausted, nil
 }
 
 // RemovePanelMember takes a selected expert who has scored nothing off the panel (unavailable,
@@ -842,50 +847,17 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 		if c.State != gongzhi.CallReviewing {
 			return gongzhi.Refused("state", "state.illegal:"+c.State)
 		}
-		var apps []*gongzhi.Application
-		if _, err := q.ListApplications(ctx, store.Scope{}, store.ListOptions{Filters: map[string]string{"call": kernel.Id10(callID),
-			"state": gongzhi.AppEligible}}, func(ap *gongzhi.Application) error { apps = append(apps, ap); return nil }); err != nil {
-			return err
-		}
-		members, err := q.ListPanel(ctx, callID)
+		tally, err := tallyScores(ctx, q, callID)
 		if err != nil {
 			return err
 		}
-		conflicts, err := q.CallConflicts(ctx, callID)
-		if err != nil {
-			return err
+		if tally.missing > 0 {
+			return gongzhi.Refused("scores", "review.incomplete:"+kernel.Itoa(tally.missing))
 		}
-		orgOf := map[int64]int64{}
-		var active []int64
-		for _, m := range members {
-			if m.Active() {
-				active = append(active, m.PersonID)
-				if orgOf[m.PersonID], err = q.PersonOrg(ctx, m.PersonID); err != nil {
-					return err
-				}
-			}
-		}
-		excluded := map[int64][]int64{}
-		expected := make([]int, len(apps))
-		for i, ap := range apps {
-			for _, p := range active {
-				if orgOf[p] == ap.OrgID || slices.Contains(conflicts[p], ap.OrgID) {
-					excluded[p] = append(excluded[p], ap.ID)
-				} else {
-					expected[i]++
-				}
-			}
-		}
-		stats, err := q.CountingScores(ctx, callID, active, excluded)
-		if err != nil {
-			return err
-		}
-		missing := 0
 		var bonuses []gongzhi.Note // evaluation bonus (evaluation.go): an 优秀 final round in the year before the call opened, one history line each
-		rs = make([]gongzhi.Ranked, 0, len(apps))
-		for i, ap := range apps {
-			st := stats[ap.ID]
-			missing += expected[i] - st.N
+		rs = make([]gongzhi.Ranked, 0, len(tally.apps))
+		for _, ap := range tally.apps {
+			st := tally.stats[ap.ID]
 			score := gongzhi.AggregateStats(c.Aggregation, st.N, st.Sum, st.Lo, st.Hi)
 			// the largest bonus of an 优秀 final round published in the year before the call opened,
 			// noted with the evaluation it comes from
@@ -899,9 +871,6 @@ func (a *Service) RankCall(ctx context.Context, ac *gongzhi.Actor, callID int64)
 			}
 			rs = append(rs, gongzhi.Ranked{ApplicationID: ap.ID, OrgID: ap.OrgID, OrgName: ap.OrgName, Title: ap.Title,
 				Score: score, Scores: st.N, SubmittedAt: ap.SubmittedAt, Requested: ap.Requested, Band: ap.Band})
-		}
-		if missing > 0 {
-			return gongzhi.Refused("scores", "review.incomplete:"+kernel.Itoa(missing))
 		}
 		gongzhi.RankOrder(rs)
 		if stored, unranked, err := ranking(ctx, q, callID); err != nil {
@@ -1027,6 +996,10 @@ func (a *Service) ProposeAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		for _, w := range awards {
 			lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
 				To: gongzhi.AwardProposed, UserID: uid, Username: uname, Role: role, Note: gongzhi.NoteOf("award_amount", w.ApplicationID, w.Amount, "")})
+			if w.PriceException != "" {
+				lines = append(lines, gongzhi.StateChange{At: a.NowUTC(), CallID: callID, AppID: w.ApplicationID, Entity: "award", EntityID: w.ID,
+					To: gongzhi.AwardProposed, UserID: uid, Username: uname, Role: role, Note: priceNote(w.Amount, w.PriceException)})
+			}
 		}
 		if err := q.InsertStateChanges(ctx, lines); err != nil {
 			return err
@@ -1192,6 +1165,12 @@ func (a *Service) SetAwardPriced(ctx context.Context, ac *gongzhi.Actor, callID,
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, AppID: appID, Entity: "award", EntityID: existing.ID, From: from,
 			To: gongzhi.AwardProposed, Note: gongzhi.NoteOf("award_amount", appID, amount, note)}); err != nil {
 			return err
+		}
+		if exception != "" {
+			if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: callID, AppID: appID, Entity: "award", EntityID: existing.ID,
+				To: gongzhi.AwardProposed, Note: priceNote(amount, exception)}); err != nil {
+				return err
+			}
 		}
 		after := map[string]any{"application_id": appID, "amount": amount, "note": note}
 		if exception != "" {

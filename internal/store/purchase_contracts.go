@@ -99,14 +99,14 @@ func (q *Q) AddContractPaid(ctx context.Context, id int64, amount gongzhi.Money,
 // ---- versions
 
 const versionCols = `contract_id, version, state, amount, terms, reason, created_name, created_at, purchaser_confirmed_by,
-	purchaser_confirmed_at, provider_confirmed_by, provider_confirmed_at, effective_at`
+	purchaser_confirmed_at, provider_confirmed_by, provider_confirmed_at, effective_at, price_exception`
 
 func scanVersion(s scanner) (*gongzhi.ContractVersion, error) {
 	var v gongzhi.ContractVersion
 	var terms string
 	var pAt, prAt, eff sql.NullTime
 	err := s.Scan(&v.ContractID, &v.Version, &v.State, &v.Terms.Amount, &terms, &v.Reason, &v.CreatedBy, &v.CreatedAt,
-		&v.PurchaserConfirmedBy, &pAt, &v.ProviderConfirmedBy, &prAt, &eff)
+		&v.PurchaserConfirmedBy, &pAt, &v.ProviderConfirmedBy, &prAt, &eff, &v.PriceException)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -122,8 +122,8 @@ func scanVersion(s scanner) (*gongzhi.ContractVersion, error) {
 // InsertContractVersion adds a version with its payment portions.
 func (q *Q) InsertContractVersion(ctx context.Context, v *gongzhi.ContractVersion, userID int64, now time.Time) error {
 	if _, err := q.Exec(ctx, `INSERT INTO contract_versions (contract_id, version, state, amount, terms, reason, created_by,
-		created_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ContractID, v.Version, v.State, v.Terms.Amount,
-		jsonText(v.Terms), v.Reason, nullID(userID), v.CreatedBy, now.UTC()); err != nil {
+		created_name, created_at, price_exception) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ContractID, v.Version, v.State, v.Terms.Amount,
+		jsonText(v.Terms), v.Reason, nullID(userID), v.CreatedBy, now.UTC(), v.PriceException); err != nil {
 		return err
 	}
 	v.CreatedAt = now
@@ -142,8 +142,8 @@ func (q *Q) insertPortions(ctx context.Context, v *gongzhi.ContractVersion) erro
 
 // UpdateVersionTerms replaces the terms of a pending version nobody has confirmed yet.
 func (q *Q) UpdateVersionTerms(ctx context.Context, v *gongzhi.ContractVersion) error {
-	if _, err := q.Exec(ctx, `UPDATE contract_versions SET amount = ?, terms = ?, reason = ? WHERE contract_id = ? AND version = ?`,
-		v.Terms.Amount, jsonText(v.Terms), v.Reason, v.ContractID, v.Version); err != nil {
+	if _, err := q.Exec(ctx, `UPDATE contract_versions SET amount = ?, terms = ?, reason = ?, price_exception = ? WHERE contract_id = ? AND version = ?`,
+		v.Terms.Amount, jsonText(v.Terms), v.Reason, v.PriceException, v.ContractID, v.Version); err != nil {
 		return err
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM contract_portions WHERE contract_id = ? AND version = ?`, v.ContractID, v.Version); err != nil {

@@ -112,7 +112,8 @@ func TestRemoveMemberPoolExhaustedSaysSo(t *testing.T) {
 		OpensAt: offStart, ClosesAt: offStart.Add(24 * time.Hour), Eligibility: []string{"在民政部门登记的社会组织"}}
 	f.must(a.CreateCall(f.ctx, f.pur, c))
 	f.must(a.OpenCall(f.ctx, f.pur, c.ID))
-	appID := f.apply(c.ID, f.provider("同心"), "邻里守望", 40_000)
+	prov := f.provider("同心")
+	appID := f.apply(c.ID, prov, "邻里守望", 40_000)
 	f.at(offStart.Add(25 * time.Hour))
 	f.must(a.CloseCall(f.ctx, f.pur, c.ID))
 	f.must(a.PrelimReview(f.ctx, f.hub, appID, true, ""))
@@ -133,6 +134,12 @@ func TestRemoveMemberPoolExhaustedSaysSo(t *testing.T) {
 	}
 	pb := f.browser("gt-purchaser", false)
 	cpath := fmt.Sprintf("/calls/%d", c.ID)
+	// the panel holds the whole pool: the page says so before anyone is taken off, with what
+	// the office can do
+	if _, body := pb.get(cpath); !strings.Contains(body, `id="pool-exhausted"`) || !strings.Contains(body, `href="/people/new?kind=expert"`) ||
+		!strings.Contains(body, `href="/account-links"`) {
+		t.Fatal("the call page does not say that the draw holds the whole pool")
+	}
 	st, loc := offPost(t, pb, cpath, cpath+"/panel/remove", url.Values{"person_id": {fmt.Sprint(members[0])}, "reason": {"出差无法参加"}})
 	if st != http.StatusSeeOther {
 		t.Fatalf("remove: %d %s", st, loc)
@@ -144,5 +151,26 @@ func TestRemoveMemberPoolExhaustedSaysSo(t *testing.T) {
 	r := f.e.call(f.e.token("gt-purchaser"), "POST", fmt.Sprintf("/api/v1/calls/%d/panel/remove", c.ID), map[string]any{"person_id": members[1], "reason": "生病"})
 	if r.Status != http.StatusOK || r.Body["pool_exhausted"] != true || r.Body["replacement"] != nil {
 		t.Fatalf("the API's removal: %d %s", r.Status, r.Raw)
+	}
+	// a conflict with the applicant takes a member off: the page and the API say the pool is
+	// exhausted, not merely that the conflict is recorded
+	orgID := fmt.Sprint(prov.User.OrgID)
+	st, loc = offPost(t, pb, cpath, cpath+"/conflicts", url.Values{"person_id": {fmt.Sprint(members[2])}, "org_id": {orgID}, "reason": {"曾任该机构理事"}})
+	if st != http.StatusSeeOther {
+		t.Fatalf("conflict: %d %s", st, loc)
+	}
+	if _, body = pb.get(loc); !strings.Contains(body, "该专家已回避。专家库已用尽") || !strings.Contains(body, `id="pool-exhausted"`) {
+		t.Fatal("the call page does not say that the pool is exhausted after a conflict")
+	}
+	r = f.e.call(f.e.token("gt-purchaser"), "POST", fmt.Sprintf("/api/v1/calls/%d/conflicts", c.ID),
+		map[string]any{"person_id": members[3], "org_id": prov.User.OrgID, "reason": "近亲属在该机构任职"})
+	if r.Status != http.StatusOK || r.Body["pool_exhausted"] != true || r.Body["replacement"] != nil {
+		t.Fatalf("the API's conflict: %d %s", r.Status, r.Raw)
+	}
+	// a conflict that takes no one off exhausts nothing
+	r = f.e.call(f.e.token("gt-purchaser"), "POST", fmt.Sprintf("/api/v1/calls/%d/conflicts", c.ID),
+		map[string]any{"person_id": members[0], "org_id": prov.User.OrgID, "reason": "近亲属在该机构任职"})
+	if r.Status != http.StatusOK || r.Body["pool_exhausted"] != nil || r.Body["replacement"] != nil {
+		t.Fatalf("the API's conflict for a member already off: %d %s", r.Status, r.Raw)
 	}
 }

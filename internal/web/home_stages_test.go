@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/demo"
@@ -346,18 +347,40 @@ func TestDemoCallStagesNextSteps(t *testing.T) {
 
 	t.Run("notice: answer the objection; final after the notice", func(t *testing.T) {
 		c := calls[demo.NoticeCallTitle]
-		// finalizing waits for the notice's end; drafting the contracts of the published awards
-		// does not
-		if got := steps(c); strings.Join(got, " ") != "contracts cancel" {
+		// finalizing waits for the notice's end, and the contracts for the final results (an
+		// objection may overturn an award): the next-step box says so and offers neither
+		if got := steps(c); strings.Join(got, " ") != "cancel" {
 			t.Fatalf("the call in notice offers %v before the notice ends", got)
 		}
 		_, page := pur.get(href(c))
+		if !strings.Contains(page, "然后为各项资助生成合同") {
+			t.Fatal("the call in notice does not say that the contracts wait for the final results")
+		}
 		m := regexp.MustCompile(`action="(/calls/\d+/objections/\d+/answer)"`).FindStringSubmatch(page)
 		if m == nil {
 			t.Fatal("no objection to answer")
 		}
 		post(pur, href(c), m[1], url.Values{"answer": {"服务点按社区需求调查确定。"}})
-		post(pur, href(c), href(c)+"/contracts", url.Values{"purchaser_name": {"南京市六合区葛塘街道办事处"}})
+		if st, _ := pur.post(href(c)+"/contracts", url.Values{"csrf": {pur.csrf(href(c))}, "purchaser_name": {"南京市六合区葛塘街道办事处"}}); st != http.StatusConflict {
+			t.Fatalf("contracts during the notice: %d, want 409", st)
+		}
+		// after the notice: finalize, then the contracts
+		got, err := e.app.Call(ctx, demoActor(t, e, "gt-purchaser"), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := got.NoticeEndsAt.Add(time.Hour)
+		e.app.Now = func() time.Time { return after }
+		later := loginBrowser(t, e, "gt-purchaser")
+		pur = later // the steps are read as the new session sees them
+		if got := steps(c); strings.Join(got, " ") != "finalize cancel" {
+			t.Fatalf("the call after its notice offers %v", got)
+		}
+		post(later, href(c), href(c)+"/finalize", url.Values{})
+		if s := state(c); s != gongzhi.CallFinal {
+			t.Fatalf("after finalize the call is %s", s)
+		}
+		post(later, href(c), href(c)+"/contracts", url.Values{"purchaser_name": {"南京市六合区葛塘街道办事处"}})
 		if cts, err := e.app.Awards(ctx, demoActor(t, e, "gt-purchaser"), c.ID); err != nil || len(cts) == 0 || cts[0].ContractID == 0 {
 			t.Errorf("contracts drafted: %+v %v", cts, err)
 		}

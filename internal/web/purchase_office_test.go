@@ -373,7 +373,14 @@ func TestOfficeFlowAPI(t *testing.T) {
 			422, "invalid", "overturn", "")
 		f.api(pur, "POST", fmt.Sprintf("%s/objections/%d/answer", base, o.ID), map[string]any{"answer": "经核查服务对象不重复，异议不成立。"}, 200)
 
-		// contracts: drafted during the notice, signed after it
+		// contracts: drafted once the results are final (an objection may overturn an award in
+		// notice), then signed
+		offRefused(t, f.e.call(pur, "POST", base+"/contracts", map[string]any{"award_id": 0}), 409, "conflict", "award_id", "")
+		f.at(time.Date(2026, 12, 18, 9, 0, 0, 0, gongzhi.ChinaTime))
+		pur, hub = f.e.token("gt-purchaser"), f.e.token("gt-hub")
+		if r := f.api(pur, "POST", base+"/finalize", nil, 200); r.Body["state"] != "final" {
+			t.Fatalf("finalize: %s", r.Raw)
+		}
 		gen := f.api(pur, "POST", base+"/contracts", map[string]any{"award_id": 0}, 200)
 		if len(offItems(gen)) != 3 {
 			t.Fatalf("contracts: %s", gen.Raw)
@@ -385,12 +392,6 @@ func TestOfficeFlowAPI(t *testing.T) {
 			}
 		}
 		cbase := fmt.Sprintf("/api/v1/contracts/%d", ct)
-		offRefused(t, f.e.call(pur, "POST", cbase+"/confirm", nil), 409, "conflict", "contract", "2026-12-17")
-		f.at(time.Date(2026, 12, 18, 9, 0, 0, 0, gongzhi.ChinaTime))
-		pur, hub = f.e.token("gt-purchaser"), f.e.token("gt-hub")
-		if r := f.api(pur, "POST", base+"/finalize", nil, 200); r.Body["state"] != "final" {
-			t.Fatalf("finalize: %s", r.Raw)
-		}
 		f.api(pur, "POST", cbase+"/confirm", nil, 200)
 		offRefused(t, f.e.call(pur, "POST", cbase+"/confirm", nil), 409, "conflict", "version", "")
 		prov := f.e.token(f.provider("同心").User.Username)
@@ -844,16 +845,27 @@ func offFlowUI(t *testing.T, db *store.DB) {
 	if st, _ := offPost(t, pb, cpath, opath, url.Values{"answer": {"经核查不重复，异议不成立。"}}); st != http.StatusSeeOther {
 		t.Fatalf("answer: %d", st)
 	}
-	if st, loc := offPost(t, pb, cpath, cpath+"/contracts", url.Values{}); st != http.StatusSeeOther || loc != cpath+"#awards" {
-		t.Fatalf("contracts: %d %s", st, loc)
+	// during the notice the page offers no contract (an objection may overturn an award) and
+	// says what the call waits for; a contract sent anyway is refused beside the awards
+	if body := offPage(t, pb, "purchaser", cpath, 200); strings.Contains(body, `action="`+cpath+`/contracts"`) || !strings.Contains(body, "然后为各项资助生成合同") {
+		t.Fatal("the call in notice offers contracts, or does not say that they wait for the final results")
+	}
+	if st, body := offPost(t, pb, cpath, cpath+"/contracts", url.Values{}); st != http.StatusConflict || !strings.Contains(body, "资助结果尚未确定") {
+		t.Fatalf("contracts during the notice: %d", st)
 	}
 	f.offPages([]string{cpath, cpath + "/history"}, nil)
 
-	// after the notice: final, both sides confirm, the first payment
+	// after the notice: final, the contracts, both sides confirm, the first payment
 	f.at(time.Date(2026, 12, 18, 9, 0, 0, 0, gongzhi.ChinaTime))
 	pb = f.browser("gt-purchaser", false)
+	if body := offPage(t, pb, "purchaser", cpath, 200); !strings.Contains(body, `action="`+cpath+`/finalize"`) || strings.Contains(body, `action="`+cpath+`/contracts"`) {
+		t.Fatal("after the notice the call does not offer to make the results final, or offers contracts before")
+	}
 	if st, _ := offPost(t, pb, cpath, cpath+"/finalize", url.Values{}); st != http.StatusSeeOther {
 		t.Fatalf("finalize: %d", st)
+	}
+	if st, loc := offPost(t, pb, cpath, cpath+"/contracts", url.Values{}); st != http.StatusSeeOther || loc != cpath+"#awards" {
+		t.Fatalf("contracts: %d %s", st, loc)
 	}
 	var ct int64
 	_, err = a.Contracts(f.ctx, f.pur, store.ListOptions{Filters: map[string]string{"call": strconv.FormatInt(callID, 10)}}, func(x *gongzhi.Contract) error {

@@ -348,14 +348,6 @@ func (s *Server) funcs(sums map[string]string) template.FuncMap {
 		"unplaced":  unplaced,
 		"summary":   summaryFunc,
 		"hasSearch": hasSearch,
-		// uploadLimit is the limit an upload form states: "evidence" or "attachment" (UploadLimit)
-		"uploadLimit": func(kind string) string {
-			max := int64(gongzhi.MaxEvidenceSize)
-			if kind == "attachment" {
-				max = gongzhi.MaxAttachmentSize
-			}
-			return SizeText(s.UploadLimit(max))
-		},
 		"static": func(name string) string {
 			return "/static/" + name + "?v=" + sums[name]
 		},

@@ -31,7 +31,8 @@ func (s *Server) purchaseOfficeRoutes() {
 type (
 	offReplacementDoc struct {
 		Replacement *gongzhi.PanelMember `json:"replacement"`
-		// PoolExhausted (removal only): the member was removed, but the pool had no one left to draw
+		// PoolExhausted: the member was taken off the panel (removed, or in conflict with an
+		// applicant), but the draw's pool had no one left to draw
 		PoolExhausted bool `json:"pool_exhausted,omitempty"`
 	}
 	offThresholdDoc struct {
@@ -84,7 +85,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET " + calls + "/panel":                           {Summary: "The panel draw: seed, pool and every expert examined, selected or excluded with the reason", Resp: gongzhi.PanelDraw{}},
 		"POST " + calls + "/panel":                          {Summary: "Draw the review panel with a recorded seed (purchaser; call closed)", Req: offDrawReq{}, Resp: gongzhi.PanelDraw{}},
 		"POST " + calls + "/panel/remove":                   {Summary: "Take a member who has scored nothing off the panel, with the reason; the replacement is drawn in the same order (purchaser). replacement null with pool_exhausted true: the expert pool had no one left to draw", Req: offMemberReq{}, Resp: offReplacementDoc{}},
-		"POST " + calls + "/conflicts":                      {Summary: "Record an expert's conflict of interest with an organization (purchaser); a member in conflict is replaced", Req: offConflictReq{}, Resp: offReplacementDoc{}},
+		"POST " + calls + "/conflicts":                      {Summary: "Record an expert's conflict of interest with an organization (purchaser); a panel member in conflict with an applicant is taken off and replaced in the same order. replacement null: no member was taken off, or, with pool_exhausted true, the expert pool had no one left to draw", Req: offConflictReq{}, Resp: offReplacementDoc{}},
 		"POST " + calls + "/open":                           {Summary: "Open a draft call and reserve its amount from the budget (purchaser)", Resp: gongzhi.Call{}},
 		"POST " + calls + "/close":                          {Summary: "Close an open call after its deadline (purchaser)", Resp: gongzhi.Call{}},
 		"POST " + calls + "/close-early":                    {Summary: "Close an open call before its deadline, with the reason kept in its history (purchaser)", Req: offCancelReq{}, Resp: gongzhi.Call{}},
@@ -109,7 +110,7 @@ func officeAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/contracts/{id}/versions":  {Summary: "Every version of a contract with its confirmations", Resp: web.ItemsOf[gongzhi.ContractVersion]{}},
 		"POST /api/v1/contracts/{id}/confirm":  {Summary: "Confirm the version waiting for your side (purchaser or provider)", Resp: gongzhi.Contract{}},
 		"PUT /api/v1/contracts/{id}/terms":     {Summary: "Replace the terms of the version waiting for confirmation, before either side confirms (purchaser)", Req: gongzhi.ContractTerms{}, Resp: gongzhi.Contract{}},
-		"POST /api/v1/contracts/{id}/amend":    {Summary: "Amend a signed contract: new terms with the reason, as a new version (purchaser)", Req: offTermsReq{}, Resp: gongzhi.ContractVersion{}},
+		"POST /api/v1/contracts/{id}/amend":    {Summary: "Amend a signed contract: new terms with the reason, as a new version (purchaser). An amount outside the category's price range is refused (422 amount price.below_min / price.above_max) unless the category allows exceptions and price_exception gives the reason (422 price_exception price.exception_reason without one); an unchanged amount keeps the reason of the version in force", Req: offTermsReq{}, Resp: gongzhi.ContractVersion{}},
 		"GET /api/v1/contracts/{id}/payments":  {Summary: "A contract's payments", Resp: web.ItemsOf[gongzhi.Payment]{}},
 		"POST /api/v1/contracts/{id}/payments": {Summary: "Record a payment against a portion of a signed contract (purchaser)", Req: offPaymentReq{}, Resp: gongzhi.Payment{}, Status: http.StatusCreated},
 

@@ -330,6 +330,9 @@ type offPanelView struct {
 	Verified bool
 	Eligible int
 	Members  []offMemberRow
+	// Exhausted: every expert of the draw's pool has been examined, so a member taken off now
+	// has no replacement; the page tells the purchaser so, with what it can do, until the review ends
+	Exhausted string
 }
 
 type offMemberRow struct {
@@ -528,8 +531,22 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 				button("rank", web.T(lang, "call.do.rank"), web.T(lang, "call.rank_note"), false, "")
 			}
 		case gongzhi.CallNotice:
+			// finalizing waits for the notice's end and every objection's answer; the contracts
+			// wait for the final results
+			objs, err := s.svc.Objections(ctx, ac, id)
+			if err != nil {
+				return err
+			}
+			open := 0
+			for _, o := range objs {
+				if o.State == gongzhi.ObjectionOpen {
+					open++
+				}
+			}
 			if s.svc.NowUTC().Before(c.NoticeEndsAt) {
 				v.Waiting = web.T(lang, "call.notice_waiting:"+web.OffLastNoticeDay(c.NoticeEndsAt))
+			} else if open > 0 {
+				v.Waiting = web.TN(lang, "call.objections_waiting", open)
 			} else {
 				note := web.T(lang, "call.finalize_note:"+web.OffLastNoticeDay(c.NoticeEndsAt))
 				button("finalize", web.T(lang, "call.do.finalize"), note, true, "")
@@ -586,6 +603,9 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 		v.ShowPanel = true
 		if d, err := s.svc.Panel(ctx, ac, id); err == nil {
 			v.Panel = offPanelOf(lang, d, eligible)
+			if buyer && (c.State == gongzhi.CallClosed || c.State == gongzhi.CallReviewing) && len(d.Pool) > 0 && len(d.Members) >= len(d.Pool) {
+				v.Panel.Exhausted = web.TN(lang, "panel.exhausted", 0, strconv.Itoa(len(d.Pool)), strconv.Itoa(v.Panel.Selected), strconv.Itoa(min(d.Size, 3)))
+			}
 			if buyer && (c.State == gongzhi.CallClosed || c.State == gongzhi.CallReviewing) {
 				for _, m := range d.Members {
 					if m.Active() && m.Scored == 0 {
@@ -770,7 +790,9 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 			if w.ContractID != 0 && purchase.MayOpenContract(ac, w.OrgID) {
 				row.Contract = web.OffContractHref(w.ContractID)
 			}
-			if buyer && w.ContractID == 0 && (w.State == gongzhi.AwardPublished || w.State == gongzhi.AwardFinal) {
+			// drafted once the award is final (GenerateContract): in the notice an objection may
+			// still overturn it, and the next-step box says what the call waits for
+			if buyer && w.ContractID == 0 && w.State == gongzhi.AwardFinal {
 				row.Generate = fs.Mini("contract-"+strconv.FormatInt(w.ID, 10), base+"/contracts",
 					map[string]string{"award_id": strconv.FormatInt(w.ID, 10), "purchaser_name": purchaserName})
 				generate++

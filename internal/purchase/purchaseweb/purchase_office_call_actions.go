@@ -241,8 +241,8 @@ func (s *Server) offCallActions() []offCallAction {
 				}); err != nil {
 					return nil, err
 				}
-				m, err := a.RecordConflict(r.Context(), ac, id, req.PersonID, req.OrgID, req.Reason)
-				return offReplacementBody{Replacement: m}, err
+				m, exhausted, err := a.RecordConflict(r.Context(), ac, id, req.PersonID, req.OrgID, req.Reason)
+				return offReplacementBody{Replacement: m, PoolExhausted: exhausted}, err
 			}},
 		{path: "awards/propose", key: offFixedKey("propose"), anchor: "ranking", flash: "call.done.propose",
 			run: func(w http.ResponseWriter, r *http.Request, ac *gongzhi.Actor, id int64) (any, error) {
@@ -358,7 +358,8 @@ func (s *Server) offAwardsBody(r *http.Request, callID int64) (any, error) {
 }
 
 // offGenerateContracts drafts the contract of one award of the call, or of every live award that
-// has none yet (stopping at the first refusal).
+// has none yet (stopping at the first refusal: an award still in notice is refused,
+// contract.award_not_final).
 func (s *Server) offGenerateContracts(r *http.Request, ac *gongzhi.Actor, callID int64, req offContractReq) (any, error) {
 	ws, err := s.svc.Awards(r.Context(), ac, callID)
 	if err != nil {
@@ -432,8 +433,13 @@ func (s *Server) offCallPost(a offCallAction) web.Handler {
 			}
 		}
 		flash := a.flash
-		if body, ok := res.(offReplacementBody); ok && body.PoolExhausted {
-			flash = "call.done.remove_exhausted" // not "a replacement was drawn": there was no one left
+		if body, ok := res.(offReplacementBody); ok {
+			switch {
+			case body.PoolExhausted:
+				flash += "_exhausted" // not "a replacement was drawn": there was no one left
+			case body.Replacement != nil && a.path == "conflicts":
+				flash += "_replaced" // the member in conflict was taken off and replaced
+			}
 		}
 		return s.Redirect(w, r, to, web.T(lang, flash))
 	}

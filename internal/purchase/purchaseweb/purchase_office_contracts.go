@@ -295,6 +295,9 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 		CallTitle: ct.CallTitle, Category: l.Category(ct.CategoryCode), Year: ct.FiscalYear, Purchaser: ct.PurchaserName,
 		Provider: ct.ProviderName, State: web.T(lang, "contract.state."+ct.State), StateCode: ct.State, Staff: staff,
 		Paid: web.OffYuan(ct.Paid), Left: web.OffYuan(ct.Amount - ct.Paid), Today: gongzhi.DateOf(s.svc.Now()), PriceException: ct.PriceException}
+	if ct.Current != nil && ct.Current.PriceException != "" {
+		v.PriceException = ct.Current.PriceException // an amendment's reason replaces the award's
+	}
 	if staff {
 		v.CallHref = offCallHref(ct.CallID)
 	}
@@ -478,6 +481,9 @@ const offTermRows = 5 // empty rows offered at least in each table of the terms 
 type offTermsReq struct {
 	Terms  gongzhi.ContractTerms `json:"terms"`
 	Reason string                `json:"reason"`
+	// PriceException is why the amount lies outside the category's price range, where the
+	// category allows exceptions ("": the reason of the version in force or of the award)
+	PriceException string `json:"price_exception,omitempty"`
 }
 
 type offTermsFormView struct {
@@ -488,6 +494,7 @@ type offTermsFormView struct {
 	Intro            string
 	Main             []web.Field
 	Reason           web.Field
+	PriceException   web.Field // an amendment's reason for an amount outside the price range
 	Breach           web.Field
 	Outputs          []offRowInputs
 	Outcomes         []offRowInputs
@@ -629,6 +636,8 @@ func (s *Server) offTermsView(r *http.Request, ct *gongzhi.Contract, t gongzhi.C
 		Error: errs["breach_terms"], Required: true, Wide: true}
 	v.Reason = web.Field{Name: "reason", Label: web.T(lang, "contract.reason"), Type: "textarea", Value: reason, Error: errs["reason"], Required: true,
 		Wide: true, Help: web.T(lang, "contract.reason_help")}
+	v.PriceException = web.Field{Name: "price_exception", Label: web.T(lang, "award.price_exception"), Type: "text", Value: r.PostFormValue("price_exception"),
+		Error: errs["price_exception"], Wide: true, Help: web.T(lang, "contract.price_exception_help")}
 	indicatorRows := func(name string, xs []gongzhi.Indicator) []offRowInputs {
 		var out []offRowInputs
 		for i := 0; i < max(offTermRows, len(xs)+2); i++ {
@@ -729,14 +738,14 @@ func (s *Server) offTermsSave(amend bool) web.Handler {
 			return err
 		}
 		var t gongzhi.ContractTerms
-		var reason string
+		var reason, exception string
 		var raw web.OffRawValues
 		var parsed gongzhi.FieldErrors
 		switch {
 		case web.IsAPIPath(r) && amend:
 			var req offTermsReq
 			err = s.Decode(w, r, &req)
-			t, reason = req.Terms, req.Reason
+			t, reason, exception = req.Terms, req.Reason, req.PriceException
 		case web.IsAPIPath(r):
 			err = s.Decode(w, r, &t)
 		default:
@@ -744,7 +753,7 @@ func (s *Server) offTermsSave(amend bool) web.Handler {
 				return gongzhi.Invalid("form", "bad_text")
 			}
 			t, raw, parsed = offTermsFromForm(r)
-			reason = r.PostFormValue("reason")
+			reason, exception = r.PostFormValue("reason"), r.PostFormValue("price_exception")
 		}
 		if len(parsed) > 0 {
 			t.Normalize()
@@ -754,7 +763,7 @@ func (s *Server) offTermsSave(amend bool) web.Handler {
 		if err == nil {
 			if amend {
 				var v *gongzhi.ContractVersion
-				v, err = s.svc.AmendContract(r.Context(), ac, id, t, reason)
+				v, err = s.svc.AmendContractPriced(r.Context(), ac, id, t, reason, exception)
 				res = v
 			} else {
 				err = s.svc.UpdateContractTerms(r.Context(), ac, id, t)
