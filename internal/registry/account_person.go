@@ -14,7 +14,9 @@ import (
 // the change with reason. checkUser refuses the account; checkPerson, called only when personID
 // is not 0 with what GetPerson returned, refuses the person. The account is locked before it is
 // read: of concurrent identical links one writes and audits, the others find it done and write
-// nothing.
+// nothing. A person is linked to at most one account: a person linked to another account is
+// refused with ECONFLICT (person_id: link.person_taken:USERNAME, naming that account), also when
+// two links of one person race (the UNIQUE index users_person_once).
 func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
 	checkUser func(*gongzhi.User) error, checkPerson func(*gongzhi.Person, error) error) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
@@ -37,12 +39,32 @@ func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, user
 		if err != nil || before == personID {
 			return err
 		}
+		if personID != 0 {
+			// the person is locked too, so that of two links of it to different accounts the
+			// second sees the first
+			if err := q.LockRow(ctx, "people", personID); err != nil {
+				return err
+			}
+			if holder, name, err := q.PersonHolder(ctx, personID); err != nil {
+				return err
+			} else if holder != 0 && holder != userID {
+				return personTaken(name)
+			}
+		}
 		if err := q.SetUserPerson(ctx, userID, personID, a.NowUTC()); err != nil {
+			if store.IsUnique(err, "person") {
+				return personTaken("?") // unreachable while the person is locked
+			}
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", kernel.ResUsers, kernel.Id10(userID), map[string]int64{"person_id": before},
 			map[string]int64{"person_id": personID}, reason)
 	})
+}
+
+// personTaken refuses a link to a person already linked to the account username.
+func personTaken(username string) error {
+	return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"person_id": "link.person_taken:" + username}}
 }
 
 // LinkedPerson returns the person the signed-in account is linked to, if the capability's rule

@@ -84,12 +84,21 @@ func (f *partyFix) linkExperts() {
 			f.experts[p.ID] = f.actor("gt-expert")
 			continue
 		}
+		// a person has one account: the demo's, if it made one, with the demo's password
+		holder, _, err := a.DB.Q().PersonHolder(f.ctx, p.ID)
+		f.must(err)
 		u := &gongzhi.User{Username: fmt.Sprintf("expert-%d", p.ID), DisplayName: p.Name, Role: gongzhi.RoleExpert, PlaceCode: demo.DistrictCode}
-		_, err := a.CreateUser(f.ctx, f.sys, u, "")
+		if holder != 0 {
+			u, err = a.DB.Q().GetUser(f.ctx, holder)
+		} else {
+			_, err = a.CreateUser(f.ctx, f.sys, u, "")
+		}
 		f.must(err)
 		f.must(a.DB.Q().SetPassword(f.ctx, u.ID, a.Cfg.Argon2.HashPassword(demo.Password), false, a.Now()))
 		u.MustChangePassword = false
-		f.must(a.LinkExpertAccount(f.ctx, f.sys, u.ID, p.ID))
+		if holder == 0 {
+			f.must(a.LinkExpertAccount(f.ctx, f.sys, u.ID, p.ID))
+		}
 		ac := &gongzhi.Actor{User: u, Via: "test"}
 		f.must(a.ScopeFor(f.ctx, ac))
 		f.experts[p.ID] = ac
