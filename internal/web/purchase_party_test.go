@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -574,7 +575,7 @@ func contains(xs []int64, x int64) bool {
 
 func tokenFor(t *testing.T, f *partyFix, ac *gongzhi.Actor) string {
 	t.Helper()
-	_, tok, err := f.e.app.CreateToken(f.ctx, ac, "test", 1)
+	_, tok, err := f.e.app.CreateToken(f.ctx, ac, "test-"+rand.Text()[:10], 1)
 	if err != nil {
 		t.Fatal(err)
 	}
