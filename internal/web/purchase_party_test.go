@@ -80,7 +80,10 @@ func (f *partyFix) linkExperts() {
 	f.must(err)
 	for _, p := range pool {
 		if p.Phone == gt.Phone {
-			f.must(a.LinkExpertAccount(f.ctx, f.sys, gt.ID, p.ID))
+			if linked, err := a.DB.Q().UserPersonID(f.ctx, gt.ID); err != nil || linked != p.ID {
+				f.must(err)
+				f.must(a.LinkExpertAccount(f.ctx, f.sys, gt.ID, p.ID))
+			}
 			f.gtExpert = p.ID
 			f.experts[p.ID] = f.actor("gt-expert")
 			continue
