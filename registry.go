@@ -401,6 +401,10 @@ type APIToken struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	Revoked    bool      `json:"revoked"`
 	Scope      string    `json:"scope"` // TokenRead, TokenWrite or TokenFull (tokens.go)
+	// PlaceCode limits the token to a place within its account's scope ("" for the account's
+	// own): its reads and writes reach only that place and the places under it.
+	PlaceCode string    `json:"place_code,omitempty"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"` // when it was revoked (zero if not, or revoked before this was kept)
 }
 
 // AccountLink is an account that may be linked to the person it belongs to (an expert's to their

@@ -43,10 +43,18 @@ func scopedActor(t *testing.T, a *app.App, u *gongzhi.User) *gongzhi.Actor {
 	return ac
 }
 
-// expertAccount makes an expert account username for the pool member person, linked to it.
+// expertAccount makes an expert account username for the pool member person, linked to it, or
+// returns the account the person is already linked to (a person has one account; the demo made
+// some).
 func expertAccount(t *testing.T, a *app.App, username, place string, person int64) *gongzhi.Actor {
 	t.Helper()
 	ctx, sys, must := context.Background(), gongzhi.SystemActor("test"), fatalOn(t)
+	if holder, _, err := a.DB.Q().PersonHolder(ctx, person); err != nil || holder != 0 {
+		must(err)
+		u, err := a.DB.Q().GetUser(ctx, holder)
+		must(err)
+		return scopedActor(t, a, u)
+	}
 	u := &gongzhi.User{Username: username, DisplayName: "专家", Role: gongzhi.RoleExpert, PlaceCode: place}
 	_, err := a.CreateUser(ctx, sys, u, "")
 	must(err)

@@ -22,7 +22,7 @@ import (
 )
 
 const tokenUsage = `usage:
-  gongzhi token create [flags] USERNAME --name NAME --expires 90d [--scope read|write|full]
+  gongzhi token create [flags] USERNAME --name NAME --expires 90d [--scope read|write|full] [--place CODE]
   gongzhi token list   [flags] USERNAME
   gongzhi token revoke [flags] ID`
 
@@ -85,11 +85,12 @@ func parseDays(s string) (int, error) {
 }
 
 func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
-	var name, expires, scope *string
+	var name, expires, scope, place *string
 	c, fs, err := parseConfig("token create", flagsFirst(args), func(fs *flag.FlagSet) {
 		name = fs.String("name", "", "the token's name, saying what uses it (required)")
 		expires = fs.String("expires", "90d", "lifetime: days (90d), weeks (12w); at most 3650 days")
 		scope = fs.String("scope", gongzhi.TokenRead, "read (queries only), write (queries and work) or full (tokens too)")
+		place = fs.String("place", "", "a place code within the account's area the token is limited to (default: the account's whole area)")
 	})
 	if err != nil {
 		return err
@@ -106,11 +107,14 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer a.DB.Close()
-	t, text, err := a.IssueTokenFor(ctx, gongzhi.SystemActor("cli"), fs.Arg(0), accounts.TokenSpec{Name: *name, Days: days, Scope: *scope})
+	t, text, err := a.IssueTokenFor(ctx, gongzhi.SystemActor("cli"), fs.Arg(0), accounts.TokenSpec{Name: *name, Days: days, Scope: *scope, Place: *place})
 	if err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "created token %d %q for %s: scope %s, expires %s\n", t.ID, t.Name, fs.Arg(0), t.Scope, t.ExpiresAt.Local().Format("2006-01-02 15:04"))
+	if t.PlaceCode != "" {
+		fmt.Fprintf(stdout, "limited to place %s\n", t.PlaceCode)
+	}
 	fmt.Fprintln(stdout, "the token is shown only now; send it as Authorization: Bearer <token>:")
 	fmt.Fprintln(stdout, text)
 	return nil
@@ -135,7 +139,7 @@ func cmdTokenList(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	now := a.Now()
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tSCOPE\tCREATED\tEXPIRES\tLAST USED\tSTATE")
+	fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tSCOPE\tPLACE\tCREATED\tEXPIRES\tLAST USED\tSTATE")
 	for _, t := range list {
 		state := "active"
 		switch {
@@ -144,7 +148,11 @@ func cmdTokenList(ctx context.Context, args []string, stdout io.Writer) error {
 		case !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt):
 			state = "expired"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, t.Scope, day(t.CreatedAt), day(t.ExpiresAt), day(t.LastUsedAt), state)
+		place := t.PlaceCode
+		if place == "" {
+			place = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, t.Scope, place, day(t.CreatedAt), day(t.ExpiresAt), day(t.LastUsedAt), state)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(tw, "(no tokens)")

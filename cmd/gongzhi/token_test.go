@@ -123,7 +123,12 @@ func TestTokenCommandsAgainstServer(t *testing.T) {
 	if err != nil || !strings.Contains(out, "revoked") {
 		t.Fatalf("token list after revoke: %s %v", out, err)
 	}
-	if out, err := runCmd(t, append([]string{"token", "revoke", id[1]}, flags...)...); err == nil {
-		t.Fatalf("revoked twice: %s", out)
+	if out, err := runCmd(t, append([]string{"token", "revoke", id[1]}, flags...)...); err == nil || !strings.Contains(err.Error(), "already revoked at 20") {
+		t.Fatalf("revoked twice: %s %v", out, err)
+	}
+	// --place: a token limited to a place must be within the account's area (the system
+	// administrator has none, and this database no such place)
+	if out, err := runCmd(t, append([]string{"token", "create", "feeder", "--name", "placed", "--place", "320116004001"}, flags...)...); err == nil || !strings.Contains(err.Error(), "place_code") {
+		t.Fatalf("a token over a place outside the account's area: %s %v", out, err)
 	}
 }

@@ -248,7 +248,29 @@ func (a *Service) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Ac
 		return nil, gongzhi.NotFound()
 	}
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api", Token: t}
-	return ac, a.ScopeFor(ctx, ac)
+	if err := a.ScopeFor(ctx, ac); err != nil {
+		return nil, err
+	}
+	return ac, a.narrowToToken(ctx, ac)
+}
+
+// narrowToToken limits the actor of a token with a place to that place: its scope becomes the
+// token's place. A token whose place is no longer within its account's scope (the account moved)
+// is refused as if it did not exist.
+func (a *Service) narrowToToken(ctx context.Context, ac *gongzhi.Actor) error {
+	if ac.Token == nil || ac.Token.PlaceCode == "" {
+		return nil
+	}
+	lvl, err := a.DB.Q().PlaceExists(ctx, ac.Token.PlaceCode)
+	if err != nil {
+		return err
+	}
+	prefix := gongzhi.PlacePrefix(ac.Token.PlaceCode, lvl)
+	if lvl == 0 || ac.Scope == "" || !strings.HasPrefix(prefix, ac.Scope) {
+		return &gongzhi.Error{Code: gongzhi.EUNAUTHORIZED, Message: "err.unauthorized"}
+	}
+	ac.ScopeCode, ac.Scope = ac.Token.PlaceCode, prefix
+	return nil
 }
 
 // ChangePassword sets the actor's own password after checking the current one, and ends the
@@ -358,12 +380,15 @@ func OneTimePassword() string {
 	return "Gz-" + t[:12] + "9a"
 }
 
-// TokenSpec is what a new API token is made with: a name, a lifetime in days (1 to
-// MaxTokenDays; every token expires) and a scope (gongzhi.TokenRead, TokenWrite, TokenFull).
+// TokenSpec is what a new API token is made with: a name (unique among the account's live
+// tokens), a lifetime in days (1 to MaxTokenDays; every token expires), a scope
+// (gongzhi.TokenRead, TokenWrite, TokenFull) and optionally a place code within the account's
+// scope that the token is limited to ("" for the account's own, or the making token's place).
 type TokenSpec struct {
 	Name  string
 	Days  int
 	Scope string
+	Place string
 }
 
 // MaxTokenDays is the longest lifetime of an API token.
@@ -387,7 +412,7 @@ func (a *Service) IssueToken(ctx context.Context, ac *gongzhi.Actor, spec TokenS
 	if err := kernel.Allow(ac, MayMakeTokens(ac)); err != nil {
 		return nil, "", err
 	}
-	t, text, err := a.newToken(ac, ac.User.ID, spec)
+	t, text, err := a.newToken(ctx, ac, ac, spec)
 	if err != nil {
 		return nil, "", err
 	}
@@ -397,9 +422,13 @@ func (a *Service) IssueToken(ctx context.Context, ac *gongzhi.Actor, spec TokenS
 	return t, text, err
 }
 
-// newToken checks spec for the account userID, as made by ac, and returns the token to insert
-// and its text. Every field's problem is named at once.
-func (a *Service) newToken(ac *gongzhi.Actor, userID int64, spec TokenSpec) (*gongzhi.APIToken, string, error) {
+// newToken checks spec for the account of owner (an actor of it, its scope filled in), as made by
+// ac, and returns the token to insert and its text. Every field's problem is named at once. The
+// place must be a place of the registry (place_code: token.place_unknown) within owner's scope
+// (token.place_wider; token.place_unscoped for an account without a place), so that a token is
+// never wider than its account, nor than the token that makes it.
+func (a *Service) newToken(ctx context.Context, ac, owner *gongzhi.Actor, spec TokenSpec) (*gongzhi.APIToken, string, error) {
+	userID := owner.User.ID
 	f := gongzhi.FieldErrors{}
 	name, r := gongzhi.CheckText(spec.Name, 100, true)
 	if r != "" {
@@ -421,16 +450,39 @@ func (a *Service) newToken(ac *gongzhi.Actor, userID int64, spec TokenSpec) (*go
 	if ac.Token != nil && !ac.Token.ExpiresAt.IsZero() && expires.After(ac.Token.ExpiresAt) && f["days"] == "" {
 		f.Add("days", "token.outlives")
 	}
+	place := strings.TrimSpace(spec.Place)
+	if place == "" && owner.Token != nil {
+		place = owner.Token.PlaceCode
+	}
+	if place != "" {
+		lvl, err := a.DB.Q().PlaceExists(ctx, place)
+		if err != nil {
+			return nil, "", err
+		}
+		switch {
+		case lvl == 0:
+			f.Add("place_code", "token.place_unknown")
+		case owner.Scope == "":
+			f.Add("place_code", "token.place_unscoped")
+		case !strings.HasPrefix(gongzhi.PlacePrefix(place, lvl), owner.Scope):
+			f.Add("place_code", "token.place_wider")
+		}
+	}
 	if err := f.Err(); err != nil {
 		return nil, "", err
 	}
 	text := "gz_" + secret.Token()
-	return &gongzhi.APIToken{UserID: userID, Name: name, Prefix: text[:9], CreatedAt: now, ExpiresAt: expires, Scope: spec.Scope}, text, nil
+	return &gongzhi.APIToken{UserID: userID, Name: name, Prefix: text[:9], CreatedAt: now, ExpiresAt: expires, Scope: spec.Scope, PlaceCode: place}, text, nil
 }
 
-// insertToken stores a checked token and audits it (with note, if any) in the caller's transaction.
+// insertToken stores a checked token and audits it (with note, if any) in the caller's
+// transaction. A name already used by a live token of the account is ECONFLICT (name:
+// token.name_taken), also when two are made at once (the UNIQUE index api_tokens_user_name).
 func (a *Service) insertToken(ctx context.Context, q *store.Q, ac *gongzhi.Actor, t *gongzhi.APIToken, text, note string) error {
 	if err := q.InsertToken(ctx, t, secret.SHA256(text)); err != nil {
+		if store.IsUnique(err, "name") {
+			return gongzhi.Refused("name", "token.name_taken")
+		}
 		return err
 	}
 	return a.WriteAudit(ctx, q, ac, "create", "api_tokens", strconv.FormatInt(t.ID, 10), nil, t, note)
@@ -450,7 +502,11 @@ func (a *Service) IssueTokenFor(ctx context.Context, ac *gongzhi.Actor, username
 	if u.Disabled {
 		return nil, "", gongzhi.Invalid("user", "token.user_disabled")
 	}
-	t, text, err := a.newToken(ac, u.ID, spec)
+	owner := &gongzhi.Actor{User: u, Via: "cli"}
+	if err := a.ScopeFor(ctx, owner); err != nil {
+		return nil, "", err
+	}
+	t, text, err := a.newToken(ctx, ac, owner, spec)
 	if err != nil {
 		return nil, "", err
 	}
@@ -493,9 +549,25 @@ func (a *Service) Tokens(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.APIT
 	return own, nil
 }
 
+// TokenPlaces names the places the tokens are limited to, by code, for the tokens page.
+func (a *Service) TokenPlaces(ctx context.Context, list []gongzhi.APIToken) (map[string]string, error) {
+	var codes []string
+	for _, t := range list {
+		if t.PlaceCode != "" {
+			codes = append(codes, t.PlaceCode)
+		}
+	}
+	if len(codes) == 0 {
+		return map[string]string{}, nil
+	}
+	return a.DB.Q().PlaceNames(ctx, codes)
+}
+
 // RevokeToken revokes one of the actor's tokens (any token, for the security administrator; any
 // account's from the command line). A token may revoke itself, and others only if its scope is
-// full (MayRevokeToken).
+// full (MayRevokeToken). Once: a token already revoked is ECONFLICT (id:
+// token.already_revoked:WHEN, WHEN in RFC 3339, "-" if not kept), and of concurrent revokes one
+// writes and audits.
 func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	if err := kernel.Allow(ac, MayRevokeToken(ac, id)); err != nil {
 		return err
@@ -505,12 +577,20 @@ func (a *Service) RevokeToken(ctx context.Context, ac *gongzhi.Actor, id int64) 
 		uid = 0
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		n, err := q.RevokeToken(ctx, id, uid)
+		n, err := q.RevokeToken(ctx, id, uid, a.NowUTC())
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			return gongzhi.NotFound()
+			revoked, at, err := q.TokenRevoked(ctx, id, uid)
+			if err != nil || !revoked {
+				return gongzhi.NotFound()
+			}
+			when := "-"
+			if !at.IsZero() {
+				when = at.UTC().Format(time.RFC3339)
+			}
+			return gongzhi.Refused("id", "token.already_revoked:"+when)
 		}
 		return a.WriteAudit(ctx, q, ac, "revoke", "api_tokens", strconv.FormatInt(id, 10), nil, nil, "")
 	})
@@ -541,7 +621,10 @@ func (a *Service) PasswordToken(ctx context.Context, username, password, code, i
 		return nil, "", &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: "err.totp_enrol_first"}
 	}
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api"}
-	t, text, err := a.newToken(ac, u.ID, spec)
+	if err := a.ScopeFor(ctx, ac); err != nil {
+		return nil, "", err
+	}
+	t, text, err := a.newToken(ctx, ac, ac, spec)
 	if err != nil {
 		return nil, "", err
 	}

@@ -249,3 +249,13 @@ func (a *Service) AuditNames(ctx context.Context, ac *gongzhi.Actor, ids []int64
 	}
 	return a.DB.Q().AuditUserNames(ctx, ids)
 }
+
+// AuditNamesOf names the accounts the register's "*_by" fields hold, each by username or by
+// account id (as text), to the audit administrator only: the accounts' display names, keyed as
+// given. Values that name no account are left out.
+func (a *Service) AuditNamesOf(ctx context.Context, ac *gongzhi.Actor, keys []string) (map[string]string, error) {
+	if err := kernel.Allow(ac, MayReadAudit(ac)); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().AuditAccountNames(ctx, keys)
+}

@@ -71,13 +71,23 @@ func TestAccountLinks(t *testing.T) {
 		// links, audited; a person who is not an expert is refused
 		_, err = a.LinkAccount(ctx, f.purchaser, ex.User.ID, f.resident.User.ID+1_000_000)
 		purIs(t, err, gongzhi.EINVALID, "person_id", "expert.not_expert")
+		// a person has one account: 专家02 is linked to its own account, which is named; once
+		// that account is unlinked, the new one may be linked
+		holder := f.expertAc[f.experts[1]]
+		_, err = a.LinkAccount(ctx, f.purchaser, ex.User.ID, f.experts[1])
+		purIs(t, err, gongzhi.ECONFLICT, "person_id", "link.person_taken:"+holder.User.Username)
+		if id, err := a.DB.Q().UserPersonID(ctx, ex.User.ID); err != nil || id != 0 {
+			t.Fatalf("the refused link was written: %d %v", id, err)
+		}
+		_, err = a.LinkAccount(ctx, f.purchaser, holder.User.ID, 0)
+		f.must(err)
 		l, err := a.LinkAccount(ctx, f.purchaser, ex.User.ID, f.experts[1])
 		f.must(err)
 		if l.PersonID != f.experts[1] || l.PersonName != "专家02" {
 			t.Fatalf("linked %+v", l)
 		}
-		if got := unlinked(); len(got) != 0 {
-			t.Fatalf("still unlinked: %v", got)
+		if got := unlinked(); len(got) != 1 || got[0] != holder.User.Username {
+			t.Fatalf("unlinked %v, want only the account unlinked [%s]", got, holder.User.Username)
 		}
 		if _, err := a.ReviewAssignments(ctx, ex); err != nil {
 			t.Fatalf("the linked expert cannot see its reviews: %v", err)

@@ -459,7 +459,7 @@ func TestPurchasePublic(t *testing.T) {
 		loose := f.user(gongzhi.RoleExpert, "320116000000", 0)
 		_, err = a.ReviewAssignments(ctx, loose)
 		purIs(t, err, gongzhi.EFORBIDDEN, "", "")
-		f.must(a.LinkExpertAccount(ctx, f.sys, loose.User.ID, 0))
+		purIs(t, a.LinkExpertAccount(ctx, f.sys, loose.User.ID, 0), gongzhi.ECONFLICT, "person_id", "link.unlinked_already")
 		purIs(t, a.LinkExpertAccount(ctx, f.sys, f.purchaser.User.ID, f.experts[0]), gongzhi.EINVALID, "role", "expert.account_role")
 	})
 }

@@ -148,6 +148,17 @@ func (c *city) addExperts(ctx context.Context) error {
 // when it does not exist: providers' and experts' accounts.
 func (c *city) actor(ctx context.Context, username, role, display string, org, person int64, place string) (*gongzhi.Actor, error) {
 	u, _, err := c.a.DB.Q().UserByUsername(ctx, username)
+	if err != nil && person != 0 {
+		// a person has one account: the one it is linked to, if any
+		var holder int64
+		if holder, _, err = c.a.DB.Q().PersonHolder(ctx, person); err != nil {
+			return nil, err
+		} else if holder != 0 {
+			u, err = c.a.DB.Q().GetUser(ctx, holder)
+		} else {
+			err = gongzhi.NotFound()
+		}
+	}
 	if err != nil {
 		u = &gongzhi.User{Username: username, Role: role, DisplayName: display, OrgID: org, PlaceCode: place}
 		if _, err := c.a.CreateUser(ctx, c.sys, u, "Zs-"+rand.Text()); err != nil {

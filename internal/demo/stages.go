@@ -81,6 +81,12 @@ func (s *stageRun) account(username, role, display string, org, person int64) (*
 	if ac, err := s.actor(username); err == nil {
 		return ac, nil
 	}
+	// a person has one account: an expert already linked (gt-expert) acts with theirs
+	if holder, name, err := s.a.DB.Q().PersonHolder(s.ctx, person); err != nil {
+		return nil, err
+	} else if person != 0 && holder != 0 {
+		return s.actor(name)
+	}
 	sys := gongzhi.SystemActor("demo")
 	u := &gongzhi.User{Username: username, Role: role, DisplayName: display, OrgID: org}
 	if role == gongzhi.RoleExpert {

@@ -13,8 +13,12 @@ import (
 // LinkAccountPerson links account userID to personID (0 unlinks) in one transaction and audits
 // the change with reason. checkUser refuses the account; checkPerson, called only when personID
 // is not 0 with what GetPerson returned, refuses the person. The account is locked before it is
-// read: of concurrent identical links one writes and audits, the others find it done and write
-// nothing.
+// read: of concurrent identical links one writes and audits, the others find it done, write
+// nothing and are refused with ECONFLICT (person_id: link.already_linked; an unlink of an
+// account not linked: link.unlinked_already). A person is linked to at most one account: a
+// person linked to another account is refused with ECONFLICT (person_id:
+// link.person_taken:USERNAME, naming that account), also when two links of one person race
+// (the person's row is locked; the UNIQUE index users_person_once).
 func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, userID, personID int64, reason string,
 	checkUser func(*gongzhi.User) error, checkPerson func(*gongzhi.Person, error) error) error {
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
@@ -34,15 +38,40 @@ func (a *Service) LinkAccountPerson(ctx context.Context, ac *gongzhi.Actor, user
 			}
 		}
 		before, err := q.UserPersonID(ctx, userID)
-		if err != nil || before == personID {
+		switch {
+		case err != nil:
 			return err
+		case before == personID && personID != 0:
+			return gongzhi.Refused("person_id", "link.already_linked")
+		case before == 0 && personID == 0:
+			return gongzhi.Refused("person_id", "link.unlinked_already")
+		}
+		if personID != 0 {
+			// the person is locked too, so that of two links of it to different accounts the
+			// second sees the first
+			if err := q.LockRow(ctx, "people", personID); err != nil {
+				return err
+			}
+			if holder, name, err := q.PersonHolder(ctx, personID); err != nil {
+				return err
+			} else if holder != 0 && holder != userID {
+				return personTaken(name)
+			}
 		}
 		if err := q.SetUserPerson(ctx, userID, personID, a.NowUTC()); err != nil {
+			if store.IsUnique(err, "person") {
+				return personTaken("?") // unreachable while the person is locked
+			}
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "update", kernel.ResUsers, kernel.Id10(userID), map[string]int64{"person_id": before},
 			map[string]int64{"person_id": personID}, reason)
 	})
+}
+
+// personTaken refuses a link to a person already linked to the account username.
+func personTaken(username string) error {
+	return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"person_id": "link.person_taken:" + username}}
 }
 
 // LinkedPerson returns the person the signed-in account is linked to, if the capability's rule

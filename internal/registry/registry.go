@@ -284,7 +284,7 @@ func (a *Service) AddHouseholdMember(ctx context.Context, ac *gongzhi.Actor, hou
 		case p.Kind != "resident":
 			return gongzhi.Invalid("person_id", "household.member_kind")
 		case p.HouseholdID == h.ID:
-			return gongzhi.Invalid("person_id", "household.member_already")
+			return gongzhi.Refused("person_id", "household.member_already") // once: the same request again, or at once, is a conflict
 		}
 		before := *p
 		ok, err := q.SetPersonHousehold(ctx, p.ID, p.HouseholdID, h.ID, a.NowUTC())

@@ -104,12 +104,20 @@ func (q *Q) LinkCandidates(ctx context.Context, kind string, r Reach, name strin
 	return out, mapErr(rows.Err())
 }
 
-// PersonAccount returns an account a person is linked to (the first made), 0 if none.
+// PersonAccount returns the account a person is linked to (at most one: the UNIQUE index
+// users_person_once), 0 if none.
 func (q *Q) PersonAccount(ctx context.Context, personID int64) (int64, error) {
-	var id sql.NullInt64
-	err := q.QueryRow(ctx, `SELECT MIN(id) FROM users WHERE person_id = ?`, personID).Scan(&id)
+	id, _, err := q.PersonHolder(ctx, personID)
+	return id, err
+}
+
+// PersonHolder returns the account a person is linked to and its username; 0 and "" if none.
+func (q *Q) PersonHolder(ctx context.Context, personID int64) (int64, string, error) {
+	var id int64
+	var username string
+	err := q.QueryRow(ctx, `SELECT id, username FROM users WHERE person_id = ?`, personID).Scan(&id, &username)
 	if err == sql.ErrNoRows {
-		return 0, nil
+		return 0, "", nil
 	}
-	return id.Int64, mapErr(err)
+	return id, username, mapErr(err)
 }

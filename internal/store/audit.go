@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"time"
 
 	"gongzhi"
@@ -140,4 +141,53 @@ func (q *Q) AuditUserNames(ctx context.Context, ids []int64) (map[int64]string, 
 		out[id] = name
 	}
 	return out, mapErr(rows.Err())
+}
+
+// AuditAccountNames returns the display names of the accounts named by username or by id (as
+// text) in keys, keyed as given; keys that name no account are left out.
+func (q *Q) AuditAccountNames(ctx context.Context, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	var names []any
+	var ids []int64
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if id, err := strconv.ParseInt(k, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
+		} else {
+			names = append(names, k)
+		}
+	}
+	if len(names) > 0 {
+		rows, err := q.Query(ctx, `SELECT username, display_name FROM users WHERE username IN (`+placeholders(len(names))+`)`, names...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u, n string
+			if err := rows.Scan(&u, &n); err != nil {
+				return nil, mapErr(err)
+			}
+			if n != "" {
+				out[u] = n
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	byID, err := q.AuditUserNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range byID {
+		if n != "" {
+			out[strconv.FormatInt(id, 10)] = n
+		}
+	}
+	return out, nil
 }

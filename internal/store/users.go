@@ -401,8 +401,8 @@ func (q *Q) PurgeExpired(ctx context.Context, now time.Time) error {
 
 // InsertToken stores an API token by its hash.
 func (q *Q) InsertToken(ctx context.Context, t *gongzhi.APIToken, hash string) error {
-	id, err := q.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.UserID, t.Name, hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.ExpiresAt), t.Scope)
+	id, err := q.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, scope, place_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.UserID, t.Name, hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.ExpiresAt), t.Scope, nullStr(t.PlaceCode))
 	t.ID = id
 	return err
 }
@@ -419,13 +419,14 @@ const TokenUsedEvery = 5 * time.Minute
 func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, *gongzhi.APIToken, error) {
 	t := &gongzhi.APIToken{}
 	var used, exp sql.NullTime
-	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope FROM `+userFrom+`
+	var place sql.NullString
+	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code FROM `+userFrom+`
 		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND t.revoked = FALSE
-		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope}})
+		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope, &place}})
 	if err != nil {
 		return nil, nil, err
 	}
-	t.UserID, t.LastUsedAt, t.ExpiresAt = u.ID, used.Time, exp.Time
+	t.UserID, t.LastUsedAt, t.ExpiresAt, t.PlaceCode = u.ID, used.Time, exp.Time, place.String
 	cutoff := now.Add(-TokenUsedEvery).UTC()
 	if used.Valid && used.Time.After(cutoff) {
 		return u, t, nil
@@ -445,7 +446,7 @@ func (q *Q) OrgPlace(ctx context.Context, orgID int64) (code string, level int, 
 
 // ListTokens lists an account's tokens (userID 0: every account's).
 func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, error) {
-	query := `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked, scope FROM api_tokens`
+	query := `SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked, scope, place_code, revoked_at FROM api_tokens`
 	var args []any
 	if userID != 0 {
 		query += ` WHERE user_id = ?`
@@ -459,19 +460,21 @@ func (q *Q) ListTokens(ctx context.Context, userID int64) ([]gongzhi.APIToken, e
 	var out []gongzhi.APIToken
 	for rows.Next() {
 		var t gongzhi.APIToken
-		var used, exp sql.NullTime
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Revoked, &t.Scope); err != nil {
+		var used, exp, revoked sql.NullTime
+		var place sql.NullString
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Revoked, &t.Scope, &place, &revoked); err != nil {
 			return nil, mapErr(err)
 		}
-		t.LastUsedAt, t.ExpiresAt = used.Time, exp.Time
+		t.LastUsedAt, t.ExpiresAt, t.PlaceCode, t.RevokedAt = used.Time, exp.Time, place.String, revoked.Time
 		out = append(out, t)
 	}
 	return out, mapErr(rows.Err())
 }
 
-// RevokeToken revokes a token of an account (userID 0: any account's).
-func (q *Q) RevokeToken(ctx context.Context, id, userID int64) (int64, error) {
-	query, args := `UPDATE api_tokens SET revoked = TRUE WHERE id = ? AND revoked = FALSE`, []any{id}
+// RevokeToken revokes a live token of an account (userID 0: any account's) at now: a conditional
+// UPDATE, so that of concurrent revokes one changes the row (1) and the others none (0).
+func (q *Q) RevokeToken(ctx context.Context, id, userID int64, now time.Time) (int64, error) {
+	query, args := `UPDATE api_tokens SET revoked = TRUE, revoked_at = ? WHERE id = ? AND revoked = FALSE`, []any{now.UTC(), id}
 	if userID != 0 {
 		query += ` AND user_id = ?`
 		args = append(args, userID)
@@ -481,4 +484,19 @@ func (q *Q) RevokeToken(ctx context.Context, id, userID int64) (int64, error) {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// TokenRevoked tells whether the token id of an account (userID 0: any account's) exists and is
+// revoked, and when (zero when revoked before revoked_at was kept); ENOTFOUND when there is no
+// such token.
+func (q *Q) TokenRevoked(ctx context.Context, id, userID int64) (bool, time.Time, error) {
+	query, args := `SELECT revoked, revoked_at FROM api_tokens WHERE id = ?`, []any{id}
+	if userID != 0 {
+		query += ` AND user_id = ?`
+		args = append(args, userID)
+	}
+	var revoked bool
+	var at sql.NullTime
+	err := q.QueryRow(ctx, query, args...).Scan(&revoked, &at)
+	return revoked, at.Time, mapErr(err)
 }

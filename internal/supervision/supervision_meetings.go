@@ -23,7 +23,7 @@ func (a *Service) RecordMeeting(ctx context.Context, ac *gongzhi.Actor, in gongz
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	place := ac.User.PlaceCode
+	place := actorPlace(ac)
 	if place == "" {
 		return nil, gongzhi.Invalid("place_code", "required")
 	}

@@ -30,10 +30,19 @@ var severityNames = map[string]string{gongzhi.SeverityMinor: "一般", gongzhi.S
 
 // reportPlace is the place a caller's reports are about: its own place (a street, or a district, city or province).
 func reportPlace(ac *gongzhi.Actor) (string, error) {
-	if ac.User.PlaceCode == "" {
+	if actorPlace(ac) == "" {
 		return "", gongzhi.Invalid("place_code", "required")
 	}
-	return ac.User.PlaceCode, nil
+	return actorPlace(ac), nil
+}
+
+// actorPlace is the place the caller acts for: its scope's place (a token limited to a place
+// narrows it), else its account's.
+func actorPlace(ac *gongzhi.Actor) string {
+	if ac.ScopeCode != "" {
+		return ac.ScopeCode
+	}
+	return ac.User.PlaceCode
 }
 
 // reportFigures aggregates the month's supervision records within prefix.

@@ -169,6 +169,13 @@ func benchSeedStreet(b *testing.B, db *store.DB) *benchStreet {
 		provider: func(org int64) *gongzhi.Actor { return provs[org] },
 		expert: func(person int64) *gongzhi.Actor {
 			if experts[person] == nil {
+				// a person has one account: the demo's, if it made one
+				holder, name, err := a.DB.Q().PersonHolder(ctx, person)
+				must(err)
+				if holder != 0 {
+					experts[person] = demoActor(name)
+					return experts[person]
+				}
 				experts[person] = account(fmt.Sprintf("bench-expert-%d", person), gongzhi.RoleExpert, demo.DistrictCode, 0)
 				must(a.LinkExpertAccount(ctx, sys, experts[person].User.ID, person))
 			}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -71,7 +72,7 @@ func (e *env) token(name string) string {
 	if err := e.app.ScopeFor(context.Background(), ac); err != nil {
 		e.t.Fatal(err)
 	}
-	_, tok, err := e.app.CreateToken(context.Background(), ac, "test", 1)
+	_, tok, err := e.app.CreateToken(context.Background(), ac, "test-"+rand.Text()[:10], 1)
 	if err != nil {
 		e.t.Fatal(err)
 	}

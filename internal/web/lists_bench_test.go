@@ -12,6 +12,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,7 +70,7 @@ func BenchmarkRegistryLists(b *testing.B) {
 		if err := a.ScopeFor(ctx, pur); err != nil {
 			b.Fatal(err)
 		}
-		_, token, err := a.CreateToken(ctx, pur, "bench", 1)
+		_, token, err := a.CreateToken(ctx, pur, "bench-"+rand.Text()[:10], 1)
 		if err != nil {
 			b.Fatal(err)
 		}

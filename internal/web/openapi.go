@@ -92,7 +92,7 @@ type ItemsOf[T any] struct {
 // apiDocs declares every operation of /api/v1.
 func apiDocs() map[string]ApiDoc {
 	d := map[string]ApiDoc{
-		"POST /api/v1/people/{id}/reveal":                   {Summary: "Reveal a person's full ID number (community staff and grid workers; audited)", Resp: idNumber{}},
+		"POST /api/v1/people/{id}/reveal":                   {Summary: "Reveal a person's full ID number (community staff and grid workers). Revealing is a write: it is audited, so a read token is refused (403 err.token_read_only) and a write or full token is needed", Resp: idNumber{}},
 		"POST /api/v1/users":                                {Summary: "Create an account with a one-time password (system administrator)", Req: gongzhi.User{}, Resp: createdUser{}, Status: http.StatusCreated},
 		"POST /api/v1/users/{id}/unlock":                    {Summary: "Unlock an account (security administrator)", Resp: statusBody{}},
 		"POST /api/v1/users/{id}/reset":                     {Summary: "Reset an account's password (security administrator)", Resp: statusBody{}},
@@ -100,10 +100,10 @@ func apiDocs() map[string]ApiDoc {
 		"GET /api/v1/target-groups":                         {Summary: "List target groups", Resp: ItemsOf[gongzhi.TargetGroup]{}},
 		"POST /api/v1/target-groups":                        {Summary: "Add a target group (purchaser)", Req: gongzhi.TargetGroup{}, Resp: gongzhi.TargetGroup{}, Status: http.StatusCreated},
 		"GET /api/v1/tokens":                                {Summary: "List your API tokens (all tokens for the security administrator)", Resp: ItemsOf[gongzhi.APIToken]{}},
-		"POST /api/v1/tokens":                               {Summary: "Create an API token (name, days, scope: read, write or full); the secret is returned once. A token needs the full scope to make one, and makes none wider or longer-lived than itself", Req: TokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
-		"POST /api/v1/tokens/{id}/revoke":                   {Summary: "Revoke an API token", Resp: statusBody{}},
-		"DELETE /api/v1/tokens/{id}":                        {Summary: "Revoke an API token (a token revokes itself; others only with the full scope)"},
-		"POST /api/v1/auth/token":                           {Summary: "Get an API token with an account's username, password and, for two factors, a code (no account needed; throttled and locked out like the sign-in)", Public: true, Req: PasswordTokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
+		"POST /api/v1/tokens":                               {Summary: "Create an API token (name, days, scope: read, write or full; place_code: optional, a place within the account's area the token is limited to, reads and writes alike); the secret is returned once. Names are unique among the account's live tokens (409 name: token.name_taken). A token needs the full scope to make one, and makes none wider, longer-lived or over a wider place than itself", Req: TokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
+		"POST /api/v1/tokens/{id}/revoke":                   {Summary: "Revoke an API token; once: a second revoke answers 409 (id: token.already_revoked, its message saying when)", Resp: statusBody{}},
+		"DELETE /api/v1/tokens/{id}":                        {Summary: "Revoke an API token (a token revokes itself; others only with the full scope); a second revoke answers 409 (id: token.already_revoked, its message saying when)"},
+		"POST /api/v1/auth/token":                           {Summary: "Get an API token with an account's username, password and, for two factors, a code (no account needed; throttled and locked out like the sign-in); name, days, scope and place_code as in POST /api/v1/tokens", Public: true, Req: PasswordTokenRequest{}, Resp: createdToken{}, Status: http.StatusCreated},
 		"GET /api/v1/audit":                                 {Summary: "Read the audit log (audit administrator)", Resp: gongzhi.AuditEntry{}, List: true, Filters: AuditFilters},
 		"POST /api/v1/applications/{id}/attachments/upload": {Summary: "Upload a file (PDF, picture, Office document) to a draft application of your organization: at most the server's upload limit (10 MiB unless configured), never more than 50 MiB; a larger file is refused with 413 naming the field file and the limit", Upload: true, Resp: gongzhi.Attachment{}, Status: http.StatusCreated},
 		"GET /api/v1/applications/{id}/attachments/{att}":   {Summary: "Download an application's attachment", Binary: true},
@@ -351,6 +351,7 @@ type TokenRequest struct {
 	Name  string `json:"name"`
 	Days  int    `json:"days"`
 	Scope string `json:"scope"`
+	Place string `json:"place_code"` // optional: a place within the account's scope the token is limited to
 }
 
 // PasswordTokenRequest gets a first API token with an account's credentials (POST
@@ -363,6 +364,7 @@ type PasswordTokenRequest struct {
 	Name     string `json:"name"`
 	Days     int    `json:"days"`
 	Scope    string `json:"scope"`
+	Place    string `json:"place_code"` // optional, as in TokenRequest
 }
 
 var AuditFilters = []string{"entity", "entity_id", "action", "user", "from", "to"}

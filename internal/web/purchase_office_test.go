@@ -88,6 +88,19 @@ func (f *offFix) account(username, role, place string, org int64) *gongzhi.Actor
 	return ac
 }
 
+// known is the existing account id, signing in with the demo's password.
+func (f *offFix) known(id int64) *gongzhi.Actor {
+	f.t.Helper()
+	a := f.e.app
+	u, err := a.DB.Q().GetUser(f.ctx, id)
+	f.must(err)
+	f.must(a.DB.Q().SetPassword(f.ctx, u.ID, a.Cfg.Argon2.HashPassword(demo.Password), false, a.Now()))
+	u.MustChangePassword = false
+	ac := &gongzhi.Actor{User: u, Via: "test"}
+	f.must(a.ScopeFor(f.ctx, ac))
+	return ac
+}
+
 // provider is a provider account of the demo organization whose name contains part.
 func (f *offFix) provider(part string) *gongzhi.Actor {
 	f.t.Helper()
@@ -107,6 +120,13 @@ func (f *offFix) provider(part string) *gongzhi.Actor {
 func (f *offFix) expert(person int64) *gongzhi.Actor {
 	f.t.Helper()
 	if f.exps[person] == nil {
+		// a person has one account: the demo's, if it made one, with the demo's password
+		holder, _, err := f.e.app.DB.Q().PersonHolder(f.ctx, person)
+		f.must(err)
+		if holder != 0 {
+			f.exps[person] = f.known(holder)
+			return f.exps[person]
+		}
 		ac := f.account(fmt.Sprintf("exp-%d", person), gongzhi.RoleExpert, demo.DistrictCode, 0)
 		f.must(f.e.app.LinkExpertAccount(f.ctx, f.sys, ac.User.ID, person))
 		f.exps[person] = ac

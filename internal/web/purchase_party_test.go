@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -79,17 +80,29 @@ func (f *partyFix) linkExperts() {
 	f.must(err)
 	for _, p := range pool {
 		if p.Phone == gt.Phone {
-			f.must(a.LinkExpertAccount(f.ctx, f.sys, gt.ID, p.ID))
+			if linked, err := a.DB.Q().UserPersonID(f.ctx, gt.ID); err != nil || linked != p.ID {
+				f.must(err)
+				f.must(a.LinkExpertAccount(f.ctx, f.sys, gt.ID, p.ID))
+			}
 			f.gtExpert = p.ID
 			f.experts[p.ID] = f.actor("gt-expert")
 			continue
 		}
+		// a person has one account: the demo's, if it made one, with the demo's password
+		holder, _, err := a.DB.Q().PersonHolder(f.ctx, p.ID)
+		f.must(err)
 		u := &gongzhi.User{Username: fmt.Sprintf("expert-%d", p.ID), DisplayName: p.Name, Role: gongzhi.RoleExpert, PlaceCode: demo.DistrictCode}
-		_, err := a.CreateUser(f.ctx, f.sys, u, "")
+		if holder != 0 {
+			u, err = a.DB.Q().GetUser(f.ctx, holder)
+		} else {
+			_, err = a.CreateUser(f.ctx, f.sys, u, "")
+		}
 		f.must(err)
 		f.must(a.DB.Q().SetPassword(f.ctx, u.ID, a.Cfg.Argon2.HashPassword(demo.Password), false, a.Now()))
 		u.MustChangePassword = false
-		f.must(a.LinkExpertAccount(f.ctx, f.sys, u.ID, p.ID))
+		if holder == 0 {
+			f.must(a.LinkExpertAccount(f.ctx, f.sys, u.ID, p.ID))
+		}
 		ac := &gongzhi.Actor{User: u, Via: "test"}
 		f.must(a.ScopeFor(f.ctx, ac))
 		f.experts[p.ID] = ac
@@ -565,7 +578,7 @@ func contains(xs []int64, x int64) bool {
 
 func tokenFor(t *testing.T, f *partyFix, ac *gongzhi.Actor) string {
 	t.Helper()
-	_, tok, err := f.e.app.CreateToken(f.ctx, ac, "test", 1)
+	_, tok, err := f.e.app.CreateToken(f.ctx, ac, "test-"+rand.Text()[:10], 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,10 +138,11 @@ func TestRegistryHouseholdPickAndMembers(t *testing.T) {
 		if _, page := b.get("/households/" + hid); !strings.Contains(page, `href="/people/`+strconv.FormatInt(resident.ID, 10)+`"`) {
 			t.Error("the member is not listed on the household page")
 		}
-		// the API: the same person again is refused naming the field
+		// the API: the same person again is refused naming the field, as a conflict (a member is
+		// added once: TestOnceAccounts)
 		r := e.call(e.token("zs-community"), "POST", "/api/v1/households/"+hid+"/members", map[string]any{"person_id": resident.ID})
 		code, fields := errOf(r)
-		if r.Status != http.StatusUnprocessableEntity || code != gongzhi.EINVALID || !fieldIs(fields["person_id"], "zh-CN", "household.member_already") {
+		if r.Status != http.StatusConflict || code != gongzhi.ECONFLICT || !fieldIs(fields["person_id"], "zh-CN", "household.member_already") {
 			t.Errorf("API, a member already: %d %s", r.Status, r.Raw)
 		}
 	})

@@ -146,16 +146,26 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, newToken s
 			errs[k] = web.T(lang, v)
 		}
 	}
-	data := struct {
-		*web.FormView
-		Tokens   []gongzhi.APIToken
-		NewToken string
-		ShowUser bool
-	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: []web.Field{
+	places, err := s.svc.TokenPlaces(r.Context(), list)
+	if err != nil {
+		return err
+	}
+	fields := []web.Field{
 		{Name: "name", Label: web.T(lang, "token.name"), Type: "text", Error: errs["name"], Required: true},
 		{Name: "days", Label: web.T(lang, "token.days"), Type: "number", Value: "90", Error: errs["days"], Required: true},
 		{Name: "scope", Label: web.T(lang, "token.scope_label"), Type: "select", Value: gongzhi.TokenRead, Options: scopeOptions(lang), Error: errs["scope"], Help: web.T(lang, "token.scope_help")},
-	}}, list, newToken, accounts.MayManageAllTokens(ac)}
+	}
+	if ac.Scope != "" { // an account with a place may limit a token to a place under it
+		fields = append(fields, web.Field{Name: "place_code", Label: web.T(lang, "token.place_label"), Type: "text", Value: r.PostFormValue("place_code"),
+			Error: errs["place_code"], Help: web.T(lang, "token.place_help")})
+	}
+	data := struct {
+		*web.FormView
+		Tokens   []gongzhi.APIToken
+		Places   map[string]string
+		NewToken string
+		ShowUser bool
+	}{&web.FormView{Action: "/tokens", Submit: web.T(lang, "action.create"), Fields: fields}, list, places, newToken, accounts.MayManageAllTokens(ac)}
 	status := http.StatusOK
 	if e != nil {
 		status = web.StatusOf[e.Code]
@@ -170,7 +180,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var text string
 	var t *gongzhi.APIToken
 	if err == nil {
-		t, text, err = s.svc.IssueToken(r.Context(), web.ActorOf(r), accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope})
+		t, text, err = s.svc.IssueToken(r.Context(), web.ActorOf(r), accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope, Place: req.Place})
 	}
 	if e := gongzhi.AsError(err); err != nil && len(e.Fields) > 0 && !web.IsAPIPath(r) {
 		return s.renderTokens(w, r, "", e)
@@ -200,7 +210,7 @@ func (s *Server) passwordToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, text, err := s.svc.PasswordToken(r.Context(), web.TruncateRunes(req.Username, 64), req.Password, req.Code, web.ClientIP(r),
-		accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope})
+		accounts.TokenSpec{Name: req.Name, Days: req.Days, Scope: req.Scope, Place: req.Place})
 	if err != nil {
 		s.retryAfter(w, err)
 		return err

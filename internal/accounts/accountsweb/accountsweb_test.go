@@ -2,6 +2,7 @@ package accountsweb_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -70,7 +71,7 @@ func (e *env) user(name, role string) *gongzhi.User {
 
 func (e *env) token(u *gongzhi.User) string {
 	e.t.Helper()
-	_, text, err := e.app.CreateToken(context.Background(), &gongzhi.Actor{User: u}, "test", 1)
+	_, text, err := e.app.CreateToken(context.Background(), &gongzhi.Actor{User: u}, "test-"+rand.Text()[:10], 1)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -77,12 +77,21 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var byNames []string
+	for _, e := range entries {
+		byNames = append(byNames, byValues(e.Before)...)
+		byNames = append(byNames, byValues(e.After)...)
+	}
+	people, err := s.svc.AuditNamesOf(r.Context(), ac, byNames)
+	if err != nil {
+		return err
+	}
 	lv := &web.ListView{Action: "/audit", Q: opts.Q, Total: total, Page: pg}
 	web.PageLinks(r, lv, []web.ColDef{{Label: web.T(lang, "audit.at"), Sort: "at"}}, opts.Limit)
 	v := &auditView{ListView: lv}
-	cats := s.PpCategoryNamer(r.Context(), lang)
+	vn := &valueNames{cats: s.PpCategoryNamer(r.Context(), lang), people: people}
 	for _, e := range entries {
-		v.Rows = append(v.Rows, auditRowOf(lang, e, names, cats))
+		v.Rows = append(v.Rows, auditRowOf(lang, e, names, vn))
 	}
 	actions := []web.Option{{Value: "", Label: web.T(lang, "list.all")}}
 	for _, a := range auditActions {
@@ -111,9 +120,36 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// valueNames names what the register shows by code: service categories (cats, nil: codes shown
+// as they are) and the people of the "*_by" fields (people, by username or account id).
+type valueNames struct {
+	cats   func([]string) string
+	people map[string]string
+}
+
+// byField tells whether a field names who did something: its value is a username or an account
+// id ("recorded_by", "hidden_by", "entered_by"…), shown by the account's name.
+func byField(k string) bool { return strings.HasSuffix(k, "_by") && k != "review_by" }
+
+// byValues are the values of the "*_by" fields of a stored before or after, as text.
+func byValues(s string) []string {
+	var out []string
+	for k, v := range jsonObject(s) {
+		if !byField(k) {
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case float64:
+			out = append(out, strconv.FormatInt(int64(x), 10))
+		}
+	}
+	return out
+}
+
 // auditRowOf puts one entry in words.
-// cats names service categories by their codes (nil: codes shown as they are).
-func auditRowOf(lang string, e *gongzhi.AuditEntry, names map[int64]string, cats func([]string) string) auditRow {
+func auditRowOf(lang string, e *gongzhi.AuditEntry, names map[int64]string, vn *valueNames) auditRow {
 	row := auditRow{At: fmtTime(e.At), Action: label(lang, "audit.action."+e.Action, e.Action)}
 	switch {
 	case names[e.UserID] != "":
@@ -137,7 +173,7 @@ func auditRowOf(lang string, e *gongzhi.AuditEntry, names map[int64]string, cats
 	}
 	row.Source = strings.TrimSpace(e.IP + " · " + label(lang, "audit.via."+e.Via, e.Via))
 	row.Source = strings.Trim(row.Source, " ·")
-	row.Changes = auditChanges(lang, e, cats)
+	row.Changes = auditChanges(lang, e, vn)
 	return row
 }
 
@@ -151,9 +187,9 @@ const maxCreated = 8
 
 // auditChanges is what an entry changed, one line a field — "label: old → new" for a change,
 // "label: value" for a new or deleted record — and its note in words.
-func auditChanges(lang string, e *gongzhi.AuditEntry, cats func([]string) string) []string {
+func auditChanges(lang string, e *gongzhi.AuditEntry, vn *valueNames) []string {
 	var out []string
-	showValue := func(lang, k string, v any) string { return showValueOf(lang, k, v, cats) }
+	showValue := func(lang, k string, v any) string { return showValueOf(lang, k, v, vn) }
 	before, after := jsonObject(e.Before), jsonObject(e.After)
 	keys := map[string]bool{}
 	for k := range before {
@@ -233,8 +269,21 @@ var codeValues = map[string]string{"gender": "person.gender.", "licence": "perso
 // showValueOf formats a field's value: "—" for none, states, roles, categories and other codes
 // in words, amounts in yuan, times shortened, and an object (a funding band, a budget line) as
 // its fields in words, never as JSON.
-func showValueOf(lang, k string, v any, cats func([]string) string) string {
-	showValue := func(lang, k string, v any) string { return showValueOf(lang, k, v, cats) }
+func showValueOf(lang, k string, v any, vn *valueNames) string {
+	showValue := func(lang, k string, v any) string { return showValueOf(lang, k, v, vn) }
+	if vn == nil {
+		vn = &valueNames{}
+	}
+	cats := vn.cats
+	if byField(k) {
+		key := fmt.Sprint(v)
+		if f, ok := v.(float64); ok {
+			key = strconv.FormatInt(int64(f), 10)
+		}
+		if n := vn.people[key]; n != "" {
+			return n
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return "—"
@@ -242,6 +291,8 @@ func showValueOf(lang, k string, v any, cats func([]string) string) string {
 		switch {
 		case x == "" || zeroTime.MatchString(x):
 			return "—"
+		case x == "anonymous" && byField(k):
+			return web.T(lang, "audit.anonymous")
 		case k == "role":
 			return label(lang, "role."+x, x)
 		case k == "state" || k == "kind" || k == "route" || k == "scope" || k == "aggregation":
@@ -300,6 +351,9 @@ func objectText(lang string, x map[string]any, show func(lang, k string, v any) 
 	for _, k := range keys {
 		switch k {
 		case "name", "item", "label", "title", "min", "max":
+			continue
+		}
+		if hiddenFields[k] {
 			continue
 		}
 		if v := show(lang, k, x[k]); v != "—" {
@@ -380,3 +434,43 @@ func notePart(lang, note string) string {
 	}
 	return note
 }
+
+// fieldName is what a field's name looks like; a map keyed otherwise is keyed by data.
+var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// AuditFieldKeys are the field names the register labels in a stored before or after: its
+// fields, and the fields of the objects it holds (a funding band, a budget line), less the
+// bookkeeping fields it hides. A field without an audit.field label shows as its code.
+func AuditFieldKeys(stored string) []string {
+	var out []string
+	var walk func(v any, top bool)
+	walk = func(v any, top bool) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, y := range x {
+				if hiddenFields[k] || !fieldName.MatchString(k) {
+					continue // bookkeeping, or a map keyed by data ("award 4"), not by field
+				}
+				switch k {
+				case "name", "item", "label", "title", "min", "max":
+					if !top {
+						continue // an object's name and range are shown without a label
+					}
+				}
+				out = append(out, k)
+				walk(y, false)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y, false)
+			}
+		}
+	}
+	if m := jsonObject(stored); m != nil {
+		walk(m, true)
+	}
+	return out
+}
+
+// AuditFieldLabelled tells whether the register names field k in words in lang.
+func AuditFieldLabelled(lang, k string) bool { return label(lang, "audit.field."+k, "") != "" }

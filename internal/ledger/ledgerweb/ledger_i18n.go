@@ -33,8 +33,8 @@ func ledgerAPIDocs() map[string]web.ApiDoc {
 		"GET /api/v1/account-links":                        {Summary: "Accounts you may link to the people they are, with the person each is linked to (ID number masked): the purchaser experts' accounts of its pool (its place, below and above), the hub social workers', community staff residents' (query role: expert, social_worker, resident; default the first you may link; linked: 1 or 0)", Resp: gongzhi.AccountLink{}, List: true, Filters: []string{"role", "linked"}},
 		"GET /api/v1/users/{id}/person":                    {Summary: "One account you may link, with the person it is linked to", Resp: gongzhi.AccountLink{}},
 		"GET /api/v1/users/{id}/person/candidates":         {Summary: "People the account may be linked to: of its role's kind (expert, social worker, resident), within your reach, whose name contains q; at most 20, ID numbers masked, no phone numbers", Resp: web.ItemsOf[linkCandidateBody]{}, Filters: []string{"q"}},
-		"PUT /api/v1/users/{id}/person":                    {Summary: "Link the account to a person (purchaser: an expert of its pool to an expert's account; hub: a social worker; community staff: a resident of the community); audited.", Req: accountLinkReq{}, Resp: gongzhi.AccountLink{}},
-		"DELETE /api/v1/users/{id}/person":                 {Summary: "Unlink the account from its person (same callers as PUT); audited", Status: http.StatusNoContent},
+		"PUT /api/v1/users/{id}/person":                    {Summary: "Link the account to a person (purchaser: an expert of its pool to an expert's account; hub: a social worker; community staff: a resident of the community); audited. A person has one account: a person linked to another account answers 409 (person_id: link.person_taken, naming that account); the same link again answers 409 (link.already_linked)", Req: accountLinkReq{}, Resp: gongzhi.AccountLink{}},
+		"DELETE /api/v1/users/{id}/person":                 {Summary: "Unlink the account from its person (same callers as PUT); audited; an account not linked answers 409 (person_id: link.unlinked_already)", Status: http.StatusNoContent},
 	}
 }
 

@@ -457,7 +457,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 // householdAPIDocs are the household page's operations in the API.
 func householdAPIDocs() map[string]web.ApiDoc {
 	return map[string]web.ApiDoc{
-		"POST /api/v1/households/{id}/members": {Summary: "Add an existing resident of the household's community to the household (community staff, grid workers)",
+		"POST /api/v1/households/{id}/members": {Summary: "Add an existing resident of the household's community to the household (community staff, grid workers); once: a resident already of the household answers 409 (person_id: household.member_already)",
 			Req: memberAdd{}, Resp: gongzhi.Person{}},
 	}
 }
