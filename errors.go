@@ -136,7 +136,7 @@ func AsError(err error) *Error {
 type Checks struct {
 	fields   FieldErrors
 	links    map[string]string // Error.Links of the refusals
-	conflict *Error // the first refusal, while every refusal so far was ECONFLICT
+	conflict *Error            // the first refusal, while every refusal so far was ECONFLICT
 }
 
 // Check keeps the field reasons of err, a refusal naming fields (EINVALID, or ECONFLICT for a
