@@ -98,11 +98,18 @@ type Complaint struct {
 // ComplaintAnswer is an answer: round 1 by the assigned party, round 2 by the street office
 // after a low rating.
 type ComplaintAnswer struct {
-	Round   int       `json:"round"`
-	Body    string    `json:"body"`
-	Role    string    `json:"role"`
-	OrgName string    `json:"org_name,omitempty"`
-	At      time.Time `json:"at"`
+	Round   int    `json:"round"`
+	Body    string `json:"body"`
+	Role    string `json:"role"`
+	OrgName string `json:"org_name,omitempty"`
+	// The answering office: the place of the purchaser or hub that answered (a province's, a
+	// district's or a street's), or the provider's organization; pages name it from these
+	// (江苏省民政厅, 葛塘街道办事处). Empty for answers recorded before they were kept.
+	PlaceCode  string    `json:"place_code,omitempty"`
+	PlaceName  string    `json:"place_name,omitempty"`
+	PlaceLevel int       `json:"place_level,omitempty"`
+	OrgID      int64     `json:"org_id,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // ComplaintEvent is one line of a complaint's history.

@@ -352,6 +352,32 @@ func IndicatorMeasure(ind Indicator) string {
 	return MeasureNone
 }
 
+// countUnits are the units of an indicator that counts activities (次, 场, …).
+var countUnits = []string{"次", "场", "节", "期", "个", "项"}
+
+// IndicatorUnchosen reports whether an indicator counts activities (its unit is 次, 场, 节, 期,
+// 个 or 项) but counts nothing because no measure was chosen and its name names no kind of
+// activity (上门探访 by 次): until the office chooses a kind or a tag in the contract's terms
+// its progress stays 0, which pages must say rather than show silently.
+func IndicatorUnchosen(ind Indicator) bool {
+	return strings.TrimSpace(ind.Measure) == "" && slices.Contains(countUnits, strings.TrimSpace(ind.Unit)) &&
+		IndicatorMeasure(ind) == MeasureNone
+}
+
+// UnchosenIndicators returns the names of the terms' indicators that count nothing until the
+// office chooses what they count (IndicatorUnchosen), outputs first.
+func UnchosenIndicators(t ContractTerms) []string {
+	var out []string
+	for _, xs := range [][]Indicator{t.Outputs, t.Outcomes} {
+		for _, ind := range xs {
+			if IndicatorUnchosen(ind) {
+				out = append(out, ind.Name)
+			}
+		}
+	}
+	return out
+}
+
 // ValidMeasure reports whether m is a measure an indicator may name ("" infers one).
 func ValidMeasure(m string) bool {
 	if m == "" || slices.Contains(Measures, m) {

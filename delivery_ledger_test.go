@@ -173,3 +173,27 @@ func TestServiceEntryValidate(t *testing.T) {
 		t.Fatal("evidence kinds")
 	}
 }
+
+func TestIndicatorUnchosen(t *testing.T) {
+	for _, tt := range []struct {
+		ind  Indicator
+		want bool
+	}{
+		{Indicator{Name: "上门探访", Unit: "次"}, true},
+		{Indicator{Name: "活动次数", Unit: "场"}, true},
+		{Indicator{Name: "上门探访", Unit: "次", Measure: MeasureTagPrefix + "上门探访"}, false},
+		{Indicator{Name: "个案服务", Unit: "个"}, false},
+		{Indicator{Name: "各类活动", Unit: "次"}, false},
+		{Indicator{Name: "服务人数", Unit: "人"}, false},
+		{Indicator{Name: "满意度", Unit: "%"}, false},
+		{Indicator{Name: "活动次数", Unit: "次", Measure: MeasureNone}, false}, // chosen: counts nothing on purpose
+	} {
+		if got := IndicatorUnchosen(tt.ind); got != tt.want {
+			t.Errorf("%+v: %v, want %v", tt.ind, got, tt.want)
+		}
+	}
+	if got := UnchosenIndicators(ContractTerms{Outputs: []Indicator{{Name: "上门探访", Unit: "次"}, {Name: "小组活动", Unit: "节"}},
+		Outcomes: []Indicator{{Name: "活动次数", Unit: "次"}}}); len(got) != 2 || got[0] != "上门探访" || got[1] != "活动次数" {
+		t.Errorf("UnchosenIndicators: %v", got)
+	}
+}

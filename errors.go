@@ -31,7 +31,11 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
-	Err     error
+	// Links says, by field, where the rule that refused the field's value is kept and can be
+	// changed (a page path: a category's price range is edited at /catalog/CODE/edit): pages link
+	// to it beside the error, the API returns it.
+	Links map[string]string
+	Err   error
 }
 
 func (e *Error) Error() string {
@@ -131,7 +135,8 @@ func AsError(err error) *Error {
 // failed field is named at once. A field that failed is not checked again (Failed).
 type Checks struct {
 	fields   FieldErrors
-	conflict *Error // the first refusal, while every refusal so far was ECONFLICT
+	links    map[string]string // Error.Links of the refusals
+	conflict *Error            // the first refusal, while every refusal so far was ECONFLICT
 }
 
 // Check keeps the field reasons of err, a refusal naming fields (EINVALID, or ECONFLICT for a
@@ -153,6 +158,12 @@ func (c *Checks) Check(err error) error {
 	for k, v := range e.Fields {
 		c.fields.Add(k, v)
 	}
+	for k, v := range e.Links {
+		if c.links == nil {
+			c.links = map[string]string{}
+		}
+		c.links[k] = v
+	}
 	return nil
 }
 
@@ -166,7 +177,11 @@ func (c *Checks) Err() error {
 		return nil
 	}
 	if c.conflict != nil {
-		return &Error{Code: ECONFLICT, Message: c.conflict.Message, Fields: maps.Clone(map[string]string(c.fields))}
+		return &Error{Code: ECONFLICT, Message: c.conflict.Message, Fields: maps.Clone(map[string]string(c.fields)), Links: maps.Clone(c.links)}
 	}
-	return c.fields.Err()
+	err := c.fields.Err()
+	if e, ok := err.(*Error); ok && len(c.links) > 0 {
+		e.Links = maps.Clone(c.links)
+	}
+	return err
 }

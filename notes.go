@@ -106,6 +106,11 @@ var NoteCodes = map[string][]string{
 	"rerouted_org": {ArgCode + "complaint.route.", ArgCode + "complaint.route.", ArgText, ArgText}, // routed to a provider: from, to, the provider, reason
 	"route_change": {ArgCode + "complaint.route.", ArgCode + "complaint.route."},                   // reopened: from the route to another
 	"rating":       {ArgNumber},                                                                    // rated, out of 5
+
+	// past contracts (the audit log's notes)
+	"past_import": {ArgCount, ArgMoney},  // past contracts imported: how many, their sum
+	"past_year":   {ArgNumber, ArgCount}, // of an import: a fiscal year and how many of its contracts
+	"past_orgs":   {ArgCount},            // of an import: providers registered because the registry lacked them
 }
 
 // NoteOf makes a note. Arguments are written as their kinds store them: an int or int64 as a

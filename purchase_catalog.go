@@ -6,6 +6,7 @@
 package gongzhi
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -135,11 +136,42 @@ func (c *ServiceCategory) Validate() error {
 func (c *ServiceCategory) OutsideRange(amount Money) string {
 	switch {
 	case amount < c.PriceMin:
-		return "price.below_min:" + c.PriceMin.Format()
+		return "price.below_min:" + c.RangeText()
 	case c.PriceMax > 0 && amount > c.PriceMax:
-		return "price.above_max:" + c.PriceMax.Format()
+		return "price.above_max:" + c.RangeText()
 	}
 	return ""
+}
+
+// RangeText is the category's price range in yuan as reasons name it: "20,000.00–500,000.00",
+// or "≥ 20,000.00" without an upper bound.
+func (c *ServiceCategory) RangeText() string {
+	if c.PriceMax == 0 {
+		return "≥ " + c.PriceMin.Format()
+	}
+	return c.PriceMin.Format() + "–" + c.PriceMax.Format()
+}
+
+// CatalogEditPath is the page where the office edits a category's price range: where a price
+// refusal links (Error.Links).
+func CatalogEditPath(code string) string { return "/catalog/" + url.PathEscape(code) + "/edit" }
+
+// BuiltinPriceRanges are the price ranges the built-in catalog came with (migration 0003: one
+// province's catalog, in fen), by category: an office whose categories still hold them has not
+// yet set its own, and a street's smaller projects are refused below them.
+var BuiltinPriceRanges = map[string][2]Money{
+	"elderly_home_care":     {5000000, 50000000},
+	"community_social_work": {5000000, 30000000},
+	"incubation_base":       {10000000, 50000000},
+	"registration_assist":   {2000000, 10000000},
+	"staff_training":        {2000000, 15000000},
+	"service_evaluation":    {2000000, 20000000},
+}
+
+// HasBuiltinRange reports whether a built-in category still holds the price range it came with.
+func (c *ServiceCategory) HasBuiltinRange() bool {
+	r, ok := BuiltinPriceRanges[c.Code]
+	return ok && c.Builtin && c.PriceMin == r[0] && c.PriceMax == r[1]
 }
 
 // ClipToRange returns amount moved into the category's price range.
@@ -165,15 +197,20 @@ func CheckPrice(c *ServiceCategory, field string, amount Money, reason string) (
 		return "", nil
 	}
 	f := FieldErrors{}
+	refuse := func() error {
+		e := AsError(f.Err())
+		e.Links = map[string]string{field: CatalogEditPath(c.Code)}
+		return e
+	}
 	if !c.AllowExceptions {
 		f.Add(field, out)
-		return "", f.Err()
+		return "", refuse()
 	}
 	reason, r := CheckText(reason, 500, true)
 	if r != "" {
 		f.Add(field, out)
 		f.Add("price_exception", "price.exception_reason")
-		return "", f.Err()
+		return "", refuse()
 	}
 	return reason, nil
 }

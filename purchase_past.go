@@ -6,7 +6,9 @@
 package gongzhi
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -31,6 +33,7 @@ type PastContract struct {
 	CreditCode   string    `json:"credit_code"` // the provider's, as the registry holds it
 	ProviderName string    `json:"provider_name"`
 	Title        string    `json:"title"`
+	ContractNo   string    `json:"contract_no"` // the office's own number (合同编号), "" if it kept none
 	Amount       Money     `json:"amount"`
 	SignedOn     string    `json:"signed_on"` // YYYY-MM-DD or ""
 	StartOn      string    `json:"start_on"`
@@ -39,7 +42,9 @@ type PastContract struct {
 	State        string    `json:"state"`       // PastCompleted or PastTerminated
 	Notes        string    `json:"notes"`
 	Imported     bool      `json:"imported"` // always true: the mark pages show as a badge
+	Version      int       `json:"version"`  // 1 when imported, one more with each correction
 	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"` // the last correction's time; zero if never corrected
 }
 
 // Validate checks a past contract's own fields: a fiscal year from 2000 to thisYear (a past
@@ -96,8 +101,31 @@ func (p *PastContract) Validate(thisYear int) error {
 	default:
 		f.Add("state", "choice")
 	}
+	if p.ContractNo, r = CheckText(p.ContractNo, 64, false); r != "" {
+		f.Add("contract_no", r)
+	}
 	if p.Notes, r = CheckText(p.Notes, 1000, false); r != "" {
 		f.Add("notes", r)
 	}
 	return f.Err()
+}
+
+// PastImportNote is the audit note of an import of past contracts, as note codes with their
+// arguments joined by "; " like every note of the log: `past_import ["12","322000000"]`, then one
+// `past_year ["2019","4"]` per fiscal year in order, then `past_orgs ["2"]` when the import
+// registered providers the registry lacked.
+func PastImportNote(rows int, total Money, years map[int]int, orgs int) string {
+	parts := []string{NoteOf("past_import", rows, total).String()}
+	ys := make([]int, 0, len(years))
+	for y := range years {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	for _, y := range ys {
+		parts = append(parts, NoteOf("past_year", y, years[y]).String())
+	}
+	if orgs > 0 {
+		parts = append(parts, NoteOf("past_orgs", orgs).String())
+	}
+	return strings.Join(parts, "; ")
 }

@@ -133,28 +133,32 @@ var (
 
 // Organization is a social organization of the governance community.
 type Organization struct {
-	ID            int64     `json:"id"`
-	Name          string    `json:"name"`
-	CreditCode    string    `json:"credit_code"` // unified social credit code; required unless the organization is only preparing
-	Type          string    `json:"type"`
-	RegState      string    `json:"reg_state"`
-	Origin        string    `json:"origin"`
-	LegalRep      string    `json:"legal_rep"`
-	ContactName   string    `json:"contact_name"`
-	ContactPhone  string    `json:"contact_phone"`
-	Email         string    `json:"email"`
-	Address       string    `json:"address"`
-	PlaceCode     string    `json:"place_code"` // the registry it is on: the street (or community) that keeps it
-	PlaceName     string    `json:"place_name"`
-	ServiceFields []string  `json:"service_fields"`
-	Staff         int       `json:"staff"`
-	LicensedSW    int       `json:"licensed_sw"` // licensed social workers among the staff
-	Grade         string    `json:"grade"`
-	Incubation    string    `json:"incubation"`
-	RegisteredOn  string    `json:"registered_on"` // YYYY-MM-DD
-	Notes         string    `json:"notes"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	ID            int64    `json:"id"`
+	Name          string   `json:"name"`
+	CreditCode    string   `json:"credit_code"` // unified social credit code; required unless the organization is only preparing
+	Type          string   `json:"type"`
+	RegState      string   `json:"reg_state"`
+	Origin        string   `json:"origin"`
+	LegalRep      string   `json:"legal_rep"`
+	ContactName   string   `json:"contact_name"`
+	ContactPhone  string   `json:"contact_phone"`
+	Email         string   `json:"email"`
+	Address       string   `json:"address"`
+	PlaceCode     string   `json:"place_code"` // the registry it is on: the street (or community) that keeps it
+	PlaceName     string   `json:"place_name"`
+	ServiceFields []string `json:"service_fields"`
+	Staff         int      `json:"staff"`
+	LicensedSW    int      `json:"licensed_sw"` // licensed social workers among the staff
+	Grade         string   `json:"grade"`
+	Incubation    string   `json:"incubation"`
+	RegisteredOn  string   `json:"registered_on"` // YYYY-MM-DD
+	Notes         string   `json:"notes"`
+	// CreatedByImport names the import that registered the organization because a record it
+	// brought named a provider the registry lacked ("past_contracts"); "" for one registered
+	// by hand or from the registry's own import. Set only when created.
+	CreatedByImport string    `json:"created_by_import"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // Validate normalizes and checks an organization.

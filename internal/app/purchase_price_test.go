@@ -42,17 +42,17 @@ func TestPriceRangeEnforced(t *testing.T) {
 		// above the range, no exceptions: refused, and stays a draft
 		high := purApplication(c, "项目01：高龄助餐", gongzhi.Yuan(80_000))
 		f.must(a.CreateApplication(ctx, f.providers[0], high))
-		wantField(a.SubmitApplication(ctx, f.providers[0], high.ID), gongzhi.EINVALID, "requested", "price.above_max:60,000.00")
+		wantField(a.SubmitApplication(ctx, f.providers[0], high.ID), gongzhi.EINVALID, "requested", "price.above_max:30,000.00–60,000.00")
 		// below it too
 		low := purApplication(c, "项目02：邻里探访", gongzhi.Yuan(25_000))
 		f.must(a.CreateApplication(ctx, f.providers[1], low))
-		wantField(a.SubmitApplication(ctx, f.providers[1], low.ID), gongzhi.EINVALID, "requested", "price.below_min:30,000.00")
+		wantField(a.SubmitApplication(ctx, f.providers[1], low.ID), gongzhi.EINVALID, "requested", "price.below_min:30,000.00–60,000.00")
 		// within it: submitted
 		mid := f.apply(c, 2, gongzhi.Yuan(50_000))
 		// a reason does not help while the category allows no exception
 		high.PriceException = "高龄独居老人集中，需增加送餐人员"
 		f.must(a.UpdateApplication(ctx, f.providers[0], high))
-		wantField(a.SubmitApplication(ctx, f.providers[0], high.ID), gongzhi.EINVALID, "requested", "price.above_max:60,000.00")
+		wantField(a.SubmitApplication(ctx, f.providers[0], high.ID), gongzhi.EINVALID, "requested", "price.above_max:30,000.00–60,000.00")
 		// the office allows exceptions: without a reason still refused, with one submitted
 		setRange(true)
 		low.PriceException = ""
@@ -105,7 +105,7 @@ func TestPriceRangeEnforced(t *testing.T) {
 		}
 		// no exceptions again: an award outside the range is refused, with or without a reason
 		setRange(false)
-		wantField(a.SetAwardPriced(ctx, f.purchaser, c.ID, high.ID, gongzhi.Yuan(70_000), "", "理由"), gongzhi.EINVALID, "amount", "price.above_max:60,000.00")
+		wantField(a.SetAwardPriced(ctx, f.purchaser, c.ID, high.ID, gongzhi.Yuan(70_000), "", "理由"), gongzhi.EINVALID, "amount", "price.above_max:30,000.00–60,000.00")
 		// the audit log holds the reason
 		n := 0
 		_, err = db.Q().ListAudit(ctx, store.ListOptions{Filters: map[string]string{"entity": purchase.ResAwards}}, func(e *gongzhi.AuditEntry) error {

@@ -398,8 +398,12 @@ func (a *Service) AnswerComplaint(ctx context.Context, ac *gongzhi.Actor, id int
 		if c.State == gongzhi.ComplaintReopened {
 			ans.Round, to = 2, gongzhi.ComplaintClosed
 		}
+		// the answering office: the provider's organization, or the place of the purchaser or
+		// hub (whatever its level) that answers
 		if ac.Has(gongzhi.RoleProvider) {
-			ans.OrgName = c.OrgName
+			ans.OrgName, ans.OrgID = c.OrgName, c.OrgID
+		} else {
+			ans.PlaceCode = ac.ScopeCode
 		}
 		ok, err := q.InsertComplaintAnswer(ctx, id, ans, kernel.UserID(ac), to, now)
 		if err != nil {

@@ -4,6 +4,7 @@ package overview
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -68,6 +69,11 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 		add(&todos, "todo.calls_reviewing", calls(map[string]string{"state": gongzhi.CallReviewing}), "/calls?state=reviewing")
 		add(&todos, "todo.calls_notice", calls(map[string]string{"state": gongzhi.CallNotice}), "/calls?state=notice")
 		add(&todos, "todo.contracts_draft", contracts(map[string]string{"state": gongzhi.ContractDraft}), "/contracts?state=draft")
+		if err == nil {
+			var un []kernel.Todo
+			un, err = a.unchosenTodos(ctx, ac)
+			todos = append(todos, un...)
+		}
 	case gongzhi.RoleHub:
 		add(&todos, "todo.apps_prelim", apps(map[string]string{"state": gongzhi.AppSubmitted, "call_state": gongzhi.CallClosed}), "/calls?state=closed")
 	case gongzhi.RoleProvider:
@@ -212,4 +218,43 @@ func (a *Service) callsToApply(ctx context.Context, ac *gongzhi.Actor) (int, err
 		return nil
 	})
 	return n, err
+}
+
+// unchosenLimit bounds the signed contracts the home page reads for indicators that count
+// nothing (the newest first), and the to-dos it lists.
+const unchosenLimit, unchosenShown = 500, 10
+
+// unchosenTodos is one to-do per signed contract in the purchaser's scope whose terms in force
+// hold a count indicator that counts nothing until the office chooses what it counts
+// (gongzhi.IndicatorUnchosen): the indicators' names, and the contract's page, which says so and
+// links to the amendment. The newest contracts first, at most unchosenShown.
+func (a *Service) unchosenTodos(ctx context.Context, ac *gongzhi.Actor) ([]kernel.Todo, error) {
+	var ids []int64
+	titles := map[int64]string{}
+	opts := store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: unchosenLimit}
+	if _, err := a.Contracts(ctx, ac, opts, func(c *gongzhi.Contract) error {
+		ids, titles[c.ID] = append(ids, c.ID), c.Title
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	cts, err := a.DB.Q().ContractsInForce(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []kernel.Todo
+	for _, id := range ids {
+		ct := cts[id]
+		if ct == nil || ct.Current == nil {
+			continue
+		}
+		if names := gongzhi.UnchosenIndicators(ct.Current.Terms); len(names) > 0 {
+			out = append(out, kernel.Todo{Key: "todo.indicators_unchosen", Count: len(names), Href: "/contracts/" + kernel.Id10(id) + "#unchosen",
+				Extra: " · " + titles[id] + " · " + strings.Join(names, "、")})
+			if len(out) == unchosenShown {
+				break
+			}
+		}
+	}
+	return out, nil
 }

@@ -11,7 +11,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -37,9 +36,10 @@ func PastContractColumns() []xlsx.Column {
 	return []xlsx.Column{
 		{Key: "fiscal_year", Header: "年度", Required: true, Note: "合同所属财政年度，如 2017", Width: 8},
 		{Key: "category", Header: "服务类别", Required: true, Note: "购买目录中的类别名称或代码，如 社区老人居家养老服务", Width: 26},
-		{Key: "credit_code", Header: "承接方统一社会信用代码", Required: true, Note: "18位；承接方须已在社会组织名录中", Width: 22},
-		{Key: "provider", Header: "承接方名称", Note: "可不填，以信用代码为准；填写时记为当年的名称", Width: 24},
+		{Key: "credit_code", Header: "承接方统一社会信用代码", Required: true, Note: "18位，校验位须正确；名录中没有的承接方，填写承接方名称即随导入登记到名录（标记为往年合同导入）", Width: 22},
+		{Key: "provider", Header: "承接方名称", Note: "信用代码已在名录中时可不填，填写时记为当年的名称；不在名录中时必填，用于登记该组织", Width: 24},
 		{Key: "title", Header: "项目名称", Required: true, Width: 30},
+		{Key: "contract_no", Header: "合同编号", Note: "可不填；填写时同一购买方同一年度的合同编号不得重复，不填时同一年度同一承接方的项目名称不得重复", Width: 18},
 		{Key: "amount", Header: "合同金额（元）", Required: true, Note: "元，如 200000、200,000.00 或 20万", Width: 14},
 		{Key: "signed_on", Header: "签订日期", Note: "如 2017-03-01", Width: 12},
 		{Key: "start_on", Header: "服务开始日期", Note: "如 2017-03-01", Width: 12},
@@ -67,6 +67,8 @@ func pastColumn(field string) string {
 		return "category"
 	case "org_id":
 		return "credit_code"
+	case "provider_name":
+		return "provider"
 	case "place_code":
 		return "place"
 	}
@@ -76,12 +78,15 @@ func pastColumn(field string) string {
 // ImportPastContracts records the past contracts of a sheet (rows as read with
 // PastContractColumns), every row or none. The purchaser may, for its place and the places under
 // it (an empty place column means its own place; the command line must name it). Each row
-// names a year from 2000 to this year, a category of the catalog, a provider registered in the
-// registry by its unified social credit code (anywhere: providers of years past may come from
-// elsewhere), a title, a positive amount, optional dates with the service ending after it starts,
-// the communities served (under the purchaser's place) and a state (已完成 or 已终止). A place,
-// year, provider and title may be recorded once, so a file imported twice is refused rather
-// than counted twice.
+// names a year from 2000 to this year, a category of the catalog, a provider by its unified
+// social credit code (its check digit right), a title, a positive amount, optional dates with the
+// service ending after it starts, the communities served (under the purchaser's place) and a
+// state (已完成 or 已终止). A provider the registry lacks (anywhere: providers of years past may
+// come from elsewhere) is registered by the same transaction when the row names it, on the
+// registry of the row's place and marked as created by the import (Organization.CreatedByImport),
+// each with its own "create" audit entry; without a name the row is refused. A contract is
+// recorded once, so a file imported twice is refused rather than counted twice: with a contract
+// number, once per place, year and number; without one, once per place, year, provider and title.
 //
 // If any row is bad it returns xlsx.Errors naming every problem (line, column, reason code such
 // as "required", "past.year:2026", "past.org_missing", "past.duplicate_in_file:5") and writes
@@ -120,6 +125,10 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 	if err != nil {
 		return 0, err
 	}
+	// providers the registry lacks, registered by the import: by credit code, each with a
+	// placeholder ID (negative) until it is inserted
+	newOrgs := map[string]*gongzhi.Organization{}
+	var newOrder []string
 	resolve := a.PlaceResolver(ac)
 	type placeInfo struct {
 		prefix, reason string
@@ -206,13 +215,35 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 				p.add("credit_code", reason)
 			} else if o, ok := orgs[code]; ok {
 				pc.OrgID, pc.CreditCode, pc.ProviderName = o.ID, code, o.Name
-			} else {
+			} else if o, ok := newOrgs[code]; ok {
+				pc.OrgID, pc.CreditCode, pc.ProviderName = o.ID, code, o.Name
+			} else if name := pastCell(r, "provider"); name == "" {
 				p.add("credit_code", "past.org_missing")
+			} else if pc.PlaceCode != "" && p["place"] == "" {
+				o := pastNewOrg(code, name, pc.PlaceCode)
+				if err := o.Validate(); err != nil {
+					var e *gongzhi.Error
+					if !errors.As(err, &e) {
+						return 0, err
+					}
+					for f, reason := range e.Fields {
+						if f == "name" {
+							p.add("provider", reason)
+						} else {
+							p.add("credit_code", reason)
+						}
+					}
+				} else {
+					o.ID = -int64(len(newOrder) + 1)
+					newOrgs[code], newOrder = o, append(newOrder, code)
+					pc.OrgID, pc.CreditCode, pc.ProviderName = o.ID, code, o.Name
+				}
 			}
 		}
 		if v := pastCell(r, "provider"); v != "" {
 			pc.ProviderName = v
 		}
+		pc.ContractNo = xlsx.FoldWidth(pastCell(r, "contract_no"))
 		if v := pastCell(r, "amount"); v != "" {
 			m, reason := gongzhi.ParseMoney(v)
 			if reason != "" {
@@ -264,13 +295,13 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 			}
 		}
 		if len(p) == 0 {
-			key := pc.PlaceCode + "\x00" + strconv.Itoa(pc.FiscalYear) + "\x00" + strconv.FormatInt(pc.OrgID, 10) + "\x00" + pc.Title
+			key, col := pastDupKey(pc)
 			if first, ok := firstLine[key]; ok {
-				p.add("title", "past.duplicate_in_file:"+strconv.Itoa(first))
-			} else if taken, err := q.PastContractTaken(ctx, pc.PlaceCode, pc.FiscalYear, pc.OrgID, pc.Title); err != nil {
+				p.add(col, "past.duplicate_in_file:"+strconv.Itoa(first))
+			} else if taken, err := q.PastContractTaken(ctx, pc, 0); err != nil {
 				return 0, err
 			} else if taken {
-				p.add("title", "past.taken")
+				p.add(col, "past.taken")
 			} else {
 				firstLine[key] = r.Line
 			}
@@ -294,6 +325,27 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 	}
 	now := a.NowUTC()
 	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		ids := map[int64]int64{} // placeholder → registered ID
+		for _, code := range newOrder {
+			o := newOrgs[code]
+			tmp := o.ID
+			o.ID = 0
+			if err := q.InsertOrganization(ctx, o, now); err != nil {
+				if store.IsUnique(err, "") { // registered meanwhile: the file is checked again
+					return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"credit_code": "credit_code.taken"}}
+				}
+				return err
+			}
+			ids[tmp] = o.ID
+			if err := a.WriteAudit(ctx, q, ac, "create", kernel.ResOrgs, kernel.Id10(o.ID), nil, o, gongzhi.NoteOf("past_orgs", 1).String()); err != nil {
+				return err
+			}
+		}
+		for _, pc := range out {
+			if id, ok := ids[pc.OrgID]; ok {
+				pc.OrgID = id
+			}
+		}
 		if err := q.InsertPastContracts(ctx, out, userID, now); err != nil {
 			if store.IsUnique(err, "") {
 				return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.invalid", Fields: map[string]string{"title": "past.taken"}}
@@ -306,17 +358,7 @@ func (a *Service) ImportPastContracts(ctx context.Context, ac *gongzhi.Actor, ro
 			total += pc.Amount
 			years[pc.FiscalYear]++
 		}
-		note := fmt.Sprintf("%d rows, %s yuan, years", len(out), total)
-		for _, y := range slices.Sorted(func(yield func(int) bool) {
-			for y := range years {
-				if !yield(y) {
-					return
-				}
-			}
-		}) {
-			note += fmt.Sprintf(" %d (%d)", y, years[y])
-		}
-		return a.WriteAudit(ctx, q, ac, "import", ResPastContracts, "", nil, nil, note)
+		return a.WriteAudit(ctx, q, ac, "import", ResPastContracts, "", nil, nil, gongzhi.PastImportNote(len(out), total, years, len(newOrder)))
 	})
 	if err != nil {
 		return 0, err
@@ -400,6 +442,34 @@ func readReasonCode(reason string) string {
 }
 
 func pastCell(r xlsx.Row, key string) string { return strings.TrimSpace(r.Values[key]) }
+
+// pastDupKey is what makes two past contracts the same one, and the column a duplicate is
+// reported on: with a contract number, the place, year and number; without one, the place,
+// year, provider and title (the table's two partial unique indexes).
+func pastDupKey(pc *gongzhi.PastContract) (key, column string) {
+	if pc.ContractNo != "" {
+		return "no\x00" + pc.PlaceCode + "\x00" + strconv.Itoa(pc.FiscalYear) + "\x00" + pc.ContractNo, "contract_no"
+	}
+	return "t\x00" + pc.PlaceCode + "\x00" + strconv.Itoa(pc.FiscalYear) + "\x00" + strconv.FormatInt(pc.OrgID, 10) + "\x00" + pc.Title, "title"
+}
+
+// pastNewOrg is the organization an import registers for a provider the registry lacks: named
+// as the row names it, on the registry of the row's place. What the credit code says is used:
+// its first digit is the registering authority (9: market regulation, an enterprise; otherwise
+// civil affairs, a professional social organization, registered), and its digits 3–8 the county
+// it was registered in (local when in the same city as the place, external otherwise). The
+// office corrects the rest on the organization's page.
+func pastNewOrg(code, name, placeCode string) *gongzhi.Organization {
+	o := &gongzhi.Organization{Name: name, CreditCode: code, Type: "professional", RegState: "registered", Origin: "external",
+		PlaceCode: placeCode, CreatedByImport: ResPastContracts}
+	if strings.HasPrefix(code, "9") {
+		o.Type = "enterprise"
+	}
+	if len(code) == 18 && len(placeCode) >= 4 && code[2:6] == placeCode[:4] {
+		o.Origin = "local"
+	}
+	return o
+}
 
 func pastDate(p pastProblems, r xlsx.Row, key string) string {
 	v := pastCell(r, key)

@@ -101,6 +101,10 @@ func ConfirmsForProvider(ac *gongzhi.Actor) bool { return ac.Has(gongzhi.RolePro
 // (and the places under it) from the office's records.
 func MayImportPastContracts(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
 
+// MayCorrectPastContracts: the office that imports past contracts corrects or deletes those of
+// its place (and the places under it), with a reason.
+func MayCorrectPastContracts(ac *gongzhi.Actor) bool { return MayImportPastContracts(ac) }
+
 // MayReadPastContracts: those who read the purchase records read the past contracts of their
 // place, and a provider reads its own organization's.
 func MayReadPastContracts(ac *gongzhi.Actor) bool {

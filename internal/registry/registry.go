@@ -380,7 +380,7 @@ func (a *Service) CreateOrganization(ctx context.Context, ac *gongzhi.Actor, o *
 	if err := kernel.Allow(ac, MayRegisterOrganizations(ac)); err != nil {
 		return err
 	}
-	o.ID = 0
+	o.ID, o.CreatedByImport = 0, "" // only an import marks what it registered
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if err := a.checkOrg(ctx, q, ac, o); err != nil {
 			return err
@@ -421,7 +421,7 @@ func (a *Service) UpdateOrganization(ctx context.Context, ac *gongzhi.Actor, o *
 		if err := q.UpdateOrganization(ctx, o, a.NowUTC()); err != nil {
 			return uniqueCredit(err)
 		}
-		o.CreatedAt = before.CreatedAt
+		o.CreatedAt, o.CreatedByImport = before.CreatedAt, before.CreatedByImport
 		return a.WriteAudit(ctx, q, ac, "update", kernel.ResOrgs, kernel.Id10(o.ID), before, o, "")
 	})
 }

@@ -162,8 +162,9 @@ func (q *Q) InsertComplaintAnswer(ctx context.Context, id int64, a *gongzhi.Comp
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	_, err = q.Exec(ctx, `INSERT INTO complaint_answers (complaint_id, round, body, user_id, role, org_name, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, a.Round, a.Body, nullID(userID), a.Role, a.OrgName, now.UTC())
+	_, err = q.Exec(ctx, `INSERT INTO complaint_answers (complaint_id, round, body, user_id, role, org_name, place_code, org_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.Round, a.Body, nullID(userID), a.Role, a.OrgName, a.PlaceCode, nullID(a.OrgID), now.UTC())
 	return err == nil, err
 }
 
@@ -229,7 +230,9 @@ func (q *Q) EscalateComplaints(ctx context.Context, now time.Time) ([]EscalatedC
 
 // ComplaintAnswers returns a complaint's answers in order.
 func (q *Q) ComplaintAnswers(ctx context.Context, id int64) ([]gongzhi.ComplaintAnswer, error) {
-	rows, err := q.Query(ctx, `SELECT round, body, role, org_name, at FROM complaint_answers WHERE complaint_id = ? ORDER BY round`, id)
+	rows, err := q.Query(ctx, `SELECT a.round, a.body, a.role, a.org_name, a.place_code, COALESCE(p.name, ''), COALESCE(p.level, 0),
+		COALESCE(a.org_id, 0), a.at FROM complaint_answers a LEFT JOIN places p ON p.code = a.place_code
+		WHERE a.complaint_id = ? ORDER BY a.round`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +240,7 @@ func (q *Q) ComplaintAnswers(ctx context.Context, id int64) ([]gongzhi.Complaint
 	var out []gongzhi.ComplaintAnswer
 	for rows.Next() {
 		var a gongzhi.ComplaintAnswer
-		if err := rows.Scan(&a.Round, &a.Body, &a.Role, &a.OrgName, &a.At); err != nil {
+		if err := rows.Scan(&a.Round, &a.Body, &a.Role, &a.OrgName, &a.PlaceCode, &a.PlaceName, &a.PlaceLevel, &a.OrgID, &a.At); err != nil {
 			return nil, mapErr(err)
 		}
 		out = append(out, a)

@@ -11,7 +11,7 @@ import (
 
 const orgCols = `o.id, o.name, COALESCE(o.credit_code, ''), o.type, o.reg_state, o.origin, o.legal_rep, o.contact_name, o.contact_phone,
 	o.email, o.address, o.place_code, COALESCE(p.name, ''), o.service_fields, o.staff, o.licensed_sw, o.grade, o.incubation,
-	o.registered_on, o.notes, o.created_at, o.updated_at`
+	o.registered_on, o.notes, o.created_by_import, o.created_at, o.updated_at`
 
 const orgFrom = "organizations o LEFT JOIN places p ON p.code = o.place_code"
 
@@ -20,7 +20,7 @@ func scanOrg(s scanner) (*gongzhi.Organization, error) {
 	var fields string
 	err := s.Scan(&o.ID, &o.Name, &o.CreditCode, &o.Type, &o.RegState, &o.Origin, &o.LegalRep, &o.ContactName, &o.ContactPhone,
 		&o.Email, &o.Address, &o.PlaceCode, &o.PlaceName, &fields, &o.Staff, &o.LicensedSW, &o.Grade, &o.Incubation,
-		&o.RegisteredOn, &o.Notes, &o.CreatedAt, &o.UpdatedAt)
+		&o.RegisteredOn, &o.Notes, &o.CreatedByImport, &o.CreatedAt, &o.UpdatedAt)
 	o.ServiceFields = splitList(fields)
 	return &o, mapErr(err)
 }
@@ -70,8 +70,8 @@ func orgArgs(o *gongzhi.Organization) []any {
 func (q *Q) InsertOrganization(ctx context.Context, o *gongzhi.Organization, now time.Time) error {
 	id, err := q.InsertID(ctx, `INSERT INTO organizations (name, credit_code, type, reg_state, origin, legal_rep, contact_name,
 		contact_phone, email, address, place_code, service_fields, staff, licensed_sw, grade, incubation, registered_on, notes,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append(orgArgs(o), now.UTC(), now.UTC())...)
+		created_by_import, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(orgArgs(o), o.CreatedByImport, now.UTC(), now.UTC())...)
 	o.ID = id
 	o.CreatedAt, o.UpdatedAt = now, now
 	return err

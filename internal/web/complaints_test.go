@@ -434,8 +434,32 @@ func TestComplaintAnswerSignedByOffice(t *testing.T) {
 			t.Fatal("the answer is not on the complaint's page")
 		}
 		answer := page[max(0, i-600):i] // the answer's heading and signature come just before it
-		if !strings.Contains(answer, "街道办事处") || strings.Contains(answer, "购买方") {
+		if !strings.Contains(answer, "葛塘街道办事处") || strings.Contains(answer, "购买方") {
 			t.Fatalf("the office's answer is not signed with the office's name: %s", tagRe.ReplaceAllString(answer, " "))
+		}
+
+		// a purchaser of another level signs with its own office's name, kept with the answer
+		r = e.call("", "POST", "/api/v1/public/complaints", map[string]any{"kind": "inquiry", "community_code": demo.ZhongshanCode,
+			"subject": "省级项目的服务时间", "description": "想问省里资助的青少年项目什么时候开展活动。", "contact_name": "李先生", "contact_phone": "13712340002"})
+		if r.Status != 201 || r.Body["route"] != "office" {
+			t.Fatalf("submission: %d %s", r.Status, r.Raw)
+		}
+		path = fmt.Sprintf("/complaints/%d", int64(r.Body["id"].(float64)))
+		prov := e.token(demo.ProvincePurchaser)
+		if a := e.call(prov, "POST", "/api/v1"+path+"/answer", map[string]any{"answer": "每周六下午在社区活动室开展。"}); a.Status != 200 {
+			t.Fatalf("the province's answer: %d %s", a.Status, a.Raw)
+		}
+		got := e.call(prov, "GET", "/api/v1"+path, nil)
+		answers, _ := got.Body["answers"].([]any)
+		if len(answers) != 1 || answers[0].(map[string]any)["place_code"] != "320000000000" {
+			t.Fatalf("the answer keeps no office: %s", got.Raw)
+		}
+		_, page = b.get(path)
+		if i = strings.Index(page, "每周六下午"); i < 0 {
+			t.Fatal("the province's answer is not on the complaint's page")
+		}
+		if answer = page[max(0, i-600):i]; !strings.Contains(answer, "江苏省民政厅") || strings.Contains(answer, "街道办事处") {
+			t.Fatalf("the province's answer is not signed 江苏省民政厅: %s", tagRe.ReplaceAllString(answer, " "))
 		}
 	})
 }

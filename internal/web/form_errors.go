@@ -55,6 +55,12 @@ func ErrorSummary(lang string, e *gongzhi.Error, groups ...[]Field) []SummaryIte
 		}
 		out = append(out, it)
 	}
+	// where the rule that refused a field is changed (a category's price range in the catalog)
+	for _, k := range slices.Sorted(maps.Keys(e.Links)) {
+		if reason, ok := e.Fields[k]; ok {
+			out = append(out, SummaryItem{Href: e.Links[k], Text: T(lang, "fix."+ReasonCode(reason))})
+		}
+	}
 	if len(out) == 0 && e.Message != "" && e.Message != "err.invalid" {
 		out = append(out, SummaryItem{Text: T(lang, e.Message)})
 	}

@@ -466,6 +466,7 @@ func OffRowsSeq(rows [][]any) func(func([]any) bool) {
 type OffListPage struct {
 	*ListView
 	Links []ActionLink
+	Warn  string // a warning above the list (the catalog's built-in price ranges)
 }
 
 // officeCSS is the stylesheet of the purchase pages: the needs map's heat colours, the call

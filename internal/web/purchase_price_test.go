@@ -42,8 +42,13 @@ func TestPriceRangeAPIAndPages(t *testing.T) {
 		id := int64(r.Body["id"].(float64))
 		submit := fmt.Sprintf("/api/v1/applications/%d/submit", id)
 		r = f.e.call(prov, "POST", submit, nil)
-		if code, fields := errOf(r); r.Status != http.StatusUnprocessableEntity || code != "invalid" || !fieldIs(fields["requested"], "zh", "price.above_max:40,000.00") {
+		if code, fields := errOf(r); r.Status != http.StatusUnprocessableEntity || code != "invalid" || !fieldIs(fields["requested"], "zh", "price.above_max:20,000.00–40,000.00") {
 			t.Fatalf("submit above the range: %d %s", r.Status, r.Raw)
+		}
+		// the refusal names the range and links to where the office edits it
+		if links, _ := r.Body["error"].(map[string]any)["links"].(map[string]any); links["requested"] != "/catalog/elderly_home_care/edit" ||
+			!strings.Contains(string(r.Raw), "20,000.00–40,000.00") {
+			t.Fatalf("the refusal links nowhere: %s", r.Raw)
 		}
 		// exceptions allowed: a reason is needed, then it passes and is kept
 		setRange(true)
@@ -67,6 +72,15 @@ func TestPriceRangeAPIAndPages(t *testing.T) {
 		if _, page := b.get("/catalog"); !strings.Contains(page, "¥20,000.00 – ¥40,000.00（区间外不予受理）") {
 			t.Fatal("the catalog does not say the range is enforced")
 		}
+		// the categories still at the built-in (a province's) ranges are named, the one the office
+		// set is not
+		if _, page := b.get("/catalog"); !strings.Contains(page, `id="list-warn"`) || !strings.Contains(page, "社会组织孵化基地运营服务 ¥100,000.00 – ¥500,000.00") ||
+			strings.Contains(page[strings.Index(page, `id="list-warn"`):strings.Index(page, `id="list-warn"`)+strings.Index(page[strings.Index(page, `id="list-warn"`):], "</p>")], "社区老人居家养老服务") {
+			t.Fatal("the catalog does not name the categories still at the built-in ranges")
+		}
+		if _, page := f.signedIn("gt-provider").get("/catalog"); strings.Contains(page, `id="list-warn"`) {
+			t.Fatal("a provider is told about the office's catalog")
+		}
 		if _, page := b.get("/catalog/elderly_home_care/edit"); !strings.Contains(page, `name="allow_exceptions"`) {
 			t.Fatal("the catalog form has no setting for exceptions")
 		}
@@ -80,8 +94,11 @@ func TestPriceRangeAPIAndPages(t *testing.T) {
 		if st == http.StatusSeeOther {
 			_, page = p.get(page)
 		}
-		if !strings.Contains(page, "高于该服务类别的价格上限 40,000.00 元") || strings.Contains(page, "已提交，待初审") {
+		if !strings.Contains(page, "高于该服务类别的价格区间（20,000.00–40,000.00 元）") || strings.Contains(page, "已提交，待初审") {
 			t.Fatalf("the refusal is not shown, or the application was submitted: %d", st)
+		}
+		if !strings.Contains(page, `href="/catalog/elderly_home_care/edit"`) {
+			t.Fatalf("the refusal does not link to the catalog: %s", page)
 		}
 		setRange(true)
 		form := appForm(csrf, f.call.ID, "人员费", "30000", "活动费", "20000")

@@ -487,7 +487,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := LangOf(r)
 	if IsAPIPath(r) {
-		body := ApiError{Code: e.Code, Message: T(lang, e.Message)}
+		body := ApiError{Code: e.Code, Message: T(lang, e.Message), Links: e.Links}
 		if len(e.Fields) > 0 {
 			body.Fields = map[string]FieldError{}
 			for k, v := range e.Fields {
@@ -509,6 +509,9 @@ type ApiError struct {
 	Code    string                `json:"code"`
 	Message string                `json:"message"`
 	Fields  map[string]FieldError `json:"fields,omitempty"`
+	// Links says, by field, the page where the rule that refused it is changed (a category's
+	// price range: /catalog/CODE/edit).
+	Links map[string]string `json:"links,omitempty"`
 }
 
 // FieldError is why the API refused one field: a stable machine code — the reason's message key

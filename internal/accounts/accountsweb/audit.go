@@ -388,8 +388,9 @@ func noteText(lang, note string) string {
 	return strings.Join(parts, web.T(lang, "audit.note_sep"))
 }
 
-// pastImportNote is the note of an import of past contracts ("12 rows, 3220000.00 yuan, years
-// 2019 (4) 2020 (8)").
+// pastImportNote is the English sentence an import of past contracts wrote before its note was
+// note codes (gongzhi.PastImportNote; migration 0023 rewrote the entries not yet sealed). It is
+// read only for entries of sealed days, which are never rewritten.
 var pastImportNote = regexp.MustCompile(`^(\d+) rows, ([0-9.]+) yuan, years((?: \d{4} \(\d+\))*)$`)
 
 var pastImportYear = regexp.MustCompile(`(\d{4}) \((\d+)\)`)

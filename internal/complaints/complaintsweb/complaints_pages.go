@@ -174,19 +174,44 @@ type cmpDetailView struct {
 func cmpAnswerViews(lang string, c *gongzhi.Complaint) []cmpAnswerView {
 	var out []cmpAnswerView
 	for _, a := range c.Answers {
-		who := web.T(lang, "role."+a.Role)
-		switch a.Role { // residents read who answered them, not the platform's role names
-		case gongzhi.RolePurchaser:
-			who = web.T(lang, "complaint.by_office")
-		case gongzhi.RoleHub:
-			who = web.T(lang, "complaint.by_hub")
-		}
-		if a.OrgName != "" {
-			who = a.OrgName
-		}
-		out = append(out, cmpAnswerView{Title: web.T(lang, "complaint.answer_round."+strconv.Itoa(a.Round)), Who: who, At: a.At, Body: a.Body})
+		out = append(out, cmpAnswerView{Title: web.T(lang, "complaint.answer_round."+strconv.Itoa(a.Round)), Who: answerOffice(lang, a), At: a.At, Body: a.Body})
 	}
 	return out
+}
+
+// answerOffice names who answered, as residents read it: the provider's name, or the office
+// of the place the purchaser or hub answered for, by its level (江苏省民政厅, 南京市民政局,
+// 葛塘街道办事处, a town's 人民政府, 葛塘街道社会组织发展服务中心). An answer recorded before the
+// office was kept says only the kind of office, as it always did.
+func answerOffice(lang string, a gongzhi.ComplaintAnswer) string {
+	if a.OrgName != "" {
+		return a.OrgName
+	}
+	if a.PlaceName != "" {
+		switch a.Role {
+		case gongzhi.RolePurchaser:
+			switch a.PlaceLevel {
+			case gongzhi.LevelProvince:
+				return web.OffTr(lang, "complaint.office.province", a.PlaceName)
+			case gongzhi.LevelCity, gongzhi.LevelDistrict:
+				return web.OffTr(lang, "complaint.office.bureau", a.PlaceName)
+			case gongzhi.LevelStreet:
+				if strings.HasSuffix(a.PlaceName, "街道") {
+					return web.OffTr(lang, "complaint.office.street", a.PlaceName)
+				}
+				return web.OffTr(lang, "complaint.office.town", a.PlaceName)
+			}
+		case gongzhi.RoleHub:
+			return web.OffTr(lang, "complaint.office.hub", a.PlaceName)
+		}
+	}
+	switch a.Role { // residents read who answered them, not the platform's role names
+	case gongzhi.RolePurchaser:
+		return web.T(lang, "complaint.by_office")
+	case gongzhi.RoleHub:
+		return web.T(lang, "complaint.by_hub")
+	}
+	return web.T(lang, "role."+a.Role)
 }
 
 func cmpRows(lang string, c *gongzhi.Complaint) []web.Kv {

@@ -409,6 +409,19 @@ func (s *Server) offCatalogList(w http.ResponseWriter, r *http.Request) error {
 	}
 	lv.Note = web.T(lang, "category.intro")
 	lp := &web.OffListPage{ListView: lv}
+	if purchase.MayPurchase(ac) {
+		// ranges still the built-in ones (a province's) are said, read from the catalog as it
+		// is: nothing is written on a page read
+		var builtin []string
+		for _, c := range cats {
+			if c.Active && c.HasBuiltinRange() {
+				builtin = append(builtin, c.Name+" "+offPriceRange(lang, c))
+			}
+		}
+		if len(builtin) > 0 {
+			lp.Warn = web.OffTr(lang, "category.builtin_ranges", strings.Join(builtin, web.T(lang, "p.sep")))
+		}
+	}
 	if purchase.MayReadPurchases(ac) {
 		lp.Links = []web.ActionLink{{Label: web.T(lang, "nav.budgets"), Href: "/budgets"}, {Label: web.T(lang, "nav.calls"), Href: "/calls"}}
 	}

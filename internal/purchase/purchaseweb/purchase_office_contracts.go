@@ -161,6 +161,11 @@ type offContractView struct {
 	// PriceException is why the award lies outside its category's price range
 	PriceException string
 	EvalHref       string // its evaluation rounds
+	// Unchosen names the count indicators of the terms in force (or of the draft) that count
+	// nothing until the office chooses a kind or a tag for them; UnchosenHref is where the
+	// actor may choose (the terms form or the amendment), if it may.
+	Unchosen     string
+	UnchosenHref string
 }
 
 // offTermsView is one version's terms as the contract shows them.
@@ -369,6 +374,19 @@ func (s *Server) offRenderContract(w http.ResponseWriter, r *http.Request, statu
 			defaults["portion"], defaults["amount"] = strconv.Itoa(next), (p.Amount - p.Paid).String()
 		}
 		v.Pay = fs.Mini("pay", base+"/payments", defaults)
+	}
+	terms := ct.Current
+	if terms == nil {
+		terms = ct.Pending
+	}
+	if terms != nil {
+		if names := gongzhi.UnchosenIndicators(terms.Terms); len(names) > 0 {
+			v.Unchosen = strings.Join(names, web.T(lang, "p.sep"))
+			v.UnchosenHref = v.EditTerms
+			if v.UnchosenHref == "" {
+				v.UnchosenHref = v.Amend
+			}
+		}
 	}
 	var e *gongzhi.Error
 	if fs != nil {

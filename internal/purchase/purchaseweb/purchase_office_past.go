@@ -18,6 +18,7 @@ import (
 
 func init() {
 	web.AddAPIDocs(pastAPIDocs())
+	web.AddAPIDocs(pastEditAPIDocs())
 }
 
 var offPastFilters = []string{"org", "fiscal_year", "category", "state", "place"}
@@ -31,6 +32,7 @@ func (s *Server) offPastRoutes() {
 	s.Api("POST /api/v1/past-contracts/import", s.OffWrap(s.offPastImport))
 	s.Api("GET /api/v1/past-contracts/import-template.xlsx", s.OffWrap(s.offPastTemplate))
 	s.AddSection("organizations", s.orgPastContracts)
+	s.offPastEditRoutes()
 }
 
 // pastAPIDocs are the past contracts' operations of the OpenAPI document.
@@ -147,7 +149,7 @@ func pastCells(lang string, l *web.OffLabels, p *gongzhi.PastContract, withProvi
 	if p.EndOn != "" {
 		period += " – " + p.EndOn
 	}
-	cells := []web.Cell{{Text: strconv.Itoa(p.FiscalYear)}, {Text: p.Title}}
+	cells := []web.Cell{{Text: strconv.Itoa(p.FiscalYear)}, {Text: p.Title, Href: pastHref(p.ID)}}
 	if withProvider {
 		cells = append(cells, web.Cell{Text: p.ProviderName, Href: "/organizations/" + strconv.FormatInt(p.OrgID, 10)})
 	}

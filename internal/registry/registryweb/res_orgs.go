@@ -140,6 +140,9 @@ func (s *Server) orgResource() *web.Resource[*gongzhi.Organization] {
 				{Label: web.T(lang, "org.licensed_sw"), Value: strconv.Itoa(o.LicensedSW)},
 				{Label: web.T(lang, "org.notes"), Value: o.Notes},
 			}}
+			if o.CreatedByImport != "" {
+				dv.Rows = append(dv.Rows, web.Kv{Label: web.T(lang, "org.created_by_import"), Value: web.T(lang, "org.created_by_import."+o.CreatedByImport)})
+			}
 			if registry.MayReadPeople(web.ActorOf(r)) {
 				rel := web.Related{Title: web.T(lang, "nav.people")}
 				rel.List.Columns = []web.ListCol{{Label: web.T(lang, "person.name")}, {Label: web.T(lang, "person.kind")}, {Label: web.T(lang, "person.licence")}}
