@@ -181,7 +181,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedPurchasing(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: purchasing: %w", err)
 	}
-	if err := seedProvince(ctx, a, orgIDs, a.Now()); err != nil {
+	if err := seedProvince(ctx, a, p, orgIDs, a.Now(), seed); err != nil {
 		return nil, fmt.Errorf("demo: the province's purchases: %w", err)
 	}
 	if err := seedPast(ctx, a, pac, p); err != nil {

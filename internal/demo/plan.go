@@ -277,8 +277,10 @@ func (g *gen) household(cs communitySpec, rural bool, address string) *household
 		ms = append(ms, gp, child, spouse(gp, 3))
 		father := person(g.intn(32, 42), true, surname)
 		father.away = true
+		father.notes = append(father.notes, "在"+city+"务工")
 		mother := spouse(father, 3)
 		mother.away = true
+		mother.notes = append(mother.notes, "在"+city+"务工")
 		ms = append(ms, father, mother)
 		hnotes = append(hnotes, "留守儿童家庭，父母在"+city+"务工")
 	case "adults":
@@ -308,19 +310,9 @@ func (g *gen) household(cs communitySpec, rural bool, address string) *household
 	} else {
 		hp.h.Phone = g.mobile()
 	}
-	if !g.chance(cs.residentShare) {
-		return hp
-	}
-	// Register one to three of the people at home: the head first, then those services are for.
-	slices.SortStableFunc(ms[1:], func(a, b member) int { return len(b.groups) - len(a.groups) })
-	k := min(g.intn(1, 3), len(ms))
+	// Every member is registered in the household, so that its count and its list agree; those
+	// away keep their registration here.
 	for i, m := range ms {
-		if len(hp.residents) == k {
-			break
-		}
-		if m.away {
-			continue
-		}
 		y, mo, d := g.birth(m.age)
 		p := gongzhi.Person{
 			Kind: "resident", Name: m.name, IDNumber: g.idNumber(y, mo, d, m.male), PlaceCode: cs.code,

@@ -9,6 +9,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"gongzhi"
@@ -27,14 +28,14 @@ var provinceProjects = []deliveredProject{
 			{Name: "个案督导", Target: 40, Unit: "个"}, {Name: "青少年成长小组", Target: 12, Unit: "节"}}, true},
 	{"renai", "社会组织负责人与专职人员能力提升培训", "staff_training", []string{"elderly", "disabled"},
 		[]string{"320116004005", "320116005201"}, 120, 120_000, []gongzhi.Indicator{
-			{Name: "培训学时", Target: 64, Unit: "学时"}, {Name: "参训人员", Target: 120, Unit: "人"}}, true},
+			{Name: "培训课程", Target: 16, Unit: "期"}, {Name: "参训人次", Target: 480, Unit: "人次"}}, true},
 }
 
 // seedProvince runs the province's call as 江苏省民政厅 would: opened about seven months
 // before now, reviewed by the purchaser itself (preliminary review) and a drawn panel, final
 // after the notice, contracts signed by both sides and every portion due so far paid on time. The clock of a is
 // moved along the way and put back afterwards.
-func seedProvince(ctx context.Context, a *app.App, orgIDs map[string]int64, now time.Time) error {
+func seedProvince(ctx context.Context, a *app.App, p *plan, orgIDs map[string]int64, now time.Time, seed int64) error {
 	d, restore := NewDriver(ctx, a, nil, now.Add(-210*24*time.Hour))
 	defer restore()
 	// the demo's accounts, and hidden ones (random password, not listed) for organizations and
@@ -78,7 +79,18 @@ func seedProvince(ctx context.Context, a *app.App, orgIDs map[string]int64, now 
 	if err != nil {
 		return err
 	}
-	_ = signed
+	// the months of service since, each entry recorded by its provider on the day
+	dl, err := newDelivery(ctx, a, p, orgIDs, now, rand.New(rand.NewPCG(uint64(seed), 20260415)))
+	if err != nil {
+		return err
+	}
+	for _, sg := range signed {
+		dl.providers[sg.Contract.OrgID] = bids[sg.Bid].Provider
+		dl.ledger(sg.Contract)
+	}
+	if err := dl.run(func(t time.Time) { d.Clock = t }); err != nil {
+		return err
+	}
 	// this month's inspections of the province's contracts, as the scheduled job made them at its
 	// last run (the street's are made month by month by its hub in seedDelivery)
 	d.Clock = now
