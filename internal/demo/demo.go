@@ -106,7 +106,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 			}
 			res.Counts.Grids++
 			for _, hp := range gp.households {
-				hp.h.GridID = gp.g.ID
+				if !hp.noGrid {
+					hp.h.GridID = gp.g.ID
+				}
 				if err := a.SaveHousehold(ctx, ac, &hp.h); err != nil {
 					return nil, fmt.Errorf("demo: household %s: %w", hp.h.Address, err)
 				}

@@ -209,10 +209,20 @@ func checkResidents(ctx context.Context, t *testing.T, a *app.App, ac *gongzhi.A
 	households := list(t, func(each func(*gongzhi.Household) error) (int, error) {
 		return a.Households(ctx, ac, store.ListOptions{}, each)
 	})
+	noGrid := 0
 	for _, h := range households {
 		if h.Members == 0 || inHousehold[h.ID] != h.Members {
 			t.Errorf("household %s: %d members, %d people registered in it", h.Address, h.Members, inHousehold[h.ID])
 		}
+		if h.GridID == 0 {
+			noGrid++
+			if h.CommunityCode != ZhongshanCode {
+				t.Errorf("household %s of %s has no grid", h.Address, h.CommunityCode)
+			}
+		}
+	}
+	if noGrid != 2 { // 中山社区's newcomers: the community's first thing to do
+		t.Errorf("%d households without a grid, want 2", noGrid)
 	}
 
 	experts := list(t, func(each func(*gongzhi.Person) error) (int, error) {

@@ -33,8 +33,10 @@ var provinceProjects = []deliveredProject{
 
 // seedProvince runs the province's call as 江苏省民政厅 would: opened about seven months
 // before now, reviewed by the purchaser itself (preliminary review) and a drawn panel, final
-// after the notice, contracts signed by both sides and every portion due so far paid on time. The clock of a is
-// moved along the way and put back afterwards.
+// after the notice, contracts signed by both sides and every portion due so far paid on time;
+// then the providers record the months of service since in their ledgers, so that the
+// province's contracts show their progress. The clock of a is moved along the way and put back
+// afterwards.
 func seedProvince(ctx context.Context, a *app.App, p *plan, orgIDs map[string]int64, now time.Time, seed int64) error {
 	d, restore := NewDriver(ctx, a, nil, now.Add(-210*24*time.Hour))
 	defer restore()
@@ -84,9 +86,15 @@ func seedProvince(ctx context.Context, a *app.App, p *plan, orgIDs map[string]in
 	if err != nil {
 		return err
 	}
+	dl.hub = purchaser // the province runs its own satisfaction survey
 	for _, sg := range signed {
 		dl.providers[sg.Contract.OrgID] = bids[sg.Bid].Provider
 		dl.ledger(sg.Contract)
+		// the youth project's participants are residents, sampled by telephone; the training's
+		// are the organizations' staff, whom no resident sample reaches
+		if provinceProjects[sg.Bid].org == "xinhang" {
+			dl.survey(sg.Contract, 1500, 20261015, 2*time.Hour)
+		}
 	}
 	if err := dl.run(func(t time.Time) { d.Clock = t }); err != nil {
 		return err
