@@ -521,10 +521,13 @@ func (g *gen) accounts(p *plan, placeName map[string]string) []accountPlan {
 		return p.staff[i].p
 	}
 	zs := p.communities[slices.IndexFunc(p.communities, func(c *communityPlan) bool { return c.code == ZhongshanCode })]
+	// the demo resident lives alone, past 60, with a mobile phone: the services the demo records
+	// for it (meals, home visits, the neighbours' pairing) are the ones for old people living alone
 	var resident gongzhi.Person
 	for _, gp := range zs.grids {
 		for _, h := range gp.households {
-			if len(h.residents) > 0 && resident.Name == "" && h.residents[0].Phone != "" && h.h.Phone[0] == '1' {
+			if len(h.residents) > 0 && resident.Name == "" && h.residents[0].Phone != "" && h.h.Phone[0] == '1' &&
+				slices.Contains(h.residents[0].TargetGroups, "elderly_alone") {
 				resident = h.residents[0]
 			}
 		}
