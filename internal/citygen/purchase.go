@@ -2,7 +2,7 @@
 // each run through the purchase services as the office would run it (budget, call,
 // applications, preliminary review, a drawn expert panel, scores, awards, notice, contracts
 // confirmed by both parties, payments as their portions fall due), with the services' clock set
-// to the day of each step (docs/domain.md §3).
+// to the day of each step by the demo's driver, demo.Driver (docs/domain.md §3).
 
 package citygen
 
@@ -181,7 +181,6 @@ func (c *city) runCall(ctx context.Context, place string, year int) error {
 		clock = now.Add(-150 * 24 * time.Hour)
 	}
 	c.a.Now = func() time.Time { return clock }
-	step := func(d time.Duration) { clock = clock.Add(d) }
 	purchaserName, purchaser := "", "zs-purchaser"
 	var comms []*community
 	var orgs []*gongzhi.Organization
@@ -222,13 +221,13 @@ func (c *city) runCall(ctx context.Context, place string, year int) error {
 	}
 	picked := c.r.Perm(len(orgs))[:n]
 	type app struct {
-		org      *gongzhi.Organization
-		kind     int
-		amount   gongzhi.Money
-		comms    []*community
-		provider *gongzhi.Actor
+		org    *gongzhi.Organization
+		kind   int
+		amount gongzhi.Money
+		comms  []*community
 	}
 	var apps []*app
+	var bids []demo.Bid
 	var total gongzhi.Money
 	for _, i := range picked {
 		o := orgs[i]
@@ -239,162 +238,62 @@ func (c *city) runCall(ctx context.Context, place string, year int) error {
 				ap.comms = append(ap.comms, cm)
 			}
 		}
-		if ap.provider, err = c.actor(ctx, fmt.Sprintf("zs-org-%d", o.ID), gongzhi.RoleProvider, o.Name, o.ID, 0, ""); err != nil {
+		provider, err := c.actor(ctx, fmt.Sprintf("zs-org-%d", o.ID), gongzhi.RoleProvider, o.Name, o.ID, 0, "")
+		if err != nil {
 			return err
 		}
 		total += ap.amount
 		apps = append(apps, ap)
+		bids = append(bids, demo.Bid{Provider: provider})
 	}
-	level := "district"
-	if place == CityCode {
-		level = "city"
-	}
-	b := &gongzhi.Budget{PlaceCode: place, FiscalYear: year, Level: level, Fund: "lottery",
-		Name: fmt.Sprintf("%s%d年度福彩公益金（社区服务项目）", purchaserName, year), Amount: total + gongzhi.Yuan(100_000)}
-	if err := c.a.CreateBudget(ctx, pu, b); err != nil {
-		return fmt.Errorf("budget: %w", err)
-	}
-	call := &gongzhi.Call{PlaceCode: place, Kind: "competitive_negotiation", Title: fmt.Sprintf("%s%d年度社区服务项目", purchaserName, year),
-		Description: "面向社会组织购买为老、为小、助残、困难群众帮扶等社区服务，服务期一年。",
-		Categories:  []string{"elderly_home_care", "community_social_work"}, BudgetID: b.ID, Amount: total,
-		Bands:   []gongzhi.FundingBand{{Name: "服务项目", Min: gongzhi.Yuan(20_000), Max: min(gongzhi.Yuan(300_000), total)}},
-		OpensAt: clock, ClosesAt: clock.Add(14 * 24 * time.Hour), ReviewBy: clock.Add(24 * 24 * time.Hour),
-		Eligibility: []string{"在民政部门登记的社会组织"}}
-	if err := c.a.CreateCall(ctx, pu, call); err != nil {
-		return fmt.Errorf("call: %w", err)
-	}
-	if err := c.a.OpenCall(ctx, pu, call.ID); err != nil {
-		return fmt.Errorf("open: %w", err)
-	}
-	step(2 * 24 * time.Hour)
-	byID := map[int64]*app{}
-	for _, ap := range apps {
+	for i, ap := range apps {
 		pk := projectKinds[ap.kind]
 		var codes []string
 		for _, cm := range ap.comms {
 			codes = append(codes, cm.code)
 		}
 		staff := ap.amount * 6 / 10
-		a := &gongzhi.Application{CallID: call.ID, Title: ap.comms[0].short + pk.title, CategoryCode: pk.category, TargetGroups: pk.groups,
+		bids[i].Application = &gongzhi.Application{Title: ap.comms[0].short + pk.title, CategoryCode: pk.category, TargetGroups: pk.groups,
 			Communities: codes, Beneficiaries: 30 + c.r.IntN(300), ActivityPlan: "按月开展服务，建立服务对象档案，每月提交服务台账。",
 			Requested: ap.amount, BudgetLines: []gongzhi.BudgetLine{{Item: "人员费", Amount: staff}, {Item: "活动费", Amount: ap.amount - staff}},
 			Team:     []gongzhi.TeamMember{{Name: "项目负责人", Role: "项目负责人", Qualification: "社会工作师"}},
 			Outputs:  []gongzhi.Indicator{{Name: "服务人次", Target: 1000, Unit: "人次"}},
 			Outcomes: []gongzhi.Indicator{{Name: "服务对象满意度", Target: 90, Unit: "%"}}}
-		if err := c.a.CreateApplication(ctx, ap.provider, a); err != nil {
-			return fmt.Errorf("application: %w", err)
-		}
-		if err := c.a.SubmitApplication(ctx, ap.provider, a.ID); err != nil {
-			return fmt.Errorf("submit: %w", err)
-		}
-		byID[a.ID] = ap
-		step(time.Hour)
 	}
-	clock = call.ClosesAt.Add(time.Hour)
-	if err := c.a.CloseCall(ctx, pu, call.ID); err != nil {
-		return fmt.Errorf("close: %w", err)
+	level := "district"
+	if place == CityCode {
+		level = "city"
 	}
-	for id := range byID {
-		if err := c.a.PrelimReview(ctx, hub, id, true, ""); err != nil {
-			return fmt.Errorf("prelim: %w", err)
-		}
-	}
-	step(24 * time.Hour)
-	d, err := c.a.DrawPanel(ctx, pu, call.ID, 3, nil, int64(year)*1000+int64(len(place)))
+	d := &demo.Driver{Ctx: ctx, A: c.a, Purchaser: pu, Clock: clock}
+	c.a.Now = func() time.Time { return d.Clock } // put back by writePurchases
+	signed, err := d.Run(&demo.Purchase{
+		Budget: &gongzhi.Budget{PlaceCode: place, FiscalYear: year, Level: level, Fund: "lottery",
+			Name: fmt.Sprintf("%s%d年度福彩公益金（社区服务项目）", purchaserName, year), Amount: total + gongzhi.Yuan(100_000)},
+		Call: &gongzhi.Call{PlaceCode: place, Kind: "competitive_negotiation", Title: fmt.Sprintf("%s%d年度社区服务项目", purchaserName, year),
+			Description: "面向社会组织购买为老、为小、助残、困难群众帮扶等社区服务，服务期一年。",
+			Categories:  []string{"elderly_home_care", "community_social_work"}, Amount: total,
+			Bands:   []gongzhi.FundingBand{{Name: "服务项目", Min: gongzhi.Yuan(20_000), Max: min(gongzhi.Yuan(300_000), total)}},
+			OpensAt: clock, ClosesAt: clock.Add(14 * 24 * time.Hour), ReviewBy: clock.Add(24 * 24 * time.Hour),
+			Eligibility: []string{"在民政部门登记的社会组织"}},
+		ApplyFrom: 2 * 24 * time.Hour,
+		Bids:      bids,
+		Reviewer:  hub,
+		Seed:      int64(year)*1000 + int64(len(place)),
+		Expert: func(m gongzhi.PanelMember) (*gongzhi.Actor, error) {
+			return c.actor(ctx, fmt.Sprintf("zs-expert-%d", m.PersonID), gongzhi.RoleExpert, m.Name, 0, m.PersonID, CityCode)
+		},
+		Total:     func(i, j int) gongzhi.Points { return gongzhi.Points(7800 + 300*((i+j)%4) + 150*(j%3)) },
+		Comment:   "方案完整，与社区需求对应。",
+		Threshold: gongzhi.Points(6000),
+		Party:     purchaserName,
+		Until:     now,
+	})
 	if err != nil {
-		return fmt.Errorf("panel: %w", err)
-	}
-	var experts []*gongzhi.Actor
-	for _, m := range d.Members {
-		if !m.Active() {
-			continue
-		}
-		ex, err := c.actor(ctx, fmt.Sprintf("zs-expert-%d", m.PersonID), gongzhi.RoleExpert, m.Name, 0, m.PersonID, CityCode)
-		if err != nil {
-			return err
-		}
-		if err := c.a.DeclareNoConflict(ctx, ex, call.ID); err != nil {
-			return fmt.Errorf("declare: %w", err)
-		}
-		experts = append(experts, ex)
-	}
-	if err := c.a.StartReview(ctx, pu, call.ID); err != nil {
-		return fmt.Errorf("start review: %w", err)
-	}
-	step(2 * 24 * time.Hour)
-	if call, err = c.a.Call(ctx, pu, call.ID); err != nil {
 		return err
-	}
-	for i, ex := range experts {
-		visible, err := c.a.ReviewApplications(ctx, ex, call.ID)
-		if err != nil {
-			return err
-		}
-		for j, ap := range visible {
-			total := gongzhi.Points(7800 + 300*((i+j)%4) + 150*(j%3))
-			scores := make([]gongzhi.Points, len(call.Criteria))
-			var given gongzhi.Points
-			for k, cr := range call.Criteria {
-				if k == len(call.Criteria)-1 {
-					scores[k] = total - given
-					break
-				}
-				scores[k] = total * gongzhi.Points(cr.Weight) / 100
-				given += scores[k]
-			}
-			if _, err := c.a.SubmitScores(ctx, ex, ap.ID, scores, "方案完整，与社区需求对应。"); err != nil {
-				return fmt.Errorf("scores: %w", err)
-			}
-		}
-	}
-	step(24 * time.Hour)
-	if _, err := c.a.RankCall(ctx, pu, call.ID); err != nil {
-		return fmt.Errorf("rank: %w", err)
-	}
-	if _, err := c.a.ProposeAwards(ctx, pu, call.ID, gongzhi.Points(6000)); err != nil {
-		return fmt.Errorf("propose: %w", err)
-	}
-	if err := c.a.PublishAwards(ctx, pu, call.ID); err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	if call, err = c.a.Call(ctx, pu, call.ID); err != nil {
-		return err
-	}
-	clock = call.NoticeEndsAt.Add(time.Hour)
-	if err := c.a.FinalizeCall(ctx, pu, call.ID); err != nil {
-		return fmt.Errorf("finalize: %w", err)
 	}
 	c.res.Counts.Calls++
-	awards, err := c.a.Awards(ctx, pu, call.ID)
-	if err != nil {
-		return err
-	}
-	step(24 * time.Hour)
-	type payment struct {
-		contract int64
-		portion  int
-		amount   gongzhi.Money
-		on       time.Time
-	}
-	var pays []payment
-	for _, w := range awards {
-		ap, ok := byID[w.ApplicationID]
-		if !ok {
-			continue
-		}
-		ct, err := c.a.GenerateContract(ctx, pu, w.ID, purchaserName)
-		if err != nil {
-			return fmt.Errorf("contract: %w", err)
-		}
-		if err := c.a.ConfirmContract(ctx, pu, ct.ID); err != nil {
-			return fmt.Errorf("confirm: %w", err)
-		}
-		if err := c.a.ConfirmContract(ctx, ap.provider, ct.ID); err != nil {
-			return fmt.Errorf("confirm: %w", err)
-		}
-		if ct, err = c.a.Contract(ctx, pu, ct.ID); err != nil {
-			return err
-		}
+	for _, sg := range signed {
+		ct, ap := sg.Contract, apps[sg.Bid]
 		c.res.Counts.Contracts++
 		t := ct.Current.Terms
 		start, _ := gongzhi.ParseDate(t.StartOn)
@@ -402,22 +301,6 @@ func (c *city) runCall(ctx context.Context, place string, year int) error {
 		pk := projectKinds[ap.kind]
 		c.contracts = append(c.contracts, &contractPlan{id: ct.ID, org: ap.org.ID, provider: ap.org.Name, place: place,
 			category: pk.category, title: ct.Title, groups: pk.groups, communities: ap.comms, start: start, end: end, amount: ct.Amount})
-		for _, po := range t.Portions {
-			due, _ := gongzhi.ParseDate(po.DueOn)
-			if due.After(now) {
-				continue
-			}
-			pays = append(pays, payment{ct.ID, po.Index, po.Amount, due})
-		}
-	}
-	slices.SortStableFunc(pays, func(x, y payment) int { return x.on.Compare(y.on) })
-	for _, py := range pays {
-		if py.on.After(clock) {
-			clock = py.on
-		}
-		if _, err := c.a.RecordPayment(ctx, pu, py.contract, py.portion, py.amount, py.on.In(gongzhi.ChinaTime).Format(time.DateOnly), "按合同约定拨付"); err != nil {
-			return fmt.Errorf("payment: %w", err)
-		}
 	}
 	return nil
 }

@@ -52,7 +52,6 @@ type communitySpec struct {
 	code           string
 	grids          [2]int // fewest and most grids
 	households     [2]int // fewest and most households per grid
-	residentShare  float64
 	estates        []estate
 	school, clinic string
 	team           string // the community's volunteer team: key of an org in orgSpecs, or ""
@@ -61,35 +60,35 @@ type communitySpec struct {
 func group(name string) estate { return estate{name: name} }
 
 var communitySpecs = []communitySpec{
-	{code: "320116004001", grids: [2]int{4, 5}, households: [2]int{28, 40}, residentShare: 0.65,
+	{code: "320116004001", grids: [2]int{4, 5}, households: [2]int{28, 40},
 		estates: []estate{{"中山花园", "葛中路18号", 12, 6, "栋"}, {"葛中新村", "葛中路56号", 16, 5, "幢"}, {"金葛苑", "中山路9号", 10, 11, "栋"}},
 		school:  "葛塘中心小学", clinic: "葛塘街道社区卫生服务中心", team: "xiyanghong"},
-	{code: "320116004005", grids: [2]int{3, 4}, households: [2]int{25, 38}, residentShare: 0.6,
+	{code: "320116004005", grids: [2]int{3, 4}, households: [2]int{25, 38},
 		estates: []estate{{"接待寺小区", "宁六路218号", 14, 6, "幢"}, {"瑞景苑", "接待寺路6号", 10, 18, "栋"}},
 		school:  "葛塘中心小学", clinic: "葛塘街道社区卫生服务中心", team: "qiaoshou"},
-	{code: "320116004007", grids: [2]int{3, 5}, households: [2]int{25, 38}, residentShare: 0.6,
+	{code: "320116004007", grids: [2]int{3, 5}, households: [2]int{25, 38},
 		estates: []estate{{"工农新村", "葛关路102号", 20, 5, "幢"}, {"葛关雅苑", "葛关路88号", 8, 11, "栋"}},
 		school:  "葛塘初级中学", clinic: "葛塘街道社区卫生服务中心", team: "tiaojie"},
-	{code: "320116004008", grids: [2]int{3, 4}, households: [2]int{25, 38}, residentShare: 0.6,
+	{code: "320116004008", grids: [2]int{3, 4}, households: [2]int{25, 38},
 		estates: []estate{{"芳庭苑", "芳庭路1号", 16, 11, "栋"}, {"芳庭雅居", "芳庭路29号", 12, 18, "栋"}},
 		school:  "葛塘中心小学芳庭分校", clinic: "芳庭社区卫生服务站", team: "sidian"},
-	{code: "320116004009", grids: [2]int{4, 5}, households: [2]int{28, 40}, residentShare: 0.6,
+	{code: "320116004009", grids: [2]int{4, 5}, households: [2]int{28, 40},
 		estates: []estate{{"新城佳园", "新城大道66号", 18, 18, "栋"}, {"葛塘新城二期", "新城大道100号", 14, 11, "栋"}, {"锦绣江北", "新华路8号", 10, 26, "栋"}},
 		school:  "葛塘初级中学", clinic: "新城社区卫生服务站", team: "wenti"},
-	{code: "320116004200", grids: [2]int{3, 4}, households: [2]int{25, 35}, residentShare: 0.7,
+	{code: "320116004200", grids: [2]int{3, 4}, households: [2]int{25, 35},
 		estates: []estate{group("王营组"), group("李庄组"), {"长城安置小区", "长城路5号", 8, 6, "栋"}, group("大圩组"), group("陈洼组"), group("杨庄组")},
 		school:  "葛塘中心小学", clinic: "长城社区卫生服务站", team: "laobing"},
-	{code: "320116004201", grids: [2]int{3, 4}, households: [2]int{25, 35}, residentShare: 0.7,
+	{code: "320116004201", grids: [2]int{3, 4}, households: [2]int{25, 35},
 		estates: []estate{group("前程组"), group("后庄组"), {"前程家园", "前程路12号", 10, 6, "栋"}, group("高桥组"), group("许营组"), group("沈庄组")},
 		school:  "葛塘中心小学", clinic: "前程社区卫生服务站", team: "huanbao"},
-	{code: "320116004202", grids: [2]int{3, 5}, households: [2]int{25, 35}, residentShare: 0.7,
+	{code: "320116004202", grids: [2]int{3, 5}, households: [2]int{25, 35},
 		estates: []estate{group("官塘组"), group("河东组"), {"官塘河安置小区", "官塘路3号", 10, 6, "栋"}, group("河西组"), group("朱庄组"), group("周营组")},
 		school:  "葛塘初级中学", clinic: "官塘河社区卫生服务站", team: "huzhu"},
 	// 长芦街道: a little of everything, so that scope has something to hide.
-	{code: "320116005001", grids: [2]int{2, 2}, households: [2]int{6, 9}, residentShare: 0.8,
+	{code: "320116005001", grids: [2]int{2, 2}, households: [2]int{6, 9},
 		estates: []estate{{"长芦花园", "长芦路36号", 10, 6, "栋"}, {"玉带新村", "玉带路21号", 8, 5, "幢"}},
 		school:  "长芦中心小学", clinic: "长芦街道社区卫生服务中心", team: "shouwang"},
-	{code: "320116005201", grids: [2]int{1, 1}, households: [2]int{6, 9}, residentShare: 0.8,
+	{code: "320116005201", grids: [2]int{1, 1}, households: [2]int{6, 9},
 		estates: []estate{group("玉带组")},
 		school:  "长芦中心小学", clinic: "玉带社区卫生服务站"},
 }

@@ -75,39 +75,20 @@ func seedDelivery(ctx context.Context, a *app.App, p *plan, orgIDs map[string]in
 	clock := now
 	a.Now = func() time.Time { return clock }
 	defer func() { a.Now = saved }()
-	d := &delivery{ctx: ctx, a: a, now: now, today: gongzhi.DateOf(now), rng: rand.New(rand.NewPCG(uint64(seed), 20260401)),
-		providers: map[int64]*gongzhi.Actor{}, orgKey: map[int64]string{}, orgIDs: orgIDs, shortName: map[string]string{},
-		residents: map[string][]gongzhi.Person{}, volunteers: map[string][]gongzhi.Person{}}
-	for k, id := range orgIDs {
-		d.orgKey[id] = k
-	}
-	if d.hub, err = d.actor("gt-hub"); err != nil {
+	d, err := newDelivery(ctx, a, p, orgIDs, now, rand.New(rand.NewPCG(uint64(seed), 20260401)))
+	if err != nil {
 		return err
 	}
-	if d.pur, err = d.actor("gt-purchaser"); err != nil {
+	if d.hub, err = d.actor("gt-hub"); err != nil {
 		return err
 	}
 	resAc, err := d.actor("zs-resident")
 	if err != nil {
 		return err
 	}
-	for _, c := range p.communities {
-		d.shortName[c.code] = c.short
-		for _, gp := range c.grids {
-			for _, hp := range gp.households {
-				for _, r := range hp.residents {
-					d.residents[c.code] = append(d.residents[c.code], r)
-					if c.code == ZhongshanCode && r.Name == resAc.User.DisplayName && r.Phone == resAc.User.Phone {
-						d.resident = r
-					}
-				}
-			}
-		}
-	}
-	for _, s := range p.staff {
-		if s.p.Kind == "volunteer" {
-			d.volunteers[s.p.PlaceCode] = append(d.volunteers[s.p.PlaceCode], s.p)
-			d.volunteers[""] = append(d.volunteers[""], s.p)
+	for _, r := range d.residents[ZhongshanCode] {
+		if r.Name == resAc.User.DisplayName && r.Phone == resAc.User.Phone {
+			d.resident = r
 		}
 	}
 	cts, err := a.LedgerContracts(ctx, d.pur)
@@ -152,20 +133,58 @@ func seedDelivery(ctx context.Context, a *app.App, p *plan, orgIDs map[string]in
 	d.satisfaction(resAc)
 	d.evaluations()
 
-	// events may schedule more (an answer to an order raised at an inspection): always run the earliest
-	for len(d.events) > 0 {
-		slices.SortStableFunc(d.events, func(x, y event) int { return x.at.Compare(y.at) })
-		ev := d.events[0]
-		d.events = d.events[1:]
-		clock = ev.at
-		if err := ev.do(); err != nil {
-			return fmt.Errorf("%s (%s): %w", ev.what, gongzhi.DateOf(ev.at), err)
-		}
+	if err := d.run(func(t time.Time) { clock = t }); err != nil {
+		return err
 	}
 	clock = now
 	// what is due and overdue today: the scheduled jobs' first run, as a worker's start would do
 	if err := jobs.RunAll(ctx, a); err != nil {
 		return fmt.Errorf("scheduled jobs: %w", err)
+	}
+	return nil
+}
+
+// newDelivery gathers what the months of delivery draw on: the street purchaser, the
+// communities' residents and volunteers, the organizations by key.
+func newDelivery(ctx context.Context, a *app.App, p *plan, orgIDs map[string]int64, now time.Time, rng *rand.Rand) (*delivery, error) {
+	d := &delivery{ctx: ctx, a: a, now: now, today: gongzhi.DateOf(now), rng: rng,
+		providers: map[int64]*gongzhi.Actor{}, orgKey: map[int64]string{}, orgIDs: orgIDs, shortName: map[string]string{},
+		residents: map[string][]gongzhi.Person{}, volunteers: map[string][]gongzhi.Person{}}
+	for k, id := range orgIDs {
+		d.orgKey[id] = k
+	}
+	var err error
+	if d.pur, err = d.actor("gt-purchaser"); err != nil {
+		return nil, err
+	}
+	for _, c := range p.communities {
+		d.shortName[c.code] = c.short
+		for _, gp := range c.grids {
+			for _, hp := range gp.households {
+				d.residents[c.code] = append(d.residents[c.code], hp.residents...)
+			}
+		}
+	}
+	for _, s := range p.staff {
+		if s.p.Kind == "volunteer" {
+			d.volunteers[s.p.PlaceCode] = append(d.volunteers[s.p.PlaceCode], s.p)
+			d.volunteers[""] = append(d.volunteers[""], s.p)
+		}
+	}
+	return d, nil
+}
+
+// run runs the events scheduled, the earliest first, each at its time (set moves the services'
+// clock); events may schedule more (an answer to an order raised at an inspection).
+func (d *delivery) run(set func(time.Time)) error {
+	for len(d.events) > 0 {
+		slices.SortStableFunc(d.events, func(x, y event) int { return x.at.Compare(y.at) })
+		ev := d.events[0]
+		d.events = d.events[1:]
+		set(ev.at)
+		if err := ev.do(); err != nil {
+			return fmt.Errorf("%s (%s): %w", ev.what, gongzhi.DateOf(ev.at), err)
+		}
 	}
 	return nil
 }
@@ -264,7 +283,7 @@ func (d *delivery) entry(ct *gongzhi.Contract, e gongzhi.ServiceEntry, with ...i
 func (d *delivery) ledger(ct *gongzhi.Contract) {
 	t := ct.Current.Terms
 	var comms, groups []string
-	for _, p := range deliveredProjects {
+	for _, p := range append(slices.Clip(deliveredProjects), provinceProjects...) {
 		if p.org == d.orgKey[ct.OrgID] {
 			comms, groups = p.communities, p.groups
 		}
@@ -390,6 +409,42 @@ func (d *delivery) ledger(ct *gongzhi.Contract) {
 					Counted: 3, Volunteers: d.vols(comms[0], 2, 120),
 					Summary: "康复师带领组员进行上肢功能训练和平衡训练，组员分享居家练习情况。"})
 			}
+		}
+	case "xinhang": // the province's 青少年社工督导: casework every five days, a youth group every fortnight
+		for i := 0; ; i++ {
+			held := addDays(start, 3+5*i)
+			if held >= d.today || held > t.EndOn {
+				break
+			}
+			c := comms[i%len(comms)]
+			d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityCasework, HeldOn: held, Title: "青少年个案督导",
+				StartTime: "15:00", EndTime: "16:30", Venue: short(c) + "社工站个案室", Communities: []string{c}, TargetGroups: groups,
+				ParticipantIDs: d.pick(d.pool([]string{c}, groups, 4), 1), Tags: []string{"个案督导"},
+				Summary: []string{"督导社区社工跟进留守儿童个案，梳理家庭支持网络，调整服务计划。",
+					"与孩子和监护人面谈，评估学业压力和情绪状况，督导社工完善个案记录。",
+					"复盘上次面谈，督导社工链接学校心理老师，约定下次跟进时间。"}[i%3]})
+			if i%3 == 1 {
+				d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityGroup, HeldOn: addDays(held, 2),
+					Title: fmt.Sprintf("“向阳成长”青少年小组第%d节", i/3+1), StartTime: "09:00", EndTime: "11:00",
+					Venue: short(c) + "党群服务中心活动室", Communities: []string{c}, TargetGroups: groups,
+					ParticipantIDs: d.pick(d.pool([]string{c}, groups, 8), 6+d.rng.IntN(3)), Volunteers: d.vols(c, 1, 120),
+					Summary: "通过团体游戏和情景讨论，提升青少年沟通与情绪管理能力，督导现场观察并反馈带组技巧。"})
+			}
+		}
+	case "renai": // the province's 能力提升培训: a course every twelve days, alternating its two sites
+		titles := []string{"项目设计与需求评估", "服务台账规范与档案管理", "社会组织财务管理", "志愿者招募与激励",
+			"社区协商议事方法", "项目评估与成效表达", "为老服务风险防范", "残障人士服务专业方法"}
+		for i := 0; ; i++ {
+			held := addDays(start, 6+12*i)
+			if held >= d.today || held > t.EndOn {
+				break
+			}
+			c := comms[i%len(comms)]
+			counted := 28 + d.rng.IntN(9)
+			d.entry(ct, gongzhi.ServiceEntry{Kind: gongzhi.ActivityTraining, HeldOn: held,
+				Title: fmt.Sprintf("社会组织能力提升培训第%d期：%s", i+1, titles[i%len(titles)]), StartTime: "09:00", EndTime: "16:30",
+				Venue: short(c) + "党群服务中心培训室", Communities: []string{c}, TargetGroups: groups, Counted: counted,
+				Summary: fmt.Sprintf("区内社会组织负责人和专职社工%d人参训，讲授与案例研讨结合，课后完成作业并提交学习心得。", counted)})
 		}
 	case "mulin": // 新市民融入: a neighbourhood festival event a month, a volunteer training
 		titles := []string{"新市民“邻里节”开幕暨百家宴", "新市民子女安全教育课堂", "“我的新家”社区融入茶话会", "新市民就业政策咨询会",

@@ -106,7 +106,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 			}
 			res.Counts.Grids++
 			for _, hp := range gp.households {
-				hp.h.GridID = gp.g.ID
+				if !hp.noGrid {
+					hp.h.GridID = gp.g.ID
+				}
 				if err := a.SaveHousehold(ctx, ac, &hp.h); err != nil {
 					return nil, fmt.Errorf("demo: household %s: %w", hp.h.Address, err)
 				}
@@ -181,7 +183,7 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedPurchasing(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: purchasing: %w", err)
 	}
-	if err := seedProvince(ctx, a, orgIDs, a.Now()); err != nil {
+	if err := seedProvince(ctx, a, p, orgIDs, a.Now(), seed); err != nil {
 		return nil, fmt.Errorf("demo: the province's purchases: %w", err)
 	}
 	if err := seedPast(ctx, a, pac, p); err != nil {

@@ -118,7 +118,7 @@ func checkCounts(t *testing.T, c Counts) {
 	between(t, "organizations", c.Organizations, 20, 20)
 	between(t, "grids", c.Grids, 8*3+3, 8*5+3)
 	between(t, "households", c.Households, 800, 1800)
-	between(t, "residents", c.Residents, 300, 1500)
+	between(t, "residents", c.Residents, 1800, 4500) // every member of every household
 	between(t, "social workers", c.SocialWorkers, 20, 60)
 	between(t, "volunteers", c.Volunteers, 60, 150)
 	between(t, "experts", c.Experts, 10, 15)
@@ -200,6 +200,30 @@ func checkResidents(ctx context.Context, t *testing.T, a *app.App, ac *gongzhi.A
 		}
 	}
 	t.Logf("target groups: %v", groups)
+
+	// every household lists its members, as many as its count says (issue 11, demo)
+	inHousehold := map[int64]int{}
+	for _, p := range people {
+		inHousehold[p.HouseholdID]++
+	}
+	households := list(t, func(each func(*gongzhi.Household) error) (int, error) {
+		return a.Households(ctx, ac, store.ListOptions{}, each)
+	})
+	noGrid := 0
+	for _, h := range households {
+		if h.Members == 0 || inHousehold[h.ID] != h.Members {
+			t.Errorf("household %s: %d members, %d people registered in it", h.Address, h.Members, inHousehold[h.ID])
+		}
+		if h.GridID == 0 {
+			noGrid++
+			if h.CommunityCode != ZhongshanCode {
+				t.Errorf("household %s of %s has no grid", h.Address, h.CommunityCode)
+			}
+		}
+	}
+	if noGrid != 2 { // 中山社区's newcomers: the community's first thing to do
+		t.Errorf("%d households without a grid, want 2", noGrid)
+	}
 
 	experts := list(t, func(each func(*gongzhi.Person) error) (int, error) {
 		return a.People(ctx, ac, store.ListOptions{Filters: map[string]string{"kind": "expert"}}, each)
@@ -473,6 +497,32 @@ func checkDelivery(ctx context.Context, t *testing.T, a *app.App) {
 	}
 	if d, err := a.Dashboard(ctx, pur, cts[0].FiscalYear); err != nil || d.Behind != 1 {
 		t.Errorf("street dashboard: %v; want exactly one project behind plan: %+v", err, d.Contracts)
+	}
+
+	// the province's contracts have their months of service in the ledger too
+	prov := actor(ProvincePurchaser)
+	pcts, err := a.LedgerContracts(ctx, prov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var provinceContracts int
+	for _, c := range pcts {
+		ct, progress, err := a.ContractProgress(ctx, prov, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ct.CallTitle != ProvinceCallTitle {
+			continue
+		}
+		provinceContracts++
+		for _, p := range progress {
+			if p.Kind == "output" && (p.DoneBP < 7000 || p.DoneBP > 11000) {
+				t.Errorf("province %s: %s %d/%d %s (%d bp), want between 70%% and 110%%", ct.Title, p.Name, p.Done, p.Target, p.Unit, p.DoneBP)
+			}
+		}
+	}
+	if provinceContracts != len(provinceProjects) {
+		t.Errorf("the province has %d contracts in service, want %d", provinceContracts, len(provinceProjects))
 	}
 
 	var published int

@@ -57,13 +57,11 @@ func seedPurchasing(ctx context.Context, a *app.App, ac *gongzhi.Actor, orgIDs m
 			{Name: "中型项目", Min: gongzhi.Yuan(50_000), Max: gongzhi.Yuan(90_000)}},
 		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(30 * 24 * time.Hour), ReviewBy: now.Add(40 * 24 * time.Hour),
 		Eligibility: []string{"在民政部门登记或备案的社会组织", "近两年评估结果不为不合格"}, NeedIDs: needIDs}
-	if err := a.CreateCall(ctx, ac, c); err != nil {
-		return fmt.Errorf("call: %w", err)
+	// on the services' own clock: the call opens and the applications come in as the demo is made
+	s := &stageRun{Driver: &Driver{Ctx: ctx, A: a, Purchaser: ac, Clock: now}, orgIDs: orgIDs}
+	if err := s.Open(c); err != nil {
+		return err
 	}
-	if err := a.OpenCall(ctx, ac, c.ID); err != nil {
-		return fmt.Errorf("open call: %w", err)
-	}
-	s := &stageRun{ctx: ctx, a: a, purchaser: ac, orgIDs: orgIDs, clock: now}
 	if _, err := s.apply(c, openProjects); err != nil {
 		return fmt.Errorf("open call: %w", err)
 	}

@@ -56,23 +56,21 @@ var (
 	}
 )
 
-// stageRun holds what the stages share: the service, the moved clock and the actors.
+// stageRun drives the demo's calls: the driver, and the demo's organizations whose accounts
+// it finds or makes.
 type stageRun struct {
-	ctx       context.Context
-	a         *app.App
-	purchaser *gongzhi.Actor
-	orgIDs    map[string]int64
-	clock     time.Time
-	budget    int64
+	*Driver
+	orgIDs map[string]int64
+	budget int64
 }
 
 func (s *stageRun) actor(username string) (*gongzhi.Actor, error) {
-	u, _, err := s.a.DB.Q().UserByUsername(s.ctx, username)
+	u, _, err := s.A.DB.Q().UserByUsername(s.Ctx, username)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", username, err)
 	}
 	ac := &gongzhi.Actor{User: u, Via: "demo"}
-	return ac, s.a.ScopeFor(s.ctx, ac)
+	return ac, s.A.ScopeFor(s.Ctx, ac)
 }
 
 // account returns the account of an organization or an expert, making a hidden one (random
@@ -92,17 +90,19 @@ func (s *stageRun) account(username, role, display string, org, person int64) (*
 	if role == gongzhi.RoleExpert {
 		u.PlaceCode = DistrictCode
 	}
-	if _, err := s.a.CreateUser(s.ctx, sys, u, "Demo-"+rand.Text()); err != nil {
+	if _, err := s.A.CreateUser(s.Ctx, sys, u, "Demo-"+rand.Text()); err != nil {
 		return nil, fmt.Errorf("account %s: %w", username, err)
 	}
 	if person != 0 {
-		if err := s.a.LinkExpertAccount(s.ctx, sys, u.ID, person); err != nil {
+		if err := s.A.LinkExpertAccount(s.Ctx, sys, u.ID, person); err != nil {
 			return nil, err
 		}
 	}
 	return s.actor(username)
 }
 
+// provider is the account of the demo organization with key: the demo's provider accounts for
+// its two own organizations, a hidden one for the others.
 func (s *stageRun) provider(org string) (*gongzhi.Actor, error) {
 	switch org {
 	case "tongxin":
@@ -113,25 +113,24 @@ func (s *stageRun) provider(org string) (*gongzhi.Actor, error) {
 	return s.account("gt-org-"+org, gongzhi.RoleProvider, orgSpecName(org), s.orgIDs[org], 0)
 }
 
+// expert is the account of a drawn panel member, a hidden one linked to its record.
+func (s *stageRun) expert(m gongzhi.PanelMember) (*gongzhi.Actor, error) {
+	return s.account(fmt.Sprintf("gt-expert-%d", m.PersonID), gongzhi.RoleExpert, m.Name, 0, m.PersonID)
+}
+
 // open writes and opens a call at the clock, taking applications for days.
 func (s *stageRun) open(title, kind, text string, categories []string, amount int64, days int) (*gongzhi.Call, error) {
 	c := &gongzhi.Call{PlaceCode: StreetCode, Kind: kind, Title: title, Description: text, Categories: categories,
 		BudgetID: s.budget, Amount: gongzhi.Yuan(amount),
 		Bands:   []gongzhi.FundingBand{{Name: "服务项目", Min: gongzhi.Yuan(20_000), Max: gongzhi.Yuan(90_000)}},
-		OpensAt: s.clock, ClosesAt: s.clock.Add(time.Duration(days) * 24 * time.Hour), ReviewBy: s.clock.Add(time.Duration(days+20) * 24 * time.Hour),
+		OpensAt: s.Clock, ClosesAt: s.Clock.Add(time.Duration(days) * 24 * time.Hour), ReviewBy: s.Clock.Add(time.Duration(days+20) * 24 * time.Hour),
 		Eligibility: []string{"在民政部门登记或备案的社会组织"}}
-	if err := s.a.CreateCall(s.ctx, s.purchaser, c); err != nil {
-		return nil, fmt.Errorf("call %s: %w", title, err)
-	}
-	if err := s.a.OpenCall(s.ctx, s.purchaser, c.ID); err != nil {
-		return nil, fmt.Errorf("open %s: %w", title, err)
-	}
-	return c, nil
+	return c, s.Open(c)
 }
 
 // apply submits the projects' applications to a call, an hour apart.
 func (s *stageRun) apply(c *gongzhi.Call, ps []stageProject) ([]int64, error) {
-	var ids []int64
+	var bids []Bid
 	for _, p := range ps {
 		pr, err := s.provider(p.org)
 		if err != nil {
@@ -139,101 +138,40 @@ func (s *stageRun) apply(c *gongzhi.Call, ps []stageProject) ([]int64, error) {
 		}
 		amount := gongzhi.Yuan(p.yuan)
 		staff := amount * 6 / 10
-		ap := &gongzhi.Application{CallID: c.ID, Title: p.title, CategoryCode: p.category, TargetGroups: p.groups,
+		bids = append(bids, Bid{pr, &gongzhi.Application{Title: p.title, CategoryCode: p.category, TargetGroups: p.groups,
 			Communities: p.communities, Beneficiaries: 60,
 			ActivityPlan: "按月开展服务，建立服务对象档案，每月提交服务台账，接受街道社服中心月度督导。",
 			Requested:    amount, BudgetLines: []gongzhi.BudgetLine{{Item: "人员费", Amount: staff}, {Item: "活动费", Amount: amount - staff}},
 			Team:     []gongzhi.TeamMember{{Name: "项目负责人", Role: "项目负责人", Qualification: "社会工作师"}},
 			Outputs:  []gongzhi.Indicator{{Name: "服务活动", Target: 24, Unit: "场"}},
-			Outcomes: []gongzhi.Indicator{{Name: "服务对象满意度", Target: 90, Unit: "%"}}}
-		if err := s.a.CreateApplication(s.ctx, pr, ap); err != nil {
-			return nil, fmt.Errorf("application %s: %w", p.title, err)
-		}
-		if err := s.a.SubmitApplication(s.ctx, pr, ap.ID); err != nil {
-			return nil, fmt.Errorf("submit %s: %w", p.title, err)
-		}
-		ids = append(ids, ap.ID)
-		s.clock = s.clock.Add(time.Hour)
+			Outcomes: []gongzhi.Indicator{{Name: "服务对象满意度", Target: 90, Unit: "%"}}}})
 	}
-	return ids, nil
+	return s.Apply(c, bids)
 }
 
-// close closes the call an hour after its deadline.
-func (s *stageRun) close(c *gongzhi.Call) error {
-	s.clock = c.ClosesAt.Add(time.Hour)
-	if err := s.a.CloseCall(s.ctx, s.purchaser, c.ID); err != nil {
-		return fmt.Errorf("close %s: %w", c.Title, err)
-	}
-	return nil
-}
-
-// panel does the preliminary review (all eligible), draws the panel with seed, makes each active
-// member declare no conflict (with the given actor for the demo expert's record) and starts the
-// review. It returns the members' actors in draw order.
+// panel does the preliminary review (all eligible) as the hub, draws the panel with seed,
+// makes each active member declare no conflict (with the given actor for the demo expert's
+// record) and starts the review a day later. It returns the members' actors in draw order.
 func (s *stageRun) panel(c *gongzhi.Call, apps []int64, seed int64, demoExpert *gongzhi.Actor, demoPerson int64) ([]*gongzhi.Actor, error) {
 	hub, err := s.actor("gt-hub")
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range apps {
-		if err := s.a.PrelimReview(s.ctx, hub, id, true, ""); err != nil {
-			return nil, fmt.Errorf("prelim: %w", err)
+	experts, err := s.Panel(c, apps, hub, seed, func(m gongzhi.PanelMember) (*gongzhi.Actor, error) {
+		if m.PersonID == demoPerson && demoExpert != nil {
+			return demoExpert, nil
 		}
-	}
-	s.clock = s.clock.Add(24 * time.Hour)
-	d, err := s.a.DrawPanel(s.ctx, s.purchaser, c.ID, 3, nil, seed)
-	if err != nil {
-		return nil, fmt.Errorf("panel: %w", err)
-	}
-	var experts []*gongzhi.Actor
-	for _, m := range d.Members {
-		if !m.Active() {
-			continue
-		}
-		ex := demoExpert
-		if m.PersonID != demoPerson || ex == nil {
-			if ex, err = s.account(fmt.Sprintf("gt-expert-%d", m.PersonID), gongzhi.RoleExpert, m.Name, 0, m.PersonID); err != nil {
-				return nil, err
-			}
-		}
-		if err := s.a.DeclareNoConflict(s.ctx, ex, c.ID); err != nil {
-			return nil, fmt.Errorf("declare: %w", err)
-		}
-		experts = append(experts, ex)
-	}
-	if err := s.a.StartReview(s.ctx, s.purchaser, c.ID); err != nil {
-		return nil, fmt.Errorf("start review: %w", err)
-	}
-	s.clock = s.clock.Add(24 * time.Hour)
-	return experts, nil
+		return s.expert(m)
+	})
+	s.Step(24 * time.Hour)
+	return experts, err
 }
 
 // score gives an expert's scores for at most n of the applications they see (n < 0: all).
 func (s *stageRun) score(c *gongzhi.Call, ex *gongzhi.Actor, i, n int) error {
-	visible, err := s.a.ReviewApplications(s.ctx, ex, c.ID)
-	if err != nil {
-		return err
-	}
-	for j, ap := range visible {
-		if n >= 0 && j >= n {
-			break
-		}
-		total := gongzhi.Points(7600 + 350*((i+j)%4) + 150*(j%3))
-		scores := make([]gongzhi.Points, len(c.Criteria))
-		var given gongzhi.Points
-		for k, cr := range c.Criteria {
-			if k == len(c.Criteria)-1 {
-				scores[k] = total - given
-				break
-			}
-			scores[k] = total * gongzhi.Points(cr.Weight) / 100
-			given += scores[k]
-		}
-		if _, err := s.a.SubmitScores(s.ctx, ex, ap.ID, scores, "方案与社区需求对应，预算基本合理。"); err != nil {
-			return fmt.Errorf("scores: %w", err)
-		}
-	}
-	return nil
+	return s.Score(c, ex, i, n, func(i, j int) gongzhi.Points {
+		return gongzhi.Points(7600 + 350*((i+j)%4) + 150*(j%3))
+	}, "方案与社区需求对应，预算基本合理。")
 }
 
 // demoExpertSeed returns the first seed from base whose draw order over the pool puts the demo
@@ -250,16 +188,15 @@ func demoExpertSeed(pool []int64, person int64, base int64) int64 {
 // seedStages runs the three calls on a clock moved back from now. pool is every expert of the
 // demo; expertPerson the demo expert account's record in it.
 func seedStages(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, orgIDs map[string]int64, pool []int64, expertPerson int64, now time.Time) error {
-	saved := a.Now
-	s := &stageRun{ctx: ctx, a: a, purchaser: purchaser, orgIDs: orgIDs, clock: now.Add(-45 * 24 * time.Hour)}
-	a.Now = func() time.Time { return s.clock }
-	defer func() { a.Now = saved }()
+	d, restore := NewDriver(ctx, a, purchaser, now.Add(-45*24*time.Hour))
+	defer restore()
+	s := &stageRun{Driver: d, orgIDs: orgIDs}
 
-	year := s.clock.In(gongzhi.ChinaTime).Year()
+	year := s.Clock.In(gongzhi.ChinaTime).Year()
 	b := &gongzhi.Budget{PlaceCode: StreetCode, FiscalYear: year, Level: "street", Fund: "fiscal",
 		Name: fmt.Sprintf("葛塘街道%d年度社区服务专项资金", year), Amount: gongzhi.Yuan(1_000_000)}
-	if err := a.CreateBudget(ctx, purchaser, b); err != nil {
-		return fmt.Errorf("budget: %w", err)
+	if err := s.Budget(b); err != nil {
+		return err
 	}
 	s.budget = b.ID
 
@@ -269,12 +206,12 @@ func seedStages(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, orgID
 	if err != nil {
 		return err
 	}
-	s.clock = s.clock.Add(24 * time.Hour)
+	s.Step(24 * time.Hour)
 	apps, err := s.apply(c, noticeProjects)
 	if err != nil {
 		return err
 	}
-	if err := s.close(c); err != nil {
+	if err := s.Close(c); err != nil {
 		return err
 	}
 	experts, err := s.panel(c, apps, 20261102, nil, 0)
@@ -286,18 +223,15 @@ func seedStages(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, orgID
 			return err
 		}
 	}
-	s.clock = now.Add(-26 * time.Hour)
-	if _, err := a.RankCall(ctx, purchaser, c.ID); err != nil {
-		return fmt.Errorf("rank: %w", err)
+	s.Clock = now.Add(-26 * time.Hour)
+	if err := s.Propose(c, gongzhi.Points(6000)); err != nil {
+		return err
 	}
-	if _, err := a.ProposeAwards(ctx, purchaser, c.ID, gongzhi.Points(6000)); err != nil {
-		return fmt.Errorf("propose: %w", err)
+	s.Clock = now.Add(-25 * time.Hour)
+	if err := s.Publish(c); err != nil {
+		return err
 	}
-	s.clock = now.Add(-25 * time.Hour)
-	if err := a.PublishAwards(ctx, purchaser, c.ID); err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	s.clock = now.Add(-3 * time.Hour)
+	s.Clock = now.Add(-3 * time.Hour)
 	obj := &gongzhi.Objection{CallID: c.ID, Name: "刘先生（居民）", Contact: "13951700000",
 		Body: "公示的项目中有的服务点离我们小区较远，请说明服务点是如何确定的，是否会在本社区设点。"}
 	if err := a.FileObjection(ctx, &gongzhi.Actor{Via: "demo"}, obj); err != nil {
@@ -305,16 +239,16 @@ func seedStages(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, orgID
 	}
 
 	// in expert review: the demo expert on the panel with one score given, the others part-way
-	s.clock = now.Add(-30 * 24 * time.Hour)
+	s.Clock = now.Add(-30 * 24 * time.Hour)
 	if c, err = s.open(ReviewCallTitle, "competitive_negotiation", "为高龄、独居和失能老人扩大助餐服务覆盖，试点农村互助食堂。",
 		[]string{"elderly_home_care"}, 210_000, 21); err != nil {
 		return err
 	}
-	s.clock = s.clock.Add(24 * time.Hour)
+	s.Step(24 * time.Hour)
 	if apps, err = s.apply(c, reviewProjects); err != nil {
 		return err
 	}
-	if err := s.close(c); err != nil {
+	if err := s.Close(c); err != nil {
 		return err
 	}
 	demoExpert, err := s.actor("gt-expert")
@@ -335,20 +269,20 @@ func seedStages(ctx context.Context, a *app.App, purchaser *gongzhi.Actor, orgID
 		if err := s.score(c, ex, i, n); err != nil {
 			return err
 		}
-		s.clock = s.clock.Add(5 * time.Hour)
+		s.Step(5 * time.Hour)
 	}
 
 	// closed and waiting for the preliminary review: the deadline passed yesterday
-	s.clock = now.Add(-20 * 24 * time.Hour)
+	s.Clock = now.Add(-20 * 24 * time.Hour)
 	if c, err = s.open(PrelimCallTitle, "venture_philanthropy", "培育居民协商议事骨干，推动楼道、小区和社区三级议事。",
 		[]string{"community_social_work"}, 150_000, 19); err != nil {
 		return err
 	}
-	s.clock = s.clock.Add(2 * 24 * time.Hour)
+	s.Step(2 * 24 * time.Hour)
 	if _, err = s.apply(c, prelimProjects); err != nil {
 		return err
 	}
-	return s.close(c)
+	return s.Close(c)
 }
 
 // orgSpecName is the name of the demo organization with key: an account made for it is named

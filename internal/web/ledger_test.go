@@ -46,12 +46,14 @@ func ledSign(f *offFix) *gongzhi.Contract {
 	return ct
 }
 
-// ledResidents returns residents of 中山社区 and one of another community of the street.
+// ledResidents returns residents of 中山社区 and one of another community of the street. Those
+// of 中山社区 are in no target group, so that the demo's own ledger, whose services are for
+// target groups, has none of them as a participant.
 func ledResidents(f *offFix) (zs []int64, other int64) {
 	f.t.Helper()
-	_, err := f.e.app.People(f.ctx, f.sys, store.ListOptions{Filters: map[string]string{"kind": "resident"}, Limit: 2000}, func(p *gongzhi.Person) error {
+	_, err := f.e.app.People(f.ctx, f.sys, store.ListOptions{Filters: map[string]string{"kind": "resident"}, Limit: 5000}, func(p *gongzhi.Person) error {
 		switch {
-		case p.PlaceCode == demo.ZhongshanCode && len(zs) < 30:
+		case p.PlaceCode == demo.ZhongshanCode && len(p.TargetGroups) == 0 && len(zs) < 30:
 			zs = append(zs, p.ID)
 		case p.PlaceCode != demo.ZhongshanCode && strings.HasPrefix(p.PlaceCode, "320116004") && other == 0:
 			other = p.ID
