@@ -80,7 +80,7 @@ func (s *stageRun) account(username, role, display string, org, person int64) (*
 		return ac, nil
 	}
 	// a person has one account: an expert already linked (gt-expert) acts with theirs
-	if holder, name, err := s.a.DB.Q().PersonHolder(s.ctx, person); err != nil {
+	if holder, name, err := s.A.DB.Q().PersonHolder(s.Ctx, person); err != nil {
 		return nil, err
 	} else if person != 0 && holder != 0 {
 		return s.actor(name)
