@@ -134,6 +134,7 @@ func rule(pattern, query string, own ...string) pathRule {
 }
 
 var pathIDs = []pathRule{
+	rule(`/past-contracts/\{id\}`, `SELECT id FROM past_contracts ORDER BY id`, `SELECT id FROM past_contracts WHERE org_id = `+provider+` ORDER BY id`),
 	rule(`/calls/\{id\}/applications/\{app\}`, `SELECT call_id, id FROM applications WHERE state <> 'draft' ORDER BY id`, `SELECT call_id, id FROM applications WHERE org_id = `+provider+` ORDER BY id`),
 	rule(`/reviews/\{id\}/applications/\{app\}`, `SELECT a.call_id, a.id FROM applications a JOIN panel_members m ON m.call_id = a.call_id
 		JOIN users u ON u.person_id = m.person_id WHERE a.state <> 'draft' ORDER BY a.id`),
