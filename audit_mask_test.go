@@ -44,3 +44,21 @@ func TestMaskAuditTextKeepsTheRest(t *testing.T) {
 		t.Fatalf("masked: %s", out)
 	}
 }
+
+// The shortcut (nothingToMask) gives what the full masking gives, text by text.
+func TestMaskAuditTextShortcut(t *testing.T) {
+	for _, in := range []string{
+		`{"id":7,"address":"幸福路 3 号","phone":"13912345678"}`,
+		`{"contact_name":"李小红","contact_phone":"+86 139-1234-5678","text":"楼道灯坏了"}`,
+		`revealed 320106199001011234 for case 5`, `电话 025-84561234`, `{"contact":"wang@example.cn"}`,
+		`{"members":[{"name":"王五","phone":"13800001111","id_number":"32010619900101123X"}]}`,
+		`{"amount":12345678901,"credit_code":"12320000466003876T"}`, `{"b":1,"a":"<x> & y","amount":9007199254740993}`,
+		`{"title":"助老活动","held_on":"2026-11-05","start_time":"09:00","participants":[{"person_id":12,"name":"张三","place_code":"320116004001"}],"summary":"ok"}`,
+		`{"note":"call 139 1234 5678 today"}`, `{"note":"\u0031\u0033\u0039\u0031\u0032\u0033\u0034\u0035\u0036\u0037\u0038"}`,
+		`{"phone":""}`, `["a","b"]`, `plain text`, `{"x":"0571-8888888"}`, `{"x":13912345678}`, `not json {`, `{"complainant":"王"}`,
+	} {
+		if got, want := MaskAuditText(in), maskAuditText(in); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
