@@ -90,7 +90,48 @@ func nothingToMask(s string) bool {
 			return false
 		}
 	}
-	return !idNumberRe.MatchString(s) && !mobileRe.MatchString(s) && !landlineRe.MatchString(s)
+	return !mayHoldNumber(s)
+}
+
+// mayHoldNumber reports whether s has a run of digits that one of the three patterns could match
+// (a necessary condition, much cheaper than the patterns): a run of 15, 17 or 18 digits not
+// starting with 0 (an ID number); a run of 3, 7 or 11 digits starting 1[3-9], or of 5, 9 or 13
+// starting 861[3-9] (a mobile number: 3 digits and two groups of 4, each group maybe after a
+// separator, maybe with 86 ahead); a run of 3 or 4 digits starting with 0 followed by '-' (a
+// landline's area code).
+func mayHoldNumber(s string) bool {
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	mobile := func(r string) bool { return r[0] == '1' && r[1] >= '3' && r[1] <= '9' }
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		switch r := s[i:j]; len(r) {
+		case 15, 17, 18:
+			if r[0] != '0' {
+				return true
+			}
+		case 3, 7, 11:
+			if mobile(r) || len(r) == 3 && r[0] == '0' && j < len(s) && s[j] == '-' {
+				return true
+			}
+		case 4:
+			if r[0] == '0' && j < len(s) && s[j] == '-' {
+				return true
+			}
+		case 5, 9, 13:
+			if r[:2] == "86" && mobile(r[2:]) {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
 }
 
 // canonical is v encoded as MaskAuditText encodes it, to tell whether masking changed anything.

@@ -62,3 +62,42 @@ func TestMaskAuditTextShortcut(t *testing.T) {
 		}
 	}
 }
+
+// mayHoldNumber is true of every text in which one of the patterns finds a number.
+func TestMayHoldNumber(t *testing.T) {
+	for _, in := range []string{"13912345678", "a+86 139-1234-5678.", "8613912345678", "86-139 1234 5678", "1391234-5678", "139-12345678",
+		"320106199001011234", "32010619900101123X", "320106900101123", "025-84561234", "0571-8888888", "x 0571-88888888 y",
+		"(+86)13800001111", "8613800001111x", "tel:86 13800001111"} {
+		matched := idNumberRe.MatchString(in) || mobileRe.MatchString(in) || landlineRe.MatchString(in)
+		if !matched {
+			t.Errorf("%q: no pattern matches; pick another example", in)
+		}
+		if !mayHoldNumber(in) {
+			t.Errorf("mayHoldNumber(%q) = false, but a pattern matches", in)
+		}
+	}
+	for _, in := range []string{`{"place_code":"330903001001","held_on":"2026-11-05","at":"2026-12-06T19:57:21.417481313Z","minutes":120}`, "12345678901"} {
+		if mayHoldNumber(in) {
+			t.Errorf("mayHoldNumber(%q) = true", in)
+		}
+	}
+}
+
+// The same over many random strings of digits, separators and the characters around numbers.
+func TestMayHoldNumberRandom(t *testing.T) {
+	const alphabet = "0123456789013-+ X8a\""
+	r := uint64(1)
+	for range 200000 {
+		var b []byte
+		r = r*6364136223846793005 + 1442695040888963407
+		n := int(r>>33) % 30
+		for range n {
+			r = r*6364136223846793005 + 1442695040888963407
+			b = append(b, alphabet[int(r>>33)%len(alphabet)])
+		}
+		in := string(b)
+		if (idNumberRe.MatchString(in) || mobileRe.MatchString(in) || landlineRe.MatchString(in)) && !mayHoldNumber(in) {
+			t.Fatalf("mayHoldNumber(%q) = false, but a pattern matches", in)
+		}
+	}
+}
