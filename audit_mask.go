@@ -27,12 +27,28 @@ var maskedNameKeys = map[string]bool{"contact_name": true, "complainant": true, 
 // maskedKeys are JSON fields whose whole value is personal data, masked whatever it looks like.
 var maskedKeys = map[string]bool{"id_number": true, "phone": true, "contact_phone": true, "contact": true, "mobile": true}
 
+// quotedMaskedKeys are the personal fields' names as they appear in JSON text.
+var quotedMaskedKeys = func() []string {
+	var out []string
+	for _, m := range []map[string]bool{maskedKeys, maskedNameKeys} {
+		for k := range m {
+			out = append(out, `"`+k+`"`)
+		}
+	}
+	return out
+}()
+
 // MaskAuditText masks ID numbers and phone numbers anywhere in s, and, when s is a JSON object
 // or array, every value of the personal fields (maskedKeys, maskedNameKeys).
 func MaskAuditText(s string) string {
-	if s == "" {
+	if s == "" || nothingToMask(s) {
 		return s
 	}
+	return maskAuditText(s)
+}
+
+// maskAuditText is MaskAuditText without its shortcut.
+func maskAuditText(s string) string {
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		var v any
 		dec := json.NewDecoder(strings.NewReader(t))
@@ -57,6 +73,65 @@ func MaskAuditText(s string) string {
 // MaskAuditEntry masks an entry's before, after and note (MaskAuditText).
 func MaskAuditEntry(e *AuditEntry) {
 	e.Before, e.After, e.Note = MaskAuditText(e.Before), MaskAuditText(e.After), MaskAuditText(e.Note)
+}
+
+// nothingToMask reports, cheaply, that MaskAuditText would return s as it is: no ID or phone
+// number anywhere in the text, no personal field's name, and no \u escape (which could spell a
+// digit that the text does not show). Every write's audit row passes through MaskAuditText, and
+// decoding and encoding its JSON twice cost a ledger write as much as its audit row's insert
+// (issue 10). A number inside a JSON string is a match in the text too (the quotes around a
+// value are not digits, as the patterns' edges ask), so if the text has none, no value has one.
+func nothingToMask(s string) bool {
+	if strings.Contains(s, `\u`) {
+		return false
+	}
+	for _, k := range quotedMaskedKeys {
+		if strings.Contains(s, k) {
+			return false
+		}
+	}
+	return !mayHoldNumber(s)
+}
+
+// mayHoldNumber reports whether s has a run of digits that one of the three patterns could match
+// (a necessary condition, much cheaper than the patterns): a run of 15, 17 or 18 digits not
+// starting with 0 (an ID number); a run of 3, 7 or 11 digits starting 1[3-9], or of 5, 9 or 13
+// starting 861[3-9] (a mobile number: 3 digits and two groups of 4, each group maybe after a
+// separator, maybe with 86 ahead); a run of 3 or 4 digits starting with 0 followed by '-' (a
+// landline's area code).
+func mayHoldNumber(s string) bool {
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	mobile := func(r string) bool { return r[0] == '1' && r[1] >= '3' && r[1] <= '9' }
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		switch r := s[i:j]; len(r) {
+		case 15, 17, 18:
+			if r[0] != '0' {
+				return true
+			}
+		case 3, 7, 11:
+			if mobile(r) || len(r) == 3 && r[0] == '0' && j < len(s) && s[j] == '-' {
+				return true
+			}
+		case 4:
+			if r[0] == '0' && j < len(s) && s[j] == '-' {
+				return true
+			}
+		case 5, 9, 13:
+			if r[:2] == "86" && mobile(r[2:]) {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
 }
 
 // canonical is v encoded as MaskAuditText encodes it, to tell whether masking changed anything.

@@ -240,7 +240,7 @@ func (a *Service) Logout(ctx context.Context, ac *gongzhi.Actor, token string) e
 // TokenActor returns the actor for an API bearer token, carrying the token (its scope bounds the
 // request: gongzhi.Actor.ScopeAllows).
 func (a *Service) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Actor, error) {
-	u, t, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
+	u, t, sp, err := a.DB.Q().TokenUser(ctx, secret.SHA256(token), a.NowUTC())
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func (a *Service) TokenActor(ctx context.Context, token, ip string) (*gongzhi.Ac
 		return nil, gongzhi.NotFound()
 	}
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "api", Token: t}
-	if err := a.ScopeFor(ctx, ac); err != nil {
+	if err := kernel.ScopeFrom(ac, sp); err != nil { // the places came with the account: no second query
 		return nil, err
 	}
 	return ac, a.narrowToToken(ctx, ac)

@@ -124,10 +124,12 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 			v.Add("_pragma", p)
 		}
 		v.Set("_txlock", "immediate")
-		db.SQL, err = sql.Open("sqlite", "file:"+target+"?"+v.Encode())
+		base, err := sqlite.NewConnector("file:" + target + "?" + v.Encode())
 		if err != nil {
 			return nil, err
 		}
+		// each connection keeps its prepared statements (stmtcache.go)
+		db.SQL = sql.OpenDB(&stmtConnector{base: base, size: StmtCacheSize})
 		db.SQL.SetMaxOpenConns(conns)
 		db.SQL.SetMaxIdleConns(conns)
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,14 +153,23 @@ func entryChange(e *gongzhi.ServiceEntry) ledgerChange {
 	return c
 }
 
-// InsertEntry adds an entry with its participants.
-func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int64, now time.Time) error {
-	id, err := q.InsertID(ctx, `INSERT INTO service_entries (contract_id, org_id, place_code, kind, title, held_on, start_time, end_time,
+const insertEntrySQL = `INSERT INTO service_entries (contract_id, org_id, place_code, kind, title, held_on, start_time, end_time,
 		minutes, venue, communities, target_groups, counted, visits, volunteers, volunteer_minutes, summary, state, version, reason,
-		created_by, created_name, created_at, updated_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, '', ?, ?, ?, ?, ?)`,
-		e.ContractID, e.OrgID, e.PlaceCode, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes, e.Venue, joinList(e.Communities),
+		created_by, created_name, created_at, updated_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, '', ?, ?, ?, ?, ?)`
+
+func insertEntryArgs(e *gongzhi.ServiceEntry, userID int64, now time.Time) []any {
+	return []any{e.ContractID, e.OrgID, e.PlaceCode, e.Kind, e.Title, e.HeldOn, e.StartTime, e.EndTime, e.Minutes, e.Venue, joinList(e.Communities),
 		joinList(e.TargetGroups), e.Counted, e.Visits, jsonText(e.Volunteers), e.VolunteerMinutes(), e.Summary, nullID(userID), e.CreatedBy,
-		now.UTC(), now.UTC(), joinList(e.Tags))
+		now.UTC(), now.UTC(), joinList(e.Tags)}
+}
+
+// InsertEntry adds an entry with its participants and the communities it served, and adds it to
+// the kept totals.
+func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int64, now time.Time) error {
+	if q.d == Postgres && len(e.Participants) <= 1000 && len(e.Communities) <= 1000 {
+		return q.insertEntryPG(ctx, e, userID, now)
+	}
+	id, err := q.InsertID(ctx, insertEntrySQL, insertEntryArgs(e, userID, now)...)
 	if err != nil {
 		return err
 	}
@@ -171,6 +181,67 @@ func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int
 		return err
 	}
 	return q.applyLedgerChange(ctx, entryChange(e), 1)
+}
+
+// insertEntryPG is InsertEntry on PostgreSQL in one statement, one round trip instead of five
+// (issue 10): the entry, its participants, its communities and the kept totals
+// (applyLedgerChange's three upserts) as data-modifying WITH queries, which PostgreSQL runs
+// each exactly once, to completion, in the statement.
+func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID int64, now time.Time) error {
+	c := entryChange(e)
+	people := slices.Clone(c.people)
+	slices.Sort(people) // the same lock order in every writer (applyLedgerChange)
+	people = slices.Compact(people)
+	communities := make([]string, 0, len(e.Communities))
+	for _, code := range e.Communities { // as insertEntryCommunities: no empty code, none twice
+		if code != "" && !slices.Contains(communities, code) {
+			communities = append(communities, code)
+		}
+	}
+	var b strings.Builder
+	args := insertEntryArgs(e, userID, now)
+	b.WriteString("WITH e AS (" + insertEntrySQL + " RETURNING id)")
+	values := func(n int, one string, add func(i int)) {
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(one)
+			add(i)
+		}
+	}
+	if len(e.Participants) > 0 {
+		b.WriteString(`, ep AS (INSERT INTO service_entry_people (entry_id, contract_id, person_id, place_code)
+			SELECT e.id, v.contract_id, v.person_id, v.place_code FROM e, (VALUES `)
+		values(len(e.Participants), "(?::bigint, ?::bigint, ?::text)", func(i int) {
+			args = append(args, e.ContractID, e.Participants[i].PersonID, e.Participants[i].PlaceCode)
+		})
+		b.WriteString(`) AS v (contract_id, person_id, place_code))`)
+	}
+	if len(communities) > 0 {
+		b.WriteString(`, ec AS (INSERT INTO service_entry_communities (community_code, entry_id) SELECT v.code, e.id FROM e, (VALUES `)
+		values(len(communities), "(?::text)", func(i int) { args = append(args, communities[i]) })
+		b.WriteString(`) AS v (code))`)
+	}
+	b.WriteString(`, lt AS (INSERT INTO ledger_totals (contract_id, kind, entries, visits, volunteer_minutes) VALUES (?, ?, 1, ?, ?)
+		ON CONFLICT (contract_id, kind) DO UPDATE SET entries = ledger_totals.entries + excluded.entries,
+		visits = ledger_totals.visits + excluded.visits, volunteer_minutes = ledger_totals.volunteer_minutes + excluded.volunteer_minutes)`)
+	args = append(args, c.contractID, c.kind, c.visits, c.volunteerMinute)
+	if len(people) > 0 {
+		b.WriteString(`, lr AS (INSERT INTO ledger_recipients (contract_id, person_id, entries) VALUES `)
+		values(len(people), "(?, ?, 1)", func(i int) { args = append(args, c.contractID, people[i]) })
+		b.WriteString(` ON CONFLICT (contract_id, person_id) DO UPDATE SET entries = ledger_recipients.entries + 1 RETURNING entries),
+			lp AS (INSERT INTO ledger_people (contract_id, people) SELECT ?::bigint, n FROM (SELECT COUNT(*) AS n FROM lr WHERE entries = 1) x
+			WHERE n > 0 ON CONFLICT (contract_id) DO UPDATE SET people = ledger_people.people + excluded.people)`)
+		args = append(args, c.contractID)
+	}
+	b.WriteString(" SELECT id FROM e")
+	var id int64
+	if err := q.QueryRow(ctx, b.String(), args...).Scan(&id); err != nil {
+		return mapErr(err)
+	}
+	e.ID, e.State, e.Version, e.CreatedAt, e.UpdatedAt = id, gongzhi.EntryActive, 1, now, now
+	return nil
 }
 
 // UpdateEntry stores a corrected or voided entry (its version already moved on) and its

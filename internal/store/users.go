@@ -416,24 +416,39 @@ const TokenUsedEvery = 5 * time.Minute
 // TokenUser returns the account of a live token and the token (without its hash), read in one
 // query, and stamps the token's use at most once per TokenUsedEvery: the stamp is a conditional
 // UPDATE, issued only when the value read is older, so that concurrent requests stamp it once.
-func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, *gongzhi.APIToken, error) {
+func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, *gongzhi.APIToken, ScopePlaces, error) {
 	t := &gongzhi.APIToken{}
 	var used, exp sql.NullTime
-	var place sql.NullString
-	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code FROM `+userFrom+`
-		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND t.revoked = FALSE
-		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope, &place}})
+	var orgCode, place sql.NullString
+	var sp ScopePlaces
+	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code,
+		o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0) FROM `+userFrom+`
+		JOIN api_tokens t ON t.user_id = u.id LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
+		LEFT JOIN places up ON up.code = u.place_code WHERE t.token_hash = ? AND t.revoked = FALSE
+		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope, &place,
+		&orgCode, &sp.OrgLevel, &sp.UserLevel}})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, sp, err
 	}
+	sp.OrgFound, sp.OrgCode = orgCode.Valid, orgCode.String
 	t.UserID, t.LastUsedAt, t.ExpiresAt, t.PlaceCode = u.ID, used.Time, exp.Time, place.String
 	cutoff := now.Add(-TokenUsedEvery).UTC()
 	if used.Valid && used.Time.After(cutoff) {
-		return u, t, nil
+		return u, t, sp, nil
 	}
 	_, err = q.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
 		now.UTC(), t.ID, cutoff)
-	return u, t, err
+	return u, t, sp, err
+}
+
+// ScopePlaces are what an account's place scope is made of (kernel.ScopeFrom), read with the
+// account itself so that a request's authentication is one query: its organization's place
+// (OrgFound: the organization exists) with that place's level, and the level of the account's own
+// place; a level is 0 when the place is not in the registry.
+type ScopePlaces struct {
+	OrgFound            bool
+	OrgCode             string
+	OrgLevel, UserLevel int
 }
 
 // OrgPlace returns an organization's place and that place's level (0 when the place is not in
