@@ -174,7 +174,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 	}
 	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit, TOTPRoles: c.TOTPRoles,
 		HashSlots: c.HashSlots, MaxSessions: c.MaxSessions, PasswordMaxAge: c.PasswordMaxAge, InactiveAfter: c.InactiveAfter,
-		PolicyExempt: c.PolicyExempt}, log), nil
+		PolicyExempt: c.PolicyExempt, LogOrigin: c.LogOrigin}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {
@@ -330,6 +330,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, a *app.App, log
 			}
 		}
 	}()
+	go a.PubLog.Run(ctx, time.Second, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

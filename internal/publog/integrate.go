@@ -9,7 +9,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -254,3 +256,21 @@ func (r *hashReader) ReadHashes(ids []int64) ([]tlog.Hash, error) {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Run integrates pending records every interval until ctx ends (each server instance runs it;
+// Integrate's row lock keeps instances from integrating one record twice). Failures are logged
+// and retried at the next tick.
+func (l *Log) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := l.Integrate(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("public ledger: integration", "err", err)
+			}
+		}
+	}
+}
