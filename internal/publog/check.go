@@ -55,22 +55,13 @@ func (d Difference) String() string {
 // database: each must be the entry of its row in publog_records, and match the business rows it
 // describes. Types without a registered check are counted as unchecked, not as differences.
 func CompareDB(ctx context.Context, q *store.Q, leaves [][]byte) (diffs []Difference, unchecked map[string]int, err error) {
-	stored := map[int64]string{}
-	rows, err := q.Query(ctx, `SELECT idx, entry FROM publog_records WHERE idx IS NOT NULL AND idx < ?`, len(leaves))
+	recs, err := q.IntegratedLogRecords(ctx, int64(len(leaves)), 0)
 	if err != nil {
 		return nil, nil, err
 	}
-	for rows.Next() {
-		var i int64
-		var e string
-		if err := rows.Scan(&i, &e); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		stored[i] = e
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
+	stored := make(map[int64]string, len(recs))
+	for _, r := range recs {
+		stored[r.Index] = r.Entry
 	}
 	unchecked = map[string]int{}
 	for i, leaf := range leaves {

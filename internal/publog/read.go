@@ -19,9 +19,9 @@ import (
 // LatestCheckpoint returns the latest signed checkpoint and its body; ENOTFOUND before the
 // first integration.
 func LatestCheckpoint(ctx context.Context, q *store.Q) (string, Checkpoint, error) {
-	var signed string
-	if err := q.QueryRow(ctx, `SELECT note FROM publog_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&signed); err != nil {
-		return "", Checkpoint{}, storeErr(err)
+	signed, _, err := q.LatestLogCheckpoint(ctx)
+	if err != nil {
+		return "", Checkpoint{}, err
 	}
 	body, _, _ := strings.Cut(signed, "\n\n")
 	c, err := ParseCheckpoint(body + "\n")
@@ -67,10 +67,9 @@ func ParseTilePath(path string) (level int, n int64, width int, err error) {
 // A narrower partial tile is the prefix of the stored one. ENOTFOUND for a tile the log has not
 // reached.
 func ReadTile(ctx context.Context, q *store.Q, level int, n int64, width int) ([]byte, error) {
-	var w int
-	var data []byte
-	if err := q.QueryRow(ctx, `SELECT width, data FROM publog_tiles WHERE level = ? AND n = ?`, level, n).Scan(&w, &data); err != nil {
-		return nil, storeErr(err)
+	w, data, err := q.LogTile(ctx, level, n)
+	if err != nil {
+		return nil, err
 	}
 	if w < width || width < 1 {
 		return nil, gongzhi.NotFound()
@@ -113,10 +112,6 @@ func SplitBundle(b []byte) ([][]byte, error) {
 	return out, nil
 }
 
-// storeHashReader reads the tree's stored hashes on q.
-func storeHashReader(ctx context.Context, q *store.Q) *hashReader {
-	return &hashReader{ctx: ctx, q: q, cache: map[int64]tlog.Hash{}}
-}
 
 // Entry is an integrated record as the log holds it.
 type Entry struct {
@@ -128,15 +123,14 @@ type Entry struct {
 // EntryBySeq returns the integrated record of a sequence number; ENOTFOUND while it is pending.
 func EntryBySeq(ctx context.Context, q *store.Q, seq int64) (Entry, error) {
 	e := Entry{Seq: seq}
-	var idx *int64
-	var s string
-	if err := q.QueryRow(ctx, `SELECT idx, entry FROM publog_records WHERE id = ?`, seq).Scan(&idx, &s); err != nil {
-		return e, storeErr(err)
+	r, err := q.LogRecordBySeq(ctx, seq)
+	if err != nil {
+		return e, err
 	}
-	if idx == nil {
+	if r.Index < 0 {
 		return e, gongzhi.NotFound()
 	}
-	e.Index, e.Data = *idx, []byte(s)
+	e.Index, e.Data = r.Index, []byte(r.Entry)
 	return e, nil
 }
 

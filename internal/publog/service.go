@@ -5,6 +5,7 @@ package publog
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -39,34 +40,30 @@ const recentShown = 20
 func (l *Log) Overview(ctx context.Context) (*Overview, error) {
 	q := l.DB.Q()
 	o := &Overview{Origin: l.Origin, VKey: l.VKey, Recent: []Item{}}
-	signed, c, err := LatestCheckpoint(ctx, q)
+	signed, at, err := q.LatestLogCheckpoint(ctx)
 	switch {
 	case gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND:
 	case err != nil:
 		return nil, err
 	default:
-		o.Checkpoint, o.Size, o.Root = signed, c.Size, c.Root.String()
-		if err := q.QueryRow(ctx, `SELECT created_at FROM publog_checkpoints WHERE size = ?`, c.Size).Scan(&o.SignedAt); err != nil {
-			return nil, storeErr(err)
+		body, _, _ := strings.Cut(signed, "\n\n")
+		c, err := ParseCheckpoint(body + "\n")
+		if err != nil {
+			return nil, err
 		}
+		o.Checkpoint, o.Size, o.Root, o.SignedAt = signed, c.Size, c.Root.String(), at
 	}
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM publog_records WHERE idx IS NULL`).Scan(&o.Pending); err != nil {
+	if o.Pending, err = q.CountPendingLogRecords(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT id, idx, type, version, entry FROM publog_records WHERE idx IS NOT NULL AND idx < ?
-		ORDER BY idx DESC LIMIT ?`, o.Size, recentShown)
+	recs, err := q.IntegratedLogRecords(ctx, o.Size, recentShown)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var it Item
-		if err := rows.Scan(&it.Seq, &it.Index, &it.Type, &it.Version, &it.Entry); err != nil {
-			return nil, err
-		}
-		o.Recent = append(o.Recent, it)
+	for _, r := range recs {
+		o.Recent = append(o.Recent, Item{Seq: r.Seq, Index: r.Index, Type: r.Type, Version: r.Version, Entry: r.Entry})
 	}
-	return o, rows.Err()
+	return o, nil
 }
 
 // Receipt returns the receipt of the record with sequence number seq against the latest

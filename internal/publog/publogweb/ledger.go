@@ -78,13 +78,13 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range o.Recent {
 		v.Records = append(v.Records, recordView{Item: it, Name: typeName(lang, it.Type)})
 	}
-	s.Render(w, r, http.StatusOK, "ledger", &web.Page{Title: web.T(lang, "ledger.title"), Active: "/public", Data: v})
+	s.Render(w, r, http.StatusOK, "ledger", &web.Page{Title: web.T(lang, "publog.title"), Active: "/public", Data: v})
 	return nil
 }
 
 // typeName is a record type in words, the type itself when it has none.
 func typeName(lang, typ string) string {
-	if t := web.T(lang, "ledger.type."+typ); t != "ledger.type."+typ {
+	if t := web.T(lang, "publog.type."+typ); t != "publog.type."+typ {
 		return t
 	}
 	return typ
@@ -139,7 +139,7 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) error {
 	rec, _ := publog.Decode(rc.Record)
 	v := &receiptView{Seq: seq, Index: rc.Index, Name: typeName(lang, rec.Type), Record: string(rc.Record), Text: text, QR: qr,
 		Size: c.Size, Origin: s.log.Origin, VKey: s.log.VKey}
-	s.Render(w, r, http.StatusOK, "ledger_receipt", &web.Page{Title: web.T(lang, "ledger.receipt_title"), Active: "/public", Data: v})
+	s.Render(w, r, http.StatusOK, "ledger_receipt", &web.Page{Title: web.T(lang, "publog.receipt_title"), Active: "/public", Data: v})
 	return nil
 }
 
