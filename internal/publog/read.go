@@ -112,7 +112,6 @@ func SplitBundle(b []byte) ([][]byte, error) {
 	return out, nil
 }
 
-
 // Entry is an integrated record as the log holds it.
 type Entry struct {
 	Seq   int64
