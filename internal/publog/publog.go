@@ -101,7 +101,7 @@ func Decode(data []byte) (Record, error) {
 	if err := d.Decode(&e); err != nil {
 		return Record{}, fmt.Errorf("publog: not a record: %w", err)
 	}
-	r := Record{Type: e.Type, Version: e.Version, Body: e.Body}
+	r := Record(e)
 	plain := map[string]any{}
 	for k, v := range e.Body {
 		plain[k] = plainValue(v)
