@@ -13,6 +13,7 @@ import (
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
 	"gongzhi/internal/overview/overviewweb"
+	"gongzhi/internal/publog/publogweb"
 	"gongzhi/internal/purchase/purchaseweb"
 	"gongzhi/internal/registry/registryweb"
 	"gongzhi/internal/security/securityweb"
@@ -34,6 +35,7 @@ func Parts(a *app.App) []web.Part {
 		overviewweb.Part(a.OverviewService),
 		jobsweb.Part(jobs.NewService(a)),
 		securityweb.Part(a.SecurityService),
+		publogweb.Part(a.PubLog),
 	}
 }
 
