@@ -105,6 +105,11 @@ var NoteCodes = map[string][]string{
 	"rerouted_org": {ArgCode + "complaint.route.", ArgCode + "complaint.route.", ArgText, ArgText}, // routed to a provider: from, to, the provider, reason
 	"route_change": {ArgCode + "complaint.route.", ArgCode + "complaint.route."},                   // reopened: from the route to another
 	"rating":       {ArgNumber},                                                                    // rated, out of 5
+
+	// service vouchers (budget_ledger)
+	"voucher_issue":  {ArgText, ArgCount},           // vouchers of the scheme (its name) issued: how many
+	"voucher_settle": {ArgText, ArgMonth, ArgCount}, // a provider's statement paid: the provider, the month, vouchers
+	"voucher_expire": {ArgText, ArgCount},           // vouchers of the scheme expired unspent: how many
 }
 
 // NoteOf makes a note. Arguments are written as their kinds store them: an int or int64 as a
