@@ -129,6 +129,13 @@ func (b *Box) With(cipherName string) (*Box, error) {
 // Cipher names the cipher the box seals and hashes with.
 func (b *Box) Cipher() string { return b.cipher }
 
+// DeriveKey returns a 32-byte key for another purpose (a label such as "gongzhi public log
+// signing v1"), derived with HMAC-SHA256 from the box's keys: stable for one master key whatever
+// the field cipher, independent of every other label's key, and useless for recovering the master.
+func (b *Box) DeriveKey(label string) []byte {
+	return derive(sha256.New, b.hashes[CipherAES].key, "derived: "+label)
+}
+
 func derive(h func() hash.Hash, master []byte, label string) []byte {
 	m := hmac.New(h, master)
 	m.Write([]byte(label))
