@@ -18,6 +18,7 @@ import (
 	"gongzhi/internal/security"
 	"gongzhi/internal/store"
 	"gongzhi/internal/supervision"
+	"gongzhi/internal/vouchers"
 )
 
 // App is every capability's service over one kernel.
@@ -33,6 +34,7 @@ type App struct {
 	*EvaluationService
 	*OverviewService
 	*SecurityService
+	*VouchersService
 }
 
 // The capabilities' services, by name.
@@ -46,6 +48,7 @@ type (
 	EvaluationService  = evaluation.Service
 	OverviewService    = overview.Service
 	SecurityService    = security.Service
+	VouchersService    = vouchers.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -61,5 +64,6 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.EvaluationService = evaluation.New(a.LedgerService)
 	a.OverviewService = overview.New(a.LedgerService, a.SupervisionService, a.ComplaintsService, a.EvaluationService)
 	a.SecurityService = security.New(k)
+	a.VouchersService = vouchers.New(a.LedgerService)
 	return a
 }

@@ -10,7 +10,9 @@ import (
 
 // MayManageVoucherSchemes: purchasers create schemes for their place, issue vouchers, approve
 // and pay the monthly statements.
-func MayManageVoucherSchemes(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
+func MayManageVoucherSchemes(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser)
+}
 
 // MayReadVoucherSchemes: purchasers, hubs, auditors and community staff read the schemes of
 // their place; a provider those that admit it.

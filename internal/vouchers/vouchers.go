@@ -252,7 +252,9 @@ func newPIN() string {
 	return string(b)
 }
 
-func (a *Service) pinHash(serial, pin string) string { return a.Box.Hash(serial+":"+pin, "vouchers.pin") }
+func (a *Service) pinHash(serial, pin string) string {
+	return a.Box.Hash(serial+":"+pin, "vouchers.pin")
+}
 
 // NormalizeSerial drops spaces and dashes and upper-cases a typed or scanned serial.
 func NormalizeSerial(s string) string {
