@@ -486,15 +486,17 @@ func (a *Service) PrintSheets(ctx context.Context, ac *gongzhi.Actor, schemeID i
 	return out, err
 }
 
-// holderVoucher locks a voucher of the resident's own or household's.
-func (a *Service) holderVoucher(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*store.VoucherRow, error) {
+// holderScope is the vouchers a resident holds: their own and their household's (read before
+// the transaction that changes one).
+func (a *Service) holderScope(ctx context.Context, ac *gongzhi.Actor) (store.VoucherScope, error) {
 	if err := kernel.Allow(ac, MayHoldVouchers(ac)); err != nil {
-		return nil, err
+		return store.VoucherScope{}, err
 	}
-	sc, err := a.voucherScope(ctx, ac)
-	if err != nil {
-		return nil, err
-	}
+	return a.voucherScope(ctx, ac)
+}
+
+// holderVoucher locks a voucher within the holder's scope.
+func holderVoucher(ctx context.Context, q *store.Q, sc store.VoucherScope, id int64) (*store.VoucherRow, error) {
 	if _, err := q.GetVoucher(ctx, sc, id); err != nil {
 		return nil, err
 	}
@@ -504,9 +506,13 @@ func (a *Service) holderVoucher(ctx context.Context, q *store.Q, ac *gongzhi.Act
 // NewPIN makes a new one-time PIN for the resident's own (or household's) issued voucher and
 // returns it once (ECONFLICT state: voucher.not_issued for one spent or expired).
 func (a *Service) NewPIN(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Voucher, error) {
+	sc, err := a.holderScope(ctx, ac)
+	if err != nil {
+		return nil, err
+	}
 	var out *gongzhi.Voucher
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		r, err := a.holderVoucher(ctx, q, ac, id)
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		r, err := holderVoucher(ctx, q, sc, id)
 		if err != nil {
 			return err
 		}
@@ -527,8 +533,12 @@ func (a *Service) NewPIN(ctx context.Context, ac *gongzhi.Actor, id int64) (*gon
 // (EINVALID org_id: voucher.provider_not_admitted for another; ECONFLICT state:
 // voucher.not_issued once spent or expired). Only the chosen provider may then redeem it.
 func (a *Service) ChooseProvider(ctx context.Context, ac *gongzhi.Actor, id, orgID int64) (*gongzhi.Voucher, error) {
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		r, err := a.holderVoucher(ctx, q, ac, id)
+	sc, err := a.holderScope(ctx, ac)
+	if err != nil {
+		return nil, err
+	}
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		r, err := holderVoucher(ctx, q, sc, id)
 		if err != nil {
 			return err
 		}
@@ -661,9 +671,6 @@ func (a *Service) Redeem(ctx context.Context, ac *gongzhi.Actor, req RedeemReque
 			}
 			return err
 		}
-		if err := q.SetVoucherPIN(ctx, r.ID, ""); err != nil { // the PIN was for this once
-			return err
-		}
 		if err := a.publish(ctx, q, "voucher.redeemed", map[string]any{"serial": r.Serial, "provider": org, "entry": req.EntryID,
 			"amount": int64(r.FaceValue), "month": red.Month}); err != nil {
 			return err
@@ -701,8 +708,12 @@ func (a *Service) Rate(ctx context.Context, ac *gongzhi.Actor, id int64, rating 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if _, err := a.holderVoucher(ctx, q, ac, id); err != nil {
+	sc, err := a.holderScope(ctx, ac)
+	if err != nil {
+		return nil, err
+	}
+	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		if _, err := holderVoucher(ctx, q, sc, id); err != nil {
 			return err
 		}
 		if err := q.RateVoucher(ctx, id, rating, comment, a.NowUTC()); err != nil {
@@ -714,4 +725,19 @@ func (a *Service) Rate(ctx context.Context, ac *gongzhi.Actor, id int64, rating 
 		return nil, err
 	}
 	return a.Voucher(ctx, ac, id)
+}
+
+// VoucherProviders returns the providers a voucher's scheme admits (ids in order, names by id),
+// for a voucher the actor reads.
+func (a *Service) VoucherProviders(ctx context.Context, ac *gongzhi.Actor, id int64) ([]int64, map[int64]string, error) {
+	v, err := a.Voucher(ctx, ac, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := a.DB.Q().GetVoucherScheme(ctx, store.Scope{}, v.SchemeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := a.SchemeProviders(ctx, s)
+	return s.Providers, names, err
 }
