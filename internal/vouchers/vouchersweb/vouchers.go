@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -447,11 +448,39 @@ func (s *Server) renderScheme(w http.ResponseWriter, r *http.Request, id int64, 
 	if sc.LivingAlone {
 		elig = append(elig, web.T(lang, "voucher.living_alone"))
 	}
-	if len(sc.TargetGroups) > 0 {
-		elig = append(elig, strings.Join(sc.TargetGroups, "、"))
+	groups, err := s.svc.TargetGroups(ctx, ac)
+	if err != nil {
+		return err
 	}
-	if len(sc.Communities) > 0 {
-		elig = append(elig, strings.Join(sc.Communities, "、"))
+	var gnames []string
+	for _, g := range groups {
+		if slices.Contains(sc.TargetGroups, g.Code) {
+			gnames = append(gnames, g.Name)
+		}
+	}
+	if len(gnames) > 0 {
+		elig = append(elig, strings.Join(gnames, "、"))
+	}
+	var cnames []string
+	for _, c := range sc.Communities {
+		name := c
+		if p, err := s.svc.Place(ctx, ac, c); err == nil {
+			name = p.Name
+		}
+		cnames = append(cnames, name)
+	}
+	if len(cnames) > 0 {
+		elig = append(elig, strings.Join(cnames, "、"))
+	}
+	cats, err := s.svc.ServiceCategories(ctx, false)
+	if err != nil {
+		return err
+	}
+	var catNames []string
+	for _, c := range cats {
+		if slices.Contains(sc.Categories, c.Code) {
+			catNames = append(catNames, c.Name)
+		}
 	}
 	base := href("/vouchers/schemes/", id)
 	main := section{Rows: []web.Kv{
@@ -461,7 +490,7 @@ func (s *Server) renderScheme(w http.ResponseWriter, r *http.Request, id int64, 
 		{Label: web.T(lang, "voucher.per_person"), Value: strconv.Itoa(sc.PerPerson)},
 		{Label: web.T(lang, "voucher.valid"), Value: sc.ValidFrom + " – " + sc.ValidUntil},
 		{Label: web.T(lang, "voucher.eligibility"), Value: strings.Join(elig, " · ")},
-		{Label: web.T(lang, "voucher.categories"), Value: strings.Join(sc.Categories, "、")},
+		{Label: web.T(lang, "voucher.categories"), Value: strings.Join(catNames, "、")},
 		{Label: web.T(lang, "voucher.providers"), Value: strings.Join(provs, "、")},
 		{Label: web.T(lang, "voucher.counts"), Value: web.T(lang, fmt.Sprintf("voucher.counts_text:%d", sc.Issued)) + " · " +
 			web.T(lang, fmt.Sprintf("voucher.redeemed_text:%d", sc.Redeemed)) + " · " + web.T(lang, fmt.Sprintf("voucher.expired_text:%d", sc.Expired))},
