@@ -944,6 +944,6 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 		sec.Table = append(sec.Table, []web.Cell{{Text: p.SchemeName}, {Text: p.OrgName}, {Text: strconv.Itoa(p.Redeemed)},
 			{Text: fmt.Sprintf("%.0f%%", p.Share*100)}, {Text: rating}})
 	}
-	s.Render(w, r, http.StatusOK, "vouchers_page", &web.Page{Title: web.T(lang, "voucher.public_title"), Data: &pageView{Sections: []section{sec}}})
+	s.Render(w, r, http.StatusOK, "vouchers_page", &web.Page{Title: web.T(lang, "voucher.public_title"), Active: "/public", Data: &pageView{Sections: []section{sec}}})
 	return nil
 }
