@@ -30,6 +30,7 @@ type Config struct {
 	Dev           string
 	SessionIdle   time.Duration
 	FieldCipher   string // aes or sm4 (secret.Ciphers)
+	LogOrigin     string // the public ledger's origin line ("": derived)
 	Audit         kernel.AuditPolicy
 	TOTPRoles     []string
 	// accounts and sessions (等保 level 3)
@@ -103,6 +104,13 @@ var settings = []setting{
 			return fmt.Errorf("integrity-hash must be %s, not %q", strings.Join(secret.IntegrityHashes, " or "), v)
 		}
 		c.Audit.Hash = v
+		return nil
+	}},
+	{"log-origin", "GONGZHI_LOG_ORIGIN", "", "the public ledger's origin line and key name, e.g. gongzhi.example/gedang (one word, no '+'); default: gongzhi.example/ and 8 hex digits of its public key", func(c *Config, v string) error {
+		if strings.ContainsAny(v, " \t+") {
+			return fmt.Errorf("log-origin must be one word without '+', not %q", v)
+		}
+		c.LogOrigin = v
 		return nil
 	}},
 	{"log-format", "GONGZHI_LOG_FORMAT", "text", "log format: text or json", func(c *Config, v string) error {

@@ -49,6 +49,11 @@ Usage:
   gongzhi restore [flags] [--force] FILE  put a SQLite backup in place of the database (stop the server first)
   gongzhi rekey   [flags]                 re-encrypt personal data with --field-cipher (aes|sm4; stop the servers first)
   gongzhi audit verify [flags]            check the audit log against its daily seals
+  gongzhi log key [flags]                 print the public ledger's origin and verifier key
+  gongzhi log verify [--vkey KEY] [--state FILE] [--receipt FILE] [--db DSN] [URL]
+                                          check a public ledger (docs/ledger.md): its checkpoint,
+                                          tree and tiles, consistency with the last one seen; a
+                                          receipt offline; with --db, every record against the rows
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people|grids|households [flags] FILE.xlsx|FILE.csv
   gongzhi import contracts [flags] --place CODE FILE.xlsx|FILE.csv
@@ -104,6 +109,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("usage: gongzhi audit verify [flags]")
 		}
 		return cmdAuditVerify(ctx, rest[1:], stdout)
+	case "log":
+		return cmdLog(ctx, rest, stdout) // publog.go
 	case "import":
 		if len(rest) == 0 {
 			return errors.New("usage: gongzhi import divisions|orgs|people|grids|households|contracts FILE…")
@@ -174,7 +181,7 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger) (*app.App, error)
 	}
 	return app.New(db, box, kernel.Config{SessionIdle: c.SessionIdle, Audit: c.Audit, TOTPRoles: c.TOTPRoles,
 		HashSlots: c.HashSlots, MaxSessions: c.MaxSessions, PasswordMaxAge: c.PasswordMaxAge, InactiveAfter: c.InactiveAfter,
-		PolicyExempt: c.PolicyExempt}, log), nil
+		PolicyExempt: c.PolicyExempt, LogOrigin: c.LogOrigin}, log), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {
@@ -330,6 +337,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, a *app.App, log
 			}
 		}
 	}()
+	go a.PubLog.Run(ctx, time.Second, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

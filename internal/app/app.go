@@ -5,6 +5,7 @@ package app
 
 import (
 	"log/slog"
+	"time"
 
 	"gongzhi/internal/accounts"
 	"gongzhi/internal/complaints"
@@ -12,6 +13,7 @@ import (
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/ledger"
 	"gongzhi/internal/overview"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/purchase"
 	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
@@ -35,6 +37,8 @@ type App struct {
 	*OverviewService
 	*SecurityService
 	*VouchersService
+	// PubLog is the instance's public ledger (internal/publog): its keys, origin and integration.
+	PubLog *publog.Log
 }
 
 // The capabilities' services, by name.
@@ -65,5 +69,12 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.OverviewService = overview.New(a.LedgerService, a.SupervisionService, a.ComplaintsService, a.EvaluationService)
 	a.SecurityService = security.New(k)
 	a.VouchersService = vouchers.New(a.LedgerService)
+	pl, err := publog.New(db, box, cfg.LogOrigin)
+	if err != nil { // an origin the configuration should have refused: the derived one instead
+		log.Error("public ledger origin", "err", err)
+		pl, _ = publog.New(db, box, "")
+	}
+	pl.Now = func() time.Time { return k.Now() }
+	a.PubLog = pl
 	return a
 }

@@ -32,6 +32,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/purchase"
 	"gongzhi/internal/store"
 )
@@ -556,6 +557,9 @@ func (a *Service) PublishEvaluation(ctx context.Context, ac *gongzhi.Actor, id i
 			}
 		}
 		if err := q.PublishEvaluation(ctx, e, a.NowUTC()); err != nil {
+			return err
+		}
+		if _, err := publog.Append(ctx, q, evaluationRecord(e, a.Today())); err != nil {
 			return err
 		}
 		if err := a.Change(ctx, q, ac, gongzhi.StateChange{CallID: e.CallID, Entity: "evaluation", EntityID: e.ID, From: gongzhi.EvalFinalized,

@@ -23,6 +23,8 @@
 //     their money returns to the budget (vouchers.ExpireVouchers).
 //   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
 //     days are disabled (accounts.DisableInactive).
+//   - integrate_log, every minute: the public ledger's pending records get their leaf indexes,
+//     tiles and a signed checkpoint (publog.Log.Integrate); the server also does it every second.
 //
 // Joint-meeting action items need no job: whether one is overdue is worked out when it is read,
 // and nothing about it is stored.
@@ -55,6 +57,7 @@ const (
 	KindSecurityAlarms  = "security_alarms"
 	KindInactive        = "disable_inactive_accounts"
 	KindVouchers        = "expire_vouchers"
+	KindIntegrateLog    = "integrate_log"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -105,6 +108,15 @@ var Jobs = []*Job{
 	{Kind: KindSecurityAlarms, Schedule: Schedule{Every: 5 * time.Minute}, Work: RaiseSecurityAlarms},
 	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
 	{Kind: KindVouchers, Schedule: Schedule{Every: time.Hour, Offset: 10 * time.Minute}, Work: ExpireVouchers},
+	{Kind: KindIntegrateLog, Schedule: Schedule{Every: time.Minute}, Work: IntegrateLog},
+}
+
+// IntegrateLog integrates the public ledger's pending records and signs a new checkpoint
+// (publog.Log.Integrate; safe with several instances). Each instance also runs it every second
+// (publog.Log.Run, started with the server): this job is the backstop that leaves no record
+// pending for long even where that loop is not running. Returns how many records it integrated.
+func IntegrateLog(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.PubLog.Integrate(ctx)
 }
 
 // ByKind returns the job of a kind, nil for an unknown one.

@@ -38,6 +38,8 @@ type Config struct {
 	PasswordMaxAge time.Duration // a password older than this must be changed at sign-in (default 90 days; negative: never)
 	InactiveAfter  time.Duration // the daily job disables accounts unused this long (default 90 days; negative: never)
 	PolicyExempt   []string      // roles spared password expiry and inactivity disabling (nil: residents)
+	// LogOrigin is the public ledger's origin line (internal/publog; "": derived from its key).
+	LogOrigin string
 }
 
 // App is the service layer.

@@ -105,7 +105,7 @@ func ParseCheckpoint(text string) (Checkpoint, error) {
 	if err != nil || n < 0 || strconv.FormatInt(n, 10) != lines[1] {
 		return Checkpoint{}, errors.New("checkpoint: bad tree size")
 	}
-	h, err := base64.StdEncoding.DecodeString(lines[2])
+	h, err := base64.StdEncoding.Strict().DecodeString(lines[2])
 	if err != nil || len(h) != tlog.HashSize {
 		return Checkpoint{}, errors.New("checkpoint: bad root hash")
 	}

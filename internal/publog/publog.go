@@ -15,10 +15,8 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -103,7 +101,7 @@ func Decode(data []byte) (Record, error) {
 	if err := d.Decode(&e); err != nil {
 		return Record{}, fmt.Errorf("publog: not a record: %w", err)
 	}
-	r := Record{Type: e.Type, Version: e.Version, Body: e.Body}
+	r := Record(e)
 	plain := map[string]any{}
 	for k, v := range e.Body {
 		plain[k] = plainValue(v)
@@ -161,21 +159,17 @@ func Append(ctx context.Context, q *store.Q, rec Record) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return q.InsertID(ctx, `INSERT INTO publog_records (type, version, entry, created_at) VALUES (?, ?, ?, ?)`,
-		rec.Type, rec.Version, string(data), time.Now().UTC())
+	return q.InsertLogRecord(ctx, rec.Type, rec.Version, string(data), time.Now())
 }
 
 // Index returns the leaf index of the record with sequence number seq, and false while it is
 // still pending. ENOTFOUND for an unknown seq.
 func Index(ctx context.Context, q *store.Q, seq int64) (int64, bool, error) {
-	var idx *int64
-	if err := q.QueryRow(ctx, `SELECT idx FROM publog_records WHERE id = ?`, seq).Scan(&idx); err != nil {
-		return 0, false, storeErr(err)
+	r, err := q.LogRecordBySeq(ctx, seq)
+	if err != nil || r.Index < 0 {
+		return 0, false, err
 	}
-	if idx == nil {
-		return 0, false, nil
-	}
-	return *idx, true, nil
+	return r.Index, true, nil
 }
 
 // PseudonymKeyLabel is the label the pseudonym key is derived with from the instance's secret
@@ -190,12 +184,4 @@ func Pseudonym(key []byte, personID int64) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("person\x00" + strconv.FormatInt(personID, 10)))
 	return "p-" + hex.EncodeToString(m.Sum(nil)[:12])
-}
-
-// storeErr maps sql.ErrNoRows (which QueryRow's Scan returns unmapped) to ENOTFOUND.
-func storeErr(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return gongzhi.NotFound()
-	}
-	return err
 }

@@ -16,7 +16,17 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 // newLog returns the log of a fresh database with a fixed secret key.
 func newLog(t *testing.T, db *store.DB) *publog.Log {
 	t.Helper()
-	box, err := secret.NewBox(make([]byte, secret.KeySize))
+	return newLogKey(t, db, 0)
+}
+
+// newLogKey returns the log of db with a secret key of bytes k.
+func newLogKey(t *testing.T, db *store.DB, k byte) *publog.Log {
+	t.Helper()
+	key := make([]byte, secret.KeySize)
+	for i := range key {
+		key[i] = k
+	}
+	box, err := secret.NewBox(key)
 	if err != nil {
 		t.Fatal(err)
 	}

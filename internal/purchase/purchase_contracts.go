@@ -12,6 +12,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/store"
 )
 
@@ -401,6 +402,9 @@ func (a *Service) putInForce(ctx context.Context, q *store.Q, ac *gongzhi.Actor,
 		return err
 	}
 	if ct.State == gongzhi.ContractDraft {
+		if _, err := publog.Append(ctx, q, contractRecord(ct, v, now)); err != nil {
+			return err
+		}
 		return a.Change(ctx, q, ac, gongzhi.StateChange{CallID: ct.CallID, AppID: ct.ApplicationID, Entity: "contract", EntityID: ct.ID,
 			From: gongzhi.ContractDraft, To: gongzhi.ContractSigned, Note: gongzhi.NoteOf("amount", v.Terms.Amount)})
 	}
@@ -462,6 +466,9 @@ func (a *Service) RecordPayment(ctx context.Context, ac *gongzhi.Actor, contract
 			return err
 		}
 		if err := q.AddContractPaid(ctx, contractID, amount, a.NowUTC()); err != nil {
+			return err
+		}
+		if _, err := publog.Append(ctx, q, paymentRecord(p)); err != nil {
 			return err
 		}
 		c, err := q.GetCall(ctx, store.Scope{}, ct.CallID)

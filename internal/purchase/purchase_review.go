@@ -13,6 +13,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/store"
 )
 
@@ -1322,6 +1323,11 @@ func (a *Service) PublishAwards(ctx context.Context, ac *gongzhi.Actor, callID i
 		}
 		if err := q.SettleApplications(ctx, callID, now); err != nil {
 			return err
+		}
+		for _, w := range awards {
+			if _, err := publog.Append(ctx, q, awardRecord(w)); err != nil {
+				return err
+			}
 		}
 		uid, uname, role := kernel.Identity(ac)
 		lines := make([]gongzhi.StateChange, 0, len(awards)+len(apps))

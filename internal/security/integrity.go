@@ -14,6 +14,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/store"
 )
@@ -146,6 +147,9 @@ func (a *Service) SealAudit(ctx context.Context, now time.Time) (int, error) {
 			if !ok { // another instance sealed it: it carries on
 				done = true
 				return nil
+			}
+			if _, err := publog.Append(ctx, q, sealRecord(s)); err != nil {
+				return err
 			}
 			sealed++
 			lastDay = s.Day

@@ -36,6 +36,7 @@ var serviceRank = map[string]int{
 // helpers are packages of no layer, which services and web packages alike may import.
 var helpers = map[string]bool{
 	"internal/store": true, "internal/secret": true, "internal/files": true, "internal/xlsx": true, "internal/division": true,
+	"internal/publog": true, // the public ledger: every service appends its records in its own transactions
 }
 
 // webHelpers are the helpers a web package may import (never storage).

@@ -13,6 +13,7 @@ import (
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
 	"gongzhi/internal/overview/overviewweb"
+	"gongzhi/internal/publog/publogweb"
 	"gongzhi/internal/purchase/purchaseweb"
 	"gongzhi/internal/registry/registryweb"
 	"gongzhi/internal/security/securityweb"
@@ -36,6 +37,7 @@ func Parts(a *app.App) []web.Part {
 		jobsweb.Part(jobs.NewService(a)),
 		securityweb.Part(a.SecurityService),
 		vouchersweb.Part(a.VouchersService),
+		publogweb.Part(a.PubLog),
 	}
 }
 
