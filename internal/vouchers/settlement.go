@@ -163,8 +163,8 @@ func (a *Service) PayStatement(ctx context.Context, ac *gongzhi.Actor, id int64,
 			return err
 		}
 		slices.Sort(serials)
-		if err := a.publish(ctx, q, "voucher.settled", map[string]any{"scheme": s.ID, "provider": st.OrgID, "month": st.Month,
-			"amount": int64(st.Amount), "paid_on": paidOn, "serials": serials}); err != nil {
+		if err := a.publish(ctx, q, RecSettled, map[string]any{"statement_id": id, "scheme_id": s.ID, "org_id": st.OrgID, "month": st.Month,
+			"amount_fen": int64(st.Amount), "paid_on": paidOn, "serials": serials}); err != nil {
 			return err
 		}
 		return a.WriteAudit(ctx, q, ac, "pay", ResStatements, kernel.Id10(id), map[string]any{"state": st.State},
@@ -218,8 +218,8 @@ func (a *Service) ExpireVouchers(ctx context.Context, ac *gongzhi.Actor) (int, e
 				if err := q.MoveVoucher(ctx, id, gongzhi.VoucherIssued, gongzhi.VoucherExpired, a.NowUTC()); err != nil {
 					return err
 				}
-				if err := a.publish(ctx, q, "voucher.expired", map[string]any{"serial": r.Serial, "scheme": r.SchemeID,
-					"amount": int64(r.FaceValue), "valid_until": r.ValidUntil}); err != nil {
+				if err := a.publish(ctx, q, RecExpired, map[string]any{"voucher_id": id, "serial": r.Serial, "scheme_id": r.SchemeID,
+					"amount_fen": int64(r.FaceValue), "valid_until": r.ValidUntil}); err != nil {
 					return err
 				}
 				k := key{r.BudgetID, r.SchemeName}

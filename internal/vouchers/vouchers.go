@@ -312,8 +312,8 @@ func (a *Service) issue(ctx context.Context, q *store.Q, s *gongzhi.VoucherSchem
 		if err := q.InsertVoucher(ctx, v, ""); err != nil {
 			return err
 		}
-		if err := a.publish(ctx, q, "voucher.issued", map[string]any{"scheme": s.ID, "serial": v.Serial, "face_value": int64(v.FaceValue),
-			"holder": a.pseudonym(p.ID), "community": v.CommunityCode, "valid_until": v.ValidUntil}); err != nil {
+		if err := a.publish(ctx, q, RecIssued, map[string]any{"voucher_id": v.ID, "scheme_id": s.ID, "serial": v.Serial,
+			"face_value_fen": int64(v.FaceValue), "holder": a.pseudonym(p.ID), "community": v.CommunityCode, "valid_until": v.ValidUntil}); err != nil {
 			return err
 		}
 		*out = append(*out, v)
@@ -671,8 +671,8 @@ func (a *Service) Redeem(ctx context.Context, ac *gongzhi.Actor, req RedeemReque
 			}
 			return err
 		}
-		if err := a.publish(ctx, q, "voucher.redeemed", map[string]any{"serial": r.Serial, "provider": org, "entry": req.EntryID,
-			"amount": int64(r.FaceValue), "month": red.Month}); err != nil {
+		if err := a.publish(ctx, q, RecRedeemed, map[string]any{"voucher_id": r.ID, "serial": r.Serial, "org_id": org, "entry_id": req.EntryID,
+			"amount_fen": int64(r.FaceValue), "month": red.Month}); err != nil {
 			return err
 		}
 		if err := a.WriteAudit(ctx, q, ac, "redeem", ResVouchers, kernel.Id10(r.ID), map[string]any{"state": gongzhi.VoucherIssued},
