@@ -163,6 +163,7 @@ var pathIDs = []pathRule{
 	rule(`/reviews/\{id\}`, `SELECT m.call_id FROM panel_members m JOIN users u ON u.person_id = m.person_id ORDER BY m.call_id`),
 	rule(`/calls/\{id\}`, `SELECT id FROM calls ORDER BY id`),
 	rule(`/budgets/\{id\}`, `SELECT id FROM budgets ORDER BY id`),
+	rule(`/public/ledger/receipts/\{seq\}`, `SELECT id FROM publog_records ORDER BY id`),
 	rule(`/(voucher-schemes|vouchers/schemes)/\{id\}`, `SELECT id FROM voucher_schemes ORDER BY id`),
 	rule(`/vouchers/\{id\}`, `SELECT id FROM vouchers ORDER BY id`, `SELECT voucher_id FROM voucher_redemptions WHERE org_id = `+provider+` ORDER BY voucher_id`),
 	rule(`/needs/\{id\}`, `SELECT id FROM needs ORDER BY id`),
