@@ -111,6 +111,11 @@ var NoteCodes = map[string][]string{
 	"past_import": {ArgCount, ArgMoney},  // past contracts imported: how many, their sum
 	"past_year":   {ArgNumber, ArgCount}, // of an import: a fiscal year and how many of its contracts
 	"past_orgs":   {ArgCount},            // of an import: providers registered because the registry lacked them
+
+	// service vouchers (budget_ledger)
+	"voucher_issue":  {ArgText, ArgCount},           // vouchers of the scheme (its name) issued: how many
+	"voucher_settle": {ArgText, ArgMonth, ArgCount}, // a provider's statement paid: the provider, the month, vouchers
+	"voucher_expire": {ArgText, ArgCount},           // vouchers of the scheme expired unspent: how many
 }
 
 // NoteOf makes a note. Arguments are written as their kinds store them: an int or int64 as a

@@ -20,6 +20,7 @@ import (
 	"gongzhi/internal/security"
 	"gongzhi/internal/store"
 	"gongzhi/internal/supervision"
+	"gongzhi/internal/vouchers"
 )
 
 // App is every capability's service over one kernel.
@@ -35,6 +36,7 @@ type App struct {
 	*EvaluationService
 	*OverviewService
 	*SecurityService
+	*VouchersService
 	// PubLog is the instance's public ledger (internal/publog): its keys, origin and integration.
 	PubLog *publog.Log
 }
@@ -50,6 +52,7 @@ type (
 	EvaluationService  = evaluation.Service
 	OverviewService    = overview.Service
 	SecurityService    = security.Service
+	VouchersService    = vouchers.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -65,6 +68,7 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.EvaluationService = evaluation.New(a.LedgerService)
 	a.OverviewService = overview.New(a.LedgerService, a.SupervisionService, a.ComplaintsService, a.EvaluationService)
 	a.SecurityService = security.New(k)
+	a.VouchersService = vouchers.New(a.LedgerService)
 	pl, err := publog.New(db, box, cfg.LogOrigin)
 	if err != nil { // an origin the configuration should have refused: the derived one instead
 		log.Error("public ledger origin", "err", err)

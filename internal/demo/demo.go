@@ -192,6 +192,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedStages(ctx, a, pac, orgIDs, expertPool, expertPerson, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: calls at every stage: %w", err)
 	}
+	if err := seedVouchers(ctx, a, pac, orgIDs, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: service vouchers: %w", err)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

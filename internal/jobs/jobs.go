@@ -19,6 +19,8 @@
 //   - purge_audit, every hour at :40: the audit entries older than the retention go, whole days,
 //     so once a day in effect (security.PurgeAudit).
 //   - security_alarms, every 5 minutes: the security administrator's alarms (security.RaiseAlarms).
+//   - expire_vouchers, every hour at :10: issued service vouchers past their last day expire and
+//     their money returns to the budget (vouchers.ExpireVouchers).
 //   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
 //     days are disabled (accounts.DisableInactive).
 //   - integrate_log, every minute: the public ledger's pending records get their leaf indexes,
@@ -54,6 +56,7 @@ const (
 	KindPurgeAudit      = "purge_audit"
 	KindSecurityAlarms  = "security_alarms"
 	KindInactive        = "disable_inactive_accounts"
+	KindVouchers        = "expire_vouchers"
 	KindIntegrateLog    = "integrate_log"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
@@ -104,6 +107,7 @@ var Jobs = []*Job{
 	{Kind: KindPurgeAudit, Schedule: Schedule{Every: time.Hour, Offset: 40 * time.Minute}, Work: PurgeAudit},
 	{Kind: KindSecurityAlarms, Schedule: Schedule{Every: 5 * time.Minute}, Work: RaiseSecurityAlarms},
 	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
+	{Kind: KindVouchers, Schedule: Schedule{Every: time.Hour, Offset: 10 * time.Minute}, Work: ExpireVouchers},
 	{Kind: KindIntegrateLog, Schedule: Schedule{Every: time.Minute}, Work: IntegrateLog},
 }
 
@@ -283,4 +287,9 @@ func Statuses(ctx context.Context, a *app.App, ac *gongzhi.Actor) ([]Status, err
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// ExpireVouchers expires the service vouchers past their last day, releasing their money.
+func ExpireVouchers(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.VouchersService.ExpireVouchers(ctx, system())
 }

@@ -18,6 +18,7 @@ import (
 	"gongzhi/internal/registry/registryweb"
 	"gongzhi/internal/security/securityweb"
 	"gongzhi/internal/supervision/supervisionweb"
+	"gongzhi/internal/vouchers/vouchersweb"
 	"gongzhi/internal/web"
 )
 
@@ -35,6 +36,7 @@ func Parts(a *app.App) []web.Part {
 		overviewweb.Part(a.OverviewService),
 		jobsweb.Part(jobs.NewService(a)),
 		securityweb.Part(a.SecurityService),
+		vouchersweb.Part(a.VouchersService),
 		publogweb.Part(a.PubLog),
 	}
 }
