@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -26,15 +28,7 @@ func TestPoolExhaustedOnPhone(t *testing.T) {
 	requireBrowser(t)
 	srv := sqliteServer(t)
 	ctx := context.Background()
-	var c *gongzhi.Call
-	if _, err := srv.App.Calls(ctx, gongzhi.SystemActor("test"), store.ListOptions{Q: demo.PrelimCallTitle}, func(x *gongzhi.Call) error {
-		if x.Title == demo.PrelimCallTitle {
-			c = x
-		}
-		return nil
-	}); err != nil || c == nil {
-		t.Fatalf("the demo's closed call: %v", err)
-	}
+	c := demoCall(t, srv, demo.PrelimCallTitle)
 	b := newBrowser(t, srv.Base)
 	b.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch))
 	b.login("gt-purchaser")
@@ -95,7 +89,8 @@ func TestPoolExhaustedOnPhone(t *testing.T) {
 	checkNoSidewaysScroll(t, b, cpath+" with the pool exhausted")
 }
 
-// viewShot saves what the screen shows, with sel scrolled into view (top: the top of the page),
+// viewShot saves what the screen shows, with sel scrolled into view (top: the top of the page;
+// y=N: N pixels down),
 // as $GONGZHI_SCREENSHOTS/<test>-<name>.png, when that is set: a phone's screenful, as a
 // person sees it, where shot saves the whole page.
 func (b *browser) viewShot(name, sel string) {
@@ -106,8 +101,11 @@ func (b *browser) viewShot(name, sel string) {
 	}
 	ctx, cancel := b.step()
 	defer cancel()
-	if sel == "top" {
-		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+	if y, ok := strings.CutPrefix(sel, "y="); ok || sel == "top" {
+		if !ok {
+			y = "0"
+		}
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, `+y+`)`)); err != nil {
 			b.t.Errorf("screenshot %s: %v", name, err)
 			return
 		}
@@ -123,5 +121,77 @@ func (b *browser) viewShot(name, sel string) {
 	file := filepath.Join(dir, unsafeName.ReplaceAllString(b.t.Name()+"-"+name, "_")+".png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		b.t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
+// demoCall finds a call of the demo by its title.
+func demoCall(t *testing.T, srv *server, title string) *gongzhi.Call {
+	t.Helper()
+	var c *gongzhi.Call
+	if _, err := srv.App.Calls(context.Background(), gongzhi.SystemActor("test"), store.ListOptions{Q: title}, func(x *gongzhi.Call) error {
+		if x.Title == title {
+			c = x
+		}
+		return nil
+	}); err != nil || c == nil {
+		t.Fatalf("the demo's call %s: %v", title, err)
+	}
+	return c
+}
+
+// TestPhonePages: the office's pages a phone shows most (the calls in review and in notice, the
+// needs list, map, form and a need) and the provider's ledger entry form fit a 390px screen
+// without scrolling sideways.
+func TestPhonePages(t *testing.T) {
+	requireBrowser(t)
+	srv := sqliteServer(t)
+	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch)
+	var need int64
+	if _, err := srv.App.Needs(context.Background(), gongzhi.SystemActor("test"), store.ListOptions{Limit: 1}, func(n *gongzhi.Need) error {
+		need = n.ID
+		return nil
+	}); err != nil || need == 0 {
+		t.Fatalf("a demo need: %v", err)
+	}
+	b := newBrowser(t, srv.Base)
+	b.do("emulate a phone", phone)
+	b.login("gt-purchaser")
+	pages := []struct{ name, path string }{
+		{"review-call", "/calls/" + strconv.FormatInt(demoCall(t, srv, demo.ReviewCallTitle).ID, 10)},
+		{"notice-call", "/calls/" + strconv.FormatInt(demoCall(t, srv, demo.NoticeCallTitle).ID, 10)},
+		{"needs", "/needs"},
+		{"needs-map", "/needs/map"},
+		{"need-new", "/needs/new"},
+		{"need", "/needs/" + strconv.FormatInt(need, 10)},
+	}
+	for _, p := range pages {
+		if st := b.open(p.path); st != http.StatusOK {
+			b.fatal("GET %s: %d", p.path, st)
+		}
+		checkNoSidewaysScroll(t, b, p.path)
+		b.shot(p.name)
+		b.screenfuls(p.name)
+	}
+	v := newBrowser(t, srv.Base)
+	v.do("emulate a phone", phone)
+	v.login("gt-provider")
+	if st := v.open("/ledger/new"); st != http.StatusOK {
+		v.fatal("GET /ledger/new: %d", st)
+	}
+	v.press("the contract's entry form", `main a[href^="/ledger/new?contract="]`, http.StatusOK)
+	checkNoSidewaysScroll(t, v, v.path())
+	v.shot("ledger-new")
+	v.screenfuls("ledger-new")
+}
+
+// screenfuls saves the page a screenful at a time (at most twelve), as viewShot does.
+func (b *browser) screenfuls(name string) {
+	b.t.Helper()
+	if os.Getenv(envScreenshots) == "" {
+		return
+	}
+	h := eval[int](b, `document.documentElement.scrollHeight`)
+	for i, y := 0, 0; y < h && i < 12; i, y = i+1, y+800 {
+		b.viewShot(fmt.Sprintf("%s-%02d", name, i), "y="+strconv.Itoa(y))
 	}
 }

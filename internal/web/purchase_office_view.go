@@ -490,6 +490,8 @@ const officeCSS = `
 .p-form label { flex:1 1 10rem; }
 .p-form label.small { flex:0 1 7rem; }
 .p-form label.check { flex:0 0 auto; }
+.p-form label.grow { flex-basis:100%; } /* a text to write (an objection's answer) takes its own row */
+.p-form label.grow textarea { width:100%; }
 .p-form .field-error { flex-basis:100%; }
 .p-form button { white-space:nowrap; flex:0 0 auto; }
 td .p-form { margin:.15rem 0; }

@@ -378,6 +378,9 @@ type offObjectionRow struct {
 	Outcome   string
 	Answered  string
 	Form      *web.OffMiniForm
+	// Overturnable: the objection targets an award (not the whole call), which an upheld answer
+	// may overturn
+	Overturnable bool
 }
 
 type offAwardRow struct {
@@ -755,7 +758,7 @@ func (s *Server) offRenderCall(w http.ResponseWriter, r *http.Request, status in
 			}
 			row.Target = web.T(lang, "objection.whole_call")
 			if o.ApplicationID != 0 {
-				row.Target = titles[o.ApplicationID]
+				row.Target, row.Overturnable = titles[o.ApplicationID], true
 			}
 			if o.State == gongzhi.ObjectionAnswered {
 				row.Outcome = web.T(lang, "objection.not_upheld")
