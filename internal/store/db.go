@@ -38,6 +38,7 @@ type DB struct {
 	Dialect Dialect
 	Path    string // SQLite file path, for backups
 	DSN     string
+	stmts   *stmtCache // SQLite's compiled statements (stmtcache.go); nil on PostgreSQL
 }
 
 // ParseDSN splits a --db value: "sqlite:PATH", a bare path, or "postgres://…".
@@ -131,6 +132,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 		db.SQL.SetMaxOpenConns(conns)
 		db.SQL.SetMaxIdleConns(conns)
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
+		db.stmts = newStmtCache(db.SQL)
 	case Postgres:
 		db.SQL, err = sql.Open("pgx", target)
 		if err != nil {
@@ -151,7 +153,12 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.SQL.Close() }
+func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.close()
+	}
+	return db.SQL.Close()
+}
 
 // Q returns a Querier outside any transaction, for reads.
 //
@@ -162,7 +169,7 @@ func (db *DB) Close() error { return db.SQL.Close() }
 // PostgreSQL it would read outside the transaction's snapshot and locks.) Transact's function
 // takes that context as its first parameter, named like the caller's context so that it shadows
 // it; a test in this package checks every call site for that.
-func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect, pool: true} }
+func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect, pool: true, stmts: db.stmts} }
 
 // ErrPoolInTx is the panic value when the connection pool is used with a transaction's context.
 var ErrPoolInTx = errors.New("store: the connection pool was used inside a transaction; use the transaction's handle")
@@ -202,7 +209,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(ctx context.Context, q *
 		}
 		err = mapErr(tx.Commit())
 	}()
-	return fn(context.WithValue(ctx, txKey{}, true), &Q{x: tx, d: db.Dialect, tx: tx})
+	return fn(context.WithValue(ctx, txKey{}, true), &Q{x: tx, d: db.Dialect, tx: tx, stmts: db.stmts})
 }
 
 func isRetryable(err error) bool {
@@ -228,7 +235,8 @@ type Q struct {
 	x    execer
 	d    Dialect
 	tx   *sql.Tx
-	pool bool // q runs on the pool: refuses a transaction's context
+	pool  bool       // q runs on the pool: refuses a transaction's context
+	stmts *stmtCache // compiled statements, SQLite only
 }
 
 // guard panics when a pool handle is asked to run a statement with a transaction's context.
@@ -249,14 +257,26 @@ func (q *Q) InTx() bool { return q.tx != nil }
 // Exec runs a statement.
 func (q *Q) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q.guard(ctx)
-	r, err := q.x.ExecContext(ctx, q.rebind(query), args...)
+	query = q.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		r, err := st.ExecContext(ctx, args...)
+		return r, mapErr(err)
+	}
+	r, err := q.x.ExecContext(ctx, query, args...)
 	return r, mapErr(err)
 }
 
 // Query runs a query.
 func (q *Q) Query(ctx context.Context, query string, args ...any) (*Rows, error) {
 	q.guard(ctx)
-	r, err := q.x.QueryContext(ctx, q.rebind(query), args...)
+	query = q.rebind(query)
+	var r *sql.Rows
+	var err error
+	if st := q.stmt(ctx, query); st != nil {
+		r, err = st.QueryContext(ctx, args...)
+	} else {
+		r, err = q.x.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -266,7 +286,11 @@ func (q *Q) Query(ctx context.Context, query string, args ...any) (*Rows, error)
 // QueryRow runs a query for one row.
 func (q *Q) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q.guard(ctx)
-	return q.x.QueryRowContext(ctx, q.rebind(query), args...)
+	query = q.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.x.QueryRowContext(ctx, query, args...)
 }
 
 // InsertID runs an INSERT … RETURNING id and returns the id.
