@@ -33,6 +33,7 @@ import (
 
 	"gongzhi/internal/demo"
 	"gongzhi/internal/site"
+	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -41,6 +42,8 @@ func BenchmarkCityCPU(b *testing.B) {
 	if dsn == "" || dataDir == "" {
 		b.Skip("set GONGZHI_BENCH_CITY_DB and GONGZHI_BENCH_CITY_DATA to a city built by gongzhi gen --scale city")
 	}
+	store.TrackOpenRows(false) // as in production: measure what a server runs
+	defer store.TrackOpenRows(true)
 	ctx := context.Background()
 	c, _, err := parseConfig("serve", []string{"--db", dsn, "--data-dir", dataDir}, nil)
 	if err != nil {

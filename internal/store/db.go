@@ -232,9 +232,9 @@ type execer interface {
 
 // Q runs SQL written with ? placeholders on either database, inside or outside a transaction.
 type Q struct {
-	x    execer
-	d    Dialect
-	tx   *sql.Tx
+	x     execer
+	d     Dialect
+	tx    *sql.Tx
 	pool  bool       // q runs on the pool: refuses a transaction's context
 	stmts *stmtCache // compiled statements, SQLite only
 }
