@@ -19,6 +19,9 @@ type ListOptions struct {
 	// Info, when set, is filled in by the list query: the cursors of the pages around the one
 	// returned and whether the total is exact.
 	Info *ListInfo
+	// CountOnly asks for the total alone (a to-do count): with a Limit, no row is read and
+	// none is handed to the list's callback.
+	CountOnly bool
 }
 
 // ListInfo is what a list query tells about the page it returned besides its rows.

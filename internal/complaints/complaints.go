@@ -726,7 +726,7 @@ func (a *Service) ComplaintItems(ctx context.Context, ac *gongzhi.Actor) (todos,
 			return 0
 		}
 		var n int
-		n, err = q.ListComplaints(ctx, s, store.ListOptions{Filters: f, Limit: 1}, now, func(*store.ComplaintRow) error { return nil })
+		n, err = q.ListComplaints(ctx, s, store.ListOptions{Filters: f, Limit: 1, CountOnly: true}, now, func(*store.ComplaintRow) error { return nil })
 		return n
 	}
 	add := func(list *[]kernel.Todo, key string, f map[string]string, href string) {

@@ -509,16 +509,18 @@ func (a *Service) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year i
 		return nil, err
 	}
 	slices.Sort(ids)
-	// the ledger of all of them summed at once, not per contract
-	totals, err := q.LedgerTotalsByContract(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	// and their terms in force and satisfaction read at once too
+	// their terms in force read at once
 	cts, err := q.ContractsInForce(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
+	// and the ledger of all of them summed at once, not per contract; entries by tag only for
+	// the contracts with an indicator counting by tag (read from the entries, not kept)
+	totals, err := q.LedgerTotalsTagged(ctx, ids, func(id int64) bool { return countsByTag(cts[id]) })
+	if err != nil {
+		return nil, err
+	}
+	// and their satisfaction
 	sats, err := q.SatisfactionCounts(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -665,4 +667,20 @@ func (a *Service) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*go
 	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
 		func(c *gongzhi.Contract) error { out = append(out, c); return nil })
 	return out, err
+}
+
+// countsByTag reports whether a contract's terms in force have an indicator counting the
+// entries that carry a tag.
+func countsByTag(ct *gongzhi.Contract) bool {
+	if ct == nil || ct.Current == nil {
+		return false
+	}
+	for _, xs := range [][]gongzhi.Indicator{ct.Current.Terms.Outputs, ct.Current.Terms.Outcomes} {
+		for _, ind := range xs {
+			if strings.HasPrefix(gongzhi.IndicatorMeasure(ind), gongzhi.MeasureTagPrefix) {
+				return true
+			}
+		}
+	}
+	return false
 }

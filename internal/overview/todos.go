@@ -23,7 +23,7 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 			return 0
 		}
 		var n int
-		n, err = list(store.ListOptions{Filters: filters, Limit: 1})
+		n, err = list(store.ListOptions{Filters: filters, Limit: 1, CountOnly: true})
 		return n
 	}
 	orgs := func(f map[string]string) int {

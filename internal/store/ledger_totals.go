@@ -138,6 +138,14 @@ func (q *Q) RebuildLedgerTotals(ctx context.Context) error {
 // its active entries, as LedgerTotals gives for one contract over its whole ledger. Contracts
 // without active entries are missing from the map.
 func (q *Q) LedgerTotalsByContract(ctx context.Context, ids []int64) (map[int64]*gongzhi.LedgerTotals, error) {
+	return q.LedgerTotalsTagged(ctx, ids, nil)
+}
+
+// LedgerTotalsTagged is LedgerTotalsByContract with the entries by tag (ByTag) counted only for
+// the contracts for which tagged answers true (nil: all): tags are not kept totals but read from
+// each active entry of the contract, so a dashboard asks them only of the contracts that have an
+// indicator counting by tag (issue 10: reading a city's million entries on every render).
+func (q *Q) LedgerTotalsTagged(ctx context.Context, ids []int64, tagged func(id int64) bool) (map[int64]*gongzhi.LedgerTotals, error) {
 	out := map[int64]*gongzhi.LedgerTotals{}
 	get := func(id int64) *gongzhi.LedgerTotals {
 		if out[id] == nil {
@@ -174,10 +182,18 @@ func (q *Q) LedgerTotalsByContract(ctx context.Context, ids []int64) (map[int64]
 		if err := rows.Err(); err != nil {
 			return nil, mapErr(err)
 		}
+		var targs []any
+		for _, id := range chunk {
+			if tagged == nil || tagged(id) {
+				targs = append(targs, id)
+			}
+		}
 		tw := &where{}
-		tw.add("e.contract_id IN "+in, args...)
+		tw.add("e.contract_id IN "+inList(len(targs)), targs...)
 		tw.add("e.state = 'active'")
-		if err := q.tagTotals(ctx, tw, func(id int64, tag string) {
+		if len(targs) == 0 {
+			// no contract of the chunk counts by tag
+		} else if err := q.tagTotals(ctx, tw, func(id int64, tag string) {
 			t := get(id)
 			if t.ByTag == nil {
 				t.ByTag = map[string]int64{}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gongzhi"
@@ -254,7 +255,32 @@ var nextJoinWord = regexp.MustCompile(`(?is)^\s*($|LEFT\b|JOIN\b|INNER\b|CROSS\b
 
 // countFrom drops from the FROM clause the LEFT JOINs of one row by key (a place's name, a
 // household's address) that the conditions do not use: they cannot change how many rows match.
+// The answer depends on the two texts only, which a list repeats on every request, so it is
+// kept (the regular expressions cost more than the count of a small list).
 func countFrom(from, cond string) string {
+	key := from + "\x00" + cond
+	countFroms.Lock()
+	v, ok := countFroms.m[key]
+	countFroms.Unlock()
+	if ok {
+		return v
+	}
+	v = countFromUncached(from, cond)
+	countFroms.Lock()
+	if countFroms.m == nil || len(countFroms.m) >= 2000 { // texts vary with the filters given: bounded
+		countFroms.m = map[string]string{}
+	}
+	countFroms.m[key] = v
+	countFroms.Unlock()
+	return v
+}
+
+var countFroms struct {
+	sync.Mutex
+	m map[string]string
+}
+
+func countFromUncached(from, cond string) string {
 	for {
 		changed := false
 		for _, m := range toOne.FindAllStringSubmatchIndex(from, -1) {
@@ -374,6 +400,11 @@ func listWith[T any](ctx context.Context, q *Q, selectCols, from string, w *wher
 	*info = gongzhi.ListInfo{TotalExact: true}
 	if opts.Limit <= 0 {
 		return listAll(ctx, q, selectCols, from, w, keys, keyed, scan, prep, each)
+	}
+	if opts.CountOnly {
+		n, exact, err := q.boundedCount(ctx, from, w)
+		info.TotalExact = exact
+		return n, err
 	}
 	limit, offset := opts.Limit, max(opts.Offset, 0)
 	if offset > gongzhi.MaxOffset {

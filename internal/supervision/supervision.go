@@ -702,7 +702,7 @@ func (a *Service) SupervisionItems(ctx context.Context, ac *gongzhi.Actor) (todo
 			return 0
 		}
 		var n int
-		n, err = list(store.ListOptions{Filters: f, Limit: 1})
+		n, err = list(store.ListOptions{Filters: f, Limit: 1, CountOnly: true})
 		return n
 	}
 	insp := func(o store.ListOptions) (int, error) {
