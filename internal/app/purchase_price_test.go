@@ -160,9 +160,9 @@ func TestPriceRangeEnforced(t *testing.T) {
 		}
 		setRange(false)
 		_, err = a.AmendContractPriced(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(90_000)), "服务社区增加", "新增两个社区")
-		wantField(err, gongzhi.EINVALID, "amount", "price.above_max:60,000.00")
+		wantField(err, gongzhi.EINVALID, "amount", "price.above_max:30,000.00–60,000.00")
 		_, err = a.AmendContract(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(20_000)), "缩减服务")
-		wantField(err, gongzhi.EINVALID, "amount", "price.below_min:30,000.00")
+		wantField(err, gongzhi.EINVALID, "amount", "price.below_min:30,000.00–60,000.00")
 		setRange(true)
 		_, err = a.AmendContract(ctx, f.purchaser, ct.ID, amend(gongzhi.Yuan(90_000)), "服务社区增加")
 		wantField(err, gongzhi.EINVALID, "price_exception", "price.exception_reason")
