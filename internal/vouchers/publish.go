@@ -2,16 +2,21 @@
 // the transaction of the change it records and checked against its rows by
 // `gongzhi log verify --db`. People appear only as the instance's pseudonyms. Version 1 bodies:
 //
-//   - voucher.issued: voucher_id, scheme_id, serial, face_value_fen, holder (pseudonym),
+//   - voucher.issued: voucher_id, scheme_id, serial_sha256, face_value_fen, holder (pseudonym),
 //     community (12-digit code), valid_until (YYYY-MM-DD)
-//   - voucher.redeemed: voucher_id, serial, org_id, entry_id (0: none), amount_fen, month (YYYY-MM)
-//   - voucher.settled: statement_id, scheme_id, org_id, month, amount_fen, paid_on, serials (sorted)
-//   - voucher.expired: voucher_id, serial, scheme_id, amount_fen, valid_until
+//   - voucher.redeemed: voucher_id, serial_sha256, org_id, entry_id (0: none), amount_fen, month (YYYY-MM)
+//   - voucher.settled: statement_id, scheme_id, org_id, month, amount_fen, paid_on, serial_sha256s (sorted)
+//   - voucher.expired: voucher_id, serial_sha256, scheme_id, amount_fen, valid_until
+//
+// A serial is never published: with the voucher's PIN it spends the voucher, so the ledger holds
+// its SHA-256 (lower-case hex), which its holder can compute from the sheet to find their records.
 
 package vouchers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 
 	"gongzhi"
 	"gongzhi/internal/publog"
@@ -26,6 +31,12 @@ const (
 	RecExpired    = "voucher.expired"
 	RecordVersion = 1
 )
+
+// serialDigest is what the ledger holds of a voucher's serial.
+func serialDigest(serial string) string {
+	sum := sha256.Sum256([]byte(serial))
+	return hex.EncodeToString(sum[:])
+}
 
 // publish appends a voucher record to the public ledger in the caller's transaction.
 func (a *Service) publish(ctx context.Context, q *store.Q, typ string, body map[string]any) error {
@@ -54,7 +65,7 @@ func init() {
 			return gone, err
 		}
 		var d publog.Differ
-		d.Field("serial", r.Str("serial"), v.Serial)
+		d.Field("serial_sha256", r.Str("serial_sha256"), serialDigest(v.Serial))
 		d.Field("scheme_id", r.Int("scheme_id"), v.SchemeID)
 		d.Field("face_value_fen", r.Int("face_value_fen"), int64(v.FaceValue))
 		d.Field("community", r.Str("community"), v.CommunityCode)
@@ -70,7 +81,7 @@ func init() {
 			return "the redemption is gone", nil
 		}
 		var d publog.Differ
-		d.Field("serial", r.Str("serial"), v.Serial)
+		d.Field("serial_sha256", r.Str("serial_sha256"), serialDigest(v.Serial))
 		d.Field("org_id", r.Int("org_id"), v.Redemption.OrgID)
 		d.Field("entry_id", r.Int("entry_id"), v.Redemption.EntryID)
 		d.Field("amount_fen", r.Int("amount_fen"), int64(v.Redemption.Amount))
@@ -99,7 +110,7 @@ func init() {
 			return gone, err
 		}
 		var d publog.Differ
-		d.Field("serial", r.Str("serial"), v.Serial)
+		d.Field("serial_sha256", r.Str("serial_sha256"), serialDigest(v.Serial))
 		d.Field("amount_fen", r.Int("amount_fen"), int64(v.FaceValue))
 		d.Field("state", gongzhi.VoucherExpired, v.State)
 		return d.String(), nil

@@ -312,7 +312,7 @@ func (a *Service) issue(ctx context.Context, q *store.Q, s *gongzhi.VoucherSchem
 		if err := q.InsertVoucher(ctx, v, ""); err != nil {
 			return err
 		}
-		if err := a.publish(ctx, q, RecIssued, map[string]any{"voucher_id": v.ID, "scheme_id": s.ID, "serial": v.Serial,
+		if err := a.publish(ctx, q, RecIssued, map[string]any{"voucher_id": v.ID, "scheme_id": s.ID, "serial_sha256": serialDigest(v.Serial),
 			"face_value_fen": int64(v.FaceValue), "holder": a.pseudonym(p.ID), "community": v.CommunityCode, "valid_until": v.ValidUntil}); err != nil {
 			return err
 		}
@@ -671,7 +671,7 @@ func (a *Service) Redeem(ctx context.Context, ac *gongzhi.Actor, req RedeemReque
 			}
 			return err
 		}
-		if err := a.publish(ctx, q, RecRedeemed, map[string]any{"voucher_id": r.ID, "serial": r.Serial, "org_id": org, "entry_id": req.EntryID,
+		if err := a.publish(ctx, q, RecRedeemed, map[string]any{"voucher_id": r.ID, "serial_sha256": serialDigest(r.Serial), "org_id": org, "entry_id": req.EntryID,
 			"amount_fen": int64(r.FaceValue), "month": red.Month}); err != nil {
 			return err
 		}

@@ -11,6 +11,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -161,6 +163,12 @@ func TestVouchers(t *testing.T) {
 		var holder int64
 		if err := q.QueryRow(ctx, `SELECT id, serial, person_id FROM vouchers WHERE scheme_id = ? ORDER BY id LIMIT 1`, sid).Scan(&vid, &serial, &holder); err != nil {
 			t.Fatal(err)
+		}
+		// the ledger holds the serial's SHA-256, never the serial (with the PIN it spends the voucher)
+		sum := sha256.Sum256([]byte(serial))
+		if count(`SELECT COUNT(*) FROM publog_records WHERE entry LIKE ?`, "%"+serial+"%") != 0 ||
+			count(`SELECT COUNT(*) FROM publog_records WHERE type = 'voucher.issued' AND entry LIKE ?`, "%"+hex.EncodeToString(sum[:])+"%") != 1 {
+			t.Fatalf("the ledger does not hold the serial %s as its digest only", serial)
 		}
 		r = e.call(com, "POST", base+"/sheets", map[string]any{"community": demo.ZhongshanCode, "ids": fmt.Sprint(vid)})
 		items, _ := r.Body["items"].([]any)
