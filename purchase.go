@@ -415,8 +415,10 @@ type StateChange struct {
 	To       string    `json:"to"`
 	UserID   int64     `json:"user_id"`
 	Username string    `json:"username"` // "anonymous" for the public
-	Role     string    `json:"role"`
-	Note     Note      `json:"note"` // what the line says, as data (NoteCodes)
+	// DisplayName is the account's name as it is now ("" for the public and removed accounts).
+	DisplayName string `json:"display_name,omitempty"`
+	Role        string `json:"role"`
+	Note        Note   `json:"note"` // what the line says, as data (NoteCodes)
 }
 
 // checkList validates a list of codes against allowed ones; it returns "" or a reason key.

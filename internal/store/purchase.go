@@ -143,8 +143,9 @@ func (q *Q) ListStateChanges(ctx context.Context, f HistoryFilter) ([]gongzhi.St
 	if len(w.parts) == 0 {
 		w.add("1 = 0")
 	}
-	rows, err := q.Query(ctx, `SELECT id, at, COALESCE(call_id, 0), COALESCE(application_id, 0), entity, entity_id, from_state,
-		to_state, COALESCE(user_id, 0), username, role, note_code, note_args FROM purchase_history`+w.sql()+` ORDER BY at, id`, w.args...)
+	rows, err := q.Query(ctx, `SELECT h.id, h.at, COALESCE(h.call_id, 0), COALESCE(h.application_id, 0), h.entity, h.entity_id, h.from_state,
+		h.to_state, COALESCE(h.user_id, 0), h.username, COALESCE(u.display_name, ''), h.role, h.note_code, h.note_args
+		FROM purchase_history h LEFT JOIN users u ON u.id = h.user_id`+w.sql()+` ORDER BY h.at, h.id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +155,7 @@ func (q *Q) ListStateChanges(ctx context.Context, f HistoryFilter) ([]gongzhi.St
 		var c gongzhi.StateChange
 		var code, args string
 		if err := rows.Scan(&c.ID, &c.At, &c.CallID, &c.AppID, &c.Entity, &c.EntityID, &c.From, &c.To, &c.UserID, &c.Username,
-			&c.Role, &code, &args); err != nil {
+			&c.DisplayName, &c.Role, &code, &args); err != nil {
 			return nil, mapErr(err)
 		}
 		if c.Note, err = gongzhi.ParseNote(code, args); err != nil {

@@ -401,9 +401,9 @@ func OffTruncate(s string, n int) string {
 func OffHistoryOf(lang string, hs []gongzhi.StateChange) []HistoryRow {
 	out := make([]HistoryRow, 0, len(hs))
 	for _, h := range hs {
-		who := h.Username
+		who := PpFirstNonEmpty(h.DisplayName, h.Username)
 		if h.Role != "" {
-			who += T(lang, "p.open") + T(lang, "role."+h.Role) + T(lang, "p.close")
+			who += T(lang, "p.open") + T(lang, "role.short."+h.Role) + T(lang, "p.close")
 		}
 		what := T(lang, "entity."+h.Entity)
 		if h.EntityID != 0 && h.Entity != "call" && h.Entity != "panel" && h.Entity != "ranking" {
