@@ -8,13 +8,10 @@ package accountsweb
 
 import (
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
-
-	qrcode "github.com/yeqown/go-qrcode/v2"
 
 	"gongzhi"
 	"gongzhi/internal/accounts"
@@ -245,47 +242,8 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error) er
 	return s.renderMyTOTP(w, r, web.StatusOf[e.Code], e)
 }
 
-// qrSVG draws text as a QR code in SVG, made here: nothing is fetched from elsewhere.
-func qrSVG(text string) (template.HTML, error) {
-	qr, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
-	if err != nil {
-		return "", err
-	}
-	var sw svgWriter
-	if err := qr.Save(&sw); err != nil {
-		return "", err
-	}
-	return template.HTML(sw.b.String()), nil
-}
-
-// svgWriter is a qrcode.Writer that draws the matrix as one SVG path (a rectangle per run of
-// dark modules in a row), with a quiet zone of four modules.
-type svgWriter struct{ b strings.Builder }
-
-func (sw *svgWriter) Write(m qrcode.Matrix) error {
-	const quiet = 4
-	bits := m.Bitmap()
-	n := len(bits) + 2*quiet
-	fmt.Fprintf(&sw.b, `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="232" height="232" role="img" aria-label="QR" shape-rendering="crispEdges">`, n, n)
-	fmt.Fprintf(&sw.b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
-	for y, row := range bits {
-		for x := 0; x < len(row); x++ {
-			if !row[x] {
-				continue
-			}
-			run := 1
-			for x+run < len(row) && row[x+run] {
-				run++
-			}
-			fmt.Fprintf(&sw.b, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, run, run)
-			x += run - 1
-		}
-	}
-	sw.b.WriteString(`"/></svg>`)
-	return nil
-}
-
-func (sw *svgWriter) Close() error { return nil }
+// qrSVG draws an otpauth:// address as a QR code (web.QRSVG).
+func qrSVG(text string) (template.HTML, error) { return web.QRSVG(text, 232, false) }
 
 // groupSecret shows a base32 secret in groups of four, as people type it into an app.
 func groupSecret(s string) string {

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	qrcode "github.com/yeqown/go-qrcode/v2"
-
 	"gongzhi"
 	"gongzhi/internal/vouchers"
 	"gongzhi/internal/web"
@@ -584,45 +582,14 @@ func (s *Server) issueOne(w http.ResponseWriter, r *http.Request) error {
 		func(e *gongzhi.Error) error { return s.renderScheme(w, r, id, web.StatusOf[e.Code], e) }, href("/vouchers/schemes/", id), "voucher.issued_flash")
 }
 
-// qrSVG draws text as a QR code in SVG, made here: nothing is fetched from elsewhere.
+// qrSVG draws a voucher's serial as a QR code (web.QRSVG), or nothing.
 func qrSVG(text string) template.HTML {
-	qr, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
+	svg, err := web.QRSVG(text, 0, false)
 	if err != nil {
 		return ""
 	}
-	var sw svgWriter
-	if err := qr.Save(&sw); err != nil {
-		return ""
-	}
-	return template.HTML(sw.b.String())
+	return svg
 }
-
-type svgWriter struct{ b strings.Builder }
-
-func (sw *svgWriter) Write(m qrcode.Matrix) error {
-	const quiet = 4
-	bits := m.Bitmap()
-	n := len(bits) + 2*quiet
-	fmt.Fprintf(&sw.b, `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="QR" shape-rendering="crispEdges">`, n, n)
-	fmt.Fprintf(&sw.b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
-	for y, row := range bits {
-		for x := 0; x < len(row); x++ {
-			if !row[x] {
-				continue
-			}
-			run := 1
-			for x+run < len(row) && row[x+run] {
-				run++
-			}
-			fmt.Fprintf(&sw.b, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, run, run)
-			x += run - 1
-		}
-	}
-	sw.b.WriteString(`"/></svg>`)
-	return nil
-}
-
-func (sw *svgWriter) Close() error { return nil }
 
 func (s *Server) sheets(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
