@@ -18,7 +18,7 @@ func newAuthApp(t *testing.T, db *store.DB) (*app.App, *time.Time) {
 	return newLoginApp(t, db, kernel.Config{})
 }
 
-func mustBox(t *testing.T) *secret.Box {
+func mustBox(t testing.TB) *secret.Box {
 	b, err := secret.NewBox(secret.Random(32))
 	if err != nil {
 		t.Fatal(err)

@@ -174,7 +174,7 @@ func BenchmarkPurchaseFundingReport(b *testing.B) {
 		setup := time.Now()
 		ctx := context.Background()
 		now := purStart
-		a := app.New(db, nil, kernel.Config{}, nil)
+		a := app.New(db, mustBox(b), kernel.Config{}, nil) // the public ledger derives its keys from the box
 		a.Now = func() time.Time { return now }
 		q := db.Q()
 		if _, err := q.UpsertPlaces(ctx, purPlaces, now); err != nil {
