@@ -100,10 +100,16 @@ func randomSeed() int64 {
 
 // ---- money movements
 
-// moveMoney locks a budget and moves money: reserve (available → reserved, refused with
-// budget.insufficient when the budget cannot cover it), release (reserved → available) or spend
-// (reserved → spent). Every movement is a ledger line.
+// moveMoney moves a purchase's money (MoveMoney), a refusal naming the field amount.
 func (a *Service) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e gongzhi.LedgerEntry) error {
+	return a.MoveMoney(ctx, q, ac, e, "amount")
+}
+
+// MoveMoney locks a budget and moves money in the caller's transaction: reserve (available →
+// reserved, refused with budget.insufficient when the budget cannot cover it, naming field),
+// release (reserved → available) or spend (reserved → spent). Every movement is a ledger line.
+// Purchases and service vouchers draw on budgets through it.
+func (a *Service) MoveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e gongzhi.LedgerEntry, field string) error {
 	if e.Amount == 0 {
 		return nil
 	}
@@ -118,7 +124,7 @@ func (a *Service) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 	switch e.Kind {
 	case gongzhi.LedgerReserve:
 		if b.Available() < e.Amount {
-			return gongzhi.Refused("amount", "budget.insufficient:"+b.Available().Format())
+			return gongzhi.Refused(field, "budget.insufficient:"+b.Available().Format())
 		}
 		dr = e.Amount
 	case gongzhi.LedgerRelease:
@@ -126,7 +132,7 @@ func (a *Service) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, 
 		dr = -e.Amount
 	case gongzhi.LedgerSpend:
 		if b.Reserved < e.Amount {
-			return gongzhi.Refused("amount", "budget.insufficient:"+b.Reserved.Format())
+			return gongzhi.Refused(field, "budget.insufficient:"+b.Reserved.Format())
 		}
 		dr, ds = -e.Amount, e.Amount
 	}

@@ -261,37 +261,10 @@ func NormalizeSerial(s string) string {
 	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(strings.TrimSpace(s)))
 }
 
-// moveMoney locks the budget and moves money as the purchase capability does: reserve
-// (refused with budget.insufficient beyond what is available), release or spend.
+// moveMoney moves a scheme's money on its budget (purchase's MoveMoney), a refusal naming the
+// scheme's field budget_id.
 func (a *Service) moveMoney(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e gongzhi.LedgerEntry) error {
-	if e.Amount == 0 {
-		return nil
-	}
-	if err := q.LockRow(ctx, "budgets", e.BudgetID); err != nil {
-		return err
-	}
-	b, err := q.GetBudget(ctx, store.Scope{}, e.BudgetID)
-	if err != nil {
-		return err
-	}
-	var dr, ds gongzhi.Money
-	switch e.Kind {
-	case gongzhi.LedgerReserve:
-		if b.Available() < e.Amount {
-			return gongzhi.Refused("budget_id", "budget.insufficient:"+b.Available().Format())
-		}
-		dr = e.Amount
-	case gongzhi.LedgerRelease:
-		e.Amount = min(e.Amount, b.Reserved)
-		dr = -e.Amount
-	case gongzhi.LedgerSpend:
-		if b.Reserved < e.Amount {
-			return gongzhi.Refused("budget_id", "budget.insufficient:"+b.Reserved.Format())
-		}
-		dr, ds = -e.Amount, e.Amount
-	}
-	e.At, e.Username = a.NowUTC(), kernel.ActorName(ac)
-	return q.MoveBudgetMoney(ctx, &e, dr, ds, kernel.UserID(ac))
+	return a.MoveMoney(ctx, q, ac, e, "budget_id")
 }
 
 // lockScheme locks a scheme the purchaser manages.
