@@ -144,6 +144,7 @@ type Voucher struct {
 	RatingComment string      `json:"rating_comment"`
 	Redemption    *Redemption `json:"redemption,omitempty"`
 	PIN           string      `json:"pin,omitempty"`
+	IssuedSeq     int64       `json:"issued_seq"` // its voucher.issued record on the public ledger (its receipt); 0: none
 }
 
 // Redemption is a voucher spent at a provider.
@@ -157,6 +158,10 @@ type Redemption struct {
 	StatementID int64     `json:"statement_id"`
 	Username    string    `json:"username"`
 	At          time.Time `json:"at"`
+	LogSeq      int64     `json:"log_seq"`     // its voucher.redeemed record on the public ledger (its receipt)
+	SettledSeq  int64     `json:"settled_seq"` // the voucher.settled record of its paid statement; 0: not yet
+	EntryTitle  string    `json:"entry_title"` // the service ledger entry (台账) recording the service
+	EntryOn     string    `json:"entry_on"`
 }
 
 // VoucherStatement is a provider's monthly statement of one scheme.
@@ -175,6 +180,7 @@ type VoucherStatement struct {
 	PaidOn     string    `json:"paid_on"`
 	PaidBy     string    `json:"paid_by"`
 	CreatedAt  time.Time `json:"created_at"`
+	LogSeq     int64     `json:"log_seq"` // its voucher.settled record on the public ledger, once paid
 }
 
 // VoucherCount is one row of the vouchers report: a key (scheme, community, provider or month)

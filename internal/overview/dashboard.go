@@ -23,6 +23,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/store"
+	"gongzhi/internal/vouchers"
 )
 
 // Dashboard is one dashboard document: every block of the page, as the API returns it.
@@ -44,6 +45,7 @@ type Dashboard struct {
 	Progress     []gongzhi.IndicatorProgress `json:"progress"`
 	Attention    []kernel.Todo               `json:"attention"`
 	Satisfaction []gongzhi.SatisfactionPoint `json:"satisfaction"`
+	Vouchers     *vouchers.Figures           `json:"vouchers,omitempty"` // a place's service vouchers this month and in all (those who read their report)
 }
 
 // DashboardAsOf is the day a dashboard of fiscal year year looks at: today in the current year,
@@ -79,6 +81,13 @@ func (a *Service) Dashboard(ctx context.Context, ac *gongzhi.Actor, year int) (*
 		return nil, gongzhi.Forbidden()
 	}
 	q := a.DB.Q()
+	if d.Kind != "provider" && vouchers.MayReadVoucherReport(ac) {
+		f, err := vouchers.FiguresOf(ctx, q, s, a.NowUTC())
+		if err != nil {
+			return nil, err
+		}
+		d.Vouchers = f
+	}
 	// signed contracts of the year, and those in force on the day looked at (coverage)
 	var rows []*store.ContractRow
 	opts := store.ListOptions{Filters: map[string]string{"year_from": strconv.Itoa(year - 1), "year_to": strconv.Itoa(year + 1)}}

@@ -232,7 +232,7 @@ type VoucherRow struct {
 const voucherCols = `v.id, v.scheme_id, s.name, v.serial, v.person_id, p.name, COALESCE(v.household_id, 0), v.community_code,
 	COALESCE((SELECT pl.name FROM places pl WHERE pl.code = v.community_code), ''), v.seq, v.face_value, v.valid_until, v.state,
 	COALESCE(v.chosen_org_id, 0), COALESCE((SELECT o.name FROM organizations o WHERE o.id = v.chosen_org_id), ''), v.issued_at,
-	v.closed_at, v.rating, v.rating_comment, v.pin_hash, v.pin_failures, v.pin_locked_until, s.place_code, s.budget_id`
+	v.closed_at, v.rating, v.rating_comment, v.pin_hash, v.pin_failures, v.pin_locked_until, s.place_code, s.budget_id, v.issued_seq`
 
 const voucherFrom = ` FROM vouchers v JOIN voucher_schemes s ON s.id = v.scheme_id JOIN people p ON p.id = v.person_id`
 
@@ -242,7 +242,7 @@ func scanVoucher(sc scanner) (*VoucherRow, error) {
 	var closed, locked sql.NullTime
 	err := sc.Scan(&v.ID, &v.SchemeID, &v.SchemeName, &v.Serial, &v.PersonID, &v.PersonName, &v.HouseholdID, &v.CommunityCode,
 		&v.CommunityName, &v.Seq, &v.FaceValue, &v.ValidUntil, &v.State, &v.ChosenOrgID, &v.ChosenOrgName, &v.IssuedAt, &closed,
-		&v.Rating, &v.RatingComment, &r.PINHash, &r.PINFailures, &locked, &r.SchemePlace, &r.BudgetID)
+		&v.Rating, &v.RatingComment, &r.PINHash, &r.PINFailures, &locked, &r.SchemePlace, &r.BudgetID, &v.IssuedSeq)
 	v.ClosedAt, r.PINLockedUntil = closed.Time, locked.Time
 	return r, mapErr(err)
 }
@@ -281,8 +281,12 @@ func (q *Q) LockVoucher(ctx context.Context, s VoucherScope, id int64) (*Voucher
 func (q *Q) redemption(ctx context.Context, id int64) (*gongzhi.Redemption, error) {
 	var r gongzhi.Redemption
 	err := q.QueryRow(ctx, `SELECT r.voucher_id, r.org_id, o.name, COALESCE(r.entry_id, 0), r.amount, r.month, COALESCE(r.statement_id, 0),
-		r.username, r.at FROM voucher_redemptions r JOIN organizations o ON o.id = r.org_id WHERE r.voucher_id = ?`, id).
-		Scan(&r.VoucherID, &r.OrgID, &r.OrgName, &r.EntryID, &r.Amount, &r.Month, &r.StatementID, &r.Username, &r.At)
+		r.username, r.at, r.log_seq, COALESCE(e.title, ''), COALESCE(e.held_on, ''), COALESCE(st.log_seq, 0)
+		FROM voucher_redemptions r JOIN organizations o ON o.id = r.org_id
+		LEFT JOIN service_entries e ON e.id = r.entry_id LEFT JOIN voucher_statements st ON st.id = r.statement_id
+		WHERE r.voucher_id = ?`, id).
+		Scan(&r.VoucherID, &r.OrgID, &r.OrgName, &r.EntryID, &r.Amount, &r.Month, &r.StatementID, &r.Username, &r.At, &r.LogSeq,
+			&r.EntryTitle, &r.EntryOn, &r.SettledSeq)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -373,6 +377,24 @@ func (q *Q) InsertRedemption(ctx context.Context, v *gongzhi.Voucher, r *gongzhi
 	return err
 }
 
+// SetVoucherLogSeq keeps the sequence number of a voucher's record on the public ledger:
+// what "voucher.issued" (vouchers), "voucher.redeemed" (voucher_redemptions) or "voucher.settled"
+// (voucher_statements) wrote.
+func (q *Q) SetVoucherLogSeq(ctx context.Context, typ string, id, seq int64) error {
+	var query string
+	switch typ {
+	case "voucher.issued":
+		query = `UPDATE vouchers SET issued_seq = ? WHERE id = ?`
+	case "voucher.redeemed":
+		query = `UPDATE voucher_redemptions SET log_seq = ? WHERE voucher_id = ?`
+	case "voucher.settled":
+		query = `UPDATE voucher_statements SET log_seq = ? WHERE id = ?`
+	default:
+		return nil
+	}
+	return changed(q.Exec(ctx, query, seq, id))
+}
+
 // RateVoucher records the holder's rating of the service a voucher bought, once.
 func (q *Q) RateVoucher(ctx context.Context, id int64, rating int, comment string, now time.Time) error {
 	return changed(q.Exec(ctx, `UPDATE vouchers SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ? AND rating = 0
@@ -428,7 +450,7 @@ func (q *Q) InsertStatement(ctx context.Context, st *gongzhi.VoucherStatement, n
 }
 
 const statementCols = `st.id, st.scheme_id, s.name, st.org_id, o.name, st.month, st.vouchers, st.amount, st.state, st.approved_by,
-	st.approved_at, st.paid_on, st.paid_by, st.created_at`
+	st.approved_at, st.paid_on, st.paid_by, st.created_at, st.log_seq`
 
 const statementFrom = ` FROM voucher_statements st JOIN voucher_schemes s ON s.id = st.scheme_id JOIN organizations o ON o.id = st.org_id`
 
@@ -436,7 +458,7 @@ func scanStatement(sc scanner) (*gongzhi.VoucherStatement, error) {
 	var st gongzhi.VoucherStatement
 	var approved sql.NullTime
 	err := sc.Scan(&st.ID, &st.SchemeID, &st.SchemeName, &st.OrgID, &st.OrgName, &st.Month, &st.Vouchers, &st.Amount, &st.State,
-		&st.ApprovedBy, &approved, &st.PaidOn, &st.PaidBy, &st.CreatedAt)
+		&st.ApprovedBy, &approved, &st.PaidOn, &st.PaidBy, &st.CreatedAt, &st.LogSeq)
 	st.ApprovedAt = approved.Time
 	return &st, mapErr(err)
 }
@@ -605,4 +627,114 @@ func (q *Q) UserPerson(ctx context.Context, userID int64) (personID, householdID
 	err = q.QueryRow(ctx, `SELECT COALESCE(u.person_id, 0), COALESCE(p.household_id, 0) FROM users u LEFT JOIN people p ON p.id = u.person_id
 		WHERE u.id = ?`, userID).Scan(&personID, &householdID)
 	return personID, householdID, mapErr(err)
+}
+
+// EligibleMatch is a resident a scheme admits, found by name for issuing one voucher: what tells
+// people of one name apart (masked ID number, community, birth year) and what they hold.
+type EligibleMatch struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	IDMasked  string `json:"id_masked"`
+	PlaceCode string `json:"place_code"`
+	PlaceName string `json:"place_name"`
+	BirthYear int    `json:"birth_year"`
+	Held      int    `json:"held"` // vouchers of the scheme they hold
+}
+
+// EligibleMatches returns at most limit residents the scheme admits whose name (or its pinyin)
+// contains name, in name order.
+func (q *Q) EligibleMatches(ctx context.Context, s *gongzhi.VoucherScheme, maxBirthYear int, name string, limit int) ([]EligibleMatch, error) {
+	w := eligibleWhere(s, maxBirthYear)
+	w.add(`(LOWER(p.name) LIKE ? ESCAPE '\' OR p.name_py LIKE ? ESCAPE '\')`, likeArg(name), likeArg(strings.ReplaceAll(name, " ", "")))
+	args := append([]any{s.ID}, w.args...)
+	rows, err := q.Query(ctx, `SELECT p.id, p.name, p.id_masked, p.place_code, COALESCE((SELECT pl.name FROM places pl WHERE pl.code = p.place_code), ''),
+		p.birth_year, (SELECT COUNT(*) FROM vouchers v WHERE v.scheme_id = ? AND v.person_id = p.id) FROM people p`+w.sql()+
+		` ORDER BY p.name, p.id LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EligibleMatch
+	for rows.Next() {
+		var m EligibleMatch
+		if err := rows.Scan(&m.ID, &m.Name, &m.IDMasked, &m.PlaceCode, &m.PlaceName, &m.BirthYear, &m.Held); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// UpdateVoucherScheme writes a scheme's fields and replaces its admitted providers.
+func (q *Q) UpdateVoucherScheme(ctx context.Context, s *gongzhi.VoucherScheme, now time.Time) error {
+	if err := changed(q.Exec(ctx, `UPDATE voucher_schemes SET budget_id = ?, name = ?, face_value = ?, target_groups = ?, min_age = ?,
+		communities = ?, living_alone = ?, categories = ?, valid_from = ?, valid_until = ?, per_person = ?, updated_at = ? WHERE id = ?`,
+		s.BudgetID, s.Name, s.FaceValue, joinList(s.TargetGroups), s.MinAge, joinList(s.Communities), s.LivingAlone, joinList(s.Categories),
+		s.ValidFrom, s.ValidUntil, s.PerPerson, now.UTC(), s.ID)); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM voucher_providers WHERE scheme_id = ?`, s.ID); err != nil {
+		return err
+	}
+	for _, org := range s.Providers {
+		if _, err := q.Exec(ctx, `INSERT INTO voucher_providers (scheme_id, org_id) VALUES (?, ?)`, s.ID, org); err != nil {
+			return err
+		}
+	}
+	s.UpdatedAt = now
+	return nil
+}
+
+// VoucherFigures counts the vouchers of the schemes at a place and below over one period: issued,
+// redeemed, expired and settled (on a paid statement), the face value reserved (of the vouchers
+// issued in the period; over all time, of those still unspent) and the money settled.
+type VoucherFigures struct {
+	Issued   int           `json:"issued"`
+	Redeemed int           `json:"redeemed"`
+	Expired  int           `json:"expired"`
+	Settled  int           `json:"settled"`
+	Reserved gongzhi.Money `json:"reserved"`
+	Paid     gongzhi.Money `json:"paid"`
+}
+
+// VoucherSummary returns the figures of the schemes at the place prefix and below for the month
+// (YYYY-MM, China time) and over all time.
+func (q *Q) VoucherSummary(ctx context.Context, prefix, month string, from, to time.Time) (monthly, total VoucherFigures, err error) {
+	c, a := scopeRange("s.place_code", prefix)
+	one := func(f *VoucherFigures, cond string, args ...any) error {
+		return mapErr(q.QueryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM vouchers v JOIN voucher_schemes s ON s.id = v.scheme_id WHERE `+c+cond+`),
+			(SELECT COALESCE(SUM(v.face_value), 0) FROM vouchers v JOIN voucher_schemes s ON s.id = v.scheme_id WHERE `+c+cond+`)`,
+			append(append(append([]any{}, a...), args...), append(append([]any{}, a...), args...)...)...).Scan(&f.Issued, &f.Reserved))
+	}
+	count := func(out *int, query string, args ...any) error {
+		return mapErr(q.QueryRow(ctx, query, append(append([]any{}, a...), args...)...).Scan(out))
+	}
+	redeemed := `SELECT COUNT(*) FROM voucher_redemptions r JOIN voucher_schemes s ON s.id = r.scheme_id WHERE ` + c
+	expired := `SELECT COUNT(*) FROM vouchers v JOIN voucher_schemes s ON s.id = v.scheme_id WHERE ` + c + ` AND v.state = 'expired'`
+	settled := `SELECT COALESCE(SUM(st.vouchers), 0) FROM voucher_statements st JOIN voucher_schemes s ON s.id = st.scheme_id WHERE ` + c + ` AND st.state = 'paid'`
+	paid := `SELECT COALESCE(SUM(st.amount), 0) FROM voucher_statements st JOIN voucher_schemes s ON s.id = st.scheme_id WHERE ` + c + ` AND st.state = 'paid'`
+	var pm, pt int64
+	for _, step := range []func() error{
+		func() error { return one(&monthly, ` AND v.issued_at >= ? AND v.issued_at < ?`, from.UTC(), to.UTC()) },
+		func() error { return count(&monthly.Redeemed, redeemed+` AND r.month = ?`, month) },
+		func() error {
+			return count(&monthly.Expired, expired+` AND v.closed_at >= ? AND v.closed_at < ?`, from.UTC(), to.UTC())
+		},
+		func() error { return count(&monthly.Settled, settled+` AND st.paid_on LIKE ?`, month+"-%") },
+		func() error { return mapErr(q.QueryRow(ctx, paid+` AND st.paid_on LIKE ?`, append(append([]any{}, a...), month+"-%")...).Scan(&pm)) },
+		func() error { return one(&total, ` AND v.state = 'issued'`) },
+		func() error { return count(&total.Redeemed, redeemed) },
+		func() error { return count(&total.Expired, expired) },
+		func() error { return count(&total.Settled, settled) },
+		func() error { return mapErr(q.QueryRow(ctx, paid, a...).Scan(&pt)) },
+	} {
+		if err = step(); err != nil {
+			return
+		}
+	}
+	monthly.Paid, total.Paid = gongzhi.Money(pm), gongzhi.Money(pt)
+	// total.Issued counted the unspent only (for the money they hold): all issued is every voucher
+	err = count(&total.Issued, `SELECT COUNT(*) FROM vouchers v JOIN voucher_schemes s ON s.id = v.scheme_id WHERE `+c)
+	return
 }

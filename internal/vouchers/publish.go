@@ -38,10 +38,15 @@ func serialDigest(serial string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// publish appends a voucher record to the public ledger in the caller's transaction.
-func (a *Service) publish(ctx context.Context, q *store.Q, typ string, body map[string]any) error {
-	_, err := publog.Append(ctx, q, publog.Record{Type: typ, Version: RecordVersion, Body: body})
-	return err
+// publish appends a voucher record to the public ledger in the caller's transaction and, for
+// the records a voucher's holder or a provider takes a receipt of (issued, redeemed, settled),
+// keeps its sequence number on the row id it concerns (store.SetVoucherLogSeq).
+func (a *Service) publish(ctx context.Context, q *store.Q, typ string, id int64, body map[string]any) error {
+	seq, err := publog.Append(ctx, q, publog.Record{Type: typ, Version: RecordVersion, Body: body})
+	if err != nil || typ == RecExpired {
+		return err
+	}
+	return q.SetVoucherLogSeq(ctx, typ, id, seq)
 }
 
 // pseudonym is a person's pseudonym on this instance's ledger.

@@ -163,7 +163,7 @@ func (a *Service) PayStatement(ctx context.Context, ac *gongzhi.Actor, id int64,
 			return err
 		}
 		slices.Sort(serials)
-		if err := a.publish(ctx, q, RecSettled, map[string]any{"statement_id": id, "scheme_id": s.ID, "org_id": st.OrgID, "month": st.Month,
+		if err := a.publish(ctx, q, RecSettled, id, map[string]any{"statement_id": id, "scheme_id": s.ID, "org_id": st.OrgID, "month": st.Month,
 			"amount_fen": int64(st.Amount), "paid_on": paidOn, "serial_sha256s": serials}); err != nil {
 			return err
 		}
@@ -218,7 +218,7 @@ func (a *Service) ExpireVouchers(ctx context.Context, ac *gongzhi.Actor) (int, e
 				if err := q.MoveVoucher(ctx, id, gongzhi.VoucherIssued, gongzhi.VoucherExpired, a.NowUTC()); err != nil {
 					return err
 				}
-				if err := a.publish(ctx, q, RecExpired, map[string]any{"voucher_id": id, "serial_sha256": serialDigest(r.Serial), "scheme_id": r.SchemeID,
+				if err := a.publish(ctx, q, RecExpired, id, map[string]any{"voucher_id": id, "serial_sha256": serialDigest(r.Serial), "scheme_id": r.SchemeID,
 					"amount_fen": int64(r.FaceValue), "valid_until": r.ValidUntil}); err != nil {
 					return err
 				}

@@ -102,55 +102,9 @@ func (a *Service) CreateScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzh
 	var checks gongzhi.Checks
 	checks.Check(s.Validate())
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		scope := kernel.PlaceScope(ac)
-		var b *gongzhi.Budget
-		if !checks.Failed("budget_id") {
-			var err error
-			if b, err = q.GetBudget(ctx, scope, s.BudgetID); gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-				checks.Check(gongzhi.Invalid("budget_id", "voucher.unknown"))
-			} else if err != nil {
-				return err
-			}
-		}
-		prefix := strings.TrimRight(s.PlaceCode, "0")
-		for _, c := range s.Communities {
-			lvl, err := q.PlaceExists(ctx, c)
-			if err != nil {
-				return err
-			}
-			if lvl != 5 || !strings.HasPrefix(c, prefix) {
-				checks.Check(gongzhi.Invalid("communities", "voucher.unknown"))
-				break
-			}
-		}
-		groups, err := q.ListTargetGroups(ctx)
+		b, err := a.checkRefs(ctx, q, ac, s, &checks)
 		if err != nil {
 			return err
-		}
-		for _, g := range s.TargetGroups {
-			if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
-				checks.Check(gongzhi.Invalid("target_groups", "voucher.unknown"))
-				break
-			}
-		}
-		for _, c := range s.Categories {
-			if _, err := q.GetServiceCategory(ctx, c); gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-				checks.Check(gongzhi.Invalid("categories", "voucher.unknown"))
-				break
-			} else if err != nil {
-				return err
-			}
-		}
-		for _, o := range s.Providers {
-			if o <= 0 {
-				continue
-			}
-			if _, err := q.GetOrganization(ctx, store.Scope{}, o); gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
-				checks.Check(gongzhi.Invalid("providers", "voucher.unknown"))
-				break
-			} else if err != nil {
-				return err
-			}
 		}
 		if err := checks.Err(); err != nil {
 			return err
@@ -159,8 +113,7 @@ func (a *Service) CreateScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzh
 		if err != nil {
 			return err
 		}
-		need := gongzhi.Money(len(people)*s.PerPerson) * s.FaceValue
-		if need > b.Available() {
+		if need := gongzhi.Money(len(people)*s.PerPerson) * s.FaceValue; need > b.Available() {
 			return gongzhi.Refused("budget_id", "voucher.overspend:"+need.Format())
 		}
 		if err := q.InsertVoucherScheme(ctx, s, kernel.UserID(ac), a.NowUTC()); err != nil {
@@ -169,6 +122,63 @@ func (a *Service) CreateScheme(ctx context.Context, ac *gongzhi.Actor, s *gongzh
 		s.BudgetName, s.PlaceName = b.Name, b.PlaceName
 		return a.WriteAudit(ctx, q, ac, "create", ResSchemes, kernel.Id10(s.ID), nil, s, "")
 	})
+}
+
+// checkRefs checks a scheme's references against storage: its budget (one of the purchaser's),
+// communities within its place, target groups, catalog categories and providers that exist.
+// Each refusal is added to checks (field: voucher.unknown); the budget is returned when found.
+func (a *Service) checkRefs(ctx context.Context, q *store.Q, ac *gongzhi.Actor, s *gongzhi.VoucherScheme, checks *gongzhi.Checks) (*gongzhi.Budget, error) {
+	scope := kernel.PlaceScope(ac)
+	var b *gongzhi.Budget
+	if !checks.Failed("budget_id") {
+		var err error
+		if b, err = q.GetBudget(ctx, scope, s.BudgetID); gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+			checks.Check(gongzhi.Invalid("budget_id", "voucher.unknown"))
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	prefix := strings.TrimRight(s.PlaceCode, "0")
+	for _, c := range s.Communities {
+		lvl, err := q.PlaceExists(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if lvl != 5 || !strings.HasPrefix(c, prefix) {
+			checks.Check(gongzhi.Invalid("communities", "voucher.unknown"))
+			break
+		}
+	}
+	groups, err := q.ListTargetGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range s.TargetGroups {
+		if !slices.ContainsFunc(groups, func(t gongzhi.TargetGroup) bool { return t.Code == g }) {
+			checks.Check(gongzhi.Invalid("target_groups", "voucher.unknown"))
+			break
+		}
+	}
+	for _, c := range s.Categories {
+		if _, err := q.GetServiceCategory(ctx, c); gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+			checks.Check(gongzhi.Invalid("categories", "voucher.unknown"))
+			break
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range s.Providers {
+		if o <= 0 {
+			continue
+		}
+		if _, err := q.GetOrganization(ctx, store.Scope{}, o); gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
+			checks.Check(gongzhi.Invalid("providers", "voucher.unknown"))
+			break
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // maxBirthYear is the last birth year the scheme's minimum age admits this year.
@@ -285,7 +295,7 @@ func (a *Service) issue(ctx context.Context, q *store.Q, s *gongzhi.VoucherSchem
 		if err := q.InsertVoucher(ctx, v, ""); err != nil {
 			return err
 		}
-		if err := a.publish(ctx, q, RecIssued, map[string]any{"voucher_id": v.ID, "scheme_id": s.ID, "serial_sha256": serialDigest(v.Serial),
+		if err := a.publish(ctx, q, RecIssued, v.ID, map[string]any{"voucher_id": v.ID, "scheme_id": s.ID, "serial_sha256": serialDigest(v.Serial),
 			"face_value_fen": int64(v.FaceValue), "holder": a.pseudonym(p.ID), "community": v.CommunityCode, "valid_until": v.ValidUntil}); err != nil {
 			return err
 		}
@@ -644,7 +654,7 @@ func (a *Service) Redeem(ctx context.Context, ac *gongzhi.Actor, req RedeemReque
 			}
 			return err
 		}
-		if err := a.publish(ctx, q, RecRedeemed, map[string]any{"voucher_id": r.ID, "serial_sha256": serialDigest(r.Serial), "org_id": org, "entry_id": req.EntryID,
+		if err := a.publish(ctx, q, RecRedeemed, r.ID, map[string]any{"voucher_id": r.ID, "serial_sha256": serialDigest(r.Serial), "org_id": org, "entry_id": req.EntryID,
 			"amount_fen": int64(r.FaceValue), "month": red.Month}); err != nil {
 			return err
 		}

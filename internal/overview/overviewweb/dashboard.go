@@ -64,7 +64,15 @@ type dashView struct {
 	Heads        []string
 	Attention    []gongzhi.Todo
 	Satisfaction *svgChart
+	Vouchers     *dashVouchers
 	APIURL       string
+}
+
+// dashVouchers is the service vouchers block: this month and in all, with a link to the report.
+type dashVouchers struct {
+	Heads []string
+	Rows  [][]web.Cell
+	Note  string
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -128,6 +136,22 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.ByLevel = dashMoneyChart(lang, "chart-level", web.T(lang, "dash.by_level"), levels, true)
 		v.Months = dashMonthsChart(lang, year, d.PaidByMonth)
+	}
+	if f := d.Vouchers; f != nil {
+		v.Vouchers = &dashVouchers{Heads: []string{web.T(lang, "voucher.dash_title"), web.T(lang, "voucher.dash_this_month:"+f.Month), web.T(lang, "voucher.dash_total")},
+			Note: web.T(lang, "voucher.dash_reserved_note")}
+		count := func(key string, m, t int) {
+			v.Vouchers.Rows = append(v.Vouchers.Rows, []web.Cell{{Text: web.T(lang, key)}, {Text: strconv.Itoa(m), Class: "num"}, {Text: strconv.Itoa(t), Class: "num"}})
+		}
+		money := func(key string, m, t gongzhi.Money) {
+			v.Vouchers.Rows = append(v.Vouchers.Rows, []web.Cell{{Text: web.T(lang, key)}, {Text: web.OffYuan(m), Class: "num"}, {Text: web.OffYuan(t), Class: "num"}})
+		}
+		count("voucher.dash_issued", f.This.Issued, f.Total.Issued)
+		count("voucher.dash_redeemed", f.This.Redeemed, f.Total.Redeemed)
+		count("voucher.dash_expired", f.This.Expired, f.Total.Expired)
+		count("voucher.dash_settled", f.This.Settled, f.Total.Settled)
+		money("voucher.dash_reserved", f.This.Reserved, f.Total.Reserved)
+		money("voucher.dash_paid", f.This.Paid, f.Total.Paid)
 	}
 	v.Progress = dashProgressChart(lang, d.Contracts)
 	v.Satisfaction = dashSatisfactionChart(lang, year, d.Satisfaction)

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"gongzhi"
+	"gongzhi/internal/store"
 	"gongzhi/internal/vouchers"
 	"gongzhi/internal/web"
 )
@@ -22,11 +24,14 @@ func (s *Server) routes() {
 	s.Handle("GET /vouchers/schemes/{id}", web.Changed, s.scheme)
 	s.Handle("POST /vouchers/schemes/{id}/issue", web.Changed, s.issueAll)
 	s.Handle("POST /vouchers/schemes/{id}/issue-one", web.Changed, s.issueOne)
+	s.Handle("GET /vouchers/schemes/{id}/pick", web.Changed, s.pick)
+	s.Handle("GET /vouchers/schemes/{id}/edit", web.Changed, s.editForm)
+	s.Handle("POST /vouchers/schemes/{id}/edit", web.Changed, s.editScheme)
 	s.Handle("POST /vouchers/schemes/{id}/sheets", web.Changed, s.sheets)
 	s.Handle("POST /vouchers/schemes/{id}/statements", web.Changed, s.draftStatements)
 	s.Handle("POST /vouchers/statements/{id}/approve", web.Changed, s.approve)
 	s.Handle("POST /vouchers/statements/{id}/pay", web.Changed, s.pay)
-	s.Handle("GET /vouchers/redeem", web.Changed, s.redeemForm)
+	s.Handle("GET /vouchers/redeem", web.Changed, s.redeemPage)
 	s.Handle("POST /vouchers/redeem", web.Changed, s.redeem)
 	s.Handle("GET /vouchers/report", web.Changed, s.report)
 	s.Handle("GET /vouchers/{id}", web.Changed, s.voucher)
@@ -38,6 +43,10 @@ func (s *Server) routes() {
 	s.Api("GET /api/v1/voucher-schemes", s.apiSchemes)
 	s.Api("POST /api/v1/voucher-schemes", s.createScheme)
 	s.Api("GET /api/v1/voucher-schemes/{id}", s.scheme)
+	s.Api("PUT /api/v1/voucher-schemes/{id}", s.editScheme)
+	s.Api("GET /api/v1/voucher-schemes/{id}/candidates", s.apiCandidates)
+	s.Api("GET /api/v1/voucher-entries", s.apiRedeemEntries)
+	s.Api("GET /api/v1/vouchers/summary", s.apiSummary)
 	s.Api("POST /api/v1/voucher-schemes/{id}/issue", s.issueAll)
 	s.Api("POST /api/v1/voucher-schemes/{id}/issue-one", s.issueOne)
 	s.Api("POST /api/v1/voucher-schemes/{id}/sheets", s.sheets)
@@ -88,7 +97,9 @@ type schemeForm struct {
 }
 
 type issueOneRequest struct {
-	PersonID int64 `json:"person_id"`
+	PersonID int64  `json:"person_id"`
+	PersonQ  string `json:"person_q,omitempty"` // the page's search box (the name typed to find the resident)
+	Then     string `json:"then,omitempty"`     // the page's "find" button: show the form again with the matches
 }
 
 type sheetsRequest struct {
@@ -124,7 +135,14 @@ func apiDocs() map[string]web.ApiDoc {
 			Resp: web.ItemsOf[gongzhi.VoucherScheme]{}},
 		"POST /api/v1/voucher-schemes": {Summary: "Create a voucher scheme for the purchaser's place on one of its budgets (face value in fen); " +
 			"refused when the vouchers for everyone eligible would overspend the budget", Req: schemeRequest{}, Resp: gongzhi.VoucherScheme{}, Status: http.StatusCreated},
-		"GET /api/v1/voucher-schemes/{id}":             {Summary: "A voucher scheme with its counts", Resp: gongzhi.VoucherScheme{}},
+		"GET /api/v1/voucher-schemes/{id}": {Summary: "A voucher scheme with its counts", Resp: gongzhi.VoucherScheme{}},
+		"PUT /api/v1/voucher-schemes/{id}": {Summary: "Edit a voucher scheme (purchaser; fields left out keep their values): everything before its first voucher is issued, " +
+			"then only the name, the last day (for vouchers issued from then on), the admitted providers and the categories; audited", Req: schemeRequest{}, Resp: gongzhi.VoucherScheme{}},
+		"GET /api/v1/voucher-schemes/{id}/candidates": {Summary: "Residents the scheme admits whose name (or its pinyin) contains q, for issuing one voucher (purchaser; at most 20, ID numbers masked)",
+			Resp: web.ItemsOf[store.EligibleMatch]{}, Filters: []string{"q"}},
+		"GET /api/v1/voucher-entries": {Summary: "The provider's latest service ledger entries in force, which a redemption may link (entry_id)", Resp: web.ItemsOf[entryOption]{}},
+		"GET /api/v1/vouchers/summary": {Summary: "The place's voucher figures this month and in all: issued, redeemed, expired, settled, money reserved and paid (purchaser, hub, auditor)",
+			Resp: vouchers.Figures{}},
 		"POST /api/v1/voucher-schemes/{id}/issue":      {Summary: "Issue the scheme's vouchers to every eligible resident up to the per-person limit, in one transaction, reserving their money (purchaser)", Resp: issued{}},
 		"POST /api/v1/voucher-schemes/{id}/issue-one":  {Summary: "Issue one voucher of the scheme to one eligible resident (purchaser)", Req: issueOneRequest{}, Resp: gongzhi.Voucher{}, Status: http.StatusCreated},
 		"POST /api/v1/voucher-schemes/{id}/sheets":     {Summary: "Make a new one-time PIN for each issued voucher of a community (or the ids given) and answer them for the printed sheet (community staff, purchaser; audited)", Req: sheetsRequest{}, Resp: web.ItemsOf[gongzhi.Voucher]{}},
@@ -230,7 +248,12 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 	ctx := r.Context()
 	v := &pageView{}
 	if vouchers.MayRedeemVouchers(ac) {
-		v.Sections = append(v.Sections, section{Title: web.T(lang, "voucher.redeem_title"), Forms: []*web.FormView{redeemForm(lang, r, e)}})
+		f, err := s.redeemForm(r, e)
+		if err != nil {
+			return err
+		}
+		v.Sections = append(v.Sections, section{Title: web.T(lang, "voucher.redeem_title"), Forms: []*web.FormView{f},
+			Rows: []web.Kv{{Label: web.T(lang, "voucher.entry_new"), Value: web.T(lang, "voucher.entry_new_open"), Href: "/ledger/new"}}})
 	}
 	if vouchers.MayReadVoucherSchemes(ac) {
 		list, err := s.svc.Schemes(ctx, ac)
@@ -248,7 +271,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		v.Sections = append(v.Sections, sec)
 		if vouchers.MayManageVoucherSchemes(ac) {
-			f, err := s.schemeForm(r, e)
+			f, err := s.schemeForm(r, e, nil)
 			if err != nil {
 				return err
 			}
@@ -295,8 +318,10 @@ func (s *Server) apiSchemes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// schemeForm is the form of a new scheme, with the values sent back when refused.
-func (s *Server) schemeForm(r *http.Request, e *gongzhi.Error) (*web.FormView, error) {
+// schemeForm is the form of a new scheme (cur nil) or of an edited one, with the values sent
+// back when refused. Once cur has issued vouchers, the form holds only what may still change
+// (vouchers.UpdateScheme).
+func (s *Server) schemeForm(r *http.Request, e *gongzhi.Error, cur *gongzhi.VoucherScheme) (*web.FormView, error) {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
 	errs := map[string]string{}
 	if e != nil {
@@ -304,15 +329,19 @@ func (s *Server) schemeForm(r *http.Request, e *gongzhi.Error) (*web.FormView, e
 			errs[k] = web.T(lang, v)
 		}
 	}
+	curVals := schemeValues(cur)
 	val := func(k string) string {
 		if e == nil {
+			if v := curVals[k]; len(v) > 0 {
+				return v[0]
+			}
 			return ""
 		}
 		return r.FormValue(k)
 	}
 	vals := func(k string) []string {
 		if e == nil {
-			return nil
+			return curVals[k]
 		}
 		return r.Form[k]
 	}
@@ -355,7 +384,7 @@ func (s *Server) schemeForm(r *http.Request, e *gongzhi.Error) (*web.FormView, e
 	}); err != nil {
 		return nil, err
 	}
-	return &web.FormView{Action: "/vouchers/schemes", Submit: web.T(lang, "voucher.create"), Fields: []web.Field{
+	fv := &web.FormView{Action: "/vouchers/schemes", Submit: web.T(lang, "voucher.create"), Fields: []web.Field{
 		{Name: "name", Label: web.T(lang, "voucher.scheme_name"), Type: "text", Required: true, Wide: true, Value: val("name"), Error: errs["name"]},
 		{Name: "budget_id", Label: web.T(lang, "voucher.budget"), Type: "select", Required: true, Options: append([]web.Option{{Value: "", Label: "—"}}, budgets...),
 			Value: val("budget_id"), Error: errs["budget_id"]},
@@ -370,7 +399,43 @@ func (s *Server) schemeForm(r *http.Request, e *gongzhi.Error) (*web.FormView, e
 			Help: web.T(lang, "voucher.communities_help")},
 		{Name: "categories", Label: web.T(lang, "voucher.categories"), Type: "multi", Options: copts, Values: vals("categories"), Wide: true, Required: true, Error: errs["categories"]},
 		{Name: "providers", Label: web.T(lang, "voucher.providers"), Type: "multi", Options: orgs, Values: vals("providers"), Wide: true, Required: true, Error: errs["providers"]},
-	}}, nil
+	}}
+	if cur != nil {
+		fv.Action, fv.Submit = href("/vouchers/schemes/", cur.ID)+"/edit", web.T(lang, "voucher.save")
+		if cur.Issued > 0 {
+			fv.Intro = web.T(lang, "voucher.edit_frozen")
+			fv.Fields = slices.DeleteFunc(fv.Fields, func(f web.Field) bool { return !editableIssued[f.Name] })
+		}
+	}
+	return fv, nil
+}
+
+// editableIssued are the fields of a scheme that may change once vouchers are issued.
+var editableIssued = map[string]bool{"name": true, "valid_until": true, "categories": true, "providers": true}
+
+// schemeValues are a scheme's fields as its form holds them.
+func schemeValues(sc *gongzhi.VoucherScheme) url.Values {
+	v := url.Values{}
+	if sc == nil {
+		return v
+	}
+	v.Set("name", sc.Name)
+	v.Set("budget_id", strconv.FormatInt(sc.BudgetID, 10))
+	v.Set("face_value", sc.FaceValue.String())
+	v.Set("per_person", strconv.Itoa(sc.PerPerson))
+	v.Set("valid_from", sc.ValidFrom)
+	v.Set("valid_until", sc.ValidUntil)
+	if sc.MinAge > 0 {
+		v.Set("min_age", strconv.Itoa(sc.MinAge))
+	}
+	if sc.LivingAlone {
+		v.Set("living_alone", "true")
+	}
+	v["target_groups"], v["communities"], v["categories"] = sc.TargetGroups, sc.Communities, sc.Categories
+	for _, p := range sc.Providers {
+		v.Add("providers", strconv.FormatInt(p, 10))
+	}
+	return v
 }
 
 func (s *Server) createScheme(w http.ResponseWriter, r *http.Request) error {
@@ -379,25 +444,12 @@ func (s *Server) createScheme(w http.ResponseWriter, r *http.Request) error {
 	if web.IsAPIPath(r) {
 		var req schemeRequest
 		if err = s.Decode(w, r, &req); err == nil {
-			sc = gongzhi.VoucherScheme{Name: req.Name, BudgetID: req.BudgetID, FaceValue: req.FaceValue, TargetGroups: req.TargetGroups,
-				MinAge: req.MinAge, Communities: req.Communities, LivingAlone: req.LivingAlone, Categories: req.Categories,
-				Providers: req.Providers, ValidFrom: req.ValidFrom, ValidUntil: req.ValidUntil, PerPerson: req.PerPerson}
+			sc = req.scheme()
 		}
 	} else {
 		var f schemeForm
 		if err = s.Decode(w, r, &f); err == nil {
-			sc = gongzhi.VoucherScheme{Name: f.Name, BudgetID: f.BudgetID, TargetGroups: f.TargetGroups, MinAge: f.MinAge,
-				Communities: f.Communities, LivingAlone: f.LivingAlone, Categories: f.Categories, ValidFrom: f.ValidFrom,
-				ValidUntil: f.ValidUntil, PerPerson: f.PerPerson}
-			m, reason := gongzhi.ParseMoney(f.FaceValue)
-			if reason != "" || m <= 0 {
-				m = -1 // refused by Validate as money.positive
-			}
-			sc.FaceValue = m
-			for _, p := range f.Providers {
-				id, _ := strconv.ParseInt(p, 10, 64)
-				sc.Providers = append(sc.Providers, id)
-			}
+			sc = f.scheme()
 		}
 	}
 	if err == nil {
@@ -405,6 +457,28 @@ func (s *Server) createScheme(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.answer(w, r, http.StatusCreated, &sc, err, func(e *gongzhi.Error) error { return s.renderHome(w, r, web.StatusOf[e.Code], e) },
 		href("/vouchers/schemes/", sc.ID), "voucher.created_flash")
+}
+
+func (req schemeRequest) scheme() gongzhi.VoucherScheme {
+	return gongzhi.VoucherScheme{Name: req.Name, BudgetID: req.BudgetID, FaceValue: req.FaceValue, TargetGroups: req.TargetGroups,
+		MinAge: req.MinAge, Communities: req.Communities, LivingAlone: req.LivingAlone, Categories: req.Categories,
+		Providers: req.Providers, ValidFrom: req.ValidFrom, ValidUntil: req.ValidUntil, PerPerson: req.PerPerson}
+}
+
+func (f schemeForm) scheme() gongzhi.VoucherScheme {
+	sc := gongzhi.VoucherScheme{Name: f.Name, BudgetID: f.BudgetID, TargetGroups: f.TargetGroups, MinAge: f.MinAge,
+		Communities: f.Communities, LivingAlone: f.LivingAlone, Categories: f.Categories, ValidFrom: f.ValidFrom,
+		ValidUntil: f.ValidUntil, PerPerson: f.PerPerson}
+	m, reason := gongzhi.ParseMoney(f.FaceValue)
+	if reason != "" || m <= 0 {
+		m = -1 // refused by Validate as money.positive
+	}
+	sc.FaceValue = m
+	for _, p := range f.Providers {
+		id, _ := strconv.ParseInt(p, 10, 64)
+		sc.Providers = append(sc.Providers, id)
+	}
+	return sc
 }
 
 // ---- a scheme
@@ -495,10 +569,17 @@ func (s *Server) renderScheme(w http.ResponseWriter, r *http.Request, id int64, 
 	}}
 	v := &pageView{Back: "/vouchers", Sections: []section{main}}
 	if vouchers.MayManageVoucherSchemes(ac) {
+		edit := web.T(lang, "voucher.edit_open")
+		if sc.Issued > 0 {
+			edit = web.T(lang, "voucher.edit_open_issued")
+		}
+		v.Sections[0].Rows = append(v.Sections[0].Rows, web.Kv{Label: web.T(lang, "voucher.edit"), Value: edit, Href: base + "/edit"})
+		one, err := s.issueOneForm(r, sc, e)
+		if err != nil {
+			return err
+		}
 		v.Sections = append(v.Sections, section{Title: web.T(lang, "voucher.issue_title"), Forms: []*web.FormView{
-			{Action: base + "/issue", Submit: web.T(lang, "voucher.issue_all"), Intro: web.T(lang, "voucher.issue_all_help")},
-			{Action: base + "/issue-one", Submit: web.T(lang, "voucher.issue_one"), Fields: []web.Field{
-				{Name: "person_id", Label: web.T(lang, "voucher.person_id"), Type: "number", Required: true}}},
+			{Action: base + "/issue", Submit: web.T(lang, "voucher.issue_all"), Intro: web.T(lang, "voucher.issue_all_help")}, one,
 		}})
 	}
 	if vouchers.MayPrintVoucherSheets(ac) {
@@ -532,14 +613,15 @@ func (s *Server) renderScheme(w http.ResponseWriter, r *http.Request, id int64, 
 func (s *Server) statementsSection(r *http.Request, sts []*gongzhi.VoucherStatement, manage bool) section {
 	lang := web.LangOf(r)
 	sec := section{Title: web.T(lang, "voucher.statements"), Cols: []string{"#", web.T(lang, "voucher.scheme"), web.T(lang, "voucher.provider"),
-		web.T(lang, "voucher.month"), web.T(lang, "voucher.count"), web.T(lang, "voucher.amount"), web.T(lang, "voucher.statement_state")}}
+		web.T(lang, "voucher.month"), web.T(lang, "voucher.count"), web.T(lang, "voucher.amount"), web.T(lang, "voucher.statement_state"),
+		web.T(lang, "voucher.receipt")}}
 	for _, st := range sts {
 		state := web.T(lang, "voucher.statement."+st.State)
 		if st.PaidOn != "" {
 			state += " " + st.PaidOn
 		}
 		sec.Table = append(sec.Table, []web.Cell{{Text: strconv.FormatInt(st.ID, 10)}, {Text: st.SchemeName}, {Text: st.OrgName}, {Text: st.Month},
-			{Text: strconv.Itoa(st.Vouchers)}, {Text: yuan(lang, st.Amount)}, {Text: state}})
+			{Text: strconv.Itoa(st.Vouchers)}, {Text: yuan(lang, st.Amount)}, {Text: state}, receiptCell(lang, st.LogSeq)})
 		if manage {
 			switch st.State {
 			case gongzhi.StatementDraft:
@@ -553,6 +635,14 @@ func (s *Server) statementsSection(r *http.Request, sts []*gongzhi.VoucherStatem
 		}
 	}
 	return sec
+}
+
+// receiptCell links a record's receipt on the public ledger, or shows a dash.
+func receiptCell(lang string, seq int64) web.Cell {
+	if seq == 0 {
+		return web.Cell{Text: "—"}
+	}
+	return web.Cell{Text: web.T(lang, "voucher.receipt_open"), Href: "/public/ledger/receipts/" + strconv.FormatInt(seq, 10)}
 }
 
 func (s *Server) issueAll(w http.ResponseWriter, r *http.Request) error {
@@ -572,6 +662,9 @@ func (s *Server) issueOne(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
 	if err != nil {
 		return err
+	}
+	if web.Refreshing(r) {
+		return s.renderScheme(w, r, id, http.StatusOK, nil)
 	}
 	var req issueOneRequest
 	var v *gongzhi.Voucher
@@ -734,10 +827,36 @@ func (s *Server) renderVoucher(w http.ResponseWriter, r *http.Request, id int64,
 	if v.ChosenOrgName != "" {
 		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "voucher.provider"), Value: v.ChosenOrgName})
 	}
+	if rd := v.Redemption; rd != nil {
+		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "voucher.redeemed_at"), Value: rd.At.In(gongzhi.ChinaTime).Format("2006-01-02 15:04") + " · " + rd.OrgName})
+		if rd.EntryID != 0 {
+			entry := web.Kv{Label: web.T(lang, "voucher.entry"), Value: rd.EntryOn + " " + rd.EntryTitle}
+			if !vouchers.MayHoldVouchers(ac) {
+				entry.Href = href("/ledger/", rd.EntryID)
+			}
+			main.Rows = append(main.Rows, entry)
+		}
+	}
 	if v.Rating > 0 {
 		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "voucher.rating"), Value: web.T(lang, "voucher.rating_n:"+strconv.Itoa(v.Rating))})
 	}
 	pv := &pageView{Back: "/vouchers", Sections: []section{main}}
+	// the voucher's records on the public ledger: each receipt verifies offline (docs/ledger.md)
+	receipts := section{Title: web.T(lang, "voucher.receipts"), Intro: web.T(lang, "voucher.receipts_help")}
+	add := func(key string, seq int64) {
+		if seq > 0 {
+			receipts.Rows = append(receipts.Rows, web.Kv{Label: web.T(lang, key), Value: web.T(lang, "voucher.receipt_open"),
+				Href: "/public/ledger/receipts/" + strconv.FormatInt(seq, 10)})
+		}
+	}
+	add("voucher.receipt_issued", v.IssuedSeq)
+	if rd := v.Redemption; rd != nil {
+		add("voucher.receipt_redeemed", rd.LogSeq)
+		add("voucher.receipt_settled", rd.SettledSeq)
+	}
+	if len(receipts.Rows) > 0 {
+		pv.Sections = append(pv.Sections, receipts)
+	}
 	if pin != "" {
 		pv.Sections = append(pv.Sections, section{Title: web.T(lang, "voucher.your_pin"), Intro: web.T(lang, "voucher.pin_once"), Big: pin})
 	}
@@ -815,23 +934,37 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) error {
 
 // ---- redemption
 
-func redeemForm(lang string, r *http.Request, e *gongzhi.Error) *web.FormView {
+// redeemForm is the provider's form at the service: the voucher's code (typed, or read from
+// its QR code) and the resident's PIN, and the entry of its service ledger (台账) recording the
+// service, chosen among its latest by date and title; "record the service" leads to the ledger's
+// form first.
+func (s *Server) redeemForm(r *http.Request, e *gongzhi.Error) (*web.FormView, error) {
+	lang := web.LangOf(r)
 	errs := map[string]string{}
-	serial, entry := "", ""
+	serial, entry := r.URL.Query().Get("serial"), r.URL.Query().Get("entry_id")
 	if e != nil {
 		for k, v := range e.Fields {
 			errs[k] = web.T(lang, v)
 		}
 		serial, entry = r.FormValue("serial"), r.FormValue("entry_id")
 	}
+	es, err := s.redeemEntries(r)
+	if err != nil {
+		return nil, err
+	}
+	opts := []web.Option{{Value: "", Label: web.T(lang, "voucher.entry_none")}}
+	for _, x := range es {
+		opts = append(opts, web.Option{Value: strconv.FormatInt(x.ID, 10), Label: x.HeldOn + " " + x.Title + "（" + x.Contract + "）"})
+	}
 	return &web.FormView{Action: "/vouchers/redeem", Submit: web.T(lang, "voucher.redeem"), Intro: web.T(lang, "voucher.redeem_help"), Fields: []web.Field{
 		{Name: "serial", Label: web.T(lang, "voucher.serial"), Type: "text", Required: true, Value: serial, Error: errs["serial"]},
 		{Name: "pin", Label: web.T(lang, "voucher.pin"), Type: "password", Required: true, Error: errs["pin"]},
-		{Name: "entry_id", Label: web.T(lang, "voucher.entry_id"), Type: "number", Value: entry, Error: errs["entry_id"], Help: web.T(lang, "voucher.entry_help")},
-	}}
+		{Name: "entry_id", Label: web.T(lang, "voucher.entry"), Type: "select", Options: opts, Value: entry, Error: errs["entry_id"], Wide: true,
+			Help: web.T(lang, "voucher.entry_help")},
+	}}, nil
 }
 
-func (s *Server) redeemForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) redeemPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderHome(w, r, http.StatusOK, nil)
 }
 
