@@ -1,7 +1,10 @@
 // The demo street's service vouchers (服务券, docs/domain.md §8): a scheme of 葛塘街道 for
 // elderly people living alone in 中山社区, its vouchers issued to every eligible resident out of a
 // budget of its own, a few of them redeemed at 同心 with the PINs of their printed sheets and
-// linked to its service ledger.
+// linked to its service ledger. The demo resident (zs-resident, who lives alone in 中山社区)
+// holds two of them: one spent at 同心 with the PIN taken on the phone and rated, whose
+// receipts are on the public ledger, and one still unused, for a newcomer to choose a provider
+// and take a PIN.
 
 package demo
 
@@ -61,6 +64,41 @@ func seedVouchers(ctx context.Context, a *app.App, pac *gongzhi.Actor, orgIDs ma
 		}
 		_ = v
 		spent++
+	}
+	return seedResidentVouchers(ctx, a, s, prov, entry)
+}
+
+// seedResidentVouchers takes the demo resident through one voucher, as the resident and the
+// provider would on their phones: the resident chooses 同心 and takes a PIN, 同心 redeems it
+// linking its service ledger, the resident rates the service. The other vouchers stay unused.
+func seedResidentVouchers(ctx context.Context, a *app.App, s *gongzhi.VoucherScheme, prov *gongzhi.Actor, entry int64) error {
+	res, err := demoActor(ctx, a, "zs-resident")
+	if err != nil {
+		return err
+	}
+	var held []*gongzhi.Voucher
+	if err := a.Vouchers(ctx, res, map[string]string{"scheme": fmt.Sprint(s.ID), "state": gongzhi.VoucherIssued}, func(v *gongzhi.Voucher) error {
+		held = append(held, v)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(held) < 2 {
+		return fmt.Errorf("the demo resident holds %d unused vouchers of %s, want 2 or more (linked to the registry? eligible?)", len(held), s.Name)
+	}
+	v := held[len(held)-1] // the first issued (the list is newest first)
+	if _, err := a.ChooseProvider(ctx, res, v.ID, prov.User.OrgID); err != nil {
+		return fmt.Errorf("resident chooses: %w", err)
+	}
+	withPIN, err := a.NewPIN(ctx, res, v.ID)
+	if err != nil {
+		return fmt.Errorf("resident's PIN: %w", err)
+	}
+	if _, err := a.Redeem(ctx, prov, vouchers.RedeemRequest{Serial: withPIN.Serial, PIN: withPIN.PIN, EntryID: entry}); err != nil {
+		return fmt.Errorf("redeem the resident's voucher: %w", err)
+	}
+	if _, err := a.Rate(ctx, res, v.ID, 5, "小李上门很准时，帮我打扫了屋子，还陪我聊了会儿天。"); err != nil {
+		return fmt.Errorf("resident rates: %w", err)
 	}
 	return nil
 }
