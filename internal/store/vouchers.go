@@ -722,7 +722,9 @@ func (q *Q) VoucherSummary(ctx context.Context, prefix, month string, from, to t
 			return count(&monthly.Expired, expired+` AND v.closed_at >= ? AND v.closed_at < ?`, from.UTC(), to.UTC())
 		},
 		func() error { return count(&monthly.Settled, settled+` AND st.paid_on LIKE ?`, month+"-%") },
-		func() error { return mapErr(q.QueryRow(ctx, paid+` AND st.paid_on LIKE ?`, append(append([]any{}, a...), month+"-%")...).Scan(&pm)) },
+		func() error {
+			return mapErr(q.QueryRow(ctx, paid+` AND st.paid_on LIKE ?`, append(append([]any{}, a...), month+"-%")...).Scan(&pm))
+		},
 		func() error { return one(&total, ` AND v.state = 'issued'`) },
 		func() error { return count(&total.Redeemed, redeemed) },
 		func() error { return count(&total.Expired, expired) },
