@@ -816,7 +816,7 @@ func (s *Server) renderVoucher(w http.ResponseWriter, r *http.Request, id int64,
 	if err != nil {
 		return err
 	}
-	main := section{QR: qrSVG(v.Serial), Rows: []web.Kv{
+	main := section{Rows: []web.Kv{
 		{Label: web.T(lang, "voucher.serial"), Value: groupSerial(v.Serial)},
 		{Label: web.T(lang, "voucher.scheme"), Value: v.SchemeName},
 		{Label: web.T(lang, "voucher.holder"), Value: v.PersonName + " · " + v.CommunityName},
@@ -824,6 +824,9 @@ func (s *Server) renderVoucher(w http.ResponseWriter, r *http.Request, id int64,
 		{Label: web.T(lang, "voucher.valid_until"), Value: v.ValidUntil},
 		{Label: web.T(lang, "voucher.state"), Value: stateText(lang, v)},
 	}}
+	if v.State == gongzhi.VoucherIssued { // the code the provider scans; a spent voucher needs none
+		main.QR = qrSVG(v.Serial)
+	}
 	if v.ChosenOrgName != "" {
 		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "voucher.provider"), Value: v.ChosenOrgName})
 	}
