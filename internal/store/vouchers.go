@@ -81,15 +81,16 @@ func (q *Q) schemeProviders(ctx context.Context, id int64) ([]int64, error) {
 }
 
 // ListVoucherSchemes lists the schemes at the scope's place or below, newest first; with
-// orgID, only those admitting that provider; with community, only those covering it.
+// orgID, only those admitting that provider; with community, only those of a place above it
+// that cover it.
 func (q *Q) ListVoucherSchemes(ctx context.Context, sc Scope, orgID int64, community string) ([]*gongzhi.VoucherScheme, error) {
 	w := &where{}
 	placeScope(w, "s.place_code", sc)
 	if orgID != 0 {
 		w.add("EXISTS (SELECT 1 FROM voucher_providers vp WHERE vp.scheme_id = s.id AND vp.org_id = ?)", orgID)
 	}
-	if community != "" {
-		w.add("(s.communities = '' OR s.communities LIKE ?)", "%,"+community+",%")
+	if community != "" { // a scheme of the community's street (or a place above it) that covers it
+		w.add("(s.communities = '' OR s.communities LIKE ?) AND CAST(? AS TEXT) LIKE RTRIM(s.place_code, '0') || '%'", "%,"+community+",%", community)
 	}
 	rows, err := q.Query(ctx, "SELECT "+schemeCols+" FROM voucher_schemes s"+w.sql()+" ORDER BY s.id DESC", w.args...)
 	if err != nil {

@@ -14,8 +14,9 @@ func MayManageVoucherSchemes(ac *gongzhi.Actor) bool {
 	return kernel.HasRole(ac, gongzhi.RolePurchaser)
 }
 
-// MayReadVoucherSchemes: purchasers, hubs, auditors and community staff read the schemes of
-// their place; a provider those that admit it.
+// MayReadVoucherSchemes: purchasers, hubs and auditors read the schemes of their place;
+// community staff those of a place above their community that cover it (to print its sheets);
+// a provider those that admit it.
 func MayReadVoucherSchemes(ac *gongzhi.Actor) bool {
 	return kernel.HasRole(ac, gongzhi.RolePurchaser, gongzhi.RoleHub, gongzhi.RoleAuditor, gongzhi.RoleCommunity, gongzhi.RoleProvider)
 }

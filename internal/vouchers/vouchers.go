@@ -72,15 +72,24 @@ func (a *Service) voucherScope(ctx context.Context, ac *gongzhi.Actor) (store.Vo
 }
 
 // schemeScope is the places whose schemes the actor reads (a provider: every place, then only
-// the schemes admitting it).
+// the schemes admitting it; community staff: every place, then only the schemes of a place
+// above their community that cover it, see coversCommunity).
 func schemeScope(ac *gongzhi.Actor) (store.Scope, error) {
 	if err := kernel.Allow(ac, MayReadVoucherSchemes(ac)); err != nil {
 		return store.Scope{}, err
 	}
-	if ac.Has(gongzhi.RoleProvider) {
+	if ac.Has(gongzhi.RoleProvider) || ac.Has(gongzhi.RoleCommunity) {
 		return store.Scope{}, nil
 	}
 	return kernel.PlaceScope(ac), nil
+}
+
+// coversCommunity reports whether a scheme reaches the community of community staff: a scheme of
+// their street (or a place above it) whose communities include theirs, or name none. Staff print
+// the sheets of their residents' vouchers from it.
+func coversCommunity(ac *gongzhi.Actor, s *gongzhi.VoucherScheme) bool {
+	c := ac.ScopeCode
+	return c != "" && strings.HasPrefix(c, strings.TrimRight(s.PlaceCode, "0")) && (len(s.Communities) == 0 || slices.Contains(s.Communities, c))
 }
 
 // ---- schemes
@@ -196,7 +205,7 @@ func (a *Service) Scheme(ctx context.Context, ac *gongzhi.Actor, id int64) (*gon
 	if err != nil {
 		return nil, err
 	}
-	if ac.Has(gongzhi.RoleProvider) && !slices.Contains(s.Providers, ac.User.OrgID) {
+	if ac.Has(gongzhi.RoleProvider) && !slices.Contains(s.Providers, ac.User.OrgID) || ac.Has(gongzhi.RoleCommunity) && !coversCommunity(ac, s) {
 		return nil, gongzhi.NotFound()
 	}
 	return s, nil
@@ -209,12 +218,18 @@ func (a *Service) Schemes(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Vo
 		return nil, err
 	}
 	var org int64
-	if ac.Has(gongzhi.RoleProvider) {
+	var community string
+	switch {
+	case ac.Has(gongzhi.RoleProvider):
 		if org = ac.User.OrgID; org == 0 {
 			return nil, nil
 		}
+	case ac.Has(gongzhi.RoleCommunity):
+		if community = ac.ScopeCode; community == "" {
+			return nil, nil
+		}
 	}
-	return a.DB.Q().ListVoucherSchemes(ctx, sc, org, "")
+	return a.DB.Q().ListVoucherSchemes(ctx, sc, org, community)
 }
 
 // SchemeProviders returns the names of a scheme's admitted providers, by id.

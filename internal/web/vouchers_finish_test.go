@@ -169,6 +169,22 @@ func TestVoucherPickers(t *testing.T) {
 			t.Fatalf("a provider searches residents: %d", r.Status)
 		}
 
+		// 50 identical requests to issue one voucher to a resident at the per-person limit of 1: one
+		var another int64
+		if err := db.Q().QueryRow(ctx, `SELECT p.id FROM people p WHERE p.kind = 'resident' AND p.place_code = ? AND p.target_groups LIKE '%,elderly_alone,%'
+			AND p.birth_year > 0 AND p.birth_year <= 1966 AND p.id <> ?
+			AND (SELECT COUNT(*) FROM people p2 WHERE p2.household_id = p.household_id AND p2.kind = 'resident') = 1 ORDER BY p.id LIMIT 1`,
+			demo.ZhongshanCode, pid).Scan(&another); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.burst(50, pur, "POST", fmt.Sprintf("/api/v1/voucher-schemes/%d/issue-one", sid), map[string]any{"person_id": another}); got[201] != 1 || got[409] != 49 {
+			t.Fatalf("50 issue-one at once: %v", got)
+		}
+		var held int
+		if err := db.Q().QueryRow(ctx, `SELECT COUNT(*) FROM vouchers WHERE scheme_id = ? AND person_id = ?`, sid, another).Scan(&held); err != nil || held != 1 {
+			t.Fatalf("%d vouchers issued to one resident (%v)", held, err)
+		}
+
 		b := e.browser()
 		e.user("gt-purchaser")
 		if st, _ := b.login("gt-purchaser", demo.Password); st != 303 {
