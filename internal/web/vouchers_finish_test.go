@@ -332,7 +332,15 @@ func TestVoucherDashboardAndDemo(t *testing.T) {
 			t.Fatal("community login")
 		}
 		scheme := fmt.Sprintf("/vouchers/schemes/%d", int64(unused["scheme_id"].(float64)))
-		st, page = com.post(scheme+"/sheets", url.Values{"csrf": {com.csrf(scheme)}, "community": {demo.ZhongshanCode}, "ids": {fmt.Sprint(int64(unused["id"].(float64)))}})
+		if st, page := com.get(scheme); st != 200 || !strings.Contains(page, `action="`+scheme+`/sheets"`) {
+			t.Fatalf("community staff reach the scheme's sheets: %d", st)
+		}
+		// the voucher's own page prints its sheet alone
+		st, page = com.get(unusedPage)
+		if st != 200 || !strings.Contains(page, `action="`+scheme+`/sheets"`) || !strings.Contains(page, fmt.Sprintf(`name="ids" value="%d"`, int64(unused["id"].(float64)))) {
+			t.Fatalf("the voucher page's print button: %d", st)
+		}
+		st, page = com.post(scheme+"/sheets", url.Values{"csrf": {com.csrf(unusedPage)}, "community": {demo.ZhongshanCode}, "ids": {fmt.Sprint(int64(unused["id"].(float64)))}})
 		if st != 200 || strings.Count(page, `class="voucher-sheet"`) != 1 || !regexp.MustCompile(`class="pin"><b>\d{6}</b>`).MatchString(page) {
 			t.Fatalf("the demo resident's sheet: %d", st)
 		}

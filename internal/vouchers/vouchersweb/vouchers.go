@@ -863,6 +863,11 @@ func (s *Server) renderVoucher(w http.ResponseWriter, r *http.Request, id int64,
 	if pin != "" {
 		pv.Sections = append(pv.Sections, section{Title: web.T(lang, "voucher.your_pin"), Intro: web.T(lang, "voucher.pin_once"), Big: pin})
 	}
+	if vouchers.MayPrintVoucherSheets(ac) && v.State == gongzhi.VoucherIssued {
+		pv.Sections = append(pv.Sections, section{Title: web.T(lang, "voucher.sheets_title"), Forms: []*web.FormView{
+			{Action: href("/vouchers/schemes/", v.SchemeID) + "/sheets", Submit: web.T(lang, "voucher.print_one"), Intro: web.T(lang, "voucher.print_one_help"),
+				Fields: []web.Field{{Name: "community", Type: "hidden", Value: v.CommunityCode}, {Name: "ids", Type: "hidden", Value: strconv.FormatInt(v.ID, 10)}}}}})
+	}
 	if vouchers.MayHoldVouchers(ac) && v.State == gongzhi.VoucherIssued {
 		provs, names, err := s.svc.VoucherProviders(ctx, ac, id)
 		if err != nil {
