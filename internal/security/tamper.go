@@ -48,20 +48,22 @@ func (a *Service) MonitorLedger(ctx context.Context, l *publog.Log, now time.Tim
 	}
 	var found []*Alarm
 	at := a.NowUTC()
-	alarm := func(kind, subject, reason, detail string) {
+	// alarm notes a difference; what tells it from another difference of the same subject and
+	// reason (which is detail, unless kept apart as key) makes its window
+	alarm := func(kind, subject, reason, detail, key string) {
 		if len(detail) > maxDetail {
 			detail = detail[:maxDetail] + "…"
 		}
-		h := sha256.Sum256([]byte(reason + "\n" + detail))
+		h := sha256.Sum256([]byte(reason + "\n" + detail + "\n" + key))
 		found = append(found, &Alarm{Kind: kind, Subject: subject, Window: hex.EncodeToString(h[:8]), Count: 1,
 			FirstAt: at, LastAt: at, CreatedAt: at, Reason: reason, Detail: detail})
 	}
 	for _, d := range diffs {
 		if d.Kind == publog.KindLogInvalid {
-			alarm(AlarmLedgerLog, "log", d.Kind, d.Detail)
+			alarm(AlarmLedgerLog, "log", d.Kind, d.Detail, "")
 			continue
 		}
-		alarm(AlarmLedgerRecord, "#"+strconv.FormatInt(d.Index, 10)+" "+d.Type, d.Kind, d.Detail)
+		alarm(AlarmLedgerRecord, "#"+strconv.FormatInt(d.Index, 10)+" "+d.Type, d.Kind, d.Detail, "")
 	}
 	rep, err := a.VerifyAudit(ctx, now)
 	if err != nil {
@@ -72,7 +74,7 @@ func (a *Service) MonitorLedger(ctx context.Context, l *publog.Log, now time.Tim
 		if p.EntryID != 0 {
 			subject += " #" + strconv.FormatInt(p.EntryID, 10)
 		}
-		alarm(AlarmAuditEntry, subject, p.Kind, "") // the code says what: changed, added, removed, seal_altered, …
+		alarm(AlarmAuditEntry, subject, p.Kind, "", p.Detail) // the code says what: changed, added, removed, seal_altered, …
 	}
 	created := 0
 	for _, al := range found {
