@@ -383,4 +383,3 @@ func (q *Q) CountOpenAlarms(ctx context.Context) (int, error) {
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM security_alarms WHERE acked_at IS NULL`).Scan(&n)
 	return n, mapErr(err)
 }
-
