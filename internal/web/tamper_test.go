@@ -135,7 +135,7 @@ func TestTamperAlarms(t *testing.T) {
 			if st != 200 {
 				t.Fatalf("%s: the tamper alarms' page: %d", acc, st)
 			}
-			for _, s := range []string{"payment.made", "voucher.issued", "face_value_fen", "amount_fen", "#" + strconv.FormatInt(sealed, 10), "审计记录在封存后被改动"} {
+			for _, s := range []string{"付款 #", "<code>face_value_fen</code>", "<code>amount_fen</code>", "#" + strconv.FormatInt(sealed, 10), "审计记录在封存后被改动"} {
 				if !strings.Contains(page, s) {
 					t.Errorf("%s: the tamper alarms' page lacks %q", acc, s)
 				}

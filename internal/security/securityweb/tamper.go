@@ -6,16 +6,52 @@ package securityweb
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"gongzhi/internal/security"
 	"gongzhi/internal/web"
 )
 
-// tamperRow is a tamper alarm's line on the page.
+// tamperRow is a tamper alarm's line on the page; Record names a ledger record by its type's
+// name (the ledger page's) and its index, the raw subject otherwise.
 type tamperRow struct {
 	*security.Alarm
-	Kind, Reason string
+	Kind, Reason, Record string
+	Fields               []fieldDiff // the comparison, when it names fields (publog.Differ's form)
+}
+
+// fieldDiff is a field whose value on the ledger differs from the database's.
+type fieldDiff struct{ Name, Ledger, Database string }
+
+// differRe reads one field of publog.Differ's text: "name: ledger X, database Y".
+var differRe = regexp.MustCompile(`^([a-z0-9_]+): ledger (.*), database (.*)$`)
+
+// fieldsOf reads the fields of a comparison in publog.Differ's form; nil for any other text.
+func fieldsOf(detail string) []fieldDiff {
+	var out []fieldDiff
+	for _, part := range strings.Split(detail, "; ") {
+		m := differRe.FindStringSubmatch(part)
+		if m == nil {
+			return nil
+		}
+		out = append(out, fieldDiff{m[1], m[2], m[3]})
+	}
+	return out
+}
+
+// recordName is how the page names the subject of a tamper alarm: "付款 #10" for "#10
+// payment.made".
+func recordName(lang string, a *security.Alarm) string {
+	idx, typ, ok := strings.Cut(a.Subject, " ")
+	if a.Kind != security.AlarmLedgerRecord || !ok {
+		return a.Subject
+	}
+	if name := web.T(lang, "publog.type."+typ); name != "publog.type."+typ {
+		typ = name
+	}
+	return typ + " " + idx
 }
 
 type tamperView struct {
@@ -31,7 +67,8 @@ func (s *Server) tamper(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &tamperView{ListView: web.ListView{Action: "/tamper-alarms", Q: opts.Q, Note: web.T(lang, "tamper.intro")}}
 	total, err := s.svc.TamperAlarms(r.Context(), ac, opts, func(a *security.Alarm) error {
-		v.Alarms = append(v.Alarms, tamperRow{Alarm: a, Kind: web.T(lang, "alarms.kind."+a.Kind), Reason: web.T(lang, "alarms.reason."+a.Reason)})
+		v.Alarms = append(v.Alarms, tamperRow{Alarm: a, Kind: web.T(lang, "alarms.kind."+a.Kind), Reason: web.T(lang, "alarms.reason."+a.Reason),
+			Record: recordName(lang, a), Fields: fieldsOf(a.Detail)})
 		return nil
 	})
 	if err != nil {
