@@ -14,6 +14,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/secret"
 )
 
@@ -31,6 +32,7 @@ type Config struct {
 	SessionIdle   time.Duration
 	FieldCipher   string // aes or sm4 (secret.Ciphers)
 	LogOrigin     string // the public ledger's origin line ("": derived)
+	PublicURL     string // the address the instance is reached at ("": none configured)
 	Audit         kernel.AuditPolicy
 	TOTPRoles     []string
 	// accounts and sessions (等保 level 3)
@@ -106,7 +108,17 @@ var settings = []setting{
 		c.Audit.Hash = v
 		return nil
 	}},
-	{"log-origin", "GONGZHI_LOG_ORIGIN", "", "the public ledger's origin line and key name, e.g. gongzhi.example/gedang (one word, no '+'); default: gongzhi.example/ and 8 hex digits of its public key", func(c *Config, v string) error {
+	{"public-url", "GONGZHI_PUBLIC_URL", "", "the address residents reach the instance at, e.g. https://gongzhi.gedang.gov.cn; the public ledger's origin is derived from it (docs/ledger.md)", func(c *Config, v string) error {
+		if v == "" {
+			return nil
+		}
+		if _, err := publog.OriginFromURL(v); err != nil {
+			return fmt.Errorf("public-url must be an http(s) address without a query, not %q", v)
+		}
+		c.PublicURL = v
+		return nil
+	}},
+	{"log-origin", "GONGZHI_LOG_ORIGIN", "", "the public ledger's origin line and key name, e.g. gongzhi.gedang.gov.cn (one word, no '+'); default: derived from --public-url, else the placeholder gongzhi.example/ and 8 hex digits of its public key", func(c *Config, v string) error {
 		if strings.ContainsAny(v, " \t+") {
 			return fmt.Errorf("log-origin must be one word without '+', not %q", v)
 		}
@@ -229,6 +241,9 @@ func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Con
 		if err := s.set(c, strings.TrimSpace(*vals[s.flag])); err != nil {
 			return nil, nil, fmt.Errorf("--%s: %w", s.flag, err)
 		}
+	}
+	if c.LogOrigin == "" && c.PublicURL != "" {
+		c.LogOrigin, _ = publog.OriginFromURL(c.PublicURL) // checked by its setting
 	}
 	return c, fs, nil
 }

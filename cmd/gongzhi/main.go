@@ -25,6 +25,7 @@ import (
 	"gongzhi/internal/files"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/publog"
 	"gongzhi/internal/registry"
 	"gongzhi/internal/secret"
 	"gongzhi/internal/site"
@@ -54,6 +55,8 @@ Usage:
                                           check a public ledger (docs/ledger.md): its checkpoint,
                                           tree and tiles, consistency with the last one seen; a
                                           receipt offline; with --db, every record against the rows
+  gongzhi log monitor [flags]             run the tamper check now (the monitor_log job): differences
+                                          become tamper alarms for the auditor; fails while any is open
   gongzhi import divisions [flags] FILE…  statistical division codes (CSV)
   gongzhi import orgs|people|grids|households [flags] FILE.xlsx|FILE.csv
   gongzhi import contracts [flags] --place CODE FILE.xlsx|FILE.csv
@@ -221,6 +224,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 		return err
 	}
 	defer a.DB.Close()
+	if !isDemo {
+		warnLogOrigin(ctx, a, log)
+	}
 	var res *demo.Result
 	if isDemo && *gf.scale != "" {
 		opts, err := gf.options(stderr)
@@ -273,6 +279,20 @@ func setMemoryLimit(c *Config, log *slog.Logger) {
 	}
 	debug.SetMemoryLimit(int64(c.MemoryLimitMiB) << 20)
 	log.Debug("memory limit", "mib", c.MemoryLimitMiB)
+}
+
+// warnLogOrigin warns when the public ledger's origin is the placeholder (no --public-url or
+// --log-origin given), or differs from the one the log's checkpoints were signed under (the
+// origin names the log and its key: verifiers holding the old key fail).
+func warnLogOrigin(ctx context.Context, a *app.App, log *slog.Logger) {
+	if a.PubLog.Placeholder() {
+		log.Warn("the public ledger's origin is a placeholder: set --public-url (or --log-origin) before the ledger's first record, "+
+			"as the origin names the log and its key for good (docs/ledger.md)", "origin", a.PubLog.Origin)
+	}
+	if _, c, err := publog.LatestCheckpoint(ctx, a.DB.Q()); err == nil && c.Origin != a.PubLog.Origin {
+		log.Warn("the public ledger's checkpoints were signed under another origin: verifiers holding its key will fail "+
+			"(docs/ledger.md)", "origin", a.PubLog.Origin, "signed_under", c.Origin)
+	}
 }
 
 // startJobs starts this instance's workers of the scheduled jobs (internal/jobs); with several

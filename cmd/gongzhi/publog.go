@@ -14,10 +14,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/publog"
 	"gongzhi/internal/secret"
+	"gongzhi/internal/security"
+	"gongzhi/internal/store"
 )
 
 // errLogTampered is the failure of `gongzhi log verify --db` when a record differs from the
@@ -31,9 +36,49 @@ func cmdLog(ctx context.Context, args []string, stdout io.Writer) error {
 			return cmdLogKey(args[1:], stdout)
 		case "verify":
 			return cmdLogVerify(ctx, args[1:], stdout)
+		case "monitor":
+			return cmdLogMonitor(ctx, args[1:], stdout)
 		}
 	}
-	return errors.New("usage: gongzhi log key [flags] | gongzhi log verify [--vkey KEY] [--state FILE] [--receipt FILE] [--db DSN] [URL]")
+	return errors.New("usage: gongzhi log key [flags] | gongzhi log verify [--vkey KEY] [--state FILE] [--receipt FILE] [--db DSN] [URL] | gongzhi log monitor [flags]")
+}
+
+// cmdLogMonitor runs the monitor_log job at once, as the schedule would (its run is logged on
+// the jobs page): the ledger's monitor and the audit log's check against its seals, each
+// difference raised once as a tamper alarm. It prints the open tamper alarms and fails when
+// there are any.
+func cmdLogMonitor(ctx context.Context, args []string, stdout io.Writer) error {
+	c, fs, err := parseConfig("log monitor", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	a, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	n, err := jobs.Run(ctx, a, jobs.ByKind(jobs.KindMonitorLog), a.Now(), 1)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d new tamper alarms\n", n)
+	open, err := a.DB.Q().ListAlarms(ctx, store.ListOptions{Filters: map[string]string{"open": "1"}}, func(al *store.SecurityAlarm) error {
+		fmt.Fprintf(stdout, "ALERT %s %s %s (found %s, %d checks) %s\n", al.Kind, al.Subject, al.Reason,
+			al.FirstAt.In(gongzhi.ChinaTime).Format(time.DateTime), al.Count, al.Detail)
+		return nil
+	}, security.TamperKinds...)
+	if err != nil {
+		return err
+	}
+	if open > 0 {
+		fmt.Fprintf(stdout, "%d tamper alarms not acknowledged (the auditor's page: /tamper-alarms)\n", open)
+		return errLogTampered
+	}
+	fmt.Fprintln(stdout, "OK: no open tamper alarm")
+	return nil
 }
 
 // cmdLogKey prints the origin and the verifier key, derived from the instance's secret key.

@@ -80,6 +80,10 @@ func TestLogVerify(t *testing.T) {
 	if out, err := runCmd(t, vargs...); err != nil || !strings.Contains(out, "consistent with the checkpoint seen before") {
 		t.Fatalf("verify again: %q %v", out, err)
 	}
+	margs := append([]string{"log", "monitor"}, args...)
+	if out, err := runCmd(t, margs...); err != nil || !strings.Contains(out, "OK: no open tamper alarm") {
+		t.Fatalf("monitor an untouched database: %q %v", out, err)
+	}
 	raw, err := sql.Open("sqlite", filepath.Join(dir, "g.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -92,5 +96,38 @@ func TestLogVerify(t *testing.T) {
 	out, err = runCmd(t, vargs...)
 	if !errors.Is(err, errLogTampered) || !strings.Contains(out, "ALERT #0 audit.day_sealed row_differs: count: ledger 3, database 4") {
 		t.Fatalf("verify a tampered database: %q %v", out, err)
+	}
+	// the monitor raises each difference once, as a tamper alarm: the ledger record, and the
+	// seal's own check (its chain value and its recorded entries)
+	for i, want := range []string{"3 new tamper alarms", "0 new tamper alarms"} {
+		out, err = runCmd(t, margs...)
+		if !errors.Is(err, errLogTampered) || !strings.HasPrefix(out, want) || !strings.Contains(out, "ALERT audit_entry "+day.Format(time.DateOnly)+" seal_altered") ||
+			!strings.Contains(out, "ALERT ledger_record #0 audit.day_sealed row_differs") || !strings.Contains(out, "count: ledger 3, database 4") {
+			t.Fatalf("monitor a tampered database (run %d): %q %v", i+1, out, err)
+		}
+	}
+}
+
+// The public ledger's origin: derived from --public-url, unless --log-origin names one; the
+// placeholder otherwise.
+func TestLogOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--public-url", "https://Gongzhi.Gedang.gov.cn/"}, "gongzhi.gedang.gov.cn"},
+		{[]string{"--public-url", "https://x.gov.cn/gongzhi"}, "x.gov.cn/gongzhi"},
+		{[]string{"--public-url", "https://x.gov.cn", "--log-origin", "x.gov.cn/log2"}, "x.gov.cn/log2"},
+		{nil, ""},
+	} {
+		c, _, err := parseConfig("test", tc.args, nil)
+		if err != nil || c.LogOrigin != tc.want {
+			t.Errorf("%v: origin %q, %v; want %q", tc.args, c.LogOrigin, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"gongzhi.gedang.gov.cn", "ftp://x.gov.cn", "https://x.gov.cn/?a=1", "https://a+b.cn"} {
+		if _, _, err := parseConfig("test", []string{"--public-url", bad}, nil); err == nil {
+			t.Errorf("--public-url %q accepted", bad)
+		}
 	}
 }

@@ -24,7 +24,12 @@
 //   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
 //     days are disabled (accounts.DisableInactive).
 //   - integrate_log, every minute: the public ledger's pending records get their leaf indexes,
-//     tiles and a signed checkpoint (publog.Log.Integrate); the server also does it every second.
+//     tiles and a signed checkpoint (publog.Log.Integrate); the server also does it every second
+//     and at every 256 records.
+//   - monitor_log, every hour at :25: the public ledger verified and every record compared with
+//     the database, and the audit log with its seals; what differs is raised as tamper alarms
+//     for the auditor (security.MonitorLedger; docs/ledger.md). `gongzhi log monitor` runs it
+//     at once.
 //
 // Joint-meeting action items need no job: whether one is overdue is worked out when it is read,
 // and nothing about it is stored.
@@ -58,6 +63,7 @@ const (
 	KindInactive        = "disable_inactive_accounts"
 	KindVouchers        = "expire_vouchers"
 	KindIntegrateLog    = "integrate_log"
+	KindMonitorLog      = "monitor_log"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -109,6 +115,14 @@ var Jobs = []*Job{
 	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
 	{Kind: KindVouchers, Schedule: Schedule{Every: time.Hour, Offset: 10 * time.Minute}, Work: ExpireVouchers},
 	{Kind: KindIntegrateLog, Schedule: Schedule{Every: time.Minute}, Work: IntegrateLog},
+	{Kind: KindMonitorLog, Schedule: Schedule{Every: time.Hour, Offset: 25 * time.Minute}, Work: MonitorLog},
+}
+
+// MonitorLog runs the public ledger's monitor and the audit log's check against its seals, and
+// raises each difference as a tamper alarm, once (security.MonitorLedger). Returns how many new
+// alarms it raised.
+func MonitorLog(ctx context.Context, a *app.App, at time.Time) (int, error) {
+	return a.MonitorLedger(ctx, a.PubLog, at)
 }
 
 // IntegrateLog integrates the public ledger's pending records and signs a new checkpoint

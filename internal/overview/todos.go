@@ -9,6 +9,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/security"
 	"gongzhi/internal/store"
 )
 
@@ -188,6 +189,11 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 		if n, cerr := q.CountAuditSince(ctx, "login_failed", day); cerr == nil {
 			add(&todos, "todo.failed_logins", n, "/audit?action=login_failed")
 		}
+	}
+	if err == nil && security.MayReadTamperAlarms(ac) && !ac.Has(gongzhi.RoleSecAdmin) { // hers are among the security alarms
+		var n int
+		n, err = q.CountOpenAlarmsOf(ctx, security.TamperKinds)
+		add(&todos, "todo.tamper_alarms", n, "/tamper-alarms?open=1")
 	}
 	if err == nil && !gongzhi.IsAdminRole(ac.Role()) {
 		var more []kernel.Todo

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -28,17 +29,23 @@ const maxEntry = 1<<16 - 1
 // second waits, then sees the records already integrated. It also signs the first, empty,
 // checkpoint of a new log. Returns how many records it integrated.
 func (l *Log) Integrate(ctx context.Context) (int, error) {
+	return l.IntegrateBatches(ctx, BatchSize)
+}
+
+// IntegrateBatches is Integrate with batches of at most size records (a bulk load integrates in
+// batches of tens of thousands: one checkpoint each, every tile written once per batch).
+func (l *Log) IntegrateBatches(ctx context.Context, size int) (int, error) {
 	total := 0
 	for {
-		n, err := l.integrateBatch(ctx)
+		n, err := l.integrateBatch(ctx, size)
 		total += n
-		if err != nil || n < BatchSize {
+		if err != nil || n < size {
 			return total, err
 		}
 	}
 }
 
-func (l *Log) integrateBatch(ctx context.Context) (int, error) {
+func (l *Log) integrateBatch(ctx context.Context, limit int) (int, error) {
 	done := 0
 	err := l.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		done = 0
@@ -46,7 +53,7 @@ func (l *Log) integrateBatch(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		recs, err := q.PendingLogRecords(ctx, BatchSize)
+		recs, err := q.PendingLogRecords(ctx, limit)
 		if err != nil {
 			return err
 		}
@@ -56,16 +63,22 @@ func (l *Log) integrateBatch(ctx context.Context) (int, error) {
 			}
 			return nil
 		}
+		// leaf indexes in id order, one statement per run of consecutive sequence numbers
+		for i := 0; i < len(recs); {
+			j := i + 1
+			for j < len(recs) && recs[j].Seq == recs[j-1].Seq+1 {
+				j++
+			}
+			if err := q.SetLogIndexRange(ctx, recs[i].Seq, recs[j-1].Seq, size+int64(i)); err != nil {
+				return fmt.Errorf("publog: %w", err)
+			}
+			i = j
+		}
 		hr := storeHashReader(ctx, q)
-		var ids []int64
-		var hashes [][]byte
+		ids := make([]int64, 0, 2*len(recs))
+		hashes := make([][]byte, 0, 2*len(recs))
 		for i, p := range recs {
 			idx := size + int64(i)
-			if ok, err := q.SetLogIndex(ctx, p.Seq, idx); err != nil {
-				return err
-			} else if !ok {
-				return fmt.Errorf("publog: record %d integrated twice", p.Seq)
-			}
 			hs, err := tlog.StoredHashes(idx, []byte(p.Entry), hr)
 			if err != nil {
 				return err
@@ -190,9 +203,29 @@ func (r *hashReader) ReadHashes(ids []int64) ([]tlog.Hash, error) {
 	return out, nil
 }
 
-// Run integrates pending records every interval until ctx ends (each server instance runs it;
-// Integrate's row lock keeps instances from integrating one record twice). Failures are logged
-// and retried at the next tick.
+// appended counts the records this process committed since its integration loop last ran, and
+// wake tells the loop (Run) that BatchSize of them are waiting.
+var (
+	appended atomic.Int64
+	wake     = make(chan struct{}, 1)
+)
+
+// committed is Append's after-commit hook: the BatchSize-th record committed since the last
+// integration wakes the loop.
+func committed() {
+	if appended.Add(1) == BatchSize {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run integrates pending records every interval, and as soon as BatchSize records have been
+// committed by this process since the last integration, until ctx ends (each server instance
+// runs it; Integrate's row lock keeps instances from integrating one record twice, and the
+// records another instance writes are integrated by its own loop or at the next tick).
+// Failures are logged and retried at the next tick.
 func (l *Log) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -201,9 +234,11 @@ func (l *Log) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := l.Integrate(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("public ledger: integration", "err", err)
-			}
+		case <-wake:
+		}
+		appended.Store(0)
+		if _, err := l.Integrate(ctx); err != nil && ctx.Err() == nil && log != nil {
+			log.Warn("public ledger: integration", "err", err)
 		}
 	}
 }

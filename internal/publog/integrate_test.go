@@ -2,9 +2,11 @@ package publog_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -191,6 +193,69 @@ func TestConcurrentAppendsOnce(t *testing.T) {
 			t.Fatalf("stored hashes %d, want %d (%v)", hashes, tlog.StoredHashCount(50), err)
 		}
 		if _, err := publog.Verify(ctx, publog.DBFetcher(db.Q()), l.VKey, "", false); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// The integration loop runs every second and as soon as BatchSize records are committed: with a
+// tick too long to matter, 255 committed records wait and the 256th wakes the loop. Two
+// instances (two pools on one database, each with its loop) integrate every record once; the
+// records of an instance whose loop is not running are integrated at the other's next tick.
+func TestIntegrateEvery256(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		l := newLog(t, db)
+		integrate(t, l)
+		db2, err := store.Open(ctx, db.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db2.Close()
+		l2 := newLog(t, db2)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		defer cancel()
+		publog.ResetWake() // the records of the tests before do not count
+		for _, x := range []*publog.Log{l, l2} {
+			wg.Go(func() { x.Run(ctx, time.Hour, slog.New(slog.DiscardHandler)) })
+		}
+		size := func() int64 {
+			_, c := latest(t, db)
+			return c.Size
+		}
+		waitSize := func(want int64) {
+			t.Helper()
+			for end := time.Now().Add(10 * time.Second); size() < want; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(end) {
+					t.Fatalf("checkpoint size %d, want %d", size(), want)
+				}
+			}
+		}
+		appendN(t, db, 0, publog.BatchSize-1)
+		time.Sleep(300 * time.Millisecond)
+		if n := size(); n != 0 {
+			t.Fatalf("%d records integrated before the %dth", n, publog.BatchSize)
+		}
+		appendN(t, db2, publog.BatchSize-1, 1)
+		waitSize(publog.BatchSize)
+		appendN(t, db, publog.BatchSize, 2*publog.BatchSize) // two more batches' worth: fewer than 256 wait
+		waitSize(3*publog.BatchSize - (publog.BatchSize - 1))
+		// a tick integrates what is left
+		tctx, tcancel := context.WithCancel(ctx)
+		appendN(t, db2, 3*publog.BatchSize, 10)
+		wg.Go(func() { l2.Run(tctx, 20*time.Millisecond, nil) })
+		waitSize(3*publog.BatchSize + 10)
+		tcancel()
+		var n, distinct, hi int64
+		if err := db.Q().QueryRow(context.Background(), `SELECT COUNT(*), COUNT(DISTINCT idx), MAX(idx) FROM publog_records`).Scan(&n, &distinct, &hi); err != nil {
+			t.Fatal(err)
+		}
+		if n != 3*publog.BatchSize+10 || distinct != n || hi != n-1 {
+			t.Fatalf("records %d, distinct indexes %d, last %d", n, distinct, hi)
+		}
+		if _, err := publog.Verify(context.Background(), publog.DBFetcher(db.Q()), l.VKey, "", false); err != nil {
 			t.Fatal(err)
 		}
 	})

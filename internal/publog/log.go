@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -47,14 +48,15 @@ type Log struct {
 }
 
 // New returns the instance's log over db with keys derived from box (the instance's secret key).
-// origin "" becomes "gongzhi.example/" and the first 8 hex digits of the SHA-256 of the public
-// key, so that each instance's origin differs without configuration.
+// origin "" becomes the placeholder "gongzhi.example/" and the first 8 hex digits of the SHA-256
+// of the public key, so that each instance's origin differs without configuration; a real
+// instance configures its public address (OriginFromURL) or an origin of its own.
 func New(db *store.DB, box *secret.Box, origin string) (*Log, error) {
 	seed := box.DeriveKey(SigningKeyLabel)
 	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
 	if origin == "" {
 		h := sha256.Sum256(pub)
-		origin = "gongzhi.example/" + hex.EncodeToString(h[:4])
+		origin = PlaceholderOrigin + hex.EncodeToString(h[:4])
 	}
 	if strings.ContainsAny(origin, " \t\n+") || origin == "" {
 		return nil, fmt.Errorf("publog: origin %q must be one word without '+'", origin)
@@ -142,4 +144,27 @@ var emptyRoot = tlog.Hash(sha256.Sum256(nil))
 func (l *Log) sign(c Checkpoint) (string, error) {
 	b, err := note.Sign(&note.Note{Text: c.Text()}, l.signer)
 	return string(b), err
+}
+
+// PlaceholderOrigin starts the origin a log gets when none is configured: a placeholder that
+// names no real address (`serve` warns about it).
+const PlaceholderOrigin = "gongzhi.example/"
+
+// Placeholder reports whether the log's origin is the placeholder.
+func (l *Log) Placeholder() bool { return strings.HasPrefix(l.Origin, PlaceholderOrigin) }
+
+// OriginFromURL derives a log's origin from the instance's public address, as C2SP
+// tlog-checkpoint advises (a schema-less URL): "https://gongzhi.gedang.gov.cn/" gives
+// "gongzhi.gedang.gov.cn", "https://x.gov.cn/gongzhi" gives "x.gov.cn/gongzhi". The host is
+// lower-cased; a query, a fragment, user information or a '+' are refused.
+func OriginFromURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("publog: %q is not an http(s) address without a query", s)
+	}
+	o := strings.ToLower(u.Host) + strings.TrimSuffix(u.EscapedPath(), "/")
+	if strings.ContainsAny(o, " \t\n+") {
+		return "", fmt.Errorf("publog: the origin %q may hold no space or '+'", o)
+	}
+	return o, nil
 }

@@ -159,7 +159,11 @@ func Append(ctx context.Context, q *store.Q, rec Record) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return q.InsertLogRecord(ctx, rec.Type, rec.Version, string(data), time.Now())
+	seq, err := q.InsertLogRecord(ctx, rec.Type, rec.Version, string(data), time.Now())
+	if err == nil {
+		q.AfterCommit(committed)
+	}
+	return seq, err
 }
 
 // Index returns the leaf index of the record with sequence number seq, and false while it is

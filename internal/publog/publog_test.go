@@ -14,13 +14,13 @@ import (
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 // newLog returns the log of a fresh database with a fixed secret key.
-func newLog(t *testing.T, db *store.DB) *publog.Log {
+func newLog(t testing.TB, db *store.DB) *publog.Log {
 	t.Helper()
 	return newLogKey(t, db, 0)
 }
 
 // newLogKey returns the log of db with a secret key of bytes k.
-func newLogKey(t *testing.T, db *store.DB, k byte) *publog.Log {
+func newLogKey(t testing.TB, db *store.DB, k byte) *publog.Log {
 	t.Helper()
 	key := make([]byte, secret.KeySize)
 	for i := range key {

@@ -16,3 +16,11 @@ func MayReadAlarms(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.R
 
 // MayAckAlarms: the security administrator acknowledges the alarms they have looked into.
 func MayAckAlarms(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleSecAdmin) }
+
+// MayReadTamperAlarms: the auditor (the supervision committee, who checks the ledger of money and
+// votes), the audit administrator (whose audit log the seals protect) and the security
+// administrator (among the other alarms) see what the ledger's monitor found. They show no
+// personal data: a record's index and type, the fields that differ, an audit entry's number.
+func MayReadTamperAlarms(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RoleAuditor) || kernel.HasRole(ac, gongzhi.RoleAuditAdmin) || kernel.HasRole(ac, gongzhi.RoleSecAdmin)
+}

@@ -36,4 +36,5 @@ const (
 )
 
 // AlarmKinds are the kinds of alarm, in the order of the page's filter.
-var AlarmKinds = []string{AlarmFailedLoginsAccount, AlarmFailedLoginsIP, AlarmOffHoursAdmin, AlarmBulkIDReveals}
+var AlarmKinds = []string{AlarmFailedLoginsAccount, AlarmFailedLoginsIP, AlarmOffHoursAdmin, AlarmBulkIDReveals,
+	AlarmLedgerRecord, AlarmLedgerLog, AlarmAuditEntry}

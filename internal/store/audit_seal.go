@@ -275,14 +275,18 @@ type SecurityAlarm struct {
 	CreatedAt time.Time `json:"created_at"`
 	AckedBy   string    `json:"acked_by,omitempty"`
 	AckedAt   time.Time `json:"acked_at,omitzero"`
+	// Reason and Detail are a tamper alarm's (ledger_record, ledger_log, audit_entry): the
+	// difference's code and what was compared; empty for the other kinds.
+	Reason string `json:"reason,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
-const alarmCols = `id, kind, subject, win, count, first_at, last_at, created_at, acked_name, acked_at`
+const alarmCols = `id, kind, subject, win, count, first_at, last_at, created_at, acked_name, acked_at, reason, detail`
 
 func scanAlarm(s scanner) (*SecurityAlarm, error) {
 	var a SecurityAlarm
 	var acked sql.NullTime
-	err := s.Scan(&a.ID, &a.Kind, &a.Subject, &a.Window, &a.Count, &a.FirstAt, &a.LastAt, &a.CreatedAt, &a.AckedBy, &acked)
+	err := s.Scan(&a.ID, &a.Kind, &a.Subject, &a.Window, &a.Count, &a.FirstAt, &a.LastAt, &a.CreatedAt, &a.AckedBy, &acked, &a.Reason, &a.Detail)
 	if acked.Valid {
 		a.AckedAt = acked.Time
 	}
@@ -306,11 +310,44 @@ func (q *Q) RaiseAlarm(ctx context.Context, a *SecurityAlarm) (bool, error) {
 	return false, mapErr(err)
 }
 
+// RaiseTamperAlarm records a tamper alarm once per kind, subject and window (the window names
+// the difference, so that a new difference of the same record is a new alarm); found again by a
+// later check, its count (the checks that found it) goes up by one and its last time moves on.
+// Returns whether it was new.
+func (q *Q) RaiseTamperAlarm(ctx context.Context, a *SecurityAlarm) (bool, error) {
+	res, err := q.Exec(ctx, `INSERT INTO security_alarms (kind, subject, win, count, first_at, last_at, created_at, reason, detail)
+		VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (kind, subject, win) DO NOTHING`,
+		a.Kind, a.Subject, a.Window, a.FirstAt.UTC(), a.LastAt.UTC(), a.CreatedAt.UTC(), a.Reason, a.Detail)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	_, err = q.Exec(ctx, `UPDATE security_alarms SET count = count + 1, last_at = ? WHERE kind = ? AND subject = ? AND win = ?`,
+		a.LastAt.UTC(), a.Kind, a.Subject, a.Window)
+	return false, mapErr(err)
+}
+
+// CountOpenAlarmsOf counts the alarms of the kinds given not yet acknowledged.
+func (q *Q) CountOpenAlarmsOf(ctx context.Context, kinds []string) (int, error) {
+	w := &where{}
+	w.add("kind IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")+")", anys(kinds)...)
+	w.add("acked_at IS NULL")
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM security_alarms`+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
+}
+
 var alarmSorts = map[string]string{"created_at": "created_at", "kind": "kind", "subject": "subject"}
 
 // ListAlarms lists the alarms, newest first. Filters: kind, open ("1": not yet acknowledged).
-func (q *Q) ListAlarms(ctx context.Context, opts ListOptions, each func(*SecurityAlarm) error) (int, error) {
+// kinds, when given, limits the list to those kinds whatever the filters say.
+func (q *Q) ListAlarms(ctx context.Context, opts ListOptions, each func(*SecurityAlarm) error, kinds ...string) (int, error) {
 	w := &where{}
+	if len(kinds) > 0 {
+		w.add("kind IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")+")", anys(kinds)...)
+	}
 	w.search(opts.Q, "subject")
 	if v := opts.Filters["kind"]; v != "" {
 		w.add("kind = ?", v)

@@ -189,6 +189,7 @@ func (db *DB) Transact(ctx context.Context, fn func(ctx context.Context, q *Q) e
 }
 
 func (db *DB) transactOnce(ctx context.Context, fn func(ctx context.Context, q *Q) error) (err error) {
+	var after []func()
 	tx, err := db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
@@ -202,9 +203,13 @@ func (db *DB) transactOnce(ctx context.Context, fn func(ctx context.Context, q *
 			tx.Rollback()
 			return
 		}
-		err = mapErr(tx.Commit())
+		if err = mapErr(tx.Commit()); err == nil {
+			for _, f := range after {
+				f()
+			}
+		}
 	}()
-	return fn(context.WithValue(ctx, txKey{}, true), &Q{x: tx, d: db.Dialect, tx: tx})
+	return fn(context.WithValue(ctx, txKey{}, true), &Q{x: tx, d: db.Dialect, tx: tx, after: &after})
 }
 
 func isRetryable(err error) bool {
@@ -227,10 +232,22 @@ type execer interface {
 
 // Q runs SQL written with ? placeholders on either database, inside or outside a transaction.
 type Q struct {
-	x    execer
-	d    Dialect
-	tx   *sql.Tx
-	pool bool // q runs on the pool: refuses a transaction's context
+	x     execer
+	d     Dialect
+	tx    *sql.Tx
+	pool  bool // q runs on the pool: refuses a transaction's context
+	after *[]func()
+}
+
+// AfterCommit runs f once the transaction q runs in has committed (never if it rolls back); on
+// a handle outside a transaction it runs f at once. f must not block: the public ledger uses it
+// to wake its integration loop (internal/publog).
+func (q *Q) AfterCommit(f func()) {
+	if q.after == nil {
+		f()
+		return
+	}
+	*q.after = append(*q.after, f)
 }
 
 // guard panics when a pool handle is asked to run a statement with a transaction's context.

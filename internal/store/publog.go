@@ -84,14 +84,18 @@ func (q *Q) CountPendingLogRecords(ctx context.Context) (int, error) {
 	return n, mapErr(err)
 }
 
-// SetLogIndex gives a pending record its leaf index, once: false when it had one already.
-func (q *Q) SetLogIndex(ctx context.Context, seq, idx int64) (bool, error) {
-	res, err := q.Exec(ctx, `UPDATE publog_records SET idx = ? WHERE id = ? AND idx IS NULL`, idx, seq)
+// SetLogIndexRange gives the pending records with sequence numbers first to last (contiguous,
+// every one of them pending) the leaf indexes idx, idx+1, …, in one statement; it refuses (and
+// the caller rolls back) when any of them had an index already or is missing.
+func (q *Q) SetLogIndexRange(ctx context.Context, first, last, idx int64) error {
+	res, err := q.Exec(ctx, `UPDATE publog_records SET idx = id + ? WHERE id BETWEEN ? AND ? AND idx IS NULL`, idx-first, first, last)
 	if err != nil {
-		return false, err
+		return err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, mapErr(err)
+	if n, err := res.RowsAffected(); err != nil || n != last-first+1 {
+		return errors.Join(err, errors.New("store: a public ledger record was integrated twice"))
+	}
+	return nil
 }
 
 // IntegratedLogRecords returns the integrated records with index below size, latest first, at

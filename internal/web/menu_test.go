@@ -32,10 +32,10 @@ var menus = map[string][]string{
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleResident:     {"/my-services", "/public/needs/published", "/complaints", "/vouchers", "/sessions"},
 	gongzhi.RoleAuditor: {"/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/vouchers", "/organizations",
-		"/places", "/grids", "/target-groups", "/dashboard", "/tokens", "/sessions"},
+		"/places", "/grids", "/target-groups", "/dashboard", "/tokens", "/sessions", "/tamper-alarms"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens", "/sessions"},
-	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/sessions", "/security/alarms"},
-	gongzhi.RoleAuditAdmin: {"/audit", "/sessions"},
+	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/sessions", "/security/alarms", "/tamper-alarms"},
+	gongzhi.RoleAuditAdmin: {"/audit", "/sessions", "/tamper-alarms"},
 }
 
 // menuAccounts are demo accounts, one of each role.

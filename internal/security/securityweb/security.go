@@ -23,6 +23,8 @@ func (s *Server) routes() {
 	s.Api("GET /api/v1/security/alarms", s.alarms)
 	s.Handle("POST /security/alarms/{id}/ack", web.Changed, s.ack)
 	s.Api("POST /api/v1/security/alarms/{id}/ack", s.ack)
+	s.Handle("GET /tamper-alarms", web.Changed, s.tamper)
+	s.Api("GET /api/v1/tamper-alarms", s.tamper)
 	s.Handle("GET /audit/export", web.Changed, s.exportPage)
 	s.Handle("POST /audit/export", web.Changed, s.export)
 	s.Api("POST /api/v1/audit/export", s.export)
@@ -47,8 +49,7 @@ func (s *Server) alarms(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &alarmsView{ListView: web.ListView{Action: "/security/alarms", Q: opts.Q, Note: web.T(lang, "alarms.intro")}}
 	total, err := s.svc.Alarms(r.Context(), ac, opts, func(a *security.Alarm) error {
-		v.Alarms = append(v.Alarms, alarmRow{Alarm: a, Kind: web.T(lang, "alarms.kind."+a.Kind),
-			Detail: web.T(lang, "alarms.detail."+a.Kind+":"+strconv.Itoa(a.Count))})
+		v.Alarms = append(v.Alarms, alarmRow{Alarm: a, Kind: web.T(lang, "alarms.kind."+a.Kind), Detail: alarmDetail(lang, a)})
 		return nil
 	})
 	if err != nil {
