@@ -436,8 +436,8 @@ func (a *Service) RaiseTopic(ctx context.Context, ac *gongzhi.Actor, t *gongzhi.
 		} else if err := checks.Check(community(ctx, q, ac, t.PlaceCode)); err != nil {
 			return err
 		}
-		if !ac.Has(gongzhi.RoleResident) {
-			t.PersonID = 0
+		if !ac.Has(gongzhi.RoleResident) && t.Source != gongzhi.TopicFromPaper {
+			t.PersonID = 0 // only a paper topic names its resident
 		}
 		switch t.Source {
 		case gongzhi.TopicFromPaper:
@@ -482,10 +482,17 @@ func (a *Service) RaiseTopic(ctx context.Context, ac *gongzhi.Actor, t *gongzhi.
 		if err != nil {
 			return err
 		}
-		t.ID, t.CreatedAt, t.UpdatedAt = id, now, now
-		return a.WriteAudit(ctx, q, ac, "create", ResTopics, kernel.Id10(id), nil, map[string]any{"place_code": t.PlaceCode, "title": t.Title,
+		if err := a.WriteAudit(ctx, q, ac, "create", ResTopics, kernel.Id10(id), nil, map[string]any{"place_code": t.PlaceCode, "title": t.Title,
 			"body": t.Body, "source": t.Source, "person_id": t.PersonID, "need_id": t.NeedID, "body_id": t.BodyID, "state": t.State,
-			"accept_by": t.AcceptBy}, "")
+			"accept_by": t.AcceptBy}, ""); err != nil {
+			return err
+		}
+		saved, err := a.scanTopic(q.QueryRow(ctx, `SELECT `+topicCols+` FROM consult_topics t WHERE t.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		*t = *saved
+		return nil
 	})
 }
 

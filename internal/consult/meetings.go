@@ -85,8 +85,15 @@ func (a *Service) CreateMeeting(ctx context.Context, ac *gongzhi.Actor, m *gongz
 		if err != nil {
 			return err
 		}
-		m.ID, m.CreatedAt, m.UpdatedAt = id, now, now
-		return a.WriteAudit(ctx, q, ac, "create", ResMeetings, kernel.Id10(id), nil, meetingAudit(m), "")
+		if err := a.WriteAudit(ctx, q, ac, "create", ResMeetings, kernel.Id10(id), nil, meetingAudit(m), ""); err != nil {
+			return err
+		}
+		saved, err := scanMeeting(q.QueryRow(ctx, `SELECT `+meetingCols+` FROM consult_meetings m WHERE m.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		*m = *saved
+		return nil
 	})
 }
 
