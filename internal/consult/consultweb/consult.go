@@ -818,6 +818,8 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 	}
 	switch {
 	case !tp.Open():
+	case consult.MayDeliberate(ac) && s.svc.MyCommunity(ctx, ac) != tp.PlaceCode:
+		csec.Intro = t(lang, "consult.not_your_community")
 	case consult.MayDeliberate(ac):
 		errs, val := fieldErrs(lang, r, errFor("comment"))
 		csec.Forms = append(csec.Forms, &web.FormView{Action: href("/consult/topics/", id) + "/comments", Submit: t(lang, "consult.post_comment"), Fields: []web.Field{
