@@ -135,13 +135,15 @@ func (a *Service) CommunityPeople(ctx context.Context, ac *gongzhi.Actor, code s
 	return out, rows.Err()
 }
 
-// Communities lists the communities within the caller's place (anyone: every community).
+// ConsultCommunities lists the communities within the caller's place that have a body or a
+// topic (anyone: every such community), at most 1,000.
 func (a *Service) ConsultCommunities(ctx context.Context, ac *gongzhi.Actor) ([][2]string, error) {
-	w, args := "level = 5", []any{}
+	w, args := `level = 5 AND (EXISTS (SELECT 1 FROM consult_bodies b WHERE b.place_code = places.code)
+		OR EXISTS (SELECT 1 FROM consult_topics t WHERE t.place_code = places.code))`, []any{}
 	if ac != nil && ac.User != nil && !ac.IsSystem() && ac.Scope != "" {
 		w, args = w+" AND code LIKE ?", append(args, ac.Scope+"%")
 	}
-	rows, err := a.DB.Q().Query(ctx, `SELECT code, name FROM places WHERE `+w+` ORDER BY code`, args...)
+	rows, err := a.DB.Q().Query(ctx, `SELECT code, name FROM places WHERE `+w+` ORDER BY code LIMIT 1000`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -237,7 +237,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 		if err != nil {
 			return err
 		}
-		if len(comms) > 1 {
+		if s.svc.MyCommunity(ctx, ac) == "" { // staff of a wider place choose a community
 			sec := section{Title: t(lang, "consult.communities")}
 			for _, c := range comms {
 				sec.Rows = append(sec.Rows, web.Kv{Label: c[1], Value: t(lang, "consult.open"), Href: "/consult?community=" + c[0]})
