@@ -195,6 +195,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedVouchers(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: service vouchers: %w", err)
 	}
+	if err := seedConsult(ctx, a, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: consultation: %w", err)
+	}
 	if err := sealAndCheck(ctx, a); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"gongzhi/internal/accounts/accountsweb"
 	"gongzhi/internal/app"
 	"gongzhi/internal/complaints/complaintsweb"
+	"gongzhi/internal/consult/consultweb"
 	"gongzhi/internal/evaluation/evaluationweb"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/jobs/jobsweb"
@@ -37,6 +38,7 @@ func Parts(a *app.App) []web.Part {
 		jobsweb.Part(jobs.NewService(a)),
 		securityweb.Part(a.SecurityService),
 		vouchersweb.Part(a.VouchersService),
+		consultweb.Part(a.ConsultService),
 		publogweb.Part(a.PubLog),
 	}
 }
