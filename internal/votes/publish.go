@@ -51,8 +51,8 @@ func (a *Service) voterPseudonym(e *store.Elector) string {
 	return publog.Pseudonym(key, e.PersonID)
 }
 
-// trackersDigest is the SHA-256 of the counted trackers, sorted, one per line.
-func trackersDigest(trackers []string) string {
+// TrackersDigest is the SHA-256 of the counted trackers, sorted, one per line.
+func TrackersDigest(trackers []string) string {
 	s := slices.Clone(trackers)
 	slices.Sort(s)
 	sum := sha256.Sum256([]byte(strings.Join(s, "\n")))
@@ -72,7 +72,7 @@ func resultBody(v *gongzhi.Vote, t gongzhi.Tally, cs []store.VoteChoice) map[str
 		"max_choices": v.MaxChoices, "budget_fen": int64(v.Budget), "costs_fen": costs, "quorum_pct": v.QuorumPct,
 		"threshold": v.Threshold, "threshold_base": v.ThresholdBase, "electors": t.Electors, "cast": t.Cast,
 		"counts": toInt64s(t.Counts), "quorum_met": t.QuorumMet, "passed": t.Passed, "chosen": toInt64s(t.Chosen),
-		"trackers_sha256": trackersDigest(trackers)}
+		"trackers_sha256": TrackersDigest(trackers)}
 }
 
 // Recount is a vote's tally recomputed from the ledger's records alone.
@@ -160,7 +160,7 @@ func RecountVote(leaves [][]byte, voteID int64) (*Recount, error) {
 	cmp("quorum_met", r.Body["quorum_met"], out.Tally.QuorumMet)
 	cmp("passed", r.Body["passed"], out.Tally.Passed)
 	cmp("chosen", intsOf(r.Body["chosen"]), nonNil(out.Tally.Chosen))
-	cmp("trackers_sha256", r.Str("trackers_sha256"), trackersDigest(trackers))
+	cmp("trackers_sha256", r.Str("trackers_sha256"), TrackersDigest(trackers))
 	return out, nil
 }
 
