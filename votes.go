@@ -173,7 +173,7 @@ func (v *Vote) Validate() error {
 	switch v.BallotKind {
 	case BallotUpTo:
 		if v.MaxChoices < 1 || v.MaxChoices > len(v.Options) {
-			f.Add("max_choices", "vote.max_choices")
+			f.Add("max_choices", "vote.max_choices_range")
 		}
 	case BallotBudget:
 		if v.Budget <= 0 || v.Budget > MaxMoney {

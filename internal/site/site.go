@@ -18,6 +18,7 @@ import (
 	"gongzhi/internal/registry/registryweb"
 	"gongzhi/internal/security/securityweb"
 	"gongzhi/internal/supervision/supervisionweb"
+	"gongzhi/internal/votes/votesweb"
 	"gongzhi/internal/vouchers/vouchersweb"
 	"gongzhi/internal/web"
 )
@@ -37,6 +38,7 @@ func Parts(a *app.App) []web.Part {
 		jobsweb.Part(jobs.NewService(a)),
 		securityweb.Part(a.SecurityService),
 		vouchersweb.Part(a.VouchersService),
+		votesweb.Part(a.VotesService),
 		publogweb.Part(a.PubLog),
 	}
 }
