@@ -176,13 +176,13 @@ func apiDocs() map[string]web.ApiDoc {
 			Resp: votes.TrackerCheck{}, Public: true},
 		"GET /api/v1/decisions": {Summary: "Decisions passed votes became, with progress (query need: the decision a need came from)", Resp: web.ItemsOf[gongzhi.Decision]{},
 			Filters: []string{"need"}},
-		"GET /api/v1/decisions/{id}":                  {Summary: "A decision with its tasks, progress, review and ratings", Resp: gongzhi.Decision{}},
-		"POST /api/v1/decisions/{id}/tasks":           {Summary: "Add a task with its deadline to a decision in progress (staff)", Req: taskRequest{}, Resp: gongzhi.Decision{}, Status: http.StatusCreated},
+		"GET /api/v1/decisions/{id}":                    {Summary: "A decision with its tasks, progress, review and ratings", Resp: gongzhi.Decision{}},
+		"POST /api/v1/decisions/{id}/tasks":             {Summary: "Add a task with its deadline to a decision in progress (staff)", Req: taskRequest{}, Resp: gongzhi.Decision{}, Status: http.StatusCreated},
 		"POST /api/v1/decisions/{id}/tasks/{task}/done": {Summary: "Record a task done today, once (staff)", Req: noteRequest{}, Resp: gongzhi.Decision{}},
-		"POST /api/v1/decisions/{id}/complete":        {Summary: "Report a decision completed when all its tasks are done (staff)", Resp: gongzhi.Decision{}},
-		"POST /api/v1/decisions/{id}/review":          {Summary: "The supervision committee's review of a completed decision: accepted, or back in progress with a note", Req: reviewRequest{}, Resp: gongzhi.Decision{}},
-		"POST /api/v1/decisions/{id}/rate":            {Summary: "Rate a decision of one's community, once, 1–5 (resident)", Req: rateRequest{}, Resp: gongzhi.Decision{}},
-		"POST /api/v1/decisions/{id}/need":            {Summary: "Turn a decision into a need of the purchase workflow, once, linked both ways (staff)", Req: votes.NeedRequest{}, Resp: gongzhi.Need{}, Status: http.StatusCreated},
+		"POST /api/v1/decisions/{id}/complete":          {Summary: "Report a decision completed when all its tasks are done (staff)", Resp: gongzhi.Decision{}},
+		"POST /api/v1/decisions/{id}/review":            {Summary: "The supervision committee's review of a completed decision: accepted, or back in progress with a note", Req: reviewRequest{}, Resp: gongzhi.Decision{}},
+		"POST /api/v1/decisions/{id}/rate":              {Summary: "Rate a decision of one's community, once, 1–5 (resident)", Req: rateRequest{}, Resp: gongzhi.Decision{}},
+		"POST /api/v1/decisions/{id}/need":              {Summary: "Turn a decision into a need of the purchase workflow, once, linked both ways (staff)", Req: votes.NeedRequest{}, Resp: gongzhi.Need{}, Status: http.StatusCreated},
 	}
 }
 
