@@ -15,9 +15,14 @@ func MayReadVotes(ac *gongzhi.Actor) bool {
 		gongzhi.RoleSocialWorker, gongzhi.RoleAuditor, gongzhi.RoleResident)
 }
 
-// MayManageVotes: community staff set a vote's rules, open it, enter paper and proxy ballots
-// and witness the ballots another staff account entered.
+// MayManageVotes: community staff set a vote's rules and open it.
 func MayManageVotes(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleCommunity) }
+
+// MayEnterBallots: community staff and grid workers enter paper and proxy ballots at a meeting
+// and witness the ballots another staff account entered.
+func MayEnterBallots(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RoleCommunity, gongzhi.RoleGridWorker)
+}
 
 // MayCastBallot: a resident whose account is linked to their registry record votes online.
 func MayCastBallot(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleResident) }

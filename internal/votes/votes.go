@@ -2,8 +2,9 @@
 //
 // Who may do what (rules.go):
 //   - community staff: create a vote of their community (on one of its accepted topics, or on
-//     proposals of its own), open it (its rules and electorate freeze), enter paper and proxy
-//     ballots at a meeting, and witness the ballots another staff account entered;
+//     proposals of its own) and open it (its rules and electorate freeze); with grid workers,
+//     enter paper and proxy ballots at a meeting and witness the ballots another staff account
+//     entered;
 //   - resident (account linked to their registry record): votes online while the vote is open,
 //     if they are in its electorate; learns their tracker (secret ballot) once;
 //   - the supervision committee (auditor) and staff: read who voted, without choices;
@@ -436,7 +437,7 @@ type PaperBallot struct {
 // voter themself or by someone already holding one (vote.proxy_taken), or outside the
 // community (vote.not_elector).
 func (a *Service) EnterPaper(ctx context.Context, ac *gongzhi.Actor, id int64, b PaperBallot) error {
-	if err := kernel.Allow(ac, MayManageVotes(ac)); err != nil {
+	if err := kernel.Allow(ac, MayEnterBallots(ac)); err != nil {
 		return err
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
@@ -487,7 +488,7 @@ func (a *Service) EnterPaper(ctx context.Context, ac *gongzhi.Actor, id int64, b
 // PendingBallots lists a vote's paper ballots awaiting a witness, with their choices (the
 // witness compares each with the paper), to staff of its community.
 func (a *Service) PendingBallots(ctx context.Context, ac *gongzhi.Actor, id int64) ([]store.PendingBallot, error) {
-	if err := kernel.Allow(ac, MayManageVotes(ac)); err != nil {
+	if err := kernel.Allow(ac, MayEnterBallots(ac)); err != nil {
 		return nil, err
 	}
 	if _, err := a.DB.Q().GetVote(ctx, kernel.PlaceScope(ac), id); err != nil {
@@ -500,7 +501,7 @@ func (a *Service) PendingBallots(ctx context.Context, ac *gongzhi.Actor, id int6
 // refused (ECONFLICT witness: vote.same_staff) to the account that entered it, and (state:
 // state.changed) for one already witnessed. The answer holds the tracker for the voter's slip.
 func (a *Service) Witness(ctx context.Context, ac *gongzhi.Actor, id int64, voter string) (*gongzhi.CastReceipt, error) {
-	if err := kernel.Allow(ac, MayManageVotes(ac)); err != nil {
+	if err := kernel.Allow(ac, MayEnterBallots(ac)); err != nil {
 		return nil, err
 	}
 	var out *gongzhi.CastReceipt

@@ -573,12 +573,12 @@ func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, id int64, st
 	if v.State != gongzhi.VoteDraft {
 		pv.Sections = append(pv.Sections, resultSection(lang, v))
 	}
-	if votes.MayManageVotes(ac) {
+	if votes.MayManageVotes(ac) || votes.MayEnterBallots(ac) {
 		switch {
-		case v.State == gongzhi.VoteDraft:
+		case v.State == gongzhi.VoteDraft && votes.MayManageVotes(ac):
 			pv.Sections = append(pv.Sections, section{Title: web.T(lang, "vote.open_title"), Forms: []form{{FormView: &web.FormView{Action: base + "/open",
 				Submit: web.T(lang, "vote.open"), Intro: web.T(lang, "vote.open_help")}}}})
-		case accepting:
+		case accepting && votes.MayEnterBallots(ac):
 			f := ballotForm(lang, v, base+"/paper", e)
 			f.Intro, f.Submit = web.T(lang, "vote.paper_help"), web.T(lang, "vote.paper_enter")
 			f.Fields = append([]web.Field{{Name: "person_id", Label: web.T(lang, "vote.person_id"), Type: "number", Required: true}}, f.Fields...)
