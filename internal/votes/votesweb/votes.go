@@ -324,7 +324,7 @@ func rulesRows(lang string, v *gongzhi.Vote) []web.Kv {
 func resultSection(lang string, v *gongzhi.Vote) section {
 	sec := section{Title: web.T(lang, "vote.result"), Class: "vote-result"}
 	if v.State != gongzhi.VoteClosed {
-		sec.Intro = []string{web.T(lang, fmt.Sprintf("vote.turnout_so_far:%d:%d", v.Cast, v.Electors))}
+		sec.Intro = []string{web.TN(lang, "vote.turnout_so_far", 0, strconv.Itoa(v.Cast), strconv.Itoa(v.Electors))}
 		return sec
 	}
 	pct := 0.0
@@ -332,7 +332,7 @@ func resultSection(lang string, v *gongzhi.Vote) section {
 		pct = float64(v.Cast) * 100 / float64(v.Electors)
 	}
 	sec.Rows = []web.Kv{
-		{Label: web.T(lang, "vote.turnout"), Value: web.T(lang, fmt.Sprintf("vote.turnout_text:%d:%d:%.1f", v.Cast, v.Electors, pct))},
+		{Label: web.T(lang, "vote.turnout"), Value: web.TN(lang, "vote.turnout_text", 0, strconv.Itoa(v.Cast), strconv.Itoa(v.Electors), fmt.Sprintf("%.1f", pct))},
 		{Label: web.T(lang, "vote.quorum"), Value: web.T(lang, map[bool]string{true: "vote.quorum_met", false: "vote.quorum_missed"}[v.QuorumMet])},
 		{Label: web.T(lang, "vote.outcome"), Value: stateText(lang, v)},
 	}
@@ -893,7 +893,7 @@ func (s *Server) notice(w http.ResponseWriter, r *http.Request) error {
 	res := resultSection(lang, v)
 	res.Title = ""
 	pv := &pageView{Sections: []section{
-		{Class: "vote-notice", Intro: []string{web.T(lang, fmt.Sprintf("vote.notice_intro:%s:%s", v.PlaceName, v.Title))}, Rows: rulesRows(lang, v)},
+		{Class: "vote-notice", Intro: []string{web.TN(lang, "vote.notice_intro", 0, v.PlaceName, v.Title)}, Rows: rulesRows(lang, v)},
 		res,
 		{Intro: []string{web.T(lang, fmt.Sprintf("vote.notice_verify:%d", id)), web.T(lang, "vote.notice_sign:"+v.PlaceName),
 			gongzhi.DateOf(v.ClosedAt)}},
@@ -964,7 +964,7 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, id int64
 	pv := &pageView{Tools: []link{{web.T(lang, "vote.back"), "/votes"}, {web.T(lang, "vote.from_vote"), href("/votes/", d.VoteID)}}}
 	rating := web.T(lang, "vote.no_ratings")
 	if d.Ratings > 0 {
-		rating = web.T(lang, fmt.Sprintf("vote.rating_text:%.1f:%d", d.Rating, d.Ratings))
+		rating = web.TN(lang, "vote.rating_text", 0, fmt.Sprintf("%.1f", d.Rating), strconv.Itoa(d.Ratings))
 	}
 	main := section{Rows: []web.Kv{
 		{Label: web.T(lang, "vote.community"), Value: d.PlaceName},
