@@ -320,14 +320,19 @@ func (a *Service) openForBallots(ctx context.Context, q *store.Q, sc store.Scope
 	if err != nil {
 		return nil, err
 	}
+	return v, a.accepting(v.State, v)
+}
+
+// accepting refuses a ballot for a vote in state that is not open or outside its voting time.
+func (a *Service) accepting(state string, v *gongzhi.Vote) error {
 	now := a.NowUTC()
 	switch {
-	case v.State == gongzhi.VoteClosed || v.State == gongzhi.VoteOpen && !now.Before(v.ClosesAt):
-		return nil, gongzhi.Refused("state", "vote.closed")
-	case v.State != gongzhi.VoteOpen || now.Before(v.OpensAt):
-		return nil, gongzhi.Refused("state", "vote.not_open")
+	case state == gongzhi.VoteClosed || state == gongzhi.VoteOpen && !now.Before(v.ClosesAt):
+		return gongzhi.Refused("state", "vote.closed")
+	case state != gongzhi.VoteOpen || now.Before(v.OpensAt):
+		return gongzhi.Refused("state", "vote.not_open")
 	}
-	return v, nil
+	return nil
 }
 
 // count records a counted choice with its ledger record (ballot.cast) and returns the receipt:
@@ -392,18 +397,31 @@ func (a *Service) Cast(ctx context.Context, ac *gongzhi.Actor, id int64, choice 
 	if person == 0 {
 		return nil, gongzhi.Refused("person", "vote.not_linked")
 	}
+	// The rules, options and electorate are frozen once the vote opens: they are read before
+	// the write transaction, which only takes the vote's shared lock to check it is still open.
+	q0 := a.DB.Q()
+	v, err := q0.GetVote(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.accepting(v.State, v); err != nil {
+		return nil, err
+	}
+	c, err := v.CheckChoice(choice)
+	if err != nil {
+		return nil, err
+	}
+	e, err := elector(ctx, q0, v, person, "person")
+	if err != nil {
+		return nil, err
+	}
 	var out *gongzhi.CastReceipt
 	err = a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		v, err := a.openForBallots(ctx, q, sc, id)
+		state, err := q.ShareVote(ctx, id)
 		if err != nil {
 			return err
 		}
-		c, err := v.CheckChoice(choice)
-		if err != nil {
-			return err
-		}
-		e, err := elector(ctx, q, v, person, "person")
-		if err != nil {
+		if err := a.accepting(state, v); err != nil {
 			return err
 		}
 		if err := q.InsertBallot(ctx, id, e, gongzhi.ChannelOnline, gongzhi.BallotCounted, "", 0, 0, a.NowUTC()); err != nil {
