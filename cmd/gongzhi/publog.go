@@ -23,6 +23,7 @@ import (
 	"gongzhi/internal/secret"
 	"gongzhi/internal/security"
 	"gongzhi/internal/store"
+	"gongzhi/internal/votes"
 )
 
 // errLogTampered is the failure of `gongzhi log verify --db` when a record differs from the
@@ -114,10 +115,12 @@ func cmdLogKey(args []string, stdout io.Writer) error {
 // URL, straight from the database), and with --db every record against the database.
 func cmdLogVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	var vkey, state, receipt *string
+	var recount *int64
 	c, fs, err := parseConfig("log verify", args, func(fs *flag.FlagSet) {
 		vkey = fs.String("vkey", "", "the log's verifier key (`gongzhi log key`, or the ledger page); default with --db: the instance's own")
 		state = fs.String("state", "", "file keeping the last checkpoint seen (default: the user's config directory, one file per log)")
 		receipt = fs.String("receipt", "", "a receipt file to check offline (with a URL also against the live log)")
+		recount = fs.Int64("recount", 0, "recount vote `VOTE` from the verified log's ballot records and compare it with its published result (docs/votes.md)")
 	})
 	if err != nil {
 		return err
@@ -187,7 +190,7 @@ func cmdLogVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	v, err := publog.Verify(ctx, fetch, *vkey, string(prev), a != nil)
+	v, err := publog.Verify(ctx, fetch, *vkey, string(prev), a != nil || *recount != 0)
 	if err != nil {
 		return fmt.Errorf("LOG INVALID: %w", err)
 	}
@@ -209,6 +212,11 @@ func cmdLogVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := os.WriteFile(*state, []byte(v.Signed), 0o600); err != nil {
 		return err
+	}
+	if *recount != 0 {
+		if err := recountVote(stdout, v.Records, *recount); err != nil {
+			return err
+		}
 	}
 	if a == nil {
 		return nil
@@ -239,4 +247,31 @@ func logPrefix(url string) string {
 		url += "/log"
 	}
 	return url + "/"
+}
+
+// errRecount is the recount's failure: the ballots on the log do not make the published result.
+var errRecount = errors.New("RECOUNT DIFFERS")
+
+// recountVote recounts a vote from the verified log's records (votes.RecountVote) and prints the
+// tally, each problem as ALERT, and fails when the published result is not what the ballots make.
+func recountVote(stdout io.Writer, records [][]byte, id int64) error {
+	rc, err := votes.RecountVote(records, id)
+	if err != nil {
+		return err
+	}
+	if !rc.Published {
+		fmt.Fprintf(stdout, "vote %d has no published result yet; %d ballots on the log so far\n", id, rc.Ballots)
+		return nil
+	}
+	t := rc.Tally
+	fmt.Fprintf(stdout, "vote %d recounted from %d ballots on the log: electors %d, cast %d, counts by option %v, quorum met %v, chosen %v, passed %v\n",
+		id, rc.Ballots, t.Electors, t.Cast, t.Counts, t.QuorumMet, t.Chosen, t.Passed)
+	for _, p := range rc.Problems {
+		fmt.Fprintln(stdout, "ALERT", p)
+	}
+	if len(rc.Problems) > 0 {
+		return errRecount
+	}
+	fmt.Fprintln(stdout, "OK: the published result is exactly what the ballots on the log make")
+	return nil
 }

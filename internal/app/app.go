@@ -21,6 +21,7 @@ import (
 	"gongzhi/internal/security"
 	"gongzhi/internal/store"
 	"gongzhi/internal/supervision"
+	"gongzhi/internal/votes"
 	"gongzhi/internal/vouchers"
 )
 
@@ -39,6 +40,7 @@ type App struct {
 	*SecurityService
 	*VouchersService
 	*ConsultService
+	*VotesService
 	// PubLog is the instance's public ledger (internal/publog): its keys, origin and integration.
 	PubLog *publog.Log
 }
@@ -56,6 +58,7 @@ type (
 	SecurityService    = security.Service
 	VouchersService    = vouchers.Service
 	ConsultService     = consult.Service
+	VotesService       = votes.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -73,6 +76,7 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.SecurityService = security.New(k)
 	a.VouchersService = vouchers.New(a.LedgerService)
 	a.ConsultService = consult.New(a.PurchaseService)
+	a.VotesService = votes.New(a.LedgerService)
 	pl, err := publog.New(db, box, cfg.LogOrigin)
 	if err != nil { // an origin the configuration should have refused: the derived one instead
 		log.Error("public ledger origin", "err", err)

@@ -23,6 +23,9 @@
 //     their money returns to the budget (vouchers.ExpireVouchers).
 //   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
 //     days are disabled (accounts.DisableInactive).
+//   - close_votes, every minute: open votes past their closing time close with their result,
+//     quorum and threshold on the public ledger, and a vote that passed becomes a decision
+//     (votes.CloseDue).
 //   - integrate_log, every minute: the public ledger's pending records get their leaf indexes,
 //     tiles and a signed checkpoint (publog.Log.Integrate); the server also does it every second
 //     and at every 256 records.
@@ -64,6 +67,7 @@ const (
 	KindVouchers        = "expire_vouchers"
 	KindIntegrateLog    = "integrate_log"
 	KindMonitorLog      = "monitor_log"
+	KindCloseVotes      = "close_votes"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -114,6 +118,7 @@ var Jobs = []*Job{
 	{Kind: KindSecurityAlarms, Schedule: Schedule{Every: 5 * time.Minute}, Work: RaiseSecurityAlarms},
 	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
 	{Kind: KindVouchers, Schedule: Schedule{Every: time.Hour, Offset: 10 * time.Minute}, Work: ExpireVouchers},
+	{Kind: KindCloseVotes, Schedule: Schedule{Every: time.Minute}, Work: CloseVotes},
 	{Kind: KindIntegrateLog, Schedule: Schedule{Every: time.Minute}, Work: IntegrateLog},
 	{Kind: KindMonitorLog, Schedule: Schedule{Every: time.Hour, Offset: 25 * time.Minute}, Work: MonitorLog},
 }
@@ -301,6 +306,12 @@ func Statuses(ctx context.Context, a *app.App, ac *gongzhi.Actor) ([]Status, err
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// CloseVotes closes the open votes past their closing time, each once, with its result
+// (votes.CloseDue). Returns how many it closed.
+func CloseVotes(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.VotesService.CloseDue(ctx, system())
 }
 
 // ExpireVouchers expires the service vouchers past their last day, releasing their money.

@@ -19,6 +19,7 @@ import (
 	"gongzhi/internal/registry/registryweb"
 	"gongzhi/internal/security/securityweb"
 	"gongzhi/internal/supervision/supervisionweb"
+	"gongzhi/internal/votes/votesweb"
 	"gongzhi/internal/vouchers/vouchersweb"
 	"gongzhi/internal/web"
 )
@@ -39,6 +40,7 @@ func Parts(a *app.App) []web.Part {
 		securityweb.Part(a.SecurityService),
 		vouchersweb.Part(a.VouchersService),
 		consultweb.Part(a.ConsultService),
+		votesweb.Part(a.VotesService),
 		publogweb.Part(a.PubLog),
 	}
 }

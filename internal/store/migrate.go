@@ -37,6 +37,7 @@ var goSteps = map[string]func(ctx context.Context, q *Q) error{
 	"ledger_totals":      func(ctx context.Context, q *Q) error { return q.RebuildLedgerTotals(ctx) },  // 0015_ledger_totals.sql (ledger_totals.go)
 	"ledger_communities": func(ctx context.Context, q *Q) error { return q.fillEntryCommunities(ctx) }, // 0016_ledger_lists.sql (ledger_communities.go)
 	"past_import_notes":  migratePastCorrections,                                                       // 0023_past_corrections.sql (migrate_past.go)
+	"votes_frozen":       migrateVotesFrozen,                                                           // 0029_votes.sql (votes.go)
 }
 
 const goMarker = "\n-- @go "

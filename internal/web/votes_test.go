@@ -1,0 +1,144 @@
+package web_test
+
+// Votes through the API on both databases (docs/votes.md): bad rules refused naming every
+// field; a household vote created and opened by community staff; 200 identical ballots of one
+// resident at once through HTTP count exactly one; a paper ballot is entered by the community
+// worker and witnessed by the grid worker, not by the one who entered it; the supervision
+// committee reads who voted; the public result and a tracker's check need no account; the
+// closing job counts, and the decision is followed through the API to a need.
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"gongzhi"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/store"
+	"gongzhi/internal/store/storetest/demodb"
+)
+
+func TestVotesAPI(t *testing.T) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		com, grid, res, aud := e.token("zs-community"), e.token("zs-grid"), e.token("zs-resident"), e.token("gt-auditor")
+		now := time.Now().UTC()
+
+		bad := map[string]any{"title": "", "electorate": "all", "ballot_kind": "one_of", "options": []map[string]any{{"label": "甲"}},
+			"quorum_pct": 101, "threshold": "x", "threshold_base": "y", "opens_at": now, "closes_at": now.Add(-time.Hour)}
+		if r := e.call(com, "POST", "/api/v1/votes", bad); r.Status != 422 {
+			t.Fatalf("bad rules: %d %s", r.Status, r.Raw)
+		} else if _, fs := errOf(r); len(fs) < 6 {
+			t.Fatalf("bad rules: every field named? %s", r.Raw)
+		}
+		vote := map[string]any{"title": "是否更换小区门禁", "electorate": gongzhi.ElectorateHouseholds, "ballot_kind": gongzhi.BallotYesNo,
+			"quorum_pct": 0, "threshold": gongzhi.ThresholdMajority, "threshold_base": gongzhi.BaseCast, "secret": false,
+			"opens_at": now.Add(-time.Minute), "closes_at": now.Add(time.Hour)}
+		if r := e.call(res, "POST", "/api/v1/votes", vote); r.Status != 403 {
+			t.Fatalf("a resident creates a vote: %d", r.Status)
+		}
+		r := e.call(com, "POST", "/api/v1/votes", vote)
+		if r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Raw)
+		}
+		id := int64(r.Body["id"].(float64))
+		base := fmt.Sprintf("/api/v1/votes/%d", id)
+		if r := e.call(res, "POST", base+"/ballots", map[string]any{"choice": []int{1}}); r.Status != 409 {
+			t.Fatalf("a ballot in a draft: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(com, "POST", base+"/open", nil); r.Status != 200 || r.Body["state"] != "open" {
+			t.Fatalf("open: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(com, "POST", base+"/open", nil); r.Status != 409 {
+			t.Fatalf("opened twice: %d", r.Status)
+		}
+		got := e.burst(200, res, "POST", base+"/ballots", map[string]any{"choice": []int{1}})
+		if got[201] != 1 || got[409] != 199 {
+			t.Fatalf("200 ballots at once: %v", got)
+		}
+		var tracker string
+		if err := db.Q().QueryRow(ctx, `SELECT tracker FROM vote_choices WHERE vote_id = ?`, id).Scan(&tracker); err != nil {
+			t.Fatal(err)
+		}
+		// open ballot: the tracker is the household's pseudonym
+		if len(tracker) != 26 || tracker[:2] != "h-" {
+			t.Errorf("open ballot's tracker %q", tracker)
+		}
+		// a paper ballot: the community worker enters it, the grid worker witnesses it
+		var person int64
+		var household int64
+		if err := db.Q().QueryRow(ctx, `SELECT p.id, p.household_id FROM people p JOIN households h ON h.id = p.household_id
+			WHERE h.community_code = ? AND p.birth_year > 0 AND p.birth_year <= ? AND h.id NOT IN (SELECT household_id FROM vote_electors e
+			JOIN vote_ballots b ON b.vote_id = e.vote_id AND b.voter = e.voter WHERE e.vote_id = ?) ORDER BY p.id LIMIT 1`,
+			demo.ZhongshanCode, now.Year()-18, id).Scan(&person, &household); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.call(com, "POST", base+"/paper", map[string]any{"person_id": person, "choice": []int{2}}); r.Status != 201 {
+			t.Fatalf("paper: %d %s", r.Status, r.Raw)
+		}
+		r = e.call(grid, "GET", base+"/pending", nil)
+		items, _ := r.Body["items"].([]any)
+		if r.Status != 200 || len(items) != 1 {
+			t.Fatalf("pending: %d %s", r.Status, r.Raw)
+		}
+		voter := items[0].(map[string]any)["voter"]
+		if r := e.call(com, "POST", base+"/witness", map[string]any{"voter": voter}); r.Status != 409 {
+			t.Fatalf("witnessed by the one who entered it: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(grid, "POST", base+"/witness", map[string]any{"voter": voter}); r.Status != 200 || r.Body["tracker"] == "" {
+			t.Fatalf("witness: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(aud, "GET", base+"/voters", nil); r.Status != 200 || len(r.Body["items"].([]any)) != 2 {
+			t.Fatalf("voters: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(res, "GET", base+"/voters", nil); r.Status != 403 {
+			t.Fatalf("a resident reads who voted: %d", r.Status)
+		}
+		// public: no account
+		if r := e.call("", "GET", fmt.Sprintf("/api/v1/public/votes/%d/trackers/%s", id, tracker), nil); r.Status != 200 || r.Body["counted"] != true {
+			t.Fatalf("tracker: %d %s", r.Status, r.Raw)
+		}
+		// closing on time: the job's work at a clock past the close
+		e.app.Now = func() time.Time { return now.Add(2 * time.Hour) }
+		if n, err := e.app.CloseDue(ctx, gongzhi.SystemActor("test")); n < 1 || err != nil {
+			t.Fatalf("close: %d %v", n, err)
+		}
+		r = e.call("", "GET", fmt.Sprintf("/api/v1/public/votes/%d", id), nil)
+		if r.Status != 200 || r.Body["state"] != "closed" || r.Body["cast"].(float64) != 2 {
+			t.Fatalf("public result: %d %s", r.Status, r.Raw)
+		}
+		opts := r.Body["options"].([]any)
+		if opts[0].(map[string]any)["votes"].(float64) != 1 || opts[1].(map[string]any)["votes"].(float64) != 1 || r.Body["passed"] != false {
+			t.Fatalf("1 yes, 1 no: not a majority: %s", r.Raw)
+		}
+		// the demo's decision through the API
+		r = e.call(com, "GET", "/api/v1/decisions", nil)
+		ds, _ := r.Body["items"].([]any)
+		if r.Status != 200 || len(ds) == 0 {
+			t.Fatalf("decisions: %d %s", r.Status, r.Raw)
+		}
+		did := int64(ds[0].(map[string]any)["id"].(float64))
+		dbase := fmt.Sprintf("/api/v1/decisions/%d", did)
+		if r := e.call(com, "POST", dbase+"/tasks", map[string]any{"title": "资金使用公示", "due_on": "2027-01-31"}); r.Status != 201 {
+			t.Fatalf("task: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(res, "POST", dbase+"/rate", map[string]any{"rating": 4, "comment": "楼道亮了"}); r.Status != 200 {
+			t.Fatalf("rate: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call(res, "POST", dbase+"/rate", map[string]any{"rating": 4}); r.Status != 409 {
+			t.Fatalf("rated twice: %d", r.Status)
+		}
+		r = e.call(com, "POST", dbase+"/need", map[string]any{"target_group": "elderly", "category_code": "elderly_home_care", "people_affected": 120})
+		if r.Status != 201 {
+			t.Fatalf("need: %d %s", r.Status, r.Raw)
+		}
+		need := int64(r.Body["id"].(float64))
+		r = e.call(com, "GET", fmt.Sprintf("/api/v1/decisions?need=%d", need), nil)
+		if back, _ := r.Body["items"].([]any); r.Status != 200 || len(back) != 1 || int64(back[0].(map[string]any)["id"].(float64)) != did {
+			t.Fatalf("need → decision: %d %s", r.Status, r.Raw)
+		}
+	})
+}
