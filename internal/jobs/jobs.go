@@ -23,6 +23,8 @@
 //     their money returns to the budget (vouchers.ExpireVouchers).
 //   - disable_inactive_accounts, daily at 02:30 China time: accounts unused for the configured
 //     days are disabled (accounts.DisableInactive).
+//   - escalate_events, every 5 minutes: grid events whose step is overdue go to the community,
+//     the street and the district department (events.EscalateOverdueEvents).
 //   - integrate_log, every minute: the public ledger's pending records get their leaf indexes,
 //     tiles and a signed checkpoint (publog.Log.Integrate); the server also does it every second.
 //
@@ -58,6 +60,7 @@ const (
 	KindInactive        = "disable_inactive_accounts"
 	KindVouchers        = "expire_vouchers"
 	KindIntegrateLog    = "integrate_log"
+	KindEvents          = "escalate_events"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -109,6 +112,14 @@ var Jobs = []*Job{
 	{Kind: KindInactive, Schedule: Schedule{Every: 24 * time.Hour, Offset: 18*time.Hour + 30*time.Minute}, Work: DisableInactiveAccounts},
 	{Kind: KindVouchers, Schedule: Schedule{Every: time.Hour, Offset: 10 * time.Minute}, Work: ExpireVouchers},
 	{Kind: KindIntegrateLog, Schedule: Schedule{Every: time.Minute}, Work: IntegrateLog},
+	{Kind: KindEvents, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateEvents},
+}
+
+// EscalateEvents raises every open grid event whose step is overdue at the app's clock: to the
+// community, then the street, then the district department (events.EscalateOverdueEvents,
+// docs/events.md). Returns how many levels it raised.
+func EscalateEvents(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.EscalateOverdueEvents(ctx, a.NowUTC())
 }
 
 // IntegrateLog integrates the public ledger's pending records and signs a new checkpoint
