@@ -26,7 +26,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"strconv"
 	"strings"
 	"time"
 
@@ -1011,4 +1010,3 @@ func (a *Service) LinkDepartmentAccount(ctx context.Context, ac *gongzhi.Actor, 
 	})
 }
 
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
