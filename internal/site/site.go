@@ -10,6 +10,7 @@ import (
 	"gongzhi/internal/complaints/complaintsweb"
 	"gongzhi/internal/evaluation/evaluationweb"
 	"gongzhi/internal/events/eventsweb"
+	"gongzhi/internal/events/open311"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
@@ -39,6 +40,7 @@ func Parts(a *app.App) []web.Part {
 		securityweb.Part(a.SecurityService),
 		vouchersweb.Part(a.VouchersService),
 		eventsweb.Part(a.EventsService),
+		open311.Part(a.EventsService),
 		publogweb.Part(a.PubLog),
 	}
 }
