@@ -149,8 +149,14 @@ func seedEvents(ctx context.Context, a *app.App) error {
 	}
 	steps := []func() error{
 		func() error { _, err := a.EventsService.Register(ctx, comm, e.ID, ""); return err },
-		func() error { _, err := a.EventsService.Dispatch(ctx, comm, e.ID, 0, true, "网格内调解"); return err },
-		func() error { _, err := a.EventsService.Handle(ctx, grid, e.ID, "网格员与调解员上门调解，双方达成谅解。", nil); return err },
+		func() error {
+			_, err := a.EventsService.Dispatch(ctx, comm, e.ID, 0, true, "网格内调解")
+			return err
+		},
+		func() error {
+			_, err := a.EventsService.Handle(ctx, grid, e.ID, "网格员与调解员上门调解，双方达成谅解。", nil)
+			return err
+		},
 		func() error { _, err := a.EventsService.Verify(ctx, grid, e.ID, true, "", nil); return err },
 		func() error { _, err := a.EventsService.Close(ctx, comm, e.ID, ""); return err },
 	}
@@ -183,7 +189,10 @@ func seedEvents(ctx context.Context, a *app.App) error {
 			_, err := a.EventsService.Handle(ctx, dept, e.ID, "已下达限期拆除通知书，业主已自行拆除。", nil)
 			return err
 		},
-		func() error { _, err := a.EventsService.Verify(ctx, grid, e.ID, true, "现场已拆除。", nil); return err },
+		func() error {
+			_, err := a.EventsService.Verify(ctx, grid, e.ID, true, "现场已拆除。", nil)
+			return err
+		},
 	} {
 		at(-4*day + time.Duration(i+1)*4*time.Hour)
 		if err := f(); err != nil {
@@ -199,7 +208,10 @@ func seedEvents(ctx context.Context, a *app.App) error {
 	for i, f := range []func() error{
 		func() error { _, err := a.EventsService.Register(ctx, comm, e.ID, ""); return err },
 		func() error { _, err := a.EventsService.Dispatch(ctx, comm, e.ID, cg, false, ""); return err },
-		func() error { _, err := a.EventsService.Handle(ctx, dept, e.ID, "已更换灯泡 3 个，线路检查正常。", nil); return err },
+		func() error {
+			_, err := a.EventsService.Handle(ctx, dept, e.ID, "已更换灯泡 3 个，线路检查正常。", nil)
+			return err
+		},
 	} {
 		at(-2*day + time.Duration(i+1)*2*time.Hour)
 		if err := f(); err != nil {
@@ -221,7 +233,10 @@ func seedEvents(ctx context.Context, a *app.App) error {
 			_, err := a.EventsService.SendBack(ctx, dept, e.ID, "农贸市场内由市场管理方负责，请核实位置：东门外人行道归城管。")
 			return err
 		},
-		func() error { _, err := a.EventsService.Dispatch(ctx, comm, e.ID, cg, false, "东门外人行道，请城管办处置"); return err },
+		func() error {
+			_, err := a.EventsService.Dispatch(ctx, comm, e.ID, cg, false, "东门外人行道，请城管办处置")
+			return err
+		},
 	} {
 		at(-1*day + time.Duration(i+1)*time.Hour)
 		if err := f(); err != nil {

@@ -1009,4 +1009,3 @@ func (a *Service) LinkDepartmentAccount(ctx context.Context, ac *gongzhi.Actor, 
 		return a.WriteAudit(ctx, q, ac, "link", ResDepartments, kernel.Id10(deptID), nil, map[string]any{"user_id": u.ID, "username": u.Username}, "")
 	})
 }
-

@@ -83,7 +83,9 @@ func MayRateEvent(ac *gongzhi.Actor, e *gongzhi.Event) bool {
 
 // MayManageEventCategories: the street office edits the categories (responsible department,
 // deadline, urgency) and the departments with their accounts.
-func MayManageEventCategories(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RolePurchaser) }
+func MayManageEventCategories(ac *gongzhi.Actor) bool {
+	return kernel.HasRole(ac, gongzhi.RolePurchaser)
+}
 
 // MayReadEventStats: the street office, community staff, departments and auditors read the
 // performance figures of what they see.

@@ -517,14 +517,15 @@ func (q *Q) EventsToEscalate(ctx context.Context, now time.Time) (bool, error) {
 }
 
 // EscalateEvents raises every open event whose step is overdue: to the community (1) at the
-// step's deadline, the street (2) and the district department (3) later. Each UPDATE changes a
-// row only if its level is still lower, so concurrent callers never raise one twice.
+// step's deadline, the street (2) and the district department (3) later, level by level (an
+// event overdue long enough passes each, one line of history each). Each UPDATE changes a row
+// only if its level is still lower, so concurrent callers never raise one twice.
 func (q *Q) EscalateEvents(ctx context.Context, now time.Time) ([]EscalatedEvent, error) {
 	var out []EscalatedEvent
 	for _, step := range []struct {
 		level int
 		col   string
-	}{{3, "esc3_at"}, {2, "esc2_at"}, {1, "esc1_at"}} {
+	}{{1, "esc1_at"}, {2, "esc2_at"}, {3, "esc3_at"}} {
 		rows, err := q.Query(ctx, `UPDATE events SET escalation = ?, escalated_at = ?, updated_at = ?
 			WHERE state NOT IN ('closed', 'rejected') AND escalation < ? AND `+step.col+` < ? RETURNING id, state`,
 			step.level, now.UTC(), now.UTC(), step.level, now.UTC())
