@@ -1,4 +1,4 @@
-// Grid events (事件, docs/events.md, docs/domain.md §7): what a grid worker or a resident reports
+// Grid events (事件, docs/events.md, docs/events.md): what a grid worker or a resident reports
 // and the street runs through the seven steps of the urban-grid workflow (GB/T 30428): collect →
 // register (立案) → dispatch → handle and report back → verify → close → evaluate.
 

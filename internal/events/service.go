@@ -1,4 +1,4 @@
-// Package events runs grid events (事件, docs/events.md, docs/domain.md §7) through the seven
+// Package events runs grid events (事件, docs/events.md, docs/events.md) through the seven
 // steps of the urban-grid workflow (GB/T 30428): collect → register (立案) or reject → dispatch
 // to a functional department or solve in the grid → handle and report back with evidence →
 // verify on site → close → evaluate; with deadlines in working hours of the office calendar,

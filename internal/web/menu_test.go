@@ -29,7 +29,7 @@ var menus = map[string][]string{
 	gongzhi.RoleCommunity: {"/needs", "/ledger", "/complaints", "/vouchers", "/organizations", "/people", "/places", "/grids", "/events", "/households",
 		"/target-groups", "/events/stats", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleGridWorker:   {"/needs", "/organizations", "/people", "/places", "/grids", "/events", "/households", "/target-groups", "/tokens", "/sessions"},
-	gongzhi.RoleDepartment:   {"/events", "/events/stats", "/tokens", "/sessions"},
+	gongzhi.RoleDepartment:   {"/events/stats", "/events", "/tokens", "/sessions"},
 	gongzhi.RoleSocialWorker: {"/ledger", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleResident:     {"/my-services", "/public/needs/published", "/complaints", "/vouchers", "/events", "/sessions"},
