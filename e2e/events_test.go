@@ -54,9 +54,22 @@ func TestEventSevenStepsOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// each stint is a fresh phone-sized browser (a browser lives browserTimeout): the first signs
+	// in with the initial password and changes it, later ones sign in with the new one
+	signedIn := map[string]bool{}
+	as := func(username string) *browser {
+		b := phoneOf(newBrowser(t, srv.Base))
+		if signedIn[username] {
+			b.relogin(username)
+		} else {
+			b.login(username)
+			signedIn[username] = true
+		}
+		return b
+	}
+
 	// the resident reports with a photo
-	res := phoneOf(newBrowser(t, srv.Base))
-	res.login("zs-resident")
+	res := as("zs-resident")
 	if st := res.open("/events/new"); st != http.StatusOK {
 		res.fatal("GET /events/new: %d", st)
 	}
@@ -93,8 +106,7 @@ func TestEventSevenStepsOnAPhone(t *testing.T) {
 	}
 
 	// the centre registers and dispatches to 城管办
-	comm := phoneOf(newBrowser(t, srv.Base))
-	comm.login("zs-community")
+	comm := as("zs-community")
 	step(comm, "register", "register")
 	comm.expect("registered", "待派遣")
 	comm.shot("registered")
@@ -108,8 +120,7 @@ func TestEventSevenStepsOnAPhone(t *testing.T) {
 	comm.expect("dispatched", "处置中", "城市管理办公室")
 
 	// the department reports back with a photo
-	d := phoneOf(newBrowser(t, srv.Base))
-	d.login("gt-department")
+	d := as("gt-department")
 	step(d, "report back", "handle",
 		chromedp.SendKeys(chromedp.CSS(`form[action="`+ev+`/handle"] textarea[name="reason"]`), "已安排清运，并增加每日清运一次。"),
 		chromedp.SetUploadFiles(chromedp.CSS(`form[action="`+ev+`/handle"] input[type="file"]`), []string{photo}))
@@ -120,14 +131,15 @@ func TestEventSevenStepsOnAPhone(t *testing.T) {
 	d.shot("handled")
 
 	// the grid worker verifies on site; the centre closes
-	g := phoneOf(newBrowser(t, srv.Base))
-	g.login("zs-grid")
+	g := as("zs-grid")
 	step(g, "verify", "verify", chromedp.SendKeys(chromedp.CSS(`form[action="`+ev+`/verify"] textarea[name="reason"]`), "现场已清理干净。"))
 	g.expect("verified", "待结案")
+	comm = as("zs-community")
 	step(comm, "close", "close")
 	comm.expect("closed", "已结案")
 
 	// the resident rates it, once
+	res = as("zs-resident")
 	step(res, "rate", "rate", chromedp.SetValue(chromedp.CSS(`form[action="`+ev+`/rate"] select[name="rating"]`), "5"),
 		chromedp.SendKeys(chromedp.CSS(`form[action="`+ev+`/rate"] textarea[name="comment"]`), "处理及时，谢谢！"))
 	res.expect("rated", "★★★★★", "处理及时")
@@ -137,6 +149,7 @@ func TestEventSevenStepsOnAPhone(t *testing.T) {
 	res.shot("rated")
 
 	// another event goes overdue: ten days later the job escalates it to the district
+	g = as("zs-grid")
 	g.open("/events/new")
 	st = g.load("collect on patrol",
 		chromedp.SetValue(chromedp.ID("in-category_id"), categoryID(t, srv, "fire")),
@@ -152,6 +165,7 @@ func TestEventSevenStepsOnAPhone(t *testing.T) {
 	if _, err := jobs.EscalateEvents(context.Background(), srv.App, srv.App.Now()); err != nil {
 		t.Fatal(err)
 	}
+	comm = as("zs-community")
 	comm.open("/events/" + m[1])
 	comm.expect("the overdue event", "已超时", "已升级至区职能部门")
 	comm.open("/events?escalated=1")

@@ -596,3 +596,10 @@ func (q *Q) EventStats(ctx context.Context, s EventScope, from, to time.Time) ([
 	}
 	return out, mapErr(rows.Err())
 }
+
+// HotlineOrderTaken reports whether a 12345 work order number has an event already.
+func (q *Q) HotlineOrderTaken(ctx context.Context, ref string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM events WHERE source = 'hotline' AND source_ref = ?`, ref).Scan(&n)
+	return n > 0, mapErr(err)
+}

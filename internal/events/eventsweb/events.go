@@ -28,6 +28,9 @@ func (s *Server) routes() {
 	s.Handle("POST /events/departments", web.Changed, s.saveDepartment)
 	s.Handle("POST /events/departments/{id}/accounts", web.Changed, s.linkAccount)
 	s.Handle("GET /events/stats", web.Changed, s.stats)
+	s.Handle("GET /events/import", web.Changed, s.importPage)
+	s.Handle("GET /events/import-template.xlsx", web.Changed, s.importTemplate)
+	s.Handle("POST /events/import", web.Changed, s.importHotline)
 	s.Handle("GET /events/{id}", web.Changed, s.detail)
 	s.Handle("GET /events/{id}/photos/{sum}", web.Changed, s.photo)
 	s.Handle("POST /events/{id}/{step}", web.Changed, s.move)
@@ -40,6 +43,7 @@ func (s *Server) routes() {
 	s.Api("GET /api/v1/events", s.list)
 	s.Api("POST /api/v1/events", s.create)
 	s.Api("GET /api/v1/events/stats", s.stats)
+	s.Api("POST /api/v1/events/import", s.importHotline)
 	s.Api("GET /api/v1/events/{id}", s.detail)
 	s.Api("GET /api/v1/events/{id}/history", s.apiHistory)
 	s.Api("POST /api/v1/events/{id}/{step}", s.move)
@@ -93,7 +97,9 @@ func apiDocs() map[string]web.ApiDoc {
 			Resp: web.ItemsOf[gongzhi.Event]{}, Filters: listFilters},
 		"POST /api/v1/events": {Summary: "Report an event (collect): a grid worker on patrol, staff recording a phone call or a 12345 transfer, a signed-in resident online",
 			Req: gongzhi.NewEvent{}, Resp: receipt{}, Status: http.StatusCreated},
-		"GET /api/v1/events/stats":        {Summary: "Performance: handling time (median, 90th percentile), on-time rate, returns and reopenings by department, grid and category; hot spots (query month YYYY-MM)", Resp: events.Performance{}},
+		"GET /api/v1/events/stats": {Summary: "Performance: handling time (median, 90th percentile), on-time rate, returns and reopenings by department, grid and category; hot spots (query month YYYY-MM)", Resp: events.Performance{}},
+		"POST /api/v1/events/import": {Summary: "Import 12345 hotline work orders from Excel (multipart file; the template at /events/import-template.xlsx): every row or none, " +
+			"each problem by line and column; a work order is imported once", Resp: imported{}},
 		"GET /api/v1/events/{id}":         {Summary: "An event with its photos", Resp: gongzhi.Event{}},
 		"GET /api/v1/events/{id}/history": {Summary: "An event's timed steps", Resp: web.ItemsOf[gongzhi.EventStep]{}},
 		"GET /api/v1/event-categories":    {Summary: "Event categories with their responsible department, deadline (working hours) and urgency", Resp: web.ItemsOf[gongzhi.EventCategory]{}},
@@ -233,6 +239,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	if events.MayCollectEvents(ac) {
 		lv.NewURL = "/events/new"
+	}
+	if events.MayImportHotline(ac) {
+		lv.ImportURL = "/events/import"
 	}
 	s.Render(w, r, http.StatusOK, "list", &web.Page{Title: web.T(lang, "event.title_list"), Active: "/events", Data: lv})
 	return nil

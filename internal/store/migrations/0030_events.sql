@@ -145,3 +145,6 @@ CREATE TABLE event_ratings (
     rating   INTEGER NOT NULL,
     at       {{TS}} NOT NULL
 );
+
+-- A 12345 work order becomes one event: importing a sheet twice is refused, not counted twice.
+CREATE UNIQUE INDEX events_hotline ON events (source_ref) WHERE source = 'hotline';
