@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	s.Handle("POST /events/departments", web.Changed, s.saveDepartment)
 	s.Handle("POST /events/departments/{id}/accounts", web.Changed, s.linkAccount)
 	s.Handle("GET /events/stats", web.Changed, s.stats)
+	s.Handle("GET /events/stats.xlsx", web.Changed, s.statsExport)
 	s.Handle("GET /events/import", web.Changed, s.importPage)
 	s.Handle("GET /events/import-template.xlsx", web.Changed, s.importTemplate)
 	s.Handle("POST /events/import", web.Changed, s.importHotline)

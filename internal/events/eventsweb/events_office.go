@@ -11,6 +11,7 @@ import (
 	"gongzhi"
 	"gongzhi/internal/events"
 	"gongzhi/internal/web"
+	"gongzhi/internal/xlsx"
 )
 
 func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
@@ -251,7 +252,8 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, p)
 		return nil
 	}
-	v := &pageView{Tools: []web.Kv{{Label: web.T(lang, "event.back"), Href: "/events"}}, Sections: perfSections(lang, p)}
+	v := &pageView{Tools: []web.Kv{{Label: web.T(lang, "event.back"), Href: "/events"}, {Label: web.T(lang, "event.stats_export"),
+		Href: "/events/stats.xlsx?month=" + p.Month}}, Sections: perfSections(lang, p)}
 	s.render(w, r, http.StatusOK, web.T(lang, "event.title_stats:"+p.Month), "/events", v, nil)
 	return nil
 }
@@ -288,4 +290,39 @@ func perfSections(lang string, p *events.Performance) []section {
 		hot.Table = append(hot.Table, []web.Cell{{Text: h.Grid}, {Text: h.Category}, {Text: strconv.Itoa(h.Events)}})
 	}
 	return append(out, hot)
+}
+
+// statsExport is the month's figures as an Excel sheet: one row per department, grid and
+// category, with the overall figures first; rates as percentages, times in hours.
+func (s *Server) statsExport(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	p, err := s.svc.Performance(r.Context(), ac, r.URL.Query().Get("month"))
+	if err != nil {
+		return err
+	}
+	web.OffSendXLSX(w, "events-"+p.Month+".xlsx")
+	headers := []string{web.T(lang, "event.stats_group"), web.T(lang, "event.stats_name"), web.T(lang, "event.stats_events"), web.T(lang, "event.stats_closed"),
+		web.T(lang, "event.stats_median"), web.T(lang, "event.stats_p90"), web.T(lang, "event.stats_on_time"), web.T(lang, "event.stats_returns_only"),
+		web.T(lang, "event.stats_reopens_only")}
+	rows := func(yield func([]any) bool) {
+		row := func(group string, x events.PerfRow) []any {
+			return []any{group, x.Name, x.Events, x.Closed, x.MedianHours, x.P90Hours, xlsx.Share(x.OnTimeRate), x.Returns, x.Reopens}
+		}
+		total := p.Total
+		total.Name = p.Month
+		if !yield(row(web.T(lang, "event.stats_total"), total)) {
+			return
+		}
+		for _, g := range []struct {
+			key  string
+			rows []events.PerfRow
+		}{{"event.stats_by_department", p.ByDepartment}, {"event.stats_by_grid", p.ByGrid}, {"event.stats_by_category", p.ByCategory}} {
+			for _, x := range g.rows {
+				if !yield(row(web.T(lang, g.key), x)) {
+					return
+				}
+			}
+		}
+	}
+	return xlsx.Export(w, web.T(lang, "event.title_stats:"+p.Month), headers, rows)
 }
