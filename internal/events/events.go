@@ -350,8 +350,9 @@ func (a *Service) EventHistory(ctx context.Context, ac *gongzhi.Actor, id int64)
 	if err != nil {
 		return nil, err
 	}
-	if ac.Has(gongzhi.RoleResident) {
-		for i := range steps {
+	for i := range steps {
+		// residents see roles, not staff's names; only the centre sees which resident reported
+		if ac.Has(gongzhi.RoleResident) || (steps[i].Role == gongzhi.RoleResident && !MayRegisterEvents(ac) && !ac.IsSystem()) {
 			steps[i].Username = ""
 		}
 	}
