@@ -1,5 +1,6 @@
 // 12345 hotline work orders imported from Excel (docs/events.md): every row or none, each work
 // order once, each problem by line and column.
+
 package web_test
 
 import (

@@ -2,6 +2,7 @@
 // of bad input and abuse, fifty identical requests to each step deciding once, the escalation
 // of an overdue event by the scheduled job, and the throttle of anonymous reports — on SQLite
 // and on PostgreSQL.
+
 package web_test
 
 import (

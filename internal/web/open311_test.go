@@ -3,6 +3,7 @@
 // method in XML and JSON has the element names of the examples and no others, W3C dates, and the
 // specification's error format for a bad key, an unknown service code, a malformed lat/long and
 // media that is not a picture or too large.
+
 package web_test
 
 import (

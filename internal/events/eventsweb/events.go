@@ -515,8 +515,10 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, id int64, 
 	if e.ReporterName != "" || e.ReporterPhone != "" {
 		rows = append(rows, web.Kv{Label: web.T(lang, "event.reporter"), Value: strings.TrimSpace(e.ReporterName + " " + e.ReporterPhone)})
 	}
-	rows = append(rows, web.Kv{Label: web.T(lang, "event.handler"), Value: handler(lang, e)},
-		web.Kv{Label: web.T(lang, "event.step_due"), Value: when(e.StepDueAt)})
+	rows = append(rows, web.Kv{Label: web.T(lang, "event.handler"), Value: handler(lang, e)})
+	if gongzhi.EventOpen(e.State) {
+		rows = append(rows, web.Kv{Label: web.T(lang, "event.step_due"), Value: when(e.StepDueAt)})
+	}
 	if !e.DueAt.IsZero() {
 		rows = append(rows, web.Kv{Label: web.T(lang, "event.due"), Value: when(e.DueAt)})
 	}

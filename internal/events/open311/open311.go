@@ -9,6 +9,7 @@ package open311
 
 import (
 	"bytes"
+	"embed"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -30,9 +31,14 @@ type Server struct {
 	svc *events.Service
 }
 
+// templates is empty of pages: the kit asks every part for its directory.
+//
+//go:embed templates
+var templates embed.FS
+
 // Part is the Open311 server's share of the web server.
 func Part(svc *events.Service) web.Part {
-	return web.Part{Name: "open311", Dir: "internal/events/open311",
+	return web.Part{Name: "open311", Dir: "internal/events/open311", Templates: templates,
 		Routes: func(k *web.Server) { (&Server{k, svc}).routes() }}
 }
 
