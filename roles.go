@@ -13,6 +13,7 @@ const (
 	RoleProvider     = "provider"      // 承接方: a social organization
 	RoleCommunity    = "community"     // 社区居委会 staff
 	RoleGridWorker   = "grid_worker"   // 网格员
+	RoleDepartment   = "department"    // 职能部门: a street's or district's functional department, scoped to its place; handles the events dispatched to it (docs/events.md)
 	RoleSocialWorker = "social_worker" // 社工/助工/义工
 	RoleExpert       = "expert"        // 专家库成员
 	RoleResident     = "resident"      // 居民
@@ -23,7 +24,7 @@ const (
 )
 
 // Roles lists every role in display order.
-var Roles = []string{RolePurchaser, RoleHub, RoleProvider, RoleCommunity, RoleGridWorker,
+var Roles = []string{RolePurchaser, RoleHub, RoleProvider, RoleCommunity, RoleGridWorker, RoleDepartment,
 	RoleSocialWorker, RoleExpert, RoleResident, RoleAuditor, RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin}
 
 // IsRole reports whether r is a known role.

@@ -11,6 +11,7 @@ import (
 	"gongzhi/internal/complaints"
 	"gongzhi/internal/consult"
 	"gongzhi/internal/evaluation"
+	"gongzhi/internal/events"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/ledger"
 	"gongzhi/internal/overview"
@@ -41,6 +42,7 @@ type App struct {
 	*VouchersService
 	*ConsultService
 	*VotesService
+	*EventsService
 	// PubLog is the instance's public ledger (internal/publog): its keys, origin and integration.
 	PubLog *publog.Log
 }
@@ -59,6 +61,7 @@ type (
 	VouchersService    = vouchers.Service
 	ConsultService     = consult.Service
 	VotesService       = votes.Service
+	EventsService      = events.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -77,6 +80,7 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.VouchersService = vouchers.New(a.LedgerService)
 	a.ConsultService = consult.New(a.PurchaseService)
 	a.VotesService = votes.New(a.LedgerService)
+	a.EventsService = events.NewService(a.PurchaseService)
 	pl, err := publog.New(db, box, cfg.LogOrigin)
 	if err != nil { // an origin the configuration should have refused: the derived one instead
 		log.Error("public ledger origin", "err", err)

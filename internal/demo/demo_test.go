@@ -122,7 +122,7 @@ func checkCounts(t *testing.T, c Counts) {
 	between(t, "social workers", c.SocialWorkers, 20, 60)
 	between(t, "volunteers", c.Volunteers, 60, 150)
 	between(t, "experts", c.Experts, 10, 15)
-	between(t, "accounts", c.Accounts, 14, 14)
+	between(t, "accounts", c.Accounts, 15, 15)
 }
 
 func list[T any](t *testing.T, run func(func(T) error) (int, error)) []T {

@@ -551,6 +551,7 @@ func (g *gen) accounts(p *plan, placeName map[string]string) []accountPlan {
 		a("gt-expert", gongzhi.RoleExpert, expert.Name+"（"+strings.Fields(expert.Affiliation)[0]+"）", DistrictCode, "", expert.Phone, full(DistrictCode)),
 		a("zs-resident", gongzhi.RoleResident, resident.Name, ZhongshanCode, "", resident.Phone, full(ZhongshanCode)),
 		a("gt-auditor", gongzhi.RoleAuditor, street+"监督委员会", StreetCode, "", g.mobile(), full(StreetCode)),
+		a(DepartmentAccount, gongzhi.RoleDepartment, street+"城市管理办公室", StreetCode, "", "025-57111234", full(StreetCode)+" · "+street+"城市管理办公室"),
 		a(ProvincePurchaser, gongzhi.RolePurchaser, placeName[ProvinceCode]+"民政厅社会组织管理局", ProvinceCode, "", "025-83371234", full(ProvinceCode)),
 		a("admin-sys", gongzhi.RoleSysAdmin, "系统管理员", "", "", "", "账号与系统配置（不看业务数据）"),
 		a("admin-sec", gongzhi.RoleSecAdmin, "安全管理员", "", "", "", "解锁、重置密码、会话与令牌（不看业务数据）"),

@@ -97,7 +97,7 @@ func seedResidentVouchers(ctx context.Context, a *app.App, s *gongzhi.VoucherSch
 	if _, err := a.Redeem(ctx, prov, vouchers.RedeemRequest{Serial: withPIN.Serial, PIN: withPIN.PIN, EntryID: entry}); err != nil {
 		return fmt.Errorf("redeem the resident's voucher: %w", err)
 	}
-	if _, err := a.Rate(ctx, res, v.ID, 5, "小李上门很准时，帮我打扫了屋子，还陪我聊了会儿天。"); err != nil {
+	if _, err := a.VouchersService.Rate(ctx, res, v.ID, 5, "小李上门很准时，帮我打扫了屋子，还陪我聊了会儿天。"); err != nil {
 		return fmt.Errorf("resident rates: %w", err)
 	}
 	return nil

@@ -26,6 +26,8 @@
 //   - close_votes, every minute: open votes past their closing time close with their result,
 //     quorum and threshold on the public ledger, and a vote that passed becomes a decision
 //     (votes.CloseDue).
+//   - escalate_events, every 5 minutes: grid events whose step is overdue go to the community,
+//     the street and the district department (events.EscalateOverdueEvents).
 //   - integrate_log, every minute: the public ledger's pending records get their leaf indexes,
 //     tiles and a signed checkpoint (publog.Log.Integrate); the server also does it every second
 //     and at every 256 records.
@@ -68,6 +70,7 @@ const (
 	KindIntegrateLog    = "integrate_log"
 	KindMonitorLog      = "monitor_log"
 	KindCloseVotes      = "close_votes"
+	KindEvents          = "escalate_events"
 	runRetention        = 90 * 24 * time.Hour // job_runs lines kept this long
 	failuresShown       = 10
 	periodLayout        = "2006-01-02 15:04"
@@ -121,6 +124,7 @@ var Jobs = []*Job{
 	{Kind: KindCloseVotes, Schedule: Schedule{Every: time.Minute}, Work: CloseVotes},
 	{Kind: KindIntegrateLog, Schedule: Schedule{Every: time.Minute}, Work: IntegrateLog},
 	{Kind: KindMonitorLog, Schedule: Schedule{Every: time.Hour, Offset: 25 * time.Minute}, Work: MonitorLog},
+	{Kind: KindEvents, Schedule: Schedule{Every: 5 * time.Minute}, Work: EscalateEvents},
 }
 
 // MonitorLog runs the public ledger's monitor and the audit log's check against its seals, and
@@ -128,6 +132,13 @@ var Jobs = []*Job{
 // alarms it raised.
 func MonitorLog(ctx context.Context, a *app.App, at time.Time) (int, error) {
 	return a.MonitorLedger(ctx, a.PubLog, at)
+}
+
+// EscalateEvents raises every open grid event whose step is overdue at the app's clock: to the
+// community, then the street, then the district department (events.EscalateOverdueEvents,
+// docs/events.md). Returns how many levels it raised.
+func EscalateEvents(ctx context.Context, a *app.App, _ time.Time) (int, error) {
+	return a.EscalateOverdueEvents(ctx, a.NowUTC())
 }
 
 // IntegrateLog integrates the public ledger's pending records and signs a new checkpoint

@@ -10,6 +10,8 @@ import (
 	"gongzhi/internal/complaints/complaintsweb"
 	"gongzhi/internal/consult/consultweb"
 	"gongzhi/internal/evaluation/evaluationweb"
+	"gongzhi/internal/events/eventsweb"
+	"gongzhi/internal/events/open311"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
@@ -41,6 +43,8 @@ func Parts(a *app.App) []web.Part {
 		vouchersweb.Part(a.VouchersService),
 		consultweb.Part(a.ConsultService),
 		votesweb.Part(a.VotesService),
+		eventsweb.Part(a.EventsService),
+		open311.Part(a.EventsService),
 		publogweb.Part(a.PubLog),
 	}
 }

@@ -42,6 +42,8 @@ var SealedTables = []SealedTable{
 		Hash: "id_hash", HashContext: "people.id_number", HashValue: func(s string) string { return s }, HashNull: true},
 	{Table: "complaints", Columns: []SealedColumn{{"contact_name_enc", "complaints.contact_name"}, {"contact_phone_enc", "complaints.contact_phone"}},
 		Hash: "phone_hash", HashOf: 1, HashContext: "complaints.contact_phone", HashValue: gongzhi.PhoneDigits, Throttle: "phone"},
+	// the reporters of grid events (docs/events.md)
+	{Table: "events", Columns: []SealedColumn{{"reporter_name_enc", "events.reporter_name"}, {"reporter_phone_enc", "events.reporter_phone"}}},
 	// the accounts' TOTP secrets (context accounts.TOTPContext)
 	{Table: "user_totp", Key: "user_id", Columns: []SealedColumn{{"secret_enc", "user_totp.secret"}}},
 }

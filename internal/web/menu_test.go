@@ -20,26 +20,28 @@ import (
 // target groups, whose codes are the staff's.
 var menus = map[string][]string{
 	gongzhi.RolePurchaser: {"/needs", "/budgets", "/calls", "/contracts", "/ledger", "/supervision", "/meetings", "/complaints",
-		"/evaluations", "/vouchers", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/reports", "/dashboard", "/account-links", "/tokens", "/sessions"},
+		"/evaluations", "/vouchers", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/events", "/events/categories", "/households", "/target-groups", "/reports", "/dashboard",
+		"/events/stats", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleHub: {"/needs", "/calls", "/contracts", "/ledger", "/surveys", "/supervision", "/meetings", "/complaints",
 		"/evaluations", "/vouchers", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/target-groups", "/dashboard", "/account-links", "/tokens", "/sessions"},
 	gongzhi.RoleProvider: {"/applications", "/contracts", "/ledger", "/supervision", "/complaints", "/evaluations", "/vouchers",
 		"/organizations", "/people", "/places", "/target-groups", "/dashboard", "/tokens", "/sessions"},
-	gongzhi.RoleCommunity: {"/needs", "/ledger", "/complaints", "/vouchers", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/households",
-		"/target-groups", "/account-links", "/tokens", "/sessions"},
-	gongzhi.RoleGridWorker:   {"/needs", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/households", "/target-groups", "/tokens", "/sessions"},
+	gongzhi.RoleCommunity: {"/needs", "/ledger", "/complaints", "/vouchers", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/events", "/households",
+		"/target-groups", "/events/stats", "/account-links", "/tokens", "/sessions"},
+	gongzhi.RoleGridWorker:   {"/needs", "/consult", "/votes", "/organizations", "/people", "/places", "/grids", "/events", "/households", "/target-groups", "/tokens", "/sessions"},
+	gongzhi.RoleDepartment:   {"/events/stats", "/events", "/tokens", "/sessions"},
 	gongzhi.RoleSocialWorker: {"/ledger", "/votes", "/places", "/target-groups", "/tokens", "/sessions"},
 	gongzhi.RoleExpert:       {"/reviews", "/evaluations", "/places", "/target-groups", "/tokens", "/sessions"},
-	gongzhi.RoleResident:     {"/my-services", "/public/needs/published", "/complaints", "/vouchers", "/consult", "/votes", "/sessions"},
+	gongzhi.RoleResident:     {"/my-services", "/public/needs/published", "/complaints", "/vouchers", "/consult", "/votes", "/events", "/sessions"},
 	gongzhi.RoleAuditor: {"/ledger", "/supervision", "/meetings", "/complaints", "/evaluations", "/vouchers", "/consult", "/votes", "/organizations",
-		"/places", "/grids", "/target-groups", "/dashboard", "/tokens", "/sessions", "/tamper-alarms"},
+		"/places", "/grids", "/events", "/target-groups", "/dashboard", "/events/stats", "/tokens", "/sessions", "/tamper-alarms"},
 	gongzhi.RoleSysAdmin:   {"/users", "/jobs", "/tokens", "/sessions"},
 	gongzhi.RoleSecAdmin:   {"/users", "/tokens", "/sessions", "/security/alarms", "/tamper-alarms"},
 	gongzhi.RoleAuditAdmin: {"/audit", "/sessions", "/tamper-alarms"},
 }
 
 // menuAccounts are demo accounts, one of each role.
-var menuAccounts = []string{"gt-purchaser", "gt-hub", "gt-provider", "zs-community", "zs-grid", "gt-socialworker", "gt-expert",
+var menuAccounts = []string{"gt-purchaser", "gt-hub", "gt-provider", "zs-community", "zs-grid", "gt-department", "gt-socialworker", "gt-expert",
 	"zs-resident", "gt-auditor", "admin-sys", "admin-sec", "admin-audit"}
 
 var (

@@ -32,6 +32,8 @@ var noteCodeSamples = map[string]string{
 	"complaint.route.":        gongzhi.RouteHub,
 	"complaint.escalation.":   "2",
 	"complaint.answer_round.": "2",
+	"event.source.":           gongzhi.SourcePatrol,
+	"event.escalation.":       "3",
 }
 
 // TestNoteMessages checks that every note code has a message in both languages that takes its

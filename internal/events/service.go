@@ -1,0 +1,20 @@
+// Package events runs grid events (事件, docs/events.md, docs/events.md) through the seven
+// steps of the urban-grid workflow (GB/T 30428): collect → register (立案) or reject → dispatch
+// to a functional department or solve in the grid → handle and report back with evidence →
+// verify on site → close → evaluate; with deadlines in working hours of the office calendar,
+// escalation of overdue steps by a scheduled job, residents' reports and tracking without an
+// account, the categories and departments the office keeps, and the performance figures.
+package events
+
+import (
+	"gongzhi/internal/purchase"
+)
+
+// Service is the events capability's service layer. It builds on the ones below it (the
+// registry's grids and households, the office calendar), whose methods it offers as its own.
+type Service struct {
+	*purchase.Service
+}
+
+// NewService returns the service over the ones below it.
+func NewService(p *purchase.Service) *Service { return &Service{p} }

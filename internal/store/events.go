@@ -1,0 +1,605 @@
+// Storage of grid events (docs/events.md): departments and their accounts, categories, events
+// moved through the seven steps by conditional UPDATEs on the old state, their timed history,
+// photos, the reporter's evaluation (once) and the escalation of overdue steps.
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"gongzhi"
+)
+
+// ---- departments
+
+const departmentCols = `d.id, d.place_code, COALESCE((SELECT p.name FROM places p WHERE p.code = d.place_code), ''), d.name, d.phone, d.updated_at`
+
+func scanDepartment(s scanner) (*gongzhi.Department, error) {
+	d := &gongzhi.Department{}
+	err := s.Scan(&d.ID, &d.PlaceCode, &d.PlaceName, &d.Name, &d.Phone, &d.UpdatedAt)
+	return d, mapErr(err)
+}
+
+// Departments lists the departments whose place lies in a prefix ("" for all), by name.
+func (q *Q) Departments(ctx context.Context, prefix string) ([]*gongzhi.Department, error) {
+	w := &where{}
+	if prefix != "" {
+		c, a := scopeRange("d.place_code", prefix)
+		w.add(c, a...)
+	}
+	rows, err := q.Query(ctx, "SELECT "+departmentCols+" FROM departments d"+w.sql()+" ORDER BY d.place_code, d.name", w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*gongzhi.Department
+	for rows.Next() {
+		d, err := scanDepartment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	for _, d := range out {
+		if d.Categories, err = q.DepartmentCategories(ctx, d.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// GetDepartment returns a department.
+func (q *Q) GetDepartment(ctx context.Context, id int64) (*gongzhi.Department, error) {
+	d, err := scanDepartment(q.QueryRow(ctx, "SELECT "+departmentCols+" FROM departments d WHERE d.id = ?", id))
+	if err != nil {
+		return nil, err
+	}
+	d.Categories, err = q.DepartmentCategories(ctx, id)
+	return d, err
+}
+
+// DepartmentCategories lists the categories a department handles besides those it is
+// responsible for.
+func (q *Q) DepartmentCategories(ctx context.Context, id int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT category_id FROM department_categories WHERE department_id = ? ORDER BY category_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var c int64
+		if err := rows.Scan(&c); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SaveDepartment inserts (ID 0) or updates a department with the categories it handles.
+func (q *Q) SaveDepartment(ctx context.Context, d *gongzhi.Department, now time.Time) error {
+	if d.ID == 0 {
+		id, err := q.InsertID(ctx, `INSERT INTO departments (place_code, name, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			d.PlaceCode, d.Name, d.Phone, now.UTC(), now.UTC())
+		if err != nil {
+			return err
+		}
+		d.ID = id
+	} else if _, err := q.Exec(ctx, `UPDATE departments SET name = ?, phone = ?, updated_at = ? WHERE id = ?`, d.Name, d.Phone, now.UTC(), d.ID); err != nil {
+		return err
+	}
+	d.UpdatedAt = now
+	if _, err := q.Exec(ctx, `DELETE FROM department_categories WHERE department_id = ?`, d.ID); err != nil {
+		return err
+	}
+	for _, c := range d.Categories {
+		if _, err := q.Exec(ctx, `INSERT INTO department_categories (department_id, category_id) VALUES (?, ?)`, d.ID, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DepartmentOfUser returns the department an account works for, 0 for none.
+func (q *Q) DepartmentOfUser(ctx context.Context, userID int64) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT department_id FROM department_accounts WHERE user_id = ?`, userID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return id, mapErr(err)
+}
+
+// SetDepartmentAccount links an account to a department (replacing its link).
+func (q *Q) SetDepartmentAccount(ctx context.Context, userID, deptID int64) error {
+	if _, err := q.Exec(ctx, `DELETE FROM department_accounts WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO department_accounts (user_id, department_id) VALUES (?, ?)`, userID, deptID)
+	return err
+}
+
+// DepartmentHandles reports whether a department handles a category: responsible for it, or
+// listed as handling it.
+func (q *Q) DepartmentHandles(ctx context.Context, deptID, catID int64) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM event_categories WHERE id = ? AND department_id = ?) +
+		(SELECT COUNT(*) FROM department_categories WHERE department_id = ? AND category_id = ?)`, catID, deptID, deptID, catID).Scan(&n)
+	return n > 0, mapErr(err)
+}
+
+// ---- categories
+
+const eventCategoryCols = `c.id, c.code, c.name, c.name_en, COALESCE(c.department_id, 0),
+	COALESCE((SELECT d.name FROM departments d WHERE d.id = c.department_id), ''), c.deadline_hours, c.urgency, c.active, c.position, c.updated_at`
+
+func scanEventCategory(s scanner) (*gongzhi.EventCategory, error) {
+	c := &gongzhi.EventCategory{}
+	err := s.Scan(&c.ID, &c.Code, &c.Name, &c.NameEn, &c.DepartmentID, &c.DepartmentName, &c.DeadlineHours, &c.Urgency, &c.Active, &c.Position, &c.UpdatedAt)
+	return c, mapErr(err)
+}
+
+// EventCategories lists the categories in order (active ones only, if activeOnly).
+func (q *Q) EventCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.EventCategory, error) {
+	cond := ""
+	if activeOnly {
+		cond = " WHERE c.active = TRUE"
+	}
+	rows, err := q.Query(ctx, "SELECT "+eventCategoryCols+" FROM event_categories c"+cond+" ORDER BY c.position, c.id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*gongzhi.EventCategory
+	for rows.Next() {
+		c, err := scanEventCategory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// GetEventCategory returns a category by id, or by code when id is 0.
+func (q *Q) GetEventCategory(ctx context.Context, id int64, code string) (*gongzhi.EventCategory, error) {
+	if id != 0 {
+		return scanEventCategory(q.QueryRow(ctx, "SELECT "+eventCategoryCols+" FROM event_categories c WHERE c.id = ?", id))
+	}
+	return scanEventCategory(q.QueryRow(ctx, "SELECT "+eventCategoryCols+" FROM event_categories c WHERE c.code = ?", code))
+}
+
+// SaveEventCategory inserts (ID 0) or updates a category.
+func (q *Q) SaveEventCategory(ctx context.Context, c *gongzhi.EventCategory, now time.Time) error {
+	if c.ID == 0 {
+		id, err := q.InsertID(ctx, `INSERT INTO event_categories (code, name, name_en, department_id, deadline_hours, urgency, active, position, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Code, c.Name, c.NameEn, nullID(c.DepartmentID), c.DeadlineHours, c.Urgency, c.Active, c.Position, now.UTC())
+		c.ID = id
+		return err
+	}
+	_, err := q.Exec(ctx, `UPDATE event_categories SET name = ?, name_en = ?, department_id = ?, deadline_hours = ?, urgency = ?, active = ?,
+		position = ?, updated_at = ? WHERE id = ?`, c.Name, c.NameEn, nullID(c.DepartmentID), c.DeadlineHours, c.Urgency, c.Active, c.Position, now.UTC(), c.ID)
+	return err
+}
+
+// ---- events
+
+// EventScope limits events to what a caller may see: a place and below, a department's (those
+// dispatched to it), a reporter's own.
+type EventScope struct {
+	Prefix string
+	DeptID int64
+	UserID int64
+	None   bool
+}
+
+// EventRow is an event with its sealed reporter contact.
+type EventRow struct {
+	*gongzhi.Event
+	NameEnc, PhoneEnc string
+}
+
+const eventCols = `e.id, e.code, e.source, e.source_ref, e.category_id, c.code, c.name, c.urgency, e.community_code,
+	COALESCE((SELECT p.name FROM places p WHERE p.code = e.community_code), ''), COALESCE(e.grid_id, 0),
+	COALESCE((SELECT g.name FROM grids g WHERE g.id = e.grid_id), ''), COALESCE(e.household_id, 0), e.address, e.lat, e.lon,
+	e.title, e.description, e.media_url, e.state, COALESCE(e.department_id, 0),
+	COALESCE((SELECT d.name FROM departments d WHERE d.id = e.department_id), ''), e.in_grid, e.step_started_at, e.step_due_at,
+	e.due_at, e.escalation, e.escalated_at, e.returns, e.reopens, COALESCE(e.reporter_user_id, 0), e.reporter_name_enc,
+	e.reporter_phone_enc, COALESCE(e.created_by, 0), e.registered_at, e.dispatched_at, e.handled_at, e.verified_at, e.closed_at,
+	e.rating, e.rating_comment, e.rated_at, e.created_at, e.updated_at`
+
+const eventFrom = `events e JOIN event_categories c ON c.id = e.category_id`
+
+func scanEvent(s scanner) (*EventRow, error) {
+	e := &gongzhi.Event{}
+	r := &EventRow{Event: e}
+	var lat, lon sql.NullFloat64
+	var due, esc, reg, disp, hand, ver, clo, rated sql.NullTime
+	err := s.Scan(&e.ID, &e.Code, &e.Source, &e.SourceRef, &e.CategoryID, &e.CategoryCode, &e.CategoryName, &e.Urgency, &e.CommunityCode,
+		&e.CommunityName, &e.GridID, &e.GridName, &e.HouseholdID, &e.Address, &lat, &lon, &e.Title, &e.Description, &e.MediaURL, &e.State,
+		&e.DepartmentID, &e.DepartmentName, &e.InGrid, &e.StepStartedAt, &e.StepDueAt, &due, &e.Escalation, &esc, &e.Returns, &e.Reopens,
+		&e.ReporterUserID, &r.NameEnc, &r.PhoneEnc, &e.CreatedBy, &reg, &disp, &hand, &ver, &clo, &e.Rating, &e.RatingComment, &rated,
+		&e.CreatedAt, &e.UpdatedAt)
+	if lat.Valid && lon.Valid {
+		la, lo := lat.Float64, lon.Float64
+		e.Lat, e.Lon = &la, &lo
+	}
+	e.DueAt, e.EscalatedAt, e.RegisteredAt, e.DispatchedAt, e.HandledAt = due.Time, esc.Time, reg.Time, disp.Time, hand.Time
+	e.VerifiedAt, e.ClosedAt, e.RatedAt = ver.Time, clo.Time, rated.Time
+	return r, mapErr(err)
+}
+
+func eventScope(w *where, s EventScope) {
+	switch {
+	case s.None:
+		w.add("1 = 0")
+	case s.UserID != 0:
+		w.add("e.reporter_user_id = ?", s.UserID)
+	case s.DeptID != 0:
+		w.add("e.department_id = ?", s.DeptID)
+	case s.Prefix != "":
+		c, a := scopeRange("e.community_code", s.Prefix)
+		w.add(c, a...)
+	}
+}
+
+// GetEvent returns an event within scope.
+func (q *Q) GetEvent(ctx context.Context, s EventScope, id int64) (*EventRow, error) {
+	w := &where{}
+	w.add("e.id = ?", id)
+	eventScope(w, s)
+	return scanEvent(q.QueryRow(ctx, "SELECT "+eventCols+" FROM "+eventFrom+w.sql(), w.args...))
+}
+
+// LockEvent returns an event within scope for an update in the caller's transaction.
+func (q *Q) LockEvent(ctx context.Context, s EventScope, id int64) (*EventRow, error) {
+	if q.d == Postgres {
+		if _, err := q.Exec(ctx, `SELECT id FROM events WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, err
+		}
+	}
+	return q.GetEvent(ctx, s, id)
+}
+
+// EventByCode returns the event with a tracking code.
+func (q *Q) EventByCode(ctx context.Context, code string) (*EventRow, error) {
+	return scanEvent(q.QueryRow(ctx, "SELECT "+eventCols+" FROM "+eventFrom+" WHERE e.code = ?", code))
+}
+
+var eventSorts = map[string]string{"created_at": "e.created_at", "step_due_at": "e.step_due_at", "state": "e.state", "title": "e.title"}
+
+// ListEvents lists events, newest first. Filters: state ("open" for every state still moving),
+// category (id), community, grid, department, source, escalated (1: level ≥ 1), overdue (1: the
+// current step past its deadline at now), since/until (created, YYYY-MM-DD China time), ids
+// (comma-separated).
+func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now time.Time, each func(*EventRow) error) (int, error) {
+	w := &where{}
+	eventScope(w, s)
+	w.search(opts.Q, "e.title", "e.address")
+	switch v := opts.Filters["state"]; v {
+	case "":
+	case "open":
+		w.add("e.state NOT IN ('closed', 'rejected')")
+	case "done":
+		w.add("e.state IN ('closed', 'rejected')")
+	default:
+		w.add("e.state = ?", v)
+	}
+	for k, col := range map[string]string{"category": "e.category_id", "grid": "e.grid_id", "department": "e.department_id"} {
+		if v := opts.Filters[k]; v != "" {
+			w.add(col+" = ?", atoiOr(v, -1))
+		}
+	}
+	if v := opts.Filters["category_code"]; v != "" {
+		w.add("c.code = ?", v)
+	}
+	if v := opts.Filters["community"]; v != "" {
+		w.add("e.community_code = ?", v)
+	}
+	if v := opts.Filters["source"]; v != "" {
+		w.add("e.source = ?", v)
+	}
+	if opts.Filters["escalated"] == "1" {
+		w.add("e.escalation >= 1 AND e.state NOT IN ('closed', 'rejected')")
+	}
+	if opts.Filters["overdue"] == "1" {
+		w.add("e.state NOT IN ('closed', 'rejected') AND e.step_due_at < ?", now.UTC())
+	}
+	if v := opts.Filters["since"]; v != "" {
+		if t, err := time.ParseInLocation(time.DateOnly, v, gongzhi.ChinaTime); err == nil {
+			w.add("e.created_at >= ?", t.UTC())
+		}
+	}
+	if v := opts.Filters["until"]; v != "" {
+		if t, err := time.ParseInLocation(time.DateOnly, v, gongzhi.ChinaTime); err == nil {
+			w.add("e.created_at < ?", t.AddDate(0, 0, 1).UTC())
+		}
+	}
+	if v := opts.Filters["updated_since"]; v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			w.add("e.updated_at >= ?", t.UTC())
+		}
+	}
+	if v := opts.Filters["updated_until"]; v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			w.add("e.updated_at <= ?", t.UTC())
+		}
+	}
+	if v := opts.Filters["created_since"]; v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			w.add("e.created_at >= ?", t.UTC())
+		}
+	}
+	if v := opts.Filters["created_until"]; v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			w.add("e.created_at <= ?", t.UTC())
+		}
+	}
+	return list(ctx, q, eventCols, eventFrom, w, orderBy(opts, eventSorts, "e.id DESC", "e.id"), opts, scanEvent, each)
+}
+
+// InsertEvent adds an event in its first state.
+func (q *Q) InsertEvent(ctx context.Context, e *gongzhi.Event, nameEnc, phoneEnc string, esc [3]time.Time, now time.Time) error {
+	var lat, lon any
+	if e.Lat != nil && e.Lon != nil {
+		lat, lon = *e.Lat, *e.Lon
+	}
+	id, err := q.InsertID(ctx, `INSERT INTO events (code, source, source_ref, category_id, community_code, grid_id, household_id, address,
+		lat, lon, title, description, media_url, state, step_started_at, step_due_at, esc1_at, esc2_at, esc3_at, reporter_user_id,
+		reporter_name_enc, reporter_phone_enc, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Code, e.Source, e.SourceRef, e.CategoryID, e.CommunityCode, nullID(e.GridID), nullID(e.HouseholdID), e.Address, lat, lon,
+		e.Title, e.Description, e.MediaURL, e.State, now.UTC(), e.StepDueAt.UTC(), esc[0].UTC(), esc[1].UTC(), esc[2].UTC(),
+		nullID(e.ReporterUserID), nameEnc, phoneEnc, nullID(e.CreatedBy), now.UTC(), now.UTC())
+	e.ID, e.CreatedAt, e.UpdatedAt, e.StepStartedAt = id, now, now, now
+	return err
+}
+
+// EventMove is one step of an event: from one state to another, with the new step's deadline
+// and escalation times, and what the step sets.
+type EventMove struct {
+	ID       int64
+	From, To string
+	StepDue  time.Time
+	Esc      [3]time.Time
+	Stamp    string // the step's time column: registered_at, dispatched_at, handled_at, verified_at, closed_at ("" none)
+	Dispatch bool   // set department_id (DeptID, 0 for none), in_grid and due_at (DueAt)
+	DeptID   int64
+	InGrid   bool
+	DueAt    time.Time
+	Return   bool // count a return by a department
+	Reopen   bool // count a reopening (verification failed)
+}
+
+var eventStamps = map[string]bool{"registered_at": true, "dispatched_at": true, "handled_at": true, "verified_at": true, "closed_at": true}
+
+// MoveEvent moves an event from m.From to m.To by a conditional UPDATE on the old state. It
+// reports false when the event is no longer in m.From (a concurrent move won).
+func (q *Q) MoveEvent(ctx context.Context, m EventMove, now time.Time) (bool, error) {
+	set := "state = ?, step_started_at = ?, step_due_at = ?, esc1_at = ?, esc2_at = ?, esc3_at = ?, updated_at = ?"
+	args := []any{m.To, now.UTC(), m.StepDue.UTC(), m.Esc[0].UTC(), m.Esc[1].UTC(), m.Esc[2].UTC(), now.UTC()}
+	if m.Stamp != "" {
+		if !eventStamps[m.Stamp] {
+			return false, fmt.Errorf("store: unknown event stamp %q", m.Stamp)
+		}
+		set += ", " + m.Stamp + " = ?"
+		args = append(args, now.UTC())
+	}
+	if m.Dispatch {
+		set += ", department_id = ?, in_grid = ?, due_at = ?"
+		args = append(args, nullID(m.DeptID), m.InGrid, nullTime(m.DueAt))
+	}
+	if m.Return {
+		set += ", returns = returns + 1, department_id = NULL, due_at = NULL"
+	}
+	if m.Reopen {
+		set += ", reopens = reopens + 1"
+	}
+	args = append(args, m.ID, m.From)
+	res, err := q.Exec(ctx, "UPDATE events SET "+set+" WHERE id = ? AND state = ?", args...)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// RateEvent records the reporter's evaluation of a closed event, once: the event_ratings row's
+// primary key and the conditional UPDATE both hold it. It reports false when it was rated.
+func (q *Q) RateEvent(ctx context.Context, id int64, rating int, comment string, now time.Time) (bool, error) {
+	res, err := q.Exec(ctx, `UPDATE events SET rating = ?, rating_comment = ?, rated_at = ?, updated_at = ? WHERE id = ? AND rating = 0 AND state = 'closed'`,
+		rating, comment, now.UTC(), now.UTC(), id)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO event_ratings (event_id, rating, at) VALUES (?, ?, ?)`, id, rating, now.UTC()); err != nil {
+		if IsUnique(err, "") {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// InsertEventStep appends a line of an event's history.
+func (q *Q) InsertEventStep(ctx context.Context, id int64, st *gongzhi.EventStep, userID int64) error {
+	if err := st.Note.Check(); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO event_steps (event_id, at, action, from_state, to_state, user_id, username, role, seconds, on_time,
+		note_code, note_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, st.At.UTC(), st.Action, st.From, st.To, nullID(userID),
+		st.Username, st.Role, st.Seconds, st.OnTime, st.Note.Code, st.Note.ArgsJSON())
+	return err
+}
+
+// EventSteps returns an event's history, oldest first.
+func (q *Q) EventSteps(ctx context.Context, id int64) ([]gongzhi.EventStep, error) {
+	rows, err := q.Query(ctx, `SELECT at, action, from_state, to_state, username, role, seconds, on_time, note_code, note_args FROM event_steps
+		WHERE event_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.EventStep
+	for rows.Next() {
+		var st gongzhi.EventStep
+		var code, args string
+		if err := rows.Scan(&st.At, &st.Action, &st.From, &st.To, &st.Username, &st.Role, &st.Seconds, &st.OnTime, &code, &args); err != nil {
+			return nil, mapErr(err)
+		}
+		if st.Note, err = gongzhi.ParseNote(code, args); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// InsertEventFile records a photo of an event.
+func (q *Q) InsertEventFile(ctx context.Context, id int64, f *gongzhi.EventFile) error {
+	fid, err := q.InsertID(ctx, `INSERT INTO event_files (event_id, step, sha256, name, content_type, size, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, f.Step, f.SHA256, f.Name, f.ContentType, f.Size, f.At.UTC())
+	f.ID = fid
+	return err
+}
+
+// EventFiles lists an event's photos in order.
+func (q *Q) EventFiles(ctx context.Context, id int64) ([]gongzhi.EventFile, error) {
+	rows, err := q.Query(ctx, `SELECT id, step, sha256, name, content_type, size, at FROM event_files WHERE event_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gongzhi.EventFile
+	for rows.Next() {
+		var f gongzhi.EventFile
+		if err := rows.Scan(&f.ID, &f.Step, &f.SHA256, &f.Name, &f.ContentType, &f.Size, &f.At); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, f)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// EventFile returns a photo of an event by the file's SHA-256.
+func (q *Q) EventFile(ctx context.Context, id int64, sha string) (*gongzhi.EventFile, error) {
+	var f gongzhi.EventFile
+	err := q.QueryRow(ctx, `SELECT id, step, sha256, name, content_type, size, at FROM event_files WHERE event_id = ? AND sha256 = ? ORDER BY id LIMIT 1`,
+		id, sha).Scan(&f.ID, &f.Step, &f.SHA256, &f.Name, &f.ContentType, &f.Size, &f.At)
+	return &f, mapErr(err)
+}
+
+// EscalatedEvent is one event raised a level by EscalateEvents.
+type EscalatedEvent struct {
+	ID    int64
+	Level int
+	State string
+}
+
+// EventsToEscalate reports whether any open event is due a higher level at now (a cheap check
+// before the escalating transaction).
+func (q *Q) EventsToEscalate(ctx context.Context, now time.Time) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM events WHERE state NOT IN ('closed', 'rejected') AND (
+		(escalation < 1 AND esc1_at < ?) OR (escalation < 2 AND esc2_at < ?) OR (escalation < 3 AND esc3_at < ?))`,
+		now.UTC(), now.UTC(), now.UTC()).Scan(&n)
+	return n > 0, mapErr(err)
+}
+
+// EscalateEvents raises every open event whose step is overdue: to the community (1) at the
+// step's deadline, the street (2) and the district department (3) later, level by level (an
+// event overdue long enough passes each, one line of history each). Each UPDATE changes a row
+// only if its level is still lower, so concurrent callers never raise one twice.
+func (q *Q) EscalateEvents(ctx context.Context, now time.Time) ([]EscalatedEvent, error) {
+	var out []EscalatedEvent
+	for _, step := range []struct {
+		level int
+		col   string
+	}{{1, "esc1_at"}, {2, "esc2_at"}, {3, "esc3_at"}} {
+		rows, err := q.Query(ctx, `UPDATE events SET escalation = ?, escalated_at = ?, updated_at = ?
+			WHERE state NOT IN ('closed', 'rejected') AND escalation < ? AND `+step.col+` < ? RETURNING id, state`,
+			step.level, now.UTC(), now.UTC(), step.level, now.UTC())
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			e := EscalatedEvent{Level: step.level}
+			if err := rows.Scan(&e.ID, &e.State); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			out = append(out, e)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, mapErr(err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
+
+// EventStatRow is what the performance figures need of one event: nothing personal.
+type EventStatRow struct {
+	CategoryID    int64
+	CategoryName  string
+	CommunityCode string
+	GridID        int64
+	GridName      string
+	DeptID        int64
+	DeptName      string
+	State         string
+	CreatedAt     time.Time
+	DispatchedAt  time.Time
+	HandledAt     time.Time
+	ClosedAt      time.Time
+	DueAt         time.Time
+	Returns       int
+	Reopens       int
+	Rating        int
+}
+
+// EventStats returns the stat rows of the events created from a time on, within scope.
+func (q *Q) EventStats(ctx context.Context, s EventScope, from, to time.Time) ([]EventStatRow, error) {
+	w := &where{}
+	eventScope(w, s)
+	w.add("e.created_at >= ? AND e.created_at < ?", from.UTC(), to.UTC())
+	rows, err := q.Query(ctx, `SELECT e.category_id, c.name, e.community_code, COALESCE(e.grid_id, 0),
+		COALESCE((SELECT g.name FROM grids g WHERE g.id = e.grid_id), ''), COALESCE(e.department_id, 0),
+		COALESCE((SELECT d.name FROM departments d WHERE d.id = e.department_id), ''), e.state, e.created_at, e.dispatched_at,
+		e.handled_at, e.closed_at, e.due_at, e.returns, e.reopens, e.rating FROM `+eventFrom+w.sql(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EventStatRow
+	for rows.Next() {
+		var r EventStatRow
+		var disp, hand, clo, due sql.NullTime
+		if err := rows.Scan(&r.CategoryID, &r.CategoryName, &r.CommunityCode, &r.GridID, &r.GridName, &r.DeptID, &r.DeptName, &r.State,
+			&r.CreatedAt, &disp, &hand, &clo, &due, &r.Returns, &r.Reopens, &r.Rating); err != nil {
+			return nil, mapErr(err)
+		}
+		r.DispatchedAt, r.HandledAt, r.ClosedAt, r.DueAt = disp.Time, hand.Time, clo.Time, due.Time
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// HotlineOrderTaken reports whether a 12345 work order number has an event already.
+func (q *Q) HotlineOrderTaken(ctx context.Context, ref string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM events WHERE source = 'hotline' AND source_ref = ?`, ref).Scan(&n)
+	return n > 0, mapErr(err)
+}
