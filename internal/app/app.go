@@ -10,6 +10,7 @@ import (
 	"gongzhi/internal/accounts"
 	"gongzhi/internal/complaints"
 	"gongzhi/internal/evaluation"
+	"gongzhi/internal/gridwork"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/ledger"
 	"gongzhi/internal/overview"
@@ -37,6 +38,7 @@ type App struct {
 	*OverviewService
 	*SecurityService
 	*VouchersService
+	*GridworkService
 	// PubLog is the instance's public ledger (internal/publog): its keys, origin and integration.
 	PubLog *publog.Log
 }
@@ -53,6 +55,7 @@ type (
 	OverviewService    = overview.Service
 	SecurityService    = security.Service
 	VouchersService    = vouchers.Service
+	GridworkService    = gridwork.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -69,6 +72,8 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.OverviewService = overview.New(a.LedgerService, a.SupervisionService, a.ComplaintsService, a.EvaluationService)
 	a.SecurityService = security.New(k)
 	a.VouchersService = vouchers.New(a.LedgerService)
+	a.GridworkService = gridwork.New(a.PurchaseService)
+	a.OverviewService.More = append(a.OverviewService.More, a.GridworkService.Todos)
 	pl, err := publog.New(db, box, cfg.LogOrigin)
 	if err != nil { // an origin the configuration should have refused: the derived one instead
 		log.Error("public ledger origin", "err", err)

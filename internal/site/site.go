@@ -9,6 +9,7 @@ import (
 	"gongzhi/internal/app"
 	"gongzhi/internal/complaints/complaintsweb"
 	"gongzhi/internal/evaluation/evaluationweb"
+	"gongzhi/internal/gridwork/gridworkweb"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
@@ -37,6 +38,7 @@ func Parts(a *app.App) []web.Part {
 		jobsweb.Part(jobs.NewService(a)),
 		securityweb.Part(a.SecurityService),
 		vouchersweb.Part(a.VouchersService),
+		gridworkweb.Part(a.GridworkService),
 		publogweb.Part(a.PubLog),
 	}
 }
