@@ -99,7 +99,7 @@ type geoJSON struct {
 		Type       string            `json:"type"` // Feature
 		Properties map[string]string `json:"properties"`
 		Geometry   struct {
-			Type        string          `json:"type"` // Polygon
+			Type        string         `json:"type"` // Polygon
 			Coordinates [][][2]float64 `json:"coordinates"`
 		} `json:"geometry"`
 	} `json:"features"`
@@ -127,7 +127,7 @@ func apiDocs() map[string]web.ApiDoc {
 			Resp: gridwork.GridPage{}},
 		"POST /api/v1/gridwork/grids/{id}/members": {Summary: "Put a person of the registry on the grid's team in a post, standing in for another member (A/B post) if backup_of is set, once (community staff)",
 			Req: memberRequest{}, Resp: gongzhi.GridMember{}, Status: http.StatusCreated},
-		"DELETE /api/v1/gridwork/members/{id}":   {Summary: "Take a member off its grid's team (community staff)"},
+		"DELETE /api/v1/gridwork/members/{id}":    {Summary: "Take a member off its grid's team (community staff)"},
 		"POST /api/v1/gridwork/grids/{id}/duties": {Summary: "Add a line to the grid's responsibility list (community staff)", Req: dutyRequest{}, Resp: gongzhi.GridDuty{}, Status: http.StatusCreated},
 		"DELETE /api/v1/gridwork/duties/{id}":     {Summary: "Remove a line of a grid's responsibility list (community staff)"},
 		"GET /api/v1/gridwork/grids/{id}/plan": {Summary: "The grid's visit plan for a quarter (query period): every household once, a vulnerable one every month, with the visits made",
@@ -137,7 +137,7 @@ func apiDocs() map[string]web.ApiDoc {
 		"GET /api/v1/gridwork/visits": {Summary: "Visits, the latest first (query grid, household)", Resp: web.ItemsOf[gongzhi.Visit]{}, Filters: []string{"grid", "household"}},
 		"POST /api/v1/gridwork/visits": {Summary: "Record a household visit: the people met of the household, the situation, findings and a photo uploaded before (grid workers, community staff)",
 			Req: visitRequest{}, Resp: gongzhi.Visit{}, Status: http.StatusCreated},
-		"POST /api/v1/gridwork/photos":    {Summary: "Upload a visit's photo (an image, at most 10 MiB); answers its SHA-256 for the visit", Upload: true, Resp: photoAnswer{}, Status: http.StatusCreated},
+		"POST /api/v1/gridwork/photos":     {Summary: "Upload a visit's photo (an image, at most 10 MiB); answers its SHA-256 for the visit", Upload: true, Resp: photoAnswer{}, Status: http.StatusCreated},
 		"GET /api/v1/gridwork/visits/{id}": {Summary: "A visit with its findings", Resp: gongzhi.Visit{}},
 		"POST /api/v1/gridwork/findings/{id}/need": {Summary: "Turn a visit's finding into a need of the household's community (source household_visit), once",
 			Req: gridwork.NeedOfFinding{}, Resp: gongzhi.Need{}, Status: http.StatusCreated},
