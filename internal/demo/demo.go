@@ -195,6 +195,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedVouchers(ctx, a, pac, orgIDs, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: service vouchers: %w", err)
 	}
+	if err := seedGridWork(ctx, a, p, seed, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: grid work: %w", err)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

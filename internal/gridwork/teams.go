@@ -203,3 +203,28 @@ func (a *Service) RemoveDuty(ctx context.Context, ac *gongzhi.Actor, id int64) e
 		return a.WriteAudit(ctx, q, ac, "delete", ResDuties, kernel.Id10(id), d, nil, "")
 	})
 }
+
+// LinkGridWorkerAccount links a grid worker's account to the worker's own record in the
+// registry (a resident of their community), so that their home page and overdue list are those
+// of the grids whose team holds them (MyGrids). Community staff of the account's place may.
+// Refuses an account that is not a grid worker's of the caller's place (EINVALID user_id:
+// gridwork.not_grid_worker) and a person outside it (person_id: grid.person_unknown); a person
+// linked to another account ECONFLICT (link.person_taken), as every link of an account.
+func (a *Service) LinkGridWorkerAccount(ctx context.Context, ac *gongzhi.Actor, userID, personID int64) error {
+	if err := kernel.Allow(ac, MayKeepGridTeams(ac)); err != nil {
+		return err
+	}
+	return a.LinkAccountPerson(ctx, ac, userID, personID, "grid_worker_link",
+		func(u *gongzhi.User) error {
+			if u.Role != gongzhi.RoleGridWorker || !kernel.InPlace(ac, u.PlaceCode) {
+				return gongzhi.Invalid("user_id", "gridwork.not_grid_worker")
+			}
+			return nil
+		},
+		func(p *gongzhi.Person, err error) error {
+			if err != nil || p.Kind != "resident" || !kernel.InPlace(ac, p.PlaceCode) {
+				return gongzhi.Invalid("person_id", "grid.person_unknown")
+			}
+			return nil
+		})
+}

@@ -208,6 +208,9 @@ func (a *Service) RecordVisit(ctx context.Context, ac *gongzhi.Actor, v *gongzhi
 		ck.Check(gongzhi.Invalid("visited_on", "visit.future"))
 	}
 	v.RecordedName = kernel.ActorName(ac)
+	if ac.User.DisplayName != "" {
+		v.RecordedName = ac.User.DisplayName
+	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
 		if !ck.Failed("household_id") {
 			h, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), v.HouseholdID)
