@@ -30,6 +30,6 @@ func Part(svc *gridwork.Service) web.Part {
 	return web.Part{Name: "gridwork", Dir: "internal/gridwork/gridworkweb", Templates: templates,
 		Routes: func(k *web.Server) { (&Server{k, svc}).routes() },
 		Nav: []web.NavLink{
-			{Key: "nav.gridwork", Href: "/gridwork", Show: gridwork.MayReadGridWork, Order: 315},
+			{Key: "nav.gridwork", Href: "/gridwork", Show: gridwork.MayReadGridWork, Order: 335},
 		}}
 }
