@@ -124,11 +124,11 @@ func checkRings(rings [][][]float64, sh *gongzhi.GridShape) string {
 		if pts[0] != pts[n-1] {
 			return "geo.ring_open:" + strconv.Itoa(ri+1)
 		}
-		if math.Abs(ringArea(pts)) < 1e-12 {
-			return "geo.ring_flat:" + strconv.Itoa(ri+1)
-		}
 		if selfCrossing(pts) {
 			return "geo.ring_crossing:" + strconv.Itoa(ri+1)
+		}
+		if math.Abs(ringArea(pts)) < 1e-12 {
+			return "geo.ring_flat:" + strconv.Itoa(ri+1)
 		}
 		sh.Rings = append(sh.Rings, pts)
 	}
