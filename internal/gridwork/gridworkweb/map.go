@@ -55,15 +55,18 @@ func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
-	const width = 600.0
-	scale := width / w
-	height := h * scale
+	// at most 600 wide and 450 high: a street's blocks fill the width, one grid's strip the height
+	scale := math.Min(600/w, 450/h)
+	width, height := w*scale, h*scale
 	pt := func(p [2]float64) string {
 		return strconv.FormatFloat((p[0]-minX)*k*scale, 'f', 1, 64) + "," + strconv.FormatFloat((maxY-p[1])*scale, 'f', 1, 64)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 -4 %.0f %.0f" width="100%%" role="img" aria-label="%s">`,
-		width+8, height+8, template.HTMLEscapeString(web.T(lang, "gridwork.map")))
+	// the box is always 600 wide, the drawing centred in it, so that a narrow grid keeps its
+	// proportions on a phone instead of being stretched to the width
+	off := (600 - width) / 2
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="dash-svg" viewBox="%.0f -4 608 %.0f" width="100%%" role="img" aria-label="%s">`,
+		-4-off, height+8, template.HTMLEscapeString(web.T(lang, "gridwork.map")))
 	for _, g := range grids {
 		var d strings.Builder
 		for _, ring := range g.Rings {
@@ -84,7 +87,11 @@ func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
 		cx, cy := pt([2]float64{(g.MinLng + g.MaxLng) / 2, (g.MinLat + g.MaxLat) / 2}), ""
 		x, y, _ := strings.Cut(cx, ",")
 		cy = y
-		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="13" text-anchor="middle" fill="#111">%s</text></a>`, x, cy, template.HTMLEscapeString(g.GridName))
+		label := g.GridName
+		if i := strings.LastIndex(label, "社区"); i > 0 && len(grids) > 1 {
+			label = label[i+len("社区"):] // 第1网格: the community is the map's
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="13" text-anchor="middle" fill="#111">%s</text></a>`, x, cy, template.HTMLEscapeString(label))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -94,7 +101,7 @@ func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
 func legendSVG(lang string) template.HTML {
 	var b strings.Builder
 	labels := []string{"0–25%", "25–50%", "50–75%", "75–90%", "≥ 90%"}
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 44" width="100%%" role="img" aria-label="%s">`,
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="dash-svg" viewBox="0 0 360 44" width="100%%" role="img" aria-label="%s">`,
 		template.HTMLEscapeString(web.T(lang, "gridwork.legend")))
 	for i, s := range shades {
 		fmt.Fprintf(&b, `<rect x="%d" y="0" width="70" height="16" fill="%s" stroke="#333" stroke-width="0.5"/><text x="%d" y="34" font-size="12" text-anchor="middle">%s</text>`,
