@@ -342,15 +342,30 @@ func (q *Q) SetFindingEvent(ctx context.Context, findingID, eventID int64) (bool
 	return n == 1, mapErr(err)
 }
 
-// vulnerableSQL is the condition on people p that makes their household vulnerable.
-func vulnerableSQL() (string, []any) {
-	var ors []string
-	var args []any
-	for _, g := range gongzhi.VulnerableGroups {
-		ors = append(ors, "p.target_groups LIKE ?")
-		args = append(args, "%,"+g+",%")
+// vulnerableSQL is the condition that household h (its id column named hcol) is vulnerable: a
+// member in one of gongzhi.VulnerableGroups, found through the index of person_target_groups.
+func vulnerableSQL(hcol string) (string, []any) {
+	in, args := vulnerableIn()
+	return `EXISTS (SELECT 1 FROM people vp JOIN person_target_groups vt ON vt.person_id = vp.id WHERE vp.household_id = ` + hcol +
+		` AND vt.code ` + in + `)`, args
+}
+
+// vulnerableIn is "IN (?, ?, ?)" over gongzhi.VulnerableGroups, with its arguments.
+func vulnerableIn() (string, []any) {
+	ph := make([]string, len(gongzhi.VulnerableGroups))
+	args := make([]any, len(gongzhi.VulnerableGroups))
+	for i, g := range gongzhi.VulnerableGroups {
+		ph[i], args[i] = "?", g
 	}
-	return "(" + strings.Join(ors, " OR ") + ")", args
+	return "IN (" + strings.Join(ph, ", ") + ")", args
+}
+
+// vulnerableHouseholds is a subquery of the ids of vulnerable households, driven by the few
+// rows of person_target_groups in the vulnerable groups rather than by every household.
+func vulnerableHouseholds() (string, []any) {
+	in, args := vulnerableIn()
+	return `SELECT vp.household_id FROM person_target_groups vt JOIN people vp ON vp.id = vt.person_id WHERE vt.code ` + in +
+		` AND vp.household_id IS NOT NULL`, args
 }
 
 // HouseholdFilter chooses the households whose visit state is read: those of some grids, or
@@ -363,7 +378,7 @@ type HouseholdFilter struct {
 // they are vulnerable and how many visits they had in [from, until); the caller decides what is
 // overdue.
 func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter, from, until string) ([]*gongzhi.HouseholdVisitState, error) {
-	vul, vargs := vulnerableSQL()
+	vul, vargs := vulnerableSQL("h.id")
 	args := append([]any{}, vargs...)
 	args = append(args, from, until)
 	w := &where{}
@@ -382,7 +397,7 @@ func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter
 	}
 	args = append(args, w.args...)
 	rows, err := q.Query(ctx, `SELECT h.id, h.grid_id, g.name, h.address, h.head_name, h.members,
-		CASE WHEN EXISTS (SELECT 1 FROM people p WHERE p.household_id = h.id AND `+vul+`) THEN 1 ELSE 0 END,
+		CASE WHEN `+vul+` THEN 1 ELSE 0 END,
 		(SELECT MAX(v.visited_on) FROM visits v WHERE v.household_id = h.id),
 		(SELECT COUNT(*) FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ? AND v.visited_on < ?)
 		FROM households h JOIN grids g ON g.id = h.grid_id`+w.sql()+` ORDER BY g.community_code, g.code, h.address, h.id`, args...)
@@ -455,46 +470,68 @@ func (q *Q) VisitCounts(ctx context.Context, s Scope, under, from, until, monthF
 	if len(under) > len(prefix) {
 		prefix = under
 	}
-	vul, vargs := vulnerableSQL()
-	hw := &where{}
+	// four grouped counts, each over what it needs: households, visits of the period (with
+	// their households' grid now), vulnerable households, and those visited since monthFrom
+	hw, vw := &where{}, &where{}
 	if prefix != "" {
 		c, a := scopeRange("h.community_code", prefix)
 		hw.add(c, a...)
+		c, a = scopeRange("v.community_code", prefix)
+		vw.add(c, a...)
 	}
 	hw.add("h.grid_id IS NOT NULL")
-	pw := &where{}
-	pw.add("p.household_id IS NOT NULL")
-	pw.add(vul, vargs...)
-	visitsSQL := `SELECT household_id, COUNT(*) AS n, SUM(CASE WHEN visited_on >= ? THEN 1 ELSE 0 END) AS recent FROM visits
-		WHERE visited_on >= ? AND visited_on < ?`
-	vargsAll := []any{monthFrom, from, until}
-	if prefix != "" {
-		c, a := scopeRange("community_code", prefix)
-		visitsSQL += " AND " + c
-		vargsAll = append(vargsAll, a...)
-		c, a = scopeRange("p.place_code", prefix)
-		pw.add(c, a...)
+	vw.add("h.grid_id IS NOT NULL")
+	vsub, vargs := vulnerableHouseholds()
+	visits := func(from string) *where {
+		w := &where{parts: append([]string{"v.visited_on >= ?", "v.visited_on < ?"}, vw.parts...), args: append([]any{from, until}, vw.args...)}
+		return w
 	}
-	args := append(append(vargsAll, pw.args...), hw.args...)
-	rows, err = q.Query(ctx, `SELECT h.grid_id, COUNT(*), COUNT(v.household_id), COUNT(vp.household_id),
-		COUNT(CASE WHEN vp.household_id IS NOT NULL AND v.recent > 0 THEN 1 END), COALESCE(SUM(v.n), 0)
-		FROM households h
-		LEFT JOIN (`+visitsSQL+` GROUP BY household_id) v ON v.household_id = h.id
-		LEFT JOIN (SELECT DISTINCT p.household_id FROM people p`+pw.sql()+`) vp ON vp.household_id = h.id`+
-		hw.sql()+` GROUP BY h.grid_id`, args...)
-	if err != nil {
-		return nil, err
+	// a vulnerable household: of a district or more, from the list of vulnerable people (a tenth of
+	// them); of a street or a community, asked of each household, which is fewer probes
+	vulCond, vulArgs := "h.id IN ("+vsub+")", vargs
+	if len(prefix) > 6 {
+		vulCond, vulArgs = vulnerableSQL("h.id")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var c GridVisitCount
-		if err := rows.Scan(&id, &c.Households, &c.Visited, &c.Vulnerable, &c.VulnerableVisited, &c.Visits); err != nil {
-			return nil, mapErr(err)
+	month := visits(monthFrom)
+	month.add(vulCond, vulArgs...)
+	vulw := &where{parts: append([]string{vulCond}, hw.parts...), args: append(append([]any{}, vulArgs...), hw.args...)}
+	type count struct {
+		query string
+		args  []any
+		set   func(c *GridVisitCount, a, b int)
+	}
+	for _, k := range []count{
+		{`SELECT h.grid_id, COUNT(*), 0 FROM households h` + hw.sql() + ` GROUP BY h.grid_id`, hw.args,
+			func(c *GridVisitCount, a, _ int) { c.Households = a }},
+		{`SELECT h.grid_id, COUNT(DISTINCT v.household_id), COUNT(*) FROM visits v JOIN households h ON h.id = v.household_id` +
+			visits(from).sql() + ` GROUP BY h.grid_id`, visits(from).args,
+			func(c *GridVisitCount, a, b int) { c.Visited, c.Visits = a, b }},
+		{`SELECT h.grid_id, COUNT(*), 0 FROM households h` + vulw.sql() + ` GROUP BY h.grid_id`, vulw.args,
+			func(c *GridVisitCount, a, _ int) { c.Vulnerable = a }},
+		{`SELECT h.grid_id, COUNT(DISTINCT v.household_id), 0 FROM visits v JOIN households h ON h.id = v.household_id` +
+			month.sql() + ` GROUP BY h.grid_id`, month.args,
+			func(c *GridVisitCount, a, _ int) { c.VulnerableVisited = a }},
+	} {
+		if err := func() error {
+			rows, err := q.Query(ctx, k.query, k.args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var a, b int
+				if err := rows.Scan(&id, &a, &b); err != nil {
+					return mapErr(err)
+				}
+				if g := byID[id]; g != nil {
+					k.set(g, a, b)
+				}
+			}
+			return mapErr(rows.Err())
+		}(); err != nil {
+			return nil, err
 		}
-		if g := byID[id]; g != nil {
-			g.Households, g.Visited, g.Vulnerable, g.VulnerableVisited, g.Visits = c.Households, c.Visited, c.Vulnerable, c.VulnerableVisited, c.Visits
-		}
 	}
-	return out, mapErr(rows.Err())
+	return out, nil
 }
