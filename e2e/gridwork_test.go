@@ -115,3 +115,26 @@ func TestGridWorkerVisitOnPhone(t *testing.T) {
 	b.shot("08-map")
 	checkNoSidewaysScroll(t, b, "the map")
 }
+
+// TestGridWorkStreetMap: the street's purchaser, at a desk, reads the visit figures of its
+// communities and grids and the street's map, every grid drawn and linking to its page.
+func TestGridWorkStreetMap(t *testing.T) {
+	requireBrowser(t)
+	srv := sqliteServer(t)
+	b := newBrowser(t, srv.Base)
+	b.login("gt-purchaser")
+	if st := b.open("/gridwork"); st != http.StatusOK {
+		b.fatal("grid work: %d", st)
+	}
+	if n := eval[int](b, `document.querySelectorAll("main table tbody tr").length`); n < 8+27 {
+		b.fatal("the figures list %d rows, want the 8 communities and their grids", n)
+	}
+	b.shot("01-figures")
+	if st := b.open("/gridwork/map?place=320116004000"); st != http.StatusOK {
+		b.fatal("street map: %d", st)
+	}
+	if n := eval[int](b, `document.querySelectorAll("main svg a[href^='/gridwork/grids/'] path").length`); n < 27 {
+		b.fatal("the street's map draws %d grids", n)
+	}
+	b.shot("02-street-map")
+}

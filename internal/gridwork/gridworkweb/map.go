@@ -91,6 +91,9 @@ func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
 		if i := strings.LastIndex(label, "社区"); i > 0 && len(grids) > 1 {
 			label = label[i+len("社区"):] // 第1网格: the community is the map's
 		}
+		if len(grids) > 12 {
+			label = g.GridCode // a street's map: the number, the title says the rest
+		}
 		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="13" text-anchor="middle" fill="#111">%s</text></a>`, x, cy, template.HTMLEscapeString(label))
 	}
 	b.WriteString(`</svg>`)
