@@ -12,6 +12,7 @@ import (
 	"gongzhi/internal/consult"
 	"gongzhi/internal/evaluation"
 	"gongzhi/internal/events"
+	"gongzhi/internal/gridwork"
 	"gongzhi/internal/kernel"
 	"gongzhi/internal/ledger"
 	"gongzhi/internal/overview"
@@ -43,6 +44,7 @@ type App struct {
 	*ConsultService
 	*VotesService
 	*EventsService
+	*GridworkService
 	// PubLog is the instance's public ledger (internal/publog): its keys, origin and integration.
 	PubLog *publog.Log
 }
@@ -62,6 +64,7 @@ type (
 	ConsultService     = consult.Service
 	VotesService       = votes.Service
 	EventsService      = events.Service
+	GridworkService    = gridwork.Service
 )
 
 // New returns the service layer with defaults filled in.
@@ -81,6 +84,8 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.ConsultService = consult.New(a.PurchaseService)
 	a.VotesService = votes.New(a.LedgerService)
 	a.EventsService = events.NewService(a.PurchaseService)
+	a.GridworkService = gridwork.New(a.PurchaseService)
+	a.OverviewService.More = append(a.OverviewService.More, a.GridworkService.Todos)
 	pl, err := publog.New(db, box, cfg.LogOrigin)
 	if err != nil { // an origin the configuration should have refused: the derived one instead
 		log.Error("public ledger origin", "err", err)

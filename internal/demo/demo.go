@@ -201,6 +201,9 @@ func Seed(ctx context.Context, a *app.App, seed int64) (*Result, error) {
 	if err := seedVotes(ctx, a, a.Now()); err != nil {
 		return nil, fmt.Errorf("demo: votes: %w", err)
 	}
+	if err := seedGridWork(ctx, a, p, seed, a.Now()); err != nil {
+		return nil, fmt.Errorf("demo: grid work: %w", err)
+	}
 	if err := seedEvents(ctx, a); err != nil {
 		return nil, fmt.Errorf("demo: grid events: %w", err)
 	}

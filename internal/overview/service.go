@@ -3,6 +3,9 @@
 package overview
 
 import (
+	"context"
+
+	"gongzhi"
 	"gongzhi/internal/complaints"
 	"gongzhi/internal/evaluation"
 	"gongzhi/internal/kernel"
@@ -25,6 +28,9 @@ type Service struct {
 	*supervisionService
 	*complaintsService
 	*evaluationService
+	// More are the to-do items of capabilities built above the overview (grid work's overdue
+	// visits), asked after its own for every role but the administrators.
+	More []func(ctx context.Context, ac *gongzhi.Actor) ([]kernel.Todo, error)
 }
 
 // New returns the overview over the capabilities it reads.

@@ -200,6 +200,13 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) (todos, stats []
 		if more, _, err = a.DeliveryItems(ctx, ac); err == nil {
 			todos = append(todos, more...)
 		}
+		for _, f := range a.More {
+			if err == nil {
+				if more, err = f(ctx, ac); err == nil {
+					todos = append(todos, more...)
+				}
+			}
+		}
 	}
 	return todos, stats, err
 }

@@ -155,15 +155,31 @@ func (a *Service) RecordNeed(ctx context.Context, ac *gongzhi.Actor, n *gongzhi.
 	if err := ck.Check(n.Validate(false)); err != nil {
 		return err
 	}
+	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return a.recordNeed(ctx, q, ac, n, &ck) })
+}
+
+// RecordNeedIn records a need heard by staff inside the caller's transaction q, with the checks
+// of RecordNeed: a household visit's finding turned into a need (docs/grids.md) records the need
+// and the finding's link to it in one transaction.
+func (a *Service) RecordNeedIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need) error {
+	if err := kernel.Allow(ac, MayRecordNeed(ac)); err != nil {
+		return err
+	}
+	var ck gongzhi.Checks
+	if err := ck.Check(n.Validate(false)); err != nil {
+		return err
+	}
+	return a.recordNeed(ctx, q, ac, n, &ck)
+}
+
+func (a *Service) recordNeed(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n *gongzhi.Need, ck *gongzhi.Checks) error {
 	n.RecordedBy = ac.User.Username
-	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if !ck.Failed("community_code") {
-			if err := ck.Check(a.CheckCommunity(ctx, q, ac, "community_code", n.CommunityCode)); err != nil {
-				return err
-			}
+	if !ck.Failed("community_code") {
+		if err := ck.Check(a.CheckCommunity(ctx, q, ac, "community_code", n.CommunityCode)); err != nil {
+			return err
 		}
-		return a.insertNeed(ctx, q, ac, n, &ck)
-	})
+	}
+	return a.insertNeed(ctx, q, ac, n, ck)
 }
 
 // SubmitNeedPublic records a need sent through the public form by anyone — no account needed,

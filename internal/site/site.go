@@ -12,6 +12,7 @@ import (
 	"gongzhi/internal/evaluation/evaluationweb"
 	"gongzhi/internal/events/eventsweb"
 	"gongzhi/internal/events/open311"
+	"gongzhi/internal/gridwork/gridworkweb"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/jobs/jobsweb"
 	"gongzhi/internal/ledger/ledgerweb"
@@ -45,6 +46,7 @@ func Parts(a *app.App) []web.Part {
 		votesweb.Part(a.VotesService),
 		eventsweb.Part(a.EventsService),
 		open311.Part(a.EventsService),
+		gridworkweb.Part(a.GridworkService),
 		publogweb.Part(a.PubLog),
 	}
 }

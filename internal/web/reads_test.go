@@ -183,6 +183,8 @@ var pathIDs = []pathRule{
 	rule(`/open311/v2/tokens/\{token\}`, `SELECT code || '.xml' FROM events ORDER BY id`),
 	rule(`/open311/v2/\{resource\}`, `SELECT 'requests.xml'`),
 	rule(`/needs/\{id\}`, `SELECT id FROM needs ORDER BY id`),
+	rule(`/gridwork/visits/\{id\}`, `SELECT id FROM visits ORDER BY CASE photo WHEN '' THEN 1 ELSE 0 END, id`),
+	rule(`/gridwork/grids/\{id\}`, `SELECT grid_id FROM grid_members ORDER BY grid_id`),
 	rule(`/places/\{id\}`, `SELECT code FROM places WHERE code LIKE '320116004%' ORDER BY level DESC, code`),
 	rule(`/grids/\{id\}`, `SELECT id FROM grids ORDER BY id`),
 	rule(`/households/\{id\}`, `SELECT id FROM households ORDER BY id`),
@@ -267,7 +269,9 @@ func readPaths(t *testing.T, e *env, db *store.DB) []readPath {
 		"/open311/v2/requests.json?status=open", "/api/v1/public/events/stats?place=" + demo.StreetCode, "/public/complaints?place=" + demo.StreetCode, "/static/app.css", "/metrics",
 		"/api/v1/ledger/progress?fiscal_year=" + strconv.Itoa(now.Year()), "/api/v1/satisfaction?from=" + prev + "&to=" + month,
 		"/applications/new?call=" + first(`SELECT id FROM calls WHERE state = 'open' ORDER BY id`),
-		"/evaluations/new?contract=" + first(`SELECT id FROM contracts WHERE state = 'signed' ORDER BY id`)} {
+		"/evaluations/new?contract=" + first(`SELECT id FROM contracts WHERE state = 'signed' ORDER BY id`),
+		"/gridwork/visits/new?household=" + first(`SELECT id FROM households WHERE grid_id IS NOT NULL ORDER BY id`),
+		"/gridwork/map?place=" + demo.ZhongshanCode, "/api/v1/gridwork/rates?period=2026Q3"} {
 		out = append(out, readPath{"extra " + u, u})
 	}
 	return out
