@@ -71,6 +71,25 @@ func seedGridWork(ctx context.Context, a *app.App, p *plan, seed int64, now time
 	if err != nil {
 		return err
 	}
+	// people whose own accounts are linked already (residents who signed up) are not asked to
+	// join a grid team here: zs-grid's account is linked to its team leader below
+	linked := map[int64]bool{}
+	rows, err := a.DB.Q().Query(ctx, `SELECT person_id FROM users WHERE person_id IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		linked[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	today := now.In(gongzhi.ChinaTime)
 	var features []map[string]any
 	block := 0
@@ -123,7 +142,7 @@ func seedGridWork(ctx context.Context, a *app.App, p *plan, seed int64, now time
 					break
 				}
 				for _, res := range hp.residents {
-					if age := refYear - res.BirthYear; age < 25 || age > 62 || hp.noGrid {
+					if age := refYear - res.BirthYear; age < 25 || age > 62 || hp.noGrid || linked[res.ID] {
 						continue
 					}
 					m := &gongzhi.GridMember{GridID: gp.g.ID, PersonID: res.ID, Post: posts[0]}
