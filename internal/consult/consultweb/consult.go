@@ -248,7 +248,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 					return err
 				}
 				sec.Intro = t(lang, fmt.Sprintf("consult.overdue_count:%d", len(overdue)))
-				v.Sections = append(v.Sections, sec, s.topicsSection(lang, overdue, t(lang, "consult.overdue_topics")))
+				v.Sections = append(v.Sections, sec, s.topicsSection(lang, overdue, t(lang, "consult.overdue_topics"), true))
 				s.render(w, r, status, t(lang, "consult.title"), v, e)
 				return nil
 			}
@@ -277,7 +277,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	v.Sections = append(v.Sections, s.topicsSection(lang, topics, t(lang, "consult.topics")))
+	v.Sections = append(v.Sections, s.topicsSection(lang, topics, t(lang, "consult.topics"), false))
 	if consult.MayRaiseTopics(ac) {
 		v.Sections = append(v.Sections, section{ID: "raise", Title: t(lang, "consult.raise_title"), Forms: []*web.FormView{s.raiseForm(r, code, manage, errFor("raise"))}})
 	}
@@ -329,17 +329,25 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 	return nil
 }
 
-func (s *Server) topicsSection(lang string, topics []*gongzhi.Topic, title string) section {
-	sec := section{ID: "topics", Title: title, Cols: []string{t(lang, "consult.topic"), t(lang, "consult.community"), t(lang, "consult.source"),
+// topicsSection lists topics, with a community column when they are of several communities.
+func (s *Server) topicsSection(lang string, topics []*gongzhi.Topic, title string, several bool) section {
+	sec := section{ID: "topics", Title: title, Cols: []string{t(lang, "consult.topic"), t(lang, "consult.source"),
 		t(lang, "consult.state"), t(lang, "consult.supports"), t(lang, "consult.comments"), t(lang, "consult.accept_by")}}
+	if several {
+		sec.Cols = append(sec.Cols[:1], append([]string{t(lang, "consult.community")}, sec.Cols[1:]...)...)
+	}
 	for _, tp := range topics {
 		cls := ""
 		if tp.Overdue {
 			cls = "overdue"
 		}
-		sec.Table = append(sec.Table, []web.Cell{{Text: tp.Title, Href: href("/consult/topics/", tp.ID)}, {Text: tp.PlaceName},
+		row := []web.Cell{{Text: tp.Title, Href: href("/consult/topics/", tp.ID)},
 			{Text: t(lang, "consult.source."+tp.Source)}, {Text: topicState(lang, tp), Class: cls}, {Text: strconv.Itoa(tp.Supports)},
-			{Text: strconv.Itoa(tp.Comments)}, {Text: tp.AcceptBy, Class: cls}})
+			{Text: strconv.Itoa(tp.Comments)}, {Text: tp.AcceptBy, Class: cls}}
+		if several {
+			row = append(row[:1], append([]web.Cell{{Text: tp.PlaceName}}, row[1:]...)...)
+		}
+		sec.Table = append(sec.Table, row)
 	}
 	return sec
 }
@@ -1517,10 +1525,10 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 	}
 	intro := section{Intro: t(lang, "consult.public_community_intro")}
 	v.Sections = append(v.Sections, intro)
-	osec := s.topicsSection(lang, open, t(lang, "consult.open_topics"))
+	osec := s.topicsSection(lang, open, t(lang, "consult.open_topics"), false)
 	v.Sections = append(v.Sections, osec, s.meetingsSection(lang, meetings), s.contestsSection(lang, contests))
 	if len(rest) > 0 {
-		v.Sections = append(v.Sections, s.topicsSection(lang, rest, t(lang, "consult.answered_topics")))
+		v.Sections = append(v.Sections, s.topicsSection(lang, rest, t(lang, "consult.answered_topics"), false))
 	}
 	v.Sections = append(v.Sections, bodiesSection(lang, bodies))
 	s.render(w, r, http.StatusOK, name+" · "+t(lang, "consult.public_title"), v, nil)
