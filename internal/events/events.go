@@ -44,12 +44,11 @@ const (
 
 // Throttles of anonymous reports and tracking.
 var (
-	ReportIPLimit   = 5 // anonymous reports per client address per ReportIPWindow
-	ReportIPWindow  = time.Hour
-	TrackFailLimit  = 20 // failed tracking requests per client address per hour
-	throttleReport  = "event_report"
-	throttleTrack   = "event_track"
-	throttleForgets = 48 * time.Hour
+	ReportIPLimit  = 5 // anonymous reports per client address per ReportIPWindow
+	ReportIPWindow = time.Hour
+	TrackFailLimit = 20 // failed tracking requests per client address per hour
+	throttleReport = "event_report"
+	throttleTrack  = "event_track"
 )
 
 // New is what a report gives (gongzhi.NewEvent): used by Report.

@@ -100,7 +100,7 @@ func apiDocs() map[string]web.ApiDoc {
 			Req: gongzhi.NewEvent{}, Resp: receipt{}, Status: http.StatusCreated},
 		"GET /api/v1/events/stats": {Summary: "Performance: handling time (median, 90th percentile), on-time rate, returns and reopenings by department, grid and category; hot spots (query month YYYY-MM)", Resp: events.Performance{}},
 		"POST /api/v1/events/import": {Summary: "Import 12345 hotline work orders from Excel (multipart file; the template at /events/import-template.xlsx): every row or none, " +
-			"each problem by line and column; a work order is imported once", Resp: imported{}},
+			"each problem by line and column; a work order is imported once", Resp: imported{}, Upload: true},
 		"GET /api/v1/events/{id}":         {Summary: "An event with its photos", Resp: gongzhi.Event{}},
 		"GET /api/v1/events/{id}/history": {Summary: "An event's timed steps", Resp: web.ItemsOf[gongzhi.EventStep]{}},
 		"GET /api/v1/event-categories":    {Summary: "Event categories with their responsible department, deadline (working hours) and urgency", Resp: web.ItemsOf[gongzhi.EventCategory]{}},
