@@ -85,7 +85,8 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.VotesService = votes.New(a.LedgerService)
 	a.EventsService = events.NewService(a.PurchaseService)
 	a.GridworkService = gridwork.New(a.PurchaseService)
-	a.OverviewService.More = append(a.OverviewService.More, a.GridworkService.Todos)
+	a.OverviewService.More = append(a.OverviewService.More, a.GridworkService.Todos, a.EventsService.Todos, a.ConsultService.Todos,
+		a.VotesService.Todos)
 	pl, err := publog.New(db, box, cfg.LogOrigin)
 	if err != nil { // an origin the configuration should have refused: the derived one instead
 		log.Error("public ledger origin", "err", err)

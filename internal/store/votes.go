@@ -639,3 +639,11 @@ func (q *Q) RateDecision(ctx context.Context, decisionID, personID int64, rating
 		decisionID, personID, rating, comment, now)
 	return err
 }
+
+// HasBallot reports whether a voter (p<person> or h<household>) has a ballot in a vote, counted
+// or waiting for its witness.
+func (q *Q) HasBallot(ctx context.Context, voteID int64, voter string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM vote_ballots WHERE vote_id = ? AND voter = ?`, voteID, voter).Scan(&n)
+	return n > 0, err
+}
