@@ -10,7 +10,7 @@ import (
 
 // Todos are the home page's items of votes (docs/votes.md): for a resident, the open votes they
 // may still vote in; for staff who enter paper ballots, the ballots waiting for a second staff
-// member's witness.
+// member's witness (those they entered themselves are another's to witness).
 func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) ([]kernel.Todo, error) {
 	switch {
 	case MayCastBallot(ac):
@@ -52,10 +52,15 @@ func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) ([]kernel.Todo, 
 			} else if err != nil {
 				continue // a vote the actor may read but not witness in
 			}
-			if len(ps) > 0 && n == 0 {
-				href = "/votes/" + kernel.Id10(v.ID)
+			for _, b := range ps {
+				if b.EnteredBy == ac.User.ID {
+					continue // a second staff member witnesses it
+				}
+				if n == 0 {
+					href = "/votes/" + kernel.Id10(v.ID)
+				}
+				n++
 			}
-			n += len(ps)
 		}
 		return todo("todo.ballots_to_witness", n, href), nil
 	}
