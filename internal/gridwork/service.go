@@ -6,7 +6,11 @@
 package gridwork
 
 import (
+	"context"
+
+	"gongzhi"
 	"gongzhi/internal/purchase"
+	"gongzhi/internal/store"
 )
 
 // Service is the grid work capability's service layer. It builds on purchase (a finding turns
@@ -14,10 +18,17 @@ import (
 // its own.
 type Service struct {
 	*purchase.Service
+
+	// ReportEvent reports an event inside the caller's transaction q (the events capability's
+	// Report); EventCategories lists the active event categories. Both are set by the wiring
+	// (internal/app) so that a finding becomes an event without grid work depending on the
+	// events capability; while they are nil, findings do not become events (EINVALID).
+	ReportEvent     func(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n gongzhi.NewEvent) (*gongzhi.Event, error)
+	EventCategories func(ctx context.Context) ([]*gongzhi.EventCategory, error)
 }
 
 // New returns the service over the ones below it.
-func New(p *purchase.Service) *Service { return &Service{p} }
+func New(p *purchase.Service) *Service { return &Service{Service: p} }
 
 // Audit entities.
 const (
