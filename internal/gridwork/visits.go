@@ -20,6 +20,7 @@ package gridwork
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -414,6 +415,21 @@ const eventTitleRunes = 30
 // which the event's page turns back into a link to the visit's finding.
 func FindingRef(visitID, findingID int64) string {
 	return kernel.Id10(visitID) + "/" + kernel.Id10(findingID)
+}
+
+// FindingHref returns the page of the finding an event reported from a visit came from (its
+// source reference, FindingRef), if the actor reads visits; "" otherwise.
+func FindingHref(ac *gongzhi.Actor, e *gongzhi.Event) string {
+	v, f, ok := strings.Cut(e.SourceRef, "/")
+	if !ok || e.Source != gongzhi.SourceVisit || !MayReadVisits(ac) {
+		return ""
+	}
+	vid, err1 := strconv.ParseInt(v, 10, 64)
+	fid, err2 := strconv.ParseInt(f, 10, 64)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return "/gridwork/visits/" + kernel.Id10(vid) + "#finding-" + kernel.Id10(fid)
 }
 
 // FindingToEvent turns a visit's finding into a grid event (source visit), once, in one

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,7 +16,6 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/events"
-	"gongzhi/internal/gridwork"
 	"gongzhi/internal/web"
 )
 
@@ -505,10 +503,10 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, id int64, 
 		{Label: web.T(lang, "event.source"), Value: web.T(lang, "event.source."+e.Source) + strings.TrimSpace(" "+e.SourceRef)},
 		{Label: web.T(lang, "event.place"), Value: strings.TrimSpace(e.CommunityName + " " + e.GridName + " " + e.Address)},
 	}
-	if v, f, ok := strings.Cut(e.SourceRef, "/"); ok && e.Source == gongzhi.SourceVisit && gridwork.MayReadVisits(ac) {
-		// a household visit's finding (gridwork.FindingRef): back to it on the visit's page
-		rows[2].Value = web.T(lang, "event.source.visit")
-		rows[2].Href = "/gridwork/visits/" + url.PathEscape(v) + "#finding-" + url.PathEscape(f)
+	if s.svc.SourceHref != nil {
+		if h := s.svc.SourceHref(ac, e); h != "" { // a household visit's finding, say: back to it
+			rows[2].Value, rows[2].Href = web.T(lang, "event.source."+e.Source), h
+		}
 	}
 	if e.Lat != nil && e.Lon != nil {
 		rows = append(rows, web.Kv{Label: web.T(lang, "event.coordinates"), Value: fmt.Sprintf("%.6f, %.6f", *e.Lat, *e.Lon)})
