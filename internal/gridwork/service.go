@@ -1,8 +1,7 @@
 // Package gridwork runs grid work (网格化管理, docs/grids.md, docs/domain.md §7): grid teams with
 // their posts and A/B stand-ins, each grid's responsibility list, grid boundaries imported from
 // GeoJSON and drawn as maps, household visits (入户走访) with their plan, findings that turn into
-// needs (and, once events exist, into events), and the visit figures per grid, community and
-// street.
+// needs or grid events, and the visit figures per grid, community and street.
 package gridwork
 
 import (

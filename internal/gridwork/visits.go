@@ -1,6 +1,6 @@
 // Household visits (入户走访): the plan, the overdue households, the visit form's record, its
-// findings turned into needs (and, at the merge with events, into events), and the visit
-// figures per grid, community and street.
+// findings turned into needs or grid events, and the visit figures per grid, community and
+// street.
 //
 // The plan (docs/grids.md): every household of a grid is visited at least once a quarter, a
 // vulnerable one (a member in gongzhi.VulnerableGroups: living alone, disabled, in hardship) once
@@ -8,12 +8,14 @@
 // its interval (gongzhi.VisitIntervalDays, VulnerableVisitIntervalDays).
 //
 // Who may do what (rules.go): grid workers and community staff record visits of the households
-// of their grids and turn findings into needs; purchasers, community staff and grid workers read
+// of their grids and turn findings into needs and events; purchasers, community staff and grid workers read
 // visits; everyone who reads the grids reads the figures.
 //
 // Once: a finding becomes one need — a conditional UPDATE (need_id IS NULL) in the transaction
 // that records the need, and visit_findings' UNIQUE need_id — refusing a second time with
-// ECONFLICT (need_id: visit.finding_taken) and writing nothing.
+// ECONFLICT (need_id: visit.finding_taken) and writing nothing. A finding becomes one event the
+// same way (event_id IS NULL, UNIQUE event_id; event_id: visit.finding_event_taken), the event
+// reported through the ReportEvent hook inside the finding's transaction.
 
 package gridwork
 
@@ -368,9 +370,8 @@ func (a *Service) Finding(ctx context.Context, ac *gongzhi.Actor, id int64) (*st
 
 // LinkFindingEvent records, inside the transaction q that reported an event from a finding,
 // that the finding became event eventID — once (ECONFLICT event_id: visit.finding_event_taken).
-// This is where the events capability plugs in at the merge: the finding's "→ event" action
-// (docs/grids.md) calls events.Report(...) and then LinkFindingEvent in the same transaction.
-// It writes the finding's audit entry.
+// FindingToEvent calls it after ReportEvent in the same transaction. It writes the finding's
+// audit entry.
 func (a *Service) LinkFindingEvent(ctx context.Context, q *store.Q, ac *gongzhi.Actor, findingID, eventID int64) error {
 	if err := kernel.Allow(ac, MayVisit(ac)); err != nil {
 		return err

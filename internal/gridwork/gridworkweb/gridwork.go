@@ -890,8 +890,8 @@ func (s *Server) visit(w http.ResponseWriter, r *http.Request) error {
 	return s.renderVisit(w, r, http.StatusOK, id, 0, nil)
 }
 
-// renderVisit shows a visit with its findings, each with its need (or the form that makes one)
-// and, once events are merged, its event; finding names the finding a refusal e is about.
+// renderVisit shows a visit with its findings, each with its need and its event (or the forms
+// that make them); finding names the finding a refusal e is about.
 func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int, id, finding int64, e *gongzhi.Error) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
 	vi, err := s.svc.Visit(ctx, ac, id)
