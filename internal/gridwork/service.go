@@ -24,6 +24,9 @@ type Service struct {
 	// events capability; while they are nil, findings do not become events (EINVALID).
 	ReportEvent     func(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n gongzhi.NewEvent) (*gongzhi.Event, error)
 	EventCategories func(ctx context.Context) ([]*gongzhi.EventCategory, error)
+	// GridEvents returns the events of a grid for its page (nil for those who do not read
+	// events), set by the wiring too.
+	GridEvents func(ctx context.Context, ac *gongzhi.Actor, gridID int64, n int) (*gongzhi.GridEvents, error)
 }
 
 // New returns the service over the ones below it.

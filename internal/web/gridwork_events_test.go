@@ -5,7 +5,7 @@ package web_test
 // writing nothing; once, also by fifty identical requests at the same time, the event reported
 // from the visit's grid and household with the finding as its source; the visit form's option
 // that records the visit and its event in one transaction; the finding and the event linking to
-// each other; the centre registering the event.
+// each other; the grid's page listing its events; the centre registering the event.
 
 import (
 	"context"
@@ -160,6 +160,20 @@ func TestFindingToEvent(t *testing.T) {
 		st, page := b.post(fmt.Sprintf("/gridwork/findings/%d/event", fid3), url.Values{"csrf": {csrf}, "category_code": {"facilities"}})
 		if st != http.StatusConflict || !strings.Contains(page, "此发现已转为事件") {
 			t.Fatalf("a second finding → event by the form: %d", st)
+		}
+
+		// the grid's page counts and lists its events, for those who read events
+		r = e.call(grid, "GET", fmt.Sprintf("/api/v1/gridwork/grids/%d", gid), nil)
+		gev, _ := r.Body["events"].(map[string]any)
+		if r.Status != 200 || gev == nil || gev["open"].(float64) < 1 || !strings.Contains(string(r.Raw), fmt.Sprintf(`"id":%d,`, eid)) {
+			t.Fatalf("the grid page's events: %d %.300s", r.Status, r.Raw)
+		}
+		if r = e.call(hub, "GET", fmt.Sprintf("/api/v1/gridwork/grids/%d", gid), nil); r.Status != 200 || r.Body["events"] != nil {
+			t.Fatalf("the hub reads the grid's events: %d %.300s", r.Status, r.Raw)
+		}
+		if _, page := b.get(fmt.Sprintf("/gridwork/grids/%d", gid)); !strings.Contains(page, fmt.Sprintf(`href="/events/%d"`, eid)) ||
+			!strings.Contains(page, fmt.Sprintf(`href="/events?grid=%d&amp;state=open"`, gid)) {
+			t.Fatal("the grid page does not list its events")
 		}
 
 		// the centre registers the event

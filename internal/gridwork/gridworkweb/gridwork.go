@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/gridwork"
@@ -493,7 +494,23 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v.Sections = append(v.Sections, duties)
 
-	// Events block: the events capability adds the grid's events here at the merge.
+	if ev := p.Events; ev != nil {
+		gid := strconv.FormatInt(id, 10)
+		sec := section{ID: "events", Title: web.T(lang, "gridwork.events"), Rows: []web.Kv{
+			{Label: web.T(lang, "gridwork.events_open"), Value: strconv.Itoa(ev.Open), Href: "/events?grid=" + gid + "&state=open"},
+			{Label: web.T(lang, "gridwork.events_overdue"), Value: strconv.Itoa(ev.Overdue), Href: "/events?grid=" + gid + "&overdue=1"},
+		}, Cols: []string{web.T(lang, "gridwork.event_title"), web.T(lang, "gridwork.event_category"), web.T(lang, "gridwork.event_state"),
+			web.T(lang, "gridwork.event_reported")}}
+		for _, e := range ev.Latest {
+			state := web.T(lang, "event.state."+e.State)
+			if e.Overdue {
+				state += " · " + web.T(lang, "event.overdue")
+			}
+			sec.Table = append(sec.Table, []web.Cell{{Text: e.Title, Href: "/events/" + strconv.FormatInt(e.ID, 10)}, {Text: e.CategoryName},
+				{Text: state}, {Text: e.CreatedAt.In(gongzhi.ChinaTime).Format(time.DateOnly)}})
+		}
+		v.Sections = append(v.Sections, sec)
+	}
 
 	if gridwork.MayReadVisits(ac) {
 		hs := section{ID: "households", Title: web.T(lang, "gridwork.households"), Cols: householdCols(lang)}
