@@ -12,7 +12,7 @@ import (
 // window, the grid worker of 中山社区第1网格 visits the first overdue household and finds a
 // problem; on the visit's page it turns the finding into a grid event in one step, its category
 // chosen from the events categories; the event's page links back to the finding, the finding to
-// its event. Then the community centre registers the event. No page scrolls sideways.
+// its event; the grid's page lists it. Then the community centre registers the event. No page scrolls sideways.
 func TestGridWorkerFindingToEventOnPhone(t *testing.T) {
 	requireBrowser(t)
 	srv := sqliteServer(t)
@@ -65,6 +65,18 @@ func TestGridWorkerFindingToEventOnPhone(t *testing.T) {
 	if g.visible(`main form[action$="/event"]`) {
 		g.fatal("the finding still offers → event")
 	}
+
+	// the grid's page counts and lists its events
+	var gid string
+	if err := srv.App.DB.Q().QueryRow(g.ctx, `SELECT grid_id FROM events WHERE id = ?`, m[1]).Scan(&gid); err != nil {
+		t.Fatal(err)
+	}
+	if st := g.open("/gridwork/grids/" + gid); st != http.StatusOK || !g.visible(`main a[href="`+ev+`"]`) {
+		g.fatal("the grid's page does not list the event: %d", st)
+	}
+	g.expect("the grid's events", "网格事件", "办理中")
+	g.shot("grid-events")
+	checkNoSidewaysScroll(t, g, "the grid's page")
 
 	// the centre registers it
 	c := phoneOf(newBrowser(t, srv.Base))
