@@ -78,6 +78,28 @@ func TestGridWorkerFindingToEventOnPhone(t *testing.T) {
 	g.shot("grid-events")
 	checkNoSidewaysScroll(t, g, "the grid's page")
 
+	// the visit form's own option: the next household's visit and its event in one step
+	if st := g.open("/gridwork/overdue"); st != http.StatusOK {
+		g.fatal("overdue list: %d", st)
+	}
+	if st := g.load("visit the next household", chromedp.Click(chromedp.CSS(`main table tbody tr td:nth-child(2) a`))); st != http.StatusOK {
+		g.fatal("visit form: %d", st)
+	}
+	g.do("fill in the visit with an event",
+		chromedp.SendKeys(chromedp.ID("in-situation"), "住户反映门前垃圾无人清运。"),
+		chromedp.SetValue(chromedp.ID("in-finding_kind"), "problem"),
+		chromedp.SendKeys(chromedp.ID("in-finding"), "单元门口垃圾两天未清运"),
+		chromedp.SetValue(chromedp.ID("in-event_category"), "sanitation"),
+	)
+	g.shot("visit-form-event")
+	if st := g.load("save the visit and its event", chromedp.Click(chromedp.CSS(`main form[action="/gridwork/visits"] .actions button[type="submit"]`))); st != http.StatusOK {
+		g.fatal("save the visit: %d", st)
+	}
+	if eventPath.FindStringSubmatch(g.path()) == nil {
+		g.fatal("after saving the visit with an event at %s: %s", g.path(), g.text("main"))
+	}
+	g.expect("the visit form's event", "发现已上报为事件", "单元门口垃圾两天未清运", "环境卫生", "待立案")
+
 	// the centre registers it
 	c := phoneOf(newBrowser(t, srv.Base))
 	c.login("zs-community")
