@@ -242,6 +242,14 @@ type PublicEvent struct {
 	Rating        int       `json:"rating"`
 }
 
+// GridEvents are the events of a grid as its grid page shows them: how many are still moving,
+// how many of those have their current step overdue, and the latest ones.
+type GridEvents struct {
+	Open    int      `json:"open"`
+	Overdue int      `json:"overdue"`
+	Latest  []*Event `json:"latest"`
+}
+
 // NewEvent is what a report gives: everything else is the workflow's.
 type NewEvent struct {
 	Source        string   `json:"source"`

@@ -4,9 +4,11 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
+	"gongzhi"
 	"gongzhi/internal/accounts"
 	"gongzhi/internal/complaints"
 	"gongzhi/internal/consult"
@@ -85,6 +87,12 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.VotesService = votes.New(a.LedgerService)
 	a.EventsService = events.NewService(a.PurchaseService)
 	a.GridworkService = gridwork.New(a.PurchaseService)
+	// a visit's finding becomes a grid event through the events capability (docs/grids.md)
+	a.GridworkService.ReportEvent, a.GridworkService.EventCategories = a.EventsService.Report, func(ctx context.Context) ([]*gongzhi.EventCategory, error) {
+		return a.EventsService.Categories(ctx, true)
+	}
+	a.GridworkService.GridEvents = a.EventsService.GridEvents
+	a.EventsService.SourceHref = gridwork.FindingHref
 	a.OverviewService.More = append(a.OverviewService.More, a.GridworkService.Todos, a.EventsService.Todos, a.ConsultService.Todos,
 		a.VotesService.Todos)
 	pl, err := publog.New(db, box, cfg.LogOrigin)

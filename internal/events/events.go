@@ -322,6 +322,31 @@ func (a *Service) Events(ctx context.Context, ac *gongzhi.Actor, opts store.List
 	return q.ListEvents(ctx, s, opts, a.NowUTC(), func(r *store.EventRow) error { return each(a.view(ac, r)) })
 }
 
+// GridEvents returns the events of a grid the actor sees, for the grid's page: the open and
+// overdue counts and the latest n. nil for those who do not read events.
+func (a *Service) GridEvents(ctx context.Context, ac *gongzhi.Actor, gridID int64, n int) (*gongzhi.GridEvents, error) {
+	if !MayReadEvents(ac) {
+		return nil, nil
+	}
+	grid := kernel.Id10(gridID)
+	skip := func(*gongzhi.Event) error { return nil }
+	out := &gongzhi.GridEvents{Latest: []*gongzhi.Event{}}
+	var err error
+	if out.Open, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid, "state": "open"}, Limit: 1}, skip); err != nil {
+		return nil, err
+	}
+	if out.Overdue, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid, "overdue": "1"}, Limit: 1}, skip); err != nil {
+		return nil, err
+	}
+	if _, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid}, Limit: n}, func(e *gongzhi.Event) error {
+		out.Latest = append(out.Latest, e)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Event returns an event the actor sees, with its photos (ENOTFOUND otherwise).
 func (a *Service) Event(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Event, error) {
 	q := a.DB.Q()

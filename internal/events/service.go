@@ -7,6 +7,7 @@
 package events
 
 import (
+	"gongzhi"
 	"gongzhi/internal/purchase"
 )
 
@@ -14,7 +15,11 @@ import (
 // registry's grids and households, the office calendar), whose methods it offers as its own.
 type Service struct {
 	*purchase.Service
+
+	// SourceHref, set by the wiring (internal/app), returns the page of an event's source the
+	// actor may read (a household visit's finding, docs/grids.md), or "".
+	SourceHref func(ac *gongzhi.Actor, e *gongzhi.Event) string
 }
 
 // NewService returns the service over the ones below it.
-func NewService(p *purchase.Service) *Service { return &Service{p} }
+func NewService(p *purchase.Service) *Service { return &Service{Service: p} }

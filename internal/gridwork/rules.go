@@ -41,3 +41,7 @@ func MayVisit(ac *gongzhi.Actor) bool {
 func MayTurnFindingIntoNeed(ac *gongzhi.Actor) bool {
 	return MayVisit(ac) && purchase.MayRecordNeed(ac)
 }
+
+// MayTurnFindingIntoEvent: those who record visits turn a finding into a grid event (source
+// visit); the events capability asks its own rule too (events.MayCollectEvents).
+func MayTurnFindingIntoEvent(ac *gongzhi.Actor) bool { return MayVisit(ac) }

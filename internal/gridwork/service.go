@@ -1,12 +1,15 @@
 // Package gridwork runs grid work (网格化管理, docs/grids.md, docs/domain.md §7): grid teams with
 // their posts and A/B stand-ins, each grid's responsibility list, grid boundaries imported from
 // GeoJSON and drawn as maps, household visits (入户走访) with their plan, findings that turn into
-// needs (and, once events exist, into events), and the visit figures per grid, community and
-// street.
+// needs or grid events, and the visit figures per grid, community and street.
 package gridwork
 
 import (
+	"context"
+
+	"gongzhi"
 	"gongzhi/internal/purchase"
+	"gongzhi/internal/store"
 )
 
 // Service is the grid work capability's service layer. It builds on purchase (a finding turns
@@ -14,10 +17,20 @@ import (
 // its own.
 type Service struct {
 	*purchase.Service
+
+	// ReportEvent reports an event inside the caller's transaction q (the events capability's
+	// Report); EventCategories lists the active event categories. Both are set by the wiring
+	// (internal/app) so that a finding becomes an event without grid work depending on the
+	// events capability; while they are nil, findings do not become events (EINVALID).
+	ReportEvent     func(ctx context.Context, q *store.Q, ac *gongzhi.Actor, n gongzhi.NewEvent) (*gongzhi.Event, error)
+	EventCategories func(ctx context.Context) ([]*gongzhi.EventCategory, error)
+	// GridEvents returns the events of a grid for its page (nil for those who do not read
+	// events), set by the wiring too.
+	GridEvents func(ctx context.Context, ac *gongzhi.Actor, gridID int64, n int) (*gongzhi.GridEvents, error)
 }
 
 // New returns the service over the ones below it.
-func New(p *purchase.Service) *Service { return &Service{p} }
+func New(p *purchase.Service) *Service { return &Service{Service: p} }
 
 // Audit entities.
 const (

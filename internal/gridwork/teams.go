@@ -35,7 +35,13 @@ type GridPage struct {
 	// quarter (only for those who may read visits).
 	Households []*gongzhi.HouseholdVisitState `json:"households"`
 	Shape      *gongzhi.GridShape             `json:"shape,omitempty"`
+	// Events are the grid's events (open and overdue counts, the latest), for those who read
+	// events.
+	Events *gongzhi.GridEvents `json:"events,omitempty"`
 }
+
+// gridPageEvents is how many of a grid's latest events its page lists.
+const gridPageEvents = 10
 
 // GridPage returns a grid in scope with its team, list, visit figures for the quarter of today
 // and, for those who read visits, its households.
@@ -66,6 +72,11 @@ func (a *Service) GridPage(ctx context.Context, ac *gongzhi.Actor, id int64) (*G
 	p.Rate.Code, p.Rate.Name, p.Rate.GridID = kernel.Id10(id), g.Name, id
 	if MayReadVisits(ac) {
 		p.Households = states
+	}
+	if a.GridEvents != nil {
+		if p.Events, err = a.GridEvents(ctx, ac, id, gridPageEvents); err != nil {
+			return nil, err
+		}
 	}
 	if p.Households == nil {
 		p.Households = []*gongzhi.HouseholdVisitState{}

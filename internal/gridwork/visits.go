@@ -1,6 +1,6 @@
 // Household visits (入户走访): the plan, the overdue households, the visit form's record, its
-// findings turned into needs (and, at the merge with events, into events), and the visit
-// figures per grid, community and street.
+// findings turned into needs or grid events, and the visit figures per grid, community and
+// street.
 //
 // The plan (docs/grids.md): every household of a grid is visited at least once a quarter, a
 // vulnerable one (a member in gongzhi.VulnerableGroups: living alone, disabled, in hardship) once
@@ -8,18 +8,22 @@
 // its interval (gongzhi.VisitIntervalDays, VulnerableVisitIntervalDays).
 //
 // Who may do what (rules.go): grid workers and community staff record visits of the households
-// of their grids and turn findings into needs; purchasers, community staff and grid workers read
+// of their grids and turn findings into needs and events; purchasers, community staff and grid workers read
 // visits; everyone who reads the grids reads the figures.
 //
 // Once: a finding becomes one need — a conditional UPDATE (need_id IS NULL) in the transaction
 // that records the need, and visit_findings' UNIQUE need_id — refusing a second time with
-// ECONFLICT (need_id: visit.finding_taken) and writing nothing.
+// ECONFLICT (need_id: visit.finding_taken) and writing nothing. A finding becomes one event the
+// same way (event_id IS NULL, UNIQUE event_id; event_id: visit.finding_event_taken), the event
+// reported through the ReportEvent hook inside the finding's transaction.
 
 package gridwork
 
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -212,33 +216,77 @@ func (a *Service) RecordVisit(ctx context.Context, ac *gongzhi.Actor, v *gongzhi
 		v.RecordedName = ac.User.DisplayName
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		if !ck.Failed("household_id") {
-			h, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), v.HouseholdID)
-			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND || (err == nil && h.GridID == 0) {
-				ck.Check(gongzhi.Invalid("household_id", "visit.household_unknown"))
-			} else if err != nil {
-				return err
-			} else {
-				v.GridID, v.CommunityCode, v.Address, v.GridName = h.GridID, h.CommunityCode, h.Address, h.GridName
-				v.PeopleNames = nil
-				for _, pid := range v.PeopleMet {
-					p, err := q.GetPerson(ctx, kernel.OrgScope(ac), pid)
-					if err != nil || p.HouseholdID != h.ID {
-						ck.Check(gongzhi.Invalid("people_met", "visit.not_member"))
-						break
-					}
-					v.PeopleNames = append(v.PeopleNames, p.Name)
+		return a.recordVisitIn(ctx, q, ac, v, &ck)
+	})
+}
+
+// RecordVisitEvent records a visit (see RecordVisit) and, in the same transaction, turns its
+// first finding into a grid event (see FindingToEvent): the visit form's "report as an event"
+// option. Refuses a visit without a finding (EINVALID findings: visit.event_no_finding); any
+// refusal writes nothing, neither the visit nor the event.
+func (a *Service) RecordVisitEvent(ctx context.Context, ac *gongzhi.Actor, v *gongzhi.Visit, req EventOfFinding) (*gongzhi.Event, error) {
+	if err := kernel.Allow(ac, MayVisit(ac) && MayTurnFindingIntoEvent(ac)); err != nil {
+		return nil, err
+	}
+	var ck gongzhi.Checks
+	ck.Check(v.Validate())
+	if !ck.Failed("visited_on") && v.VisitedOn > a.Today() {
+		ck.Check(gongzhi.Invalid("visited_on", "visit.future"))
+	}
+	if len(v.Findings) == 0 && !ck.Failed("findings") {
+		ck.Check(gongzhi.Invalid("findings", "visit.event_no_finding"))
+	}
+	v.RecordedName = kernel.ActorName(ac)
+	if ac.User.DisplayName != "" {
+		v.RecordedName = ac.User.DisplayName
+	}
+	var e *gongzhi.Event
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		if err := a.recordVisitIn(ctx, q, ac, v, &ck); err != nil {
+			return err
+		}
+		var err error
+		e, err = a.findingToEventIn(ctx, q, ac, v.Findings[0].ID, req)
+		if err == nil {
+			v.Findings[0].EventID = e.ID
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// recordVisitIn is RecordVisit's transaction: the checks that need the database, then the
+// visit, its findings and the audit entry.
+func (a *Service) recordVisitIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, v *gongzhi.Visit, ck *gongzhi.Checks) error {
+	if !ck.Failed("household_id") {
+		h, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), v.HouseholdID)
+		if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND || (err == nil && h.GridID == 0) {
+			ck.Check(gongzhi.Invalid("household_id", "visit.household_unknown"))
+		} else if err != nil {
+			return err
+		} else {
+			v.GridID, v.CommunityCode, v.Address, v.GridName = h.GridID, h.CommunityCode, h.Address, h.GridName
+			v.PeopleNames = nil
+			for _, pid := range v.PeopleMet {
+				p, err := q.GetPerson(ctx, kernel.OrgScope(ac), pid)
+				if err != nil || p.HouseholdID != h.ID {
+					ck.Check(gongzhi.Invalid("people_met", "visit.not_member"))
+					break
 				}
+				v.PeopleNames = append(v.PeopleNames, p.Name)
 			}
 		}
-		if err := ck.Err(); err != nil {
-			return err
-		}
-		if err := q.InsertVisit(ctx, v, kernel.UserID(ac), a.NowUTC()); err != nil {
-			return err
-		}
-		return a.WriteAudit(ctx, q, ac, "create", ResVisits, kernel.Id10(v.ID), nil, v, "")
-	})
+	}
+	if err := ck.Err(); err != nil {
+		return err
+	}
+	if err := q.InsertVisit(ctx, v, kernel.UserID(ac), a.NowUTC()); err != nil {
+		return err
+	}
+	return a.WriteAudit(ctx, q, ac, "create", ResVisits, kernel.Id10(v.ID), nil, v, "")
 }
 
 // Visit returns a visit in scope with its findings.
@@ -322,9 +370,8 @@ func (a *Service) Finding(ctx context.Context, ac *gongzhi.Actor, id int64) (*st
 
 // LinkFindingEvent records, inside the transaction q that reported an event from a finding,
 // that the finding became event eventID — once (ECONFLICT event_id: visit.finding_event_taken).
-// This is where the events capability plugs in at the merge: the finding's "→ event" action
-// (docs/grids.md) calls events.Report(...) and then LinkFindingEvent in the same transaction.
-// It writes the finding's audit entry.
+// FindingToEvent calls it after ReportEvent in the same transaction. It writes the finding's
+// audit entry.
 func (a *Service) LinkFindingEvent(ctx context.Context, q *store.Q, ac *gongzhi.Actor, findingID, eventID int64) error {
 	if err := kernel.Allow(ac, MayVisit(ac)); err != nil {
 		return err
@@ -341,6 +388,115 @@ func (a *Service) LinkFindingEvent(ctx context.Context, q *store.Q, ac *gongzhi.
 	after := f.VisitFinding
 	after.EventID = eventID
 	return a.WriteAudit(ctx, q, ac, "update", ResFindings, kernel.Id10(findingID), &f.VisitFinding, &after, "")
+}
+
+// EventOfFinding is what turning a finding into a grid event asks: the event category (by
+// default the one DefaultEventCategory picks for the finding's kind) and a title (by default the
+// finding's first words). The description is the finding's; the place, the visit's grid and
+// household; the reporter, the household's head.
+type EventOfFinding struct {
+	CategoryCode string `json:"category_code"`
+	Title        string `json:"title"`
+}
+
+// DefaultEventCategory is the event category a finding of a kind proposes: a need found at a
+// household is a livelihood request (民生诉求), a problem goes to "other" (其他事项) until the
+// grid worker picks a closer one.
+func DefaultEventCategory(kind string) string {
+	if kind == "need" {
+		return "livelihood"
+	}
+	return "other"
+}
+
+// eventTitleRunes is how much of a finding's description makes an event's default title.
+const eventTitleRunes = 30
+
+// FindingRef is an event's source reference for a finding: "visit/finding" (docs/events.md),
+// which the event's page turns back into a link to the visit's finding.
+func FindingRef(visitID, findingID int64) string {
+	return kernel.Id10(visitID) + "/" + kernel.Id10(findingID)
+}
+
+// FindingHref returns the page of the finding an event reported from a visit came from (its
+// source reference, FindingRef), if the actor reads visits; "" otherwise.
+func FindingHref(ac *gongzhi.Actor, e *gongzhi.Event) string {
+	v, f, ok := strings.Cut(e.SourceRef, "/")
+	if !ok || e.Source != gongzhi.SourceVisit || !MayReadVisits(ac) {
+		return ""
+	}
+	vid, err1 := strconv.ParseInt(v, 10, 64)
+	fid, err2 := strconv.ParseInt(f, 10, 64)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return "/gridwork/visits/" + kernel.Id10(vid) + "#finding-" + kernel.Id10(fid)
+}
+
+// FindingToEvent turns a visit's finding into a grid event (source visit), once, in one
+// transaction: the event reported through the events capability (its history, audit and
+// registration deadline) and the finding's link to it. A second time answers ECONFLICT
+// (event_id: visit.finding_event_taken) and writes nothing; a category that is not an active
+// event category EINVALID (category_id: event.category_unknown); without the events capability
+// wired in, EINVALID (event_id: visit.events_off).
+func (a *Service) FindingToEvent(ctx context.Context, ac *gongzhi.Actor, findingID int64, req EventOfFinding) (*gongzhi.Event, error) {
+	if err := kernel.Allow(ac, MayTurnFindingIntoEvent(ac)); err != nil {
+		return nil, err
+	}
+	var e *gongzhi.Event
+	err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		var err error
+		e, err = a.findingToEventIn(ctx, q, ac, findingID, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// findingToEventIn is FindingToEvent inside the caller's transaction.
+func (a *Service) findingToEventIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, findingID int64, req EventOfFinding) (*gongzhi.Event, error) {
+	if a.ReportEvent == nil {
+		return nil, gongzhi.Invalid("event_id", "visit.events_off")
+	}
+	f, err := q.GetFinding(ctx, kernel.PlaceScope(ac), findingID)
+	if err != nil {
+		return nil, err
+	}
+	if f.EventID != 0 {
+		return nil, gongzhi.Refused("event_id", "visit.finding_event_taken")
+	}
+	n := gongzhi.NewEvent{Source: gongzhi.SourceVisit, SourceRef: FindingRef(f.VisitID, f.ID), CategoryCode: req.CategoryCode,
+		GridID: f.GridID, HouseholdID: f.HouseholdID, CommunityCode: f.CommunityCode, Title: req.Title, Description: f.Description,
+		ReporterName: f.HeadName, ReporterPhone: f.Phone}
+	if n.CategoryCode == "" {
+		n.CategoryCode = DefaultEventCategory(f.Kind)
+	}
+	if strings.TrimSpace(n.Title) == "" {
+		n.Title = shorten(f.Description, eventTitleRunes)
+	}
+	if h, err := q.GetHousehold(ctx, kernel.PlaceScope(ac), f.HouseholdID); err == nil {
+		n.Address = h.Address
+	}
+	e, err := a.ReportEvent(ctx, q, ac, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.LinkFindingEvent(ctx, q, ac, findingID, e.ID); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// shorten returns the first line of s cut to n characters, marked with an ellipsis if cut.
+func shorten(s string, n int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // VisitRates are the visit figures of a quarter under a place: per grid, per community and in

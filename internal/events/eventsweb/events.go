@@ -503,6 +503,11 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, id int64, 
 		{Label: web.T(lang, "event.source"), Value: web.T(lang, "event.source."+e.Source) + strings.TrimSpace(" "+e.SourceRef)},
 		{Label: web.T(lang, "event.place"), Value: strings.TrimSpace(e.CommunityName + " " + e.GridName + " " + e.Address)},
 	}
+	if s.svc.SourceHref != nil {
+		if h := s.svc.SourceHref(ac, e); h != "" { // a household visit's finding, say: back to it
+			rows[2].Value, rows[2].Href = web.T(lang, "event.source."+e.Source), h
+		}
+	}
 	if e.Lat != nil && e.Lon != nil {
 		rows = append(rows, web.Kv{Label: web.T(lang, "event.coordinates"), Value: fmt.Sprintf("%.6f, %.6f", *e.Lat, *e.Lon)})
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/gridwork"
@@ -36,6 +37,7 @@ func (s *Server) routes() {
 	s.Handle("GET /gridwork/visits/{id}", web.Changed, s.visit)
 	s.Handle("GET /gridwork/visits/{id}/photo", web.Changed, s.photo)
 	s.Handle("POST /gridwork/findings/{id}/need", web.Changed, s.findingToNeed)
+	s.Handle("POST /gridwork/findings/{id}/event", web.Changed, s.findingToEvent)
 
 	s.Api("GET /api/v1/gridwork/rates", s.apiRates)
 	s.Api("GET /api/v1/gridwork/map", s.apiMap)
@@ -52,6 +54,7 @@ func (s *Server) routes() {
 	s.Api("POST /api/v1/gridwork/photos", s.apiPhoto)
 	s.Api("GET /api/v1/gridwork/visits/{id}", s.visit)
 	s.Api("POST /api/v1/gridwork/findings/{id}/need", s.findingToNeed)
+	s.Api("POST /api/v1/gridwork/findings/{id}/event", s.findingToEvent)
 }
 
 // API bodies.
@@ -79,6 +82,9 @@ type visitRequest struct {
 	Situation   string           `json:"situation"`
 	Photo       string           `json:"photo"` // SHA-256 of a photo uploaded to /api/v1/gridwork/photos
 	Findings    []findingRequest `json:"findings"`
+	// EventCategory, if set, reports the first finding as a grid event of that category in the
+	// visit's own transaction; the answer's finding then carries its event_id.
+	EventCategory string `json:"event_category"`
 }
 
 // visitForm is the phone form of a visit: one finding, people met as chosen, a photo as a file.
@@ -89,7 +95,10 @@ type visitForm struct {
 	Situation   string   `json:"situation"`
 	FindingKind string   `json:"finding_kind"`
 	Finding     string   `json:"finding"`
-	Then        string   `json:"then"`
+	// EventCategory, if set, reports the finding as a grid event of that category in the
+	// visit's own transaction (gridwork.Service.RecordVisitEvent).
+	EventCategory string `json:"event_category"`
+	Then          string `json:"then"`
 }
 
 // geoJSON documents the boundaries' body: a GeoJSON FeatureCollection of Polygons.
@@ -141,6 +150,9 @@ func apiDocs() map[string]web.ApiDoc {
 		"GET /api/v1/gridwork/visits/{id}": {Summary: "A visit with its findings", Resp: gongzhi.Visit{}},
 		"POST /api/v1/gridwork/findings/{id}/need": {Summary: "Turn a visit's finding into a need of the household's community (source household_visit), once",
 			Req: gridwork.NeedOfFinding{}, Resp: gongzhi.Need{}, Status: http.StatusCreated},
+		"POST /api/v1/gridwork/findings/{id}/event": {Summary: "Turn a visit's finding into a grid event (source visit) of the visit's grid and household, once: " +
+			"category_code (default livelihood for a need, other for a problem) and title (default the finding's first words); a second time answers 409",
+			Req: gridwork.EventOfFinding{}, Resp: gongzhi.Event{}, Status: http.StatusCreated},
 	}
 }
 
@@ -482,7 +494,23 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v.Sections = append(v.Sections, duties)
 
-	// Events block: the events capability adds the grid's events here at the merge.
+	if ev := p.Events; ev != nil {
+		gid := strconv.FormatInt(id, 10)
+		sec := section{ID: "events", Title: web.T(lang, "gridwork.events"), Rows: []web.Kv{
+			{Label: web.T(lang, "gridwork.events_open"), Value: strconv.Itoa(ev.Open), Href: "/events?grid=" + gid + "&state=open"},
+			{Label: web.T(lang, "gridwork.events_overdue"), Value: strconv.Itoa(ev.Overdue), Href: "/events?grid=" + gid + "&overdue=1"},
+		}, Cols: []string{web.T(lang, "gridwork.event_title"), web.T(lang, "gridwork.event_category"), web.T(lang, "gridwork.event_state"),
+			web.T(lang, "gridwork.event_reported")}}
+		for _, e := range ev.Latest {
+			state := web.T(lang, "event.state."+e.State)
+			if e.Overdue {
+				state += " · " + web.T(lang, "event.overdue")
+			}
+			sec.Table = append(sec.Table, []web.Cell{{Text: e.Title, Href: "/events/" + strconv.FormatInt(e.ID, 10)}, {Text: e.CategoryName},
+				{Text: state}, {Text: e.CreatedAt.In(gongzhi.ChinaTime).Format(time.DateOnly)}})
+		}
+		v.Sections = append(v.Sections, sec)
+	}
 
 	if gridwork.MayReadVisits(ac) {
 		hs := section{ID: "households", Title: web.T(lang, "gridwork.households"), Cols: householdCols(lang)}
@@ -754,6 +782,20 @@ func (s *Server) renderVisitForm(w http.ResponseWriter, r *http.Request, status 
 		web.Field{Name: "situation", Label: web.T(lang, "gridwork.situation"), Type: "textarea", Value: f.Situation, Required: true, Error: errs["situation"], Wide: true},
 		web.Field{Name: "finding_kind", Label: web.T(lang, "gridwork.finding_kind"), Type: "select", Options: kinds, Value: f.FindingKind, Error: errs["findings"]},
 		web.Field{Name: "finding", Label: web.T(lang, "gridwork.finding"), Type: "textarea", Value: f.Finding, Wide: true, Help: web.T(lang, "gridwork.finding_help")},
+	)
+	if gridwork.MayTurnFindingIntoEvent(ac) && s.svc.EventCategories != nil {
+		cats, err := s.svc.EventCategories(ctx)
+		if err != nil {
+			return err
+		}
+		opts := []web.Option{{Value: "", Label: web.T(lang, "gridwork.event_none")}}
+		for _, c := range cats {
+			opts = append(opts, web.Option{Value: c.Code, Label: eventCategoryLabel(lang, c)})
+		}
+		fields = append(fields, web.Field{Name: "event_category", Label: web.T(lang, "gridwork.event_category"), Type: "select", Options: opts,
+			Value: f.EventCategory, Error: errs["category_id"] + errs["event_id"], Help: web.T(lang, "gridwork.event_category_help")})
+	}
+	fields = append(fields,
 		web.Field{Name: "file", Label: web.T(lang, "gridwork.photo"), Type: "file", Error: errs["file"] + errs["photo"], Help: web.T(lang, "gridwork.photo_help")},
 	)
 	v := &pageView{Links: []web.Kv{{Label: web.T(lang, "gridwork.overdue"), Href: "/gridwork/overdue"}}}
@@ -781,7 +823,11 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 			for _, f := range req.Findings {
 				v.Findings = append(v.Findings, gongzhi.VisitFinding{Kind: f.Kind, Description: f.Description})
 			}
-			err = s.svc.RecordVisit(r.Context(), ac, v)
+			if req.EventCategory != "" {
+				_, err = s.svc.RecordVisitEvent(r.Context(), ac, v, gridwork.EventOfFinding{CategoryCode: req.EventCategory})
+			} else {
+				err = s.svc.RecordVisit(r.Context(), ac, v)
+			}
 		}
 		return s.answer(w, r, http.StatusCreated, v, err, nil, "", "")
 	}
@@ -816,7 +862,12 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 		if strings.TrimSpace(f.Finding) != "" || f.FindingKind != "" {
 			v.Findings = []gongzhi.VisitFinding{{Kind: f.FindingKind, Description: f.Finding}}
 		}
-		if err == nil {
+		if err == nil && f.EventCategory != "" {
+			var ev *gongzhi.Event
+			if ev, err = s.svc.RecordVisitEvent(r.Context(), ac, v, gridwork.EventOfFinding{CategoryCode: f.EventCategory}); err == nil {
+				return s.Redirect(w, r, "/events/"+strconv.FormatInt(ev.ID, 10), web.T(web.LangOf(r), "gridwork.visit_event_saved"))
+			}
+		} else if err == nil {
 			err = s.svc.RecordVisit(r.Context(), ac, v)
 		}
 	}
@@ -856,8 +907,8 @@ func (s *Server) visit(w http.ResponseWriter, r *http.Request) error {
 	return s.renderVisit(w, r, http.StatusOK, id, 0, nil)
 }
 
-// renderVisit shows a visit with its findings, each with its need (or the form that makes one)
-// and, once events are merged, its event; finding names the finding a refusal e is about.
+// renderVisit shows a visit with its findings, each with its need and its event (or the forms
+// that make them); finding names the finding a refusal e is about.
 func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int, id, finding int64, e *gongzhi.Error) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
 	vi, err := s.svc.Visit(ctx, ac, id)
@@ -880,6 +931,12 @@ func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int,
 	v.Sections = append(v.Sections, sum)
 	var groups []gongzhi.TargetGroup
 	var cats []*gongzhi.ServiceCategory
+	var ecats []*gongzhi.EventCategory
+	if gridwork.MayTurnFindingIntoEvent(ac) && s.svc.EventCategories != nil {
+		if ecats, err = s.svc.EventCategories(ctx); err != nil {
+			return err
+		}
+	}
 	if gridwork.MayTurnFindingIntoNeed(ac) {
 		if groups, err = s.svc.TargetGroups(ctx, ac); err != nil {
 			return err
@@ -924,11 +981,27 @@ func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int,
 						Help: web.T(lang, "gridwork.people_affected_help")},
 				}})
 		}
-		if f.EventID != 0 {
-			sec.Rows = append(sec.Rows, web.Kv{Label: web.T(lang, "gridwork.event"), Value: strconv.FormatInt(f.EventID, 10)})
+		switch {
+		case f.EventID != 0:
+			sec.Rows = append(sec.Rows, web.Kv{Label: web.T(lang, "gridwork.event"), Value: web.T(lang, "gridwork.event_n:"+strconv.FormatInt(f.EventID, 10)),
+				Href: "/events/" + strconv.FormatInt(f.EventID, 10)})
+		case len(ecats) > 0:
+			errs := map[string]string{}
+			if finding == f.ID {
+				errs = errsOf(lang, e)
+			}
+			def := gridwork.DefaultEventCategory(f.Kind)
+			opts := []web.Option{}
+			for _, c := range ecats {
+				opts = append(opts, web.Option{Value: c.Code, Label: eventCategoryLabel(lang, c)})
+			}
+			sec.Forms = append(sec.Forms, &web.FormView{Action: href("/gridwork/findings/", f.ID) + "/event", Submit: web.T(lang, "gridwork.to_event"),
+				Intro: web.T(lang, "gridwork.to_event_help"), Fields: []web.Field{
+					{Name: "category_code", Label: web.T(lang, "gridwork.event_category"), Type: "select", Options: opts, Value: def, Required: true,
+						Error: errs["category_id"] + errs["event_id"]},
+					{Name: "title", Label: web.T(lang, "gridwork.event_title"), Error: errs["title"], Help: web.T(lang, "gridwork.event_title_help")},
+				}})
 		}
-		// "→ event": the events capability adds its button here at the merge; it calls
-		// events.Report(...) and gridwork.Service.LinkFindingEvent in one transaction.
 		v.Sections = append(v.Sections, sec)
 	}
 	return s.render(w, r, status, web.T(lang, "gridwork.visit_title:"+vi.Address), v, e)
@@ -982,4 +1055,35 @@ func (s *Server) findingToNeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderVisit(w, r, web.StatusOf[e.Code], f.VisitID, id, e)
 	}, to, "gridwork.need_made")
+}
+
+// eventCategoryLabel names an event category in the page's language.
+func eventCategoryLabel(lang string, c *gongzhi.EventCategory) string {
+	if lang == "en" && c.NameEn != "" {
+		return c.NameEn
+	}
+	return c.Name
+}
+
+func (s *Server) findingToEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	var req gridwork.EventOfFinding
+	var ev *gongzhi.Event
+	if err = s.Decode(w, r, &req); err == nil {
+		ev, err = s.svc.FindingToEvent(r.Context(), web.ActorOf(r), id, req)
+	}
+	to := "/gridwork"
+	if ev != nil {
+		to = "/events/" + strconv.FormatInt(ev.ID, 10)
+	}
+	return s.answer(w, r, http.StatusCreated, ev, err, func(e *gongzhi.Error) error {
+		f, ferr := s.svc.Finding(r.Context(), web.ActorOf(r), id)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderVisit(w, r, web.StatusOf[e.Code], f.VisitID, id, e)
+	}, to, "gridwork.event_made")
 }

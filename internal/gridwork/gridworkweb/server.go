@@ -1,7 +1,7 @@
 // Package gridworkweb serves grid work (docs/grids.md) in the pages and the JSON API, on the web
 // kit: the grid page with its team, responsibility list, households and visit figures; the maps
 // drawn as inline SVG from the imported boundaries; the overdue households; the phone form of a
-// household visit; a finding turned into a need; the visit plan and figures.
+// household visit; a finding turned into a need or a grid event; the visit plan and figures.
 package gridworkweb
 
 import (
