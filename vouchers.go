@@ -1,4 +1,4 @@
-// Service vouchers (服务券, docs/domain.md §8): a purchaser's scheme gives part of the purchase
+// Service vouchers (服务券, docs/vouchers.md): a purchaser's scheme gives part of the purchase
 // money to eligible residents as vouchers; a resident chooses an admitted provider, the provider
 // redeems the voucher with the resident's one-time PIN and records the service in its ledger,
 // and the purchaser settles each provider's redemptions by a monthly statement.

@@ -31,3 +31,8 @@ func MayRaiseTopics(ac *gongzhi.Actor) bool {
 // MayDeliberate: residents of a topic's community comment, make counter-proposals and support
 // it (once each), submit and support ideas, and sign in at a meeting's door with their phone.
 func MayDeliberate(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleResident) }
+
+// MayManageConsultationOf: community staff manage the consultation of a community in their place.
+func MayManageConsultationOf(ac *gongzhi.Actor, place string) bool {
+	return MayManageConsultation(ac) && kernel.InPlace(ac, place)
+}

@@ -40,3 +40,7 @@ const (
 	ResVisits     = "visits"
 	ResFindings   = "visit_findings"
 )
+
+// VisitFilter narrows a list of visits (grid, household, period, limit): the store's own, named
+// here so that the web package needs no storage import.
+type VisitFilter = store.VisitFilter

@@ -30,6 +30,11 @@ var serviceRank = map[string]int{
 	"internal/supervision": 5,
 	"internal/complaints":  5,
 	"internal/evaluation":  5,
+	"internal/vouchers":    5,
+	"internal/votes":       5,
+	"internal/consult":     4,
+	"internal/events":      4,
+	"internal/gridwork":    4,
 	"internal/overview":    6,
 }
 

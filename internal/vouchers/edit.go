@@ -1,5 +1,5 @@
 // Editing a scheme, finding the resident to issue one voucher to, the provider's service ledger
-// entries a redemption links, and the purchaser's figures for the dashboard (docs/domain.md §8).
+// entries a redemption links, and the purchaser's figures for the dashboard (docs/vouchers.md).
 
 package vouchers
 

@@ -12,7 +12,6 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/consult"
-	"gongzhi/internal/kernel"
 	"gongzhi/internal/web"
 )
 
@@ -265,7 +264,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	v.Links = []web.Kv{{Label: t(lang, "consult.public_page"), Href: "/public/consult/" + code}}
-	manage := consult.MayManageConsultation(ac) && kernel.InPlace(ac, code)
+	manage := consult.MayManageConsultationOf(ac, code)
 	errFor := func(f string) *gongzhi.Error {
 		if form == f {
 			return e
@@ -515,7 +514,7 @@ func (s *Server) renderBody(w http.ResponseWriter, r *http.Request, id int64, st
 	if err != nil {
 		return err
 	}
-	manage := consult.MayManageConsultation(ac) && kernel.InPlace(ac, b.PlaceCode)
+	manage := consult.MayManageConsultationOf(ac, b.PlaceCode)
 	v := &pageView{Back: "/consult?community=" + b.PlaceCode, Sections: []section{{Rows: []web.Kv{
 		{Label: t(lang, "consult.community"), Value: b.PlaceName},
 		{Label: t(lang, "consult.body_kind"), Value: t(lang, "consult.body."+b.Kind)},
@@ -712,7 +711,7 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 	if err != nil {
 		return err
 	}
-	manage := consult.MayManageConsultation(ac) && kernel.InPlace(ac, tp.PlaceCode)
+	manage := consult.MayManageConsultationOf(ac, tp.PlaceCode)
 	errFor := func(f string) *gongzhi.Error {
 		if form == f {
 			return e
@@ -1065,7 +1064,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, id int64,
 		return err
 	}
 	m := mv.ConsultMeeting
-	manage := consult.MayManageConsultation(ac) && kernel.InPlace(ac, m.PlaceCode)
+	manage := consult.MayManageConsultationOf(ac, m.PlaceCode)
 	errFor := func(f string) *gongzhi.Error {
 		if form == f {
 			return e
@@ -1351,7 +1350,7 @@ func (s *Server) renderContest(w http.ResponseWriter, r *http.Request, id int64,
 	if err != nil {
 		return err
 	}
-	manage := consult.MayManageConsultation(ac) && kernel.InPlace(ac, c.PlaceCode)
+	manage := consult.MayManageConsultationOf(ac, c.PlaceCode)
 	running := c.OpenOn(s.svc.Today())
 	state := t(lang, "consult.contest_closed_state")
 	if running {

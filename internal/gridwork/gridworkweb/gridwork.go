@@ -16,8 +16,6 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/gridwork"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/store"
 	"gongzhi/internal/web"
 )
 
@@ -454,7 +452,7 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 			errs = errsOf(lang, e)
 		}
 		people := []web.Option{{Value: "", Label: web.T(lang, "gridwork.choose")}}
-		if _, err := s.svc.People(ctx, ac, store.ListOptions{Filters: map[string]string{"place": g.CommunityCode}, Limit: 500, Sort: "name"},
+		if _, err := s.svc.People(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"place": g.CommunityCode}, Limit: 500, Sort: "name"},
 			func(pe *gongzhi.Person) error {
 				people = append(people, web.Option{Value: strconv.FormatInt(pe.ID, 10), Label: pe.Name + " · " + web.T(lang, "person.kind."+pe.Kind)})
 				return nil
@@ -518,7 +516,7 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 			hs.Table = append(hs.Table, householdRow(lang, h, gridwork.MayVisit(ac)))
 		}
 		v.Sections = append(v.Sections, hs)
-		visits, err := s.svc.Visits(ctx, ac, store.VisitFilter{GridID: id, Limit: 20})
+		visits, err := s.svc.Visits(ctx, ac, gridwork.VisitFilter{GridID: id, Limit: 20})
 		if err != nil {
 			return err
 		}
@@ -687,7 +685,7 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 // ---- visits
 
 func (s *Server) apiVisits(w http.ResponseWriter, r *http.Request) error {
-	var f store.VisitFilter
+	var f gridwork.VisitFilter
 	for k, p := range map[string]*int64{"grid": &f.GridID, "household": &f.HouseholdID} {
 		if v := r.URL.Query().Get(k); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
@@ -718,8 +716,8 @@ func (s *Server) visitForm(w http.ResponseWriter, r *http.Request) error {
 // household, the situation, one finding and a photo.
 func (s *Server) renderVisitForm(w http.ResponseWriter, r *http.Request, status int, f *visitForm, e *gongzhi.Error) error {
 	ac, lang, ctx := web.ActorOf(r), web.LangOf(r), r.Context()
-	if err := kernel.Allow(ac, gridwork.MayVisit(ac)); err != nil {
-		return err
+	if !gridwork.MayVisit(ac) {
+		return gongzhi.Forbidden()
 	}
 	var gid int64
 	if g := r.URL.Query().Get("grid"); g != "" {
@@ -758,7 +756,7 @@ func (s *Server) renderVisitForm(w http.ResponseWriter, r *http.Request, status 
 		Error: errs["household_id"], Refresh: web.T(lang, "gridwork.show_members")}}
 	if f.HouseholdID != 0 {
 		var members []web.Option
-		if _, err := s.svc.People(ctx, ac, store.ListOptions{Filters: map[string]string{"household": hid}, Limit: 50}, func(p *gongzhi.Person) error {
+		if _, err := s.svc.People(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"household": hid}, Limit: 50}, func(p *gongzhi.Person) error {
 			members = append(members, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
 			return nil
 		}); err != nil {
@@ -831,8 +829,8 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.answer(w, r, http.StatusCreated, v, err, nil, "", "")
 	}
-	if err := kernel.Allow(ac, gridwork.MayVisit(ac)); err != nil {
-		return err
+	if !gridwork.MayVisit(ac) {
+		return gongzhi.Forbidden()
 	}
 	var f visitForm
 	up, uerr := s.ReceiveUpload(w, r, s.UploadLimit(gongzhi.MaxEvidenceSize), photoNameOK, "gridwork.photo_type")
@@ -877,8 +875,8 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiPhoto(w http.ResponseWriter, r *http.Request) error {
 	ac := web.ActorOf(r)
-	if err := kernel.Allow(ac, gridwork.MayVisit(ac)); err != nil {
-		return err
+	if !gridwork.MayVisit(ac) {
+		return gongzhi.Forbidden()
 	}
 	up, err := s.ReceiveUpload(w, r, s.UploadLimit(gongzhi.MaxEvidenceSize), photoNameOK, "gridwork.photo_type")
 	if err != nil {

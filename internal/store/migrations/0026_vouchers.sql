@@ -1,4 +1,4 @@
--- Issue 12, part 2 (docs/domain.md §8): service vouchers (服务券).
+-- Issue 12, part 2 (docs/vouchers.md): service vouchers (服务券).
 --
 -- A scheme belongs to a purchaser's place and draws on one budget: issuing reserves the face
 -- value of every voucher issued, paying a provider's monthly statement moves it to spent, an

@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/kernel"
-	"gongzhi/internal/store"
 	"gongzhi/internal/vouchers"
 	"gongzhi/internal/web"
 )
@@ -27,8 +25,8 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, id int64, status int, e *gongzhi.Error) error {
 	ac, lang := web.ActorOf(r), web.LangOf(r)
-	if err := kernel.Allow(ac, vouchers.MayManageVoucherSchemes(ac)); err != nil {
-		return err
+	if !vouchers.MayManageVoucherSchemes(ac) {
+		return gongzhi.Forbidden()
 	}
 	sc, err := s.svc.Scheme(r.Context(), ac, id)
 	if err != nil {
@@ -85,7 +83,7 @@ func (s *Server) editScheme(w http.ResponseWriter, r *http.Request) error {
 
 // matchLabel tells residents of one name apart: masked ID number, community, birth year and the
 // vouchers of the scheme they hold.
-func matchLabel(lang string, m store.EligibleMatch) string {
+func matchLabel(lang string, m vouchers.EligibleMatch) string {
 	parts := []string{m.Name}
 	if m.IDMasked != "" {
 		parts = append(parts, m.IDMasked)
@@ -164,9 +162,9 @@ func (s *Server) apiCandidates(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if ms == nil {
-		ms = []store.EligibleMatch{}
+		ms = []vouchers.EligibleMatch{}
 	}
-	web.WriteJSON(w, http.StatusOK, web.ItemsOf[store.EligibleMatch]{Items: ms})
+	web.WriteJSON(w, http.StatusOK, web.ItemsOf[vouchers.EligibleMatch]{Items: ms})
 	return nil
 }
 

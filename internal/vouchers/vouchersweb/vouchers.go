@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"gongzhi"
-	"gongzhi/internal/store"
 	"gongzhi/internal/vouchers"
 	"gongzhi/internal/web"
 )
@@ -139,7 +138,7 @@ func apiDocs() map[string]web.ApiDoc {
 		"PUT /api/v1/voucher-schemes/{id}": {Summary: "Edit a voucher scheme (purchaser; fields left out keep their values): everything before its first voucher is issued, " +
 			"then only the name, the last day (for vouchers issued from then on), the admitted providers and the categories; audited", Req: schemeRequest{}, Resp: gongzhi.VoucherScheme{}},
 		"GET /api/v1/voucher-schemes/{id}/candidates": {Summary: "Residents the scheme admits whose name (or its pinyin) contains q, for issuing one voucher (purchaser; at most 20, ID numbers masked)",
-			Resp: web.ItemsOf[store.EligibleMatch]{}, Filters: []string{"q"}},
+			Resp: web.ItemsOf[vouchers.EligibleMatch]{}, Filters: []string{"q"}},
 		"GET /api/v1/voucher-entries": {Summary: "The provider's latest service ledger entries in force, which a redemption may link (entry_id)", Resp: web.ItemsOf[entryOption]{}},
 		"GET /api/v1/vouchers/summary": {Summary: "The place's voucher figures this month and in all: issued, redeemed, expired, settled, money reserved and paid (purchaser, hub, auditor)",
 			Resp: vouchers.Figures{}},
