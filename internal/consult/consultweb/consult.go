@@ -780,7 +780,7 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 			Note: m.StartsAt.In(gongzhi.ChinaTime).Format("2006-01-02 15:04") + " · " + t(lang, "consult.meeting_state."+m.State), Href: href("/consult/meetings/", m.ID)})
 	}
 	for _, l := range links {
-		path.Path = append(path.Path, pathStep{Head: t(lang, "consult.link."+l.Kind) + "：" + l.Title, Note: day(l.At.In(gongzhi.ChinaTime)) + " · " + l.State, Href: l.Href})
+		path.Path = append(path.Path, pathStep{Head: t(lang, "consult.link."+l.Kind) + "：" + l.Title, Note: day(l.At.In(gongzhi.ChinaTime)) + " · " + t(lang, l.State), Href: l.Href})
 	}
 	v.Sections = append(v.Sections, path)
 
