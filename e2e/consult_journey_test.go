@@ -300,8 +300,10 @@ func consultJourney(t *testing.T, srv *server, bin string) {
 	anon = newBrowser(t, srv.Base)
 	anon.onPhone()
 	anon.open("/consult/topics/" + id(topic))
-	anon.expect("the topic's whole path", "议题进程", "提出议题", "2 条意见（其中反方案 1 条）", "听证会：加装电梯听证会",
+	anon.expect("the topic's whole path", "议题进程", "提出议题", "已受理，协商中", "2 条意见（其中反方案 1 条）", "听证会：加装电梯听证会",
 		"表决：三号楼加装电梯", "已截止：通过", "决议：", "监督委员会已验收")
 	checkNoSidewaysScroll(t, anon, "the topic's path")
 	anon.shot("journey-05-topic-path")
+	anon.do("an office screen", chromedp.EmulateViewport(1280, 900))
+	anon.shot("journey-06-topic-path-wide")
 }

@@ -753,7 +753,12 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 		t(lang, "consult.source."+tp.Source)})
 	switch {
 	case tp.AnsweredAt != nil:
-		st := pathStep{Head: t(lang, "consult.topic_state."+tp.State), Note: day(tp.AnsweredAt.In(gongzhi.ChinaTime))}
+		// the answer, not today's state: a topic voted on or decided was accepted first
+		answer := tp.State
+		if answer == gongzhi.TopicVoting || answer == gongzhi.TopicDecided || answer == gongzhi.TopicClosed {
+			answer = gongzhi.TopicAccepted
+		}
+		st := pathStep{Head: t(lang, "consult.topic_state."+answer), Note: day(tp.AnsweredAt.In(gongzhi.ChinaTime))}
 		if tp.AnsweredLate {
 			st.Note += " · " + t(lang, "consult.answered_late:"+tp.AcceptBy)
 			st.Class = "late"
