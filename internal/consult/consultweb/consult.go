@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -751,7 +752,12 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 		t(lang, "consult.source."+tp.Source)})
 	switch {
 	case tp.AnsweredAt != nil:
-		st := pathStep{Head: t(lang, "consult.topic_state."+tp.State), Note: day(tp.AnsweredAt.In(gongzhi.ChinaTime))}
+		// the answer, not today's state: a topic voted on or decided was accepted first
+		answer := tp.State
+		if answer == gongzhi.TopicVoting || answer == gongzhi.TopicDecided || answer == gongzhi.TopicClosed {
+			answer = gongzhi.TopicAccepted
+		}
+		st := pathStep{Head: t(lang, "consult.topic_state."+answer), Note: day(tp.AnsweredAt.In(gongzhi.ChinaTime))}
 		if tp.AnsweredLate {
 			st.Note += " · " + t(lang, "consult.answered_late:"+tp.AcceptBy)
 			st.Class = "late"
@@ -779,7 +785,7 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 			Note: m.StartsAt.In(gongzhi.ChinaTime).Format("2006-01-02 15:04") + " · " + t(lang, "consult.meeting_state."+m.State), Href: href("/consult/meetings/", m.ID)})
 	}
 	for _, l := range links {
-		path.Path = append(path.Path, pathStep{Head: t(lang, "consult.link."+l.Kind) + "：" + l.Title, Note: day(l.At.In(gongzhi.ChinaTime)) + " · " + l.State, Href: l.Href})
+		path.Path = append(path.Path, pathStep{Head: t(lang, "consult.link."+l.Kind) + "：" + l.Title, Note: day(l.At.In(gongzhi.ChinaTime)) + " · " + t(lang, l.State), Href: l.Href})
 	}
 	v.Sections = append(v.Sections, path)
 
@@ -805,6 +811,11 @@ func (s *Server) renderTopic(w http.ResponseWriter, r *http.Request, id int64, s
 	}
 	if manage && tp.Open() {
 		v.Links = append(v.Links, web.Kv{Label: t(lang, "consult.call_meeting"), Href: "/consult?community=" + tp.PlaceCode + "&topic=" + strconv.FormatInt(id, 10) + "#meetings"})
+	}
+	if manage && tp.State == gongzhi.TopicAccepted {
+		// a vote on the topic (docs/votes.md): the votes page's form, filled in with the topic
+		v.Links = append(v.Links, web.Kv{Label: t(lang, "consult.open_vote"), Href: "/votes?" + url.Values{"topic_id": {strconv.FormatInt(id, 10)},
+			"title": {tp.Title}}.Encode() + "#new-vote"})
 	}
 
 	csec := section{ID: "comments", Title: t(lang, "consult.comments")}
@@ -1087,6 +1098,14 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, id int64,
 	}}
 	if m.TopicID != 0 {
 		main.Rows = append(main.Rows, web.Kv{Label: t(lang, "consult.topic"), Value: m.TopicTitle, Href: href("/consult/topics/", m.TopicID)})
+	}
+	if manage && m.Attendees > 0 {
+		// a vote of the meeting's attendees (docs/votes.md), on its topic when it has one
+		q := url.Values{"meeting_id": {strconv.FormatInt(id, 10)}, "electorate": {gongzhi.ElectorateMeeting}, "title": {m.Title}}
+		if m.TopicID != 0 {
+			q.Set("topic_id", strconv.FormatInt(m.TopicID, 10))
+		}
+		v.Links = append(v.Links, web.Kv{Label: t(lang, "consult.attendees_vote"), Href: "/votes?" + q.Encode() + "#new-vote"})
 	}
 	if m.BodyName != "" {
 		main.Rows = append(main.Rows, web.Kv{Label: t(lang, "consult.body"), Value: m.BodyName, Href: href("/consult/bodies/", m.BodyID)})
@@ -1385,6 +1404,19 @@ func (s *Server) renderContest(w http.ResponseWriter, r *http.Request, id int64,
 	}
 	if len(ideas) == 0 {
 		isec.Intro = t(lang, "consult.no_ideas")
+	}
+	if manage {
+		// the shortlist can go to a vote (docs/consultation.md): one of the shortlisted ideas
+		var opts []string
+		for _, i := range ideas {
+			if i.Shortlisted {
+				opts = append(opts, strings.ReplaceAll(i.Title, "|", "/"))
+			}
+		}
+		if len(opts) >= 2 {
+			v.Links = append(v.Links, web.Kv{Label: t(lang, "consult.shortlist_vote"), Href: "/votes?" + url.Values{"title": {c.Title},
+				"ballot_kind": {gongzhi.BallotOneOf}, "options": {strings.Join(opts, "\n")}}.Encode() + "#new-vote"})
+		}
 	}
 	if consult.MayDeliberate(ac) && running {
 		errs, val := fieldErrs(lang, r, e)

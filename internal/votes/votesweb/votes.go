@@ -196,13 +196,13 @@ type form struct {
 }
 
 type section struct {
-	Title, Big, Class string
-	Intro             []string
-	Chart             template.HTML
-	Rows              []web.Kv
-	Cols              []string
-	Table             [][]web.Cell
-	Forms             []form
+	ID, Title, Big, Class string
+	Intro                 []string
+	Chart                 template.HTML
+	Rows                  []web.Kv
+	Cols                  []string
+	Table                 [][]web.Cell
+	Forms                 []form
 }
 
 type link struct{ Label, Href string }
@@ -394,7 +394,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v.Sections = append(v.Sections, dsec)
 	if votes.MayManageVotes(ac) {
-		v.Sections = append(v.Sections, section{Title: web.T(lang, "vote.new"), Forms: []form{{FormView: s.voteForm(r, e)}}})
+		v.Sections = append(v.Sections, section{ID: "new-vote", Title: web.T(lang, "vote.new"), Forms: []form{{FormView: s.voteForm(r, e)}}})
 	}
 	s.render(w, r, status, web.T(lang, "vote.title"), "/votes", v, e)
 	return nil
@@ -436,11 +436,16 @@ func (s *Server) voteForm(r *http.Request, e *gongzhi.Error) *web.FormView {
 			errs[k] = web.T(lang, v)
 		}
 	}
+	// a fresh form starts from the query: the topic, meeting or idea contest that offers the vote
+	// (/votes?topic_id=…, ?meeting_id=…&electorate=meeting, ?title=…&options=…) fills it in
 	val := func(k, def string) string {
-		if e == nil {
-			return def
+		if e != nil {
+			return r.FormValue(k)
 		}
-		return r.FormValue(k)
+		if x := r.URL.Query().Get(k); x != "" {
+			return x
+		}
+		return def
 	}
 	now := s.svc.Now().In(gongzhi.ChinaTime).Truncate(time.Hour)
 	return &web.FormView{Action: "/votes", Submit: web.T(lang, "vote.create"), Fields: []web.Field{
