@@ -1,6 +1,7 @@
 // A topic's path (docs/consultation.md, docs/votes.md): the votes held on a consultation topic
 // and the decisions they became, registered with consult so that the topic's page, staff and
 // public alike, shows raised → accepted → comments → meetings → vote → result → decision.
+
 package votes
 
 import (
