@@ -854,32 +854,58 @@ func (a *Service) HideComment(ctx context.Context, ac *gongzhi.Actor, id int64, 
 // capability that keeps them registers it (RegisterTopicLinks) so the topic's path shows them.
 type TopicLinker func(ctx context.Context, q *store.Q, topicID int64) ([]gongzhi.TopicLink, error)
 
-var linkers struct {
+// CommunityLinker gives a community's records kept elsewhere that its public consultation page
+// lists (votes that have opened, decisions); registered with RegisterCommunityLinks.
+type CommunityLinker func(ctx context.Context, q *store.Q, community string) ([]gongzhi.TopicLink, error)
+
+// linkers holds the registered sources of links, keyed by what they link from.
+type linkers[K any] struct {
 	sync.Mutex
-	all []TopicLinker
+	all []func(context.Context, *store.Q, K) ([]gongzhi.TopicLink, error)
 }
 
-// RegisterTopicLinks adds a source of a topic's further links (in the registering package's init).
-func RegisterTopicLinks(l TopicLinker) {
-	linkers.Lock()
-	defer linkers.Unlock()
-	linkers.all = append(linkers.all, l)
+func (l *linkers[K]) add(f func(context.Context, *store.Q, K) ([]gongzhi.TopicLink, error)) {
+	l.Lock()
+	defer l.Unlock()
+	l.all = append(l.all, f)
 }
 
-// TopicLinks are the votes, decisions and other records registered as carrying the topic further.
-func (a *Service) TopicLinks(ctx context.Context, topicID int64) ([]gongzhi.TopicLink, error) {
-	linkers.Lock()
-	all := slices.Clone(linkers.all)
-	linkers.Unlock()
+func (l *linkers[K]) links(ctx context.Context, q *store.Q, k K) ([]gongzhi.TopicLink, error) {
+	l.Lock()
+	all := slices.Clone(l.all)
+	l.Unlock()
 	var out []gongzhi.TopicLink
-	for _, l := range all {
-		ls, err := l(ctx, a.DB.Q(), topicID)
+	for _, f := range all {
+		ls, err := f(ctx, q, k)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, ls...)
 	}
 	return out, nil
+}
+
+var (
+	topicLinkers     linkers[int64]
+	communityLinkers linkers[string]
+)
+
+// RegisterTopicLinks adds a source of a topic's further links (in the registering package's init).
+func RegisterTopicLinks(l TopicLinker) { topicLinkers.add(l) }
+
+// RegisterCommunityLinks adds a source of a community's public links (in the registering
+// package's init).
+func RegisterCommunityLinks(l CommunityLinker) { communityLinkers.add(l) }
+
+// TopicLinks are the votes, decisions and other records registered as carrying the topic further.
+func (a *Service) TopicLinks(ctx context.Context, topicID int64) ([]gongzhi.TopicLink, error) {
+	return topicLinkers.links(ctx, a.DB.Q(), topicID)
+}
+
+// CommunityLinks are a community's votes, decisions and other public records kept by the
+// capabilities registered with RegisterCommunityLinks (docs/consultation.md: the public page).
+func (a *Service) CommunityLinks(ctx context.Context, community string) ([]gongzhi.TopicLink, error) {
+	return communityLinkers.links(ctx, a.DB.Q(), community)
 }
 
 // MyCommunity is the community a caller's consultation pages start at: a resident's own, the

@@ -34,9 +34,17 @@ func seedVotes(ctx context.Context, a *app.App, now time.Time) error {
 	}
 	q := a.DB.Q()
 	month := now.AddDate(0, -1, 0)
-	committee, err := q.VotesFixtureBody(ctx, ZhongshanCode, "residents_committee", "中山社区居民委员会", month)
+	// the residents' committee the consultation demo set up carries out the decision (a body of
+	// its own only if there is none)
+	var committee int64
+	err = q.QueryRow(ctx, `SELECT COALESCE(MIN(id), 0) FROM consult_bodies WHERE place_code = ? AND kind = ?`, ZhongshanCode, gongzhi.BodyResidents).Scan(&committee)
 	if err != nil {
 		return err
+	}
+	if committee == 0 {
+		if committee, err = q.VotesFixtureBody(ctx, ZhongshanCode, gongzhi.BodyResidents, "中山社区居民委员会", month); err != nil {
+			return err
+		}
 	}
 	topicBudget, err := q.VotesFixtureTopic(ctx, ZhongshanCode, "用好为民服务专项资金：今年办哪几件实事", "accepted", month)
 	if err != nil {

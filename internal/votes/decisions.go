@@ -24,6 +24,12 @@ func (a *Service) Decision(ctx context.Context, ac *gongzhi.Actor, id int64) (*g
 	return a.DB.Q().GetDecision(ctx, sc, id)
 }
 
+// PublicDecision returns any decision for its public page (docs/votes.md): a decision is what
+// residents voted for, so its owner, tasks, progress, review and rating are public.
+func (a *Service) PublicDecision(ctx context.Context, id int64) (*gongzhi.Decision, error) {
+	return a.DB.Q().GetDecision(ctx, store.Scope{}, id)
+}
+
 // Decisions lists the decisions the actor reads, newest first.
 func (a *Service) Decisions(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Decision, error) {
 	sc, err := a.scope(ctx, ac)

@@ -34,8 +34,24 @@ func TestTopicLinks(t *testing.T) {
 		}
 		ls, err = f.a.TopicLinks(ctx, closedTopic)
 		if err != nil || len(ls) != 2 || ls[0].State != "vote.state.passed" || ls[0].Href != "/public/votes/"+itoa(closed) ||
-			ls[1].Kind != "decision" || ls[1].Href != "/decisions/"+itoa(decision) || ls[1].State != "vote.decision."+gongzhi.DecisionInProgress {
+			ls[1].Kind != "decision" || ls[1].Href != "/public/decisions/"+itoa(decision) || ls[1].State != "vote.decision."+gongzhi.DecisionInProgress {
 			t.Fatalf("the closed vote's topic: %+v %v", ls, err)
+		}
+		// the community's public page lists both votes and the decision, linked the same way
+		cl, err := f.a.CommunityLinks(ctx, demo.ZhongshanCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hrefs := map[string]string{}
+		for _, l := range cl {
+			hrefs[l.Href] = l.State
+		}
+		if hrefs["/votes/"+itoa(open)] != "vote.state.open" || hrefs["/public/votes/"+itoa(closed)] != "vote.state.passed" ||
+			hrefs["/public/decisions/"+itoa(decision)] != "vote.decision."+gongzhi.DecisionInProgress {
+			t.Fatalf("the community's links: %+v", cl)
+		}
+		if other, err := f.a.CommunityLinks(ctx, demo.StreetCode); err != nil || len(other) != 0 {
+			t.Fatalf("the street's own links: %+v %v", other, err)
 		}
 
 		// a draft on an accepted topic shows nothing until it opens

@@ -10,6 +10,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,6 +140,62 @@ func TestVotesAPI(t *testing.T) {
 		r = e.call(com, "GET", fmt.Sprintf("/api/v1/decisions?need=%d", need), nil)
 		if back, _ := r.Body["items"].([]any); r.Status != 200 || len(back) != 1 || int64(back[0].(map[string]any)["id"].(float64)) != did {
 			t.Fatalf("need → decision: %d %s", r.Status, r.Raw)
+		}
+	})
+}
+
+// TestPublicVotesAndDecisions (docs/votes.md, docs/consultation.md): a community's public
+// consultation page lists its votes and the decisions they became, with no account; a decision
+// has a public page and API; an open vote's public page leads to the ballot, a closed one's to
+// its decision; staff reach the decision's own page from the public one.
+func TestPublicVotesAndDecisions(t *testing.T) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx, q := context.Background(), db.Q()
+		var open, closed, decision int64
+		var decisionTitle string
+		if err := q.QueryRow(ctx, `SELECT id FROM votes WHERE title = ?`, demo.VoteOpenTitle).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.QueryRow(ctx, `SELECT v.id, d.id, d.title FROM votes v JOIN vote_decisions d ON d.vote_id = v.id WHERE v.title = ?`,
+			demo.VoteClosedTitle).Scan(&closed, &decision, &decisionTitle); err != nil {
+			t.Fatal(err)
+		}
+		anon := e.browser()
+		st, page := anon.get("/public/consult/" + demo.ZhongshanCode)
+		for _, want := range []string{"表决与决议", demo.VoteOpenTitle, demo.VoteClosedTitle, decisionTitle,
+			fmt.Sprintf(`href="/votes/%d"`, open), fmt.Sprintf(`href="/public/votes/%d"`, closed), fmt.Sprintf(`href="/public/decisions/%d"`, decision)} {
+			if st != 200 || !strings.Contains(page, want) {
+				t.Fatalf("the public consultation page (%d) lacks %q", st, want)
+			}
+		}
+		r := e.call("", "GET", "/api/v1/public/consult/"+demo.ZhongshanCode, nil)
+		if links, _ := r.Body["links"].([]any); r.Status != 200 || len(links) != 3 {
+			t.Fatalf("the public API's links: %d %s", r.Status, r.Raw)
+		}
+
+		st, page = anon.get(fmt.Sprintf("/public/decisions/%d", decision))
+		if st != 200 || !strings.Contains(page, decisionTitle) || !strings.Contains(page, fmt.Sprintf(`href="/public/votes/%d"`, closed)) ||
+			strings.Contains(page, fmt.Sprintf(`href="/decisions/%d"`, decision)) || strings.Contains(page, `method="post"`) {
+			t.Fatalf("the decision's public page: %d", st)
+		}
+		r = e.call("", "GET", fmt.Sprintf("/api/v1/public/decisions/%d", decision), nil)
+		if r.Status != 200 || r.Body["title"] != decisionTitle || r.Body["vote_id"].(float64) != float64(closed) {
+			t.Fatalf("the decision's public API: %d %s", r.Status, r.Raw)
+		}
+		if r := e.call("", "GET", "/api/v1/public/decisions/999999", nil); r.Status != 404 {
+			t.Fatalf("an unknown decision: %d", r.Status)
+		}
+		if _, page := loginBrowser(t, e, "zs-community").get(fmt.Sprintf("/public/decisions/%d", decision)); !strings.Contains(page, fmt.Sprintf(`href="/decisions/%d"`, decision)) {
+			t.Fatal("staff find no way from the public page to the decision's own")
+		}
+
+		if _, page := anon.get(fmt.Sprintf("/public/votes/%d", open)); !strings.Contains(page, fmt.Sprintf(`href="/votes/%d"`, open)) {
+			t.Fatal("the open vote's public page does not lead to the ballot")
+		}
+		if _, page := anon.get(fmt.Sprintf("/public/votes/%d", closed)); !strings.Contains(page, fmt.Sprintf(`href="/public/decisions/%d"`, decision)) {
+			t.Fatal("the closed vote's public page does not lead to its decision")
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -368,6 +369,20 @@ func (s *Server) contestsSection(lang string, cs []*gongzhi.Contest) section {
 	for _, c := range cs {
 		sec.Table = append(sec.Table, []web.Cell{{Text: c.Title, Href: href("/consult/contests/", c.ID)}, {Text: c.OpensOn + " – " + c.ClosesOn},
 			{Text: strconv.Itoa(c.Ideas)}})
+	}
+	return sec
+}
+
+// linksSection lists a community's votes and decisions, newest first.
+func linksSection(lang string, ls []gongzhi.TopicLink) section {
+	sec := section{ID: "votes", Title: t(lang, "consult.votes_decisions"), Cols: []string{t(lang, "consult.title_field"), t(lang, "consult.link_kind"),
+		t(lang, "consult.state"), t(lang, "consult.link_at")}}
+	for _, l := range slices.Backward(ls) {
+		at := ""
+		if !l.At.IsZero() {
+			at = day(l.At.In(gongzhi.ChinaTime))
+		}
+		sec.Table = append(sec.Table, []web.Cell{{Text: l.Title, Href: l.Href}, {Text: t(lang, "consult.link."+l.Kind)}, {Text: t(lang, l.State)}, {Text: at}})
 	}
 	return sec
 }
@@ -1486,6 +1501,7 @@ type publicView struct {
 	Meetings  []gongzhi.ConsultMeeting `json:"meetings"`
 	Contests  []gongzhi.Contest        `json:"contests"`
 	Bodies    []gongzhi.Body           `json:"bodies"`
+	Links     []gongzhi.TopicLink      `json:"links"` // votes that have opened and their decisions
 }
 
 func (s *Server) publicIndex(w http.ResponseWriter, r *http.Request) error {
@@ -1525,8 +1541,13 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	links, err := s.svc.CommunityLinks(ctx, code)
+	if err != nil {
+		return err
+	}
 	if web.IsAPIPath(r) {
-		v := publicView{Community: code, Name: name, Topics: []gongzhi.Topic{}, Meetings: []gongzhi.ConsultMeeting{}, Contests: []gongzhi.Contest{}, Bodies: []gongzhi.Body{}}
+		v := publicView{Community: code, Name: name, Topics: []gongzhi.Topic{}, Meetings: []gongzhi.ConsultMeeting{}, Contests: []gongzhi.Contest{}, Bodies: []gongzhi.Body{},
+			Links: append([]gongzhi.TopicLink{}, links...)}
 		for _, x := range topics {
 			v.Topics = append(v.Topics, *x)
 		}
@@ -1557,7 +1578,7 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 	intro := section{Intro: t(lang, "consult.public_community_intro")}
 	v.Sections = append(v.Sections, intro)
 	osec := s.topicsSection(lang, open, t(lang, "consult.open_topics"), false)
-	v.Sections = append(v.Sections, osec, s.meetingsSection(lang, meetings), s.contestsSection(lang, contests))
+	v.Sections = append(v.Sections, osec, s.meetingsSection(lang, meetings), linksSection(lang, links), s.contestsSection(lang, contests))
 	if len(rest) > 0 {
 		v.Sections = append(v.Sections, s.topicsSection(lang, rest, t(lang, "consult.answered_topics"), false))
 	}

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	s.Handle("GET /votes/{id}/result.xlsx", web.Changed, s.export)
 	s.Handle("GET /public/votes/{id}", web.Public, s.public)
 	s.Handle("GET /public/votes/{id}/notice", web.Public, s.notice)
+	s.Handle("GET /public/decisions/{id}", web.Public, s.publicDecision)
 	s.Handle("GET /decisions/{id}", web.Changed, s.decision)
 	s.Handle("POST /decisions/{id}/tasks", web.Changed, s.addTask)
 	s.Handle("POST /decisions/{id}/tasks/{task}/done", web.Changed, s.finishTask)
@@ -48,6 +49,7 @@ func (s *Server) routes() {
 	s.Api("GET /api/v1/votes/{id}/voters", s.voters)
 	s.ApiPublic("GET /api/v1/public/votes/{id}", s.public)
 	s.ApiPublic("GET /api/v1/public/votes/{id}/trackers/{tracker}", s.apiTracker)
+	s.ApiPublic("GET /api/v1/public/decisions/{id}", s.publicDecision)
 	s.Api("GET /api/v1/decisions", s.apiDecisions)
 	s.Api("GET /api/v1/decisions/{id}", s.decision)
 	s.Api("POST /api/v1/decisions/{id}/tasks", s.addTask)
@@ -176,6 +178,7 @@ func apiDocs() map[string]web.ApiDoc {
 			Resp: votes.TrackerCheck{}, Public: true},
 		"GET /api/v1/decisions": {Summary: "Decisions passed votes became, with progress (query need: the decision a need came from)", Resp: web.ItemsOf[gongzhi.Decision]{},
 			Filters: []string{"need"}},
+		"GET /api/v1/public/decisions/{id}":             {Summary: "A decision's public page: owner body, tasks, progress, review and rating (anyone)", Resp: gongzhi.Decision{}},
 		"GET /api/v1/decisions/{id}":                    {Summary: "A decision with its tasks, progress, review and ratings", Resp: gongzhi.Decision{}},
 		"POST /api/v1/decisions/{id}/tasks":             {Summary: "Add a task with its deadline to a decision in progress (staff)", Req: taskRequest{}, Resp: gongzhi.Decision{}, Status: http.StatusCreated},
 		"POST /api/v1/decisions/{id}/tasks/{task}/done": {Summary: "Record a task done today, once (staff)", Req: noteRequest{}, Resp: gongzhi.Decision{}},
@@ -840,6 +843,13 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 	}
 	lang := web.LangOf(r)
 	pv := &pageView{Sections: []section{{Rows: rulesRows(lang, v)}, resultSection(lang, v)}}
+	if v.State == gongzhi.VoteOpen {
+		// residents vote on the vote's own page (signing in first if they have not)
+		pv.Tools = append(pv.Tools, link{web.T(lang, "vote.go_vote"), href("/votes/", id)})
+	}
+	if v.DecisionID != 0 {
+		pv.Tools = append(pv.Tools, link{web.T(lang, "vote.decision_public"), href("/public/decisions/", v.DecisionID)})
+	}
 	if v.State == gongzhi.VoteClosed {
 		pv.Tools = append(pv.Tools, link{web.T(lang, "vote.notice"), href("/public/votes/", id) + "/notice"})
 		pv.Sections[1].Intro = append(pv.Sections[1].Intro, web.T(lang, fmt.Sprintf("vote.recount_cmd:%d", id)))
@@ -966,35 +976,15 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, id int64
 		return err
 	}
 	base := href("/decisions/", id)
-	pv := &pageView{Tools: []link{{web.T(lang, "vote.back"), "/votes"}, {web.T(lang, "vote.from_vote"), href("/votes/", d.VoteID)}}}
-	rating := web.T(lang, "vote.no_ratings")
-	if d.Ratings > 0 {
-		rating = web.TN(lang, "vote.rating_text", 0, fmt.Sprintf("%.1f", d.Rating), strconv.Itoa(d.Ratings))
-	}
-	main := section{Rows: []web.Kv{
-		{Label: web.T(lang, "vote.community"), Value: d.PlaceName},
-		{Label: web.T(lang, "vote.owner"), Value: d.OwnerBody},
-		{Label: web.T(lang, "vote.state"), Value: web.T(lang, "vote.decision."+d.State)},
-		{Label: web.T(lang, "vote.progress"), Value: strconv.Itoa(d.Progress) + "%"},
-		{Label: web.T(lang, "vote.rating"), Value: rating},
-	}}
-	main.Chart = progressBar(d.Progress)
-	if d.ReviewNote != "" {
-		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "vote.review_note"), Value: d.ReviewNote})
-	}
+	pv := &pageView{Tools: []link{{web.T(lang, "vote.back"), "/votes"}, {web.T(lang, "vote.from_vote"), href("/votes/", d.VoteID)},
+		{web.T(lang, "vote.decision_public"), href("/public/decisions/", id)}}}
+	main, tasks := decisionSections(lang, d, s.svc.Today())
 	if d.NeedID != 0 {
 		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "vote.need"), Value: "#" + strconv.FormatInt(d.NeedID, 10), Href: href("/needs/", d.NeedID)})
 	}
 	pv.Sections = append(pv.Sections, main)
-	today := s.svc.Today()
-	tasks := section{Title: web.T(lang, "vote.tasks"), Cols: []string{web.T(lang, "vote.task"), web.T(lang, "vote.due_on"), web.T(lang, "vote.done_on"), web.T(lang, "vote.note")}}
 	manage := votes.MayManageDecisions(ac) && d.State == gongzhi.DecisionInProgress
 	for _, t := range d.Tasks {
-		due := t.DueOn
-		if t.DoneOn == "" && t.DueOn < today {
-			due += web.T(lang, "vote.overdue")
-		}
-		tasks.Table = append(tasks.Table, []web.Cell{{Text: t.Title}, {Text: due}, {Text: t.DoneOn}, {Text: t.Note}})
 		if manage && t.DoneOn == "" {
 			tasks.Forms = append(tasks.Forms, form{FormView: &web.FormView{Action: base + "/tasks/" + strconv.FormatInt(t.ID, 10) + "/done",
 				Submit: web.T(lang, "vote.task_done:"+t.Title), Fields: []web.Field{{Name: "note", Label: web.T(lang, "vote.note"), Type: "text", Wide: true}}}})
@@ -1044,6 +1034,60 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, id int64
 				{Name: "people_affected", Label: web.T(lang, "vote.people_affected"), Type: "number", Value: "1"}}}}}})
 	}
 	s.render(w, r, status, d.Title, "/votes", pv, e)
+	return nil
+}
+
+// decisionSections are a decision's facts and its tasks, as its staff and public pages show them.
+func decisionSections(lang string, d *gongzhi.Decision, today string) (section, section) {
+	rating := web.T(lang, "vote.no_ratings")
+	if d.Ratings > 0 {
+		rating = web.TN(lang, "vote.rating_text", 0, fmt.Sprintf("%.1f", d.Rating), strconv.Itoa(d.Ratings))
+	}
+	main := section{Rows: []web.Kv{
+		{Label: web.T(lang, "vote.community"), Value: d.PlaceName},
+		{Label: web.T(lang, "vote.owner"), Value: d.OwnerBody},
+		{Label: web.T(lang, "vote.state"), Value: web.T(lang, "vote.decision."+d.State)},
+		{Label: web.T(lang, "vote.progress"), Value: strconv.Itoa(d.Progress) + "%"},
+		{Label: web.T(lang, "vote.rating"), Value: rating},
+	}}
+	main.Chart = progressBar(d.Progress)
+	if d.ReviewNote != "" {
+		main.Rows = append(main.Rows, web.Kv{Label: web.T(lang, "vote.review_note"), Value: d.ReviewNote})
+	}
+	tasks := section{Title: web.T(lang, "vote.tasks"), Cols: []string{web.T(lang, "vote.task"), web.T(lang, "vote.due_on"), web.T(lang, "vote.done_on"), web.T(lang, "vote.note")}}
+	for _, t := range d.Tasks {
+		due := t.DueOn
+		if t.DoneOn == "" && t.DueOn < today {
+			due += web.T(lang, "vote.overdue")
+		}
+		tasks.Table = append(tasks.Table, []web.Cell{{Text: t.Title}, {Text: due}, {Text: t.DoneOn}, {Text: t.Note}})
+	}
+	return main, tasks
+}
+
+// publicDecision is a decision's public page (anyone): what the residents voted for and how far
+// it has come, with links to the vote's public result and, for staff, the decision's own page.
+func (s *Server) publicDecision(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.svc.PublicDecision(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if web.IsAPIPath(r) {
+		web.WriteJSON(w, http.StatusOK, d)
+		return nil
+	}
+	lang, ac := web.LangOf(r), web.ActorOf(r)
+	pv := &pageView{Tools: []link{{web.T(lang, "vote.from_vote"), href("/public/votes/", d.VoteID)}}}
+	if votes.MayReadVotes(ac) {
+		pv.Tools = append(pv.Tools, link{web.T(lang, "vote.decision_manage"), href("/decisions/", id)})
+	}
+	main, tasks := decisionSections(lang, d, s.svc.Today())
+	pv.Sections = append(pv.Sections, main, tasks)
+	s.render(w, r, http.StatusOK, d.Title, "", pv, nil)
 	return nil
 }
 
