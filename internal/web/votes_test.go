@@ -199,3 +199,57 @@ func TestPublicVotesAndDecisions(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionStepsOnce (docs/votes.md): each step of a decision happens once whatever arrives
+// at the same time — 50 identical requests record a task done, report the decision completed,
+// review it, rate it and turn it into a need exactly once each, the other 49 refused as
+// conflicts; and the decision's figures show one of each.
+func TestDecisionStepsOnce(t *testing.T) {
+	t.Parallel()
+	demodb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		com, aud, res := e.token("zs-community"), e.token("gt-auditor"), e.token("zs-resident")
+		var decision int64
+		if err := db.Q().QueryRow(ctx, `SELECT d.id FROM votes v JOIN vote_decisions d ON d.vote_id = v.id WHERE v.title = ?`,
+			demo.VoteClosedTitle).Scan(&decision); err != nil {
+			t.Fatal(err)
+		}
+		base := fmt.Sprintf("/api/v1/decisions/%d", decision)
+		once := func(what string, got map[int]int, ok int) {
+			t.Helper()
+			if got[ok] != 1 || got[409] != 49 || len(got) != 2 {
+				t.Fatalf("50 × %s at once: %v, want one %d and 49 × 409", what, got, ok)
+			}
+		}
+		r := e.call(com, "GET", base, nil)
+		tasks, _ := r.Body["tasks"].([]any)
+		if r.Status != 200 || len(tasks) == 0 {
+			t.Fatalf("the demo decision: %d %s", r.Status, r.Raw)
+		}
+		if got := e.burst(50, com, "POST", base+"/complete", nil); got[409] != 50 {
+			t.Fatalf("completed with tasks open: %v", got)
+		}
+		for _, x := range tasks {
+			tk := x.(map[string]any)
+			if tk["done_on"] != "" {
+				continue
+			}
+			once("task done", e.burst(50, com, "POST", fmt.Sprintf("%s/tasks/%d/done", base, int64(tk["id"].(float64))), map[string]any{"note": "完成"}), 200)
+		}
+		once("complete", e.burst(50, com, "POST", base+"/complete", nil), 200)
+		once("review", e.burst(50, aud, "POST", base+"/review", map[string]any{"accept": true, "note": "验收合格"}), 200)
+		once("rate", e.burst(50, res, "POST", base+"/rate", map[string]any{"rating": 5}), 200)
+		once("need", e.burst(50, com, "POST", base+"/need", map[string]any{"target_group": "elderly", "category_code": "elderly_home_care", "people_affected": 30}), 201)
+
+		r = e.call(com, "GET", base, nil)
+		if r.Status != 200 || r.Body["progress"].(float64) != 100 || r.Body["ratings"].(float64) != 1 || r.Body["need_id"].(float64) == 0 ||
+			r.Body["state"] != gongzhi.DecisionAccepted {
+			t.Fatalf("the decision after the bursts: %s", r.Raw)
+		}
+		var needs int
+		if err := db.Q().QueryRow(ctx, `SELECT COUNT(*) FROM needs WHERE id = ?`, int64(r.Body["need_id"].(float64))).Scan(&needs); err != nil || needs != 1 {
+			t.Fatalf("the need: %d %v", needs, err)
+		}
+	})
+}
