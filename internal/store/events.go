@@ -192,7 +192,8 @@ func (q *Q) SaveEventCategory(ctx context.Context, c *gongzhi.EventCategory, now
 // ---- events
 
 // EventScope limits events to what a caller may see: a place and below, a department's (those
-// dispatched to it), a reporter's own.
+// dispatched to it), a resident's (UserID: those they reported, and those born of a household
+// visit to the household their own record lives in, docs/events.md "Residents").
 type EventScope struct {
 	Prefix string
 	DeptID int64
@@ -241,13 +242,26 @@ func eventScope(w *where, s EventScope) {
 	case s.None:
 		w.add("1 = 0")
 	case s.UserID != 0:
-		w.add("e.reporter_user_id = ?", s.UserID)
+		w.add(`(e.reporter_user_id = ? OR (e.source = 'visit' AND e.household_id IN (`+userHousehold+`)))`, s.UserID, s.UserID)
 	case s.DeptID != 0:
 		w.add("e.department_id = ?", s.DeptID)
 	case s.Prefix != "":
 		c, a := scopeRange("e.community_code", s.Prefix)
 		w.add(c, a...)
 	}
+}
+
+// userHousehold is the household of a user's own record in the registry (none if unlinked).
+const userHousehold = `SELECT p.household_id FROM people p JOIN users u ON u.person_id = p.id WHERE u.id = ? AND p.household_id IS NOT NULL`
+
+// InVisitedHousehold reports whether a user's own record lives in a household.
+func (q *Q) InVisitedHousehold(ctx context.Context, userID, householdID int64) (bool, error) {
+	if userID == 0 || householdID == 0 {
+		return false, nil
+	}
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+userHousehold+`) x WHERE x.household_id = ?`, userID, householdID).Scan(&n)
+	return n > 0, err
 }
 
 // GetEvent returns an event within scope.
@@ -276,7 +290,7 @@ func (q *Q) EventByCode(ctx context.Context, code string) (*EventRow, error) {
 var eventSorts = map[string]string{"created_at": "e.created_at", "step_due_at": "e.step_due_at", "state": "e.state", "title": "e.title"}
 
 // ListEvents lists events, newest first. Filters: state ("open" for every state still moving),
-// category (id), community, grid, department, source, escalated (1: level ≥ 1), overdue (1: the
+// category (id), community, grid, department, source, rated (0: not evaluated yet), escalated (1: level ≥ 1), overdue (1: the
 // current step past its deadline at now), since/until (created, YYYY-MM-DD China time), ids
 // (comma-separated).
 func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now time.Time, each func(*EventRow) error) (int, error) {
@@ -305,6 +319,9 @@ func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now 
 	}
 	if v := opts.Filters["source"]; v != "" {
 		w.add("e.source = ?", v)
+	}
+	if opts.Filters["rated"] == "0" {
+		w.add("e.rating = 0")
 	}
 	if opts.Filters["escalated"] == "1" {
 		w.add("e.escalation >= 1 AND e.state NOT IN ('closed', 'rejected')")
