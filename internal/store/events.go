@@ -397,11 +397,16 @@ type EventMove struct {
 
 var eventStamps = map[string]bool{"registered_at": true, "dispatched_at": true, "handled_at": true, "verified_at": true, "closed_at": true}
 
-// MoveEvent moves an event from m.From to m.To by a conditional UPDATE on the old state. It
-// reports false when the event is no longer in m.From (a concurrent move won).
+// MoveEvent moves an event from m.From to m.To by a conditional UPDATE on the old state, the
+// escalation level back to 0 for a step still moving. It reports false when the event is no longer in m.From (a concurrent move won).
 func (q *Q) MoveEvent(ctx context.Context, m EventMove, now time.Time) (bool, error) {
 	set := "state = ?, step_started_at = ?, step_due_at = ?, esc1_at = ?, esc2_at = ?, esc3_at = ?, updated_at = ?"
 	args := []any{m.To, now.UTC(), m.StepDue.UTC(), m.Esc[0].UTC(), m.Esc[1].UTC(), m.Esc[2].UTC(), now.UTC()}
+	if m.To != gongzhi.EventClosed && m.To != gongzhi.EventRejected {
+		// the level is the current step's: the next step starts unescalated, with its own
+		// deadlines (docs/events.md "Escalation"); a final state keeps the level it ended at
+		set += ", escalation = 0"
+	}
 	if m.Stamp != "" {
 		if !eventStamps[m.Stamp] {
 			return false, fmt.Errorf("store: unknown event stamp %q", m.Stamp)
