@@ -347,6 +347,20 @@ func (a *Service) GridEvents(ctx context.Context, ac *gongzhi.Actor, gridID int6
 	return out, nil
 }
 
+// OpenByGrid counts the open events of each grid under a place code prefix that the actor
+// sees, for the grid map's shading (docs/grids.md §2); nil for those who do not read events.
+func (a *Service) OpenByGrid(ctx context.Context, ac *gongzhi.Actor, prefix string) (map[int64]int, error) {
+	if !MayReadEvents(ac) || ac.Has(gongzhi.RoleResident) {
+		return nil, nil
+	}
+	q := a.DB.Q()
+	s, err := eventScope(ctx, q, ac)
+	if err != nil {
+		return nil, err
+	}
+	return q.OpenEventsByGrid(ctx, s, prefix)
+}
+
 // Event returns an event the actor sees, with its photos (ENOTFOUND otherwise).
 func (a *Service) Event(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Event, error) {
 	q := a.DB.Q()

@@ -264,6 +264,33 @@ func (q *Q) InVisitedHousehold(ctx context.Context, userID, householdID int64) (
 	return n > 0, err
 }
 
+// OpenEventsByGrid counts the events still moving (not closed or rejected) of each grid under
+// a place code prefix, within scope, for the grid map.
+func (q *Q) OpenEventsByGrid(ctx context.Context, s EventScope, prefix string) (map[int64]int, error) {
+	w := &where{}
+	eventScope(w, s)
+	w.add("e.grid_id IS NOT NULL AND e.state NOT IN ('closed', 'rejected')")
+	if prefix != "" {
+		c, a := scopeRange("e.community_code", prefix)
+		w.add(c, a...)
+	}
+	rows, err := q.Query(ctx, `SELECT e.grid_id, COUNT(*) FROM events e`+w.sql()+` GROUP BY e.grid_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // GetEvent returns an event within scope.
 func (q *Q) GetEvent(ctx context.Context, s EventScope, id int64) (*EventRow, error) {
 	w := &where{}
