@@ -5,13 +5,19 @@ package web_test
 // dispatched to 城市管理办公室 and reported back after 1, 2, 3, 4 and 400 hours, one sent back
 // once, one reopened once: handling time median 3 h and 90th percentile 400 h (nearest rank),
 // four on time of five, one return and one reopening — per department, grid and category, the
-// total, the hot spot, and the same through the API.
+// total, the hot spot, the printable monthly report and the same through the API.
 
 import (
+	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"gongzhi"
+	"gongzhi/internal/demo"
 	"gongzhi/internal/events"
 	"gongzhi/internal/store"
 	"gongzhi/internal/store/storetest/demodb"
@@ -77,6 +83,34 @@ func TestEventFiguresValues(t *testing.T) {
 		}
 		if len(p.HotSpots) != 1 || p.HotSpots[0].Events != 5 || p.HotSpots[0].Category != cat.Name {
 			t.Errorf("hot spots %+v", p.HotSpots)
+		}
+
+		// the printable monthly report shows them beside the month before, with its Excel sheet
+		b := f.e.browser()
+		f.e.user("gt-purchaser")
+		if st, loc := b.login("gt-purchaser", demo.Password); st != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d %s", st, loc)
+		}
+		st, page := b.get("/events/report?month=2025-03")
+		if st != 200 {
+			t.Fatalf("the monthly report: %d", st)
+		}
+		for _, want := range []string{`class="event-report"`, "网格事件月度报告 2025-03", "<td data-label=\"2025-03\" class=\"num\">400.0</td>",
+			"<td data-label=\"2025-03\" class=\"num\">3.0</td>", "<td data-label=\"2025-03\" class=\"num\">80%</td>",
+			`href="/events/report?month=2025-02"`, `href="/events/stats.xlsx?month=2025-03"`, "环境卫生"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the monthly report does not show %s", want)
+			}
+		}
+		st, sheet := b.get("/events/stats.xlsx?month=2025-03")
+		x, err := excelize.OpenReader(strings.NewReader(sheet))
+		if st != 200 || err != nil {
+			t.Fatalf("the month's Excel sheet: %d %v", st, err)
+		}
+		rows, err := x.GetRows(x.GetSheetName(0))
+		f.must(err)
+		if len(rows) < 2 || !slices.Contains(rows[1], "400") && !slices.Contains(rows[1], "400.0") {
+			t.Errorf("the Excel sheet's total row %v has no 90th percentile of 400 hours", rows[1:min(2, len(rows))])
 		}
 
 		// the same through the API

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	s.Handle("POST /events/departments/{id}/accounts", web.Changed, s.linkAccount)
 	s.Handle("GET /events/stats", web.Changed, s.stats)
 	s.Handle("GET /events/stats.xlsx", web.Changed, s.statsExport)
+	s.Handle("GET /events/report", web.Changed, s.report)
 	s.Handle("GET /events/import", web.Changed, s.importPage)
 	s.Handle("GET /events/import-template.xlsx", web.Changed, s.importTemplate)
 	s.Handle("POST /events/import", web.Changed, s.importHotline)
@@ -139,6 +140,7 @@ type section struct {
 }
 
 type pageView struct {
+	Report   bool // a printable report: laid out for paper by the print CSS (event-report)
 	Tools    []web.Kv
 	Problems []string
 	Sections []section
