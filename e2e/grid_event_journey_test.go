@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"gongzhi/internal/store/storetest"
@@ -125,4 +126,29 @@ func gridVisitEventJourney(t *testing.T, srv *server) {
 
 	// another event goes overdue; River's worker runs the escalation job
 	j.overdueEscalates(true)
+
+	// the centre's map shaded by open events, and the month's printable report
+	comm := j.as("zs-community")
+	if st := comm.open("/gridwork/map?place=320116004001&shade=events"); st != http.StatusOK || !comm.visible(`main svg a[href^="/gridwork/grids/"] path`) {
+		comm.fatal("the map shaded by events: %d", st)
+	}
+	comm.expect("the map shaded by events", "未办结事件", "按走访率着色")
+	comm.shot("journey-map-events")
+	checkNoSidewaysScroll(t, comm, "the map shaded by events")
+	if st := comm.open("/events/report"); st != http.StatusOK {
+		comm.fatal("the monthly report: %d", st)
+	}
+	comm.expect("the monthly report", "网格事件月度报告", "本月概况", "高发点")
+	comm.shot("journey-report")
+	checkNoSidewaysScroll(t, comm, "the monthly report")
+	pctx, cancel := comm.step()
+	if _, err := chromedp.Call(pctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		cancel()
+		comm.fatal("print media: %v", err)
+	}
+	cancel()
+	if comm.visible(`.event-report .page-head .tools a`) || comm.visible(`header.top`) {
+		comm.fatal("the printed report shows its buttons or the navigation")
+	}
+	comm.shot("journey-report-print")
 }
