@@ -129,18 +129,11 @@ func gridVisitEventJourney(t *testing.T, srv *server) {
 
 	// the centre's map shaded by open events, and the month's printable report
 	comm := j.as("zs-community")
-	if st := comm.open("/gridwork/map?place=320116004001&shade=events"); st != http.StatusOK || !comm.visible(`main svg a[href^="/gridwork/grids/"] path`) {
-		comm.fatal("the map shaded by events: %d", st)
+	comm.look("/gridwork/map?place=320116004001&shade=events", "journey-map-events", "未办结事件", "按走访率着色")
+	if !comm.visible(`main svg a[href^="/gridwork/grids/"] path`) {
+		comm.fatal("the map shaded by events draws no grid")
 	}
-	comm.expect("the map shaded by events", "未办结事件", "按走访率着色")
-	comm.shot("journey-map-events")
-	checkNoSidewaysScroll(t, comm, "the map shaded by events")
-	if st := comm.open("/events/report"); st != http.StatusOK {
-		comm.fatal("the monthly report: %d", st)
-	}
-	comm.expect("the monthly report", "网格事件月度报告", "本月概况", "高发点")
-	comm.shot("journey-report")
-	checkNoSidewaysScroll(t, comm, "the monthly report")
+	comm.look("/events/report", "journey-report", "网格事件月度报告", "本月概况", "高发点")
 	pctx, cancel := comm.step()
 	if _, err := chromedp.Call(pctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		cancel()
@@ -151,4 +144,16 @@ func gridVisitEventJourney(t *testing.T, srv *server) {
 		comm.fatal("the printed report shows its buttons or the navigation")
 	}
 	comm.shot("journey-report-print")
+}
+
+// look opens a page on the phone, which must answer 200, show every text of want and not scroll
+// sideways, and takes its screenshot.
+func (b *browser) look(path, shot string, want ...string) {
+	b.t.Helper()
+	if st := b.open(path); st != http.StatusOK {
+		b.fatal("GET %s: %d", path, st)
+	}
+	b.expect(path, want...)
+	b.shot(shot)
+	checkNoSidewaysScroll(b.t, b, path)
 }

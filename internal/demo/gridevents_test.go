@@ -60,14 +60,14 @@ func TestDemoGridWorkAndEvents(t *testing.T) {
 			t.Errorf("the street's households visited in 90 days: %d of %d (%.0f%%), want most but not all", visited, hh, 100*r)
 		}
 		// the street's page: this quarter's rate, and some households overdue for the grid worker
-		rates, err := a.Rates(ctx, actorOf(t, a, "gt-purchaser"), demo.StreetCode, "")
+		rates, err := a.Rates(ctx, demo.ActorOf(ctx, t, a, "gt-purchaser"), demo.StreetCode, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rates.Total.Households != hh || rates.Total.Rate <= 0.2 || rates.Total.Rate > 0.98 || len(rates.Communities) != 8 {
 			t.Errorf("the street's visit figures: %+v", rates.Total)
 		}
-		overdue, err := a.Overdue(ctx, actorOf(t, a, "zs-grid"), 0)
+		overdue, err := a.Overdue(ctx, demo.ActorOf(ctx, t, a, "zs-grid"), 0)
 		if err != nil || len(overdue) == 0 {
 			t.Errorf("zs-grid's overdue households: %d %v", len(overdue), err)
 		}
@@ -99,18 +99,4 @@ func TestDemoGridWorkAndEvents(t *testing.T) {
 			t.Error("no event of 中山社区 born of a visit's finding and linked both ways")
 		}
 	})
-}
-
-func actorOf(t *testing.T, a *app.App, username string) *gongzhi.Actor {
-	t.Helper()
-	ctx := context.Background()
-	u, _, err := a.DB.Q().UserByUsername(ctx, username)
-	if err != nil {
-		t.Fatalf("%s: %v", username, err)
-	}
-	ac := &gongzhi.Actor{User: u}
-	if err := a.ScopeFor(ctx, ac); err != nil {
-		t.Fatal(err)
-	}
-	return ac
 }
