@@ -91,7 +91,7 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.GridworkService.ReportEvent, a.GridworkService.EventCategories = a.EventsService.Report, func(ctx context.Context) ([]*gongzhi.EventCategory, error) {
 		return a.EventsService.Categories(ctx, true)
 	}
-	a.GridworkService.GridEvents = a.EventsService.GridEvents
+	a.GridworkService.GridEvents, a.GridworkService.OpenEventsByGrid = a.EventsService.GridEvents, a.EventsService.OpenByGrid
 	a.EventsService.SourceHref = gridwork.FindingHref
 	a.OverviewService.More = append(a.OverviewService.More, a.GridworkService.Todos, a.EventsService.Todos, a.ConsultService.Todos,
 		a.VotesService.Todos)

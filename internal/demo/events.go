@@ -1,18 +1,21 @@
 // The demo street's grid events (docs/events.md): the street's functional departments with the
 // categories they handle, the department account in 城市管理办公室, and events of 中山社区 at
 // every step of the seven — collected, registered, dispatched, handled, verified, closed and
-// evaluated by the demo resident, rejected, sent back by a department, solved in the grid, and
-// one overdue and escalated — all through the events service, as its users would.
+// evaluated by the demo resident, rejected, sent back by a department, solved in the grid, one
+// born of a household visit's finding (linked both ways), and one overdue and escalated — all
+// through the services, as their users would.
 
 package demo
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gongzhi"
 	"gongzhi/internal/app"
+	"gongzhi/internal/gridwork"
 	"gongzhi/internal/store"
 )
 
@@ -255,6 +258,35 @@ func seedEvents(ctx context.Context, a *app.App) error {
 	}
 	at(-1 * time.Hour)
 	if _, err = report(grid, patrol(0, "hazard", "楼道堆放杂物堵塞消防通道", "3 幢 1 单元楼道堆放纸箱和旧家具。")); err != nil {
+		return err
+	}
+
+	// a problem the grid worker found visiting a household, turned into an event (linked both
+	// ways: the finding to its event, the event back to the finding), registered and being
+	// solved in the grid
+	var fid int64
+	var ftext string
+	if err := a.DB.Q().QueryRow(ctx, `SELECT f.id, f.description FROM visit_findings f JOIN visits v ON v.id = f.visit_id
+		WHERE f.kind = 'problem' AND f.event_id IS NULL AND v.recorded_by = ? ORDER BY v.visited_on DESC, f.id LIMIT 1`,
+		grid.User.ID).Scan(&fid, &ftext); err != nil {
+		return fmt.Errorf("a finding of zs-grid's visits: %w", err)
+	}
+	fcat := "other"
+	for text, code := range map[string]string{"消防": "hazard", "矛盾": "dispute", "路灯": "facilities"} {
+		if strings.Contains(ftext, text) {
+			fcat = code
+		}
+	}
+	at(-3 * day)
+	if e, err = a.FindingToEvent(ctx, grid, fid, gridwork.EventOfFinding{CategoryCode: fcat}); err != nil {
+		return fmt.Errorf("finding to event: %w", err)
+	}
+	at(-3*day + 2*time.Hour)
+	if _, err := a.EventsService.Register(ctx, comm, e.ID, ""); err != nil {
+		return err
+	}
+	at(-3*day + 3*time.Hour)
+	if _, err := a.EventsService.Dispatch(ctx, comm, e.ID, 0, true, "网格内协调处置"); err != nil {
 		return err
 	}
 

@@ -347,6 +347,20 @@ func (a *Service) GridEvents(ctx context.Context, ac *gongzhi.Actor, gridID int6
 	return out, nil
 }
 
+// OpenByGrid counts the open events of each grid under a place code prefix that the actor
+// sees, for the grid map's shading (docs/grids.md §2); nil for those who do not read events.
+func (a *Service) OpenByGrid(ctx context.Context, ac *gongzhi.Actor, prefix string) (map[int64]int, error) {
+	if !MayReadEvents(ac) || ac.Has(gongzhi.RoleResident) {
+		return nil, nil
+	}
+	q := a.DB.Q()
+	s, err := eventScope(ctx, q, ac)
+	if err != nil {
+		return nil, err
+	}
+	return q.OpenEventsByGrid(ctx, s, prefix)
+}
+
 // Event returns an event the actor sees, with its photos (ENOTFOUND otherwise).
 func (a *Service) Event(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Event, error) {
 	q := a.DB.Q()
@@ -658,8 +672,8 @@ func (a *Service) Close(ctx context.Context, ac *gongzhi.Actor, id int64, note s
 
 // ---- evaluate
 
-// Rate records the signed-in reporter's evaluation of their closed event (ENOTFOUND for anyone
-// else's), once (ECONFLICT rating: event.already_rated; state: event.not_closed before closing).
+// Rate records a signed-in resident's evaluation of a closed event they may rate (MayRateEvent:
+// their own report, or one a visit to their household found; ENOTFOUND for anyone else's), once (ECONFLICT rating: event.already_rated; state: event.not_closed before closing).
 func (a *Service) Rate(ctx context.Context, ac *gongzhi.Actor, id int64, rating int, comment string) error {
 	if err := kernel.Allow(ac, kernel.HasRole(ac, gongzhi.RoleResident)); err != nil {
 		return err
@@ -677,7 +691,7 @@ func (a *Service) Rate(ctx context.Context, ac *gongzhi.Actor, id int64, rating 
 		if err != nil {
 			return err
 		}
-		return a.rate(ctx, q, ac, r.Event, rating, comment)
+		return a.rate(ctx, q, ac, r.Event, rating, comment, "")
 	})
 }
 
@@ -697,16 +711,47 @@ func (a *Service) RateByCode(ctx context.Context, ac *gongzhi.Actor, code string
 		if err != nil {
 			return err
 		}
-		return a.rate(ctx, q, ac, r.Event, rating, comment)
+		return a.rate(ctx, q, ac, r.Event, rating, comment, code)
 	})
 }
 
-func (a *Service) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e *gongzhi.Event, rating int, comment string) error {
+// MayRate reports whether the actor may evaluate the event now (MayRateEvent, with whether the
+// actor's own record lives in the household a visit found it in): the page and the API ask it.
+func (a *Service) MayRate(ctx context.Context, ac *gongzhi.Actor, e *gongzhi.Event) (bool, error) {
+	return a.mayRate(ctx, a.DB.Q(), ac, e)
+}
+
+func (a *Service) mayRate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e *gongzhi.Event) (bool, error) {
+	if !ac.Has(gongzhi.RoleResident) {
+		return false, nil
+	}
+	visited := false
+	if e.Source == gongzhi.SourceVisit && e.HouseholdID != 0 {
+		var err error
+		if visited, err = q.InVisitedHousehold(ctx, ac.User.ID, e.HouseholdID); err != nil {
+			return false, err
+		}
+	}
+	return MayRateEvent(ac, e, visited), nil
+}
+
+// rate records an evaluation: a signed-in resident's when MayRateEvent allows it (ENOTFOUND
+// for an event that is not theirs to rate), anyone's with the tracking code.
+func (a *Service) rate(ctx context.Context, q *store.Q, ac *gongzhi.Actor, e *gongzhi.Event, rating int, comment, byCode string) error {
 	if e.Rating != 0 {
 		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.conflict", Fields: map[string]string{"rating": "event.already_rated"}}
 	}
 	if e.State != gongzhi.EventClosed {
 		return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "err.conflict", Fields: map[string]string{"state": "event.not_closed"}}
+	}
+	if byCode == "" {
+		ok, err := a.mayRate(ctx, q, ac, e)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return gongzhi.NotFound()
+		}
 	}
 	ok, err := q.RateEvent(ctx, e.ID, rating, comment, a.NowUTC())
 	if err != nil {

@@ -76,9 +76,16 @@ func MayReturnEvent(ac *gongzhi.Actor, deptID int64, e *gongzhi.Event) bool {
 // MayVerifyEvents: grid workers verify handled events on site.
 func MayVerifyEvents(ac *gongzhi.Actor) bool { return kernel.HasRole(ac, gongzhi.RoleGridWorker) }
 
-// MayRateEvent: the resident who reported an event evaluates it once it is closed, once.
-func MayRateEvent(ac *gongzhi.Actor, e *gongzhi.Event) bool {
-	return ac.Has(gongzhi.RoleResident) && ac.User.ID == e.ReporterUserID && e.State == gongzhi.EventClosed && e.Rating == 0
+// MayRateEvent: the resident who reported an event evaluates it once it is closed, once. An
+// event born of a household visit's finding (source visit) has no reporter account: the
+// residents of the visited household who have accounts evaluate it (visited: the actor's own
+// record lives in the event's household), the first of them once for the household.
+// docs/events.md "Who evaluates".
+func MayRateEvent(ac *gongzhi.Actor, e *gongzhi.Event, visited bool) bool {
+	if !ac.Has(gongzhi.RoleResident) || e.State != gongzhi.EventClosed || e.Rating != 0 {
+		return false
+	}
+	return ac.User.ID == e.ReporterUserID || (e.Source == gongzhi.SourceVisit && e.HouseholdID != 0 && visited)
 }
 
 // MayManageEventCategories: the street office edits the categories (responsible department,

@@ -250,10 +250,11 @@ func (a *Service) ImportBoundaries(ctx context.Context, ac *gongzhi.Actor, place
 	return len(shapes), nil
 }
 
-// MapGrid is one grid on a map: its boundary and its visit figures.
+// MapGrid is one grid on a map: its boundary, its visit figures and its open events.
 type MapGrid struct {
 	*gongzhi.GridShape
-	Rate gongzhi.VisitRate `json:"rate"`
+	Rate       gongzhi.VisitRate `json:"rate"`
+	OpenEvents int               `json:"open_events"`
 }
 
 // Map is the grids of a place drawn on a map, with the quarter's visit figures, and the grids
@@ -265,10 +266,14 @@ type Map struct {
 	Grids    []MapGrid           `json:"grids"`
 	Unmapped []gongzhi.VisitRate `json:"unmapped"`
 	Total    gongzhi.VisitRate   `json:"total"`
+	// Events says whether the open events are counted (for those who read events): the map may
+	// then be shaded by them.
+	Events bool `json:"events"`
 }
 
 // GridMap returns the grids under a place in scope ("" for the caller's own) with their
-// boundaries and this quarter's visit figures.
+// boundaries, this quarter's visit figures and, for those who read events, each grid's open
+// events.
 func (a *Service) GridMap(ctx context.Context, ac *gongzhi.Actor, place string) (*Map, error) {
 	rates, err := a.Rates(ctx, ac, place, "")
 	if err != nil {
@@ -288,9 +293,16 @@ func (a *Service) GridMap(ctx context.Context, ac *gongzhi.Actor, place string) 
 	for _, s := range shapes {
 		byID[s.GridID] = s
 	}
+	var open map[int64]int
+	if a.OpenEventsByGrid != nil {
+		if open, err = a.OpenEventsByGrid(ctx, ac, under); err != nil {
+			return nil, err
+		}
+	}
+	m.Events = open != nil
 	for _, r := range rates.Grids {
 		if s := byID[r.GridID]; s != nil {
-			m.Grids = append(m.Grids, MapGrid{GridShape: s, Rate: r})
+			m.Grids = append(m.Grids, MapGrid{GridShape: s, Rate: r, OpenEvents: open[r.GridID]})
 		} else {
 			m.Unmapped = append(m.Unmapped, r)
 		}

@@ -27,6 +27,9 @@ type Service struct {
 	// GridEvents returns the events of a grid for its page (nil for those who do not read
 	// events), set by the wiring too.
 	GridEvents func(ctx context.Context, ac *gongzhi.Actor, gridID int64, n int) (*gongzhi.GridEvents, error)
+	// OpenEventsByGrid counts the open events of each grid under a place code prefix for the
+	// map (nil for those who do not read events), set by the wiring too.
+	OpenEventsByGrid func(ctx context.Context, ac *gongzhi.Actor, prefix string) (map[int64]int, error)
 }
 
 // New returns the service over the ones below it.

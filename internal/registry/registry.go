@@ -170,7 +170,9 @@ func createOrUpdate(create bool) string {
 	return "update"
 }
 
-// DeleteGrid removes a grid with no households.
+// DeleteGrid removes a grid with nothing attached to it. A grid that still has households, a
+// team, duties, a boundary, visits or events is refused (ECONFLICT grid.in_use, each attached
+// kind named in Fields with its count), nothing removed: docs/grids.md §1 "Removing a grid".
 func (a *Service) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) error {
 	if err := kernel.Allow(ac, MayWriteGrids(ac)); err != nil {
 		return err
@@ -180,8 +182,21 @@ func (a *Service) DeleteGrid(ctx context.Context, ac *gongzhi.Actor, id int64) e
 		if err != nil {
 			return err
 		}
-		if before.Households > 0 {
-			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "grid.has_households"}
+		att, err := q.GridAttachments(ctx, id)
+		if err != nil {
+			return err
+		}
+		fields := map[string]string{}
+		for k, n := range att {
+			switch {
+			case n > 0 && k == "boundary":
+				fields[k] = "grid.has_boundary"
+			case n > 0:
+				fields[k] = "grid.has_" + k + ":" + strconv.Itoa(n)
+			}
+		}
+		if len(fields) > 0 {
+			return &gongzhi.Error{Code: gongzhi.ECONFLICT, Message: "grid.in_use", Fields: fields}
 		}
 		if err := q.DeleteGrid(ctx, id); err != nil {
 			return err

@@ -192,7 +192,8 @@ func (q *Q) SaveEventCategory(ctx context.Context, c *gongzhi.EventCategory, now
 // ---- events
 
 // EventScope limits events to what a caller may see: a place and below, a department's (those
-// dispatched to it), a reporter's own.
+// dispatched to it), a resident's (UserID: those they reported, and those born of a household
+// visit to the household their own record lives in, docs/events.md "Residents").
 type EventScope struct {
 	Prefix string
 	DeptID int64
@@ -241,13 +242,53 @@ func eventScope(w *where, s EventScope) {
 	case s.None:
 		w.add("1 = 0")
 	case s.UserID != 0:
-		w.add("e.reporter_user_id = ?", s.UserID)
+		w.add(`(e.reporter_user_id = ? OR (e.source = 'visit' AND e.household_id IN (`+userHousehold+`)))`, s.UserID, s.UserID)
 	case s.DeptID != 0:
 		w.add("e.department_id = ?", s.DeptID)
 	case s.Prefix != "":
 		c, a := scopeRange("e.community_code", s.Prefix)
 		w.add(c, a...)
 	}
+}
+
+// userHousehold is the household of a user's own record in the registry (none if unlinked).
+const userHousehold = `SELECT p.household_id FROM people p JOIN users u ON u.person_id = p.id WHERE u.id = ? AND p.household_id IS NOT NULL`
+
+// InVisitedHousehold reports whether a user's own record lives in a household.
+func (q *Q) InVisitedHousehold(ctx context.Context, userID, householdID int64) (bool, error) {
+	if userID == 0 || householdID == 0 {
+		return false, nil
+	}
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+userHousehold+`) x WHERE x.household_id = ?`, userID, householdID).Scan(&n)
+	return n > 0, err
+}
+
+// OpenEventsByGrid counts the events still moving (not closed or rejected) of each grid under
+// a place code prefix, within scope, for the grid map.
+func (q *Q) OpenEventsByGrid(ctx context.Context, s EventScope, prefix string) (map[int64]int, error) {
+	w := &where{}
+	eventScope(w, s)
+	w.add("e.grid_id IS NOT NULL AND e.state NOT IN ('closed', 'rejected')")
+	if prefix != "" {
+		c, a := scopeRange("e.community_code", prefix)
+		w.add(c, a...)
+	}
+	rows, err := q.Query(ctx, `SELECT e.grid_id, COUNT(*) FROM events e`+w.sql()+` GROUP BY e.grid_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // GetEvent returns an event within scope.
@@ -276,7 +317,7 @@ func (q *Q) EventByCode(ctx context.Context, code string) (*EventRow, error) {
 var eventSorts = map[string]string{"created_at": "e.created_at", "step_due_at": "e.step_due_at", "state": "e.state", "title": "e.title"}
 
 // ListEvents lists events, newest first. Filters: state ("open" for every state still moving),
-// category (id), community, grid, department, source, escalated (1: level ≥ 1), overdue (1: the
+// category (id), community, grid, department, source, rated (0: not evaluated yet), escalated (1: level ≥ 1), overdue (1: the
 // current step past its deadline at now), since/until (created, YYYY-MM-DD China time), ids
 // (comma-separated).
 func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now time.Time, each func(*EventRow) error) (int, error) {
@@ -305,6 +346,9 @@ func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now 
 	}
 	if v := opts.Filters["source"]; v != "" {
 		w.add("e.source = ?", v)
+	}
+	if opts.Filters["rated"] == "0" {
+		w.add("e.rating = 0")
 	}
 	if opts.Filters["escalated"] == "1" {
 		w.add("e.escalation >= 1 AND e.state NOT IN ('closed', 'rejected')")
@@ -380,11 +424,16 @@ type EventMove struct {
 
 var eventStamps = map[string]bool{"registered_at": true, "dispatched_at": true, "handled_at": true, "verified_at": true, "closed_at": true}
 
-// MoveEvent moves an event from m.From to m.To by a conditional UPDATE on the old state. It
-// reports false when the event is no longer in m.From (a concurrent move won).
+// MoveEvent moves an event from m.From to m.To by a conditional UPDATE on the old state, the
+// escalation level back to 0 for a step still moving. It reports false when the event is no longer in m.From (a concurrent move won).
 func (q *Q) MoveEvent(ctx context.Context, m EventMove, now time.Time) (bool, error) {
 	set := "state = ?, step_started_at = ?, step_due_at = ?, esc1_at = ?, esc2_at = ?, esc3_at = ?, updated_at = ?"
 	args := []any{m.To, now.UTC(), m.StepDue.UTC(), m.Esc[0].UTC(), m.Esc[1].UTC(), m.Esc[2].UTC(), now.UTC()}
+	if m.To != gongzhi.EventClosed && m.To != gongzhi.EventRejected {
+		// the level is the current step's: the next step starts unescalated, with its own
+		// deadlines (docs/events.md "Escalation"); a final state keeps the level it ended at
+		set += ", escalation = 0"
+	}
 	if m.Stamp != "" {
 		if !eventStamps[m.Stamp] {
 			return false, fmt.Errorf("store: unknown event stamp %q", m.Stamp)

@@ -93,6 +93,21 @@ func (q *Q) UpdateGrid(ctx context.Context, g *gongzhi.Grid, now time.Time) erro
 	return err
 }
 
+// GridAttachments counts what is attached to a grid, by kind: households, team members,
+// duties, boundary (0 or 1), visits and events.
+func (q *Q) GridAttachments(ctx context.Context, id int64) (map[string]int, error) {
+	out := map[string]int{}
+	for _, k := range []struct{ kind, table string }{{"households", "households"}, {"members", "grid_members"}, {"duties", "grid_duties"},
+		{"boundary", "grid_boundaries"}, {"visits", "visits"}, {"events", "events"}} {
+		var n int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM `+k.table+` WHERE grid_id = ?`, id).Scan(&n); err != nil {
+			return nil, err
+		}
+		out[k.kind] = n
+	}
+	return out, nil
+}
+
 // DeleteGrid removes a grid that no household uses.
 func (q *Q) DeleteGrid(ctx context.Context, id int64) error {
 	return q.deleteOne(ctx, "grids", id)

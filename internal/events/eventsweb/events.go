@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	s.Handle("POST /events/departments/{id}/accounts", web.Changed, s.linkAccount)
 	s.Handle("GET /events/stats", web.Changed, s.stats)
 	s.Handle("GET /events/stats.xlsx", web.Changed, s.statsExport)
+	s.Handle("GET /events/report", web.Changed, s.report)
 	s.Handle("GET /events/import", web.Changed, s.importPage)
 	s.Handle("GET /events/import-template.xlsx", web.Changed, s.importTemplate)
 	s.Handle("POST /events/import", web.Changed, s.importHotline)
@@ -118,14 +119,14 @@ func apiDocs() map[string]web.ApiDoc {
 		"GET /api/v1/public/events/stats":  {Summary: "Public statistics of a place's events (query place, month): counts, handling times, on-time rate — nothing personal", Resp: events.Performance{}, Public: true},
 	}
 	d["POST /api/v1/events/{id}/{step}"] = web.ApiDoc{Summary: "Take a step: register, reject (reason), dispatch (department_id or in_grid), return (reason; the department), " +
-		"handle (reason: what was done; a multipart body may carry a photo as file), verify (solved, reason), close, rate (rating, comment; the reporter, once)",
+		"handle (reason: what was done; a multipart body may carry a photo as file), verify (solved, reason), close, rate (rating, comment; the reporter, or a resident of the household a visit found it in; once)",
 		Req: stepRequest{}, Resp: gongzhi.Event{}}
 	return d
 }
 
 func init() { web.AddAPIDocs(apiDocs()) }
 
-var listFilters = []string{"state", "category", "community", "grid", "department", "source", "escalated", "overdue"}
+var listFilters = []string{"state", "category", "community", "grid", "department", "source", "escalated", "overdue", "rated"}
 
 // ---- views
 
@@ -139,6 +140,7 @@ type section struct {
 }
 
 type pageView struct {
+	Report   bool // a printable report: laid out for paper by the print CSS (event-report)
 	Tools    []web.Kv
 	Problems []string
 	Sections []section
@@ -582,8 +584,14 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, id int64, 
 			reason(web.T(lang, "event.note"), false), photo}})
 	case e.State == gongzhi.EventVerified && events.MayCloseEvents(ac):
 		forms = append(forms, &web.FormView{Action: base + "/close", Submit: web.T(lang, "event.do.close"), Fields: []web.Field{reason(web.T(lang, "event.note"), false)}})
-	case events.MayRateEvent(ac, e):
-		forms = append(forms, rateForm(lang, base+"/rate", ""))
+	case e.State == gongzhi.EventClosed && e.Rating == 0 && ac.Has(gongzhi.RoleResident):
+		ok, err := s.svc.MayRate(ctx, ac, e)
+		if err != nil {
+			return err
+		}
+		if ok {
+			forms = append(forms, rateForm(lang, base+"/rate", ""))
+		}
 	}
 	if len(forms) > 0 {
 		v.Sections = append(v.Sections, section{ID: "next-step", Title: web.T(lang, "event.next_step"), Forms: forms})

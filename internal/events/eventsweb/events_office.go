@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"gongzhi"
 	"gongzhi/internal/events"
@@ -253,8 +254,48 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := &pageView{Tools: []web.Kv{{Label: web.T(lang, "event.back"), Href: "/events"}, {Label: web.T(lang, "event.stats_export"),
-		Href: "/events/stats.xlsx?month=" + p.Month}}, Sections: perfSections(lang, p)}
+		Href: "/events/stats.xlsx?month=" + p.Month}, {Label: web.T(lang, "event.report"), Href: "/events/report?month=" + p.Month}}, Sections: perfSections(lang, p)}
 	s.render(w, r, http.StatusOK, web.T(lang, "event.title_stats:"+p.Month), "/events", v, nil)
+	return nil
+}
+
+// report is the printable monthly report (docs/events.md "Monthly report"): the month's figures
+// beside the month before's, then by department, grid and category and the hot spots — the
+// same figures as the stats page (Service.Performance, no query of its own), laid out for paper
+// (print CSS: no navigation, no buttons), with the month's Excel sheet.
+func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
+	ac, lang := web.ActorOf(r), web.LangOf(r)
+	p, err := s.svc.Performance(r.Context(), ac, r.URL.Query().Get("month"))
+	if err != nil {
+		return err
+	}
+	t0, _ := time.ParseInLocation("2006-01", p.Month, gongzhi.ChinaTime)
+	prevMonth, nextMonth := t0.AddDate(0, -1, 0).Format("2006-01"), t0.AddDate(0, 1, 0).Format("2006-01")
+	prev, err := s.svc.Performance(r.Context(), ac, prevMonth)
+	if err != nil {
+		return err
+	}
+	v := &pageView{Report: true, Tools: []web.Kv{{Label: web.T(lang, "event.report_prev:"+prevMonth), Href: "/events/report?month=" + prevMonth},
+		{Label: web.T(lang, "event.report_next:"+nextMonth), Href: "/events/report?month=" + nextMonth},
+		{Label: web.T(lang, "event.stats_export"), Href: "/events/stats.xlsx?month=" + p.Month}}}
+	row := func(key string, f func(events.PerfRow) string) []web.Cell {
+		return []web.Cell{{Text: web.T(lang, key)}, {Text: f(p.Total), Class: "num"}, {Text: f(prev.Total), Class: "num"}}
+	}
+	n := func(f func(events.PerfRow) int) func(events.PerfRow) string {
+		return func(x events.PerfRow) string { return strconv.Itoa(f(x)) }
+	}
+	sum := section{Title: web.T(lang, "event.report_summary"), Intro: web.T(lang, "event.report_intro:"+s.svc.NowUTC().In(gongzhi.ChinaTime).Format(time.DateOnly)),
+		Cols: []string{web.T(lang, "event.report_figure"), p.Month, prevMonth}, Table: [][]web.Cell{
+			row("event.stats_events", n(func(x events.PerfRow) int { return x.Events })),
+			row("event.stats_closed", n(func(x events.PerfRow) int { return x.Closed })),
+			row("event.stats_median", func(x events.PerfRow) string { return hrs(x.MedianHours) }),
+			row("event.stats_p90", func(x events.PerfRow) string { return hrs(x.P90Hours) }),
+			row("event.stats_on_time", func(x events.PerfRow) string { return pct(x.OnTimeRate) }),
+			row("event.stats_returns_only", n(func(x events.PerfRow) int { return x.Returns })),
+			row("event.stats_reopens_only", n(func(x events.PerfRow) int { return x.Reopens })),
+		}}
+	v.Sections = append([]section{sum}, perfSections(lang, p)[1:]...)
+	s.render(w, r, http.StatusOK, web.T(lang, "event.title_report:"+p.Month), "/events", v, nil)
 	return nil
 }
 

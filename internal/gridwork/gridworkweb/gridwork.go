@@ -326,12 +326,24 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := &pageView{Links: []web.Kv{{Label: web.T(lang, "gridwork.back"), Href: "/gridwork"}}}
-	sec := section{Title: m.Name + " · " + web.T(lang, "gridwork.figures:"+m.Period), SVG: mapSVG(lang, m.Grids),
-		Intro: web.T(lang, "gridwork.map_help")}
+	// shaded by the visit rate, or by the open events for those who read them: a choice of links
+	byEvents := m.Events && r.URL.Query().Get("shade") == "events"
+	intro := web.T(lang, "gridwork.map_help")
+	if m.Events {
+		base := "/gridwork/map?place=" + url.QueryEscape(m.Place)
+		v.Links = append(v.Links, web.Kv{Label: web.T(lang, "gridwork.shade_visits"), Href: base}, web.Kv{Label: web.T(lang, "gridwork.shade_events"), Href: base + "&shade=events"})
+		if byEvents {
+			intro = web.T(lang, "gridwork.map_help_events")
+		}
+	}
+	sec := section{Title: m.Name + " · " + web.T(lang, "gridwork.figures:"+m.Period), SVG: mapSVG(lang, m.Grids, byEvents), Intro: intro}
+	if byEvents {
+		sec.Title = m.Name + " · " + web.T(lang, "gridwork.open_events_title")
+	}
 	if sec.SVG == "" {
 		sec.Intro = web.T(lang, "gridwork.map_empty")
 	}
-	v.Sections = append(v.Sections, sec, section{SVG: legendSVG(lang)})
+	v.Sections = append(v.Sections, sec, section{SVG: legendSVG(lang, byEvents)})
 	if len(m.Unmapped) > 0 {
 		un := section{Title: web.T(lang, "gridwork.unmapped"), Cols: []string{web.T(lang, "gridwork.grid"), web.T(lang, "gridwork.rate")}}
 		for _, g := range m.Unmapped {
@@ -433,7 +445,7 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	sum.Rows = append(sum.Rows, web.Kv{Label: web.T(lang, "gridwork.registry_page"), Value: g.Name, Href: href("/grids/", id)})
 	if p.Shape != nil {
-		sum.SVG = mapSVG(lang, []gridwork.MapGrid{{GridShape: p.Shape, Rate: p.Rate}})
+		sum.SVG = mapSVG(lang, []gridwork.MapGrid{{GridShape: p.Shape, Rate: p.Rate}}, false)
 	}
 	v.Sections = append(v.Sections, sum)
 

@@ -1,5 +1,5 @@
-// The maps: grid boundaries drawn as inline SVG, each grid shaded by its visit rate and linking
-// to its page. Nothing is loaded from elsewhere: no tiles, no script.
+// The maps: grid boundaries drawn as inline SVG, each grid shaded by its visit rate or by its
+// open events and linking to its page. Nothing is loaded from elsewhere: no tiles, no script.
 
 package gridworkweb
 
@@ -35,13 +35,31 @@ func shadeOf(r gongzhi.VisitRate) string {
 	return fill
 }
 
+// eventShades are the fills of the open-event bands (none, 1, 2–3, 4–5, 6 and more), with the
+// band's lower bound.
+var eventShades = []struct {
+	min  int
+	fill string
+}{{0, "#edf8e9"}, {1, "#fee6ce"}, {2, "#fdae6b"}, {4, "#f16913"}, {6, "#a63603"}}
+
+func eventShadeOf(n int) string {
+	fill := eventShades[0].fill
+	for _, s := range eventShades {
+		if n >= s.min {
+			fill = s.fill
+		}
+	}
+	return fill
+}
+
 func pct(r gongzhi.VisitRate) string {
 	return strconv.FormatFloat(math.Round(r.Rate*1000)/10, 'f', -1, 64) + "%"
 }
 
 // mapSVG draws the grids in an equirectangular projection scaled by the cosine of the middle
-// latitude, 600 units wide, each grid a link to its page with its name and rate as its title.
-func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
+// latitude, 600 units wide, each grid a link to its page with its name, rate and open events as
+// its title, shaded by its visit rate or, byEvents, by its open events.
+func mapSVG(lang string, grids []gridwork.MapGrid, byEvents bool) template.HTML {
 	if len(grids) == 0 {
 		return ""
 	}
@@ -81,8 +99,13 @@ func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
 			d.WriteString(" Z ")
 		}
 		title := g.GridName + " · " + web.T(lang, "gridwork.rate") + " " + pct(g.Rate)
+		fill := shadeOf(g.Rate)
+		if byEvents {
+			title += " · " + web.T(lang, "gridwork.open_events:"+strconv.Itoa(g.OpenEvents))
+			fill = eventShadeOf(g.OpenEvents)
+		}
 		fmt.Fprintf(&b, `<a href="/gridwork/grids/%d"><path d="%s" fill="%s" fill-rule="evenodd" stroke="#333" stroke-width="1"><title>%s</title></path>`,
-			g.GridID, d.String(), shadeOf(g.Rate), template.HTMLEscapeString(title))
+			g.GridID, d.String(), fill, template.HTMLEscapeString(title))
 		// the grid's name at the middle of its box
 		cx, cy := pt([2]float64{(g.MinLng + g.MaxLng) / 2, (g.MinLat + g.MaxLat) / 2}), ""
 		x, y, _ := strings.Cut(cx, ",")
@@ -100,15 +123,26 @@ func mapSVG(lang string, grids []gridwork.MapGrid) template.HTML {
 	return template.HTML(b.String())
 }
 
-// legendSVG is the key of the shades.
-func legendSVG(lang string) template.HTML {
+// legendSVG is the key of the shades: of the visit rate or, byEvents, of the open events.
+func legendSVG(lang string, byEvents bool) template.HTML {
 	var b strings.Builder
 	labels := []string{"0–25%", "25–50%", "50–75%", "75–90%", "≥ 90%"}
+	fills := make([]string, 0, len(shades))
+	for _, s := range shades {
+		fills = append(fills, s.fill)
+	}
+	key := "gridwork.legend"
+	if byEvents {
+		labels, fills, key = []string{"0", "1", "2–3", "4–5", "≥ 6"}, fills[:0], "gridwork.legend_events"
+		for _, s := range eventShades {
+			fills = append(fills, s.fill)
+		}
+	}
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="dash-svg" viewBox="0 0 360 44" width="100%%" role="img" aria-label="%s">`,
-		template.HTMLEscapeString(web.T(lang, "gridwork.legend")))
-	for i, s := range shades {
+		template.HTMLEscapeString(web.T(lang, key)))
+	for i, fill := range fills {
 		fmt.Fprintf(&b, `<rect x="%d" y="0" width="70" height="16" fill="%s" stroke="#333" stroke-width="0.5"/><text x="%d" y="34" font-size="12" text-anchor="middle">%s</text>`,
-			i*72, s.fill, i*72+35, labels[i])
+			i*72, fill, i*72+35, labels[i])
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
