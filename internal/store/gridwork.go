@@ -419,6 +419,36 @@ func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter
 	return out, mapErr(rows.Err())
 }
 
+// CountOverdueHouseholds counts the households HouseholdVisitStates would read that are overdue
+// for a visit: with no visit on or after regularFrom, or vulnerable with none on or after
+// vulnerableFrom (today less each interval, YYYY-MM-DD; vulnerableFrom is the later). It answers
+// the home page's to-do without reading every household's state: each household is a seek or
+// two into visits_household, and whether it is vulnerable is asked only of those visited
+// between the two dates.
+func (q *Q) CountOverdueHouseholds(ctx context.Context, s Scope, f HouseholdFilter, regularFrom, vulnerableFrom string) (int, error) {
+	w := &where{}
+	placeScope(w, "h.community_code", s)
+	w.add("h.grid_id IS NOT NULL")
+	if f.GridIDs != nil {
+		if len(f.GridIDs) == 0 {
+			return 0, nil
+		}
+		ph := make([]string, len(f.GridIDs))
+		gargs := make([]any, len(f.GridIDs))
+		for i, id := range f.GridIDs {
+			ph[i], gargs[i] = "?", id
+		}
+		w.add("h.grid_id IN ("+strings.Join(ph, ", ")+")", gargs...)
+	}
+	w.add("NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ?)", vulnerableFrom)
+	vul, vargs := vulnerableSQL("h.id")
+	w.add("(NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ?) OR "+vul+")",
+		append([]any{regularFrom}, vargs...)...)
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM households h JOIN grids g ON g.id = h.grid_id`+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
+}
+
 // GridVisitCount is one grid's visit counts for a period (VisitCounts).
 type GridVisitCount struct {
 	GridID            int64

@@ -1,0 +1,64 @@
+// A contract version's terms, parsed from their JSON text. Home pages, dashboards and the
+// ledger's to-dos read the terms of every signed contract in scope on every request (a city:
+// hundreds), and decoding the JSON was most of their processor time (BENCHMARKS.md, "Processor
+// time per request"). The parse depends on the text alone, so it is kept by the text: a write
+// that changes the terms writes another text, which is parsed anew; nothing kept can go stale.
+
+package store
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+
+	"gongzhi"
+)
+
+// termsKept is how many distinct terms texts are kept; past it the memo starts again (a city
+// has a few thousand contract versions).
+const termsKept = 4096
+
+var termsMemo struct {
+	sync.RWMutex
+	m map[string]gongzhi.ContractTerms
+}
+
+// sharedTerms returns the terms the JSON text s holds, as kept: the caller reads them and never
+// changes their slices (parseTerms gives a copy of its own).
+func sharedTerms(s string) (gongzhi.ContractTerms, error) {
+	if s == "" {
+		return gongzhi.ContractTerms{}, nil
+	}
+	termsMemo.RLock()
+	t, ok := termsMemo.m[s]
+	termsMemo.RUnlock()
+	if ok {
+		return t, nil
+	}
+	if err := json.Unmarshal([]byte(s), &t); err != nil {
+		return gongzhi.ContractTerms{}, err
+	}
+	termsMemo.Lock()
+	if termsMemo.m == nil || len(termsMemo.m) >= termsKept {
+		termsMemo.m = make(map[string]gongzhi.ContractTerms)
+	}
+	termsMemo.m[s] = t
+	termsMemo.Unlock()
+	return t, nil
+}
+
+// parseTerms sets *t to the terms the JSON text s holds, with slices of its own ("" leaves *t
+// as it is, as fromJSON does).
+func parseTerms(s string, t *gongzhi.ContractTerms) error {
+	if s == "" {
+		return nil
+	}
+	v, err := sharedTerms(s)
+	if err != nil {
+		return err
+	}
+	v.Outputs, v.Outcomes = slices.Clone(v.Outputs), slices.Clone(v.Outcomes)
+	v.Milestones, v.Portions = slices.Clone(v.Milestones), slices.Clone(v.Portions)
+	*t = v
+	return nil
+}
