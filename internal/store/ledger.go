@@ -747,48 +747,6 @@ func (q *Q) ContractsInForce(ctx context.Context, ids []int64) (map[int64]*gongz
 	return out, nil
 }
 
-// TermsInForce returns the terms of the versions in force of the contracts ids, ignoring scope
-// (the caller listed them within its own): contract ID → terms, for the contracts with a version
-// in force. It reads the terms alone (ContractsInForce reads the contracts too), 500 contracts
-// per query.
-func (q *Q) TermsInForce(ctx context.Context, ids []int64) (map[int64]*gongzhi.ContractTerms, error) {
-	out := make(map[int64]*gongzhi.ContractTerms, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		if err := q.termsInForce(ctx, `SELECT v.contract_id, v.amount, v.terms FROM contract_versions v WHERE v.state = 'effective'
-			AND v.contract_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+")", args, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func (q *Q) termsInForce(ctx context.Context, query string, args []any, out map[int64]*gongzhi.ContractTerms) error {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, amount int64
-		var text string
-		if err := rows.Scan(&id, &amount, &text); err != nil {
-			return mapErr(err)
-		}
-		t := &gongzhi.ContractTerms{}
-		if err := parseTerms(text, t); err != nil {
-			return err
-		}
-		t.Amount = gongzhi.Money(amount)
-		out[id] = t
-	}
-	return mapErr(rows.Err())
-}
-
 const inForceSelect = `SELECT ` + contractCols + `, v.contract_id, v.version, v.state, v.amount, v.terms,
 		v.reason, v.created_name, v.created_at, v.purchaser_confirmed_by, v.purchaser_confirmed_at, v.provider_confirmed_by,
 		v.provider_confirmed_at, v.effective_at, ap.communities FROM ` + contractFrom + `
