@@ -110,6 +110,10 @@ func BenchmarkCityCPU(b *testing.B) {
 		b.Fatalf("people: %d %.200s", code, body)
 	}
 	person := strconv.FormatInt(first.Items[0].ID, 10)
+	if code, body := get(pur, "/api/v1/organizations"); code != 200 || json.Unmarshal(body, &first) != nil || len(first.Items) == 0 {
+		b.Fatalf("organizations: %d %.200s", code, body)
+	}
+	org := strconv.FormatInt(first.Items[0].ID, 10)
 	routes := []struct{ name, who, path string }{
 		{"api-person", pur, "/api/v1/people/" + person},
 		{"person", pur, "/people/" + person},
@@ -124,6 +128,7 @@ func BenchmarkCityCPU(b *testing.B) {
 		{"api-households", pur, "/api/v1/households"},
 		{"grids", pur, "/grids"},
 		{"places", pur, "/places"},
+		{"organization", pur, "/organizations/" + org},
 		{"home", pur, "/"},
 		{"dashboard", pur, "/dashboard"},
 		{"api-dashboard", pur, "/api/v1/dashboard"},

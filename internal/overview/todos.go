@@ -251,17 +251,17 @@ func (a *Service) unchosenTodos(ctx context.Context, ac *gongzhi.Actor) ([]kerne
 	}); err != nil {
 		return nil, err
 	}
-	cts, err := a.DB.Q().ContractsInForce(ctx, ids)
+	terms, err := a.DB.Q().TermsInForce(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	var out []kernel.Todo
 	for _, id := range ids {
-		ct := cts[id]
-		if ct == nil || ct.Current == nil {
+		t := terms[id]
+		if t == nil {
 			continue
 		}
-		if names := gongzhi.UnchosenIndicators(ct.Current.Terms); len(names) > 0 {
+		if names := gongzhi.UnchosenIndicators(*t); len(names) > 0 {
 			out = append(out, kernel.Todo{Key: "todo.indicators_unchosen", Count: len(names), Href: "/contracts/" + kernel.Id10(id) + "#unchosen",
 				Extra: " · " + titles[id] + " · " + strings.Join(names, "、")})
 			if len(out) == unchosenShown {

@@ -46,7 +46,7 @@ func scanContractRow(s scanner) (*ContractRow, error) {
 	}
 	r := &ContractRow{Contract: ct, Communities: splitList(comms), TargetGroups: splitList(groups)}
 	if terms != "" {
-		if err := fromJSON(terms, &r.Terms); err != nil {
+		if err := parseTerms(terms, &r.Terms); err != nil {
 			return nil, err
 		}
 	}

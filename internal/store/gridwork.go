@@ -374,19 +374,15 @@ type HouseholdFilter struct {
 	GridIDs []int64
 }
 
-// HouseholdVisitStates reads the households of grids within scope with their last visit, whether
-// they are vulnerable and how many visits they had in [from, until); the caller decides what is
-// overdue.
-func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter, from, until string) ([]*gongzhi.HouseholdVisitState, error) {
-	vul, vargs := vulnerableSQL("h.id")
-	args := append([]any{}, vargs...)
-	args = append(args, from, until)
-	w := &where{}
+// where is the condition on households h of grids within scope that the filter chooses; none
+// when it chooses no grid.
+func (f HouseholdFilter) where(s Scope) (w *where, none bool) {
+	w = &where{}
 	placeScope(w, "h.community_code", s)
 	w.add("h.grid_id IS NOT NULL")
 	if f.GridIDs != nil {
 		if len(f.GridIDs) == 0 {
-			return nil, nil
+			return w, true
 		}
 		ph := make([]string, len(f.GridIDs))
 		gargs := make([]any, len(f.GridIDs))
@@ -394,6 +390,20 @@ func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter
 			ph[i], gargs[i] = "?", id
 		}
 		w.add("h.grid_id IN ("+strings.Join(ph, ", ")+")", gargs...)
+	}
+	return w, false
+}
+
+// HouseholdVisitStates reads the households of grids within scope with their last visit, whether
+// they are vulnerable and how many visits they had in [from, until); the caller decides what is
+// overdue.
+func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter, from, until string) ([]*gongzhi.HouseholdVisitState, error) {
+	vul, vargs := vulnerableSQL("h.id")
+	args := append([]any{}, vargs...)
+	args = append(args, from, until)
+	w, none := f.where(s)
+	if none {
+		return nil, nil
 	}
 	args = append(args, w.args...)
 	rows, err := q.Query(ctx, `SELECT h.id, h.grid_id, g.name, h.address, h.head_name, h.members,
@@ -417,6 +427,26 @@ func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter
 		out = append(out, &h)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// CountOverdueHouseholds counts the households HouseholdVisitStates would read that are overdue
+// for a visit: with no visit on or after regularFrom, or vulnerable with none on or after
+// vulnerableFrom (today less each interval, YYYY-MM-DD; vulnerableFrom is the later). It answers
+// the home page's to-do without reading every household's state: each household is a seek or
+// two into visits_household, and whether it is vulnerable is asked only of those visited
+// between the two dates.
+func (q *Q) CountOverdueHouseholds(ctx context.Context, s Scope, f HouseholdFilter, regularFrom, vulnerableFrom string) (int, error) {
+	w, none := f.where(s)
+	if none {
+		return 0, nil
+	}
+	w.add("NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ?)", vulnerableFrom)
+	vul, vargs := vulnerableSQL("h.id")
+	w.add("(NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ?) OR "+vul+")",
+		append([]any{regularFrom}, vargs...)...)
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM households h JOIN grids g ON g.id = h.grid_id`+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
 }
 
 // GridVisitCount is one grid's visit counts for a period (VisitCounts).

@@ -472,11 +472,8 @@ func (q *Q) ContractsWithoutEntries(ctx context.Context, s Scope, from, to strin
 		if err := rows.Scan(&terms); err != nil {
 			return 0, mapErr(err)
 		}
-		var t struct {
-			StartOn string `json:"start_on"`
-			EndOn   string `json:"end_on"`
-		}
-		if err := fromJSON(terms, &t); err != nil {
+		t, err := sharedTerms(terms)
+		if err != nil {
 			return 0, err
 		}
 		if t.StartOn <= to && t.EndOn >= from {
@@ -775,7 +772,7 @@ func scanInForce(s scanner) (*gongzhi.Contract, []string, error) {
 		v := &gongzhi.ContractVersion{ContractID: vContract.Int64, Version: int(vVersion.Int64), State: vState.String, Reason: vReason.String,
 			CreatedBy: vBy.String, CreatedAt: vAt.Time, PurchaserConfirmedBy: pBy.String, PurchaserConfirmedAt: pAt.Time,
 			ProviderConfirmedBy: prBy.String, ProviderConfirmedAt: prAt.Time, EffectiveAt: eff.Time}
-		if err := fromJSON(vTerms.String, &v.Terms); err != nil {
+		if err := parseTerms(vTerms.String, &v.Terms); err != nil {
 			return nil, nil, err
 		}
 		v.Terms.Amount = gongzhi.Money(vAmount.Int64)

@@ -112,7 +112,7 @@ func scanVersion(s scanner) (*gongzhi.ContractVersion, error) {
 	}
 	v.PurchaserConfirmedAt, v.ProviderConfirmedAt, v.EffectiveAt = pAt.Time, prAt.Time, eff.Time
 	amount := v.Terms.Amount
-	if err := fromJSON(terms, &v.Terms); err != nil {
+	if err := parseTerms(terms, &v.Terms); err != nil {
 		return nil, err
 	}
 	v.Terms.Amount = amount

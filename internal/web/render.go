@@ -157,6 +157,33 @@ func (f Field) Has(v string) bool {
 	return f.Value == v
 }
 
+// OptionTags are the select's <option> elements, those f.Has chosen marked selected; FilterTags
+// the same for a list's filter, where only f.Value is chosen. A filter of a city's communities
+// or grids has hundreds of options, and writing each through the template's escapers was most
+// of a list page's rendering (BENCHMARKS.md, "Processor time per request").
+func (f Field) OptionTags() template.HTML { return optionTags(f.Options, f.Has) }
+
+// FilterTags: see OptionTags.
+func (f Field) FilterTags() template.HTML {
+	return optionTags(f.Options, func(v string) bool { return v == f.Value })
+}
+
+func optionTags(opts []Option, selected func(string) bool) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(template.HTMLEscapeString(o.Value))
+		b.WriteByte('"')
+		if selected(o.Value) {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(template.HTMLEscapeString(o.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
+}
+
 type FormView struct {
 	Action    string
 	Cancel    string
