@@ -250,6 +250,8 @@ func eventScopeOn(w *where, s EventScope, col string) {
 		w.add("e.reporter_user_id = ?", s.UserID)
 	case s.DeptID != 0:
 		w.add("e.department_id = ?", s.DeptID)
+	case len(s.Prefix) == 12: // a community's code: one community, which its index counts exactly
+		w.add(col+" = ?", s.Prefix)
 	case s.Prefix != "":
 		c, a := scopeRange(col, s.Prefix)
 		w.add(c, a...)
