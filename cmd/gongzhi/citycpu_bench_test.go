@@ -15,14 +15,7 @@ package main
 //	  go test ./cmd/gongzhi -run '^$' -bench CityCPU -benchtime 200x [-cpuprofile cpu.out]
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -30,77 +23,17 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"gongzhi/internal/demo"
-	"gongzhi/internal/site"
-	"gongzhi/internal/store"
-	"gongzhi/internal/web"
 )
 
 func BenchmarkCityCPU(b *testing.B) {
-	dsn, dataDir := os.Getenv("GONGZHI_BENCH_CITY_DB"), os.Getenv("GONGZHI_BENCH_CITY_DATA")
-	if dsn == "" || dataDir == "" {
-		b.Skip("set GONGZHI_BENCH_CITY_DB and GONGZHI_BENCH_CITY_DATA to a city built by gongzhi gen --scale city")
-	}
-	store.TrackOpenRows(false) // as in production: measure what a server runs
-	defer store.TrackOpenRows(true)
-	ctx := context.Background()
-	c, _, err := parseConfig("serve", []string{"--db", dsn, "--data-dir", dataDir}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	a, err := openApp(ctx, c, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.DB.Close()
-	ws, err := site.New(a, log, web.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := ws.Handler()
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	cb := openCityBench(b)
+	defer cb.done()
 	pur, com, pro := "zs-purchaser", "zs-dh-s01-community", "gt-provider"
 	if v := strings.Split(os.Getenv("GONGZHI_BENCH_CITY_USERS"), ","); len(v) == 3 { // a purchaser, a community worker, a provider
 		pur, com, pro = v[0], v[1], v[2]
 	}
-	cookies := map[string][]*http.Cookie{}
-	for _, name := range []string{pur, com, pro} {
-		u, _, err := a.DB.Q().UserByUsername(ctx, name)
-		if err != nil {
-			b.Fatal(name, err)
-		}
-		if err := a.DB.Q().SetPassword(ctx, u.ID, a.Cfg.Argon2.HashPassword(demo.Password), false, time.Now()); err != nil {
-			b.Fatal(err)
-		}
-		jar, _ := cookiejar.New(nil)
-		hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		req, _ := http.NewRequest("POST", srv.URL+"/login", bytes.NewBufferString(url.Values{"username": {name}, "password": {demo.Password}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", srv.URL)
-		res, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusSeeOther {
-			b.Fatalf("sign in as %s: %d", name, res.StatusCode)
-		}
-		su, _ := url.Parse(srv.URL)
-		cookies[name] = jar.Cookies(su)
-	}
-	get := func(who, path string) (int, []byte) {
-		req := httptest.NewRequest("GET", path, nil)
-		for _, ck := range cookies[who] {
-			req.AddCookie(ck)
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return rec.Code, rec.Body.Bytes()
-	}
+	cb.signIn(b, pur, com, pro)
+	get := cb.get
 	var first struct {
 		Items []struct {
 			ID int64 `json:"id"`
@@ -114,7 +47,7 @@ func BenchmarkCityCPU(b *testing.B) {
 		b.Fatalf("organizations: %d %.200s", code, body)
 	}
 	org := strconv.FormatInt(first.Items[0].ID, 10)
-	routes := []struct{ name, who, path string }{
+	routes := []benchRoute{
 		{"api-person", pur, "/api/v1/people/" + person},
 		{"person", pur, "/people/" + person},
 		{"api-todos", pur, "/api/v1/todos"},
@@ -142,20 +75,7 @@ func BenchmarkCityCPU(b *testing.B) {
 		{"public-needs", "", "/public/needs"},
 		{"public", "", "/public"},
 	}
-	for _, r := range routes {
-		b.Run(r.name, func(b *testing.B) {
-			if code, body := get(r.who, r.path); code != 200 {
-				b.Fatalf("%s: %d %.300s", r.path, code, body)
-			}
-			before := cpuTime()
-			b.ResetTimer()
-			for b.Loop() {
-				get(r.who, r.path)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(cpuTime()-before)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
-		})
-	}
+	cb.run(b, routes)
 }
 
 // cpuTime is the user and system time this process has used.

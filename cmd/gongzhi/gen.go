@@ -20,6 +20,7 @@ type genFlags struct {
 	scale     *string
 	residents *int
 	seed      *int64
+	stage     *string
 }
 
 func addGenFlags(fs *flag.FlagSet, defScale string) *genFlags {
@@ -32,6 +33,7 @@ func addGenFlags(fs *flag.FlagSet, defScale string) *genFlags {
 		scale:     fs.String("scale", defScale, "size of the generated city: "+strings.Join(names, ", ")),
 		residents: fs.Int("residents", 0, "resize the scale to about this many residents (0: the scale's own)"),
 		seed:      fs.Int64("seed", 20261122, "seed of the generated data"),
+		stage:     fs.String("stage", "", "run only this stage on a city already built: events (grid teams, a quarter of visits, departments, a year of events)"),
 	}
 }
 
@@ -43,7 +45,7 @@ func (g *genFlags) options(progress io.Writer) (citygen.Options, error) {
 	if *g.residents > 0 {
 		s = s.WithResidents(*g.residents)
 	}
-	return citygen.Options{Scale: s, Seed: *g.seed, Progress: progress}, nil
+	return citygen.Options{Scale: s, Seed: *g.seed, Progress: progress, Stage: *g.stage}, nil
 }
 
 func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -15,46 +15,21 @@ package main
 //	  go test ./cmd/gongzhi -run '^$' -bench CityGridWork -benchtime 20x
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"gongzhi"
-	"gongzhi/internal/demo"
-	"gongzhi/internal/site"
 	"gongzhi/internal/store"
-	"gongzhi/internal/web"
 )
 
 func BenchmarkCityGridWork(b *testing.B) {
-	dsn, dataDir := os.Getenv("GONGZHI_BENCH_CITY_DB"), os.Getenv("GONGZHI_BENCH_CITY_DATA")
-	if dsn == "" || dataDir == "" {
-		b.Skip("the city is not built: set GONGZHI_BENCH_CITY_DB and GONGZHI_BENCH_CITY_DATA to a city built by gongzhi gen --scale city (BENCHMARKS.md)")
-	}
-	store.TrackOpenRows(false)
-	defer store.TrackOpenRows(true)
+	cb := openCityBench(b)
+	defer cb.done()
 	ctx := context.Background()
-	c, _, err := parseConfig("serve", []string{"--db", dsn, "--data-dir", dataDir}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	a, err := openApp(ctx, c, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.DB.Close()
-	q := a.DB.Q()
+	a, q := cb.a, cb.a.DB.Q()
 
 	// the city's figures: grids and households, and a quarter of visits if it has none
 	var grids, households, visits int
@@ -84,49 +59,9 @@ func BenchmarkCityGridWork(b *testing.B) {
 	}
 	b.Logf("%d grids, %d households, %d visits", grids, households, visits)
 
-	ws, err := site.New(a, log, web.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := ws.Handler()
-	srv := httptest.NewServer(h)
-	defer srv.Close()
 	pur, com := "zs-purchaser", "zs-dh-s01-community"
-	cookies := map[string][]*http.Cookie{}
-	for _, name := range []string{pur, com} {
-		u, _, err := q.UserByUsername(ctx, name)
-		if err != nil {
-			b.Fatal(name, err)
-		}
-		if err := q.SetPassword(ctx, u.ID, a.Cfg.Argon2.HashPassword(demo.Password), false, time.Now()); err != nil {
-			b.Fatal(err)
-		}
-		jar, _ := cookiejar.New(nil)
-		hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		req, _ := http.NewRequest("POST", srv.URL+"/login", bytes.NewBufferString(url.Values{"username": {name}, "password": {demo.Password}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", srv.URL)
-		res, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusSeeOther {
-			b.Fatalf("sign in as %s: %d", name, res.StatusCode)
-		}
-		su, _ := url.Parse(srv.URL)
-		cookies[name] = jar.Cookies(su)
-	}
-	get := func(who, path string) (int, []byte) {
-		req := httptest.NewRequest("GET", path, nil)
-		for _, ck := range cookies[who] {
-			req.AddCookie(ck)
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return rec.Code, rec.Body.Bytes()
-	}
+	cb.signIn(b, pur, com)
+	get := cb.get
 	// the community worker's community, its first grid and its district
 	var comPlace, district string
 	var grid int64
@@ -147,7 +82,7 @@ func BenchmarkCityGridWork(b *testing.B) {
 		b.Fatalf("the city's rates: %d, %d grids of the city's %d: %.200s", code, len(rates.Grids), cityGrids, body)
 	}
 	g := strconv.FormatInt(grid, 10)
-	routes := []struct{ name, who, path string }{
+	routes := []benchRoute{
 		{"grid-page", com, "/gridwork/grids/" + g},
 		{"api-grid", com, "/api/v1/gridwork/grids/" + g},
 		{"api-rates-city", pur, "/api/v1/gridwork/rates"},
@@ -158,18 +93,5 @@ func BenchmarkCityGridWork(b *testing.B) {
 		{"api-overdue-community", com, "/api/v1/gridwork/overdue"},
 		{"api-plan", com, "/api/v1/gridwork/grids/" + g + "/plan"},
 	}
-	for _, r := range routes {
-		b.Run(r.name, func(b *testing.B) {
-			if code, body := get(r.who, r.path); code != 200 {
-				b.Fatalf("%s: %d %.300s", r.path, code, body)
-			}
-			before := cpuTime()
-			b.ResetTimer()
-			for b.Loop() {
-				get(r.who, r.path)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(cpuTime()-before)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
-		})
-	}
+	cb.run(b, routes)
 }

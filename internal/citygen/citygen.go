@@ -32,6 +32,7 @@ type Scale struct {
 	Entries     int // ledger entries, spread over the contracts
 	Years       int // years of purchases, ending with the current one
 	AppsPerCall int // funded applications of each call; one call a year per district and one for the city
+	Events      int // grid events over the last year (events.go)
 }
 
 // Scales are the named scales of `gongzhi gen --scale`.
@@ -39,13 +40,13 @@ var Scales = map[string]Scale{
 	// Zhoushan: 4 districts, 36 streets and towns, 289 communities, 2,464 grids, 390,000
 	// households, about 1,000,000 residents; 300 contracts over five years.
 	"city": {Districts: 4, Streets: 36, Communities: 289, Grids: 2464, Households: 390000, Residents: 1000000,
-		Orgs: 300, Entries: 1000000, Years: 5, AppsPerCall: 12},
+		Orgs: 300, Entries: 1000000, Years: 5, AppsPerCall: 12, Events: 100000},
 	// one district, about 50,000 residents
 	"town": {Districts: 1, Streets: 12, Communities: 15, Grids: 125, Households: 19500, Residents: 50000,
-		Orgs: 40, Entries: 50000, Years: 5, AppsPerCall: 4},
+		Orgs: 40, Entries: 50000, Years: 5, AppsPerCall: 4, Events: 5000},
 	// for tests: seconds
 	"tiny": {Districts: 1, Streets: 2, Communities: 3, Grids: 6, Households: 120, Residents: 300,
-		Orgs: 6, Entries: 300, Years: 2, AppsPerCall: 2},
+		Orgs: 6, Entries: 300, Years: 2, AppsPerCall: 2, Events: 400},
 }
 
 // avgMembers is the mean of the household sizes drawn (householdSizes).
@@ -60,6 +61,7 @@ func (s Scale) WithResidents(n int) Scale {
 	s.Communities = min(scale(s.Communities, 1), s.Grids)
 	s.Streets = min(s.Streets, s.Communities)
 	s.Entries = scale(s.Entries, 1)
+	s.Events = scale(s.Events, 1)
 	s.Residents = n
 	return s
 }
@@ -68,13 +70,16 @@ func (s Scale) WithResidents(n int) Scale {
 type Options struct {
 	Scale    Scale
 	Seed     int64
-	SkipDemo bool      // the demo street is already on the instance
+	SkipDemo bool // the demo street is already on the instance
+	// Stage, if set, runs only that stage ("events") on a city already built (the city's
+	// places, registry and accounts are read from the database).
+	Stage    string
 	Progress io.Writer // where the progress bar goes (nil: nowhere)
 }
 
 // Counts are the numbers of records Build wrote.
 type Counts struct {
-	Places, Orgs, Grids, Households, Residents, Accounts, Calls, Contracts, Entries, Participants int
+	Places, Orgs, Grids, Households, Residents, Accounts, Calls, Contracts, Entries, Participants, Events int
 }
 
 // Result describes the generated city.
@@ -151,6 +156,25 @@ func Build(ctx context.Context, a *app.App, opts Options) (*Result, error) {
 		}
 		return nil
 	}
+	if opts.Stage != "" {
+		if opts.Stage != "events" {
+			return nil, fmt.Errorf("citygen: unknown stage %q (events)", opts.Stage)
+		}
+		for _, s := range []struct {
+			name string
+			rows int
+			fn   func() error
+		}{
+			{"events", opts.Scale.Events, func() error { return c.writeGridEvents(ctx) }},
+			{"analyze", 0, func() error { return a.DB.Q().Analyze(ctx) }},
+		} {
+			if err := stage(s.name, s.rows, s.fn); err != nil {
+				return nil, err
+			}
+		}
+		c.res.Elapsed = time.Since(start)
+		return c.res, nil
+	}
 	if !opts.SkipDemo {
 		if err := stage("demo street", 0, func() (err error) {
 			c.res.Demo, err = demo.Seed(ctx, a, opts.Seed)
@@ -171,6 +195,7 @@ func Build(ctx context.Context, a *app.App, opts Options) (*Result, error) {
 		{"accounts", 0, c.writeAccounts},
 		{"purchases", opts.Scale.Years * (len(c.districts) + 1), c.writePurchases},
 		{"ledger", opts.Scale.Entries, c.writeLedger},
+		{"events", opts.Scale.Events, c.writeGridEvents},
 		{"analyze", 0, func(ctx context.Context) error { return a.DB.Q().Analyze(ctx) }},
 	}
 	for _, s := range steps {
@@ -379,8 +404,8 @@ func (r *Result) Print(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	c := r.Counts
-	fmt.Fprintf(w, "City 舟山市（%s）: %d places, %d organizations, %d grids, %d households, %d residents, %d accounts, %d calls, %d contracts, %d ledger entries with %d participants.\n",
-		CityCode, c.Places, c.Orgs, c.Grids, c.Households, c.Residents, c.Accounts, c.Calls, c.Contracts, c.Entries, c.Participants)
+	fmt.Fprintf(w, "City 舟山市（%s）: %d places, %d organizations, %d grids, %d households, %d residents, %d accounts, %d calls, %d contracts, %d ledger entries with %d participants, %d grid events.\n",
+		CityCode, c.Places, c.Orgs, c.Grids, c.Households, c.Residents, c.Accounts, c.Calls, c.Contracts, c.Entries, c.Participants, c.Events)
 	for _, s := range r.Stages {
 		fmt.Fprintf(w, "  %-14s %9d rows  %s\n", s.Name, s.Rows, s.Elapsed.Round(10*time.Millisecond))
 	}

@@ -152,6 +152,7 @@ func TestBuildTiny(t *testing.T) {
 		if max := count(t, q, `SELECT MAX(id) FROM service_entries WHERE id < ?`, next); int64(max) >= next {
 			t.Errorf("next entry ID %d", next)
 		}
+		checkGridEvents(t, a, s, res)
 	})
 }
 

@@ -36,7 +36,7 @@ func TestLoadtestDemoStreet(t *testing.T) {
 		}
 		srv := httptest.NewServer(ws.Handler())
 		defer srv.Close()
-		rep, err := loadtest.Run(context.Background(), loadtest.Options{BaseURL: srv.URL, Clients: 4, Duration: 3 * time.Second,
+		rep, err := loadtest.Run(context.Background(), loadtest.Options{BaseURL: srv.URL, Clients: 4, Duration: 10 * time.Second, // every route of the mix (events added about 30) visited once on a busy machine
 			Requests: 3000, NewPassword: "Gongzhi-Load-2026x", PID: os.Getpid()})
 		if err != nil {
 			t.Fatal(err)

@@ -127,6 +127,46 @@ func (t *target) discover(ctx context.Context) ([]*route, []string, error) {
 		}
 		get(role, "GET /", "dashboard", 2, "/") // the home page: the role's to-do list
 	}
+	// grid events (docs/events.md): the lists with their filters, a page deep by cursor, events
+	// and their grids, the statistics
+	for _, role := range []Role{Purchaser, Community} {
+		if !has(role) {
+			continue
+		}
+		var first listAnswer
+		if err := t.getJSON(ctx, role, "/api/v1/events", &first); err != nil {
+			return nil, nil, err
+		}
+		get(role, "GET /api/v1/events", "list", 4, "/api/v1/events")
+		get(role, "GET /events", "list", 3, "/events")
+		for _, f := range []string{"state=open", "overdue=1", "escalated=1", "state=handling"} {
+			get(role, "GET /api/v1/events?"+f, "filter", 1, "/api/v1/events?"+f)
+		}
+		deep, err := t.deepPages(ctx, role, "/api/v1/events", first)
+		if err != nil {
+			return nil, nil, err
+		}
+		oneOf(role, "GET /api/v1/events deep", "deep", 2, deep)
+		var details, apiDetails, grids, cats []string
+		for _, it := range first.Items {
+			if id := str(it["id"]); id != "" {
+				details = append(details, "/events/"+id)
+				apiDetails = append(apiDetails, "/api/v1/events/"+id)
+			}
+			if g := str(it["grid_id"]); g != "" && g != "0" {
+				grids = append(grids, "/gridwork/grids/"+g)
+			}
+			if c := str(it["category_id"]); c != "" {
+				cats = append(cats, c)
+			}
+		}
+		oneOf(role, "GET /events/{id}", "detail", 3, details)
+		oneOf(role, "GET /api/v1/events/{id}", "detail", 2, apiDetails)
+		oneOf(role, "GET /gridwork/grids/{id}", "detail", 2, grids)
+		oneOf(role, "GET /api/v1/events?category=", "filter", 1, queries("/api/v1/events", "category", cats))
+		get(role, "GET /events/stats", "dashboard", 1, "/events/stats")
+		get(role, "GET /api/v1/events/stats", "dashboard", 1, "/api/v1/events/stats")
+	}
 	if has(Purchaser) {
 		get(Purchaser, "GET /dashboard", "dashboard", 3, "/dashboard")
 		get(Purchaser, "GET /api/v1/dashboard", "dashboard", 2, "/api/v1/dashboard")
@@ -174,7 +214,9 @@ func (t *target) discover(ctx context.Context) ([]*route, []string, error) {
 	for _, p := range []string{"/public", "/public/needs", "/public/contracts", "/public/payments", "/public/evaluations"} {
 		get(Public, "GET "+p, "public", 2, p)
 	}
-	for _, p := range []string{"/api/v1/public/calls", "/api/v1/public/contracts", "/api/v1/public/disclosure", "/api/v1/public/communities"} {
+	for _, p := range []string{"/api/v1/public/calls", "/api/v1/public/contracts", "/api/v1/public/disclosure", "/api/v1/public/communities",
+		"/public/events", "/api/v1/public/events/stats", "/open311/v2/requests.json", "/open311/v2/requests.json?status=open",
+		"/open311/v2/services.json"} {
 		get(Public, "GET "+p, "public", 1, p)
 	}
 	if len(mix) == 0 {

@@ -126,7 +126,7 @@ func (q *Q) ResidentIDs(ctx context.Context, community string) ([]int64, error) 
 // loader that numbers its rows itself while it is the only writer.
 func (q *Q) NextID(ctx context.Context, table string) (int64, error) {
 	switch table {
-	case "service_entries":
+	case "service_entries", "grid_members", "events":
 	default:
 		return 0, fmt.Errorf("store: NextID of %q", table)
 	}
