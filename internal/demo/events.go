@@ -9,6 +9,8 @@ package demo
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -268,26 +270,15 @@ func seedEvents(ctx context.Context, a *app.App) error {
 	var ftext string
 	if err := a.DB.Q().QueryRow(ctx, `SELECT f.id, f.description FROM visit_findings f JOIN visits v ON v.id = f.visit_id
 		WHERE f.kind = 'problem' AND f.event_id IS NULL AND v.recorded_by = ? ORDER BY v.visited_on DESC, f.id LIMIT 1`,
-		grid.User.ID).Scan(&fid, &ftext); err != nil {
+		grid.User.ID).Scan(&fid, &ftext); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("a finding of zs-grid's visits: %w", err)
 	}
-	fcat := "other"
-	for text, code := range map[string]string{"消防": "hazard", "矛盾": "dispute", "路灯": "facilities"} {
-		if strings.Contains(ftext, text) {
-			fcat = code
+	// (the visits are drawn at random: a street seeded otherwise, as a generated city's, may
+	// have no problem among zs-grid's findings, and goes without this event)
+	if fid != 0 {
+		if err := findingEvent(ctx, a, grid, comm, fid, ftext, at); err != nil {
+			return err
 		}
-	}
-	at(-3 * day)
-	if e, err = a.FindingToEvent(ctx, grid, fid, gridwork.EventOfFinding{CategoryCode: fcat}); err != nil {
-		return fmt.Errorf("finding to event: %w", err)
-	}
-	at(-3*day + 2*time.Hour)
-	if _, err := a.EventsService.Register(ctx, comm, e.ID, ""); err != nil {
-		return err
-	}
-	at(-3*day + 3*time.Hour)
-	if _, err := a.EventsService.Dispatch(ctx, comm, e.ID, 0, true, "网格内协调处置"); err != nil {
-		return err
 	}
 
 	// overdue: a fire-safety hazard collected ten days ago and never registered, escalated by
@@ -298,6 +289,32 @@ func seedEvents(ctx context.Context, a *app.App) error {
 	}
 	a.Now = saved
 	if _, err := a.EventsService.EscalateOverdueEvents(ctx, a.NowUTC()); err != nil {
+		return err
+	}
+	return nil
+}
+
+// findingEvent turns a finding of the grid worker's visits into an event, registered and being
+// solved in the grid.
+func findingEvent(ctx context.Context, a *app.App, grid, comm *gongzhi.Actor, fid int64, ftext string, at func(time.Duration)) error {
+	const day = 24 * time.Hour
+	fcat := "other"
+	for text, code := range map[string]string{"消防": "hazard", "矛盾": "dispute", "路灯": "facilities"} {
+		if strings.Contains(ftext, text) {
+			fcat = code
+		}
+	}
+	at(-3 * day)
+	e, err := a.FindingToEvent(ctx, grid, fid, gridwork.EventOfFinding{CategoryCode: fcat})
+	if err != nil {
+		return fmt.Errorf("finding to event: %w", err)
+	}
+	at(-3*day + 2*time.Hour)
+	if _, err := a.EventsService.Register(ctx, comm, e.ID, ""); err != nil {
+		return err
+	}
+	at(-3*day + 3*time.Hour)
+	if _, err := a.EventsService.Dispatch(ctx, comm, e.ID, 0, true, "网格内协调处置"); err != nil {
 		return err
 	}
 	return nil
