@@ -146,7 +146,7 @@ func (q *Q) insertEntryPeople(ctx context.Context, e *gongzhi.ServiceEntry) erro
 
 // entryChange is what an entry counts for in the kept totals (ledger_totals.go).
 func entryChange(e *gongzhi.ServiceEntry) ledgerChange {
-	c := ledgerChange{contractID: e.ContractID, kind: e.Kind, visits: int64(e.Visits), volunteerMinute: int64(e.VolunteerMinutes())}
+	c := ledgerChange{contractID: e.ContractID, kind: e.Kind, visits: int64(e.Visits), volunteerMinute: int64(e.VolunteerMinutes()), tags: e.Tags}
 	for _, p := range e.Participants {
 		c.people = append(c.people, p.PersonID)
 	}
@@ -169,9 +169,14 @@ func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int
 	if q.d == Postgres && len(e.Participants) <= 1000 && len(e.Communities) <= 1000 {
 		return q.insertEntryPG(ctx, e, userID, now)
 	}
-	id, err := q.InsertID(ctx, insertEntrySQL, insertEntryArgs(e, userID, now)...)
+	// the entry's id is its rowid (INTEGER PRIMARY KEY): an Exec, cheaper than RETURNING's rows
+	res, err := q.Exec(ctx, insertEntrySQL, insertEntryArgs(e, userID, now)...)
 	if err != nil {
 		return err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return mapErr(err)
 	}
 	e.ID, e.State, e.Version, e.CreatedAt, e.UpdatedAt = id, gongzhi.EntryActive, 1, now, now
 	if err := q.insertEntryPeople(ctx, e); err != nil {
@@ -223,10 +228,12 @@ func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID i
 		values(len(communities), "(?::text)", func(i int) { args = append(args, communities[i]) })
 		b.WriteString(`) AS v (code))`)
 	}
-	b.WriteString(`, lt AS (INSERT INTO ledger_totals (contract_id, kind, entries, visits, volunteer_minutes) VALUES (?, ?, 1, ?, ?)
-		ON CONFLICT (contract_id, kind) DO UPDATE SET entries = ledger_totals.entries + excluded.entries,
-		visits = ledger_totals.visits + excluded.visits, volunteer_minutes = ledger_totals.volunteer_minutes + excluded.volunteer_minutes)`)
-	args = append(args, c.contractID, c.kind, c.visits, c.volunteerMinute)
+	rs := c.rows(1)
+	b.WriteString(", lt AS (" + upsertTotalsHead + " VALUES ")
+	values(len(rs), "(?::bigint, ?::text, ?::text, ?::bigint, ?::bigint, ?::bigint)", func(i int) {
+		args = append(args, c.contractID, c.kind, rs[i].tag, rs[i].entries, rs[i].visits, rs[i].volunteerMinute)
+	})
+	b.WriteString(upsertTotalsTail + ")")
 	if len(people) > 0 {
 		b.WriteString(`, lr AS (INSERT INTO ledger_recipients (contract_id, person_id, entries) VALUES `)
 		values(len(people), "(?, ?, 1)", func(i int) { args = append(args, c.contractID, people[i]) })
@@ -248,11 +255,12 @@ func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID i
 // participants, and moves the kept totals from what the entry stood for to what it stands for.
 func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.Time) error {
 	var old ledgerChange
-	var oldState string
-	if err := q.QueryRow(ctx, `SELECT contract_id, kind, visits, volunteer_minutes, state FROM service_entries WHERE id = ?`, e.ID).Scan(
-		&old.contractID, &old.kind, &old.visits, &old.volunteerMinute, &oldState); err != nil {
+	var oldState, oldTags string
+	if err := q.QueryRow(ctx, `SELECT contract_id, kind, visits, volunteer_minutes, state, tags FROM service_entries WHERE id = ?`, e.ID).Scan(
+		&old.contractID, &old.kind, &old.visits, &old.volunteerMinute, &oldState, &oldTags); err != nil {
 		return mapErr(err)
 	}
+	old.tags = splitList(oldTags)
 	if oldState == gongzhi.EntryActive {
 		rows, err := q.Query(ctx, `SELECT person_id FROM service_entry_people WHERE entry_id = ?`, e.ID)
 		if err != nil {
