@@ -81,7 +81,31 @@ func (q *Q) applyLedgerChange(ctx context.Context, c ledgerChange, sign int64) e
 		return nil
 	}
 	var delta int64
-	if sign > 0 {
+	if sign > 0 && q.d == SQLite {
+		// SQLite's one writer holds the database: the people already counted are one UPDATE,
+		// and only when some are new an INSERT of those (an Exec each, cheaper than the
+		// upsert's RETURNING rows that a concurrent PostgreSQL writer needs)
+		args := make([]any, 0, 1+len(people))
+		args = append(args, c.contractID)
+		for _, p := range people {
+			args = append(args, p)
+		}
+		res, err := q.Exec(ctx, `UPDATE ledger_recipients SET entries = entries + 1 WHERE contract_id = ? AND person_id IN `+inList(len(people)), args...)
+		if err != nil {
+			return err
+		}
+		seen, err := res.RowsAffected()
+		if err != nil {
+			return mapErr(err)
+		}
+		if int(seen) < len(people) {
+			if err := q.multiInsert(ctx, `INSERT INTO ledger_recipients (contract_id, person_id, entries)`, ` ON CONFLICT (contract_id, person_id) DO NOTHING`,
+				3, len(people), func(i int, args []any) []any { return append(args, c.contractID, people[i], 1) }, nil); err != nil {
+				return err
+			}
+			delta = int64(len(people)) - seen
+		}
+	} else if sign > 0 {
 		var b strings.Builder
 		args := make([]any, 0, 2*len(people))
 		b.WriteString(`INSERT INTO ledger_recipients (contract_id, person_id, entries) VALUES `)
