@@ -5,7 +5,8 @@
 // of the same size, in one transaction per entry, as issue 10 defines the database's own rate —
 // interleaved one for one in the same run, so that both see the same load. Reports entries/s for
 // both and the ratio api/raw (in %), and the same from the process's CPU time (unix): CPU µs per
-// entry of each side and their ratio, which a loaded machine changes less than the wall time.
+// entry of each side and their ratio, which a loaded machine changes less than the wall time;
+// on SQLite, the pages each side's commit writes, and the statements of one checked write.
 //
 //	GONGZHI_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test go test ./internal/app -run '^$' -bench LedgerWrite -benchtime 2000x
 
@@ -118,6 +119,11 @@ func BenchmarkLedgerWrite(b *testing.B) {
 			// pages each side's commit writes to the WAL (every page a write dirties, once)
 			apiPages, rawPages = walPages(b, db, func() { post(1) }), walPages(b, db, func() { raw(1) })
 		}
+		store.CountStatements(true)
+		defer store.CountStatements(false)
+		stmts := store.Statements()
+		post(0) // its people are counted already: the statements of most writes
+		apiStmts := store.Statements() - stmts
 		b.ResetTimer()
 		// wall time, and the process's CPU time (every thread: the client, the server, the database
 		// driver, the collector), which the other processes on a shared machine change far less
@@ -139,6 +145,7 @@ func BenchmarkLedgerWrite(b *testing.B) {
 		b.ReportMetric(apiRate, "api-entries/s")
 		b.ReportMetric(rawRate, "raw-entries/s")
 		b.ReportMetric(100*apiRate/rawRate, "api/raw-%")
+		b.ReportMetric(float64(apiStmts), "api-statements/op")
 		if apiPages > 0 {
 			b.ReportMetric(apiPages, "api-wal-pages/op")
 			b.ReportMetric(rawPages, "raw-wal-pages/op")

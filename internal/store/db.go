@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -257,7 +258,22 @@ func (q *Q) guard(ctx context.Context) {
 		panic(ErrPoolInTx)
 	}
 	checkNoOpenRows()
+	if countStatements.Load() {
+		statementsRun.Add(1)
+	}
 }
+
+var (
+	countStatements atomic.Bool
+	statementsRun   atomic.Int64
+)
+
+// CountStatements turns on or off the count of statements run through any Q (Statements):
+// benchmarks report the statements of a write with it.
+func CountStatements(on bool) { countStatements.Store(on) }
+
+// Statements is how many statements have run through any Q while CountStatements was on.
+func Statements() int64 { return statementsRun.Load() }
 
 // stmtCtx is the context a statement of q runs with. Inside a SQLite transaction it is ctx without
 // its cancellation, as long as ctx is not done: modernc's driver starts a goroutine for every
