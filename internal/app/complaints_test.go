@@ -28,7 +28,7 @@ type cmpFix struct {
 	contracts []*gongzhi.Contract
 }
 
-func cmpSetup(t *testing.T, db *store.DB) *cmpFix {
+func cmpSetup(t testing.TB, db *store.DB) *cmpFix {
 	t.Helper()
 	f := purSetup(t, db, purOptions{orgs: 2, experts: 3, budget: gongzhi.Yuan(1_000_000)})
 	c := f.call(gongzhi.Yuan(300_000), gongzhi.Yuan(20_000), gongzhi.Yuan(90_000))

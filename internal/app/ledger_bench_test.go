@@ -5,7 +5,8 @@
 // of the same size, in one transaction per entry, as issue 10 defines the database's own rate —
 // interleaved one for one in the same run, so that both see the same load. Reports entries/s for
 // both and the ratio api/raw (in %), and the same from the process's CPU time (unix): CPU µs per
-// entry of each side and their ratio, which a loaded machine changes less than the wall time.
+// entry of each side and their ratio, which a loaded machine changes less than the wall time;
+// on SQLite, the pages each side's commit writes, and the statements of one checked write.
 //
 //	GONGZHI_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test go test ./internal/app -run '^$' -bench LedgerWrite -benchtime 2000x
 
@@ -20,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -31,6 +33,8 @@ import (
 )
 
 func BenchmarkLedgerWrite(b *testing.B) {
+	store.TrackOpenRows(false) // as in production: measure what a server runs (internal/store/rows.go)
+	defer store.TrackOpenRows(true)
 	storetest.EachB(b, func(b *testing.B, db *store.DB) {
 		f := ledSetup(b, db)
 		prov := f.providers[0]
@@ -110,6 +114,16 @@ func BenchmarkLedgerWrite(b *testing.B) {
 		}
 		post(0) // warm up: connection, caches
 		raw(0)
+		var apiPages, rawPages float64
+		if db.Dialect == store.SQLite {
+			// pages each side's commit writes to the WAL (every page a write dirties, once)
+			apiPages, rawPages = walPages(b, db, func() { post(1) }), walPages(b, db, func() { raw(1) })
+		}
+		store.CountStatements(true)
+		defer store.CountStatements(false)
+		stmts := store.Statements()
+		post(0) // its people are counted already: the statements of most writes
+		apiStmts := store.Statements() - stmts
 		b.ResetTimer()
 		// wall time, and the process's CPU time (every thread: the client, the server, the database
 		// driver, the collector), which the other processes on a shared machine change far less
@@ -131,10 +145,36 @@ func BenchmarkLedgerWrite(b *testing.B) {
 		b.ReportMetric(apiRate, "api-entries/s")
 		b.ReportMetric(rawRate, "raw-entries/s")
 		b.ReportMetric(100*apiRate/rawRate, "api/raw-%")
+		b.ReportMetric(float64(apiStmts), "api-statements/op")
+		if apiPages > 0 {
+			b.ReportMetric(apiPages, "api-wal-pages/op")
+			b.ReportMetric(rawPages, "raw-wal-pages/op")
+		}
 		if apiCPU > 0 && rawCPU > 0 {
 			b.ReportMetric(float64(apiCPU.Microseconds())/float64(b.N), "api-cpu-µs/op")
 			b.ReportMetric(float64(rawCPU.Microseconds())/float64(b.N), "raw-cpu-µs/op")
 			b.ReportMetric(100*float64(rawCPU)/float64(apiCPU), "api/raw-cpu-%")
 		}
 	})
+}
+
+// walPages runs write on a SQLite database with an empty write-ahead log and returns how many
+// pages its commit appended to the log: the pages the write dirtied.
+func walPages(b *testing.B, db *store.DB, write func()) float64 {
+	b.Helper()
+	var busy, frames, done int
+	if err := db.SQL.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done); err != nil || busy != 0 {
+		b.Fatalf("checkpoint: %v (busy %d)", err, busy)
+	}
+	write()
+	st, err := os.Stat(db.Path + "-wal")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pageSize int64
+	if err := db.SQL.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		b.Fatal(err)
+	}
+	const walHeader, frameHeader = 32, 24
+	return float64(st.Size()-walHeader) / float64(pageSize+frameHeader)
 }

@@ -98,19 +98,19 @@ func contractInForce(ctx context.Context, q *store.Q, s store.Scope, id int64) (
 // ledger.community_not_covered:CODE), the participants are residents (EINVALID participant_ids:
 // ledger.person_unknown:ID) of those communities (ECONFLICT participant_ids:
 // ledger.person_outside:ID); volunteers given by id take their names from the registry.
-// served are the communities the contract's application serves; the people named (participants
-// and volunteers) are read in one query. The entry's own refusals (err, of its Validate and a
-// correction's reason) are named with these, every failed field at once.
-func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contract, served []string, e *gongzhi.ServiceEntry, err error) error {
+// ct.Served are the communities the contract's application serves; people are those the entry
+// names (participants and volunteers), read with the contract. The entry's own refusals (err,
+// of its Validate and a correction's reason) are named with these, every failed field at once.
+func (a *Service) checkEntry(ct *store.LedgerContract, people map[int64]store.LedgerPerson, e *gongzhi.ServiceEntry, err error) error {
 	var ck gongzhi.Checks
 	if err := ck.Check(err); err != nil {
 		return err
 	}
-	if ct.State != gongzhi.ContractSigned || ct.Current == nil {
+	if ct.State != gongzhi.ContractSigned || !ct.InForce {
 		ck.Check(gongzhi.Refused("contract_id", "ledger.contract_unsigned"))
 		return ck.Err()
 	}
-	t := ct.Current.Terms
+	t, served := ct, ct.Served
 	switch {
 	case ck.Failed("held_on"):
 	case e.HeldOn > a.Today():
@@ -125,16 +125,6 @@ func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 				break
 			}
 		}
-	}
-	ids := slices.Clone(e.ParticipantIDs)
-	for _, v := range e.Volunteers {
-		if v.PersonID != 0 {
-			ids = append(ids, v.PersonID)
-		}
-	}
-	people, err := q.LedgerPeople(ctx, ids)
-	if err != nil {
-		return err
 	}
 	e.Participants = nil
 	for _, id := range e.ParticipantIDs {
@@ -173,6 +163,18 @@ func (a *Service) checkEntry(ctx context.Context, q *store.Q, ct *gongzhi.Contra
 	return nil
 }
 
+// namedPeople are the people of the registry an entry names: its participants and the
+// volunteers given by id (read with the contract, LedgerContractOf).
+func namedPeople(e *gongzhi.ServiceEntry) []int64 {
+	ids := slices.Clone(e.ParticipantIDs)
+	for _, v := range e.Volunteers {
+		if v.PersonID != 0 {
+			ids = append(ids, v.PersonID)
+		}
+	}
+	return ids
+}
+
 // communityPrefix is the significant part of a community code (12 digits, trailing zeros of a
 // community are significant: the code itself).
 func communityPrefix(code string) string { return code }
@@ -189,7 +191,7 @@ func (a *Service) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 		return verr
 	}
 	return a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-		ct, served, err := q.ContractInForce(ctx, s.Scope, e.ContractID)
+		ct, people, err := q.LedgerContractOf(ctx, s.Scope, e.ContractID, namedPeople(e))
 		if err != nil {
 			if gongzhi.ErrorCode(err) == gongzhi.ENOTFOUND {
 				if verr != nil { // the entry's own refusals, the contract's with them
@@ -201,7 +203,7 @@ func (a *Service) RecordEntry(ctx context.Context, ac *gongzhi.Actor, e *gongzhi
 			}
 			return err
 		}
-		if err := a.checkEntry(ctx, q, ct, served, e, verr); err != nil {
+		if err := a.checkEntry(ct, people, e, verr); err != nil {
 			return err
 		}
 		e.CreatedBy = kernel.ActorName(ac)
@@ -235,11 +237,11 @@ func (a *Service) CorrectEntry(ctx context.Context, ac *gongzhi.Actor, id int64,
 		if err != nil {
 			return err
 		}
-		ct, served, err := q.ContractInForce(ctx, store.Scope{}, old.ContractID)
+		ct, people, err := q.LedgerContractOf(ctx, store.Scope{}, old.ContractID, namedPeople(e))
 		if err != nil {
 			return err
 		}
-		if err := a.checkEntry(ctx, q, ct, served, e, verr); err != nil {
+		if err := a.checkEntry(ct, people, e, verr); err != nil {
 			return err
 		}
 		if err := q.InsertEntryVersion(ctx, &gongzhi.EntryVersion{EntryID: id, Version: old.Version, Entry: old, Reason: reason,

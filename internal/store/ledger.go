@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gongzhi"
@@ -146,7 +147,7 @@ func (q *Q) insertEntryPeople(ctx context.Context, e *gongzhi.ServiceEntry) erro
 
 // entryChange is what an entry counts for in the kept totals (ledger_totals.go).
 func entryChange(e *gongzhi.ServiceEntry) ledgerChange {
-	c := ledgerChange{contractID: e.ContractID, kind: e.Kind, visits: int64(e.Visits), volunteerMinute: int64(e.VolunteerMinutes())}
+	c := ledgerChange{contractID: e.ContractID, kind: e.Kind, visits: int64(e.Visits), volunteerMinute: int64(e.VolunteerMinutes()), tags: e.Tags}
 	for _, p := range e.Participants {
 		c.people = append(c.people, p.PersonID)
 	}
@@ -169,9 +170,14 @@ func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int
 	if q.d == Postgres && len(e.Participants) <= 1000 && len(e.Communities) <= 1000 {
 		return q.insertEntryPG(ctx, e, userID, now)
 	}
-	id, err := q.InsertID(ctx, insertEntrySQL, insertEntryArgs(e, userID, now)...)
+	// the entry's id is its rowid (INTEGER PRIMARY KEY): an Exec, cheaper than RETURNING's rows
+	res, err := q.Exec(ctx, insertEntrySQL, insertEntryArgs(e, userID, now)...)
 	if err != nil {
 		return err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return mapErr(err)
 	}
 	e.ID, e.State, e.Version, e.CreatedAt, e.UpdatedAt = id, gongzhi.EntryActive, 1, now, now
 	if err := q.insertEntryPeople(ctx, e); err != nil {
@@ -223,10 +229,12 @@ func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID i
 		values(len(communities), "(?::text)", func(i int) { args = append(args, communities[i]) })
 		b.WriteString(`) AS v (code))`)
 	}
-	b.WriteString(`, lt AS (INSERT INTO ledger_totals (contract_id, kind, entries, visits, volunteer_minutes) VALUES (?, ?, 1, ?, ?)
-		ON CONFLICT (contract_id, kind) DO UPDATE SET entries = ledger_totals.entries + excluded.entries,
-		visits = ledger_totals.visits + excluded.visits, volunteer_minutes = ledger_totals.volunteer_minutes + excluded.volunteer_minutes)`)
-	args = append(args, c.contractID, c.kind, c.visits, c.volunteerMinute)
+	rs := c.rows(1)
+	b.WriteString(", lt AS (" + upsertTotalsHead + " VALUES ")
+	values(len(rs), "(?::bigint, ?::text, ?::text, ?::bigint, ?::bigint, ?::bigint)", func(i int) {
+		args = append(args, c.contractID, c.kind, rs[i].tag, rs[i].entries, rs[i].visits, rs[i].volunteerMinute)
+	})
+	b.WriteString(upsertTotalsTail + ")")
 	if len(people) > 0 {
 		b.WriteString(`, lr AS (INSERT INTO ledger_recipients (contract_id, person_id, entries) VALUES `)
 		values(len(people), "(?, ?, 1)", func(i int) { args = append(args, c.contractID, people[i]) })
@@ -248,11 +256,12 @@ func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID i
 // participants, and moves the kept totals from what the entry stood for to what it stands for.
 func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.Time) error {
 	var old ledgerChange
-	var oldState string
-	if err := q.QueryRow(ctx, `SELECT contract_id, kind, visits, volunteer_minutes, state FROM service_entries WHERE id = ?`, e.ID).Scan(
-		&old.contractID, &old.kind, &old.visits, &old.volunteerMinute, &oldState); err != nil {
+	var oldState, oldTags string
+	if err := q.QueryRow(ctx, `SELECT contract_id, kind, visits, volunteer_minutes, state, tags FROM service_entries WHERE id = ?`, e.ID).Scan(
+		&old.contractID, &old.kind, &old.visits, &old.volunteerMinute, &oldState, &oldTags); err != nil {
 		return mapErr(err)
 	}
+	old.tags = splitList(oldTags)
 	if oldState == gongzhi.EntryActive {
 		rows, err := q.Query(ctx, `SELECT person_id FROM service_entry_people WHERE entry_id = ?`, e.ID)
 		if err != nil {
@@ -706,13 +715,133 @@ func (q *Q) ContractCommunities(ctx context.Context, contractID int64) ([]string
 }
 
 // ContractInForce returns a contract within s with its version in force (Current; nil before
-// signing) and the communities its application serves, in one query: the ledger's write path
-// reads them on every entry, without the contract's version history.
+// signing) and the communities its application serves, in one query, without the contract's
+// version history. (A ledger write reads less: LedgerContractOf.)
 func (q *Q) ContractInForce(ctx context.Context, s Scope, id int64) (*gongzhi.Contract, []string, error) {
 	w := &where{}
 	w.add("ct.id = ?", id)
 	contractScope(w, s)
 	return scanInForce(q.QueryRow(ctx, inForceSelect+w.sql(), w.args...))
+}
+
+// LedgerContract is what a ledger write needs of its contract (LedgerContractOf): who and where,
+// whether it is signed with a version in force, that version's service period, and the
+// communities its application serves.
+type LedgerContract struct {
+	ID, OrgID                             int64
+	PlaceCode, Title, ProviderName, State string
+	InForce                               bool // a version is in force
+	StartOn, EndOn                        string
+	Served                                []string
+}
+
+// LedgerContractOf reads a contract within s for a ledger write, with the people of the registry
+// the entry names (id → person, for those that exist), in one query of the columns the write
+// needs (issue 10: ContractInForce's whole contract and terms, then the people, were two
+// statements and a tenth of a write's processor time). The period is read from the terms of the
+// version in force; the periods of the terms seen last are kept, by the terms' text, so that a
+// contract's entries do not decode the same terms again and again.
+func (q *Q) LedgerContractOf(ctx context.Context, s Scope, id int64, people []int64) (*LedgerContract, map[int64]LedgerPerson, error) {
+	cols := `ct.id, ct.org_id, ct.place_code, ct.title, ct.provider_name, ct.state, v.terms, ap.communities`
+	from := ` FROM contracts ct LEFT JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'
+		LEFT JOIN applications ap ON ap.id = ct.application_id`
+	var args []any
+	joined := len(people) > 0 && len(people) <= 500
+	if joined {
+		cols += `, pe.id, pe.kind, pe.name, pe.place_code`
+		from += ` LEFT JOIN people pe ON pe.id IN ` + inList(len(people))
+		for _, p := range people {
+			args = append(args, p)
+		}
+	}
+	w := &where{}
+	w.add("ct.id = ?", id)
+	contractScope(w, s)
+	rows, err := q.Query(ctx, `SELECT `+cols+from+w.sql(), append(args, w.args...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var c *LedgerContract
+	var terms, comms sql.NullString
+	found := make(map[int64]LedgerPerson, len(people))
+	for rows.Next() {
+		var x LedgerContract
+		var pid sql.NullInt64
+		var kind, name, place sql.NullString
+		dest := []any{&x.ID, &x.OrgID, &x.PlaceCode, &x.Title, &x.ProviderName, &x.State, &terms, &comms}
+		if joined {
+			dest = append(dest, &pid, &kind, &name, &place)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, nil, mapErr(err)
+		}
+		if c == nil {
+			c = &x
+		}
+		if pid.Valid {
+			found[pid.Int64] = LedgerPerson{ID: pid.Int64, Kind: kind.String, Name: name.String, PlaceCode: place.String}
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, nil, mapErr(err)
+	}
+	if c == nil {
+		return nil, nil, mapErr(sql.ErrNoRows)
+	}
+	if c.InForce = terms.Valid; c.InForce {
+		p, err := periodOf(terms.String)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.StartOn, c.EndOn = p[0], p[1]
+	}
+	if strings.HasPrefix(comms.String, "[") {
+		if err := fromJSON(comms.String, &c.Served); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		c.Served = splitList(comms.String)
+	}
+	if len(people) > 0 && !joined {
+		if found, err = q.LedgerPeople(ctx, people); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, found, nil
+}
+
+// periods keeps the service period of the contract terms decoded last, by the terms' JSON text
+// (a value of the text alone, so never stale); at most 512, forgotten all at once beyond.
+var periods struct {
+	sync.Mutex
+	of map[string][2]string
+}
+
+func periodOf(terms string) ([2]string, error) {
+	periods.Lock()
+	p, ok := periods.of[terms]
+	periods.Unlock()
+	if ok {
+		return p, nil
+	}
+	var t struct {
+		StartOn string `json:"start_on"`
+		EndOn   string `json:"end_on"`
+	}
+	if err := fromJSON(terms, &t); err != nil {
+		return p, err
+	}
+	p = [2]string{t.StartOn, t.EndOn}
+	periods.Lock()
+	if periods.of == nil || len(periods.of) >= 512 {
+		periods.of = map[string][2]string{}
+	}
+	periods.of[terms] = p
+	periods.Unlock()
+	return p, nil
 }
 
 // ContractsInForce is ContractInForce for many contracts at once, ignoring scope (the caller

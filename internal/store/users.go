@@ -421,7 +421,9 @@ func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi
 	var used, exp sql.NullTime
 	var orgCode, place sql.NullString
 	var sp ScopePlaces
-	u, err := scanUser(dashExtraScan{q.QueryRow(ctx, `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code,
+	// one row by a unique key, never long: without the driver's watch of the request's context
+	// (a goroutine per statement on SQLite, see stmtCtx), which every API request would pay
+	u, err := scanUser(dashExtraScan{q.QueryRow(context.WithoutCancel(ctx), `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code,
 		o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0) FROM `+userFrom+`
 		JOIN api_tokens t ON t.user_id = u.id LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
 		LEFT JOIN places up ON up.code = u.place_code WHERE t.token_hash = ? AND t.revoked = FALSE
