@@ -178,7 +178,7 @@ func apiDocs() map[string]web.ApiDoc {
 			Resp: votes.TrackerCheck{}, Public: true},
 		"GET /api/v1/decisions": {Summary: "Decisions passed votes became, with progress (query need: the decision a need came from)", Resp: web.ItemsOf[gongzhi.Decision]{},
 			Filters: []string{"need"}},
-		"GET /api/v1/public/decisions/{id}":             {Summary: "A decision's public page: owner body, tasks, progress, review and rating (anyone)", Resp: gongzhi.Decision{}},
+		"GET /api/v1/public/decisions/{id}":             {Summary: "A decision's public page: owner body, tasks, progress, review and rating (anyone)", Resp: gongzhi.Decision{}, Public: true},
 		"GET /api/v1/decisions/{id}":                    {Summary: "A decision with its tasks, progress, review and ratings", Resp: gongzhi.Decision{}},
 		"POST /api/v1/decisions/{id}/tasks":             {Summary: "Add a task with its deadline to a decision in progress (staff)", Req: taskRequest{}, Resp: gongzhi.Decision{}, Status: http.StatusCreated},
 		"POST /api/v1/decisions/{id}/tasks/{task}/done": {Summary: "Record a task done today, once (staff)", Req: noteRequest{}, Resp: gongzhi.Decision{}},
