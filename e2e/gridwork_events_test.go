@@ -18,12 +18,7 @@ func TestGridWorkerFindingToEventOnPhone(t *testing.T) {
 	srv := sqliteServer(t)
 	g := phoneOf(newBrowser(t, srv.Base))
 	g.login("zs-grid")
-	if st := g.open("/gridwork/overdue"); st != http.StatusOK {
-		g.fatal("overdue list: %d", st)
-	}
-	if st := g.load("visit the first household", chromedp.Click(chromedp.CSS(`main table tbody tr td:nth-child(2) a`))); st != http.StatusOK {
-		g.fatal("visit form: %d", st)
-	}
+	visitFirstOverdue(g)
 	g.do("fill in the visit",
 		chromedp.SendKeys(chromedp.ID("in-situation"), "住户在家，反映楼道问题。"),
 		chromedp.SetValue(chromedp.ID("in-finding_kind"), "problem"),
@@ -77,12 +72,7 @@ func TestGridWorkerFindingToEventOnPhone(t *testing.T) {
 	}
 
 	// the visit form's own option: the next household's visit and its event in one step
-	if st := g.open("/gridwork/overdue"); st != http.StatusOK {
-		g.fatal("overdue list: %d", st)
-	}
-	if st := g.load("visit the next household", chromedp.Click(chromedp.CSS(`main table tbody tr td:nth-child(2) a`))); st != http.StatusOK {
-		g.fatal("visit form: %d", st)
-	}
+	visitFirstOverdue(g)
 	g.do("fill in the visit with an event",
 		chromedp.SendKeys(chromedp.ID("in-situation"), "住户反映门前垃圾无人清运。"),
 		chromedp.SetValue(chromedp.ID("in-finding_kind"), "problem"),
@@ -112,5 +102,16 @@ func TestGridWorkerFindingToEventOnPhone(t *testing.T) {
 	var state string
 	if err := srv.App.DB.Q().QueryRow(c.ctx, `SELECT state FROM events WHERE id = ?`, m[1]).Scan(&state); err != nil || state != "registered" {
 		t.Fatalf("the event's state: %q %v", state, err)
+	}
+}
+
+// visitFirstOverdue opens the visit form of the first household on the grid worker's overdue list.
+func visitFirstOverdue(g *browser) {
+	g.t.Helper()
+	if st := g.open("/gridwork/overdue"); st != http.StatusOK {
+		g.fatal("overdue list: %d", st)
+	}
+	if st := g.load("visit the first overdue household", chromedp.Click(chromedp.CSS(`main table tbody tr td:nth-child(2) a`))); st != http.StatusOK {
+		g.fatal("visit form: %d", st)
 	}
 }
