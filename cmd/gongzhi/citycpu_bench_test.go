@@ -47,6 +47,10 @@ func BenchmarkCityCPU(b *testing.B) {
 		b.Fatalf("organizations: %d %.200s", code, body)
 	}
 	org := strconv.FormatInt(first.Items[0].ID, 10)
+	if code, body := get(com, "/api/v1/households"); code != 200 || json.Unmarshal(body, &first) != nil || len(first.Items) == 0 {
+		b.Fatalf("households: %d %.200s", code, body)
+	}
+	household := strconv.FormatInt(first.Items[0].ID, 10)
 	routes := []benchRoute{
 		{"api-person", pur, "/api/v1/people/" + person},
 		{"person", pur, "/people/" + person},
@@ -70,6 +74,8 @@ func BenchmarkCityCPU(b *testing.B) {
 		{"needs", pur, "/needs"},
 		{"community-api-ledger", com, "/api/v1/ledger"},
 		{"community-home", com, "/"},
+		{"community-household", com, "/households/" + household},
+		{"community-people-by-name", com, "/people?sort=name"},
 		{"provider-ledger", pro, "/ledger"},
 		{"provider-dashboard", pro, "/dashboard"},
 		{"public-needs", "", "/public/needs"},

@@ -99,6 +99,14 @@ func (a *Service) GridPage(ctx context.Context, ac *gongzhi.Actor, id int64) (*G
 	return p, nil
 }
 
+// Grid returns a grid within the actor's scope, without its page's figures.
+func (a *Service) Grid(ctx context.Context, ac *gongzhi.Actor, id int64) (*gongzhi.Grid, error) {
+	if err := kernel.Allow(ac, MayReadGridWork(ac)); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().GetGrid(ctx, kernel.PlaceScope(ac), id)
+}
+
 // gridForWrite returns a grid in scope for a write by community staff.
 func gridForWrite(ctx context.Context, q *store.Q, ac *gongzhi.Actor, id int64) (*gongzhi.Grid, error) {
 	return q.GetGrid(ctx, kernel.PlaceScope(ac), id)

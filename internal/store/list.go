@@ -87,7 +87,8 @@ func orderBy(opts ListOptions, allowed map[string]string, def, tie string) strin
 	if opts.Desc {
 		dir = " DESC"
 	}
-	return " ORDER BY " + col + dir + ", " + tie + dir
+	// a sort of several columns ("pe.name_py, pe.name") runs each the same way
+	return " ORDER BY " + strings.ReplaceAll(col, ", ", dir+", ") + dir + ", " + tie + dir
 }
 
 func itoa(n int) string {

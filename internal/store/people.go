@@ -32,6 +32,11 @@ func scanPerson(s scanner) (*gongzhi.Person, error) {
 }
 
 func personScope(w *where, s Scope) {
+	if !s.None && s.OrgID == 0 && s.Prefix != "" {
+		c, a := placeRange("pe.place_code", s.Prefix)
+		w.add(c, a...)
+		return
+	}
 	w.scope(s, "pe.org_id", "pe.place_code")
 }
 
@@ -105,7 +110,10 @@ func (q *Q) peopleByIDHashes(ctx context.Context, query string, args []any, foun
 	return mapErr(rows.Err())
 }
 
-var personSorts = map[string]string{"name": "pe.name", "kind": "pe.kind", "birth_year": "pe.birth_year",
+// personSorts: names sort by their pinyin, as a Chinese directory does (and as people_place_names
+// holds a community's people, so that a community's first names by name read the index in order
+// instead of sorting every person of the community).
+var personSorts = map[string]string{"name": "pe.name_py, pe.name_initials, pe.name", "kind": "pe.kind", "birth_year": "pe.birth_year",
 	"volunteer_hours": "pe.volunteer_hours", "created_at": "pe.created_at", "updated_at": "pe.updated_at"}
 
 // ListPeople lists people. Filters: kind, gender, licence, expert_field, target_group, org, place,
@@ -140,7 +148,7 @@ func (q *Q) ListPeople(ctx context.Context, s Scope, opts ListOptions, each func
 		w.add("pe.household_id = ?", atoiOr(v, -1))
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("pe.place_code", v)
+		c, a := placeRange("pe.place_code", v)
 		w.add(c, a...)
 	}
 	if v := opts.Filters["id_hash"]; v != "" {

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	s.Handle("POST /gridwork/grids/{id}/duties", web.Changed, s.addDuty)
 	s.Handle("POST /gridwork/duties/{id}/delete", web.Changed, s.removeDuty)
 	s.Handle("GET /gridwork/grids/{id}/plan", web.Changed, s.plan)
+	s.Handle("GET /gridwork/grids/{id}/pick", web.Changed, s.pick)
 	s.Handle("GET /gridwork/overdue", web.Changed, s.overdue)
 	s.Handle("GET /gridwork/visits/new", web.Changed, s.visitForm)
 	s.Handle("POST /gridwork/visits", web.Changed, s.recordVisit)
@@ -463,20 +464,27 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 		if form == "member" {
 			errs = errsOf(lang, e)
 		}
-		people := []web.Option{{Value: "", Label: web.T(lang, "gridwork.choose")}}
-		if _, err := s.svc.People(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"place": g.CommunityCode}, Limit: 500, Sort: "name"},
-			func(pe *gongzhi.Person) error {
-				people = append(people, web.Option{Value: strconv.FormatInt(pe.ID, 10), Label: pe.Name + " · " + web.T(lang, "person.kind."+pe.Kind)})
-				return nil
-			}); err != nil {
+		typed := strings.TrimSpace(r.FormValue("person_q"))
+		matches, err := s.personMatches(r, g.CommunityCode, typed)
+		if err != nil {
 			return err
+		}
+		people := []web.Option{{Value: "", Label: web.T(lang, "gridwork.choose")}}
+		for _, m := range matches {
+			people = append(people, web.Option{Value: m.Value, Label: m.Label})
+		}
+		help := web.T(lang, "gridwork.person_help")
+		if typed != "" && len(matches) == 0 {
+			help = web.T(lang, "gridwork.person_none") + " " + help
 		}
 		backups := []web.Option{{Value: "", Label: web.T(lang, "gridwork.backup_none")}}
 		for _, m := range p.Members {
 			backups = append(backups, web.Option{Value: strconv.FormatInt(m.ID, 10), Label: m.PersonName + " · " + postText(lang, m.Post)})
 		}
 		team.Forms = append(team.Forms, &web.FormView{Action: href("/gridwork/grids/", id) + "/members", Submit: web.T(lang, "gridwork.member_add"), Fields: []web.Field{
-			{Name: "person_id", Label: web.T(lang, "gridwork.person"), Type: "select", Options: people, Required: true, Value: r.FormValue("person_id"), Error: errs["person_id"]},
+			{Name: "person_id", Label: web.T(lang, "gridwork.person"), Type: "select", Options: people, Required: true, Value: r.FormValue("person_id"), Error: errs["person_id"],
+				Help: help, Search: &web.FieldSearch{Name: "person_q", Value: typed, Label: web.T(lang, "gridwork.person_search"),
+					Button: web.T(lang, "gridwork.person_find"), Source: href("/gridwork/grids/", id) + "/pick"}},
 			{Name: "post", Label: web.T(lang, "gridwork.post"), Type: "select", Options: postOptions(lang, false), Required: true, Value: r.FormValue("post"), Error: errs["post"]},
 			{Name: "backup_of", Label: web.T(lang, "gridwork.backup_of"), Type: "select", Options: backups, Value: r.FormValue("backup_of"), Error: errs["backup_of"],
 				Help: web.T(lang, "gridwork.backup_help")},
@@ -572,10 +580,54 @@ func visitsSection(lang, title string, visits []*gongzhi.Visit) section {
 	return sec
 }
 
+// memberPickMax is how many people the team form's choice lists: those the search box finds, by
+// name first (a community has thousands of residents; listing them all cost a page render 24 ms
+// of processor time at city scale and still left most of them out).
+const memberPickMax = 30
+
+// personMatches are the people of a community whose name, pinyin or whole ID number matches q
+// (the first ones by name when q is empty), as choices for a grid's team.
+func (s *Server) personMatches(r *http.Request, community, q string) ([]web.PickOption, error) {
+	lang, out := web.LangOf(r), []web.PickOption{}
+	_, err := s.svc.People(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Q: web.TruncateRunes(q, 100),
+		Filters: map[string]string{"place": community}, Limit: memberPickMax, Sort: "name"},
+		func(pe *gongzhi.Person) error {
+			out = append(out, web.PickOption{Value: strconv.FormatInt(pe.ID, 10), Label: pe.Name + " · " + web.T(lang, "person.kind."+pe.Kind)})
+			return nil
+		})
+	return out, err
+}
+
+// pick answers the team form's search box as one types: the people of the grid's community that
+// match q, as JSON options (community staff who keep the grid's team).
+func (s *Server) pick(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	ac := web.ActorOf(r)
+	if !gridwork.MayKeepGridTeams(ac) {
+		return gongzhi.Forbidden()
+	}
+	g, err := s.svc.Grid(r.Context(), ac, id)
+	if err != nil {
+		return err
+	}
+	out, err := s.personMatches(r, g.CommunityCode, strings.TrimSpace(r.URL.Query().Get("q")))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
 	if err != nil {
 		return err
+	}
+	if web.Refreshing(r) { // the search box's button: the page again, its choices narrowed
+		return s.renderGrid(w, r, http.StatusOK, id, "", nil)
 	}
 	var req memberRequest
 	var m *gongzhi.GridMember
