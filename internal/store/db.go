@@ -440,10 +440,11 @@ func scopeRange(col, prefix string) (string, []any) {
 	return col + " >= ? AND " + col + " < ?", []any{prefix, prefix + ":"}
 }
 
-// placeRange is scopeRange for a column that holds a place's whole code, never longer than a
-// community's 12 digits: under a community's code that is the code itself, an equality through
-// which an index on (place, …) also gives the community's rows in the index's order (a
-// community's people by name, without sorting them all).
+// placeRange is scopeRange for a column that holds a place's whole code (12 digits, a community's
+// significant digits all of them; gongzhi.ValidatePlaceCode): under a community's prefix that
+// is the code itself, an equality, through which an index on (place, …) also gives the
+// community's rows in the order of its next columns (a community's people by name, its visits
+// by day) instead of a range the database sorts.
 func placeRange(col, prefix string) (string, []any) {
 	if len(prefix) == 12 {
 		return col + " = ?", []any{prefix}

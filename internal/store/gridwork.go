@@ -346,8 +346,11 @@ func (q *Q) SetFindingEvent(ctx context.Context, findingID, eventID int64) (bool
 // member in one of gongzhi.VulnerableGroups, found through the index of person_target_groups.
 func vulnerableSQL(hcol string) (string, []any) {
 	in, args := vulnerableIn()
-	return `EXISTS (SELECT 1 FROM people vp JOIN person_target_groups vt ON vt.person_id = vp.id WHERE vp.household_id = ` + hcol +
-		` AND vt.code ` + in + `)`, args
+	// a count, not EXISTS: PostgreSQL turns an EXISTS into one hashed set of every vulnerable
+	// person it could match, the whole city's (127,000 people, 2 s at city scale), where this is
+	// a seek or two for each household asked
+	return `(SELECT COUNT(*) FROM people vp JOIN person_target_groups vt ON vt.person_id = vp.id WHERE vp.household_id = ` + hcol +
+		` AND vt.code ` + in + `) > 0`, args
 }
 
 // vulnerableIn is "IN (?, ?, ?)" over gongzhi.VulnerableGroups, with its arguments.
@@ -432,20 +435,30 @@ func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter
 // CountOverdueHouseholds counts the households HouseholdVisitStates would read that are overdue
 // for a visit: with no visit on or after regularFrom, or vulnerable with none on or after
 // vulnerableFrom (today less each interval, YYYY-MM-DD; vulnerableFrom is the later). It answers
-// the home page's to-do without reading every household's state: each household is a seek or
-// two into visits_household, and whether it is vulnerable is asked only of those visited
-// between the two dates.
+// the home page's to-do without reading every household's state: the scope's visits since each
+// date are read once, as sets (uncorrelated NOT IN), and whether a household is vulnerable is
+// asked only of those visited between the two dates.
 func (q *Q) CountOverdueHouseholds(ctx context.Context, s Scope, f HouseholdFilter, regularFrom, vulnerableFrom string) (int, error) {
 	w, none := f.where(s)
 	if none {
 		return 0, nil
 	}
-	w.add("NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ?)", vulnerableFrom)
+	visited := func(from string) (string, []any) {
+		vw := &where{}
+		if s.Prefix != "" { // a community's visits since from: one range of visits_community
+			c, a := placeRange("v.community_code", s.Prefix)
+			vw.add(c, a...)
+		}
+		vw.add("v.visited_on >= ? AND v.household_id IS NOT NULL", from)
+		return "SELECT v.household_id FROM visits v" + vw.sql(), vw.args
+	}
+	recent, args := visited(vulnerableFrom)
+	w.add("h.id NOT IN ("+recent+")", args...)
+	regular, args := visited(regularFrom)
 	vul, vargs := vulnerableSQL("h.id")
-	w.add("(NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ?) OR "+vul+")",
-		append([]any{regularFrom}, vargs...)...)
+	w.add("(h.id NOT IN ("+regular+") OR "+vul+")", append(args, vargs...)...)
 	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM households h JOIN grids g ON g.id = h.grid_id`+w.sql(), w.args...).Scan(&n)
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM households h`+w.sql(), w.args...).Scan(&n)
 	return n, mapErr(err)
 }
 
