@@ -158,11 +158,12 @@ func (q *Q) InsertEntriesBatch(ctx context.Context, es []BulkEntry) error {
 		return err
 	}
 	ids := make([]int64, len(es))
+	held := make([]string, len(es))
 	comms := make([][]string, len(es))
 	for i := range es {
-		ids[i], comms[i] = es[i].ID, es[i].Communities
+		ids[i], held[i], comms[i] = es[i].ID, es[i].HeldOn, es[i].Communities
 	}
-	if err := q.insertEntryCommunities(ctx, ids, comms); err != nil {
+	if err := q.insertEntryCommunities(ctx, ids, held, comms); err != nil {
 		return err
 	}
 	type part struct {

@@ -91,6 +91,22 @@ var entrySorts = map[string]string{"held_on": "e.held_on", "title": "e.title", "
 // community, month (YYYY-MM), state, org.
 func (q *Q) ListEntries(ctx context.Context, s EntryScope, opts ListOptions, each func(*gongzhi.ServiceEntry) error) (int, error) {
 	w := &where{}
+	from := entryFrom
+	// The default order is the scope's index (migration 0016): an organization's entries newest
+	// first; a place's by place, then newest first, so that a city's first page is the first rows
+	// of an index range rather than a sort of a million entries (docs/lists.md); a community's
+	// newest first from its rows of service_entry_communities with their days (migration 0038),
+	// not its thousands of entries sorted on every page.
+	def := "e.place_code, e.held_on DESC, e.id DESC"
+	if s.OrgID != 0 {
+		def = "e.held_on DESC, e.id DESC"
+	}
+	if _, sorted := entrySorts[opts.Sort]; s.Community != "" && !sorted {
+		from += " JOIN service_entry_communities sc ON sc.entry_id = e.id"
+		w.add("sc.community_code = ?", s.Community)
+		def = "sc.held_on DESC, sc.entry_id DESC"
+		s.Community = ""
+	}
 	entryScope(w, s)
 	w.search(opts.Q, "e.title", "e.summary", "e.venue", "ct.provider_name")
 	if v := opts.Filters["contract"]; v != "" {
@@ -111,14 +127,7 @@ func (q *Q) ListEntries(ctx context.Context, s EntryScope, opts ListOptions, eac
 	if v := opts.Filters["month"]; v != "" {
 		w.add("e.held_on >= ? AND e.held_on < ?", v+"-01", v+"-99")
 	}
-	// The default order is the scope's index (migration 0016): an organization's entries newest
-	// first; a place's by place, then newest first, so that a city's first page is the first rows
-	// of an index range rather than a sort of a million entries (docs/lists.md).
-	def := "e.place_code, e.held_on DESC, e.id DESC"
-	if s.OrgID != 0 {
-		def = "e.held_on DESC, e.id DESC"
-	}
-	return list(ctx, q, entryCols, entryFrom, w, orderBy(opts, entrySorts, def, "e.id"), opts, scanEntry, each)
+	return list(ctx, q, entryCols, from, w, orderBy(opts, entrySorts, def, "e.id"), opts, scanEntry, each)
 }
 
 func (q *Q) insertEntryPeople(ctx context.Context, e *gongzhi.ServiceEntry) error {
@@ -183,7 +192,7 @@ func (q *Q) InsertEntry(ctx context.Context, e *gongzhi.ServiceEntry, userID int
 	if err := q.insertEntryPeople(ctx, e); err != nil {
 		return err
 	}
-	if err := q.setEntryCommunities(ctx, e.ID, e.Communities, false); err != nil {
+	if err := q.setEntryCommunities(ctx, e.ID, e.HeldOn, e.Communities, false); err != nil {
 		return err
 	}
 	return q.applyLedgerChange(ctx, entryChange(e), 1)
@@ -206,7 +215,7 @@ func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID i
 	}
 	var b strings.Builder
 	args := insertEntryArgs(e, userID, now)
-	b.WriteString("WITH e AS (" + insertEntrySQL + " RETURNING id)")
+	b.WriteString("WITH e AS (" + insertEntrySQL + " RETURNING id, held_on)")
 	values := func(n int, one string, add func(i int)) {
 		for i := range n {
 			if i > 0 {
@@ -225,7 +234,7 @@ func (q *Q) insertEntryPG(ctx context.Context, e *gongzhi.ServiceEntry, userID i
 		b.WriteString(`) AS v (contract_id, person_id, place_code))`)
 	}
 	if len(communities) > 0 {
-		b.WriteString(`, ec AS (INSERT INTO service_entry_communities (community_code, entry_id) SELECT v.code, e.id FROM e, (VALUES `)
+		b.WriteString(`, ec AS (INSERT INTO service_entry_communities (community_code, entry_id, held_on) SELECT v.code, e.id, e.held_on FROM e, (VALUES `)
 		values(len(communities), "(?::text)", func(i int) { args = append(args, communities[i]) })
 		b.WriteString(`) AS v (code))`)
 	}
@@ -290,7 +299,7 @@ func (q *Q) UpdateEntry(ctx context.Context, e *gongzhi.ServiceEntry, now time.T
 		e.Summary, e.State, e.Version, e.Reason, now.UTC(), joinList(e.Tags), e.ID); err != nil {
 		return mapErr(err)
 	}
-	if err := q.setEntryCommunities(ctx, e.ID, e.Communities, true); err != nil {
+	if err := q.setEntryCommunities(ctx, e.ID, e.HeldOn, e.Communities, true); err != nil {
 		return err
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM service_entry_people WHERE entry_id = ?`, e.ID); err != nil {

@@ -8,22 +8,24 @@ import (
 	"context"
 )
 
-// setEntryCommunities writes the rows of an entry's communities; replace drops the old ones
-// first (a corrected entry).
-func (q *Q) setEntryCommunities(ctx context.Context, id int64, communities []string, replace bool) error {
+// setEntryCommunities writes the rows of an entry's communities, each with the day it was held
+// (a community's ledger reads them in that order, migration 0038); replace drops the old ones
+// first (a corrected entry, whose day may have changed).
+func (q *Q) setEntryCommunities(ctx context.Context, id int64, heldOn string, communities []string, replace bool) error {
 	if replace {
 		if _, err := q.Exec(ctx, `DELETE FROM service_entry_communities WHERE entry_id = ?`, id); err != nil {
 			return err
 		}
 	}
-	return q.insertEntryCommunities(ctx, []int64{id}, [][]string{communities})
+	return q.insertEntryCommunities(ctx, []int64{id}, []string{heldOn}, [][]string{communities})
 }
 
-// insertEntryCommunities adds the rows of many entries' communities.
-func (q *Q) insertEntryCommunities(ctx context.Context, ids []int64, communities [][]string) error {
+// insertEntryCommunities adds the rows of many entries' communities, heldOn[i] the day entry
+// ids[i] was held.
+func (q *Q) insertEntryCommunities(ctx context.Context, ids []int64, heldOn []string, communities [][]string) error {
 	type row struct {
-		code string
-		id   int64
+		code, held string
+		id         int64
 	}
 	var rs []row
 	for i, id := range ids {
@@ -31,12 +33,12 @@ func (q *Q) insertEntryCommunities(ctx context.Context, ids []int64, communities
 		for _, c := range communities[i] {
 			if c != "" && !seen[c] {
 				seen[c] = true
-				rs = append(rs, row{c, id})
+				rs = append(rs, row{c, heldOn[i], id})
 			}
 		}
 	}
-	return q.multiInsert(ctx, `INSERT INTO service_entry_communities (community_code, entry_id)`, "", 2, len(rs),
-		func(i int, args []any) []any { return append(args, rs[i].code, rs[i].id) }, nil)
+	return q.multiInsert(ctx, `INSERT INTO service_entry_communities (community_code, entry_id, held_on)`, "", 3, len(rs),
+		func(i int, args []any) []any { return append(args, rs[i].code, rs[i].id, rs[i].held) }, nil)
 }
 
 // fillEntryCommunities is migration 0016's Go step: the rows of every stored entry, read 5,000
@@ -67,9 +69,30 @@ func (q *Q) fillEntryCommunities(ctx context.Context) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		if err := q.insertEntryCommunities(ctx, ids, comms); err != nil {
+		if err := q.insertEntryCommunities0016(ctx, ids, comms); err != nil {
 			return err
 		}
 		last = ids[len(ids)-1]
 	}
+}
+
+// insertEntryCommunities0016 adds the rows as migration 0016 made them, without the day (its
+// column comes with migration 0038, which fills it).
+func (q *Q) insertEntryCommunities0016(ctx context.Context, ids []int64, communities [][]string) error {
+	type row struct {
+		code string
+		id   int64
+	}
+	var rs []row
+	for i, id := range ids {
+		seen := map[string]bool{}
+		for _, c := range communities[i] {
+			if c != "" && !seen[c] {
+				seen[c] = true
+				rs = append(rs, row{c, id})
+			}
+		}
+	}
+	return q.multiInsert(ctx, `INSERT INTO service_entry_communities (community_code, entry_id)`, "", 2, len(rs),
+		func(i int, args []any) []any { return append(args, rs[i].code, rs[i].id) }, nil)
 }
