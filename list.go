@@ -22,6 +22,9 @@ type ListOptions struct {
 	// CountOnly asks for the total alone (a to-do count): with a Limit, no row is read and
 	// none is handed to the list's callback.
 	CountOnly bool
+	// NoCount skips the total a caller does not show (Open311 answers up to 1,000 requests
+	// without one); the list's count is then only how many rows it handed over.
+	NoCount bool
 }
 
 // ListInfo is what a list query tells about the page it returned besides its rows.

@@ -390,14 +390,21 @@ func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now 
 	if opts.Filters["overdue"] == "1" {
 		w.add("e.state NOT IN ('closed', 'rejected') AND e.step_due_at < ?", now.UTC())
 	}
+	// the creation dates through events_created, except for the open events: their partial
+	// indexes hold a few thousand of a year's hundred thousand, fewer rows than three months'
+	// dates (Open311's default window), which SQLite's planner, counting them, did not know
+	created := "e.created_at"
+	if q.d != Postgres && opts.Filters["state"] == "open" {
+		created = "+e.created_at"
+	}
 	if v := opts.Filters["since"]; v != "" {
 		if t, err := time.ParseInLocation(time.DateOnly, v, gongzhi.ChinaTime); err == nil {
-			w.add("e.created_at >= ?", t.UTC())
+			w.add(created+" >= ?", t.UTC())
 		}
 	}
 	if v := opts.Filters["until"]; v != "" {
 		if t, err := time.ParseInLocation(time.DateOnly, v, gongzhi.ChinaTime); err == nil {
-			w.add("e.created_at < ?", t.AddDate(0, 0, 1).UTC())
+			w.add(created+" < ?", t.AddDate(0, 0, 1).UTC())
 		}
 	}
 	if v := opts.Filters["updated_since"]; v != "" {
@@ -412,12 +419,12 @@ func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now 
 	}
 	if v := opts.Filters["created_since"]; v != "" {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			w.add("e.created_at >= ?", t.UTC())
+			w.add(created+" >= ?", t.UTC())
 		}
 	}
 	if v := opts.Filters["created_until"]; v != "" {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			w.add("e.created_at <= ?", t.UTC())
+			w.add(created+" <= ?", t.UTC())
 		}
 	}
 	return list(ctx, q, eventCols, eventFrom, w, orderBy(opts, eventSorts, "e.id DESC", "e.id"), opts, scanEvent, each)

@@ -477,7 +477,7 @@ func listWith[T any](ctx context.Context, q *Q, selectCols, from string, w *wher
 			return 0, err
 		}
 	}
-	if cur == "" && offset == 0 && !more {
+	if opts.NoCount || cur == "" && offset == 0 && !more {
 		return len(got), nil
 	}
 	n, exact, err := q.boundedCount(ctx, from, w)
