@@ -44,11 +44,14 @@ func (q *Q) personSearch(ctx context.Context, w *where, text string) error {
 	case digits:
 		cols = []string{"phone"}
 	}
-	var ranges, checks []string
+	var ranges, counted, checks []string
 	var args []any
 	for _, c := range cols {
 		r, a := q.prefixRange(c, text)
 		ranges = append(ranges, "SELECT id FROM people WHERE "+r)
+		// counted as the column itself, which its index holds: PostgreSQL's indexes do not hold
+		// the id, and fetching each row to read it cost a common pinyin 90 ms at city scale
+		counted = append(counted, "SELECT "+c+" FROM people WHERE "+r)
 		args = append(args, a...)
 		noIndex := "+pe." + c // SQLite: a unary + keeps the planner off the column's index
 		if q.Dialect() == Postgres {
@@ -59,7 +62,7 @@ func (q *Q) personSearch(ctx context.Context, w *where, text string) error {
 	}
 	matches := strings.Join(ranges, " UNION ALL ")
 	var n int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+matches+` LIMIT `+itoa(fewRows+1)+`) few`, args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+strings.Join(counted, " UNION ALL ")+` LIMIT `+itoa(fewRows+1)+`) few`, args...).Scan(&n); err != nil {
 		return mapErr(err)
 	}
 	if n <= fewRows {
