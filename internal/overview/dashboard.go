@@ -223,12 +223,8 @@ func (a *Service) dashCoverage(ctx context.Context, q *store.Q, s store.Scope, r
 	if s.None {
 		return cov, nil
 	}
-	_, err := q.ListPlaces(ctx, store.Scope{Prefix: s.Prefix}, store.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 2000},
-		func(p *gongzhi.Place) error {
-			cov.Communities = append(cov.Communities, gongzhi.NamedCode{Code: p.Code, Name: p.Name})
-			return nil
-		})
-	if err != nil {
+	var err error
+	if cov.Communities, err = q.PlacesAtLevel(ctx, store.Scope{Prefix: s.Prefix}, gongzhi.LevelCommunity); err != nil {
 		return nil, err
 	}
 	groups, err := q.ListTargetGroups(ctx)

@@ -471,7 +471,7 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		people := []web.Option{{Value: "", Label: web.T(lang, "gridwork.choose")}}
 		for _, m := range matches {
-			people = append(people, web.Option{Value: m.Value, Label: m.Label})
+			people = append(people, web.Option(m))
 		}
 		help := web.T(lang, "gridwork.person_help")
 		if typed != "" && len(matches) == 0 {
