@@ -342,34 +342,10 @@ func (q *Q) SetFindingEvent(ctx context.Context, findingID, eventID int64) (bool
 	return n == 1, mapErr(err)
 }
 
-// vulnerableSQL is the condition that household h (its id column named hcol) is vulnerable: a
-// member in one of gongzhi.VulnerableGroups, found through the index of person_target_groups.
-func vulnerableSQL(hcol string) (string, []any) {
-	in, args := vulnerableIn()
-	// a count, not EXISTS: PostgreSQL turns an EXISTS into one hashed set of every vulnerable
-	// person it could match, the whole city's (127,000 people, 2 s at city scale), where this is
-	// a seek or two for each household asked
-	return `(SELECT COUNT(*) FROM people vp JOIN person_target_groups vt ON vt.person_id = vp.id WHERE vp.household_id = ` + hcol +
-		` AND vt.code ` + in + `) > 0`, args
-}
-
-// vulnerableIn is "IN (?, ?, ?)" over gongzhi.VulnerableGroups, with its arguments.
-func vulnerableIn() (string, []any) {
-	ph := make([]string, len(gongzhi.VulnerableGroups))
-	args := make([]any, len(gongzhi.VulnerableGroups))
-	for i, g := range gongzhi.VulnerableGroups {
-		ph[i], args[i] = "?", g
-	}
-	return "IN (" + strings.Join(ph, ", ") + ")", args
-}
-
-// vulnerableHouseholds is a subquery of the ids of vulnerable households, driven by the few
-// rows of person_target_groups in the vulnerable groups rather than by every household.
-func vulnerableHouseholds() (string, []any) {
-	in, args := vulnerableIn()
-	return `SELECT vp.household_id FROM person_target_groups vt JOIN people vp ON vp.id = vt.person_id WHERE vt.code ` + in +
-		` AND vp.household_id IS NOT NULL`, args
-}
+// householdVulnerable is the condition that household h is vulnerable: a member in one of
+// gongzhi.VulnerableGroups, kept on the household by the database (migration 0039,
+// vulnerable.go) rather than asked of its people on every read.
+const householdVulnerable = "h.vulnerable <> 0"
 
 // HouseholdFilter chooses the households whose visit state is read: those of some grids, or
 // every household with a grid within scope.
@@ -401,16 +377,14 @@ func (f HouseholdFilter) where(s Scope) (w *where, none bool) {
 // they are vulnerable and how many visits they had in [from, until); the caller decides what is
 // overdue.
 func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter, from, until string) ([]*gongzhi.HouseholdVisitState, error) {
-	vul, vargs := vulnerableSQL("h.id")
-	args := append([]any{}, vargs...)
-	args = append(args, from, until)
+	args := []any{from, until}
 	w, none := f.where(s)
 	if none {
 		return nil, nil
 	}
 	args = append(args, w.args...)
 	rows, err := q.Query(ctx, `SELECT h.id, h.grid_id, g.name, h.address, h.head_name, h.members,
-		CASE WHEN `+vul+` THEN 1 ELSE 0 END,
+		CASE WHEN `+householdVulnerable+` THEN 1 ELSE 0 END,
 		(SELECT MAX(v.visited_on) FROM visits v WHERE v.household_id = h.id),
 		(SELECT COUNT(*) FROM visits v WHERE v.household_id = h.id AND v.visited_on >= ? AND v.visited_on < ?)
 		FROM households h JOIN grids g ON g.id = h.grid_id`+w.sql()+` ORDER BY g.community_code, g.code, h.address, h.id`, args...)
@@ -437,7 +411,7 @@ func (q *Q) HouseholdVisitStates(ctx context.Context, s Scope, f HouseholdFilter
 // vulnerableFrom (today less each interval, YYYY-MM-DD; vulnerableFrom is the later). It answers
 // the home page's to-do without reading every household's state: the scope's visits since each
 // date are read once, as sets (uncorrelated NOT IN), and whether a household is vulnerable is
-// asked only of those visited between the two dates.
+// its own kept flag.
 func (q *Q) CountOverdueHouseholds(ctx context.Context, s Scope, f HouseholdFilter, regularFrom, vulnerableFrom string) (int, error) {
 	w, none := f.where(s)
 	if none {
@@ -455,8 +429,7 @@ func (q *Q) CountOverdueHouseholds(ctx context.Context, s Scope, f HouseholdFilt
 	recent, args := visited(vulnerableFrom)
 	w.add("h.id NOT IN ("+recent+")", args...)
 	regular, args := visited(regularFrom)
-	vul, vargs := vulnerableSQL("h.id")
-	w.add("(h.id NOT IN ("+regular+") OR "+vul+")", append(args, vargs...)...)
+	w.add("(h.id NOT IN ("+regular+") OR "+householdVulnerable+")", args...)
 	var n int
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM households h`+w.sql(), w.args...).Scan(&n)
 	return n, mapErr(err)
@@ -524,20 +497,13 @@ func (q *Q) VisitCounts(ctx context.Context, s Scope, under, from, until, monthF
 	}
 	hw.add("h.grid_id IS NOT NULL")
 	vw.add("h.grid_id IS NOT NULL")
-	vsub, vargs := vulnerableHouseholds()
 	visits := func(from string) *where {
 		w := &where{parts: append([]string{"v.visited_on >= ?", "v.visited_on < ?"}, vw.parts...), args: append([]any{from, until}, vw.args...)}
 		return w
 	}
-	// a vulnerable household: of a district or more, from the list of vulnerable people (a tenth of
-	// them); of a street or a community, asked of each household, which is fewer probes
-	vulCond, vulArgs := "h.id IN ("+vsub+")", vargs
-	if len(prefix) > 6 {
-		vulCond, vulArgs = vulnerableSQL("h.id")
-	}
 	month := visits(monthFrom)
-	month.add(vulCond, vulArgs...)
-	vulw := &where{parts: append([]string{vulCond}, hw.parts...), args: append(append([]any{}, vulArgs...), hw.args...)}
+	month.add(householdVulnerable)
+	vulw := &where{parts: append([]string{householdVulnerable}, hw.parts...), args: append([]any{}, hw.args...)}
 	type count struct {
 		query string
 		args  []any

@@ -39,6 +39,7 @@ var goSteps = map[string]func(ctx context.Context, q *Q) error{
 	"ledger_communities":   func(ctx context.Context, q *Q) error { return q.fillEntryCommunities(ctx) }, // 0016_ledger_lists.sql (ledger_communities.go)
 	"past_import_notes":    migratePastCorrections,                                                       // 0023_past_corrections.sql (migrate_past.go)
 	"votes_frozen":         migrateVotesFrozen,                                                           // 0029_votes.sql (votes.go)
+	"household_vulnerable": migrateHouseholdVulnerable,                                                   // 0039_household_vulnerable.sql (vulnerable.go)
 }
 
 const goMarker = "\n-- @go "
