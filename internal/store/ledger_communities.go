@@ -21,7 +21,8 @@ func (q *Q) setEntryCommunities(ctx context.Context, id int64, heldOn string, co
 }
 
 // insertEntryCommunities adds the rows of many entries' communities, heldOn[i] the day entry
-// ids[i] was held.
+// ids[i] was held; heldOn nil for migration 0016's rows, made before migration 0038 gave them
+// their day (and filled it).
 func (q *Q) insertEntryCommunities(ctx context.Context, ids []int64, heldOn []string, communities [][]string) error {
 	type row struct {
 		code, held string
@@ -33,9 +34,17 @@ func (q *Q) insertEntryCommunities(ctx context.Context, ids []int64, heldOn []st
 		for _, c := range communities[i] {
 			if c != "" && !seen[c] {
 				seen[c] = true
-				rs = append(rs, row{c, heldOn[i], id})
+				r := row{code: c, id: id}
+				if heldOn != nil {
+					r.held = heldOn[i]
+				}
+				rs = append(rs, r)
 			}
 		}
+	}
+	if heldOn == nil {
+		return q.multiInsert(ctx, `INSERT INTO service_entry_communities (community_code, entry_id)`, "", 2, len(rs),
+			func(i int, args []any) []any { return append(args, rs[i].code, rs[i].id) }, nil)
 	}
 	return q.multiInsert(ctx, `INSERT INTO service_entry_communities (community_code, entry_id, held_on)`, "", 3, len(rs),
 		func(i int, args []any) []any { return append(args, rs[i].code, rs[i].id, rs[i].held) }, nil)
@@ -69,30 +78,9 @@ func (q *Q) fillEntryCommunities(ctx context.Context) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		if err := q.insertEntryCommunities0016(ctx, ids, comms); err != nil {
+		if err := q.insertEntryCommunities(ctx, ids, nil, comms); err != nil {
 			return err
 		}
 		last = ids[len(ids)-1]
 	}
-}
-
-// insertEntryCommunities0016 adds the rows as migration 0016 made them, without the day (its
-// column comes with migration 0038, which fills it).
-func (q *Q) insertEntryCommunities0016(ctx context.Context, ids []int64, communities [][]string) error {
-	type row struct {
-		code string
-		id   int64
-	}
-	var rs []row
-	for i, id := range ids {
-		seen := map[string]bool{}
-		for _, c := range communities[i] {
-			if c != "" && !seen[c] {
-				seen[c] = true
-				rs = append(rs, row{c, id})
-			}
-		}
-	}
-	return q.multiInsert(ctx, `INSERT INTO service_entry_communities (community_code, entry_id)`, "", 2, len(rs),
-		func(i int, args []any) []any { return append(args, rs[i].code, rs[i].id) }, nil)
 }
