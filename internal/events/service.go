@@ -19,6 +19,8 @@ type Service struct {
 	// SourceHref, set by the wiring (internal/app), returns the page of an event's source the
 	// actor may read (a household visit's finding, docs/grids.md), or "".
 	SourceHref func(ac *gongzhi.Actor, e *gongzhi.Event) string
+
+	kept keptStats // the monthly figures (stats.go)
 }
 
 // NewService returns the service over the ones below it.

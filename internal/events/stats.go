@@ -5,8 +5,11 @@ package events
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"gongzhi"
@@ -135,12 +138,80 @@ func (a *Service) PublicPerformance(ctx context.Context, place, month string) (*
 	return a.performance(ctx, s, month)
 }
 
+// performance returns the figures of a scope's month: as kept while the month's version holds,
+// computed anew (and kept) when it has changed.
 func (a *Service) performance(ctx context.Context, s store.EventScope, month string) (*Performance, error) {
 	month, from, to, err := monthRange(month, a.NowUTC())
 	if err != nil {
 		return nil, err
 	}
-	rows, err := a.DB.Q().EventStats(ctx, s, from, to)
+	q := a.DB.Q()
+	// the version is read before the events: figures computed from events newer than their
+	// version are recomputed at the next read, never the other way round
+	version, err := q.EventStatsVersion(ctx, store.EventMonthKey(from), store.EventMonthKey(to.Add(-time.Nanosecond)), store.EventNamesVersion)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s|%d|%d|%t|%s", s.Prefix, s.DeptID, s.UserID, s.None, month)
+	if p := a.kept.get(key, version); p != nil {
+		return p, nil
+	}
+	p, err := computePerformance(ctx, q, s, month, from, to)
+	if err != nil {
+		return nil, err
+	}
+	a.kept.put(key, version, p)
+	return p.clone(), nil
+}
+
+// statsKept is how many scopes' months of figures the service keeps; past it, it starts again
+// (a city: a few hundred places, a handful of months each read often).
+const statsKept = 512
+
+// keptStats are figures by scope and month, each with the version it was computed at.
+type keptStats struct {
+	mu sync.Mutex
+	m  map[string]keptPerformance
+}
+
+type keptPerformance struct {
+	version int64
+	p       *Performance
+}
+
+// get returns a copy of the figures kept for key at version, or nil.
+func (k *keptStats) get(key string, version int64) *Performance {
+	k.mu.Lock()
+	kp, ok := k.m[key]
+	k.mu.Unlock()
+	if !ok || kp.version != version {
+		return nil
+	}
+	return kp.p.clone()
+}
+
+func (k *keptStats) put(key string, version int64, p *Performance) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil || len(k.m) >= statsKept {
+		k.m = make(map[string]keptPerformance)
+	}
+	if kp, ok := k.m[key]; ok && kp.version > version {
+		return // a later version is kept already
+	}
+	k.m[key] = keptPerformance{version: version, p: p}
+}
+
+// clone copies the figures, so that a caller may change its copy.
+func (p *Performance) clone() *Performance {
+	c := *p
+	c.ByDepartment, c.ByGrid, c.ByCategory, c.HotSpots = slices.Clone(p.ByDepartment), slices.Clone(p.ByGrid), slices.Clone(p.ByCategory), slices.Clone(p.HotSpots)
+	return &c
+}
+
+// computePerformance reads a month's events within scope and sums them.
+func computePerformance(ctx context.Context, q *store.Q, s store.EventScope, month string, from, to time.Time) (*Performance, error) {
+	rows, err := q.EventStats(ctx, s, from, to)
 	if err != nil {
 		return nil, err
 	}

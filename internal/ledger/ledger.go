@@ -505,12 +505,10 @@ func (a *Service) ProgressInScope(ctx context.Context, ac *gongzhi.Actor, year i
 		return nil, err
 	}
 	q := a.DB.Q()
-	var ids []int64
-	opts := store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned, "fiscal_year": kernel.Itoa(year)}}
-	if _, err := q.ListContracts(ctx, s, opts, func(c *gongzhi.Contract) error { ids = append(ids, c.ID); return nil }); err != nil {
+	ids, err := q.SignedContractIDs(ctx, s, year)
+	if err != nil {
 		return nil, err
 	}
-	slices.Sort(ids)
 	// their terms in force read at once
 	cts, err := q.ContractsInForce(ctx, ids)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"gongzhi"
 	"gongzhi/internal/kernel"
+	"gongzhi/internal/purchase"
 	"gongzhi/internal/security"
 	"gongzhi/internal/store"
 )
@@ -242,28 +243,19 @@ const unchosenLimit, unchosenShown = 500, 10
 // (gongzhi.IndicatorUnchosen): the indicators' names, and the contract's page, which says so and
 // links to the amendment. The newest contracts first, at most unchosenShown.
 func (a *Service) unchosenTodos(ctx context.Context, ac *gongzhi.Actor) ([]kernel.Todo, error) {
-	var ids []int64
-	titles := map[int64]string{}
-	opts := store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}, Limit: unchosenLimit}
-	if _, err := a.Contracts(ctx, ac, opts, func(c *gongzhi.Contract) error {
-		ids, titles[c.ID] = append(ids, c.ID), c.Title
-		return nil
-	}); err != nil {
+	s, err := purchase.ContractScope(ac)
+	if err != nil {
 		return nil, err
 	}
-	terms, err := a.DB.Q().TermsInForce(ctx, ids)
+	signed, err := a.DB.Q().NewestSignedTerms(ctx, s, unchosenLimit)
 	if err != nil {
 		return nil, err
 	}
 	var out []kernel.Todo
-	for _, id := range ids {
-		t := terms[id]
-		if t == nil {
-			continue
-		}
-		if names := gongzhi.UnchosenIndicators(*t); len(names) > 0 {
-			out = append(out, kernel.Todo{Key: "todo.indicators_unchosen", Count: len(names), Href: "/contracts/" + kernel.Id10(id) + "#unchosen",
-				Extra: " · " + titles[id] + " · " + strings.Join(names, "、")})
+	for _, ct := range signed {
+		if names := gongzhi.UnchosenIndicators(ct.Terms); len(names) > 0 {
+			out = append(out, kernel.Todo{Key: "todo.indicators_unchosen", Count: len(names), Href: "/contracts/" + kernel.Id10(ct.ID) + "#unchosen",
+				Extra: " · " + ct.Title + " · " + strings.Join(names, "、")})
 			if len(out) == unchosenShown {
 				break
 			}

@@ -40,6 +40,7 @@ var goSteps = map[string]func(ctx context.Context, q *Q) error{
 	"past_import_notes":    migratePastCorrections,                                                       // 0023_past_corrections.sql (migrate_past.go)
 	"votes_frozen":         migrateVotesFrozen,                                                           // 0029_votes.sql (votes.go)
 	"household_vulnerable": migrateHouseholdVulnerable,                                                   // 0039_household_vulnerable.sql (vulnerable.go)
+	"event_month_versions": migrateEventMonthVersions,                                                    // 0041_event_month_versions.sql (event_versions.go)
 }
 
 const goMarker = "\n-- @go "

@@ -66,6 +66,30 @@ func (q *Q) ListContracts(ctx context.Context, s Scope, opts ListOptions, each f
 	return list(ctx, q, contractCols, contractFrom, w, orderBy(opts, contractSorts, "ct.id DESC", "ct.id"), opts, scanContract, each)
 }
 
+// SignedContractIDs returns the IDs of the signed contracts of a fiscal year within scope, in
+// order: what a caller that reads the contracts in force by ID needs of the list, without its
+// columns or its count.
+func (q *Q) SignedContractIDs(ctx context.Context, s Scope, year int) ([]int64, error) {
+	w := &where{}
+	w.add("ct.state = ?", gongzhi.ContractSigned)
+	w.add("ct.fiscal_year = ?", year)
+	contractScope(w, s)
+	rows, err := q.Query(ctx, "SELECT ct.id FROM contracts ct"+w.sql()+" ORDER BY ct.id", w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
 // InsertContract adds a draft contract.
 func (q *Q) InsertContract(ctx context.Context, ct *gongzhi.Contract, now time.Time) error {
 	id, err := q.InsertID(ctx, `INSERT INTO contracts (award_id, call_id, application_id, org_id, place_code, fiscal_year, category_code,

@@ -108,3 +108,38 @@ func (q *Q) termsInForce(ctx context.Context, query string, args []any, out map[
 	}
 	return mapErr(rows.Err())
 }
+
+// TitledTerms is a signed contract's title and the terms of its version in force.
+type TitledTerms struct {
+	ID    int64
+	Title string
+	Terms gongzhi.ContractTerms // as kept (sharedTerms): the caller reads them and never changes their slices
+}
+
+// NewestSignedTerms returns the signed contracts within scope that have a version in force, the
+// newest first, at most limit: their titles and terms in one query, for a reader that looks at
+// the terms alone (a contract's columns and the list's count are not read).
+func (q *Q) NewestSignedTerms(ctx context.Context, s Scope, limit int) ([]TitledTerms, error) {
+	w := &where{}
+	w.add("ct.state = ?", gongzhi.ContractSigned)
+	contractScope(w, s)
+	rows, err := q.Query(ctx, `SELECT ct.id, ct.title, v.terms FROM contracts ct
+		JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'`+w.sql()+" ORDER BY ct.id DESC LIMIT "+itoa(limit), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TitledTerms
+	for rows.Next() {
+		var r TitledTerms
+		var text string
+		if err := rows.Scan(&r.ID, &r.Title, &text); err != nil {
+			return nil, mapErr(err)
+		}
+		if r.Terms, err = sharedTerms(text); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}

@@ -121,5 +121,29 @@ func TestEventFiguresValues(t *testing.T) {
 				t.Errorf("API total %s = %v, want %v", k, tot[k], v)
 			}
 		}
+
+		// the figures are kept between reads and follow every write: a sixth event of March
+		// reported through the service, the category renamed by plain SQL
+		again, err := a.EventsService.Performance(ctx, f.pur, "2025-03")
+		f.must(err)
+		if again.Total != p.Total || len(again.HotSpots) != 1 || again.HotSpots[0] != p.HotSpots[0] {
+			t.Errorf("read again without a write: %+v, want %+v", again.Total, p.Total)
+		}
+		again.ByGrid[0].Events = 99 // a caller's copy is its own
+		f.at(t0.Add(48 * time.Hour))
+		_, err = a.EventsService.ReportEvent(ctx, grid, events.New{Source: gongzhi.SourcePatrol, CategoryID: cat.ID, GridID: gridID, Title: "垃圾满溢"}, nil)
+		f.must(err)
+		p, err = a.EventsService.Performance(ctx, f.pur, "2025-03")
+		f.must(err)
+		if p.Total.Events != 6 || p.Total.Handled != 5 || p.ByGrid[0].Events != 6 {
+			t.Errorf("after a sixth event: total %+v, by grid %+v", p.Total, p.ByGrid)
+		}
+		_, err = a.DB.Q().Exec(ctx, `UPDATE event_categories SET name = '环境卫生（新）' WHERE id = ?`, cat.ID)
+		f.must(err)
+		p, err = a.EventsService.Performance(ctx, f.pur, "2025-03")
+		f.must(err)
+		if len(p.HotSpots) != 1 || p.HotSpots[0].Category != "环境卫生（新）" || p.HotSpots[0].Events != 6 {
+			t.Errorf("after the category's rename: hot spots %+v", p.HotSpots)
+		}
 	})
 }
