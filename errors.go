@@ -21,6 +21,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // signed in, but this role may not do this
 	ETOOLARGE     = "too_large"    // the body or upload is larger than allowed
 	ETOOMANY      = "too_many"     // throttled or locked out; try later
+	EBUSY         = "busy"         // the server has more reads waiting than it can take; try again in a moment
 	EINTERNAL     = "internal"     // a bug or an outage; details go to the log only
 )
 

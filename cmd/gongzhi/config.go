@@ -45,6 +45,7 @@ type Config struct {
 	DBConns        int
 	SQLiteCacheMiB int
 	MemoryLimitMiB int // the Go runtime's soft memory limit; 0: none
+	MaxInFlight    int // reads run at once (docs/operations.md, "Requests in flight"); 0: MaxInFlightFor the database
 }
 
 // days reads a number of days for a setting where 0 means never (a negative duration).
@@ -197,6 +198,9 @@ var settings = []setting{
 	}},
 	{"db-conns", "GONGZHI_DB_CONNS", "0", "most database connections this instance opens (0: 8 on SQLite, 20 on PostgreSQL)", func(c *Config, v string) error {
 		return count("db-conns", v, 0, 500, &c.DBConns)
+	}},
+	{"max-inflight", "GONGZHI_MAX_INFLIGHT", "0", "reads of pages and of the API run at once, the others waiting their turn (0: the processors on SQLite, four times as many on PostgreSQL)", func(c *Config, v string) error {
+		return count("max-inflight", v, 0, 10000, &c.MaxInFlight)
 	}},
 	{"sqlite-cache-mib", "GONGZHI_SQLITE_CACHE_MIB", "32", "SQLite's page cache for the whole connection pool, in MiB (divided among the connections; sorters may take as much again)", func(c *Config, v string) error {
 		return count("sqlite-cache-mib", v, 8, 8192, &c.SQLiteCacheMiB)

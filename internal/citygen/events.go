@@ -472,6 +472,13 @@ func (g *gridEvents) events(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if written == 0 {
+			// the events table was analyzed empty by its migrations: the steps' foreign keys
+			// would scan it (AnalyzeTables)
+			if err := c.a.DB.Q().AnalyzeTables(ctx, "events", "event_steps"); err != nil {
+				return err
+			}
+		}
 		written += len(es)
 		c.res.Counts.Events += len(es)
 		c.prog.add(len(es))
@@ -494,7 +501,7 @@ func (g *gridEvents) events(ctx context.Context) error {
 		e.ID = next
 		next++
 		es = append(es, *e)
-		if len(es) == 10000 {
+		if len(es) == 10000 || written == 0 && len(es) == 500 { // a small first batch, then the statistics (flush)
 			if err := flush(false); err != nil {
 				return err
 			}

@@ -153,7 +153,7 @@ func OpenAPI() map[string]any {
 	schemas := map[string]any{
 		"Error": map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
 			"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
-				"code":    map[string]any{"type": "string", "enum": []string{gongzhi.EINVALID, gongzhi.EBADREQUEST, gongzhi.ENOTFOUND, gongzhi.ECONFLICT, gongzhi.EUNAUTHORIZED, gongzhi.EFORBIDDEN, gongzhi.ETOOLARGE, gongzhi.ETOOMANY, gongzhi.EINTERNAL}},
+				"code":    map[string]any{"type": "string", "enum": []string{gongzhi.EINVALID, gongzhi.EBADREQUEST, gongzhi.ENOTFOUND, gongzhi.ECONFLICT, gongzhi.EUNAUTHORIZED, gongzhi.EFORBIDDEN, gongzhi.ETOOLARGE, gongzhi.ETOOMANY, gongzhi.EBUSY, gongzhi.EINTERNAL}},
 				"message": map[string]any{"type": "string"},
 				"fields": map[string]any{"type": "object", "description": "field name → why it was refused",
 					"additionalProperties": map[string]any{"$ref": "#/components/schemas/FieldError"}},

@@ -56,6 +56,12 @@ type Options struct {
 	// cookie lives as long as the session's idle timeout; the accounts part sets it from its
 	// service's (0: a cookie for the browser's session).
 	SessionIdle time.Duration
+	// MaxInFlight is how many reads of pages and of the API run at once; the others wait their
+	// turn (admit.go). 0 runs every request at once.
+	MaxInFlight int
+	// MaxWait is how long a read waits for its turn before it is refused as busy (default
+	// DefaultMaxWait).
+	MaxWait time.Duration
 }
 
 // Server is the HTTP side of Gongzhi.
@@ -78,6 +84,7 @@ type Server struct {
 	dur       *prometheus.HistogramVec
 	reg       *prometheus.Registry
 	public    publicCache // what anonymous public pages read (public_cache.go)
+	admission *admission  // the places of the reads in flight (admit.go); nil: no limit
 }
 
 // A Part is one capability's share of the server: its page templates and the routes of its pages
@@ -121,6 +128,7 @@ func New(svcs Services, log *slog.Logger, opts Options, parts ...Part) (*Server,
 	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "gongzhi_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: prometheus.DefBuckets}, []string{"route"})
 	s.reg.MustRegister(s.reqs, s.dur)
+	s.admission = newAdmission(opts.MaxInFlight, opts.MaxWait, s.reg)
 	if err := s.loadAssets(); err != nil {
 		return nil, err
 	}
@@ -136,7 +144,7 @@ func New(svcs Services, log *slog.Logger, opts Options, parts ...Part) (*Server,
 // Handler returns the root handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
-	return s.recoverer(s.observe(cop.Handler(s.secureHeaders(s.mux))))
+	return s.recoverer(s.observe(s.admit(cop.Handler(s.secureHeaders(s.mux)))))
 }
 
 // APIRoutes lists the registered API patterns ("GET /api/v1/organizations/{id}").
@@ -470,7 +478,7 @@ var StatusOf = map[string]int{
 	gongzhi.EINVALID: http.StatusUnprocessableEntity, gongzhi.EBADREQUEST: http.StatusBadRequest, gongzhi.ENOTFOUND: http.StatusNotFound,
 	gongzhi.ECONFLICT: http.StatusConflict, gongzhi.EUNAUTHORIZED: http.StatusUnauthorized,
 	gongzhi.EFORBIDDEN: http.StatusForbidden, gongzhi.ETOOLARGE: http.StatusRequestEntityTooLarge,
-	gongzhi.ETOOMANY: http.StatusTooManyRequests, gongzhi.EINTERNAL: http.StatusInternalServerError,
+	gongzhi.ETOOMANY: http.StatusTooManyRequests, gongzhi.EBUSY: http.StatusServiceUnavailable, gongzhi.EINTERNAL: http.StatusInternalServerError,
 	"method": http.StatusMethodNotAllowed,
 }
 
