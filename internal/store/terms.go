@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"sync"
 
 	"gongzhi"
@@ -63,50 +62,6 @@ func parseTerms(s string, t *gongzhi.ContractTerms) error {
 	v.Milestones, v.Portions = slices.Clone(v.Milestones), slices.Clone(v.Portions)
 	*t = v
 	return nil
-}
-
-// TermsInForce returns the terms of the versions in force of the contracts ids, ignoring scope
-// (the caller listed them within its own): contract ID → terms, for the contracts with a version
-// in force. It reads the terms alone (ContractsInForce reads the contracts too).
-func (q *Q) TermsInForce(ctx context.Context, ids []int64) (map[int64]*gongzhi.ContractTerms, error) {
-	out := make(map[int64]*gongzhi.ContractTerms, len(ids))
-	const batch = 500
-	for len(ids) > 0 {
-		n := min(batch, len(ids))
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		ids = ids[n:]
-		query := `SELECT v.contract_id, v.amount, v.terms FROM contract_versions v WHERE v.state = 'effective' AND v.contract_id IN (` +
-			strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-		if err := q.termsInForce(ctx, query, args, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func (q *Q) termsInForce(ctx context.Context, query string, args []any, out map[int64]*gongzhi.ContractTerms) error {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, amount int64
-		var text string
-		if err := rows.Scan(&id, &amount, &text); err != nil {
-			return mapErr(err)
-		}
-		t := &gongzhi.ContractTerms{}
-		if err := parseTerms(text, t); err != nil {
-			return err
-		}
-		t.Amount = gongzhi.Money(amount)
-		out[id] = t
-	}
-	return mapErr(rows.Err())
 }
 
 // TitledTerms is a signed contract's title and the terms of its version in force.
