@@ -18,12 +18,7 @@ func TestEventMonthVersionsRaised(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		ctx, q := context.Background(), db.Q()
-		exec := func(query string, args ...any) {
-			t.Helper()
-			if _, err := q.Exec(ctx, query, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		exec := execer(t, q)
 		march := time.Date(2025, 3, 10, 2, 0, 0, 0, time.UTC)
 		key, other := store.EventMonthKey(march), store.EventMonthKey(march.AddDate(0, 1, 0))
 		version := func(k string) int64 {

@@ -74,20 +74,7 @@ func (q *Q) SignedContractIDs(ctx context.Context, s Scope, year int) ([]int64, 
 	w.add("ct.state = ?", gongzhi.ContractSigned)
 	w.add("ct.fiscal_year = ?", year)
 	contractScope(w, s)
-	rows, err := q.Query(ctx, "SELECT ct.id FROM contracts ct"+w.sql()+" ORDER BY ct.id", w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapErr(rows.Err())
+	return q.ids(ctx, "SELECT ct.id FROM contracts ct"+w.sql()+" ORDER BY ct.id", w.args...)
 }
 
 // InsertContract adds a draft contract.

@@ -218,20 +218,7 @@ func (q *Q) InactiveUsers(ctx context.Context, cutoff time.Time, exempt []string
 // LockEnabledOfRole locks the enabled accounts of a role (in id order, so that two callers
 // cannot hold each other up) and returns their ids.
 func (q *Q) LockEnabledOfRole(ctx context.Context, role string) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM users WHERE role = ? AND disabled = FALSE ORDER BY id`+q.forUpdate(), role)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapErr(rows.Err())
+	return q.ids(ctx, `SELECT id FROM users WHERE role = ? AND disabled = FALSE ORDER BY id`+q.forUpdate(), role)
 }
 
 // DisableUser disables an enabled account and ends its sessions; it reports whether it was

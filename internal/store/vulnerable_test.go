@@ -21,12 +21,7 @@ func TestHouseholdVulnerableKept(t *testing.T) {
 	t.Parallel()
 	demodb.Each(t, func(t *testing.T, db *store.DB) {
 		ctx, q := context.Background(), db.Q()
-		exec := func(query string, args ...any) {
-			t.Helper()
-			if _, err := q.Exec(ctx, query, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		exec := execer(t, q)
 		in := "('" + strings.Join(gongzhi.VulnerableGroups, "', '") + "')"
 		var wrong int
 		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM households h WHERE h.vulnerable <> CASE WHEN EXISTS (SELECT 1 FROM people vp
