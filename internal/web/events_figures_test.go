@@ -97,10 +97,15 @@ func TestEventFiguresValues(t *testing.T) {
 		}
 		for _, want := range []string{`class="event-report"`, "网格事件月度报告 2025-03", "<td data-label=\"2025-03\" class=\"num\">400.0</td>",
 			"<td data-label=\"2025-03\" class=\"num\">3.0</td>", "<td data-label=\"2025-03\" class=\"num\">80%</td>",
-			`href="/events/report?month=2025-02"`, `href="/events/stats.xlsx?month=2025-03"`, "环境卫生"} {
+			`href="/events/report?month=2025-02"`, `href="/events/stats.xlsx?month=2025-03"`, "环境卫生",
+			// February had no event: its handling time and on-time rate are not known, not 0
+			"<td data-label=\"2025-02\" class=\"num\">—</td>"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the monthly report does not show %s", want)
 			}
+		}
+		if strings.Contains(page, "<td data-label=\"2025-02\" class=\"num\">0%</td>") {
+			t.Errorf("the monthly report gives a month with nothing handled an on-time rate of 0%%")
 		}
 		st, sheet := b.get("/events/stats.xlsx?month=2025-03")
 		x, err := excelize.OpenReader(strings.NewReader(sheet))

@@ -288,9 +288,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 		Cols: []string{web.T(lang, "event.report_figure"), p.Month, prevMonth}, Table: [][]web.Cell{
 			row("event.stats_events", n(func(x events.PerfRow) int { return x.Events })),
 			row("event.stats_closed", n(func(x events.PerfRow) int { return x.Closed })),
-			row("event.stats_median", func(x events.PerfRow) string { return hrs(x.MedianHours) }),
-			row("event.stats_p90", func(x events.PerfRow) string { return hrs(x.P90Hours) }),
-			row("event.stats_on_time", func(x events.PerfRow) string { return pct(x.OnTimeRate) }),
+			row("event.stats_median", median),
+			row("event.stats_p90", p90),
+			row("event.stats_on_time", onTime),
 			row("event.stats_returns_only", n(func(x events.PerfRow) int { return x.Returns })),
 			row("event.stats_reopens_only", n(func(x events.PerfRow) int { return x.Reopens })),
 		}}
@@ -299,18 +299,34 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
+// onTime is a row's on-time rate, and the median and 90th percentile hours of its handling:
+// "—" for a row with nothing handled yet, whose rate and hours are not 0 but not known.
+func onTime(x events.PerfRow) string {
+	if x.Handled == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%%", x.OnTimeRate*100)
+}
 
-func hrs(x float64) string { return fmt.Sprintf("%.1f", x) }
+func median(x events.PerfRow) string { return handledHours(x, x.MedianHours) }
+
+func p90(x events.PerfRow) string { return handledHours(x, x.P90Hours) }
+
+func handledHours(x events.PerfRow, h float64) string {
+	if x.Handled == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", h)
+}
 
 func perfSections(lang string, p *events.Performance) []section {
 	t := p.Total
 	out := []section{{Title: web.T(lang, "event.stats_total"), Rows: []web.Kv{
 		{Label: web.T(lang, "event.stats_events"), Value: strconv.Itoa(t.Events)},
 		{Label: web.T(lang, "event.stats_closed"), Value: strconv.Itoa(t.Closed)},
-		{Label: web.T(lang, "event.stats_median"), Value: hrs(t.MedianHours)},
-		{Label: web.T(lang, "event.stats_p90"), Value: hrs(t.P90Hours)},
-		{Label: web.T(lang, "event.stats_on_time"), Value: pct(t.OnTimeRate)},
+		{Label: web.T(lang, "event.stats_median"), Value: median(t)},
+		{Label: web.T(lang, "event.stats_p90"), Value: p90(t)},
+		{Label: web.T(lang, "event.stats_on_time"), Value: onTime(t)},
 		{Label: web.T(lang, "event.stats_returns"), Value: strconv.Itoa(t.Returns) + " / " + strconv.Itoa(t.Reopens)},
 	}}}
 	cols := []string{web.T(lang, "event.stats_name"), web.T(lang, "event.stats_events"), web.T(lang, "event.stats_closed"), web.T(lang, "event.stats_median"),
@@ -321,8 +337,8 @@ func perfSections(lang string, p *events.Performance) []section {
 	}{{"event.stats_by_department", p.ByDepartment}, {"event.stats_by_grid", p.ByGrid}, {"event.stats_by_category", p.ByCategory}} {
 		sec := section{Title: web.T(lang, g.key), Cols: cols}
 		for _, x := range g.rows {
-			sec.Table = append(sec.Table, []web.Cell{{Text: x.Name}, {Text: strconv.Itoa(x.Events)}, {Text: strconv.Itoa(x.Closed)}, {Text: hrs(x.MedianHours)},
-				{Text: hrs(x.P90Hours)}, {Text: pct(x.OnTimeRate)}, {Text: strconv.Itoa(x.Returns) + " / " + strconv.Itoa(x.Reopens)}})
+			sec.Table = append(sec.Table, []web.Cell{{Text: x.Name}, {Text: strconv.Itoa(x.Events)}, {Text: strconv.Itoa(x.Closed)}, {Text: median(x)},
+				{Text: p90(x)}, {Text: onTime(x)}, {Text: strconv.Itoa(x.Returns) + " / " + strconv.Itoa(x.Reopens)}})
 		}
 		out = append(out, sec)
 	}
