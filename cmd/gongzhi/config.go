@@ -45,7 +45,7 @@ type Config struct {
 	DBConns        int
 	SQLiteCacheMiB int
 	MemoryLimitMiB int // the Go runtime's soft memory limit; 0: none
-	MaxInFlight    int // reads run at once (docs/operations.md, "Requests in flight"); 0: MaxInFlightFor the database
+	MaxInFlight    int // reads run at once (docs/operations.md, "Requests in flight"); 0: maxInFlightFor the database
 }
 
 // days reads a number of days for a setting where 0 means never (a negative duration).

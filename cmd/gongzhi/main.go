@@ -252,7 +252,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 		return err
 	}
 	srv, err := site.New(a, log, web.Options{DevDir: c.Dev, MaxUpload: int64(c.MaxUploadMiB) << 20, SecureCookies: c.SecureCookies,
-		Files: fileStore, MaxInFlight: cmp.Or(c.MaxInFlight, MaxInFlightFor(a.DB.Dialect, runtime.GOMAXPROCS(0)))})
+		Files: fileStore, MaxInFlight: cmp.Or(c.MaxInFlight, maxInFlightFor(a.DB.Dialect, runtime.GOMAXPROCS(0)))})
 	if err != nil {
 		return err
 	}
@@ -579,11 +579,11 @@ func cmdImport(ctx context.Context, what string, args []string, stdout io.Writer
 	return fmt.Errorf("unknown import %q: divisions, orgs, people, grids, households or contracts", what)
 }
 
-// MaxInFlightFor is the default of --max-inflight (docs/operations.md, "Requests in flight"): on
+// maxInFlightFor is the default of --max-inflight (docs/operations.md, "Requests in flight"): on
 // SQLite, whose queries run on the server's own processors, as many reads at once as it has
 // processors; on PostgreSQL, whose queries run in the database's processes and wait on its
 // connections, four times as many.
-func MaxInFlightFor(d store.Dialect, procs int) int {
+func maxInFlightFor(d store.Dialect, procs int) int {
 	if d == store.Postgres {
 		return 4 * procs
 	}

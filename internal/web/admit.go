@@ -44,9 +44,9 @@ func newAdmission(n int, wait time.Duration, reg prometheus.Registerer) *admissi
 	return a
 }
 
-// Held reports whether a request waits for a place: a read of a page or of the API, other than
+// held reports whether a request waits for a place: a read of a page or of the API, other than
 // a static file, the health check, the metrics and a streamed file.
-func Held(r *http.Request) bool {
+func held(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
@@ -60,7 +60,7 @@ func Held(r *http.Request) bool {
 	return true
 }
 
-// admit runs next once the request has a place (Held requests), in the order they came; one
+// admit runs next once the request has a place (held requests), in the order they came; one
 // that waits longer than the admission's wait is refused as busy, with Retry-After.
 func (s *Server) admit(next http.Handler) http.Handler {
 	a := s.admission
@@ -68,7 +68,7 @@ func (s *Server) admit(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !Held(r) {
+		if !held(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -97,15 +97,14 @@ func (s *Server) admit(next http.Handler) http.Handler {
 	})
 }
 
-// busy answers a read refused for want of a place: the API's error body, or a short page (the
-// request has not reached the pages' middleware, so no layout is rendered).
+// busy answers a read refused for want of a place: the API's error body (fail), or a short page
+// (the request has not reached the pages' middleware, so no layout is rendered).
 func (s *Server) busy(w http.ResponseWriter, r *http.Request) {
-	lang := LangOf(r)
 	if IsAPIPath(r) {
-		WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"error": ApiError{Code: gongzhi.EBUSY, Message: T(lang, "title."+gongzhi.EBUSY)}})
+		s.fail(w, r, &gongzhi.Error{Code: gongzhi.EBUSY, Message: "title." + gongzhi.EBUSY})
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusServiceUnavailable)
-	_, _ = w.Write([]byte(T(lang, "title."+gongzhi.EBUSY) + "\n"))
+	_, _ = w.Write([]byte(T(LangOf(r), "title."+gongzhi.EBUSY) + "\n"))
 }
