@@ -61,8 +61,7 @@ func complaintScope(w *where, s ComplaintScope) {
 	case s.OrgID != 0:
 		w.add("cp.org_id = ?", s.OrgID)
 	case s.Prefix != "":
-		c, a := scopeRange("cp.community_code", s.Prefix)
-		w.add(c, a...)
+		w.under("cp.community_code", s.Prefix)
 	}
 }
 
@@ -348,8 +347,7 @@ func (q *Q) ComplaintStats(ctx context.Context, prefix string, since time.Time) 
 	w := &where{}
 	w.add("created_at >= ?", since.UTC())
 	if prefix != "" {
-		c, a := scopeRange("community_code", prefix)
-		w.add(c, a...)
+		w.under("community_code", prefix)
 	}
 	rows, err := q.Query(ctx, `SELECT created_at, kind, first_due_at, answered_at, rating FROM complaints`+w.sql()+` ORDER BY created_at`, w.args...)
 	if err != nil {

@@ -77,8 +77,7 @@ func (q *Q) ListSignedContracts(ctx context.Context, s Scope, opts ListOptions, 
 		w.add("ct.category_code = ?", v)
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("ct.place_code", v)
-		w.add(c, a...)
+		w.under("ct.place_code", v)
 	}
 	return list(ctx, q, contractCols+signedExtra, signedFrom, w,
 		orderBy(opts, signedSorts, "ct.signed_at DESC, ct.id DESC", "ct.id"), opts, scanContractRow, each)
@@ -207,8 +206,7 @@ func (q *Q) ListPaymentsMade(ctx context.Context, opts ListOptions, each func(*g
 		w.add("p.contract_id = ?", atoiOr(v, -1))
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("ct.place_code", v)
-		w.add(c, a...)
+		w.under("ct.place_code", v)
 	}
 	if v := opts.Filters["year"]; len(v) == 4 {
 		w.add("p.paid_on >= ? AND p.paid_on <= ?", v+"-01-01", v+"-12-31")
@@ -230,8 +228,7 @@ func (q *Q) ListFinalAwards(ctx context.Context, opts ListOptions, each func(*go
 	w.add("w.state = 'final'")
 	w.add("c.state = 'final'")
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("c.place_code", v)
-		w.add(c, a...)
+		w.under("c.place_code", v)
 	}
 	if v := opts.Filters["call"]; v != "" {
 		w.add("w.call_id = ?", atoiOr(v, -1))

@@ -28,8 +28,7 @@ func scanDepartment(s scanner) (*gongzhi.Department, error) {
 func (q *Q) Departments(ctx context.Context, prefix string) ([]*gongzhi.Department, error) {
 	w := &where{}
 	if prefix != "" {
-		c, a := scopeRange("d.place_code", prefix)
-		w.add(c, a...)
+		w.under("d.place_code", prefix)
 	}
 	rows, err := q.Query(ctx, "SELECT "+departmentCols+" FROM departments d"+w.sql()+" ORDER BY d.place_code, d.name", w.args...)
 	if err != nil {
@@ -257,8 +256,7 @@ func eventScopeOn(w *where, s EventScope, col string) {
 	case len(s.Prefix) == 12: // a community's code: one community, which its index counts exactly
 		w.add(col+" = ?", s.Prefix)
 	case s.Prefix != "":
-		c, a := scopeRange(col, s.Prefix)
-		w.add(c, a...)
+		w.under(col, s.Prefix)
 	}
 }
 
@@ -282,8 +280,7 @@ func (q *Q) OpenEventsByGrid(ctx context.Context, s EventScope, prefix string) (
 	eventScope(w, s)
 	w.add("e.grid_id IS NOT NULL AND e.state NOT IN ('closed', 'rejected')")
 	if prefix != "" {
-		c, a := scopeRange("e.community_code", prefix)
-		w.add(c, a...)
+		w.under("e.community_code", prefix)
 	}
 	rows, err := q.Query(ctx, `SELECT e.grid_id, COUNT(*) FROM events e`+w.sql()+` GROUP BY e.grid_id`, w.args...)
 	if err != nil {
@@ -368,8 +365,13 @@ func (q *Q) ListEvents(ctx context.Context, s EventScope, opts ListOptions, now 
 			w.add(col+" = ?", atoiOr(v, -1))
 		}
 	}
-	if v := opts.Filters["category_code"]; v != "" {
-		w.add("c.code = ?", v)
+	if v := opts.Filters["category_code"]; v != "" { // one code, or several separated by commas
+		codes := strings.Split(v, ",")
+		args := make([]any, len(codes))
+		for i, c := range codes {
+			args[i] = strings.TrimSpace(c)
+		}
+		w.add("c.code IN ("+strings.Repeat("?, ", len(codes)-1)+"?)", args...)
 	}
 	if s.Prefix != "" && (opts.Filters["category"] != "" || opts.Filters["category_code"] != "" || opts.Filters["source"] != "") {
 		// events_category walks the category in order; its count reads each row for its place

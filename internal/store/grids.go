@@ -71,8 +71,7 @@ func (q *Q) ListGrids(ctx context.Context, s Scope, opts ListOptions, each func(
 	placeScope(w, "g.community_code", s)
 	w.search(opts.Q, "g.name", "g.code", "g.leader")
 	if v := opts.Filters["community"]; v != "" {
-		c, a := scopeRange("g.community_code", v)
-		w.add(c, a...)
+		w.under("g.community_code", v)
 	}
 	return listWith(ctx, q, gridListCols, gridFrom, w, orderBy(opts, gridSorts, "g.community_code, g.code, g.id", "g.id"), opts,
 		scanGridRow, func(gs []*gongzhi.Grid) error { return q.gridHouseholds(ctx, gs) }, each)
@@ -140,8 +139,7 @@ func (q *Q) ListHouseholds(ctx context.Context, s Scope, opts ListOptions, each 
 	placeScope(w, "h.community_code", s)
 	w.search(opts.Q, "h.address", "h.head_name")
 	if v := opts.Filters["community"]; v != "" {
-		c, a := scopeRange("h.community_code", v)
-		w.add(c, a...)
+		w.under("h.community_code", v)
 	}
 	if v := opts.Filters["grid"]; v != "" {
 		w.add("h.grid_id = ?", atoiOr(v, -1))

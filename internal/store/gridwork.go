@@ -157,8 +157,7 @@ func (q *Q) GridShapes(ctx context.Context, s Scope, under string) ([]*gongzhi.G
 	w := &where{}
 	placeScope(w, "g.community_code", s)
 	if under != "" {
-		c, a := scopeRange("g.community_code", under)
-		w.add(c, a...)
+		w.under("g.community_code", under)
 	}
 	rows, err := q.Query(ctx, `SELECT g.id, g.code, g.name, g.community_code, b.rings, b.min_lng, b.min_lat, b.max_lng, b.max_lat
 		FROM grid_boundaries b JOIN grids g ON g.id = b.grid_id`+w.sql()+` ORDER BY g.community_code, g.code`, w.args...)
@@ -456,8 +455,7 @@ func (q *Q) VisitCounts(ctx context.Context, s Scope, under, from, until, monthF
 	gw := &where{}
 	placeScope(gw, "g.community_code", s)
 	if under != "" {
-		c, a := scopeRange("g.community_code", under)
-		gw.add(c, a...)
+		gw.under("g.community_code", under)
 	}
 	byID := map[int64]*GridVisitCount{}
 	var out []*GridVisitCount
@@ -490,10 +488,8 @@ func (q *Q) VisitCounts(ctx context.Context, s Scope, under, from, until, monthF
 	// their households' grid now), vulnerable households, and those visited since monthFrom
 	hw, vw := &where{}, &where{}
 	if prefix != "" {
-		c, a := scopeRange("h.community_code", prefix)
-		hw.add(c, a...)
-		c, a = scopeRange("v.community_code", prefix)
-		vw.add(c, a...)
+		hw.under("h.community_code", prefix)
+		vw.under("v.community_code", prefix)
 	}
 	hw.add("h.grid_id IS NOT NULL")
 	vw.add("h.grid_id IS NOT NULL")

@@ -33,11 +33,38 @@ type where struct {
 	// no index serves (a common name searched while the list walks its scope in order) costs a
 	// row read per row counted, so its total stops sooner (docs/lists.md).
 	countCap int
+	// ranges are the place prefixes added by under, by column: where the range's first argument is.
+	ranges map[string]int
 }
 
 func (w *where) add(clause string, args ...any) {
 	w.parts = append(w.parts, clause)
 	w.args = append(w.args, args...)
+}
+
+// under limits col to the codes under prefix (scopeRange). A second prefix on the same column
+// (a filter within the reader's scope) narrows the range already there instead of adding one:
+// SQLite plans without the values bound (store.enableQPSG), so of two ranges on one index it
+// would walk the first, the scope's, and test the filter's row by row. A prefix outside the
+// other matches nothing.
+func (w *where) under(col, prefix string) {
+	if i, ok := w.ranges[col]; ok {
+		had := w.args[i].(string)
+		switch {
+		case strings.HasPrefix(prefix, had):
+			w.args[i], w.args[i+1] = prefix, prefix+":"
+		case strings.HasPrefix(had, prefix):
+		default:
+			w.add("1 = 0")
+		}
+		return
+	}
+	if w.ranges == nil {
+		w.ranges = map[string]int{}
+	}
+	w.ranges[col] = len(w.args)
+	c, a := scopeRange(col, prefix)
+	w.add(c, a...)
 }
 
 // scope limits the rows to what s sees: nothing, its organization's (orgCol), or those at its
@@ -49,8 +76,7 @@ func (w *where) scope(s Scope, orgCol, placeCol string) {
 	case s.OrgID != 0:
 		w.add(orgCol+" = ?", s.OrgID)
 	case s.Prefix != "":
-		c, a := scopeRange(placeCol, s.Prefix)
-		w.add(c, a...)
+		w.under(placeCol, s.Prefix)
 	}
 }
 

@@ -55,8 +55,7 @@ func (q *Q) ListOrganizations(ctx context.Context, s Scope, opts ListOptions, ea
 		w.add("o.service_fields LIKE ?", "%,"+v+",%")
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("o.place_code", v)
-		w.add(c, a...)
+		w.under("o.place_code", v)
 	}
 	return list(ctx, q, orgCols, orgFrom, w, orderBy(opts, orgSorts, "o.id DESC", "o.id"), opts, scanOrg, each)
 }

@@ -23,8 +23,7 @@ func placeScope(w *where, col string, s Scope) {
 	if s.None {
 		w.add("1 = 0")
 	} else if s.Prefix != "" {
-		c, a := scopeRange(col, s.Prefix)
-		w.add(c, a...)
+		w.under(col, s.Prefix)
 	}
 }
 
@@ -60,8 +59,7 @@ func (q *Q) ListPlaces(ctx context.Context, s Scope, opts ListOptions, each func
 	}
 	if v := opts.Filters["under"]; v != "" {
 		lvl, _ := q.PlaceExists(ctx, v)
-		c, a := scopeRange("p.code", gongzhi.PlacePrefix(v, lvl))
-		w.add(c, a...)
+		w.under("p.code", gongzhi.PlacePrefix(v, lvl))
 		w.add("p.code <> ?", v)
 	}
 	return list(ctx, q, placeCols, "places p LEFT JOIN places pp ON pp.code = p.parent_code", w,

@@ -269,8 +269,7 @@ func needFilters(w *where, s Scope, opts ListOptions) {
 		}
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("n.community_code", v)
-		w.add(c, a...)
+		w.under("n.community_code", v)
 	}
 	switch opts.Filters["answered"] {
 	case "1":
@@ -382,8 +381,7 @@ func (q *Q) ListBudgets(ctx context.Context, s Scope, opts ListOptions, each fun
 		w.add("b.fiscal_year = ?", atoiOr(v, -1))
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("b.place_code", v)
-		w.add(c, a...)
+		w.under("b.place_code", v)
 	}
 	return list(ctx, q, budgetCols, budgetFrom, w, orderBy(opts, budgetSorts, "b.fiscal_year DESC, b.id DESC", "b.id"), opts, scanBudget, each)
 }

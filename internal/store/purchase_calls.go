@@ -113,8 +113,7 @@ func (q *Q) ListCalls(ctx context.Context, s Scope, opts ListOptions, each func(
 		w.add("c.budget_id IN (SELECT b.id FROM budgets b WHERE b.fiscal_year = ?)", atoiOr(v, -1))
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("c.place_code", v)
-		w.add(c, a...)
+		w.under("c.place_code", v)
 	}
 	if v := opts.Filters["panel_person"]; v != "" {
 		w.add("c.id IN (SELECT call_id FROM panel_members WHERE person_id = ? AND outcome = 'selected')", atoiOr(v, -1))

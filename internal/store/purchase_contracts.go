@@ -60,8 +60,7 @@ func (q *Q) ListContracts(ctx context.Context, s Scope, opts ListOptions, each f
 		w.add("ct.category_code = ?", v)
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("ct.place_code", v)
-		w.add(c, a...)
+		w.under("ct.place_code", v)
 	}
 	return list(ctx, q, contractCols, contractFrom, w, orderBy(opts, contractSorts, "ct.id DESC", "ct.id"), opts, scanContract, each)
 }
@@ -351,8 +350,7 @@ func (q *Q) FundingByPlace(ctx context.Context, prefix string, from, to int) ([]
 // (callID 0: every call), with their contract if any and the needs they answer.
 func (q *Q) FundedProjects(ctx context.Context, prefix string, callID int64) ([]gongzhi.ProjectNeeds, error) {
 	w := &where{}
-	c, a := scopeRange("c.place_code", prefix)
-	w.add(c, a...)
+	w.under("c.place_code", prefix)
 	w.add("ap.state = 'awarded'")
 	if callID != 0 {
 		w.add("ap.call_id = ?", callID)

@@ -52,8 +52,7 @@ func (q *Q) ListPastContracts(ctx context.Context, s Scope, opts ListOptions, ea
 		}
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("pc.place_code", v)
-		w.add(c, a...)
+		w.under("pc.place_code", v)
 	}
 	return list(ctx, q, pastCols, pastFrom, w, orderBy(opts, pastSorts, "pc.id DESC", "pc.id"), opts, scanPast, each)
 }

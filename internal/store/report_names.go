@@ -12,8 +12,7 @@ import (
 // entries held in [from, to] (YYYY-MM-DD) by contracts whose entries lie at prefix and below.
 func (q *Q) LedgerParticipantNames(ctx context.Context, prefix, from, to string) ([]string, error) {
 	w := &where{}
-	c, a := scopeRange("se.place_code", prefix)
-	w.add(c, a...)
+	w.under("se.place_code", prefix)
 	w.add("se.held_on >= ? AND se.held_on <= ?", from, to)
 	return q.queryStrings(ctx, `SELECT DISTINCT p.name FROM service_entry_people sp
 		JOIN service_entries se ON se.id = sp.entry_id JOIN people p ON p.id = sp.person_id`+w.sql(), w.args...)
@@ -23,8 +22,7 @@ func (q *Q) LedgerParticipantNames(ctx context.Context, prefix, from, to string)
 // prefix and below submitted in [from, to).
 func (q *Q) ComplaintNamesSealed(ctx context.Context, prefix string, from, to time.Time) ([]string, error) {
 	w := &where{}
-	c, a := scopeRange("community_code", prefix)
-	w.add(c, a...)
+	w.under("community_code", prefix)
 	w.add("created_at >= ? AND created_at < ?", from.UTC(), to.UTC())
 	w.add("contact_name_enc <> ''")
 	return q.queryStrings(ctx, `SELECT contact_name_enc FROM complaints`+w.sql(), w.args...)

@@ -28,7 +28,7 @@ import (
 // StmtCacheSize is how many prepared statements each SQLite connection keeps. A statement
 // costs SQLite a few kilobytes to a few tens of kilobytes; the pool's connections together keep
 // at most DefaultSQLiteConns × StmtCacheSize of them.
-const StmtCacheSize = 64
+const StmtCacheSize = 256
 
 // stmtConnector opens SQLite connections that keep their prepared statements.
 type stmtConnector struct {
@@ -41,6 +41,7 @@ func (c *stmtConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	qpsg(conn, true)
 	return newStmtConn(conn, c.size), nil
 }
 

@@ -75,8 +75,7 @@ func (q *Q) ListInspections(ctx context.Context, s Scope, opts ListOptions, each
 		}
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("i.place_code", v)
-		w.add(c, a...)
+		w.under("i.place_code", v)
 	}
 	if v := opts.Filters["overdue"]; v != "" {
 		w.add("i.state = 'due' AND i.due_on < ?", v)
@@ -175,8 +174,7 @@ func (q *Q) ListRectifications(ctx context.Context, s Scope, opts ListOptions, e
 		w.add("r.state <> 'closed' AND r.deadline < ?", v)
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("r.place_code", v)
-		w.add(c, a...)
+		w.under("r.place_code", v)
 	}
 	return list(ctx, q, rectCols, rectFrom, w, orderBy(opts, map[string]string{"deadline": "r.deadline", "title": "ct.title"},
 		"r.id DESC", "r.id"), opts, scanRect, each)
@@ -246,8 +244,7 @@ func (q *Q) ListTalks(ctx context.Context, s Scope, opts ListOptions, each func(
 		}
 	}
 	if v := opts.Filters["place"]; v != "" {
-		c, a := scopeRange("t.place_code", v)
-		w.add(c, a...)
+		w.under("t.place_code", v)
 	}
 	return list(ctx, q, talkCols, talkFrom, w, " ORDER BY t.day DESC, t.id DESC", opts, scanTalk, each)
 }
@@ -275,8 +272,7 @@ func meetingScope(w *where, s Scope) {
 		w.add(`(m.id IN (SELECT meeting_id FROM meeting_orgs WHERE org_id = ?)
 			OR m.id IN (SELECT meeting_id FROM meeting_actions WHERE owner_org_id = ?))`, s.OrgID, s.OrgID)
 	case s.Prefix != "":
-		c, a := scopeRange("m.place_code", s.Prefix)
-		w.add(c, a...)
+		w.under("m.place_code", s.Prefix)
 	}
 }
 
@@ -426,8 +422,7 @@ func reportScope(w *where, s Scope) {
 	case s.None, s.OrgID != 0:
 		w.add("1 = 0")
 	case s.Prefix != "":
-		c, a := scopeRange("s.place_code", s.Prefix)
-		w.add(c, a...)
+		w.under("s.place_code", s.Prefix)
 	}
 }
 

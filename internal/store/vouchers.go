@@ -129,8 +129,7 @@ type EligiblePerson struct {
 func eligibleWhere(s *gongzhi.VoucherScheme, maxBirthYear int) *where {
 	w := &where{}
 	w.add("p.kind = 'resident'")
-	c, a := scopeRange("p.place_code", strings.TrimRight(s.PlaceCode, "0"))
-	w.add(c, a...)
+	w.under("p.place_code", strings.TrimRight(s.PlaceCode, "0"))
 	if len(s.Communities) > 0 {
 		w.add("p.place_code IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(s.Communities)), ", ")+")", anys(s.Communities)...)
 	}
@@ -215,8 +214,7 @@ func (w *where) voucherScope(s VoucherScope) {
 	case s.OrgID != 0:
 		w.add("(v.chosen_org_id = ? OR EXISTS (SELECT 1 FROM voucher_redemptions r WHERE r.voucher_id = v.id AND r.org_id = ?))", s.OrgID, s.OrgID)
 	case s.Prefix != "":
-		c, a := scopeRange("v.community_code", s.Prefix)
-		w.add(c, a...)
+		w.under("v.community_code", s.Prefix)
 	}
 }
 
@@ -557,8 +555,7 @@ func (q *Q) DueVouchers(ctx context.Context, today string, limit int) ([]int64, 
 func (q *Q) VoucherReport(ctx context.Context, prefix, by string) ([]gongzhi.VoucherCount, error) {
 	w := &where{}
 	if prefix != "" {
-		c, a := scopeRange("s.place_code", prefix)
-		w.add(c, a...)
+		w.under("s.place_code", prefix)
 	}
 	var key, name string
 	switch by {

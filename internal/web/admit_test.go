@@ -52,7 +52,7 @@ func TestAdmission(t *testing.T) {
 
 	held := make(chan int)
 	go func() { held <- serve("GET", "/hold").Code }()
-	for deadline := time.Now().Add(5 * time.Second); len(s.admission.places) != 1; time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); s.admission.inFlight() != 1; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the first read did not take the place")
 		}
@@ -93,7 +93,93 @@ func TestAdmission(t *testing.T) {
 	if n := len(ran); n < 2 || ran[n-2] != "GET /first" || ran[n-1] != "GET /second" {
 		t.Errorf("the waiting reads ran in the order %v", ran)
 	}
-	if waiting() != 0 || len(s.admission.places) != 0 {
-		t.Errorf("after all: %d waiting, %d in flight", waiting(), len(s.admission.places))
+	if waiting() != 0 || s.admission.inFlight() != 0 {
+		t.Errorf("after all: %d waiting, %d in flight", waiting(), s.admission.inFlight())
+	}
+}
+
+// TestAdmissionByCost: a waiting read of a cheap route overtakes one of a dear route that came
+// just before it, but not one that has waited longer than its grace (maxGrace at most); the
+// routes' costs are learnt from the time their reads hold a place.
+func TestAdmissionByCost(t *testing.T) {
+	a := newAdmission(1, time.Minute, prometheus.NewRegistry())
+	s := &Server{admission: a}
+	hold := make(chan struct{})
+	var mu sync.Mutex
+	var ran []string
+	h := s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		ran = append(ran, r.URL.Path)
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/hold":
+			<-hold
+		case "/dear":
+			time.Sleep(40 * time.Millisecond)
+		}
+	}))
+	serve := func(path string, done chan<- struct{}) {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+		done <- struct{}{}
+	}
+	queued := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			a.mu.Lock()
+			got := len(a.queue)
+			a.mu.Unlock()
+			if got == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d reads waiting, want %d", got, n)
+			}
+		}
+	}
+	// the costs are learnt: one read of each route alone
+	done := make(chan struct{}, 3)
+	serve("/dear", done)
+	serve("/cheap", done)
+	<-done
+	<-done
+	a.mu.Lock()
+	dear, cheap := a.costs["/dear"], a.costs["/cheap"]
+	a.mu.Unlock()
+	if dear < 40*time.Millisecond || cheap >= dear/4 {
+		t.Fatalf("learnt costs: dear %v, cheap %v", dear, cheap)
+	}
+
+	round := func(pause time.Duration) []string {
+		t.Helper()
+		mu.Lock()
+		ran = nil
+		mu.Unlock()
+		go serve("/hold", done)
+		for deadline := time.Now().Add(5 * time.Second); a.inFlight() != 1; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the first read did not take the place")
+			}
+		}
+		go serve("/dear", done)
+		queued(1)
+		time.Sleep(pause)
+		go serve("/cheap", done)
+		queued(2)
+		hold <- struct{}{}
+		for range 3 {
+			<-done
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return ran
+	}
+	if got := round(0); len(got) != 3 || got[1] != "/cheap" || got[2] != "/dear" {
+		t.Errorf("a cheap read just after a dear one: ran %v, want the cheap one first", got)
+	}
+	if got := round(maxGrace + 20*time.Millisecond); len(got) != 3 || got[1] != "/dear" || got[2] != "/cheap" {
+		t.Errorf("a cheap read after a dear one waited past its grace: ran %v, want the dear one first", got)
+	}
+	if a.inFlight() != 0 || len(a.queue) != 0 {
+		t.Errorf("after all: %d in flight, %d waiting", a.inFlight(), len(a.queue))
 	}
 }
