@@ -868,10 +868,10 @@ func (a *Service) PublicEvents(ctx context.Context, place string, limit int) ([]
 }
 
 // PublicEventsFiltered lists events for the Open311 server: the standard filters (ids,
-// service code, created from/to, status open/closed), at most limit, newest first, nothing
-// personal beyond what a report shows.
-func (a *Service) PublicEventsFiltered(ctx context.Context, f map[string]string, limit int, each func(*gongzhi.Event) error) error {
-	_, err := a.DB.Q().ListEvents(ctx, store.EventScope{}, store.ListOptions{Filters: f, Limit: limit, NoCount: true}, a.NowUTC(), func(r *store.EventRow) error {
+// service code, created from/to, status open/closed), at most limit after skipping offset,
+// newest first, nothing personal beyond what a report shows.
+func (a *Service) PublicEventsFiltered(ctx context.Context, f map[string]string, limit, offset int, each func(*gongzhi.Event) error) error {
+	_, err := a.DB.Q().ListEvents(ctx, store.EventScope{}, store.ListOptions{Filters: f, Limit: limit, Offset: offset, NoCount: true}, a.NowUTC(), func(r *store.EventRow) error {
 		e := *r.Event
 		e.ReporterName, e.ReporterPhone, e.Code = "", "", ""
 		return each(&e)

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -243,6 +244,62 @@ func TestOpen311(t *testing.T) {
 		t.Errorf("by id: %+v", byID)
 	}
 	jsonKeys(t, "requests.json", get311(t, base, "/requests.json?start_date=2020-01-01T00:00:00Z", 200), "client_service_requests.xml", "service_requests/request")
+
+	// a page at a time: pages of two, newest first, together the whole list; service codes
+	// chosen in the database (all of a code's requests, not those among the newest page)
+	var everything clientRequests
+	xml.Unmarshal(get311(t, base, "/requests.xml?start_date=2020-01-01T00:00:00Z&page_size=1000", 200), &everything)
+	if len(everything.Requests) < 3 {
+		t.Fatalf("only %d requests", len(everything.Requests))
+	}
+	var paged []string
+	for page := 1; ; page++ {
+		var one clientRequests
+		xml.Unmarshal(get311(t, base, fmt.Sprintf("/requests.xml?start_date=2020-01-01T00:00:00Z&page_size=2&page=%d", page), 200), &one)
+		if len(one.Requests) > 2 {
+			t.Fatalf("page %d holds %d requests", page, len(one.Requests))
+		}
+		if len(one.Requests) == 0 {
+			break
+		}
+		for _, x := range one.Requests {
+			paged = append(paged, x.ID)
+		}
+	}
+	var whole []string
+	codes := map[string]bool{}
+	for _, x := range everything.Requests {
+		whole = append(whole, x.ID)
+		codes[x.Code] = true
+	}
+	if !slices.Equal(paged, whole) {
+		t.Errorf("pages of two give %v, the whole list %v", paged, whole)
+	}
+	var first, second string
+	for c := range codes {
+		if first == "" {
+			first = c
+		} else if second == "" && c != first {
+			second = c
+		}
+	}
+	if second == "" {
+		t.Fatalf("the requests are all of one service: %v", codes)
+	}
+	var two clientRequests
+	xml.Unmarshal(get311(t, base, "/requests.xml?start_date=2020-01-01T00:00:00Z&page_size=1000&service_code="+first+","+second, 200), &two)
+	want := 0
+	for _, x := range everything.Requests {
+		if x.Code == first || x.Code == second {
+			want++
+		}
+	}
+	if len(two.Requests) != want {
+		t.Errorf("service codes %s,%s: %d requests, want %d", first, second, len(two.Requests), want)
+	}
+	for _, q := range []string{"page_size=0", "page_size=1001", "page=0", "page=x", "page_size=1000&page=4"} {
+		get311(t, base, "/requests.xml?"+q, 400)
+	}
 	get311(t, base, "/requests.xml?start_date=yesterday", 400)
 
 	// the token (the tracking code) gives the id

@@ -407,7 +407,15 @@ func parseW3C(v string) (time.Time, bool) {
 
 // requests answers GET requests: service_request_id (comma-separated; the others are then
 // ignored), service_code (comma-separated), start_date and end_date (W3C; by default the last
-// 90 days), status (open, closed or both). At most 1000, newest first.
+// 90 days), status (open, closed or both). Newest first, a page at a time (docs/events.md,
+// "Open311"): page_size (default defaultPageSize, at most maxPageSize) and page (from 1), the
+// extension the ecosystem's clients follow.
+// The requests' page: its default size and its largest.
+const (
+	defaultPageSize = 200
+	maxPageSize     = 1000
+)
+
 func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string) error {
 	q, lang := r.URL.Query(), web.LangOf(r)
 	if err := s.checkJurisdiction(r, q.Get("jurisdiction_id")); err != nil {
@@ -464,16 +472,30 @@ func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string)
 		writeErr(w, format, fail(400, "status %s: open or closed", sts))
 		return nil
 	}
-	codes := map[string]bool{}
 	if v := q.Get("service_code"); v != "" {
-		for _, c := range strings.Split(v, ",") {
-			codes[strings.TrimSpace(c)] = true
+		f["category_code"] = v
+	}
+	size, page := defaultPageSize, 1
+	for _, p := range []struct {
+		name string
+		to   *int
+		most int
+	}{{"page_size", &size, maxPageSize}, {"page", &page, gongzhi.MaxOffset + 1}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > p.most {
+				writeErr(w, format, fail(400, "%s %s: a number from 1 to %d", p.name, v, p.most))
+				return nil
+			}
+			*p.to = n
 		}
 	}
-	if err := s.svc.PublicEventsFiltered(r.Context(), f, 1000, func(e *gongzhi.Event) error {
-		if len(codes) == 0 || codes[e.CategoryCode] {
-			list.Requests = append(list.Requests, itemOf(lang, e))
-		}
+	if (page-1)*size > gongzhi.MaxOffset {
+		writeErr(w, format, fail(400, "page %d: at most %d requests are skipped", page, gongzhi.MaxOffset))
+		return nil
+	}
+	if err := s.svc.PublicEventsFiltered(r.Context(), f, size, (page-1)*size, func(e *gongzhi.Event) error {
+		list.Requests = append(list.Requests, itemOf(lang, e))
 		return nil
 	}); err != nil {
 		return err
