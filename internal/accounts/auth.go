@@ -202,11 +202,7 @@ func Truncate(s string, n int) string {
 func (a *Service) SessionActor(ctx context.Context, token, ip string) (*gongzhi.Actor, string, error) {
 	now := a.NowUTC()
 	hash := secret.SHA256(token)
-	s, seen, err := a.DB.Q().GetSession(ctx, hash, now)
-	if err != nil {
-		return nil, "", err
-	}
-	u, err := a.DB.Q().GetUser(ctx, s.UserID)
+	u, s, seen, sp, err := a.DB.Q().SessionUser(ctx, hash, now)
 	if err != nil {
 		return nil, "", err
 	}
@@ -221,7 +217,7 @@ func (a *Service) SessionActor(ctx context.Context, token, ip string) (*gongzhi.
 		a.DB.Q().TouchSession(ctx, hash, now, expires)
 	}
 	ac := &gongzhi.Actor{User: u, IP: ip, Via: "web"}
-	if err := a.ScopeFor(ctx, ac); err != nil {
+	if err := kernel.ScopeFrom(ac, sp); err != nil { // the places came with the account: no second query
 		return nil, "", err
 	}
 	return ac, s.CSRF, nil

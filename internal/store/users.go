@@ -270,13 +270,26 @@ func (q *Q) InsertSession(ctx context.Context, idHash string, s Session, ip, ua 
 	return err
 }
 
-// GetSession returns a live session.
-func (q *Q) GetSession(ctx context.Context, idHash string, now time.Time) (*Session, time.Time, error) {
+// SessionUser returns a live session, when it was last seen, its account and what the account's
+// scope is made of (ScopePlaces), in one query: a signed-in request's authentication (TokenUser
+// is the same for an API token).
+func (q *Q) SessionUser(ctx context.Context, idHash string, now time.Time) (*gongzhi.User, *Session, time.Time, ScopePlaces, error) {
 	var s Session
 	var seen time.Time
-	err := q.QueryRow(ctx, `SELECT user_id, csrf, expires_at, last_seen_at, created_at FROM sessions WHERE id_hash = ? AND expires_at > ?`,
-		idHash, now.UTC()).Scan(&s.UserID, &s.CSRF, &s.ExpiresAt, &seen, &s.CreatedAt)
-	return &s, seen, mapErr(err)
+	var orgCode sql.NullString
+	var sp ScopePlaces
+	// one row by a unique key, never long: without the driver's watch of the request's context
+	u, err := scanUser(dashExtraScan{q.QueryRow(context.WithoutCancel(ctx), `SELECT `+userCols+`, se.csrf, se.expires_at, se.last_seen_at, se.created_at,
+		o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0) FROM `+userFrom+`
+		JOIN sessions se ON se.user_id = u.id LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
+		LEFT JOIN places up ON up.code = u.place_code WHERE se.id_hash = ? AND se.expires_at > ?`, idHash, now.UTC()),
+		[]any{&s.CSRF, &s.ExpiresAt, &seen, &s.CreatedAt, &orgCode, &sp.OrgLevel, &sp.UserLevel}})
+	if err != nil {
+		return nil, nil, seen, sp, err
+	}
+	s.UserID = u.ID
+	sp.OrgFound, sp.OrgCode = orgCode.Valid, orgCode.String
+	return u, &s, seen, sp, nil
 }
 
 // TouchSession extends a session's idle expiry.
