@@ -39,6 +39,8 @@ type DB struct {
 	Dialect Dialect
 	Path    string // SQLite file path, for backups
 	DSN     string
+
+	counts *capped // counts that stopped at their cap (capped.go)
 }
 
 // ParseDSN splits a --db value: "sqlite:PATH", a bare path, or "postgres://…".
@@ -103,7 +105,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Dialect: d, DSN: dsn}
+	db := &DB{Dialect: d, DSN: dsn, counts: newCapped()}
 	switch d {
 	case SQLite:
 		if target == "" {
@@ -165,7 +167,7 @@ func (db *DB) Close() error { return db.SQL.Close() }
 // PostgreSQL it would read outside the transaction's snapshot and locks.) Transact's function
 // takes that context as its first parameter, named like the caller's context so that it shadows
 // it; a test in this package checks every call site for that.
-func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect, pool: true} }
+func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect, pool: true, counts: db.counts} }
 
 // ErrPoolInTx is the panic value when the connection pool is used with a transaction's context.
 var ErrPoolInTx = errors.New("store: the connection pool was used inside a transaction; use the transaction's handle")
@@ -238,6 +240,9 @@ type Q struct {
 	tx    *sql.Tx
 	pool  bool // q runs on the pool: refuses a transaction's context
 	after *[]func()
+	// counts keeps the counts that stopped at their cap (capped.go); nil in a transaction,
+	// whose own writes a kept count would not see
+	counts *capped
 }
 
 // AfterCommit runs f once the transaction q runs in has committed (never if it rolls back); on

@@ -309,13 +309,20 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	if w.countCap > 0 {
 		limit = min(limit, w.countCap)
 	}
-	var n int
-	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM "+countFrom(from, w.sql())+w.sql()+
-		" LIMIT "+itoa(limit+1)+") counted", w.args...).Scan(&n)
-	if n > limit {
-		return limit, false, mapErr(err)
+	query := "SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + countFrom(from, w.sql()) + w.sql() + " LIMIT " + itoa(limit+1) + ") counted"
+	key := cappedKey(query, w.args)
+	if q.counts.has(key) {
+		return limit, false, nil
 	}
-	return n, true, mapErr(err)
+	var n int
+	if err := q.QueryRow(ctx, query, w.args...).Scan(&n); err != nil {
+		return 0, false, mapErr(err)
+	}
+	if n > limit {
+		q.counts.keep(key)
+		return limit, false, nil
+	}
+	return n, true, nil
 }
 
 // listRow is a scanned row with its order keys.
