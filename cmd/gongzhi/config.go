@@ -45,6 +45,7 @@ type Config struct {
 	DBConns        int
 	SQLiteCacheMiB int
 	MemoryLimitMiB int // the Go runtime's soft memory limit; 0: none
+	GCPercent      int // the Go collector's target heap growth in percent (GOGC)
 	MaxInFlight    int // reads run at once (docs/operations.md, "Requests in flight"); 0: maxInFlightFor the database
 }
 
@@ -207,6 +208,9 @@ var settings = []setting{
 	}},
 	{"memory-limit-mib", "GONGZHI_MEMORY_LIMIT_MIB", "200", "soft limit of the Go heap in MiB: the collector works harder near it (0: none; GOMEMLIMIT, if set, wins)", func(c *Config, v string) error {
 		return count("memory-limit-mib", v, 0, 1<<20, &c.MemoryLimitMiB)
+	}},
+	{"gc-percent", "GONGZHI_GC_PERCENT", "200", "the Go collector's heap growth between collections, in percent (GOGC's 100 collects twice as often; GOGC, if set, wins); the memory limit still holds", func(c *Config, v string) error {
+		return count("gc-percent", v, 25, 1000, &c.GCPercent)
 	}},
 	{"dev", "GONGZHI_DEV", "", "development: the repository's root, whose templates and static files are read on every page", func(c *Config, v string) error { c.Dev = v; return nil }},
 }
