@@ -21,8 +21,12 @@ func TestSecurityAlarmsAndAuditExport(t *testing.T) {
 	s := sqliteServer(t)
 	ctx := context.Background()
 	now := s.App.Now()
+	// twelve failures within one window of the alarm (windows start on the hour): two hours ago
+	// at five past, so that they never straddle a window's start, as "the last twelve seconds"
+	// did in the first seconds of an hour
+	start := now.Add(-2 * time.Hour).Truncate(time.Hour).Add(5 * time.Minute)
 	for i := range 12 {
-		e := &gongzhi.AuditEntry{At: now.Add(-time.Duration(i) * time.Second).UTC().Truncate(time.Microsecond), Username: "anonymous",
+		e := &gongzhi.AuditEntry{At: start.Add(time.Duration(i) * time.Second).UTC(), Username: "anonymous",
 			IP: "198.51.100.9", Via: "web", Action: "login_failed", Entity: "users", EntityID: "1", Note: "username=gt-hub"}
 		if err := s.App.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.InsertAudit(ctx, e) }); err != nil {
 			t.Fatal(err)
