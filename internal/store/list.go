@@ -44,7 +44,7 @@ func (w *where) add(clause string, args ...any) {
 
 // under limits col to the codes under prefix (scopeRange). A second prefix on the same column
 // (a filter within the reader's scope) narrows the range already there instead of adding one:
-// SQLite plans without the values bound (store.enableQPSG), so of two ranges on one index it
+// SQLite plans without the values bound (qpsg.go), so of two ranges on one index it
 // would walk the first, the scope's, and test the filter's row by row. A prefix outside the
 // other matches nothing.
 func (w *where) under(col, prefix string) {

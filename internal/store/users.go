@@ -276,20 +276,16 @@ func (q *Q) InsertSession(ctx context.Context, idHash string, s Session, ip, ua 
 func (q *Q) SessionUser(ctx context.Context, idHash string, now time.Time) (*gongzhi.User, *Session, time.Time, ScopePlaces, error) {
 	var s Session
 	var seen time.Time
-	var orgCode sql.NullString
-	var sp ScopePlaces
+	var sp scopePlacesScan
 	// one row by a unique key, never long: without the driver's watch of the request's context
-	u, err := scanUser(dashExtraScan{q.QueryRow(context.WithoutCancel(ctx), `SELECT `+userCols+`, se.csrf, se.expires_at, se.last_seen_at, se.created_at,
-		o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0) FROM `+userFrom+`
-		JOIN sessions se ON se.user_id = u.id LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
-		LEFT JOIN places up ON up.code = u.place_code WHERE se.id_hash = ? AND se.expires_at > ?`, idHash, now.UTC()),
-		[]any{&s.CSRF, &s.ExpiresAt, &seen, &s.CreatedAt, &orgCode, &sp.OrgLevel, &sp.UserLevel}})
+	u, err := scanUser(dashExtraScan{q.QueryRow(context.WithoutCancel(ctx), `SELECT `+userCols+`, se.csrf, se.expires_at, se.last_seen_at, se.created_at, `+
+		scopePlacesCols+` FROM `+userFrom+` JOIN sessions se ON se.user_id = u.id `+scopePlacesJoins+` WHERE se.id_hash = ? AND se.expires_at > ?`,
+		idHash, now.UTC()), append([]any{&s.CSRF, &s.ExpiresAt, &seen, &s.CreatedAt}, sp.dest()...)})
 	if err != nil {
-		return nil, nil, seen, sp, err
+		return nil, nil, seen, ScopePlaces{}, err
 	}
 	s.UserID = u.ID
-	sp.OrgFound, sp.OrgCode = orgCode.Valid, orgCode.String
-	return u, &s, seen, sp, nil
+	return u, &s, seen, sp.places(), nil
 }
 
 // TouchSession extends a session's idle expiry.
@@ -419,20 +415,18 @@ const TokenUsedEvery = 5 * time.Minute
 func (q *Q) TokenUser(ctx context.Context, hash string, now time.Time) (*gongzhi.User, *gongzhi.APIToken, ScopePlaces, error) {
 	t := &gongzhi.APIToken{}
 	var used, exp sql.NullTime
-	var orgCode, place sql.NullString
-	var sp ScopePlaces
+	var place sql.NullString
+	var sc scopePlacesScan
 	// one row by a unique key, never long: without the driver's watch of the request's context
 	// (a goroutine per statement on SQLite, see stmtCtx), which every API request would pay
-	u, err := scanUser(dashExtraScan{q.QueryRow(context.WithoutCancel(ctx), `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code,
-		o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0) FROM `+userFrom+`
-		JOIN api_tokens t ON t.user_id = u.id LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
-		LEFT JOIN places up ON up.code = u.place_code WHERE t.token_hash = ? AND t.revoked = FALSE
-		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), []any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope, &place,
-		&orgCode, &sp.OrgLevel, &sp.UserLevel}})
+	u, err := scanUser(dashExtraScan{q.QueryRow(context.WithoutCancel(ctx), `SELECT `+userCols+`, t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scope, t.place_code, `+
+		scopePlacesCols+` FROM `+userFrom+` JOIN api_tokens t ON t.user_id = u.id `+scopePlacesJoins+` WHERE t.token_hash = ? AND t.revoked = FALSE
+		AND (t.expires_at IS NULL OR t.expires_at > ?)`, hash, now.UTC()), append([]any{&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &exp, &t.Scope, &place},
+		sc.dest()...)})
 	if err != nil {
-		return nil, nil, sp, err
+		return nil, nil, ScopePlaces{}, err
 	}
-	sp.OrgFound, sp.OrgCode = orgCode.Valid, orgCode.String
+	sp := sc.places()
 	t.UserID, t.LastUsedAt, t.ExpiresAt, t.PlaceCode = u.ID, used.Time, exp.Time, place.String
 	cutoff := now.Add(-TokenUsedEvery).UTC()
 	if used.Valid && used.Time.After(cutoff) {
@@ -451,6 +445,26 @@ type ScopePlaces struct {
 	OrgFound            bool
 	OrgCode             string
 	OrgLevel, UserLevel int
+}
+
+// scopePlacesCols and scopePlacesJoins read an account's ScopePlaces beside the account (users
+// u): its organization's place with that place's level, and its own place's level.
+const (
+	scopePlacesCols  = `o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0)`
+	scopePlacesJoins = `LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
+		LEFT JOIN places up ON up.code = u.place_code`
+)
+
+// scopePlacesScan receives scopePlacesCols.
+type scopePlacesScan struct {
+	orgCode             sql.NullString
+	orgLevel, userLevel int
+}
+
+func (s *scopePlacesScan) dest() []any { return []any{&s.orgCode, &s.orgLevel, &s.userLevel} }
+
+func (s *scopePlacesScan) places() ScopePlaces {
+	return ScopePlaces{OrgFound: s.orgCode.Valid, OrgCode: s.orgCode.String, OrgLevel: s.orgLevel, UserLevel: s.userLevel}
 }
 
 // OrgPlace returns an organization's place and that place's level (0 when the place is not in

@@ -405,17 +405,17 @@ func parseW3C(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// requests answers GET requests: service_request_id (comma-separated; the others are then
-// ignored), service_code (comma-separated), start_date and end_date (W3C; by default the last
-// 90 days), status (open, closed or both). Newest first, a page at a time (docs/events.md,
-// "Open311"): page_size (default defaultPageSize, at most maxPageSize) and page (from 1), the
-// extension the ecosystem's clients follow.
 // The requests' page: its default size and its largest.
 const (
 	defaultPageSize = 200
 	maxPageSize     = 1000
 )
 
+// requests answers GET requests: service_request_id (comma-separated; the others are then
+// ignored), service_code (comma-separated), start_date and end_date (W3C; by default the last
+// 90 days), status (open, closed or both). Newest first, a page at a time (docs/events.md,
+// "Open311"): page_size (default defaultPageSize, at most maxPageSize) and page (from 1), the
+// extension the ecosystem's clients follow.
 func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string) error {
 	q, lang := r.URL.Query(), web.LangOf(r)
 	if err := s.checkJurisdiction(r, q.Get("jurisdiction_id")); err != nil {
