@@ -332,13 +332,14 @@ func (a *Service) GridEvents(ctx context.Context, ac *gongzhi.Actor, gridID int6
 	skip := func(*gongzhi.Event) error { return nil }
 	out := &gongzhi.GridEvents{Latest: []*gongzhi.Event{}}
 	var err error
-	if out.Open, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid, "state": "open"}, Limit: 1}, skip); err != nil {
+	// the two figures are counts alone, and the latest need no total: three statements
+	if out.Open, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid, "state": "open"}, Limit: 1, CountOnly: true}, skip); err != nil {
 		return nil, err
 	}
-	if out.Overdue, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid, "overdue": "1"}, Limit: 1}, skip); err != nil {
+	if out.Overdue, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid, "overdue": "1"}, Limit: 1, CountOnly: true}, skip); err != nil {
 		return nil, err
 	}
-	if _, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid}, Limit: n}, func(e *gongzhi.Event) error {
+	if _, err = a.Events(ctx, ac, store.ListOptions{Filters: map[string]string{"grid": grid}, Limit: n, NoCount: true}, func(e *gongzhi.Event) error {
 		out.Latest = append(out.Latest, e)
 		return nil
 	}); err != nil {

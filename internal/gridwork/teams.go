@@ -87,14 +87,8 @@ func (a *Service) GridPage(ctx context.Context, ac *gongzhi.Actor, id int64) (*G
 	if p.Duties == nil {
 		p.Duties = []*gongzhi.GridDuty{}
 	}
-	shapes, err := q.GridShapes(ctx, kernel.PlaceScope(ac), g.CommunityCode)
-	if err != nil {
+	if p.Shape, err = q.GridShape(ctx, kernel.PlaceScope(ac), id); err != nil {
 		return nil, err
-	}
-	for _, s := range shapes {
-		if s.GridID == id {
-			p.Shape = s
-		}
 	}
 	return p, nil
 }

@@ -137,7 +137,7 @@ func (q *Q) MoneyByLevel(ctx context.Context, s Scope, year int) ([]gongzhi.Mone
 }
 
 func (q *Q) moneyRows(ctx context.Context, query string, args []any) ([]gongzhi.MoneyRow, error) {
-	rows, err := q.Query(ctx, query, args...)
+	rows, err := q.Query(ctx, query, q.valued(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (q *Q) PaidByMonth(ctx context.Context, s Scope, year int) ([]gongzhi.Month
 	y := strconv.Itoa(year)
 	w.add("p.paid_on >= ? AND p.paid_on <= ?", y+"-01-01", y+"-12-31")
 	rows, err := q.Query(ctx, `SELECT SUBSTR(p.paid_on, 1, 7), SUM(p.amount) FROM payments p JOIN contracts ct ON ct.id = p.contract_id`+
-		w.sql()+` GROUP BY SUBSTR(p.paid_on, 1, 7) ORDER BY SUBSTR(p.paid_on, 1, 7)`, w.args...)
+		w.sql()+` GROUP BY SUBSTR(p.paid_on, 1, 7) ORDER BY SUBSTR(p.paid_on, 1, 7)`, q.valued(w.args)...)
 	if err != nil {
 		return nil, err
 	}

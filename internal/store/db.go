@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"modernc.org/sqlite"
@@ -315,6 +316,20 @@ func (q *Q) Query(ctx context.Context, query string, args ...any) (*Rows, error)
 		return nil, mapErr(err)
 	}
 	return newRows(r), nil
+}
+
+// valued returns args for a statement that PostgreSQL plans for the values bound each time: a
+// list's page and count (docs/lists.md "Plans"). pgx otherwise keeps every statement prepared,
+// and after five runs PostgreSQL may keep one generic plan, made without the values. A generic
+// plan takes any place range for a few rows: a grid's visits within a city intersected the grid's
+// 162 index entries with the city's 351,000 (issue 10). Run as pgx's unnamed statement, with
+// its description kept, a list is planned with its values at each run; the rest stay prepared.
+// SQLite plans each statement once (qpsg.go) and needs no such argument.
+func (q *Q) valued(args []any) []any {
+	if q.d != Postgres {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
 }
 
 // QueryRow runs a query for one row.

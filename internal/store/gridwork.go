@@ -154,10 +154,26 @@ func (q *Q) SaveGridShape(ctx context.Context, s *gongzhi.GridShape, now time.Ti
 
 // GridShapes lists the boundaries of the grids within scope and under the place prefix.
 func (q *Q) GridShapes(ctx context.Context, s Scope, under string) ([]*gongzhi.GridShape, error) {
+	return q.gridShapes(ctx, s, under, 0)
+}
+
+// GridShape returns the boundary of grid id within scope, nil if it has none.
+func (q *Q) GridShape(ctx context.Context, s Scope, id int64) (*gongzhi.GridShape, error) {
+	shapes, err := q.gridShapes(ctx, s, "", id)
+	if len(shapes) == 0 {
+		return nil, err
+	}
+	return shapes[0], err
+}
+
+func (q *Q) gridShapes(ctx context.Context, s Scope, under string, id int64) ([]*gongzhi.GridShape, error) {
 	w := &where{}
 	placeScope(w, "g.community_code", s)
 	if under != "" {
 		w.under("g.community_code", under)
+	}
+	if id != 0 {
+		w.add("b.grid_id = ?", id)
 	}
 	rows, err := q.Query(ctx, `SELECT g.id, g.code, g.name, g.community_code, b.rings, b.min_lng, b.min_lat, b.max_lng, b.max_lat
 		FROM grid_boundaries b JOIN grids g ON g.id = b.grid_id`+w.sql()+` ORDER BY g.community_code, g.code`, w.args...)
@@ -278,7 +294,7 @@ func (q *Q) ListVisits(ctx context.Context, s Scope, f VisitFilter) ([]*gongzhi.
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	rows, err := q.Query(ctx, `SELECT `+visitCols+` FROM `+visitFrom+w.sql()+` ORDER BY v.visited_on DESC, v.id DESC LIMIT `+strconv.Itoa(f.Limit), w.args...)
+	rows, err := q.Query(ctx, `SELECT `+visitCols+` FROM `+visitFrom+w.sql()+` ORDER BY v.visited_on DESC, v.id DESC LIMIT `+strconv.Itoa(f.Limit), q.valued(w.args)...)
 	if err != nil {
 		return nil, err
 	}

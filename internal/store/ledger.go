@@ -102,7 +102,10 @@ func (q *Q) ListEntries(ctx context.Context, s EntryScope, opts ListOptions, eac
 		def = "e.held_on DESC, e.id DESC"
 	}
 	if _, sorted := entrySorts[opts.Sort]; s.Community != "" && !sorted {
-		from += " JOIN service_entry_communities sc ON sc.entry_id = e.id"
+		// the community's rows first, the entry joined to each: every row of sc has its entry
+		// (a foreign key), so the count leaves the entries out (countFrom) and reads the
+		// community's index alone, not an entry for each of its thousands of rows
+		from = "service_entry_communities sc LEFT JOIN service_entries e ON e.id = sc.entry_id LEFT JOIN contracts ct ON ct.id = e.contract_id"
 		w.add("sc.community_code = ?", s.Community)
 		def = "sc.held_on DESC, sc.entry_id DESC"
 		s.Community = ""

@@ -194,3 +194,40 @@ func TestListCursors(t *testing.T) {
 		}
 	})
 }
+
+// TestListsPlannedForTheirValues checks that PostgreSQL plans a list's page and count for the
+// values bound each time (docs/lists.md "Plans"): kept as prepared statements, they were soon
+// run with a generic plan, which takes a city's place range for a few rows (a grid's visits
+// read 351,000 index entries of the city's to intersect with the grid's 162).
+func TestListsPlannedForTheirValues(t *testing.T) {
+	db := storetest.Postgres(t)
+	seedPeople(t, db, 40)
+	ctx := context.Background()
+	err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+		var id int64
+		for range 8 {
+			ids, total, _ := listIDs(t, q, store.Scope{Prefix: "3309"}, store.ListOptions{Limit: 5, Q: "张"})
+			if len(ids) != 5 || total != 8 {
+				t.Fatalf("page %d rows of %d, want 5 of 8", len(ids), total)
+			}
+			id = ids[0]
+		}
+		// the control: a statement that is not a list is kept prepared on this connection
+		if _, err := q.GetPerson(ctx, store.Scope{Prefix: "3309"}, id); err != nil {
+			return err
+		}
+		var lists, others int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE statement LIKE '%counted%' OR statement LIKE '%ORDER BY pe.place_code%'),
+			COUNT(*) FILTER (WHERE statement LIKE '%FROM people pe%') FROM pg_prepared_statements
+			WHERE statement NOT LIKE '%pg_prepared_statements%'`).Scan(&lists, &others); err != nil {
+			return err
+		}
+		if lists != 0 || others == 0 {
+			t.Errorf("prepared statements: %d of lists (want 0), %d others (want the person's)", lists, others)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

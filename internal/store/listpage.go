@@ -315,7 +315,7 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 		return limit, false, nil
 	}
 	var n int
-	if err := q.QueryRow(ctx, query, w.args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, query, q.valued(w.args)...).Scan(&n); err != nil {
 		return 0, false, mapErr(err)
 	}
 	if n > limit {
@@ -345,7 +345,7 @@ func fetch[T any](ctx context.Context, q *Q, selectCols, from string, w *where, 
 			query += " OFFSET " + itoa(offset)
 		}
 	}
-	rows, err := q.Query(ctx, query, w.args...)
+	rows, err := q.Query(ctx, query, q.valued(w.args)...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,12 +13,18 @@ import (
 	"gongzhi"
 )
 
-const personCols = `pe.id, pe.kind, pe.name, pe.gender, pe.id_masked, pe.birth_year, pe.phone, pe.place_code, COALESCE(pl.name, ''),
-	COALESCE(pe.household_id, 0), COALESCE(h.address, ''), COALESCE(pe.org_id, 0), COALESCE(o.name, ''), pe.licence,
+// personCols read a person's place, household and organization names as lookups in the select
+// list, not joins: a list that sorts its matches (a name searched, a filter of few rows) then
+// looks them up for its page's rows only. PostgreSQL postpones such lookups past the sort and
+// LIMIT; joined, they were made for every match first (a common name at city scale: 449
+// households read from disk for a page of 20, 57 ms on average under load, issue 10).
+const personCols = `pe.id, pe.kind, pe.name, pe.gender, pe.id_masked, pe.birth_year, pe.phone, pe.place_code,
+	COALESCE((SELECT pl.name FROM places pl WHERE pl.code = pe.place_code), ''), COALESCE(pe.household_id, 0),
+	COALESCE((SELECT h.address FROM households h WHERE h.id = pe.household_id), ''), COALESCE(pe.org_id, 0),
+	COALESCE((SELECT o.name FROM organizations o WHERE o.id = pe.org_id), ''), pe.licence,
 	pe.expert_fields, pe.affiliation, pe.volunteer_hours, pe.target_groups, pe.notes, pe.created_at, pe.updated_at`
 
-const personFrom = `people pe LEFT JOIN places pl ON pl.code = pe.place_code LEFT JOIN households h ON h.id = pe.household_id
-	LEFT JOIN organizations o ON o.id = pe.org_id`
+const personFrom = `people pe`
 
 func scanPerson(s scanner) (*gongzhi.Person, error) {
 	var p gongzhi.Person

@@ -590,7 +590,7 @@ const memberPickMax = 30
 func (s *Server) personMatches(r *http.Request, community, q string) ([]web.PickOption, error) {
 	lang, out := web.LangOf(r), []web.PickOption{}
 	_, err := s.svc.People(r.Context(), web.ActorOf(r), gongzhi.ListOptions{Q: web.TruncateRunes(q, 100),
-		Filters: map[string]string{"place": community}, Limit: memberPickMax, Sort: "name"},
+		Filters: map[string]string{"place": community}, Limit: memberPickMax, Sort: "name", NoCount: true},
 		func(pe *gongzhi.Person) error {
 			out = append(out, web.PickOption{Value: strconv.FormatInt(pe.ID, 10), Label: pe.Name + " · " + web.T(lang, "person.kind."+pe.Kind)})
 			return nil
