@@ -50,14 +50,18 @@ var (
 // ignored. The result is sorted and has no duplicates.
 func FindPersonalData(text string, names ...string) []string {
 	found := map[string]bool{}
-	for _, m := range idNumberLike.FindAllStringSubmatch(text, -1) {
-		id := strings.ToUpper(m[2])
-		if IDNumberCheck(id[:17]) == id[17] {
-			found["personal.id_number"] = true
+	// every pattern holds a run of at least seven digits (a landline's number after its area
+	// code): a text without one, as most titles are, skips the regular expressions
+	if hasDigitRun(text, 7) {
+		for _, m := range idNumberLike.FindAllStringSubmatch(text, -1) {
+			id := strings.ToUpper(m[2])
+			if IDNumberCheck(id[:17]) == id[17] {
+				found["personal.id_number"] = true
+			}
 		}
-	}
-	if mobileLike.MatchString(text) || landlineLike.MatchString(text) {
-		found["personal.phone"] = true
+		if mobileLike.MatchString(text) || landlineLike.MatchString(text) {
+			found["personal.phone"] = true
+		}
 	}
 	for _, n := range names {
 		if n = strings.TrimSpace(n); utf8.RuneCountInString(n) >= 2 && strings.Contains(text, n) {
@@ -70,4 +74,19 @@ func FindPersonalData(text string, names ...string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// hasDigitRun reports whether text holds n ASCII digits in a row.
+func hasDigitRun(text string, n int) bool {
+	run := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }

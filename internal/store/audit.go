@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"gongzhi"
@@ -114,11 +115,27 @@ func (q *Q) SetSetting(ctx context.Context, key, value string, now time.Time) er
 
 // AuditHead returns the id of the last audit entry (0 for none): it changes with every audited
 // write, so it versions what is read from the database (one lookup of the primary key's end).
-func (q *Q) AuditHead(ctx context.Context) (int64, error) {
+// With entities to skip, it is the last entry of another entity among the latest
+// auditHeadWindow; if all of those are of the skipped, the last entry, so that the head still
+// moves with every write it does not skip (a write of another entity is always the latest then).
+func (q *Q) AuditHead(ctx context.Context, skip ...string) (int64, error) {
 	var id int64
-	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id)
+	if len(skip) == 0 {
+		err := q.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id)
+		return id, mapErr(err)
+	}
+	args := make([]any, len(skip))
+	for i, s := range skip {
+		args[i] = s
+	}
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(CASE WHEN entity NOT IN (?`+strings.Repeat(", ?", len(skip)-1)+`) THEN id END), MAX(id), 0)
+		FROM (SELECT id, entity FROM audit_log ORDER BY id DESC LIMIT `+itoa(auditHeadWindow)+`) recent`, args...).Scan(&id)
 	return id, mapErr(err)
 }
+
+// auditHeadWindow is how many of the latest audit entries AuditHead looks through for one not
+// skipped: a bounded read of the primary key's end, whatever the log's size.
+const auditHeadWindow = 200
 
 // AuditUserNames returns the display names of the accounts ids (those that exist), for the audit
 // register, which names people rather than usernames.

@@ -27,5 +27,46 @@ func TestAuditHead(t *testing.T) {
 		if err != nil || after <= before {
 			t.Fatalf("head %d after a write, %d before (%v)", after, before, err)
 		}
+
+		// skipping the ledger's entries: they leave the head where it was, another write moves it
+		skip := []string{"service_entries", "service_evidence"}
+		head := func() int64 {
+			t.Helper()
+			h, err := q.AuditHead(ctx, skip...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		write := func(entity string) {
+			t.Helper()
+			if err := q.InsertAudit(ctx, &gongzhi.AuditEntry{At: time.Now(), Username: "t", Action: "create", Entity: entity, EntityID: "1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if h := head(); h != after {
+			t.Fatalf("head skipping the ledger %d, want the call's %d", h, after)
+		}
+		write("service_entries")
+		write("service_evidence")
+		if h := head(); h != after {
+			t.Errorf("head %d after ledger writes, want %d still", h, after)
+		}
+		write("payments")
+		moved := head()
+		if moved <= after {
+			t.Errorf("head %d after a payment, want past %d", moved, after)
+		}
+		// past the window of the latest entries, every write moves it again, ledger or not
+		for range 201 {
+			write("service_entries")
+		}
+		last, err := q.AuditHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := head(); h != last {
+			t.Errorf("head %d with only ledger writes in the window, want the last entry %d", h, last)
+		}
 	})
 }

@@ -36,7 +36,7 @@ const (
 	// graceByCost is how many times its route's cost a read may be overtaken for.
 	graceByCost = 4
 	// maxGrace caps that grace.
-	maxGrace = 50 * time.Millisecond
+	maxGrace = 25 * time.Millisecond
 	// costWeight is the weight of the last request in a route's moving average (1/costWeight).
 	costWeight = 8
 )
