@@ -66,6 +66,18 @@ func (q *Q) personSearch(ctx context.Context, w *where, text string) error {
 		return mapErr(err)
 	}
 	if n <= fewRows {
+		if q.Dialect() == Postgres {
+			// PostgreSQL estimates a name's range from its histogram, for some names a hundred
+			// times too many, and then walks the scope in its order probing each person for the
+			// name (陶浩然 in the city: 145 people, 119,911 probed, 175 ms). Given the ids
+			// themselves it starts from them: 3 ms.
+			ids, err := q.ids(ctx, matches, args...)
+			if err != nil {
+				return err
+			}
+			w.add("pe.id = ANY(?)", ids)
+			return nil
+		}
 		w.add("pe.id IN ("+matches+")", args...)
 		return nil
 	}
