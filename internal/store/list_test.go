@@ -231,3 +231,22 @@ func TestListsPlannedForTheirValues(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPostgresSessionSettings: the pool's connections plan without parallel workers
+// (postgresSession in db.go), unless the DSN says otherwise.
+func TestPostgresSessionSettings(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	ctx := context.Background()
+	for _, c := range []struct{ dsn, want string }{{dsn, "0"}, {dsn + "&max_parallel_workers_per_gather=2", "2"}} {
+		db, err := store.Open(ctx, c.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = db.Q().QueryRow(ctx, `SHOW max_parallel_workers_per_gather`).Scan(&got)
+		db.Close()
+		if err != nil || got != c.want {
+			t.Errorf("max_parallel_workers_per_gather = %q (%v), want %q", got, err, c.want)
+		}
+	}
+}
