@@ -33,7 +33,10 @@ func TestAuditVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := time.Now().In(gongzhi.ChinaTime).AddDate(0, 0, -3)
+	// noon four days back: at least three closed days to seal whatever the hour, also in the
+	// first SealGrace of a day (China time), when yesterday is not yet closed
+	now := time.Now().In(gongzhi.ChinaTime)
+	day := time.Date(now.Year(), now.Month(), now.Day()-4, 12, 0, 0, 0, gongzhi.ChinaTime)
 	for i := range 3 {
 		e := &gongzhi.AuditEntry{At: day.Add(time.Duration(i) * time.Minute).UTC().Truncate(time.Microsecond), Username: "x", Action: "update"}
 		if err := a.DB.Transact(ctx, func(ctx context.Context, q *store.Q) error { return q.InsertAudit(ctx, e) }); err != nil {
