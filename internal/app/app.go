@@ -77,6 +77,8 @@ func New(db *store.DB, box *secret.Box, cfg kernel.Config, log *slog.Logger) *Ap
 	a.RegistryService = registry.New(a.AccountsService)
 	a.PurchaseService = purchase.New(a.RegistryService)
 	a.LedgerService = ledger.New(a.PurchaseService)
+	// the ledger's writes, several a second, leave the cached public pages, which never show them
+	k.PublicSkips = []string{ledger.ResLedger, ledger.ResEvidence}
 	a.SupervisionService = supervision.New(a.LedgerService)
 	a.ComplaintsService = complaints.New(a.LedgerService)
 	a.EvaluationService = evaluation.New(a.LedgerService)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -408,4 +409,27 @@ func todoKeyCount(items []kernel.Todo, key string) int {
 		return -2
 	}
 	return n
+}
+
+// TestLedgerLeavesPublicVersion: the application names the ledger's audit entities to the
+// kernel (PublicSkips), so a recorded entry leaves the cached public pages' version as it was,
+// while another audited write moves it.
+func TestLedgerLeavesPublicVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := ledSetup(t, db)
+		ctx, a := f.ctx, f.a
+		before, err := a.PublicVersion(ctx)
+		f.must(err)
+		f.must(a.RecordEntry(ctx, f.providers[0], f.entry(f.ct, gongzhi.ActivityGroup, 3, f.zs[:3], 5)))
+		if after, err := a.PublicVersion(ctx); err != nil || after != before {
+			t.Fatalf("public version %q after a ledger entry, want %q still (%v)", after, before, err)
+		}
+		f.must(db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+			return a.WriteAudit(ctx, q, f.purchaser, "update", "calls", "1", nil, nil, "")
+		}))
+		if after, err := a.PublicVersion(ctx); err != nil || after == before {
+			t.Fatalf("public version %q after a call's write, want a new one (%v)", after, err)
+		}
+	})
 }

@@ -49,6 +49,9 @@ type Kernel struct {
 	Cfg Config
 	Now func() time.Time
 	Log *slog.Logger
+	// PublicSkips are the audit entities whose writes leave the public pages' version as it was
+	// (PublicVersion): entities no cached public page reads.
+	PublicSkips []string
 }
 
 // New returns an App with defaults filled in.

@@ -17,18 +17,15 @@ const PublicWindow = 10
 // (every write is audited, so any change of a call, contract, payment, complaint, place or
 // catalog entry gives a new version) and the clock's window of PublicWindow seconds.
 //
-// Writes of the service ledger are left out (publicVersionSkips): providers write entries all
-// day, a city's several a second under load, and each one emptied the cache of pages that never
-// show an entry (the calls, their results, the purchasers' payment record, the communities to
-// choose from). A cached public page that came to show the ledger would need them back.
+// Writes of the entities in PublicSkips are left out: the application names the service
+// ledger's there, as providers write entries all day, a city's several a second under load, and
+// each one emptied the cache of pages that never show an entry (the calls, their results, the
+// purchasers' payment record, the communities to choose from). A cached public page that came to
+// show the ledger would need them back.
 func (a *Kernel) PublicVersion(ctx context.Context) (string, error) {
-	head, err := a.DB.Q().AuditHead(ctx, publicVersionSkips...)
+	head, err := a.DB.Q().AuditHead(ctx, a.PublicSkips...)
 	if err != nil {
 		return "", err
 	}
 	return strconv.FormatInt(head, 10) + "/" + strconv.FormatInt(a.Now().Unix()/PublicWindow, 10), nil
 }
-
-// publicVersionSkips are the audit entities of the ledger's entries and their evidence
-// (ledger.ResLedger, ledger.ResEvidence), which no cached public page reads.
-var publicVersionSkips = []string{"service_entries", "service_evidence"}

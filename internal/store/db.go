@@ -96,11 +96,11 @@ const (
 	DefaultSQLiteCacheMiB = 32
 )
 
-// postgresSession are the settings of each PostgreSQL connection the pool opens, unless the
-// DSN sets them (docs/operations.md, "PostgreSQL"). Gongzhi's statements are short, and sixteen
-// clients keep the server's processors busy: a parallel plan's workers then wait for the same
-// processors, and a city's count of a common surname took 72 ms with two workers instead of
-// the 12 its own process needed (the search's p99 117 → 60–70 ms under the load test).
+// postgresSession are the settings of each PostgreSQL connection the pool opens, unless the DSN
+// sets them (docs/operations.md, "The settings of Gongzhi's connections"). Gongzhi's statements are
+// short, and sixteen clients keep the server's processors busy: a parallel plan's workers then wait
+// for the same processors, and a city's count of a common surname took 72 ms with two workers
+// instead of the 12 its own process needed (the search's p99 117 → 60–70 ms under the load test).
 var postgresSession = map[string]string{"max_parallel_workers_per_gather": "0"}
 
 // Open connects to the database named by dsn with the default Options. It does not migrate;

@@ -1,13 +1,13 @@
-// A cache of what anonymous public pages read: the list of streets and communities to choose
-// from, the open calls and results, the purchasers' payment record. These are the same for every
-// visitor and change only when something is written, yet a city's public pages are what the
-// public and the press open most. An entry is kept while the public data's version
-// (Services.PublicVersion: the last audited write, the ledger's left out, and a window of ten
-// seconds of the clock) stays the same, so a page never shows data older than the last write,
-// and content that depends on the time is at most ten seconds late. Concurrent requests for a missing entry wait
-// for the one that computes it. Only public, anonymous data goes in: nothing personal or scoped
-// to a signed-in caller, and no search results (their keys would be unbounded); at most
-// publicCacheMax entries are kept.
+// A cache of what anonymous public pages read: the list of streets and communities to choose from,
+// the open calls and results, the purchasers' payment record. These are the same for every visitor
+// and change only when something is written, yet a city's public pages are what the public and the
+// press open most. An entry is kept while the public data's version (Services.PublicVersion: the
+// last audited write, the ledger's left out, and a window of ten seconds of the clock) stays the
+// same, so a page never shows data older than the last write, and content that depends on the time
+// is at most ten seconds late. Concurrent requests for a missing entry wait for the one that
+// computes it. Only public, anonymous data goes in: nothing personal or scoped to a signed-in
+// caller, and no search results (their keys would be unbounded); at most publicCacheMax entries are
+// kept.
 
 package web
 
