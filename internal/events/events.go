@@ -26,6 +26,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"slices"
 	"strings"
 	"time"
 
@@ -989,24 +990,17 @@ func (a *Service) Departments(ctx context.Context, ac *gongzhi.Actor) ([]*gongzh
 	if err := kernel.Allow(ac, MayReadEvents(ac) && !ac.Has(gongzhi.RoleResident)); err != nil {
 		return nil, err
 	}
-	all, err := a.DB.Q().Departments(ctx, "")
-	if err != nil {
-		return nil, err
+	if ac.IsSystem() || ac.Scope == "" {
+		return a.DB.Q().Departments(ctx, "")
 	}
-	if ac.IsSystem() {
-		return all, nil
-	}
-	var out []*gongzhi.Department
-	for _, d := range all {
-		p, _, err := kernel.PlacePrefix(ctx, a.DB.Q(), d.PlaceCode)
-		if err != nil {
-			return nil, err
-		}
-		if strings.HasPrefix(d.PlaceCode, ac.Scope) || strings.HasPrefix(ac.ScopeCode, p) {
-			out = append(out, d)
+	// a department above the reader's place sits at one of its ancestors' codes
+	var above []string
+	for lvl := gongzhi.LevelProvince; lvl <= gongzhi.LevelCommunity; lvl++ {
+		if c := gongzhi.AncestorCode(ac.ScopeCode, lvl); !slices.Contains(above, c) {
+			above = append(above, c)
 		}
 	}
-	return out, nil
+	return a.DB.Q().Departments(ctx, ac.Scope, above...)
 }
 
 // SaveDepartment creates (ID 0) or edits a department of the street office's place or a place

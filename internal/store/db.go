@@ -280,6 +280,24 @@ func (q *Q) guard(ctx context.Context) {
 	if countStatements.Load() {
 		statementsRun.Add(1)
 	}
+	if countingContexts.Load() {
+		if n, ok := ctx.Value(statementCounter{}).(*atomic.Int64); ok {
+			n.Add(1)
+		}
+	}
+}
+
+type statementCounter struct{}
+
+// countingContexts is set once a context counts its statements, so that no other statement
+// looks for a counter in its context.
+var countingContexts atomic.Bool
+
+// CountingStatements returns ctx with n added to for every statement run with it through any
+// Q: a test checks with it that a read's statements do not grow with its rows (docs/lists.md).
+func CountingStatements(ctx context.Context, n *atomic.Int64) context.Context {
+	countingContexts.Store(true)
+	return context.WithValue(ctx, statementCounter{}, n)
 }
 
 var (

@@ -24,34 +24,66 @@ func scanDepartment(s scanner) (*gongzhi.Department, error) {
 	return d, mapErr(err)
 }
 
-// Departments lists the departments whose place lies in a prefix ("" for all), by name.
-func (q *Q) Departments(ctx context.Context, prefix string) ([]*gongzhi.Department, error) {
-	w := &where{}
+// Departments lists the departments whose place lies under prefix or is one of the places at
+// (a reader's place and those above it), by place and name; with neither, all of them. Their
+// categories come in one more statement, not one per department.
+func (q *Q) Departments(ctx context.Context, prefix string, at ...string) ([]*gongzhi.Department, error) {
+	var cond []string
+	var args []any
 	if prefix != "" {
-		w.under("d.place_code", prefix)
+		c, a := scopeRange("d.place_code", prefix)
+		cond, args = append(cond, c), append(args, a...)
 	}
-	rows, err := q.Query(ctx, "SELECT "+departmentCols+" FROM departments d"+w.sql()+" ORDER BY d.place_code, d.name", w.args...)
+	if len(at) > 0 {
+		cond = append(cond, "d.place_code IN "+inList(len(at)))
+		for _, c := range at {
+			args = append(args, c)
+		}
+	}
+	query := "SELECT " + departmentCols + " FROM departments d"
+	if len(cond) > 0 {
+		query += " WHERE (" + strings.Join(cond, ") OR (") + ")"
+	}
+	rows, err := q.Query(ctx, query+" ORDER BY d.place_code, d.name", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*gongzhi.Department
+	byID := map[int64]*gongzhi.Department{}
 	for rows.Next() {
 		d, err := scanDepartment(rows)
 		if err != nil {
 			return nil, err
 		}
+		d.Categories = []int64{}
 		out = append(out, d)
+		byID[d.ID] = d
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	for _, d := range out {
-		if d.Categories, err = q.DepartmentCategories(ctx, d.ID); err != nil {
-			return nil, err
-		}
+	if len(out) == 0 {
+		return out, nil
 	}
-	return out, nil
+	ids := make([]int64, len(out))
+	for i, d := range out {
+		ids[i] = d.ID
+	}
+	crows, err := q.Query(ctx, "SELECT department_id, category_id FROM department_categories WHERE department_id IN "+inList(len(ids))+
+		" ORDER BY department_id, category_id", idArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var dept, cat int64
+		if err := crows.Scan(&dept, &cat); err != nil {
+			return nil, mapErr(err)
+		}
+		byID[dept].Categories = append(byID[dept].Categories, cat)
+	}
+	return out, mapErr(crows.Err())
 }
 
 // GetDepartment returns a department.

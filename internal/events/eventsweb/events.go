@@ -561,9 +561,9 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, id int64, 
 		if err != nil {
 			return err
 		}
-		opts := []web.Option{}
+		opts, responsible := []web.Option{}, categoryDept(ctx, s, e.CategoryID)
 		for _, d := range depts {
-			if d.ID == categoryDept(ctx, s, e.CategoryID) || slices.Contains(d.Categories, e.CategoryID) {
+			if d.ID == responsible || slices.Contains(d.Categories, e.CategoryID) {
 				opts = append(opts, web.Option{Value: strconv.FormatInt(d.ID, 10), Label: d.Name})
 			}
 		}
