@@ -150,5 +150,20 @@ func TestDepartmentsOfAReader(t *testing.T) {
 				t.Errorf("dispatch offers %s: %s", x, form)
 			}
 		}
+
+		// dispatched, the event's department is named in the list, as on its own record
+		var bureau int64
+		f.must(a.DB.Q().QueryRow(ctx, `SELECT id FROM departments WHERE name LIKE '%住房和城乡建设局'`).Scan(&bureau))
+		_, err = a.EventsService.Dispatch(ctx, comm, e.ID, bureau, false, "")
+		f.must(err)
+		tok := f.e.token("zs-community")
+		one := f.api(tok, "GET", "/api/v1/events/"+strconv.FormatInt(e.ID, 10), nil, 200).Body["department_name"]
+		listed := map[int64]any{}
+		for _, it := range offItems(f.api(tok, "GET", "/api/v1/events?limit=200", nil, 200)) {
+			listed[offNum(it["id"])] = it["department_name"]
+		}
+		if name, _ := one.(string); !strings.HasSuffix(name, "住房和城乡建设局") || listed[e.ID] != one {
+			t.Errorf("the dispatched event's department: %v on its record, %v in the list", one, listed[e.ID])
+		}
 	})
 }
