@@ -433,3 +433,40 @@ func TestLedgerLeavesPublicVersion(t *testing.T) {
 		}
 	})
 }
+
+// The months without entries follow the period of the version in force: an amendment that
+// moves the service to next month clears the month's to-do, and moving it back brings it back
+// (the periods kept by contract and version, store.periodMemo, never answer for another version).
+func TestLedgerMissingFollowsTheVersionInForce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := ledSetup(t, db)
+		ctx, a, prov := f.ctx, f.a, f.providers[0]
+		missing := func(want, wantHub int) {
+			t.Helper()
+			todos, _, err := a.DeliveryItems(ctx, prov)
+			f.must(err)
+			_, attention, err := a.DeliveryItems(ctx, f.hub)
+			f.must(err)
+			if n, h := todoKeyCount(todos, "todo.ledger_missing"), todoKeyCount(attention, "attention.ledger_missing"); n != want || h != wantHub {
+				t.Fatalf("contracts without entries this month: the provider's %d, the hub's %d; want %d and %d", n, h, want, wantHub)
+			}
+		}
+		amend := func(start, end string) {
+			t.Helper()
+			terms := f.ct.Current.Terms
+			terms.StartOn, terms.EndOn = start, end
+			_, err := a.AmendContract(ctx, f.purchaser, f.ct.ID, terms, "服务期调整")
+			f.must(err)
+			f.must(a.ConfirmContract(ctx, f.purchaser, f.ct.ID))
+			f.must(a.ConfirmContract(ctx, prov, f.ct.ID))
+		}
+		missing(1, 2)
+		now := f.clock().In(gongzhi.ChinaTime)
+		next := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, gongzhi.ChinaTime)
+		amend(gongzhi.DateOf(next), gongzhi.DateOf(next.AddDate(0, 6, -1)))
+		missing(-1, 1)
+		amend(f.start, f.end)
+		missing(1, 2)
+	})
+}

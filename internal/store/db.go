@@ -41,7 +41,8 @@ type DB struct {
 	Path    string // SQLite file path, for backups
 	DSN     string
 
-	counts *capped // counts that stopped at their cap (capped.go)
+	counts  *capped     // counts that stopped at their cap (capped.go)
+	periods *periodMemo // the service periods of versions in force (terms.go)
 }
 
 // ParseDSN splits a --db value: "sqlite:PATH", a bare path, or "postgres://…".
@@ -113,7 +114,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Dialect: d, DSN: dsn, counts: newCapped()}
+	db := &DB{Dialect: d, DSN: dsn, counts: newCapped(), periods: &periodMemo{}}
 	switch d {
 	case SQLite:
 		if target == "" {
@@ -181,7 +182,9 @@ func (db *DB) Close() error { return db.SQL.Close() }
 // PostgreSQL it would read outside the transaction's snapshot and locks.) Transact's function
 // takes that context as its first parameter, named like the caller's context so that it shadows
 // it; a test in this package checks every call site for that.
-func (db *DB) Q() *Q { return &Q{x: db.SQL, d: db.Dialect, pool: true, counts: db.counts} }
+func (db *DB) Q() *Q {
+	return &Q{x: db.SQL, d: db.Dialect, pool: true, counts: db.counts, periods: db.periods}
+}
 
 // ErrPoolInTx is the panic value when the connection pool is used with a transaction's context.
 var ErrPoolInTx = errors.New("store: the connection pool was used inside a transaction; use the transaction's handle")
@@ -257,6 +260,9 @@ type Q struct {
 	// counts keeps the counts that stopped at their cap (capped.go); nil in a transaction,
 	// whose own writes a kept count would not see
 	counts *capped
+	// periods keeps the service periods of contract versions in force; nil in a transaction,
+	// whose version made effective could still roll back
+	periods *periodMemo
 }
 
 // AfterCommit runs f once the transaction q runs in has committed (never if it rolls back); on

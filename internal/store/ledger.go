@@ -474,34 +474,53 @@ func (q *Q) Recipients(ctx context.Context, contractID int64) ([]gongzhi.Recipie
 
 // ContractsWithoutEntries counts the signed contracts within scope whose version in force has a
 // service period overlapping from..to (YYYY-MM-DD) and whose ledger has no active entry held
-// from..to.
+// from..to. The periods come first, mostly kept (periodMemo): only the contracts in service
+// then are looked for in the ledger, not all those a city ever signed.
 func (q *Q) ContractsWithoutEntries(ctx context.Context, s Scope, from, to string) (int, error) {
 	w := &where{}
 	w.add("ct.state = 'signed'")
 	contractScope(w, s)
-	w.add(`NOT EXISTS (SELECT 1 FROM service_entries e WHERE e.contract_id = ct.id AND e.state = 'active'
-		AND e.held_on >= ? AND e.held_on <= ?)`, from, to)
-	rows, err := q.Query(ctx, `SELECT v.terms FROM contracts ct JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'`+
+	rows, err := q.Query(ctx, `SELECT ct.id, v.version FROM contracts ct JOIN contract_versions v ON v.contract_id = ct.id AND v.state = 'effective'`+
 		w.sql(), w.args...)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	n := 0
+	var vs [][2]int64
 	for rows.Next() {
-		var terms string
-		if err := rows.Scan(&terms); err != nil {
+		var v [2]int64
+		if err := rows.Scan(&v[0], &v[1]); err != nil {
+			rows.Close()
 			return 0, mapErr(err)
 		}
-		t, err := sharedTerms(terms)
-		if err != nil {
-			return 0, err
-		}
-		if t.StartOn <= to && t.EndOn >= from {
-			n++
+		vs = append(vs, v)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	ps, err := q.inForcePeriods(ctx, vs)
+	if err != nil {
+		return 0, err
+	}
+	var serving []int64
+	for id, p := range ps {
+		if p.start <= to && p.end >= from {
+			serving = append(serving, id)
 		}
 	}
-	return n, mapErr(rows.Err())
+	n := 0
+	for start := 0; start < len(serving); start += 500 {
+		chunk := serving[start:min(start+500, len(serving))]
+		var k int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM contracts ct WHERE ct.id IN `+inList(len(chunk))+`
+			AND NOT EXISTS (SELECT 1 FROM service_entries e WHERE e.contract_id = ct.id AND e.state = 'active'
+			AND e.held_on >= ? AND e.held_on <= ?)`, append(idArgs(chunk), from, to)...).Scan(&k); err != nil {
+			return 0, mapErr(err)
+		}
+		n += k
+	}
+	return n, nil
 }
 
 // ---- surveys
