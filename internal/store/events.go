@@ -40,50 +40,47 @@ func (q *Q) Departments(ctx context.Context, prefix string, at ...string) ([]*go
 			args = append(args, c)
 		}
 	}
-	query := "SELECT " + departmentCols + " FROM departments d"
+	where := ""
 	if len(cond) > 0 {
-		query += " WHERE (" + strings.Join(cond, ") OR (") + ")"
+		where = " WHERE (" + strings.Join(cond, ") OR (") + ")"
 	}
-	rows, err := q.Query(ctx, query+" ORDER BY d.place_code, d.name", args...)
+	rows, err := q.Query(ctx, "SELECT "+departmentCols+" FROM departments d"+where+" ORDER BY d.place_code, d.name", args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []*gongzhi.Department
 	byID := map[int64]*gongzhi.Department{}
 	for rows.Next() {
 		d, err := scanDepartment(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
 		d.Categories = []int64{}
 		out = append(out, d)
 		byID[d.ID] = d
 	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(err)
+	err = rows.Err()
+	rows.Close()
+	if err != nil || len(out) == 0 {
+		return out, mapErr(err)
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(out))
-	for i, d := range out {
-		ids[i] = d.ID
-	}
-	crows, err := q.Query(ctx, "SELECT department_id, category_id FROM department_categories WHERE department_id IN "+inList(len(ids))+
-		" ORDER BY department_id, category_id", idArgs(ids)...)
+	rows, err = q.Query(ctx, `SELECT dc.department_id, dc.category_id FROM department_categories dc
+		WHERE dc.department_id IN (SELECT d.id FROM departments d`+where+`) ORDER BY dc.department_id, dc.category_id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer crows.Close()
-	for crows.Next() {
+	defer rows.Close()
+	for rows.Next() {
 		var dept, cat int64
-		if err := crows.Scan(&dept, &cat); err != nil {
+		if err := rows.Scan(&dept, &cat); err != nil {
 			return nil, mapErr(err)
 		}
-		byID[dept].Categories = append(byID[dept].Categories, cat)
+		if d := byID[dept]; d != nil { // a department added since the first statement: not listed
+			d.Categories = append(d.Categories, cat)
+		}
 	}
-	return out, mapErr(crows.Err())
+	return out, mapErr(rows.Err())
 }
 
 // GetDepartment returns a department.
