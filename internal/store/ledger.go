@@ -505,7 +505,7 @@ func (q *Q) ContractsWithoutEntries(ctx context.Context, s Scope, from, to strin
 	}
 	var serving []int64
 	for id, p := range ps {
-		if p.start <= to && p.end >= from {
+		if p[0] <= to && p[1] >= from {
 			serving = append(serving, id)
 		}
 	}

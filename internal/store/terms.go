@@ -99,9 +99,6 @@ func (q *Q) NewestSignedTerms(ctx context.Context, s Scope, limit int) ([]Titled
 	return out, mapErr(rows.Err())
 }
 
-// period is a version's service period, YYYY-MM-DD.
-type period struct{ start, end string }
-
 // periodMemo keeps the service periods of contract versions in force, by contract and version, for
 // one database: a version's terms change only while it is pending (UpdateVersionTerms), so once
 // in force they are its for good, and a count of contracts by their period (the ledger's
@@ -110,29 +107,29 @@ type period struct{ start, end string }
 // still roll back, and be amended under the same number.
 type periodMemo struct {
 	sync.RWMutex
-	m map[[2]int64]period
+	m map[[2]int64][2]string // contract and version → start and end (periodOf)
 }
 
-func (p *periodMemo) get(id, version int64) (period, bool) {
+func (p *periodMemo) get(id, version int64) ([2]string, bool) {
 	p.RLock()
 	defer p.RUnlock()
 	x, ok := p.m[[2]int64{id, version}]
 	return x, ok
 }
 
-func (p *periodMemo) put(id, version int64, x period) {
+func (p *periodMemo) put(id, version int64, x [2]string) {
 	p.Lock()
 	defer p.Unlock()
 	if p.m == nil || len(p.m) >= termsKept {
-		p.m = make(map[[2]int64]period)
+		p.m = make(map[[2]int64][2]string)
 	}
 	p.m[[2]int64{id, version}] = x
 }
 
-// inForcePeriods returns the service periods of versions in force, by contract, each read
-// from its terms unless kept.
-func (q *Q) inForcePeriods(ctx context.Context, vs [][2]int64) (map[int64]period, error) {
-	out := make(map[int64]period, len(vs))
+// inForcePeriods returns the service periods (start, end) of versions in force, by contract,
+// each read from its terms unless kept.
+func (q *Q) inForcePeriods(ctx context.Context, vs [][2]int64) (map[int64][2]string, error) {
+	out := make(map[int64][2]string, len(vs))
 	var missing []int64
 	for _, v := range vs {
 		if q.periods != nil {
@@ -157,12 +154,11 @@ func (q *Q) inForcePeriods(ctx context.Context, vs [][2]int64) (map[int64]period
 				rows.Close()
 				return nil, mapErr(err)
 			}
-			t, err := sharedTerms(terms)
+			x, err := periodOf(terms)
 			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			x := period{t.StartOn, t.EndOn}
 			out[id] = x
 			if q.periods != nil {
 				q.periods.put(id, version, x)
