@@ -60,3 +60,12 @@ type Todo struct {
 	Href  string `json:"href"`
 	Extra string `json:"extra,omitempty"`
 }
+
+// PublicVersion names the state of what anonymous public pages show, for the web kit's cache of
+// them: Head is the last audited write they can show, Window the clock's window (pages whose
+// content depends on the time are recomputed once a window). A new Head means the data changed;
+// a new Window alone means only the clock moved.
+type PublicVersion struct {
+	Head   int64
+	Window int64
+}

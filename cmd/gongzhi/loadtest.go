@@ -23,6 +23,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	clients := fs.Int("c", 16, "concurrent clients")
 	dur := fs.Duration("d", 30*time.Second, "how long to run (at most 1h); with -n, whichever ends first")
 	n := fs.Int("n", 0, "total requests (0: run for -d)")
+	warmup := fs.Duration("warmup", 10*time.Second, "run the mix this long first, its latencies not counted (its errors are): the server's pools, prepared statements and caches reach their working state")
 	purchaser := fs.String("purchaser", "gt-purchaser", "a purchaser's account (street or city level; empty: none)")
 	community := fs.String("community", "zs-community", "a community worker's account (empty: none)")
 	provider := fs.String("provider", "gt-provider", "a provider's account, which also writes ledger entries (empty: none)")
@@ -59,7 +60,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	rep, err := loadtest.Run(ctx, loadtest.Options{BaseURL: fs.Arg(0), Clients: *clients, Duration: *dur, Requests: *n,
+	rep, err := loadtest.Run(ctx, loadtest.Options{BaseURL: fs.Arg(0), Clients: *clients, Duration: *dur, Requests: *n, Warmup: *warmup,
 		Accounts: accounts, Password: *password, NewPassword: *newPassword, PID: *pid, AllowRemote: *allowRemote,
 		NoWrites: *noWrites, Seed: *seed, CursorParam: *cursor, Log: stderr})
 	if err != nil {

@@ -5,7 +5,8 @@ package kernel
 
 import (
 	"context"
-	"strconv"
+
+	"gongzhi"
 )
 
 // PublicWindow is how many seconds of the clock one version of the public data covers: pages
@@ -22,10 +23,10 @@ const PublicWindow = 10
 // each one emptied the cache of pages that never show an entry (the calls, their results, the
 // purchasers' payment record, the communities to choose from). A cached public page that came to
 // show the ledger would need them back.
-func (a *Kernel) PublicVersion(ctx context.Context) (string, error) {
+func (a *Kernel) PublicVersion(ctx context.Context) (gongzhi.PublicVersion, error) {
 	head, err := a.DB.Q().AuditHead(ctx, a.PublicSkips...)
 	if err != nil {
-		return "", err
+		return gongzhi.PublicVersion{}, err
 	}
-	return strconv.FormatInt(head, 10) + "/" + strconv.FormatInt(a.Now().Unix()/PublicWindow, 10), nil
+	return gongzhi.PublicVersion{Head: head, Window: a.Now().Unix() / PublicWindow}, nil
 }

@@ -65,6 +65,10 @@ type Options struct {
 	Clients  int           // concurrent clients (default 16)
 	Duration time.Duration // default 30 s when Requests is 0; at most 1 h
 	Requests int           // total requests (0: by duration only)
+	// Warmup is how long the clients run the mix before the measured run: the server's pools,
+	// prepared statements, caches and heap reach their working state, and every route has been
+	// visited. Its latencies are not counted; its errors are (Report.WarmupErrors). 0: none.
+	Warmup time.Duration
 	Accounts []Account
 	Password string
 	// NewPassword, when set, is what an account that must change its password at first sign-in
@@ -110,6 +114,9 @@ type Report struct {
 	Clients   int          `json:"clients"`
 	Started   time.Time    `json:"started"`
 	Seconds   float64      `json:"seconds"`
+	Warmup    float64      `json:"warmup_seconds"` // run before Seconds, not counted
+	// WarmupErrors are the errors of the warm-up's requests (also in Errors and their routes').
+	WarmupErrors int `json:"warmup_errors"`
 	Requests  int          `json:"requests"`
 	Errors    int          `json:"errors"`
 	PerSecond float64      `json:"per_second"`
@@ -175,9 +182,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	memDone := make(chan struct{})
 	go func() { mem.run(mctx); close(memDone) }()
 
-	rctx, cancel := context.WithTimeout(ctx, o.Duration)
+	o.Warmup = min(max(o.Warmup, 0), time.Hour)
+	rctx, cancel := context.WithTimeout(ctx, o.Warmup+o.Duration)
 	defer cancel()
-	rec := newRecorder(mix)
+	rec, warm := newRecorder(mix), newRecorder(mix)
 	var issued sync.Mutex
 	n := 0
 	take := func() bool { // one more request within the count
@@ -189,7 +197,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		n++
 		return true
 	}
-	start := time.Now()
+	start := time.Now().Add(o.Warmup) // of the measured run
 	rep.Started = start.UTC()
 	var wg sync.WaitGroup
 	for c := range o.Clients {
@@ -198,9 +206,16 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			defer wg.Done()
 			rnd := rand.New(rand.NewPCG(o.Seed, uint64(c)+1))
 			// each client first visits its share of the routes once (c, c+N, …), so that every
-			// route is in the report and each record's first visit is not left to chance;
-			// these count like the others
-			for k := 0; rctx.Err() == nil && take(); k++ {
+			// route is visited and each record's first visit is not left to chance; these count
+			// like the others unless the warm-up is still on
+			for k := 0; rctx.Err() == nil; k++ {
+				into := warm
+				if !time.Now().Before(start) {
+					if !take() {
+						return
+					}
+					into = rec
+				}
 				i := c + k*o.Clients
 				if i >= len(mix) {
 					i = pick(mix, rnd)
@@ -210,21 +225,26 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 				if rctx.Err() != nil && err != nil {
 					return // cut off by the end of the run: not the server's error
 				}
-				rec.add(i, d, err)
+				into.add(i, d, err)
 			}
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := max(time.Since(start), time.Millisecond)
 	stopMem()
 	<-memDone
 	rep.LoadEnd = loadavg()
 	rep.Seconds = round(elapsed.Seconds(), 3)
+	rep.Warmup = round(o.Warmup.Seconds(), 3)
 	rep.Memory = mem.result()
+	rec.addErrors(warm)
 	rep.Routes = rec.stats(mix, elapsed)
 	for _, r := range rep.Routes {
 		rep.Requests += r.Count
 		rep.Errors += r.Errors
+	}
+	for _, n := range warm.errs {
+		rep.WarmupErrors += n
 	}
 	rep.PerSecond = round(float64(rep.Requests)/elapsed.Seconds(), 1)
 	return rep, nil
@@ -274,6 +294,9 @@ func GoalOf(group string) time.Duration {
 // Print writes the report as a table.
 func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "target %s, %d clients, %.1f s, %d requests (%d errors), %.1f/s\n", r.Target, r.Clients, r.Seconds, r.Requests, r.Errors, r.PerSecond)
+	if r.Warmup > 0 {
+		fmt.Fprintf(w, "after a warm-up of %.1f s, not counted but for its %d errors\n", r.Warmup, r.WarmupErrors)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "route\tgroup\trole\tcount\terrors\tp50 ms\tp95 ms\tp99 ms\tmax ms\t/s\t")
 	for _, s := range r.Routes {
@@ -349,6 +372,18 @@ func (r *recorder) add(i int, d time.Duration, err error) {
 		r.errs[i]++
 		if r.first[i] == "" {
 			r.first[i] = err.Error()
+		}
+	}
+}
+
+// addErrors counts the errors of w (a warm-up's) as r's, without their latencies.
+func (r *recorder) addErrors(w *recorder) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, n := range w.errs {
+		r.errs[i] += n
+		if r.first[i] == "" {
+			r.first[i] = w.first[i]
 		}
 	}
 }

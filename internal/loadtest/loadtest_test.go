@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,7 +36,12 @@ func TestLoadtestDemoStreet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(ws.Handler())
+		var served atomic.Int64
+		h := ws.Handler()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			served.Add(1)
+			h.ServeHTTP(w, r)
+		}))
 		defer srv.Close()
 		rep, err := loadtest.Run(context.Background(), loadtest.Options{BaseURL: srv.URL, Clients: 4, Duration: 10 * time.Second, // every route of the mix (events added about 30) visited once on a busy machine
 			Requests: 3000, NewPassword: "Gongzhi-Load-2026x", PID: os.Getpid()})
@@ -74,6 +81,7 @@ func TestLoadtestDemoStreet(t *testing.T) {
 			t.Errorf("JSON report: %v\n%s", err, js.String())
 		}
 		// a second run signs in with the changed password
+		before := served.Load()
 		again, err := loadtest.Run(context.Background(), loadtest.Options{BaseURL: srv.URL, Clients: 2, Requests: 100,
 			NewPassword: "Gongzhi-Load-2026x", NoWrites: true})
 		if err != nil || again.Requests != 100 {
@@ -81,6 +89,22 @@ func TestLoadtestDemoStreet(t *testing.T) {
 		}
 		if again.Memory.Source != "metrics" {
 			t.Errorf("without a PID the RSS comes from /metrics: %+v", again.Memory)
+		}
+		// a warm-up's requests are sent but not counted
+		cold := served.Load() - before
+		before = served.Load()
+		warm, err := loadtest.Run(context.Background(), loadtest.Options{BaseURL: srv.URL, Clients: 2, Requests: 100, Warmup: time.Second,
+			NewPassword: "Gongzhi-Load-2026x", NoWrites: true})
+		if err != nil || warm.Requests != 100 || warm.Warmup != 1 || warm.WarmupErrors != 0 || warm.Errors != 0 {
+			t.Fatalf("run with a warm-up: %v %+v", err, warm)
+		}
+		if sent := served.Load() - before; sent < cold+10 {
+			t.Errorf("the server answered %d requests with a warm-up of 1 s, %d without: the warm-up sent next to nothing", sent, cold)
+		}
+		out.Reset()
+		warm.Print(&out)
+		if !strings.Contains(out.String(), "warm-up of 1.0 s") {
+			t.Errorf("the report does not say the warm-up:\n%s", out.String())
 		}
 	})
 }

@@ -92,7 +92,7 @@ func (s *Server) PickCommunity(ctx context.Context, page, code string, query url
 	}
 	// a small instance lists its streets at once (the same for every visitor of the page: cached,
 	// public_cache.go)
-	streets, err := PublicCached(ctx, s, "pick.streets:"+page, func() ([]PickLink, error) {
+	streets, err := PublicCached(ctx, s, "pick.streets:"+page, func(ctx context.Context) ([]PickLink, error) {
 		var streets []PickLink
 		n, err := s.services.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "4"}, Sort: "code", Limit: pickAllStreets},
 			func(pl *gongzhi.Place) error { streets = append(streets, link("street", pl, true)); return nil })

@@ -34,5 +34,5 @@ type Services interface {
 	// ServiceCategories is the service catalog (active entries only, if activeOnly).
 	ServiceCategories(ctx context.Context, activeOnly bool) ([]*gongzhi.ServiceCategory, error)
 	// PublicVersion names the state of what anonymous public pages show (public_cache.go).
-	PublicVersion(ctx context.Context) (string, error)
+	PublicVersion(ctx context.Context) (gongzhi.PublicVersion, error)
 }

@@ -67,7 +67,7 @@ func PpFirstNonEmpty(xs ...string) string {
 // PpCommunities lists the instance's communities (the first 5,000), the same for everyone:
 // cached (public_cache.go).
 func (s *Server) PpCommunities(ctx context.Context) ([]PpCommunity, error) {
-	return PublicCached(ctx, s, "communities", func() ([]PpCommunity, error) {
+	return PublicCached(ctx, s, "communities", func(ctx context.Context) ([]PpCommunity, error) {
 		var out []PpCommunity
 		_, err := s.services.PublicPlaces(ctx, "", gongzhi.ListOptions{Filters: map[string]string{"level": "5"}, Sort: "code", Limit: 5000},
 			func(p *gongzhi.Place) error {

@@ -77,23 +77,30 @@ type dsIndexView struct {
 
 func (s *Server) dsIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
-	awards, _, err := s.svc.FinalAwards(ctx, gongzhi.ListOptions{Limit: 200})
-	if err != nil {
-		return err
-	}
-	cs, ctotal, err := s.svc.DisclosedContracts(ctx, gongzhi.ListOptions{Limit: 10})
-	if err != nil {
-		return err
-	}
-	ps, ptotal, err := s.svc.PaymentsMade(ctx, gongzhi.ListOptions{Limit: 10})
+	// the same for everyone: read once per version of the public data (web.PublicCached)
+	d, err := web.PublicCached(ctx, s.Server, "disclosure.index", func(ctx context.Context) (*dsIndexBody, error) {
+		d := &dsIndexBody{Links: dsLinkSet}
+		var err error
+		if d.Awards, _, err = s.svc.FinalAwards(ctx, gongzhi.ListOptions{Limit: 200}); err != nil {
+			return nil, err
+		}
+		if d.Contracts, d.ContractsTotal, err = s.svc.DisclosedContracts(ctx, gongzhi.ListOptions{Limit: 10}); err != nil {
+			return nil, err
+		}
+		if d.Payments, d.PaymentsTotal, err = s.svc.PaymentsMade(ctx, gongzhi.ListOptions{Limit: 10}); err != nil {
+			return nil, err
+		}
+		return d, nil
+	})
 	if err != nil {
 		return err
 	}
 	if web.IsAPIPath(r) {
-		web.WriteJSON(w, http.StatusOK, dsIndexBody{Awards: awards, Contracts: cs, ContractsTotal: ctotal, Payments: ps, PaymentsTotal: ptotal, Links: dsLinkSet})
+		web.WriteJSON(w, http.StatusOK, d)
 		return nil
 	}
-	v := &dsIndexView{Links: dsLinkSet, ContractsTotal: ctotal, PaymentsTotal: ptotal}
+	awards, cs, ps := d.Awards, d.Contracts, d.Payments
+	v := &dsIndexView{Links: dsLinkSet, ContractsTotal: d.ContractsTotal, PaymentsTotal: d.PaymentsTotal}
 	var rows [][]web.Cell
 	catNames := s.PpCategoryNamer(ctx, lang)
 	for _, a := range awards {

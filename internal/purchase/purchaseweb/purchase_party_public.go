@@ -56,7 +56,7 @@ func (s *Server) ppPublicRow(lang string, catNames func([]string) string, c *gon
 // the public data (web.PublicCached).
 func (s *Server) ppPublicIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx, lang := r.Context(), web.LangOf(r)
-	d, err := web.PublicCached(ctx, s.Server, "public.index:"+lang, func() (*ppPublicIndexPage, error) {
+	d, err := web.PublicCached(ctx, s.Server, "public.index:"+lang, func(ctx context.Context) (*ppPublicIndexPage, error) {
 		d := &ppPublicIndexPage{}
 		catNames := s.PpCategoryNamer(ctx, lang)
 		if _, err := s.svc.OpenCalls(ctx, gongzhi.ListOptions{Sort: "closes_at", Limit: 200}, func(c *gongzhi.Call) error {
@@ -108,7 +108,7 @@ func (s *Server) ppRatePlaces(ctx context.Context) ([]string, error) {
 // public calls (place ""; the same for everyone: cached, web.PublicCached).
 func (s *Server) ppOnTimeRates(ctx context.Context, place string) ([]*gongzhi.OnTimeRate, error) {
 	if place == "" {
-		return web.PublicCached(ctx, s.Server, "ontime", func() ([]*gongzhi.OnTimeRate, error) {
+		return web.PublicCached(ctx, s.Server, "ontime", func(ctx context.Context) ([]*gongzhi.OnTimeRate, error) {
 			codes, err := s.ppRatePlaces(ctx)
 			if err != nil {
 				return nil, err
@@ -133,7 +133,7 @@ func (s *Server) ppOnTimeRatesOf(ctx context.Context, codes []string) ([]*gongzh
 
 func (s *Server) ppRates(ctx context.Context, lang, place string) ([]ppRateRow, error) {
 	if place == "" {
-		return web.PublicCached(ctx, s.Server, "rates:"+lang, func() ([]ppRateRow, error) { return s.ppRatesOf(ctx, lang, place) })
+		return web.PublicCached(ctx, s.Server, "rates:"+lang, func(ctx context.Context) ([]ppRateRow, error) { return s.ppRatesOf(ctx, lang, place) })
 	}
 	return s.ppRatesOf(ctx, lang, place)
 }
