@@ -68,7 +68,7 @@ type Options struct {
 	// Warmup is how long the clients run the mix before the measured run: the server's pools,
 	// prepared statements, caches and heap reach their working state, and every route has been
 	// visited. Its latencies are not counted; its errors are (Report.WarmupErrors). 0: none.
-	Warmup time.Duration
+	Warmup   time.Duration
 	Accounts []Account
 	Password string
 	// NewPassword, when set, is what an account that must change its password at first sign-in
@@ -110,21 +110,21 @@ type Memory struct {
 
 // Report is the outcome of a run.
 type Report struct {
-	Target    string       `json:"target"`
-	Clients   int          `json:"clients"`
-	Started   time.Time    `json:"started"`
-	Seconds   float64      `json:"seconds"`
-	Warmup    float64      `json:"warmup_seconds"` // run before Seconds, not counted
+	Target  string    `json:"target"`
+	Clients int       `json:"clients"`
+	Started time.Time `json:"started"`
+	Seconds float64   `json:"seconds"`
+	Warmup  float64   `json:"warmup_seconds"` // run before Seconds, not counted
 	// WarmupErrors are the errors of the warm-up's requests (also in Errors and their routes').
-	WarmupErrors int `json:"warmup_errors"`
-	Requests  int          `json:"requests"`
-	Errors    int          `json:"errors"`
-	PerSecond float64      `json:"per_second"`
-	Routes    []RouteStats `json:"routes"`
-	Memory    Memory       `json:"memory"`
-	LoadStart string       `json:"loadavg_start"` // /proc/loadavg of this machine
-	LoadEnd   string       `json:"loadavg_end"`
-	Skipped   []string     `json:"skipped,omitempty"` // routes left out, with why (no record to visit)
+	WarmupErrors int          `json:"warmup_errors"`
+	Requests     int          `json:"requests"`
+	Errors       int          `json:"errors"`
+	PerSecond    float64      `json:"per_second"`
+	Routes       []RouteStats `json:"routes"`
+	Memory       Memory       `json:"memory"`
+	LoadStart    string       `json:"loadavg_start"` // /proc/loadavg of this machine
+	LoadEnd      string       `json:"loadavg_end"`
+	Skipped      []string     `json:"skipped,omitempty"` // routes left out, with why (no record to visit)
 }
 
 // Run signs in, discovers and drives the mix, and returns the report.
