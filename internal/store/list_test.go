@@ -250,3 +250,49 @@ func TestPostgresSessionSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowListsKeptPrepared: a list within one community (and a list with no range at all) is
+// few rows whatever its values, so it stays prepared and PostgreSQL keeps its plan instead of
+// planning it at each run; a street's range is still planned for its values (docs/lists.md
+// "Plans").
+func TestNarrowListsKeptPrepared(t *testing.T) {
+	db := storetest.Postgres(t)
+	seedPeople(t, db, 40)
+	ctx := context.Background()
+	prepared := func(q *store.Q) int {
+		t.Helper()
+		var n int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM pg_prepared_statements WHERE (statement LIKE '%counted%' OR statement LIKE '%ORDER BY pe.place_code%')
+			AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, c := range []struct {
+		scope store.Scope
+		q     string
+		kept  bool
+	}{
+		{store.Scope{Prefix: "330902001001"}, "", true},
+		{store.Scope{Prefix: "330902001"}, "", false},
+		// a name with few matches is searched as their ids, as narrow as a community
+		{store.Scope{Prefix: "330902001001"}, "张", true},
+		{store.Scope{Prefix: "330902001"}, "张", false},
+	} {
+		err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
+			before := prepared(q)
+			for range 3 {
+				if _, total, _ := listIDs(t, q, c.scope, store.ListOptions{Limit: 5, Q: c.q}); total == 0 {
+					t.Fatalf("%+v %q: nothing listed", c.scope, c.q)
+				}
+			}
+			if kept := prepared(q) > before; kept != c.kept {
+				t.Errorf("list under %s searching %q: kept prepared %v, want %v", c.scope.Prefix, c.q, kept, c.kept)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}

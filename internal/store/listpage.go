@@ -315,7 +315,7 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 		return limit, false, nil
 	}
 	var n int
-	if err := q.QueryRow(ctx, query, q.valued(w.args)...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, query, q.listArgs(w)...).Scan(&n); err != nil {
 		return 0, false, mapErr(err)
 	}
 	if n > limit {
@@ -324,6 +324,40 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	}
 	return n, true, nil
 }
+
+// listArgs returns the arguments of a list's page or count with w: planned for their values at
+// each run (valued) unless w is narrow, when the statement stays prepared and PostgreSQL may keep
+// one generic plan for it (docs/lists.md "Plans").
+func (q *Q) listArgs(w *where) []any {
+	if w.narrow() {
+		return w.args
+	}
+	return q.valued(w.args)
+}
+
+// narrow reports whether w's rows are few whatever its values, so that a plan made without them
+// serves them all: its only comparisons are the ranges of a community's places (under with a
+// community's whole code), or none. A wider place range (a city's is three hundred communities),
+// a name's prefix or a span of dates is planned for its values: a generic plan guesses any range
+// at a few rows, and took a city's for a grid's.
+func (w *where) narrow() bool {
+	cond := w.sql()
+	cmp := 0
+	for _, op := range []string{" >= ?", " > ?", " <= ?", " < ?"} {
+		cmp += strings.Count(cond, op)
+	}
+	communities := 0
+	for _, i := range w.ranges {
+		if p, ok := w.args[i].(string); ok && len(p) == placeCodeLen {
+			communities++
+		}
+	}
+	return cmp == 2*communities
+}
+
+// placeCodeLen is the length of a place's whole code; a community's prefix is all of it
+// (gongzhi.ValidatePlaceCode).
+const placeCodeLen = 12
 
 // listRow is a scanned row with its order keys.
 type listRow[T any] struct {
@@ -345,7 +379,7 @@ func fetch[T any](ctx context.Context, q *Q, selectCols, from string, w *where, 
 			query += " OFFSET " + itoa(offset)
 		}
 	}
-	rows, err := q.Query(ctx, query, q.valued(w.args)...)
+	rows, err := q.Query(ctx, query, q.listArgs(w)...)
 	if err != nil {
 		return nil, err
 	}
