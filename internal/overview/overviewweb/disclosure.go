@@ -99,11 +99,10 @@ func (s *Server) dsIndex(w http.ResponseWriter, r *http.Request) error {
 		web.WriteJSON(w, http.StatusOK, d)
 		return nil
 	}
-	awards, cs, ps := d.Awards, d.Contracts, d.Payments
 	v := &dsIndexView{Links: dsLinkSet, ContractsTotal: d.ContractsTotal, PaymentsTotal: d.PaymentsTotal}
 	var rows [][]web.Cell
 	catNames := s.PpCategoryNamer(ctx, lang)
-	for _, a := range awards {
+	for _, a := range d.Awards {
 		ct := web.Cell{Text: "—"}
 		if a.ContractID != 0 {
 			ct = web.Cell{Text: web.T(lang, "ds.summary"), Href: dsContractHref(a.ContractID)}
@@ -113,8 +112,8 @@ func (s *Server) dsIndex(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Awards = dsTable([]string{web.T(lang, "ds.call"), web.T(lang, "ds.project"), web.T(lang, "ds.org"), web.T(lang, "ds.category"), web.T(lang, "ds.amount"), web.T(lang, "ds.contract")},
 		rows, web.T(lang, "ds.no_awards"))
-	v.Contracts = s.dsContractsTable(ctx, lang, cs)
-	v.Payments = dsPaymentsTable(lang, ps, true)
+	v.Contracts = s.dsContractsTable(ctx, lang, d.Contracts)
+	v.Payments = dsPaymentsTable(lang, d.Payments, true)
 	s.Render(w, r, http.StatusOK, "disclosure_index", &web.Page{Title: web.T(lang, "nav.disclosure"), Active: "/public", Data: v})
 	return nil
 }
