@@ -125,6 +125,16 @@ type Actor struct {
 	// Token is the API token the actor came with (nil for a session or the command line): its
 	// scope bounds what the request may do (tokens.go).
 	Token *APIToken `json:"-"`
+	// Linked is the person the account is linked to, read with the account when the request
+	// was authenticated (nil when it was not read then: kernel.LinkedOf reads it).
+	Linked *PersonLink `json:"-"`
+}
+
+// PersonLink is the person an account is linked to (0 for none), that person's household and
+// community (the household's, else the person's own place; "" for none).
+type PersonLink struct {
+	Person, Household int64
+	Community         string
 }
 
 // Role returns the actor's role, "" for an anonymous actor.

@@ -51,6 +51,10 @@ func BenchmarkCityCPU(b *testing.B) {
 		b.Fatalf("households: %d %.200s", code, body)
 	}
 	household := strconv.FormatInt(first.Items[0].ID, 10)
+	if code, body := get(com, "/api/v1/grids"); code != 200 || json.Unmarshal(body, &first) != nil || len(first.Items) == 0 {
+		b.Fatalf("grids: %d %.200s", code, body)
+	}
+	grid := strconv.FormatInt(first.Items[0].ID, 10)
 	routes := []benchRoute{
 		{"api-person", pur, "/api/v1/people/" + person},
 		{"person", pur, "/people/" + person},
@@ -75,6 +79,7 @@ func BenchmarkCityCPU(b *testing.B) {
 		{"community-api-ledger", com, "/api/v1/ledger"},
 		{"community-home", com, "/"},
 		{"community-household", com, "/households/" + household},
+		{"community-grid", com, "/gridwork/grids/" + grid},
 		{"community-people-by-name", com, "/people?sort=name"},
 		{"provider-ledger", pro, "/ledger"},
 		{"provider-dashboard", pro, "/dashboard"},

@@ -90,7 +90,8 @@ func (a *Service) MyGrids(ctx context.Context, ac *gongzhi.Actor) ([]int64, erro
 		return nil, nil
 	}
 	q := a.DB.Q()
-	pid, err := q.UserPersonID(ctx, ac.User.ID)
+	l, err := kernel.LinkedOf(ctx, q, ac)
+	pid := l.Person
 	if err != nil || pid == 0 {
 		return nil, err
 	}

@@ -206,12 +206,26 @@ func ScopeFrom(ac *gongzhi.Actor, sp store.ScopePlaces) error {
 		}
 		code, lvl = sp.OrgCode, sp.OrgLevel
 	}
+	linked := sp.Linked
+	ac.Linked = &linked
 	if code == "" || gongzhi.IsAdminRole(ac.User.Role) {
 		ac.ScopeCode, ac.Scope = "", ""
 		return nil
 	}
 	setScope(ac, code, lvl)
 	return nil
+}
+
+// LinkedOf returns the person the actor's account is linked to, with its household and
+// community: as read with the account when the request was authenticated (ScopeFrom), so that
+// the capabilities a page asks do not each read it again; else (an actor made otherwise) read
+// through q. A write that must see the link as it is at its commit reads it inside its
+// transaction instead (store.Q.UserPersonID).
+func LinkedOf(ctx context.Context, q *store.Q, ac *gongzhi.Actor) (gongzhi.PersonLink, error) {
+	if ac.Linked != nil {
+		return *ac.Linked, nil
+	}
+	return q.UserLink(ctx, ac.User.ID)
 }
 
 func setScope(ac *gongzhi.Actor, code string, lvl int) {

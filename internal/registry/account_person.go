@@ -75,25 +75,32 @@ func personTaken(username string) error {
 }
 
 // LinkedPerson returns the person the signed-in account is linked to, if the capability's rule
-// allows the caller (EFORBIDDEN otherwise), or EFORBIDDEN (notLinked) when it is not linked.
+// allows the caller (EFORBIDDEN otherwise), or EFORBIDDEN (notLinked) when it is not linked: the
+// link read with the account for the request (kernel.LinkedOf).
 func (a *Service) LinkedPerson(ctx context.Context, ac *gongzhi.Actor, allowed bool, notLinked string) (int64, error) {
-	return LinkedPersonIn(ctx, a.DB.Q(), ac, allowed, notLinked)
+	if err := kernel.Allow(ac, allowed); err != nil {
+		return 0, err
+	}
+	l, err := kernel.LinkedOf(ctx, a.DB.Q(), ac)
+	return linked(l.Person, err, notLinked)
 }
 
-// LinkedPersonIn is LinkedPerson read through q: inside a transaction, its handle, never the
-// pool.
+// LinkedPersonIn is LinkedPerson read through q as it is now: inside a transaction, its handle,
+// never the pool.
 func LinkedPersonIn(ctx context.Context, q *store.Q, ac *gongzhi.Actor, allowed bool, notLinked string) (int64, error) {
 	if err := kernel.Allow(ac, allowed); err != nil {
 		return 0, err
 	}
 	id, err := q.UserPersonID(ctx, ac.User.ID)
-	if err != nil {
-		return 0, err
+	return linked(id, err, notLinked)
+}
+
+// linked refuses an account linked to no person (EFORBIDDEN notLinked).
+func linked(person int64, err error, notLinked string) (int64, error) {
+	if err == nil && person == 0 {
+		err = &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: notLinked}
 	}
-	if id == 0 {
-		return 0, &gongzhi.Error{Code: gongzhi.EFORBIDDEN, Message: notLinked}
-	}
-	return id, nil
+	return person, err
 }
 
 // ---- social workers' accounts

@@ -361,7 +361,7 @@ func (q *Q) Query(ctx context.Context, query string, args ...any) (*Rows, error)
 // plan takes any place range for a few rows: a grid's visits within a city intersected the grid's
 // 162 index entries with the city's 351,000 (issue 10). Run as pgx's unnamed statement, with
 // its description kept, a list is planned with its values at each run; the rest stay prepared,
-// and so do the lists whose rows are few whatever their values (listArgs, where.narrow).
+// and so do the lists whose rows are few whatever their values (listQuery: where.narrow, where.placesWritten).
 // SQLite plans each statement once (qpsg.go) and needs no such argument.
 func (q *Q) valued(args []any) []any {
 	if q.d != Postgres {

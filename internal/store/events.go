@@ -313,6 +313,23 @@ func (q *Q) InVisitedHousehold(ctx context.Context, userID, householdID int64) (
 	return n > 0, err
 }
 
+// GridEventCounts counts a grid's events within scope that are still moving (not closed or
+// rejected) and, of those, the ones past their step's deadline at now: the two figures of a
+// grid's page in one statement, as ListEvents's filters state=open and overdue=1 count them.
+func (q *Q) GridEventCounts(ctx context.Context, s EventScope, gridID int64, now time.Time) (open, overdue int, err error) {
+	w := &where{}
+	q.wideEventScope(w, s)
+	w.add("e.grid_id = ?", gridID)
+	w.add("e.state NOT IN ('closed', 'rejected')")
+	args := append([]any{now.UTC()}, w.args...)
+	if !w.narrow() { // a grid within a street's range or wider: planned for its values (listQuery)
+		args = q.valued(args)
+	}
+	err = q.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN e.step_due_at < ? THEN 1 ELSE 0 END), 0) FROM events e`+w.sql(),
+		args...).Scan(&open, &overdue)
+	return open, overdue, mapErr(err)
+}
+
 // OpenEventsByGrid counts the events still moving (not closed or rejected) of each grid under
 // a place code prefix, within scope, for the grid map.
 func (q *Q) OpenEventsByGrid(ctx context.Context, s EventScope, prefix string) (map[int64]int, error) {

@@ -294,7 +294,8 @@ func (q *Q) ListVisits(ctx context.Context, s Scope, f VisitFilter) ([]*gongzhi.
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	rows, err := q.Query(ctx, `SELECT `+visitCols+` FROM `+visitFrom+w.sql()+` ORDER BY v.visited_on DESC, v.id DESC LIMIT `+strconv.Itoa(f.Limit), q.valued(w.args)...)
+	cond, args := q.listQuery(w)
+	rows, err := q.Query(ctx, `SELECT `+visitCols+` FROM `+visitFrom+cond+` ORDER BY v.visited_on DESC, v.id DESC LIMIT `+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, err
 	}

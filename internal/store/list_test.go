@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,41 +254,61 @@ func TestPostgresSessionSettings(t *testing.T) {
 
 // TestNarrowListsKeptPrepared: a list within one community (and a list with no range at all) is
 // few rows whatever its values, so it stays prepared and PostgreSQL keeps its plan instead of
-// planning it at each run; a street's range is still planned for its values (docs/lists.md
-// "Plans").
+// planning it at each run; a street's list whose only values are its range stays prepared too,
+// with the range's bounds written into the statement; a street's list with another value is
+// still planned for its values (docs/lists.md "Plans"; TestPlacesWritten for the bounds written).
 func TestNarrowListsKeptPrepared(t *testing.T) {
 	db := storetest.Postgres(t)
 	seedPeople(t, db, 40)
 	ctx := context.Background()
-	prepared := func(q *store.Q) int {
+	prepared := func(q *store.Q) []string {
 		t.Helper()
-		var n int
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM pg_prepared_statements WHERE (statement LIKE '%counted%' OR statement LIKE '%ORDER BY pe.place_code%')
-			AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&n); err != nil {
+		rows, err := q.Query(ctx, `SELECT statement FROM pg_prepared_statements WHERE (statement LIKE '%counted%' OR statement LIKE '%ORDER BY pe.place_code%')
+			AND statement NOT LIKE '%pg_prepared_statements%'`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return n
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
 	}
 	for _, c := range []struct {
-		scope store.Scope
-		q     string
-		kept  bool
+		scope   store.Scope
+		q       string
+		filters map[string]string
+		kept    bool
+		written string // a literal the kept statements hold
+		none    bool   // lists nothing
 	}{
-		{store.Scope{Prefix: "330902001001"}, "", true},
-		{store.Scope{Prefix: "330902001"}, "", false},
+		{scope: store.Scope{Prefix: "330902001001"}, kept: true},
+		{scope: store.Scope{Prefix: "330902001"}, kept: true, written: "'330902001:'"},
 		// a name with few matches is searched as their ids, as narrow as a community
-		{store.Scope{Prefix: "330902001001"}, "张", true},
-		{store.Scope{Prefix: "330902001"}, "张", false},
+		{scope: store.Scope{Prefix: "330902001001"}, q: "张", kept: true},
+		{scope: store.Scope{Prefix: "330902001"}, q: "张", kept: false},
+		// a street's list with another value than its range
+		{scope: store.Scope{Prefix: "330902001"}, filters: map[string]string{"household": "1"}, kept: false, none: true},
 	} {
 		err := db.Transact(ctx, func(ctx context.Context, q *store.Q) error {
-			before := prepared(q)
+			before := len(prepared(q))
 			for range 3 {
-				if _, total, _ := listIDs(t, q, c.scope, store.ListOptions{Limit: 5, Q: c.q}); total == 0 {
-					t.Fatalf("%+v %q: nothing listed", c.scope, c.q)
+				_, total, _ := listIDs(t, q, c.scope, store.ListOptions{Limit: 5, Q: c.q, Filters: c.filters})
+				if (total == 0) != c.none {
+					t.Fatalf("%+v %q %v: %d listed", c.scope, c.q, c.filters, total)
 				}
 			}
-			if kept := prepared(q) > before; kept != c.kept {
-				t.Errorf("list under %s searching %q: kept prepared %v, want %v", c.scope.Prefix, c.q, kept, c.kept)
+			after := prepared(q)
+			if kept := len(after) > before; kept != c.kept {
+				t.Errorf("list under %s searching %q with %v: kept prepared %v, want %v", c.scope.Prefix, c.q, c.filters, kept, c.kept)
+			}
+			if c.written != "" && !strings.Contains(strings.Join(after[before:], "\n"), c.written) {
+				t.Errorf("list under %s: statements kept %q, without %s", c.scope.Prefix, after[before:], c.written)
 			}
 			return nil
 		})

@@ -314,8 +314,10 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	if q.counts.has(key) {
 		return limit, false, nil
 	}
+	cond, args := q.listQuery(w)
+	query = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + countFrom(from, cond) + cond + " LIMIT " + itoa(limit+1) + ") counted"
 	var n int
-	if err := q.QueryRow(ctx, query, q.listArgs(w)...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, query, args...).Scan(&n); err != nil {
 		return 0, false, mapErr(err)
 	}
 	if n > limit {
@@ -325,14 +327,49 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	return n, true, nil
 }
 
-// listArgs returns the arguments of a list's page or count with w: planned for their values at
-// each run (valued) unless w is narrow, when the statement stays prepared and PostgreSQL may keep
-// one generic plan for it (docs/lists.md "Plans").
-func (q *Q) listArgs(w *where) []any {
-	if w.narrow() {
-		return w.args
+// listQuery returns the condition and arguments of a list's page or count with w (docs/lists.md
+// "Plans"):
+//   - w narrow: as they are; the statement stays prepared and PostgreSQL may keep one generic
+//     plan for it;
+//   - on PostgreSQL, w's only values the bounds of place ranges (a street's or a city's lists
+//     unfiltered): those bounds written into the statement, which stays prepared, one for each
+//     place; with no value left to guess, its plan is the one made for that place's range, kept;
+//   - else as they are, planned for their values at each run (valued).
+func (q *Q) listQuery(w *where) (string, []any) {
+	if w.narrow() || q.d != Postgres {
+		return w.sql(), w.args
 	}
-	return q.valued(w.args)
+	if cond, ok := w.placesWritten(); ok {
+		return cond, nil
+	}
+	return w.sql(), q.valued(w.args)
+}
+
+// placesWritten returns w's condition with the bounds of its place ranges written in as
+// literals, when those are all its values and every bound is a place code's digits (a prefix,
+// or a prefix and ":"): nothing a caller typed reaches the statement's text otherwise.
+func (w *where) placesWritten() (string, bool) {
+	if len(w.ranges) == 0 || len(w.args) != 2*len(w.ranges) {
+		return "", false
+	}
+	for _, i := range w.ranges {
+		lo, ok1 := w.args[i].(string)
+		hi, ok2 := w.args[i+1].(string)
+		if !ok1 || !ok2 || lo == "" || hi != lo+":" || strings.Trim(lo, "0123456789") != "" {
+			return "", false
+		}
+	}
+	var b strings.Builder
+	arg := 0
+	for _, c := range w.sql() { // SQL in this package never puts ? in a literal (rebind)
+		if c != '?' {
+			b.WriteRune(c)
+			continue
+		}
+		b.WriteString("'" + w.args[arg].(string) + "'")
+		arg++
+	}
+	return b.String(), arg == len(w.args)
 }
 
 // narrow reports whether w's rows are few whatever its values, so that a plan made without them
@@ -372,14 +409,15 @@ func fetch[T any](ctx context.Context, q *Q, selectCols, from string, w *where, 
 	for _, k := range keys {
 		cols += ", " + k.expr
 	}
-	query := "SELECT " + cols + " FROM " + from + w.sql() + orderSQL(keys, flip)
+	cond, args := q.listQuery(w)
+	query := "SELECT " + cols + " FROM " + from + cond + orderSQL(keys, flip)
 	if limit > 0 {
 		query += " LIMIT " + itoa(limit)
 		if offset > 0 {
 			query += " OFFSET " + itoa(offset)
 		}
 	}
-	rows, err := q.Query(ctx, query, q.listArgs(w)...)
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func scanPerson(s scanner) (*gongzhi.Person, error) {
 }
 
 func personScope(w *where, s Scope) {
-	if !s.None && s.OrgID == 0 && s.Prefix != "" {
+	if !s.None && s.OrgID == 0 && len(s.Prefix) == placeCodeLen { // wider: a range through under
 		c, a := placeRange("pe.place_code", s.Prefix)
 		w.add(c, a...)
 		return

@@ -445,26 +445,35 @@ type ScopePlaces struct {
 	OrgFound            bool
 	OrgCode             string
 	OrgLevel, UserLevel int
+	// Linked is the person the account is linked to, with its household and community.
+	Linked gongzhi.PersonLink
 }
 
 // scopePlacesCols and scopePlacesJoins read an account's ScopePlaces beside the account (users
-// u): its organization's place with that place's level, and its own place's level.
+// u): its organization's place with that place's level, its own place's level, and the person
+// it is linked to with that person's household and community (as UserPerson and
+// PersonCommunity read them).
 const (
-	scopePlacesCols  = `o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0)`
+	scopePlacesCols = `o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0),
+		COALESCE(pp.id, 0), COALESCE(pp.household_id, 0), COALESCE(ph.community_code, pp.place_code, '')`
 	scopePlacesJoins = `LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
-		LEFT JOIN places up ON up.code = u.place_code`
+		LEFT JOIN places up ON up.code = u.place_code
+		LEFT JOIN people pp ON pp.id = u.person_id LEFT JOIN households ph ON ph.id = pp.household_id`
 )
 
 // scopePlacesScan receives scopePlacesCols.
 type scopePlacesScan struct {
 	orgCode             sql.NullString
 	orgLevel, userLevel int
+	linked              gongzhi.PersonLink
 }
 
-func (s *scopePlacesScan) dest() []any { return []any{&s.orgCode, &s.orgLevel, &s.userLevel} }
+func (s *scopePlacesScan) dest() []any {
+	return []any{&s.orgCode, &s.orgLevel, &s.userLevel, &s.linked.Person, &s.linked.Household, &s.linked.Community}
+}
 
 func (s *scopePlacesScan) places() ScopePlaces {
-	return ScopePlaces{OrgFound: s.orgCode.Valid, OrgCode: s.orgCode.String, OrgLevel: s.orgLevel, UserLevel: s.userLevel}
+	return ScopePlaces{OrgFound: s.orgCode.Valid, OrgCode: s.orgCode.String, OrgLevel: s.orgLevel, UserLevel: s.userLevel, Linked: s.linked}
 }
 
 // OrgPlace returns an organization's place and that place's level (0 when the place is not in

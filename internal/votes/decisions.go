@@ -187,10 +187,11 @@ func (a *Service) RateDecision(ctx context.Context, ac *gongzhi.Actor, id int64,
 	if err != nil {
 		return err
 	}
-	person, _, err := a.DB.Q().UserPerson(ctx, ac.User.ID)
+	l, err := kernel.LinkedOf(ctx, a.DB.Q(), ac)
 	if err != nil {
 		return err
 	}
+	person := l.Person
 	if person == 0 {
 		return gongzhi.Refused("person", "vote.not_linked")
 	}

@@ -14,10 +14,11 @@ import (
 func (a *Service) Todos(ctx context.Context, ac *gongzhi.Actor) ([]kernel.Todo, error) {
 	switch {
 	case MayCastBallot(ac):
-		p, _, err := a.DB.Q().UserPerson(ctx, ac.User.ID)
-		if err != nil || p == 0 {
+		l, err := kernel.LinkedOf(ctx, a.DB.Q(), ac)
+		if err != nil || l.Person == 0 {
 			return nil, err
 		}
+		p := l.Person
 		vs, err := a.Votes(ctx, ac, gongzhi.VoteOpen)
 		if err != nil {
 			return nil, err

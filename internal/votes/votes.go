@@ -49,15 +49,11 @@ func (a *Service) scope(ctx context.Context, ac *gongzhi.Actor) (store.Scope, er
 		return store.Scope{}, err
 	}
 	if ac.Has(gongzhi.RoleResident) {
-		p, _, err := a.DB.Q().UserPerson(ctx, ac.User.ID)
-		if err != nil || p == 0 {
+		l, err := kernel.LinkedOf(ctx, a.DB.Q(), ac)
+		if err != nil || l.Person == 0 || l.Community == "" {
 			return store.Scope{None: true}, err
 		}
-		c, err := a.DB.Q().PersonCommunity(ctx, p)
-		if err != nil || c == "" {
-			return store.Scope{None: true}, err
-		}
-		return store.Scope{Prefix: c}, nil
+		return store.Scope{Prefix: l.Community}, nil
 	}
 	return kernel.PlaceScope(ac), nil
 }
@@ -390,10 +386,11 @@ func (a *Service) Cast(ctx context.Context, ac *gongzhi.Actor, id int64, choice 
 	if err != nil {
 		return nil, err
 	}
-	person, _, err := a.DB.Q().UserPerson(ctx, ac.User.ID)
+	l, err := kernel.LinkedOf(ctx, a.DB.Q(), ac)
 	if err != nil {
 		return nil, err
 	}
+	person := l.Person
 	if person == 0 {
 		return nil, gongzhi.Refused("person", "vote.not_linked")
 	}

@@ -56,11 +56,11 @@ func (a *Service) voucherScope(ctx context.Context, ac *gongzhi.Actor) (store.Vo
 	case ac.IsSystem():
 		return store.VoucherScope{}, nil
 	case ac.Has(gongzhi.RoleResident):
-		p, h, err := a.DB.Q().UserPerson(ctx, ac.User.ID)
-		if err != nil || p == 0 {
+		l, err := kernel.LinkedOf(ctx, a.DB.Q(), ac)
+		if err != nil || l.Person == 0 {
 			return store.VoucherScope{None: true}, err
 		}
-		return store.VoucherScope{PersonID: p, HouseholdID: h}, nil
+		return store.VoucherScope{PersonID: l.Person, HouseholdID: l.Household}, nil
 	case ac.Has(gongzhi.RoleProvider):
 		if ac.User.OrgID == 0 {
 			return store.VoucherScope{None: true}, nil
