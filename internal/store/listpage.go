@@ -336,13 +336,66 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 //     place; with no value left to guess, its plan is the one made for that place's range, kept;
 //   - else as they are, planned for their values at each run (valued).
 func (q *Q) listQuery(w *where) (string, []any) {
-	if w.narrow() || q.d != Postgres {
+	if q.d != Postgres {
+		return w.sql(), w.args
+	}
+	w = w.communitiesEqual()
+	if w.narrow() {
 		return w.sql(), w.args
 	}
 	if cond, ok := w.placesWritten(); ok {
 		return cond, nil
 	}
 	return w.sql(), q.valued(w.args)
+}
+
+// communitiesEqual returns w with the range of each community's whole code (under with a
+// community's twelve digits) written as the equality it is, col = ?, for PostgreSQL: a generic
+// plan estimates an equality from the column's distinct values, a community's share, and is
+// kept; of a range it guesses a share of its own, above what the values bound give, so
+// PostgreSQL planned a community's range for its values at every run although its statement
+// stayed prepared.
+func (w *where) communitiesEqual() *where {
+	eq := map[string]bool{}
+	for col, i := range w.ranges {
+		if p, ok := w.args[i].(string); ok && len(p) == placeCodeLen {
+			eq[col] = true
+		}
+	}
+	if len(eq) == 0 {
+		return w
+	}
+	out := &where{countCap: w.countCap}
+	arg := 0
+	for _, part := range w.parts {
+		n := strings.Count(part, "?") // SQL in this package never puts ? in a literal (rebind)
+		args := w.args[arg : arg+n]
+		arg += n
+		col, ranged := w.rangeOf(part)
+		switch {
+		case ranged && eq[col]:
+			out.add(col+" = ?", args[0])
+		case ranged:
+			if out.ranges == nil {
+				out.ranges = map[string]int{}
+			}
+			out.ranges[col] = len(out.args)
+			out.add(part, args...)
+		default:
+			out.add(part, args...)
+		}
+	}
+	return out
+}
+
+// rangeOf returns the column of a condition of w that is a place range added by under.
+func (w *where) rangeOf(part string) (string, bool) {
+	for col := range w.ranges {
+		if c, _ := scopeRange(col, ""); c == part {
+			return col, true
+		}
+	}
+	return "", false
 }
 
 // placesWritten returns w's condition with the bounds of its place ranges written in as
