@@ -5,6 +5,7 @@
 package eventsweb
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -16,7 +17,7 @@ import (
 func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) error {
 	place := r.URL.Query().Get("place")
 	if web.IsAPIPath(r) {
-		list, err := s.svc.PublicEvents(r.Context(), place, 100)
+		list, err := s.publicEvents(r.Context(), place, 100)
 		if err != nil {
 			return err
 		}
@@ -24,6 +25,21 @@ func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.renderPublic(w, r, http.StatusOK, nil)
+}
+
+// publicEvents are the latest n reports under place for anyone, the same for everyone: kept
+// under the public data's version as the other public pages are (web.PublicCached).
+func (s *Server) publicEvents(ctx context.Context, place string, n int) ([]gongzhi.PublicEvent, error) {
+	return web.PublicCached(ctx, s.Server, "events.public:"+place+":"+strconv.Itoa(n), func(ctx context.Context) ([]gongzhi.PublicEvent, error) {
+		return s.svc.PublicEvents(ctx, place, n)
+	})
+}
+
+// publicPerformance is the public statistics of a month under place, kept as publicEvents.
+func (s *Server) publicPerformance(ctx context.Context, place, month string) (*events.Performance, error) {
+	return web.PublicCached(ctx, s.Server, "events.performance:"+place+":"+month, func(ctx context.Context) (*events.Performance, error) {
+		return s.svc.PublicPerformance(ctx, place, month)
+	})
 }
 
 func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int, fe *gongzhi.Error) error {
@@ -35,7 +51,7 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int
 	}
 	v := &pageView{Tools: []web.Kv{{Label: web.T(lang, "event.track"), Href: "/public/events/track"}},
 		Sections: []section{{ID: "report", Title: web.T(lang, "event.public_report"), Intro: web.T(lang, "event.public_report_intro"), Forms: []*web.FormView{f}}}}
-	list, err := s.svc.PublicEvents(ctx, place, 50)
+	list, err := s.publicEvents(ctx, place, 50)
 	if err != nil && gongzhi.ErrorCode(err) != gongzhi.ENOTFOUND {
 		return err
 	}
@@ -46,7 +62,7 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int
 			{Text: e.CommunityName + " " + e.GridName}, {Text: web.T(lang, "event.state."+e.State)}, {Text: when(e.CreatedAt)}})
 	}
 	v.Sections = append(v.Sections, sec)
-	if p, err := s.svc.PublicPerformance(ctx, place, ""); err == nil {
+	if p, err := s.publicPerformance(ctx, place, ""); err == nil {
 		st := perfSections(lang, p)[0]
 		st.Title = web.T(lang, "event.public_stats:"+p.Month)
 		v.Sections = append(v.Sections, st)
@@ -205,7 +221,7 @@ func (s *Server) publicRate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) publicStats(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.PublicPerformance(r.Context(), r.URL.Query().Get("place"), r.URL.Query().Get("month"))
+	p, err := s.publicPerformance(r.Context(), r.URL.Query().Get("place"), r.URL.Query().Get("month"))
 	if err != nil {
 		return err
 	}

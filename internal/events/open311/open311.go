@@ -9,6 +9,7 @@ package open311
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"encoding/xml"
@@ -494,12 +495,20 @@ func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string)
 		writeErr(w, format, fail(400, "page %d: at most %d requests are skipped", page, gongzhi.MaxOffset))
 		return nil
 	}
-	if err := s.svc.PublicEventsFiltered(r.Context(), f, size, (page-1)*size, func(e *gongzhi.Event) error {
-		list.Requests = append(list.Requests, itemOf(lang, e))
-		return nil
-	}); err != nil {
+	// the same for every client asking the same: kept under the public data's version, as the
+	// public pages are (web.PublicCached; the default window's end moves with its clock)
+	items, err := web.PublicCached(r.Context(), s.Server, "open311.requests:"+lang+":"+r.URL.RawQuery, func(ctx context.Context) ([]requestItem, error) {
+		out := []requestItem{}
+		err := s.svc.PublicEventsFiltered(ctx, f, size, (page-1)*size, func(e *gongzhi.Event) error {
+			out = append(out, itemOf(lang, e))
+			return nil
+		})
+		return out, err
+	})
+	if err != nil {
 		return err
 	}
+	list.Requests = items
 	write(w, format, 200, list, jsonOf(list.Requests))
 	return nil
 }
