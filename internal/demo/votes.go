@@ -140,10 +140,11 @@ func seedVotes(ctx context.Context, a *app.App, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	_, own, err := q.UserPerson(ctx, res.User.ID)
+	link, err := q.UserLink(ctx, res.User.ID)
 	if err != nil {
 		return err
 	}
+	own := link.Household
 	n := 0
 	for _, p := range reps {
 		if n == 5 {

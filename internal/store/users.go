@@ -451,15 +451,27 @@ type ScopePlaces struct {
 
 // scopePlacesCols and scopePlacesJoins read an account's ScopePlaces beside the account (users
 // u): its organization's place with that place's level, its own place's level, and the person
-// it is linked to with that person's household and community (as UserPerson and
-// PersonCommunity read them).
+// it is linked to (linkCols).
 const (
-	scopePlacesCols = `o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0),
-		COALESCE(pp.id, 0), COALESCE(pp.household_id, 0), COALESCE(ph.community_code, pp.place_code, '')`
+	scopePlacesCols  = `o.place_code, COALESCE(op.level, 0), COALESCE(up.level, 0), ` + linkCols
 	scopePlacesJoins = `LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN places op ON op.code = o.place_code
-		LEFT JOIN places up ON up.code = u.place_code
-		LEFT JOIN people pp ON pp.id = u.person_id LEFT JOIN households ph ON ph.id = pp.household_id`
+		LEFT JOIN places up ON up.code = u.place_code ` + linkJoins
 )
+
+// linkCols and linkJoins read the person an account (users u) is linked to, that person's
+// household and community (the household's, else the person's place): gongzhi.PersonLink.
+const (
+	linkCols  = `COALESCE(pp.id, 0), COALESCE(pp.household_id, 0), COALESCE(ph.community_code, pp.place_code, '')`
+	linkJoins = `LEFT JOIN people pp ON pp.id = u.person_id LEFT JOIN households ph ON ph.id = pp.household_id`
+)
+
+// UserLink returns the person an account is linked to, with its household and community, as
+// the account's authentication reads them beside it (kernel.LinkedOf).
+func (q *Q) UserLink(ctx context.Context, userID int64) (gongzhi.PersonLink, error) {
+	var l gongzhi.PersonLink
+	err := q.QueryRow(ctx, `SELECT `+linkCols+` FROM users u `+linkJoins+` WHERE u.id = ?`, userID).Scan(&l.Person, &l.Household, &l.Community)
+	return l, mapErr(err)
+}
 
 // scopePlacesScan receives scopePlacesCols.
 type scopePlacesScan struct {

@@ -619,25 +619,6 @@ func (q *Q) VoucherProviderShares(ctx context.Context) ([]gongzhi.VoucherProvide
 	return out, mapErr(rows.Err())
 }
 
-// UserPerson returns the person an account is linked to and that person's household (0, 0 when
-// the account is not linked).
-func (q *Q) UserPerson(ctx context.Context, userID int64) (personID, householdID int64, err error) {
-	err = q.QueryRow(ctx, `SELECT COALESCE(u.person_id, 0), COALESCE(p.household_id, 0) FROM users u LEFT JOIN people p ON p.id = u.person_id
-		WHERE u.id = ?`, userID).Scan(&personID, &householdID)
-	return personID, householdID, mapErr(err)
-}
-
-// UserLink returns the person an account is linked to with that person's household and
-// community (the household's, else the person's place): what the account's authentication reads
-// beside it (scopePlacesCols).
-func (q *Q) UserLink(ctx context.Context, userID int64) (gongzhi.PersonLink, error) {
-	var l gongzhi.PersonLink
-	err := q.QueryRow(ctx, `SELECT COALESCE(pp.id, 0), COALESCE(pp.household_id, 0), COALESCE(ph.community_code, pp.place_code, '')
-		FROM users u LEFT JOIN people pp ON pp.id = u.person_id LEFT JOIN households ph ON ph.id = pp.household_id WHERE u.id = ?`, userID).
-		Scan(&l.Person, &l.Household, &l.Community)
-	return l, mapErr(err)
-}
-
 // EligibleMatch is a resident a scheme admits, found by name for issuing one voucher: what tells
 // people of one name apart (masked ID number, community, birth year) and what they hold.
 type EligibleMatch struct {

@@ -124,7 +124,8 @@ func TestVotes(t *testing.T) {
 		ctx, q := f.ctx, db.Q()
 		adult := f.now.Year() - 18
 		// households of 中山社区 with an adult, and one adult of each; the resident's own first
-		resPerson, resHousehold, err := q.UserPerson(ctx, f.resident.User.ID)
+		link, err := q.UserLink(ctx, f.resident.User.ID)
+		resPerson, resHousehold := link.Person, link.Household
 		if err != nil || resPerson == 0 {
 			t.Fatal("zs-resident has no person", err)
 		}

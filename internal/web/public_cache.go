@@ -14,7 +14,8 @@
 //     hundred behind it every ten seconds.
 //
 // Only public, anonymous data goes in: nothing personal or scoped to a signed-in caller, and no
-// search results (their keys would be unbounded); at most publicCacheMax entries are kept.
+// search results. Keys are names, languages, checked values and places that exist, never what a
+// visitor types as it is (those keys would be unbounded); at most publicCacheMax entries are kept.
 
 package web
 

@@ -1,5 +1,6 @@
-// Issue 10: the public reports and statistics are kept under the public data's version
-// (web.PublicCached): the same for everyone, read again after any write to them.
+// Issue 10: the public reports and Open311's default lists are kept under the public data's
+// version (web.PublicCached): the same for everyone, read again after any write to them; the
+// month's public figures follow a report too.
 
 package web_test
 
@@ -35,9 +36,9 @@ func TestPublicEventsFollowWrites(t *testing.T) {
 			}
 			return r.Body["total"].(map[string]any)["events"].(float64)
 		}
-		open311 := func() string {
+		open311 := func(query string) string {
 			t.Helper()
-			res, err := http.Get(e.srv.URL + "/open311/v2/requests.json")
+			res, err := http.Get(e.srv.URL + "/open311/v2/requests.json" + query)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,7 +51,8 @@ func TestPublicEventsFollowWrites(t *testing.T) {
 		}
 		before, n := list()
 		events := month()
-		newest311 := open311()
+		newest311 := open311("")
+		newestOpen := open311("?status=open")
 		if again, m := list(); again != before || m != n || month() != events { // kept: the same answer
 			t.Fatalf("read twice: %v %d then %v %d", before, n, again, m)
 		}
@@ -64,8 +66,11 @@ func TestPublicEventsFollowWrites(t *testing.T) {
 		if got := month(); got != events+1 {
 			t.Fatalf("the month's public figures count %v events after a report, were %v", got, events)
 		}
-		if got := open311(); got == newest311 || got != fmt.Sprint(r.Body["id"]) {
-			t.Fatalf("Open311's newest request %s after the report %v (was %s)", got, r.Body["id"], newest311)
+		// the default lists, kept, and one asked with a date, read each time
+		for query, was := range map[string]string{"": newest311, "?status=open": newestOpen, "?start_date=2020-01-01T00:00:00Z": newest311} {
+			if got := open311(query); got == was || got != fmt.Sprint(r.Body["id"]) {
+				t.Fatalf("Open311's newest request%s %s after the report %v (was %s)", query, got, r.Body["id"], was)
+			}
 		}
 		// the page shows the same list
 		if _, page := e.browser().get("/public/events?place=320116004001"); !strings.Contains(page, "路灯不亮") {

@@ -35,13 +35,6 @@ func (s *Server) publicEvents(ctx context.Context, place string, n int) ([]gongz
 	})
 }
 
-// publicPerformance is the public statistics of a month under place, kept as publicEvents.
-func (s *Server) publicPerformance(ctx context.Context, place, month string) (*events.Performance, error) {
-	return web.PublicCached(ctx, s.Server, "events.performance:"+place+":"+month, func(ctx context.Context) (*events.Performance, error) {
-		return s.svc.PublicPerformance(ctx, place, month)
-	})
-}
-
 func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int, fe *gongzhi.Error) error {
 	lang, ctx := web.LangOf(r), r.Context()
 	place := r.URL.Query().Get("place")
@@ -62,7 +55,7 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int
 			{Text: e.CommunityName + " " + e.GridName}, {Text: web.T(lang, "event.state."+e.State)}, {Text: when(e.CreatedAt)}})
 	}
 	v.Sections = append(v.Sections, sec)
-	if p, err := s.publicPerformance(ctx, place, ""); err == nil {
+	if p, err := s.svc.PublicPerformance(ctx, place, ""); err == nil {
 		st := perfSections(lang, p)[0]
 		st.Title = web.T(lang, "event.public_stats:"+p.Month)
 		v.Sections = append(v.Sections, st)
@@ -221,7 +214,7 @@ func (s *Server) publicRate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) publicStats(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.publicPerformance(r.Context(), r.URL.Query().Get("place"), r.URL.Query().Get("month"))
+	p, err := s.svc.PublicPerformance(r.Context(), r.URL.Query().Get("place"), r.URL.Query().Get("month"))
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -495,22 +496,41 @@ func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string)
 		writeErr(w, format, fail(400, "page %d: at most %d requests are skipped", page, gongzhi.MaxOffset))
 		return nil
 	}
-	// the same for every client asking the same: kept under the public data's version, as the
-	// public pages are (web.PublicCached; the default window's end moves with its clock)
-	items, err := web.PublicCached(r.Context(), s.Server, "open311.requests:"+lang+":"+r.URL.RawQuery, func(ctx context.Context) ([]requestItem, error) {
+	read := func(ctx context.Context) ([]requestItem, error) {
 		out := []requestItem{}
 		err := s.svc.PublicEventsFiltered(ctx, f, size, (page-1)*size, func(e *gongzhi.Event) error {
 			out = append(out, itemOf(lang, e))
 			return nil
 		})
 		return out, err
-	})
+	}
+	var items []requestItem
+	var err error
+	if defaultList(q) {
+		// the default list, open or closed or both, is the same for every client: kept under
+		// the public data's version as the public pages are (web.PublicCached; its 90 days end
+		// with the clock's window); other queries' keys would be whatever clients type
+		items, err = web.PublicCached(r.Context(), s.Server, "open311.requests:"+lang+":"+q.Get("status"), read)
+	} else {
+		items, err = read(r.Context())
+	}
 	if err != nil {
 		return err
 	}
 	list.Requests = items
 	write(w, format, 200, list, jsonOf(list.Requests))
 	return nil
+}
+
+// defaultList reports whether a requests query asks for the default list: no parameter but
+// status and the jurisdiction (checked before).
+func defaultList(q url.Values) bool {
+	for k := range q {
+		if k != "status" && k != "jurisdiction_id" {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) request(w http.ResponseWriter, r *http.Request) error {
