@@ -42,6 +42,7 @@ type DB struct {
 	DSN     string
 
 	counts  *capped     // counts that stopped at their cap (capped.go)
+	kept    *keptCounts // exact counts kept until the next write (counts_kept.go)
 	periods *periodMemo // the service periods of versions in force (terms.go)
 }
 
@@ -114,7 +115,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Dialect: d, DSN: dsn, counts: newCapped(), periods: &periodMemo{}}
+	db := &DB{Dialect: d, DSN: dsn, counts: newCapped(), kept: newKeptCounts(), periods: &periodMemo{}}
 	switch d {
 	case SQLite:
 		if target == "" {
@@ -183,7 +184,7 @@ func (db *DB) Close() error { return db.SQL.Close() }
 // takes that context as its first parameter, named like the caller's context so that it shadows
 // it; a test in this package checks every call site for that.
 func (db *DB) Q() *Q {
-	return &Q{x: db.SQL, d: db.Dialect, pool: true, counts: db.counts, periods: db.periods}
+	return &Q{x: db.SQL, d: db.Dialect, pool: true, counts: db.counts, kept: db.kept, periods: db.periods}
 }
 
 // ErrPoolInTx is the panic value when the connection pool is used with a transaction's context.
@@ -260,6 +261,8 @@ type Q struct {
 	// counts keeps the counts that stopped at their cap (capped.go); nil in a transaction,
 	// whose own writes a kept count would not see
 	counts *capped
+	// kept keeps exact counts until the next write (counts_kept.go); nil in a transaction
+	kept *keptCounts
 	// periods keeps the service periods of contract versions in force; nil in a transaction,
 	// whose version made effective could still roll back
 	periods *periodMemo

@@ -303,7 +303,8 @@ func countFromUncached(from, cond string) string {
 }
 
 // boundedCount counts the rows of from+w, stopping at gongzhi.MaxCount+1 (w.countCap+1 when
-// the condition sets a lower cap).
+// the condition sets a lower cap). A count past its cap is kept for a while (capped.go), an exact
+// one until the next write (counts_kept.go).
 func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool, error) {
 	limit := gongzhi.MaxCount
 	if w.countCap > 0 {
@@ -314,6 +315,15 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	if q.counts.has(key) {
 		return limit, false, nil
 	}
+	head, window, keep, err := q.countVersion(ctx, key)
+	if err != nil {
+		return 0, false, err
+	}
+	if keep {
+		if c, ok := q.kept.get(key, head, window); ok {
+			return c.n, c.exact, nil
+		}
+	}
 	cond, args := q.listQuery(w)
 	query = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + countFrom(from, cond) + cond + " LIMIT " + itoa(limit+1) + ") counted"
 	var n int
@@ -323,6 +333,9 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	if n > limit {
 		q.counts.keep(key)
 		return limit, false, nil
+	}
+	if keep {
+		q.kept.keep(key, keptCount{head: head, window: window, n: n, exact: true})
 	}
 	return n, true, nil
 }

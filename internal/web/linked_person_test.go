@@ -48,6 +48,7 @@ func TestLinkedPersonReadWithAccount(t *testing.T) {
 		}
 		bare := *res
 		bare.Linked = nil
+		todos(res) // the lists' totals kept (store's counts_kept.go), for both runs alike
 		got, carried := todos(res)
 		again, read := todos(&bare)
 		if !reflect.DeepEqual(got, again) {
