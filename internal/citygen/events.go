@@ -156,9 +156,15 @@ func (c *city) writeGridEvents(ctx context.Context) error {
 	if len(g.grids) == 0 {
 		return nil
 	}
-	if err := g.accounts(ctx); err != nil {
+	// the departments' and grid workers' accounts first, on a line of their own: each password is
+	// hashed (argon2id), hundreds a minute, which the events' rate and time left must not count
+	c.prog.start("event accounts", 0)
+	err = g.accounts(ctx)
+	c.prog.finish()
+	if err != nil {
 		return err
 	}
+	c.prog.start("events", c.opts.Scale.Events)
 	if err := g.teams(ctx); err != nil {
 		return err
 	}

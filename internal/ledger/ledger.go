@@ -657,16 +657,14 @@ func (a *Service) LedgerChoices(ctx context.Context, ac *gongzhi.Actor, contract
 }
 
 // LedgerContracts lists the signed contracts the caller reads the ledger of (a writer: its
-// own; staff: within their place), newest first.
+// own; staff: within their place), newest first, with their heads only (store.ContractHeads):
+// id, organization, place, fiscal year, category, title, provider, amount and state.
 func (a *Service) LedgerContracts(ctx context.Context, ac *gongzhi.Actor) ([]*gongzhi.Contract, error) {
 	s, err := progressScope(ac)
 	if err != nil {
 		return nil, err
 	}
-	var out []*gongzhi.Contract
-	_, err = a.DB.Q().ListContracts(ctx, s, store.ListOptions{Filters: map[string]string{"state": gongzhi.ContractSigned}},
-		func(c *gongzhi.Contract) error { out = append(out, c); return nil })
-	return out, err
+	return a.DB.Q().ContractHeads(ctx, s, gongzhi.ContractSigned)
 }
 
 // countsByTag reports whether a contract's terms in force have an indicator counting the

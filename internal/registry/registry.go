@@ -34,6 +34,15 @@ func (a *Service) Places(ctx context.Context, ac *gongzhi.Actor, opts store.List
 	return a.DB.Q().ListPlaces(ctx, kernel.PlaceScope(ac), opts, each)
 }
 
+// PlaceNamesAt returns the codes and names of the places of a level in scope, by code: what a
+// page names places with or offers as choices, without the places list's counts of children.
+func (a *Service) PlaceNamesAt(ctx context.Context, ac *gongzhi.Actor, level int) ([]gongzhi.NamedCode, error) {
+	if err := kernel.Allow(ac, MayReadPlaces(ac)); err != nil {
+		return nil, err
+	}
+	return a.DB.Q().PlacesAtLevel(ctx, kernel.PlaceScope(ac), level)
+}
+
 // Place returns a place in scope.
 func (a *Service) Place(ctx context.Context, ac *gongzhi.Actor, code string) (*gongzhi.Place, error) {
 	if err := kernel.Allow(ac, MayReadPlaces(ac)); err != nil {

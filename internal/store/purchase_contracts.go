@@ -76,6 +76,32 @@ func (q *Q) SignedContractIDs(ctx context.Context, s Scope, year int) ([]int64, 
 	return q.ids(ctx, "SELECT ct.id FROM contracts ct"+w.sql()+" ORDER BY ct.id", w.args...)
 }
 
+// ContractHeads returns the contracts in a state within scope, newest first, with their heads
+// only (id, organization, place, fiscal year, category, title, provider, amount, state): what a
+// page's choice of contracts
+// shows, without the rest of ListContracts's columns or a count (a city's 300 signed contracts
+// were a third of its ledger page).
+func (q *Q) ContractHeads(ctx context.Context, s Scope, state string) ([]*gongzhi.Contract, error) {
+	w := &where{}
+	w.add("ct.state = ?", state)
+	contractScope(w, s)
+	rows, err := q.Query(ctx, "SELECT ct.id, ct.org_id, ct.place_code, ct.fiscal_year, ct.category_code, ct.title, ct.provider_name, ct.amount, ct.state FROM contracts ct"+w.sql()+
+		" ORDER BY ct.id DESC", w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*gongzhi.Contract
+	for rows.Next() {
+		c := &gongzhi.Contract{}
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.PlaceCode, &c.FiscalYear, &c.CategoryCode, &c.Title, &c.ProviderName, &c.Amount, &c.State); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
 // InsertContract adds a draft contract.
 func (q *Q) InsertContract(ctx context.Context, ct *gongzhi.Contract, now time.Time) error {
 	id, err := q.InsertID(ctx, `INSERT INTO contracts (award_id, call_id, application_id, org_id, place_code, fiscal_year, category_code,

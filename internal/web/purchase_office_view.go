@@ -376,9 +376,11 @@ func (s *Server) OffGroupOptions(r *http.Request, l *OffLabels, blank string) []
 func (s *Server) OffPlaceNames(ctx context.Context, ac *gongzhi.Actor, levels ...int) map[string]string {
 	out := map[string]string{}
 	for _, lvl := range levels {
-		_, err := s.services.Places(ctx, ac, gongzhi.ListOptions{Filters: map[string]string{"level": strconv.Itoa(lvl)}},
-			func(p *gongzhi.Place) error { out[p.Code] = p.Name; return nil })
+		names, err := s.services.PlaceNamesAt(ctx, ac, lvl)
 		s.LogListError(nil, "place names", err)
+		for _, n := range names {
+			out[n.Code] = n.Name
+		}
 	}
 	return out
 }

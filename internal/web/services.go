@@ -24,6 +24,8 @@ type Services interface {
 	// Places and Organizations list those within the actor's scope.
 	Places(ctx context.Context, ac *gongzhi.Actor, opts gongzhi.ListOptions, each func(*gongzhi.Place) error) (int, error)
 	Organizations(ctx context.Context, ac *gongzhi.Actor, opts gongzhi.ListOptions, each func(*gongzhi.Organization) error) (int, error)
+	// PlaceNamesAt returns the codes and names of the places of a level in the actor's scope.
+	PlaceNamesAt(ctx context.Context, ac *gongzhi.Actor, level int) ([]gongzhi.NamedCode, error)
 	// TargetGroups lists the target groups to a signed-in actor, PublicTargetGroups to anyone.
 	TargetGroups(ctx context.Context, ac *gongzhi.Actor) ([]gongzhi.TargetGroup, error)
 	PublicTargetGroups(ctx context.Context) ([]gongzhi.TargetGroup, error)
