@@ -5,9 +5,10 @@
 // the server's processor time under the city's load test. Its answer past the cap, "more than
 // 10,000", is also the steadiest one a list has: it changes only when all but 10,000 of the rows
 // go, which no day's work does within a minute (an import adds rows, and a refused import leaves
-// none). So such an answer is kept by its query and arguments for cappedFor, and the lists whose
-// total is exact (those of 10,000 rows or fewer, a community's, a grid's, a search's) are counted
-// every time, so that a row added or removed shows at once.
+// none). So such an answer is kept by its query and arguments for cappedFor, whatever is written;
+// the lists whose total is exact (those of 10,000 rows or fewer, a community's, a grid's, a
+// search's) are kept only until the next write (counts_kept.go), so that a row added or removed
+// shows at once.
 
 package store
 
