@@ -5,27 +5,16 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
 
 func TestCappedCountsKept(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "capped.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, run := bareSQLite(t, "capped.db")
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	db.counts.now = func() time.Time { return now }
 	q := db.Q()
-	run := func(s string, args ...any) {
-		t.Helper()
-		if _, err := q.Exec(ctx, s, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
 	run(`CREATE TABLE rows_kept (id INTEGER PRIMARY KEY, k TEXT)`)
 	run(`CREATE TABLE audit_log (id INTEGER PRIMARY KEY, entity TEXT)`) // every write is audited
 	for i := range 12 {

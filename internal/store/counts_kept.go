@@ -47,7 +47,6 @@ var (
 type keptCount struct {
 	head, window int64
 	n            int
-	exact        bool
 }
 
 // keptCounts holds exact totals by query and arguments (cappedKey) under the audit head they
@@ -62,8 +61,9 @@ func newKeptCounts() *keptCounts {
 	return &keptCounts{now: time.Now, seen: map[string]keptCount{}}
 }
 
-// countVersion returns the head and window a count of query is kept under; ok is false for a
-// count that is never kept (in a transaction, or over the accounts).
+// countVersion returns the head and window a count of query (its SQL, without its arguments) is
+// kept under; ok is false for a count that is never kept (in a transaction, or over the
+// accounts).
 func (q *Q) countVersion(ctx context.Context, query string) (head, window int64, ok bool, err error) {
 	if q.kept == nil || unkeptTables.MatchString(query) {
 		return 0, 0, false, nil
@@ -80,11 +80,11 @@ func (q *Q) countVersion(ctx context.Context, query string) (head, window int64,
 }
 
 // get returns the total kept for key under head and window.
-func (k *keptCounts) get(key string, head, window int64) (keptCount, bool) {
+func (k *keptCounts) get(key string, head, window int64) (int, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	c, ok := k.seen[key]
-	return c, ok && c.head == head && c.window == window
+	return c.n, ok && c.head == head && c.window == window
 }
 
 // keep keeps a total counted at head and window.

@@ -7,7 +7,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,20 +14,10 @@ import (
 
 func TestKeptCounts(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "kept.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, run := bareSQLite(t, "kept.db")
 	now := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
 	db.kept.now = func() time.Time { return now }
 	q := db.Q()
-	run := func(s string, args ...any) {
-		t.Helper()
-		if _, err := q.Exec(ctx, s, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
 	audit := func(entity string) { t.Helper(); run(`INSERT INTO audit_log (entity) VALUES (?)`, entity) }
 	run(`CREATE TABLE audit_log (id INTEGER PRIMARY KEY, entity TEXT)`)
 	for _, table := range []string{"rows_kept", "ledger_rows", "users"} {
@@ -93,12 +82,12 @@ func TestKeptCounts(t *testing.T) {
 func TestKeptCountsMost(t *testing.T) {
 	k := newKeptCounts()
 	for i := range keptCountsMost {
-		k.keep(itoa(i), keptCount{head: 1, n: i, exact: true})
+		k.keep(itoa(i), keptCount{head: 1, n: i})
 	}
 	if _, ok := k.get("7", 1, 0); !ok {
 		t.Fatal("a kept total not found")
 	}
-	k.keep("one more", keptCount{head: 1, n: 1, exact: true})
+	k.keep("one more", keptCount{head: 1, n: 1})
 	if _, ok := k.get("7", 1, 0); ok || len(k.seen) != 1 {
 		t.Fatalf("past %d totals: %d kept", keptCountsMost, len(k.seen))
 	}

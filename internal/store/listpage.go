@@ -315,13 +315,13 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 	if q.counts.has(key) {
 		return limit, false, nil
 	}
-	head, window, keep, err := q.countVersion(ctx, key)
+	head, window, keep, err := q.countVersion(ctx, query)
 	if err != nil {
 		return 0, false, err
 	}
 	if keep {
-		if c, ok := q.kept.get(key, head, window); ok {
-			return c.n, c.exact, nil
+		if n, ok := q.kept.get(key, head, window); ok {
+			return n, true, nil
 		}
 	}
 	cond, args := q.listQuery(w)
@@ -335,7 +335,7 @@ func (q *Q) boundedCount(ctx context.Context, from string, w *where) (int, bool,
 		return limit, false, nil
 	}
 	if keep {
-		q.kept.keep(key, keptCount{head: head, window: window, n: n, exact: true})
+		q.kept.keep(key, keptCount{head: head, window: window, n: n})
 	}
 	return n, true, nil
 }

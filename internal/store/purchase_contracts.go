@@ -78,9 +78,8 @@ func (q *Q) SignedContractIDs(ctx context.Context, s Scope, year int) ([]int64, 
 
 // ContractHeads returns the contracts in a state within scope, newest first, with their heads
 // only (id, organization, place, fiscal year, category, title, provider, amount, state): what a
-// page's choice of contracts
-// shows, without the rest of ListContracts's columns or a count (a city's 300 signed contracts
-// were a third of its ledger page).
+// page's choice of contracts shows, without the rest of ListContracts's columns or a count (a
+// city's 300 signed contracts were a third of its ledger page).
 func (q *Q) ContractHeads(ctx context.Context, s Scope, state string) ([]*gongzhi.Contract, error) {
 	w := &where{}
 	w.add("ct.state = ?", state)

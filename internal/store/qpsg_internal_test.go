@@ -8,26 +8,18 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestSQLitePlannerStable(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "qpsg.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, run := bareSQLite(t, "qpsg.db")
 	// skewed: a is 1 on every row but five, b spreads evenly (200 rows a value)
-	q := db.Q()
 	for _, s := range []string{`CREATE TABLE skew (id INTEGER PRIMARY KEY, a INT, b INT)`, `CREATE INDEX skew_a ON skew (a)`, `CREATE INDEX skew_b ON skew (b)`,
 		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
 		 INSERT INTO skew (a, b) SELECT CASE WHEN i <= 5 THEN i + 1 ELSE 1 END, i % 100 FROM n`, `ANALYZE`} {
-		if _, err := q.Exec(ctx, s); err != nil {
-			t.Fatal(err)
-		}
+		run(s)
 	}
 	plan := func(c *sql.Conn, a int) string {
 		rows, err := c.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT id FROM skew WHERE a = ? AND b = ?`, a, 7)
